@@ -1,0 +1,17 @@
+import { errorText } from '../core/errorText';
+import { systemTimeZone } from '../core/localTime';
+import { EXIT } from './exitCodes';
+import { runCli } from './run';
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    now: () => Date.now(),
+    timeZone: systemTimeZone(),
+  });
+} catch (error) {
+  process.stderr.write(`delegator-monitor: ${errorText(error)}\n`);
+  process.exitCode = EXIT.unknown;
+}

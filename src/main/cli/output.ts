@@ -1,0 +1,8 @@
+/** Where a command writes, so tests can run commands in-process and read what they said. */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly now: () => number;
+  readonly timeZone: string;
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { REGISTRY_MODES, type RegistryMode } from './sources/agentSource';
+
+/** Where the sessions live: a connection string, or ECHO's separate fields. */
+export type DatabaseConfig =
+  | { readonly kind: 'url'; readonly connectionString: string }
+  | {
+      readonly kind: 'fields';
+      readonly host: string;
+      readonly port: number;
+      readonly database: string;
+      readonly user: string;
+      readonly password: string;
+    };
+
+export interface MonitorConfig {
+  readonly database: DatabaseConfig;
+  /** Always a URL: REDIS_URL, or one built from REDIS_HOST and REDIS_PORT. */
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly registryMode: RegistryMode;
+  readonly ollamaEndpoint: string;
+  /** The bound on every connect and every query. */
+  readonly timeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const text = z.string().min(1, 'must not be empty');
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole port number')
+  .min(1, 'must be a port number from 1 to 65535')
+  .max(65535, 'must be a port number from 1 to 65535');
+
+function urlWith(protocols: readonly string[]) {
+  const expected = protocols.map((protocol) => `${protocol}//`).join(' or ');
+  return z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return protocols.includes(url.protocol) && url.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, `must be a ${expected} URL`);
+}
+
+/** Each variable ECHO and this app read, with ECHO's default where it has one. */
+const VARIABLES = {
+  DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
+  DB_HOST: text.default('localhost'),
+  DB_PORT: port.default(5433),
+  DB_NAME: text.default('echo_org'),
+  DB_USER: text.default('echo_org'),
+  DB_PASSWORD: z.string().default('postgres'),
+  REDIS_URL: urlWith(['redis:', 'rediss:']).optional(),
+  REDIS_HOST: text.default('localhost'),
+  REDIS_PORT: port.default(6383),
+  REDIS_PREFIX: text.default('delegator:'),
+  REGISTRY_MODE: z.enum(REGISTRY_MODES, { message: `must be one of ${REGISTRY_MODES.join(', ')}` }).default('auto'),
+  OLLAMA_ENDPOINT: urlWith(['http:', 'https:']).default('http://localhost:11434'),
+  MONITOR_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be from 100 to 60000 milliseconds')
+    .max(60_000, 'must be from 100 to 60000 milliseconds')
+    .default(2000),
+} as const;
+
+export const CONFIG_VARIABLES = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
+
+// Values that may hold a password are never echoed back in an error.
+const SECRET = new Set<string>(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
+
+const envSchema = z.object(VARIABLES);
+
+function blankAsUnset(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const picked: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    // `DB_PORT=` in an env file means "not set"; only a password may really be empty.
+    picked[name] = value === '' && name !== 'DB_PASSWORD' ? undefined : value;
+  }
+  return picked;
+}
+
+function redisUrlFrom(host: string, redisPort: number): string {
+  const url = new URL('redis://localhost');
+  url.hostname = host;
+  url.port = String(redisPort);
+  return url.toString();
+}
+
+/** Reads the configuration; a bad value throws a ConfigError whose one line names each variable at fault. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): MonitorConfig {
+  const picked = blankAsUnset(env);
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const shown = SECRET.has(name) ? '' : ` (got ${JSON.stringify(picked[name])})`;
+      return `${name} ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const vars = parsed.data;
+  return {
+    database: vars.DATABASE_URL
+      ? { kind: 'url', connectionString: vars.DATABASE_URL }
+      : {
+          kind: 'fields',
+          host: vars.DB_HOST,
+          port: vars.DB_PORT,
+          database: vars.DB_NAME,
+          user: vars.DB_USER,
+          password: vars.DB_PASSWORD,
+        },
+    redisUrl: vars.REDIS_URL ?? redisUrlFrom(vars.REDIS_HOST, vars.REDIS_PORT),
+    redisPrefix: vars.REDIS_PREFIX,
+    registryMode: vars.REGISTRY_MODE,
+    ollamaEndpoint: vars.OLLAMA_ENDPOINT,
+    timeoutMs: vars.MONITOR_TIMEOUT_MS,
+  };
+}
+
+/** `echo_org@localhost:5433/echo_org`: where the sessions are read from, without the password. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'fields') {
+    return `${database.user}@${database.host}:${database.port}/${database.database}`;
+  }
+  const url = new URL(database.connectionString);
+  const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+  return `${user}${url.host}${url.pathname}`;
+}
+
+/** The Redis URL without its password. */
+export function describeRedis(redisUrl: string): string {
+  const url = new URL(redisUrl);
+  url.password = '';
+  return url.toString().replace(/\/$/, '');
+}

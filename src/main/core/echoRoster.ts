@@ -1,0 +1,45 @@
+/** ECHO's defaults, so that an ECHO user needs no configuration. */
+
+export const ROLE_MODELS: Readonly<Record<string, string>> = {
+  ceo: 'qwen2.5:14b',
+  cto: 'deepseek-coder:33b',
+  chro: 'llama3.1:8b',
+  operations_head: 'mistral:7b',
+  product_manager: 'llama3.1:8b',
+  senior_architect: 'deepseek-coder:33b',
+  uiux_engineer: 'llama3.2-vision:11b',
+  senior_developer: 'deepseek-coder:6.7b',
+  test_lead: 'codellama:13b',
+};
+
+export const CATEGORY_AGENTS: Readonly<Record<string, readonly string[]>> = {
+  strategic: ['ceo', 'cto', 'product_manager'],
+  technical: ['cto', 'senior_architect', 'senior_developer'],
+  development: ['senior_developer', 'test_lead'],
+  hr: ['ceo', 'chro'],
+  operations: ['operations_head', 'cto'],
+  product: ['product_manager', 'ceo', 'uiux_engineer'],
+  quick_fix: ['senior_developer'],
+};
+
+/** The seed's per-role figures (GB). They equal 1 GB per billion parameters of each role's model. */
+export const ROLE_MEMORY_GB: Readonly<Record<string, number>> = {
+  ceo: 14,
+  cto: 33,
+  chro: 8,
+  operations_head: 7,
+  product_manager: 8,
+  senior_architect: 33,
+  uiux_engineer: 11,
+  senior_developer: 6.7,
+  test_lead: 13,
+};
+
+/** The seed's figure for a role it does not know, whose model size cannot be read either. */
+export const UNKNOWN_AGENT_MEMORY_GB = 5;
+
+export const UNKNOWN_MODEL = 'unknown';
+
+export function defaultModelFor(role: string): string {
+  return ROLE_MODELS[role] ?? UNKNOWN_MODEL;
+}

@@ -1,0 +1,37 @@
+import { Redis } from 'ioredis';
+import { errorText } from '../core/errorText';
+
+export interface RedisOptions {
+  readonly url: string;
+  readonly timeoutMs: number;
+  /** A long-lived app reconnects with backoff; a one-shot command gives up after the first failure. */
+  readonly persistent: boolean;
+  readonly onError?: (message: string) => void;
+}
+
+// ioredis rejects a command with "Connection is closed." and reports the cause only
+// on its `error` event; remembering that cause lets a failure say what really happened.
+const lastConnectionError = new WeakMap<object, string>();
+
+export function createRedis(options: RedisOptions): Redis {
+  const redis = new Redis(options.url, {
+    lazyConnect: true,
+    connectTimeout: options.timeoutMs,
+    commandTimeout: options.timeoutMs,
+    maxRetriesPerRequest: options.persistent ? 1 : 0,
+    retryStrategy: options.persistent ? (attempt) => Math.min(attempt * 250, 5000) : () => null,
+    connectionName: 'delegator-monitor',
+  });
+  redis.on('error', (error: unknown) => {
+    const message = errorText(error);
+    lastConnectionError.set(redis, message);
+    options.onError?.(message);
+  });
+  redis.on('ready', () => lastConnectionError.delete(redis));
+  return redis;
+}
+
+/** The connection's own failure when there was one, else the command's. */
+export function explainRedisFailure(redis: object, error: unknown): string {
+  return lastConnectionError.get(redis) ?? errorText(error);
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { SessionRecord } from '../../shared/model';
+import { describeIssues } from './screening';
+
+/** The columns every session query selects, with timestamps as UTC epoch milliseconds. */
+export const SESSION_COLUMNS = `
+  session_id,
+  task_category,
+  task_description,
+  active_agents,
+  (extract(epoch FROM started_at) * 1000)::float8 AS started_at_ms,
+  (extract(epoch FROM ended_at) * 1000)::float8 AS ended_at_ms,
+  total_agents_spawned,
+  tasks_delegated,
+  status`;
+
+// ECHO stores UTC in `timestamp without time zone`. Reading the epoch in SQL
+// sidesteps drivers that would take those values as local time.
+// Bounded to four-digit years, which every consumer of an ISO 8601 string can read.
+const epochMs = z
+  .number()
+  .min(Date.parse('0001-01-01T00:00:00Z'), 'timestamp out of range')
+  .max(Date.parse('9999-12-31T23:59:59Z'), 'timestamp out of range');
+const count = z.number().int().nonnegative();
+
+const sessionRowSchema = z
+  .object({
+    session_id: z.string().min(1),
+    task_category: z.string().min(1),
+    task_description: z.string().nullable(),
+    active_agents: z.array(z.string().nullable()).nullable(),
+    started_at_ms: epochMs,
+    ended_at_ms: epochMs.nullable(),
+    total_agents_spawned: count.nullable(),
+    tasks_delegated: count.nullable(),
+    status: z.string().nullable(),
+  })
+  .refine((row) => row.ended_at_ms === null || row.ended_at_ms >= row.started_at_ms, {
+    message: 'ended before it started',
+    path: ['ended_at'],
+  });
+
+export type SessionRowResult = { ok: true; session: SessionRecord } | { ok: false; reason: string };
+
+function describeRow(row: unknown): string {
+  if (typeof row === 'object' && row !== null && 'session_id' in row && typeof row.session_id === 'string') {
+    return `session ${row.session_id}`;
+  }
+  return 'a session row';
+}
+
+export function readSessionRow(row: unknown): SessionRowResult {
+  const parsed = sessionRowSchema.safeParse(row);
+  if (!parsed.success) {
+    return { ok: false, reason: `${describeRow(row)}: ${describeIssues(parsed.error)}` };
+  }
+  const data = parsed.data;
+  return {
+    ok: true,
+    session: {
+      sessionId: data.session_id,
+      category: data.task_category,
+      description: data.task_description,
+      agents: (data.active_agents ?? []).filter((role): role is string => role !== null && role.length > 0),
+      startedAt: new Date(data.started_at_ms).toISOString(),
+      endedAt: data.ended_at_ms === null ? null : new Date(data.ended_at_ms).toISOString(),
+      totalAgentsSpawned: data.total_agents_spawned ?? 0,
+      tasksDelegated: data.tasks_delegated ?? 0,
+      // The column defaults to 'active'; a NULL says nothing, so it is shown as such.
+      status: data.status ?? 'unknown',
+    },
+  };
+}

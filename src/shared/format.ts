@@ -1,0 +1,24 @@
+/** The seed's duration format: `42s`, `5m 23s`, `2h 7m`. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+const ACRONYMS: Readonly<Record<string, string>> = { ceo: 'CEO', cto: 'CTO', chro: 'CHRO', uiux: 'UI/UX', qa: 'QA' };
+
+/** `senior_developer` → `Senior Developer`, `uiux_engineer` → `UI/UX Engineer`. */
+export function formatRole(role: string): string {
+  return role
+    .split(/[_\s-]+/)
+    .filter((word) => word.length > 0)
+    .map((word) => ACRONYMS[word.toLowerCase()] ?? word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/** Gigabytes with at most one decimal, as the seed shows them: `6.7 GB`, `33 GB`. */
+export function formatGb(gb: number): string {
+  const rounded = Math.round(gb * 10) / 10;
+  return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} GB`;
+}
