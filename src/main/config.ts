@@ -47,6 +47,13 @@ function urlWith(protocols: readonly string[]) {
   }, `must be a ${expected} URL`);
 }
 
+function bracketed(host: string): string {
+  // The URL API ignores a bare IPv6 address; it must be bracketed.
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+const hostName = text.refine((host) => URL.canParse(`redis://${bracketed(host)}:1`), 'must be a host name or IP address');
+
 /** Each variable ECHO and this app read, with ECHO's default where it has one. */
 const VARIABLES = {
   DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
@@ -56,7 +63,7 @@ const VARIABLES = {
   DB_USER: text.default('echo_org'),
   DB_PASSWORD: z.string().default('postgres'),
   REDIS_URL: urlWith(['redis:', 'rediss:']).optional(),
-  REDIS_HOST: text.default('localhost'),
+  REDIS_HOST: hostName.default('localhost'),
   REDIS_PORT: port.default(6383),
   REDIS_PREFIX: text.default('delegator:'),
   REGISTRY_MODE: z.enum(REGISTRY_MODES, { message: `must be one of ${REGISTRY_MODES.join(', ')}` }).default('auto'),
@@ -87,10 +94,7 @@ function blankAsUnset(env: Readonly<Record<string, string | undefined>>): Record
 }
 
 function redisUrlFrom(host: string, redisPort: number): string {
-  const url = new URL('redis://localhost');
-  url.hostname = host;
-  url.port = String(redisPort);
-  return url.toString();
+  return new URL(`redis://${bracketed(host)}:${redisPort}`).toString();
 }
 
 /** Reads the configuration; a bad value throws a ConfigError whose one line names each variable at fault. */

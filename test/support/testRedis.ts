@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+
+export interface TestRedis {
+  readonly url: string;
+  /** Unique to this test, so tests sharing the server never see each other's keys. */
+  readonly prefix: string;
+  /** A plain connection for arranging data and publishing. */
+  readonly redis: Redis;
+  /** Deletes this test's keys and closes the connection. */
+  close(): Promise<void>;
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const url = inject('redisUrl');
+  const prefix = `test_${randomBytes(6).toString('hex')}:`;
+  const redis = new Redis(url);
+  redis.on('error', () => undefined);
+  await redis.ping();
+  return {
+    url,
+    prefix,
+    redis,
+    async close() {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { readRegistryEntry } from '../../src/main/sources/registryEntry';
+import { readRegistryEvent } from '../../src/main/sources/registryEvent';
+
+describe('readRegistryEntry', () => {
+  it('reads the full entry the protocol describes', () => {
+    const result = readRegistryEntry(
+      'senior_developer',
+      JSON.stringify({
+        role: 'senior_developer',
+        model: 'deepseek-coder:6.7b',
+        spawned_at: '2026-11-24T14:23:05Z',
+        session_id: 'session_1731355385_a1b2c3d4',
+        pid: 4242,
+        host: 'gpu-box',
+        status: 'running',
+        last_heartbeat: '2026-11-24T15:25:00+01:00',
+      }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      agent: {
+        role: 'senior_developer',
+        model: 'deepseek-coder:6.7b',
+        spawnedAt: '2026-11-24T14:23:05.000Z',
+        sessionId: 'session_1731355385_a1b2c3d4',
+        pid: 4242,
+        host: 'gpu-box',
+        status: 'running',
+        lastHeartbeat: '2026-11-24T14:25:00.000Z',
+        origin: 'registry',
+      },
+    });
+  });
+
+  it("needs only the role, and takes ECHO's model for it", () => {
+    const result = readRegistryEntry('cto', '{"role":"cto"}');
+    expect(result.ok && result.agent).toMatchObject({ role: 'cto', model: 'deepseek-coder:33b', spawnedAt: null, pid: null });
+  });
+
+  it.each([
+    ['ceo', '{not json', 'agent ceo: not JSON'],
+    ['ceo', '"ceo"', 'agent ceo: value:'],
+    ['ceo', '{"model":"qwen2.5:14b"}', 'agent ceo: role:'],
+    ['ceo', '{"role":"cto"}', 'agent ceo: the entry names role cto'],
+    ['ceo', '{"role":"ceo","pid":"4242"}', 'agent ceo: pid:'],
+    ['ceo', '{"role":"ceo","pid":-1}', 'agent ceo: pid:'],
+    ['ceo', '{"role":"ceo","spawned_at":"yesterday"}', 'agent ceo: spawned_at:'],
+  ])('drops %s = %s with a reason', (field, text, reason) => {
+    const result = readRegistryEntry(field, text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+});
+
+describe('readRegistryEvent', () => {
+  it('reads a known event and keeps its extra fields', () => {
+    const result = readRegistryEvent('{"type":"agent_spawned","at":"2026-11-24T14:23:05Z","role":"cto","extra":1}');
+    expect(result).toEqual({
+      ok: true,
+      event: { type: 'agent_spawned', at: '2026-11-24T14:23:05.000Z', role: 'cto', extra: 1 },
+    });
+  });
+
+  it.each([
+    ['garbage', 'event: not JSON'],
+    ['{"type":"agent_spawned"}', 'event: at:'],
+    ['{"type":"reboot","at":"2026-11-24T14:23:05Z"}', 'event: type:'],
+  ])('drops %s with a reason', (text, reason) => {
+    const result = readRegistryEvent(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+});
