@@ -81,7 +81,9 @@ async function until(what: string, child: ChildProcess, probe: () => Promise<voi
       await probe();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what} did not start within 30 s: ${String(error)}\n${logs()}`);
+      if (Date.now() > deadline) {
+        throw new Error(`${what} did not start within 30 s: ${String(error)}\n${logs()}`, { cause: error });
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

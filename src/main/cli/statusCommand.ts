@@ -3,7 +3,7 @@ import { describeDatabase, describeRedis, type MonitorConfig } from '../config';
 import { readSnapshot } from '../readSnapshot';
 import { AgentSource } from '../sources/agentSource';
 import { createPostgresPool } from '../sources/postgresPool';
-import { createRedis } from '../sources/redisConnection';
+import { closeRedis, createRedis } from '../sources/redisConnection';
 import { RedisRegistry } from '../sources/redisRegistry';
 import { SessionStore } from '../sources/sessionStore';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -39,7 +39,7 @@ export async function statusCommand(config: MonitorConfig, options: StatusOption
     }
     return statusExitCode(snapshot);
   } finally {
-    redis?.disconnect();
+    if (redis) closeRedis(redis);
     await pool.end();
   }
 }

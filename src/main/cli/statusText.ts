@@ -12,11 +12,13 @@ function localTime(instant: string, timeZone: string): string {
   );
 }
 
+const label = (name: string): string => name.padEnd(12);
+
 function sourceLine(name: string, health: SourceHealth, where: string): string {
   const state = health.state === 'ok' ? 'ok' : `DOWN: ${health.error ?? 'unknown error'}`;
   const from = health.agentsFrom ? `, agents from ${health.agentsFrom}` : '';
   const dropped = health.dropped > 0 ? `, ${health.dropped} unreadable left out` : '';
-  return `${name.padEnd(11)}${state} (${where}${from}${dropped})`;
+  return `${label(name)}${state} (${where}${from}${dropped})`;
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
@@ -35,8 +37,8 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
     `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${timeZone})`,
     sourceLine('PostgreSQL', snapshot.sources.postgres, where.postgres),
     sourceLine('Registry', snapshot.sources.registry, where.registry),
-    `Agents     ${known(summary.activeAgents, 'active')} · ${summary.memoryGb === null ? '? GB' : formatGb(summary.memoryGb)} estimated`,
-    `Sessions   ${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
+    `${label('Agents')}${known(summary.activeAgents, 'active')} · ${summary.memoryGb === null ? '? GB' : formatGb(summary.memoryGb)} estimated`,
+    `${label('Sessions')}${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
   ];
   for (const session of snapshot.activeSessions ?? []) lines.push(sessionLine(session, timeZone));
   for (const agent of snapshot.agents ?? []) {
@@ -49,7 +51,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
       .map(([status, count]) => `${count} ${status}`)
       .join(', ');
     const average = stats.avgDurationSeconds === null ? '' : `, average ${formatDuration(stats.avgDurationSeconds)}`;
-    lines.push(`History    ${snapshot.historyDate}: ${stats.totalSessions} sessions${statuses ? ` (${statuses})` : ''}${average}`);
+    lines.push(`${label('History')}${snapshot.historyDate}: ${stats.totalSessions} sessions${statuses ? ` (${statuses})` : ''}${average}`);
   }
   return lines.join('\n');
 }

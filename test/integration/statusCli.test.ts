@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotSchema, type Snapshot } from '../../src/shared/model';
+import { refusingAddress, startSilentServer } from '../support/deadServers';
+import { runCliProcess } from '../support/runCliProcess';
+import { insertSessions } from '../support/sessionRows';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { createTestRedis, type TestRedis } from '../support/testRedis';
+
+const MINUTE = 60_000;
+const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
+
+let db: TestDatabase;
+let redis: TestRedis;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+  // Sessions at fixed UTC days in the past for --date, and live ones relative to now.
+  await insertSessions(db.pool, [
+    { sessionId: 'live-dev', category: 'development', description: 'Implement password reset feature', startedAt: ago(5) },
+    { sessionId: 'done-fix', category: 'quick_fix', startedAt: ago(40), endedAt: ago(35) },
+    { sessionId: 'old-strategy', category: 'strategic', startedAt: '2026-03-10T12:00:00Z', endedAt: '2026-03-10T12:20:00Z' },
+    { sessionId: 'old-hr', category: 'hr', startedAt: '2026-03-10T15:00:00Z', endedAt: '2026-03-10T15:02:00Z', status: 'error' },
+  ]);
+  await redis.redis.hset(`${redis.prefix}agents`, {
+    senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawned_at: ago(5), session_id: 'live-dev', status: 'running' }),
+    test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', spawned_at: ago(4), session_id: 'live-dev', status: 'running' }),
+  });
+  env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, TZ: 'America/New_York' };
+});
+
+afterAll(async () => {
+  await Promise.all([db.drop(), redis.close()]);
+});
+
+function parseSnapshot(stdout: string): Snapshot {
+  return snapshotSchema.parse(JSON.parse(stdout));
+}
+
+describe('npm run cli -- status', () => {
+  it('prints one JSON snapshot with every documented key and exits 0', async () => {
+    const run = await runCliProcess(['status', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const snapshot = parseSnapshot(run.stdout);
+    expect(snapshot.timeZone).toBe('America/New_York');
+    expect(snapshot.sources.postgres.state).toBe('ok');
+    expect(snapshot.sources.registry).toMatchObject({ state: 'ok', agentsFrom: 'registry' });
+    expect(snapshot.summary).toEqual({ activeAgents: 2, activeSessions: 1, sessionsToday: expect.any(Number), memoryGb: 19.7 });
+    expect(snapshot.activeSessions).toEqual([
+      expect.objectContaining({
+        sessionId: 'live-dev',
+        category: 'development',
+        description: 'Implement password reset feature',
+        agents: ['senior_developer', 'test_lead'],
+        status: 'active',
+      }),
+    ]);
+    expect(snapshot.activeSessions?.[0]?.durationSeconds).toBeGreaterThanOrEqual(300);
+    expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryGb])).toEqual([
+      ['senior_developer', 'deepseek-coder:6.7b', 6.7],
+      ['test_lead', 'codellama:13b', 13],
+    ]);
+    expect(snapshot.agents?.[0]?.uptimeSeconds).toBeGreaterThanOrEqual(300);
+    expect(snapshot.agents?.[0]?.spawnedAt).toEqual(expect.any(String));
+    expect(snapshot.history).toEqual(expect.any(Array));
+    expect(snapshot.stats).toMatchObject({
+      totalSessions: expect.any(Number),
+      avgAgentsPerSession: expect.any(Number),
+      totalAgentsSpawned: expect.any(Number),
+      categoryBreakdown: expect.any(Object),
+      statusBreakdown: expect.any(Object),
+    });
+    expect(snapshot.stats).toHaveProperty('avgDurationSeconds');
+  });
+
+  it('gives the history and figures of the --date it is asked for, in local time', async () => {
+    const run = await runCliProcess(['status', '--json', '--date', '2026-03-10'], env);
+    expect(run.code).toBe(0);
+    const snapshot = parseSnapshot(run.stdout);
+    expect(snapshot.historyDate).toBe('2026-03-10');
+    expect(snapshot.history?.map((session) => [session.sessionId, session.durationSeconds, session.status])).toEqual([
+      ['old-hr', 120, 'error'],
+      ['old-strategy', 1200, 'completed'],
+    ]);
+    expect(snapshot.stats).toMatchObject({
+      totalSessions: 2,
+      categoryBreakdown: { strategic: 1, hr: 1 },
+      statusBreakdown: { completed: 1, error: 1 },
+      avgDurationSeconds: 660,
+    });
+  });
+
+  it('prints a short summary for a person', async () => {
+    const run = await runCliProcess(['status'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^PostgreSQL {2}ok \(postgres@127\.0\.0\.1:\d+\/monitor_test_\w+\)$/m);
+    expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+, agents from registry\)$/m);
+    expect(run.stdout).toContain('Agents      2 active · 19.7 GB estimated');
+    expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
+    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~13 GB {2}up 4m \d+s$/m);
+  });
+
+  it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {
+    const dead = await refusingAddress();
+    const run = await runCliProcess(['status', '--json'], { ...env, DATABASE_URL: `postgres://echo_org@${dead.host}:${dead.port}/echo_org` });
+    expect(run.code).toBe(2);
+    const snapshot = parseSnapshot(run.stdout);
+    expect(snapshot.sources.postgres).toMatchObject({ state: 'error', error: `connect ECONNREFUSED ${dead.host}:${dead.port}` });
+    expect(snapshot.activeSessions).toBeNull();
+    expect(snapshot.summary.activeSessions).toBeNull();
+    expect(snapshot.summary.activeAgents).toBe(2);
+  });
+
+  it('exits 2 and shows the registry down, with the agents the sessions name', async () => {
+    const dead = await refusingAddress();
+    const run = await runCliProcess(['status', '--json'], { ...env, REDIS_URL: `redis://${dead.host}:${dead.port}` });
+    expect(run.code).toBe(2);
+    const snapshot = parseSnapshot(run.stdout);
+    expect(snapshot.sources.registry).toMatchObject({ state: 'error', agentsFrom: 'sessions' });
+    expect(snapshot.sources.registry.error).toContain('ECONNREFUSED');
+    expect(snapshot.agents?.map((agent) => agent.origin)).toEqual(['sessions', 'sessions']);
+  });
+
+  it('answers within a few seconds when both servers accept connections and never reply', async () => {
+    const silent = await startSilentServer();
+    try {
+      const run = await runCliProcess(['status', '--json'], {
+        ...env,
+        DATABASE_URL: `postgres://echo_org@${silent.host}:${silent.port}/echo_org`,
+        REDIS_URL: `redis://${silent.host}:${silent.port}`,
+        MONITOR_TIMEOUT_MS: '1000',
+      });
+      expect(run.code).toBe(2);
+      const snapshot = parseSnapshot(run.stdout);
+      expect(snapshot.sources.postgres.state).toBe('error');
+      expect(snapshot.sources.registry.state).toBe('error');
+      expect(snapshot.agents).toBeNull();
+      // Both timeouts run at once: one second each, plus process start-up.
+      expect(run.elapsedMs).toBeLessThan(8000);
+    } finally {
+      await silent.close();
+    }
+  });
+});
+
+describe('npm run cli -- migrate', () => {
+  it("creates ECHO's table where it is missing, then leaves it alone", async () => {
+    const fresh = await createTestDatabase({ migrated: false });
+    try {
+      const first = await runCliProcess(['migrate'], { DATABASE_URL: fresh.url });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^Created delegator_sessions and its indexes in /);
+      const { rows: indexes } = await fresh.pool.query<{ indexname: string }>(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'delegator_sessions' ORDER BY indexname",
+      );
+      expect(indexes.map((row) => row.indexname)).toEqual([
+        'delegator_sessions_pkey',
+        'delegator_sessions_session_id_index',
+        'delegator_sessions_started_at_index',
+        'delegator_sessions_status_index',
+        'delegator_sessions_task_category_index',
+      ]);
+      const second = await runCliProcess(['migrate'], { DATABASE_URL: fresh.url });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/already exists .* left unchanged/);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('never changes a table that already exists', async () => {
+    const fresh = await createTestDatabase({ migrated: false });
+    try {
+      await fresh.pool.query('CREATE TABLE delegator_sessions (session_id text, extra int)');
+      const run = await runCliProcess(['migrate'], { DATABASE_URL: fresh.url });
+      expect(run.code).toBe(0);
+      const { rows } = await fresh.pool.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'delegator_sessions' ORDER BY column_name",
+      );
+      expect(rows.map((row) => row.column_name)).toEqual(['extra', 'session_id']);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('exits 2 with the reason when PostgreSQL cannot be reached', async () => {
+    const dead = await refusingAddress();
+    const run = await runCliProcess(['migrate'], { DATABASE_URL: `postgres://u@${dead.host}:${dead.port}/db` });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`ECONNREFUSED ${dead.host}:${dead.port}`);
+  });
+});

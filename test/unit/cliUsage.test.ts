@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/run';
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env,
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    now: () => Date.parse('2026-11-24T14:30:00Z'),
+    timeZone: 'UTC',
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('the command line, before it touches any source', () => {
+  it('prints usage on --help and exits 0', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('status [--json] [--date YYYY-MM-DD]');
+  });
+
+  it.each([
+    [[], ''],
+    [['launch'], 'unknown command "launch"'],
+    [['status', '--jsn'], "Unknown option '--jsn'"],
+    [['status', 'extra'], 'Unexpected argument'],
+    [['status', '--date', '24/11/2026'], '--date "24/11/2026": expected a date as YYYY-MM-DD'],
+    [['status', '--date', '2026-02-30'], '--date "2026-02-30": no such calendar date'],
+    [['migrate', '--force'], "Unknown option '--force'"],
+  ])('exits 3 with usage for %j', async (argv, message) => {
+    const result = await cli(argv);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(message);
+    expect(result.err).toContain('Usage: delegator-monitor');
+    expect(result.out).toBe('');
+  });
+
+  it('exits 3 with a one-line message naming a bad variable', async () => {
+    const result = await cli(['status'], { DB_PORT: 'fifty' });
+    expect(result.code).toBe(3);
+    expect(result.err).toBe('Invalid configuration: DB_PORT must be a port number (got "fifty")\n');
+  });
+});
