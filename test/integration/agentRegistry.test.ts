@@ -1,34 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../src/shared/model';
 import { AgentSource } from '../../src/main/sources/agentSource';
 import { closeRedis, createRedis } from '../../src/main/sources/redisConnection';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import type { RegistryEvent } from '../../src/main/sources/registryEvent';
+import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY, sessionRecord } from '../support/fixtures';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
-const SENIOR_DEVELOPER = {
-  role: 'senior_developer',
-  model: 'deepseek-coder:6.7b',
-  spawned_at: '2026-11-24T14:23:05Z',
-  session_id: 'session_1731355385_a1b2c3d4',
-  pid: 4242,
-  host: 'gpu-box',
-  status: 'running',
-  last_heartbeat: '2026-11-24T14:25:00Z',
-};
 
-const ACTIVE_SESSION: SessionRecord = {
-  sessionId: 'session_1',
-  category: 'development',
-  description: 'Implement password reset feature',
-  agents: ['senior_developer', 'test_lead'],
-  startedAt: '2026-11-24T14:00:00.000Z',
-  endedAt: null,
-  totalAgentsSpawned: 2,
-  tasksDelegated: 0,
-  status: 'active',
-};
+const ACTIVE_SESSION = sessionRecord({ sessionId: 'session_1', startedAt: '2026-11-24T14:00:00.000Z' });
 
 let server: TestRedis;
 beforeEach(async () => {
@@ -46,7 +26,7 @@ function registryOn(url: string, prefix: string, timeoutMs = 1000): { registry: 
 describe('RedisRegistry', () => {
   it('reads every well-formed agent and drops the rest with reasons', async () => {
     await server.redis.hset(`${server.prefix}agents`, {
-      senior_developer: JSON.stringify(SENIOR_DEVELOPER),
+      senior_developer: JSON.stringify(SENIOR_DEVELOPER_ENTRY),
       test_lead: JSON.stringify({ role: 'test_lead' }),
       cto: '{"role":"cto",',
       ceo: JSON.stringify({ role: 'ceo', pid: 'twelve' }),
@@ -56,17 +36,7 @@ describe('RedisRegistry', () => {
       const { value, dropped } = await registry.readAgents();
       expect(value.exists).toBe(true);
       expect(value.agents).toEqual([
-        {
-          role: 'senior_developer',
-          model: 'deepseek-coder:6.7b',
-          spawnedAt: '2026-11-24T14:23:05.000Z',
-          sessionId: 'session_1731355385_a1b2c3d4',
-          pid: 4242,
-          host: 'gpu-box',
-          status: 'running',
-          lastHeartbeat: '2026-11-24T14:25:00.000Z',
-          origin: 'registry',
-        },
+        SENIOR_DEVELOPER_AGENT,
         expect.objectContaining({ role: 'test_lead', model: 'codellama:13b', origin: 'registry' }),
       ]);
       expect([...dropped].sort()).toEqual([expect.stringMatching(/^agent ceo: pid:/), 'agent cto: not JSON']);
@@ -155,7 +125,7 @@ describe('AgentSource', () => {
   const sessions = Promise.resolve([ACTIVE_SESSION]);
 
   it('auto: uses the registry when Redis holds one', async () => {
-    await server.redis.hset(`${server.prefix}agents`, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER));
+    await server.redis.hset(`${server.prefix}agents`, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
     const source = new AgentSource('auto', new RedisRegistry(server.redis, server.prefix));
     const reading = await source.read(sessions);
     expect(reading.health).toEqual({ state: 'ok', dropped: 0, droppedReasons: [], agentsFrom: 'registry' });
@@ -174,7 +144,7 @@ describe('AgentSource', () => {
 
   it('auto: once a registry was seen, its absence means no agents', async () => {
     const key = `${server.prefix}agents`;
-    await server.redis.hset(key, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER));
+    await server.redis.hset(key, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
     const source = new AgentSource('auto', new RedisRegistry(server.redis, server.prefix));
     await source.read(sessions);
     await server.redis.del(key);

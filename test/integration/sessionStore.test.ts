@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_LIMIT, SessionStore } from '../../src/main/sources/sessionStore';
+import { sessionRecord } from '../support/fixtures';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
@@ -36,17 +37,7 @@ describe('SessionStore on a realistic day', () => {
     expect(dropped).toEqual([]);
     expect(value.total).toBe(2);
     expect(value.sessions).toEqual([
-      {
-        sessionId: 'a-dev',
-        category: 'development',
-        description: 'Implement password reset feature',
-        agents: ['senior_developer', 'test_lead'],
-        startedAt: '2026-11-24T14:23:05.000Z',
-        endedAt: null,
-        totalAgentsSpawned: 2,
-        tasksDelegated: 0,
-        status: 'active',
-      },
+      sessionRecord({ sessionId: 'a-dev' }),
       expect.objectContaining({ sessionId: 'b-fix', agents: ['senior_developer'], startedAt: '2026-11-24T13:00:00.000Z' }),
     ]);
   });

@@ -13,16 +13,25 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-function onPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+/** Where to look for server binaries; the defaults are this machine's. */
+export interface BinarySearch {
+  readonly path: string;
+  readonly postgresRoot: string;
+}
+
+const THIS_MACHINE: BinarySearch = { path: process.env.PATH ?? '', postgresRoot: '/usr/lib/postgresql' };
+
+function onPath(command: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
     if (dir && existsSync(join(dir, command))) return dir;
   }
   return null;
 }
 
-function postgresBinDir(): string {
-  if (onPath('initdb') && onPath('postgres')) return onPath('postgres') ?? '';
-  const root = '/usr/lib/postgresql';
+export function postgresBinDir(search: BinarySearch = THIS_MACHINE): string {
+  const initdbDir = onPath('initdb', search.path);
+  if (initdbDir !== null && onPath('postgres', search.path) === initdbDir) return initdbDir;
+  const root = search.postgresRoot;
   const versions = existsSync(root)
     ? readdirSync(root)
         .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
@@ -38,8 +47,8 @@ function postgresBinDir(): string {
   return join(root, newest, 'bin');
 }
 
-function redisServerPath(): string {
-  const dir = onPath('redis-server');
+export function redisServerPath(search: BinarySearch = THIS_MACHINE): string {
+  const dir = onPath('redis-server', search.path);
   if (dir === null) {
     throw new Error(
       'redis-server was not found. Install it with `apt-get install redis-server` (Debian/Ubuntu), ' +

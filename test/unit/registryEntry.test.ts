@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY } from '../support/fixtures';
 import { readRegistryEntry } from '../../src/main/sources/registryEntry';
 import { readRegistryEvent } from '../../src/main/sources/registryEvent';
 
 describe('readRegistryEntry', () => {
   it('reads the full entry the protocol describes', () => {
-    const result = readRegistryEntry(
-      'senior_developer',
-      JSON.stringify({
-        role: 'senior_developer',
-        model: 'deepseek-coder:6.7b',
-        spawned_at: '2026-11-24T14:23:05Z',
-        session_id: 'session_1731355385_a1b2c3d4',
-        pid: 4242,
-        host: 'gpu-box',
-        status: 'running',
-        last_heartbeat: '2026-11-24T15:25:00+01:00',
-      }),
-    );
-    expect(result).toEqual({
-      ok: true,
-      agent: {
-        role: 'senior_developer',
-        model: 'deepseek-coder:6.7b',
-        spawnedAt: '2026-11-24T14:23:05.000Z',
-        sessionId: 'session_1731355385_a1b2c3d4',
-        pid: 4242,
-        host: 'gpu-box',
-        status: 'running',
-        lastHeartbeat: '2026-11-24T14:25:00.000Z',
-        origin: 'registry',
-      },
-    });
+    // The heartbeat carries an offset; it is read as the same instant in UTC.
+    const entry = { ...SENIOR_DEVELOPER_ENTRY, last_heartbeat: '2026-11-24T15:25:00+01:00' };
+    expect(readRegistryEntry('senior_developer', JSON.stringify(entry))).toEqual({ ok: true, agent: SENIOR_DEVELOPER_AGENT });
   });
 
   it("needs only the role, and takes ECHO's model for it", () => {

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
+import type { AgentRecord, SessionStats } from '../../src/shared/model';
 import { agentsFromSessions } from '../../src/main/core/agentsFromSessions';
+import { sessionRecord } from '../support/fixtures';
 import { buildSnapshot, type AgentReading, type PostgresReading } from '../../src/main/core/snapshot';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 
-function session(overrides: Partial<SessionRecord>): SessionRecord {
-  return {
-    sessionId: 'session_1',
-    category: 'development',
-    description: 'Implement password reset feature',
-    agents: ['senior_developer', 'test_lead'],
-    startedAt: '2026-11-24T14:23:05.000Z',
-    endedAt: null,
-    totalAgentsSpawned: 2,
-    tasksDelegated: 0,
-    status: 'active',
-    ...overrides,
-  };
-}
+const session = sessionRecord;
 
 function agent(role: string, model: string, spawnedAt: string | null): AgentRecord {
   return { role, model, spawnedAt, sessionId: null, pid: null, host: null, status: 'running', lastHeartbeat: null, origin: 'registry' };
