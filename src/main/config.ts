@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { REGISTRY_MODES, type RegistryMode } from './sources/agentSource';
+import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
+import type { AlertSettings } from './core/alerts/settings';
+import { alertSettingsPatchSchema, applyAlertPatch } from './core/alerts/settingsSchema';
+import { describeIssues, parseJson } from './sources/screening';
 
 /** Where the sessions live: a connection string, or ECHO's separate fields. */
 export type DatabaseConfig =
@@ -19,9 +22,14 @@ export interface MonitorConfig {
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly registryMode: RegistryMode;
-  readonly ollamaEndpoint: string;
+  /** Null when set to `off`: no Ollama on this machine. */
+  readonly ollamaEndpoint: string | null;
   /** The bound on every connect and every query. */
   readonly timeoutMs: number;
+  readonly pollMs: number;
+  /** Where the resource series and the event log are kept; null keeps them in memory only. */
+  readonly dataDir: string | null;
+  readonly alerts: AlertSettings;
 }
 
 export class ConfigError extends Error {
@@ -67,13 +75,32 @@ const VARIABLES = {
   REDIS_PORT: port.default(6383),
   REDIS_PREFIX: text.default('delegator:'),
   REGISTRY_MODE: z.enum(REGISTRY_MODES, { message: `must be one of ${REGISTRY_MODES.join(', ')}` }).default('auto'),
-  OLLAMA_ENDPOINT: urlWith(['http:', 'https:']).default('http://localhost:11434'),
+  OLLAMA_ENDPOINT: z
+    .union([z.literal('off'), urlWith(['http:', 'https:'])], { message: 'must be a http:// or https:// URL, or off' })
+    .default('http://localhost:11434'),
   MONITOR_TIMEOUT_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int('must be a whole number of milliseconds')
     .min(100, 'must be from 100 to 60000 milliseconds')
     .max(60_000, 'must be from 100 to 60000 milliseconds')
     .default(2000),
+  MONITOR_POLL_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(250, 'must be from 250 to 3600000 milliseconds')
+    .max(3_600_000, 'must be from 250 to 3600000 milliseconds')
+    .default(5000),
+  MONITOR_DATA_DIR: text.optional(),
+  MONITOR_ALERTS: z
+    .string()
+    .transform((value, context) => {
+      const json = parseJson(value);
+      const patch = json.ok ? alertSettingsPatchSchema.safeParse(json.value) : null;
+      if (patch?.success) return patch.data;
+      context.addIssue({ code: 'custom', message: `must be JSON alert settings (${patch ? describeIssues(patch.error) : 'not JSON'})` });
+      return z.NEVER;
+    })
+    .optional(),
 } as const;
 
 export const CONFIG_VARIABLES = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
@@ -124,8 +151,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     redisUrl: vars.REDIS_URL ?? redisUrlFrom(vars.REDIS_HOST, vars.REDIS_PORT),
     redisPrefix: vars.REDIS_PREFIX,
     registryMode: vars.REGISTRY_MODE,
-    ollamaEndpoint: vars.OLLAMA_ENDPOINT,
+    ollamaEndpoint: vars.OLLAMA_ENDPOINT === 'off' ? null : vars.OLLAMA_ENDPOINT,
     timeoutMs: vars.MONITOR_TIMEOUT_MS,
+    pollMs: vars.MONITOR_POLL_MS,
+    dataDir: vars.MONITOR_DATA_DIR ?? null,
+    alerts: applyAlertPatch(vars.MONITOR_ALERTS ?? {}),
   };
 }
 

@@ -52,8 +52,23 @@ export const agentRecordSchema = z.object({
 });
 export type AgentRecord = z.infer<typeof agentRecordSchema>;
 
+/** The three readings of an agent's memory, side by side so drift between them shows. */
+export const agentMemorySchema = z.object({
+  /** 1 GB per billion parameters of the model, or the user's own figure. */
+  estimatedGb: z.number().nonnegative(),
+  /** What Ollama reports its model takes, while loaded. */
+  ollamaGb: z.number().nonnegative().nullable(),
+  /** Resident memory of the agent's own process, for a live local pid. */
+  processGb: z.number().nonnegative().nullable(),
+});
+export type AgentMemory = z.infer<typeof agentMemorySchema>;
+
 export const agentViewSchema = agentRecordSchema.extend({
+  /** The model's memory: Ollama's figure where it has one, else the estimate. */
   memoryGb: z.number().nonnegative(),
+  memory: agentMemorySchema,
+  /** Whether the registry's pid is alive on this machine; null when that cannot be told. */
+  processAlive: z.boolean().nullable(),
   uptimeSeconds: z.number().int().nonnegative().nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
@@ -79,45 +94,177 @@ export const sessionStatsSchema = z.object({
 });
 export type SessionStats = z.infer<typeof sessionStatsSchema>;
 
-export const sourceNameSchema = z.enum(['postgres', 'registry']);
+export const sourceNameSchema = z.enum(['postgres', 'registry', 'ollama']);
 export type SourceName = z.infer<typeof sourceNameSchema>;
 
+/**
+ * - `ok`: the latest read succeeded.
+ * - `stale`: the latest read failed; what is shown is the last good reading, `ageSeconds` old.
+ * - `error`: the latest read failed and nothing was ever read.
+ * - `no-data`: not read (not configured, or not yet).
+ */
+export const sourceStateSchema = z.enum(['ok', 'stale', 'error', 'no-data']);
+export type SourceState = z.infer<typeof sourceStateSchema>;
+
 export const sourceHealthSchema = z.object({
-  state: z.enum(['ok', 'error']),
+  state: sourceStateSchema,
+  /** The current failure, while there is one. */
   error: z.string().optional(),
-  /** Rows or registry entries that could not be read and were left out. */
+  lastOkAt: instantSchema.nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: instantSchema.nullable(),
+  /** How old the values shown are, when they are not fresh. */
+  ageSeconds: z.number().int().nonnegative().nullable(),
+  /** Rows or registry entries that the latest read could not understand and left out. */
   dropped: z.number().int().nonnegative(),
   droppedReasons: z.array(z.string()),
-  /** For the registry: where the agents shown came from. */
-  agentsFrom: agentOriginSchema.optional(),
+  /** Left out since the monitor started. */
+  droppedTotal: z.number().int().nonnegative(),
 });
 export type SourceHealth = z.infer<typeof sourceHealthSchema>;
+
+export const memorySourceSchema = z.enum(['measured', 'estimated', 'mixed']);
+export type MemorySource = z.infer<typeof memorySourceSchema>;
+
+export const cpuLoadSchema = z.enum(['idle', 'low', 'medium', 'high']);
+export type CpuLoad = z.infer<typeof cpuLoadSchema>;
 
 /** Each figure is null while the source it comes from cannot be read. */
 export const summarySchema = z.object({
   activeAgents: z.number().int().nonnegative().nullable(),
   activeSessions: z.number().int().nonnegative().nullable(),
   sessionsToday: z.number().int().nonnegative().nullable(),
-  /** Estimated; a model that serves several agents counts once. */
+  /** The agents' models (each counted once) plus their own processes. */
   memoryGb: z.number().nonnegative().nullable(),
+  /** Whether memoryGb comes from Ollama and the processes, from the estimate rule, or from both. */
+  memorySource: memorySourceSchema.nullable(),
+  /** What running every ECHO agent at once would take, by the same rule as memoryGb. */
+  allAgentsMemoryGb: z.number().nonnegative(),
+  savingsPct: z.number().int().nullable(),
+  machineRamGb: z.number().nonnegative(),
+  freeRamGb: z.number().nonnegative(),
+  memoryPctOfRam: z.number().nonnegative().nullable(),
+  /** Every model Ollama holds in memory, used or not. */
+  residentModelsGb: z.number().nonnegative().nullable(),
+  cpuPercent: z.number().min(0).max(100).nullable(),
+  cpuLoad: cpuLoadSchema.nullable(),
+  agentsFrom: agentOriginSchema.nullable(),
 });
 export type Summary = z.infer<typeof summarySchema>;
 
+export const residentModelSchema = z.object({
+  name: z.string(),
+  sizeGb: z.number().nonnegative(),
+  vramGb: z.number().nonnegative(),
+  expiresAt: instantSchema.nullable(),
+  /** Seconds until Ollama unloads it, when it says. */
+  unloadsInSeconds: z.number().int().nonnegative().nullable(),
+  usedBy: z.array(z.string()),
+});
+export type ResidentModel = z.infer<typeof residentModelSchema>;
+
+export const warningKindSchema = z.enum([
+  'session-without-agents',
+  'agent-process-gone',
+  'agent-heartbeat-stale',
+  'session-orphaned',
+  'model-unused',
+]);
+export type WarningKind = z.infer<typeof warningKindSchema>;
+
+export const warningSchema = z.object({
+  kind: warningKindSchema,
+  message: z.string(),
+  sessionId: z.string().optional(),
+  role: z.string().optional(),
+  model: z.string().optional(),
+});
+export type Warning = z.infer<typeof warningSchema>;
+
+export const severitySchema = z.enum(['warning', 'critical']);
+export type Severity = z.infer<typeof severitySchema>;
+
+export const culpritSchema = z.object({
+  kind: z.enum(['agent', 'session', 'source']),
+  /** A role, a session id or a source name. */
+  id: z.string(),
+  label: z.string(),
+  memoryGb: z.number().nonnegative().optional(),
+});
+export type Culprit = z.infer<typeof culpritSchema>;
+
+export const alertSchema = z.object({
+  /** Stable while the condition lasts: the rule, and the source for source alerts. */
+  id: z.string(),
+  rule: z.string(),
+  severity: severitySchema,
+  since: instantSchema,
+  message: z.string(),
+  culprit: culpritSchema.nullable(),
+  suggestedAction: z.string().nullable(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
 /**
- * One consistent reading of everything the monitor shows. Values from a source
- * that failed are null, never zeros: nothing is known about them.
+ * One consistent reading of everything the monitor shows. Values nobody could
+ * read are null, never zeros; values kept from an earlier read say so in their
+ * source's health.
  */
 export const snapshotSchema = z.object({
   takenAt: instantSchema,
   timeZone: z.string(),
   today: localDateSchema,
   historyDate: localDateSchema,
-  sources: z.object({ postgres: sourceHealthSchema, registry: sourceHealthSchema }),
+  sources: z.object({ postgres: sourceHealthSchema, registry: sourceHealthSchema, ollama: sourceHealthSchema }),
   summary: summarySchema,
   activeSessions: z.array(sessionViewSchema).nullable(),
   agents: z.array(agentViewSchema).nullable(),
+  residentModels: z.array(residentModelSchema).nullable(),
   history: z.array(sessionViewSchema).nullable(),
   stats: sessionStatsSchema.nullable(),
   timeline: z.array(hourlyCountSchema).nullable(),
+  warnings: z.array(warningSchema),
+  alerts: z.array(alertSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const monitorEventTypeSchema = z.enum([
+  'agent_spawned',
+  'agent_stopped',
+  'agent_crashed',
+  'session_started',
+  'session_ended',
+  'command_ack',
+  'source_down',
+  'source_up',
+  'alert_raised',
+  'alert_resolved',
+]);
+export type MonitorEventType = z.infer<typeof monitorEventTypeSchema>;
+
+/** An entry of the event stream: announced by the delegator, or seen by the monitor itself. */
+export const monitorEventSchema = z.object({
+  id: z.string(),
+  at: instantSchema,
+  type: monitorEventTypeSchema,
+  /** `registry`: published on the events channel; `monitor`: noticed between two snapshots. */
+  origin: z.enum(['registry', 'monitor']),
+  message: z.string(),
+  role: z.string().optional(),
+  sessionId: z.string().optional(),
+  model: z.string().optional(),
+});
+export type MonitorEvent = z.infer<typeof monitorEventSchema>;
+
+/** One point of the resource chart. */
+export const resourceSampleSchema = z.object({
+  at: instantSchema,
+  agents: z.number().int().nonnegative().nullable(),
+  memoryGb: z.number().nonnegative().nullable(),
+  measuredGb: z.number().nonnegative().nullable(),
+  estimatedGb: z.number().nonnegative().nullable(),
+  machineRamGb: z.number().nonnegative(),
+  freeRamGb: z.number().nonnegative(),
+  cpuPercent: z.number().min(0).max(100).nullable(),
+});
+export type ResourceSample = z.infer<typeof resourceSampleSchema>;

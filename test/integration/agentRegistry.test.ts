@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentSource } from '../../src/main/sources/agentSource';
 import { closeRedis, createRedis } from '../../src/main/sources/redisConnection';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import type { RegistryEvent } from '../../src/main/sources/registryEvent';
-import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY, sessionRecord } from '../support/fixtures';
+import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY } from '../support/fixtures';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
 
-const ACTIVE_SESSION = sessionRecord({ sessionId: 'session_1', startedAt: '2026-11-24T14:00:00.000Z' });
 
 let server: TestRedis;
 beforeEach(async () => {
@@ -120,80 +118,3 @@ describe('RedisRegistry events', () => {
     subscriber.disconnect();
   });
 });
-
-describe('AgentSource', () => {
-  const sessions = Promise.resolve([ACTIVE_SESSION]);
-
-  it('auto: uses the registry when Redis holds one', async () => {
-    await server.redis.hset(`${server.prefix}agents`, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
-    const source = new AgentSource('auto', new RedisRegistry(server.redis, server.prefix));
-    const reading = await source.read(sessions);
-    expect(reading.health).toEqual({ state: 'ok', dropped: 0, droppedReasons: [], agentsFrom: 'registry' });
-    expect(reading.agents?.map((agent) => agent.role)).toEqual(['senior_developer']);
-  });
-
-  it('auto: derives agents from active sessions when Redis holds no registry', async () => {
-    const source = new AgentSource('auto', new RedisRegistry(server.redis, server.prefix));
-    const reading = await source.read(sessions);
-    expect(reading.health).toMatchObject({ state: 'ok', agentsFrom: 'sessions' });
-    expect(reading.agents).toEqual([
-      expect.objectContaining({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawnedAt: ACTIVE_SESSION.startedAt, origin: 'sessions' }),
-      expect.objectContaining({ role: 'test_lead', model: 'codellama:13b', origin: 'sessions' }),
-    ]);
-  });
-
-  it('auto: once a registry was seen, its absence means no agents', async () => {
-    const key = `${server.prefix}agents`;
-    await server.redis.hset(key, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
-    const source = new AgentSource('auto', new RedisRegistry(server.redis, server.prefix));
-    await source.read(sessions);
-    await server.redis.del(key);
-    const reading = await source.read(sessions);
-    expect(reading.agents).toEqual([]);
-    expect(reading.health.agentsFrom).toBe('registry');
-  });
-
-  it('auto: reports Redis down, and still shows the agents the sessions name', async () => {
-    const { host, port } = await refusingAddress();
-    const { registry, close } = registryOn(`redis://${host}:${port}`, server.prefix);
-    try {
-      const reading = await new AgentSource('auto', registry).read(sessions);
-      expect(reading.health).toMatchObject({ state: 'error', error: `Redis: connect ECONNREFUSED ${host}:${port}`, agentsFrom: 'sessions' });
-      expect(reading.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
-    } finally {
-      close();
-    }
-  });
-
-  it('redis: with Redis down the agents are unknown, not zero', async () => {
-    const { host, port } = await refusingAddress();
-    const { registry, close } = registryOn(`redis://${host}:${port}`, server.prefix);
-    try {
-      const reading = await new AgentSource('redis', registry).read(sessions);
-      expect(reading.health.state).toBe('error');
-      expect(reading.agents).toBeNull();
-    } finally {
-      close();
-    }
-  });
-
-  it('redis: an absent registry means no agents', async () => {
-    const reading = await new AgentSource('redis', new RedisRegistry(server.redis, server.prefix)).read(sessions);
-    expect(reading).toEqual({ agents: [], health: { state: 'ok', dropped: 0, droppedReasons: [], agentsFrom: 'registry' } });
-  });
-
-  it('sessions: never asks Redis', async () => {
-    await server.redis.hset(`${server.prefix}agents`, 'cto', JSON.stringify({ role: 'cto' }));
-    const reading = await new AgentSource('sessions', new RedisRegistry(server.redis, server.prefix)).read(sessions);
-    expect(reading.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
-    expect(reading.health.agentsFrom).toBe('sessions');
-  });
-
-  it('counts malformed registry entries in the health', async () => {
-    await server.redis.hset(`${server.prefix}agents`, { cto: '{"role":"cto"}', ceo: '[]' });
-    const reading = await new AgentSource('auto', new RedisRegistry(server.redis, server.prefix)).read(sessions);
-    expect(reading.health).toMatchObject({ state: 'ok', dropped: 1, droppedReasons: [expect.stringMatching(/^agent ceo:/)] });
-    expect(reading.agents?.map((agent) => agent.role)).toEqual(['cto']);
-  });
-});
-

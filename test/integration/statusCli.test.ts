@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema, type Snapshot } from '../../src/shared/model';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
+import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { runCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
@@ -11,10 +12,11 @@ const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minut
 
 let db: TestDatabase;
 let redis: TestRedis;
+let ollama: FakeOllama;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+  [db, redis, ollama] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeOllama()]);
   // Sessions at fixed UTC days in the past for --date, and live ones relative to now.
   await insertSessions(db.pool, [
     { sessionId: 'live-dev', category: 'development', description: 'Implement password reset feature', startedAt: ago(5) },
@@ -26,11 +28,11 @@ beforeAll(async () => {
     senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawned_at: ago(5), session_id: 'live-dev', status: 'running' }),
     test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', spawned_at: ago(4), session_id: 'live-dev', status: 'running' }),
   });
-  env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, TZ: 'America/New_York' };
+  env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, OLLAMA_ENDPOINT: ollama.endpoint, TZ: 'America/New_York' };
 });
 
 afterAll(async () => {
-  await Promise.all([db.drop(), redis.close()]);
+  await Promise.all([db.drop(), redis.close(), ollama.close()]);
 });
 
 function parseSnapshot(stdout: string): Snapshot {
@@ -45,8 +47,22 @@ describe('npm run cli -- status', () => {
     const snapshot = parseSnapshot(run.stdout);
     expect(snapshot.timeZone).toBe('America/New_York');
     expect(snapshot.sources.postgres.state).toBe('ok');
-    expect(snapshot.sources.registry).toMatchObject({ state: 'ok', agentsFrom: 'registry' });
-    expect(snapshot.summary).toEqual({ activeAgents: 2, activeSessions: 1, sessionsToday: expect.any(Number), memoryGb: 19.7 });
+    expect(snapshot.sources.registry.state).toBe('ok');
+    expect(snapshot.sources.ollama.state).toBe('ok');
+    expect(snapshot.summary).toMatchObject({
+      activeAgents: 2,
+      activeSessions: 1,
+      sessionsToday: expect.any(Number),
+      // Ollama's recorded sizes: 4.3 GB and 8.2 GB.
+      memoryGb: 12.5,
+      memorySource: 'measured',
+      savingsPct: 79,
+      cpuLoad: expect.stringMatching(/^(idle|low|medium|high)$/),
+      agentsFrom: 'registry',
+    });
+    expect(snapshot.summary.machineRamGb).toBeGreaterThan(0);
+    expect(snapshot.warnings).toEqual([]);
+    expect(snapshot.alerts).toEqual([]);
     expect(snapshot.activeSessions).toEqual([
       expect.objectContaining({
         sessionId: 'live-dev',
@@ -57,9 +73,9 @@ describe('npm run cli -- status', () => {
       }),
     ]);
     expect(snapshot.activeSessions?.[0]?.durationSeconds).toBeGreaterThanOrEqual(300);
-    expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryGb])).toEqual([
-      ['senior_developer', 'deepseek-coder:6.7b', 6.7],
-      ['test_lead', 'codellama:13b', 13],
+    expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryGb, agent.memory])).toEqual([
+      ['senior_developer', 'deepseek-coder:6.7b', 4.3, { estimatedGb: 6.7, ollamaGb: 4.3, processGb: null }],
+      ['test_lead', 'codellama:13b', 8.2, { estimatedGb: 13, ollamaGb: 8.2, processGb: null }],
     ]);
     expect(snapshot.agents?.[0]?.uptimeSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.[0]?.spawnedAt).toEqual(expect.any(String));
@@ -95,10 +111,12 @@ describe('npm run cli -- status', () => {
     const run = await runCliProcess(['status'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^PostgreSQL {2}ok \(postgres@127\.0\.0\.1:\d+\/monitor_test_\w+\)$/m);
-    expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+, agents from registry\)$/m);
-    expect(run.stdout).toContain('Agents      2 active · 19.7 GB estimated');
+    expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+\)$/m);
+    expect(run.stdout).toMatch(/^Ollama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/m);
+    expect(run.stdout).toMatch(/^Agents {6}2 active \(from registry\) · CPU (idle|low|medium|high) \([\d.]+%\)$/m);
+    expect(run.stdout).toMatch(/^Memory {6}12\.5 GB measured of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents$/m);
     expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
-    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~13 GB {2}up 4m \d+s$/m);
+    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~8\.2 GB \(Ollama\) {2}up 4m \d+s$/m);
   });
 
   it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {
@@ -117,7 +135,8 @@ describe('npm run cli -- status', () => {
     const run = await runCliProcess(['status', '--json'], { ...env, REDIS_URL: `redis://${dead.host}:${dead.port}` });
     expect(run.code).toBe(2);
     const snapshot = parseSnapshot(run.stdout);
-    expect(snapshot.sources.registry).toMatchObject({ state: 'error', agentsFrom: 'sessions' });
+    expect(snapshot.sources.registry.state).toBe('error');
+    expect(snapshot.summary.agentsFrom).toBe('sessions');
     expect(snapshot.sources.registry.error).toContain('ECONNREFUSED');
     expect(snapshot.agents?.map((agent) => agent.origin)).toEqual(['sessions', 'sessions']);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_MEMORY_GB, ROLE_MODELS } from '../../src/main/core/echoRoster';
-import { estimateMemoryGb, parameterBillions, totalMemoryGb } from '../../src/main/core/memoryEstimate';
+import { estimateMemoryGb, parameterBillions } from '../../src/main/core/memoryEstimate';
 
 describe('parameterBillions', () => {
   it.each([
@@ -35,28 +35,5 @@ describe('estimateMemoryGb', () => {
     const overrides = { byModel: { 'deepseek-coder:33b': 20 }, byRole: { cto: 40, ceo: 9 } };
     expect(estimateMemoryGb('cto', 'deepseek-coder:33b', overrides)).toBe(20);
     expect(estimateMemoryGb('ceo', 'qwen2.5:14b', overrides)).toBe(9);
-  });
-});
-
-describe('totalMemoryGb', () => {
-  it('counts a model that serves two agents once', () => {
-    const total = totalMemoryGb([
-      { role: 'cto', model: 'deepseek-coder:33b', memoryGb: 33 },
-      { role: 'senior_architect', model: 'deepseek-coder:33b', memoryGb: 33 },
-      { role: 'senior_developer', model: 'deepseek-coder:6.7b', memoryGb: 6.7 },
-    ]);
-    expect(total).toBe(39.7);
-  });
-
-  it('never merges agents whose model is unknown', () => {
-    const total = totalMemoryGb([
-      { role: 'analyst', model: 'unknown', memoryGb: 5 },
-      { role: 'writer', model: 'unknown', memoryGb: 5 },
-    ]);
-    expect(total).toBe(10);
-  });
-
-  it('is zero for no agents', () => {
-    expect(totalMemoryGb([])).toBe(0);
   });
 });

@@ -1,11 +1,10 @@
 import type { LocalDate, Snapshot } from '../../shared/model';
 import { describeDatabase, describeRedis, type MonitorConfig } from '../config';
-import { readSnapshot } from '../readSnapshot';
-import { AgentSource } from '../sources/agentSource';
-import { createPostgresPool } from '../sources/postgresPool';
-import { closeRedis, createRedis } from '../sources/redisConnection';
-import { RedisRegistry } from '../sources/redisRegistry';
-import { SessionStore } from '../sources/sessionStore';
+import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
+import { advancePipeline, initialPipelineState } from '../core/pipeline';
+import { isDown } from '../core/sourceHealth';
+import { openSources } from '../openSources';
+import { readSources } from '../readSources';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { statusText } from './statusText';
@@ -15,31 +14,39 @@ export interface StatusOptions {
   readonly date?: LocalDate;
 }
 
+/** Nagios-style: a source down or a critical alert is 2, a warning 1. */
 export function statusExitCode(snapshot: Snapshot): ExitCode {
-  const { postgres, registry } = snapshot.sources;
-  return postgres.state === 'ok' && registry.state === 'ok' ? EXIT.ok : EXIT.critical;
+  const { postgres, registry, ollama } = snapshot.sources;
+  if ([postgres, registry, ollama].some(isDown)) return EXIT.critical;
+  if (snapshot.alerts.some((alert) => alert.severity === 'critical')) return EXIT.critical;
+  if (snapshot.alerts.length > 0) return EXIT.warning;
+  return EXIT.ok;
 }
 
-/** One snapshot, printed; the exit code says whether every source answered. */
+/** CPU time over less than this says little; a one-shot status waits for it at most this long. */
+const CPU_WINDOW_MS = 250;
+
+/** One snapshot, printed; the exit code follows its alerts and sources. */
 export async function statusCommand(config: MonitorConfig, options: StatusOptions, io: CliIo): Promise<ExitCode> {
-  const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs });
-  const redis =
-    config.registryMode === 'sessions'
-      ? null
-      : createRedis({ url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: false });
+  const open = openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
   try {
-    const store = new SessionStore(pool, io.timeZone);
-    const agents = new AgentSource(config.registryMode, redis && new RedisRegistry(redis, config.redisPrefix));
-    const snapshot = await readSnapshot({ store, agents, timeZone: io.timeZone }, io.now(), options.date);
+    const readings = await readSources(open.sources, io.now(), options.date);
+    // A single look has no earlier polls to wait for: whatever holds now is reported now.
+    const { snapshot } = advancePipeline(initialPipelineState(), readings, {
+      timeZone: io.timeZone,
+      registryMode: config.registryMode,
+      alerts: { ...config.alerts, pendingPolls: 1 },
+      reconcile: DEFAULT_RECONCILE_SETTINGS,
+    });
     if (options.json) {
       io.out(`${JSON.stringify(snapshot, null, 2)}\n`);
     } else {
-      const registryWhere = redis ? describeRedis(config.redisUrl) : 'not asked: REGISTRY_MODE=sessions';
-      io.out(`${statusText(snapshot, { postgres: describeDatabase(config.database), registry: registryWhere })}\n`);
+      const registry = config.registryMode === 'sessions' ? 'not asked: REGISTRY_MODE=sessions' : describeRedis(config.redisUrl);
+      const ollama = config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off';
+      io.out(`${statusText(snapshot, { postgres: describeDatabase(config.database), registry, ollama })}\n`);
     }
     return statusExitCode(snapshot);
   } finally {
-    if (redis) closeRedis(redis);
-    await pool.end();
+    await open.close();
   }
 }

@@ -1,10 +1,13 @@
 import { formatDuration, formatGb, formatRole } from '../../shared/format';
-import type { SessionView, Snapshot, SourceHealth } from '../../shared/model';
+import type { AgentView, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
 
 export interface SourceLabels {
   readonly postgres: string;
   readonly registry: string;
+  readonly ollama: string;
 }
+
+const label = (name: string): string => name.padEnd(12);
 
 function localTime(instant: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(
@@ -12,13 +15,33 @@ function localTime(instant: string, timeZone: string): string {
   );
 }
 
-const label = (name: string): string => name.padEnd(12);
+function stateText(health: SourceHealth): string {
+  switch (health.state) {
+    case 'ok':
+      return 'ok';
+    case 'no-data':
+      return 'not read';
+    case 'stale':
+      return `DOWN, showing data ${formatDuration(health.ageSeconds ?? 0)} old: ${health.error ?? 'no answer'}`;
+    case 'error':
+      return `DOWN: ${health.error ?? 'no answer'}`;
+  }
+}
 
 function sourceLine(name: string, health: SourceHealth, where: string): string {
-  const state = health.state === 'ok' ? 'ok' : `DOWN: ${health.error ?? 'unknown error'}`;
-  const from = health.agentsFrom ? `, agents from ${health.agentsFrom}` : '';
   const dropped = health.dropped > 0 ? `, ${health.dropped} unreadable left out` : '';
-  return `${label(name)}${state} (${where}${from}${dropped})`;
+  return `${label(name)}${stateText(health)} (${where}${dropped})`;
+}
+
+function known(value: number | null, unit: string): string {
+  return value === null ? `? ${unit}` : `${value} ${unit}`;
+}
+
+function memoryLine(summary: Summary): string {
+  if (summary.memoryGb === null) return `${label('Memory')}? GB of ${formatGb(summary.machineRamGb)} RAM`;
+  const share = summary.memoryPctOfRam === null ? '' : ` (${summary.memoryPctOfRam}%)`;
+  const savings = summary.savingsPct === null ? '' : ` · ${summary.savingsPct}% savings vs all agents`;
+  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}`;
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
@@ -26,24 +49,33 @@ function sessionLine(session: SessionView, timeZone: string): string {
   return `  ${session.category.toUpperCase()}  ${localTime(session.startedAt, timeZone)}  ${formatDuration(session.durationSeconds)}  ${session.description ?? 'No description'}${agents}`;
 }
 
-function known(value: number | null, unit: string): string {
-  return value === null ? `? ${unit}` : `${value} ${unit}`;
+function agentLine(agent: AgentView): string {
+  const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
+  const measured = agent.memory.ollamaGb === null ? 'estimated' : 'Ollama';
+  const process = agent.memory.processGb === null ? '' : ` + process ${formatGb(agent.memory.processGb)}`;
+  return `  ${formatRole(agent.role)}  ${agent.model}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}`;
 }
 
 /** The short summary `status` prints for a person. */
 export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   const { summary, timeZone } = snapshot;
+  const cpu = summary.cpuPercent === null ? '' : ` · CPU ${summary.cpuLoad ?? ''} (${summary.cpuPercent}%)`;
+  const agentsFrom = summary.agentsFrom === null ? '' : ` (from ${summary.agentsFrom})`;
   const lines = [
     `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${timeZone})`,
     sourceLine('PostgreSQL', snapshot.sources.postgres, where.postgres),
     sourceLine('Registry', snapshot.sources.registry, where.registry),
-    `${label('Agents')}${known(summary.activeAgents, 'active')} · ${summary.memoryGb === null ? '? GB' : formatGb(summary.memoryGb)} estimated`,
+    sourceLine('Ollama', snapshot.sources.ollama, where.ollama),
+    `${label('Agents')}${known(summary.activeAgents, 'active')}${agentsFrom}${cpu}`,
+    memoryLine(summary),
     `${label('Sessions')}${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
   ];
   for (const session of snapshot.activeSessions ?? []) lines.push(sessionLine(session, timeZone));
-  for (const agent of snapshot.agents ?? []) {
-    const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
-    lines.push(`  ${formatRole(agent.role)}  ${agent.model}  ~${formatGb(agent.memoryGb)}${uptime}`);
+  for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent));
+  for (const model of snapshot.residentModels ?? []) {
+    if (model.usedBy.length > 0) continue;
+    const unload = model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;
+    lines.push(`  (loaded, no agent) ${model.name}  ${formatGb(model.sizeGb)}${unload}`);
   }
   const stats = snapshot.stats;
   if (stats) {
@@ -53,5 +85,9 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
     const average = stats.avgDurationSeconds === null ? '' : `, average ${formatDuration(stats.avgDurationSeconds)}`;
     lines.push(`${label('History')}${snapshot.historyDate}: ${stats.totalSessions} sessions${statuses ? ` (${statuses})` : ''}${average}`);
   }
+  for (const alert of snapshot.alerts) {
+    lines.push(`${alert.severity.toUpperCase()}: ${alert.message}${alert.suggestedAction ? ` ${alert.suggestedAction}.` : ''}`);
+  }
+  for (const warning of snapshot.warnings) lines.push(`Note: ${warning.message}`);
   return lines.join('\n');
 }

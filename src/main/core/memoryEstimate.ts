@@ -1,4 +1,4 @@
-import { ROLE_MEMORY_GB, UNKNOWN_AGENT_MEMORY_GB, UNKNOWN_MODEL } from './echoRoster';
+import { ROLE_MEMORY_GB, UNKNOWN_AGENT_MEMORY_GB } from './echoRoster';
 
 /** The user's own figures (GB), which beat every rule. A model's figure beats a role's. */
 export interface MemoryOverrides {
@@ -28,17 +28,4 @@ export function estimateMemoryGb(role: string, model: string, overrides: MemoryO
     ROLE_MEMORY_GB[role] ??
     UNKNOWN_AGENT_MEMORY_GB
   );
-}
-
-/** Total for a set of agents, counting each model once: Ollama loads a model once, however many agents use it. */
-export function totalMemoryGb(agents: ReadonlyArray<{ role: string; model: string; memoryGb: number }>): number {
-  const perModel = new Map<string, number>();
-  for (const agent of agents) {
-    // Agents whose model is unknown cannot be shown to share one.
-    const key = agent.model === UNKNOWN_MODEL ? `role:${agent.role}` : `model:${agent.model}`;
-    perModel.set(key, Math.max(perModel.get(key) ?? 0, agent.memoryGb));
-  }
-  let total = 0;
-  for (const gb of perModel.values()) total += gb;
-  return Math.round(total * 10) / 10;
 }

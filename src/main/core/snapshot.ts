@@ -1,43 +1,32 @@
-import type {
-  AgentRecord,
-  AgentView,
-  HourlyCount,
-  LocalDate,
-  SessionRecord,
-  SessionStats,
-  SessionView,
-  Snapshot,
-  SourceHealth,
-} from '../../shared/model';
-import { estimateMemoryGb, totalMemoryGb, type MemoryOverrides } from './memoryEstimate';
-
-/** What one read of PostgreSQL gave: everything, or the reason it gave nothing. */
-export type PostgresReading =
-  | {
-      readonly ok: true;
-      readonly activeSessions: readonly SessionRecord[];
-      readonly activeTotal: number;
-      readonly history: readonly SessionRecord[];
-      readonly stats: SessionStats;
-      readonly sessionsToday: number;
-      readonly timeline: readonly HourlyCount[];
-      readonly dropped: readonly string[];
-    }
-  | { readonly ok: false; readonly error: string };
-
-export interface AgentReading {
-  /** Null when neither the registry nor the sessions could say. */
-  readonly agents: readonly AgentRecord[] | null;
-  readonly health: SourceHealth;
-}
+import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView } from '../../shared/model';
+import { chooseAgents, type RegistryMode } from './agentChoice';
+import type { SnapshotBase } from './alerts/rules';
+import { cpuLoadOf } from './cpu';
+import type { MemoryOverrides } from './memoryEstimate';
+import {
+  allAgentsMemoryGb,
+  indexModels,
+  memoryTotals,
+  readAgentMemory,
+  residentModels,
+  savingsPct,
+  toGb,
+  type MemoryTotals,
+} from './memoryModel';
+import type { OllamaData, PostgresData, ProcessReading, RegistryData, SystemReading } from './readings';
+import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
 
 export interface SnapshotInput {
   readonly now: number;
   readonly timeZone: string;
   readonly today: LocalDate;
-  readonly historyDate: LocalDate;
-  readonly postgres: PostgresReading;
-  readonly agents: AgentReading;
+  readonly postgres: SourceTrack<PostgresData>;
+  readonly registry: SourceTrack<RegistryData>;
+  readonly ollama: SourceTrack<OllamaData>;
+  readonly registryMode: RegistryMode;
+  readonly registrySeen: boolean;
+  readonly system: SystemReading;
+  readonly processes: ReadonlyMap<number, ProcessReading>;
   readonly memoryOverrides?: MemoryOverrides;
 }
 
@@ -50,36 +39,62 @@ export function viewSession(session: SessionRecord, now: number): SessionView {
   return { ...session, durationSeconds: secondsBetween(session.startedAt, end) };
 }
 
-export function viewAgent(agent: AgentRecord, now: number, overrides?: MemoryOverrides): AgentView {
+/** The snapshot without what needs memory of earlier polls (warnings and alerts), and the totals behind it. */
+export function buildSnapshotBase(input: SnapshotInput): { base: Omit<SnapshotBase, 'warnings'>; totals: MemoryTotals | null } {
+  const { now, system } = input;
+  const postgres = shownValue(input.postgres);
+  const ollama = shownValue(input.ollama);
+  const sessions = postgres && { ...postgres, value: postgres.value.activeSessions };
+  const choice = chooseAgents(input.registryMode, shownValue(input.registry), input.registrySeen, sessions);
+  const resident = ollama ? indexModels(ollama.value.models) : null;
+  const agents: AgentView[] | null =
+    choice.agents?.map((agent) => {
+      const reading = readAgentMemory(agent, resident, input.processes, input.memoryOverrides);
+      return {
+        ...agent,
+        ...reading,
+        memoryGb: reading.memory.ollamaGb ?? reading.memory.estimatedGb,
+        uptimeSeconds: agent.spawnedAt === null ? null : secondsBetween(agent.spawnedAt, now),
+      };
+    }) ?? null;
+  const totals = agents && memoryTotals(agents);
+  const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
+  const machineRamGb = toGb(system.totalBytes);
+  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, choice.agents ?? [], now);
   return {
-    ...agent,
-    memoryGb: estimateMemoryGb(agent.role, agent.model, overrides),
-    uptimeSeconds: agent.spawnedAt === null ? null : secondsBetween(agent.spawnedAt, now),
-  };
-}
-
-export function buildSnapshot(input: SnapshotInput): Snapshot {
-  const { now, postgres } = input;
-  const agents = input.agents.agents?.map((agent) => viewAgent(agent, now, input.memoryOverrides)) ?? null;
-  const postgresHealth: SourceHealth = postgres.ok
-    ? { state: 'ok', dropped: postgres.dropped.length, droppedReasons: [...postgres.dropped] }
-    : { state: 'error', error: postgres.error, dropped: 0, droppedReasons: [] };
-  return {
-    takenAt: new Date(now).toISOString(),
-    timeZone: input.timeZone,
-    today: input.today,
-    historyDate: input.historyDate,
-    sources: { postgres: postgresHealth, registry: input.agents.health },
-    summary: {
-      activeAgents: agents?.length ?? null,
-      activeSessions: postgres.ok ? postgres.activeTotal : null,
-      sessionsToday: postgres.ok ? postgres.sessionsToday : null,
-      memoryGb: agents === null ? null : totalMemoryGb(agents),
+    totals,
+    base: {
+      takenAt: new Date(now).toISOString(),
+      timeZone: input.timeZone,
+      today: input.today,
+      historyDate: postgres?.value.historyDate ?? input.today,
+      sources: {
+        postgres: healthOf(input.postgres, now),
+        registry: healthOf(input.registry, now),
+        ollama: healthOf(input.ollama, now),
+      },
+      summary: {
+        activeAgents: agents?.length ?? null,
+        activeSessions: postgres?.value.activeTotal ?? null,
+        sessionsToday: postgres?.value.sessionsToday ?? null,
+        memoryGb: totals?.totalGb ?? null,
+        memorySource: totals?.source ?? null,
+        allAgentsMemoryGb: allAgentsGb,
+        savingsPct: totals && savingsPct(totals.estimatedGb, allAgentsGb),
+        machineRamGb,
+        freeRamGb: toGb(system.freeBytes),
+        memoryPctOfRam: totals && machineRamGb > 0 ? Math.round((totals.totalGb / machineRamGb) * 1000) / 10 : null,
+        residentModelsGb: models && Math.round(models.reduce((sum, model) => sum + model.sizeGb, 0) * 10) / 10,
+        cpuPercent: system.cpuPercent,
+        cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
+        agentsFrom: choice.from,
+      },
+      activeSessions: postgres?.value.activeSessions.map((session) => viewSession(session, now)) ?? null,
+      agents,
+      residentModels: models,
+      history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
+      stats: postgres?.value.stats ?? null,
+      timeline: postgres ? [...postgres.value.timeline] : null,
     },
-    activeSessions: postgres.ok ? postgres.activeSessions.map((session) => viewSession(session, now)) : null,
-    agents,
-    history: postgres.ok ? postgres.history.map((session) => viewSession(session, now)) : null,
-    stats: postgres.ok ? postgres.stats : null,
-    timeline: postgres.ok ? [...postgres.timeline] : null,
   };
 }

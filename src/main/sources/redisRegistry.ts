@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AgentRecord } from '../../shared/model';
+import type { RegistryData } from '../core/readings';
 import { explainRedisFailure } from './redisConnection';
 import { readRegistryEntry } from './registryEntry';
 import { readRegistryEvent, type RegistryEvent } from './registryEvent';
@@ -10,11 +11,6 @@ export type RegistryCommands = Pick<Redis, 'hgetall'>;
 /** A connection given over to pub/sub: Redis allows nothing else on it once subscribed. */
 export type EventSubscriber = Pick<Redis, 'subscribe' | 'unsubscribe' | 'on' | 'off'>;
 
-export interface RegistryAgents {
-  /** False when the hash is absent: no delegator keeps a registry here, or none has spawned an agent yet. */
-  readonly exists: boolean;
-  readonly agents: AgentRecord[];
-}
 
 export interface EventHandlers {
   readonly onEvent: (event: RegistryEvent) => void;
@@ -36,7 +32,7 @@ export class RedisRegistry {
     return `${this.prefix}events`;
   }
 
-  async readAgents(): Promise<Screened<RegistryAgents>> {
+  async readAgents(): Promise<Screened<RegistryData>> {
     let fields: Record<string, string>;
     try {
       fields = await this.redis.hgetall(this.agentsKey);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatRole } from '../../shared/format';
+import type { MonitorEvent } from '../../shared/model';
 import { describeIssues, parseJson } from './screening';
 
 export const REGISTRY_EVENT_TYPES = [
@@ -31,4 +33,40 @@ export function readRegistryEvent(text: string): RegistryEventResult {
   const parsed = registryEventSchema.safeParse(json.value);
   if (!parsed.success) return { ok: false, reason: `event: ${describeIssues(parsed.error)}` };
   return { ok: true, event: parsed.data };
+}
+
+function describe(event: RegistryEvent): string {
+  const who = event.role ? formatRole(event.role) : 'An agent';
+  const model = event.model ? ` (${event.model})` : '';
+  switch (event.type) {
+    case 'agent_spawned':
+      return `${who} spawned${model}`;
+    case 'agent_stopped':
+      return `${who} stopped`;
+    case 'agent_crashed':
+      return `${who} crashed${event.error ? `: ${event.error}` : ''}`;
+    case 'session_started':
+      return event.session_id ? `Session ${event.session_id} started` : 'A session started';
+    case 'session_ended':
+      return event.session_id ? `Session ${event.session_id} ended` : 'A session ended';
+    case 'command_ack': {
+      const verdict = event.ok === false ? `refused${event.error ? `: ${event.error}` : ''}` : 'done';
+      return `Command ${event.id ?? '(no id)'} ${verdict}`;
+    }
+  }
+}
+
+/** The delegator's announcement as an entry of the monitor's event stream. */
+export function toMonitorEvent(event: RegistryEvent, sequence: number): MonitorEvent {
+  const entry: MonitorEvent = {
+    id: `${event.at}:${event.type}:registry:${sequence}`,
+    at: event.at,
+    type: event.type,
+    origin: 'registry',
+    message: describe(event),
+  };
+  if (event.role !== undefined) entry.role = event.role;
+  if (event.session_id !== undefined) entry.sessionId = event.session_id;
+  if (event.model !== undefined) entry.model = event.model;
+  return entry;
 }

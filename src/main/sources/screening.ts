@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Reading } from '../core/readings';
 
 /** A value read from a source, with what had to be left out of it. */
 export interface Screened<T> {
@@ -17,5 +18,15 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return { ok: false };
+  }
+}
+
+/** Runs one read of a source; a failure becomes a reading that says why, never an exception. */
+export async function attempt<T>(read: () => Promise<Screened<T>>, describe: (error: unknown) => string): Promise<Reading<T>> {
+  try {
+    const { value, dropped } = await read();
+    return { ok: true, value, dropped };
+  } catch (error) {
+    return { ok: false, error: describe(error) };
   }
 }

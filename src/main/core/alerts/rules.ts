@@ -1,0 +1,157 @@
+import { formatDuration, formatGb, formatRole } from '../../../shared/format';
+import type { AgentView, Culprit, Severity, Snapshot, SourceHealth, SourceName } from '../../../shared/model';
+import { levelOf, type Level } from './level';
+import type { AlertSettings, Thresholds } from './settings';
+
+export type SnapshotBase = Omit<Snapshot, 'alerts'>;
+
+/** What a rule makes of one snapshot. */
+export type Observation =
+  | {
+      readonly kind: 'level';
+      readonly level: Level;
+      readonly message: string;
+      readonly culprit: Culprit | null;
+      readonly suggestedAction: string | null;
+    }
+  /** The data behind the rule is stale or unknown: the alert neither fires nor clears. */
+  | { readonly kind: 'frozen' };
+
+export interface AlertRule {
+  readonly id: string;
+  observe(snapshot: SnapshotBase, firing: Level, settings: AlertSettings): Observation;
+}
+
+const FROZEN: Observation = { kind: 'frozen' };
+const fresh = (health: SourceHealth): boolean => health.state === 'ok';
+
+/** The agents' own source must be fresh for rules about agents. */
+function agentsFresh(snapshot: SnapshotBase): boolean {
+  const from = snapshot.summary.agentsFrom;
+  if (from === null || snapshot.agents === null) return false;
+  return fresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
+}
+
+/** What stopping an agent frees: its model only if no other agent uses it, plus its process. */
+function freedBy(agent: AgentView, agents: readonly AgentView[]): number {
+  const shared = agents.some((other) => other.role !== agent.role && other.model === agent.model);
+  return (shared ? 0 : agent.memoryGb) + (agent.memory.processGb ?? 0);
+}
+
+function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action: string } | null {
+  let best: AgentView | null = null;
+  for (const agent of agents) if (!best || freedBy(agent, agents) > freedBy(best, agents)) best = agent;
+  if (best === null) return null;
+  const frees = freedBy(best, agents);
+  const name = formatRole(best.role);
+  const sharers = agents.filter((other) => other.role !== best.role && other.model === best.model).map((other) => formatRole(other.role));
+  return {
+    culprit: { kind: 'agent', id: best.role, label: `${name} (${best.model})`, memoryGb: best.memoryGb },
+    action:
+      sharers.length === 0
+        ? `Stop ${name}: frees ~${formatGb(frees)}`
+        : `Stop ${name}: frees ~${formatGb(frees)} while ${sharers.join(', ')} still use ${best.model}`,
+  };
+}
+
+function thresholdRule(
+  id: string,
+  direction: 'above' | 'below',
+  pick: (settings: AlertSettings) => Thresholds,
+  measure: (snapshot: SnapshotBase) => { value: number; message: string; culprit: Culprit | null; suggestedAction: string | null } | null,
+): AlertRule {
+  return {
+    id,
+    observe(snapshot, firing, settings) {
+      const thresholds = pick(settings);
+      if (!thresholds.enabled) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
+      const measured = measure(snapshot);
+      if (measured === null) return FROZEN;
+      return { kind: 'level', level: levelOf(measured.value, firing, thresholds, direction), ...measured };
+    },
+  };
+}
+
+const memoryRule = thresholdRule('memory-vs-ram', 'above', (settings) => settings.memoryPctOfRam, (snapshot) => {
+  const { memoryGb, memoryPctOfRam, machineRamGb } = snapshot.summary;
+  if (!agentsFresh(snapshot) || memoryGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
+  const biggest = biggestAgent(snapshot.agents);
+  return {
+    value: memoryPctOfRam,
+    message: `Agents use ${formatGb(memoryGb)}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatGb(machineRamGb)} RAM.`,
+    culprit: biggest?.culprit ?? null,
+    suggestedAction: biggest?.action ?? null,
+  };
+});
+
+const freeMemoryRule = thresholdRule('free-memory', 'below', (settings) => settings.freeRamPct, (snapshot) => {
+  const { freeRamGb, machineRamGb } = snapshot.summary;
+  if (machineRamGb <= 0) return null;
+  const pct = (freeRamGb / machineRamGb) * 100;
+  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+  return {
+    value: pct,
+    message: `Only ${formatGb(freeRamGb)} of ${formatGb(machineRamGb)} RAM is free (${Math.round(pct)}%).`,
+    culprit: biggest?.culprit ?? null,
+    suggestedAction: biggest?.action ?? null,
+  };
+});
+
+const agentCountRule = thresholdRule('agent-count', 'above', (settings) => settings.agentCount, (snapshot) => {
+  if (!agentsFresh(snapshot) || snapshot.agents === null) return null;
+  const biggest = biggestAgent(snapshot.agents);
+  return {
+    value: snapshot.agents.length,
+    message: `${snapshot.agents.length} agents are running.`,
+    culprit: biggest?.culprit ?? null,
+    suggestedAction: biggest?.action ?? null,
+  };
+});
+
+const longSessionRule = thresholdRule('long-session', 'above', (settings) => settings.sessionHours, (snapshot) => {
+  if (!fresh(snapshot.sources.postgres) || snapshot.activeSessions === null) return null;
+  const longest = snapshot.activeSessions.reduce<(typeof snapshot.activeSessions)[number] | null>(
+    (best, session) => (!best || session.durationSeconds > best.durationSeconds ? session : best),
+    null,
+  );
+  if (longest === null) return { value: 0, message: '', culprit: null, suggestedAction: null };
+  return {
+    value: longest.durationSeconds / 3600,
+    message: `Session ${longest.sessionId} (${longest.category}) has been active for ${formatDuration(longest.durationSeconds)}.`,
+    culprit: { kind: 'session', id: longest.sessionId, label: longest.description ?? longest.sessionId },
+    suggestedAction: `End session ${longest.sessionId} if its work is done`,
+  };
+});
+
+const SOURCE_LABELS: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'The agent registry (Redis)', ollama: 'Ollama' };
+/** Without PostgreSQL the monitor knows nothing of sessions; the others it can partly do without. */
+const SOURCE_SEVERITY: Readonly<Record<SourceName, Severity>> = { postgres: 'critical', registry: 'warning', ollama: 'warning' };
+
+function sourceRule(source: SourceName): AlertRule {
+  return {
+    id: `source-unavailable:${source}`,
+    observe(snapshot, _firing, settings) {
+      const health = snapshot.sources[source];
+      const down = settings.sourceUnavailable.enabled && (health.state === 'stale' || health.state === 'error');
+      if (!down) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
+      const kept = health.state === 'stale' && health.ageSeconds !== null ? ` Showing what it said ${formatDuration(health.ageSeconds)} ago.` : '';
+      return {
+        kind: 'level',
+        level: SOURCE_SEVERITY[source],
+        message: `${SOURCE_LABELS[source]} is unavailable: ${health.error ?? 'no answer'}.${kept}`,
+        culprit: { kind: 'source', id: source, label: SOURCE_LABELS[source] },
+        suggestedAction: `Check that ${source === 'registry' ? 'Redis' : SOURCE_LABELS[source]} is running and reachable`,
+      };
+    },
+  };
+}
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  memoryRule,
+  freeMemoryRule,
+  agentCountRule,
+  longSessionRule,
+  sourceRule('postgres'),
+  sourceRule('registry'),
+  sourceRule('ollama'),
+];

@@ -1,0 +1,115 @@
+import type { AgentMemory, AgentRecord, MemorySource, ResidentModel } from '../../shared/model';
+import { ROLE_MODELS, UNKNOWN_MODEL } from './echoRoster';
+import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
+import type { OllamaModel, ProcessReading } from './readings';
+
+const BYTES_PER_GB = 1024 ** 3;
+
+export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
+const round1 = (gb: number): number => Math.round(gb * 10) / 10;
+
+/** Ollama names a model `name:tag`; a bare name means `:latest`. */
+export function normalizeModel(model: string): string {
+  const lastSegment = model.slice(model.lastIndexOf('/') + 1);
+  return lastSegment.includes(':') ? model : `${model}:latest`;
+}
+
+export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {
+  return new Map(models.map((model) => [normalizeModel(model.name), model]));
+}
+
+export interface AgentMemoryReading {
+  readonly memory: AgentMemory;
+  readonly processAlive: boolean | null;
+}
+
+/** The three readings of one agent's memory. */
+export function readAgentMemory(
+  agent: AgentRecord,
+  resident: ReadonlyMap<string, OllamaModel> | null,
+  processes: ReadonlyMap<number, ProcessReading>,
+  overrides?: MemoryOverrides,
+): AgentMemoryReading {
+  const loaded = resident?.get(normalizeModel(agent.model));
+  const process = agent.pid === null ? undefined : processes.get(agent.pid);
+  return {
+    memory: {
+      estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),
+      ollamaGb: loaded ? toGb(loaded.sizeBytes) : null,
+      processGb: process?.alive && process.rssBytes !== null ? toGb(process.rssBytes) : null,
+    },
+    processAlive: process ? process.alive : null,
+  };
+}
+
+export interface MemoryTotals {
+  /** Models counted once each, at Ollama's figure where it has one, plus the agents' own processes. */
+  readonly totalGb: number;
+  readonly measuredGb: number;
+  /** Models counted once each at the estimate rule alone. */
+  readonly estimatedGb: number;
+  readonly source: MemorySource;
+}
+
+/** Agents whose model is unknown cannot be shown to share one. */
+const modelKey = (role: string, model: string): string => (model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model));
+
+export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>): MemoryTotals {
+  const perModel = new Map<string, AgentMemory>();
+  let processGb = 0;
+  for (const agent of agents) {
+    const key = modelKey(agent.role, agent.model);
+    const known = perModel.get(key);
+    if (!known || agent.memory.estimatedGb > known.estimatedGb) perModel.set(key, agent.memory);
+    processGb += agent.memory.processGb ?? 0;
+  }
+  let totalGb = processGb;
+  let measuredGb = processGb;
+  let estimatedGb = 0;
+  let measuredModels = 0;
+  for (const memory of perModel.values()) {
+    totalGb += memory.ollamaGb ?? memory.estimatedGb;
+    estimatedGb += memory.estimatedGb;
+    if (memory.ollamaGb !== null) {
+      measuredGb += memory.ollamaGb;
+      measuredModels += 1;
+    }
+  }
+  const source: MemorySource =
+    measuredModels === perModel.size && perModel.size > 0 ? 'measured' : measuredModels === 0 ? 'estimated' : 'mixed';
+  return { totalGb: round1(totalGb), measuredGb: round1(measuredGb), estimatedGb: round1(estimatedGb), source };
+}
+
+/** What every ECHO agent at once would take, by the estimate rule, each model counted once. */
+export function allAgentsMemoryGb(overrides?: MemoryOverrides): number {
+  const perModel = new Map<string, number>();
+  for (const [role, model] of Object.entries(ROLE_MODELS)) {
+    const key = normalizeModel(model);
+    perModel.set(key, Math.max(perModel.get(key) ?? 0, estimateMemoryGb(role, model, overrides)));
+  }
+  return round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
+}
+
+/** The seed's "savings vs all agents", from the same rule on both sides so the comparison is fair. */
+export function savingsPct(estimatedGb: number, allAgentsGb: number): number | null {
+  if (allAgentsGb <= 0) return null;
+  return Math.round(100 * (1 - estimatedGb / allAgentsGb));
+}
+
+export function residentModels(
+  models: readonly OllamaModel[],
+  agents: readonly AgentRecord[],
+  now: number,
+): ResidentModel[] {
+  return models.map((model) => {
+    const key = normalizeModel(model.name);
+    return {
+      name: model.name,
+      sizeGb: toGb(model.sizeBytes),
+      vramGb: toGb(model.vramBytes),
+      expiresAt: model.expiresAt === null ? null : new Date(model.expiresAt).toISOString(),
+      unloadsInSeconds: model.expiresAt === null ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
+      usedBy: agents.filter((agent) => normalizeModel(agent.model) === key).map((agent) => agent.role),
+    };
+  });
+}

@@ -1,0 +1,117 @@
+import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
+import type { RegistryMode } from './agentChoice';
+import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
+import type { AlertSettings } from './alerts/settings';
+import { localDateOf } from './localTime';
+import type { MemoryOverrides } from './memoryEstimate';
+import type { OllamaData, PostgresData, Readings, RegistryData } from './readings';
+import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileSettings, type ReconcileState } from './reconcile';
+import { sampleOf } from './series';
+import { buildSnapshotBase } from './snapshot';
+import { diffSnapshots } from './snapshotDiff';
+import { advanceTrack, emptyTrack, type SourceTrack } from './sourceHealth';
+
+export interface PipelineSettings {
+  readonly timeZone: string;
+  readonly registryMode: RegistryMode;
+  readonly alerts: AlertSettings;
+  readonly reconcile: ReconcileSettings;
+  readonly memoryOverrides?: MemoryOverrides;
+}
+
+/** Everything carried from one poll to the next. */
+export interface PipelineState {
+  readonly postgres: SourceTrack<PostgresData>;
+  readonly registry: SourceTrack<RegistryData>;
+  readonly ollama: SourceTrack<OllamaData>;
+  readonly registrySeen: boolean;
+  readonly reconcile: ReconcileState;
+  readonly alerts: AlertEngineState;
+  readonly previous: Snapshot | null;
+}
+
+export function initialPipelineState(): PipelineState {
+  return {
+    postgres: emptyTrack(),
+    registry: emptyTrack(),
+    ollama: emptyTrack(),
+    registrySeen: false,
+    reconcile: EMPTY_RECONCILE_STATE,
+    alerts: INITIAL_ALERT_STATE,
+    previous: null,
+  };
+}
+
+export interface PipelineStep {
+  readonly state: PipelineState;
+  readonly snapshot: Snapshot;
+  readonly sample: ResourceSample;
+  /** Changes seen since the previous snapshot, and alerts raised or resolved. */
+  readonly events: MonitorEvent[];
+  readonly intents: NotificationIntent[];
+}
+
+function alertEvents(intents: readonly NotificationIntent[], at: string): MonitorEvent[] {
+  return intents
+    .filter((intent) => intent.kind === 'raised' || intent.kind === 'resolved')
+    .map((intent) => ({
+      id: `${at}:alert:${intent.kind}:${intent.alert.id}`,
+      at,
+      type: intent.kind === 'raised' ? ('alert_raised' as const) : ('alert_resolved' as const),
+      origin: 'monitor' as const,
+      message: `${intent.title}. ${intent.alert.message}`,
+    }));
+}
+
+/** One poll's readings in, one immutable snapshot out, with everything that follows from it. */
+export function advancePipeline(state: PipelineState, readings: Readings, settings: PipelineSettings): PipelineStep {
+  const { now } = readings;
+  const registry = advanceTrack(state.registry, readings.registry, now);
+  const freshRegistry = readings.registry?.ok ? readings.registry.value : null;
+  const input = {
+    now,
+    timeZone: settings.timeZone,
+    today: localDateOf(now, settings.timeZone),
+    postgres: advanceTrack(state.postgres, readings.postgres, now),
+    registry,
+    ollama: advanceTrack(state.ollama, readings.ollama, now),
+    registryMode: settings.registryMode,
+    registrySeen: state.registrySeen || (freshRegistry?.exists ?? false),
+    system: readings.system,
+    processes: readings.processes,
+    memoryOverrides: settings.memoryOverrides,
+  };
+  const { base, totals } = buildSnapshotBase(input);
+  const agentsFresh = base.summary.agentsFrom !== null && base.sources[base.summary.agentsFrom === 'registry' ? 'registry' : 'postgres'].state === 'ok';
+  const postgresFresh = base.sources.postgres.state === 'ok';
+  const ollamaFresh = base.sources.ollama.state === 'ok';
+  const reconciled = reconcile(
+    {
+      now,
+      activeSessions: postgresFresh ? input.postgres.good?.value.activeSessions ?? null : null,
+      agents: agentsFresh ? base.agents : null,
+      agentsFromRegistry: base.summary.agentsFrom === 'registry',
+      residentModels: ollamaFresh ? base.residentModels : null,
+    },
+    state.reconcile,
+    settings.reconcile,
+  );
+  const withWarnings = { ...base, warnings: reconciled.warnings };
+  const evaluated = evaluateAlerts(state.alerts, withWarnings, settings.alerts, now);
+  const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts });
+  return {
+    state: {
+      postgres: input.postgres,
+      registry,
+      ollama: input.ollama,
+      registrySeen: input.registrySeen,
+      reconcile: reconciled.state,
+      alerts: evaluated.state,
+      previous: snapshot,
+    },
+    snapshot,
+    sample: sampleOf(snapshot, totals),
+    events: [...diffSnapshots(state.previous, snapshot), ...alertEvents(evaluated.intents, snapshot.takenAt)],
+    intents: evaluated.intents,
+  };
+}

@@ -1,0 +1,92 @@
+import { formatDuration, formatRole } from '../../shared/format';
+import type { AgentView, MonitorEvent, MonitorEventType, SessionView, SourceHealth, SourceName } from '../../shared/model';
+import type { SnapshotBase } from './alerts/rules';
+
+type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;
+
+const fresh = (health: SourceHealth): boolean => health.state === 'ok';
+const down = (health: SourceHealth): boolean => health.state === 'stale' || health.state === 'error';
+
+function agentsFresh(snapshot: Comparable): boolean {
+  const from = snapshot.summary.agentsFrom;
+  return snapshot.agents !== null && from !== null && fresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
+}
+
+function event(at: string, type: MonitorEventType, subject: string, message: string, extra: Partial<MonitorEvent> = {}): MonitorEvent {
+  return { id: `${at}:${type}:${subject}`, at, type, origin: 'monitor', message, ...extra };
+}
+
+function agentEvents(before: readonly AgentView[], after: readonly AgentView[], at: string): MonitorEvent[] {
+  const events: MonitorEvent[] = [];
+  const previous = new Map(before.map((agent) => [agent.role, agent]));
+  const current = new Map(after.map((agent) => [agent.role, agent]));
+  for (const agent of after) {
+    const was = previous.get(agent.role);
+    const details = { role: agent.role, model: agent.model };
+    if (!was) {
+      events.push(event(at, 'agent_spawned', agent.role, `${formatRole(agent.role)} spawned (${agent.model})`, details));
+    } else if (agent.status === 'error' && was.status !== 'error') {
+      events.push(event(at, 'agent_crashed', agent.role, `${formatRole(agent.role)} reports an error`, details));
+    }
+  }
+  for (const agent of before) {
+    if (current.has(agent.role)) continue;
+    const uptime = agent.uptimeSeconds === null ? '' : ` after ${formatDuration(agent.uptimeSeconds)}`;
+    events.push(event(at, 'agent_stopped', agent.role, `${formatRole(agent.role)} stopped${uptime}`, { role: agent.role, model: agent.model }));
+  }
+  return events;
+}
+
+function sessionEvents(before: readonly SessionView[], after: readonly SessionView[], at: string): MonitorEvent[] {
+  const previous = new Set(before.map((session) => session.sessionId));
+  const current = new Set(after.map((session) => session.sessionId));
+  return [
+    ...after
+      .filter((session) => !previous.has(session.sessionId))
+      .map((session) =>
+        event(at, 'session_started', session.sessionId, `Session started: ${session.category}, ${session.description ?? 'no description'}`, {
+          sessionId: session.sessionId,
+        }),
+      ),
+    ...before
+      .filter((session) => !current.has(session.sessionId))
+      .map((session) =>
+        event(at, 'session_ended', session.sessionId, `Session ended: ${session.category} after ${formatDuration(session.durationSeconds)}`, {
+          sessionId: session.sessionId,
+        }),
+      ),
+  ];
+}
+
+const SOURCE_NAMES: readonly SourceName[] = ['postgres', 'registry', 'ollama'];
+
+function sourceEvents(before: Comparable | null, after: Comparable): MonitorEvent[] {
+  const events: MonitorEvent[] = [];
+  for (const name of SOURCE_NAMES) {
+    const was = before?.sources[name];
+    const now = after.sources[name];
+    if (down(now) && (was === undefined || !down(was))) {
+      events.push(event(after.takenAt, 'source_down', name, `${name} is unavailable: ${now.error ?? 'no answer'}`));
+    } else if (was !== undefined && down(was) && fresh(now)) {
+      events.push(event(after.takenAt, 'source_up', name, `${name} is back`));
+    }
+  }
+  return events;
+}
+
+/**
+ * What changed between two snapshots, so the event stream works even when
+ * the delegator announces nothing. Lists read from a failing source are not
+ * compared: a source going down must not look like every agent stopping.
+ */
+export function diffSnapshots(before: Comparable | null, after: Comparable): MonitorEvent[] {
+  const events = sourceEvents(before, after);
+  if (before === null) return events;
+  if (agentsFresh(before) && agentsFresh(after) && before.summary.agentsFrom === after.summary.agentsFrom) {
+    events.push(...agentEvents(before.agents ?? [], after.agents ?? [], after.takenAt));
+  }
+  if (fresh(before.sources.postgres) && fresh(after.sources.postgres)) {
+    events.push(...sessionEvents(before.activeSessions ?? [], after.activeSessions ?? [], after.takenAt));
+  }
+  return events;
+}

@@ -1,0 +1,62 @@
+import os from 'node:os';
+import type { MonitorConfig } from './config';
+import type { SourceSet } from './readSources';
+import { OllamaClient } from './sources/ollamaClient';
+import { createPostgresPool } from './sources/postgresPool';
+import { closeRedis, createRedis } from './sources/redisConnection';
+import { RedisRegistry } from './sources/redisRegistry';
+import { SessionStore } from './sources/sessionStore';
+import { SystemProbe } from './sources/systemProbe';
+import type { EventSubscriber } from './sources/redisRegistry';
+
+export interface OpenSources {
+  readonly sources: SourceSet;
+  /** A second Redis connection for pub/sub, for a long-lived monitor; null in one-shot use or without a registry. */
+  readonly subscriber: EventSubscriber | null;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly timeZone: string;
+  /** A long-lived monitor reconnects and subscribes; a one-shot command does neither. */
+  readonly persistent: boolean;
+  readonly cpuWindowMs?: number;
+  readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
+}
+
+/** Connects to every configured source, each with its timeouts and error listeners. */
+export function openSources(config: MonitorConfig, options: OpenOptions): OpenSources {
+  const report = options.onConnectionError;
+  const pool = createPostgresPool({
+    database: config.database,
+    timeoutMs: config.timeoutMs,
+    onError: (error) => report?.('postgres', error.message),
+  });
+  const useRedis = config.registryMode !== 'sessions';
+  const redisOptions = {
+    url: config.redisUrl,
+    timeoutMs: config.timeoutMs,
+    persistent: options.persistent,
+    onError: (message: string) => report?.('registry', message),
+  };
+  const redis = useRedis ? createRedis(redisOptions) : null;
+  // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
+  const subscriber = useRedis && options.persistent ? createRedis(redisOptions) : null;
+  return {
+    sources: {
+      store: new SessionStore(pool, options.timeZone),
+      registry: redis && new RedisRegistry(redis, config.redisPrefix),
+      ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
+      system: new SystemProbe(),
+      timeZone: options.timeZone,
+      hostName: os.hostname(),
+      cpuWindowMs: options.cpuWindowMs,
+    },
+    subscriber,
+    async close() {
+      if (redis) closeRedis(redis);
+      if (subscriber) closeRedis(subscriber);
+      await pool.end();
+    },
+  };
+}

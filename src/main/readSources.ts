@@ -1,0 +1,47 @@
+import type { LocalDate } from '../shared/model';
+import { errorText } from './core/errorText';
+import { localDateOf } from './core/localTime';
+import type { ProcessReading, Readings, Reading, RegistryData } from './core/readings';
+import type { OllamaClient } from './sources/ollamaClient';
+import { readPostgres } from './sources/postgresReader';
+import { probeProcesses } from './sources/processProbe';
+import type { RedisRegistry } from './sources/redisRegistry';
+import { attempt } from './sources/screening';
+import type { SessionStore } from './sources/sessionStore';
+import type { SystemProbe } from './sources/systemProbe';
+
+export interface SourceSet {
+  readonly store: SessionStore;
+  /** Null when agents come from sessions alone. */
+  readonly registry: RedisRegistry | null;
+  /** Null when no Ollama endpoint is configured. */
+  readonly ollama: OllamaClient | null;
+  readonly system: SystemProbe;
+  readonly timeZone: string;
+  /** A registry pid is this machine's when its host is unset or this name. */
+  readonly hostName: string;
+  /** The shortest CPU sampling window worth reporting. */
+  readonly cpuWindowMs?: number;
+}
+
+async function processesOf(registry: Reading<RegistryData> | null, hostName: string): Promise<ReadonlyMap<number, ProcessReading>> {
+  if (!registry?.ok) return new Map();
+  const local = registry.value.agents.filter((agent) => agent.pid !== null && (agent.host === null || agent.host === hostName));
+  return probeProcesses(local.map((agent) => agent.pid ?? 0));
+}
+
+/** Reads every source at once; a failing source becomes a reading that says why. */
+export async function readSources(sources: SourceSet, now: number, historyDate?: LocalDate): Promise<Readings> {
+  const today = localDateOf(now, sources.timeZone);
+  const registryRead = sources.registry;
+  const ollamaRead = sources.ollama;
+  const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText) : Promise.resolve(null);
+  const [postgres, registry, ollama, system, processes] = await Promise.all([
+    attempt(() => readPostgres(sources.store, { now, today, historyDate: historyDate ?? today }), errorText),
+    registryReading,
+    ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText) : null,
+    sources.system.sample(sources.cpuWindowMs),
+    registryReading.then((reading) => processesOf(reading, sources.hostName)),
+  ]);
+  return { now, postgres, registry, ollama, system, processes };
+}

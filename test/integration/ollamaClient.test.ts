@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OllamaClient } from '../../src/main/sources/ollamaClient';
+import { refusingAddress } from '../support/deadServers';
+import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';
+
+let ollama: FakeOllama;
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+});
+afterAll(async () => {
+  await ollama.close();
+});
+
+describe('OllamaClient', () => {
+  it("reads Ollama's recorded /api/ps answer", async () => {
+    ollama.behave({ kind: 'answer', body: RECORDED_PS });
+    const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
+    expect(dropped).toEqual([]);
+    expect(value.models).toEqual([
+      { name: 'deepseek-coder:6.7b', sizeBytes: 4569768960, vramBytes: 4569768960, expiresAt: Date.parse('2026-11-24T14:33:05.318Z') },
+      { name: 'codellama:13b', sizeBytes: 8808038400, vramBytes: 0, expiresAt: Date.parse('2026-11-24T14:34:10.002Z') },
+    ]);
+    expect(ollama.requests.at(-1)).toBe('GET /api/ps');
+  });
+
+  it('reads no models as none', async () => {
+    ollama.behave({ kind: 'answer', body: '{"models":[]}' });
+    expect((await new OllamaClient(ollama.endpoint, 1000).residentModels()).value.models).toEqual([]);
+  });
+
+  it('drops entries it cannot read and keeps the rest', async () => {
+    const good = (JSON.parse(RECORDED_PS) as { models: unknown[] }).models[0];
+    ollama.behave({ kind: 'answer', body: JSON.stringify({ models: [good, { name: 'broken' }, 'nonsense'] }) });
+    const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
+    expect(value.models.map((model) => model.name)).toEqual(['deepseek-coder:6.7b']);
+    expect(dropped).toEqual([expect.stringMatching(/^ollama model #2: size:/), expect.stringMatching(/^ollama model #3: value:/)]);
+  });
+
+  it.each([
+    [{ kind: 'answer' as const, body: '<html>gateway</html>' }, 'Ollama: the answer to /api/ps is not JSON'],
+    [{ kind: 'answer' as const, body: '{"error":"nope"}' }, 'Ollama: unexpected answer to /api/ps (models:'],
+    [{ kind: 'answer' as const, body: 'oops', status: 500 }, 'Ollama answered HTTP 500'],
+  ])('rejects a garbage answer with a clear reason: %j', async (behaviour, reason) => {
+    ollama.behave(behaviour);
+    await expect(new OllamaClient(ollama.endpoint, 1000).residentModels()).rejects.toThrow(reason);
+  });
+
+  it('gives up on an Ollama that hangs, within its timeout', async () => {
+    ollama.behave({ kind: 'hang' });
+    await expect(new OllamaClient(ollama.endpoint, 300).residentModels()).rejects.toThrow(/Ollama: .*timeout/i);
+  });
+
+  it('names a refused connection', async () => {
+    const dead = await refusingAddress();
+    await expect(new OllamaClient(`http://${dead.host}:${dead.port}`, 1000).residentModels()).rejects.toThrow(
+      `Ollama: connect ECONNREFUSED ${dead.host}:${dead.port}`,
+    );
+  });
+});

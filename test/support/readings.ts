@@ -1,0 +1,103 @@
+import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
+import type { OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
+import { DEFAULT_ALERT_SETTINGS } from '../../src/main/core/alerts/settings';
+import type { PipelineSettings } from '../../src/main/core/pipeline';
+import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
+import { sessionRecord } from './fixtures';
+
+export const GIB = 1024 ** 3;
+
+export function ok<T>(value: T, dropped: string[] = []): Reading<T> {
+  return { ok: true, value, dropped };
+}
+
+export function failed<T>(error: string): Reading<T> {
+  return { ok: false, error };
+}
+
+export function stats(overrides: Partial<SessionStats> = {}): SessionStats {
+  return {
+    from: '2026-11-24',
+    to: '2026-11-24',
+    totalSessions: 3,
+    avgAgentsPerSession: 2,
+    totalAgentsSpawned: 6,
+    categoryBreakdown: { development: 3 },
+    statusBreakdown: { active: 1, completed: 2 },
+    avgDurationSeconds: 600,
+    endedSessions: 2,
+    sessionsPerDay: [{ date: '2026-11-24', count: 3 }],
+    ...overrides,
+  };
+}
+
+export function postgresData(activeSessions: SessionRecord[] = [sessionRecord()], overrides: Partial<PostgresData> = {}): PostgresData {
+  return {
+    historyDate: '2026-11-24',
+    activeSessions,
+    activeTotal: activeSessions.length,
+    history: activeSessions,
+    stats: stats(),
+    sessionsToday: 3,
+    timeline: [],
+    ...overrides,
+  };
+}
+
+export function registryAgent(role: string, model: string, overrides: Partial<AgentRecord> = {}): AgentRecord {
+  return {
+    role,
+    model,
+    spawnedAt: '2026-11-24T14:23:05.000Z',
+    sessionId: 'session_1731355385_a1b2c3d4',
+    pid: null,
+    host: null,
+    status: 'running',
+    lastHeartbeat: null,
+    origin: 'registry',
+    ...overrides,
+  };
+}
+
+export function registryData(agents: AgentRecord[]): RegistryData {
+  return { exists: agents.length > 0, agents };
+}
+
+export function ollamaModel(name: string, gb: number, expiresAt: number | null = null): OllamaModel {
+  return { name, sizeBytes: gb * GIB, vramBytes: 0, expiresAt };
+}
+
+/** A 32 GB machine with 16 GB free and a quiet CPU, unless the test says otherwise. */
+export function system(overrides: Partial<SystemReading> = {}): SystemReading {
+  return { totalBytes: 32 * GIB, freeBytes: 16 * GIB, cpuPercent: 5, ...overrides };
+}
+
+export interface ReadingsOverrides {
+  postgres?: Reading<PostgresData>;
+  registry?: Reading<RegistryData> | null;
+  ollama?: Reading<{ models: OllamaModel[] }> | null;
+  system?: SystemReading;
+  processes?: ReadonlyMap<number, ProcessReading>;
+}
+
+/** The seed's example moment: a development session with a senior developer and a test lead. */
+export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Readings {
+  return {
+    now,
+    postgres: overrides.postgres ?? ok(postgresData()),
+    registry:
+      overrides.registry === undefined
+        ? ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b'), registryAgent('test_lead', 'codellama:13b')]))
+        : overrides.registry,
+    ollama: overrides.ollama === undefined ? null : overrides.ollama,
+    system: overrides.system ?? system(),
+    processes: overrides.processes ?? new Map(),
+  };
+}
+
+export const SETTINGS: PipelineSettings = {
+  timeZone: 'UTC',
+  registryMode: 'auto',
+  alerts: DEFAULT_ALERT_SETTINGS,
+  reconcile: DEFAULT_RECONCILE_SETTINGS,
+};

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { advancePipeline, initialPipelineState, type PipelineState } from '../../src/main/core/pipeline';
+import type { Readings } from '../../src/main/core/readings';
+import { sessionRecord } from '../support/fixtures';
+import { failed, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+const SECOND = 1000;
+
+function run(sequence: Readings[], settings = SETTINGS) {
+  let state: PipelineState = initialPipelineState();
+  return sequence.map((readings) => {
+    const step = advancePipeline(state, readings, settings);
+    state = step.state;
+    return step;
+  });
+}
+
+describe('one poll', () => {
+  it("matches the seed's example: two agents, ~19.7 GB estimated, a session 5m 23s old", () => {
+    const [step] = run([readingsAt(NOW)]);
+    const snapshot = step?.snapshot;
+    expect(snapshot?.takenAt).toBe('2026-11-24T14:28:28.000Z');
+    expect(snapshot?.summary).toEqual({
+      activeAgents: 2,
+      activeSessions: 1,
+      sessionsToday: 3,
+      memoryGb: 19.7,
+      memorySource: 'estimated',
+      // Every ECHO model once: 14 + 33 + 8 + 7 + 11 + 6.7 + 13
+      allAgentsMemoryGb: 92.7,
+      savingsPct: 79,
+      machineRamGb: 32,
+      freeRamGb: 16,
+      memoryPctOfRam: 61.6,
+      residentModelsGb: null,
+      cpuPercent: 5,
+      cpuLoad: 'idle',
+      agentsFrom: 'registry',
+    });
+    expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
+    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory, agent.uptimeSeconds])).toEqual([
+      ['senior_developer', 6.7, { estimatedGb: 6.7, ollamaGb: null, processGb: null }, 323],
+      ['test_lead', 13, { estimatedGb: 13, ollamaGb: null, processGb: null }, 323],
+    ]);
+    expect(snapshot?.sources.postgres).toEqual({
+      state: 'ok',
+      lastOkAt: '2026-11-24T14:28:28.000Z',
+      lastError: null,
+      lastErrorAt: null,
+      ageSeconds: null,
+      dropped: 0,
+      droppedReasons: [],
+      droppedTotal: 0,
+    });
+    expect(snapshot?.sources.ollama.state).toBe('no-data');
+    expect(Object.isFrozen(snapshot)).toBe(true);
+  });
+
+  it("uses Ollama's figures when it has them and says the total is measured", () => {
+    const [step] = run([
+      readingsAt(NOW, {
+        ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 7.4)] }),
+        processes: new Map([[4242, { alive: true, rssBytes: 512 * 1024 ** 2 }]]),
+        registry: ok(
+          registryData([
+            registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 4242 }),
+            registryAgent('test_lead', 'codellama:13b'),
+          ]),
+        ),
+      }),
+    ]);
+    const snapshot = step?.snapshot;
+    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, ollamaGb: 3.8, processGb: 0.5 });
+    expect(snapshot?.agents?.[0]?.processAlive).toBe(true);
+    expect(snapshot?.summary).toMatchObject({ memoryGb: 11.7, memorySource: 'measured', residentModelsGb: 11.2 });
+    // The savings compare estimates on both sides.
+    expect(snapshot?.summary.savingsPct).toBe(79);
+    expect(step?.sample).toMatchObject({ memoryGb: 11.7, measuredGb: 11.7, estimatedGb: 19.7, agents: 2 });
+  });
+
+  it('shows a model Ollama keeps loaded after its agent stopped, with the time until it unloads', () => {
+    const [step] = run([
+      readingsAt(NOW, { ollama: ok({ models: [ollamaModel('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) }),
+    ]);
+    expect(step?.snapshot.residentModels).toEqual([
+      { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 0, expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, usedBy: [] },
+    ]);
+    expect(step?.snapshot.warnings).toContainEqual({
+      kind: 'model-unused',
+      model: 'qwen2.5:14b',
+      message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it; it unloads in 3m 20s.',
+    });
+  });
+});
+
+describe('a source that fails', () => {
+  it('keeps the last good values, marked stale with their age, and never zeros', () => {
+    const [, second] = run([readingsAt(NOW), readingsAt(NOW + 30 * SECOND, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433') })]);
+    const snapshot = second?.snapshot;
+    expect(snapshot?.sources.postgres).toMatchObject({
+      state: 'stale',
+      error: 'connect ECONNREFUSED 127.0.0.1:5433',
+      lastOkAt: '2026-11-24T14:28:28.000Z',
+      lastError: 'connect ECONNREFUSED 127.0.0.1:5433',
+      lastErrorAt: '2026-11-24T14:28:58.000Z',
+      ageSeconds: 30,
+    });
+    expect(snapshot?.summary.activeSessions).toBe(1);
+    expect(snapshot?.summary.sessionsToday).toBe(3);
+    // Durations still count from the session's start.
+    expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(353);
+  });
+
+  it('shows unknown, not zero, when it never answered', () => {
+    const [step] = run([readingsAt(NOW, { postgres: failed('timeout'), registry: failed('Redis: connect ECONNREFUSED') })]);
+    expect(step?.snapshot.sources.postgres.state).toBe('error');
+    expect(step?.snapshot.summary).toMatchObject({ activeSessions: null, sessionsToday: null, activeAgents: null, memoryGb: null });
+    expect(step?.snapshot.activeSessions).toBeNull();
+  });
+
+  it('recovers on the first poll after it comes back', () => {
+    const steps = run([
+      readingsAt(NOW),
+      readingsAt(NOW + 5 * SECOND, { registry: failed('Redis: connect ECONNREFUSED') }),
+      readingsAt(NOW + 10 * SECOND),
+    ]);
+    expect(steps.map((step) => step.snapshot.sources.registry.state)).toEqual(['ok', 'stale', 'ok']);
+    expect(steps[2]?.snapshot.sources.registry).toMatchObject({ lastError: 'Redis: connect ECONNREFUSED', ageSeconds: null });
+    expect(steps.flatMap((step) => step.events.map((event) => event.type))).toEqual(['source_down', 'source_up']);
+  });
+
+  it('falls back to the active sessions while no registry was ever read', () => {
+    const [step] = run([readingsAt(NOW, { registry: failed('Redis: connect ECONNREFUSED') })]);
+    expect(step?.snapshot.summary.agentsFrom).toBe('sessions');
+    expect(step?.snapshot.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
+    expect(step?.snapshot.sources.registry.state).toBe('error');
+  });
+});
+
+describe('changes between polls', () => {
+  it('become events even when the delegator announces nothing', () => {
+    const later = readingsAt(NOW + 5 * SECOND, {
+      registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b'), registryAgent('cto', 'deepseek-coder:33b')])),
+      postgres: ok(postgresData([sessionRecord(), sessionRecord({ sessionId: 'session_2', category: 'technical', description: 'Plan the API' })])),
+    });
+    const [, second] = run([readingsAt(NOW), later]);
+    expect(second?.events.map((event) => [event.type, event.role ?? event.sessionId, event.message])).toEqual([
+      ['agent_spawned', 'cto', 'CTO spawned (deepseek-coder:33b)'],
+      ['agent_stopped', 'test_lead', 'Test Lead stopped after 5m 23s'],
+      ['session_started', 'session_2', 'Session started: technical, Plan the API'],
+    ]);
+    expect(second?.events.every((event) => event.origin === 'monitor')).toBe(true);
+  });
+
+  it('are not invented when a source goes down', () => {
+    const [, second] = run([readingsAt(NOW), readingsAt(NOW + 5 * SECOND, { registry: failed('down'), postgres: failed('down') })]);
+    expect(second?.events.map((event) => event.type)).toEqual(['source_down', 'source_down']);
+  });
+});
