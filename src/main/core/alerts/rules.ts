@@ -32,25 +32,25 @@ function agentsFresh(snapshot: SnapshotBase): boolean {
   return fresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
 }
 
-/** What stopping an agent frees: its model only if no other agent uses it, plus its process. */
-function freedBy(agent: AgentView, agents: readonly AgentView[]): number {
-  const shared = agents.some((other) => other.role !== agent.role && other.model === agent.model);
-  return (shared ? 0 : agent.memoryGb) + (agent.memory.processGb ?? 0);
-}
-
+/**
+ * The agents whose stopping frees the most: those sharing one model free it
+ * only together, so they are suggested together.
+ */
 function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action: string } | null {
-  let best: AgentView | null = null;
-  for (const agent of agents) if (!best || freedBy(agent, agents) > freedBy(best, agents)) best = agent;
-  if (best === null) return null;
-  const frees = freedBy(best, agents);
-  const name = formatRole(best.role);
-  const sharers = agents.filter((other) => other.role !== best.role && other.model === best.model).map((other) => formatRole(other.role));
+  const groups = new Map<string, AgentView[]>();
+  for (const agent of agents) groups.set(agent.model, [...(groups.get(agent.model) ?? []), agent]);
+  let best: { group: AgentView[]; frees: number } | null = null;
+  for (const group of groups.values()) {
+    const frees = (group[0]?.memoryGb ?? 0) + group.reduce((sum, agent) => sum + (agent.memory.processGb ?? 0), 0);
+    if (!best || frees > best.frees) best = { group, frees };
+  }
+  const first = best?.group[0];
+  if (!best || !first) return null;
+  const names = best.group.map((agent) => formatRole(agent.role));
+  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
   return {
-    culprit: { kind: 'agent', id: best.role, label: `${name} (${best.model})`, memoryGb: best.memoryGb },
-    action:
-      sharers.length === 0
-        ? `Stop ${name}: frees ~${formatGb(frees)}`
-        : `Stop ${name}: frees ~${formatGb(frees)} while ${sharers.join(', ')} still use ${best.model}`,
+    culprit: { kind: 'agent', id: first.role, label: `${who} (${first.model})`, memoryGb: Math.round(best.frees * 10) / 10 },
+    action: `Stop ${who}: frees ~${formatGb(best.frees)}`,
   };
 }
 

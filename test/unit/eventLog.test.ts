@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { appendEvents } from '../../src/main/core/eventLog';
+import type { MonitorEvent } from '../../src/shared/model';
+
+function event(at: string, type: MonitorEvent['type'], origin: MonitorEvent['origin'], role = 'cto'): MonitorEvent {
+  return { id: `${at}:${type}:${origin}:${role}`, at, type, origin, role, message: `${role} ${type}` };
+}
+
+describe('appendEvents', () => {
+  it('keeps one event when the delegator announced what the monitor then noticed', () => {
+    const announced = event('2026-11-24T14:00:00.000Z', 'agent_spawned', 'registry');
+    const log = appendEvents([announced], [event('2026-11-24T14:00:03.000Z', 'agent_spawned', 'monitor')], 100);
+    expect(log).toEqual([announced]);
+  });
+
+  it('keeps what the monitor noticed when nothing was announced, or long ago', () => {
+    const old = event('2026-11-24T13:00:00.000Z', 'agent_spawned', 'registry');
+    const noticed = [event('2026-11-24T14:00:03.000Z', 'agent_spawned', 'monitor'), event('2026-11-24T14:00:03.000Z', 'agent_stopped', 'monitor', 'ceo')];
+    expect(appendEvents([old], noticed, 100)).toEqual([old, ...noticed]);
+  });
+
+  it('keeps only the newest entries', () => {
+    const many = Array.from({ length: 5 }, (_, index) => event(`2026-11-24T14:00:0${index}.000Z`, 'agent_spawned', 'registry', `r${index}`));
+    expect(appendEvents(many.slice(0, 3), many.slice(3), 4).map((entry) => entry.role)).toEqual(['r1', 'r2', 'r3', 'r4']);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileInput } from '../../src/main/core/reconcile';
+import type { AgentView } from '../../src/shared/model';
+import { sessionRecord } from '../support/fixtures';
+import { registryAgent } from '../support/readings';
+
+const NOW = Date.parse('2026-11-24T15:00:00Z');
+const minutesAgo = (minutes: number): string => new Date(NOW - minutes * 60_000).toISOString();
+
+function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
+  return {
+    ...registryAgent(role, 'm:7b'),
+    memoryGb: 7,
+    memory: { estimatedGb: 7, ollamaGb: null, processGb: null },
+    processAlive: null,
+    uptimeSeconds: 60,
+    ...overrides,
+  };
+}
+
+function input(overrides: Partial<ReconcileInput>): ReconcileInput {
+  return { now: NOW, activeSessions: [], agents: [], agentsFromRegistry: true, residentModels: [], ...overrides };
+}
+
+const kinds = (result: ReturnType<typeof reconcile>) => result.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? warning.role ?? warning.model ?? ''}`);
+
+describe('reconcile', () => {
+  it('flags an active session with no agents once agents have had time to spawn', () => {
+    const fresh = sessionRecord({ sessionId: 'new', agents: [], startedAt: minutesAgo(1) });
+    const idle = sessionRecord({ sessionId: 'idle', agents: [], startedAt: minutesAgo(5) });
+    const result = reconcile(input({ activeSessions: [fresh, idle] }), EMPTY_RECONCILE_STATE);
+    expect(kinds(result)).toEqual(['session-without-agents:idle']);
+    expect(result.warnings[0]?.message).toBe('Session idle (development) has been active for 5m 0s with no agents.');
+  });
+
+  it('flags a registry agent whose process is gone or whose heartbeat stopped', () => {
+    const result = reconcile(
+      input({
+        agents: [
+          agent('cto', { pid: 4242, processAlive: false }),
+          agent('ceo', { lastHeartbeat: minutesAgo(3) }),
+          agent('chro', { pid: 7, processAlive: true, lastHeartbeat: minutesAgo(0.5) }),
+        ],
+      }),
+      EMPTY_RECONCILE_STATE,
+    );
+    expect(kinds(result)).toEqual(['agent-process-gone:cto', 'agent-heartbeat-stale:ceo']);
+    expect(result.warnings.map((warning) => warning.message)).toEqual([
+      "CTO's process 4242 is gone, but the registry still lists it.",
+      'CEO has sent no heartbeat for 3m 0s.',
+    ]);
+  });
+
+  it('flags a session still active long after its agents are gone', () => {
+    const session = sessionRecord({ sessionId: 'crashed', startedAt: minutesAgo(60) });
+    const running = reconcile(input({ now: NOW - 11 * 60_000, activeSessions: [session], agents: [agent('senior_developer', { sessionId: 'crashed' })] }), EMPTY_RECONCILE_STATE);
+    expect(kinds(running)).toEqual([]);
+    const soon = reconcile(input({ now: NOW - 5 * 60_000, activeSessions: [session], agents: [] }), running.state);
+    expect(kinds(soon)).toEqual([]);
+    const later = reconcile(input({ activeSessions: [session], agents: [] }), soon.state);
+    expect(kinds(later)).toEqual(['session-orphaned:crashed']);
+    expect(later.warnings[0]?.message).toContain('none of its agents has run for 11m 0s');
+  });
+
+  it('leaves orphan checks alone when agents come from the sessions themselves', () => {
+    const session = sessionRecord({ sessionId: 'crashed', startedAt: minutesAgo(60) });
+    expect(kinds(reconcile(input({ activeSessions: [session], agents: [], agentsFromRegistry: false }), EMPTY_RECONCILE_STATE))).toEqual([]);
+  });
+
+  it('flags a model Ollama holds with no agent using it', () => {
+    const result = reconcile(
+      input({
+        residentModels: [
+          { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 8.9, expiresAt: null, unloadsInSeconds: null, usedBy: [] },
+          { name: 'm:7b', sizeGb: 4, vramGb: 4, expiresAt: null, unloadsInSeconds: null, usedBy: ['cto'] },
+        ],
+      }),
+      EMPTY_RECONCILE_STATE,
+    );
+    expect(result.warnings).toEqual([
+      { kind: 'model-unused', model: 'qwen2.5:14b', message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it.' },
+    ]);
+  });
+
+  it('says nothing when it cannot know the agents', () => {
+    const result = reconcile(
+      input({
+        agents: null,
+        activeSessions: [sessionRecord({ agents: [], startedAt: minutesAgo(30) })],
+        residentModels: [{ name: 'x:1b', sizeGb: 1, vramGb: 1, expiresAt: null, unloadsInSeconds: null, usedBy: [] }],
+      }),
+      EMPTY_RECONCILE_STATE,
+    );
+    expect(result.warnings).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { advanceTrack, emptyTrack, healthOf, shownValue } from '../../src/main/core/sourceHealth';
+import { failed, ok } from '../support/readings';
+
+const T0 = Date.parse('2026-11-24T14:00:00Z');
+
+describe('source health', () => {
+  it('is no-data until the source is read', () => {
+    const track = advanceTrack(emptyTrack<number>(), null, T0);
+    expect(healthOf(track, T0).state).toBe('no-data');
+    expect(shownValue(track)).toBeNull();
+  });
+
+  it('goes ok → stale → ok, keeping the last good value and its age', () => {
+    let track = advanceTrack(emptyTrack<number>(), ok(42), T0);
+    track = advanceTrack(track, failed('timeout'), T0 + 12_000);
+    expect(healthOf(track, T0 + 12_000)).toMatchObject({ state: 'stale', ageSeconds: 12, error: 'timeout', lastOkAt: '2026-11-24T14:00:00.000Z' });
+    expect(shownValue(track)).toEqual({ value: 42, stale: true, at: T0 });
+    track = advanceTrack(track, ok(43), T0 + 15_000);
+    expect(healthOf(track, T0 + 15_000)).toMatchObject({ state: 'ok', ageSeconds: null, lastError: 'timeout' });
+    expect(healthOf(track, T0 + 15_000)).not.toHaveProperty('error');
+    expect(shownValue(track)).toEqual({ value: 43, stale: false, at: T0 + 15_000 });
+  });
+
+  it('is error when it failed before ever answering', () => {
+    const track = advanceTrack(emptyTrack<number>(), failed('refused'), T0);
+    expect(healthOf(track, T0)).toMatchObject({ state: 'error', error: 'refused', lastOkAt: null });
+  });
+
+  it('counts a bad entry read on every poll once', () => {
+    let track = emptyTrack<number>();
+    for (let poll = 0; poll < 5; poll += 1) track = advanceTrack(track, ok(1, ['row a: bad']), T0 + poll);
+    track = advanceTrack(track, ok(1, ['row a: bad', 'row b: bad']), T0 + 10);
+    expect(healthOf(track, T0 + 10)).toMatchObject({ dropped: 2, droppedTotal: 2, droppedReasons: ['row a: bad', 'row b: bad'] });
+  });
+});
