@@ -99,6 +99,7 @@ export class Monitor {
     if (this.wakeTimer !== null) this.timers.clearTimeout(this.wakeTimer);
     this.tickTimer = this.wakeTimer = null;
     await this.inFlight?.catch(() => undefined);
+    await Promise.all([this.options.store?.series.flush(), this.options.store?.events.flush()]);
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = null;
     await unsubscribe?.().catch((error: unknown) => {

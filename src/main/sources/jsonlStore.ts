@@ -41,6 +41,11 @@ export class JsonlStore<T> {
     return { value: entries.slice(-this.limit), dropped };
   }
 
+  /** Resolves once every write asked for so far has finished, failed or not. */
+  async flush(): Promise<void> {
+    await this.queue;
+  }
+
   /** Appends `added`; `all` is the whole list as it now stands, written instead when the file has grown too long. */
   append(added: readonly T[], all: readonly T[]): Promise<void> {
     const write = async (): Promise<void> => {
