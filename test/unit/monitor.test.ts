@@ -133,9 +133,9 @@ describe('the poll loop', () => {
 describe("the delegator's events", () => {
   it('enter the event stream at once, wake the monitor, and bad ones count against the registry', async () => {
     const { read, stats } = slowReader();
-    let handlers: EventHandlers | null = null;
+    const subscription: { handlers?: EventHandlers } = {};
     const subscribe = (given: EventHandlers) => {
-      handlers = given;
+      subscription.handlers = given;
       return Promise.resolve(() => Promise.resolve());
     };
     const monitor = monitorWith({ read, subscribe });
@@ -143,9 +143,10 @@ describe("the delegator's events", () => {
     monitor.onEvent((event) => streamed.push(event));
     await monitor.start();
     const parsed = readRegistryEvent('{"type":"agent_spawned","at":"2026-11-24T14:28:30Z","role":"cto","model":"deepseek-coder:33b"}');
-    if (!parsed.ok || handlers === null) throw new Error('setup');
-    (handlers as EventHandlers).onEvent(parsed.event);
-    (handlers as EventHandlers).onMalformed('event: not JSON');
+    const { handlers } = subscription;
+    if (!parsed.ok || !handlers) throw new Error('the monitor did not subscribe');
+    handlers.onEvent(parsed.event);
+    handlers.onMalformed('event: not JSON');
     expect(streamed.map((event) => [event.type, event.origin, event.message])).toEqual([['agent_spawned', 'registry', 'CTO spawned (deepseek-coder:33b)']]);
     await vi.advanceTimersByTimeAsync(100);
     expect(stats.reads).toBe(2);
