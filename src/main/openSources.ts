@@ -51,6 +51,8 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
       timeZone: options.timeZone,
       hostName: os.hostname(),
       cpuWindowMs: options.cpuWindowMs,
+      // Just past the drivers' own timeouts, which fire first; at the 2 s default a dead server fails a poll within 3 s.
+      deadlineMs: config.timeoutMs + 800,
     },
     subscriber,
     async close() {

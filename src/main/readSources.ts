@@ -22,6 +22,8 @@ export interface SourceSet {
   readonly hostName: string;
   /** The shortest CPU sampling window worth reporting. */
   readonly cpuWindowMs?: number;
+  /** The longest one source may take, all its queries included. */
+  readonly deadlineMs: number;
 }
 
 async function processesOf(registry: Reading<RegistryData> | null, hostName: string): Promise<ReadonlyMap<number, ProcessReading>> {
@@ -35,11 +37,12 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
   const today = localDateOf(now, sources.timeZone);
   const registryRead = sources.registry;
   const ollamaRead = sources.ollama;
-  const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText) : Promise.resolve(null);
+  const { deadlineMs } = sources;
+  const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText, deadlineMs) : Promise.resolve(null);
   const [postgres, registry, ollama, system, processes] = await Promise.all([
-    attempt(() => readPostgres(sources.store, { now, today, historyDate: historyDate ?? today }), errorText),
+    attempt(() => readPostgres(sources.store, { now, today, historyDate: historyDate ?? today }), errorText, deadlineMs),
     registryReading,
-    ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText) : null,
+    ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText, deadlineMs) : null,
     sources.system.sample(sources.cpuWindowMs),
     registryReading.then((reading) => processesOf(reading, sources.hostName)),
   ]);

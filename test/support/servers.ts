@@ -98,16 +98,6 @@ async function until(what: string, child: ChildProcess, probe: () => Promise<voi
   }
 }
 
-function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
-
 function captureOutput(child: ChildProcess): () => string {
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -118,7 +108,106 @@ function captureOutput(child: ChildProcess): () => string {
   return () => output;
 }
 
-export async function startPostgres(): Promise<TestServer> {
+interface ServerSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly user: { uid: number; gid: number } | null;
+  readonly url: string;
+  readonly stopSignal: NodeJS.Signals;
+  readonly probe: () => Promise<void>;
+  readonly dir: string;
+}
+
+/** The process and every process below it; PostgreSQL's backends leave its process group, so the tree is walked. */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // The command name may hold spaces and parentheses; the parent pid is the second field after its closing one.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    tree.push(pid);
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** A server process the tests can stop, start again on the same port with the same data, or freeze. */
+class ManagedServer implements TestServer {
+  private child: ChildProcess | null = null;
+  private paused = false;
+
+  constructor(private readonly spec: ServerSpec) {}
+
+  get url(): string {
+    return this.spec.url;
+  }
+
+  async launch(): Promise<void> {
+    const child = spawn(this.spec.command, [...this.spec.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.spec.user ?? {}),
+    });
+    this.child = child;
+    await until(this.spec.name, child, this.spec.probe, captureOutput(child));
+  }
+
+  /** Stops the process and keeps its files, as a crash or a restart would. */
+  async halt(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child === null || child.exitCode !== null) return;
+    if (this.paused) this.resume(child);
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        resolve();
+      });
+      child.kill(this.spec.stopSignal);
+    });
+  }
+
+  /** Freezes the server and all its children (PostgreSQL's backends too): connections stay open, nothing answers. */
+  pause(): void {
+    if (this.child?.pid === undefined) throw new Error(`${this.spec.name} is not running`);
+    this.signalTree(this.child.pid, 'SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(child: ChildProcess | null = this.child): void {
+    if (child?.pid !== undefined && this.paused) this.signalTree(child.pid, 'SIGCONT');
+    this.paused = false;
+  }
+
+  private signalTree(root: number, signal: NodeJS.Signals): void {
+    for (const pid of processTree(root)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // A process that ended meanwhile needs no signal.
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.halt();
+    await rm(this.spec.dir, { recursive: true, force: true });
+  }
+}
+
+export type ControllableServer = Pick<ManagedServer, 'url' | 'launch' | 'halt' | 'pause' | 'resume' | 'stop'>;
+
+export async function startPostgres(): Promise<ControllableServer> {
   const bin = postgresBinDir();
   const user = unprivilegedUser();
   const dir = await mkdtemp(join(tmpdir(), 'delegator-monitor-pg-'));
@@ -126,64 +215,60 @@ export async function startPostgres(): Promise<TestServer> {
   const data = join(dir, 'data');
   await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], user);
   const port = await freePort();
-  const child = spawn(
-    join(bin, 'postgres'),
-    [
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const server = new ManagedServer({
+    name: 'PostgreSQL',
+    command: join(bin, 'postgres'),
+    args: [
       '-D', data, '-p', String(port), '-k', dir,
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
       // An unusual server time zone proves the queries never depend on it.
       '-c', 'TimeZone=Pacific/Chatham',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) },
-  );
-  const logs = captureOutput(child);
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await until('PostgreSQL', child, async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }, logs);
-  return {
+    user,
     url,
-    async stop() {
-      await stopChild(child, 'SIGINT');
-      await rm(dir, { recursive: true, force: true });
+    // SIGINT is PostgreSQL's fast shutdown: sessions are cut, as in a real restart.
+    stopSignal: 'SIGINT',
+    dir,
+    probe: async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
     },
-  };
+  });
+  await server.launch();
+  return server;
 }
 
-export async function startRedis(): Promise<TestServer> {
-  const server = redisServerPath();
+export async function startRedis(): Promise<ControllableServer> {
   const dir = await mkdtemp(join(tmpdir(), 'delegator-monitor-redis-'));
   const port = await freePort();
-  const child = spawn(
-    server,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs = captureOutput(child);
   const url = `redis://127.0.0.1:${port}`;
-  await until('Redis', child, async () => {
-    const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-    } finally {
-      redis.disconnect();
-    }
-  }, logs);
-  return {
+  const server = new ManagedServer({
+    name: 'Redis',
+    command: redisServerPath(),
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    user: null,
     url,
-    async stop() {
-      await stopChild(child, 'SIGTERM');
-      await rm(dir, { recursive: true, force: true });
+    stopSignal: 'SIGTERM',
+    dir,
+    probe: async () => {
+      const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        await redis.ping();
+      } finally {
+        redis.disconnect();
+      }
     },
-  };
+  });
+  await server.launch();
+  return server;
 }

@@ -19,7 +19,8 @@ export function createRedis(options: RedisOptions): Redis {
     connectTimeout: options.timeoutMs,
     commandTimeout: options.timeoutMs,
     maxRetriesPerRequest: options.persistent ? 1 : 0,
-    retryStrategy: options.persistent ? (attempt) => Math.min(attempt * 250, 5000) : () => null,
+    // Capped at a second so a Redis that comes back is in use again by the next poll.
+    retryStrategy: options.persistent ? (attempt) => Math.min(attempt * 100, 1000) : () => null,
     connectionName: 'delegator-monitor',
   });
   redis.on('error', (error: unknown) => {

@@ -21,12 +21,28 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** Runs one read of a source; a failure becomes a reading that says why, never an exception. */
-export async function attempt<T>(read: () => Promise<Screened<T>>, describe: (error: unknown) => string): Promise<Reading<T>> {
+/**
+ * Runs one read of a source; a failure becomes a reading that says why, never
+ * an exception. The deadline is a last bound over the drivers' own timeouts,
+ * so no poll can wait forever on a client that never settles.
+ */
+export async function attempt<T>(
+  read: () => Promise<Screened<T>>,
+  describe: (error: unknown) => string,
+  deadlineMs: number,
+): Promise<Reading<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${deadlineMs} ms`));
+    }, deadlineMs);
+  });
   try {
-    const { value, dropped } = await read();
+    const { value, dropped } = await Promise.race([read(), deadline]);
     return { ok: true, value, dropped };
   } catch (error) {
     return { ok: false, error: describe(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
