@@ -10,6 +10,9 @@ import { createTestRedis, type TestRedis } from '../support/testRedis';
 const MINUTE = 60_000;
 const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
 
+const MACHINE_RULES_OFF = { memoryPctOfRam: { enabled: false }, freeRamPct: { enabled: false } };
+const alertsWith = (rules: object): string => JSON.stringify({ ...MACHINE_RULES_OFF, ...rules });
+
 let db: TestDatabase;
 let redis: TestRedis;
 let ollama: FakeOllama;
@@ -28,7 +31,15 @@ beforeAll(async () => {
     senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawned_at: ago(5), session_id: 'live-dev', status: 'running' }),
     test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', spawned_at: ago(4), session_id: 'live-dev', status: 'running' }),
   });
-  env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, OLLAMA_ENDPOINT: ollama.endpoint, TZ: 'America/New_York' };
+  env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    OLLAMA_ENDPOINT: ollama.endpoint,
+    TZ: 'America/New_York',
+    // This machine's own RAM must not decide the exit codes tested here.
+    MONITOR_ALERTS: JSON.stringify(MACHINE_RULES_OFF),
+  };
 });
 
 afterAll(async () => {
@@ -160,6 +171,37 @@ describe('npm run cli -- status', () => {
     } finally {
       await silent.close();
     }
+  });
+});
+
+describe('the exit code follows the alerts', () => {
+  it('exits 1 on a warning, naming it', async () => {
+    const run = await runCliProcess(['status', '--json'], { ...env, MONITOR_ALERTS: alertsWith({ agentCount: { warning: 2, critical: 5 } }) });
+    expect(run.code).toBe(1);
+    expect(parseSnapshot(run.stdout).alerts).toEqual([
+      expect.objectContaining({ id: 'agent-count', severity: 'warning', message: '2 agents are running.' }),
+    ]);
+  });
+
+  it('exits 2 on a critical alert', async () => {
+    const run = await runCliProcess(['status'], { ...env, MONITOR_ALERTS: alertsWith({ agentCount: { warning: 1, critical: 2 } }) });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^CRITICAL: 2 agents are running\. Stop Test Lead: frees ~8\.2 GB\.$/m);
+  });
+
+  it('exits 2 when Ollama is down', async () => {
+    const dead = await refusingAddress();
+    const run = await runCliProcess(['status', '--json'], { ...env, OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}` });
+    expect(run.code).toBe(2);
+    const snapshot = parseSnapshot(run.stdout);
+    expect(snapshot.sources.ollama.state).toBe('error');
+    expect(snapshot.summary.memorySource).toBe('estimated');
+  });
+
+  it('exits 0 with Ollama switched off', async () => {
+    const run = await runCliProcess(['status', '--json'], { ...env, OLLAMA_ENDPOINT: 'off' });
+    expect(run.code).toBe(0);
+    expect(parseSnapshot(run.stdout).sources.ollama.state).toBe('no-data');
   });
 });
 
