@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { monitorEventSchema, resourceSampleSchema } from '../shared/model';
+import type { MonitorConfig } from './config';
+import type { MemoryOverrides } from './core/memoryEstimate';
+import { DEFAULT_RECONCILE_SETTINGS } from './core/reconcile';
+import { DEFAULT_EVENT_LIMIT, DEFAULT_SERIES_LIMIT, Monitor } from './monitor';
+import { openSources } from './openSources';
+import { readSources } from './readSources';
+import { JsonlStore } from './sources/jsonlStore';
+
+export interface MonitorHostOptions {
+  readonly timeZone: string;
+  /** Where to keep the series and event log when the configuration names no MONITOR_DATA_DIR; null keeps them in memory. */
+  readonly defaultDataDir: string | null;
+  readonly memoryOverrides?: MemoryOverrides;
+  readonly onProblem?: (message: string) => void;
+}
+
+export interface RunningMonitor {
+  readonly monitor: Monitor;
+  /** Stops polling, finishes writing, and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** The monitor every host runs: connected to the configured sources, keeping its history on disk. */
+export function createMonitor(config: MonitorConfig, options: MonitorHostOptions): RunningMonitor {
+  const open = openSources(config, {
+    timeZone: options.timeZone,
+    persistent: true,
+    onConnectionError: (source, message) => options.onProblem?.(`${source}: ${message}`),
+  });
+  const { registry } = open.sources;
+  const { subscriber } = open;
+  const dataDir = config.dataDir ?? options.defaultDataDir;
+  const monitor = new Monitor({
+    read: (now, historyDate) => readSources(open.sources, now, historyDate),
+    subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
+    settings: {
+      timeZone: options.timeZone,
+      registryMode: config.registryMode,
+      alerts: config.alerts,
+      reconcile: DEFAULT_RECONCILE_SETTINGS,
+      memoryOverrides: options.memoryOverrides,
+    },
+    pollMs: config.pollMs,
+    store:
+      dataDir === null
+        ? undefined
+        : {
+            series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, DEFAULT_SERIES_LIMIT),
+            events: new JsonlStore(join(dataDir, 'event-log.jsonl'), monitorEventSchema, DEFAULT_EVENT_LIMIT),
+          },
+    onProblem: options.onProblem,
+  });
+  return {
+    monitor,
+    async close() {
+      await monitor.stop();
+      await open.close();
+    },
+  };
+}
