@@ -228,13 +228,18 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const monitorEventTypeSchema = z.enum([
+/** What the delegator announces on its events channel. */
+export const REGISTRY_EVENT_TYPES = [
   'agent_spawned',
   'agent_stopped',
   'agent_crashed',
   'session_started',
   'session_ended',
   'command_ack',
+] as const;
+
+export const monitorEventTypeSchema = z.enum([
+  ...REGISTRY_EVENT_TYPES,
   'source_down',
   'source_up',
   'alert_raised',

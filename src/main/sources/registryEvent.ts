@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { formatRole } from '../../shared/format';
-import type { MonitorEvent } from '../../shared/model';
+import { REGISTRY_EVENT_TYPES, type MonitorEvent } from '../../shared/model';
 import { describeIssues, parseJson } from './screening';
-
-export const REGISTRY_EVENT_TYPES = [
-  'agent_spawned',
-  'agent_stopped',
-  'agent_crashed',
-  'session_started',
-  'session_ended',
-  'command_ack',
-] as const;
 
 /** A message on `delegator:events`. Fields beyond the common ones are kept as they came. */
 export const registryEventSchema = z.looseObject({
