@@ -212,10 +212,8 @@ export class Monitor {
 
   private record(events: readonly MonitorEvent[]): void {
     if (events.length === 0) return;
-    const before = this.log.length > 0 ? this.log[this.log.length - 1] : undefined;
-    this.log = appendEvents(this.log, events, this.options.eventLimit ?? DEFAULT_EVENT_LIMIT);
-    const start = before === undefined ? 0 : this.log.lastIndexOf(before) + 1;
-    const added = this.log.slice(start);
+    const { log, added } = appendEvents(this.log, events, this.options.eventLimit ?? DEFAULT_EVENT_LIMIT);
+    this.log = log;
     this.persist(this.options.store?.events, added, this.log);
     for (const event of added) this.emit(this.eventListeners, event);
   }

@@ -9,18 +9,19 @@ function event(at: string, type: MonitorEvent['type'], origin: MonitorEvent['ori
 describe('appendEvents', () => {
   it('keeps one event when the delegator announced what the monitor then noticed', () => {
     const announced = event('2026-11-24T14:00:00.000Z', 'agent_spawned', 'registry');
-    const log = appendEvents([announced], [event('2026-11-24T14:00:03.000Z', 'agent_spawned', 'monitor')], 100);
+    const { log, added } = appendEvents([announced], [event('2026-11-24T14:00:03.000Z', 'agent_spawned', 'monitor')], 100);
     expect(log).toEqual([announced]);
+    expect(added).toEqual([]);
   });
 
   it('keeps what the monitor noticed when nothing was announced, or long ago', () => {
     const old = event('2026-11-24T13:00:00.000Z', 'agent_spawned', 'registry');
     const noticed = [event('2026-11-24T14:00:03.000Z', 'agent_spawned', 'monitor'), event('2026-11-24T14:00:03.000Z', 'agent_stopped', 'monitor', 'ceo')];
-    expect(appendEvents([old], noticed, 100)).toEqual([old, ...noticed]);
+    expect(appendEvents([old], noticed, 100)).toEqual({ log: [old, ...noticed], added: noticed });
   });
 
   it('keeps only the newest entries', () => {
     const many = Array.from({ length: 5 }, (_, index) => event(`2026-11-24T14:00:0${index}.000Z`, 'agent_spawned', 'registry', `r${index}`));
-    expect(appendEvents(many.slice(0, 3), many.slice(3), 4).map((entry) => entry.role)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(appendEvents(many.slice(0, 3), many.slice(3), 4).log.map((entry) => entry.role)).toEqual(['r1', 'r2', 'r3', 'r4']);
   });
 });

@@ -19,9 +19,12 @@ function announced(log: readonly MonitorEvent[], noticed: MonitorEvent): boolean
 }
 
 /** Appends events, dropping what the delegator already announced, and keeps the newest `limit`. */
-export function appendEvents(log: readonly MonitorEvent[], events: readonly MonitorEvent[], limit: number): MonitorEvent[] {
+export function appendEvents(
+  log: readonly MonitorEvent[],
+  events: readonly MonitorEvent[],
+  limit: number,
+): { log: MonitorEvent[]; added: MonitorEvent[] } {
   const added = events.filter((event) => event.origin === 'registry' || !announced(log, event));
-  if (added.length === 0) return [...log];
   const merged = [...log, ...added];
-  return merged.length > limit ? merged.slice(merged.length - limit) : merged;
+  return { log: merged.length > limit ? merged.slice(merged.length - limit) : merged, added };
 }

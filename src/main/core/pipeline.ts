@@ -2,6 +2,7 @@ import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model'
 import type { RegistryMode } from './agentChoice';
 import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
 import type { AlertSettings } from './alerts/settings';
+import { agentsFresh, isFresh } from './freshness';
 import { localDateOf } from './localTime';
 import type { MemoryOverrides } from './memoryEstimate';
 import type { OllamaData, PostgresData, Readings, RegistryData } from './readings';
@@ -82,16 +83,13 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     memoryOverrides: settings.memoryOverrides,
   };
   const { base, totals } = buildSnapshotBase(input);
-  const agentsFresh = base.summary.agentsFrom !== null && base.sources[base.summary.agentsFrom === 'registry' ? 'registry' : 'postgres'].state === 'ok';
-  const postgresFresh = base.sources.postgres.state === 'ok';
-  const ollamaFresh = base.sources.ollama.state === 'ok';
   const reconciled = reconcile(
     {
       now,
-      activeSessions: postgresFresh ? input.postgres.good?.value.activeSessions ?? null : null,
-      agents: agentsFresh ? base.agents : null,
+      activeSessions: isFresh(base.sources.postgres) ? (input.postgres.good?.value.activeSessions ?? null) : null,
+      agents: agentsFresh(base) ? base.agents : null,
       agentsFromRegistry: base.summary.agentsFrom === 'registry',
-      residentModels: ollamaFresh ? base.residentModels : null,
+      residentModels: isFresh(base.sources.ollama) ? base.residentModels : null,
     },
     state.reconcile,
     settings.reconcile,

@@ -1,16 +1,11 @@
 import { formatDuration, formatRole } from '../../shared/format';
-import type { AgentView, MonitorEvent, MonitorEventType, SessionView, SourceHealth, SourceName } from '../../shared/model';
+import type { AgentView, MonitorEvent, MonitorEventType, SessionView, SourceName } from '../../shared/model';
+import { agentsFresh, isFresh } from './freshness';
+import { isDown } from './sourceHealth';
 import type { SnapshotBase } from './alerts/rules';
 
 type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;
 
-const fresh = (health: SourceHealth): boolean => health.state === 'ok';
-const down = (health: SourceHealth): boolean => health.state === 'stale' || health.state === 'error';
-
-function agentsFresh(snapshot: Comparable): boolean {
-  const from = snapshot.summary.agentsFrom;
-  return snapshot.agents !== null && from !== null && fresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
-}
 
 function event(at: string, type: MonitorEventType, subject: string, message: string, extra: Partial<MonitorEvent> = {}): MonitorEvent {
   return { id: `${at}:${type}:${subject}`, at, type, origin: 'monitor', message, ...extra };
@@ -65,9 +60,9 @@ function sourceEvents(before: Comparable | null, after: Comparable): MonitorEven
   for (const name of SOURCE_NAMES) {
     const was = before?.sources[name];
     const now = after.sources[name];
-    if (down(now) && (was === undefined || !down(was))) {
+    if (isDown(now) && (was === undefined || !isDown(was))) {
       events.push(event(after.takenAt, 'source_down', name, `${name} is unavailable: ${now.error ?? 'no answer'}`));
-    } else if (was !== undefined && down(was) && fresh(now)) {
+    } else if (was !== undefined && isDown(was) && isFresh(now)) {
       events.push(event(after.takenAt, 'source_up', name, `${name} is back`));
     }
   }
@@ -85,7 +80,7 @@ export function diffSnapshots(before: Comparable | null, after: Comparable): Mon
   if (agentsFresh(before) && agentsFresh(after) && before.summary.agentsFrom === after.summary.agentsFrom) {
     events.push(...agentEvents(before.agents ?? [], after.agents ?? [], after.takenAt));
   }
-  if (fresh(before.sources.postgres) && fresh(after.sources.postgres)) {
+  if (isFresh(before.sources.postgres) && isFresh(after.sources.postgres)) {
     events.push(...sessionEvents(before.activeSessions ?? [], after.activeSessions ?? [], after.takenAt));
   }
   return events;

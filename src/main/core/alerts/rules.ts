@@ -1,5 +1,7 @@
 import { formatDuration, formatGb, formatRole } from '../../../shared/format';
-import type { AgentView, Culprit, Severity, Snapshot, SourceHealth, SourceName } from '../../../shared/model';
+import type { AgentView, Culprit, Severity, Snapshot, SourceName } from '../../../shared/model';
+import { agentsFresh, isFresh } from '../freshness';
+import { isDown } from '../sourceHealth';
 import { levelOf, type Level } from './level';
 import type { AlertSettings, Thresholds } from './settings';
 
@@ -23,14 +25,6 @@ export interface AlertRule {
 }
 
 const FROZEN: Observation = { kind: 'frozen' };
-const fresh = (health: SourceHealth): boolean => health.state === 'ok';
-
-/** The agents' own source must be fresh for rules about agents. */
-function agentsFresh(snapshot: SnapshotBase): boolean {
-  const from = snapshot.summary.agentsFrom;
-  if (from === null || snapshot.agents === null) return false;
-  return fresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
-}
 
 /**
  * The agents whose stopping frees the most: those sharing one model free it
@@ -109,7 +103,7 @@ const agentCountRule = thresholdRule('agent-count', 'above', (settings) => setti
 });
 
 const longSessionRule = thresholdRule('long-session', 'above', (settings) => settings.sessionHours, (snapshot) => {
-  if (!fresh(snapshot.sources.postgres) || snapshot.activeSessions === null) return null;
+  if (!isFresh(snapshot.sources.postgres) || snapshot.activeSessions === null) return null;
   const longest = snapshot.activeSessions.reduce<(typeof snapshot.activeSessions)[number] | null>(
     (best, session) => (!best || session.durationSeconds > best.durationSeconds ? session : best),
     null,
@@ -132,7 +126,7 @@ function sourceRule(source: SourceName): AlertRule {
     id: `source-unavailable:${source}`,
     observe(snapshot, _firing, settings) {
       const health = snapshot.sources[source];
-      const down = settings.sourceUnavailable.enabled && (health.state === 'stale' || health.state === 'error');
+      const down = settings.sourceUnavailable.enabled && isDown(health);
       if (!down) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
       const kept = health.state === 'stale' && health.ageSeconds !== null ? ` Showing what it said ${formatDuration(health.ageSeconds)} ago.` : '';
       return {

@@ -1,0 +1,11 @@
+import type { SourceHealth } from '../../shared/model';
+import type { SnapshotBase } from './alerts/rules';
+
+export const isFresh = (health: SourceHealth): boolean => health.state === 'ok';
+
+/** Whether the agent list was read this poll from the source it comes from. */
+export function agentsFresh(snapshot: Pick<SnapshotBase, 'agents' | 'sources' | 'summary'>): boolean {
+  const from = snapshot.summary.agentsFrom;
+  if (from === null || snapshot.agents === null) return false;
+  return isFresh(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
+}
