@@ -6,7 +6,9 @@ import { DEFAULT_RECONCILE_SETTINGS } from './core/reconcile';
 import { DEFAULT_EVENT_LIMIT, DEFAULT_SERIES_LIMIT, Monitor } from './monitor';
 import { openSources } from './openSources';
 import { readSources } from './readSources';
+import { CommandBus } from './sources/commandBus';
 import { JsonlStore } from './sources/jsonlStore';
+import type { SessionStore } from './sources/sessionStore';
 
 export interface MonitorHostOptions {
   readonly timeZone: string;
@@ -18,6 +20,10 @@ export interface MonitorHostOptions {
 
 export interface RunningMonitor {
   readonly monitor: Monitor;
+  /** For questions beyond the live snapshot: another day's history, a range's figures. */
+  readonly store: SessionStore;
+  /** Null without a registry: commands travel through Redis. */
+  readonly commands: CommandBus | null;
   /** Stops polling, finishes writing, and closes every connection. */
   close(): Promise<void>;
 }
@@ -32,6 +38,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
   const { registry } = open.sources;
   const { subscriber } = open;
   const dataDir = config.dataDir ?? options.defaultDataDir;
+  const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
   const monitor = new Monitor({
     read: (now, historyDate) => readSources(open.sources, now, historyDate),
     subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
@@ -50,10 +57,13 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
             series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, DEFAULT_SERIES_LIMIT),
             events: new JsonlStore(join(dataDir, 'event-log.jsonl'), monitorEventSchema, DEFAULT_EVENT_LIMIT),
           },
+    onRegistryEvent: (event) => commands?.notice(event),
     onProblem: options.onProblem,
   });
   return {
     monitor,
+    store: open.sources.store,
+    commands,
     async close() {
       await monitor.stop();
       await open.close();

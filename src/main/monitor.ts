@@ -7,24 +7,8 @@ import type { Readings } from './core/readings';
 import { appendBounded } from './core/series';
 import type { JsonlStore } from './sources/jsonlStore';
 import type { EventHandlers } from './sources/redisRegistry';
-import { toMonitorEvent } from './sources/registryEvent';
-
-export interface Clock {
-  now(): number;
-}
-
-/** The timer functions the loop uses; the global ones unless a test brings its own. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const GLOBAL_TIMERS: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
-};
+import { toMonitorEvent, type RegistryEvent } from './sources/registryEvent';
+import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from './time';
 
 export interface MonitorOptions {
   readonly read: (now: number, historyDate?: LocalDate) => Promise<Readings>;
@@ -39,6 +23,8 @@ export interface MonitorOptions {
   readonly seriesLimit?: number;
   readonly eventLimit?: number;
   readonly store?: { readonly series: JsonlStore<ResourceSample>; readonly events: JsonlStore<MonitorEvent> };
+  /** Every announcement as it came, for whoever needs more than the event stream keeps (command acks). */
+  readonly onRegistryEvent?: (event: RegistryEvent) => void;
   /** Problems of the monitor itself (persistence, a throwing listener); sources report through their health. */
   readonly onProblem?: (message: string) => void;
 }
@@ -79,7 +65,7 @@ export class Monitor {
   skippedTicks = 0;
 
   constructor(private readonly options: MonitorOptions) {
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? SYSTEM_CLOCK;
     this.timers = options.timers ?? GLOBAL_TIMERS;
   }
 
@@ -224,6 +210,7 @@ export class Monitor {
     this.subscribing = true;
     subscribe({
       onEvent: (event) => {
+        this.options.onRegistryEvent?.(event);
         this.record([toMonitorEvent(event, (this.eventSequence += 1))]);
         this.wake();
       },

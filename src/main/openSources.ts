@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { Redis } from 'ioredis';
 import type { MonitorConfig } from './config';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './sources/ollamaClient';
@@ -13,6 +14,8 @@ export interface OpenSources {
   readonly sources: SourceSet;
   /** A second Redis connection for pub/sub, for a long-lived monitor; null in one-shot use or without a registry. */
   readonly subscriber: EventSubscriber | null;
+  /** The registry's command connection, which may also publish; null without a registry. */
+  readonly publisher: Redis | null;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
       deadlineMs: config.timeoutMs + 800,
     },
     subscriber,
+    publisher: redis,
     async close() {
       if (redis) closeRedis(redis);
       if (subscriber) closeRedis(subscriber);

@@ -138,6 +138,10 @@ export const summarySchema = z.object({
   memoryGb: z.number().nonnegative().nullable(),
   /** Whether memoryGb comes from Ollama and the processes, from the estimate rule, or from both. */
   memorySource: memorySourceSchema.nullable(),
+  /** The estimate rule alone, models counted once. */
+  estimatedMemoryGb: z.number().nonnegative().nullable(),
+  /** The part Ollama and the processes measured; null when nothing was measured. */
+  measuredMemoryGb: z.number().nonnegative().nullable(),
   /** What running every ECHO agent at once would take, by the same rule as memoryGb. */
   allAgentsMemoryGb: z.number().nonnegative(),
   savingsPct: z.number().int().nullable(),

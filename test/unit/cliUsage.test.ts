@@ -10,6 +10,7 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
     err: (text) => err.push(text),
     now: () => Date.parse('2026-11-24T14:30:00Z'),
     timeZone: 'UTC',
+    untilStopped: () => Promise.resolve('SIGINT'),
   });
   return { code, out: out.join(''), err: err.join('') };
 }

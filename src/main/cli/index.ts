@@ -10,6 +10,15 @@ try {
     err: (text) => process.stderr.write(text),
     now: () => Date.now(),
     timeZone: systemTimeZone(),
+    untilStopped: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => {
+          resolve('SIGINT');
+        });
+        process.once('SIGTERM', () => {
+          resolve('SIGTERM');
+        });
+      }),
   });
 } catch (error) {
   process.stderr.write(`delegator-monitor: ${errorText(error)}\n`);

@@ -5,4 +5,6 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly now: () => number;
   readonly timeZone: string;
+  /** Resolves when a long-running command should stop (SIGINT or SIGTERM), with the signal's name. */
+  readonly untilStopped: () => Promise<string>;
 }

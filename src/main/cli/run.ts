@@ -4,24 +4,42 @@ import { ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { EXIT, type ExitCode } from './exitCodes';
 import { migrateCommand } from './migrateCommand';
 import type { CliIo } from './output';
-import { statusCommand } from './statusCommand';
+import { serveCommand, type ServeOptions } from './serveCommand';
+import { simulateCommand, type SimulateOptions } from './simulateCommand';
+import { statusCommand, type StatusOptions } from './statusCommand';
 
 export const USAGE = `Usage: delegator-monitor <command> [options]
 
 Commands:
-  status [--json] [--date YYYY-MM-DD]   One snapshot of sessions, agents and memory.
-                                        Exit code: 0 ok, 2 a source is down, 3 bad usage.
-  migrate                               Create ECHO's delegator_sessions table where it is missing.
+  status [--json] [--date YYYY-MM-DD] [--demo]
+      One snapshot of sessions, agents, memory, warnings and alerts.
+      Exit code: 0 ok, 1 warning, 2 critical or a source down, 3 bad usage.
+  serve [--port 4000] [--host 127.0.0.1] [--demo]
+      The dashboard for a browser, its HTTP API, server-sent events and /metrics.
+  simulate [--speed 1] [--seed N] [--backfill DAYS]
+      A reference delegator writing realistic sessions and agents to PostgreSQL and Redis.
+  migrate
+      Create ECHO's delegator_sessions table where it is missing.
 
+--demo runs everything on an embedded database with a simulated delegator: no services needed.
 Configuration comes from the environment: see the README.
 `;
 
 class UsageError extends Error {}
 
-function parseStatus(args: string[]): { json: boolean; date?: string } {
+function positiveNumber(flag: string, text: string | undefined, fallback: number, whole: boolean): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0`);
+  }
+  return value;
+}
+
+function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, date: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, date: { type: 'string' }, demo: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
@@ -29,11 +47,64 @@ function parseStatus(args: string[]): { json: boolean; date?: string } {
     const date = localDateSchema.safeParse(values.date);
     if (!date.success) throw new UsageError(`--date ${JSON.stringify(values.date)}: ${date.error.issues[0]?.message}`);
   }
-  return { json: values.json, date: values.date };
+  return { json: values.json, date: values.date, demo: values.demo };
 }
 
-function parseNothing(args: string[]): void {
-  parseArgs({ args, options: {}, strict: true, allowPositionals: false });
+function parseServe(args: string[]): ServeOptions {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, demo: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const port = positiveNumber('--port', values.port, 4000, true);
+  if (port > 65535) throw new UsageError(`--port ${port}: expected a port number up to 65535`);
+  return { port, host: values.host ?? '127.0.0.1', demo: values.demo };
+}
+
+function parseSimulate(args: string[]): SimulateOptions {
+  const { values } = parseArgs({
+    args,
+    options: { speed: { type: 'string' }, seed: { type: 'string' }, backfill: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const speed = positiveNumber('--speed', values.speed, 1, false);
+  if (speed === 0) throw new UsageError('--speed 0: time must move');
+  return {
+    speed,
+    seed: positiveNumber('--seed', values.seed, Math.floor(Math.random() * 2 ** 31), true),
+    backfillDays: positiveNumber('--backfill', values.backfill, 0, true),
+  };
+}
+
+/** Commands that never read the configuration: the demo brings its own. */
+type Runner = { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> } | { needsConfig: false; run: () => Promise<ExitCode> };
+
+function runnerFor(command: string, rest: string[], io: CliIo): Runner {
+  switch (command) {
+    case 'status': {
+      const options = parseStatus(rest);
+      return options.demo
+        ? { needsConfig: false, run: () => statusCommand(null, options, io) }
+        : { needsConfig: true, run: (config) => statusCommand(config, options, io) };
+    }
+    case 'serve': {
+      const options = parseServe(rest);
+      return options.demo
+        ? { needsConfig: false, run: () => serveCommand(null, options, io) }
+        : { needsConfig: true, run: (config) => serveCommand(config, options, io) };
+    }
+    case 'simulate': {
+      const options = parseSimulate(rest);
+      return { needsConfig: true, run: (config) => simulateCommand(config, options, io) };
+    }
+    case 'migrate':
+      parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
+      return { needsConfig: true, run: (config) => migrateCommand(config, io) };
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
 }
 
 /** Runs one command line and returns its exit code; never throws for bad input. */
@@ -43,28 +114,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     (command === undefined ? io.err : io.out)(USAGE);
     return command === undefined ? EXIT.unknown : EXIT.ok;
   }
-  let run: (config: MonitorConfig) => Promise<ExitCode>;
+  let runner: Runner;
   try {
-    if (command === 'status') {
-      const options = parseStatus(rest);
-      run = (config) => statusCommand(config, options, io);
-    } else if (command === 'migrate') {
-      parseNothing(rest);
-      run = (config) => migrateCommand(config, io);
-    } else {
-      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    }
+    runner = runnerFor(command, rest, io);
   } catch (error) {
     io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return EXIT.unknown;
   }
-  let config: MonitorConfig;
+  if (!runner.needsConfig) return runner.run();
   try {
-    config = loadConfig(io.env);
+    return await runner.run(loadConfig(io.env));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`${error.message}\n`);
     return EXIT.unknown;
   }
-  return run(config);
 }

@@ -5,6 +5,7 @@ import { advancePipeline, initialPipelineState } from '../core/pipeline';
 import { isDown } from '../core/sourceHealth';
 import { openSources } from '../openSources';
 import { readSources } from '../readSources';
+import { withConfigOrDemo } from '../demo/withDemo';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { statusText } from './statusText';
@@ -26,8 +27,12 @@ export function statusExitCode(snapshot: Snapshot): ExitCode {
 /** CPU time over less than this says little; a one-shot status waits for it at most this long. */
 const CPU_WINDOW_MS = 250;
 
-/** One snapshot, printed; the exit code follows its alerts and sources. */
-export async function statusCommand(config: MonitorConfig, options: StatusOptions, io: CliIo): Promise<ExitCode> {
+/** One snapshot, printed; the exit code follows its alerts and sources. Without a configuration, of the demo. */
+export function statusCommand(config: MonitorConfig | null, options: StatusOptions, io: CliIo): Promise<ExitCode> {
+  return withConfigOrDemo(config, { dataDir: null }, (effective) => statusOf(effective, options, io));
+}
+
+async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo): Promise<ExitCode> {
   const open = openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
   try {
     const readings = await readSources(open.sources, io.now(), options.date);

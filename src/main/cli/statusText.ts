@@ -83,7 +83,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
       .map(([status, count]) => `${count} ${status}`)
       .join(', ');
     const average = stats.avgDurationSeconds === null ? '' : `, average ${formatDuration(stats.avgDurationSeconds)}`;
-    lines.push(`${label('History')}${snapshot.historyDate}: ${stats.totalSessions} sessions${statuses ? ` (${statuses})` : ''}${average}`);
+    lines.push(`${label('History')}${snapshot.historyDate}: ${stats.totalSessions} ${stats.totalSessions === 1 ? 'session' : 'sessions'}${statuses ? ` (${statuses})` : ''}${average}`);
   }
   for (const alert of snapshot.alerts) {
     lines.push(`${alert.severity.toUpperCase()}: ${alert.message}${alert.suggestedAction ? ` ${alert.suggestedAction}.` : ''}`);

@@ -82,7 +82,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     processes: readings.processes,
     memoryOverrides: settings.memoryOverrides,
   };
-  const { base, totals } = buildSnapshotBase(input);
+  const base = buildSnapshotBase(input);
   const reconciled = reconcile(
     {
       now,
@@ -108,7 +108,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       previous: snapshot,
     },
     snapshot,
-    sample: sampleOf(snapshot, totals),
+    sample: sampleOf(snapshot),
     events: [...diffSnapshots(state.previous, snapshot), ...alertEvents(evaluated.intents, snapshot.takenAt)],
     intents: evaluated.intents,
   };

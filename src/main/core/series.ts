@@ -1,15 +1,14 @@
 import type { ResourceSample } from '../../shared/model';
 import type { SnapshotBase } from './alerts/rules';
-import type { MemoryTotals } from './memoryModel';
 
-export function sampleOf(snapshot: Pick<SnapshotBase, 'takenAt' | 'summary'>, totals: MemoryTotals | null): ResourceSample {
+export function sampleOf(snapshot: Pick<SnapshotBase, 'takenAt' | 'summary'>): ResourceSample {
   const { summary } = snapshot;
   return {
     at: snapshot.takenAt,
     agents: summary.activeAgents,
     memoryGb: summary.memoryGb,
-    measuredGb: totals && totals.source !== 'estimated' ? totals.measuredGb : null,
-    estimatedGb: totals?.estimatedGb ?? null,
+    measuredGb: summary.measuredMemoryGb,
+    estimatedGb: summary.estimatedMemoryGb,
     machineRamGb: summary.machineRamGb,
     freeRamGb: summary.freeRamGb,
     cpuPercent: summary.cpuPercent,

@@ -11,7 +11,6 @@ import {
   residentModels,
   savingsPct,
   toGb,
-  type MemoryTotals,
 } from './memoryModel';
 import type { OllamaData, PostgresData, ProcessReading, RegistryData, SystemReading } from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
@@ -39,8 +38,8 @@ export function viewSession(session: SessionRecord, now: number): SessionView {
   return { ...session, durationSeconds: secondsBetween(session.startedAt, end) };
 }
 
-/** The snapshot without what needs memory of earlier polls (warnings and alerts), and the totals behind it. */
-export function buildSnapshotBase(input: SnapshotInput): { base: Omit<SnapshotBase, 'warnings'>; totals: MemoryTotals | null } {
+/** The snapshot without what needs memory of earlier polls: warnings and alerts. */
+export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'warnings'> {
   const { now, system } = input;
   const postgres = shownValue(input.postgres);
   const ollama = shownValue(input.ollama);
@@ -62,8 +61,6 @@ export function buildSnapshotBase(input: SnapshotInput): { base: Omit<SnapshotBa
   const machineRamGb = toGb(system.totalBytes);
   const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, choice.agents ?? [], now);
   return {
-    totals,
-    base: {
       takenAt: new Date(now).toISOString(),
       timeZone: input.timeZone,
       today: input.today,
@@ -79,6 +76,8 @@ export function buildSnapshotBase(input: SnapshotInput): { base: Omit<SnapshotBa
         sessionsToday: postgres?.value.sessionsToday ?? null,
         memoryGb: totals?.totalGb ?? null,
         memorySource: totals?.source ?? null,
+        estimatedMemoryGb: totals?.estimatedGb ?? null,
+        measuredMemoryGb: totals && totals.source !== 'estimated' ? totals.measuredGb : null,
         allAgentsMemoryGb: allAgentsGb,
         savingsPct: totals && savingsPct(totals.estimatedGb, allAgentsGb),
         machineRamGb,
@@ -95,6 +94,5 @@ export function buildSnapshotBase(input: SnapshotInput): { base: Omit<SnapshotBa
       history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
       stats: postgres?.value.stats ?? null,
       timeline: postgres ? [...postgres.value.timeline] : null,
-    },
   };
 }

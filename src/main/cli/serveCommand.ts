@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MonitorConfig } from '../config';
+import { createMonitor } from '../createMonitor';
+import { withConfigOrDemo } from '../demo/withDemo';
+import { isLoopbackName } from '../web/hostCheck';
+import { createWebServer } from '../web/webServer';
+import { EXIT, type ExitCode } from './exitCodes';
+import type { CliIo } from './output';
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly demo: boolean;
+}
+
+const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+
+function stateDir(env: CliIo['env']): string {
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'delegator-monitor');
+}
+
+/** The dashboard and its API for a browser, until SIGINT or SIGTERM. Without a configuration, of the demo. */
+export function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
+  const demo = { dataDir: null, onProblem: (message: string) => { io.err(`demo: ${message}\n`); } };
+  return withConfigOrDemo(config, demo, (effective) => serve(effective, options, io, config === null));
+}
+
+async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, isDemo: boolean): Promise<ExitCode> {
+  const running = createMonitor(config, {
+    timeZone: io.timeZone,
+    // The demo's history would only mislead a real run later: it is kept in memory.
+    defaultDataDir: isDemo ? null : stateDir(io.env),
+    onProblem: (message) => { io.err(`monitor: ${message}\n`); },
+  });
+  const token = randomBytes(24).toString('base64url');
+  const web = createWebServer({
+    monitor: running.monitor,
+    store: running.store,
+    commands: running.commands,
+    token,
+    boundHost: options.host,
+    rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,
+  });
+  try {
+    await running.monitor.start();
+    await new Promise<void>((resolve, reject) => {
+      web.server.once('error', reject);
+      web.server.listen(options.port, options.host, () => {
+        web.server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    web.detach();
+    await running.close();
+    throw error;
+  }
+  const address = web.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
+  io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on http://${shown}:${port}/\n`);
+  io.out(`Command token for this launch: ${token}\n`);
+  if (!isLoopbackName(options.host)) io.err(`Listening on ${options.host}: anyone who can reach it can read the dashboard.\n`);
+  const signal = await io.untilStopped();
+  io.out(`${signal}: shutting down.\n`);
+  web.detach();
+  await new Promise<void>((resolve) => {
+    web.server.close(() => {
+      resolve();
+    });
+    web.server.closeAllConnections();
+  });
+  await running.close();
+  return EXIT.ok;
+}

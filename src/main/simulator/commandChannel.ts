@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+import { delegatorCommandSchema, type DelegatorCommand } from '../../shared/commands';
+import { errorText } from '../core/errorText';
+import { describeIssues, parseJson } from '../sources/screening';
+import type { DelegatorWriter } from './delegatorWriter';
+
+export type { DelegatorCommand };
+
+export interface CommandHandler {
+  handle(command: DelegatorCommand): Promise<{ ok: boolean; error?: string }>;
+}
+
+/**
+ * Listens on `<prefix>commands` on a dedicated connection and answers every
+ * command with a `command_ack` event carrying its id. A malformed command with
+ * a readable id is refused; one without an id cannot be answered at all.
+ */
+export async function serveCommands(
+  subscriber: Pick<Redis, 'subscribe' | 'on'>,
+  prefix: string,
+  handler: CommandHandler,
+  writer: DelegatorWriter,
+  onProblem: (message: string) => void,
+): Promise<void> {
+  const channel = `${prefix}commands`;
+  const answer = async (message: string): Promise<void> => {
+    const json = parseJson(message);
+    const parsed = json.ok ? delegatorCommandSchema.safeParse(json.value) : null;
+    const ack = (id: string, ok: boolean, error?: string) =>
+      writer.announce({ type: 'command_ack', at: new Date().toISOString(), id, ok, ...(error === undefined ? {} : { error }) });
+    if (parsed?.success) {
+      const outcome = await handler.handle(parsed.data);
+      await ack(parsed.data.id, outcome.ok, outcome.error);
+      return;
+    }
+    const id = json.ok && typeof json.value === 'object' && json.value !== null && 'id' in json.value ? json.value.id : undefined;
+    const reason = parsed ? `malformed command: ${describeIssues(parsed.error)}` : 'malformed command: not JSON';
+    if (typeof id === 'string' && id.length > 0) await ack(id, false, reason);
+    else onProblem(reason);
+  };
+  subscriber.on('message', (from: string, message: string) => {
+    if (from !== channel) return;
+    answer(message).catch((error: unknown) => {
+      onProblem(`answering a command: ${errorText(error)}`);
+    });
+  });
+  await subscriber.subscribe(channel);
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { CommandOutcome, CommandRequest } from './commands';
+import { localDateSchema, type LocalDate, type MonitorEvent, type ResourceSample, type SessionStats, type SessionView, type Snapshot } from './model';
+
+/**
+ * Everything the dashboard may ask of the monitor. The Electron preload and the
+ * browser's HTTP client both implement it; the renderer knows nothing else.
+ */
+export interface MonitorApi {
+  getSnapshot(): Promise<Snapshot | null>;
+  getHistory(date: LocalDate): Promise<SessionView[]>;
+  getStats(from: LocalDate, to: LocalDate): Promise<SessionStats>;
+  getSeries(): Promise<ResourceSample[]>;
+  getEvents(): Promise<MonitorEvent[]>;
+  /** Each returns a function that unsubscribes. */
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  onEvent(listener: (event: MonitorEvent) => void): () => void;
+  sendCommand(request: CommandRequest): Promise<CommandOutcome>;
+  snooze(until: string): Promise<{ snoozedUntil: string | null }>;
+  resumeNotifications(): Promise<{ snoozedUntil: string | null }>;
+}
+
+/** The HTTP form of the API, shared by the web host and its client. */
+export const HTTP_ROUTES = {
+  bootstrap: '/api/bootstrap',
+  snapshot: '/api/snapshot',
+  history: '/api/history',
+  stats: '/api/stats',
+  series: '/api/series',
+  events: '/api/events',
+  stream: '/api/stream',
+  commands: '/api/commands',
+  snooze: '/api/snooze',
+  resume: '/api/resume',
+  metrics: '/metrics',
+} as const;
+
+/** The header that carries the per-launch token on every POST. */
+export const TOKEN_HEADER = 'x-monitor-token';
+
+/** Server-sent event names on the stream. */
+export const STREAM_EVENTS = { snapshot: 'snapshot', event: 'monitor-event' } as const;
+
+export const historyQuerySchema = z.object({ date: localDateSchema });
+export const statsQuerySchema = z
+  .object({ from: localDateSchema, to: localDateSchema })
+  .refine((range) => range.from <= range.to, 'from must not be after to')
+  .refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, 'at most 366 days at a time');
+export const snoozeRequestSchema = z.object({ until: z.iso.datetime({ offset: true }) }).strict();
+export const bootstrapSchema = z.object({ token: z.string().min(1) });

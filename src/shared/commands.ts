@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** A command to the delegator on `<prefix>commands` (DESIGN §3). */
+export const delegatorCommandSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum(['end_session', 'stop_agent']),
+  session_id: z.string().min(1).optional(),
+  role: z.string().min(1).optional(),
+  at: z.iso.datetime({ offset: true }),
+});
+export type DelegatorCommand = z.infer<typeof delegatorCommandSchema>;
+
+/** What a user asks for; the monitor adds the id and the time. */
+export const commandRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('end_session'), sessionId: z.string().min(1).max(255) }).strict(),
+  z.object({ type: z.literal('stop_agent'), role: z.string().min(1).max(255) }).strict(),
+]);
+export type CommandRequest = z.infer<typeof commandRequestSchema>;
+
+export interface CommandOutcome {
+  readonly ok: boolean;
+  readonly id: string;
+  /** The delegator's reason, "no answer", or why the command could not be sent. */
+  readonly error?: string;
+}
