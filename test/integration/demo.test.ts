@@ -1,0 +1,102 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createMonitor } from '../../src/main/createMonitor';
+import { startDemo } from '../../src/main/demo/demoEnvironment';
+import { HTTP_ROUTES, TOKEN_HEADER } from '../../src/shared/api';
+import { snapshotSchema } from '../../src/shared/model';
+import { runCliProcess, startCliProcess } from '../support/runCliProcess';
+import { insertSessions } from '../support/sessionRows';
+
+describe('the demo', () => {
+  it('gives the monitor live sessions and a month of history within 10 s, with no services', async () => {
+    const started = Date.now();
+    const demo = await startDemo({ dataDir: null });
+    const { monitor, store, close } = createMonitor(demo.config, { timeZone: 'UTC', defaultDataDir: null });
+    try {
+      await monitor.start();
+      const snapshot = monitor.current();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(snapshot?.sources.postgres.state).toBe('ok');
+      expect(snapshot?.summary.activeSessions).toBe(1);
+      expect(snapshot?.summary.agentsFrom).toBe('sessions');
+      expect(snapshot?.agents?.length).toBeGreaterThan(0);
+      expect(demo.backfilled).toBeGreaterThan(100);
+      const today = new Date().toISOString().slice(0, 10);
+      const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+      const stats = await store.stats(monthAgo, today);
+      expect(stats.totalSessions).toBeGreaterThan(100);
+      expect(Object.keys(stats.categoryBreakdown).length).toBe(7);
+    } finally {
+      await close();
+      await demo.stop();
+    }
+  }, 30_000);
+
+  it('keeps its database on disk across runs, backfilling once and closing what a killed run left open', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'demo-'));
+    try {
+      const first = await startDemo({ dataDir });
+      expect(first.backfilled).toBeGreaterThan(0);
+      await first.stop();
+      // What a killed demo leaves behind: a session still marked active.
+      const killed = await PGlite.create(join(dataDir, 'demo-pgdata'));
+      await insertSessions(killed, [{ sessionId: 'left-open', startedAt: new Date(Date.now() - 60_000).toISOString() }]);
+      await killed.close();
+      const second = await startDemo({ dataDir });
+      try {
+        expect(second.backfilled).toBe(0);
+        const client = new pg.Client({ connectionString: second.config.database.kind === 'url' ? second.config.database.connectionString : '' });
+        await client.connect();
+        const { rows } = await client.query<{ status: string }>("SELECT status FROM delegator_sessions WHERE session_id = 'left-open'");
+        await client.end();
+        expect(rows).toEqual([{ status: 'error' }]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('npm run cli -- serve --demo', () => {
+  it('serves live sessions to a browser within 10 s, takes commands with its token, and shuts down on SIGTERM', async () => {
+    const started = Date.now();
+    const cli = startCliProcess(['serve', '--demo', '--port', '0'], {});
+    try {
+      const [, url] = await cli.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)\//);
+      const [, token] = await cli.waitFor(/Command token for this launch: (\S+)/);
+      const response = await fetch(`${url ?? ''}${HTTP_ROUTES.snapshot}`);
+      const snapshot = snapshotSchema.parse(await response.json());
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(snapshot.activeSessions?.length).toBe(1);
+      const resumed = await fetch(`${url ?? ''}${HTTP_ROUTES.resume}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token ?? '' },
+        body: '{}',
+      });
+      expect(resumed.status).toBe(200);
+    } finally {
+      const run = await cli.stop('SIGTERM');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('SIGTERM: shutting down.');
+    }
+  }, 30_000);
+});
+
+describe('npm run cli -- status --demo --json', () => {
+  it('prints a snapshot of the demo', async () => {
+    const run = await runCliProcess(['status', '--demo', '--json'], {});
+    const snapshot = snapshotSchema.parse(JSON.parse(run.stdout));
+    expect(snapshot.activeSessions).toHaveLength(1);
+    expect(snapshot.stats?.totalSessions).toBeGreaterThanOrEqual(1);
+    expect(snapshot.sources.registry.state).toBe('no-data');
+    // The demo's agents may well not fit this machine's RAM; the exit code says so.
+    const critical = snapshot.alerts.some((alert) => alert.severity === 'critical');
+    expect(run.code).toBe(critical ? 2 : snapshot.alerts.length > 0 ? 1 : 0);
+  }, 30_000);
+});
