@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -35,6 +36,7 @@ export const DEMO_SPEED = 10;
  * reads a real server.
  */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
+  if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
   const db = options.dataDir === null ? await PGlite.create() : await PGlite.create(join(options.dataDir, 'demo-pgdata'));
   // A pool of several connections must not reset each other; the server queues their queries.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { loadConfig } from './config';
+import { createMonitor, type RunningMonitor } from './createMonitor';
+import { startDemo, type DemoEnvironment } from './demo/demoEnvironment';
+
+export interface HostMonitorOptions {
+  /** Run on the embedded demo instead of the configured ECHO. */
+  readonly demo: boolean;
+  /** The app's own data folder. */
+  readonly dataDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly timeZone: string;
+  readonly onProblem?: (message: string) => void;
+}
+
+export interface HostMonitor {
+  readonly running: RunningMonitor;
+  stop(): Promise<void>;
+}
+
+/**
+ * The monitor a desktop host runs: against the configured ECHO, or against the
+ * demo, whose database and history live in a folder of their own so they never
+ * mix with a real ECHO's.
+ */
+export async function startHostMonitor(options: HostMonitorOptions): Promise<HostMonitor> {
+  let demo: DemoEnvironment | null = null;
+  let config;
+  if (options.demo) {
+    demo = await startDemo({ dataDir: join(options.dataDir, 'demo'), onProblem: options.onProblem });
+    config = demo.config;
+  } else {
+    config = loadConfig(options.env);
+  }
+  const running = createMonitor(config, {
+    timeZone: options.timeZone,
+    defaultDataDir: options.demo ? join(options.dataDir, 'demo') : options.dataDir,
+    onProblem: options.onProblem,
+  });
+  await running.monitor.start();
+  return {
+    running,
+    async stop() {
+      await running.close();
+      await demo?.stop();
+    },
+  };
+}
