@@ -27,6 +27,8 @@ describe('one poll', () => {
       sessionsToday: 3,
       memoryGb: 19.7,
       memorySource: 'estimated',
+      estimatedMemoryGb: 19.7,
+      measuredMemoryGb: null,
       // Every ECHO model once: 14 + 33 + 8 + 7 + 11 + 6.7 + 13
       allAgentsMemoryGb: 92.7,
       savingsPct: 79,
