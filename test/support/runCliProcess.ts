@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export interface CliRun {
   readonly code: number | null;
@@ -9,24 +10,35 @@ export interface CliRun {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** Runs `npm run cli -- ARGS` as a user would, with only the given environment on top of PATH. */
-export function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+interface Spawned {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly output: { stdout: string; stderr: string };
+  readonly exited: Promise<CliRun>;
+}
+
+/** Starts a command with only the given environment on top of PATH and HOME, collecting what it prints. */
+function spawnCli(command: string, args: readonly string[], env: Record<string, string>): Spawned {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'cli', '--', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ code, stdout, stderr, elapsedMs: Date.now() - started });
+      resolve({ code, ...output, elapsedMs: Date.now() - started });
     });
   });
+  return { child, output, exited };
+}
+
+/** Runs `npm run cli -- ARGS` as a user would, to its end. */
+export function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
+  return spawnCli('npm', ['run', '--silent', 'cli', '--', ...args], env).exited;
 }
 
 export interface LongRunningCli {
@@ -34,33 +46,21 @@ export interface LongRunningCli {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Sends the signal and resolves with the exit code and everything printed. */
   stop(signal: NodeJS.Signals): Promise<CliRun>;
-  readonly stdout: () => string;
 }
 
-/** Starts `npm run cli -- ARGS` and leaves it running, as a user's terminal would. */
+/** Starts the command line and leaves it running, as a user's terminal would. */
 export function startCliProcess(args: readonly string[], env: Record<string, string>): LongRunningCli {
-  const started = Date.now();
-  // Run tsx directly, so the signal reaches the command itself rather than npm.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // tsx directly rather than through npm, so the signal reaches the command itself.
+  const { child, output, exited } = spawnCli(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], env);
   return {
-    stdout: () => stdout,
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const deadline = Date.now() + timeoutMs;
         const check = (): void => {
-          const match = pattern.exec(stdout);
+          const match = pattern.exec(output.stdout);
           if (match) resolve(match);
-          else if (child.exitCode !== null) reject(new Error(`exited with ${child.exitCode}: ${stderr}`));
-          else if (Date.now() > deadline) reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
+          else if (child.exitCode !== null) reject(new Error(`exited with ${child.exitCode}: ${output.stderr}`));
+          else if (Date.now() > deadline) reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; stdout: ${output.stdout}; stderr: ${output.stderr}`));
           else setTimeout(check, 50);
         };
         check();
@@ -68,8 +68,7 @@ export function startCliProcess(args: readonly string[], env: Record<string, str
     },
     async stop(signal) {
       if (child.exitCode === null) child.kill(signal);
-      const code = await exited;
-      return { code, stdout, stderr, elapsedMs: Date.now() - started };
+      return exited;
     },
   };
 }
