@@ -4,7 +4,7 @@ import { errorText } from './core/errorText';
 import { appendEvents } from './core/eventLog';
 import { advancePipeline, initialPipelineState, type PipelineSettings, type PipelineState } from './core/pipeline';
 import type { Readings } from './core/readings';
-import { appendBounded } from './core/series';
+import { appendBounded } from '../shared/series';
 import type { JsonlStore } from './sources/jsonlStore';
 import type { EventHandlers } from './sources/redisRegistry';
 import { toMonitorEvent, type RegistryEvent } from './sources/registryEvent';

@@ -48,3 +48,4 @@ export const statsQuerySchema = z
   .refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, 'at most 366 days at a time');
 export const snoozeRequestSchema = z.object({ until: z.iso.datetime({ offset: true }) }).strict();
 export const bootstrapSchema = z.object({ token: z.string().min(1) });
+export const snoozeStateSchema = z.object({ snoozedUntil: z.iso.datetime().nullable() });

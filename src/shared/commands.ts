@@ -17,9 +17,10 @@ export const commandRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
 
-export interface CommandOutcome {
-  readonly ok: boolean;
-  readonly id: string;
+export const commandOutcomeSchema = z.object({
+  ok: z.boolean(),
+  id: z.string(),
   /** The delegator's reason, "no answer", or why the command could not be sent. */
-  readonly error?: string;
-}
+  error: z.string().optional(),
+});
+export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;

@@ -7,7 +7,7 @@ import { localDateOf } from './localTime';
 import type { MemoryOverrides } from './memoryEstimate';
 import type { OllamaData, PostgresData, Readings, RegistryData } from './readings';
 import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileSettings, type ReconcileState } from './reconcile';
-import { sampleOf } from './series';
+import { sampleOf } from '../../shared/series';
 import { buildSnapshotBase } from './snapshot';
 import { diffSnapshots } from './snapshotDiff';
 import { advanceTrack, emptyTrack, type SourceTrack } from './sourceHealth';

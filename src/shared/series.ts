@@ -1,7 +1,7 @@
-import type { ResourceSample } from '../../shared/model';
-import type { SnapshotBase } from './alerts/rules';
+import type { ResourceSample, Snapshot } from './model';
 
-export function sampleOf(snapshot: Pick<SnapshotBase, 'takenAt' | 'summary'>): ResourceSample {
+/** One point of the resource chart, from a snapshot; the monitor and the dashboard derive it alike. */
+export function sampleOf(snapshot: Pick<Snapshot, 'takenAt' | 'summary'>): ResourceSample {
   const { summary } = snapshot;
   return {
     at: snapshot.takenAt,

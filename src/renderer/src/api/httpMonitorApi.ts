@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { bootstrapSchema, HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type MonitorApi } from '../../../shared/api';
+import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
+import {
+  monitorEventSchema,
+  resourceSampleSchema,
+  sessionStatsSchema,
+  sessionViewSchema,
+  snapshotSchema,
+  type LocalDate,
+  type MonitorEvent,
+  type Snapshot,
+} from '../../../shared/model';
+
+type Listener<T> = (value: T) => void;
+
+async function readJson<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
+  const body: unknown = await response.json();
+  if (!response.ok) {
+    const error = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : response.statusText;
+    throw new Error(`${response.status}: ${error}`);
+  }
+  return schema.parse(body);
+}
+
+/**
+ * MonitorApi for a browser, over the web host's HTTP API and one shared
+ * server-sent event stream. Everything the server sends is checked with zod.
+ */
+export function createHttpMonitorApi(base = ''): MonitorApi {
+  let token: Promise<string> | null = null;
+  let source: EventSource | null = null;
+  const snapshotListeners = new Set<Listener<Snapshot>>();
+  const eventListeners = new Set<Listener<MonitorEvent>>();
+
+  const get = <T>(path: string, schema: z.ZodType<T>): Promise<T> => fetch(`${base}${path}`).then((response) => readJson(response, schema));
+
+  const post = async <T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
+    token ??= get(HTTP_ROUTES.bootstrap, bootstrapSchema).then((bootstrap) => bootstrap.token);
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: await token },
+      body: JSON.stringify(body),
+    });
+    return readJson(response, schema);
+  };
+
+  const openStream = (): void => {
+    if (source !== null) return;
+    source = new EventSource(`${base}${HTTP_ROUTES.stream}`);
+    source.addEventListener(STREAM_EVENTS.snapshot, (message) => {
+      const parsed = snapshotSchema.safeParse(JSON.parse((message as MessageEvent<string>).data));
+      if (parsed.success) for (const listener of snapshotListeners) listener(parsed.data);
+    });
+    source.addEventListener(STREAM_EVENTS.event, (message) => {
+      const parsed = monitorEventSchema.safeParse(JSON.parse((message as MessageEvent<string>).data));
+      if (parsed.success) for (const listener of eventListeners) listener(parsed.data);
+    });
+  };
+
+  const closeStreamIfUnused = (): void => {
+    if (snapshotListeners.size + eventListeners.size > 0) return;
+    source?.close();
+    source = null;
+  };
+
+  const subscribe = <T>(listeners: Set<Listener<T>>, listener: Listener<T>): (() => void) => {
+    listeners.add(listener);
+    openStream();
+    return () => {
+      listeners.delete(listener);
+      closeStreamIfUnused();
+    };
+  };
+
+  return {
+    async getSnapshot() {
+      const response = await fetch(`${base}${HTTP_ROUTES.snapshot}`);
+      // 503: the monitor has not finished its first poll yet.
+      if (response.status === 503) return null;
+      return readJson(response, snapshotSchema);
+    },
+    getHistory: (date: LocalDate) => get(`${HTTP_ROUTES.history}?date=${encodeURIComponent(date)}`, sessionViewSchema.array()),
+    getStats: (from: LocalDate, to: LocalDate) =>
+      get(`${HTTP_ROUTES.stats}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, sessionStatsSchema),
+    getSeries: () => get(HTTP_ROUTES.series, resourceSampleSchema.array()),
+    getEvents: () => get(HTTP_ROUTES.events, monitorEventSchema.array()),
+    onSnapshot: (listener) => subscribe(snapshotListeners, listener),
+    onEvent: (listener) => subscribe(eventListeners, listener),
+    sendCommand: (request: CommandRequest): Promise<CommandOutcome> => post(HTTP_ROUTES.commands, request, commandOutcomeSchema),
+    snooze: (until) => post(HTTP_ROUTES.snooze, { until }, snoozeStateSchema),
+    resumeNotifications: () => post(HTTP_ROUTES.resume, {}, snoozeStateSchema),
+  };
+}

@@ -1,0 +1,75 @@
+import { memo } from 'react';
+import { formatRole } from '../../../shared/format';
+import type { SessionView } from '../../../shared/model';
+import { timeOf } from '../format';
+import { useMonitor } from '../hooks/monitorContext';
+import { LiveDuration } from './LiveDuration';
+
+type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & { readonly agents: string };
+
+/** Re-renders only when what it shows changes; the duration ticks inside on its own. */
+const SessionCard = memo(function SessionCard({ sessionId, category, description, startedAt, agents }: SessionCardProps) {
+  return (
+    <li className="session" data-session-id={sessionId}>
+      <div className="session-line">
+        <span className="category-badge">{category}</span>
+        <time className="mono muted" dateTime={startedAt}>
+          {timeOf(startedAt)}
+        </time>
+        <span className="muted">
+          Duration: <LiveDuration startedAt={startedAt} />
+        </span>
+      </div>
+      <h3>{description ?? 'No description'}</h3>
+      <p className="muted">
+        Session ID: <span className="mono strong">{sessionId}</span>
+      </p>
+      {agents && (
+        <ul className="chips" aria-label="Agents">
+          {agents.split(',').map((role) => (
+            <li key={role} className="chip">
+              {formatRole(role)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+});
+
+export function ActiveSessions() {
+  const sessions = useMonitor((state) => state.snapshot?.activeSessions);
+  if (sessions === undefined) return null;
+  if (sessions === null) {
+    return (
+      <section className="panel" aria-labelledby="active-heading">
+        <header className="panel-header">
+          <h2 id="active-heading">Active Sessions</h2>
+        </header>
+        <p className="empty">Sessions are unknown until PostgreSQL answers.</p>
+      </section>
+    );
+  }
+  // As in the seed, the section shows only while something runs.
+  if (sessions.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="active-heading">
+      <header className="panel-header">
+        <h2 id="active-heading">Active Sessions</h2>
+        <p className="muted">Currently running delegator sessions</p>
+      </header>
+      <ul className="sessions">
+        {sessions.map((session) => (
+          <SessionCard
+            key={session.sessionId}
+            sessionId={session.sessionId}
+            category={session.category}
+            description={session.description}
+            startedAt={session.startedAt}
+            agents={session.agents.join(',')}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { memo } from 'react';
+import { timeOf } from '../format';
+import { useMonitor } from '../hooks/monitorContext';
+import { selectHistoryRows, type HistoryRow } from '../store/selectors';
+
+const HistoryLine = memo(
+  function HistoryLine({ row }: { readonly row: HistoryRow }) {
+    return (
+      <tr data-session-id={row.sessionId}>
+        <td>
+          <span className="category-badge subtle">{row.category}</span>
+        </td>
+        <td>{row.description}</td>
+        <td className="strong">{row.agents}</td>
+        <td>{row.durationText ?? 'Active'}</td>
+        <td>
+          <span className={`status status-${row.status}`}>{row.status}</span>
+        </td>
+        <td className="mono muted">{timeOf(row.startedAt)}</td>
+      </tr>
+    );
+  },
+  (before, after) => JSON.stringify(before.row) === JSON.stringify(after.row),
+);
+
+export function SessionHistory() {
+  const today = useMonitor((state) => state.snapshot?.today ?? null);
+  const historyDate = useMonitor((state) => state.historyDate);
+  const live = useMonitor((state) => state.snapshot?.history ?? null);
+  const past = useMonitor((state) => state.pastHistory);
+  const selectHistoryDate = useMonitor((state) => state.selectHistoryDate);
+  if (today === null) return null;
+  const sessions = historyDate === null ? live : past.sessions;
+  const loading = historyDate !== null && past.loading;
+  const error = historyDate === null ? null : past.error;
+  return (
+    <section className="panel" aria-labelledby="history-heading">
+      <header className="panel-header with-control">
+        <div>
+          <h2 id="history-heading">Session History</h2>
+          <p className="muted">Recent delegator sessions</p>
+        </div>
+        <label className="control">
+          Date
+          <input
+            type="date"
+            value={historyDate ?? today}
+            max={today}
+            onChange={(event) => {
+              if (event.target.value) void selectHistoryDate(event.target.value);
+            }}
+          />
+        </label>
+      </header>
+      {error !== null ? (
+        <p className="empty error">Could not read the history: {error}</p>
+      ) : loading ? (
+        <p className="empty">Loading…</p>
+      ) : sessions === null ? (
+        <p className="empty">History is unknown until PostgreSQL answers.</p>
+      ) : sessions.length === 0 ? (
+        <p className="empty">No sessions for this date</p>
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Category</th>
+                <th scope="col">Description</th>
+                <th scope="col">Agents</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Status</th>
+                <th scope="col">Started</th>
+              </tr>
+            </thead>
+            <tbody>
+              {selectHistoryRows(sessions).map((row) => (
+                <HistoryLine key={row.sessionId} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

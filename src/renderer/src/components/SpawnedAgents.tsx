@@ -1,0 +1,80 @@
+import { memo } from 'react';
+import { timeOf } from '../format';
+import { useMonitor } from '../hooks/monitorContext';
+import { selectAgentRows, type AgentRow } from '../store/selectors';
+import { LiveDuration } from './LiveDuration';
+
+const AgentLine = memo(
+  function AgentLine({ row }: { readonly row: AgentRow }) {
+    return (
+      <tr data-role={row.role}>
+        <td>
+          <div className="agent">
+            <span className="initials" aria-hidden="true">
+              {row.initials}
+            </span>
+            <span className="strong">{row.name}</span>
+          </div>
+        </td>
+        <td className="mono">{row.model}</td>
+        <td>
+          <span className="strong">{row.memoryText}</span>
+          <span className="readings">{row.readings}</span>
+          {row.drift && (
+            <span className="drift" role="note">
+              {row.drift}
+            </span>
+          )}
+        </td>
+        <td>{row.spawnedAt === null ? 'N/A' : <LiveDuration startedAt={row.spawnedAt} />}</td>
+        <td className="mono muted">{row.spawnedAt === null ? 'N/A' : timeOf(row.spawnedAt)}</td>
+      </tr>
+    );
+  },
+  // A new snapshot brings new objects; a row redraws only if what it shows differs.
+  (before, after) => JSON.stringify(before.row) === JSON.stringify(after.row),
+);
+
+export function SpawnedAgents() {
+  const agents = useMonitor((state) => state.snapshot?.agents);
+  const stale = useMonitor((state) => {
+    const from = state.snapshot?.summary.agentsFrom;
+    return from != null && state.snapshot?.sources[from === 'registry' ? 'registry' : 'postgres'].state === 'stale';
+  });
+  if (agents === undefined) return null;
+  return (
+    <section className="panel" aria-labelledby="agents-heading">
+      <header className="panel-header">
+        <h2 id="agents-heading">Spawned Agents</h2>
+        <p className="muted">Agents currently running in memory{stale ? ' (as last read: the source is not answering)' : ''}</p>
+      </header>
+      {agents === null ? (
+        <p className="empty">Agents are unknown until the registry or PostgreSQL answers.</p>
+      ) : agents.length === 0 ? (
+        <div className="empty">
+          <p>No agents currently spawned</p>
+          <p className="muted">Start a delegator session in Claude Desktop to spawn agents</p>
+        </div>
+      ) : (
+        <div className="table-scroll">
+          <table className={stale ? 'stale' : undefined}>
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">Model</th>
+                <th scope="col">Memory</th>
+                <th scope="col">Uptime</th>
+                <th scope="col">Spawned At</th>
+              </tr>
+            </thead>
+            <tbody>
+              {selectAgentRows(agents).map((row) => (
+                <AgentLine key={row.role} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMonitor } from '../hooks/monitorContext';
+import type { StatsRange } from '../store/monitorStore';
+import { selectStatsView } from '../store/selectors';
+
+const RANGES: ReadonlyArray<readonly [StatsRange, string]> = [
+  ['today', 'Today'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+];
+
+export function Statistics() {
+  const range = useMonitor((state) => state.statsRange);
+  const todayStats = useMonitor((state) => (state.snapshot?.historyDate === state.snapshot?.today ? state.snapshot?.stats : null));
+  const rangeStats = useMonitor((state) => state.rangeStats);
+  const selectStatsRange = useMonitor((state) => state.selectStatsRange);
+  const hasSnapshot = useMonitor((state) => state.snapshot !== null);
+  if (!hasSnapshot) return null;
+  const stats = range === 'today' ? (todayStats ?? null) : rangeStats.value;
+  const view = stats && selectStatsView(stats);
+  return (
+    <section className="panel" aria-labelledby="stats-heading">
+      <header className="panel-header with-control">
+        <h2 id="stats-heading">Statistics</h2>
+        <div className="segmented" role="group" aria-label="Period">
+          {RANGES.map(([value, label]) => (
+            <button key={value} type="button" aria-pressed={range === value} onClick={() => void selectStatsRange(value)}>
+              {label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {rangeStats.error !== null && range !== 'today' ? (
+        <p className="empty error">Could not read the figures: {rangeStats.error}</p>
+      ) : view === null ? (
+        <p className="empty">{rangeStats.loading ? 'Loading…' : 'Figures are unknown until PostgreSQL answers.'}</p>
+      ) : (
+        <div className="stats">
+          <dl className="figures">
+            <div>
+              <dt>Sessions</dt>
+              <dd>{view.totalSessions}</dd>
+            </div>
+            <div>
+              <dt>Average agents per session</dt>
+              <dd>{view.avgAgentsText}</dd>
+            </div>
+            <div>
+              <dt>Average duration</dt>
+              <dd>{view.avgDurationText}</dd>
+            </div>
+            <div>
+              <dt>Error rate</dt>
+              <dd>{view.errorRateText}</dd>
+            </div>
+          </dl>
+          <figure className="chart-small" aria-label="Sessions per day">
+            <ResponsiveContainer width="100%" height={140}>
+              <BarChart data={[...view.sessionsPerDay]}>
+                <XAxis dataKey="date" tick={{ fontSize: 11 }} />
+                <YAxis allowDecimals={false} width={28} tick={{ fontSize: 11 }} />
+                <Tooltip />
+                <Bar dataKey="count" name="Sessions" fill="currentColor" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </figure>
+          <table className="categories" aria-label="Sessions by category">
+            <tbody>
+              {view.categories.map((entry) => (
+                <tr key={entry.category}>
+                  <th scope="row">
+                    <span className="category-badge subtle">{entry.category}</span>
+                  </th>
+                  <td>{entry.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

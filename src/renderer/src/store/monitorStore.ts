@@ -1,0 +1,156 @@
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { MonitorApi } from '../../../shared/api';
+import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../../shared/model';
+import { appendBounded, sampleOf } from '../../../shared/series';
+
+export type StatsRange = 'today' | '7d' | '30d';
+
+interface ConnectionSlice {
+  readonly connection: { readonly status: 'connecting' | 'live' | 'lost'; readonly error: string | null };
+}
+
+interface SnapshotSlice {
+  readonly snapshot: Snapshot | null;
+  /** The local clock when the snapshot arrived; durations tick from it. */
+  readonly receivedAt: number | null;
+  receiveSnapshot: (snapshot: Snapshot) => void;
+}
+
+interface StreamSlice {
+  readonly series: readonly ResourceSample[];
+  readonly events: readonly MonitorEvent[];
+  receiveEvent: (event: MonitorEvent) => void;
+}
+
+interface HistorySlice {
+  /** null: today's, live from each snapshot. */
+  readonly historyDate: LocalDate | null;
+  readonly pastHistory: { readonly sessions: readonly SessionView[]; readonly loading: boolean; readonly error: string | null };
+  selectHistoryDate: (date: LocalDate | null) => Promise<void>;
+}
+
+interface StatsSlice {
+  readonly statsRange: StatsRange;
+  readonly rangeStats: { readonly value: SessionStats | null; readonly loading: boolean; readonly error: string | null };
+  selectStatsRange: (range: StatsRange) => Promise<void>;
+}
+
+export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & {
+  /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
+  start: () => Promise<() => void>;
+};
+
+export type MonitorStore = StoreApi<MonitorState>;
+
+type Slice<T> = StateCreator<MonitorState, [], [], T>;
+
+export const SERIES_LIMIT = 17_280;
+export const EVENT_LIMIT = 1000;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const createSnapshotSlice =
+  (now: () => number): Slice<SnapshotSlice> =>
+  (set, get) => ({
+    snapshot: null,
+    receivedAt: null,
+    receiveSnapshot(snapshot) {
+      const current = get().snapshot;
+      // A pull answered after a pushed update must not roll the view back.
+      if (current !== null && current.takenAt >= snapshot.takenAt) return;
+      const series = get().series;
+      const sampled = (series.at(-1)?.at ?? '') >= snapshot.takenAt;
+      set({
+        snapshot,
+        receivedAt: now(),
+        series: sampled ? series : appendBounded(series, sampleOf(snapshot), SERIES_LIMIT),
+        connection: { status: 'live', error: null },
+      });
+    },
+  });
+
+const createStreamSlice: Slice<StreamSlice> = (set, get) => ({
+  series: [],
+  events: [],
+  receiveEvent(event) {
+    if (get().events.some((known) => known.id === event.id)) return;
+    set({ events: appendBounded(get().events, event, EVENT_LIMIT) });
+  },
+});
+
+const createHistorySlice =
+  (api: MonitorApi): Slice<HistorySlice> =>
+  (set, get) => ({
+    historyDate: null,
+    pastHistory: { sessions: [], loading: false, error: null },
+    async selectHistoryDate(date) {
+      const today = get().snapshot?.today ?? null;
+      const effective = date === today ? null : date;
+      set({ historyDate: effective, pastHistory: { sessions: [], loading: effective !== null, error: null } });
+      if (effective === null) return;
+      try {
+        const sessions = await api.getHistory(effective);
+        if (get().historyDate === effective) set({ pastHistory: { sessions, loading: false, error: null } });
+      } catch (error) {
+        if (get().historyDate === effective) set({ pastHistory: { sessions: [], loading: false, error: message(error) } });
+      }
+    },
+  });
+
+function addDays(date: LocalDate, days: number): LocalDate {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+const createStatsSlice =
+  (api: MonitorApi): Slice<StatsSlice> =>
+  (set, get) => ({
+    statsRange: 'today',
+    rangeStats: { value: null, loading: false, error: null },
+    async selectStatsRange(range) {
+      set({ statsRange: range, rangeStats: { value: null, loading: range !== 'today', error: null } });
+      const today = get().snapshot?.today;
+      if (range === 'today' || today === undefined) return;
+      try {
+        const value = await api.getStats(addDays(today, range === '7d' ? -6 : -29), today);
+        if (get().statsRange === range) set({ rangeStats: { value, loading: false, error: null } });
+      } catch (error) {
+        if (get().statsRange === range) set({ rangeStats: { value: null, loading: false, error: message(error) } });
+      }
+    },
+  });
+
+/** The dashboard's whole state, fed only through the MonitorApi. */
+export function createMonitorStore(api: MonitorApi, now: () => number = Date.now): MonitorStore {
+  return createStore<MonitorState>()((set, get, store) => ({
+    connection: { status: 'connecting', error: null },
+    ...createSnapshotSlice(now)(set, get, store),
+    ...createStreamSlice(set, get, store),
+    ...createHistorySlice(api)(set, get, store),
+    ...createStatsSlice(api)(set, get, store),
+    async start() {
+      const stops = [
+        api.onSnapshot((snapshot) => {
+          get().receiveSnapshot(snapshot);
+        }),
+        api.onEvent((event) => {
+          get().receiveEvent(event);
+        }),
+      ];
+      try {
+        const [snapshot, series, events] = await Promise.all([api.getSnapshot(), api.getSeries(), api.getEvents()]);
+        // What arrived while pulling is newer than what was pulled, and stays.
+        set((state) => ({
+          series: [...series, ...state.series.filter((sample) => sample.at > (series.at(-1)?.at ?? ''))],
+          events: [...events, ...state.events.filter((event) => !events.some((known) => known.id === event.id))],
+        }));
+        if (snapshot) get().receiveSnapshot(snapshot);
+      } catch (error) {
+        set({ connection: { status: 'lost', error: message(error) } });
+      }
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
+  }));
+}
