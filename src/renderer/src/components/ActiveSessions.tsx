@@ -3,12 +3,14 @@ import { formatRole } from '../../../shared/format';
 import type { SessionView } from '../../../shared/model';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
+import { countRender } from '../renderCount';
 import { LiveDuration } from './LiveDuration';
 
 type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & { readonly agents: string };
 
 /** Re-renders only when what it shows changes; the duration ticks inside on its own. */
 const SessionCard = memo(function SessionCard({ sessionId, category, description, startedAt, agents }: SessionCardProps) {
+  countRender(`session:${sessionId}`);
   return (
     <li className="session" data-session-id={sessionId}>
       <div className="session-line">

@@ -29,7 +29,7 @@ export function ResourceChart() {
             <Tooltip labelFormatter={(at) => clock(Number(at))} />
             <Legend />
             <Line yAxisId="gb" dataKey="machineRamGb" name="Machine RAM" stroke="#6b7280" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
-            <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="#ffffff" dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="var(--text)" dot={false} isAnimationActive={false} connectNulls={false} />
             <Line yAxisId="gb" dataKey="measuredGb" name="Measured" stroke="#60a5fa" dot={false} isAnimationActive={false} />
             <Line yAxisId="gb" dataKey="estimatedGb" name="Estimated" stroke="#fbbf24" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
             <Line yAxisId="agents" dataKey="agents" name="Agents" stroke="#a78bfa" type="stepAfter" dot={false} isAnimationActive={false} />

@@ -2,10 +2,12 @@ import { memo } from 'react';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectAgentRows, type AgentRow } from '../store/selectors';
+import { countRender } from '../renderCount';
 import { LiveDuration } from './LiveDuration';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
+    countRender(`agent:${row.role}`);
     return (
       <tr data-role={row.role}>
         <td>

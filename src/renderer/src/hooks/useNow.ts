@@ -7,6 +7,7 @@ let timer: ReturnType<typeof setInterval> | null = null;
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
+  if (timer === null) now = Date.now();
   timer ??= setInterval(() => {
     now = Date.now();
     for (const notify of listeners) notify();
@@ -20,6 +21,12 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+/** Between ticks the same value, as React requires; before the first tick, the current second. */
+function read(): number {
+  if (timer === null) now = Math.floor(Date.now() / 1000) * 1000;
+  return now;
+}
+
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  return useSyncExternalStore(subscribe, read);
 }

@@ -1,0 +1,207 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/renderer/src/App';
+import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
+import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
+import type { Snapshot } from '../../src/shared/model';
+import { FakeMonitorApi } from '../support/fakeMonitorApi';
+import { sessionRecord } from '../support/fixtures';
+import { failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
+import { SnapshotMaker, snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+
+let api: FakeMonitorApi;
+let store: MonitorStore;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW, toFake: ['setInterval', 'clearInterval', 'Date'] });
+  api = new FakeMonitorApi();
+  store = createMonitorStore(api);
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+async function show(snapshot: Snapshot | null): Promise<void> {
+  api.snapshot = snapshot;
+  await store.getState().start();
+  render(
+    <MonitorContext.Provider value={store}>
+      <App />
+    </MonitorContext.Provider>,
+  );
+}
+
+const section = (name: string): HTMLElement => screen.getByRole('region', { name });
+
+describe('the seed’s Delegator view', () => {
+  it('shows the three summary cards', async () => {
+    await show(snapshotAt(NOW));
+    const cards = screen.getByRole('region', { name: 'Resource summary' });
+    expect(within(cards).getByText('Active Agents').parentElement?.textContent).toBe('Active Agents2CPU: idle');
+    expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe('Memory Usage19.7GB79% savings vs all agents · estimated');
+    expect(within(cards).getByText('Active Sessions').parentElement?.textContent).toBe('Active Sessions1Total today: 3');
+  });
+
+  it('shows active sessions with category, start, a ticking duration, description, id and agents', async () => {
+    await show(snapshotAt(NOW));
+    const active = section('Active Sessions');
+    expect(within(active).getByText('development')).toBeTruthy();
+    expect(within(active).getByText('Implement password reset feature')).toBeTruthy();
+    expect(within(active).getByText('session_1731355385_a1b2c3d4')).toBeTruthy();
+    expect(within(active).getAllByRole('listitem').map((item) => item.textContent)).toContain('Senior Developer');
+    expect(within(active).getByText(/Duration:/).textContent).toBe('Duration: 5m 23s');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2000);
+    });
+    expect(within(active).getByText(/Duration:/).textContent).toBe('Duration: 5m 25s');
+  });
+
+  it('shows the spawned agents with initials, name, model, memory, uptime and spawn time', async () => {
+    await show(snapshotAt(NOW));
+    const rows = within(section('Spawned Agents')).getAllByRole('row').slice(1);
+    expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
+      ['SESenior Developer', 'deepseek-coder:6.7b', '~6.7 GBestimate 6.7 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/)],
+      ['TETest Lead', 'codellama:13b', '~13 GBestimate 13 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/)],
+    ]);
+  });
+
+  it('flags memory drift between the estimate and Ollama', async () => {
+    await show(snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8)] }) }));
+    expect(within(section('Spawned Agents')).getByRole('note').textContent).toBe('Ollama reports 3.8 GB, 43% below the 6.7 GB estimate');
+  });
+
+  it('says "No agents currently spawned" when none are', async () => {
+    await show(snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) }));
+    expect(within(section('Spawned Agents')).getByText('No agents currently spawned')).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Active Sessions' })).toBeNull();
+  });
+
+  it('shows the history for a chosen date, with "Active" for a running session and the empty state', async () => {
+    const snapshot = snapshotAt(NOW);
+    api.histories.set('2026-11-20', [
+      { ...sessionRecord({ sessionId: 'old', category: 'hr', endedAt: '2026-11-20T10:05:00.000Z', startedAt: '2026-11-20T10:00:00.000Z', status: 'error' }), durationSeconds: 300 },
+    ]);
+    await show(snapshot);
+    const history = section('Session History');
+    expect(within(history).getAllByRole('row')[1]?.textContent).toContain('Active');
+    const picker = within(history).getByLabelText('Date');
+    await act(async () => {
+      fireEvent.change(picker, { target: { value: '2026-11-20' } });
+      await Promise.resolve();
+    });
+    const row = within(section('Session History')).getAllByRole('row')[1];
+    expect(within(row as HTMLElement).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
+      'hr',
+      'Implement password reset feature',
+      '2',
+      '5m 0s',
+      'error',
+      expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+    ]);
+    await act(async () => {
+      fireEvent.change(picker, { target: { value: '2026-11-19' } });
+      await Promise.resolve();
+    });
+    expect(within(section('Session History')).getByText('No sessions for this date')).toBeTruthy();
+  });
+});
+
+describe('beyond the seed', () => {
+  it('shows statistics for today, and for 7 days on request', async () => {
+    api.stats = (from, to) => stats({ from, to, totalSessions: 21, statusBreakdown: { completed: 20, error: 1 } });
+    await show(snapshotAt(NOW));
+    const statistics = section('Statistics');
+    expect(within(statistics).getByText('Sessions').nextSibling?.textContent).toBe('3');
+    const week = within(statistics).getByRole('button', { name: '7 days' });
+    await act(async () => {
+      fireEvent.click(week);
+      await Promise.resolve();
+    });
+    expect(week.getAttribute('aria-pressed')).toBe('true');
+    expect(within(section('Statistics')).getByText('Sessions').nextSibling?.textContent).toBe('21');
+    expect(within(section('Statistics')).getByText('Error rate').nextSibling?.textContent).toBe('5%');
+  });
+
+  it('shows alerts and reconciliation warnings', async () => {
+    const maker = new SnapshotMaker();
+    const tight = { system: { totalBytes: 21 * 1024 ** 3, freeBytes: 8 * 1024 ** 3, cpuPercent: 5 }, ollama: ok({ models: [ollamaModel('qwen2.5:14b', 8.9)] }) };
+    maker.next(NOW, tight);
+    maker.next(NOW + 5000, tight);
+    await show(maker.next(NOW + 10_000, tight));
+    const attention = section('Needs Attention');
+    expect(within(attention).getByText(/Agents use 19.7 GB, 94% of this machine's 21 GB RAM/)).toBeTruthy();
+    expect(within(attention).getByText(/Ollama holds qwen2.5:14b/)).toBeTruthy();
+  });
+
+  it('shows the live event stream, newest first', async () => {
+    await show(snapshotAt(NOW));
+    act(() => {
+      api.emit({ id: 'a', at: '2026-11-24T14:28:30.000Z', type: 'agent_spawned', origin: 'registry', message: 'CTO spawned (deepseek-coder:33b)' });
+      api.emit({ id: 'b', at: '2026-11-24T14:28:31.000Z', type: 'agent_stopped', origin: 'monitor', message: 'Test Lead stopped after 5m 26s' });
+    });
+    const log = screen.getByRole('log', { name: 'Event stream' });
+    expect(within(log).getAllByRole('listitem').map((item) => item.textContent.replace(/^\S+ /, ''))).toEqual([
+      'Test Lead stopped after 5m 26s (noticed)',
+      'CTO spawned (deepseek-coder:33b)',
+    ]);
+  });
+
+  it('greys stale numbers and says since when; never shows zeros for them', async () => {
+    const maker = new SnapshotMaker();
+    maker.next(NOW);
+    await show(maker.next(NOW + 30_000, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433') }));
+    const sources = screen.getByRole('list', { name: 'Sources' });
+    expect(within(sources).getByText(/stale since/).textContent).toMatch(/^PostgreSQL stale since \d\d:\d\d:\d\d: connect ECONNREFUSED 127\.0\.0\.1:5433$/);
+    const sessionsCard = screen.getByText('Active Sessions', { selector: 'h3' }).parentElement;
+    const number = sessionsCard?.querySelector('.headline');
+    expect([number?.textContent, number?.classList.contains('stale')]).toEqual(['1', true]);
+  });
+
+  it('says what is unknown when PostgreSQL never answered but the registry did', async () => {
+    await show(snapshotAt(NOW, { postgres: failed('password authentication failed') }));
+    expect(screen.getByText('Sessions are unknown until PostgreSQL answers.')).toBeTruthy();
+    expect(screen.getByText('Active Sessions', { selector: 'h3' }).parentElement?.querySelector('.headline')?.textContent).toBe('—');
+  });
+
+  it('shows the first-run screen when nothing can be read, pointing to settings and the demo', async () => {
+    await show(snapshotAt(NOW, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433'), registry: failed('Redis: connect ECONNREFUSED') }));
+    const firstRun = section('Nothing to monitor yet');
+    expect(firstRun.textContent).toContain('connect ECONNREFUSED 127.0.0.1:5433');
+    expect(firstRun.textContent).toContain('npm run demo');
+    expect(firstRun.textContent).toContain('Settings');
+  });
+
+  it('says it is connecting before the first snapshot', async () => {
+    await show(null);
+    expect(screen.getByRole('status').textContent).toBe('Connecting to the monitor…');
+  });
+});
+
+describe('re-rendering', () => {
+  it('redraws only the row that changed when 50 sessions and 20 agents update', async () => {
+    const roles = Array.from({ length: 20 }, (_, index) => `agent_${String(index).padStart(2, '0')}`);
+    const sessions = Array.from({ length: 50 }, (_, index) => sessionRecord({ sessionId: `s${String(index)}`, agents: [] }));
+    const readings = (gb: number) => ({
+      postgres: ok(postgresData(sessions)),
+      registry: ok(registryData(roles.map((role) => registryAgent(role, `${role}:7b`)))),
+      ollama: ok({ models: roles.map((role, index) => ollamaModel(`${role}:7b`, index === 7 ? gb : 4)) }),
+    });
+    const maker = new SnapshotMaker();
+    await show(maker.next(NOW, readings(4)));
+    const counts = new Map<string, number>();
+    globalThis.__delegatorMonitorRenders = { count: (name) => counts.set(name, (counts.get(name) ?? 0) + 1) };
+    try {
+      act(() => {
+        api.push(maker.next(NOW + 5000, readings(5)));
+      });
+    } finally {
+      globalThis.__delegatorMonitorRenders = undefined;
+    }
+    expect([...counts.keys()]).toEqual(['agent:agent_07']);
+    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.textContent).toContain('~5 GB');
+  });
+});

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import type { MonitorEvent } from '../../src/shared/model';
+import {
+  driftOf,
+  groupEventsByDay,
+  isFirstRun,
+  liveSeconds,
+  savingsText,
+  selectAgentRows,
+  selectChart,
+  selectHistoryRows,
+  selectKpis,
+  selectSourceBadges,
+  selectStatsView,
+} from '../../src/renderer/src/store/selectors';
+import { sessionRecord } from '../support/fixtures';
+import { failed, ok, ollamaModel, registryAgent, registryData, stats } from '../support/readings';
+import { SnapshotMaker, snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+const hhmm = (instant: string): string => instant.slice(11, 16);
+
+describe('selectKpis', () => {
+  it("gives the seed's three cards", () => {
+    expect(selectKpis(snapshotAt(NOW))).toEqual({
+      activeAgents: { text: '2', stale: false },
+      cpuLoad: 'idle',
+      memory: { text: '19.7 GB', stale: false },
+      memoryNote: '79% savings vs all agents · estimated',
+      activeSessions: { text: '1', stale: false },
+      totalToday: { text: '3', stale: false },
+    });
+  });
+
+  it('greys what a failing source last said, and shows unknown as a dash, never 0', () => {
+    const maker = new SnapshotMaker();
+    maker.next(NOW);
+    const stale = selectKpis(maker.next(NOW + 5000, { postgres: failed('down'), registry: failed('down') }));
+    expect(stale.activeSessions).toEqual({ text: '1', stale: true });
+    expect(stale.activeAgents).toEqual({ text: '2', stale: true });
+    const unknown = selectKpis(snapshotAt(NOW, { postgres: failed('down'), registry: failed('down') }));
+    expect(unknown.activeSessions).toEqual({ text: '—', stale: false });
+    expect(unknown.memory).toEqual({ text: '—', stale: false });
+  });
+
+  it('words the savings from the figure', () => {
+    expect(savingsText(86)).toBe('86% savings vs all agents');
+    expect(savingsText(0)).toBe('Running every agent');
+    expect(savingsText(null)).toBe('');
+  });
+});
+
+describe('liveSeconds', () => {
+  it("ticks from the snapshot's time by the local clock since it arrived", () => {
+    const takenAt = '2026-11-24T14:28:28.000Z';
+    const startedAt = '2026-11-24T14:23:05.000Z';
+    expect(liveSeconds(startedAt, takenAt, 1000, 1000)).toBe(323);
+    expect(liveSeconds(startedAt, takenAt, 1000, 3500)).toBe(325);
+    // A local clock that jumps back never makes time run backwards.
+    expect(liveSeconds(startedAt, takenAt, 1000, 0)).toBe(323);
+  });
+});
+
+describe('agent rows', () => {
+  it('show the readings side by side, and flag drift', () => {
+    const snapshot = snapshotAt(NOW, {
+      registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }), registryAgent('test_lead', 'codellama:13b')])),
+      ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 12)] }),
+      processes: new Map([[9, { alive: true, rssBytes: 1024 ** 3 }]]),
+    });
+    expect(selectAgentRows(snapshot.agents ?? [])).toEqual([
+      {
+        role: 'senior_developer',
+        name: 'Senior Developer',
+        initials: 'SE',
+        model: 'deepseek-coder:6.7b',
+        memoryText: '~3.8 GB',
+        readings: 'estimate 6.7 GB · Ollama 3.8 GB · process 1 GB',
+        drift: 'Ollama reports 3.8 GB, 43% below the 6.7 GB estimate',
+        spawnedAt: '2026-11-24T14:23:05.000Z',
+      },
+      expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
+    ]);
+    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, ollamaGb: null, processGb: null } })).toBeNull();
+  });
+});
+
+describe('history rows', () => {
+  it('show "Active" for a session still running and a fixed duration for an ended one', () => {
+    const rows = selectHistoryRows([
+      { ...sessionRecord(), durationSeconds: 100 },
+      { ...sessionRecord({ sessionId: 'done', endedAt: '2026-11-24T14:33:05.000Z', status: 'completed', description: null }), durationSeconds: 600 },
+    ]);
+    expect(rows.map((row) => [row.sessionId, row.durationText, row.description, row.agents])).toEqual([
+      ['session_1731355385_a1b2c3d4', null, 'Implement password reset feature', 2],
+      ['done', '10m 0s', 'N/A', 2],
+    ]);
+  });
+});
+
+describe('selectStatsView', () => {
+  it('gives the figures, the error rate and the categories, biggest first', () => {
+    const view = selectStatsView(
+      stats({ totalSessions: 8, avgAgentsPerSession: 2.25, avgDurationSeconds: 754, categoryBreakdown: { hr: 1, development: 5, quick_fix: 2 }, statusBreakdown: { completed: 6, error: 2 } }),
+    );
+    expect(view).toMatchObject({
+      totalSessions: 8,
+      avgAgentsText: '2.3',
+      avgDurationText: '12m 34s',
+      errorRateText: '25%',
+      categories: [
+        { category: 'development', count: 5 },
+        { category: 'quick_fix', count: 2 },
+        { category: 'hr', count: 1 },
+      ],
+    });
+  });
+
+  it('shows dashes, not zeros, for an empty period', () => {
+    expect(selectStatsView(stats({ totalSessions: 0, avgAgentsPerSession: 0, avgDurationSeconds: null, statusBreakdown: {} }))).toMatchObject({
+      avgAgentsText: '—',
+      avgDurationText: '—',
+      errorRateText: '—',
+    });
+  });
+});
+
+describe('selectChart', () => {
+  const sample = (at: string, memoryGb: number) => ({ at, agents: 2, memoryGb, measuredGb: null, estimatedGb: memoryGb, machineRamGb: 32, freeRamGb: 10, cpuPercent: 5 });
+  const event = (at: string, type: MonitorEvent['type']): MonitorEvent => ({ id: `${at}${type}`, at, type, origin: 'monitor', message: type });
+
+  it('plots the series and marks spawns, stops and sessions inside it', () => {
+    const { points, marks } = selectChart(
+      [sample('2026-11-24T14:00:00.000Z', 6.7), sample('2026-11-24T14:00:05.000Z', 19.7)],
+      [
+        event('2026-11-24T13:59:00.000Z', 'agent_spawned'),
+        event('2026-11-24T14:00:03.000Z', 'agent_spawned'),
+        event('2026-11-24T14:00:04.000Z', 'source_down'),
+        event('2026-11-24T14:00:05.000Z', 'session_ended'),
+      ],
+    );
+    expect(points.map((point) => [point.at, point.memoryGb, point.machineRamGb])).toEqual([
+      [Date.parse('2026-11-24T14:00:00.000Z'), 6.7, 32],
+      [Date.parse('2026-11-24T14:00:05.000Z'), 19.7, 32],
+    ]);
+    expect(marks.map((mark) => mark.kind)).toEqual(['spawn', 'session']);
+  });
+});
+
+describe('selectSourceBadges', () => {
+  it('says ok, stale since when, error, or not used', () => {
+    const maker = new SnapshotMaker();
+    maker.next(NOW, { ollama: ok({ models: [] }) });
+    const snapshot = maker.next(NOW + 5000, { postgres: failed('connect ECONNREFUSED'), ollama: failed('Ollama: timeout') });
+    expect(selectSourceBadges(snapshot, hhmm).map((badge) => [badge.source, badge.state, badge.text])).toEqual([
+      ['postgres', 'stale', 'stale since 14:28: connect ECONNREFUSED'],
+      ['registry', 'ok', 'ok'],
+      ['ollama', 'stale', 'stale since 14:28: Ollama: timeout'],
+    ]);
+    const fresh = snapshotAt(NOW, { postgres: failed('refused') });
+    expect(selectSourceBadges(fresh, hhmm).map((badge) => badge.text)).toEqual(['error: refused', 'ok', 'not used']);
+  });
+});
+
+describe('groupEventsByDay', () => {
+  it('lists newest first, one group per local day', () => {
+    const events: MonitorEvent[] = ['2026-11-23T23:00:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-24T10:00:00.000Z'].map((at) => ({
+      id: at,
+      at,
+      type: 'agent_spawned',
+      origin: 'registry',
+      message: at,
+    }));
+    const groups = groupEventsByDay(events, (at) => at.slice(0, 10));
+    expect(groups.map((group) => [group.day, group.events.map((event) => event.at.slice(11, 13))])).toEqual([
+      ['2026-11-24', ['10', '09']],
+      ['2026-11-23', ['23']],
+    ]);
+  });
+});
+
+describe('isFirstRun', () => {
+  it('is the first-run screen only when nothing could be read at all', () => {
+    expect(isFirstRun(null, false)).toBe(false);
+    expect(isFirstRun(null, true)).toBe(true);
+    expect(isFirstRun(snapshotAt(NOW), false)).toBe(false);
+    expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused') }), false)).toBe(true);
+    expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused') }), false)).toBe(false);
+  });
+});
+

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createMonitorStore } from '../../src/renderer/src/store/monitorStore';
+import { FakeMonitorApi } from '../support/fakeMonitorApi';
+import { stats } from '../support/readings';
+import { snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+
+describe('the dashboard store', () => {
+  it('subscribes before it pulls, and keeps a newer pushed snapshot over an older pulled one', async () => {
+    const api = new FakeMonitorApi();
+    api.snapshot = snapshotAt(NOW);
+    const store = createMonitorStore(api, () => 1000);
+    const starting = store.getState().start();
+    // An update arrives while the pull is on its way.
+    api.push(snapshotAt(NOW + 5000));
+    await starting;
+    expect(api.calls.slice(0, 2)).toEqual(['onSnapshot', 'getSnapshot']);
+    expect(store.getState().snapshot?.takenAt).toBe('2026-11-24T14:28:33.000Z');
+    expect(store.getState().connection.status).toBe('live');
+    expect(store.getState().series.map((sample) => sample.at)).toEqual(['2026-11-24T14:28:33.000Z']);
+  });
+
+  it('takes each pushed snapshot and event, once', async () => {
+    const api = new FakeMonitorApi();
+    const store = createMonitorStore(api);
+    await store.getState().start();
+    api.push(snapshotAt(NOW));
+    api.push(snapshotAt(NOW + 5000));
+    const event = { id: 'e1', at: '2026-11-24T14:28:30.000Z', type: 'agent_spawned' as const, origin: 'registry' as const, message: 'CTO spawned' };
+    api.emit(event);
+    store.getState().receiveEvent(event);
+    expect(store.getState().series).toHaveLength(2);
+    expect(store.getState().events).toEqual([event]);
+  });
+
+  it("shows today's history live and asks for another day's", async () => {
+    const api = new FakeMonitorApi();
+    api.snapshot = snapshotAt(NOW);
+    api.histories.set('2026-11-20', [{ ...api.snapshot.history?.[0], sessionId: 'past', durationSeconds: 60 } as never]);
+    const store = createMonitorStore(api);
+    await store.getState().start();
+    await store.getState().selectHistoryDate('2026-11-20');
+    expect(store.getState().historyDate).toBe('2026-11-20');
+    expect(store.getState().pastHistory.sessions.map((session) => session.sessionId)).toEqual(['past']);
+    await store.getState().selectHistoryDate('2026-11-24');
+    expect(store.getState().historyDate).toBeNull();
+    expect(api.calls.filter((call) => call.startsWith('getHistory'))).toEqual(['getHistory 2026-11-20']);
+  });
+
+  it('asks for 7 and 30 days of figures ending today, and keeps the error when that fails', async () => {
+    const api = new FakeMonitorApi();
+    api.snapshot = snapshotAt(NOW);
+    api.stats = (from, to) => stats({ from, to, totalSessions: 40 });
+    const store = createMonitorStore(api);
+    await store.getState().start();
+    await store.getState().selectStatsRange('7d');
+    expect(store.getState().rangeStats.value).toMatchObject({ from: '2026-11-18', to: '2026-11-24', totalSessions: 40 });
+    await store.getState().selectStatsRange('30d');
+    expect(api.calls.at(-1)).toBe('getStats 2026-10-26 2026-11-24');
+    api.stats = () => {
+      throw new Error('503: PostgreSQL is down');
+    };
+    await store.getState().selectStatsRange('7d');
+    expect(store.getState().rangeStats).toEqual({ value: null, loading: false, error: '503: PostgreSQL is down' });
+  });
+
+  it('says the connection is lost when the first pull fails', async () => {
+    const api = new FakeMonitorApi();
+    api.getSnapshot = () => Promise.reject(new Error('Failed to fetch'));
+    const store = createMonitorStore(api);
+    await store.getState().start();
+    expect(store.getState().connection).toEqual({ status: 'lost', error: 'Failed to fetch' });
+  });
+});
