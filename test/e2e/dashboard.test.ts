@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveCommands } from '../../src/main/simulator/commandChannel';
+import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
+import { Simulator } from '../../src/main/simulator/simulator';
+import { chromiumMissing, launchChromium } from '../support/browser';
+import { refusingAddress } from '../support/deadServers';
+import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
+import { insertSessions } from '../support/sessionRows';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { createTestRedis, type TestRedis } from '../support/testRedis';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const ARTIFACTS = join(ROOT, 'test-results', 'screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const missing = chromiumMissing();
+if (missing) console.warn(`Skipping the browser end-to-end tests: ${missing}`);
+
+let db: TestDatabase;
+let redis: TestRedis;
+let simulator: Simulator;
+let commandListener: Redis;
+let serve: LongRunningCli;
+let url: string;
+let browser: Browser;
+
+async function openDashboard(options: { colorScheme?: 'dark' | 'light'; width?: number; height?: number } = {}): Promise<Page> {
+  // bypassCSP only so the test can inject axe-core; the page itself keeps its policy.
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.colorScheme ?? 'dark',
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: 10_000 });
+  return page;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, real servers and the simulator', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
+    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    await insertSessions(db.pool, [
+      { sessionId: 'march-dev', category: 'development', description: 'Add CSV import for contacts', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:12:00Z' },
+      { sessionId: 'march-hr', category: 'hr', description: 'Draft hiring plan', startedAt: '2026-03-10T15:00:00Z', endedAt: '2026-03-10T15:03:00Z', status: 'error' },
+    ]);
+    const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
+    // Slow enough that the first session outlives the tests, fast enough that agents spawn at once.
+    simulator = new Simulator({ writer, seed: 21, speed: 0.5, hostName: 'e2e' });
+    commandListener = new Redis(redis.url);
+    commandListener.on('error', () => undefined);
+    await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);
+    await simulator.startWarm();
+    serve = startCliProcess(['serve', '--port', '0'], {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_POLL_MS: '1000',
+      MONITOR_DATA_DIR: join(ROOT, 'test-results', `monitor-data-${String(process.pid)}`),
+    });
+    url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/))[1] ?? '';
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser.close();
+    await serve.stop('SIGTERM');
+    await simulator.stop();
+    commandListener.disconnect();
+    await Promise.all([db.drop(), redis.close()]);
+  });
+
+  it('shows the live session and its agents, and the duration ticks', async () => {
+    const page = await openDashboard();
+    const active = page.getByRole('region', { name: 'Active Sessions' });
+    const duration = active.getByText(/^Duration: /);
+    const before = await duration.textContent();
+    await page.waitForTimeout(2100);
+    expect(await duration.textContent()).not.toBe(before);
+    const agents = page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row');
+    expect(await agents.count()).toBeGreaterThan(1);
+    // The resource chart draws its lines once a couple of samples are in.
+    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ timeout: 5000 });
+    await screenshot(page, 'live-dark');
+    await page.context().close();
+  });
+
+  it('shows a newly spawned agent without a reload', async () => {
+    const page = await openDashboard();
+    const agents = page.getByRole('region', { name: 'Spawned Agents' });
+    await redis.redis.hset(`${redis.prefix}agents`, 'data_scientist', JSON.stringify({ role: 'data_scientist', model: 'llama3.1:70b', spawned_at: new Date().toISOString() }));
+    await redis.redis.publish(`${redis.prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'data_scientist', model: 'llama3.1:70b' }));
+    await agents.getByText('Data Scientist').waitFor({ timeout: 5000 });
+    expect(await agents.getByText('llama3.1:70b').count()).toBe(1);
+    await page.getByRole('log', { name: 'Event stream' }).getByText('Data Scientist spawned (llama3.1:70b)').waitFor({ timeout: 5000 });
+    await screenshot(page, 'agent-spawned');
+    await redis.redis.hdel(`${redis.prefix}agents`, 'data_scientist');
+    await page.context().close();
+  });
+
+  it('shows the history of the date picked', async () => {
+    const page = await openDashboard();
+    const history = page.getByRole('region', { name: 'Session History' });
+    await history.getByLabel('Date').fill('2026-03-10');
+    await history.getByText('Add CSV import for contacts').waitFor({ timeout: 5000 });
+    const rows = history.getByRole('row');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.nth(1).textContent()).toContain('Draft hiring plan');
+    await screenshot(page, 'history-picked');
+    await history.getByLabel('Date').fill('2026-03-11');
+    await history.getByText('No sessions for this date').waitFor({ timeout: 5000 });
+    await page.context().close();
+  });
+
+  it('is keyboard navigable, and axe finds nothing serious, in dark and light', async () => {
+    for (const colorScheme of ['dark', 'light'] as const) {
+      const page = await openDashboard({ colorScheme });
+      await page.getByRole('button', { name: '7 days' }).focus();
+      await page.keyboard.press('Enter');
+      expect(await page.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed')).toBe('true');
+      await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: () => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: unknown[] }> }> } }).axe;
+        const result = await axe.run();
+        return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${JSON.stringify(violation.nodes).slice(0, 300)}`);
+      });
+      expect(violations).toEqual([]);
+      await screenshot(page, `statistics-${colorScheme}`);
+      await page.context().close();
+    }
+  });
+
+  it('fits a 900x600 window', async () => {
+    const page = await openDashboard({ width: 900, height: 600 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'small-window');
+    await page.context().close();
+  });
+
+  it('shows the first-run screen when nothing can be reached', async () => {
+    const dead = await refusingAddress();
+    const lonely = startCliProcess(['serve', '--port', '0'], {
+      DATABASE_URL: `postgres://u@${dead.host}:${String(dead.port)}/db`,
+      REDIS_URL: `redis://${dead.host}:${String(dead.port)}`,
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_DATA_DIR: join(ROOT, 'test-results', `monitor-data-lonely-${String(process.pid)}`),
+    });
+    try {
+      const lonelyUrl = (await lonely.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/))[1] ?? '';
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+      const page = await context.newPage();
+      await page.goto(lonelyUrl);
+      await page.getByRole('heading', { name: 'Nothing to monitor yet' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByText('npm run demo').count()).toBeGreaterThan(0);
+      await screenshot(page, 'first-run');
+      await context.close();
+    } finally {
+      await lonely.stop('SIGTERM');
+    }
+  }, 30_000);
+});
