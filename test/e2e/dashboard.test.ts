@@ -92,7 +92,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     const agents = page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row');
     expect(await agents.count()).toBeGreaterThan(1);
     // The resource chart draws its lines once a couple of samples are in.
-    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ timeout: 5000 });
+    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 5000 });
     await screenshot(page, 'live-dark');
     await page.context().close();
   });
