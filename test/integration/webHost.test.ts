@@ -10,6 +10,7 @@ import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../src/shared/api';
 import { monitorEventSchema, resourceSampleSchema, sessionStatsSchema, sessionViewSchema, snapshotSchema, type Snapshot } from '../../src/shared/model';
 import { loadConfig } from '../../src/main/config';
 import { createMonitor, type RunningMonitor } from '../../src/main/createMonitor';
+import { createMonitorQueries } from '../../src/main/monitorQueries';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
@@ -61,8 +62,7 @@ beforeAll(async () => {
   await running.monitor.start();
   const web = createWebServer({
     monitor: running.monitor,
-    store: running.store,
-    commands: running.commands,
+    queries: createMonitorQueries(running),
     token: TOKEN,
     boundHost: '127.0.0.1',
     rendererDir,

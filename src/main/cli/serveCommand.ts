@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MonitorConfig } from '../config';
 import { createMonitor } from '../createMonitor';
+import { createMonitorQueries } from '../monitorQueries';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { isLoopbackName } from '../web/hostCheck';
 import { createWebServer } from '../web/webServer';
@@ -39,8 +40,7 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
   const token = randomBytes(24).toString('base64url');
   const web = createWebServer({
     monitor: running.monitor,
-    store: running.store,
-    commands: running.commands,
+    queries: createMonitorQueries(running),
     token,
     boundHost: options.host,
     rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,

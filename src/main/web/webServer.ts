@@ -5,26 +5,22 @@ import { historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema,
 import { commandRequestSchema } from '../../shared/commands';
 import { errorText } from '../core/errorText';
 import { renderMetrics } from '../core/metrics';
-import { viewSession } from '../core/snapshot';
 import type { Monitor } from '../monitor';
-import type { CommandBus } from '../sources/commandBus';
+import { Unavailable, type MonitorQueries } from '../monitorQueries';
 import { describeIssues } from '../sources/screening';
-import type { SessionStore } from '../sources/sessionStore';
 import { EventStream } from './eventStream';
 import { isAllowedHost } from './hostCheck';
 import { readStatic } from './staticFiles';
 
 export interface WebHostOptions {
   readonly monitor: Monitor;
-  readonly store: SessionStore;
-  readonly commands: CommandBus | null;
+  readonly queries: MonitorQueries;
   /** Required on every POST; printed at start, and handed to the page by a same-origin bootstrap. */
   readonly token: string;
   /** The address the server listens on; loopback names are always answered. */
   readonly boundHost: string;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
-  readonly clock?: () => number;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -93,8 +89,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  * launch token and must come from this origin. No CORS headers are ever sent.
  */
 export function createWebServer(options: WebHostOptions): { server: Server; stream: EventStream; detach(): void } {
-  const { monitor, store, token } = options;
-  const clock = options.clock ?? Date.now;
+  const { monitor, queries, token } = options;
   const stream = new EventStream();
   const detachers = [
     monitor.onSnapshot((snapshot) => {
@@ -110,25 +105,23 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
       sendJson(response, 200, { token });
     },
     [`GET ${HTTP_ROUTES.snapshot}`]: (_request, response) => {
-      const snapshot = monitor.current();
+      const snapshot = queries.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
       else sendJson(response, 200, snapshot);
     },
     [`GET ${HTTP_ROUTES.history}`]: async (_request, response, url) => {
       const { date } = parsed(historyQuerySchema, Object.fromEntries(url.searchParams));
-      const { value } = await store.history(date);
-      const now = clock();
-      sendJson(response, 200, value.map((session) => viewSession(session, now)));
+      sendJson(response, 200, await queries.getHistory(date));
     },
     [`GET ${HTTP_ROUTES.stats}`]: async (_request, response, url) => {
       const { from, to } = parsed(statsQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await store.stats(from, to));
+      sendJson(response, 200, await queries.getStats(from, to));
     },
     [`GET ${HTTP_ROUTES.series}`]: (_request, response) => {
-      sendJson(response, 200, monitor.series());
+      sendJson(response, 200, queries.getSeries());
     },
     [`GET ${HTTP_ROUTES.events}`]: (_request, response) => {
-      sendJson(response, 200, monitor.events());
+      sendJson(response, 200, queries.getEvents());
     },
     [`GET ${HTTP_ROUTES.stream}`]: (_request, response) => {
       const snapshot = monitor.current();
@@ -141,18 +134,14 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
     },
     [`POST ${HTTP_ROUTES.commands}`]: async (request, response) => {
       const command = parsed(commandRequestSchema, await readJsonBody(request));
-      if (options.commands === null) throw new HttpError(503, 'commands need the Redis registry, which is not configured');
-      const outcome = await options.commands.send(command);
-      sendJson(response, 200, outcome);
+      sendJson(response, 200, await queries.sendCommand(command));
     },
     [`POST ${HTTP_ROUTES.snooze}`]: async (request, response) => {
       const { until } = parsed(snoozeRequestSchema, await readJsonBody(request));
-      monitor.snooze(Date.parse(until));
-      sendJson(response, 200, { snoozedUntil: snoozedUntil(monitor) });
+      sendJson(response, 200, queries.snooze(until));
     },
     [`POST ${HTTP_ROUTES.resume}`]: (_request, response) => {
-      monitor.resumeNotifications();
-      sendJson(response, 200, { snoozedUntil: snoozedUntil(monitor) });
+      sendJson(response, 200, queries.resumeNotifications());
     },
   };
 
@@ -191,7 +180,7 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
+      const status = error instanceof HttpError ? error.status : error instanceof Unavailable ? 503 : 500;
       if (!response.headersSent) sendJson(response, status, { error: status === 500 ? `internal error: ${errorText(error)}` : errorText(error) });
       else response.end();
     });
@@ -206,10 +195,6 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
   };
 }
 
-function snoozedUntil(monitor: Monitor): string | null {
-  const until = monitor.snoozedUntil();
-  return until === null ? null : new Date(until).toISOString();
-}
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Delegator Monitor</title>
 <p>The dashboard has not been built. Run <code>npm run build</code>, then reload. The API is up meanwhile: <a href="${HTTP_ROUTES.snapshot}">${HTTP_ROUTES.snapshot}</a>, <a href="${HTTP_ROUTES.metrics}">${HTTP_ROUTES.metrics}</a>.</p>`;
