@@ -1,9 +1,38 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { MonitorApi } from '../shared/api';
+import { IPC_INVOKE, IPC_PUSH, type IpcResult } from '../shared/ipcChannels';
 
-// The typed MonitorApi arrives with the Electron host; until then the page learns only what it runs on.
-const monitor = {
-  platform: process.platform,
-} as const;
+async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const result = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<T>;
+  if (!result.ok) throw new Error(result.error);
+  return result.value;
+}
+
+// Main alone sends on these channels, each the type its name says; the renderer checks the shape again.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+  const handler = (_event: IpcRendererEvent, value: T): void => {
+    listener(value);
+  };
+  ipcRenderer.on(channel, handler);
+  return () => {
+    ipcRenderer.removeListener(channel, handler);
+  };
+}
+
+/** Exactly the MonitorApi, method by method; the page never sees ipcRenderer. */
+const monitor: MonitorApi = {
+  getSnapshot: () => invoke(IPC_INVOKE.getSnapshot),
+  getHistory: (date) => invoke(IPC_INVOKE.getHistory, date),
+  getStats: (from, to) => invoke(IPC_INVOKE.getStats, from, to),
+  getSeries: () => invoke(IPC_INVOKE.getSeries),
+  getEvents: () => invoke(IPC_INVOKE.getEvents),
+  onSnapshot: (listener) => subscribe(IPC_PUSH.snapshot, listener),
+  onEvent: (listener) => subscribe(IPC_PUSH.event, listener),
+  sendCommand: (request) => invoke(IPC_INVOKE.sendCommand, request),
+  snooze: (until) => invoke(IPC_INVOKE.snooze, until),
+  resumeNotifications: () => invoke(IPC_INVOKE.resumeNotifications),
+};
 
 contextBridge.exposeInMainWorld('monitor', monitor);
 

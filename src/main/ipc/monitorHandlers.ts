@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { statsQuerySchema } from '../../shared/api';
+import { commandRequestSchema } from '../../shared/commands';
+import { IPC_INVOKE, type IpcResult } from '../../shared/ipcChannels';
+import { localDateSchema } from '../../shared/model';
+import { errorText } from '../core/errorText';
+import type { MonitorQueries } from '../monitorQueries';
+import { describeIssues } from '../sources/screening';
+
+/** What a handler learns of its caller; Electron's IpcMainInvokeEvent has these. */
+export interface InvokeEvent {
+  readonly sender: { readonly id: number };
+  readonly senderFrame: { readonly url: string } | null;
+}
+
+/** The part of ipcMain the handlers use. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEvent, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+type Handler = (queries: MonitorQueries, args: unknown[]) => unknown;
+
+function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw new Error(`bad arguments: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+const none = z.tuple([]);
+
+const HANDLERS: Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> = {
+  [IPC_INVOKE.getSnapshot]: (queries, args) => {
+    parseArgs(none, args);
+    return queries.getSnapshot();
+  },
+  [IPC_INVOKE.getHistory]: (queries, args) => queries.getHistory(parseArgs(z.tuple([localDateSchema]), args)[0]),
+  [IPC_INVOKE.getStats]: (queries, args) => {
+    const [from, to] = parseArgs(z.tuple([localDateSchema, localDateSchema]), args);
+    const range = statsQuerySchema.safeParse({ from, to });
+    if (!range.success) throw new Error(`bad arguments: ${describeIssues(range.error)}`);
+    return queries.getStats(from, to);
+  },
+  [IPC_INVOKE.getSeries]: (queries, args) => {
+    parseArgs(none, args);
+    return queries.getSeries();
+  },
+  [IPC_INVOKE.getEvents]: (queries, args) => {
+    parseArgs(none, args);
+    return queries.getEvents();
+  },
+  [IPC_INVOKE.sendCommand]: (queries, args) => queries.sendCommand(parseArgs(z.tuple([commandRequestSchema]), args)[0]),
+  [IPC_INVOKE.snooze]: (queries, args) => queries.snooze(parseArgs(z.tuple([z.iso.datetime({ offset: true })]), args)[0]),
+  [IPC_INVOKE.resumeNotifications]: (queries, args) => {
+    parseArgs(none, args);
+    return queries.resumeNotifications();
+  },
+};
+
+/**
+ * Serves the MonitorApi over IPC. Each call is refused unless it comes from
+ * one of our windows, its arguments are checked with zod, and the answer is
+ * `{ok, value}` or `{ok: false, error}`. Returns a function that unregisters.
+ */
+export function registerMonitorHandlers(ipc: IpcMainLike, isTrusted: (event: InvokeEvent) => boolean, queries: MonitorQueries): () => void {
+  for (const [channel, handler] of Object.entries(HANDLERS)) {
+    ipc.handle(channel, async (event, ...args): Promise<IpcResult<unknown>> => {
+      if (!isTrusted(event)) return { ok: false, error: 'refused: the request did not come from the dashboard window' };
+      try {
+        return { ok: true, value: await handler(queries, args) };
+      } catch (error) {
+        return { ok: false, error: errorText(error) };
+      }
+    });
+  }
+  return () => {
+    for (const channel of Object.keys(HANDLERS)) ipc.removeHandler(channel);
+  };
+}
+
+/** Trusted: sent by the dashboard window itself, from the page we loaded into it. */
+export function trustedSender(windowId: () => number | null, pageUrl: () => string): (event: InvokeEvent) => boolean {
+  return (event) => {
+    const frame = event.senderFrame;
+    if (frame === null || event.sender.id !== windowId()) return false;
+    const expected = new URL(pageUrl());
+    const actual = URL.canParse(frame.url) ? new URL(frame.url) : null;
+    return actual !== null && actual.origin === expected.origin && actual.pathname === expected.pathname;
+  };
+}

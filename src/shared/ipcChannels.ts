@@ -1,0 +1,25 @@
+/**
+ * The desktop app's IPC contract. No zod here: the sandboxed preload bundles
+ * this file, and main validates every argument on its side.
+ */
+export const IPC_INVOKE = {
+  getSnapshot: 'monitor:get-snapshot',
+  getHistory: 'monitor:get-history',
+  getStats: 'monitor:get-stats',
+  getSeries: 'monitor:get-series',
+  getEvents: 'monitor:get-events',
+  sendCommand: 'monitor:send-command',
+  snooze: 'monitor:snooze',
+  resumeNotifications: 'monitor:resume-notifications',
+} as const;
+
+/** Pushed from main to the window. */
+export const IPC_PUSH = {
+  snapshot: 'monitor:snapshot',
+  event: 'monitor:event',
+  /** Open the dashboard on something: an agent, a session or a source, by id. */
+  focus: 'monitor:focus',
+} as const;
+
+/** Electron drops an error's details over invoke, so handlers answer with this instead of throwing. */
+export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
