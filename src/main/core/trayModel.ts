@@ -1,0 +1,108 @@
+import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import type { Snapshot, SourceName } from '../../shared/model';
+
+export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
+
+export type TrayAction = 'open' | 'snooze-hour' | 'snooze-tomorrow' | 'resume' | 'settings' | 'quit';
+
+/** What a menu line opens the dashboard on. */
+export interface FocusTarget {
+  readonly kind: 'agent' | 'session' | 'source';
+  readonly id: string;
+}
+
+export type TrayMenuItem =
+  | { readonly kind: 'action'; readonly action: TrayAction; readonly label: string; readonly enabled: boolean }
+  | { readonly kind: 'info'; readonly label: string; readonly focus?: FocusTarget }
+  | { readonly kind: 'separator' };
+
+export interface TrayModel {
+  readonly title: string;
+  readonly tooltip: string;
+  readonly icon: TrayIconState;
+  readonly menu: readonly TrayMenuItem[];
+}
+
+export interface TrayInput {
+  readonly snapshot: Snapshot | null;
+  readonly snoozedUntil: number | null;
+  readonly now: number;
+  readonly formatTime: (instant: string) => string;
+}
+
+const SOURCE_LABELS: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' };
+const SEPARATOR: TrayMenuItem = { kind: 'separator' };
+
+/** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0. */
+export function summaryLine(snapshot: Snapshot | null): string {
+  const agents = snapshot?.summary.activeAgents ?? null;
+  const memory = snapshot?.summary.memoryGb ?? null;
+  const count = agents === null ? '? agents' : `${agents} agent${agents === 1 ? '' : 's'}`;
+  return `${count} · ${memory === null ? '? GB' : formatGb(memory)}`;
+}
+
+/**
+ * The load the icon shows: what the agents' memory takes of the machine's
+ * RAM, or, where that is unknown, the seed's reading of the agent count.
+ */
+export function loadLevel(snapshot: Snapshot): TrayIconState {
+  const { activeAgents, memoryPctOfRam } = snapshot.summary;
+  if (activeAgents === 0) return 'idle';
+  if (memoryPctOfRam !== null) return memoryPctOfRam < 50 ? 'low' : memoryPctOfRam < 80 ? 'medium' : 'high';
+  if (activeAgents === null) return 'stale';
+  return activeAgents <= 2 ? 'low' : activeAgents <= 5 ? 'medium' : 'high';
+}
+
+function iconState(snapshot: Snapshot | null): TrayIconState {
+  if (snapshot === null) return 'error';
+  const states = Object.values(snapshot.sources).map((health) => health.state);
+  if (snapshot.sources.postgres.state === 'error' && snapshot.agents === null) return 'error';
+  if (states.includes('stale') || states.includes('error')) return 'stale';
+  return loadLevel(snapshot);
+}
+
+function problems(snapshot: Snapshot, formatTime: (instant: string) => string): TrayMenuItem[] {
+  return (Object.keys(SOURCE_LABELS) as SourceName[]).flatMap((source): TrayMenuItem[] => {
+    const health = snapshot.sources[source];
+    if (health.state !== 'stale' && health.state !== 'error') return [];
+    const since = health.state === 'stale' && health.lastOkAt !== null ? `stale since ${formatTime(health.lastOkAt)}` : 'down';
+    return [{ kind: 'info', label: `${SOURCE_LABELS[source]}: ${since}`, focus: { kind: 'source', id: source } }];
+  });
+}
+
+/** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
+export function trayModel({ snapshot, snoozedUntil, now, formatTime }: TrayInput): TrayModel {
+  const summary = summaryLine(snapshot);
+  const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
+  const snoozed = snoozedTill !== null;
+  const agents: TrayMenuItem[] = (snapshot?.agents ?? []).map((agent) => ({
+    kind: 'info',
+    label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatDuration(agent.uptimeSeconds)}`}`,
+    focus: { kind: 'agent', id: agent.role },
+  }));
+  const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).map((session) => ({
+    kind: 'info',
+    label: `${session.category} · ${session.description ?? session.sessionId} · ${formatDuration(session.durationSeconds)}`,
+    focus: { kind: 'session', id: session.sessionId },
+  }));
+  const trouble = snapshot === null ? [{ kind: 'info' as const, label: 'Waiting for the first reading' }] : problems(snapshot, formatTime);
+  const groups = [agents, sessions, trouble].filter((group) => group.length > 0);
+  return {
+    title: summary,
+    tooltip: `Delegator Monitor: ${summary}${snoozed ? ' (notifications snoozed)' : ''}`,
+    icon: iconState(snapshot),
+    menu: [
+      { kind: 'info', label: summary },
+      SEPARATOR,
+      ...groups.flatMap((group) => [...group, SEPARATOR]),
+      { kind: 'action', action: 'open', label: 'Open Dashboard', enabled: true },
+      SEPARATOR,
+      { kind: 'action', action: 'snooze-hour', label: 'Snooze notifications for 1 hour', enabled: true },
+      { kind: 'action', action: 'snooze-tomorrow', label: 'Snooze notifications until tomorrow', enabled: true },
+      { kind: 'action', action: 'resume', label: snoozedTill === null ? 'Resume notifications' : `Resume notifications (snoozed until ${formatTime(new Date(snoozedTill).toISOString())})`, enabled: snoozed },
+      SEPARATOR,
+      { kind: 'action', action: 'settings', label: 'Settings…', enabled: true },
+      { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
+    ],
+  };
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/trayModel';
+import type { Snapshot } from '../../src/shared/model';
+import { sessionRecord } from '../support/fixtures';
+import { failed, GIB, ok, postgresData, registryData, system } from '../support/readings';
+import { SnapshotMaker, snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+const hhmm = (instant: string): string => instant.slice(11, 16);
+const labels = (menu: readonly TrayMenuItem[]): string[] => menu.map((item) => (item.kind === 'separator' ? '---' : item.label));
+
+function staleSnapshot(): Snapshot {
+  const maker = new SnapshotMaker();
+  maker.next(NOW);
+  return maker.next(NOW + 60_000, { registry: failed('Redis: connect ECONNREFUSED') });
+}
+
+describe('the tray model', () => {
+  it('lists, top to bottom: the summary, agents, sessions, problems, then the actions', () => {
+    const model = trayModel({ snapshot: staleSnapshot(), snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect(model.title).toBe('2 agents · 19.7 GB');
+    expect(model.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB');
+    expect(labels(model.menu)).toEqual([
+      '2 agents · 19.7 GB',
+      '---',
+      'Senior Developer · deepseek-coder:6.7b · 6.7 GB · up 6m 23s',
+      'Test Lead · codellama:13b · 13 GB · up 6m 23s',
+      '---',
+      'development · Implement password reset feature · 6m 23s',
+      '---',
+      'Registry: stale since 14:28',
+      '---',
+      'Open Dashboard',
+      '---',
+      'Snooze notifications for 1 hour',
+      'Snooze notifications until tomorrow',
+      'Resume notifications',
+      '---',
+      'Settings…',
+      'Quit',
+    ]);
+    expect(model.menu[2]).toMatchObject({ focus: { kind: 'agent', id: 'senior_developer' } });
+  });
+
+  it.each<[string, Snapshot | null, string, string]>([
+    ['no reading yet', null, 'error', '? agents · ? GB'],
+    ['nothing running', snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) }), 'idle', '0 agents · 0 GB'],
+    ['a light load', snapshotAt(NOW, { system: system({ totalBytes: 64 * GIB }) }), 'low', '2 agents · 19.7 GB'],
+    ['a medium load', snapshotAt(NOW), 'medium', '2 agents · 19.7 GB'],
+    ['a heavy load', snapshotAt(NOW, { system: system({ totalBytes: 24 * GIB }) }), 'high', '2 agents · 19.7 GB'],
+    ['a source down', staleSnapshot(), 'stale', '2 agents · 19.7 GB'],
+    ['nothing readable', snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused') }), 'error', '? agents · ? GB'],
+  ])('shows %s', (_name, snapshot, icon, title) => {
+    const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect([model.icon, model.title]).toEqual([icon, title]);
+  });
+
+  it('says one agent, not one agents', () => {
+    const one = snapshotAt(NOW, { registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['senior_developer'] })])) });
+    expect(summaryLine(one)).toBe('1 agent · 6.7 GB');
+  });
+
+  it('offers Resume only while snoozed, and says until when', () => {
+    const snoozed = trayModel({ snapshot: snapshotAt(NOW), snoozedUntil: NOW + 3_600_000, now: NOW, formatTime: hhmm });
+    const resume = snoozed.menu.find((item) => item.kind === 'action' && item.action === 'resume');
+    expect(resume).toEqual({ kind: 'action', action: 'resume', label: 'Resume notifications (snoozed until 15:28)', enabled: true });
+    expect(snoozed.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB (notifications snoozed)');
+  });
+
+  it("reads the seed's agent count when the memory share is unknown", () => {
+    const snapshot = snapshotAt(NOW);
+    expect(loadLevel({ ...snapshot, summary: { ...snapshot.summary, memoryPctOfRam: null, activeAgents: 6 } })).toBe('high');
+  });
+});
