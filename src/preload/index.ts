@@ -29,6 +29,7 @@ const monitor: MonitorApi = {
   getEvents: () => invoke(IPC_INVOKE.getEvents),
   onSnapshot: (listener) => subscribe(IPC_PUSH.snapshot, listener),
   onEvent: (listener) => subscribe(IPC_PUSH.event, listener),
+  onFocus: (listener) => subscribe(IPC_PUSH.focus, listener),
   sendCommand: (request) => invoke(IPC_INVOKE.sendCommand, request),
   snooze: (until) => invoke(IPC_INVOKE.snooze, until),
   resumeNotifications: () => invoke(IPC_INVOKE.resumeNotifications),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandOutcome, CommandRequest } from './commands';
+import type { FocusTarget } from './focus';
 import { localDateSchema, type LocalDate, type MonitorEvent, type ResourceSample, type SessionStats, type SessionView, type Snapshot } from './model';
 
 /**
@@ -15,6 +16,8 @@ export interface MonitorApi {
   /** Each returns a function that unsubscribes. */
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
   onEvent(listener: (event: MonitorEvent) => void): () => void;
+  /** The host asks the dashboard to show something: an agent, a session or a source (a notification was clicked). */
+  onFocus(listener: (target: FocusTarget) => void): () => void;
   sendCommand(request: CommandRequest): Promise<CommandOutcome>;
   snooze(until: string): Promise<{ snoozedUntil: string | null }>;
   resumeNotifications(): Promise<{ snoozedUntil: string | null }>;

@@ -67,6 +67,10 @@ export class FakeMonitorApi implements MonitorApi {
     return () => this.eventListeners.delete(listener);
   }
 
+  onFocus(): () => void {
+    return () => undefined;
+  }
+
   sendCommand(): Promise<CommandOutcome> {
     return Promise.resolve({ ok: true, id: 'x' });
   }

@@ -1,28 +1,36 @@
 import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, session, shell } from 'electron';
+import { CONTENT_SECURITY_POLICY, dashboardWindowOptions } from '../window/windowOptions';
+import { loadWindowBounds, saveWindowBounds } from '../window/windowState';
 
 export interface DashboardWindowOptions {
   /** Set by electron-vite in development; the built page is loaded otherwise. */
   readonly devServerUrl?: string;
   readonly outDir: string;
+  /** Where the window's size and place are remembered. */
+  readonly statePath: string;
+  /** True once the app is quitting: closing then really closes. */
+  readonly quitting: () => boolean;
 }
 
-export function createDashboardWindow(options: DashboardWindowOptions): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    backgroundColor: '#000000',
-    title: 'Delegator Monitor',
-    webPreferences: {
-      preload: join(options.outDir, 'preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+/** The URL of the page the window loads; IPC answers only that page. */
+export function dashboardPageUrl(options: Pick<DashboardWindowOptions, 'devServerUrl' | 'outDir'>): string {
+  return options.devServerUrl ?? new URL(`file://${join(options.outDir, 'renderer', 'index.html')}`).toString();
+}
+
+/** Denies every permission a page may ask for (camera, notifications, geolocation, ...): the dashboard needs none. */
+export function lockDownSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => {
+    callback(false);
   });
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+}
+
+export async function createDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
+  const window = new BrowserWindow(dashboardWindowOptions(options.outDir, await loadWindowBounds(options.statePath)));
   window.once('ready-to-show', () => {
     window.show();
   });
@@ -34,7 +42,18 @@ export function createDashboardWindow(options: DashboardWindowOptions): BrowserW
   window.webContents.on('will-navigate', (event) => {
     event.preventDefault();
   });
-  if (options.devServerUrl) void window.loadURL(options.devServerUrl);
-  else void window.loadFile(join(options.outDir, 'renderer/index.html'));
+  window.webContents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+  });
+  // Closing hides to the tray; the monitor keeps running until Quit.
+  window.on('close', (event) => {
+    void saveWindowBounds(options.statePath, window.getNormalBounds()).catch(() => undefined);
+    if (options.quitting()) return;
+    event.preventDefault();
+    window.hide();
+  });
+  const page = dashboardPageUrl(options);
+  if (options.devServerUrl) await window.loadURL(page);
+  else await window.loadFile(join(options.outDir, 'renderer', 'index.html'));
   return window;
 }

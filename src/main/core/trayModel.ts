@@ -1,15 +1,12 @@
 import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import type { FocusTarget } from '../../shared/focus';
 import type { Snapshot, SourceName } from '../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
 
 export type TrayAction = 'open' | 'snooze-hour' | 'snooze-tomorrow' | 'resume' | 'settings' | 'quit';
 
-/** What a menu line opens the dashboard on. */
-export interface FocusTarget {
-  readonly kind: 'agent' | 'session' | 'source';
-  readonly id: string;
-}
+export type { FocusTarget };
 
 export type TrayMenuItem =
   | { readonly kind: 'action'; readonly action: TrayAction; readonly label: string; readonly enabled: boolean }
@@ -25,6 +22,8 @@ export interface TrayModel {
 
 export interface TrayInput {
   readonly snapshot: Snapshot | null;
+  /** False until the host has a settings screen to open. */
+  readonly settingsAvailable?: boolean;
   readonly snoozedUntil: number | null;
   readonly now: number;
   readonly formatTime: (instant: string) => string;
@@ -71,7 +70,7 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
 }
 
 /** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
-export function trayModel({ snapshot, snoozedUntil, now, formatTime }: TrayInput): TrayModel {
+export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
   const summary = summaryLine(snapshot);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
   const snoozed = snoozedTill !== null;
@@ -101,7 +100,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime }: TrayInput
       { kind: 'action', action: 'snooze-tomorrow', label: 'Snooze notifications until tomorrow', enabled: true },
       { kind: 'action', action: 'resume', label: snoozedTill === null ? 'Resume notifications' : `Resume notifications (snoozed until ${formatTime(new Date(snoozedTill).toISOString())})`, enabled: snoozed },
       SEPARATOR,
-      { kind: 'action', action: 'settings', label: 'Settings…', enabled: true },
+      { kind: 'action', action: 'settings', label: 'Settings…', enabled: settingsAvailable },
       { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
     ],
   };

@@ -5,6 +5,7 @@ import { App } from './App';
 import { createHttpMonitorApi } from './api/httpMonitorApi';
 import { MonitorContext } from './hooks/monitorContext';
 import { createMonitorStore } from './store/monitorStore';
+import { showTarget } from './focusTarget';
 import './app.css';
 
 /** In Electron the preload provides the API; in a browser the web host does, over HTTP. */
@@ -16,8 +17,10 @@ function resolveApi(): MonitorApi {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-const store = createMonitorStore(resolveApi());
+const api = resolveApi();
+const store = createMonitorStore(api);
 void store.getState().start();
+api.onFocus(showTarget);
 createRoot(root).render(
   <StrictMode>
     <MonitorContext.Provider value={store}>

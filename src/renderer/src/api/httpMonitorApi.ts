@@ -87,6 +87,8 @@ export function createHttpMonitorApi(base = ''): MonitorApi {
     getEvents: () => get(HTTP_ROUTES.events, monitorEventSchema.array()),
     onSnapshot: (listener) => subscribe(snapshotListeners, listener),
     onEvent: (listener) => subscribe(eventListeners, listener),
+    // A browser tab has no host to ask it to show something.
+    onFocus: () => () => undefined,
     sendCommand: (request: CommandRequest): Promise<CommandOutcome> => post(HTTP_ROUTES.commands, request, commandOutcomeSchema),
     snooze: (until) => post(HTTP_ROUTES.snooze, { until }, snoozeStateSchema),
     resumeNotifications: () => post(HTTP_ROUTES.resume, {}, snoozeStateSchema),

@@ -1,0 +1,16 @@
+import type { FocusTarget } from '../../shared/focus';
+
+const SELECTORS: Readonly<Record<FocusTarget['kind'], (id: string) => string>> = {
+  agent: (id) => `[data-role="${CSS.escape(id)}"]`,
+  session: (id) => `[data-session-id="${CSS.escape(id)}"]`,
+  source: () => '[aria-label="Sources"]',
+};
+
+/** Brings the thing a notification was about into view, and marks it for a moment. */
+export function showTarget(target: FocusTarget): void {
+  const element = document.querySelector<HTMLElement>(SELECTORS[target.kind](target.id));
+  if (!element) return;
+  element.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  element.classList.add('focused');
+  setTimeout(() => { element.classList.remove('focused'); }, 3000);
+}

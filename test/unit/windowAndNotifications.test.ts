@@ -1,0 +1,70 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { NotificationIntent } from '../../src/main/core/alerts/engine';
+import { planNotification } from '../../src/main/core/notificationPlan';
+import { dashboardWindowOptions } from '../../src/main/window/windowOptions';
+import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from '../../src/main/window/windowState';
+
+describe('the dashboard window', () => {
+  it("meets Electron's security checklist", () => {
+    const options = dashboardWindowOptions('/app/out', { width: 1200, height: 800 });
+    expect(options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+    });
+    expect(options.webPreferences.preload).toBe('/app/out/preload/index.cjs');
+    expect([options.minWidth, options.minHeight]).toEqual([900, 600]);
+  });
+
+  it('remembers its size and place, and falls back to defaults on a damaged file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'window-'));
+    try {
+      const path = join(dir, 'window.json');
+      expect(await loadWindowBounds(path)).toEqual(DEFAULT_BOUNDS);
+      await saveWindowBounds(path, { x: 40, y: 30, width: 1000.4, height: 700 });
+      expect(await loadWindowBounds(path)).toEqual({ x: 40, y: 30, width: 1000, height: 700 });
+      await writeFile(path, '{"width": 10');
+      expect(await loadWindowBounds(path)).toEqual(DEFAULT_BOUNDS);
+      await writeFile(path, '{"width": 10, "height": 10}');
+      expect(await loadWindowBounds(path)).toEqual(DEFAULT_BOUNDS);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('planNotification', () => {
+  const alert = {
+    id: 'memory-vs-ram',
+    rule: 'memory-vs-ram',
+    severity: 'critical' as const,
+    since: '2026-11-24T14:00:00.000Z',
+    message: "Agents use 30 GB, 94% of this machine's 32 GB RAM.",
+    culprit: { kind: 'agent' as const, id: 'cto', label: 'CTO (deepseek-coder:33b)', memoryGb: 33 },
+    suggestedAction: 'Stop CTO: frees ~33 GB',
+  };
+  const intent = (kind: NotificationIntent['kind']): NotificationIntent => ({ kind, alert, title: 'Critical: CTO (deepseek-coder:33b)', body: 'Agents use 30 GB. Stop CTO: frees ~33 GB.' });
+
+  it('opens the dashboard on the culprit', () => {
+    expect(planNotification(intent('raised'))).toEqual({
+      title: 'Critical: CTO (deepseek-coder:33b)',
+      body: 'Agents use 30 GB. Stop CTO: frees ~33 GB.',
+      urgency: 'critical',
+      focus: { kind: 'agent', id: 'cto' },
+    });
+  });
+
+  it('marks reminders and quiets recoveries', () => {
+    expect(planNotification(intent('repeat')).title).toBe('Critical: CTO (deepseek-coder:33b) (still)');
+    expect(planNotification(intent('resolved')).urgency).toBe('low');
+  });
+});
