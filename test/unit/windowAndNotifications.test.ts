@@ -4,27 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../src/main/core/alerts/engine';
 import { planNotification } from '../../src/main/core/notificationPlan';
-import { dashboardWindowOptions } from '../../src/main/window/windowOptions';
 import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from '../../src/main/window/windowState';
 
 describe('the dashboard window', () => {
-  it("meets Electron's security checklist", () => {
-    const options = dashboardWindowOptions('/app/out', { width: 1200, height: 800 });
-    expect(options.webPreferences).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-    });
-    expect(options.webPreferences.preload).toBe('/app/out/preload/index.cjs');
-    expect([options.minWidth, options.minHeight]).toEqual([900, 600]);
-  });
-
   it('remembers its size and place, and falls back to defaults on a damaged file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'window-'));
     try {

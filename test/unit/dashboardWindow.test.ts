@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** Electron itself cannot start here; this stands in for the two classes the window code uses, recording what it is given. */
+const made = vi.hoisted(() => ({ windows: [] as Array<{ options: Record<string, unknown>; listeners: Map<string, (event: { preventDefault: () => void }) => void>; hidden: boolean; openHandler?: (details: { url: string }) => { action: string } }>, opened: [] as string[] }));
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    readonly record: (typeof made.windows)[number];
+    readonly webContents: { setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void; on: (name: string, listener: (event: { preventDefault: () => void }) => void) => void };
+    constructor(options: Record<string, unknown>) {
+      const record: (typeof made.windows)[number] = { options, listeners: new Map(), hidden: false };
+      this.record = record;
+      made.windows.push(record);
+      this.webContents = {
+        setWindowOpenHandler: (handler) => {
+          record.openHandler = handler;
+        },
+        on: (name, listener) => record.listeners.set(`contents:${name}`, listener),
+      };
+    }
+    once(): void {}
+    on(name: string, listener: (event: { preventDefault: () => void }) => void): void {
+      this.record.listeners.set(name, listener);
+    }
+    hide(): void {
+      this.record.hidden = true;
+    }
+    getNormalBounds() {
+      return { x: 10, y: 20, width: 1000, height: 700 };
+    }
+    loadFile(): Promise<void> {
+      return Promise.resolve();
+    }
+    loadURL(): Promise<void> {
+      return Promise.resolve();
+    }
+  }
+  return {
+    BrowserWindow,
+    shell: {
+      openExternal: (url: string) => {
+        made.opened.push(url);
+        return Promise.resolve();
+      },
+    },
+    session: {},
+  };
+});
+
+const { createDashboardWindow, dashboardPageUrl } = await import('../../src/main/app/dashboardWindow');
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'window-'));
+  made.windows.length = 0;
+  made.opened.length = 0;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the dashboard window', () => {
+  it("is made to Electron's security checklist", async () => {
+    await createDashboardWindow({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false });
+    const options = made.windows[0]?.options ?? {};
+    expect(options.webPreferences).toEqual({
+      preload: '/app/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+    });
+    expect([options.width, options.height, options.minWidth, options.minHeight]).toEqual([1200, 800, 900, 600]);
+  });
+
+  it('denies new windows, opening only https links outside, and prevents navigation', async () => {
+    await createDashboardWindow({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false });
+    const record = made.windows[0];
+    expect(record?.openHandler?.({ url: 'https://ollama.com/library' })).toEqual({ action: 'deny' });
+    expect(record?.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(made.opened).toEqual(['https://ollama.com/library']);
+    let prevented = false;
+    record?.listeners.get('contents:will-navigate')?.({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+  });
+
+  it('hides to the tray on close, remembering its place, and closes for real when quitting', async () => {
+    let quitting = false;
+    const statePath = join(dir, 'window.json');
+    await createDashboardWindow({ outDir: '/app/out', statePath, quitting: () => quitting });
+    const record = made.windows[0];
+    let prevented = false;
+    record?.listeners.get('close')?.({ preventDefault: () => (prevented = true) });
+    expect([prevented, record?.hidden]).toEqual([true, true]);
+    quitting = true;
+    prevented = false;
+    record?.listeners.get('close')?.({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+    await vi.waitFor(async () => {
+      await createDashboardWindow({ outDir: '/app/out', statePath, quitting: () => true });
+      expect(made.windows.at(-1)?.options).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
+    });
+  });
+
+  it('names the page IPC answers', () => {
+    expect(dashboardPageUrl({ outDir: '/app/out' })).toBe('file:///app/out/renderer/index.html');
+    expect(dashboardPageUrl({ outDir: '/app/out', devServerUrl: 'http://localhost:5173/' })).toBe('http://localhost:5173/');
+  });
+});
