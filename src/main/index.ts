@@ -20,6 +20,9 @@ const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 let host: HostMonitor | null = null;
+/** What the end-to-end tests read from the main process; only set when they run the app. */
+const probe = process.env.DELEGATOR_MONITOR_E2E === '1' ? { tray: null as { title: string; agents: number } | null, notifications: [] as string[] } : null;
+if (probe) (globalThis as unknown as { delegatorMonitorProbe: typeof probe }).delegatorMonitorProbe = probe;
 let window: BrowserWindow | null = null;
 let quitting = false;
 
@@ -75,16 +78,17 @@ function setupTray(running: HostMonitor | null): void {
     onFocus: (target) => void showDashboard(target),
   });
   const render = (): void => {
-    presenter.render(
-      trayModel({
-        snapshot: monitor?.current() ?? null,
-        snoozedUntil: monitor?.snoozedUntil() ?? null,
-        now: Date.now(),
-        formatTime: localTime,
-        // The settings screen comes with the connection settings; until then the menu says so by its greyed entry.
-        settingsAvailable: false,
-      }),
-    );
+    const snapshot = monitor?.current() ?? null;
+    const model = trayModel({
+      snapshot,
+      snoozedUntil: monitor?.snoozedUntil() ?? null,
+      now: Date.now(),
+      formatTime: localTime,
+      // The settings screen comes with the connection settings; until then the menu says so by its greyed entry.
+      settingsAvailable: false,
+    });
+    presenter.render(model);
+    if (probe) probe.tray = { title: model.title, agents: snapshot?.summary.activeAgents ?? 0 };
   };
   render();
   monitor?.onSnapshot(render);
@@ -92,6 +96,7 @@ function setupTray(running: HostMonitor | null): void {
 
 function setupNotifications(running: HostMonitor | null): void {
   running?.running.monitor.onNotification((intent) => {
+    probe?.notifications.push(`${intent.title}: ${intent.body}`);
     showNotification(intent, (focus) => void showDashboard(focus));
   });
 }

@@ -96,7 +96,7 @@ const agentCountRule = thresholdRule('agent-count', 'above', (settings) => setti
   const biggest = biggestAgent(snapshot.agents);
   return {
     value: snapshot.agents.length,
-    message: `${snapshot.agents.length} agents are running.`,
+    message: `${snapshot.agents.length} ${snapshot.agents.length === 1 ? 'agent is' : 'agents are'} running.`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };
