@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
-import type { AlertSettings } from './core/alerts/settings';
-import { alertSettingsPatchSchema, applyAlertPatch } from './core/alerts/settingsSchema';
+import { alertSettingsPatchSchema, applyAlertPatch, type AlertSettings } from '../shared/alertSettings';
 import { describeIssues, parseJson } from './sources/screening';
 
 /** Where the sessions live: a connection string, or ECHO's separate fields. */

@@ -1,6 +1,6 @@
 import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
 import type { OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
-import { DEFAULT_ALERT_SETTINGS } from '../../src/main/core/alerts/settings';
+import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import type { PipelineSettings } from '../../src/main/core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
 import { sessionRecord } from './fixtures';

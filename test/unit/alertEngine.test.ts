@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../src/main/core/alerts/engine';
 import { levelOf } from '../../src/main/core/alerts/level';
-import { DEFAULT_ALERT_SETTINGS } from '../../src/main/core/alerts/settings';
+import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import { advancePipeline, initialPipelineState, type PipelineState } from '../../src/main/core/pipeline';
 import type { Readings } from '../../src/main/core/readings';
 import type { Snapshot } from '../../src/shared/model';

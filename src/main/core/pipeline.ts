@@ -1,7 +1,7 @@
 import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
 import type { RegistryMode } from './agentChoice';
 import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
-import type { AlertSettings } from './alerts/settings';
+import type { AlertSettings } from '../../shared/alertSettings';
 import { agentsFresh, isFresh } from './freshness';
 import { localDateOf } from './localTime';
 import type { MemoryOverrides } from './memoryEstimate';

@@ -1,5 +1,5 @@
 import type { Severity } from '../../../shared/model';
-import type { Thresholds } from './settings';
+import type { Thresholds } from '../../../shared/alertSettings';
 
 export type Level = 'ok' | Severity;
 

@@ -3,7 +3,7 @@ import type { AgentView, Culprit, Severity, Snapshot, SourceName } from '../../.
 import { agentsFresh, isFresh } from '../freshness';
 import { isDown } from '../sourceHealth';
 import { levelOf, type Level } from './level';
-import type { AlertSettings, Thresholds } from './settings';
+import type { AlertSettings, Thresholds } from '../../../shared/alertSettings';
 
 export type SnapshotBase = Omit<Snapshot, 'alerts'>;
 
