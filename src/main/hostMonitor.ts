@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from './config';
+import type { MemoryOverrides } from './core/memoryEstimate';
 import { createMonitor, type RunningMonitor } from './createMonitor';
 import { startDemo, type DemoEnvironment } from './demo/demoEnvironment';
 
@@ -10,6 +11,7 @@ export interface HostMonitorOptions {
   readonly dataDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly timeZone: string;
+  readonly memoryOverrides?: MemoryOverrides;
   readonly onProblem?: (message: string) => void;
 }
 
@@ -35,6 +37,7 @@ export async function startHostMonitor(options: HostMonitorOptions): Promise<Hos
   const running = createMonitor(config, {
     timeZone: options.timeZone,
     defaultDataDir: options.demo ? join(options.dataDir, 'demo') : options.dataDir,
+    memoryOverrides: options.memoryOverrides,
     onProblem: options.onProblem,
   });
   await running.monitor.start();

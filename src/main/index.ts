@@ -1,30 +1,46 @@
 import { join } from 'node:path';
-import { app, type BrowserWindow } from 'electron';
-import { IPC_PUSH } from '../shared/ipcChannels';
+import { app, safeStorage, type BrowserWindow } from 'electron';
 import type { FocusTarget } from '../shared/focus';
+import { IPC_PUSH } from '../shared/ipcChannels';
+import type { Settings } from '../shared/settings';
 import { createDashboardWindow, dashboardPageUrl, lockDownSession } from './app/dashboardWindow';
-import { serveMonitorIpc } from './app/ipc';
+import { serveIpc } from './app/ipc';
 import { showNotification } from './app/notifications';
 import { electronTrayBindings } from './app/tray';
 import { errorText } from './core/errorText';
 import { systemTimeZone } from './core/localTime';
 import { trayModel, type TrayAction } from './core/trayModel';
 import { startHostMonitor, type HostMonitor } from './hostMonitor';
+import { monitorHandlers } from './ipc/handlers';
 import { createMonitorQueries } from './monitorQueries';
+import { effectiveEnv } from './settings/effectiveEnv';
+import { settingsHandlers, settingsService } from './settings/settingsService';
+import { SettingsStore, type Cipher } from './settings/settingsStore';
 import { TrayPresenter } from './tray/trayPresenter';
 
 const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
 const demo = process.argv.includes('--demo');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const timeZone = systemTimeZone();
 const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-let host: HostMonitor | null = null;
+/** The operating system's keychain, through Electron. */
+const cipher: Cipher = {
+  available: () => safeStorage.isAsyncEncryptionAvailable(),
+  encrypt: async (text) => (await safeStorage.encryptStringAsync(text)).toString('base64'),
+  decrypt: async (encoded) => (await safeStorage.decryptStringAsync(Buffer.from(encoded, 'base64'))).result,
+};
+
 /** What the end-to-end tests read from the main process; only set when they run the app. */
 const probe = process.env.DELEGATOR_MONITOR_E2E === '1' ? { tray: null as { title: string; agents: number } | null, notifications: [] as string[] } : null;
 if (probe) (globalThis as unknown as { delegatorMonitorProbe: typeof probe }).delegatorMonitorProbe = probe;
+
+let host: HostMonitor | null = null;
+let detachHost: () => void = () => undefined;
 let window: BrowserWindow | null = null;
 let quitting = false;
+let renderTray: () => void = () => undefined;
 
 async function showDashboard(focus?: FocusTarget | null): Promise<void> {
   window ??= await createDashboardWindow({ outDir, devServerUrl, statePath: join(app.getPath('userData'), 'window.json'), quitting: () => quitting });
@@ -33,29 +49,66 @@ async function showDashboard(focus?: FocusTarget | null): Promise<void> {
   if (focus) window.webContents.send(IPC_PUSH.focus, focus);
 }
 
-async function setupMonitor(): Promise<HostMonitor | null> {
+const windowId = (): number | null => window?.webContents.id ?? null;
+const pageUrl = dashboardPageUrl({ outDir, devServerUrl });
+
+/** Connects a running monitor to the window, the tray and notifications; returns what undoes it. */
+function attach(running: HostMonitor): () => void {
+  const { monitor } = running.running;
+  const detachers = [
+    serveIpc(monitorHandlers(createMonitorQueries(running.running)), windowId, pageUrl),
+    monitor.onSnapshot((snapshot) => window?.webContents.send(IPC_PUSH.snapshot, snapshot)),
+    monitor.onEvent((event) => window?.webContents.send(IPC_PUSH.event, event)),
+    monitor.onSnapshot(() => {
+      renderTray();
+    }),
+    monitor.onNotification((intent) => {
+      probe?.notifications.push(`${intent.title}: ${intent.body}`);
+      showNotification(intent, (focus) => void showDashboard(focus));
+    }),
+  ];
+  return () => {
+    for (const detach of detachers) detach();
+  };
+}
+
+/** (Re)starts the monitor on these settings; a failure leaves the app up, saying why. */
+async function runMonitor(settings: Settings, env: Record<string, string | undefined>): Promise<void> {
+  detachHost();
+  detachHost = () => undefined;
+  const previous = host;
+  host = null;
+  await previous?.stop();
   try {
     host = await startHostMonitor({
       demo,
       dataDir: app.getPath('userData'),
-      env: process.env,
-      timeZone: systemTimeZone(),
+      env,
+      timeZone,
+      memoryOverrides: settings.memoryOverrides,
       onProblem: (message) => {
         console.error(`monitor: ${message}`);
       },
     });
-    return host;
+    detachHost = attach(host);
   } catch (error) {
     console.error(`The monitor could not start: ${errorText(error)}`);
-    return null;
   }
+  renderTray();
 }
 
-function setupIpc(running: HostMonitor): void {
-  serveMonitorIpc(createMonitorQueries(running.running), () => window?.webContents.id ?? null, dashboardPageUrl({ outDir, devServerUrl }));
-  const { monitor } = running.running;
-  monitor.onSnapshot((snapshot) => window?.webContents.send(IPC_PUSH.snapshot, snapshot));
-  monitor.onEvent((event) => window?.webContents.send(IPC_PUSH.event, event));
+function applySettings(settings: Settings, env: Record<string, string | undefined>): Promise<void> {
+  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: settings.launchAtLogin });
+  return runMonitor(settings, env);
+}
+
+async function setupSettings(): Promise<void> {
+  const store = new SettingsStore(join(app.getPath('userData'), 'settings.json'), cipher);
+  const service = settingsService({ store, cipher, env: process.env, timeZone, apply: applySettings });
+  serveIpc(settingsHandlers(service), windowId, pageUrl);
+  const stored = await store.load();
+  if (stored.problem) console.error(`settings: ${stored.problem}`);
+  await applySettings(stored.settings, effectiveEnv(stored.settings, stored.password, process.env).env);
 }
 
 /** The next morning at nine, local time. */
@@ -63,42 +116,29 @@ function tomorrowMorning(now: Date): number {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9).getTime();
 }
 
-function setupTray(running: HostMonitor | null): void {
-  const monitor = running?.running.monitor ?? null;
+function setupTray(): void {
   const act = (action: TrayAction): void => {
+    const monitor = host?.running.monitor;
     if (action === 'open') void showDashboard();
     if (action === 'snooze-hour') monitor?.snooze(Date.now() + 3_600_000);
     if (action === 'snooze-tomorrow') monitor?.snooze(tomorrowMorning(new Date()));
     if (action === 'resume') monitor?.resumeNotifications();
+    if (action === 'settings') void showDashboard({ kind: 'settings', id: 'settings' });
     if (action === 'quit') app.quit();
-    render();
+    renderTray();
   };
   const presenter = new TrayPresenter(electronTrayBindings(resourcesDir), {
     onAction: act,
     onFocus: (target) => void showDashboard(target),
   });
-  const render = (): void => {
+  renderTray = () => {
+    const monitor = host?.running.monitor ?? null;
     const snapshot = monitor?.current() ?? null;
-    const model = trayModel({
-      snapshot,
-      snoozedUntil: monitor?.snoozedUntil() ?? null,
-      now: Date.now(),
-      formatTime: localTime,
-      // The settings screen comes with the connection settings; until then the menu says so by its greyed entry.
-      settingsAvailable: false,
-    });
+    const model = trayModel({ snapshot, snoozedUntil: monitor?.snoozedUntil() ?? null, now: Date.now(), formatTime: localTime });
     presenter.render(model);
     if (probe) probe.tray = { title: model.title, agents: snapshot?.summary.activeAgents ?? 0 };
   };
-  render();
-  monitor?.onSnapshot(render);
-}
-
-function setupNotifications(running: HostMonitor | null): void {
-  running?.running.monitor.onNotification((intent) => {
-    probe?.notifications.push(`${intent.title}: ${intent.body}`);
-    showNotification(intent, (focus) => void showDashboard(focus));
-  });
+  renderTray();
 }
 
 function setupShutdown(): void {
@@ -107,6 +147,7 @@ function setupShutdown(): void {
     const stopping = host;
     if (stopping === null) return;
     host = null;
+    detachHost();
     event.preventDefault();
     void stopping.stop().finally(() => {
       app.quit();
@@ -123,10 +164,8 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     lockDownSession();
     setupShutdown();
-    const running = await setupMonitor();
-    if (running) setupIpc(running);
-    setupTray(running);
-    setupNotifications(running);
+    setupTray();
+    await setupSettings();
     await showDashboard();
   });
 }

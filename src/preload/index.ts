@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { MonitorApi } from '../shared/api';
-import { IPC_INVOKE, IPC_PUSH, type IpcResult } from '../shared/ipcChannels';
+import { IPC_INVOKE, IPC_PUSH, IPC_SETTINGS, type IpcResult } from '../shared/ipcChannels';
+import type { SettingsApi } from '../shared/settings';
 
 async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   const result = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<T>;
@@ -38,3 +39,12 @@ const monitor: MonitorApi = {
 contextBridge.exposeInMainWorld('monitor', monitor);
 
 export type PreloadApi = typeof monitor;
+
+/** The settings screen's calls; only the desktop app has them. */
+const monitorSettings: SettingsApi = {
+  getSettings: () => invoke(IPC_SETTINGS.getSettings),
+  saveSettings: (save) => invoke(IPC_SETTINGS.saveSettings, save),
+  testConnection: (save) => invoke(IPC_SETTINGS.testConnection, save),
+};
+
+contextBridge.exposeInMainWorld('monitorSettings', monitorSettings);

@@ -13,6 +13,13 @@ export const IPC_INVOKE = {
   resumeNotifications: 'monitor:resume-notifications',
 } as const;
 
+/** The settings screen's channels, beside the MonitorApi's. */
+export const IPC_SETTINGS = {
+  getSettings: 'settings:get',
+  saveSettings: 'settings:save',
+  testConnection: 'settings:test-connection',
+} as const;
+
 /** Pushed from main to the window. */
 export const IPC_PUSH = {
   snapshot: 'monitor:snapshot',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerMonitorHandlers, trustedSender, type InvokeEvent, type IpcMainLike } from '../../src/main/ipc/monitorHandlers';
+import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike } from '../../src/main/ipc/handlers';
 import { Unavailable, type MonitorQueries } from '../../src/main/monitorQueries';
 import { IPC_INVOKE } from '../../src/shared/ipcChannels';
 import { stats } from '../support/readings';
@@ -47,7 +47,7 @@ function queries(calls: string[]): MonitorQueries {
 function setup() {
   const ipc = new FakeIpcMain();
   const calls: string[] = [];
-  const unregister = registerMonitorHandlers(ipc, trustedSender(() => 7, () => PAGE), queries(calls));
+  const unregister = registerHandlers(ipc, trustedSender(() => 7, () => PAGE), monitorHandlers(queries(calls)));
   return { ipc, calls, unregister };
 }
 

@@ -1,8 +1,7 @@
 import { ipcMain } from 'electron';
-import { registerMonitorHandlers, trustedSender } from '../ipc/monitorHandlers';
-import type { MonitorQueries } from '../monitorQueries';
+import { registerHandlers, trustedSender, type Handler } from '../ipc/handlers';
 
-/** Serves the dashboard window, and only it, the MonitorApi's questions and commands. */
-export function serveMonitorIpc(queries: MonitorQueries, windowId: () => number | null, pageUrl: string): () => void {
-  return registerMonitorHandlers(ipcMain, trustedSender(windowId, () => pageUrl), queries);
+/** Serves the dashboard window, and only it, these channels. */
+export function serveIpc(handlers: Readonly<Record<string, Handler>>, windowId: () => number | null, pageUrl: string): () => void {
+  return registerHandlers(ipcMain, trustedSender(windowId, () => pageUrl), handlers);
 }

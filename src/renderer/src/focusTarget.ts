@@ -4,6 +4,7 @@ const SELECTORS: Readonly<Record<FocusTarget['kind'], (id: string) => string>> =
   agent: (id) => `[data-role="${CSS.escape(id)}"]`,
   session: (id) => `[data-session-id="${CSS.escape(id)}"]`,
   source: () => '[aria-label="Sources"]',
+  settings: () => '#settings',
 };
 
 /** Brings the thing a notification was about into view, and marks it for a moment. */

@@ -19,9 +19,10 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-type Handler = (queries: MonitorQueries, args: unknown[]) => unknown;
+/** One channel's work: its arguments as they came, checked inside. */
+export type Handler = (args: unknown[]) => unknown;
 
-function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
+export function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
   const parsed = schema.safeParse(args);
   if (!parsed.success) throw new Error(`bad arguments: ${describeIssues(parsed.error)}`);
   return parsed.data;
@@ -29,52 +30,53 @@ function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
 
 const none = z.tuple([]);
 
-const HANDLERS: Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> = {
-  [IPC_INVOKE.getSnapshot]: (queries, args) => {
+/** The MonitorApi's channels, answered from the monitor. */
+export const monitorHandlers = (queries: MonitorQueries): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
+  [IPC_INVOKE.getSnapshot]: (args) => {
     parseArgs(none, args);
     return queries.getSnapshot();
   },
-  [IPC_INVOKE.getHistory]: (queries, args) => queries.getHistory(parseArgs(z.tuple([localDateSchema]), args)[0]),
-  [IPC_INVOKE.getStats]: (queries, args) => {
+  [IPC_INVOKE.getHistory]: (args) => queries.getHistory(parseArgs(z.tuple([localDateSchema]), args)[0]),
+  [IPC_INVOKE.getStats]: (args) => {
     const [from, to] = parseArgs(z.tuple([localDateSchema, localDateSchema]), args);
     const range = statsQuerySchema.safeParse({ from, to });
     if (!range.success) throw new Error(`bad arguments: ${describeIssues(range.error)}`);
     return queries.getStats(from, to);
   },
-  [IPC_INVOKE.getSeries]: (queries, args) => {
+  [IPC_INVOKE.getSeries]: (args) => {
     parseArgs(none, args);
     return queries.getSeries();
   },
-  [IPC_INVOKE.getEvents]: (queries, args) => {
+  [IPC_INVOKE.getEvents]: (args) => {
     parseArgs(none, args);
     return queries.getEvents();
   },
-  [IPC_INVOKE.sendCommand]: (queries, args) => queries.sendCommand(parseArgs(z.tuple([commandRequestSchema]), args)[0]),
-  [IPC_INVOKE.snooze]: (queries, args) => queries.snooze(parseArgs(z.tuple([z.iso.datetime({ offset: true })]), args)[0]),
-  [IPC_INVOKE.resumeNotifications]: (queries, args) => {
+  [IPC_INVOKE.sendCommand]: (args) => queries.sendCommand(parseArgs(z.tuple([commandRequestSchema]), args)[0]),
+  [IPC_INVOKE.snooze]: (args) => queries.snooze(parseArgs(z.tuple([z.iso.datetime({ offset: true })]), args)[0]),
+  [IPC_INVOKE.resumeNotifications]: (args) => {
     parseArgs(none, args);
     return queries.resumeNotifications();
   },
-};
+});
 
 /**
- * Serves the MonitorApi over IPC. Each call is refused unless it comes from
- * one of our windows, its arguments are checked with zod, and the answer is
+ * Serves handlers over IPC. Each call is refused unless it comes from the
+ * dashboard window, its arguments are checked with zod, and the answer is
  * `{ok, value}` or `{ok: false, error}`. Returns a function that unregisters.
  */
-export function registerMonitorHandlers(ipc: IpcMainLike, isTrusted: (event: InvokeEvent) => boolean, queries: MonitorQueries): () => void {
-  for (const [channel, handler] of Object.entries(HANDLERS)) {
+export function registerHandlers(ipc: IpcMainLike, isTrusted: (event: InvokeEvent) => boolean, handlers: Readonly<Record<string, Handler>>): () => void {
+  for (const [channel, handler] of Object.entries(handlers)) {
     ipc.handle(channel, async (event, ...args): Promise<IpcResult<unknown>> => {
       if (!isTrusted(event)) return { ok: false, error: 'refused: the request did not come from the dashboard window' };
       try {
-        return { ok: true, value: await handler(queries, args) };
+        return { ok: true, value: await handler(args) };
       } catch (error) {
         return { ok: false, error: errorText(error) };
       }
     });
   }
   return () => {
-    for (const channel of Object.keys(HANDLERS)) ipc.removeHandler(channel);
+    for (const channel of Object.keys(handlers)) ipc.removeHandler(channel);
   };
 }
 

@@ -1,0 +1,21 @@
+import type { ConnectionReport } from '../../shared/settings';
+import type { MonitorConfig } from '../config';
+import type { Reading } from '../core/readings';
+import { openSources } from '../openSources';
+import { readSources } from '../readSources';
+
+function verdict(reading: Reading<unknown> | null): string {
+  if (reading === null) return 'not used';
+  return reading.ok ? 'ok' : reading.error;
+}
+
+/** Reads every source of a candidate configuration once, and says how each answered. */
+export async function testConnection(config: MonitorConfig, timeZone: string): Promise<ConnectionReport> {
+  const open = openSources(config, { timeZone, persistent: false });
+  try {
+    const readings = await readSources(open.sources, Date.now());
+    return { postgres: verdict(readings.postgres), registry: verdict(readings.registry), ollama: verdict(readings.ollama) };
+  } finally {
+    await open.close();
+  }
+}
