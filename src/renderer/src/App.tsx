@@ -8,20 +8,47 @@ import { SourceStatus } from './components/SourceStatus';
 import { SpawnedAgents } from './components/SpawnedAgents';
 import { Statistics } from './components/Statistics';
 import { SummaryCards } from './components/SummaryCards';
+import { useEffect, useState } from 'react';
+import type { SettingsApi } from '../../shared/settings';
+import { SettingsPanel } from './components/SettingsPanel';
 import { useMonitor } from './hooks/monitorContext';
 import { isFirstRun } from './store/selectors';
 
-export function App() {
+export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi | null }) {
   const snapshot = useMonitor((state) => state.snapshot);
   const lost = useMonitor((state) => state.connection.status === 'lost');
+  const [showSettings, setShowSettings] = useState(false);
+  useEffect(() => {
+    // The tray's "Settings…" and the first-run screen open this section.
+    const open = (): void => {
+      setShowSettings(true);
+    };
+    window.addEventListener('monitor:open-settings', open);
+    return () => {
+      window.removeEventListener('monitor:open-settings', open);
+    };
+  }, []);
   const firstRun = isFirstRun(snapshot, lost);
   return (
     <div className="app">
       <header className="app-header">
         <h1>Delegator</h1>
         <SourceStatus />
+        {settingsApi && (
+          <button type="button" className="header-button" aria-expanded={showSettings} aria-controls="settings" onClick={() => { setShowSettings(!showSettings); }}>
+            Settings
+          </button>
+        )}
       </header>
       <main>
+        {settingsApi && showSettings && (
+          <section className="panel" id="settings" aria-labelledby="settings-heading">
+            <header className="panel-header">
+              <h2 id="settings-heading">Settings</h2>
+            </header>
+            <SettingsPanel api={settingsApi} />
+          </section>
+        )}
         {firstRun ? (
           <FirstRun />
         ) : snapshot === null ? (

@@ -9,6 +9,7 @@ const SELECTORS: Readonly<Record<FocusTarget['kind'], (id: string) => string>> =
 
 /** Brings the thing a notification was about into view, and marks it for a moment. */
 export function showTarget(target: FocusTarget): void {
+  if (target.kind === 'settings') window.dispatchEvent(new Event('monitor:open-settings'));
   const element = document.querySelector<HTMLElement>(SELECTORS[target.kind](target.id));
   if (!element) return;
   element.scrollIntoView({ behavior: 'smooth', block: 'center' });

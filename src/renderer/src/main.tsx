@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { MonitorApi } from '../../shared/api';
+import type { SettingsApi } from '../../shared/settings';
 import { App } from './App';
 import { createHttpMonitorApi } from './api/httpMonitorApi';
 import { MonitorContext } from './hooks/monitorContext';
@@ -15,6 +16,12 @@ function resolveApi(): MonitorApi {
   return createHttpMonitorApi();
 }
 
+/** Only the desktop app can change its own settings. */
+function resolveSettingsApi(): SettingsApi | null {
+  const provided: unknown = (window as { monitorSettings?: unknown }).monitorSettings;
+  return typeof provided === 'object' && provided !== null && 'getSettings' in provided ? (provided as SettingsApi) : null;
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 const api = resolveApi();
@@ -24,7 +31,7 @@ api.onFocus(showTarget);
 createRoot(root).render(
   <StrictMode>
     <MonitorContext.Provider value={store}>
-      <App />
+      <App settingsApi={resolveSettingsApi()} />
     </MonitorContext.Provider>
   </StrictMode>,
 );
