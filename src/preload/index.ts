@@ -9,7 +9,7 @@ async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   return result.value;
 }
 
-// Main alone sends on these channels, each the type its name says; the renderer checks the shape again.
+// Main alone sends on these channels, each the type its name says.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
   const handler = (_event: IpcRendererEvent, value: T): void => {
