@@ -49,6 +49,7 @@ export class Monitor {
   private log: MonitorEvent[] = [];
   private inFlight: Promise<Snapshot> | null = null;
   private wakeAfterPoll = false;
+  private wakePending = false;
   private tickTimer: unknown = null;
   private wakeTimer: unknown = null;
   private running = false;
@@ -136,24 +137,42 @@ export class Monitor {
       this.inFlight = null;
       if (this.wakeAfterPoll && this.running) {
         this.wakeAfterPoll = false;
-        void this.pollNow().catch((error: unknown) => {
-          this.problem(`poll: ${errorText(error)}`);
-        });
+        this.pollInBackground();
       }
     });
     return this.inFlight;
   }
 
-  /** A change was announced: poll soon, once for a burst, and again after a poll already running. */
+  /**
+   * A change was announced. The first announcement polls at once (leading
+   * edge, so the screen follows within one poll's time); the rest of a burst
+   * cost one more poll, after the running one or at the end of a short quiet
+   * period.
+   */
   wake(): void {
-    if (!this.running || this.wakeTimer !== null) return;
+    if (!this.running) return;
+    if (this.inFlight) {
+      this.wakeAfterPoll = true;
+      return;
+    }
+    if (this.wakeTimer !== null) {
+      this.wakePending = true;
+      return;
+    }
+    this.pollInBackground();
     this.wakeTimer = this.timers.setTimeout(() => {
       this.wakeTimer = null;
+      if (!this.wakePending) return;
+      this.wakePending = false;
       if (this.inFlight) this.wakeAfterPoll = true;
-      else void this.pollNow().catch((error: unknown) => {
-        this.problem(`poll: ${errorText(error)}`);
-      });
+      else this.pollInBackground();
     }, this.options.wakeDebounceMs ?? 50);
+  }
+
+  private pollInBackground(): void {
+    void this.pollNow().catch((error: unknown) => {
+      this.problem(`poll: ${errorText(error)}`);
+    });
   }
 
   private scheduleTick(): void {
@@ -165,9 +184,7 @@ export class Monitor {
         return;
       }
       if (this.unsubscribe === null) this.trySubscribe();
-      void this.pollNow().catch((error: unknown) => {
-        this.problem(`poll: ${errorText(error)}`);
-      });
+      this.pollInBackground();
     }, this.options.pollMs);
   }
 

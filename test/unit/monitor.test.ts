@@ -66,13 +66,17 @@ describe('the poll loop', () => {
     await monitor.stop();
   });
 
-  it('wakes once, within 100 ms, for a burst of announcements', async () => {
+  it('polls at once on an announcement, and once more for the rest of a burst', async () => {
     const { read, stats } = slowReader();
     const monitor = monitorWith({ read });
     await monitor.start();
     for (let burst = 0; burst < 5; burst += 1) monitor.wake();
-    await vi.advanceTimersByTimeAsync(100);
+    // The first announcement polled without waiting.
     expect(stats.reads).toBe(2);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(stats.reads).toBe(3);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(stats.reads).toBe(3);
     await monitor.stop();
   });
 
