@@ -46,6 +46,7 @@ export interface LongRunningCli {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Sends the signal and resolves with the exit code and everything printed. */
   stop(signal: NodeJS.Signals): Promise<CliRun>;
+  pid(): number;
 }
 
 /** Starts the command line and leaves it running, as a user's terminal would. */
@@ -66,6 +67,7 @@ export function startCliProcess(args: readonly string[], env: Record<string, str
         check();
       });
     },
+    pid: () => child.pid ?? 0,
     async stop(signal) {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -1,0 +1,87 @@
+import pg from 'pg';
+import { loadConfig } from '../src/main/config';
+import { openSources } from '../src/main/openSources';
+import { readSources } from '../src/main/readSources';
+import { migrate } from '../src/main/sources/migrate';
+import { percentile, progress, round, timed } from './stats';
+
+export interface PollSize {
+  readonly rows: number;
+  readonly density: 'year' | 'constant';
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const CATEGORIES = `ARRAY['quick_fix','development','technical','product','strategic','operations','hr']`;
+
+/**
+ * ECHO's table with `rows` sessions: spread over the last 365 days, or at a
+ * constant 100 a day (so the days on screen always hold the same number), a
+ * few of them active.
+ */
+async function seed(admin: pg.Pool, database: string, serverUrl: string, rows: number, density: PollSize['density']): Promise<string> {
+  await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  const pool = new pg.Pool({ connectionString: url.toString() });
+  pool.on('error', () => undefined);
+  await migrate(pool);
+  const spanSeconds = density === 'year' ? 365 * 86_400 : Math.ceil(rows / 100) * 86_400;
+  await pool.query(
+    `INSERT INTO delegator_sessions (session_id, task_category, task_description, active_agents, started_at, ended_at,
+                                     total_agents_spawned, tasks_delegated, status, inserted_at, updated_at)
+     SELECT 'bench_' || n,
+            (${CATEGORIES})[1 + n % 7],
+            'Benchmark session ' || n,
+            ARRAY['senior_developer','test_lead']::varchar[],
+            start,
+            CASE WHEN n % 2000 = 0 THEN NULL ELSE start + interval '12 minutes' END,
+            2, 3,
+            CASE WHEN n % 2000 = 0 THEN 'active' WHEN n % 13 = 0 THEN 'error' ELSE 'completed' END,
+            start, start
+       FROM generate_series(1, $1::int) AS n,
+            LATERAL (SELECT (now() AT TIME ZONE 'UTC') - make_interval(secs => (n::bigint * $2::bigint / $1::int)::double precision)) AS s(start)`,
+    [rows, spanSeconds],
+  );
+  await pool.query('ANALYZE delegator_sessions');
+  await pool.end();
+  return url.toString();
+}
+
+/** One poll of PostgreSQL (every query the monitor runs) against tables of growing size, beside `SELECT 1`. */
+export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ rows: number; density: PollSize['density'] }>, polls: number) {
+  const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
+  admin.on('error', () => undefined);
+  const results: PollSize[] = [];
+  let floor: number[] = [];
+  for (const size of sizes) {
+    progress(`poll: generating ${size.rows.toLocaleString('en')} sessions (${size.density})`);
+    const url = await seed(admin, `bench_${size.density}_${String(size.rows)}`, serverUrl, size.rows, size.density);
+    const open = openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }), { timeZone: 'UTC', persistent: true });
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    pool.on('error', () => undefined);
+    progress(`poll: ${String(polls)} polls`);
+    // Warm the caches as a running monitor's would be.
+    for (let warm = 0; warm < 5; warm += 1) await readSources(open.sources, Date.now());
+    const times: number[] = [];
+    for (let poll = 0; poll < polls; poll += 1) times.push(await timed(() => readSources(open.sources, Date.now())));
+    if (floor.length === 0) {
+      for (let index = 0; index < polls; index += 1) floor.push(await timed(() => pool.query('SELECT 1')));
+    }
+    results.push({ ...size, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) });
+    await open.close();
+    await pool.end();
+  }
+  await admin.end();
+  const constant = results.filter((result) => result.density === 'constant');
+  const smallest = constant.find((result) => result.rows === 10_000);
+  const largest = constant.at(-1);
+  floor = floor.length > 0 ? floor : [Number.NaN];
+  return {
+    floorP50Ms: round(percentile(floor, 50), 3),
+    floorP99Ms: round(percentile(floor, 99), 3),
+    sizes: results,
+    ratioLargestTo10k: smallest && largest ? round(largest.p50Ms / smallest.p50Ms) : null,
+  };
+}

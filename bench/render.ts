@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/main/config';
+import { createMonitor } from '../src/main/createMonitor';
+import { createMonitorQueries } from '../src/main/monitorQueries';
+import { migrate } from '../src/main/sources/migrate';
+import { createWebServer } from '../src/main/web/webServer';
+import { launchChromium } from '../test/support/browser';
+import { startFakeOllama } from '../test/support/fakeOllama';
+import { insertSessions } from '../test/support/sessionRows';
+import { percentile, progress, round } from './stats';
+
+const ROLES = Array.from({ length: 20 }, (_, index) => `agent_${String(index).padStart(2, '0')}`);
+const GIB = 1024 ** 3;
+
+function psBody(changedGb: number): string {
+  return JSON.stringify({ models: ROLES.map((role, index) => ({ name: `${role}:7b`, model: `${role}:7b`, size: Math.round((index === 7 ? changedGb : 4) * GIB), size_vram: 0 })) });
+}
+
+/** Instruments the page: times each snapshot from its arrival to React's commit, and counts the rows that redrew. */
+const INSTRUMENT = `
+  window.__benchUpdates = [];
+  let counts = [];
+  window.__delegatorMonitorRenders = { count: (name) => counts.push(name) };
+  const add = EventSource.prototype.addEventListener;
+  EventSource.prototype.addEventListener = function (type, listener, options) {
+    if (type !== 'snapshot') return add.call(this, type, listener, options);
+    return add.call(this, type, (event) => {
+      counts = [];
+      const started = performance.now();
+      listener(event);
+      // React commits a store update in a microtask; the next task runs after it.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => window.__benchUpdates.push({ ms: performance.now() - started, rendered: counts.slice() });
+      channel.port2.postMessage(null);
+    }, options);
+  };
+`;
+
+/** The dashboard in Chromium with 50 active sessions and 20 agents, one agent's memory changing per update. */
+export async function measureRender(databaseUrl: string, redisUrl: string, rendererDir: string, updates: number) {
+  const admin = new pg.Pool({ connectionString: databaseUrl });
+  admin.on('error', () => undefined);
+  await admin.query('DROP DATABASE IF EXISTS bench_render');
+  await admin.query('CREATE DATABASE bench_render');
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = '/bench_render';
+  const db = new pg.Pool({ connectionString: url.toString() });
+  db.on('error', () => undefined);
+  await migrate(db);
+  const started = Date.now() - 600_000;
+  await insertSessions(db, Array.from({ length: 50 }, (_, index) => ({ sessionId: `render_${String(index)}`, agents: [], startedAt: new Date(started + index * 1000).toISOString() })));
+  const redis = new Redis(redisUrl);
+  redis.on('error', () => undefined);
+  const prefix = 'bench_render:';
+  await redis.hset(`${prefix}agents`, Object.fromEntries(ROLES.map((role) => [role, JSON.stringify({ role, model: `${role}:7b` })])));
+  const ollama = await startFakeOllama({ kind: 'answer', body: psBody(4) });
+  const running = createMonitor(loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' }), { timeZone: 'UTC', defaultDataDir: null });
+  await running.monitor.start();
+  const web = createWebServer({ monitor: running.monitor, queries: createMonitorQueries(running), token: 'bench', boundHost: '127.0.0.1', rendererDir });
+  const server: Server = web.server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript(INSTRUMENT);
+    await page.goto(`http://127.0.0.1:${String(port)}/`);
+    await page.getByRole('region', { name: 'Spawned Agents' }).waitFor({ timeout: 15_000 });
+    progress(`render: ${String(updates)} updates of one agent's memory`);
+    for (let update = 0; update < updates; update += 1) {
+      const before = await page.evaluate(() => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length);
+      ollama.behave({ kind: 'answer', body: psBody(update % 2 === 0 ? 5 : 4) });
+      await redis.publish(`${prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: ROLES[7] }));
+      await page.waitForFunction((count) => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length > count, before, { timeout: 10_000 });
+    }
+    const measured = await page.evaluate(() => (window as unknown as { __benchUpdates: Array<{ ms: number; rendered: string[] }> }).__benchUpdates);
+    // The first updates settle the page; the rest are the steady state.
+    const steady = measured.slice(-updates);
+    const rendered = steady.map((entry) => entry.rendered.length);
+    return {
+      commitP50Ms: round(percentile(steady.map((entry) => entry.ms), 50)),
+      commitP95Ms: round(percentile(steady.map((entry) => entry.ms), 95)),
+      componentsRerendered: Math.max(...rendered),
+      rowsRerenderedEach: [...new Set(steady.flatMap((entry) => entry.rendered))].sort(),
+      updates: steady.length,
+    };
+  } finally {
+    await browser.close();
+    web.detach();
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await running.close();
+    await ollama.close();
+    await redis.del(`${prefix}agents`);
+    redis.disconnect();
+    await db.end();
+  }
+}
+
+export const RENDERER_DIR = join(new URL('..', import.meta.url).pathname, 'out', 'renderer');

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench [-- --quick | --smoke] [-- --json]`: every figure beside its
+ * floor from the same run, on throwaway PostgreSQL and Redis.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { startCliProcess } from '../test/support/runCliProcess';
+import { startPostgres, startRedis } from '../test/support/servers';
+import { measureEventToScreen } from './eventToScreen';
+import { measureAtRest, measureManyPolls } from './idle';
+import { measurePollCost } from './pollCost';
+import { measureRender, RENDERER_DIR } from './render';
+import { progress, round } from './stats';
+
+type Mode = 'full' | 'quick' | 'smoke';
+const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';
+const json = process.argv.includes('--json');
+
+const PLAN = {
+  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100 },
+  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40 },
+  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3 },
+}[mode];
+
+const ROOT = join(import.meta.dirname, '..');
+
+async function versionOf(query: () => Promise<string>): Promise<string> {
+  try {
+    return await query();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  progress(`bench (${mode}): starting PostgreSQL and Redis`);
+  const [postgres, redisServer] = await Promise.all([startPostgres(), startRedis()]);
+  try {
+    if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+      progress('building the dashboard');
+      execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
+    }
+    const admin = new pg.Pool({ connectionString: postgres.url, max: 1 });
+    admin.on('error', () => undefined);
+    const postgresVersion = await versionOf(async () => String((await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version));
+    await admin.end();
+    const probe = new Redis(redisServer.url);
+    probe.on('error', () => undefined);
+    const redisVersion = await versionOf(async () => /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? 'unknown');
+    probe.disconnect();
+
+    const poll = await measurePollCost(
+      postgres.url,
+      PLAN.sizes.flatMap((rows) => [
+        { rows, density: 'year' as const },
+        { rows, density: 'constant' as const },
+      ]),
+      PLAN.polls,
+    );
+
+    const servedDb = new URL(postgres.url);
+    servedDb.pathname = `/bench_year_${String(PLAN.sizes[0] ?? 10_000)}`;
+    const serveAt = (pollMs: string) =>
+      startCliProcess(['serve', '--port', '0'], {
+        DATABASE_URL: servedDb.toString(),
+        REDIS_URL: redisServer.url,
+        REDIS_PREFIX: 'bench:',
+        OLLAMA_ENDPOINT: 'off',
+        MONITOR_POLL_MS: pollMs,
+        MONITOR_DATA_DIR: join(os.tmpdir(), `bench-serve-${String(process.pid)}-${pollMs}`),
+      });
+    progress('starting serve at the default 5 s poll');
+    const serve = serveAt('5000');
+    const servedUrl = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/, 60_000))[1] ?? '';
+    const events = await measureEventToScreen({ url: servedUrl, cli: serve }, redisServer.url, 'bench:', PLAN.events, PLAN.pollOnly);
+    progress(`at rest: ${String(PLAN.restSeconds)} s of serve at the 5 s poll`);
+    const rest5 = await measureAtRest(serve.pid(), PLAN.restSeconds);
+    await serve.stop('SIGTERM');
+    progress('starting serve at a 1 s poll');
+    const fast = serveAt('1000');
+    await fast.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    progress(`at rest: ${String(PLAN.restSeconds)} s of serve at the 1 s poll`);
+    const rest1 = await measureAtRest(fast.pid(), PLAN.restSeconds);
+    await fast.stop('SIGTERM');
+    const many = await measureManyPolls(PLAN.manyPolls);
+    const render = await measureRender(postgres.url, redisServer.url, RENDERER_DIR, PLAN.renders);
+
+    const largest = poll.sizes.filter((size) => size.density === 'year').at(-1);
+    const result: BenchResult = {
+      quick: mode !== 'full',
+      mode,
+      seconds: Math.round((Date.now() - started) / 1000),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, redis: redisVersion },
+      eventToSnapshot: events.eventToSnapshot,
+      pollOnlyToSnapshot: events.pollOnlyToSnapshot,
+      poll,
+      idle: { cpuPctAt5s: rest5.cpuPct, cpuPctAt1s: rest1.cpuPct, rssMb: rest5.rssMb, rssGrowthMb: many.rssGrowthMb, heapGrowthMb: many.heapGrowthMb, polls: many.polls },
+      render,
+    };
+    if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(table(result, largest?.p50Ms ?? Number.NaN));
+  } finally {
+    await Promise.all([postgres.stop(), redisServer.stop()]);
+  }
+}
+
+interface BenchResult {
+  readonly quick: boolean;
+  readonly mode: Mode;
+  readonly seconds: number;
+  readonly machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string; redis: string };
+  readonly eventToSnapshot: Awaited<ReturnType<typeof measureEventToScreen>>['eventToSnapshot'];
+  readonly pollOnlyToSnapshot: Awaited<ReturnType<typeof measureEventToScreen>>['pollOnlyToSnapshot'];
+  readonly poll: Awaited<ReturnType<typeof measurePollCost>>;
+  readonly idle: { cpuPctAt5s: number; cpuPctAt1s: number; rssMb: number; rssGrowthMb: number; heapGrowthMb: number; polls: number };
+  readonly render: Awaited<ReturnType<typeof measureRender>>;
+}
+
+interface Row {
+  readonly metric: string;
+  readonly p50: string;
+  readonly p99: string;
+  readonly floor: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly met: string;
+}
+
+function table(result: BenchResult, largestP50: number): string {
+  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render } = result;
+  const rows: Row[] = [
+    { metric: 'event to screen (ms)', p50: String(event.p50Ms), p99: String(event.p99Ms), floor: `${String(event.floorP50Ms)} / ${String(event.floorP99Ms)}`, ratio: String(round(event.p99Ms / event.floorP99Ms, 1)), target: 'p99 < 50', met: event.p99Ms < 50 ? 'yes' : 'NO' },
+    { metric: 'change to screen, poll only (ms)', p50: String(pollOnly.p50Ms), p99: String(pollOnly.p99Ms), floor: '', ratio: '', target: '(the seed)', met: '' },
+    ...poll.sizes.map((size) => ({ metric: `poll, ${size.rows.toLocaleString('en')} rows, ${size.density} (ms)`, p50: String(size.p50Ms), p99: String(size.p99Ms), floor: String(poll.floorP50Ms), ratio: String(round(size.p50Ms / poll.floorP50Ms, 1)), target: '', met: '' })),
+    { metric: 'poll at the largest size vs SELECT 1', p50: String(largestP50), p99: '', floor: String(poll.floorP50Ms), ratio: String(round(largestP50 / poll.floorP50Ms, 1)), target: 'p50 <= 10x floor', met: largestP50 <= 10 * poll.floorP50Ms ? 'yes' : 'NO' },
+    { metric: 'poll, largest / 10k, constant density', p50: '', p99: '', floor: '', ratio: String(poll.ratioLargestTo10k), target: '<= 1.5', met: (poll.ratioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO' },
+    { metric: 'serve at rest, 5 s poll (% of a core)', p50: String(idle.cpuPctAt5s), p99: '', floor: '', ratio: '', target: '< 0.5', met: idle.cpuPctAt5s < 0.5 ? 'yes' : 'NO' },
+    { metric: 'serve at rest, 1 s poll (% of a core)', p50: String(idle.cpuPctAt1s), p99: '', floor: '', ratio: '', target: '', met: '' },
+    { metric: `serve RSS (MB); growth over ${String(idle.polls)} polls`, p50: String(idle.rssMb), p99: '', floor: '', ratio: String(idle.rssGrowthMb), target: 'flat (< 5 MB)', met: idle.rssGrowthMb < 5 ? 'yes' : 'NO' },
+    { metric: 'render, one agent changes (ms)', p50: String(render.commitP50Ms), p99: `p95 ${String(render.commitP95Ms)}`, floor: '', ratio: '', target: 'p95 < 16', met: render.commitP95Ms < 16 ? 'yes' : 'NO' },
+    { metric: 'render, rows redrawn per update', p50: String(render.componentsRerendered), p99: '', floor: '', ratio: '', target: '1 (the changed row)', met: render.componentsRerendered <= 1 ? 'yes' : 'NO' },
+  ];
+  const columns: ReadonlyArray<keyof Row> = ['metric', 'p50', 'p99', 'floor', 'ratio', 'target', 'met'];
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
+  const machine = result.machine;
+  return [
+    `Delegator Monitor benchmark (${result.mode}, ${String(result.seconds)} s) on ${String(machine.cpus)} x ${machine.cpuModel}, ${String(machine.memoryGb)} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((column) => row[column]))),
+    '',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
