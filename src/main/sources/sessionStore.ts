@@ -78,11 +78,12 @@ export class SessionStore {
   async stats(from: LocalDate, to: LocalDate): Promise<SessionStats> {
     const span = localDateSpan(from, to, this.timeZone);
     const dates = datesBetween(from, to);
+    // One day's count is its total: the per-day query would be a round trip for nothing.
     const [totals, perDay] = await Promise.all([
       this.statsTotals(span),
-      this.countStartedIn(dates.map((date) => localDayRange(date, this.timeZone))),
+      dates.length === 1 ? null : this.countStartedIn(dates.map((date) => localDayRange(date, this.timeZone))),
     ]);
-    const sessionsPerDay: DailyCount[] = dates.map((date, index) => ({ date, count: perDay[index] ?? 0 }));
+    const sessionsPerDay: DailyCount[] = dates.map((date, index) => ({ date, count: perDay?.[index] ?? totals.totalSessions }));
     return { from, to, ...totals, sessionsPerDay };
   }
 

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectChart } from '../store/selectors';
@@ -10,8 +10,9 @@ const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } a
 
 /** Memory (measured and estimated) against the machine's RAM, and agents, with spawns, stops and sessions marked. */
 export function ResourceChart() {
-  const series = useMonitor((state) => state.series);
-  const events = useMonitor((state) => state.events);
+  // The chart redraws at low priority: an update's rows and cards commit first, the new point after.
+  const series = useDeferredValue(useMonitor((state) => state.series));
+  const events = useDeferredValue(useMonitor((state) => state.events));
   const { points, marks } = useMemo(() => selectChart(series, events), [series, events]);
   if (points.length === 0) return null;
   return (

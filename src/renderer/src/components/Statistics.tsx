@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
 import type { StatsRange } from '../store/monitorStore';
@@ -15,8 +16,9 @@ export function Statistics() {
   const rangeStats = useMonitor((state) => state.rangeStats);
   const selectStatsRange = useMonitor((state) => state.selectStatsRange);
   const hasSnapshot = useMonitor((state) => state.snapshot !== null);
+  // Figures and their chart change rarely and cost a chart redraw: they follow at low priority.
+  const stats = useDeferredValue(range === 'today' ? (todayStats ?? null) : rangeStats.value);
   if (!hasSnapshot) return null;
-  const stats = range === 'today' ? (todayStats ?? null) : rangeStats.value;
   const view = stats && selectStatsView(stats);
   return (
     <section className="panel" aria-labelledby="stats-heading">
