@@ -31,9 +31,10 @@ const INSTRUMENT = `
       counts = [];
       const started = performance.now();
       listener(event);
+      const handled = performance.now() - started;
       // React commits a store update in a microtask; the next task runs after it.
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => window.__benchUpdates.push({ ms: performance.now() - started, rendered: counts.slice() });
+      channel.port1.onmessage = () => window.__benchUpdates.push({ ms: performance.now() - started, handledMs: handled, rendered: counts.slice() });
       channel.port2.postMessage(null);
     }, options);
   };
@@ -78,13 +79,15 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
       await redis.publish(`${prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: ROLES[7] }));
       await page.waitForFunction((count) => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length > count, before, { timeout: 10_000 });
     }
-    const measured = await page.evaluate(() => (window as unknown as { __benchUpdates: Array<{ ms: number; rendered: string[] }> }).__benchUpdates);
+    const measured = await page.evaluate(() => (window as unknown as { __benchUpdates: Array<{ ms: number; handledMs: number; rendered: string[] }> }).__benchUpdates);
     // The first updates settle the page; the rest are the steady state.
     const steady = measured.slice(-updates);
     const rendered = steady.map((entry) => entry.rendered.length);
     return {
       commitP50Ms: round(percentile(steady.map((entry) => entry.ms), 50)),
       commitP95Ms: round(percentile(steady.map((entry) => entry.ms), 95)),
+      /** The part spent in the stream's listener itself: JSON, zod and the store. */
+      listenerP50Ms: round(percentile(steady.map((entry) => entry.handledMs), 50)),
       componentsRerendered: Math.max(...rendered),
       rowsRerenderedEach: [...new Set(steady.flatMap((entry) => entry.rendered))].sort(),
       updates: steady.length,

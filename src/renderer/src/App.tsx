@@ -15,8 +15,9 @@ import { useMonitor } from './hooks/monitorContext';
 import { isFirstRun } from './store/selectors';
 
 export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi | null }) {
-  const snapshot = useMonitor((state) => state.snapshot);
-  const lost = useMonitor((state) => state.connection.status === 'lost');
+  // Only what decides the layout: a new snapshot must not redraw every section from the top.
+  const hasSnapshot = useMonitor((state) => state.snapshot !== null);
+  const firstRun = useMonitor((state) => isFirstRun(state.snapshot, state.connection.status === 'lost'));
   const [showSettings, setShowSettings] = useState(false);
   useEffect(() => {
     // The tray's "Settings…" and the first-run screen open this section.
@@ -28,7 +29,6 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
       window.removeEventListener('monitor:open-settings', open);
     };
   }, []);
-  const firstRun = isFirstRun(snapshot, lost);
   return (
     <div className="app">
       <header className="app-header">
@@ -51,7 +51,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
         )}
         {firstRun ? (
           <FirstRun />
-        ) : snapshot === null ? (
+        ) : !hasSnapshot ? (
           <p className="empty" role="status">
             Connecting to the monitor…
           </p>

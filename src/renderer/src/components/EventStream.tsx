@@ -1,8 +1,23 @@
+import { memo } from 'react';
+import type { MonitorEvent } from '../../../shared/model';
 import { dayOf, timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { groupEventsByDay } from '../store/selectors';
 
 const SHOWN = 100;
+
+/** Events never change once logged, so a line is drawn once. */
+const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEvent }) {
+  return (
+    <li className={`event event-${event.type}`}>
+      <time className="mono muted" dateTime={event.at}>
+        {timeOf(event.at)}
+      </time>{' '}
+      {event.message}
+      {event.origin === 'monitor' && <span className="muted"> (noticed)</span>}
+    </li>
+  );
+});
 
 export function EventStream() {
   const events = useMonitor((state) => state.events);
@@ -24,13 +39,7 @@ export function EventStream() {
               <h3 className="event-day">{group.day}</h3>
               <ul>
                 {group.events.map((event) => (
-                  <li key={event.id} className={`event event-${event.type}`}>
-                    <time className="mono muted" dateTime={event.at}>
-                      {timeOf(event.at)}
-                    </time>{' '}
-                    {event.message}
-                    {event.origin === 'monitor' && <span className="muted"> (noticed)</span>}
-                  </li>
+                  <EventLine key={event.id} event={event} />
                 ))}
               </ul>
             </section>

@@ -1,12 +1,38 @@
 import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
-import { selectChart } from '../store/selectors';
+import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors';
 
 const clock = (at: number): string =>
   new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } as const;
+
+function Chart({ points, marks }: { readonly points: ChartPoint[]; readonly marks: ChartMark[] }) {
+  return (
+    <figure className="chart" aria-label="Memory and agents over time">
+      <ResponsiveContainer width="100%" height={260}>
+        <ComposedChart data={points}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={clock} tick={{ fontSize: 11 }} />
+          <YAxis yAxisId="gb" unit=" GB" width={64} tick={{ fontSize: 11 }} />
+          <YAxis yAxisId="agents" orientation="right" allowDecimals={false} width={32} tick={{ fontSize: 11 }} />
+          <Tooltip labelFormatter={(at) => clock(Number(at))} />
+          <Legend />
+          <Line yAxisId="gb" dataKey="machineRamGb" name="Machine RAM" stroke="#6b7280" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
+          <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="var(--text)" dot={false} isAnimationActive={false} connectNulls={false} />
+          <Line yAxisId="gb" dataKey="measuredGb" name="Measured" stroke="#60a5fa" dot={false} isAnimationActive={false} />
+          <Line yAxisId="gb" dataKey="estimatedGb" name="Estimated" stroke="#fbbf24" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
+          <Line yAxisId="agents" dataKey="agents" name="Agents" stroke="#a78bfa" type="stepAfter" dot={false} isAnimationActive={false} />
+          {marks.map((mark) => (
+            <ReferenceLine key={`${String(mark.at)}-${mark.label}`} yAxisId="gb" x={mark.at} stroke={MARK_COLOURS[mark.kind]} strokeOpacity={0.6} label={undefined} />
+          ))}
+        </ComposedChart>
+      </ResponsiveContainer>
+      <figcaption className="sr-only">{marks.length} events marked: {marks.slice(-5).map((mark) => mark.label).join('; ')}</figcaption>
+    </figure>
+  );
+}
 
 /** Memory (measured and estimated) against the machine's RAM, and agents, with spawns, stops and sessions marked. */
 export function ResourceChart() {
@@ -14,6 +40,8 @@ export function ResourceChart() {
   const series = useDeferredValue(useMonitor((state) => state.series));
   const events = useDeferredValue(useMonitor((state) => state.events));
   const { points, marks } = useMemo(() => selectChart(series, events), [series, events]);
+  // The same element while the deferred data stands, so React skips the chart in an urgent update.
+  const chart = useMemo(() => <Chart points={points} marks={marks} />, [points, marks]);
   if (points.length === 0) return null;
   return (
     <section className="panel" aria-labelledby="chart-heading">
@@ -21,27 +49,7 @@ export function ResourceChart() {
         <h2 id="chart-heading">Resource Usage</h2>
         <p className="muted">Agents&apos; memory against this machine&apos;s RAM, with spawns, stops and sessions marked</p>
       </header>
-      <figure className="chart" aria-label="Memory and agents over time">
-        <ResponsiveContainer width="100%" height={260}>
-          <ComposedChart data={points}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={clock} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="gb" unit=" GB" width={64} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="agents" orientation="right" allowDecimals={false} width={32} tick={{ fontSize: 11 }} />
-            <Tooltip labelFormatter={(at) => clock(Number(at))} />
-            <Legend />
-            <Line yAxisId="gb" dataKey="machineRamGb" name="Machine RAM" stroke="#6b7280" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
-            <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="var(--text)" dot={false} isAnimationActive={false} connectNulls={false} />
-            <Line yAxisId="gb" dataKey="measuredGb" name="Measured" stroke="#60a5fa" dot={false} isAnimationActive={false} />
-            <Line yAxisId="gb" dataKey="estimatedGb" name="Estimated" stroke="#fbbf24" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
-            <Line yAxisId="agents" dataKey="agents" name="Agents" stroke="#a78bfa" type="stepAfter" dot={false} isAnimationActive={false} />
-            {marks.map((mark) => (
-              <ReferenceLine key={`${String(mark.at)}-${mark.label}`} yAxisId="gb" x={mark.at} stroke={MARK_COLOURS[mark.kind]} strokeOpacity={0.6} label={undefined} />
-            ))}
-          </ComposedChart>
-        </ResponsiveContainer>
-        <figcaption className="sr-only">{marks.length} events marked: {marks.slice(-5).map((mark) => mark.label).join('; ')}</figcaption>
-      </figure>
+      {chart}
     </section>
   );
 }

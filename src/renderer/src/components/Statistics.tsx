@@ -1,14 +1,61 @@
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
 import type { StatsRange } from '../store/monitorStore';
-import { selectStatsView } from '../store/selectors';
+import { selectStatsView, type StatsView } from '../store/selectors';
 
 const RANGES: ReadonlyArray<readonly [StatsRange, string]> = [
   ['today', 'Today'],
   ['7d', '7 days'],
   ['30d', '30 days'],
 ];
+
+function Figures({ view }: { readonly view: StatsView }) {
+  return (
+    <div className="stats">
+      <dl className="figures">
+        <div>
+          <dt>Sessions</dt>
+          <dd>{view.totalSessions}</dd>
+        </div>
+        <div>
+          <dt>Average agents per session</dt>
+          <dd>{view.avgAgentsText}</dd>
+        </div>
+        <div>
+          <dt>Average duration</dt>
+          <dd>{view.avgDurationText}</dd>
+        </div>
+        <div>
+          <dt>Error rate</dt>
+          <dd>{view.errorRateText}</dd>
+        </div>
+      </dl>
+      <figure className="chart-small" aria-label="Sessions per day">
+        <ResponsiveContainer width="100%" height={140}>
+          <BarChart data={[...view.sessionsPerDay]}>
+            <XAxis dataKey="date" tick={{ fontSize: 11 }} />
+            <YAxis allowDecimals={false} width={28} tick={{ fontSize: 11 }} />
+            <Tooltip />
+            <Bar dataKey="count" name="Sessions" fill="currentColor" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </figure>
+      <table className="categories" aria-label="Sessions by category">
+        <tbody>
+          {view.categories.map((entry) => (
+            <tr key={entry.category}>
+              <th scope="row">
+                <span className="category-badge subtle">{entry.category}</span>
+              </th>
+              <td>{entry.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function Statistics() {
   const range = useMonitor((state) => state.statsRange);
@@ -18,8 +65,10 @@ export function Statistics() {
   const hasSnapshot = useMonitor((state) => state.snapshot !== null);
   // Figures and their chart change rarely and cost a chart redraw: they follow at low priority.
   const stats = useDeferredValue(range === 'today' ? (todayStats ?? null) : rangeStats.value);
+  const view = useMemo(() => stats && selectStatsView(stats), [stats]);
+  // The same element while the deferred figures stand, so an urgent update skips the chart.
+  const figures = useMemo(() => view && <Figures view={view} />, [view]);
   if (!hasSnapshot) return null;
-  const view = stats && selectStatsView(stats);
   return (
     <section className="panel" aria-labelledby="stats-heading">
       <header className="panel-header with-control">
@@ -37,48 +86,7 @@ export function Statistics() {
       ) : view === null ? (
         <p className="empty">{rangeStats.loading ? 'Loading…' : 'Figures are unknown until PostgreSQL answers.'}</p>
       ) : (
-        <div className="stats">
-          <dl className="figures">
-            <div>
-              <dt>Sessions</dt>
-              <dd>{view.totalSessions}</dd>
-            </div>
-            <div>
-              <dt>Average agents per session</dt>
-              <dd>{view.avgAgentsText}</dd>
-            </div>
-            <div>
-              <dt>Average duration</dt>
-              <dd>{view.avgDurationText}</dd>
-            </div>
-            <div>
-              <dt>Error rate</dt>
-              <dd>{view.errorRateText}</dd>
-            </div>
-          </dl>
-          <figure className="chart-small" aria-label="Sessions per day">
-            <ResponsiveContainer width="100%" height={140}>
-              <BarChart data={[...view.sessionsPerDay]}>
-                <XAxis dataKey="date" tick={{ fontSize: 11 }} />
-                <YAxis allowDecimals={false} width={28} tick={{ fontSize: 11 }} />
-                <Tooltip />
-                <Bar dataKey="count" name="Sessions" fill="currentColor" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </figure>
-          <table className="categories" aria-label="Sessions by category">
-            <tbody>
-              {view.categories.map((entry) => (
-                <tr key={entry.category}>
-                  <th scope="row">
-                    <span className="category-badge subtle">{entry.category}</span>
-                  </th>
-                  <td>{entry.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        figures
       )}
     </section>
   );
