@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectHistoryRows, type HistoryRow } from '../store/selectors';
+import { sameRow } from './sameRow';
 
 const HistoryLine = memo(
   function HistoryLine({ row }: { readonly row: HistoryRow }) {
@@ -20,7 +21,7 @@ const HistoryLine = memo(
       </tr>
     );
   },
-  (before, after) => JSON.stringify(before.row) === JSON.stringify(after.row),
+  sameRow,
 );
 
 export function SessionHistory() {

@@ -4,6 +4,7 @@ import { useMonitor } from '../hooks/monitorContext';
 import { selectAgentRows, type AgentRow } from '../store/selectors';
 import { countRender } from '../renderCount';
 import { LiveDuration } from './LiveDuration';
+import { sameRow } from './sameRow';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
@@ -33,8 +34,7 @@ const AgentLine = memo(
       </tr>
     );
   },
-  // A new snapshot brings new objects; a row redraws only if what it shows differs.
-  (before, after) => JSON.stringify(before.row) === JSON.stringify(after.row),
+  sameRow,
 );
 
 export function SpawnedAgents() {
