@@ -69,6 +69,9 @@ describe('the settings panel', () => {
     await show(api);
     await act(async () => {
       fireEvent.change(screen.getByLabelText('Agents warning'), { target: { value: '4' } });
+      fireEvent.change(screen.getByLabelText('Agents critical'), { target: { value: '7' } });
+      // Emptied again: back to the default, not zero.
+      fireEvent.change(screen.getByLabelText('Agents critical'), { target: { value: '' } });
       fireEvent.change(screen.getByLabelText(/^Memory per model/), { target: { value: 'deepseek-coder:33b = 18.5\nnonsense' } });
       fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 'hunter2' } });
       fireEvent.click(screen.getByLabelText('Launch at login'));
@@ -78,7 +81,7 @@ describe('the settings panel', () => {
     expect(saved[0]).toMatchObject({
       password: 'hunter2',
       settings: {
-        alerts: { agentCount: { warning: 4 } },
+        alerts: { agentCount: { warning: 4, critical: undefined } },
         memoryOverrides: { byRole: { cto: 20 }, byModel: { 'deepseek-coder:33b': 18.5 } },
         launchAtLogin: true,
       },

@@ -12,6 +12,9 @@ function parseOverrides(text: string): Record<string, number> {
   return Object.fromEntries(entries);
 }
 
+/** An emptied field means "the default", not zero, which would fire at once. */
+const thresholdOf = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+
 const overridesText = (overrides: Record<string, number>): string =>
   Object.entries(overrides)
     .map(([name, gb]) => `${name} = ${String(gb)}`)
@@ -144,8 +147,8 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
           ).map(([rule, label]) => (
             <Field key={rule} label={`${label}: warning / critical`} note={overridden('alerts')}>
               <span className="pair">
-                <input aria-label={`${label} warning`} type="number" value={thresholds[rule]?.warning ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], warning: Number(event.target.value) } } }); }} />
-                <input aria-label={`${label} critical`} type="number" value={thresholds[rule]?.critical ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], critical: Number(event.target.value) } } }); }} />
+                <input aria-label={`${label} warning`} type="number" value={thresholds[rule]?.warning ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], warning: thresholdOf(event.target.value) } } }); }} />
+                <input aria-label={`${label} critical`} type="number" value={thresholds[rule]?.critical ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], critical: thresholdOf(event.target.value) } } }); }} />
               </span>
             </Field>
           ))}
