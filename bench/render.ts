@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/main/config';
@@ -104,4 +103,3 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   }
 }
 
-export const RENDERER_DIR = join(new URL('..', import.meta.url).pathname, 'out', 'renderer');

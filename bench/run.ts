@@ -13,7 +13,8 @@ import { startPostgres, startRedis } from '../test/support/servers';
 import { measureEventToScreen } from './eventToScreen';
 import { measureAtRest, measureManyPolls } from './idle';
 import { measurePollCost } from './pollCost';
-import { measureRender, RENDERER_DIR } from './render';
+import { RENDERER_DIR } from '../src/main/cli/serveCommand';
+import { measureRender } from './render';
 import { progress, round } from './stats';
 
 type Mode = 'full' | 'quick' | 'smoke';

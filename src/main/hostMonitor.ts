@@ -26,14 +26,8 @@ export interface HostMonitor {
  * mix with a real ECHO's.
  */
 export async function startHostMonitor(options: HostMonitorOptions): Promise<HostMonitor> {
-  let demo: DemoEnvironment | null = null;
-  let config;
-  if (options.demo) {
-    demo = await startDemo({ dataDir: join(options.dataDir, 'demo'), onProblem: options.onProblem });
-    config = demo.config;
-  } else {
-    config = loadConfig(options.env);
-  }
+  const demo: DemoEnvironment | null = options.demo ? await startDemo({ dataDir: join(options.dataDir, 'demo'), onProblem: options.onProblem }) : null;
+  const config = demo?.config ?? loadConfig(options.env);
   const running = createMonitor(config, {
     timeZone: options.timeZone,
     defaultDataDir: options.demo ? join(options.dataDir, 'demo') : options.dataDir,

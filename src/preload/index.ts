@@ -38,7 +38,6 @@ const monitor: MonitorApi = {
 
 contextBridge.exposeInMainWorld('monitor', monitor);
 
-export type PreloadApi = typeof monitor;
 
 /** The settings screen's calls; only the desktop app has them. */
 const monitorSettings: SettingsApi = {

@@ -22,3 +22,6 @@ export function formatGb(gb: number): string {
   const rounded = Math.round(gb * 10) / 10;
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} GB`;
 }
+
+/** Each source's short name, as the tray and the dashboard show it. */
+export const SOURCE_LABELS = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' } as const;

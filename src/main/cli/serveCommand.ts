@@ -18,7 +18,8 @@ export interface ServeOptions {
   readonly demo: boolean;
 }
 
-const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+/** The built dashboard, as `npm run build` leaves it. */
+export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
 function stateDir(env: CliIo['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'delegator-monitor');

@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../shared/format';
 import type { FocusTarget } from '../../shared/focus';
 import type { Snapshot, SourceName } from '../../shared/model';
 
@@ -29,7 +29,6 @@ export interface TrayInput {
   readonly formatTime: (instant: string) => string;
 }
 
-const SOURCE_LABELS: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' };
 const SEPARATOR: TrayMenuItem = { kind: 'separator' };
 
 /** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0. */

@@ -117,7 +117,8 @@ const longSessionRule = thresholdRule('long-session', 'above', (settings) => set
   };
 });
 
-const SOURCE_LABELS: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'The agent registry (Redis)', ollama: 'Ollama' };
+// Longer than the badges' labels: these open a sentence.
+const SOURCE_IN_A_SENTENCE: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'The agent registry (Redis)', ollama: 'Ollama' };
 /** Without PostgreSQL the monitor knows nothing of sessions; the others it can partly do without. */
 const SOURCE_SEVERITY: Readonly<Record<SourceName, Severity>> = { postgres: 'critical', registry: 'warning', ollama: 'warning' };
 
@@ -132,9 +133,9 @@ function sourceRule(source: SourceName): AlertRule {
       return {
         kind: 'level',
         level: SOURCE_SEVERITY[source],
-        message: `${SOURCE_LABELS[source]} is unavailable: ${health.error ?? 'no answer'}.${kept}`,
-        culprit: { kind: 'source', id: source, label: SOURCE_LABELS[source] },
-        suggestedAction: `Check that ${source === 'registry' ? 'Redis' : SOURCE_LABELS[source]} is running and reachable`,
+        message: `${SOURCE_IN_A_SENTENCE[source]} is unavailable: ${health.error ?? 'no answer'}.${kept}`,
+        culprit: { kind: 'source', id: source, label: SOURCE_IN_A_SENTENCE[source] },
+        suggestedAction: `Check that ${source === 'registry' ? 'Redis' : SOURCE_IN_A_SENTENCE[source]} is running and reachable`,
       };
     },
   };

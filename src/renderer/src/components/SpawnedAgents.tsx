@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
-import { selectAgentRows, type AgentRow } from '../store/selectors';
+import { agentsStale, selectAgentRows, type AgentRow } from '../store/selectors';
 import { countRender } from '../renderCount';
 import { LiveDuration } from './LiveDuration';
 import { sameRow } from './sameRow';
@@ -39,10 +39,7 @@ const AgentLine = memo(
 
 export function SpawnedAgents() {
   const agents = useMonitor((state) => state.snapshot?.agents);
-  const stale = useMonitor((state) => {
-    const from = state.snapshot?.summary.agentsFrom;
-    return from != null && state.snapshot?.sources[from === 'registry' ? 'registry' : 'postgres'].state === 'stale';
-  });
+  const stale = useMonitor((state) => state.snapshot !== null && agentsStale(state.snapshot));
   if (agents === undefined) return null;
   return (
     <section className="panel" aria-labelledby="agents-heading">

@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../../shared/format';
+import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../../shared/format';
 import type {
   AgentView,
   CpuLoad,
@@ -26,7 +26,8 @@ function figure(value: number | null, stale: boolean, format: (value: number) =>
 
 const isStale = (health: SourceHealth): boolean => health.state === 'stale';
 
-function agentsStale(snapshot: Snapshot): boolean {
+/** Whether the agent list is a failing source's last reading. */
+export function agentsStale(snapshot: Snapshot): boolean {
   const from = snapshot.summary.agentsFrom;
   return from === null ? false : isStale(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
 }
@@ -209,7 +210,6 @@ export interface SourceBadge {
   readonly text: string;
 }
 
-const SOURCE_LABELS: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' };
 
 export function selectSourceBadges(snapshot: Snapshot, formatTime: (instant: string) => string): SourceBadge[] {
   return (Object.keys(SOURCE_LABELS) as SourceName[]).map((source) => {
