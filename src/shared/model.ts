@@ -167,6 +167,22 @@ export const residentModelSchema = z.object({
 });
 export type ResidentModel = z.infer<typeof residentModelSchema>;
 
+/** What starting one of ECHO's categories would add to memory, given what is loaded now. */
+export const categoryForecastSchema = z.object({
+  category: z.string(),
+  agents: z.array(z.string()),
+  /** The models not loaded yet, each counted once (GB, one decimal). */
+  needGb: z.number().nonnegative(),
+  /** Memory free now; null when the machine's reading failed. */
+  freeGb: z.number().nonnegative().nullable(),
+  /** Null when free memory is unknown: no claim either way. */
+  fits: z.boolean().nullable(),
+});
+export type CategoryForecast = z.infer<typeof categoryForecastSchema>;
+
+export const admissionForecastSchema = z.object({ categories: z.array(categoryForecastSchema) });
+export type AdmissionForecast = z.infer<typeof admissionForecastSchema>;
+
 export const warningKindSchema = z.enum([
   'session-without-agents',
   'agent-process-gone',
@@ -224,6 +240,7 @@ export const snapshotSchema = z.object({
   activeSessions: z.array(sessionViewSchema).nullable(),
   agents: z.array(agentViewSchema).nullable(),
   residentModels: z.array(residentModelSchema).nullable(),
+  forecast: admissionForecastSchema,
   history: z.array(sessionViewSchema).nullable(),
   stats: sessionStatsSchema.nullable(),
   timeline: z.array(hourlyCountSchema).nullable(),

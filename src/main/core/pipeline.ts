@@ -1,4 +1,5 @@
 import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
+import { rememberModelSizes } from './admissionForecast';
 import type { RegistryMode } from './agentChoice';
 import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
 import type { AlertSettings } from '../../shared/alertSettings';
@@ -26,6 +27,8 @@ export interface PipelineState {
   readonly registry: SourceTrack<RegistryData>;
   readonly ollama: SourceTrack<OllamaData>;
   readonly registrySeen: boolean;
+  /** Ollama's measured size of each model it has reported, for forecasting models it has since unloaded. */
+  readonly modelSizesGb: ReadonlyMap<string, number>;
   readonly reconcile: ReconcileState;
   readonly alerts: AlertEngineState;
   readonly previous: Snapshot | null;
@@ -37,6 +40,7 @@ export function initialPipelineState(): PipelineState {
     registry: emptyTrack(),
     ollama: emptyTrack(),
     registrySeen: false,
+    modelSizesGb: new Map(),
     reconcile: EMPTY_RECONCILE_STATE,
     alerts: INITIAL_ALERT_STATE,
     previous: null,
@@ -69,6 +73,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
   const { now } = readings;
   const registry = advanceTrack(state.registry, readings.registry, now);
   const freshRegistry = readings.registry?.ok ? readings.registry.value : null;
+  const modelSizesGb = rememberModelSizes(state.modelSizesGb, readings.ollama?.ok ? readings.ollama.value.models : []);
   const input = {
     now,
     timeZone: settings.timeZone,
@@ -81,6 +86,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     system: readings.system,
     processes: readings.processes,
     memoryOverrides: settings.memoryOverrides,
+    modelSizesGb,
   };
   const base = buildSnapshotBase(input);
   const reconciled = reconcile(
@@ -103,6 +109,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       registry,
       ollama: input.ollama,
       registrySeen: input.registrySeen,
+      modelSizesGb,
       reconcile: reconciled.state,
       alerts: evaluated.state,
       previous: snapshot,

@@ -1,4 +1,5 @@
 import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView } from '../../shared/model';
+import { forecastAdmissions, knownFreeGb } from './admissionForecast';
 import { chooseAgents, type RegistryMode } from './agentChoice';
 import type { SnapshotBase } from './alerts/rules';
 import { cpuLoadOf } from './cpu';
@@ -27,6 +28,8 @@ export interface SnapshotInput {
   readonly system: SystemReading;
   readonly processes: ReadonlyMap<number, ProcessReading>;
   readonly memoryOverrides?: MemoryOverrides;
+  /** Ollama's measured size per model, remembered across polls, for the admission forecast. */
+  readonly modelSizesGb?: ReadonlyMap<string, number>;
 }
 
 function secondsBetween(from: string, to: number): number {
@@ -91,6 +94,13 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     activeSessions: postgres?.value.activeSessions.map((session) => viewSession(session, now)) ?? null,
     agents,
     residentModels: models,
+    forecast: forecastAdmissions({
+      loadedModels: ollama?.value.models.map((model) => model.name) ?? [],
+      agents: agents ?? [],
+      freeGb: knownFreeGb(system),
+      measuredGb: input.modelSizesGb,
+      overrides: input.memoryOverrides,
+    }),
     history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
     stats: postgres?.value.stats ?? null,
     timeline: postgres ? [...postgres.value.timeline] : null,

@@ -1,0 +1,95 @@
+import type { AdmissionForecast, CategoryForecast } from '../../shared/model';
+import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
+import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
+import { normalizeModel, toGb } from './memoryModel';
+import type { OllamaModel, SystemReading } from './readings';
+
+/** What the forecast needs to know of an agent the monitor sees. */
+export interface ForecastAgent {
+  readonly role: string;
+  readonly model: string;
+  readonly status: string | null;
+  readonly processAlive: boolean | null;
+}
+
+export interface ForecastInput {
+  /** Models Ollama reports loaded (`/api/ps`); empty when it could not be read. */
+  readonly loadedModels: readonly string[];
+  readonly agents: readonly ForecastAgent[];
+  /** Memory free now; null when the machine's reading failed. */
+  readonly freeGb: number | null;
+  /** Ollama's own figure per model (normalised name), from this poll or an earlier one. */
+  readonly measuredGb?: ReadonlyMap<string, number>;
+  readonly overrides?: MemoryOverrides;
+  /** ECHO's seven unless a test says otherwise. */
+  readonly categories?: Readonly<Record<string, readonly string[]>>;
+}
+
+const round1 = (gb: number): number => Math.round(gb * 10) / 10;
+
+/**
+ * An agent in error, or whose process is known to be gone, may have left its
+ * model unloaded: counting it as loaded would promise room that is not there.
+ */
+function holdsItsModel(agent: ForecastAgent): boolean {
+  return agent.status !== 'error' && agent.processAlive !== false && agent.model !== UNKNOWN_MODEL;
+}
+
+/**
+ * The model a role would use: the one its live agent reports, since the
+ * delegator may be configured away from ECHO's defaults; else the default.
+ */
+function modelFor(role: string, liveModels: ReadonlyMap<string, string>): string {
+  return liveModels.get(role) ?? defaultModelFor(role);
+}
+
+/** Free memory as the probe read it, or null when the reading cannot be right (a machine with no memory). */
+export function knownFreeGb(system: SystemReading): number | null {
+  const plausible = system.totalBytes > 0 && Number.isFinite(system.freeBytes) && system.freeBytes >= 0;
+  return plausible ? toGb(system.freeBytes) : null;
+}
+
+/**
+ * Keeps Ollama's measured size of every model it has reported, so a model it
+ * unloaded is forecast at its real size rather than the estimate. Returns the
+ * same map when nothing changed, so state stays cheap to compare.
+ */
+export function rememberModelSizes(known: ReadonlyMap<string, number>, models: readonly OllamaModel[]): ReadonlyMap<string, number> {
+  let next: Map<string, number> | null = null;
+  for (const model of models) {
+    const gb = toGb(model.sizeBytes);
+    const key = normalizeModel(model.name);
+    if (gb <= 0 || known.get(key) === gb) continue;
+    next ??= new Map(known);
+    next.set(key, gb);
+  }
+  return next ?? known;
+}
+
+function forecastCategory(category: string, roles: readonly string[], input: ForecastInput, loaded: ReadonlySet<string>, liveModels: ReadonlyMap<string, string>): CategoryForecast {
+  // Two roles on one model load it once; take the larger figure if overrides by role disagree.
+  const perModel = new Map<string, number>();
+  for (const role of roles) {
+    const model = modelFor(role, liveModels);
+    const key = model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
+    if (loaded.has(key)) continue;
+    // Ollama's measurement beats the estimate, as it does in the memory totals.
+    const gb = input.measuredGb?.get(key) ?? estimateMemoryGb(role, model, input.overrides);
+    perModel.set(key, Math.max(perModel.get(key) ?? 0, gb));
+  }
+  const needGb = round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
+  const freeGb = input.freeGb === null ? null : round1(input.freeGb);
+  // Compared as shown, so the verdict never contradicts the figures beside it.
+  return { category, agents: [...roles], needGb, freeGb, fits: freeGb === null ? null : needGb <= freeGb };
+}
+
+/** For each category, the memory its agents would add on top of what is loaded now, against what is free. */
+export function forecastAdmissions(input: ForecastInput): AdmissionForecast {
+  const holding = input.agents.filter(holdsItsModel);
+  const loaded = new Set([...input.loadedModels, ...holding.map((agent) => agent.model)].map(normalizeModel));
+  const liveModels = new Map(holding.map((agent) => [agent.role, agent.model]));
+  const categories = input.categories ?? CATEGORY_AGENTS;
+  return {
+    categories: Object.entries(categories).map(([category, roles]) => forecastCategory(category, roles, input, loaded, liveModels)),
+  };
+}
