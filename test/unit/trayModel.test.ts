@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/trayModel';
 import type { Snapshot } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
-import { failed, GIB, ok, postgresData, registryData, system } from '../support/readings';
+import { failed, GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -16,7 +16,7 @@ function staleSnapshot(): Snapshot {
 }
 
 describe('the tray model', () => {
-  it('lists, top to bottom: the summary, agents, sessions, problems, then the actions', () => {
+  it('lists, top to bottom: the summary, agents, sessions, problems, categories that would not fit, then the actions', () => {
     const model = trayModel({ snapshot: staleSnapshot(), snoozedUntil: null, now: NOW, formatTime: hhmm });
     expect(model.title).toBe('2 agents · 19.7 GB');
     expect(model.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB');
@@ -29,6 +29,12 @@ describe('the tray model', () => {
       'development · Implement password reset feature · 6m 23s',
       '---',
       'Registry: stale since 14:28',
+      '---',
+      'strategic would not fit: +55 GB, 16 GB free',
+      'technical would not fit: +33 GB, 16 GB free',
+      'hr would not fit: +22 GB, 16 GB free',
+      'operations would not fit: +40 GB, 16 GB free',
+      'product would not fit: +33 GB, 16 GB free',
       '---',
       'Open Dashboard',
       '---',
@@ -53,6 +59,29 @@ describe('the tray model', () => {
   ])('shows %s', (_name, snapshot, icon, title) => {
     const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
     expect([model.icon, model.title]).toEqual([icon, title]);
+  });
+
+  it.each<[string, Snapshot, string[]]>([
+    [
+      'nothing loaded, 22.1 GB free',
+      snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])), system: system({ freeBytes: 22.1 * GIB }) }),
+      [
+        'strategic would not fit: +55 GB, 22.1 GB free',
+        'technical would not fit: +39.7 GB, 22.1 GB free',
+        'operations would not fit: +40 GB, 22.1 GB free',
+        'product would not fit: +33 GB, 22.1 GB free',
+      ],
+    ],
+    [
+      'the big model loaded in Ollama',
+      snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5)] }) }),
+      ['strategic would not fit: +22 GB, 16 GB free', 'hr would not fit: +22 GB, 16 GB free', 'product would not fit: +33 GB, 16 GB free'],
+    ],
+    ['room for every category', snapshotAt(NOW, { system: system({ totalBytes: 128 * GIB, freeBytes: 100 * GIB }) }), []],
+    ['free memory unknown: no claim', snapshotAt(NOW, { system: system({ totalBytes: 0, freeBytes: 0 }) }), []],
+  ])('warns of categories that would not fit: %s', (_name, snapshot, lines) => {
+    const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect(labels(model.menu).filter((label) => label.includes('would not fit'))).toEqual(lines);
   });
 
   it('says one agent, not one agents', () => {

@@ -5,8 +5,13 @@ import { GIB, system } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
-const model = (now: number, totalGb = 32) =>
-  trayModel({ snapshot: snapshotAt(now, { system: system({ totalBytes: totalGb * GIB }) }), snoozedUntil: null, now, formatTime: (at) => at.slice(11, 16) });
+const model = (now: number, totalGb = 32, freeGb = 16) =>
+  trayModel({
+    snapshot: snapshotAt(now, { system: system({ totalBytes: totalGb * GIB, freeBytes: freeGb * GIB }) }),
+    snoozedUntil: null,
+    now,
+    formatTime: (at) => at.slice(11, 16),
+  });
 
 function fakeTray() {
   const calls: string[] = [];
@@ -34,7 +39,7 @@ describe('the tray presenter', () => {
   it('creates the tray once and draws everything the first time', () => {
     const { calls, presenter } = fakeTray();
     expect(presenter.render(model(NOW))).toBe(true);
-    expect(calls).toEqual(['create medium.png', 'tooltip Delegator Monitor: 2 agents · 19.7 GB', 'title 2 agents · 19.7 GB', 'menu 15']);
+    expect(calls).toEqual(['create medium.png', 'tooltip Delegator Monitor: 2 agents · 19.7 GB', 'title 2 agents · 19.7 GB', 'menu 21']);
   });
 
   it('does nothing for the same model', () => {
@@ -51,9 +56,18 @@ describe('the tray presenter', () => {
     calls.length = 0;
     // A minute on: the uptimes in the menu change, nothing else.
     presenter.render(model(NOW + 60_000));
-    expect(calls).toEqual(['menu 15']);
+    expect(calls).toEqual(['menu 21']);
     calls.length = 0;
     presenter.render(model(NOW + 60_000, 24));
     expect(calls).toEqual(['image high.png']);
+  });
+
+  it('redraws the menu when categories stop fitting', () => {
+    const { calls, presenter } = fakeTray();
+    presenter.render(model(NOW, 128, 100));
+    calls.length = 0;
+    // Five of ECHO's categories need more than 16 GB: a line each, and their separator.
+    presenter.render(model(NOW, 128, 16));
+    expect(calls).toEqual(['menu 21']);
   });
 });

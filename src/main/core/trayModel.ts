@@ -1,5 +1,6 @@
 import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../shared/format';
 import type { FocusTarget } from '../../shared/focus';
+import { wouldNotFitLine } from '../../shared/forecastText';
 import type { Snapshot, SourceName } from '../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
@@ -84,7 +85,11 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
     focus: { kind: 'session', id: session.sessionId },
   }));
   const trouble = snapshot === null ? [{ kind: 'info' as const, label: 'Waiting for the first reading' }] : problems(snapshot, formatTime);
-  const groups = [agents, sessions, trouble].filter((group) => group.length > 0);
+  // Only a sure "no": with free memory unknown the forecast makes no claim, so neither does the tray.
+  const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])
+    .filter((forecast) => forecast.fits === false)
+    .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast) }));
+  const groups = [agents, sessions, trouble, wontFit].filter((group) => group.length > 0);
   return {
     title: summary,
     tooltip: `Delegator Monitor: ${summary}${snoozed ? ' (notifications snoozed)' : ''}`,
