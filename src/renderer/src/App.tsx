@@ -1,4 +1,5 @@
 import { ActiveSessions } from './components/ActiveSessions';
+import { AdmissionForecast } from './components/AdmissionForecast';
 import { AlertsPanel } from './components/AlertsPanel';
 import { EventStream } from './components/EventStream';
 import { FirstRun } from './components/FirstRun';
@@ -61,6 +62,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
             <AlertsPanel />
             <ActiveSessions />
             <SpawnedAgents />
+            <AdmissionForecast />
             <ResourceChart />
             <div className="columns">
               <Statistics />

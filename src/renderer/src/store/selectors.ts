@@ -1,5 +1,7 @@
 import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../../shared/format';
+import { fitText } from '../../../shared/forecastText';
 import type {
+  AdmissionForecast,
   AgentView,
   CpuLoad,
   MonitorEvent,
@@ -113,6 +115,40 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       spawnedAt: agent.spawnedAt,
     };
   });
+}
+
+export interface ForecastRow {
+  readonly category: string;
+  readonly agentsText: string;
+  readonly needText: string;
+  readonly freeText: string;
+  readonly fits: boolean | null;
+  readonly fitText: string;
+}
+
+export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
+  return forecast.categories.map((entry) => ({
+    category: entry.category,
+    agentsText: entry.agents.map(formatRole).join(', '),
+    needText: `+${formatGb(entry.needGb)}`,
+    freeText: entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb),
+    fits: entry.fits,
+    fitText: fitText(entry.fits),
+  }));
+}
+
+/**
+ * Wraps a selection so it answers with its previous result while the content
+ * is the same: every snapshot is a new object, and a section subscribed this
+ * way redraws only when what it shows changed.
+ */
+export function keepWhileEqual<T>(): (next: T) => T {
+  let kept: { value: T; key: string } | null = null;
+  return (next) => {
+    const key = JSON.stringify(next);
+    if (kept?.key !== key) kept = { value: next, key };
+    return kept.value;
+  };
 }
 
 export interface HistoryRow {

@@ -1,0 +1,71 @@
+import { memo, useMemo } from 'react';
+import type { AdmissionForecast as Forecast } from '../../../shared/model';
+import { useMonitor } from '../hooks/monitorContext';
+import { countRender } from '../renderCount';
+import { keepWhileEqual, selectForecastRows, type ForecastRow } from '../store/selectors';
+import { sameRow } from './sameRow';
+
+function Verdict({ row }: { readonly row: ForecastRow }) {
+  if (row.fits === null) return <span className="muted">{row.fitText}</span>;
+  return <span className={row.fits ? 'status' : 'status status-error'}>{row.fitText}</span>;
+}
+
+const ForecastLine = memo(
+  function ForecastLine({ row }: { readonly row: ForecastRow }) {
+    return (
+      <tr data-category={row.category}>
+        <th scope="row">
+          <span className="category-badge subtle">{row.category}</span>
+        </th>
+        <td>{row.agentsText}</td>
+        <td className="strong">{row.needText}</td>
+        <td>{row.freeText}</td>
+        <td>
+          <Verdict row={row} />
+        </td>
+      </tr>
+    );
+  },
+  sameRow,
+);
+
+export function AdmissionForecast() {
+  const keep = useMemo(() => keepWhileEqual<Forecast | null>(), []);
+  // Free memory moves a little with every poll, but the figures are shown to 0.1 GB: most snapshots redraw nothing here.
+  const forecast = useMonitor((state) => keep(state.snapshot?.forecast ?? null));
+  countRender('forecast');
+  if (forecast === null) return null;
+  const rows = selectForecastRows(forecast);
+  const freeUnknown = rows.some((row) => row.fits === null);
+  return (
+    <section className="panel" aria-labelledby="forecast-heading">
+      <header className="panel-header">
+        <h2 id="forecast-heading">Admission Forecast</h2>
+        <p className="muted">What each category’s agents would add to memory, given the models loaded now</p>
+      </header>
+      {freeUnknown && (
+        <p className="empty" role="note">
+          Free memory is unknown: whether a category fits cannot be told.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Category</th>
+              <th scope="col">Agents</th>
+              <th scope="col">Needs</th>
+              <th scope="col">Free</th>
+              <th scope="col">Fits</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <ForecastLine key={row.category} row={row} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+// @vitest-environment happy-dom
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/renderer/src/App';
+import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
+import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
+import { keepWhileEqual, selectForecastRows } from '../../src/renderer/src/store/selectors';
+import type { Snapshot } from '../../src/shared/model';
+import { FakeMonitorApi } from '../support/fakeMonitorApi';
+import { GIB, ok, postgresData, registryData, system } from '../support/readings';
+import { SnapshotMaker, snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+const NOTHING_RUNNING = { registry: ok(registryData([])), postgres: ok(postgresData([])) };
+
+let api: FakeMonitorApi;
+let store: MonitorStore;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW, toFake: ['setInterval', 'clearInterval', 'Date'] });
+  api = new FakeMonitorApi();
+  store = createMonitorStore(api);
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+async function show(snapshot: Snapshot): Promise<void> {
+  api.snapshot = snapshot;
+  await store.getState().start();
+  render(
+    <MonitorContext.Provider value={store}>
+      <App />
+    </MonitorContext.Provider>,
+  );
+}
+
+const forecastSection = (): HTMLElement => screen.getByRole('region', { name: 'Admission Forecast' });
+const cells = (row: HTMLElement): Array<string | null> => [
+  ...within(row).getAllByRole('rowheader').map((cell) => cell.textContent),
+  ...within(row).getAllByRole('cell').map((cell) => cell.textContent),
+];
+
+describe('the admission forecast', () => {
+  it('shows each category’s agents, what they need, what is free and whether it fits', async () => {
+    await show(snapshotAt(NOW, { ...NOTHING_RUNNING, system: system({ freeBytes: 22.1 * GIB }) }));
+    const section = forecastSection();
+    expect(within(section).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(['Category', 'Agents', 'Needs', 'Free', 'Fits']);
+    const rows = within(section).getAllByRole('row').slice(1);
+    expect(rows.map(cells)).toEqual([
+      ['strategic', 'CEO, CTO, Product Manager', '+55 GB', '22.1 GB', 'will not fit'],
+      ['technical', 'CTO, Senior Architect, Senior Developer', '+39.7 GB', '22.1 GB', 'will not fit'],
+      ['development', 'Senior Developer, Test Lead', '+19.7 GB', '22.1 GB', 'fits'],
+      ['hr', 'CEO, CHRO', '+22 GB', '22.1 GB', 'fits'],
+      ['operations', 'Operations Head, CTO', '+40 GB', '22.1 GB', 'will not fit'],
+      ['product', 'Product Manager, CEO, UI/UX Engineer', '+33 GB', '22.1 GB', 'will not fit'],
+      ['quick_fix', 'Senior Developer', '+6.7 GB', '22.1 GB', 'fits'],
+    ]);
+    // "Will not fit" is marked, not only written.
+    expect(within(section).getAllByText('will not fit').every((verdict) => verdict.classList.contains('status-error'))).toBe(true);
+    expect(within(section).getAllByText('fits').some((verdict) => verdict.classList.contains('status-error'))).toBe(false);
+  });
+
+  it('says free memory is unknown rather than showing a zero or a verdict', async () => {
+    await show(snapshotAt(NOW, { ...NOTHING_RUNNING, system: system({ totalBytes: 0, freeBytes: 0 }) }));
+    const section = forecastSection();
+    expect(within(section).getByRole('note').textContent).toBe('Free memory is unknown: whether a category fits cannot be told.');
+    const technical = within(section).getAllByRole('row')[2];
+    expect(technical && cells(technical)).toEqual(['technical', 'CTO, Senior Architect, Senior Developer', '+39.7 GB', '—', 'unknown']);
+  });
+
+  it('redraws only when the forecast changes, not with every snapshot', async () => {
+    const maker = new SnapshotMaker();
+    await show(maker.next(NOW));
+    const renders: string[] = [];
+    globalThis.__delegatorMonitorRenders = { count: (name) => renders.push(name) };
+    try {
+      // Five seconds on: uptimes and durations move, the forecast does not.
+      act(() => {
+        api.push(maker.next(NOW + 5000));
+      });
+      expect(renders.filter((name) => name === 'forecast')).toEqual([]);
+      act(() => {
+        api.push(maker.next(NOW + 10_000, { system: system({ freeBytes: 40 * GIB }) }));
+      });
+      expect(renders.filter((name) => name === 'forecast')).toEqual(['forecast']);
+    } finally {
+      globalThis.__delegatorMonitorRenders = undefined;
+    }
+    expect(within(forecastSection()).getAllByText('40 GB')).toHaveLength(7);
+  });
+});
+
+describe('forecast selectors', () => {
+  it('turns the forecast into rows', () => {
+    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, freeGb: null, fits: null }] });
+    expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown' }]);
+  });
+
+  it('keeps the earlier answer while the content is equal', () => {
+    const keep = keepWhileEqual<{ categories: string[] } | null>();
+    const first = keep({ categories: ['a'] });
+    expect(keep({ categories: ['a'] })).toBe(first);
+    const changed = { categories: ['b'] };
+    expect(keep(changed)).toBe(changed);
+    expect(keep(null)).toBeNull();
+  });
+});
