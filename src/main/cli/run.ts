@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { localDateSchema } from '../../shared/model';
 import { ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { EXIT, type ExitCode } from './exitCodes';
+import { forecastCommand, isEchoCategory, unknownCategoryText, type ForecastOptions } from './forecastCommand';
 import { migrateCommand } from './migrateCommand';
 import type { CliIo } from './output';
 import { serveCommand, type ServeOptions } from './serveCommand';
@@ -14,6 +15,9 @@ Commands:
   status [--json] [--date YYYY-MM-DD] [--demo]
       One snapshot of sessions, agents, memory, warnings and alerts.
       Exit code: 0 ok, 1 warning, 2 critical or a source down, 3 bad usage.
+  forecast [--category C] [--json] [--demo]
+      For each of ECHO's categories, the memory its agents would add given the models
+      loaded now, and whether that fits in free memory. Exit code: 0, 2 a source down.
   serve [--port 4000] [--host 127.0.0.1] [--demo]
       The dashboard for a browser, its HTTP API, server-sent events and /metrics.
   simulate [--speed 1] [--seed N] [--backfill DAYS]
@@ -48,6 +52,17 @@ function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
     if (!date.success) throw new UsageError(`--date ${JSON.stringify(values.date)}: ${date.error.issues[0]?.message}`);
   }
   return { json: values.json, date: values.date, demo: values.demo };
+}
+
+function parseForecast(args: string[]): ForecastOptions & { demo: boolean } {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, category: { type: 'string' }, demo: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.category !== undefined && !isEchoCategory(values.category)) throw new UsageError(unknownCategoryText(values.category));
+  return { json: values.json, category: values.category, demo: values.demo };
 }
 
 function parseServe(args: string[]): ServeOptions {
@@ -88,6 +103,12 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
       return options.demo
         ? { needsConfig: false, run: () => statusCommand(null, options, io) }
         : { needsConfig: true, run: (config) => statusCommand(config, options, io) };
+    }
+    case 'forecast': {
+      const options = parseForecast(rest);
+      return options.demo
+        ? { needsConfig: false, run: () => forecastCommand(null, options, io) }
+        : { needsConfig: true, run: (config) => forecastCommand(config, options, io) };
     }
     case 'serve': {
       const options = parseServe(rest);
