@@ -8,8 +8,12 @@ import { percentile, progress, round, timed } from './stats';
 export interface PollSize {
   readonly rows: number;
   readonly density: 'year' | 'constant';
+  /** A poll in which nothing changed: the change token alone. */
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** A poll after one session changed: the token, then the whole picture in one statement. */
+  readonly changedP50Ms: number;
+  readonly changedP99Ms: number;
 }
 
 const CATEGORIES = `ARRAY['quick_fix','development','technical','product','strategic','operations','hr']`;
@@ -49,7 +53,7 @@ async function seed(admin: pg.Pool, database: string, serverUrl: string, rows: n
   return url.toString();
 }
 
-/** One poll of PostgreSQL (every query the monitor runs) against tables of growing size, beside `SELECT 1`. */
+/** One poll of PostgreSQL, with and without a change since the last, against tables of growing size, beside `SELECT 1`. */
 export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ rows: number; density: PollSize['density'] }>, polls: number) {
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
   admin.on('error', () => undefined);
@@ -61,15 +65,27 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
     const open = openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }), { timeZone: 'UTC', persistent: true });
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
-    progress(`poll: ${String(polls)} polls`);
+    progress(`poll: ${String(polls)} polls after a change and ${String(polls)} with none`);
     // Warm the caches as a running monitor's would be.
     for (let warm = 0; warm < 5; warm += 1) await readSources(open.sources, Date.now());
-    const times: number[] = [];
-    for (let poll = 0; poll < polls; poll += 1) times.push(await timed(() => readSources(open.sources, Date.now())));
+    const unchanged: number[] = [];
+    const changed: number[] = [];
+    for (let poll = 0; poll < polls; poll += 1) {
+      // What an agent spawning does to its session, outside the timing.
+      await pool.query("UPDATE delegator_sessions SET tasks_delegated = tasks_delegated + 1 WHERE session_id = 'bench_1'");
+      changed.push(await timed(() => readSources(open.sources, Date.now())));
+      unchanged.push(await timed(() => readSources(open.sources, Date.now())));
+    }
     if (floor.length === 0) {
       for (let index = 0; index < polls; index += 1) floor.push(await timed(() => pool.query('SELECT 1')));
     }
-    results.push({ ...size, p50Ms: round(percentile(times, 50)), p99Ms: round(percentile(times, 99)) });
+    results.push({
+      ...size,
+      p50Ms: round(percentile(unchanged, 50)),
+      p99Ms: round(percentile(unchanged, 99)),
+      changedP50Ms: round(percentile(changed, 50)),
+      changedP99Ms: round(percentile(changed, 99)),
+    });
     await open.close();
     await pool.end();
   }
@@ -83,5 +99,6 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
     floorP99Ms: round(percentile(floor, 99), 3),
     sizes: results,
     ratioLargestTo10k: smallest && largest ? round(largest.p50Ms / smallest.p50Ms) : null,
+    changedRatioLargestTo10k: smallest && largest ? round(largest.changedP50Ms / smallest.changedP50Ms) : null,
   };
 }

@@ -62,7 +62,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
   });
   return {
     monitor,
-    store: open.sources.store,
+    store: open.store,
     commands,
     async close() {
       await monitor.stop();

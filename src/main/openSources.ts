@@ -4,6 +4,7 @@ import type { MonitorConfig } from './config';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './sources/ollamaClient';
 import { createPostgresPool } from './sources/postgresPool';
+import { PostgresReader } from './sources/postgresReader';
 import { closeRedis, createRedis } from './sources/redisConnection';
 import { RedisRegistry } from './sources/redisRegistry';
 import { SessionStore } from './sources/sessionStore';
@@ -12,6 +13,8 @@ import type { EventSubscriber } from './sources/redisRegistry';
 
 export interface OpenSources {
   readonly sources: SourceSet;
+  /** The session table, for the queries a poll does not make (another day's history, a range's figures). */
+  readonly store: SessionStore;
   /** A second Redis connection for pub/sub, for a long-lived monitor; null in one-shot use or without a registry. */
   readonly subscriber: EventSubscriber | null;
   /** The registry's command connection, which may also publish; null without a registry. */
@@ -45,9 +48,11 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
   const redis = useRedis ? createRedis(redisOptions) : null;
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
   const subscriber = useRedis && options.persistent ? createRedis(redisOptions) : null;
+  const store = new SessionStore(pool, options.timeZone);
   return {
+    store,
     sources: {
-      store: new SessionStore(pool, options.timeZone),
+      postgres: new PostgresReader(store),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
       system: new SystemProbe(),

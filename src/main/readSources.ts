@@ -3,15 +3,14 @@ import { errorText } from './core/errorText';
 import { localDateOf } from './core/localTime';
 import type { ProcessReading, Readings, Reading, RegistryData } from './core/readings';
 import type { OllamaClient } from './sources/ollamaClient';
-import { readPostgres } from './sources/postgresReader';
+import type { PostgresReader } from './sources/postgresReader';
 import { probeProcesses } from './sources/processProbe';
 import type { RedisRegistry } from './sources/redisRegistry';
 import { attempt } from './sources/screening';
-import type { SessionStore } from './sources/sessionStore';
 import type { SystemProbe } from './sources/systemProbe';
 
 export interface SourceSet {
-  readonly store: SessionStore;
+  readonly postgres: PostgresReader;
   /** Null when agents come from sessions alone. */
   readonly registry: RedisRegistry | null;
   /** Null when no Ollama endpoint is configured. */
@@ -40,7 +39,7 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
   const { deadlineMs } = sources;
   const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText, deadlineMs) : Promise.resolve(null);
   const [postgres, registry, ollama, system, processes] = await Promise.all([
-    attempt(() => readPostgres(sources.store, { now, today, historyDate: historyDate ?? today }), errorText, deadlineMs),
+    attempt(() => sources.postgres.read({ now, today, historyDate: historyDate ?? today }), errorText, deadlineMs),
     registryReading,
     ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText, deadlineMs) : null,
     sources.system.sample(sources.cpuWindowMs),

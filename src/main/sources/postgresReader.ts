@@ -1,35 +1,25 @@
-import type { LocalDate } from '../../shared/model';
 import type { PostgresData } from '../core/readings';
 import type { Screened } from './screening';
-import type { SessionStore } from './sessionStore';
+import type { DayRequest, SessionStore } from './sessionStore';
 
-export interface PostgresRequest {
-  readonly now: number;
-  readonly today: LocalDate;
-  readonly historyDate: LocalDate;
-}
+/**
+ * Reads what a poll shows of PostgreSQL, and reads it again only when it can
+ * have changed: a poll first asks for the store's change token (one small
+ * index-bounded query), and when the token and the request are as last time,
+ * the last picture stands. Durations keep ticking in the clients from the
+ * snapshot's time, so an unchanged picture is still a true one.
+ */
+export class PostgresReader {
+  private latest: { readonly key: string; readonly picture: Screened<PostgresData> } | null = null;
 
-/** Everything the snapshot needs from PostgreSQL, read together; any failure fails the whole reading. */
-export async function readPostgres(store: SessionStore, request: PostgresRequest): Promise<Screened<PostgresData>> {
-  const { now, today, historyDate } = request;
-  const [active, history, stats, todayStats, timeline] = await Promise.all([
-    store.activeSessions(),
-    store.history(historyDate),
-    store.stats(historyDate, historyDate),
-    historyDate === today ? null : store.stats(today, today),
-    store.hourlyTimeline(now),
-  ]);
-  return {
-    value: {
-      historyDate,
-      activeSessions: active.value.sessions,
-      activeTotal: active.value.total - active.dropped.length,
-      history: history.value,
-      stats,
-      sessionsToday: (todayStats ?? stats).totalSessions,
-      timeline,
-    },
-    // A bad row can be both active and in the day's history; it is one problem, not two.
-    dropped: [...new Set([...active.dropped, ...history.dropped])],
-  };
+  constructor(private readonly store: SessionStore) {}
+
+  async read(request: DayRequest): Promise<Screened<PostgresData>> {
+    const token = await this.store.changeToken(request);
+    const key = [request.today, request.historyDate, token].join(' ');
+    if (this.latest?.key === key) return this.latest.picture;
+    const picture = await this.store.dayPicture(request);
+    this.latest = { key, picture };
+    return picture;
+  }
 }

@@ -17,10 +17,20 @@ export const SESSION_COLUMNS = `
 // ECHO stores UTC in `timestamp without time zone`. Reading the epoch in SQL
 // sidesteps drivers that would take those values as local time.
 // Bounded to four-digit years, which every consumer of an ISO 8601 string can read.
-const epochMs = z
-  .number()
-  .min(Date.parse('0001-01-01T00:00:00Z'), 'timestamp out of range')
-  .max(Date.parse('9999-12-31T23:59:59Z'), 'timestamp out of range');
+// PostgreSQL's 'infinity' arrives as Infinity, or as the string "Infinity" through
+// JSON; either is just a timestamp out of range.
+function finiteOrExtreme(value: unknown): unknown {
+  if (value === Infinity || value === 'Infinity') return Number.MAX_VALUE;
+  if (value === -Infinity || value === '-Infinity') return -Number.MAX_VALUE;
+  return value;
+}
+const epochMs = z.preprocess(
+  finiteOrExtreme,
+  z
+    .number()
+    .min(Date.parse('0001-01-01T00:00:00Z'), 'timestamp out of range')
+    .max(Date.parse('9999-12-31T23:59:59Z'), 'timestamp out of range'),
+);
 const count = z.number().int().nonnegative();
 
 const sessionRowSchema = z

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { DailyCount, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
+import type { PostgresData } from '../core/readings';
 import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, type InstantRange } from '../core/localTime';
+import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
 import { readSessionRow, SESSION_COLUMNS } from './sessionRow';
 import type { SqlClient } from './sqlClient';
@@ -8,6 +10,14 @@ import type { SqlClient } from './sqlClient';
 export const HISTORY_LIMIT = 50;
 /** More "active" rows than this means a delegator that crashed many times; the rest are counted, not listed. */
 export const ACTIVE_LIMIT = 200;
+const TIMELINE_HOURS = 24;
+
+/** What one poll shows of PostgreSQL: the running sessions, a chosen day, today, and the last 24 hours. */
+export interface DayRequest {
+  readonly now: number;
+  readonly today: LocalDate;
+  readonly historyDate: LocalDate;
+}
 
 export interface ActiveSessions {
   readonly sessions: SessionRecord[];
@@ -21,8 +31,11 @@ function utcTimestamp(instant: number): string {
 }
 
 const countRowSchema = z.object({ bucket: z.coerce.number().int(), count: z.coerce.number().int().nonnegative() });
+const countRowsSchema = z.array(countRowSchema);
 
 const breakdownSchema = z.record(z.string(), z.coerce.number().int().nonnegative()).nullable();
+
+type StatsTotals = Omit<SessionStats, 'from' | 'to' | 'sessionsPerDay'>;
 
 const statsRowSchema = z.object({
   total_sessions: z.coerce.number().int().nonnegative(),
@@ -33,6 +46,119 @@ const statsRowSchema = z.object({
   category_breakdown: breakdownSchema,
   status_breakdown: breakdownSchema,
 });
+
+const dayPictureRowSchema = z.object({
+  active: z.array(z.unknown()),
+  active_total: z.coerce.number().int().nonnegative(),
+  history: z.array(z.unknown()),
+  day_stats: statsRowSchema,
+  today_stats: statsRowSchema.nullable(),
+  timeline: countRowsSchema,
+});
+
+const changeTokenRowSchema = z.object({ row_count: z.coerce.number().int(), version_sum: z.coerce.string() });
+
+function spanOf(ranges: readonly InstantRange[]): InstantRange {
+  return { start: Math.min(...ranges.map((range) => range.start)), end: Math.max(...ranges.map((range) => range.end)) };
+}
+
+/** A condition on the `started_at` index: started within `range`. */
+function startedWithinSql(params: Placeholders, range: InstantRange): string {
+  return `(started_at >= ${params.add(utcTimestamp(range.start), 'timestamp')} AND started_at < ${params.add(utcTimestamp(range.end), 'timestamp')})`;
+}
+
+function activeRowsSql(): string {
+  return `SELECT ${SESSION_COLUMNS}
+            FROM delegator_sessions
+           WHERE status = 'active'
+           ORDER BY started_at DESC
+           LIMIT ${ACTIVE_LIMIT}`;
+}
+
+function historyRowsSql(params: Placeholders, day: InstantRange): string {
+  return `SELECT ${SESSION_COLUMNS}
+            FROM delegator_sessions
+           WHERE ${startedWithinSql(params, day)}
+           ORDER BY started_at DESC
+           LIMIT ${HISTORY_LIMIT}`;
+}
+
+/**
+ * One row of figures for the sessions started in `span`. Categories and
+ * statuses are grouped in their own CTEs: PostgreSQL rejects an aggregate
+ * nested inside json_object_agg.
+ */
+function statsTotalsSql(params: Placeholders, span: InstantRange): string {
+  return `WITH picked AS (
+            SELECT task_category, coalesce(status, 'unknown') AS status, total_agents_spawned, started_at, ended_at
+              FROM delegator_sessions
+             WHERE ${startedWithinSql(params, span)}
+          ),
+          categories AS (SELECT task_category AS name, count(*) AS n FROM picked GROUP BY task_category),
+          statuses AS (SELECT status AS name, count(*) AS n FROM picked GROUP BY status),
+          ended AS (SELECT extract(epoch FROM ended_at - started_at) AS seconds
+                      FROM picked WHERE ended_at IS NOT NULL AND ended_at >= started_at
+                        AND isfinite(started_at) AND isfinite(ended_at))
+        SELECT (SELECT count(*) FROM picked) AS total_sessions,
+               (SELECT avg(total_agents_spawned)::float8 FROM picked WHERE total_agents_spawned >= 0) AS avg_agents,
+               (SELECT sum(total_agents_spawned) FROM picked WHERE total_agents_spawned >= 0) AS total_agents,
+               (SELECT count(*) FROM ended) AS ended_sessions,
+               (SELECT avg(seconds)::float8 FROM ended) AS avg_duration_seconds,
+               (SELECT json_object_agg(name, n) FROM categories) AS category_breakdown,
+               (SELECT json_object_agg(name, n) FROM statuses) AS status_breakdown`;
+}
+
+/**
+ * How many sessions started in each range. The sessions are first bounded by
+ * the whole span, so the planner reads one index range rather than joining
+ * every bucket against the whole table.
+ */
+function countsSql(params: Placeholders, ranges: readonly InstantRange[]): string {
+  const buckets = params.add(
+    ranges.map((_, index) => index),
+    'int[]',
+  );
+  const lows = params.add(
+    ranges.map((range) => utcTimestamp(range.start)),
+    'timestamp[]',
+  );
+  const highs = params.add(
+    ranges.map((range) => utcTimestamp(range.end)),
+    'timestamp[]',
+  );
+  return `SELECT b.bucket, count(s.started_at) AS count
+            FROM unnest(${buckets}, ${lows}, ${highs}) AS b(bucket, low, high)
+            LEFT JOIN (SELECT started_at FROM delegator_sessions WHERE ${startedWithinSql(params, spanOf(ranges))}) AS s
+              ON s.started_at >= b.low AND s.started_at < b.high
+           GROUP BY b.bucket`;
+}
+
+function toStatsTotals(row: z.infer<typeof statsRowSchema>): StatsTotals {
+  return {
+    totalSessions: row.total_sessions,
+    avgAgentsPerSession: Math.round((row.avg_agents ?? 0) * 100) / 100,
+    totalAgentsSpawned: row.total_agents ?? 0,
+    categoryBreakdown: row.category_breakdown ?? {},
+    statusBreakdown: row.status_breakdown ?? {},
+    avgDurationSeconds: row.avg_duration_seconds === null ? null : Math.round(row.avg_duration_seconds),
+    endedSessions: row.ended_sessions,
+  };
+}
+
+function countsByBucket(rows: readonly z.infer<typeof countRowSchema>[], size: number): number[] {
+  const counts = new Array<number>(size).fill(0);
+  for (const { bucket, count } of rows) counts[bucket] = count;
+  return counts;
+}
+
+function timelineOf(buckets: readonly InstantRange[], counts: readonly number[]): HourlyCount[] {
+  return buckets.map((bucket, index) => ({ hourStart: new Date(bucket.start).toISOString(), count: counts[index] ?? 0 }));
+}
+
+/** The figures of a single day: its count is its total, so no per-day query is needed. */
+function singleDayStats(date: LocalDate, totals: StatsTotals): SessionStats {
+  return { from: date, to: date, ...totals, sessionsPerDay: [{ date, count: totals.totalSessions }] };
+}
 
 /**
  * Reads ECHO's `delegator_sessions` as it is. Local days are turned into UTC
@@ -45,14 +171,70 @@ export class SessionStore {
     private readonly timeZone: string,
   ) {}
 
-  async activeSessions(): Promise<Screened<ActiveSessions>> {
+  /**
+   * Everything one poll shows, in one statement: a single round trip, and one
+   * pooled connection rather than four.
+   */
+  async dayPicture(request: DayRequest): Promise<Screened<PostgresData>> {
+    const { historyDate, today } = request;
+    const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
+    const day = localDayRange(historyDate, this.timeZone);
+    const params = new Placeholders();
+    const todayStats =
+      historyDate === today ? 'NULL' : `(SELECT row_to_json(t) FROM (${statsTotalsSql(params, localDayRange(today, this.timeZone))}) AS t)`;
     const { rows } = await this.sql.query(
-      `SELECT ${SESSION_COLUMNS}, count(*) OVER () AS total_active
-         FROM delegator_sessions
-        WHERE status = 'active'
-        ORDER BY started_at DESC
-        LIMIT ${ACTIVE_LIMIT}`,
+      `SELECT (SELECT coalesce(json_agg(a), '[]') FROM (${activeRowsSql()}) AS a) AS active,
+              (SELECT count(*) FROM delegator_sessions WHERE status = 'active') AS active_total,
+              (SELECT coalesce(json_agg(h), '[]') FROM (${historyRowsSql(params, day)}) AS h) AS history,
+              (SELECT row_to_json(t) FROM (${statsTotalsSql(params, day)}) AS t) AS day_stats,
+              ${todayStats} AS today_stats,
+              (SELECT coalesce(json_agg(c), '[]') FROM (${countsSql(params, hours)}) AS c) AS timeline`,
+      params.values,
     );
+    const row = dayPictureRowSchema.parse(rows[0]);
+    const active = this.readSessions(row.active);
+    const history = this.readSessions(row.history);
+    const stats = singleDayStats(historyDate, toStatsTotals(row.day_stats));
+    return {
+      value: {
+        historyDate,
+        activeSessions: active.value,
+        activeTotal: row.active_total - active.dropped.length,
+        history: history.value,
+        stats,
+        sessionsToday: row.today_stats === null ? stats.totalSessions : row.today_stats.total_sessions,
+        timeline: timelineOf(hours, countsByBucket(row.timeline, hours.length)),
+      },
+      // A bad row can be both active and in the day's history; it is one problem, not two.
+      dropped: [...new Set([...active.dropped, ...history.dropped])],
+    };
+  }
+
+  /**
+   * A value that changes whenever a row {@link dayPicture} could show changes:
+   * the number of those rows and the sum of their row versions (`xmin`, which
+   * every insert and update renews). ECHO's `updated_at` has whole seconds and
+   * is written by the delegator, so it cannot be trusted to move. The day
+   * and the history date are the caller's to compare.
+   */
+  async changeToken(request: DayRequest): Promise<string> {
+    const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
+    const recent = [localDayRange(request.today, this.timeZone), ...hours];
+    const params = new Placeholders();
+    const { rows } = await this.sql.query(
+      `SELECT count(*) AS row_count, coalesce(sum(xmin::text::bigint), 0) AS version_sum
+         FROM delegator_sessions
+        WHERE status = 'active' OR ${startedWithinSql(params, spanOf(recent))}
+           OR ${startedWithinSql(params, localDayRange(request.historyDate, this.timeZone))}`,
+      params.values,
+    );
+    const row = changeTokenRowSchema.parse(rows[0]);
+    // The timeline's hours move on by themselves, so the current hour is part of the token.
+    return [hours.at(-1)?.start ?? 0, row.row_count, row.version_sum].join('/');
+  }
+
+  async activeSessions(): Promise<Screened<ActiveSessions>> {
+    const { rows } = await this.sql.query(`SELECT a.*, count(*) OVER () AS total_active FROM (${activeRowsSql()}) AS a`);
     const screened = this.readSessions(rows);
     const first = rows[0];
     const total =
@@ -62,104 +244,40 @@ export class SessionStore {
 
   /** Sessions started on one local day, newest first, at most {@link HISTORY_LIMIT}. */
   async history(date: LocalDate): Promise<Screened<SessionRecord[]>> {
-    const day = localDayRange(date, this.timeZone);
-    const { rows } = await this.sql.query(
-      `SELECT ${SESSION_COLUMNS}
-         FROM delegator_sessions
-        WHERE started_at >= $1::timestamp AND started_at < $2::timestamp
-        ORDER BY started_at DESC
-        LIMIT ${HISTORY_LIMIT}`,
-      [utcTimestamp(day.start), utcTimestamp(day.end)],
-    );
+    const params = new Placeholders();
+    const { rows } = await this.sql.query(historyRowsSql(params, localDayRange(date, this.timeZone)), params.values);
     return this.readSessions(rows);
   }
 
   /** Figures for sessions started from the start of `from` to the end of `to`, local days. */
   async stats(from: LocalDate, to: LocalDate): Promise<SessionStats> {
-    const span = localDateSpan(from, to, this.timeZone);
     const dates = datesBetween(from, to);
-    // One day's count is its total: the per-day query would be a round trip for nothing.
     const [totals, perDay] = await Promise.all([
-      this.statsTotals(span),
+      this.statsTotals(localDateSpan(from, to, this.timeZone)),
       dates.length === 1 ? null : this.countStartedIn(dates.map((date) => localDayRange(date, this.timeZone))),
     ]);
-    const sessionsPerDay: DailyCount[] = dates.map((date, index) => ({ date, count: perDay?.[index] ?? totals.totalSessions }));
+    if (perDay === null) return singleDayStats(from, totals);
+    const sessionsPerDay: DailyCount[] = dates.map((date, index) => ({ date, count: perDay[index] ?? 0 }));
     return { from, to, ...totals, sessionsPerDay };
   }
 
   /** Sessions started in each of the last 24 hours, oldest first. */
-  async hourlyTimeline(now: number, hours = 24): Promise<HourlyCount[]> {
+  async hourlyTimeline(now: number, hours = TIMELINE_HOURS): Promise<HourlyCount[]> {
     const buckets = recentHourBuckets(now, this.timeZone, hours);
-    const counts = await this.countStartedIn(buckets);
-    return buckets.map((bucket, index) => ({
-      hourStart: new Date(bucket.start).toISOString(),
-      count: counts[index] ?? 0,
-    }));
+    return timelineOf(buckets, await this.countStartedIn(buckets));
   }
 
-  private async statsTotals(span: InstantRange): Promise<Omit<SessionStats, 'from' | 'to' | 'sessionsPerDay'>> {
-    // Categories and statuses are grouped in their own CTEs: PostgreSQL rejects
-    // an aggregate nested inside json_object_agg.
-    const { rows } = await this.sql.query(
-      `WITH picked AS (
-          SELECT task_category, coalesce(status, 'unknown') AS status, total_agents_spawned, started_at, ended_at
-            FROM delegator_sessions
-           WHERE started_at >= $1::timestamp AND started_at < $2::timestamp
-        ),
-        categories AS (SELECT task_category AS name, count(*) AS n FROM picked GROUP BY task_category),
-        statuses AS (SELECT status AS name, count(*) AS n FROM picked GROUP BY status),
-        ended AS (SELECT extract(epoch FROM ended_at - started_at) AS seconds
-                    FROM picked WHERE ended_at IS NOT NULL AND ended_at >= started_at
-                      AND isfinite(started_at) AND isfinite(ended_at))
-      SELECT (SELECT count(*) FROM picked) AS total_sessions,
-             (SELECT avg(total_agents_spawned)::float8 FROM picked WHERE total_agents_spawned >= 0) AS avg_agents,
-             (SELECT sum(total_agents_spawned) FROM picked WHERE total_agents_spawned >= 0) AS total_agents,
-             (SELECT count(*) FROM ended) AS ended_sessions,
-             (SELECT avg(seconds)::float8 FROM ended) AS avg_duration_seconds,
-             (SELECT json_object_agg(name, n) FROM categories) AS category_breakdown,
-             (SELECT json_object_agg(name, n) FROM statuses) AS status_breakdown`,
-      [utcTimestamp(span.start), utcTimestamp(span.end)],
-    );
-    const row = statsRowSchema.parse(rows[0]);
-    return {
-      totalSessions: row.total_sessions,
-      avgAgentsPerSession: Math.round((row.avg_agents ?? 0) * 100) / 100,
-      totalAgentsSpawned: row.total_agents ?? 0,
-      categoryBreakdown: row.category_breakdown ?? {},
-      statusBreakdown: row.status_breakdown ?? {},
-      avgDurationSeconds: row.avg_duration_seconds === null ? null : Math.round(row.avg_duration_seconds),
-      endedSessions: row.ended_sessions,
-    };
+  private async statsTotals(span: InstantRange): Promise<StatsTotals> {
+    const params = new Placeholders();
+    const { rows } = await this.sql.query(statsTotalsSql(params, span), params.values);
+    return toStatsTotals(statsRowSchema.parse(rows[0]));
   }
 
-  /**
-   * How many sessions started in each range, in one query. The sessions are
-   * first bounded by the whole span, so the planner reads one index range
-   * rather than joining every bucket against the whole table.
-   */
   private async countStartedIn(ranges: readonly InstantRange[]): Promise<number[]> {
     if (ranges.length === 0) return [];
-    const span = { start: Math.min(...ranges.map((range) => range.start)), end: Math.max(...ranges.map((range) => range.end)) };
-    const { rows } = await this.sql.query(
-      `SELECT b.bucket, count(s.started_at) AS count
-         FROM unnest($1::int[], $2::timestamp[], $3::timestamp[]) AS b(bucket, low, high)
-         LEFT JOIN (SELECT started_at FROM delegator_sessions WHERE started_at >= $4::timestamp AND started_at < $5::timestamp) AS s
-           ON s.started_at >= b.low AND s.started_at < b.high
-        GROUP BY b.bucket`,
-      [
-        ranges.map((_, index) => index),
-        ranges.map((range) => utcTimestamp(range.start)),
-        ranges.map((range) => utcTimestamp(range.end)),
-        utcTimestamp(span.start),
-        utcTimestamp(span.end),
-      ],
-    );
-    const counts = new Array<number>(ranges.length).fill(0);
-    for (const row of rows) {
-      const { bucket, count } = countRowSchema.parse(row);
-      counts[bucket] = count;
-    }
-    return counts;
+    const params = new Placeholders();
+    const { rows } = await this.sql.query(countsSql(params, ranges), params.values);
+    return countsByBucket(countRowsSchema.parse(rows), ranges.length);
   }
 
   private readSessions(rows: readonly unknown[]): Screened<SessionRecord[]> {

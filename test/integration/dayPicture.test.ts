@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresReader } from '../../src/main/sources/postgresReader';
+import { SessionStore, type DayRequest } from '../../src/main/sources/sessionStore';
+import type { SqlClient } from '../../src/main/sources/sqlClient';
+import { insertSessions, type SessionSeed } from '../support/sessionRows';
+import { BACKENDS, type SqlBackend } from '../support/backends';
+
+const NOW = Date.parse('2026-11-24T14:30:00Z');
+const TODAY: DayRequest = { now: NOW, today: '2026-11-24', historyDate: '2026-11-24' };
+
+const ROWS: SessionSeed[] = [
+  { sessionId: 'running-now', category: 'development', startedAt: '2026-11-24T14:23:05Z' },
+  { sessionId: 'running-since-last-week', category: 'technical', startedAt: '2026-11-17T09:00:00Z' },
+  { sessionId: 'done-this-morning', category: 'strategic', startedAt: '2026-11-24T09:00:00Z', endedAt: '2026-11-24T09:30:00Z' },
+  { sessionId: 'failed-last-night', category: 'hr', startedAt: '2026-11-23T22:00:00Z', endedAt: '2026-11-23T22:10:00Z', status: 'error' },
+  { sessionId: 'done-last-month', category: 'operations', startedAt: '2026-10-20T10:00:00Z', endedAt: '2026-10-20T12:00:00Z' },
+  { sessionId: 'forever', startedAt: 'infinity' },
+  { sessionId: 'time-travel', startedAt: '2026-11-24T07:00:00Z', endedAt: '2026-11-24T06:00:00Z' },
+];
+
+/** Counts the statements a client is sent. */
+function counted(sql: SqlClient): { sql: SqlClient; statements: () => number } {
+  let statements = 0;
+  return {
+    sql: {
+      query: (text, values) => {
+        statements += 1;
+        return sql.query(text, values);
+      },
+    },
+    statements: () => statements,
+  };
+}
+
+describe.each(BACKENDS)('on $name', (backend) => {
+  let db: SqlBackend;
+  beforeAll(async () => {
+    db = await backend.open();
+    await insertSessions(db.sql, ROWS);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  describe('SessionStore.dayPicture', () => {
+    it.each([
+      ['UTC', TODAY],
+      ['America/Los_Angeles', { ...TODAY, historyDate: '2026-11-23' }],
+      ['Asia/Kolkata', { ...TODAY, historyDate: '2026-10-20' }],
+    ])('in one statement, says what the separate queries say (%s)', async (zone, request) => {
+      const store = new SessionStore(db.sql, zone);
+      const [picture, active, history, stats, todayStats, timeline] = await Promise.all([
+        store.dayPicture(request),
+        store.activeSessions(),
+        store.history(request.historyDate),
+        store.stats(request.historyDate, request.historyDate),
+        store.stats(request.today, request.today),
+        store.hourlyTimeline(request.now),
+      ]);
+      expect(picture.value).toEqual({
+        historyDate: request.historyDate,
+        activeSessions: active.value.sessions,
+        activeTotal: active.value.total - active.dropped.length,
+        history: history.value,
+        stats,
+        sessionsToday: todayStats.totalSessions,
+        timeline,
+      });
+      expect(picture.dropped).toEqual([...new Set([...active.dropped, ...history.dropped])]);
+    });
+
+    it('drops the rows it cannot read, each named once', async () => {
+      const { value, dropped } = await new SessionStore(db.sql, 'UTC').dayPicture(TODAY);
+      expect(value.activeSessions.map((session) => session.sessionId)).toEqual(['running-now', 'running-since-last-week']);
+      expect(value.activeTotal).toBe(2);
+      expect(dropped).toEqual([expect.stringMatching(/^session forever: /), expect.stringMatching(/^session time-travel: ended_at/)]);
+    });
+  });
+
+  describe('SessionStore.changeToken', () => {
+    const token = (request: DayRequest = TODAY): Promise<string> => new SessionStore(db.sql, 'UTC').changeToken(request);
+
+    it('stays put while nothing changes, and moves when the hour does', async () => {
+      const first = await token();
+      expect(await token()).toBe(first);
+      expect(await token({ ...TODAY, now: NOW + 20 * 60_000 })).toBe(first);
+      expect(await token({ ...TODAY, now: NOW + 40 * 60_000 })).not.toBe(first);
+    });
+
+    it.each([
+      ['a session starts', "INSERT INTO delegator_sessions (session_id, task_category, started_at, inserted_at, updated_at) VALUES ('new', 'quick_fix', '2026-11-24 14:29:00', now(), now())"],
+      // Same second, same counts: only the row version tells.
+      ['a session from last week gains an agent', "UPDATE delegator_sessions SET total_agents_spawned = total_agents_spawned + 1 WHERE session_id = 'running-since-last-week'"],
+      ['a session from last week ends', "UPDATE delegator_sessions SET status = 'completed', ended_at = '2026-11-24 14:29:00' WHERE session_id = 'running-since-last-week'"],
+      ["a row of last night's goes", "DELETE FROM delegator_sessions WHERE session_id = 'failed-last-night'"],
+    ])('moves when %s', async (_, statement) => {
+      const before = await token();
+      await db.sql.query(statement);
+      expect(await token()).not.toBe(before);
+    });
+
+    it('ignores rows no poll of the day shows, and watches the day on screen', async () => {
+      const before = await token();
+      await db.sql.query("UPDATE delegator_sessions SET task_description = 'archived' WHERE session_id = 'done-last-month'");
+      expect(await token()).toBe(before);
+      const lastMonth = { ...TODAY, historyDate: '2026-10-20' };
+      const shown = await token(lastMonth);
+      await db.sql.query("UPDATE delegator_sessions SET task_description = 'archived again' WHERE session_id = 'done-last-month'");
+      expect(await token(lastMonth)).not.toBe(shown);
+    });
+  });
+
+  describe('PostgresReader', () => {
+    it('reads the picture again only when the change token moves', async () => {
+      const client = counted(db.sql);
+      const reader = new PostgresReader(new SessionStore(client.sql, 'UTC'));
+      const first = await reader.read(TODAY);
+      expect(client.statements()).toBe(2);
+
+      expect(await reader.read(TODAY)).toBe(first);
+      expect(client.statements()).toBe(3);
+
+      await db.sql.query(
+        "INSERT INTO delegator_sessions (session_id, task_category, started_at, inserted_at, updated_at) VALUES ('just-now', 'quick_fix', '2026-11-24 14:29:30', now(), now())",
+      );
+      const changed = await reader.read(TODAY);
+      expect(client.statements()).toBe(5);
+      expect(changed.value.activeSessions.map((session) => session.sessionId)).toContain('just-now');
+
+      const otherDay = await reader.read({ ...TODAY, historyDate: '2026-11-23' });
+      expect(client.statements()).toBe(7);
+      expect(otherDay.value.historyDate).toBe('2026-11-23');
+    });
+  });
+});
