@@ -148,3 +148,25 @@ export function recentHourBuckets(now: number, timeZone: string, count: number):
   }
   return buckets;
 }
+
+function offsetText(offsetMs: number): string {
+  const minutes = Math.abs(offsetMs) / 60_000;
+  return `${offsetMs < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/**
+ * An instant as ISO 8601 in the zone's wall-clock time with its offset at that
+ * instant: `2026-03-08T01:30:00-08:00`, and an hour later `03:30:00-07:00`.
+ * Milliseconds are written only when there are some. Offsets before standard
+ * time (local mean time, such as -04:56:02) are no whole number of minutes and
+ * cannot be written as ±hh:mm; such an instant is written in UTC with `Z`,
+ * which still names it exactly.
+ */
+export function localIsoString(instant: number, timeZone: string): string {
+  const wholeSecond = Math.floor(instant / 1000) * 1000;
+  const millis = instant - wholeSecond;
+  const fraction = millis === 0 ? '' : `.${pad(millis, 3)}`;
+  const offset = offsetAt(instant, timeZone);
+  if (offset % 60_000 !== 0) return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
+  return `${new Date(wholeSecond + offset).toISOString().slice(0, 19)}${fraction}${offsetText(offset)}`;
+}
