@@ -35,6 +35,7 @@ export const HTTP_ROUTES = {
   commands: '/api/commands',
   snooze: '/api/snooze',
   resume: '/api/resume',
+  export: '/api/export',
   metrics: '/metrics',
 } as const;
 
@@ -49,6 +50,19 @@ export const statsQuerySchema = z
   .object({ from: localDateSchema, to: localDateSchema })
   .refine((range) => range.from <= range.to, 'from must not be after to')
   .refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, 'at most 366 days at a time');
+/** What an export writes, and the two formats it writes in. */
+export const EXPORT_KINDS = ['sessions', 'events'] as const;
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+/** One export: the local days from `from` to `to`, both included. No length limit: exports stream. */
+export const exportQuerySchema = z
+  .object({
+    from: localDateSchema,
+    to: localDateSchema,
+    format: z.enum(EXPORT_FORMATS, { message: `expected one of ${EXPORT_FORMATS.join(', ')}` }).default('csv'),
+    what: z.enum(EXPORT_KINDS, { message: `expected one of ${EXPORT_KINDS.join(', ')}` }).default('sessions'),
+  })
+  .refine((range) => range.from <= range.to, 'from must not be after to');
+export type ExportQuery = z.infer<typeof exportQuerySchema>;
 export const snoozeRequestSchema = z.object({ until: z.iso.datetime({ offset: true }) }).strict();
 export const bootstrapSchema = z.object({ token: z.string().min(1) });
 export const snoozeStateSchema = z.object({ snoozedUntil: z.iso.datetime().nullable() });

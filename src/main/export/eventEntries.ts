@@ -1,0 +1,48 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { monitorEventSchema, type MonitorEvent } from '../../shared/model';
+import { describeIssues, parseJson } from '../sources/screening';
+import { SourceDown } from './exportErrors';
+
+/** One entry of the event log: an event, or why a line could not be read as one. */
+export type EventEntry = { readonly ok: true; readonly event: MonitorEvent } | { readonly ok: false; readonly reason: string };
+
+/** Where a monitor given a data directory keeps its event log (see createMonitor). */
+export const EVENT_LOG_FILE = 'event-log.jsonl';
+
+function isMissingFile(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/**
+ * The event log as the monitor wrote it (JSON lines, oldest first), read a
+ * line at a time. No file means no events yet; a line that fails the event
+ * schema is left out with its line number, as when the monitor loads it.
+ */
+export async function* eventLogEntries(path: string): AsyncGenerator<EventEntry> {
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number += 1;
+      if (line.trim() === '') continue;
+      const json = parseJson(line);
+      const parsed = json.ok ? monitorEventSchema.safeParse(json.value) : null;
+      if (parsed?.success) yield { ok: true, event: parsed.data };
+      else yield { ok: false, reason: `${path} line ${number}: ${parsed ? describeIssues(parsed.error) : 'not JSON'}` };
+    }
+  } catch (error) {
+    if (isMissingFile(error)) return;
+    throw new SourceDown(`event log ${path}`, error);
+  } finally {
+    // Also when the export stops early: closing the interface alone leaves the file open.
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** The events a running monitor holds in memory, as entries. */
+export function eventsInMemory(events: readonly MonitorEvent[]): EventEntry[] {
+  return events.map((event) => ({ ok: true, event }));
+}
