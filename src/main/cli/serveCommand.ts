@@ -7,6 +7,8 @@ import type { MonitorConfig } from '../config';
 import { createMonitor } from '../createMonitor';
 import { createMonitorQueries } from '../monitorQueries';
 import { withConfigOrDemo } from '../demo/withDemo';
+import { eventsInMemory } from '../export/eventEntries';
+import { openExportSources } from '../export/openExportSources';
 import { isLoopbackName } from '../web/hostCheck';
 import { createWebServer } from '../web/webServer';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -21,7 +23,8 @@ export interface ServeOptions {
 /** The built dashboard, as `npm run build` leaves it. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
-function stateDir(env: CliIo['env']): string {
+/** Where `serve` keeps the resource series and event log when MONITOR_DATA_DIR is not set. */
+export function stateDir(env: CliIo['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'delegator-monitor');
 }
 
@@ -38,6 +41,8 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     defaultDataDir: isDemo ? null : stateDir(io.env),
     onProblem: (message) => { io.err(`monitor: ${message}\n`); },
   });
+  // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
+  const exports = openExportSources(config, { timeZone: io.timeZone, events: () => eventsInMemory(running.monitor.events()) });
   const token = randomBytes(24).toString('base64url');
   const web = createWebServer({
     monitor: running.monitor,
@@ -45,6 +50,7 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     token,
     boundHost: options.host,
     rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,
+    exports: exports.sources,
   });
   try {
     await running.monitor.start();
@@ -57,7 +63,7 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     });
   } catch (error) {
     web.detach();
-    await running.close();
+    await Promise.all([running.close(), exports.close()]);
     throw error;
   }
   const address = web.server.address();
@@ -75,6 +81,6 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     });
     web.server.closeAllConnections();
   });
-  await running.close();
+  await Promise.all([running.close(), exports.close()]);
   return EXIT.ok;
 }

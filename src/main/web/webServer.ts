@@ -1,14 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
+import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { errorText } from '../core/errorText';
 import { renderMetrics } from '../core/metrics';
 import type { Monitor } from '../monitor';
 import { Unavailable, type MonitorQueries } from '../monitorQueries';
 import { describeIssues } from '../sources/screening';
+import type { ExportSources } from '../export/exportChunks';
 import { EventStream } from './eventStream';
+import { sendExport } from './exportRoute';
 import { isAllowedHost } from './hostCheck';
 import { readStatic } from './staticFiles';
 
@@ -21,6 +23,8 @@ export interface WebHostOptions {
   readonly boundHost: string;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
+  /** What `GET /api/export` reads; without it that route answers 503. */
+  readonly exports?: ExportSources;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -122,6 +126,10 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
     },
     [`GET ${HTTP_ROUTES.events}`]: (_request, response) => {
       sendJson(response, 200, queries.getEvents());
+    },
+    [`GET ${HTTP_ROUTES.export}`]: async (_request, response, url) => {
+      const query = parsed(exportQuerySchema, Object.fromEntries(url.searchParams));
+      await sendExport(response, query, options.exports, SECURITY_HEADERS);
     },
     [`GET ${HTTP_ROUTES.stream}`]: (_request, response) => {
       const snapshot = monitor.current();
