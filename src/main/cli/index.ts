@@ -7,6 +7,7 @@ try {
   process.exitCode = await runCli(process.argv.slice(2), {
     env: process.env,
     out: (text) => process.stdout.write(text),
+    stdout: process.stdout,
     err: (text) => process.stderr.write(text),
     now: () => Date.now(),
     timeZone: systemTimeZone(),

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { exportQuerySchema } from '../../shared/api';
 import { localDateSchema } from '../../shared/model';
 import { ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { EXIT, type ExitCode } from './exitCodes';
 import { forecastCommand, isEchoCategory, unknownCategoryText, type ForecastOptions } from './forecastCommand';
+import { exportCommand, type ExportOptions } from './exportCommand';
 import { migrateCommand } from './migrateCommand';
 import type { CliIo } from './output';
 import { serveCommand, type ServeOptions } from './serveCommand';
@@ -24,6 +26,9 @@ Commands:
       A reference delegator writing realistic sessions and agents to PostgreSQL and Redis.
   migrate
       Create ECHO's delegator_sessions table where it is missing.
+  export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]
+      Sessions started (or events logged) on those local days, both included; to standard output without --out.
+      Exit code: 0 ok, 2 a source down, 3 bad usage.
 
 --demo runs everything on an embedded database with a simulated delegator: no services needed.
 Configuration comes from the environment: see the README.
@@ -93,6 +98,34 @@ function parseSimulate(args: string[]): SimulateOptions {
   };
 }
 
+function parseExport(args: string[]): ExportOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      what: { type: 'string' },
+      out: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.from === undefined || values.to === undefined) throw new UsageError('export needs --from and --to, each a date as YYYY-MM-DD');
+  if (values.out === '') throw new UsageError('--out needs a file name');
+  const { demo, out, ...fields } = values;
+  const query = exportQuerySchema.safeParse(fields);
+  if (!query.success) {
+    const issue = query.error.issues[0];
+    const flag = issue?.path[0];
+    // A field's problem names its flag and what was given; the range's own (from after to) says it all.
+    const shown = typeof flag === 'string' ? `--${flag} ${JSON.stringify(new Map(Object.entries(fields)).get(flag))}: ` : '';
+    throw new UsageError(`${shown}${issue?.message ?? 'not a valid export'}`);
+  }
+  return { query: query.data, out: out ?? null, demo };
+}
+
 /** Commands that never read the configuration: the demo brings its own. */
 type Runner = { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> } | { needsConfig: false; run: () => Promise<ExitCode> };
 
@@ -119,6 +152,12 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
     case 'simulate': {
       const options = parseSimulate(rest);
       return { needsConfig: true, run: (config) => simulateCommand(config, options, io) };
+    }
+    case 'export': {
+      const options = parseExport(rest);
+      return options.demo
+        ? { needsConfig: false, run: () => exportCommand(null, options, io) }
+        : { needsConfig: true, run: (config) => exportCommand(config, options, io) };
     }
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });

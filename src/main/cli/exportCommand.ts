@@ -1,0 +1,100 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { ExportQuery } from '../../shared/api';
+import type { MonitorConfig } from '../config';
+import { errorText } from '../core/errorText';
+import { withConfigOrDemo } from '../demo/withDemo';
+import { EVENT_LOG_FILE, eventLogEntries } from '../export/eventEntries';
+import { DestinationFailed, SourceDown } from '../export/exportErrors';
+import { exportTo, type ExportSummary } from '../export/exportTo';
+import { openExportSources } from '../export/openExportSources';
+import { EXIT, type ExitCode } from './exitCodes';
+import type { CliIo } from './output';
+import { stateDir } from './serveCommand';
+
+export interface ExportOptions {
+  readonly query: ExportQuery;
+  /** A file to write; null writes to standard output. */
+  readonly out: string | null;
+  readonly demo: boolean;
+}
+
+/** Sessions or events of a range of local days, as CSV or JSON. Without a configuration, of the demo. */
+export function exportCommand(config: MonitorConfig | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
+  return withConfigOrDemo(config, { dataDir: null }, (effective) => {
+    // `serve` keeps its event log here; the demo keeps its own in memory only, so it has none to export.
+    const eventLog = config === null ? null : join(effective.dataDir ?? stateDir(io.env), EVENT_LOG_FILE);
+    return exportFrom(effective, eventLog, options, io);
+  });
+}
+
+async function exportFrom(config: MonitorConfig, eventLog: string | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
+  const opened = openExportSources(config, {
+    timeZone: io.timeZone,
+    events: () => (eventLog === null ? [] : eventLogEntries(eventLog)),
+  });
+  try {
+    const summary = options.out === null ? await exportTo(standardOutput(io), options.query, opened.sources) : await exportToFile(options.out, options.query, opened.sources);
+    reportLeftOut(summary, io);
+    if (options.out !== null) io.err(`Wrote ${summary.written} ${summary.written === 1 ? options.query.what.slice(0, -1) : options.query.what} to ${options.out}.\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof SourceDown) {
+      io.err(`export: ${error.message}\n`);
+      return EXIT.critical;
+    }
+    if (error instanceof DestinationFailed) {
+      io.err(`export: cannot write ${options.out ?? 'to standard output'}: ${error.message}\n`);
+      return EXIT.unknown;
+    }
+    throw error;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** The process's stdout where there is one, so a slow reader holds the export back; else `io.out`, for tests in-process. */
+function standardOutput(io: CliIo): Writable {
+  if (io.stdout) return io.stdout;
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: unknown, _encoding, done) {
+      io.out(String(chunk));
+      done();
+    },
+  });
+}
+
+/**
+ * Writes beside the target and renames it into place at the end, so a failed
+ * export never leaves a truncated file under the name asked for, nor
+ * overwrites an earlier export with one.
+ */
+async function exportToFile(path: string, query: ExportQuery, sources: Parameters<typeof exportTo>[2]): Promise<ExportSummary> {
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  const file = createWriteStream(partial, { flags: 'wx' });
+  // Failures reach exportTo and finished(); this keeps one that comes after both from ending the process.
+  file.on('error', () => undefined);
+  try {
+    const summary = await exportTo(file, query, sources);
+    file.end();
+    await finished(file);
+    await rename(partial, path);
+    return summary;
+  } catch (error) {
+    file.destroy();
+    await rm(partial, { force: true });
+    if (error instanceof SourceDown || error instanceof DestinationFailed) throw error;
+    throw new DestinationFailed(errorText(error), { cause: error });
+  }
+}
+
+function reportLeftOut(summary: ExportSummary, io: CliIo): void {
+  if (summary.leftOut === 0) return;
+  const more = summary.leftOut - summary.reasons.length;
+  const reasons = [...summary.reasons, ...(more > 0 ? [`and ${more} more`] : [])].join('; ');
+  io.err(`${summary.leftOut} ${summary.leftOut === 1 ? 'row' : 'rows'} left out: ${reasons}\n`);
+}
