@@ -47,6 +47,8 @@ async function exportFrom(config: MonitorConfig, eventLog: string | null, option
       return EXIT.critical;
     }
     if (error instanceof DestinationFailed) {
+      // `export ... | head` closing the pipe got what it asked for; that is no failure.
+      if (options.out === null && isBrokenPipe(error.cause)) return EXIT.ok;
       io.err(`export: cannot write ${options.out ?? 'to standard output'}: ${error.message}\n`);
       return EXIT.unknown;
     }
@@ -90,6 +92,10 @@ async function exportToFile(path: string, query: ExportQuery, sources: Parameter
     if (error instanceof SourceDown || error instanceof DestinationFailed) throw error;
     throw new DestinationFailed(errorText(error), { cause: error });
   }
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'EPIPE';
 }
 
 function reportLeftOut(summary: ExportSummary, io: CliIo): void {
