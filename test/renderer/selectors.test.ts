@@ -8,6 +8,8 @@ import {
   savingsText,
   selectAgentRows,
   selectChart,
+  downsample,
+  CHART_POINTS,
   selectHistoryRows,
   selectKpis,
   selectSourceBadges,
@@ -122,6 +124,30 @@ describe('selectStatsView', () => {
       avgDurationText: '—',
       errorRateText: '—',
     });
+  });
+});
+
+describe('downsample', () => {
+  const point = (second: number, memoryGb: number | null) => ({ at: second * 1000, memoryGb, measuredGb: null, estimatedGb: memoryGb, machineRamGb: 32, agents: 1 });
+
+  it('leaves a short series alone', () => {
+    const points = [point(0, 1), point(5, 2)];
+    expect(downsample(points, 10)).toEqual(points);
+  });
+
+  it("thins a day of samples to the limit and keeps each stretch's spike", () => {
+    const day = Array.from({ length: 17_280 }, (_, index) => point(index * 5, index === 9_001 ? 60 : 10));
+    const thinned = downsample(day, CHART_POINTS);
+    expect(thinned.length).toBeLessThanOrEqual(CHART_POINTS);
+    expect(thinned.length).toBeGreaterThan(CHART_POINTS - 2);
+    expect(thinned.filter((each) => each.memoryGb === 60)).toHaveLength(1);
+    expect(thinned.at(-1)?.at).toBe(day.at(-1)?.at);
+    expect(thinned.map((each) => each.at)).toEqual([...thinned.map((each) => each.at)].sort((a, b) => a - b));
+  });
+
+  it('keeps a gap a gap, and a stretch with any reading a reading', () => {
+    const points = [point(0, null), point(1, null), point(2, 5), point(3, null)];
+    expect(downsample(points, 2).map((each) => each.memoryGb)).toEqual([null, 5]);
   });
 });
 

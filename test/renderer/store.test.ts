@@ -21,6 +21,26 @@ describe('the dashboard store', () => {
     expect(store.getState().series.map((sample) => sample.at)).toEqual(['2026-11-24T14:28:33.000Z']);
   });
 
+  it('keeps the clock anchor while snapshots agree with it, so ticking durations need not redraw', async () => {
+    let localClock = 1_000_000;
+    const api = new FakeMonitorApi();
+    const store = createMonitorStore(api, () => localClock);
+    await store.getState().start();
+    api.push(snapshotAt(NOW));
+    const first = store.getState().clock;
+    expect(first).toEqual({ takenAt: '2026-11-24T14:28:28.000Z', receivedAt: 1_000_000 });
+
+    // Five seconds later by both clocks, give or take transport.
+    localClock += 5_120;
+    api.push(snapshotAt(NOW + 5000));
+    expect(store.getState().clock).toBe(first);
+
+    // The local clock jumped back a minute: the durations follow the new snapshot.
+    localClock -= 60_000;
+    api.push(snapshotAt(NOW + 10_000));
+    expect(store.getState().clock).toEqual({ takenAt: '2026-11-24T14:28:38.000Z', receivedAt: localClock });
+  });
+
   it('takes each pushed snapshot and event, once', async () => {
     const api = new FakeMonitorApi();
     const store = createMonitorStore(api);

@@ -6,8 +6,8 @@ import { liveSeconds } from '../store/selectors';
 /** A running duration that ticks every second from the snapshot's time, without asking the server. */
 export function LiveDuration({ startedAt }: { readonly startedAt: string }) {
   const now = useNow();
-  const takenAt = useMonitor((state) => state.snapshot?.takenAt ?? null);
-  const receivedAt = useMonitor((state) => state.receivedAt);
-  if (takenAt === null || receivedAt === null) return null;
-  return <span className="live-duration">{formatDuration(liveSeconds(startedAt, takenAt, receivedAt, now))}</span>;
+  // The anchor, not the snapshot's time: it stays put from one snapshot to the next, and so does this component.
+  const clock = useMonitor((state) => state.clock);
+  if (clock === null) return null;
+  return <span className="live-duration">{formatDuration(liveSeconds(startedAt, clock.takenAt, clock.receivedAt, now))}</span>;
 }

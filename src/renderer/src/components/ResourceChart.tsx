@@ -1,10 +1,14 @@
 import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
+import { useThrottled } from '../hooks/useThrottled';
 import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors';
 
 const clock = (at: number): string =>
   new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** A burst of spawns redraws the chart once a second, not once a snapshot: one point in a day's chart is not worth more. */
+const CHART_INTERVAL_MS = 1000;
 
 const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } as const;
 
@@ -37,9 +41,11 @@ function Chart({ points, marks }: { readonly points: ChartPoint[]; readonly mark
 /** Memory (measured and estimated) against the machine's RAM, and agents, with spawns, stops and sessions marked. */
 export function ResourceChart() {
   // The chart redraws at low priority: an update's rows and cards commit first, the new point after.
-  const series = useDeferredValue(useMonitor((state) => state.series));
-  const events = useDeferredValue(useMonitor((state) => state.events));
-  const { points, marks } = useMemo(() => selectChart(series, events), [series, events]);
+  const series = useMonitor((state) => state.series);
+  const events = useMonitor((state) => state.events);
+  const latest = useMemo(() => ({ series, events }), [series, events]);
+  const shown = useDeferredValue(useThrottled(latest, CHART_INTERVAL_MS));
+  const { points, marks } = useMemo(() => selectChart(shown.series, shown.events), [shown]);
   // The same element while the deferred data stands, so React skips the chart in an urgent update.
   const chart = useMemo(() => <Chart points={points} marks={marks} />, [points, marks]);
   if (points.length === 0) return null;

@@ -9,10 +9,23 @@ interface ConnectionSlice {
   readonly connection: { readonly status: 'connecting' | 'live' | 'lost'; readonly error: string | null };
 }
 
+/** A snapshot's time and the local clock when it arrived: durations tick from the pair. */
+export interface ClockAnchor {
+  readonly takenAt: string;
+  readonly receivedAt: number;
+}
+
+/**
+ * How far a new snapshot may put the monitor's clock from the anchor's before
+ * the anchor moves. Within it the anchor stays the same object, so the ticking
+ * durations do not redraw on every snapshot; beyond it (a local clock that
+ * jumped, a host that stalled) they follow the new one.
+ */
+export const CLOCK_TOLERANCE_MS = 250;
+
 interface SnapshotSlice {
   readonly snapshot: Snapshot | null;
-  /** The local clock when the snapshot arrived; durations tick from it. */
-  readonly receivedAt: number | null;
+  readonly clock: ClockAnchor | null;
   receiveSnapshot: (snapshot: Snapshot) => void;
 }
 
@@ -53,16 +66,19 @@ const createSnapshotSlice =
   (now: () => number): Slice<SnapshotSlice> =>
   (set, get) => ({
     snapshot: null,
-    receivedAt: null,
+    clock: null,
     receiveSnapshot(snapshot) {
       const current = get().snapshot;
       // A pull answered after a pushed update must not roll the view back.
       if (current !== null && current.takenAt >= snapshot.takenAt) return;
       const series = get().series;
       const sampled = (series.at(-1)?.at ?? '') >= snapshot.takenAt;
+      const receivedAt = now();
+      const anchor = get().clock;
+      const drift = anchor === null ? Infinity : Date.parse(snapshot.takenAt) - receivedAt - (Date.parse(anchor.takenAt) - anchor.receivedAt);
       set({
         snapshot,
-        receivedAt: now(),
+        clock: Math.abs(drift) <= CLOCK_TOLERANCE_MS ? anchor : { takenAt: snapshot.takenAt, receivedAt },
         series: sampled ? series : appendBounded(series, sampleOf(snapshot), SERIES_LIMIT),
         connection: { status: 'live', error: null },
       });
