@@ -8,6 +8,7 @@ import { openSources } from './openSources';
 import { readSources } from './readSources';
 import { CommandBus } from './sources/commandBus';
 import { JsonlStore } from './sources/jsonlStore';
+import { ModelUnloader } from './sources/modelUnloader';
 import type { SessionStore } from './sources/sessionStore';
 
 export interface MonitorHostOptions {
@@ -24,6 +25,8 @@ export interface RunningMonitor {
   readonly store: SessionStore;
   /** Null without a registry: commands travel through Redis. */
   readonly commands: CommandBus | null;
+  /** Null when Ollama is off: models are unloaded through it. */
+  readonly unloader: ModelUnloader | null;
   /** Stops polling, finishes writing, and closes every connection. */
   close(): Promise<void>;
 }
@@ -39,6 +42,8 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
   const { subscriber } = open;
   const dataDir = config.dataDir ?? options.defaultDataDir;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
+  const { ollama } = open.sources;
+  const unloader = config.ollamaEndpoint !== null && ollama !== null ? new ModelUnloader(config.ollamaEndpoint, config.timeoutMs, ollama) : null;
   const monitor = new Monitor({
     read: (now, historyDate) => readSources(open.sources, now, historyDate),
     subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
@@ -64,6 +69,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
     monitor,
     store: open.store,
     commands,
+    unloader,
     async close() {
       await monitor.stop();
       await open.close();

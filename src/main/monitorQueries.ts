@@ -3,6 +3,7 @@ import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView
 import { viewSession } from './core/snapshot';
 import type { Monitor } from './monitor';
 import type { CommandBus } from './sources/commandBus';
+import type { ModelUnloader } from './sources/modelUnloader';
 import type { SessionStore } from './sources/sessionStore';
 
 /** Asked for something this setup cannot give, such as a command without a registry. */
@@ -29,10 +30,11 @@ export interface QuerySources {
   readonly monitor: Monitor;
   readonly store: SessionStore;
   readonly commands: CommandBus | null;
+  readonly unloader?: ModelUnloader | null;
   readonly clock?: () => number;
 }
 
-export function createMonitorQueries({ monitor, store, commands, clock = Date.now }: QuerySources): MonitorQueries {
+export function createMonitorQueries({ monitor, store, commands, unloader = null, clock = Date.now }: QuerySources): MonitorQueries {
   const snoozeState = (): { snoozedUntil: string | null } => {
     const until = monitor.snoozedUntil();
     return { snoozedUntil: until === null ? null : new Date(until).toISOString() };
@@ -47,7 +49,14 @@ export function createMonitorQueries({ monitor, store, commands, clock = Date.no
     getStats: (from, to) => store.stats(from, to),
     getSeries: () => monitor.series(),
     getEvents: () => monitor.events(),
-    sendCommand(request) {
+    async sendCommand(request) {
+      if (request.type === 'unload_model') {
+        if (unloader === null) throw new Unavailable('unloading a model needs Ollama, which is off (OLLAMA_ENDPOINT=off)');
+        const outcome = await unloader.unload(request.model);
+        // No event announces an unload: poll now, so every view shows the memory freed.
+        if (outcome.ok) void monitor.pollNow().catch(() => undefined);
+        return outcome;
+      }
       if (commands === null) throw new Unavailable('commands need the Redis registry, which is not configured');
       return commands.send(request);
     },

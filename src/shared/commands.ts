@@ -10,17 +10,32 @@ export const delegatorCommandSchema = z.object({
 });
 export type DelegatorCommand = z.infer<typeof delegatorCommandSchema>;
 
-/** What a user asks for; the monitor adds the id and the time. */
-export const commandRequestSchema = z.discriminatedUnion('type', [
+const delegatorRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('end_session'), sessionId: z.string().min(1).max(255) }).strict(),
   z.object({ type: z.literal('stop_agent'), role: z.string().min(1).max(255) }).strict(),
 ]);
+/** A request the delegator answers, over Redis. */
+export type DelegatorRequest = z.infer<typeof delegatorRequestSchema>;
+
+/** What a user asks for; the monitor adds the id and the time. Unloading a model goes to Ollama, not the delegator. */
+export const commandRequestSchema = z.discriminatedUnion('type', [
+  ...delegatorRequestSchema.options,
+  z.object({ type: z.literal('unload_model'), model: z.string().min(1).max(255) }).strict(),
+]);
 export type CommandRequest = z.infer<typeof commandRequestSchema>;
+
+/**
+ * Why a command did not happen: the delegator (or Ollama) refused it, nobody
+ * answered in time, or it could not be sent at all (a source down, nobody listening).
+ */
+export const COMMAND_FAILURES = ['refused', 'no_answer', 'not_sent'] as const;
+export type CommandFailure = (typeof COMMAND_FAILURES)[number];
 
 export const commandOutcomeSchema = z.object({
   ok: z.boolean(),
   id: z.string(),
   /** The delegator's reason, "no answer", or why the command could not be sent. */
   error: z.string().optional(),
+  failure: z.enum(COMMAND_FAILURES).optional(),
 });
 export type CommandOutcome = z.infer<typeof commandOutcomeSchema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { CommandOutcome, CommandRequest, DelegatorCommand } from '../../shared/commands';
+import type { CommandOutcome, DelegatorCommand, DelegatorRequest } from '../../shared/commands';
 import { errorText } from '../core/errorText';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../time';
 import type { RegistryEvent } from './registryEvent';
@@ -26,9 +26,9 @@ export class CommandBus {
     private readonly timers: Timers = GLOBAL_TIMERS,
   ) {}
 
-  async send(request: CommandRequest): Promise<CommandOutcome> {
+  async send(request: DelegatorRequest): Promise<CommandOutcome> {
     const id = randomUUID();
-    if (this.publisher.status !== 'ready') return { ok: false, id, error: 'Redis is not connected, so the command was not sent' };
+    if (this.publisher.status !== 'ready') return { ok: false, id, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' };
     const command: DelegatorCommand = {
       id,
       type: request.type,
@@ -38,15 +38,15 @@ export class CommandBus {
     const answered = new Promise<CommandOutcome>((resolve) => {
       const timer = this.timers.setTimeout(() => {
         this.waiting.delete(id);
-        resolve({ ok: false, id, error: `no answer from the delegator within ${Math.round(this.timeoutMs / 1000)} s` });
+        resolve({ ok: false, id, failure: 'no_answer', error: `no answer from the delegator within ${Math.round(this.timeoutMs / 1000)} s` });
       }, this.timeoutMs);
       this.waiting.set(id, { resolve, timer });
     });
     try {
       const listeners = await this.publisher.publish(`${this.prefix}commands`, JSON.stringify(command));
-      if (listeners === 0) this.settle(id, { ok: false, id, error: `no delegator is listening on ${this.prefix}commands` });
+      if (listeners === 0) this.settle(id, { ok: false, id, failure: 'not_sent', error: `no delegator is listening on ${this.prefix}commands` });
     } catch (error) {
-      this.settle(id, { ok: false, id, error: `the command could not be sent: ${errorText(error)}` });
+      this.settle(id, { ok: false, id, failure: 'not_sent', error: `the command could not be sent: ${errorText(error)}` });
     }
     return answered;
   }
@@ -54,7 +54,7 @@ export class CommandBus {
   /** Feeds every event from the events channel; acks settle their command. */
   notice(event: RegistryEvent): void {
     if (event.type !== 'command_ack' || event.id === undefined) return;
-    this.settle(event.id, { ok: event.ok === true, id: event.id, ...(event.ok === true ? {} : { error: event.error ?? 'refused' }) });
+    this.settle(event.id, { ok: event.ok === true, id: event.id, ...(event.ok === true ? {} : { failure: 'refused', error: event.error ?? 'refused' }) });
   }
 
   private settle(id: string, outcome: CommandOutcome): void {

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { CommandOutcome } from '../../shared/commands';
+import { errorText } from '../core/errorText';
+import type { OllamaClient } from './ollamaClient';
+import { parseJson } from './screening';
+
+const ollamaErrorSchema = z.object({ error: z.string().min(1) });
+
+/** `deepseek-coder` is Ollama's `deepseek-coder:latest`. */
+function sameModel(listed: string, asked: string): boolean {
+  return listed === asked || listed === `${asked}:latest`;
+}
+
+export interface UnloadTiming {
+  /** How long Ollama may take to drop the model from `/api/ps` after agreeing to. */
+  readonly confirmWithinMs: number;
+  readonly checkEveryMs: number;
+}
+
+const DEFAULT_TIMING: UnloadTiming = { confirmWithinMs: 3000, checkEveryMs: 150 };
+
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/**
+ * Asks Ollama to unload a model the way Ollama documents it (a generate
+ * request with no prompt and `keep_alive: 0`), then confirms by reading
+ * `/api/ps` again: Ollama's 200 says it agreed, not that the memory is free.
+ */
+export class ModelUnloader {
+  constructor(
+    private readonly endpoint: string,
+    private readonly timeoutMs: number,
+    private readonly ollama: Pick<OllamaClient, 'residentModels'>,
+    private readonly timing: UnloadTiming = DEFAULT_TIMING,
+  ) {}
+
+  async unload(model: string): Promise<CommandOutcome> {
+    const id = randomUUID();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(new URL('/api/generate', this.endpoint), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ model, keep_alive: 0 }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+      return { ok: false, id, failure: 'not_sent', error: `Ollama could not be reached: ${errorText(cause)}` };
+    }
+    if (!response.ok) {
+      const json = parseJson(text);
+      const said = json.ok ? ollamaErrorSchema.safeParse(json.value) : null;
+      return { ok: false, id, failure: 'refused', error: `Ollama refused: ${said?.success ? said.data.error : `HTTP ${String(response.status)}`}` };
+    }
+    return this.confirmGone(id, model);
+  }
+
+  private async confirmGone(id: string, model: string): Promise<CommandOutcome> {
+    const deadline = Date.now() + this.timing.confirmWithinMs;
+    let lastError = '';
+    for (;;) {
+      try {
+        const { value } = await this.ollama.residentModels();
+        if (!value.models.some((resident) => sameModel(resident.name, model))) return { ok: true, id };
+        lastError = `Ollama still holds ${model}`;
+      } catch (error) {
+        lastError = `Ollama agreed, but /api/ps could not be read to confirm: ${errorText(error)}`;
+      }
+      if (Date.now() >= deadline) break;
+      await pause(this.timing.checkEveryMs);
+    }
+    return { ok: false, id, failure: 'no_answer', error: `${lastError} ${String(Math.round(this.timing.confirmWithinMs / 1000))} s after agreeing to unload it` };
+  }
+}
