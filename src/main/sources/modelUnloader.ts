@@ -64,18 +64,20 @@ export class ModelUnloader {
 
   private async confirmGone(id: string, model: string): Promise<CommandOutcome> {
     const deadline = Date.now() + this.timing.confirmWithinMs;
-    let lastError = '';
     for (;;) {
+      let problem: string;
       try {
         const { value } = await this.ollama.residentModels();
         if (!value.models.some((resident) => sameModel(resident.name, model))) return { ok: true, id };
-        lastError = `Ollama still holds ${model}`;
+        problem = `Ollama still holds ${model}`;
       } catch (error) {
-        lastError = `Ollama agreed, but /api/ps could not be read to confirm: ${errorText(error)}`;
+        problem = `Ollama agreed, but /api/ps could not be read to confirm: ${errorText(error)}`;
       }
-      if (Date.now() >= deadline) break;
+      if (Date.now() >= deadline) {
+        const seconds = String(Math.round(this.timing.confirmWithinMs / 1000));
+        return { ok: false, id, failure: 'no_answer', error: `${problem} ${seconds} s after agreeing to unload it` };
+      }
       await pause(this.timing.checkEveryMs);
     }
-    return { ok: false, id, failure: 'no_answer', error: `${lastError} ${String(Math.round(this.timing.confirmWithinMs / 1000))} s after agreeing to unload it` };
   }
 }
