@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { startCliProcess } from '../test/support/runCliProcess';
 import { startPostgres, startRedis } from '../test/support/servers';
 import { measureEventToScreen } from './eventToScreen';
+import { measureExport } from './exportMemory';
 import { measureAtRest, measureManyPolls } from './idle';
 import { measurePollCost } from './pollCost';
 import { RENDERER_DIR } from '../src/main/cli/serveCommand';
@@ -64,6 +65,9 @@ async function main(): Promise<void> {
       PLAN.polls,
     );
 
+    // The poll's tables are there already; the smoke run's one small table keeps it quick.
+    const exports = await measureExport(postgres.url, PLAN.sizes);
+
     const servedDb = new URL(postgres.url);
     servedDb.pathname = `/bench_year_${String(PLAN.sizes[0] ?? 10_000)}`;
     const serveAt = (pollMs: string) =>
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
       eventToSnapshot: events.eventToSnapshot,
       pollOnlyToSnapshot: events.pollOnlyToSnapshot,
       poll,
+      export: exports,
       idle: { cpuPctAt5s: rest5.cpuPct, cpuPctAt1s: rest1.cpuPct, rssMb: rest5.rssMb, rssGrowthMb: many.rssGrowthMb, heapGrowthMb: many.heapGrowthMb, polls: many.polls },
       render,
     };
@@ -119,6 +124,7 @@ interface BenchResult {
   readonly eventToSnapshot: Awaited<ReturnType<typeof measureEventToScreen>>['eventToSnapshot'];
   readonly pollOnlyToSnapshot: Awaited<ReturnType<typeof measureEventToScreen>>['pollOnlyToSnapshot'];
   readonly poll: Awaited<ReturnType<typeof measurePollCost>>;
+  readonly export: Awaited<ReturnType<typeof measureExport>>;
   readonly idle: { cpuPctAt5s: number; cpuPctAt1s: number; rssMb: number; rssGrowthMb: number; heapGrowthMb: number; polls: number };
   readonly render: Awaited<ReturnType<typeof measureRender>>;
 }
@@ -134,7 +140,7 @@ interface Row {
 }
 
 function table(result: BenchResult, largestP50: number): string {
-  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render } = result;
+  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, export: exports } = result;
   const rows: Row[] = [
     { metric: 'event to screen (ms)', p50: String(event.p50Ms), p99: String(event.p99Ms), floor: `${String(event.floorP50Ms)} / ${String(event.floorP99Ms)}`, ratio: String(round(event.p99Ms / event.floorP99Ms, 1)), target: 'p99 < 50', met: event.p99Ms < 50 ? 'yes' : 'NO' },
     { metric: 'change to screen, poll only (ms)', p50: String(pollOnly.p50Ms), p99: String(pollOnly.p99Ms), floor: '', ratio: '', target: '(the seed)', met: '' },
@@ -145,6 +151,15 @@ function table(result: BenchResult, largestP50: number): string {
     { metric: 'poll at the largest size, no change, vs SELECT 1', p50: String(largestP50), p99: '', floor: String(poll.floorP50Ms), ratio: String(round(largestP50 / poll.floorP50Ms, 1)), target: 'p50 <= 10x floor', met: largestP50 <= 10 * poll.floorP50Ms ? 'yes' : 'NO' },
     { metric: 'poll, largest / 10k, constant density', p50: '', p99: '', floor: '', ratio: String(poll.ratioLargestTo10k), target: '<= 1.5', met: (poll.ratioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO' },
     { metric: 'poll after a change, largest / 10k, constant density', p50: '', p99: '', floor: '', ratio: String(poll.changedRatioLargestTo10k), target: '<= 1.5', met: (poll.changedRatioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO' },
+    ...exports.map((size) => ({
+      metric: `export, ${size.rows.toLocaleString('en')} rows as CSV (heap growth MB, live / peak)`,
+      p50: String(size.liveHeapGrowthMb),
+      p99: String(size.peakHeapGrowthMb),
+      floor: '',
+      ratio: `${size.rowsPerSecond.toLocaleString('en')} rows/s`,
+      target: 'flat',
+      met: '',
+    })),
     { metric: 'serve at rest, 5 s poll (% of a core)', p50: String(idle.cpuPctAt5s), p99: '', floor: '', ratio: '', target: '< 0.5', met: idle.cpuPctAt5s < 0.5 ? 'yes' : 'NO' },
     { metric: 'serve at rest, 1 s poll (% of a core)', p50: String(idle.cpuPctAt1s), p99: '', floor: '', ratio: '', target: '', met: '' },
     { metric: 'serve RSS at rest (MB)', p50: String(idle.rssMb), p99: '', floor: '', ratio: '', target: '', met: '' },
