@@ -3,6 +3,7 @@ import { monitorEventSchema, resourceSampleSchema } from '../shared/model';
 import type { MonitorConfig } from './config';
 import type { MemoryOverrides } from './core/memoryEstimate';
 import { DEFAULT_RECONCILE_SETTINGS } from './core/reconcile';
+import { EVENT_LOG_FILE } from './export/eventEntries';
 import { DEFAULT_EVENT_LIMIT, DEFAULT_SERIES_LIMIT, Monitor } from './monitor';
 import { openSources } from './openSources';
 import { readSources } from './readSources';
@@ -60,7 +61,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
         ? undefined
         : {
             series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, DEFAULT_SERIES_LIMIT),
-            events: new JsonlStore(join(dataDir, 'event-log.jsonl'), monitorEventSchema, DEFAULT_EVENT_LIMIT),
+            events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema, DEFAULT_EVENT_LIMIT),
           },
     onRegistryEvent: (event) => commands?.notice(event),
     onProblem: options.onProblem,
