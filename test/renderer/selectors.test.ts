@@ -80,6 +80,7 @@ describe('agent rows', () => {
         readings: 'estimate 6.7 GB · Ollama 3.8 GB · process 1 GB',
         drift: 'Ollama reports 3.8 GB, 43% below the 6.7 GB estimate',
         spawnedAt: '2026-11-24T14:23:05.000Z',
+        unloadable: true,
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
     ]);

@@ -1,5 +1,5 @@
 import type { MonitorApi } from '../../src/shared/api';
-import type { CommandOutcome } from '../../src/shared/commands';
+import type { CommandOutcome, CommandRequest } from '../../src/shared/commands';
 import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../src/shared/model';
 
 /**
@@ -71,8 +71,13 @@ export class FakeMonitorApi implements MonitorApi {
     return () => undefined;
   }
 
-  sendCommand(): Promise<CommandOutcome> {
-    return Promise.resolve({ ok: true, id: 'x' });
+  readonly sentCommands: CommandRequest[] = [];
+  /** How the far side answers a command; acknowledged at once unless a test says otherwise. */
+  answerCommand: (request: CommandRequest) => Promise<CommandOutcome> = () => Promise.resolve({ ok: true, id: 'x' });
+
+  sendCommand(request: CommandRequest): Promise<CommandOutcome> {
+    this.sentCommands.push(request);
+    return this.answerCommand(request);
   }
 
   snooze(until: string): Promise<{ snoozedUntil: string | null }> {

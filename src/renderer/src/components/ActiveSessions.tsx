@@ -4,6 +4,7 @@ import type { SessionView } from '../../../shared/model';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { countRender } from '../renderCount';
+import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 
 type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & { readonly agents: string };
@@ -23,8 +24,9 @@ const SessionCard = memo(function SessionCard({ sessionId, category, description
         </span>
       </div>
       <h3>{description ?? 'No description'}</h3>
-      <p className="muted">
+      <p className="muted session-id">
         Session ID: <span className="mono strong">{sessionId}</span>
+        <ControlButton request={{ type: 'end_session', sessionId }} />
       </p>
       {agents && (
         <ul className="chips" aria-label="Agents">

@@ -3,6 +3,7 @@ import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { agentsStale, selectAgentRows, type AgentRow } from '../store/selectors';
 import { countRender } from '../renderCount';
+import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 import { sameRow } from './sameRow';
 
@@ -31,6 +32,10 @@ const AgentLine = memo(
         </td>
         <td>{row.spawnedAt === null ? 'N/A' : <LiveDuration startedAt={row.spawnedAt} />}</td>
         <td className="mono muted">{row.spawnedAt === null ? 'N/A' : timeOf(row.spawnedAt)}</td>
+        <td className="controls">
+          <ControlButton request={{ type: 'stop_agent', role: row.role }} />
+          {row.unloadable && <ControlButton request={{ type: 'unload_model', model: row.model }} />}
+        </td>
       </tr>
     );
   },
@@ -64,6 +69,7 @@ export function SpawnedAgents() {
                 <th scope="col">Memory</th>
                 <th scope="col">Uptime</th>
                 <th scope="col">Spawned At</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>

@@ -1,6 +1,8 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { MonitorApi } from '../../../shared/api';
 import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../../shared/model';
+import type { CommandRequest } from '../../../shared/commands';
+import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
 import { appendBounded, sampleOf } from '../../../shared/series';
 
 export type StatsRange = 'today' | '7d' | '30d';
@@ -48,7 +50,20 @@ interface StatsSlice {
   selectStatsRange: (range: StatsRange) => Promise<void>;
 }
 
-export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & {
+/** Where a control's command stands: on its way, or how it ended. */
+export type ControlState =
+  | { readonly status: 'pending'; readonly text: string }
+  | { readonly status: 'done'; readonly text: string }
+  | { readonly status: 'failed'; readonly text: string };
+
+interface ControlsSlice {
+  /** By {@link controlKey}: a control's state outlives a redraw of its row. */
+  readonly controls: Readonly<Record<string, ControlState>>;
+  /** Sends a confirmed command; a second one for the same thing waits for the first. */
+  runControl: (request: CommandRequest) => Promise<void>;
+}
+
+export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & ControlsSlice & {
   /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
   start: () => Promise<() => void>;
 };
@@ -136,6 +151,27 @@ const createStatsSlice =
     },
   });
 
+const createControlsSlice =
+  (api: MonitorApi): Slice<ControlsSlice> =>
+  (set, get) => ({
+    controls: {},
+    async runControl(request) {
+      const key = controlKey(request);
+      if (get().controls[key]?.status === 'pending') return;
+      const plan = controlPlan(get().snapshot, request);
+      const settle = (state: ControlState) => {
+        set({ controls: { ...get().controls, [key]: state } });
+      };
+      settle({ status: 'pending', text: plan.pending });
+      try {
+        const outcome = await api.sendCommand(request);
+        settle(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
+      } catch (error) {
+        settle({ status: 'failed', text: message(error) });
+      }
+    },
+  });
+
 /** The dashboard's whole state, fed only through the MonitorApi. */
 export function createMonitorStore(api: MonitorApi, now: () => number = Date.now): MonitorStore {
   return createStore<MonitorState>()((set, get, store) => ({
@@ -144,6 +180,7 @@ export function createMonitorStore(api: MonitorApi, now: () => number = Date.now
     ...createStreamSlice(set, get, store),
     ...createHistorySlice(api)(set, get, store),
     ...createStatsSlice(api)(set, get, store),
+    ...createControlsSlice(api)(set, get, store),
     async start() {
       const stops = [
         api.onSnapshot((snapshot) => {

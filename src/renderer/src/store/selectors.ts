@@ -83,6 +83,8 @@ export interface AgentRow {
   /** Set when the readings disagree enough to doubt the estimate. */
   readonly drift: string | null;
   readonly spawnedAt: string | null;
+  /** Ollama holds the agent's model, so it can be asked to let it go. */
+  readonly unloadable: boolean;
 }
 
 /** Ollama's figure this far from the estimate, either way, is worth a flag. */
@@ -113,6 +115,7 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       readings: readings.join(' · '),
       drift: driftOf(agent),
       spawnedAt: agent.spawnedAt,
+      unloadable: ollamaGb !== null,
     };
   });
 }

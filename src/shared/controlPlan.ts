@@ -1,0 +1,101 @@
+import type { CommandOutcome, CommandRequest } from './commands';
+import { formatGb, formatRole } from './format';
+import type { AgentView, Snapshot } from './model';
+
+/** What a control says before it acts, while it acts, and once it has. */
+export interface ControlPlan {
+  /** The button: "Stop", "End session", "Unload". */
+  readonly verb: string;
+  /** The button's accessible name, which says on what: "Stop CTO". */
+  readonly name: string;
+  /** The confirmation, with what the action frees. */
+  readonly confirm: string;
+  readonly pending: string;
+  readonly done: string;
+}
+
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+}
+
+/** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
+function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null {
+  const resident = snapshot?.residentModels?.find((entry) => entry.name === model);
+  if (resident) return resident.sizeGb;
+  const agent = snapshot?.agents?.find((entry) => entry.model === model);
+  return agent ? agent.memoryGb : null;
+}
+
+const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter((agent) => agent.status !== 'error' && agent.processAlive !== false);
+
+function stopAgentPlan(snapshot: Snapshot | null, role: string): ControlPlan {
+  const name = formatRole(role);
+  const agents = holding(snapshot?.agents ?? []);
+  const agent = agents.find((entry) => entry.role === role);
+  const base = { verb: 'Stop', name: `Stop ${name}`, pending: `Stopping ${name}…`, done: `${name} stopped` };
+  if (!agent) return { ...base, confirm: `Stop ${name}?` };
+  const sharers = agents.filter((entry) => entry.role !== role && entry.model === agent.model).map((entry) => formatRole(entry.role));
+  const confirm =
+    sharers.length > 0
+      ? `Stop ${name}: frees nothing while ${joinNames(sharers)} also ${sharers.length === 1 ? 'uses' : 'use'} ${agent.model}`
+      : `Stop ${name}: frees ~${formatGb(modelMemoryGb(snapshot, agent.model) ?? agent.memoryGb)} unless another agent uses ${agent.model}`;
+  return { ...base, confirm };
+}
+
+function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPlan {
+  const sessions = snapshot?.activeSessions ?? [];
+  const session = sessions.find((entry) => entry.sessionId === sessionId);
+  const base = { verb: 'End session', name: `End session ${sessionId}`, pending: 'Ending…', done: 'Session ended' };
+  if (!session || session.agents.length === 0) return { ...base, confirm: `End session ${sessionId}?` };
+  // Agents another running session also lists stay; so do models a staying agent uses.
+  const elsewhere = new Set(sessions.filter((entry) => entry !== session).flatMap((entry) => entry.agents));
+  const leaving = session.agents.filter((role) => !elsewhere.has(role));
+  const agents = holding(snapshot?.agents ?? []);
+  const staying = new Set(agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => agent.model));
+  const freedModels = new Set(agents.filter((agent) => leaving.includes(agent.role) && !staying.has(agent.model)).map((agent) => agent.model));
+  const freedGb = [...freedModels].reduce((sum, model) => sum + (modelMemoryGb(snapshot, model) ?? 0), 0);
+  const stops = leaving.length === 0 ? 'its agents stay for other sessions' : `stops ${joinNames(leaving.map(formatRole))}`;
+  const frees = freedGb > 0 ? `frees ~${formatGb(freedGb)}` : 'frees no memory now';
+  return { ...base, confirm: `End ${session.category} session ${sessionId}: ${stops}, ${frees}` };
+}
+
+function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
+  const resident = snapshot?.residentModels?.find((entry) => entry.name === model);
+  const users = resident?.usedBy.map(formatRole) ?? [];
+  const frees = resident ? `frees ~${formatGb(resident.sizeGb)} now` : 'Ollama does not list it as loaded';
+  const reload = users.length > 0 ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request` : '';
+  return { verb: 'Unload', name: `Unload ${model}`, confirm: `Unload ${model}: ${frees}${reload}`, pending: `Unloading ${model}…`, done: `${model} unloaded` };
+}
+
+/** The words for a control, from the snapshot it acts on. */
+export function controlPlan(snapshot: Snapshot | null, request: CommandRequest): ControlPlan {
+  switch (request.type) {
+    case 'stop_agent':
+      return stopAgentPlan(snapshot, request.role);
+    case 'end_session':
+      return endSessionPlan(snapshot, request.sessionId);
+    case 'unload_model':
+      return unloadPlan(snapshot, request.model);
+  }
+}
+
+/** One key per thing a control acts on, so its state survives the row being redrawn. */
+export function controlKey(request: CommandRequest): string {
+  switch (request.type) {
+    case 'stop_agent':
+      return `stop_agent:${request.role}`;
+    case 'end_session':
+      return `end_session:${request.sessionId}`;
+    case 'unload_model':
+      return `unload_model:${request.model}`;
+  }
+}
+
+/** A failed outcome in one line: "Refused: no such session", "No answer from the delegator within 10 s". */
+export function outcomeText(outcome: CommandOutcome): string {
+  if (outcome.ok) return 'Done';
+  const reason = outcome.error ?? 'no reason given';
+  // The other failures' reasons already say what went wrong; a refusal's is the delegator's own words.
+  if (outcome.failure === 'refused') return `Refused: ${reason}`;
+  return reason.charAt(0).toUpperCase() + reason.slice(1);
+}

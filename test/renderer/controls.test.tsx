@@ -1,0 +1,116 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../src/renderer/src/App';
+import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
+import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
+import type { CommandOutcome } from '../../src/shared/commands';
+import { FakeMonitorApi } from '../support/fakeMonitorApi';
+import { ok, ollamaModel } from '../support/readings';
+import { snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+
+let api: FakeMonitorApi;
+let store: MonitorStore;
+
+beforeEach(async () => {
+  api = new FakeMonitorApi();
+  api.snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }) });
+  store = createMonitorStore(api);
+  await store.getState().start();
+  render(
+    <MonitorContext.Provider value={store}>
+      <App />
+    </MonitorContext.Provider>,
+  );
+});
+afterEach(() => {
+  cleanup();
+});
+
+/** An answer the test hands over when it chooses. */
+function heldAnswer(): { answer: (outcome: CommandOutcome) => Promise<void> } {
+  let release: (outcome: CommandOutcome) => void = () => undefined;
+  api.answerCommand = () =>
+    new Promise((resolve) => {
+      release = resolve;
+    });
+  return {
+    answer: async (outcome) => {
+      await act(async () => {
+        release(outcome);
+        await Promise.resolve();
+      });
+    },
+  };
+}
+
+const agentRow = (name: string): HTMLElement => {
+  const row = within(screen.getByRole('region', { name: 'Spawned Agents' })).getByText(name).closest('tr');
+  if (!row) throw new Error(`no row for ${name}`);
+  return row;
+};
+
+describe('controls', () => {
+  it('ask first, saying what they free, then show the command pending and done', async () => {
+    const held = heldAnswer();
+    fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Stop Test Lead' });
+    expect(dialog.textContent).toContain('Stop Test Lead: frees ~7.4 GB unless another agent uses codellama:13b');
+    const confirm = within(dialog).getByRole('button', { name: 'Stop' });
+    expect(document.activeElement).toBe(confirm);
+    expect(api.sentCommands).toEqual([]);
+
+    fireEvent.click(confirm);
+    expect(api.sentCommands).toEqual([{ type: 'stop_agent', role: 'test_lead' }]);
+    const pending = within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' });
+    expect(pending.textContent).toBe('Stopping Test Lead…');
+    expect((pending as HTMLButtonElement).disabled).toBe(true);
+
+    await held.answer({ ok: true, id: 'c1' });
+    expect(within(agentRow('Test Lead')).getByRole('status').textContent).toBe('Test Lead stopped');
+  });
+
+  it('send nothing when the question is cancelled or dismissed with Escape', () => {
+    fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(agentRow('Senior Developer')).getByRole('button', { name: 'Stop Senior Developer' }));
+    fireEvent.keyDown(screen.getByRole('alertdialog'), { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(api.sentCommands).toEqual([]);
+  });
+
+  it.each<[string, CommandOutcome, string]>([
+    ['a refusal in its own words', { ok: false, id: 'c', failure: 'refused', error: 'no such agent' }, 'Refused: no such agent'],
+    ['no answer', { ok: false, id: 'c', failure: 'no_answer', error: 'no answer from the delegator within 10 s' }, 'No answer from the delegator within 10 s'],
+    ['a command that could not be sent', { ok: false, id: 'c', failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' }, 'Redis is not connected, so the command was not sent'],
+  ])('show %s', async (_name, outcome, text) => {
+    const held = heldAnswer();
+    const row = agentRow('Senior Developer');
+    fireEvent.click(within(row).getByRole('button', { name: 'Stop Senior Developer' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Stop' }));
+    await held.answer(outcome);
+    expect(within(agentRow('Senior Developer')).getByRole('status').textContent).toBe(text);
+  });
+
+  it('offer to unload only a model Ollama holds, and end a session from its card', async () => {
+    expect(within(agentRow('Senior Developer')).queryByRole('button', { name: /^Unload/ })).toBeNull();
+    fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Unload codellama:13b' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('Unload codellama:13b: frees ~7.4 GB now; Test Lead will load it again on its next request');
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Unload' }));
+
+    const card = within(screen.getByRole('region', { name: 'Active Sessions' })).getByText('session_1731355385_a1b2c3d4').closest('li');
+    if (!card) throw new Error('no session card');
+    fireEvent.click(within(card).getByRole('button', { name: 'End session session_1731355385_a1b2c3d4' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('End development session session_1731355385_a1b2c3d4: stops Senior Developer and Test Lead, frees ~14.1 GB');
+    await act(async () => {
+      fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'End session' }));
+      await Promise.resolve();
+    });
+    expect(api.sentCommands).toEqual([
+      { type: 'unload_model', model: 'codellama:13b' },
+      { type: 'end_session', sessionId: 'session_1731355385_a1b2c3d4' },
+    ]);
+  });
+});

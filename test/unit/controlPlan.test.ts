@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { controlKey, controlPlan, outcomeText } from '../../src/shared/controlPlan';
+import type { CommandRequest } from '../../src/shared/commands';
+import { sessionRecord } from '../support/fixtures';
+import { ok, ollamaModel, postgresData, registryAgent, registryData } from '../support/readings';
+import { snapshotAt } from '../support/snapshots';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+
+/** CTO and Senior Architect share deepseek-coder:33b; Senior Developer runs for two sessions. */
+const busy = snapshotAt(NOW, {
+  registry: ok(
+    registryData([
+      registryAgent('cto', 'deepseek-coder:33b'),
+      registryAgent('senior_architect', 'deepseek-coder:33b'),
+      registryAgent('senior_developer', 'deepseek-coder:6.7b'),
+      registryAgent('test_lead', 'codellama:13b'),
+    ]),
+  ),
+  ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 19), ollamaModel('codellama:13b', 7.4)] }),
+  postgres: ok(
+    postgresData([
+      sessionRecord({ sessionId: 'dev', agents: ['senior_developer', 'test_lead'] }),
+      sessionRecord({ sessionId: 'tech', category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'] }),
+    ]),
+  ),
+});
+
+describe('controlPlan', () => {
+  it.each<[string, CommandRequest, string]>([
+    ['an agent alone on its model', { type: 'stop_agent', role: 'test_lead' }, 'Stop Test Lead: frees ~7.4 GB unless another agent uses codellama:13b'],
+    ['an agent sharing its model', { type: 'stop_agent', role: 'cto' }, 'Stop CTO: frees nothing while Senior Architect also uses deepseek-coder:33b'],
+    ['an agent nobody runs', { type: 'stop_agent', role: 'chro' }, 'Stop CHRO?'],
+    ['a session whose agents are its own, but for one', { type: 'end_session', sessionId: 'dev' }, 'End development session dev: stops Test Lead, frees ~7.4 GB'],
+    ['a session whose agents share a model', { type: 'end_session', sessionId: 'tech' }, 'End technical session tech: stops CTO and Senior Architect, frees ~19 GB'],
+    ['a session not running', { type: 'end_session', sessionId: 'gone' }, 'End session gone?'],
+    ['a model two agents use', { type: 'unload_model', model: 'deepseek-coder:33b' }, 'Unload deepseek-coder:33b: frees ~19 GB now; CTO and Senior Architect will load it again on their next request'],
+    ['a model Ollama does not hold', { type: 'unload_model', model: 'mistral:7b' }, 'Unload mistral:7b: Ollama does not list it as loaded'],
+  ])('says what it frees: %s', (_name, request, confirm) => {
+    expect(controlPlan(busy, request).confirm).toBe(confirm);
+  });
+
+  it('asks plainly when there is no snapshot to judge by', () => {
+    expect(controlPlan(null, { type: 'stop_agent', role: 'cto' }).confirm).toBe('Stop CTO?');
+    expect(controlPlan(null, { type: 'unload_model', model: 'x:1b' }).confirm).toBe('Unload x:1b: Ollama does not list it as loaded');
+  });
+
+  it('keys each control by what it acts on', () => {
+    expect(controlKey({ type: 'stop_agent', role: 'cto' })).toBe('stop_agent:cto');
+    expect(controlKey({ type: 'end_session', sessionId: 's1' })).toBe('end_session:s1');
+    expect(controlKey({ type: 'unload_model', model: 'm:1b' })).toBe('unload_model:m:1b');
+  });
+
+  it.each([
+    [{ ok: true, id: 'a' }, 'Done'],
+    [{ ok: false, id: 'a', failure: 'refused' as const, error: 'no such session' }, 'Refused: no such session'],
+    [{ ok: false, id: 'a', failure: 'no_answer' as const, error: 'no answer from the delegator within 10 s' }, 'No answer from the delegator within 10 s'],
+    [{ ok: false, id: 'a', failure: 'not_sent' as const, error: 'Redis is not connected' }, 'Redis is not connected'],
+  ])('words the outcome %#', (outcome, text) => {
+    expect(outcomeText(outcome)).toBe(text);
+  });
+});
