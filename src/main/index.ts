@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { app, safeStorage, type BrowserWindow } from 'electron';
+import type { CommandRequest } from '../shared/commands';
 import type { FocusTarget } from '../shared/focus';
 import { IPC_PUSH } from '../shared/ipcChannels';
 import type { Settings } from '../shared/settings';
 import { createDashboardWindow, dashboardPageUrl, lockDownSession } from './app/dashboardWindow';
+import { electronControlHost } from './app/controlDialogs';
 import { serveIpc } from './app/ipc';
 import { showNotification } from './app/notifications';
 import { electronTrayBindings } from './app/tray';
@@ -12,7 +14,8 @@ import { systemTimeZone } from './core/localTime';
 import { trayModel, type TrayAction } from './core/trayModel';
 import { startHostMonitor, type HostMonitor } from './hostMonitor';
 import { monitorHandlers } from './ipc/handlers';
-import { createMonitorQueries } from './monitorQueries';
+import { runConfirmedControl } from './controls/confirmedControl';
+import { createMonitorQueries, type MonitorQueries } from './monitorQueries';
 import { effectiveEnv } from './settings/effectiveEnv';
 import { settingsHandlers, settingsService } from './settings/settingsService';
 import { SettingsStore, type Cipher } from './settings/settingsStore';
@@ -41,6 +44,17 @@ let detachHost: () => void = () => undefined;
 let window: BrowserWindow | null = null;
 let quitting = false;
 let renderTray: () => void = () => undefined;
+let queries: MonitorQueries | null = null;
+
+/** Controls chosen outside the dashboard: the tray's menu, a notification's button. */
+const controlHost = electronControlHost({
+  latestSnapshot: () => host?.running.monitor.current() ?? null,
+  send: (request) => {
+    if (queries === null) return Promise.resolve({ ok: false, id: '', failure: 'not_sent', error: 'the monitor is not running' });
+    return queries.sendCommand(request);
+  },
+});
+const runControl = (request: CommandRequest): void => void runConfirmedControl(controlHost, request);
 
 async function showDashboard(focus?: FocusTarget | null): Promise<void> {
   window ??= await createDashboardWindow({ outDir, devServerUrl, statePath: join(app.getPath('userData'), 'window.json'), quitting: () => quitting });
@@ -55,8 +69,10 @@ const pageUrl = dashboardPageUrl({ outDir, devServerUrl });
 /** Connects a running monitor to the window, the tray and notifications; returns what undoes it. */
 function attach(running: HostMonitor): () => void {
   const { monitor } = running.running;
+  const served = createMonitorQueries(running.running);
+  queries = served;
   const detachers = [
-    serveIpc(monitorHandlers(createMonitorQueries(running.running)), windowId, pageUrl),
+    serveIpc(monitorHandlers(served), windowId, pageUrl),
     monitor.onSnapshot((snapshot) => window?.webContents.send(IPC_PUSH.snapshot, snapshot)),
     monitor.onEvent((event) => window?.webContents.send(IPC_PUSH.event, event)),
     monitor.onSnapshot(() => {
@@ -64,10 +80,11 @@ function attach(running: HostMonitor): () => void {
     }),
     monitor.onNotification((intent) => {
       probe?.notifications.push(`${intent.title}: ${intent.body}`);
-      showNotification(intent, (focus) => void showDashboard(focus));
+      showNotification(intent, { onFocus: (focus) => void showDashboard(focus), onControl: runControl });
     }),
   ];
   return () => {
+    queries = null;
     for (const detach of detachers) detach();
   };
 }
@@ -130,6 +147,7 @@ function setupTray(): void {
   const presenter = new TrayPresenter(electronTrayBindings(resourcesDir), {
     onAction: act,
     onFocus: (target) => void showDashboard(target),
+    onControl: runControl,
   });
   renderTray = () => {
     const monitor = host?.running.monitor ?? null;

@@ -45,7 +45,23 @@ describe('the tray model', () => {
       'Settings…',
       'Quit',
     ]);
-    expect(model.menu[2]).toMatchObject({ focus: { kind: 'agent', id: 'senior_developer' } });
+    expect(model.menu[2]).toMatchObject({ kind: 'submenu', items: expect.arrayContaining([{ kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: 'senior_developer' } }]) });
+  });
+
+  it('offers each agent and session its controls, asking first as the ellipsis says', () => {
+    const model = trayModel({
+      snapshot: snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }) }),
+      snoozedUntil: null,
+      now: NOW,
+      formatTime: hhmm,
+    });
+    const submenus = model.menu.filter((item) => item.kind === 'submenu');
+    expect(submenus.map((item) => [item.label.split(' · ')[0], labels(item.items)])).toEqual([
+      ['Senior Developer', ['Show in Dashboard', '---', 'Stop Senior Developer…']],
+      ['Test Lead', ['Show in Dashboard', '---', 'Stop Test Lead…', 'Unload codellama:13b…']],
+      ['development', ['Show in Dashboard', '---', 'End session session_1731355385_a1b2c3d4…']],
+    ]);
+    expect(submenus[1]?.items.at(-1)).toEqual({ kind: 'control', label: 'Unload codellama:13b…', request: { type: 'unload_model', model: 'codellama:13b' } });
   });
 
   it.each<[string, Snapshot | null, string, string]>([

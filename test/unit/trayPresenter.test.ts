@@ -30,7 +30,7 @@ function fakeTray() {
       iconFor: (state) => `${state}.png`,
       buildMenu: (items) => items,
     },
-    { onAction: () => undefined, onFocus: () => undefined },
+    { onAction: () => undefined, onFocus: () => undefined, onControl: () => undefined },
   );
   return { calls, presenter };
 }

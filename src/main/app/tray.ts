@@ -6,6 +6,11 @@ import type { MenuHandlers, TrayBindings } from '../tray/trayPresenter';
 function template(items: readonly TrayMenuItem[], handlers: MenuHandlers): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {
     if (item.kind === 'separator') return { type: 'separator' };
+    if (item.kind === 'submenu') return { label: item.label, submenu: template(item.items, handlers) };
+    if (item.kind === 'control') {
+      const request = item.request;
+      return { label: item.label, click: () => { handlers.onControl(request); } };
+    }
     if (item.kind === 'info') {
       const focus = item.focus;
       // Linux ignores clicks on the tray icon itself, so every line that can open the dashboard does so from the menu.

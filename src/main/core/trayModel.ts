@@ -1,4 +1,6 @@
 import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../shared/format';
+import type { CommandRequest } from '../../shared/commands';
+import { controlPlan } from '../../shared/controlPlan';
 import type { FocusTarget } from '../../shared/focus';
 import { wouldNotFitLine } from '../../shared/forecastText';
 import type { Snapshot, SourceName } from '../../shared/model';
@@ -12,6 +14,9 @@ export type { FocusTarget };
 export type TrayMenuItem =
   | { readonly kind: 'action'; readonly action: TrayAction; readonly label: string; readonly enabled: boolean }
   | { readonly kind: 'info'; readonly label: string; readonly focus?: FocusTarget }
+  /** Acts on the delegator or Ollama; the host asks for confirmation first, as the label's ellipsis promises. */
+  | { readonly kind: 'control'; readonly label: string; readonly request: CommandRequest }
+  | { readonly kind: 'submenu'; readonly label: string; readonly items: readonly TrayMenuItem[] }
   | { readonly kind: 'separator' };
 
 export interface TrayModel {
@@ -31,6 +36,11 @@ export interface TrayInput {
 }
 
 const SEPARATOR: TrayMenuItem = { kind: 'separator' };
+
+/** "Stop CTO…": the control's own name; the words of the question come from the snapshot when clicked. */
+function control(request: CommandRequest): TrayMenuItem {
+  return { kind: 'control', label: `${controlPlan(null, request).name}…`, request };
+}
 
 /** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0. */
 export function summaryLine(snapshot: Snapshot | null): string {
@@ -75,14 +85,23 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
   const snoozed = snoozedTill !== null;
   const agents: TrayMenuItem[] = (snapshot?.agents ?? []).map((agent) => ({
-    kind: 'info',
+    kind: 'submenu',
     label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatDuration(agent.uptimeSeconds)}`}`,
-    focus: { kind: 'agent', id: agent.role },
+    items: [
+      { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: agent.role } },
+      SEPARATOR,
+      control({ type: 'stop_agent', role: agent.role }),
+      ...(agent.memory.ollamaGb === null ? [] : [control({ type: 'unload_model', model: agent.model })]),
+    ],
   }));
   const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).map((session) => ({
-    kind: 'info',
+    kind: 'submenu',
     label: `${session.category} · ${session.description ?? session.sessionId} · ${formatDuration(session.durationSeconds)}`,
-    focus: { kind: 'session', id: session.sessionId },
+    items: [
+      { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'session', id: session.sessionId } },
+      SEPARATOR,
+      control({ type: 'end_session', sessionId: session.sessionId }),
+    ],
   }));
   const trouble = snapshot === null ? [{ kind: 'info' as const, label: 'Waiting for the first reading' }] : problems(snapshot, formatTime);
   // Only a sure "no": with free memory unknown the forecast makes no claim, so neither does the tray.

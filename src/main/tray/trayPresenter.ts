@@ -1,3 +1,4 @@
+import type { CommandRequest } from '../../shared/commands';
 import type { FocusTarget, TrayAction, TrayIconState, TrayMenuItem, TrayModel } from '../core/trayModel';
 
 /** The part of Electron's Tray the presenter drives. */
@@ -18,6 +19,8 @@ export interface TrayBindings<Image, Menu> {
 export interface MenuHandlers {
   readonly onAction: (action: TrayAction) => void;
   readonly onFocus: (target: FocusTarget) => void;
+  /** A control was chosen; the host confirms it before anything is sent. */
+  readonly onControl: (request: CommandRequest) => void;
 }
 
 /**
