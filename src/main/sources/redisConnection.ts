@@ -6,6 +6,11 @@ export interface RedisOptions {
   readonly timeoutMs: number;
   /** A long-lived app reconnects with backoff; a one-shot command gives up after the first failure. */
   readonly persistent: boolean;
+  /**
+   * False for a command to the delegator: a command issued while the connection is
+   * not ready must fail then, never wait in ioredis's offline queue to go out later.
+   */
+  readonly offlineQueue?: boolean;
   readonly onError?: (message: string) => void;
 }
 
@@ -21,6 +26,7 @@ export function createRedis(options: RedisOptions): Redis {
     maxRetriesPerRequest: options.persistent ? 1 : 0,
     // Capped at a second so a Redis that comes back is in use again by the next poll.
     retryStrategy: options.persistent ? (attempt) => Math.min(attempt * 100, 1000) : () => null,
+    enableOfflineQueue: options.offlineQueue ?? true,
     connectionName: 'delegator-monitor',
   });
   redis.on('error', (error: unknown) => {
