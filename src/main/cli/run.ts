@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { exportQuerySchema } from '../../shared/api';
+import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
 import { localDateSchema } from '../../shared/model';
 import { ConfigError, loadConfig, type MonitorConfig } from '../config';
+import { delegatorCommand, DEFAULT_ACK_TIMEOUT_SECONDS, type DelegatorCommandOptions } from './delegatorCommand';
 import { EXIT, type ExitCode } from './exitCodes';
 import { forecastCommand, isEchoCategory, unknownCategoryText, type ForecastOptions } from './forecastCommand';
 import { exportCommand, type ExportOptions } from './exportCommand';
@@ -10,6 +12,7 @@ import type { CliIo } from './output';
 import { serveCommand, type ServeOptions } from './serveCommand';
 import { simulateCommand, type SimulateOptions } from './simulateCommand';
 import { statusCommand, type StatusOptions } from './statusCommand';
+import { unloadCommand, type UnloadOptions } from './unloadCommand';
 
 export const USAGE = `Usage: delegator-monitor <command> [options]
 
@@ -29,6 +32,14 @@ Commands:
   export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]
       Sessions started (or events logged) on those local days, both included; to standard output without --out.
       Exit code: 0 ok, 2 a source down, 3 bad usage.
+  end-session <sessionId> [--timeout SECONDS] [--json]
+      Ask the delegator to end a session and wait for its acknowledgement (10 s by default).
+  stop-agent <role> [--timeout SECONDS] [--json]
+      Ask the delegator to stop an agent and wait for its acknowledgement (10 s by default).
+  unload <model> [--json]
+      Ask Ollama to unload a model now, and confirm it left memory.
+      Exit code of these three: 0 done, 1 refused, 2 no answer or a source down, 3 bad usage.
+      Nothing is queued: with Redis or Ollama down, the command fails at once.
 
 --demo runs everything on an embedded database with a simulated delegator: no services needed.
 Configuration comes from the environment: see the README.
@@ -126,6 +137,42 @@ function parseExport(args: string[]): ExportOptions {
   return { query: query.data, out: out ?? null, demo };
 }
 
+/** The one thing a control acts on: exactly one, and something a command may carry. */
+function controlRequest<R extends CommandRequest>(command: string, what: string, positionals: string[], build: (target: string) => R): R {
+  const [target, ...extra] = positionals;
+  if (target === undefined || target === '') throw new UsageError(`${command} needs a ${what}`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: ${command} takes one ${what}`);
+  const request = build(target);
+  // The same limits the dashboard's requests meet (not empty, at most 255 characters).
+  const checked = commandRequestSchema.safeParse(request);
+  if (!checked.success) throw new UsageError(`${command} ${JSON.stringify(target)}: ${checked.error.issues[0]?.message ?? `not a ${what}`}`);
+  return request;
+}
+
+function parseDelegatorControl(command: 'end-session' | 'stop-agent', args: string[]): DelegatorCommandOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, timeout: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  const request =
+    command === 'end-session'
+      ? controlRequest(command, 'session id', positionals, (sessionId) => ({ type: 'end_session', sessionId }))
+      : controlRequest(command, 'role', positionals, (role) => ({ type: 'stop_agent', role }));
+  const timeoutSeconds = values.timeout === undefined ? DEFAULT_ACK_TIMEOUT_SECONDS : Number(values.timeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) {
+    throw new UsageError(`--timeout ${JSON.stringify(values.timeout)}: expected whole seconds from 1 to 3600`);
+  }
+  return { request, timeoutSeconds, json: values.json };
+}
+
+function parseUnload(args: string[]): UnloadOptions {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  const { model } = controlRequest('unload', 'model name', positionals, (name) => ({ type: 'unload_model', model: name }));
+  return { model, json: values.json };
+}
+
 /** Commands that never read the configuration: the demo brings its own. */
 type Runner = { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> } | { needsConfig: false; run: () => Promise<ExitCode> };
 
@@ -158,6 +205,15 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
       return options.demo
         ? { needsConfig: false, run: () => exportCommand(null, options, io) }
         : { needsConfig: true, run: (config) => exportCommand(config, options, io) };
+    }
+    case 'end-session':
+    case 'stop-agent': {
+      const options = parseDelegatorControl(command, rest);
+      return { needsConfig: true, run: (config) => delegatorCommand(config, options, io) };
+    }
+    case 'unload': {
+      const options = parseUnload(rest);
+      return { needsConfig: true, run: (config) => unloadCommand(config, options, io) };
     }
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { CommandOutcome, DelegatorRequest } from '../../shared/commands';
+import { describeRedis, type MonitorConfig } from '../config';
+import { CommandBus } from '../sources/commandBus';
+import { closeRedis, createRedis, explainRedisFailure } from '../sources/redisConnection';
+import { RedisRegistry } from '../sources/redisRegistry';
+import { reportOutcome, type ControlOptions, type ControlWording } from './controlOutcome';
+import type { ExitCode } from './exitCodes';
+import type { CliIo } from './output';
+
+export const DEFAULT_ACK_TIMEOUT_SECONDS = 10;
+
+export interface DelegatorCommandOptions extends ControlOptions {
+  readonly request: DelegatorRequest;
+  /** How long to wait for the delegator's `command_ack`. */
+  readonly timeoutSeconds: number;
+}
+
+function wordingFor(request: DelegatorRequest): ControlWording {
+  return request.type === 'end_session'
+    ? { done: `Session ${request.sessionId} ended (acknowledged by the delegator).`, attempt: `end session ${request.sessionId}`, refuser: 'the delegator' }
+    : { done: `Stopped ${request.role}.`, attempt: `stop ${request.role}`, refuser: 'the delegator' };
+}
+
+const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });
+
+/**
+ * One command and its acknowledgement, on two connections of its own: one
+ * subscribed to the events channel, one to publish (Redis allows nothing but
+ * pub/sub on a subscribed connection). Neither reconnects nor queues, so a
+ * command that cannot go now never goes at all.
+ */
+export async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
+  const options = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: false, offlineQueue: false };
+  const publisher = createRedis(options);
+  const subscriber = createRedis(options);
+  const unreachable = (error: unknown): CommandOutcome => {
+    const failed = publisher.status === 'ready' ? subscriber : publisher;
+    return notSent(`Redis at ${describeRedis(config.redisUrl)} could not be reached (${explainRedisFailure(failed, error)}), so the command was not sent`);
+  };
+  try {
+    const bus = new CommandBus(publisher, config.redisPrefix, ackTimeoutMs);
+    try {
+      await Promise.all([publisher.connect(), subscriber.connect()]);
+      // Subscribed before publishing, so even an immediate acknowledgement is heard.
+      await new RedisRegistry(publisher, config.redisPrefix).subscribe(subscriber, {
+        onEvent: (event) => {
+          bus.notice(event);
+        },
+        // Another program's malformed announcement is no concern of this command.
+        onMalformed: () => undefined,
+      });
+    } catch (error) {
+      return unreachable(error);
+    }
+    return await bus.send(request);
+  } finally {
+    closeRedis(publisher);
+    closeRedis(subscriber);
+  }
+}
+
+/** end-session and stop-agent: exit 0 acknowledged, 1 refused, 2 no answer or not sent. */
+export async function delegatorCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
+  const outcome =
+    config.registryMode === 'sessions'
+      ? notSent("commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off")
+      : await sendToDelegator(config, options.request, options.timeoutSeconds * 1000);
+  return reportOutcome(outcome, wordingFor(options.request), options, io);
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { controlExitCode } from '../../src/main/cli/controlOutcome';
+import { runCli } from '../../src/main/cli/run';
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    env,
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    now: () => Date.parse('2026-11-24T14:30:00Z'),
+    timeZone: 'UTC',
+    untilStopped: () => Promise.resolve('SIGINT'),
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('end-session, stop-agent and unload, before they touch any source', () => {
+  it('are listed in the usage', async () => {
+    const { out } = await cli(['--help']);
+    expect(out).toContain('end-session <sessionId> [--timeout SECONDS] [--json]');
+    expect(out).toContain('stop-agent <role> [--timeout SECONDS] [--json]');
+    expect(out).toContain('unload <model> [--json]');
+  });
+
+  it.each([
+    [['end-session'], 'end-session needs a session id'],
+    [['end-session', ''], 'end-session needs a session id'],
+    [['end-session', 's1', 's2'], 'Unexpected argument "s2": end-session takes one session id'],
+    [['end-session', 's1', '--timeout'], "Option '--timeout <value>' argument missing"],
+    [['end-session', 's1', '--timeout', '0'], '--timeout "0": expected whole seconds from 1 to 3600'],
+    [['end-session', 's1', '--timeout', '1.5'], '--timeout "1.5": expected whole seconds from 1 to 3600'],
+    [['end-session', 's1', '--timeout', 'soon'], '--timeout "soon": expected whole seconds from 1 to 3600'],
+    [['end-session', 's1', '--timeout', '3601'], '--timeout "3601": expected whole seconds from 1 to 3600'],
+    [['end-session', 'x'.repeat(256)], 'end-session "xxxx'],
+    [['stop-agent'], 'stop-agent needs a role'],
+    [['stop-agent', 'cto', 'cfo'], 'Unexpected argument "cfo": stop-agent takes one role'],
+    [['stop-agent', 'cto', '--force'], "Unknown option '--force'"],
+    [['unload'], 'unload needs a model name'],
+    [['unload', 'a', 'b'], 'Unexpected argument "b": unload takes one model name'],
+    [['unload', 'a', '--timeout', '5'], "Unknown option '--timeout'"],
+  ])('exits 3 with usage for %j', async (argv, message) => {
+    const result = await cli(argv);
+    expect(result.code).toBe(3);
+    expect(result.err).toContain(message);
+    expect(result.err).toContain('Usage: delegator-monitor');
+    expect(result.out).toBe('');
+  });
+
+  it('exits 3 on a bad configuration, before sending anything', async () => {
+    const result = await cli(['stop-agent', 'cto'], { REDIS_PORT: 'none' });
+    expect(result.code).toBe(3);
+    expect(result.err).toContain('REDIS_PORT must be a port number');
+  });
+
+  it('exits 2 without a registry to send through (REGISTRY_MODE=sessions)', async () => {
+    const result = await cli(['end-session', 's1'], { REGISTRY_MODE: 'sessions' });
+    expect(result.code).toBe(2);
+    expect(result.err).toBe("Could not end session s1: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off\n");
+  });
+
+  it('exits 2 with Ollama switched off', async () => {
+    const result = await cli(['unload', 'codellama:13b'], { OLLAMA_ENDPOINT: 'off' });
+    expect(result.code).toBe(2);
+    expect(result.err).toBe('Could not unload codellama:13b: Ollama is switched off (OLLAMA_ENDPOINT=off), so no model can be unloaded\n');
+  });
+});
+
+describe('the exit code of a control', () => {
+  it.each([
+    [{ ok: true, id: 'a' }, 0],
+    [{ ok: false, id: 'a', failure: 'refused' as const, error: 'no' }, 1],
+    [{ ok: false, id: 'a', failure: 'no_answer' as const, error: 'silence' }, 2],
+    [{ ok: false, id: 'a', failure: 'not_sent' as const, error: 'down' }, 2],
+    // An outcome that does not say why is not known to have happened.
+    [{ ok: false, id: 'a' }, 2],
+  ])('%j exits %i', (outcome, code) => {
+    expect(controlExitCode(outcome)).toBe(code);
+  });
+});
