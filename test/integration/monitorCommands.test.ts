@@ -1,0 +1,92 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/main/config';
+import { createMonitor } from '../../src/main/createMonitor';
+import { createMonitorQueries } from '../../src/main/monitorQueries';
+import { CommandBus } from '../../src/main/sources/commandBus';
+import { RedisRegistry } from '../../src/main/sources/redisRegistry';
+import { startRedis } from '../support/servers';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { createTestRedis, type TestRedis } from '../support/testRedis';
+
+let db: TestDatabase;
+let redis: TestRedis;
+
+beforeAll(async () => {
+  [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+});
+
+afterAll(async () => {
+  await Promise.all([db.drop(), redis.close()]);
+});
+
+function connection(url: string): Redis {
+  const client = new Redis(url, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** A subscriber on `channel` that never answers, keeping every message it gets. */
+async function listenOn(client: Redis, channel: string): Promise<string[]> {
+  const heard: string[] = [];
+  client.on('message', (from: string, message: string) => {
+    if (from === channel) heard.push(message);
+  });
+  await client.subscribe(channel);
+  return heard;
+}
+
+describe("the monitor's command bus", () => {
+  it('says "no answer" when the command went out and no acknowledgement came', async () => {
+    const prefix = `${redis.prefix}mute:`;
+    const [listener, subscriber] = [connection(redis.url), connection(redis.url)];
+    try {
+      const heard = await listenOn(listener, `${prefix}commands`);
+      const bus = new CommandBus(redis.redis, prefix, 1000);
+      await new RedisRegistry(redis.redis, prefix).subscribe(subscriber, {
+        onEvent: (event) => {
+          bus.notice(event);
+        },
+        onMalformed: () => undefined,
+      });
+      const outcome = await bus.send({ type: 'end_session', sessionId: 'session_x' });
+      expect(outcome).toMatchObject({ ok: false, failure: 'no_answer', error: 'no answer from the delegator within 1 s' });
+      expect(heard).toHaveLength(1);
+    } finally {
+      listener.disconnect();
+      subscriber.disconnect();
+    }
+  });
+
+  it('with Redis down, fails at once and sends nothing once Redis is back', async () => {
+    const server = await startRedis();
+    const prefix = 'delegator:';
+    const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: server.url, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '60000' });
+    const running = createMonitor(config, { timeZone: 'UTC', defaultDataDir: null });
+    const queries = createMonitorQueries(running);
+    const listener = connection(server.url);
+    try {
+      await running.monitor.start();
+      // Connected: with nobody listening, the command goes out and is counted by nobody.
+      expect(await queries.sendCommand({ type: 'stop_agent', role: 'cto' })).toMatchObject({ failure: 'not_sent', error: `no delegator is listening on ${prefix}commands` });
+
+      await server.halt();
+      await expect
+        .poll(() => queries.sendCommand({ type: 'stop_agent', role: 'cto' }))
+        .toMatchObject({ ok: false, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' });
+      expect(await queries.sendCommand({ type: 'end_session', sessionId: 'session_x' })).toMatchObject({ failure: 'not_sent' });
+
+      await server.launch();
+      await listener.connect();
+      const heard = await listenOn(listener, `${prefix}commands`);
+      // The monitor's own connection comes back within its one-second backoff.
+      await expect.poll(async () => (await running.monitor.pollNow()).sources.registry.state, { timeout: 8000 }).toBe('ok');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(heard).toEqual([]);
+    } finally {
+      listener.disconnect();
+      await running.close();
+      await server.stop();
+    }
+  });
+});
