@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig, type MonitorConfig } from './config';
 import type { MemoryOverrides } from './core/memoryEstimate';
 import { createMonitor, type RunningMonitor } from './createMonitor';
 import { startDemo, type DemoEnvironment } from './demo/demoEnvironment';
@@ -17,6 +17,8 @@ export interface HostMonitorOptions {
 
 export interface HostMonitor {
   readonly running: RunningMonitor;
+  /** What it connects to: the configured ECHO's, or the demo's. */
+  readonly config: MonitorConfig;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startHostMonitor(options: HostMonitorOptions): Promise<Hos
   await running.monitor.start();
   return {
     running,
+    config,
     async stop() {
       await running.close();
       await demo?.stop();

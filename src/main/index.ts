@@ -6,6 +6,7 @@ import { IPC_PUSH } from '../shared/ipcChannels';
 import type { Settings } from '../shared/settings';
 import { createDashboardWindow, dashboardPageUrl, lockDownSession } from './app/dashboardWindow';
 import { electronControlHost } from './app/controlDialogs';
+import { chooseExportPath } from './app/exportDialog';
 import { serveIpc } from './app/ipc';
 import { showNotification } from './app/notifications';
 import { electronTrayBindings } from './app/tray';
@@ -15,6 +16,9 @@ import { trayModel, type TrayAction } from './core/trayModel';
 import { startHostMonitor, type HostMonitor } from './hostMonitor';
 import { monitorHandlers } from './ipc/handlers';
 import { runConfirmedControl } from './controls/confirmedControl';
+import { eventsInMemory } from './export/eventEntries';
+import { openExportSources } from './export/openExportSources';
+import { saveExport } from './export/saveExport';
 import { createMonitorQueries, type MonitorQueries } from './monitorQueries';
 import { effectiveEnv } from './settings/effectiveEnv';
 import { settingsHandlers, settingsService } from './settings/settingsService';
@@ -56,6 +60,16 @@ const controlHost = electronControlHost({
 });
 const runControl = (request: CommandRequest): void => void runConfirmedControl(controlHost, request);
 
+/** The dashboard's Export button: a save dialog, then the sessions from the database or the events the monitor holds. */
+const saveDashboardExport = saveExport({
+  choosePath: (name) => chooseExportPath(window, name),
+  openSources: () => {
+    const running = host;
+    if (running === null) return null;
+    return openExportSources(running.config, { timeZone, events: () => eventsInMemory(running.running.monitor.events()) });
+  },
+});
+
 async function showDashboard(focus?: FocusTarget | null): Promise<void> {
   window ??= await createDashboardWindow({ outDir, devServerUrl, statePath: join(app.getPath('userData'), 'window.json'), quitting: () => quitting });
   window.show();
@@ -72,7 +86,7 @@ function attach(running: HostMonitor): () => void {
   const served = createMonitorQueries(running.running);
   queries = served;
   const detachers = [
-    serveIpc(monitorHandlers(served), windowId, pageUrl),
+    serveIpc(monitorHandlers(served, saveDashboardExport), windowId, pageUrl),
     monitor.onSnapshot((snapshot) => window?.webContents.send(IPC_PUSH.snapshot, snapshot)),
     monitor.onEvent((event) => window?.webContents.send(IPC_PUSH.event, event)),
     monitor.onSnapshot(() => {

@@ -34,6 +34,7 @@ const monitor: MonitorApi = {
   sendCommand: (request) => invoke(IPC_INVOKE.sendCommand, request),
   snooze: (until) => invoke(IPC_INVOKE.snooze, until),
   resumeNotifications: () => invoke(IPC_INVOKE.resumeNotifications),
+  exportData: (query) => invoke(IPC_INVOKE.exportData, query),
 };
 
 contextBridge.exposeInMainWorld('monitor', monitor);

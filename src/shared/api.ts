@@ -19,6 +19,8 @@ export interface MonitorApi {
   /** The host asks the dashboard to show something: an agent, a session or a source (a notification was clicked). */
   onFocus(listener: (target: FocusTarget) => void): () => void;
   sendCommand(request: CommandRequest): Promise<CommandOutcome>;
+  /** Sessions or events of a range of days: saved where the user chooses (desktop) or downloaded (browser). */
+  exportData(query: ExportQuery): Promise<ExportOutcome>;
   snooze(until: string): Promise<{ snoozedUntil: string | null }>;
   resumeNotifications(): Promise<{ snoozedUntil: string | null }>;
 }
@@ -63,6 +65,12 @@ export const exportQuerySchema = z
   })
   .refine((range) => range.from <= range.to, 'from must not be after to');
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
+export const exportOutcomeSchema = z.object({
+  status: z.enum(['saved', 'downloading', 'cancelled']),
+  /** "Wrote 1,204 sessions to …", for the user. */
+  message: z.string(),
+});
+export type ExportOutcome = z.infer<typeof exportOutcomeSchema>;
 export const snoozeRequestSchema = z.object({ until: z.iso.datetime({ offset: true }) }).strict();
 export const bootstrapSchema = z.object({ token: z.string().min(1) });
 export const snoozeStateSchema = z.object({ snoozedUntil: z.iso.datetime().nullable() });

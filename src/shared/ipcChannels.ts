@@ -11,6 +11,7 @@ export const IPC_INVOKE = {
   sendCommand: 'monitor:send-command',
   snooze: 'monitor:snooze',
   resumeNotifications: 'monitor:resume-notifications',
+  exportData: 'monitor:export-data',
 } as const;
 
 /** The settings screen's channels, beside the MonitorApi's. */

@@ -114,3 +114,27 @@ describe('controls', () => {
     ]);
   });
 });
+
+describe('the export panel', () => {
+  it('exports the last seven days of sessions as CSV unless told otherwise, and says where it went', async () => {
+    const panel = within(screen.getByRole('region', { name: 'Export' }));
+    expect(panel.getByLabelText<HTMLInputElement>('From').value).toBe('2026-11-18');
+    expect(panel.getByLabelText<HTMLInputElement>('To').value).toBe('2026-11-24');
+    fireEvent.change(panel.getByLabelText('What'), { target: { value: 'events' } });
+    fireEvent.change(panel.getByLabelText('Format'), { target: { value: 'json' } });
+    await act(async () => {
+      fireEvent.click(panel.getByRole('button', { name: 'Export' }));
+      await Promise.resolve();
+    });
+    expect(api.exports).toEqual([{ from: '2026-11-18', to: '2026-11-24', what: 'events', format: 'json' }]);
+    expect(panel.getByRole('status').textContent).toBe('Wrote 3 events to /exports/events.json');
+  });
+
+  it('will not export a range that runs backwards', () => {
+    const panel = within(screen.getByRole('region', { name: 'Export' }));
+    fireEvent.change(panel.getByLabelText('From'), { target: { value: '2026-11-24' } });
+    fireEvent.change(panel.getByLabelText('To'), { target: { value: '2026-11-20' } });
+    expect(panel.getByRole<HTMLButtonElement>('button', { name: 'Export' }).disabled).toBe(true);
+    expect(panel.getByRole('status').textContent).toBe('The first day must not be after the last.');
+  });
+});

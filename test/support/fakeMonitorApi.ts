@@ -1,4 +1,4 @@
-import type { MonitorApi } from '../../src/shared/api';
+import type { ExportOutcome, ExportQuery, MonitorApi } from '../../src/shared/api';
 import type { CommandOutcome, CommandRequest } from '../../src/shared/commands';
 import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../src/shared/model';
 
@@ -74,6 +74,13 @@ export class FakeMonitorApi implements MonitorApi {
   readonly sentCommands: CommandRequest[] = [];
   /** How the far side answers a command; acknowledged at once unless a test says otherwise. */
   answerCommand: (request: CommandRequest) => Promise<CommandOutcome> = () => Promise.resolve({ ok: true, id: 'x' });
+
+  readonly exports: ExportQuery[] = [];
+
+  exportData(query: ExportQuery): Promise<ExportOutcome> {
+    this.exports.push(query);
+    return Promise.resolve({ status: 'saved', message: `Wrote 3 ${query.what} to /exports/${query.what}.${query.format}` });
+  }
 
   sendCommand(request: CommandRequest): Promise<CommandOutcome> {
     this.sentCommands.push(request);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike } from '../../src/main/ipc/handlers';
+import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike, type SaveExport } from '../../src/main/ipc/handlers';
 import { Unavailable, type MonitorQueries } from '../../src/main/monitorQueries';
 import { IPC_INVOKE } from '../../src/shared/ipcChannels';
 import { stats } from '../support/readings';
@@ -47,7 +47,11 @@ function queries(calls: string[]): MonitorQueries {
 function setup() {
   const ipc = new FakeIpcMain();
   const calls: string[] = [];
-  const unregister = registerHandlers(ipc, trustedSender(() => 7, () => PAGE), monitorHandlers(queries(calls)));
+  const saveExport: SaveExport = (query) => {
+    calls.push(`export ${query.what} ${query.from}..${query.to} ${query.format}`);
+    return Promise.resolve({ status: 'cancelled', message: 'Export cancelled' });
+  };
+  const unregister = registerHandlers(ipc, trustedSender(() => 7, () => PAGE), monitorHandlers(queries(calls), saveExport));
   return { ipc, calls, unregister };
 }
 
@@ -80,12 +84,21 @@ describe('the IPC handlers', () => {
     [IPC_INVOKE.sendCommand, [{ type: 'format_disk' }], /^bad arguments/],
     [IPC_INVOKE.getSnapshot, ['extra'], /^bad arguments/],
     [IPC_INVOKE.snooze, ['soon'], /^bad arguments/],
+    [IPC_INVOKE.exportData, [{ from: '2026-11-24', to: '2026-11-01', format: 'csv', what: 'sessions' }], /from must not be after to/],
+    [IPC_INVOKE.exportData, [{ from: '2026-11-01', to: '2026-11-24', format: 'xlsx', what: 'sessions' }], /^bad arguments/],
   ])('check the arguments of %s %j', async (channel, args, error) => {
     const { ipc, calls } = setup();
     const result = (await ipc.call(channel, WINDOW, ...args)) as { ok: boolean; error: string };
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(error);
     expect(calls).toEqual([]);
+  });
+
+  it('hand a valid export to the host, which chooses where it goes', async () => {
+    const { ipc, calls } = setup();
+    const query = { from: '2026-11-01', to: '2026-11-24', format: 'json', what: 'events' };
+    expect(await ipc.call(IPC_INVOKE.exportData, WINDOW, query)).toEqual({ ok: true, value: { status: 'cancelled', message: 'Export cancelled' } });
+    expect(calls).toEqual(['export events 2026-11-01..2026-11-24 json']);
   });
 
   it('turn a failure into {ok: false, error} with its reason', async () => {

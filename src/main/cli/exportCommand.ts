@@ -1,15 +1,12 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { ExportQuery } from '../../shared/api';
 import type { MonitorConfig } from '../config';
-import { errorText } from '../core/errorText';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EVENT_LOG_FILE, eventLogEntries } from '../export/eventEntries';
 import { DestinationFailed, SourceDown } from '../export/exportErrors';
 import { exportTo, type ExportSummary } from '../export/exportTo';
+import { exportToFile } from '../export/exportToFile';
 import { openExportSources } from '../export/openExportSources';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
@@ -68,30 +65,6 @@ function standardOutput(io: CliIo): Writable {
       done();
     },
   });
-}
-
-/**
- * Writes beside the target and renames it into place at the end, so a failed
- * export never leaves a truncated file under the name asked for, nor
- * overwrites an earlier export with one.
- */
-async function exportToFile(path: string, query: ExportQuery, sources: Parameters<typeof exportTo>[2]): Promise<ExportSummary> {
-  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-  const file = createWriteStream(partial, { flags: 'wx' });
-  // Failures reach exportTo and finished(); this keeps one that comes after both from ending the process.
-  file.on('error', () => undefined);
-  try {
-    const summary = await exportTo(file, query, sources);
-    file.end();
-    await finished(file);
-    await rename(partial, path);
-    return summary;
-  } catch (error) {
-    file.destroy();
-    await rm(partial, { force: true });
-    if (error instanceof SourceDown || error instanceof DestinationFailed) throw error;
-    throw new DestinationFailed(errorText(error), { cause: error });
-  }
 }
 
 function isBrokenPipe(error: unknown): boolean {

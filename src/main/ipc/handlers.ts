@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { statsQuerySchema } from '../../shared/api';
+import { exportQuerySchema, statsQuerySchema, type ExportOutcome, type ExportQuery } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { IPC_INVOKE, type IpcResult } from '../../shared/ipcChannels';
 import { localDateSchema } from '../../shared/model';
@@ -30,8 +30,11 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
 
 const none = z.tuple([]);
 
+/** Where the desktop app writes an export: a save dialog and a file, which only the host has. */
+export type SaveExport = (query: ExportQuery) => Promise<ExportOutcome>;
+
 /** The MonitorApi's channels, answered from the monitor. */
-export const monitorHandlers = (queries: MonitorQueries): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
+export const monitorHandlers = (queries: MonitorQueries, saveExport: SaveExport): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
   [IPC_INVOKE.getSnapshot]: (args) => {
     parseArgs(none, args);
     return queries.getSnapshot();
@@ -57,6 +60,7 @@ export const monitorHandlers = (queries: MonitorQueries): Readonly<Record<(typeo
     parseArgs(none, args);
     return queries.resumeNotifications();
   },
+  [IPC_INVOKE.exportData]: (args) => saveExport(parseArgs(z.tuple([exportQuerySchema]), args)[0]),
 });
 
 /**

@@ -2,6 +2,7 @@ import { ActiveSessions } from './components/ActiveSessions';
 import { AdmissionForecast } from './components/AdmissionForecast';
 import { AlertsPanel } from './components/AlertsPanel';
 import { EventStream } from './components/EventStream';
+import { ExportPanel } from './components/ExportPanel';
 import { FirstRun } from './components/FirstRun';
 import { ResourceChart } from './components/ResourceChart';
 import { SessionHistory } from './components/SessionHistory';
@@ -69,6 +70,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
               <EventStream />
             </div>
             <SessionHistory />
+            <ExportPanel />
           </>
         )}
       </main>

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { bootstrapSchema, HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type MonitorApi } from '../../../shared/api';
+import { bootstrapSchema, HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type ExportOutcome, type ExportQuery, type MonitorApi } from '../../../shared/api';
 import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
 import {
   monitorEventSchema,
@@ -92,5 +92,13 @@ export function createHttpMonitorApi(base = ''): MonitorApi {
     sendCommand: (request: CommandRequest): Promise<CommandOutcome> => post(HTTP_ROUTES.commands, request, commandOutcomeSchema),
     snooze: (until) => post(HTTP_ROUTES.snooze, { until }, snoozeStateSchema),
     resumeNotifications: () => post(HTTP_ROUTES.resume, {}, snoozeStateSchema),
+    exportData(query: ExportQuery): Promise<ExportOutcome> {
+      // The browser streams the attachment to its downloads itself; the page only starts it.
+      const link = document.createElement('a');
+      link.href = `${base}${HTTP_ROUTES.export}?${new URLSearchParams(query).toString()}`;
+      link.download = '';
+      link.click();
+      return Promise.resolve({ status: 'downloading', message: `Downloading ${query.what} from ${query.from} to ${query.to} as ${query.format.toUpperCase()}` });
+    },
   };
 }

@@ -32,7 +32,7 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
 
   if (question !== null) {
     return (
-      <span className="control-confirm" role="alertdialog" aria-label={plan.name} aria-describedby={`${key}-question`} onKeyDown={onKeyDown}>
+      <span className="command-confirm" role="alertdialog" aria-label={plan.name} aria-describedby={`${key}-question`} onKeyDown={onKeyDown}>
         <span id={`${key}-question`}>{question}</span>
         <button
           ref={confirmButton}
@@ -53,7 +53,7 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
   }
   const pending = state?.status === 'pending';
   return (
-    <span className="control">
+    <span className="command">
       <button
         ref={openButton}
         type="button"
@@ -67,7 +67,7 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
         {pending ? state.text : plan.verb}
       </button>
       {state !== undefined && !pending && (
-        <span role="status" className={`control-${state.status}`}>
+        <span role="status" className={`command-${state.status}`}>
           {state.text}
         </span>
       )}

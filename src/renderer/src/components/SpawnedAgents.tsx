@@ -32,7 +32,7 @@ const AgentLine = memo(
         </td>
         <td>{row.spawnedAt === null ? 'N/A' : <LiveDuration startedAt={row.spawnedAt} />}</td>
         <td className="mono muted">{row.spawnedAt === null ? 'N/A' : timeOf(row.spawnedAt)}</td>
-        <td className="controls">
+        <td className="commands">
           <ControlButton request={{ type: 'stop_agent', role: row.role }} />
           {row.unloadable && <ControlButton request={{ type: 'unload_model', model: row.model }} />}
         </td>

@@ -1,5 +1,5 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { MonitorApi } from '../../../shared/api';
+import type { ExportQuery, MonitorApi } from '../../../shared/api';
 import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../../shared/model';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
@@ -63,7 +63,12 @@ interface ControlsSlice {
   runControl: (request: CommandRequest) => Promise<void>;
 }
 
-export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & ControlsSlice & {
+interface ExportSlice {
+  readonly exportState: { readonly status: 'idle' | 'working' | 'done' | 'failed'; readonly message: string };
+  runExport: (query: ExportQuery) => Promise<void>;
+}
+
+export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & ControlsSlice & ExportSlice & {
   /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
   start: () => Promise<() => void>;
 };
@@ -128,7 +133,7 @@ const createHistorySlice =
     },
   });
 
-function addDays(date: LocalDate, days: number): LocalDate {
+export function addDays(date: LocalDate, days: number): LocalDate {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
@@ -172,6 +177,22 @@ const createControlsSlice =
     },
   });
 
+const createExportSlice =
+  (api: MonitorApi): Slice<ExportSlice> =>
+  (set, get) => ({
+    exportState: { status: 'idle', message: '' },
+    async runExport(query) {
+      if (get().exportState.status === 'working') return;
+      set({ exportState: { status: 'working', message: `Exporting ${query.what}…` } });
+      try {
+        const outcome = await api.exportData(query);
+        set({ exportState: { status: outcome.status === 'cancelled' ? 'idle' : 'done', message: outcome.message } });
+      } catch (error) {
+        set({ exportState: { status: 'failed', message: `Export failed: ${message(error)}` } });
+      }
+    },
+  });
+
 /** The dashboard's whole state, fed only through the MonitorApi. */
 export function createMonitorStore(api: MonitorApi, now: () => number = Date.now): MonitorStore {
   return createStore<MonitorState>()((set, get, store) => ({
@@ -181,6 +202,7 @@ export function createMonitorStore(api: MonitorApi, now: () => number = Date.now
     ...createHistorySlice(api)(set, get, store),
     ...createStatsSlice(api)(set, get, store),
     ...createControlsSlice(api)(set, get, store),
+    ...createExportSlice(api)(set, get, store),
     async start() {
       const stops = [
         api.onSnapshot((snapshot) => {
