@@ -150,6 +150,24 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     await page.context().close();
   });
 
+  it('ends a session from the dashboard, after asking, and shows it move to history', async () => {
+    const page = await openDashboard();
+    const card = page.getByRole('region', { name: 'Active Sessions' }).locator('li.session').first();
+    const sessionId = (await card.getAttribute('data-session-id')) ?? '';
+    expect(sessionId).not.toBe('');
+    await card.getByRole('button', { name: `End session ${sessionId}` }).click();
+    const question = page.getByRole('alertdialog', { name: `End session ${sessionId}` });
+    expect(await question.textContent()).toMatch(new RegExp(`^End \\w+ session ${sessionId}: `));
+    await screenshot(page, 'end-session-confirm');
+    await question.getByRole('button', { name: 'End session' }).click();
+
+    await page.locator(`.sessions [data-session-id="${sessionId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+    const row = page.getByRole('region', { name: 'Session History' }).locator(`tr[data-session-id="${sessionId}"]`);
+    await row.getByText('completed').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'end-session-done');
+    await page.context().close();
+  });
+
   it('shows the first-run screen when nothing can be reached', async () => {
     const dead = await refusingAddress();
     const lonely = startCliProcess(['serve', '--port', '0'], {
