@@ -59,7 +59,7 @@ export function ExportPanel() {
           Export
         </button>
       </form>
-      <p role="status" className={exportState.status === 'failed' ? 'command-failed' : 'muted'}>
+      <p role="status" className={`export-status ${exportState.status === 'failed' ? 'command-failed' : 'muted'}`}>
         {backwards ? 'The first day must not be after the last.' : exportState.message}
       </p>
     </section>
