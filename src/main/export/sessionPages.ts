@@ -2,17 +2,12 @@ import { z } from 'zod';
 import type { SessionRecord } from '../../shared/model';
 import type { InstantRange } from '../core/localTime';
 import type { Screened } from '../sources/screening';
-import { readSessionRow, SESSION_COLUMNS } from '../sources/sessionRow';
+import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from '../sources/sessionRow';
 import type { SqlClient } from '../sources/sqlClient';
 import { SourceDown } from './exportErrors';
 
 /** Rows per query: small enough that a page never weighs much, large enough that round trips do not dominate. */
 export const EXPORT_PAGE_SIZE = 1000;
-
-/** A `timestamp without time zone` literal holding UTC, which is how ECHO stores instants. */
-function utcTimestamp(instant: number): string {
-  return new Date(instant).toISOString().slice(0, -1);
-}
 
 // The position of a row in (started_at, id) order, read as text so that no
 // driver turns the UTC timestamp into local time and no precision is lost on
@@ -50,14 +45,7 @@ export async function* sessionPages(
   let after: PageKey | null = null;
   for (;;) {
     const rows = await readPage(sql, start, end, after, pageSize);
-    const sessions: SessionRecord[] = [];
-    const dropped: string[] = [];
-    for (const row of rows) {
-      const result = readSessionRow(row);
-      if (result.ok) sessions.push(result.session);
-      else dropped.push(result.reason);
-    }
-    yield { value: sessions, dropped };
+    yield readSessionRows(rows);
     const last = rows.at(-1);
     if (rows.length < pageSize || last === undefined) return;
     const key = pageKeySchema.parse(last);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SessionRecord } from '../../shared/model';
-import { describeIssues } from './screening';
+import { describeIssues, type Screened } from './screening';
 
 /** The columns every session query selects, with timestamps as UTC epoch milliseconds. */
 export const SESSION_COLUMNS = `
@@ -13,6 +13,11 @@ export const SESSION_COLUMNS = `
   total_agents_spawned,
   tasks_delegated,
   status`;
+
+/** A `timestamp without time zone` literal holding UTC, which is how ECHO stores instants. */
+export function utcTimestamp(instant: number): string {
+  return new Date(instant).toISOString().slice(0, -1);
+}
 
 // ECHO stores UTC in `timestamp without time zone`. Reading the epoch in SQL
 // sidesteps drivers that would take those values as local time.
@@ -80,4 +85,16 @@ export function readSessionRow(row: unknown): SessionRowResult {
       status: data.status ?? 'unknown',
     },
   };
+}
+
+/** Every readable row as a session, and one reason per row left out. */
+export function readSessionRows(rows: readonly unknown[]): Screened<SessionRecord[]> {
+  const sessions: SessionRecord[] = [];
+  const dropped: string[] = [];
+  for (const row of rows) {
+    const result = readSessionRow(row);
+    if (result.ok) sessions.push(result.session);
+    else dropped.push(result.reason);
+  }
+  return { value: sessions, dropped };
 }

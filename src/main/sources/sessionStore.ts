@@ -4,7 +4,7 @@ import type { PostgresData } from '../core/readings';
 import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, type InstantRange } from '../core/localTime';
 import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
-import { readSessionRow, SESSION_COLUMNS } from './sessionRow';
+import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from './sessionRow';
 import type { SqlClient } from './sqlClient';
 
 export const HISTORY_LIMIT = 50;
@@ -23,11 +23,6 @@ export interface ActiveSessions {
   readonly sessions: SessionRecord[];
   /** Every active row, including any beyond the listing limit. */
   readonly total: number;
-}
-
-/** A `timestamp without time zone` literal holding UTC, which is how ECHO stores instants. */
-function utcTimestamp(instant: number): string {
-  return new Date(instant).toISOString().slice(0, -1);
 }
 
 const countRowSchema = z.object({ bucket: z.coerce.number().int(), count: z.coerce.number().int().nonnegative() });
@@ -192,8 +187,8 @@ export class SessionStore {
       params.values,
     );
     const row = dayPictureRowSchema.parse(rows[0]);
-    const active = this.readSessions(row.active);
-    const history = this.readSessions(row.history);
+    const active = readSessionRows(row.active);
+    const history = readSessionRows(row.history);
     const stats = singleDayStats(historyDate, toStatsTotals(row.day_stats));
     return {
       value: {
@@ -235,7 +230,7 @@ export class SessionStore {
 
   async activeSessions(): Promise<Screened<ActiveSessions>> {
     const { rows } = await this.sql.query(`SELECT a.*, count(*) OVER () AS total_active FROM (${activeRowsSql()}) AS a`);
-    const screened = this.readSessions(rows);
+    const screened = readSessionRows(rows);
     const first = rows[0];
     const total =
       typeof first === 'object' && first !== null && 'total_active' in first ? Number(first.total_active) : 0;
@@ -246,7 +241,7 @@ export class SessionStore {
   async history(date: LocalDate): Promise<Screened<SessionRecord[]>> {
     const params = new Placeholders();
     const { rows } = await this.sql.query(historyRowsSql(params, localDayRange(date, this.timeZone)), params.values);
-    return this.readSessions(rows);
+    return readSessionRows(rows);
   }
 
   /** Figures for sessions started from the start of `from` to the end of `to`, local days. */
@@ -278,16 +273,5 @@ export class SessionStore {
     const params = new Placeholders();
     const { rows } = await this.sql.query(countsSql(params, ranges), params.values);
     return countsByBucket(countRowsSchema.parse(rows), ranges.length);
-  }
-
-  private readSessions(rows: readonly unknown[]): Screened<SessionRecord[]> {
-    const sessions: SessionRecord[] = [];
-    const dropped: string[] = [];
-    for (const row of rows) {
-      const result = readSessionRow(row);
-      if (result.ok) sessions.push(result.session);
-      else dropped.push(result.reason);
-    }
-    return { value: sessions, dropped };
   }
 }
