@@ -27,6 +27,9 @@ export function createRedis(options: RedisOptions): Redis {
     // Capped at a second so a Redis that comes back is in use again by the next poll.
     retryStrategy: options.persistent ? (attempt) => Math.min(attempt * 100, 1000) : () => null,
     enableOfflineQueue: options.offlineQueue ?? true,
+    // A command in flight when the socket drops fails rather than going out after the reconnect:
+    // a command to the delegator must never arrive late, and a poll simply reads again next time.
+    autoResendUnfulfilledCommands: false,
     connectionName: 'delegator-monitor',
   });
   redis.on('error', (error: unknown) => {
