@@ -92,21 +92,24 @@ describe.each(BACKENDS)('on $name', (backend) => {
       // Same second, same counts: only the row version tells.
       ['a session from last week gains an agent', "UPDATE delegator_sessions SET total_agents_spawned = total_agents_spawned + 1 WHERE session_id = 'running-since-last-week'"],
       ['a session from last week ends', "UPDATE delegator_sessions SET status = 'completed', ended_at = '2026-11-24 14:29:00' WHERE session_id = 'running-since-last-week'"],
-      ["a row of last night's goes", "DELETE FROM delegator_sessions WHERE session_id = 'failed-last-night'"],
+      ['a session is recorded already finished', "INSERT INTO delegator_sessions (session_id, task_category, started_at, ended_at, status, inserted_at, updated_at) VALUES ('quick', 'quick_fix', '2026-11-24 14:29:10', '2026-11-24 14:29:40', 'completed', now(), now())"],
     ])('moves when %s', async (_, statement) => {
       const before = await token();
       await db.sql.query(statement);
       expect(await token()).not.toBe(before);
     });
 
-    it('ignores rows no poll of the day shows, and watches the day on screen', async () => {
+    it.each([
+      ['a finished row is edited', "UPDATE delegator_sessions SET task_description = 'Retold' WHERE session_id = 'done-this-morning'"],
+      ['a finished row is deleted', "DELETE FROM delegator_sessions WHERE session_id = 'failed-last-night'"],
+      [
+        'a row is written with a start in the past',
+        "INSERT INTO delegator_sessions (session_id, task_category, started_at, ended_at, status, inserted_at, updated_at) VALUES ('late-entry', 'hr', '2026-10-20 18:00:00', '2026-10-20 18:05:00', 'completed', now(), now())",
+      ],
+    ])('does not see what ECHO does not do, which the reader covers by its minute: %s', async (_, statement) => {
       const before = await token();
-      await db.sql.query("UPDATE delegator_sessions SET task_description = 'archived' WHERE session_id = 'done-last-month'");
+      await db.sql.query(statement);
       expect(await token()).toBe(before);
-      const lastMonth = { ...TODAY, historyDate: '2026-10-20' };
-      const shown = await token(lastMonth);
-      await db.sql.query("UPDATE delegator_sessions SET task_description = 'archived again' WHERE session_id = 'done-last-month'");
-      expect(await token(lastMonth)).not.toBe(shown);
     });
   });
 
@@ -130,6 +133,18 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const otherDay = await reader.read({ ...TODAY, historyDate: '2026-11-23' });
       expect(client.statements()).toBe(7);
       expect(otherDay.value.historyDate).toBe('2026-11-23');
+    });
+
+    it('reads the picture again after a minute, for an edit to a finished session the token cannot see', async () => {
+      const client = counted(db.sql);
+      const reader = new PostgresReader(new SessionStore(client.sql, 'UTC'), 60_000);
+      await reader.read(TODAY);
+      await db.sql.query("UPDATE delegator_sessions SET task_description = 'Told once more' WHERE session_id = 'done-this-morning'");
+      const soon = await reader.read({ ...TODAY, now: NOW + 59_000 });
+      expect(soon.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).not.toBe('Told once more');
+      const later = await reader.read({ ...TODAY, now: NOW + 60_000 });
+      expect(later.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).toBe('Told once more');
+      expect(client.statements()).toBe(5);
     });
   });
 });

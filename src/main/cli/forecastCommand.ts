@@ -3,13 +3,10 @@ import { forecastLine } from '../../shared/forecastText';
 import type { AdmissionForecast, SourceName } from '../../shared/model';
 import type { MonitorConfig } from '../config';
 import { CATEGORY_AGENTS } from '../core/echoRoster';
-import { advancePipeline, initialPipelineState } from '../core/pipeline';
-import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
 import { isDown } from '../core/sourceHealth';
 import { withConfigOrDemo } from '../demo/withDemo';
-import { openSources } from '../openSources';
-import { readSources } from '../readSources';
 import { EXIT, type ExitCode } from './exitCodes';
+import { takeOneSnapshot } from './oneSnapshot';
 import type { CliIo } from './output';
 
 export interface ForecastOptions {
@@ -39,27 +36,16 @@ export function forecastCommand(config: MonitorConfig | null, options: ForecastO
 }
 
 async function forecastOf(config: MonitorConfig, options: ForecastOptions, io: CliIo): Promise<ExitCode> {
-  const open = openSources(config, { timeZone: io.timeZone, persistent: false });
-  try {
-    // One snapshot, as `status` takes it: the forecast is the one the dashboard and the tray show.
-    const readings = await readSources(open.sources, io.now());
-    const { snapshot } = advancePipeline(initialPipelineState(), readings, {
-      timeZone: io.timeZone,
-      registryMode: config.registryMode,
-      alerts: config.alerts,
-      reconcile: DEFAULT_RECONCILE_SETTINGS,
-    });
-    const forecast: AdmissionForecast = {
-      categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
-    };
-    io.out(options.json ? `${JSON.stringify(forecast, null, 2)}\n` : `${forecast.categories.map(forecastLine).join('\n')}\n`);
-    const down = (Object.keys(SOURCE_LABELS) as SourceName[]).filter((source) => isDown(snapshot.sources[source]));
-    if (down.length === 0) return EXIT.ok;
-    for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);
-    // A model loaded where nobody could look is counted as needed: the figures are an upper bound.
-    io.err('The forecast counts only what could be read: what a source that is down would show loaded is counted as needed.\n');
-    return EXIT.critical;
-  } finally {
-    await open.close();
-  }
+  // One snapshot, as `status` takes it: the forecast is the one the dashboard and the tray show.
+  const snapshot = await takeOneSnapshot(config, io);
+  const forecast: AdmissionForecast = {
+    categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
+  };
+  io.out(options.json ? `${JSON.stringify(forecast, null, 2)}\n` : `${forecast.categories.map(forecastLine).join('\n')}\n`);
+  const down = (Object.keys(SOURCE_LABELS) as SourceName[]).filter((source) => isDown(snapshot.sources[source]));
+  if (down.length === 0) return EXIT.ok;
+  for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);
+  // A model loaded where nobody could look is counted as needed: the figures are an upper bound.
+  io.err('The forecast counts only what could be read: what a source that is down would show loaded is counted as needed.\n');
+  return EXIT.critical;
 }

@@ -51,7 +51,11 @@ const dayPictureRowSchema = z.object({
   timeline: countRowsSchema,
 });
 
-const changeTokenRowSchema = z.object({ row_count: z.coerce.number().int(), version_sum: z.coerce.string() });
+const changeTokenRowSchema = z.object({
+  newest_start: z.string().nullable(),
+  active_count: z.coerce.number().int(),
+  active_versions: z.coerce.string(),
+});
 
 function spanOf(ranges: readonly InstantRange[]): InstantRange {
   return { start: Math.min(...ranges.map((range) => range.start)), end: Math.max(...ranges.map((range) => range.end)) };
@@ -206,26 +210,34 @@ export class SessionStore {
   }
 
   /**
-   * A value that changes whenever a row {@link dayPicture} could show changes:
-   * the number of those rows and the sum of their row versions (`xmin`, which
-   * every insert and update renews). ECHO's `updated_at` has whole seconds and
-   * is written by the delegator, so it cannot be trusted to move. The day
-   * and the history date are the caller's to compare.
+   * A value that changes when what {@link dayPicture} shows can have changed,
+   * read from two indexes and the few running rows: the newest `started_at`
+   * (a new session), and how many sessions are active with the sum of their
+   * row versions (`xmin`, which every insert and update renews: a session
+   * starting, gaining an agent, or ending). Its cost does not grow with the
+   * table or with the day. What it cannot see (a finished row edited or
+   * deleted by hand, a row inserted with a start in the past) the reader
+   * bounds by reading the whole picture again every minute regardless.
+   * ECHO's `updated_at` would not do: it has whole seconds and is the
+   * delegator's to write. The current hour is part of the token, since the
+   * timeline's hours move by themselves; the day and the history date are
+   * the caller's to compare.
    */
   async changeToken(request: DayRequest): Promise<string> {
     const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
-    const recent = [localDayRange(request.today, this.timeZone), ...hours];
     const params = new Placeholders();
+    // Bounded above, so a row dated in the far future (or 'infinity') cannot hide every new one.
     const { rows } = await this.sql.query(
-      `SELECT count(*) AS row_count, coalesce(sum(xmin::text::bigint), 0) AS version_sum
+      `SELECT (SELECT max(started_at)::text FROM delegator_sessions
+                WHERE started_at < ${params.add(utcTimestamp(request.now + 86_400_000), 'timestamp')}) AS newest_start,
+              count(*) AS active_count,
+              coalesce(sum(xmin::text::bigint), 0) AS active_versions
          FROM delegator_sessions
-        WHERE status = 'active' OR ${startedWithinSql(params, spanOf(recent))}
-           OR ${startedWithinSql(params, localDayRange(request.historyDate, this.timeZone))}`,
+        WHERE status = 'active'`,
       params.values,
     );
     const row = changeTokenRowSchema.parse(rows[0]);
-    // The timeline's hours move on by themselves, so the current hour is part of the token.
-    return [hours.at(-1)?.start ?? 0, row.row_count, row.version_sum].join('/');
+    return [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join('/');
   }
 
   async activeSessions(): Promise<Screened<ActiveSessions>> {

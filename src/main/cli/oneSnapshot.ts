@@ -1,0 +1,30 @@
+import type { LocalDate, Snapshot } from '../../shared/model';
+import type { MonitorConfig } from '../config';
+import { advancePipeline, initialPipelineState } from '../core/pipeline';
+import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
+import { openSources } from '../openSources';
+import { readSources } from '../readSources';
+import type { CliIo } from './output';
+
+/** CPU time over less than this says little; a one-shot command waits for it at most this long. */
+const CPU_WINDOW_MS = 250;
+
+/**
+ * One snapshot, from an empty state: what a single look at every source
+ * shows. It has no earlier polls to wait for, so whatever holds now is
+ * reported now (an alert's pending period is one poll).
+ */
+export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, date?: LocalDate): Promise<Snapshot> {
+  const open = openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
+  try {
+    const readings = await readSources(open.sources, io.now(), date);
+    return advancePipeline(initialPipelineState(), readings, {
+      timeZone: io.timeZone,
+      registryMode: config.registryMode,
+      alerts: { ...config.alerts, pendingPolls: 1 },
+      reconcile: DEFAULT_RECONCILE_SETTINGS,
+    }).snapshot;
+  } finally {
+    await open.close();
+  }
+}
