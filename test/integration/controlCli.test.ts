@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/run';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
@@ -8,6 +7,7 @@ import { SessionStore } from '../../src/main/sources/sessionStore';
 import { startSilentServer } from '../support/deadServers';
 import { runCliProcess } from '../support/runCliProcess';
 import { startRedis } from '../support/servers';
+import { runCliInProcess } from '../support/cliInProcess';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
@@ -39,17 +39,8 @@ async function listenOn(url: string, channel: string): Promise<string[]> {
 
 /** Runs the command line in this process, so whatever it leaves behind would still be alive afterwards. */
 async function cliHere(argv: string[], environment: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env: environment,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    now: () => Date.now(),
-    timeZone: 'UTC',
-    untilStopped: () => new Promise(() => undefined),
-  });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  const run = await runCliInProcess(argv, { env: environment, now: () => Date.now() });
+  return { code: run.code, stdout: run.out, stderr: run.err };
 }
 
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/run';
 import { refusingAddress } from '../support/deadServers';
 import { runCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
+import { runCliInProcess } from '../support/cliInProcess';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 const HEADER = 'session_id,task_category,task_description,status,active_agents,total_agents_spawned,tasks_delegated,started_at,ended_at,duration_seconds\r\n';
@@ -89,19 +89,8 @@ describe('npm run cli -- export', () => {
 });
 
 describe('export usage', () => {
-  async function cli(argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, {
-      env: { DATABASE_URL: db.url },
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-      now: () => Date.parse('2026-03-10T12:00:00Z'),
-      timeZone: 'America/New_York',
-      untilStopped: () => Promise.resolve('SIGINT'),
-    });
-    return { code, out: out.join(''), err: err.join('') };
-  }
+  const cli = (argv: string[]) =>
+    runCliInProcess(argv, { env: { DATABASE_URL: db.url }, now: () => Date.parse('2026-03-10T12:00:00Z'), timeZone: 'America/New_York' });
 
   it.each([
     [['export'], 'export needs --from and --to'],

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/main/cli/run';
+import { runCliInProcess } from '../support/cliInProcess';
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    now: () => Date.parse('2026-11-24T14:30:00Z'),
-    timeZone: 'UTC',
-    untilStopped: () => Promise.resolve('SIGINT'),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
 
 describe('the command line, before it touches any source', () => {
   it('prints usage on --help and exits 0', async () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { controlExitCode } from '../../src/main/cli/controlOutcome';
-import { runCli } from '../../src/main/cli/run';
+import { runCliInProcess } from '../support/cliInProcess';
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    env,
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    now: () => Date.parse('2026-11-24T14:30:00Z'),
-    timeZone: 'UTC',
-    untilStopped: () => Promise.resolve('SIGINT'),
-  });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
 
 describe('end-session, stop-agent and unload, before they touch any source', () => {
   it('are listed in the usage', async () => {
