@@ -5,6 +5,7 @@ import { createMonitor } from '../../src/main/createMonitor';
 import { createMonitorQueries } from '../../src/main/monitorQueries';
 import { CommandBus } from '../../src/main/sources/commandBus';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
+import { startFakeOllama } from '../support/fakeOllama';
 import { startRedis } from '../support/servers';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
@@ -87,6 +88,29 @@ describe("the monitor's command bus", () => {
       listener.disconnect();
       await running.close();
       await server.stop();
+    }
+  });
+});
+
+describe("the monitor's unload", () => {
+  it('unloads through Ollama, confirms it, and polls at once so every view shows the memory freed', async () => {
+    const ollama = await startFakeOllama();
+    ollama.unloads({ kind: 'drop' });
+    const running = createMonitor(loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' }), {
+      timeZone: 'UTC',
+      defaultDataDir: null,
+    });
+    try {
+      await running.monitor.start();
+      const model = running.monitor.current()?.residentModels?.[0]?.name ?? '';
+      expect(model).not.toBe('');
+      const outcome = await createMonitorQueries(running).sendCommand({ type: 'unload_model', model });
+      expect(outcome).toEqual({ ok: true, id: expect.any(String) });
+      expect(ollama.received.filter((request) => request.method === 'POST')).toEqual([{ method: 'POST', path: '/api/generate', body: { model, keep_alive: 0 } }]);
+      await expect.poll(() => running.monitor.current()?.residentModels?.map((resident) => resident.name), { timeout: 5000 }).not.toContain(model);
+    } finally {
+      await running.close();
+      await ollama.close();
     }
   });
 });
