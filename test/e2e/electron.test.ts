@@ -44,6 +44,15 @@ describe.skipIf('missing' in binary)('the desktop app in demo mode', () => {
     expect(await page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row').count()).toBeGreaterThan(1);
   });
 
+  it('sends a control over IPC, after asking, and says why the demo cannot carry it: it has no registry', async () => {
+    const page = await app.firstWindow();
+    const stop = page.getByRole('region', { name: 'Spawned Agents' }).getByRole('button', { name: /^Stop / }).first();
+    const name = (await stop.getAttribute('aria-label')) ?? '';
+    await stop.click();
+    await page.getByRole('alertdialog', { name }).getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('status').filter({ hasText: 'commands need the Redis registry, which is not configured' }).first().waitFor({ timeout: 10_000 });
+  });
+
   it('brings the tray model to one agent or more, and turns a forced threshold into a notification', async () => {
     const probe = async (): Promise<E2eProbe> =>
       app.evaluate(() => (globalThis as unknown as { delegatorMonitorProbe: E2eProbe }).delegatorMonitorProbe);
