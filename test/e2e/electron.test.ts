@@ -50,7 +50,7 @@ describe.skipIf('missing' in binary)('the desktop app in demo mode', () => {
     const name = (await stop.getAttribute('aria-label')) ?? '';
     await stop.click();
     await page.getByRole('alertdialog', { name }).getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('status').filter({ hasText: 'commands need the Redis registry, which is not configured' }).first().waitFor({ timeout: 10_000 });
+    await page.getByRole('status').filter({ hasText: 'Commands need the Redis registry, which is not configured' }).first().waitFor({ timeout: 10_000 });
   });
 
   it('brings the tray model to one agent or more, and turns a forced threshold into a notification', async () => {

@@ -172,7 +172,8 @@ const createControlsSlice =
         const outcome = await api.sendCommand(request);
         settle(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
       } catch (error) {
-        settle({ status: 'failed', text: message(error) });
+        // Thrown, not answered: the command never left (no registry configured, the host unreachable).
+        settle({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: message(error) }) });
       }
     },
   });
