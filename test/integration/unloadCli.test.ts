@@ -101,6 +101,17 @@ describe('npm run cli -- unload', () => {
     expect(run.stderr).toBe(`Could not unload codellama:13b: Ollama could not be reached: connect ECONNREFUSED ${dead.host}:${dead.port}\n`);
   });
 
+  it('exits 2 saying the unload may still happen when Ollama takes the request and never answers', async () => {
+    const silent = await startFakeOllama({ kind: 'hang' });
+    try {
+      const run = await runCliProcess(['unload', 'codellama:13b'], { ...env, OLLAMA_ENDPOINT: silent.endpoint, MONITOR_TIMEOUT_MS: '300' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('Could not unload codellama:13b: no answer from Ollama within 300 ms: the model may still be unloaded\n');
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('exits 2 with Ollama switched off, asking nobody', async () => {
     const run = await runCliProcess(['unload', 'codellama:13b', '--json'], { ...env, OLLAMA_ENDPOINT: 'off' });
     expect(run.code).toBe(2);

@@ -46,7 +46,8 @@ export class CommandBus {
       const listeners = await this.publisher.publish(`${this.prefix}commands`, JSON.stringify(command));
       if (listeners === 0) this.settle(id, { ok: false, id, failure: 'not_sent', error: `no delegator is listening on ${this.prefix}commands` });
     } catch (error) {
-      this.settle(id, { ok: false, id, failure: 'not_sent', error: `the command could not be sent: ${errorText(error)}` });
+      // The connection was ready, so the command went onto the socket: Redis may still carry it out.
+      this.settle(id, { ok: false, id, failure: 'no_answer', error: `no answer from Redis (${errorText(error)}): the command may still reach the delegator` });
     }
     return answered;
   }

@@ -52,6 +52,10 @@ export class ModelUnloader {
       });
       text = await response.text();
     } catch (error) {
+      // A request that timed out reached Ollama, which may still unload; one refused never left.
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        return { ok: false, id, failure: 'no_answer', error: `no answer from Ollama within ${String(this.timeoutMs)} ms: the model may still be unloaded` };
+      }
       const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       return { ok: false, id, failure: 'not_sent', error: `Ollama could not be reached: ${errorText(cause)}` };
     }
