@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createMonitorStore } from '../../src/renderer/src/store/monitorStore';
+import { describe, expect, it, vi } from 'vitest';
+import { CONTROL_OUTCOME_MS, createMonitorStore } from '../../src/renderer/src/store/monitorStore';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { stats } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
@@ -91,5 +91,22 @@ describe('the dashboard store', () => {
     const store = createMonitorStore(api);
     await store.getState().start();
     expect(store.getState().connection).toEqual({ status: 'lost', error: 'Failed to fetch' });
+  });
+});
+
+describe('a control', () => {
+  it('says how its command ended for a while, then makes room for a fresh one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const api = new FakeMonitorApi();
+      api.answerCommand = () => Promise.resolve({ ok: false, id: 'c', failure: 'refused', error: 'busy' });
+      const store = createMonitorStore(api);
+      await store.getState().runControl({ type: 'stop_agent', role: 'cto' });
+      expect(store.getState().controls['stop_agent:cto']).toEqual({ status: 'failed', text: 'Refused: busy' });
+      vi.advanceTimersByTime(CONTROL_OUTCOME_MS);
+      expect(store.getState().controls).toEqual({});
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

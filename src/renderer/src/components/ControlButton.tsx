@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan } from '../../../shared/controlPlan';
 import { useMonitor, useMonitorStore } from '../hooks/monitorContext';
@@ -13,18 +13,23 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
   const key = controlKey(request);
   const state = useMonitor((current) => current.controls[key]);
   const [question, setQuestion] = useState<string | null>(null);
+  const questionId = useId();
   const confirmButton = useRef<HTMLButtonElement>(null);
   const openButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
   // The words come from the latest snapshot when asked, so the row need not redraw on every poll.
   const plan = controlPlan(null, request);
+  const pending = state?.status === 'pending';
 
   useEffect(() => {
     if (question !== null) confirmButton.current?.focus();
+    else if (returnFocus.current) openButton.current?.focus();
+    returnFocus.current = false;
   }, [question]);
 
   const close = () => {
+    returnFocus.current = true;
     setQuestion(null);
-    requestAnimationFrame(() => openButton.current?.focus());
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') close();
@@ -32,8 +37,8 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
 
   if (question !== null) {
     return (
-      <span className="command-confirm" role="alertdialog" aria-label={plan.name} aria-describedby={`${key}-question`} onKeyDown={onKeyDown}>
-        <span id={`${key}-question`}>{question}</span>
+      <span className="command-confirm" role="alertdialog" aria-label={plan.name} aria-describedby={questionId} onKeyDown={onKeyDown}>
+        <span id={questionId}>{question}</span>
         <button
           ref={confirmButton}
           type="button"
@@ -51,26 +56,25 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
       </span>
     );
   }
-  const pending = state?.status === 'pending';
   return (
     <span className="command">
+      {/* aria-disabled, not disabled: a disabled button drops the keyboard focus it was given back. */}
       <button
         ref={openButton}
         type="button"
         data-control={key}
-        aria-label={plan.name}
-        disabled={pending}
+        aria-label={pending ? state.text : plan.name}
+        aria-disabled={pending}
         onClick={() => {
-          setQuestion(controlPlan(store.getState().snapshot, request).confirm);
+          if (!pending) setQuestion(controlPlan(store.getState().snapshot, request).confirm);
         }}
       >
         {pending ? state.text : plan.verb}
       </button>
-      {state !== undefined && !pending && (
-        <span role="status" className={`command-${state.status}`}>
-          {state.text}
-        </span>
-      )}
+      {/* Always there, so a screen reader announces the outcome when it arrives. */}
+      <span role="status" className={state === undefined || pending ? undefined : `command-${state.status}`}>
+        {state === undefined || pending ? '' : state.text}
+      </span>
     </span>
   );
 }

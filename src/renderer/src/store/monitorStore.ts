@@ -59,7 +59,7 @@ export type ControlState =
 interface ControlsSlice {
   /** By {@link controlKey}: a control's state outlives a redraw of its row. */
   readonly controls: Readonly<Record<string, ControlState>>;
-  /** Sends a confirmed command; a second one for the same thing waits for the first. */
+  /** Sends a confirmed command; another for the same thing is ignored while the first is on its way. */
   runControl: (request: CommandRequest) => Promise<void>;
 }
 
@@ -156,6 +156,9 @@ const createStatsSlice =
     },
   });
 
+/** How long a control keeps saying how its command ended; the thing it acted on may come back later. */
+export const CONTROL_OUTCOME_MS = 30_000;
+
 const createControlsSlice =
   (api: MonitorApi): Slice<ControlsSlice> =>
   (set, get) => ({
@@ -167,13 +170,20 @@ const createControlsSlice =
       const settle = (state: ControlState) => {
         set({ controls: { ...get().controls, [key]: state } });
       };
+      const settleFinally = (state: ControlState) => {
+        settle(state);
+        setTimeout(() => {
+          if (get().controls[key] !== state) return;
+          set({ controls: Object.fromEntries(Object.entries(get().controls).filter(([known]) => known !== key)) });
+        }, CONTROL_OUTCOME_MS);
+      };
       settle({ status: 'pending', text: plan.pending });
       try {
         const outcome = await api.sendCommand(request);
-        settle(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
+        settleFinally(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
       } catch (error) {
         // Thrown, not answered: the command never left (no registry configured, the host unreachable).
-        settle({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: message(error) }) });
+        settleFinally({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: message(error) }) });
       }
     },
   });
