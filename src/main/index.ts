@@ -58,7 +58,11 @@ const controlHost = electronControlHost({
     return queries.sendCommand(request);
   },
 });
-const runControl = (request: CommandRequest): void => void runConfirmedControl(controlHost, request);
+const runControl = (request: CommandRequest): void => {
+  runConfirmedControl(controlHost, request).catch((error: unknown) => {
+    console.error(`A control could not be run: ${errorText(error)}`);
+  });
+};
 
 /** The dashboard's Export button: a save dialog, then the sessions from the database or the events the monitor holds. */
 const saveDashboardExport = saveExport({

@@ -95,6 +95,7 @@ describe('the tray model', () => {
     ],
     ['room for every category', snapshotAt(NOW, { system: system({ totalBytes: 128 * GIB, freeBytes: 100 * GIB }) }), []],
     ['free memory unknown: no claim', snapshotAt(NOW, { system: system({ totalBytes: 0, freeBytes: 0 }) }), []],
+    ['Ollama failing, so what it holds is unknown: no claim', snapshotAt(NOW, { ollama: failed('refused'), system: system({ freeBytes: 1 * GIB }) }), []],
   ])('warns of categories that would not fit: %s', (_name, snapshot, lines) => {
     const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
     expect(labels(model.menu).filter((label) => label.includes('would not fit'))).toEqual(lines);

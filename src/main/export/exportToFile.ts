@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -18,13 +19,18 @@ export async function exportToFile(path: string, query: ExportQuery, sources: Pa
   // Failures reach exportTo and finished(); this keeps one that comes after both from ending the process.
   file.on('error', () => undefined);
   try {
+    // Opened before anything is read, so a failure can never remove the file before it exists.
+    await once(file, 'open');
     const summary = await exportTo(file, query, sources);
     file.end();
     await finished(file);
     await rename(partial, path);
     return summary;
   } catch (error) {
-    file.destroy();
+    if (!file.destroyed) {
+      file.destroy();
+      await once(file, 'close');
+    }
     await rm(partial, { force: true });
     if (error instanceof SourceDown || error instanceof DestinationFailed) throw error;
     throw new DestinationFailed(errorText(error), { cause: error });

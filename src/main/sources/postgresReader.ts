@@ -22,7 +22,9 @@ export class PostgresReader {
     const token = await this.store.changeToken(request);
     const key = [request.today, request.historyDate, token].join(' ');
     const latest = this.latest;
-    if (latest?.key === key && request.now - latest.readAt < this.maxAgeMs) return latest.picture;
+    // A clock set back reads again too: its age would otherwise look young for as long as it was set back.
+    const age = latest === null ? Infinity : request.now - latest.readAt;
+    if (latest?.key === key && age >= 0 && age < this.maxAgeMs) return latest.picture;
     const picture = await this.store.dayPicture(request);
     this.latest = { key, readAt: request.now, picture };
     return picture;
