@@ -125,6 +125,12 @@ describe(`GET ${HTTP_ROUTES.export}`, () => {
     expect((JSON.parse(response.body) as { error: string }).error).toContain(reason);
   });
 
+  it.each(['cross-site', 'same-site'])('refuses a download another site started (Sec-Fetch-Site: %s)', async (site) => {
+    const response = await http({ port, path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`, headers: { 'sec-fetch-site': site } });
+    expect(response.status).toBe(403);
+    expect(response.body).not.toContain('a-dev');
+  });
+
   it('answers a foreign Host with 403 and no data (DNS rebinding)', async () => {
     const response = await http({ port, path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`, headers: { host: `attacker.example:${port}` } });
     expect(response.status).toBe(403);

@@ -127,7 +127,10 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
     [`GET ${HTTP_ROUTES.events}`]: (_request, response) => {
       sendJson(response, 200, queries.getEvents());
     },
-    [`GET ${HTTP_ROUTES.export}`]: async (_request, response, url) => {
+    [`GET ${HTTP_ROUTES.export}`]: async (request, response, url) => {
+      // A download can be started by any page's link or image; only this page's own (or a typed address, or a script) may start one.
+      const site = request.headers['sec-fetch-site'];
+      if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'an export may only be started from the dashboard itself');
       const query = parsed(exportQuerySchema, Object.fromEntries(url.searchParams));
       await sendExport(response, query, options.exports, SECURITY_HEADERS);
     },

@@ -14,13 +14,16 @@ import {
 
 type Listener<T> = (value: T) => void;
 
+/** The server's own reason for a refusal, which it words for people; the status code is for programs. */
+async function refusalOf(response: Response): Promise<Error> {
+  const body: unknown = await response.json().catch(() => null);
+  const reason = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : `${String(response.status)} ${response.statusText}`;
+  return new Error(reason);
+}
+
 async function readJson<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
-  const body: unknown = await response.json();
-  if (!response.ok) {
-    const error = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : response.statusText;
-    throw new Error(`${response.status}: ${error}`);
-  }
-  return schema.parse(body);
+  if (!response.ok) throw await refusalOf(response);
+  return schema.parse(await response.json());
 }
 
 /**
@@ -92,13 +95,18 @@ export function createHttpMonitorApi(base = ''): MonitorApi {
     sendCommand: (request: CommandRequest): Promise<CommandOutcome> => post(HTTP_ROUTES.commands, request, commandOutcomeSchema),
     snooze: (until) => post(HTTP_ROUTES.snooze, { until }, snoozeStateSchema),
     resumeNotifications: () => post(HTTP_ROUTES.resume, {}, snoozeStateSchema),
-    exportData(query: ExportQuery): Promise<ExportOutcome> {
+    async exportData(query: ExportQuery): Promise<ExportOutcome> {
+      const url = `${base}${HTTP_ROUTES.export}?${new URLSearchParams(query).toString()}`;
+      // Asked once here, so a refusal (PostgreSQL down, a bad range) reaches the panel rather than the downloads list.
+      const probe = await fetch(url);
+      if (!probe.ok) throw await refusalOf(probe);
+      await probe.body?.cancel();
       // The browser streams the attachment to its downloads itself; the page only starts it.
       const link = document.createElement('a');
-      link.href = `${base}${HTTP_ROUTES.export}?${new URLSearchParams(query).toString()}`;
+      link.href = url;
       link.download = '';
       link.click();
-      return Promise.resolve({ status: 'downloading', message: `Downloading ${query.what} from ${query.from} to ${query.to} as ${query.format.toUpperCase()}` });
+      return { status: 'downloading', message: `Downloading ${query.what} from ${query.from} to ${query.to} as ${query.format.toUpperCase()}` };
     },
   };
 }
