@@ -175,7 +175,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     await panel.getByLabel('To').fill('2026-03-10');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), panel.getByRole('button', { name: 'Export' }).click()]);
     expect(download.suggestedFilename()).toBe('delegator-sessions-2026-03-10-to-2026-03-10.csv');
-    const text = readFileSync((await download.path()) ?? '', 'utf8');
+    const text = readFileSync(await download.path(), 'utf8');
     expect(text.split('\r\n').map((line) => line.split(',')[0])).toEqual(['session_id', 'march-dev', 'march-hr', '']);
     await panel.getByRole('status').getByText('Downloading sessions from 2026-03-10 to 2026-03-10 as CSV').waitFor({ timeout: 5000 });
     await page.context().close();
