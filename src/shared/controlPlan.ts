@@ -1,5 +1,6 @@
 import type { CommandOutcome, CommandRequest } from './commands';
 import { formatGb, formatRole } from './format';
+import { normalizeModel, sameModel } from './modelName';
 import type { AgentView, Snapshot } from './model';
 
 /** What a control says before it acts, while it acts, and once it has. */
@@ -20,9 +21,9 @@ function joinNames(names: readonly string[]): string {
 
 /** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
 function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null {
-  const resident = snapshot?.residentModels?.find((entry) => entry.name === model);
+  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
   if (resident) return resident.sizeGb;
-  const agent = snapshot?.agents?.find((entry) => entry.model === model);
+  const agent = snapshot?.agents?.find((entry) => sameModel(entry.model, model));
   return agent ? agent.memoryGb : null;
 }
 
@@ -34,7 +35,7 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string): ControlPlan {
   const agent = agents.find((entry) => entry.role === role);
   const base = { verb: 'Stop', name: `Stop ${name}`, pending: `Stopping ${name}…`, done: `${name} stopped` };
   if (!agent) return { ...base, confirm: `Stop ${name}?` };
-  const sharers = agents.filter((entry) => entry.role !== role && entry.model === agent.model).map((entry) => formatRole(entry.role));
+  const sharers = agents.filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
   const confirm =
     sharers.length > 0
       ? `Stop ${name}: frees nothing while ${joinNames(sharers)} also ${sharers.length === 1 ? 'uses' : 'use'} ${agent.model}`
@@ -51,8 +52,8 @@ function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPl
   const elsewhere = new Set(sessions.filter((entry) => entry !== session).flatMap((entry) => entry.agents));
   const leaving = session.agents.filter((role) => !elsewhere.has(role));
   const agents = holding(snapshot?.agents ?? []);
-  const staying = new Set(agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => agent.model));
-  const freedModels = new Set(agents.filter((agent) => leaving.includes(agent.role) && !staying.has(agent.model)).map((agent) => agent.model));
+  const staying = new Set(agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)));
+  const freedModels = new Set(agents.filter((agent) => leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)).filter((model) => !staying.has(model)));
   const freedGb = [...freedModels].reduce((sum, model) => sum + (modelMemoryGb(snapshot, model) ?? 0), 0);
   const stops = leaving.length === 0 ? 'its agents stay for other sessions' : `stops ${joinNames(leaving.map(formatRole))}`;
   const frees = freedGb > 0 ? `frees ~${formatGb(freedGb)}` : 'frees no memory now';
@@ -60,7 +61,7 @@ function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPl
 }
 
 function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
-  const resident = snapshot?.residentModels?.find((entry) => entry.name === model);
+  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
   const users = resident?.usedBy.map(formatRole) ?? [];
   const frees = resident ? `frees ~${formatGb(resident.sizeGb)} now` : 'Ollama does not list it as loaded';
   const reload = users.length > 0 ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request` : '';

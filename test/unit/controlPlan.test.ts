@@ -40,6 +40,15 @@ describe('controlPlan', () => {
     expect(controlPlan(busy, request).confirm).toBe(confirm);
   });
 
+  it("reads a bare model name as Ollama does, its ':latest'", () => {
+    const bare = snapshotAt(NOW, {
+      registry: ok(registryData([registryAgent('operations_head', 'mistral')])),
+      ollama: ok({ models: [ollamaModel('mistral:latest', 4.1)] }),
+    });
+    expect(controlPlan(bare, { type: 'stop_agent', role: 'operations_head' }).confirm).toBe('Stop Operations Head: frees ~4.1 GB unless another agent uses mistral');
+    expect(controlPlan(bare, { type: 'unload_model', model: 'mistral' }).confirm).toBe('Unload mistral: frees ~4.1 GB now; Operations Head will load it again on its next request');
+  });
+
   it('asks plainly when there is no snapshot to judge by', () => {
     expect(controlPlan(null, { type: 'stop_agent', role: 'cto' }).confirm).toBe('Stop CTO?');
     expect(controlPlan(null, { type: 'unload_model', model: 'x:1b' }).confirm).toBe('Unload x:1b: Ollama does not list it as loaded');

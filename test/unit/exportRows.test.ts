@@ -22,6 +22,10 @@ describe('local ISO 8601 times', () => {
     ['1969-12-31T23:59:59.500Z', 'UTC', '1969-12-31T23:59:59.500+00:00'],
     // Local mean time is no whole number of minutes: written in UTC instead, still exact.
     ['1880-01-01T12:00:00Z', 'America/New_York', '1880-01-01T12:00:00Z'],
+    // The years 1 to 99 stay themselves, not 1901 to 1999.
+    ['0050-06-01T00:00:00Z', 'UTC', '0050-06-01T00:00:00+00:00'],
+    // A local time in the year 10000 is no plain ISO 8601 date: written in UTC.
+    ['9999-12-31T23:00:00Z', 'Pacific/Kiritimati', '9999-12-31T23:00:00Z'],
   ])('%s in %s is %s', (instant, zone, expected) => {
     const written = localIsoString(Date.parse(instant), zone);
     expect(written).toBe(expected);

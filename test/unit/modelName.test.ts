@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameModel } from '../../src/main/sources/modelUnloader';
+import { sameModel } from '../../src/shared/modelName';
 
 describe("the unloader's model names", () => {
   it.each([

@@ -63,7 +63,11 @@ function wallClockAt(instant: number, timeZone: string): WallClock {
 }
 
 function wallClockAsUtc(clock: WallClock): number {
-  return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  // Not Date.UTC: it takes the years 0 to 99 for 1900 to 1999.
+  const date = new Date(0);
+  date.setUTCFullYear(clock.year, clock.month - 1, clock.day);
+  date.setUTCHours(clock.hour, clock.minute, clock.second, 0);
+  return date.getTime();
 }
 
 /** How far the zone's wall clock is ahead of UTC at this instant. */
@@ -167,6 +171,8 @@ export function localIsoString(instant: number, timeZone: string): string {
   const millis = instant - wholeSecond;
   const fraction = millis === 0 ? '' : `.${pad(millis, 3)}`;
   const offset = offsetAt(instant, timeZone);
-  if (offset % 60_000 !== 0) return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
+  const localYear = new Date(wholeSecond + offset).getUTCFullYear();
+  // ISO 8601's plain form has four-digit years; a local time past them is written in UTC, as is an offset of odd seconds.
+  if (offset % 60_000 !== 0 || localYear < 1 || localYear > 9999) return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
   return `${new Date(wholeSecond + offset).toISOString().slice(0, 19)}${fraction}${offsetText(offset)}`;
 }

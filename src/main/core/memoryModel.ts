@@ -1,6 +1,7 @@
 import type { AgentMemory, AgentRecord, MemorySource, ResidentModel } from '../../shared/model';
 import { ROLE_MODELS, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
+import { normalizeModel } from '../../shared/modelName';
 import type { OllamaModel, ProcessReading } from './readings';
 
 const BYTES_PER_GB = 1024 ** 3;
@@ -8,11 +9,7 @@ const BYTES_PER_GB = 1024 ** 3;
 export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
 const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
-/** Ollama names a model `name:tag`; a bare name means `:latest`. */
-export function normalizeModel(model: string): string {
-  const lastSegment = model.slice(model.lastIndexOf('/') + 1);
-  return lastSegment.includes(':') ? model : `${model}:latest`;
-}
+export { normalizeModel } from '../../shared/modelName';
 
 export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {
   return new Map(models.map((model) => [normalizeModel(model.name), model]));

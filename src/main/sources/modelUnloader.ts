@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CommandOutcome } from '../../shared/commands';
 import { errorText } from '../core/errorText';
-import { normalizeModel } from '../core/memoryModel';
+import { sameModel } from '../../shared/modelName';
 import type { OllamaClient } from './ollamaClient';
 import { parseJson } from './screening';
 
 const ollamaErrorSchema = z.object({ error: z.string().min(1) });
-
-/** `deepseek-coder` is Ollama's `deepseek-coder:latest`, however either side spells it. */
-export function sameModel(listed: string, asked: string): boolean {
-  return normalizeModel(listed) === normalizeModel(asked);
-}
 
 export interface UnloadTiming {
   /** How long Ollama may take to drop the model from `/api/ps` after agreeing to. */
