@@ -13,8 +13,11 @@ export function forecastLine(forecast: CategoryForecast): string {
   return `${need}, ${formatGb(forecast.freeGb)} free, ${fitText(forecast.fits)}`;
 }
 
-/** `technical would not fit: +39.7 GB, 22.1 GB free`: the tray's warning, for a category that will not fit. */
+/**
+ * `technical would not fit: +39.7 GB, 22 GB free`: the tray's warning, for a category that will not fit.
+ * Free memory in whole GB: it moves on every poll, and each change of the text rebuilds the menu.
+ */
 export function wouldNotFitLine(forecast: CategoryForecast): string {
-  const free = forecast.freeGb === null ? 'free memory unknown' : `${formatGb(forecast.freeGb)} free`;
+  const free = forecast.freeGb === null ? 'free memory unknown' : `${formatGb(Math.round(forecast.freeGb))} free`;
   return `${forecast.category} would not fit: +${formatGb(forecast.needGb)}, ${free}`;
 }

@@ -6,6 +6,17 @@ export function formatDuration(totalSeconds: number): string {
   return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
 }
 
+/**
+ * `5m`, `2h 5m`: whole minutes, for a menu that is rebuilt only when its text
+ * changes, and that a rebuild closes on some desktops while it is open.
+ */
+export function formatMinutes(totalSeconds: number): string {
+  const minutes = Math.floor(Math.max(0, totalSeconds) / 60);
+  if (minutes < 1) return 'under 1m';
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
 const ACRONYMS: Readonly<Record<string, string>> = { ceo: 'CEO', cto: 'CTO', chro: 'CHRO', uiux: 'UI/UX', qa: 'QA' };
 
 /** `senior_developer` → `Senior Developer`, `uiux_engineer` → `UI/UX Engineer`. */

@@ -106,7 +106,7 @@ describe('forecastAdmissions', () => {
 
   it('writes the tray’s warning', () => {
     const technical = forecastAdmissions({ loadedModels: [], agents: [], freeGb: 22.1 }).categories[1];
-    expect(technical && wouldNotFitLine(technical)).toBe('technical would not fit: +39.7 GB, 22.1 GB free');
+    expect(technical && wouldNotFitLine(technical)).toBe('technical would not fit: +39.7 GB, 22 GB free');
   });
 });
 

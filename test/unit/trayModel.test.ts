@@ -23,10 +23,10 @@ describe('the tray model', () => {
     expect(labels(model.menu)).toEqual([
       '2 agents · 19.7 GB',
       '---',
-      'Senior Developer · deepseek-coder:6.7b · 6.7 GB · up 6m 23s',
-      'Test Lead · codellama:13b · 13 GB · up 6m 23s',
+      'Senior Developer · deepseek-coder:6.7b · 6.7 GB · up 6m',
+      'Test Lead · codellama:13b · 13 GB · up 6m',
       '---',
-      'development · Implement password reset feature · 6m 23s',
+      'development · Implement password reset feature · 6m',
       '---',
       'Registry: stale since 14:28',
       '---',
@@ -82,10 +82,10 @@ describe('the tray model', () => {
       'nothing loaded, 22.1 GB free',
       snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])), system: system({ freeBytes: 22.1 * GIB }) }),
       [
-        'strategic would not fit: +55 GB, 22.1 GB free',
-        'technical would not fit: +39.7 GB, 22.1 GB free',
-        'operations would not fit: +40 GB, 22.1 GB free',
-        'product would not fit: +33 GB, 22.1 GB free',
+        'strategic would not fit: +55 GB, 22 GB free',
+        'technical would not fit: +39.7 GB, 22 GB free',
+        'operations would not fit: +40 GB, 22 GB free',
+        'product would not fit: +33 GB, 22 GB free',
       ],
     ],
     [
@@ -99,6 +99,12 @@ describe('the tray model', () => {
   ])('warns of categories that would not fit: %s', (_name, snapshot, lines) => {
     const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
     expect(labels(model.menu).filter((label) => label.includes('would not fit'))).toEqual(lines);
+  });
+
+  it('keeps the same menu from one poll to the next while only seconds pass, so an open menu is not rebuilt', () => {
+    const maker = new SnapshotMaker();
+    const menuAt = (now: number) => trayModel({ snapshot: maker.next(now), snoozedUntil: null, now, formatTime: hhmm }).menu;
+    expect(menuAt(NOW + 5000)).toEqual(menuAt(NOW));
   });
 
   it('says one agent, not one agents', () => {

@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole, SOURCE_LABELS } from '../../shared/format';
+import { formatGb, formatMinutes, formatRole, SOURCE_LABELS } from '../../shared/format';
 import type { CommandRequest } from '../../shared/commands';
 import { controlPlan } from '../../shared/controlPlan';
 import type { FocusTarget } from '../../shared/focus';
@@ -86,7 +86,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
   const snoozed = snoozedTill !== null;
   const agents: TrayMenuItem[] = (snapshot?.agents ?? []).map((agent) => ({
     kind: 'submenu',
-    label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatDuration(agent.uptimeSeconds)}`}`,
+    label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatMinutes(agent.uptimeSeconds)}`}`,
     items: [
       { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: agent.role } },
       SEPARATOR,
@@ -96,7 +96,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
   }));
   const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).map((session) => ({
     kind: 'submenu',
-    label: `${session.category} · ${session.description ?? session.sessionId} · ${formatDuration(session.durationSeconds)}`,
+    label: `${session.category} · ${session.description ?? session.sessionId} · ${formatMinutes(session.durationSeconds)}`,
     items: [
       { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'session', id: session.sessionId } },
       SEPARATOR,
