@@ -89,6 +89,16 @@ describe('controls', () => {
     expect(api.sentCommands).toEqual([]);
   });
 
+  it('withdraw the question when the keyboard leaves it for elsewhere on the page', () => {
+    fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' }));
+    const dialog = screen.getByRole('alertdialog');
+    fireEvent.blur(within(dialog).getByRole('button', { name: 'Stop' }), { relatedTarget: within(dialog).getByRole('button', { name: 'Cancel' }) });
+    expect(screen.getByRole('alertdialog')).toBe(dialog);
+    fireEvent.blur(within(dialog).getByRole('button', { name: 'Cancel' }), { relatedTarget: within(agentRow('Senior Developer')).getByRole('button', { name: 'Stop Senior Developer' }) });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(api.sentCommands).toEqual([]);
+  });
+
   it.each<[string, CommandOutcome, string]>([
     ['a refusal in its own words', { ok: false, id: 'c', failure: 'refused', error: 'no such agent' }, 'Refused: no such agent'],
     ['no answer', { ok: false, id: 'c', failure: 'no_answer', error: 'no answer from the delegator within 10 s' }, 'No answer from the delegator within 10 s'],

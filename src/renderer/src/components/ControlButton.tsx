@@ -37,7 +37,17 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
 
   if (question !== null) {
     return (
-      <span className="command-confirm" role="alertdialog" aria-label={plan.name} aria-describedby={questionId} onKeyDown={onKeyDown}>
+      <span
+        className="command-confirm"
+        role="alertdialog"
+        aria-label={plan.name}
+        aria-describedby={questionId}
+        onKeyDown={onKeyDown}
+        onBlur={(event) => {
+          // Left for elsewhere on the page: the question goes, so it is never answered later with words gone stale.
+          if (!event.currentTarget.contains(event.relatedTarget)) setQuestion(null);
+        }}
+      >
         <span id={questionId}>{question}</span>
         <button
           ref={confirmButton}
