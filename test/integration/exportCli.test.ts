@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusingAddress } from '../support/deadServers';
 import { runCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
-import { runCliInProcess } from '../support/cliInProcess';
+import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 const HEADER = 'session_id,task_category,task_description,status,active_agents,total_agents_spawned,tasks_delegated,started_at,ended_at,duration_seconds\r\n';
@@ -103,11 +103,7 @@ describe('export usage', () => {
     [['export', '--from', '2026-03-08', '--to', '2026-03-09', '--out', ''], '--out needs a file name'],
     [['export', '--from', '2026-03-08', '--to', '2026-03-09', 'extra'], 'Unexpected argument'],
   ])('exits 3 with the reason and usage for %j', async (argv, message) => {
-    const result = await cli(argv);
-    expect(result.code).toBe(3);
-    expect(result.err).toContain(message);
-    expect(result.err).toContain('Usage: delegator-monitor');
-    expect(result.out).toBe('');
+    expectUsageError(await cli(argv), message);
   });
 
   it('runs in-process through out() when there is no stdout stream', async () => {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { runCli } from '../../src/main/cli/run';
 import type { ExitCode } from '../../src/main/cli/exitCodes';
 
@@ -27,4 +28,12 @@ export async function runCliInProcess(argv: string[], options: InProcessOptions 
     untilStopped: () => Promise.resolve('SIGINT'),
   });
   return { code, out: out.join(''), err: err.join('') };
+}
+
+/** A usage error: exit 3, the reason and the usage on stderr, nothing on stdout. */
+export function expectUsageError(result: CliRun, reason: string): void {
+  expect(result.code).toBe(3);
+  expect(result.err).toContain(reason);
+  expect(result.err).toContain('Usage: delegator-monitor');
+  expect(result.out).toBe('');
 }

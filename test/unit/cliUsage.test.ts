@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCliInProcess } from '../support/cliInProcess';
+import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 
 const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
 
@@ -19,11 +19,7 @@ describe('the command line, before it touches any source', () => {
     [['status', '--date', '2026-02-30'], '--date "2026-02-30": no such calendar date'],
     [['migrate', '--force'], "Unknown option '--force'"],
   ])('exits 3 with usage for %j', async (argv, message) => {
-    const result = await cli(argv);
-    expect(result.code).toBe(3);
-    expect(result.err).toContain(message);
-    expect(result.err).toContain('Usage: delegator-monitor');
-    expect(result.out).toBe('');
+    expectUsageError(await cli(argv), message);
   });
 
   it('exits 3 with a one-line message naming a bad variable', async () => {

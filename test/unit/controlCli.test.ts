@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { controlExitCode } from '../../src/main/cli/controlOutcome';
-import { runCliInProcess } from '../support/cliInProcess';
+import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 
 const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
 
@@ -29,11 +29,7 @@ describe('end-session, stop-agent and unload, before they touch any source', () 
     [['unload', 'a', 'b'], 'Unexpected argument "b": unload takes one model name'],
     [['unload', 'a', '--timeout', '5'], "Unknown option '--timeout'"],
   ])('exits 3 with usage for %j', async (argv, message) => {
-    const result = await cli(argv);
-    expect(result.code).toBe(3);
-    expect(result.err).toContain(message);
-    expect(result.err).toContain('Usage: delegator-monitor');
-    expect(result.out).toBe('');
+    expectUsageError(await cli(argv), message);
   });
 
   it('exits 3 on a bad configuration, before sending anything', async () => {
