@@ -1,11 +1,10 @@
 // @vitest-environment happy-dom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/renderer/src/App';
-import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
 import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
 import { keepWhileEqual, selectForecastRows } from '../../src/renderer/src/store/selectors';
 import type { Snapshot } from '../../src/shared/model';
+import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { GIB, ok, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
@@ -26,15 +25,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function show(snapshot: Snapshot): Promise<void> {
-  api.snapshot = snapshot;
-  await store.getState().start();
-  render(
-    <MonitorContext.Provider value={store}>
-      <App />
-    </MonitorContext.Provider>,
-  );
-}
+const show = (snapshot: Snapshot): Promise<void> => showDashboard(api, store, snapshot);
 
 const forecastSection = (): HTMLElement => screen.getByRole('region', { name: 'Admission Forecast' });
 const cells = (row: HTMLElement): Array<string | null> => [

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/renderer/src/App';
-import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
 import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
 import type { Snapshot } from '../../src/shared/model';
+import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { sessionRecord } from '../support/fixtures';
 import { failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
@@ -25,15 +24,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function show(snapshot: Snapshot | null): Promise<void> {
-  api.snapshot = snapshot;
-  await store.getState().start();
-  render(
-    <MonitorContext.Provider value={store}>
-      <App />
-    </MonitorContext.Provider>,
-  );
-}
+const show = (snapshot: Snapshot | null): Promise<void> => showDashboard(api, store, snapshot);
 
 const section = (name: string): HTMLElement => screen.getByRole('region', { name });
 

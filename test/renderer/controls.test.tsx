@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/renderer/src/App';
-import { MonitorContext } from '../../src/renderer/src/hooks/monitorContext';
 import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
 import type { CommandOutcome } from '../../src/shared/commands';
+import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { ok, ollamaModel } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
@@ -16,14 +15,8 @@ let store: MonitorStore;
 
 beforeEach(async () => {
   api = new FakeMonitorApi();
-  api.snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }) });
   store = createMonitorStore(api);
-  await store.getState().start();
-  render(
-    <MonitorContext.Provider value={store}>
-      <App />
-    </MonitorContext.Provider>,
-  );
+  await showDashboard(api, store, snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }) }));
 });
 afterEach(() => {
   cleanup();
