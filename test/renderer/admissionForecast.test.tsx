@@ -2,7 +2,7 @@
 import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
-import { keepWhileEqual, selectForecastRows } from '../../src/renderer/src/store/selectors';
+import { keepUnchangedParts, selectForecastRows } from '../../src/renderer/src/store/selectors';
 import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
@@ -89,12 +89,11 @@ describe('forecast selectors', () => {
     expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown' }]);
   });
 
-  it('keeps the earlier answer while the content is equal', () => {
-    const keep = keepWhileEqual<{ categories: string[] } | null>();
-    const first = keep({ categories: ['a'] });
-    expect(keep({ categories: ['a'] })).toBe(first);
+  it('keeps the earlier part while its content is equal', () => {
+    const first: { forecast: { categories: string[] } | null } = keepUnchangedParts(null, { forecast: { categories: ['a'] } });
+    expect(keepUnchangedParts(first, { forecast: { categories: ['a'] } }).forecast).toBe(first.forecast);
     const changed = { categories: ['b'] };
-    expect(keep(changed)).toBe(changed);
-    expect(keep(null)).toBeNull();
+    expect(keepUnchangedParts(first, { forecast: changed }).forecast).toBe(changed);
+    expect(keepUnchangedParts(first, { forecast: null }).forecast).toBeNull();
   });
 });

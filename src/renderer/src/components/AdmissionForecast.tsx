@@ -1,8 +1,7 @@
-import { memo, useMemo } from 'react';
-import type { AdmissionForecast as Forecast } from '../../../shared/model';
+import { memo } from 'react';
 import { useMonitor } from '../hooks/monitorContext';
 import { countRender } from '../renderCount';
-import { keepWhileEqual, selectForecastRows, type ForecastRow } from '../store/selectors';
+import { selectForecastRows, type ForecastRow } from '../store/selectors';
 import { sameRow } from './sameRow';
 
 function Verdict({ row }: { readonly row: ForecastRow }) {
@@ -30,9 +29,8 @@ const ForecastLine = memo(
 );
 
 export function AdmissionForecast() {
-  const keep = useMemo(() => keepWhileEqual<Forecast | null>(), []);
-  // Free memory moves a little with every poll, but the figures are shown to 0.1 GB: most snapshots redraw nothing here.
-  const forecast = useMonitor((state) => keep(state.snapshot?.forecast ?? null));
+  // The store keeps the same forecast object while its figures (to 0.1 GB) stand, so most snapshots redraw nothing here.
+  const forecast = useMonitor((state) => state.snapshot?.forecast ?? null);
   countRender('forecast');
   if (forecast === null) return null;
   const rows = selectForecastRows(forecast);

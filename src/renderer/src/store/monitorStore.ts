@@ -4,6 +4,7 @@ import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
 import { appendBounded, sampleOf } from '../../../shared/series';
+import { keepUnchangedParts } from './selectors';
 
 export type StatsRange = 'today' | '7d' | '30d';
 
@@ -96,11 +97,12 @@ const createSnapshotSlice =
       const receivedAt = now();
       const anchor = get().clock;
       const drift = anchor === null ? Infinity : Date.parse(snapshot.takenAt) - receivedAt - (Date.parse(anchor.takenAt) - anchor.receivedAt);
+      const connection = get().connection;
       set({
-        snapshot,
+        snapshot: keepUnchangedParts(current, snapshot),
         clock: Math.abs(drift) <= CLOCK_TOLERANCE_MS ? anchor : { takenAt: snapshot.takenAt, receivedAt },
         series: sampled ? series : appendBounded(series, sampleOf(snapshot), SERIES_LIMIT),
-        connection: { status: 'live', error: null },
+        connection: connection.status === 'live' ? connection : { status: 'live', error: null },
       });
     },
   });

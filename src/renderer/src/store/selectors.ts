@@ -141,17 +141,18 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
 }
 
 /**
- * Wraps a selection so it answers with its previous result while the content
- * is the same: every snapshot is a new object, and a section subscribed this
- * way redraws only when what it shows changed.
+ * The next value, with every top-level part whose content equals the previous
+ * one's replaced by that previous part. A snapshot arrives as all-new objects;
+ * sharing what did not change lets each section (and each memoised row) see
+ * "unchanged" by identity and skip its redraw, without each comparing on its own.
  */
-export function keepWhileEqual<T>(): (next: T) => T {
-  let kept: { value: T; key: string } | null = null;
-  return (next) => {
-    const key = JSON.stringify(next);
-    if (kept?.key !== key) kept = { value: next, key };
-    return kept.value;
-  };
+export function keepUnchangedParts<T extends object>(previous: T | null, next: T): T {
+  if (previous === null) return next;
+  const merged = { ...next };
+  for (const key of Object.keys(next) as Array<keyof T>) {
+    if (JSON.stringify(previous[key]) === JSON.stringify(next[key])) merged[key] = previous[key];
+  }
+  return merged;
 }
 
 export interface HistoryRow {
