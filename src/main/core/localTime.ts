@@ -1,4 +1,5 @@
 import type { LocalDate } from '../../shared/model';
+import { addDays, parseLocalDate } from '../../shared/localDate';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -85,15 +86,7 @@ export function localDateOf(instant: number, timeZone: string): LocalDate {
   return `${pad(clock.year, 4)}-${pad(clock.month)}-${pad(clock.day)}`;
 }
 
-function parseLocalDate(date: LocalDate): { year: number; month: number; day: number } {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return { year, month, day };
-}
-
-export function addDays(date: LocalDate, days: number): LocalDate {
-  const { year, month, day } = parseLocalDate(date);
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** Every date from `from` to `to`, both included. Empty when `to` is before `from`. */
 export function datesBetween(from: LocalDate, to: LocalDate): LocalDate[] {

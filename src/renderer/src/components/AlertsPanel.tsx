@@ -3,8 +3,9 @@ import { useMonitor } from '../hooks/monitorContext';
 
 /** What needs attention: alerts firing, then the places where the sources disagree. */
 export function AlertsPanel() {
-  const alerts = useMonitor((state) => state.snapshot?.alerts ?? []);
-  const warnings = useMonitor((state) => state.snapshot?.warnings ?? []);
+  // Selected as they are: a fresh `[]` from a selector would count as a change on every store update.
+  const alerts = useMonitor((state) => state.snapshot?.alerts) ?? [];
+  const warnings = useMonitor((state) => state.snapshot?.warnings) ?? [];
   if (alerts.length === 0 && warnings.length === 0) return null;
   return (
     <section className="panel" aria-labelledby="attention-heading">

@@ -21,8 +21,6 @@ const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEv
 
 export function EventStream() {
   const events = useMonitor((state) => state.events);
-  const hasSnapshot = useMonitor((state) => state.snapshot !== null);
-  if (!hasSnapshot) return null;
   const groups = groupEventsByDay(events.slice(-SHOWN), dayOf);
   return (
     <section className="panel" aria-labelledby="events-heading">

@@ -1,7 +1,7 @@
 import { useState, type SubmitEvent } from 'react';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportQuery } from '../../../shared/api';
 import { useMonitor } from '../hooks/monitorContext';
-import { addDays } from '../store/monitorStore';
+import { addDays } from '../../../shared/localDate';
 
 /** Sessions or the event log of a range of local days, as CSV or JSON: saved on the desktop, downloaded in a browser. */
 export function ExportPanel() {

@@ -1,11 +1,9 @@
 import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { useThrottled } from '../hooks/useThrottled';
 import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors';
-
-const clock = (at: number): string =>
-  new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /** A burst of spawns redraws the chart once a second, not once a snapshot: one point in a day's chart is not worth more. */
 const CHART_INTERVAL_MS = 1000;
@@ -18,10 +16,10 @@ function Chart({ points, marks }: { readonly points: ChartPoint[]; readonly mark
       <ResponsiveContainer width="100%" height={260}>
         <ComposedChart data={points}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={clock} tick={{ fontSize: 11 }} />
+          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={timeOf} tick={{ fontSize: 11 }} />
           <YAxis yAxisId="gb" unit=" GB" width={64} tick={{ fontSize: 11 }} />
           <YAxis yAxisId="agents" orientation="right" allowDecimals={false} width={32} tick={{ fontSize: 11 }} />
-          <Tooltip labelFormatter={(at) => clock(Number(at))} />
+          <Tooltip labelFormatter={(at) => timeOf(Number(at))} />
           <Legend />
           <Line yAxisId="gb" dataKey="machineRamGb" name="Machine RAM" stroke="#6b7280" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
           <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="var(--text)" dot={false} isAnimationActive={false} connectNulls={false} />

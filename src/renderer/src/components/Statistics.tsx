@@ -62,13 +62,11 @@ export function Statistics() {
   const todayStats = useMonitor((state) => (state.snapshot?.historyDate === state.snapshot?.today ? state.snapshot?.stats : null));
   const rangeStats = useMonitor((state) => state.rangeStats);
   const selectStatsRange = useMonitor((state) => state.selectStatsRange);
-  const hasSnapshot = useMonitor((state) => state.snapshot !== null);
   // Today's figures keep their object while unchanged (the store shares unchanged parts), so the chart redraws only on a change; and at low priority.
   const stats = useDeferredValue(range === 'today' ? (todayStats ?? null) : rangeStats.value);
   const view = useMemo(() => stats && selectStatsView(stats), [stats]);
   // The same element while the deferred figures stand, so an urgent update skips the chart.
   const figures = useMemo(() => view && <Figures view={view} />, [view]);
-  if (!hasSnapshot) return null;
   return (
     <section className="panel" aria-labelledby="stats-heading">
       <header className="panel-header with-control">

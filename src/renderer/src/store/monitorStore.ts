@@ -4,6 +4,7 @@ import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
 import { appendBounded, sampleOf } from '../../../shared/series';
+import { addDays } from '../../../shared/localDate';
 import { keepUnchangedParts } from './selectors';
 
 export type StatsRange = 'today' | '7d' | '30d';
@@ -134,11 +135,6 @@ const createHistorySlice =
       }
     },
   });
-
-export function addDays(date: LocalDate, days: number): LocalDate {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
 
 const createStatsSlice =
   (api: MonitorApi): Slice<StatsSlice> =>
