@@ -1,6 +1,6 @@
 import type { CommandOutcome, CommandRequest } from './commands';
-import { formatGb, formatRole } from './format';
-import { normalizeModel, sameModel } from './modelName';
+import { formatGb, formatRole, joinNames } from './format';
+import { holdsItsModel, normalizeModel, sameModel } from './modelName';
 import type { AgentView, Snapshot } from './model';
 
 /** What a control says before it acts, while it acts, and once it has. */
@@ -15,10 +15,6 @@ export interface ControlPlan {
   readonly done: string;
 }
 
-function joinNames(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
-}
-
 /** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
 function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null {
   const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
@@ -27,7 +23,7 @@ function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null 
   return agent ? agent.memoryGb : null;
 }
 
-const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter((agent) => agent.status !== 'error' && agent.processAlive !== false);
+const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter(holdsItsModel);
 
 function stopAgentPlan(snapshot: Snapshot | null, role: string): ControlPlan {
   const name = formatRole(role);

@@ -1,7 +1,7 @@
 import { formatGb } from './format';
 import type { CategoryForecast } from './model';
 
-/** The verdict in words; with free memory unknown there is no verdict, never a guess. */
+/** The verdict in words; with free memory or Ollama's models unknown there is no verdict, never a guess. */
 export function fitText(fits: boolean | null): string {
   return fits === null ? 'unknown' : fits ? 'fits' : 'will not fit';
 }
@@ -9,7 +9,7 @@ export function fitText(fits: boolean | null): string {
 /** `technical: +39.7 GB, 22.1 GB free, will not fit`: one line of the command line's text. */
 export function forecastLine(forecast: CategoryForecast): string {
   const need = `${forecast.category}: +${formatGb(forecast.needGb)}`;
-  if (forecast.freeGb === null || forecast.fits === null) return `${need}, free memory unknown`;
+  if (forecast.freeGb === null) return `${need}, free memory unknown`;
   return `${need}, ${formatGb(forecast.freeGb)} free, ${fitText(forecast.fits)}`;
 }
 

@@ -36,3 +36,8 @@ export function formatGb(gb: number): string {
 
 /** Each source's short name, as the tray and the dashboard show it. */
 export const SOURCE_LABELS = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' } as const;
+
+/** `CTO`, `CTO and Senior Architect`, `CEO, CTO and Product Manager`. */
+export function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+}

@@ -7,3 +7,12 @@ export function normalizeModel(model: string): string {
 export function sameModel(a: string, b: string): boolean {
   return normalizeModel(a) === normalizeModel(b);
 }
+
+/**
+ * Whether an agent still holds its model in memory: one in error, or whose
+ * process is known to be gone, may have let it go, and counting it would
+ * promise memory (or room) that is not there.
+ */
+export function holdsItsModel(agent: { readonly status: string | null; readonly processAlive: boolean | null }): boolean {
+  return agent.status !== 'error' && agent.processAlive !== false;
+}

@@ -155,3 +155,17 @@ describe('the forecast in the snapshot', () => {
     expect(byCategory(snapshot.forecast).technical).toMatchObject({ needGb: 39.7 });
   });
 });
+
+describe('the forecast with Ollama not answering', () => {
+  it('still says what fits, but makes no claim that a category will not fit', () => {
+    const verdicts = (loadedKnown: boolean) =>
+      Object.fromEntries(forecastAdmissions({ loadedModels: [], loadedKnown, agents: [], freeGb: 22.1 }).categories.map((entry) => [entry.category, entry.fits]));
+    expect(verdicts(true)).toMatchObject({ technical: false, quick_fix: true });
+    expect(verdicts(false)).toMatchObject({ technical: null, quick_fix: true });
+  });
+
+  it('is the snapshot\'s own judgement, so the tray and the dashboard agree', () => {
+    const snapshot = snapshotAt(NOW, { ollama: { ok: false, error: 'refused' }, system: system({ freeBytes: 1 * GIB }) });
+    expect(snapshot.forecast.categories.every((entry) => entry.fits !== false)).toBe(true);
+  });
+});

@@ -1,7 +1,8 @@
 import type { AdmissionForecast, CategoryForecast } from '../../shared/model';
 import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
-import { normalizeModel, toGb } from './memoryModel';
+import { holdsItsModel, normalizeModel } from '../../shared/modelName';
+import { toGb } from './memoryModel';
 import type { OllamaModel, SystemReading } from './readings';
 
 /** What the forecast needs to know of an agent the monitor sees. */
@@ -15,6 +16,11 @@ export interface ForecastAgent {
 export interface ForecastInput {
   /** Models Ollama reports loaded (`/api/ps`); empty when it could not be read. */
   readonly loadedModels: readonly string[];
+  /**
+   * False when Ollama could not be read just now: a model it holds may be
+   * counted as needed, so "fits" still holds but "will not fit" is no claim.
+   */
+  readonly loadedKnown?: boolean;
   readonly agents: readonly ForecastAgent[];
   /** Memory free now; null when the machine's reading failed. */
   readonly freeGb: number | null;
@@ -27,12 +33,9 @@ export interface ForecastInput {
 
 const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
-/**
- * An agent in error, or whose process is known to be gone, may have left its
- * model unloaded: counting it as loaded would promise room that is not there.
- */
-function holdsItsModel(agent: ForecastAgent): boolean {
-  return agent.status !== 'error' && agent.processAlive !== false && agent.model !== UNKNOWN_MODEL;
+/** A live agent of a known model: what it uses is loaded, and adds nothing. */
+function holdsAKnownModel(agent: ForecastAgent): boolean {
+  return holdsItsModel(agent) && agent.model !== UNKNOWN_MODEL;
 }
 
 /**
@@ -80,12 +83,13 @@ function forecastCategory(category: string, roles: readonly string[], input: For
   const needGb = round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
   const freeGb = input.freeGb === null ? null : round1(input.freeGb);
   // Compared as shown, so the verdict never contradicts the figures beside it.
-  return { category, agents: [...roles], needGb, freeGb, fits: freeGb === null ? null : needGb <= freeGb };
+  const fits = freeGb === null ? null : needGb <= freeGb ? true : input.loadedKnown === false ? null : false;
+  return { category, agents: [...roles], needGb, freeGb, fits };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */
 export function forecastAdmissions(input: ForecastInput): AdmissionForecast {
-  const holding = input.agents.filter(holdsItsModel);
+  const holding = input.agents.filter(holdsAKnownModel);
   const loaded = new Set([...input.loadedModels, ...holding.map((agent) => agent.model)].map(normalizeModel));
   const liveModels = new Map(holding.map((agent) => [agent.role, agent.model]));
   const categories = input.categories ?? CATEGORY_AGENTS;

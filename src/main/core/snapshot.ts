@@ -63,16 +63,17 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
   const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
   const machineRamGb = toGb(system.totalBytes);
   const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, choice.agents ?? [], now);
+  const sources = {
+    postgres: healthOf(input.postgres, now),
+    registry: healthOf(input.registry, now),
+    ollama: healthOf(input.ollama, now),
+  };
   return {
     takenAt: new Date(now).toISOString(),
     timeZone: input.timeZone,
     today: input.today,
     historyDate: postgres?.value.historyDate ?? input.today,
-    sources: {
-      postgres: healthOf(input.postgres, now),
-      registry: healthOf(input.registry, now),
-      ollama: healthOf(input.ollama, now),
-    },
+    sources,
     summary: {
       activeAgents: agents?.length ?? null,
       activeSessions: postgres?.value.activeTotal ?? null,
@@ -96,6 +97,8 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     residentModels: models,
     forecast: forecastAdmissions({
       loadedModels: ollama?.value.models.map((model) => model.name) ?? [],
+      // With Ollama failing, what it holds now is unknown: the need is only an upper bound.
+      loadedKnown: sources.ollama.state === 'ok' || sources.ollama.state === 'no-data',
       agents: agents ?? [],
       freeGb: knownFreeGb(system),
       measuredGb: input.modelSizesGb,

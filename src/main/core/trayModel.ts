@@ -104,10 +104,8 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
     ],
   }));
   const trouble = snapshot === null ? [{ kind: 'info' as const, label: 'Waiting for the first reading' }] : problems(snapshot, formatTime);
-  // Only a sure "no": with free memory unknown the forecast makes no claim, and with Ollama failing
-  // what it holds is unknown, so the need is only an upper bound; in both cases the tray says nothing.
-  const ollamaKnown = snapshot !== null && (snapshot.sources.ollama.state === 'ok' || snapshot.sources.ollama.state === 'no-data');
-  const wontFit: TrayMenuItem[] = (ollamaKnown ? snapshot.forecast.categories : [])
+  // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
+  const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])
     .filter((forecast) => forecast.fits === false)
     .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast) }));
   const groups = [agents, sessions, trouble, wontFit].filter((group) => group.length > 0);

@@ -1,4 +1,5 @@
-import { formatDuration, formatGb, formatRole } from '../../../shared/format';
+import { formatDuration, formatGb, formatRole, joinNames } from '../../../shared/format';
+import { holdsItsModel, normalizeModel } from '../../../shared/modelName';
 import type { AgentView, Culprit, Severity, Snapshot, SourceName } from '../../../shared/model';
 import { agentsFresh, isFresh } from '../freshness';
 import { isDown } from '../sourceHealth';
@@ -31,8 +32,12 @@ const FROZEN: Observation = { kind: 'frozen' };
  * only together, so they are suggested together.
  */
 function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action: string } | null {
+  // Grouped as Ollama names models, and only agents that still hold theirs: as the controls judge what stopping frees.
   const groups = new Map<string, AgentView[]>();
-  for (const agent of agents) groups.set(agent.model, [...(groups.get(agent.model) ?? []), agent]);
+  for (const agent of agents.filter(holdsItsModel)) {
+    const key = normalizeModel(agent.model);
+    groups.set(key, [...(groups.get(key) ?? []), agent]);
+  }
   let best: { group: AgentView[]; frees: number } | null = null;
   for (const group of groups.values()) {
     const frees = (group[0]?.memoryGb ?? 0) + group.reduce((sum, agent) => sum + (agent.memory.processGb ?? 0), 0);
@@ -40,8 +45,7 @@ function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action:
   }
   const first = best?.group[0];
   if (!best || !first) return null;
-  const names = best.group.map((agent) => formatRole(agent.role));
-  const who = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
+  const who = joinNames(best.group.map((agent) => formatRole(agent.role)));
   return {
     culprit: { kind: 'agent', id: first.role, label: `${who} (${first.model})`, memoryGb: Math.round(best.frees * 10) / 10 },
     action: `Stop ${who}: frees ~${formatGb(best.frees)}`,

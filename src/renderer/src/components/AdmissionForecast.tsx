@@ -34,7 +34,8 @@ export function AdmissionForecast() {
   countRender('forecast');
   if (forecast === null) return null;
   const rows = selectForecastRows(forecast);
-  const freeUnknown = rows.some((row) => row.fits === null);
+  const freeUnknown = forecast.categories.some((entry) => entry.freeGb === null);
+  const loadedUnknown = !freeUnknown && rows.some((row) => row.fits === null);
   return (
     <section className="panel" aria-labelledby="forecast-heading">
       <header className="panel-header">
@@ -44,6 +45,11 @@ export function AdmissionForecast() {
       {freeUnknown && (
         <p className="empty" role="note">
           Free memory is unknown: whether a category fits cannot be told.
+        </p>
+      )}
+      {loadedUnknown && (
+        <p className="empty" role="note">
+          Ollama is not answering: a model it holds may be counted as needed, so a category that looks too big may still fit.
         </p>
       )}
       <div className="table-scroll">
