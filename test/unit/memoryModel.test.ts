@@ -3,10 +3,10 @@ import {
   allAgentsMemoryGb,
   indexModels,
   memoryTotals,
-  normalizeModel,
   readAgentMemory,
   savingsPct,
 } from '../../src/main/core/memoryModel';
+import { normalizeModel } from '../../src/shared/modelName';
 import { GIB, ollamaModel, registryAgent } from '../support/readings';
 
 const memory = (estimatedGb: number, ollamaGb: number | null = null, processGb: number | null = null) => ({ estimatedGb, ollamaGb, processGb });

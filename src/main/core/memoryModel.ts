@@ -9,7 +9,6 @@ const BYTES_PER_GB = 1024 ** 3;
 export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
 const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
-
 export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {
   return new Map(models.map((model) => [normalizeModel(model.name), model]));
 }
