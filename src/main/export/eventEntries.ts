@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { monitorEventSchema, type MonitorEvent } from '../../shared/model';
-import { describeIssues, parseJson } from '../sources/screening';
+import { isMissingFile, readJsonLine } from '../sources/screening';
 import { SourceDown } from './exportErrors';
 
 /** One entry of the event log: an event, or why a line could not be read as one. */
@@ -9,10 +9,6 @@ export type EventEntry = { readonly ok: true; readonly event: MonitorEvent } | {
 
 /** The event log's file name in a monitor's data directory: createMonitor writes it, exports read it. */
 export const EVENT_LOG_FILE = 'event-log.jsonl';
-
-function isMissingFile(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
-}
 
 /**
  * The event log as the monitor wrote it (JSON lines, oldest first), read a
@@ -27,10 +23,8 @@ export async function* eventLogEntries(path: string): AsyncGenerator<EventEntry>
     for await (const line of lines) {
       number += 1;
       if (line.trim() === '') continue;
-      const json = parseJson(line);
-      const parsed = json.ok ? monitorEventSchema.safeParse(json.value) : null;
-      if (parsed?.success) yield { ok: true, event: parsed.data };
-      else yield { ok: false, reason: `${path} line ${number}: ${parsed ? describeIssues(parsed.error) : 'not JSON'}` };
+      const read = readJsonLine(monitorEventSchema, line, path, number);
+      yield read.ok ? { ok: true, event: read.value } : read;
     }
   } catch (error) {
     if (isMissingFile(error)) return;

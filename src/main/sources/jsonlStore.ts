@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { describeIssues, parseJson, type Screened } from './screening';
+import { isMissingFile, readJsonLine, type Screened } from './screening';
 
 /**
  * A bounded list kept in a JSON-lines file: each addition is one appended
@@ -11,6 +11,7 @@ import { describeIssues, parseJson, type Screened } from './screening';
 export class JsonlStore<T> {
   private lines = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private folderMade: Promise<unknown> | null = null;
 
   constructor(
     private readonly path: string,
@@ -18,27 +19,29 @@ export class JsonlStore<T> {
     private readonly limit: number,
   ) {}
 
-  /** The newest entries; lines that do not parse are left out with their line numbers. */
+  /**
+   * The newest entries; lines that do not parse are left out with their line
+   * numbers. Only the lines that can be kept are parsed: the file may hold
+   * twice as many, and this runs before the monitor's first poll.
+   */
   async load(): Promise<Screened<T[]>> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { value: [], dropped: [] };
+      if (isMissingFile(error)) return { value: [], dropped: [] };
       throw error;
     }
+    const lines = text.split('\n').flatMap((line, index) => (line.trim() === '' ? [] : [{ line, number: index + 1 }]));
+    this.lines = lines.length;
     const entries: T[] = [];
     const dropped: string[] = [];
-    const lines = text.split('\n');
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      const json = parseJson(line);
-      const parsed = json.ok ? this.schema.safeParse(json.value) : null;
-      if (parsed?.success) entries.push(parsed.data);
-      else dropped.push(`${this.path} line ${index + 1}: ${parsed ? describeIssues(parsed.error) : 'not JSON'}`);
-    });
-    this.lines = lines.filter((line) => line.trim() !== '').length;
-    return { value: entries.slice(-this.limit), dropped };
+    for (const { line, number } of lines.slice(-this.limit)) {
+      const read = readJsonLine(this.schema, line, this.path, number);
+      if (read.ok) entries.push(read.value);
+      else dropped.push(read.reason);
+    }
+    return { value: entries, dropped };
   }
 
   /** Resolves once every write asked for so far has finished, failed or not. */
@@ -50,7 +53,12 @@ export class JsonlStore<T> {
   append(added: readonly T[], all: readonly T[]): Promise<void> {
     const write = async (): Promise<void> => {
       if (added.length === 0) return;
-      await mkdir(dirname(this.path), { recursive: true });
+      // Once: every poll appends, and the folder does not go away while the monitor runs.
+      this.folderMade ??= mkdir(dirname(this.path), { recursive: true }).catch((error: unknown) => {
+        this.folderMade = null;
+        throw error;
+      });
+      await this.folderMade;
       if (this.lines + added.length > 2 * this.limit) {
         const kept = all.slice(-this.limit);
         const temporary = `${this.path}.tmp`;
