@@ -46,7 +46,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
   const { ollama } = open.sources;
   const unloader = config.ollamaEndpoint !== null && ollama !== null ? new ModelUnloader(config.ollamaEndpoint, config.timeoutMs, ollama) : null;
   const monitor = new Monitor({
-    read: (now, historyDate) => readSources(open.sources, now, historyDate),
+    read: (now) => readSources(open.sources, now),
     subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
     settings: {
       timeZone: options.timeZone,

@@ -1,4 +1,4 @@
-import type { LocalDate, MonitorEvent, ResourceSample, Snapshot } from '../shared/model';
+import type { MonitorEvent, ResourceSample, Snapshot } from '../shared/model';
 import type { NotificationIntent } from './core/alerts/engine';
 import { errorText } from './core/errorText';
 import { appendEvents } from './core/eventLog';
@@ -11,7 +11,7 @@ import { toMonitorEvent, type RegistryEvent } from './sources/registryEvent';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from './time';
 
 export interface MonitorOptions {
-  readonly read: (now: number, historyDate?: LocalDate) => Promise<Readings>;
+  readonly read: (now: number) => Promise<Readings>;
   /** Subscribes to the delegator's events; resolves to an unsubscribe function. */
   readonly subscribe?: (handlers: EventHandlers) => Promise<() => Promise<void>>;
   readonly settings: PipelineSettings;

@@ -52,7 +52,8 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
   return {
     store,
     sources: {
-      postgres: new PostgresReader(store),
+      // A single look has no earlier picture to keep: it reads the picture straight away, one round trip.
+      postgres: options.persistent ? new PostgresReader(store) : { read: (request) => store.dayPicture(request) },
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
       system: new SystemProbe(),

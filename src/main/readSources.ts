@@ -3,14 +3,14 @@ import { errorText } from './core/errorText';
 import { localDateOf } from './core/localTime';
 import type { ProcessReading, Readings, Reading, RegistryData } from './core/readings';
 import type { OllamaClient } from './sources/ollamaClient';
-import type { PostgresReader } from './sources/postgresReader';
+import type { DayPictureSource } from './sources/postgresReader';
 import { probeProcesses } from './sources/processProbe';
 import type { RedisRegistry } from './sources/redisRegistry';
 import { attempt } from './sources/screening';
 import type { SystemProbe } from './sources/systemProbe';
 
 export interface SourceSet {
-  readonly postgres: PostgresReader;
+  readonly postgres: DayPictureSource;
   /** Null when agents come from sessions alone. */
   readonly registry: RedisRegistry | null;
   /** Null when no Ollama endpoint is configured. */

@@ -2,6 +2,11 @@ import type { PostgresData } from '../core/readings';
 import type { Screened } from './screening';
 import type { DayRequest, SessionStore } from './sessionStore';
 
+/** What a poll asks of PostgreSQL. */
+export interface DayPictureSource {
+  read(request: DayRequest): Promise<Screened<PostgresData>>;
+}
+
 /**
  * Reads what a poll shows of PostgreSQL, and reads it again only when it can
  * have changed: a poll first asks for the store's change token (one small
@@ -9,7 +14,7 @@ import type { DayRequest, SessionStore } from './sessionStore';
  * request are as last time, and the picture is under a minute old, it stands. Durations keep ticking in the clients from the
  * snapshot's time, so an unchanged picture is still a true one.
  */
-export class PostgresReader {
+export class PostgresReader implements DayPictureSource {
   private latest: { readonly key: string; readonly readAt: number; readonly picture: Screened<PostgresData> } | null = null;
 
   constructor(

@@ -47,7 +47,7 @@ const dayPictureRowSchema = z.object({
   active_total: z.coerce.number().int().nonnegative(),
   history: z.array(z.unknown()),
   day_stats: statsRowSchema,
-  today_stats: statsRowSchema.nullable(),
+  today_count: z.coerce.number().int().nonnegative().nullable(),
   timeline: countRowsSchema,
 });
 
@@ -179,14 +179,15 @@ export class SessionStore {
     const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
     const day = localDayRange(historyDate, this.timeZone);
     const params = new Placeholders();
-    const todayStats =
-      historyDate === today ? 'NULL' : `(SELECT row_to_json(t) FROM (${statsTotalsSql(params, localDayRange(today, this.timeZone))}) AS t)`;
+    // Another day on screen still needs today's count, and only that.
+    const todayCount =
+      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone))})`;
     const { rows } = await this.sql.query(
       `SELECT (SELECT coalesce(json_agg(a), '[]') FROM (${activeRowsSql()}) AS a) AS active,
               (SELECT count(*) FROM delegator_sessions WHERE status = 'active') AS active_total,
               (SELECT coalesce(json_agg(h), '[]') FROM (${historyRowsSql(params, day)}) AS h) AS history,
               (SELECT row_to_json(t) FROM (${statsTotalsSql(params, day)}) AS t) AS day_stats,
-              ${todayStats} AS today_stats,
+              ${todayCount} AS today_count,
               (SELECT coalesce(json_agg(c), '[]') FROM (${countsSql(params, hours)}) AS c) AS timeline`,
       params.values,
     );
@@ -201,7 +202,7 @@ export class SessionStore {
         activeTotal: row.active_total - active.dropped.length,
         history: history.value,
         stats,
-        sessionsToday: row.today_stats === null ? stats.totalSessions : row.today_stats.total_sessions,
+        sessionsToday: row.today_count ?? stats.totalSessions,
         timeline: timelineOf(hours, countsByBucket(row.timeline, hours.length)),
       },
       // A bad row can be both active and in the day's history; it is one problem, not two.
