@@ -176,25 +176,24 @@ function parseUnload(args: string[]): UnloadOptions {
 /** Commands that never read the configuration: the demo brings its own. */
 type Runner = { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> } | { needsConfig: false; run: () => Promise<ExitCode> };
 
+/** A command that takes `--demo`: on the demo it runs without a configuration (`null`), else on the configured one. */
+function demoable(demo: boolean, run: (config: MonitorConfig | null) => Promise<ExitCode>): Runner {
+  return demo ? { needsConfig: false, run: () => run(null) } : { needsConfig: true, run };
+}
+
 function runnerFor(command: string, rest: string[], io: CliIo): Runner {
   switch (command) {
     case 'status': {
       const options = parseStatus(rest);
-      return options.demo
-        ? { needsConfig: false, run: () => statusCommand(null, options, io) }
-        : { needsConfig: true, run: (config) => statusCommand(config, options, io) };
+      return demoable(options.demo, (config) => statusCommand(config, options, io));
     }
     case 'forecast': {
       const options = parseForecast(rest);
-      return options.demo
-        ? { needsConfig: false, run: () => forecastCommand(null, options, io) }
-        : { needsConfig: true, run: (config) => forecastCommand(config, options, io) };
+      return demoable(options.demo, (config) => forecastCommand(config, options, io));
     }
     case 'serve': {
       const options = parseServe(rest);
-      return options.demo
-        ? { needsConfig: false, run: () => serveCommand(null, options, io) }
-        : { needsConfig: true, run: (config) => serveCommand(config, options, io) };
+      return demoable(options.demo, (config) => serveCommand(config, options, io));
     }
     case 'simulate': {
       const options = parseSimulate(rest);
@@ -202,9 +201,7 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
     }
     case 'export': {
       const options = parseExport(rest);
-      return options.demo
-        ? { needsConfig: false, run: () => exportCommand(null, options, io) }
-        : { needsConfig: true, run: (config) => exportCommand(config, options, io) };
+      return demoable(options.demo, (config) => exportCommand(config, options, io));
     }
     case 'end-session':
     case 'stop-agent': {
