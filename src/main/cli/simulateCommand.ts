@@ -19,46 +19,53 @@ export interface SimulateOptions {
 
 /** Runs the reference delegator against the configured PostgreSQL and Redis until stopped. */
 export async function simulateCommand(config: MonitorConfig, options: SimulateOptions, io: CliIo): Promise<ExitCode> {
-  const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs });
-  const useRedis = config.registryMode !== 'sessions';
-  const redisOptions = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: true };
-  const redis = useRedis ? createRedis(redisOptions) : null;
-  const subscriber = useRedis ? createRedis(redisOptions) : null;
   const problem = (message: string): void => {
     io.err(`simulate: ${message}\n`);
+  };
+  // Connection trouble while it runs is said, not swallowed: a simulator that quietly stops writing misleads.
+  const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs, onError: (error) => { problem(error.message); } });
+  const useRedis = config.registryMode !== 'sessions';
+  const redisOptions = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: true, onError: problem };
+  const redis = useRedis ? createRedis(redisOptions) : null;
+  const subscriber = useRedis ? createRedis(redisOptions) : null;
+  const closeAll = async (): Promise<void> => {
+    for (const client of [redis, subscriber]) if (client) closeRedis(client);
+    await pool.end();
   };
   try {
     await migrate(pool);
     await Promise.all([redis?.connect(), subscriber?.connect()]);
   } catch (error) {
     io.err(`simulate: cannot reach ${describeDatabase(config.database)}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${errorText(error)}\n`);
-    for (const client of [redis, subscriber]) if (client) closeRedis(client);
-    await pool.end();
+    await closeAll();
     return EXIT.critical;
   }
-  const writer = new DelegatorWriter(pool, redis, config.redisPrefix);
-  if (options.backfillDays > 0) {
-    const added = await writer.insertSessions(planBackfill(options.backfillDays, options.seed, io.now()), io.now());
-    io.out(`Backfilled ${added} sessions over ${options.backfillDays} days.\n`);
+  // Whatever fails from here on, the persistent connections close, so the process can end.
+  try {
+    const writer = new DelegatorWriter(pool, redis, config.redisPrefix);
+    if (options.backfillDays > 0) {
+      const added = await writer.insertSessions(planBackfill(options.backfillDays, options.seed, io.now()), io.now());
+      io.out(`Backfilled ${added} sessions over ${options.backfillDays} days.\n`);
+    }
+    const simulator = new Simulator({
+      writer,
+      seed: options.seed,
+      speed: options.speed,
+      hostName: os.hostname(),
+      onActivity: (line) => { io.out(`${new Date(io.now()).toISOString()} ${line}\n`); },
+      onError: problem,
+    });
+    if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, problem);
+    simulator.start();
+    io.out(
+      `Simulating a delegator at ${options.speed}x (seed ${options.seed}) into ${describeDatabase(config.database)}` +
+        `${redis ? ` and ${describeRedis(config.redisUrl)}` : ', registry off'}. Ctrl-C stops.\n`,
+    );
+    const signal = await io.untilStopped();
+    io.out(`${signal}: ending the running session.\n`);
+    await simulator.stop();
+  } finally {
+    await closeAll();
   }
-  const simulator = new Simulator({
-    writer,
-    seed: options.seed,
-    speed: options.speed,
-    hostName: os.hostname(),
-    onActivity: (line) => { io.out(`${new Date(io.now()).toISOString()} ${line}\n`); },
-    onError: problem,
-  });
-  if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, problem);
-  simulator.start();
-  io.out(
-    `Simulating a delegator at ${options.speed}x (seed ${options.seed}) into ${describeDatabase(config.database)}` +
-      `${redis ? ` and ${describeRedis(config.redisUrl)}` : ', registry off'}. Ctrl-C stops.\n`,
-  );
-  const signal = await io.untilStopped();
-  io.out(`${signal}: ending the running session.\n`);
-  await simulator.stop();
-  for (const client of [redis, subscriber]) if (client) closeRedis(client);
-  await pool.end();
   return EXIT.ok;
 }
