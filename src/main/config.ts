@@ -102,7 +102,7 @@ const VARIABLES = {
     .optional(),
 } as const;
 
-export const CONFIG_VARIABLES = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
+const CONFIG_VARIABLES = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
 
 // Values that may hold a password are never echoed back in an error.
 const SECRET = new Set<string>(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);

@@ -30,7 +30,7 @@ const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(
  * pub/sub on a subscribed connection). Neither reconnects nor queues, so a
  * command that cannot go now never goes at all.
  */
-export async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
+async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
   const options = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: false, offlineQueue: false };
   const publisher = createRedis(options);
   const subscriber = createRedis(options);

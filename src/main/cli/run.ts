@@ -14,7 +14,7 @@ import { simulateCommand, type SimulateOptions } from './simulateCommand';
 import { statusCommand, type StatusOptions } from './statusCommand';
 import { unloadCommand, type UnloadOptions } from './unloadCommand';
 
-export const USAGE = `Usage: delegator-monitor <command> [options]
+const USAGE = `Usage: delegator-monitor <command> [options]
 
 Commands:
   status [--json] [--date YYYY-MM-DD] [--demo]

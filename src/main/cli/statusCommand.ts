@@ -13,7 +13,7 @@ export interface StatusOptions {
 }
 
 /** Nagios-style: a source down or a critical alert is 2, a warning 1. */
-export function statusExitCode(snapshot: Snapshot): ExitCode {
+function statusExitCode(snapshot: Snapshot): ExitCode {
   const { postgres, registry, ollama } = snapshot.sources;
   if ([postgres, registry, ollama].some(isDown)) return EXIT.critical;
   if (snapshot.alerts.some((alert) => alert.severity === 'critical')) return EXIT.critical;

@@ -39,11 +39,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Throws a RangeError naming the zone when the runtime does not know it. */
-export function assertTimeZone(timeZone: string): void {
-  formatterFor(timeZone);
-}
-
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

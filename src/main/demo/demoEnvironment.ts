@@ -26,8 +26,8 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
-export const DEMO_SEED = 20251112;
-export const DEMO_SPEED = 10;
+const DEMO_SEED = 20251112;
+const DEMO_SPEED = 10;
 
 /**
  * ECHO without ECHO: an embedded PostgreSQL (PGlite) with ECHO's table, a

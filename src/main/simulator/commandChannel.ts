@@ -4,8 +4,6 @@ import { errorText } from '../core/errorText';
 import { describeIssues, parseJson } from '../sources/screening';
 import type { DelegatorWriter } from './delegatorWriter';
 
-export type { DelegatorCommand };
-
 export interface CommandHandler {
   handle(command: DelegatorCommand): Promise<{ ok: boolean; error?: string }>;
 }

@@ -33,10 +33,6 @@ export class DelegatorWriter {
     private readonly prefix: string,
   ) {}
 
-  get hasRegistry(): boolean {
-    return this.redis !== null;
-  }
-
   /** Inserts rows, skipping session ids already there; returns how many were new. */
   async insertSessions(rows: readonly SessionRow[], now: number): Promise<number> {
     let inserted = 0;

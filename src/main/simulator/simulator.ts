@@ -32,7 +32,7 @@ interface Running {
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-export const HEARTBEAT_MS = 10 * SECOND;
+const HEARTBEAT_MS = 10 * SECOND;
 
 /**
  * A reference delegator. One session at a time, as ECHO runs them: it starts,

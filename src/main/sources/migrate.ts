@@ -28,7 +28,7 @@ const STATEMENTS = [
 
 export type MigrationResult = 'created' | 'exists';
 
-export async function tableExists(sql: SqlClient): Promise<boolean> {
+async function tableExists(sql: SqlClient): Promise<boolean> {
   const { rows } = await sql.query(`SELECT to_regclass('delegator_sessions') IS NOT NULL AS present`);
   const first = rows[0];
   return typeof first === 'object' && first !== null && 'present' in first && first.present === true;

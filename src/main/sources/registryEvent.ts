@@ -4,7 +4,7 @@ import { REGISTRY_EVENT_TYPES, type MonitorEvent } from '../../shared/model';
 import { describeIssues, parseJson } from './screening';
 
 /** A message on `delegator:events`. Fields beyond the common ones are kept as they came. */
-export const registryEventSchema = z.looseObject({
+const registryEventSchema = z.looseObject({
   type: z.enum(REGISTRY_EVENT_TYPES),
   at: z.iso.datetime({ offset: true }).transform((text) => new Date(text).toISOString()),
   role: z.string().optional(),

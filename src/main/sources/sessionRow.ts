@@ -64,7 +64,7 @@ function describeRow(row: unknown): string {
   return 'a session row';
 }
 
-export function readSessionRow(row: unknown): SessionRowResult {
+function readSessionRow(row: unknown): SessionRowResult {
   const parsed = sessionRowSchema.safeParse(row);
   if (!parsed.success) {
     return { ok: false, reason: `${describeRow(row)}: ${describeIssues(parsed.error)}` };

@@ -9,7 +9,7 @@ import type { SqlClient } from './sqlClient';
 
 export const HISTORY_LIMIT = 50;
 /** More "active" rows than this means a delegator that crashed many times; the rest are counted, not listed. */
-export const ACTIVE_LIMIT = 200;
+const ACTIVE_LIMIT = 200;
 const TIMELINE_HOURS = 24;
 
 /** What one poll shows of PostgreSQL: the running sessions, a chosen day, today, and the last 24 hours. */

@@ -13,10 +13,6 @@ export class EventStream {
     this.keepAlive.unref();
   }
 
-  get size(): number {
-    return this.clients.size;
-  }
-
   open(response: ServerResponse, initial: ReadonlyArray<readonly [string, unknown]>): void {
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

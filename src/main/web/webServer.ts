@@ -92,7 +92,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  * server-sent events, and /metrics. GETs never change anything; POSTs need the
  * launch token and must come from this origin. No CORS headers are ever sent.
  */
-export function createWebServer(options: WebHostOptions): { server: Server; stream: EventStream; detach(): void } {
+export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
   const { monitor, queries, token } = options;
   const stream = new EventStream();
   const detachers = [
@@ -198,7 +198,6 @@ export function createWebServer(options: WebHostOptions): { server: Server; stre
   });
   return {
     server,
-    stream,
     detach() {
       for (const detach of detachers) detach();
       stream.closeAll();

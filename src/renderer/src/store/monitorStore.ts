@@ -14,7 +14,7 @@ interface ConnectionSlice {
 }
 
 /** A snapshot's time and the local clock when it arrived: durations tick from the pair. */
-export interface ClockAnchor {
+interface ClockAnchor {
   readonly takenAt: string;
   readonly receivedAt: number;
 }
@@ -25,7 +25,7 @@ export interface ClockAnchor {
  * durations do not redraw on every snapshot; beyond it (a local clock that
  * jumped, a host that stalled) they follow the new one.
  */
-export const CLOCK_TOLERANCE_MS = 250;
+const CLOCK_TOLERANCE_MS = 250;
 
 interface SnapshotSlice {
   readonly snapshot: Snapshot | null;
@@ -53,7 +53,7 @@ interface StatsSlice {
 }
 
 /** Where a control's command stands: on its way, or how it ended. */
-export type ControlState =
+type ControlState =
   | { readonly status: 'pending'; readonly text: string }
   | { readonly status: 'done'; readonly text: string }
   | { readonly status: 'failed'; readonly text: string };
@@ -79,8 +79,8 @@ export type MonitorStore = StoreApi<MonitorState>;
 
 type Slice<T> = StateCreator<MonitorState, [], [], T>;
 
-export const SERIES_LIMIT = 17_280;
-export const EVENT_LIMIT = 1000;
+const SERIES_LIMIT = 17_280;
+const EVENT_LIMIT = 1000;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

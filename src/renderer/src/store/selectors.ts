@@ -34,7 +34,7 @@ export function agentsStale(snapshot: Snapshot): boolean {
   return from === null ? false : isStale(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
 }
 
-export interface Kpis {
+interface Kpis {
   readonly activeAgents: Figure;
   readonly cpuLoad: CpuLoad | null;
   readonly memory: Figure;
