@@ -5,7 +5,8 @@ import type { MonitorConfig } from '../config';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EVENT_LOG_FILE, eventLogEntries } from '../export/eventEntries';
 import { DestinationFailed, SourceDown } from '../export/exportErrors';
-import { exportTo, type ExportSummary } from '../export/exportTo';
+import { leftOutText, wroteText } from '../export/exportReport';
+import { exportTo } from '../export/exportTo';
 import { exportToFile } from '../export/exportToFile';
 import { openExportSources } from '../export/openExportSources';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -35,8 +36,9 @@ async function exportFrom(config: MonitorConfig, eventLog: string | null, option
   });
   try {
     const summary = options.out === null ? await exportTo(standardOutput(io), options.query, opened.sources) : await exportToFile(options.out, options.query, opened.sources);
-    reportLeftOut(summary, io);
-    if (options.out !== null) io.err(`Wrote ${summary.written} ${summary.written === 1 ? options.query.what.slice(0, -1) : options.query.what} to ${options.out}.\n`);
+    const leftOut = leftOutText(summary);
+    if (leftOut !== null) io.err(`${leftOut}\n`);
+    if (options.out !== null) io.err(`${wroteText(summary, options.query.what, options.out)}.\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof SourceDown) {
@@ -69,11 +71,4 @@ function standardOutput(io: CliIo): Writable {
 
 function isBrokenPipe(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'EPIPE';
-}
-
-function reportLeftOut(summary: ExportSummary, io: CliIo): void {
-  if (summary.leftOut === 0) return;
-  const more = summary.leftOut - summary.reasons.length;
-  const reasons = [...summary.reasons, ...(more > 0 ? [`and ${more} more`] : [])].join('; ');
-  io.err(`${summary.leftOut} ${summary.leftOut === 1 ? 'row' : 'rows'} left out: ${reasons}\n`);
 }

@@ -1,6 +1,7 @@
 import type { ExportOutcome, ExportQuery } from '../../shared/api';
 import { exportFileName } from './exportFile';
 import type { OpenedExportSources } from './openExportSources';
+import { leftOutText, wroteText } from './exportReport';
 import { exportToFile } from './exportToFile';
 
 export interface SaveExportHost {
@@ -9,8 +10,6 @@ export interface SaveExportHost {
   /** What the export reads; null while no monitor runs. */
   openSources(): OpenedExportSources | null;
 }
-
-const count = (n: number, what: string): string => `${n.toLocaleString('en')} ${n === 1 ? what.replace(/s$/, '') : what}`;
 
 /**
  * An export the desktop app saves: where the user says, written beside and
@@ -24,8 +23,8 @@ export function saveExport(host: SaveExportHost): (query: ExportQuery) => Promis
     if (opened === null) throw new Error('nothing to export from: the monitor is not running');
     try {
       const summary = await exportToFile(path, query, opened.sources);
-      const leftOut = summary.leftOut === 0 ? '' : ` (${count(summary.leftOut, 'rows')} left out: ${summary.reasons.join('; ')})`;
-      return { status: 'saved', message: `Wrote ${count(summary.written, query.what)} to ${path}${leftOut}` };
+      const leftOut = leftOutText(summary);
+      return { status: 'saved', message: `${wroteText(summary, query.what, path)}${leftOut === null ? '' : ` (${leftOut})`}` };
     } finally {
       await opened.close();
     }
