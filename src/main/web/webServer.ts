@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
+import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy';
 import { errorText } from '../core/errorText';
 import { renderMetrics } from '../core/metrics';
 import type { Monitor } from '../monitor';
@@ -33,8 +34,7 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+  'content-security-policy': CONTENT_SECURITY_POLICY,
 } as const;
 
 class HttpError extends Error {

@@ -9,6 +9,4 @@ export interface WindowBounds {
 export const MIN_WIDTH = 900;
 export const MIN_HEIGHT = 600;
 
-/** The page's Content-Security-Policy, sent as a header too, so it holds even for a page that drops its meta tag. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy';
