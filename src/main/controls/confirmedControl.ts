@@ -1,6 +1,7 @@
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
 import { controlPlan, outcomeText, type ControlPlan } from '../../shared/controlPlan';
 import type { Snapshot } from '../../shared/model';
+import { errorText } from '../core/errorText';
 
 /** What the desktop host lends a control chosen outside the dashboard: a native question, the command path, and a notice. */
 export interface ControlHost {
@@ -23,7 +24,7 @@ export async function runConfirmedControl(host: ControlHost, request: CommandReq
   try {
     outcome = await host.send(request);
   } catch (error) {
-    outcome = { ok: false, id: '', failure: 'not_sent', error: error instanceof Error ? error.message : String(error) };
+    outcome = { ok: false, id: '', failure: 'not_sent', error: errorText(error) };
   }
   if (outcome.ok) host.tell(plan.done, '');
   else host.tell(`${plan.name}: not done`, outcomeText(outcome));
