@@ -51,7 +51,8 @@ export const historyQuerySchema = z.object({ date: localDateSchema });
 export const statsQuerySchema = z
   .object({ from: localDateSchema, to: localDateSchema })
   .refine((range) => range.from <= range.to, 'from must not be after to')
-  .refine((range) => Date.parse(range.to) - Date.parse(range.from) <= 366 * 86_400_000, 'at most 366 days at a time');
+  // Both ends count: 366 days run from `from` to 365 days later.
+  .refine((range) => Date.parse(range.to) - Date.parse(range.from) < 366 * 86_400_000, 'at most 366 days at a time');
 /** What an export writes, and the two formats it writes in. */
 export const EXPORT_KINDS = ['sessions', 'events'] as const;
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
