@@ -76,6 +76,11 @@ export function controlPlan(snapshot: Snapshot | null, request: CommandRequest):
   }
 }
 
+/** `Stop CTO…`: a control's name where choosing it asks first, as menus and buttons elsewhere show it. */
+export function controlLabel(request: CommandRequest): string {
+  return `${controlPlan(null, request).name}…`;
+}
+
 /** One key per thing a control acts on, so its state survives the row being redrawn. */
 export function controlKey(request: CommandRequest): string {
   switch (request.type) {

@@ -8,6 +8,7 @@ import { withConfigOrDemo } from '../demo/withDemo';
 import { EXIT, type ExitCode } from './exitCodes';
 import { takeOneSnapshot } from './oneSnapshot';
 import type { CliIo } from './output';
+import { sourceNameSchema } from '../../shared/model';
 
 export interface ForecastOptions {
   readonly json: boolean;
@@ -42,7 +43,7 @@ async function forecastOf(config: MonitorConfig, options: ForecastOptions, io: C
     categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
   };
   io.out(options.json ? `${JSON.stringify(forecast, null, 2)}\n` : `${forecast.categories.map(forecastLine).join('\n')}\n`);
-  const down = (Object.keys(SOURCE_LABELS) as SourceName[]).filter((source) => isDown(snapshot.sources[source]));
+  const down = sourceNameSchema.options.filter((source) => isDown(snapshot.sources[source]));
   if (down.length === 0) return EXIT.ok;
   for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);
   // A model loaded where nobody could look is counted as needed: the figures are an upper bound.

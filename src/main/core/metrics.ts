@@ -1,5 +1,7 @@
-import type { Snapshot, SourceName } from '../../shared/model';
+import type { Snapshot } from '../../shared/model';
+import { LEVEL_RANK } from './alerts/level';
 import { ALERT_RULES } from './alerts/rules';
+import { sourceNameSchema } from '../../shared/model';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -31,14 +33,12 @@ function render(families: readonly Family[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-const SOURCES: readonly SourceName[] = ['postgres', 'registry', 'ollama'];
-const LEVEL = { warning: 1, critical: 2 } as const;
 
 /** The snapshot in Prometheus text exposition format (version 0.0.4). */
 export function renderMetrics(snapshot: Snapshot): string {
   const { summary } = snapshot;
   const agents = snapshot.agents ?? [];
-  const firing = new Map(snapshot.alerts.map((alert) => [alert.id, LEVEL[alert.severity]]));
+  const firing = new Map(snapshot.alerts.map((alert) => [alert.id, LEVEL_RANK[alert.severity]]));
   const alertIds = [
     ...new Set([...ALERT_RULES.map((rule) => rule.id), ...snapshot.alerts.map((alert) => alert.id)]),
   ];
@@ -78,7 +78,7 @@ export function renderMetrics(snapshot: Snapshot): string {
     {
       name: 'delegator_source_up',
       help: '1 when the latest read of the source worked, 0 when it failed.',
-      samples: SOURCES.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
+      samples: sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
         labels: { source },
         value: snapshot.sources[source].state === 'ok' ? 1 : 0,
       })),
@@ -86,12 +86,12 @@ export function renderMetrics(snapshot: Snapshot): string {
     {
       name: 'delegator_source_data_age_seconds',
       help: 'How old the values shown for a failing source are.',
-      samples: SOURCES.map((source) => ({ labels: { source }, value: snapshot.sources[source].ageSeconds })),
+      samples: sourceNameSchema.options.map((source) => ({ labels: { source }, value: snapshot.sources[source].ageSeconds })),
     },
     {
       name: 'delegator_rows_dropped',
       help: 'Rows and entries the latest read could not understand and left out.',
-      samples: SOURCES.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
+      samples: sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
         labels: { source },
         value: snapshot.sources[source].dropped,
       })),

@@ -1,5 +1,5 @@
 import type { CommandRequest } from '../../shared/commands';
-import { controlPlan } from '../../shared/controlPlan';
+import { controlLabel } from '../../shared/controlPlan';
 import type { Culprit } from '../../shared/model';
 import type { NotificationIntent } from './alerts/engine';
 import type { FocusTarget } from './trayModel';
@@ -32,6 +32,6 @@ export function planNotification(intent: NotificationIntent): NotificationPlan {
     body: intent.body,
     urgency: intent.kind === 'resolved' ? 'low' : alert.severity === 'critical' ? 'critical' : 'normal',
     focus: culprit === null ? null : { kind: culprit.kind, id: culprit.id, ...(request === null ? {} : { control: true }) },
-    action: request === null ? null : { label: `${controlPlan(null, request).name}…`, request },
+    action: request === null ? null : { label: controlLabel(request), request },
   };
 }

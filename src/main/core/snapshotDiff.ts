@@ -1,8 +1,9 @@
 import { formatDuration, formatRole } from '../../shared/format';
-import type { AgentView, MonitorEvent, MonitorEventType, SessionView, SourceName } from '../../shared/model';
+import type { AgentView, MonitorEvent, MonitorEventType, SessionView } from '../../shared/model';
 import { agentsFresh, isFresh } from './freshness';
 import { isDown } from './sourceHealth';
 import type { SnapshotBase } from './alerts/rules';
+import { sourceNameSchema } from '../../shared/model';
 
 type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;
 
@@ -53,11 +54,10 @@ function sessionEvents(before: readonly SessionView[], after: readonly SessionVi
   ];
 }
 
-const SOURCE_NAMES: readonly SourceName[] = ['postgres', 'registry', 'ollama'];
 
 function sourceEvents(before: Comparable | null, after: Comparable): MonitorEvent[] {
   const events: MonitorEvent[] = [];
-  for (const name of SOURCE_NAMES) {
+  for (const name of sourceNameSchema.options) {
     const was = before?.sources[name];
     const now = after.sources[name];
     if (isDown(now) && (was === undefined || !isDown(was))) {

@@ -1,9 +1,10 @@
 import { formatGb, formatMinutes, formatRole, SOURCE_LABELS } from '../../shared/format';
 import type { CommandRequest } from '../../shared/commands';
-import { controlPlan } from '../../shared/controlPlan';
+import { controlLabel } from '../../shared/controlPlan';
 import type { FocusTarget } from '../../shared/focus';
 import { wouldNotFitLine } from '../../shared/forecastText';
-import type { Snapshot, SourceName } from '../../shared/model';
+import type { Snapshot } from '../../shared/model';
+import { sourceNameSchema } from '../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
 
@@ -39,7 +40,7 @@ const SEPARATOR: TrayMenuItem = { kind: 'separator' };
 
 /** "Stop CTO…": the control's own name; the words of the question come from the snapshot when clicked. */
 function control(request: CommandRequest): TrayMenuItem {
-  return { kind: 'control', label: `${controlPlan(null, request).name}…`, request };
+  return { kind: 'control', label: controlLabel(request), request };
 }
 
 /** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0. */
@@ -71,7 +72,7 @@ function iconState(snapshot: Snapshot | null): TrayIconState {
 }
 
 function problems(snapshot: Snapshot, formatTime: (instant: string) => string): TrayMenuItem[] {
-  return (Object.keys(SOURCE_LABELS) as SourceName[]).flatMap((source): TrayMenuItem[] => {
+  return sourceNameSchema.options.flatMap((source): TrayMenuItem[] => {
     const health = snapshot.sources[source];
     if (health.state !== 'stale' && health.state !== 'error') return [];
     const since = health.state === 'stale' && health.lastOkAt !== null ? `stale since ${formatTime(health.lastOkAt)}` : 'down';

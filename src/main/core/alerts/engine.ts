@@ -32,15 +32,7 @@ export interface NotificationIntent {
   readonly body: string;
 }
 
-export function snooze(state: AlertEngineState, until: number): AlertEngineState {
-  return { ...state, snoozedUntil: until };
-}
-
-export function resume(state: AlertEngineState): AlertEngineState {
-  return { ...state, snoozedUntil: null };
-}
-
-export function isSnoozed(state: AlertEngineState, now: number): boolean {
+function isSnoozed(state: AlertEngineState, now: number): boolean {
   return state.snoozedUntil !== null && now < state.snoozedUntil;
 }
 

@@ -12,6 +12,7 @@ import type {
   SourceHealth,
   SourceName,
 } from '../../../shared/model';
+import { sourceNameSchema } from '../../../shared/model';
 
 /** A figure for a card: its text, and whether it comes from a source that is not answering now. */
 export interface Figure {
@@ -291,7 +292,7 @@ export interface SourceBadge {
 
 
 export function selectSourceBadges(snapshot: Snapshot, formatTime: (instant: string) => string): SourceBadge[] {
-  return (Object.keys(SOURCE_LABELS) as SourceName[]).map((source) => {
+  return sourceNameSchema.options.map((source) => {
     const health = snapshot.sources[source];
     const text =
       health.state === 'ok'
