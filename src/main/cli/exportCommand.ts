@@ -11,7 +11,7 @@ import { exportToFile } from '../export/exportToFile';
 import { openExportSources } from '../export/openExportSources';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
-import { stateDir } from './serveCommand';
+import { stateDir } from './stateDir';
 
 export interface ExportOptions {
   readonly query: ExportQuery;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MonitorConfig } from '../config';
@@ -13,6 +12,7 @@ import { isLoopbackName } from '../web/hostCheck';
 import { createWebServer } from '../web/webServer';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
+import { stateDir } from './stateDir';
 
 export interface ServeOptions {
   readonly port: number;
@@ -23,10 +23,6 @@ export interface ServeOptions {
 /** The built dashboard, as `npm run build` leaves it. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
-/** Where `serve` keeps the resource series and event log when MONITOR_DATA_DIR is not set. */
-export function stateDir(env: CliIo['env']): string {
-  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'delegator-monitor');
-}
 
 /** The dashboard and its API for a browser, until SIGINT or SIGTERM. Without a configuration, of the demo. */
 export function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
