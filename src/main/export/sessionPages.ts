@@ -3,6 +3,7 @@ import type { SessionRecord } from '../../shared/model';
 import type { InstantRange } from '../core/localTime';
 import type { Screened } from '../sources/screening';
 import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from '../sources/sessionRow';
+import { Placeholders } from '../sources/placeholders';
 import type { SqlClient } from '../sources/sqlClient';
 import { SourceDown } from './exportErrors';
 
@@ -54,26 +55,20 @@ export async function* sessionPages(
 }
 
 async function readPage(sql: SqlClient, start: string, end: string, after: PageKey | null, pageSize: number): Promise<unknown[]> {
+  const params = new Placeholders();
+  // After the first page the lower bound is the last row's start, so the index range narrows as the pages go.
+  const from = params.add(after?.startedAt ?? start, 'timestamp');
+  const keyset = after === null ? '' : `AND (started_at, id) > (${from}, ${params.add(after.id, 'uuid')})`;
   try {
-    const { rows } =
-      after === null
-        ? await sql.query(
-            `SELECT ${SESSION_COLUMNS}, ${KEY_COLUMNS}
-               FROM delegator_sessions
-              WHERE started_at >= $1::timestamp AND started_at < $2::timestamp
-              ORDER BY started_at, id
-              LIMIT $3`,
-            [start, end, pageSize],
-          )
-        : await sql.query(
-            `SELECT ${SESSION_COLUMNS}, ${KEY_COLUMNS}
-               FROM delegator_sessions
-              WHERE started_at >= $1::timestamp AND started_at < $2::timestamp
-                AND (started_at, id) > ($1::timestamp, $3::uuid)
-              ORDER BY started_at, id
-              LIMIT $4`,
-            [after.startedAt, end, after.id, pageSize],
-          );
+    const { rows } = await sql.query(
+      `SELECT ${SESSION_COLUMNS}, ${KEY_COLUMNS}
+         FROM delegator_sessions
+        WHERE started_at >= ${from} AND started_at < ${params.add(end, 'timestamp')}
+          ${keyset}
+        ORDER BY started_at, id
+        LIMIT ${params.add(pageSize, 'int')}`,
+      params.values,
+    );
     return rows;
   } catch (error) {
     throw new SourceDown('PostgreSQL', error);
