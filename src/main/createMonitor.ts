@@ -44,7 +44,7 @@ export function createMonitor(config: MonitorConfig, options: MonitorHostOptions
   const dataDir = config.dataDir ?? options.defaultDataDir;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
   const { ollama } = open.sources;
-  const unloader = config.ollamaEndpoint !== null && ollama !== null ? new ModelUnloader(config.ollamaEndpoint, config.timeoutMs, ollama) : null;
+  const unloader = ollama && new ModelUnloader(ollama);
   const monitor = new Monitor({
     read: (now) => readSources(open.sources, now),
     subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,

@@ -27,6 +27,6 @@ export async function unloadCommand(config: MonitorConfig, options: UnloadOption
   const outcome =
     endpoint === null
       ? { ...OLLAMA_OFF, id: randomUUID() }
-      : await new ModelUnloader(endpoint, config.timeoutMs, new OllamaClient(endpoint, config.timeoutMs), timing).unload(options.model);
+      : await new ModelUnloader(new OllamaClient(endpoint, config.timeoutMs), timing).unload(options.model);
   return reportOutcome(outcome, { done: `Unloaded ${options.model}.`, attempt: `unload ${options.model}` }, options, io);
 }

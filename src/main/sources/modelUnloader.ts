@@ -28,9 +28,7 @@ const pause = (ms: number): Promise<void> =>
  */
 export class ModelUnloader {
   constructor(
-    private readonly endpoint: string,
-    private readonly timeoutMs: number,
-    private readonly ollama: Pick<OllamaClient, 'residentModels'>,
+    private readonly ollama: Pick<OllamaClient, 'endpoint' | 'timeoutMs' | 'residentModels'>,
     private readonly timing: UnloadTiming = DEFAULT_TIMING,
   ) {}
 
@@ -39,17 +37,17 @@ export class ModelUnloader {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(new URL('/api/generate', this.endpoint), {
+      response = await fetch(new URL('/api/generate', this.ollama.endpoint), {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ model, keep_alive: 0 }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(this.ollama.timeoutMs),
       });
       text = await response.text();
     } catch (error) {
       // A request that timed out reached Ollama, which may still unload; one refused never left.
       if (error instanceof Error && error.name === 'TimeoutError') {
-        return { ok: false, id, failure: 'no_answer', error: `no answer from Ollama within ${String(this.timeoutMs)} ms: the model may still be unloaded` };
+        return { ok: false, id, failure: 'no_answer', error: `no answer from Ollama within ${String(this.ollama.timeoutMs)} ms: the model may still be unloaded` };
       }
       const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       return { ok: false, id, failure: 'not_sent', error: `Ollama could not be reached: ${errorText(cause)}` };

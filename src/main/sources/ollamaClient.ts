@@ -28,8 +28,9 @@ export class OllamaUnavailable extends Error {
 /** Reads which models Ollama holds in memory. */
 export class OllamaClient {
   constructor(
-    private readonly endpoint: string,
-    private readonly timeoutMs: number,
+    /** Where Ollama answers, and how long any request to it may take; the unloader asks the same one. */
+    readonly endpoint: string,
+    readonly timeoutMs: number,
   ) {}
 
   async residentModels(): Promise<Screened<OllamaData>> {
