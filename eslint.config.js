@@ -26,11 +26,11 @@ export default defineConfig(
   // Later blocks win for the same rule, so the stricter core rule comes after this one.
   {
     files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: ['src/main/app/**', 'src/main/index.ts', 'src/preload/**'],
+    ignores: ['src/main/desktop/electron/**', 'src/main/index.ts', 'src/preload/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/app, src/main/index.ts and the preload import electron.' }] },
+        { paths: [{ name: 'electron', message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.' }] },
       ],
     },
   },
@@ -40,7 +40,7 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          paths: IO_MODULES.map((name) => ({ name, message: 'src/main/core is pure: do I/O in src/main/sources or src/main/app.' })),
+          paths: IO_MODULES.map((name) => ({ name, message: 'src/main/core is pure: do I/O in src/main/sources or src/main/desktop/electron.' })),
         },
       ],
     },

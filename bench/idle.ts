@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Monitor } from '../src/main/monitor';
+import { Monitor } from '../src/main/monitor/monitor';
 import { readingsAt, SETTINGS } from '../test/support/readings';
 import { progress, round } from './stats';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { loadConfig } from '../src/main/config';
-import { openSources } from '../src/main/openSources';
-import { readSources } from '../src/main/readSources';
+import { openSources } from '../src/main/sources/openSources';
+import { readSources } from '../src/main/sources/readSources';
 import { migrate } from '../src/main/sources/migrate';
 import { percentile, progress, round, timed } from './stats';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { TrayIconState } from '../src/main/core/trayModel';
+import type { TrayIconState } from '../src/main/core/views/trayModel';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
 import { alertSettingsPatchSchema, applyAlertPatch, type AlertSettings } from '../shared/alertSettings';
-import { describeIssues, parseJson } from './sources/screening';
+import { parseJson } from '../shared/jsonLine';
+import { describeIssues } from '../shared/zodIssues';
 
 /** Where the sessions live: a connection string, or ECHO's separate fields. */
 export type DatabaseConfig =

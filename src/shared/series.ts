@@ -1,5 +1,10 @@
 import type { ResourceSample, Snapshot } from './model';
 
+/** A day of samples at the default 5 s poll: what the monitor keeps and the dashboard draws. */
+export const SERIES_LIMIT = 17_280;
+/** The newest monitor events kept, on the server and in the dashboard. */
+export const EVENT_LOG_LIMIT = 1000;
+
 /** One point of the resource chart, from a snapshot; the monitor and the dashboard derive it alike. */
 export function sampleOf(snapshot: Pick<Snapshot, 'takenAt' | 'summary'>): ResourceSample {
   const { summary } = snapshot;

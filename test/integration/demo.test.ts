@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createMonitor } from '../../src/main/createMonitor';
 import { startDemo } from '../../src/main/demo/demoEnvironment';
+import { startMonitorService } from '../../src/main/monitor/monitorService';
 import { HTTP_ROUTES, TOKEN_HEADER } from '../../src/shared/api';
 import { snapshotSchema } from '../../src/shared/model';
 import { runCliProcess, startCliProcess } from '../support/runCliProcess';
@@ -15,10 +15,9 @@ describe('the demo', () => {
   it('gives the monitor live sessions and a month of history within 10 s, with no services', async () => {
     const started = Date.now();
     const demo = await startDemo({ dataDir: null });
-    const { monitor, store, close } = createMonitor(demo.config, { timeZone: 'UTC', defaultDataDir: null });
+    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
     try {
-      await monitor.start();
-      const snapshot = monitor.current();
+      const snapshot = service.getSnapshot();
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(snapshot?.sources.postgres.state).toBe('ok');
       expect(snapshot?.summary.activeSessions).toBe(1);
@@ -27,11 +26,11 @@ describe('the demo', () => {
       expect(demo.backfilled).toBeGreaterThan(100);
       const today = new Date().toISOString().slice(0, 10);
       const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-      const stats = await store.stats(monthAgo, today);
+      const stats = await service.getStats(monthAgo, today);
       expect(stats.totalSessions).toBeGreaterThan(100);
       expect(Object.keys(stats.categoryBreakdown).length).toBe(7);
     } finally {
-      await close();
+      await service.close();
       await demo.stop();
     }
   }, 30_000);

@@ -2,10 +2,11 @@ import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'n
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../src/shared/api';
 import type { MonitorEvent } from '../../src/shared/model';
+import { loadConfig } from '../../src/main/config';
 import { eventsInMemory } from '../../src/main/export/eventEntries';
 import type { ExportSources } from '../../src/main/export/exportChunks';
-import { Monitor } from '../../src/main/monitor';
-import { createMonitorQueries } from '../../src/main/monitorQueries';
+import { Monitor } from '../../src/main/monitor/monitor';
+import { assembleService } from '../../src/main/monitor/monitorService';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import type { SqlClient } from '../../src/main/sources/sqlClient';
 import { LEFT_OUT_TRAILER } from '../../src/main/web/exportRoute';
@@ -22,16 +23,18 @@ let databaseDown = false;
 const servers: Server[] = [];
 
 /** A web host over a monitor that never polls: the export route needs only its sources. */
-async function startHost(exports: ExportSources | undefined): Promise<number> {
+async function startHost(exports: ExportSources | null): Promise<number> {
   const monitor = new Monitor({ read: () => Promise.reject(new Error('not polled in this test')), settings: SETTINGS, pollMs: 60_000 });
-  const web = createWebServer({
+  const service = assembleService({
     monitor,
-    queries: createMonitorQueries({ monitor, store: new SessionStore(db.pool, 'UTC'), commands: null }),
-    token: 'test-token-0123456789',
-    boundHost: '127.0.0.1',
-    rendererDir: null,
+    config: loadConfig({ DATABASE_URL: db.url }),
+    store: new SessionStore(db.pool, 'UTC'),
+    commands: null,
+    unloader: null,
     exports,
+    close: () => monitor.stop(),
   });
+  const web = createWebServer({ service, token: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
   servers.push(web.server);
   await new Promise<void>((resolve) => web.server.listen(0, '127.0.0.1', resolve));
   const address = web.server.address();
@@ -52,7 +55,7 @@ beforeAll(async () => {
   // The database can be made to fail, to see what a download does with PostgreSQL down.
   const sql: SqlClient = { query: (text, values) => (databaseDown ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5433')) : db.pool.query(text, values)) };
   port = await startHost({ sql, events: () => eventsInMemory([EVENT]), timeZone: 'Europe/Berlin', pageSize: 1 });
-  bareHostPort = await startHost(undefined);
+  bareHostPort = await startHost(null);
 });
 
 afterAll(async () => {

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
-import { createMonitor } from '../../src/main/createMonitor';
-import { createMonitorQueries } from '../../src/main/monitorQueries';
+import { startMonitorService } from '../../src/main/monitor/monitorService';
 import { CommandBus } from '../../src/main/sources/commandBus';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import { startFakeOllama } from '../support/fakeOllama';
@@ -63,19 +62,17 @@ describe("the monitor's command bus", () => {
     const server = await startRedis();
     const prefix = 'delegator:';
     const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: server.url, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '60000' });
-    const running = createMonitor(config, { timeZone: 'UTC', defaultDataDir: null });
-    const queries = createMonitorQueries(running);
+    const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     const listener = connection(server.url);
     try {
-      await running.monitor.start();
       // Connected: with nobody listening, the command goes out and is counted by nobody.
-      expect(await queries.sendCommand({ type: 'stop_agent', role: 'cto' })).toMatchObject({ failure: 'not_sent', error: `no delegator is listening on ${prefix}commands` });
+      expect(await running.sendCommand({ type: 'stop_agent', role: 'cto' })).toMatchObject({ failure: 'not_sent', error: `no delegator is listening on ${prefix}commands` });
 
       await server.halt();
       await expect
-        .poll(() => queries.sendCommand({ type: 'stop_agent', role: 'cto' }))
+        .poll(() => running.sendCommand({ type: 'stop_agent', role: 'cto' }))
         .toMatchObject({ ok: false, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' });
-      expect(await queries.sendCommand({ type: 'end_session', sessionId: 'session_x' })).toMatchObject({ failure: 'not_sent' });
+      expect(await running.sendCommand({ type: 'end_session', sessionId: 'session_x' })).toMatchObject({ failure: 'not_sent' });
 
       await server.launch();
       await listener.connect();
@@ -96,15 +93,12 @@ describe("the monitor's unload", () => {
   it('unloads through Ollama, confirms it, and polls at once so every view shows the memory freed', async () => {
     const ollama = await startFakeOllama();
     ollama.unloads({ kind: 'drop' });
-    const running = createMonitor(loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' }), {
-      timeZone: 'UTC',
-      defaultDataDir: null,
-    });
+    const config = loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
+    const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     try {
-      await running.monitor.start();
       const model = running.monitor.current()?.residentModels?.[0]?.name ?? '';
       expect(model).not.toBe('');
-      const outcome = await createMonitorQueries(running).sendCommand({ type: 'unload_model', model });
+      const outcome = await running.sendCommand({ type: 'unload_model', model });
       expect(outcome).toEqual({ ok: true, id: expect.any(String) });
       expect(ollama.received.filter((request) => request.method === 'POST')).toEqual([{ method: 'POST', path: '/api/generate', body: { model, keep_alive: 0 } }]);
       await expect.poll(() => running.monitor.current()?.residentModels?.map((resident) => resident.name), { timeout: 5000 }).not.toContain(model);

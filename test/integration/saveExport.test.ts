@@ -3,7 +3,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
-import { openExportSources } from '../../src/main/export/openExportSources';
+import { openExportSources, type OpenedExportSources } from '../../src/main/export/openExportSources';
 import { saveExport } from '../../src/main/export/saveExport';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
@@ -26,7 +26,15 @@ describe("the desktop app's export", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const sourcesFor = (url: string) => () => openExportSources(loadConfig({ DATABASE_URL: url }), { timeZone: 'UTC', events: () => [] });
+  const pools: OpenedExportSources[] = [];
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+  });
+  const sourcesFor = (url: string) => () => {
+    const opened = openExportSources(loadConfig({ DATABASE_URL: url }), { timeZone: 'UTC', events: () => [] });
+    pools.push(opened);
+    return opened.sources;
+  };
 
   it('writes where the user chose, offering a name that says what and which days, and says how much it wrote', async () => {
     const offered: string[] = [];
@@ -36,7 +44,7 @@ describe("the desktop app's export", () => {
         offered.push(name);
         return Promise.resolve(path);
       },
-      openSources: sourcesFor(db.url),
+      sources: sourcesFor(db.url),
     });
     expect(await save(QUERY)).toEqual({ status: 'saved', message: `Wrote 2 sessions to ${path}` });
     expect(offered).toEqual(['delegator-sessions-2026-11-23-to-2026-11-24.csv']);
@@ -48,7 +56,7 @@ describe("the desktop app's export", () => {
     let opened = false;
     const save = saveExport({
       choosePath: () => Promise.resolve(null),
-      openSources: () => {
+      sources: () => {
         opened = true;
         return null;
       },
@@ -59,7 +67,7 @@ describe("the desktop app's export", () => {
 
   it('fails with the reason and leaves no file when PostgreSQL is down', async () => {
     const path = join(dir, 'never.csv');
-    const save = saveExport({ choosePath: () => Promise.resolve(path), openSources: sourcesFor('postgres://nobody@127.0.0.1:1/none') });
+    const save = saveExport({ choosePath: () => Promise.resolve(path), sources: sourcesFor('postgres://nobody@127.0.0.1:1/none') });
     await expect(save(QUERY)).rejects.toThrow(/PostgreSQL|ECONNREFUSED|connect/i);
     expect((await readdir(dir)).filter((name) => name.includes('never'))).toEqual([]);
   });

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../src/shared/api';
 import { monitorEventSchema, resourceSampleSchema, sessionStatsSchema, sessionViewSchema, snapshotSchema, type Snapshot } from '../../src/shared/model';
 import { loadConfig } from '../../src/main/config';
-import { createMonitor, type RunningMonitor } from '../../src/main/createMonitor';
-import { createMonitorQueries } from '../../src/main/monitorQueries';
+import { startMonitorService, type MonitorService } from '../../src/main/monitor/monitorService';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
@@ -23,7 +22,7 @@ import { createTestRedis, type TestRedis } from '../support/testRedis';
 const TOKEN = 'test-token-0123456789';
 let db: TestDatabase;
 let redis: TestRedis;
-let running: RunningMonitor;
+let running: MonitorService;
 let server: Server;
 let detach: () => void;
 let port: number;
@@ -58,11 +57,9 @@ beforeAll(async () => {
     // A minute between polls: anything faster than that came from an announcement.
     MONITOR_POLL_MS: '60000',
   });
-  running = createMonitor(config, { timeZone: 'UTC', defaultDataDir: null });
-  await running.monitor.start();
+  running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
   const web = createWebServer({
-    monitor: running.monitor,
-    queries: createMonitorQueries(running),
+    service: running,
     token: TOKEN,
     boundHost: '127.0.0.1',
     rendererDir,

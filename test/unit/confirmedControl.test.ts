@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConfirmedControl, type ControlHost } from '../../src/main/controls/confirmedControl';
+import { runConfirmedControl, type ControlHost } from '../../src/main/desktop/confirmedControl';
 import type { CommandOutcome, CommandRequest } from '../../src/shared/commands';
 import type { ControlPlan } from '../../src/shared/controlPlan';
 import { ok, ollamaModel } from '../support/readings';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvRecord } from '../../src/main/core/csv';
+import { csvField, csvRecord } from '../../src/main/core/views/csv';
 
 describe('CSV fields', () => {
   it.each([

@@ -50,7 +50,7 @@ vi.mock('electron', () => {
   };
 });
 
-const { createDashboardWindow, dashboardPageUrl } = await import('../../src/main/app/dashboardWindow');
+const { createDashboardWindow, dashboardPageUrl } = await import('../../src/main/desktop/electron/dashboardWindow');
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvEncoder, eventExportRow, jsonEncoder, SESSION_EXPORT_COLUMNS, sessionExportRow } from '../../src/main/core/exportRows';
+import { csvEncoder, eventExportRow, jsonEncoder, SESSION_EXPORT_COLUMNS, sessionExportRow } from '../../src/main/core/views/exportRows';
 import { localIsoString } from '../../src/main/core/localTime';
 import type { MonitorEvent } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Readings } from '../../src/main/core/readings';
-import { Monitor, type MonitorOptions } from '../../src/main/monitor';
+import { Monitor, type MonitorOptions } from '../../src/main/monitor/monitor';
 import { JsonlStore } from '../../src/main/sources/jsonlStore';
 import type { EventHandlers } from '../../src/main/sources/redisRegistry';
 import { readRegistryEvent } from '../../src/main/sources/registryEvent';

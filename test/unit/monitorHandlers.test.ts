@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike, type SaveExport } from '../../src/main/ipc/handlers';
-import { Unavailable, type MonitorQueries } from '../../src/main/monitorQueries';
+import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike, type SaveExport } from '../../src/main/desktop/ipcHandlers';
+import type { MonitorQueries } from '../../src/main/monitor/monitorService';
+import { Unavailable } from '../../src/main/monitor/unavailable';
 import { IPC_INVOKE } from '../../src/shared/ipcChannels';
 import { stats } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/trayModel';
+import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
 import type { Snapshot } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
 import { failed, GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { trayModel, type TrayMenuItem } from '../../src/main/core/trayModel';
-import { TrayPresenter, type TrayLike } from '../../src/main/tray/trayPresenter';
+import { trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
+import { TrayPresenter, type TrayLike } from '../../src/main/desktop/trayPresenter';
 import { GIB, system } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 

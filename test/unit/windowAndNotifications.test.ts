@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../src/main/core/alerts/engine';
-import { planNotification } from '../../src/main/core/notificationPlan';
-import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from '../../src/main/window/windowState';
+import { planNotification } from '../../src/main/core/views/notificationPlan';
+import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from '../../src/main/desktop/windowState';
 
 describe('the dashboard window', () => {
   it('remembers its size and place, and falls back to defaults on a damaged file', async () => {

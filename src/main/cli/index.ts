@@ -1,4 +1,4 @@
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { systemTimeZone } from '../core/localTime';
 import { EXIT } from './exitCodes';
 import { runCli } from './run';

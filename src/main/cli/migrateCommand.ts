@@ -1,4 +1,4 @@
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { describeDatabase, type MonitorConfig } from '../config';
 import { migrate } from '../sources/migrate';
 import { createPostgresPool } from '../sources/postgresPool';

@@ -2,8 +2,8 @@ import type { LocalDate, Snapshot } from '../../shared/model';
 import type { MonitorConfig } from '../config';
 import { advancePipeline, initialPipelineState } from '../core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
-import { openSources } from '../openSources';
-import { readSources } from '../readSources';
+import { openSources } from '../sources/openSources';
+import { readSources } from '../sources/readSources';
 import type { CliIo } from './output';
 
 /** CPU time over less than this says little; a one-shot command waits for it at most this long. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exportQuerySchema } from '../../shared/api';
 import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
+import { errorText } from '../../shared/errorText';
 import { localDateSchema } from '../../shared/model';
 import { ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { delegatorCommand, DEFAULT_ACK_TIMEOUT_SECONDS, type DelegatorCommandOptions } from './delegatorCommand';
@@ -231,7 +232,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     runner = runnerFor(command, rest, io);
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    io.err(`${errorText(error)}\n\n${USAGE}`);
     return EXIT.unknown;
   }
   if (!runner.needsConfig) return runner.run();

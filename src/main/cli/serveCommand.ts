@@ -3,11 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MonitorConfig } from '../config';
-import { createMonitor } from '../createMonitor';
-import { createMonitorQueries } from '../monitorQueries';
-import { withConfigOrDemo } from '../demo/withDemo';
-import { eventsInMemory } from '../export/eventEntries';
-import { openExportSources } from '../export/openExportSources';
+import { startMonitorService } from '../monitor/monitorService';
 import { isLoopbackName } from '../web/hostCheck';
 import { createWebServer } from '../web/webServer';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -23,33 +19,23 @@ export interface ServeOptions {
 /** The built dashboard, as `npm run build` leaves it. */
 export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 
-
 /** The dashboard and its API for a browser, until SIGINT or SIGTERM. Without a configuration, of the demo. */
-export function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
-  const demo = { dataDir: null, onProblem: (message: string) => { io.err(`demo: ${message}\n`); } };
-  return withConfigOrDemo(config, demo, (effective) => serve(effective, options, io, config === null));
-}
-
-async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, isDemo: boolean): Promise<ExitCode> {
-  const running = createMonitor(config, {
+export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
+  const isDemo = config === null;
+  // The demo's database and history would only mislead a real run later: they are kept in memory.
+  const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null } : { kind: 'echo', config }, {
     timeZone: io.timeZone,
-    // The demo's history would only mislead a real run later: it is kept in memory.
-    defaultDataDir: isDemo ? null : stateDir(io.env),
-    onProblem: (message) => { io.err(`monitor: ${message}\n`); },
+    defaultDataDir: stateDir(io.env),
+    onProblem: (message) => { io.err(`${message}\n`); },
   });
-  // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
-  const exports = openExportSources(config, { timeZone: io.timeZone, events: () => eventsInMemory(running.monitor.events()) });
   const token = randomBytes(24).toString('base64url');
   const web = createWebServer({
-    monitor: running.monitor,
-    queries: createMonitorQueries(running),
+    service,
     token,
     boundHost: options.host,
     rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,
-    exports: exports.sources,
   });
   try {
-    await running.monitor.start();
     await new Promise<void>((resolve, reject) => {
       web.server.once('error', reject);
       web.server.listen(options.port, options.host, () => {
@@ -59,7 +45,7 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     });
   } catch (error) {
     web.detach();
-    await Promise.all([running.close(), exports.close()]);
+    await service.close();
     throw error;
   }
   const address = web.server.address();
@@ -77,6 +63,6 @@ async function serve(config: MonitorConfig, options: ServeOptions, io: CliIo, is
     });
     web.server.closeAllConnections();
   });
-  await Promise.all([running.close(), exports.close()]);
+  await service.close();
   return EXIT.ok;
 }

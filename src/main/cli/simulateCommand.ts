@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { describeDatabase, describeRedis, type MonitorConfig } from '../config';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { serveCommands } from '../simulator/commandChannel';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { planBackfill } from '../simulator/sessionPlan';

@@ -1,5 +1,5 @@
 import type { SourceHealth } from '../../shared/model';
-import type { SnapshotBase } from './alerts/rules';
+import type { SnapshotBase } from './snapshot';
 
 export const isFresh = (health: SourceHealth): boolean => health.state === 'ok';
 

@@ -1,7 +1,6 @@
-import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView } from '../../shared/model';
+import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView, Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb } from './admissionForecast';
 import { chooseAgents, type RegistryMode } from './agentChoice';
-import type { SnapshotBase } from './alerts/rules';
 import { cpuLoadOf } from './cpu';
 import type { MemoryOverrides } from './memoryEstimate';
 import {
@@ -15,6 +14,9 @@ import {
 } from './memoryModel';
 import type { OllamaData, PostgresData, ProcessReading, RegistryData, SystemReading } from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
+
+/** A snapshot before the alert engine has looked at it: what rules, freshness and diffs read. */
+export type SnapshotBase = Omit<Snapshot, 'alerts'>;
 
 export interface SnapshotInput {
   readonly now: number;

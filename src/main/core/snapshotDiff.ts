@@ -2,7 +2,7 @@ import { formatDuration, formatRole } from '../../shared/format';
 import type { AgentView, MonitorEvent, MonitorEventType, SessionView } from '../../shared/model';
 import { agentsFresh, isFresh } from './freshness';
 import { isDown } from './sourceHealth';
-import type { SnapshotBase } from './alerts/rules';
+import type { SnapshotBase } from './snapshot';
 import { sourceNameSchema } from '../../shared/model';
 
 type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;

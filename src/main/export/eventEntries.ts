@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { monitorEventSchema, type MonitorEvent } from '../../shared/model';
-import { isMissingFile, readJsonLine } from '../sources/screening';
+import { isMissingFile } from '../sources/screening';
+import { readJsonLine } from '../../shared/jsonLine';
 import { SourceDown } from './exportErrors';
 
 /** One entry of the event log: an event, or why a line could not be read as one. */

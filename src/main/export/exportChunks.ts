@@ -8,7 +8,7 @@ import {
   sessionExportRow,
   type ExportEncoder,
   type ExportValue,
-} from '../core/exportRows';
+} from '../core/views/exportRows';
 import { localDateSpan, type InstantRange } from '../core/localTime';
 import type { Screened } from '../sources/screening';
 import type { SqlClient } from '../sources/sqlClient';

@@ -1,4 +1,4 @@
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 
 /**
  * A source an export reads from failed (PostgreSQL, the event log file). Kept

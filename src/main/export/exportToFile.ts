@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { ExportQuery } from '../../shared/api';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { DestinationFailed, SourceDown } from './exportErrors';
 import { exportTo, type ExportSummary } from './exportTo';
 

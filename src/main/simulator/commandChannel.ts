@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { delegatorCommandSchema, type DelegatorCommand } from '../../shared/commands';
-import { errorText } from '../core/errorText';
-import { describeIssues, parseJson } from '../sources/screening';
+import { errorText } from '../../shared/errorText';
+import { parseJson } from '../../shared/jsonLine';
+import { describeIssues } from '../../shared/zodIssues';
 import type { DelegatorWriter } from './delegatorWriter';
 
 export interface CommandHandler {

@@ -1,6 +1,6 @@
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { defaultModelFor } from '../core/echoRoster';
-import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../time';
+import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 import type { DelegatorCommand } from '../../shared/commands';
 import type { DelegatorWriter, RegistryEntry } from './delegatorWriter';
 import { SeededRandom } from './random';

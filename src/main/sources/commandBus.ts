@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CommandOutcome, DelegatorCommand, DelegatorRequest } from '../../shared/commands';
-import { errorText } from '../core/errorText';
-import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../time';
+import { errorText } from '../../shared/errorText';
+import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 import type { RegistryEvent } from './registryEvent';
 
 interface Waiting {

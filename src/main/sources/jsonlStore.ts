@@ -1,7 +1,8 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
-import { isMissingFile, readJsonLine, type Screened } from './screening';
+import { isMissingFile, type Screened } from './screening';
+import { readJsonLine } from '../../shared/jsonLine';
 
 /**
  * A bounded list kept in a JSON-lines file: each addition is one appended

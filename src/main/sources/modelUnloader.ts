@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CommandOutcome } from '../../shared/commands';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import { sameModel } from '../../shared/modelName';
 import type { OllamaClient } from './ollamaClient';
-import { parseJson } from './screening';
+import { parseJson } from '../../shared/jsonLine';
 
 const ollamaErrorSchema = z.object({ error: z.string().min(1) });
 

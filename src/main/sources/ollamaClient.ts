@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 import type { OllamaData, OllamaModel } from '../core/readings';
-import { describeIssues, parseJson, type Screened } from './screening';
+import { type Screened } from './screening';
+import { parseJson } from '../../shared/jsonLine';
+import { describeIssues } from '../../shared/zodIssues';
 
 const envelopeSchema = z.object({ models: z.array(z.unknown()) });
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 
 export interface RedisOptions {
   readonly url: string;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AgentRecord } from '../../shared/model';
 import { defaultModelFor } from '../core/echoRoster';
-import { describeIssues, parseJson } from './screening';
+import { parseJson } from '../../shared/jsonLine';
+import { describeIssues } from '../../shared/zodIssues';
 
 const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text).toISOString());
 

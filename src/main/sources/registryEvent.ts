@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { formatRole } from '../../shared/format';
 import { REGISTRY_EVENT_TYPES, type MonitorEvent } from '../../shared/model';
-import { describeIssues, parseJson } from './screening';
+import { parseJson } from '../../shared/jsonLine';
+import { describeIssues } from '../../shared/zodIssues';
 
 /** A message on `delegator:events`. Fields beyond the common ones are kept as they came. */
 const registryEventSchema = z.looseObject({

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { Reading } from '../core/readings';
 
 /** A value read from a source, with what had to be left out of it. */
@@ -11,27 +10,6 @@ export interface Screened<T> {
 /** A file that is not there: for a log or a list, simply nothing written yet. */
 export function isMissingFile(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === 'ENOENT';
-}
-
-/** One line of a JSON-lines file read against its schema, or why not, naming the file and the line. */
-export function readJsonLine<T>(schema: z.ZodType<T>, line: string, path: string, lineNumber: number): { ok: true; value: T } | { ok: false; reason: string } {
-  const json = parseJson(line);
-  const parsed = json.ok ? schema.safeParse(json.value) : null;
-  if (parsed?.success) return { ok: true, value: parsed.data };
-  return { ok: false, reason: `${path} line ${String(lineNumber)}: ${parsed ? describeIssues(parsed.error) : 'not JSON'}` };
-}
-
-/** `pid: expected number; spawned_at: invalid ISO datetime`, for a dropped entry's reason. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
-}
-
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SessionRecord } from '../../shared/model';
-import { describeIssues, type Screened } from './screening';
+import { type Screened } from './screening';
+import { describeIssues } from '../../shared/zodIssues';
 
 /** The columns every session query selects, with timestamps as UTC epoch milliseconds. */
 export const SESSION_COLUMNS = `

@@ -4,7 +4,7 @@ import type { ExportSources } from '../export/exportChunks';
 import { SourceDown } from '../export/exportErrors';
 import { EXPORT_CONTENT_TYPES, exportFileName } from '../export/exportFile';
 import { exportTo } from '../export/exportTo';
-import { Unavailable } from '../monitorQueries';
+import { Unavailable } from '../monitor/unavailable';
 
 /** Sent after the body: rows that could not be read and were left out of the file. */
 export const LEFT_OUT_TRAILER = 'x-export-left-out';
@@ -19,10 +19,10 @@ export const LEFT_OUT_TRAILER = 'x-export-left-out';
 export async function sendExport(
   response: ServerResponse,
   query: ExportQuery,
-  sources: ExportSources | undefined,
+  sources: ExportSources | null,
   headers: OutgoingHttpHeaders,
 ): Promise<void> {
-  if (sources === undefined) throw new Unavailable('exports are not available from this host');
+  if (sources === null) throw new Unavailable('exports are not available from this host');
   // An object, not a variable: the flag is set inside a callback, which narrowing cannot see.
   const progress = { started: false };
   try {

@@ -4,28 +4,25 @@ import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy';
-import { errorText } from '../core/errorText';
-import { renderMetrics } from '../core/metrics';
-import type { Monitor } from '../monitor';
-import { Unavailable, type MonitorQueries } from '../monitorQueries';
-import { describeIssues } from '../sources/screening';
-import type { ExportSources } from '../export/exportChunks';
+import { errorText } from '../../shared/errorText';
+import { renderMetrics } from '../core/views/metrics';
+import type { MonitorService } from '../monitor/monitorService';
+import { Unavailable } from '../monitor/unavailable';
+import { describeIssues } from '../../shared/zodIssues';
 import { EventStream } from './eventStream';
 import { sendExport } from './exportRoute';
 import { isAllowedHost } from './hostCheck';
 import { readStatic } from './staticFiles';
 
 export interface WebHostOptions {
-  readonly monitor: Monitor;
-  readonly queries: MonitorQueries;
+  /** The running monitor: its snapshots and events, its questions and commands, its exports. */
+  readonly service: MonitorService;
   /** Required on every POST; printed at start, and handed to the page by a same-origin bootstrap. */
   readonly token: string;
   /** The address the server listens on; loopback names are always answered. */
   readonly boundHost: string;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
-  /** What `GET /api/export` reads; without it that route answers 503. */
-  readonly exports?: ExportSources;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -93,13 +90,13 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  * launch token and must come from this origin. No CORS headers are ever sent.
  */
 export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
-  const { monitor, queries, token } = options;
+  const { service, token } = options;
   const stream = new EventStream();
   const detachers = [
-    monitor.onSnapshot((snapshot) => {
+    service.onSnapshot((snapshot) => {
       stream.send(STREAM_EVENTS.snapshot, snapshot);
     }),
-    monitor.onEvent((event) => {
+    service.onEvent((event) => {
       stream.send(STREAM_EVENTS.event, event);
     }),
   ];
@@ -109,50 +106,50 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
       sendJson(response, 200, { token });
     },
     [`GET ${HTTP_ROUTES.snapshot}`]: (_request, response) => {
-      const snapshot = queries.getSnapshot();
+      const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
       else sendJson(response, 200, snapshot);
     },
     [`GET ${HTTP_ROUTES.history}`]: async (_request, response, url) => {
       const { date } = parsed(historyQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await queries.getHistory(date));
+      sendJson(response, 200, await service.getHistory(date));
     },
     [`GET ${HTTP_ROUTES.stats}`]: async (_request, response, url) => {
       const { from, to } = parsed(statsQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await queries.getStats(from, to));
+      sendJson(response, 200, await service.getStats(from, to));
     },
     [`GET ${HTTP_ROUTES.series}`]: (_request, response) => {
-      sendJson(response, 200, queries.getSeries());
+      sendJson(response, 200, service.getSeries());
     },
     [`GET ${HTTP_ROUTES.events}`]: (_request, response) => {
-      sendJson(response, 200, queries.getEvents());
+      sendJson(response, 200, service.getEvents());
     },
     [`GET ${HTTP_ROUTES.export}`]: async (request, response, url) => {
       // A download can be started by any page's link or image; only this page's own (or a typed address, or a script) may start one.
       const site = request.headers['sec-fetch-site'];
       if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'an export may only be started from the dashboard itself');
       const query = parsed(exportQuerySchema, Object.fromEntries(url.searchParams));
-      await sendExport(response, query, options.exports, SECURITY_HEADERS);
+      await sendExport(response, query, service.exports, SECURITY_HEADERS);
     },
     [`GET ${HTTP_ROUTES.stream}`]: (_request, response) => {
-      const snapshot = monitor.current();
+      const snapshot = service.getSnapshot();
       stream.open(response, snapshot === null ? [] : [[STREAM_EVENTS.snapshot, snapshot]]);
     },
     [`GET ${HTTP_ROUTES.metrics}`]: (_request, response) => {
-      const snapshot = monitor.current();
+      const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
       else send(response, 200, renderMetrics(snapshot), 'text/plain; version=0.0.4; charset=utf-8');
     },
     [`POST ${HTTP_ROUTES.commands}`]: async (request, response) => {
       const command = parsed(commandRequestSchema, await readJsonBody(request));
-      sendJson(response, 200, await queries.sendCommand(command));
+      sendJson(response, 200, await service.sendCommand(command));
     },
     [`POST ${HTTP_ROUTES.snooze}`]: async (request, response) => {
       const { until } = parsed(snoozeRequestSchema, await readJsonBody(request));
-      sendJson(response, 200, queries.snooze(until));
+      sendJson(response, 200, service.snooze(until));
     },
     [`POST ${HTTP_ROUTES.resume}`]: (_request, response) => {
-      sendJson(response, 200, queries.resumeNotifications());
+      sendJson(response, 200, service.resumeNotifications());
     },
   };
 

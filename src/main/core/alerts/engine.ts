@@ -1,6 +1,7 @@
 import type { Alert, Culprit, Severity } from '../../../shared/model';
 import { LEVEL_RANK, type Level } from './level';
-import { ALERT_RULES, type AlertRule, type Observation, type SnapshotBase } from './rules';
+import type { SnapshotBase } from '../snapshot';
+import { ALERT_RULES, type AlertRule, type Observation } from './rules';
 import type { AlertSettings } from '../../../shared/alertSettings';
 
 /** What the engine remembers of one rule between polls. */

@@ -1,12 +1,11 @@
 import { formatDuration, formatGb, formatRole, joinNames } from '../../../shared/format';
 import { holdsItsModel, normalizeModel } from '../../../shared/modelName';
-import type { AgentView, Culprit, Severity, Snapshot, SourceName } from '../../../shared/model';
+import type { AgentView, Culprit, Severity, SourceName } from '../../../shared/model';
 import { agentsFresh, isFresh } from '../freshness';
 import { isDown } from '../sourceHealth';
+import type { SnapshotBase } from '../snapshot';
 import { levelOf, type Level } from './level';
 import type { AlertSettings, Thresholds } from '../../../shared/alertSettings';
-
-export type SnapshotBase = Omit<Snapshot, 'alerts'>;
 
 /** What a rule makes of one snapshot. */
 export type Observation =

@@ -1,5 +1,5 @@
 import type { CommandRequest } from '../../shared/commands';
-import type { FocusTarget, TrayAction, TrayIconState, TrayMenuItem, TrayModel } from '../core/trayModel';
+import type { FocusTarget, TrayAction, TrayIconState, TrayMenuItem, TrayModel } from '../core/views/trayModel';
 
 /** The part of Electron's Tray the presenter drives. */
 export interface TrayLike {

@@ -1,8 +1,8 @@
-import type { ConnectionReport } from '../../shared/settings';
-import type { MonitorConfig } from '../config';
-import type { Reading } from '../core/readings';
-import { openSources } from '../openSources';
-import { readSources } from '../readSources';
+import type { ConnectionReport } from '../../../shared/settings';
+import type { MonitorConfig } from '../../config';
+import type { Reading } from '../../core/readings';
+import { openSources } from '../../sources/openSources';
+import { readSources } from '../../sources/readSources';
 
 function verdict(reading: Reading<unknown> | null): string {
   if (reading === null) return 'not used';

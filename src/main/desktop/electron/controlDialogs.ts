@@ -1,10 +1,9 @@
 import { dialog, Notification } from 'electron';
-import type { ControlHost } from '../controls/confirmedControl';
+import type { ControlHost } from '../confirmedControl';
 
 /** A control chosen from the tray or a notification asks with a native dialog and answers with a notification. */
-export function electronControlHost(parts: Pick<ControlHost, 'latestSnapshot' | 'send'>): ControlHost {
+export function electronControlHost(): Pick<ControlHost, 'ask' | 'tell'> {
   return {
-    ...parts,
     async ask(plan) {
       const { response } = await dialog.showMessageBox({
         type: 'warning',

@@ -1,6 +1,6 @@
-import type { MonitorEvent, SessionRecord } from '../../shared/model';
+import type { MonitorEvent, SessionRecord } from '../../../shared/model';
 import { csvRecord, type CsvCell } from './csv';
-import { localIsoString } from './localTime';
+import { localIsoString } from '../localTime';
 
 /**
  * What an export writes for one session or event. Both formats use the same

@@ -1,4 +1,4 @@
-import type { Settings } from '../../shared/settings';
+import type { Settings } from '../../../shared/settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,7 +1,7 @@
-import type { Snapshot } from '../../shared/model';
-import { LEVEL_RANK } from './alerts/level';
-import { ALERT_RULES } from './alerts/rules';
-import { sourceNameSchema } from '../../shared/model';
+import type { Snapshot } from '../../../shared/model';
+import { LEVEL_RANK } from '../alerts/level';
+import { ALERT_RULES } from '../alerts/rules';
+import { sourceNameSchema } from '../../../shared/model';
 
 type Labels = Readonly<Record<string, string>>;
 

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { BrowserWindow, session, shell } from 'electron';
-import { CONTENT_SECURITY_POLICY, MIN_HEIGHT, MIN_WIDTH } from '../window/windowOptions';
-import { loadWindowBounds, saveWindowBounds } from '../window/windowState';
+import { IPC_PUSH } from '../../../shared/ipcChannels';
+import type { DashboardPort } from '../desktopHost';
+import { CONTENT_SECURITY_POLICY, MIN_HEIGHT, MIN_WIDTH } from '../windowOptions';
+import { loadWindowBounds, saveWindowBounds } from '../windowState';
 
 export interface DashboardWindowOptions {
   /** Set by electron-vite in development; the built page is loaded otherwise. */
@@ -80,4 +82,25 @@ export async function createDashboardWindow(options: DashboardWindowOptions): Pr
   if (options.devServerUrl) await window.loadURL(page);
   else await window.loadFile(join(options.outDir, 'renderer', 'index.html'));
   return window;
+}
+
+/** The dashboard window as the desktop host sees it: made on first use, then shown, focused and sent to. */
+export function dashboardPort(options: DashboardWindowOptions): DashboardPort & { readonly windowId: () => number | null; readonly window: () => BrowserWindow | null } {
+  let window: BrowserWindow | null = null;
+  // One creation, however many callers ask at once.
+  let creating: Promise<BrowserWindow> | null = null;
+  return {
+    async show(focus) {
+      creating ??= createDashboardWindow(options);
+      window = await creating;
+      window.show();
+      window.focus();
+      if (focus) window.webContents.send(IPC_PUSH.focus, focus);
+    },
+    send(channel, payload) {
+      window?.webContents.send(channel, payload);
+    },
+    windowId: () => window?.webContents.id ?? null,
+    window: () => window,
+  };
 }

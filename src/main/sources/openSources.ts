@@ -1,15 +1,15 @@
 import os from 'node:os';
 import type { Redis } from 'ioredis';
-import type { MonitorConfig } from './config';
+import type { MonitorConfig } from '../config';
 import type { SourceSet } from './readSources';
-import { OllamaClient } from './sources/ollamaClient';
-import { createPostgresPool } from './sources/postgresPool';
-import { PostgresReader } from './sources/postgresReader';
-import { closeRedis, createRedis } from './sources/redisConnection';
-import { RedisRegistry } from './sources/redisRegistry';
-import { SessionStore } from './sources/sessionStore';
-import { SystemProbe } from './sources/systemProbe';
-import type { EventSubscriber } from './sources/redisRegistry';
+import { OllamaClient } from './ollamaClient';
+import { createPostgresPool } from './postgresPool';
+import { PostgresReader } from './postgresReader';
+import { closeRedis, createRedis } from './redisConnection';
+import { RedisRegistry } from './redisRegistry';
+import { SessionStore } from './sessionStore';
+import { SystemProbe } from './systemProbe';
+import type { EventSubscriber } from './redisRegistry';
 
 export interface OpenSources {
   readonly sources: SourceSet;

@@ -1,7 +1,7 @@
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
 import { controlPlan, outcomeText, type ControlPlan } from '../../shared/controlPlan';
 import type { Snapshot } from '../../shared/model';
-import { errorText } from '../core/errorText';
+import { errorText } from '../../shared/errorText';
 
 /** What the desktop host lends a control chosen outside the dashboard: a native question, the command path, and a notice. */
 export interface ControlHost {

@@ -1,7 +1,7 @@
-import type { CommandRequest } from '../../shared/commands';
-import { controlLabel } from '../../shared/controlPlan';
-import type { Culprit } from '../../shared/model';
-import type { NotificationIntent } from './alerts/engine';
+import type { CommandRequest } from '../../../shared/commands';
+import { controlLabel } from '../../../shared/controlPlan';
+import type { Culprit } from '../../../shared/model';
+import type { NotificationIntent } from '../alerts/engine';
 import type { FocusTarget } from './trayModel';
 
 /** A native notification, as plain data. */

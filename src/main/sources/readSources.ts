@@ -1,13 +1,13 @@
-import type { LocalDate } from '../shared/model';
-import { errorText } from './core/errorText';
-import { localDateOf } from './core/localTime';
-import type { ProcessReading, Readings, Reading, RegistryData } from './core/readings';
-import type { OllamaClient } from './sources/ollamaClient';
-import type { DayPictureSource } from './sources/postgresReader';
-import { probeProcesses } from './sources/processProbe';
-import type { RedisRegistry } from './sources/redisRegistry';
-import { attempt } from './sources/screening';
-import type { SystemProbe } from './sources/systemProbe';
+import type { LocalDate } from '../../shared/model';
+import { errorText } from '../../shared/errorText';
+import { localDateOf } from '../core/localTime';
+import type { ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
+import type { OllamaClient } from './ollamaClient';
+import type { DayPictureSource } from './postgresReader';
+import { probeProcesses } from './processProbe';
+import type { RedisRegistry } from './redisRegistry';
+import { attempt } from './screening';
+import type { SystemProbe } from './systemProbe';
 
 export interface SourceSet {
   readonly postgres: DayPictureSource;

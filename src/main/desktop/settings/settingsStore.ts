@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { settingsSchema, type Settings, type SettingsSave } from '../../shared/settings';
-import { parseJson } from '../sources/screening';
+import { settingsSchema, type Settings, type SettingsSave } from '../../../shared/settings';
+import { parseJson } from '../../../shared/jsonLine';
 
 /** Encrypts with the operating system's keychain: Electron's safeStorage in the app. */
 export interface Cipher {

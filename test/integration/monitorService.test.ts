@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
-import { createMonitor } from '../../src/main/createMonitor';
+import { startMonitorService } from '../../src/main/monitor/monitorService';
 import type { MonitorEvent } from '../../src/shared/model';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { insertSessions } from '../support/sessionRows';
@@ -29,7 +29,7 @@ afterAll(async () => {
   await Promise.all([db.drop(), redis.close(), ollama.close(), rm(dataDir, { recursive: true, force: true })]);
 });
 
-describe('createMonitor', () => {
+describe('startMonitorService', () => {
   it('runs against the configured sources, hears announcements at once, and keeps its history on disk', async () => {
     const config = loadConfig({
       DATABASE_URL: db.url,
@@ -40,9 +40,8 @@ describe('createMonitor', () => {
       MONITOR_DATA_DIR: dataDir,
     });
     const problems: string[] = [];
-    const { monitor, close } = createMonitor(config, { timeZone: 'UTC', defaultDataDir: null, onProblem: (message) => problems.push(message) });
+    const { monitor, close } = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null, onProblem: (message) => problems.push(message) });
     try {
-      await monitor.start();
       expect(monitor.current()?.summary).toMatchObject({ activeSessions: 1, activeAgents: 1, agentsFrom: 'sessions' });
       const announced = new Promise<MonitorEvent>((resolve) => monitor.onEvent(resolve));
       const polled = new Promise<void>((resolve) => {

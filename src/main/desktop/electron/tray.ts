@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Menu, nativeImage, nativeTheme, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import type { TrayIconState, TrayMenuItem } from '../core/trayModel';
-import type { MenuHandlers, TrayBindings } from '../tray/trayPresenter';
+import type { TrayIconState, TrayMenuItem } from '../../core/views/trayModel';
+import type { MenuHandlers, TrayBindings } from '../trayPresenter';
 
 function template(items: readonly TrayMenuItem[], handlers: MenuHandlers): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {

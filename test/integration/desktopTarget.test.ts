@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/main/config';
-import { startHostMonitor } from '../../src/main/hostMonitor';
+import { desktopTarget } from '../../src/main/desktop/desktopTarget';
+import { startMonitorService } from '../../src/main/monitor/monitorService';
 
-describe('startHostMonitor', () => {
+describe("the desktop app's monitor", () => {
   it('runs the demo from a folder of its own inside the app data', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'app-data-'));
     try {
-      const host = await startHostMonitor({ demo: true, dataDir, env: {}, timeZone: 'UTC' });
+      const service = await startMonitorService(desktopTarget(true, dataDir, {}), { timeZone: 'UTC', defaultDataDir: dataDir });
       try {
-        expect(host.running.monitor.current()?.summary.activeSessions).toBe(1);
+        expect(service.getSnapshot()?.summary.activeSessions).toBe(1);
       } finally {
-        await host.stop();
+        await service.close();
       }
       expect(await readdir(dataDir)).toEqual(['demo']);
       expect(await readdir(join(dataDir, 'demo'))).toEqual(expect.arrayContaining(['demo-pgdata', 'resource-series.jsonl']));
@@ -22,7 +23,7 @@ describe('startHostMonitor', () => {
     }
   }, 30_000);
 
-  it('refuses a bad configuration with the variable named', async () => {
-    await expect(startHostMonitor({ demo: false, dataDir: tmpdir(), env: { DB_PORT: 'x' }, timeZone: 'UTC' })).rejects.toThrow(ConfigError);
+  it('refuses a bad configuration with the variable named', () => {
+    expect(() => desktopTarget(false, tmpdir(), { DB_PORT: 'x' })).toThrow(ConfigError);
   });
 });

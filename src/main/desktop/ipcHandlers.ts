@@ -3,9 +3,9 @@ import { exportQuerySchema, statsQuerySchema, type ExportOutcome, type ExportQue
 import { commandRequestSchema } from '../../shared/commands';
 import { IPC_INVOKE, type IpcResult } from '../../shared/ipcChannels';
 import { localDateSchema } from '../../shared/model';
-import { errorText } from '../core/errorText';
-import type { MonitorQueries } from '../monitorQueries';
-import { describeIssues } from '../sources/screening';
+import { errorText } from '../../shared/errorText';
+import type { MonitorQueries } from '../monitor/monitorService';
+import { describeIssues } from '../../shared/zodIssues';
 
 /** What a handler learns of its caller; Electron's IpcMainInvokeEvent has these. */
 export interface InvokeEvent {

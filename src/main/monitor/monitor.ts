@@ -1,14 +1,14 @@
-import type { MonitorEvent, ResourceSample, Snapshot } from '../shared/model';
-import type { NotificationIntent } from './core/alerts/engine';
-import { errorText } from './core/errorText';
-import { appendEvents } from './core/eventLog';
-import { advancePipeline, initialPipelineState, type PipelineSettings, type PipelineState } from './core/pipeline';
-import type { Readings } from './core/readings';
-import { appendBounded } from '../shared/series';
-import type { JsonlStore } from './sources/jsonlStore';
-import type { EventHandlers } from './sources/redisRegistry';
-import { toMonitorEvent, type RegistryEvent } from './sources/registryEvent';
-import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from './time';
+import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
+import type { NotificationIntent } from '../core/alerts/engine';
+import { errorText } from '../../shared/errorText';
+import { appendEvents } from '../core/eventLog';
+import { advancePipeline, initialPipelineState, type PipelineSettings, type PipelineState } from '../core/pipeline';
+import type { Readings } from '../core/readings';
+import { appendBounded, EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
+import type { JsonlStore } from '../sources/jsonlStore';
+import type { EventHandlers } from '../sources/redisRegistry';
+import { toMonitorEvent, type RegistryEvent } from '../sources/registryEvent';
+import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 
 export interface MonitorOptions {
   readonly read: (now: number) => Promise<Readings>;
@@ -30,10 +30,6 @@ export interface MonitorOptions {
 }
 
 type Listener<T> = (value: T) => void;
-
-/** A day of samples at the default 5 s poll. */
-export const DEFAULT_SERIES_LIMIT = 17_280;
-export const DEFAULT_EVENT_LIMIT = 1000;
 
 /**
  * Polls the sources on a fixed beat, at most one poll at a time, and wakes at
@@ -197,7 +193,7 @@ export class Monitor {
     // The engine ends an expired snooze; one set while this poll ran stands.
     if (this.snoozeUntil === snoozeAtStart) this.snoozeUntil = step.state.alerts.snoozedUntil;
     this.snapshot = step.snapshot;
-    this.samples = appendBounded(this.samples, step.sample, this.options.seriesLimit ?? DEFAULT_SERIES_LIMIT);
+    this.samples = appendBounded(this.samples, step.sample, this.options.seriesLimit ?? SERIES_LIMIT);
     this.record(step.events);
     this.persist(this.options.store?.series, [step.sample], this.samples);
     this.emit(this.snapshotListeners, step.snapshot);
@@ -215,7 +211,7 @@ export class Monitor {
 
   private record(events: readonly MonitorEvent[]): void {
     if (events.length === 0) return;
-    const { log, added } = appendEvents(this.log, events, this.options.eventLimit ?? DEFAULT_EVENT_LIMIT);
+    const { log, added } = appendEvents(this.log, events, this.options.eventLimit ?? EVENT_LOG_LIMIT);
     this.log = log;
     this.persist(this.options.store?.events, added, this.log);
     for (const event of added) this.emit(this.eventListeners, event);
@@ -261,8 +257,8 @@ export class Monitor {
       }),
     ]);
     for (const reason of [...series.dropped, ...events.dropped]) this.problem(`left out ${reason}`);
-    this.samples = series.value.slice(-(this.options.seriesLimit ?? DEFAULT_SERIES_LIMIT));
-    this.log = events.value.slice(-(this.options.eventLimit ?? DEFAULT_EVENT_LIMIT));
+    this.samples = series.value.slice(-(this.options.seriesLimit ?? SERIES_LIMIT));
+    this.log = events.value.slice(-(this.options.eventLimit ?? EVENT_LOG_LIMIT));
   }
 
   private persist<T>(target: JsonlStore<T> | undefined, added: readonly T[], all: readonly T[]): void {

@@ -1,5 +1,5 @@
 import { ipcMain } from 'electron';
-import { registerHandlers, trustedSender, type Handler } from '../ipc/handlers';
+import { registerHandlers, trustedSender, type Handler } from '../ipcHandlers';
 
 /** Serves the dashboard window, and only it, these channels. */
 export function serveIpc(handlers: Readonly<Record<string, Handler>>, windowId: () => number | null, pageUrl: string): () => void {

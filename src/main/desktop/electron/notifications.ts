@@ -1,14 +1,7 @@
 import { Notification } from 'electron';
-import type { CommandRequest } from '../../shared/commands';
-import type { NotificationIntent } from '../core/alerts/engine';
-import { planNotification } from '../core/notificationPlan';
-import type { FocusTarget } from '../core/trayModel';
-
-export interface NotificationHandlers {
-  readonly onFocus: (target: FocusTarget | null) => void;
-  /** The suggested action's button was pressed; the host confirms before sending. */
-  readonly onControl: (request: CommandRequest) => void;
-}
+import type { NotificationIntent } from '../../core/alerts/engine';
+import { planNotification } from '../../core/views/notificationPlan';
+import type { NotificationHandlers } from '../desktopHost';
 
 /**
  * Shows the engine's intents as native notifications. Where notifications

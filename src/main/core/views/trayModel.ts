@@ -1,10 +1,10 @@
-import { formatGb, formatMinutes, formatRole, SOURCE_LABELS } from '../../shared/format';
-import type { CommandRequest } from '../../shared/commands';
-import { controlLabel } from '../../shared/controlPlan';
-import type { FocusTarget } from '../../shared/focus';
-import { wouldNotFitLine } from '../../shared/forecastText';
-import type { Snapshot } from '../../shared/model';
-import { sourceNameSchema } from '../../shared/model';
+import { formatGb, formatMinutes, formatRole, SOURCE_LABELS } from '../../../shared/format';
+import type { CommandRequest } from '../../../shared/commands';
+import { controlLabel } from '../../../shared/controlPlan';
+import type { FocusTarget } from '../../../shared/focus';
+import { wouldNotFitLine } from '../../../shared/forecastText';
+import type { Snapshot } from '../../../shared/model';
+import { sourceNameSchema } from '../../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
 

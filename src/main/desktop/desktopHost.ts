@@ -1,0 +1,208 @@
+import type { CommandRequest } from '../../shared/commands';
+import { errorText } from '../../shared/errorText';
+import type { FocusTarget } from '../../shared/focus';
+import { IPC_PUSH } from '../../shared/ipcChannels';
+import type { Snapshot } from '../../shared/model';
+import type { Settings } from '../../shared/settings';
+import type { NotificationIntent } from '../core/alerts/engine';
+import { trayModel, type TrayAction, type TrayModel } from '../core/views/trayModel';
+import { saveExport } from '../export/saveExport';
+import type { MonitorQueries, MonitorService } from '../monitor/monitorService';
+import { Unavailable } from '../monitor/unavailable';
+import { runConfirmedControl, type ControlHost } from './confirmedControl';
+import { monitorHandlers, type Handler } from './ipcHandlers';
+import type { MenuHandlers } from './trayPresenter';
+
+type Env = Record<string, string | undefined>;
+
+/** The dashboard window, made on first use by the Electron edge. */
+export interface DashboardPort {
+  show(focus?: FocusTarget | null): Promise<void>;
+  /** Delivers a push to the page, when the window exists. */
+  send(channel: string, payload: unknown): void;
+}
+
+/** What a notification's click and button do. */
+export interface NotificationHandlers {
+  readonly onFocus: (target: FocusTarget | null) => void;
+  /** The suggested action's button was pressed; the host confirms before sending. */
+  readonly onControl: (request: CommandRequest) => void;
+}
+
+/** Everything the desktop host needs from Electron and the machine, injected so the host itself has none. */
+export interface DesktopDeps {
+  /** Starts the monitor these settings describe: ECHO as configured, or the demo. */
+  readonly startService: (settings: Settings, env: Env) => Promise<MonitorService>;
+  readonly dashboard: DashboardPort;
+  /** Makes the tray, whose menu calls these handlers. */
+  readonly createTray: (handlers: MenuHandlers) => { render(model: TrayModel): void };
+  readonly notify: (intent: NotificationIntent, handlers: NotificationHandlers) => void;
+  /** Serves these channels to the dashboard window, and only to it. */
+  readonly serveIpc: (handlers: Readonly<Record<string, Handler>>) => void;
+  /** A native question and a native notice, for controls chosen outside the dashboard. */
+  readonly controls: Pick<ControlHost, 'ask' | 'tell'>;
+  readonly chooseExportPath: (suggestedName: string) => Promise<string | null>;
+  readonly setLaunchAtLogin: (open: boolean) => void;
+  readonly quitApp: () => void;
+  readonly now: () => number;
+  /** "14:05" in the user's zone, for the tray's snooze line. */
+  readonly formatTime: (instant: string) => string;
+  readonly report: (message: string) => void;
+  /** Sees each tray model and notification shown; only the end-to-end tests set it. */
+  readonly observe?: { tray(model: TrayModel, snapshot: Snapshot | null): void; notification(intent: NotificationIntent): void };
+}
+
+export interface DesktopHost {
+  /** Shows the tray as it is now: "starting" until a monitor runs. */
+  showTray(): void;
+  /** (Re)starts the monitor on these settings; a failure leaves the app up, saying why. */
+  applySettings(settings: Settings, env: Env): Promise<void>;
+  showDashboard(focus?: FocusTarget | null): Promise<void>;
+  act(action: TrayAction): void;
+  /** True once Quit was chosen: closing the window then really closes it. */
+  quitting(): boolean;
+  /** Stops the monitor before the app quits; false when nothing was running. */
+  stopForQuit(): Promise<boolean>;
+}
+
+/** The next morning at nine, local time. */
+function tomorrowMorning(now: Date): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9).getTime();
+}
+
+/**
+ * The desktop app's state and behaviour in one object: the running monitor,
+ * the latest snapshot it handed over, and what the tray, the window and
+ * notifications show of it. Snapshots flow one way, from the monitor's
+ * listener to the window and the tray; nothing asks the monitor again.
+ */
+export function createDesktopHost(deps: DesktopDeps): DesktopHost {
+  let service: MonitorService | null = null;
+  let latest: Snapshot | null = null;
+  let detach: () => void = () => undefined;
+  let isQuitting = false;
+
+  const running = (): MonitorService => {
+    if (service === null) throw new Unavailable('the monitor is not running');
+    return service;
+  };
+
+  const controlHost: ControlHost = {
+    ...deps.controls,
+    latestSnapshot: () => latest,
+    send: (request) => running().sendCommand(request),
+  };
+  const runControl = (request: CommandRequest): void => {
+    runConfirmedControl(controlHost, request).catch((error: unknown) => {
+      deps.report(`A control could not be run: ${errorText(error)}`);
+    });
+  };
+
+  const showDashboard = (focus?: FocusTarget | null): Promise<void> => deps.dashboard.show(focus);
+  const tray = deps.createTray({ onAction: (action) => { act(action); }, onFocus: (target) => void showDashboard(target), onControl: runControl });
+  const renderTray = (): void => {
+    const model = trayModel({ snapshot: latest, snoozedUntil: service?.snoozedUntil() ?? null, now: deps.now(), formatTime: deps.formatTime });
+    tray.render(model);
+    deps.observe?.tray(model, latest);
+  };
+
+  function act(action: TrayAction): void {
+    switch (action) {
+      case 'open':
+        void showDashboard();
+        break;
+      case 'snooze-hour':
+        service?.snooze(new Date(deps.now() + 3_600_000).toISOString());
+        break;
+      case 'snooze-tomorrow':
+        service?.snooze(new Date(tomorrowMorning(new Date(deps.now()))).toISOString());
+        break;
+      case 'resume':
+        service?.resumeNotifications();
+        break;
+      case 'settings':
+        void showDashboard({ kind: 'settings', id: 'settings' });
+        break;
+      case 'quit':
+        deps.quitApp();
+        break;
+      default: {
+        const unknown: never = action;
+        throw new Error(`unknown tray action ${String(unknown)}`);
+      }
+    }
+    renderTray();
+  }
+
+  // Registered once, for whichever monitor runs: while none does, the page is told so rather than finding no handler.
+  const queries: MonitorQueries = {
+    getSnapshot: () => latest,
+    getHistory: (date) => running().getHistory(date),
+    getStats: (from, to) => running().getStats(from, to),
+    getSeries: () => running().getSeries(),
+    getEvents: () => running().getEvents(),
+    sendCommand: (request) => running().sendCommand(request),
+    snooze: (until) => running().snooze(until),
+    resumeNotifications: () => running().resumeNotifications(),
+  };
+  const saveDashboardExport = saveExport({
+    choosePath: deps.chooseExportPath,
+    sources: () => service?.exports ?? null,
+  });
+  deps.serveIpc(monitorHandlers(queries, saveDashboardExport));
+
+  /** Connects a running monitor to the window, the tray and notifications; returns what undoes it. */
+  const attach = (started: MonitorService): (() => void) => {
+    const detachers = [
+      started.onSnapshot((snapshot) => {
+        latest = snapshot;
+        deps.dashboard.send(IPC_PUSH.snapshot, snapshot);
+        renderTray();
+      }),
+      started.onEvent((event) => {
+        deps.dashboard.send(IPC_PUSH.event, event);
+      }),
+      started.onNotification((intent) => {
+        deps.observe?.notification(intent);
+        deps.notify(intent, { onFocus: (focus) => void showDashboard(focus), onControl: runControl });
+      }),
+    ];
+    return () => {
+      for (const undo of detachers) undo();
+    };
+  };
+
+  const stop = async (): Promise<boolean> => {
+    const stopping = service;
+    detach();
+    detach = () => undefined;
+    service = null;
+    if (stopping === null) return false;
+    await stopping.close();
+    return true;
+  };
+
+  return {
+    showTray: renderTray,
+    async applySettings(settings, env) {
+      deps.setLaunchAtLogin(settings.launchAtLogin);
+      await stop();
+      try {
+        const started = await deps.startService(settings, env);
+        service = started;
+        latest = started.getSnapshot();
+        detach = attach(started);
+      } catch (error) {
+        deps.report(`The monitor could not start: ${errorText(error)}`);
+      }
+      renderTray();
+    },
+    showDashboard,
+    act,
+    quitting: () => isQuitting,
+    stopForQuit() {
+      isQuitting = true;
+      return stop();
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { join } from 'node:path';
+import type { CommandOutcome, CommandRequest } from '../../shared/commands';
+import { monitorEventSchema, resourceSampleSchema, type LocalDate, type MonitorEvent, type ResourceSample, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
+import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
+import type { MonitorConfig } from '../config';
+import type { NotificationIntent } from '../core/alerts/engine';
+import type { MemoryOverrides } from '../core/memoryEstimate';
+import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
+import { viewSession } from '../core/snapshot';
+import { startDemo } from '../demo/demoEnvironment';
+import { EVENT_LOG_FILE, eventsInMemory } from '../export/eventEntries';
+import type { ExportSources } from '../export/exportChunks';
+import { openExportSources } from '../export/openExportSources';
+import { CommandBus } from '../sources/commandBus';
+import { JsonlStore } from '../sources/jsonlStore';
+import { ModelUnloader } from '../sources/modelUnloader';
+import { openSources } from '../sources/openSources';
+import { readSources } from '../sources/readSources';
+import type { SessionStore } from '../sources/sessionStore';
+import { Monitor } from './monitor';
+import { Unavailable } from './unavailable';
+
+/** What a host watches: the configured ECHO, or the embedded demo. */
+export type MonitorTarget =
+  | { readonly kind: 'echo'; readonly config: MonitorConfig }
+  /** The demo's database and history live in `dataDir`, apart from a real ECHO's; null keeps both in memory. */
+  | { readonly kind: 'demo'; readonly dataDir: string | null };
+
+export interface MonitorServiceOptions {
+  readonly timeZone: string;
+  /** Where ECHO's series and event log are kept when the configuration names no MONITOR_DATA_DIR; null keeps them in memory. */
+  readonly defaultDataDir: string | null;
+  readonly memoryOverrides?: MemoryOverrides;
+  /** Problems of the monitor, its connections or the demo, each line saying which (`monitor: postgres: …`, `demo: …`). */
+  readonly onProblem?: (message: string) => void;
+}
+
+/** What a host asks of a running monitor: the MonitorApi's questions and commands, served alike over HTTP and IPC. */
+export interface MonitorQueries {
+  getSnapshot(): Snapshot | null;
+  getHistory(date: LocalDate): Promise<SessionView[]>;
+  getStats(from: LocalDate, to: LocalDate): Promise<SessionStats>;
+  getSeries(): readonly ResourceSample[];
+  getEvents(): readonly MonitorEvent[];
+  sendCommand(request: CommandRequest): Promise<CommandOutcome>;
+  snooze(until: string): { snoozedUntil: string | null };
+  resumeNotifications(): { snoozedUntil: string | null };
+}
+
+/** The one object every host takes: the running monitor, its queries and commands, its exports, and what stops it all. */
+export interface MonitorService extends MonitorQueries {
+  readonly monitor: Monitor;
+  /** What it reads: the configured ECHO's, or the demo's. */
+  readonly config: MonitorConfig;
+  /** What an export reads, from a pool of its own; null where the host offers no exports. */
+  readonly exports: ExportSources | null;
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  onEvent(listener: (event: MonitorEvent) => void): () => void;
+  onNotification(listener: (intent: NotificationIntent) => void): () => void;
+  /** When notifications resume, as an instant, or null when they are not snoozed. */
+  snoozedUntil(): number | null;
+  /** Stops polling, finishes writing, and closes every connection (and the demo). */
+  close(): Promise<void>;
+}
+
+/** The parts a service is made of; tests assemble one from parts of their own. */
+export interface ServiceParts {
+  readonly monitor: Monitor;
+  readonly config: MonitorConfig;
+  /** For questions beyond the live snapshot: another day's history, a range's figures. */
+  readonly store: SessionStore;
+  /** Null without a registry: commands travel through Redis. */
+  readonly commands: CommandBus | null;
+  /** Null when Ollama is off: models are unloaded through it. */
+  readonly unloader: ModelUnloader | null;
+  readonly exports: ExportSources | null;
+  readonly clock?: () => number;
+  close(): Promise<void>;
+}
+
+/** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
+export function assembleService(parts: ServiceParts): MonitorService {
+  const { monitor, store, commands, unloader, clock = Date.now } = parts;
+  const snoozeState = (): { snoozedUntil: string | null } => {
+    const until = monitor.snoozedUntil();
+    return { snoozedUntil: until === null ? null : new Date(until).toISOString() };
+  };
+  return {
+    monitor,
+    config: parts.config,
+    exports: parts.exports,
+    onSnapshot: (listener) => monitor.onSnapshot(listener),
+    onEvent: (listener) => monitor.onEvent(listener),
+    onNotification: (listener) => monitor.onNotification(listener),
+    snoozedUntil: () => monitor.snoozedUntil(),
+    close: () => parts.close(),
+    getSnapshot: () => monitor.current(),
+    async getHistory(date) {
+      const { value } = await store.history(date);
+      const now = clock();
+      return value.map((session) => viewSession(session, now));
+    },
+    getStats: (from, to) => store.stats(from, to),
+    getSeries: () => monitor.series(),
+    getEvents: () => monitor.events(),
+    async sendCommand(request) {
+      if (request.type === 'unload_model') {
+        if (unloader === null) throw new Unavailable('unloading a model needs Ollama, which is off (OLLAMA_ENDPOINT=off)');
+        const outcome = await unloader.unload(request.model);
+        // No event announces an unload: poll now, so every view shows the memory freed.
+        if (outcome.ok) void monitor.pollNow().catch(() => undefined);
+        return outcome;
+      }
+      if (commands === null) throw new Unavailable('commands need the Redis registry, which is not configured');
+      return commands.send(request);
+    },
+    snooze(until) {
+      monitor.snooze(Date.parse(until));
+      return snoozeState();
+    },
+    resumeNotifications() {
+      monitor.resumeNotifications();
+      return snoozeState();
+    },
+  };
+}
+
+/** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
+function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): ServiceParts {
+  const problem = (message: string): void => options.onProblem?.(`monitor: ${message}`);
+  const open = openSources(config, {
+    timeZone: options.timeZone,
+    persistent: true,
+    onConnectionError: (source, message) => {
+      problem(`${source}: ${message}`);
+    },
+  });
+  const { registry, ollama } = open.sources;
+  const { subscriber } = open;
+  const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
+  const monitor = new Monitor({
+    read: (now) => readSources(open.sources, now),
+    subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
+    settings: {
+      timeZone: options.timeZone,
+      registryMode: config.registryMode,
+      alerts: config.alerts,
+      reconcile: DEFAULT_RECONCILE_SETTINGS,
+      memoryOverrides: options.memoryOverrides,
+    },
+    pollMs: config.pollMs,
+    store:
+      dataDir === null
+        ? undefined
+        : {
+            series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, SERIES_LIMIT),
+            events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema, EVENT_LOG_LIMIT),
+          },
+    onRegistryEvent: (event) => commands?.notice(event),
+    onProblem: problem,
+  });
+  // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
+  const exports = openExportSources(config, { timeZone: options.timeZone, events: () => eventsInMemory(monitor.events()) });
+  return {
+    monitor,
+    config,
+    store: open.store,
+    commands,
+    unloader: ollama && new ModelUnloader(ollama),
+    exports: exports.sources,
+    async close() {
+      await monitor.stop();
+      await Promise.all([open.close(), exports.close()]);
+    },
+  };
+}
+
+/**
+ * Starts the monitor a host runs, against the configured ECHO or the demo,
+ * and returns it after its first poll. A failure to start leaves nothing
+ * running.
+ */
+export async function startMonitorService(target: MonitorTarget, options: MonitorServiceOptions): Promise<MonitorService> {
+  const watched = await open(target, options);
+  const parts = connect(watched.config, watched.dataDir, options);
+  const service = assembleService({
+    ...parts,
+    async close() {
+      await parts.close();
+      await watched.stop();
+    },
+  });
+  try {
+    await parts.monitor.start();
+  } catch (error) {
+    await service.close();
+    throw error;
+  }
+  return service;
+}
+
+/** The configuration to read and where its history goes: ECHO's as configured, or a demo started for it. */
+async function open(target: MonitorTarget, options: MonitorServiceOptions): Promise<{ config: MonitorConfig; dataDir: string | null; stop(): Promise<void> }> {
+  if (target.kind === 'echo') {
+    return { config: target.config, dataDir: target.config.dataDir ?? options.defaultDataDir, stop: () => Promise.resolve() };
+  }
+  const demo = await startDemo({ dataDir: target.dataDir, onProblem: (message) => options.onProblem?.(`demo: ${message}`) });
+  return { config: demo.config, dataDir: target.dataDir, stop: () => demo.stop() };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/main/config';
+import type { TrayModel } from '../../src/main/core/views/trayModel';
+import { createDesktopHost, type DesktopDeps } from '../../src/main/desktop/desktopHost';
+import type { Handler } from '../../src/main/desktop/ipcHandlers';
+import { Monitor } from '../../src/main/monitor/monitor';
+import { assembleService, type MonitorService } from '../../src/main/monitor/monitorService';
+import { SessionStore } from '../../src/main/sources/sessionStore';
+import { IPC_INVOKE, IPC_PUSH } from '../../src/shared/ipcChannels';
+import { settingsSchema } from '../../src/shared/settings';
+import { readingsAt, SETTINGS } from '../support/readings';
+
+const NOW = Date.parse('2026-11-24T14:28:28Z');
+
+/** A service over a monitor that reads canned readings; it never touches a database. */
+function fakeService(): MonitorService {
+  const monitor = new Monitor({ read: (now) => Promise.resolve(readingsAt(now)), settings: SETTINGS, pollMs: 600_000, clock: { now: () => NOW } });
+  const unusedSql = { query: () => Promise.reject(new Error('not in this test')) };
+  return assembleService({
+    monitor,
+    config: loadConfig({}),
+    store: new SessionStore(unusedSql, 'UTC'),
+    commands: null,
+    unloader: null,
+    exports: null,
+    close: () => monitor.stop(),
+  });
+}
+
+function setup(startService: DesktopDeps['startService'] = async () => {
+  const service = fakeService();
+  await service.monitor.start();
+  return service;
+}) {
+  const sent: string[] = [];
+  const trays: TrayModel[] = [];
+  const reports: string[] = [];
+  const quits: number[] = [];
+  let handlers: Readonly<Record<string, Handler>> = {};
+  const host = createDesktopHost({
+    startService,
+    dashboard: {
+      show: () => Promise.resolve(),
+      send: (channel) => sent.push(channel),
+    },
+    createTray: () => ({ render: (model) => trays.push(model) }),
+    notify: () => undefined,
+    serveIpc: (served) => {
+      handlers = served;
+    },
+    controls: { ask: () => Promise.resolve(false), tell: () => undefined },
+    chooseExportPath: () => Promise.resolve(null),
+    setLaunchAtLogin: () => undefined,
+    quitApp: () => quits.push(1),
+    now: () => NOW,
+    formatTime: (instant) => instant.slice(11, 16),
+    report: (message) => reports.push(message),
+  });
+  return { host, sent, trays, reports, quits, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
+}
+
+const SETTINGS_SAVED = settingsSchema.parse({ connection: {} });
+
+describe('the desktop host', () => {
+  it('answers the page while no monitor runs, rather than leaving it without a handler', async () => {
+    const { call } = setup();
+    expect(call(IPC_INVOKE.getSnapshot)).toBeNull();
+    await expect(Promise.resolve().then(() => call(IPC_INVOKE.getEvents))).rejects.toThrow('the monitor is not running');
+  });
+
+  it('snoozes from the tray and shows it there, and quits through the app', async () => {
+    const { host, trays, quits } = setup();
+    await host.applySettings(SETTINGS_SAVED, {});
+    host.act('snooze-hour');
+    expect(JSON.stringify(trays.at(-1)?.menu)).toContain('15:28');
+    host.act('resume');
+    expect(JSON.stringify(trays.at(-1)?.menu)).not.toContain('15:28');
+    host.act('quit');
+    expect(quits).toEqual([1]);
+    await host.stopForQuit();
+    expect(host.quitting()).toBe(true);
+  });
+
+  it('stays up and says why when the monitor cannot start', async () => {
+    const { host, reports, trays } = setup(() => Promise.reject(new Error('DB_PORT: expected a port')));
+    await host.applySettings(SETTINGS_SAVED, {});
+    expect(reports).toEqual(['The monitor could not start: DB_PORT: expected a port']);
+    expect(trays.length).toBeGreaterThan(0);
+  });
+
+  it("hands each poll's snapshot to the window and the tray, and the page's getSnapshot reads that same one", async () => {
+    let service: MonitorService | null = null;
+    const { host, sent, trays, call } = setup(async () => {
+      service = fakeService();
+      await service.monitor.start();
+      return service;
+    });
+    await host.applySettings(SETTINGS_SAVED, {});
+    const running = service as MonitorService | null;
+    if (running === null) throw new Error('the host started no monitor');
+    const drawn = trays.length;
+    const polled = await running.monitor.pollNow();
+    expect(sent).toEqual([IPC_PUSH.snapshot]);
+    expect(trays.length).toBe(drawn + 1);
+    expect(call(IPC_INVOKE.getSnapshot)).toBe(polled);
+    await host.stopForQuit();
+  });
+});
