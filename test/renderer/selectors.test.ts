@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorEvent } from '../../src/shared/model';
-import {
-  driftOf,
-  groupEventsByDay,
-  isFirstRun,
-  liveSeconds,
-  savingsText,
-  selectAgentRows,
-  selectChart,
-  downsample,
-  CHART_POINTS,
-  selectHistoryRows,
-  selectKpis,
-  selectSourceBadges,
-  selectStatsView,
-} from '../../src/renderer/src/store/selectors';
+import { driftOf, selectAgentRows } from '../../src/renderer/src/store/selectors/agents';
+import { savingsText, selectKpis } from '../../src/renderer/src/store/selectors/cards';
+import { CHART_POINTS, downsample, selectChart } from '../../src/renderer/src/store/selectors/chart';
+import { groupEventsByDay } from '../../src/renderer/src/store/selectors/events';
+import { isFirstRun } from '../../src/renderer/src/store/selectors/firstRun';
+import { selectHistoryRows } from '../../src/renderer/src/store/selectors/history';
+import { liveSeconds } from '../../src/renderer/src/store/selectors/liveSeconds';
+import { selectSourceBadges } from '../../src/renderer/src/store/selectors/sources';
+import { selectStatsView } from '../../src/renderer/src/store/selectors/statistics';
 import { sessionRecord } from '../support/fixtures';
 import { failed, ok, ollamaModel, registryAgent, registryData, stats } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';

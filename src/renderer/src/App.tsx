@@ -14,7 +14,7 @@ import { useEffect, useState } from 'react';
 import type { SettingsApi } from '../../shared/settings';
 import { SettingsPanel } from './components/SettingsPanel';
 import { useMonitor } from './hooks/monitorContext';
-import { isFirstRun } from './store/selectors';
+import { isFirstRun } from './store/selectors/firstRun';
 
 export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi | null }) {
   // Only what decides the layout: a new snapshot must not redraw every section from the top.

@@ -7,7 +7,17 @@ import { createHttpMonitorApi } from './api/httpMonitorApi';
 import { MonitorContext } from './hooks/monitorContext';
 import { createMonitorStore } from './store/monitorStore';
 import { showTarget } from './focusTarget';
-import './app.css';
+// Order matters: a later sheet wins over an earlier one at equal specificity, so the
+// theme comes first and each section's sheet follows the ones it builds on.
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/lists.css';
+import './styles/tables.css';
+import './styles/health.css';
+import './styles/forms.css';
+import './styles/sections.css';
+import './styles/settings.css';
+import './styles/actions.css';
 
 /** In Electron the preload provides the API; in a browser the web host does, over HTTP. */
 function resolveApi(): MonitorApi {

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { useMonitor } from '../hooks/monitorContext';
 import { countRender } from '../renderCount';
-import { selectForecastRows, type ForecastRow } from '../store/selectors';
+import { selectForecastRows, type ForecastRow } from '../store/selectors/forecast';
 import { sameRow } from './sameRow';
 
 function Verdict({ row }: { readonly row: ForecastRow }) {

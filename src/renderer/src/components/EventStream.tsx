@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { MonitorEvent } from '../../../shared/model';
 import { dayOf, timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
-import { groupEventsByDay } from '../store/selectors';
+import { groupEventsByDay } from '../store/selectors/events';
 
 const SHOWN = 100;
 

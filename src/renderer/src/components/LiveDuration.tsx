@@ -1,7 +1,7 @@
 import { formatDuration } from '../../../shared/format';
 import { useMonitor } from '../hooks/monitorContext';
 import { useNow } from '../hooks/useNow';
-import { liveSeconds } from '../store/selectors';
+import { liveSeconds } from '../store/selectors/liveSeconds';
 
 /** A running duration that ticks every second from the snapshot's time, without asking the server. */
 export function LiveDuration({ startedAt }: { readonly startedAt: string }) {

@@ -3,7 +3,7 @@ import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveCo
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { useThrottled } from '../hooks/useThrottled';
-import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors';
+import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors/chart';
 
 /** A burst of spawns redraws the chart once a second, not once a snapshot: one point in a day's chart is not worth more. */
 const CHART_INTERVAL_MS = 1000;

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
-import { selectHistoryRows, type HistoryRow } from '../store/selectors';
+import { selectHistoryRows, type HistoryRow } from '../store/selectors/history';
 import { sameRow } from './sameRow';
 
 const HistoryLine = memo(

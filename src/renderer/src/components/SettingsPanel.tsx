@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ConnectionReport, Settings, SettingsApi, SettingsView } from '../../../shared/settings';
+import { errorText } from '../../../shared/errorText';
 
 type Connection = Settings['connection'];
 
@@ -76,7 +77,7 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
             setPassword('');
             setStatus('Saved. The monitor restarted with these settings.');
           },
-          (error: unknown) => { setStatus(`Not saved: ${error instanceof Error ? error.message : String(error)}`); },
+          (error: unknown) => { setStatus(`Not saved: ${errorText(error)}`); },
         );
       }}
     >

@@ -1,6 +1,6 @@
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
-import { selectSourceBadges } from '../store/selectors';
+import { selectSourceBadges } from '../store/selectors/sources';
 
 export function SourceStatus() {
   const snapshot = useMonitor((state) => state.snapshot);

@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import { timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
-import { agentsStale, selectAgentRows, type AgentRow } from '../store/selectors';
+import { selectAgentRows, type AgentRow } from '../store/selectors/agents';
+import { agentsStale } from '../store/selectors/sources';
 import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';

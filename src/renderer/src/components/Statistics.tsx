@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo } from 'react';
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMonitor } from '../hooks/monitorContext';
 import type { StatsRange } from '../store/monitorStore';
-import { selectStatsView, type StatsView } from '../store/selectors';
+import { selectStatsView, type StatsView } from '../store/selectors/statistics';
 
 const RANGES: ReadonlyArray<readonly [StatsRange, string]> = [
   ['today', 'Today'],

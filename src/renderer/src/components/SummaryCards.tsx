@@ -1,5 +1,5 @@
 import { useMonitor } from '../hooks/monitorContext';
-import { selectKpis, type Figure } from '../store/selectors';
+import { selectKpis, type Figure } from '../store/selectors/cards';
 
 function Number({ figure, unit }: { readonly figure: Figure; readonly unit?: string }) {
   return (

@@ -3,9 +3,10 @@ import type { ExportQuery, MonitorApi } from '../../../shared/api';
 import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../../shared/model';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
-import { appendBounded, sampleOf } from '../../../shared/series';
+import { appendBounded, EVENT_LOG_LIMIT, sampleOf, SERIES_LIMIT } from '../../../shared/series';
+import { errorText } from '../../../shared/errorText';
 import { addDays } from '../../../shared/localDate';
-import { keepUnchangedParts } from './selectors';
+import { keepUnchangedParts } from './keepUnchangedParts';
 
 export type StatsRange = 'today' | '7d' | '30d';
 
@@ -79,11 +80,6 @@ export type MonitorStore = StoreApi<MonitorState>;
 
 type Slice<T> = StateCreator<MonitorState, [], [], T>;
 
-const SERIES_LIMIT = 17_280;
-const EVENT_LIMIT = 1000;
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 const createSnapshotSlice =
   (now: () => number): Slice<SnapshotSlice> =>
   (set, get) => ({
@@ -113,7 +109,7 @@ const createStreamSlice: Slice<StreamSlice> = (set, get) => ({
   events: [],
   receiveEvent(event) {
     if (get().events.some((known) => known.id === event.id)) return;
-    set({ events: appendBounded(get().events, event, EVENT_LIMIT) });
+    set({ events: appendBounded(get().events, event, EVENT_LOG_LIMIT) });
   },
 });
 
@@ -131,7 +127,7 @@ const createHistorySlice =
         const sessions = await api.getHistory(effective);
         if (get().historyDate === effective) set({ pastHistory: { sessions, loading: false, error: null } });
       } catch (error) {
-        if (get().historyDate === effective) set({ pastHistory: { sessions: [], loading: false, error: message(error) } });
+        if (get().historyDate === effective) set({ pastHistory: { sessions: [], loading: false, error: errorText(error) } });
       }
     },
   });
@@ -149,7 +145,7 @@ const createStatsSlice =
         const value = await api.getStats(addDays(today, range === '7d' ? -6 : -29), today);
         if (get().statsRange === range) set({ rangeStats: { value, loading: false, error: null } });
       } catch (error) {
-        if (get().statsRange === range) set({ rangeStats: { value: null, loading: false, error: message(error) } });
+        if (get().statsRange === range) set({ rangeStats: { value: null, loading: false, error: errorText(error) } });
       }
     },
   });
@@ -181,7 +177,7 @@ const createControlsSlice =
         settleFinally(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
       } catch (error) {
         // Thrown, not answered: the command never left (no registry configured, the host unreachable).
-        settleFinally({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: message(error) }) });
+        settleFinally({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: errorText(error) }) });
       }
     },
   });
@@ -197,7 +193,7 @@ const createExportSlice =
         const outcome = await api.exportData(query);
         set({ exportState: { status: outcome.status === 'cancelled' ? 'idle' : 'done', message: outcome.message } });
       } catch (error) {
-        set({ exportState: { status: 'failed', message: `Export failed: ${message(error)}` } });
+        set({ exportState: { status: 'failed', message: `Export failed: ${errorText(error)}` } });
       }
     },
   });
@@ -230,7 +226,7 @@ export function createMonitorStore(api: MonitorApi, now: () => number = Date.now
         }));
         if (snapshot) get().receiveSnapshot(snapshot);
       } catch (error) {
-        set({ connection: { status: 'lost', error: message(error) } });
+        set({ connection: { status: 'lost', error: errorText(error) } });
       }
       return () => {
         for (const stop of stops) stop();

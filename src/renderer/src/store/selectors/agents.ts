@@ -1,0 +1,49 @@
+import { formatGb, formatRole } from '../../../../shared/format';
+import type { AgentView } from '../../../../shared/model';
+
+export interface AgentRow {
+  readonly role: string;
+  readonly name: string;
+  readonly initials: string;
+  readonly model: string;
+  readonly memoryText: string;
+  readonly readings: string;
+  /** Set when the readings disagree enough to doubt the estimate. */
+  readonly drift: string | null;
+  readonly spawnedAt: string | null;
+  /** Ollama holds the agent's model, so it can be asked to let it go. */
+  readonly unloadable: boolean;
+}
+
+/** Ollama's figure this far from the estimate, either way, is worth a flag. */
+const DRIFT_RATIO = 0.3;
+
+export function driftOf(agent: AgentView): string | null {
+  const { estimatedGb, ollamaGb } = agent.memory;
+  if (ollamaGb === null || estimatedGb <= 0) return null;
+  const ratio = ollamaGb / estimatedGb - 1;
+  if (Math.abs(ratio) < DRIFT_RATIO) return null;
+  return `Ollama reports ${formatGb(ollamaGb)}, ${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the ${formatGb(estimatedGb)} estimate`;
+}
+
+export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
+  return agents.map((agent) => {
+    const { estimatedGb, ollamaGb, processGb } = agent.memory;
+    const readings = [
+      `estimate ${formatGb(estimatedGb)}`,
+      ollamaGb === null ? null : `Ollama ${formatGb(ollamaGb)}`,
+      processGb === null ? null : `process ${formatGb(processGb)}`,
+    ].filter((part): part is string => part !== null);
+    return {
+      role: agent.role,
+      name: formatRole(agent.role),
+      initials: agent.role.slice(0, 2).toUpperCase(),
+      model: agent.model,
+      memoryText: `~${formatGb(agent.memoryGb)}`,
+      readings: readings.join(' · '),
+      drift: driftOf(agent),
+      spawnedAt: agent.spawnedAt,
+      unloadable: ollamaGb !== null,
+    };
+  });
+}

@@ -1,0 +1,44 @@
+import { formatGb } from '../../../../shared/format';
+import type { CpuLoad, Snapshot } from '../../../../shared/model';
+import { agentsStale, isStale } from './sources';
+import { UNKNOWN } from './unknown';
+
+/** A figure for a card: its text, and whether it comes from a source that is not answering now. */
+export interface Figure {
+  readonly text: string;
+  readonly stale: boolean;
+}
+
+function figure(value: number | null, stale: boolean, format: (value: number) => string = String): Figure {
+  // Unknown is a dash, never a zero.
+  return { text: value === null ? UNKNOWN : format(value), stale: value !== null && stale };
+}
+
+interface Kpis {
+  readonly activeAgents: Figure;
+  readonly cpuLoad: CpuLoad | null;
+  readonly memory: Figure;
+  readonly memoryNote: string;
+  readonly activeSessions: Figure;
+  readonly totalToday: Figure;
+}
+
+/** The seed's "savings vs all agents", from the figure the monitor computed rather than a fixed table. */
+export function savingsText(savingsPct: number | null): string {
+  if (savingsPct === null) return '';
+  return savingsPct > 0 ? `${savingsPct}% savings vs all agents` : 'Running every agent';
+}
+
+export function selectKpis(snapshot: Snapshot): Kpis {
+  const { summary } = snapshot;
+  const postgresStale = isStale(snapshot.sources.postgres);
+  const source = summary.memorySource === null ? '' : ` · ${summary.memorySource}`;
+  return {
+    activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
+    cpuLoad: summary.cpuLoad,
+    memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => formatGb(gb)),
+    memoryNote: `${savingsText(summary.savingsPct)}${source}`.replace(/^ · /, ''),
+    activeSessions: figure(summary.activeSessions, postgresStale),
+    totalToday: figure(summary.sessionsToday, postgresStale),
+  };
+}
