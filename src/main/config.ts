@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
 import { alertSettingsPatchSchema, applyAlertPatch, type AlertSettings } from '../shared/alertSettings';
@@ -30,6 +31,10 @@ export interface MonitorConfig {
   /** Where the resource series and the event log are kept; null keeps them in memory only. */
   readonly dataDir: string | null;
   readonly alerts: AlertSettings;
+  /** ECHO counts an agent down after this long without a heartbeat (its own rule is 30 s). */
+  readonly heartbeatTimeoutSeconds: number;
+  /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
+  readonly agentProcesses: { readonly root: string | null } | null;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +96,16 @@ const VARIABLES = {
     .max(3_600_000, 'must be from 250 to 3600000 milliseconds')
     .default(5000),
   MONITOR_DATA_DIR: text.optional(),
+  MONITOR_HEARTBEAT_TIMEOUT_S: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(5, 'must be from 5 to 3600 seconds')
+    .max(3600, 'must be from 5 to 3600 seconds')
+    .default(30),
+  MONITOR_AGENT_PROCESSES: z
+    .string()
+    .refine((value) => value === 'on' || value === 'off' || isAbsolute(value), 'must be on, off, or the absolute path of an ECHO root')
+    .default('on'),
   MONITOR_ALERTS: z
     .string()
     .transform((value, context) => {
@@ -118,6 +133,11 @@ function blankAsUnset(env: Readonly<Record<string, string | undefined>>): Record
     picked[name] = value === '' && name !== 'DB_PASSWORD' ? undefined : value;
   }
   return picked;
+}
+
+function agentProcessesOf(setting: string): MonitorConfig['agentProcesses'] {
+  if (setting === 'off') return null;
+  return { root: setting === 'on' ? null : setting };
 }
 
 function redisUrlFrom(host: string, redisPort: number): string {
@@ -156,6 +176,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     pollMs: vars.MONITOR_POLL_MS,
     dataDir: vars.MONITOR_DATA_DIR ?? null,
     alerts: applyAlertPatch(vars.MONITOR_ALERTS ?? {}),
+    heartbeatTimeoutSeconds: vars.MONITOR_HEARTBEAT_TIMEOUT_S,
+    agentProcesses: agentProcessesOf(vars.MONITOR_AGENT_PROCESSES),
   };
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CommandOutcome, CommandRequest } from './commands';
 import type { FocusTarget } from './focus';
-import { localDateSchema, type LocalDate, type MonitorEvent, type ResourceSample, type SessionStats, type SessionView, type Snapshot } from './model';
+import { localDateSchema, type LocalDate, type SessionStats, type SessionView, type Snapshot } from './model';
+import type { MonitorEvent, ResourceSample } from './monitorEvent';
 
 /**
  * Everything the dashboard may ask of the monitor. The Electron preload and the

@@ -35,8 +35,12 @@ export const sessionViewSchema = sessionRecordSchema.extend({
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
-/** Where an agent was learned of: the delegator's registry, or an active session's `active_agents`. */
-export const agentOriginSchema = z.enum(['registry', 'sessions']);
+/**
+ * Where an agent was seen: the delegator's registry (ours, optional), ECHO's
+ * `agent_status` heartbeats, its own OS process on this machine, or an active
+ * session's `active_agents`.
+ */
+export const agentOriginSchema = z.enum(['registry', 'heartbeat', 'process', 'sessions']);
 export type AgentOrigin = z.infer<typeof agentOriginSchema>;
 
 export const agentRecordSchema = z.object({
@@ -48,9 +52,20 @@ export const agentRecordSchema = z.object({
   host: z.string().nullable(),
   status: z.string().nullable(),
   lastHeartbeat: instantSchema.nullable(),
-  origin: agentOriginSchema,
+  /** Every source that saw it, in the order of `agentOriginSchema`. */
+  origins: z.array(agentOriginSchema).min(1),
 });
 export type AgentRecord = z.infer<typeof agentRecordSchema>;
+
+/** What ECHO's `agent_status` says of an agent. */
+export const agentHeartbeatSchema = z.object({
+  status: z.string(),
+  ageSeconds: z.number().int().nonnegative(),
+  /** The Erlang node that sent it. */
+  node: z.string().nullable(),
+  version: z.string().nullable(),
+});
+export type AgentHeartbeat = z.infer<typeof agentHeartbeatSchema>;
 
 /** The three readings of an agent's memory, side by side so drift between them shows. */
 export const agentMemorySchema = z.object({
@@ -67,9 +82,14 @@ export const agentViewSchema = agentRecordSchema.extend({
   /** The model's memory: Ollama's figure where it has one, else the estimate. */
   memoryGb: z.number().nonnegative(),
   memory: agentMemorySchema,
-  /** Whether the registry's pid is alive on this machine; null when that cannot be told. */
+  /** Whether the agent's pid is alive on this machine; null when that cannot be told. */
   processAlive: z.boolean().nullable(),
+  /** Its process's CPU between the last two polls, as a share of one core (100 = one core busy). */
+  cpuPercent: z.number().nonnegative().nullable(),
+  /** From its process's start where that is known, else from when it was spawned. */
   uptimeSeconds: z.number().int().nonnegative().nullable(),
+  /** Its row of `agent_status`; null where ECHO keeps none. */
+  heartbeat: agentHeartbeatSchema.nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
@@ -152,7 +172,10 @@ export const summarySchema = z.object({
   residentModelsGb: z.number().nonnegative().nullable(),
   cpuPercent: z.number().min(0).max(100).nullable(),
   cpuLoad: cpuLoadSchema.nullable(),
-  agentsFrom: agentOriginSchema.nullable(),
+  /** The agents' own processes, summed as shares of one core; null when none was measured. */
+  agentsCpuPercent: z.number().nonnegative().nullable(),
+  /** The sources the agent list was built from this poll. */
+  agentsFrom: z.array(agentOriginSchema).nullable(),
 });
 export type Summary = z.infer<typeof summarySchema>;
 
@@ -189,6 +212,9 @@ export const warningKindSchema = z.enum([
   'agent-heartbeat-stale',
   'session-orphaned',
   'model-unused',
+  'agent-hung',
+  'agent-idle',
+  'agent-error',
 ]);
 export type WarningKind = z.infer<typeof warningKindSchema>;
 
@@ -248,49 +274,3 @@ export const snapshotSchema = z.object({
   alerts: z.array(alertSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
-
-/** What the delegator announces on its events channel. */
-export const REGISTRY_EVENT_TYPES = [
-  'agent_spawned',
-  'agent_stopped',
-  'agent_crashed',
-  'session_started',
-  'session_ended',
-  'command_ack',
-] as const;
-
-export const monitorEventTypeSchema = z.enum([
-  ...REGISTRY_EVENT_TYPES,
-  'source_down',
-  'source_up',
-  'alert_raised',
-  'alert_resolved',
-]);
-export type MonitorEventType = z.infer<typeof monitorEventTypeSchema>;
-
-/** An entry of the event stream: announced by the delegator, or seen by the monitor itself. */
-export const monitorEventSchema = z.object({
-  id: z.string(),
-  at: instantSchema,
-  type: monitorEventTypeSchema,
-  /** `registry`: published on the events channel; `monitor`: noticed between two snapshots. */
-  origin: z.enum(['registry', 'monitor']),
-  message: z.string(),
-  role: z.string().optional(),
-  sessionId: z.string().optional(),
-  model: z.string().optional(),
-});
-export type MonitorEvent = z.infer<typeof monitorEventSchema>;
-
-/** One point of the resource chart. */
-export const resourceSampleSchema = z.object({
-  at: instantSchema,
-  agents: z.number().int().nonnegative().nullable(),
-  memoryGb: z.number().nonnegative().nullable(),
-  measuredGb: z.number().nonnegative().nullable(),
-  estimatedGb: z.number().nonnegative().nullable(),
-  machineRamGb: z.number().nonnegative(),
-  freeRamGb: z.number().nonnegative(),
-  cpuPercent: z.number().min(0).max(100).nullable(),
-});
-export type ResourceSample = z.infer<typeof resourceSampleSchema>;

@@ -1,4 +1,5 @@
-import type { ResourceSample, Snapshot } from './model';
+import type { Snapshot } from './model';
+import type { ResourceSample } from './monitorEvent';
 
 /** A day of samples at the default 5 s poll: what the monitor keeps and the dashboard draws. */
 export const SERIES_LIMIT = 17_280;

@@ -35,7 +35,7 @@ describe('RedisRegistry', () => {
       expect(value.exists).toBe(true);
       expect(value.agents).toEqual([
         SENIOR_DEVELOPER_AGENT,
-        expect.objectContaining({ role: 'test_lead', model: 'codellama:13b', origin: 'registry' }),
+        expect.objectContaining({ role: 'test_lead', model: 'codellama:13b', origins: ['registry'] }),
       ]);
       expect([...dropped].sort()).toEqual([expect.stringMatching(/^agent ceo: pid:/), 'agent cto: not JSON']);
     } finally {

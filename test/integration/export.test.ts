@@ -9,7 +9,7 @@ import { exportChunks, ExportTally, type ExportSources } from '../../src/main/ex
 import { DestinationFailed, SourceDown } from '../../src/main/export/exportErrors';
 import { exportTo } from '../../src/main/export/exportTo';
 import type { SqlClient } from '../../src/main/sources/sqlClient';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { BACKENDS, type SqlBackend } from '../support/backends';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../src/shared/api';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { loadConfig } from '../../src/main/config';
 import { eventsInMemory } from '../../src/main/export/eventEntries';
 import type { ExportSources } from '../../src/main/export/exportChunks';

@@ -61,7 +61,7 @@ describe("the monitor's command bus", () => {
   it('with Redis down, fails at once and sends nothing once Redis is back', async () => {
     const server = await startRedis();
     const prefix = 'delegator:';
-    const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: server.url, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '60000' });
+    const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: db.url, REDIS_URL: server.url, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '60000' });
     const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     const listener = connection(server.url);
     try {
@@ -93,7 +93,7 @@ describe("the monitor's unload", () => {
   it('unloads through Ollama, confirms it, and polls at once so every view shows the memory freed', async () => {
     const ollama = await startFakeOllama();
     ollama.unloads({ kind: 'drop' });
-    const config = loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
+    const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
     const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     try {
       const model = running.monitor.current()?.residentModels?.[0]?.name ?? '';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
 import { startMonitorService } from '../../src/main/monitor/monitorService';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
@@ -32,6 +32,8 @@ afterAll(async () => {
 describe('startMonitorService', () => {
   it('runs against the configured sources, hears announcements at once, and keeps its history on disk', async () => {
     const config = loadConfig({
+      // Other test files run ECHO-like agent processes side by side; this one is not about them.
+      MONITOR_AGENT_PROCESSES: 'off',
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
@@ -42,11 +44,11 @@ describe('startMonitorService', () => {
     const problems: string[] = [];
     const { monitor, close } = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null, onProblem: (message) => problems.push(message) });
     try {
-      expect(monitor.current()?.summary).toMatchObject({ activeSessions: 1, activeAgents: 1, agentsFrom: 'sessions' });
+      expect(monitor.current()?.summary).toMatchObject({ activeSessions: 1, activeAgents: 1, agentsFrom: ['sessions'] });
       const announced = new Promise<MonitorEvent>((resolve) => monitor.onEvent(resolve));
       const polled = new Promise<void>((resolve) => {
         const stop = monitor.onSnapshot((snapshot) => {
-          if (snapshot.summary.agentsFrom !== 'registry') return;
+          if (!snapshot.summary.agentsFrom?.includes('registry')) return;
           stop();
           resolve();
         });

@@ -69,7 +69,7 @@ describe('npm run cli -- status', () => {
       memorySource: 'measured',
       savingsPct: 79,
       cpuLoad: expect.stringMatching(/^(idle|low|medium|high)$/),
-      agentsFrom: 'registry',
+      agentsFrom: ['registry'],
     });
     expect(snapshot.summary.machineRamGb).toBeGreaterThan(0);
     expect(snapshot.warnings).toEqual([]);
@@ -127,7 +127,7 @@ describe('npm run cli -- status', () => {
     expect(run.stdout).toMatch(/^Agents {6}2 active \(from registry\) · CPU (idle|low|medium|high) \([\d.]+%\)$/m);
     expect(run.stdout).toMatch(/^Memory {6}12\.5 GB measured of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents$/m);
     expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
-    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~8\.2 GB \(Ollama\) {2}up 4m \d+s$/m);
+    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~8\.2 GB \(Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
   });
 
   it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {
@@ -147,9 +147,9 @@ describe('npm run cli -- status', () => {
     expect(run.code).toBe(2);
     const snapshot = parseSnapshot(run.stdout);
     expect(snapshot.sources.registry.state).toBe('error');
-    expect(snapshot.summary.agentsFrom).toBe('sessions');
+    expect(snapshot.summary.agentsFrom).toEqual(['sessions']);
     expect(snapshot.sources.registry.error).toContain('ECONNREFUSED');
-    expect(snapshot.agents?.map((agent) => agent.origin)).toEqual(['sessions', 'sessions']);
+    expect(snapshot.agents?.map((agent) => agent.origins)).toEqual([['sessions'], ['sessions']]);
   });
 
   it('answers within a few seconds when both servers accept connections and never reply', async () => {

@@ -55,8 +55,8 @@ describe('the seed’s Delegator view', () => {
     await show(snapshotAt(NOW));
     const rows = within(section('Spawned Agents')).getAllByRole('row').slice(1);
     expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
-      ['SESenior Developer', 'deepseek-coder:6.7b', '~6.7 GBestimate 6.7 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
-      ['TETest Lead', 'codellama:13b', '~13 GBestimate 13 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
+      ['SESenior Developer', 'N/Aseen by registry, session', 'deepseek-coder:6.7b', '~6.7 GBestimate 6.7 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
+      ['TETest Lead', 'N/Aseen by registry, session', 'codellama:13b', '~13 GBestimate 13 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
     ]);
   });
 

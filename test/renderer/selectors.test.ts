@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { driftOf, selectAgentRows } from '../../src/renderer/src/store/selectors/agents';
 import { savingsText, selectKpis } from '../../src/renderer/src/store/selectors/cards';
 import { CHART_POINTS, downsample, selectChart } from '../../src/renderer/src/store/selectors/chart';
@@ -21,6 +21,7 @@ describe('selectKpis', () => {
     expect(selectKpis(snapshotAt(NOW))).toEqual({
       activeAgents: { text: '2', stale: false },
       cpuLoad: 'idle',
+      agentsCpu: null,
       memory: { text: '19.7 GB', stale: false },
       memoryNote: '79% savings vs all agents · estimated',
       activeSessions: { text: '1', stale: false },
@@ -74,6 +75,9 @@ describe('agent rows', () => {
         readings: 'estimate 6.7 GB · Ollama 3.8 GB · process 1 GB',
         drift: 'Ollama reports 3.8 GB, 43% below the 6.7 GB estimate',
         spawnedAt: '2026-11-24T14:23:05.000Z',
+        process: 'pid 9',
+        heartbeat: null,
+        seenBy: 'registry, session',
         unloadable: true,
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
@@ -210,3 +214,14 @@ describe('isFirstRun', () => {
   });
 });
 
+
+describe("an agent's signals", () => {
+  it("show its process with CPU, its heartbeat's age and status, and every source that saw it", () => {
+    const base = snapshotAt(NOW).agents?.[0];
+    if (!base) throw new Error('the fixture has agents');
+    const [row] = selectAgentRows([
+      { ...base, pid: 4242, processAlive: true, cpuPercent: 3.5, origins: ['heartbeat', 'process'], heartbeat: { status: 'error', ageSeconds: 75, node: null, version: null } },
+    ]);
+    expect(row).toMatchObject({ process: 'pid 4242 · 3.5% CPU', heartbeat: 'heartbeat 1m 15s ago · error', seenBy: 'heartbeat, process' });
+  });
+});

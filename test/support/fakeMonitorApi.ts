@@ -1,6 +1,7 @@
 import type { ExportOutcome, ExportQuery, MonitorApi } from '../../src/shared/api';
 import type { CommandOutcome, CommandRequest } from '../../src/shared/commands';
-import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../src/shared/model';
+import type { LocalDate, SessionStats, SessionView, Snapshot } from '../../src/shared/model';
+import type { MonitorEvent, ResourceSample } from '../../src/shared/monitorEvent';
 
 /**
  * The MonitorApi contract kept in memory, for the dashboard's own tests: the

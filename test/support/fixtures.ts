@@ -22,7 +22,7 @@ export const SENIOR_DEVELOPER_AGENT: AgentRecord = {
   host: 'gpu-box',
   status: 'running',
   lastHeartbeat: '2026-11-24T14:25:00.000Z',
-  origin: 'registry',
+  origins: ['registry'],
 };
 
 /** The seed's example session, active, with whatever the test changes. */

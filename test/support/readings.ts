@@ -1,5 +1,5 @@
 import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
-import type { OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
+import type { AgentProcess, OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
 import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import type { PipelineSettings } from '../../src/main/core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
@@ -40,6 +40,8 @@ export function postgresData(activeSessions: SessionRecord[] = [sessionRecord()]
     stats: stats(),
     sessionsToday: 3,
     timeline: [],
+    // An older ECHO by default: no agent_status, so the sessions name the agents as before.
+    heartbeats: { present: false, rows: [] },
     ...overrides,
   };
 }
@@ -54,7 +56,7 @@ export function registryAgent(role: string, model: string, overrides: Partial<Ag
     host: null,
     status: 'running',
     lastHeartbeat: null,
-    origin: 'registry',
+    origins: ['registry'],
     ...overrides,
   };
 }
@@ -78,6 +80,7 @@ export interface ReadingsOverrides {
   ollama?: Reading<{ models: OllamaModel[] }> | null;
   system?: SystemReading;
   processes?: ReadonlyMap<number, ProcessReading>;
+  agentProcesses?: Reading<readonly AgentProcess[]> | null;
 }
 
 /** The seed's example moment: a development session with a senior developer and a test lead. */
@@ -92,6 +95,7 @@ export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Read
     ollama: overrides.ollama === undefined ? null : overrides.ollama,
     system: overrides.system ?? system(),
     processes: overrides.processes ?? new Map(),
+    agentProcesses: overrides.agentProcesses ?? null,
   };
 }
 

@@ -21,7 +21,8 @@ function spawnCli(command: string, args: readonly string[], env: Record<string, 
   const started = Date.now();
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test says so.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MONITOR_AGENT_PROCESSES: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvents } from '../../src/main/core/eventLog';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 
 function event(at: string, type: MonitorEvent['type'], origin: MonitorEvent['origin'], role = 'cto'): MonitorEvent {
   return { id: `${at}:${type}:${origin}:${role}`, at, type, origin, role, message: `${role} ${type}` };

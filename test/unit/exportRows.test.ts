@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvEncoder, eventExportRow, jsonEncoder, SESSION_EXPORT_COLUMNS, sessionExportRow } from '../../src/main/core/views/exportRows';
 import { localIsoString } from '../../src/main/core/localTime';
-import type { MonitorEvent } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { sessionRecord } from '../support/fixtures';
 
 describe('local ISO 8601 times', () => {

@@ -16,25 +16,25 @@ describe('readAgentMemory', () => {
     const reading = readAgentMemory(
       registryAgent('cto', 'deepseek-coder:33b', { pid: 77 }),
       indexModels([ollamaModel('deepseek-coder:33b', 18.5)]),
-      new Map([[77, { alive: true, rssBytes: 2 * GIB }]]),
+      { alive: true, rssBytes: 2 * GIB },
     );
     expect(reading).toEqual({ memory: memory(33, 18.5, 2), processAlive: true });
   });
 
   it('matches a bare model name to its :latest tag', () => {
-    const reading = readAgentMemory(registryAgent('ceo', 'mistral'), indexModels([ollamaModel('mistral:latest', 4.1)]), new Map());
+    const reading = readAgentMemory(registryAgent('ceo', 'mistral'), indexModels([ollamaModel('mistral:latest', 4.1)]), undefined);
     expect(reading.memory.ollamaGb).toBe(4.1);
     expect(normalizeModel('library/mistral')).toBe('library/mistral:latest');
     expect(normalizeModel('host:5000/team/mistral')).toBe('host:5000/team/mistral:latest');
   });
 
   it('reports a dead process as dead, with no memory', () => {
-    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b', { pid: 77 }), null, new Map([[77, { alive: false, rssBytes: null }]]));
+    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b', { pid: 77 }), null, { alive: false, rssBytes: null });
     expect(reading).toEqual({ memory: memory(33), processAlive: false });
   });
 
   it('applies user overrides to the estimate', () => {
-    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), null, new Map(), { byRole: { cto: 20 } });
+    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), null, undefined, { byRole: { cto: 20 } });
     expect(reading.memory.estimatedGb).toBe(20);
   });
 });

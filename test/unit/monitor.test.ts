@@ -7,7 +7,8 @@ import { Monitor, type MonitorOptions } from '../../src/main/monitor/monitor';
 import { JsonlStore } from '../../src/main/sources/jsonlStore';
 import type { EventHandlers } from '../../src/main/sources/redisRegistry';
 import { readRegistryEvent } from '../../src/main/sources/registryEvent';
-import { monitorEventSchema, resourceSampleSchema, type MonitorEvent, type Snapshot } from '../../src/shared/model';
+import { type Snapshot } from '../../src/shared/model';
+import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../src/shared/monitorEvent';
 import { ok, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
 
 const POLL = 5000;

@@ -38,7 +38,8 @@ describe('one poll', () => {
       residentModelsGb: null,
       cpuPercent: 5,
       cpuLoad: 'idle',
-      agentsFrom: 'registry',
+      agentsCpuPercent: null,
+      agentsFrom: ['registry'],
     });
     expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
     expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory, agent.uptimeSeconds])).toEqual([
@@ -134,7 +135,7 @@ describe('a source that fails', () => {
 
   it('falls back to the active sessions while no registry was ever read', () => {
     const [step] = run([readingsAt(NOW, { registry: failed('Redis: connect ECONNREFUSED') })]);
-    expect(step?.snapshot.summary.agentsFrom).toBe('sessions');
+    expect(step?.snapshot.summary.agentsFrom).toEqual(['sessions']);
     expect(step?.snapshot.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
     expect(step?.snapshot.sources.registry.state).toBe('error');
   });

@@ -13,13 +13,15 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     memoryGb: 7,
     memory: { estimatedGb: 7, ollamaGb: null, processGb: null },
     processAlive: null,
+    cpuPercent: null,
     uptimeSeconds: 60,
+    heartbeat: null,
     ...overrides,
   };
 }
 
 function input(overrides: Partial<ReconcileInput>): ReconcileInput {
-  return { now: NOW, activeSessions: [], agents: [], agentsFromRegistry: true, residentModels: [], ...overrides };
+  return { now: NOW, activeSessions: [], agents: [], agentsFrom: ['registry'], heartbeats: null, processesHere: false, residentModels: [], ...overrides };
 }
 
 const kinds = (result: ReturnType<typeof reconcile>) => result.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? warning.role ?? warning.model ?? ''}`);
@@ -36,10 +38,11 @@ describe('reconcile', () => {
   it('flags a registry agent whose process is gone or whose heartbeat stopped', () => {
     const result = reconcile(
       input({
+        activeSessions: [sessionRecord({ agents: ['cto', 'ceo', 'chro'] })],
         agents: [
           agent('cto', { pid: 4242, processAlive: false }),
           agent('ceo', { lastHeartbeat: minutesAgo(3) }),
-          agent('chro', { pid: 7, processAlive: true, lastHeartbeat: minutesAgo(0.5) }),
+          agent('chro', { pid: 7, processAlive: true, lastHeartbeat: minutesAgo(0.25) }),
         ],
       }),
       EMPTY_RECONCILE_STATE,
@@ -64,7 +67,7 @@ describe('reconcile', () => {
 
   it('leaves orphan checks alone when agents come from the sessions themselves', () => {
     const session = sessionRecord({ sessionId: 'crashed', startedAt: minutesAgo(60) });
-    expect(kinds(reconcile(input({ activeSessions: [session], agents: [], agentsFromRegistry: false }), EMPTY_RECONCILE_STATE))).toEqual([]);
+    expect(kinds(reconcile(input({ activeSessions: [session], agents: [], agentsFrom: ['sessions'] }), EMPTY_RECONCILE_STATE))).toEqual([]);
   });
 
   it('flags a model Ollama holds with no agent using it', () => {

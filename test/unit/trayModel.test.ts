@@ -57,8 +57,8 @@ describe('the tray model', () => {
     });
     const submenus = model.menu.filter((item) => item.kind === 'submenu');
     expect(submenus.map((item) => [item.label.split(' · ')[0], labels(item.items)])).toEqual([
-      ['Senior Developer', ['Show in Dashboard', '---', 'Stop Senior Developer…']],
-      ['Test Lead', ['Show in Dashboard', '---', 'Stop Test Lead…', 'Unload codellama:13b…']],
+      ['Senior Developer', ['Show in Dashboard', 'Seen by registry, sessions', '---', 'Stop Senior Developer…']],
+      ['Test Lead', ['Show in Dashboard', 'Seen by registry, sessions', '---', 'Stop Test Lead…', 'Unload codellama:13b…']],
       ['development', ['Show in Dashboard', '---', 'End session session_1731355385_a1b2c3d4…']],
     ]);
     expect(submenus[1]?.items.at(-1)).toEqual({ kind: 'control', label: 'Unload codellama:13b…', request: { type: 'unload_model', model: 'codellama:13b' } });
@@ -122,5 +122,34 @@ describe('the tray model', () => {
   it("reads the seed's agent count when the memory share is unknown", () => {
     const snapshot = snapshotAt(NOW);
     expect(loadLevel({ ...snapshot, summary: { ...snapshot.summary, memoryPctOfRam: null, activeAgents: 6 } })).toBe('high');
+  });
+});
+
+describe("the tray's agent lines", () => {
+  it("show the agent's process and heartbeat in words that do not change on every poll", () => {
+    const base = snapshotAt(NOW);
+    const developer = base.agents?.[0];
+    if (!developer) throw new Error('the fixture has agents');
+    const snapshot = {
+      ...base,
+      agents: [
+        {
+          ...developer,
+          pid: 4242,
+          processAlive: true,
+          cpuPercent: 37.4,
+          memory: { ...developer.memory, processGb: 0.1 },
+          heartbeat: { status: 'running', ageSeconds: 95, node: 'nonode@nohost', version: '0.1.0' },
+          origins: ['heartbeat' as const, 'process' as const],
+        },
+      ],
+    };
+    const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    const agent = model.menu.find((item) => item.kind === 'submenu');
+    expect(agent?.kind === 'submenu' ? labels(agent.items).slice(1, 4) : null).toEqual([
+      'pid 4242 · process 0.1 GB · CPU ~40%',
+      'Heartbeat silent 1m',
+      'Seen by heartbeat, process',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { LocalDate, Snapshot } from '../../shared/model';
 import type { MonitorConfig } from '../config';
 import { advancePipeline, initialPipelineState } from '../core/pipeline';
-import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
+import { reconcileSettingsFor } from '../core/reconcile';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
 import type { CliIo } from './output';
@@ -22,7 +22,7 @@ export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'no
       timeZone: io.timeZone,
       registryMode: config.registryMode,
       alerts: { ...config.alerts, pendingPolls: 1 },
-      reconcile: DEFAULT_RECONCILE_SETTINGS,
+      reconcile: reconcileSettingsFor(config.heartbeatTimeoutSeconds),
     }).snapshot;
   } finally {
     await open.close();

@@ -53,20 +53,23 @@ function agentLine(agent: AgentView): string {
   const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
   const measured = agent.memory.ollamaGb === null ? 'estimated' : 'Ollama';
   const process = agent.memory.processGb === null ? '' : ` + process ${formatGb(agent.memory.processGb)}`;
-  return `  ${formatRole(agent.role)}  ${agent.model}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}`;
+  const pid = agent.pid === null || agent.processAlive === false ? '' : `  pid ${agent.pid}${agent.cpuPercent === null ? '' : ` ${agent.cpuPercent}% CPU`}`;
+  const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${agent.heartbeat.status})`}`;
+  return `  ${formatRole(agent.role)}  ${agent.model}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}${pid}${beat}  [${agent.origins.join(', ')}]`;
 }
 
 /** The short summary `status` prints for a person. */
 export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   const { summary, timeZone } = snapshot;
   const cpu = summary.cpuPercent === null ? '' : ` · CPU ${summary.cpuLoad ?? ''} (${summary.cpuPercent}%)`;
-  const agentsFrom = summary.agentsFrom === null ? '' : ` (from ${summary.agentsFrom})`;
+  const agentsFrom = summary.agentsFrom === null ? '' : ` (from ${summary.agentsFrom.join(', ')})`;
+  const agentsCpu = summary.agentsCpuPercent === null ? '' : ` · agents ${summary.agentsCpuPercent}% CPU`;
   const lines = [
     `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${timeZone})`,
     sourceLine('PostgreSQL', snapshot.sources.postgres, where.postgres),
     sourceLine('Registry', snapshot.sources.registry, where.registry),
     sourceLine('Ollama', snapshot.sources.ollama, where.ollama),
-    `${label('Agents')}${known(summary.activeAgents, 'active')}${agentsFrom}${cpu}`,
+    `${label('Agents')}${known(summary.activeAgents, 'active')}${agentsFrom}${cpu}${agentsCpu}`,
     memoryLine(summary),
     `${label('Sessions')}${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
   ];

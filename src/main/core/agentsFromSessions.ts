@@ -21,7 +21,7 @@ export function agentsFromSessions(activeSessions: readonly SessionRecord[]): Ag
         host: null,
         status: null,
         lastHeartbeat: null,
-        origin: 'sessions',
+        origins: ['sessions'],
       });
     }
   }

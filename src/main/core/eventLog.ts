@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../../shared/model';
+import type { MonitorEvent } from '../../shared/monitorEvent';
 
 /** A delegator's announcement and the monitor noticing the same change are one event, not two. */
 const SAME_CHANGE_WINDOW_MS = 60_000;

@@ -18,15 +18,14 @@ export interface AgentMemoryReading {
   readonly processAlive: boolean | null;
 }
 
-/** The three readings of one agent's memory. */
+/** The three readings of one agent's memory; `process` is what this machine says of its pid, if anything. */
 export function readAgentMemory(
   agent: AgentRecord,
   resident: ReadonlyMap<string, OllamaModel> | null,
-  processes: ReadonlyMap<number, ProcessReading>,
+  process: ProcessReading | undefined,
   overrides?: MemoryOverrides,
 ): AgentMemoryReading {
   const loaded = resident?.get(normalizeModel(agent.model));
-  const process = agent.pid === null ? undefined : processes.get(agent.pid);
   return {
     memory: {
       estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),

@@ -1,4 +1,5 @@
-import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
+import type { Snapshot } from '../../shared/model';
+import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import { rememberModelSizes } from './admissionForecast';
 import type { RegistryMode } from './agentChoice';
 import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
@@ -27,6 +28,8 @@ export interface PipelineState {
   readonly registry: SourceTrack<RegistryData>;
   readonly ollama: SourceTrack<OllamaData>;
   readonly registrySeen: boolean;
+  /** Once one of ECHO's agent processes was found on this machine, a missing one means something. */
+  readonly echoSeenHere: boolean;
   /** Ollama's measured size of each model it has reported, for forecasting models it has since unloaded. */
   readonly modelSizesGb: ReadonlyMap<string, number>;
   readonly reconcile: ReconcileState;
@@ -40,6 +43,7 @@ export function initialPipelineState(): PipelineState {
     registry: emptyTrack(),
     ollama: emptyTrack(),
     registrySeen: false,
+    echoSeenHere: false,
     modelSizesGb: new Map(),
     reconcile: EMPTY_RECONCILE_STATE,
     alerts: INITIAL_ALERT_STATE,
@@ -85,16 +89,23 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     registrySeen: state.registrySeen || (freshRegistry?.exists ?? false),
     system: readings.system,
     processes: readings.processes,
+    agentProcesses: readings.agentProcesses,
+    heartbeatTimeoutSeconds: settings.reconcile.heartbeatStaleSeconds,
     memoryOverrides: settings.memoryOverrides,
     modelSizesGb,
   };
   const base = buildSnapshotBase(input);
+  const scanned = readings.agentProcesses?.ok ? readings.agentProcesses.value : null;
+  const echoSeenHere = state.echoSeenHere || (scanned !== null && scanned.length > 0);
+  const postgresFresh = isFresh(base.sources.postgres);
   const reconciled = reconcile(
     {
       now,
-      activeSessions: isFresh(base.sources.postgres) ? (input.postgres.good?.value.activeSessions ?? null) : null,
+      activeSessions: postgresFresh ? (input.postgres.good?.value.activeSessions ?? null) : null,
       agents: agentsFresh(base) ? base.agents : null,
-      agentsFromRegistry: base.summary.agentsFrom === 'registry',
+      agentsFrom: base.summary.agentsFrom,
+      heartbeats: postgresFresh ? (input.postgres.good?.value.heartbeats ?? null) : null,
+      processesHere: scanned !== null && echoSeenHere,
       residentModels: isFresh(base.sources.ollama) ? base.residentModels : null,
     },
     state.reconcile,
@@ -109,6 +120,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       registry,
       ollama: input.ollama,
       registrySeen: input.registrySeen,
+      echoSeenHere,
       modelSizesGb,
       reconcile: reconciled.state,
       alerts: evaluated.state,

@@ -15,6 +15,42 @@ export interface PostgresData {
   readonly stats: SessionStats;
   readonly sessionsToday: number;
   readonly timeline: readonly HourlyCount[];
+  /** ECHO's agent_status, read on every poll. */
+  readonly heartbeats: HeartbeatData;
+}
+
+/** What one statement over `delegator_sessions` gives a poll; the heartbeats are read beside it. */
+export type DayPicture = Omit<PostgresData, 'heartbeats'>;
+
+/** One row of ECHO's `agent_status`: an agent's last heartbeat, which it upserts every 5 s. */
+export interface HeartbeatRecord {
+  readonly role: string;
+  /** `running`, `stopped` or `error` as ECHO writes it; other values pass through. */
+  readonly status: string;
+  /** Epoch ms (ECHO stores UTC in whole seconds). */
+  readonly lastHeartbeatAt: number;
+  /** The Erlang node that sent it (`metadata.node`), such as `nonode@nohost` or `ceo@gpu-box`. */
+  readonly node: string | null;
+  readonly version: string | null;
+}
+
+export interface HeartbeatData {
+  /** False when `agent_status` does not exist (an older ECHO): the source is not present, which is no error. */
+  readonly present: boolean;
+  readonly rows: readonly HeartbeatRecord[];
+}
+
+/** An ECHO agent's own OS process on this machine, found by its command line and measured. */
+export interface AgentProcess {
+  readonly pid: number;
+  readonly role: string;
+  /** From `<ROLE>_MODEL` in the process's environment, where the platform lets it be read. */
+  readonly model: string | null;
+  readonly rssBytes: number | null;
+  /** Share of one core between two measurements (100 = one core busy); null before the second. */
+  readonly cpuPercent: number | null;
+  /** Epoch ms: the process's real start, so its uptime is true. */
+  readonly startedAt: number | null;
 }
 
 export interface RegistryData {
@@ -58,4 +94,6 @@ export interface Readings {
   readonly ollama: Reading<OllamaData> | null;
   readonly system: SystemReading;
   readonly processes: ReadonlyMap<number, ProcessReading>;
+  /** ECHO's agent processes on this machine; null when they are not looked for. */
+  readonly agentProcesses: Reading<readonly AgentProcess[]> | null;
 }

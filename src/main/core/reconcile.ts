@@ -1,9 +1,12 @@
 import { formatDuration, formatGb, formatRole } from '../../shared/format';
-import type { AgentView, ResidentModel, SessionRecord, Warning } from '../../shared/model';
+import type { AgentOrigin, AgentView, ResidentModel, SessionRecord, Warning } from '../../shared/model';
+import { agentSignalWarnings } from './agentWarnings';
+import type { HeartbeatData } from './readings';
 
 export interface ReconcileSettings {
   /** Agents spawn after their session starts; this long with none is worth a word. */
   readonly sessionWithoutAgentsAfterSeconds: number;
+  /** ECHO counts an agent down after this long without a heartbeat; so do its agent list and its warnings here. */
   readonly heartbeatStaleSeconds: number;
   /** A session still active this long after the last of its agents was seen suggests the delegator died. */
   readonly orphanedAfterSeconds: number;
@@ -11,9 +14,14 @@ export interface ReconcileSettings {
 
 export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
   sessionWithoutAgentsAfterSeconds: 120,
-  heartbeatStaleSeconds: 90,
+  heartbeatStaleSeconds: 30,
   orphanedAfterSeconds: 600,
 };
+
+/** The settings with ECHO's heartbeat rule as configured. */
+export function reconcileSettingsFor(heartbeatTimeoutSeconds: number): ReconcileSettings {
+  return { ...DEFAULT_RECONCILE_SETTINGS, heartbeatStaleSeconds: heartbeatTimeoutSeconds };
+}
 
 export interface ReconcileState {
   /** Per active session, when one of its agents was last in the registry. */
@@ -27,9 +35,17 @@ export interface ReconcileInput {
   readonly now: number;
   readonly activeSessions: readonly SessionRecord[] | null;
   readonly agents: readonly AgentView[] | null;
-  readonly agentsFromRegistry: boolean;
+  /** The sources the agent list was built from. */
+  readonly agentsFrom: readonly AgentOrigin[] | null;
+  readonly heartbeats: HeartbeatData | null;
+  /** True when this machine's processes were looked at and ECHO's agents run here. */
+  readonly processesHere: boolean;
   readonly residentModels: readonly ResidentModel[] | null;
 }
+
+/** The list was observed (registry, heartbeats, processes), not only read off the sessions that name agents. */
+const observed = (input: ReconcileInput): boolean => (input.agentsFrom ?? []).some((origin) => origin !== 'sessions');
+const fromRegistry = (agent: AgentView): boolean => agent.origins.includes('registry');
 
 const secondsSince = (instant: string, now: number): number => Math.floor((now - Date.parse(instant)) / 1000);
 
@@ -51,7 +67,7 @@ function sessionWarnings(input: ReconcileInput, state: ReconcileState, settings:
         message: `Session ${session.sessionId} (${session.category}) has been active for ${formatDuration(age)} with no agents.`,
       });
     }
-    if (!input.agentsFromRegistry || agents === null) continue;
+    if (!observed(input) || agents === null) continue;
     const lastSeen = running.length > 0 ? now : (state.agentsLastSeen.get(session.sessionId) ?? Date.parse(session.startedAt));
     agentsLastSeen.set(session.sessionId, lastSeen);
     const goneFor = Math.floor((now - lastSeen) / 1000);
@@ -66,10 +82,10 @@ function sessionWarnings(input: ReconcileInput, state: ReconcileState, settings:
   return { warnings, agentsLastSeen };
 }
 
-function agentWarnings(input: ReconcileInput, settings: ReconcileSettings): Warning[] {
+/** What the registry says of its own agents: a pid that is gone, a heartbeat that stopped. */
+function registryWarnings(input: ReconcileInput, settings: ReconcileSettings): Warning[] {
   const warnings: Warning[] = [];
-  if (!input.agentsFromRegistry) return warnings;
-  for (const agent of input.agents ?? []) {
+  for (const agent of (input.agents ?? []).filter(fromRegistry)) {
     const name = formatRole(agent.role);
     if (agent.processAlive === false && agent.pid !== null) {
       warnings.push({
@@ -113,7 +129,21 @@ export function reconcile(
 ): { warnings: Warning[]; state: ReconcileState } {
   const sessions = sessionWarnings(input, state, settings);
   return {
-    warnings: [...sessions.warnings, ...agentWarnings(input, settings), ...modelWarnings(input)],
+    warnings: [
+      ...sessions.warnings,
+      ...registryWarnings(input, settings),
+      ...(input.agents === null
+        ? []
+        : agentSignalWarnings({
+            now: input.now,
+            agents: input.agents,
+            activeSessions: input.activeSessions,
+            heartbeats: input.heartbeats,
+            processesHere: input.processesHere,
+            heartbeatStaleSeconds: settings.heartbeatStaleSeconds,
+          })),
+      ...modelWarnings(input),
+    ],
     state: input.activeSessions === null ? state : { agentsLastSeen: sessions.agentsLastSeen },
   };
 }

@@ -1,6 +1,7 @@
 import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView, Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb } from './admissionForecast';
-import { chooseAgents, type RegistryMode } from './agentChoice';
+import type { RegistryMode } from './agentChoice';
+import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
 import { cpuLoadOf } from './cpu';
 import type { MemoryOverrides } from './memoryEstimate';
 import {
@@ -12,7 +13,7 @@ import {
   savingsPct,
   toGb,
 } from './memoryModel';
-import type { OllamaData, PostgresData, ProcessReading, RegistryData, SystemReading } from './readings';
+import type { AgentProcess, OllamaData, OllamaModel, PostgresData, ProcessReading, Reading, RegistryData, SystemReading } from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
 
 /** A snapshot before the alert engine has looked at it: what rules, freshness and diffs read. */
@@ -29,6 +30,9 @@ export interface SnapshotInput {
   readonly registrySeen: boolean;
   readonly system: SystemReading;
   readonly processes: ReadonlyMap<number, ProcessReading>;
+  readonly agentProcesses: Reading<readonly AgentProcess[]> | null;
+  /** ECHO counts an agent down after this long without a heartbeat. */
+  readonly heartbeatTimeoutSeconds: number;
   readonly memoryOverrides?: MemoryOverrides;
   /** Ollama's measured size per model, remembered across polls, for the admission forecast. */
   readonly modelSizesGb?: ReadonlyMap<string, number>;
@@ -43,28 +47,56 @@ export function viewSession(session: SessionRecord, now: number): SessionView {
   return { ...session, durationSeconds: secondsBetween(session.startedAt, end) };
 }
 
+/** One agent as the views show it: its sightings, its memory three ways, its process and its heartbeat. */
+function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaModel> | null, input: SnapshotInput): AgentView {
+  const { record, process, heartbeat } = sighted;
+  const probe: ProcessReading | undefined = process ? { alive: true, rssBytes: process.rssBytes } : record.pid === null ? undefined : input.processes.get(record.pid);
+  const reading = readAgentMemory(record, resident, probe, input.memoryOverrides);
+  const startedAt = process?.startedAt ?? (record.spawnedAt === null ? null : Date.parse(record.spawnedAt));
+  return {
+    ...record,
+    ...reading,
+    memoryGb: reading.memory.ollamaGb ?? reading.memory.estimatedGb,
+    cpuPercent: process?.cpuPercent ?? null,
+    uptimeSeconds: startedAt === null ? null : Math.max(0, Math.floor((input.now - startedAt) / 1000)),
+    heartbeat: heartbeat && {
+      status: heartbeat.status,
+      ageSeconds: heartbeatAgeSeconds(heartbeat, input.now),
+      node: heartbeat.node,
+      version: heartbeat.version,
+    },
+  };
+}
+
+/** The agents' processes together, where any was measured. */
+function agentsCpuPercent(agents: readonly AgentView[] | null): number | null {
+  const measured = (agents ?? []).flatMap((agent) => (agent.cpuPercent === null ? [] : [agent.cpuPercent]));
+  return measured.length === 0 ? null : Math.round(measured.reduce((sum, percent) => sum + percent, 0) * 10) / 10;
+}
+
 /** The snapshot without what needs memory of earlier polls: warnings and alerts. */
 export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'warnings'> {
   const { now, system } = input;
   const postgres = shownValue(input.postgres);
   const ollama = shownValue(input.ollama);
   const sessions = postgres && { ...postgres, value: postgres.value.activeSessions };
-  const choice = chooseAgents(input.registryMode, shownValue(input.registry), input.registrySeen, sessions);
+  const choice = sightAgents({
+    now,
+    mode: input.registryMode,
+    registry: shownValue(input.registry),
+    registrySeen: input.registrySeen,
+    sessions,
+    heartbeats: postgres && { ...postgres, value: postgres.value.heartbeats },
+    processes: input.agentProcesses?.ok ? input.agentProcesses.value : null,
+    heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
+  });
   const resident = ollama ? indexModels(ollama.value.models) : null;
-  const agents: AgentView[] | null =
-    choice.agents?.map((agent) => {
-      const reading = readAgentMemory(agent, resident, input.processes, input.memoryOverrides);
-      return {
-        ...agent,
-        ...reading,
-        memoryGb: reading.memory.ollamaGb ?? reading.memory.estimatedGb,
-        uptimeSeconds: agent.spawnedAt === null ? null : secondsBetween(agent.spawnedAt, now),
-      };
-    }) ?? null;
+  const agents: AgentView[] | null = choice.agents?.map((sighted) => viewAgent(sighted, resident, input)) ?? null;
+  const records = choice.agents?.map((sighted) => sighted.record) ?? [];
   const totals = agents && memoryTotals(agents);
   const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
   const machineRamGb = toGb(system.totalBytes);
-  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, choice.agents ?? [], now);
+  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now);
   const sources = {
     postgres: healthOf(input.postgres, now),
     registry: healthOf(input.registry, now),
@@ -92,7 +124,8 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       residentModelsGb: models && Math.round(models.reduce((sum, model) => sum + model.sizeGb, 0) * 10) / 10,
       cpuPercent: system.cpuPercent,
       cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
-      agentsFrom: choice.from,
+      agentsCpuPercent: agentsCpuPercent(agents),
+      agentsFrom: choice.from && [...choice.from],
     },
     activeSessions: postgres?.value.activeSessions.map((session) => viewSession(session, now)) ?? null,
     agents,

@@ -1,5 +1,6 @@
 import { formatDuration, formatRole } from '../../shared/format';
-import type { AgentView, MonitorEvent, MonitorEventType, SessionView } from '../../shared/model';
+import type { AgentView, SessionView } from '../../shared/model';
+import type { MonitorEvent, MonitorEventType } from '../../shared/monitorEvent';
 import { agentsFresh, isFresh } from './freshness';
 import { isDown } from './sourceHealth';
 import type { SnapshotBase } from './snapshot';
@@ -74,10 +75,13 @@ function sourceEvents(before: Comparable | null, after: Comparable): MonitorEven
  * the delegator announces nothing. Lists read from a failing source are not
  * compared: a source going down must not look like every agent stopping.
  */
+/** A list built from other sources is not comparable: a registry appearing must not look like agents starting. */
+const sameSources = (a: readonly string[] | null, b: readonly string[] | null): boolean => a?.join() === b?.join();
+
 export function diffSnapshots(before: Comparable | null, after: Comparable): MonitorEvent[] {
   const events = sourceEvents(before, after);
   if (before === null) return events;
-  if (agentsFresh(before) && agentsFresh(after) && before.summary.agentsFrom === after.summary.agentsFrom) {
+  if (agentsFresh(before) && agentsFresh(after) && sameSources(before.summary.agentsFrom, after.summary.agentsFrom)) {
     events.push(...agentEvents(before.agents ?? [], after.agents ?? [], after.takenAt));
   }
   if (isFresh(before.sources.postgres) && isFresh(after.sources.postgres)) {

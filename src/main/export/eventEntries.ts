@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { monitorEventSchema, type MonitorEvent } from '../../shared/model';
+import { monitorEventSchema, type MonitorEvent } from '../../shared/monitorEvent';
 import { isMissingFile } from '../sources/screening';
 import { readJsonLine } from '../../shared/jsonLine';
 import { SourceDown } from './exportErrors';

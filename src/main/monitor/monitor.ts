@@ -1,4 +1,5 @@
-import type { MonitorEvent, ResourceSample, Snapshot } from '../../shared/model';
+import type { Snapshot } from '../../shared/model';
+import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { NotificationIntent } from '../core/alerts/engine';
 import { errorText } from '../../shared/errorText';
 import { appendEvents } from '../core/eventLog';

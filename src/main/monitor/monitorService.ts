@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
-import { monitorEventSchema, resourceSampleSchema, type LocalDate, type MonitorEvent, type ResourceSample, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
+import { type LocalDate, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
+import { monitorEventSchema, resourceSampleSchema, type MonitorEvent, type ResourceSample } from '../../shared/monitorEvent';
 import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
 import type { MemoryOverrides } from '../core/memoryEstimate';
-import { DEFAULT_RECONCILE_SETTINGS } from '../core/reconcile';
+import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
 import { startDemo } from '../demo/demoEnvironment';
 import { EVENT_LOG_FILE, eventsInMemory } from '../export/eventEntries';
@@ -16,6 +18,7 @@ import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
+import { stopAgentProcess } from '../sources/stopAgentProcess';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
 import { Unavailable } from './unavailable';
@@ -74,13 +77,44 @@ export interface ServiceParts {
   /** Null when Ollama is off: models are unloaded through it. */
   readonly unloader: ModelUnloader | null;
   readonly exports: ExportSources | null;
+  /** Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes are not looked at. */
+  readonly stopProcess?: ((pid: number, role: string) => Promise<ProcessStopOutcome>) | null;
   readonly clock?: () => number;
   close(): Promise<void>;
 }
 
+export type ProcessStopOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: 'not_sent' | 'no_answer'; readonly error: string };
+
+/** The agent's own process on this machine, as the latest snapshot saw it. */
+function localProcessOf(snapshot: Snapshot | null, role: string): number | null {
+  const agent = snapshot?.agents?.find((candidate) => candidate.role === role);
+  return agent?.origins.includes('process') && agent.pid !== null ? agent.pid : null;
+}
+
 /** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
 export function assembleService(parts: ServiceParts): MonitorService {
-  const { monitor, store, commands, unloader, clock = Date.now } = parts;
+  const { monitor, store, commands, unloader, stopProcess = null, clock = Date.now } = parts;
+  /**
+   * ECHO's delegator hears no commands; closing an agent's port ends it, and the
+   * delegator notices the exit by itself. So where no delegator answers on Redis,
+   * Stop ends the agent's own process, as closing its port would.
+   */
+  const stopAgent = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
+    const pid = localProcessOf(monitor.current(), request.role);
+    if (commands !== null) {
+      const outcome = await commands.send(request);
+      if (outcome.ok || outcome.failure !== 'not_sent' || pid === null || stopProcess === null) return outcome;
+    }
+    if (pid === null || stopProcess === null) {
+      throw new Unavailable(`stopping ${request.role} needs the Redis registry, or its process on this machine, and neither is here`);
+    }
+    const id = randomUUID();
+    const stopped = await stopProcess(pid, request.role);
+    if (!stopped.ok) return { ok: false, id, failure: stopped.failure, error: stopped.error };
+    // The exit is news no event announces: poll now, so every view shows the agent gone.
+    void monitor.pollNow().catch(() => undefined);
+    return { ok: true, id };
+  };
   const snoozeState = (): { snoozedUntil: string | null } => {
     const until = monitor.snoozedUntil();
     return { snoozedUntil: until === null ? null : new Date(until).toISOString() };
@@ -111,6 +145,7 @@ export function assembleService(parts: ServiceParts): MonitorService {
         if (outcome.ok) void monitor.pollNow().catch(() => undefined);
         return outcome;
       }
+      if (request.type === 'stop_agent') return stopAgent(request);
       if (commands === null) throw new Unavailable('commands need the Redis registry, which is not configured');
       return commands.send(request);
     },
@@ -145,7 +180,7 @@ function connect(config: MonitorConfig, dataDir: string | null, options: Monitor
       timeZone: options.timeZone,
       registryMode: config.registryMode,
       alerts: config.alerts,
-      reconcile: DEFAULT_RECONCILE_SETTINGS,
+      reconcile: reconcileSettingsFor(config.heartbeatTimeoutSeconds),
       memoryOverrides: options.memoryOverrides,
     },
     pollMs: config.pollMs,
@@ -167,6 +202,7 @@ function connect(config: MonitorConfig, dataDir: string | null, options: Monitor
     store: open.store,
     commands,
     unloader: ollama && new ModelUnloader(ollama),
+    stopProcess: config.agentProcesses && ((pid, role) => stopAgentProcess(pid, role)),
     exports: exports.sources,
     async close() {
       await monitor.stop();

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
+import { AgentProcessScanner } from './agentProcesses';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './ollamaClient';
 import { createPostgresPool } from './postgresPool';
-import { PostgresReader } from './postgresReader';
+import { HeartbeatStore } from './heartbeatStore';
+import { PostgresReader, readPostgresOnce } from './postgresReader';
 import { closeRedis, createRedis } from './redisConnection';
 import { RedisRegistry } from './redisRegistry';
 import { SessionStore } from './sessionStore';
@@ -49,11 +51,14 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
   const subscriber = useRedis && options.persistent ? createRedis(redisOptions) : null;
   const store = new SessionStore(pool, options.timeZone);
+  const heartbeats = new HeartbeatStore(pool);
   return {
     store,
     sources: {
       // A single look has no earlier picture to keep: it reads the picture straight away, one round trip.
-      postgres: options.persistent ? new PostgresReader(store) : { read: (request) => store.dayPicture(request) },
+      postgres: options.persistent ? new PostgresReader(store, heartbeats) : readPostgresOnce(store, heartbeats),
+      // The scanner keeps its pids between polls, so a long-lived monitor lists every process only now and then.
+      agentProcesses: config.agentProcesses && new AgentProcessScanner({ root: config.agentProcesses.root }),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
       system: new SystemProbe(),

@@ -1,13 +1,18 @@
 import type { LocalDate } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
 import { localDateOf } from '../core/localTime';
-import type { ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
+import type { AgentProcess, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
 import type { OllamaClient } from './ollamaClient';
 import type { DayPictureSource } from './postgresReader';
 import { probeProcesses } from './processProbe';
 import type { RedisRegistry } from './redisRegistry';
-import { attempt } from './screening';
+import { attempt, type Screened } from './screening';
 import type { SystemProbe } from './systemProbe';
+
+/** Finds ECHO's agent processes on this machine and measures them. */
+export interface AgentProcessSource {
+  scan(): Promise<Screened<readonly AgentProcess[]>>;
+}
 
 export interface SourceSet {
   readonly postgres: DayPictureSource;
@@ -16,6 +21,8 @@ export interface SourceSet {
   /** Null when no Ollama endpoint is configured. */
   readonly ollama: OllamaClient | null;
   readonly system: SystemProbe;
+  /** Null when the agents' processes are not looked for. */
+  readonly agentProcesses: AgentProcessSource | null;
   readonly timeZone: string;
   /** A registry pid is this machine's when its host is unset or this name. */
   readonly hostName: string;
@@ -38,12 +45,14 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
   const ollamaRead = sources.ollama;
   const { deadlineMs } = sources;
   const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText, deadlineMs) : Promise.resolve(null);
-  const [postgres, registry, ollama, system, processes] = await Promise.all([
+  const scanner = sources.agentProcesses;
+  const [postgres, registry, ollama, system, processes, agentProcesses] = await Promise.all([
     attempt(() => sources.postgres.read({ now, today, historyDate: historyDate ?? today }), errorText, deadlineMs),
     registryReading,
     ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText, deadlineMs) : null,
     sources.system.sample(sources.cpuWindowMs),
     registryReading.then((reading) => processesOf(reading, sources.hostName)),
+    scanner ? attempt(() => scanner.scan(), errorText, deadlineMs) : null,
   ]);
-  return { now, postgres, registry, ollama, system, processes };
+  return { now, postgres, registry, ollama, system, processes, agentProcesses };
 }

@@ -44,7 +44,7 @@ export function readRegistryEntry(field: string, text: string): RegistryEntryRes
       host: entry.host ?? null,
       status: entry.status ?? null,
       lastHeartbeat: entry.last_heartbeat ?? null,
-      origin: 'registry',
+      origins: ['registry'],
     },
   };
 }

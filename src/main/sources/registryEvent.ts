@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatRole } from '../../shared/format';
-import { REGISTRY_EVENT_TYPES, type MonitorEvent } from '../../shared/model';
+import { REGISTRY_EVENT_TYPES, type MonitorEvent } from '../../shared/monitorEvent';
 import { parseJson } from '../../shared/jsonLine';
 import { describeIssues } from '../../shared/zodIssues';
 

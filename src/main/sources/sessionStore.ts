@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DailyCount, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
-import type { PostgresData } from '../core/readings';
+import type { DayPicture } from '../core/readings';
 import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, type InstantRange } from '../core/localTime';
 import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
@@ -174,7 +174,7 @@ export class SessionStore {
    * Everything one poll shows, in one statement: a single round trip, and one
    * pooled connection rather than four.
    */
-  async dayPicture(request: DayRequest): Promise<Screened<PostgresData>> {
+  async dayPicture(request: DayRequest): Promise<Screened<DayPicture>> {
     const { historyDate, today } = request;
     const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
     const day = localDayRange(historyDate, this.timeZone);

@@ -1,4 +1,5 @@
-import type { MonitorEvent, SessionRecord } from '../../../shared/model';
+import type { SessionRecord } from '../../../shared/model';
+import type { MonitorEvent } from '../../../shared/monitorEvent';
 import { csvRecord, type CsvCell } from './csv';
 import { localIsoString } from '../localTime';
 

@@ -63,6 +63,16 @@ export function renderMetrics(snapshot: Snapshot): string {
         { labels: { role: agent.role, model: agent.model, reading: 'process' }, value: agent.memory.processGb },
       ]),
     },
+    {
+      name: 'delegator_agent_cpu_percent',
+      help: "Each agent's own process: CPU between the last two polls, as a share of one core.",
+      samples: agents.map((agent) => ({ labels: { role: agent.role }, value: agent.cpuPercent })),
+    },
+    {
+      name: 'delegator_agent_heartbeat_age_seconds',
+      help: "How old each agent's last heartbeat in ECHO's agent_status is.",
+      samples: agents.map((agent) => ({ labels: { role: agent.role }, value: agent.heartbeat?.ageSeconds ?? null })),
+    },
     { name: 'delegator_machine_ram_gigabytes', help: "This machine's RAM.", samples: [{ value: summary.machineRamGb }] },
     { name: 'delegator_free_ram_gigabytes', help: 'Free RAM on this machine.', samples: [{ value: summary.freeRamGb }] },
     { name: 'delegator_cpu_percent', help: 'CPU utilisation of this machine between the last two polls.', samples: [{ value: summary.cpuPercent }] },

@@ -3,7 +3,7 @@ import type { CommandRequest } from '../../../shared/commands';
 import { controlLabel } from '../../../shared/controlPlan';
 import type { FocusTarget } from '../../../shared/focus';
 import { wouldNotFitLine } from '../../../shared/forecastText';
-import type { Snapshot } from '../../../shared/model';
+import type { AgentView, Snapshot } from '../../../shared/model';
 import { sourceNameSchema } from '../../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
@@ -81,6 +81,27 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
 }
 
 /** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
+/**
+ * An agent's process and heartbeat, in words that change only now and then:
+ * CPU to the nearest 10% and a silent heartbeat in whole minutes, so a poll
+ * every few seconds does not rebuild (and close) an open menu.
+ */
+function agentSignals(agent: AgentView): string[] {
+  const lines: string[] = [];
+  if (agent.pid !== null && agent.processAlive !== false) {
+    const memory = agent.memory.processGb === null ? '' : ` · process ${formatGb(agent.memory.processGb)}`;
+    const cpu = agent.cpuPercent === null ? '' : ` · CPU ~${Math.round(agent.cpuPercent / 10) * 10}%`;
+    lines.push(`pid ${agent.pid}${memory}${cpu}`);
+  }
+  const beat = agent.heartbeat;
+  if (beat !== null) {
+    const silent = beat.ageSeconds >= 60 ? `silent ${formatMinutes(beat.ageSeconds)}` : 'recent';
+    lines.push(`Heartbeat ${silent}${beat.status === 'running' ? '' : ` · ${beat.status}`}`);
+  }
+  lines.push(`Seen by ${agent.origins.join(', ')}`);
+  return lines;
+}
+
 export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
   const summary = summaryLine(snapshot);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
@@ -90,6 +111,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
     label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatMinutes(agent.uptimeSeconds)}`}`,
     items: [
       { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: agent.role } },
+      ...agentSignals(agent).map((label): TrayMenuItem => ({ kind: 'info', label })),
       SEPARATOR,
       control({ type: 'stop_agent', role: agent.role }),
       ...(agent.memory.ollamaGb === null ? [] : [control({ type: 'unload_model', model: agent.model })]),

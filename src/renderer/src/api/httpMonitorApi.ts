@@ -1,16 +1,8 @@
 import type { z } from 'zod';
 import { bootstrapSchema, HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type ExportOutcome, type ExportQuery, type MonitorApi } from '../../../shared/api';
 import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
-import {
-  monitorEventSchema,
-  resourceSampleSchema,
-  sessionStatsSchema,
-  sessionViewSchema,
-  snapshotSchema,
-  type LocalDate,
-  type MonitorEvent,
-  type Snapshot,
-} from '../../../shared/model';
+import { sessionStatsSchema, sessionViewSchema, snapshotSchema, type LocalDate, type Snapshot } from '../../../shared/model';
+import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../../shared/monitorEvent';
 
 type Listener<T> = (value: T) => void;
 

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { MonitorEvent } from '../../../shared/model';
+import type { MonitorEvent } from '../../../shared/monitorEvent';
 import { dayOf, timeOf } from '../format';
 import { useMonitor } from '../hooks/monitorContext';
 import { groupEventsByDay } from '../store/selectors/events';

@@ -21,6 +21,10 @@ const AgentLine = memo(
             <span className="strong">{row.name}</span>
           </div>
         </td>
+        <td>
+          <span className="readings">{[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}</span>
+          <span className="readings muted">seen by {row.seenBy}</span>
+        </td>
         <td className="mono">{row.model}</td>
         <td>
           <span className="strong">{row.memoryText}</span>
@@ -66,6 +70,7 @@ export function SpawnedAgents() {
             <thead>
               <tr>
                 <th scope="col">Agent</th>
+                <th scope="col">Signals</th>
                 <th scope="col">Model</th>
                 <th scope="col">Memory</th>
                 <th scope="col">Uptime</th>

@@ -27,6 +27,7 @@ export function SummaryCards() {
         <Number figure={kpis.activeAgents} />
         <p className="note">
           CPU: <span className={`cpu cpu-${kpis.cpuLoad ?? 'unknown'}`}>{kpis.cpuLoad ?? 'unknown'}</span>
+          {kpis.agentsCpu !== null && ` · ${kpis.agentsCpu}`}
         </p>
       </article>
       <article className="card">

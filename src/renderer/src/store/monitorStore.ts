@@ -1,6 +1,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExportQuery, MonitorApi } from '../../../shared/api';
-import type { LocalDate, MonitorEvent, ResourceSample, SessionStats, SessionView, Snapshot } from '../../../shared/model';
+import type { LocalDate, SessionStats, SessionView, Snapshot } from '../../../shared/model';
+import type { MonitorEvent, ResourceSample } from '../../../shared/monitorEvent';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan, outcomeText } from '../../../shared/controlPlan';
 import { appendBounded, EVENT_LOG_LIMIT, sampleOf, SERIES_LIMIT } from '../../../shared/series';

@@ -1,4 +1,4 @@
-import { formatGb, formatRole } from '../../../../shared/format';
+import { formatDuration, formatGb, formatRole } from '../../../../shared/format';
 import type { AgentView } from '../../../../shared/model';
 
 export interface AgentRow {
@@ -11,6 +11,12 @@ export interface AgentRow {
   /** Set when the readings disagree enough to doubt the estimate. */
   readonly drift: string | null;
   readonly spawnedAt: string | null;
+  /** Its own process, where one was found or the registry gave a live pid: `pid 4242 · 3% CPU`. */
+  readonly process: string | null;
+  /** What ECHO's agent_status says: `heartbeat 4s ago`, with the status when it is not running. */
+  readonly heartbeat: string | null;
+  /** Every source that saw it: `heartbeat, process`. */
+  readonly seenBy: string;
   /** Ollama holds the agent's model, so it can be asked to let it go. */
   readonly unloadable: boolean;
 }
@@ -24,6 +30,24 @@ export function driftOf(agent: AgentView): string | null {
   const ratio = ollamaGb / estimatedGb - 1;
   if (Math.abs(ratio) < DRIFT_RATIO) return null;
   return `Ollama reports ${formatGb(ollamaGb)}, ${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the ${formatGb(estimatedGb)} estimate`;
+}
+
+const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
+  registry: 'registry',
+  heartbeat: 'heartbeat',
+  process: 'process',
+  sessions: 'session',
+};
+
+function processText(agent: AgentView): string | null {
+  if (agent.pid === null || agent.processAlive === false) return null;
+  return agent.cpuPercent === null ? `pid ${agent.pid}` : `pid ${agent.pid} · ${agent.cpuPercent}% CPU`;
+}
+
+function heartbeatText(agent: AgentView): string | null {
+  const beat = agent.heartbeat;
+  if (beat === null) return null;
+  return `heartbeat ${formatDuration(beat.ageSeconds)} ago${beat.status === 'running' ? '' : ` · ${beat.status}`}`;
 }
 
 export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
@@ -43,6 +67,9 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       readings: readings.join(' · '),
       drift: driftOf(agent),
       spawnedAt: agent.spawnedAt,
+      process: processText(agent),
+      heartbeat: heartbeatText(agent),
+      seenBy: agent.origins.map((origin) => ORIGIN_WORDS[origin]).join(', '),
       unloadable: ollamaGb !== null,
     };
   });

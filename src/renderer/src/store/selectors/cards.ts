@@ -17,6 +17,8 @@ function figure(value: number | null, stale: boolean, format: (value: number) =>
 interface Kpis {
   readonly activeAgents: Figure;
   readonly cpuLoad: CpuLoad | null;
+  /** The agents' own processes, where they were measured: `agents 35%` of one core. */
+  readonly agentsCpu: string | null;
   readonly memory: Figure;
   readonly memoryNote: string;
   readonly activeSessions: Figure;
@@ -36,6 +38,7 @@ export function selectKpis(snapshot: Snapshot): Kpis {
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
+    agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
     memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => formatGb(gb)),
     memoryNote: `${savingsText(summary.savingsPct)}${source}`.replace(/^ · /, ''),
     activeSessions: figure(summary.activeSessions, postgresStale),

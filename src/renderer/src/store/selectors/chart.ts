@@ -1,4 +1,4 @@
-import type { MonitorEvent, ResourceSample } from '../../../../shared/model';
+import type { MonitorEvent, ResourceSample } from '../../../../shared/monitorEvent';
 
 export interface ChartPoint {
   readonly at: number;

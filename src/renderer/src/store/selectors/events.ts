@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../../../../shared/model';
+import type { MonitorEvent } from '../../../../shared/monitorEvent';
 
 /** Events newest first, grouped by local day for the stream. */
 export function groupEventsByDay(events: readonly MonitorEvent[], dayOf: (instant: string) => string): Array<{ day: string; events: MonitorEvent[] }> {

@@ -5,10 +5,10 @@ import { sourceNameSchema } from '../../../../shared/model';
 /** A source that stopped answering, whose last good reading is still shown. */
 export const isStale = (health: SourceHealth): boolean => health.state === 'stale';
 
-/** Whether the agent list is a failing source's last reading. */
+/** Whether the agent list leans on a failing source's last reading. */
 export function agentsStale(snapshot: Snapshot): boolean {
-  const from = snapshot.summary.agentsFrom;
-  return from === null ? false : isStale(from === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres);
+  const from = snapshot.summary.agentsFrom ?? [];
+  return from.some((origin) => origin !== 'process' && isStale(origin === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres));
 }
 
 export interface SourceBadge {

@@ -1,0 +1,159 @@
+import type { AgentOrigin, AgentRecord, SessionRecord } from '../../shared/model';
+import { agentOriginSchema } from '../../shared/model';
+import { chooseAgents, type RegistryMode } from './agentChoice';
+import { agentsFromSessions } from './agentsFromSessions';
+import { defaultModelFor } from './echoRoster';
+import type { AgentProcess, HeartbeatData, HeartbeatRecord, RegistryData } from './readings';
+import type { Shown } from './sourceHealth';
+
+export interface SightingsInput {
+  readonly now: number;
+  readonly mode: RegistryMode;
+  readonly registry: Shown<RegistryData> | null;
+  readonly registrySeen: boolean;
+  readonly sessions: Shown<readonly SessionRecord[]> | null;
+  readonly heartbeats: Shown<HeartbeatData> | null;
+  /** ECHO's agent processes on this machine; null when they were not (or could not be) looked for. */
+  readonly processes: readonly AgentProcess[] | null;
+  /** ECHO counts an agent down after this long without a heartbeat. */
+  readonly heartbeatTimeoutSeconds: number;
+}
+
+/** One agent as every source saw it. */
+export interface SightedAgent {
+  readonly record: AgentRecord;
+  readonly process: AgentProcess | null;
+  readonly heartbeat: HeartbeatRecord | null;
+}
+
+export interface AgentList {
+  /** Null when no source that names agents could be read. */
+  readonly agents: readonly SightedAgent[] | null;
+  /** The sources consulted for the list this poll. */
+  readonly from: readonly AgentOrigin[] | null;
+  /** True when a source the list leans on failed this poll and its last reading is shown. */
+  readonly stale: boolean;
+}
+
+const ORIGIN_ORDER = agentOriginSchema.options;
+
+/** A heartbeat that says the agent runs: recent, and not a row ECHO wrote when it stopped. */
+export function heartbeatRunning(row: HeartbeatRecord, now: number, timeoutSeconds: number): boolean {
+  return row.status !== 'stopped' && heartbeatAgeSeconds(row, now) <= timeoutSeconds;
+}
+
+/**
+ * Whether ECHO's heartbeats speak for its agents here: the table exists and
+ * some agent has written to it. ECHO never deletes a row, so an empty table
+ * means no agent ever beat here (a new install, or agents that do not), and the
+ * sessions remain the only word on which agents run.
+ */
+export function heartbeatsInUse(heartbeats: HeartbeatData | null): boolean {
+  return heartbeats !== null && heartbeats.present && heartbeats.rows.length > 0;
+}
+
+export function heartbeatAgeSeconds(row: HeartbeatRecord, now: number): number {
+  return Math.max(0, Math.floor((now - row.lastHeartbeatAt) / 1000));
+}
+
+interface Seen {
+  registry?: AgentRecord;
+  heartbeat?: HeartbeatRecord;
+  process?: AgentProcess;
+  session?: AgentRecord;
+}
+
+function seenOf(byRole: Map<string, Seen>, role: string): Seen {
+  let seen = byRole.get(role);
+  if (!seen) {
+    seen = {};
+    byRole.set(role, seen);
+  }
+  return seen;
+}
+
+function merge(role: string, seen: Seen, heartbeatRunsIt: boolean): AgentRecord {
+  const { registry, heartbeat, process, session } = seen;
+  const origins = ORIGIN_ORDER.filter(
+    (origin) =>
+      (origin === 'registry' && registry) ||
+      (origin === 'heartbeat' && heartbeat && heartbeatRunsIt) ||
+      (origin === 'process' && process) ||
+      (origin === 'sessions' && session),
+  );
+  const processStart = process?.startedAt == null ? null : new Date(process.startedAt).toISOString();
+  return {
+    role,
+    model: registry?.model ?? process?.model ?? defaultModelFor(role),
+    spawnedAt: registry?.spawnedAt ?? processStart ?? session?.spawnedAt ?? null,
+    sessionId: registry?.sessionId ?? session?.sessionId ?? null,
+    pid: registry?.pid ?? process?.pid ?? null,
+    host: registry?.host ?? null,
+    status: registry?.status ?? heartbeat?.status ?? (process ? 'running' : null),
+    lastHeartbeat: registry?.lastHeartbeat ?? (heartbeat ? new Date(heartbeat.lastHeartbeatAt).toISOString() : null),
+    origins,
+  };
+}
+
+/**
+ * One agent list from every source. An agent runs when the registry lists it,
+ * its heartbeat is fresh, or its process lives. Where ECHO keeps heartbeats,
+ * they are the truth about its agents, and a session naming an agent only says
+ * which session it serves; without them (an older ECHO), the active sessions'
+ * `active_agents` are the list, as ECHO's own table is all there is.
+ */
+export function sightAgents(input: SightingsInput): AgentList {
+  const registryChoice = chooseAgents(input.mode, input.registry, input.registrySeen, null);
+  const heartbeatsPresent = heartbeatsInUse(input.heartbeats?.value ?? null);
+  const sessionAgents = input.sessions ? agentsFromSessions(input.sessions.value) : [];
+  const byRole = new Map<string, Seen>();
+  const from = new Set<AgentOrigin>();
+
+  if (registryChoice.from === 'registry' && registryChoice.agents) {
+    from.add('registry');
+    for (const agent of registryChoice.agents) seenOf(byRole, agent.role).registry = agent;
+  }
+  const heartbeatRuns = new Set<string>();
+  if (heartbeatsPresent && input.heartbeats) {
+    from.add('heartbeat');
+    // While PostgreSQL cannot be read, the last rows are judged as of when they were read, so agents do not vanish with the database.
+    const asOf = input.heartbeats.stale ? input.heartbeats.at : input.now;
+    for (const row of input.heartbeats.value.rows) {
+      if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds)) heartbeatRuns.add(row.role);
+    }
+  }
+  if (input.processes) {
+    from.add('process');
+    for (const process of input.processes) {
+      const seen = seenOf(byRole, process.role);
+      // Two processes for one role: the older is the agent the delegator knows; the newer is shown by the process count alone.
+      if (!seen.process || (process.startedAt ?? Infinity) < (seen.process.startedAt ?? Infinity)) seen.process = process;
+    }
+  }
+  for (const role of heartbeatRuns) seenOf(byRole, role);
+  const useSessionsAlone = !heartbeatsPresent && registryChoice.from !== 'registry' && input.mode !== 'redis';
+  if (useSessionsAlone && input.sessions) from.add('sessions');
+  for (const agent of sessionAgents) {
+    const seen = useSessionsAlone ? seenOf(byRole, agent.role) : byRole.get(agent.role);
+    if (seen) seen.session = agent;
+  }
+  for (const row of heartbeatsPresent ? (input.heartbeats?.value.rows ?? []) : []) {
+    const seen = byRole.get(row.role);
+    if (seen) seen.heartbeat = row;
+  }
+
+  if (from.size === 0) return { agents: null, from: null, stale: false };
+  const agents = [...byRole.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([role, seen]) => ({
+      record: merge(role, seen, heartbeatRuns.has(role)),
+      process: seen.process ?? null,
+      heartbeat: seen.heartbeat ?? null,
+    }));
+  const postgresStale = (from.has('heartbeat') || from.has('sessions')) && (input.heartbeats?.stale ?? input.sessions?.stale ?? false);
+  return {
+    agents,
+    from: ORIGIN_ORDER.filter((origin) => from.has(origin)),
+    stale: (from.has('registry') && registryChoice.stale) || postgresStale,
+  };
+}
