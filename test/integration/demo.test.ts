@@ -21,7 +21,8 @@ describe('the demo', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(snapshot?.sources.postgres.state).toBe('ok');
       expect(snapshot?.summary.activeSessions).toBe(1);
-      expect(snapshot?.summary.agentsFrom).toBe('sessions');
+      // The agents beat in agent_status, as ECHO's do.
+      expect(snapshot?.summary.agentsFrom).toContain('heartbeat');
       expect(snapshot?.agents?.length).toBeGreaterThan(0);
       expect(demo.backfilled).toBeGreaterThan(100);
       const today = new Date().toISOString().slice(0, 10);
@@ -29,6 +30,30 @@ describe('the demo', () => {
       const stats = await service.getStats(monthAgo, today);
       expect(stats.totalSessions).toBeGreaterThan(100);
       expect(Object.keys(stats.categoryBreakdown).length).toBe(7);
+    } finally {
+      await service.close();
+      await demo.stop();
+    }
+  }, 30_000);
+
+  it("gives the monitor measured memory from its Ollama stand-in: the running agents' models, loaded, counting down", async () => {
+    const demo = await startDemo({ dataDir: null });
+    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
+    try {
+      expect(demo.config.ollamaEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const snapshot = service.getSnapshot();
+      expect(snapshot?.sources.ollama.state).toBe('ok');
+      const models = new Set((snapshot?.agents ?? []).map((agent) => agent.model));
+      expect(snapshot?.residentModels?.map((model) => model.name).sort()).toEqual([...models].sort());
+      for (const model of snapshot?.residentModels ?? []) {
+        expect(model.usedBy.length).toBeGreaterThan(0);
+        expect(model.unloadsInSeconds).toBeGreaterThan(240);
+        expect(model.unloadsInSeconds).toBeLessThanOrEqual(300);
+        // Realistic sizes, not the estimate of 1 GB per billion parameters.
+        const estimate = snapshot?.agents?.find((agent) => agent.model === model.name)?.memory.estimatedGb;
+        expect(model.sizeGb).toBeLessThan(estimate ?? 0);
+      }
+      expect(snapshot?.summary.measuredMemoryGb).toBeGreaterThan(0);
     } finally {
       await service.close();
       await demo.stop();
@@ -44,6 +69,7 @@ describe('the demo', () => {
       // What a killed demo leaves behind: a session still marked active.
       const killed = await PGlite.create(join(dataDir, 'demo-pgdata'));
       await insertSessions(killed, [{ sessionId: 'left-open', startedAt: new Date(Date.now() - 60_000).toISOString() }]);
+      await killed.query(`INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('janitor', 'running', now())`);
       await killed.close();
       const second = await startDemo({ dataDir });
       try {
@@ -51,8 +77,10 @@ describe('the demo', () => {
         const client = new pg.Client({ connectionString: second.config.database.kind === 'url' ? second.config.database.connectionString : '' });
         await client.connect();
         const { rows } = await client.query<{ status: string }>("SELECT status FROM delegator_sessions WHERE session_id = 'left-open'");
+        const { rows: agents } = await client.query<{ status: string }>("SELECT status FROM agent_status WHERE role = 'janitor'");
         await client.end();
         expect(rows).toEqual([{ status: 'error' }]);
+        expect(agents).toEqual([{ status: 'stopped' }]);
       } finally {
         await second.stop();
       }

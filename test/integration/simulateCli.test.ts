@@ -13,19 +13,30 @@ afterAll(async () => {
   await Promise.all([db.drop(), redis.close()]);
 });
 
+async function statusOf(role: string): Promise<string | undefined> {
+  const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM agent_status WHERE role = $1', [role]);
+  return rows[0]?.status;
+}
+
 describe('npm run cli -- simulate', () => {
   it('creates the table, backfills, simulates, and ends its session on SIGINT', async () => {
-    const cli = startCliProcess(['simulate', '--speed', '300', '--seed', '3', '--backfill', '2'], {
+    // At 60x seed 3's first session lasts 3.5 s, its first agent spawning 0.1 s in: time to look at it running.
+    const cli = startCliProcess(['simulate', '--speed', '60', '--seed', '3', '--backfill', '2'], {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
     });
     let code: number | null;
+    let spawned = { role: '', pid: 0 };
     try {
       const [, count] = await cli.waitFor(/Backfilled (\d+) sessions over 2 days\./);
       expect(Number(count)).toBeGreaterThan(0);
-      await cli.waitFor(/ spawned \(/);
+      const [, role, pid] = await cli.waitFor(/ (\w+) spawned \(.+, pid (\d+)\)/);
+      spawned = { role: role ?? '', pid: Number(pid) };
       expect(await redis.redis.exists(`${redis.prefix}agents`)).toBe(1);
+      // The agent beats in ECHO's agent_status, which simulate created.
+      expect(await statusOf(spawned.role)).toBe('running');
+      expect(() => process.kill(spawned.pid, 0)).not.toThrow();
     } finally {
       const run = await cli.stop('SIGINT');
       code = run.code;
@@ -35,6 +46,9 @@ describe('npm run cli -- simulate', () => {
     const store = new SessionStore(db.pool, 'UTC');
     expect((await store.activeSessions()).value.total).toBe(0);
     expect(await redis.redis.exists(`${redis.prefix}agents`)).toBe(0);
+    // Its agents stopped with it: their rows say so, and their processes are gone.
+    expect(await statusOf(spawned.role)).toBe('stopped');
+    expect(() => process.kill(spawned.pid, 0)).toThrow();
   }, 30_000);
 
   it('exits 2 with the reason when PostgreSQL cannot be reached', async () => {

@@ -1,17 +1,25 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { CATEGORY_AGENTS } from '../../src/main/core/echoRoster';
+import { CATEGORY_AGENTS, defaultModelFor } from '../../src/main/core/echoRoster';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { planBackfill } from '../../src/main/simulator/sessionPlan';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { CommandBus } from '../../src/main/sources/commandBus';
+import { migrate, migrateTables } from '../../src/main/sources/migrate';
+import { probeProcesses } from '../../src/main/sources/processProbe';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import { readRegistryEntry } from '../../src/main/sources/registryEntry';
 import type { RegistryEvent } from '../../src/main/sources/registryEvent';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+import type { DelegatorCommand } from '../../src/shared/commands';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -87,7 +95,7 @@ describe('the reference delegator', () => {
     expect(registry.dropped).toEqual([]);
     expect(registry.value.agents.map((agent) => agent.role).sort()).toEqual([...(roles ?? [])].sort());
     for (const agent of registry.value.agents) {
-      expect(agent).toMatchObject({ sessionId, host: 'test-host', status: 'running', origin: 'registry' });
+      expect(agent).toMatchObject({ sessionId, host: 'test-host', status: 'running', origins: ['registry'] });
       expect(agent.lastHeartbeat).not.toBeNull();
     }
     const raw = await redis.redis.hgetall(`${redis.prefix}agents`);
@@ -165,5 +173,224 @@ describe('backfill', () => {
       error: rows.filter((row) => row.status === 'error').length,
     });
     expect(stats.sessionsPerDay).toHaveLength(8);
+  });
+});
+
+/** Whether a pid is a live process; a zombie nobody reaped yet (its parent was killed) counts as gone. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  if (!existsSync('/proc')) return true;
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+interface StatusRow {
+  readonly status: string;
+  readonly heartbeatAt: number;
+  readonly version: string | null;
+  readonly metadata: { timestamp?: string; node?: string; model?: string } | null;
+}
+
+async function statusRows(): Promise<Map<string, StatusRow>> {
+  const { rows } = await db.pool.query<StatusRow & { role: string }>(
+    `SELECT role, status, (extract(epoch FROM last_heartbeat) * 1000)::float8 AS "heartbeatAt", version, metadata FROM agent_status`,
+  );
+  return new Map(rows.map(({ role, ...row }) => [role, row]));
+}
+
+async function registryPids(): Promise<Map<string, number>> {
+  const entries = Object.values(await redis.redis.hgetall(`${redis.prefix}agents`)).map((text) => JSON.parse(text) as { role: string; pid?: number });
+  return new Map(entries.map((entry) => [entry.role, entry.pid ?? 0]));
+}
+
+const stopCommand = (role: string): DelegatorCommand => ({ id: `stop-${role}`, type: 'stop_agent', role, at: new Date().toISOString() });
+
+describe('agents as ECHO runs them', () => {
+  // Seed 6 starts a development session: senior_developer and test_lead.
+  const ROLES = ['senior_developer', 'test_lead'];
+  let live: Simulator;
+  let used: string[];
+
+  beforeEach(async () => {
+    await db.pool.query('DELETE FROM agent_status');
+    used = [];
+    const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
+    // Slow enough that the session and its agents stay put; heartbeats fast enough to watch them move.
+    live = new Simulator({
+      writer,
+      seed: 6,
+      speed: 0.001,
+      hostName: 'test-host',
+      heartbeatMs: 250,
+      models: { use: (model) => used.push(model) },
+      onError: (message) => problems.push(message),
+    });
+    await live.startWarm();
+  });
+
+  afterEach(async () => {
+    await live.stop();
+  });
+
+  it('runs each agent as a process of its own, launched as ECHO launches it and holding memory', async () => {
+    const pids = await registryPids();
+    expect([...pids.keys()].sort()).toEqual(ROLES);
+    for (const [role, pid] of pids) {
+      expect(alive(pid), role).toBe(true);
+      await expect.poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0).toBeGreaterThan(30 * 1024 * 1024);
+      if (process.platform !== 'linux') continue;
+      const [executable, program, ...args] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      expect(executable).toBe(process.execPath);
+      expect(program).toMatch(new RegExp(`/apps/${role}/${role}$`));
+      expect(args).toEqual(['--autonomous']);
+      const environment = readFileSync(`/proc/${String(pid)}/environ`, 'utf8').split('\0');
+      expect(environment).toEqual(expect.arrayContaining([`${role.toUpperCase()}_MODEL=${defaultModelFor(role)}`, 'AGENT_AUTONOMOUS=true', 'ELECTRON_RUN_AS_NODE=1']));
+    }
+  });
+
+  it('beats in agent_status for every running agent, as ECHO does, and uses their models', async () => {
+    const first = await statusRows();
+    expect([...first.keys()].sort()).toEqual(ROLES);
+    for (const [role, row] of first) {
+      expect(row).toMatchObject({ status: 'running', version: '0.1.0', metadata: { node: 'nonode@nohost', model: defaultModelFor(role) } });
+      expect(Math.abs(row.heartbeatAt - Date.now())).toBeLessThan(5000);
+      // Whole seconds, as ECHO truncates them.
+      expect(row.heartbeatAt % 1000).toBe(0);
+    }
+    expect([...used].sort()).toEqual(ROLES.map(defaultModelFor).sort());
+    for (const role of ROLES) {
+      await expect.poll(async () => (await statusRows()).get(role)?.heartbeatAt ?? 0, { timeout: 5000 }).toBeGreaterThan(first.get(role)?.heartbeatAt ?? 0);
+    }
+    // Each heartbeat is a request to the model, which keeps it loaded.
+    expect(used.length).toBeGreaterThan(ROLES.length);
+  });
+
+  it("stops an agent: its process ends and its row says stopped", async () => {
+    const pid = (await registryPids()).get('test_lead') ?? 0;
+    expect(await live.handle(stopCommand('test_lead'))).toEqual({ ok: true });
+    expect(alive(pid)).toBe(false);
+    expect((await statusRows()).get('test_lead')?.status).toBe('stopped');
+    expect((await statusRows()).get('senior_developer')?.status).toBe('running');
+  });
+
+  it("crashes an agent: its process is killed, its row says error and its heartbeat goes stale", async () => {
+    const pid = (await registryPids()).get('test_lead') ?? 0;
+    expect(await live.crash('test_lead')).toBe(true);
+    expect(alive(pid)).toBe(false);
+    const atCrash = await statusRows();
+    expect(atCrash.get('test_lead')?.status).toBe('error');
+    // The other agent's heartbeat moves on; the crashed one's stays where it was.
+    await expect
+      .poll(async () => (await statusRows()).get('senior_developer')?.heartbeatAt ?? 0, { timeout: 5000 })
+      .toBeGreaterThan(atCrash.get('senior_developer')?.heartbeatAt ?? 0);
+    expect((await statusRows()).get('test_lead')).toEqual(atCrash.get('test_lead'));
+    expect(await live.crash('test_lead')).toBe(false);
+  });
+
+  it('takes an agent whose process ends by itself for crashed, as ECHO\'s delegator notices', async () => {
+    const pid = (await registryPids()).get('senior_developer') ?? 0;
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(async () => (await statusRows()).get('senior_developer')?.status).toBe('error');
+    await expect.poll(() => events.some((event) => event.type === 'agent_crashed' && event.role === 'senior_developer')).toBe(true);
+  });
+
+  it('ends every agent and removes their programs when it stops', async () => {
+    const pids = [...(await registryPids()).values()];
+    const program = process.platform === 'linux' ? readFileSync(`/proc/${String(pids[0] ?? 0)}/cmdline`, 'utf8').split('\0')[1] : undefined;
+    await live.stop();
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+    expect([...(await statusRows()).values()].map((row) => row.status)).toEqual(['stopped', 'stopped']);
+    if (program !== undefined) expect(existsSync(program)).toBe(false);
+  });
+});
+
+describe('a simulator killed outright', () => {
+  it('leaves no agent process running', async () => {
+    const url = (path: string): string => new URL(`../../src/main/simulator/${path}`, import.meta.url).href;
+    // A delegator with a database that accepts everything: only its processes matter here.
+    const script = `
+      const { DelegatorWriter } = await import(${JSON.stringify(url('delegatorWriter.ts'))});
+      const { Simulator } = await import(${JSON.stringify(url('simulator.ts'))});
+      const sql = { query: async () => ({ rows: [] }) };
+      const simulator = new Simulator({ writer: new DelegatorWriter(sql, null, 'doomed:'), seed: 6, speed: 0.001, hostName: 'doomed', onActivity: (line) => console.log(line) });
+      await simulator.startWarm();
+      console.log('ready');
+      setInterval(() => undefined, 60_000);
+    `;
+    // Its own temporary folder: a simulator killed outright cannot remove the agents' programs, so the test does.
+    const temporary = await mkdtemp(join(tmpdir(), 'killed-simulator-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, TMPDIR: temporary, TMP: temporary, TEMP: temporary },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 15_000 }).toContain('ready');
+      const pids = [...output.matchAll(/ spawned \(.+, pid (\d+)\)/g)].map((match) => Number(match[1]));
+      expect(pids).toHaveLength(2);
+      for (const pid of pids) expect(alive(pid)).toBe(true);
+      child.kill('SIGKILL');
+      await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(temporary, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migrate', () => {
+  async function columns(database: TestDatabase, table: string): Promise<string[]> {
+    const { rows } = await database.pool.query<{ column_name: string }>(
+      'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
+      [table],
+    );
+    return rows.map((row) => row.column_name);
+  }
+
+  it("creates ECHO's agent_status where it is missing, with its index", async () => {
+    const fresh = await createTestDatabase({ migrated: false });
+    try {
+      expect(await migrateTables(fresh.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'created' });
+      expect(await columns(fresh, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
+      const { rows } = await fresh.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'agent_status' ORDER BY indexname");
+      expect(rows.map((row) => row.indexname)).toEqual(['agent_status_last_heartbeat_index', 'agent_status_pkey']);
+      expect(await migrateTables(fresh.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'exists' });
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('gives an install that has sessions but no agent_status the table, and leaves its sessions alone', async () => {
+    const older = await createTestDatabase({ migrated: false });
+    try {
+      await older.pool.query('CREATE TABLE delegator_sessions (session_id text, extra int)');
+      expect(await migrate(older.pool)).toBe('exists');
+      expect(await columns(older, 'delegator_sessions')).toEqual(['session_id', 'extra']);
+      expect(await columns(older, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
+    } finally {
+      await older.drop();
+    }
+  });
+
+  it('never changes an agent_status that exists', async () => {
+    const custom = await createTestDatabase({ migrated: false });
+    try {
+      await custom.pool.query('CREATE TABLE agent_status (role text, mood text)');
+      expect(await migrateTables(custom.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'exists' });
+      expect(await columns(custom, 'agent_status')).toEqual(['role', 'mood']);
+    } finally {
+      await custom.drop();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { errorText } from '../../shared/errorText';
 import { describeDatabase, type MonitorConfig } from '../config';
-import { migrate } from '../sources/migrate';
+import { migrateTables, type MigrationResult } from '../sources/migrate';
 import { createPostgresPool } from '../sources/postgresPool';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
@@ -9,12 +9,10 @@ export async function migrateCommand(config: MonitorConfig, io: CliIo): Promise<
   const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs });
   const where = describeDatabase(config.database);
   try {
-    const result = await migrate(pool);
-    io.out(
-      result === 'created'
-        ? `Created delegator_sessions and its indexes in ${where}.\n`
-        : `delegator_sessions already exists in ${where}; left unchanged.\n`,
-    );
+    const result = await migrateTables(pool);
+    const said = (table: string, indexes: string, outcome: MigrationResult): string =>
+      outcome === 'created' ? `Created ${table} and ${indexes} in ${where}.\n` : `${table} already exists in ${where}; left unchanged.\n`;
+    io.out(said('delegator_sessions', 'its indexes', result.delegatorSessions) + said('agent_status', 'its index', result.agentStatus));
     return EXIT.ok;
   } catch (error) {
     io.err(`migrate: cannot reach or change ${where}: ${errorText(error)}\n`);

@@ -5,6 +5,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig, type MonitorConfig } from '../config';
 import { migrate } from '../sources/migrate';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
+import { AgentProcesses } from '../simulator/agentProcesses';
+import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';
 import { planBackfill } from '../simulator/sessionPlan';
 import { Simulator } from '../simulator/simulator';
 
@@ -12,7 +14,7 @@ export interface DemoOptions {
   /** Keeps the database on disk here; null keeps it in memory for this run only. */
   readonly dataDir: string | null;
   readonly seed?: number;
-  /** Simulated time runs this much faster, so something happens while you watch. */
+  /** Sessions come and go this much faster, so something happens while you watch; heartbeats and keep-alives keep real time. */
   readonly speed?: number;
   readonly backfillDays?: number;
   readonly onActivity?: (line: string) => void;
@@ -20,7 +22,7 @@ export interface DemoOptions {
 }
 
 export interface DemoEnvironment {
-  /** What the monitor should read: the embedded database over the PostgreSQL protocol, no Redis, no Ollama. */
+  /** What the monitor should read: the embedded database over the PostgreSQL protocol and the Ollama stand-in; no Redis. */
   readonly config: MonitorConfig;
   readonly backfilled: number;
   stop(): Promise<void>;
@@ -30,52 +32,70 @@ const DEMO_SEED = 20251112;
 const DEMO_SPEED = 10;
 
 /**
- * ECHO without ECHO: an embedded PostgreSQL (PGlite) with ECHO's table, a
- * month of history, and the reference delegator running against it. The
- * database is served on a loopback port, so the monitor reads it exactly as it
- * reads a real server.
+ * ECHO without ECHO: an embedded PostgreSQL (PGlite) with ECHO's tables, a
+ * month of history, an Ollama stand-in, and the reference delegator running
+ * against them, its agents real processes. The database and the stand-in are
+ * served on loopback ports, so the monitor reads them exactly as it reads
+ * real servers.
  */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
   const db = options.dataDir === null ? await PGlite.create() : await PGlite.create(join(options.dataDir, 'demo-pgdata'));
   // A pool of several connections must not reset each other; the server queues their queries.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
+  const seed = options.seed ?? DEMO_SEED;
+  let ollama: OllamaStandIn | null = null;
+  let simulator: Simulator | null = null;
   try {
     await migrate(db);
     const now = Date.now();
-    // A previous demo that was killed left its session open; the delegator restarting closes it.
-    await db.query(
-      `UPDATE delegator_sessions SET status = 'error', ended_at = $1::timestamp WHERE status = 'active'`,
-      [new Date(now).toISOString().slice(0, 19).replace('T', ' ')],
-    );
+    const utcNow = new Date(now).toISOString().slice(0, 19).replace('T', ' ');
+    // A previous demo that was killed left its session open and its agents' rows running; the delegator restarting closes them.
+    await db.query(`UPDATE delegator_sessions SET status = 'error', ended_at = $1::timestamp WHERE status = 'active'`, [utcNow]);
+    await db.query(`UPDATE agent_status SET status = 'stopped' WHERE status = 'running'`);
     const writer = new DelegatorWriter(db, null, 'delegator:');
-    const seed = options.seed ?? DEMO_SEED;
     const backfilled = await writer.insertSessions(planBackfill(options.backfillDays ?? 30, seed, now), now);
     await server.start();
-    const simulator = new Simulator({
+    const standIn = await startOllamaStandIn({ seed, host: '127.0.0.1', port: 0 });
+    ollama = standIn;
+    const processes = new AgentProcesses();
+    // The demo shows its own agents only, never those of a real ECHO that may run on the same machine.
+    const root = await processes.rootDir();
+    const running = new Simulator({
+      processes,
       writer,
       seed,
       speed: options.speed ?? DEMO_SPEED,
       hostName: 'demo',
+      models: standIn,
       onActivity: options.onActivity,
       onError: options.onProblem,
     });
+    simulator = running;
     // The first session starts with its agents already up, so the very first look shows work in progress.
-    await simulator.startWarm();
+    await running.startWarm();
     return {
       config: loadConfig({
         DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`,
         REGISTRY_MODE: 'sessions',
-        OLLAMA_ENDPOINT: 'off',
+        OLLAMA_ENDPOINT: standIn.endpoint,
+        MONITOR_AGENT_PROCESSES: root,
       }),
       backfilled,
       async stop() {
-        await simulator.stop();
-        await server.stop();
-        await db.close();
+        try {
+          await running.stop();
+        } finally {
+          await standIn.close();
+          await server.stop();
+          await db.close();
+        }
       },
     };
   } catch (error) {
+    // Whatever had started stops again: no agent process, port or database is left behind.
+    await simulator?.stop().catch(() => undefined);
+    await ollama?.close().catch(() => undefined);
     await server.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -17,14 +17,25 @@ export interface RegistryEntry {
   readonly pid?: number;
 }
 
+/** What an agent says about itself in `agent_status`, besides its role and status. */
+export interface AgentBeat {
+  readonly model: string;
+}
+
+/** The version the simulated agents report, as ECHO's agents report theirs. */
+export const AGENT_VERSION = '0.1.0';
+/** Erlang's `Node.self()` on a VM started without a node name, as ECHO's agents run. */
+export const AGENT_NODE = 'nonode@nohost';
+
 export type DelegatorEvent = { readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
 
 const COLUMNS = 10;
 const BATCH = 200;
 
 /**
- * Everything a delegator writes: session rows in PostgreSQL, and, when there is
- * a Redis, the agent registry and its announcements.
+ * Everything a delegator and its agents write: session rows and heartbeats in
+ * PostgreSQL, and, when there is a Redis, the agent registry and its
+ * announcements.
  */
 export class DelegatorWriter {
   constructor(
@@ -91,6 +102,31 @@ export class DelegatorWriter {
       `UPDATE delegator_sessions SET ended_at = $2::timestamp, status = $3, updated_at = $2::timestamp WHERE session_id = $1`,
       [sessionId, utc(now), status],
     );
+  }
+
+  /**
+   * An agent's heartbeat in ECHO's `agent_status`, as its AgentHealthMonitor
+   * writes it: an upsert of the status and the time truncated to the second,
+   * in UTC. `stopped` is the agent's last word when it is told to stop.
+   */
+  async heartbeat(role: string, status: 'running' | 'stopped', now: number, beat: AgentBeat): Promise<void> {
+    const metadata = { timestamp: new Date(now).toISOString(), node: AGENT_NODE, version: AGENT_VERSION, model: beat.model };
+    await this.sql.query(
+      `INSERT INTO agent_status (role, status, last_heartbeat, version, metadata)
+       VALUES ($1, $2, $3::timestamp, $4, $5::jsonb)
+       ON CONFLICT (role) DO UPDATE
+         SET status = EXCLUDED.status, last_heartbeat = EXCLUDED.last_heartbeat,
+             version = EXCLUDED.version, metadata = EXCLUDED.metadata`,
+      [role, status, utc(now), AGENT_VERSION, JSON.stringify(metadata)],
+    );
+  }
+
+  /**
+   * A crashed agent's row says `error` and keeps its last heartbeat, which
+   * then goes stale: nobody beats for a dead process.
+   */
+  async markCrashed(role: string): Promise<void> {
+    await this.sql.query(`UPDATE agent_status SET status = 'error' WHERE role = $1`, [role]);
   }
 
   async registerAgent(entry: RegistryEntry): Promise<void> {

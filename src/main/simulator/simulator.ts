@@ -1,10 +1,13 @@
 import { errorText } from '../../shared/errorText';
-import { defaultModelFor } from '../core/echoRoster';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 import type { DelegatorCommand } from '../../shared/commands';
-import type { DelegatorWriter, RegistryEntry } from './delegatorWriter';
+import { AgentProcesses, type AgentProcessHost } from './agentProcesses';
+import { Crew, type ModelHost } from './crew';
+import type { DelegatorWriter } from './delegatorWriter';
 import { SeededRandom } from './random';
 import { pickTask, sessionIdFor, type SessionRow } from './sessionPlan';
+
+export type { ModelHost } from './crew';
 
 export interface SimulatorOptions {
   readonly writer: DelegatorWriter;
@@ -17,6 +20,15 @@ export interface SimulatorOptions {
   /** What the simulated delegator does, one line each, for a person watching. */
   readonly onActivity?: (line: string) => void;
   readonly onError?: (message: string) => void;
+  /**
+   * The agents' OS processes. By default each agent is a real child process,
+   * launched as ECHO launches it; null runs none.
+   */
+  readonly processes?: AgentProcessHost | null;
+  /** An Ollama the agents' models load into and are used in (the demo's stand-in); none by default. */
+  readonly models?: ModelHost | null;
+  /** How often running agents beat: every 5 s of real time by default, as ECHO's agents do, whatever the speed. */
+  readonly heartbeatMs?: number;
 }
 
 export interface CommandAck {
@@ -26,25 +38,27 @@ export interface CommandAck {
 
 interface Running {
   readonly row: SessionRow;
-  readonly agents: Map<string, RegistryEntry>;
+  readonly crew: Crew;
   readonly timers: unknown[];
 }
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
-const HEARTBEAT_MS = 10 * SECOND;
+const HEARTBEAT_MS = 5 * SECOND;
 
 /**
  * A reference delegator. One session at a time, as ECHO runs them: it starts,
- * spawns its category's agents one by one, beats their hearts, now and then
- * loses one to a crash or ends in error, and ends. Every write follows the
- * contracts other programs rely on: `delegator_sessions`, the `agents` hash,
- * the `events` channel, and answers to `commands`.
+ * spawns its category's agents one by one (each a process of its own, its model
+ * loaded), beats their hearts, now and then loses one to a crash or ends in
+ * error, and ends. Every write follows the contracts other programs rely on:
+ * `delegator_sessions`, `agent_status`, the `agents` hash, the `events`
+ * channel, and answers to `commands`.
  */
 export class Simulator {
   private readonly random: SeededRandom;
   private readonly clock: Clock;
   private readonly timers: Timers;
+  private readonly processes: AgentProcessHost | null;
   private session: Running | null = null;
   private nextSession: unknown = null;
   private heartbeat: unknown = null;
@@ -56,6 +70,7 @@ export class Simulator {
     this.random = new SeededRandom(options.seed);
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.timers = options.timers ?? GLOBAL_TIMERS;
+    this.processes = options.processes === undefined ? new AgentProcesses() : options.processes;
   }
 
   start(firstSessionInMs = 2 * SECOND): void {
@@ -73,12 +88,26 @@ export class Simulator {
     await this.step(() => this.beginSession(true));
   }
 
-  /** Stops, ending the running session the way a delegator shutting down would. */
+  /** Stops, ending the running session the way a delegator shutting down would, and every agent's process with it. */
   async stop(): Promise<void> {
     this.running = false;
     for (const handle of [this.nextSession, this.heartbeat]) if (handle !== null) this.timers.clearTimeout(handle);
     this.nextSession = this.heartbeat = null;
-    await this.step(() => this.endSession('completed'));
+    try {
+      await this.step(() => this.endSession('completed'));
+    } finally {
+      await this.step(async () => this.processes?.close());
+    }
+  }
+
+  /** Crashes a running agent now, as the occasional random crash does; false when there is none by that role. */
+  crash(role: string): Promise<boolean> {
+    return this.step(async () => {
+      const session = this.session;
+      if (session?.crew.get(role)?.status !== 'running') return false;
+      await this.crashAgent(session, role);
+      return true;
+    });
   }
 
   /** The delegator's answer to a command from `commands`. */
@@ -91,7 +120,7 @@ export class Simulator {
         await this.endSession('completed');
         return { ok: true };
       }
-      const agent = command.role === undefined ? undefined : this.session?.agents.get(command.role);
+      const agent = command.role === undefined ? undefined : this.session?.crew.get(command.role);
       if (!agent) return { ok: false, error: `no running agent ${command.role ?? '(none given)'}` };
       await this.stopAgent(agent.role);
       return { ok: true };
@@ -127,7 +156,7 @@ export class Simulator {
     this.heartbeat = this.timers.setTimeout(() => {
       void this.step(() => this.sendHeartbeats()).catch(() => undefined);
       this.beat();
-    }, HEARTBEAT_MS);
+    }, this.options.heartbeatMs ?? HEARTBEAT_MS);
   }
 
   private iso(): string {
@@ -147,7 +176,16 @@ export class Simulator {
       tasksDelegated: this.random.int(1, 9),
       status: 'active',
     };
-    const session: Running = { row, agents: new Map(), timers: [] };
+    const crew = new Crew({
+      sessionId: row.sessionId,
+      writer: this.options.writer,
+      processes: this.processes,
+      models: this.options.models ?? null,
+      hostName: this.options.hostName,
+      clock: this.clock,
+      onActivity: this.options.onActivity,
+    });
+    const session: Running = { row, crew, timers: [] };
     this.session = session;
     await this.options.writer.startSession(row, now);
     await this.options.writer.announce({ type: 'session_started', at: this.iso(), session_id: row.sessionId, category: row.category });
@@ -166,47 +204,26 @@ export class Simulator {
 
   private async spawnAgent(session: Running, role: string): Promise<void> {
     if (this.session !== session) return;
-    const now = this.iso();
-    const entry: RegistryEntry = {
-      role,
-      model: defaultModelFor(role),
-      spawned_at: now,
-      session_id: session.row.sessionId,
-      host: this.options.hostName,
-      status: 'running',
-      last_heartbeat: now,
-    };
-    session.agents.set(role, entry);
-    await this.options.writer.registerAgent(entry);
-    await this.options.writer.addAgent(session.row.sessionId, role, this.clock.now());
-    await this.options.writer.announce({ type: 'agent_spawned', at: now, role, model: entry.model, session_id: session.row.sessionId });
-    this.options.onActivity?.(`${role} spawned (${entry.model})`);
+    await session.crew.spawn(role, (pid) => {
+      // ECHO's delegator notices an agent's exit by itself; one nobody asked for is a crash.
+      void this.step(() => this.crashAgent(session, role, pid)).catch(() => undefined);
+    });
   }
 
-  private async crashAgent(session: Running, role: string): Promise<void> {
-    const agent = session.agents.get(role);
-    if (this.session !== session || !agent) return;
-    const crashed: RegistryEntry = { ...agent, status: 'error' };
-    session.agents.set(role, crashed);
-    await this.options.writer.registerAgent(crashed);
-    await this.options.writer.announce({ type: 'agent_crashed', at: this.iso(), role, error: 'model runner exited unexpectedly' });
-    this.options.onActivity?.(`${role} crashed`);
+  private async crashAgent(session: Running, role: string, pid?: number): Promise<void> {
+    if (this.session !== session || !(await session.crew.crash(role, pid))) return;
     session.timers.push(this.later(this.scaled(20 * SECOND), () => this.stopAgent(role)));
   }
 
   private async stopAgent(role: string): Promise<void> {
-    const session = this.session;
-    if (!session?.agents.delete(role)) return;
-    await this.options.writer.removeAgent(role);
-    await this.options.writer.announce({ type: 'agent_stopped', at: this.iso(), role, session_id: session.row.sessionId });
-    this.options.onActivity?.(`${role} stopped`);
+    await this.session?.crew.stop(role);
   }
 
   private async endSession(status: 'completed' | 'error'): Promise<void> {
     const session = this.session;
     if (!session) return;
     for (const handle of session.timers) this.timers.clearTimeout(handle);
-    for (const role of [...session.agents.keys()]) await this.stopAgent(role);
+    for (const role of session.crew.roles()) await session.crew.stop(role);
     this.session = null;
     await this.options.writer.endSession(session.row.sessionId, status, this.clock.now());
     await this.options.writer.announce({ type: 'session_ended', at: this.iso(), session_id: session.row.sessionId, status });
@@ -215,15 +232,6 @@ export class Simulator {
   }
 
   private async sendHeartbeats(): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    const now = this.iso();
-    for (const [role, agent] of session.agents) {
-      // A crashed agent has no heart to beat.
-      if (agent.status === 'error') continue;
-      const beating: RegistryEntry = { ...agent, last_heartbeat: now };
-      session.agents.set(role, beating);
-      await this.options.writer.registerAgent(beating);
-    }
+    await this.session?.crew.beat();
   }
 }
