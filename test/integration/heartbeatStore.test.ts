@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeartbeatStore } from '../../src/main/sources/heartbeatStore';
+import { PostgresReader } from '../../src/main/sources/postgresReader';
+import { SessionStore } from '../../src/main/sources/sessionStore';
+import type { SqlClient } from '../../src/main/sources/sqlClient';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 /** ECHO's own DDL for the table (its migration), as it runs beside delegator_sessions. */
@@ -57,5 +60,37 @@ describe("ECHO's agent_status", () => {
   it('fails as the database does when it cannot be reached', async () => {
     const unreachable = { query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })) };
     await expect(new HeartbeatStore(unreachable).read()).rejects.toThrow('ECONNREFUSED');
+  });
+});
+
+describe('a poll of ECHO with heartbeats', () => {
+  const request = { now: Date.parse('2026-11-24T15:00:00Z'), today: '2026-11-24', historyDate: '2026-11-24' };
+
+  function counted(sql: SqlClient): { sql: SqlClient; statements: string[] } {
+    const statements: string[] = [];
+    return { sql: { query: (text, values) => (statements.push(text), sql.query(text, values)) }, statements };
+  }
+
+  it('carries the heartbeats in the change token\'s statement, so a quiet poll is one round trip', async () => {
+    const client = counted(withTable.pool);
+    const reader = new PostgresReader(new SessionStore(client.sql, 'UTC'), new HeartbeatStore(client.sql));
+    const first = await reader.read(request);
+    expect(first.value.heartbeats.rows.map((row) => row.role)).toEqual(['ceo', 'cto', 'senior_developer', 'test_lead']);
+    const before = client.statements.length;
+    const quiet = await reader.read(request);
+    expect(client.statements.length - before).toBe(1);
+    expect(quiet.value.heartbeats).toEqual(first.value.heartbeats);
+    expect(quiet.dropped).toHaveLength(2);
+  });
+
+  it('reads no heartbeats, and fails no poll, where the table is missing or goes away', async () => {
+    const reader = new PostgresReader(new SessionStore(withoutTable.pool, 'UTC'), new HeartbeatStore(withoutTable.pool));
+    expect((await reader.read(request)).value.heartbeats).toEqual({ present: false, rows: [] });
+    for (const statement of ECHO_AGENT_STATUS) await withoutTable.pool.query(statement);
+    await reader.read(request);
+    await withoutTable.pool.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', '2026-11-24 14:59:59')");
+    expect((await reader.read(request)).value.heartbeats.rows.map((row) => row.role)).toEqual(['ceo']);
+    await withoutTable.pool.query('DROP TABLE agent_status');
+    expect((await reader.read(request)).value.heartbeats).toEqual({ present: false, rows: [] });
   });
 });

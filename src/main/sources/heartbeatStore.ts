@@ -29,6 +29,33 @@ const UNDEFINED_TABLE = '42P01';
 const sqlState = (error: unknown): string | null =>
   error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : null;
 
+export const isUndefinedTable = (error: unknown): boolean => sqlState(error) === UNDEFINED_TABLE;
+
+/** Columns another statement can carry, so a poll reads the heartbeats in the round trip it makes anyway. */
+export const HEARTBEAT_COLUMNS = {
+  /** Always valid SQL, whether or not the table exists. */
+  present: "to_regclass('agent_status') IS NOT NULL",
+  /** Only where the table exists: a statement naming a missing table fails as a whole. */
+  rows: `(SELECT coalesce(json_agg(h), '[]') FROM (${HEARTBEATS_SQL}) AS h)`,
+} as const;
+
+/** The rows as read, each checked; what cannot be read is left out with its reason. */
+export function screenHeartbeats(rows: readonly unknown[]): Screened<HeartbeatData> {
+  const read: HeartbeatRecord[] = [];
+  const dropped: string[] = [];
+  for (const row of rows) {
+    const parsed = heartbeatRowSchema.safeParse(row);
+    if (!parsed.success) {
+      const role = typeof row === 'object' && row !== null && 'role' in row ? String(row.role) : '?';
+      dropped.push(`agent_status ${role}: ${describeIssues(parsed.error)}`);
+      continue;
+    }
+    const { role, status, last_heartbeat_ms: lastHeartbeatAt, version, node } = parsed.data;
+    read.push({ role, status, lastHeartbeatAt, version, node });
+  }
+  return { value: { present: true, rows: read }, dropped };
+}
+
 /**
  * ECHO's `agent_status`: each running agent upserts its row every 5 s. An
  * older ECHO has no such table; then heartbeats are simply not present. A row
@@ -48,18 +75,6 @@ export class HeartbeatStore {
       if (state?.startsWith('42')) return { value: { present: false, rows: [] }, dropped: [`agent_status: ${(error as Error).message}`] };
       throw error;
     }
-    const read: HeartbeatRecord[] = [];
-    const dropped: string[] = [];
-    for (const row of rows) {
-      const parsed = heartbeatRowSchema.safeParse(row);
-      if (!parsed.success) {
-        const role = typeof row === 'object' && row !== null && 'role' in row ? String(row.role) : '?';
-        dropped.push(`agent_status ${role}: ${describeIssues(parsed.error)}`);
-        continue;
-      }
-      const { role, status, last_heartbeat_ms: lastHeartbeatAt, version, node } = parsed.data;
-      read.push({ role, status, lastHeartbeatAt, version, node });
-    }
-    return { value: { present: true, rows: read }, dropped };
+    return screenHeartbeats(rows);
   }
 }

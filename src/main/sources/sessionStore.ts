@@ -222,23 +222,31 @@ export class SessionStore {
    * ECHO's `updated_at` would not do: it has whole seconds and is the
    * delegator's to write. The current hour is part of the token, since the
    * timeline's hours move by themselves; the day and the history date are
-   * the caller's to compare.
+   * the caller's to compare. `changeTokenWith` carries other columns
+   * (`name: SQL expression`) in the same statement: one round trip.
    */
   async changeToken(request: DayRequest): Promise<string> {
+    return (await this.changeTokenWith(request, {})).token;
+  }
+
+  async changeTokenWith(request: DayRequest, alongside: Readonly<Record<string, string>>): Promise<{ token: string; alongside: Readonly<Record<string, unknown>> }> {
     const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
     const params = new Placeholders();
+    const extra = Object.entries(alongside).map(([name, sql]) => `,\n              ${sql} AS extra_${name}`).join('');
     // Bounded above, so a row dated in the far future (or 'infinity') cannot hide every new one.
     const { rows } = await this.sql.query(
       `SELECT (SELECT max(started_at)::text FROM delegator_sessions
                 WHERE started_at < ${params.add(utcTimestamp(request.now + 86_400_000), 'timestamp')}) AS newest_start,
               count(*) AS active_count,
-              coalesce(sum(xmin::text::bigint), 0) AS active_versions
+              coalesce(sum(xmin::text::bigint), 0) AS active_versions${extra}
          FROM delegator_sessions
         WHERE status = 'active'`,
       params.values,
     );
     const row = changeTokenRowSchema.parse(rows[0]);
-    return [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join('/');
+    const first = (rows[0] ?? {}) as Record<string, unknown>;
+    const token = [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join('/');
+    return { token, alongside: Object.fromEntries(Object.keys(alongside).map((name) => [name, first[`extra_${name}`]])) };
   }
 
   async activeSessions(): Promise<Screened<ActiveSessions>> {
