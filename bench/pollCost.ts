@@ -63,7 +63,8 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
   for (const size of sizes) {
     progress(`poll: generating ${size.rows.toLocaleString('en')} sessions (${size.density})`);
     const url = await seed(admin, `bench_${size.density}_${String(size.rows)}`, serverUrl, size.rows, size.density);
-    const open = openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }), { timeZone: 'UTC', persistent: true });
+    // PostgreSQL alone: the agents' processes are timed by their own measurement.
+    const open = openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off' }), { timeZone: 'UTC', persistent: true });
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
     progress(`poll: ${String(polls)} polls after a change and ${String(polls)} with none`);

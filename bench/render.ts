@@ -57,7 +57,7 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   const prefix = 'bench_render:';
   await redis.hset(`${prefix}agents`, Object.fromEntries(ROLES.map((role) => [role, JSON.stringify({ role, model: `${role}:7b` })])));
   const ollama = await startFakeOllama({ kind: 'answer', body: psBody(4) });
-  const config = loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
+  const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
   const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
   const web = createWebServer({ service: running, token: 'bench', boundHost: '127.0.0.1', rendererDir });
   const server: Server = web.server;

@@ -10,6 +10,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { startCliProcess } from '../test/support/runCliProcess';
 import { startPostgres, startRedis } from '../test/support/servers';
+import { measureAgentScan } from './agentScan';
+import { measureDemo } from './demo';
 import { measureEventToScreen } from './eventToScreen';
 import { measureExport } from './exportMemory';
 import { measureAtRest, measureManyPolls } from './idle';
@@ -23,9 +25,9 @@ const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.inc
 const json = process.argv.includes('--json');
 
 const PLAN = {
-  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100 },
-  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40 },
-  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3 },
+  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100, agents: 9, scans: 20 },
+  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40, agents: 9, scans: 10 },
+  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3, agents: 2, scans: 3 },
 }[mode];
 
 const ROOT = join(import.meta.dirname, '..');
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
         REDIS_PREFIX: 'bench:',
         OLLAMA_ENDPOINT: 'off',
         MONITOR_POLL_MS: pollMs,
+        // At rest as a user runs it: looking for ECHO's agent processes, as by default.
+        MONITOR_AGENT_PROCESSES: 'on',
         MONITOR_DATA_DIR: join(os.tmpdir(), `bench-serve-${String(process.pid)}-${pollMs}`),
       });
     progress('starting serve at the default 5 s poll');
@@ -95,6 +99,8 @@ async function main(): Promise<void> {
     await fast.stop('SIGTERM');
     const many = await measureManyPolls(PLAN.manyPolls);
     const render = await measureRender(postgres.url, redisServer.url, RENDERER_DIR, PLAN.renders);
+    const agentScan = await measureAgentScan(PLAN.agents, PLAN.scans);
+    const demo = await measureDemo(PLAN.restSeconds);
 
     const largest = poll.sizes.filter((size) => size.density === 'year').at(-1);
     const result: BenchResult = {
@@ -108,6 +114,8 @@ async function main(): Promise<void> {
       export: exports,
       idle: { cpuPctAt5s: rest5.cpuPct, cpuPctAt1s: rest1.cpuPct, rssMb: rest5.rssMb, rssGrowthMb: many.rssGrowthMb, heapGrowthMb: many.heapGrowthMb, polls: many.polls },
       render,
+      agentScan,
+      demo,
     };
     if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(table(result, largest?.p50Ms ?? Number.NaN));
@@ -127,6 +135,8 @@ interface BenchResult {
   readonly export: Awaited<ReturnType<typeof measureExport>>;
   readonly idle: { cpuPctAt5s: number; cpuPctAt1s: number; rssMb: number; rssGrowthMb: number; heapGrowthMb: number; polls: number };
   readonly render: Awaited<ReturnType<typeof measureRender>>;
+  readonly agentScan: Awaited<ReturnType<typeof measureAgentScan>>;
+  readonly demo: Awaited<ReturnType<typeof measureDemo>>;
 }
 
 interface Row {
@@ -140,7 +150,7 @@ interface Row {
 }
 
 function table(result: BenchResult, largestP50: number): string {
-  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, export: exports } = result;
+  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, export: exports, agentScan: scan, demo } = result;
   const rows: Row[] = [
     { metric: 'event to screen (ms)', p50: String(event.p50Ms), p99: String(event.p99Ms), floor: `${String(event.floorP50Ms)} / ${String(event.floorP99Ms)}`, ratio: String(round(event.p99Ms / event.floorP99Ms, 1)), target: 'p99 < 50', met: event.p99Ms < 50 ? 'yes' : 'NO' },
     { metric: 'change to screen, poll only (ms)', p50: String(pollOnly.p50Ms), p99: String(pollOnly.p99Ms), floor: '', ratio: '', target: '(the seed)', met: '' },
@@ -164,6 +174,10 @@ function table(result: BenchResult, largestP50: number): string {
     { metric: 'serve at rest, 1 s poll (% of a core)', p50: String(idle.cpuPctAt1s), p99: '', floor: '', ratio: '', target: '', met: '' },
     { metric: 'serve RSS at rest (MB)', p50: String(idle.rssMb), p99: '', floor: '', ratio: '', target: '', met: '' },
     { metric: `heap growth over ${String(idle.polls)} polls (MB)`, p50: String(idle.heapGrowthMb), p99: '', floor: '', ratio: `RSS ${String(idle.rssGrowthMb)}`, target: 'flat (< 1 MB)', met: idle.heapGrowthMb < 1 ? 'yes' : 'NO' },
+    { metric: `agent scan, measuring ${String(scan.agents)} agents (ms)`, p50: String(scan.measuringP50Ms), p99: String(scan.measuringP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.measuringP50Ms / scan.floorListingP50Ms, 2)), target: 'p50 < a ps listing', met: scan.measuringP50Ms < scan.floorListingP50Ms ? 'yes' : 'NO' },
+    { metric: `agent scan, listing and measuring (ms), ${String(scan.found)} found`, p50: String(scan.listingP50Ms), p99: String(scan.listingP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.listingP50Ms / scan.floorListingP50Ms, 2)), target: `found ${String(scan.agents)}`, met: scan.found === scan.agents ? 'yes' : 'NO' },
+    { metric: 'serve --demo: launch to first snapshot (ms)', p50: String(demo.firstSnapshotMs), p99: '', floor: '', ratio: '', target: '', met: '' },
+    { metric: 'serve --demo: resident memory (MB), CPU at rest (%)', p50: String(demo.rssMb), p99: '', floor: '', ratio: `${String(demo.cpuPct)} %`, target: '', met: '' },
     { metric: 'render, one agent changes (ms)', p50: String(render.commitP50Ms), p99: `p95 ${String(render.commitP95Ms)}`, floor: '', ratio: '', target: 'p95 < 16', met: render.commitP95Ms < 16 ? 'yes' : 'NO' },
     { metric: 'render, rows redrawn per update', p50: String(render.componentsRerendered), p99: '', floor: '', ratio: '', target: '1 (the changed row)', met: render.componentsRerendered <= 1 ? 'yes' : 'NO' },
   ];
