@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
+import { ollamaEndpointFromHost } from './core/ollamaHost';
 import { alertSettingsPatchSchema, applyAlertPatch, type AlertSettings } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
 import { describeIssues } from '../shared/zodIssues';
@@ -25,6 +26,8 @@ export interface MonitorConfig {
   readonly registryMode: RegistryMode;
   /** Null when set to `off`: no Ollama on this machine. */
   readonly ollamaEndpoint: string | null;
+  /** Whether GPU memory is RAM: null detects it (Apple Silicon); true for an integrated GPU elsewhere. */
+  readonly unifiedMemory: boolean | null;
   /** The bound on every connect and every query. */
   readonly timeoutMs: number;
   readonly pollMs: number;
@@ -80,9 +83,13 @@ const VARIABLES = {
   REDIS_PORT: port.default(6383),
   REDIS_PREFIX: text.default('delegator:'),
   REGISTRY_MODE: z.enum(REGISTRY_MODES, { message: `must be one of ${REGISTRY_MODES.join(', ')}` }).default('auto'),
-  OLLAMA_ENDPOINT: z
-    .union([z.literal('off'), urlWith(['http:', 'https:'])], { message: 'must be a http:// or https:// URL, or off' })
-    .default('http://localhost:11434'),
+  // No default here: unset, it follows OLLAMA_HOST as Ollama does, then Ollama's own 127.0.0.1:11434.
+  OLLAMA_ENDPOINT: z.union([z.literal('off'), urlWith(['http:', 'https:'])], { message: 'must be a http:// or https:// URL, or off' }).optional(),
+  OLLAMA_HOST: z
+    .string()
+    .refine((value) => ollamaEndpointFromHost(value) !== null, 'must be a host, host:port or URL, as Ollama reads it')
+    .optional(),
+  MONITOR_UNIFIED_MEMORY: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   MONITOR_TIMEOUT_MS: z.coerce
     .number({ message: 'must be a number of milliseconds' })
     .int('must be a whole number of milliseconds')
@@ -135,6 +142,12 @@ function blankAsUnset(env: Readonly<Record<string, string | undefined>>): Record
   return picked;
 }
 
+/** Ollama's address at the monitor's own setting, else where `OLLAMA_HOST` points Ollama, else where Ollama binds. */
+function ollamaEndpointOf(endpoint: string | undefined, host: string | undefined): string | null {
+  if (endpoint === 'off') return null;
+  return endpoint ?? (host === undefined ? null : ollamaEndpointFromHost(host)) ?? 'http://127.0.0.1:11434';
+}
+
 function agentProcessesOf(setting: string): MonitorConfig['agentProcesses'] {
   if (setting === 'off') return null;
   return { root: setting === 'on' ? null : setting };
@@ -171,7 +184,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     redisUrl: vars.REDIS_URL ?? redisUrlFrom(vars.REDIS_HOST, vars.REDIS_PORT),
     redisPrefix: vars.REDIS_PREFIX,
     registryMode: vars.REGISTRY_MODE,
-    ollamaEndpoint: vars.OLLAMA_ENDPOINT === 'off' ? null : vars.OLLAMA_ENDPOINT,
+    ollamaEndpoint: ollamaEndpointOf(vars.OLLAMA_ENDPOINT, vars.OLLAMA_HOST),
+    unifiedMemory: vars.MONITOR_UNIFIED_MEMORY === 'auto' ? null : vars.MONITOR_UNIFIED_MEMORY === 'on',
     timeoutMs: vars.MONITOR_TIMEOUT_MS,
     pollMs: vars.MONITOR_POLL_MS,
     dataDir: vars.MONITOR_DATA_DIR ?? null,

@@ -4,6 +4,7 @@ import type { Settings } from '../shared/settings';
 import { systemTimeZone } from './core/localTime';
 import { createDesktopHost } from './desktop/desktopHost';
 import { desktopTarget } from './desktop/desktopTarget';
+import { localDataDir } from './desktop/localDataDir';
 import { electronControlHost } from './desktop/electron/controlDialogs';
 import { dashboardPageUrl, dashboardPort, lockDownSession } from './desktop/electron/dashboardWindow';
 import { chooseExportPath } from './desktop/electron/exportDialog';
@@ -35,11 +36,12 @@ const cipher: Cipher = {
 const probe = process.env.DELEGATOR_MONITOR_E2E === '1' ? { tray: null as { title: string; agents: number } | null, notifications: [] as string[] } : null;
 if (probe) (globalThis as unknown as { delegatorMonitorProbe: typeof probe }).delegatorMonitorProbe = probe;
 
-/** The monitor for these settings, keeping ECHO's history in the app data. */
+/** The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming profile). */
 function startService(settings: Settings, env: Record<string, string | undefined>) {
-  const dataDir = app.getPath('userData');
+  const dataDir = localDataDir(app.getPath('userData'));
   return startMonitorService(desktopTarget(demo, dataDir, env), {
-    timeZone,
+    // Read at each poll: a laptop that travels gets the right "today" without a restart.
+    timeZone: systemTimeZone,
     defaultDataDir: dataDir,
     memoryOverrides: settings.memoryOverrides,
     onProblem: (message) => {

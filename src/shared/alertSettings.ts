@@ -17,6 +17,8 @@ export interface AlertSettings {
   readonly memoryPctOfRam: Thresholds;
   /** Free system memory, percent of RAM; fires below the thresholds. */
   readonly freeRamPct: Thresholds;
+  /** Dedicated GPU memory in use, percent, where it can be read. */
+  readonly gpuMemoryPct: Thresholds;
   readonly agentCount: Thresholds;
   /** How long one session has been active, hours. */
   readonly sessionHours: Thresholds;
@@ -28,6 +30,7 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   repeatIntervalMs: 60 * 60 * 1000,
   memoryPctOfRam: { enabled: true, warning: 80, critical: 90, clearMargin: 5 },
   freeRamPct: { enabled: true, warning: 10, critical: 5, clearMargin: 2 },
+  gpuMemoryPct: { enabled: true, warning: 90, critical: 97, clearMargin: 3 },
   agentCount: { enabled: true, warning: 6, critical: 9, clearMargin: 1 },
   sessionHours: { enabled: true, warning: 2, critical: 8, clearMargin: 0.25 },
   sourceUnavailable: { enabled: true },
@@ -50,6 +53,7 @@ export const alertSettingsPatchSchema = z
     repeatIntervalMs: z.number().int().min(60_000),
     memoryPctOfRam: thresholdsPatch,
     freeRamPct: thresholdsPatch,
+    gpuMemoryPct: thresholdsPatch,
     agentCount: thresholdsPatch,
     sessionHours: thresholdsPatch,
     sourceUnavailable: z.object({ enabled: z.boolean() }).strict(),
@@ -64,6 +68,7 @@ export function applyAlertPatch(patch: AlertSettingsPatch, base: AlertSettings =
     repeatIntervalMs: patch.repeatIntervalMs ?? base.repeatIntervalMs,
     memoryPctOfRam: { ...base.memoryPctOfRam, ...patch.memoryPctOfRam },
     freeRamPct: { ...base.freeRamPct, ...patch.freeRamPct },
+    gpuMemoryPct: { ...base.gpuMemoryPct, ...patch.gpuMemoryPct },
     agentCount: { ...base.agentCount, ...patch.agentCount },
     sessionHours: { ...base.sessionHours, ...patch.sessionHours },
     sourceUnavailable: { ...base.sourceUnavailable, ...patch.sourceUnavailable },

@@ -1,16 +1,22 @@
 import { formatGb } from './format';
-import type { CategoryForecast } from './model';
+import type { CategoryForecast } from './forecast';
 
 /** The verdict in words; with free memory or Ollama's models unknown there is no verdict, never a guess. */
 export function fitText(fits: boolean | null): string {
   return fits === null ? 'unknown' : fits ? 'fits' : 'will not fit';
 }
 
+/** `+39.7 GB`, or `+15.7 GB RAM + 24 GB GPU` where a GPU would take part of it. */
+export function needText(forecast: CategoryForecast): string {
+  return forecast.needVramGb > 0 ? `+${formatGb(forecast.needRamGb)} RAM + ${formatGb(forecast.needVramGb)} GPU` : `+${formatGb(forecast.needGb)}`;
+}
+
 /** `technical: +39.7 GB, 22.1 GB free, will not fit`: one line of the command line's text. */
 export function forecastLine(forecast: CategoryForecast): string {
-  const need = `${forecast.category}: +${formatGb(forecast.needGb)}`;
+  const need = `${forecast.category}: ${needText(forecast)}`;
   if (forecast.freeGb === null) return `${need}, free memory unknown`;
-  return `${need}, ${formatGb(forecast.freeGb)} free, ${fitText(forecast.fits)}`;
+  const gpu = forecast.freeVramGb === null ? '' : ` and ${formatGb(forecast.freeVramGb)} GPU`;
+  return `${need}, ${formatGb(forecast.freeGb)}${gpu} free, ${fitText(forecast.fits)}`;
 }
 
 /**
@@ -19,5 +25,5 @@ export function forecastLine(forecast: CategoryForecast): string {
  */
 export function wouldNotFitLine(forecast: CategoryForecast): string {
   const free = forecast.freeGb === null ? 'free memory unknown' : `${formatGb(Math.round(forecast.freeGb))} free`;
-  return `${forecast.category} would not fit: +${formatGb(forecast.needGb)}, ${free}`;
+  return `${forecast.category} would not fit: ${needText(forecast)}, ${free}`;
 }

@@ -41,3 +41,13 @@ export const SOURCE_LABELS = { postgres: 'PostgreSQL', registry: 'Registry', oll
 export function joinNames(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
+
+/**
+ * `RAM 10 GB + GPU 14 GB`: where the agents' memory sits, when part of it is
+ * in a discrete GPU's memory; null when all of it is RAM (no GPU share, or
+ * unified memory, where GPU memory is RAM).
+ */
+export function memorySplit(summary: { readonly ramGb: number | null; readonly vramGb: number | null; readonly unifiedMemory: boolean }): string | null {
+  if (summary.unifiedMemory || summary.ramGb === null || summary.vramGb === null || summary.vramGb <= 0) return null;
+  return `RAM ${formatGb(summary.ramGb)} + GPU ${formatGb(summary.vramGb)}`;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { admissionForecastSchema } from './forecast';
 
 /** A calendar day in the user's local time zone, `YYYY-MM-DD`. */
 export const localDateSchema = z
@@ -73,6 +74,8 @@ export const agentMemorySchema = z.object({
   estimatedGb: z.number().nonnegative(),
   /** What Ollama reports its model takes, while loaded. */
   ollamaGb: z.number().nonnegative().nullable(),
+  /** The part of Ollama's figure in GPU memory (`size_vram`); null when Ollama does not hold the model. */
+  vramGb: z.number().nonnegative().nullable(),
   /** Resident memory of the agent's own process, for a live local pid. */
   processGb: z.number().nonnegative().nullable(),
 });
@@ -154,8 +157,12 @@ export const summarySchema = z.object({
   activeAgents: z.number().int().nonnegative().nullable(),
   activeSessions: z.number().int().nonnegative().nullable(),
   sessionsToday: z.number().int().nonnegative().nullable(),
-  /** The agents' models (each counted once) plus their own processes. */
+  /** The agents' models (each counted once) plus their own processes, wherever the models sit. */
   memoryGb: z.number().nonnegative().nullable(),
+  /** The part of memoryGb in this machine's RAM: all of it where memory is unified, else all but the models' GPU share. */
+  ramGb: z.number().nonnegative().nullable(),
+  /** The part of the agents' models in dedicated GPU memory; null when nothing was measured. */
+  vramGb: z.number().nonnegative().nullable(),
   /** Whether memoryGb comes from Ollama and the processes, from the estimate rule, or from both. */
   memorySource: memorySourceSchema.nullable(),
   /** The estimate rule alone, models counted once. */
@@ -166,8 +173,17 @@ export const summarySchema = z.object({
   allAgentsMemoryGb: z.number().nonnegative(),
   savingsPct: z.number().int().nullable(),
   machineRamGb: z.number().nonnegative(),
-  freeRamGb: z.number().nonnegative(),
+  /** Memory that can be had now; null when the platform could not say. */
+  freeRamGb: z.number().nonnegative().nullable(),
+  /** ramGb as a share of the machine's RAM. */
   memoryPctOfRam: z.number().nonnegative().nullable(),
+  /** macOS's memory pressure; null elsewhere. */
+  memoryPressure: z.enum(['normal', 'warn', 'critical']).nullable(),
+  /** GPU memory is this RAM (Apple Silicon, or an integrated GPU by setting). */
+  unifiedMemory: z.boolean(),
+  /** Dedicated GPU memory, where it can be read (NVIDIA); null where it cannot. */
+  gpuTotalGb: z.number().nonnegative().nullable(),
+  gpuUsedGb: z.number().nonnegative().nullable(),
   /** Every model Ollama holds in memory, used or not. */
   residentModelsGb: z.number().nonnegative().nullable(),
   cpuPercent: z.number().min(0).max(100).nullable(),
@@ -183,28 +199,17 @@ export const residentModelSchema = z.object({
   name: z.string(),
   sizeGb: z.number().nonnegative(),
   vramGb: z.number().nonnegative(),
+  /** The part in this machine's RAM: size − size_vram, or all of it where memory is unified. */
+  ramGb: z.number().nonnegative(),
   expiresAt: instantSchema.nullable(),
-  /** Seconds until Ollama unloads it, when it says. */
+  /** Seconds until Ollama unloads it, when it says; null when it stays loaded (`keep_alive: -1`). */
   unloadsInSeconds: z.number().int().nonnegative().nullable(),
+  /** Kept loaded for good: Ollama's "Forever", an expiry decades ahead. */
+  staysLoaded: z.boolean(),
   usedBy: z.array(z.string()),
 });
 export type ResidentModel = z.infer<typeof residentModelSchema>;
 
-/** What starting one of ECHO's categories would add to memory, given what is loaded now. */
-export const categoryForecastSchema = z.object({
-  category: z.string(),
-  agents: z.array(z.string()),
-  /** The models not loaded yet, each counted once (GB, one decimal). */
-  needGb: z.number().nonnegative(),
-  /** Memory free now; null when the machine's reading failed. */
-  freeGb: z.number().nonnegative().nullable(),
-  /** Null when free memory is unknown: no claim either way. */
-  fits: z.boolean().nullable(),
-});
-export type CategoryForecast = z.infer<typeof categoryForecastSchema>;
-
-export const admissionForecastSchema = z.object({ categories: z.array(categoryForecastSchema) });
-export type AdmissionForecast = z.infer<typeof admissionForecastSchema>;
 
 export const warningKindSchema = z.enum([
   'session-without-agents',
@@ -215,6 +220,7 @@ export const warningKindSchema = z.enum([
   'agent-hung',
   'agent-idle',
   'agent-error',
+  'memory-constrained',
 ]);
 export type WarningKind = z.infer<typeof warningKindSchema>;
 

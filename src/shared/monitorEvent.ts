@@ -42,7 +42,7 @@ export const resourceSampleSchema = z.object({
   measuredGb: z.number().nonnegative().nullable(),
   estimatedGb: z.number().nonnegative().nullable(),
   machineRamGb: z.number().nonnegative(),
-  freeRamGb: z.number().nonnegative(),
+  freeRamGb: z.number().nonnegative().nullable(),
   cpuPercent: z.number().min(0).max(100).nullable(),
 });
 export type ResourceSample = z.infer<typeof resourceSampleSchema>;

@@ -14,7 +14,7 @@ export const settingsSchema = z.object({
     user: z.string().max(255).default('echo_org'),
     redisUrl: z.string().max(2000).default('redis://localhost:6383'),
     /** Empty: Ollama is not asked. */
-    ollamaEndpoint: z.string().max(2000).default('http://localhost:11434'),
+    ollamaEndpoint: z.string().max(2000).default('http://127.0.0.1:11434'),
   }),
   pollMs: z.number().int().min(250).max(3_600_000).default(5000),
   alerts: alertSettingsPatchSchema.default({}),

@@ -72,6 +72,12 @@ describe('settings and the environment', () => {
     expect(loadConfig(env).database).toEqual({ kind: 'url', connectionString: 'postgres://u@elsewhere/db' });
   });
 
+  it("let OLLAMA_HOST, which people set for Ollama, beat the file's endpoint", () => {
+    const { env, overriddenBy } = effectiveEnv(settings(), 'secret', { OLLAMA_HOST: '0.0.0.0:11500' });
+    expect(loadConfig(env).ollamaEndpoint).toBe('http://127.0.0.1:11500');
+    expect(overriddenBy['connection.ollamaEndpoint']).toBe('OLLAMA_HOST');
+  });
+
   it('write alert changes and the poll interval through', () => {
     const chosen = settings((value) => ({ ...value, pollMs: 1000, alerts: { agentCount: { warning: 3 } } }));
     const config = loadConfig(settingsAsEnv(chosen, null));

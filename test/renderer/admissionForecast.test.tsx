@@ -86,7 +86,7 @@ describe('the admission forecast', () => {
 
 describe('forecast selectors', () => {
   it('turns the forecast into rows', () => {
-    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, freeGb: null, fits: null }] });
+    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null }] });
     expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown' }]);
   });
 

@@ -82,7 +82,7 @@ describe('agent rows', () => {
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
     ]);
-    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, ollamaGb: null, processGb: null } })).toBeNull();
+    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, ollamaGb: null, vramGb: null, processGb: null } })).toBeNull();
   });
 });
 

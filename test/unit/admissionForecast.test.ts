@@ -95,7 +95,7 @@ describe('forecastAdmissions', () => {
     ['free memory unknown: no verdict, never a zero', null, null, 'technical: +39.7 GB, free memory unknown'],
   ])('says whether it fits: %s', (_name, freeGb, fits, line) => {
     const technical = forecastAdmissions({ loadedModels: [], agents: [], freeGb }).categories[1];
-    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, freeGb, fits });
+    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, needRamGb: 39.7, needVramGb: 0, freeGb, freeVramGb: null, fits });
     expect(technical && forecastLine(technical)).toBe(line);
   });
 
@@ -137,7 +137,7 @@ describe('the forecast in the snapshot', () => {
     const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5)] }) });
     const forecast = byCategory(snapshot.forecast);
     // The senior developer and the test lead run; Ollama holds the 33b model; 16 GB free.
-    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, freeGb: 16, fits: true });
+    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: 16, freeVramGb: null, fits: true });
     expect(forecast.strategic).toMatchObject({ needGb: 22, freeGb: 16, fits: false });
     expect(forecast.development).toMatchObject({ needGb: 0, fits: true });
   });

@@ -19,7 +19,7 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     lastHeartbeat: null,
     origins: ['heartbeat'],
     memoryGb: 18.8,
-    memory: { estimatedGb: 33, ollamaGb: 18.8, processGb: null },
+    memory: { estimatedGb: 33, ollamaGb: 18.8, vramGb: 0, processGb: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 600,

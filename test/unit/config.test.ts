@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBe('redis://localhost:6383');
     expect(config.redisPrefix).toBe('delegator:');
     expect(config.registryMode).toBe('auto');
-    expect(config.ollamaEndpoint).toBe('http://localhost:11434');
+    expect(config.ollamaEndpoint).toBe('http://127.0.0.1:11434');
     expect(config.timeoutMs).toBe(2000);
   });
 
@@ -83,5 +83,13 @@ describe('descriptions for people', () => {
     expect(describeDatabase({ kind: 'url', connectionString: 'postgres://u:secret@db:5432/echo' })).toBe('u@db:5432/echo');
     expect(describeDatabase(loadConfig({}).database)).toBe('echo_org@localhost:5433/echo_org');
     expect(describeRedis('redis://:pw@cache:6379/2')).toBe('redis://cache:6379/2');
+  });
+});
+
+describe("Ollama's address", () => {
+  it('follows OLLAMA_HOST by Ollama\'s rules when OLLAMA_ENDPOINT is unset, and OLLAMA_ENDPOINT when it is set', () => {
+    expect(loadConfig({ OLLAMA_HOST: '0.0.0.0:11500' }).ollamaEndpoint).toBe('http://127.0.0.1:11500');
+    expect(loadConfig({ OLLAMA_HOST: 'gpu-box', OLLAMA_ENDPOINT: 'http://other:1' }).ollamaEndpoint).toBe('http://other:1');
+    expect(loadConfig({ OLLAMA_HOST: 'gpu-box', OLLAMA_ENDPOINT: 'off' }).ollamaEndpoint).toBeNull();
   });
 });

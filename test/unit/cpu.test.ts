@@ -5,13 +5,28 @@ const core = (user: number, idle: number) => ({ times: { user, nice: 0, sys: 0, 
 
 describe('CPU utilisation', () => {
   it('is the busy share of all cores between two samples', () => {
-    const before = sumCpuTimes([core(100, 900), core(100, 900)]);
-    const after = sumCpuTimes([core(400, 1600), core(100, 1900)]);
+    const before = sumCpuTimes([core(100, 900), core(100, 900)], 'linux');
+    const after = sumCpuTimes([core(400, 1600), core(100, 1900)], 'linux');
     expect(cpuPercentBetween(before, after)).toBe(15);
   });
 
+  it('counts interrupt time on Linux and macOS, where libuv reports it apart from sys', () => {
+    const cores = [{ times: { user: 100, nice: 10, sys: 50, idle: 800, irq: 40 } }];
+    expect(sumCpuTimes(cores, 'linux')).toEqual({ busy: 200, idle: 800 });
+    expect(sumCpuTimes(cores, 'darwin')).toEqual({ busy: 200, idle: 800 });
+  });
+
+  it('leaves interrupt time out on Windows, where libuv\'s sys already holds it', () => {
+    const cores = [{ times: { user: 100, nice: 0, sys: 90, idle: 800, irq: 40 } }];
+    expect(sumCpuTimes(cores, 'win32')).toEqual({ busy: 190, idle: 800 });
+    // Counted twice, a Windows machine busy with interrupts would read busier than it is.
+    const before = sumCpuTimes([{ times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } }], 'win32');
+    const after = sumCpuTimes([{ times: { user: 0, nice: 0, sys: 300, idle: 700, irq: 200 } }], 'win32');
+    expect(cpuPercentBetween(before, after)).toBe(30);
+  });
+
   it('is unknown when no time passed', () => {
-    const same = sumCpuTimes([core(1, 1)]);
+    const same = sumCpuTimes([core(1, 1)], 'linux');
     expect(cpuPercentBetween(same, same)).toBeNull();
   });
 

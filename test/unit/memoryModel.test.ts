@@ -4,12 +4,13 @@ import {
   indexModels,
   memoryTotals,
   readAgentMemory,
+  residentModels,
   savingsPct,
 } from '../../src/main/core/memoryModel';
 import { normalizeModel } from '../../src/shared/modelName';
 import { GIB, ollamaModel, registryAgent } from '../support/readings';
 
-const memory = (estimatedGb: number, ollamaGb: number | null = null, processGb: number | null = null) => ({ estimatedGb, ollamaGb, processGb });
+const memory = (estimatedGb: number, ollamaGb: number | null = null, processGb: number | null = null, vramGb: number | null = ollamaGb === null ? null : 0) => ({ estimatedGb, ollamaGb, vramGb, processGb });
 
 describe('readAgentMemory', () => {
   it('puts the estimate, Ollama and the process side by side', () => {
@@ -46,7 +47,7 @@ describe('memoryTotals', () => {
       { role: 'senior_architect', model: 'deepseek-coder:33b', memory: memory(33) },
       { role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: memory(6.7) },
     ]);
-    expect(totals).toEqual({ totalGb: 39.7, measuredGb: 0, estimatedGb: 39.7, source: 'estimated' });
+    expect(totals).toEqual({ totalGb: 39.7, ramGb: 39.7, vramGb: null, measuredGb: 0, estimatedGb: 39.7, source: 'estimated' });
   });
 
   it('never merges agents whose model is unknown', () => {
@@ -60,6 +61,8 @@ describe('memoryTotals', () => {
   it('is measured when Ollama knows every model, mixed when it knows some', () => {
     expect(memoryTotals([{ role: 'cto', model: 'a:1b', memory: memory(1, 0.8, 0.2) }])).toEqual({
       totalGb: 1,
+      ramGb: 1,
+      vramGb: 0,
       measuredGb: 1,
       estimatedGb: 1,
       source: 'measured',
@@ -68,7 +71,7 @@ describe('memoryTotals', () => {
       { role: 'cto', model: 'a:1b', memory: memory(1, 0.8) },
       { role: 'ceo', model: 'b:2b', memory: memory(2) },
     ]);
-    expect(mixed).toEqual({ totalGb: 2.8, measuredGb: 0.8, estimatedGb: 3, source: 'mixed' });
+    expect(mixed).toEqual({ totalGb: 2.8, ramGb: 2.8, vramGb: 0, measuredGb: 0.8, estimatedGb: 3, source: 'mixed' });
   });
 
   it('is zero for no agents', () => {
@@ -82,5 +85,31 @@ describe('savings vs all agents', () => {
     expect(savingsPct(6.7, 92.7)).toBe(93);
     expect(savingsPct(92.7, 92.7)).toBe(0);
     expect(allAgentsMemoryGb({ byModel: { 'deepseek-coder:33b': 20 } })).toBe(79.7);
+  });
+});
+
+describe('RAM and GPU memory', () => {
+  const split = [
+    { role: 'cto', model: 'deepseek-coder:33b', memory: memory(33, 20.3, 0.1, 12) },
+    { role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: memory(6.7, 4.6, 0.1, 4.6) },
+    { role: 'ceo', model: 'qwen2.5:14b', memory: memory(14) },
+  ];
+
+  it("counts only what Ollama did not put in a discrete GPU's memory against RAM, and the estimate where nothing was measured", () => {
+    expect(memoryTotals(split)).toMatchObject({ totalGb: 39.1, ramGb: 22.5, vramGb: 16.6 });
+  });
+
+  it('counts all of it against RAM where GPU memory is RAM (Apple Silicon)', () => {
+    expect(memoryTotals(split, true)).toMatchObject({ totalGb: 39.1, ramGb: 39.1, vramGb: 16.6 });
+  });
+
+  it('shows a model kept loaded for good as staying, not as unloading in 2562047 hours', () => {
+    const now = Date.parse('2026-11-24T15:00:00Z');
+    const forever = { ...ollamaModel('qwen2.5:14b', 10), vramBytes: 10 * GIB, expiresAt: Date.parse('2318-03-02T00:00:00Z') };
+    const soon = { ...ollamaModel('mistral:7b', 4.9), expiresAt: now + 300_000 };
+    expect(residentModels([forever, soon], [], now).map(({ name, ramGb, unloadsInSeconds, staysLoaded }) => ({ name, ramGb, unloadsInSeconds, staysLoaded }))).toEqual([
+      { name: 'qwen2.5:14b', ramGb: 0, unloadsInSeconds: null, staysLoaded: true },
+      { name: 'mistral:7b', ramGb: 4.9, unloadsInSeconds: 300, staysLoaded: false },
+    ]);
   });
 });

@@ -40,11 +40,17 @@ describe('one poll', () => {
       cpuLoad: 'idle',
       agentsCpuPercent: null,
       agentsFrom: ['registry'],
+      ramGb: 19.7,
+      vramGb: null,
+      memoryPressure: null,
+      unifiedMemory: false,
+      gpuTotalGb: null,
+      gpuUsedGb: null,
     });
     expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
     expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory, agent.uptimeSeconds])).toEqual([
-      ['senior_developer', 6.7, { estimatedGb: 6.7, ollamaGb: null, processGb: null }, 323],
-      ['test_lead', 13, { estimatedGb: 13, ollamaGb: null, processGb: null }, 323],
+      ['senior_developer', 6.7, { estimatedGb: 6.7, ollamaGb: null, vramGb: null, processGb: null }, 323],
+      ['test_lead', 13, { estimatedGb: 13, ollamaGb: null, vramGb: null, processGb: null }, 323],
     ]);
     expect(snapshot?.sources.postgres).toEqual({
       state: 'ok',
@@ -74,7 +80,7 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, ollamaGb: 3.8, processGb: 0.5 });
+    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, ollamaGb: 3.8, vramGb: 0, processGb: 0.5 });
     expect(snapshot?.agents?.[0]?.processAlive).toBe(true);
     expect(snapshot?.summary).toMatchObject({ memoryGb: 11.7, memorySource: 'measured', residentModelsGb: 11.2 });
     // The savings compare estimates on both sides.
@@ -87,7 +93,7 @@ describe('one poll', () => {
       readingsAt(NOW, { ollama: ok({ models: [ollamaModel('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) }),
     ]);
     expect(step?.snapshot.residentModels).toEqual([
-      { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 0, expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, usedBy: [] },
+      { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 0, ramGb: 8.9, expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, staysLoaded: false, usedBy: [] },
     ]);
     expect(step?.snapshot.warnings).toContainEqual({
       kind: 'model-unused',
@@ -159,5 +165,19 @@ describe('changes between polls', () => {
   it('are not invented when a source goes down', () => {
     const [, second] = run([readingsAt(NOW), readingsAt(NOW + 5 * SECOND, { registry: failed('down'), postgres: failed('down') })]);
     expect(second?.events.map((event) => event.type)).toEqual(['source_down', 'source_down']);
+  });
+});
+
+describe('the time zone', () => {
+  it('is read at each poll, so a laptop that travels gets the right "today" without a restart', () => {
+    let zone = 'UTC';
+    const settings = { ...SETTINGS, timeZone: () => zone };
+    // 23:30 UTC on the 24th is already the 25th in Kiritimati (UTC+14).
+    const at = Date.parse('2026-11-24T23:30:00Z');
+    const first = advancePipeline(initialPipelineState(), readingsAt(at), settings);
+    zone = 'Pacific/Kiritimati';
+    const second = advancePipeline(first.state, readingsAt(at + 5000), settings);
+    expect([first.snapshot.timeZone, first.snapshot.today]).toEqual(['UTC', '2026-11-24']);
+    expect([second.snapshot.timeZone, second.snapshot.today]).toEqual(['Pacific/Kiritimati', '2026-11-25']);
   });
 });

@@ -11,7 +11,7 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
   return {
     ...registryAgent(role, 'm:7b'),
     memoryGb: 7,
-    memory: { estimatedGb: 7, ollamaGb: null, processGb: null },
+    memory: { estimatedGb: 7, ollamaGb: null, vramGb: null, processGb: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 60,
@@ -74,8 +74,8 @@ describe('reconcile', () => {
     const result = reconcile(
       input({
         residentModels: [
-          { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 8.9, expiresAt: null, unloadsInSeconds: null, usedBy: [] },
-          { name: 'm:7b', sizeGb: 4, vramGb: 4, expiresAt: null, unloadsInSeconds: null, usedBy: ['cto'] },
+          { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 8.9, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] },
+          { name: 'm:7b', sizeGb: 4, vramGb: 4, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: ['cto'] },
         ],
       }),
       EMPTY_RECONCILE_STATE,
@@ -90,7 +90,7 @@ describe('reconcile', () => {
       input({
         agents: null,
         activeSessions: [sessionRecord({ agents: [], startedAt: minutesAgo(30) })],
-        residentModels: [{ name: 'x:1b', sizeGb: 1, vramGb: 1, expiresAt: null, unloadsInSeconds: null, usedBy: [] }],
+        residentModels: [{ name: 'x:1b', sizeGb: 1, vramGb: 1, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] }],
       }),
       EMPTY_RECONCILE_STATE,
     );

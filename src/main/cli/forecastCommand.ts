@@ -1,6 +1,7 @@
 import { SOURCE_LABELS } from '../../shared/format';
 import { forecastLine } from '../../shared/forecastText';
-import type { AdmissionForecast, SourceName } from '../../shared/model';
+import type { SourceName } from '../../shared/model';
+import type { AdmissionForecast } from '../../shared/forecast';
 import type { MonitorConfig } from '../config';
 import { CATEGORY_AGENTS } from '../core/echoRoster';
 import { isDown } from '../core/sourceHealth';

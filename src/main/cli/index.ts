@@ -11,6 +11,7 @@ try {
     err: (text) => process.stderr.write(text),
     now: () => Date.now(),
     timeZone: systemTimeZone(),
+    liveTimeZone: systemTimeZone,
     untilStopped: () =>
       new Promise((resolve) => {
         process.once('SIGINT', () => {

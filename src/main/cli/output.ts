@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stdout?: Writable;
   readonly now: () => number;
   readonly timeZone: string;
+  /** Where `serve` reads the zone at each poll; the fixed `timeZone` where absent (tests). */
+  readonly liveTimeZone?: () => string;
   /** Resolves when a long-running command should stop (SIGINT or SIGTERM), with the signal's name. */
   readonly untilStopped: () => Promise<string>;
 }

@@ -24,7 +24,7 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const isDemo = config === null;
   // The demo's database and history would only mislead a real run later: they are kept in memory.
   const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null } : { kind: 'echo', config }, {
-    timeZone: io.timeZone,
+    timeZone: io.liveTimeZone ?? io.timeZone,
     defaultDataDir: stateDir(io.env),
     onProblem: (message) => { io.err(`${message}\n`); },
   });

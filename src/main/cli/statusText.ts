@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import { formatDuration, formatGb, formatRole, memorySplit } from '../../shared/format';
 import type { AgentView, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
 
 export interface SourceLabels {
@@ -41,7 +41,10 @@ function memoryLine(summary: Summary): string {
   if (summary.memoryGb === null) return `${label('Memory')}? GB of ${formatGb(summary.machineRamGb)} RAM`;
   const share = summary.memoryPctOfRam === null ? '' : ` (${summary.memoryPctOfRam}%)`;
   const savings = summary.savingsPct === null ? '' : ` · ${summary.savingsPct}% savings vs all agents`;
-  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}`;
+  const split = memorySplit(summary);
+  const free = summary.freeRamGb === null ? ' · free memory unknown' : '';
+  const gpu = summary.gpuTotalGb === null || summary.gpuUsedGb === null ? '' : ` · GPU memory ${formatGb(summary.gpuUsedGb)} of ${formatGb(summary.gpuTotalGb)}`;
+  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}`;
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
@@ -77,7 +80,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent));
   for (const model of snapshot.residentModels ?? []) {
     if (model.usedBy.length > 0) continue;
-    const unload = model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;
+    const unload = model.staysLoaded ? ', stays loaded' : model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;
     lines.push(`  (loaded, no agent) ${model.name}  ${formatGb(model.sizeGb)}${unload}`);
   }
   const stats = snapshot.stats;

@@ -1,4 +1,4 @@
-import type { AdmissionForecast, CategoryForecast } from '../../shared/model';
+import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast';
 import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
 import { holdsItsModel, normalizeModel } from '../../shared/modelName';
@@ -24,6 +24,8 @@ export interface ForecastInput {
   readonly agents: readonly ForecastAgent[];
   /** Memory free now; null when the machine's reading failed. */
   readonly freeGb: number | null;
+  /** Dedicated GPU memory free now; null where it cannot be read, or where memory is unified (then it is RAM). */
+  readonly freeVramGb?: number | null;
   /** Ollama's own figure per model (normalised name), from this poll or an earlier one. */
   readonly measuredGb?: ReadonlyMap<string, number>;
   readonly overrides?: MemoryOverrides;
@@ -48,8 +50,16 @@ function modelFor(role: string, liveModels: ReadonlyMap<string, string>): string
 
 /** Free memory as the probe read it, or null when the reading cannot be right (a machine with no memory). */
 export function knownFreeGb(system: SystemReading): number | null {
-  const plausible = system.totalBytes > 0 && Number.isFinite(system.freeBytes) && system.freeBytes >= 0;
-  return plausible ? toGb(system.freeBytes) : null;
+  const free = system.freeBytes;
+  const plausible = system.totalBytes > 0 && free !== null && Number.isFinite(free) && free >= 0;
+  return plausible ? toGb(free) : null;
+}
+
+/** Dedicated GPU memory free now, where it is read and is not simply RAM. */
+export function knownFreeVramGb(system: SystemReading): number | null {
+  const gpu = system.gpu;
+  if (!gpu || system.unifiedMemory === true || gpu.totalBytes <= 0) return null;
+  return toGb(Math.max(0, gpu.totalBytes - gpu.usedBytes));
 }
 
 /**
@@ -82,9 +92,13 @@ function forecastCategory(category: string, roles: readonly string[], input: For
   }
   const needGb = round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
   const freeGb = input.freeGb === null ? null : round1(input.freeGb);
+  const freeVramGb = input.freeVramGb == null ? null : round1(input.freeVramGb);
+  // Ollama puts as much of a model as fits in GPU memory and the rest in RAM.
+  const needVramGb = round1(Math.min(needGb, freeVramGb ?? 0));
+  const needRamGb = round1(needGb - needVramGb);
   // Compared as shown, so the verdict never contradicts the figures beside it.
-  const fits = freeGb === null ? null : needGb <= freeGb ? true : input.loadedKnown === false ? null : false;
-  return { category, agents: [...roles], needGb, freeGb, fits };
+  const fits = freeGb === null ? null : needRamGb <= freeGb ? true : input.loadedKnown === false ? null : false;
+  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, fits };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */

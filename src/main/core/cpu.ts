@@ -6,11 +6,24 @@ export interface CpuTimes {
   readonly idle: number;
 }
 
-export function sumCpuTimes(cores: ReadonlyArray<{ times: { user: number; nice: number; sys: number; idle: number; irq: number } }>): CpuTimes {
+/** One core's cumulative times as `os.cpus()` gives them. */
+export interface CoreTimes {
+  readonly times: { readonly user: number; readonly nice: number; readonly sys: number; readonly idle: number; readonly irq: number };
+}
+
+/**
+ * The busy and idle time of all cores. On Windows libuv's `sys` is the
+ * kernel's time less idle, and the kernel's time already includes interrupts
+ * (its `irq` is `InterruptTime`, a part of it): adding `irq` there would count
+ * interrupts twice. Linux and macOS report `irq` apart from `sys`. The
+ * platform is given (`process.platform`): the core reads nothing of its own.
+ */
+export function sumCpuTimes(cores: readonly CoreTimes[], platform: string): CpuTimes {
+  const countIrq = platform !== 'win32';
   let busy = 0;
   let idle = 0;
   for (const { times } of cores) {
-    busy += times.user + times.nice + times.sys + times.irq;
+    busy += times.user + times.nice + times.sys + (countIrq ? times.irq : 0);
     idle += times.idle;
   }
   return { busy, idle };

@@ -39,6 +39,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * A zone, or where to read it: a long-running monitor reads the system's at
+ * each poll, so a laptop that travels gets the right "today" without a restart.
+ */
+export type TimeZoneSource = string | (() => string);
+
+export const zoneOf = (source: TimeZoneSource): string => (typeof source === 'function' ? source() : source);
+
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

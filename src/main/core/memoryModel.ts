@@ -30,6 +30,7 @@ export function readAgentMemory(
     memory: {
       estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),
       ollamaGb: loaded ? toGb(loaded.sizeBytes) : null,
+      vramGb: loaded ? toGb(loaded.vramBytes) : null,
       processGb: process?.alive && process.rssBytes !== null ? toGb(process.rssBytes) : null,
     },
     processAlive: process ? process.alive : null,
@@ -39,6 +40,10 @@ export function readAgentMemory(
 export interface MemoryTotals {
   /** Models counted once each, at Ollama's figure where it has one, plus the agents' own processes. */
   readonly totalGb: number;
+  /** The part of totalGb in RAM: all but the models' GPU share, unless memory is unified. */
+  readonly ramGb: number;
+  /** The models' GPU share as Ollama reports it; null when no model was measured. */
+  readonly vramGb: number | null;
   readonly measuredGb: number;
   /** Models counted once each at the estimate rule alone. */
   readonly estimatedGb: number;
@@ -48,7 +53,12 @@ export interface MemoryTotals {
 /** Agents whose model is unknown cannot be shown to share one. */
 const modelKey = (role: string, model: string): string => (model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model));
 
-export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>): MemoryTotals {
+/** A model's share of RAM: what Ollama holds less what it put in GPU memory, unless that GPU memory is RAM. */
+export function ramShareGb(sizeGb: number, vramGb: number, unified: boolean): number {
+  return unified ? sizeGb : Math.max(0, sizeGb - vramGb);
+}
+
+export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>, unified = false): MemoryTotals {
   const perModel = new Map<string, AgentMemory>();
   let processGb = 0;
   for (const agent of agents) {
@@ -58,6 +68,8 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
     processGb += agent.memory.processGb ?? 0;
   }
   let totalGb = processGb;
+  let ramGb = processGb;
+  let vramGb = 0;
   let measuredGb = processGb;
   let estimatedGb = 0;
   let measuredModels = 0;
@@ -65,13 +77,26 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
     totalGb += memory.ollamaGb ?? memory.estimatedGb;
     estimatedGb += memory.estimatedGb;
     if (memory.ollamaGb !== null) {
+      const inGpu = memory.vramGb ?? 0;
+      ramGb += ramShareGb(memory.ollamaGb, inGpu, unified);
+      vramGb += inGpu;
       measuredGb += memory.ollamaGb;
       measuredModels += 1;
+    } else {
+      // Nobody measured where it sits: the estimate is counted against RAM, the safe side.
+      ramGb += memory.estimatedGb;
     }
   }
   const source: MemorySource =
     measuredModels === perModel.size && perModel.size > 0 ? 'measured' : measuredModels === 0 ? 'estimated' : 'mixed';
-  return { totalGb: round1(totalGb), measuredGb: round1(measuredGb), estimatedGb: round1(estimatedGb), source };
+  return {
+    totalGb: round1(totalGb),
+    ramGb: round1(ramGb),
+    vramGb: measuredModels === 0 ? null : round1(vramGb),
+    measuredGb: round1(measuredGb),
+    estimatedGb: round1(estimatedGb),
+    source,
+  };
 }
 
 /** What every ECHO agent at once would take, by the estimate rule, each model counted once. */
@@ -90,19 +115,35 @@ export function savingsPct(estimatedGb: number, allAgentsGb: number): number | n
   return Math.round(100 * (1 - estimatedGb / allAgentsGb));
 }
 
+/**
+ * `keep_alive: -1` gives an `expires_at` about 292 years ahead, which Ollama's
+ * CLI shows as "Forever"; anything this far ahead stays loaded.
+ */
+const FOREVER_MS = 20 * 365.25 * 24 * 3600 * 1000;
+
+export function staysLoaded(expiresAt: number | null, now: number): boolean {
+  return expiresAt !== null && expiresAt - now > FOREVER_MS;
+}
+
 export function residentModels(
   models: readonly OllamaModel[],
   agents: readonly AgentRecord[],
   now: number,
+  unified = false,
 ): ResidentModel[] {
   return models.map((model) => {
     const key = normalizeModel(model.name);
+    const forever = staysLoaded(model.expiresAt, now);
+    const sizeGb = toGb(model.sizeBytes);
+    const vramGb = toGb(model.vramBytes);
     return {
       name: model.name,
-      sizeGb: toGb(model.sizeBytes),
-      vramGb: toGb(model.vramBytes),
+      sizeGb,
+      vramGb,
+      ramGb: round1(ramShareGb(sizeGb, vramGb, unified)),
       expiresAt: model.expiresAt === null ? null : new Date(model.expiresAt).toISOString(),
-      unloadsInSeconds: model.expiresAt === null ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
+      unloadsInSeconds: model.expiresAt === null || forever ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
+      staysLoaded: forever,
       usedBy: agents.filter((agent) => normalizeModel(agent.model) === key).map((agent) => agent.role),
     };
   });

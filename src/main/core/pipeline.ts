@@ -5,7 +5,8 @@ import type { RegistryMode } from './agentChoice';
 import { evaluateAlerts, INITIAL_ALERT_STATE, type AlertEngineState, type NotificationIntent } from './alerts/engine';
 import type { AlertSettings } from '../../shared/alertSettings';
 import { agentsFresh, isFresh } from './freshness';
-import { localDateOf } from './localTime';
+import { localDateOf, zoneOf, type TimeZoneSource } from './localTime';
+import { machineWarnings } from './machineWarnings';
 import type { MemoryOverrides } from './memoryEstimate';
 import type { OllamaData, PostgresData, Readings, RegistryData } from './readings';
 import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileSettings, type ReconcileState } from './reconcile';
@@ -15,7 +16,8 @@ import { diffSnapshots } from './snapshotDiff';
 import { advanceTrack, emptyTrack, type SourceTrack } from './sourceHealth';
 
 export interface PipelineSettings {
-  readonly timeZone: string;
+  /** The user's zone, or where to read it at each poll. */
+  readonly timeZone: TimeZoneSource;
   readonly registryMode: RegistryMode;
   readonly alerts: AlertSettings;
   readonly reconcile: ReconcileSettings;
@@ -80,8 +82,8 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
   const modelSizesGb = rememberModelSizes(state.modelSizesGb, readings.ollama?.ok ? readings.ollama.value.models : []);
   const input = {
     now,
-    timeZone: settings.timeZone,
-    today: localDateOf(now, settings.timeZone),
+    timeZone: zoneOf(settings.timeZone),
+    today: localDateOf(now, zoneOf(settings.timeZone)),
     postgres: advanceTrack(state.postgres, readings.postgres, now),
     registry,
     ollama: advanceTrack(state.ollama, readings.ollama, now),
@@ -111,7 +113,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     state.reconcile,
     settings.reconcile,
   );
-  const withWarnings = { ...base, warnings: reconciled.warnings };
+  const withWarnings = { ...base, warnings: [...reconciled.warnings, ...machineWarnings(readings.system)] };
   const evaluated = evaluateAlerts(state.alerts, withWarnings, settings.alerts, now);
   const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts });
   return {

@@ -72,11 +72,33 @@ export interface OllamaData {
   readonly models: readonly OllamaModel[];
 }
 
+/** macOS's own judgement of memory (`kern.memorystatus_vm_pressure_level`). */
+export type MemoryPressure = 'normal' | 'warn' | 'critical';
+
+/** The GPUs' dedicated memory, summed over the cards. */
+export interface GpuMemory {
+  readonly totalBytes: number;
+  readonly usedBytes: number;
+}
+
 export interface SystemReading {
   readonly totalBytes: number;
-  readonly freeBytes: number;
+  /**
+   * Memory that can be had now: Linux's MemAvailable and Windows' ullAvailPhys
+   * (`os.freemem()`), macOS's free, inactive, purgeable and speculative pages
+   * (as Activity Monitor counts). Null when the platform could not say (libuv's 0).
+   */
+  readonly freeBytes: number | null;
   /** Busy share of all cores since the previous reading; null on the first. */
   readonly cpuPercent: number | null;
+  /** macOS's memory pressure; null (or absent) where the platform has none or it could not be read. */
+  readonly pressure?: MemoryPressure | null;
+  /** A limit below the machine's RAM on this process (a container's cgroup); null when there is none. */
+  readonly constrainedBytes?: number | null;
+  /** Dedicated GPU memory where it can be read cheaply (NVIDIA's nvidia-smi); null where it cannot. */
+  readonly gpu?: GpuMemory | null;
+  /** Whether GPU memory is this RAM (Apple Silicon, or an integrated GPU by setting). */
+  readonly unifiedMemory?: boolean;
 }
 
 /** What this machine says of a pid the registry gave. */

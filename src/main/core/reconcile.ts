@@ -117,7 +117,7 @@ function modelWarnings(input: ReconcileInput): Warning[] {
       model: model.name,
       message:
         `Ollama holds ${model.name} (${formatGb(model.sizeGb)}) with no agent using it` +
-        (model.unloadsInSeconds === null ? '.' : `; it unloads in ${formatDuration(model.unloadsInSeconds)}.`),
+        (model.staysLoaded ? '; it stays loaded until unloaded.' : model.unloadsInSeconds === null ? '.' : `; it unloads in ${formatDuration(model.unloadsInSeconds)}.`),
     }));
 }
 

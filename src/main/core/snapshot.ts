@@ -1,5 +1,5 @@
 import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView, Snapshot } from '../../shared/model';
-import { forecastAdmissions, knownFreeGb } from './admissionForecast';
+import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
 import { cpuLoadOf } from './cpu';
@@ -93,10 +93,11 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
   const resident = ollama ? indexModels(ollama.value.models) : null;
   const agents: AgentView[] | null = choice.agents?.map((sighted) => viewAgent(sighted, resident, input)) ?? null;
   const records = choice.agents?.map((sighted) => sighted.record) ?? [];
-  const totals = agents && memoryTotals(agents);
+  const unified = system.unifiedMemory === true;
+  const totals = agents && memoryTotals(agents, unified);
   const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
   const machineRamGb = toGb(system.totalBytes);
-  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now);
+  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now, unified);
   const sources = {
     postgres: healthOf(input.postgres, now),
     registry: healthOf(input.registry, now),
@@ -113,14 +114,20 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       activeSessions: postgres?.value.activeTotal ?? null,
       sessionsToday: postgres?.value.sessionsToday ?? null,
       memoryGb: totals?.totalGb ?? null,
+      ramGb: totals?.ramGb ?? null,
+      vramGb: totals?.vramGb ?? null,
       memorySource: totals?.source ?? null,
       estimatedMemoryGb: totals?.estimatedGb ?? null,
       measuredMemoryGb: totals && totals.source !== 'estimated' ? totals.measuredGb : null,
       allAgentsMemoryGb: allAgentsGb,
       savingsPct: totals && savingsPct(totals.estimatedGb, allAgentsGb),
       machineRamGb,
-      freeRamGb: toGb(system.freeBytes),
-      memoryPctOfRam: totals && machineRamGb > 0 ? Math.round((totals.totalGb / machineRamGb) * 1000) / 10 : null,
+      freeRamGb: knownFreeGb(system),
+      memoryPctOfRam: totals && machineRamGb > 0 ? Math.round((totals.ramGb / machineRamGb) * 1000) / 10 : null,
+      memoryPressure: system.pressure ?? null,
+      unifiedMemory: unified,
+      gpuTotalGb: system.gpu && !unified ? toGb(system.gpu.totalBytes) : null,
+      gpuUsedGb: system.gpu && !unified ? toGb(system.gpu.usedBytes) : null,
       residentModelsGb: models && Math.round(models.reduce((sum, model) => sum + model.sizeGb, 0) * 10) / 10,
       cpuPercent: system.cpuPercent,
       cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
@@ -136,6 +143,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       loadedKnown: sources.ollama.state === 'ok' || sources.ollama.state === 'no-data',
       agents: agents ?? [],
       freeGb: knownFreeGb(system),
+      freeVramGb: knownFreeVramGb(system),
       measuredGb: input.modelSizesGb,
       overrides: input.memoryOverrides,
     }),

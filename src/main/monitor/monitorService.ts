@@ -6,6 +6,7 @@ import { monitorEventSchema, resourceSampleSchema, type MonitorEvent, type Resou
 import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
+import { zoneOf, type TimeZoneSource } from '../core/localTime';
 import type { MemoryOverrides } from '../core/memoryEstimate';
 import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
@@ -30,7 +31,8 @@ export type MonitorTarget =
   | { readonly kind: 'demo'; readonly dataDir: string | null };
 
 export interface MonitorServiceOptions {
-  readonly timeZone: string;
+  /** The user's zone, or where to read it (the system's, at each poll). */
+  readonly timeZone: TimeZoneSource;
   /** Where ECHO's series and event log are kept when the configuration names no MONITOR_DATA_DIR; null keeps them in memory. */
   readonly defaultDataDir: string | null;
   readonly memoryOverrides?: MemoryOverrides;
@@ -195,7 +197,7 @@ function connect(config: MonitorConfig, dataDir: string | null, options: Monitor
     onProblem: problem,
   });
   // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
-  const exports = openExportSources(config, { timeZone: options.timeZone, events: () => eventsInMemory(monitor.events()) });
+  const exports = openExportSources(config, { timeZone: zoneOf(options.timeZone), events: () => eventsInMemory(monitor.events()) });
   return {
     monitor,
     config,

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
+import type { TimeZoneSource } from '../core/localTime';
 import { AgentProcessScanner } from './agentProcesses';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './ollamaClient';
@@ -25,7 +26,7 @@ export interface OpenSources {
 }
 
 export interface OpenOptions {
-  readonly timeZone: string;
+  readonly timeZone: TimeZoneSource;
   /** A long-lived monitor reconnects and subscribes; a one-shot command does neither. */
   readonly persistent: boolean;
   readonly cpuWindowMs?: number;
@@ -61,7 +62,7 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
       agentProcesses: config.agentProcesses && new AgentProcessScanner({ root: config.agentProcesses.root }),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
-      system: new SystemProbe(),
+      system: new SystemProbe({ unifiedMemory: config.unifiedMemory }),
       timeZone: options.timeZone,
       hostName: os.hostname(),
       cpuWindowMs: options.cpuWindowMs,

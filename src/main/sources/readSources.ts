@@ -1,6 +1,6 @@
 import type { LocalDate } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
-import { localDateOf } from '../core/localTime';
+import { localDateOf, zoneOf, type TimeZoneSource } from '../core/localTime';
 import type { AgentProcess, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
 import type { OllamaClient } from './ollamaClient';
 import type { DayPictureSource } from './postgresReader';
@@ -23,7 +23,7 @@ export interface SourceSet {
   readonly system: SystemProbe;
   /** Null when the agents' processes are not looked for. */
   readonly agentProcesses: AgentProcessSource | null;
-  readonly timeZone: string;
+  readonly timeZone: TimeZoneSource;
   /** A registry pid is this machine's when its host is unset or this name. */
   readonly hostName: string;
   /** The shortest CPU sampling window worth reporting. */
@@ -40,7 +40,7 @@ async function processesOf(registry: Reading<RegistryData> | null, hostName: str
 
 /** Reads every source at once; a failing source becomes a reading that says why. */
 export async function readSources(sources: SourceSet, now: number, historyDate?: LocalDate): Promise<Readings> {
-  const today = localDateOf(now, sources.timeZone);
+  const today = localDateOf(now, zoneOf(sources.timeZone));
   const registryRead = sources.registry;
   const ollamaRead = sources.ollama;
   const { deadlineMs } = sources;

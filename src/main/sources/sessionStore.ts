@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DailyCount, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
 import type { DayPicture } from '../core/readings';
-import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, type InstantRange } from '../core/localTime';
+import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, zoneOf, type InstantRange, type TimeZoneSource } from '../core/localTime';
 import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
 import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from './sessionRow';
@@ -165,10 +165,12 @@ function singleDayStats(date: LocalDate, totals: StatsTotals): SessionStats {
  * on `started_at`, and no query depends on the database's time zone settings.
  */
 export class SessionStore {
-  constructor(
-    private readonly sql: SqlClient,
-    private readonly timeZone: string,
-  ) {}
+  /** The zone is read at each question: a travelling laptop's "today" moves with it. */
+  private readonly timeZone: () => string;
+
+  constructor(private readonly sql: SqlClient, zone: TimeZoneSource) {
+    this.timeZone = () => zoneOf(zone);
+  }
 
   /**
    * Everything one poll shows, in one statement: a single round trip, and one
@@ -176,12 +178,12 @@ export class SessionStore {
    */
   async dayPicture(request: DayRequest): Promise<Screened<DayPicture>> {
     const { historyDate, today } = request;
-    const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
-    const day = localDayRange(historyDate, this.timeZone);
+    const hours = recentHourBuckets(request.now, this.timeZone(), TIMELINE_HOURS);
+    const day = localDayRange(historyDate, this.timeZone());
     const params = new Placeholders();
     // Another day on screen still needs today's count, and only that.
     const todayCount =
-      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone))})`;
+      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone()))})`;
     const { rows } = await this.sql.query(
       `SELECT (SELECT coalesce(json_agg(a), '[]') FROM (${activeRowsSql()}) AS a) AS active,
               (SELECT count(*) FROM delegator_sessions WHERE status = 'active') AS active_total,
@@ -230,7 +232,7 @@ export class SessionStore {
   }
 
   async changeTokenWith(request: DayRequest, alongside: Readonly<Record<string, string>>): Promise<{ token: string; alongside: Readonly<Record<string, unknown>> }> {
-    const hours = recentHourBuckets(request.now, this.timeZone, TIMELINE_HOURS);
+    const hours = recentHourBuckets(request.now, this.timeZone(), TIMELINE_HOURS);
     const params = new Placeholders();
     const extra = Object.entries(alongside).map(([name, sql]) => `,\n              ${sql} AS extra_${name}`).join('');
     // Bounded above, so a row dated in the far future (or 'infinity') cannot hide every new one.
@@ -261,7 +263,7 @@ export class SessionStore {
   /** Sessions started on one local day, newest first, at most {@link HISTORY_LIMIT}. */
   async history(date: LocalDate): Promise<Screened<SessionRecord[]>> {
     const params = new Placeholders();
-    const { rows } = await this.sql.query(historyRowsSql(params, localDayRange(date, this.timeZone)), params.values);
+    const { rows } = await this.sql.query(historyRowsSql(params, localDayRange(date, this.timeZone())), params.values);
     return readSessionRows(rows);
   }
 
@@ -269,8 +271,8 @@ export class SessionStore {
   async stats(from: LocalDate, to: LocalDate): Promise<SessionStats> {
     const dates = datesBetween(from, to);
     const [totals, perDay] = await Promise.all([
-      this.statsTotals(localDateSpan(from, to, this.timeZone)),
-      dates.length === 1 ? null : this.countStartedIn(dates.map((date) => localDayRange(date, this.timeZone))),
+      this.statsTotals(localDateSpan(from, to, this.timeZone())),
+      dates.length === 1 ? null : this.countStartedIn(dates.map((date) => localDayRange(date, this.timeZone()))),
     ]);
     if (perDay === null) return singleDayStats(from, totals);
     const sessionsPerDay: DailyCount[] = dates.map((date, index) => ({ date, count: perDay[index] ?? 0 }));
@@ -279,7 +281,7 @@ export class SessionStore {
 
   /** Sessions started in each of the last 24 hours, oldest first. */
   async hourlyTimeline(now: number, hours = TIMELINE_HOURS): Promise<HourlyCount[]> {
-    const buckets = recentHourBuckets(now, this.timeZone, hours);
+    const buckets = recentHourBuckets(now, this.timeZone(), hours);
     return timelineOf(buckets, await this.countStartedIn(buckets));
   }
 

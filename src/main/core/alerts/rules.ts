@@ -4,7 +4,8 @@ import type { AgentView, Culprit, Severity, SourceName } from '../../../shared/m
 import { agentsFresh, isFresh } from '../freshness';
 import { isDown } from '../sourceHealth';
 import type { SnapshotBase } from '../snapshot';
-import { levelOf, type Level } from './level';
+import { LEVEL_RANK, levelOf, type Level } from './level';
+import type { MemoryPressure } from '../readings';
 import type { AlertSettings, Thresholds } from '../../../shared/alertSettings';
 
 /** What a rule makes of one snapshot. */
@@ -70,25 +71,69 @@ function thresholdRule(
 }
 
 const memoryRule = thresholdRule('memory-vs-ram', 'above', (settings) => settings.memoryPctOfRam, (snapshot) => {
-  const { memoryGb, memoryPctOfRam, machineRamGb } = snapshot.summary;
-  if (!agentsFresh(snapshot) || memoryGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
+  const { ramGb, vramGb, unifiedMemory, memoryPctOfRam, machineRamGb } = snapshot.summary;
+  if (!agentsFresh(snapshot) || ramGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents);
+  // What sits in a discrete GPU's memory is not RAM; it is named apart so the figures add up.
+  const inGpu = !unifiedMemory && vramGb !== null && vramGb > 0 ? ` of RAM (and ${formatGb(vramGb)} of GPU memory)` : '';
   return {
     value: memoryPctOfRam,
-    message: `Agents use ${formatGb(memoryGb)}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatGb(machineRamGb)} RAM.`,
+    message: `Agents use ${formatGb(ramGb)}${inGpu}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatGb(machineRamGb)} RAM.`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };
 });
 
-const freeMemoryRule = thresholdRule('free-memory', 'below', (settings) => settings.freeRamPct, (snapshot) => {
+const freeMemoryByShare = thresholdRule('free-memory', 'below', (settings) => settings.freeRamPct, (snapshot) => {
   const { freeRamGb, machineRamGb } = snapshot.summary;
-  if (machineRamGb <= 0) return null;
+  // A reading nobody could take is unknown: no alert is raised or cleared on it.
+  if (machineRamGb <= 0 || freeRamGb === null) return null;
   const pct = (freeRamGb / machineRamGb) * 100;
   const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
   return {
     value: pct,
     message: `Only ${formatGb(freeRamGb)} of ${formatGb(machineRamGb)} RAM is free (${Math.round(pct)}%).`,
+    culprit: biggest?.culprit ?? null,
+    suggestedAction: biggest?.action ?? null,
+  };
+});
+
+const PRESSURE_LEVEL: Readonly<Record<MemoryPressure, Level>> = { normal: 'ok', warn: 'warning', critical: 'critical' };
+
+/**
+ * Free memory as a share of RAM, and, on macOS, the system's own memory
+ * pressure, whichever says more: macOS keeps free pages few on purpose and
+ * compresses before it runs short, so its pressure level is the better judge.
+ */
+const freeMemoryRule: AlertRule = {
+  id: 'free-memory',
+  observe(snapshot, firing, settings) {
+    const byShare = freeMemoryByShare.observe(snapshot, firing, settings);
+    const pressure = snapshot.summary.memoryPressure;
+    if (!settings.freeRamPct.enabled || pressure === null || PRESSURE_LEVEL[pressure] === 'ok') return byShare;
+    const level = PRESSURE_LEVEL[pressure];
+    if (byShare.kind === 'level' && LEVEL_RANK[byShare.level] >= LEVEL_RANK[level]) return byShare;
+    const free = snapshot.summary.freeRamGb;
+    const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+    return {
+      kind: 'level',
+      level,
+      message: `macOS reports memory pressure "${pressure}"${free === null ? '' : ` with ${formatGb(free)} available`}.`,
+      culprit: biggest?.culprit ?? null,
+      suggestedAction: biggest?.action ?? null,
+    };
+  },
+};
+
+const gpuMemoryRule = thresholdRule('gpu-memory', 'above', (settings) => settings.gpuMemoryPct, (snapshot) => {
+  const { gpuTotalGb, gpuUsedGb } = snapshot.summary;
+  // Where GPU memory cannot be read (no NVIDIA card) or is RAM (Apple Silicon), the RAM rules speak for it.
+  if (gpuTotalGb === null || gpuUsedGb === null || gpuTotalGb <= 0) return null;
+  const pct = (gpuUsedGb / gpuTotalGb) * 100;
+  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+  return {
+    value: pct,
+    message: `GPU memory is ${Math.round(pct)}% full: ${formatGb(gpuUsedGb)} of ${formatGb(gpuTotalGb)}.`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };
@@ -147,6 +192,7 @@ function sourceRule(source: SourceName): AlertRule {
 export const ALERT_RULES: readonly AlertRule[] = [
   memoryRule,
   freeMemoryRule,
+  gpuMemoryRule,
   agentCountRule,
   longSessionRule,
   sourceRule('postgres'),

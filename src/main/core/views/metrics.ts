@@ -51,15 +51,18 @@ export function renderMetrics(snapshot: Snapshot): string {
         { labels: { kind: 'total', source: summary.memorySource ?? 'unknown' }, value: summary.memoryGb },
         { labels: { kind: 'estimated' }, value: summary.estimatedMemoryGb },
         { labels: { kind: 'measured' }, value: summary.measuredMemoryGb },
+        { labels: { kind: 'ram' }, value: summary.ramGb },
+        { labels: { kind: 'vram' }, value: summary.vramGb },
         { labels: { kind: 'resident_models' }, value: summary.residentModelsGb },
       ],
     },
     {
       name: 'delegator_agent_memory_gigabytes',
-      help: 'Each agent by each reading: estimated, ollama, process.',
+      help: 'Each agent by each reading: estimated, ollama, vram (the part of ollama in GPU memory), process.',
       samples: agents.flatMap((agent) => [
         { labels: { role: agent.role, model: agent.model, reading: 'estimated' }, value: agent.memory.estimatedGb },
         { labels: { role: agent.role, model: agent.model, reading: 'ollama' }, value: agent.memory.ollamaGb },
+        { labels: { role: agent.role, model: agent.model, reading: 'vram' }, value: agent.memory.vramGb },
         { labels: { role: agent.role, model: agent.model, reading: 'process' }, value: agent.memory.processGb },
       ]),
     },
@@ -75,6 +78,14 @@ export function renderMetrics(snapshot: Snapshot): string {
     },
     { name: 'delegator_machine_ram_gigabytes', help: "This machine's RAM.", samples: [{ value: summary.machineRamGb }] },
     { name: 'delegator_free_ram_gigabytes', help: 'Free RAM on this machine.', samples: [{ value: summary.freeRamGb }] },
+    {
+      name: 'delegator_gpu_memory_gigabytes',
+      help: 'Dedicated GPU memory (NVIDIA), where it can be read.',
+      samples: [
+        { labels: { kind: 'total' }, value: summary.gpuTotalGb },
+        { labels: { kind: 'used' }, value: summary.gpuUsedGb },
+      ],
+    },
     { name: 'delegator_cpu_percent', help: 'CPU utilisation of this machine between the last two polls.', samples: [{ value: summary.cpuPercent }] },
     { name: 'delegator_active_sessions', help: 'Sessions active now.', samples: [{ value: summary.activeSessions }] },
     {

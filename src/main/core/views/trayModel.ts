@@ -1,4 +1,4 @@
-import { formatGb, formatMinutes, formatRole, SOURCE_LABELS } from '../../../shared/format';
+import { formatGb, formatMinutes, formatRole, memorySplit, SOURCE_LABELS } from '../../../shared/format';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlLabel } from '../../../shared/controlPlan';
 import type { FocusTarget } from '../../../shared/focus';
@@ -104,6 +104,7 @@ function agentSignals(agent: AgentView): string[] {
 
 export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
   const summary = summaryLine(snapshot);
+  const split = snapshot && memorySplit(snapshot.summary);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
   const snoozed = snoozedTill !== null;
   const agents: TrayMenuItem[] = (snapshot?.agents ?? []).map((agent) => ({
@@ -134,7 +135,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
   const groups = [agents, sessions, trouble, wontFit].filter((group) => group.length > 0);
   return {
     title: summary,
-    tooltip: `Delegator Monitor: ${summary}${snoozed ? ' (notifications snoozed)' : ''}`,
+    tooltip: `Delegator Monitor: ${summary}${split === null ? '' : ` (${split})`}${snoozed ? ' (notifications snoozed)' : ''}`,
     icon: iconState(snapshot),
     menu: [
       { kind: 'info', label: summary },

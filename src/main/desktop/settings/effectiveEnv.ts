@@ -11,7 +11,7 @@ export const FIELD_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'connection.user': ['DATABASE_URL', 'DB_USER'],
   'connection.password': ['DATABASE_URL', 'DB_PASSWORD'],
   'connection.redisUrl': ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT'],
-  'connection.ollamaEndpoint': ['OLLAMA_ENDPOINT'],
+  'connection.ollamaEndpoint': ['OLLAMA_ENDPOINT', 'OLLAMA_HOST'],
   pollMs: ['MONITOR_POLL_MS'],
   alerts: ['MONITOR_ALERTS'],
 };
@@ -54,6 +54,8 @@ export function effectiveEnv(settings: Settings, password: string | null, env: E
   const envNamesDatabase = isSet(env, 'DATABASE_URL') || Object.keys(env).some((name) => name.startsWith('DB_') && isSet(env, name));
   const file = envNamesDatabase ? Object.fromEntries(Object.entries(fromFile).filter(([name]) => name !== 'DATABASE_URL' && !(isSet(env, 'DATABASE_URL') && name.startsWith('DB_')))) : fromFile;
   const merged: Record<string, string | undefined> = { ...file };
+  // People set OLLAMA_HOST for Ollama and expect every tool to follow it: it beats the file's endpoint.
+  if (isSet(env, 'OLLAMA_HOST')) delete merged.OLLAMA_ENDPOINT;
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value !== '') merged[name] = value;
   return { env: merged, overriddenBy };
 }

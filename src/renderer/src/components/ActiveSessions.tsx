@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { formatRole } from '../../../shared/format';
 import type { SessionView } from '../../../shared/model';
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
@@ -11,6 +11,7 @@ type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'descriptio
 
 /** Re-renders only when what it shows changes; the duration ticks inside on its own. */
 const SessionCard = memo(function SessionCard({ sessionId, category, description, startedAt, agents }: SessionCardProps) {
+  const { timeOf } = useZonedTime();
   countRender(`session:${sessionId}`);
   return (
     <li className="session" data-session-id={sessionId}>

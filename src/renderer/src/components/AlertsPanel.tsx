@@ -1,8 +1,9 @@
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 
 /** What needs attention: alerts firing, then the places where the sources disagree. */
 export function AlertsPanel() {
+  const { timeOf } = useZonedTime();
   // Selected as they are: a fresh `[]` from a selector would count as a change on every store update.
   const alerts = useMonitor((state) => state.snapshot?.alerts) ?? [];
   const warnings = useMonitor((state) => state.snapshot?.warnings) ?? [];

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { MonitorEvent } from '../../../shared/monitorEvent';
-import { dayOf, timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { groupEventsByDay } from '../store/selectors/events';
 
@@ -8,6 +8,7 @@ const SHOWN = 100;
 
 /** Events never change once logged, so a line is drawn once. */
 const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEvent }) {
+  const { timeOf } = useZonedTime();
   return (
     <li className={`event event-${event.type}`}>
       <time className="mono muted" dateTime={event.at}>
@@ -20,6 +21,7 @@ const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEv
 });
 
 export function EventStream() {
+  const { dayOf } = useZonedTime();
   const events = useMonitor((state) => state.events);
   const groups = groupEventsByDay(events.slice(-SHOWN), dayOf);
   return (

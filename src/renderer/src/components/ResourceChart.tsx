@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { useThrottled } from '../hooks/useThrottled';
 import { selectChart, type ChartMark, type ChartPoint } from '../store/selectors/chart';
@@ -11,6 +11,7 @@ const CHART_INTERVAL_MS = 1000;
 const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } as const;
 
 function Chart({ points, marks }: { readonly points: ChartPoint[]; readonly marks: ChartMark[] }) {
+  const { timeOf } = useZonedTime();
   return (
     <figure className="chart" aria-label="Memory and agents over time">
       <ResponsiveContainer width="100%" height={260}>

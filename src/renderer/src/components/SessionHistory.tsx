@@ -1,11 +1,12 @@
 import { memo } from 'react';
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectHistoryRows, type HistoryRow } from '../store/selectors/history';
 import { sameRow } from './sameRow';
 
 const HistoryLine = memo(
   function HistoryLine({ row }: { readonly row: HistoryRow }) {
+    const { timeOf } = useZonedTime();
     return (
       <tr data-session-id={row.sessionId}>
         <td>

@@ -1,8 +1,9 @@
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectSourceBadges } from '../store/selectors/sources';
 
 export function SourceStatus() {
+  const { timeOf } = useZonedTime();
   const snapshot = useMonitor((state) => state.snapshot);
   const connection = useMonitor((state) => state.connection);
   if (snapshot === null) return null;

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { timeOf } from '../format';
+import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectAgentRows, type AgentRow } from '../store/selectors/agents';
 import { agentsStale } from '../store/selectors/sources';
@@ -10,6 +10,7 @@ import { sameRow } from './sameRow';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
+    const { timeOf } = useZonedTime();
     countRender(`agent:${row.role}`);
     return (
       <tr data-role={row.role}>

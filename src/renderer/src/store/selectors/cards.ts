@@ -1,4 +1,4 @@
-import { formatGb } from '../../../../shared/format';
+import { formatGb, memorySplit } from '../../../../shared/format';
 import type { CpuLoad, Snapshot } from '../../../../shared/model';
 import { agentsStale, isStale } from './sources';
 import { UNKNOWN } from './unknown';
@@ -35,12 +35,13 @@ export function selectKpis(snapshot: Snapshot): Kpis {
   const { summary } = snapshot;
   const postgresStale = isStale(snapshot.sources.postgres);
   const source = summary.memorySource === null ? '' : ` · ${summary.memorySource}`;
+  const split = memorySplit(summary);
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
     agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
     memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => formatGb(gb)),
-    memoryNote: `${savingsText(summary.savingsPct)}${source}`.replace(/^ · /, ''),
+    memoryNote: `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`.replace(/^ · /, ''),
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
   };

@@ -1,6 +1,6 @@
 import { formatGb, formatRole } from '../../../../shared/format';
-import { fitText } from '../../../../shared/forecastText';
-import type { AdmissionForecast } from '../../../../shared/model';
+import { fitText, needText } from '../../../../shared/forecastText';
+import type { AdmissionForecast } from '../../../../shared/forecast';
 import { UNKNOWN } from './unknown';
 
 export interface ForecastRow {
@@ -16,8 +16,9 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
   return forecast.categories.map((entry) => ({
     category: entry.category,
     agentsText: entry.agents.map(formatRole).join(', '),
-    needText: `+${formatGb(entry.needGb)}`,
-    freeText: entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb),
+    // Where a GPU takes part of the need, the RAM and GPU shares are shown apart, as each is weighed against its own free memory.
+    needText: needText(entry),
+    freeText: `${entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb)}${entry.freeVramGb === null ? '' : ` + ${formatGb(entry.freeVramGb)} GPU`}`,
     fits: entry.fits,
     fitText: fitText(entry.fits),
   }));
