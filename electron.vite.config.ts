@@ -1,6 +1,26 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src/shared/contentSecurityPolicy';
+
+/** The dev server's page gets the dev-only policy; the built page keeps the strict one it is written with. */
+const devContentSecurityPolicy = (): Plugin => ({
+  name: 'dev-content-security-policy',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace(/content="default-src[^"]*"/, `content="${DEV_CONTENT_SECURITY_POLICY}"`),
+});
+
+// The page's meta tag must say what the header says (less frame-ancestors, which a meta tag cannot carry); the build fails if they drift apart.
+const META_POLICY = CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", '');
+const checkContentSecurityPolicy = (): Plugin => ({
+  name: 'check-content-security-policy',
+  apply: 'build',
+  transformIndexHtml: (html) => {
+    if (!html.includes(`content="${META_POLICY}"`)) throw new Error('src/renderer/index.html must carry CONTENT_SECURITY_POLICY in its meta tag');
+    return html;
+  },
+});
 
 export default defineConfig({
   main: {
@@ -24,6 +44,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), devContentSecurityPolicy(), checkContentSecurityPolicy()],
   },
 });
