@@ -89,12 +89,38 @@ const THEMES: ReadonlyArray<readonly [string, Rgb]> = [
   ['dark', [255, 255, 255]],
 ];
 
+/**
+ * An .ico holding PNG images (Windows Vista and later read them): Windows
+ * picks the size its display scaling needs (16, 24, 32 px at 100, 150, 200%)
+ * rather than stretching one.
+ */
+function ico(images: ReadonlyArray<{ size: number; data: Buffer }>): Buffer {
+  const header = Buffer.alloc(6);
+  header.writeUInt16LE(1, 2);
+  header.writeUInt16LE(images.length, 4);
+  let offset = 6 + 16 * images.length;
+  const entries = images.map(({ size, data }) => {
+    const entry = Buffer.alloc(16);
+    entry.writeUInt8(size >= 256 ? 0 : size, 0);
+    entry.writeUInt8(size >= 256 ? 0 : size, 1);
+    entry.writeUInt16LE(1, 4);
+    entry.writeUInt16LE(32, 6);
+    entry.writeUInt32LE(data.length, 8);
+    entry.writeUInt32LE(offset, 12);
+    offset += data.length;
+    return entry;
+  });
+  return Buffer.concat([header, ...entries, ...images.map((image) => image.data)]);
+}
+
 mkdirSync(join(ROOT, 'tray'), { recursive: true });
 for (const state of STATES) {
   for (const [theme, rgb] of THEMES) {
     writeFileSync(join(ROOT, 'tray', `${state}-${theme}.png`), png(16, trayGlyph(state, rgb, 16)));
     writeFileSync(join(ROOT, 'tray', `${state}-${theme}@2x.png`), png(32, trayGlyph(state, rgb, 32)));
   }
+  const sizes = [16, 24, 32, 48];
+  writeFileSync(join(ROOT, 'tray', `${state}-dark.ico`), ico(sizes.map((size) => ({ size, data: png(size, trayGlyph(state, [255, 255, 255], size)) }))));
 }
 const APP_SIZE = 512;
 const appIcon = draw(APP_SIZE, (x, y) => {
@@ -110,4 +136,4 @@ function trayGlyphAt(x: number, y: number): boolean {
   return (distance <= 0.32 && distance >= 0.25) || (distance < 0.25 && y >= 0.5);
 }
 writeFileSync(join(ROOT, 'icon.png'), png(APP_SIZE, appIcon));
-console.log(`Drew ${STATES.length * THEMES.length * 2} tray icons and the app icon into ${ROOT}`);
+console.log(`Drew ${STATES.length * THEMES.length * 2} tray icons, ${STATES.length} Windows .ico files and the app icon into ${ROOT}`);

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { app, safeStorage } from 'electron';
+import { app, Menu, nativeTheme, powerMonitor, safeStorage } from 'electron';
 import type { Settings } from '../shared/settings';
 import { systemTimeZone } from './core/localTime';
+import { errorText } from '../shared/errorText';
 import { createDesktopHost } from './desktop/desktopHost';
 import { desktopTarget } from './desktop/desktopTarget';
 import { localDataDir } from './desktop/localDataDir';
+import { setLinuxAutostart, START_HIDDEN_ARGUMENT } from './desktop/launchAtLogin';
 import { electronControlHost } from './desktop/electron/controlDialogs';
 import { dashboardPageUrl, dashboardPort, lockDownSession } from './desktop/electron/dashboardWindow';
 import { chooseExportPath } from './desktop/electron/exportDialog';
@@ -25,11 +27,25 @@ const timeZone = systemTimeZone();
 const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const pageUrl = dashboardPageUrl({ outDir, devServerUrl });
 
-/** The operating system's keychain, through Electron. */
+/** The installer's appId (electron-builder.yml): Windows shows toasts only for an app that has one. */
+const APP_ID = 'org.echo.delegator-monitor';
+/** Started at login: the app goes to the tray without popping its window up. */
+const startHidden = process.argv.includes(START_HIDDEN_ARGUMENT) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+/** Quit never hangs on a source that does not answer: past this, the app exits anyway. */
+const STOP_WITHIN_MS = 5000;
+
+/**
+ * The operating system's keychain, through Electron. On Linux without a
+ * keyring, safeStorage falls back to a key written into Chromium itself
+ * (`basic_text`): that is no keychain, and a password is refused as without one.
+ */
 const cipher: Cipher = {
-  available: () => safeStorage.isAsyncEncryptionAvailable(),
+  available: async () => (await safeStorage.isAsyncEncryptionAvailable()) && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'),
   encrypt: async (text) => (await safeStorage.encryptStringAsync(text)).toString('base64'),
-  decrypt: async (encoded) => (await safeStorage.decryptStringAsync(Buffer.from(encoded, 'base64'))).result,
+  decrypt: async (encoded) => {
+    const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(encoded, 'base64'));
+    return { text: result, reEncrypt: shouldReEncrypt };
+  },
 };
 
 /** What the end-to-end tests read from the main process; only set when they run the app. */
@@ -50,7 +66,13 @@ function startService(settings: Settings, env: Record<string, string | undefined
   });
 }
 
-const dashboard = dashboardPort({ outDir, devServerUrl, statePath: join(app.getPath('userData'), 'window.json'), quitting: () => host.quitting() });
+const dashboard = dashboardPort({
+  outDir,
+  devServerUrl,
+  statePath: join(app.getPath('userData'), 'window.json'),
+  quitting: () => host.quitting(),
+  onSessionEnd: quitNow,
+});
 const serveToDashboard = (handlers: Parameters<typeof serveIpc>[0]): void => {
   serveIpc(handlers, dashboard.windowId, pageUrl);
 };
@@ -58,13 +80,23 @@ const serveToDashboard = (handlers: Parameters<typeof serveIpc>[0]): void => {
 const host = createDesktopHost({
   startService,
   dashboard,
-  createTray: (handlers) => new TrayPresenter(electronTrayBindings(resourcesDir), handlers),
-  notify: showNotification,
+  createTray: (handlers) => new TrayPresenter(electronTrayBindings(resourcesDir, () => { handlers.onAction('open'); }), handlers),
+  notify: (intent, handlers) => {
+    showNotification(intent, handlers, join(resourcesDir, 'icon.png'));
+  },
   serveIpc: serveToDashboard,
   controls: electronControlHost(),
   chooseExportPath: (name) => chooseExportPath(dashboard.window(), name),
   setLaunchAtLogin: (open) => {
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: open });
+    if (!app.isPackaged) return;
+    // Electron's login items are macOS's and Windows'; Linux starts what its XDG autostart folder names.
+    if (process.platform === 'linux') {
+      setLinuxAutostart(open, process.env.APPIMAGE ?? process.execPath, [], process.env).catch((error: unknown) => {
+        console.error(`launch at login: ${errorText(error)}`);
+      });
+    } else {
+      app.setLoginItemSettings({ openAtLogin: open, args: [START_HIDDEN_ARGUMENT] });
+    }
   },
   quitApp: () => {
     app.quit();
@@ -93,27 +125,50 @@ async function setupSettings(): Promise<void> {
   await host.applySettings(stored.settings, effectiveEnv(stored.settings, stored.password, process.env).env);
 }
 
+/** Stops the monitor (within a bound), writes the window's place, then lets the app go. */
+async function stopBeforeQuit(): Promise<void> {
+  const bounded = new Promise<void>((resolve) => setTimeout(resolve, STOP_WITHIN_MS).unref());
+  await Promise.race([Promise.all([host.stopForQuit(), dashboard.saveBounds()]), bounded]);
+}
+
+/** Quits now, the monitor stopped first: for a shutdown or logoff, which emit no before-quit on Windows. */
+function quitNow(): void {
+  void stopBeforeQuit().finally(() => {
+    app.quit();
+  });
+}
+
 function setupShutdown(): void {
   app.on('before-quit', (event) => {
     if (host.quitting()) return;
     event.preventDefault();
-    void host.stopForQuit().finally(() => {
-      app.quit();
-    });
+    quitNow();
   });
+  powerMonitor.on('shutdown', quitNow);
   // The tray keeps the app alive with every window closed.
   app.on('window-all-closed', () => undefined);
 }
+
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => void host.showDashboard());
+  // macOS: a Dock click or a relaunch from Finder while the window is hidden.
+  app.on('activate', () => void host.showDashboard());
   void app.whenReady().then(async () => {
-    lockDownSession();
+    // A tray app: no Dock icon on macOS, and no Reload or DevTools menu in the packaged app.
+    app.dock?.hide();
+    if (app.isPackaged) Menu.setApplicationMenu(null);
+    lockDownSession(devServerUrl);
     setupShutdown();
+    nativeTheme.on('updated', () => {
+      host.themeChanged();
+    });
     host.showTray();
+    // The window opens at once and says "starting" while the monitor starts; the page's first questions wait for it.
+    if (!startHidden) void host.showDashboard();
     await setupSettings();
-    await host.showDashboard();
   });
 }

@@ -16,7 +16,7 @@ const flip = (bytes: Buffer): Buffer => Buffer.from([...bytes].map((byte) => byt
 const cipher: Cipher = {
   available: () => Promise.resolve(true),
   encrypt: (text) => Promise.resolve(flip(Buffer.from(text)).toString('base64')),
-  decrypt: (encoded) => Promise.resolve(flip(Buffer.from(encoded, 'base64')).toString()),
+  decrypt: (encoded) => Promise.resolve({ text: flip(Buffer.from(encoded, 'base64')).toString(), reEncrypt: false }),
 };
 
 const settings = (change: (value: Settings) => Settings = (value) => value): Settings => change(structuredClone(DEFAULT_SETTINGS));

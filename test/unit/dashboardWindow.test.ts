@@ -47,6 +47,7 @@ vi.mock('electron', () => {
       },
     },
     session: {},
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   };
 });
 
@@ -116,5 +117,16 @@ describe('the dashboard window', () => {
   it('names the page IPC answers', () => {
     expect(dashboardPageUrl({ outDir: '/app/out' })).toBe('file:///app/out/renderer/index.html');
     expect(dashboardPageUrl({ outDir: '/app/out', devServerUrl: 'http://localhost:5173/' })).toBe('http://localhost:5173/');
+  });
+});
+
+describe("the window's place", () => {
+  it('is restored only onto a display that exists now, and the page URL keeps a # or % in the install path', async () => {
+    const { onSomeDisplay } = await import('../../src/main/desktop/windowState');
+    const display = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+    expect(onSomeDisplay({ x: 100, y: 50, width: 1200, height: 800 }, display)).toEqual({ x: 100, y: 50, width: 1200, height: 800 });
+    // Last seen on a second monitor, unplugged since.
+    expect(onSomeDisplay({ x: 2500, y: 50, width: 1200, height: 800 }, display)).toEqual({ width: 1200, height: 800 });
+    expect(dashboardPageUrl({ outDir: '/opt/C# tools/100%/out' })).toBe('file:///opt/C%23%20tools/100%25/out/renderer/index.html');
   });
 });

@@ -43,7 +43,7 @@ function setup(startService: DesktopDeps['startService'] = async () => {
       show: () => Promise.resolve(),
       send: (channel) => sent.push(channel),
     },
-    createTray: () => ({ render: (model) => trays.push(model) }),
+    createTray: () => ({ render: (model) => trays.push(model), redrawIcon: () => undefined }),
     notify: () => undefined,
     serveIpc: (served) => {
       handlers = served;
@@ -62,10 +62,36 @@ function setup(startService: DesktopDeps['startService'] = async () => {
 const SETTINGS_SAVED = settingsSchema.parse({ connection: {} });
 
 describe('the desktop host', () => {
-  it('answers the page while no monitor runs, rather than leaving it without a handler', async () => {
-    const { call } = setup();
-    expect(call(IPC_INVOKE.getSnapshot)).toBeNull();
-    await expect(Promise.resolve().then(() => call(IPC_INVOKE.getEvents))).rejects.toThrow('the monitor is not running');
+  it("answers the page's first calls, asked while the monitor starts, once it has started", async () => {
+    const { host, call } = setup();
+    const asked = Promise.all([call(IPC_INVOKE.getSnapshot), call(IPC_INVOKE.getSeries), call(IPC_INVOKE.getEvents)]);
+    await host.applySettings(SETTINGS_SAVED, {});
+    const [snapshot, series, events] = (await asked) as [unknown, unknown[], unknown[]];
+    expect(snapshot).not.toBeNull();
+    expect(Array.isArray(series) && Array.isArray(events)).toBe(true);
+    await host.stopForQuit();
+  });
+
+  it('tells the page why when the monitor cannot start, rather than leaving it without a handler', async () => {
+    const { host, call } = setup(() => Promise.reject(new Error('DB_PORT: expected a port')));
+    const asked = Promise.resolve(call(IPC_INVOKE.getSnapshot));
+    await host.applySettings(SETTINGS_SAVED, {});
+    await expect(asked).rejects.toThrow('the monitor could not start: DB_PORT: expected a port');
+  });
+
+  it('runs one monitor after two quick saves, the first stopped before the second starts', async () => {
+    const open = new Set<MonitorService>();
+    const { host } = setup(async () => {
+      const service = fakeService();
+      await service.monitor.start();
+      open.add(service);
+      const close = service.close.bind(service);
+      return { ...service, close: () => (open.delete(service), close()) };
+    });
+    await Promise.all([host.applySettings(SETTINGS_SAVED, {}), host.applySettings(SETTINGS_SAVED, {})]);
+    expect(open.size).toBe(1);
+    await host.stopForQuit();
+    expect(open.size).toBe(0);
   });
 
   it('snoozes from the tray and shows it there, and quits through the app', async () => {
@@ -98,11 +124,13 @@ describe('the desktop host', () => {
     await host.applySettings(SETTINGS_SAVED, {});
     const running = service as MonitorService | null;
     if (running === null) throw new Error('the host started no monitor');
+    // The first snapshot, taken before anyone listened, is handed to the window as soon as the monitor runs.
+    expect(sent).toEqual([IPC_PUSH.snapshot]);
     const drawn = trays.length;
     const polled = await running.monitor.pollNow();
-    expect(sent).toEqual([IPC_PUSH.snapshot]);
+    expect(sent).toEqual([IPC_PUSH.snapshot, IPC_PUSH.snapshot]);
     expect(trays.length).toBe(drawn + 1);
-    expect(call(IPC_INVOKE.getSnapshot)).toBe(polled);
+    expect(await call(IPC_INVOKE.getSnapshot)).toBe(polled);
     await host.stopForQuit();
   });
 });

@@ -7,10 +7,10 @@ import type { Settings } from '../../shared/settings';
 import type { NotificationIntent } from '../core/alerts/engine';
 import { trayModel, type TrayAction, type TrayModel } from '../core/views/trayModel';
 import { saveExport } from '../export/saveExport';
-import type { MonitorQueries, MonitorService } from '../monitor/monitorService';
+import type { MonitorService } from '../monitor/monitorService';
 import { Unavailable } from '../monitor/unavailable';
 import { runConfirmedControl, type ControlHost } from './confirmedControl';
-import { monitorHandlers, type Handler } from './ipcHandlers';
+import { monitorHandlers, type Handler, type HandledQueries } from './ipcHandlers';
 import type { MenuHandlers } from './trayPresenter';
 
 type Env = Record<string, string | undefined>;
@@ -35,7 +35,7 @@ export interface DesktopDeps {
   readonly startService: (settings: Settings, env: Env) => Promise<MonitorService>;
   readonly dashboard: DashboardPort;
   /** Makes the tray, whose menu calls these handlers. */
-  readonly createTray: (handlers: MenuHandlers) => { render(model: TrayModel): void };
+  readonly createTray: (handlers: MenuHandlers) => { render(model: TrayModel): void; redrawIcon(): void };
   readonly notify: (intent: NotificationIntent, handlers: NotificationHandlers) => void;
   /** Serves these channels to the dashboard window, and only to it. */
   readonly serveIpc: (handlers: Readonly<Record<string, Handler>>) => void;
@@ -55,6 +55,8 @@ export interface DesktopDeps {
 export interface DesktopHost {
   /** Shows the tray as it is now: "starting" until a monitor runs. */
   showTray(): void;
+  /** The system's theme changed: the tray's icon is drawn again. */
+  themeChanged(): void;
   /** (Re)starts the monitor on these settings; a failure leaves the app up, saying why. */
   applySettings(settings: Settings, env: Env): Promise<void>;
   showDashboard(focus?: FocusTarget | null): Promise<void>;
@@ -81,10 +83,27 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   let latest: Snapshot | null = null;
   let detach: () => void = () => undefined;
   let isQuitting = false;
+  /** Every (re)start in turn: two quick saves never leave two monitors running. */
+  let restarts: Promise<void> = Promise.resolve();
+  /** Settled once the latest (re)start has; the page's first questions wait for it rather than be refused. */
+  let settleFirstStart: () => void = () => undefined;
+  let started = new Promise<void>((resolve) => {
+    settleFirstStart = resolve;
+  });
+  let startError: string | null = null;
 
   const running = (): MonitorService => {
-    if (service === null) throw new Unavailable('the monitor is not running');
-    return service;
+    if (service !== null) return service;
+    throw new Unavailable(startError === null ? 'the monitor is starting' : `the monitor could not start: ${startError}`);
+  };
+  /** Waits for the monitor starting now, then answers from it; a monitor that could not start says why. */
+  const once = async <T>(answer: (running: MonitorService) => T): Promise<T> => {
+    // A save may restart the monitor meanwhile: wait until no newer start is under way.
+    for (let awaited = started; ; awaited = started) {
+      await awaited;
+      if (awaited === started) break;
+    }
+    return answer(running());
   };
 
   const controlHost: ControlHost = {
@@ -134,13 +153,13 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     renderTray();
   }
 
-  // Registered once, for whichever monitor runs: while none does, the page is told so rather than finding no handler.
-  const queries: MonitorQueries = {
-    getSnapshot: () => latest,
+  // Registered once, for whichever monitor runs: the page's first questions, asked while it loads, wait for the start.
+  const queries: HandledQueries = {
+    getSnapshot: () => once(() => latest),
     getHistory: (date) => running().getHistory(date),
     getStats: (from, to) => running().getStats(from, to),
-    getSeries: () => running().getSeries(),
-    getEvents: () => running().getEvents(),
+    getSeries: () => once((current) => current.getSeries()),
+    getEvents: () => once((current) => current.getEvents()),
     sendCommand: (request) => running().sendCommand(request),
     snooze: (until) => running().snooze(until),
     resumeNotifications: () => running().resumeNotifications(),
@@ -182,20 +201,35 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     return true;
   };
 
+  const restart = async (settings: Settings, env: Env): Promise<void> => {
+    deps.setLaunchAtLogin(settings.launchAtLogin);
+    await stop();
+    startError = null;
+    try {
+      const fresh = await deps.startService(settings, env);
+      service = fresh;
+      latest = fresh.getSnapshot();
+      detach = attach(fresh);
+      // Its first snapshot came before anyone listened: the window gets it now, not a poll later.
+      if (latest !== null) deps.dashboard.send(IPC_PUSH.snapshot, latest);
+    } catch (error) {
+      startError = errorText(error);
+      deps.report(`The monitor could not start: ${startError}`);
+    }
+    renderTray();
+  };
+
   return {
     showTray: renderTray,
-    async applySettings(settings, env) {
-      deps.setLaunchAtLogin(settings.launchAtLogin);
-      await stop();
-      try {
-        const started = await deps.startService(settings, env);
-        service = started;
-        latest = started.getSnapshot();
-        detach = attach(started);
-      } catch (error) {
-        deps.report(`The monitor could not start: ${errorText(error)}`);
-      }
-      renderTray();
+    themeChanged: () => {
+      tray.redrawIcon();
+    },
+    applySettings(settings, env) {
+      const next = restarts.then(() => restart(settings, env));
+      restarts = next;
+      started = next;
+      void next.finally(settleFirstStart);
+      return next;
     },
     showDashboard,
     act,

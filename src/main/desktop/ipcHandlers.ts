@@ -30,11 +30,14 @@ export function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
 
 const none = z.tuple([]);
 
+/** The questions as the IPC handlers may answer them: at once, or once the monitor has started. */
+export type HandledQueries = { readonly [K in keyof MonitorQueries]: (...args: Parameters<MonitorQueries[K]>) => ReturnType<MonitorQueries[K]> | Promise<Awaited<ReturnType<MonitorQueries[K]>>> };
+
 /** Where the desktop app writes an export: a save dialog and a file, which only the host has. */
 export type SaveExport = (query: ExportQuery) => Promise<ExportOutcome>;
 
 /** The MonitorApi's channels, answered from the monitor. */
-export const monitorHandlers = (queries: MonitorQueries, saveExport: SaveExport): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
+export const monitorHandlers = (queries: HandledQueries, saveExport: SaveExport): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
   [IPC_INVOKE.getSnapshot]: (args) => {
     parseArgs(none, args);
     return queries.getSnapshot();

@@ -62,4 +62,9 @@ export class TrayPresenter<Image, Menu> {
     this.shown = model;
     return changed || before === null;
   }
+
+  /** Sets the icon again, unchanged state or not: the theme changed, and with it which image suits the bar. */
+  redrawIcon(): void {
+    if (this.tray && this.shown) this.tray.setImage(this.bindings.iconFor(this.shown.icon) as never);
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -22,6 +23,27 @@ export async function loadWindowBounds(path: string): Promise<WindowBounds> {
   }
 }
 
+/** A display's usable area, as Electron's `screen` gives it. */
+export interface DisplayArea {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The remembered place only if enough of the window would be on a display
+ * that exists now (a monitor unplugged since, a laptop away from its desk);
+ * otherwise its size alone, and the system places it.
+ */
+export function onSomeDisplay(bounds: WindowBounds, displays: readonly DisplayArea[]): WindowBounds {
+  if (bounds.x === undefined || bounds.y === undefined) return bounds;
+  const { x, y, width } = bounds;
+  // The title bar's first 100 px must be reachable to move the window.
+  const reachable = displays.some((area) => x + Math.min(width, 100) > area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height);
+  return reachable ? bounds : { width: bounds.width, height: bounds.height };
+}
+
 export async function saveWindowBounds(path: string, bounds: WindowBounds): Promise<void> {
   const checked = boundsSchema.parse({
     ...bounds,
@@ -29,6 +51,8 @@ export async function saveWindowBounds(path: string, bounds: WindowBounds): Prom
     height: Math.max(MIN_HEIGHT, Math.round(bounds.height)),
   });
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(`${path}.tmp`, JSON.stringify(checked));
-  await rename(`${path}.tmp`, path);
+  // A name of its own per write: two writes at once must not rename each other's half-written file.
+  const temporary = `${path}.${String(process.pid)}.${randomUUID()}.tmp`;
+  await writeFile(temporary, JSON.stringify(checked));
+  await rename(temporary, path);
 }

@@ -1,5 +1,6 @@
 import { dialog, Notification } from 'electron';
 import type { ControlHost } from '../confirmedControl';
+import { holdUntilDone } from './notifications';
 
 /** A control chosen from the tray or a notification asks with a native dialog and answers with a notification. */
 export function electronControlHost(): Pick<ControlHost, 'ask' | 'tell'> {
@@ -16,7 +17,7 @@ export function electronControlHost(): Pick<ControlHost, 'ask' | 'tell'> {
       return response === 0;
     },
     tell(title, body) {
-      if (Notification.isSupported()) new Notification({ title, body, silent: true }).show();
+      if (Notification.isSupported()) holdUntilDone(new Notification({ title, body, silent: true })).show();
     },
   };
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { BrowserWindow, session, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, screen, session, shell } from 'electron';
 import { IPC_PUSH } from '../../../shared/ipcChannels';
 import type { DashboardPort } from '../desktopHost';
+import { DEV_CONTENT_SECURITY_POLICY } from '../../../shared/contentSecurityPolicy';
 import { CONTENT_SECURITY_POLICY, MIN_HEIGHT, MIN_WIDTH } from '../windowOptions';
-import { loadWindowBounds, saveWindowBounds } from '../windowState';
+import { loadWindowBounds, onSomeDisplay, saveWindowBounds } from '../windowState';
 
 export interface DashboardWindowOptions {
   /** Set by electron-vite in development; the built page is loaded otherwise. */
@@ -13,28 +15,33 @@ export interface DashboardWindowOptions {
   readonly statePath: string;
   /** True once the app is quitting: closing then really closes. */
   readonly quitting: () => boolean;
+  /** Windows is shutting down or logging off, which emits no before-quit. */
+  readonly onSessionEnd?: () => void;
 }
 
-/** The URL of the page the window loads; IPC answers only that page. */
+/** The URL of the page the window loads; IPC answers only that page. `pathToFileURL`, so a `#` or `%` in the install path stays a path. */
 export function dashboardPageUrl(options: Pick<DashboardWindowOptions, 'devServerUrl' | 'outDir'>): string {
-  return options.devServerUrl ?? new URL(`file://${join(options.outDir, 'renderer', 'index.html')}`).toString();
+  return options.devServerUrl ?? pathToFileURL(join(options.outDir, 'renderer', 'index.html')).toString();
 }
 
 /** Denies every permission a page may ask for (camera, notifications, geolocation, ...): the dashboard needs none. */
-export function lockDownSession(): void {
+export function lockDownSession(devServerUrl: string | undefined): void {
+  const policy = devServerUrl === undefined ? CONTENT_SECURITY_POLICY : DEV_CONTENT_SECURITY_POLICY;
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => {
     callback(false);
   });
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
 }
 
-export async function createDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
+/** Makes the window; it exists, with its webContents id, before its page starts loading. */
+async function makeDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
+  const remembered = onSomeDisplay(await loadWindowBounds(options.statePath), screen.getAllDisplays().map((display) => display.workArea));
   // Electron's security checklist, written out where the window is made so scanners can read it.
   const window = new BrowserWindow({
-    ...(await loadWindowBounds(options.statePath)),
+    ...remembered,
     minWidth: MIN_WIDTH,
     minHeight: MIN_HEIGHT,
     show: false,
@@ -71,6 +78,13 @@ export async function createDashboardWindow(options: DashboardWindowOptions): Pr
   window.webContents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });
+  // A crashed or killed page comes back by itself; the monitor never stopped.
+  window.webContents.on('render-process-gone', () => {
+    if (!window.isDestroyed()) window.webContents.reload();
+  });
+  window.on('session-end', () => {
+    options.onSessionEnd?.();
+  });
   // Closing hides to the tray; the monitor keeps running until Quit.
   window.on('close', (event) => {
     void saveWindowBounds(options.statePath, window.getNormalBounds()).catch(() => undefined);
@@ -78,29 +92,55 @@ export async function createDashboardWindow(options: DashboardWindowOptions): Pr
     event.preventDefault();
     window.hide();
   });
-  const page = dashboardPageUrl(options);
-  if (options.devServerUrl) await window.loadURL(page);
-  else await window.loadFile(join(options.outDir, 'renderer', 'index.html'));
   return window;
 }
 
-/** The dashboard window as the desktop host sees it: made on first use, then shown, focused and sent to. */
-export function dashboardPort(options: DashboardWindowOptions): DashboardPort & { readonly windowId: () => number | null; readonly window: () => BrowserWindow | null } {
+function loadDashboard(window: BrowserWindow, options: DashboardWindowOptions): Promise<void> {
+  if (options.devServerUrl) return window.loadURL(dashboardPageUrl(options));
+  return window.loadFile(join(options.outDir, 'renderer', 'index.html'));
+}
+
+export async function createDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
+  const window = await makeDashboardWindow(options);
+  await loadDashboard(window, options);
+  return window;
+}
+
+/**
+ * The dashboard window as the desktop host sees it: made on first use, then
+ * shown, focused and sent to. Its id is known from the moment it is made, as
+ * the page asks its first questions while it loads, before `loadFile` resolves.
+ */
+export function dashboardPort(options: DashboardWindowOptions): DashboardPort & {
+  readonly windowId: () => number | null;
+  readonly window: () => BrowserWindow | null;
+  /** Writes where the window is, before the app quits and its last close may not finish writing. */
+  readonly saveBounds: () => Promise<void>;
+} {
   let window: BrowserWindow | null = null;
   // One creation, however many callers ask at once.
   let creating: Promise<BrowserWindow> | null = null;
+  const create = async (): Promise<BrowserWindow> => {
+    const made = await makeDashboardWindow(options);
+    window = made;
+    await loadDashboard(made, options);
+    return made;
+  };
   return {
     async show(focus) {
-      creating ??= createDashboardWindow(options);
-      window = await creating;
-      window.show();
-      window.focus();
-      if (focus) window.webContents.send(IPC_PUSH.focus, focus);
+      creating ??= create();
+      const shown = await creating;
+      shown.show();
+      shown.focus();
+      if (focus) shown.webContents.send(IPC_PUSH.focus, focus);
     },
     send(channel, payload) {
-      window?.webContents.send(channel, payload);
+      if (window && !window.isDestroyed()) window.webContents.send(channel, payload);
     },
     windowId: () => window?.webContents.id ?? null,
     window: () => window,
+    saveBounds: async () => {
+      if (window && !window.isDestroyed()) await saveWindowBounds(options.statePath, window.getNormalBounds()).catch(() => undefined);
+    },
   };
 }

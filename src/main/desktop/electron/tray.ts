@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Menu, nativeImage, nativeTheme, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { TrayIconState, TrayMenuItem } from '../../core/views/trayModel';
 import type { MenuHandlers, TrayBindings } from '../trayPresenter';
 
@@ -20,14 +20,25 @@ function template(items: readonly TrayMenuItem[], handlers: MenuHandlers): MenuI
   });
 }
 
-/** Electron's tray, menu and images for the presenter; macOS recolours the "Template" icons itself. */
-export function electronTrayBindings(resourcesDir: string): TrayBindings<NativeImage, Electron.Menu> {
+/**
+ * Electron's tray, menu and images for the presenter. macOS recolours the
+ * black "Template" icons for its menu bar itself. Elsewhere the light glyph:
+ * `nativeTheme` follows the app's theme, not the taskbar's (electron#19729),
+ * and Windows' taskbar and most Linux panels are dark.
+ */
+export function electronTrayBindings(resourcesDir: string, onClick: () => void): TrayBindings<NativeImage, Electron.Menu> {
   const iconFor = (state: TrayIconState): NativeImage => {
-    const theme = process.platform === 'darwin' || !nativeTheme.shouldUseDarkColors ? 'Template' : 'dark';
-    return nativeImage.createFromPath(join(resourcesDir, 'tray', `${state}-${theme}.png`));
+    // Windows takes the size its display scaling needs from an .ico; elsewhere the PNG and its @2x.
+    const file = process.platform === 'darwin' ? `${state}-Template.png` : process.platform === 'win32' ? `${state}-dark.ico` : `${state}-dark.png`;
+    return nativeImage.createFromPath(join(resourcesDir, 'tray', file));
   };
   return {
-    createTray: (icon) => new Tray(icon),
+    createTray: (icon) => {
+      const tray = new Tray(icon);
+      // Windows users open a tray app with a left click; macOS and Linux open the menu on click.
+      if (process.platform === 'win32') tray.on('click', onClick);
+      return tray;
+    },
     iconFor,
     buildMenu: (items, handlers) => Menu.buildFromTemplate(template(items, handlers)),
   };

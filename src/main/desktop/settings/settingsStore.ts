@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -8,7 +9,8 @@ import { parseJson } from '../../../shared/jsonLine';
 export interface Cipher {
   available(): Promise<boolean>;
   encrypt(text: string): Promise<string>;
-  decrypt(encoded: string): Promise<string>;
+  /** `reEncrypt`: the keychain says this was sealed the old way and should be sealed again. */
+  decrypt(encoded: string): Promise<{ readonly text: string; readonly reEncrypt: boolean }>;
 }
 
 const fileSchema = z.object({
@@ -50,7 +52,9 @@ export class SettingsStore {
     const { settings, encryptedPassword } = parsed.data;
     if (encryptedPassword === undefined) return { settings, password: null, problem: null };
     try {
-      return { settings, password: await this.cipher.decrypt(encryptedPassword), problem: null };
+      const { text, reEncrypt } = await this.cipher.decrypt(encryptedPassword);
+      if (reEncrypt) await this.save({ settings, password: text }).catch(() => undefined);
+      return { settings, password: text, problem: null };
     } catch {
       return { settings, password: null, problem: 'the stored password could not be decrypted on this machine; enter it again' };
     }
@@ -58,8 +62,8 @@ export class SettingsStore {
 
   /** `password` undefined keeps the stored one, '' removes it. */
   async save(save: SettingsSave): Promise<void> {
-    const current = await this.load();
-    const password = save.password === undefined ? current.password : save.password === '' ? null : save.password;
+    // Read the stored password only when it is kept: loading may itself save (to re-encrypt), with a password given.
+    const password = save.password === undefined ? (await this.load()).password : save.password === '' ? null : save.password;
     if (password !== null && !(await this.cipher.available())) {
       throw new PasswordNotStorable('this machine offers no encrypted storage for the password; set DB_PASSWORD in the environment instead');
     }
@@ -69,7 +73,9 @@ export class SettingsStore {
       ...(password === null ? {} : { encryptedPassword: await this.cipher.encrypt(password) }),
     };
     await mkdir(dirname(this.path), { recursive: true });
-    await writeFile(`${this.path}.tmp`, JSON.stringify(file, null, 2), { mode: 0o600 });
-    await rename(`${this.path}.tmp`, this.path);
+    // A name of its own per save: two saves at once must not rename each other's half-written file.
+    const temporary = `${this.path}.${String(process.pid)}.${randomUUID()}.tmp`;
+    await writeFile(temporary, JSON.stringify(file, null, 2), { mode: 0o600 });
+    await rename(temporary, this.path);
   }
 }

@@ -40,6 +40,7 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
   const [modelText, setModelText] = useState('');
   const [report, setReport] = useState<ConnectionReport | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     void api.getSettings().then((loaded) => {
@@ -70,15 +71,23 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
       className="settings"
       onSubmit={(event) => {
         event.preventDefault();
+        // One save at a time: each restarts the monitor, and a second click must not queue another.
+        if (saving) return;
+        setSaving(true);
         setStatus('Saving…');
-        void api.saveSettings(candidate()).then(
-          (saved) => {
-            setView(saved);
-            setPassword('');
-            setStatus('Saved. The monitor restarted with these settings.');
-          },
-          (error: unknown) => { setStatus(`Not saved: ${errorText(error)}`); },
-        );
+        void api
+          .saveSettings(candidate())
+          .then(
+            (saved) => {
+              setView(saved);
+              setPassword('');
+              setStatus('Saved. The monitor restarted with these settings.');
+            },
+            (error: unknown) => { setStatus(`Not saved: ${errorText(error)}`); },
+          )
+          .finally(() => {
+            setSaving(false);
+          });
       }}
     >
       <fieldset>
@@ -167,7 +176,9 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
         </label>
       </fieldset>
       <div className="form-actions">
-        <button type="submit">Save</button>
+        <button type="submit" disabled={saving}>
+          Save
+        </button>
         {status && (
           <span role="status" className="muted">
             {status}
