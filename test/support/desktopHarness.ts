@@ -1,0 +1,377 @@
+/**
+ * The built desktop app, run end to end without Electron's binary: the main
+ * bundle (out/main/index.js) runs under Node with a stand-in `electron`
+ * (test/desktop/standIn/), whose windows are pages of Debian's Chromium.
+ * The test drives the same pages over CDP, and the tray, notifications,
+ * dialogs and system events through the child's IPC channel.
+ *
+ * Never `exposeBinding` or `exposeFunction` on the app's pages from the test:
+ * Playwright's bindings share one CDP binding name, so two clients would both
+ * answer the page's calls.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_PATH } from './browser';
+import type { DesktopCommand, DesktopMessage, DesktopReplies, DesktopState, EmitTarget, Matcher, MenuItemState, StandInOptions } from './desktopProtocol';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const REGISTER = join(ROOT, 'test', 'desktop', 'standIn', 'register.ts');
+const OUTPUT_KEPT = 64_000;
+
+/** Why the built app cannot run, or null: the harness runs what `npm run build` made, never a stale guess. */
+export function builtAppMissing(): string | null {
+  const missing = BUILT.filter((path) => !existsSync(join(ROOT, path)));
+  return missing.length === 0 ? null : `run \`npm run build\` first: the desktop harness runs the built app, and ${missing.join(', ')} is missing`;
+}
+
+export interface DesktopAppOptions {
+  /** The main script to run; the built app's by default. */
+  readonly main?: string;
+  /** After the main script; `--user-data-dir` is added. */
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run in every window's page before its own scripts (see StandInOptions.pageScripts). */
+  readonly pageScripts?: readonly string[];
+  readonly standIn?: Partial<Pick<StandInOptions, 'singleInstanceLock' | 'darkTheme' | 'storageBackend' | 'encryptionAvailable'>>;
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface DesktopApp {
+  /** The temporary folder everything of this run lives in: user data, home, TMPDIR, Chromium's profile. */
+  readonly root: string;
+  readonly userDataDir: string;
+  readonly homeDir: string;
+  /** The dashboard window's page (the newest open window's), as the test's own Playwright sees it. */
+  page(timeoutMs?: number): Promise<Page>;
+  state(): Promise<DesktopState>;
+  /** Polls the state until `pick` returns something (not null, undefined or false), and returns that. */
+  until<T>(pick: (state: DesktopState) => T | null | undefined | false, timeoutMs?: number): Promise<T>;
+  clickTray(...path: Matcher[]): Promise<void>;
+  clickNotification(which?: { readonly title?: Matcher; readonly action?: number }): Promise<DesktopReplies['clickNotification']>;
+  /** Answers the open message box, or the next to open, with the button at `response`. */
+  answerNextDialog(response: number, checkboxChecked?: boolean): Promise<void>;
+  /** Answers the open save dialog, or the next to open; null cancels. */
+  answerNextSaveDialog(filePath: string | null): Promise<void>;
+  emit(target: EmitTarget, event: string, ...args: unknown[]): Promise<DesktopReplies['emit']>;
+  /** The user launches the app again: the running one gets `second-instance`. */
+  secondInstance(argv?: readonly string[]): Promise<void>;
+  /** macOS's dock click: `activate`, with whether a window is visible. */
+  activate(): Promise<void>;
+  setTheme(dark: boolean): Promise<void>;
+  /** The user clicks the close button of the window (the newest open one by default). */
+  closeWindow(id?: number): Promise<DesktopReplies['closeWindow']>;
+  gc(): Promise<void>;
+  /** The system asks the app to quit; resolves with how the process ended, rejects if it did not within the time. */
+  quit(timeoutMs?: number): Promise<Exit>;
+  /** Resolves once the app's process has ended. */
+  readonly exited: Promise<Exit>;
+  /** How the process ended; rejects if it is still running after the time. */
+  waitForExit(timeoutMs?: number): Promise<Exit>;
+  /** Pids of the demo's agent processes this run started that are still running. */
+  agentProcesses(): Promise<number[]>;
+  /** The app's stdout and stderr so far (the end of it), for failure messages. */
+  output(): string;
+  /** Ends the app (SIGKILL), its leftover agents and Chromium, and removes the temporary folder. */
+  close(): Promise<void>;
+}
+
+function timeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(what()));
+      }, ms);
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
+const delay = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** Headless Chromium with a loopback CDP port besides Playwright's pipe, so the app's process can attach too. */
+async function launchChromium(profile: string): Promise<{ context: BrowserContext; endpoint: string }> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    // The app's windows set their own size and colour scheme; the test's client must not override them.
+    viewport: null,
+    colorScheme: null,
+    args: [
+      ...['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      // Electron's file: scheme serves module scripts and crossorigin stylesheets to a file: page; Chromium's needs telling.
+      '--allow-file-access-from-files',
+      '--remote-debugging-address=127.0.0.1',
+      '--remote-debugging-port=0',
+    ],
+  });
+  // Chromium writes the port it chose, and the browser target's path, into the profile.
+  const portFile = join(profile, 'DevToolsActivePort');
+  for (let tries = 0; !existsSync(portFile) && tries < 100; tries += 1) await delay(50);
+  const [port, path] = readFileSync(portFile, 'utf8').trim().split('\n');
+  if (!port || !path) throw new Error(`Chromium wrote no CDP endpoint into ${portFile}`);
+  return { context, endpoint: `ws://127.0.0.1:${port}${path}` };
+}
+
+async function targetIdOf(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    return (await cdp.send('Target.getTargetInfo')).targetInfo.targetId;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+const running = new Set<ChildProcess>();
+// Whatever happens to the test process, the app does not outlive it (Playwright sees to Chromium).
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<DesktopApp> {
+  const problem = options.main === undefined ? builtAppMissing() : null;
+  if (problem) throw new Error(problem);
+  const main = options.main ?? join(ROOT, 'out', 'main', 'index.js');
+  const root = mkdtempSync(join(tmpdir(), 'desktop-app-'));
+  const userDataDir = join(root, 'user-data');
+  const homeDir = join(root, 'home');
+  // The app's TMPDIR: the demo's agents run from echo-simulator-* folders in it, which names them as this run's.
+  const tmp = join(root, 'tmp');
+  for (const dir of [userDataDir, join(homeDir, 'Downloads'), tmp]) mkdirSync(dir, { recursive: true });
+
+  let context: BrowserContext | null = null;
+  let child: ChildProcess | null = null;
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
+  };
+  const tail = (): string => (output.trim() === '' ? '(the app printed nothing)' : `the app printed:\n${output.trim()}`);
+
+  const close = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const ended = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGKILL');
+      await ended;
+    }
+    // Agents end when their stdin (the app's pipe) closes; one that does not is killed, by pid.
+    for (let tries = 0; tries < 50 && (await agentProcesses()).length > 0; tries += 1) await delay(100);
+    for (const pid of await agentProcesses()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // It ended meanwhile.
+      }
+    }
+    await context?.close().catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  const agentProcesses = async (): Promise<number[]> => {
+    const pattern = `${tmp}/echo-simulator-`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    try {
+      const { stdout } = await promisify(execFile)('pgrep', ['-f', pattern]);
+      return stdout.split('\n').filter(Boolean).map(Number);
+    } catch {
+      // pgrep exits 1 when nothing matches.
+      return [];
+    }
+  };
+
+  try {
+    const chromiumSide = await launchChromium(join(root, 'chromium'));
+    context = chromiumSide.context;
+    const standIn: StandInOptions = {
+      cdpEndpoint: chromiumSide.endpoint,
+      appPath: ROOT,
+      homeDir,
+      pageScripts: options.pageScripts ?? [],
+      singleInstanceLock: true,
+      darkTheme: false,
+      storageBackend: 'gnome_libsecret',
+      encryptionAvailable: true,
+      ...options.standIn,
+    };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TMPDIR: tmp, ELECTRON_STAND_IN: JSON.stringify(standIn) };
+    // The test runner's loader flags are not the app's.
+    delete env.NODE_OPTIONS;
+    const started = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', '--import', REGISTER, main, ...(options.args ?? ['--demo']), `--user-data-dir=${userDataDir}`],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' },
+    );
+    child = started;
+    running.add(started);
+    started.stdout?.on('data', keep);
+    started.stderr?.on('data', keep);
+    const exited = new Promise<Exit>((resolve) => {
+      started.once('exit', (code, signal) => {
+        running.delete(started);
+        resolve({ code, signal });
+      });
+    });
+
+    let lastId = 0;
+    const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+    let onReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      onReady = resolve;
+    });
+    started.on('message', (message: DesktopMessage) => {
+      if (message.kind === 'ready') {
+        onReady();
+        return;
+      }
+      const waiting = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.ok) waiting?.resolve(message.value);
+      else waiting?.reject(new Error(message.error));
+    });
+    void exited.then((exit) => {
+      for (const waiting of pending.values()) waiting.reject(new Error(`the app exited (${JSON.stringify(exit)}) before answering; ${tail()}`));
+      pending.clear();
+    });
+
+    const request = <C extends DesktopCommand>(command: C): Promise<DesktopReplies[C['type']]> => {
+      if (started.exitCode !== null || started.signalCode !== null || !started.connected) return Promise.reject(new Error(`the app is not running; ${tail()}`));
+      const id = ++lastId;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        started.send({ id, command });
+      });
+    };
+
+    await timeout(Promise.race([ready, exited.then((exit) => Promise.reject(new Error(`the app exited (${JSON.stringify(exit)}) before it was ready; ${tail()}`)))]), 30_000, () => `the app was not ready within 30 s; ${tail()}`);
+
+    const pages = new Map<string, Page>();
+    const browserContext = context;
+    const findPage = async (targetId: string): Promise<Page | null> => {
+      const known = pages.get(targetId);
+      if (known && !known.isClosed()) return known;
+      for (const page of browserContext.pages()) {
+        if (page.isClosed()) continue;
+        if ((await targetIdOf(page).catch(() => null)) === targetId) {
+          pages.set(targetId, page);
+          return page;
+        }
+      }
+      return null;
+    };
+    const newestWindow = async () => (await request({ type: 'state' })).windows.filter((window) => !window.destroyed).at(-1);
+
+    const app: DesktopApp = {
+      root,
+      userDataDir,
+      homeDir,
+      exited,
+      async page(timeoutMs = 30_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const window = await newestWindow();
+          const page = window?.targetId ? await findPage(window.targetId) : null;
+          if (page) return page;
+          if (Date.now() > deadline) throw new Error(`the app opened no window within ${timeoutMs} ms; ${tail()}`);
+          await delay(100);
+        }
+      },
+      state: () => request({ type: 'state' }),
+      async until(pick, timeoutMs = 10_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const state = await request({ type: 'state' });
+          const picked = pick(state);
+          if (picked !== null && picked !== undefined && picked !== false) return picked;
+          if (Date.now() > deadline) throw new Error(`the app's state did not come to ${pick.toString()} within ${timeoutMs} ms; it is ${JSON.stringify(state).slice(0, 2000)}`);
+          await delay(100);
+        }
+      },
+      async clickTray(...path) {
+        await request({ type: 'clickTray', path });
+      },
+      clickNotification: (which = {}) => request({ type: 'clickNotification', ...which }),
+      async answerNextDialog(response, checkboxChecked) {
+        await request({ type: 'answerDialog', answer: { kind: 'messageBox', response, ...(checkboxChecked === undefined ? {} : { checkboxChecked }) } });
+      },
+      async answerNextSaveDialog(filePath) {
+        await request({ type: 'answerDialog', answer: { kind: 'save', filePath } });
+      },
+      emit: (target, event, ...args) => request({ type: 'emit', target, event, args }),
+      async secondInstance(argv = [process.execPath, main]) {
+        await request({ type: 'emit', target: 'app', event: 'second-instance', args: [argv, ROOT, {}] });
+      },
+      async activate() {
+        const { windows } = await request({ type: 'state' });
+        await request({ type: 'emit', target: 'app', event: 'activate', args: [windows.some((window) => window.visible)] });
+      },
+      async setTheme(dark) {
+        await request({ type: 'setTheme', dark });
+      },
+      async closeWindow(id) {
+        const window = id ?? (await newestWindow())?.id;
+        if (window === undefined) throw new Error('the app has no open window to close');
+        return request({ type: 'closeWindow', id: window });
+      },
+      async gc() {
+        await request({ type: 'gc' });
+      },
+      waitForExit: (timeoutMs = 10_000) => timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms; ${tail()}`),
+      async quit(timeoutMs = 10_000) {
+        await request({ type: 'quit' });
+        return timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms of quitting; ${tail()}`);
+      },
+      agentProcesses,
+      output: () => output,
+      close,
+    };
+    return app;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * One app for the enclosing `describe`, started before its tests and always
+ * ended after them, whatever they did: `const app = useDesktopApp(); ... app().page()`.
+ */
+export function useDesktopApp(options: DesktopAppOptions = {}): () => DesktopApp {
+  let app: DesktopApp | null = null;
+  beforeAll(async () => {
+    app = await startDesktopApp(options);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  }, 30_000);
+  return () => {
+    if (!app) throw new Error('the desktop app did not start (see the beforeAll error)');
+    return app;
+  };
+}
+
+/**
+ * The tray menu's agents: the submenus with a Stop control (a session's has End session instead), with the
+ * name they use and a matcher for the submenu that survives its label's changing memory and uptime.
+ */
+export function agentSubmenus(
+  menu: readonly MenuItemState[] | null,
+): { readonly label: string; readonly name: string; readonly matcher: RegExp; readonly items: readonly MenuItemState[] }[] {
+  return (menu ?? []).flatMap((item) => {
+    const stop = item.submenu?.find((inner) => /^Stop .+…$/.test(inner.label));
+    if (!item.submenu || !stop) return [];
+    const name = stop.label.slice('Stop '.length, -1);
+    return [{ label: item.label, name, matcher: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `), items: item.submenu }];
+  });
+}
