@@ -17,7 +17,7 @@ import { effectiveEnv } from './desktop/settings/effectiveEnv';
 import { settingsHandlers, settingsService } from './desktop/settings/settingsService';
 import { SettingsStore, type Cipher } from './desktop/settings/settingsStore';
 import { TrayPresenter } from './desktop/trayPresenter';
-import { startMonitorService } from './monitor/monitorService';
+import { startMonitorService, type MonitorService } from './monitor/monitorService';
 
 const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
@@ -53,7 +53,7 @@ const probe = process.env.DELEGATOR_MONITOR_E2E === '1' ? { tray: null as { titl
 if (probe) (globalThis as unknown as { delegatorMonitorProbe: typeof probe }).delegatorMonitorProbe = probe;
 
 /** The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming profile). */
-function startService(settings: Settings, env: Record<string, string | undefined>) {
+function startService(settings: Settings, env: Record<string, string | undefined>, listen: (service: MonitorService) => void) {
   const dataDir = localDataDir(app.getPath('userData'));
   return startMonitorService(desktopTarget(demo, dataDir, env), {
     // Read at each poll: a laptop that travels gets the right "today" without a restart.
@@ -63,6 +63,7 @@ function startService(settings: Settings, env: Record<string, string | undefined
     onProblem: (message) => {
       console.error(message);
     },
+    beforeFirstPoll: listen,
   });
 }
 

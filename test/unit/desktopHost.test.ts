@@ -27,8 +27,9 @@ function fakeService(): MonitorService {
   });
 }
 
-function setup(startService: DesktopDeps['startService'] = async () => {
+function setup(startService: DesktopDeps['startService'] = async (_settings, _env, listen) => {
   const service = fakeService();
+  listen(service);
   await service.monitor.start();
   return service;
 }) {
@@ -81,8 +82,9 @@ describe('the desktop host', () => {
 
   it('runs one monitor after two quick saves, the first stopped before the second starts', async () => {
     const open = new Set<MonitorService>();
-    const { host } = setup(async () => {
+    const { host } = setup(async (_settings, _env, listen) => {
       const service = fakeService();
+      listen(service);
       await service.monitor.start();
       open.add(service);
       const close = service.close.bind(service);
@@ -116,8 +118,9 @@ describe('the desktop host', () => {
 
   it("hands each poll's snapshot to the window and the tray, and the page's getSnapshot reads that same one", async () => {
     let service: MonitorService | null = null;
-    const { host, sent, trays, call } = setup(async () => {
+    const { host, sent, trays, call } = setup(async (_settings, _env, listen) => {
       service = fakeService();
+      listen(service);
       await service.monitor.start();
       return service;
     });

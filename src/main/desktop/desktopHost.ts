@@ -31,8 +31,8 @@ export interface NotificationHandlers {
 
 /** Everything the desktop host needs from Electron and the machine, injected so the host itself has none. */
 export interface DesktopDeps {
-  /** Starts the monitor these settings describe: ECHO as configured, or the demo. */
-  readonly startService: (settings: Settings, env: Env) => Promise<MonitorService>;
+  /** Starts the monitor these settings describe (ECHO as configured, or the demo), handing it to `listen` before its first poll. */
+  readonly startService: (settings: Settings, env: Env, listen: (service: MonitorService) => void) => Promise<MonitorService>;
   readonly dashboard: DashboardPort;
   /** Makes the tray, whose menu calls these handlers. */
   readonly createTray: (handlers: MenuHandlers) => { render(model: TrayModel): void; redrawIcon(): void };
@@ -206,13 +206,13 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     await stop();
     startError = null;
     try {
-      const fresh = await deps.startService(settings, env);
-      service = fresh;
-      latest = fresh.getSnapshot();
-      detach = attach(fresh);
-      // Its first snapshot came before anyone listened: the window gets it now, not a poll later.
-      if (latest !== null) deps.dashboard.send(IPC_PUSH.snapshot, latest);
+      // Listening before the first poll: its snapshot reaches the window and the tray, and an alert that holds at start is told.
+      service = await deps.startService(settings, env, (fresh) => {
+        detach = attach(fresh);
+      });
     } catch (error) {
+      detach();
+      detach = () => undefined;
       startError = errorText(error);
       deps.report(`The monitor could not start: ${startError}`);
     }

@@ -27,8 +27,8 @@ import { Unavailable } from './unavailable';
 /** What a host watches: the configured ECHO, or the embedded demo. */
 export type MonitorTarget =
   | { readonly kind: 'echo'; readonly config: MonitorConfig }
-  /** The demo's database and history live in `dataDir`, apart from a real ECHO's; null keeps both in memory. */
-  | { readonly kind: 'demo'; readonly dataDir: string | null };
+  /** The demo's database and history live in `dataDir`, apart from a real ECHO's; null keeps both in memory. `alerts`: MONITOR_ALERTS. */
+  | { readonly kind: 'demo'; readonly dataDir: string | null; readonly alerts?: string };
 
 export interface MonitorServiceOptions {
   /** The user's zone, or where to read it (the system's, at each poll). */
@@ -38,6 +38,12 @@ export interface MonitorServiceOptions {
   readonly memoryOverrides?: MemoryOverrides;
   /** Problems of the monitor, its connections or the demo, each line saying which (`monitor: postgres: …`, `demo: …`). */
   readonly onProblem?: (message: string) => void;
+  /**
+   * Called with the service before its first poll, for a host to listen: an
+   * alert that holds at start is raised by that poll, and its notification
+   * would reach nobody who subscribed after it.
+   */
+  readonly beforeFirstPoll?: (service: MonitorService) => void;
 }
 
 /** What a host asks of a running monitor: the MonitorApi's questions and commands, served alike over HTTP and IPC. */
@@ -229,6 +235,7 @@ export async function startMonitorService(target: MonitorTarget, options: Monito
     },
   });
   try {
+    options.beforeFirstPoll?.(service);
     await parts.monitor.start();
   } catch (error) {
     await service.close();
@@ -242,6 +249,6 @@ async function open(target: MonitorTarget, options: MonitorServiceOptions): Prom
   if (target.kind === 'echo') {
     return { config: target.config, dataDir: target.config.dataDir ?? options.defaultDataDir, stop: () => Promise.resolve() };
   }
-  const demo = await startDemo({ dataDir: target.dataDir, onProblem: (message) => options.onProblem?.(`demo: ${message}`) });
+  const demo = await startDemo({ dataDir: target.dataDir, alerts: target.alerts, onProblem: (message) => options.onProblem?.(`demo: ${message}`) });
   return { config: demo.config, dataDir: target.dataDir, stop: () => demo.stop() };
 }
