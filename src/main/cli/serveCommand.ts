@@ -23,7 +23,7 @@ export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', impor
 export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
   const isDemo = config === null;
   // The demo's database and history would only mislead a real run later: they are kept in memory.
-  const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null } : { kind: 'echo', config }, {
+  const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config }, {
     timeZone: io.liveTimeZone ?? io.timeZone,
     defaultDataDir: stateDir(io.env),
     onProblem: (message) => { io.err(`${message}\n`); },

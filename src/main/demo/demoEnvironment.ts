@@ -18,6 +18,8 @@ export interface DemoOptions {
   readonly speed?: number;
   readonly backfillDays?: number;
   readonly onActivity?: (line: string) => void;
+  /** `MONITOR_ALERTS` as the user set it: the demo's alerts follow the same rules as a real run's. */
+  readonly alerts?: string;
   readonly onProblem?: (message: string) => void;
 }
 
@@ -80,6 +82,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
         REGISTRY_MODE: 'sessions',
         OLLAMA_ENDPOINT: standIn.endpoint,
         MONITOR_AGENT_PROCESSES: root,
+        MONITOR_ALERTS: options.alerts,
       }),
       backfilled,
       async stop() {

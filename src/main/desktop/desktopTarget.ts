@@ -8,5 +8,5 @@ import type { MonitorTarget } from '../monitor/monitorService';
  * with a real ECHO's; otherwise the ECHO these variables configure.
  */
 export function desktopTarget(demo: boolean, appDataDir: string, env: Readonly<Record<string, string | undefined>>): MonitorTarget {
-  return demo ? { kind: 'demo', dataDir: join(appDataDir, 'demo') } : { kind: 'echo', config: loadConfig(env) };
+  return demo ? { kind: 'demo', dataDir: join(appDataDir, 'demo'), alerts: env.MONITOR_ALERTS } : { kind: 'echo', config: loadConfig(env) };
 }
