@@ -231,11 +231,13 @@ describe('AgentProcessScanner', () => {
     expect(machine.listCalls).toBe(3);
   });
 
-  it('finds an agent started between listings at the next listing', async () => {
+  it('finds an agent started between listings with the next listing, which runs beside a poll and counts at the one after', async () => {
     const machine = new FakeMachine();
     const scanner = scannerOn(machine, { listEvery: 2 });
     expect((await scanner.scan()).value).toEqual([]);
     machine.run(502, agentLine('cto'));
+    expect((await scanner.scan()).value).toEqual([]);
+    // The turn's listing runs beside this poll, which does not wait for it.
     expect((await scanner.scan()).value).toEqual([]);
     expect(pidsOf((await scanner.scan()).value)).toEqual([502]);
   });
@@ -277,6 +279,8 @@ describe('AgentProcessScanner', () => {
     const scanner = scannerOn(machine, { listEvery: 1 });
     expect(pidsOf((await scanner.scan()).value)).toEqual([530]);
     machine.run(530, '/usr/bin/vim /home/ana/echo/apps/chro/chro.ex');
+    // The listing that shows it runs beside this poll; the next one takes it in.
+    expect(pidsOf((await scanner.scan()).value)).toEqual([530]);
     expect((await scanner.scan()).value).toEqual([]);
   });
 

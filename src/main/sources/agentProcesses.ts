@@ -135,6 +135,8 @@ export class AgentProcessScanner {
   private readonly tracked = new Map<number, Tracked>();
   private scansSinceListing = 0;
   private listSoon = true;
+  /** The listing made beside the last scan, waiting to be taken in. */
+  private listedBeside: readonly unknown[] | null = null;
   private running: Promise<Screened<readonly AgentProcess[]>> | null = null;
 
   constructor(options: AgentProcessScannerOptions = {}) {
@@ -160,17 +162,41 @@ export class AgentProcessScanner {
   private async scanOnce(): Promise<Screened<readonly AgentProcess[]>> {
     const dropped: string[] = [];
     const readings = new Map<number, Measurement>();
+    // A listing made beside the last poll is taken in now, before anything is measured.
+    const listed = this.listedBeside;
+    this.listedBeside = null;
+    const fromBeside = listed === null ? [] : this.relist(listed, dropped);
     const lost = await this.measureInto([...this.tracked.keys()], readings);
     this.scansSinceListing += 1;
-    if (lost || this.listSoon || this.scansSinceListing >= this.listEvery) {
-      // Until a listing succeeds, every scan tries one.
+    if (lost || this.listSoon) {
+      // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
       this.listSoon = true;
       const added = this.relist(await this.list(), dropped);
       this.scansSinceListing = 0;
       // One found and gone at once: look again next time rather than wait for the turn.
       this.listSoon = await this.measureInto(added, readings);
+    } else if (this.scansSinceListing >= this.listEvery) {
+      this.listBeside();
     }
+    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await this.measureInto(fromBeside.filter((pid) => !readings.has(pid)), readings)) || this.listSoon;
     return { value: await this.report(readings), dropped };
+  }
+
+  /**
+   * The turn's listing (tens of ms on any platform) runs beside the poll, and
+   * the next scan takes its result: a poll woken by an announcement never
+   * waits for it, while a new agent is seen one poll later.
+   */
+  private listBeside(): void {
+    this.scansSinceListing = 0;
+    this.list().then(
+      (entries) => {
+        this.listedBeside = entries;
+      },
+      () => {
+        this.listSoon = true;
+      },
+    );
   }
 
   /** Measures these pids into `readings`; true when one of them is gone, or is another process now. */
