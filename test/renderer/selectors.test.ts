@@ -211,6 +211,8 @@ describe('isFirstRun', () => {
     expect(isFirstRun(snapshotAt(NOW), false)).toBe(false);
     expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused') }), false)).toBe(true);
     expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused') }), false)).toBe(false);
+    // A machine without ECHO: its processes were looked at and none is an agent; that is still nothing to monitor.
+    expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused'), agentProcesses: ok([]) }), false)).toBe(true);
   });
 });
 
