@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelVariableOf } from '../../src/main/core/agentCommandLine';
+import { pidAlive } from '../../src/main/sources/pidAlive';
 
 /** A real process started for a test; `stop()` ends it by its pid and removes its files. */
 export interface StartedProcess {
@@ -146,15 +147,8 @@ export function startLookalikeProcess(kind: Lookalike): Promise<StartedProcess> 
   return startScript({ ...LOOKALIKES[kind], env: { CEO_MODEL: 'qwen2.5:14b', AGENT_AUTONOMOUS: 'true' } });
 }
 
-/** Whether a pid exists now (EPERM: it does, and belongs to someone else). */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error instanceof Error && 'code' in error && error.code === 'EPERM';
-  }
-}
+/** Whether a pid exists now: the monitor's own check, a signal 0 (EPERM: it does, and belongs to someone else). */
+export const pidExists = pidAlive;
 
 /** Starts processes for one test file and stops every one of them, whatever happened. */
 export function processKeeper(): { add: (started: Promise<StartedProcess>) => Promise<StartedProcess>; stopAll: () => Promise<void> } {

@@ -63,8 +63,8 @@ export interface DesktopHost {
   act(action: TrayAction): void;
   /** True once Quit was chosen: closing the window then really closes it. */
   quitting(): boolean;
-  /** Stops the monitor before the app quits; false when nothing was running. */
-  stopForQuit(): Promise<boolean>;
+  /** Stops the monitor before the app quits. */
+  stopForQuit(): Promise<void>;
 }
 
 /** The next morning at nine, local time. */
@@ -171,17 +171,17 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   deps.serveIpc(monitorHandlers(queries, saveDashboardExport));
 
   /** Connects a running monitor to the window, the tray and notifications; returns what undoes it. */
-  const attach = (started: MonitorService): (() => void) => {
+  const attach = (fresh: MonitorService): (() => void) => {
     const detachers = [
-      started.onSnapshot((snapshot) => {
+      fresh.onSnapshot((snapshot) => {
         latest = snapshot;
         deps.dashboard.send(IPC_PUSH.snapshot, snapshot);
         renderTray();
       }),
-      started.onEvent((event) => {
+      fresh.onEvent((event) => {
         deps.dashboard.send(IPC_PUSH.event, event);
       }),
-      started.onNotification((intent) => {
+      fresh.onNotification((intent) => {
         deps.observe?.notification(intent);
         deps.notify(intent, { onFocus: (focus) => void showDashboard(focus), onControl: runControl });
       }),
@@ -191,14 +191,14 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     };
   };
 
-  const stop = async (): Promise<boolean> => {
+  const stop = async (): Promise<void> => {
     const stopping = service;
     detach();
     detach = () => undefined;
     service = null;
-    if (stopping === null) return false;
-    await stopping.close();
-    return true;
+    // A stopped monitor's last snapshot is nobody's: a restart that fails must not keep showing it.
+    latest = null;
+    await stopping?.close();
   };
 
   const restart = async (settings: Settings, env: Env): Promise<void> => {

@@ -19,7 +19,7 @@ import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
-import { stopAgentProcess } from '../sources/stopAgentProcess';
+import { stopAgentProcess, type StopAgentResult } from '../sources/stopAgentProcess';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
 import { Unavailable } from './unavailable';
@@ -86,12 +86,10 @@ export interface ServiceParts {
   readonly unloader: ModelUnloader | null;
   readonly exports: ExportSources | null;
   /** Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes are not looked at. */
-  readonly stopProcess?: ((pid: number, role: string) => Promise<ProcessStopOutcome>) | null;
+  readonly stopProcess?: ((pid: number, role: string) => Promise<StopAgentResult>) | null;
   readonly clock?: () => number;
   close(): Promise<void>;
 }
-
-export type ProcessStopOutcome = { readonly ok: true } | { readonly ok: false; readonly failure: 'not_sent' | 'no_answer'; readonly error: string };
 
 /** The agent's own process on this machine, as the latest snapshot saw it. */
 function localProcessOf(snapshot: Snapshot | null, role: string): number | null {
