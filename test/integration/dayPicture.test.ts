@@ -1,10 +1,12 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeartbeatStore } from '../../src/main/sources/heartbeatStore';
+import { HEARTBEAT_COLUMNS, HeartbeatStore } from '../../src/main/sources/heartbeatStore';
 import { PostgresReader } from '../../src/main/sources/postgresReader';
 import { SessionStore, type DayRequest } from '../../src/main/sources/sessionStore';
 import type { SqlClient } from '../../src/main/sources/sqlClient';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 import { BACKENDS, type SqlBackend } from '../support/backends';
+import { createTestDatabase } from '../support/testDatabase';
 
 const NOW = Date.parse('2026-11-24T14:30:00Z');
 const TODAY: DayRequest = { now: NOW, today: '2026-11-24', historyDate: '2026-11-24' };
@@ -148,5 +150,30 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(later.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).toBe('Told once more');
       expect(client.statements()).toBe(5);
     });
+  });
+});
+
+describe('the change token on a PostgreSQL server', () => {
+  it('is planned once per connection, then asked by name', async () => {
+    const db = await createTestDatabase();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const store = new SessionStore(client, 'UTC');
+      const prepared = async () => (await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows;
+      const first = await store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS);
+      expect((await store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS)).token).toBe(first.token);
+      expect(await prepared()).toEqual([{ statement: expect.stringContaining('agent_status') as unknown }]);
+      // Another text is another statement, never a clash of names.
+      await store.changeToken(TODAY);
+      expect(await prepared()).toHaveLength(2);
+      // The prepared statement follows the table away: ECHO's older schema answers "not present".
+      await client.query('DROP TABLE agent_status');
+      await expect(store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS)).rejects.toMatchObject({ code: '42P01' });
+      expect((await store.changeTokenWith(TODAY, { present: HEARTBEAT_COLUMNS.present })).alongside).toEqual({ present: false });
+    } finally {
+      await client.end();
+      await db.drop();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, zoneOf, 
 import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
 import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from './sessionRow';
-import type { SqlClient } from './sqlClient';
+import { queryPlanned, type SqlClient } from './sqlClient';
 
 export const HISTORY_LIMIT = 50;
 /** More "active" rows than this means a delegator that crashed many times; the rest are counted, not listed. */
@@ -236,8 +236,8 @@ export class SessionStore {
     const params = new Placeholders();
     const extra = Object.entries(alongside).map(([name, sql]) => `,\n              ${sql} AS extra_${name}`).join('');
     // Bounded above, so a row dated in the far future (or 'infinity') cannot hide every new one.
-    const { rows } = await this.sql.query(
-      `SELECT (SELECT max(started_at)::text FROM delegator_sessions
+    // Prepared once per connection: planning is most of what this small statement costs.
+    const { rows } = await queryPlanned(this.sql, `SELECT (SELECT max(started_at)::text FROM delegator_sessions
                 WHERE started_at < ${params.add(utcTimestamp(request.now + 86_400_000), 'timestamp')}) AS newest_start,
               count(*) AS active_count,
               coalesce(sum(xmin::text::bigint), 0) AS active_versions${extra}
