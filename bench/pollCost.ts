@@ -59,7 +59,7 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
   admin.on('error', () => undefined);
   const results: PollSize[] = [];
-  let floor: number[] = [];
+  const floor: number[] = [];
   for (const size of sizes) {
     progress(`poll: generating ${size.rows.toLocaleString('en')} sessions (${size.density})`);
     const url = await seed(admin, `bench_${size.density}_${String(size.rows)}`, serverUrl, size.rows, size.density);
@@ -77,9 +77,8 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
       await pool.query("UPDATE delegator_sessions SET tasks_delegated = tasks_delegated + 1 WHERE session_id = 'bench_1'");
       changed.push(await timed(() => readSources(open.sources, Date.now())));
       unchanged.push(await timed(() => readSources(open.sources, Date.now())));
-    }
-    if (floor.length === 0) {
-      for (let index = 0; index < polls; index += 1) floor.push(await timed(() => pool.query('SELECT 1')));
+      // The floor in the same loop, so it meets the same caches, scheduler and neighbours as the polls.
+      floor.push(await timed(() => pool.query('SELECT 1')));
     }
     results.push({
       ...size,
@@ -95,7 +94,6 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
   const constant = results.filter((result) => result.density === 'constant');
   const smallest = constant.find((result) => result.rows === 10_000);
   const largest = constant.at(-1);
-  floor = floor.length > 0 ? floor : [Number.NaN];
   return {
     floorP50Ms: round(percentile(floor, 50), 3),
     floorP99Ms: round(percentile(floor, 99), 3),
