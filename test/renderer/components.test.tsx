@@ -158,12 +158,25 @@ describe('beyond the seed', () => {
     expect(screen.getByText('Active Sessions', { selector: 'h3' }).parentElement?.querySelector('.headline')?.textContent).toBe('—');
   });
 
-  it('shows the first-run screen when nothing can be read, pointing to settings and the demo', async () => {
+  it('shows the first-run screen when nothing can be read, pointing to the variables and the demo', async () => {
     await show(snapshotAt(NOW, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433'), registry: failed('Redis: connect ECONNREFUSED') }));
     const firstRun = section('Nothing to monitor yet');
     expect(firstRun.textContent).toContain('connect ECONNREFUSED 127.0.0.1:5433');
-    expect(firstRun.textContent).toContain('npm run demo');
-    expect(firstRun.textContent).toContain('Settings');
+    // A web host has no settings screen: it is configured where it runs.
+    expect(firstRun.textContent).toContain('set DATABASE_URL');
+    expect(firstRun.textContent).toContain('npm run cli -- serve --demo');
+    expect(within(firstRun).queryByRole('button')).toBeNull();
+  });
+
+  it('says the monitor could not start, and why, when the desktop app answers so', async () => {
+    await show(null);
+    await act(async () => {
+      store.setState({ connection: { status: 'lost', error: 'the monitor could not start: Invalid configuration: DB_PORT must be a port number (got "x")' } });
+      await Promise.resolve();
+    });
+    const firstRun = section('The monitor could not start');
+    expect(firstRun.textContent).toContain('Invalid configuration: DB_PORT must be a port number (got "x")');
+    expect(firstRun.textContent).not.toContain('cannot reach');
   });
 
   it('says it is connecting before the first snapshot', async () => {

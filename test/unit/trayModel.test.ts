@@ -107,6 +107,18 @@ describe('the tray model', () => {
     expect(menuAt(NOW + 5000)).toEqual(menuAt(NOW));
   });
 
+  it('before any snapshot, waits; a monitor that could not start says why, and that line opens the settings', () => {
+    const waiting = trayModel({ snapshot: null, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect([waiting.title, waiting.tooltip, waiting.icon, waiting.menu[2]]).toEqual(['? agents · ? GB', 'Delegator Monitor: ? agents · ? GB', 'error', { kind: 'info', label: 'Waiting for the first reading' }]);
+    const reason = 'Invalid configuration: DATABASE_URL is not a PostgreSQL URL';
+    const failedStart = trayModel({ snapshot: null, startError: reason, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect([failedStart.title, failedStart.tooltip, failedStart.icon]).toEqual(['? agents · ? GB', 'Delegator Monitor: could not start', 'error']);
+    expect(failedStart.menu[2]).toEqual({ kind: 'action', action: 'settings', label: `Could not start: ${reason}`, enabled: true });
+    // A long reason is cut for the menu, and says so.
+    const long = trayModel({ snapshot: null, startError: 'x'.repeat(500), snoozedUntil: null, now: NOW, formatTime: hhmm }).menu[2];
+    expect(long?.kind === 'action' && [long.label.length, long.label.endsWith('…')]).toEqual(['Could not start: '.length + 100, true]);
+  });
+
   it('says one agent, not one agents', () => {
     const one = snapshotAt(NOW, { registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['senior_developer'] })])) });
     expect(summaryLine(one)).toBe('1 agent · 6.7 GB');

@@ -1,5 +1,6 @@
 import type { CommandRequest } from '../../shared/commands';
 import { errorText } from '../../shared/errorText';
+import { startFailure } from '../../shared/startFailure';
 import type { FocusTarget } from '../../shared/focus';
 import { IPC_PUSH } from '../../shared/ipcChannels';
 import type { Snapshot } from '../../shared/model';
@@ -94,7 +95,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
 
   const running = (): MonitorService => {
     if (service !== null) return service;
-    throw new Unavailable(startError === null ? 'the monitor is starting' : `the monitor could not start: ${startError}`);
+    throw new Unavailable(startError === null ? 'the monitor is starting' : startFailure(startError));
   };
   /** Waits for the monitor starting now, then answers from it; a monitor that could not start says why. */
   const once = async <T>(answer: (running: MonitorService) => T): Promise<T> => {
@@ -120,7 +121,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   const showDashboard = (focus?: FocusTarget | null): Promise<void> => deps.dashboard.show(focus);
   const tray = deps.createTray({ onAction: (action) => { act(action); }, onFocus: (target) => void showDashboard(target), onControl: runControl });
   const renderTray = (): void => {
-    const model = trayModel({ snapshot: latest, snoozedUntil: service?.snoozedUntil() ?? null, now: deps.now(), formatTime: deps.formatTime });
+    const model = trayModel({ snapshot: latest, startError, snoozedUntil: service?.snoozedUntil() ?? null, now: deps.now(), formatTime: deps.formatTime });
     tray.render(model);
     deps.observe?.tray(model, latest);
   };

@@ -52,7 +52,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
           </section>
         )}
         {firstRun ? (
-          <FirstRun />
+          <FirstRun canOpenSettings={settingsApi !== null} />
         ) : !hasSnapshot ? (
           <p className="empty" role="status">
             Connecting to the monitor…

@@ -29,6 +29,8 @@ export interface TrayModel {
 
 export interface TrayInput {
   readonly snapshot: Snapshot | null;
+  /** Why the monitor could not start, while no snapshot can come. */
+  readonly startError?: string | null;
   /** False until the host has a settings screen to open. */
   readonly settingsAvailable?: boolean;
   readonly snoozedUntil: number | null;
@@ -71,6 +73,16 @@ function iconState(snapshot: Snapshot | null): TrayIconState {
   return loadLevel(snapshot);
 }
 
+/** A menu line is one line of a screen's width; the whole reason is on the dashboard. */
+const REASON_LENGTH = 100;
+
+/** Before the first snapshot: waiting for it, or why none will come until the settings change (clicked, they open). */
+function notYet(startError: string | null): TrayMenuItem {
+  if (startError === null) return { kind: 'info', label: 'Waiting for the first reading' };
+  const reason = startError.length > REASON_LENGTH ? `${startError.slice(0, REASON_LENGTH - 1)}…` : startError;
+  return { kind: 'action', action: 'settings', label: `Could not start: ${reason}`, enabled: true };
+}
+
 function problems(snapshot: Snapshot, formatTime: (instant: string) => string): TrayMenuItem[] {
   return sourceNameSchema.options.flatMap((source): TrayMenuItem[] => {
     const health = snapshot.sources[source];
@@ -80,7 +92,6 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
   });
 }
 
-/** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
 /**
  * An agent's process and heartbeat, in words that change only now and then:
  * CPU to the nearest 10% and a silent heartbeat in whole minutes, so a poll
@@ -102,7 +113,8 @@ function agentSignals(agent: AgentView): string[] {
   return lines;
 }
 
-export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
+/** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
+export function trayModel({ snapshot, startError = null, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
   const summary = summaryLine(snapshot);
   const split = snapshot && memorySplit(snapshot.summary);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
@@ -127,7 +139,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
       control({ type: 'end_session', sessionId: session.sessionId }),
     ],
   }));
-  const trouble = snapshot === null ? [{ kind: 'info' as const, label: 'Waiting for the first reading' }] : problems(snapshot, formatTime);
+  const trouble = snapshot === null ? [notYet(startError)] : problems(snapshot, formatTime);
   // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
   const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])
     .filter((forecast) => forecast.fits === false)
@@ -135,7 +147,7 @@ export function trayModel({ snapshot, snoozedUntil, now, formatTime, settingsAva
   const groups = [agents, sessions, trouble, wontFit].filter((group) => group.length > 0);
   return {
     title: summary,
-    tooltip: `Delegator Monitor: ${summary}${split === null ? '' : ` (${split})`}${snoozed ? ' (notifications snoozed)' : ''}`,
+    tooltip: `Delegator Monitor: ${snapshot === null && startError !== null ? 'could not start' : summary}${split === null ? '' : ` (${split})`}${snoozed ? ' (notifications snoozed)' : ''}`,
     icon: iconState(snapshot),
     menu: [
       { kind: 'info', label: summary },
