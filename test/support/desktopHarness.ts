@@ -10,7 +10,7 @@
  * answer the page's calls.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,8 @@ export interface DesktopAppOptions {
   /** After the main script; `--user-data-dir` is added. */
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Files in the user data folder before the app starts (`settings.json`, say), by name. */
+  readonly userDataFiles?: Readonly<Record<string, string>>;
   /** Run in every window's page before its own scripts (see StandInOptions.pageScripts). */
   readonly pageScripts?: readonly string[];
   readonly standIn?: Partial<Pick<StandInOptions, 'singleInstanceLock' | 'darkTheme' | 'storageBackend' | 'encryptionAvailable'>>;
@@ -152,6 +154,7 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
   // The app's TMPDIR: the demo's agents run from echo-simulator-* folders in it, which names them as this run's.
   const tmp = join(root, 'tmp');
   for (const dir of [userDataDir, join(homeDir, 'Downloads'), tmp]) mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(options.userDataFiles ?? {})) writeFileSync(join(userDataDir, name), text);
 
   let context: BrowserContext | null = null;
   let child: ChildProcess | null = null;
