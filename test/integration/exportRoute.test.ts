@@ -117,6 +117,7 @@ describe(`GET ${HTTP_ROUTES.export}`, () => {
     ['', 'from:'],
     ['?from=2026-11-01', 'to:'],
     ['?from=2026-11-31&to=2026-12-01', 'from: no such calendar date'],
+    ['?from=2026-11-01&to=9999-12-31', 'to: out of the supported range, 1970-01-01 to 9999-12-30'],
     ['?from=2026-11-24&to=2026-11-01', 'from must not be after to'],
     ['?from=2026-11-01&to=2026-11-24&format=xlsx', 'format: expected one of csv, json'],
     ['?from=2026-11-01&to=2026-11-24&what=agents', 'what: expected one of sessions, events'],

@@ -17,6 +17,10 @@ describe('the command line, before it touches any source', () => {
     [['status', 'extra'], 'Unexpected argument'],
     [['status', '--date', '24/11/2026'], '--date "24/11/2026": expected a date as YYYY-MM-DD'],
     [['status', '--date', '2026-02-30'], '--date "2026-02-30": no such calendar date'],
+    // Not a false outage: a day the monitor cannot ask about is the caller's mistake.
+    [['status', '--date', '9999-12-31'], '--date "9999-12-31": out of the supported range, 1970-01-01 to 9999-12-30'],
+    [['status', '--date', '0050-01-01'], '--date "0050-01-01": out of the supported range, 1970-01-01 to 9999-12-30'],
+    [['export', '--from', '2026-11-01', '--to', '9999-12-31'], '--to "9999-12-31": out of the supported range'],
     [['migrate', '--force'], "Unknown option '--force'"],
   ])('exits 3 with usage for %j', async (argv, message) => {
     expectUsageError(await cli(argv), message);

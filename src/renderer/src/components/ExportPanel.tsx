@@ -2,6 +2,7 @@ import { useState, type SubmitEvent } from 'react';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportQuery } from '../../../shared/api';
 import { useMonitor } from '../hooks/monitorContext';
 import { addDays } from '../../../shared/localDate';
+import { LOCAL_DATE_RANGE } from '../../../shared/model';
 
 /** Sessions or the event log of a range of local days, as CSV or JSON: saved on the desktop, downloaded in a browser. */
 export function ExportPanel() {
@@ -29,11 +30,11 @@ export function ExportPanel() {
       <form className="export-form" onSubmit={submit}>
         <label className="control">
           From
-          <input type="date" required value={shownFrom} max={today} onChange={(event) => { setFrom(event.target.value); }} />
+          <input type="date" required value={shownFrom} min={LOCAL_DATE_RANGE.min} max={today} onChange={(event) => { setFrom(event.target.value); }} />
         </label>
         <label className="control">
           To
-          <input type="date" required value={shownTo} max={today} onChange={(event) => { setTo(event.target.value); }} />
+          <input type="date" required value={shownTo} min={LOCAL_DATE_RANGE.min} max={today} onChange={(event) => { setTo(event.target.value); }} />
         </label>
         <label className="control">
           What

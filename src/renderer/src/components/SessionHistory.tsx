@@ -3,6 +3,7 @@ import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectHistoryRows, type HistoryRow } from '../store/selectors/history';
 import { sameRow } from './sameRow';
+import { LOCAL_DATE_RANGE } from '../../../shared/model';
 
 const HistoryLine = memo(
   function HistoryLine({ row }: { readonly row: HistoryRow }) {
@@ -47,7 +48,7 @@ export function SessionHistory() {
           <input
             type="date"
             value={historyDate ?? today}
-            max={today}
+            min={LOCAL_DATE_RANGE.min} max={today}
             onChange={(event) => {
               if (event.target.value) void selectHistoryDate(event.target.value);
             }}
