@@ -153,8 +153,9 @@ export const sourceHealthSchema = z.object({
   ageSeconds: z.number().int().nonnegative().nullable(),
   /** Rows or registry entries that the latest read could not understand and left out. */
   dropped: z.number().int().nonnegative(),
+  /** Why, for the first few of them. */
   droppedReasons: z.array(z.string()),
-  /** Left out since the monitor started. */
+  /** Entries left out since the monitor started, each counted once. */
   droppedTotal: z.number().int().nonnegative(),
 });
 export type SourceHealth = z.infer<typeof sourceHealthSchema>;

@@ -155,7 +155,15 @@ describe("the delegator's events", () => {
     expect(streamed.map((event) => [event.type, event.origin, event.message])).toEqual([['agent_spawned', 'registry', 'CTO spawned (deepseek-coder:33b)']]);
     await vi.advanceTimersByTimeAsync(100);
     expect(stats.reads).toBe(2);
-    expect(monitor.current()?.sources.registry).toMatchObject({ dropped: 1, droppedReasons: ['event: not JSON'] });
+    expect(monitor.current()?.sources.registry).toMatchObject({ dropped: 1, droppedReasons: ['event: not JSON (message 1)'], droppedTotal: 1 });
+    // Ten more with the same fault, then a flood: each message is an entry of its own, counted past the reasons kept.
+    for (let message = 0; message < 10; message += 1) handlers.onMalformed('event: not JSON');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(monitor.current()?.sources.registry).toMatchObject({ dropped: 10, droppedTotal: 11 });
+    for (let message = 0; message < 5_000; message += 1) handlers.onMalformed('event: not JSON');
+    await vi.advanceTimersByTimeAsync(5_000);
+    const registry = monitor.current()?.sources.registry;
+    expect([registry?.dropped, registry?.droppedTotal, registry?.droppedReasons.length]).toEqual([5_000, 5_011, 20]);
     await monitor.stop();
   });
 

@@ -33,4 +33,20 @@ describe('source health', () => {
     track = advanceTrack(track, ok(1, ['row a: bad', 'row b: bad']), T0 + 10);
     expect(healthOf(track, T0 + 10)).toMatchObject({ dropped: 2, droppedTotal: 2, droppedReasons: ['row a: bad', 'row b: bad'] });
   });
+
+  it('counts every entry left out, past any number, listing the first reasons only', () => {
+    const rows = Array.from({ length: 5_008 }, (_, index) => `row ${String(index)}: bad`);
+    let track = advanceTrack(emptyTrack<number>(), ok(1, rows), T0);
+    track = advanceTrack(track, ok(1, rows), T0 + 1);
+    const health = healthOf(track, T0 + 1);
+    expect([health.dropped, health.droppedTotal, health.droppedReasons.length]).toEqual([5_008, 5_008, 20]);
+  });
+
+  it('counts an entry again when it comes back after being read well', () => {
+    let track = advanceTrack(emptyTrack<number>(), ok(1, ['row a: bad']), T0);
+    track = advanceTrack(track, ok(1, []), T0 + 1);
+    track = advanceTrack(track, failed('timeout'), T0 + 2);
+    track = advanceTrack(track, ok(1, ['row a: bad']), T0 + 3);
+    expect(healthOf(track, T0 + 3)).toMatchObject({ dropped: 1, droppedTotal: 2 });
+  });
 });

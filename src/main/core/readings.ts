@@ -2,7 +2,14 @@ import type { AgentRecord, HourlyCount, LocalDate, SessionRecord, SessionStats }
 
 /** One attempt to read a source: what it gave and what it left out, or why it gave nothing. */
 export type Reading<T> =
-  | { readonly ok: true; readonly value: T; readonly dropped: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly value: T;
+      /** Why each entry left out was: one reason per entry, naming it, so one read again is known again. */
+      readonly dropped: readonly string[];
+      /** Entries left out beyond those listed, when too many arrived at once to keep a reason for each. */
+      readonly droppedUnlisted?: number;
+    }
   | { readonly ok: false; readonly error: string };
 
 export interface PostgresData {

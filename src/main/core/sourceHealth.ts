@@ -7,36 +7,39 @@ export interface SourceTrack<T> {
   readonly failing: boolean;
   readonly good: { readonly value: T; readonly at: number } | null;
   readonly lastError: { readonly text: string; readonly at: number } | null;
+  /** The latest read's reasons (empty while failing), and how many more it left out unlisted. */
   readonly dropped: readonly string[];
-  /** Distinct reasons seen since start, so a bad row read on every poll counts once. */
-  readonly droppedSeen: ReadonlySet<string>;
+  readonly droppedUnlisted: number;
+  /** The last good read's reasons: an entry read again on the next poll is the same entry, not another. */
+  readonly droppedBefore: ReadonlySet<string>;
+  /** Entries left out since start, each counted once however many polls read it again. */
+  readonly droppedTotal: number;
 }
 
-/** Bounds the memory a stream of ever-different bad entries could take. */
-const MAX_DROPPED_REMEMBERED = 1000;
+/** The reasons a snapshot lists; the counts go on past them. */
+const REASONS_SHOWN = 20;
 
 export function emptyTrack<T>(): SourceTrack<T> {
-  return { used: false, failing: false, good: null, lastError: null, dropped: [], droppedSeen: new Set() };
+  return { used: false, failing: false, good: null, lastError: null, dropped: [], droppedUnlisted: 0, droppedBefore: new Set(), droppedTotal: 0 };
 }
 
 /** The source's memory after one more reading; `null` means the source was not asked. */
 export function advanceTrack<T>(previous: SourceTrack<T>, reading: Reading<T> | null, now: number): SourceTrack<T> {
   if (reading === null) return previous;
   if (!reading.ok) {
-    return { ...previous, used: true, failing: true, lastError: { text: reading.error, at: now }, dropped: [] };
+    return { ...previous, used: true, failing: true, lastError: { text: reading.error, at: now }, dropped: [], droppedUnlisted: 0 };
   }
-  let droppedSeen = previous.droppedSeen;
-  const fresh = reading.dropped.filter((reason) => !droppedSeen.has(reason));
-  if (fresh.length > 0 && droppedSeen.size < MAX_DROPPED_REMEMBERED) {
-    droppedSeen = new Set([...droppedSeen, ...fresh].slice(0, MAX_DROPPED_REMEMBERED));
-  }
+  const unlisted = reading.droppedUnlisted ?? 0;
+  const fresh = reading.dropped.filter((reason) => !previous.droppedBefore.has(reason)).length + unlisted;
   return {
     used: true,
     failing: false,
     good: { value: reading.value, at: now },
     lastError: previous.lastError,
     dropped: reading.dropped,
-    droppedSeen,
+    droppedUnlisted: unlisted,
+    droppedBefore: new Set(reading.dropped),
+    droppedTotal: previous.droppedTotal + fresh,
   };
 }
 
@@ -61,9 +64,9 @@ export function healthOf(track: SourceTrack<unknown>, now: number): SourceHealth
     lastError: track.lastError?.text ?? null,
     lastErrorAt: track.lastError && iso(track.lastError.at),
     ageSeconds: state === 'stale' && track.good ? Math.max(0, Math.floor((now - track.good.at) / 1000)) : null,
-    dropped: track.dropped.length,
-    droppedReasons: [...track.dropped],
-    droppedTotal: track.droppedSeen.size,
+    dropped: track.dropped.length + track.droppedUnlisted,
+    droppedReasons: track.dropped.slice(0, REASONS_SHOWN),
+    droppedTotal: track.droppedTotal,
   };
   if (track.failing && track.lastError) health.error = track.lastError.text;
   return health;

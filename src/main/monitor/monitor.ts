@@ -10,6 +10,7 @@ import type { JsonlStore } from '../sources/jsonlStore';
 import type { EventHandlers } from '../sources/redisRegistry';
 import { toMonitorEvent, type RegistryEvent } from '../sources/registryEvent';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
+import { MalformedEvents } from './malformedEvents';
 
 export interface MonitorOptions {
   readonly read: (now: number) => Promise<Readings>;
@@ -53,7 +54,7 @@ export class Monitor {
   private unsubscribe: (() => Promise<void>) | null = null;
   private subscribing = false;
   private eventSequence = 0;
-  private malformedEvents: string[] = [];
+  private readonly malformedEvents = new MalformedEvents();
   private readonly clock: Clock;
   private readonly timers: Timers;
   private readonly snapshotListeners = new Set<Listener<Snapshot>>();
@@ -204,10 +205,7 @@ export class Monitor {
 
   /** Bad messages on the events channel count against the registry, like bad hash entries. */
   private withMalformedEvents(readings: Readings): Readings {
-    if (this.malformedEvents.length === 0 || !readings.registry?.ok) return readings;
-    const extra = this.malformedEvents;
-    this.malformedEvents = [];
-    return { ...readings, registry: { ...readings.registry, dropped: [...readings.registry.dropped, ...extra] } };
+    return { ...readings, registry: this.malformedEvents.addTo(readings.registry) };
   }
 
   private record(events: readonly MonitorEvent[]): void {
@@ -229,7 +227,7 @@ export class Monitor {
         this.wake();
       },
       onMalformed: (reason) => {
-        this.malformedEvents.push(reason);
+        this.malformedEvents.add(reason);
       },
     }).then(
       (unsubscribe) => {
