@@ -118,7 +118,10 @@ export type HourlyCount = z.infer<typeof hourlyCountSchema>;
 export const sessionStatsSchema = z.object({
   from: localDateSchema,
   to: localDateSchema,
+  /** Readable sessions only: what the history lists. */
   totalSessions: z.number().int().nonnegative(),
+  /** Rows started in the range that could not be read, left out of every figure. */
+  unreadableSessions: z.number().int().nonnegative(),
   avgAgentsPerSession: z.number().nonnegative(),
   totalAgentsSpawned: z.number().int().nonnegative(),
   categoryBreakdown: z.record(z.string(), z.number().int().nonnegative()),

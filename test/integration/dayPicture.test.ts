@@ -78,6 +78,22 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(value.activeTotal).toBe(2);
       expect(dropped).toEqual([expect.stringMatching(/^session forever: /), expect.stringMatching(/^session time-travel: ended_at/)]);
     });
+
+    it("counts only the rows its lists can show, and says how many of the day's it left out", async () => {
+      const store = new SessionStore(db.sql, 'UTC');
+      const { value } = await store.dayPicture(TODAY);
+      // Today holds one unreadable row (it ends before it starts) beside the readable ones.
+      expect(value.history.map((session) => session.sessionId)).not.toContain('time-travel');
+      expect([value.stats.totalSessions, value.stats.unreadableSessions, value.sessionsToday]).toEqual([value.history.length, 1, value.history.length]);
+      // The last 24 hours: running-now, done-this-morning and failed-last-night; not time-travel.
+      expect(value.timeline.reduce((sum, hour) => sum + hour.count, 0)).toBe(3);
+      expect(Object.values(value.stats.categoryBreakdown).reduce((sum, count) => sum + count, 0)).toBe(value.history.length);
+      const week = await store.stats('2026-11-18', '2026-11-24');
+      expect([week.totalSessions, week.unreadableSessions]).toEqual([week.sessionsPerDay.reduce((sum, day) => sum + day.count, 0), 1]);
+      // Looking at another day, "today" is still counted the same way.
+      const other = await store.dayPicture({ ...TODAY, historyDate: '2026-11-23' });
+      expect(other.value.sessionsToday).toBe(value.history.length);
+    });
   });
 
   describe('SessionStore.changeToken', () => {

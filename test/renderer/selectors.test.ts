@@ -124,6 +124,12 @@ describe('selectStatsView', () => {
       errorRateText: '—',
     });
   });
+
+  it('says how many unreadable rows the figures leave out, and nothing when none', () => {
+    expect(selectStatsView(stats()).leftOutText).toBeNull();
+    expect(selectStatsView(stats({ unreadableSessions: 1 })).leftOutText).toBe('1 unreadable row left out, as from the history');
+    expect(selectStatsView(stats({ unreadableSessions: 5008 })).leftOutText).toBe('5,008 unreadable rows left out, as from the history');
+  });
 });
 
 describe('downsample', () => {

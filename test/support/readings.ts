@@ -20,6 +20,7 @@ export function stats(overrides: Partial<SessionStats> = {}): SessionStats {
     from: '2026-11-24',
     to: '2026-11-24',
     totalSessions: 3,
+    unreadableSessions: 0,
     avgAgentsPerSession: 2,
     totalAgentsSpawned: 6,
     categoryBreakdown: { development: 3 },

@@ -56,6 +56,15 @@ const sessionRowSchema = z
     path: ['ended_at'],
   });
 
+/**
+ * The rows the schema above accepts, said in SQL, so that counting in the
+ * database agrees with the rows a list can show. Keep the two together.
+ */
+export const READABLE_ROW_SQL = `(coalesce(session_id, '') <> '' AND coalesce(task_category, '') <> ''
+    AND started_at >= '0001-01-01' AND started_at <= '9999-12-31 23:59:59'
+    AND (ended_at IS NULL OR (ended_at >= started_at AND ended_at <= '9999-12-31 23:59:59'))
+    AND coalesce(total_agents_spawned, 0) >= 0 AND coalesce(tasks_delegated, 0) >= 0)`;
+
 export type SessionRowResult = { ok: true; session: SessionRecord } | { ok: false; reason: string };
 
 function describeRow(row: unknown): string {

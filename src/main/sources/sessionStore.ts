@@ -4,12 +4,10 @@ import type { DayPicture } from '../core/readings';
 import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, zoneOf, type InstantRange, type TimeZoneSource } from '../core/localTime';
 import { Placeholders } from './placeholders';
 import type { Screened } from './screening';
-import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from './sessionRow';
+import { readSessionRows, READABLE_ROW_SQL, utcTimestamp } from './sessionRow';
+import { activeRowsSql, countsSql, historyRowsSql, startedWithinSql, statsTotalsSql } from './sessionSql';
 import { queryPlanned, type SqlClient } from './sqlClient';
 
-export const HISTORY_LIMIT = 50;
-/** More "active" rows than this means a delegator that crashed many times; the rest are counted, not listed. */
-const ACTIVE_LIMIT = 200;
 const TIMELINE_HOURS = 24;
 
 /** What one poll shows of PostgreSQL: the running sessions, a chosen day, today, and the last 24 hours. */
@@ -34,6 +32,7 @@ type StatsTotals = Omit<SessionStats, 'from' | 'to' | 'sessionsPerDay'>;
 
 const statsRowSchema = z.object({
   total_sessions: z.coerce.number().int().nonnegative(),
+  unreadable_sessions: z.coerce.number().int().nonnegative(),
   avg_agents: z.coerce.number().nonnegative().nullable(),
   total_agents: z.coerce.number().int().nonnegative().nullable(),
   ended_sessions: z.coerce.number().int().nonnegative(),
@@ -57,84 +56,10 @@ const changeTokenRowSchema = z.object({
   active_versions: z.coerce.string(),
 });
 
-function spanOf(ranges: readonly InstantRange[]): InstantRange {
-  return { start: Math.min(...ranges.map((range) => range.start)), end: Math.max(...ranges.map((range) => range.end)) };
-}
-
-/** A condition on the `started_at` index: started within `range`. */
-function startedWithinSql(params: Placeholders, range: InstantRange): string {
-  return `(started_at >= ${params.add(utcTimestamp(range.start), 'timestamp')} AND started_at < ${params.add(utcTimestamp(range.end), 'timestamp')})`;
-}
-
-function activeRowsSql(): string {
-  return `SELECT ${SESSION_COLUMNS}
-            FROM delegator_sessions
-           WHERE status = 'active'
-           ORDER BY started_at DESC
-           LIMIT ${ACTIVE_LIMIT}`;
-}
-
-function historyRowsSql(params: Placeholders, day: InstantRange): string {
-  return `SELECT ${SESSION_COLUMNS}
-            FROM delegator_sessions
-           WHERE ${startedWithinSql(params, day)}
-           ORDER BY started_at DESC
-           LIMIT ${HISTORY_LIMIT}`;
-}
-
-/**
- * One row of figures for the sessions started in `span`. Categories and
- * statuses are grouped in their own CTEs: PostgreSQL rejects an aggregate
- * nested inside json_object_agg.
- */
-function statsTotalsSql(params: Placeholders, span: InstantRange): string {
-  return `WITH picked AS (
-            SELECT task_category, coalesce(status, 'unknown') AS status, total_agents_spawned, started_at, ended_at
-              FROM delegator_sessions
-             WHERE ${startedWithinSql(params, span)}
-          ),
-          categories AS (SELECT task_category AS name, count(*) AS n FROM picked GROUP BY task_category),
-          statuses AS (SELECT status AS name, count(*) AS n FROM picked GROUP BY status),
-          ended AS (SELECT extract(epoch FROM ended_at - started_at) AS seconds
-                      FROM picked WHERE ended_at IS NOT NULL AND ended_at >= started_at
-                        AND isfinite(started_at) AND isfinite(ended_at))
-        SELECT (SELECT count(*) FROM picked) AS total_sessions,
-               (SELECT avg(total_agents_spawned)::float8 FROM picked WHERE total_agents_spawned >= 0) AS avg_agents,
-               (SELECT sum(total_agents_spawned) FROM picked WHERE total_agents_spawned >= 0) AS total_agents,
-               (SELECT count(*) FROM ended) AS ended_sessions,
-               (SELECT avg(seconds)::float8 FROM ended) AS avg_duration_seconds,
-               (SELECT json_object_agg(name, n) FROM categories) AS category_breakdown,
-               (SELECT json_object_agg(name, n) FROM statuses) AS status_breakdown`;
-}
-
-/**
- * How many sessions started in each range. The sessions are first bounded by
- * the whole span, so the planner reads one index range rather than joining
- * every bucket against the whole table.
- */
-function countsSql(params: Placeholders, ranges: readonly InstantRange[]): string {
-  const buckets = params.add(
-    ranges.map((_, index) => index),
-    'int[]',
-  );
-  const lows = params.add(
-    ranges.map((range) => utcTimestamp(range.start)),
-    'timestamp[]',
-  );
-  const highs = params.add(
-    ranges.map((range) => utcTimestamp(range.end)),
-    'timestamp[]',
-  );
-  return `SELECT b.bucket, count(s.started_at) AS count
-            FROM unnest(${buckets}, ${lows}, ${highs}) AS b(bucket, low, high)
-            LEFT JOIN (SELECT started_at FROM delegator_sessions WHERE ${startedWithinSql(params, spanOf(ranges))}) AS s
-              ON s.started_at >= b.low AND s.started_at < b.high
-           GROUP BY b.bucket`;
-}
-
 function toStatsTotals(row: z.infer<typeof statsRowSchema>): StatsTotals {
   return {
     totalSessions: row.total_sessions,
+    unreadableSessions: row.unreadable_sessions,
     avgAgentsPerSession: Math.round((row.avg_agents ?? 0) * 100) / 100,
     totalAgentsSpawned: row.total_agents ?? 0,
     categoryBreakdown: row.category_breakdown ?? {},
@@ -183,7 +108,7 @@ export class SessionStore {
     const params = new Placeholders();
     // Another day on screen still needs today's count, and only that.
     const todayCount =
-      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone()))})`;
+      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone()))} AND ${READABLE_ROW_SQL})`;
     const { rows } = await this.sql.query(
       `SELECT (SELECT coalesce(json_agg(a), '[]') FROM (${activeRowsSql()}) AS a) AS active,
               (SELECT count(*) FROM delegator_sessions WHERE status = 'active') AS active_total,
@@ -260,7 +185,7 @@ export class SessionStore {
     return { value: { sessions: screened.value, total }, dropped: screened.dropped };
   }
 
-  /** Sessions started on one local day, newest first, at most {@link HISTORY_LIMIT}. */
+  /** Sessions started on one local day, newest first, at most `HISTORY_LIMIT` (sessionSql.ts). */
   async history(date: LocalDate): Promise<Screened<SessionRecord[]>> {
     const params = new Placeholders();
     const { rows } = await this.sql.query(historyRowsSql(params, localDayRange(date, this.timeZone())), params.values);

@@ -31,6 +31,7 @@ function Figures({ view }: { readonly view: StatsView }) {
           <dd>{view.errorRateText}</dd>
         </div>
       </dl>
+      {view.leftOutText && <p className="note">{view.leftOutText}</p>}
       <figure className="chart-small" aria-label="Sessions per day">
         <ResponsiveContainer width="100%" height={140}>
           <BarChart data={[...view.sessionsPerDay]}>

@@ -9,6 +9,8 @@ export interface StatsView {
   readonly avgAgentsText: string;
   readonly avgDurationText: string;
   readonly errorRateText: string;
+  /** Rows the figures leave out because they cannot be read, said where there are any. */
+  readonly leftOutText: string | null;
 }
 
 export function selectStatsView(stats: SessionStats): StatsView {
@@ -22,5 +24,9 @@ export function selectStatsView(stats: SessionStats): StatsView {
     avgAgentsText: stats.totalSessions === 0 ? UNKNOWN : stats.avgAgentsPerSession.toFixed(1),
     avgDurationText: stats.avgDurationSeconds === null ? UNKNOWN : formatDuration(stats.avgDurationSeconds),
     errorRateText: stats.totalSessions === 0 ? UNKNOWN : `${Math.round((errors / stats.totalSessions) * 100)}%`,
+    leftOutText:
+      stats.unreadableSessions === 0
+        ? null
+        : `${stats.unreadableSessions.toLocaleString('en')} unreadable row${stats.unreadableSessions === 1 ? '' : 's'} left out, as from the history`,
   };
 }
