@@ -37,9 +37,11 @@ export const sessionRecordSchema = z.object({
   agents: z.array(z.string()),
   startedAt: instantSchema,
   endedAt: instantSchema.nullable(),
-  totalAgentsSpawned: z.number().int().nonnegative(),
-  tasksDelegated: z.number().int().nonnegative(),
-  status: z.string(),
+  /** Null where the row holds NULL: said as unknown, never as 0. */
+  totalAgentsSpawned: z.number().int().nonnegative().nullable(),
+  tasksDelegated: z.number().int().nonnegative().nullable(),
+  /** Null where the row holds NULL (the column defaults to 'active', so a NULL says nothing). */
+  status: z.string().nullable(),
 });
 export type SessionRecord = z.infer<typeof sessionRecordSchema>;
 

@@ -195,8 +195,9 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const { value } = await new SessionStore(db.sql, 'UTC').history('2026-11-24');
       expect(value.find((session) => session.sessionId === 'holes')).toMatchObject({
         agents: ['cto'],
-        totalAgentsSpawned: 0,
-        status: 'unknown',
+        // What the row holds: NULL is unknown, never 0 or a made-up status.
+        totalAgentsSpawned: null,
+        status: null,
         description: null,
       });
     });

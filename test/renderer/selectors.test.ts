@@ -93,9 +93,14 @@ describe('history rows', () => {
       { ...sessionRecord({ sessionId: 'done', endedAt: '2026-11-24T14:33:05.000Z', status: 'completed', description: null }), durationSeconds: 600 },
     ]);
     expect(rows.map((row) => [row.sessionId, row.durationText, row.description, row.agents])).toEqual([
-      ['session_1731355385_a1b2c3d4', null, 'Implement password reset feature', 2],
-      ['done', '10m 0s', 'N/A', 2],
+      ['session_1731355385_a1b2c3d4', null, 'Implement password reset feature', '2'],
+      ['done', '10m 0s', 'N/A', '2'],
     ]);
+  });
+
+  it('show a dash for a count the row does not hold, and "unknown" for a status it does not', () => {
+    const [row] = selectHistoryRows([{ ...sessionRecord({ totalAgentsSpawned: null, status: null }), durationSeconds: 100 }]);
+    expect([row?.agents, row?.status]).toEqual(['—', 'unknown']);
   });
 });
 

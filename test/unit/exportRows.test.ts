@@ -52,6 +52,14 @@ describe('export rows', () => {
     expect(sessionExportRow(sessionRecord({ endedAt: null }), 'UTC')).toMatchObject({ ended_at: null, duration_seconds: null });
   });
 
+  it("writes what the row holds: NULL counts and status stay empty, not 0 or 'unknown'", () => {
+    const row = sessionExportRow(sessionRecord({ totalAgentsSpawned: null, tasksDelegated: null, status: null }), 'UTC');
+    expect(row).toMatchObject({ total_agents_spawned: null, tasks_delegated: null, status: null });
+    const line = csvEncoder(SESSION_EXPORT_COLUMNS).encode([row]);
+    const cells = line.trimEnd().split(',');
+    expect(['status', 'total_agents_spawned', 'tasks_delegated'].map((column) => cells[SESSION_EXPORT_COLUMNS.indexOf(column as never)])).toEqual(['', '', '']);
+  });
+
   it('writes every field an event has, and null for those it lacks', () => {
     const event: MonitorEvent = { id: 'e1', at: '2026-11-24T14:23:05.000Z', type: 'agent_spawned', origin: 'registry', message: 'Senior Developer started', role: 'senior_developer' };
     expect(eventExportRow(event, 'UTC')).toEqual({

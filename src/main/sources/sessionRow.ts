@@ -89,10 +89,9 @@ function readSessionRow(row: unknown): SessionRowResult {
       agents: (data.active_agents ?? []).filter((role): role is string => role !== null && role.length > 0),
       startedAt: new Date(data.started_at_ms).toISOString(),
       endedAt: data.ended_at_ms === null ? null : new Date(data.ended_at_ms).toISOString(),
-      totalAgentsSpawned: data.total_agents_spawned ?? 0,
-      tasksDelegated: data.tasks_delegated ?? 0,
-      // The column defaults to 'active'; a NULL says nothing, so it is shown as such.
-      status: data.status ?? 'unknown',
+      totalAgentsSpawned: data.total_agents_spawned,
+      tasksDelegated: data.tasks_delegated,
+      status: data.status,
     },
   };
 }

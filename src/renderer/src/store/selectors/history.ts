@@ -1,11 +1,13 @@
 import { formatDuration } from '../../../../shared/format';
+import { UNKNOWN } from './unknown';
 import type { SessionView } from '../../../../shared/model';
 
 export interface HistoryRow {
   readonly sessionId: string;
   readonly category: string;
   readonly description: string;
-  readonly agents: number;
+  /** The row's count, or a dash where it holds none. */
+  readonly agents: string;
   /** A fixed duration for an ended session; null while it runs (shown live, or as "Active"). */
   readonly durationText: string | null;
   readonly status: string;
@@ -17,9 +19,10 @@ export function selectHistoryRows(sessions: readonly SessionView[]): HistoryRow[
     sessionId: session.sessionId,
     category: session.category,
     description: session.description ?? 'N/A',
-    agents: session.totalAgentsSpawned,
+    agents: session.totalAgentsSpawned === null ? UNKNOWN : String(session.totalAgentsSpawned),
     durationText: session.endedAt === null ? null : formatDuration(session.durationSeconds),
-    status: session.status,
+    // The column defaults to 'active'; a NULL says nothing, so it is shown as such.
+    status: session.status ?? 'unknown',
     startedAt: session.startedAt,
   }));
 }
