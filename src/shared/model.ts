@@ -240,6 +240,7 @@ export const warningKindSchema = z.enum([
   'agent-idle',
   'agent-error',
   'memory-constrained',
+  'session-dated-future',
 ]);
 export type WarningKind = z.infer<typeof warningKindSchema>;
 

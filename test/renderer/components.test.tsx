@@ -51,6 +51,15 @@ describe('the seed’s Delegator view', () => {
     expect(within(active).getByText(/Duration:/).textContent).toBe('Duration: 5m 25s');
   });
 
+  it('says a session dated in the future is so, rather than a duration of 0s, and warns of it', async () => {
+    const future = sessionRecord({ sessionId: 'from-2100', startedAt: '2100-01-01T00:00:00.000Z' });
+    await show(snapshotAt(NOW, { postgres: ok(postgresData([future, sessionRecord()])) }));
+    const card = section('Active Sessions').querySelector('[data-session-id="from-2100"]');
+    expect(card?.textContent).toContain('Duration: dated in the future');
+    expect(section('Active Sessions').querySelector(`[data-session-id="${sessionRecord().sessionId}"]`)?.textContent).toContain('Duration: 5m 23s');
+    expect(store.getState().snapshot?.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? ''}`)).toContain('session-dated-future:from-2100');
+  });
+
   it('shows the spawned agents with initials, name, model, memory, uptime and spawn time', async () => {
     await show(snapshotAt(NOW));
     const rows = within(section('Spawned Agents')).getAllByRole('row').slice(1);

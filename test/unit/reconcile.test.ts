@@ -35,6 +35,14 @@ describe('reconcile', () => {
     expect(result.warnings[0]?.message).toBe('Session idle (development) has been active for 5m 0s with no agents.');
   });
 
+  it('flags a session dated in the future, past a clock drift, and nothing else of it', () => {
+    const drifted = sessionRecord({ sessionId: 'drift', agents: [], startedAt: minutesAgo(-0.5) });
+    const future = sessionRecord({ sessionId: 'future', agents: [], startedAt: '2100-01-01T00:00:00.000Z' });
+    const result = reconcile(input({ activeSessions: [drifted, future] }), EMPTY_RECONCILE_STATE);
+    expect(kinds(result)).toEqual(['session-dated-future:future']);
+    expect(result.warnings[0]?.message).toBe('Session future is dated in the future (it starts 2100-01-01T00:00:00.000Z): the clock of the machine that wrote it, or the row, is wrong.');
+  });
+
   it('flags a registry agent whose process is gone or whose heartbeat stopped', () => {
     const result = reconcile(
       input({

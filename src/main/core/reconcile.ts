@@ -47,6 +47,9 @@ export interface ReconcileInput {
 const observed = (input: ReconcileInput): boolean => (input.agentsFrom ?? []).some((origin) => origin !== 'sessions');
 const fromRegistry = (agent: AgentView): boolean => agent.origins.includes('registry');
 
+/** Clocks of two machines differ by a little; a start further ahead than this is not a clock's drift. */
+const FUTURE_TOLERANCE_SECONDS = 60;
+
 const secondsSince = (instant: string, now: number): number => Math.floor((now - Date.parse(instant)) / 1000);
 
 function belongsTo(agent: AgentView, session: SessionRecord): boolean {
@@ -59,6 +62,14 @@ function sessionWarnings(input: ReconcileInput, state: ReconcileState, settings:
   const { now, agents } = input;
   for (const session of input.activeSessions ?? []) {
     const age = secondsSince(session.startedAt, now);
+    if (-age > FUTURE_TOLERANCE_SECONDS) {
+      warnings.push({
+        kind: 'session-dated-future',
+        sessionId: session.sessionId,
+        message: `Session ${session.sessionId} is dated in the future (it starts ${session.startedAt}): the clock of the machine that wrote it, or the row, is wrong.`,
+      });
+      continue;
+    }
     const running = agents?.filter((agent) => belongsTo(agent, session)) ?? [];
     if (session.agents.length === 0 && agents !== null && running.length === 0 && age >= settings.sessionWithoutAgentsAfterSeconds) {
       warnings.push({

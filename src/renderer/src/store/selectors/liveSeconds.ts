@@ -4,6 +4,18 @@
  * every second between polls without asking the server.
  */
 export function liveSeconds(startedAt: string, takenAt: string, receivedAt: number, now: number): number {
+  return Math.max(0, signedLiveSeconds(startedAt, takenAt, receivedAt, now));
+}
+
+/** The same, negative for a start still ahead. */
+function signedLiveSeconds(startedAt: string, takenAt: string, receivedAt: number, now: number): number {
   const serverNow = Date.parse(takenAt) + Math.max(0, now - receivedAt);
-  return Math.max(0, Math.floor((serverNow - Date.parse(startedAt)) / 1000));
+  return Math.floor((serverNow - Date.parse(startedAt)) / 1000);
+}
+
+/** As the monitor's warning has it: a start further ahead than a clock's drift is a wrong date, not a short duration. */
+const FUTURE_TOLERANCE_SECONDS = 60;
+
+export function datedInFuture(startedAt: string, takenAt: string, receivedAt: number, now: number): boolean {
+  return -signedLiveSeconds(startedAt, takenAt, receivedAt, now) > FUTURE_TOLERANCE_SECONDS;
 }
