@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSessionRows, SESSION_COLUMNS } from '../../src/main/sources/sessionRow';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { HISTORY_LIMIT } from '../../src/main/sources/sessionSql';
 import { sessionRecord } from '../support/fixtures';
@@ -156,6 +157,28 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(value[0]?.sessionId).toBe('busy-59');
       expect(value[HISTORY_LIMIT - 1]?.sessionId).toBe('busy-10');
       expect((await store.stats('2026-06-01', '2026-06-01')).totalSessions).toBe(60);
+    });
+  });
+
+  describe('SessionStore with a huge description', () => {
+    let db: SqlBackend;
+    beforeAll(async () => {
+      db = await backend.open();
+      await insertSessions(db.sql, [{ sessionId: 'huge', description: `${'x'.repeat(1_048_575)}!`, startedAt: '2026-11-24T08:00:00Z' }]);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('reads its first 1,000 characters, marked as cut, in every list; an export reads it whole', async () => {
+      const store = new SessionStore(db.sql, 'UTC');
+      const shown = `${'x'.repeat(1000)}… (cut from 1,048,576 characters)`;
+      expect((await store.history('2026-11-24')).value[0]?.description).toBe(shown);
+      expect((await store.activeSessions()).value.sessions[0]?.description).toBe(shown);
+      const picture = await store.dayPicture({ now: Date.parse('2026-11-24T09:00:00Z'), today: '2026-11-24', historyDate: '2026-11-24' });
+      expect([picture.value.history[0]?.description, picture.value.activeSessions[0]?.description]).toEqual([shown, shown]);
+      const { rows } = await db.sql.query(`SELECT ${SESSION_COLUMNS} FROM delegator_sessions`);
+      expect(readSessionRows(rows).value[0]?.description).toHaveLength(1_048_576);
     });
   });
 

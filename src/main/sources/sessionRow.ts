@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SessionRecord } from '../../shared/model';
 import { type Screened } from './screening';
 import { describeIssues } from '../../shared/zodIssues';
+import { markCut, TEXT_LIMITS } from '../../shared/clipText';
 
 /** The columns every session query selects, with timestamps as UTC epoch milliseconds. */
 export const SESSION_COLUMNS = `
@@ -14,6 +15,16 @@ export const SESSION_COLUMNS = `
   total_agents_spawned,
   tasks_delegated,
   status`;
+
+/**
+ * The columns as a snapshot shows them: a description cut where it is read
+ * (with its length, to say it was cut), so a huge one never crosses the wire
+ * on every poll. Exports read SESSION_COLUMNS: what the row holds.
+ */
+export const SHOWN_SESSION_COLUMNS = SESSION_COLUMNS.replace(
+  'task_description,',
+  `left(task_description, ${String(TEXT_LIMITS.description)}) AS task_description, length(task_description) AS task_description_length,`,
+);
 
 /** A `timestamp without time zone` literal holding UTC, which is how ECHO stores instants. */
 export function utcTimestamp(instant: number): string {
@@ -44,6 +55,8 @@ const sessionRowSchema = z
     session_id: z.string().min(1),
     task_category: z.string().min(1),
     task_description: z.string().nullable(),
+    /** Present where the description was cut in SQL: its whole length. */
+    task_description_length: z.coerce.number().int().nonnegative().nullable().optional(),
     active_agents: z.array(z.string().nullable()).nullable(),
     started_at_ms: epochMs,
     ended_at_ms: epochMs.nullable(),
@@ -74,6 +87,11 @@ function describeRow(row: unknown): string {
   return 'a session row';
 }
 
+/** Marked as cut where SQL cut it; whole where the query asked for all of it (an export). */
+function shownDescription(text: string | null, fullLength: number | null | undefined): string | null {
+  return text !== null && fullLength != null && fullLength > text.length ? markCut(text, fullLength) : text;
+}
+
 function readSessionRow(row: unknown): SessionRowResult {
   const parsed = sessionRowSchema.safeParse(row);
   if (!parsed.success) {
@@ -85,7 +103,7 @@ function readSessionRow(row: unknown): SessionRowResult {
     session: {
       sessionId: data.session_id,
       category: data.task_category,
-      description: data.task_description,
+      description: shownDescription(data.task_description, data.task_description_length),
       agents: (data.active_agents ?? []).filter((role): role is string => role !== null && role.length > 0),
       startedAt: new Date(data.started_at_ms).toISOString(),
       endedAt: data.ended_at_ms === null ? null : new Date(data.ended_at_ms).toISOString(),

@@ -1,6 +1,6 @@
 import type { InstantRange } from '../core/localTime';
 import type { Placeholders } from './placeholders';
-import { READABLE_ROW_SQL, SESSION_COLUMNS, utcTimestamp } from './sessionRow';
+import { READABLE_ROW_SQL, SHOWN_SESSION_COLUMNS, utcTimestamp } from './sessionRow';
 
 /**
  * The SQL of the session store's questions. Every count reads only the rows
@@ -22,7 +22,7 @@ export function startedWithinSql(params: Placeholders, range: InstantRange): str
 }
 
 export function activeRowsSql(): string {
-  return `SELECT ${SESSION_COLUMNS}
+  return `SELECT ${SHOWN_SESSION_COLUMNS}
             FROM delegator_sessions
            WHERE status = 'active'
            ORDER BY started_at DESC
@@ -30,7 +30,7 @@ export function activeRowsSql(): string {
 }
 
 export function historyRowsSql(params: Placeholders, day: InstantRange): string {
-  return `SELECT ${SESSION_COLUMNS}
+  return `SELECT ${SHOWN_SESSION_COLUMNS}
             FROM delegator_sessions
            WHERE ${startedWithinSql(params, day)}
            ORDER BY started_at DESC

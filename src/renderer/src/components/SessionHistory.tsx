@@ -13,7 +13,7 @@ const HistoryLine = memo(
         <td>
           <span className="category-badge subtle">{row.category}</span>
         </td>
-        <td>{row.description}</td>
+        <td className="description">{row.description}</td>
         <td className="strong">{row.agents}</td>
         <td>{row.durationText ?? 'Active'}</td>
         <td>
