@@ -23,10 +23,19 @@ describe('readRegistryEntry', () => {
     ['ceo', '{"role":"ceo","pid":"4242"}', 'agent ceo: pid:'],
     ['ceo', '{"role":"ceo","pid":-1}', 'agent ceo: pid:'],
     ['ceo', '{"role":"ceo","spawned_at":"yesterday"}', 'agent ceo: spawned_at:'],
+    ['ceo', JSON.stringify({ role: 'ceo', model: 'm'.repeat(300) }), 'agent ceo: model: longer than 255 characters'],
+    ['ceo', JSON.stringify({ role: 'ceo', session_id: 's'.repeat(300) }), 'agent ceo: session_id: longer than 255 characters'],
   ])('drops %s = %s with a reason', (field, text, reason) => {
     const result = readRegistryEntry(field, text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toContain(reason);
+  });
+
+  it('cuts a huge host or status, saying so, and names a huge field briefly', () => {
+    const result = readRegistryEntry('ceo', JSON.stringify({ role: 'ceo', host: 'h'.repeat(100_000), status: 'running' }));
+    expect(result.ok && result.agent.host).toBe(`${'h'.repeat(255)}… (cut from 100,000 characters)`);
+    const huge = readRegistryEntry('r'.repeat(1_000_000), '{not json');
+    expect(!huge.ok && huge.reason.length).toBeLessThan(400);
   });
 });
 
