@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clipOptional, clipText, TEXT_LIMITS } from './clipText';
 import { instantSchema } from './model';
 
 /** What the delegator announces on its events channel. */
@@ -33,6 +34,20 @@ export const monitorEventSchema = z.object({
   model: z.string().optional(),
 });
 export type MonitorEvent = z.infer<typeof monitorEventSchema>;
+
+/**
+ * The event with each text from a source cut to its limit, marked: what the
+ * log keeps, so a thousand entries stay a few hundred kilobytes whatever the
+ * delegator published.
+ */
+export function boundedEvent(event: MonitorEvent): MonitorEvent {
+  const bounded: MonitorEvent = { ...event, id: clipText(event.id, TEXT_LIMITS.label), message: clipText(event.message, TEXT_LIMITS.message) };
+  for (const key of ['role', 'sessionId', 'model'] as const) {
+    const value = clipOptional(event[key], TEXT_LIMITS.label);
+    if (value !== undefined) bounded[key] = value;
+  }
+  return bounded;
+}
 
 /** One point of the resource chart. */
 export const resourceSampleSchema = z.object({

@@ -1,4 +1,4 @@
-import type { MonitorEvent } from '../../shared/monitorEvent';
+import { boundedEvent, type MonitorEvent } from '../../shared/monitorEvent';
 
 /** A delegator's announcement and the monitor noticing the same change are one event, not two. */
 const SAME_CHANGE_WINDOW_MS = 60_000;
@@ -18,13 +18,13 @@ function announced(log: readonly MonitorEvent[], noticed: MonitorEvent): boolean
   return false;
 }
 
-/** Appends events, dropping what the delegator already announced, and keeps the newest `limit`. */
+/** Appends events (each text cut to its limit), dropping what the delegator already announced, and keeps the newest `limit`. */
 export function appendEvents(
   log: readonly MonitorEvent[],
   events: readonly MonitorEvent[],
   limit: number,
 ): { log: MonitorEvent[]; added: MonitorEvent[] } {
-  const added = events.filter((event) => event.origin === 'registry' || !announced(log, event));
+  const added = events.filter((event) => event.origin === 'registry' || !announced(log, event)).map(boundedEvent);
   const merged = [...log, ...added];
   return { log: merged.length > limit ? merged.slice(merged.length - limit) : merged, added };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
 import { type LocalDate, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
-import { monitorEventSchema, resourceSampleSchema, type MonitorEvent, type ResourceSample } from '../../shared/monitorEvent';
+import { boundedEvent, monitorEventSchema, resourceSampleSchema, type MonitorEvent, type ResourceSample } from '../../shared/monitorEvent';
 import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
@@ -194,8 +194,9 @@ function connect(config: MonitorConfig, dataDir: string | null, options: Monitor
       dataDir === null
         ? undefined
         : {
-            series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, SERIES_LIMIT),
-            events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema, EVENT_LOG_LIMIT),
+            // Bounded in bytes as in entries: a line longer than any this app writes is not its own.
+            series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, SERIES_LIMIT, 1024),
+            events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema.transform(boundedEvent), EVENT_LOG_LIMIT, 8192),
           },
     onRegistryEvent: (event) => commands?.notice(event),
     onProblem: problem,

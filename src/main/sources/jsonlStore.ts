@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { isMissingFile, type Screened } from './screening';
@@ -18,7 +18,26 @@ export class JsonlStore<T> {
     private readonly path: string,
     private readonly schema: z.ZodType<T>,
     private readonly limit: number,
+    /** The longest line kept: a file that holds longer ones (or is huge) is read no further back than the newest lines can reach. */
+    private readonly maxLineBytes = 16_384,
   ) {}
+
+  /** The end of the file that can hold the lines kept, twice over; whole lines only. */
+  private async readTail(): Promise<{ text: string; cut: boolean }> {
+    const budget = 2 * this.limit * this.maxLineBytes;
+    const file = await open(this.path, 'r');
+    try {
+      const { size } = await file.stat();
+      const start = Math.max(0, size - budget);
+      const buffer = Buffer.alloc(size - start);
+      await file.read(buffer, 0, buffer.length, start);
+      const text = buffer.toString('utf8');
+      // Started mid-file: the first line is a part of one.
+      return start === 0 ? { text, cut: false } : { text: text.slice(text.indexOf('\n') + 1), cut: true };
+    } finally {
+      await file.close();
+    }
+  }
 
   /**
    * The newest entries; lines that do not parse are left out with their line
@@ -26,18 +45,24 @@ export class JsonlStore<T> {
    * twice as many, and this runs before the monitor's first poll.
    */
   async load(): Promise<Screened<T[]>> {
-    let text: string;
+    let tail: { text: string; cut: boolean };
     try {
-      text = await readFile(this.path, 'utf8');
+      tail = await this.readTail();
     } catch (error) {
       if (isMissingFile(error)) return { value: [], dropped: [] };
       throw error;
     }
-    const lines = text.split('\n').flatMap((line, index) => (line.trim() === '' ? [] : [{ line, number: index + 1 }]));
-    this.lines = lines.length;
+    const lines = tail.text.split('\n').flatMap((line, index) => (line.trim() === '' ? [] : [{ line, number: index + 1 }]));
+    // Counted as the whole file's, so the next append rewrites a file that was read only in part.
+    this.lines = tail.cut ? 2 * this.limit : lines.length;
     const entries: T[] = [];
-    const dropped: string[] = [];
+    const dropped: string[] = tail.cut ? [`${this.path}: read from its end only, as it holds more than its newest entries can fill`] : [];
     for (const { line, number } of lines.slice(-this.limit)) {
+      const place = tail.cut ? `its last part, line` : 'line';
+      if (Buffer.byteLength(line) > this.maxLineBytes) {
+        dropped.push(`${this.path} ${place} ${String(number)}: longer than ${String(this.maxLineBytes)} bytes`);
+        continue;
+      }
       const read = readJsonLine(this.schema, line, this.path, number);
       if (read.ok) entries.push(read.value);
       else dropped.push(read.reason);
