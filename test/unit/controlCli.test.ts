@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controlExitCode } from '../../src/main/cli/controlOutcome';
+import { controlExitCode, reportOutcome } from '../../src/main/cli/controlOutcome';
 import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 
 const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
@@ -61,5 +61,32 @@ describe('the exit code of a control', () => {
     [{ ok: false, id: 'a' }, 2],
   ])('%j exits %i', (outcome, code) => {
     expect(controlExitCode(outcome)).toBe(code);
+  });
+});
+
+describe('what a control prints, when what it names came from outside', () => {
+  const printed = (json: boolean) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { env: {}, out: (text: string) => out.push(text), err: (text: string) => err.push(text), now: () => 0, timeZone: 'UTC', untilStopped: () => new Promise<string>(() => undefined) };
+    const outcome = { ok: false, id: 'a', failure: 'refused' as const, error: 'busy\x1b]0;title\x07\nOK: done \u202eevil\x9b' };
+    const code = reportOutcome(outcome, { done: 'done', attempt: 'stop cto', refuser: 'the delegator' }, { json }, io);
+    return { code, out: out.join(''), err: err.join('') };
+  };
+
+  it('shows the reason escaped, on one line', () => {
+    expect(printed(false)).toEqual({ code: 1, out: '', err: 'Could not stop cto: the delegator refused: busy\\x1b]0;title\\x07\\nOK: done \\u202eevil\\x9b\n' });
+  });
+
+  it('--json keeps the reason as it was, with no raw C1 or bidirectional character', () => {
+    const { out } = printed(true);
+    expect(out).not.toMatch(/[\u007f-\u009f\u202e]/);
+    expect(JSON.parse(out)).toEqual({ ok: false, id: 'a', error: 'busy\x1b]0;title\x07\nOK: done \u202eevil\x9b' });
+  });
+
+  it('names a hostile session id escaped', async () => {
+    const result = await cli(['end-session', 's1\x1b[2J\u202e'], { REGISTRY_MODE: 'sessions' });
+    expect(result.code).toBe(2);
+    expect(result.err).toBe("Could not end session s1\\x1b[2J\\u202e: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off\n");
   });
 });

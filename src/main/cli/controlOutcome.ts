@@ -1,4 +1,5 @@
 import type { CommandOutcome } from '../../shared/commands';
+import { escapeControls, escapeJsonControls } from '../../shared/terminalText';
 import { CONTROL_EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 
@@ -6,7 +7,11 @@ export interface ControlOptions {
   readonly json: boolean;
 }
 
-/** What a control says about itself: the line when it worked, and what it was trying to do when it did not. */
+/**
+ * What a control says about itself: the line when it worked, and what it was
+ * trying to do when it did not. Whatever it names from outside (a session id,
+ * a role, a model) is escaped already, with `escapeControls`.
+ */
 export interface ControlWording {
   readonly done: string;
   readonly attempt: string;
@@ -27,11 +32,12 @@ export function controlExitCode(outcome: CommandOutcome): ExitCode {
 /** Prints one line (or the JSON outcome) and returns the exit code. */
 export function reportOutcome(outcome: CommandOutcome, wording: ControlWording, options: ControlOptions, io: CliIo): ExitCode {
   if (options.json) {
-    io.out(`${JSON.stringify(publicOutcome(outcome))}\n`);
+    io.out(`${escapeJsonControls(JSON.stringify(publicOutcome(outcome)))}\n`);
   } else if (outcome.ok) {
     io.out(`${wording.done}\n`);
   } else {
-    const reason = outcome.error ?? 'no reason given';
+    // The delegator's or Ollama's own words, or a server's error: text from outside.
+    const reason = escapeControls(outcome.error ?? 'no reason given');
     const said = outcome.failure === 'refused' && wording.refuser !== undefined ? `${wording.refuser} refused: ${reason}` : reason;
     io.err(`Could not ${wording.attempt}: ${said}\n`);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandOutcome, DelegatorRequest } from '../../shared/commands';
+import { escapeControls } from '../../shared/terminalText';
 import { describeRedis, type MonitorConfig } from '../config';
 import { CommandBus } from '../sources/commandBus';
 import { closeRedis, createRedis, explainRedisFailure } from '../sources/redisConnection';
@@ -16,10 +17,14 @@ export interface DelegatorCommandOptions extends ControlOptions {
   readonly timeoutSeconds: number;
 }
 
+/** A session id or role may be pasted from anywhere, a session row included: it is shown escaped. */
 function wordingFor(request: DelegatorRequest): ControlWording {
-  return request.type === 'end_session'
-    ? { done: `Session ${request.sessionId} ended (acknowledged by the delegator).`, attempt: `end session ${request.sessionId}`, refuser: 'the delegator' }
-    : { done: `Stopped ${request.role}.`, attempt: `stop ${request.role}`, refuser: 'the delegator' };
+  if (request.type === 'end_session') {
+    const session = escapeControls(request.sessionId);
+    return { done: `Session ${session} ended (acknowledged by the delegator).`, attempt: `end session ${session}`, refuser: 'the delegator' };
+  }
+  const role = escapeControls(request.role);
+  return { done: `Stopped ${role}.`, attempt: `stop ${role}`, refuser: 'the delegator' };
 }
 
 const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });

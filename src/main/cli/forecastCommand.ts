@@ -1,7 +1,8 @@
 import { SOURCE_LABELS } from '../../shared/format';
 import { forecastLine } from '../../shared/forecastText';
 import type { SourceName } from '../../shared/model';
-import type { AdmissionForecast } from '../../shared/forecast';
+import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast';
+import { escapeControls, escapeJsonControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { CATEGORY_AGENTS } from '../core/echoRoster';
 import { isDown } from '../core/sourceHealth';
@@ -22,14 +23,19 @@ export function isEchoCategory(category: string): boolean {
 }
 
 export function unknownCategoryText(category: string): string {
-  return `--category ${JSON.stringify(category)}: not one of ECHO's categories: ${Object.keys(CATEGORY_AGENTS).join(', ')}`;
+  return `--category ${escapeJsonControls(JSON.stringify(category))}: not one of ECHO's categories: ${Object.keys(CATEGORY_AGENTS).join(', ')}`;
 }
 
 /** Some adapters name themselves in their errors (`Ollama: connect ECONNREFUSED`); the line names the source once. */
 function reasonOf(source: SourceName, error: string | undefined): string {
   const prefix = `${SOURCE_LABELS[source]}: `;
   if (error === undefined) return 'no answer';
-  return error.startsWith(prefix) ? error.slice(prefix.length) : error;
+  return escapeControls(error.startsWith(prefix) ? error.slice(prefix.length) : error);
+}
+
+/** One category's line; the category is ECHO's own today, but it is a name that reaches the terminal all the same. */
+function shownLine(entry: CategoryForecast): string {
+  return forecastLine({ ...entry, category: escapeControls(entry.category) });
 }
 
 /** Per category, the memory its agents would add and whether it fits. Without a configuration, of the demo. */
@@ -43,7 +49,7 @@ async function forecastOf(config: MonitorConfig, options: ForecastOptions, io: C
   const forecast: AdmissionForecast = {
     categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
   };
-  io.out(options.json ? `${JSON.stringify(forecast, null, 2)}\n` : `${forecast.categories.map(forecastLine).join('\n')}\n`);
+  io.out(options.json ? `${escapeJsonControls(JSON.stringify(forecast, null, 2))}\n` : `${forecast.categories.map(shownLine).join('\n')}\n`);
   const down = sourceNameSchema.options.filter((source) => isDown(snapshot.sources[source]));
   if (down.length === 0) return EXIT.ok;
   for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { startMonitorService } from '../monitor/monitorService';
 import { isLoopbackName } from '../web/hostCheck';
@@ -26,7 +27,8 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config }, {
     timeZone: io.liveTimeZone ?? io.timeZone,
     defaultDataDir: stateDir(io.env),
-    onProblem: (message) => { io.err(`${message}\n`); },
+    // Problems quote servers' errors and the reasons events or lines were left out: text from outside.
+    onProblem: (message) => { io.err(`${escapeControls(message)}\n`); },
   });
   const token = randomBytes(24).toString('base64url');
   const web = createWebServer({
@@ -50,10 +52,11 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   }
   const address = web.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const host = escapeControls(options.host);
+  const shown = host.includes(':') ? `[${host}]` : host;
   io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on http://${shown}:${port}/\n`);
   io.out(`Command token for this launch: ${token}\n`);
-  if (!isLoopbackName(options.host)) io.err(`Listening on ${options.host}: anyone who can reach it can read the dashboard.\n`);
+  if (!isLoopbackName(options.host)) io.err(`Listening on ${host}: anyone who can reach it can read the dashboard.\n`);
   const signal = await io.untilStopped();
   io.out(`${signal}: shutting down.\n`);
   web.detach();

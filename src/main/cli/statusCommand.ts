@@ -1,4 +1,5 @@
 import type { LocalDate, Snapshot } from '../../shared/model';
+import { escapeJsonControls } from '../../shared/terminalText';
 import { describeDatabase, describeRedis, type MonitorConfig } from '../config';
 import { isDown } from '../core/sourceHealth';
 import { withConfigOrDemo } from '../demo/withDemo';
@@ -29,7 +30,7 @@ export function statusCommand(config: MonitorConfig | null, options: StatusOptio
 async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo): Promise<ExitCode> {
   const snapshot = await takeOneSnapshot(config, io, options.date);
   if (options.json) {
-    io.out(`${JSON.stringify(snapshot, null, 2)}\n`);
+    io.out(`${escapeJsonControls(JSON.stringify(snapshot, null, 2))}\n`);
   } else {
     const registry = config.registryMode === 'sessions' ? 'not asked: REGISTRY_MODE=sessions' : describeRedis(config.redisUrl);
     const ollama = config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off';

@@ -1,5 +1,6 @@
 import { formatDuration, formatGb, formatRole, memorySplit } from '../../shared/format';
 import type { AgentView, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
+import { escapeControls as shown } from '../../shared/terminalText';
 
 export interface SourceLabels {
   readonly postgres: string;
@@ -22,15 +23,15 @@ function stateText(health: SourceHealth): string {
     case 'no-data':
       return 'not read';
     case 'stale':
-      return `DOWN, showing data ${formatDuration(health.ageSeconds ?? 0)} old: ${health.error ?? 'no answer'}`;
+      return `DOWN, showing data ${formatDuration(health.ageSeconds ?? 0)} old: ${shown(health.error ?? 'no answer')}`;
     case 'error':
-      return `DOWN: ${health.error ?? 'no answer'}`;
+      return `DOWN: ${shown(health.error ?? 'no answer')}`;
   }
 }
 
 function sourceLine(name: string, health: SourceHealth, where: string): string {
   const dropped = health.dropped > 0 ? `, ${health.dropped} unreadable left out` : '';
-  return `${label(name)}${stateText(health)} (${where}${dropped})`;
+  return `${label(name)}${stateText(health)} (${shown(where)}${dropped})`;
 }
 
 function known(value: number | null, unit: string): string {
@@ -48,8 +49,9 @@ function memoryLine(summary: Summary): string {
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
-  const agents = session.agents.length > 0 ? `  [${session.agents.map(formatRole).join(', ')}]` : '';
-  return `  ${session.category.toUpperCase()}  ${localTime(session.startedAt, timeZone)}  ${formatDuration(session.durationSeconds)}  ${session.description ?? 'No description'}${agents}`;
+  const agents = session.agents.length > 0 ? `  [${session.agents.map((role) => shown(formatRole(role))).join(', ')}]` : '';
+  // Upper-cased first, so an escape keeps its lower-case `\x1b`.
+  return `  ${shown(session.category.toUpperCase())}  ${localTime(session.startedAt, timeZone)}  ${formatDuration(session.durationSeconds)}  ${shown(session.description ?? 'No description')}${agents}`;
 }
 
 function agentLine(agent: AgentView): string {
@@ -57,8 +59,8 @@ function agentLine(agent: AgentView): string {
   const measured = agent.memory.ollamaGb === null ? 'estimated' : 'Ollama';
   const process = agent.memory.processGb === null ? '' : ` + process ${formatGb(agent.memory.processGb)}`;
   const pid = agent.pid === null || agent.processAlive === false ? '' : `  pid ${agent.pid}${agent.cpuPercent === null ? '' : ` ${agent.cpuPercent}% CPU`}`;
-  const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${agent.heartbeat.status})`}`;
-  return `  ${formatRole(agent.role)}  ${agent.model}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}${pid}${beat}  [${agent.origins.join(', ')}]`;
+  const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${shown(agent.heartbeat.status)})`}`;
+  return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}${pid}${beat}  [${agent.origins.join(', ')}]`;
 }
 
 /** The short summary `status` prints for a person. */
@@ -68,7 +70,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   const agentsFrom = summary.agentsFrom === null ? '' : ` (from ${summary.agentsFrom.join(', ')})`;
   const agentsCpu = summary.agentsCpuPercent === null ? '' : ` · agents ${summary.agentsCpuPercent}% CPU`;
   const lines = [
-    `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${timeZone})`,
+    `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${shown(timeZone)})`,
     sourceLine('PostgreSQL', snapshot.sources.postgres, where.postgres),
     sourceLine('Registry', snapshot.sources.registry, where.registry),
     sourceLine('Ollama', snapshot.sources.ollama, where.ollama),
@@ -81,19 +83,19 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   for (const model of snapshot.residentModels ?? []) {
     if (model.usedBy.length > 0) continue;
     const unload = model.staysLoaded ? ', stays loaded' : model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;
-    lines.push(`  (loaded, no agent) ${model.name}  ${formatGb(model.sizeGb)}${unload}`);
+    lines.push(`  (loaded, no agent) ${shown(model.name)}  ${formatGb(model.sizeGb)}${unload}`);
   }
   const stats = snapshot.stats;
   if (stats) {
     const statuses = Object.entries(stats.statusBreakdown)
-      .map(([status, count]) => `${count} ${status}`)
+      .map(([status, count]) => `${count} ${shown(status)}`)
       .join(', ');
     const average = stats.avgDurationSeconds === null ? '' : `, average ${formatDuration(stats.avgDurationSeconds)}`;
     lines.push(`${label('History')}${snapshot.historyDate}: ${stats.totalSessions} ${stats.totalSessions === 1 ? 'session' : 'sessions'}${statuses ? ` (${statuses})` : ''}${average}`);
   }
   for (const alert of snapshot.alerts) {
-    lines.push(`${alert.severity.toUpperCase()}: ${alert.message}${alert.suggestedAction ? ` ${alert.suggestedAction}.` : ''}`);
+    lines.push(`${alert.severity.toUpperCase()}: ${shown(alert.message)}${alert.suggestedAction ? ` ${shown(alert.suggestedAction)}.` : ''}`);
   }
-  for (const warning of snapshot.warnings) lines.push(`Note: ${warning.message}`);
+  for (const warning of snapshot.warnings) lines.push(`Note: ${shown(warning.message)}`);
   return lines.join('\n');
 }

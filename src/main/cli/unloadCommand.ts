@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandOutcome } from '../../shared/commands';
+import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { ModelUnloader, type UnloadTiming } from '../sources/modelUnloader';
 import { OllamaClient } from '../sources/ollamaClient';
@@ -28,5 +29,7 @@ export async function unloadCommand(config: MonitorConfig, options: UnloadOption
     endpoint === null
       ? { ...OLLAMA_OFF, id: randomUUID() }
       : await new ModelUnloader(new OllamaClient(endpoint, config.timeoutMs), timing).unload(options.model);
-  return reportOutcome(outcome, { done: `Unloaded ${options.model}.`, attempt: `unload ${options.model}` }, options, io);
+  // A model name may be pasted from Ollama's own list: shown escaped.
+  const model = escapeControls(options.model);
+  return reportOutcome(outcome, { done: `Unloaded ${model}.`, attempt: `unload ${model}` }, options, io);
 }
