@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,18 @@ describe("the desktop app's export", () => {
     });
     expect(await save(QUERY)).toEqual({ status: 'cancelled', message: 'Export cancelled' });
     expect(opened).toBe(false);
+  });
+
+  it('refuses a symbolic link chosen in the dialog, leaving the link and its file as they were', async () => {
+    const real = join(dir, 'real.csv');
+    const link = join(dir, 'link.csv');
+    await writeFile(real, 'earlier\n');
+    await symlink(real, link);
+    const save = saveExport({ choosePath: () => Promise.resolve(link), sources: sourcesFor(db.url) });
+    await expect(save(QUERY)).rejects.toThrow('it is a symbolic link; name the file itself');
+    expect(await readlink(link)).toBe(real);
+    expect(await readFile(real, 'utf8')).toBe('earlier\n');
+    expect((await readdir(dir)).filter((name) => name.includes('link'))).toEqual(['link.csv']);
   });
 
   it('fails with the reason and leaves no file when PostgreSQL is down', async () => {

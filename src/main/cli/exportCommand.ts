@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { ExportQuery } from '../../shared/api';
+import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EVENT_LOG_FILE, eventLogEntries } from '../export/eventEntries';
@@ -15,7 +16,7 @@ import { stateDir } from './stateDir';
 
 export interface ExportOptions {
   readonly query: ExportQuery;
-  /** A file to write; null writes to standard output. */
+  /** A file to write; null or `-` writes to standard output. */
   readonly out: string | null;
   readonly demo: boolean;
 }
@@ -30,25 +31,28 @@ export function exportCommand(config: MonitorConfig | null, options: ExportOptio
 }
 
 async function exportFrom(config: MonitorConfig, eventLog: string | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
+  // `-` is standard output, as for most tools; a file of that name is `./-`.
+  const out = options.out === '-' ? null : options.out;
   const opened = openExportSources(config, {
     timeZone: io.timeZone,
     events: () => (eventLog === null ? [] : eventLogEntries(eventLog)),
   });
   try {
-    const summary = options.out === null ? await exportTo(standardOutput(io), options.query, opened.sources) : await exportToFile(options.out, options.query, opened.sources);
+    const summary = out === null ? await exportTo(standardOutput(io), options.query, opened.sources) : await exportToFile(out, options.query, opened.sources);
     const leftOut = leftOutText(summary);
     if (leftOut !== null) io.err(`${leftOut}\n`);
-    if (options.out !== null) io.err(`${wroteText(summary, options.query.what, options.out)}.\n`);
+    if (out !== null) io.err(`${wroteText(summary, options.query.what, out)}.\n`);
     return EXIT.ok;
   } catch (error) {
+    // Both messages may quote a server's answer or a file name: text from outside.
     if (error instanceof SourceDown) {
-      io.err(`export: ${error.message}\n`);
+      io.err(`export: ${escapeControls(error.message)}\n`);
       return EXIT.critical;
     }
     if (error instanceof DestinationFailed) {
       // `export ... | head` closing the pipe got what it asked for; that is no failure.
-      if (options.out === null && isBrokenPipe(error.cause)) return EXIT.ok;
-      io.err(`export: cannot write ${options.out ?? 'to standard output'}: ${error.message}\n`);
+      if (out === null && isBrokenPipe(error.cause)) return EXIT.ok;
+      io.err(`export: cannot write ${out === null ? 'to standard output' : escapeControls(out)}: ${escapeControls(error.message)}\n`);
       return EXIT.unknown;
     }
     throw error;
