@@ -51,3 +51,8 @@ export function memorySplit(summary: { readonly ramGb: number | null; readonly v
   if (summary.unifiedMemory || summary.ramGb === null || summary.vramGb === null || summary.vramGb <= 0) return null;
   return `RAM ${formatGb(summary.ramGb)} + GPU ${formatGb(summary.vramGb)}`;
 }
+
+/** "200 of 100,008" where a list shows fewer than there are; null where it shows them all. */
+export function shownOfTotal(shown: number, total: number | null): string | null {
+  return total === null || total <= shown ? null : `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}`;
+}

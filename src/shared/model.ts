@@ -277,6 +277,9 @@ export const alertSchema = z.object({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
+/** ECHO runs a few dozen agents; a list longer than this is cut, and says how many it held. */
+export const AGENT_LIST_LIMIT = 200;
+
 /**
  * One consistent reading of everything the monitor shows. Values nobody could
  * read are null, never zeros; values kept from an earlier read say so in their
@@ -290,8 +293,11 @@ export const snapshotSchema = z.object({
   sources: z.object({ postgres: sourceHealthSchema, registry: sourceHealthSchema, ollama: sourceHealthSchema }),
   summary: summarySchema,
   activeSessions: z.array(sessionViewSchema).nullable(),
+  /** At most AGENT_LIST_LIMIT, in role order; `summary.activeAgents` counts them all. */
   agents: z.array(agentViewSchema).nullable(),
+  /** The biggest models Ollama holds, at most a few hundred; `residentModelsTotal` counts them all. */
   residentModels: z.array(residentModelSchema).nullable(),
+  residentModelsTotal: z.number().int().nonnegative().nullable(),
   forecast: admissionForecastSchema,
   history: z.array(sessionViewSchema).nullable(),
   stats: sessionStatsSchema.nullable(),

@@ -51,6 +51,15 @@ describe('the seed’s Delegator view', () => {
     expect(within(active).getByText(/Duration:/).textContent).toBe('Duration: 5m 25s');
   });
 
+  it('says how many agents there are where it lists fewer, and nothing where it lists them all', async () => {
+    const many = Array.from({ length: 300 }, (_, index) => registryAgent(`role_${String(index).padStart(3, '0')}`, 'deepseek-coder:6.7b'));
+    await show(snapshotAt(NOW, { registry: ok(registryData(many)) }));
+    const agents = section('Spawned Agents');
+    expect(agents.querySelector('.panel-header p')?.textContent).toBe('Agents currently running in memory · listing 200 of 300');
+    expect(within(agents).getAllByRole('row')).toHaveLength(201);
+    expect(section('Active Sessions').querySelector('.panel-header p')?.textContent).toBe('Currently running delegator sessions');
+  });
+
   it('says a session dated in the future is so, rather than a duration of 0s, and warns of it', async () => {
     const future = sessionRecord({ sessionId: 'from-2100', startedAt: '2100-01-01T00:00:00.000Z' });
     await show(snapshotAt(NOW, { postgres: ok(postgresData([future, sessionRecord()])) }));

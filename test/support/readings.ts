@@ -78,7 +78,8 @@ export function system(overrides: Partial<SystemReading> = {}): SystemReading {
 export interface ReadingsOverrides {
   postgres?: Reading<PostgresData>;
   registry?: Reading<RegistryData> | null;
-  ollama?: Reading<{ models: OllamaModel[] }> | null;
+  /** Ollama's models; how many it holds in all defaults to those listed. */
+  ollama?: Reading<{ models: OllamaModel[]; total?: number; unlistedBytes?: number }> | null;
   system?: SystemReading;
   processes?: ReadonlyMap<number, ProcessReading>;
   agentProcesses?: Reading<readonly AgentProcess[]> | null;
@@ -93,7 +94,10 @@ export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Read
       overrides.registry === undefined
         ? ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b'), registryAgent('test_lead', 'codellama:13b')]))
         : overrides.registry,
-    ollama: overrides.ollama === undefined ? null : overrides.ollama,
+    ollama:
+      overrides.ollama == null || !overrides.ollama.ok
+        ? (overrides.ollama ?? null)
+        : { ...overrides.ollama, value: { total: overrides.ollama.value.models.length, unlistedBytes: 0, ...overrides.ollama.value } },
     system: overrides.system ?? system(),
     processes: overrides.processes ?? new Map(),
     agentProcesses: overrides.agentProcesses ?? null,

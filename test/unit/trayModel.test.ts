@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
 import type { Snapshot } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
-import { failed, GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
+import { failed, GIB, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -117,6 +117,15 @@ describe('the tray model', () => {
     // A long reason is cut for the menu, and says so.
     const long = trayModel({ snapshot: null, startError: 'x'.repeat(500), snoozedUntil: null, now: NOW, formatTime: hhmm }).menu[2];
     expect(long?.kind === 'action' && [long.label.length, long.label.endsWith('…')]).toEqual(['Could not start: '.length + 100, true]);
+  });
+
+  it('lists at most 20 agents and says how many more the dashboard has; the snapshot keeps 200 of them', () => {
+    const many = Array.from({ length: 300 }, (_, index) => registryAgent(`role_${String(index).padStart(3, '0')}`, 'deepseek-coder:6.7b'));
+    const snapshot = snapshotAt(NOW, { registry: ok(registryData(many)) });
+    expect([snapshot.agents?.length, snapshot.summary.activeAgents]).toEqual([200, 300]);
+    const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect(model.menu.filter((item) => item.kind === 'submenu' && item.label.startsWith('Role '))).toHaveLength(20);
+    expect(model.menu).toContainEqual({ kind: 'action', action: 'open', label: 'and 280 more agents in the dashboard…', enabled: true });
   });
 
   it('says one agent, not one agents', () => {

@@ -76,7 +76,12 @@ export interface OllamaModel {
 }
 
 export interface OllamaData {
+  /** The biggest of the models Ollama holds, at most a few hundred. */
   readonly models: readonly OllamaModel[];
+  /** How many it holds, listed or not. */
+  readonly total: number;
+  /** What the models left unlisted hold, so the totals count them too. */
+  readonly unlistedBytes: number;
 }
 
 /** macOS's own judgement of memory (`kern.memorystatus_vm_pressure_level`). */

@@ -1,4 +1,4 @@
-import type { AgentView, LocalDate, ResidentModel, SessionRecord, SessionView, Snapshot } from '../../shared/model';
+import { AGENT_LIST_LIMIT, type AgentView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
@@ -128,15 +128,16 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       unifiedMemory: unified,
       gpuTotalGb: system.gpu && !unified ? toGb(system.gpu.totalBytes) : null,
       gpuUsedGb: system.gpu && !unified ? toGb(system.gpu.usedBytes) : null,
-      residentModelsGb: models && Math.round(models.reduce((sum, model) => sum + model.sizeGb, 0) * 10) / 10,
+      residentModelsGb: models && ollama && Math.round((models.reduce((sum, model) => sum + model.sizeGb, 0) + toGb(ollama.value.unlistedBytes)) * 10) / 10,
       cpuPercent: system.cpuPercent,
       cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
       agentsCpuPercent: agentsCpuPercent(agents),
       agentsFrom: choice.from && [...choice.from],
     },
     activeSessions: postgres?.value.activeSessions.map((session) => viewSession(session, now)) ?? null,
-    agents,
+    agents: agents && agents.slice(0, AGENT_LIST_LIMIT),
     residentModels: models,
+    residentModelsTotal: ollama?.value.total ?? null,
     forecast: forecastAdmissions({
       loadedModels: ollama?.value.models.map((model) => model.name) ?? [],
       // With Ollama failing, what it holds now is unknown: the need is only an upper bound.

@@ -4,12 +4,17 @@ import type { OllamaData, OllamaModel } from '../core/readings';
 import { type Screened } from './screening';
 import { parseJson } from '../../shared/jsonLine';
 import { describeIssues } from '../../shared/zodIssues';
+import { TEXT_LIMITS } from '../../shared/clipText';
 
 const envelopeSchema = z.object({ models: z.array(z.unknown()) });
 
+/** Ollama holds a handful of models; past this many, only the biggest are listed and the rest counted. */
+export const MODEL_LIMIT = 200;
+
 /** One entry of `GET /api/ps`, as Ollama documents it; only what the monitor uses is required. */
 const modelSchema = z.object({
-  name: z.string().min(1),
+  // A name a control unloads: cutting it would name another model, so a longer one is left out.
+  name: z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
   model: z.string().optional(),
   size: z.number().int().nonnegative(),
   size_vram: z.number().int().nonnegative().optional(),
@@ -63,6 +68,8 @@ export class OllamaClient {
       const { name, size, size_vram, expires_at } = parsed.data;
       models.push({ name, sizeBytes: size, vramBytes: size_vram ?? 0, expiresAt: expiryOf(expires_at) });
     });
-    return { value: { models }, dropped };
+    models.sort((a, b) => b.sizeBytes - a.sizeBytes || a.name.localeCompare(b.name));
+    const unlistedBytes = models.slice(MODEL_LIMIT).reduce((sum, model) => sum + model.sizeBytes, 0);
+    return { value: { models: models.slice(0, MODEL_LIMIT), total: models.length, unlistedBytes }, dropped };
   }
 }

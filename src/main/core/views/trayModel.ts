@@ -73,6 +73,15 @@ function iconState(snapshot: Snapshot | null): TrayIconState {
   return loadLevel(snapshot);
 }
 
+/** A menu taller than a screen scrolls on some desktops and is cut on others: past this many, the dashboard lists the rest. */
+const MENU_LIST_LIMIT = 20;
+
+/** "and 180 more agents", opening the dashboard, where a list was cut. */
+function moreLine(total: number | null, shown: number, what: string): TrayMenuItem[] {
+  if (total === null || total <= shown) return [];
+  return [{ kind: 'action', action: 'open', label: `and ${(total - shown).toLocaleString('en')} more ${what} in the dashboard…`, enabled: true }];
+}
+
 /** A menu line is one line of a screen's width; the whole reason is on the dashboard. */
 const REASON_LENGTH = 100;
 
@@ -119,7 +128,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   const split = snapshot && memorySplit(snapshot.summary);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
   const snoozed = snoozedTill !== null;
-  const agents: TrayMenuItem[] = (snapshot?.agents ?? []).map((agent) => ({
+  const agents: TrayMenuItem[] = (snapshot?.agents ?? []).slice(0, MENU_LIST_LIMIT).map((agent) => ({
     kind: 'submenu',
     label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatMinutes(agent.uptimeSeconds)}`}`,
     items: [
@@ -130,7 +139,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       ...(agent.memory.ollamaGb === null ? [] : [control({ type: 'unload_model', model: agent.model })]),
     ],
   }));
-  const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).map((session) => ({
+  const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).slice(0, MENU_LIST_LIMIT).map((session) => ({
     kind: 'submenu',
     label: `${session.category} · ${session.description ?? session.sessionId} · ${formatMinutes(session.durationSeconds)}`,
     items: [
@@ -139,6 +148,8 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       control({ type: 'end_session', sessionId: session.sessionId }),
     ],
   }));
+  agents.push(...moreLine(snapshot?.summary.activeAgents ?? null, agents.length, 'agents'));
+  sessions.push(...moreLine(snapshot?.summary.activeSessions ?? null, sessions.length, 'sessions'));
   const trouble = snapshot === null ? [notYet(startError)] : problems(snapshot, formatTime);
   // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
   const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { formatRole } from '../../../shared/format';
+import { formatRole, shownOfTotal } from '../../../shared/format';
 import type { SessionView } from '../../../shared/model';
 import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
@@ -44,6 +44,7 @@ const SessionCard = memo(function SessionCard({ sessionId, category, description
 
 export function ActiveSessions() {
   const sessions = useMonitor((state) => state.snapshot?.activeSessions);
+  const total = useMonitor((state) => state.snapshot?.summary.activeSessions ?? null);
   if (sessions === undefined) return null;
   if (sessions === null) {
     return (
@@ -57,11 +58,12 @@ export function ActiveSessions() {
   }
   // As in the seed, the section shows only while something runs.
   if (sessions.length === 0) return null;
+  const cut = shownOfTotal(sessions.length, total);
   return (
     <section className="panel" aria-labelledby="active-heading">
       <header className="panel-header">
         <h2 id="active-heading">Active Sessions</h2>
-        <p className="muted">Currently running delegator sessions</p>
+        <p className="muted">Currently running delegator sessions{cut && ` · the newest ${cut}`}</p>
       </header>
       <ul className="sessions">
         {sessions.map((session) => (

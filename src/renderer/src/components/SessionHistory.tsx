@@ -4,6 +4,7 @@ import { useMonitor } from '../hooks/monitorContext';
 import { selectHistoryRows, type HistoryRow } from '../store/selectors/history';
 import { sameRow } from './sameRow';
 import { LOCAL_DATE_RANGE } from '../../../shared/model';
+import { shownOfTotal } from '../../../shared/format';
 
 const HistoryLine = memo(
   function HistoryLine({ row }: { readonly row: HistoryRow }) {
@@ -30,18 +31,21 @@ export function SessionHistory() {
   const today = useMonitor((state) => state.snapshot?.today ?? null);
   const historyDate = useMonitor((state) => state.historyDate);
   const live = useMonitor((state) => state.snapshot?.history ?? null);
+  // The day's figures count every readable row; the list holds the newest few.
+  const liveTotal = useMonitor((state) => state.snapshot?.stats?.totalSessions ?? null);
   const past = useMonitor((state) => state.pastHistory);
   const selectHistoryDate = useMonitor((state) => state.selectHistoryDate);
   if (today === null) return null;
   const sessions = historyDate === null ? live : past.sessions;
   const loading = historyDate !== null && past.loading;
   const error = historyDate === null ? null : past.error;
+  const cut = historyDate === null && live !== null ? shownOfTotal(live.length, liveTotal) : null;
   return (
     <section className="panel" aria-labelledby="history-heading">
       <header className="panel-header with-control">
         <div>
           <h2 id="history-heading">Session History</h2>
-          <p className="muted">Recent delegator sessions</p>
+          <p className="muted">Recent delegator sessions{cut && ` · the newest ${cut}`}</p>
         </div>
         <label className="control">
           Date

@@ -7,6 +7,7 @@ import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 import { sameRow } from './sameRow';
+import { shownOfTotal } from '../../../shared/format';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
@@ -51,12 +52,17 @@ const AgentLine = memo(
 export function SpawnedAgents() {
   const agents = useMonitor((state) => state.snapshot?.agents);
   const stale = useMonitor((state) => state.snapshot !== null && agentsStale(state.snapshot));
+  const total = useMonitor((state) => state.snapshot?.summary.activeAgents ?? null);
   if (agents === undefined) return null;
+  const cut = agents && shownOfTotal(agents.length, total);
   return (
     <section className="panel" aria-labelledby="agents-heading">
       <header className="panel-header">
         <h2 id="agents-heading">Spawned Agents</h2>
-        <p className="muted">Agents currently running in memory{stale ? ' (as last read: the source is not answering)' : ''}</p>
+        <p className="muted">
+          Agents currently running in memory{stale ? ' (as last read: the source is not answering)' : ''}
+          {cut && ` · listing ${cut}`}
+        </p>
       </header>
       {agents === null ? (
         <p className="empty">Agents are unknown until the registry or PostgreSQL answers.</p>
