@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { extname, isAbsolute, join, normalize, relative as relativePath, sep } from 'node:path';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,7 +17,18 @@ export interface StaticFile {
   readonly type: string;
 }
 
-/** A file of the built renderer, or null; paths that climb out of `root` are never read. */
+/** Whether `path` is `root` itself or lies below it; both are real paths, with no symlink left in them. */
+function isInside(root: string, path: string): boolean {
+  const rest = relativePath(root, path);
+  return rest !== '' && !rest.startsWith(`..${sep}`) && rest !== '..' && !isAbsolute(rest);
+}
+
+/**
+ * A file of the built renderer, or null. Paths that climb out of `root` are
+ * never read, and neither is a file that a symlink inside `root` points to
+ * outside it: the path is resolved to its real location first, and that must
+ * still lie inside the real `root`.
+ */
 export async function readStatic(root: string, urlPath: string): Promise<StaticFile | null> {
   let decoded: string;
   try {
@@ -30,7 +41,10 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
   const path = join(root, relative);
   if (!path.startsWith(root)) return null;
   try {
-    return { body: await readFile(path), type: TYPES[extname(path)] ?? 'application/octet-stream' };
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(path)]);
+    if (!isInside(realRoot, realFile)) return null;
+    // Read by the real path just checked. Only someone who can already write into the renderer directory could swap a link in between.
+    return { body: await readFile(realFile), type: TYPES[extname(path)] ?? 'application/octet-stream' };
   } catch {
     return null;
   }

@@ -3,15 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
-import { CONTENT_SECURITY_POLICY } from '../../shared/contentSecurityPolicy';
-import { errorText } from '../../shared/errorText';
 import { renderMetrics } from '../core/views/metrics';
 import type { MonitorService } from '../monitor/monitorService';
-import { Unavailable } from '../monitor/unavailable';
 import { describeIssues } from '../../shared/zodIssues';
-import { EventStream } from './eventStream';
+import { EventStream, STREAM_LIMITS, type StreamLimits } from './eventStream';
 import { sendExport } from './exportRoute';
-import { isAllowedHost } from './hostCheck';
+import { isAllowedHost, isSameOrigin, singleHost } from './hostCheck';
+import { HttpError, SECURITY_HEADERS, send, sendFailure, sendJson } from './httpResponses';
+import { isJsonMediaType } from './mediaType';
+import { askPostgres } from './postgresQuery';
 import { readStatic } from './staticFiles';
 
 export interface WebHostOptions {
@@ -23,34 +23,11 @@ export interface WebHostOptions {
   readonly boundHost: string;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
+  /** What each server-sent event stream may hold, and how many may be open; `STREAM_LIMITS` unless a test needs them smaller. */
+  readonly streamLimits?: StreamLimits;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-} as const;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(response: ServerResponse, status: number, body: string, type: string): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-store' });
-  response.end(body);
-}
-
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
-  send(response, status, JSON.stringify(value), 'application/json; charset=utf-8');
-}
 
 function tokenMatches(given: string | string[] | undefined, token: string): boolean {
   if (typeof given !== 'string') return false;
@@ -60,7 +37,9 @@ function tokenMatches(given: string | string[] | undefined, token: string): bool
 }
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+  // Node keeps the first of two Content-Type headers; a request with two is as ambiguous as one with none.
+  const types = request.headersDistinct['content-type'] ?? [];
+  if (types.length !== 1 || !isJsonMediaType(types[0])) {
     throw new HttpError(415, 'send JSON with Content-Type: application/json');
   }
   const chunks: Buffer[] = [];
@@ -91,13 +70,13 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  */
 export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
   const { service, token } = options;
-  const stream = new EventStream();
+  const stream = new EventStream(options.streamLimits ?? STREAM_LIMITS);
   const detachers = [
     service.onSnapshot((snapshot) => {
-      stream.send(STREAM_EVENTS.snapshot, snapshot);
+      stream.send(STREAM_EVENTS.snapshot, snapshot, 'newest-only');
     }),
     service.onEvent((event) => {
-      stream.send(STREAM_EVENTS.event, event);
+      stream.send(STREAM_EVENTS.event, event, 'each');
     }),
   ];
 
@@ -112,11 +91,11 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     },
     [`GET ${HTTP_ROUTES.history}`]: async (_request, response, url) => {
       const { date } = parsed(historyQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await service.getHistory(date));
+      sendJson(response, 200, await askPostgres(() => service.getHistory(date)));
     },
     [`GET ${HTTP_ROUTES.stats}`]: async (_request, response, url) => {
       const { from, to } = parsed(statsQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await service.getStats(from, to));
+      sendJson(response, 200, await askPostgres(() => service.getStats(from, to)));
     },
     [`GET ${HTTP_ROUTES.series}`]: (_request, response) => {
       sendJson(response, 200, service.getSeries());
@@ -155,14 +134,13 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
-    if (!isAllowedHost(request.headers.host, options.boundHost)) throw new HttpError(403, 'unknown Host');
+    const host = singleHost(request);
+    if (host === undefined || !isAllowedHost(host, options.boundHost)) throw new HttpError(403, 'unknown Host');
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (method === 'POST') {
       // A cross-origin page may send a simple POST; only this origin may change anything.
       const origin = request.headers.origin;
-      if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== request.headers.host)) {
-        throw new HttpError(403, 'cross-origin request');
-      }
+      if (origin !== undefined && !isSameOrigin(origin, host)) throw new HttpError(403, 'cross-origin request');
       if (!tokenMatches(request.headers[TOKEN_HEADER], token)) throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}`);
     }
     const route = routes[`${method} ${url.pathname}`];
@@ -188,9 +166,7 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : error instanceof Unavailable ? 503 : 500;
-      if (!response.headersSent) sendJson(response, status, { error: status === 500 ? `internal error: ${errorText(error)}` : errorText(error) });
-      else response.end();
+      sendFailure(response, error);
     });
   });
   return {
