@@ -42,6 +42,13 @@ describe('source health', () => {
     expect([health.dropped, health.droppedTotal, health.droppedReasons.length]).toEqual([5_008, 5_008, 20]);
   });
 
+  it('keeps an error and each reason short, however long the source made them', () => {
+    const failing = advanceTrack(emptyTrack<number>(), failed(`ERR ${'x'.repeat(100_000)}`), T0);
+    expect(healthOf(failing, T0).error).toBe(`ERR ${'x'.repeat(496)}… (cut from 100,004 characters)`);
+    const dropping = advanceTrack(emptyTrack<number>(), ok(1, [`row ${'y'.repeat(100_000)}: bad`]), T0);
+    expect(healthOf(dropping, T0).droppedReasons[0]).toHaveLength(500 + '… (cut from 100,009 characters)'.length);
+  });
+
   it('counts an entry again when it comes back after being read well', () => {
     let track = advanceTrack(emptyTrack<number>(), ok(1, ['row a: bad']), T0);
     track = advanceTrack(track, ok(1, []), T0 + 1);

@@ -1,3 +1,4 @@
+import { clipText, TEXT_LIMITS } from '../../shared/clipText';
 import type { SourceHealth } from '../../shared/model';
 import type { Reading } from './readings';
 
@@ -27,7 +28,9 @@ export function emptyTrack<T>(): SourceTrack<T> {
 export function advanceTrack<T>(previous: SourceTrack<T>, reading: Reading<T> | null, now: number): SourceTrack<T> {
   if (reading === null) return previous;
   if (!reading.ok) {
-    return { ...previous, used: true, failing: true, lastError: { text: reading.error, at: now }, dropped: [], droppedUnlisted: 0 };
+    // A server's error can quote anything it was sent; what the snapshot repeats on every poll stays short.
+    const text = clipText(reading.error, TEXT_LIMITS.message);
+    return { ...previous, used: true, failing: true, lastError: { text, at: now }, dropped: [], droppedUnlisted: 0 };
   }
   const unlisted = reading.droppedUnlisted ?? 0;
   const fresh = reading.dropped.filter((reason) => !previous.droppedBefore.has(reason)).length + unlisted;
@@ -36,7 +39,7 @@ export function advanceTrack<T>(previous: SourceTrack<T>, reading: Reading<T> | 
     failing: false,
     good: { value: reading.value, at: now },
     lastError: previous.lastError,
-    dropped: reading.dropped,
+    dropped: reading.dropped.map((reason) => clipText(reason, TEXT_LIMITS.message)),
     droppedUnlisted: unlisted,
     droppedBefore: new Set(reading.dropped),
     droppedTotal: previous.droppedTotal + fresh,
