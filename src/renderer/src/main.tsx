@@ -4,6 +4,7 @@ import type { MonitorApi } from '../../shared/api';
 import type { SettingsApi } from '../../shared/settings';
 import { App } from './App';
 import { createHttpMonitorApi } from './api/httpMonitorApi';
+import { apiWithControlsShown } from './api/shownText';
 import { MonitorContext } from './hooks/monitorContext';
 import { createMonitorStore } from './store/monitorStore';
 import { showTarget } from './focusTarget';
@@ -34,7 +35,7 @@ function resolveSettingsApi(): SettingsApi | null {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-const api = resolveApi();
+const api = apiWithControlsShown(resolveApi());
 const store = createMonitorStore(api);
 void store.getState().start();
 api.onFocus(showTarget);
