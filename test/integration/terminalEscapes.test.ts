@@ -98,6 +98,10 @@ describe('text from the sources reaches the terminal escaped', () => {
     expect(forecast.code).toBe(2);
     expectNoRawControls(forecast.err);
     expect(forecast.err).toMatch(/^PostgreSQL is down: .*nodb\\x1b\[2J\\x07\\u202e/m);
+    const migrate = await cli(['migrate'], { DATABASE_URL: url.toString() });
+    expect(migrate.code).toBe(2);
+    expectNoRawControls(migrate.err);
+    expect(migrate.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
   });
 
   it("export's report escapes the reasons rows were left out and the file it wrote", async () => {

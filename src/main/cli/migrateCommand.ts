@@ -1,4 +1,5 @@
 import { errorText } from '../../shared/errorText';
+import { escapeControls } from '../../shared/terminalText';
 import { describeDatabase, type MonitorConfig } from '../config';
 import { migrateTables, type MigrationResult } from '../sources/migrate';
 import { createPostgresPool } from '../sources/postgresPool';
@@ -7,7 +8,8 @@ import type { CliIo } from './output';
 
 export async function migrateCommand(config: MonitorConfig, io: CliIo): Promise<ExitCode> {
   const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs });
-  const where = describeDatabase(config.database);
+  // The database's name and the server's error are text from outside.
+  const where = escapeControls(describeDatabase(config.database));
   try {
     const result = await migrateTables(pool);
     const said = (table: string, indexes: string, outcome: MigrationResult): string =>
@@ -15,7 +17,7 @@ export async function migrateCommand(config: MonitorConfig, io: CliIo): Promise<
     io.out(said('delegator_sessions', 'its indexes', result.delegatorSessions) + said('agent_status', 'its index', result.agentStatus));
     return EXIT.ok;
   } catch (error) {
-    io.err(`migrate: cannot reach or change ${where}: ${errorText(error)}\n`);
+    io.err(`migrate: cannot reach or change ${where}: ${escapeControls(errorText(error))}\n`);
     return EXIT.critical;
   } finally {
     await pool.end();
