@@ -3,6 +3,7 @@ import { app, Menu, nativeTheme, powerMonitor, safeStorage } from 'electron';
 import type { Settings } from '../shared/settings';
 import { systemTimeZone } from './core/localTime';
 import { errorText } from '../shared/errorText';
+import { escapeControls } from '../shared/terminalText';
 import { createDesktopHost } from './desktop/desktopHost';
 import { desktopTarget } from './desktop/desktopTarget';
 import { localDataDir } from './desktop/localDataDir';
@@ -22,6 +23,11 @@ import { startMonitorService, type MonitorService } from './monitor/monitorServi
 const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
 const demo = process.argv.includes('--demo');
+
+/** A problem for whoever started the app from a terminal; servers' errors quote text from outside. */
+const logProblem = (message: string): void => {
+  console.error(escapeControls(message));
+};
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const timeZone = systemTimeZone();
 const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -61,7 +67,7 @@ function startService(settings: Settings, env: Record<string, string | undefined
     defaultDataDir: dataDir,
     memoryOverrides: settings.memoryOverrides,
     onProblem: (message) => {
-      console.error(message);
+      logProblem(message);
     },
     beforeFirstPoll: listen,
   });
@@ -93,7 +99,7 @@ const host = createDesktopHost({
     // Electron's login items are macOS's and Windows'; Linux starts what its XDG autostart folder names.
     if (process.platform === 'linux') {
       setLinuxAutostart(open, process.env.APPIMAGE ?? process.execPath, [], process.env).catch((error: unknown) => {
-        console.error(`launch at login: ${errorText(error)}`);
+        logProblem(`launch at login: ${errorText(error)}`);
       });
     } else {
       app.setLoginItemSettings({ openAtLogin: open, args: [START_HIDDEN_ARGUMENT] });
@@ -105,7 +111,7 @@ const host = createDesktopHost({
   now: Date.now,
   formatTime: localTime,
   report: (message) => {
-    console.error(message);
+    logProblem(message);
   },
   observe: probe
     ? {
@@ -122,7 +128,7 @@ async function setupSettings(): Promise<void> {
   const service = settingsService({ store, cipher, env: process.env, timeZone, apply: (settings, env) => host.applySettings(settings, env) });
   serveToDashboard(settingsHandlers(service));
   const stored = await store.load();
-  if (stored.problem) console.error(`settings: ${stored.problem}`);
+  if (stored.problem) logProblem(`settings: ${stored.problem}`);
   await host.applySettings(stored.settings, effectiveEnv(stored.settings, stored.password, process.env).env);
 }
 
