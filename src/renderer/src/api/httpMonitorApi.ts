@@ -6,6 +6,9 @@ import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../
 
 type Listener<T> = (value: T) => void;
 
+/** The web host's Retry-After for a stream it refused: a place frees as a tab closes or a stalled stream is cut. */
+const STREAM_REFUSED_RETRY_MS = 10_000;
+
 /** The server's own reason for a refusal, which it words for people; the status code is for programs. */
 async function refusalOf(response: Response): Promise<Error> {
   const body: unknown = await response.json().catch(() => null);
@@ -42,12 +45,21 @@ export function createHttpMonitorApi(base = ''): MonitorApi {
 
   const openStream = (): void => {
     if (source !== null) return;
-    source = new EventSource(`${base}${HTTP_ROUTES.stream}`);
-    source.addEventListener(STREAM_EVENTS.snapshot, (message) => {
+    const opened = new EventSource(`${base}${HTTP_ROUTES.stream}`);
+    source = opened;
+    opened.addEventListener('error', () => {
+      // A browser retries a dropped stream by itself, but never one refused (503: too many streams open): try again later.
+      if (opened.readyState !== EventSource.CLOSED || source !== opened) return;
+      source = null;
+      setTimeout(() => {
+        if (snapshotListeners.size + eventListeners.size > 0) openStream();
+      }, STREAM_REFUSED_RETRY_MS);
+    });
+    opened.addEventListener(STREAM_EVENTS.snapshot, (message) => {
       const parsed = snapshotSchema.safeParse(JSON.parse((message as MessageEvent<string>).data));
       if (parsed.success) for (const listener of snapshotListeners) listener(parsed.data);
     });
-    source.addEventListener(STREAM_EVENTS.event, (message) => {
+    opened.addEventListener(STREAM_EVENTS.event, (message) => {
       const parsed = monitorEventSchema.safeParse(JSON.parse((message as MessageEvent<string>).data));
       if (parsed.success) for (const listener of eventListeners) listener(parsed.data);
     });
