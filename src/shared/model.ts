@@ -1,29 +1,8 @@
 import { z } from 'zod';
 import { admissionForecastSchema } from './forecast';
+import { localDateSchema } from './localDate';
 
-/** A calendar day in the user's local time zone, `YYYY-MM-DD`. */
-/**
- * The days the monitor can ask about: from the Unix epoch to the day before
- * the last four-digit year ends, since every local day needs the day after it
- * (its end) to be a date too, in any zone.
- */
-export const LOCAL_DATE_RANGE = { min: '1970-01-01', max: '9999-12-30' } as const;
-
-export const localDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .superRefine((text, context) => {
-    if (text < LOCAL_DATE_RANGE.min || text > LOCAL_DATE_RANGE.max) {
-      context.addIssue({ code: 'custom', message: `out of the supported range, ${LOCAL_DATE_RANGE.min} to ${LOCAL_DATE_RANGE.max}` });
-      return;
-    }
-    const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-    const probe = new Date(Date.UTC(year, month - 1, day));
-    if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
-      context.addIssue({ code: 'custom', message: 'no such calendar date' });
-    }
-  });
-export type LocalDate = z.infer<typeof localDateSchema>;
+export { LOCAL_DATE_RANGE, localDateSchema, type LocalDate } from './localDate';
 
 /** An instant, always rendered in UTC with a trailing `Z`. */
 export const instantSchema = z.iso.datetime();
