@@ -1,9 +1,11 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
+import { readTzVariable } from './core/localTime';
 import { ollamaEndpointFromHost } from './core/ollamaHost';
-import { alertSettingsPatchSchema, applyAlertPatch, type AlertSettings } from '../shared/alertSettings';
+import { alertSettingsPatchSchema, applyAlertPatch, DEFAULT_ALERT_SETTINGS, misorderedThresholds, type AlertSettings } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
+import { escapeControls } from '../shared/terminalText';
 import { describeIssues } from '../shared/zodIssues';
 
 /** Where the sessions live: a connection string, or ECHO's separate fields. */
@@ -45,11 +47,27 @@ export class ConfigError extends Error {
 }
 
 const text = z.string().min(1, 'must not be empty');
-const port = z.coerce
-  .number({ message: 'must be a port number' })
-  .int('must be a whole port number')
-  .min(1, 'must be a port number from 1 to 65535')
-  .max(65535, 'must be a port number from 1 to 65535');
+
+/**
+ * A whole number in plain decimal digits. Number() would also take `0x7d0`,
+ * `1e3`, `2000.0` and ` 2000 `: a value written some other way is more likely
+ * a mistake than a setting, and is refused rather than quietly read.
+ */
+function wholeNumber(min: number, max: number, messages: { readonly notDigits: string; readonly outOfRange: string }) {
+  return z
+    .string()
+    .regex(/^\d+$/, messages.notDigits)
+    .transform(Number)
+    .pipe(z.number().min(min, messages.outOfRange).max(max, messages.outOfRange));
+}
+
+const port = wholeNumber(1, 65535, { notDigits: 'must be a port number', outOfRange: 'must be a port number from 1 to 65535' });
+
+const milliseconds = (min: number, max: number) =>
+  wholeNumber(min, max, {
+    notDigits: 'must be a whole number of milliseconds, in plain digits',
+    outOfRange: `must be from ${String(min)} to ${String(max)} milliseconds`,
+  });
 
 function urlWith(protocols: readonly string[]) {
   const expected = protocols.map((protocol) => `${protocol}//`).join(' or ');
@@ -60,7 +78,7 @@ function urlWith(protocols: readonly string[]) {
     } catch {
       return false;
     }
-  }, `must be a ${expected} URL`);
+  }, { message: `must be a ${expected} URL`, abort: true });
 }
 
 function bracketed(host: string): string {
@@ -70,6 +88,28 @@ function bracketed(host: string): string {
 
 const hostName = text.refine((host) => URL.canParse(`redis://${bracketed(host)}:1`), 'must be a host name or IP address');
 
+/** Far above any server's `databases` setting; a number past the server's own is refused by it, at connect. */
+const REDIS_DATABASE_MAX = 65535;
+
+/**
+ * Whether the database a Redis URL selects is a plain number, as ioredis reads
+ * it: the path, else a `db` parameter. Anything else (`/abc`, `/1/2`) would
+ * reach ioredis as NaN and fail as an uncaught `select NaN`.
+ */
+function selectsValidDatabase(value: string): boolean {
+  const url = new URL(value);
+  const fromPath = url.pathname.replace(/^\//, '');
+  const given = fromPath === '' ? url.searchParams.getAll('db') : [fromPath];
+  if (given.length > 1) return false;
+  const database = given[0];
+  return database === undefined || (/^\d+$/.test(database) && Number(database) <= REDIS_DATABASE_MAX);
+}
+
+const redisUrl = urlWith(['redis:', 'rediss:']).refine(
+  selectsValidDatabase,
+  `must name its database, if any, as a whole number from 0 to ${String(REDIS_DATABASE_MAX)} (redis://host:port/2)`,
+);
+
 /** Each variable ECHO and this app read, with ECHO's default where it has one. */
 const VARIABLES = {
   DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
@@ -78,7 +118,7 @@ const VARIABLES = {
   DB_NAME: text.default('echo_org'),
   DB_USER: text.default('echo_org'),
   DB_PASSWORD: z.string().default('postgres'),
-  REDIS_URL: urlWith(['redis:', 'rediss:']).optional(),
+  REDIS_URL: redisUrl.optional(),
   REDIS_HOST: hostName.default('localhost'),
   REDIS_PORT: port.default(6383),
   REDIS_PREFIX: text.default('delegator:'),
@@ -90,25 +130,13 @@ const VARIABLES = {
     .refine((value) => ollamaEndpointFromHost(value) !== null, 'must be a host, host:port or URL, as Ollama reads it')
     .optional(),
   MONITOR_UNIFIED_MEMORY: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
-  MONITOR_TIMEOUT_MS: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(100, 'must be from 100 to 60000 milliseconds')
-    .max(60_000, 'must be from 100 to 60000 milliseconds')
-    .default(2000),
-  MONITOR_POLL_MS: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(250, 'must be from 250 to 3600000 milliseconds')
-    .max(3_600_000, 'must be from 250 to 3600000 milliseconds')
-    .default(5000),
+  MONITOR_TIMEOUT_MS: milliseconds(100, 60_000).default(2000),
+  MONITOR_POLL_MS: milliseconds(250, 3_600_000).default(5000),
   MONITOR_DATA_DIR: text.optional(),
-  MONITOR_HEARTBEAT_TIMEOUT_S: z.coerce
-    .number({ message: 'must be a number of seconds' })
-    .int('must be a whole number of seconds')
-    .min(5, 'must be from 5 to 3600 seconds')
-    .max(3600, 'must be from 5 to 3600 seconds')
-    .default(30),
+  MONITOR_HEARTBEAT_TIMEOUT_S: wholeNumber(5, 3600, {
+    notDigits: 'must be a whole number of seconds, in plain digits',
+    outOfRange: 'must be from 5 to 3600 seconds',
+  }).default(30),
   MONITOR_AGENT_PROCESSES: z
     .string()
     .refine((value) => value === 'on' || value === 'off' || isAbsolute(value), 'must be on, off, or the absolute path of an ECHO root')
@@ -118,10 +146,21 @@ const VARIABLES = {
     .transform((value, context) => {
       const json = parseJson(value);
       const patch = json.ok ? alertSettingsPatchSchema.safeParse(json.value) : null;
-      if (patch?.success) return patch.data;
-      context.addIssue({ code: 'custom', message: `must be JSON alert settings (${patch ? describeIssues(patch.error) : 'not JSON'})` });
+      if (!patch?.success) {
+        context.addIssue({ code: 'custom', message: `must be JSON alert settings (${patch ? describeIssues(patch.error) : 'not JSON'})` });
+        return z.NEVER;
+      }
+      const alerts = applyAlertPatch(patch.data);
+      const misordered = misorderedThresholds(alerts);
+      if (misordered.length === 0) return alerts;
+      context.addIssue({ code: 'custom', message: `must set each warning short of its critical (${misordered.join('; ')})` });
       return z.NEVER;
     })
+    .optional(),
+  // Read here only to be checked: each command is given the zone itself (runCli, systemTimeZone).
+  TZ: z
+    .string()
+    .refine((value) => readTzVariable(value).valid, 'must be a time zone such as Europe/Paris, a POSIX rule such as UTC0, or a zoneinfo file')
     .optional(),
 } as const;
 
@@ -157,19 +196,31 @@ function redisUrlFrom(host: string, redisPort: number): string {
   return new URL(`redis://${bracketed(host)}:${redisPort}`).toString();
 }
 
+/** The variables as the schema reads them; a bad value throws a ConfigError whose one line names each variable at fault. */
+function parseVariables<T>(schema: z.ZodType<T>, env: Readonly<Record<string, string | undefined>>): T {
+  const picked = blankAsUnset(env);
+  const parsed = schema.safeParse(picked);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    // A value is echoed so its mistake can be seen, escaped: it may hold a terminal's control characters.
+    const shown = SECRET.has(name) ? '' : ` (got ${escapeControls(JSON.stringify(picked[name]))})`;
+    return `${name} ${issue.message}${shown}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/**
+ * Checks what a command reads of the environment even on the demo, which
+ * brings its own connections: the time zone. Throws a ConfigError naming TZ.
+ */
+export function checkTimeZoneVariable(env: Readonly<Record<string, string | undefined>>): void {
+  parseVariables(z.object({ TZ: VARIABLES.TZ }), env);
+}
+
 /** Reads the configuration; a bad value throws a ConfigError whose one line names each variable at fault. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): MonitorConfig {
-  const picked = blankAsUnset(env);
-  const parsed = envSchema.safeParse(picked);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      const shown = SECRET.has(name) ? '' : ` (got ${JSON.stringify(picked[name])})`;
-      return `${name} ${issue.message}${shown}`;
-    });
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const vars = parsed.data;
+  const vars = parseVariables(envSchema, env);
   return {
     database: vars.DATABASE_URL
       ? { kind: 'url', connectionString: vars.DATABASE_URL }
@@ -189,7 +240,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     timeoutMs: vars.MONITOR_TIMEOUT_MS,
     pollMs: vars.MONITOR_POLL_MS,
     dataDir: vars.MONITOR_DATA_DIR ?? null,
-    alerts: applyAlertPatch(vars.MONITOR_ALERTS ?? {}),
+    alerts: vars.MONITOR_ALERTS ?? DEFAULT_ALERT_SETTINGS,
     heartbeatTimeoutSeconds: vars.MONITOR_HEARTBEAT_TIMEOUT_S,
     agentProcesses: agentProcessesOf(vars.MONITOR_AGENT_PROCESSES),
   };

@@ -36,6 +36,33 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   sourceUnavailable: { enabled: true },
 };
 
+/** The settings that hold a rule's thresholds. */
+export const THRESHOLD_RULE_KEYS = ['memoryPctOfRam', 'freeRamPct', 'gpuMemoryPct', 'agentCount', 'sessionHours'] as const;
+export type ThresholdRuleKey = (typeof THRESHOLD_RULE_KEYS)[number];
+
+/** Which way each rule's value gets worse: free memory fires as it falls, the rest as they rise. */
+export const THRESHOLD_DIRECTION: Readonly<Record<ThresholdRuleKey, 'above' | 'below'>> = {
+  memoryPctOfRam: 'above',
+  freeRamPct: 'below',
+  gpuMemoryPct: 'above',
+  agentCount: 'above',
+  sessionHours: 'above',
+};
+
+/**
+ * One line per rule whose warning lies past its critical: that warning could
+ * never show, the critical being reached first. Checked on the resolved
+ * settings, so a change to one side meets the other side's default.
+ */
+export function misorderedThresholds(settings: AlertSettings): string[] {
+  return THRESHOLD_RULE_KEYS.flatMap((key) => {
+    const { warning, critical } = settings[key];
+    const direction = THRESHOLD_DIRECTION[key];
+    if (direction === 'above' ? warning <= critical : warning >= critical) return [];
+    return [`${key} warning ${String(warning)} is ${direction} its critical ${String(critical)}`];
+  });
+}
+
 const thresholdsPatch = z
   .object({
     enabled: z.boolean(),

@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { exportQuerySchema } from '../../shared/api';
 import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
 import { errorText } from '../../shared/errorText';
+import { escapeControls } from '../../shared/terminalText';
 import { localDateSchema } from '../../shared/model';
-import { ConfigError, loadConfig, type MonitorConfig } from '../config';
+import { checkTimeZoneVariable, ConfigError, loadConfig, type MonitorConfig } from '../config';
+import { readTzVariable } from '../core/localTime';
 import { delegatorCommand, DEFAULT_ACK_TIMEOUT_SECONDS, type DelegatorCommandOptions } from './delegatorCommand';
 import { EXIT, type ExitCode } from './exitCodes';
 import { forecastCommand, isEchoCategory, unknownCategoryText, type ForecastOptions } from './forecastCommand';
@@ -14,6 +16,9 @@ import { serveCommand, type ServeOptions } from './serveCommand';
 import { simulateCommand, type SimulateOptions } from './simulateCommand';
 import { statusCommand, type StatusOptions } from './statusCommand';
 import { unloadCommand, type UnloadOptions } from './unloadCommand';
+
+/** Ten years of history: about 36,000 sessions, already more than any look at the monitor needs. */
+const MAX_BACKFILL_DAYS = 3650;
 
 const USAGE = `Usage: delegator-monitor <command> [options]
 
@@ -27,7 +32,8 @@ Commands:
   serve [--port 4000] [--host 127.0.0.1] [--demo]
       The dashboard for a browser, its HTTP API, server-sent events and /metrics.
   simulate [--speed 1] [--seed N] [--backfill DAYS]
-      A reference delegator writing realistic sessions and agents to PostgreSQL and Redis.
+      A reference delegator writing realistic sessions and agents to PostgreSQL and Redis;
+      --backfill first writes up to ${String(MAX_BACKFILL_DAYS)} days of past sessions.
   migrate
       Create ECHO's delegator_sessions table where it is missing.
   export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]
@@ -48,13 +54,19 @@ Configuration comes from the environment: see the README.
 
 class UsageError extends Error {}
 
+/** An argument as typed, quoted, with any control character shown as an escape: it goes back to the terminal. */
+const quoted = (value: unknown): string => escapeControls(JSON.stringify(value));
+
+/**
+ * A number as a person writes it: plain decimal digits, with a fraction where
+ * one makes sense. Number() would also take `0x10`, `1e9` and ` 4000 `.
+ */
 function positiveNumber(flag: string, text: string | undefined, fallback: number, whole: boolean): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (whole && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0`);
+  if (!(whole ? /^\d+$/ : /^\d+(?:\.\d+)?$/).test(text)) {
+    throw new UsageError(`${flag} ${quoted(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0, in plain digits`);
   }
-  return value;
+  return Number(text);
 }
 
 function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
@@ -66,7 +78,7 @@ function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
   });
   if (values.date !== undefined) {
     const date = localDateSchema.safeParse(values.date);
-    if (!date.success) throw new UsageError(`--date ${JSON.stringify(values.date)}: ${date.error.issues[0]?.message}`);
+    if (!date.success) throw new UsageError(`--date ${quoted(values.date)}: ${date.error.issues[0]?.message}`);
   }
   return { json: values.json, date: values.date, demo: values.demo };
 }
@@ -103,10 +115,13 @@ function parseSimulate(args: string[]): SimulateOptions {
   });
   const speed = positiveNumber('--speed', values.speed, 1, false);
   if (speed === 0) throw new UsageError('--speed 0: time must move');
+  const backfillDays = positiveNumber('--backfill', values.backfill, 0, true);
+  // Each day is held in memory and written before the simulation starts: a mistyped count must not fill the disk.
+  if (backfillDays > MAX_BACKFILL_DAYS) throw new UsageError(`--backfill ${String(backfillDays)}: expected at most ${String(MAX_BACKFILL_DAYS)} days`);
   return {
     speed,
     seed: positiveNumber('--seed', values.seed, Math.floor(Math.random() * 2 ** 31), true),
-    backfillDays: positiveNumber('--backfill', values.backfill, 0, true),
+    backfillDays,
   };
 }
 
@@ -132,7 +147,7 @@ function parseExport(args: string[]): ExportOptions {
     const issue = query.error.issues[0];
     const flag = issue?.path[0];
     // A field's problem names its flag and what was given; the range's own (from after to) says it all.
-    const shown = typeof flag === 'string' ? `--${flag} ${JSON.stringify(new Map(Object.entries(fields)).get(flag))}: ` : '';
+    const shown = typeof flag === 'string' ? `--${flag} ${quoted(new Map(Object.entries(fields)).get(flag))}: ` : '';
     throw new UsageError(`${shown}${issue?.message ?? 'not a valid export'}`);
   }
   return { query: query.data, out: out ?? null, demo };
@@ -142,11 +157,11 @@ function parseExport(args: string[]): ExportOptions {
 function controlRequest<R extends CommandRequest>(command: string, what: string, positionals: string[], build: (target: string) => R): R {
   const [target, ...extra] = positionals;
   if (target === undefined || target === '') throw new UsageError(`${command} needs a ${what}`);
-  if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}: ${command} takes one ${what}`);
+  if (extra.length > 0) throw new UsageError(`Unexpected argument ${quoted(extra[0])}: ${command} takes one ${what}`);
   const request = build(target);
   // The same limits the dashboard's requests meet (not empty, at most 255 characters).
   const checked = commandRequestSchema.safeParse(request);
-  if (!checked.success) throw new UsageError(`${command} ${JSON.stringify(target)}: ${checked.error.issues[0]?.message ?? `not a ${what}`}`);
+  if (!checked.success) throw new UsageError(`${command} ${quoted(target)}: ${checked.error.issues[0]?.message ?? `not a ${what}`}`);
   return request;
 }
 
@@ -162,8 +177,8 @@ function parseDelegatorControl(command: 'end-session' | 'stop-agent', args: stri
       ? controlRequest(command, 'session id', positionals, (sessionId) => ({ type: 'end_session', sessionId }))
       : controlRequest(command, 'role', positionals, (role) => ({ type: 'stop_agent', role }));
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_ACK_TIMEOUT_SECONDS : Number(values.timeout);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) {
-    throw new UsageError(`--timeout ${JSON.stringify(values.timeout)}: expected whole seconds from 1 to 3600`);
+  if ((values.timeout !== undefined && !/^\d+$/.test(values.timeout)) || timeoutSeconds < 1 || timeoutSeconds > 3600) {
+    throw new UsageError(`--timeout ${quoted(values.timeout)}: expected whole seconds from 1 to 3600`);
   }
   return { request, timeoutSeconds, json: values.json };
 }
@@ -217,12 +232,25 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
       parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
       return { needsConfig: true, run: (config) => migrateCommand(config, io) };
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+      throw new UsageError(`unknown command ${quoted(command)}`);
   }
 }
 
+/**
+ * The zone TZ names, where it names one: Node's Intl cannot tell it from a
+ * zoneinfo file's path, and gives only its offset. A TZ that names nothing is
+ * refused with the configuration.
+ */
+function withZoneNamedByTz(io: CliIo): CliIo {
+  const named = readTzVariable(io.env.TZ);
+  if (!named.valid || named.zone === null) return io;
+  const zone = named.zone;
+  return { ...io, timeZone: zone, liveTimeZone: () => zone };
+}
+
 /** Runs one command line and returns its exit code; never throws for bad input. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<ExitCode> {
+  const io = withZoneNamedByTz(givenIo);
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? io.err : io.out)(USAGE);
@@ -232,12 +260,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     runner = runnerFor(command, rest, io);
   } catch (error) {
-    io.err(`${errorText(error)}\n\n${USAGE}`);
+    io.err(`${escapeControls(errorText(error))}\n\n${USAGE}`);
     return EXIT.unknown;
   }
-  if (!runner.needsConfig) return runner.run();
   try {
-    return await runner.run(loadConfig(io.env));
+    if (runner.needsConfig) return await runner.run(loadConfig(io.env));
+    // The demo brings its own connections, but its days and times are still the user's.
+    checkTimeZoneVariable(io.env);
+    return await runner.run();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`${error.message}\n`);

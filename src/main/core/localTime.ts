@@ -47,8 +47,67 @@ export type TimeZoneSource = string | (() => string);
 
 export const zoneOf = (source: TimeZoneSource): string => (typeof source === 'function' ? source() : source);
 
+/** The zone's canonical name when Intl knows it (any case, old aliases too), else null. */
+function intlZone(name: string | undefined): string | null {
+  if (name === undefined || name === '') return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+// POSIX's `std offset [dst [offset] [,rule]]`: `UTC0`, `JST-9`, `EST5EDT,M3.2.0,M11.1.0`, `<+0330>-3:30`.
+const POSIX_TZ = /^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?(.*)$/;
+
+/**
+ * The Intl zone a POSIX rule amounts to, where one does: a fixed whole-hour
+ * offset. POSIX counts hours west of Greenwich, as the `Etc/GMT` zones do.
+ */
+function posixZone(match: RegExpExecArray): string | null {
+  const [, sign, hours, minutes, seconds, rest] = match;
+  if (Number(minutes ?? 0) !== 0 || Number(seconds ?? 0) !== 0 || rest !== '') return null;
+  const offset = Number(hours);
+  return offset === 0 ? 'UTC' : intlZone(`Etc/GMT${sign === '-' ? '-' : '+'}${String(offset)}`);
+}
+
+/** What TZ names, as far as Intl can follow it; `zone` is null where Intl has no name for it, and Node's own reading stands. */
+export type TzVariable = { readonly valid: true; readonly zone: string | null } | { readonly valid: false };
+
+/**
+ * Reads TZ as the C library does, for the forms it accepts: a zone name
+ * (`Europe/Paris`), a name or file after a colon (`:Europe/Paris`,
+ * `:/etc/localtime`), a zoneinfo file's path, or a POSIX rule (`UTC0`). Only a
+ * name that is none of these, such as `Mars/Phobos`, is invalid: the C
+ * library and Node would both fall back to UTC without a word.
+ */
+export function readTzVariable(tz: string | undefined): TzVariable {
+  if (tz === undefined || tz === '') return { valid: true, zone: null };
+  const name = tz.startsWith(':') ? tz.slice(1) : tz;
+  const known = intlZone(name.replace(/^(?:posix|right)\//, ''));
+  if (known !== null) return { valid: true, zone: known };
+  if (name.startsWith('/')) {
+    // `/usr/share/zoneinfo/Europe/Paris` names its zone; another file (`/etc/localtime`) is the system's.
+    const inZoneinfo = /\/zoneinfo\/(?:posix\/|right\/)?(.+)$/.exec(name)?.[1];
+    return { valid: true, zone: intlZone(inZoneinfo) };
+  }
+  const posix = POSIX_TZ.exec(name);
+  return posix ? { valid: true, zone: posixZone(posix) } : { valid: false };
+}
+
+/**
+ * The machine's time zone as an Intl name, never undefined. Node leaves
+ * Intl's zone undefined for a TZ that ICU cannot name (`UTC0`, a zoneinfo
+ * file's path); the zone is then the whole-hour `Etc/GMT` zone of the offset
+ * Node applies now (read again at each poll), else UTC. Where TZ itself names
+ * a zone, `readTzVariable` gives it.
+ */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const intl = intlZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (intl !== null) return intl;
+  const hoursWest = new Date().getTimezoneOffset() / 60;
+  if (!Number.isInteger(hoursWest) || hoursWest === 0) return 'UTC';
+  return intlZone(`Etc/GMT${hoursWest > 0 ? '+' : '-'}${String(Math.abs(hoursWest))}`) ?? 'UTC';
 }
 
 function wallClockAt(instant: number, timeZone: string): WallClock {

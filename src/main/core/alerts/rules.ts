@@ -6,7 +6,7 @@ import { isDown } from '../sourceHealth';
 import type { SnapshotBase } from '../snapshot';
 import { LEVEL_RANK, levelOf, type Level } from './level';
 import type { MemoryPressure } from '../readings';
-import type { AlertSettings, Thresholds } from '../../../shared/alertSettings';
+import { THRESHOLD_DIRECTION, type AlertSettings, type ThresholdRuleKey } from '../../../shared/alertSettings';
 
 /** What a rule makes of one snapshot. */
 export type Observation =
@@ -52,25 +52,25 @@ function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action:
   };
 }
 
+/** A rule on one setting's thresholds; which way is worse comes with the setting, as its validation reads it. */
 function thresholdRule(
   id: string,
-  direction: 'above' | 'below',
-  pick: (settings: AlertSettings) => Thresholds,
+  key: ThresholdRuleKey,
   measure: (snapshot: SnapshotBase) => { value: number; message: string; culprit: Culprit | null; suggestedAction: string | null } | null,
 ): AlertRule {
   return {
     id,
     observe(snapshot, firing, settings) {
-      const thresholds = pick(settings);
+      const thresholds = settings[key];
       if (!thresholds.enabled) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
       const measured = measure(snapshot);
       if (measured === null) return FROZEN;
-      return { kind: 'level', level: levelOf(measured.value, firing, thresholds, direction), ...measured };
+      return { kind: 'level', level: levelOf(measured.value, firing, thresholds, THRESHOLD_DIRECTION[key]), ...measured };
     },
   };
 }
 
-const memoryRule = thresholdRule('memory-vs-ram', 'above', (settings) => settings.memoryPctOfRam, (snapshot) => {
+const memoryRule = thresholdRule('memory-vs-ram', 'memoryPctOfRam', (snapshot) => {
   const { ramGb, vramGb, unifiedMemory, memoryPctOfRam, machineRamGb } = snapshot.summary;
   if (!agentsFresh(snapshot) || ramGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents);
@@ -84,7 +84,7 @@ const memoryRule = thresholdRule('memory-vs-ram', 'above', (settings) => setting
   };
 });
 
-const freeMemoryByShare = thresholdRule('free-memory', 'below', (settings) => settings.freeRamPct, (snapshot) => {
+const freeMemoryByShare = thresholdRule('free-memory', 'freeRamPct', (snapshot) => {
   const { freeRamGb, machineRamGb } = snapshot.summary;
   // A reading nobody could take is unknown: no alert is raised or cleared on it.
   if (machineRamGb <= 0 || freeRamGb === null) return null;
@@ -125,7 +125,7 @@ const freeMemoryRule: AlertRule = {
   },
 };
 
-const gpuMemoryRule = thresholdRule('gpu-memory', 'above', (settings) => settings.gpuMemoryPct, (snapshot) => {
+const gpuMemoryRule = thresholdRule('gpu-memory', 'gpuMemoryPct', (snapshot) => {
   const { gpuTotalGb, gpuUsedGb } = snapshot.summary;
   // Where GPU memory cannot be read (no NVIDIA card) or is RAM (Apple Silicon), the RAM rules speak for it.
   if (gpuTotalGb === null || gpuUsedGb === null || gpuTotalGb <= 0) return null;
@@ -139,7 +139,7 @@ const gpuMemoryRule = thresholdRule('gpu-memory', 'above', (settings) => setting
   };
 });
 
-const agentCountRule = thresholdRule('agent-count', 'above', (settings) => settings.agentCount, (snapshot) => {
+const agentCountRule = thresholdRule('agent-count', 'agentCount', (snapshot) => {
   if (!agentsFresh(snapshot) || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents);
   return {
@@ -150,7 +150,7 @@ const agentCountRule = thresholdRule('agent-count', 'above', (settings) => setti
   };
 });
 
-const longSessionRule = thresholdRule('long-session', 'above', (settings) => settings.sessionHours, (snapshot) => {
+const longSessionRule = thresholdRule('long-session', 'sessionHours', (snapshot) => {
   if (!isFresh(snapshot.sources.postgres) || snapshot.activeSessions === null) return null;
   const longest = snapshot.activeSessions.reduce<(typeof snapshot.activeSessions)[number] | null>(
     (best, session) => (!best || session.durationSeconds > best.durationSeconds ? session : best),
