@@ -62,6 +62,37 @@ describe('RedisRegistry', () => {
     }
   });
 
+  it('reads the database the URL names, not database 0', async () => {
+    const inThree = new URL(server.url);
+    inThree.pathname = '/3';
+    const seeder = createRedis({ url: inThree.toString(), timeoutMs: 1000, persistent: false });
+    const { registry, close } = registryOn(inThree.toString(), server.prefix);
+    try {
+      await seeder.hset(`${server.prefix}agents`, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
+      expect((await registry.readAgents()).value.agents).toEqual([SENIOR_DEVELOPER_AGENT]);
+      expect(await server.redis.exists(`${server.prefix}agents`)).toBe(0);
+    } finally {
+      await seeder.del(`${server.prefix}agents`);
+      closeRedis(seeder);
+      close();
+    }
+  });
+
+  it("says the server's reason when the database does not exist there, rather than read database 0", async () => {
+    await server.redis.hset(`${server.prefix}agents`, 'senior_developer', JSON.stringify(SENIOR_DEVELOPER_ENTRY));
+    const beyond = new URL(server.url);
+    // Far past the 16 databases a server has unless told otherwise.
+    beyond.pathname = '/65535';
+    for (const persistent of [false, true]) {
+      const redis = createRedis({ url: beyond.toString(), timeoutMs: 1000, persistent });
+      try {
+        await expect(new RedisRegistry(redis, server.prefix).readAgents()).rejects.toThrow('Redis: cannot select database 65535: ERR DB index is out of range');
+      } finally {
+        closeRedis(redis);
+      }
+    }
+  });
+
   it('gives up on a server that never answers within its timeout', async () => {
     const silent = await startSilentServer();
     const { registry, close } = registryOn(`redis://${silent.host}:${silent.port}`, server.prefix, 500);

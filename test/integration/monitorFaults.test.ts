@@ -128,6 +128,22 @@ describe('the monitor against servers that fail', () => {
     await snapshotWhere((snapshot) => state('postgres')(snapshot) === 'ok');
   }, 30_000);
 
+  it('fails a poll within the timeout and a little when Redis is frozen, and recovers when it thaws', async () => {
+    redisServer.pause();
+    try {
+      const frozenAt = Date.now();
+      const stale = await snapshotWhere((snapshot) => state('registry')(snapshot) === 'stale');
+      // The read's one bound is the timeout of 1 s, plus at most one poll interval to notice.
+      expect(Date.now() - frozenAt).toBeLessThan(1000 * 1.5 + POLL_MS);
+      expect(stale.sources.registry.error).toBe('Redis: Command timed out');
+      expect(stale.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
+      expect(stale.sources.postgres.state).toBe('ok');
+    } finally {
+      redisServer.resume();
+    }
+    await snapshotWhere((snapshot) => state('registry')(snapshot) === 'ok');
+  }, 30_000);
+
   it('rides out Redis down for 30 s, showing the last agents as stale, and resubscribes when it is back', async () => {
     await redisServer.halt();
     const stale = await snapshotWhere((snapshot) => state('registry')(snapshot) === 'stale');
@@ -180,7 +196,8 @@ describe('the monitor against servers that fail', () => {
     ollama.behave({ kind: 'answer', body: 'not json at all' });
     const garbage = await snapshotWhere((snapshot) => state('ollama')(snapshot) === 'stale');
     expect(garbage.sources.ollama.error).toBe('Ollama: the answer to /api/ps is not JSON');
-    expect(garbage.residentModels?.map((model) => model.name)).toEqual(['deepseek-coder:6.7b', 'codellama:13b']);
+    // As last read, biggest first.
+    expect(garbage.residentModels?.map((model) => model.name)).toEqual(['codellama:13b', 'deepseek-coder:6.7b']);
     ollama.behave({ kind: 'hang' });
     const hung = await snapshotWhere((snapshot) => /timeout/i.test(snapshot.sources.ollama.error ?? ''));
     expect(hung.sources.ollama.state).toBe('stale');
