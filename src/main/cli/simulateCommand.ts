@@ -7,7 +7,7 @@ import { planBackfill } from '../simulator/sessionPlan';
 import { Simulator } from '../simulator/simulator';
 import { migrate } from '../sources/migrate';
 import { createPostgresPool } from '../sources/postgresPool';
-import { closeRedis, createRedis } from '../sources/redisConnection';
+import { closeRedis, createRedis, explainRedisFailure } from '../sources/redisConnection';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 
@@ -36,7 +36,10 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     await migrate(pool);
     await Promise.all([redis?.connect(), subscriber?.connect()]);
   } catch (error) {
-    io.err(`simulate: cannot reach ${describeDatabase(config.database)}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${errorText(error)}\n`);
+    // ioredis says only "Connection is closed."; the connection remembers why (a refused database, a timeout).
+    const failedRedis = [redis, subscriber].find((client) => client !== null && client.status !== 'ready');
+    const reason = failedRedis ? explainRedisFailure(failedRedis, error) : errorText(error);
+    io.err(`simulate: cannot reach ${describeDatabase(config.database)}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${reason}\n`);
     await closeAll();
     return EXIT.critical;
   }
@@ -64,6 +67,10 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     const signal = await io.untilStopped();
     io.out(`${signal}: ending the running session.\n`);
     await simulator.stop();
+  } catch (error) {
+    // A step that fails while it runs is tried again; what fails here (the backfill, the command channel, the last end) is not.
+    problem(errorText(error));
+    return EXIT.critical;
   } finally {
     await closeAll();
   }

@@ -37,56 +37,70 @@ export class Crew {
     return [...this.agents.keys()];
   }
 
-  /** `onUnexpectedExit` hears of the process ending by itself, which ECHO's delegator notices as a crash. */
+  /**
+   * `onUnexpectedExit` hears of the process ending by itself, which ECHO's
+   * delegator notices as a crash. Called again after a write failed, it
+   * launches nothing new and only writes again what a spawn leaves behind.
+   */
   async spawn(role: string, onUnexpectedExit: (pid: number) => void): Promise<void> {
     const { writer, sessionId } = this.options;
-    const model = defaultModelFor(role);
-    const pid = await this.options.processes?.launch(role, model, onUnexpectedExit);
+    let entry = this.agents.get(role);
+    if (entry === undefined) {
+      const model = defaultModelFor(role);
+      const pid = await this.options.processes?.launch(role, model, onUnexpectedExit);
+      const at = new Date(this.options.clock.now()).toISOString();
+      entry = {
+        role,
+        model,
+        spawned_at: at,
+        session_id: sessionId,
+        host: this.options.hostName,
+        status: 'running',
+        last_heartbeat: at,
+        ...(pid === undefined ? {} : { pid }),
+      };
+      this.agents.set(role, entry);
+      // The agent's first request loads its model.
+      this.options.models?.use(model);
+    } else if (entry.status !== 'running') {
+      // It crashed before its spawn was all written: the crash says the rest.
+      return;
+    }
     const now = this.options.clock.now();
-    const at = new Date(now).toISOString();
-    const entry: RegistryEntry = {
-      role,
-      model,
-      spawned_at: at,
-      session_id: sessionId,
-      host: this.options.hostName,
-      status: 'running',
-      last_heartbeat: at,
-      ...(pid === undefined ? {} : { pid }),
-    };
-    this.agents.set(role, entry);
-    // The agent's first request loads its model.
-    this.options.models?.use(model);
-    await writer.heartbeat(role, 'running', now, { model });
+    await writer.heartbeat(role, 'running', now, { model: entry.model });
     await writer.registerAgent(entry);
     await writer.addAgent(sessionId, role, now);
-    await writer.announce({ type: 'agent_spawned', at, role, model, session_id: sessionId });
-    this.options.onActivity?.(`${role} spawned (${model}${pid === undefined ? '' : `, pid ${String(pid)}`})`);
+    await writer.announce({ type: 'agent_spawned', at: entry.spawned_at, role, model: entry.model, session_id: sessionId });
+    this.options.onActivity?.(`${role} spawned (${entry.model}${entry.pid === undefined ? '' : `, pid ${String(entry.pid)}`})`);
   }
 
   /**
    * Its process killed (if it was not already gone), its row `error`, no more
    * heartbeats. Null when no running agent of that role is here, or when `pid`
-   * names an earlier process of the role.
+   * names an earlier process of the role. It counts as crashed only once all
+   * is written, so a crash whose writes failed can be done again.
    */
   async crash(role: string, pid?: number): Promise<RegistryEntry | null> {
     const agent = this.agents.get(role);
     if (agent?.status !== 'running' || (pid !== undefined && agent.pid !== pid)) return null;
     const crashed: RegistryEntry = { ...agent, status: 'error' };
-    this.agents.set(role, crashed);
     await this.options.processes?.kill(role);
     await this.options.writer.markCrashed(role);
     await this.options.writer.registerAgent(crashed);
     await this.options.writer.announce({ type: 'agent_crashed', at: this.iso(), role, error: 'model runner exited unexpectedly' });
+    this.agents.set(role, crashed);
     this.options.onActivity?.(`${role} crashed`);
     return crashed;
   }
 
-  /** Ends its process and says `stopped` (a crashed agent has nothing left to end or say); false when it is not here. */
+  /**
+   * Ends its process and says `stopped` (a crashed agent has nothing left to
+   * end or say); false when it is not here. It leaves the crew only once all
+   * is written, so a stop whose writes failed can be done again.
+   */
   async stop(role: string): Promise<boolean> {
     const agent = this.agents.get(role);
     if (!agent) return false;
-    this.agents.delete(role);
     const { writer, sessionId } = this.options;
     if (agent.status !== 'error') {
       await this.options.processes?.stop(role);
@@ -94,6 +108,7 @@ export class Crew {
     }
     await writer.removeAgent(role);
     await writer.announce({ type: 'agent_stopped', at: this.iso(), role, session_id: sessionId });
+    this.agents.delete(role);
     this.options.onActivity?.(`${role} stopped`);
     return true;
   }

@@ -86,13 +86,17 @@ export class DelegatorWriter {
     await this.insertSessions([{ ...row, agents: [] }], now);
   }
 
+  /**
+   * Adds a spawned agent to its session's row, once: a write that timed out
+   * may still have been applied when the server resumed, and is sent again.
+   */
   async addAgent(sessionId: string, role: string, now: number): Promise<void> {
     await this.sql.query(
       `UPDATE delegator_sessions
           SET active_agents = array_append(active_agents, $2::varchar),
               total_agents_spawned = total_agents_spawned + 1,
               updated_at = $3::timestamp
-        WHERE session_id = $1`,
+        WHERE session_id = $1 AND NOT ($2::varchar = ANY (coalesce(active_agents, '{}')))`,
       [sessionId, role, utc(now)],
     );
   }

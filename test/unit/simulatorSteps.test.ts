@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Timers } from '../../src/main/core/time';
+import { Steps } from '../../src/main/simulator/steps';
+
+/** Timers a test moves by hand: what is due, and when. */
+class ManualTimers implements Timers {
+  private readonly pending = new Map<number, { at: number; callback: () => void }>();
+  private nextHandle = 1;
+  now = 0;
+
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = this.nextHandle++;
+    this.pending.set(handle, { at: this.now + ms, callback });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  /** The delays of the timers waiting, from now. */
+  waiting(): number[] {
+    return [...this.pending.values()].map((timer) => timer.at - this.now);
+  }
+
+  /** Moves to the next timer, runs it, and lets the promises it starts settle. */
+  async fireNext(): Promise<void> {
+    const [handle, timer] = [...this.pending.entries()].sort(([, a], [, b]) => a.at - b.at)[0] ?? [];
+    if (handle === undefined || timer === undefined) throw new Error('no timer waiting');
+    this.pending.delete(handle);
+    this.now = timer.at;
+    timer.callback();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function stepsWith(timers: ManualTimers, running = { value: true }) {
+  const said: string[] = [];
+  const steps = new Steps({ timers, onError: (message) => said.push(message), isRunning: () => running.value });
+  return { steps, said, running };
+}
+
+describe('the simulator\'s steps', () => {
+  it('run one after another, never interleaved', async () => {
+    const { steps } = stepsWith(new ManualTimers());
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const first = steps.run(async () => {
+      order.push('first begins');
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('first ends');
+    });
+    const second = steps.run(() => {
+      order.push('second');
+      return Promise.resolve();
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first begins', 'first ends', 'second']);
+  });
+
+  it('try a failed step again, 1 s later and doubling up to 30 s, saying each failure in one line, until it succeeds', async () => {
+    const timers = new ManualTimers();
+    const { steps, said } = stepsWith(timers);
+    let attempts = 0;
+    const first = steps.persist('ending session s1', () => {
+      attempts += 1;
+      return attempts < 8 ? Promise.reject(new Error('Query read timeout')) : Promise.resolve();
+    });
+    await expect(first).rejects.toThrow('Query read timeout');
+    await new Promise((resolve) => setImmediate(resolve));
+    const delays: number[] = [];
+    while (attempts < 8) {
+      delays.push(...timers.waiting());
+      await timers.fireNext();
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(said).toHaveLength(7);
+    expect(said[0]).toBe('ending session s1 failed, trying again in 1 s: Query read timeout');
+    expect(said[6]).toBe('ending session s1 failed, trying again in 30 s: Query read timeout');
+    for (const line of said) expect(line).not.toContain('\n');
+    // Done: nothing more is waiting.
+    expect(timers.waiting()).toEqual([]);
+  });
+
+  it('go on with other steps while one waits to be tried again', async () => {
+    const timers = new ManualTimers();
+    const { steps } = stepsWith(timers);
+    await steps.persist('a failing step', () => Promise.reject(new Error('down'))).catch(() => undefined);
+    await expect(steps.run(() => Promise.resolve('next'))).resolves.toBe('next');
+  });
+
+  it('stop trying once the simulator stops', async () => {
+    const timers = new ManualTimers();
+    const running = { value: true };
+    const { steps, said } = stepsWith(timers, running);
+    await steps.persist('spawning cto', () => Promise.reject(new Error('down'))).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers.waiting()).toEqual([1000]);
+    steps.cancelRetries();
+    expect(timers.waiting()).toEqual([]);
+    running.value = false;
+    await steps.persist('stopping cto', () => Promise.reject(new Error('down'))).catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers.waiting()).toEqual([]);
+    expect(said.at(-1)).toBe('stopping cto failed: down');
+  });
+});
