@@ -102,6 +102,10 @@ describe('text from the sources reaches the terminal escaped', () => {
     expect(migrate.code).toBe(2);
     expectNoRawControls(migrate.err);
     expect(migrate.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
+    const simulate = await cli(['simulate'], { DATABASE_URL: url.toString(), REGISTRY_MODE: 'sessions' });
+    expect(simulate.code).toBe(2);
+    expectNoRawControls(simulate.err);
+    expect(simulate.err).toMatch(/^simulate: cannot reach .*nodb\\x1b\[2J\\x07\\u202e/m);
   });
 
   it("export's report escapes the reasons rows were left out and the file it wrote", async () => {

@@ -10,6 +10,7 @@ import { createPostgresPool } from '../sources/postgresPool';
 import { closeRedis, createRedis, explainRedisFailure } from '../sources/redisConnection';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
+import { escapeControls } from '../../shared/terminalText';
 
 export interface SimulateOptions {
   readonly speed: number;
@@ -19,8 +20,9 @@ export interface SimulateOptions {
 
 /** Runs the reference delegator against the configured PostgreSQL and Redis until stopped. */
 export async function simulateCommand(config: MonitorConfig, options: SimulateOptions, io: CliIo): Promise<ExitCode> {
+  // Servers' errors and commands' fields are text from outside.
   const problem = (message: string): void => {
-    io.err(`simulate: ${message}\n`);
+    io.err(`simulate: ${escapeControls(message)}\n`);
   };
   // Connection trouble while it runs is said, not swallowed: a simulator that quietly stops writing misleads.
   const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs, onError: (error) => { problem(error.message); } });
@@ -39,7 +41,7 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     // ioredis says only "Connection is closed."; the connection remembers why (a refused database, a timeout).
     const failedRedis = [redis, subscriber].find((client) => client !== null && client.status !== 'ready');
     const reason = failedRedis ? explainRedisFailure(failedRedis, error) : errorText(error);
-    io.err(`simulate: cannot reach ${describeDatabase(config.database)}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${reason}\n`);
+    io.err(`simulate: cannot reach ${escapeControls(describeDatabase(config.database))}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${escapeControls(reason)}\n`);
     await closeAll();
     return EXIT.critical;
   }
