@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { connect } from 'node:net';
@@ -253,6 +255,10 @@ describe('the security rules', () => {
   });
 });
 
+const PROMTOOL = '/usr/bin/promtool';
+const promtoolMissing = existsSync(PROMTOOL) ? null : `${PROMTOOL} is missing (Debian's prometheus package provides it)`;
+if (promtoolMissing) console.warn(`Skipping promtool's check of /metrics: ${promtoolMissing}`);
+
 describe('/metrics', () => {
   it('is valid Prometheus text with agents, memory, sessions, sources and alerts', async () => {
     const response = await http({ port, path: HTTP_ROUTES.metrics });
@@ -265,13 +271,23 @@ describe('/metrics', () => {
     const families = parsePrometheusTextFormat(response.body);
     const byName = new Map(families.map((family) => [family.name, family]));
     expect(byName.get('delegator_agents')?.metrics[0]?.value).toMatch(/^\d+$/);
-    expect(byName.get('delegator_memory_gigabytes')?.metrics.map((metric) => metric.labels?.kind)).toContain('estimated');
-    expect(byName.get('delegator_active_sessions')?.metrics[0]?.value).toBe('1');
+    // Base units: whole bytes, and the same label set on every sample of a family.
+    const memory = byName.get('delegator_agents_memory_bytes')?.metrics ?? [];
+    expect(memory.map((metric) => metric.labels?.kind)).toContain('estimated');
+    for (const metric of memory) expect([Object.keys(metric.labels ?? {}), /^\d+$/.test(metric.value ?? '')]).toEqual([['kind'], true]);
+    expect(byName.get('delegator_sessions_active')?.metrics[0]?.value).toBe('1');
     expect(byName.get('delegator_source_up')?.metrics).toEqual([
       { labels: { source: 'postgres' }, value: '1' },
       { labels: { source: 'registry' }, value: '1' },
     ]);
     expect(byName.get('delegator_alert_level')?.metrics.map((metric) => metric.labels?.alert)).toContain('memory-vs-ram');
-    for (const family of families) expect(family.type).toBe('GAUGE');
+    expect(byName.get('delegator_build_info')?.metrics).toEqual([{ labels: { version: '0.1.0', commit: expect.stringMatching(/^([0-9a-f]{7,40}|unknown)$/) as unknown }, value: '1' }]);
+    for (const family of families) expect(family.type).toBe(family.name.endsWith('_total') ? 'COUNTER' : 'GAUGE');
+  });
+
+  it.skipIf(promtoolMissing !== null)("passes Prometheus' own linter, promtool check metrics, with nothing to say", async () => {
+    const response = await http({ port, path: HTTP_ROUTES.metrics });
+    const checked = spawnSync(PROMTOOL, ['check', 'metrics'], { input: response.body, encoding: 'utf8' });
+    expect([checked.status, checked.stdout + checked.stderr]).toEqual([0, '']);
   });
 });

@@ -7,6 +7,8 @@ import type { OllamaModel, ProcessReading } from './readings';
 const BYTES_PER_GB = 1024 ** 3;
 
 export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
+/** Back to bytes, for a reader that wants base units (Prometheus): as exact as the GB it was given. */
+export const fromGb = (gb: number): number => Math.round(gb * BYTES_PER_GB);
 const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
 export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {

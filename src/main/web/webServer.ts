@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { renderMetrics } from '../core/views/metrics';
+import { buildInfo } from './buildInfo';
 import type { MonitorService } from '../monitor/monitorService';
 import { describeIssues } from '../../shared/zodIssues';
 import { EventStream, STREAM_LIMITS, type StreamLimits } from './eventStream';
@@ -117,7 +118,7 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     [`GET ${HTTP_ROUTES.metrics}`]: (_request, response) => {
       const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
-      else send(response, 200, renderMetrics(snapshot), 'text/plain; version=0.0.4; charset=utf-8');
+      else send(response, 200, renderMetrics(snapshot, buildInfo()), 'text/plain; version=0.0.4; charset=utf-8');
     },
     [`POST ${HTTP_ROUTES.commands}`]: async (request, response) => {
       const command = parsed(commandRequestSchema, await readJsonBody(request));

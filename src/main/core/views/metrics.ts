@@ -1,13 +1,23 @@
-import type { Snapshot } from '../../../shared/model';
+import type { AgentView, ResidentModel, Snapshot } from '../../../shared/model';
+import { sourceNameSchema } from '../../../shared/model';
 import { LEVEL_RANK } from '../alerts/level';
 import { ALERT_RULES } from '../alerts/rules';
-import { sourceNameSchema } from '../../../shared/model';
+import { fromGb } from '../memoryModel';
 
 type Labels = Readonly<Record<string, string>>;
 
+/** Which build answers, for `delegator_build_info`. */
+export interface BuildInfo {
+  readonly version: string;
+  readonly commit: string;
+}
+
 interface Family {
   readonly name: string;
+  readonly type: 'gauge' | 'counter';
   readonly help: string;
+  /** Every sample of a family carries exactly these labels, so a query never meets two shapes of one series. */
+  readonly labels: readonly string[];
   readonly samples: ReadonlyArray<{ readonly labels?: Labels; readonly value: number | null }>;
 }
 
@@ -16,9 +26,8 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function renderLabels(labels: Labels | undefined): string {
-  const entries = Object.entries(labels ?? {});
-  return entries.length === 0 ? '' : `{${entries.map(([name, value]) => `${name}="${escapeLabel(value)}"`).join(',')}}`;
+function renderLabels(names: readonly string[], labels: Labels | undefined): string {
+  return names.length === 0 ? '' : `{${names.map((name) => `${name}="${escapeLabel(labels?.[name] ?? '')}"`).join(',')}}`;
 }
 
 function render(families: readonly Family[]): string {
@@ -27,102 +36,134 @@ function render(families: readonly Family[]): string {
     // A value nobody could read is left out, never reported as zero.
     const known = family.samples.filter((sample) => sample.value !== null && Number.isFinite(sample.value));
     if (known.length === 0) continue;
-    lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} gauge`);
-    for (const sample of known) lines.push(`${family.name}${renderLabels(sample.labels)} ${String(sample.value)}`);
+    lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
+    for (const sample of known) lines.push(`${family.name}${renderLabels(family.labels, sample.labels)} ${String(sample.value)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
+const bytes = (gb: number | null): number | null => (gb === null ? null : fromGb(gb));
+const ratio = (percent: number | null): number | null => (percent === null ? null : Math.round(percent * 10) / 1000);
+const seconds = (instant: string | null): number | null => (instant === null ? null : Date.parse(instant) / 1000);
 
-/** The snapshot in Prometheus text exposition format (version 0.0.4). */
-export function renderMetrics(snapshot: Snapshot): string {
-  const { summary } = snapshot;
-  const agents = snapshot.agents ?? [];
-  const firing = new Map(snapshot.alerts.map((alert) => [alert.id, LEVEL_RANK[alert.severity]]));
-  const alertIds = [
-    ...new Set([...ALERT_RULES.map((rule) => rule.id), ...snapshot.alerts.map((alert) => alert.id)]),
-  ];
-  return render([
-    { name: 'delegator_agents', help: 'Agents spawned now.', samples: [{ value: summary.activeAgents }] },
+/** When an agent started: now less its uptime, to the second. */
+function startSeconds(agent: AgentView, takenAt: number): number | null {
+  return agent.uptimeSeconds === null ? null : Math.round(takenAt / 1000 - agent.uptimeSeconds);
+}
+
+function agentFamilies(agents: readonly AgentView[], takenAt: number): Family[] {
+  const each = (value: (agent: AgentView) => number | null) => agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
+  return [
     {
-      name: 'delegator_memory_gigabytes',
-      help: "Agents' memory: the headline total, the estimate rule alone, and the part measured by Ollama and the processes.",
-      samples: [
-        { labels: { kind: 'total', source: summary.memorySource ?? 'unknown' }, value: summary.memoryGb },
-        { labels: { kind: 'estimated' }, value: summary.estimatedMemoryGb },
-        { labels: { kind: 'measured' }, value: summary.measuredMemoryGb },
-        { labels: { kind: 'ram' }, value: summary.ramGb },
-        { labels: { kind: 'vram' }, value: summary.vramGb },
-        { labels: { kind: 'resident_models' }, value: summary.residentModelsGb },
-      ],
+      name: 'delegator_agent_memory_bytes',
+      type: 'gauge',
+      help: 'Each agent by each reading: estimated (the seed rule), ollama (its model as Ollama holds it), vram (the part of that in GPU memory), process (its own resident memory).',
+      labels: ['role', 'model', 'reading'],
+      samples: agents.flatMap((agent) =>
+        (['estimated', 'ollama', 'vram', 'process'] as const).map((reading) => ({
+          labels: { role: agent.role, model: agent.model, reading },
+          value: bytes({ estimated: agent.memory.estimatedGb, ollama: agent.memory.ollamaGb, vram: agent.memory.vramGb, process: agent.memory.processGb }[reading]),
+        })),
+      ),
     },
+    { name: 'delegator_agent_cpu_ratio', type: 'gauge', help: "Each agent's own process: CPU between the last two polls, in cores (1 is one core busy).", labels: ['role'], samples: each((agent) => ratio(agent.cpuPercent)) },
     {
-      name: 'delegator_agent_memory_gigabytes',
-      help: 'Each agent by each reading: estimated, ollama, vram (the part of ollama in GPU memory), process.',
-      samples: agents.flatMap((agent) => [
-        { labels: { role: agent.role, model: agent.model, reading: 'estimated' }, value: agent.memory.estimatedGb },
-        { labels: { role: agent.role, model: agent.model, reading: 'ollama' }, value: agent.memory.ollamaGb },
-        { labels: { role: agent.role, model: agent.model, reading: 'vram' }, value: agent.memory.vramGb },
-        { labels: { role: agent.role, model: agent.model, reading: 'process' }, value: agent.memory.processGb },
+      name: 'delegator_agent_last_heartbeat_timestamp_seconds',
+      type: 'gauge',
+      help: "When each agent last wrote its heartbeat to ECHO's agent_status, in seconds since the epoch.",
+      labels: ['role'],
+      samples: each((agent) => (agent.heartbeat === null ? null : Math.round(takenAt / 1000 - agent.heartbeat.ageSeconds))),
+    },
+    { name: 'delegator_agent_start_time_seconds', type: 'gauge', help: 'When each agent started, in seconds since the epoch.', labels: ['role'], samples: each((agent) => startSeconds(agent, takenAt)) },
+  ];
+}
+
+function modelFamilies(models: readonly ResidentModel[]): Family[] {
+  return [
+    {
+      name: 'delegator_model_memory_bytes',
+      type: 'gauge',
+      help: 'Each model Ollama holds, by where it sits: ram (this machine, all of it where memory is unified) and vram (dedicated GPU memory).',
+      labels: ['model', 'memory'],
+      samples: models.flatMap((model) => [
+        { labels: { model: model.name, memory: 'ram' }, value: fromGb(model.ramGb) },
+        // Where memory is unified the whole model is RAM; each part is rounded apart, so the difference never goes below 0.
+        { labels: { model: model.name, memory: 'vram' }, value: fromGb(Math.max(0, model.sizeGb - model.ramGb)) },
       ]),
     },
     {
-      name: 'delegator_agent_cpu_percent',
-      help: "Each agent's own process: CPU between the last two polls, as a share of one core.",
-      samples: agents.map((agent) => ({ labels: { role: agent.role }, value: agent.cpuPercent })),
+      name: 'delegator_model_expiry_timestamp_seconds',
+      type: 'gauge',
+      help: 'When Ollama will unload each model unless it is used again (its keep-alive), in seconds since the epoch; absent for a model kept loaded for good.',
+      labels: ['model'],
+      samples: models.map((model) => ({ labels: { model: model.name }, value: model.staysLoaded ? null : seconds(model.expiresAt) })),
     },
+    { name: 'delegator_model_agents', type: 'gauge', help: 'How many running agents use each model Ollama holds; 0 is a model held for nobody.', labels: ['model'], samples: models.map((model) => ({ labels: { model: model.name }, value: model.usedBy.length })) },
+  ];
+}
+
+function sourceFamilies(snapshot: Snapshot): Family[] {
+  const read = sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data');
+  const each = (value: (source: (typeof read)[number]) => number | null) => read.map((source) => ({ labels: { source }, value: value(source) }));
+  return [
+    { name: 'delegator_source_up', type: 'gauge', help: '1 when the latest read of the source worked, 0 when it failed.', labels: ['source'], samples: each((source) => (snapshot.sources[source].state === 'ok' ? 1 : 0)) },
     {
-      name: 'delegator_agent_heartbeat_age_seconds',
-      help: "How old each agent's last heartbeat in ECHO's agent_status is.",
-      samples: agents.map((agent) => ({ labels: { role: agent.role }, value: agent.heartbeat?.ageSeconds ?? null })),
+      name: 'delegator_source_last_success_timestamp_seconds',
+      type: 'gauge',
+      help: 'When the source was last read well, in seconds since the epoch; absent for one never read well.',
+      labels: ['source'],
+      samples: each((source) => seconds(snapshot.sources[source].lastOkAt)),
     },
-    { name: 'delegator_machine_ram_gigabytes', help: "This machine's RAM.", samples: [{ value: summary.machineRamGb }] },
-    { name: 'delegator_free_ram_gigabytes', help: 'Free RAM on this machine.', samples: [{ value: summary.freeRamGb }] },
+    { name: 'delegator_source_entries_dropped', type: 'gauge', help: 'Rows and entries the latest read could not understand and left out.', labels: ['source'], samples: each((source) => snapshot.sources[source].dropped) },
+    { name: 'delegator_source_entries_dropped_total', type: 'counter', help: 'Rows and entries left out since the monitor started, each counted once.', labels: ['source'], samples: each((source) => snapshot.sources[source].droppedTotal) },
+  ];
+}
+
+/**
+ * The snapshot in Prometheus text exposition format (version 0.0.4), in base
+ * units (bytes, seconds, ratios), so `promtool check metrics` has nothing to
+ * say. Memory is read to the 0.1 GB the snapshot holds.
+ */
+export function renderMetrics(snapshot: Snapshot, build: BuildInfo): string {
+  const { summary } = snapshot;
+  const takenAt = Date.parse(snapshot.takenAt);
+  const firing = new Map(snapshot.alerts.map((alert) => [alert.id, LEVEL_RANK[alert.severity]]));
+  const alertIds = [...new Set([...ALERT_RULES.map((rule) => rule.id), ...snapshot.alerts.map((alert) => alert.id)])];
+  return render([
+    { name: 'delegator_build_info', type: 'gauge', help: 'Always 1: which version and commit of Delegator Monitor answers.', labels: ['version', 'commit'], samples: [{ labels: { ...build }, value: 1 }] },
+    { name: 'delegator_agents', type: 'gauge', help: 'Agents running now.', labels: [], samples: [{ value: summary.activeAgents }] },
     {
-      name: 'delegator_gpu_memory_gigabytes',
-      help: 'Dedicated GPU memory (NVIDIA), where it can be read.',
+      name: 'delegator_agents_memory_bytes',
+      type: 'gauge',
+      help: "All agents' memory: total (the headline), estimated (the seed rule alone), measured (by Ollama and the processes), and the total split into ram and vram.",
+      labels: ['kind'],
       samples: [
-        { labels: { kind: 'total' }, value: summary.gpuTotalGb },
-        { labels: { kind: 'used' }, value: summary.gpuUsedGb },
+        { labels: { kind: 'total' }, value: bytes(summary.memoryGb) },
+        { labels: { kind: 'estimated' }, value: bytes(summary.estimatedMemoryGb) },
+        { labels: { kind: 'measured' }, value: bytes(summary.measuredMemoryGb) },
+        { labels: { kind: 'ram' }, value: bytes(summary.ramGb) },
+        { labels: { kind: 'vram' }, value: bytes(summary.vramGb) },
       ],
     },
-    { name: 'delegator_cpu_percent', help: 'CPU utilisation of this machine between the last two polls.', samples: [{ value: summary.cpuPercent }] },
-    { name: 'delegator_active_sessions', help: 'Sessions active now.', samples: [{ value: summary.activeSessions }] },
+    { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together.', labels: [], samples: [{ value: bytes(summary.residentModelsGb) }] },
+    ...agentFamilies(snapshot.agents ?? [], takenAt),
+    ...modelFamilies(snapshot.residentModels ?? []),
+    { name: 'delegator_machine_memory_bytes', type: 'gauge', help: "This machine's RAM.", labels: [], samples: [{ value: bytes(summary.machineRamGb) }] },
+    { name: 'delegator_machine_memory_available_bytes', type: 'gauge', help: 'RAM that can be had now on this machine.', labels: [], samples: [{ value: bytes(summary.freeRamGb) }] },
+    { name: 'delegator_gpu_memory_total_bytes', type: 'gauge', help: 'Dedicated GPU memory (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuTotalGb) }] },
+    { name: 'delegator_gpu_memory_used_bytes', type: 'gauge', help: 'Dedicated GPU memory in use (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuUsedGb) }] },
+    { name: 'delegator_machine_cpu_ratio', type: 'gauge', help: "This machine's CPU between the last two polls, from 0 (idle) to 1 (every core busy).", labels: [], samples: [{ value: summary.cpuPercent === null ? null : summary.cpuPercent / 100 }] },
+    { name: 'delegator_sessions_active', type: 'gauge', help: 'Sessions active now.', labels: [], samples: [{ value: summary.activeSessions }] },
     {
       name: 'delegator_sessions_started_today',
+      type: 'gauge',
       help: 'Sessions started on the local day, by status.',
-      samples:
-        snapshot.historyDate === snapshot.today && snapshot.stats
-          ? Object.entries(snapshot.stats.statusBreakdown).map(([status, count]) => ({ labels: { status }, value: count }))
-          : [],
+      labels: ['status'],
+      samples: snapshot.historyDate === snapshot.today && snapshot.stats ? Object.entries(snapshot.stats.statusBreakdown).map(([status, count]) => ({ labels: { status }, value: count })) : [],
     },
-    {
-      name: 'delegator_source_up',
-      help: '1 when the latest read of the source worked, 0 when it failed.',
-      samples: sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
-        labels: { source },
-        value: snapshot.sources[source].state === 'ok' ? 1 : 0,
-      })),
-    },
-    {
-      name: 'delegator_source_data_age_seconds',
-      help: 'How old the values shown for a failing source are.',
-      samples: sourceNameSchema.options.map((source) => ({ labels: { source }, value: snapshot.sources[source].ageSeconds })),
-    },
-    {
-      name: 'delegator_rows_dropped',
-      help: 'Rows and entries the latest read could not understand and left out.',
-      samples: sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data').map((source) => ({
-        labels: { source },
-        value: snapshot.sources[source].dropped,
-      })),
-    },
-    {
-      name: 'delegator_alert_level',
-      help: 'Each alert: 0 quiet, 1 warning, 2 critical.',
-      samples: alertIds.map((alert) => ({ labels: { alert }, value: firing.get(alert) ?? 0 })),
-    },
-    { name: 'delegator_warnings', help: 'Reconciliation warnings now.', samples: [{ value: snapshot.warnings.length }] },
-    { name: 'delegator_snapshot_timestamp_seconds', help: 'When the snapshot was taken.', samples: [{ value: Date.parse(snapshot.takenAt) / 1000 }] },
+    ...sourceFamilies(snapshot),
+    { name: 'delegator_alert_level', type: 'gauge', help: 'Each alert of the monitor: 0 quiet, 1 warning, 2 critical.', labels: ['alert'], samples: alertIds.map((alert) => ({ labels: { alert }, value: firing.get(alert) ?? 0 })) },
+    { name: 'delegator_warnings', type: 'gauge', help: 'Reconciliation warnings now.', labels: [], samples: [{ value: snapshot.warnings.length }] },
+    { name: 'delegator_snapshot_timestamp_seconds', type: 'gauge', help: 'When the snapshot was taken, in seconds since the epoch.', labels: [], samples: [{ value: takenAt / 1000 }] },
   ]);
 }
