@@ -46,6 +46,12 @@ const bytes = (gb: number | null): number | null => (gb === null ? null : fromGb
 const ratio = (percent: number | null): number | null => (percent === null ? null : Math.round(percent * 10) / 1000);
 const seconds = (instant: string | null): number | null => (instant === null ? null : Date.parse(instant) / 1000);
 
+/** The start of the longest-running active session, where any runs (a start dated in the future is no running time). */
+function oldestStart(snapshot: Snapshot): number | null {
+  const starts = (snapshot.activeSessions ?? []).map((session) => Date.parse(session.startedAt)).filter((start) => start <= Date.parse(snapshot.takenAt));
+  return starts.length === 0 ? null : Math.min(...starts) / 1000;
+}
+
 /** When an agent started: now less its uptime, to the second. */
 function startSeconds(agent: AgentView, takenAt: number): number | null {
   return agent.uptimeSeconds === null ? null : Math.round(takenAt / 1000 - agent.uptimeSeconds);
@@ -154,6 +160,13 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo): string {
     { name: 'delegator_gpu_memory_used_bytes', type: 'gauge', help: 'Dedicated GPU memory in use (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuUsedGb) }] },
     { name: 'delegator_machine_cpu_ratio', type: 'gauge', help: "This machine's CPU between the last two polls, from 0 (idle) to 1 (every core busy).", labels: [], samples: [{ value: summary.cpuPercent === null ? null : summary.cpuPercent / 100 }] },
     { name: 'delegator_sessions_active', type: 'gauge', help: 'Sessions active now.', labels: [], samples: [{ value: summary.activeSessions }] },
+    {
+      name: 'delegator_sessions_active_oldest_start_time_seconds',
+      type: 'gauge',
+      help: 'When the longest-running active session started, in seconds since the epoch; absent while none runs.',
+      labels: [],
+      samples: [{ value: oldestStart(snapshot) }],
+    },
     {
       name: 'delegator_sessions_started_today',
       type: 'gauge',
