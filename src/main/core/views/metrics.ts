@@ -42,6 +42,8 @@ function render(families: readonly Family[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+const PRESSURE_RANK = { normal: 0, warn: 1, critical: 2 } as const;
+
 const bytes = (gb: number | null): number | null => (gb === null ? null : fromGb(gb));
 const ratio = (percent: number | null): number | null => (percent === null ? null : Math.round(percent * 10) / 1000);
 const seconds = (instant: string | null): number | null => (instant === null ? null : Date.parse(instant) / 1000);
@@ -156,6 +158,13 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo): string {
     ...modelFamilies(snapshot.residentModels ?? []),
     { name: 'delegator_machine_memory_bytes', type: 'gauge', help: "This machine's RAM.", labels: [], samples: [{ value: bytes(summary.machineRamGb) }] },
     { name: 'delegator_machine_memory_available_bytes', type: 'gauge', help: 'RAM that can be had now on this machine.', labels: [], samples: [{ value: bytes(summary.freeRamGb) }] },
+    {
+      name: 'delegator_machine_memory_pressure',
+      type: 'gauge',
+      help: "macOS's own judgement of memory: 0 normal, 1 warn, 2 critical; absent elsewhere.",
+      labels: [],
+      samples: [{ value: summary.memoryPressure === null ? null : PRESSURE_RANK[summary.memoryPressure] }],
+    },
     { name: 'delegator_gpu_memory_total_bytes', type: 'gauge', help: 'Dedicated GPU memory (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuTotalGb) }] },
     { name: 'delegator_gpu_memory_used_bytes', type: 'gauge', help: 'Dedicated GPU memory in use (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuUsedGb) }] },
     { name: 'delegator_machine_cpu_ratio', type: 'gauge', help: "This machine's CPU between the last two polls, from 0 (idle) to 1 (every core busy).", labels: [], samples: [{ value: summary.cpuPercent === null ? null : summary.cpuPercent / 100 }] },
