@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeControls } from '../../shared/terminalText';
-import type { MonitorConfig } from '../config';
+import { ConfigError, type MonitorConfig } from '../config';
 import { startMonitorService } from '../monitor/monitorService';
 import { isLoopbackName } from '../web/hostCheck';
 import { createWebServer } from '../web/webServer';
+import { accessTokenFrom } from './accessTokenSetting';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { stateDir } from './stateDir';
@@ -23,6 +24,12 @@ export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', impor
 /** The dashboard and its API for a browser, until SIGINT or SIGTERM. Without a configuration, of the demo. */
 export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
   const isDemo = config === null;
+  const accessToken = accessTokenFrom(io.env);
+  if (accessToken === null && !isLoopbackName(options.host)) {
+    throw new ConfigError(
+      `serve --host ${escapeControls(options.host)} listens beyond this machine: set MONITOR_API_TOKEN_FILE (or MONITOR_API_TOKEN) to a token that other machines must send (docs/fleet.md)`,
+    );
+  }
   // The demo's database and history would only mislead a real run later: they are kept in memory.
   const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config }, {
     timeZone: io.liveTimeZone ?? io.timeZone,
@@ -35,6 +42,7 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
     service,
     token,
     boundHost: options.host,
+    accessToken,
     rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,
   });
   try {
@@ -56,7 +64,7 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const shown = host.includes(':') ? `[${host}]` : host;
   io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on http://${shown}:${port}/\n`);
   io.out(`Command token for this launch: ${token}\n`);
-  if (!isLoopbackName(options.host)) io.err(`Listening on ${host}: anyone who can reach it can read the dashboard.\n`);
+  if (!isLoopbackName(options.host)) io.err(`Listening on ${host}: other machines must send the access token (Authorization: Bearer); this one needs none.\n`);
   const signal = await io.untilStopped();
   io.out(`${signal}: shutting down.\n`);
   web.detach();

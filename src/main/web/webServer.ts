@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { renderMetrics } from '../core/views/metrics';
+import { bearerMatches, isLoopbackPeer } from './accessToken';
 import { buildInfo } from './buildInfo';
 import type { MonitorService } from '../monitor/monitorService';
 import { describeIssues } from '../../shared/zodIssues';
@@ -22,6 +23,14 @@ export interface WebHostOptions {
   readonly token: string;
   /** The address the server listens on; loopback names are always answered. */
   readonly boundHost: string;
+  /**
+   * What a peer other than this machine must send as `Authorization: Bearer`
+   * on every route, /metrics included; null where only this machine may ask
+   * (bound to loopback). A request that carries it is answered whatever its
+   * Host: Prometheus scrapes by this machine's name, and no page another site
+   * serves can know it.
+   */
+  readonly accessToken?: string | null;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
   /** What each server-sent event stream may hold, and how many may be open; `STREAM_LIMITS` unless a test needs them smaller. */
@@ -136,12 +145,19 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
     const host = singleHost(request);
-    if (host === undefined || !isAllowedHost(host, options.boundHost)) throw new HttpError(403, 'unknown Host');
+    const bearer = request.headersDistinct.authorization ?? [];
+    const accessToken = options.accessToken ?? null;
+    const authorized = accessToken !== null && bearer.length === 1 && bearerMatches(bearer[0], accessToken);
+    if (!authorized) {
+      if (!isLoopbackPeer(request.socket.remoteAddress)) throw new HttpError(401, 'send Authorization: Bearer with the access token', { 'www-authenticate': 'Bearer' });
+      // DNS-rebinding defence, for a browser on this machine.
+      if (host === undefined || !isAllowedHost(host, options.boundHost)) throw new HttpError(403, 'unknown Host');
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (method === 'POST') {
       // A cross-origin page may send a simple POST; only this origin may change anything.
       const origin = request.headers.origin;
-      if (origin !== undefined && !isSameOrigin(origin, host)) throw new HttpError(403, 'cross-origin request');
+      if (origin !== undefined && (host === undefined || !isSameOrigin(origin, host))) throw new HttpError(403, 'cross-origin request');
       if (!tokenMatches(request.headers[TOKEN_HEADER], token)) throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}`);
     }
     const route = routes[`${method} ${url.pathname}`];

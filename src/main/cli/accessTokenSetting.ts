@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { errorText } from '../../shared/errorText';
+import { escapeControls } from '../../shared/terminalText';
+import { ConfigError } from '../config';
+
+/** Long enough that guessing it over a network is hopeless: `openssl rand -hex 32` gives 64. */
+const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * The token peers other than this machine must send to `serve`, from
+ * `MONITOR_API_TOKEN_FILE` (a file holding it, which keeps it out of the
+ * process list and the environment of child processes) or
+ * `MONITOR_API_TOKEN`; null where neither is set. Surrounding whitespace, a
+ * file's final newline among it, is not part of the token.
+ */
+export function accessTokenFrom(env: Readonly<Record<string, string | undefined>>): string | null {
+  const file = env.MONITOR_API_TOKEN_FILE;
+  let token: string;
+  let name: string;
+  if (file !== undefined && file !== '') {
+    name = 'MONITOR_API_TOKEN_FILE';
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration: MONITOR_API_TOKEN_FILE cannot be read (${escapeControls(errorText(error))})`, { cause: error });
+    }
+  } else if (env.MONITOR_API_TOKEN !== undefined && env.MONITOR_API_TOKEN !== '') {
+    name = 'MONITOR_API_TOKEN';
+    token = env.MONITOR_API_TOKEN.trim();
+  } else {
+    return null;
+  }
+  // The token is never echoed; only what is wrong with it.
+  if (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError(`Invalid configuration: ${name} must hold a token of at least ${String(MIN_TOKEN_LENGTH)} printable characters, without spaces (openssl rand -hex 32 makes one)`);
+  }
+  return token;
+}
