@@ -28,14 +28,15 @@ describe('the Ollama stand-in', () => {
   });
 
   it("answers /api/ps in Ollama's format, which the monitor's own client reads in full", async () => {
-    expect(await client.residentModels()).toEqual({ value: { models: [] }, dropped: [] });
+    expect(await client.residentModels()).toEqual({ value: { models: [], total: 0, unlistedBytes: 0 }, dropped: [] });
     standIn.use('deepseek-coder:6.7b');
     standIn.use('deepseek-coder:33b');
     const { value, dropped } = await client.residentModels();
     expect(dropped).toEqual([]);
+    // Biggest first, as the client lists them.
     expect(value.models).toEqual([
-      { name: 'deepseek-coder:6.7b', sizeBytes: 4_569_768_960, vramBytes: expect.any(Number), expiresAt: T0 + 5 * MINUTE },
       { name: 'deepseek-coder:33b', sizeBytes: 20_300_000_000, vramBytes: Math.round(20_300_000_000 * 0.59), expiresAt: T0 + 5 * MINUTE },
+      { name: 'deepseek-coder:6.7b', sizeBytes: 4_569_768_960, vramBytes: expect.any(Number), expiresAt: T0 + 5 * MINUTE },
     ]);
     const response = await fetch(`${standIn.endpoint}/api/ps`);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
