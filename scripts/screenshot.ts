@@ -9,7 +9,7 @@
  * Uses Debian's Chromium at /usr/bin/chromium; set CHROMIUM_PATH to use another.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -27,17 +27,10 @@ const READY_TIMEOUT_MS = 30_000;
 
 type ServeProcess = ChildProcessByStdio<null, Readable, Readable>;
 
-/** The command line's entry file, as the `cli` npm script names it. */
-function cliEntry(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  const entry = /^tsx\s+(\S+\.ts)$/.exec(pkg.scripts?.cli ?? '')?.[1];
-  if (entry === undefined) throw new Error('package.json: the "cli" script is not `tsx <file>.ts`');
-  return entry;
-}
-
 /** Starts the demo's web host on a free loopback port; resolves with its URL once it listens. */
 function startServe(): { child: ServeProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry(), 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'], {
+  // The compiled command line in this process (scripts/cli.mjs imports it), so a signal reaches serve itself.
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'], {
     cwd: ROOT,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,6 @@ import { reportOutcome, type ControlOptions, type ControlWording } from './contr
 import type { ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 
-export const DEFAULT_ACK_TIMEOUT_SECONDS = 10;
 
 export interface DelegatorCommandOptions extends ControlOptions {
   readonly request: DelegatorRequest;

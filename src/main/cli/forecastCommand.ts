@@ -4,7 +4,6 @@ import type { SourceName } from '../../shared/model';
 import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast';
 import { escapeControls, escapeJsonControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
-import { CATEGORY_AGENTS } from '../core/echoRoster';
 import { isDown } from '../core/sourceHealth';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -16,14 +15,6 @@ export interface ForecastOptions {
   readonly json: boolean;
   /** One of ECHO's categories; all of them when absent. */
   readonly category?: string;
-}
-
-export function isEchoCategory(category: string): boolean {
-  return Object.hasOwn(CATEGORY_AGENTS, category);
-}
-
-export function unknownCategoryText(category: string): string {
-  return `--category ${escapeJsonControls(JSON.stringify(category))}: not one of ECHO's categories: ${Object.keys(CATEGORY_AGENTS).join(', ')}`;
 }
 
 /** Some adapters name themselves in their errors (`Ollama: connect ECONNREFUSED`); the line names the source once. */

@@ -6,16 +6,16 @@ import { escapeControls } from '../../shared/terminalText';
 import { localDateSchema } from '../../shared/model';
 import { checkTimeZoneVariable, ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { readTzVariable } from '../core/localTime';
-import { delegatorCommand, DEFAULT_ACK_TIMEOUT_SECONDS, type DelegatorCommandOptions } from './delegatorCommand';
+import type { DelegatorCommandOptions } from './delegatorCommand';
 import { EXIT, type ExitCode } from './exitCodes';
-import { forecastCommand, isEchoCategory, unknownCategoryText, type ForecastOptions } from './forecastCommand';
-import { exportCommand, type ExportOptions } from './exportCommand';
-import { migrateCommand } from './migrateCommand';
+import { isEchoCategory, unknownCategoryText } from './forecastCategory';
+import type { ForecastOptions } from './forecastCommand';
+import type { ExportOptions } from './exportCommand';
 import type { CliIo } from './output';
-import { serveCommand, type ServeOptions } from './serveCommand';
-import { simulateCommand, type SimulateOptions } from './simulateCommand';
-import { statusCommand, type StatusOptions } from './statusCommand';
-import { unloadCommand, type UnloadOptions } from './unloadCommand';
+import type { ServeOptions } from './serveCommand';
+import type { SimulateOptions } from './simulateCommand';
+import type { StatusOptions } from './statusCommand';
+import type { UnloadOptions } from './unloadCommand';
 
 /** Ten years of history: about 36,000 sessions, already more than any look at the monitor needs. */
 const MAX_BACKFILL_DAYS = 3650;
@@ -53,6 +53,9 @@ Configuration comes from the environment: see the README.
 `;
 
 class UsageError extends Error {}
+
+/** How long stop-agent and end-session wait for the delegator's acknowledgement. */
+const DEFAULT_ACK_TIMEOUT_SECONDS = 10;
 
 /** An argument as typed, quoted, with any control character shown as an escape: it goes back to the terminal. */
 const quoted = (value: unknown): string => escapeControls(JSON.stringify(value));
@@ -197,40 +200,41 @@ function demoable(demo: boolean, run: (config: MonitorConfig | null) => Promise<
   return demo ? { needsConfig: false, run: () => run(null) } : { needsConfig: true, run };
 }
 
+/** Each command's modules load only when it runs: `--help` or a usage error never loads a database driver. */
 function runnerFor(command: string, rest: string[], io: CliIo): Runner {
   switch (command) {
     case 'status': {
       const options = parseStatus(rest);
-      return demoable(options.demo, (config) => statusCommand(config, options, io));
+      return demoable(options.demo, async (config) => (await import('./statusCommand')).statusCommand(config, options, io));
     }
     case 'forecast': {
       const options = parseForecast(rest);
-      return demoable(options.demo, (config) => forecastCommand(config, options, io));
+      return demoable(options.demo, async (config) => (await import('./forecastCommand')).forecastCommand(config, options, io));
     }
     case 'serve': {
       const options = parseServe(rest);
-      return demoable(options.demo, (config) => serveCommand(config, options, io));
+      return demoable(options.demo, async (config) => (await import('./serveCommand')).serveCommand(config, options, io));
     }
     case 'simulate': {
       const options = parseSimulate(rest);
-      return { needsConfig: true, run: (config) => simulateCommand(config, options, io) };
+      return { needsConfig: true, run: async (config) => (await import('./simulateCommand')).simulateCommand(config, options, io) };
     }
     case 'export': {
       const options = parseExport(rest);
-      return demoable(options.demo, (config) => exportCommand(config, options, io));
+      return demoable(options.demo, async (config) => (await import('./exportCommand')).exportCommand(config, options, io));
     }
     case 'end-session':
     case 'stop-agent': {
       const options = parseDelegatorControl(command, rest);
-      return { needsConfig: true, run: (config) => delegatorCommand(config, options, io) };
+      return { needsConfig: true, run: async (config) => (await import('./delegatorCommand')).delegatorCommand(config, options, io) };
     }
     case 'unload': {
       const options = parseUnload(rest);
-      return { needsConfig: true, run: (config) => unloadCommand(config, options, io) };
+      return { needsConfig: true, run: async (config) => (await import('./unloadCommand')).unloadCommand(config, options, io) };
     }
     case 'migrate':
       parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
-      return { needsConfig: true, run: (config) => migrateCommand(config, io) };
+      return { needsConfig: true, run: async (config) => (await import('./migrateCommand')).migrateCommand(config, io) };
     default:
       throw new UsageError(`unknown command ${quoted(command)}`);
   }

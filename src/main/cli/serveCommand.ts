@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { escapeControls } from '../../shared/terminalText';
 import { ConfigError, type MonitorConfig } from '../config';
 import { startMonitorService } from '../monitor/monitorService';
 import { isLoopbackName } from '../web/hostCheck';
+import { packageRoot } from '../web/packageRoot';
 import { createWebServer } from '../web/webServer';
 import { accessTokenFrom } from './accessTokenSetting';
 import { EXIT, type ExitCode } from './exitCodes';
@@ -18,8 +18,8 @@ export interface ServeOptions {
   readonly demo: boolean;
 }
 
-/** The built dashboard, as `npm run build` leaves it. */
-export const RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+/** The built dashboard, as `npm run build` leaves it, found from the sources and the built command line alike. */
+export const RENDERER_DIR = join(packageRoot()?.root ?? process.cwd(), 'out', 'renderer');
 
 /** The dashboard and its API for a browser, until SIGINT or SIGTERM. Without a configuration, of the demo. */
 export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {

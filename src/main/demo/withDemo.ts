@@ -1,5 +1,5 @@
 import type { MonitorConfig } from '../config';
-import { startDemo, type DemoOptions } from './demoEnvironment';
+import type { DemoOptions } from './demoEnvironment';
 
 /**
  * Runs `work` against the given configuration, or, when there is none, against
@@ -11,6 +11,8 @@ export async function withConfigOrDemo<T>(
   work: (config: MonitorConfig) => Promise<T>,
 ): Promise<T> {
   if (config !== null) return work(config);
+  // Loaded only for the demo: its embedded PostgreSQL and simulator are most of what a command would load.
+  const { startDemo } = await import('./demoEnvironment');
   const environment = await startDemo(demo);
   try {
     return await work(environment.config);

@@ -1,23 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import type { BuildInfo } from '../core/views/metrics';
-
-const packageSchema = z.object({ name: z.string(), version: z.string() });
-
-/** This package's folder: the nearest one above this module with our package.json, from the sources or a bundle alike. */
-function packageRoot(): { root: string; version: string } | null {
-  for (let folder = dirname(fileURLToPath(import.meta.url)); ; folder = dirname(folder)) {
-    const path = join(folder, 'package.json');
-    if (existsSync(path)) {
-      const parsed = packageSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-      if (parsed.success && parsed.data.name === 'delegator-monitor') return { root: folder, version: parsed.data.version };
-    }
-    if (dirname(folder) === folder) return null;
-  }
-}
+import { packageRoot } from './packageRoot';
 
 /** The commit a release names at build time, or the checkout's own; unknown in an install without either. */
 function commitOf(root: string): string {

@@ -1,0 +1,27 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import packageJson from './package.json' with { type: 'json' };
+
+/**
+ * The command line, compiled: `out/cli/index.js` and a chunk per command,
+ * loaded only when that command runs. Dependencies stay in node_modules, as
+ * for the desktop app's main process, so PGlite finds its WebAssembly there.
+ */
+const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(packageJson.dependencies)];
+
+export default defineConfig({
+  build: {
+    ssr: resolve(import.meta.dirname, 'src/main/cli/index.ts'),
+    outDir: resolve(import.meta.dirname, 'out/cli'),
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    rollupOptions: {
+      external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      output: { format: 'es', entryFileNames: 'index.js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+  logLevel: 'warn',
+});
