@@ -1,0 +1,48 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDemoDatabase } from '../../src/main/demo/demoDatabase';
+
+let cache: string;
+let before: string | undefined;
+
+beforeAll(async () => {
+  cache = await mkdtemp(join(tmpdir(), 'demo-cache-'));
+  before = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = cache;
+});
+afterAll(async () => {
+  if (before === undefined) delete process.env.XDG_CACHE_HOME;
+  else process.env.XDG_CACHE_HOME = before;
+  await rm(cache, { recursive: true, force: true });
+});
+
+const tables = async (db: Awaited<ReturnType<typeof openDemoDatabase>>): Promise<string[]> =>
+  (await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((row) => row.name);
+
+describe("the demo's database", () => {
+  it('is kept in this user’s cache after the first run, and the next run starts from it with ECHO’s tables', async () => {
+    const first = await openDemoDatabase();
+    expect(await tables(first)).toEqual(['agent_status', 'delegator_sessions']);
+    await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
+    await first.close();
+    const kept = await readdir(join(cache, 'delegator-monitor'));
+    expect(kept).toEqual([expect.stringMatching(/^demo-database-pglite-[\w.+-]+\.tar$/)]);
+    const second = await openDemoDatabase();
+    // Made from the copy taken before anything was written: each demo starts empty.
+    expect(await tables(second)).toEqual(['agent_status', 'delegator_sessions']);
+    expect((await second.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
+    await second.close();
+  }, 60_000);
+
+  it('is made afresh, and kept again, when the copy is damaged', async () => {
+    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const path = join(cache, 'delegator-monitor', name ?? '');
+    await writeFile(path, 'not a database');
+    const db = await openDemoDatabase();
+    expect(await tables(db)).toEqual(['agent_status', 'delegator_sessions']);
+    await db.close();
+    expect((await stat(path)).size).toBeGreaterThan(1_000_000);
+  }, 60_000);
+});
