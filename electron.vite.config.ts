@@ -42,6 +42,8 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
     build: {
+      // The page's code, minified: a third of its size to parse on every window and tab.
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
     plugins: [react(), devContentSecurityPolicy(), checkContentSecurityPolicy()],

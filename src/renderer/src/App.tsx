@@ -10,11 +10,13 @@ import { SourceStatus } from './components/SourceStatus';
 import { SpawnedAgents } from './components/SpawnedAgents';
 import { Statistics } from './components/Statistics';
 import { SummaryCards } from './components/SummaryCards';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SettingsApi } from '../../shared/settings';
-import { SettingsPanel } from './components/SettingsPanel';
 import { useMonitor } from './hooks/monitorContext';
 import { isFirstRun } from './store/selectors/firstRun';
+
+/** The settings screen loads when first opened: most users never open it. */
+const SettingsPanel = lazy(() => import('./components/SettingsPanel').then((module) => ({ default: module.SettingsPanel })));
 
 export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi | null }) {
   // Only what decides the layout: a new snapshot must not redraw every section from the top.
@@ -48,7 +50,9 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
             <header className="panel-header">
               <h2 id="settings-heading">Settings</h2>
             </header>
-            <SettingsPanel api={settingsApi} />
+            <Suspense fallback={<p className="empty">Loading…</p>}>
+              <SettingsPanel api={settingsApi} />
+            </Suspense>
           </section>
         )}
         {firstRun ? (

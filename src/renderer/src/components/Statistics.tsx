@@ -1,8 +1,10 @@
-import { useDeferredValue, useMemo } from 'react';
-import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { lazy, Suspense, useDeferredValue, useMemo } from 'react';
 import { useMonitor } from '../hooks/monitorContext';
 import type { StatsRange } from '../store/monitorStore';
 import { selectStatsView, type StatsView } from '../store/selectors/statistics';
+
+/** recharts loads with the first chart shown, not with the page. */
+const SessionsPerDayBars = lazy(() => import('./charts/SessionsPerDayBars'));
 
 const RANGES: ReadonlyArray<readonly [StatsRange, string]> = [
   ['today', 'Today'],
@@ -32,16 +34,9 @@ function Figures({ view }: { readonly view: StatsView }) {
         </div>
       </dl>
       {view.leftOutText && <p className="note">{view.leftOutText}</p>}
-      <figure className="chart-small" aria-label="Sessions per day">
-        <ResponsiveContainer width="100%" height={140}>
-          <BarChart data={[...view.sessionsPerDay]}>
-            <XAxis dataKey="date" tick={{ fontSize: 11 }} />
-            <YAxis allowDecimals={false} width={28} tick={{ fontSize: 11 }} />
-            <Tooltip />
-            <Bar dataKey="count" name="Sessions" fill="currentColor" isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
-      </figure>
+      <Suspense fallback={<figure className="chart-small" aria-label="Sessions per day" aria-busy="true" style={{ height: 140 }} />}>
+        <SessionsPerDayBars days={view.sessionsPerDay} />
+      </Suspense>
       <table className="categories" aria-label="Sessions by category">
         <tbody>
           {view.categories.map((entry) => (
