@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { postgresBinDir } from '../test/support/servers';
+import { percentile, progress, round } from './stats';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'out', 'cli', 'index.js');
+
+/** The median wall time of a whole process, start to exit, over `runs` runs after one not counted. */
+function wallMs(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): number {
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run += 1) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}`);
+    if (run > 0) times.push(ms);
+  }
+  return round(percentile(times, 50));
+}
+
+/** The dashboard's first script, and all its code, raw and gzipped. */
+function bundleSizes(rendererDir: string): { firstKb: number; firstGzipKb: number; allKb: number; allGzipKb: number } {
+  const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+  const first = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(html)?.[1];
+  const scripts = readdirSync(join(rendererDir, 'assets')).filter((name) => name.endsWith('.js')).map((name) => join(rendererDir, 'assets', name));
+  const size = (path: string) => statSync(path).size / 1024;
+  const gzip = (path: string) => gzipSync(readFileSync(path)).length / 1024;
+  const firstPath = first === undefined ? null : join(rendererDir, first);
+  return {
+    firstKb: firstPath === null ? Number.NaN : round(size(firstPath), 0),
+    firstGzipKb: firstPath === null ? Number.NaN : round(gzip(firstPath), 0),
+    allKb: round(scripts.reduce((sum, path) => sum + size(path), 0), 0),
+    allGzipKb: round(scripts.reduce((sum, path) => sum + gzip(path), 0), 0),
+  };
+}
+
+/**
+ * Starting the command line, whole process, each beside its floors from the
+ * same run: a bare `node -e 0`, and psql asking the same server one question.
+ */
+export function measureStartup(databaseUrl: string, rendererDir: string, runs: number) {
+  progress(`start-up: ${String(runs)} runs of each command`);
+  const status = { DATABASE_URL: databaseUrl, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' };
+  const node = wallMs(process.execPath, ['-e', '0'], {}, runs);
+  // psql beside the real initdb: a PATH may link the server's binaries alone.
+  const psqlPath = join(dirname(realpathSync(join(postgresBinDir(), 'initdb'))), 'psql');
+  const psql = wallMs(psqlPath, [databaseUrl, '-Atqc', 'SELECT 1'], {}, runs);
+  const compiledHelp = wallMs(process.execPath, [CLI, '--help'], {}, runs);
+  const compiledStatus = wallMs(process.execPath, [CLI, 'status'], status, runs);
+  const npmStatus = wallMs('npm', ['run', '--silent', 'cli', '--', 'status'], status, runs);
+  const demoStatus = wallMs(process.execPath, [CLI, 'status', '--demo'], {}, Math.min(runs, 3));
+  return {
+    nodeMs: node,
+    psqlMs: psql,
+    compiledHelpMs: compiledHelp,
+    compiledStatusMs: compiledStatus,
+    npmStatusMs: npmStatus,
+    demoStatusMs: demoStatus,
+    bundle: bundleSizes(rendererDir),
+  };
+}
