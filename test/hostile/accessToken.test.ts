@@ -2,14 +2,11 @@ import type { Server } from 'node:http';
 import { Duplex, PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES } from '../../src/shared/api';
-import { ConfigError, loadConfig } from '../../src/main/config';
+import { ConfigError } from '../../src/main/config';
 import { accessTokenFrom } from '../../src/main/cli/accessTokenSetting';
-import { Monitor } from '../../src/main/monitor/monitor';
-import { assembleService } from '../../src/main/monitor/monitorService';
-import { SessionStore } from '../../src/main/sources/sessionStore';
 import { bearerMatches, isLoopbackPeer } from '../../src/main/web/accessToken';
 import { createWebServer } from '../../src/main/web/webServer';
-import { SETTINGS } from '../support/readings';
+import { idleService } from '../support/idleService';
 import { snapshotAt } from '../support/snapshots';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,16 +50,7 @@ let server: Server;
 let detach: () => void;
 
 beforeAll(() => {
-  const monitor = new Monitor({ read: () => Promise.reject(new Error('not polled in this test')), settings: SETTINGS, pollMs: 60_000 });
-  const service = assembleService({
-    monitor,
-    config: loadConfig({ REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }),
-    store: new SessionStore({ query: () => Promise.reject(new Error('not asked in this test')) }, 'UTC'),
-    commands: null,
-    unloader: null,
-    exports: null,
-    close: () => monitor.stop(),
-  });
+  const service = idleService();
   const snapshot = snapshotAt(Date.parse('2026-11-24T14:28:28Z'));
   const web = createWebServer({ service: { ...service, getSnapshot: () => snapshot }, token: 'launch-token-0123456789', boundHost: '0.0.0.0', rendererDir: null, accessToken: ACCESS });
   server = web.server;

@@ -8,15 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../src/shared/api';
 import type { Snapshot } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
-import { loadConfig } from '../../src/main/config';
-import { Monitor } from '../../src/main/monitor/monitor';
-import { assembleService, type MonitorService } from '../../src/main/monitor/monitorService';
+import type { MonitorService } from '../../src/main/monitor/monitorService';
 import { migrate } from '../../src/main/sources/migrate';
-import { SessionStore } from '../../src/main/sources/sessionStore';
 import { STREAM_LIMITS, STREAM_RETRY_AFTER_S, type StreamLimits } from '../../src/main/web/eventStream';
 import { createWebServer } from '../../src/main/web/webServer';
 import { http, openEventStream, type SseEvent } from '../support/http';
-import { SETTINGS } from '../support/readings';
+import { idleService } from '../support/idleService';
 import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 import { startPostgres, type ControllableServer } from '../support/servers';
 import { insertSessions } from '../support/sessionRows';
@@ -75,16 +72,7 @@ const detachers: (() => void)[] = [];
 
 /** A web host over a monitor that never polls, fed by `feed`. */
 async function startHost(feed: SnapshotFeed, options: { streamLimits?: StreamLimits; rendererDir?: string | null } = {}): Promise<{ port: number; server: Server }> {
-  const monitor = new Monitor({ read: () => Promise.reject(new Error('not polled in this test')), settings: SETTINGS, pollMs: 60_000 });
-  const service = assembleService({
-    monitor,
-    config: loadConfig({ REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }),
-    store: new SessionStore({ query: () => Promise.reject(new Error('not asked in this test')) }, 'UTC'),
-    commands: null,
-    unloader: null,
-    exports: null,
-    close: () => monitor.stop(),
-  });
+  const service = idleService();
   const web = createWebServer({
     service: feed.wrap(service),
     token: TOKEN,
