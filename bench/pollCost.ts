@@ -64,7 +64,7 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
     progress(`poll: generating ${size.rows.toLocaleString('en')} sessions (${size.density})`);
     const url = await seed(admin, `bench_${size.density}_${String(size.rows)}`, serverUrl, size.rows, size.density);
     // PostgreSQL alone: the agents' processes are timed by their own measurement.
-    const open = openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off' }), { timeZone: 'UTC', persistent: true });
+    const open = await openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off' }), { timeZone: 'UTC', persistent: true });
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
     progress(`poll: ${String(polls)} polls after a change and ${String(polls)} with none`);

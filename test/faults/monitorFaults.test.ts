@@ -72,7 +72,7 @@ beforeAll(async () => {
     OLLAMA_ENDPOINT: ollama.endpoint,
     MONITOR_TIMEOUT_MS: '1000',
   });
-  open = openSources(config, { timeZone: 'UTC', persistent: true });
+  open = await openSources(config, { timeZone: 'UTC', persistent: true });
   const subscriber = open.subscriber;
   const registry = open.sources.registry;
   monitor = new Monitor({

@@ -25,6 +25,23 @@ function loadedAtStart(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** Loaded after the command ran: the CommonJS packages in require's cache, reported on standard error as it exits. */
+const REPORT_PACKAGES = `data:text/javascript,${encodeURIComponent(`
+  import { createRequire } from 'node:module';
+  const cache = createRequire('/').cache;
+  process.on('exit', () => {
+    const packages = new Set(Object.keys(cache).map((path) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(path)?.[1]).filter(Boolean));
+    process.stderr.write('packages: ' + JSON.stringify([...packages].sort()) + '\\n');
+  });
+`)}`;
+
+function packagesLoadedBy(args: readonly string[], env: Readonly<Record<string, string>>): string[] {
+  const result = spawnSync(process.execPath, ['--import', REPORT_PACKAGES, ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const line = /^packages: (.*)$/m.exec(result.stderr)?.[1];
+  if (line === undefined) throw new Error(`no package report: ${result.stderr}`);
+  return JSON.parse(line) as string[];
+}
+
 describe('the compiled command line', () => {
   it('answers --help through npm run cli and the package bin, without tsx', () => {
     const help = runCli(['--help']);
@@ -40,6 +57,16 @@ describe('the compiled command line', () => {
       expect(loaded).not.toContain(heavy);
     }
     expect(loaded.filter((module) => /demoEnvironment|webServer|statusCommand|serveCommand/.test(module))).toEqual([]);
+  });
+
+  it('loads the Redis client only where a registry is read', () => {
+    runCli(['--help']);
+    // Nothing listens on port 1: the read fails quickly, and what matters is what was loaded for it.
+    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off', REDIS_URL: 'redis://127.0.0.1:1' };
+    const sessionsOnly = packagesLoadedBy(['status'], { ...env, REGISTRY_MODE: 'sessions' });
+    expect(sessionsOnly).toContain('pg');
+    expect(sessionsOnly).not.toContain('ioredis');
+    expect(packagesLoadedBy(['status'], { ...env, REGISTRY_MODE: 'auto' })).toContain('ioredis');
   });
 
   it('runs a command from its own chunk, loaded when it runs', () => {

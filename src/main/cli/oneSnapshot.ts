@@ -15,7 +15,7 @@ const CPU_WINDOW_MS = 250;
  * reported now (an alert's pending period is one poll).
  */
 export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, date?: LocalDate): Promise<Snapshot> {
-  const open = openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
+  const open = await openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
   try {
     const readings = await readSources(open.sources, io.now(), date);
     return advancePipeline(initialPipelineState(), readings, {

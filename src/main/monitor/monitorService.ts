@@ -167,9 +167,9 @@ export function assembleService(parts: ServiceParts): MonitorService {
 }
 
 /** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
-function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): ServiceParts {
+async function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): Promise<ServiceParts> {
   const problem = (message: string): void => options.onProblem?.(`monitor: ${message}`);
-  const open = openSources(config, {
+  const open = await openSources(config, {
     timeZone: options.timeZone,
     persistent: true,
     onConnectionError: (source, message) => {
@@ -225,7 +225,10 @@ function connect(config: MonitorConfig, dataDir: string | null, options: Monitor
  */
 export async function startMonitorService(target: MonitorTarget, options: MonitorServiceOptions): Promise<MonitorService> {
   const watched = await open(target, options);
-  const parts = connect(watched.config, watched.dataDir, options);
+  const parts = await connect(watched.config, watched.dataDir, options).catch(async (error: unknown) => {
+    await watched.stop();
+    throw error;
+  });
   const service = assembleService({
     ...parts,
     async close() {

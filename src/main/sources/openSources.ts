@@ -8,7 +8,6 @@ import { OllamaClient } from './ollamaClient';
 import { createPostgresPool } from './postgresPool';
 import { HeartbeatStore } from './heartbeatStore';
 import { PostgresReader, readPostgresOnce } from './postgresReader';
-import { closeRedis, createRedis } from './redisConnection';
 import { RedisRegistry } from './redisRegistry';
 import { SessionStore } from './sessionStore';
 import { SystemProbe } from './systemProbe';
@@ -33,24 +32,28 @@ export interface OpenOptions {
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
 }
 
-/** Connects to every configured source, each with its timeouts and error listeners. */
-export function openSources(config: MonitorConfig, options: OpenOptions): OpenSources {
+/**
+ * Connects to every configured source, each with its timeouts and error
+ * listeners. The Redis client is loaded only when a registry is read: it is
+ * a tenth of a second of a one-shot command's start, with REGISTRY_MODE=sessions for nothing.
+ */
+export async function openSources(config: MonitorConfig, options: OpenOptions): Promise<OpenSources> {
   const report = options.onConnectionError;
+  const redisClient = config.registryMode === 'sessions' ? null : await import('./redisConnection');
   const pool = createPostgresPool({
     database: config.database,
     timeoutMs: config.timeoutMs,
     onError: (error) => report?.('postgres', error.message),
   });
-  const useRedis = config.registryMode !== 'sessions';
   const redisOptions = {
     url: config.redisUrl,
     timeoutMs: config.timeoutMs,
     persistent: options.persistent,
     onError: (message: string) => report?.('registry', message),
   };
-  const redis = useRedis ? createRedis(redisOptions) : null;
+  const redis = redisClient && redisClient.createRedis(redisOptions);
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
-  const subscriber = useRedis && options.persistent ? createRedis(redisOptions) : null;
+  const subscriber = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
   const store = new SessionStore(pool, options.timeZone);
   const heartbeats = new HeartbeatStore(pool);
   return {
@@ -72,8 +75,7 @@ export function openSources(config: MonitorConfig, options: OpenOptions): OpenSo
     subscriber,
     publisher: redis,
     async close() {
-      if (redis) closeRedis(redis);
-      if (subscriber) closeRedis(subscriber);
+      for (const connection of [redis, subscriber]) if (connection) redisClient?.closeRedis(connection);
       await pool.end();
     },
   };

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
+import { forgetFailures, rememberConnectionError, rememberDatabaseFailure } from './redisFailures';
 
 export interface RedisOptions {
   readonly url: string;
@@ -22,13 +23,6 @@ export interface RedisOptions {
  */
 const CLOSE_WAIT_MS = 100;
 
-// ioredis rejects a command with "Connection is closed." and reports the cause only
-// on its `error` event; remembering that cause lets a failure say what really happened.
-const lastConnectionError = new WeakMap<object, string>();
-// Why the configured database could not be selected, kept apart from the connection's
-// other errors: the failures that follow from dropping the connection must not hide it.
-const databaseFailure = new WeakMap<object, string>();
-
 /** The error ioredis emits when the server refuses the SELECT it sends for the URL's database. */
 function isSelectFailure(error: unknown): boolean {
   if (!(error instanceof Error) || !('command' in error)) return false;
@@ -50,7 +44,7 @@ interface Guard {
 }
 
 function remember(guard: Guard, message: string): void {
-  lastConnectionError.set(guard.redis, message);
+  rememberConnectionError(guard.redis, message);
   guard.onError?.(message);
 }
 
@@ -68,7 +62,7 @@ function cutSocket(guard: Guard): void {
  */
 function refuseUnselectedDatabase(guard: Guard, error: unknown): void {
   const message = `cannot select database ${String(guard.redis.options.db ?? 0)}: ${errorText(error)}`;
-  databaseFailure.set(guard.redis, message);
+  rememberDatabaseFailure(guard.redis, message);
   guard.onError?.(message);
   cutSocket(guard);
 }
@@ -130,16 +124,10 @@ export function createRedis(options: RedisOptions): Redis {
       redis.stream.destroy();
       return;
     }
-    lastConnectionError.delete(redis);
-    databaseFailure.delete(redis);
+    forgetFailures(redis);
   });
   boundHandshake(guard);
   return redis;
-}
-
-/** The connection's own failure when there was one (an unusable database first), else the command's. */
-export function explainRedisFailure(redis: object, error: unknown): string {
-  return databaseFailure.get(redis) ?? lastConnectionError.get(redis) ?? errorText(error);
 }
 
 /**

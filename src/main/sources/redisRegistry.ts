@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AgentRecord } from '../../shared/model';
 import type { RegistryData } from '../core/readings';
-import { explainRedisFailure } from './redisConnection';
+import { explainRedisFailure } from './redisFailures';
 import { readRegistryEntry } from './registryEntry';
 import { readRegistryEvent, type RegistryEvent } from './registryEvent';
 import type { Screened } from './screening';

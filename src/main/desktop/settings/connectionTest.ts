@@ -11,7 +11,7 @@ function verdict(reading: Reading<unknown> | null): string {
 
 /** Reads every source of a candidate configuration once, and says how each answered. */
 export async function testConnection(config: MonitorConfig, timeZone: string): Promise<ConnectionReport> {
-  const open = openSources(config, { timeZone, persistent: false });
+  const open = await openSources(config, { timeZone, persistent: false });
   try {
     const readings = await readSources(open.sources, Date.now());
     return { postgres: verdict(readings.postgres), registry: verdict(readings.registry), ollama: verdict(readings.ollama) };
