@@ -25,6 +25,14 @@ describe('CPU utilisation', () => {
     expect(cpuPercentBetween(before, after)).toBe(30);
   });
 
+  it('leaves out busy time the caller spent itself, never below idle', () => {
+    const before = sumCpuTimes([core(0, 0), core(0, 0)], 'linux');
+    const after = sumCpuTimes([core(300, 700), core(100, 900)], 'linux');
+    expect(cpuPercentBetween(before, after, 200)).toBe(10);
+    // Clock ticks can put the process's own time above the machine's by a tick.
+    expect(cpuPercentBetween(before, after, 410)).toBe(0);
+  });
+
   it('is unknown when no time passed', () => {
     const same = sumCpuTimes([core(1, 1)], 'linux');
     expect(cpuPercentBetween(same, same)).toBeNull();

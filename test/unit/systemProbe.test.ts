@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/gpuMemory';
 import { constrainedBelow, detectUnifiedMemory, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/systemProbe';
 
@@ -121,6 +121,40 @@ describe('SystemProbe on Linux and Windows', () => {
     expect((await windows.sample()).cpuPercent).toBe(30);
     const linux = probe({ platform: 'linux', machine: machine(GIB, zero, later), exec, gpu: null });
     expect((await linux.sample()).cpuPercent).toBe(39.1);
+  });
+
+  it('measures from a given mark, leaving its own CPU time out when asked', async () => {
+    const { exec } = fakeExec({});
+    // The process started at 0 having used 20 ms; by the sample the machine was busy 400 of 1000 ms, 220 of them this process's own.
+    const cpuFrom = { times: { busy: 0, idle: 0 }, at: 0, ownMs: 20 };
+    const later = { user: 400, nice: 0, sys: 0, idle: 600, irq: 0 };
+    const own = probe({ platform: 'linux', machine: machine(GIB, later), exec, gpu: null, cpuFrom, ownCpu: () => 220 });
+    expect((await own.sample()).cpuPercent).toBe(20);
+    // Without ownCpu the same window counts everything.
+    const all = probe({ platform: 'linux', machine: machine(GIB, later), exec, gpu: null, cpuFrom });
+    expect((await all.sample()).cpuPercent).toBe(40);
+  });
+
+  it('waits out the window from the given mark, not from when the probe was made', async () => {
+    const { exec } = fakeExec({});
+    const cpuFrom = { times: { busy: 0, idle: 0 }, at: 900, ownMs: 0 };
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const pending = probe({ platform: 'linux', machine: machine(GIB, { user: 1, nice: 0, sys: 0, idle: 9, irq: 0 }), exec, gpu: null, cpuFrom, clock: () => 1000 })
+        .sample(150)
+        .finally(() => {
+          done = true;
+        });
+      // 900 + 150 - 1000: 50 ms left of the window, not 150.
+      await vi.advanceTimersByTimeAsync(49);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      expect((await pending).cpuPercent).toBe(10);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reads NVIDIA memory through nvidia-smi', async () => {

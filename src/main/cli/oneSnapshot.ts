@@ -5,6 +5,7 @@ import { reconcileSettingsFor } from '../core/reconcile';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
 import type { CliIo } from './output';
+import { CPU_AT_START } from './processStart';
 
 /** CPU time over less than this says little; a one-shot command waits for it at most this long. */
 const CPU_WINDOW_MS = 250;
@@ -12,10 +13,17 @@ const CPU_WINDOW_MS = 250;
 /**
  * One snapshot, from an empty state: what a single look at every source
  * shows. It has no earlier polls to wait for, so whatever holds now is
- * reported now (an alert's pending period is one poll).
+ * reported now (an alert's pending period is one poll). The CPU window runs
+ * from the process's start, less this process's own CPU time: loading and
+ * connecting overlap it rather than come before it.
  */
 export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, date?: LocalDate): Promise<Snapshot> {
-  const open = await openSources(config, { timeZone: io.timeZone, persistent: false, cpuWindowMs: CPU_WINDOW_MS });
+  const open = await openSources(config, {
+    timeZone: io.timeZone,
+    persistent: false,
+    cpuWindowMs: CPU_WINDOW_MS,
+    cpuFrom: CPU_AT_START,
+  });
   try {
     const readings = await readSources(open.sources, io.now(), date);
     return advancePipeline(initialPipelineState(), readings, {

@@ -29,12 +29,18 @@ export function sumCpuTimes(cores: readonly CoreTimes[], platform: string): CpuT
   return { busy, idle };
 }
 
-/** Busy share of the machine between two samples, 0–100; null when no time passed. */
-export function cpuPercentBetween(previous: CpuTimes, next: CpuTimes): number | null {
+/**
+ * Busy share of the machine between two samples, 0–100; null when no time
+ * passed. `excludedBusy` (same unit) is time the caller spent itself and
+ * counts as idle: what everything else used. The cores' times come in clock
+ * ticks (10 ms on Linux), so the difference is floored at 0.
+ */
+export function cpuPercentBetween(previous: CpuTimes, next: CpuTimes, excludedBusy = 0): number | null {
   const busy = next.busy - previous.busy;
   const total = busy + (next.idle - previous.idle);
   if (total <= 0 || busy < 0) return null;
-  return Math.round(Math.min(100, (busy / total) * 100) * 10) / 10;
+  const others = Math.max(0, busy - Math.max(0, excludedBusy));
+  return Math.round(Math.min(100, (others / total) * 100) * 10) / 10;
 }
 
 /** The seed's words for load, from measured utilisation instead of an agent count. */

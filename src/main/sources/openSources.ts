@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
 import type { TimeZoneSource } from '../core/localTime';
 import { AgentProcessScanner } from './agentProcesses';
+import { ownCpuMs, type CpuMark } from './cpuMark';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './ollamaClient';
 import { createPostgresPool } from './postgresPool';
@@ -29,6 +30,11 @@ export interface OpenOptions {
   /** A long-lived monitor reconnects and subscribes; a one-shot command does neither. */
   readonly persistent: boolean;
   readonly cpuWindowMs?: number;
+  /**
+   * A one-shot look's CPU window starts here (the process's start, say) and
+   * leaves out this process's own CPU time, so loading the command overlaps the window.
+   */
+  readonly cpuFrom?: CpuMark;
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
 }
 
@@ -65,7 +71,7 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
       agentProcesses: config.agentProcesses && new AgentProcessScanner({ root: config.agentProcesses.root }),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
-      system: new SystemProbe({ unifiedMemory: config.unifiedMemory }),
+      system: new SystemProbe({ unifiedMemory: config.unifiedMemory, ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }) }),
       timeZone: options.timeZone,
       hostName: os.hostname(),
       cpuWindowMs: options.cpuWindowMs,

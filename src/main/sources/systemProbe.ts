@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { cpuPercentBetween, sumCpuTimes, type CpuTimes } from '../core/cpu';
+import { cpuPercentBetween } from '../core/cpu';
 import type { GpuMemory, MemoryPressure, SystemReading } from '../core/readings';
+import { markCpu, type CpuMark } from './cpuMark';
 import { GpuMemoryReader } from './gpuMemory';
 import { readMacMemory } from './macMemory';
 
@@ -32,6 +33,14 @@ export interface SystemProbeOptions {
   readonly unifiedMemory?: boolean | null;
   /** Where dedicated GPU memory comes from; null reads none. By default nvidia-smi, except on macOS and unified memory. */
   readonly gpu?: GpuMemoryReader | null;
+  /** Where the first CPU window starts; when the probe is made by default. */
+  readonly cpuFrom?: CpuMark;
+  /**
+   * This process's CPU time (ms), to leave out of the machine's: given, the
+   * figure is what everything else used. A one-shot look starts its window
+   * as the process starts, and its own loading must not read as load.
+   */
+  readonly ownCpu?: () => number;
 }
 
 /** What the platform says of memory beside the CPU times. */
@@ -69,7 +78,8 @@ export class SystemProbe {
   private readonly constrainedMemory: () => number | undefined;
   private readonly unifiedMemory: boolean;
   private readonly gpu: GpuMemoryReader | null;
-  private previous: { times: CpuTimes; at: number };
+  private readonly ownCpu: (() => number) | undefined;
+  private previous: CpuMark;
 
   constructor(options: SystemProbeOptions = {}) {
     this.machine = options.machine ?? os;
@@ -79,7 +89,12 @@ export class SystemProbe {
     this.constrainedMemory = options.constrainedMemory ?? (() => process.constrainedMemory());
     this.unifiedMemory = options.unifiedMemory ?? detectUnifiedMemory(this.platform, options.arch ?? process.arch);
     this.gpu = options.gpu === undefined ? this.defaultGpuReader() : options.gpu;
-    this.previous = { times: sumCpuTimes(this.machine.cpus(), this.platform), at: this.clock() };
+    this.ownCpu = options.ownCpu;
+    this.previous = options.cpuFrom ?? this.markCpu();
+  }
+
+  private markCpu(): CpuMark {
+    return markCpu({ machine: this.machine, platform: this.platform, clock: this.clock, ownCpu: this.ownCpu ?? (() => 0) });
   }
 
   /**
@@ -92,9 +107,9 @@ export class SystemProbe {
     const memory = this.readMemory();
     const wait = this.previous.at + minWindowMs - this.clock();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const times = sumCpuTimes(this.machine.cpus(), this.platform);
-    const cpuPercent = cpuPercentBetween(this.previous.times, times);
-    this.previous = { times, at: this.clock() };
+    const mark = this.markCpu();
+    const cpuPercent = cpuPercentBetween(this.previous.times, mark.times, this.ownCpu ? mark.ownMs - this.previous.ownMs : 0);
+    this.previous = mark;
     const totalBytes = this.machine.totalmem();
     const { freeBytes, pressure, gpu } = await memory;
     return {
