@@ -31,5 +31,9 @@ describe.skipIf(missing !== null)('npm run bench', () => {
     expect(Object.keys(result.render ?? {})).toEqual(expect.arrayContaining(['commitP95Ms', 'componentsRerendered']));
     expect(result.agentScan).toMatchObject({ agents: 2, found: 2, measuringP50Ms: expect.any(Number), listingP50Ms: expect.any(Number), floorListingP50Ms: expect.any(Number) });
     expect(result.demo).toMatchObject({ firstSnapshotMs: expect.any(Number), rssMb: expect.any(Number) });
+    expect(result.startup).toMatchObject({ nodeMs: expect.any(Number), compiledStatusMs: expect.any(Number), npmHelpMs: expect.any(Number), cpuWindowMs: 250 });
+    const phases = Object.values(result.startup?.statusPhases ?? {});
+    expect(phases).toHaveLength(6);
+    expect(phases.every((ms) => typeof ms === 'number' && ms >= 0)).toBe(true);
   }, 180_000);
 });

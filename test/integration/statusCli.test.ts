@@ -132,6 +132,17 @@ describe('npm run cli -- status', () => {
     expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~8\.2 GB \(Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
   });
 
+  it('writes when each phase ended to standard error with --timings, output unchanged', async () => {
+    const run = await runCliProcess(['status', '--json', '--timings'], env);
+    expect(run.code).toBe(0);
+    parseSnapshot(run.stdout);
+    const line = /^timings \(ms since the process started\): (.*)$/m.exec(run.stderr)?.[1] ?? '';
+    const marks = line.split(' · ').map((part) => part.split(' '));
+    expect(marks.map(([phase]) => phase)).toEqual(['loaded', 'opened', 'connected', 'read', 'closed', 'written']);
+    const times = marks.map(([, ms]) => Number(ms));
+    expect(times.every((ms, index) => ms > 0 && ms >= (times[index - 1] ?? 0))).toBe(true);
+  });
+
   it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {
     const dead = await refusingAddress();
     const run = await runCliProcess(['status', '--json'], { ...env, DATABASE_URL: `postgres://echo_org@${dead.host}:${dead.port}/echo_org` });

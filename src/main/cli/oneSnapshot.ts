@@ -5,10 +5,18 @@ import { reconcileSettingsFor } from '../core/reconcile';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
 import type { CliIo } from './output';
+import type { PhaseTimes } from './phaseTimes';
 import { CPU_AT_START } from './processStart';
 
 /** CPU time over less than this says little; a one-shot command waits for it at most this long. */
-const CPU_WINDOW_MS = 250;
+export const CPU_WINDOW_MS = 250;
+
+export interface OneSnapshotOptions {
+  /** The day whose history to show; today by default. */
+  readonly date?: LocalDate;
+  /** Marks `opened`, `connected` (PostgreSQL), `read` and `closed`. */
+  readonly phases?: PhaseTimes;
+}
 
 /**
  * One snapshot, from an empty state: what a single look at every source
@@ -17,15 +25,19 @@ const CPU_WINDOW_MS = 250;
  * from the process's start, less this process's own CPU time: loading and
  * connecting overlap it rather than come before it.
  */
-export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, date?: LocalDate): Promise<Snapshot> {
+export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, options: OneSnapshotOptions = {}): Promise<Snapshot> {
+  const { phases } = options;
   const open = await openSources(config, {
     timeZone: io.timeZone,
     persistent: false,
     cpuWindowMs: CPU_WINDOW_MS,
     cpuFrom: CPU_AT_START,
+    onPostgresConnect: () => phases?.mark('connected'),
   });
+  phases?.mark('opened');
   try {
-    const readings = await readSources(open.sources, io.now(), date);
+    const readings = await readSources(open.sources, io.now(), options.date);
+    phases?.mark('read');
     return advancePipeline(initialPipelineState(), readings, {
       timeZone: io.timeZone,
       registryMode: config.registryMode,
@@ -34,5 +46,6 @@ export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'no
     }).snapshot;
   } finally {
     await open.close();
+    phases?.mark('closed');
   }
 }

@@ -23,9 +23,10 @@ const MAX_BACKFILL_DAYS = 3650;
 const USAGE = `Usage: delegator-monitor <command> [options]
 
 Commands:
-  status [--json] [--date YYYY-MM-DD] [--demo]
-      One snapshot of sessions, agents, memory, warnings and alerts.
-      Exit code: 0 ok, 1 warning, 2 critical or a source down, 3 bad usage.
+  status [--json] [--date YYYY-MM-DD] [--demo] [--timings]
+      One snapshot of sessions, agents, memory, warnings and alerts; --timings adds
+      when each phase ended to standard error. Exit code: 0 ok, 1 warning,
+      2 critical or a source down, 3 bad usage.
   forecast [--category C] [--json] [--demo]
       For each of ECHO's categories, the memory its agents would add given the models
       loaded now, and whether that fits in free memory. Exit code: 0, 2 a source down.
@@ -75,7 +76,7 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
 function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, date: { type: 'string' }, demo: { type: 'boolean', default: false } },
+    options: { json: { type: 'boolean', default: false }, date: { type: 'string' }, demo: { type: 'boolean', default: false }, timings: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
@@ -83,7 +84,7 @@ function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
     const date = localDateSchema.safeParse(values.date);
     if (!date.success) throw new UsageError(`--date ${quoted(values.date)}: ${date.error.issues[0]?.message}`);
   }
-  return { json: values.json, date: values.date, demo: values.demo };
+  return { json: values.json, date: values.date, demo: values.demo, timings: values.timings };
 }
 
 function parseForecast(args: string[]): ForecastOptions & { demo: boolean } {

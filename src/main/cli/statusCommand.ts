@@ -5,12 +5,15 @@ import { isDown } from '../core/sourceHealth';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EXIT, type ExitCode } from './exitCodes';
 import { takeOneSnapshot } from './oneSnapshot';
+import { PhaseTimes } from './phaseTimes';
 import type { CliIo } from './output';
 import { statusText } from './statusText';
 
 export interface StatusOptions {
   readonly json: boolean;
   readonly date?: LocalDate;
+  /** Write when each phase ended to standard error (PhaseTimes). */
+  readonly timings?: boolean;
 }
 
 /** Nagios-style: a source down or a critical alert is 2, a warning 1. */
@@ -23,12 +26,20 @@ function statusExitCode(snapshot: Snapshot): ExitCode {
 }
 
 /** One snapshot, printed; the exit code follows its alerts and sources. Without a configuration, of the demo. */
-export function statusCommand(config: MonitorConfig | null, options: StatusOptions, io: CliIo): Promise<ExitCode> {
-  return withConfigOrDemo(config, { dataDir: null }, (effective) => statusOf(effective, options, io));
+export async function statusCommand(config: MonitorConfig | null, options: StatusOptions, io: CliIo): Promise<ExitCode> {
+  const phases = new PhaseTimes();
+  phases.mark('loaded');
+  const code = await withConfigOrDemo(config, { dataDir: null }, (effective) => {
+    if (config === null) phases.mark('demo started');
+    return statusOf(effective, options, io, phases);
+  });
+  if (config === null) phases.mark('demo stopped');
+  if (options.timings === true) io.err(`${phases.text()}\n`);
+  return code;
 }
 
-async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo): Promise<ExitCode> {
-  const snapshot = await takeOneSnapshot(config, io, options.date);
+async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo, phases: PhaseTimes): Promise<ExitCode> {
+  const snapshot = await takeOneSnapshot(config, io, { date: options.date, phases });
   if (options.json) {
     io.out(`${escapeJsonControls(JSON.stringify(snapshot, null, 2))}\n`);
   } else {
@@ -36,5 +47,6 @@ async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo
     const ollama = config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off';
     io.out(`${statusText(snapshot, { postgres: describeDatabase(config.database), registry, ollama })}\n`);
   }
+  phases.mark('written');
   return statusExitCode(snapshot);
 }

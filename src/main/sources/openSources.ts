@@ -35,6 +35,8 @@ export interface OpenOptions {
    * leaves out this process's own CPU time, so loading the command overlaps the window.
    */
   readonly cpuFrom?: CpuMark;
+  /** Each new connection to PostgreSQL, once it is made. */
+  readonly onPostgresConnect?: () => void;
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
 }
 
@@ -60,6 +62,7 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
   const redis = redisClient && redisClient.createRedis(redisOptions);
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
   const subscriber = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
+  if (options.onPostgresConnect) pool.on('connect', options.onPostgresConnect);
   const store = new SessionStore(pool, options.timeZone);
   const heartbeats = new HeartbeatStore(pool);
   return {
