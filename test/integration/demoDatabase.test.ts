@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
 import { openDemoDatabase } from '../../src/main/demo/demoDatabase';
+import { migrate } from '../../src/main/sources/migrate';
 
 let cache: string;
 let before: string | undefined;
@@ -41,6 +44,39 @@ describe("the demo's database", () => {
     const path = join(cache, 'delegator-monitor', name ?? '');
     await writeFile(path, 'not a database');
     const db = await openDemoDatabase();
+    expect(await tables(db)).toEqual(['agent_status', 'delegator_sessions']);
+    await db.close();
+    expect((await stat(path)).size).toBeGreaterThan(1_000_000);
+  }, 60_000);
+
+  it('starts a new folder from the kept copy, and opens that folder as it is the next time', async () => {
+    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const path = join(cache, 'delegator-monitor', name ?? '');
+    // A copy with a table of its own shows that the folder was made from it, not by initdb.
+    const marked = await PGlite.create();
+    await migrate(marked);
+    await marked.query('CREATE TABLE made_from_the_copy (id int)');
+    await writeFile(path, Buffer.from(await (await marked.dumpDataDir('none')).arrayBuffer()));
+    await marked.close();
+
+    const dataDir = join(cache, 'user-data', 'demo-pgdata');
+    const first = await openDemoDatabase(dataDir);
+    expect(await tables(first)).toEqual(['agent_status', 'delegator_sessions', 'made_from_the_copy']);
+    await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
+    await first.close();
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    // The desktop app's demo keeps its history between launches.
+    const again = await openDemoDatabase(dataDir);
+    expect((await again.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 1 }]);
+    await again.close();
+  }, 60_000);
+
+  it('makes a new folder afresh where the copy is damaged, and keeps a good copy again', async () => {
+    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const path = join(cache, 'delegator-monitor', name ?? '');
+    await writeFile(path, 'not a database');
+    const dataDir = join(cache, 'user-data-2', 'demo-pgdata');
+    const db = await openDemoDatabase(dataDir);
     expect(await tables(db)).toEqual(['agent_status', 'delegator_sessions']);
     await db.close();
     expect((await stat(path)).size).toBeGreaterThan(1_000_000);

@@ -22,31 +22,29 @@ function templatePath(): string {
   return join(envPaths('delegator-monitor', { suffix: '' }).cache, `demo-database-pglite-${version}.tar`);
 }
 
-/**
- * An in-memory demo database with ECHO's tables. Making one from nothing runs
- * PostgreSQL's initdb inside PGlite, about 2.5 s here; loading the same
- * database from the copy the first run kept takes about 1 s. A copy that is
- * missing or cannot be loaded is made again; one that cannot be written is
- * simply not kept.
- */
-export async function openDemoDatabase(): Promise<PGlite> {
-  let path: string | null = null;
+/** A database made from the kept copy, or null when there is none or it cannot be loaded; a folder it left half-written is emptied. */
+async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlite | null> {
+  let loadDataDir: Blob;
   try {
-    path = templatePath();
-    const kept = await PGlite.create({ loadDataDir: new Blob([await readFile(path)]) });
-    try {
-      await migrate(kept);
-      return kept;
-    } catch (error) {
-      await kept.close();
-      throw error;
-    }
+    loadDataDir = new Blob([await readFile(path)]);
   } catch {
-    // Missing, or from a run that was cut short: made afresh below.
+    return null;
   }
-  const db = await PGlite.create();
-  await migrate(db);
-  if (path === null) return db;
+  let db: PGlite | null = null;
+  try {
+    db = dataDir === null ? await PGlite.create({ loadDataDir }) : await PGlite.create(dataDir, { loadDataDir });
+    await migrate(db);
+    return db;
+  } catch {
+    // From a run that was cut short, or another version's: made afresh by the caller.
+    await db?.close().catch(() => undefined);
+    if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+/** Keeps a copy of a fresh, migrated database for the next run; one that cannot be written is simply not kept. */
+async function keepCopy(db: PGlite, path: string): Promise<void> {
   const partial = `${path}.${String(process.pid)}.part`;
   try {
     const dump = await db.dumpDataDir('none');
@@ -56,5 +54,31 @@ export async function openDemoDatabase(): Promise<PGlite> {
   } catch {
     await rm(partial, { force: true });
   }
+}
+
+/**
+ * The demo's database with ECHO's tables: in memory (`dataDir` null), or in
+ * that folder, where a database already there is opened as it is (the
+ * caller migrates it). Making one
+ * from nothing runs PostgreSQL's initdb inside PGlite, 2.5 to 5 s here, on
+ * the thread that asked; loading the copy the first run kept takes about 1 s.
+ * So the desktop app's first demo, whose user data is new, starts from the
+ * copy too. A copy that is missing or cannot be loaded is made again.
+ */
+export async function openDemoDatabase(dataDir: string | null = null): Promise<PGlite> {
+  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
+  // PGlite makes the folder itself, but not the folders above it.
+  if (dataDir !== null) await mkdir(dirname(dataDir), { recursive: true });
+  let path: string | null = null;
+  try {
+    path = templatePath();
+  } catch {
+    // No cache folder or no PGlite version to name the copy by: nothing is kept.
+  }
+  const kept = path === null ? null : await fromKeptCopy(path, dataDir);
+  if (kept) return kept;
+  const db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
+  await migrate(db);
+  if (path !== null) await keepCopy(db, path);
   return db;
 }

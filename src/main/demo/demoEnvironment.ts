@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig, type MonitorConfig } from '../config';
 import { migrate } from '../sources/migrate';
@@ -43,7 +42,7 @@ const DEMO_SPEED = 10;
  */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
-  const db = options.dataDir === null ? await openDemoDatabase() : await PGlite.create(join(options.dataDir, 'demo-pgdata'));
+  const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'));
   // A pool of several connections must not reset each other; the server queues their queries.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   const seed = options.seed ?? DEMO_SEED;
