@@ -50,10 +50,13 @@ export interface LongRunningCli {
   pid(): number;
 }
 
-/** Starts the command line and leaves it running, as a user's terminal would. */
+/**
+ * Starts the command line and leaves it running, as a user's terminal would:
+ * the compiled one, as `npm run cli` runs it (built first where it is stale),
+ * but without npm, so the signal reaches the command itself.
+ */
 export function startCliProcess(args: readonly string[], env: Record<string, string>): LongRunningCli {
-  // tsx directly rather than through npm, so the signal reaches the command itself.
-  const { child, output, exited } = spawnCli(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], env);
+  const { child, output, exited } = spawnCli(process.execPath, ['scripts/cli.mjs', ...args], env);
   return {
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
