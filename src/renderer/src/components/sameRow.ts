@@ -1,4 +1,6 @@
+import { sameContent } from '../store/sameContent';
+
 /** A new snapshot brings new objects; a table row redraws only if what it shows differs. */
 export function sameRow<Row>(before: { readonly row: Row }, after: { readonly row: Row }): boolean {
-  return JSON.stringify(before.row) === JSON.stringify(after.row);
+  return sameContent(before.row, after.row);
 }

@@ -1,3 +1,5 @@
+import { sameContent } from './sameContent';
+
 /**
  * The next value, with every top-level part whose content equals the previous
  * one's replaced by that previous part. A snapshot arrives as all-new objects;
@@ -8,7 +10,7 @@ export function keepUnchangedParts<T extends object>(previous: T | null, next: T
   if (previous === null) return next;
   const merged = { ...next };
   for (const key of Object.keys(next) as Array<keyof T>) {
-    if (JSON.stringify(previous[key]) === JSON.stringify(next[key])) merged[key] = previous[key];
+    if (sameContent(previous[key], next[key])) merged[key] = previous[key];
   }
   return merged;
 }
