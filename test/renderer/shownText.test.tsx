@@ -35,4 +35,15 @@ describe('texts from sources on the dashboard', () => {
     expect(touched.timeZone).toBe('UTC\\u202e');
     expect(touched.summary).toBe(snapshot.summary);
   });
+
+  it('copies only the part that changed, keeping the order of keys and the other items as they were', () => {
+    const untouched = { id: 1 };
+    const record = { first: untouched, 'second\u202E': 'x', third: ['a', 'b\u0007', untouched] };
+    const shown = withControlsShown(record) as unknown as Record<string, unknown>;
+    expect(Object.keys(shown)).toEqual(['first', 'second\\u202e', 'third']);
+    expect(shown.first).toBe(untouched);
+    expect(shown.third).toEqual(['a', 'b\\x07', untouched]);
+    expect((shown.third as unknown[])[2]).toBe(untouched);
+    expect(record.third[1]).toBe('b\u0007');
+  });
 });

@@ -13,23 +13,41 @@ export function withControlsShown<T>(value: T): T {
   return shown(value) as T;
 }
 
+/** Printable ASCII holds none of the characters escaped; testing for it first costs a third of escaping every key and text of a snapshot. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+const shownText = (text: string): string => (PRINTABLE_ASCII.test(text) ? text : escapeControls(text));
+
 function shown(value: unknown): unknown {
-  if (typeof value === 'string') return escapeControls(value);
-  if (Array.isArray(value)) {
-    const items = value.map(shown);
-    return items.some((item, index) => item !== value[index]) ? items : value;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries: (readonly [string, unknown])[] = [];
-    let changed = false;
-    for (const [key, item] of Object.entries(value)) {
-      const entry = [escapeControls(key), shown(item)] as const;
-      changed ||= entry[0] !== key || entry[1] !== item;
-      entries.push(entry);
-    }
-    return changed ? Object.fromEntries(entries) : value;
-  }
+  if (typeof value === 'string') return shownText(value);
+  if (Array.isArray(value)) return shownItems(value);
+  if (typeof value === 'object' && value !== null) return shownEntries(value as Readonly<Record<string, unknown>>);
   return value;
+}
+
+// A copy is made only from the first part that changes: a snapshot with nothing to escape, as almost every one is, allocates nothing here.
+function shownItems(items: readonly unknown[]): readonly unknown[] {
+  let copy: unknown[] | null = null;
+  for (const [index, item] of items.entries()) {
+    const next = shown(item);
+    if (next === item) continue;
+    copy ??= [...items];
+    copy[index] = next;
+  }
+  return copy ?? items;
+}
+
+function shownEntries(record: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const keys = Object.keys(record);
+  let entries: Array<readonly [string, unknown]> | null = null;
+  for (const [index, key] of keys.entries()) {
+    const item = record[key];
+    const shownKey = shownText(key);
+    const shownItem = shown(item);
+    if (entries === null && (shownKey !== key || shownItem !== item)) entries = keys.slice(0, index).map((earlier) => [earlier, record[earlier]] as const);
+    entries?.push([shownKey, shownItem]);
+  }
+  return entries === null ? record : Object.fromEntries(entries);
 }
 
 /** The API with every answer and push from the monitor shown that way; what the page sends is left as it is. */
