@@ -105,6 +105,8 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     await agents.getByText('Data Scientist').waitFor({ timeout: 5000 });
     expect(await agents.getByText('llama3.1:70b').count()).toBe(1);
     await page.getByRole('log', { name: 'Event stream' }).getByText('Data Scientist spawned (llama3.1:70b)').waitFor({ timeout: 5000 });
+    // The spawn is marked on the chart once a sample after it is plotted.
+    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg .chart-marks line').first().waitFor({ state: 'attached', timeout: 5000 });
     await screenshot(page, 'agent-spawned');
     await redis.redis.hdel(`${redis.prefix}agents`, 'data_scientist');
     await page.context().close();

@@ -1,8 +1,7 @@
-import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useZonedTime } from '../../hooks/useZonedTime';
 import type { ChartMark, ChartPoint } from '../../store/selectors/chart';
-
-const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } as const;
+import { MarkLines } from './MarkLines';
 
 /** The chart itself: recharts is most of the dashboard's code, so this module loads only once there is a chart to draw. */
 export default function ResourceLines({ points, marks }: { readonly points: ChartPoint[]; readonly marks: ChartMark[] }) {
@@ -22,9 +21,7 @@ export default function ResourceLines({ points, marks }: { readonly points: Char
           <Line yAxisId="gb" dataKey="measuredGb" name="Measured" stroke="#60a5fa" dot={false} isAnimationActive={false} />
           <Line yAxisId="gb" dataKey="estimatedGb" name="Estimated" stroke="#fbbf24" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
           <Line yAxisId="agents" dataKey="agents" name="Agents" stroke="#a78bfa" type="stepAfter" dot={false} isAnimationActive={false} />
-          {marks.map((mark) => (
-            <ReferenceLine key={`${String(mark.at)}-${mark.label}`} yAxisId="gb" x={mark.at} stroke={MARK_COLOURS[mark.kind]} strokeOpacity={0.6} label={undefined} />
-          ))}
+          <MarkLines marks={marks} />
         </ComposedChart>
       </ResponsiveContainer>
       <figcaption className="sr-only">{marks.length} events marked: {marks.slice(-5).map((mark) => mark.label).join('; ')}</figcaption>
