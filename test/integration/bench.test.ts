@@ -28,7 +28,7 @@ describe.skipIf(missing !== null)('npm run bench', () => {
     expect(Object.keys(result.poll ?? {})).toEqual(expect.arrayContaining(['floorP50Ms', 'sizes', 'ratioLargestTo10k']));
     expect(result.poll?.sizes).toEqual(expect.arrayContaining([expect.objectContaining({ rows: 10_000, density: 'constant', p50Ms: expect.any(Number), p99Ms: expect.any(Number) })]));
     expect(Object.keys(result.idle ?? {})).toEqual(expect.arrayContaining(['cpuPctAt5s', 'cpuPctAt1s', 'rssMb', 'rssGrowthMb']));
-    expect(Object.keys(result.render ?? {})).toEqual(expect.arrayContaining(['commitP95Ms', 'componentsRerendered']));
+    expect(Object.keys(result.render ?? {})).toEqual(expect.arrayContaining(['commitP95Ms', 'framePaintedP95Ms', 'componentsRerendered']));
     expect(result.agentScan).toMatchObject({ agents: 2, found: 2, measuringP50Ms: expect.any(Number), listingP50Ms: expect.any(Number), floorListingP50Ms: expect.any(Number) });
     expect(result.demo).toMatchObject({ firstSnapshotMs: expect.any(Number), rssMb: expect.any(Number) });
     expect(result.startup).toMatchObject({ nodeMs: expect.any(Number), compiledStatusMs: expect.any(Number), npmHelpMs: expect.any(Number), cpuWindowMs: 250 });
