@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
 import { migrate } from '../sources/migrate';
+import { BytesBlob } from './bytesBlob';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
 
@@ -26,7 +27,7 @@ function templatePath(): string {
 async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlite | null> {
   let loadDataDir: Blob;
   try {
-    loadDataDir = new Blob([await readFile(path)]);
+    loadDataDir = new BytesBlob(await readFile(path));
   } catch {
     return null;
   }
