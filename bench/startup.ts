@@ -25,7 +25,29 @@ function wallMs(command: string, args: readonly string[], env: Readonly<Record<s
 /** The marks `status --timings` writes, each in ms since the process started, and the whole run's wall time. */
 interface StatusRun {
   readonly marks: ReadonlyMap<string, number>;
+  readonly exitedMs: number;
   readonly wallMs: number;
+}
+
+/** Loaded before a command, this writes when the process's exit event came, on the same clock as `--timings`. */
+const EXIT_MARK = `data:text/javascript,${encodeURIComponent("process.on('exit', () => process.stderr.write(`exited at ${performance.now().toFixed(1)}\\n`));")}`;
+
+function exitedAt(stderr: string): number {
+  const at = /^exited at ([\d.]+)$/m.exec(stderr)?.[1];
+  if (at === undefined) throw new Error(`the exit mark was not written: ${stderr}`);
+  return Number(at);
+}
+
+/** What the system takes beyond the process's own clock, for a bare Node: starting it before that clock starts, and tearing it down after its exit event. */
+function bareTeardownMs(runs: number): number {
+  const gaps: number[] = [];
+  for (let run = 0; run <= runs; run += 1) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ['--import', EXIT_MARK, '-e', '0'], { encoding: 'utf8' });
+    const wall = Number(process.hrtime.bigint() - started) / 1e6;
+    if (run > 0) gaps.push(wall - exitedAt(result.stderr));
+  }
+  return round(percentile(gaps, 50), 1);
 }
 
 function parseTimings(stderr: string): Map<string, number> {
@@ -42,17 +64,20 @@ function parseTimings(stderr: string): Map<string, number> {
  * start-up (the process's start until the command's modules are loaded),
  * connecting (sources opened until PostgreSQL's connection is made), reading
  * (opened until every source is read: the CPU window ends there unless a
- * source is slower), closing, and exiting (written until the process ended).
+ * source is slower), closing, exiting (written until the exit event: what
+ * holds the exit), and teardown (the rest of the wall time: the system
+ * starting the process before its clock and tearing it down after, which
+ * grows with the memory it used), beside a bare Node's.
  */
 function statusPhases(databaseUrl: string, runs: number) {
   const env = { ...process.env, DATABASE_URL: databaseUrl, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' };
   const measured: StatusRun[] = [];
   for (let run = 0; run <= runs; run += 1) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [CLI, 'status', '--timings'], { cwd: ROOT, env, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', EXIT_MARK, CLI, 'status', '--timings'], { cwd: ROOT, env, encoding: 'utf8' });
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`status --timings exited ${String(result.status)}: ${result.stderr}`);
-    if (run > 0) measured.push({ marks: parseTimings(result.stderr), wallMs: wall });
+    if (run > 0) measured.push({ marks: parseTimings(result.stderr), exitedMs: exitedAt(result.stderr), wallMs: wall });
   }
   const median = (pick: (run: StatusRun) => number) => round(percentile(measured.map(pick), 50), 1);
   const at = (run: StatusRun, mark: string) => run.marks.get(mark) ?? Number.NaN;
@@ -61,7 +86,9 @@ function statusPhases(databaseUrl: string, runs: number) {
     connectingMs: median((run) => at(run, 'connected') - at(run, 'opened')),
     readingMs: median((run) => at(run, 'read') - at(run, 'opened')),
     closingMs: median((run) => at(run, 'closed') - at(run, 'read')),
-    exitingMs: median((run) => run.wallMs - at(run, 'written')),
+    exitingMs: median((run) => run.exitedMs - at(run, 'written')),
+    teardownMs: median((run) => run.wallMs - run.exitedMs),
+    bareTeardownMs: bareTeardownMs(runs),
     wallMs: median((run) => run.wallMs),
   };
 }
