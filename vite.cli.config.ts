@@ -6,11 +6,16 @@ import packageJson from './package.json' with { type: 'json' };
 /**
  * The command line, compiled: `out/cli/index.js` and a chunk per command,
  * loaded only when that command runs. Dependencies stay in node_modules, as
- * for the desktop app's main process, so PGlite finds its WebAssembly there.
+ * for the desktop app's main process, so PGlite finds its WebAssembly there;
+ * all but zod, which every command loads, and whose hundred-odd modules took
+ * a fifth of a `status`'s start-up to find and link one by one. Compiled in,
+ * it is one chunk with what the commands use of it.
  */
-const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(packageJson.dependencies)];
+const COMPILED_IN = ['zod'];
+const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(packageJson.dependencies).filter((name) => !COMPILED_IN.includes(name))];
 
 export default defineConfig({
+  ssr: { noExternal: COMPILED_IN },
   build: {
     ssr: resolve(import.meta.dirname, 'src/main/cli/index.ts'),
     outDir: resolve(import.meta.dirname, 'out/cli'),
