@@ -21,6 +21,10 @@ const RAW = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const MINUTE = 60_000;
 const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
 
+const FINISHED_AT = ago(30);
+/** The finished session's day in UTC, the command's zone here: shortly after midnight it is yesterday, not today. */
+const FINISHED_DAY = FINISHED_AT.slice(0, 10);
+
 let db: TestDatabase;
 let ollama: FakeOllama;
 let dir: string;
@@ -36,7 +40,7 @@ beforeAll(async () => {
     { sessionId: 'live-dev', category: HOSTILE_CATEGORY, description: HOSTILE_DESCRIPTION, agents: ['senior_developer'], startedAt: ago(5) },
     // Active for minutes with no agents: a warning that names it.
     { sessionId: HOSTILE_SESSION, category: 'quick_fix', description: 'Nothing', agents: [], startedAt: ago(6) },
-    { sessionId: 'finished', category: 'quick_fix', startedAt: ago(30), endedAt: ago(25), status: HOSTILE_STATUS },
+    { sessionId: 'finished', category: 'quick_fix', startedAt: FINISHED_AT, endedAt: ago(25), status: HOSTILE_STATUS },
     // Ended before it started: left out of an export, with its id in the reason.
     { sessionId: `broken\x1b[2J`, startedAt: '2026-03-09T16:00:00Z', endedAt: '2026-03-09T15:00:00Z' },
     { sessionId: 'exported', startedAt: '2026-03-09T12:00:00Z', endedAt: '2026-03-09T12:10:00Z' },
@@ -63,14 +67,14 @@ function expectNoRawControls(text: string): void {
 
 describe('text from the sources reaches the terminal escaped', () => {
   it('status shows a hostile description, category, session id, status and model name escaped, each on its own line', async () => {
-    const run = await cli(['status']);
+    const run = await cli(['status', '--date', FINISHED_DAY]);
     expectNoRawControls(run.out);
     expect(run.out).toContain('  DEVELOPMENT\\nOK: ALL CLEAR  ');
     expect(run.out).toContain('Deploy \\x1b]0;pwned-title\\x07 now \\x1b[2J done \\u202eevil\\x9b31m\\x7f');
     // The newline in the category forges no line of its own.
     expect(run.out).not.toMatch(/^OK: ALL CLEAR/m);
     expect(run.out).toContain('Note: Session session_\\x1b[8mhidden\\x1b[0m (quick_fix) has been active');
-    expect(run.out).toMatch(/^History {5}\d{4}-\d\d-\d\d: \d+ sessions \(.*1 done\\x1b\[32m.*\)/m);
+    expect(run.out).toMatch(/^History {5}\d{4}-\d\d-\d\d: \d+ sessions? \(.*1 done\\x1b\[32m.*\)/m);
     expect(run.out).toContain('(loaded, no agent) evil\\x1b]0;model\\x07:7b  1 GB');
   });
 
