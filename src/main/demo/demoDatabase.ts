@@ -60,11 +60,11 @@ async function keepCopy(db: PGlite, path: string): Promise<void> {
 /**
  * The demo's database with ECHO's tables: in memory (`dataDir` null), or in
  * that folder, where a database already there is opened as it is (the
- * caller migrates it). Making one
- * from nothing runs PostgreSQL's initdb inside PGlite, 2.5 to 5 s here, on
- * the thread that asked; loading the copy the first run kept takes about 1 s.
- * So the desktop app's first demo, whose user data is new, starts from the
- * copy too. A copy that is missing or cannot be loaded is made again.
+ * caller migrates it). Making one from nothing runs PostgreSQL's initdb
+ * inside PGlite, 2.5 to 5 s on two cores, on the thread that asked; loading
+ * the copy the first run kept takes 1 to 1.5 s. So the desktop app's first
+ * demo, whose user data is new, starts from the copy too. A copy that is
+ * missing or cannot be loaded is made again.
  */
 export async function openDemoDatabase(dataDir: string | null = null): Promise<PGlite> {
   if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
