@@ -16,7 +16,14 @@ interface Finding {
   readonly confidence: { readonly name: string; readonly value: number };
 }
 
-type Run = (options: Record<string, unknown>) => Promise<{ issues: Finding[] }>;
+/** A file the scan could not read; a tolerable one was read in part. */
+interface ScanError {
+  readonly file: string;
+  readonly message: string;
+  readonly tolerable: boolean;
+}
+
+type Run = (options: Record<string, unknown>) => Promise<{ issues: Finding[]; errors: ScanError[] }>;
 
 /**
  * Electronegativity fetches translations and Electron's release list from the
@@ -60,7 +67,7 @@ describe('electronegativity', () => {
     ['the build', ''],
   ])('finds nothing of MEDIUM or higher severity with FIRM or higher confidence in %s', async (_name, path) => {
     const { run, levels } = offlineElectronegativity();
-    const { issues } = await run({
+    const { issues, errors } = await run({
       input: path || outDir,
       electronVersionOverride: ELECTRON_VERSION,
       isRelative: true,
@@ -71,6 +78,8 @@ describe('electronegativity', () => {
       .filter((issue) => issue.severity.value >= (levels.severity.MEDIUM?.value ?? 0) && issue.confidence.value >= (levels.confidence.FIRM?.value ?? 0))
       .filter((issue) => !(issue.id in REVIEWED))
       .map((issue) => `${issue.id} ${issue.severity.name}/${issue.confidence.name} ${issue.file}:${String(issue.location.line)}`);
+    // A file the scan cannot parse is skipped without a finding, and its handlers then count as missing: every file must be read.
+    expect(errors.filter((error) => !error.tolerable).map((error) => `${error.file}: ${error.message}`)).toEqual([]);
     expect(serious).toEqual([]);
     // The scan read the code: it would find the window's options, and the global checks ran.
     expect(issues.length).toBeGreaterThan(0);
