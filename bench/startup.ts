@@ -9,17 +9,28 @@ import { percentile, progress, round } from './stats';
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'out', 'cli', 'index.js');
 
-/** The median wall time of a whole process, start to exit, over `runs` runs after one not counted. */
-function wallMs(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): number {
-  const times: number[] = [];
+/** One whole process, spawn to exit: its wall time and what it wrote to standard error. */
+interface TimedRun {
+  readonly wallMs: number;
+  readonly stderr: string;
+}
+
+/** `runs` runs of a command after one not counted; an exit other than status's 0, 1 or 2 stops the bench. */
+function timedRuns(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): TimedRun[] {
+  const measured: TimedRun[] = [];
   for (let run = 0; run <= runs; run += 1) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}`);
-    if (run > 0) times.push(ms);
+    const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr}`);
+    if (run > 0) measured.push({ wallMs, stderr: result.stderr });
   }
-  return round(percentile(times, 50));
+  return measured;
+}
+
+/** The median wall time of a whole process, start to exit. */
+function wallMs(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): number {
+  return round(percentile(timedRuns(command, args, env, runs).map((run) => run.wallMs), 50));
 }
 
 /** The marks `status --timings` writes, each in ms since the process started, and the whole run's wall time. */
@@ -40,13 +51,7 @@ function exitedAt(stderr: string): number {
 
 /** What the system takes beyond the process's own clock, for a bare Node: starting it before that clock starts, and tearing it down after its exit event. */
 function bareTeardownMs(runs: number): number {
-  const gaps: number[] = [];
-  for (let run = 0; run <= runs; run += 1) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['--import', EXIT_MARK, '-e', '0'], { encoding: 'utf8' });
-    const wall = Number(process.hrtime.bigint() - started) / 1e6;
-    if (run > 0) gaps.push(wall - exitedAt(result.stderr));
-  }
+  const gaps = timedRuns(process.execPath, ['--import', EXIT_MARK, '-e', '0'], {}, runs).map((run) => run.wallMs - exitedAt(run.stderr));
   return round(percentile(gaps, 50), 1);
 }
 
@@ -69,16 +74,12 @@ function parseTimings(stderr: string): Map<string, number> {
  * starting the process before its clock and tearing it down after, which
  * grows with the memory it used), beside a bare Node's.
  */
-function statusPhases(databaseUrl: string, runs: number) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' };
-  const measured: StatusRun[] = [];
-  for (let run = 0; run <= runs; run += 1) {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['--import', EXIT_MARK, CLI, 'status', '--timings'], { cwd: ROOT, env, encoding: 'utf8' });
-    const wall = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`status --timings exited ${String(result.status)}: ${result.stderr}`);
-    if (run > 0) measured.push({ marks: parseTimings(result.stderr), exitedMs: exitedAt(result.stderr), wallMs: wall });
-  }
+function statusPhases(env: Readonly<Record<string, string>>, runs: number) {
+  const measured: StatusRun[] = timedRuns(process.execPath, ['--import', EXIT_MARK, CLI, 'status', '--timings'], env, runs).map((run) => ({
+    marks: parseTimings(run.stderr),
+    exitedMs: exitedAt(run.stderr),
+    wallMs: run.wallMs,
+  }));
   const median = (pick: (run: StatusRun) => number) => round(percentile(measured.map(pick), 50), 1);
   const at = (run: StatusRun, mark: string) => run.marks.get(mark) ?? Number.NaN;
   return {
@@ -133,7 +134,7 @@ export function measureStartup(databaseUrl: string, rendererDir: string, runs: n
     compiledStatusMs: compiledStatus,
     /** The CPU window a one-shot look waits out, from the process's start: with Node's start, the floor of a `status`. */
     cpuWindowMs: CPU_WINDOW_MS,
-    statusPhases: statusPhases(databaseUrl, runs),
+    statusPhases: statusPhases(status, runs),
     npmHelpMs: npmHelp,
     npmStatusMs: npmStatus,
     demoStatusMs: demoStatus,
