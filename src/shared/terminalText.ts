@@ -19,6 +19,9 @@
  */
 const UNSAFE = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
+/** Holds none of the characters above; nearly every text is this, and testing for it costs about half the Unicode-aware replace. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The same set less C0, which JSON.stringify already writes as `\u001b`. */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -39,7 +42,7 @@ function escapeOne(char: string): string {
  * (by the command line) and again (by whatever shows it) reads the same.
  */
 export function escapeControls(text: string): string {
-  return text.replace(UNSAFE, escapeOne);
+  return PRINTABLE_ASCII.test(text) ? text : text.replace(UNSAFE, escapeOne);
 }
 
 /**
