@@ -28,19 +28,21 @@ async function launch(): Promise<{ firstSnapshotMs: number; demo: LongRunningCli
  * processes are the simulated agents', not the app's).
  */
 export async function measureDemo(restSeconds: number, launches: number) {
+  if (!Number.isInteger(launches) || launches < 1) throw new RangeError(`launches must be a whole number, at least 1: ${String(launches)}`);
   const times: number[] = [];
-  for (let run = 1; run <= launches; run += 1) {
+  const launchAs = async (run: number): Promise<LongRunningCli> => {
     progress(`demo: starting serve --demo (${String(run)} of ${String(launches)})`);
     const { firstSnapshotMs, demo } = await launch();
     times.push(firstSnapshotMs);
-    try {
-      if (run === launches) {
-        const rest = await measureAtRest(demo.pid(), restSeconds);
-        return { firstSnapshotMs: round(percentile(times, 50), 0), firstSnapshotSpreadMs: [round(Math.min(...times), 0), round(Math.max(...times), 0)], rssMb: rest.rssMb, cpuPct: rest.cpuPct };
-      }
-    } finally {
-      await demo.stop('SIGTERM');
-    }
+    return demo;
+  };
+  for (let run = 1; run < launches; run += 1) await (await launchAs(run)).stop('SIGTERM');
+  // The last launch stays up, to be measured at rest.
+  const demo = await launchAs(launches);
+  try {
+    const rest = await measureAtRest(demo.pid(), restSeconds);
+    return { firstSnapshotMs: round(percentile(times, 50), 0), firstSnapshotSpreadMs: [round(Math.min(...times), 0), round(Math.max(...times), 0)], rssMb: rest.rssMb, cpuPct: rest.cpuPct };
+  } finally {
+    await demo.stop('SIGTERM');
   }
-  throw new RangeError(`launches must be at least 1: ${String(launches)}`);
 }
