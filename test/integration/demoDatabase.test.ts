@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,21 +26,30 @@ const tables = async (db: Awaited<ReturnType<typeof openDemoDatabase>>): Promise
 
 describe("the demo's database", () => {
   it('is kept in this user’s cache after the first run, and the next run starts from it with ECHO’s tables', async () => {
+    // A copy of another PGlite version, or of the layout before template databases were left out, is replaced.
+    const folder = join(cache, 'delegator-monitor');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'demo-database-pglite-0.0.1.tar'), 'an older copy');
+    await writeFile(join(folder, 'notes.txt'), 'not ours');
     const first = await openDemoDatabase();
     expect(await tables(first)).toEqual(['agent_status', 'delegator_sessions']);
     await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     await first.close();
-    const kept = await readdir(join(cache, 'delegator-monitor'));
-    expect(kept).toEqual([expect.stringMatching(/^demo-database-pglite-[\w.+-]+\.tar$/)]);
+    const kept = (await readdir(folder)).sort();
+    expect(kept).toEqual([expect.stringMatching(/^demo-database-2-pglite-[\w.+-]+\.tar$/), 'notes.txt']);
+    // Without the template databases and with 1 MB WAL segments: a new PostgreSQL's data folder is about 40 MB.
+    expect((await stat(join(folder, kept[0] ?? ''))).size).toBeLessThan(20_000_000);
     const second = await openDemoDatabase();
     // Made from the copy taken before anything was written: each demo starts empty.
     expect(await tables(second)).toEqual(['agent_status', 'delegator_sessions']);
+    expect((await second.query<{ name: string }>('SELECT datname AS name FROM pg_database')).rows).toEqual([{ name: 'postgres' }]);
+    expect((await second.query<{ size: string }>("SELECT current_setting('shared_buffers') AS size")).rows).toEqual([{ size: '16MB' }]);
     expect((await second.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
     await second.close();
   }, 60_000);
 
   it('is made afresh, and kept again, when the copy is damaged', async () => {
-    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const [name] = (await readdir(join(cache, 'delegator-monitor'))).filter((file) => file.endsWith('.tar'));
     const path = join(cache, 'delegator-monitor', name ?? '');
     await writeFile(path, 'not a database');
     const db = await openDemoDatabase();
@@ -50,7 +59,7 @@ describe("the demo's database", () => {
   }, 60_000);
 
   it('starts a new folder from the kept copy, and opens that folder as it is the next time', async () => {
-    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const [name] = (await readdir(join(cache, 'delegator-monitor'))).filter((file) => file.endsWith('.tar'));
     const path = join(cache, 'delegator-monitor', name ?? '');
     // A copy with a table of its own shows that the folder was made from it, not by initdb.
     const marked = await PGlite.create();
@@ -72,7 +81,7 @@ describe("the demo's database", () => {
   }, 60_000);
 
   it('makes a new folder afresh where the copy is damaged, and keeps a good copy again', async () => {
-    const [name] = await readdir(join(cache, 'delegator-monitor'));
+    const [name] = (await readdir(join(cache, 'delegator-monitor'))).filter((file) => file.endsWith('.tar'));
     const path = join(cache, 'delegator-monitor', name ?? '');
     await writeFile(path, 'not a database');
     const dataDir = join(cache, 'user-data-2', 'demo-pgdata');

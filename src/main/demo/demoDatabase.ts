@@ -1,14 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { basename, dirname, join } from 'node:path';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
 import { migrate } from '../sources/migrate';
 import { BytesBlob } from './bytesBlob';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
+
+/**
+ * PostgreSQL as the demo needs it. Its default 128 MB of shared buffers is
+ * memory PGlite touches at every start, about 0.4 s of it on two cores; the
+ * demo's tables fit in a fraction of 16 MB.
+ */
+const demoSettings: PGliteOptions = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+
+/** A new database writes its WAL in 1 MB segments rather than 16: a copy of it carries a few megabytes of WAL, not 16. */
+const newDatabaseSettings: PGliteOptions = { ...demoSettings, initDbStartParams: ['--wal-segsize=1'] };
+
+/** Names the kept copy's layout, so a copy made before the layout changed is not used, and is removed. */
+const KEPT_LAYOUT = 2;
+const keptCopyName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar$/;
 
 /**
  * Where a fresh, migrated demo database is kept between runs: this user's
@@ -20,7 +34,7 @@ function templatePath(): string {
   let folder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
   while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
   const { version } = versionSchema.parse(JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')));
-  return join(envPaths('delegator-monitor', { suffix: '' }).cache, `demo-database-pglite-${version}.tar`);
+  return join(envPaths('delegator-monitor', { suffix: '' }).cache, `demo-database-${String(KEPT_LAYOUT)}-pglite-${version}.tar`);
 }
 
 /** A database made from the kept copy, or null when there is none or it cannot be loaded; a folder it left half-written is emptied. */
@@ -33,7 +47,7 @@ async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlit
   }
   let db: PGlite | null = null;
   try {
-    db = dataDir === null ? await PGlite.create({ loadDataDir }) : await PGlite.create(dataDir, { loadDataDir });
+    db = dataDir === null ? await PGlite.create({ ...demoSettings, loadDataDir }) : await PGlite.create(dataDir, { ...demoSettings, loadDataDir });
     await migrate(db);
     return db;
   } catch {
@@ -44,16 +58,37 @@ async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlit
   }
 }
 
-/** Keeps a copy of a fresh, migrated database for the next run; one that cannot be written is simply not kept. */
+/**
+ * Leaves out what the demo never reads, so that every start loads less:
+ * the template databases, half of what a new PostgreSQL holds (nothing
+ * here runs CREATE DATABASE), and the WAL a checkpoint makes redundant.
+ */
+async function trimForKeeping(db: PGlite): Promise<void> {
+  for (const name of ['template0', 'template1']) {
+    // DROP DATABASE runs alone, outside any transaction.
+    await db.exec(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+    await db.exec(`DROP DATABASE ${name}`);
+  }
+  await db.exec('CHECKPOINT');
+}
+
+/** Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is simply not kept. */
 async function keepCopy(db: PGlite, path: string): Promise<void> {
   const partial = `${path}.${String(process.pid)}.part`;
   try {
     const dump = await db.dumpDataDir('none');
-    await mkdir(join(path, '..'), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, path);
   } catch {
     await rm(partial, { force: true });
+    return;
+  }
+  // Copies of another PGlite version or an older layout would only take room.
+  const folder = dirname(path);
+  const kept = basename(path);
+  for (const name of await readdir(folder).catch(() => [])) {
+    if (name !== kept && keptCopyName.test(name)) await rm(join(folder, name), { force: true });
   }
 }
 
@@ -62,12 +97,12 @@ async function keepCopy(db: PGlite, path: string): Promise<void> {
  * that folder, where a database already there is opened as it is (the
  * caller migrates it). Making one from nothing runs PostgreSQL's initdb
  * inside PGlite, 2.5 to 5 s on two cores, on the thread that asked; loading
- * the copy the first run kept takes 1 to 1.5 s. So the desktop app's first
- * demo, whose user data is new, starts from the copy too. A copy that is
- * missing or cannot be loaded is made again.
+ * the trimmed copy the first run kept takes under a second. So the desktop
+ * app's first demo, whose user data is new, starts from the copy too. A copy
+ * that is missing or cannot be loaded is made again.
  */
 export async function openDemoDatabase(dataDir: string | null = null): Promise<PGlite> {
-  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir);
+  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir, demoSettings);
   // PGlite makes the folder itself, but not the folders above it.
   if (dataDir !== null) await mkdir(dirname(dataDir), { recursive: true });
   let path: string | null = null;
@@ -78,8 +113,9 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   }
   const kept = path === null ? null : await fromKeptCopy(path, dataDir);
   if (kept) return kept;
-  const db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
+  const db = dataDir === null ? await PGlite.create(newDatabaseSettings) : await PGlite.create(dataDir, newDatabaseSettings);
   await migrate(db);
+  await trimForKeeping(db);
   if (path !== null) await keepCopy(db, path);
   return db;
 }
