@@ -20,6 +20,9 @@ const demoSettings: PGliteOptions = { startParams: [...PGlite.defaultStartParams
 /** A new database writes its WAL in 1 MB segments rather than 16: a copy of it carries a few megabytes of WAL, not 16. */
 const newDatabaseSettings: PGliteOptions = { ...demoSettings, initDbStartParams: ['--wal-segsize=1'] };
 
+/** The folder a database lives in, as PGlite's options say it; none keeps it in memory. */
+const inFolder = (dataDir: string | null): PGliteOptions => (dataDir === null ? {} : { dataDir });
+
 /** Names the kept copy's layout, so a copy made before the layout changed is not used, and is removed. */
 const KEPT_LAYOUT = 2;
 const keptCopyName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar$/;
@@ -47,7 +50,7 @@ async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlit
   }
   let db: PGlite | null = null;
   try {
-    db = dataDir === null ? await PGlite.create({ ...demoSettings, loadDataDir }) : await PGlite.create(dataDir, { ...demoSettings, loadDataDir });
+    db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir });
     await migrate(db);
     return db;
   } catch {
@@ -102,7 +105,7 @@ async function keepCopy(db: PGlite, path: string): Promise<void> {
  * that is missing or cannot be loaded is made again.
  */
 export async function openDemoDatabase(dataDir: string | null = null): Promise<PGlite> {
-  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create(dataDir, demoSettings);
+  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create({ ...demoSettings, dataDir });
   // PGlite makes the folder itself, but not the folders above it.
   if (dataDir !== null) await mkdir(dirname(dataDir), { recursive: true });
   let path: string | null = null;
@@ -113,7 +116,7 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   }
   const kept = path === null ? null : await fromKeptCopy(path, dataDir);
   if (kept) return kept;
-  const db = dataDir === null ? await PGlite.create(newDatabaseSettings) : await PGlite.create(dataDir, newDatabaseSettings);
+  const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
   await migrate(db);
   await trimForKeeping(db);
   if (path !== null) await keepCopy(db, path);
