@@ -118,7 +118,9 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   if (kept) return kept;
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
   await migrate(db);
-  await trimForKeeping(db);
-  if (path !== null) await keepCopy(db, path);
+  if (path !== null) {
+    await trimForKeeping(db);
+    await keepCopy(db, path);
+  }
   return db;
 }
