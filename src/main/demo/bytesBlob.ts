@@ -2,8 +2,9 @@
  * Bytes already read, as a Blob whose arrayBuffer() hands them over at once.
  * PGlite asks a data folder's tarball for its arrayBuffer(), and Node 20's
  * Blob answers by streaming its content through a copy per chunk: a third of
- * a second for the demo's 40 MB, on top of the copy made to build it. Asked
- * for anything else, it answers as a Blob of the same bytes would.
+ * a second for the demo's copy when it held 40 MB, on top of the copy made to
+ * build it. Asked for anything else, it answers as a Blob of the same bytes
+ * would.
  */
 export class BytesBlob extends Blob {
   // TypeScript's private, not #names: the security scan of the desktop build (electronegativity) cannot parse those.

@@ -32,7 +32,7 @@ const keptCopyName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar$/;
  * cache folder (`~/.cache/delegator-monitor` on Linux), never a shared one,
  * named by PGlite's version so an upgrade makes a new one.
  */
-function templatePath(): string {
+function keptCopyPath(): string {
   // PGlite's package.json is not among its exports: found beside its entry point instead.
   let folder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
   while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
@@ -110,7 +110,7 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   if (dataDir !== null) await mkdir(dirname(dataDir), { recursive: true });
   let path: string | null = null;
   try {
-    path = templatePath();
+    path = keptCopyPath();
   } catch {
     // No cache folder or no PGlite version to name the copy by: nothing is kept.
   }
