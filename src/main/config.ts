@@ -39,7 +39,18 @@ export interface MonitorConfig {
   /** ECHO counts an agent down after this long without a heartbeat (its own rule is 30 s). */
   readonly heartbeatTimeoutSeconds: number;
   /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
-  readonly agentProcesses: { readonly root: string | null } | null;
+  readonly agentProcesses: AgentProcessSettings | null;
+}
+
+export interface AgentProcessSettings {
+  /** The ECHO root whose agents are watched and may be stopped; null: every root found, each shown apart. */
+  readonly root: string | null;
+  /**
+   * Executables that run an agent's script, beside the Erlang VM's own
+   * (`beam.smp`, `erl.exe`). Set only by the demo, whose agents are Node
+   * processes where Erlang is not installed; never from the environment.
+   */
+  readonly extraVmExecutables?: readonly string[];
 }
 
 export class ConfigError extends Error {
