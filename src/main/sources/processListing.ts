@@ -1,58 +1,174 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { Procfs } from '@stroncium/procfs';
 import { processes } from 'systeminformation';
+import type { ProcessFacts } from '../core/echoProcess';
+import { pidAlive } from './pidAlive';
 
-/** One process of a listing: its pid and its whole command line. */
-export interface ListedProcess {
+/** One process of a listing. Details beyond pid, parent and executable are read only for the processes asked about. */
+export interface ListedProcess extends ProcessFacts {
   readonly pid: number;
-  readonly commandLine: string;
+  /** The parent's pid; null where the platform does not say. */
+  readonly ppid: number | null;
+  /** The owner's user id; null on Windows, which has none. */
+  readonly uid: number | null;
 }
 
-/** The fields of a `systeminformation` process entry that carry its command line. */
-export interface ProcessEntryFields {
-  readonly command?: unknown;
-  readonly params?: unknown;
-  readonly path?: unknown;
+export interface ListingOptions {
+  /** Whether a process with this executable needs its arguments and working directory (they cost a read each). */
+  readonly details: (executable: string | null) => boolean;
+  readonly platform?: NodeJS.Platform;
+}
+
+const run = promisify(execFile);
+const LISTING_TIMEOUT_MS = 10_000;
+
+/** A process that exits while it is read is simply not listed. */
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+const procfs = new Procfs();
+
+/**
+ * Linux: /proc directly, through @stroncium/procfs. Every process's `stat`
+ * gives its executable's name (comm) and parent; `cmdline`, `cwd` and
+ * `status` are read only for the processes asked about. Another user's cwd
+ * cannot be read (null), unless this process runs as root.
+ */
+export function describeLinuxProcess(pid: number, details: ListingOptions['details']): ListedProcess | null {
+  const stat = readOrNull(() => procfs.processStat(pid));
+  if (stat === null) return null;
+  const base = { pid, ppid: Number.isInteger(stat.parent) ? stat.parent : null, executable: stat.comm };
+  if (!details(stat.comm)) return { ...base, uid: null, argv: null, commandLine: '', cwd: null };
+  const argv = readOrNull(() => procfs.processCmdline(pid));
+  if (argv === null) return null;
+  const status = readOrNull(() => procfs.processStatus(pid));
+  return { ...base, uid: status?.uidReal ?? null, argv, commandLine: argv.join(' '), cwd: readOrNull(() => procfs.processCwd(pid)) };
+}
+
+function listLinux(details: ListingOptions['details']): ListedProcess[] {
+  return procfs.processes().flatMap((pid) => describeLinuxProcess(pid, details) ?? []);
 }
 
 /**
- * The whole command line of a `systeminformation` entry. On Windows `command`
- * is already the whole `CommandLine` (or the process's name when Windows does
- * not say) and `path` the executable. Elsewhere it parsed one line of `ps`
- * into `path` (the program's folder), `command` (the program) and `params`
- * (the arguments), so joining them gives the line back.
+ * macOS: `ps` lists pid, parent, owner and the executable's accounting name
+ * (`ucomm`: `beam.smp` for a VM whose argv[0] is the script's path); a second
+ * `ps` prints the arguments of the processes asked about, and `lsof` their
+ * working directories.
  */
-export function commandLineOf(entry: ProcessEntryFields, platform: NodeJS.Platform): string | null {
-  if (typeof entry.command !== 'string') return null;
-  if (platform === 'win32') return entry.command;
-  const folder = typeof entry.path === 'string' ? entry.path : '';
-  const params = typeof entry.params === 'string' ? entry.params : '';
-  const program = folder ? `${folder}/${entry.command}` : entry.command;
-  return params ? `${program} ${params}` : program;
+async function listMac(details: ListingOptions['details']): Promise<ListedProcess[]> {
+  const { stdout } = await run('ps', ['-axo', 'pid=,ppid=,uid=,ucomm='], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  const listed = parseMacPs(stdout);
+  const wanted = listed.filter((entry) => details(entry.executable)).map((entry) => entry.pid);
+  if (wanted.length === 0) return listed;
+  const [args, cwds] = await Promise.all([macArguments(wanted), macWorkingDirectories(wanted)]);
+  return listed.flatMap((entry) => {
+    if (!wanted.includes(entry.pid)) return [entry];
+    const commandLine = args.get(entry.pid);
+    // Gone between the two calls.
+    if (commandLine === undefined) return [];
+    return [{ ...entry, commandLine, cwd: cwds.get(entry.pid) ?? null }];
+  });
+}
+
+/** `ps -axo pid=,ppid=,uid=,ucomm=`: three numbers, then the name, which may hold spaces. */
+export function parseMacPs(text: string): ListedProcess[] {
+  return text.split('\n').flatMap((line) => {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*?)\s*$/.exec(line);
+    if (!match?.[1] || !match[2] || !match[3] || match[4] === undefined) return [];
+    return [{ pid: Number(match[1]), ppid: Number(match[2]), uid: Number(match[3]), executable: match[4], argv: null, commandLine: '', cwd: null }];
+  });
+}
+
+async function macArguments(pids: readonly number[]): Promise<Map<number, string>> {
+  const { stdout } = await run('ps', ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS }).catch(() => ({ stdout: '' }));
+  const found = new Map<number, string>();
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*(\d+) (.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) found.set(Number(match[1]), match[2]);
+  }
+  return found;
+}
+
+/** `lsof -Fn` prints `p<pid>`, then `fcwd` and `n<path>` for the cwd. */
+export function parseLsofCwd(text: string): Map<number, string> {
+  const found = new Map<number, string>();
+  let pid: number | null = null;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('p')) pid = Number(line.slice(1));
+    else if (line.startsWith('n') && pid !== null && Number.isInteger(pid)) found.set(pid, line.slice(1));
+  }
+  return found;
+}
+
+async function macWorkingDirectories(pids: readonly number[]): Promise<Map<number, string>> {
+  // lsof exits 1 when one of the pids has gone; what it printed for the others still holds.
+  const output = await run('lsof', ['-a', '-d', 'cwd', '-Fn', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS }).then(
+    (done) => done.stdout,
+    (error: unknown) => (error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : ''),
+  );
+  return parseLsofCwd(output);
 }
 
 // systeminformation answers a call within 500 ms of its last one with that
-// last listing (Linux and Windows), which would miss a process started since.
+// last listing, which would miss a process started since.
 const LISTING_CACHE_MS = 500;
-const CACHING_PLATFORMS: ReadonlySet<NodeJS.Platform> = new Set(['linux', 'android', 'win32']);
 let lastListingAt = 0;
 
 /**
- * Every process with its command line, through `systeminformation`; throws when
- * it could not list. `platform` says how its fields make the command line.
+ * Windows: systeminformation's CIM query gives each process's Name (`erl.exe`),
+ * parent and whole CommandLine. Windows does not give another process's working
+ * directory, so an agent started with a relative path is not recognised there.
  */
-export async function listProcesses(platform: NodeJS.Platform = process.platform): Promise<ListedProcess[]> {
+async function listWindows(): Promise<ListedProcess[]> {
   const wait = lastListingAt + LISTING_CACHE_MS - Date.now();
-  if (CACHING_PLATFORMS.has(process.platform) && wait > 0) await delay(wait);
+  if (wait > 0) await delay(wait);
   const { list } = await processes();
   lastListingAt = Date.now();
-  // It resolves with an empty list when `ps` or PowerShell fails; a real listing includes this process.
+  // It resolves with an empty list when PowerShell fails; a real listing includes this process.
   if (!list.some((entry) => entry.pid === process.pid)) {
     throw new Error(`the process listing is incomplete (${list.length} processes, this one not among them)`);
   }
-  return list.flatMap((entry) => {
-    // pid 0 is Windows' System Idle Process, which has no command line and is never an agent.
-    if (entry.pid === 0) return [];
-    const commandLine = commandLineOf(entry, platform);
-    return [{ pid: entry.pid, commandLine: commandLine ?? '' }];
-  });
+  return list.flatMap((entry) =>
+    // pid 0 is the System Idle Process, which has no command line and is never an agent.
+    entry.pid === 0
+      ? []
+      : [{ pid: entry.pid, ppid: entry.parentPid, uid: null, executable: entry.name || null, argv: null, commandLine: typeof entry.command === 'string' ? entry.command : '', cwd: null }],
+  );
+}
+
+/** Every process of this machine; throws when the platform could not list them. */
+export async function listProcesses(options: ListingOptions): Promise<ListedProcess[]> {
+  const platform = options.platform ?? process.platform;
+  if (platform === 'linux' || platform === 'android') return listLinux(options.details);
+  if (platform === 'darwin') return listMac(options.details);
+  return listWindows();
+}
+
+/**
+ * Whether a pid still runs a process: on Linux a zombie (exited, waiting for
+ * its parent to reap it) has stopped, though a signal 0 still reaches it.
+ */
+export function pidRuns(pid: number, platform: NodeJS.Platform = process.platform): boolean {
+  if (!pidAlive(pid)) return false;
+  if (platform !== 'linux' && platform !== 'android') return true;
+  const stat = readOrNull(() => procfs.processStat(pid));
+  return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** One process as a listing would show it, with its details; null when it does not run. */
+export async function describeProcess(pid: number, platform: NodeJS.Platform = process.platform): Promise<ListedProcess | null> {
+  if (platform === 'linux' || platform === 'android') return describeLinuxProcess(pid, () => true);
+  const listed = await listProcesses({ details: () => false, platform });
+  const entry = listed.find((candidate) => candidate.pid === pid);
+  if (entry === undefined || platform !== 'darwin') return entry ?? null;
+  const [args, cwds] = await Promise.all([macArguments([pid]), macWorkingDirectories([pid])]);
+  const commandLine = args.get(pid);
+  return commandLine === undefined ? null : { ...entry, commandLine, cwd: cwds.get(pid) ?? null };
 }
