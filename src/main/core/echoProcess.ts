@@ -1,0 +1,161 @@
+import { posix, win32 } from 'node:path';
+
+/**
+ * Telling ECHO's processes among a machine's, by what the OS says of each.
+ *
+ * Each ECHO agent is a Mix escript at `<root>/apps/<role>/<role>` (Claude
+ * Desktop's configuration runs `<root>/agents/<role>/<role>`). The OS lists the
+ * Erlang VM that runs it: `beam.smp` on Linux and macOS, `erl.exe` on Windows,
+ * whose arguments end with `-extra <script as launched> [its arguments]`, as
+ * recorded on Debian's OTP 25:
+ *   comm `beam.smp`, argv `./cto -B -- -root /usr/lib/erlang … -run escript start -extra ./cto --autonomous`, cwd `<root>/apps/cto`
+ * In development an agent runs as `mix run --no-halt` in `<root>/apps/<role>`:
+ * the VM's plain arguments are then `<elixir's mix> run --no-halt`.
+ *
+ * So a process is ECHO's when its executable is a VM (never by its text alone:
+ * `timeout`, a shell loop or `tail` may carry the same path in their arguments)
+ * and its plain arguments start with one of those forms. A relative script
+ * path is resolved against the process's working directory.
+ */
+
+/** What a process listing says of one process. */
+export interface ProcessFacts {
+  /** The running executable's file name (Linux's comm, macOS's ucomm, Windows' Name); null where unknown. */
+  readonly executable: string | null;
+  /** The exact arguments, argv[0] first, where the platform gives them (Linux); null elsewhere. */
+  readonly argv: readonly string[] | null;
+  /** The command line as the platform prints it: arguments joined by spaces, or Windows' own quoted line. */
+  readonly commandLine: string;
+  /** The working directory, where it can be read; null elsewhere. */
+  readonly cwd: string | null;
+}
+
+/** How the agent was started: `--autonomous`, MCP mode (no flag, stdin its transport), or `mix run`. */
+export type LaunchForm = 'autonomous' | 'mcp' | 'mix';
+
+export interface EchoProcess {
+  readonly kind: 'agent' | 'delegator';
+  readonly role: string;
+  /** The ECHO checkout it runs from; null where a relative path could not be resolved. */
+  readonly root: string | null;
+  readonly form: LaunchForm;
+}
+
+/** The Erlang VM's executables: the emulator on Unix, `erl.exe`/`werl.exe` (which hold the emulator) on Windows. */
+export const ERLANG_VM_EXECUTABLES: readonly string[] = ['beam.smp', 'beam', 'erl.exe', 'werl.exe'];
+
+const ROLE = /^[a-z][a-z0-9_]*$/;
+
+/** Linux keeps 15 characters of an executable's name (TASK_COMM_LEN). */
+const COMM_LENGTH = 15;
+
+/** Whether the executable is one of these, allowing for Linux's cut names and Windows' case. */
+export function executableIn(executable: string | null, names: readonly string[]): boolean {
+  if (executable === null) return false;
+  const seen = executable.toLowerCase();
+  return names.some((name) => {
+    const wanted = name.toLowerCase();
+    return seen === wanted || (seen.length === COMM_LENGTH && wanted.startsWith(seen));
+  });
+}
+
+const isWindowsPath = (path: string): boolean => /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\') || path.includes('\\');
+
+/** An absolute path, or the relative one resolved against `cwd`; null when it cannot be. */
+function resolvedPath(path: string, cwd: string | null): string | null {
+  if (posix.isAbsolute(path) && !path.startsWith('\\')) return posix.normalize(path);
+  if (win32.isAbsolute(path) && isWindowsPath(path)) return win32.normalize(path);
+  if (cwd === null) return null;
+  return isWindowsPath(cwd) ? win32.resolve(cwd, path) : posix.resolve(cwd, path);
+}
+
+/** `<root>/(apps|agents)/<role>/<role>` → its root and role. */
+function scriptParts(path: string): { root: string; role: string } | null {
+  const match = /^(.*)[\\/](?:apps|agents)[\\/]([^\\/]+)[\\/]([^\\/]+)$/.exec(path);
+  if (!match || match[1] === undefined || match[2] === undefined || match[2] !== match[3] || !ROLE.test(match[2])) return null;
+  return { root: match[1] === '' ? '/' : match[1], role: match[2] };
+}
+
+/** `<root>/apps/<role>` → its root and role: where `mix run` runs an app. */
+function appFolderParts(cwd: string): { root: string; role: string } | null {
+  const match = /^(.*)[\\/]apps[\\/]([^\\/]+)[\\/]?$/.exec(cwd);
+  if (!match || match[1] === undefined || match[2] === undefined || !ROLE.test(match[2])) return null;
+  return { root: match[1] === '' ? '/' : match[1], role: match[2] };
+}
+
+const MIX_NAMES = new Set(['mix', 'mix.bat', 'mix.ps1']);
+const fileName = (path: string): string => path.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
+
+/** The arguments the VM hands the program it runs: those after `-extra`, or after argv[0] for a stand-in. */
+function plainArguments(facts: ProcessFacts, erlang: boolean): readonly string[] | null {
+  if (facts.argv !== null) {
+    const extra = facts.argv.indexOf('-extra');
+    if (extra >= 0) return facts.argv.slice(extra + 1);
+    return erlang ? null : facts.argv.slice(1);
+  }
+  return null;
+}
+
+/**
+ * The same from a printed command line, which cannot be split right where a
+ * path holds spaces: the script's path is found by its ECHO shape instead,
+ * the shortest prefix that ends in `(apps|agents)/<role>/<role>` then a space.
+ */
+function textArguments(line: string, erlang: boolean): { script: string; rest: string } | null {
+  const extra = /(?:^|\s)-extra(?:\s+|$)/.exec(line);
+  let tail: string;
+  if (extra) tail = line.slice(extra.index + extra[0].length);
+  else if (erlang) return null;
+  else {
+    const trimmed = line.trimStart();
+    const program = trimmed.startsWith('"') ? /^"[^"]*"\s*/.exec(trimmed) : /^\S+\s*/.exec(trimmed);
+    tail = trimmed.slice(program?.[0].length ?? trimmed.length);
+  }
+  const quoted = /^"([^"]*)"(?:\s+|$)/.exec(tail);
+  if (quoted?.[1] !== undefined) return { script: quoted[1], rest: tail.slice(quoted[0].length) };
+  const shaped = /^(.*?(?:^|[\\/])(?:apps|agents)[\\/]([a-z][a-z0-9_]*)[\\/]\2)(?=\s|$)\s*/.exec(tail);
+  if (shaped?.[1] !== undefined) return { script: shaped[1], rest: tail.slice(shaped[0].length) };
+  const word = /^(\S+)\s*/.exec(tail);
+  return word?.[1] === undefined ? null : { script: word[1], rest: tail.slice(word[0].length) };
+}
+
+const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
+
+/**
+ * What this process is to ECHO: one of its agents, its delegator, or nothing
+ * (null). `vmExecutables` are the executables that may run an agent's script.
+ */
+export function classifyEchoProcess(facts: ProcessFacts, vmExecutables: readonly string[] = ERLANG_VM_EXECUTABLES): EchoProcess | null {
+  if (!executableIn(facts.executable, vmExecutables)) return null;
+  const erlang = executableIn(facts.executable, ERLANG_VM_EXECUTABLES);
+  const plain = plainArguments(facts, erlang);
+  const parsed = plain === null ? textArguments(facts.commandLine, erlang) : plain[0] === undefined ? null : { script: plain[0], rest: plain.slice(1) };
+  if (parsed === null) return null;
+  const rest = typeof parsed.rest === 'string' ? splitWords(parsed.rest) : parsed.rest;
+
+  if (MIX_NAMES.has(fileName(parsed.script)) && rest[0] === 'run') {
+    const app = facts.cwd === null ? null : appFolderParts(facts.cwd);
+    if (app === null) return null;
+    return { kind: app.role === 'delegator' ? 'delegator' : 'agent', role: app.role, root: app.root, form: 'mix' };
+  }
+  const resolved = resolvedPath(parsed.script, facts.cwd);
+  const parts = scriptParts(resolved ?? parsed.script);
+  if (parts === null) return null;
+  const form: LaunchForm = rest.includes('--autonomous') ? 'autonomous' : 'mcp';
+  return { kind: parts.role === 'delegator' ? 'delegator' : 'agent', role: parts.role, root: resolved === null ? null : parts.root, form };
+}
+
+/** `/`-separated, without a trailing separator, so Windows and Unix paths compare alike. */
+export const comparablePath = (path: string): string => path.replaceAll('\\', '/').replace(/\/+$/, '') || '/';
+
+/** Whether two roots name the same folder (Windows paths compare without case). */
+export function sameRoot(a: string, b: string): boolean {
+  const left = comparablePath(a);
+  const right = comparablePath(b);
+  return isWindowsPath(a) || isWindowsPath(b) ? left.toLowerCase() === right.toLowerCase() : left === right;
+}
+
+/** The environment variable ECHO reads an agent's model from: `senior_developer` → `SENIOR_DEVELOPER_MODEL`. */
+export function modelVariableOf(role: string): string {
+  return `${role.toUpperCase()}_MODEL`;
+}
