@@ -1,3 +1,4 @@
+import type { LaunchForm } from './echoProcess';
 import type { AgentRecord, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
 
 /** One attempt to read a source: what it gave and what it left out, or why it gave nothing. */
@@ -22,6 +23,11 @@ export interface PostgresData {
   readonly stats: SessionStats;
   readonly sessionsToday: number;
   readonly timeline: readonly HourlyCount[];
+  /**
+   * Epoch ms: the newest session's start (UTC, as ECHO stores it); null when
+   * the table holds none. An ECHO that does not record sessions leaves it null.
+   */
+  readonly newestSessionAt: number | null;
   /** ECHO's agent_status, read on every poll. */
   readonly heartbeats: HeartbeatData;
 }
@@ -47,7 +53,7 @@ export interface HeartbeatData {
   readonly rows: readonly HeartbeatRecord[];
 }
 
-/** An ECHO agent's own OS process on this machine, found by its command line and measured. */
+/** One of ECHO's Erlang VMs on this machine (an agent's or its delegator's), found by its executable and script, and measured. */
 export interface AgentProcess {
   readonly pid: number;
   readonly role: string;
@@ -58,6 +64,40 @@ export interface AgentProcess {
   readonly cpuPercent: number | null;
   /** Epoch ms: the process's real start, so its uptime is true. */
   readonly startedAt: number | null;
+  /** The ECHO checkout it runs from; null where a relative path could not be resolved. */
+  readonly root: string | null;
+  readonly form: LaunchForm;
+  /** Its owner; null where the platform has no user ids (Windows). */
+  readonly uid: number | null;
+  /** Owned by another user than the monitor's: shown, never signalled. */
+  readonly otherUser: boolean;
+  readonly parent: ParentProcess | null;
+  /** What started it, where its parent chain still reaches it: a delegator or Claude Desktop. */
+  readonly launchedBy: 'delegator' | 'claude-desktop' | null;
+  /** Its parent exited and it was handed to init (or the session's subreaper): it runs on with nobody to stop it. */
+  readonly orphaned: boolean;
+}
+
+export interface ParentProcess {
+  readonly pid: number;
+  /** Its executable's name (`timeout`, `bash`, `beam.smp`); null where unknown. */
+  readonly name: string | null;
+}
+
+/** What the scan found of ECHO on this machine. */
+export interface EchoProcesses {
+  /** The agents of the root watched (every root's, when none is configured), every copy of each role. */
+  readonly agents: readonly AgentProcess[];
+  /** The delegators running from those roots. */
+  readonly delegators: readonly AgentProcess[];
+  /** Every ECHO root with an agent or delegator of this user's on this machine, watched or not. */
+  readonly roots: readonly string[];
+  /** The root configured (MONITOR_AGENT_PROCESSES=<root>); null when none is. */
+  readonly configuredRoot: string | null;
+  /** Agents and delegators left out: another root's, while one is configured. */
+  readonly otherRoots: number;
+  /** Agents and delegators left out: other users', while no root is configured. */
+  readonly otherUsers: number;
 }
 
 export interface RegistryData {
@@ -129,5 +169,7 @@ export interface Readings {
   readonly system: SystemReading;
   readonly processes: ReadonlyMap<number, ProcessReading>;
   /** ECHO's agent processes on this machine; null when they are not looked for. */
-  readonly agentProcesses: Reading<readonly AgentProcess[]> | null;
+  readonly agentProcesses: Reading<EchoProcesses> | null;
+  /** Roles this monitor stopped, with when (see SightingsInput.stopped). */
+  readonly stopped?: ReadonlyMap<string, number>;
 }

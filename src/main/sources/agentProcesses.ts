@@ -1,165 +1,125 @@
-import { readFile } from 'node:fs/promises';
-import pidusage from 'pidusage';
 import { z } from 'zod';
 import { describeIssues } from '../../shared/zodIssues';
-import { agentRoleOf, modelVariableOf } from '../core/agentCommandLine';
-import type { AgentProcess } from '../core/readings';
-import { pidAlive } from './pidAlive';
-import { listProcesses } from './processListing';
+import { classifyEchoProcess, ERLANG_VM_EXECUTABLES, executableIn, sameRoot, type EchoProcess } from '../core/echoProcess';
+import type { AgentProcess, EchoProcesses, ParentProcess } from '../core/readings';
+import { measureWithPidusage, readModelFromEnviron, type Measurement } from './processMeasure';
+import { listProcesses, type ListedProcess, type ListingOptions } from './processListing';
 import type { Screened } from './screening';
 
 
-/** One pid's measurement. `cpuPercent` is a share of one core, null when the measurer has no baseline. */
-export interface Measurement {
-  readonly cpuPercent: number | null;
-  readonly rssBytes: number | null;
-  /** Epoch ms. */
-  readonly startedAt: number | null;
-}
-
+export { measureWithPidusage, readModelFromEnviron, type Measurement } from './processMeasure';
 export interface AgentProcessScannerOptions {
-  /** Every process of this machine; each entry `{pid, commandLine}`, anything else is dropped with its reason. */
-  readonly list?: () => Promise<readonly unknown[]>;
+  /** Every process of this machine (see ListedProcess); an entry of another shape is dropped with its reason. */
+  readonly list?: (options: ListingOptions) => Promise<readonly unknown[]>;
   /** The pids measured; a pid missing from the map no longer runs the process measured before. */
   readonly measure?: (pids: readonly number[]) => Promise<ReadonlyMap<number, Measurement>>;
   /** The agent's model from its environment, or null where it cannot be read. */
   readonly readModel?: (pid: number, role: string) => Promise<string | null>;
   /** List every this many scans (default 6); sooner when an agent's pid disappears. */
   readonly listEvery?: number;
-  /** Only the agents of the ECHO at this root; null: any ECHO on this machine. */
+  /** Only the agents of the ECHO at this root; null: every root's, this user's only. */
   readonly root?: string | null;
+  /** Executables that may run an agent's script beside the Erlang VM's (the demo's Node stand-ins). */
+  readonly extraVmExecutables?: readonly string[];
+  /** This process's user id, whose agents count when no root is configured; null where there is none (Windows). */
+  readonly uid?: number | null;
   /** The monitor's clock, which the default measure turns elapsed time into `startedAt` with. */
   readonly now?: () => number;
 }
 
-function isGone(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ESRCH');
-}
-
-async function pidusageStats(pids: readonly number[]): Promise<Map<number, pidusage.Status>> {
-  try {
-    // pidusage writes into the array it is given.
-    const stats: Partial<Record<string, pidusage.Status>> = await pidusage([...pids]);
-    const found = new Map<number, pidusage.Status>();
-    for (const pid of pids) {
-      const stat = stats[String(pid)];
-      if (stat) found.set(pid, stat);
-    }
-    return found;
-  } catch (error) {
-    // One pid that exited (or none of several found by `ps`) is an error; several are left out quietly.
-    if (isGone(error)) return new Map();
-    throw error;
-  }
-}
-
-const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-
-/**
- * Measures with `pidusage`, whose own history gives the CPU between two calls,
- * so nothing here keeps samples. Its history-cleaning interval is `unref`'d:
- * it never holds the process open, so nothing needs closing.
- */
-export function measureWithPidusage(now: () => number = Date.now, platform: NodeJS.Platform = process.platform) {
-  let previous: readonly number[] = [];
-  return async (pids: readonly number[]): Promise<Map<number, Measurement>> => {
-    if (pids.length === 0) return new Map();
-    const stats = await pidusageStats(pids);
-    const at = now();
-    // On Linux pidusage keeps each pid's /proc/<pid>/stat open and reads that descriptor
-    // again. Once the process exits and its pid goes to another, the old descriptor reads
-    // ESRCH, on every call, since each call renews the entry. The process measured before
-    // has exited, so the pid is reported gone; clear() makes pidusage open the pid afresh.
-    // It forgets every pid's history (and leaves their descriptors open: a few, on a rare
-    // pid reuse), so the pids followed are read again at once to keep their CPU baseline.
-    const reused = platform === 'linux' ? pids.filter((pid) => !stats.has(pid) && pidAlive(pid)) : [];
-    if (reused.length > 0) {
-      pidusage.clear();
-      const followed = [...new Set([...previous, ...pids])].filter((pid) => !reused.includes(pid));
-      if (followed.length > 0) await pidusageStats(followed);
-    }
-    previous = pids;
-    const measured = new Map<number, Measurement>();
-    for (const [pid, stat] of stats) {
-      const elapsed = finite(stat.elapsed);
-      measured.set(pid, {
-        cpuPercent: finite(stat.cpu),
-        rssBytes: finite(stat.memory),
-        // The monitor's clock, so that its uptimes (now − startedAt) come from one clock.
-        startedAt: elapsed === null ? null : at - elapsed,
-      });
-    }
-    return measured;
-  };
-}
-
-/** `<ROLE>_MODEL` from `/proc/<pid>/environ` on Linux; null elsewhere, or when it is not ours to read. */
-export async function readModelFromEnviron(pid: number, role: string, platform: NodeJS.Platform = process.platform): Promise<string | null> {
-  if (platform !== 'linux') return null;
-  try {
-    const prefix = `${modelVariableOf(role)}=`;
-    const entry = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').find((line) => line.startsWith(prefix));
-    return entry && entry.length > prefix.length ? entry.slice(prefix.length) : null;
-  } catch {
-    return null;
-  }
-}
-
-const listedSchema = z.object({ pid: z.number().int().positive(), commandLine: z.string() });
+const listedSchema = z.object({
+  pid: z.number().int().positive(),
+  ppid: z.number().int().nonnegative().nullable(),
+  uid: z.number().int().nonnegative().nullable(),
+  executable: z.string().nullable(),
+  argv: z.array(z.string()).nullable(),
+  commandLine: z.string(),
+  cwd: z.string().nullable(),
+});
 
 /** A started process whose pid differs from its first measurement by more than this is another process. */
 const START_TOLERANCE_MS = 3000;
 
+/** Where orphans go: init, or the subreaper a desktop session keeps (systemd --user, launchd). */
+const REAPERS: readonly string[] = ['systemd', 'init', 'launchd'];
+/** Claude Desktop, which runs ECHO's agents as MCP servers. */
+const CLAUDE_DESKTOP = /^claude/i;
+/** A parent chain longer than this is not followed further. */
+const CHAIN_LIMIT = 64;
+
 interface Tracked {
-  readonly role: string;
+  readonly echo: EchoProcess;
+  readonly uid: number | null;
+  readonly parent: ParentProcess | null;
+  readonly launchedBy: AgentProcess['launchedBy'];
+  readonly orphaned: boolean;
   readonly model: Promise<string | null>;
   startedAt: number | null;
   measured: boolean;
 }
 
+interface Census {
+  readonly roots: readonly string[];
+  readonly otherRoots: number;
+  readonly otherUsers: number;
+}
+
 /**
- * Finds ECHO's agents among this machine's processes and measures them.
+ * Finds ECHO's agents and delegators among this machine's processes and
+ * measures them.
  *
- * Listing every process is the expensive part: `ps` of the whole machine on
- * macOS, a PowerShell CIM query on Windows, tens to hundreds of ms each. So it
- * runs every `listEvery` scans, and at once when an agent's pid disappears (the
- * delegator may have started another); between listings only the known pids
- * are measured, which costs one read per pid on Linux.
+ * Listing every process is the expensive part (tens to hundreds of ms on
+ * macOS and Windows), so it runs every `listEvery` scans, and at once when a
+ * pid disappears; between listings only the known pids are measured, which
+ * costs one read per pid on Linux.
  */
 export class AgentProcessScanner {
-  private readonly list: () => Promise<readonly unknown[]>;
+  private readonly list: (options: ListingOptions) => Promise<readonly unknown[]>;
   private readonly measure: (pids: readonly number[]) => Promise<ReadonlyMap<number, Measurement>>;
   private readonly readModel: (pid: number, role: string) => Promise<string | null>;
   private readonly listEvery: number;
   private readonly root: string | null;
+  private readonly vmExecutables: readonly string[];
+  private readonly uid: number | null;
   private readonly tracked = new Map<number, Tracked>();
+  private census: Census = { roots: [], otherRoots: 0, otherUsers: 0 };
   private scansSinceListing = 0;
   private listSoon = true;
   /** The listing made beside the last scan, waiting to be taken in. */
   private listedBeside: readonly unknown[] | null = null;
-  private running: Promise<Screened<readonly AgentProcess[]>> | null = null;
+  private running: Promise<Screened<EchoProcesses>> | null = null;
 
   constructor(options: AgentProcessScannerOptions = {}) {
-    this.list = options.list ?? (() => listProcesses());
+    this.list = options.list ?? ((listing) => listProcesses(listing));
     this.measure = options.measure ?? measureWithPidusage(options.now);
     this.readModel = options.readModel ?? ((pid, role) => readModelFromEnviron(pid, role));
     this.listEvery = Math.max(1, Math.floor(options.listEvery ?? 6));
     this.root = options.root ?? null;
+    this.vmExecutables = [...ERLANG_VM_EXECUTABLES, ...(options.extraVmExecutables ?? [])];
+    this.uid = options.uid === undefined ? (process.getuid?.() ?? null) : options.uid;
   }
 
+  /** The executables that may run an agent: a listing reads the arguments of these only. */
+  private readonly listing: ListingOptions = { details: (executable) => executableIn(executable, this.vmExecutables) };
+
   /**
-   * The agents running now. Throws when the listing fails (or the measuring).
-   * A caller that gave up on a slow scan (`attempt`'s deadline) and asks again
-   * gets the one still running, so two never change the known pids at once.
+   * ECHO's processes running now. Throws when the listing fails (or the
+   * measuring). A caller that gave up on a slow scan and asks again gets the
+   * one still running, so two never change the known pids at once.
    */
-  scan(): Promise<Screened<readonly AgentProcess[]>> {
+  scan(): Promise<Screened<EchoProcesses>> {
     this.running ??= this.scanOnce().finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async scanOnce(): Promise<Screened<readonly AgentProcess[]>> {
+  /** Forgets a pid at once (it was stopped), so no scan reports it in the meantime. */
+  forget(pid: number): void {
+    this.tracked.delete(pid);
+  }
+
+  private async scanOnce(): Promise<Screened<EchoProcesses>> {
     const dropped: string[] = [];
     const readings = new Map<number, Measurement>();
     // A listing made beside the last poll is taken in now, before anything is measured.
@@ -171,7 +131,7 @@ export class AgentProcessScanner {
     if (lost || this.listSoon) {
       // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
       this.listSoon = true;
-      const added = this.relist(await this.list(), dropped);
+      const added = this.relist(await this.list(this.listing), dropped);
       this.scansSinceListing = 0;
       // One found and gone at once: look again next time rather than wait for the turn.
       this.listSoon = await this.measureInto(added, readings);
@@ -183,13 +143,13 @@ export class AgentProcessScanner {
   }
 
   /**
-   * The turn's listing (tens of ms on any platform) runs beside the poll, and
-   * the next scan takes its result: a poll woken by an announcement never
-   * waits for it, while a new agent is seen one poll later.
+   * The turn's listing runs beside the poll, and the next scan takes its
+   * result: a poll woken by an announcement never waits for it, while a new
+   * agent is seen one poll later.
    */
   private listBeside(): void {
     this.scansSinceListing = 0;
-    this.list().then(
+    this.list(this.listing).then(
       (entries) => {
         this.listedBeside = entries;
       },
@@ -223,42 +183,85 @@ export class AgentProcessScanner {
     return lost;
   }
 
-  /** Replaces the known agents with the listing's; returns the pids to measure for the first time. */
+  /** Whether a process of ECHO's is one the monitor watches: the configured root's, or with none configured, this user's. */
+  private watched(echo: EchoProcess, uid: number | null): 'watched' | 'other-root' | 'other-user' {
+    if (this.root !== null) return echo.root !== null && sameRoot(echo.root, this.root) ? 'watched' : 'other-root';
+    return uid === null || this.uid === null || uid === this.uid ? 'watched' : 'other-user';
+  }
+
+  /** Replaces the known processes with the listing's; returns the pids to measure for the first time. */
   private relist(entries: readonly unknown[], dropped: string[]): number[] {
-    const found = new Map<number, string>();
+    const all = new Map<number, ListedProcess>();
     entries.forEach((entry, index) => {
       const parsed = listedSchema.safeParse(entry);
-      if (!parsed.success) {
-        dropped.push(`process listing entry ${index + 1}: ${describeIssues(parsed.error)}`);
-        return;
-      }
-      const role = agentRoleOf(parsed.data.commandLine, this.root);
-      if (role !== null && !found.has(parsed.data.pid)) found.set(parsed.data.pid, role);
+      if (parsed.success) all.set(parsed.data.pid, parsed.data);
+      else dropped.push(`process listing entry ${index + 1}: ${describeIssues(parsed.error)}`);
     });
+    const echo = new Map<number, EchoProcess>();
+    for (const [pid, entry] of all) {
+      const found = executableIn(entry.executable, this.vmExecutables) ? classifyEchoProcess(entry, this.vmExecutables) : null;
+      if (found) echo.set(pid, found);
+    }
+    const roots = new Set<string>();
+    let otherRoots = 0;
+    let otherUsers = 0;
+    const found = new Map<number, Omit<Tracked, 'model' | 'startedAt' | 'measured'>>();
+    for (const [pid, process] of echo) {
+      const entry = all.get(pid);
+      if (!entry) continue;
+      const mine = this.uid === null || entry.uid === null || entry.uid === this.uid;
+      if (process.root !== null && mine) roots.add(process.root);
+      const verdict = this.watched(process, entry.uid);
+      if (verdict === 'other-root') otherRoots += 1;
+      else if (verdict === 'other-user') otherUsers += 1;
+      else found.set(pid, { echo: process, uid: entry.uid, ...lineage(entry, all, echo) });
+    }
+    this.census = { roots: [...roots].sort(), otherRoots, otherUsers };
     for (const [pid, tracked] of this.tracked) {
-      if (found.get(pid) !== tracked.role) this.tracked.delete(pid);
+      const now = found.get(pid);
+      if (now?.echo.role !== tracked.echo.role) this.tracked.delete(pid);
+      // Its parent may have exited since: the lineage is the listing's.
+      else this.tracked.set(pid, { ...tracked, ...now });
     }
     const added: number[] = [];
-    for (const [pid, role] of found) {
+    for (const [pid, facts] of found) {
       if (this.tracked.has(pid)) continue;
       // Read once per pid: the environment a process was started with does not change.
-      const model = Promise.resolve()
-        .then(() => this.readModel(pid, role))
-        .catch(() => null);
-      this.tracked.set(pid, { role, model, startedAt: null, measured: false });
+      const model = facts.echo.kind === 'agent' ? Promise.resolve().then(() => this.readModel(pid, facts.echo.role)).catch(() => null) : Promise.resolve(null);
+      this.tracked.set(pid, { ...facts, model, startedAt: null, measured: false });
       added.push(pid);
     }
     return added;
   }
 
-  private async report(readings: ReadonlyMap<number, Measurement>): Promise<AgentProcess[]> {
+  private async report(readings: ReadonlyMap<number, Measurement>): Promise<EchoProcesses> {
     const agents: AgentProcess[] = [];
+    const delegators: AgentProcess[] = [];
     for (const [pid, tracked] of this.tracked) {
       const reading = readings.get(pid);
       if (!reading) continue;
       const { cpuPercent, rssBytes, startedAt } = reading;
-      agents.push({ pid, role: tracked.role, model: await tracked.model, rssBytes, cpuPercent, startedAt });
+      const { echo, uid, parent, launchedBy, orphaned } = tracked;
+      const otherUser = uid !== null && this.uid !== null && uid !== this.uid;
+      const process: AgentProcess = { pid, role: echo.role, model: await tracked.model, rssBytes, cpuPercent, startedAt, root: echo.root, form: echo.form, uid, otherUser, parent, launchedBy, orphaned };
+      (echo.kind === 'agent' ? agents : delegators).push(process);
     }
-    return agents.sort((a, b) => a.role.localeCompare(b.role) || a.pid - b.pid);
+    const order = (a: AgentProcess, b: AgentProcess): number => a.role.localeCompare(b.role) || (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.pid - b.pid;
+    return { agents: agents.sort(order), delegators: delegators.sort(order), configuredRoot: this.root, ...this.census };
   }
+}
+
+/** The process's parent, whether that parent chain still reaches a delegator or Claude Desktop, and whether it was orphaned. */
+function lineage(entry: ListedProcess, all: ReadonlyMap<number, ListedProcess>, echo: ReadonlyMap<number, EchoProcess>): Pick<Tracked, 'parent' | 'launchedBy' | 'orphaned'> {
+  const parentEntry = entry.ppid === null ? undefined : all.get(entry.ppid);
+  const parent = entry.ppid === null || entry.ppid === 0 ? null : { pid: entry.ppid, name: parentEntry?.executable ?? null };
+  const orphaned = entry.ppid === 1 || executableIn(parentEntry?.executable ?? null, REAPERS);
+  let launchedBy: AgentProcess['launchedBy'] = null;
+  let at = parentEntry;
+  for (let steps = 0; at !== undefined && steps < CHAIN_LIMIT && launchedBy === null; steps += 1) {
+    if (echo.get(at.pid)?.kind === 'delegator') launchedBy = 'delegator';
+    else if (at.executable !== null && CLAUDE_DESKTOP.test(at.executable)) launchedBy = 'claude-desktop';
+    at = at.ppid === null || at.ppid === at.pid ? undefined : all.get(at.ppid);
+  }
+  return { parent, launchedBy, orphaned };
 }

@@ -71,7 +71,7 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
       // A single look has no earlier picture to keep: it reads the picture straight away, one round trip.
       postgres: options.persistent ? new PostgresReader(store, heartbeats) : readPostgresOnce(store, heartbeats),
       // The scanner keeps its pids between polls, so a long-lived monitor lists every process only now and then.
-      agentProcesses: config.agentProcesses && new AgentProcessScanner({ root: config.agentProcesses.root }),
+      agentProcesses: config.agentProcesses && new AgentProcessScanner(config.agentProcesses),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
       system: new SystemProbe({ unifiedMemory: config.unifiedMemory, ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }) }),

@@ -1,7 +1,7 @@
 import type { LocalDate } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
 import { localDateOf, zoneOf, type TimeZoneSource } from '../core/localTime';
-import type { AgentProcess, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
+import type { EchoProcesses, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
 import type { OllamaClient } from './ollamaClient';
 import type { DayPictureSource } from './postgresReader';
 import { probeProcesses } from './processProbe';
@@ -9,9 +9,9 @@ import type { RedisRegistry } from './redisRegistry';
 import { attempt, type Screened } from './screening';
 import type { SystemProbe } from './systemProbe';
 
-/** Finds ECHO's agent processes on this machine and measures them. */
+/** Finds ECHO's agents and delegators among this machine's processes and measures them. */
 export interface AgentProcessSource {
-  scan(): Promise<Screened<readonly AgentProcess[]>>;
+  scan(): Promise<Screened<EchoProcesses>>;
 }
 
 export interface SourceSet {
