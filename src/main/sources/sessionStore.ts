@@ -48,6 +48,7 @@ const dayPictureRowSchema = z.object({
   day_stats: statsRowSchema,
   today_count: z.coerce.number().int().nonnegative().nullable(),
   timeline: countRowsSchema,
+  newest_start: z.coerce.number().nullable(),
 });
 
 const changeTokenRowSchema = z.object({
@@ -115,7 +116,9 @@ export class SessionStore {
               (SELECT coalesce(json_agg(h), '[]') FROM (${historyRowsSql(params, day)}) AS h) AS history,
               (SELECT row_to_json(t) FROM (${statsTotalsSql(params, day)}) AS t) AS day_stats,
               ${todayCount} AS today_count,
-              (SELECT coalesce(json_agg(c), '[]') FROM (${countsSql(params, hours)}) AS c) AS timeline`,
+              (SELECT coalesce(json_agg(c), '[]') FROM (${countsSql(params, hours)}) AS c) AS timeline,
+              (SELECT extract(epoch FROM max(started_at)) * 1000 FROM delegator_sessions
+                WHERE started_at < ${params.add(utcTimestamp(request.now + 86_400_000), 'timestamp')}) AS newest_start`,
       params.values,
     );
     const row = dayPictureRowSchema.parse(rows[0]);
@@ -131,6 +134,7 @@ export class SessionStore {
         stats,
         sessionsToday: row.today_count ?? stats.totalSessions,
         timeline: timelineOf(hours, countsByBucket(row.timeline, hours.length)),
+        newestSessionAt: row.newest_start,
       },
       // A bad row can be both active and in the day's history; it is one problem, not two.
       dropped: [...new Set([...active.dropped, ...history.dropped])],
