@@ -64,19 +64,50 @@ export type AgentHeartbeat = z.infer<typeof agentHeartbeatSchema>;
 
 /** The three readings of an agent's memory, side by side so drift between them shows. */
 export const agentMemorySchema = z.object({
-  /** 1 GB per billion parameters of the model, or the user's own figure. */
+  /** 1 GB per billion parameters of the model, or the user's own figure: what loading it would take. */
   estimatedGb: z.number().nonnegative(),
+  /**
+   * Whether Ollama holds the model now: false when it answered without it
+   * (ECHO sends no keep_alive, so an idle model unloads after 5 minutes);
+   * null when Ollama could not be asked.
+   */
+  modelLoaded: z.boolean().nullable(),
   /** What Ollama reports its model takes, while loaded. */
   ollamaGb: z.number().nonnegative().nullable(),
   /** The part of Ollama's figure in GPU memory (`size_vram`); null when Ollama does not hold the model. */
   vramGb: z.number().nonnegative().nullable(),
-  /** Resident memory of the agent's own process, for a live local pid. */
+  /** Resident memory of the agent's own processes (every copy), for live local pids. */
   processGb: z.number().nonnegative().nullable(),
 });
 export type AgentMemory = z.infer<typeof agentMemorySchema>;
 
+export const launchFormSchema = z.enum(['autonomous', 'mcp', 'mix']);
+
+/** One of ECHO's Erlang VMs on this machine: an agent's copy, or a delegator. */
+export const echoProcessViewSchema = z.object({
+  pid: z.number().int().positive(),
+  role: z.string(),
+  /** The ECHO checkout it runs from; null where a relative path could not be resolved. */
+  root: z.string().nullable(),
+  /** `--autonomous`, MCP mode (no flag), or `mix run`. */
+  form: launchFormSchema,
+  processGb: z.number().nonnegative().nullable(),
+  cpuPercent: z.number().nonnegative().nullable(),
+  uptimeSeconds: z.number().int().nonnegative().nullable(),
+  parentPid: z.number().int().positive().nullable(),
+  /** The parent's executable: `timeout`, `bash`, `beam.smp`; null where unknown. */
+  parentName: z.string().nullable(),
+  /** What its parent chain still reaches: a delegator, Claude Desktop, or neither. */
+  launchedBy: z.enum(['delegator', 'claude-desktop']).nullable(),
+  /** Its parent exited and init (or a subreaper) took it over: nobody will stop it. */
+  orphaned: z.boolean(),
+  /** Another user's process: shown, never signalled. */
+  otherUser: z.boolean(),
+});
+export type EchoProcessView = z.infer<typeof echoProcessViewSchema>;
+
 export const agentViewSchema = agentRecordSchema.extend({
-  /** The model's memory: Ollama's figure where it has one, else the estimate. */
+  /** The model's memory now: Ollama's figure while it holds the model, 0 when it answered without it, else the estimate. */
   memoryGb: z.number().nonnegative(),
   memory: agentMemorySchema,
   /** Whether the agent's pid is alive on this machine; null when that cannot be told. */
@@ -87,6 +118,8 @@ export const agentViewSchema = agentRecordSchema.extend({
   uptimeSeconds: z.number().int().nonnegative().nullable(),
   /** Its row of `agent_status`; null where ECHO keeps none. */
   heartbeat: agentHeartbeatSchema.nullable(),
+  /** Every process of this role on this machine, oldest first: more than one means ECHO handles each message more than once. */
+  copies: z.array(echoProcessViewSchema),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 
@@ -167,13 +200,15 @@ export const summarySchema = z.object({
   estimatedMemoryGb: z.number().nonnegative().nullable(),
   /** The part Ollama and the processes measured; null when nothing was measured. */
   measuredMemoryGb: z.number().nonnegative().nullable(),
+  /** The measured part in this machine's RAM; null when nothing was measured. Alerts read this, never an estimate. */
+  measuredRamGb: z.number().nonnegative().nullable(),
   /** What running every ECHO agent at once would take, by the same rule as memoryGb. */
   allAgentsMemoryGb: z.number().nonnegative(),
   savingsPct: z.number().int().nullable(),
   machineRamGb: z.number().nonnegative(),
   /** Memory that can be had now; null when the platform could not say. */
   freeRamGb: z.number().nonnegative().nullable(),
-  /** ramGb as a share of the machine's RAM. */
+  /** measuredRamGb as a share of the machine's RAM; null when nothing was measured. */
   memoryPctOfRam: z.number().nonnegative().nullable(),
   /** macOS's memory pressure; null elsewhere. */
   memoryPressure: z.enum(['normal', 'warn', 'critical']).nullable(),
@@ -220,6 +255,8 @@ export const warningKindSchema = z.enum([
   'agent-error',
   'memory-constrained',
   'session-dated-future',
+  'agent-copies',
+  'echo-roots',
 ]);
 export type WarningKind = z.infer<typeof warningKindSchema>;
 
@@ -256,6 +293,20 @@ export const alertSchema = z.object({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
+/** What this machine's processes say of ECHO beyond its agents. */
+export const echoMachineSchema = z.object({
+  /** Every ECHO checkout with an agent or delegator of this user's running here. */
+  roots: z.array(z.string()),
+  /** MONITOR_AGENT_PROCESSES=<root>; null when none is set. */
+  configuredRoot: z.string().nullable(),
+  /** ECHO's delegators running from the roots watched. */
+  delegators: z.array(echoProcessViewSchema),
+  /** ECHO processes left out: another root's (one is configured), or another user's (none is). */
+  otherRoots: z.number().int().nonnegative(),
+  otherUsers: z.number().int().nonnegative(),
+});
+export type EchoMachine = z.infer<typeof echoMachineSchema>;
+
 /** ECHO runs a few dozen agents; a list longer than this is cut, and says how many it held. */
 export const AGENT_LIST_LIMIT = 200;
 
@@ -281,6 +332,14 @@ export const snapshotSchema = z.object({
   history: z.array(sessionViewSchema).nullable(),
   stats: sessionStatsSchema.nullable(),
   timeline: z.array(hourlyCountSchema).nullable(),
+  /** ECHO's processes on this machine beyond the agents; null when they are not looked for or could not be. */
+  echo: echoMachineSchema.nullable(),
+  /**
+   * Whether this ECHO records its sessions: false when agents run and
+   * `delegator_sessions` holds no session from the last day (ECHO at its
+   * current commit keeps sessions in memory only); null when it cannot be told.
+   */
+  sessionsRecorded: z.boolean().nullable(),
   warnings: z.array(warningSchema),
   alerts: z.array(alertSchema),
 });

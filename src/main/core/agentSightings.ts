@@ -2,7 +2,7 @@ import type { AgentOrigin, AgentRecord, SessionRecord } from '../../shared/model
 import { agentOriginSchema } from '../../shared/model';
 import { chooseAgents, type RegistryMode } from './agentChoice';
 import { agentsFromSessions } from './agentsFromSessions';
-import { defaultModelFor } from './echoRoster';
+import { echoModelFor } from './echoRoster';
 import type { AgentProcess, HeartbeatData, HeartbeatRecord, RegistryData } from './readings';
 import type { Shown } from './sourceHealth';
 
@@ -13,8 +13,14 @@ export interface SightingsInput {
   readonly registrySeen: boolean;
   readonly sessions: Shown<readonly SessionRecord[]> | null;
   readonly heartbeats: Shown<HeartbeatData> | null;
-  /** ECHO's agent processes on this machine; null when they were not (or could not be) looked for. */
+  /** ECHO's agent processes on this machine, every copy; null when they were not (or could not be) looked for. */
   readonly processes: readonly AgentProcess[] | null;
+  /**
+   * Roles this monitor stopped, with when: a heartbeat from before then is the
+   * stopped agent's last, and says nothing of a running one (ECHO never
+   * writes `stopped`, so its row stays `running` until it goes stale).
+   */
+  readonly stopped?: ReadonlyMap<string, number>;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatTimeoutSeconds: number;
 }
@@ -22,7 +28,10 @@ export interface SightingsInput {
 /** One agent as every source saw it. */
 export interface SightedAgent {
   readonly record: AgentRecord;
+  /** The oldest of its processes: the one the delegator (or its user) started first. */
   readonly process: AgentProcess | null;
+  /** Every process of this role, oldest first. */
+  readonly processes: readonly AgentProcess[];
   readonly heartbeat: HeartbeatRecord | null;
 }
 
@@ -52,6 +61,15 @@ export function heartbeatsInUse(heartbeats: HeartbeatData | null): boolean {
   return heartbeats !== null && heartbeats.present && heartbeats.rows.length > 0;
 }
 
+/** ECHO writes whole seconds: a beat stamped within a second of the stop may still be the stopped agent's. */
+const STOP_SLACK_MS = 1000;
+
+/** Whether this row's last beat came before this monitor stopped that role: the stopped agent's, not a running one's. */
+function beatBeforeStop(row: HeartbeatRecord, stopped: ReadonlyMap<string, number> | undefined): boolean {
+  const at = stopped?.get(row.role);
+  return at !== undefined && row.lastHeartbeatAt <= at + STOP_SLACK_MS;
+}
+
 export function heartbeatAgeSeconds(row: HeartbeatRecord, now: number): number {
   return Math.max(0, Math.floor((now - row.lastHeartbeatAt) / 1000));
 }
@@ -60,13 +78,14 @@ interface Seen {
   registry?: AgentRecord;
   heartbeat?: HeartbeatRecord;
   process?: AgentProcess;
+  processes: AgentProcess[];
   session?: AgentRecord;
 }
 
 function seenOf(byRole: Map<string, Seen>, role: string): Seen {
   let seen = byRole.get(role);
   if (!seen) {
-    seen = {};
+    seen = { processes: [] };
     byRole.set(role, seen);
   }
   return seen;
@@ -84,10 +103,12 @@ function merge(role: string, seen: Seen, heartbeatRunsIt: boolean): AgentRecord 
   const processStart = process?.startedAt == null ? null : new Date(process.startedAt).toISOString();
   return {
     role,
-    model: registry?.model ?? process?.model ?? defaultModelFor(role),
+    // A session's agent was spawned by the delegator with its table's model; any other took LLM.Config's.
+    model: registry?.model ?? process?.model ?? session?.model ?? echoModelFor(role),
     spawnedAt: registry?.spawnedAt ?? processStart ?? session?.spawnedAt ?? null,
     sessionId: registry?.sessionId ?? session?.sessionId ?? null,
-    pid: registry?.pid ?? process?.pid ?? null,
+    // This machine's own process first: a registry's pid is only what someone wrote.
+    pid: process?.pid ?? registry?.pid ?? null,
     host: registry?.host ?? null,
     status: registry?.status ?? heartbeat?.status ?? (process ? 'running' : null),
     lastHeartbeat: registry?.lastHeartbeat ?? (heartbeat ? new Date(heartbeat.lastHeartbeatAt).toISOString() : null),
@@ -119,14 +140,15 @@ export function sightAgents(input: SightingsInput): AgentList {
     // While PostgreSQL cannot be read, the last rows are judged as of when they were read, so agents do not vanish with the database.
     const asOf = input.heartbeats.stale ? input.heartbeats.at : input.now;
     for (const row of input.heartbeats.value.rows) {
-      if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds)) heartbeatRuns.add(row.role);
+      if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds) && !beatBeforeStop(row, input.stopped)) heartbeatRuns.add(row.role);
     }
   }
   if (input.processes) {
     from.add('process');
     for (const process of input.processes) {
       const seen = seenOf(byRole, process.role);
-      // Two processes for one role: the older is the agent the delegator knows; the newer is shown by the process count alone.
+      seen.processes.push(process);
+      // Several copies of one role: the oldest is the one started first; the others are shown as its copies.
       if (!seen.process || (process.startedAt ?? Infinity) < (seen.process.startedAt ?? Infinity)) seen.process = process;
     }
   }
@@ -148,6 +170,7 @@ export function sightAgents(input: SightingsInput): AgentList {
     .map(([role, seen]) => ({
       record: merge(role, seen, heartbeatRuns.has(role)),
       process: seen.process ?? null,
+      processes: [...seen.processes].sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.pid - b.pid),
       heartbeat: seen.heartbeat ?? null,
     }));
   const postgresStale = (from.has('heartbeat') || from.has('sessions')) && (input.heartbeats?.stale ?? input.sessions?.stale ?? false);

@@ -1,5 +1,5 @@
 import { formatDuration, formatGb, formatRole } from '../../shared/format';
-import type { AgentView, SessionRecord, Warning } from '../../shared/model';
+import type { AgentView, EchoMachine, EchoProcessView, SessionRecord, Warning } from '../../shared/model';
 import { holdsItsModel } from '../../shared/modelName';
 import { heartbeatsInUse } from './agentSightings';
 import type { HeartbeatData } from './readings';
@@ -15,6 +15,10 @@ export interface AgentSignals {
   readonly processesHere: boolean;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatStaleSeconds: number;
+  /** Whether this ECHO records sessions; an agent in none means something only where it does. */
+  readonly sessionsRecorded: boolean | null;
+  /** ECHO's roots and delegators on this machine; null when not looked at. */
+  readonly echo: EchoMachine | null;
 }
 
 const ageOf = (instant: number, now: number): number => Math.max(0, Math.floor((now - instant) / 1000));
@@ -52,7 +56,7 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
     return {
       kind: 'agent-process-gone',
       role: agent.role,
-      message: `${name}'s heartbeat is ${formatDuration(agent.heartbeat.ageSeconds)} old, but no process of it runs on this machine. Its last heartbeats may have come from elsewhere; if not, the delegator will notice the exit.`,
+      message: `${name}'s heartbeat is ${formatDuration(agent.heartbeat.ageSeconds)} old, but no process of it runs on this machine. It may run on another machine (ECHO's heartbeats name none), or it has just exited; ECHO counts it down once its heartbeat is ${formatDuration(signals.heartbeatStaleSeconds)} old.`,
     };
   }
   const hung = heartbeatsInUse(signals.heartbeats) && processSeen && !heartbeatSeen;
@@ -61,7 +65,7 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
     return {
       kind: 'agent-hung',
       role: agent.role,
-      message: `${name}'s process${agent.pid === null ? '' : ` ${agent.pid}`} runs but ${silence}: it may be hung. Stop it; the delegator starts it again when a task needs it.`,
+      message: `${name}'s process${agent.pid === null ? '' : ` ${agent.pid}`} runs but ${silence}: it may be hung, or cannot reach PostgreSQL (ECHO's agents keep quiet about database errors). Look at its log; stop it and start it again.`,
     };
   }
   return null;
@@ -74,7 +78,8 @@ function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null
     return { kind: 'agent-error', role: agent.role, message: `${name} reports an error. Look at its log, then stop it to free its memory.` };
   }
   const sessions = signals.activeSessions;
-  if (sessions === null || !holdsItsModel(agent)) return null;
+  // Where ECHO keeps its sessions in memory only, no agent is in a recorded one: that says nothing of idleness.
+  if (sessions === null || signals.sessionsRecorded !== true || !holdsItsModel(agent) || agent.memory.modelLoaded === false) return null;
   const serving = sessions.some((session) => session.sessionId === agent.sessionId || session.agents.includes(agent.role));
   if (serving) return null;
   return {
@@ -84,8 +89,40 @@ function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null
   };
 }
 
+const TIMES = ['once', 'twice', 'three times'];
+const timesOf = (count: number): string => TIMES[count - 1] ?? `${count} times`;
+
+/** A role running more than once from one root: every copy takes each message sent to the role. */
+function copiesWarnings(agent: AgentView): Warning[] {
+  const byRoot = new Map<string | null, EchoProcessView[]>();
+  for (const copy of agent.copies) byRoot.set(copy.root, [...(byRoot.get(copy.root) ?? []), copy]);
+  return [...byRoot.values()]
+    .filter((copies) => copies.length > 1)
+    .map((copies) => {
+      const oldest = copies[0];
+      const orphans = copies.filter((copy) => copy.orphaned).map((copy) => copy.pid);
+      const orphaned = orphans.length > 0 ? ` ${orphans.length === 1 ? `Pid ${orphans[0]} is` : `Pids ${orphans.join(', ')} are`} orphaned: a delegator that died left ${orphans.length === 1 ? 'it' : 'them'} running.` : '';
+      return {
+        kind: 'agent-copies' as const,
+        role: agent.role,
+        message: `${formatRole(agent.role)} runs ${timesOf(copies.length)} (pids ${copies.map((copy) => copy.pid).join(', ')}): ECHO handles each of its messages ${timesOf(copies.length)}; stop the older${oldest ? ` (pid ${oldest.pid})` : ''}.${orphaned}`,
+      };
+    });
+}
+
+/** Several ECHO checkouts run here and none is chosen: every root's agents are shown apart, and Stop waits for a choice. */
+function rootsWarning(echo: EchoMachine | null): Warning[] {
+  if (echo === null || echo.configuredRoot !== null || echo.roots.length < 2) return [];
+  return [
+    {
+      kind: 'echo-roots',
+      message: `ECHO runs here from ${echo.roots.length} checkouts (${echo.roots.join(', ')}); their agents are shown together. Set MONITOR_AGENT_PROCESSES to the root to watch; until then Stop acts on none of them.`,
+    },
+  ];
+}
+
 /** Where ECHO's own signals (heartbeats, processes, statuses) disagree with each other or with the sessions. */
 export function agentSignalWarnings(signals: AgentSignals): Warning[] {
-  const perAgent = signals.agents.flatMap((agent) => [agentWarning(agent, signals), statusWarnings(agent, signals)].filter((warning) => warning !== null));
-  return [...silentSessionAgents(signals), ...perAgent];
+  const perAgent = signals.agents.flatMap((agent) => [agentWarning(agent, signals), statusWarnings(agent, signals), ...copiesWarnings(agent)].filter((warning) => warning !== null));
+  return [...rootsWarning(signals.echo), ...silentSessionAgents(signals), ...perAgent];
 }

@@ -1,5 +1,6 @@
 /** ECHO's defaults, so that an ECHO user needs no configuration. */
 
+/** The delegator's table: the model it sets as `<ROLE>_MODEL` for an agent it spawns (and the seed's memory figures follow). */
 export const ROLE_MODELS: Readonly<Record<string, string>> = {
   ceo: 'qwen2.5:14b',
   cto: 'deepseek-coder:33b',
@@ -40,6 +41,32 @@ export const UNKNOWN_AGENT_MEMORY_GB = 5;
 
 export const UNKNOWN_MODEL = 'unknown';
 
+/** The model of an agent the delegator spawns. */
 export function defaultModelFor(role: string): string {
   return ROLE_MODELS[role] ?? UNKNOWN_MODEL;
+}
+
+/**
+ * `EchoShared.LLM.Config`'s defaults (apps/echo_shared/lib/echo_shared/llm/config.ex
+ * at ECHO 1537b49): the model of an agent started any other way (Claude
+ * Desktop, a script, by hand) without `<ROLE>_MODEL` in its environment.
+ */
+export const LLM_CONFIG_MODELS: Readonly<Record<string, string>> = {
+  ceo: 'llama3.1:8b',
+  cto: 'deepseek-coder:6.7b',
+  chro: 'llama3.1:8b',
+  operations_head: 'mistral:7b',
+  product_manager: 'llama3.1:8b',
+  senior_architect: 'deepseek-coder:6.7b',
+  uiux_engineer: 'llama3.1:8b',
+  senior_developer: 'deepseek-coder:6.7b',
+  test_lead: 'deepseek-coder:6.7b',
+};
+
+/** LLM.Config's own fallback for a role it does not know. */
+const LLM_CONFIG_FALLBACK = 'llama3.1:8b';
+
+/** The model ECHO's own code gives an agent that no one gave one. */
+export function echoModelFor(role: string): string {
+  return LLM_CONFIG_MODELS[role] ?? LLM_CONFIG_FALLBACK;
 }

@@ -7,6 +7,12 @@ import type { OllamaModel, ProcessReading } from './readings';
 const BYTES_PER_GB = 1024 ** 3;
 
 export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
+/** The model's memory now: Ollama's while it holds it, none while it says it does not, else the estimate. */
+export function modelMemoryNowGb(memory: AgentMemory): number {
+  if (memory.ollamaGb !== null) return memory.ollamaGb;
+  return memory.modelLoaded === false ? 0 : memory.estimatedGb;
+}
+
 /** Back to bytes, for a reader that wants base units (Prometheus): as exact as the GB it was given. */
 export const fromGb = (gb: number): number => Math.round(gb * BYTES_PER_GB);
 const round1 = (gb: number): number => Math.round(gb * 10) / 10;
@@ -20,7 +26,11 @@ export interface AgentMemoryReading {
   readonly processAlive: boolean | null;
 }
 
-/** The three readings of one agent's memory; `process` is what this machine says of its pid, if anything. */
+/**
+ * The readings of one agent's memory. `resident` is what Ollama holds, when it
+ * answered this poll (null when it could not be asked); `process` is what
+ * this machine says of the agent's processes, if anything.
+ */
 export function readAgentMemory(
   agent: AgentRecord,
   resident: ReadonlyMap<string, OllamaModel> | null,
@@ -31,6 +41,7 @@ export function readAgentMemory(
   return {
     memory: {
       estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),
+      modelLoaded: resident === null ? null : loaded !== undefined,
       ollamaGb: loaded ? toGb(loaded.sizeBytes) : null,
       vramGb: loaded ? toGb(loaded.vramBytes) : null,
       processGb: process?.alive && process.rssBytes !== null ? toGb(process.rssBytes) : null,
@@ -40,13 +51,15 @@ export function readAgentMemory(
 }
 
 export interface MemoryTotals {
-  /** Models counted once each, at Ollama's figure where it has one, plus the agents' own processes. */
+  /** Models counted once each (what Ollama holds, or the estimate where Ollama could not be asked), plus the agents' own processes. */
   readonly totalGb: number;
   /** The part of totalGb in RAM: all but the models' GPU share, unless memory is unified. */
   readonly ramGb: number;
   /** The models' GPU share as Ollama reports it; null when no model was measured. */
   readonly vramGb: number | null;
   readonly measuredGb: number;
+  /** The measured part in RAM: the processes and the RAM share of the models Ollama holds; null when nothing was measured. */
+  readonly measuredRamGb: number | null;
   /** Models counted once each at the estimate rule alone. */
   readonly estimatedGb: number;
   readonly source: MemorySource;
@@ -73,29 +86,40 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
   let ramGb = processGb;
   let vramGb = 0;
   let measuredGb = processGb;
+  let measuredRamGb = processGb;
   let estimatedGb = 0;
+  let knownModels = 0;
   let measuredModels = 0;
   for (const memory of perModel.values()) {
-    totalGb += memory.ollamaGb ?? memory.estimatedGb;
     estimatedGb += memory.estimatedGb;
     if (memory.ollamaGb !== null) {
       const inGpu = memory.vramGb ?? 0;
-      ramGb += ramShareGb(memory.ollamaGb, inGpu, unified);
+      const inRam = ramShareGb(memory.ollamaGb, inGpu, unified);
+      totalGb += memory.ollamaGb;
+      ramGb += inRam;
       vramGb += inGpu;
       measuredGb += memory.ollamaGb;
+      measuredRamGb += inRam;
+      knownModels += 1;
       measuredModels += 1;
+    } else if (memory.modelLoaded === false) {
+      // Ollama answered without it: it holds nothing until the agent's next request loads it.
+      knownModels += 1;
     } else {
-      // Nobody measured where it sits: the estimate is counted against RAM, the safe side.
+      // Nobody could measure it: the estimate is counted against RAM, the safe side, and says it is one.
+      totalGb += memory.estimatedGb;
       ramGb += memory.estimatedGb;
     }
   }
+  const processesMeasured = agents.some((agent) => agent.memory.processGb !== null);
   const source: MemorySource =
-    measuredModels === perModel.size && perModel.size > 0 ? 'measured' : measuredModels === 0 ? 'estimated' : 'mixed';
+    knownModels === perModel.size && perModel.size > 0 ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
   return {
     totalGb: round1(totalGb),
     ramGb: round1(ramGb),
     vramGb: measuredModels === 0 ? null : round1(vramGb),
     measuredGb: round1(measuredGb),
+    measuredRamGb: agents.length === 0 || knownModels > 0 || processesMeasured ? round1(measuredRamGb) : null,
     estimatedGb: round1(estimatedGb),
     source,
   };

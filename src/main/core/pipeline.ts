@@ -92,12 +92,13 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     system: readings.system,
     processes: readings.processes,
     agentProcesses: readings.agentProcesses,
+    stopped: readings.stopped,
     heartbeatTimeoutSeconds: settings.reconcile.heartbeatStaleSeconds,
     memoryOverrides: settings.memoryOverrides,
     modelSizesGb,
   };
   const base = buildSnapshotBase(input);
-  const scanned = readings.agentProcesses?.ok ? readings.agentProcesses.value : null;
+  const scanned = readings.agentProcesses?.ok ? readings.agentProcesses.value.agents : null;
   const echoSeenHere = state.echoSeenHere || (scanned !== null && scanned.length > 0);
   const postgresFresh = isFresh(base.sources.postgres);
   const reconciled = reconcile(
@@ -109,6 +110,8 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       heartbeats: postgresFresh ? (input.postgres.good?.value.heartbeats ?? null) : null,
       processesHere: scanned !== null && echoSeenHere,
       residentModels: isFresh(base.sources.ollama) ? base.residentModels : null,
+      sessionsRecorded: base.sessionsRecorded,
+      echo: base.echo,
     },
     state.reconcile,
     settings.reconcile,

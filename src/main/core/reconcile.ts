@@ -1,5 +1,5 @@
 import { formatDuration, formatGb, formatRole } from '../../shared/format';
-import type { AgentOrigin, AgentView, ResidentModel, SessionRecord, Warning } from '../../shared/model';
+import type { AgentOrigin, AgentView, EchoMachine, ResidentModel, SessionRecord, Warning } from '../../shared/model';
 import { agentSignalWarnings } from './agentWarnings';
 import type { HeartbeatData } from './readings';
 
@@ -41,6 +41,10 @@ export interface ReconcileInput {
   /** True when this machine's processes were looked at and ECHO's agents run here. */
   readonly processesHere: boolean;
   readonly residentModels: readonly ResidentModel[] | null;
+  /** Whether this ECHO records sessions (Snapshot.sessionsRecorded): only then does an agent outside every session mean something. */
+  readonly sessionsRecorded?: boolean | null;
+  /** ECHO's processes on this machine beyond the agents; null when not looked at. */
+  readonly echo?: EchoMachine | null;
 }
 
 /** The list was observed (registry, heartbeats, processes), not only read off the sessions that name agents. */
@@ -152,6 +156,8 @@ export function reconcile(
             heartbeats: input.heartbeats,
             processesHere: input.processesHere,
             heartbeatStaleSeconds: settings.heartbeatStaleSeconds,
+            sessionsRecorded: input.sessionsRecorded ?? null,
+            echo: input.echo ?? null,
           })),
       ...modelWarnings(input),
     ],

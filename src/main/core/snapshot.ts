@@ -1,4 +1,4 @@
-import { AGENT_LIST_LIMIT, type AgentView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
+import { AGENT_LIST_LIMIT, type AgentView, type EchoMachine, type EchoProcessView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
@@ -8,12 +8,13 @@ import {
   allAgentsMemoryGb,
   indexModels,
   memoryTotals,
+  modelMemoryNowGb,
   readAgentMemory,
   residentModels,
   savingsPct,
   toGb,
 } from './memoryModel';
-import type { AgentProcess, OllamaData, OllamaModel, PostgresData, ProcessReading, Reading, RegistryData, SystemReading } from './readings';
+import type { AgentProcess, EchoProcesses, OllamaData, OllamaModel, PostgresData, ProcessReading, Reading, RegistryData, SystemReading } from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
 
 /** A snapshot before the alert engine has looked at it: what rules, freshness and diffs read. */
@@ -30,7 +31,9 @@ export interface SnapshotInput {
   readonly registrySeen: boolean;
   readonly system: SystemReading;
   readonly processes: ReadonlyMap<number, ProcessReading>;
-  readonly agentProcesses: Reading<readonly AgentProcess[]> | null;
+  readonly agentProcesses: Reading<EchoProcesses> | null;
+  /** Roles this monitor stopped, with when (see SightingsInput.stopped). */
+  readonly stopped?: ReadonlyMap<string, number>;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatTimeoutSeconds: number;
   readonly memoryOverrides?: MemoryOverrides;
@@ -47,25 +50,71 @@ export function viewSession(session: SessionRecord, now: number): SessionView {
   return { ...session, durationSeconds: secondsBetween(session.startedAt, end) };
 }
 
-/** One agent as the views show it: its sightings, its memory three ways, its process and its heartbeat. */
+const secondsSince = (instant: number | null, now: number): number | null => (instant === null ? null : Math.max(0, Math.floor((now - instant) / 1000)));
+
+/** One of ECHO's processes as the views show it. */
+export function viewEchoProcess(process: AgentProcess, now: number): EchoProcessView {
+  return {
+    pid: process.pid,
+    role: process.role,
+    root: process.root,
+    form: process.form,
+    processGb: process.rssBytes === null ? null : toGb(process.rssBytes),
+    cpuPercent: process.cpuPercent,
+    uptimeSeconds: secondsSince(process.startedAt, now),
+    parentPid: process.parent?.pid ?? null,
+    parentName: process.parent?.name ?? null,
+    launchedBy: process.launchedBy,
+    orphaned: process.orphaned,
+    otherUser: process.otherUser,
+  };
+}
+
+/** Resident memory of every copy, where any was measured. */
+function copiesRssBytes(processes: readonly AgentProcess[]): number | null {
+  const measured = processes.flatMap((process) => (process.rssBytes === null ? [] : [process.rssBytes]));
+  return measured.length === 0 ? null : measured.reduce((sum, bytes) => sum + bytes, 0);
+}
+
+/** One agent as the views show it: its sightings, its memory, its processes and its heartbeat. */
 function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaModel> | null, input: SnapshotInput): AgentView {
-  const { record, process, heartbeat } = sighted;
-  const probe: ProcessReading | undefined = process ? { alive: true, rssBytes: process.rssBytes } : record.pid === null ? undefined : input.processes.get(record.pid);
+  const { record, process, processes, heartbeat } = sighted;
+  const probe: ProcessReading | undefined =
+    processes.length > 0 ? { alive: true, rssBytes: copiesRssBytes(processes) } : record.pid === null ? undefined : input.processes.get(record.pid);
   const reading = readAgentMemory(record, resident, probe, input.memoryOverrides);
   const startedAt = process?.startedAt ?? (record.spawnedAt === null ? null : Date.parse(record.spawnedAt));
   return {
     ...record,
     ...reading,
-    memoryGb: reading.memory.ollamaGb ?? reading.memory.estimatedGb,
+    memoryGb: modelMemoryNowGb(reading.memory),
     cpuPercent: process?.cpuPercent ?? null,
-    uptimeSeconds: startedAt === null ? null : Math.max(0, Math.floor((input.now - startedAt) / 1000)),
+    uptimeSeconds: secondsSince(startedAt, input.now),
     heartbeat: heartbeat && {
       status: heartbeat.status,
       ageSeconds: heartbeatAgeSeconds(heartbeat, input.now),
       node: heartbeat.node,
       version: heartbeat.version,
     },
+    copies: processes.map((copy) => viewEchoProcess(copy, input.now)),
   };
+}
+
+/** The delegators and roots the scan found, where it could look. */
+function echoMachine(scan: Reading<EchoProcesses> | null, now: number): EchoMachine | null {
+  if (!scan?.ok) return null;
+  const { roots, configuredRoot, delegators, otherRoots, otherUsers } = scan.value;
+  return { roots: [...roots], configuredRoot, delegators: delegators.map((process) => viewEchoProcess(process, now)), otherRoots, otherUsers };
+}
+
+/** A day with no session while agents run is no day's rest: ECHO at its current commit records none. */
+const SESSIONS_RECORDED_WITHIN_MS = 24 * 3600 * 1000;
+
+/** Whether sessions are recorded here (see Snapshot.sessionsRecorded). */
+export function sessionsRecordedOf(postgres: PostgresData | null, agentsRunning: number | null, now: number): boolean | null {
+  if (postgres === null) return null;
+  if (postgres.activeSessions.length > 0) return true;
+  if (postgres.newestSessionAt !== null && now - postgres.newestSessionAt < SESSIONS_RECORDED_WITHIN_MS) return true;
+  return agentsRunning !== null && agentsRunning > 0 ? false : null;
 }
 
 /** The agents' processes together, where any was measured. */
@@ -87,10 +136,12 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     registrySeen: input.registrySeen,
     sessions,
     heartbeats: postgres && { ...postgres, value: postgres.value.heartbeats },
-    processes: input.agentProcesses?.ok ? input.agentProcesses.value : null,
+    processes: input.agentProcesses?.ok ? input.agentProcesses.value.agents : null,
+    stopped: input.stopped,
     heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
   });
-  const resident = ollama ? indexModels(ollama.value.models) : null;
+  // Only what Ollama says this poll tells whether a model is loaded: a stale list may hold one unloaded since.
+  const resident = ollama && !ollama.stale ? indexModels(ollama.value.models) : null;
   const agents: AgentView[] | null = choice.agents?.map((sighted) => viewAgent(sighted, resident, input)) ?? null;
   const records = choice.agents?.map((sighted) => sighted.record) ?? [];
   const unified = system.unifiedMemory === true;
@@ -119,11 +170,12 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       memorySource: totals?.source ?? null,
       estimatedMemoryGb: totals?.estimatedGb ?? null,
       measuredMemoryGb: totals && totals.source !== 'estimated' ? totals.measuredGb : null,
+      measuredRamGb: totals?.measuredRamGb ?? null,
       allAgentsMemoryGb: allAgentsGb,
       savingsPct: totals && savingsPct(totals.estimatedGb, allAgentsGb),
       machineRamGb,
       freeRamGb: knownFreeGb(system),
-      memoryPctOfRam: totals && machineRamGb > 0 ? Math.round((totals.ramGb / machineRamGb) * 1000) / 10 : null,
+      memoryPctOfRam: totals?.measuredRamGb != null && machineRamGb > 0 ? Math.round((totals.measuredRamGb / machineRamGb) * 1000) / 10 : null,
       memoryPressure: system.pressure ?? null,
       unifiedMemory: unified,
       gpuTotalGb: system.gpu && !unified ? toGb(system.gpu.totalBytes) : null,
@@ -151,5 +203,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
     stats: postgres?.value.stats ?? null,
     timeline: postgres ? [...postgres.value.timeline] : null,
+    echo: echoMachine(input.agentProcesses, now),
+    sessionsRecorded: sessionsRecordedOf(postgres?.value ?? null, agents?.length ?? null, now),
   };
 }

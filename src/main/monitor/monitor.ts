@@ -42,6 +42,7 @@ export class Monitor {
   private state: PipelineState = initialPipelineState();
   /** Kept here, not in the pipeline state, so a snooze set during a poll is not lost when that poll ends. */
   private snoozeUntil: number | null = null;
+  private stopped: ReadonlyMap<string, number> = new Map();
   private snapshot: Snapshot | null = null;
   private samples: ResourceSample[] = [];
   private log: MonitorEvent[] = [];
@@ -125,6 +126,14 @@ export class Monitor {
     this.snoozeUntil = null;
   }
 
+  /**
+   * Notes that this monitor stopped a role's agent now, so its last heartbeats
+   * (ECHO never writes `stopped`) are not taken for a running agent.
+   */
+  noteStopped(role: string): void {
+    this.stopped = new Map(this.stopped).set(role, this.clock.now());
+  }
+
   snoozedUntil(): number | null {
     return this.snoozeUntil !== null && this.clock.now() < this.snoozeUntil ? this.snoozeUntil : null;
   }
@@ -205,7 +214,7 @@ export class Monitor {
 
   /** Bad messages on the events channel count against the registry, like bad hash entries. */
   private withMalformedEvents(readings: Readings): Readings {
-    return { ...readings, registry: this.malformedEvents.addTo(readings.registry) };
+    return { ...readings, registry: this.malformedEvents.addTo(readings.registry), stopped: this.stopped };
   }
 
   private record(events: readonly MonitorEvent[]): void {
