@@ -19,7 +19,8 @@ import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
-import { stopAgentProcess, type StopAgentResult } from '../sources/stopAgentProcess';
+import { stopAgentProcess, type StopAgentResult, type StopTarget } from '../sources/stopAgentProcess';
+import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
 import { Unavailable } from './unavailable';
@@ -86,39 +87,33 @@ export interface ServiceParts {
   readonly unloader: ModelUnloader | null;
   readonly exports: ExportSources | null;
   /** Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes are not looked at. */
-  readonly stopProcess?: ((pid: number, role: string) => Promise<StopAgentResult>) | null;
+  readonly stopProcess?: ((target: StopTarget) => Promise<StopAgentResult>) | null;
   readonly clock?: () => number;
   close(): Promise<void>;
-}
-
-/** The agent's own process on this machine, as the latest snapshot saw it. */
-function localProcessOf(snapshot: Snapshot | null, role: string): number | null {
-  const agent = snapshot?.agents?.find((candidate) => candidate.role === role);
-  return agent?.origins.includes('process') && agent.pid !== null ? agent.pid : null;
 }
 
 /** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
 export function assembleService(parts: ServiceParts): MonitorService {
   const { monitor, store, commands, unloader, stopProcess = null, clock = Date.now } = parts;
   /**
-   * ECHO's delegator hears no commands; closing an agent's port ends it, and the
-   * delegator notices the exit by itself. So where no delegator answers on Redis,
-   * Stop ends the agent's own process, as closing its port would.
+   * ECHO's delegator hears no commands and never learns that an agent exited.
+   * So Stop signals the agent's own Erlang VM on this machine; only where no
+   * process of it runs here does a delegator that answers our registry get it.
    */
   const stopAgent = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
-    const pid = localProcessOf(monitor.current(), request.role);
-    if (commands !== null) {
-      const outcome = await commands.send(request);
-      if (outcome.ok || outcome.failure !== 'not_sent' || pid === null || stopProcess === null) return outcome;
-    }
-    if (pid === null || stopProcess === null) {
-      throw new Unavailable(`stopping ${request.role} needs the Redis registry, or its process on this machine, and neither is here`);
-    }
+    const choice = chooseStopTarget(monitor.current(), request);
     const id = randomUUID();
-    const stopped = await stopProcess(pid, request.role);
+    if (choice.kind === 'refused') return { ok: false, id, failure: 'not_sent', error: choice.reason };
+    if (choice.kind === 'none' || stopProcess === null) {
+      if (commands !== null) return commands.send(request);
+      const reason = stopProcess === null ? 'this monitor does not look at processes (MONITOR_AGENT_PROCESSES=off)' : choice.kind === 'none' ? choice.reason : '';
+      throw new Unavailable(`stopping ${request.role} needs its process on this machine: ${reason}`);
+    }
+    const stopped = await stopProcess({ pid: choice.pid, role: request.role, root: choice.root });
     if (!stopped.ok) return { ok: false, id, failure: stopped.failure, error: stopped.error };
-    // The exit is news no event announces: poll now, so every view shows the agent gone.
-    void monitor.pollNow().catch(() => undefined);
+    // ECHO never writes `stopped`: its fresh heartbeat is the stopped agent's last, not a sign of life.
+    monitor.noteStopped(request.role);
+    await monitor.pollNow().catch(() => undefined);
     return { ok: true, id };
   };
   const snoozeState = (): { snoozedUntil: string | null } => {
@@ -209,7 +204,7 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     store: open.store,
     commands,
     unloader: ollama && new ModelUnloader(ollama),
-    stopProcess: config.agentProcesses && ((pid, role) => stopAgentProcess(pid, role)),
+    stopProcess: config.agentProcesses && ((target) => stopAgentProcess(target, { extraVmExecutables: config.agentProcesses?.extraVmExecutables })),
     exports: exports.sources,
     async close() {
       await monitor.stop();
