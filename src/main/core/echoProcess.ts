@@ -1,5 +1,3 @@
-import { posix, win32 } from 'node:path';
-
 /**
  * Telling ECHO's processes among a machine's, by what the OS says of each.
  *
@@ -60,13 +58,26 @@ export function executableIn(executable: string | null, names: readonly string[]
 }
 
 const isWindowsPath = (path: string): boolean => /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\') || path.includes('\\');
+const isAbsolutePath = (path: string): boolean => path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\');
+
+/** `.` and `..` taken out, in the path's own separator (this module reads other machines' paths too, so not node:path's). */
+function normalized(path: string): string {
+  const separator = isWindowsPath(path) ? '\\' : '/';
+  const [head = '', ...segments] = path.split(/[\\/]/);
+  const kept: string[] = [];
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') kept.pop();
+    else kept.push(segment);
+  }
+  return [head, ...kept].join(separator) || separator;
+}
 
 /** An absolute path, or the relative one resolved against `cwd`; null when it cannot be. */
 function resolvedPath(path: string, cwd: string | null): string | null {
-  if (posix.isAbsolute(path) && !path.startsWith('\\')) return posix.normalize(path);
-  if (win32.isAbsolute(path) && isWindowsPath(path)) return win32.normalize(path);
-  if (cwd === null) return null;
-  return isWindowsPath(cwd) ? win32.resolve(cwd, path) : posix.resolve(cwd, path);
+  if (isAbsolutePath(path)) return normalized(path);
+  if (cwd === null || !isAbsolutePath(cwd)) return null;
+  return normalized(`${cwd}${isWindowsPath(cwd) ? '\\' : '/'}${path}`);
 }
 
 /** `<root>/(apps|agents)/<role>/<role>` → its root and role. */
