@@ -25,18 +25,25 @@ function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null 
 
 const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter(holdsItsModel);
 
+/** What ECHO does once an agent is gone: its delegator never learns of the exit. */
+export const AFTER_STOP_TEXT = 'ECHO keeps the role registered until its delegator restarts';
+
 function stopAgentPlan(snapshot: Snapshot | null, role: string): ControlPlan {
   const name = formatRole(role);
-  const agents = holding(snapshot?.agents ?? []);
-  const agent = agents.find((entry) => entry.role === role);
+  const agent = (snapshot?.agents ?? []).find((entry) => entry.role === role);
   const base = { verb: 'Stop', name: `Stop ${name}`, pending: `Stopping ${name}…`, done: `${name} stopped` };
-  if (!agent) return { ...base, confirm: `Stop ${name}?` };
-  const sharers = agents.filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
-  const confirm =
-    sharers.length > 0
-      ? `Stop ${name}: frees nothing while ${joinNames(sharers)} also ${sharers.length === 1 ? 'uses' : 'use'} ${agent.model}`
-      : `Stop ${name}: frees ~${formatGb(modelMemoryGb(snapshot, agent.model) ?? agent.memoryGb)} unless another agent uses ${agent.model}`;
-  return { ...base, confirm };
+  if (!agent) return { ...base, confirm: `Stop ${name}? ${AFTER_STOP_TEXT}.` };
+  const pid = agent.copies[0]?.pid ?? agent.pid;
+  const vm = agent.memory.processGb === null ? 'its Erlang VM' : `its Erlang VM (${formatGb(agent.copies[0]?.processGb ?? agent.memory.processGb)})`;
+  const sharers = holding(snapshot?.agents ?? []).filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
+  // Stopping an agent unloads nothing: Ollama keeps a model until it has been idle for its keep-alive.
+  const model =
+    agent.memory.modelLoaded !== true
+      ? ''
+      : sharers.length > 0
+        ? `; ${agent.model} stays loaded for ${joinNames(sharers)}`
+        : `; Ollama unloads ${agent.model} (${formatGb(modelMemoryGb(snapshot, agent.model) ?? agent.memoryGb)}) once idle for its keep-alive (5 minutes by default)`;
+  return { ...base, confirm: `Stop ${name}${pid === null ? '' : ` (pid ${pid})`}: frees ${vm}${model}. ${AFTER_STOP_TEXT}.` };
 }
 
 function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPlan {

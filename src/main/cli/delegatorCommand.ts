@@ -35,7 +35,7 @@ const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(
  * pub/sub on a subscribed connection). Neither reconnects nor queues, so a
  * command that cannot go now never goes at all.
  */
-async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
+export async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
   const options = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: false, offlineQueue: false };
   const publisher = createRedis(options);
   const subscriber = createRedis(options);
@@ -65,11 +65,15 @@ async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest,
   }
 }
 
-/** end-session and stop-agent: exit 0 acknowledged, 1 refused, 2 no answer or not sent. */
+/** ECHO's own delegator keeps its sessions in memory and takes no command from outside. */
+const NO_WAY_IN = 'ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
+
+/** end-session: exit 0 acknowledged, 1 refused, 2 no answer or not sent. */
 export async function delegatorCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
   const outcome =
     config.registryMode === 'sessions'
-      ? notSent("commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off")
+      ? notSent(`${NO_WAY_IN}, and REGISTRY_MODE=sessions turns the registry off`)
       : await sendToDelegator(config, options.request, options.timeoutSeconds * 1000);
-  return reportOutcome(outcome, wordingFor(options.request), options, io);
+  const explained = outcome.ok || outcome.failure === 'refused' || options.request.type !== 'end_session' ? outcome : { ...outcome, error: `${outcome.error ?? 'no answer'}. ${NO_WAY_IN}` };
+  return reportOutcome(explained, wordingFor(options.request), options, io);
 }

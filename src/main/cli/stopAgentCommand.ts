@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { CommandOutcome, DelegatorRequest } from '../../shared/commands';
+import { AFTER_STOP_TEXT } from '../../shared/controlPlan';
+import { formatRole } from '../../shared/format';
+import { escapeControls } from '../../shared/terminalText';
+import type { MonitorConfig } from '../config';
+import { chooseStopTarget } from '../core/stopTarget';
+import { stopAgentProcess } from '../sources/stopAgentProcess';
+import { reportOutcome, type ControlWording } from './controlOutcome';
+import { sendToDelegator, type DelegatorCommandOptions } from './delegatorCommand';
+import type { ExitCode } from './exitCodes';
+import { takeOneSnapshot } from './oneSnapshot';
+import type { CliIo } from './output';
+
+/** What ECHO does once an agent is gone: its delegator never learns of the exit. */
+
+const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });
+
+/**
+ * stop-agent: as the dashboard's Stop, it signals the agent's Erlang VM on
+ * this machine (the copy named by --pid where the role runs more than once)
+ * and waits for it to exit. Only where no process of it runs here does a
+ * delegator that answers the registry get the command.
+ * Exit 0 stopped, 1 refused, 2 not stopped or not sent.
+ */
+export async function stopAgentCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
+  const request = options.request as Extract<DelegatorRequest, { type: 'stop_agent' }>;
+  const role = escapeControls(formatRole(request.role));
+  const wording = (done: string): ControlWording => ({ done, attempt: `stop ${role}`, refuser: 'the delegator' });
+  const refused = wording('');
+  if (config.agentProcesses === null) {
+    return reportOutcome(notSent('MONITOR_AGENT_PROCESSES=off: this monitor looks at no process, so it stops none'), refused, options, io);
+  }
+  const snapshot = await takeOneSnapshot(config, io);
+  const choice = chooseStopTarget(snapshot, request);
+  if (choice.kind === 'refused') return reportOutcome(notSent(choice.reason), refused, options, io);
+  if (choice.kind === 'none') {
+    const outcome =
+      config.registryMode === 'sessions'
+        ? notSent(`${choice.reason}, and ECHO offers no other way to stop it`)
+        : await sendToDelegator(config, { type: 'stop_agent', role: request.role }, options.timeoutSeconds * 1000);
+    return reportOutcome(outcome, wording(`Stopped ${role} (acknowledged by the delegator).`), options, io);
+  }
+  const stopped = await stopAgentProcess(
+    { pid: choice.pid, role: request.role, root: choice.root },
+    { timeoutMs: options.timeoutSeconds * 1000, extraVmExecutables: config.agentProcesses.extraVmExecutables },
+  );
+  const outcome: CommandOutcome = stopped.ok ? { ok: true, id: randomUUID() } : { ok: false, id: randomUUID(), failure: stopped.failure, error: stopped.error };
+  return reportOutcome(outcome, wording(`Stopped ${role} (pid ${choice.pid}). ${AFTER_STOP_TEXT}.`), options, io);
+}
