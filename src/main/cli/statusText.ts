@@ -45,7 +45,48 @@ function memoryLine(summary: Summary): string {
   const split = memorySplit(summary);
   const free = summary.freeRamGb === null ? ' · free memory unknown' : '';
   const gpu = summary.gpuTotalGb === null || summary.gpuUsedGb === null ? '' : ` · GPU memory ${formatGb(summary.gpuUsedGb)} of ${formatGb(summary.gpuTotalGb)}`;
-  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}`;
+  const estimate = summary.memorySource === 'measured' || summary.memorySource === null ? '' : ' · models Ollama could not be asked about are estimates';
+  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}${estimate}`;
+}
+
+/** The model's memory as it stands: held by Ollama, not loaded, or an estimate where Ollama could not be asked. */
+function modelMemoryText(agent: AgentView): string {
+  if (agent.memory.ollamaGb !== null) return `${formatGb(agent.memory.ollamaGb)} (Ollama)`;
+  if (agent.memory.modelLoaded === false) return `not loaded (needs ~${formatGb(agent.memory.estimatedGb)} to load)`;
+  return `~${formatGb(agent.memory.estimatedGb)} (estimated)`;
+}
+
+/** Each copy beyond the first, and what its parents say: orphaned, or under a wrapper. */
+function copiesText(agent: AgentView): string {
+  const flags = agent.copies.flatMap((copy) => [
+    ...(copy.orphaned ? [`pid ${copy.pid} orphaned`] : []),
+    ...(copy.otherUser ? [`pid ${copy.pid} another user's`] : []),
+  ]);
+  const more = agent.copies.length > 1 ? `  ${agent.copies.length} copies: pids ${agent.copies.map((copy) => copy.pid).join(', ')}` : '';
+  return `${more}${flags.length > 0 ? `  (${flags.join(', ')})` : ''}`;
+}
+
+/** ECHO's roots and delegators on this machine, where the processes were looked at. */
+function echoLines(snapshot: Snapshot): string[] {
+  const echo = snapshot.echo;
+  if (echo === null) return [];
+  const roots = echo.configuredRoot !== null ? `${shown(echo.configuredRoot)} (configured)` : echo.roots.length === 0 ? 'no agent runs here' : echo.roots.map(shown).join(', ');
+  const left = [
+    ...(echo.otherRoots > 0 ? [`${echo.otherRoots} of other roots left out`] : []),
+    ...(echo.otherUsers > 0 ? [`${echo.otherUsers} of other users left out`] : []),
+  ];
+  const delegators = echo.delegators.map(
+    (process) =>
+      `  delegator  pid ${process.pid}${process.processGb === null ? '' : `  ${formatGb(process.processGb)}`}${process.uptimeSeconds === null ? '' : `  up ${formatDuration(process.uptimeSeconds)}`}`,
+  );
+  return [`${label('ECHO root')}${roots}${left.length > 0 ? ` (${left.join(', ')})` : ''}`, ...delegators];
+}
+
+function sessionsLine(snapshot: Snapshot): string {
+  const { summary } = snapshot;
+  const counts = `${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`;
+  if (snapshot.sessionsRecorded !== false) return `${label('Sessions')}${counts}`;
+  return `${label('Sessions')}not recorded by this ECHO: none in the last day while agents run (the seed guide's Part 2 persists them)`;
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
@@ -56,11 +97,10 @@ function sessionLine(session: SessionView, timeZone: string): string {
 
 function agentLine(agent: AgentView): string {
   const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
-  const measured = agent.memory.ollamaGb === null ? 'estimated' : 'Ollama';
-  const process = agent.memory.processGb === null ? '' : ` + process ${formatGb(agent.memory.processGb)}`;
+  const process = agent.memory.processGb === null ? '' : ` + ${agent.copies.length > 1 ? 'processes' : 'process'} ${formatGb(agent.memory.processGb)}`;
   const pid = agent.pid === null || agent.processAlive === false ? '' : `  pid ${agent.pid}${agent.cpuPercent === null ? '' : ` ${agent.cpuPercent}% CPU`}`;
   const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${shown(agent.heartbeat.status)})`}`;
-  return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ~${formatGb(agent.memoryGb)} (${measured})${process}${uptime}${pid}${beat}  [${agent.origins.join(', ')}]`;
+  return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ${modelMemoryText(agent)}${process}${uptime}${pid}${copiesText(agent)}${beat}  [${agent.origins.join(', ')}]`;
 }
 
 /** The short summary `status` prints for a person. */
@@ -76,7 +116,8 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
     sourceLine('Ollama', snapshot.sources.ollama, where.ollama),
     `${label('Agents')}${known(summary.activeAgents, 'active')}${agentsFrom}${cpu}${agentsCpu}`,
     memoryLine(summary),
-    `${label('Sessions')}${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
+    ...echoLines(snapshot),
+    sessionsLine(snapshot),
   ];
   for (const session of snapshot.activeSessions ?? []) lines.push(sessionLine(session, timeZone));
   for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent));
