@@ -28,13 +28,15 @@ const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter(hol
 /** What ECHO does once an agent is gone: its delegator never learns of the exit. */
 export const AFTER_STOP_TEXT = 'ECHO keeps the role registered until its delegator restarts';
 
-function stopAgentPlan(snapshot: Snapshot | null, role: string): ControlPlan {
-  const name = formatRole(role);
+function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: number): ControlPlan {
+  const name = pidAsked === undefined ? formatRole(role) : `${formatRole(role)} (pid ${pidAsked})`;
   const agent = (snapshot?.agents ?? []).find((entry) => entry.role === role);
   const base = { verb: 'Stop', name: `Stop ${name}`, pending: `Stopping ${name}…`, done: `${name} stopped` };
   if (!agent) return { ...base, confirm: `Stop ${name}? ${AFTER_STOP_TEXT}.` };
-  const pid = agent.copies[0]?.pid ?? agent.pid;
-  const vm = agent.memory.processGb === null ? 'its Erlang VM' : `its Erlang VM (${formatGb(agent.copies[0]?.processGb ?? agent.memory.processGb)})`;
+  const copy = agent.copies.find((candidate) => candidate.pid === pidAsked) ?? agent.copies[0];
+  const pid = pidAsked === undefined ? (copy?.pid ?? agent.pid) : null;
+  const copyGb = copy?.processGb ?? null;
+  const vm = copyGb === null ? 'its Erlang VM' : `its Erlang VM (${formatGb(copyGb)})`;
   const sharers = holding(snapshot?.agents ?? []).filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
   // Stopping an agent unloads nothing: Ollama keeps a model until it has been idle for its keep-alive.
   const model =
@@ -75,7 +77,7 @@ function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
 export function controlPlan(snapshot: Snapshot | null, request: CommandRequest): ControlPlan {
   switch (request.type) {
     case 'stop_agent':
-      return stopAgentPlan(snapshot, request.role);
+      return stopAgentPlan(snapshot, request.role, request.pid);
     case 'end_session':
       return endSessionPlan(snapshot, request.sessionId);
     case 'unload_model':
@@ -92,7 +94,7 @@ export function controlLabel(request: CommandRequest): string {
 export function controlKey(request: CommandRequest): string {
   switch (request.type) {
     case 'stop_agent':
-      return `stop_agent:${request.role}`;
+      return request.pid === undefined ? `stop_agent:${request.role}` : `stop_agent:${request.role}:${request.pid}`;
     case 'end_session':
       return `end_session:${request.sessionId}`;
     case 'unload_model':

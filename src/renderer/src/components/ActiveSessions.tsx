@@ -45,6 +45,7 @@ const SessionCard = memo(function SessionCard({ sessionId, category, description
 export function ActiveSessions() {
   const sessions = useMonitor((state) => state.snapshot?.activeSessions);
   const total = useMonitor((state) => state.snapshot?.summary.activeSessions ?? null);
+  const recorded = useMonitor((state) => state.snapshot?.sessionsRecorded ?? null);
   if (sessions === undefined) return null;
   if (sessions === null) {
     return (
@@ -53,6 +54,20 @@ export function ActiveSessions() {
           <h2 id="active-heading">Active Sessions</h2>
         </header>
         <p className="empty">Sessions are unknown until PostgreSQL answers.</p>
+      </section>
+    );
+  }
+  // An ECHO at its current commit keeps sessions in memory only: saying so beats an empty panel that reads as idleness.
+  if (sessions.length === 0 && recorded === false) {
+    return (
+      <section className="panel" aria-labelledby="active-heading">
+        <header className="panel-header">
+          <h2 id="active-heading">Active Sessions</h2>
+        </header>
+        <p className="empty" role="note">
+          Sessions are not recorded by this ECHO: its delegator keeps them in memory, and no session was written in the last day while agents ran. The
+          seed guide&apos;s Part 2 persists them to <span className="mono">delegator_sessions</span>.
+        </p>
       </section>
     );
   }

@@ -7,7 +7,7 @@ import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 import { sameRow } from './sameRow';
-import { shownOfTotal } from '../../../shared/format';
+import { formatDuration, formatGb, shownOfTotal } from '../../../shared/format';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
@@ -26,6 +26,7 @@ const AgentLine = memo(
         <td>
           <span className="readings">{[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}</span>
           <span className="readings muted">seen by {row.seenBy}</span>
+          {row.lineage && <span className="readings muted">{row.lineage}</span>}
         </td>
         <td className="mono">{row.model}</td>
         <td>
@@ -40,7 +41,11 @@ const AgentLine = memo(
         <td>{row.spawnedAt === null ? 'N/A' : <LiveDuration startedAt={row.spawnedAt} />}</td>
         <td className="mono muted">{row.spawnedAt === null ? 'N/A' : timeOf(row.spawnedAt)}</td>
         <td className="commands">
-          <ControlButton request={{ type: 'stop_agent', role: row.role }} />
+          {row.copies.length > 0 ? (
+            row.copies.map((pid) => <ControlButton key={pid} request={{ type: 'stop_agent', role: row.role, pid }} />)
+          ) : (
+            <ControlButton request={{ type: 'stop_agent', role: row.role }} />
+          )}
           {row.unloadable && <ControlButton request={{ type: 'unload_model', model: row.model }} />}
         </td>
       </tr>
@@ -48,6 +53,17 @@ const AgentLine = memo(
   },
   sameRow,
 );
+
+/** Where ECHO runs from here, and its delegators: the processes the agents' list does not show. */
+function EchoLine() {
+  const echo = useMonitor((state) => state.snapshot?.echo ?? null);
+  if (echo === null || (echo.roots.length === 0 && echo.configuredRoot === null)) return null;
+  const roots = echo.configuredRoot ?? echo.roots.join(', ');
+  const delegators = echo.delegators.map(
+    (process) => `delegator pid ${process.pid}${process.processGb === null ? '' : ` · ${formatGb(process.processGb)}`}${process.uptimeSeconds === null ? '' : ` · up ${formatDuration(process.uptimeSeconds)}`}`,
+  );
+  return <p className="muted">{[`ECHO root${echo.configuredRoot === null && echo.roots.length > 1 ? 's' : ''}: ${roots}`, ...delegators].join(' · ')}</p>;
+}
 
 export function SpawnedAgents() {
   const agents = useMonitor((state) => state.snapshot?.agents);
@@ -63,6 +79,7 @@ export function SpawnedAgents() {
           Agents currently running in memory{stale ? ' (as last read: the source is not answering)' : ''}
           {cut && ` · listing ${cut}`}
         </p>
+        <EchoLine />
       </header>
       {agents === null ? (
         <p className="empty">Agents are unknown until the registry or PostgreSQL answers.</p>

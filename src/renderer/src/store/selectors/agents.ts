@@ -19,6 +19,10 @@ export interface AgentRow {
   readonly seenBy: string;
   /** Ollama holds the agent's model, so it can be asked to let it go. */
   readonly unloadable: boolean;
+  /** Where the role runs more than once here: every copy's pid, oldest first, each stopped on its own. */
+  readonly copies: readonly number[];
+  /** What its processes' parents say: `orphaned`, `under timeout`, `from Claude Desktop`. */
+  readonly lineage: string | null;
 }
 
 /** Ollama's figure this far from the estimate, either way, is worth a flag. */
@@ -40,8 +44,29 @@ const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
 };
 
 function processText(agent: AgentView): string | null {
+  if (agent.copies.length > 1) return `${agent.copies.length} copies: pids ${agent.copies.map((copy) => copy.pid).join(', ')}`;
   if (agent.pid === null || agent.processAlive === false) return null;
   return agent.cpuPercent === null ? `pid ${agent.pid}` : `pid ${agent.pid} · ${agent.cpuPercent}% CPU`;
+}
+
+const LAUNCHERS: Readonly<Record<'delegator' | 'claude-desktop', string>> = { delegator: 'from a delegator', 'claude-desktop': 'from Claude Desktop' };
+
+/** The copies' parents, in a few words: orphaned, under a wrapper, or who launched them. */
+function lineageText(agent: AgentView): string | null {
+  const words = agent.copies.map((copy) => {
+    const who = agent.copies.length > 1 ? `pid ${copy.pid} ` : '';
+    if (copy.orphaned) return `${who}orphaned`;
+    if (copy.launchedBy !== null) return `${who}${LAUNCHERS[copy.launchedBy]}`;
+    return copy.parentName === null ? null : `${who}under ${copy.parentName}`;
+  });
+  const shown = words.filter((word): word is string => word !== null);
+  return shown.length === 0 ? null : shown.join(' · ');
+}
+
+/** The model's memory as it stands: held by Ollama, not loaded, or an estimate where Ollama could not be asked. */
+function modelMemoryText(agent: AgentView): string {
+  if (agent.memory.ollamaGb !== null) return formatGb(agent.memory.ollamaGb);
+  return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatGb(agent.memoryGb)}`;
 }
 
 function heartbeatText(agent: AgentView): string | null {
@@ -54,7 +79,7 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
   return agents.map((agent) => {
     const { estimatedGb, ollamaGb, processGb } = agent.memory;
     const readings = [
-      `estimate ${formatGb(estimatedGb)}`,
+      agent.memory.modelLoaded === false ? `needs ~${formatGb(estimatedGb)} to load` : `estimate ${formatGb(estimatedGb)}`,
       ollamaGb === null ? null : `Ollama ${formatGb(ollamaGb)}`,
       processGb === null ? null : `process ${formatGb(processGb)}`,
     ].filter((part): part is string => part !== null);
@@ -63,7 +88,7 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       name: formatRole(agent.role),
       initials: agent.role.slice(0, 2).toUpperCase(),
       model: agent.model,
-      memoryText: `~${formatGb(agent.memoryGb)}`,
+      memoryText: modelMemoryText(agent),
       readings: readings.join(' · '),
       drift: driftOf(agent),
       spawnedAt: agent.spawnedAt,
@@ -71,6 +96,8 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       heartbeat: heartbeatText(agent),
       seenBy: agent.origins.map((origin) => ORIGIN_WORDS[origin]).join(', '),
       unloadable: ollamaGb !== null,
+      copies: agent.copies.length > 1 ? agent.copies.map((copy) => copy.pid) : [],
+      lineage: lineageText(agent),
     };
   });
 }
