@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import pidusage from 'pidusage';
 import { modelVariableOf } from '../core/echoProcess';
 import { pidAlive } from './pidAlive';
+import { pidRuns } from './processListing';
 
 /** One pid's measurement. `cpuPercent` is a share of one core, null when the measurer has no baseline. */
 export interface Measurement {
@@ -44,6 +45,8 @@ export function measureWithPidusage(now: () => number = Date.now, platform: Node
   return async (pids: readonly number[]): Promise<Map<number, Measurement>> => {
     if (pids.length === 0) return new Map();
     const stats = await pidusageStats(pids);
+    // An exited process its parent has not reaped yet (init in some containers never does) still answers: it has stopped all the same.
+    for (const pid of stats.keys()) if (!pidRuns(pid, platform)) stats.delete(pid);
     const at = now();
     // On Linux pidusage keeps each pid's /proc/<pid>/stat open and reads that descriptor
     // again. Once the process exits and its pid goes to another, the old descriptor reads
