@@ -112,8 +112,8 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
     }
   }
   const processesMeasured = agents.some((agent) => agent.memory.processGb !== null);
-  const source: MemorySource =
-    knownModels === perModel.size && perModel.size > 0 ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
+  // No agent, no model: nothing was estimated, and nothing is the exact figure.
+  const source: MemorySource = knownModels === perModel.size ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
   return {
     totalGb: round1(totalGb),
     ramGb: round1(ramGb),

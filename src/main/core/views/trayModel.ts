@@ -45,12 +45,19 @@ function control(request: CommandRequest): TrayMenuItem {
   return { kind: 'control', label: controlLabel(request), request };
 }
 
-/** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0. */
+/** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0, and an estimate says it is one. */
 export function summaryLine(snapshot: Snapshot | null): string {
   const agents = snapshot?.summary.activeAgents ?? null;
   const memory = snapshot?.summary.memoryGb ?? null;
+  const estimated = snapshot?.summary.memorySource === 'estimated' || snapshot?.summary.memorySource === 'mixed';
   const count = agents === null ? '? agents' : `${agents} agent${agents === 1 ? '' : 's'}`;
-  return `${count} · ${memory === null ? '? GB' : formatGb(memory)}`;
+  return `${count} · ${memory === null ? '? GB' : estimated ? `~${formatGb(memory)} (estimate)` : formatGb(memory)}`;
+}
+
+/** An agent's model memory in a menu line: Ollama's figure, "model not loaded", or an estimate. */
+function agentMemoryLabel(agent: AgentView): string {
+  if (agent.memory.modelLoaded === false) return 'model not loaded';
+  return agent.memory.ollamaGb === null ? `~${formatGb(agent.memoryGb)}` : formatGb(agent.memoryGb);
 }
 
 /**
@@ -130,7 +137,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   const snoozed = snoozedTill !== null;
   const agents: TrayMenuItem[] = (snapshot?.agents ?? []).slice(0, MENU_LIST_LIMIT).map((agent) => ({
     kind: 'submenu',
-    label: `${formatRole(agent.role)} · ${agent.model} · ${formatGb(agent.memoryGb)}${agent.uptimeSeconds === null ? '' : ` · up ${formatMinutes(agent.uptimeSeconds)}`}`,
+    label: `${formatRole(agent.role)} · ${agent.model} · ${agentMemoryLabel(agent)}${agent.uptimeSeconds === null ? '' : ` · up ${formatMinutes(agent.uptimeSeconds)}`}`,
     items: [
       { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: agent.role } },
       ...agentSignals(agent).map((label): TrayMenuItem => ({ kind: 'info', label })),

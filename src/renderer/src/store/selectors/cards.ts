@@ -40,7 +40,8 @@ export function selectKpis(snapshot: Snapshot): Kpis {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
     agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
-    memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => formatGb(gb)),
+    // A total that holds an estimate says so in its figure, not only in the note below it.
+    memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => (summary.memorySource === 'measured' ? formatGb(gb) : `~${formatGb(gb)}`)),
     memoryNote: `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`.replace(/^ · /, ''),
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
