@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modelVariableOf } from '../../src/main/core/agentCommandLine';
+import { modelVariableOf } from '../../src/main/core/echoProcess';
 import { pidAlive } from '../../src/main/sources/pidAlive';
 
 /** A real process started for a test; `stop()` ends it by its pid and removes its files. */

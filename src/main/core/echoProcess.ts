@@ -63,14 +63,16 @@ const isAbsolutePath = (path: string): boolean => path.startsWith('/') || /^[a-z
 /** `.` and `..` taken out, in the path's own separator (this module reads other machines' paths too, so not node:path's). */
 function normalized(path: string): string {
   const separator = isWindowsPath(path) ? '\\' : '/';
-  const [head = '', ...segments] = path.split(/[\\/]/);
+  // A network share (`\\server\share`) keeps both of its leading separators.
+  const share = /^[\\/]{2}(?=[^\\/])/.test(path) && separator === '\\';
+  const [head = '', ...segments] = (share ? path.slice(2) : path).split(/[\\/]/);
   const kept: string[] = [];
   for (const segment of segments) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') kept.pop();
     else kept.push(segment);
   }
-  return [head, ...kept].join(separator) || separator;
+  return `${share ? '\\\\' : ''}${[head, ...kept].join(separator) || separator}`;
 }
 
 /** An absolute path, or the relative one resolved against `cwd`; null when it cannot be. */
@@ -82,9 +84,10 @@ function resolvedPath(path: string, cwd: string | null): string | null {
 
 /** `<root>/(apps|agents)/<role>/<role>` → its root and role. */
 function scriptParts(path: string): { root: string; role: string } | null {
-  const match = /^(.*)[\\/](?:apps|agents)[\\/]([^\\/]+)[\\/]([^\\/]+)$/.exec(path);
-  if (!match || match[1] === undefined || match[2] === undefined || match[2] !== match[3] || !ROLE.test(match[2])) return null;
-  return { root: match[1] === '' ? '/' : match[1], role: match[2] };
+  // No folder before `apps` only in a relative path (`apps/ceo/ceo`), whose root cannot be told anyway.
+  const match = /^(?:(.*)[\\/])?(?:apps|agents)[\\/]([^\\/]+)[\\/]([^\\/]+)$/.exec(path);
+  if (!match || match[2] === undefined || match[2] !== match[3] || !ROLE.test(match[2])) return null;
+  return { root: match[1] === undefined ? '' : match[1] === '' ? '/' : match[1], role: match[2] };
 }
 
 /** `<root>/apps/<role>` → its root and role: where `mix run` runs an app. */
@@ -124,13 +127,19 @@ function textArguments(line: string, erlang: boolean): { script: string; rest: s
   }
   const quoted = /^"([^"]*)"(?:\s+|$)/.exec(tail);
   if (quoted?.[1] !== undefined) return { script: quoted[1], rest: tail.slice(quoted[0].length) };
-  const shaped = /^(.*?(?:^|[\\/])(?:apps|agents)[\\/]([a-z][a-z0-9_]*)[\\/]\2)(?=\s|$)\s*/.exec(tail);
+  // The script is the first plain argument: its text starts with no flag and holds none (` -…`) before its ECHO shape.
+  const shaped = /^((?!-)(?:(?!\s-).)*?(?:^|[\\/])(?:apps|agents)[\\/]([a-z][a-z0-9_]*)[\\/]\2)(?=\s|$)\s*/.exec(tail);
   if (shaped?.[1] !== undefined) return { script: shaped[1], rest: tail.slice(shaped[0].length) };
   const word = /^(\S+)\s*/.exec(tail);
   return word?.[1] === undefined ? null : { script: word[1], rest: tail.slice(word[0].length) };
 }
 
-const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
+/** The arguments after the script, as the program gets them: a launcher may quote even a bare word (`"--autonomous"`). */
+const splitWords = (text: string): string[] =>
+  text
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .map((word) => (/^"[^"]*"$/.test(word) ? word.slice(1, -1) : word));
 
 /**
  * What this process is to ECHO: one of its agents, its delegator, or nothing
@@ -153,7 +162,7 @@ export function classifyEchoProcess(facts: ProcessFacts, vmExecutables: readonly
   const parts = scriptParts(resolved ?? parsed.script);
   if (parts === null) return null;
   const form: LaunchForm = rest.includes('--autonomous') ? 'autonomous' : 'mcp';
-  return { kind: parts.role === 'delegator' ? 'delegator' : 'agent', role: parts.role, root: resolved === null ? null : parts.root, form };
+  return { kind: parts.role === 'delegator' ? 'delegator' : 'agent', role: parts.role, root: resolved === null || parts.root === '' ? null : parts.root, form };
 }
 
 /** `/`-separated, without a trailing separator, so Windows and Unix paths compare alike. */

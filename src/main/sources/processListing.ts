@@ -102,7 +102,8 @@ export function parseLsofCwd(text: string): Map<number, string> {
   let pid: number | null = null;
   for (const line of text.split('\n')) {
     if (line.startsWith('p')) pid = Number(line.slice(1));
-    else if (line.startsWith('n') && pid !== null && Number.isInteger(pid)) found.set(pid, line.slice(1));
+    // lsof prints what it could not read in place of the path (`/proc/1/cwd (readlink: Permission denied)`): only a bare path is one.
+    else if (line.startsWith('n') && pid !== null && Number.isInteger(pid) && !/ \((?:readlink|stat|lstat|open): [^)]*\)$/.test(line)) found.set(pid, line.slice(1));
   }
   return found;
 }
