@@ -1,5 +1,5 @@
 import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
-import type { AgentProcess, OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
+import type { AgentProcess, EchoProcesses, OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
 import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import type { PipelineSettings } from '../../src/main/core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
@@ -41,6 +41,7 @@ export function postgresData(activeSessions: SessionRecord[] = [sessionRecord()]
     stats: stats(),
     sessionsToday: 3,
     timeline: [],
+    newestSessionAt: null,
     // An older ECHO by default: no agent_status, so the sessions name the agents as before.
     heartbeats: { present: false, rows: [] },
     ...overrides,
@@ -71,6 +72,32 @@ export function ollamaModel(name: string, gb: number, expiresAt: number | null =
 }
 
 /** A 32 GB machine with 16 GB free and a quiet CPU, unless the test says otherwise. */
+/** One of ECHO's VMs as the scanner reports it: an autonomous copy under `/home/ana/echo`, this user's, started by hand. */
+export function agentProcess(role: string, pid: number, overrides: Partial<AgentProcess> = {}): AgentProcess {
+  return {
+    pid,
+    role,
+    model: null,
+    rssBytes: 300 * 1024 * 1024,
+    cpuPercent: 1,
+    startedAt: Date.parse('2026-11-24T14:00:00.000Z') + pid,
+    root: '/home/ana/echo',
+    form: 'autonomous',
+    uid: 1000,
+    otherUser: false,
+    parent: null,
+    launchedBy: null,
+    orphaned: false,
+    ...overrides,
+  };
+}
+
+/** A scan's result: these agents, no delegator, their roots (of this user's copies), nothing left out. */
+export function echoProcesses(agents: readonly AgentProcess[], overrides: Partial<EchoProcesses> = {}): EchoProcesses {
+  const roots = [...new Set(agents.flatMap((agent) => (agent.root === null || agent.otherUser ? [] : [agent.root])))].sort();
+  return { agents, delegators: [], roots, configuredRoot: null, otherRoots: 0, otherUsers: 0, ...overrides };
+}
+
 export function system(overrides: Partial<SystemReading> = {}): SystemReading {
   return { totalBytes: 32 * GIB, freeBytes: 16 * GIB, cpuPercent: 5, ...overrides };
 }
@@ -82,7 +109,8 @@ export interface ReadingsOverrides {
   ollama?: Reading<{ models: OllamaModel[]; total?: number; unlistedBytes?: number }> | null;
   system?: SystemReading;
   processes?: ReadonlyMap<number, ProcessReading>;
-  agentProcesses?: Reading<readonly AgentProcess[]> | null;
+  /** A scan's result; a bare list of agents stands for a scan that found only those (see echoProcesses). */
+  agentProcesses?: Reading<EchoProcesses | readonly AgentProcess[]> | null;
 }
 
 /** The seed's example moment: a development session with a senior developer and a test lead. */
@@ -100,9 +128,17 @@ export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Read
         : { ...overrides.ollama, value: { total: overrides.ollama.value.models.length, unlistedBytes: 0, ...overrides.ollama.value } },
     system: overrides.system ?? system(),
     processes: overrides.processes ?? new Map(),
-    agentProcesses: overrides.agentProcesses ?? null,
+    agentProcesses: agentProcessesReading(overrides.agentProcesses),
   };
 }
+
+function agentProcessesReading(reading: ReadingsOverrides['agentProcesses']): Reading<EchoProcesses> | null {
+  if (reading == null || !reading.ok) return reading ?? null;
+  const { value } = reading;
+  return { ...reading, value: isAgentList(value) ? echoProcesses(value) : value };
+}
+
+const isAgentList = (value: EchoProcesses | readonly AgentProcess[]): value is readonly AgentProcess[] => Array.isArray(value);
 
 export const SETTINGS: PipelineSettings = {
   timeZone: 'UTC',

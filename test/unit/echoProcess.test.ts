@@ -1,386 +1,448 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentRoleOf, modelVariableOf } from '../../src/main/core/agentCommandLine';
-import { AgentProcessScanner, type Measurement } from '../../src/main/sources/agentProcesses';
-import { commandLineOf, type ListedProcess } from '../../src/main/sources/processListing';
+import {
+  classifyEchoProcess,
+  ERLANG_VM_EXECUTABLES,
+  executableIn,
+  modelVariableOf,
+  sameRoot,
+  type EchoProcess,
+  type LaunchForm,
+  type ProcessFacts,
+} from '../../src/main/core/echoProcess';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/process-listings');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
-/** `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line. */
-function parsePs(text: string): ListedProcess[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const match = /^\s*(\d+) (.*)$/.exec(line);
-      if (!match?.[1] || match[2] === undefined) throw new Error(`not a ps line: ${line}`);
-      return { pid: Number(match[1]), commandLine: match[2] };
+const ROOT = '/home/ana/echo';
+const SPACED = '/home/ana/my echo';
+
+/** What the VM is given between an escript's path and the script's own arguments, as recorded on Debian 12 (OTP 25). */
+const ESCRIPT_VM_ARGUMENTS = [
+  '-B', '--', '-root', '/usr/lib/erlang', '-bindir', '/usr/lib/erlang/erts-13.1.5/bin', '-progname', 'erl', '--', '-home', '/root', '--',
+  '-boot', 'no_dot_erlang', '-noshell', '-noshell', '-noinput', '-run', 'escript', 'start', '-extra',
+];
+
+/** The VM running an escript: argv[0] is the script as launched, then the VM's arguments, the script again and its own arguments. */
+const escriptArgv = (script: string, args: readonly string[] = []): string[] => [script, ...ESCRIPT_VM_ARGUMENTS, script, ...args];
+
+/** `mix run --no-halt` as recorded: the emulator's own path first, what `mix` was given after `-extra`. */
+const mixArgv = (task: readonly string[] = ['run', '--no-halt']): string[] => [
+  '/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-root', '/usr/lib/erlang', '-bindir', '/usr/lib/erlang/erts-13.1.5/bin', '-progname', 'erl', '--',
+  '-home', '/root', '--', '-noshell', '-eval', 'timer:sleep(infinity)', '-extra', '/usr/bin/mix', ...task,
+];
+
+/** A process as Linux gives it: its comm, its exact arguments and its working directory. */
+function linux(executable: string, argv: readonly string[], cwd: string | null = null): ProcessFacts {
+  return { executable, argv, commandLine: argv.join(' '), cwd };
+}
+
+/** A process as macOS and Windows give it: its executable and the printed line, no exact arguments. */
+function printed(executable: string | null, commandLine: string, cwd: string | null = null): ProcessFacts {
+  return { executable, argv: null, commandLine, cwd };
+}
+
+/** The same process as macOS prints it: the arguments joined by spaces. */
+const asPrinted = (facts: ProcessFacts): ProcessFacts => ({ ...facts, argv: null });
+
+const beam = (argv: readonly string[], cwd: string | null = null): ProcessFacts => linux('beam.smp', argv, cwd);
+
+const agent = (role: string, root: string | null, form: LaunchForm = 'autonomous'): EchoProcess => ({ kind: 'agent', role, root, form });
+const delegator = (root: string | null, form: LaunchForm = 'mcp'): EchoProcess => ({ kind: 'delegator', role: 'delegator', root, form });
+
+type Row = readonly [what: string, facts: ProcessFacts, expected: EchoProcess | null];
+
+/** The forms recorded on Debian 12 with OTP 25, and ECHO's other launch forms built the same way. */
+const RECORDED_FORMS: readonly Row[] = [
+  ['`cd apps/cto && ./cto --autonomous`', beam(escriptArgv('./cto', ['--autonomous']), `${ROOT}/apps/cto`), agent('cto', ROOT)],
+  ['`tail -f /dev/null | nohup <root>/agents/ceo/ceo` (MCP form, no flag)', beam(escriptArgv(`${ROOT}/agents/ceo/ceo`), ROOT), agent('ceo', ROOT, 'mcp')],
+  ['the VM under `timeout 60 <root>/apps/test_lead/test_lead --autonomous`', beam(escriptArgv(`${ROOT}/apps/test_lead/test_lead`, ['--autonomous']), ROOT), agent('test_lead', ROOT)],
+  ['`mix run --no-halt` in <root>/apps/cto', beam(mixArgv(), `${ROOT}/apps/cto`), agent('cto', ROOT, 'mix')],
+  ['`mix run --no-halt` in <root>/apps/cto/, with a trailing slash', beam(mixArgv(), `${ROOT}/apps/cto/`), agent('cto', ROOT, 'mix')],
+  ['the delegator under Claude Desktop (cwd /)', beam(escriptArgv(`${ROOT}/apps/delegator/delegator`), '/'), delegator(ROOT)],
+  ['the delegator by `mix run` in <root>/apps/delegator', beam(mixArgv(), `${ROOT}/apps/delegator`), delegator(ROOT, 'mix')],
+  ['an agent the delegator would spawn (absolute path, cwd /)', beam(escriptArgv(`${ROOT}/apps/senior_developer/senior_developer`, ['--autonomous']), '/'), agent('senior_developer', ROOT)],
+  ['`./cto --autonomous` under a root with a space', beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`), agent('cto', SPACED)],
+  ['the MCP form under a root with a space', beam(escriptArgv(`${SPACED}/agents/ceo/ceo`), SPACED), agent('ceo', SPACED, 'mcp')],
+  ['the VM under `timeout` under a root with a space', beam(escriptArgv(`${SPACED}/apps/test_lead/test_lead`, ['--autonomous']), '/tmp'), agent('test_lead', SPACED)],
+  ['`mix run` under a root with a space', beam(mixArgv(), `${SPACED}/apps/chro`), agent('chro', SPACED, 'mix')],
+  ['a path with `..` relative to the cwd', beam(escriptArgv('../cto/cto', ['--autonomous']), `${ROOT}/apps/ceo`), agent('cto', ROOT)],
+  ['an absolute path with `..`', beam(escriptArgv(`${ROOT}/bin/../apps/cto/cto`, ['--autonomous']), '/'), agent('cto', ROOT)],
+  ['`apps/ceo/ceo` relative to the root', beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT), agent('ceo', ROOT)],
+  ['a root at /', beam(escriptArgv('/apps/cto/cto', ['--autonomous']), '/'), agent('cto', '/')],
+  ['a role ECHO may add', beam(escriptArgv(`${ROOT}/apps/qa_lead2/qa_lead2`, ['--autonomous']), ROOT), agent('qa_lead2', ROOT)],
+  ['arguments after the flag', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--autonomous', '--verbose']), ROOT), agent('ceo', ROOT)],
+  ['the flag after another argument', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--verbose', '--autonomous']), ROOT), agent('ceo', ROOT)],
+];
+
+describe('classifyEchoProcess', () => {
+  describe('the launch forms, with the exact arguments (Linux)', () => {
+    it.each(RECORDED_FORMS)('%s', (_what, facts, expected) => {
+      expect(classifyEchoProcess(facts)).toEqual(expected);
     });
-}
+  });
 
-/** One CSV record as PowerShell's ConvertTo-Csv writes it: quoted fields with `""` for a quote, an empty field for null. */
-function csvFields(line: string): (string | null)[] {
-  const fields: (string | null)[] = [];
-  let at = 0;
-  while (at <= line.length) {
-    if (line[at] === '"') {
-      let value = '';
-      at += 1;
-      for (;;) {
-        const quote = line.indexOf('"', at);
-        if (quote < 0) throw new Error(`unterminated field: ${line}`);
-        value += line.slice(at, quote);
-        if (line[quote + 1] === '"') {
-          value += '"';
-          at = quote + 2;
-        } else {
-          at = quote + 1;
-          break;
-        }
-      }
-      fields.push(value);
-    } else {
-      const comma = line.indexOf(',', at);
-      const raw = line.slice(at, comma < 0 ? line.length : comma);
-      fields.push(raw === '' ? null : raw);
-      at = comma < 0 ? line.length : comma;
+  describe('the same launch forms, as text only (as macOS prints them)', () => {
+    it.each(RECORDED_FORMS)('%s', (_what, facts, expected) => {
+      expect(classifyEchoProcess(asPrinted(facts))).toEqual(expected);
+    });
+
+    it.each([
+      [
+        'an installer’s VM, its emulator path first',
+        printed('beam.smp', `/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -bindir /usr/local/lib/erlang/erts-14.2/bin -progname erl -- -home /Users/ana -- -noshell -noinput -escript main ceo -run escript start -extra /Users/ana/echo/apps/ceo/ceo --autonomous`),
+        agent('ceo', '/Users/ana/echo'),
+      ],
+      [
+        'a root with spaces, printed unquoted',
+        printed('beam.smp', '/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -extra /Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo/apps/uiux_engineer/uiux_engineer --autonomous'),
+        agent('uiux_engineer', '/Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo'),
+      ],
+      [
+        'a root with spaces, the MCP form',
+        printed('beam.smp', `${SPACED}/agents/cto/cto -B -- -root /usr/lib/erlang -extra ${SPACED}/agents/cto/cto`),
+        agent('cto', SPACED, 'mcp'),
+      ],
+      ['separators that are not single spaces', printed('beam.smp', `beam.smp -- -extra   ${ROOT}/apps/ceo/ceo    --autonomous  `), agent('ceo', ROOT)],
+    ])('%s', (_what, facts, expected) => {
+      expect(classifyEchoProcess(facts)).toEqual(expected);
+    });
+  });
+
+  describe('relative paths', () => {
+    it.each([
+      ['`./cto` with its cwd', beam(escriptArgv('./cto', ['--autonomous']), `${ROOT}/apps/cto`), agent('cto', ROOT)],
+      ['`./cto` without a cwd: the path alone says nothing of ECHO', beam(escriptArgv('./cto', ['--autonomous'])), null],
+      ['`./apps/ceo/ceo` without a cwd: an agent whose root cannot be told', beam(escriptArgv('./apps/ceo/ceo', ['--autonomous'])), agent('ceo', null)],
+      ['`../echo/apps/ceo/ceo` without a cwd', beam(escriptArgv('../echo/apps/ceo/ceo')), agent('ceo', null, 'mcp')],
+      ['`apps/ceo/ceo` with the root as cwd', beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT), agent('ceo', ROOT)],
+      ['`./cto` in a cwd with a space', beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`), agent('cto', SPACED)],
+      ['`./cto` in a folder that is no app of ECHO', beam(escriptArgv('./cto', ['--autonomous']), '/home/ana/bin'), null],
+    ])('%s', (_what, facts, expected) => {
+      expect(classifyEchoProcess(facts)).toEqual(expected);
+      expect(classifyEchoProcess(asPrinted(facts))).toEqual(expected);
+    });
+
+    // `./apps/ceo/ceo` without a cwd is an agent of an unknown root (above); the same path without `./` should be too.
+    it('takes `apps/ceo/ceo` without a cwd for an agent whose root cannot be told, as it does `./apps/ceo/ceo`', () => {
+      const facts = beam(escriptArgv('apps/ceo/ceo', ['--autonomous']));
+      expect(classifyEchoProcess(facts)).toEqual(agent('ceo', null));
+      expect(classifyEchoProcess(asPrinted(facts))).toEqual(agent('ceo', null));
+    });
+  });
+
+  describe('Windows (text only, no cwd)', () => {
+    const ERL = '"C:\\Program Files\\Erlang OTP\\erts-15.0\\bin\\erl.exe" +B -boot start_clean -noshell';
+    it.each([
+      [
+        'a quoted root with spaces',
+        printed('erl.exe', `${ERL} -escript main test_lead -run escript start -extra "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous`),
+        agent('test_lead', 'C:\\Users\\Ana Lima\\echo'),
+      ],
+      ['backslashes', printed('erl.exe', `${ERL} -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous`), agent('senior_developer', 'C:\\Users\\ana\\echo')],
+      ['forward slashes', printed('erl.exe', `${ERL} -extra C:/Users/ana/echo/apps/operations_head/operations_head --autonomous`), agent('operations_head', 'C:\\Users\\ana\\echo')],
+      ['mixed separators', printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro/chro --autonomous'), agent('chro', 'C:\\echo')],
+      ['the MCP form of Claude Desktop’s config', printed('erl.exe', `${ERL} -extra "C:\\Users\\Ana Lima\\echo\\agents\\ceo\\ceo"`), agent('ceo', 'C:\\Users\\Ana Lima\\echo', 'mcp')],
+      ['`werl.exe`', printed('werl.exe', '"C:\\Program Files\\Erlang OTP\\bin\\werl.exe" -extra C:\\echo\\apps\\cto\\cto --autonomous'), agent('cto', 'C:\\echo')],
+      ['the Name in capitals', printed('ERL.EXE', 'ERL.EXE -extra C:\\echo\\apps\\cto\\cto --autonomous'), agent('cto', 'C:\\echo')],
+      ['the delegator', printed('erl.exe', `${ERL} -extra C:\\echo\\apps\\delegator\\delegator`), delegator('C:\\echo')],
+      ['`.\\apps\\chro\\chro` relative, with no cwd to resolve it', printed('erl.exe', 'erl.exe -extra .\\apps\\chro\\chro --autonomous'), agent('chro', null)],
+      ['`mix run` without the cwd Windows does not give', printed('erl.exe', `${ERL} -s elixir start_cli -extra "C:\\Program Files\\Elixir\\bin\\mix" run --no-halt`), null],
+      ['`mix.bat run` in an app, were its cwd known', printed('erl.exe', `${ERL} -extra "C:\\Program Files\\Elixir\\bin\\mix.bat" run --no-halt`, 'C:\\echo\\apps\\cto'), agent('cto', 'C:\\echo', 'mix')],
+      // OTP's escript.c starts erl.exe and waits for it: the launcher holds no agent.
+      ['the `escript.exe` launcher', printed('escript.exe', '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" C:\\echo\\apps\\ceo\\ceo --autonomous'), null],
+      ['the `escript.exe` launcher of a quoted path', printed('escript.exe', '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous'), null],
+      ['Notepad with the script open', printed('notepad.exe', '"C:\\WINDOWS\\system32\\notepad.exe" C:\\echo\\apps\\ceo\\ceo'), null],
+    ])('%s', (_what, facts, expected) => {
+      expect(classifyEchoProcess(facts)).toEqual(expected);
+    });
+
+    it('keeps the two leading backslashes of a root on a network share, so it is the root configured', () => {
+      const found = classifyEchoProcess(printed('erl.exe', 'erl.exe -extra "\\\\nas\\team share\\echo\\apps\\cto\\cto" --autonomous'));
+      expect(found).toEqual(agent('cto', '\\\\nas\\team share\\echo'));
+      expect(found?.root != null && sameRoot(found.root, '\\\\nas\\team share\\echo')).toBe(true);
+    });
+
+    // Windows passes `"--autonomous"` to the program as `--autonomous`; launchers quote bare words (the recorded RabbitMQ line does).
+    it('reads a quoted `"--autonomous"` as the flag, as Windows hands it to the program', () => {
+      expect(classifyEchoProcess(printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro\\chro "--autonomous"'))).toEqual(agent('chro', 'C:\\echo'));
+    });
+  });
+
+  describe('lookalikes', () => {
+    const LOOKALIKES: readonly Row[] = [
+      ['another role’s file in the folder', beam(escriptArgv(`${ROOT}/apps/ceo/cto`, ['--autonomous'])), null],
+      ['another role’s file in agents/', beam(escriptArgv(`${ROOT}/agents/ceo/cto`)), null],
+      ['a folder that only ends in apps', beam(escriptArgv('/x/myapps/ceo/ceo', ['--autonomous'])), null],
+      ['a file beside the script', beam(escriptArgv('/x/apps/ceo/ceo.log', ['--autonomous'])), null],
+      ['a path below the script', beam(escriptArgv('/x/apps/ceo/ceo/priv', ['--autonomous'])), null],
+      ['an upper-case role', beam(escriptArgv('/x/apps/CEO/CEO', ['--autonomous'])), null],
+      ['a role with a hyphen', beam(escriptArgv('/x/apps/senior-developer/senior-developer', ['--autonomous'])), null],
+      ['a VM with no -extra', beam(['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-root', '/usr/lib/erlang', '--', '-noshell', '-s', 'observer']), null],
+      ['a VM with nothing after -extra', beam([...mixArgv([]).slice(0, -1)]), null],
+      ['a VM that gives nothing at all', linux('beam.smp', []), null],
+      // The role is an agent in MCP form: only an exact `--autonomous` argument makes it autonomous.
+      ['a longer flag', beam(escriptArgv('/x/apps/ceo/ceo', ['--autonomously'])), agent('ceo', '/x', 'mcp')],
+      ['a flag with a value', beam(escriptArgv('/x/apps/ceo/ceo', ['--autonomous=true'])), agent('ceo', '/x', 'mcp')],
+      ['a flag glued to something', beam(escriptArgv('/x/apps/ceo/ceo', ['x--autonomous'])), agent('ceo', '/x', 'mcp')],
+      ['no flag', beam(escriptArgv('/x/apps/ceo/ceo')), agent('ceo', '/x', 'mcp')],
+      ['`mix test` in an app', beam(mixArgv(['test', 'apps/product_manager/test', '--autonomous']), `${ROOT}/apps/product_manager`), null],
+    ];
+
+    it.each(LOOKALIKES)('%s, with the exact arguments', (_what, facts, expected) => {
+      expect(classifyEchoProcess(facts)).toEqual(expected);
+    });
+
+    it.each(LOOKALIKES)('%s, as text only', (_what, facts, expected) => {
+      expect(classifyEchoProcess(asPrinted(facts))).toEqual(expected);
+    });
+
+    it('does not take a VM whose first plain argument is a flag, with the exact arguments', () => {
+      expect(classifyEchoProcess(beam(escriptArgv('--autonomous', [`${ROOT}/apps/ceo/ceo`])))).toBeNull();
+      expect(classifyEchoProcess(beam(['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-noshell', '-s', 'elixir', 'start_cli', '-extra', '-e', 'IO.puts(1)', `${ROOT}/apps/ceo/ceo`]))).toBeNull();
+    });
+
+    // The script is the first plain argument; an agent's path further on is an argument of another program.
+    it('does not take a VM whose first plain argument is a flag, as text only', () => {
+      expect(classifyEchoProcess(printed('beam.smp', `beam.smp -- -root /usr/lib/erlang -extra --autonomous ${ROOT}/apps/ceo/ceo`))).toBeNull();
+      expect(classifyEchoProcess(printed('beam.smp', `beam.smp -- -noshell -s elixir start_cli -extra -e IO.puts(1) ${ROOT}/apps/ceo/ceo`))).toBeNull();
+    });
+  });
+
+  describe('`mix` away from an app of ECHO', () => {
+    it.each([
+      ['in another project', '/home/ana/blog'],
+      ['in apps/ itself', `${ROOT}/apps`],
+      ['below an app', `${ROOT}/apps/cto/lib`],
+      ['in an app whose name is no role', `${ROOT}/apps/Web-UI`],
+      ['with no cwd to read', null],
+    ])('is nothing %s', (_what, cwd) => {
+      expect(classifyEchoProcess(beam(mixArgv(), cwd))).toBeNull();
+      expect(classifyEchoProcess(asPrinted(beam(mixArgv(), cwd)))).toBeNull();
+    });
+  });
+
+  describe('wrappers, whose executable is no VM', () => {
+    const script = `${ROOT}/apps/test_lead/test_lead`;
+    it.each([
+      ['timeout', linux('timeout', ['timeout', '60', script, '--autonomous'], ROOT)],
+      ['a restart loop in bash', linux('bash', ['bash', '-c', `while true; do "${ROOT}/apps/cto/cto" --autonomous; sleep 5; done`], ROOT)],
+      ['tail feeding the MCP form', linux('tail', ['tail', '-f', '/dev/null'], ROOT)],
+      ['tail of the script itself', linux('tail', ['tail', '-f', `${ROOT}/apps/ceo/ceo`], ROOT)],
+      ['the shell that runs nohup', linux('sh', ['sh', '-c', `tail -f /dev/null | nohup "${ROOT}/apps/ceo/ceo"`], ROOT)],
+      ['nohup before it runs the script', linux('nohup', ['nohup', `${ROOT}/apps/ceo/ceo`], ROOT)],
+      ['escript before it becomes the VM', linux('escript', ['/usr/bin/escript', script, '--autonomous'], ROOT)],
+      ['a shell holding the VM’s whole line', linux('bash', ['bash', '-c', escriptArgv(script, ['--autonomous']).join(' ')], ROOT)],
+      ['grep with the flag before the path', linux('grep', ['grep', '--autonomous', `${ROOT}/apps/ceo/ceo`], ROOT)],
+      ['an unknown executable', { executable: null, argv: escriptArgv(script, ['--autonomous']), commandLine: escriptArgv(script, ['--autonomous']).join(' '), cwd: ROOT }],
+    ])('is nothing: %s', (_what, facts) => {
+      expect(classifyEchoProcess(facts)).toBeNull();
+      expect(classifyEchoProcess(asPrinted(facts))).toBeNull();
+    });
+  });
+
+  describe('extra VM executables (the Node stand-ins)', () => {
+    const WITH_NODE = [...ERLANG_VM_EXECUTABLES, 'node'];
+    const standIn = linux('node', ['/usr/bin/node', `${ROOT}/apps/cto/cto`, '--autonomous'], '/tmp');
+
+    it('takes `node <root>/apps/cto/cto --autonomous` for an agent only when node is listed', () => {
+      expect(classifyEchoProcess(standIn)).toBeNull();
+      expect(classifyEchoProcess(standIn, WITH_NODE)).toEqual(agent('cto', ROOT));
+      expect(classifyEchoProcess(asPrinted(standIn), WITH_NODE)).toEqual(agent('cto', ROOT));
+    });
+
+    it('reads the stand-in’s script from its printed line under a root with a space', () => {
+      expect(classifyEchoProcess(printed('node', '/usr/bin/node /tmp/echo root-x1/apps/cto/cto --autonomous'), WITH_NODE)).toEqual(agent('cto', '/tmp/echo root-x1'));
+      expect(classifyEchoProcess(printed('node', '"C:\\Program Files\\nodejs\\node.exe" "C:\\Temp\\echo root-x1\\apps\\cto\\cto" --autonomous'), [...WITH_NODE, 'node.exe'])).toEqual(
+        agent('cto', 'C:\\Temp\\echo root-x1'),
+      );
+    });
+
+    it('does not take a stand-in whose first argument is no script', () => {
+      expect(classifyEchoProcess(linux('node', ['node', '-e', 'setTimeout(() => {}, 600000)', '--', `${ROOT}/apps/ceo/ceo`]), WITH_NODE)).toBeNull();
+    });
+
+    // Recorded in linux-ps.txt (pid 22253): `node -e … -- <script>`, printed as macOS would print it.
+    it('does not take a printed stand-in whose first argument is no script', () => {
+      expect(classifyEchoProcess(printed('node', 'node -e setTimeout(() => {}, 600000) -- /tmp/rec/home/ana/echo/apps/ceo/ceo'), WITH_NODE)).toBeNull();
+    });
+
+    it('tells a stand-in by a name Linux cut to 15 characters', () => {
+      const runner = linux('echo-agent-runn', ['/opt/bin/echo-agent-runner', `${ROOT}/apps/cto/cto`, '--autonomous']);
+      expect(classifyEchoProcess(runner, [...ERLANG_VM_EXECUTABLES, 'echo-agent-runner'])).toEqual(agent('cto', ROOT));
+      expect(classifyEchoProcess(runner)).toBeNull();
+    });
+  });
+
+  describe('lines recorded on other people’s machines (see the fixtures’ README), none of them ECHO’s', () => {
+    it('the CouchDB beam.smp of `ps -ef` on macOS, paths with unquoted spaces', () => {
+      const [line = ''] = fixture('macos-recorded-ps-ef-couchdb.txt').split('\n');
+      // uid pid ppid C STIME TTY TIME, then the command.
+      const commandLine = line.replace(/^\s*(?:\S+\s+){7}/, '');
+      expect(commandLine).toMatch(/^\/Users\/banjiewen\/Downloads\/Apache CouchDB\.app\/.*\/beam\.smp -K true/);
+      expect(classifyEchoProcess(printed('beam.smp', commandLine))).toBeNull();
+      expect(classifyEchoProcess(printed('beam.smp', commandLine, '/Users/banjiewen'))).toBeNull();
+    });
+
+    it('every row of VS Code’s Process Explorer on a Mac, the ElixirLS beam.smp among them', () => {
+      const rows = fixture('macos-recorded-vscode-process-explorer.txt')
+        .split('\n')
+        .slice(1)
+        .filter((row) => row.trim() !== '')
+        .map((row) => (row.split('\t')[3] ?? '').trim());
+      expect(rows).toHaveLength(13);
+      const facts = rows.map((commandLine) => printed(commandLine.split(' ')[0]?.split('/').at(-1) ?? null, commandLine));
+      // The recording's one VM: it must be looked at, and found no agent.
+      expect(facts.filter((entry) => executableIn(entry.executable, ERLANG_VM_EXECUTABLES)).map((entry) => entry.executable)).toEqual(['beam.smp']);
+      for (const entry of facts) expect([entry.commandLine, classifyEchoProcess(entry)]).toEqual([entry.commandLine, null]);
+    });
+
+    it('the erl.exe ElixirLS leaves running on Windows, a quoted script after -extra', () => {
+      const commandLine = fixture('windows-recorded-erl-commandline.txt').trim();
+      expect(commandLine).toMatch(/^"erl\.exe" {4}-noshell/);
+      expect(classifyEchoProcess(printed('erl.exe', commandLine))).toBeNull();
+    });
+
+    it('the RabbitMQ service’s erl.exe and the cmd.exe it started, from Sysmon', () => {
+      const event = fixture('windows-recorded-sysmon-erl-parent.txt');
+      const field = (name: string): string => new RegExp(`\\| ${name}=(.*?)(?: \\||$)`, 'm').exec(event)?.[1]?.trim() ?? '';
+      const parentImage = field('ParentImage');
+      expect(parentImage).toBe('C:\\Program Files\\erl-23.2\\erts-11.1.4\\bin\\erl.exe');
+      const erl = printed(parentImage.split('\\').at(-1) ?? null, field('OriginalParentCommandLine'));
+      expect(erl.commandLine).toMatch(/^"C:\\Program Files\\erl-23\.2\\erts-11\.1\.4\\bin\\erl\.exe" -service_event/);
+      expect(classifyEchoProcess(erl)).toBeNull();
+      expect(classifyEchoProcess(printed('cmd.exe', field('CommandLine'), field('CurrentDirectory')))).toBeNull();
+    });
+
+    it('the erl.exe of a Windows Application Error event, which names no command line', () => {
+      const event = fixture('windows-recorded-event-log-erl.txt');
+      const name = /^Faulting application name: ([^,]+),/m.exec(event)?.[1] ?? null;
+      expect(name).toBe('erl.exe');
+      expect(classifyEchoProcess(printed(name, ''))).toBeNull();
+    });
+  });
+
+  describe('the project’s own listings', () => {
+    /** `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line. */
+    function psLines(text: string): { pid: number; commandLine: string }[] {
+      return text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+          const match = /^\s*(\d+) (.*)$/.exec(line);
+          if (!match?.[1] || match[2] === undefined) throw new Error(`not a ps line: ${line}`);
+          return { pid: Number(match[1]), commandLine: match[2] };
+        });
     }
-    at += 1; // the comma
-  }
-  return fields;
-}
 
-/** The Windows listing as `listProcesses` gives it: no pid 0, an absent command line empty. */
-function parseCimCsv(text: string): ListedProcess[] {
-  const [header, ...rows] = text.split('\r\n').filter((line) => line !== '');
-  expect(header).toBe('"ProcessId","CommandLine"');
-  return rows
-    .map((row) => {
-      const [pid, commandLine] = csvFields(row);
-      return { pid: Number(pid), commandLine: commandLine ?? '' };
-    })
-    .filter((entry) => entry.pid !== 0);
-}
+    const found = (entries: readonly { pid: number; facts: ProcessFacts }[]): Record<number, EchoProcess> =>
+      Object.fromEntries(entries.flatMap(({ pid, facts }) => {
+        const echo = classifyEchoProcess(facts);
+        return echo === null ? [] : [[pid, echo]];
+      }));
 
-const LISTINGS: Record<string, { entries: ListedProcess[]; agents: Record<number, string> }> = {
-  'linux-ps.txt': {
-    entries: parsePs(fixture('linux-ps.txt')),
-    agents: { 22235: 'senior_developer', 22236: 'ceo', 22237: 'product_manager', 22530: 'senior_developer' },
-  },
-  'macos-ps.txt': {
-    entries: parsePs(fixture('macos-ps.txt')),
-    agents: { 1204: 'cto', 1211: 'senior_architect', 1230: 'senior_developer', 1247: 'senior_developer', 1302: 'uiux_engineer' },
-  },
-  'windows-cim.csv': {
-    entries: parseCimCsv(fixture('windows-cim.csv')),
-    agents: { 7152: 'senior_developer', 7216: 'test_lead', 7304: 'operations_head' },
-  },
-};
+    it('finds the agents of linux-ps.txt (Debian 12, OTP 25): every copy, in both forms, and no lookalike', () => {
+      // OTP 25's VM shows the script's path as argv[0]; its comm stays beam.smp (recorded). The VM is the line with erlexec's `-- -root … -progname`.
+      const entries = psLines(fixture('linux-ps.txt')).map(({ pid, commandLine }) => ({
+        pid,
+        facts: printed(/ -- -root \S+ .* -progname erl -- /.test(commandLine) ? 'beam.smp' : (commandLine.replace(/^\[|\]$/g, '').split(' ')[0]?.split('/').at(-1) ?? null), commandLine),
+      }));
+      expect(entries.filter(({ facts }) => facts.executable === 'beam.smp').map(({ pid }) => pid)).toEqual([22235, 22236, 22237, 22240, 22241, 22245, 22530]);
+      const echo = '/tmp/rec/home/ana/echo';
+      expect(found(entries)).toEqual({
+        22235: agent('senior_developer', echo),
+        22236: agent('ceo', echo),
+        22237: agent('product_manager', '/tmp/rec/home/ana/my echo'),
+        22241: agent('ceo', echo, 'mcp'),
+        22245: agent('ceo', echo, 'mcp'),
+        22530: agent('senior_developer', echo),
+      });
+    });
 
-describe('agentRoleOf', () => {
-  it.each(Object.entries(LISTINGS))('finds exactly the agents of %s', (_name, { entries, agents }) => {
-    const found = Object.fromEntries(entries.flatMap(({ pid, commandLine }) => {
-      const role = agentRoleOf(commandLine);
-      return role === null ? [] : [[pid, role]];
-    }));
-    expect(found).toEqual(agents);
+    it('finds the agents of macos-ps.txt (composed): two senior developers, a root in iCloud Drive, the MCP forms, and no lookalike', () => {
+      // ucomm is the executable's name: beam.smp for the lines that start with its path; the others run no VM.
+      const entries = psLines(fixture('macos-ps.txt')).map(({ pid, commandLine }) => ({
+        pid,
+        facts: printed(/^\S*\/beam\.smp /.test(commandLine) ? 'beam.smp' : (commandLine.split(' ')[0]?.split('/').at(-1) ?? null), commandLine),
+      }));
+      const code = '/Users/ana/Code/echo';
+      expect(found(entries)).toEqual({
+        1204: agent('cto', code),
+        1211: agent('senior_architect', code),
+        1230: agent('senior_developer', code),
+        1247: agent('senior_developer', code),
+        1302: agent('uiux_engineer', '/Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo'),
+        1325: agent('test_lead', code, 'mcp'),
+        1331: agent('chro', code, 'mcp'),
+      });
+      // The delegator's `mix run` (pid 901) is told once lsof gives its cwd.
+      const mixRun = entries.find(({ pid }) => pid === 901)?.facts;
+      expect(mixRun && classifyEchoProcess({ ...mixRun, cwd: `${code}/apps/delegator` })).toEqual(delegator(code, 'mix'));
+    });
+
+    it('finds the agents of windows-cim.csv (composed): erl.exe, never the escript.exe launchers, and no lookalike', () => {
+      const [header, ...rows] = fixture('windows-cim.csv').split('\r\n').filter((line) => line !== '');
+      expect(header).toBe('"ProcessId","CommandLine"');
+      const entries = rows.map((row) => {
+        const match = /^"(\d+)",(?:"(.*)")?$/.exec(row);
+        if (!match?.[1]) throw new Error(`not a CSV row: ${row}`);
+        const commandLine = (match[2] ?? '').replaceAll('""', '"');
+        // Windows' Name is the image's file name: here the first token of the line.
+        const image = commandLine.startsWith('"') ? commandLine.slice(1).split('"')[0] : commandLine.split(' ')[0];
+        return { pid: Number(match[1]), facts: printed(image ? (image.split('\\').at(-1) ?? null) : null, commandLine) };
+      });
+      expect(entries.filter(({ facts }) => facts.executable === 'escript.exe').map(({ pid }) => pid)).toEqual([7140, 7208]);
+      expect(found(entries)).toEqual({
+        7152: agent('senior_developer', 'C:\\Users\\ana\\echo'),
+        7216: agent('test_lead', 'C:\\Users\\Ana Lima\\Documents\\echo'),
+        7304: agent('operations_head', 'C:\\Users\\ana\\echo'),
+        7402: agent('chro', 'C:\\Users\\ana\\echo', 'mcp'),
+        7415: agent('cto', 'C:\\Users\\ana\\echo', 'mcp'),
+      });
+    });
   });
+});
 
+describe('executableIn', () => {
   it.each([
-    ['the brief’s macOS VM', '/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -bindir /usr/local/lib/erlang/erts-14.2/bin -progname erl -- -home /Users/ana -- -noshell -noinput -escript main ceo -run escript start -extra /Users/ana/echo/apps/ceo/ceo --autonomous', 'ceo'],
-    ['Windows backslashes', '"C:\\Program Files\\Erlang OTP\\erts-15.0\\bin\\erl.exe" -noshell -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous', 'senior_developer'],
-    ['a quoted root with spaces', '"C:\\Program Files\\Erlang OTP\\erts-15.0\\bin\\erl.exe" -extra "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous', 'test_lead'],
-    ['an unquoted root with spaces', '/usr/bin/node /tmp/echo root-x1/apps/cto/cto --autonomous', 'cto'],
-    ['mixed separators', 'erl.exe -extra C:\\echo\\apps\\chro/chro --autonomous', 'chro'],
-    ['a quoted flag', 'erl.exe -extra C:\\echo\\apps\\chro\\chro "--autonomous"', 'chro'],
-    ['arguments after the flag', '/x/apps/ceo/ceo --autonomous --verbose', 'ceo'],
-    ['a relative path', 'apps/ceo/ceo --autonomous', 'ceo'],
-    ['a role ECHO may add', '/x/apps/qa_lead2/qa_lead2 --autonomous', 'qa_lead2'],
-  ])('reads %s', (_what, commandLine, role) => {
-    expect(agentRoleOf(commandLine)).toBe(role);
+    ['beam.smp', ERLANG_VM_EXECUTABLES, true],
+    ['beam', ERLANG_VM_EXECUTABLES, true],
+    ['erl.exe', ERLANG_VM_EXECUTABLES, true],
+    ['ERL.EXE', ERLANG_VM_EXECUTABLES, true],
+    ['werl.exe', ERLANG_VM_EXECUTABLES, true],
+    ['escript.exe', ERLANG_VM_EXECUTABLES, false],
+    ['escript', ERLANG_VM_EXECUTABLES, false],
+    ['erl_child_setup', ERLANG_VM_EXECUTABLES, false],
+    ['beam.sm', ERLANG_VM_EXECUTABLES, false],
+    ['node', ERLANG_VM_EXECUTABLES, false],
+    ['node', ['node'], true],
+    // Linux keeps 15 characters of a name: a 15-character comm stands for every name it begins.
+    ['echo-agent-runn', ['echo-agent-runner'], true],
+    ['echo-agent-run', ['echo-agent-runner'], false],
+    ['echo-agent-runx', ['echo-agent-runner'], false],
+    [null, ERLANG_VM_EXECUTABLES, false],
+  ] as const)('%s among %j: %s', (executable, names, expected) => {
+    expect(executableIn(executable, names)).toBe(expected);
   });
+});
 
+describe('sameRoot', () => {
   it.each([
-    ['another role’s file in the folder', '/x/apps/ceo/cto --autonomous'],
-    ['a longer flag', '/x/apps/ceo/ceo --autonomously'],
-    ['a flag with a value', '/x/apps/ceo/ceo --autonomous=true'],
-    ['a flag glued to something', '/x/apps/ceo/ceo x--autonomous'],
-    ['no flag', '/x/apps/ceo/ceo'],
-    ['the flag before the path', 'grep --autonomous /x/apps/ceo/ceo'],
-    ['a folder that only ends in apps', '/x/myapps/ceo/ceo --autonomous'],
-    ['a file beside the script', '/x/apps/ceo/ceo.log --autonomous'],
-    ['a path below the script', '/x/apps/ceo/ceo/priv --autonomous'],
-    ['an upper-case role', '/x/apps/CEO/CEO --autonomous'],
-    ['a role with a hyphen', '/x/apps/senior-developer/senior-developer --autonomous'],
-    ['the Windows launcher that waits on the VM', '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" C:\\echo\\apps\\ceo\\ceo --autonomous'],
-    ['an escript launcher anywhere', '/usr/bin/escript /x/apps/ceo/ceo --autonomous'],
-    ['nothing', ''],
-  ])('rejects %s', (_what, commandLine) => {
-    expect(agentRoleOf(commandLine)).toBeNull();
+    ['/home/ana/echo', '/home/ana/echo', true],
+    ['/home/ana/echo/', '/home/ana/echo', true],
+    ['/home/ana/echo', '/home/ana/Echo', false],
+    ['/home/ana/echo', '/home/ana/echo2', false],
+    ['C:\\Users\\Ana Lima\\echo', 'c:/users/ana lima/echo/', true],
+    ['C:\\echo', 'D:\\echo', false],
+  ])('%s and %s: %s', (a, b, expected) => {
+    expect(sameRoot(a, b)).toBe(expected);
   });
 });
 
 describe('modelVariableOf', () => {
-  it('upper-cases the role as the delegator does', () => {
+  it('upper-cases the role as ECHO reads it', () => {
     expect(modelVariableOf('senior_developer')).toBe('SENIOR_DEVELOPER_MODEL');
     expect(modelVariableOf('ceo')).toBe('CEO_MODEL');
-  });
-});
-
-describe('commandLineOf', () => {
-  it('gives back, from systeminformation’s fields, the line ps showed for each process at the same minute', () => {
-    const parsed = JSON.parse(fixture('linux-systeminformation.json')) as { pid: number; command: string; params: string; path: string }[];
-    const ps = new Map(parsePs(fixture('linux-ps.txt')).map((entry) => [entry.pid, entry.commandLine]));
-    expect(parsed.length).toBeGreaterThan(10);
-    for (const entry of parsed) {
-      // Kernel threads have no command line; ps shows their name in brackets, which systeminformation drops.
-      const line = ps.get(entry.pid)?.replace(/^\[(.*)\]$/, '$1');
-      expect([entry.pid, commandLineOf(entry, 'linux')]).toEqual([entry.pid, line]);
-    }
-  });
-
-  it('joins folder, program and arguments on macOS, whose ps line systeminformation splits the same way', () => {
-    const entry = { path: '/usr/local/lib/erlang/erts-14.2/bin', command: 'beam.smp', params: '-- -root /usr/local/lib/erlang -extra /Users/ana/echo/apps/ceo/ceo --autonomous' };
-    expect(commandLineOf(entry, 'darwin')).toBe('/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -extra /Users/ana/echo/apps/ceo/ceo --autonomous');
-    expect(commandLineOf({ command: 'erl_child_setup 256', path: '', params: '' }, 'darwin')).toBe('erl_child_setup 256');
-  });
-
-  it('takes Windows’ CommandLine as it is, without the executable path beside it', () => {
-    const commandLine = '"C:\\Program Files\\Erlang OTP\\erts-15.0\\bin\\erl.exe" -extra C:\\echo\\apps\\ceo\\ceo --autonomous';
-    expect(commandLineOf({ command: commandLine, path: 'C:\\Program Files\\Erlang OTP\\erts-15.0\\bin\\erl.exe', params: '' }, 'win32')).toBe(commandLine);
-  });
-
-  it('has none for an entry without a command', () => {
-    expect(commandLineOf({ command: undefined, path: '/usr/bin', params: '-x' }, 'linux')).toBeNull();
-    expect(commandLineOf({ command: null }, 'win32')).toBeNull();
-  });
-});
-
-/** A machine's processes as a scanner sees them through its injected `list` and `measure`. */
-class FakeMachine {
-  readonly processes = new Map<number, { commandLine: string; startedAt: number; cpuPercent: number; rssBytes: number }>();
-  listCalls = 0;
-  measureCalls: number[][] = [];
-
-  run(pid: number, commandLine: string, startedAt = 1_000): void {
-    this.processes.set(pid, { commandLine, startedAt, cpuPercent: 12.5, rssBytes: 300_000_000 });
-  }
-
-  list = (): Promise<ListedProcess[]> => {
-    this.listCalls += 1;
-    return Promise.resolve([...this.processes].map(([pid, { commandLine }]) => ({ pid, commandLine })));
-  };
-
-  measure = (pids: readonly number[]): Promise<Map<number, Measurement>> => {
-    this.measureCalls.push([...pids]);
-    return Promise.resolve(
-      new Map(pids.flatMap((pid) => {
-        const found = this.processes.get(pid);
-        return found ? [[pid, { cpuPercent: found.cpuPercent, rssBytes: found.rssBytes, startedAt: found.startedAt }] as const] : [];
-      })),
-    );
-  };
-}
-
-const agentLine = (role: string): string => `/opt/erlang/erts-15.1/bin/beam.smp -- -noshell -escript main ${role} -run escript start -extra /home/ana/echo/apps/${role}/${role} --autonomous`;
-
-function scannerOn(machine: FakeMachine, options: { listEvery?: number; readModel?: (pid: number, role: string) => Promise<string | null> } = {}): AgentProcessScanner {
-  return new AgentProcessScanner({
-    list: machine.list,
-    measure: machine.measure,
-    readModel: options.readModel ?? ((pid, role) => Promise.resolve(`${role}-model-${pid}`)),
-    ...(options.listEvery === undefined ? {} : { listEvery: options.listEvery }),
-  });
-}
-
-const pidsOf = (agents: readonly { pid: number }[]): number[] => agents.map((agent) => agent.pid);
-
-describe('AgentProcessScanner over recorded listings', () => {
-  it.each(Object.entries(LISTINGS))('reports the agents of %s, both of a role when two run, and no lookalike', async (_name, { entries, agents }) => {
-    const measure = (pids: readonly number[]): Promise<Map<number, Measurement>> =>
-      Promise.resolve(new Map(pids.map((pid) => [pid, { cpuPercent: 3, rssBytes: 50_000_000, startedAt: 1_700_000_000_000 }])));
-    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(entries), measure, readModel: (pid) => Promise.resolve(`model-${pid}`) });
-
-    const first = await scanner.scan();
-    expect(first.dropped).toEqual([]);
-    expect(Object.fromEntries(first.value.map((agent) => [agent.pid, agent.role]))).toEqual(agents);
-    for (const agent of first.value) {
-      expect(agent).toEqual({ pid: agent.pid, role: agent.role, model: `model-${agent.pid}`, rssBytes: 50_000_000, cpuPercent: null, startedAt: 1_700_000_000_000 });
-    }
-    expect((await scanner.scan()).value.map((agent) => agent.cpuPercent)).toEqual(first.value.map(() => 3));
-  });
-});
-
-describe('AgentProcessScanner', () => {
-  it('lists on the first scan, then every listEvery scans, and measures the known pids on every scan', async () => {
-    const machine = new FakeMachine();
-    machine.run(501, agentLine('ceo'));
-    const scanner = scannerOn(machine, { listEvery: 3 });
-    for (let scan = 0; scan < 7; scan += 1) expect(pidsOf((await scanner.scan()).value)).toEqual([501]);
-    // Scans 1, 4 and 7 list; each of the 7 measures pid 501 once.
-    expect(machine.listCalls).toBe(3);
-    expect(machine.measureCalls).toEqual(Array.from({ length: 7 }, () => [501]));
-  });
-
-  it('lists every sixth scan by default', async () => {
-    const machine = new FakeMachine();
-    const scanner = scannerOn(machine);
-    for (let scan = 0; scan < 13; scan += 1) await scanner.scan();
-    expect(machine.listCalls).toBe(3);
-  });
-
-  it('finds an agent started between listings with the next listing, which runs beside a poll and counts at the one after', async () => {
-    const machine = new FakeMachine();
-    const scanner = scannerOn(machine, { listEvery: 2 });
-    expect((await scanner.scan()).value).toEqual([]);
-    machine.run(502, agentLine('cto'));
-    expect((await scanner.scan()).value).toEqual([]);
-    // The turn's listing runs beside this poll, which does not wait for it.
-    expect((await scanner.scan()).value).toEqual([]);
-    expect(pidsOf((await scanner.scan()).value)).toEqual([502]);
-  });
-
-  it('drops a pid that exited and lists at once, finding the agent that replaced it', async () => {
-    const machine = new FakeMachine();
-    machine.run(510, agentLine('senior_developer'));
-    machine.run(511, agentLine('test_lead'));
-    const scanner = scannerOn(machine, { listEvery: 100 });
-    expect(pidsOf((await scanner.scan()).value)).toEqual([510, 511]);
-    machine.processes.delete(510);
-    machine.run(512, agentLine('senior_developer'), 9_000);
-    const next = await scanner.scan();
-    expect(next.value.map((agent) => [agent.pid, agent.role, agent.cpuPercent])).toEqual([
-      [512, 'senior_developer', null],
-      [511, 'test_lead', 12.5],
-    ]);
-    expect(machine.listCalls).toBe(2);
-  });
-
-  it('treats a pid now carrying another start time as another process', async () => {
-    const machine = new FakeMachine();
-    machine.run(520, agentLine('ceo'), 1_000);
-    const models: number[] = [];
-    const scanner = scannerOn(machine, { listEvery: 100, readModel: (pid, role) => (models.push(pid), Promise.resolve(`${role}-model`)) });
-    await scanner.scan();
-    await scanner.scan();
-    // The ceo exited and pid 520 went to a new cto agent.
-    machine.run(520, agentLine('cto'), 60_000);
-    const after = await scanner.scan();
-    expect(after.value).toEqual([{ pid: 520, role: 'cto', model: 'cto-model', rssBytes: 300_000_000, cpuPercent: null, startedAt: 60_000 }]);
-    expect(models).toEqual([520, 520]);
-    expect(machine.listCalls).toBe(2);
-  });
-
-  it('stops reporting a known pid that a listing no longer shows as an agent', async () => {
-    const machine = new FakeMachine();
-    machine.run(530, agentLine('chro'));
-    const scanner = scannerOn(machine, { listEvery: 1 });
-    expect(pidsOf((await scanner.scan()).value)).toEqual([530]);
-    machine.run(530, '/usr/bin/vim /home/ana/echo/apps/chro/chro.ex');
-    // The listing that shows it runs beside this poll; the next one takes it in.
-    expect(pidsOf((await scanner.scan()).value)).toEqual([530]);
-    expect((await scanner.scan()).value).toEqual([]);
-  });
-
-  it('reads each pid’s model once, and a model it cannot read is null', async () => {
-    const machine = new FakeMachine();
-    machine.run(540, agentLine('ceo'));
-    machine.run(541, agentLine('cto'));
-    machine.run(542, agentLine('chro'));
-    const asked: number[] = [];
-    const readModel = (pid: number): Promise<string | null> => {
-      asked.push(pid);
-      if (pid === 541) return Promise.reject(new Error('EACCES: permission denied'));
-      if (pid === 542) throw new Error('thrown, not rejected');
-      return Promise.resolve('qwen2.5:14b');
-    };
-    const scanner = scannerOn(machine, { listEvery: 1, readModel });
-    for (let scan = 0; scan < 3; scan += 1) {
-      expect((await scanner.scan()).value.map((agent) => [agent.role, agent.model])).toEqual([
-        ['ceo', 'qwen2.5:14b'],
-        ['chro', null],
-        ['cto', null],
-      ]);
-    }
-    expect(asked.sort()).toEqual([540, 541, 542]);
-  });
-
-  it('gives the CPU from the second measurement of a pid on', async () => {
-    const machine = new FakeMachine();
-    machine.run(550, agentLine('ceo'));
-    const scanner = scannerOn(machine);
-    expect((await scanner.scan()).value[0]?.cpuPercent).toBeNull();
-    expect((await scanner.scan()).value[0]?.cpuPercent).toBe(12.5);
-  });
-
-  it('drops malformed listing entries with a reason each and still finds the agents', async () => {
-    const entries: unknown[] = [
-      { pid: 0, commandLine: agentLine('ceo') },
-      { pid: -4, commandLine: agentLine('ceo') },
-      { pid: 4.5, commandLine: agentLine('ceo') },
-      { pid: '4242', commandLine: agentLine('ceo') },
-      { pid: 4243, commandLine: null },
-      null,
-      'pid 4244',
-      { pid: 4245, commandLine: agentLine('cto') },
-    ];
-    const measure = (pids: readonly number[]): Promise<Map<number, Measurement>> =>
-      Promise.resolve(new Map(pids.map((pid) => [pid, { cpuPercent: 0, rssBytes: 1, startedAt: 1 }])));
-    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(entries), measure, readModel: () => Promise.resolve(null) });
-    const { value, dropped } = await scanner.scan();
-    expect(pidsOf(value)).toEqual([4245]);
-    expect(dropped).toHaveLength(7);
-    expect(dropped[0]).toMatch(/^process listing entry 1: pid: /);
-    expect(dropped[3]).toMatch(/^process listing entry 4: pid: /);
-    expect(dropped[4]).toMatch(/^process listing entry 5: commandLine: /);
-    expect(dropped[5]).toMatch(/^process listing entry 6: /);
-    for (const reason of dropped) expect(reason).not.toContain('\n');
-  });
-
-  it('keeps listing on every scan after a listing failed, until one succeeds', async () => {
-    const machine = new FakeMachine();
-    machine.run(570, agentLine('ceo'));
-    machine.run(571, agentLine('cto'));
-    let fail = false;
-    const list = (): Promise<ListedProcess[]> => (fail ? Promise.reject(new Error('powershell timed out')) : machine.list());
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null), listEvery: 100 });
-    expect(pidsOf((await scanner.scan()).value)).toEqual([570, 571]);
-    machine.processes.delete(570);
-    machine.run(572, agentLine('ceo'));
-    fail = true;
-    await expect(scanner.scan()).rejects.toThrow('powershell timed out');
-    fail = false;
-    expect(pidsOf((await scanner.scan()).value)).toEqual([572, 571]);
-  });
-
-  it('answers a scan asked for while one runs with that one', async () => {
-    const machine = new FakeMachine();
-    machine.run(580, agentLine('ceo'));
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const list = async (): Promise<ListedProcess[]> => {
-      await gate;
-      return machine.list();
-    };
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null) });
-    const first = scanner.scan();
-    const second = scanner.scan();
-    release();
-    expect(await second).toBe(await first);
-    expect(machine.listCalls).toBe(1);
-    expect(pidsOf((await scanner.scan()).value)).toEqual([580]);
-  });
-
-  it('fails the scan when the listing fails, and lists again on the next', async () => {
-    const machine = new FakeMachine();
-    machine.run(560, agentLine('ceo'));
-    let fail = true;
-    const list = (): Promise<ListedProcess[]> => (fail ? Promise.reject(new Error('ps: command not found')) : machine.list());
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null) });
-    await expect(scanner.scan()).rejects.toThrow('ps: command not found');
-    fail = false;
-    expect(pidsOf((await scanner.scan()).value)).toEqual([560]);
   });
 });
