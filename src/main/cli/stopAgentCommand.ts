@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandOutcome, DelegatorRequest } from '../../shared/commands';
 import { AFTER_STOP_TEXT } from '../../shared/controlPlan';
-import { formatRole } from '../../shared/format';
 import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
-import { chooseStopTarget } from '../core/stopTarget';
+import { chooseStopTarget, type StopChoice } from '../core/stopTarget';
 import { stopAgentProcess } from '../sources/stopAgentProcess';
 import { reportOutcome, type ControlWording } from './controlOutcome';
 import { sendToDelegator, type DelegatorCommandOptions } from './delegatorCommand';
@@ -25,25 +24,24 @@ const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(
  */
 export async function stopAgentCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
   const request = options.request as Extract<DelegatorRequest, { type: 'stop_agent' }>;
-  const role = escapeControls(formatRole(request.role));
+  const role = escapeControls(request.role);
   const wording = (done: string): ControlWording => ({ done, attempt: `stop ${role}`, refuser: 'the delegator' });
   const refused = wording('');
-  if (config.agentProcesses === null) {
-    return reportOutcome(notSent('MONITOR_AGENT_PROCESSES=off: this monitor looks at no process, so it stops none'), refused, options, io);
-  }
-  const snapshot = await takeOneSnapshot(config, io);
-  const choice = chooseStopTarget(snapshot, request);
+  const choice: StopChoice =
+    config.agentProcesses === null
+      ? { kind: 'none', reason: 'this monitor looks at no process (MONITOR_AGENT_PROCESSES=off)' }
+      : chooseStopTarget(await takeOneSnapshot(config, io), request);
   if (choice.kind === 'refused') return reportOutcome(notSent(choice.reason), refused, options, io);
   if (choice.kind === 'none') {
     const outcome =
       config.registryMode === 'sessions'
         ? notSent(`${choice.reason}, and ECHO offers no other way to stop it`)
         : await sendToDelegator(config, { type: 'stop_agent', role: request.role }, options.timeoutSeconds * 1000);
-    return reportOutcome(outcome, wording(`Stopped ${role} (acknowledged by the delegator).`), options, io);
+    return reportOutcome(outcome, wording(`Stopped ${role}.`), options, io);
   }
   const stopped = await stopAgentProcess(
     { pid: choice.pid, role: request.role, root: choice.root },
-    { timeoutMs: options.timeoutSeconds * 1000, extraVmExecutables: config.agentProcesses.extraVmExecutables },
+    { timeoutMs: options.timeoutSeconds * 1000, extraVmExecutables: config.agentProcesses?.extraVmExecutables },
   );
   const outcome: CommandOutcome = stopped.ok ? { ok: true, id: randomUUID() } : { ok: false, id: randomUUID(), failure: stopped.failure, error: stopped.error };
   return reportOutcome(outcome, wording(`Stopped ${role} (pid ${choice.pid}). ${AFTER_STOP_TEXT}.`), options, io);
