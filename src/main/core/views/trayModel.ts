@@ -142,7 +142,10 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       { kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: agent.role } },
       ...agentSignals(agent).map((label): TrayMenuItem => ({ kind: 'info', label })),
       SEPARATOR,
-      control({ type: 'stop_agent', role: agent.role }),
+      // A role running more than once is stopped copy by copy.
+      ...(agent.copies.length > 1
+        ? agent.copies.map((copy) => control({ type: 'stop_agent', role: agent.role, pid: copy.pid }))
+        : [control({ type: 'stop_agent', role: agent.role })]),
       ...(agent.memory.ollamaGb === null ? [] : [control({ type: 'unload_model', model: agent.model })]),
     ],
   }));
