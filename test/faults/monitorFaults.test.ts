@@ -6,7 +6,7 @@ import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
 import { Monitor } from '../../src/main/monitor/monitor';
 import { openSources, type OpenSources } from '../../src/main/sources/openSources';
 import { readSources } from '../../src/main/sources/readSources';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 import type { Snapshot } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   [postgres, redisServer, ollama] = await Promise.all([startPostgres(), startRedis(), startFakeOllama()]);
   admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
   admin.on('error', () => undefined);
-  await migrate(admin);
+  await createStandaloneTables(admin);
   const startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
   await insertSessions(admin, [{ sessionId: 'live', category: 'development', startedAt }]);
   redis = new Redis(redisServer.url, { retryStrategy: () => 200 });

@@ -105,7 +105,11 @@ describe('text from the sources reaches the terminal escaped', () => {
     const migrate = await cli(['migrate'], { DATABASE_URL: url.toString() });
     expect(migrate.code).toBe(2);
     expectNoRawControls(migrate.err);
-    expect(migrate.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
+    expect(migrate.err).toMatch(/^migrate: cannot reach or read .*nodb\\x1b\[2J\\x07\\u202e/m);
+    const standalone = await cli(['migrate', '--standalone'], { DATABASE_URL: url.toString() });
+    expect(standalone.code).toBe(2);
+    expectNoRawControls(standalone.err);
+    expect(standalone.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
     const simulate = await cli(['simulate'], { DATABASE_URL: url.toString(), REGISTRY_MODE: 'sessions' });
     expect(simulate.code).toBe(2);
     expectNoRawControls(simulate.err);

@@ -9,7 +9,7 @@ import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../src/shared/api';
 import type { Snapshot } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import type { MonitorService } from '../../src/main/monitor/monitorService';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 import { STREAM_LIMITS, STREAM_RETRY_AFTER_S, type StreamLimits } from '../../src/main/web/eventStream';
 import { createWebServer } from '../../src/main/web/webServer';
 import { http, openEventStream, type SseEvent } from '../support/http';
@@ -326,7 +326,7 @@ describe('serve with its own PostgreSQL', () => {
     [postgres, dataDir] = await Promise.all([startPostgres(), mkdtemp(join(tmpdir(), 'monitor-data-'))]);
     const admin = new pg.Pool({ connectionString: postgres.url, max: 1 });
     admin.on('error', () => undefined);
-    await migrate(admin);
+    await createStandaloneTables(admin);
     await insertSessions(admin, [{ sessionId: 'earlier-1', category: 'hr', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:05:00Z' }]);
     await admin.end();
     serve = startCliProcess(['serve', '--port', '0'], {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openDemoDatabase } from '../../src/main/demo/demoDatabase';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 
 let cache: string;
 let before: string | undefined;
@@ -63,7 +63,7 @@ describe("the demo's database", () => {
     const path = join(cache, 'delegator-monitor', name ?? '');
     // A copy with a table of its own shows that the folder was made from it, not by initdb.
     const marked = await PGlite.create();
-    await migrate(marked);
+    await createStandaloneTables(marked);
     await marked.query('CREATE TABLE made_from_the_copy (id int)');
     await writeFile(path, Buffer.from(await (await marked.dumpDataDir('none')).arrayBuffer()));
     await marked.close();

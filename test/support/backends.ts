@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 import type { SqlClient } from '../../src/main/sources/sqlClient';
 import { createTestDatabase } from './testDatabase';
 
@@ -29,7 +29,7 @@ export const BACKENDS: readonly BackendKind[] = [
       const db = await PGlite.create();
       // As on the test server: an unusual zone proves no query depends on it.
       await db.query("SET TIME ZONE 'Pacific/Chatham'");
-      await migrate(db);
+      await createStandaloneTables(db);
       return { sql: db, close: () => db.close() };
     },
   },

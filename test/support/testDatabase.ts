@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 
 export interface TestDatabase {
   readonly url: string;
@@ -27,7 +27,7 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const url = withDatabase(serverUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
-  if (options.migrated ?? true) await migrate(pool);
+  if (options.migrated ?? true) await createStandaloneTables(pool);
   return {
     url,
     pool,

@@ -8,6 +8,7 @@ describe('the command line, before it touches any source', () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
     expect(result.out).toContain('status [--json] [--date YYYY-MM-DD]');
+    expect(result.out).toContain('migrate [--standalone]');
   });
 
   it.each([
@@ -22,6 +23,7 @@ describe('the command line, before it touches any source', () => {
     [['status', '--date', '0050-01-01'], '--date "0050-01-01": out of the supported range, 1970-01-01 to 9999-12-30'],
     [['export', '--from', '2026-11-01', '--to', '9999-12-31'], '--to "9999-12-31": out of the supported range'],
     [['migrate', '--force'], "Unknown option '--force'"],
+    [['migrate', '--standalone', 'now'], 'Unexpected argument'],
     // What was typed goes back to the terminal, its controls escaped.
     [['launch\u202e'], 'unknown command "launch\\u202e"'],
     [['status', '--jsn\u009b2J'], "Unknown option '--jsn\\x9b2J'"],

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
-import { migrate } from '../sources/migrate';
+import { createStandaloneTables } from '../sources/migrate';
 import { BytesBlob } from './bytesBlob';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
@@ -51,7 +51,7 @@ async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlit
   let db: PGlite | null = null;
   try {
     db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir });
-    await migrate(db);
+    await createStandaloneTables(db);
     return db;
   } catch {
     // From a run that was cut short, or another version's: made afresh by the caller.
@@ -117,7 +117,7 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   const kept = path === null ? null : await fromKeptCopy(path, dataDir);
   if (kept) return kept;
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
-  await migrate(db);
+  await createStandaloneTables(db);
   if (path !== null) {
     await trimForKeeping(db);
     await keepCopy(db, path);
