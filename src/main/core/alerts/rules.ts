@@ -71,7 +71,8 @@ function thresholdRule(
 }
 
 const memoryRule = thresholdRule('memory-vs-ram', 'memoryPctOfRam', (snapshot) => {
-  const { ramGb, vramGb, unifiedMemory, memoryPctOfRam, machineRamGb } = snapshot.summary;
+  // Measured figures only: an estimate never raises an alert.
+  const { measuredRamGb: ramGb, vramGb, unifiedMemory, memoryPctOfRam, machineRamGb } = snapshot.summary;
   if (!agentsFresh(snapshot) || ramGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents);
   // What sits in a discrete GPU's memory is not RAM; it is named apart so the figures add up.
