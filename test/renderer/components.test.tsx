@@ -6,7 +6,7 @@ import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { sessionRecord } from '../support/fixtures';
-import { failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
+import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -33,7 +33,8 @@ describe('the seed’s Delegator view', () => {
     await show(snapshotAt(NOW));
     const cards = screen.getByRole('region', { name: 'Resource summary' });
     expect(within(cards).getByText('Active Agents').parentElement?.textContent).toBe('Active Agents2CPU: idle');
-    expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe('Memory Usage19.7GB79% savings vs all agents · estimated');
+    // Ollama is not asked: the figure is an estimate, and its headline says so.
+    expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe('Memory Usage~19.7GB79% savings vs all agents · estimated');
     expect(within(cards).getByText('Active Sessions').parentElement?.textContent).toBe('Active Sessions1Total today: 3');
   });
 
@@ -137,13 +138,41 @@ describe('beyond the seed', () => {
 
   it('shows alerts and reconciliation warnings', async () => {
     const maker = new SnapshotMaker();
-    const tight = { system: { totalBytes: 21 * 1024 ** 3, freeBytes: 8 * 1024 ** 3, cpuPercent: 5 }, ollama: ok({ models: [ollamaModel('qwen2.5:14b', 8.9)] }) };
+    // Ollama holds the agents' models, so the memory alert has a measured figure to read, and a model no agent uses.
+    const tight = {
+      system: { totalBytes: 21 * 1024 ** 3, freeBytes: 8 * 1024 ** 3, cpuPercent: 5 },
+      ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13), ollamaModel('qwen2.5:14b', 8.9)] }),
+    };
     maker.next(NOW, tight);
     maker.next(NOW + 5000, tight);
     await show(maker.next(NOW + 10_000, tight));
     const attention = section('Needs Attention');
     expect(within(attention).getByText(/Agents use 19.7 GB, 94% of this machine's 21 GB RAM/)).toBeTruthy();
     expect(within(attention).getByText(/Ollama holds qwen2.5:14b/)).toBeTruthy();
+  });
+
+  it('says sessions are not recorded by an ECHO that keeps them in memory, rather than showing an empty panel', async () => {
+    // Agents run, and no session was written in the last day.
+    await show(snapshotAt(NOW, { postgres: ok(postgresData([])) }));
+    expect(section('Active Sessions').textContent).toContain('Sessions are not recorded by this ECHO');
+    // Nothing runs and nothing is on record: nothing to say, as in the seed.
+    act(() => {
+      api.push(snapshotAt(NOW + 5000, { postgres: ok(postgresData([])), registry: ok(registryData([])) }));
+    });
+    expect(screen.queryByRole('region', { name: 'Active Sessions' })).toBeNull();
+  });
+
+  it("offers a Stop for each copy of a role that runs more than once, and names ECHO's root", async () => {
+    await show(snapshotAt(NOW, { agentProcesses: ok([agentProcess('test_lead', 5353, { orphaned: true }), agentProcess('test_lead', 4243), agentProcess('senior_developer', 4242)]) }));
+    const agents = section('Spawned Agents');
+    const lead = within(agents).getByText('Test Lead').closest('tr');
+    if (!lead) throw new Error('no row for Test Lead');
+    expect(within(lead).getAllByRole('button', { name: /^Stop/ })).toHaveLength(2);
+    expect(within(lead).getByRole('button', { name: 'Stop Test Lead (pid 4243)' })).toBeTruthy();
+    expect(within(lead).getByRole('button', { name: 'Stop Test Lead (pid 5353)' })).toBeTruthy();
+    expect(lead.textContent).toContain('2 copies: pids 4243, 5353');
+    expect(lead.textContent).toContain('pid 5353 orphaned');
+    expect(agents.querySelector('.panel-header')?.textContent).toContain('ECHO root: /home/ana/echo');
   });
 
   it('shows the live event stream, newest first', async () => {
@@ -224,6 +253,7 @@ describe('re-rendering', () => {
       globalThis.__delegatorMonitorRenders = undefined;
     }
     expect([...counts.keys()]).toEqual(['agent:agent_07']);
-    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.textContent).toContain('~5 GB');
+    // Ollama's figure, as it holds the model.
+    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.querySelector('td:nth-child(4) .strong')?.textContent).toBe('5 GB');
   });
 });

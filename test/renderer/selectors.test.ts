@@ -10,7 +10,7 @@ import { liveSeconds } from '../../src/renderer/src/store/selectors/liveSeconds'
 import { selectSourceBadges } from '../../src/renderer/src/store/selectors/sources';
 import { selectStatsView } from '../../src/renderer/src/store/selectors/statistics';
 import { sessionRecord } from '../support/fixtures';
-import { failed, ok, ollamaModel, registryAgent, registryData, stats } from '../support/readings';
+import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -22,11 +22,21 @@ describe('selectKpis', () => {
       activeAgents: { text: '2', stale: false },
       cpuLoad: 'idle',
       agentsCpu: null,
-      memory: { text: '19.7 GB', stale: false },
+      // Ollama is not asked: the figure is the estimate, and says so.
+      memory: { text: '~19.7 GB', stale: false },
       memoryNote: '79% savings vs all agents · estimated',
       activeSessions: { text: '1', stale: false },
       totalToday: { text: '3', stale: false },
     });
+  });
+
+  it('shows a measured figure plainly, and an exact 0 where nothing runs', () => {
+    const held = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] }) });
+    expect(selectKpis(held)).toMatchObject({ memory: { text: '19.7 GB', stale: false }, memoryNote: '79% savings vs all agents · measured' });
+    const unloaded = snapshotAt(NOW, { ollama: ok({ models: [] }) });
+    expect(selectKpis(unloaded).memory).toEqual({ text: '0 GB', stale: false });
+    const none = snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) });
+    expect(selectKpis(none).memory).toEqual({ text: '0 GB', stale: false });
   });
 
   it('greys what a failing source last said, and shows unknown as a dash, never 0', () => {
@@ -71,7 +81,7 @@ describe('agent rows', () => {
         name: 'Senior Developer',
         initials: 'SE',
         model: 'deepseek-coder:6.7b',
-        memoryText: '~3.8 GB',
+        memoryText: '3.8 GB',
         readings: 'estimate 6.7 GB · Ollama 3.8 GB · process 1 GB',
         drift: 'Ollama reports 3.8 GB, 43% below the 6.7 GB estimate',
         spawnedAt: '2026-11-24T14:23:05.000Z',
@@ -79,10 +89,39 @@ describe('agent rows', () => {
         heartbeat: null,
         seenBy: 'registry, session',
         unloadable: true,
+        copies: [],
+        lineage: null,
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
     ]);
-    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, ollamaGb: null, vramGb: null, processGb: null } })).toBeNull();
+    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null } })).toBeNull();
+  });
+
+  it("show a model Ollama does not hold as not loaded, with what it needs, and an estimate where Ollama could not be asked", () => {
+    const unloaded = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 12)] }) });
+    expect(selectAgentRows(unloaded.agents ?? []).map(({ memoryText, readings, unloadable }) => ({ memoryText, readings, unloadable }))).toEqual([
+      { memoryText: 'model not loaded', readings: 'needs ~6.7 GB to load', unloadable: false },
+      { memoryText: '12 GB', readings: 'estimate 13 GB · Ollama 12 GB', unloadable: true },
+    ]);
+    const unasked = snapshotAt(NOW);
+    expect(selectAgentRows(unasked.agents ?? []).map(({ memoryText, readings }) => [memoryText, readings])).toEqual([
+      ['~6.7 GB', 'estimate 6.7 GB'],
+      ['~13 GB', 'estimate 13 GB'],
+    ]);
+  });
+
+  it('list every copy of a role, oldest first, and what its parents say', () => {
+    const snapshot = snapshotAt(NOW, {
+      agentProcesses: ok([
+        agentProcess('test_lead', 5353, { orphaned: true, parent: { pid: 1, name: 'systemd' } }),
+        agentProcess('test_lead', 4243, { parent: { pid: 4200, name: 'timeout' } }),
+        agentProcess('senior_developer', 4242, { launchedBy: 'claude-desktop', parent: { pid: 900, name: 'claude' } }),
+      ]),
+    });
+    expect(selectAgentRows(snapshot.agents ?? []).map(({ role, process, copies, lineage }) => ({ role, process, copies, lineage }))).toEqual([
+      { role: 'senior_developer', process: 'pid 4242 · 1% CPU', copies: [], lineage: 'from Claude Desktop' },
+      { role: 'test_lead', process: '2 copies: pids 4243, 5353', copies: [4243, 5353], lineage: 'pid 4243 under timeout · pid 5353 orphaned' },
+    ]);
   });
 });
 

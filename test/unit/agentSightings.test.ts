@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sightAgents, type SightingsInput } from '../../src/main/core/agentSightings';
 import type { AgentProcess, HeartbeatRecord } from '../../src/main/core/readings';
 import { sessionRecord } from '../support/fixtures';
-import { registryAgent, registryData } from '../support/readings';
+import { agentProcess, registryAgent, registryData } from '../support/readings';
 
 const NOW = Date.parse('2026-11-24T15:00:00Z');
 const secondsAgo = (seconds: number): number => NOW - seconds * 1000;
@@ -12,7 +12,7 @@ function beat(role: string, ageSeconds: number, status = 'running'): HeartbeatRe
 }
 
 function process(role: string, pid: number, overrides: Partial<AgentProcess> = {}): AgentProcess {
-  return { pid, role, model: null, rssBytes: 50 * 1024 ** 2, cpuPercent: 2, startedAt: secondsAgo(120), ...overrides };
+  return agentProcess(role, pid, { rssBytes: 50 * 1024 ** 2, cpuPercent: 2, startedAt: secondsAgo(120), ...overrides });
 }
 
 const shown = <T>(value: T, stale = false, at = NOW) => ({ value, stale, at });
@@ -54,10 +54,55 @@ describe('sightAgents', () => {
     expect(listed(list)).toEqual([]);
   });
 
-  it('lists an agent running in no session, from its heartbeat alone', () => {
+  it("lists an agent running in no session, from its heartbeat alone, with EchoShared.LLM.Config's model", () => {
     const list = sightAgents(input({ heartbeats: shown({ present: true, rows: [beat('cto', 3)] }) }));
     expect(listed(list)).toEqual(['cto:heartbeat']);
-    expect(list.agents?.[0]?.record).toMatchObject({ sessionId: null, model: 'deepseek-coder:33b', status: 'running' });
+    expect(list.agents?.[0]?.record).toMatchObject({ sessionId: null, model: 'deepseek-coder:6.7b', status: 'running' });
+  });
+
+  it("names an agent's model from the registry, then its process's <ROLE>_MODEL, then its session (the delegator's table), then LLM.Config", () => {
+    const heartbeats = shown({ present: true, rows: [beat('ceo', 2), beat('cto', 2), beat('test_lead', 2), beat('uiux_engineer', 2)] });
+    const list = sightAgents(
+      input({
+        registry: shown(registryData([registryAgent('ceo', 'qwen2.5:32b', { sessionId: null })])),
+        heartbeats,
+        processes: [process('ceo', 4240, { model: 'mistral:7b' }), process('cto', 4241, { model: 'deepseek-coder:33b' }), process('test_lead', 4242)],
+      }),
+    );
+    const models = Object.fromEntries((list.agents ?? []).map(({ record }) => [record.role, record.model]));
+    expect(models).toEqual({ ceo: 'qwen2.5:32b', cto: 'deepseek-coder:33b', test_lead: 'codellama:13b', uiux_engineer: 'llama3.1:8b' });
+  });
+
+  it("gives this machine's process's pid before the registry's", () => {
+    const list = sightAgents(
+      input({
+        registry: shown(registryData([registryAgent('test_lead', 'codellama:13b', { sessionId: 's1', pid: 9 })])),
+        heartbeats: shown({ present: true, rows: [beat('test_lead', 1)] }),
+        processes: [process('test_lead', 4243)],
+      }),
+    );
+    expect(list.agents?.[0]?.record.pid).toBe(4243);
+  });
+
+  it('keeps every copy of a role, oldest first, and takes the oldest as the agent', () => {
+    const list = sightAgents(
+      input({
+        heartbeats: shown({ present: true, rows: [beat('cto', 2)] }),
+        processes: [process('cto', 5353, { startedAt: secondsAgo(60) }), process('cto', 4242, { startedAt: secondsAgo(600) }), process('cto', 6464, { startedAt: null })],
+      }),
+    );
+    const cto = list.agents?.[0];
+    expect(cto?.processes.map((copy) => copy.pid)).toEqual([4242, 5353, 6464]);
+    expect(cto?.process?.pid).toBe(4242);
+    expect(cto?.record.pid).toBe(4242);
+  });
+
+  it('takes no heartbeat from before this monitor stopped the role for a running agent', () => {
+    const stopped = new Map([['cto', secondsAgo(5)]]);
+    const before = sightAgents(input({ heartbeats: shown({ present: true, rows: [beat('cto', 6)] }), stopped }));
+    expect(listed(before)).toEqual([]);
+    const after = sightAgents(input({ heartbeats: shown({ present: true, rows: [beat('cto', 1)] }), stopped }));
+    expect(listed(after)).toEqual(['cto:heartbeat']);
   });
 
   it("reads the sessions' agents as the list where ECHO keeps no heartbeats (an older ECHO)", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentSignalWarnings, type AgentSignals } from '../../src/main/core/agentWarnings';
 import type { HeartbeatRecord } from '../../src/main/core/readings';
-import type { AgentView } from '../../src/shared/model';
+import type { AgentView, EchoMachine, EchoProcessView } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
 
 const NOW = Date.parse('2026-11-24T15:00:00Z');
@@ -19,13 +19,37 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     lastHeartbeat: null,
     origins: ['heartbeat'],
     memoryGb: 18.8,
-    memory: { estimatedGb: 33, ollamaGb: 18.8, vramGb: 0, processGb: null },
+    memory: { estimatedGb: 33, modelLoaded: true, ollamaGb: 18.8, vramGb: 0, processGb: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 600,
     heartbeat: { status: 'running', ageSeconds: 3, node: 'nonode@nohost', version: '0.1.0' },
+    copies: [],
     ...overrides,
   };
+}
+
+/** One VM of a role under `/home/ana/echo`, started by hand. */
+function copy(role: string, pid: number, overrides: Partial<EchoProcessView> = {}): EchoProcessView {
+  return {
+    pid,
+    role,
+    root: '/home/ana/echo',
+    form: 'autonomous',
+    processGb: 0.3,
+    cpuPercent: 1,
+    uptimeSeconds: 600,
+    parentPid: 1200,
+    parentName: 'bash',
+    launchedBy: null,
+    orphaned: false,
+    otherUser: false,
+    ...overrides,
+  };
+}
+
+function echo(overrides: Partial<EchoMachine> = {}): EchoMachine {
+  return { roots: ['/home/ana/echo'], configuredRoot: null, delegators: [], otherRoots: 0, otherUsers: 0, ...overrides };
 }
 
 function row(role: string, ageSeconds: number, status = 'running'): HeartbeatRecord {
@@ -40,6 +64,9 @@ function signals(overrides: Partial<AgentSignals>): AgentSignals {
     heartbeats: { present: true, rows: [row('cto', 3)] },
     processesHere: true,
     heartbeatStaleSeconds: 30,
+    // An active session is on record, so this ECHO records its sessions.
+    sessionsRecorded: true,
+    echo: null,
     ...overrides,
   };
 }
@@ -61,7 +88,9 @@ describe("warnings from ECHO's own signals", () => {
   it('flags a fresh heartbeat whose process is gone from this machine', () => {
     const warnings = agentSignalWarnings(signals({ agents: [agent('cto')] }));
     expect(said(warnings)).toEqual(['agent-process-gone:cto']);
-    expect(warnings[0]?.message).toContain("CTO's heartbeat is 3s old, but no process of it runs on this machine.");
+    expect(warnings[0]?.message).toBe(
+      "CTO's heartbeat is 3s old, but no process of it runs on this machine. It may run on another machine (ECHO's heartbeats name none), or it has just exited; ECHO counts it down once its heartbeat is 30s old.",
+    );
   });
 
   it('says nothing of processes where ECHO does not run on this machine', () => {
@@ -72,18 +101,65 @@ describe("warnings from ECHO's own signals", () => {
     const hung = agent('cto', { origins: ['process', 'sessions'], pid: 4242, processAlive: true, heartbeat: { status: 'running', ageSeconds: 95, node: null, version: null } });
     const warnings = agentSignalWarnings(signals({ agents: [hung], heartbeats: { present: true, rows: [row('cto', 95)] } }));
     expect(said(warnings)).toEqual(['agent-hung:cto']);
-    expect(warnings[0]?.message).toBe("CTO's process 4242 runs but has sent no heartbeat for 1m 35s: it may be hung. Stop it; the delegator starts it again when a task needs it.");
+    expect(warnings[0]?.message).toBe(
+      "CTO's process 4242 runs but has sent no heartbeat for 1m 35s: it may be hung, or cannot reach PostgreSQL (ECHO's agents keep quiet about database errors). Look at its log; stop it and start it again.",
+    );
   });
 
-  it('names an agent running in no active session that holds its model, as the best thing to stop', () => {
+  it('names an agent running in no active session that holds its model, as the best thing to stop, where this ECHO records sessions', () => {
     const idle = agent('cto', { sessionId: null, origins: ['heartbeat', 'process'], pid: 4242, processAlive: true });
-    const warnings = agentSignalWarnings(signals({ agents: [idle], activeSessions: [] }));
+    // No session is active now, but one was recorded within the day.
+    const warnings = agentSignalWarnings(signals({ agents: [idle], activeSessions: [], sessionsRecorded: true }));
     expect(said(warnings)).toEqual(['agent-idle:cto']);
     expect(warnings[0]?.message).toBe('CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.');
+  });
+
+  it('calls no agent idle where this ECHO records no sessions, or where that cannot be told', () => {
+    const idle = agent('cto', { sessionId: null, origins: ['heartbeat', 'process'], pid: 4242, processAlive: true });
+    expect(agentSignalWarnings(signals({ agents: [idle], activeSessions: [], sessionsRecorded: false }))).toEqual([]);
+    expect(agentSignalWarnings(signals({ agents: [idle], activeSessions: [], sessionsRecorded: null }))).toEqual([]);
+  });
+
+  it('calls no agent idle whose model Ollama does not hold: stopping it frees no model', () => {
+    const unloaded = agent('cto', {
+      sessionId: null,
+      origins: ['heartbeat', 'process'],
+      pid: 4242,
+      processAlive: true,
+      memoryGb: 0,
+      memory: { estimatedGb: 33, modelLoaded: false, ollamaGb: null, vramGb: null, processGb: 0.3 },
+    });
+    expect(agentSignalWarnings(signals({ agents: [unloaded], activeSessions: [], sessionsRecorded: true }))).toEqual([]);
   });
 
   it('flags an agent whose status is error', () => {
     const failing = agent('cto', { status: 'error', origins: ['heartbeat', 'process'], pid: 7, processAlive: true, heartbeat: { status: 'error', ageSeconds: 2, node: null, version: null } });
     expect(said(agentSignalWarnings(signals({ agents: [failing] })))).toEqual(['agent-error:cto']);
+  });
+
+  it('flags a role running more than once from one root, naming the orphans', () => {
+    const copies = [copy('cto', 4242), copy('cto', 5353, { orphaned: true, parentPid: 1, parentName: 'init' })];
+    const twice = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
+    const warnings = agentSignalWarnings(signals({ agents: [twice] }));
+    expect(said(warnings)).toEqual(['agent-copies:cto']);
+    expect(warnings[0]?.message).toBe(
+      'CTO runs twice (pids 4242, 5353): ECHO handles each of its messages twice; stop the older (pid 4242). Pid 5353 is orphaned: a delegator that died left it running.',
+    );
+  });
+
+  it('counts copies of one role from different roots apart', () => {
+    const copies = [copy('cto', 4242), copy('cto', 5353, { root: '/srv/echo' })];
+    const apart = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
+    expect(said(agentSignalWarnings(signals({ agents: [apart], echo: echo({ configuredRoot: '/home/ana/echo' }) })))).toEqual([]);
+  });
+
+  it('asks for a root where ECHO runs here from several and none is configured', () => {
+    const warnings = agentSignalWarnings(signals({ activeSessions: [], echo: echo({ roots: ['/home/ana/echo', '/srv/echo'] }) }));
+    expect(said(warnings)).toEqual(['echo-roots:']);
+    expect(warnings[0]?.message).toBe(
+      'ECHO runs here from 2 checkouts (/home/ana/echo, /srv/echo); their agents are shown together. Set MONITOR_AGENT_PROCESSES to the root to watch; until then Stop acts on none of them.',
+    );
+    expect(agentSignalWarnings(signals({ activeSessions: [], echo: echo({ roots: ['/home/ana/echo', '/srv/echo'], configuredRoot: '/srv/echo' }) }))).toEqual([]);
+    expect(agentSignalWarnings(signals({ activeSessions: [], echo: echo() }))).toEqual([]);
   });
 });

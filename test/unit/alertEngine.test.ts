@@ -6,13 +6,16 @@ import { advancePipeline, initialPipelineState, type PipelineState } from '../..
 import type { Readings } from '../../src/main/core/readings';
 import type { Snapshot } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
-import { failed, GIB, ok, postgresData, readingsAt, SETTINGS, system } from '../support/readings';
+import { failed, GIB, ok, ollamaModel, postgresData, readingsAt, SETTINGS, system } from '../support/readings';
 
 const START = Date.parse('2026-11-24T14:28:28Z');
 const POLL = 5000;
 
-/** 19.7 GB of agents on a machine of this many GB: 24 → 82 %, 21 → 94 %, 26 → 76 %, 27 → 73 %. */
-const onMachineOf = (gb: number) => ({ system: system({ totalBytes: gb * GIB, freeBytes: 8 * GIB }) });
+/** Ollama holds the seed's two models at their estimates: the memory alert reads measured figures only. */
+const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)], total: 2, unlistedBytes: 0 });
+
+/** 19.7 GB of agents, measured, on a machine of this many GB: 24 → 82 %, 21 → 94 %, 26 → 76 %, 27 → 73 %. */
+const onMachineOf = (gb: number) => ({ system: system({ totalBytes: gb * GIB, freeBytes: 8 * GIB }), ollama: HELD });
 
 /** Feeds readings one poll apart (or at the times given) and records what the user would see and hear. */
 class Run {
@@ -99,6 +102,17 @@ describe('the alert engine', () => {
         suggestedAction: 'Stop Test Lead: frees ~13 GB',
       },
     ]);
+  });
+
+  it('never fires on an estimate: with Ollama not asked, or holding none of the models, nothing measured breaches', () => {
+    const machine = { system: system({ totalBytes: 24 * GIB, freeBytes: 8 * GIB }) };
+    const estimated = new Run().poll({ ...machine, ollama: null }, 5);
+    expect(estimated.last?.summary).toMatchObject({ memoryGb: 19.7, memorySource: 'estimated', memoryPctOfRam: null });
+    expect(estimated.heard).toEqual([]);
+    expect(estimated.firing()).toEqual([]);
+    const unloaded = new Run().poll({ ...machine, ollama: ok({ models: [], total: 0, unlistedBytes: 0 }) }, 5);
+    expect(unloaded.last?.summary).toMatchObject({ memoryGb: 0, memorySource: 'measured', memoryPctOfRam: 0 });
+    expect(unloaded.firing()).toEqual([]);
   });
 
   it('never fires for a value flapping around the threshold', () => {

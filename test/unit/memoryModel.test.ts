@@ -3,6 +3,7 @@ import {
   allAgentsMemoryGb,
   indexModels,
   memoryTotals,
+  modelMemoryNowGb,
   readAgentMemory,
   residentModels,
   savingsPct,
@@ -10,7 +11,16 @@ import {
 import { normalizeModel } from '../../src/shared/modelName';
 import { GIB, ollamaModel, registryAgent } from '../support/readings';
 
-const memory = (estimatedGb: number, ollamaGb: number | null = null, processGb: number | null = null, vramGb: number | null = ollamaGb === null ? null : 0) => ({ estimatedGb, ollamaGb, vramGb, processGb });
+/** An agent's memory; whether Ollama holds the model defaults to "could not be asked" unless Ollama gave a figure. */
+const memory = (
+  estimatedGb: number,
+  ollamaGb: number | null = null,
+  processGb: number | null = null,
+  vramGb: number | null = ollamaGb === null ? null : 0,
+  modelLoaded: boolean | null = ollamaGb === null ? null : true,
+) => ({ estimatedGb, modelLoaded, ollamaGb, vramGb, processGb });
+/** A model Ollama answered this poll without: it holds none of it. */
+const notLoaded = (estimatedGb: number, processGb: number | null = null) => memory(estimatedGb, null, processGb, null, false);
 
 describe('readAgentMemory', () => {
   it('puts the estimate, Ollama and the process side by side', () => {
@@ -20,6 +30,13 @@ describe('readAgentMemory', () => {
       { alive: true, rssBytes: 2 * GIB },
     );
     expect(reading).toEqual({ memory: memory(33, 18.5, 2), processAlive: true });
+  });
+
+  it('says the model is not loaded when Ollama answered without it, and unknown when Ollama could not be asked', () => {
+    const agent = registryAgent('cto', 'deepseek-coder:6.7b');
+    expect(readAgentMemory(agent, indexModels([ollamaModel('llama3.1:8b', 5.6)]), undefined).memory).toEqual(notLoaded(6.7));
+    expect(readAgentMemory(agent, indexModels([]), undefined).memory.modelLoaded).toBe(false);
+    expect(readAgentMemory(agent, null, undefined).memory.modelLoaded).toBeNull();
   });
 
   it('matches a bare model name to its :latest tag', () => {
@@ -47,7 +64,7 @@ describe('memoryTotals', () => {
       { role: 'senior_architect', model: 'deepseek-coder:33b', memory: memory(33) },
       { role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: memory(6.7) },
     ]);
-    expect(totals).toEqual({ totalGb: 39.7, ramGb: 39.7, vramGb: null, measuredGb: 0, estimatedGb: 39.7, source: 'estimated' });
+    expect(totals).toEqual({ totalGb: 39.7, ramGb: 39.7, vramGb: null, measuredGb: 0, measuredRamGb: null, estimatedGb: 39.7, source: 'estimated' });
   });
 
   it('never merges agents whose model is unknown', () => {
@@ -64,6 +81,7 @@ describe('memoryTotals', () => {
       ramGb: 1,
       vramGb: 0,
       measuredGb: 1,
+      measuredRamGb: 1,
       estimatedGb: 1,
       source: 'measured',
     });
@@ -71,11 +89,42 @@ describe('memoryTotals', () => {
       { role: 'cto', model: 'a:1b', memory: memory(1, 0.8) },
       { role: 'ceo', model: 'b:2b', memory: memory(2) },
     ]);
-    expect(mixed).toEqual({ totalGb: 2.8, ramGb: 2.8, vramGb: 0, measuredGb: 0.8, estimatedGb: 3, source: 'mixed' });
+    expect(mixed).toEqual({ totalGb: 2.8, ramGb: 2.8, vramGb: 0, measuredGb: 0.8, measuredRamGb: 0.8, estimatedGb: 3, source: 'mixed' });
   });
 
-  it('is zero for no agents', () => {
-    expect(memoryTotals([]).totalGb).toBe(0);
+  it('counts a model Ollama does not hold as 0, and as known', () => {
+    const idle = memoryTotals([
+      { role: 'cto', model: 'deepseek-coder:6.7b', memory: notLoaded(6.7, 0.3) },
+      { role: 'ceo', model: 'llama3.1:8b', memory: notLoaded(8, 0.3) },
+    ]);
+    expect(idle).toEqual({ totalGb: 0.6, ramGb: 0.6, vramGb: null, measuredGb: 0.6, measuredRamGb: 0.6, estimatedGb: 14.7, source: 'measured' });
+    const oneLoaded = memoryTotals([
+      { role: 'cto', model: 'deepseek-coder:6.7b', memory: memory(6.7, 4.6) },
+      { role: 'ceo', model: 'llama3.1:8b', memory: notLoaded(8) },
+    ]);
+    expect(oneLoaded).toMatchObject({ totalGb: 4.6, measuredRamGb: 4.6, source: 'measured' });
+  });
+
+  it('estimates only the models Ollama could not be asked about, and never counts the estimate as measured', () => {
+    const withProcesses = memoryTotals([{ role: 'cto', model: 'deepseek-coder:6.7b', memory: memory(6.7, null, 0.3) }]);
+    expect(withProcesses).toEqual({ totalGb: 7, ramGb: 7, vramGb: null, measuredGb: 0.3, measuredRamGb: 0.3, estimatedGb: 6.7, source: 'mixed' });
+    const mixed = memoryTotals([
+      { role: 'cto', model: 'deepseek-coder:6.7b', memory: notLoaded(6.7) },
+      { role: 'ceo', model: 'llama3.1:8b', memory: memory(8) },
+    ]);
+    expect(mixed).toMatchObject({ totalGb: 8, measuredGb: 0, measuredRamGb: 0, source: 'mixed' });
+  });
+
+  it('is an exact zero for no agents', () => {
+    expect(memoryTotals([])).toEqual({ totalGb: 0, ramGb: 0, vramGb: null, measuredGb: 0, measuredRamGb: 0, estimatedGb: 0, source: 'measured' });
+  });
+});
+
+describe('modelMemoryNowGb', () => {
+  it("is Ollama's figure while it holds the model, 0 when it does not, else the estimate", () => {
+    expect(modelMemoryNowGb(memory(6.7, 4.6))).toBe(4.6);
+    expect(modelMemoryNowGb(notLoaded(6.7))).toBe(0);
+    expect(modelMemoryNowGb(memory(6.7))).toBe(6.7);
   });
 });
 

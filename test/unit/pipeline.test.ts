@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { advancePipeline, initialPipelineState, type PipelineState } from '../../src/main/core/pipeline';
 import type { Readings } from '../../src/main/core/readings';
 import { sessionRecord } from '../support/fixtures';
-import { failed, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
+import { agentProcess, failed, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const SECOND = 1000;
@@ -29,12 +29,14 @@ describe('one poll', () => {
       memorySource: 'estimated',
       estimatedMemoryGb: 19.7,
       measuredMemoryGb: null,
+      // Nothing was measured: the share of RAM, and the memory alert, read no estimate.
+      measuredRamGb: null,
       // Every ECHO model once: 14 + 33 + 8 + 7 + 11 + 6.7 + 13
       allAgentsMemoryGb: 92.7,
       savingsPct: 79,
       machineRamGb: 32,
       freeRamGb: 16,
-      memoryPctOfRam: 61.6,
+      memoryPctOfRam: null,
       residentModelsGb: null,
       cpuPercent: 5,
       cpuLoad: 'idle',
@@ -49,9 +51,12 @@ describe('one poll', () => {
     });
     expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
     expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory, agent.uptimeSeconds])).toEqual([
-      ['senior_developer', 6.7, { estimatedGb: 6.7, ollamaGb: null, vramGb: null, processGb: null }, 323],
-      ['test_lead', 13, { estimatedGb: 13, ollamaGb: null, vramGb: null, processGb: null }, 323],
+      ['senior_developer', 6.7, { estimatedGb: 6.7, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null }, 323],
+      ['test_lead', 13, { estimatedGb: 13, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null }, 323],
     ]);
+    // Processes were not looked at; an active session is on record.
+    expect(snapshot?.echo).toBeNull();
+    expect(snapshot?.sessionsRecorded).toBe(true);
     expect(snapshot?.sources.postgres).toEqual({
       state: 'ok',
       lastOkAt: '2026-11-24T14:28:28.000Z',
@@ -80,12 +85,44 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, ollamaGb: 3.8, vramGb: 0, processGb: 0.5 });
+    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, modelLoaded: true, ollamaGb: 3.8, vramGb: 0, processGb: 0.5 });
     expect(snapshot?.agents?.[0]?.processAlive).toBe(true);
-    expect(snapshot?.summary).toMatchObject({ memoryGb: 11.7, memorySource: 'measured', residentModelsGb: 11.2 });
+    expect(snapshot?.summary).toMatchObject({ memoryGb: 11.7, memorySource: 'measured', residentModelsGb: 11.2, measuredRamGb: 11.7, memoryPctOfRam: 36.6 });
     // The savings compare estimates on both sides.
     expect(snapshot?.summary.savingsPct).toBe(79);
     expect(step?.sample).toMatchObject({ memoryGb: 11.7, measuredGb: 11.7, estimatedGb: 19.7, agents: 2 });
+  });
+
+  it('counts a model Ollama answered without as 0 and as known: the agents hold only their VMs', () => {
+    const [step] = run([
+      readingsAt(NOW, {
+        ollama: ok({ models: [] }),
+        agentProcesses: ok([agentProcess('senior_developer', 4242), agentProcess('test_lead', 4243)]),
+      }),
+    ]);
+    const snapshot = step?.snapshot;
+    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory.modelLoaded, agent.memory.processGb, agent.pid])).toEqual([
+      ['senior_developer', 0, false, 0.3, 4242],
+      ['test_lead', 0, false, 0.3, 4243],
+    ]);
+    expect(snapshot?.summary).toMatchObject({ memoryGb: 0.6, memorySource: 'measured', estimatedMemoryGb: 19.7, measuredRamGb: 0.6, memoryPctOfRam: 1.9 });
+    expect(snapshot?.agents?.[0]?.copies.map((copy) => copy.pid)).toEqual([4242]);
+    expect(snapshot?.echo).toEqual({ roots: ['/home/ana/echo'], configuredRoot: null, delegators: [], otherRoots: 0, otherUsers: 0 });
+  });
+
+  it("estimates a model while Ollama's last answer is stale, since it may have unloaded it since", () => {
+    const held = ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 7.4)] });
+    const [first, second] = run([readingsAt(NOW, { ollama: held }), readingsAt(NOW + 5 * SECOND, { ollama: failed('connect ECONNREFUSED 127.0.0.1:11434') })]);
+    expect(first?.snapshot.agents?.map((agent) => [agent.memoryGb, agent.memory.modelLoaded])).toEqual([
+      [3.8, true],
+      [7.4, true],
+    ]);
+    expect(second?.snapshot.sources.ollama.state).toBe('stale');
+    expect(second?.snapshot.agents?.map((agent) => [agent.memoryGb, agent.memory.modelLoaded])).toEqual([
+      [6.7, null],
+      [13, null],
+    ]);
+    expect(second?.snapshot.summary).toMatchObject({ memoryGb: 19.7, memorySource: 'estimated', measuredRamGb: null, memoryPctOfRam: null });
   });
 
   it('shows a model Ollama keeps loaded after its agent stopped, with the time until it unloads', () => {
@@ -100,6 +137,38 @@ describe('one poll', () => {
       model: 'qwen2.5:14b',
       message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it; it unloads in 3m 20s.',
     });
+  });
+});
+
+describe('sessions ECHO does not record', () => {
+  const idleCto = (postgres: ReturnType<typeof postgresData>) =>
+    readingsAt(NOW, {
+      postgres: ok(postgres),
+      registry: ok(registryData([registryAgent('cto', 'deepseek-coder:33b', { sessionId: null })])),
+      ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.8)] }),
+    });
+  const idleWarnings = (step: ReturnType<typeof run>[number] | undefined) => step?.snapshot.warnings.filter((warning) => warning.kind === 'agent-idle');
+
+  it('says sessions are not recorded when agents run and none was written in the last day, and calls no agent idle', () => {
+    const [none] = run([idleCto(postgresData([], { newestSessionAt: null }))]);
+    expect(none?.snapshot.sessionsRecorded).toBe(false);
+    expect(idleWarnings(none)).toEqual([]);
+    const [dayOld] = run([idleCto(postgresData([], { newestSessionAt: NOW - 25 * 3600 * SECOND }))]);
+    expect(dayOld?.snapshot.sessionsRecorded).toBe(false);
+    expect(idleWarnings(dayOld)).toEqual([]);
+  });
+
+  it('calls an agent in no active session idle where a session was recorded within the day', () => {
+    const [step] = run([idleCto(postgresData([], { newestSessionAt: NOW - 3600 * SECOND }))]);
+    expect(step?.snapshot.sessionsRecorded).toBe(true);
+    expect(idleWarnings(step)).toEqual([
+      { kind: 'agent-idle', role: 'cto', message: 'CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.' },
+    ]);
+  });
+
+  it('cannot tell with no agents running and no session on record', () => {
+    const [step] = run([readingsAt(NOW, { postgres: ok(postgresData([])), registry: ok(registryData([])) })]);
+    expect(step?.snapshot.sessionsRecorded).toBeNull();
   });
 });
 

@@ -11,11 +11,12 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
   return {
     ...registryAgent(role, 'm:7b'),
     memoryGb: 7,
-    memory: { estimatedGb: 7, ollamaGb: null, vramGb: null, processGb: null },
+    memory: { estimatedGb: 7, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 60,
     heartbeat: null,
+    copies: [],
     ...overrides,
   };
 }
@@ -91,6 +92,18 @@ describe('reconcile', () => {
     expect(result.warnings).toEqual([
       { kind: 'model-unused', model: 'qwen2.5:14b', message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it.' },
     ]);
+  });
+
+  it('calls an agent in no session idle only where this ECHO records sessions', () => {
+    const held = agent('cto', {
+      sessionId: null,
+      origins: ['registry'],
+      memoryGb: 4,
+      memory: { estimatedGb: 7, modelLoaded: true, ollamaGb: 4, vramGb: 0, processGb: null },
+    });
+    expect(kinds(reconcile(input({ agents: [held] }), EMPTY_RECONCILE_STATE))).toEqual([]);
+    expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: false }), EMPTY_RECONCILE_STATE))).toEqual([]);
+    expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: true }), EMPTY_RECONCILE_STATE))).toEqual(['agent-idle:cto']);
   });
 
   it('says nothing when it cannot know the agents', () => {

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
 import type { Snapshot } from '../../src/shared/model';
 import { sessionRecord } from '../support/fixtures';
-import { failed, GIB, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
+import { agentProcess, failed, GIB, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const hhmm = (instant: string): string => instant.slice(11, 16);
 const labels = (menu: readonly TrayMenuItem[]): string[] => menu.map((item) => (item.kind === 'separator' ? '---' : item.label));
+
+/** Ollama holds the seed's two models at their estimates, so the figures are measured. */
+const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] });
 
 function staleSnapshot(): Snapshot {
   const maker = new SnapshotMaker();
@@ -18,13 +21,14 @@ function staleSnapshot(): Snapshot {
 describe('the tray model', () => {
   it('lists, top to bottom: the summary, agents, sessions, problems, categories that would not fit, then the actions', () => {
     const model = trayModel({ snapshot: staleSnapshot(), snoozedUntil: null, now: NOW, formatTime: hhmm });
-    expect(model.title).toBe('2 agents · 19.7 GB');
-    expect(model.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB');
+    // Ollama is not asked here: the figures are estimates, and say so.
+    expect(model.title).toBe('2 agents · ~19.7 GB (estimate)');
+    expect(model.tooltip).toBe('Delegator Monitor: 2 agents · ~19.7 GB (estimate)');
     expect(labels(model.menu)).toEqual([
-      '2 agents · 19.7 GB',
+      '2 agents · ~19.7 GB (estimate)',
       '---',
-      'Senior Developer · deepseek-coder:6.7b · 6.7 GB · up 6m',
-      'Test Lead · codellama:13b · 13 GB · up 6m',
+      'Senior Developer · deepseek-coder:6.7b · ~6.7 GB · up 6m',
+      'Test Lead · codellama:13b · ~13 GB · up 6m',
       '---',
       'development · Implement password reset feature · 6m',
       '---',
@@ -64,13 +68,28 @@ describe('the tray model', () => {
     expect(submenus[1]?.items.at(-1)).toEqual({ kind: 'control', label: 'Unload codellama:13b…', request: { type: 'unload_model', model: 'codellama:13b' } });
   });
 
+  it('offers a Stop for each copy of a role that runs more than once', () => {
+    const twice = snapshotAt(NOW, { agentProcesses: ok([agentProcess('test_lead', 5353), agentProcess('test_lead', 4243), agentProcess('senior_developer', 4242)]) });
+    const model = trayModel({ snapshot: twice, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    const lead = model.menu.find((item) => item.kind === 'submenu' && item.label.startsWith('Test Lead'));
+    expect(lead?.kind === 'submenu' ? labels(lead.items).filter((label) => label.startsWith('Stop')) : null).toEqual(['Stop Test Lead (pid 4243)…', 'Stop Test Lead (pid 5353)…']);
+    expect(lead?.kind === 'submenu' ? lead.items.at(-1) : null).toEqual({
+      kind: 'control',
+      label: 'Stop Test Lead (pid 5353)…',
+      request: { type: 'stop_agent', role: 'test_lead', pid: 5353 },
+    });
+  });
+
   it.each<[string, Snapshot | null, string, string]>([
     ['no reading yet', null, 'error', '? agents · ? GB'],
     ['nothing running', snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) }), 'idle', '0 agents · 0 GB'],
-    ['a light load', snapshotAt(NOW, { system: system({ totalBytes: 64 * GIB }) }), 'low', '2 agents · 19.7 GB'],
-    ['a medium load', snapshotAt(NOW), 'medium', '2 agents · 19.7 GB'],
-    ['a heavy load', snapshotAt(NOW, { system: system({ totalBytes: 24 * GIB }) }), 'high', '2 agents · 19.7 GB'],
-    ['a source down', staleSnapshot(), 'stale', '2 agents · 19.7 GB'],
+    ['a light load', snapshotAt(NOW, { ollama: HELD, system: system({ totalBytes: 64 * GIB }) }), 'low', '2 agents · 19.7 GB'],
+    ['a medium load', snapshotAt(NOW, { ollama: HELD }), 'medium', '2 agents · 19.7 GB'],
+    ['a heavy load', snapshotAt(NOW, { ollama: HELD, system: system({ totalBytes: 24 * GIB }) }), 'high', '2 agents · 19.7 GB'],
+    // An estimate is no measured share of RAM: the icon reads the agent count, as the seed does.
+    ['an estimated load', snapshotAt(NOW, { system: system({ totalBytes: 24 * GIB }) }), 'low', '2 agents · ~19.7 GB (estimate)'],
+    ['models Ollama does not hold', snapshotAt(NOW, { ollama: ok({ models: [] }), system: system({ totalBytes: 24 * GIB }) }), 'low', '2 agents · 0 GB'],
+    ['a source down', staleSnapshot(), 'stale', '2 agents · ~19.7 GB (estimate)'],
     ['nothing readable', snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused') }), 'error', '? agents · ? GB'],
   ])('shows %s', (_name, snapshot, icon, title) => {
     const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
@@ -129,12 +148,24 @@ describe('the tray model', () => {
   });
 
   it('says one agent, not one agents', () => {
-    const one = snapshotAt(NOW, { registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['senior_developer'] })])) });
+    const one = snapshotAt(NOW, { registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['senior_developer'] })])), ollama: HELD });
     expect(summaryLine(one)).toBe('1 agent · 6.7 GB');
   });
 
+  it('marks a total that holds an estimate as one, and an agent whose model Ollama does not hold as not loaded', () => {
+    const partly = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }) });
+    expect(partly.summary.memorySource).toBe('measured');
+    const model = trayModel({ snapshot: partly, snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect(model.title).toBe('2 agents · 7.4 GB');
+    expect(labels(model.menu).slice(2, 4)).toEqual(['Senior Developer · deepseek-coder:6.7b · model not loaded · up 5m', 'Test Lead · codellama:13b · 7.4 GB · up 5m']);
+    // The VMs measured, Ollama not asked: the models' part is an estimate.
+    const mixed = snapshotAt(NOW, { agentProcesses: ok([agentProcess('senior_developer', 4242), agentProcess('test_lead', 4243)]) });
+    expect(mixed.summary.memorySource).toBe('mixed');
+    expect(summaryLine(mixed)).toBe('2 agents · ~20.3 GB (estimate)');
+  });
+
   it('offers Resume only while snoozed, and says until when', () => {
-    const snoozed = trayModel({ snapshot: snapshotAt(NOW), snoozedUntil: NOW + 3_600_000, now: NOW, formatTime: hhmm });
+    const snoozed = trayModel({ snapshot: snapshotAt(NOW, { ollama: HELD }), snoozedUntil: NOW + 3_600_000, now: NOW, formatTime: hhmm });
     const resume = snoozed.menu.find((item) => item.kind === 'action' && item.action === 'resume');
     expect(resume).toEqual({ kind: 'action', action: 'resume', label: 'Resume notifications (snoozed until 15:28)', enabled: true });
     expect(snoozed.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB (notifications snoozed)');

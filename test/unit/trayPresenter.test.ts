@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
 import { TrayPresenter, type TrayLike } from '../../src/main/desktop/trayPresenter';
-import { GIB, system } from '../support/readings';
+import { GIB, ok, ollamaModel, system } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
+/** Ollama holds the seed's two models, so the icon reads a measured share of RAM. */
+const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] });
 const model = (now: number, totalGb = 32, freeGb = 16) =>
   trayModel({
-    snapshot: snapshotAt(now, { system: system({ totalBytes: totalGb * GIB, freeBytes: freeGb * GIB }) }),
+    snapshot: snapshotAt(now, { ollama: HELD, system: system({ totalBytes: totalGb * GIB, freeBytes: freeGb * GIB }) }),
     snoozedUntil: null,
     now,
     formatTime: (at) => at.slice(11, 16),
