@@ -32,18 +32,26 @@ Commands:
       loaded now, and whether that fits in free memory. Exit code: 0, 2 a source down.
   serve [--port 4000] [--host 127.0.0.1] [--demo]
       The dashboard for a browser, its HTTP API, server-sent events and /metrics.
-  simulate [--speed 1] [--seed N] [--backfill DAYS]
-      A reference delegator writing realistic sessions and agents to PostgreSQL and Redis;
+  simulate [--speed 1] [--seed N] [--sessions [--backfill DAYS]]
+      A reference ECHO on this machine. By default ECHO as it runs: agent processes
+      (Erlang VMs where escript is installed) beating in agent_status, and no sessions.
+      --sessions: the guide-integrated ECHO, whose delegator also writes sessions to
+      PostgreSQL and the registry to Redis, and answers commands;
       --backfill first writes up to ${String(MAX_BACKFILL_DAYS)} days of past sessions.
-  migrate
-      Create ECHO's delegator_sessions table where it is missing.
+  migrate [--standalone]
+      Say whether ECHO's migrations have run and delegator_sessions and agent_status exist;
+      create nothing (ECHO's mix ecto.migrate does). --standalone creates both for a database only
+      the monitor uses, refusing where ECHO's migrations ran. Exit code: 0 ok, 2 refused or a source down.
   export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]
       Sessions started (or events logged) on those local days, both included; to standard output without --out.
       Exit code: 0 ok, 2 a source down, 3 bad usage.
   end-session <sessionId> [--timeout SECONDS] [--json]
-      Ask the delegator to end a session and wait for its acknowledgement (10 s by default).
-  stop-agent <role> [--timeout SECONDS] [--json]
-      Ask the delegator to stop an agent and wait for its acknowledgement (10 s by default).
+      Ask a delegator that answers the registry protocol to end a session, and wait for its
+      acknowledgement (10 s by default). ECHO's own delegator offers no way to end one from outside.
+  stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]
+      Stop an agent's Erlang VM on this machine (the copy --pid names, where the role runs more
+      than once) and wait for it to exit (10 s by default); never a wrapper, another user's
+      process or another ECHO root's. ECHO keeps the role registered until its delegator restarts.
   unload <model> [--json]
       Ask Ollama to unload a model now, and confirm it left memory.
       Exit code of these three: 0 done, 1 refused, 2 no answer or a source down, 3 bad usage.
@@ -113,7 +121,7 @@ function parseServe(args: string[]): ServeOptions {
 function parseSimulate(args: string[]): SimulateOptions {
   const { values } = parseArgs({
     args,
-    options: { speed: { type: 'string' }, seed: { type: 'string' }, backfill: { type: 'string' } },
+    options: { speed: { type: 'string' }, seed: { type: 'string' }, backfill: { type: 'string' }, sessions: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
@@ -122,10 +130,13 @@ function parseSimulate(args: string[]): SimulateOptions {
   const backfillDays = positiveNumber('--backfill', values.backfill, 0, true);
   // Each day is held in memory and written before the simulation starts: a mistyped count must not fill the disk.
   if (backfillDays > MAX_BACKFILL_DAYS) throw new UsageError(`--backfill ${String(backfillDays)}: expected at most ${String(MAX_BACKFILL_DAYS)} days`);
+  // ECHO as it runs writes no sessions, so there are none to backfill.
+  if (backfillDays > 0 && !values.sessions) throw new UsageError('--backfill writes past sessions: it needs --sessions');
   return {
     speed,
     seed: positiveNumber('--seed', values.seed, Math.floor(Math.random() * 2 ** 31), true),
     backfillDays,
+    sessions: values.sessions,
   };
 }
 
@@ -172,14 +183,16 @@ function controlRequest<R extends CommandRequest>(command: string, what: string,
 function parseDelegatorControl(command: 'end-session' | 'stop-agent', args: string[]): DelegatorCommandOptions {
   const { values, positionals } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, timeout: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, timeout: { type: 'string' }, ...(command === 'stop-agent' && { pid: { type: 'string' } }) },
     strict: true,
     allowPositionals: true,
   });
+  const pidOption = typeof values.pid === 'string' ? values.pid : undefined;
+  if (pidOption !== undefined && !/^[1-9]\d{0,9}$/.test(pidOption)) throw new UsageError(`--pid ${quoted(pidOption)}: expected a process id`);
   const request =
     command === 'end-session'
       ? controlRequest(command, 'session id', positionals, (sessionId) => ({ type: 'end_session', sessionId }))
-      : controlRequest(command, 'role', positionals, (role) => ({ type: 'stop_agent', role }));
+      : controlRequest(command, 'role', positionals, (role) => ({ type: 'stop_agent', role, ...(pidOption !== undefined && { pid: Number(pidOption) }) }));
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_ACK_TIMEOUT_SECONDS : Number(values.timeout);
   if ((values.timeout !== undefined && !/^\d+$/.test(values.timeout)) || timeoutSeconds < 1 || timeoutSeconds > 3600) {
     throw new UsageError(`--timeout ${quoted(values.timeout)}: expected whole seconds from 1 to 3600`);
@@ -224,18 +237,22 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
       const options = parseExport(rest);
       return demoable(options.demo, async (config) => (await import('./exportCommand')).exportCommand(config, options, io));
     }
-    case 'end-session':
-    case 'stop-agent': {
+    case 'end-session': {
       const options = parseDelegatorControl(command, rest);
       return { needsConfig: true, run: async (config) => (await import('./delegatorCommand')).delegatorCommand(config, options, io) };
+    }
+    case 'stop-agent': {
+      const options = parseDelegatorControl(command, rest);
+      return { needsConfig: true, run: async (config) => (await import('./stopAgentCommand')).stopAgentCommand(config, options, io) };
     }
     case 'unload': {
       const options = parseUnload(rest);
       return { needsConfig: true, run: async (config) => (await import('./unloadCommand')).unloadCommand(config, options, io) };
     }
-    case 'migrate':
-      parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false });
-      return { needsConfig: true, run: async (config) => (await import('./migrateCommand')).migrateCommand(config, io) };
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { standalone: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+      return { needsConfig: true, run: async (config) => (await import('./migrateCommand')).migrateCommand(config, { standalone: values.standalone }, io) };
+    }
     default:
       throw new UsageError(`unknown command ${quoted(command)}`);
   }
