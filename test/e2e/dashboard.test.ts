@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     ]);
     const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
     // Slow enough that the first session outlives the tests, fast enough that agents spawn at once.
-    simulator = new Simulator({ writer, seed: 21, speed: 0.5, hostName: 'e2e' });
+    simulator = new Simulator({ writer, mode: 'sessions', seed: 21, speed: 0.5, hostName: 'e2e' });
     commandListener = new Redis(redis.url);
     commandListener.on('error', () => undefined);
     await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
-import { migrate } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 import { createPostgresPool } from '../../src/main/sources/postgresPool';
 import { startPostgres, type ControllableServer } from '../support/servers';
 
@@ -13,7 +13,7 @@ beforeAll(async () => {
   postgres = await startPostgres();
   admin = new pg.Pool({ connectionString: postgres.url, max: 2 });
   admin.on('error', () => undefined);
-  await migrate(admin);
+  await createStandaloneTables(admin);
 }, 60_000);
 afterAll(async () => {
   postgres.resume();
@@ -43,6 +43,7 @@ describe('the simulator when PostgreSQL stalls', () => {
     // 600x: sessions of 2 to 20 minutes last 0.2 to 2 s, so steps are under way whenever the server stops.
     const simulator = new Simulator({
       writer: new DelegatorWriter(pool, null, 'stall:'),
+      mode: 'sessions',
       seed: 11,
       speed: 600,
       hostName: 'stall-host',

@@ -63,7 +63,7 @@ describe('end-session and stop-agent against the reference delegator', () => {
   beforeEach(async () => {
     const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
     // Slow enough that the running session and its agents stay put for the whole test.
-    simulator = new Simulator({ writer, seed: 7, speed: 0.001, hostName: 'test-host' });
+    simulator = new Simulator({ writer, mode: 'sessions', seed: 7, speed: 0.001, hostName: 'test-host' });
     commandListener = client(redis.url);
     await commandListener.connect();
     await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);

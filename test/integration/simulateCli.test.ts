@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { runCliProcess, startCliProcess } from '../support/runCliProcess';
+import { alive, erlangMissing, untilExecutable } from '../support/simulatedAgents';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+
+const missing = await erlangMissing();
+if (missing) console.warn(`Skipping the check that simulate's agents are Erlang VMs: ${missing}`);
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -18,25 +22,59 @@ async function statusOf(role: string): Promise<string | undefined> {
   return rows[0]?.status;
 }
 
+async function sessionCount(): Promise<number> {
+  const { rows } = await db.pool.query<{ count: string }>('SELECT count(*) FROM delegator_sessions');
+  return Number(rows[0]?.count);
+}
+
 describe('npm run cli -- simulate', () => {
-  it('creates the table, backfills, simulates, and ends its session on SIGINT', async () => {
+  it('runs ECHO as it runs by default: agent processes beating `running`, no sessions, and stops them all on SIGINT', async () => {
+    const cli = startCliProcess(['simulate', '--speed', '60', '--seed', '3'], { DATABASE_URL: db.url });
+    let code: number | null;
+    const pids: number[] = [];
+    try {
+      await cli.waitFor(/^Simulating ECHO as it runs: agents beat in agent_status, no sessions are written; agents are /m);
+      const [, role, pid] = await cli.waitFor(/ (\w+) started \(.+, pid (\d+)\)/);
+      pids.push(Number(pid));
+      await expect.poll(() => statusOf(role ?? '')).toBe('running');
+      expect(alive(Number(pid))).toBe(true);
+      // The escript's shebang runs the VM under the pid simulate started.
+      if (missing === null) await untilExecutable(Number(pid), 'beam.smp');
+      expect(await sessionCount()).toBe(0);
+    } finally {
+      const run = await cli.stop('SIGINT');
+      code = run.code;
+      expect(run.stdout).toContain('SIGINT: stopping the agents.');
+      for (const match of run.stdout.matchAll(/ started \(.+, pid (\d+)\)/g)) pids.push(Number(match[1]));
+    }
+    expect(code).toBe(0);
+    expect(await sessionCount()).toBe(0);
+    // ECHO never writes `stopped`: the rows stay `running`, to go stale.
+    const { rows } = await db.pool.query<{ status: string }>('SELECT DISTINCT status FROM agent_status');
+    expect(rows).toEqual([{ status: 'running' }]);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  }, 30_000);
+
+  it('with --sessions, creates the table, backfills, simulates the guide-integrated delegator, and ends its session on SIGINT', async () => {
     // At 60x seed 3's first session lasts 3.5 s, its first agent spawning 0.1 s in: time to look at it running.
-    const cli = startCliProcess(['simulate', '--speed', '60', '--seed', '3', '--backfill', '2'], {
+    const cli = startCliProcess(['simulate', '--sessions', '--speed', '60', '--seed', '3', '--backfill', '2'], {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
     });
     let code: number | null;
-    let spawned = { role: '', pid: 0 };
+    const spawned = { role: '', pid: 0 };
     try {
       const [, count] = await cli.waitFor(/Backfilled (\d+) sessions over 2 days\./);
       expect(Number(count)).toBeGreaterThan(0);
+      await cli.waitFor(/^Simulating a guide-integrated ECHO: /m);
       const [, role, pid] = await cli.waitFor(/ (\w+) spawned \(.+, pid (\d+)\)/);
-      spawned = { role: role ?? '', pid: Number(pid) };
+      spawned.role = role ?? '';
+      spawned.pid = Number(pid);
       expect(await redis.redis.exists(`${redis.prefix}agents`)).toBe(1);
       // The agent beats in ECHO's agent_status, which simulate created.
       expect(await statusOf(spawned.role)).toBe('running');
-      expect(() => process.kill(spawned.pid, 0)).not.toThrow();
+      expect(alive(spawned.pid)).toBe(true);
     } finally {
       const run = await cli.stop('SIGINT');
       code = run.code;
@@ -46,10 +84,16 @@ describe('npm run cli -- simulate', () => {
     const store = new SessionStore(db.pool, 'UTC');
     expect((await store.activeSessions()).value.total).toBe(0);
     expect(await redis.redis.exists(`${redis.prefix}agents`)).toBe(0);
-    // Its agents stopped with it: their rows say so, and their processes are gone.
-    expect(await statusOf(spawned.role)).toBe('stopped');
-    expect(() => process.kill(spawned.pid, 0)).toThrow();
+    // Its agents stopped with it: their processes are gone, their rows left `running`, as ECHO leaves them.
+    expect(await statusOf(spawned.role)).toBe('running');
+    expect(alive(spawned.pid)).toBe(false);
   }, 30_000);
+
+  it('refuses --backfill without --sessions: ECHO as it runs writes no sessions', async () => {
+    const run = await runCliProcess(['simulate', '--backfill', '2'], { DATABASE_URL: 'postgres://u@127.0.0.1:1/db' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('--backfill writes past sessions: it needs --sessions');
+  });
 
   it('exits 2 with the reason when PostgreSQL cannot be reached', async () => {
     const run = await runCliProcess(['simulate'], { DATABASE_URL: 'postgres://u@127.0.0.1:1/db', REGISTRY_MODE: 'sessions' });

@@ -1,8 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { CATEGORY_AGENTS, defaultModelFor } from '../../src/main/core/echoRoster';
@@ -11,7 +7,7 @@ import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { planBackfill } from '../../src/main/simulator/sessionPlan';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { CommandBus } from '../../src/main/sources/commandBus';
-import { migrate, migrateTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/migrate';
 import { probeProcesses } from '../../src/main/sources/processProbe';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import { readRegistryEntry } from '../../src/main/sources/registryEntry';
@@ -19,6 +15,7 @@ import type { RegistryEvent } from '../../src/main/sources/registryEvent';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+import { alive, plainArguments, procFacts, untilExecutable } from '../support/simulatedAgents';
 import type { DelegatorCommand } from '../../src/shared/commands';
 
 let db: TestDatabase;
@@ -68,7 +65,7 @@ beforeEach(async () => {
   });
   const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
   // 300x: sessions of 2 to 20 minutes last under 4 s, agents spawn tens of milliseconds apart.
-  simulator = new Simulator({ writer, seed: 11, speed: 300, hostName: 'test-host', onError: (message) => problems.push(message) });
+  simulator = new Simulator({ writer, mode: 'sessions', seed: 11, speed: 300, hostName: 'test-host', onError: (message) => problems.push(message) });
   await serveCommands(commandListener, redis.prefix, simulator, writer, (message) => problems.push(message));
 });
 
@@ -80,7 +77,7 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-describe('the reference delegator', () => {
+describe('the guide-integrated reference delegator', () => {
   it('writes sessions, registry entries and events that the monitor reads back as the contracts say', async () => {
     await simulator.startWarm();
     const started = events.find((event) => event.type === 'session_started');
@@ -176,32 +173,17 @@ describe('backfill', () => {
   });
 });
 
-/** Whether a pid is a live process; a zombie nobody reaped yet (its parent was killed) counts as gone. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (!existsSync('/proc')) return true;
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 interface StatusRow {
   readonly status: string;
   readonly heartbeatAt: number;
   readonly version: string | null;
-  readonly metadata: { timestamp?: string; node?: string; model?: string } | null;
+  readonly capabilities: unknown;
+  readonly metadata: { version?: string; timestamp?: string; node?: string } | null;
 }
 
 async function statusRows(): Promise<Map<string, StatusRow>> {
   const { rows } = await db.pool.query<StatusRow & { role: string }>(
-    `SELECT role, status, (extract(epoch FROM last_heartbeat) * 1000)::float8 AS "heartbeatAt", version, metadata FROM agent_status`,
+    `SELECT role, status, (extract(epoch FROM last_heartbeat) * 1000)::float8 AS "heartbeatAt", version, capabilities, metadata FROM agent_status`,
   );
   return new Map(rows.map(({ role, ...row }) => [role, row]));
 }
@@ -213,7 +195,7 @@ async function registryPids(): Promise<Map<string, number>> {
 
 const stopCommand = (role: string): DelegatorCommand => ({ id: `stop-${role}`, type: 'stop_agent', role, at: new Date().toISOString() });
 
-describe('agents as ECHO runs them', () => {
+describe("the guide-integrated ECHO's agents", () => {
   // Seed 6 starts a development session: senior_developer and test_lead.
   const ROLES = ['senior_developer', 'test_lead'];
   let live: Simulator;
@@ -226,6 +208,7 @@ describe('agents as ECHO runs them', () => {
     // Slow enough that the session and its agents stay put; heartbeats fast enough to watch them move.
     live = new Simulator({
       writer,
+      mode: 'sessions',
       seed: 6,
       speed: 0.001,
       hostName: 'test-host',
@@ -240,27 +223,31 @@ describe('agents as ECHO runs them', () => {
     await live.stop();
   });
 
-  it('runs each agent as a process of its own, launched as ECHO launches it and holding memory', async () => {
+  it('runs each agent as a process of its own, spawned as a delegator spawns it, and holding memory', async () => {
     const pids = await registryPids();
+    const runtime = await live.agentRuntime();
     expect([...pids.keys()].sort()).toEqual(ROLES);
     for (const [role, pid] of pids) {
       expect(alive(pid), role).toBe(true);
       await expect.poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0).toBeGreaterThan(30 * 1024 * 1024);
       if (process.platform !== 'linux') continue;
-      const [executable, program, ...args] = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      expect(executable).toBe(process.execPath);
-      expect(program).toMatch(new RegExp(`/apps/${role}/${role}$`));
+      // The VM itself when Erlang is here (escript execs it), else Node running the stand-in.
+      await untilExecutable(pid, runtime?.executables[0] ?? '');
+      const facts = procFacts(pid);
+      const [script, ...args] = plainArguments(facts);
+      expect(script).toMatch(new RegExp(`^/.+/apps/${role}/${role}$`));
       expect(args).toEqual(['--autonomous']);
-      const environment = readFileSync(`/proc/${String(pid)}/environ`, 'utf8').split('\0');
-      expect(environment).toEqual(expect.arrayContaining([`${role.toUpperCase()}_MODEL=${defaultModelFor(role)}`, 'AGENT_AUTONOMOUS=true', 'ELECTRON_RUN_AS_NODE=1']));
+      expect(facts.cwd).toBe(process.cwd());
+      expect(facts.environ).toEqual(expect.arrayContaining([`${role.toUpperCase()}_MODEL=${defaultModelFor(role)}`, 'AGENT_AUTONOMOUS=true']));
     }
   });
 
-  it('beats in agent_status for every running agent, as ECHO does, and uses their models', async () => {
+  it("beats in agent_status for every running agent, exactly as ECHO's agents do, and uses their models", async () => {
     const first = await statusRows();
     expect([...first.keys()].sort()).toEqual(ROLES);
-    for (const [role, row] of first) {
-      expect(row).toMatchObject({ status: 'running', version: '0.1.0', metadata: { node: 'nonode@nohost', model: defaultModelFor(role) } });
+    for (const row of first.values()) {
+      expect(row).toMatchObject({ status: 'running', version: null, capabilities: null });
+      expect(row.metadata).toEqual({ version: '1.0.0', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), node: 'nonode@nohost' });
       expect(Math.abs(row.heartbeatAt - Date.now())).toBeLessThan(5000);
       // Whole seconds, as ECHO truncates them.
       expect(row.heartbeatAt % 1000).toBe(0);
@@ -273,20 +260,26 @@ describe('agents as ECHO runs them', () => {
     expect(used.length).toBeGreaterThan(ROLES.length);
   });
 
-  it("stops an agent: its process ends and its row says stopped", async () => {
+  it('stops an agent: its process ends, and its row stays running and goes stale, as ECHO leaves it', async () => {
     const pid = (await registryPids()).get('test_lead') ?? 0;
     expect(await live.handle(stopCommand('test_lead'))).toEqual({ ok: true });
     expect(alive(pid)).toBe(false);
-    expect((await statusRows()).get('test_lead')?.status).toBe('stopped');
-    expect((await statusRows()).get('senior_developer')?.status).toBe('running');
+    const atStop = await statusRows();
+    expect(atStop.get('test_lead')?.status).toBe('running');
+    await expect
+      .poll(async () => (await statusRows()).get('senior_developer')?.heartbeatAt ?? 0, { timeout: 5000 })
+      .toBeGreaterThan(atStop.get('senior_developer')?.heartbeatAt ?? 0);
+    expect((await statusRows()).get('test_lead')).toEqual(atStop.get('test_lead'));
   });
 
-  it("crashes an agent: its process is killed, its row says error and its heartbeat goes stale", async () => {
+  it('crashes an agent: its process is killed, its registry entry says error, and its row goes stale', async () => {
     const pid = (await registryPids()).get('test_lead') ?? 0;
     expect(await live.crash('test_lead')).toBe(true);
     expect(alive(pid)).toBe(false);
     const atCrash = await statusRows();
-    expect(atCrash.get('test_lead')?.status).toBe('error');
+    expect(atCrash.get('test_lead')?.status).toBe('running');
+    const entry = JSON.parse((await redis.redis.hget(`${redis.prefix}agents`, 'test_lead')) ?? '{}') as { status?: string };
+    expect(entry.status).toBe('error');
     // The other agent's heartbeat moves on; the crashed one's stays where it was.
     await expect
       .poll(async () => (await statusRows()).get('senior_developer')?.heartbeatAt ?? 0, { timeout: 5000 })
@@ -295,61 +288,27 @@ describe('agents as ECHO runs them', () => {
     expect(await live.crash('test_lead')).toBe(false);
   });
 
-  it('takes an agent whose process ends by itself for crashed, as ECHO\'s delegator notices', async () => {
+  it("takes an agent whose process ends by itself for crashed, as this delegator notices", async () => {
     const pid = (await registryPids()).get('senior_developer') ?? 0;
     process.kill(pid, 'SIGKILL');
-    await expect.poll(async () => (await statusRows()).get('senior_developer')?.status).toBe('error');
     await expect.poll(() => events.some((event) => event.type === 'agent_crashed' && event.role === 'senior_developer')).toBe(true);
+    expect((await statusRows()).get('senior_developer')?.status).toBe('running');
   });
 
-  it('ends every agent and removes their programs when it stops', async () => {
+  it('ends every agent and removes their programs when it stops, leaving their rows running', async () => {
     const pids = [...(await registryPids()).values()];
-    const program = process.platform === 'linux' ? readFileSync(`/proc/${String(pids[0] ?? 0)}/cmdline`, 'utf8').split('\0')[1] : undefined;
+    const runtime = await live.agentRuntime();
+    if (process.platform === 'linux') await untilExecutable(pids[0] ?? 0, runtime?.executables[0] ?? '');
+    const program = process.platform === 'linux' ? plainArguments(procFacts(pids[0] ?? 0))[0] : undefined;
+    expect(program ?? '/apps/').toContain('/apps/');
     await live.stop();
     for (const pid of pids) expect(alive(pid)).toBe(false);
-    expect([...(await statusRows()).values()].map((row) => row.status)).toEqual(['stopped', 'stopped']);
+    expect([...(await statusRows()).values()].map((row) => row.status)).toEqual(['running', 'running']);
     if (program !== undefined) expect(existsSync(program)).toBe(false);
   });
 });
 
-describe('a simulator killed outright', () => {
-  it('leaves no agent process running', async () => {
-    const url = (path: string): string => new URL(`../../src/main/simulator/${path}`, import.meta.url).href;
-    // A delegator with a database that accepts everything: only its processes matter here.
-    const script = `
-      const { DelegatorWriter } = await import(${JSON.stringify(url('delegatorWriter.ts'))});
-      const { Simulator } = await import(${JSON.stringify(url('simulator.ts'))});
-      const sql = { query: async () => ({ rows: [] }) };
-      const simulator = new Simulator({ writer: new DelegatorWriter(sql, null, 'doomed:'), seed: 6, speed: 0.001, hostName: 'doomed', onActivity: (line) => console.log(line) });
-      await simulator.startWarm();
-      console.log('ready');
-      setInterval(() => undefined, 60_000);
-    `;
-    // Its own temporary folder: a simulator killed outright cannot remove the agents' programs, so the test does.
-    const temporary = await mkdtemp(join(tmpdir(), 'killed-simulator-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, TMPDIR: temporary, TMP: temporary, TEMP: temporary },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await expect.poll(() => output, { timeout: 15_000 }).toContain('ready');
-      const pids = [...output.matchAll(/ spawned \(.+, pid (\d+)\)/g)].map((match) => Number(match[1]));
-      expect(pids).toHaveLength(2);
-      for (const pid of pids) expect(alive(pid)).toBe(true);
-      child.kill('SIGKILL');
-      await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
-    } finally {
-      child.kill('SIGKILL');
-      await rm(temporary, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('migrate', () => {
+describe('createStandaloneTables', () => {
   async function columns(database: TestDatabase, table: string): Promise<string[]> {
     const { rows } = await database.pool.query<{ column_name: string }>(
       'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
@@ -361,11 +320,11 @@ describe('migrate', () => {
   it("creates ECHO's agent_status where it is missing, with its index", async () => {
     const fresh = await createTestDatabase({ migrated: false });
     try {
-      expect(await migrateTables(fresh.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'created' });
+      expect(await createStandaloneTables(fresh.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'created' });
       expect(await columns(fresh, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
       const { rows } = await fresh.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'agent_status' ORDER BY indexname");
       expect(rows.map((row) => row.indexname)).toEqual(['agent_status_last_heartbeat_index', 'agent_status_pkey']);
-      expect(await migrateTables(fresh.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'exists' });
+      expect(await createStandaloneTables(fresh.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'exists' });
     } finally {
       await fresh.drop();
     }
@@ -375,7 +334,7 @@ describe('migrate', () => {
     const older = await createTestDatabase({ migrated: false });
     try {
       await older.pool.query('CREATE TABLE delegator_sessions (session_id text, extra int)');
-      expect(await migrate(older.pool)).toBe('exists');
+      expect(await createStandaloneTables(older.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'created' });
       expect(await columns(older, 'delegator_sessions')).toEqual(['session_id', 'extra']);
       expect(await columns(older, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
     } finally {
@@ -387,7 +346,7 @@ describe('migrate', () => {
     const custom = await createTestDatabase({ migrated: false });
     try {
       await custom.pool.query('CREATE TABLE agent_status (role text, mood text)');
-      expect(await migrateTables(custom.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'exists' });
+      expect(await createStandaloneTables(custom.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'exists' });
       expect(await columns(custom, 'agent_status')).toEqual(['role', 'mood']);
     } finally {
       await custom.drop();

@@ -47,7 +47,7 @@ beforeAll(async () => {
   ]);
   // A delegator that answers commands, with a session already running.
   const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
-  simulator = new Simulator({ writer, seed: 5, speed: 0.001, hostName: 'test' });
+  simulator = new Simulator({ writer, mode: 'sessions', seed: 5, speed: 0.001, hostName: 'test' });
   commandListener = new Redis(redis.url);
   commandListener.on('error', () => undefined);
   await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);

@@ -4,8 +4,8 @@ import { errorText } from '../../shared/errorText';
 import { serveCommands } from '../simulator/commandChannel';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { planBackfill } from '../simulator/sessionPlan';
-import { Simulator } from '../simulator/simulator';
-import { migrate } from '../sources/migrate';
+import { describeMode, describeRuntime, Simulator } from '../simulator/simulator';
+import { createStandaloneTables } from '../sources/migrate';
 import { createPostgresPool } from '../sources/postgresPool';
 import { closeRedis, createRedis } from '../sources/redisConnection';
 import { explainRedisFailure } from '../sources/redisFailures';
@@ -16,10 +16,17 @@ import { escapeControls } from '../../shared/terminalText';
 export interface SimulateOptions {
   readonly speed: number;
   readonly seed: number;
+  /** Sessions written before the simulation starts; only with `sessions`. */
   readonly backfillDays: number;
+  /** The guide-integrated ECHO (sessions, registry, commands) rather than ECHO as it runs. */
+  readonly sessions: boolean;
 }
 
-/** Runs the reference delegator against the configured PostgreSQL and Redis until stopped. */
+/**
+ * Runs the reference ECHO against the configured PostgreSQL until stopped:
+ * as it runs (heartbeats only), or, with `sessions`, guide-integrated, with
+ * the registry and commands on the configured Redis.
+ */
 export async function simulateCommand(config: MonitorConfig, options: SimulateOptions, io: CliIo): Promise<ExitCode> {
   // Servers' errors and commands' fields are text from outside.
   const problem = (message: string): void => {
@@ -27,7 +34,8 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
   };
   // Connection trouble while it runs is said, not swallowed: a simulator that quietly stops writing misleads.
   const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs, onError: (error) => { problem(error.message); } });
-  const useRedis = config.registryMode !== 'sessions';
+  // No ECHO publishes our registry: only the guide-integrated delegator uses Redis.
+  const useRedis = options.sessions && config.registryMode !== 'sessions';
   const redisOptions = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: true, onError: problem };
   const redis = useRedis ? createRedis(redisOptions) : null;
   const subscriber = useRedis ? createRedis(redisOptions) : null;
@@ -36,7 +44,7 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     await pool.end();
   };
   try {
-    await migrate(pool);
+    await createStandaloneTables(pool);
     await Promise.all([redis?.connect(), subscriber?.connect()]);
   } catch (error) {
     // ioredis says only "Connection is closed."; the connection remembers why (a refused database, a timeout).
@@ -53,8 +61,10 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
       const added = await writer.insertSessions(planBackfill(options.backfillDays, options.seed, io.now()), io.now());
       io.out(`Backfilled ${added} sessions over ${options.backfillDays} days.\n`);
     }
+    const mode = options.sessions ? 'sessions' : 'as-it-runs';
     const simulator = new Simulator({
       writer,
+      mode,
       seed: options.seed,
       speed: options.speed,
       hostName: os.hostname(),
@@ -62,13 +72,15 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
       onError: problem,
     });
     if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, problem);
+    const runtime = await simulator.agentRuntime();
     simulator.start();
+    const registry = !options.sessions ? '' : redis ? ` and ${describeRedis(config.redisUrl)}` : ', registry off';
     io.out(
-      `Simulating a delegator at ${options.speed}x (seed ${options.seed}) into ${describeDatabase(config.database)}` +
-        `${redis ? ` and ${describeRedis(config.redisUrl)}` : ', registry off'}. Ctrl-C stops.\n`,
+      `Simulating ${describeMode(mode)}; ${runtime ? describeRuntime(runtime) : 'no agent processes'}.\n` +
+        `At ${options.speed}x (seed ${options.seed}) into ${describeDatabase(config.database)}${registry}. Ctrl-C stops.\n`,
     );
     const signal = await io.untilStopped();
-    io.out(`${signal}: ending the running session.\n`);
+    io.out(options.sessions ? `${signal}: ending the running session.\n` : `${signal}: stopping the agents.\n`);
     await simulator.stop();
   } catch (error) {
     // A step that fails while it runs is tried again; what fails here (the backfill, the command channel, the last end) is not.

@@ -2,13 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig, type MonitorConfig } from '../config';
-import { migrate } from '../sources/migrate';
+import { createStandaloneTables } from '../sources/migrate';
 import { openDemoDatabase } from './demoDatabase';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { AgentProcesses } from '../simulator/agentProcesses';
 import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';
 import { planBackfill } from '../simulator/sessionPlan';
-import { Simulator } from '../simulator/simulator';
+import { describeMode, describeRuntime, Simulator, type SimulatorMode } from '../simulator/simulator';
 
 export interface DemoOptions {
   /** Keeps the database on disk here; null keeps it in memory for this run only. */
@@ -27,16 +27,25 @@ export interface DemoEnvironment {
   /** What the monitor should read: the embedded database over the PostgreSQL protocol and the Ollama stand-in; no Redis. */
   readonly config: MonitorConfig;
   readonly backfilled: number;
+  /** What the demo simulates, in one line for a person: the guide-integrated ECHO, and what its agents run as. */
+  readonly simulating: string;
   stop(): Promise<void>;
 }
 
 const DEMO_SEED = 20251112;
 const DEMO_SPEED = 10;
+/**
+ * The guide-integrated ECHO, whose delegator writes sessions: it shows every
+ * view the monitor has. ECHO as it runs writes none (ECHO.md), and `simulate`
+ * shows that by default.
+ */
+const DEMO_MODE: SimulatorMode = 'sessions';
 
 /**
  * ECHO without ECHO: an embedded PostgreSQL (PGlite) with ECHO's tables, a
- * month of history, an Ollama stand-in, and the reference delegator running
- * against them, its agents real processes. The database and the stand-in are
+ * month of history, an Ollama stand-in, and the guide-integrated reference
+ * ECHO running against them, its agents real processes (Erlang VMs where
+ * Erlang is installed, else Node stand-ins). The database and the stand-in are
  * served on loopback ports, so the monitor reads them exactly as it reads
  * real servers.
  */
@@ -49,7 +58,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   let ollama: OllamaStandIn | null = null;
   let simulator: Simulator | null = null;
   try {
-    await migrate(db);
+    await createStandaloneTables(db);
     const now = Date.now();
     const utcNow = new Date(now).toISOString().slice(0, 19).replace('T', ' ');
     // A previous demo that was killed left its session open and its agents' rows running; the delegator restarting closes them.
@@ -63,9 +72,13 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const processes = new AgentProcesses();
     // The demo shows its own agents only, never those of a real ECHO that may run on the same machine.
     const root = await processes.rootDir();
+    const runtime = await processes.runtime();
+    const simulating = `${describeMode(DEMO_MODE)}; ${describeRuntime(runtime)}`;
+    options.onActivity?.(`demo: simulating ${simulating}`);
     const running = new Simulator({
       processes,
       writer,
+      mode: DEMO_MODE,
       seed,
       speed: options.speed ?? DEMO_SPEED,
       hostName: 'demo',
@@ -76,15 +89,18 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     simulator = running;
     // The first session starts with its agents already up, so the very first look shows work in progress.
     await running.startWarm();
+    const config = loadConfig({
+      DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`,
+      REGISTRY_MODE: 'sessions',
+      OLLAMA_ENDPOINT: standIn.endpoint,
+      MONITOR_AGENT_PROCESSES: root,
+      MONITOR_ALERTS: options.alerts,
+    });
     return {
-      config: loadConfig({
-        DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`,
-        REGISTRY_MODE: 'sessions',
-        OLLAMA_ENDPOINT: standIn.endpoint,
-        MONITOR_AGENT_PROCESSES: root,
-        MONITOR_ALERTS: options.alerts,
-      }),
+      // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
+      config: runtime.vm === 'node' ? { ...config, agentProcesses: { root, extraVmExecutables: runtime.executables } } : config,
       backfilled,
+      simulating,
       async stop() {
         try {
           await running.stop();

@@ -2,123 +2,131 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { AGENT_PROGRAM } from './agentProgram';
+import { heldMegabytes, isSafeRole, launchPlan, runtimeOf, type AgentLaunch, type AgentRuntime, type AgentVm, type LaunchForm } from './agentLaunch';
+import { standInProgram } from './agentProgram';
+import { AgentReaper, GRACE_MS } from './agentReaper';
+import { awaitExit, childEnvironment, exitOf, signal } from './childExit';
+import { erlangAvailable } from './escriptLookup';
+import { escriptProgram } from './escriptProgram';
+
+export type { AgentLaunch, AgentRuntime, LaunchForm } from './agentLaunch';
 
 /** What the simulator needs of its agents' OS processes; tests may bring their own. */
 export interface AgentProcessHost {
   /**
-   * Starts the agent's process as ECHO starts it and resolves with its pid.
+   * Starts the agent's process in the given form and resolves with its pid.
    * `onUnexpectedExit` is called with its pid if it ends without being asked to.
    */
-  launch(role: string, model: string, onUnexpectedExit: (pid: number) => void): Promise<number>;
-  /** Closes its stdin (ECHO closes the port) and waits for it to end. */
+  launch(agent: AgentLaunch, onUnexpectedExit: (pid: number) => void): Promise<number>;
+  /** Ends it as it can be ended: stdin closed (MCP), else SIGTERM; SIGKILL after a grace period. */
   stop(role: string): Promise<void>;
   /** Kills it outright, as a crash would end it, and waits for it to end. */
   kill(role: string): Promise<void>;
   /** Ends every agent still running and removes what `launch` wrote. */
   close(): Promise<void>;
+  /** What runs the agents, and the executables' names the OS shows for them. */
+  runtime(): Promise<AgentRuntime>;
+}
+
+export interface AgentProcessesOptions {
+  /** `auto` (the default): Erlang VMs where `escript` is on PATH, else Node stand-ins. */
+  readonly vm?: AgentVm | 'auto';
 }
 
 interface Child {
   readonly process: ChildProcess;
+  readonly form: LaunchForm;
   readonly exited: Promise<void>;
   expected: boolean;
 }
 
-/** How long an agent may take to end after its stdin closes, before it is killed. */
-const GRACE_MS = 3000;
-
-/** ECHO's variable for an agent's model: `senior_developer` → `SENIOR_DEVELOPER_MODEL`. */
-export const modelVariable = (role: string): string => `${role.toUpperCase()}_MODEL`;
-
-function isSafeRole(role: string): boolean {
-  return /^[a-z0-9_]+$/i.test(role);
-}
-
 /**
- * Agents as real child processes, launched as ECHO's delegator launches them:
- * `<root>/apps/<role>/<role> --autonomous` with `<ROLE>_MODEL` and
- * `AGENT_AUTONOMOUS=true`, under a temporary root of its own. The executable is
- * this process's own (`process.execPath`), so it works on every platform and
- * inside Electron.
+ * Agents as real processes under a temporary ECHO root of their own: an
+ * escript per role, run by the Erlang VM, or a Node stand-in where Erlang is
+ * missing, each started in its form (agentLaunch.ts). Every one is stopped by
+ * its pid on `close()`; a reaper process ends those left behind by a
+ * simulator that died without closing (agentReaper.ts).
  */
 export class AgentProcesses implements AgentProcessHost {
   private root: Promise<string> | null = null;
+  private reaper: Promise<AgentReaper> | null = null;
+  private vmChoice: Promise<AgentVm> | null = null;
   private readonly children = new Map<string, Child>();
 
-  async launch(role: string, model: string, onUnexpectedExit: (pid: number) => void): Promise<number> {
-    // The role becomes a path and a variable name.
+  constructor(private readonly options: AgentProcessesOptions = {}) {}
+
+  async runtime(): Promise<AgentRuntime> {
+    return runtimeOf(await this.vm(), process.execPath);
+  }
+
+  async launch(agent: AgentLaunch, onUnexpectedExit: (pid: number) => void): Promise<number> {
+    const { role } = agent;
     if (!isSafeRole(role)) throw new Error(`cannot launch an agent named ${JSON.stringify(role)}`);
     if (this.children.has(role)) await this.stop(role);
-    const program = await this.programFor(role);
-    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', [modelVariable(role)]: model, AGENT_AUTONOMOUS: 'true' };
-    // The parent's loader hooks and inspector flags (tsx, --inspect) are not the agent's.
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [program, '--autonomous'], { env, stdio: ['pipe', 'ignore', 'ignore'], windowsHide: true });
-    // Writing to an agent that already ended fails with EPIPE; its exit says all there is.
-    child.stdin.on('error', () => undefined);
-    await once(child, 'spawn');
-    // From here on an error is a failed kill of an agent that already ended; its exit is what counts.
-    child.on('error', () => undefined);
-    const entry: Child = {
-      process: child,
-      exited: new Promise((resolve) => child.once('exit', () => {
-        resolve();
-      })),
-      expected: false,
-    };
-    this.children.set(role, entry);
-    void entry.exited.then(() => {
-      if (this.children.get(role) === entry) this.children.delete(role);
-      if (!entry.expected) onUnexpectedExit(child.pid ?? 0);
+    const vm = await this.vm();
+    const root = await this.rootDir();
+    const plan = launchPlan(agent, { vm, root, nodePath: process.execPath, launcherCwd: process.cwd() });
+    await writeProgram(plan.script, vm === 'erlang' ? escriptProgram(role, heldMegabytes(role)) : standInProgram(heldMegabytes(role)));
+    const reaper = await this.reaperFor(root);
+    const child = spawn(plan.command, [...plan.args], {
+      cwd: plan.cwd,
+      env: childEnvironment(plan.env),
+      stdio: [plan.stdin, 'ignore', 'ignore'],
+      // Its own process group, as a delegator's port gives it: Ctrl-C in the simulator's terminal is not the agent's.
+      detached: true,
+      windowsHide: true,
     });
-    // A simulator that is never stopped must not keep its process alive; its agents end with it through stdin.
+    // Writing to an agent that already ended fails with EPIPE; its exit says all there is.
+    child.stdin?.on('error', () => undefined);
+    const exited = exitOf(child);
+    await once(child, 'spawn');
+    // From here on an error is a failed signal to an agent that already ended; its exit is what counts.
+    child.on('error', () => undefined);
+    const pid = child.pid ?? 0;
+    reaper.watch(pid);
+    const entry: Child = { process: child, form: agent.form, exited, expected: false };
+    this.children.set(role, entry);
+    void exited.then(() => {
+      reaper.forget(pid);
+      if (this.children.get(role) === entry) this.children.delete(role);
+      if (!entry.expected) onUnexpectedExit(pid);
+    });
+    // A simulator that is never stopped must not be kept alive by its agents; the reaper ends them with it.
     child.unref();
     // A pipe's stdin is a socket, which can be unref'd; the type says only Writable.
-    const stdin: Writable & { unref?: () => void } = child.stdin;
-    stdin.unref?.();
-    return child.pid ?? 0;
+    const stdin: (Writable & { unref?: () => void }) | null = child.stdin;
+    stdin?.unref?.();
+    return pid;
   }
 
   async stop(role: string): Promise<void> {
     const child = this.children.get(role);
     if (!child) return;
     child.expected = true;
-    child.process.stdin?.end();
-    await this.awaitExit(child, GRACE_MS);
+    // An MCP agent ends when its stdin ends; the others ignore stdin, as ECHO's do, and the VM ends on SIGTERM.
+    if (child.form === 'mcp' && child.process.stdin) child.process.stdin.end();
+    else signal(child.process.pid, 'SIGTERM');
+    await awaitExit(child.process, child.exited, GRACE_MS);
   }
 
   async kill(role: string): Promise<void> {
     const child = this.children.get(role);
     if (!child) return;
     child.expected = true;
-    child.process.kill('SIGKILL');
-    await this.awaitExit(child, GRACE_MS);
+    signal(child.process.pid, 'SIGKILL');
+    await awaitExit(child.process, child.exited, GRACE_MS);
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.children.keys()].map((role) => this.stop(role)));
+    const reaper = this.reaper;
+    this.reaper = null;
+    if (reaper) await (await reaper).close();
     const root = this.root;
     this.root = null;
     if (root) await rm(await root, { recursive: true, force: true });
-  }
-
-  /** Waits for the exit, killing it if it takes too long; the timer also keeps the event loop up meanwhile. */
-  private async awaitExit(child: Child, graceMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('late');
-      }, graceMs);
-    });
-    const outcome = await Promise.race([child.exited, late]);
-    clearTimeout(timer);
-    if (outcome === 'late') {
-      child.process.kill('SIGKILL');
-      await child.exited;
-    }
   }
 
   /** The ECHO root the agents live under (`<root>/apps/<role>/<role>`), made now if it is not yet. */
@@ -134,14 +142,28 @@ export class AgentProcesses implements AgentProcessHost {
     return this.root;
   }
 
-  /** Writes the agent's program where ECHO keeps the role's escript, making the root on the first launch. */
-  private async programFor(role: string): Promise<string> {
-    const directory = join(await this.rootDir(), 'apps', role);
-    const path = join(directory, role);
-    await mkdir(directory, { recursive: true });
-    await writeFile(path, AGENT_PROGRAM, { flag: 'w' });
-    // Executable, as an escript is; Node does not need it, a person listing the folder sees what it is.
-    await chmod(path, 0o755);
-    return path;
+  private vm(): Promise<AgentVm> {
+    const chosen = this.options.vm ?? 'auto';
+    this.vmChoice ??= chosen === 'auto' ? erlangAvailable().then((erlang) => (erlang ? 'erlang' : 'node')) : Promise.resolve(chosen);
+    return this.vmChoice;
   }
+
+  private reaperFor(root: string): Promise<AgentReaper> {
+    if (!this.reaper) {
+      const started = AgentReaper.start(root, process.execPath);
+      this.reaper = started;
+      // A reaper that could not start is tried again by the next launch.
+      started.catch(() => {
+        if (this.reaper === started) this.reaper = null;
+      });
+    }
+    return this.reaper;
+  }
+}
+
+/** Writes an agent's program where its form keeps it, executable, as an escript is. */
+async function writeProgram(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text, { flag: 'w' });
+  await chmod(path, 0o755);
 }

@@ -47,7 +47,8 @@ export class Crew {
     let entry = this.agents.get(role);
     if (entry === undefined) {
       const model = defaultModelFor(role);
-      const pid = await this.options.processes?.launch(role, model, onUnexpectedExit);
+      // Spawned as a delegator that can spawn starts its agents: `--autonomous`, with the model it chose.
+      const pid = await this.options.processes?.launch({ role, form: 'spawned', model }, onUnexpectedExit);
       const at = new Date(this.options.clock.now()).toISOString();
       entry = {
         role,
@@ -67,7 +68,8 @@ export class Crew {
       return;
     }
     const now = this.options.clock.now();
-    await writer.heartbeat(role, 'running', now, { model: entry.model });
+    // The agent's first heartbeat, at its start, as ECHO's HeartbeatWorker sends it.
+    await writer.heartbeat(role, now);
     await writer.registerAgent(entry);
     await writer.addAgent(sessionId, role, now);
     await writer.announce({ type: 'agent_spawned', at: entry.spawned_at, role, model: entry.model, session_id: sessionId });
@@ -75,17 +77,18 @@ export class Crew {
   }
 
   /**
-   * Its process killed (if it was not already gone), its row `error`, no more
-   * heartbeats. Null when no running agent of that role is here, or when `pid`
-   * names an earlier process of the role. It counts as crashed only once all
-   * is written, so a crash whose writes failed can be done again.
+   * Its process killed (if it was not already gone), its registry entry
+   * `error`, no more heartbeats: its `agent_status` row stays `running` and
+   * goes stale, as a crashed ECHO agent's does. Null when no running agent
+   * of that role is here, or when `pid` names an earlier process of the
+   * role. It counts as crashed only once all is written, so a crash whose
+   * writes failed can be done again.
    */
   async crash(role: string, pid?: number): Promise<RegistryEntry | null> {
     const agent = this.agents.get(role);
     if (agent?.status !== 'running' || (pid !== undefined && agent.pid !== pid)) return null;
     const crashed: RegistryEntry = { ...agent, status: 'error' };
     await this.options.processes?.kill(role);
-    await this.options.writer.markCrashed(role);
     await this.options.writer.registerAgent(crashed);
     await this.options.writer.announce({ type: 'agent_crashed', at: this.iso(), role, error: 'model runner exited unexpectedly' });
     this.agents.set(role, crashed);
@@ -94,18 +97,16 @@ export class Crew {
   }
 
   /**
-   * Ends its process and says `stopped` (a crashed agent has nothing left to
-   * end or say); false when it is not here. It leaves the crew only once all
-   * is written, so a stop whose writes failed can be done again.
+   * Ends its process (a crashed agent has none left) and takes it out of the
+   * registry; its `agent_status` row is left to go stale, as ECHO leaves it.
+   * False when it is not here. It leaves the crew only once all is written,
+   * so a stop whose writes failed can be done again.
    */
   async stop(role: string): Promise<boolean> {
     const agent = this.agents.get(role);
     if (!agent) return false;
     const { writer, sessionId } = this.options;
-    if (agent.status !== 'error') {
-      await this.options.processes?.stop(role);
-      await writer.heartbeat(role, 'stopped', this.options.clock.now(), { model: agent.model });
-    }
+    if (agent.status !== 'error') await this.options.processes?.stop(role);
     await writer.removeAgent(role);
     await writer.announce({ type: 'agent_stopped', at: this.iso(), role, session_id: sessionId });
     this.agents.delete(role);
@@ -113,7 +114,11 @@ export class Crew {
     return true;
   }
 
-  /** Every running agent beats, in `agent_status` and the registry, and uses its model, which keeps it loaded. */
+  /**
+   * Every running agent beats, in `agent_status` and the registry, and uses
+   * its model: a guide-integrated delegator's agents have work, and each
+   * request keeps the model loaded.
+   */
   async beat(): Promise<void> {
     const now = this.options.clock.now();
     for (const [role, agent] of this.agents) {
@@ -122,7 +127,7 @@ export class Crew {
       const beating: RegistryEntry = { ...agent, last_heartbeat: new Date(now).toISOString() };
       this.agents.set(role, beating);
       this.options.models?.use(agent.model);
-      await this.options.writer.heartbeat(role, 'running', now, { model: agent.model });
+      await this.options.writer.heartbeat(role, now);
       await this.options.writer.registerAgent(beating);
     }
   }

@@ -17,15 +17,25 @@ export interface RegistryEntry {
   readonly pid?: number;
 }
 
-/** What an agent says about itself in `agent_status`, besides its role and status. */
-export interface AgentBeat {
-  readonly model: string;
+/** The version ECHO's agents put in their heartbeat's metadata (`EchoShared.HeartbeatWorker`). */
+export const AGENT_VERSION = '1.0.0';
+/** Erlang's `Node.self()` on a VM started without a node name, as ECHO's agents run: the same for every agent. */
+export const AGENT_NODE = 'nonode@nohost';
+
+/**
+ * Elixir's `DateTime.utc_now()` as JSON: ISO-8601 with microseconds and `Z`.
+ * The clock gives milliseconds; a fraction of one, where it has it, fills the
+ * last three digits.
+ */
+export function echoTimestamp(instant: number): string {
+  const micros = Math.min(999, Math.max(0, Math.round((instant - Math.floor(instant)) * 1000)));
+  return new Date(Math.floor(instant)).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
 }
 
-/** The version the simulated agents report, as ECHO's agents report theirs. */
-export const AGENT_VERSION = '0.1.0';
-/** Erlang's `Node.self()` on a VM started without a node name, as ECHO's agents run. */
-export const AGENT_NODE = 'nonode@nohost';
+/** An agent's heartbeat metadata, exactly as ECHO's agents write it: no host, no pid, no model. */
+export function heartbeatMetadata(instant: number): { readonly version: string; readonly timestamp: string; readonly node: string } {
+  return { version: AGENT_VERSION, timestamp: echoTimestamp(instant), node: AGENT_NODE };
+}
 
 export type DelegatorEvent = { readonly type: string; readonly at: string } & Readonly<Record<string, unknown>>;
 
@@ -33,8 +43,9 @@ const COLUMNS = 10;
 const BATCH = 200;
 
 /**
- * Everything a delegator and its agents write: session rows and heartbeats in
- * PostgreSQL, and, when there is a Redis, the agent registry and its
+ * Everything ECHO writes that the monitor reads: the agents' heartbeats, and,
+ * for a delegator that persists them (the guide-integrated ECHO), session rows
+ * in PostgreSQL and, when there is a Redis, our agent registry and its
  * announcements.
  */
 export class DelegatorWriter {
@@ -110,27 +121,19 @@ export class DelegatorWriter {
 
   /**
    * An agent's heartbeat in ECHO's `agent_status`, as its AgentHealthMonitor
-   * writes it: an upsert of the status and the time truncated to the second,
-   * in UTC. `stopped` is the agent's last word when it is told to stop.
+   * writes it: an upsert of status `running` (the only status ECHO writes: a
+   * stopped or crashed agent's row stays `running` and goes stale), the time
+   * truncated to the second in UTC, and the metadata. `version` and
+   * `capabilities` are left as they are: NULL, as ECHO leaves them.
    */
-  async heartbeat(role: string, status: 'running' | 'stopped', now: number, beat: AgentBeat): Promise<void> {
-    const metadata = { timestamp: new Date(now).toISOString(), node: AGENT_NODE, version: AGENT_VERSION, model: beat.model };
+  async heartbeat(role: string, now: number): Promise<void> {
     await this.sql.query(
-      `INSERT INTO agent_status (role, status, last_heartbeat, version, metadata)
-       VALUES ($1, $2, $3::timestamp, $4, $5::jsonb)
+      `INSERT INTO agent_status (role, status, last_heartbeat, metadata)
+       VALUES ($1, 'running', $2::timestamp, $3::jsonb)
        ON CONFLICT (role) DO UPDATE
-         SET status = EXCLUDED.status, last_heartbeat = EXCLUDED.last_heartbeat,
-             version = EXCLUDED.version, metadata = EXCLUDED.metadata`,
-      [role, status, utc(now), AGENT_VERSION, JSON.stringify(metadata)],
+         SET status = EXCLUDED.status, last_heartbeat = EXCLUDED.last_heartbeat, metadata = EXCLUDED.metadata`,
+      [role, utc(now), JSON.stringify(heartbeatMetadata(now))],
     );
-  }
-
-  /**
-   * A crashed agent's row says `error` and keeps its last heartbeat, which
-   * then goes stale: nobody beats for a dead process.
-   */
-  async markCrashed(role: string): Promise<void> {
-    await this.sql.query(`UPDATE agent_status SET status = 'error' WHERE role = $1`, [role]);
   }
 
   async registerAgent(entry: RegistryEntry): Promise<void> {
