@@ -2,7 +2,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/main/config';
 import { openSources } from '../src/main/sources/openSources';
 import { readSources } from '../src/main/sources/readSources';
-import { migrate } from '../src/main/sources/migrate';
+import { createStandaloneTables } from '../src/main/sources/migrate';
 import { percentile, progress, round, timed } from './stats';
 
 export interface PollSize {
@@ -30,7 +30,7 @@ async function seed(admin: pg.Pool, database: string, serverUrl: string, rows: n
   url.pathname = `/${database}`;
   const pool = new pg.Pool({ connectionString: url.toString() });
   pool.on('error', () => undefined);
-  await migrate(pool);
+  await createStandaloneTables(pool);
   const spanSeconds = density === 'year' ? 365 * 86_400 : Math.ceil(rows / 100) * 86_400;
   await pool.query(
     `INSERT INTO delegator_sessions (session_id, task_category, task_description, active_agents, started_at, ended_at,

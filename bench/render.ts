@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/main/config';
 import { startMonitorService } from '../src/main/monitor/monitorService';
-import { migrate } from '../src/main/sources/migrate';
+import { createStandaloneTables } from '../src/main/sources/migrate';
 import { createWebServer } from '../src/main/web/webServer';
 import { launchChromium } from '../test/support/browser';
 import { startFakeOllama } from '../test/support/fakeOllama';
@@ -67,7 +67,7 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   url.pathname = '/bench_render';
   const db = new pg.Pool({ connectionString: url.toString() });
   db.on('error', () => undefined);
-  await migrate(db);
+  await createStandaloneTables(db);
   const started = Date.now() - 600_000;
   await insertSessions(db, Array.from({ length: 50 }, (_, index) => ({ sessionId: `render_${String(index)}`, agents: [], startedAt: new Date(started + index * 1000).toISOString() })));
   const redis = new Redis(redisUrl);
