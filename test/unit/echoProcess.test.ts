@@ -73,7 +73,8 @@ const RECORDED_FORMS: readonly Row[] = [
   ['a root at /', beam(escriptArgv('/apps/cto/cto', ['--autonomous']), '/'), agent('cto', '/')],
   ['a role ECHO may add', beam(escriptArgv(`${ROOT}/apps/qa_lead2/qa_lead2`, ['--autonomous']), ROOT), agent('qa_lead2', ROOT)],
   ['arguments after the flag', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--autonomous', '--verbose']), ROOT), agent('ceo', ROOT)],
-  ['the flag after another argument', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--verbose', '--autonomous']), ROOT), agent('ceo', ROOT)],
+  // ECHO's CLI matches ["--autonomous" | _]: a flag after another argument leaves the agent in MCP mode.
+  ['the flag after another argument', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--verbose', '--autonomous']), ROOT), agent('ceo', ROOT, 'mcp')],
 ];
 
 describe('classifyEchoProcess', () => {

@@ -161,7 +161,8 @@ export function classifyEchoProcess(facts: ProcessFacts, vmExecutables: readonly
   const resolved = resolvedPath(parsed.script, facts.cwd);
   const parts = scriptParts(resolved ?? parsed.script);
   if (parts === null) return null;
-  const form: LaunchForm = rest.includes('--autonomous') ? 'autonomous' : 'mcp';
+  // ECHO's CLI takes `["--autonomous" | _]`: the flag anywhere else leaves the agent in MCP mode.
+  const form: LaunchForm = rest[0] === '--autonomous' ? 'autonomous' : 'mcp';
   return { kind: parts.role === 'delegator' ? 'delegator' : 'agent', role: parts.role, root: resolved === null || parts.root === '' ? null : parts.root, form };
 }
 
