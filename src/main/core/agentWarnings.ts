@@ -36,6 +36,8 @@ function silentSessionAgents(signals: AgentSignals): Warning[] {
     for (const role of session.agents) {
       if (running.has(role)) continue;
       const row = rows.get(role);
+      // A beat younger than ECHO's rule is not silence: the agent was just stopped, here or by ECHO.
+      if (row && ageOf(row.lastHeartbeatAt, now) <= stale) continue;
       const silence = row ? `has sent no heartbeat for ${formatDuration(ageOf(row.lastHeartbeatAt, now))}` : 'has never sent a heartbeat';
       warnings.push({
         kind: 'agent-heartbeat-stale',
