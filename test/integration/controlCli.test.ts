@@ -134,6 +134,10 @@ describe('end-session and stop-agent against the reference delegator', () => {
   });
 });
 
+/** What end-session adds to any failure but a refusal: ECHO's own delegator has no way in. */
+const NO_WAY_IN = '. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
+const explained = (command: string, text: string): string => (command === 'end-session' ? `${text}${NO_WAY_IN}` : text);
+
 describe('end-session and stop-agent when nobody answers', () => {
   it.each([
     ['end-session', 'session_x'],
@@ -143,7 +147,7 @@ describe('end-session and stop-agent when nobody answers', () => {
     const heard = await listenOn(redis.url, `${prefix}commands`);
     const run = await runCliProcess([command, target, '--timeout', '1'], { ...env, REDIS_PREFIX: prefix });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/: no answer from the delegator within 1 s\n$/);
+    expect(run.stderr.endsWith(`: ${explained(command, 'no answer from the delegator within 1 s')}\n`)).toBe(true);
     // The command did go out: it was the answer that never came.
     expect(heard.map((message) => JSON.parse(message) as unknown)).toEqual([expect.objectContaining({ id: expect.stringMatching(UUID) })]);
   });
@@ -155,7 +159,7 @@ describe('end-session and stop-agent when nobody answers', () => {
     const prefix = `${redis.prefix}nobody:`;
     const run = await cliHere([command, target, '--timeout', '30', '--json'], { ...env, REDIS_PREFIX: prefix });
     expect(run.code).toBe(2);
-    expect(JSON.parse(run.stdout)).toEqual({ ok: false, id: expect.stringMatching(UUID), error: `no delegator is listening on ${prefix}commands` });
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, id: expect.stringMatching(UUID), error: explained(command, `no delegator is listening on ${prefix}commands`) });
   });
 
   it('exits 2 with a connect timeout when Redis accepts and never answers', async () => {
@@ -189,7 +193,7 @@ describe('end-session and stop-agent with Redis down', () => {
       // Not sent at all, which is a different answer from the "no answer" a wait for the acknowledgement ends with.
       expect(runs.map((run) => run.code)).toEqual([2, 2]);
       expect(runs[0]?.stderr).toMatch(
-        /^Could not end session session_x: Redis at redis:\/\/127\.0\.0\.1:\d+ could not be reached \(connect ECONNREFUSED [\d.:]+\), so the command was not sent\n$/,
+        /^Could not end session session_x: Redis at redis:\/\/127\.0\.0\.1:\d+ could not be reached \(connect ECONNREFUSED [\d.:]+\), so the command was not sent\. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol \(docs\/controls\.md\) can\n$/,
       );
       expect(JSON.parse(runs[1]?.stdout ?? '')).toEqual({
         ok: false,

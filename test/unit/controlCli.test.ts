@@ -8,7 +8,7 @@ describe('end-session, stop-agent and unload, before they touch any source', () 
   it('are listed in the usage', async () => {
     const { out } = await cli(['--help']);
     expect(out).toContain('end-session <sessionId> [--timeout SECONDS] [--json]');
-    expect(out).toContain('stop-agent <role> [--timeout SECONDS] [--json]');
+    expect(out).toContain('stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]');
     expect(out).toContain('unload <model> [--json]');
   });
 
@@ -41,7 +41,7 @@ describe('end-session, stop-agent and unload, before they touch any source', () 
   it('exits 2 without a registry to send through (REGISTRY_MODE=sessions)', async () => {
     const result = await cli(['end-session', 's1'], { REGISTRY_MODE: 'sessions' });
     expect(result.code).toBe(2);
-    expect(result.err).toBe("Could not end session s1: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off\n");
+    expect(result.err).toBe("Could not end session s1: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n");
   });
 
   it('exits 2 with Ollama switched off', async () => {
@@ -87,6 +87,6 @@ describe('what a control prints, when what it names came from outside', () => {
   it('names a hostile session id escaped', async () => {
     const result = await cli(['end-session', 's1\x1b[2J\u202e'], { REGISTRY_MODE: 'sessions' });
     expect(result.code).toBe(2);
-    expect(result.err).toBe("Could not end session s1\\x1b[2J\\u202e: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off\n");
+    expect(result.err).toBe("Could not end session s1\\x1b[2J\\u202e: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n");
   });
 });

@@ -72,7 +72,7 @@ const NO_WAY_IN = 'ECHO offers no way to end a session from outside; only a dele
 export async function delegatorCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
   const outcome =
     config.registryMode === 'sessions'
-      ? notSent(`${NO_WAY_IN}, and REGISTRY_MODE=sessions turns the registry off`)
+      ? notSent("commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off")
       : await sendToDelegator(config, options.request, options.timeoutSeconds * 1000);
   const explained = outcome.ok || outcome.failure === 'refused' || options.request.type !== 'end_session' ? outcome : { ...outcome, error: `${outcome.error ?? 'no answer'}. ${NO_WAY_IN}` };
   return reportOutcome(explained, wordingFor(options.request), options, io);
