@@ -86,8 +86,8 @@ describe('npm run cli -- status', () => {
     expect(snapshot.activeSessions?.[0]?.durationSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryGb, agent.memory])).toEqual([
       // The recording has the first wholly in GPU memory and the second wholly in RAM.
-      ['senior_developer', 'deepseek-coder:6.7b', 4.3, { estimatedGb: 6.7, ollamaGb: 4.3, vramGb: 4.3, processGb: null }],
-      ['test_lead', 'codellama:13b', 8.2, { estimatedGb: 13, ollamaGb: 8.2, vramGb: 0, processGb: null }],
+      ['senior_developer', 'deepseek-coder:6.7b', 4.3, { estimatedGb: 6.7, modelLoaded: true, ollamaGb: 4.3, vramGb: 4.3, processGb: null }],
+      ['test_lead', 'codellama:13b', 8.2, { estimatedGb: 13, modelLoaded: true, ollamaGb: 8.2, vramGb: 0, processGb: null }],
     ]);
     expect(snapshot.agents?.[0]?.uptimeSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.[0]?.spawnedAt).toEqual(expect.any(String));
@@ -129,7 +129,7 @@ describe('npm run cli -- status', () => {
     // In the recording, deepseek-coder sits in GPU memory and codellama in RAM.
     expect(run.stdout).toMatch(/^Memory {6}12\.5 GB measured \(RAM 8\.2 GB \+ GPU 4\.3 GB\) of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents$/m);
     expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
-    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}~8\.2 GB \(Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
+    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}8\.2 GB \(Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
   });
 
   it('writes when each phase ended to standard error with --timings, output unchanged', async () => {
