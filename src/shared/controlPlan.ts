@@ -36,7 +36,8 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
   const copy = agent.copies.find((candidate) => candidate.pid === pidAsked) ?? agent.copies[0];
   const pid = pidAsked === undefined ? (copy?.pid ?? agent.pid) : null;
   const copyGb = copy?.processGb ?? null;
-  const vm = copyGb === null ? 'its Erlang VM' : `its Erlang VM (${formatGb(copyGb)})`;
+  // Figures are kept to a tenth of a GB: a VM of a few tens of MB would read "0 GB".
+  const vm = copyGb === null ? 'its Erlang VM' : `its Erlang VM (${copyGb < 0.1 ? 'under 0.1 GB' : formatGb(copyGb)})`;
   const sharers = holding(snapshot?.agents ?? []).filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
   // Stopping an agent unloads nothing: Ollama keeps a model until it has been idle for its keep-alive.
   const model =
