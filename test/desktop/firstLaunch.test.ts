@@ -75,5 +75,7 @@ describe.skipIf(missing !== null)('the desktop app on its first launch, in the d
     await app().clickTray('Quit');
     expect(await app().waitForExit(10_000)).toEqual({ code: 0, signal: null });
     await expect.poll(() => app().agentProcesses(), { timeout: 5_000 }).toEqual([]);
+    // Nor the reaper that would have ended them had the app been killed.
+    await expect.poll(() => app().demoProcesses(), { timeout: 5_000 }).toEqual([]);
   });
 });

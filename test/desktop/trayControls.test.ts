@@ -28,7 +28,10 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
     const dialog = await app().until((state) => state.dialogs.at(-1));
     expect(dialog.kind).toBe('messageBox');
     expect(dialog.options).toMatchObject({ type: 'warning', message: `Stop ${agent.name}`, buttons: ['Stop', 'Cancel'], cancelId: 1 });
-    expect(dialog.options.detail).toMatch(new RegExp(`^Stop ${agent.name}: frees`));
+    // The plan names the copy it stops and what goes now: its VM; the model waits for Ollama's keep-alive.
+    const name = agent.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(dialog.options.detail).toMatch(new RegExp(`^Stop ${name} \\(pid ${String(agent.pid)}\\): frees its Erlang VM\\b`));
+    expect(dialog.options.detail).toMatch(/ECHO keeps the role registered until its delegator restarts\.$/);
     const notificationsBefore = (await app().state()).notifications.length;
     await app().answerNextDialog(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -98,5 +101,7 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
     await app().emit('powerMonitor', 'shutdown');
     expect(await app().waitForExit(10_000)).toEqual({ code: 0, signal: null });
     await expect.poll(() => app().agentProcesses(), { timeout: 5_000 }).toEqual([]);
+    // Nor the reaper that would have ended them had the app been killed.
+    await expect.poll(() => app().demoProcesses(), { timeout: 5_000 }).toEqual([]);
   });
 });

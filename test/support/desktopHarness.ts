@@ -9,11 +9,10 @@
  * Playwright's bindings share one CDP binding name, so two clients would both
  * answer the page's calls.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_PATH } from './browser';
@@ -79,11 +78,18 @@ export interface DesktopApp {
   readonly exited: Promise<Exit>;
   /** How the process ended; rejects if it is still running after the time. */
   waitForExit(timeoutMs?: number): Promise<Exit>;
-  /** Pids of the demo's agent processes this run started that are still running. */
+  /**
+   * Pids of the demo's agents this run started that are still running: the
+   * Erlang VMs (`beam.smp`), or Node stand-ins where Erlang is missing, whose
+   * script is one of the demo's `<root>/apps/<role>/<role>` or
+   * `<root>/agents/<role>/<role>`.
+   */
   agentProcesses(): Promise<number[]>;
+  /** Pids of everything of this run's demo still running: its agents, at any stage of their start, and the reaper that ends them. */
+  demoProcesses(): Promise<number[]>;
   /** The app's stdout and stderr so far (the end of it), for failure messages. */
   output(): string;
-  /** Ends the app (SIGKILL), its leftover agents and Chromium, and removes the temporary folder. */
+  /** Ends the app (SIGKILL), whatever of its demo is left (agents, reaper) and Chromium, and removes the temporary folder. */
   close(): Promise<void>;
 }
 
@@ -138,6 +144,56 @@ async function targetIdOf(page: Page): Promise<string> {
   }
 }
 
+/** What Linux says of a live process (a zombie counts as gone: it runs nothing and cannot be signalled away). */
+interface ProcessSeen {
+  readonly pid: number;
+  readonly comm: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+}
+
+function processesSeen(): ProcessSeen[] {
+  if (!existsSync('/proc')) return [];
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name): ProcessSeen[] => {
+      const base = `/proc/${name}`;
+      try {
+        const stat = readFileSync(`${base}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return [];
+        return [
+          {
+            pid: Number(name),
+            comm: readFileSync(`${base}/comm`, 'utf8').trim(),
+            argv: readFileSync(`${base}/cmdline`, 'utf8').split('\0').slice(0, -1),
+            cwd: readlinkSync(`${base}/cwd`),
+          },
+        ];
+      } catch {
+        // It ended meanwhile, or is not ours to read.
+        return [];
+      }
+    });
+}
+
+/**
+ * The script a demo agent runs, as the monitor reads it: the VM's plain
+ * arguments (after `-extra`) start with it for an escript, the arguments after
+ * Node's path for a stand-in; a relative path (`./cto`) is the working folder's.
+ * Null for anything else: the reaper, or an agent still between its shebang and
+ * its VM (`env`, `escript`, `erlexec`).
+ */
+function agentScriptOf(seen: ProcessSeen): string | null {
+  let plain: readonly string[] = [];
+  if (seen.comm === 'beam.smp') {
+    const extra = seen.argv.indexOf('-extra');
+    plain = extra < 0 ? [] : seen.argv.slice(extra + 1);
+  } else if (seen.argv[0] !== undefined && basename(seen.argv[0]) === basename(process.execPath)) {
+    plain = seen.argv.slice(1);
+  }
+  return plain[0] === undefined ? null : resolvePath(seen.cwd, plain[0]);
+}
+
 const running = new Set<ChildProcess>();
 // Whatever happens to the test process, the app does not outlive it (Playwright sees to Chromium).
 process.on('exit', () => {
@@ -170,9 +226,10 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       child.kill('SIGKILL');
       await ended;
     }
-    // Agents end when their stdin (the app's pipe) closes; one that does not is killed, by pid.
-    for (let tries = 0; tries < 50 && (await agentProcesses()).length > 0; tries += 1) await delay(100);
-    for (const pid of await agentProcesses()) {
+    // The demo's reaper sees the app's pipe close and ends its agents (SIGTERM, SIGKILL 3 s later), then itself;
+    // whatever of the demo is still there after that is killed, by pid.
+    for (let tries = 0; tries < 60 && (await demoProcesses()).length > 0; tries += 1) await delay(100);
+    for (const pid of await demoProcesses()) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -183,16 +240,20 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
     rmSync(root, { recursive: true, force: true });
   };
 
-  const agentProcesses = async (): Promise<number[]> => {
-    const pattern = `${tmp}/echo-simulator-`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    try {
-      const { stdout } = await promisify(execFile)('pgrep', ['-f', pattern]);
-      return stdout.split('\n').filter(Boolean).map(Number);
-    } catch {
-      // pgrep exits 1 when nothing matches.
-      return [];
-    }
-  };
+  // The demo's ECHO roots: echo-simulator-* folders in the app's TMPDIR, which no other run shares.
+  const demoRoot = `${tmp}/echo-simulator-`;
+  const agentScript = /\/echo-simulator-[^/]+\/(?:apps|agents)\/([a-z0-9_]+)\/\1$/;
+  const ofDemo = (seen: ProcessSeen): boolean => seen.argv.some((arg) => arg.includes(demoRoot)) || seen.cwd.startsWith(demoRoot);
+  const demoProcesses = (): Promise<number[]> => Promise.resolve(processesSeen().filter(ofDemo).map((seen) => seen.pid));
+  const agentProcesses = (): Promise<number[]> =>
+    Promise.resolve(
+      processesSeen()
+        .filter((seen) => {
+          const script = agentScriptOf(seen);
+          return script !== null && script.startsWith(demoRoot) && agentScript.test(script);
+        })
+        .map((seen) => seen.pid),
+    );
 
   try {
     const chromiumSide = await launchChromium(join(root, 'chromium'));
@@ -336,6 +397,7 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
         return timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms of quitting; ${tail()}`);
       },
       agentProcesses,
+      demoProcesses,
       output: () => output,
       close,
     };
@@ -374,7 +436,8 @@ export function agentSubmenus(
   return (menu ?? []).flatMap((item) => {
     const stop = item.submenu?.find((inner) => /^Stop .+…$/.test(inner.label));
     if (!item.submenu || !stop) return [];
-    const name = stop.label.slice('Stop '.length, -1);
+    // A role running twice has a Stop per copy, `Stop CTO (pid 4242)…`; the submenu is the role's.
+    const name = stop.label.slice('Stop '.length, -1).replace(/ \(pid \d+\)$/, '');
     return [{ label: item.label, name, matcher: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `), items: item.submenu }];
   });
 }

@@ -32,7 +32,10 @@ describe('a control chosen from the tray or a notification', () => {
   it('asks with what it frees now, sends on a yes, and says it is done', async () => {
     const run = recordingHost(true, () => Promise.resolve({ ok: true, id: 'c1' }));
     expect(await runConfirmedControl(run.host, STOP)).toEqual({ ok: true, id: 'c1' });
-    expect(run.asked.map((plan) => plan.confirm)).toEqual(['Stop Test Lead: frees ~7.4 GB unless another agent uses codellama:13b']);
+    // Its VM goes now; Ollama keeps the model until it has been idle for its keep-alive.
+    expect(run.asked.map((plan) => plan.confirm)).toEqual([
+      'Stop Test Lead: frees its Erlang VM; Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
+    ]);
     expect(run.sent).toEqual([STOP]);
     expect(run.told).toEqual(['Test Lead stopped|']);
   });
