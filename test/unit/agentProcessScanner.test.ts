@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { psLines } from '../support/psLines';
 import type { AgentProcess } from '../../src/main/core/readings';
 import { AgentProcessScanner, type AgentProcessScannerOptions, type Measurement } from '../../src/main/sources/agentProcesses';
 import type { ListedProcess, ListingOptions } from '../../src/main/sources/processListing';
@@ -100,16 +101,10 @@ describe('AgentProcessScanner over a recorded listing', () => {
   /** linux-ps.txt as a listing that gives the printed line only: OTP 25's VM prints the script's path first, its comm is beam.smp. */
   function linuxPs(): ListedProcess[] {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/process-listings/linux-ps.txt'), 'utf8');
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        const match = /^\s*(\d+) (.*)$/.exec(line);
-        if (!match?.[1] || match[2] === undefined) throw new Error(`not a ps line: ${line}`);
-        const commandLine = match[2];
-        const executable = / -- -root \S+ .* -progname erl -- /.test(commandLine) ? 'beam.smp' : (commandLine.replace(/^\[|\]$/g, '').split(' ')[0]?.split('/').at(-1) ?? null);
-        return { pid: Number(match[1]), ppid: null, uid: null, executable, argv: null, commandLine, cwd: null };
-      });
+    return psLines(text).map(({ pid, commandLine }) => {
+      const executable = / -- -root \S+ .* -progname erl -- /.test(commandLine) ? 'beam.smp' : (commandLine.replace(/^\[|\]$/g, '').split(' ')[0]?.split('/').at(-1) ?? null);
+      return { pid, ppid: null, uid: null, executable, argv: null, commandLine, cwd: null };
+    });
   }
 
   it('reports every copy of each role, both roots, and no lookalike', async () => {

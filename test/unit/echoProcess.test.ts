@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { psLines } from '../support/psLines';
 import {
   classifyEchoProcess,
   ERLANG_VM_EXECUTABLES,
@@ -325,18 +326,6 @@ describe('classifyEchoProcess', () => {
   });
 
   describe('the project’s own listings', () => {
-    /** `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line. */
-    function psLines(text: string): { pid: number; commandLine: string }[] {
-      return text
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => {
-          const match = /^\s*(\d+) (.*)$/.exec(line);
-          if (!match?.[1] || match[2] === undefined) throw new Error(`not a ps line: ${line}`);
-          return { pid: Number(match[1]), commandLine: match[2] };
-        });
-    }
-
     const found = (entries: readonly { pid: number; facts: ProcessFacts }[]): Record<number, EchoProcess> =>
       Object.fromEntries(entries.flatMap(({ pid, facts }) => {
         const echo = classifyEchoProcess(facts);

@@ -1,47 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Timers } from '../../src/main/core/time';
 import type { AgentLaunch, AgentProcessHost, AgentRuntime } from '../../src/main/simulator/agentProcesses';
 import { planStandingCrew } from '../../src/main/simulator/crewPlan';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { SeededRandom } from '../../src/main/simulator/random';
 import { NO_REGISTRY } from '../../src/main/simulator/runningAgents';
 import { Simulator } from '../../src/main/simulator/simulator';
+import { ManualTimers, settle } from '../support/manualTimers';
 
-/** Timers a test moves by hand, with a clock that moves with them. */
-class ManualTimers implements Timers {
-  private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  private nextHandle = 1;
-  now = Date.parse('2026-11-24T14:00:00Z');
 
-  setTimeout(callback: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.pending.set(handle, { at: this.now + ms, callback });
-    return handle;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-
-  /** Runs every timer due within `ms`, in order, letting the steps each one starts settle. */
-  async advance(ms: number): Promise<void> {
-    const until = this.now + ms;
-    for (;;) {
-      const [handle, timer] = [...this.pending.entries()].sort(([, a], [, b]) => a.at - b.at)[0] ?? [];
-      if (handle === undefined || timer === undefined || timer.at > until) break;
-      this.pending.delete(handle);
-      this.now = timer.at;
-      timer.callback();
-      await settle();
-    }
-    this.now = until;
-    await settle();
-  }
-}
-
-async function settle(): Promise<void> {
-  for (let round = 0; round < 20; round += 1) await new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Agents as records: what was launched, killed and stopped, and a way to end one from outside. */
 class RecordedAgents implements AgentProcessHost {
@@ -100,7 +66,7 @@ function recordingSql(): { sql: { query: (text: string, values?: unknown[]) => P
 const SEED = 6;
 
 function setUp() {
-  const timers = new ManualTimers();
+  const timers = new ManualTimers(Date.parse('2026-11-24T14:00:00Z'));
   const agents = new RecordedAgents();
   const { sql, statements } = recordingSql();
   const activity: string[] = [];
@@ -165,7 +131,7 @@ describe('ECHO as it runs (the default mode)', () => {
     await simulator.startWarm();
     const role = agents.launched[1]?.role ?? '';
     agents.endFromOutside(role);
-    await settle();
+    await settle(20);
     statements.length = 0;
     await timers.advance(5000);
     expect(beatsOf()).not.toContain(role);

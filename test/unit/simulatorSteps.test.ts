@@ -1,38 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Timers } from '../../src/main/core/time';
 import { Steps } from '../../src/main/simulator/steps';
+import { ManualTimers } from '../support/manualTimers';
 
-/** Timers a test moves by hand: what is due, and when. */
-class ManualTimers implements Timers {
-  private readonly pending = new Map<number, { at: number; callback: () => void }>();
-  private nextHandle = 1;
-  now = 0;
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.pending.set(handle, { at: this.now + ms, callback });
-    return handle;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-
-  /** The delays of the timers waiting, from now. */
-  waiting(): number[] {
-    return [...this.pending.values()].map((timer) => timer.at - this.now);
-  }
-
-  /** Moves to the next timer, runs it, and lets the promises it starts settle. */
-  async fireNext(): Promise<void> {
-    const [handle, timer] = [...this.pending.entries()].sort(([, a], [, b]) => a.at - b.at)[0] ?? [];
-    if (handle === undefined || timer === undefined) throw new Error('no timer waiting');
-    this.pending.delete(handle);
-    this.now = timer.at;
-    timer.callback();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 function stepsWith(timers: ManualTimers, running = { value: true }) {
   const said: string[] = [];

@@ -1,0 +1,11 @@
+/** `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line. */
+export function psLines(text: string): { pid: number; commandLine: string }[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const match = /^\s*(\d+) (.*)$/.exec(line);
+      if (!match?.[1] || match[2] === undefined) throw new Error(`not a ps line: ${line}`);
+      return { pid: Number(match[1]), commandLine: match[2] };
+    });
+}
