@@ -272,17 +272,6 @@ describe('AgentProcessScanner', () => {
     expect((await scanner.scan()).value.agents[0]?.cpuPercent).toBe(12.5);
   });
 
-  it('forgets a stopped pid at once, without waiting for a listing', async () => {
-    const machine = new FakeMachine();
-    machine.run(555, vm('ceo'));
-    machine.run(556, vm('cto'));
-    const scanner = scannerOn(machine, { listEvery: 100 });
-    expect(pidsOf((await scanner.scan()).value.agents)).toEqual([555, 556]);
-    scanner.forget(555);
-    expect(pidsOf((await scanner.scan()).value.agents)).toEqual([556]);
-    expect(machine.listCalls).toBe(1);
-  });
-
   it('drops malformed listing entries with a reason each and still finds the agents', async () => {
     const entry = (pid: unknown, role: string): Record<string, unknown> => {
       const shape = vm(role);

@@ -114,11 +114,6 @@ export class AgentProcessScanner {
     return this.running;
   }
 
-  /** Forgets a pid at once (it was stopped), so no scan reports it in the meantime. */
-  forget(pid: number): void {
-    this.tracked.delete(pid);
-  }
-
   private async scanOnce(): Promise<Screened<EchoProcesses>> {
     const dropped: string[] = [];
     const readings = new Map<number, Measurement>();
