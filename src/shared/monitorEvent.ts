@@ -12,8 +12,19 @@ export const REGISTRY_EVENT_TYPES = [
   'command_ack',
 ] as const;
 
+/** What the monitor hears on ECHO's own channels (`messages:*`, `decisions:*`). */
+export const ECHO_EVENT_TYPES = [
+  'task_delegated',
+  'agent_message',
+  'decision_new',
+  'decision_vote_required',
+  'decision_completed',
+  'decision_escalated',
+] as const;
+
 export const monitorEventTypeSchema = z.enum([
   ...REGISTRY_EVENT_TYPES,
+  ...ECHO_EVENT_TYPES,
   'source_down',
   'source_up',
   'alert_raised',
@@ -21,13 +32,16 @@ export const monitorEventTypeSchema = z.enum([
 ]);
 export type MonitorEventType = z.infer<typeof monitorEventTypeSchema>;
 
-/** An entry of the event stream: announced by the delegator, or seen by the monitor itself. */
+/** An entry of the event stream: announced by the delegator, heard on ECHO's channels, or seen by the monitor itself. */
 export const monitorEventSchema = z.object({
   id: z.string(),
   at: instantSchema,
   type: monitorEventTypeSchema,
-  /** `registry`: published on the events channel; `monitor`: noticed between two snapshots. */
-  origin: z.enum(['registry', 'monitor']),
+  /**
+   * `registry`: published on the events channel; `echo`: a message or decision
+   * ECHO's agents published to each other; `monitor`: noticed between two snapshots.
+   */
+  origin: z.enum(['registry', 'echo', 'monitor']),
   message: z.string(),
   role: z.string().optional(),
   sessionId: z.string().optional(),

@@ -6,16 +6,28 @@ import { groupEventsByDay } from '../store/selectors/events';
 
 const SHOWN = 100;
 
+/**
+ * Said after an event's text, by where it came from. The delegator's
+ * announcements and ECHO's own messages speak for themselves; what the monitor
+ * worked out between two snapshots says so.
+ */
+const ORIGIN_NOTES: Readonly<Record<MonitorEvent['origin'], string | null>> = {
+  registry: null,
+  echo: null,
+  monitor: ' (noticed)',
+};
+
 /** Events never change once logged, so a line is drawn once. */
 const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEvent }) {
   const { timeOf } = useZonedTime();
+  const note = ORIGIN_NOTES[event.origin];
   return (
     <li className={`event event-${event.type}`}>
       <time className="mono muted" dateTime={event.at}>
         {timeOf(event.at)}
       </time>{' '}
       {event.message}
-      {event.origin === 'monitor' && <span className="muted"> (noticed)</span>}
+      {note !== null && <span className="muted">{note}</span>}
     </li>
   );
 });
@@ -28,7 +40,7 @@ export function EventStream() {
     <section className="panel" aria-labelledby="events-heading">
       <header className="panel-header">
         <h2 id="events-heading">Live Events</h2>
-        <p className="muted">Spawns, stops, sessions, sources and alerts, newest first</p>
+        <p className="muted">Spawns, stops, sessions, ECHO&apos;s messages and decisions, sources and alerts, newest first</p>
       </header>
       {groups.length === 0 ? (
         <p className="empty">No events yet</p>
