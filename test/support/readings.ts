@@ -44,6 +44,8 @@ export function postgresData(activeSessions: SessionRecord[] = [sessionRecord()]
     newestSessionAt: null,
     // An older ECHO by default: no agent_status, so the sessions name the agents as before.
     heartbeats: { present: false, rows: [] },
+    // ECHO's work records unread, as where a poll could not read them.
+    work: null,
     ...overrides,
   };
 }

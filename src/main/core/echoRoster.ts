@@ -63,6 +63,9 @@ export const LLM_CONFIG_MODELS: Readonly<Record<string, string>> = {
   test_lead: 'deepseek-coder:6.7b',
 };
 
+/** ECHO's roles, and its delegator, whose channels `messages:<role>` its processes subscribe to. */
+export const ECHO_ROLES: readonly string[] = [...Object.keys(LLM_CONFIG_MODELS), 'delegator'];
+
 /** LLM.Config's own fallback for a role it does not know. */
 const LLM_CONFIG_FALLBACK = 'llama3.1:8b';
 

@@ -1,3 +1,4 @@
+import type { EchoWorkData } from './echoWork';
 import type { LaunchForm } from './echoProcess';
 import type { AgentRecord, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
 
@@ -30,10 +31,12 @@ export interface PostgresData {
   readonly newestSessionAt: number | null;
   /** ECHO's agent_status, read on every poll. */
   readonly heartbeats: HeartbeatData;
+  /** ECHO's own records of its work (messages, decisions, LLM sessions, executions); null where they could not be read. */
+  readonly work: EchoWorkData | null;
 }
 
-/** What one statement over `delegator_sessions` gives a poll; the heartbeats are read beside it. */
-export type DayPicture = Omit<PostgresData, 'heartbeats'>;
+/** What one statement over `delegator_sessions` gives a poll; the heartbeats and the work are read beside it. */
+export type DayPicture = Omit<PostgresData, 'heartbeats' | 'work'>;
 
 /** One row of ECHO's `agent_status`: an agent's last heartbeat, which it upserts every 5 s. */
 export interface HeartbeatRecord {
@@ -172,4 +175,6 @@ export interface Readings {
   readonly agentProcesses: Reading<EchoProcesses> | null;
   /** Roles this monitor stopped, with when (see SightingsInput.stopped). */
   readonly stopped?: ReadonlyMap<string, number>;
+  /** Subscribers to each of ECHO's `messages:<role>` channels; null where ECHO's Redis is not asked. */
+  readonly subscribers?: Reading<ReadonlyMap<string, number>> | null;
 }

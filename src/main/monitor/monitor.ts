@@ -238,6 +238,10 @@ export class Monitor {
       onMalformed: (reason) => {
         this.malformedEvents.add(reason);
       },
+      onEchoEvent: (event) => {
+        this.record([event]);
+        this.wake();
+      },
     }).then(
       (unsubscribe) => {
         this.subscribing = false;

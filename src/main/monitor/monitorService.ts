@@ -15,6 +15,7 @@ import { EVENT_LOG_FILE, eventsInMemory } from '../export/eventEntries';
 import type { ExportSources } from '../export/exportChunks';
 import { openExportSources } from '../export/openExportSources';
 import { CommandBus } from '../sources/commandBus';
+import type { EventHandlers } from '../sources/redisRegistry';
 import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
@@ -161,6 +162,31 @@ export function assembleService(parts: ServiceParts): MonitorService {
   };
 }
 
+type Subscribe = (handlers: EventHandlers) => Promise<() => Promise<void>>;
+
+/**
+ * Every event subscription as one: the registry's and ECHO's channels, each on
+ * its own connection. If one cannot be made, those made are ended, and the
+ * monitor tries all again on its next tick.
+ */
+function subscribeAll(parts: readonly (Subscribe | null)[]): Subscribe | undefined {
+  const present = parts.filter((part): part is Subscribe => part !== null);
+  if (present.length === 0) return undefined;
+  return async (handlers) => {
+    const settled = await Promise.allSettled(present.map((subscribe) => subscribe(handlers)));
+    const ends = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const endAll = async (): Promise<void> => {
+      await Promise.all(ends.map((end) => end().catch(() => undefined)));
+    };
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) {
+      await endAll();
+      throw failed.reason;
+    }
+    return endAll;
+  };
+}
+
 /** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
 async function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): Promise<ServiceParts> {
   const problem = (message: string): void => options.onProblem?.(`monitor: ${message}`);
@@ -172,11 +198,14 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     },
   });
   const { registry, ollama } = open.sources;
-  const { subscriber } = open;
+  const { subscriber, channels } = open;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
   const monitor = new Monitor({
     read: (now) => readSources(open.sources, now),
-    subscribe: registry && subscriber ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
+    subscribe: subscribeAll([
+      registry && subscriber && ((handlers: EventHandlers) => registry.subscribe(subscriber, handlers)),
+      channels && ((handlers: EventHandlers) => channels.subscribe({ onEvent: (event) => handlers.onEchoEvent?.(event), onMalformed: handlers.onMalformed })),
+    ]),
     settings: {
       timeZone: options.timeZone,
       registryMode: config.registryMode,

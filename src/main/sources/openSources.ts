@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
 import type { TimeZoneSource } from '../core/localTime';
 import { AgentProcessScanner } from './agentProcesses';
+import { EchoChannels } from './echoChannels';
+import { EchoWorkStore } from './echoWorkStore';
 import { ownCpuMs, type CpuMark } from './cpuMark';
 import type { SourceSet } from './readSources';
 import { OllamaClient } from './ollamaClient';
@@ -22,6 +24,8 @@ export interface OpenSources {
   readonly subscriber: EventSubscriber | null;
   /** The registry's command connection, which may also publish; null without a registry. */
   readonly publisher: Redis | null;
+  /** ECHO's own channels, on a connection of their own, for a long-lived monitor; null in one-shot use or without Redis. */
+  readonly channels: EchoChannels | null;
   close(): Promise<void>;
 }
 
@@ -62,17 +66,21 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
   const redis = redisClient && redisClient.createRedis(redisOptions);
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
   const subscriber = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
+  // ECHO's channels are a pattern subscription, kept apart from the registry's so neither's unsubscribe touches the other.
+  const channelConnection = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
   if (options.onPostgresConnect) pool.on('connect', options.onPostgresConnect);
   const store = new SessionStore(pool, options.timeZone);
   const heartbeats = new HeartbeatStore(pool);
+  const work = new EchoWorkStore(pool, options.timeZone);
   return {
     store,
     sources: {
       // A single look has no earlier picture to keep: it reads the picture straight away, one round trip.
-      postgres: options.persistent ? new PostgresReader(store, heartbeats) : readPostgresOnce(store, heartbeats),
+      postgres: options.persistent ? new PostgresReader(store, heartbeats, { work }) : readPostgresOnce(store, heartbeats, work),
       // The scanner keeps its pids between polls, so a long-lived monitor lists every process only now and then.
       agentProcesses: config.agentProcesses && new AgentProcessScanner(config.agentProcesses),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
+      subscribers: redis,
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
       system: new SystemProbe({ unifiedMemory: config.unifiedMemory, ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }) }),
       timeZone: options.timeZone,
@@ -83,8 +91,9 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
     },
     subscriber,
     publisher: redis,
+    channels: channelConnection && new EchoChannels(channelConnection),
     async close() {
-      for (const connection of [redis, subscriber]) if (connection) redisClient?.closeRedis(connection);
+      for (const connection of [redis, subscriber, channelConnection]) if (connection) redisClient?.closeRedis(connection);
       await pool.end();
     },
   };

@@ -7,6 +7,8 @@ import type { DayPictureSource } from './postgresReader';
 import { probeProcesses } from './processProbe';
 import type { RedisRegistry } from './redisRegistry';
 import { attempt, type Screened } from './screening';
+import { subscriberCounts, type SubscriberCountCommands } from './subscriberCounts';
+import { ECHO_ROLES } from '../core/echoRoster';
 import type { SystemProbe } from './systemProbe';
 
 /** Finds ECHO's agents and delegators among this machine's processes and measures them. */
@@ -18,6 +20,8 @@ export interface SourceSet {
   readonly postgres: DayPictureSource;
   /** Null when agents come from sessions alone. */
   readonly registry: RedisRegistry | null;
+  /** ECHO's Redis, asked how many subscribe to each role's channel; null where Redis is not asked. */
+  readonly subscribers?: SubscriberCountCommands | null;
   /** Null when no Ollama endpoint is configured. */
   readonly ollama: OllamaClient | null;
   readonly system: SystemProbe;
@@ -46,13 +50,15 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
   const { deadlineMs } = sources;
   const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText, deadlineMs) : Promise.resolve(null);
   const scanner = sources.agentProcesses;
-  const [postgres, registry, ollama, system, processes, agentProcesses] = await Promise.all([
+  const counting = sources.subscribers ?? null;
+  const [postgres, registry, ollama, system, processes, agentProcesses, subscribers] = await Promise.all([
     attempt(() => sources.postgres.read({ now, today, historyDate: historyDate ?? today }), errorText, deadlineMs),
     registryReading,
     ollamaRead ? attempt(() => ollamaRead.residentModels(), errorText, deadlineMs) : null,
     sources.system.sample(sources.cpuWindowMs),
     registryReading.then((reading) => processesOf(reading, sources.hostName)),
     scanner ? attempt(() => scanner.scan(), errorText, deadlineMs) : null,
+    counting ? attempt(async () => ({ value: await subscriberCounts(counting, ECHO_ROLES), dropped: [] }), errorText, deadlineMs) : null,
   ]);
-  return { now, postgres, registry, ollama, system, processes, agentProcesses };
+  return { now, postgres, registry, ollama, system, processes, agentProcesses, subscribers };
 }

@@ -1,3 +1,4 @@
+import type { MonitorEvent } from '../../shared/monitorEvent';
 import type { Redis } from 'ioredis';
 import type { AgentRecord } from '../../shared/model';
 import type { RegistryData } from '../core/readings';
@@ -15,6 +16,8 @@ export type EventSubscriber = Pick<Redis, 'subscribe' | 'unsubscribe' | 'on' | '
 export interface EventHandlers {
   readonly onEvent: (event: RegistryEvent) => void;
   readonly onMalformed: (reason: string) => void;
+  /** An event heard on ECHO's own channels (`messages:*`, `decisions:*`), already in the monitor's form. */
+  readonly onEchoEvent?: (event: MonitorEvent) => void;
 }
 
 /** The delegator's agent registry in Redis (`<prefix>agents`) and its event channel (`<prefix>events`). */

@@ -16,9 +16,14 @@ function spanOf(ranges: readonly InstantRange[]): InstantRange {
   return { start: Math.min(...ranges.map((range) => range.start)), end: Math.max(...ranges.map((range) => range.end)) };
 }
 
+/** A condition on a timestamp column's index: `column` within `range`. */
+export function withinSql(params: Placeholders, column: string, range: InstantRange): string {
+  return `(${column} >= ${params.add(utcTimestamp(range.start), 'timestamp')} AND ${column} < ${params.add(utcTimestamp(range.end), 'timestamp')})`;
+}
+
 /** A condition on the `started_at` index: started within `range`. */
 export function startedWithinSql(params: Placeholders, range: InstantRange): string {
-  return `(started_at >= ${params.add(utcTimestamp(range.start), 'timestamp')} AND started_at < ${params.add(utcTimestamp(range.end), 'timestamp')})`;
+  return withinSql(params, 'started_at', range);
 }
 
 export function activeRowsSql(): string {
@@ -63,12 +68,26 @@ export function statsTotalsSql(params: Placeholders, span: InstantRange): string
                (SELECT json_object_agg(name, n) FROM statuses) AS status_breakdown`;
 }
 
+/** The rows a count reads: a table, the timestamp column the ranges bound (an indexed one), and what else a row must meet. */
+export interface CountedRows {
+  readonly table: string;
+  readonly column: string;
+  readonly where: string;
+}
+
+const SESSIONS_COUNTED: CountedRows = { table: 'delegator_sessions', column: 'started_at', where: READABLE_ROW_SQL };
+
 /**
  * How many sessions started in each range. The sessions are first bounded by
  * the whole span, so the planner reads one index range rather than joining
  * every bucket against the whole table.
  */
 export function countsSql(params: Placeholders, ranges: readonly InstantRange[]): string {
+  return countsWithinSql(params, ranges, SESSIONS_COUNTED);
+}
+
+/** How many of `rows` fall in each range, read as `countsSql` reads the sessions. */
+export function countsWithinSql(params: Placeholders, ranges: readonly InstantRange[], rows: CountedRows): string {
   const buckets = params.add(
     ranges.map((_, index) => index),
     'int[]',
@@ -81,10 +100,9 @@ export function countsSql(params: Placeholders, ranges: readonly InstantRange[])
     ranges.map((range) => utcTimestamp(range.end)),
     'timestamp[]',
   );
-  return `SELECT b.bucket, count(s.started_at) AS count
+  return `SELECT b.bucket, count(s.at) AS count
             FROM unnest(${buckets}, ${lows}, ${highs}) AS b(bucket, low, high)
-            LEFT JOIN (SELECT started_at FROM delegator_sessions WHERE ${startedWithinSql(params, spanOf(ranges))} AND ${READABLE_ROW_SQL}) AS s
-              ON s.started_at >= b.low AND s.started_at < b.high
+            LEFT JOIN (SELECT ${rows.column} AS at FROM ${rows.table} WHERE ${withinSql(params, rows.column, spanOf(ranges))} AND ${rows.where}) AS s
+              ON s.at >= b.low AND s.at < b.high
            GROUP BY b.bucket`;
 }
-
