@@ -3,10 +3,11 @@ import { instantSchema } from './instant';
 
 /**
  * Where an agent was seen: the delegator's registry (ours, optional), ECHO's
- * `agent_status` heartbeats, its own OS process on this machine, or an active
- * session's `active_agents`.
+ * `agent_status` heartbeats, its own OS process on this machine, a
+ * subscription to its ECHO channel `messages:<role>` (on any host), or an
+ * active session's `active_agents`.
  */
-export const agentOriginSchema = z.enum(['registry', 'heartbeat', 'process', 'sessions']);
+export const agentOriginSchema = z.enum(['registry', 'heartbeat', 'process', 'subscription', 'sessions']);
 export type AgentOrigin = z.infer<typeof agentOriginSchema>;
 
 export const agentRecordSchema = z.object({
@@ -91,6 +92,8 @@ export const agentViewSchema = agentRecordSchema.extend({
   heartbeat: agentHeartbeatSchema.nullable(),
   /** Every process of this role on this machine, oldest first: more than one means ECHO handles each message more than once. */
   copies: z.array(echoProcessViewSchema),
+  /** Subscribers to its ECHO channel `messages:<role>`, on any host: its live copies; null where ECHO's Redis was not asked. */
+  subscribers: z.number().int().nonnegative().nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
 

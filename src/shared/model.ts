@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { agentOriginSchema, agentViewSchema, echoProcessViewSchema } from './agentModel';
+import { echoWorkSchema } from './echoWorkModel';
 import { admissionForecastSchema } from './forecast';
 import { instantSchema } from './instant';
 import { localDateSchema } from './localDate';
 
 export * from './agentModel';
+export * from './echoWorkModel';
 export { instantSchema, type Instant } from './instant';
 export { LOCAL_DATE_RANGE, localDateSchema, type LocalDate } from './localDate';
 
@@ -164,6 +166,10 @@ export const warningKindSchema = z.enum([
   'session-dated-future',
   'agent-copies',
   'echo-roots',
+  'agent-backlog',
+  'decision-waiting',
+  'workflow-failed',
+  'workflow-paused',
 ]);
 export type WarningKind = z.infer<typeof warningKindSchema>;
 
@@ -247,6 +253,8 @@ export const snapshotSchema = z.object({
    * current commit keeps sessions in memory only); null when it cannot be told.
    */
   sessionsRecorded: z.boolean().nullable(),
+  /** What ECHO records of its own work; null while PostgreSQL has not been read. */
+  work: echoWorkSchema.nullable(),
   warnings: z.array(warningSchema),
   alerts: z.array(alertSchema),
 });

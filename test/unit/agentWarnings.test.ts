@@ -25,6 +25,7 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     uptimeSeconds: 600,
     heartbeat: { status: 'running', ageSeconds: 3, node: 'nonode@nohost', version: '0.1.0' },
     copies: [],
+    subscribers: null,
     ...overrides,
   };
 }

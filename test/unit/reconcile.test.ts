@@ -17,6 +17,7 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     uptimeSeconds: 60,
     heartbeat: null,
     copies: [],
+    subscribers: null,
     ...overrides,
   };
 }

@@ -21,6 +21,8 @@ export interface SightingsInput {
    * writes `stopped`, so its row stays `running` until it goes stale).
    */
   readonly stopped?: ReadonlyMap<string, number>;
+  /** Subscribers to each role's `messages:<role>` on ECHO's Redis (PUBSUB NUMSUB); null where it was not asked. */
+  readonly subscribers?: ReadonlyMap<string, number> | null;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatTimeoutSeconds: number;
 }
@@ -33,6 +35,8 @@ export interface SightedAgent {
   /** Every process of this role, oldest first. */
   readonly processes: readonly AgentProcess[];
   readonly heartbeat: HeartbeatRecord | null;
+  /** Subscribers to its ECHO channel; null where ECHO's Redis was not asked. */
+  readonly subscribers: number | null;
 }
 
 export interface AgentList {
@@ -76,6 +80,7 @@ export function heartbeatAgeSeconds(row: HeartbeatRecord, now: number): number {
 
 interface Seen {
   registry?: AgentRecord;
+  subscribed?: boolean;
   heartbeat?: HeartbeatRecord;
   process?: AgentProcess;
   processes: AgentProcess[];
@@ -92,12 +97,13 @@ function seenOf(byRole: Map<string, Seen>, role: string): Seen {
 }
 
 function merge(role: string, seen: Seen, heartbeatRunsIt: boolean): AgentRecord {
-  const { registry, heartbeat, process, session } = seen;
+  const { registry, heartbeat, process, session, subscribed } = seen;
   const origins = ORIGIN_ORDER.filter(
     (origin) =>
       (origin === 'registry' && registry) ||
       (origin === 'heartbeat' && heartbeat && heartbeatRunsIt) ||
       (origin === 'process' && process) ||
+      (origin === 'subscription' && subscribed) ||
       (origin === 'sessions' && session),
   );
   const processStart = process?.startedAt == null ? null : new Date(process.startedAt).toISOString();
@@ -153,6 +159,11 @@ export function sightAgents(input: SightingsInput): AgentList {
     }
   }
   for (const role of heartbeatRuns) seenOf(byRole, role);
+  if (input.subscribers) {
+    // Every running agent subscribes to its own channel, wherever it runs and whatever launched it.
+    from.add('subscription');
+    for (const [role, count] of input.subscribers) if (count > 0) seenOf(byRole, role).subscribed = true;
+  }
   const useSessionsAlone = !heartbeatsPresent && registryChoice.from !== 'registry' && input.mode !== 'redis';
   if (useSessionsAlone && input.sessions) from.add('sessions');
   for (const agent of sessionAgents) {
@@ -172,6 +183,7 @@ export function sightAgents(input: SightingsInput): AgentList {
       process: seen.process ?? null,
       processes: [...seen.processes].sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.pid - b.pid),
       heartbeat: seen.heartbeat ?? null,
+      subscribers: input.subscribers ? (input.subscribers.get(role) ?? 0) : null,
     }));
   const postgresStale = (from.has('heartbeat') || from.has('sessions')) && (input.heartbeats?.stale ?? input.sessions?.stale ?? false);
   return {

@@ -54,7 +54,9 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
   const name = formatRole(agent.role);
   const heartbeatSeen = agent.origins.includes('heartbeat');
   const processSeen = agent.origins.includes('process');
-  if (heartbeatSeen && !processSeen && signals.processesHere && agent.heartbeat !== null) {
+  // A subscriber to its channel with no process here: it runs on another host, which is no fault.
+  const elsewhere = !processSeen && (agent.subscribers ?? 0) > 0;
+  if (heartbeatSeen && !processSeen && !elsewhere && signals.processesHere && agent.heartbeat !== null) {
     return {
       kind: 'agent-process-gone',
       role: agent.role,
@@ -98,6 +100,18 @@ const timesOf = (count: number): string => TIMES[count - 1] ?? `${count} times`;
 function copiesWarnings(agent: AgentView): Warning[] {
   const byRoot = new Map<string | null, EchoProcessView[]>();
   for (const copy of agent.copies) byRoot.set(copy.root, [...(byRoot.get(copy.root) ?? []), copy]);
+  const subscribers = agent.subscribers ?? 0;
+  // Copies on other hosts (or ones this machine cannot see) show only as subscribers to the role's channel.
+  if (subscribers > 1 && [...byRoot.values()].every((copies) => copies.length < subscribers)) {
+    const here = agent.copies.length === 0 ? 'none of them on this machine' : `pids ${agent.copies.map((copy) => copy.pid).join(', ')} here`;
+    return [
+      {
+        kind: 'agent-copies',
+        role: agent.role,
+        message: `${formatRole(agent.role)} runs ${timesOf(subscribers)} (${subscribers} subscribers to messages:${agent.role}, ${here}): ECHO handles each of its messages ${timesOf(subscribers)}; stop all but one.`,
+      },
+    ];
+  }
   return [...byRoot.values()]
     .filter((copies) => copies.length > 1)
     .map((copies) => {

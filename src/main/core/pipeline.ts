@@ -7,6 +7,7 @@ import type { AlertSettings } from '../../shared/alertSettings';
 import { agentsFresh, isFresh } from './freshness';
 import { localDateOf, zoneOf, type TimeZoneSource } from './localTime';
 import { machineWarnings } from './machineWarnings';
+import { workWarnings } from './workWarnings';
 import type { MemoryOverrides } from './memoryEstimate';
 import type { OllamaData, PostgresData, Readings, RegistryData } from './readings';
 import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileSettings, type ReconcileState } from './reconcile';
@@ -93,6 +94,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     processes: readings.processes,
     agentProcesses: readings.agentProcesses,
     stopped: readings.stopped,
+    subscribers: readings.subscribers?.ok ? readings.subscribers.value : null,
     heartbeatTimeoutSeconds: settings.reconcile.heartbeatStaleSeconds,
     memoryOverrides: settings.memoryOverrides,
     modelSizesGb,
@@ -116,7 +118,9 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     state.reconcile,
     settings.reconcile,
   );
-  const withWarnings = { ...base, warnings: [...reconciled.warnings, ...machineWarnings(readings.system)] };
+  // ECHO's records are judged only when read this poll: a stale backlog's age keeps growing while nothing is known.
+  const work = postgresFresh ? base.work : null;
+  const withWarnings = { ...base, warnings: [...reconciled.warnings, ...workWarnings(work), ...machineWarnings(readings.system)] };
   const evaluated = evaluateAlerts(state.alerts, withWarnings, settings.alerts, now);
   const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts });
   return {

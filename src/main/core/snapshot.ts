@@ -3,6 +3,7 @@ import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionFor
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
 import { cpuLoadOf } from './cpu';
+import { viewEchoWork } from './echoWorkView';
 import type { MemoryOverrides } from './memoryEstimate';
 import {
   allAgentsMemoryGb,
@@ -34,6 +35,8 @@ export interface SnapshotInput {
   readonly agentProcesses: Reading<EchoProcesses> | null;
   /** Roles this monitor stopped, with when (see SightingsInput.stopped). */
   readonly stopped?: ReadonlyMap<string, number>;
+  /** Subscribers to each role's channel, read this poll; null where not asked or Redis failed. */
+  readonly subscribers?: ReadonlyMap<string, number> | null;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatTimeoutSeconds: number;
   readonly memoryOverrides?: MemoryOverrides;
@@ -96,6 +99,7 @@ function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaMo
       version: heartbeat.version,
     },
     copies: processes.map((copy) => viewEchoProcess(copy, input.now)),
+    subscribers: sighted.subscribers,
   };
 }
 
@@ -138,6 +142,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     heartbeats: postgres && { ...postgres, value: postgres.value.heartbeats },
     processes: input.agentProcesses?.ok ? input.agentProcesses.value.agents : null,
     stopped: input.stopped,
+    subscribers: input.subscribers ?? null,
     heartbeatTimeoutSeconds: input.heartbeatTimeoutSeconds,
   });
   // Only what Ollama says this poll tells whether a model is loaded: a stale list may hold one unloaded since.
@@ -205,5 +210,6 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
     timeline: postgres ? [...postgres.value.timeline] : null,
     echo: echoMachine(input.agentProcesses, now),
     sessionsRecorded: sessionsRecordedOf(postgres?.value ?? null, agents?.length ?? null, now),
+    work: postgres?.value.work ? viewEchoWork(postgres.value.work, now) : null,
   };
 }
