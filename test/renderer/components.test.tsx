@@ -180,9 +180,11 @@ describe('beyond the seed', () => {
     act(() => {
       api.emit({ id: 'a', at: '2026-11-24T14:28:30.000Z', type: 'agent_spawned', origin: 'registry', message: 'CTO spawned (deepseek-coder:33b)' });
       api.emit({ id: 'b', at: '2026-11-24T14:28:31.000Z', type: 'agent_stopped', origin: 'monitor', message: 'Test Lead stopped after 5m 26s' });
+      api.emit({ id: 'c', at: '2026-11-24T14:28:32.000Z', type: 'task_delegated', origin: 'echo', message: 'Delegator → Senior Developer: Direct task: code_review', role: 'senior_developer' });
     });
     const log = screen.getByRole('log', { name: 'Event stream' });
     expect(within(log).getAllByRole('listitem').map((item) => item.textContent.replace(/^\S+ /, ''))).toEqual([
+      'Delegator → Senior Developer: Direct task: code_review',
       'Test Lead stopped after 5m 26s (noticed)',
       'CTO spawned (deepseek-coder:33b)',
     ]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { agentWorkParts } from '../../src/shared/workText';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { driftOf, selectAgentRows } from '../../src/renderer/src/store/selectors/agents';
 import { savingsText, selectKpis } from '../../src/renderer/src/store/selectors/cards';
@@ -91,6 +92,7 @@ describe('agent rows', () => {
         unloadable: true,
         copies: [],
         lineage: null,
+        work: null,
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
     ]);
@@ -122,6 +124,29 @@ describe('agent rows', () => {
       { role: 'senior_developer', process: 'pid 4242 · 1% CPU', copies: [], lineage: 'from Claude Desktop' },
       { role: 'test_lead', process: '2 copies: pids 4243, 5353', copies: [4243, 5353], lineage: 'pid 4243 under timeout · pid 5353 orphaned' },
     ]);
+  });
+});
+
+describe('agent work', () => {
+  it("joins each agent's backlog, failures, last message and model call from ECHO's records", () => {
+    const work = {
+      role: 'cto',
+      tasksToday: 4,
+      tasksLastHour: 1,
+      backlog: 3,
+      waiting: [{ id: 7, from: 'delegator', to: 'cto', type: 'request', subject: 'Review', at: '2026-11-24T14:18:28.000Z', ageSeconds: 720 }],
+      failures: [],
+      failuresTotal: 1,
+      lastSent: { id: 9, from: 'cto', to: 'ceo', type: 'response', subject: 'Done', at: '2026-11-24T14:26:28.000Z', ageSeconds: 120 },
+      llm: { lastQueryAt: '2026-11-24T14:29:28.000Z', turnsToday: 3, tokensToday: 900, quietUnloadInSeconds: 240 },
+    };
+    expect(agentWorkParts(work, Date.parse('2026-11-24T14:30:28.000Z'))).toEqual([
+      '3 waiting, oldest 12m 0s',
+      '1 failed',
+      'last sent 2m 0s ago',
+      'model called 1m 0s ago',
+    ]);
+    expect(agentWorkParts(undefined, 0)).toEqual([]);
   });
 });
 

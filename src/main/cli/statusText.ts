@@ -1,6 +1,7 @@
 import { formatDuration, formatGb, formatRole, memorySplit } from '../../shared/format';
-import type { AgentView, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
+import type { AgentView, AgentWork, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
 import { escapeControls as shown } from '../../shared/terminalText';
+import { agentWorkParts } from '../../shared/workText';
 
 export interface SourceLabels {
   readonly postgres: string;
@@ -82,11 +83,29 @@ function echoLines(snapshot: Snapshot): string[] {
   return [`${label('ECHO root')}${roots}${left.length > 0 ? ` (${left.join(', ')})` : ''}`, ...delegators];
 }
 
+/** ECHO's open decisions and its workflows that run, wait or failed. */
+function workLines(snapshot: Snapshot): string[] {
+  const work = snapshot.work;
+  if (work === null) return [];
+  const decisions = work.openDecisions.map(
+    (decision) =>
+      `  decision ${shown(decision.type)} by ${shown(formatRole(decision.initiator))}  ${shown(decision.status)}  ${decision.votes} ${decision.votes === 1 ? 'vote' : 'votes'}  open ${formatDuration(decision.ageSeconds)}`,
+  );
+  const workflows = work.workflows.map(
+    (workflow) =>
+      `  ${workflow.kind} ${shown(workflow.name)}  ${shown(workflow.status)}${workflow.pauseReason === null ? '' : ` (${shown(workflow.pauseReason)})`}${workflow.error === null ? '' : `: ${shown(workflow.error)}`}`,
+  );
+  const more = (shownCount: number, total: number, what: string): string[] => (total > shownCount ? [`  … and ${total - shownCount} more ${what}`] : []);
+  return [...decisions, ...more(decisions.length, work.openDecisionsTotal, 'decisions'), ...workflows, ...more(workflows.length, work.workflowsTotal, 'workflows')];
+}
+
 function sessionsLine(snapshot: Snapshot): string {
   const { summary } = snapshot;
   const counts = `${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`;
   if (snapshot.sessionsRecorded !== false) return `${label('Sessions')}${counts}`;
-  return `${label('Sessions')}not recorded by this ECHO: none in the last day while agents run (the seed guide's Part 2 persists them)`;
+  const today = snapshot.work?.tasksPerDay.at(-1);
+  const tasks = today === undefined ? '' : ` · ${today.count} ${today.count === 1 ? 'task' : 'tasks'} delegated today`;
+  return `${label('Sessions')}not recorded by this ECHO: none in the last day while agents run (the seed guide's Part 2 persists them)${tasks}`;
 }
 
 function sessionLine(session: SessionView, timeZone: string): string {
@@ -95,12 +114,15 @@ function sessionLine(session: SessionView, timeZone: string): string {
   return `  ${shown(session.category.toUpperCase())}  ${localTime(session.startedAt, timeZone)}  ${formatDuration(session.durationSeconds)}  ${shown(session.description ?? 'No description')}${agents}`;
 }
 
-function agentLine(agent: AgentView): string {
+/** The agent's own work from ECHO's records: its backlog, failures, last message and last model call. */
+const workText = (work: AgentWork | undefined, now: number): string => agentWorkParts(work, now).map((part) => `  ${shown(part)}`).join('');
+
+function agentLine(agent: AgentView, work: AgentWork | undefined, now: number): string {
   const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
   const process = agent.memory.processGb === null ? '' : ` + ${agent.copies.length > 1 ? 'processes' : 'process'} ${formatGb(agent.memory.processGb)}`;
   const pid = agent.pid === null || agent.processAlive === false ? '' : `  pid ${agent.pid}${agent.cpuPercent === null ? '' : ` ${agent.cpuPercent}% CPU`}`;
   const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${shown(agent.heartbeat.status)})`}`;
-  return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ${modelMemoryText(agent)}${process}${uptime}${pid}${copiesText(agent)}${beat}  [${agent.origins.join(', ')}]`;
+  return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ${modelMemoryText(agent)}${process}${uptime}${pid}${copiesText(agent)}${beat}${workText(work, now)}  [${agent.origins.join(', ')}]`;
 }
 
 /** The short summary `status` prints for a person. */
@@ -120,7 +142,10 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
     sessionsLine(snapshot),
   ];
   for (const session of snapshot.activeSessions ?? []) lines.push(sessionLine(session, timeZone));
-  for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent));
+  const now = Date.parse(snapshot.takenAt);
+  const workOf = new Map((snapshot.work?.agents ?? []).map((work) => [work.role, work]));
+  for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent, workOf.get(agent.role), now));
+  lines.push(...workLines(snapshot));
   for (const model of snapshot.residentModels ?? []) {
     if (model.usedBy.length > 0) continue;
     const unload = model.staysLoaded ? ', stays loaded' : model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;

@@ -81,12 +81,15 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
 export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
   const { service, token } = options;
   const stream = new EventStream(options.streamLimits ?? STREAM_LIMITS);
+  // Counted from this host's start, as Prometheus expects of a counter: a restart starts it again at 0.
+  const eventTotals = new Map<string, number>();
   const detachers = [
     service.onSnapshot((snapshot) => {
       stream.send(STREAM_EVENTS.snapshot, snapshot, 'newest-only');
     }),
     service.onEvent((event) => {
       stream.send(STREAM_EVENTS.event, event, 'each');
+      eventTotals.set(event.type, (eventTotals.get(event.type) ?? 0) + 1);
     }),
   ];
 
@@ -127,7 +130,7 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     [`GET ${HTTP_ROUTES.metrics}`]: (_request, response) => {
       const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
-      else send(response, 200, renderMetrics(snapshot, buildInfo()), 'text/plain; version=0.0.4; charset=utf-8');
+      else send(response, 200, renderMetrics(snapshot, buildInfo(), eventTotals), 'text/plain; version=0.0.4; charset=utf-8');
     },
     [`POST ${HTTP_ROUTES.commands}`]: async (request, response) => {
       const command = parsed(commandRequestSchema, await readJsonBody(request));

@@ -1,6 +1,7 @@
 import { ActiveSessions } from './components/ActiveSessions';
 import { AdmissionForecast } from './components/AdmissionForecast';
 import { AlertsPanel } from './components/AlertsPanel';
+import { EchoWork } from './components/EchoWork';
 import { EventStream } from './components/EventStream';
 import { ExportPanel } from './components/ExportPanel';
 import { FirstRun } from './components/FirstRun';
@@ -67,6 +68,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
             <AlertsPanel />
             <ActiveSessions />
             <SpawnedAgents />
+            <EchoWork />
             <AdmissionForecast />
             <ResourceChart />
             <div className="columns">

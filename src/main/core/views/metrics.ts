@@ -1,4 +1,4 @@
-import type { AgentView, ResidentModel, Snapshot } from '../../../shared/model';
+import type { AgentView, AgentWork, EchoWork, ResidentModel, Snapshot } from '../../../shared/model';
 import { sourceNameSchema } from '../../../shared/model';
 import { LEVEL_RANK } from '../alerts/level';
 import { ALERT_RULES } from '../alerts/rules';
@@ -83,6 +83,39 @@ function agentFamilies(agents: readonly AgentView[], takenAt: number): Family[] 
       samples: each((agent) => (agent.heartbeat === null ? null : Math.round(takenAt / 1000 - agent.heartbeat.ageSeconds))),
     },
     { name: 'delegator_agent_start_time_seconds', type: 'gauge', help: 'When each agent started, in seconds since the epoch.', labels: ['role'], samples: each((agent) => startSeconds(agent, takenAt)) },
+    { name: 'delegator_agent_processes', type: 'gauge', help: "How many of each role's Erlang VMs run on this machine: more than one handles each message more than once.", labels: ['role'], samples: each((agent) => agent.copies.length) },
+  ];
+}
+
+/** What ECHO records of its own work; absent where its tables could not be read. */
+function workFamilies(work: EchoWork | null): Family[] {
+  if (work === null) return [];
+  const each = (value: (agent: AgentWork) => number) => work.agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
+  const byStatus = new Map<string, number>();
+  for (const decision of work.openDecisions) byStatus.set(decision.status, (byStatus.get(decision.status) ?? 0) + 1);
+  const workflows = new Map<string, { kind: string; status: string; count: number }>();
+  for (const workflow of work.workflows) {
+    const key = `${workflow.kind}/${workflow.status}`;
+    workflows.set(key, { kind: workflow.kind, status: workflow.status, count: (workflows.get(key)?.count ?? 0) + 1 });
+  }
+  return [
+    { name: 'delegator_agent_backlog_messages', type: 'gauge', help: "Messages to each agent still unread in ECHO's messages table.", labels: ['role'], samples: each((agent) => agent.backlog) },
+    { name: 'delegator_agent_failed_messages', type: 'gauge', help: 'Messages to each agent whose processing failed (processing_error set).', labels: ['role'], samples: each((agent) => agent.failuresTotal) },
+    { name: 'delegator_agent_tasks_today', type: 'gauge', help: 'Tasks the delegator sent each agent since the local day began.', labels: ['role'], samples: each((agent) => agent.tasksToday) },
+    {
+      name: 'delegator_decisions_open',
+      type: 'gauge',
+      help: 'Decisions not yet completed, by status (of the oldest listed).',
+      labels: ['status'],
+      samples: [...byStatus].map(([status, count]) => ({ labels: { status }, value: count })),
+    },
+    {
+      name: 'delegator_workflows',
+      type: 'gauge',
+      help: 'Workflow and flow executions running, paused or failed (of the oldest listed), by kind and status.',
+      labels: ['kind', 'status'],
+      samples: [...workflows.values()].map(({ kind, status, count }) => ({ labels: { kind, status }, value: count })),
+    },
   ];
 }
 
@@ -132,7 +165,8 @@ function sourceFamilies(snapshot: Snapshot): Family[] {
  * units (bytes, seconds, ratios), so `promtool check metrics` has nothing to
  * say. Memory is read to the 0.1 GB the snapshot holds.
  */
-export function renderMetrics(snapshot: Snapshot, build: BuildInfo): string {
+/** `eventTotals`: events of each type the host has seen since it started (ECHO's channel traffic among them). */
+export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals: ReadonlyMap<string, number> = new Map()): string {
   const { summary } = snapshot;
   const takenAt = Date.parse(snapshot.takenAt);
   const firing = new Map(snapshot.alerts.map((alert) => [alert.id, LEVEL_RANK[alert.severity]]));
@@ -155,6 +189,14 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo): string {
     },
     { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together.', labels: [], samples: [{ value: bytes(summary.residentModelsGb) }] },
     ...agentFamilies(snapshot.agents ?? [], takenAt),
+    ...workFamilies(snapshot.work),
+    {
+      name: 'delegator_events_total',
+      type: 'counter',
+      help: "Events seen since this host started, by type: ECHO's tasks, messages and decisions from its channels, the registry's announcements, and the monitor's own.",
+      labels: ['type'],
+      samples: [...eventTotals].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => ({ labels: { type }, value: count })),
+    },
     ...modelFamilies(snapshot.residentModels ?? []),
     { name: 'delegator_machine_memory_bytes', type: 'gauge', help: "This machine's RAM.", labels: [], samples: [{ value: bytes(summary.machineRamGb) }] },
     { name: 'delegator_machine_memory_available_bytes', type: 'gauge', help: 'RAM that can be had now on this machine.', labels: [], samples: [{ value: bytes(summary.freeRamGb) }] },

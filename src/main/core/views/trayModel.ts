@@ -165,7 +165,15 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])
     .filter((forecast) => forecast.fits === false)
     .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast) }));
-  const groups = [agents, sessions, trouble, wontFit].filter((group) => group.length > 0);
+  // A decision waiting for votes waits for the people who cast them: it belongs where they look.
+  const voting: TrayMenuItem[] = (snapshot?.work?.openDecisions ?? [])
+    .filter((decision) => decision.status === 'pending' && decision.participants.length > decision.votes)
+    .slice(0, MENU_LIST_LIMIT)
+    .map((decision) => ({
+      kind: 'info',
+      label: `Decision ${decision.type} needs votes: ${decision.votes} of ${decision.participants.length} · open ${formatMinutes(decision.ageSeconds)}`,
+    }));
+  const groups = [agents, sessions, voting, trouble, wontFit].filter((group) => group.length > 0);
   return {
     title: summary,
     tooltip: `Delegator Monitor: ${snapshot === null && startError !== null ? 'could not start' : summary}${split === null ? '' : ` (${split})`}${snoozed ? ' (notifications snoozed)' : ''}`,

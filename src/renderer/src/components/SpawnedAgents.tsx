@@ -27,6 +27,7 @@ const AgentLine = memo(
           <span className="readings">{[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}</span>
           <span className="readings muted">seen by {row.seenBy}</span>
           {row.lineage && <span className="readings muted">{row.lineage}</span>}
+          {row.work && <span className="readings">{row.work}</span>}
         </td>
         <td className="mono">{row.model}</td>
         <td>
@@ -69,6 +70,8 @@ export function SpawnedAgents() {
   const agents = useMonitor((state) => state.snapshot?.agents);
   const stale = useMonitor((state) => state.snapshot !== null && agentsStale(state.snapshot));
   const total = useMonitor((state) => state.snapshot?.summary.activeAgents ?? null);
+  const work = useMonitor((state) => state.snapshot?.work?.agents);
+  const takenAt = useMonitor((state) => state.snapshot?.takenAt);
   if (agents === undefined) return null;
   const cut = agents && shownOfTotal(agents.length, total);
   return (
@@ -103,7 +106,7 @@ export function SpawnedAgents() {
               </tr>
             </thead>
             <tbody>
-              {selectAgentRows(agents).map((row) => (
+              {selectAgentRows(agents, work, takenAt === undefined ? 0 : Date.parse(takenAt)).map((row) => (
                 <AgentLine key={row.role} row={row} />
               ))}
             </tbody>

@@ -1,5 +1,6 @@
 import { formatDuration, formatGb, formatRole } from '../../../../shared/format';
-import type { AgentView } from '../../../../shared/model';
+import type { AgentView, AgentWork } from '../../../../shared/model';
+import { agentWorkParts } from '../../../../shared/workText';
 
 export interface AgentRow {
   readonly role: string;
@@ -23,6 +24,8 @@ export interface AgentRow {
   readonly copies: readonly number[];
   /** What its processes' parents say: `orphaned`, `under timeout`, `from Claude Desktop`. */
   readonly lineage: string | null;
+  /** Its work from ECHO's records: `3 waiting, oldest 12m 0s · 1 failed · last sent 2m 0s ago`. */
+  readonly work: string | null;
 }
 
 /** Ollama's figure this far from the estimate, either way, is worth a flag. */
@@ -40,6 +43,7 @@ const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
   registry: 'registry',
   heartbeat: 'heartbeat',
   process: 'process',
+  subscription: 'channel',
   sessions: 'session',
 };
 
@@ -75,7 +79,8 @@ function heartbeatText(agent: AgentView): string | null {
   return `heartbeat ${formatDuration(beat.ageSeconds)} ago${beat.status === 'running' ? '' : ` · ${beat.status}`}`;
 }
 
-export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
+export function selectAgentRows(agents: readonly AgentView[], work: readonly AgentWork[] = [], takenAt = 0): AgentRow[] {
+  const workOf = new Map(work.map((entry) => [entry.role, entry]));
   return agents.map((agent) => {
     const { estimatedGb, ollamaGb, processGb } = agent.memory;
     const readings = [
@@ -98,6 +103,7 @@ export function selectAgentRows(agents: readonly AgentView[]): AgentRow[] {
       unloadable: ollamaGb !== null,
       copies: agent.copies.length > 1 ? agent.copies.map((copy) => copy.pid) : [],
       lineage: lineageText(agent),
+      work: agentWorkParts(workOf.get(agent.role), takenAt).join(' · ') || null,
     };
   });
 }
