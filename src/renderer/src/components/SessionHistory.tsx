@@ -35,6 +35,7 @@ export function SessionHistory() {
   const liveTotal = useMonitor((state) => state.snapshot?.stats?.totalSessions ?? null);
   const past = useMonitor((state) => state.pastHistory);
   const selectHistoryDate = useMonitor((state) => state.selectHistoryDate);
+  const recorded = useMonitor((state) => state.snapshot?.sessionsRecorded ?? null);
   if (today === null) return null;
   const sessions = historyDate === null ? live : past.sessions;
   const loading = historyDate !== null && past.loading;
@@ -66,7 +67,11 @@ export function SessionHistory() {
       ) : sessions === null ? (
         <p className="empty">History is unknown until PostgreSQL answers.</p>
       ) : sessions.length === 0 ? (
-        <p className="empty">No sessions for this date</p>
+        <p className="empty">
+          {recorded === false
+            ? 'No sessions for this date: this ECHO records none (its delegator keeps them in memory); Statistics shows its delegated tasks per day instead'
+            : 'No sessions for this date'}
+        </p>
       ) : (
         <div className="table-scroll">
           <table>

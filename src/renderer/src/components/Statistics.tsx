@@ -53,6 +53,21 @@ function Figures({ view }: { readonly view: StatsView }) {
   );
 }
 
+/** What ECHO records where it records no sessions: the tasks its delegator handed out, per day (the last 30). */
+function TasksPerDay() {
+  const days = useMonitor((state) => state.snapshot?.work?.tasksPerDay ?? null);
+  const recorded = useMonitor((state) => state.snapshot?.sessionsRecorded ?? null);
+  if (days === null || !days.some((day) => day.count > 0)) return null;
+  return (
+    <div className="stats">
+      {recorded === false && <p className="note">This ECHO records no sessions; its delegated tasks, from its messages, stand in for them.</p>}
+      <Suspense fallback={<figure className="chart-small" aria-label="Tasks delegated per day" aria-busy="true" style={{ height: 140 }} />}>
+        <SessionsPerDayBars days={days} label="Tasks delegated" />
+      </Suspense>
+    </div>
+  );
+}
+
 export function Statistics() {
   const range = useMonitor((state) => state.statsRange);
   const todayStats = useMonitor((state) => (state.snapshot?.historyDate === state.snapshot?.today ? state.snapshot?.stats : null));
@@ -82,6 +97,7 @@ export function Statistics() {
       ) : (
         figures
       )}
+      <TasksPerDay />
     </section>
   );
 }

@@ -1,15 +1,15 @@
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-/** Sessions per day as bars; a module of its own so that recharts loads with the first chart, not with the page. */
-export default function SessionsPerDayBars({ days }: { readonly days: ReadonlyArray<{ date: string; count: number }> }) {
+/** Counts per day as bars (sessions, or tasks delegated); a module of its own so that recharts loads with the first chart, not with the page. */
+export default function SessionsPerDayBars({ days, label = 'Sessions' }: { readonly days: ReadonlyArray<{ date: string; count: number }>; readonly label?: string }) {
   return (
-    <figure className="chart-small" aria-label="Sessions per day">
+    <figure className="chart-small" aria-label={`${label} per day`}>
       <ResponsiveContainer width="100%" height={140}>
         <BarChart data={[...days]}>
           <XAxis dataKey="date" tick={{ fontSize: 11 }} />
           <YAxis allowDecimals={false} width={28} tick={{ fontSize: 11 }} />
           <Tooltip />
-          <Bar dataKey="count" name="Sessions" fill="currentColor" isAnimationActive={false} />
+          <Bar dataKey="count" name={label} fill="currentColor" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </figure>
