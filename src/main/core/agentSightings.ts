@@ -159,7 +159,9 @@ export function sightAgents(input: SightingsInput): AgentList {
     }
   }
   for (const role of heartbeatRuns) seenOf(byRole, role);
-  if (input.subscribers) {
+  // As with heartbeats, the channels speak for ECHO's agents only where some agent listens on them: a Redis with no
+  // subscriber may not be ECHO's at all (Claude Desktop's agents use 6379, ECHO's runtime 6383).
+  if (input.subscribers && [...input.subscribers.values()].some((count) => count > 0)) {
     // Every running agent subscribes to its own channel, wherever it runs and whatever launched it.
     from.add('subscription');
     for (const [role, count] of input.subscribers) if (count > 0) seenOf(byRole, role).subscribed = true;
