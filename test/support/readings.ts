@@ -113,6 +113,7 @@ export interface ReadingsOverrides {
   processes?: ReadonlyMap<number, ProcessReading>;
   /** A scan's result; a bare list of agents stands for a scan that found only those (see echoProcesses). */
   agentProcesses?: Reading<EchoProcesses | readonly AgentProcess[]> | null;
+  subscribers?: Reading<ReadonlyMap<string, number>> | null;
 }
 
 /** The seed's example moment: a development session with a senior developer and a test lead. */
@@ -131,6 +132,7 @@ export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Read
     system: overrides.system ?? system(),
     processes: overrides.processes ?? new Map(),
     agentProcesses: agentProcessesReading(overrides.agentProcesses),
+    subscribers: overrides.subscribers ?? null,
   };
 }
 

@@ -83,7 +83,8 @@ function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null
   }
   const sessions = signals.activeSessions;
   // Where ECHO keeps its sessions in memory only, no agent is in a recorded one: that says nothing of idleness.
-  if (sessions === null || signals.sessionsRecorded !== true || !holdsItsModel(agent) || agent.memory.modelLoaded === false) return null;
+  // Only a model Ollama is seen holding is memory that stopping frees: an estimate is no ground for the advice.
+  if (sessions === null || signals.sessionsRecorded !== true || !holdsItsModel(agent) || agent.memory.modelLoaded !== true) return null;
   const serving = sessions.some((session) => session.sessionId === agent.sessionId || session.agents.includes(agent.role));
   if (serving) return null;
   return {
