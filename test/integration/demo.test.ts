@@ -60,6 +60,35 @@ describe('the demo', () => {
     }
   }, 30_000);
 
+  it("has ECHO's work tables and writes them as ECHO does, with no Redis: a month of tasks, and from its first look an open decision, a workflow and a flow", async () => {
+    const demo = await startDemo({ dataDir: null });
+    const client = new pg.Client({ connectionString: demo.config.database.kind === 'url' ? demo.config.database.connectionString : '' });
+    await client.connect();
+    try {
+      const { rows: tables } = await client.query<{ name: string }>(
+        `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename IN
+           ('messages', 'decisions', 'decision_votes', 'llm_sessions', 'workflow_executions', 'flow_executions') ORDER BY 1`,
+      );
+      expect(tables.map((row) => row.name)).toEqual(['decision_votes', 'decisions', 'flow_executions', 'llm_sessions', 'messages', 'workflow_executions']);
+      expect(demo.backfilledMessages).toBeGreaterThan(1000);
+      // "Tasks per day" has a month of history: the delegator's tasks on every working day.
+      const { rows: days } = await client.query<{ days: string }>(
+        `SELECT count(DISTINCT inserted_at::date) AS days FROM messages WHERE from_role = 'delegator' AND inserted_at < now() - interval '1 day'`,
+      );
+      expect(Number(days[0]?.days)).toBeGreaterThanOrEqual(20);
+      const count = async (sql: string): Promise<number> => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`)).rows[0]?.n);
+      expect(await count(`decisions WHERE status = 'pending'`)).toBeGreaterThan(0);
+      expect(await count(`workflow_executions WHERE status = 'running'`)).toBeGreaterThan(0);
+      expect(await count('flow_executions')).toBeGreaterThan(0);
+      expect(await count(`messages WHERE processing_error IS NOT NULL AND read`)).toBeGreaterThan(0);
+      // Today's tasks to the session's agents, unread until they read them.
+      expect(await count(`messages WHERE from_role = 'delegator' AND inserted_at > now() - interval '1 minute'`)).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+      await demo.stop();
+    }
+  }, 30_000);
+
   it('keeps its database on disk across runs, backfilling once and closing what a killed run left open', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'demo-'));
     try {
@@ -70,17 +99,27 @@ describe('the demo', () => {
       const killed = await PGlite.create(join(dataDir, 'demo-pgdata'));
       await insertSessions(killed, [{ sessionId: 'left-open', startedAt: new Date(Date.now() - 60_000).toISOString() }]);
       await killed.query(`INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('janitor', 'running', now())`);
+      await killed.query(`INSERT INTO workflow_executions (id, workflow_name, inserted_at, updated_at) VALUES ('wf_left_running', 'hiring_engineer', now(), now())`);
+      await killed.query(
+        `INSERT INTO decisions (id, decision_type, initiator_role, participants, mode, context, inserted_at, updated_at)
+         VALUES ('00000000-0000-4000-8000-000000000001', 'budget_allocation', 'ceo', '{cto,chro}', 'collaborative', '{}', now(), now())`,
+      );
       await killed.close();
       const second = await startDemo({ dataDir });
       try {
         expect(second.backfilled).toBe(0);
+        expect(second.backfilledMessages).toBe(0);
         const client = new pg.Client({ connectionString: second.config.database.kind === 'url' ? second.config.database.connectionString : '' });
         await client.connect();
         const { rows } = await client.query<{ status: string }>("SELECT status FROM delegator_sessions WHERE session_id = 'left-open'");
         const { rows: agents } = await client.query<{ status: string }>("SELECT status FROM agent_status WHERE role = 'janitor'");
+        const { rows: workflows } = await client.query<{ status: string }>("SELECT status FROM workflow_executions WHERE id = 'wf_left_running'");
+        const { rows: decisions } = await client.query<{ status: string }>("SELECT status FROM decisions WHERE id = '00000000-0000-4000-8000-000000000001'");
         await client.end();
         expect(rows).toEqual([{ status: 'error' }]);
         expect(agents).toEqual([{ status: 'stopped' }]);
+        expect(workflows).toEqual([{ status: 'failed' }]);
+        expect(decisions).toEqual([{ status: 'rejected' }]);
       } finally {
         await second.stop();
       }

@@ -21,6 +21,9 @@ afterAll(async () => {
   await rm(cache, { recursive: true, force: true });
 });
 
+/** ECHO's tables in the demo's database: the two the sessions views read, and the work tables. */
+const ECHO_TABLES = ['agent_status', 'decision_votes', 'decisions', 'delegator_sessions', 'flow_executions', 'llm_sessions', 'messages', 'workflow_executions'];
+
 const tables = async (db: Awaited<ReturnType<typeof openDemoDatabase>>): Promise<string[]> =>
   (await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((row) => row.name);
 
@@ -30,18 +33,20 @@ describe("the demo's database", () => {
     const folder = join(cache, 'delegator-monitor');
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'demo-database-pglite-0.0.1.tar'), 'an older copy');
+    // A copy of the layout before ECHO's work tables is replaced too.
+    await writeFile(join(folder, 'demo-database-2-pglite-0.5.14.tar'), 'a copy without the work tables');
     await writeFile(join(folder, 'notes.txt'), 'not ours');
     const first = await openDemoDatabase();
-    expect(await tables(first)).toEqual(['agent_status', 'delegator_sessions']);
+    expect(await tables(first)).toEqual(ECHO_TABLES);
     await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     await first.close();
     const kept = (await readdir(folder)).sort();
-    expect(kept).toEqual([expect.stringMatching(/^demo-database-2-pglite-[\w.+-]+\.tar$/), 'notes.txt']);
+    expect(kept).toEqual([expect.stringMatching(/^demo-database-3-pglite-[\w.+-]+\.tar$/), 'notes.txt']);
     // Without the template databases and with 1 MB WAL segments: a new PostgreSQL's data folder is about 40 MB.
     expect((await stat(join(folder, kept[0] ?? ''))).size).toBeLessThan(20_000_000);
     const second = await openDemoDatabase();
     // Made from the copy taken before anything was written: each demo starts empty.
-    expect(await tables(second)).toEqual(['agent_status', 'delegator_sessions']);
+    expect(await tables(second)).toEqual(ECHO_TABLES);
     expect((await second.query<{ name: string }>('SELECT datname AS name FROM pg_database')).rows).toEqual([{ name: 'postgres' }]);
     expect((await second.query<{ size: string }>("SELECT current_setting('shared_buffers') AS size")).rows).toEqual([{ size: '16MB' }]);
     expect((await second.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
@@ -53,7 +58,7 @@ describe("the demo's database", () => {
     const path = join(cache, 'delegator-monitor', name ?? '');
     await writeFile(path, 'not a database');
     const db = await openDemoDatabase();
-    expect(await tables(db)).toEqual(['agent_status', 'delegator_sessions']);
+    expect(await tables(db)).toEqual(ECHO_TABLES);
     await db.close();
     expect((await stat(path)).size).toBeGreaterThan(1_000_000);
   }, 60_000);
@@ -70,7 +75,7 @@ describe("the demo's database", () => {
 
     const dataDir = join(cache, 'user-data', 'demo-pgdata');
     const first = await openDemoDatabase(dataDir);
-    expect(await tables(first)).toEqual(['agent_status', 'delegator_sessions', 'made_from_the_copy']);
+    expect(await tables(first)).toEqual([...ECHO_TABLES, 'made_from_the_copy'].sort());
     await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     await first.close();
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
@@ -86,7 +91,7 @@ describe("the demo's database", () => {
     await writeFile(path, 'not a database');
     const dataDir = join(cache, 'user-data-2', 'demo-pgdata');
     const db = await openDemoDatabase(dataDir);
-    expect(await tables(db)).toEqual(['agent_status', 'delegator_sessions']);
+    expect(await tables(db)).toEqual(ECHO_TABLES);
     await db.close();
     expect((await stat(path)).size).toBeGreaterThan(1_000_000);
   }, 60_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../../src/main/sources/migrate';
 import { refusingAddress } from '../support/deadServers';
 import { applyEchoMigrations, ECHO_MIGRATIONS } from '../support/echoSchema';
 import { runCliProcess } from '../support/runCliProcess';
@@ -184,6 +184,25 @@ describe("ECHO's schema as transcribed in test/fixtures/echo", () => {
         expect(expected.columns.length).toBeGreaterThan(5);
         expect(expected.indexes.length).toBeGreaterThan(1);
         expect(await tableShape(standalone, table)).toEqual(expected);
+      });
+    });
+  });
+
+  it("creates ECHO's work tables exactly as its migrations leave them, each where it is missing", async () => {
+    await withDatabase(async (echo) => {
+      await withDatabase(async (standalone) => {
+        await applyEchoMigrations(echo.pool);
+        const tables = ['messages', 'decisions', 'decision_votes', 'llm_sessions', 'workflow_executions', 'flow_executions'] as const;
+        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(Object.fromEntries(tables.map((table) => [table, 'created'])));
+        for (const table of tables) {
+          const expected = await tableShape(echo, table);
+          expect(expected.columns.length, table).toBeGreaterThan(5);
+          expect(await tableShape(standalone, table), table).toEqual(expected);
+        }
+        // Their sequences too: a bigserial's default names its own.
+        const sequences = "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname IN ('messages_id_seq', 'decision_votes_id_seq') ORDER BY 1";
+        expect((await standalone.pool.query(sequences)).rows).toEqual((await echo.pool.query(sequences)).rows);
+        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(Object.fromEntries(tables.map((table) => [table, 'exists'])));
       });
     });
   });

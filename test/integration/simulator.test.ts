@@ -4,10 +4,12 @@ import { Redis } from 'ioredis';
 import { CATEGORY_AGENTS, defaultModelFor } from '../../src/main/core/echoRoster';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
+import { insertMessageBackfill, planMessageBackfill } from '../../src/main/simulator/messagePlan';
 import { planBackfill } from '../../src/main/simulator/sessionPlan';
 import { Simulator } from '../../src/main/simulator/simulator';
+import { readWorkTables, WorkWriter } from '../../src/main/simulator/workWriter';
 import { CommandBus } from '../../src/main/sources/commandBus';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../../src/main/sources/migrate';
 import { probeProcesses } from '../../src/main/sources/processProbe';
 import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import { readRegistryEntry } from '../../src/main/sources/registryEntry';
@@ -17,6 +19,8 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 import { alive, plainArguments, procFacts, untilExecutable } from '../support/simulatedAgents';
 import type { DelegatorCommand } from '../../src/shared/commands';
+import { expectMessagesAsEchoWritesThem, expectPublishedAsStored, listenToEcho, messageRows, orderLog, until } from '../support/echoWork';
+import { startRedis, type ControllableServer } from '../support/servers';
 
 let db: TestDatabase;
 let redis: TestRedis;
@@ -170,6 +174,106 @@ describe('backfill', () => {
       error: rows.filter((row) => row.status === 'error').length,
     });
     expect(stats.sessionsPerDay).toHaveLength(8);
+  });
+});
+
+describe("the guide-integrated ECHO's agents' work", () => {
+  // A database of its own with our transcription of ECHO's work tables, and a Redis of its own: ECHO's channels are unprefixed.
+  let workDb: TestDatabase;
+  let server: ControllableServer;
+  beforeAll(async () => {
+    [workDb, server] = await Promise.all([createTestDatabase(), startRedis()]);
+    await createStandaloneWorkTables(workDb.pool);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([workDb.drop(), server.stop()]);
+  });
+
+  it("hands each session's running agents tasks, which they read, fail or answer, each message stored then published on messages:<to>", async () => {
+    const publisher = new Redis(server.url);
+    publisher.on('error', () => undefined);
+    const listener = await listenToEcho(server.url);
+    const order = orderLog(workDb.pool, publisher);
+    const work = await WorkWriter.open(order.sql, order.publisher, (message) => problems.push(message));
+    const sessions = new Simulator({
+      writer: new DelegatorWriter(workDb.pool, null, 'unused:'),
+      work,
+      mode: 'sessions',
+      seed: 11,
+      speed: 600,
+      hostName: 'test-host',
+      processes: null,
+      onError: (message) => problems.push(message),
+    });
+    const count = async (where: string): Promise<number> =>
+      Number((await workDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE ${where}`)).rows[0]?.n ?? 0);
+    try {
+      await sessions.startWarm();
+      await until('tasks read, failed and answered', async () => {
+        const seen = [
+          await count(`from_role = 'delegator' AND read AND processing_error IS NULL`),
+          await count(`processing_error IS NOT NULL`),
+          await count(`type = 'response' AND to_role = 'delegator'`),
+        ];
+        return seen.every((n) => n > 0) ? seen : null;
+      });
+    } finally {
+      await sessions.stop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    listener.close();
+    publisher.disconnect();
+    const rows = await messageRows(workDb.pool);
+    expectMessagesAsEchoWritesThem(rows);
+    expect(expectPublishedAsStored(listener.heard, rows, order.log)).toBe(rows.length);
+    // The delegator hands work only to agents of its sessions.
+    const { rows: spawned } = await workDb.pool.query<{ role: string }>('SELECT DISTINCT unnest(active_agents) AS role FROM delegator_sessions');
+    const tasked = new Set(rows.filter((row) => row.from_role === 'delegator').map((row) => row.to_role));
+    expect(spawned.map((row) => row.role)).toEqual(expect.arrayContaining([...tasked]));
+  }, 90_000);
+
+  it('finds which of the work tables a database has, and writes only to those', async () => {
+    expect(await readWorkTables(db.pool)).toEqual({ messages: false, acknowledgements: false, decisions: false, llmSessions: false, workflows: false, flows: false });
+    expect(await readWorkTables(workDb.pool)).toEqual({ messages: true, acknowledgements: true, decisions: true, llmSessions: true, workflows: true, flows: true });
+  });
+});
+
+describe("backfill of ECHO's messages", () => {
+  let workDb: TestDatabase;
+  beforeAll(async () => {
+    workDb = await createTestDatabase();
+    await createStandaloneWorkTables(workDb.pool);
+  });
+  afterAll(async () => {
+    await workDb.drop();
+  });
+
+  it('writes days of tasks, answers and exchanges as ECHO leaves them, each day once however often it runs', async () => {
+    const now = Date.parse('2026-11-24T14:30:00Z');
+    const week = planMessageBackfill(7, 99, now);
+    expect(week).toHaveLength(8);
+    const messages = new WorkWriter(workDb.pool, null, await readWorkTables(workDb.pool)).messages;
+    const planned = week.reduce((sum, day) => sum + day.length, 0);
+    expect(await insertMessageBackfill(messages, week)).toBe(planned);
+    expect(await insertMessageBackfill(messages, week)).toBe(0);
+    // A longer backfill adds only the days before: each day has its own stream, so the same days plan the same rows.
+    const fortnight = planMessageBackfill(14, 99, now);
+    expect(fortnight.slice(7)).toEqual(week);
+    expect(await insertMessageBackfill(messages, fortnight)).toBe(fortnight.slice(0, 7).reduce((sum, day) => sum + day.length, 0));
+    const rows = await messageRows(workDb.pool);
+    expectMessagesAsEchoWritesThem(rows);
+    expect(rows.every((row) => row.inserted_at < now)).toBe(true);
+    // Tasks every working day, the failures among them, and the answers to the delegator left unread.
+    const { rows: perDay } = await workDb.pool.query<{ day: string; tasks: string }>(
+      `SELECT to_char(inserted_at, 'YYYY-MM-DD') AS day, count(*) AS tasks FROM messages WHERE from_role = 'delegator' GROUP BY 1 ORDER BY 1`,
+    );
+    const weekdays = perDay.filter((row) => ![0, 6].includes(new Date(`${row.day}T00:00:00Z`).getUTCDay()));
+    expect(weekdays.length).toBeGreaterThanOrEqual(10);
+    for (const row of weekdays) expect(Number(row.tasks)).toBeGreaterThanOrEqual(14);
+    expect(rows.some((row) => row.processing_error !== null && row.from_role === 'delegator')).toBe(true);
+    expect(rows.some((row) => row.to_role === 'delegator' && row.type === 'response')).toBe(true);
+    // A task not yet due to be read by `now` is unread.
+    expect(rows.filter((row) => !row.read && row.to_role !== 'delegator').every((row) => row.inserted_at > now - 25 * 60_000)).toBe(true);
   });
 });
 

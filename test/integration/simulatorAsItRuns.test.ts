@@ -4,13 +4,28 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentProcesses } from '../../src/main/simulator/agentProcesses';
 import { planStandingCrew, type CrewMember } from '../../src/main/simulator/crewPlan';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { SeededRandom } from '../../src/main/simulator/random';
 import { Simulator, type SimulatorOptions } from '../../src/main/simulator/simulator';
+import { WorkWriter } from '../../src/main/simulator/workWriter';
 import { probeProcesses } from '../../src/main/sources/processProbe';
+import { applyEchoMigrations } from '../support/echoSchema';
+import {
+  expectDecisionEvents,
+  expectDecisionsAsEchoWritesThem,
+  expectExecutionsAsEchoWritesThem,
+  expectMessagesAsEchoWritesThem,
+  expectPublishedAsStored,
+  listenToEcho,
+  messageRows,
+  orderLog,
+  until,
+} from '../support/echoWork';
+import { startRedis, type ControllableServer } from '../support/servers';
 import { alive, erlangMissing, plainArguments, procFacts, processesMentioning, untilExecutable } from '../support/simulatedAgents';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
@@ -147,6 +162,108 @@ describe('ECHO as it runs (the default mode)', () => {
     started = await startEcho({ processes: null });
     expect(await started.simulator.handle({ id: 'c1', type: 'end_session', session_id: 'x', at: new Date().toISOString() })).toMatchObject({ ok: false });
   });
+});
+
+describe("ECHO as it runs: its agents' work", () => {
+  // ECHO's own schema, from its migrations; and a Redis of this file's own, since ECHO's channels are unprefixed.
+  let echoDb: TestDatabase;
+  let server: ControllableServer;
+  beforeAll(async () => {
+    [echoDb, server] = await Promise.all([createTestDatabase({ migrated: false }), startRedis()]);
+    await applyEchoMigrations(echoDb.pool);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([echoDb.drop(), server.stop()]);
+  });
+
+  it("writes tasks, their reading, answers, decisions and votes, model sessions, workflows and flows into ECHO's tables as ECHO does, each message stored then published", async () => {
+    const publisher = new Redis(server.url);
+    publisher.on('error', () => undefined);
+    const listener = await listenToEcho(server.url);
+    const order = orderLog(echoDb.pool, publisher);
+    const work = await WorkWriter.open(order.sql, order.publisher, (message) => problems.push(message));
+    expect(work.tables).toEqual({ messages: true, acknowledgements: true, decisions: true, llmSessions: true, workflows: true, flows: true });
+    // Sixteen simulated hours in under half a minute; no processes, so nothing but the work takes time.
+    const simulator = new Simulator({
+      writer: new DelegatorWriter(echoDb.pool, null, 'unused:'),
+      work,
+      seed: SEED,
+      speed: 3000,
+      hostName: 'test-host',
+      processes: null,
+      onError: (message) => problems.push(message),
+    });
+    try {
+      await simulator.startWarm();
+      const count = async (where: string, table = 'messages'): Promise<number> =>
+        Number(((await echoDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0])?.n ?? 0);
+      await until('every kind of work', async () => {
+        const seen = [
+          await count(`from_role = 'delegator' AND read AND processing_error IS NULL`),
+          await count('processing_error IS NOT NULL'),
+          await count(`type = 'response'`),
+          await count(`status IN ('approved', 'rejected') AND completed_at IS NOT NULL`, 'decisions'),
+          await count('true', 'decision_votes'),
+          await count('turn_count >= 3', 'llm_sessions'),
+          await count(`status = 'completed'`, 'workflow_executions'),
+          await count(`status = 'failed'`, 'workflow_executions'),
+          await count('pause_reason IS NOT NULL', 'workflow_executions'),
+          await count(`status IN ('completed', 'failed') AND version > 4`, 'flow_executions'),
+          listener.heard.some((each) => each.channel === 'decisions:escalated') ? 1 : 0,
+        ];
+        return seen.every((n) => n > 0) ? seen : null;
+      });
+    } finally {
+      await simulator.stop();
+    }
+    // Whatever was published is in by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    listener.close();
+    publisher.disconnect();
+    const rows = await messageRows(echoDb.pool);
+    expectMessagesAsEchoWritesThem(rows);
+    expect(expectPublishedAsStored(listener.heard, rows, order.log)).toBe(rows.length);
+    expect(expectDecisionEvents(listener.heard)).toEqual(['decisions:completed', 'decisions:escalated', 'decisions:new', 'decisions:vote_required']);
+    const decisions = await expectDecisionsAsEchoWritesThem(echoDb.pool);
+    expect(Object.keys(decisions)).toEqual(expect.arrayContaining(['approved']));
+    const executions = await expectExecutionsAsEchoWritesThem(echoDb.pool);
+    expect(executions.workflows).toEqual(expect.arrayContaining(['completed', 'failed']));
+    expect(executions.paused).toBeGreaterThan(0);
+    expect(executions.turns).toBeGreaterThanOrEqual(3);
+  }, 90_000);
+
+  it('has an agent read, as it starts, what waited for it, and leaves unread what waits for an agent that never runs', async () => {
+    await echoDb.pool.query('DELETE FROM messages');
+    const idle = ['ceo', 'cto', 'chro', 'operations_head', 'product_manager', 'senior_architect', 'uiux_engineer', 'senior_developer', 'test_lead'].find(
+      (role) => !CREW.some((member) => member.role === role),
+    );
+    const waiting = [CREW[0]?.role ?? '', idle ?? ''];
+    const { rows } = await echoDb.pool.query<{ id: string; to_role: string }>(
+      `INSERT INTO messages (from_role, to_role, type, subject, content, metadata, read, inserted_at)
+       SELECT 'delegator', role, 'request', 'Direct task: bug_fix', '{}', jsonb_build_object('timestamp', '2026-11-24T14:00:00.000000Z'), false, '2026-11-24 14:00:00'
+         FROM unnest($1::varchar[]) AS role RETURNING id::text, to_role`,
+      [waiting],
+    );
+    const simulator = new Simulator({
+      writer: new DelegatorWriter(echoDb.pool, null, 'unused:'),
+      work: await WorkWriter.open(echoDb.pool, null),
+      seed: SEED,
+      speed: 600,
+      hostName: 'test-host',
+      processes: null,
+      onError: (message) => problems.push(message),
+    });
+    const readOf = async (id: string): Promise<boolean> =>
+      (await echoDb.pool.query<{ read: boolean }>('SELECT read FROM messages WHERE id = $1', [id])).rows[0]?.read ?? false;
+    try {
+      await simulator.startWarm();
+      const [mine, nobodys] = rows;
+      await until('the waiting message read', async () => ((await readOf(mine?.id ?? '')) ? true : null), 15_000);
+      expect(await readOf(nobodys?.id ?? '')).toBe(false);
+    } finally {
+      await simulator.stop();
+    }
+  }, 30_000);
 });
 
 /** Checks an agent's process is started in its form, as the monitor reads it: executable, plain arguments, folder, stdin. */

@@ -6,7 +6,10 @@ import { describeForm, planStandingCrew } from '../../src/main/simulator/crewPla
 import { echoTimestamp, heartbeatMetadata } from '../../src/main/simulator/delegatorWriter';
 import { pathFolders } from '../../src/main/simulator/escriptLookup';
 import { escriptProgram } from '../../src/main/simulator/escriptProgram';
+import { LLM_IDLE_MS, LlmConversations } from '../../src/main/simulator/llmConversations';
+import { MESSAGE_BACKFILL_DAYS, planMessageBackfill } from '../../src/main/simulator/messagePlan';
 import { SeededRandom } from '../../src/main/simulator/random';
+import { seededUuid } from '../../src/main/simulator/simulatedDecisions';
 
 const ROOT = '/home/ana/echo';
 const erlang: LaunchContext = { vm: 'erlang', root: ROOT, nodePath: '/usr/bin/node', launcherCwd: '/home/ana' };
@@ -120,5 +123,54 @@ describe("an agent's heartbeat metadata", () => {
     expect(heartbeatMetadata(at)).toEqual({ version: '1.0.0', timestamp: '2026-11-24T14:25:00.123000Z', node: 'nonode@nohost' });
     expect(echoTimestamp(at + 0.456)).toBe('2026-11-24T14:25:00.123456Z');
     expect(echoTimestamp(at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+});
+
+describe("an agent's model sessions (`llm_sessions`)", () => {
+  it("count each call as a turn, keep the last five, and estimate tokens as ECHO does: what the latest query sent, over four", () => {
+    const conversations = new LlmConversations(new SeededRandom(4));
+    const at = Date.parse('2026-11-24T14:00:00Z');
+    const rows = Array.from({ length: 8 }, (_, index) => conversations.call('cto', `Question ${String(index)}?`, `Answer ${String(index)}.`, at + index * 1000));
+    const [first] = rows;
+    const session = rows.filter((row) => row.sessionId === first?.sessionId);
+    expect(first?.sessionId).toMatch(/^cto_1795528800_\d{1,6}$/);
+    expect(session.map((row) => row.turns)).toEqual(session.map((_, index) => index + 1));
+    // Each kept turn adds its question and answer to what the next query sends, up to five of them.
+    for (const [index, row] of session.entries()) {
+      expect(row.history).toHaveLength(Math.min(index + 1, 5));
+      if (index > 0 && index < 6) expect(row.totalTokens).toBeGreaterThan(session[index - 1]?.totalTokens ?? 0);
+      expect(row.lastQueryAt).toBe(at + index * 1000);
+      expect(row.createdAt).toBe(at);
+    }
+    expect(first?.totalTokens).toBeGreaterThan(Math.floor((first?.startupContext.length ?? 0) / 4));
+    expect(first?.history[0]).toEqual({ question: 'Question 0?', response: 'Answer 0.', timestamp: '2026-11-24T14:00:00.000000Z' });
+  });
+
+  it('start a new session after an hour without a query, as ECHO has deleted the old one by then', () => {
+    const conversations = new LlmConversations(new SeededRandom(4));
+    const at = Date.parse('2026-11-24T14:00:00Z');
+    const before = conversations.call('ceo', 'Q?', 'A.', at);
+    const after = conversations.call('ceo', 'Q?', 'A.', at + LLM_IDLE_MS);
+    expect(after.sessionId).not.toBe(before.sessionId);
+    expect(after.turns).toBe(1);
+  });
+});
+
+describe('the backfill of messages', () => {
+  it('is the same for the same seed, day by day, and reaches back at most MESSAGE_BACKFILL_DAYS', () => {
+    const now = Date.parse('2026-11-24T14:30:00Z');
+    expect(planMessageBackfill(5, 7, now)).toEqual(planMessageBackfill(5, 7, now));
+    expect(planMessageBackfill(3650, 7, now)).toHaveLength(MESSAGE_BACKFILL_DAYS + 1);
+    for (const day of planMessageBackfill(10, 7, now)) {
+      expect(day.map((row) => row.at)).toEqual([...day.map((row) => row.at)].sort((a, b) => a - b));
+      for (const row of day) if (row.processedAt !== null) expect(row.processedAt).toBeGreaterThanOrEqual(row.at);
+    }
+  });
+});
+
+describe('a decision id', () => {
+  it('is a version 4 uuid, as Ecto makes them', () => {
+    const random = new SeededRandom(1);
+    for (let index = 0; index < 20; index += 1) expect(seededUuid(random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

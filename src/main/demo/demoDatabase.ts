@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
-import { createStandaloneTables } from '../sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
 import { BytesBlob } from './bytesBlob';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
@@ -23,8 +23,12 @@ const newDatabaseSettings: PGliteOptions = { ...demoSettings, initDbStartParams:
 /** The folder a database lives in, as PGlite's options say it; none keeps it in memory. */
 const inFolder = (dataDir: string | null): PGliteOptions => (dataDir === null ? {} : { dataDir });
 
-/** Names the kept copy's layout, so a copy made before the layout changed is not used, and is removed. */
-const KEPT_LAYOUT = 2;
+/**
+ * Names the kept copy's layout, so a copy made before the layout changed is
+ * not used, and is removed: 3 holds ECHO's work tables (messages, decisions,
+ * decision_votes, llm_sessions, workflow_executions, flow_executions) too.
+ */
+const KEPT_LAYOUT = 3;
 const keptCopyName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar$/;
 
 /**
@@ -40,6 +44,12 @@ function keptCopyPath(): string {
   return join(envPaths('delegator-monitor', { suffix: '' }).cache, `demo-database-${String(KEPT_LAYOUT)}-pglite-${version}.tar`);
 }
 
+/** Every table of ECHO's the demo writes: the demo's database is its own, and ECHO never migrates it. */
+async function createDemoTables(db: PGlite): Promise<void> {
+  await createStandaloneTables(db);
+  await createStandaloneWorkTables(db);
+}
+
 /** A database made from the kept copy, or null when there is none or it cannot be loaded; a folder it left half-written is emptied. */
 async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlite | null> {
   let loadDataDir: Blob;
@@ -51,7 +61,7 @@ async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlit
   let db: PGlite | null = null;
   try {
     db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir });
-    await createStandaloneTables(db);
+    await createDemoTables(db);
     return db;
   } catch {
     // From a run that was cut short, or another version's: made afresh by the caller.
@@ -96,7 +106,8 @@ async function keepCopy(db: PGlite, path: string): Promise<void> {
 }
 
 /**
- * The demo's database with ECHO's tables: in memory (`dataDir` null), or in
+ * The demo's database with ECHO's tables (the two the monitor's sessions
+ * views read, and the work tables): in memory (`dataDir` null), or in
  * that folder, where a database already there is opened as it is (the
  * caller migrates it). Making one from nothing runs PostgreSQL's initdb
  * inside PGlite, 2.5 to 5 s on two cores, on the thread that asked; loading
@@ -117,7 +128,7 @@ export async function openDemoDatabase(dataDir: string | null = null): Promise<P
   const kept = path === null ? null : await fromKeptCopy(path, dataDir);
   if (kept) return kept;
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
-  await createStandaloneTables(db);
+  await createDemoTables(db);
   if (path !== null) {
     await trimForKeeping(db);
     await keepCopy(db, path);

@@ -2,12 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig, type MonitorConfig } from '../config';
-import { createStandaloneTables } from '../sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
 import { openDemoDatabase } from './demoDatabase';
+import { closeWhatALastRunLeft } from './demoRestart';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { AgentProcesses } from '../simulator/agentProcesses';
 import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';
+import { insertMessageBackfill, planMessageBackfill } from '../simulator/messagePlan';
 import { planBackfill } from '../simulator/sessionPlan';
+import { WorkWriter } from '../simulator/workWriter';
 import { describeMode, describeRuntime, Simulator, type SimulatorMode } from '../simulator/simulator';
 
 export interface DemoOptions {
@@ -26,7 +29,10 @@ export interface DemoOptions {
 export interface DemoEnvironment {
   /** What the monitor should read: the embedded database over the PostgreSQL protocol and the Ollama stand-in; no Redis. */
   readonly config: MonitorConfig;
+  /** Sessions the backfill added. */
   readonly backfilled: number;
+  /** Messages the backfill added: the delegator's tasks and the agents' exchanges of the month before. */
+  readonly backfilledMessages: number;
   /** What the demo simulates, in one line for a person: the guide-integrated ECHO, and what its agents run as. */
   readonly simulating: string;
   stop(): Promise<void>;
@@ -43,7 +49,8 @@ const DEMO_MODE: SimulatorMode = 'sessions';
 
 /**
  * ECHO without ECHO: an embedded PostgreSQL (PGlite) with ECHO's tables, a
- * month of history, an Ollama stand-in, and the guide-integrated reference
+ * month of history (sessions, and the messages of the delegator and the
+ * agents), an Ollama stand-in, and the guide-integrated reference
  * ECHO running against them, its agents real processes (Erlang VMs where
  * Erlang is installed, else Node stand-ins). The database and the stand-in are
  * served on loopback ports, so the monitor reads them exactly as it reads
@@ -58,14 +65,17 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
   let ollama: OllamaStandIn | null = null;
   let simulator: Simulator | null = null;
   try {
+    // A kept database from before ECHO's work tables gets them too: the demo's database is its own, never ECHO's.
     await createStandaloneTables(db);
+    await createStandaloneWorkTables(db);
     const now = Date.now();
-    const utcNow = new Date(now).toISOString().slice(0, 19).replace('T', ' ');
-    // A previous demo that was killed left its session open and its agents' rows running; the delegator restarting closes them.
-    await db.query(`UPDATE delegator_sessions SET status = 'error', ended_at = $1::timestamp WHERE status = 'active'`, [utcNow]);
-    await db.query(`UPDATE agent_status SET status = 'stopped' WHERE status = 'running'`);
+    await closeWhatALastRunLeft(db, now);
     const writer = new DelegatorWriter(db, null, 'delegator:');
-    const backfilled = await writer.insertSessions(planBackfill(options.backfillDays ?? 30, seed, now), now);
+    // No Redis: ECHO's messages are stored, not published, as an ECHO without Redis leaves them.
+    const work = await WorkWriter.open(db, null, options.onProblem);
+    const days = options.backfillDays ?? 30;
+    const backfilled = await writer.insertSessions(planBackfill(days, seed, now), now);
+    const backfilledMessages = await insertMessageBackfill(work.messages, planMessageBackfill(days, seed, now));
     await server.start();
     const standIn = await startOllamaStandIn({ seed, host: '127.0.0.1', port: 0 });
     ollama = standIn;
@@ -83,6 +93,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       speed: options.speed ?? DEMO_SPEED,
       hostName: 'demo',
       models: standIn,
+      work,
       onActivity: options.onActivity,
       onError: options.onProblem,
     });
@@ -100,6 +111,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
       config: runtime.vm === 'node' ? { ...config, agentProcesses: { root, extraVmExecutables: runtime.executables } } : config,
       backfilled,
+      backfilledMessages,
       simulating,
       async stop() {
         try {

@@ -3,7 +3,7 @@ import type { SqlClient } from '../sources/sqlClient';
 import type { SessionRow } from './sessionPlan';
 
 /** ECHO stores UTC in `timestamp without time zone`. */
-const utc = (instant: number): string => new Date(instant).toISOString().slice(0, 19).replace('T', ' ');
+export const utc = (instant: number): string => new Date(instant).toISOString().slice(0, 19).replace('T', ' ');
 
 /** A registry entry exactly as the protocol spells it. */
 export interface RegistryEntry {

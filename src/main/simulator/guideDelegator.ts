@@ -1,4 +1,5 @@
 import type { DelegatorCommand } from '../../shared/commands';
+import { AgentWork } from './agentWork';
 import { Crew } from './crew';
 import { HeartbeatLoop } from './heartbeatLoop';
 import { pickTask, sessionIdFor, type SessionRow } from './sessionPlan';
@@ -33,6 +34,7 @@ const SECOND = 1000;
 export class GuideDelegator implements SimulatedEcho {
   private readonly steps: Steps;
   private readonly heartbeats: HeartbeatLoop;
+  private readonly work: AgentWork | null;
   private session: Running | null = null;
   private nextSession: unknown = null;
   private running = false;
@@ -46,6 +48,26 @@ export class GuideDelegator implements SimulatedEcho {
       beat: async () => this.session?.crew.beat(),
       onError: context.onError,
     });
+    this.work = context.work
+      ? new AgentWork({
+          writer: context.work,
+          steps: this.steps,
+          random: context.workRandom,
+          clock: context.clock,
+          timers: context.timers,
+          speed: context.speed,
+          upRoles: () => this.workingRoles(),
+          isRunning: () => this.running,
+          onActivity: context.onActivity,
+        })
+      : null;
+  }
+
+  /** The running session's agents that run: they are the ones the delegator hands work. */
+  private workingRoles(): string[] {
+    const session = this.session;
+    if (!session || session.ending) return [];
+    return session.crew.roles().filter((role) => session.crew.get(role)?.status === 'running');
   }
 
   start(firstSessionInMs: number): void {
@@ -53,6 +75,7 @@ export class GuideDelegator implements SimulatedEcho {
     this.running = true;
     this.scheduleSession(firstSessionInMs);
     this.heartbeats.start();
+    this.work?.start();
   }
 
   /** Starts with a session already under way and all its agents spawned. */
@@ -65,6 +88,8 @@ export class GuideDelegator implements SimulatedEcho {
     for (const role of session.row.agents) {
       await this.steps.persist(`spawning ${role}`, () => this.spawnAgent(session, role));
     }
+    await this.work?.warm();
+    this.work?.start();
   }
 
   /** Stops, ending the running session the way a delegator shutting down would, and every agent's process with it. */
@@ -73,6 +98,7 @@ export class GuideDelegator implements SimulatedEcho {
     if (this.nextSession !== null) this.context.timers.clearTimeout(this.nextSession);
     this.nextSession = null;
     this.heartbeats.stop();
+    this.work?.stop();
     this.steps.cancelRetries();
     try {
       await this.steps.run(async () => {
@@ -195,6 +221,8 @@ export class GuideDelegator implements SimulatedEcho {
       // This delegator notices an agent's exit by itself; one nobody asked for is a crash.
       this.steps.persist(`noting ${role}'s crash`, () => this.crashAgent(session, role, pid)).catch(() => undefined);
     });
+    // It reads what waited for its role (a catch-up plans no message twice).
+    this.work?.agentUp(role);
   }
 
   private async crashAgent(session: Running, role: string, pid?: number): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { AgentWork } from './agentWork';
 import { describeForm, planStandingCrew, type CrewMember } from './crewPlan';
 import { HeartbeatLoop } from './heartbeatLoop';
 import { MINUTE, scaled, type CommandAck, type EchoContext, type SimulatedEcho } from './simulatedEcho';
@@ -27,6 +28,7 @@ export class RunningAgents implements SimulatedEcho {
   private readonly steps: Steps;
   private readonly heartbeats: HeartbeatLoop;
   private readonly crew: Member[];
+  private readonly work: AgentWork | null;
   private readonly pending = new Set<unknown>();
   private running = false;
 
@@ -40,6 +42,19 @@ export class RunningAgents implements SimulatedEcho {
       beat: () => this.beat(),
       onError: context.onError,
     });
+    this.work = context.work
+      ? new AgentWork({
+          writer: context.work,
+          steps: this.steps,
+          random: context.workRandom,
+          clock: context.clock,
+          timers: context.timers,
+          speed: context.speed,
+          upRoles: () => this.crew.filter((member) => member.up).map((member) => member.role),
+          isRunning: () => this.running,
+          onActivity: context.onActivity,
+        })
+      : null;
   }
 
   /** Its agents, each started a second or few after the one before. */
@@ -53,6 +68,7 @@ export class RunningAgents implements SimulatedEcho {
       at += this.scaled(this.context.random.between(1, 4) * SECOND);
     }
     this.scheduleCrash();
+    this.work?.start();
   }
 
   /** Every agent already started. */
@@ -62,6 +78,8 @@ export class RunningAgents implements SimulatedEcho {
     this.heartbeats.start();
     for (const member of this.crew) await this.steps.persist(`starting ${member.role}`, () => this.launch(member));
     this.scheduleCrash();
+    await this.work?.warm();
+    this.work?.start();
   }
 
   /** Ends every agent's process; their rows are left as ECHO leaves them, `running`, to go stale. */
@@ -69,6 +87,7 @@ export class RunningAgents implements SimulatedEcho {
     this.running = false;
     for (const handle of this.pending) this.context.timers.clearTimeout(handle);
     this.pending.clear();
+    this.work?.stop();
     this.heartbeats.stop();
     this.steps.cancelRetries();
     await this.steps.run(async () => {
@@ -123,6 +142,8 @@ export class RunningAgents implements SimulatedEcho {
       this.context.onActivity?.(`${member.role} started (${describeForm(member)}${pid === undefined ? '' : `, pid ${String(pid)}`})`);
     }
     await this.context.writer.heartbeat(member.role, this.context.clock.now());
+    // It reads what waited for it while it was down (a catch-up plans no message twice).
+    this.work?.agentUp(member.role);
   }
 
   private async beat(): Promise<void> {

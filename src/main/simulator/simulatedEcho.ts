@@ -4,6 +4,7 @@ import type { AgentProcessHost } from './agentProcesses';
 import type { ModelHost } from './crew';
 import type { DelegatorWriter } from './delegatorWriter';
 import type { SeededRandom } from './random';
+import type { WorkWriter } from './workWriter';
 
 export interface CommandAck {
   readonly ok: boolean;
@@ -27,6 +28,10 @@ export interface SimulatedEcho {
 export interface EchoContext {
   readonly writer: DelegatorWriter;
   readonly random: SeededRandom;
+  /** ECHO's records of its agents' work (messages, decisions, model sessions, workflows); null writes none. */
+  readonly work: WorkWriter | null;
+  /** The work's own stream, so that it never changes the crews, sessions and crashes a seed gives. */
+  readonly workRandom: SeededRandom;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly processes: AgentProcessHost | null;

@@ -8,6 +8,7 @@ import { HEARTBEAT_MS } from './heartbeatLoop';
 import { SeededRandom } from './random';
 import { RunningAgents } from './runningAgents';
 import type { CommandAck, SimulatedEcho } from './simulatedEcho';
+import type { WorkWriter } from './workWriter';
 
 export type { ModelHost } from './crew';
 export type { CommandAck } from './simulatedEcho';
@@ -63,7 +64,17 @@ export interface SimulatorOptions {
   readonly models?: ModelHost | null;
   /** How often running agents beat: every 5 s of real time by default, as ECHO's agents do, whatever the speed. */
   readonly heartbeatMs?: number;
+  /**
+   * Where ECHO records its agents' work, and the channels it publishes on:
+   * with it, the agents take tasks from the delegator, read and answer
+   * messages, call their models, vote on decisions and run workflows, as
+   * ECHO writes them. None by default.
+   */
+  readonly work?: WorkWriter | null;
 }
+
+/** Mixed into the seed for the work's own stream. */
+const WORK_STREAM = 0x776f726b;
 
 /**
  * A reference ECHO, in one of two modes (`SimulatorMode`). Every write
@@ -81,6 +92,8 @@ export class Simulator {
     const context = {
       writer: options.writer,
       random: new SeededRandom(options.seed),
+      work: options.work ?? null,
+      workRandom: new SeededRandom(options.seed ^ WORK_STREAM),
       clock: options.clock ?? SYSTEM_CLOCK,
       timers: options.timers ?? GLOBAL_TIMERS,
       processes: this.processes,

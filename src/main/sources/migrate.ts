@@ -129,3 +129,150 @@ export async function migrateStandalone(sql: SqlClient): Promise<StandaloneMigra
   if (echoMigratesHere(survey)) return { refused: true, survey };
   return { refused: false, tables: await createStandaloneTables(sql) };
 }
+
+/*
+ * ECHO's other tables, exactly as its migrations leave them: `decisions`,
+ * `messages` and `decision_votes` (20251102211000, the messages'
+ * `processed_at` and `processing_error` added by 20251102211800, so last),
+ * `workflow_executions` (20251102211500), `flow_executions` (20251110105523,
+ * its `version` added last by 20251110184809) and `llm_sessions`
+ * (20251111064936). ECHO records its work there; the simulator writes them
+ * as ECHO does, and the monitor reads them. They are ECHO's to create
+ * wherever ECHO migrates: here only for a database the simulator and the
+ * monitor alone use (the demo's, a test's, `simulate` where ECHO's
+ * migrations have not run).
+ */
+const DECISIONS = [
+  `CREATE TABLE IF NOT EXISTS decisions (
+     id uuid PRIMARY KEY,
+     decision_type varchar(255) NOT NULL,
+     initiator_role varchar(255) NOT NULL,
+     participants varchar(255)[],
+     mode varchar(255) NOT NULL,
+     context jsonb NOT NULL,
+     status varchar(255) DEFAULT 'pending' NOT NULL,
+     consensus_score float,
+     outcome jsonb,
+     inserted_at timestamp(0) NOT NULL,
+     updated_at timestamp(0) NOT NULL,
+     completed_at timestamp(0)
+   )`,
+  'CREATE INDEX IF NOT EXISTS decisions_initiator_role_index ON decisions (initiator_role)',
+  'CREATE INDEX IF NOT EXISTS decisions_status_index ON decisions (status)',
+  'CREATE INDEX IF NOT EXISTS decisions_decision_type_index ON decisions (decision_type)',
+];
+
+const MESSAGES = [
+  `CREATE TABLE IF NOT EXISTS messages (
+     id bigserial PRIMARY KEY,
+     from_role varchar(255) NOT NULL,
+     to_role varchar(255) NOT NULL,
+     type varchar(255) NOT NULL,
+     subject varchar(255) NOT NULL,
+     content jsonb NOT NULL,
+     metadata jsonb,
+     read boolean DEFAULT false,
+     inserted_at timestamp(0) NOT NULL,
+     processed_at timestamp(0),
+     processing_error text
+   )`,
+  'CREATE INDEX IF NOT EXISTS messages_to_role_inserted_at_index ON messages (to_role, inserted_at)',
+  'CREATE INDEX IF NOT EXISTS messages_from_role_inserted_at_index ON messages (from_role, inserted_at)',
+  'CREATE INDEX IF NOT EXISTS messages_to_role_read_index ON messages (to_role, read)',
+  'CREATE INDEX IF NOT EXISTS messages_to_role_read_inserted_at_index ON messages (to_role, read, inserted_at)',
+];
+
+const DECISION_VOTES = [
+  `CREATE TABLE IF NOT EXISTS decision_votes (
+     id bigserial PRIMARY KEY,
+     decision_id uuid NOT NULL,
+     CONSTRAINT decision_votes_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES decisions (id) ON DELETE CASCADE,
+     voter_role varchar(255) NOT NULL,
+     vote varchar(255) NOT NULL,
+     rationale text,
+     confidence float NOT NULL,
+     voted_at timestamp(0) NOT NULL
+   )`,
+  'CREATE UNIQUE INDEX IF NOT EXISTS decision_votes_decision_id_voter_role_index ON decision_votes (decision_id, voter_role)',
+  'CREATE INDEX IF NOT EXISTS decision_votes_decision_id_index ON decision_votes (decision_id)',
+];
+
+const WORKFLOW_EXECUTIONS = [
+  `CREATE TABLE IF NOT EXISTS workflow_executions (
+     id varchar(255) PRIMARY KEY,
+     workflow_name varchar(255) NOT NULL,
+     status varchar(255) DEFAULT 'running' NOT NULL,
+     context jsonb DEFAULT '{}',
+     current_step integer DEFAULT 0,
+     total_steps integer,
+     error text,
+     pause_reason varchar(255),
+     inserted_at timestamp(0) NOT NULL,
+     updated_at timestamp(0) NOT NULL,
+     completed_at timestamp(0)
+   )`,
+  'CREATE INDEX IF NOT EXISTS workflow_executions_status_index ON workflow_executions (status)',
+  'CREATE INDEX IF NOT EXISTS workflow_executions_workflow_name_index ON workflow_executions (workflow_name)',
+  'CREATE INDEX IF NOT EXISTS workflow_executions_inserted_at_index ON workflow_executions (inserted_at)',
+];
+
+const FLOW_EXECUTIONS = [
+  `CREATE TABLE IF NOT EXISTS flow_executions (
+     id varchar(255) PRIMARY KEY,
+     flow_module varchar(255) NOT NULL,
+     status varchar(255) DEFAULT 'pending' NOT NULL,
+     state jsonb DEFAULT '{}',
+     current_step varchar(255),
+     current_trigger varchar(255),
+     route_taken varchar(255)[] DEFAULT ARRAY[]::varchar[],
+     completed_steps varchar(255)[] DEFAULT ARRAY[]::varchar[],
+     awaited_response jsonb,
+     error text,
+     pause_reason varchar(255),
+     inserted_at timestamp(0) NOT NULL,
+     updated_at timestamp(0) NOT NULL,
+     completed_at timestamp(0),
+     version integer DEFAULT 1 NOT NULL
+   )`,
+  'CREATE INDEX IF NOT EXISTS flow_executions_status_index ON flow_executions (status)',
+  'CREATE INDEX IF NOT EXISTS flow_executions_flow_module_index ON flow_executions (flow_module)',
+  'CREATE INDEX IF NOT EXISTS flow_executions_inserted_at_index ON flow_executions (inserted_at)',
+  'CREATE INDEX IF NOT EXISTS flow_executions_version_index ON flow_executions (version)',
+];
+
+const LLM_SESSIONS = [
+  `CREATE TABLE IF NOT EXISTS llm_sessions (
+     session_id varchar(255) PRIMARY KEY,
+     agent_role varchar(255) NOT NULL,
+     startup_context text,
+     conversation_history jsonb DEFAULT '[]',
+     turn_count integer DEFAULT 0,
+     total_tokens integer DEFAULT 0,
+     created_at timestamp(0) NOT NULL,
+     last_query_at timestamp(0) NOT NULL
+   )`,
+  'CREATE INDEX IF NOT EXISTS llm_sessions_agent_role_index ON llm_sessions (agent_role)',
+  'CREATE INDEX IF NOT EXISTS llm_sessions_last_query_at_index ON llm_sessions (last_query_at)',
+  'CREATE INDEX IF NOT EXISTS llm_sessions_created_at_index ON llm_sessions (created_at)',
+];
+
+export type EchoWorkTable = 'decisions' | 'messages' | 'decision_votes' | 'workflow_executions' | 'flow_executions' | 'llm_sessions';
+
+/**
+ * Creates ECHO's work tables (`messages`, `decisions`, `decision_votes`,
+ * `workflow_executions`, `flow_executions`, `llm_sessions`), with their
+ * indexes, each where it is missing, and leaves existing ones alone. Only for
+ * a database ECHO never migrates (its first migration fails on any of them):
+ * check `echoMigratesHere` first where that is not known.
+ */
+export async function createStandaloneWorkTables(sql: SqlClient): Promise<Record<EchoWorkTable, MigrationResult>> {
+  // In turn, and `decisions` before the votes that refer to it.
+  return {
+    decisions: await createMissing(sql, 'decisions', DECISIONS),
+    messages: await createMissing(sql, 'messages', MESSAGES),
+    decision_votes: await createMissing(sql, 'decision_votes', DECISION_VOTES),
+    workflow_executions: await createMissing(sql, 'workflow_executions', WORKFLOW_EXECUTIONS),
+    flow_executions: await createMissing(sql, 'flow_executions', FLOW_EXECUTIONS),
+    llm_sessions: await createMissing(sql, 'llm_sessions', LLM_SESSIONS),
+  };
+}
