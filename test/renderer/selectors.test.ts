@@ -145,6 +145,7 @@ describe('agent work', () => {
       '1 failed',
       'last sent 2m 0s ago',
       'model called 1m 0s ago',
+      'its model unloads in 4m 0s if it stays quiet',
     ]);
     expect(agentWorkParts(undefined, 0)).toEqual([]);
   });
