@@ -1,3 +1,4 @@
+import type { EchoContext } from './simulatedEcho';
 import type { Clock, Timers } from '../core/time';
 import { echoTimestamp } from './delegatorWriter';
 import type { MessageDraft, PlannedMessage, UnreadMessage } from './echoMessages';
@@ -42,6 +43,22 @@ const AGENTS = new Set(AGENT_ROLES);
  * until done; an agent that is not running reads nothing, and catches up on
  * its backlog when it starts. Rates are in simulated time.
  */
+/** The work of a simulated ECHO's agents, where its context writes any; `upRoles` and `isRunning` are the mode's own. */
+export function agentWorkFor(context: EchoContext, steps: Steps, upRoles: () => readonly string[], isRunning: () => boolean): AgentWork | null {
+  if (!context.work) return null;
+  return new AgentWork({
+    writer: context.work,
+    steps,
+    random: context.workRandom,
+    clock: context.clock,
+    timers: context.timers,
+    speed: context.speed,
+    upRoles,
+    isRunning,
+    onActivity: context.onActivity,
+  });
+}
+
 export class AgentWork implements WorkHost {
   readonly writer: WorkWriter;
   readonly random: SeededRandom;

@@ -1,5 +1,5 @@
 import type { DelegatorCommand } from '../../shared/commands';
-import { AgentWork } from './agentWork';
+import { agentWorkFor, type AgentWork } from './agentWork';
 import { Crew } from './crew';
 import { HeartbeatLoop } from './heartbeatLoop';
 import { pickTask, sessionIdFor, type SessionRow } from './sessionPlan';
@@ -48,19 +48,7 @@ export class GuideDelegator implements SimulatedEcho {
       beat: async () => this.session?.crew.beat(),
       onError: context.onError,
     });
-    this.work = context.work
-      ? new AgentWork({
-          writer: context.work,
-          steps: this.steps,
-          random: context.workRandom,
-          clock: context.clock,
-          timers: context.timers,
-          speed: context.speed,
-          upRoles: () => this.workingRoles(),
-          isRunning: () => this.running,
-          onActivity: context.onActivity,
-        })
-      : null;
+    this.work = agentWorkFor(context, this.steps, () => this.workingRoles(), () => this.running);
   }
 
   /** The running session's agents that run: they are the ones the delegator hands work. */

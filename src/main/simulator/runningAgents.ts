@@ -1,4 +1,4 @@
-import { AgentWork } from './agentWork';
+import { agentWorkFor, type AgentWork } from './agentWork';
 import { describeForm, planStandingCrew, type CrewMember } from './crewPlan';
 import { HeartbeatLoop } from './heartbeatLoop';
 import { MINUTE, scaled, type CommandAck, type EchoContext, type SimulatedEcho } from './simulatedEcho';
@@ -42,19 +42,7 @@ export class RunningAgents implements SimulatedEcho {
       beat: () => this.beat(),
       onError: context.onError,
     });
-    this.work = context.work
-      ? new AgentWork({
-          writer: context.work,
-          steps: this.steps,
-          random: context.workRandom,
-          clock: context.clock,
-          timers: context.timers,
-          speed: context.speed,
-          upRoles: () => this.crew.filter((member) => member.up).map((member) => member.role),
-          isRunning: () => this.running,
-          onActivity: context.onActivity,
-        })
-      : null;
+    this.work = agentWorkFor(context, this.steps, () => this.crew.filter((member) => member.up).map((member) => member.role), () => this.running);
   }
 
   /** Its agents, each started a second or few after the one before. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochMs } from './sessionRow';
 import type { AgentWorkRecord, DecisionRecord, FailedMessage, MessageRecord, WorkflowRecord } from '../core/echoWork';
 import { clipText, markCut, TEXT_LIMITS } from '../../shared/clipText';
 import { describeIssues } from '../../shared/zodIssues';
@@ -10,20 +11,6 @@ import { describeIssues } from '../../shared/zodIssues';
  * role, 'infinity', a negative token count); none of it reaches a view.
  */
 
-// PostgreSQL's 'infinity' arrives through JSON as the string "Infinity": a timestamp out of range, like any other.
-function finiteOrExtreme(value: unknown): unknown {
-  if (value === Infinity || value === 'Infinity') return Number.MAX_VALUE;
-  if (value === -Infinity || value === '-Infinity') return -Number.MAX_VALUE;
-  return value;
-}
-
-const epochMs = z.preprocess(
-  finiteOrExtreme,
-  z
-    .number()
-    .min(Date.parse('0001-01-01T00:00:00Z'), 'timestamp out of range')
-    .max(Date.parse('9999-12-31T23:59:59Z'), 'timestamp out of range'),
-);
 /** Counts arrive as JSON numbers inside JSON, and as strings (bigint) at the top level. */
 export const countSchema = z.coerce.number().int().nonnegative();
 const length = z.number().int().nonnegative().nullable().optional();

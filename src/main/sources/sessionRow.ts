@@ -41,7 +41,8 @@ function finiteOrExtreme(value: unknown): unknown {
   if (value === -Infinity || value === '-Infinity') return -Number.MAX_VALUE;
   return value;
 }
-const epochMs = z.preprocess(
+/** A UTC instant as epoch ms, bounded to four-digit years; 'infinity' is out of range. */
+export const epochMs = z.preprocess(
   finiteOrExtreme,
   z
     .number()
