@@ -151,6 +151,40 @@ describe('beyond the seed', () => {
     expect(within(attention).getByText(/Ollama holds qwen2.5:14b/)).toBeTruthy();
   });
 
+  it("lists ECHO's open decisions and its workflows, and each agent's backlog", async () => {
+    const at = (minutes: number): number => NOW - minutes * 60_000;
+    const work = {
+      tables: { messages: true, decisions: true, llmSessions: true, workflows: true, flows: true },
+      agents: [
+        {
+          role: 'senior_developer',
+          tasksToday: 2,
+          tasksLastHour: 1,
+          backlog: 2,
+          waiting: [{ id: 3, from: 'delegator', to: 'senior_developer', type: 'request', subject: 'Fix login', at: at(12) }],
+          failures: [],
+          failuresTotal: 0,
+          lastSent: null,
+          llm: null,
+        },
+      ],
+      openDecisions: [{ id: 'd-1', type: 'budget_approval', initiator: 'ceo', participants: ['cto', 'chro'], mode: 'collaborative', status: 'pending', votes: 1, insertedAt: at(20) }],
+      openDecisionsTotal: 1,
+      workflows: [{ kind: 'flow' as const, id: 'f-1', name: 'Hiring', status: 'paused', pauseReason: 'awaiting approval', error: null, insertedAt: at(60), updatedAt: at(40) }],
+      workflowsTotal: 1,
+      tasksPerDay: [{ date: '2026-11-24', count: 2 }],
+    };
+    await show(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work })) }));
+    const panel = section('Decisions and Workflows');
+    const decision = within(panel).getByRole('table', { name: 'Open decisions' });
+    expect(within(decision).getByText('budget_approval')).toBeTruthy();
+    expect(within(decision).getByText('1 of 2')).toBeTruthy();
+    expect(within(decision).getByText('20m 0s')).toBeTruthy();
+    expect(within(panel).getByRole('list', { name: 'Workflows' }).textContent).toContain('Flow Hiring (awaiting approval)');
+    expect(section('Spawned Agents').textContent).toContain('2 waiting, oldest 12m 0s');
+    expect(section('Needs Attention').textContent).toContain('Senior Developer has 2 tasks waiting, oldest 12m 0s');
+  });
+
   it('says sessions are not recorded by an ECHO that keeps them in memory, rather than showing an empty panel', async () => {
     // Agents run, and no session was written in the last day.
     await show(snapshotAt(NOW, { postgres: ok(postgresData([])) }));
