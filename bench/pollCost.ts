@@ -192,7 +192,10 @@ export async function measureEchoWorkPoll(serverUrl: string, polls: number, days
     return { now, today: localDateOf(now, 'UTC'), historyDate: localDateOf(now, 'UTC') };
   };
   for (let warm = 0; warm < 5; warm += 1) await Promise.all([reader.read(request()), bare.read(request())]);
-  const [quiet, changed, withoutWork, floor]: number[][] = [[], [], [], []];
+  const quiet: number[] = [];
+  const changed: number[] = [];
+  const withoutWork: number[] = [];
+  const floor: number[] = [];
   for (let poll = 0; poll < polls; poll += 1) {
     // What the delegator publishing a task does (MessageBus.store_message_in_db), outside the timing.
     await pool.query(
