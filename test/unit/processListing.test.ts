@@ -49,7 +49,7 @@ describe('parseLsofCwd', () => {
   });
 
   it('reads the form lsof 4.95 printed on Debian 12 for `lsof -a -d cwd -Fn -p <pid>`: no `f` line', () => {
-    expect(parseLsofCwd('p11998\nn/work/main\n')).toEqual(new Map([[11998, '/work/main']]));
+    expect(parseLsofCwd('p11998\nn/home/ana/echo\n')).toEqual(new Map([[11998, '/home/ana/echo']]));
   });
 
   it('leaves out a pid that has no name line, and a name before any pid', () => {
