@@ -3,7 +3,8 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, measureWithPidusage, readModelFromEnviron, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
+import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
+import { measureWithPidusage, readModelFromEnviron } from '../../src/main/sources/processMeasure';
 import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processListing';
 import { stopAgentProcess, type StopAgentOptions } from '../../src/main/sources/stopAgentProcess';
 import {
@@ -218,7 +219,8 @@ describe('AgentProcessScanner on real processes', () => {
   it('leaves nothing running that would keep a process from exiting', async () => {
     // pidusage keeps each pid's history with an interval that clears it; that interval is unref'd.
     const script = `
-      const { AgentProcessScanner, measureWithPidusage } = await import(${JSON.stringify(`${ROOT}src/main/sources/agentProcesses.ts`)});
+      const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/agentProcesses.ts`)});
+      const { measureWithPidusage } = await import(${JSON.stringify(`${ROOT}src/main/sources/processMeasure.ts`)});
       const scan = await new AgentProcessScanner({ listEvery: 1, extraVmExecutables: ['node'] }).scan();
       const measured = await measureWithPidusage()([process.pid]);
       console.log(JSON.stringify({ scanned: Array.isArray(scan.value.agents), measured: measured.has(process.pid) }));

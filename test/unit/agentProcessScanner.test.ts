@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { psLines } from '../support/psLines';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, type AgentProcessScannerOptions, type Measurement } from '../../src/main/sources/agentProcesses';
+import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
+import type { Measurement } from '../../src/main/sources/processMeasure';
 import type { ListedProcess, ListingOptions } from '../../src/main/sources/processListing';
 
 const ROOT = '/home/ana/echo';

@@ -7,7 +7,6 @@ import { listProcesses, type ListedProcess, type ListingOptions } from './proces
 import type { Screened } from './screening';
 
 
-export { measureWithPidusage, readModelFromEnviron, type Measurement } from './processMeasure';
 export interface AgentProcessScannerOptions {
   /** Every process of this machine (see ListedProcess); an entry of another shape is dropped with its reason. */
   readonly list?: (options: ListingOptions) => Promise<readonly unknown[]>;
