@@ -27,7 +27,8 @@ function wordingFor(request: DelegatorRequest): ControlWording {
   return { done: `Stopped ${role}.`, attempt: `stop ${role}`, refuser: 'the delegator' };
 }
 
-const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });
+/** A command that never went out, with why. */
+export const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });
 
 /**
  * One command and its acknowledgement, on two connections of its own: one

@@ -6,14 +6,10 @@ import type { MonitorConfig } from '../config';
 import { chooseStopTarget, type StopChoice } from '../core/stopTarget';
 import { stopAgentProcess } from '../sources/stopAgentProcess';
 import { reportOutcome, type ControlWording } from './controlOutcome';
-import { sendToDelegator, type DelegatorCommandOptions } from './delegatorCommand';
+import { notSent, sendToDelegator, type DelegatorCommandOptions } from './delegatorCommand';
 import type { ExitCode } from './exitCodes';
 import { takeOneSnapshot } from './oneSnapshot';
 import type { CliIo } from './output';
-
-/** What ECHO does once an agent is gone: its delegator never learns of the exit. */
-
-const notSent = (error: string): CommandOutcome => ({ ok: false, id: randomUUID(), failure: 'not_sent', error });
 
 /**
  * stop-agent: as the dashboard's Stop, it signals the agent's Erlang VM on

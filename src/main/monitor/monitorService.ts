@@ -107,7 +107,7 @@ export function assembleService(parts: ServiceParts): MonitorService {
     if (choice.kind === 'refused') return { ok: false, id, failure: 'not_sent', error: choice.reason };
     if (choice.kind === 'none' || stopProcess === null) {
       if (commands !== null) return commands.send(request);
-      const reason = stopProcess === null ? 'this monitor does not look at processes (MONITOR_AGENT_PROCESSES=off)' : choice.kind === 'none' ? choice.reason : '';
+      const reason = choice.kind === 'none' ? choice.reason : 'this monitor does not look at processes (MONITOR_AGENT_PROCESSES=off)';
       throw new Unavailable(`stopping ${request.role} needs its process on this machine: ${reason}`);
     }
     const stopped = await stopProcess({ pid: choice.pid, role: request.role, root: choice.root });
