@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instantSchema } from './instant';
 
 /** What starting one of ECHO's categories would add to memory, given what is loaded now. */
 export const categoryForecastSchema = z.object({
@@ -15,6 +16,12 @@ export const categoryForecastSchema = z.object({
   freeVramGb: z.number().nonnegative().nullable(),
   /** Null when free memory is unknown: no claim either way. */
   fits: z.boolean().nullable(),
+  /**
+   * For a category that will not fit now: when it would, once loaded models it
+   * does not use leave memory on their own (Ollama's keep-alive runs out while
+   * their agents stay quiet), and which models those are. Null otherwise.
+   */
+  fitsLater: z.object({ at: instantSchema, unloading: z.array(z.string()) }).nullable(),
 });
 export type CategoryForecast = z.infer<typeof categoryForecastSchema>;
 

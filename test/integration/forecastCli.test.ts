@@ -64,7 +64,7 @@ describe('npm run cli -- forecast', () => {
     const run = await runCliProcess(['forecast', '--category', 'hr', '--json'], env);
     expect(run.code).toBe(0);
     expect(forecastOutput.parse(JSON.parse(run.stdout)).categories).toEqual([
-      { category: 'hr', agents: ['ceo', 'chro'], needGb: 22, needRamGb: 22, needVramGb: 0, freeGb: expect.any(Number), freeVramGb: null, fits: expect.any(Boolean) },
+      { category: 'hr', agents: ['ceo', 'chro'], needGb: 22, needRamGb: 22, needVramGb: 0, freeGb: expect.any(Number), freeVramGb: null, fits: expect.any(Boolean), fitsLater: null },
     ]);
   });
 

@@ -7,7 +7,7 @@ import { selectForecastRows } from '../../src/renderer/src/store/selectors/forec
 import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
-import { GIB, ok, postgresData, registryData, system } from '../support/readings';
+import { GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -54,6 +54,16 @@ describe('the admission forecast', () => {
     expect(within(section).getAllByText('fits').some((verdict) => verdict.classList.contains('status-error'))).toBe(false);
   });
 
+  it('counts down to when a category would fit, as a model it does not use unloads', async () => {
+    const ollama = ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('mistral:7b', 7, NOW + 90_000)] });
+    await show(snapshotAt(NOW, { ...NOTHING_RUNNING, ollama }));
+    const strategic = within(forecastSection()).getAllByRole('row').find((row) => row.dataset.category === 'strategic');
+    if (!strategic) throw new Error('no strategic row');
+    expect(cells(strategic).at(-1)).toBe('will not fitfits in 1m 30s, once mistral:7b unloads, if nothing calls it');
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+    expect(within(strategic).getByText(/^fits in/).textContent).toBe('fits in 1m 0s, once mistral:7b unloads, if nothing calls it');
+  });
+
   it('says free memory is unknown rather than showing a zero or a verdict', async () => {
     await show(snapshotAt(NOW, { ...NOTHING_RUNNING, system: system({ totalBytes: 0, freeBytes: 0 }) }));
     const section = forecastSection();
@@ -86,8 +96,8 @@ describe('the admission forecast', () => {
 
 describe('forecast selectors', () => {
   it('turns the forecast into rows', () => {
-    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null }] });
-    expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown' }]);
+    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null, fitsLater: null }] });
+    expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown', later: null }]);
   });
 
   it('keeps the earlier part while its content is equal', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { forecastAdmissions, knownFreeGb, rememberModelSizes, type ForecastAgent, type ForecastInput } from '../../src/main/core/admissionForecast';
 import { CATEGORY_AGENTS } from '../../src/main/core/echoRoster';
-import { forecastLine, wouldNotFitLine } from '../../src/shared/forecastText';
+import { fitsLaterText, forecastLine, wouldNotFitLine } from '../../src/shared/forecastText';
+import type { ModelUnload } from '../../src/main/core/modelUnloads';
 import { GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
@@ -95,8 +96,8 @@ describe('forecastAdmissions', () => {
     ['free memory unknown: no verdict, never a zero', null, null, 'technical: +39.7 GB, free memory unknown'],
   ])('says whether it fits: %s', (_name, freeGb, fits, line) => {
     const technical = forecastAdmissions({ loadedModels: [], agents: [], freeGb }).categories[1];
-    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, needRamGb: 39.7, needVramGb: 0, freeGb, freeVramGb: null, fits });
-    expect(technical && forecastLine(technical)).toBe(line);
+    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, needRamGb: 39.7, needVramGb: 0, freeGb, freeVramGb: null, fits, fitsLater: null });
+    expect(technical && forecastLine(technical, NOW)).toBe(line);
   });
 
   it('rounds figures to one decimal', () => {
@@ -106,7 +107,45 @@ describe('forecastAdmissions', () => {
 
   it('writes the tray’s warning', () => {
     const technical = forecastAdmissions({ loadedModels: [], agents: [], freeGb: 22.1 }).categories[1];
-    expect(technical && wouldNotFitLine(technical)).toBe('technical would not fit: +39.7 GB, 22 GB free');
+    expect(technical && wouldNotFitLine(technical, NOW)).toBe('technical would not fit: +39.7 GB, 22 GB free');
+  });
+});
+
+describe('when a category would fit, as loaded models unload', () => {
+  const unload = (model: string, gb: number, inSeconds: number, vramGb = 0): ModelUnload => ({ model, ramGb: gb - vramGb, vramGb, at: NOW + inSeconds * 1000, from: 'ollama' });
+  const technical = (input: Partial<ForecastInput>) => forecastAdmissions({ loadedModels: [], agents: [], freeGb: 22.1, ...input }).categories[1];
+
+  it('is the first unload after which its need fits, naming every model unloaded by then', () => {
+    const entry = technical({ unloads: [unload('llama3.1:8b', 8, 60), unload('qwen2.5:14b', 14, 250), unload('mistral:latest', 4, 400)] });
+    expect(entry?.fitsLater).toEqual({ at: new Date(NOW + 250_000).toISOString(), unloading: ['llama3.1:8b', 'qwen2.5:14b'] });
+    expect(entry && forecastLine(entry, NOW)).toBe('technical: +39.7 GB, 22.1 GB free, will not fit; fits in 4m 10s, once llama3.1:8b and qwen2.5:14b unload, if nothing calls them');
+    expect(entry && forecastLine(entry, NOW + 200_000)).toContain('fits in 50s');
+    expect(entry && wouldNotFitLine(entry, NOW)).toBe('technical would not fit: +39.7 GB, 22 GB free; fits in 4m, once llama3.1:8b and qwen2.5:14b unload, if nothing calls them');
+  });
+
+  it('does not count a model the category itself uses: unloading it only moves the need', () => {
+    expect(technical({ unloads: [unload('deepseek-coder:6.7b', 20, 60)] })?.fitsLater).toBeNull();
+  });
+
+  it('says nothing when every unload together is still too little, or the category fits now', () => {
+    expect(technical({ unloads: [unload('llama3.1:8b', 8, 60)] })?.fitsLater).toBeNull();
+    expect(technical({ freeGb: 64, unloads: [unload('llama3.1:8b', 8, 60)] })).toMatchObject({ fits: true, fitsLater: null });
+  });
+
+  it('makes no claim where free memory or what Ollama holds is unknown', () => {
+    expect(technical({ freeGb: null, unloads: [unload('qwen2.5:14b', 30, 60)] })?.fitsLater).toBeNull();
+    expect(technical({ loadedKnown: false, unloads: [unload('qwen2.5:14b', 30, 60)] })?.fitsLater).toBeNull();
+  });
+
+  it('counts a model’s GPU share as GPU memory freed, which takes the need’s first part', () => {
+    // 39.7 needed; 2 GB of GPU free and 30 GB of RAM: 37.7 GB of RAM needed. The 8 GB model frees 6 GB of GPU and 2 of RAM.
+    const entry = technical({ freeGb: 30, freeVramGb: 2, unloads: [unload('llama3.1:8b', 8, 60, 6)] });
+    expect(entry).toMatchObject({ needRamGb: 37.7, fits: false, fitsLater: { unloading: ['llama3.1:8b'] } });
+  });
+
+  it('names one model in the singular', () => {
+    const entry = technical({ unloads: [unload('qwen2.5:14b', 20, 42)] });
+    expect(entry && fitsLaterText(entry, NOW)).toBe('fits in 42s, once qwen2.5:14b unloads, if nothing calls it');
   });
 });
 
@@ -137,9 +176,15 @@ describe('the forecast in the snapshot', () => {
     const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5)] }) });
     const forecast = byCategory(snapshot.forecast);
     // The senior developer and the test lead run; Ollama holds the 33b model; 16 GB free.
-    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: 16, freeVramGb: null, fits: true });
+    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: 16, freeVramGb: null, fits: true, fitsLater: null });
     expect(forecast.strategic).toMatchObject({ needGb: 22, freeGb: 16, fits: false });
     expect(forecast.development).toMatchObject({ needGb: 0, fits: true });
+  });
+
+  it('says when a category would fit, from Ollama’s expiry of the models it holds', () => {
+    const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('mistral:7b', 7, NOW + 90_000)] }) });
+    // Strategic needs 22 GB against 16 free; mistral:7b, which none of its agents uses, frees 7 GB in 90 s.
+    expect(byCategory(snapshot.forecast).strategic).toMatchObject({ needGb: 22, fits: false, fitsLater: { at: new Date(NOW + 90_000).toISOString(), unloading: ['mistral:7b'] } });
   });
 
   it('forecasts a model Ollama has since unloaded at the size it measured', () => {

@@ -24,9 +24,10 @@ function reasonOf(source: SourceName, error: string | undefined): string {
   return escapeControls(error.startsWith(prefix) ? error.slice(prefix.length) : error);
 }
 
-/** One category's line; the category is ECHO's own today, but it is a name that reaches the terminal all the same. */
-function shownLine(entry: CategoryForecast): string {
-  return forecastLine({ ...entry, category: escapeControls(entry.category) });
+/** One category's line; the category is ECHO's own today, but it and Ollama's model names reach the terminal all the same. */
+function shownLine(entry: CategoryForecast, now: number): string {
+  const fitsLater = entry.fitsLater && { ...entry.fitsLater, unloading: entry.fitsLater.unloading.map(escapeControls) };
+  return forecastLine({ ...entry, category: escapeControls(entry.category), fitsLater }, now);
 }
 
 /** Per category, the memory its agents would add and whether it fits. Without a configuration, of the demo. */
@@ -40,7 +41,7 @@ async function forecastOf(config: MonitorConfig, options: ForecastOptions, io: C
   const forecast: AdmissionForecast = {
     categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
   };
-  io.out(options.json ? `${escapeJsonControls(JSON.stringify(forecast, null, 2))}\n` : `${forecast.categories.map(shownLine).join('\n')}\n`);
+  io.out(options.json ? `${escapeJsonControls(JSON.stringify(forecast, null, 2))}\n` : `${forecast.categories.map((entry) => shownLine(entry, Date.parse(snapshot.takenAt))).join('\n')}\n`);
   const down = sourceNameSchema.options.filter((source) => isDown(snapshot.sources[source]));
   if (down.length === 0) return EXIT.ok;
   for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);

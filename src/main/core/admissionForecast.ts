@@ -3,6 +3,7 @@ import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
 import { holdsItsModel, normalizeModel } from '../../shared/modelName';
 import { toGb } from './memoryModel';
+import type { ModelUnload } from './modelUnloads';
 import type { OllamaModel, SystemReading } from './readings';
 
 /** What the forecast needs to know of an agent the monitor sees. */
@@ -29,6 +30,8 @@ export interface ForecastInput {
   /** Ollama's own figure per model (normalised name), from this poll or an earlier one. */
   readonly measuredGb?: ReadonlyMap<string, number>;
   readonly overrides?: MemoryOverrides;
+  /** Loaded models that will leave memory on their own, soonest first (see modelUnloads). */
+  readonly unloads?: readonly ModelUnload[];
   /** ECHO's seven unless a test says otherwise. */
   readonly categories?: Readonly<Record<string, readonly string[]>>;
 }
@@ -79,26 +82,54 @@ export function rememberModelSizes(known: ReadonlyMap<string, number>, models: r
   return next ?? known;
 }
 
+/** The key a role's model is counted under: two roles on one model load it once. */
+function modelKey(role: string, liveModels: ReadonlyMap<string, string>): string {
+  const model = modelFor(role, liveModels);
+  return model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
+}
+
+/** Ollama puts as much of a model as fits in GPU memory and the rest in RAM. */
+function splitNeed(needGb: number, freeVramGb: number | null): { needRamGb: number; needVramGb: number } {
+  const needVramGb = round1(Math.min(needGb, freeVramGb ?? 0));
+  return { needRamGb: round1(needGb - needVramGb), needVramGb };
+}
+
+/**
+ * The first moment the category fits as models it does not use unload one by
+ * one (each frees its RAM share, and its GPU share where GPU memory is counted).
+ */
+function fitsLaterOf(needGb: number, freeGb: number, freeVramGb: number | null, ownModels: ReadonlySet<string>, unloads: readonly ModelUnload[]): CategoryForecast['fitsLater'] {
+  let ram = freeGb;
+  let vram = freeVramGb;
+  const unloading: string[] = [];
+  for (const unload of unloads) {
+    if (ownModels.has(unload.model)) continue;
+    ram += unload.ramGb;
+    vram = vram === null ? null : vram + unload.vramGb;
+    unloading.push(unload.model);
+    if (splitNeed(needGb, vram).needRamGb <= round1(ram)) return { at: new Date(unload.at).toISOString(), unloading };
+  }
+  return null;
+}
+
 function forecastCategory(category: string, roles: readonly string[], input: ForecastInput, loaded: ReadonlySet<string>, liveModels: ReadonlyMap<string, string>): CategoryForecast {
-  // Two roles on one model load it once; take the larger figure if overrides by role disagree.
   const perModel = new Map<string, number>();
   for (const role of roles) {
-    const model = modelFor(role, liveModels);
-    const key = model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
+    const key = modelKey(role, liveModels);
     if (loaded.has(key)) continue;
-    // Ollama's measurement beats the estimate, as it does in the memory totals.
-    const gb = input.measuredGb?.get(key) ?? estimateMemoryGb(role, model, input.overrides);
+    // Ollama's measurement beats the estimate, as it does in the memory totals; take the larger figure if overrides by role disagree.
+    const gb = input.measuredGb?.get(key) ?? estimateMemoryGb(role, modelFor(role, liveModels), input.overrides);
     perModel.set(key, Math.max(perModel.get(key) ?? 0, gb));
   }
   const needGb = round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
   const freeGb = input.freeGb === null ? null : round1(input.freeGb);
   const freeVramGb = input.freeVramGb == null ? null : round1(input.freeVramGb);
-  // Ollama puts as much of a model as fits in GPU memory and the rest in RAM.
-  const needVramGb = round1(Math.min(needGb, freeVramGb ?? 0));
-  const needRamGb = round1(needGb - needVramGb);
+  const { needRamGb, needVramGb } = splitNeed(needGb, freeVramGb);
   // Compared as shown, so the verdict never contradicts the figures beside it.
   const fits = freeGb === null ? null : needRamGb <= freeGb ? true : input.loadedKnown === false ? null : false;
-  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, fits };
+  const ownModels = new Set(roles.map((role) => modelKey(role, liveModels)));
+  const fitsLater = fits === false && freeGb !== null ? fitsLaterOf(needGb, freeGb, freeVramGb, ownModels, input.unloads ?? []) : null;
+  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, fits, fitsLater };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */

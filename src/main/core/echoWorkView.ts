@@ -1,8 +1,6 @@
 import type { EchoWork, MessageView } from '../../shared/echoWorkModel';
 import type { EchoWorkData, MessageRecord } from './echoWork';
-
-/** Ollama's default keep-alive, which ECHO never overrides. */
-export const OLLAMA_KEEP_ALIVE_MS = 5 * 60 * 1000;
+import { quietUnloadAt } from './modelUnloads';
 
 const iso = (at: number): string => new Date(at).toISOString();
 const ageOf = (at: number, now: number): number => Math.max(0, Math.floor((now - at) / 1000));
@@ -28,7 +26,7 @@ export function viewEchoWork(work: EchoWorkData, now: number): EchoWork {
         lastQueryAt: iso(agent.llm.lastQueryAt),
         turnsToday: agent.llm.turnsToday,
         tokensToday: agent.llm.tokensToday,
-        quietUnloadInSeconds: Math.max(0, Math.ceil((agent.llm.lastQueryAt + OLLAMA_KEEP_ALIVE_MS - now) / 1000)),
+        quietUnloadInSeconds: Math.max(0, Math.ceil((quietUnloadAt(agent.llm) - now) / 1000)),
       },
     })),
     openDecisions: work.openDecisions.map((decision) => ({

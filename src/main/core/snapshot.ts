@@ -1,5 +1,6 @@
 import { AGENT_LIST_LIMIT, type AgentView, type EchoMachine, type EchoProcessView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
+import { modelUnloads } from './modelUnloads';
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
 import { cpuLoadOf } from './cpu';
@@ -204,6 +205,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       freeVramGb: knownFreeVramGb(system),
       measuredGb: input.modelSizesGb,
       overrides: input.memoryOverrides,
+      unloads: modelUnloads(models ?? [], postgres?.value.work?.agents ?? null, now),
     }),
     history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
     stats: postgres?.value.stats ?? null,

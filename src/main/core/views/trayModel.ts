@@ -162,9 +162,11 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   sessions.push(...moreLine(snapshot?.summary.activeSessions ?? null, sessions.length, 'sessions'));
   const trouble = snapshot === null ? [notYet(startError)] : problems(snapshot, formatTime);
   // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
-  const wontFit: TrayMenuItem[] = (snapshot?.forecast.categories ?? [])
-    .filter((forecast) => forecast.fits === false)
-    .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast) }));
+  const wontFit: TrayMenuItem[] = snapshot
+    ? snapshot.forecast.categories
+        .filter((forecast) => forecast.fits === false)
+        .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast, Date.parse(snapshot.takenAt)) }))
+    : [];
   // A decision waiting for votes waits for the people who cast them: it belongs where they look.
   const voting: TrayMenuItem[] = (snapshot?.work?.openDecisions ?? [])
     .filter((decision) => decision.status === 'pending' && decision.participants.length > decision.votes)

@@ -1,12 +1,29 @@
 import { memo } from 'react';
+import type { CategoryForecast } from '../../../shared/forecast';
+import { fitsLaterText } from '../../../shared/forecastText';
 import { useMonitor } from '../hooks/monitorContext';
+import { useNow } from '../hooks/useNow';
 import { countRender } from '../renderCount';
 import { selectForecastRows, type ForecastRow } from '../store/selectors/forecast';
+import { serverNow } from '../store/selectors/liveSeconds';
 import { sameRow } from './sameRow';
+
+/** When a category that will not fit now would, counted down every second from the snapshot's time. */
+function FitsLater({ entry }: { readonly entry: CategoryForecast }) {
+  const now = useNow();
+  const clock = useMonitor((state) => state.clock);
+  if (clock === null) return null;
+  return <span className="fits-later muted">{fitsLaterText(entry, serverNow(clock.takenAt, clock.receivedAt, now))}</span>;
+}
 
 function Verdict({ row }: { readonly row: ForecastRow }) {
   if (row.fits === null) return <span className="muted">{row.fitText}</span>;
-  return <span className={row.fits ? 'status' : 'status status-error'}>{row.fitText}</span>;
+  return (
+    <>
+      <span className={row.fits ? 'status' : 'status status-error'}>{row.fitText}</span>
+      {row.later && <FitsLater entry={row.later} />}
+    </>
+  );
 }
 
 const ForecastLine = memo(

@@ -1,6 +1,6 @@
 import { formatGb, formatRole } from '../../../../shared/format';
 import { fitText, needText } from '../../../../shared/forecastText';
-import type { AdmissionForecast } from '../../../../shared/forecast';
+import type { AdmissionForecast, CategoryForecast } from '../../../../shared/forecast';
 import { UNKNOWN } from './unknown';
 
 export interface ForecastRow {
@@ -10,6 +10,8 @@ export interface ForecastRow {
   readonly freeText: string;
   readonly fits: boolean | null;
   readonly fitText: string;
+  /** The whole entry, for the countdown to when it would fit; ticked by the view. */
+  readonly later: CategoryForecast | null;
 }
 
 export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
@@ -21,5 +23,6 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
     freeText: `${entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb)}${entry.freeVramGb === null ? '' : ` + ${formatGb(entry.freeVramGb)} GPU`}`,
     fits: entry.fits,
     fitText: fitText(entry.fits),
+    later: entry.fitsLater === null ? null : entry,
   }));
 }

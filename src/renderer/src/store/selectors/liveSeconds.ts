@@ -7,10 +7,14 @@ export function liveSeconds(startedAt: string, takenAt: string, receivedAt: numb
   return Math.max(0, signedLiveSeconds(startedAt, takenAt, receivedAt, now));
 }
 
+/** The monitor's time now: the snapshot's `takenAt` moved on by the local clock since it arrived. */
+export function serverNow(takenAt: string, receivedAt: number, now: number): number {
+  return Date.parse(takenAt) + Math.max(0, now - receivedAt);
+}
+
 /** The same, negative for a start still ahead. */
 function signedLiveSeconds(startedAt: string, takenAt: string, receivedAt: number, now: number): number {
-  const serverNow = Date.parse(takenAt) + Math.max(0, now - receivedAt);
-  return Math.floor((serverNow - Date.parse(startedAt)) / 1000);
+  return Math.floor((serverNow(takenAt, receivedAt, now) - Date.parse(startedAt)) / 1000);
 }
 
 /** As the monitor's warning has it: a start further ahead than a clock's drift is a wrong date, not a short duration. */
