@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
 import { readTzVariable } from './core/localTime';
 import { ollamaEndpointFromHost } from './core/ollamaHost';
+import type { ChannelSubscriber } from './core/channelSubscriber';
 import { alertSettingsPatchSchema, applyAlertPatch, DEFAULT_ALERT_SETTINGS, misorderedThresholds, type AlertSettings } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
 import { escapeControls } from '../shared/terminalText';
@@ -40,6 +41,11 @@ export interface MonitorConfig {
   readonly heartbeatTimeoutSeconds: number;
   /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
   readonly agentProcesses: AgentProcessSettings | null;
+  /**
+   * ECHO's channels inside this process, heard instead of Redis's. Set only by
+   * the demo, which has no Redis; never from the environment.
+   */
+  readonly localChannels?: ChannelSubscriber;
 }
 
 export interface AgentProcessSettings {

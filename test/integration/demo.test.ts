@@ -8,6 +8,7 @@ import { startDemo } from '../../src/main/demo/demoEnvironment';
 import { startMonitorService } from '../../src/main/monitor/monitorService';
 import { HTTP_ROUTES, TOKEN_HEADER } from '../../src/shared/api';
 import { snapshotSchema } from '../../src/shared/model';
+import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { runCliProcess, startCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
 
@@ -88,6 +89,31 @@ describe('the demo', () => {
       await demo.stop();
     }
   }, 30_000);
+
+  it("publishes ECHO's messages on channels inside its process, as ECHO does on Redis: the live stream carries them", async () => {
+    const demo = await startDemo({ dataDir: null });
+    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
+    try {
+      const heard = await new Promise<MonitorEvent>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error('no ECHO message within 30 s'));
+        }, 30_000);
+        const stop = service.onEvent((event) => {
+          if (event.origin !== 'echo') return;
+          clearTimeout(timer);
+          stop();
+          resolve(event);
+        });
+      });
+      expect(['task_delegated', 'agent_message', 'decision_new', 'decision_completed', 'decision_escalated']).toContain(heard.type);
+      // The same events, kept in the log the dashboard opens with; the demo has no Redis all the same.
+      expect(service.getEvents().some((event) => event.id === heard.id)).toBe(true);
+      expect(demo.config.registryMode).toBe('sessions');
+    } finally {
+      await service.close();
+      await demo.stop();
+    }
+  }, 60_000);
 
   it('keeps its database on disk across runs, backfilling once and closing what a killed run left open', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'demo-'));

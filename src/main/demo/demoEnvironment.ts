@@ -11,6 +11,7 @@ import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStand
 import { insertMessageBackfill, planMessageBackfill } from '../simulator/messagePlan';
 import { planBackfill } from '../simulator/sessionPlan';
 import { WorkWriter } from '../simulator/workWriter';
+import { LocalChannels } from '../simulator/localChannels';
 import { describeMode, describeRuntime, Simulator, type SimulatorMode } from '../simulator/simulator';
 
 export interface DemoOptions {
@@ -27,7 +28,7 @@ export interface DemoOptions {
 }
 
 export interface DemoEnvironment {
-  /** What the monitor should read: the embedded database over the PostgreSQL protocol and the Ollama stand-in; no Redis. */
+  /** What the monitor should read: the embedded database over the PostgreSQL protocol, the Ollama stand-in and ECHO's channels inside this process; no Redis. */
   readonly config: MonitorConfig;
   /** Sessions the backfill added. */
   readonly backfilled: number;
@@ -71,8 +72,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const now = Date.now();
     await closeWhatALastRunLeft(db, now);
     const writer = new DelegatorWriter(db, null, 'delegator:');
-    // No Redis: ECHO's messages are stored, not published, as an ECHO without Redis leaves them.
-    const work = await WorkWriter.open(db, null, options.onProblem);
+    // No Redis: ECHO's messages are stored, then published on channels inside this process, which the monitor hears as it hears Redis's.
+    const channels = new LocalChannels();
+    const work = await WorkWriter.open(db, channels, options.onProblem);
     const days = options.backfillDays ?? 30;
     const backfilled = await writer.insertSessions(planBackfill(days, seed, now), now);
     const backfilledMessages = await insertMessageBackfill(work.messages, planMessageBackfill(days, seed, now));
@@ -107,9 +109,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       MONITOR_AGENT_PROCESSES: root,
       MONITOR_ALERTS: options.alerts,
     });
+    // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
+    const agentProcesses = runtime.vm === 'node' ? { root, extraVmExecutables: runtime.executables } : config.agentProcesses;
     return {
-      // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
-      config: runtime.vm === 'node' ? { ...config, agentProcesses: { root, extraVmExecutables: runtime.executables } } : config,
+      config: { ...config, agentProcesses, localChannels: channels },
       backfilled,
       backfilledMessages,
       simulating,

@@ -1,10 +1,11 @@
-import type { Redis } from 'ioredis';
 import { errorText } from '../../shared/errorText';
 import type { SqlClient } from '../sources/sqlClient';
 import { echoTimestamp, utc } from './delegatorWriter';
 
-/** What ECHO's agents publish with: Redis's PUBLISH, nothing else (ECHO sets no keys). */
-export type Publisher = Pick<Redis, 'publish'>;
+/** What ECHO's agents publish with: Redis's PUBLISH, nothing else (ECHO sets no keys). ioredis's client is one. */
+export interface Publisher {
+  publish(channel: string, message: string): Promise<number>;
+}
 
 /** ECHO's message types (`EchoShared.Schemas.Message`). */
 export type MessageType = 'request' | 'response' | 'notification' | 'escalation';

@@ -1,9 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { ChannelSubscriber, PatternListener } from '../core/channelSubscriber';
 import type { MonitorEvent } from '../../shared/monitorEvent';
 import { ECHO_CHANNEL_PATTERNS, readEchoChannelMessage } from './echoChannelEvents';
-
-/** A connection given over to pub/sub: Redis allows nothing else on it once subscribed. */
-export type ChannelSubscriber = Pick<Redis, 'psubscribe' | 'punsubscribe' | 'on' | 'off'>;
 
 export interface EchoChannelHandlers {
   readonly onEvent: (event: MonitorEvent) => void;
@@ -28,7 +25,7 @@ export class EchoChannels {
 
   /** Resolves once Redis confirms the subscription, to a function that ends it and leaves the connection to be closed. */
   async subscribe(handlers: EchoChannelHandlers): Promise<() => Promise<void>> {
-    const listener = (pattern: string, channel: string, message: string): void => {
+    const listener: PatternListener = (pattern, channel, message) => {
       // The connection may carry other pattern subscriptions; theirs are not ECHO's.
       if (!PATTERNS.has(pattern)) return;
       const result = readEchoChannelMessage(channel, message);

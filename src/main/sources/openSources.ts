@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
 import type { TimeZoneSource } from '../core/localTime';
 import { AgentProcessScanner } from './agentProcesses';
+import type { ChannelSubscriber } from '../core/channelSubscriber';
 import { EchoChannels } from './echoChannels';
 import { EchoWorkStore } from './echoWorkStore';
 import { ownCpuMs, type CpuMark } from './cpuMark';
@@ -42,6 +43,13 @@ export interface OpenOptions {
   /** Each new connection to PostgreSQL, once it is made. */
   readonly onPostgresConnect?: () => void;
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
+}
+
+/** ECHO's channels for a long-lived monitor: the demo's inside the process, else Redis's on their own connection. */
+function channelsOf(config: MonitorConfig, options: OpenOptions, connection: ChannelSubscriber | null): EchoChannels | null {
+  if (!options.persistent) return null;
+  const subscriber = config.localChannels ?? connection;
+  return subscriber && new EchoChannels(subscriber);
 }
 
 /**
@@ -91,7 +99,7 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
     },
     subscriber,
     publisher: redis,
-    channels: channelConnection && new EchoChannels(channelConnection),
+    channels: channelsOf(config, options, channelConnection),
     async close() {
       for (const connection of [redis, subscriber, channelConnection]) if (connection) redisClient?.closeRedis(connection);
       await pool.end();
