@@ -74,6 +74,8 @@ export const echoWorkSchema = z.object({
   openDecisionsTotal: z.number().int().nonnegative(),
   workflows: z.array(workflowViewSchema),
   workflowsTotal: z.number().int().nonnegative(),
+  /** The newest messages of all, newest first (at most 5): the latest ECHO's channels carried. */
+  latestMessages: z.array(messageViewSchema),
   tasksPerDay: z.array(z.object({ date: localDateSchema, count: z.number().int().nonnegative() })),
 });
 export type EchoWork = z.infer<typeof echoWorkSchema>;

@@ -1,5 +1,29 @@
 import type { AgentWork } from './echoWorkModel';
-import { formatDuration } from './format';
+import { formatDuration, formatRole } from './format';
+
+/** Recipients that are not one agent (MessageBus.broadcast_message's `all`, `leadership`). */
+const GROUPS: Readonly<Record<string, string>> = { all: 'all agents', leadership: 'leadership' };
+
+/** A role as people read it, or the group a message went to. */
+export function partyName(role: string): string {
+  return GROUPS[role] ?? formatRole(role);
+}
+
+/**
+ * `Delegator → CEO: Plan the quarter`, `CEO → CTO (request): Budget`: one of
+ * ECHO's messages in a line, heard on its channels or read from `messages`.
+ * `fit` cuts each part where the text is untrusted; names are formatted before
+ * the cut, so the cut's own marker is not title-cased.
+ */
+export function echoMessageText(
+  message: { readonly from: string; readonly to: string; readonly type: string; readonly subject: string },
+  fit: (text: string) => string = (text) => text,
+): string {
+  const route = `${fit(partyName(message.from))} → ${fit(partyName(message.to))}`;
+  const trimmed = message.subject.trim();
+  const subject = trimmed === '' ? '(no subject)' : fit(trimmed);
+  return message.from === 'delegator' ? `${route}: ${subject}` : `${route} (${fit(message.type)}): ${subject}`;
+}
 
 /** An agent's backlog and last activity from ECHO's records, as short phrases: `3 waiting, oldest 12m 0s`, `last sent 2m 0s ago`. */
 export function agentWorkParts(work: AgentWork | undefined, now: number): string[] {

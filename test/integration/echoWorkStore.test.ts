@@ -48,8 +48,10 @@ async function seedEcho(sql: TestDatabase['pool']): Promise<void> {
   await markFailed(sql, ids.bug, '%RuntimeError{message: "LLM unavailable"}', '2026-11-24T13:00:30Z');
   ids.refactor = await delegateTask(sql, 'cto', 'refactor', '2026-11-24T14:10:00Z');
   // The chart's first local day begins at 07:00 UTC (PDT); a second before it is outside the 30 days.
-  await markProcessed(sql, await delegateTask(sql, 'senior_developer', 'docs', '2026-10-26T07:00:00Z'), '2026-10-26T07:00:10Z');
-  await markProcessed(sql, await delegateTask(sql, 'senior_developer', 'docs', '2026-10-26T06:59:59Z'), '2026-10-26T07:00:10Z');
+  ids.firstDay = await delegateTask(sql, 'senior_developer', 'docs', '2026-10-26T07:00:00Z');
+  await markProcessed(sql, ids.firstDay, '2026-10-26T07:00:10Z');
+  ids.beforeFirstDay = await delegateTask(sql, 'senior_developer', 'docs', '2026-10-26T06:59:59Z');
+  await markProcessed(sql, ids.beforeFirstDay, '2026-10-26T07:00:10Z');
 
   await llmSession(sql, { role: 'cto', createdAt: '2026-11-24T09:30:00Z', lastQueryAt: '2026-11-24T14:20:00Z', turns: 3, tokens: 2400 });
   // Last queried a minute before local midnight: not today's.
@@ -179,6 +181,10 @@ describe("ECHO's own records", () => {
     expect(work.workflows[3]).toMatchObject({ insertedAt: at('2026-11-24T12:00:00Z'), updatedAt: at('2026-11-24T12:05:00Z') });
     expect(work.workflowsTotal).toBe(5);
 
+    // The latest are those stored last, as ECHO numbers its messages when it stores them (here two backdated ones were stored last).
+    expect(work.latestMessages.map((message) => message.id)).toEqual([ids.beforeFirstDay, ids.firstDay, ids.refactor, ids.bug, ids.broadcast]);
+    expect(work.latestMessages[2]).toEqual({ id: ids.refactor, from: 'delegator', to: 'cto', type: 'request', subject: 'Direct task: refactor', at: at('2026-11-24T14:10:00Z') });
+
     expect(work.tasksPerDay).toHaveLength(30);
     expect(work.tasksPerDay[0]).toEqual({ date: '2026-10-26', count: 1 });
     expect(work.tasksPerDay.filter((day) => day.count > 0)).toEqual([
@@ -225,6 +231,8 @@ describe("ECHO's own records", () => {
       expect.stringMatching(/^decisions [0-9a-f-]+: inserted_at_ms: timestamp out of range$/),
     ]);
     expect(agent(work, 'ceo')?.lastSent).toBeNull();
+    // The same bad rows among the latest are left out again, and named once.
+    expect(work.latestMessages.length).toBeLessThan(AGENT_ITEMS_LIMIT);
   });
 
   it("reads an older ECHO's tables as absent, never as an error", async () => {
@@ -241,7 +249,7 @@ describe("ECHO's own records", () => {
 
     const none = await new EchoWorkStore(bare.pool, 'UTC').read(TODAY);
     expect(none).toEqual({
-      value: { tables: { messages: false, decisions: false, llmSessions: false, workflows: false, flows: false }, agents: [], openDecisions: [], openDecisionsTotal: 0, workflows: [], workflowsTotal: 0, tasksPerDay: [] },
+      value: { tables: { messages: false, decisions: false, llmSessions: false, workflows: false, flows: false }, agents: [], openDecisions: [], openDecisionsTotal: 0, workflows: [], workflowsTotal: 0, latestMessages: [], tasksPerDay: [] },
       dropped: [],
     });
   });

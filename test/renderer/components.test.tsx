@@ -172,6 +172,7 @@ describe('beyond the seed', () => {
       openDecisionsTotal: 1,
       workflows: [{ kind: 'flow' as const, id: 'f-1', name: 'Hiring', status: 'paused', pauseReason: 'awaiting approval', error: null, insertedAt: at(60), updatedAt: at(40) }],
       workflowsTotal: 1,
+      latestMessages: [],
       tasksPerDay: [{ date: '2026-11-24', count: 2 }],
     };
     await show(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work })) }));

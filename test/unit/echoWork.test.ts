@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EchoWorkData } from '../../src/main/core/echoWork';
 import { viewEchoWork } from '../../src/main/core/echoWorkView';
 import { workWarnings } from '../../src/main/core/workWarnings';
+import { statusText } from '../../src/main/cli/statusText';
 import { ok, postgresData, registryData } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
@@ -36,6 +37,7 @@ function work(overrides: Partial<EchoWorkData> = {}): EchoWorkData {
       { kind: 'workflow', id: 'w-2', name: 'release', status: 'paused', pauseReason: 'manual gate', error: null, insertedAt: minutesAgo(10), updatedAt: minutesAgo(5) },
     ],
     workflowsTotal: 3,
+    latestMessages: [{ id: 14, from: 'senior_developer', to: 'test_lead', type: 'notification', subject: 'Ready for tests', at: minutesAgo(2) }],
     tasksPerDay: [{ date: '2026-11-24', count: 5 }],
     ...overrides,
   };
@@ -84,6 +86,38 @@ describe('warnings from ECHO’s work', () => {
     const fresh = snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work() })) });
     expect(fresh.work?.openDecisionsTotal).toBe(2);
     expect(fresh.warnings.map((warning) => warning.kind)).toContain('agent-backlog');
+  });
+});
+
+describe('ECHO’s work in `status`', () => {
+  const where = { postgres: 'db', registry: 'redis', ollama: 'ollama' };
+
+  it('prints the open decisions, the workflows and the latest messages, newest first, in local time', () => {
+    const latestMessages = [
+      { id: 15, from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan the quarter', at: minutesAgo(1) },
+      { id: 14, from: 'senior_developer', to: 'test_lead', type: 'notification', subject: 'Ready for tests', at: minutesAgo(2) },
+      { id: 13, from: 'ceo', to: 'all', type: 'notification', subject: '  ', at: minutesAgo(3) },
+    ];
+    const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
+    const lines = text.split('\n');
+    const from = lines.findIndex((line) => line.startsWith('  decision'));
+    expect(lines.slice(from, from + 8)).toEqual([
+      '  decision budget_approval by CEO  pending  1 vote  open 20m 0s',
+      '  decision hiring by CHRO  pending  0 votes  open 3m 0s',
+      '  workflow feature_development  failed: step 3 raised',
+      '  flow Elixir.EchoShared.Flows.Hiring  paused (awaiting approval)',
+      '  workflow release  paused (manual gate)',
+      'Latest      14:29:00  Delegator → CEO: Plan the quarter',
+      '            14:28:00  Senior Developer → Test Lead (notification): Ready for tests',
+      '            14:27:00  CEO → all agents (notification): (no subject)',
+    ]);
+  });
+
+  it('escapes what ECHO’s rows carry before it reaches the terminal', () => {
+    const latestMessages = [{ id: 15, from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan\u001b[2J the quarter', at: minutesAgo(1) }];
+    const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
+    expect(text).toContain('Delegator → CEO: Plan\\x1b[2J the quarter');
+    expect(text).not.toContain('\u001b');
   });
 });
 

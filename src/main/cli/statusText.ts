@@ -1,7 +1,7 @@
 import { formatDuration, formatGb, formatRole, memorySplit } from '../../shared/format';
 import type { AgentView, AgentWork, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
 import { escapeControls as shown } from '../../shared/terminalText';
-import { agentWorkParts } from '../../shared/workText';
+import { agentWorkParts, echoMessageText } from '../../shared/workText';
 
 export interface SourceLabels {
   readonly postgres: string;
@@ -99,6 +99,15 @@ function workLines(snapshot: Snapshot): string[] {
   return [...decisions, ...more(decisions.length, work.openDecisionsTotal, 'decisions'), ...workflows, ...more(workflows.length, work.workflowsTotal, 'workflows')];
 }
 
+/**
+ * ECHO's newest messages, newest first: the latest its channels carried, as
+ * ECHO stores each before publishing it. A single look hears no channel.
+ */
+function latestLines(snapshot: Snapshot): string[] {
+  const latest = snapshot.work?.latestMessages ?? [];
+  return latest.map((message, index) => `${label(index === 0 ? 'Latest' : '')}${localTime(message.at, snapshot.timeZone)}  ${shown(echoMessageText(message))}`);
+}
+
 function sessionsLine(snapshot: Snapshot): string {
   const { summary } = snapshot;
   const counts = `${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`;
@@ -145,7 +154,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   const now = Date.parse(snapshot.takenAt);
   const workOf = new Map((snapshot.work?.agents ?? []).map((work) => [work.role, work]));
   for (const agent of snapshot.agents ?? []) lines.push(agentLine(agent, workOf.get(agent.role), now));
-  lines.push(...workLines(snapshot));
+  lines.push(...workLines(snapshot), ...latestLines(snapshot));
   for (const model of snapshot.residentModels ?? []) {
     if (model.usedBy.length > 0) continue;
     const unload = model.staysLoaded ? ', stays loaded' : model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;

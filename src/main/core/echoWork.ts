@@ -8,7 +8,7 @@
 
 /** Lists are cut to this many entries, newest or oldest first as each says; their totals count them all. */
 export const WORK_LIST_LIMIT = 20;
-/** Per agent, the waiting messages and the failures kept. */
+/** Per agent, the waiting messages and the failures kept; and the latest messages of all. */
 export const AGENT_ITEMS_LIMIT = 5;
 
 /** One row of `messages`, as the views need it. */
@@ -90,6 +90,12 @@ export interface EchoWorkData {
   /** Workflow and flow executions that are running, paused or failed, failed first then oldest; at most WORK_LIST_LIMIT. */
   readonly workflows: readonly WorkflowRecord[];
   readonly workflowsTotal: number;
+  /**
+   * The newest messages of all, newest first; at most AGENT_ITEMS_LIMIT. ECHO
+   * stores each message before it publishes it, so these are the latest its
+   * channels carried, for a look that does not listen to them.
+   */
+  readonly latestMessages: readonly MessageRecord[];
   /** Tasks delegated (messages from the delegator) per local day over the last 30 days, oldest first. */
   readonly tasksPerDay: readonly { readonly date: string; readonly count: number }[];
 }

@@ -52,6 +52,7 @@ export function viewEchoWork(work: EchoWorkData, now: number): EchoWork {
       idleSeconds: ageOf(workflow.updatedAt, now),
     })),
     workflowsTotal: work.workflowsTotal,
+    latestMessages: work.latestMessages.map((message) => viewMessage(message, now)),
     tasksPerDay: work.tasksPerDay.map((day) => ({ ...day })),
   };
 }

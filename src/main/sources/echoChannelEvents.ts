@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { clipText, TEXT_LIMITS } from '../../shared/clipText';
-import { formatRole } from '../../shared/format';
 import { parseJson } from '../../shared/jsonLine';
 import { boundedEvent, type MonitorEvent } from '../../shared/monitorEvent';
+import { echoMessageText, partyName } from '../../shared/workText';
 import { describeIssues } from '../../shared/zodIssues';
 
 /**
@@ -31,7 +31,6 @@ const CHANNEL_LIMIT = 100;
 export const MESSAGE_CHARS_LIMIT = 1_000_000;
 
 /** Recipients that are not one agent. The delegator is not one of ECHO's agents either. */
-const GROUPS: Readonly<Record<string, string>> = { all: 'all agents', leadership: 'leadership' };
 const NOT_AN_AGENT = new Set(['all', 'leadership', 'delegator']);
 
 /** `DateTime.to_iso8601` of a UTC time (`2026-11-24T14:23:05.123456Z`), kept as an instant in milliseconds. */
@@ -69,10 +68,8 @@ export type EchoChannelResult = { ok: true; event: MonitorEvent } | { ok: false;
 
 const label = (text: string): string => clipText(text, TEXT_LIMITS.label);
 
-/** A role as people read it, or the group a message went to. */
 function party(role: string): string {
-  // Formatted before the cut, so the cut's own marker is not title-cased.
-  return GROUPS[role] ?? label(formatRole(role));
+  return label(partyName(role));
 }
 
 /**
@@ -83,18 +80,10 @@ function agentRole(...candidates: ReadonlyArray<string | null | undefined>): str
   return candidates.find((role): role is string => typeof role === 'string' && role.length > 0 && role.length <= TEXT_LIMITS.label && !NOT_AN_AGENT.has(role));
 }
 
-function subjectText(subject: string): string {
-  const trimmed = subject.trim();
-  return trimmed === '' ? '(no subject)' : label(trimmed);
-}
-
 /** A message between ECHO's agents, or a task the delegator handed one. */
 export function messageEvent(channel: string, message: EchoMessage): MonitorEvent {
   const delegated = message.from === 'delegator';
-  const route = `${party(message.from)} → ${party(message.to)}`;
-  const text = delegated
-    ? `${route}: ${subjectText(message.subject)}`
-    : `${route} (${label(message.type)}): ${subjectText(message.subject)}`;
+  const text = echoMessageText(message, label);
   const event: MonitorEvent = {
     // ECHO's own ids: `db_id` is the `messages` row, `id` the publish; the channel tells a copy apart.
     id: `echo:${channel}:${String(message.db_id)}:${message.id}`,

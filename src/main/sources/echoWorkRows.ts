@@ -145,6 +145,12 @@ export function readAgent(screen: Screen, row: unknown): AgentWorkRecord | null 
   };
 }
 
+/** A message of the latest, as the agents' own are read. */
+export function readMessage(screen: Screen, row: unknown): MessageRecord | null {
+  const message = screen.read(messageSchema, row, messageLabel);
+  return message && toMessage(message);
+}
+
 export function readDecision(screen: Screen, row: unknown): DecisionRecord | null {
   const decision = screen.read(decisionSchema, row, (each) => `decisions ${field(each, 'id')}`);
   if (decision === null) return null;

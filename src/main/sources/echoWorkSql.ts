@@ -221,10 +221,18 @@ export function workSql(params: Placeholders, tables: EchoTables, window: WorkWi
   const tasksPerDay = tables.messages
     ? `(SELECT coalesce(json_agg(c), '[]') FROM (${countsWithinSql(params, window.days, { table: 'messages', column: 'inserted_at', where: "from_role = 'delegator'" })}) AS c)`
     : `'[]'::json`;
+  // The newest by id, read backwards along the primary key: ECHO numbers its messages as it stores them.
+  const latest = tables.messages
+    ? jsonList(
+        `SELECT ${messageColumns()} FROM messages m WHERE m.inserted_at < ${params.add(utcTimestamp(window.before), 'timestamp')} ORDER BY m.id DESC LIMIT ${String(AGENT_ITEMS_LIMIT)}`,
+        'x.id DESC',
+      )
+    : `'[]'::json`;
   return `WITH RECURSIVE ${ctes.join(',\n    ')}
     SELECT ${agentsSql(params, tables, window)} AS agents,
            ${decisionsSql(tables)},
            ${workflowsSql(tables)},
+           ${latest} AS latest_messages,
            ${tasksPerDay} AS tasks_per_day,
            ${workTokenSql(tables)} AS work_token`;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AgentWorkRecord, DecisionRecord, EchoWorkData, WorkflowRecord } from '../core/echoWork';
 import { addDays, datesBetween, localDayRange, zoneOf, type TimeZoneSource } from '../core/localTime';
-import { countSchema, readAgent, readDecision, readWorkflow, Screen } from './echoWorkRows';
+import { countSchema, readAgent, readDecision, readMessage, readWorkflow, Screen } from './echoWorkRows';
 import { workSql, type WorkWindow } from './echoWorkSql';
 import { isMissingTableOrColumn, parseWorkTables, WORK_TABLES_SQL, type EchoTables } from './echoWorkTables';
 import { Placeholders } from './placeholders';
@@ -21,6 +21,7 @@ const workRowSchema = z.object({
   decisions_total: countSchema,
   workflows: z.array(z.unknown()),
   workflows_total: countSchema,
+  latest_messages: z.array(z.unknown()),
   tasks_per_day: z.array(z.object({ bucket: z.coerce.number().int(), count: countSchema })),
   work_token: z.string(),
 });
@@ -101,6 +102,7 @@ export class EchoWorkStore {
       openDecisionsTotal: row.decisions_total,
       workflows,
       workflowsTotal: row.workflows_total,
+      latestMessages: kept(row.latest_messages.map((each) => readMessage(screen, each))),
       tasksPerDay: tables.messages ? dates.map((date, index) => ({ date, count: perDay.get(index) ?? 0 })) : [],
     };
     return { work: { value: work, dropped: screen.dropped }, token: row.work_token, tables };
