@@ -14,6 +14,9 @@ import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+import { createStandaloneWorkTables } from '../../src/main/sources/migrate';
+import { insertDecision, insertVote, persistWorkflow } from '../support/echoRecords';
+import { startRedis, type ControllableServer } from '../support/servers';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'test-results', 'screenshots');
@@ -22,6 +25,7 @@ const missing = chromiumMissing();
 if (missing) console.warn(`Skipping the browser end-to-end tests: ${missing}`);
 
 let db: TestDatabase;
+let redisServer: ControllableServer;
 let redis: TestRedis;
 let simulator: Simulator;
 let commandListener: Redis;
@@ -50,7 +54,9 @@ async function screenshot(page: Page, name: string): Promise<void> {
 describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, real servers and the simulator', () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
-    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    // A Redis of this file's own: ECHO's channels ignore prefixes, and what is published on them here must reach no other file's monitor.
+    [db, redisServer] = await Promise.all([createTestDatabase(), startRedis()]);
+    redis = await createTestRedis(redisServer.url);
     await insertSessions(db.pool, [
       { sessionId: 'march-dev', category: 'development', description: 'Add CSV import for contacts', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:12:00Z' },
       { sessionId: 'march-hr', category: 'hr', description: 'Draft hiring plan', startedAt: '2026-03-10T15:00:00Z', endedAt: '2026-03-10T15:03:00Z', status: 'error' },
@@ -80,6 +86,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     await simulator.stop();
     commandListener.disconnect();
     await Promise.all([db.drop(), redis.close()]);
+    await redisServer.stop();
   });
 
   it('shows the live session and its agents, and the duration ticks', async () => {
@@ -142,6 +149,28 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
       await screenshot(page, `statistics-${colorScheme}`);
       await page.context().close();
     }
+  });
+
+  it("shows ECHO's open decisions and workflows from its tables, and its messages live from its channels", async () => {
+    // ECHO's own tables, written as its code writes them (see test/support/echoRecords.ts), beside the sessions.
+    await createStandaloneWorkTables(db.pool);
+    const opened = new Date(Date.now() - 20 * 60_000).toISOString();
+    const decisionId = '7d3c2b1a-0000-4000-8000-0000000000e2';
+    await insertDecision(db.pool, { id: decisionId, type: 'budget_approval', initiator: 'ceo', mode: 'collaborative', status: 'pending', participants: ['cto', 'chro'], at: opened });
+    await insertVote(db.pool, decisionId, 'cto', 'approve', new Date().toISOString());
+    await persistWorkflow(db.pool, { id: 'wf_e2e0a1b2c3d4e5f6', name: 'release', status: 'paused', pauseReason: 'manual gate', at: opened });
+    const page = await openDashboard();
+    const panel = page.getByRole('region', { name: 'Decisions and Workflows' });
+    const decisions = panel.getByRole('table', { name: 'Open decisions' });
+    await decisions.getByText('budget_approval').waitFor({ timeout: 10_000 });
+    expect(await decisions.getByText('1 of 2').count()).toBe(1);
+    expect(await panel.getByRole('list', { name: 'Workflows' }).textContent()).toContain('Workflow release (manual gate)');
+    // EchoShared.MessageBus.publish_message's JSON (message_bus.ex), as the delegator sends a task.
+    const task = { db_id: 1, id: 'msg_0a1b2c3d4e5f6a7b', from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan the quarter', content: {}, metadata: { timestamp: new Date().toISOString() } };
+    expect(await redis.redis.publish('messages:ceo', JSON.stringify(task))).toBe(1);
+    await page.getByRole('log', { name: 'Event stream' }).getByText('Delegator → CEO: Plan the quarter').waitFor({ timeout: 5000 });
+    await screenshot(page, 'echo-work');
+    await page.context().close();
   });
 
   it('fits a 900x600 window', async () => {

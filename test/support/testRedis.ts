@@ -12,8 +12,8 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export async function createTestRedis(): Promise<TestRedis> {
-  const url = inject('redisUrl');
+/** On the shared server, unless a file needs one of its own (ECHO's channels ignore prefixes). */
+export async function createTestRedis(url: string = inject('redisUrl')): Promise<TestRedis> {
   const prefix = `test_${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(url);
   redis.on('error', () => undefined);
