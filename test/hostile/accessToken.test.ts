@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Duplex, PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_ROUTES } from '../../src/shared/api';
+import { HTTP_ROUTES, TOKEN_HEADER } from '../../src/shared/api';
 import { ConfigError } from '../../src/main/config';
 import { accessTokenFrom } from '../../src/main/cli/accessTokenSetting';
 import { bearerMatches, isLoopbackPeer } from '../../src/main/web/accessToken';
@@ -25,7 +25,7 @@ interface Answer {
  * connection of its own, as Node lets any Duplex stream be: so a peer on
  * another machine is tried without leaving loopback.
  */
-function requestFrom(server: Server, from: string, path: string, headers: Readonly<Record<string, string>>): Promise<Answer> {
+function requestFrom(server: Server, from: string, path: string, headers: Readonly<Record<string, string>>, body: string | null = null): Promise<Answer> {
   const toServer = new PassThrough();
   const fromServer = new PassThrough();
   const socket = Duplex.from({ readable: toServer, writable: fromServer });
@@ -40,21 +40,26 @@ function requestFrom(server: Server, from: string, path: string, headers: Readon
     });
   });
   server.emit('connection', socket);
-  const lines = Object.entries({ connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+  const sent = body === null ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+  const lines = Object.entries({ connection: 'close', ...sent, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
   // Left open: a client that has sent its request waits for the answer; the server closes (Connection: close).
-  toServer.write(`GET ${path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+  toServer.write(`${body === null ? 'GET' : 'POST'} ${path} HTTP/1.1\r\n${lines.join('')}\r\n${body ?? ''}`);
   return answered;
 }
+
+const CONTROL_KEY = 'control-key-0123456789abcdef';
 
 let server: Server;
 let detach: () => void;
 
-beforeAll(() => {
+function startServer(remoteControls: boolean): { server: Server; detach(): void } {
   const service = idleService();
   const snapshot = snapshotAt(Date.parse('2026-11-24T14:28:28Z'));
-  const web = createWebServer({ service: { ...service, getSnapshot: () => snapshot }, token: 'launch-token-0123456789', boundHost: '0.0.0.0', rendererDir: null, accessToken: ACCESS });
-  server = web.server;
-  detach = web.detach;
+  return createWebServer({ service: { ...service, getSnapshot: () => snapshot }, controlKey: CONTROL_KEY, remoteControls, boundHost: '0.0.0.0', rendererDir: null, accessToken: ACCESS });
+}
+
+beforeAll(() => {
+  ({ server, detach } = startServer(false));
 });
 afterAll(() => {
   detach();
@@ -90,6 +95,38 @@ describe('serve bound beyond this machine, with an access token', () => {
   });
 });
 
+describe('the access token reads; the controls need the control key, and stay this machine\'s by default', () => {
+  const resume = (on: Server, from: string, headers: Readonly<Record<string, string>>): Promise<Answer> =>
+    requestFrom(on, from, HTTP_ROUTES.resume, { host: 'echo-box:4000', ...headers }, '{}');
+
+  it('refuses the controls to another machine that sends the access token, with or without the control key', async () => {
+    expect((await resume(server, '192.0.2.10', { authorization: `Bearer ${ACCESS}` })).status).toBe(403);
+    const keyed = await resume(server, '192.0.2.10', { authorization: `Bearer ${ACCESS}`, [TOKEN_HEADER]: CONTROL_KEY });
+    expect(keyed.status).toBe(403);
+    expect(keyed.body).toContain('the controls are for this machine only');
+    // The access token alone never unlocks them, and no route hands out the key.
+    expect((await requestFrom(server, '192.0.2.10', '/api/bootstrap', { host: 'echo-box:4000', authorization: `Bearer ${ACCESS}` })).body).not.toContain(CONTROL_KEY);
+  });
+
+  it('with MONITOR_REMOTE_CONTROLS on, lets another machine use them with both the access token and the control key', async () => {
+    const open = startServer(true);
+    try {
+      expect((await resume(open.server, '192.0.2.10', { authorization: `Bearer ${ACCESS}` })).status).toBe(401);
+      expect((await resume(open.server, '192.0.2.10', { [TOKEN_HEADER]: CONTROL_KEY })).status).toBe(401);
+      expect((await resume(open.server, '192.0.2.10', { authorization: `Bearer ${ACCESS}`, [TOKEN_HEADER]: CONTROL_KEY })).status).toBe(200);
+    } finally {
+      open.detach();
+      open.server.close();
+    }
+  });
+
+  it('on this machine too, needs the control key, once, and nothing else', async () => {
+    expect((await resume(server, '127.0.0.1', { host: '127.0.0.1:4000' })).status).toBe(401);
+    expect((await resume(server, '127.0.0.1', { host: '127.0.0.1:4000', [TOKEN_HEADER]: 'control-key-0123456789abcdeX' })).status).toBe(401);
+    expect((await resume(server, '127.0.0.1', { host: '127.0.0.1:4000', [TOKEN_HEADER]: CONTROL_KEY })).status).toBe(200);
+  });
+});
+
 describe('the access token and its peers', () => {
   it.each([
     ['127.0.0.1', true],
@@ -115,7 +152,7 @@ describe('the access token and its peers', () => {
     const dir = await mkdtemp(join(tmpdir(), 'access-token-'));
     try {
       const file = join(dir, 'token');
-      await writeFile(file, `${ACCESS}\n`);
+      await writeFile(file, `${ACCESS}\n`, { mode: 0o600 });
       expect(accessTokenFrom({ MONITOR_API_TOKEN_FILE: file, MONITOR_API_TOKEN: 'ignored-when-a-file-is-given' })).toBe(ACCESS);
       expect(accessTokenFrom({ MONITOR_API_TOKEN: ACCESS })).toBe(ACCESS);
       expect(accessTokenFrom({})).toBeNull();

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { ConfigError } from '../config';
+import { readSecretFile, SecretFileError } from './secretFile';
 
 /** Long enough that guessing it over a network is hopeless: `openssl rand -hex 32` gives 64. */
 const MIN_TOKEN_LENGTH = 16;
+/** An HTTP header line has room for it, and a server compares it in no time. */
+const MAX_TOKEN_LENGTH = 1024;
 
 /**
  * The token peers other than this machine must send to `serve`, from
@@ -20,9 +21,10 @@ export function accessTokenFrom(env: Readonly<Record<string, string | undefined>
   if (file !== undefined && file !== '') {
     name = 'MONITOR_API_TOKEN_FILE';
     try {
-      token = readFileSync(file, 'utf8').trim();
+      token = readSecretFile(file).trim();
     } catch (error) {
-      throw new ConfigError(`Invalid configuration: MONITOR_API_TOKEN_FILE cannot be read (${escapeControls(errorText(error))})`, { cause: error });
+      if (!(error instanceof SecretFileError)) throw error;
+      throw new ConfigError(`Invalid configuration: MONITOR_API_TOKEN_FILE ${escapeControls(error.message)}`, { cause: error });
     }
   } else if (env.MONITOR_API_TOKEN !== undefined && env.MONITOR_API_TOKEN !== '') {
     name = 'MONITOR_API_TOKEN';
@@ -31,8 +33,10 @@ export function accessTokenFrom(env: Readonly<Record<string, string | undefined>
     return null;
   }
   // The token is never echoed; only what is wrong with it.
-  if (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
-    throw new ConfigError(`Invalid configuration: ${name} must hold a token of at least ${String(MIN_TOKEN_LENGTH)} printable characters, without spaces (openssl rand -hex 32 makes one)`);
+  if (token.length < MIN_TOKEN_LENGTH || token.length > MAX_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError(
+      `Invalid configuration: ${name} must hold a token of ${String(MIN_TOKEN_LENGTH)} to ${String(MAX_TOKEN_LENGTH)} printable characters, without spaces (openssl rand -hex 32 makes one)`,
+    );
   }
   return token;
 }
