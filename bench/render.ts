@@ -77,7 +77,7 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   const ollama = await startFakeOllama({ kind: 'answer', body: psBody(4) });
   const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
   const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
-  const web = createWebServer({ service: running, token: 'bench', boundHost: '127.0.0.1', rendererDir });
+  const web = createWebServer({ service: running, controlKey: 'bench-control-key-0123', boundHost: '127.0.0.1', rendererDir });
   const server: Server = web.server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -28,7 +28,6 @@ export interface MonitorApi {
 
 /** The HTTP form of the API, shared by the web host and its client. */
 export const HTTP_ROUTES = {
-  bootstrap: '/api/bootstrap',
   snapshot: '/api/snapshot',
   history: '/api/history',
   stats: '/api/stats',
@@ -42,8 +41,11 @@ export const HTTP_ROUTES = {
   metrics: '/metrics',
 } as const;
 
-/** The header that carries the per-launch token on every POST. */
+/** The header that carries the control key on every POST. */
 export const TOKEN_HEADER = 'x-monitor-token';
+
+/** The dashboard's address hands the page the control key as `#key=…`: after the `#`, so no server or log ever sees it. */
+export const CONTROL_KEY_PARAMETER = 'key';
 
 /** Server-sent event names on the stream. */
 export const STREAM_EVENTS = { snapshot: 'snapshot', event: 'monitor-event' } as const;
@@ -74,5 +76,4 @@ export const exportOutcomeSchema = z.object({
 });
 export type ExportOutcome = z.infer<typeof exportOutcomeSchema>;
 export const snoozeRequestSchema = z.object({ until: z.iso.datetime({ offset: true }) }).strict();
-export const bootstrapSchema = z.object({ token: z.string().min(1) });
 export const snoozeStateSchema = z.object({ snoozedUntil: z.iso.datetime().nullable() });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,6 +10,8 @@ import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { chromiumMissing, launchChromium } from '../support/browser';
+import { controlKeyIn, stateHome } from '../support/controlKey';
+import { CONTROL_KEY_PARAMETER } from '../../src/shared/api';
 import { refusingAddress } from '../support/deadServers';
 import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
@@ -31,6 +34,8 @@ let simulator: Simulator;
 let commandListener: Redis;
 let serve: LongRunningCli;
 let url: string;
+let controlKey: string;
+let home: string;
 let browser: Browser;
 
 async function openDashboard(options: { colorScheme?: 'dark' | 'light'; width?: number; height?: number } = {}): Promise<Page> {
@@ -41,7 +46,8 @@ async function openDashboard(options: { colorScheme?: 'dark' | 'light'; width?: 
     bypassCSP: true,
   });
   const page = await context.newPage();
-  await page.goto(url);
+  // As its user opens it: from the address `serve` keeps beside its control key.
+  await page.goto(`${url}#${CONTROL_KEY_PARAMETER}=${controlKey}`);
   await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: 10_000 });
   return page;
 }
@@ -68,7 +74,9 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     commandListener.on('error', () => undefined);
     await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);
     await simulator.startWarm();
+    home = await stateHome();
     serve = startCliProcess(['serve', '--port', '0'], {
+      XDG_STATE_HOME: home,
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
@@ -77,6 +85,8 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
       MONITOR_DATA_DIR: join(ROOT, 'test-results', `monitor-data-${String(process.pid)}`),
     });
     url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/))[1] ?? '';
+    await serve.waitFor(/^Controls: /m);
+    controlKey = await controlKeyIn(home);
     browser = await launchChromium();
   }, 120_000);
 
@@ -87,10 +97,13 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     commandListener.disconnect();
     await Promise.all([db.drop(), redis.close()]);
     await redisServer.stop();
+    await rm(home, { recursive: true, force: true });
   });
 
   it('shows the live session and its agents, and the duration ticks', async () => {
     const page = await openDashboard();
+    // The key went from the address into the page's storage: in no bookmark or history entry.
+    expect(page.url()).toBe(url);
     const active = page.getByRole('region', { name: 'Active Sessions' });
     const duration = active.getByText(/^Duration: /);
     const before = await duration.textContent();
@@ -215,6 +228,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
   it('shows the first-run screen when nothing can be reached', async () => {
     const dead = await refusingAddress();
     const lonely = startCliProcess(['serve', '--port', '0'], {
+      XDG_STATE_HOME: home,
       DATABASE_URL: `postgres://u@${dead.host}:${String(dead.port)}/db`,
       REDIS_URL: `redis://${dead.host}:${String(dead.port)}`,
       OLLAMA_ENDPOINT: 'off',

@@ -75,7 +75,7 @@ async function startHost(feed: SnapshotFeed, options: { streamLimits?: StreamLim
   const service = idleService();
   const web = createWebServer({
     service: feed.wrap(service),
-    token: TOKEN,
+    controlKey: TOKEN,
     boundHost: '127.0.0.1',
     rendererDir: options.rendererDir ?? null,
     ...(options.streamLimits ? { streamLimits: options.streamLimits } : {}),

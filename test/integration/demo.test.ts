@@ -11,6 +11,7 @@ import { snapshotSchema } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { runCliProcess, startCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
+import { controlKeyIn, stateHome } from '../support/controlKey';
 
 describe('the demo', () => {
   it('gives the monitor live sessions and a month of history within 10 s, with no services', async () => {
@@ -156,19 +157,21 @@ describe('the demo', () => {
 });
 
 describe('npm run cli -- serve --demo', () => {
-  it('serves live sessions to a browser within 10 s, takes commands with its token, and shuts down on SIGTERM', async () => {
+  it('serves live sessions to a browser within 10 s, takes commands with its control key, and shuts down on SIGTERM', async () => {
     const started = Date.now();
-    const cli = startCliProcess(['serve', '--demo', '--port', '0'], {});
+    const home = await stateHome();
+    const cli = startCliProcess(['serve', '--demo', '--port', '0'], { XDG_STATE_HOME: home });
     try {
       const [, url] = await cli.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)\//);
-      const [, token] = await cli.waitFor(/Command token for this launch: (\S+)/);
+      await cli.waitFor(/^Controls: /m);
+      const token = await controlKeyIn(home);
       const response = await fetch(`${url ?? ''}${HTTP_ROUTES.snapshot}`);
       const snapshot = snapshotSchema.parse(await response.json());
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(snapshot.activeSessions?.length).toBe(1);
       const resumed = await fetch(`${url ?? ''}${HTTP_ROUTES.resume}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token ?? '' },
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
         body: '{}',
       });
       expect(resumed.status).toBe(200);
@@ -176,6 +179,7 @@ describe('npm run cli -- serve --demo', () => {
       const run = await cli.stop('SIGTERM');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('SIGTERM: shutting down.');
+      await rm(home, { recursive: true, force: true });
     }
   }, 30_000);
 });

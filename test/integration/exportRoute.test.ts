@@ -34,7 +34,7 @@ async function startHost(exports: ExportSources | null): Promise<number> {
     exports,
     close: () => monitor.stop(),
   });
-  const web = createWebServer({ service, token: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
+  const web = createWebServer({ service, controlKey: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
   servers.push(web.server);
   await new Promise<void>((resolve) => web.server.listen(0, '127.0.0.1', resolve));
   const address = web.server.address();

@@ -65,7 +65,7 @@ beforeAll(async () => {
   running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
   const web = createWebServer({
     service: running,
-    token: TOKEN,
+    controlKey: TOKEN,
     boundHost: '127.0.0.1',
     rendererDir,
   });
@@ -249,9 +249,10 @@ describe('the security rules', () => {
     expect(huge.status).toBe(413);
   });
 
-  it('hands the page its token from the same origin', async () => {
-    const response = await http({ port, path: HTTP_ROUTES.bootstrap });
-    expect(JSON.parse(response.body)).toEqual({ token: TOKEN });
+  it('hands nobody the control key: the page gets it from its address, which only the monitor\'s user can read', async () => {
+    const response = await http({ port, path: '/api/bootstrap' });
+    expect(response.status).toBe(404);
+    expect(response.body).not.toContain(TOKEN);
   });
 });
 

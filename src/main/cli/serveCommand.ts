@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeControls } from '../../shared/terminalText';
@@ -8,6 +7,8 @@ import { isLoopbackName } from '../web/hostCheck';
 import { packageRoot } from '../web/packageRoot';
 import { createWebServer } from '../web/webServer';
 import { accessTokenFrom } from './accessTokenSetting';
+import { loadControlKey } from './controlKey';
+import { keepControlsAddress } from './controlsAddress';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { stateDir } from './stateDir';
@@ -25,6 +26,8 @@ export const RENDERER_DIR = join(packageRoot()?.root ?? process.cwd(), 'out', 'r
 export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
   const isDemo = config === null;
   const accessToken = accessTokenFrom(io.env);
+  const control = loadControlKey(io.env);
+  const remoteControls = io.env.MONITOR_REMOTE_CONTROLS === 'on';
   if (accessToken === null && !isLoopbackName(options.host)) {
     throw new ConfigError(
       `serve --host ${escapeControls(options.host)} listens beyond this machine: set MONITOR_API_TOKEN_FILE (or MONITOR_API_TOKEN) to a token that other machines must send (docs/fleet.md)`,
@@ -37,10 +40,10 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
     // Problems quote servers' errors and the reasons events or lines were left out: text from outside.
     onProblem: (message) => { io.err(`${escapeControls(message)}\n`); },
   });
-  const token = randomBytes(24).toString('base64url');
   const web = createWebServer({
     service,
-    token,
+    controlKey: control.key,
+    remoteControls,
     boundHost: options.host,
     accessToken,
     rendererDir: existsSync(join(RENDERER_DIR, 'index.html')) ? RENDERER_DIR : null,
@@ -62,9 +65,13 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = escapeControls(options.host);
   const shown = host.includes(':') ? `[${host}]` : host;
-  io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on http://${shown}:${port}/\n`);
-  io.out(`Command token for this launch: ${token}\n`);
-  if (!isLoopbackName(options.host)) io.err(`Listening on ${host}: other machines must send the access token (Authorization: Bearer); this one needs none.\n`);
+  const dashboard = `http://${shown}:${port}/`;
+  io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on ${dashboard}\n`);
+  io.out(`${keepControlsAddress(dashboard, control, io)}\n`);
+  if (!isLoopbackName(options.host)) {
+    io.err(`Listening on ${host}: other machines must send the access token (Authorization: Bearer) to read; this one needs none.\n`);
+    io.err(remoteControls ? 'MONITOR_REMOTE_CONTROLS=on: other machines may use the controls with the access token and the control key.\n' : 'The controls are for this machine only.\n');
+  }
   const signal = await io.untilStopped();
   io.out(`${signal}: shutting down.\n`);
   web.detach();

@@ -22,6 +22,10 @@ const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
-  const given = match?.[1];
-  return given !== undefined && timingSafeEqual(digest(given), digest(token));
+  return secretMatches(match?.[1], token);
+}
+
+/** Whether a secret was given, compared in the same time whatever was sent, its length included. */
+export function secretMatches(given: string | undefined, secret: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(secret));
 }

@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
 import { commandRequestSchema } from '../../shared/commands';
 import { renderMetrics } from '../core/views/metrics';
-import { bearerMatches, isLoopbackPeer } from './accessToken';
+import { bearerMatches, isLoopbackPeer, secretMatches } from './accessToken';
 import { buildInfo } from './buildInfo';
 import type { MonitorService } from '../monitor/monitorService';
 import { describeIssues } from '../../shared/zodIssues';
@@ -19,8 +18,15 @@ import { readStatic } from './staticFiles';
 export interface WebHostOptions {
   /** The running monitor: its snapshots and events, its questions and commands, its exports. */
   readonly service: MonitorService;
-  /** Required on every POST; printed at start, and handed to the page by a same-origin bootstrap. */
-  readonly token: string;
+  /**
+   * Required on every POST (the controls): a key only the monitor's own user
+   * can read (cli/controlKey.ts). The page is given it in its address
+   * (`#key=`), never by the server: any account on this machine can ask the
+   * server, and none but that user can read the key.
+   */
+  readonly controlKey: string;
+  /** Whether a peer other than this machine may use the controls (with the access token and the control key); off by default. */
+  readonly remoteControls?: boolean;
   /** The address the server listens on; loopback names are always answered. */
   readonly boundHost: string;
   /**
@@ -38,13 +44,6 @@ export interface WebHostOptions {
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-function tokenMatches(given: string | string[] | undefined, token: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   // Node keeps the first of two Content-Type headers; a request with two is as ambiguous as one with none.
@@ -79,7 +78,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  * launch token and must come from this origin. No CORS headers are ever sent.
  */
 export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
-  const { service, token } = options;
+  const { service, controlKey } = options;
   const stream = new EventStream(options.streamLimits ?? STREAM_LIMITS);
   // Counted from this host's start, as Prometheus expects of a counter: a restart starts it again at 0.
   const eventTotals = new Map<string, number>();
@@ -94,9 +93,6 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
   ];
 
   const routes: Record<string, ((request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void) | undefined> = {
-    [`GET ${HTTP_ROUTES.bootstrap}`]: (_request, response) => {
-      sendJson(response, 200, { token });
-    },
     [`GET ${HTTP_ROUTES.snapshot}`]: (_request, response) => {
       const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
@@ -158,10 +154,15 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (method === 'POST') {
+      // The access token lets another machine read; the controls stay this machine's unless the owner says otherwise.
+      if (!isLoopbackPeer(request.socket.remoteAddress) && options.remoteControls !== true) {
+        throw new HttpError(403, 'the controls are for this machine only (MONITOR_REMOTE_CONTROLS=on allows them from others)');
+      }
       // A cross-origin page may send a simple POST; only this origin may change anything.
       const origin = request.headers.origin;
       if (origin !== undefined && (host === undefined || !isSameOrigin(origin, host))) throw new HttpError(403, 'cross-origin request');
-      if (!tokenMatches(request.headers[TOKEN_HEADER], token)) throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}`);
+      const given = request.headersDistinct[TOKEN_HEADER] ?? [];
+      if (given.length !== 1 || !secretMatches(given[0], controlKey)) throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}: the controls need the monitor's control key`);
     }
     const route = routes[`${method} ${url.pathname}`];
     if (route) {

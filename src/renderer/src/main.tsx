@@ -4,6 +4,7 @@ import type { MonitorApi } from '../../shared/api';
 import type { SettingsApi } from '../../shared/settings';
 import { App } from './App';
 import { createHttpMonitorApi } from './api/httpMonitorApi';
+import { takeControlKeyFromAddress } from './api/controlKey';
 import { apiWithControlsShown } from './api/shownText';
 import { MonitorContext } from './hooks/monitorContext';
 import { createMonitorStore } from './store/monitorStore';
@@ -24,6 +25,7 @@ import './styles/actions.css';
 function resolveApi(): MonitorApi {
   const provided: unknown = (window as { monitor?: unknown }).monitor;
   if (typeof provided === 'object' && provided !== null && 'getSnapshot' in provided) return provided as MonitorApi;
+  takeControlKeyFromAddress(window.location, window.history, window.localStorage);
   return createHttpMonitorApi();
 }
 

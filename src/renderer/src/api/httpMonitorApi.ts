@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { bootstrapSchema, HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type ExportOutcome, type ExportQuery, type MonitorApi } from '../../../shared/api';
+import { HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type ExportOutcome, type ExportQuery, type MonitorApi } from '../../../shared/api';
 import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
 import { sessionStatsSchema, sessionViewSchema, snapshotSchema, type LocalDate, type Snapshot } from '../../../shared/model';
 import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../../shared/monitorEvent';
+import { forgetControlKey, NO_CONTROL_KEY, storedControlKey } from './controlKey';
 
 type Listener<T> = (value: T) => void;
 
@@ -25,8 +26,7 @@ async function readJson<T>(response: Response, schema: z.ZodType<T>): Promise<T>
  * MonitorApi for a browser, over the web host's HTTP API and one shared
  * server-sent event stream. Everything the server sends is checked with zod.
  */
-export function createHttpMonitorApi(base = ''): MonitorApi {
-  let token: Promise<string> | null = null;
+export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): MonitorApi {
   let source: EventSource | null = null;
   const snapshotListeners = new Set<Listener<Snapshot>>();
   const eventListeners = new Set<Listener<MonitorEvent>>();
@@ -34,12 +34,19 @@ export function createHttpMonitorApi(base = ''): MonitorApi {
   const get = <T>(path: string, schema: z.ZodType<T>): Promise<T> => fetch(`${base}${path}`).then((response) => readJson(response, schema));
 
   const post = async <T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
-    token ??= get(HTTP_ROUTES.bootstrap, bootstrapSchema).then((bootstrap) => bootstrap.token);
+    // The page's own storage, looked up only when a control is used.
+    const storage = keyStore ?? window.localStorage;
+    const key = storedControlKey(storage);
+    if (key === null) throw new Error(NO_CONTROL_KEY);
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: await token },
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: key },
       body: JSON.stringify(body),
     });
+    if (response.status === 401) {
+      forgetControlKey(storage);
+      throw new Error(NO_CONTROL_KEY);
+    }
     return readJson(response, schema);
   };
 
