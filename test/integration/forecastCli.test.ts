@@ -63,9 +63,11 @@ describe('npm run cli -- forecast', () => {
   it('answers for one --category', async () => {
     const run = await runCliProcess(['forecast', '--category', 'hr', '--json'], env);
     expect(run.code).toBe(0);
-    expect(forecastOutput.parse(JSON.parse(run.stdout)).categories).toEqual([
-      { category: 'hr', agents: ['ceo', 'chro'], needGb: 22, needRamGb: 22, needVramGb: 0, freeGb: expect.any(Number), freeVramGb: null, fits: expect.any(Boolean), fitsLater: null },
-    ]);
+    const categories = forecastOutput.parse(JSON.parse(run.stdout)).categories;
+    expect(categories).toMatchObject([{ category: 'hr', agents: ['ceo', 'chro'], needGb: 22, needRamGb: 22, needVramGb: 0, freeGb: expect.any(Number), freeVramGb: null, fits: expect.any(Boolean) }]);
+    // Whether it would fit later depends on this machine's free memory, and on when the stand-in's models unload.
+    const later = categories[0]?.fitsLater;
+    expect(later === null || (later !== undefined && later.unloading.length > 0)).toBe(true);
   });
 
   it('exits 3 naming the known categories for an unknown one', async () => {
