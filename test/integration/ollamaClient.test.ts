@@ -57,6 +57,7 @@ describe('OllamaClient', () => {
     [{ kind: 'answer' as const, body: '<html>gateway</html>' }, 'Ollama: the answer to /api/ps is not JSON'],
     [{ kind: 'answer' as const, body: '{"error":"nope"}' }, 'Ollama: unexpected answer to /api/ps (models:'],
     [{ kind: 'answer' as const, body: 'oops', status: 500 }, 'Ollama answered HTTP 500'],
+    [{ kind: 'answer' as const, body: '{"error":"llama runner process has terminated"}', status: 500 }, 'Ollama answered HTTP 500: llama runner process has terminated'],
   ])('rejects a garbage answer with a clear reason: %j', async (behaviour, reason) => {
     ollama.behave(behaviour);
     await expect(new OllamaClient(ollama.endpoint, 1000).residentModels()).rejects.toThrow(reason);

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { CommandOutcome } from '../../shared/commands';
 import { errorText } from '../../shared/errorText';
 import { sameModel } from '../../shared/modelName';
-import type { OllamaClient } from './ollamaClient';
-import { parseJson } from '../../shared/jsonLine';
-
-const ollamaErrorSchema = z.object({ error: z.string().min(1) });
+import { AnswerTooLarge, type BoundedAnswer, RedirectRefused, requestBounded } from './boundedHttp';
+import { ollamaErrorOf, requestFailureText, type OllamaClient } from './ollamaClient';
 
 export interface UnloadTiming {
   /** How long Ollama may take to drop the model from `/api/ps` after agreeing to. */
@@ -34,28 +31,32 @@ export class ModelUnloader {
 
   async unload(model: string): Promise<CommandOutcome> {
     const id = randomUUID();
-    let response: Response;
-    let text: string;
+    let answer: BoundedAnswer;
     try {
-      response = await fetch(new URL('/api/generate', this.ollama.endpoint), {
+      answer = await requestBounded(new URL('/api/generate', this.ollama.endpoint), {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ model, keep_alive: 0 }),
-        signal: AbortSignal.timeout(this.ollama.timeoutMs),
+        timeoutMs: this.ollama.timeoutMs,
       });
-      text = await response.text();
     } catch (error) {
       // A request that timed out reached Ollama, which may still unload; one refused never left.
       if (error instanceof Error && error.name === 'TimeoutError') {
         return { ok: false, id, failure: 'no_answer', error: `no answer from Ollama within ${String(this.ollama.timeoutMs)} ms: the model may still be unloaded` };
       }
+      // A redirect leads elsewhere, and the unload request is never sent there: whatever answered did not unload.
+      if (error instanceof RedirectRefused) return { ok: false, id, failure: 'refused', error: requestFailureText(error) };
+      if (error instanceof AnswerTooLarge) {
+        // Its status was read before the body ran over: a 2xx agreed, and /api/ps says whether the model went.
+        if (error.status >= 200 && error.status < 300) return this.confirmGone(id, model);
+        return { ok: false, id, failure: 'refused', error: `Ollama refused: HTTP ${String(error.status)} (${error.message})` };
+      }
       const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       return { ok: false, id, failure: 'not_sent', error: `Ollama could not be reached: ${errorText(cause)}` };
     }
-    if (!response.ok) {
-      const json = parseJson(text);
-      const said = json.ok ? ollamaErrorSchema.safeParse(json.value) : null;
-      return { ok: false, id, failure: 'refused', error: `Ollama refused: ${said?.success ? said.data.error : `HTTP ${String(response.status)}`}` };
+    if (!answer.ok) {
+      // Ollama's reason is kept, but never whole: a 100 kB one would ride in every answer and log line.
+      return { ok: false, id, failure: 'refused', error: `Ollama refused: ${ollamaErrorOf(answer.text) ?? `HTTP ${String(answer.status)}`}` };
     }
     return this.confirmGone(id, model);
   }

@@ -4,22 +4,48 @@ import type { OllamaData, OllamaModel } from '../core/readings';
 import { type Screened } from './screening';
 import { parseJson } from '../../shared/jsonLine';
 import { describeIssues } from '../../shared/zodIssues';
-import { TEXT_LIMITS } from '../../shared/clipText';
+import { clipText, TEXT_LIMITS } from '../../shared/clipText';
+import { normalizeModel } from '../../shared/modelName';
+import { AnswerTooLarge, RedirectRefused, requestBounded } from './boundedHttp';
 
 const envelopeSchema = z.object({ models: z.array(z.unknown()) });
 
 /** Ollama holds a handful of models; past this many, only the biggest are listed and the rest counted. */
 export const MODEL_LIMIT = 200;
 
+/** No model takes a petabyte: a size past it is a broken answer, not a reading to add to the total. */
+const PETABYTE = 2 ** 50;
+const byteCount = z.number().int().nonnegative().max(PETABYTE, 'over 1 PB');
+
 /** One entry of `GET /api/ps`, as Ollama documents it; only what the monitor uses is required. */
-const modelSchema = z.object({
-  // A name a control unloads: cutting it would name another model, so a longer one is left out.
-  name: z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
-  model: z.string().optional(),
-  size: z.number().int().nonnegative(),
-  size_vram: z.number().int().nonnegative().optional(),
-  expires_at: z.string().optional(),
-});
+const modelSchema = z
+  .object({
+    // A name a control unloads: cutting it would name another model, so a longer one is left out.
+    name: z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
+    model: z.string().optional(),
+    size: byteCount,
+    size_vram: byteCount.optional(),
+    expires_at: z.string().optional(),
+  })
+  // The part in GPU memory is part of the model; more of it than the whole would count memory that is not there.
+  .refine((entry) => entry.size_vram === undefined || entry.size_vram <= entry.size, { message: 'more than size', path: ['size_vram'] });
+
+const ollamaErrorSchema = z.object({ error: z.string().min(1) });
+
+/** Ollama's own reason in an error answer (`{"error": "..."}`), cut to an error's length; null when it gave none. */
+export function ollamaErrorOf(text: string): string | null {
+  const json = parseJson(text);
+  const said = json.ok ? ollamaErrorSchema.safeParse(json.value) : null;
+  return said?.success ? clipText(said.data.error, TEXT_LIMITS.message) : null;
+}
+
+/** Why asking Ollama failed, as one line: a redirect refused, an answer too big, or "fetch failed" replaced by its cause (ECONNREFUSED, ...). */
+export function requestFailureText(error: unknown): string {
+  if (error instanceof RedirectRefused) return `Ollama ${error.message}`;
+  if (error instanceof AnswerTooLarge) return `Ollama: ${error.message}`;
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return clipText(`Ollama: ${errorText(cause)}`, TEXT_LIMITS.message);
+}
 
 /** Ollama writes nanoseconds and sometimes a far-future date for "never"; both read as an instant or null. */
 function expiryOf(text: string | undefined): number | null {
@@ -44,14 +70,15 @@ export class OllamaClient {
     const url = new URL('/api/ps', this.endpoint);
     let text: string;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'application/json' } });
-      text = await response.text();
-      if (!response.ok) throw new OllamaUnavailable(`Ollama answered HTTP ${response.status}`);
+      const answer = await requestBounded(url, { timeoutMs: this.timeoutMs, headers: { accept: 'application/json' } });
+      text = answer.text;
+      if (!answer.ok) {
+        const said = ollamaErrorOf(text);
+        throw new OllamaUnavailable(`Ollama answered HTTP ${String(answer.status)}${said === null ? '' : `: ${said}`}`);
+      }
     } catch (error) {
       if (error instanceof OllamaUnavailable) throw error;
-      // fetch reports "fetch failed" and keeps the real reason (ECONNREFUSED, ...) as its cause.
-      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
-      throw new OllamaUnavailable(`Ollama: ${errorText(cause)}`, { cause: error });
+      throw new OllamaUnavailable(requestFailureText(error), { cause: error });
     }
     const json = parseJson(text);
     if (!json.ok) throw new OllamaUnavailable('Ollama: the answer to /api/ps is not JSON');
@@ -59,6 +86,8 @@ export class OllamaClient {
     if (!envelope.success) throw new OllamaUnavailable(`Ollama: unexpected answer to /api/ps (${describeIssues(envelope.error)})`);
     const models: OllamaModel[] = [];
     const dropped: string[] = [];
+    // Names as Ollama means them (a bare name is `:latest`), so one model is never counted, shown or exported twice.
+    const seen = new Set<string>();
     envelope.data.models.forEach((entry, index) => {
       const parsed = modelSchema.safeParse(entry);
       if (!parsed.success) {
@@ -66,6 +95,11 @@ export class OllamaClient {
         return;
       }
       const { name, size, size_vram, expires_at } = parsed.data;
+      if (seen.has(normalizeModel(name))) {
+        dropped.push(`ollama model #${index + 1}: ${name} listed again; the first kept`);
+        return;
+      }
+      seen.add(normalizeModel(name));
       models.push({ name, sizeBytes: size, vramBytes: size_vram ?? 0, expiresAt: expiryOf(expires_at) });
     });
     models.sort((a, b) => b.sizeBytes - a.sizeBytes || a.name.localeCompare(b.name));

@@ -37,7 +37,14 @@ function render(families: readonly Family[]): string {
     const known = family.samples.filter((sample) => sample.value !== null && Number.isFinite(sample.value));
     if (known.length === 0) continue;
     lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
-    for (const sample of known) lines.push(`${family.name}${renderLabels(family.labels, sample.labels)} ${String(sample.value)}`);
+    // Two samples with the same labels are one series given twice, which Prometheus refuses as a duplicate: the first is kept.
+    const rendered = new Set<string>();
+    for (const sample of known) {
+      const series = `${family.name}${renderLabels(family.labels, sample.labels)}`;
+      if (rendered.has(series)) continue;
+      rendered.add(series);
+      lines.push(`${series} ${String(sample.value)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
