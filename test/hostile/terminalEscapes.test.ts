@@ -14,9 +14,14 @@ const HOSTILE_CATEGORY = 'development\nOK: all clear';
 const HOSTILE_SESSION = 'session_\x1b[8mhidden\x1b[0m';
 const HOSTILE_STATUS = 'done\x1b[32m';
 const HOSTILE_MODEL = 'evil\x1b]0;model\x07:7b';
+/** Characters a terminal does not show, or shows as a line break: the name and the text look like others they are not. */
+const INVISIBLE_DESCRIPTION = 'Review\u200b the\ufeff login\u2028OK: all clear\u2029 page\u2060 👨‍👩‍👧';
+const INVISIBLE_MODEL = '\ufeffqwen\u200b2.5\u2060:7b\u2028';
+/** An emoji's own joiners, which stay: the family is one picture, not three. */
+const FAMILY = '👨‍👩‍👧';
 
-/** Any character a terminal would obey, or that would reorder what it shows. */
-const RAW = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/** Any character a terminal would obey, that would reorder what it shows, that it would not show, or that would break its line. */
+const RAW = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const MINUTE = 60_000;
 const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
@@ -34,10 +39,16 @@ beforeAll(async () => {
   [db, ollama, dir] = await Promise.all([createTestDatabase(), startFakeOllama(), mkdtemp(join(tmpdir(), 'terminal-escapes-'))]);
   ollama.behave({
     kind: 'answer',
-    body: JSON.stringify({ models: [{ name: HOSTILE_MODEL, model: HOSTILE_MODEL, size: 1024 ** 3, size_vram: 0 }] }),
+    body: JSON.stringify({
+      models: [
+        { name: HOSTILE_MODEL, model: HOSTILE_MODEL, size: 1024 ** 3, size_vram: 0 },
+        { name: INVISIBLE_MODEL, model: INVISIBLE_MODEL, size: 2 * 1024 ** 3, size_vram: 0 },
+      ],
+    }),
   });
   await insertSessions(db.pool, [
     { sessionId: 'live-dev', category: HOSTILE_CATEGORY, description: HOSTILE_DESCRIPTION, agents: ['senior_developer'], startedAt: ago(5) },
+    { sessionId: 'live-review', category: 'code_review', description: INVISIBLE_DESCRIPTION, agents: ['code_reviewer'], startedAt: ago(4) },
     // Active for minutes with no agents: a warning that names it.
     { sessionId: HOSTILE_SESSION, category: 'quick_fix', description: 'Nothing', agents: [], startedAt: ago(6) },
     { sessionId: 'finished', category: 'quick_fix', startedAt: FINISHED_AT, endedAt: ago(25), status: HOSTILE_STATUS },
@@ -60,9 +71,9 @@ afterAll(async () => {
 
 const cli = (argv: string[], extra: Record<string, string> = {}): Promise<CliRun> => runCliInProcess(argv, { env: { ...env, ...extra }, now: () => Date.now() });
 
-/** Nothing a terminal would act on, in any line: the command's own newlines end lines, and nothing else is raw. */
+/** Nothing a terminal would act on or hide, in any line: the command's own newlines end lines, an emoji keeps its joiners, and nothing else is raw. */
 function expectNoRawControls(text: string): void {
-  for (const line of text.split('\n')) expect(line).not.toMatch(RAW);
+  for (const line of text.split('\n')) expect(line.replaceAll(FAMILY, '')).not.toMatch(RAW);
 }
 
 describe('text from the sources reaches the terminal escaped', () => {
@@ -86,8 +97,27 @@ describe('text from the sources reaches the terminal escaped', () => {
     const live = snapshot.activeSessions?.find((session) => session.sessionId === 'live-dev');
     expect(live?.description).toBe(HOSTILE_DESCRIPTION);
     expect(live?.category).toBe(HOSTILE_CATEGORY);
-    expect(snapshot.residentModels?.map((model) => model.name)).toEqual([HOSTILE_MODEL]);
+    expect(snapshot.residentModels?.map((model) => model.name)).toEqual(expect.arrayContaining([HOSTILE_MODEL, INVISIBLE_MODEL]));
     expect(snapshot.warnings.map((warning) => warning.sessionId)).toContain(HOSTILE_SESSION);
+  });
+
+  it('status shows zero-width characters, the byte order mark and the line and paragraph separators escaped, and an emoji as it is', async () => {
+    const run = await cli(['status']);
+    expectNoRawControls(run.out);
+    expect(run.out).toContain(`Review\\u200b the\\ufeff login\\u2028OK: all clear\\u2029 page\\u2060 ${FAMILY}`);
+    expect(run.out).toContain('(loaded, no agent) \\ufeffqwen\\u200b2.5\\u2060:7b\\u2028  2 GB');
+    // The separator in the description forges no line either.
+    expect(run.out).not.toMatch(/^OK: all clear/m);
+  });
+
+  it('status --json writes them as \\u escapes and parses to the same values', async () => {
+    const run = await cli(['status', '--json']);
+    expectNoRawControls(run.out);
+    expect(run.out).toContain(`"Review\\u200b the\\ufeff login\\u2028OK: all clear\\u2029 page\\u2060 ${FAMILY}"`);
+    expect(run.out).toContain('"\\ufeffqwen\\u200b2.5\\u2060:7b\\u2028"');
+    const snapshot = snapshotSchema.parse(JSON.parse(run.out));
+    expect(snapshot.activeSessions?.find((session) => session.sessionId === 'live-review')?.description).toBe(INVISIBLE_DESCRIPTION);
+    expect(snapshot.residentModels?.map((model) => model.name)).toContain(INVISIBLE_MODEL);
   });
 
   it("a server's error quoting hostile text is escaped in status and forecast", async () => {
