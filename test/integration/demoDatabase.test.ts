@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,9 @@ import { createStandaloneTables } from '../../src/main/sources/migrate';
 
 let cache: string;
 let before: string | undefined;
+
+const isRoot = process.getuid?.() === 0;
+if (!isRoot) console.warn('demoDatabase.test.ts: not run as root, so the database folder owned by another user (chown to uid 65534) is skipped');
 
 beforeAll(async () => {
   cache = await mkdtemp(join(tmpdir(), 'demo-cache-'));
@@ -79,6 +82,8 @@ describe("the demo's database", () => {
     await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     await first.close();
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+    // Made by the demo rather than by PGlite, whose folder every user of the machine could enter, and whose files anyone could write.
+    expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
     // The desktop app's demo keeps its history between launches.
     const again = await openDemoDatabase(dataDir);
     expect((await again.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 1 }]);
@@ -94,5 +99,54 @@ describe("the demo's database", () => {
     expect(await tables(db)).toEqual(ECHO_TABLES);
     await db.close();
     expect((await stat(path)).size).toBeGreaterThan(1_000_000);
+  }, 60_000);
+
+  it('makes afresh a folder other users could enter, as older versions left it, and closes it to them', async () => {
+    const dataDir = join(cache, 'user-data', 'demo-pgdata');
+    await chmod(dataDir, 0o755);
+    const problems: string[] = [];
+    const db = await openDemoDatabase(dataDir, { onProblem: (message) => problems.push(message) });
+    // Its history is gone: the demo's own, made again by its backfill.
+    expect(await tables(db)).toEqual(ECHO_TABLES);
+    expect((await db.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
+    await db.close();
+    expect(problems).toEqual([expect.stringMatching(/was open to other users \(mode 755\): it is made afresh/)]);
+    expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
+  }, 60_000);
+
+  it('makes afresh a folder whose database holds code, which never runs', async () => {
+    const dataDir = join(cache, 'user-data', 'demo-pgdata');
+    const planted = await openDemoDatabase(dataDir);
+    await planted.exec(`
+      CREATE TABLE planted (note text);
+      CREATE FUNCTION planted_mark() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO planted VALUES ('ran'); RETURN NEW; END $$;
+      CREATE TRIGGER planted_mark BEFORE INSERT ON agent_status FOR EACH ROW EXECUTE FUNCTION planted_mark();
+    `);
+    await planted.close();
+    const problems: string[] = [];
+    const db = await openDemoDatabase(dataDir, { onProblem: (message) => problems.push(message) });
+    await db.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
+    expect(await tables(db)).toEqual(ECHO_TABLES);
+    await db.close();
+    expect(problems).toEqual([expect.stringMatching(/holds functions of its own, triggers: it is made afresh/)]);
+  }, 60_000);
+
+  it('refuses a link in place of the folder, and leaves both as they are', async () => {
+    const elsewhere = await mkdtemp(join(cache, 'elsewhere-'));
+    const dataDir = join(cache, 'user-data-3', 'demo-pgdata');
+    await mkdir(join(cache, 'user-data-3'));
+    await symlink(elsewhere, dataDir);
+    await expect(openDemoDatabase(dataDir)).rejects.toThrow(/demo-pgdata is a symbolic link: the demo neither opens nor removes it\. Remove it/);
+    expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+    expect(await readdir(elsewhere)).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(!isRoot)('refuses a folder of another user’s, and leaves it as it is', async () => {
+    const dataDir = join(cache, 'user-data-4', 'demo-pgdata');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
+    await chown(dataDir, 65534, 65534);
+    await expect(openDemoDatabase(dataDir)).rejects.toThrow(/belongs to another user \(uid 65534\): the demo neither opens nor removes it/);
+    expect(await readdir(dataDir)).toEqual(['PG_VERSION']);
   }, 60_000);
 });

@@ -4,7 +4,8 @@
  * Blob answers by streaming its content through a copy per chunk: a third of
  * a second for the demo's copy when it held 40 MB, on top of the copy made to
  * build it. Asked for anything else, it answers as a Blob of the same bytes
- * would.
+ * would. Its type is empty, so PGlite reads it as the plain tar archive the
+ * demo checked (keptCopyCheck.ts), never as a gzip one.
  */
 export class BytesBlob extends Blob {
   // TypeScript's private, not #names: the security scan of the desktop build (electronegativity) cannot parse those.

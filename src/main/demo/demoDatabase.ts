@@ -1,14 +1,27 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { errorText } from '../../shared/errorText';
 import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
 import { BytesBlob } from './bytesBlob';
+import { catalogProblem } from './catalogCheck';
+import { keptCopyProblem } from './keptCopyCheck';
+import { databaseFolderState, ownFolder, readOwnFile, writeOwnFile } from './ownFiles';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
+
+/**
+ * The most a kept copy may hold. The demo's is about 15 MB; a data folder
+ * straight from initdb, template databases and a 16 MB WAL segment
+ * included, about 40. Anything larger is not read at all.
+ */
+export const KEPT_COPY_MAX_BYTES = 64 * 1024 * 1024;
+/** The most entries a database folder may hold to be opened as it is: the demo's holds about a thousand. */
+const FOLDER_MAX_ENTRIES = 50_000;
 
 /**
  * PostgreSQL as the demo needs it. Its default 128 MB of shared buffers is
@@ -30,18 +43,41 @@ const inFolder = (dataDir: string | null): PGliteOptions => (dataDir === null ? 
  */
 const KEPT_LAYOUT = 3;
 const keptCopyName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar$/;
+/** What a write cut short leaves beside a copy (older versions named it by pid, this one at random). */
+const partialName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar\.\w+\.part$/;
+/** A partial copy this old is no other run's write still under way. */
+const PARTIAL_STALE_MS = 60 * 60 * 1000;
+
+export interface DemoDatabaseOptions {
+  /** Told, in one line, when a kept copy or a database folder is not used and why. */
+  readonly onProblem?: (message: string) => void;
+}
 
 /**
  * Where a fresh, migrated demo database is kept between runs: this user's
- * cache folder (`~/.cache/delegator-monitor` on Linux), never a shared one,
- * named by PGlite's version so an upgrade makes a new one.
+ * cache folder (`~/.cache/delegator-monitor` on Linux), named by PGlite's
+ * version so an upgrade makes a new one. The folder is made this user's
+ * alone (0700); one that cannot be (another user's, a link) keeps nothing.
  */
-function keptCopyPath(): string {
-  // PGlite's package.json is not among its exports: found beside its entry point instead.
-  let folder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
-  const { version } = versionSchema.parse(JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')));
-  return join(envPaths('delegator-monitor', { suffix: '' }).cache, `demo-database-${String(KEPT_LAYOUT)}-pglite-${version}.tar`);
+async function keptCopyPath(say: (message: string) => void): Promise<string | null> {
+  let folder: string;
+  let version: string;
+  try {
+    // PGlite's package.json is not among its exports: found beside its entry point instead.
+    let packageFolder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    while (!existsSync(join(packageFolder, 'package.json')) && dirname(packageFolder) !== packageFolder) packageFolder = dirname(packageFolder);
+    ({ version } = versionSchema.parse(JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8'))));
+    folder = envPaths('delegator-monitor', { suffix: '' }).cache;
+  } catch {
+    // No cache folder or no PGlite version to name the copy by: nothing is kept.
+    return null;
+  }
+  const problem = await ownFolder(folder).catch((error: unknown) => `cannot be made (${errorText(error)})`);
+  if (problem !== null) {
+    say(`the cache folder ${folder} ${problem}: no database copy is kept there`);
+    return null;
+  }
+  return join(folder, `demo-database-${String(KEPT_LAYOUT)}-pglite-${version}.tar`);
 }
 
 /** Every table of ECHO's the demo writes: the demo's database is its own, and ECHO never migrates it. */
@@ -50,25 +86,85 @@ async function createDemoTables(db: PGlite): Promise<void> {
   await createStandaloneWorkTables(db);
 }
 
-/** A database made from the kept copy, or null when there is none or it cannot be loaded; a folder it left half-written is emptied. */
-async function fromKeptCopy(path: string, dataDir: string | null): Promise<PGlite | null> {
-  let loadDataDir: Blob;
+/** Removes a database folder of this user's (closed to others by now), so that a new one is made there. */
+async function removeFolder(dataDir: string): Promise<void> {
   try {
-    loadDataDir = new BytesBlob(await readFile(path));
-  } catch {
-    return null;
+    await rm(dataDir, { recursive: true, force: true });
+  } catch (error) {
+    throw new Error(`The demo's database folder ${dataDir} cannot be removed to be made afresh (${errorText(error)}): remove it, and the demo makes a new one.`, { cause: error });
   }
+}
+
+/** A new, empty folder for a database, this user's alone. */
+const newFolder = (dataDir: string): Promise<void> => mkdir(dataDir, { mode: 0o700 });
+
+/**
+ * A database made from the kept copy, or null when there is none or it is
+ * not used: a copy that is not this user's alone (a link, a FIFO, a device,
+ * another user's file, one others may write), is too large, is not a data
+ * folder of PostgreSQL's, or holds code, is removed, so that a good one is
+ * kept in its place. A folder it left half-written is removed too.
+ */
+async function fromKeptCopy(path: string, dataDir: string | null, say: (message: string) => void): Promise<PGlite | null> {
+  const discard = async (reason: string): Promise<null> => {
+    say(`the kept database copy ${path} ${reason}: it is not used, and a new one is made`);
+    // A folder planted at its name stays, and no copy is kept there.
+    await rm(path, { force: true }).catch(() => undefined);
+    return null;
+  };
+  const file = await readOwnFile(path, KEPT_COPY_MAX_BYTES);
+  if (file.kind === 'missing') return null;
+  if (file.kind === 'refused') return discard(file.reason);
+  const problem = keptCopyProblem(file.bytes);
+  if (problem !== null) return discard(problem);
+  if (dataDir !== null) await newFolder(dataDir);
   let db: PGlite | null = null;
   try {
-    db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir });
+    // The bytes checked, not the file read again: what PGlite unpacks is what was checked.
+    db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir: new BytesBlob(file.bytes) });
+    // Before anything else runs on it: a demo database holds no code.
+    const code = await catalogProblem(db);
+    if (code !== null) throw new Error(code);
     await createDemoTables(db);
     return db;
-  } catch {
-    // From a run that was cut short, or another version's: made afresh by the caller.
+  } catch (error) {
+    // A copy from a run that was cut short, another version's, or one that holds code: made afresh by the caller.
     await db?.close().catch(() => undefined);
-    if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir !== null) await removeFolder(dataDir);
+    return discard(errorText(error));
+  }
+}
+
+/**
+ * The existing database folder, opened as it is where it is this user's
+ * alone and holds a demo database; null where the caller makes a new one
+ * (none there, half-made, open to other users as older versions left it,
+ * or holding code). A folder that is not this user's is refused, and left
+ * as it is.
+ */
+async function fromFolder(dataDir: string, say: (message: string) => void): Promise<PGlite | null> {
+  const state = await databaseFolderState(dataDir, FOLDER_MAX_ENTRIES);
+  if (state.kind === 'absent') return null;
+  if (state.kind === 'foreign') {
+    throw new Error(`The demo's database folder ${dataDir} ${state.reason}: the demo neither opens nor removes it. Remove it, and the demo makes a new one.`);
+  }
+  if (state.kind === 'exposed') {
+    say(`the database folder ${dataDir} ${state.reason}: it is made afresh`);
+    await removeFolder(dataDir);
     return null;
   }
+  const version = await lstat(join(dataDir, 'PG_VERSION')).catch(() => null);
+  if (!version?.isFile()) {
+    await removeFolder(dataDir);
+    return null;
+  }
+  const db = await PGlite.create({ ...demoSettings, dataDir });
+  const code = await catalogProblem(db).catch((error: unknown) => `cannot be checked (${errorText(error)})`);
+  if (code === null) return db;
+  await db.close().catch(() => undefined);
+  say(`the database folder ${dataDir} ${code}: it is made afresh`);
+  await removeFolder(dataDir);
+  return null;
 }
 
 /**
@@ -85,53 +181,68 @@ async function trimForKeeping(db: PGlite): Promise<void> {
   await db.exec('CHECKPOINT');
 }
 
-/** Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is simply not kept. */
-async function keepCopy(db: PGlite, path: string): Promise<void> {
-  const partial = `${path}.${String(process.pid)}.part`;
-  try {
-    const dump = await db.dumpDataDir('none');
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, path);
-  } catch {
-    await rm(partial, { force: true });
-    return;
-  }
-  // Copies of another PGlite version or an older layout would only take room.
+/** Removes other versions' and layouts' copies, and partial copies no run is still writing. */
+async function sweep(path: string): Promise<void> {
   const folder = dirname(path);
   const kept = basename(path);
   for (const name of await readdir(folder).catch(() => [])) {
-    if (name !== kept && keptCopyName.test(name)) await rm(join(folder, name), { force: true });
+    if (name === kept) continue;
+    if (keptCopyName.test(name)) await rm(join(folder, name), { force: true }).catch(() => undefined);
+    else if (partialName.test(name)) {
+      const stats = await lstat(join(folder, name)).catch(() => null);
+      if (stats && Date.now() - stats.mtimeMs > PARTIAL_STALE_MS) await rm(join(folder, name), { force: true }).catch(() => undefined);
+    }
   }
+}
+
+/** Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is simply not kept. */
+async function keepCopy(db: PGlite, path: string, say: (message: string) => void): Promise<void> {
+  try {
+    const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
+    // A copy the next run would refuse is not worth writing.
+    const problem = keptCopyProblem(dump);
+    if (problem !== null) {
+      say(`a new database copy ${problem}: it is not kept`);
+      return;
+    }
+    await writeOwnFile(path, dump);
+  } catch {
+    return;
+  }
+  await sweep(path);
 }
 
 /**
  * The demo's database with ECHO's tables (the two the monitor's sessions
  * views read, and the work tables): in memory (`dataDir` null), or in
  * that folder, where a database already there is opened as it is (the
- * caller migrates it). Making one from nothing runs PostgreSQL's initdb
- * inside PGlite, 2.5 to 5 s on two cores, on the thread that asked; loading
- * the trimmed copy the first run kept takes under a second. So the desktop
- * app's first demo, whose user data is new, starts from the copy too. A copy
- * that is missing or cannot be loaded is made again.
+ * caller migrates it) if the folder is this user's alone. Making one from
+ * nothing runs PostgreSQL's initdb inside PGlite, 2.5 to 5 s on two cores,
+ * on the thread that asked; loading the trimmed copy the first run kept
+ * takes under a second. So the desktop app's first demo, whose user data is
+ * new, starts from the copy too. A copy that is missing or not fit to use is
+ * made again. Neither a copy nor a folder is used unless only this user
+ * could have written it, and neither when it holds code (ownFiles.ts,
+ * keptCopyCheck.ts, catalogCheck.ts).
  */
-export async function openDemoDatabase(dataDir: string | null = null): Promise<PGlite> {
-  if (dataDir !== null && existsSync(join(dataDir, 'PG_VERSION'))) return PGlite.create({ ...demoSettings, dataDir });
-  // PGlite makes the folder itself, but not the folders above it.
-  if (dataDir !== null) await mkdir(dirname(dataDir), { recursive: true });
-  let path: string | null = null;
-  try {
-    path = keptCopyPath();
-  } catch {
-    // No cache folder or no PGlite version to name the copy by: nothing is kept.
+export async function openDemoDatabase(dataDir: string | null = null, options: DemoDatabaseOptions = {}): Promise<PGlite> {
+  const say = options.onProblem ?? (() => undefined);
+  if (dataDir !== null) {
+    // The folders above the database's own, which is made below.
+    await mkdir(dirname(dataDir), { recursive: true });
+    const existing = await fromFolder(dataDir, say);
+    if (existing) return existing;
   }
-  const kept = path === null ? null : await fromKeptCopy(path, dataDir);
+  const path = await keptCopyPath(say);
+  const kept = path === null ? null : await fromKeptCopy(path, dataDir, say);
   if (kept) return kept;
+  // Made here rather than by PGlite, whose folder would be open to every user of the machine.
+  if (dataDir !== null) await newFolder(dataDir);
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
   await createDemoTables(db);
   if (path !== null) {
     await trimForKeeping(db);
-    await keepCopy(db, path);
+    await keepCopy(db, path, say);
   }
   return db;
 }

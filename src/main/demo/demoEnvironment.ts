@@ -59,7 +59,7 @@ const DEMO_MODE: SimulatorMode = 'sessions';
  */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
-  const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'));
+  const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'), { onProblem: options.onProblem });
   // A pool of several connections must not reset each other; the server queues their queries.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   const seed = options.seed ?? DEMO_SEED;
