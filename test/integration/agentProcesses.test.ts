@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../../src/main/core/readings';
 import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
-import { measureWithPidusage, readModelFromEnviron } from '../../src/main/sources/processMeasure';
+import { measureProcesses, readModelFromEnviron } from '../../src/main/sources/processMeasure';
+import { readProcessStart, type ProcessStart } from '../../src/main/sources/processStart';
 import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processListing';
 import { stopAgentProcess, type StopAgentOptions } from '../../src/main/sources/stopAgentProcess';
 import {
@@ -31,9 +32,12 @@ const STAND_INS = { extraVmExecutables: ['node'] } as const;
 const scannerOf = (options: AgentProcessScannerOptions = {}): AgentProcessScanner => new AgentProcessScanner({ ...STAND_INS, ...options });
 const agentsOf = async (scanner: AgentProcessScanner): Promise<readonly AgentProcess[]> => (await scanner.scan()).value.agents;
 
-/** Stops a stand-in as the monitor stops an agent: its pid, role and root, checked right before the signal. */
+/** When the pid's process started, as the scan measured it; an unknown start where none runs. */
+const startOf = (pid: number): ProcessStart => readProcessStart(pid) ?? { ticks: null, at: null };
+
+/** Stops a stand-in as the monitor stops an agent: its pid, role, root and start, checked right before the signal. */
 const stopStandIn = (started: StartedProcess, role: string, options: StopAgentOptions = {}) =>
-  stopAgentProcess({ pid: started.pid, role, root: started.root }, { ...STAND_INS, ...options });
+  stopAgentProcess({ pid: started.pid, role, root: started.root, start: startOf(started.pid) }, { ...STAND_INS, ...options });
 
 const NEXT_PID = '/proc/sys/kernel/ns_last_pid';
 
@@ -155,7 +159,7 @@ describe('AgentProcessScanner on real processes', () => {
     const first = await keeper.add(startEchoAgentProcess({ role: 'ceo', model: 'qwen2.5:14b' }));
     const scanner = scannerOf({ listEvery: 100 });
     await scanner.scan();
-    // pidusage now holds the ceo's /proc/<pid>/stat open.
+    // The scanner now knows the ceo's start, which tells it from the next process given its pid.
     expect(find(await agentsOf(scanner), first.pid)?.role).toBe('ceo');
     await first.stop();
     const second = await startAgentAtPid(first.pid, { role: 'cto', model: 'deepseek-coder:33b' });
@@ -207,9 +211,9 @@ describe('AgentProcessScanner on real processes', () => {
     expect(await readModelFromEnviron(agent.pid, 'uiux_engineer')).toBeNull();
   });
 
-  it('measures only pids that run, and asks pidusage nothing for none', async () => {
+  it('measures only pids that run, and reads nothing for none', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'operations_head' }));
-    const measure = measureWithPidusage();
+    const measure = measureProcesses();
     expect(await measure([])).toEqual(new Map());
     expect((await measure([agent.pid])).get(agent.pid)?.rssBytes).toBeGreaterThan(20 * 1024 * 1024);
     await agent.stop();
@@ -217,12 +221,12 @@ describe('AgentProcessScanner on real processes', () => {
   });
 
   it('leaves nothing running that would keep a process from exiting', async () => {
-    // pidusage keeps each pid's history with an interval that clears it; that interval is unref'd.
+    // The measurer keeps no timer and no descriptor (pidusage, used off Linux, unrefs its history's interval).
     const script = `
       const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/agentProcesses.ts`)});
-      const { measureWithPidusage } = await import(${JSON.stringify(`${ROOT}src/main/sources/processMeasure.ts`)});
+      const { measureProcesses } = await import(${JSON.stringify(`${ROOT}src/main/sources/processMeasure.ts`)});
       const scan = await new AgentProcessScanner({ listEvery: 1, extraVmExecutables: ['node'] }).scan();
-      const measured = await measureWithPidusage()([process.pid]);
+      const measured = await measureProcesses()([process.pid]);
       console.log(JSON.stringify({ scanned: Array.isArray(scan.value.agents), measured: measured.has(process.pid) }));
     `;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 20_000 });
@@ -255,13 +259,13 @@ describe('stopAgentProcess', () => {
     const cto = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
     expect(await stopStandIn(other, 'ceo')).toEqual({ ok: false, failure: 'not_sent', error: `pid ${other.pid} is not ceo's Erlang VM; nothing was signalled` });
     expect(await stopStandIn(cto, 'ceo')).toEqual({ ok: false, failure: 'not_sent', error: `pid ${cto.pid} is not ceo's Erlang VM; nothing was signalled` });
-    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: other.root }, STAND_INS)).toEqual({
+    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: other.root, start: startOf(cto.pid) }, STAND_INS)).toEqual({
       ok: false,
       failure: 'not_sent',
       error: `pid ${cto.pid} runs cto from ${cto.root}, not from ${other.root}; nothing was signalled`,
     });
     // Without node among the VM's executables the stand-in is no agent at all.
-    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: cto.root })).toEqual({ ok: false, failure: 'not_sent', error: `pid ${cto.pid} is not cto's Erlang VM; nothing was signalled` });
+    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: cto.root, start: startOf(cto.pid) })).toEqual({ ok: false, failure: 'not_sent', error: `pid ${cto.pid} is not cto's Erlang VM; nothing was signalled` });
     expect([pidExists(other.pid), other.exited(), pidExists(cto.pid), cto.exited()]).toEqual([true, false, true, false]);
   });
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -768,4 +768,139 @@ export function erlangKeeper(): {
       await Promise.all(roots.splice(0).map((root) => root.remove()));
     },
   };
+}
+
+export interface LookalikeVmOptions {
+  /** The ECHO root whose `apps/<role>/<role>` it names (the escript need not exist). */
+  readonly root: string;
+  readonly role: string;
+  /** Runs it as this user, every id of it (the test runs as root). */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** Runs it with only its effective ids this user's (setpriv --euid): its real id stays the test's. */
+  readonly effectiveUser?: { readonly uid: number; readonly gid: number };
+  /** This many bytes of arguments after the script's (in arguments of 1,000 bytes), besides the few it needs. */
+  readonly fillerBytes?: number;
+  /** Its environment (nothing else is passed). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Ignores SIGTERM (an ignored signal stays ignored across exec), so only SIGKILL ends it. */
+  readonly ignoreSigterm?: boolean;
+  /** Runs right before the spawn (to choose the next pid, say). */
+  readonly beforeSpawn?: () => void;
+}
+
+/** A process started for a test, ended by its pid, once, whatever happened. */
+export interface LookalikeVm {
+  readonly pid: number;
+  readonly scriptPath: string;
+  /** Whether that very process (not a later one given its number) has exited; a zombie has. */
+  exited(): boolean;
+  /** SIGKILL by pid (only while the pid is still this process), then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+const lookalikePrograms = new Map<string, Promise<string>>();
+
+/**
+ * `cat` copied under the name `beam.smp` into the root's `.lookalike/`, which
+ * every user may read and which goes with the root: the OS lists it as an
+ * Erlang VM (Linux's comm is the executable's file name), and it runs until
+ * its standard input ends.
+ */
+function lookalikeBinary(root: string): Promise<string> {
+  let program = lookalikePrograms.get(root);
+  if (program === undefined) {
+    program = (async () => {
+      const cat = onPath('cat');
+      if (cat === null) throw new Error('cat not found on PATH');
+      const folder = join(root, '.lookalike');
+      await mkdir(folder, { recursive: true });
+      await chmod(folder, 0o755);
+      const path = join(folder, 'beam.smp');
+      await writeFile(path, await readFile(cat), { mode: 0o755 });
+      await chmod(path, 0o755);
+      return path;
+    })();
+    lookalikePrograms.set(root, program);
+  }
+  return program;
+}
+
+/**
+ * A process anyone could start that looks to a process listing exactly like
+ * an ECHO agent's VM: comm `beam.smp`, arguments `… -extra <root>/apps/<role>/<role> --autonomous`,
+ * with `exec -a` giving it the script's path as argv[0], as the VM shows it.
+ * It reads its stdin, a pipe this test process holds, so it ends when the test
+ * process does, however that ends. It is no agent at all.
+ */
+export async function startLookalikeVm(options: LookalikeVmOptions): Promise<LookalikeVm> {
+  const binary = await lookalikeBinary(options.root);
+  const scriptPath = join(options.root, 'apps', options.role, options.role);
+  const fillers = Math.ceil((options.fillerBytes ?? 0) / 1000);
+  // The arguments are made by bash itself, with a larger stack: a megabyte or two of them cannot pass through a spawn (E2BIG).
+  const line = [
+    ...(options.ignoreSigterm ? ["trap '' TERM"] : []),
+    'ulimit -s 65536',
+    'a=()',
+    `if [ "$3" -gt 0 ]; then f=$(printf '%01000d' 0); for i in $(seq "$3"); do a+=("$f"); done; fi`,
+    // cat reads `-` (its stdin) first; the other operands are never reached while the pipe is open.
+    'exec -a "$2" "$1" -- - -extra "$2" --autonomous "${a[@]}"',
+  ].join('; ');
+  const privileges = options.effectiveUser
+    ? ['setpriv', `--euid=${options.effectiveUser.uid}`, `--egid=${options.effectiveUser.gid}`, '--clear-groups', '--']
+    : [];
+  options.beforeSpawn?.();
+  // `--norc`: its stdin is a socket, which bash takes for a remote shell's and would read ~/.bashrc for.
+  // `-p`: bash would otherwise set its effective ids back to its real ones.
+  const command = [...privileges, 'bash', '--norc', ...(options.effectiveUser ? ['-p'] : []), '-c', line, 'lookalike', binary, scriptPath, String(fillers)];
+  const [file = 'bash', ...args] = command;
+  const child = spawn(file, args, {
+    cwd: '/',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+    stdio: ['pipe', 'ignore', 'ignore'],
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+  });
+  child.on('error', () => undefined);
+  child.stdin.on('error', () => undefined);
+  const exit = once(child, 'exit').catch(() => undefined);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start a look-alike of ${scriptPath}`);
+  // Wait until bash has become the look-alike (its comm is then beam.smp), so its start is that of the process tests see.
+  const stat = await poll(() => {
+    const now = readStat(pid);
+    return now?.comm === 'beam.smp' ? now : null;
+  }, FIND_DEADLINE_MS);
+  if (!stat) {
+    child.kill('SIGKILL');
+    await exit;
+    throw new Error(`the look-alike of ${scriptPath} (pid ${pid}) did not start`);
+  }
+  let stopped: Promise<void> | null = null;
+  return {
+    pid,
+    scriptPath,
+    exited: () => !runs(pid, stat.startTime),
+    stop: () => {
+      stopped ??= (async () => {
+        signal(stat, 'SIGKILL');
+        await exit;
+        child.stdin.destroy();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Whether this test process may choose the next pid (Linux, as root): the one way to make a pid be reused on purpose. */
+export function canChoosePids(): boolean {
+  try {
+    accessSync('/proc/sys/kernel/ns_last_pid', constants.W_OK);
+    return process.platform === 'linux' && process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the next process started get this pid, unless another takes it first. */
+export function nextPidWillBe(pid: number): void {
+  writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
 }

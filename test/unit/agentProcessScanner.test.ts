@@ -111,7 +111,8 @@ describe('AgentProcessScanner over a recorded listing', () => {
   it('reports every copy of each role, both roots, and no lookalike', async () => {
     const measure = (pids: readonly number[]): Promise<Map<number, Measurement>> =>
       Promise.resolve(new Map(pids.map((pid) => [pid, { cpuPercent: 3, rssBytes: 50_000_000, startedAt: 1_700_000_000_000 + pid }])));
-    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(linuxPs()), measure, readModel: (pid) => Promise.resolve(`model-${pid}`), uid: UID });
+    // The recording names no owners: read as on a machine without user ids.
+    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(linuxPs()), measure, readModel: (pid) => Promise.resolve(`model-${pid}`), uid: null });
 
     const first = await scanner.scan();
     expect(first.dropped).toEqual([]);
@@ -452,12 +453,14 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     machine.run(660, vm('ceo'));
     machine.run(661, vm('ceo', { root: '/home/bo/echo', uid: 1001 }));
     machine.run(662, vm('delegator', { root: '/home/bo/echo', uid: 1001, args: [] }));
-    // Windows has no user ids: such a process counts as this user's.
+    // Its owner could not be read: on a machine with user ids, it is not this user's.
     machine.run(663, vm('cto', { uid: null }));
+    // This user's as its real id, another's as its effective one: another user's, as ps shows it.
+    machine.run(664, { ...vm('chro'), uids: [UID, 1001, 1001, 1001] });
     const { value } = await scannerOn(machine).scan();
-    expect(pidsOf(value.agents)).toEqual([660, 663]);
+    expect(pidsOf(value.agents)).toEqual([660]);
     expect(value.delegators).toEqual([]);
-    expect(value).toMatchObject({ roots: [ROOT], configuredRoot: null, otherRoots: 0, otherUsers: 2 });
+    expect(value).toMatchObject({ roots: [ROOT], configuredRoot: null, otherRoots: 0, otherUsers: 4 });
   });
 
   it('reports every user’s processes where the monitor has no user id (Windows)', async () => {

@@ -34,6 +34,27 @@ function input(overrides: Partial<SightingsInput>): SightingsInput {
 const listed = (list: ReturnType<typeof sightAgents>) => list.agents?.map(({ record }) => `${record.role}:${record.origins.join('+')}`);
 
 describe('sightAgents', () => {
+  it("shows another user's process beside a role this user's sources list, and never makes an agent, an origin or a figure of it", () => {
+    const theirs = (role: string, pid: number) => process(role, pid, { uid: 65534, otherUser: true, rssBytes: 900 * 1024 ** 2, cpuPercent: 90 });
+    const list = sightAgents(
+      input({
+        heartbeats: shown({ present: true, rows: [beat('cto', 3)] }),
+        processes: [process('ceo', 4100), theirs('ceo', 4101), theirs('cto', 4102), theirs('chro', 4103), theirs('product_manager', 4104)],
+      }),
+    );
+    // The chro and the product manager run only as another user's processes: no agent of this user's.
+    expect(listed(list)).toEqual(['ceo:process', 'cto:heartbeat']);
+    const [ceo, cto] = list.agents ?? [];
+    expect(ceo?.process?.pid).toBe(4100);
+    expect(ceo?.processes.map((copy) => [copy.pid, copy.otherUser, copy.rssBytes, copy.cpuPercent])).toEqual([
+      [4100, false, 50 * 1024 ** 2, 2],
+      [4101, true, null, null],
+    ]);
+    expect(cto?.record.pid).toBeNull();
+    expect(cto?.process).toBeNull();
+    expect(cto?.processes.map((copy) => [copy.pid, copy.otherUser])).toEqual([[4102, true]]);
+  });
+
   it('runs an agent whose heartbeat is fresh or whose process lives, saying who saw it and which session it serves', () => {
     const list = sightAgents(
       input({

@@ -148,6 +148,24 @@ describe("warnings from ECHO's own signals", () => {
     );
   });
 
+  it("counts only this user's copies: another user's look-alike under the root raises no copies warning", () => {
+    const copies = [copy('cto', 4242), copy('cto', 6464, { otherUser: true, processGb: null, cpuPercent: null })];
+    const once = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
+    expect(said(agentSignalWarnings(signals({ agents: [once], echo: echo({ configuredRoot: '/home/ana/echo' }) })))).toEqual([]);
+    // Nor with the channel's two subscribers: one copy of this user's here, the other may be anyone's anywhere.
+    const subscribed = agent('cto', { origins: ['heartbeat', 'process', 'subscription'], pid: 4242, processAlive: true, copies, subscribers: 2 });
+    expect(agentSignalWarnings(signals({ agents: [subscribed] }))[0]?.message).toBe(
+      'CTO runs twice (2 subscribers to messages:cto, pids 4242 here): ECHO handles each of its messages twice; stop all but one.',
+    );
+  });
+
+  it("says a role's only process here is another user's when its heartbeat has none of this user's", () => {
+    const theirs = agent('cto', { copies: [copy('cto', 6464, { otherUser: true, processGb: null, cpuPercent: null })], processAlive: true });
+    const warnings = agentSignalWarnings(signals({ agents: [theirs] }));
+    expect(said(warnings)).toEqual(['agent-process-gone:cto']);
+    expect(warnings[0]?.message).toContain("no process of it runs on this machine as this user (pid 6464 here is another user's).");
+  });
+
   it('counts copies of one role from different roots apart', () => {
     const copies = [copy('cto', 4242), copy('cto', 5353, { root: '/srv/echo' })];
     const apart = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });

@@ -73,7 +73,7 @@ describe.runIf(onLinux)('describeLinuxProcess', () => {
   it('reads only the parent and the executable of a process not asked about', () => {
     const asked: (string | null)[] = [];
     const self = describeLinuxProcess(process.pid, (executable) => (asked.push(executable), false));
-    expect(self).toEqual({ pid: process.pid, ppid: process.ppid, executable: asked[0], uid: null, argv: null, commandLine: '', cwd: null });
+    expect(self).toEqual({ pid: process.pid, ppid: process.ppid, executable: asked[0], startTicks: expect.any(Number), uid: null, uids: null, argv: null, commandLine: '', cwd: null });
   });
 
   it('gives null for a pid that does not run', () => {

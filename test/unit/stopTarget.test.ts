@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentProcess, EchoProcesses } from '../../src/main/core/readings';
 import { chooseStopTarget, stoppableRoot } from '../../src/main/core/stopTarget';
 import type { Snapshot } from '../../src/shared/model';
-import { agentProcess, echoProcesses, failed, ok } from '../support/readings';
+import { agentProcess, echoProcesses, failed, ok, postgresData, registryAgent, registryData } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T15:00:00Z');
@@ -60,14 +60,32 @@ describe('chooseStopTarget', () => {
     expect(chooseStopTarget(snapshot, stop('cto', 201))).toEqual({ kind: 'process', pid: 201, root: `${OTHER_ROOT}/` });
   });
 
-  it('refuses another user’s copy', () => {
+  it('refuses another user’s copy of a role this user’s sources list', () => {
     const theirs = copy('cto', 301, 5, { uid: 1001, otherUser: true });
-    const snapshot = snapshotWith([theirs], { configuredRoot: ROOT, roots: [] });
+    // ECHO's heartbeat lists the cto; the only process of it here is another user's.
+    const heartbeats = { present: true, rows: [{ role: 'cto', status: 'running', lastHeartbeatAt: NOW - 3000, node: 'nonode@nohost', version: null }] };
+    const snapshot = snapshotAt(NOW, { agentProcesses: ok(echoProcesses([theirs], { configuredRoot: ROOT, roots: [] })), postgres: ok(postgresData([], { heartbeats })) });
+    expect(snapshot.agents?.find((agent) => agent.role === 'cto')?.copies.map((one) => [one.pid, one.otherUser])).toEqual([[301, true]]);
     expect(chooseStopTarget(snapshot, stop('cto'))).toEqual({
       kind: 'refused',
       reason: "CTO runs here only as another user's or another checkout's process (301)",
     });
     expect(chooseStopTarget(snapshot, stop('cto', 301))).toEqual({ kind: 'refused', reason: 'pid 301 belongs to another user' });
+  });
+
+  it('finds nothing to stop of a role that runs here only as another user’s process, which lists no agent', () => {
+    const snapshot = snapshotWith([copy('cto', 301, 5, { uid: 1001, otherUser: true })], { configuredRoot: ROOT, roots: [] });
+    expect(snapshot.agents?.map((agent) => agent.role)).not.toContain('cto');
+    expect(chooseStopTarget(snapshot, stop('cto'))).toEqual({ kind: 'none', reason: 'no process of CTO runs on this machine' });
+  });
+
+  it('never takes a pid only the registry names, on another host or this one, for the process to stop', () => {
+    const registry = ok(registryData([registryAgent('cto', 'deepseek-coder:6.7b', { pid: 999, host: 'elsewhere.example' }), registryAgent('ceo', 'llama3.1:8b', { pid: 998 })]));
+    const snapshot = snapshotAt(NOW, { agentProcesses: ok(echoProcesses([copy('cto', 101, 5)])), registry });
+    expect(chooseStopTarget(snapshot, stop('cto'))).toEqual({ kind: 'process', pid: 101, root: ROOT });
+    expect(chooseStopTarget(snapshot, stop('cto', 999))).toEqual({ kind: 'refused', reason: "pid 999 is not one of CTO's processes (101)" });
+    expect(chooseStopTarget(snapshot, stop('ceo'))).toEqual({ kind: 'none', reason: 'no process of CEO runs on this machine' });
+    expect(chooseStopTarget(snapshot, stop('ceo', 998))).toEqual({ kind: 'none', reason: 'no process of CEO runs on this machine' });
   });
 
   it('stops this user’s copy beside another user’s', () => {

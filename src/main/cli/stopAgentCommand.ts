@@ -4,7 +4,9 @@ import { AFTER_STOP_TEXT } from '../../shared/controlPlan';
 import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { chooseStopTarget, type StopChoice } from '../core/stopTarget';
-import { stopAgentProcess } from '../sources/stopAgentProcess';
+import { errorText } from '../../shared/errorText';
+import { AgentProcessScanner } from '../sources/agentProcesses';
+import { stopScannedAgent, type StopAgentResult } from '../sources/stopAgentProcess';
 import { reportOutcome, type ControlWording } from './controlOutcome';
 import { notSent, sendToDelegator, type DelegatorCommandOptions } from './delegatorCommand';
 import type { ExitCode } from './exitCodes';
@@ -35,10 +37,24 @@ export async function stopAgentCommand(config: MonitorConfig, options: Delegator
         : await sendToDelegator(config, { type: 'stop_agent', role: request.role }, options.timeoutSeconds * 1000);
     return reportOutcome(outcome, wording(`Stopped ${role}.`), options, io);
   }
-  const stopped = await stopAgentProcess(
-    { pid: choice.pid, role: request.role, root: choice.root },
-    { timeoutMs: options.timeoutSeconds * 1000, extraVmExecutables: config.agentProcesses?.extraVmExecutables },
-  );
+  const stopped = await stopScanned(config, { pid: choice.pid, role: request.role, root: choice.root }, options.timeoutSeconds * 1000);
   const outcome: CommandOutcome = stopped.ok ? { ok: true, id: randomUUID() } : { ok: false, id: randomUUID(), failure: stopped.failure, error: stopped.error };
   return reportOutcome(outcome, wording(`Stopped ${role} (pid ${choice.pid}). ${AFTER_STOP_TEXT}.`), options, io);
+}
+
+/**
+ * Signals only a pid this machine's scan finds as the role's VM, with the
+ * start the scan measured: the one-shot snapshot's own scanner is gone with
+ * it, so the command scans once more (a listing of /proc: some milliseconds).
+ */
+async function stopScanned(config: MonitorConfig, target: { pid: number; role: string; root: string }, timeoutMs: number): Promise<StopAgentResult> {
+  const settings = config.agentProcesses;
+  if (settings === null) return { ok: false, failure: 'not_sent', error: 'this monitor looks at no process (MONITOR_AGENT_PROCESSES=off)' };
+  const scanner = new AgentProcessScanner(settings);
+  try {
+    await scanner.scan();
+  } catch (error) {
+    return { ok: false, failure: 'not_sent', error: `could not look at this machine's processes: ${errorText(error)}` };
+  }
+  return stopScannedAgent(target, scanner, { timeoutMs, extraVmExecutables: settings.extraVmExecutables });
 }

@@ -149,9 +149,14 @@ export function sightAgents(input: SightingsInput): AgentList {
       if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds) && !beatBeforeStop(row, input.stopped)) heartbeatRuns.add(row.role);
     }
   }
+  const othersProcesses: AgentProcess[] = [];
   if (input.processes) {
     from.add('process');
     for (const process of input.processes) {
+      if (process.otherUser) {
+        othersProcesses.push(process);
+        continue;
+      }
       const seen = seenOf(byRole, process.role);
       seen.processes.push(process);
       // Several copies of one role: the oldest is the one started first; the others are shown as its copies.
@@ -176,6 +181,10 @@ export function sightAgents(input: SightingsInput): AgentList {
     const seen = byRole.get(row.role);
     if (seen) seen.heartbeat = row;
   }
+  // Another user's processes (a configured root's, which any user may run, or mimic): shown beside the copies of a
+  // role this user's sources list, marked as theirs, and never counted: they make no agent, no process origin, and
+  // carry no memory or CPU into the figures the alerts read.
+  for (const process of othersProcesses) byRole.get(process.role)?.processes.push({ ...process, rssBytes: null, cpuPercent: null });
 
   if (from.size === 0) return { agents: null, from: null, stale: false };
   const agents = [...byRole.entries()]

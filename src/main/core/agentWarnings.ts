@@ -57,10 +57,12 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
   // A subscriber to its channel with no process here: it runs on another host, which is no fault.
   const elsewhere = !processSeen && (agent.subscribers ?? 0) > 0;
   if (heartbeatSeen && !processSeen && !elsewhere && signals.processesHere && agent.heartbeat !== null) {
+    const theirs = agent.copies.filter((copy) => copy.otherUser).map((copy) => copy.pid);
+    const others = theirs.length === 0 ? '' : ` as this user (pid${theirs.length === 1 ? '' : 's'} ${theirs.join(', ')} here ${theirs.length === 1 ? 'is' : 'are'} another user's)`;
     return {
       kind: 'agent-process-gone',
       role: agent.role,
-      message: `${name}'s heartbeat is ${formatDuration(agent.heartbeat.ageSeconds)} old, but no process of it runs on this machine. It may run on another machine (ECHO's heartbeats name none), or it has just exited; ECHO counts it down once its heartbeat is ${formatDuration(signals.heartbeatStaleSeconds)} old.`,
+      message: `${name}'s heartbeat is ${formatDuration(agent.heartbeat.ageSeconds)} old, but no process of it runs on this machine${others}. It may run on another machine (ECHO's heartbeats name none), or it has just exited; ECHO counts it down once its heartbeat is ${formatDuration(signals.heartbeatStaleSeconds)} old.`,
     };
   }
   const hung = heartbeatsInUse(signals.heartbeats) && processSeen && !heartbeatSeen;
@@ -97,14 +99,19 @@ function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null
 const TIMES = ['once', 'twice', 'three times'];
 const timesOf = (count: number): string => TIMES[count - 1] ?? `${count} times`;
 
-/** A role running more than once from one root: every copy takes each message sent to the role. */
+/**
+ * A role running more than once from one root: every copy takes each message
+ * sent to the role. Only this user's copies count: another user's process is
+ * shown, and anyone may start one that looks like an agent.
+ */
 function copiesWarnings(agent: AgentView): Warning[] {
+  const mine = agent.copies.filter((copy) => !copy.otherUser);
   const byRoot = new Map<string | null, EchoProcessView[]>();
-  for (const copy of agent.copies) byRoot.set(copy.root, [...(byRoot.get(copy.root) ?? []), copy]);
+  for (const copy of mine) byRoot.set(copy.root, [...(byRoot.get(copy.root) ?? []), copy]);
   const subscribers = agent.subscribers ?? 0;
   // Copies on other hosts (or ones this machine cannot see) show only as subscribers to the role's channel.
   if (subscribers > 1 && [...byRoot.values()].every((copies) => copies.length < subscribers)) {
-    const here = agent.copies.length === 0 ? 'none of them on this machine' : `pids ${agent.copies.map((copy) => copy.pid).join(', ')} here`;
+    const here = mine.length === 0 ? 'none of them on this machine' : `pids ${mine.map((copy) => copy.pid).join(', ')} here`;
     return [
       {
         kind: 'agent-copies',

@@ -47,6 +47,27 @@ const ROLE = /^[a-z][a-z0-9_]*$/;
 /** Linux keeps 15 characters of an executable's name (TASK_COMM_LEN). */
 const COMM_LENGTH = 15;
 
+/**
+ * How much of a process's arguments is looked at: an Erlang VM's hold its
+ * script's path twice and a few hundred bytes of its own. A process chooses
+ * its own arguments, megabytes of them if it likes; listings read no more
+ * than this, and what is classified is cut to it too.
+ */
+export const ARGUMENTS_LIMIT = 16 * 1024;
+
+/** The facts cut to ARGUMENTS_LIMIT: whole arguments while they fit, the printed line and the cwd at that length. */
+function bounded(facts: ProcessFacts): ProcessFacts {
+  let argv = facts.argv;
+  if (argv !== null) {
+    let length = 0;
+    let kept = 0;
+    while (kept < argv.length && (length += (argv[kept]?.length ?? 0) + 1) <= ARGUMENTS_LIMIT) kept += 1;
+    if (kept < argv.length) argv = argv.slice(0, kept);
+  }
+  const cut = (text: string): string => (text.length > ARGUMENTS_LIMIT ? text.slice(0, ARGUMENTS_LIMIT) : text);
+  return { executable: facts.executable, argv, commandLine: cut(facts.commandLine), cwd: facts.cwd === null ? null : cut(facts.cwd) };
+}
+
 /** Whether the executable is one of these, allowing for Linux's cut names and Windows' case. */
 export function executableIn(executable: string | null, names: readonly string[]): boolean {
   if (executable === null) return false;
@@ -82,12 +103,38 @@ function resolvedPath(path: string, cwd: string | null): string | null {
   return normalized(`${cwd}${isWindowsPath(cwd) ? '\\' : '/'}${path}`);
 }
 
-/** `<root>/(apps|agents)/<role>/<role>` → its root and role. */
-function scriptParts(path: string): { root: string; role: string } | null {
+const isSeparator = (code: number): boolean => code === 0x2f || code === 0x5c;
+
+/** Where the separator before `end` is in `path`, looking back from `end - 1`; -1 when there is none. */
+function separatorBefore(path: string, end: number): number {
+  let at = end - 1;
+  while (at >= 0 && !isSeparator(path.charCodeAt(at))) at -= 1;
+  return at;
+}
+
+/**
+ * `[<root>/](apps|agents)/<role>/<role>` → its root and role, read from the
+ * path's last three segments, looking back from its end only: the cost is the
+ * length of those segments, whatever the path holds before them.
+ * `atStart`: whether `(apps|agents)` may begin the text (a relative path).
+ */
+function echoShapeAtEnd(path: string, atStart = true): { root: string | null; role: string } | null {
+  const last = separatorBefore(path, path.length);
+  const middle = last < 0 ? -1 : separatorBefore(path, last);
+  if (middle < 0) return null;
+  const first = separatorBefore(path, middle);
+  const folder = path.slice(first + 1, middle);
+  const role = path.slice(middle + 1, last);
+  if ((folder !== 'apps' && folder !== 'agents') || role !== path.slice(last + 1) || !ROLE.test(role)) return null;
   // No folder before `apps` only in a relative path (`apps/ceo/ceo`), whose root cannot be told anyway.
-  const match = /^(?:(.*)[\\/])?(?:apps|agents)[\\/]([^\\/]+)[\\/]([^\\/]+)$/.exec(path);
-  if (!match || match[2] === undefined || match[2] !== match[3] || !ROLE.test(match[2])) return null;
-  return { root: match[1] === undefined ? '' : match[1] === '' ? '/' : match[1], role: match[2] };
+  if (first < 0) return atStart ? { root: null, role } : null;
+  return { root: first === 0 ? '/' : path.slice(0, first), role };
+}
+
+/** `<root>/(apps|agents)/<role>/<role>` → its root and role (root '' for a relative `apps/<role>/<role>`). */
+function scriptParts(path: string): { root: string; role: string } | null {
+  const shape = echoShapeAtEnd(path);
+  return shape && { root: shape.root ?? '', role: shape.role };
 }
 
 /** `<root>/apps/<role>` → its root and role: where `mix run` runs an app. */
@@ -110,15 +157,54 @@ function plainArguments(facts: ProcessFacts, erlang: boolean): readonly string[]
   return null;
 }
 
+/** Where the standalone word `-extra` (whitespace or an end on each side) first appears, and where the text after it starts; null when it does not. */
+function extraAt(line: string): { start: number; end: number } | null {
+  for (let at = line.indexOf('-extra'); at >= 0; at = line.indexOf('-extra', at + 1)) {
+    const after = at + '-extra'.length;
+    if ((at === 0 || /\s/.test(line.charAt(at - 1))) && (after === line.length || /\s/.test(line.charAt(after)))) {
+      let end = after;
+      while (end < line.length && /\s/.test(line.charAt(end))) end += 1;
+      return { start: at, end };
+    }
+  }
+  return null;
+}
+
+/**
+ * The script at the start of `tail` by its ECHO shape: the shortest run of
+ * whole words, none after the first starting with `-` and none crossing a
+ * line, that ends in `(apps|agents)/<role>/<role>`. One pass over the words,
+ * each looked at from its end: linear in the text, unlike a lazy pattern
+ * retried at every word.
+ */
+function shapedScript(tail: string): { script: string; rest: string } | null {
+  if (tail.startsWith('-')) return null;
+  const words = /[^\s]+/g;
+  let previousEnd = 0;
+  for (let word = words.exec(tail); word !== null; word = words.exec(tail)) {
+    const start = word.index;
+    // Words hold no whitespace, so a line can only end in the gap before this one.
+    if (start > 0 && (word[0].startsWith('-') || /[\n\r\u2028\u2029]/.test(tail.slice(previousEnd, start)))) return null;
+    const end = start + word[0].length;
+    previousEnd = end;
+    if (echoShapeAtEnd(word[0], start === 0) !== null) {
+      let rest = end;
+      while (rest < tail.length && /\s/.test(tail.charAt(rest))) rest += 1;
+      return { script: tail.slice(0, end), rest: tail.slice(rest) };
+    }
+  }
+  return null;
+}
+
 /**
  * The same from a printed command line, which cannot be split right where a
  * path holds spaces: the script's path is found by its ECHO shape instead,
  * the shortest prefix that ends in `(apps|agents)/<role>/<role>` then a space.
  */
 function textArguments(line: string, erlang: boolean): { script: string; rest: string } | null {
-  const extra = /(?:^|\s)-extra(?:\s+|$)/.exec(line);
+  const extra = extraAt(line);
   let tail: string;
-  if (extra) tail = line.slice(extra.index + extra[0].length);
+  if (extra) tail = line.slice(extra.end);
   else if (erlang) return null;
   else {
     const trimmed = line.trimStart();
@@ -128,8 +214,8 @@ function textArguments(line: string, erlang: boolean): { script: string; rest: s
   const quoted = /^"([^"]*)"(?:\s+|$)/.exec(tail);
   if (quoted?.[1] !== undefined) return { script: quoted[1], rest: tail.slice(quoted[0].length) };
   // The script is the first plain argument: its text starts with no flag and holds none (` -…`) before its ECHO shape.
-  const shaped = /^((?!-)(?:(?!\s-).)*?(?:^|[\\/])(?:apps|agents)[\\/]([a-z][a-z0-9_]*)[\\/]\2)(?=\s|$)\s*/.exec(tail);
-  if (shaped?.[1] !== undefined) return { script: shaped[1], rest: tail.slice(shaped[0].length) };
+  const shaped = shapedScript(tail);
+  if (shaped) return shaped;
   const word = /^(\S+)\s*/.exec(tail);
   return word?.[1] === undefined ? null : { script: word[1], rest: tail.slice(word[0].length) };
 }
@@ -145,8 +231,9 @@ const splitWords = (text: string): string[] =>
  * What this process is to ECHO: one of its agents, its delegator, or nothing
  * (null). `vmExecutables` are the executables that may run an agent's script.
  */
-export function classifyEchoProcess(facts: ProcessFacts, vmExecutables: readonly string[] = ERLANG_VM_EXECUTABLES): EchoProcess | null {
-  if (!executableIn(facts.executable, vmExecutables)) return null;
+export function classifyEchoProcess(given: ProcessFacts, vmExecutables: readonly string[] = ERLANG_VM_EXECUTABLES): EchoProcess | null {
+  if (!executableIn(given.executable, vmExecutables)) return null;
+  const facts = bounded(given);
   const erlang = executableIn(facts.executable, ERLANG_VM_EXECUTABLES);
   const plain = plainArguments(facts, erlang);
   const parsed = plain === null ? textArguments(facts.commandLine, erlang) : plain[0] === undefined ? null : { script: plain[0], rest: plain.slice(1) };

@@ -20,7 +20,9 @@ import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
-import { stopAgentProcess, type StopAgentResult, type StopTarget } from '../sources/stopAgentProcess';
+import { AgentProcessScanner } from '../sources/agentProcesses';
+import { stopScannedAgent, type StopAgentResult, type StopTarget } from '../sources/stopAgentProcess';
+import { StopLimiter } from '../core/stopLimiter';
 import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
@@ -96,12 +98,23 @@ export interface ServiceParts {
 /** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
 export function assembleService(parts: ServiceParts): MonitorService {
   const { monitor, store, commands, unloader, stopProcess = null, clock = Date.now } = parts;
+  // One Stop of a role at a time, and at most ten in any ten seconds: a page or a script asking in a loop is refused at once.
+  const stopLimiter = new StopLimiter(clock);
   /**
    * ECHO's delegator hears no commands and never learns that an agent exited.
    * So Stop signals the agent's own Erlang VM on this machine; only where no
    * process of it runs here does a delegator that answers our registry get it.
    */
   const stopAgent = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
+    const slot = stopLimiter.begin(request.role);
+    if (!slot.ok) return { ok: false, id: randomUUID(), failure: 'not_sent', error: slot.reason };
+    try {
+      return await stopChosen(request);
+    } finally {
+      slot.end();
+    }
+  };
+  const stopChosen = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
     const choice = chooseStopTarget(monitor.current(), request);
     const id = randomUUID();
     if (choice.kind === 'refused') return { ok: false, id, failure: 'not_sent', error: choice.reason };
@@ -233,7 +246,13 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     store: open.store,
     commands,
     unloader: ollama && new ModelUnloader(ollama),
-    stopProcess: config.agentProcesses && ((target) => stopAgentProcess(target, { extraVmExecutables: config.agentProcesses?.extraVmExecutables })),
+    // Only a pid the scanner found, with the start it measured: never one a registry or a request names on its own.
+    stopProcess:
+      config.agentProcesses &&
+      ((target) => {
+        const scanner = open.sources.agentProcesses;
+        return stopScannedAgent(target, scanner instanceof AgentProcessScanner ? scanner : null, { extraVmExecutables: config.agentProcesses?.extraVmExecutables });
+      }),
     exports: exports.sources,
     async close() {
       await monitor.stop();

@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import { AGENT_LIST_LIMIT } from '../../shared/model';
 import { describeIssues } from '../../shared/zodIssues';
 import { classifyEchoProcess, ERLANG_VM_EXECUTABLES, executableIn, sameRoot, type EchoProcess } from '../core/echoProcess';
+import { ownedBy } from '../core/processOwner';
 import type { AgentProcess, EchoProcesses, ParentProcess } from '../core/readings';
-import { measureWithPidusage, readModelFromEnviron, type Measurement } from './processMeasure';
-import { listProcesses, type ListedProcess, type ListingOptions } from './processListing';
+import { isOutOfDescriptors } from './procFiles';
+import { lineage } from './processLineage';
+import { anotherStart, type ProcessStart } from './processStart';
+import { measureProcesses, readModelFromEnviron, type Measurement } from './processMeasure';
+import { listedProcessSchema, listProcesses, type ListedProcess, type ListingOptions } from './processListing';
 import type { Screened } from './screening';
-
 
 export interface AgentProcessScannerOptions {
   /** Every process of this machine (see ListedProcess); an entry of another shape is dropped with its reason. */
@@ -26,35 +29,36 @@ export interface AgentProcessScannerOptions {
   readonly now?: () => number;
 }
 
-const listedSchema = z.object({
-  pid: z.number().int().positive(),
-  ppid: z.number().int().nonnegative().nullable(),
-  uid: z.number().int().nonnegative().nullable(),
-  executable: z.string().nullable(),
-  argv: z.array(z.string()).nullable(),
-  commandLine: z.string(),
-  cwd: z.string().nullable(),
-});
-
-/** A started process whose pid differs from its first measurement by more than this is another process. */
-const START_TOLERANCE_MS = 3000;
-
-/** Where orphans go: init, or the subreaper a desktop session keeps (systemd --user, launchd). */
-const REAPERS: readonly string[] = ['systemd', 'init', 'launchd'];
-/** Claude Desktop, which runs ECHO's agents as MCP servers. */
-const CLAUDE_DESKTOP = /^claude/i;
-/** A parent chain longer than this is not followed further. */
-const CHAIN_LIMIT = 64;
+/**
+ * At most this many processes are followed, this user's first: the agents a
+ * snapshot lists. Each costs a read per poll; a machine (or a user) running
+ * thousands of look-alikes gets the rest left out, and says so.
+ */
+const TRACKED_LIMIT = AGENT_LIST_LIMIT;
 
 interface Tracked {
   readonly echo: EchoProcess;
   readonly uid: number | null;
+  readonly uids: readonly number[] | null;
   readonly parent: ParentProcess | null;
   readonly launchedBy: AgentProcess['launchedBy'];
   readonly orphaned: boolean;
-  readonly model: Promise<string | null>;
+  model: Promise<string | null>;
+  /** The model could not be read for want of a descriptor: read again at the next listing. */
+  modelAgain: boolean;
   startedAt: number | null;
+  /** Linux: the exact start, clock ticks after boot. */
+  startTicks: number | null;
   measured: boolean;
+}
+
+/** What this machine's scan found of one process: enough to tell it from any later process given its pid. */
+export interface ScannedProcess {
+  readonly pid: number;
+  readonly echo: EchoProcess;
+  readonly uid: number | null;
+  readonly uids: readonly number[] | null;
+  readonly start: ProcessStart;
 }
 
 interface Census {
@@ -90,7 +94,7 @@ export class AgentProcessScanner {
 
   constructor(options: AgentProcessScannerOptions = {}) {
     this.list = options.list ?? ((listing) => listProcesses(listing));
-    this.measure = options.measure ?? measureWithPidusage(options.now);
+    this.measure = options.measure ?? measureProcesses(options.now);
     this.readModel = options.readModel ?? ((pid, role) => readModelFromEnviron(pid, role));
     this.listEvery = Math.max(1, Math.floor(options.listEvery ?? 6));
     this.root = options.root ?? null;
@@ -111,6 +115,17 @@ export class AgentProcessScanner {
       this.running = null;
     });
     return this.running;
+  }
+
+  /**
+   * The process this pid was when the scan last measured it; null when the
+   * scan has not found it (a pid only a registry names, another root's, a
+   * look-alike of another executable) or has not measured it yet.
+   */
+  found(pid: number): ScannedProcess | null {
+    const tracked = this.tracked.get(pid);
+    if (!tracked?.measured) return null;
+    return { pid, echo: tracked.echo, uid: tracked.uid, uids: tracked.uids, start: { ticks: tracked.startTicks, at: tracked.startedAt } };
   }
 
   private async scanOnce(): Promise<Screened<EchoProcesses>> {
@@ -162,32 +177,37 @@ export class AgentProcessScanner {
       const tracked = this.tracked.get(pid);
       const reading = measured.get(pid);
       if (!tracked) continue;
-      const restarted =
-        reading?.startedAt != null && tracked.startedAt !== null && Math.abs(reading.startedAt - tracked.startedAt) > START_TOLERANCE_MS;
+      const restarted = reading !== undefined && anotherStart({ ticks: tracked.startTicks, at: tracked.startedAt }, startOf(reading));
       if (!reading || restarted) {
         this.tracked.delete(pid);
         lost = true;
         continue;
       }
-      // The first CPU figure of a pid compares with nothing of ours (pidusage's first is 0 or a lifetime average).
+      // The first CPU figure of a pid compares with nothing of ours (on Linux there is none; pidusage's elsewhere is 0 or a lifetime average).
       readings.set(pid, tracked.measured ? reading : { ...reading, cpuPercent: null });
       tracked.measured = true;
       tracked.startedAt ??= reading.startedAt;
+      tracked.startTicks ??= reading.startTicks ?? null;
     }
     return lost;
   }
 
-  /** Whether a process of ECHO's is one the monitor watches: the configured root's, or with none configured, this user's. */
-  private watched(echo: EchoProcess, uid: number | null): 'watched' | 'other-root' | 'other-user' {
+  /** Whether the process is this user's; one whose owner could not be read is not. */
+  private mine(entry: Pick<ListedProcess, 'uid' | 'uids'>): boolean {
+    return ownedBy(entry, this.uid);
+  }
+
+  /** Whether a process of ECHO's is one the monitor watches: the configured root's (another user's shown as such), or with none configured, this user's. */
+  private watched(echo: EchoProcess, entry: ListedProcess): 'watched' | 'other-root' | 'other-user' {
     if (this.root !== null) return echo.root !== null && sameRoot(echo.root, this.root) ? 'watched' : 'other-root';
-    return uid === null || this.uid === null || uid === this.uid ? 'watched' : 'other-user';
+    return this.mine(entry) ? 'watched' : 'other-user';
   }
 
   /** Replaces the known processes with the listing's; returns the pids to measure for the first time. */
   private relist(entries: readonly unknown[], dropped: string[]): number[] {
     const all = new Map<number, ListedProcess>();
     entries.forEach((entry, index) => {
-      const parsed = listedSchema.safeParse(entry);
+      const parsed = listedProcessSchema.safeParse(entry);
       if (parsed.success) all.set(parsed.data.pid, parsed.data);
       else dropped.push(`process listing entry ${index + 1}: ${describeIssues(parsed.error)}`);
     });
@@ -199,33 +219,61 @@ export class AgentProcessScanner {
     const roots = new Set<string>();
     let otherRoots = 0;
     let otherUsers = 0;
-    const found = new Map<number, Omit<Tracked, 'model' | 'startedAt' | 'measured'>>();
+    const candidates: { pid: number; facts: Omit<Tracked, 'model' | 'modelAgain' | 'startedAt' | 'startTicks' | 'measured'>; mine: boolean }[] = [];
     for (const [pid, process] of echo) {
       const entry = all.get(pid);
       if (!entry) continue;
-      const mine = this.uid === null || entry.uid === null || entry.uid === this.uid;
+      const mine = this.mine(entry);
       if (process.root !== null && mine) roots.add(process.root);
-      const verdict = this.watched(process, entry.uid);
+      const verdict = this.watched(process, entry);
       if (verdict === 'other-root') otherRoots += 1;
       else if (verdict === 'other-user') otherUsers += 1;
-      else found.set(pid, { echo: process, uid: entry.uid, ...lineage(entry, all, echo) });
+      else candidates.push({ pid, mine, facts: { echo: process, uid: entry.uid, uids: entry.uids ?? null, ...lineage(entry, all, echo) } });
     }
     this.census = { roots: [...roots].sort(), otherRoots, otherUsers };
+    const found = new Map(this.followed(candidates, dropped).map(({ pid, facts }) => [pid, facts]));
     for (const [pid, tracked] of this.tracked) {
       const now = found.get(pid);
       if (now?.echo.role !== tracked.echo.role) this.tracked.delete(pid);
-      // Its parent may have exited since: the lineage is the listing's.
-      else this.tracked.set(pid, { ...tracked, ...now });
+      else {
+        // Its parent may have exited since: the lineage is the listing's.
+        this.tracked.set(pid, { ...tracked, ...now });
+        if (tracked.modelAgain) this.readModelOf(pid);
+      }
     }
     const added: number[] = [];
     for (const [pid, facts] of found) {
       if (this.tracked.has(pid)) continue;
-      // Read once per pid: the environment a process was started with does not change.
-      const model = facts.echo.kind === 'agent' ? Promise.resolve().then(() => this.readModel(pid, facts.echo.role)).catch(() => null) : Promise.resolve(null);
-      this.tracked.set(pid, { ...facts, model, startedAt: null, measured: false });
+      this.tracked.set(pid, { ...facts, model: Promise.resolve(null), modelAgain: false, startedAt: null, startTicks: null, measured: false });
+      this.readModelOf(pid);
       added.push(pid);
     }
     return added;
+  }
+
+  /** The candidates followed: this user's first, then those already followed, then by pid, at most TRACKED_LIMIT; the rest said. */
+  private followed<T extends { pid: number; mine: boolean }>(candidates: T[], dropped: string[]): T[] {
+    if (candidates.length <= TRACKED_LIMIT) return candidates;
+    const rank = (candidate: T): number => (candidate.mine ? 0 : 2) + (this.tracked.has(candidate.pid) ? 0 : 1);
+    const kept = [...candidates].sort((a, b) => rank(a) - rank(b) || a.pid - b.pid).slice(0, TRACKED_LIMIT);
+    dropped.push(`${candidates.length - TRACKED_LIMIT} of ECHO's ${candidates.length} processes here are left out: at most ${TRACKED_LIMIT} are followed`);
+    return kept;
+  }
+
+  /** Reads the agent's model once per pid (the environment a process was started with does not change), again only when no descriptor was left. */
+  private readModelOf(pid: number): void {
+    const tracked = this.tracked.get(pid);
+    if (!tracked) return;
+    tracked.modelAgain = false;
+    if (tracked.echo.kind !== 'agent') return;
+    tracked.model = Promise.resolve()
+      .then(() => this.readModel(pid, tracked.echo.role))
+      .catch((error: unknown) => {
+        // The entry may have been renewed by a listing since: the flag goes on the one followed now.
+        const current = this.tracked.get(pid);
+        if (current && isOutOfDescriptors(error)) current.modelAgain = true;
+        return null;
+      });
   }
 
   private async report(readings: ReadonlyMap<number, Measurement>): Promise<EchoProcesses> {
@@ -235,8 +283,8 @@ export class AgentProcessScanner {
       const reading = readings.get(pid);
       if (!reading) continue;
       const { cpuPercent, rssBytes, startedAt } = reading;
-      const { echo, uid, parent, launchedBy, orphaned } = tracked;
-      const otherUser = uid !== null && this.uid !== null && uid !== this.uid;
+      const { echo, uid, uids, parent, launchedBy, orphaned } = tracked;
+      const otherUser = !ownedBy({ uid, uids }, this.uid);
       const process: AgentProcess = { pid, role: echo.role, model: await tracked.model, rssBytes, cpuPercent, startedAt, root: echo.root, form: echo.form, uid, otherUser, parent, launchedBy, orphaned };
       (echo.kind === 'agent' ? agents : delegators).push(process);
     }
@@ -245,17 +293,5 @@ export class AgentProcessScanner {
   }
 }
 
-/** The process's parent, whether that parent chain still reaches a delegator or Claude Desktop, and whether it was orphaned. */
-function lineage(entry: ListedProcess, all: ReadonlyMap<number, ListedProcess>, echo: ReadonlyMap<number, EchoProcess>): Pick<Tracked, 'parent' | 'launchedBy' | 'orphaned'> {
-  const parentEntry = entry.ppid === null ? undefined : all.get(entry.ppid);
-  const parent = entry.ppid === null || entry.ppid === 0 ? null : { pid: entry.ppid, name: parentEntry?.executable ?? null };
-  const orphaned = entry.ppid === 1 || executableIn(parentEntry?.executable ?? null, REAPERS);
-  let launchedBy: AgentProcess['launchedBy'] = null;
-  let at = parentEntry;
-  for (let steps = 0; at !== undefined && steps < CHAIN_LIMIT && launchedBy === null; steps += 1) {
-    if (echo.get(at.pid)?.kind === 'delegator') launchedBy = 'delegator';
-    else if (at.executable !== null && CLAUDE_DESKTOP.test(at.executable)) launchedBy = 'claude-desktop';
-    at = at.ppid === null || at.ppid === at.pid ? undefined : all.get(at.ppid);
-  }
-  return { parent, launchedBy, orphaned };
-}
+const startOf = (reading: Measurement): ProcessStart => ({ ticks: reading.startTicks ?? null, at: reading.startedAt });
+

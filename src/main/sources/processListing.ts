@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Procfs } from '@stroncium/procfs';
 import { processes } from 'systeminformation';
+import { z } from 'zod';
 import type { ProcessFacts } from '../core/echoProcess';
+import { childEnvironment } from './childEnvironment';
 import { pidAlive } from './pidAlive';
+import { ARGUMENTS_READ_LIMIT, listProcPids, readProcArgv, readProcCwd, readProcStat, readProcUids } from './procFiles';
 
 /** One process of a listing. Details beyond pid, parent and executable are read only for the processes asked about. */
 export interface ListedProcess extends ProcessFacts {
@@ -13,7 +15,24 @@ export interface ListedProcess extends ProcessFacts {
   readonly ppid: number | null;
   /** The owner's user id; null on Windows, which has none. */
   readonly uid: number | null;
+  /** Linux: the real, effective, saved and filesystem user ids, all of which must be one user's for the process to be that user's. */
+  readonly uids?: readonly number[] | null;
+  /** Linux: when it started, clock ticks after boot (stat's field 22); with the pid it names one process. */
+  readonly startTicks?: number | null;
 }
+
+/** A listing's entry as it must be to be read: a listing injected in its place may give anything. */
+export const listedProcessSchema = z.object({
+  pid: z.number().int().positive(),
+  ppid: z.number().int().nonnegative().nullable(),
+  uid: z.number().int().nonnegative().nullable(),
+  uids: z.array(z.number().int().nonnegative()).nullable().optional(),
+  startTicks: z.number().int().nonnegative().nullable().optional(),
+  executable: z.string().nullable(),
+  argv: z.array(z.string()).nullable(),
+  commandLine: z.string(),
+  cwd: z.string().nullable(),
+});
 
 export interface ListingOptions {
   /** Whether a process with this executable needs its arguments and working directory (they cost a read each). */
@@ -24,36 +43,29 @@ export interface ListingOptions {
 const run = promisify(execFile);
 const LISTING_TIMEOUT_MS = 10_000;
 
-/** A process that exits while it is read is simply not listed. */
-function readOrNull<T>(read: () => T): T | null {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
-
-const procfs = new Procfs();
-
 /**
- * Linux: /proc directly, through @stroncium/procfs. Every process's `stat`
- * gives its executable's name (comm) and parent; `cmdline`, `cwd` and
- * `status` are read only for the processes asked about. Another user's cwd
- * cannot be read (null), unless this process runs as root.
+ * Linux: /proc directly (sources/procFiles.ts), each file read with one
+ * descriptor closed at once, and at most a bound of bytes. Every process's
+ * `stat` gives its executable's name (comm), parent and start; `cmdline`
+ * (its first ARGUMENTS_READ_LIMIT bytes), `cwd` and `status` are read only
+ * for the processes asked about. Another user's cwd cannot be read (null),
+ * unless this process runs as root. A process that exits while it is read is
+ * simply not listed; no descriptor left throws, as that says nothing of the
+ * process.
  */
 export function describeLinuxProcess(pid: number, details: ListingOptions['details']): ListedProcess | null {
-  const stat = readOrNull(() => procfs.processStat(pid));
+  const stat = readProcStat(pid);
   if (stat === null) return null;
-  const base = { pid, ppid: Number.isInteger(stat.parent) ? stat.parent : null, executable: stat.comm };
-  if (!details(stat.comm)) return { ...base, uid: null, argv: null, commandLine: '', cwd: null };
-  const argv = readOrNull(() => procfs.processCmdline(pid));
-  if (argv === null) return null;
-  const status = readOrNull(() => procfs.processStatus(pid));
-  return { ...base, uid: status?.uidReal ?? null, argv, commandLine: argv.join(' '), cwd: readOrNull(() => procfs.processCwd(pid)) };
+  const base = { pid, ppid: stat.ppid, executable: stat.comm, startTicks: stat.startTicks };
+  if (!details(stat.comm)) return { ...base, uid: null, uids: null, argv: null, commandLine: '', cwd: null };
+  const read = readProcArgv(pid);
+  if (read === null) return null;
+  const uids = readProcUids(pid);
+  return { ...base, uid: uids?.[0] ?? null, uids, argv: read.argv, commandLine: read.argv.join(' '), cwd: readProcCwd(pid) };
 }
 
 function listLinux(details: ListingOptions['details']): ListedProcess[] {
-  return procfs.processes().flatMap((pid) => describeLinuxProcess(pid, details) ?? []);
+  return listProcPids().flatMap((pid) => describeLinuxProcess(pid, details) ?? []);
 }
 
 /**
@@ -63,7 +75,7 @@ function listLinux(details: ListingOptions['details']): ListedProcess[] {
  * working directories.
  */
 async function listMac(details: ListingOptions['details']): Promise<ListedProcess[]> {
-  const { stdout } = await run('ps', ['-axo', 'pid=,ppid=,uid=,ucomm='], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('ps', ['-axo', 'pid=,ppid=,uid=,ucomm='], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: childEnvironment() });
   const listed = parseMacPs(stdout);
   const wanted = listed.filter((entry) => details(entry.executable)).map((entry) => entry.pid);
   if (wanted.length === 0) return listed;
@@ -87,11 +99,14 @@ export function parseMacPs(text: string): ListedProcess[] {
 }
 
 async function macArguments(pids: readonly number[]): Promise<Map<number, string>> {
-  const { stdout } = await run('ps', ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS }).catch(() => ({ stdout: '' }));
+  // A process chooses its own arguments, a megabyte of them if it likes: each line is kept to the cap Linux reads.
+  const { stdout } = await run('ps', ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: childEnvironment() }).catch(() => ({
+    stdout: '',
+  }));
   const found = new Map<number, string>();
   for (const line of stdout.split('\n')) {
-    const match = /^\s*(\d+) (.*)$/.exec(line);
-    if (match?.[1] && match[2] !== undefined) found.set(Number(match[1]), match[2]);
+    const match = /^\s*(\d+) /.exec(line);
+    if (match?.[1]) found.set(Number(match[1]), line.slice(match[0].length, match[0].length + ARGUMENTS_READ_LIMIT));
   }
   return found;
 }
@@ -110,7 +125,7 @@ export function parseLsofCwd(text: string): Map<number, string> {
 
 async function macWorkingDirectories(pids: readonly number[]): Promise<Map<number, string>> {
   // lsof exits 1 when one of the pids has gone; what it printed for the others still holds.
-  const output = await run('lsof', ['-a', '-d', 'cwd', '-Fn', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS }).then(
+  const output = await run('lsof', ['-a', '-d', 'cwd', '-Fn', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS, env: childEnvironment() }).then(
     (done) => done.stdout,
     (error: unknown) => (error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : ''),
   );
@@ -155,11 +170,12 @@ export async function listProcesses(options: ListingOptions): Promise<ListedProc
 /**
  * Whether a pid still runs a process: on Linux a zombie (exited, waiting for
  * its parent to reap it) has stopped, though a signal 0 still reaches it.
+ * Throws when no descriptor is left to tell.
  */
 export function pidRuns(pid: number, platform: NodeJS.Platform = process.platform): boolean {
   if (!pidAlive(pid)) return false;
   if (platform !== 'linux' && platform !== 'android') return true;
-  const stat = readOrNull(() => procfs.processStat(pid));
+  const stat = readProcStat(pid);
   return stat !== null && stat.state !== 'Z' && stat.state !== 'X';
 }
 

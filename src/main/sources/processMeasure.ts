@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import pidusage from 'pidusage';
+import { clipText, TEXT_LIMITS } from '../../shared/clipText';
 import { modelVariableOf } from '../core/echoProcess';
-import { pidAlive } from './pidAlive';
 import { pidRuns } from './processListing';
+import { readKernelUnits, readProcEnvironValue, readProcStat, readUptimeMs, type KernelUnits } from './procFiles';
 
 /** One pid's measurement. `cpuPercent` is a share of one core, null when the measurer has no baseline. */
 export interface Measurement {
@@ -10,80 +9,132 @@ export interface Measurement {
   readonly rssBytes: number | null;
   /** Epoch ms. */
   readonly startedAt: number | null;
+  /** Linux: clock ticks after boot, exact, so a pid given to another process is told from the one measured before. */
+  readonly startTicks?: number | null;
+}
+
+export type Measure = (pids: readonly number[]) => Promise<Map<number, Measurement>>;
+
+/** A pid's last CPU sample, to compare the next with. */
+interface Sample {
+  readonly startTicks: number;
+  readonly cpuTicks: number;
+  /** performance.now() when it was read: CPU time over a window of monotonic time. */
+  readonly atMs: number;
+}
+
+/** Samples kept at most this long unasked, and at most this many: no more than a few polls' worth of ECHO's processes. */
+const SAMPLE_MAX_AGE_MS = 5 * 60_000;
+const SAMPLE_LIMIT = 1000;
+
+/**
+ * Linux: each pid's `/proc/<pid>/stat`, opened, read and closed on each
+ * measurement (sources/procFiles.ts), so no descriptor outlives the call,
+ * however often pids exit and are given to other processes. The CPU figure
+ * compares with the last sample of that very process (same start), kept
+ * here for a bounded number of pids. Throws when no descriptor is left, so
+ * the poll reports the processes unknown rather than gone.
+ */
+export function measureFromProc(now: () => number = Date.now, units: KernelUnits = readKernelUnits()): Measure {
+  const samples = new Map<number, Sample>();
+  return (pids) => {
+    const measured = new Map<number, Measurement>();
+    if (pids.length === 0) return Promise.resolve(measured);
+    const uptimeMs = readUptimeMs();
+    const at = now();
+    const atMs = performance.now();
+    for (const pid of new Set(pids)) {
+      const stat = readProcStat(pid);
+      // A zombie (exited, not reaped: init in some containers never does) has stopped all the same.
+      if (stat === null || stat.state === 'Z' || stat.state === 'X') {
+        samples.delete(pid);
+        continue;
+      }
+      const previous = samples.get(pid);
+      // Only the same process's last sample is a baseline: a pid given to another starts afresh.
+      const baseline = previous?.startTicks === stat.startTicks ? previous : undefined;
+      const elapsedMs = baseline === undefined ? 0 : atMs - baseline.atMs;
+      const cpuPercent = baseline === undefined ? null : elapsedMs > 0 ? Math.max(0, (((stat.cpuTicks - baseline.cpuTicks) / units.ticksPerSecond) * 1000 * 100) / elapsedMs) : 0;
+      samples.delete(pid);
+      samples.set(pid, { startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, atMs });
+      const startMs = (stat.startTicks / units.ticksPerSecond) * 1000;
+      measured.set(pid, {
+        cpuPercent,
+        rssBytes: Number.isFinite(stat.rssPages) ? stat.rssPages * units.pageBytes : null,
+        // The monitor's clock, so that its uptimes (now − startedAt) come from one clock.
+        startedAt: uptimeMs === null ? null : at - (uptimeMs - startMs),
+        startTicks: stat.startTicks,
+      });
+    }
+    forgetOldSamples(samples, atMs);
+    return Promise.resolve(measured);
+  };
+}
+
+function forgetOldSamples(samples: Map<number, Sample>, atMs: number): void {
+  for (const [pid, sample] of samples) if (atMs - sample.atMs > SAMPLE_MAX_AGE_MS) samples.delete(pid);
+  // Oldest first, as a Map keeps its insertion order and a renewed sample is inserted again.
+  for (const pid of samples.keys()) {
+    if (samples.size <= SAMPLE_LIMIT) break;
+    samples.delete(pid);
+  }
 }
 
 function isGone(error: unknown): boolean {
   return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ESRCH');
 }
 
-async function pidusageStats(pids: readonly number[]): Promise<Map<number, pidusage.Status>> {
-  try {
-    // pidusage writes into the array it is given.
-    const stats: Partial<Record<string, pidusage.Status>> = await pidusage([...pids]);
-    const found = new Map<number, pidusage.Status>();
-    for (const pid of pids) {
-      const stat = stats[String(pid)];
-      if (stat) found.set(pid, stat);
-    }
-    return found;
-  } catch (error) {
-    // One pid that exited (or none of several found by `ps`) is an error; several are left out quietly.
-    if (isGone(error)) return new Map();
-    throw error;
-  }
-}
-
 const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /**
- * Measures with `pidusage`, whose own history gives the CPU between two calls,
- * so nothing here keeps samples. Its history-cleaning interval is `unref`'d:
- * it never holds the process open, so nothing needs closing.
+ * macOS and Windows: `pidusage` (ps, wmic or PowerShell), whose own history
+ * gives the CPU between two calls. It keeps no descriptor there (only on
+ * Linux, which measures from /proc instead), and its history-cleaning
+ * interval is `unref`'d: nothing needs closing. Loaded only where it is used.
  */
-export function measureWithPidusage(now: () => number = Date.now, platform: NodeJS.Platform = process.platform) {
-  let previous: readonly number[] = [];
-  return async (pids: readonly number[]): Promise<Map<number, Measurement>> => {
-    if (pids.length === 0) return new Map();
-    const stats = await pidusageStats(pids);
-    // An exited process its parent has not reaped yet (init in some containers never does) still answers: it has stopped all the same.
-    for (const pid of stats.keys()) if (!pidRuns(pid, platform)) stats.delete(pid);
-    const at = now();
-    // On Linux pidusage keeps each pid's /proc/<pid>/stat open and reads that descriptor
-    // again. Once the process exits and its pid goes to another, the old descriptor reads
-    // ESRCH, on every call, since each call renews the entry. The process measured before
-    // has exited, so the pid is reported gone; clear() makes pidusage open the pid afresh.
-    // It forgets every pid's history (and leaves their descriptors open: a few, on a rare
-    // pid reuse), so the pids followed are read again at once to keep their CPU baseline.
-    const reused = platform === 'linux' ? pids.filter((pid) => !stats.has(pid) && pidAlive(pid)) : [];
-    if (reused.length > 0) {
-      pidusage.clear();
-      const followed = [...new Set([...previous, ...pids])].filter((pid) => !reused.includes(pid));
-      if (followed.length > 0) await pidusageStats(followed);
-    }
-    previous = pids;
+export function measureWithPidusage(now: () => number = Date.now, platform: NodeJS.Platform = process.platform): Measure {
+  return async (pids) => {
     const measured = new Map<number, Measurement>();
-    for (const [pid, stat] of stats) {
+    if (pids.length === 0) return measured;
+    const { default: pidusage } = await import('pidusage');
+    let stats: Partial<Record<string, { cpu: number; memory: number; elapsed: number }>>;
+    try {
+      // pidusage writes into the array it is given.
+      stats = await pidusage([...pids]);
+    } catch (error) {
+      // One pid that exited (or none of several found by `ps`) is an error; several are left out quietly.
+      if (isGone(error)) return measured;
+      throw error;
+    }
+    const at = now();
+    for (const pid of pids) {
+      const stat = stats[String(pid)];
+      if (!stat || !pidRuns(pid, platform)) continue;
       const elapsed = finite(stat.elapsed);
-      measured.set(pid, {
-        cpuPercent: finite(stat.cpu),
-        rssBytes: finite(stat.memory),
-        // The monitor's clock, so that its uptimes (now − startedAt) come from one clock.
-        startedAt: elapsed === null ? null : at - elapsed,
-      });
+      measured.set(pid, { cpuPercent: finite(stat.cpu), rssBytes: finite(stat.memory), startedAt: elapsed === null ? null : at - elapsed });
     }
     return measured;
   };
 }
 
-/** `<ROLE>_MODEL` from `/proc/<pid>/environ` on Linux; null elsewhere, or when it is not ours to read. */
-export async function readModelFromEnviron(pid: number, role: string, platform: NodeJS.Platform = process.platform): Promise<string | null> {
-  if (platform !== 'linux') return null;
-  try {
-    const prefix = `${modelVariableOf(role)}=`;
-    const entry = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').find((line) => line.startsWith(prefix));
-    return entry && entry.length > prefix.length ? entry.slice(prefix.length) : null;
-  } catch {
-    return null;
-  }
+/** This platform's measurer: /proc on Linux, pidusage elsewhere. */
+export function measureProcesses(now: () => number = Date.now, platform: NodeJS.Platform = process.platform): Measure {
+  return platform === 'linux' || platform === 'android' ? measureFromProc(now) : measureWithPidusage(now, platform);
 }
 
+/**
+ * `<ROLE>_MODEL` from `/proc/<pid>/environ` on Linux, from its first
+ * ENVIRONMENT_READ_LIMIT bytes, cut as any label is (a process chooses its
+ * environment, 131 KB of model name if it likes, and the name rides in every
+ * snapshot); null elsewhere, or when it is not ours to read. Throws when no
+ * descriptor is left, so the scanner reads it again later.
+ */
+export function readModelFromEnviron(pid: number, role: string, platform: NodeJS.Platform = process.platform): Promise<string | null> {
+  if (platform !== 'linux') return Promise.resolve(null);
+  try {
+    const value = readProcEnvironValue(pid, modelVariableOf(role));
+    return Promise.resolve(value === null || value === '' ? null : clipText(value, TEXT_LIMITS.label));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

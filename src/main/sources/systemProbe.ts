@@ -3,6 +3,7 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { cpuPercentBetween } from '../core/cpu';
 import type { GpuMemory, MemoryPressure, SystemReading } from '../core/readings';
+import { childEnvironment } from './childEnvironment';
 import { markCpu, type CpuMark } from './cpuMark';
 import { GpuMemoryReader } from './gpuMemory';
 import { readMacMemory } from './macMemory';
@@ -15,9 +16,13 @@ export type RunCommand = (file: string, args: readonly string[], options: { read
 
 const execFileAsync = promisify(execFile);
 
-/** `execFile` without a shell, killed after the timeout, with no console window flashing up on Windows. */
+/**
+ * `execFile` without a shell, killed after the timeout, with no console window
+ * flashing up on Windows, and with only PATH and the C locale of the monitor's
+ * environment: the rest holds its secrets.
+ */
 export const runCommand: RunCommand = async (file, args, { timeoutMs }) => {
-  const { stdout } = await execFileAsync(file, [...args], { timeout: timeoutMs, windowsHide: true, encoding: 'utf8' });
+  const { stdout } = await execFileAsync(file, [...args], { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', env: childEnvironment() });
   return stdout;
 };
 
