@@ -20,6 +20,7 @@ import { measurePollCost } from './pollCost';
 import { RENDERER_DIR } from '../src/main/cli/serveCommand';
 import { measureRender } from './render';
 import { measureStartup } from './startup';
+import { measureWindowsSpawns } from './windowsSpawns';
 import { percentile, progress, round } from './stats';
 
 type Mode = 'full' | 'quick' | 'smoke';
@@ -27,9 +28,9 @@ const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.inc
 const json = process.argv.includes('--json');
 
 const PLAN = {
-  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100, renderRuns: 3, agents: 9, scans: 20, starts: 10, desktopLaunches: 5, demoLaunches: 5 },
-  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40, renderRuns: 3, agents: 9, scans: 10, starts: 5, desktopLaunches: 3, demoLaunches: 3 },
-  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3, renderRuns: 1, agents: 2, scans: 3, starts: 1, desktopLaunches: 1, demoLaunches: 1 },
+  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100, renderRuns: 3, agents: 9, scans: 20, starts: 10, desktopLaunches: 5, demoLaunches: 5, windowsPolls: 120 },
+  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40, renderRuns: 3, agents: 9, scans: 10, starts: 5, desktopLaunches: 3, demoLaunches: 3, windowsPolls: 60 },
+  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3, renderRuns: 1, agents: 2, scans: 3, starts: 1, desktopLaunches: 1, demoLaunches: 1, windowsPolls: 12 },
 }[mode];
 
 const ROOT = join(import.meta.dirname, '..');
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     const render = medianRender(renderRuns);
     const startup = measureStartup(servedDb.toString(), RENDERER_DIR, PLAN.starts);
     const agentScan = await measureAgentScan(PLAN.agents, PLAN.scans);
+    const windowsSpawns = await measureWindowsSpawns(PLAN.windowsPolls, PLAN.agents);
     const demo = await measureDemo(PLAN.restSeconds, PLAN.demoLaunches);
     const desktop = await measureDesktopFirstPaint(PLAN.desktopLaunches);
 
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
       render,
       startup,
       agentScan,
+      windowsSpawns,
       demo,
       desktop,
     };
@@ -166,6 +169,7 @@ interface BenchResult {
   readonly render: ReturnType<typeof medianRender>;
   readonly startup: ReturnType<typeof measureStartup>;
   readonly agentScan: Awaited<ReturnType<typeof measureAgentScan>>;
+  readonly windowsSpawns: Awaited<ReturnType<typeof measureWindowsSpawns>>;
   readonly demo: Awaited<ReturnType<typeof measureDemo>>;
   readonly desktop: DesktopPaint;
 }
@@ -181,7 +185,7 @@ interface Row {
 }
 
 function table(result: BenchResult, largestP50: number): string {
-  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, startup, export: exports, agentScan: scan, demo } = result;
+  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, startup, export: exports, agentScan: scan, windowsSpawns: windows, demo } = result;
   const phases = startup.statusPhases;
   const desktop = result.desktop;
   const rows: Row[] = [
@@ -209,6 +213,15 @@ function table(result: BenchResult, largestP50: number): string {
     { metric: `heap growth over ${String(idle.polls)} polls (MB)`, p50: String(idle.heapGrowthMb), p99: '', floor: '', ratio: `RSS ${String(idle.rssGrowthMb)}`, target: 'flat (< 1 MB)', met: idle.heapGrowthMb < 1 ? 'yes' : 'NO' },
     { metric: `agent scan, measuring ${String(scan.agents)} agents (ms)`, p50: String(scan.measuringP50Ms), p99: String(scan.measuringP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.measuringP50Ms / scan.floorListingP50Ms, 2)), target: 'p50 < a ps listing', met: scan.measuringP50Ms < scan.floorListingP50Ms ? 'yes' : 'NO' },
     { metric: `agent scan, listing and measuring (ms), ${String(scan.found)} found`, p50: String(scan.listingP50Ms), p99: String(scan.listingP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.listingP50Ms / scan.floorListingP50Ms, 2)), target: `found ${String(scan.agents)}`, met: scan.found === scan.agents ? 'yes' : 'NO' },
+    {
+      metric: `Windows path, replayed: spawns per poll, ${String(windows.agents)} agents and their registry pids, ${String(windows.polls)} polls (mean, max)`,
+      p50: String(windows.after.spawnsPerPoll),
+      p99: String(windows.after.maxPerPoll),
+      floor: `before: ${String(windows.before.spawnsPerPoll)}, max ${String(windows.before.maxPerPoll)}`,
+      ratio: `${String(windows.afterPollP50Ms)} ms a poll here`,
+      target: '1 a poll',
+      met: windows.after.maxPerPoll <= 1 ? 'yes' : 'NO',
+    },
     { metric: 'serve --demo: launch to first snapshot (ms), median (spread)', p50: `${String(demo.firstSnapshotMs)} (${demo.firstSnapshotSpreadMs.join('–')})`, p99: '', floor: '', ratio: '', target: '<= 3000', met: demo.firstSnapshotMs <= 3000 ? 'yes' : 'NO' },
     { metric: 'serve --demo: resident memory (MB), CPU at rest (%)', p50: String(demo.rssMb), p99: '', floor: '', ratio: `${String(demo.cpuPct)} %`, target: '', met: '' },
     { metric: `render, one agent changes (ms), median of ${String(render.runs)} runs`, p50: String(render.commitP50Ms), p99: `p95 ${String(render.commitP95Ms)} (${render.commitP95SpreadMs.join('–')})`, floor: '', ratio: '', target: 'p95 < 16', met: render.commitP95Ms < 16 ? 'yes' : 'NO' },

@@ -6,7 +6,7 @@ import type { AgentProcess, EchoProcesses, ParentProcess } from '../core/reading
 import { isOutOfDescriptors } from './procFiles';
 import { lineage } from './processLineage';
 import { anotherStart, type ProcessStart } from './processStart';
-import { measureProcesses, readModelFromEnviron, type Measurement } from './processMeasure';
+import { measureProcesses, readModelFromEnviron, surviveMeasuringError, type Measurement } from './processMeasure';
 import { listedProcessSchema, listProcesses, type ListedProcess, type ListingOptions } from './processListing';
 import type { Screened } from './screening';
 
@@ -135,7 +135,7 @@ export class AgentProcessScanner {
     const listed = this.listedBeside;
     this.listedBeside = null;
     const fromBeside = listed === null ? [] : this.relist(listed, dropped);
-    const lost = await this.measureInto([...this.tracked.keys()], readings);
+    const lost = await this.measureInto([...this.tracked.keys()], readings, dropped);
     this.scansSinceListing += 1;
     if (lost || this.listSoon) {
       // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
@@ -143,11 +143,11 @@ export class AgentProcessScanner {
       const added = this.relist(await this.list(this.listing), dropped);
       this.scansSinceListing = 0;
       // One found and gone at once: look again next time rather than wait for the turn.
-      this.listSoon = await this.measureInto(added, readings);
+      this.listSoon = await this.measureInto(added, readings, dropped);
     } else if (this.scansSinceListing >= this.listEvery) {
       this.listBeside();
     }
-    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await this.measureInto(fromBeside.filter((pid) => !readings.has(pid)), readings)) || this.listSoon;
+    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await this.measureInto(fromBeside.filter((pid) => !readings.has(pid)), readings, dropped)) || this.listSoon;
     return { value: await this.report(readings), dropped };
   }
 
@@ -168,10 +168,12 @@ export class AgentProcessScanner {
     );
   }
 
-  /** Measures these pids into `readings`; true when one of them is gone, or is another process now. */
-  private async measureInto(pids: readonly number[], readings: Map<number, Measurement>): Promise<boolean> {
+  /** Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed. */
+  private async measureInto(pids: readonly number[], readings: Map<number, Measurement>, dropped: string[]): Promise<boolean> {
     if (pids.length === 0) return false;
-    const measured = await this.measure(pids);
+    // Passed on, a measuring error would come back at every poll for the same pids, and no listing would run again.
+    const measured = await this.measure(pids).catch((error: unknown) => surviveMeasuringError(error, pids, this.tracked, readings, dropped));
+    if (measured === null) return true;
     let lost = false;
     for (const pid of pids) {
       const tracked = this.tracked.get(pid);

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { processes } from 'systeminformation';
 import { z } from 'zod';
 import type { ProcessFacts } from '../core/echoProcess';
 import { childEnvironment } from './childEnvironment';
 import { pidAlive } from './pidAlive';
 import { ARGUMENTS_READ_LIMIT, listProcPids, readProcArgv, readProcCwd, readProcStat, readProcUids } from './procFiles';
+import { sharedWindowsReader, type WindowsProcessReader } from './windowsProcessTable';
 
 /** One process of a listing. Details beyond pid, parent and executable are read only for the processes asked about. */
 export interface ListedProcess extends ProcessFacts {
@@ -38,6 +37,10 @@ export interface ListingOptions {
   /** Whether a process with this executable needs its arguments and working directory (they cost a read each). */
   readonly details: (executable: string | null) => boolean;
   readonly platform?: NodeJS.Platform;
+  /** Windows: the process table's reader (default: the monitor's one, which measuring shares). */
+  readonly windows?: WindowsProcessReader;
+  /** Windows: a table begun for this listing, not the poll's (Stop's look right before its signal). */
+  readonly fresh?: boolean;
 }
 
 const run = promisify(execFile);
@@ -132,30 +135,19 @@ async function macWorkingDirectories(pids: readonly number[]): Promise<Map<numbe
   return parseLsofCwd(output);
 }
 
-// systeminformation answers a call within 500 ms of its last one with that
-// last listing, which would miss a process started since.
-const LISTING_CACHE_MS = 500;
-let lastListingAt = 0;
-
 /**
- * Windows: systeminformation's CIM query gives each process's Name (`erl.exe`),
- * parent and whole CommandLine. Windows does not give another process's working
- * directory, so an agent started with a relative path is not recognised there.
+ * Windows: the process table (sources/windowsProcessTable.ts), one CIM query
+ * through PowerShell that gives each process's Name (`erl.exe`), parent and
+ * CommandLine, and its memory, CPU time and start, which the poll's
+ * measuring takes from the same table: a poll that lists starts no other
+ * program. Windows does not give another process's working directory, so an
+ * agent started with a relative path is not recognised there.
  */
-async function listWindows(): Promise<ListedProcess[]> {
-  const wait = lastListingAt + LISTING_CACHE_MS - Date.now();
-  if (wait > 0) await delay(wait);
-  const { list } = await processes();
-  lastListingAt = Date.now();
-  // It resolves with an empty list when PowerShell fails; a real listing includes this process.
-  if (!list.some((entry) => entry.pid === process.pid)) {
-    throw new Error(`the process listing is incomplete (${list.length} processes, this one not among them)`);
-  }
-  return list.flatMap((entry) =>
+async function listWindows(reader: WindowsProcessReader, fresh: boolean): Promise<ListedProcess[]> {
+  const { rows } = await reader.read({ fresh });
+  return [...rows.values()].flatMap((row) =>
     // pid 0 is the System Idle Process, which has no command line and is never an agent.
-    entry.pid === 0
-      ? []
-      : [{ pid: entry.pid, ppid: entry.parentPid, uid: null, executable: entry.name || null, argv: null, commandLine: typeof entry.command === 'string' ? entry.command : '', cwd: null }],
+    row.pid === 0 ? [] : [{ pid: row.pid, ppid: row.ppid, uid: null, executable: row.name, argv: null, commandLine: row.commandLine ?? '', cwd: null }],
   );
 }
 
@@ -164,7 +156,7 @@ export async function listProcesses(options: ListingOptions): Promise<ListedProc
   const platform = options.platform ?? process.platform;
   if (platform === 'linux' || platform === 'android') return listLinux(options.details);
   if (platform === 'darwin') return listMac(options.details);
-  return listWindows();
+  return listWindows(options.windows ?? sharedWindowsReader(), options.fresh === true);
 }
 
 /**
@@ -180,9 +172,10 @@ export function pidRuns(pid: number, platform: NodeJS.Platform = process.platfor
 }
 
 /** One process as a listing would show it, with its details; null when it does not run. */
-export async function describeProcess(pid: number, platform: NodeJS.Platform = process.platform): Promise<ListedProcess | null> {
+export async function describeProcess(pid: number, platform: NodeJS.Platform = process.platform, windows?: WindowsProcessReader): Promise<ListedProcess | null> {
   if (platform === 'linux' || platform === 'android') return describeLinuxProcess(pid, () => true);
-  const listed = await listProcesses({ details: () => false, platform });
+  // What Stop checks right before its signal: on Windows a table begun now, not the poll's.
+  const listed = await listProcesses({ details: () => false, platform, windows, fresh: true });
   const entry = listed.find((candidate) => candidate.pid === pid);
   if (entry === undefined || platform !== 'darwin') return entry ?? null;
   const [args, cwds] = await Promise.all([macArguments([pid]), macWorkingDirectories([pid])]);

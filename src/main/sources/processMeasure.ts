@@ -1,7 +1,10 @@
 import { clipText, TEXT_LIMITS } from '../../shared/clipText';
+import { errorText } from '../../shared/errorText';
 import { modelVariableOf } from '../core/echoProcess';
 import { pidRuns } from './processListing';
-import { readKernelUnits, readProcEnvironValue, readProcStat, readUptimeMs, type KernelUnits } from './procFiles';
+import { isOutOfDescriptors, readKernelUnits, readProcEnvironValue, readProcStat, readUptimeMs, type KernelUnits } from './procFiles';
+import { measureFromWindowsTable } from './windowsMeasure';
+import { sharedWindowsReader, type WindowsProcessReader } from './windowsProcessTable';
 
 /** One pid's measurement. `cpuPercent` is a share of one core, null when the measurer has no baseline. */
 export interface Measurement {
@@ -87,10 +90,18 @@ function isGone(error: unknown): boolean {
 const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /**
- * macOS and Windows: `pidusage` (ps, wmic or PowerShell), whose own history
- * gives the CPU between two calls. It keeps no descriptor there (only on
- * Linux, which measures from /proc instead), and its history-cleaning
- * interval is `unref`'d: nothing needs closing. Loaded only where it is used.
+ * macOS (and Windows where a caller asks for it by name): `pidusage` (ps,
+ * wmic or PowerShell), whose own history gives the CPU between two calls. It
+ * keeps no descriptor there (only on Linux, which measures from /proc
+ * instead), and its history-cleaning interval is `unref`'d: nothing needs
+ * closing. Loaded only where it is used.
+ *
+ * pidusage knows wmic's "none found" only in English (`No Instance(s)
+ * Available.`); on a Windows in another language (`利用できるインスタンスがありません。`
+ * in Japanese) the same answer is a bare error carrying wmic's words. So an
+ * error is never read by its words: each pid is then checked by itself
+ * (`pidRuns`, a signal 0), and when none runs, none is measured; while one
+ * still runs, the error stands, as nothing says what it measures now.
  */
 export function measureWithPidusage(now: () => number = Date.now, platform: NodeJS.Platform = process.platform): Measure {
   return async (pids) => {
@@ -103,7 +114,7 @@ export function measureWithPidusage(now: () => number = Date.now, platform: Node
       stats = await pidusage([...pids]);
     } catch (error) {
       // One pid that exited (or none of several found by `ps`) is an error; several are left out quietly.
-      if (isGone(error)) return measured;
+      if (isGone(error) || !pids.some((pid) => pidRuns(pid, platform))) return measured;
       throw error;
     }
     const at = now();
@@ -117,9 +128,62 @@ export function measureWithPidusage(now: () => number = Date.now, platform: Node
   };
 }
 
-/** This platform's measurer: /proc on Linux, pidusage elsewhere. */
-export function measureProcesses(now: () => number = Date.now, platform: NodeJS.Platform = process.platform): Measure {
-  return platform === 'linux' || platform === 'android' ? measureFromProc(now) : measureWithPidusage(now, platform);
+/** What the scanner keeps of a pid it follows: the start it measured. */
+interface KnownStart {
+  readonly startedAt: number | null;
+  readonly startTicks: number | null;
+}
+
+/**
+ * A measuring error, survived. It says nothing of the processes (pidusage
+ * turns wmic's "none found" in any language but English into a bare error;
+ * PowerShell may time out), so each pid is checked by itself (`alive`: a
+ * signal 0, and on Linux not a zombie): one that no longer runs leaves
+ * `tracked`, one that runs goes into `readings` without memory or CPU, with
+ * the start measured before, and `dropped` says why. Returns null, for "list
+ * now": the listing says what each pid runs. With no descriptor left nothing
+ * can be checked: the error is thrown, and the processes are unknown rather
+ * than gone.
+ */
+export function surviveMeasuringError(
+  error: unknown,
+  pids: readonly number[],
+  tracked: Map<number, KnownStart>,
+  readings: Map<number, Measurement>,
+  dropped: string[],
+  alive: (pid: number) => boolean = (pid) => pidRuns(pid),
+): null {
+  if (isOutOfDescriptors(error)) throw error;
+  let running: number[];
+  try {
+    running = pids.filter((pid) => alive(pid));
+  } catch {
+    throw error;
+  }
+  let shown = 0;
+  for (const pid of pids) {
+    const known = tracked.get(pid);
+    if (known === undefined) continue;
+    if (!running.includes(pid)) tracked.delete(pid);
+    else {
+      readings.set(pid, { cpuPercent: null, rssBytes: null, startedAt: known.startedAt, startTicks: known.startTicks });
+      shown += 1;
+    }
+  }
+  const reason = `ECHO's processes could not be measured (${errorText(error)}); those running are shown without memory or CPU`;
+  if (shown > 0 && !dropped.includes(reason)) dropped.push(reason);
+  return null;
+}
+
+/**
+ * This platform's measurer: /proc on Linux, the process table on Windows
+ * (one PowerShell a poll for the whole monitor, through `windows` or the
+ * shared reader), pidusage on macOS.
+ */
+export function measureProcesses(now: () => number = Date.now, platform: NodeJS.Platform = process.platform, windows?: WindowsProcessReader): Measure {
+  if (platform === 'linux' || platform === 'android') return measureFromProc(now);
+  if (platform === 'win32') return measureFromWindowsTable(windows ?? sharedWindowsReader(), now);
+  return measureWithPidusage(now, platform);
 }
 
 /**

@@ -1,38 +1,55 @@
 import type { ProcessReading } from '../core/readings';
 import { pidAlive } from './pidAlive';
+import { measureProcesses, type Measure } from './processMeasure';
 import { readKernelUnits, readProcStat } from './procFiles';
 
-const onLinux = process.platform === 'linux' || process.platform === 'android';
 let pageBytes: number | null = null;
 
-/**
- * Resident memory: on Linux from /proc/<pid>/stat, read and closed at once
- * (pidusage would keep a descriptor per pid for a minute); elsewhere through
- * pidusage, which keeps none there. Null when it cannot be read, or when no
- * descriptor is left: a probe never fails the poll.
- */
-async function residentBytes(pid: number): Promise<number | null> {
+export interface ProbeOptions {
+  readonly platform?: NodeJS.Platform;
+  /** Off Linux: measures the live pids, all in one call (default: this platform's measurer). */
+  readonly measure?: Measure;
+  /** Whether a pid runs (default: a signal 0, which starts no program). */
+  readonly alive?: (pid: number) => boolean;
+}
+
+const usable = (bytes: number | null | undefined): number | null => (typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0 ? bytes : null);
+
+/** Linux: from /proc/<pid>/stat, read and closed at once (pidusage would keep a descriptor per pid for a minute). */
+function residentFromProc(pid: number): number | null {
   try {
-    if (onLinux) {
-      pageBytes ??= readKernelUnits().pageBytes;
-      const pages = readProcStat(pid)?.rssPages ?? Number.NaN;
-      return Number.isFinite(pages) && pages > 0 ? pages * pageBytes : null;
-    }
-    const { default: pidusage } = await import('pidusage');
-    const { memory } = await pidusage(pid);
-    return Number.isFinite(memory) && memory > 0 ? memory : null;
+    pageBytes ??= readKernelUnits().pageBytes;
+    const pages = readProcStat(pid)?.rssPages ?? Number.NaN;
+    return usable(pages * pageBytes);
   } catch {
     return null;
   }
 }
 
+/**
+ * Resident memory of the live pids. Off Linux all of them in one call: on
+ * Windows that is the poll's process table, which the scanner reads anyway
+ * (sources/windowsProcessTable.ts), so the registry's pids start no program
+ * of their own; on macOS one `ps` for all. Null for a pid that cannot be
+ * read, or for all when the call fails: a probe never fails the poll.
+ */
+async function residentBytes(pids: readonly number[], options: ProbeOptions): Promise<ReadonlyMap<number, number | null>> {
+  const platform = options.platform ?? process.platform;
+  if (platform === 'linux' || platform === 'android') return new Map(pids.map((pid) => [pid, residentFromProc(pid)]));
+  if (pids.length === 0) return new Map();
+  try {
+    const measured = await (options.measure ?? measureProcesses(Date.now, platform))(pids);
+    return new Map(pids.map((pid) => [pid, usable(measured.get(pid)?.rssBytes)]));
+  } catch {
+    return new Map();
+  }
+}
+
 /** Whether each pid the registry gave lives on this machine, and how much memory it holds. */
-export async function probeProcesses(pids: readonly number[]): Promise<Map<number, ProcessReading>> {
-  const readings = await Promise.all(
-    [...new Set(pids)].map(async (pid): Promise<[number, ProcessReading]> => {
-      const alive = pidAlive(pid);
-      return [pid, { alive, rssBytes: alive ? await residentBytes(pid) : null }];
-    }),
-  );
-  return new Map(readings);
+export async function probeProcesses(pids: readonly number[], options: ProbeOptions = {}): Promise<Map<number, ProcessReading>> {
+  const alive = options.alive ?? pidAlive;
+  const unique = [...new Set(pids)];
+  const running = unique.filter((pid) => alive(pid));
+  const resident = await residentBytes(running, options);
+  return new Map(unique.map((pid): [number, ProcessReading] => (running.includes(pid) ? [pid, { alive: true, rssBytes: resident.get(pid) ?? null }] : [pid, { alive: false, rssBytes: null }])));
 }
