@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/gpuMemory';
-import { constrainedBelow, detectUnifiedMemory, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/systemProbe';
+import { constrainedBelow, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/systemProbe';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+/** A fixture's text without its `#` header (its source and machine). */
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8').replace(/^(?:#.*\n)+/, '');
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
@@ -24,53 +27,132 @@ function machine(freemem: number | (() => number), ...samples: Times[]): Machine
 
 const idleMachine = (freemem: number | (() => number) = 8 * GIB): MachineInfo => machine(freemem, { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 });
 
-/** An exec that answers by program name and records what it ran. */
-function fakeExec(outputs: Record<string, string | Error>) {
+type Output = string | Error | Promise<string>;
+
+/**
+ * An exec that answers by program and arguments (`/usr/sbin/sysctl -n vm.swapusage`),
+ * else by program alone, and records what it ran (`file args…`, trimmed).
+ */
+function fakeExec(outputs: Record<string, Output>) {
   const ran: string[] = [];
-  const exec = (file: string): Promise<string> => {
-    ran.push(file);
-    const output = outputs[file] ?? Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
+  const exec = (file: string, args: readonly string[] = []): Promise<string> => {
+    const call = [file, ...args].join(' ');
+    ran.push(call);
+    const output = outputs[call] ?? outputs[file] ?? Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
     return output instanceof Error ? Promise.reject(output) : Promise.resolve(output);
   };
   return { exec, ran };
 }
 
-const MAC_OUTPUTS = { '/usr/bin/vm_stat': fixture('vm_stat-apple-silicon-32gb.txt'), '/usr/sbin/sysctl': fixture('sysctl-pressure-2.txt') };
+const NVIDIA_SMI = 'nvidia-smi --query-gpu=memory.total,memory.used --format=csv,noheader,nounits';
+const unknownOid = (name: string): Error => Object.assign(new Error(`Command failed\nsysctl: unknown oid '${name}'`), { code: 1, stdout: '' });
 
-/** A probe on an idle 32 GB machine with no container limit unless the options say otherwise. */
+/** An Apple Silicon Mac under some pressure, with some swap in use. */
+const MAC_OUTPUTS = {
+  '/usr/bin/vm_stat': fixture('vm_stat-apple-silicon-32gb.txt'),
+  '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': fixture('sysctl-pressure-2.txt'),
+  '/usr/sbin/sysctl -n vm.swapusage': 'total = 2048.00M  used = 1069.00M  free = 979.00M  (encrypted)\n',
+  '/usr/sbin/sysctl -n hw.optional.arm64': '1\n',
+  '/usr/sbin/sysctl -n sysctl.proc_translated': '0\n',
+};
+/** What the 32 GB Mac has free: free, file-backed and purgeable pages. */
+const MAC_AVAILABLE = (55012 + 760214 + 30418) * 16384;
+
+/** A probe on an idle 32 GB machine with no container limit and no sysfs unless the options say otherwise. */
 function probe(options: SystemProbeOptions): SystemProbe {
-  return new SystemProbe({ clock: () => 0, constrainedMemory: () => 0, machine: idleMachine(), ...options });
+  return new SystemProbe({ clock: () => 0, constrainedMemory: () => 0, machine: idleMachine(), sysfsRoot: join(tmpdir(), 'no-such-sysfs'), ...options });
 }
 
+/** Lets every callback already due run (no time passes on the injected clock). */
+const settleCallbacks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Time enough for a GPU read's power check (a few sysfs reads) and the nvidia-smi it would start, for tests that none starts. */
+const checkTime = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
+/** A promise the test settles when it chooses: a program that takes as long as the test likes. */
+function pending() {
+  let resolve: (text: string) => void = () => undefined;
+  const promise = new Promise<string>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}
+
+const roots: string[] = [];
+
+/** A sysfs tree with the given PCI devices, each a map of its files to their content, as Linux writes them. */
+async function sysfs(devices: Record<string, Record<string, string>>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'sysfs-'));
+  roots.push(root);
+  for (const [address, files] of Object.entries(devices)) {
+    for (const [file, content] of Object.entries(files)) {
+      const path = join(root, 'bus', 'pci', 'devices', address, file);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, content);
+    }
+  }
+  return root;
+}
+
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
 describe('SystemProbe on macOS', () => {
-  it('reads available memory and pressure from vm_stat and sysctl, not os.freemem()', async () => {
+  it('reads available memory, pressure and swap from vm_stat and sysctl, not os.freemem()', async () => {
     const { exec, ran } = fakeExec(MAC_OUTPUTS);
     // libuv's free pages only: what made a 32 GB Mac look full.
     const reading = await probe({ platform: 'darwin', arch: 'arm64', machine: idleMachine(0.9e9), exec }).sample();
-    expect(reading.freeBytes).toBe(948700 * 16384);
+    expect(reading.freeBytes).toBe(MAC_AVAILABLE);
     expect(reading.pressure).toBe('warn');
+    expect(reading.swapUsedBytes).toBe(1069 * MIB);
     expect(reading.unifiedMemory).toBe(true);
+    expect(reading.unifiedMemoryHint).toBe(false);
     expect(reading.gpu).toBeNull();
-    // No GPU reader on a Mac: nvidia-smi is never tried.
-    expect(ran.sort()).toEqual(['/usr/bin/vm_stat', '/usr/sbin/sysctl']);
+    // No GPU reader on a Mac: nvidia-smi is never tried; an arm64 process needs no question about its Mac.
+    expect(ran.sort()).toEqual(['/usr/bin/vm_stat', '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level', '/usr/sbin/sysctl -n vm.swapusage']);
+  });
+
+  it('does not count the anonymous inactive pages of a swapping Mac as available (published capture)', async () => {
+    const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': fixture('vm_stat-apple-silicon-16gb-swapping.txt'), '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n' });
+    const reading = await probe({ platform: 'darwin', arch: 'arm64', machine: { ...idleMachine(), totalmem: () => 16 * GIB }, exec }).sample();
+    expect(reading.freeBytes).toBe((4229 + 133056 + 24) * 16384);
+    expect(reading).toMatchObject({ pressure: 'critical', swapUsedBytes: 1069 * MIB });
   });
 
   it('is unknown, not os.freemem(), when vm_stat fails', async () => {
-    const { exec } = fakeExec({ '/usr/sbin/sysctl': '4\n' });
+    const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': new Error('timed out'), '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n' });
     const reading = await probe({ platform: 'darwin', arch: 'arm64', machine: idleMachine(0.9e9), exec }).sample();
     expect(reading.freeBytes).toBeNull();
     expect(reading.pressure).toBe('critical');
   });
 
+  it('is unified memory on Apple Silicon under Rosetta, where the process says x64', async () => {
+    const { exec, ran } = fakeExec({
+      ...MAC_OUTPUTS,
+      '/usr/sbin/sysctl -n hw.optional.arm64': fixture('sysctl-hw.optional-m1.txt'),
+      '/usr/sbin/sysctl -n sysctl.proc_translated': fixture('sysctl-proc_translated-rosetta.txt'),
+    });
+    const system = probe({ platform: 'darwin', arch: 'x64', exec });
+    expect((await system.sample()).unifiedMemory).toBe(true);
+    expect((await system.sample()).unifiedMemory).toBe(true);
+    // Asked once: the machine does not change.
+    expect(ran.filter((call) => call.includes('hw.optional.arm64'))).toHaveLength(1);
+  });
+
   it('is an Intel Mac without unified memory', async () => {
-    const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': fixture('vm_stat-intel-16gb.txt') });
+    const { exec } = fakeExec({
+      ...MAC_OUTPUTS,
+      '/usr/bin/vm_stat': fixture('vm_stat-intel-16gb.txt'),
+      '/usr/sbin/sysctl -n hw.optional.arm64': unknownOid('hw.optional.arm64'),
+      '/usr/sbin/sysctl -n sysctl.proc_translated': unknownOid('sysctl.proc_translated'),
+    });
     const reading = await probe({ platform: 'darwin', arch: 'x64', exec }).sample();
-    expect(reading.freeBytes).toBe(1671995 * 4096);
+    expect(reading.freeBytes).toBe((120384 + 1301870 + 60291) * 4096);
     expect(reading.unifiedMemory).toBe(false);
   });
 
   it('never says more is available than the machine has', async () => {
-    const huge = 'Mach Virtual Memory Statistics: (page size of 16384 bytes)\nPages free: 9999999.\nPages inactive: 1.\nPages purgeable: 1.\nPages speculative: 1.\n';
+    const huge = 'Mach Virtual Memory Statistics: (page size of 16384 bytes)\nPages free: 9999999.\nFile-backed pages: 1.\nPages purgeable: 1.\n';
     const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': huge });
     expect((await probe({ platform: 'darwin', exec }).sample()).freeBytes).toBe(32 * GIB);
   });
@@ -81,15 +163,16 @@ describe('SystemProbe on macOS', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const exec = async (file: string): Promise<string> => {
+    const { exec: answer } = fakeExec(MAC_OUTPUTS);
+    const exec = async (file: string, args: readonly string[]): Promise<string> => {
       started.push(file);
       await gate;
-      return MAC_OUTPUTS[file as keyof typeof MAC_OUTPUTS];
+      return answer(file, args);
     };
-    const pending = new SystemProbe({ platform: 'darwin', machine: idleMachine(), exec, constrainedMemory: () => 0 }).sample(30);
-    expect(started).toHaveLength(2);
+    const pending = new SystemProbe({ platform: 'darwin', arch: 'arm64', machine: idleMachine(), exec, constrainedMemory: () => 0 }).sample(30);
+    expect(started).toHaveLength(3);
     release();
-    expect((await pending).freeBytes).toBe(948700 * 16384);
+    expect((await pending).freeBytes).toBe(MAC_AVAILABLE);
   });
 });
 
@@ -157,11 +240,21 @@ describe('SystemProbe on Linux and Windows', () => {
     }
   });
 
-  it('reads NVIDIA memory through nvidia-smi', async () => {
+  it('reads NVIDIA memory through nvidia-smi, beside the samples', async () => {
     const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    const reading = await probe({ platform: 'linux', exec }).sample();
+    const system = probe({ platform: 'linux', exec });
+    // The first sample starts the read and does not wait for it.
+    expect((await system.sample()).gpu).toBeNull();
+    await vi.waitFor(async () => {
+      expect((await system.sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    });
+    expect(ran).toEqual([NVIDIA_SMI]);
+  });
+
+  it('uses a GPU reading that lands within the CPU window', async () => {
+    const { exec } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    const reading = await new SystemProbe({ platform: 'linux', exec, machine: idleMachine(), constrainedMemory: () => 0, sysfsRoot: join(tmpdir(), 'no-such-sysfs') }).sample(200);
     expect(reading.gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
-    expect(ran).toEqual(['nvidia-smi']);
   });
 
   it('pays one failed spawn on a machine without nvidia-smi', async () => {
@@ -171,31 +264,154 @@ describe('SystemProbe on Linux and Windows', () => {
     const system = probe({ platform: 'win32', exec, gpu });
     for (let i = 0; i < 4; i += 1) {
       expect((await system.sample()).gpu).toBeNull();
+      await vi.waitFor(() => {
+        expect(ran).toEqual([NVIDIA_SMI]);
+      });
       now += 60_000;
     }
-    expect(ran).toEqual(['nvidia-smi']);
+    expect(ran).toEqual([NVIDIA_SMI]);
   });
 
   it('is unknown GPU memory, not a failed sample, when the reader rejects', async () => {
-    const failing = { read: () => Promise.reject(new Error('boom')) } as unknown as GpuMemoryReader;
+    const failing = { refresh: () => Promise.reject(new Error('boom')), latest: () => null } as unknown as GpuMemoryReader;
     const { exec } = fakeExec({});
     expect((await probe({ platform: 'linux', exec, gpu: failing }).sample()).gpu).toBeNull();
   });
 });
 
-describe('unified memory', () => {
-  it.each([
-    ['darwin', 'arm64', true],
-    ['darwin', 'x64', false],
-    ['linux', 'arm64', false],
-    ['win32', 'x64', false],
-  ] as const)('%s on %s is %s', (platform, arch, unified) => {
-    expect(detectUnifiedMemory(platform, arch)).toBe(unified);
+describe('GPU reads beside the poll', () => {
+  it('never holds a sample for nvidia-smi: one that takes 30 s leaves the last reading, and an old one is unknown', async () => {
+    let now = 0;
+    const slow = pending();
+    let runs = 0;
+    const exec = (file: string): Promise<string> => {
+      if (file !== 'nvidia-smi') return Promise.reject(new Error('not here'));
+      runs += 1;
+      return runs === 1 ? Promise.resolve('24564, 13320\n') : slow.promise;
+    };
+    const system = probe({ platform: 'linux', exec, clock: () => now });
+    await system.sample();
+    await vi.waitFor(async () => {
+      expect((await system.sample()).gpu?.usedBytes).toBe(13320 * MIB);
+    });
+    now = 30_000;
+    // The second nvidia-smi starts and hangs (a multi-GPU host without the persistence daemon)...
+    let answered = false;
+    const sampled = system.sample().then((reading) => {
+      answered = true;
+      return reading;
+    });
+    await vi.waitFor(() => {
+      expect(runs).toBe(2);
+    });
+    // ...and the sample answers at once, with the reading of 30 s ago.
+    expect(answered).toBe(true);
+    expect((await sampled).gpu?.usedBytes).toBe(13320 * MIB);
+    now = 120_000;
+    expect((await system.sample()).gpu?.usedBytes).toBe(13320 * MIB);
+    // Over two minutes old: unknown, never 0 GB.
+    now = 120_001;
+    expect((await system.sample()).gpu).toBeNull();
+    slow.resolve('24564, 20000\n');
+    await vi.waitFor(async () => {
+      expect((await system.sample()).gpu?.usedBytes).toBe(20000 * MIB);
+    });
   });
 
+  it('lets a one-shot look wait a while for the GPU, and no longer', async () => {
+    const quick = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    expect((await probe({ platform: 'linux', exec: quick.exec, gpuWaitMs: 5000 }).sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    const hung = pending();
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const sampled = probe({ platform: 'linux', exec: () => hung.promise, gpuWaitMs: 3000 })
+        .sample()
+        .finally(() => {
+          done = true;
+        });
+      await vi.advanceTimersByTimeAsync(2999);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      expect((await sampled).gpu).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes what nvidia-smi prints when it exits 14 (a corrupted infoROM)', async () => {
+    const inforom = Object.assign(new Error('Command failed: nvidia-smi'), { code: 14, stdout: fixture('nvidia-smi-inforom-exit14.txt'), stderr: '' });
+    const { exec } = fakeExec({ 'nvidia-smi': inforom });
+    const system = probe({ platform: 'linux', exec });
+    await system.sample();
+    await vi.waitFor(async () => {
+      expect((await system.sample()).gpu).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0 });
+    });
+  });
+});
+
+/** A laptop's discrete NVIDIA GPU (a 3D controller) in the given runtime power state, the kernel free to power it down. */
+const laptopGpu = (runtimeStatus: string) => ({
+  '0000:01:00.0': { vendor: '0x10de\n', class: '0x030200\n', 'power/runtime_status': `${runtimeStatus}\n`, 'power/control': 'auto\n' },
+});
+
+describe.skipIf(process.platform === 'win32')("a laptop's sleeping GPU", () => {
+  it('is never woken by nvidia-smi under auto', async () => {
+    const suspended = readFileSync(join(FIXTURES, 'sysfs-nvidia-runtime_status-suspended.txt'), 'utf8').trimEnd().split('\n').at(-1) ?? '';
+    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    let now = 0;
+    const system = probe({ platform: 'linux', exec, clock: () => now, sysfsRoot: await sysfs(laptopGpu(suspended)) });
+    for (let i = 0; i < 3; i += 1) {
+      expect((await system.sample()).gpu).toBeNull();
+      await checkTime();
+      now += 30_000;
+    }
+    expect(ran).toEqual([]);
+  });
+
+  it('is read when the setting says always', async () => {
+    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    const system = probe({ platform: 'linux', exec, gpuReads: 'always', sysfsRoot: await sysfs(laptopGpu('suspended')) });
+    await system.sample();
+    await vi.waitFor(() => {
+      expect(ran).toEqual([NVIDIA_SMI]);
+    });
+  });
+
+  it('is read while Ollama holds a model in GPU memory, and let sleep once it holds none', async () => {
+    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    let now = 0;
+    const system = probe({ platform: 'linux', exec, clock: () => now, sysfsRoot: await sysfs(laptopGpu('active')) });
+    system.setGpuInUse(true);
+    await system.sample();
+    await vi.waitFor(() => {
+      expect(ran).toHaveLength(1);
+    });
+    system.setGpuInUse(false);
+    now += 30_000;
+    await system.sample();
+    await checkTime();
+    expect(ran).toHaveLength(1);
+  });
+
+  it('is never read when the setting says never', async () => {
+    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    const system = probe({ platform: 'linux', exec, gpuReads: 'never' });
+    await system.sample();
+    await settleCallbacks();
+    expect((await system.sample()).gpu).toBeNull();
+    expect(ran).toEqual([]);
+  });
+});
+
+describe('unified memory', () => {
   it('is what the setting says when it says something (an integrated GPU), and reads no GPU then', async () => {
     const { exec, ran } = fakeExec({ 'nvidia-smi': '24564, 13320\n' });
-    const integrated = await probe({ platform: 'linux', arch: 'x64', unifiedMemory: true, exec }).sample();
+    const system = probe({ platform: 'linux', arch: 'x64', unifiedMemory: true, exec });
+    await system.sample();
+    await settleCallbacks();
+    const integrated = await system.sample();
     expect(integrated.unifiedMemory).toBe(true);
     expect(integrated.gpu).toBeNull();
     expect(ran).toEqual([]);
@@ -203,9 +419,58 @@ describe('unified memory', () => {
     expect(overridden.unifiedMemory).toBe(false);
   });
 
-  it('is detected when the setting is null', async () => {
+  it('is detected on Apple Silicon when the setting is null', async () => {
     const reading = await probe({ platform: 'darwin', arch: 'arm64', unifiedMemory: null, exec: fakeExec(MAC_OUTPUTS).exec }).sample();
     expect(reading.unifiedMemory).toBe(true);
+  });
+
+  it('is no unified memory on an x86 PC or an ARM server with a GPU of its own', async () => {
+    for (const arch of ['x64', 'arm64']) {
+      const { exec } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+      const system = probe({ platform: 'linux', arch, exec });
+      await system.sample();
+      await vi.waitFor(async () => {
+        expect(await system.sample()).toMatchObject({ unifiedMemory: false, unifiedMemoryHint: false, gpu: { totalBytes: 24564 * MIB } });
+      });
+    }
+  });
+
+  it("is detected on a DGX Spark or a Jetson, whose nvidia-smi reports no memory on ARM, and nvidia-smi is then left alone", async () => {
+    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-gb10-na.txt') });
+    let now = 0;
+    const system = probe({ platform: 'linux', arch: 'arm64', exec, clock: () => now });
+    expect((await system.sample()).unifiedMemory).toBe(false);
+    await vi.waitFor(async () => {
+      expect(await system.sample()).toMatchObject({ unifiedMemory: true, unifiedMemoryHint: false, gpu: null });
+    });
+    now += 60_000;
+    expect((await system.sample()).unifiedMemory).toBe(true);
+    await checkTime();
+    expect(ran).toEqual([NVIDIA_SMI]);
+  });
+
+  it('is only hinted where no NVIDIA GPU reports memory on x86', async () => {
+    const { exec } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-na.txt') });
+    const system = probe({ platform: 'linux', arch: 'x64', exec });
+    await system.sample();
+    await vi.waitFor(async () => {
+      expect(await system.sample()).toMatchObject({ unifiedMemory: false, unifiedMemoryHint: true, gpu: null });
+    });
+  });
+
+  it.skipIf(process.platform === 'win32')("is hinted on an AMD APU, unless the setting says so either way", async () => {
+    const apu = { '0000:c5:00.0': { vendor: '0x1002\n', class: '0x030000\n', mem_info_vram_total: `${512 * MIB}\n`, mem_info_gtt_total: `${62 * GIB}\n` } };
+    const root = await sysfs(apu);
+    const system = probe({ platform: 'linux', arch: 'x64', exec: fakeExec({}).exec, sysfsRoot: root });
+    await system.sample();
+    await vi.waitFor(async () => {
+      expect((await system.sample()).unifiedMemoryHint).toBe(true);
+    });
+    expect((await system.sample()).unifiedMemory).toBe(false);
+    const off = probe({ platform: 'linux', arch: 'x64', exec: fakeExec({}).exec, sysfsRoot: root, unifiedMemory: false });
+    await off.sample();
+    await checkTime();
+    expect((await off.sample()).unifiedMemoryHint).toBe(false);
   });
 });
 
@@ -270,7 +535,10 @@ describe('runCommand', () => {
 describe('a sample that cannot fail', () => {
   it('is unknown GPU memory when the reader throws outright', async () => {
     const throwing = {
-      read: () => {
+      refresh: () => {
+        throw new Error('boom');
+      },
+      latest: () => {
         throw new Error('boom');
       },
     } as unknown as GpuMemoryReader;

@@ -7,6 +7,7 @@ type RunCommand = (file: string, args: readonly string[], options: { readonly ti
 export interface MacMemory {
   readonly availableBytes: number | null;
   readonly pressure: MemoryPressure | null;
+  readonly swapUsedBytes: number | null;
 }
 
 // Absolute paths: an app started from Finder or launchd gets a minimal PATH,
@@ -15,43 +16,64 @@ const VM_STAT = '/usr/bin/vm_stat';
 const SYSCTL = '/usr/sbin/sysctl';
 const TIMEOUT_MS = 2_000;
 
-// The page queues macOS hands out without writing anything to disk: free pages
-// (less the speculative ones, which vm_stat lists apart), inactive pages
-// (file cache and memory not touched lately), purgeable pages (caches their
-// owners agreed to lose) and speculative read-ahead. libuv's os.freemem() on
-// macOS counts only the first, so a Mac that keeps a large cache on purpose
-// reads under 1 GB free with many GB to spare. Purgeable pages also sit on
-// the active or inactive queue, so the sum can count some twice; there are
-// few of them next to the inactive ones, and the probe caps the sum at RAM.
-const AVAILABLE_QUEUES = ['free', 'inactive', 'purgeable', 'speculative'] as const;
+// What macOS hands over without compressing or swapping anything: free pages
+// (vm_stat lists the speculative ones apart), and the cached files Activity
+// Monitor shows, file-backed pages and purgeable ones (caches their owners
+// agreed to lose). The inactive queue is not among them: it also holds
+// anonymous memory, which can only be freed by compressing or swapping it, and
+// on a Mac that is swapping it holds GBs of it. Speculative read-ahead is not
+// added either: vm_stat's file-backed and anonymous pages together are exactly
+// its active, inactive and speculative pages, so the speculative ones are
+// already counted as file-backed (or anonymous). libuv's os.freemem() counts
+// only free pages, under 1 GB on a Mac that keeps a large cache on purpose.
+const AVAILABLE_COUNTS = ['Pages free', 'File-backed pages', 'Pages purgeable'] as const;
+
+/** Every `Label:   12345.` count vm_stat prints, by its label. */
+function vmStatCounts(text: string): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/^([A-Za-z][A-Za-z -]*):[ \t]+(\d+)\.?[ \t]*\r?$/gm)) {
+    const [, label, count] = match;
+    if (label !== undefined && count !== undefined) counts.set(label, Number(count));
+  }
+  return counts;
+}
 
 /**
- * Memory that can be had now, in bytes, from `vm_stat`'s output: free +
- * inactive + purgeable + speculative pages times the page size its first line
- * states. Null when the page size or any of those lines is missing, so a
+ * Memory that can be had now without swapping more, in bytes, from `vm_stat`'s
+ * output: free + file-backed + purgeable pages times the page size its first
+ * line states. Null when the page size or any of those lines is missing, so a
  * changed format reads as unknown rather than as a wrong figure.
  *
- * systeminformation's `mem().available` answers the same question on macOS,
- * but it runs vm_stat itself and cannot be handed a recorded output; parsing
- * vm_stat's one line format here keeps this reader testable against
- * recordings from real Macs.
+ * systeminformation's `mem().available` answers on macOS too, but it runs
+ * vm_stat itself and cannot be handed a recorded output; parsing vm_stat's one
+ * line format here keeps this reader testable against recordings from real
+ * Macs.
  */
 export function availableFromVmStat(text: string): number | null {
   const pageSize = /page size of (\d+) bytes/.exec(text)?.[1];
   if (pageSize === undefined) return null;
-  const pages = new Map<string, number>();
-  // Lines such as `Pages free:                               12345.`
-  for (const match of text.matchAll(/^Pages ([a-z ]+):[ \t]+(\d+)\.?[ \t]*\r?$/gm)) {
-    const [, name, count] = match;
-    if (name !== undefined && count !== undefined) pages.set(name, Number(count));
-  }
+  const counts = vmStatCounts(text);
   let total = 0;
-  for (const queue of AVAILABLE_QUEUES) {
-    const count = pages.get(queue);
+  for (const label of AVAILABLE_COUNTS) {
+    const count = counts.get(label);
     if (count === undefined) return null;
     total += count;
   }
   return total * Number(pageSize);
+}
+
+const UNIT: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/**
+ * Swap in use from `sysctl -n vm.swapusage` (`total = 1024.00M  used = 2.50M
+ * free = 1021.50M  (encrypted)`; sysctl prints MiB with two decimals), with or
+ * without the name in front. Null for anything else.
+ */
+export function swapUsedFromSysctl(text: string): number | null {
+  const match = /(?:^|\s)used = (\d+(?:\.\d+)?)([KMGT])\b/.exec(text);
+  const unit = match?.[2] === undefined ? undefined : UNIT[match[2]];
+  if (match?.[1] === undefined || unit === undefined) return null;
+  return Math.round(Number(match[1]) * unit);
 }
 
 /**
@@ -83,14 +105,16 @@ async function outputOf(run: RunCommand, file: string, args: readonly string[]):
   }
 }
 
-/** Runs vm_stat and sysctl at once; never rejects, a failure is null. */
+/** Runs vm_stat and the two sysctls at once; never rejects, a failure is null. */
 export async function readMacMemory(run: RunCommand): Promise<MacMemory> {
-  const [vmStat, level] = await Promise.all([
+  const [vmStat, level, swap] = await Promise.all([
     outputOf(run, VM_STAT, []),
     outputOf(run, SYSCTL, ['-n', 'kern.memorystatus_vm_pressure_level']),
+    outputOf(run, SYSCTL, ['-n', 'vm.swapusage']),
   ]);
   return {
     availableBytes: vmStat === null ? null : availableFromVmStat(vmStat),
     pressure: level === null ? null : pressureFromSysctl(level),
+    swapUsedBytes: swap === null ? null : swapUsedFromSysctl(swap),
   };
 }

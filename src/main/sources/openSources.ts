@@ -45,6 +45,9 @@ export interface OpenOptions {
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
 }
 
+/** How long a single look waits for nvidia-smi, which answers in a second on most machines. */
+const ONE_LOOK_GPU_WAIT_MS = 2000;
+
 /** ECHO's channels for a long-lived monitor: the demo's inside the process, else Redis's on their own connection. */
 function channelsOf(config: MonitorConfig, options: OpenOptions, connection: ChannelSubscriber | null): EchoChannels | null {
   if (!options.persistent) return null;
@@ -90,7 +93,13 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       subscribers: redis,
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),
-      system: new SystemProbe({ unifiedMemory: config.unifiedMemory, ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }) }),
+      system: new SystemProbe({
+        unifiedMemory: config.unifiedMemory,
+        gpuReads: config.gpuReads,
+        // A single look has no earlier reading to fall back on: it waits a little for nvidia-smi's answer.
+        ...(options.persistent ? {} : { gpuWaitMs: ONE_LOOK_GPU_WAIT_MS }),
+        ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }),
+      }),
       timeZone: options.timeZone,
       hostName: os.hostname(),
       cpuWindowMs: options.cpuWindowMs,

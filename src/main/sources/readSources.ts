@@ -60,5 +60,7 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
     scanner ? attempt(() => scanner.scan(), errorText, deadlineMs) : null,
     counting ? attempt(async () => ({ value: await subscriberCounts(counting, ECHO_ROLES), dropped: [] }), errorText, deadlineMs) : null,
   ]);
+  // A laptop's discrete GPU sleeps while no model is on it: the next poll reads it only while Ollama puts one there.
+  sources.system.setGpuInUse(ollama?.ok ? ollama.value.models.some((model) => model.vramBytes > 0) || ollama.value.unlistedBytes > 0 : null);
   return { now, postgres, registry, ollama, system, processes, agentProcesses, subscribers };
 }

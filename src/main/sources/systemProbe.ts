@@ -5,8 +5,10 @@ import { cpuPercentBetween } from '../core/cpu';
 import type { GpuMemory, MemoryPressure, SystemReading } from '../core/readings';
 import { childEnvironment } from './childEnvironment';
 import { markCpu, type CpuMark } from './cpuMark';
-import { GpuMemoryReader } from './gpuMemory';
+import { GpuMemoryReader, type GpuReading } from './gpuMemory';
+import { mayReadNvidia, nvidiaPowerStates, type GpuReads } from './gpuPower';
 import { readMacMemory } from './macMemory';
+import { isAppleSilicon, looksLikeAmdApu, unifiedFromNvidia } from './unifiedMemory';
 
 /** What the probe needs of the machine; `node:os` by default. */
 export type MachineInfo = Pick<typeof os, 'cpus' | 'totalmem' | 'freemem'>;
@@ -30,14 +32,34 @@ export interface SystemProbeOptions {
   readonly machine?: MachineInfo;
   readonly clock?: () => number;
   readonly platform?: NodeJS.Platform;
+  /** The process's architecture (`process.arch`); the machine's own is asked where a process may be translated. */
   readonly arch?: string;
   readonly exec?: RunCommand;
   /** `process.constrainedMemory()` by default: a cgroup's limit, or 0, undefined or a huge number when none. */
   readonly constrainedMemory?: () => number | undefined;
-  /** Whether GPU memory is this RAM: a boolean is the setting (an integrated GPU, or off); null or absent detects Apple Silicon. */
+  /**
+   * Whether GPU memory is this RAM: a boolean is the setting (an integrated
+   * GPU, or off); null or absent detects it: Apple Silicon (under Rosetta
+   * too), and NVIDIA's GB10 and Jetson by what nvidia-smi says.
+   */
   readonly unifiedMemory?: boolean | null;
-  /** Where dedicated GPU memory comes from; null reads none. By default nvidia-smi, except on macOS and unified memory. */
+  /**
+   * Where dedicated GPU memory comes from; null reads none. By default
+   * nvidia-smi, except on macOS and unified memory, run as `gpuReads` allows;
+   * a reader given here runs as it was made.
+   */
   readonly gpu?: GpuMemoryReader | null;
+  /** When the default reader may run nvidia-smi (see `mayReadNvidia`); `auto` by default. */
+  readonly gpuReads?: GpuReads;
+  /**
+   * How long a sample may wait for a GPU reading it started: 0 (the default)
+   * for polls, which never wait on nvidia-smi; a one-shot look (`status`),
+   * which has no later poll to show it in, may give it a few seconds rather
+   * than show GPU memory as unknown.
+   */
+  readonly gpuWaitMs?: number;
+  /** Where sysfs is mounted (Linux): the GPUs' power state and AMD's memory sizes; `/sys` by default. */
+  readonly sysfsRoot?: string;
   /** Where the first CPU window starts; when the probe is made by default. */
   readonly cpuFrom?: CpuMark;
   /**
@@ -52,7 +74,7 @@ export interface SystemProbeOptions {
 interface PlatformMemory {
   readonly freeBytes: number | null;
   readonly pressure: MemoryPressure | null;
-  readonly gpu: GpuMemory | null;
+  readonly swapUsedBytes: number | null;
 }
 
 /** A limit on this process's memory below the machine's RAM (a container's cgroup), else null. */
@@ -64,38 +86,74 @@ export function constrainedBelow(limit: number | undefined, totalBytes: number):
   return limit;
 }
 
-/** Apple Silicon: the GPU has no memory of its own but shares this RAM. */
-export function detectUnifiedMemory(platform: NodeJS.Platform, arch: string): boolean {
-  return platform === 'darwin' && arch === 'arm64';
+/** Waits for the work until it is done or `ms` have passed, whichever comes first; at once when `ms` is not positive. */
+async function waitAtMost(work: Promise<void> | null, ms: number): Promise<void> {
+  if (work === null || ms <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, expiry]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
+
+const NOTHING_READ: PlatformMemory = { freeBytes: null, pressure: null, swapUsedBytes: null };
 
 /**
  * The machine's memory and CPU utilisation, the latter measured between two
  * samples. Memory that can be had comes from `os.freemem()` on Linux
  * (MemAvailable) and Windows (ullAvailPhys), and from vm_stat on macOS, where
- * libuv counts only wholly unused pages (see `macMemory.ts`).
+ * libuv counts only wholly unused pages (see `macMemory.ts`). GPU memory is
+ * read beside the samples (see `GpuMemoryReader`): a sample takes the last
+ * recent reading and never waits for nvidia-smi.
  */
 export class SystemProbe {
   private readonly machine: MachineInfo;
   private readonly clock: () => number;
   private readonly platform: NodeJS.Platform;
+  private readonly arch: string;
   private readonly exec: RunCommand;
   private readonly constrainedMemory: () => number | undefined;
-  private readonly unifiedMemory: boolean;
+  private readonly unifiedSetting: boolean | null;
+  private readonly gpuReads: GpuReads;
+  private readonly sysfsRoot: string;
+  private readonly gpuWaitMs: number;
   private readonly gpu: GpuMemoryReader | null;
   private readonly ownCpu: (() => number) | undefined;
   private previous: CpuMark;
+  private appleSilicon: Promise<boolean> | null = null;
+  /** Set once nvidia-smi shows a GB10 or a Jetson: the hardware does not change. */
+  private nvidiaUnified = false;
+  private amdApu: boolean | null = null;
+  private gpuInUse: boolean | null = null;
 
   constructor(options: SystemProbeOptions = {}) {
     this.machine = options.machine ?? os;
     this.clock = options.clock ?? Date.now;
     this.platform = options.platform ?? process.platform;
+    this.arch = options.arch ?? process.arch;
     this.exec = options.exec ?? runCommand;
     this.constrainedMemory = options.constrainedMemory ?? (() => process.constrainedMemory());
-    this.unifiedMemory = options.unifiedMemory ?? detectUnifiedMemory(this.platform, options.arch ?? process.arch);
+    this.unifiedSetting = options.unifiedMemory ?? null;
+    this.gpuReads = options.gpuReads ?? 'auto';
+    this.sysfsRoot = options.sysfsRoot ?? '/sys';
+    this.gpuWaitMs = options.gpuWaitMs ?? 0;
     this.gpu = options.gpu === undefined ? this.defaultGpuReader() : options.gpu;
     this.ownCpu = options.ownCpu;
     this.previous = options.cpuFrom ?? this.markCpu();
+  }
+
+  /**
+   * Whether Ollama holds any model in GPU memory, as its last answer said
+   * (any `size_vram` above 0); null when it could not be asked. Under
+   * `gpuReads: 'auto'`, false stops the GPU reads that would keep a laptop's
+   * discrete GPU awake.
+   */
+  setGpuInUse(inUse: boolean | null): void {
+    this.gpuInUse = inUse;
   }
 
   private markCpu(): CpuMark {
@@ -105,18 +163,26 @@ export class SystemProbe {
   /**
    * Samples now, waiting first until at least `minWindowMs` have passed since
    * the previous sample: a few milliseconds of CPU time say nothing. The
-   * memory readings run during that wait. Never rejects: what could not be
-   * read is null.
+   * memory readings run during that wait, and a GPU reading that finishes
+   * within it is used. Never rejects: what could not be read is null.
    */
   async sample(minWindowMs = 0): Promise<SystemReading> {
-    const memory = this.readMemory();
+    const startedAt = this.clock();
+    const gpuRun = this.startGpuRead();
+    this.startAmdCheck();
+    const memory = this.readFree().catch(() => NOTHING_READ);
+    const unifiedNow = this.unified();
     const wait = this.previous.at + minWindowMs - this.clock();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const mark = this.markCpu();
     const cpuPercent = cpuPercentBetween(this.previous.times, mark.times, this.ownCpu ? mark.ownMs - this.previous.ownMs : 0);
     this.previous = mark;
     const totalBytes = this.machine.totalmem();
-    const { freeBytes, pressure, gpu } = await memory;
+    const [{ freeBytes, pressure, swapUsedBytes }, unified] = await Promise.all([memory, unifiedNow]);
+    await waitAtMost(gpuRun, startedAt + this.gpuWaitMs - this.clock());
+    const { gpu, hint } = unified ? { gpu: null, hint: false } : this.gpuNow();
+    // gpuNow may just have found a GB10 or a Jetson.
+    const unifiedMemory = unified || this.nvidiaUnified;
     return {
       totalBytes,
       freeBytes: freeBytes === null ? null : Math.min(freeBytes, totalBytes),
@@ -124,39 +190,83 @@ export class SystemProbe {
       pressure,
       constrainedBytes: this.constrained(totalBytes),
       gpu,
-      unifiedMemory: this.unifiedMemory,
+      unifiedMemory,
+      swapUsedBytes,
+      unifiedMemoryHint: hint,
     };
   }
 
   private defaultGpuReader(): GpuMemoryReader | null {
     // No NVIDIA driver has run on macOS for years, and unified memory has no
     // dedicated memory to read: neither is worth a spawn.
-    if (this.platform === 'darwin' || this.unifiedMemory) return null;
-    return new GpuMemoryReader({ exec: this.exec });
+    if (this.platform === 'darwin' || this.unifiedSetting === true || this.gpuReads === 'never') return null;
+    return new GpuMemoryReader({ exec: this.exec, clock: this.clock, mayRun: () => this.mayReadGpu() });
   }
 
-  /** Started before the CPU window and awaited after it; each part that fails is null, so it never rejects. */
-  private async readMemory(): Promise<PlatformMemory> {
-    const [free, gpu] = await Promise.all([this.readFree().catch(() => ({ freeBytes: null, pressure: null })), this.readGpu()]);
-    return { ...free, gpu };
+  private async mayReadGpu(): Promise<boolean> {
+    const devices = this.platform === 'linux' && this.gpuReads === 'auto' ? await nvidiaPowerStates(this.sysfsRoot) : null;
+    return mayReadNvidia(this.gpuReads, devices, this.gpuInUse);
   }
 
-  private async readGpu(): Promise<GpuMemory | null> {
+  /**
+   * Starts a GPU reading when one is due, and does not wait for it: a slow or
+   * hung nvidia-smi never holds a poll. Returns the reading under way, if any.
+   */
+  private startGpuRead(): Promise<void> | null {
+    if (!this.gpu || this.nvidiaUnified || this.unifiedSetting === true) return null;
     try {
-      return this.gpu ? await this.gpu.read() : null;
+      return this.gpu.refresh().catch(() => undefined);
     } catch {
+      // A reader that throws outright leaves GPU memory unknown, never the sample failed.
       return null;
     }
   }
 
-  private async readFree(): Promise<Pick<PlatformMemory, 'freeBytes' | 'pressure'>> {
+  /** Once, beside the samples too: whether an AMD APU's memory layout hints at unified memory. */
+  private startAmdCheck(): void {
+    if (this.amdApu !== null || this.unifiedSetting !== null || this.platform !== 'linux') return;
+    this.amdApu = false;
+    looksLikeAmdApu(this.sysfsRoot)
+      .then((apu) => {
+        this.amdApu = apu;
+      })
+      .catch(() => undefined);
+  }
+
+  /** The GPU memory of the last recent reading, and whether it hints at unified memory. */
+  private gpuNow(): { readonly gpu: GpuMemory | null; readonly hint: boolean } {
+    let reading: GpuReading | null;
+    try {
+      reading = this.gpu?.latest() ?? null;
+    } catch {
+      reading = null;
+    }
+    const verdict = this.unifiedSetting === null ? unifiedFromNvidia(reading, this.arch) : 'no';
+    if (verdict === 'unified') {
+      this.nvidiaUnified = true;
+      return { gpu: null, hint: false };
+    }
+    return { gpu: reading?.memory ?? null, hint: this.unifiedSetting === null && (verdict === 'maybe' || this.amdApu === true) };
+  }
+
+  /** Whether memory is unified: the setting, else Apple Silicon (asked once), else what nvidia-smi showed. */
+  private async unified(): Promise<boolean> {
+    if (this.unifiedSetting !== null) return this.unifiedSetting;
+    if (this.platform === 'darwin') {
+      this.appleSilicon ??= isAppleSilicon(this.exec, this.arch).catch(() => this.arch === 'arm64');
+      return this.appleSilicon;
+    }
+    return this.nvidiaUnified;
+  }
+
+  private async readFree(): Promise<PlatformMemory> {
     if (this.platform === 'darwin') {
       const mac = await readMacMemory(this.exec);
-      return { freeBytes: mac.availableBytes, pressure: mac.pressure };
+      return { freeBytes: mac.availableBytes, pressure: mac.pressure, swapUsedBytes: mac.swapUsedBytes };
     }
     // libuv answers 0 when it could not read (no /proc/meminfo, say): unknown, not empty.
     const free = this.machine.freemem();
-    return { freeBytes: free > 0 ? free : null, pressure: null };
+    return { freeBytes: free > 0 ? free : null, pressure: null, swapUsedBytes: null };
   }
 
   private constrained(totalBytes: number): number | null {
