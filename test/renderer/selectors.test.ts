@@ -31,9 +31,9 @@ describe('selectKpis', () => {
     });
   });
 
-  it('shows a measured figure plainly, and an exact 0 where nothing runs', () => {
+  it("shows Ollama's reported figure plainly, called reported rather than measured, and an exact 0 where nothing runs", () => {
     const held = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] }) });
-    expect(selectKpis(held)).toMatchObject({ memory: { text: '19.7 GB', stale: false }, memoryNote: '79% savings vs all agents · measured' });
+    expect(selectKpis(held)).toMatchObject({ memory: { text: '19.7 GB', stale: false }, memoryNote: '79% savings vs all agents · reported' });
     const unloaded = snapshotAt(NOW, { ollama: ok({ models: [] }) });
     expect(selectKpis(unloaded).memory).toEqual({ text: '0 GB', stale: false });
     const none = snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) });
@@ -110,6 +110,18 @@ describe('agent rows', () => {
       ['~6.7 GB', 'estimate 6.7 GB'],
       ['~13 GB', 'estimate 13 GB'],
     ]);
+  });
+
+  it('show a model Ollama lists without a size as loaded, at its estimate, and offer to unload it', () => {
+    // As an Ollama-compatible server answers: a size of 0, or none at all (Podman AI Lab).
+    const unsized = snapshotAt(NOW, {
+      ollama: ok({ models: [{ name: 'deepseek-coder:6.7b', sizeBytes: null, vramBytes: 0, expiresAt: null }, ollamaModel('codellama:13b', 12)] }),
+    });
+    expect(selectAgentRows(unsized.agents ?? []).map(({ memoryText, readings, unloadable }) => ({ memoryText, readings, unloadable }))).toEqual([
+      { memoryText: '~6.7 GB', readings: 'estimate 6.7 GB · loaded, Ollama gave no size', unloadable: true },
+      { memoryText: '12 GB', readings: 'estimate 13 GB · Ollama 12 GB', unloadable: true },
+    ]);
+    expect(selectKpis(unsized)).toMatchObject({ memory: { text: '~18.7 GB', stale: false }, memoryNote: '79% savings vs all agents · mixed' });
   });
 
   it('list every copy of a role, oldest first, and what its parents say', () => {

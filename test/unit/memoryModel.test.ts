@@ -6,6 +6,7 @@ import {
   modelMemoryNowGb,
   readAgentMemory,
   residentModels,
+  residentModelsGb,
   savingsPct,
 } from '../../src/main/core/memoryModel';
 import { normalizeModel } from '../../src/shared/modelName';
@@ -160,5 +161,49 @@ describe('RAM and GPU memory', () => {
       { name: 'qwen2.5:14b', ramGb: 0, unloadsInSeconds: null, staysLoaded: true },
       { name: 'mistral:7b', ramGb: 4.9, unloadsInSeconds: 300, staysLoaded: false },
     ]);
+  });
+});
+
+/**
+ * A model an Ollama-compatible server lists with a size of 0 or none (Podman
+ * AI Lab gives name, model, size and digest only): loaded, of unknown size.
+ */
+describe('a loaded model of unknown size', () => {
+  const unsized = (name: string, vramBytes = 0) => ({ name, sizeBytes: null, vramBytes, expiresAt: null });
+
+  it('is loaded, with no figure from Ollama, GPU share included: never 0 GB', () => {
+    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), indexModels([unsized('deepseek-coder:33b', 4 * GIB)]), undefined);
+    expect(reading.memory).toEqual(memory(33, null, null, null, true));
+    expect(modelMemoryNowGb(reading.memory)).toBe(33);
+  });
+
+  it('is counted at its estimate, in RAM, and makes the total an estimate in part', () => {
+    const resident = indexModels([unsized('deepseek-coder:33b'), ollamaModel('deepseek-coder:6.7b', 4.6)]);
+    const agents = [registryAgent('cto', 'deepseek-coder:33b'), registryAgent('senior_developer', 'deepseek-coder:6.7b')].map((agent) => ({
+      ...agent,
+      memory: readAgentMemory(agent, resident, undefined).memory,
+    }));
+    expect(memoryTotals(agents)).toEqual({ totalGb: 37.6, ramGb: 37.6, vramGb: 0, measuredGb: 4.6, measuredRamGb: 4.6, estimatedGb: 39.7, source: 'mixed' });
+    // Only such models: nothing was read, so no share of RAM is claimed.
+    expect(memoryTotals(agents.slice(0, 1))).toMatchObject({ totalGb: 33, vramGb: null, measuredGb: 0, measuredRamGb: null, source: 'estimated' });
+  });
+
+  it('is listed at its agents\' estimate, else the estimate by its name, all of it in RAM', () => {
+    const now = Date.parse('2026-11-24T15:00:00Z');
+    const listed = residentModels([unsized('deepseek-coder:33b', 4 * GIB), unsized('qwen2.5:14b'), unsized('granite')], [registryAgent('cto', 'deepseek-coder:33b')], now);
+    expect(listed.map(({ name, sizeGb, vramGb, ramGb, usedBy }) => ({ name, sizeGb, vramGb, ramGb, usedBy }))).toEqual([
+      { name: 'deepseek-coder:33b', sizeGb: 33, vramGb: 0, ramGb: 33, usedBy: ['cto'] },
+      { name: 'qwen2.5:14b', sizeGb: 14, vramGb: 0, ramGb: 14, usedBy: [] },
+      // No size in its tag, no agent: the rule's 5 GB for an unknown model.
+      { name: 'granite', sizeGb: 5, vramGb: 0, ramGb: 5, usedBy: [] },
+    ]);
+    expect(residentModels([unsized('qwen2.5:14b')], [], now, false, { byModel: { 'qwen2.5:14b': 9 } })[0]?.sizeGb).toBe(9);
+  });
+
+  it('leaves the total of every loaded model unknown, never short of it', () => {
+    const sized = [ollamaModel('deepseek-coder:6.7b', 4.6), ollamaModel('codellama:13b', 7.4)];
+    expect(residentModelsGb({ models: sized, total: 3, unlistedBytes: 1 * GIB })).toBe(13);
+    expect(residentModelsGb({ models: [unsized('granite'), ...sized], total: 3, unlistedBytes: 0 })).toBeNull();
+    expect(residentModelsGb({ models: [], total: 0, unlistedBytes: 0 })).toBe(0);
   });
 });

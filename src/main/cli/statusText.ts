@@ -39,6 +39,13 @@ function known(value: number | null, unit: string): string {
   return value === null ? `? ${unit}` : `${value} ${unit}`;
 }
 
+/**
+ * The headline's source in words. Ollama's sizes are its scheduler's own
+ * estimates, so a total read from them is "reported", not "measured" (the
+ * JSON keeps `measured` for compatibility).
+ */
+const SOURCE_WORDS: Readonly<Record<NonNullable<Summary['memorySource']>, string>> = { measured: 'reported', estimated: 'estimated', mixed: 'mixed' };
+
 function memoryLine(summary: Summary): string {
   if (summary.memoryGb === null) return `${label('Memory')}? GB of ${formatGb(summary.machineRamGb)} RAM`;
   const share = summary.memoryPctOfRam === null ? '' : ` (${summary.memoryPctOfRam}%)`;
@@ -46,14 +53,15 @@ function memoryLine(summary: Summary): string {
   const split = memorySplit(summary);
   const free = summary.freeRamGb === null ? ' · free memory unknown' : '';
   const gpu = summary.gpuTotalGb === null || summary.gpuUsedGb === null ? '' : ` · GPU memory ${formatGb(summary.gpuUsedGb)} of ${formatGb(summary.gpuTotalGb)}`;
-  const estimate = summary.memorySource === 'measured' || summary.memorySource === null ? '' : ' · models Ollama could not be asked about are estimates';
-  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource ?? ''}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}${estimate}`;
+  const estimate = summary.memorySource === 'measured' || summary.memorySource === null ? '' : ' · models Ollama could not be asked about, or gave no size for, are estimates';
+  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource === null ? '' : SOURCE_WORDS[summary.memorySource]}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}${estimate}`;
 }
 
-/** The model's memory as it stands: held by Ollama, not loaded, or an estimate where Ollama could not be asked. */
+/** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
 function modelMemoryText(agent: AgentView): string {
-  if (agent.memory.ollamaGb !== null) return `${formatGb(agent.memory.ollamaGb)} (Ollama)`;
+  if (agent.memory.ollamaGb !== null) return `${formatGb(agent.memory.ollamaGb)} (reported by Ollama)`;
   if (agent.memory.modelLoaded === false) return `not loaded (needs ~${formatGb(agent.memory.estimatedGb)} to load)`;
+  if (agent.memory.modelLoaded === true) return `~${formatGb(agent.memory.estimatedGb)} (estimated: loaded, Ollama gave no size)`;
   return `~${formatGb(agent.memory.estimatedGb)} (estimated)`;
 }
 

@@ -2,12 +2,12 @@ import type { AgentMemory, AgentRecord, MemorySource, ResidentModel } from '../.
 import { ROLE_MODELS, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
 import { normalizeModel } from '../../shared/modelName';
-import type { OllamaModel, ProcessReading } from './readings';
+import type { OllamaData, OllamaModel, ProcessReading } from './readings';
 
 const BYTES_PER_GB = 1024 ** 3;
 
 export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
-/** The model's memory now: Ollama's while it holds it, none while it says it does not, else the estimate. */
+/** The model's memory now: what Ollama reports while it holds it, none while it says it does not, else the estimate (Ollama not asked, or no size given). */
 export function modelMemoryNowGb(memory: AgentMemory): number {
   if (memory.ollamaGb !== null) return memory.ollamaGb;
   return memory.modelLoaded === false ? 0 : memory.estimatedGb;
@@ -29,7 +29,9 @@ export interface AgentMemoryReading {
 /**
  * The readings of one agent's memory. `resident` is what Ollama holds, when it
  * answered this poll (null when it could not be asked); `process` is what
- * this machine says of the agent's processes, if anything.
+ * this machine says of the agent's processes, if anything. A model Ollama
+ * lists without a size is loaded (`modelLoaded`) with no figure (`ollamaGb`
+ * null), so it is counted at its estimate, never at 0.
  */
 export function readAgentMemory(
   agent: AgentRecord,
@@ -38,12 +40,14 @@ export function readAgentMemory(
   overrides?: MemoryOverrides,
 ): AgentMemoryReading {
   const loaded = resident?.get(normalizeModel(agent.model));
+  const sizeBytes = loaded?.sizeBytes ?? null;
   return {
     memory: {
       estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),
       modelLoaded: resident === null ? null : loaded !== undefined,
-      ollamaGb: loaded ? toGb(loaded.sizeBytes) : null,
-      vramGb: loaded ? toGb(loaded.vramBytes) : null,
+      ollamaGb: sizeBytes === null ? null : toGb(sizeBytes),
+      // Its GPU share is a part of a size nobody gave: unknown with it.
+      vramGb: loaded && sizeBytes !== null ? toGb(loaded.vramBytes) : null,
       processGb: process?.alive && process.rssBytes !== null ? toGb(process.rssBytes) : null,
     },
     processAlive: process ? process.alive : null,
@@ -51,14 +55,15 @@ export function readAgentMemory(
 }
 
 export interface MemoryTotals {
-  /** Models counted once each (what Ollama holds, or the estimate where Ollama could not be asked), plus the agents' own processes. */
+  /** Models counted once each (what Ollama reports it holds, or the estimate where Ollama could not be asked or gave no size), plus the agents' own processes. */
   readonly totalGb: number;
   /** The part of totalGb in RAM: all but the models' GPU share, unless memory is unified. */
   readonly ramGb: number;
-  /** The models' GPU share as Ollama reports it; null when no model was measured. */
+  /** The models' GPU share as Ollama reports it; null when Ollama gave no model's size. */
   readonly vramGb: number | null;
+  /** What was read rather than estimated: the sizes Ollama reports (its own estimates when it loaded each model) and the processes' resident memory. */
   readonly measuredGb: number;
-  /** The measured part in RAM: the processes and the RAM share of the models Ollama holds; null when nothing was measured. */
+  /** The part read rather than estimated in RAM: the processes and the RAM share of the models Ollama reports; null when nothing was read. */
   readonly measuredRamGb: number | null;
   /** Models counted once each at the estimate rule alone. */
   readonly estimatedGb: number;
@@ -106,7 +111,7 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
       // Ollama answered without it: it holds nothing until the agent's next request loads it.
       knownModels += 1;
     } else {
-      // Nobody could measure it: the estimate is counted against RAM, the safe side, and says it is one.
+      // Ollama could not be asked, or lists the model without its size: the estimate is counted against RAM, the safe side, and says it is one.
       totalGb += memory.estimatedGb;
       ramGb += memory.estimatedGb;
     }
@@ -151,17 +156,34 @@ export function staysLoaded(expiresAt: number | null, now: number): boolean {
   return expiresAt !== null && expiresAt - now > FOREVER_MS;
 }
 
+/**
+ * What a loaded model of unknown size is reckoned to take: the largest
+ * estimate among the agents using it, as the totals count it, else the
+ * estimate rule by its name alone.
+ */
+function loadedEstimateGb(name: string, users: readonly AgentRecord[], overrides: MemoryOverrides | undefined): number {
+  if (users.length === 0) return estimateMemoryGb('', name, overrides);
+  return Math.max(...users.map((agent) => estimateMemoryGb(agent.role, agent.model, overrides)));
+}
+
+/**
+ * Every model Ollama lists. One it gives no size for is listed at its
+ * estimate, all of it counted in RAM (the safe side, as the totals do), so no
+ * view shows it at 0 GB and nothing reckons that unloading it frees nothing.
+ */
 export function residentModels(
   models: readonly OllamaModel[],
   agents: readonly AgentRecord[],
   now: number,
   unified = false,
+  overrides?: MemoryOverrides,
 ): ResidentModel[] {
   return models.map((model) => {
     const key = normalizeModel(model.name);
     const forever = staysLoaded(model.expiresAt, now);
-    const sizeGb = toGb(model.sizeBytes);
-    const vramGb = toGb(model.vramBytes);
+    const users = agents.filter((agent) => normalizeModel(agent.model) === key);
+    const sizeGb = model.sizeBytes === null ? loadedEstimateGb(model.name, users, overrides) : toGb(model.sizeBytes);
+    const vramGb = model.sizeBytes === null ? 0 : toGb(model.vramBytes);
     return {
       name: model.name,
       sizeGb,
@@ -170,7 +192,21 @@ export function residentModels(
       expiresAt: model.expiresAt === null ? null : new Date(model.expiresAt).toISOString(),
       unloadsInSeconds: model.expiresAt === null || forever ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
       staysLoaded: forever,
-      usedBy: agents.filter((agent) => normalizeModel(agent.model) === key).map((agent) => agent.role),
+      usedBy: users.map((agent) => agent.role),
     };
   });
+}
+
+/**
+ * Every model Ollama holds, together, as it reports them; null when it gave
+ * any one no size, since a total missing a part is no total. (Models of
+ * unknown size are listed first, so one among the unlisted means one listed.)
+ */
+export function residentModelsGb(data: OllamaData): number | null {
+  let gb = toGb(data.unlistedBytes);
+  for (const model of data.models) {
+    if (model.sizeBytes === null) return null;
+    gb += toGb(model.sizeBytes);
+  }
+  return round1(gb);
 }

@@ -112,7 +112,14 @@ export interface RegistryData {
 /** A model Ollama holds in memory, from `GET /api/ps`. */
 export interface OllamaModel {
   readonly name: string;
-  readonly sizeBytes: number;
+  /**
+   * What Ollama reports the model takes (its scheduler's estimate when it
+   * loaded the model, not a measurement). Null when the answer gave no size or
+   * a size of 0, as Ollama-compatible servers do: the model is loaded, but
+   * what it takes is unknown, never 0.
+   */
+  readonly sizeBytes: number | null;
+  /** The part of it in GPU memory; 0 where `size_vram` is left out (Ollama 0.1.38–0.1.41 omitted it when it was 0). */
   readonly vramBytes: number;
   /** Epoch ms; null when Ollama keeps it loaded indefinitely or does not say. */
   readonly expiresAt: number | null;
@@ -139,9 +146,10 @@ export interface GpuMemory {
 export interface SystemReading {
   readonly totalBytes: number;
   /**
-   * Memory that can be had now: Linux's MemAvailable and Windows' ullAvailPhys
-   * (`os.freemem()`), macOS's free, inactive, purgeable and speculative pages
-   * (as Activity Monitor counts). Null when the platform could not say (libuv's 0).
+   * Memory that can be had now without swapping more: Linux's MemAvailable and
+   * Windows' ullAvailPhys (`os.freemem()`), macOS's free pages and cached files
+   * (file-backed and purgeable pages, as Activity Monitor counts them). Null
+   * when the platform could not say (libuv's 0).
    */
   readonly freeBytes: number | null;
   /** Busy share of all cores since the previous reading; null on the first. */
@@ -152,8 +160,21 @@ export interface SystemReading {
   readonly constrainedBytes?: number | null;
   /** Dedicated GPU memory where it can be read cheaply (NVIDIA's nvidia-smi); null where it cannot. */
   readonly gpu?: GpuMemory | null;
-  /** Whether GPU memory is this RAM (Apple Silicon, or an integrated GPU by setting). */
+  /** Whether GPU memory is this RAM (Apple Silicon, NVIDIA's GB10 and Jetson, or an integrated GPU by setting). */
   readonly unifiedMemory?: boolean;
+  /**
+   * Swap in use (macOS's `vm.swapusage`), in bytes: memory past `freeBytes`
+   * comes only by compressing or swapping more. Null (or absent) where it is
+   * not read or could not be.
+   */
+  readonly swapUsedBytes?: number | null;
+  /**
+   * The GPU may well share this RAM though it could not be told for sure (an
+   * AMD APU's small VRAM window beside a large GTT pool, or NVIDIA GPUs that
+   * report no memory on x86): `MONITOR_UNIFIED_MEMORY=on` may apply. Never
+   * true where unified memory is set or detected.
+   */
+  readonly unifiedMemoryHint?: boolean;
 }
 
 /** What this machine says of a pid the registry gave. */

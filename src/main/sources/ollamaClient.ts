@@ -17,18 +17,36 @@ export const MODEL_LIMIT = 200;
 const PETABYTE = 2 ** 50;
 const byteCount = z.number().int().nonnegative().max(PETABYTE, 'over 1 PB');
 
-/** One entry of `GET /api/ps`, as Ollama documents it; only what the monitor uses is required. */
+/** No model takes 0 bytes: a size of 0, or none, is a server that does not know it, not a model that takes nothing. */
+const sizeOf = (size: number | undefined): number | null => (size === undefined || size === 0 ? null : size);
+
+/**
+ * One entry of `GET /api/ps`, as Ollama documents it; only what the monitor
+ * uses is required. Ollama-compatible servers give less: Podman AI Lab answers
+ * with name, model, size and digest only, and its size may be absent.
+ */
 const modelSchema = z
   .object({
     // A name a control unloads: cutting it would name another model, so a longer one is left out.
     name: z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
     model: z.string().optional(),
-    size: byteCount,
+    size: byteCount.optional(),
+    // Ollama 0.1.38 to 0.1.41 left size_vram out when it was 0 (a model wholly in RAM), so absent reads as 0.
     size_vram: byteCount.optional(),
     expires_at: z.string().optional(),
   })
   // The part in GPU memory is part of the model; more of it than the whole would count memory that is not there.
-  .refine((entry) => entry.size_vram === undefined || entry.size_vram <= entry.size, { message: 'more than size', path: ['size_vram'] });
+  .refine((entry) => entry.size_vram === undefined || entry.size === undefined || entry.size === 0 || entry.size_vram <= entry.size, { message: 'more than size', path: ['size_vram'] });
+
+/** Biggest first; a model of unknown size before any, since it may be the biggest, so the list never leaves it out. */
+function bySize(a: OllamaModel, b: OllamaModel): number {
+  if (a.sizeBytes !== b.sizeBytes) {
+    if (a.sizeBytes === null) return -1;
+    if (b.sizeBytes === null) return 1;
+    return b.sizeBytes - a.sizeBytes;
+  }
+  return a.name.localeCompare(b.name);
+}
 
 const ollamaErrorSchema = z.object({ error: z.string().min(1) });
 
@@ -54,6 +72,12 @@ function expiryOf(text: string | undefined): number | null {
   return Number.isNaN(at) || at > Date.parse('9999-12-31T23:59:59Z') ? null : at;
 }
 
+/**
+ * `/api/ps` came with Ollama 0.1.38 (ollama/ollama#4327); an older Ollama
+ * answers 404 (gin's "404 page not found"), as does a server that is not Ollama.
+ */
+const NOT_FOUND_TEXT = 'Ollama answered 404 to /api/ps: Ollama 0.1.38 or later is needed to see loaded models (this server may be older, or not Ollama)';
+
 export class OllamaUnavailable extends Error {
   override readonly name = 'OllamaUnavailable';
 }
@@ -74,7 +98,7 @@ export class OllamaClient {
       text = answer.text;
       if (!answer.ok) {
         const said = ollamaErrorOf(text);
-        throw new OllamaUnavailable(`Ollama answered HTTP ${String(answer.status)}${said === null ? '' : `: ${said}`}`);
+        throw new OllamaUnavailable(`${answer.status === 404 ? NOT_FOUND_TEXT : `Ollama answered HTTP ${String(answer.status)}`}${said === null ? '' : `: ${said}`}`);
       }
     } catch (error) {
       if (error instanceof OllamaUnavailable) throw error;
@@ -100,10 +124,11 @@ export class OllamaClient {
         return;
       }
       seen.add(normalizeModel(name));
-      models.push({ name, sizeBytes: size, vramBytes: size_vram ?? 0, expiresAt: expiryOf(expires_at) });
+      models.push({ name, sizeBytes: sizeOf(size), vramBytes: size_vram ?? 0, expiresAt: expiryOf(expires_at) });
     });
-    models.sort((a, b) => b.sizeBytes - a.sizeBytes || a.name.localeCompare(b.name));
-    const unlistedBytes = models.slice(MODEL_LIMIT).reduce((sum, model) => sum + model.sizeBytes, 0);
+    models.sort(bySize);
+    // Models of unknown size come first, so one left unlisted is of known size (unless hundreds are unknown, and then the listed ones say so).
+    const unlistedBytes = models.slice(MODEL_LIMIT).reduce((sum, model) => sum + (model.sizeBytes ?? 0), 0);
     return { value: { models: models.slice(0, MODEL_LIMIT), total: models.length, unlistedBytes }, dropped };
   }
 }

@@ -72,7 +72,7 @@ function agentFamilies(agents: readonly AgentView[], takenAt: number): Family[] 
     {
       name: 'delegator_agent_memory_bytes',
       type: 'gauge',
-      help: 'Each agent by each reading: estimated (the seed rule), ollama (its model as Ollama holds it), vram (the part of that in GPU memory), process (its own resident memory).',
+      help: "Each agent by each reading: estimated (the seed rule), ollama (its model's size as Ollama reports it; absent where Ollama gives none), vram (the part of that in GPU memory), process (its own resident memory).",
       labels: ['role', 'model', 'reading'],
       samples: agents.flatMap((agent) =>
         (['estimated', 'ollama', 'vram', 'process'] as const).map((reading) => ({
@@ -131,7 +131,7 @@ function modelFamilies(models: readonly ResidentModel[]): Family[] {
     {
       name: 'delegator_model_memory_bytes',
       type: 'gauge',
-      help: 'Each model Ollama holds, by where it sits: ram (this machine, all of it where memory is unified) and vram (dedicated GPU memory).',
+      help: 'Each model Ollama holds, at the size Ollama reports (the estimate, all in ram, where it gives none), by where it sits: ram (this machine, all of it where memory is unified) and vram (dedicated GPU memory).',
       labels: ['model', 'memory'],
       samples: models.flatMap((model) => [
         { labels: { model: model.name, memory: 'ram' }, value: fromGb(model.ramGb) },
@@ -184,7 +184,7 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
     {
       name: 'delegator_agents_memory_bytes',
       type: 'gauge',
-      help: "All agents' memory: total (the headline), estimated (the seed rule alone), measured (by Ollama and the processes), and the total split into ram and vram.",
+      help: "All agents' memory: total (the headline), estimated (the seed rule alone), measured (the models' sizes as Ollama reports them and the processes' resident memory), and the total split into ram and vram.",
       labels: ['kind'],
       samples: [
         { labels: { kind: 'total' }, value: bytes(summary.memoryGb) },
@@ -194,7 +194,7 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
         { labels: { kind: 'vram' }, value: bytes(summary.vramGb) },
       ],
     },
-    { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together.', labels: [], samples: [{ value: bytes(summary.residentModelsGb) }] },
+    { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together, as Ollama reports it; absent when it gives any of them no size.', labels: [], samples: [{ value: bytes(summary.residentModelsGb) }] },
     ...agentFamilies(snapshot.agents ?? [], takenAt),
     ...workFamilies(snapshot.work),
     {

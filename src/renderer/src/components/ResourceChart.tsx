@@ -17,7 +17,7 @@ function Chart({ points, marks }: { readonly points: ChartPoint[]; readonly mark
   );
 }
 
-/** Memory (measured and estimated) against the machine's RAM, and agents, with spawns, stops and sessions marked. */
+/** Memory (as Ollama and the processes report it, and estimated) against the machine's RAM, and agents, with spawns, stops and sessions marked. */
 export function ResourceChart() {
   // The chart redraws at low priority: an update's rows and cards commit first, the new point after.
   const series = useMonitor((state) => state.series);

@@ -18,7 +18,7 @@ export default function ResourceLines({ points, marks }: { readonly points: Char
           <Legend />
           <Line yAxisId="gb" dataKey="machineRamGb" name="Machine RAM" stroke="#6b7280" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
           <Line yAxisId="gb" dataKey="memoryGb" name="Memory" stroke="var(--text)" dot={false} isAnimationActive={false} connectNulls={false} />
-          <Line yAxisId="gb" dataKey="measuredGb" name="Measured" stroke="#60a5fa" dot={false} isAnimationActive={false} />
+          <Line yAxisId="gb" dataKey="measuredGb" name="Reported" stroke="#60a5fa" dot={false} isAnimationActive={false} />
           <Line yAxisId="gb" dataKey="estimatedGb" name="Estimated" stroke="#fbbf24" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
           <Line yAxisId="agents" dataKey="agents" name="Agents" stroke="#a78bfa" type="stepAfter" dot={false} isAnimationActive={false} />
           <MarkLines marks={marks} />

@@ -67,7 +67,7 @@ function lineageText(agent: AgentView): string | null {
   return shown.length === 0 ? null : shown.join(' · ');
 }
 
-/** The model's memory as it stands: held by Ollama, not loaded, or an estimate where Ollama could not be asked. */
+/** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
 function modelMemoryText(agent: AgentView): string {
   if (agent.memory.ollamaGb !== null) return formatGb(agent.memory.ollamaGb);
   return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatGb(agent.memoryGb)}`;
@@ -85,7 +85,7 @@ export function selectAgentRows(agents: readonly AgentView[], work: readonly Age
     const { estimatedGb, ollamaGb, processGb } = agent.memory;
     const readings = [
       agent.memory.modelLoaded === false ? `needs ~${formatGb(estimatedGb)} to load` : `estimate ${formatGb(estimatedGb)}`,
-      ollamaGb === null ? null : `Ollama ${formatGb(ollamaGb)}`,
+      ollamaGb === null ? (agent.memory.modelLoaded === true ? 'loaded, Ollama gave no size' : null) : `Ollama ${formatGb(ollamaGb)}`,
       processGb === null ? null : `process ${formatGb(processGb)}`,
     ].filter((part): part is string => part !== null);
     return {
@@ -100,7 +100,8 @@ export function selectAgentRows(agents: readonly AgentView[], work: readonly Age
       process: processText(agent),
       heartbeat: heartbeatText(agent),
       seenBy: agent.origins.map((origin) => ORIGIN_WORDS[origin]).join(', '),
-      unloadable: ollamaGb !== null,
+      // Whatever its size, a model Ollama lists can be unloaded.
+      unloadable: agent.memory.modelLoaded === true,
       copies: agent.copies.length > 1 ? agent.copies.map((copy) => copy.pid) : [],
       lineage: lineageText(agent),
       work: agentWorkParts(workOf.get(agent.role), takenAt).join(' · ') || null,

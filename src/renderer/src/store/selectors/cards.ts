@@ -31,10 +31,17 @@ export function savingsText(savingsPct: number | null): string {
   return savingsPct > 0 ? `${savingsPct}% savings vs all agents` : 'Running every agent';
 }
 
+/**
+ * The total's source in words. Ollama's sizes are its scheduler's own
+ * estimates, so a total read from them is "reported", not "measured" (the
+ * snapshot keeps `measured` for compatibility).
+ */
+const SOURCE_WORDS: Readonly<Record<NonNullable<Snapshot['summary']['memorySource']>, string>> = { measured: 'reported', estimated: 'estimated', mixed: 'mixed' };
+
 export function selectKpis(snapshot: Snapshot): Kpis {
   const { summary } = snapshot;
   const postgresStale = isStale(snapshot.sources.postgres);
-  const source = summary.memorySource === null ? '' : ` · ${summary.memorySource}`;
+  const source = summary.memorySource === null ? '' : ` · ${SOURCE_WORDS[summary.memorySource]}`;
   const split = memorySplit(summary);
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
