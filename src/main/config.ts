@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { REGISTRY_MODES, type RegistryMode } from './core/agentChoice';
 import { readTzVariable } from './core/localTime';
 import { ollamaEndpointFromHost } from './core/ollamaHost';
+import { DEFAULT_OLLAMA_SCHEDULER, parseKeepAlive, type OllamaScheduler } from './core/ollamaScheduler';
 import type { ChannelSubscriber } from './core/channelSubscriber';
 import { alertSettingsPatchSchema, applyAlertPatch, DEFAULT_ALERT_SETTINGS, misorderedThresholds, type AlertSettings } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
@@ -29,6 +30,8 @@ export interface MonitorConfig {
   readonly registryMode: RegistryMode;
   /** Null when set to `off`: no Ollama on this machine. */
   readonly ollamaEndpoint: string | null;
+  /** When nvidia-smi is run: auto (never on a sleeping GPU, nor while Ollama holds no model on it), always or never. */
+  readonly gpuReads: 'auto' | 'always' | 'never';
   /** Whether GPU memory is RAM: null detects it (Apple Silicon); true for an integrated GPU elsewhere. */
   readonly unifiedMemory: boolean | null;
   /** The bound on every connect and every query. */
@@ -41,6 +44,8 @@ export interface MonitorConfig {
   readonly heartbeatTimeoutSeconds: number;
   /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
   readonly agentProcesses: AgentProcessSettings | null;
+  /** Ollama's scheduler settings (OLLAMA_MAX_LOADED_MODELS, OLLAMA_KEEP_ALIVE), where this environment carries Ollama's. */
+  readonly ollamaScheduler: OllamaScheduler;
   /**
    * ECHO's channels inside this process, heard instead of Redis's. Set only by
    * the demo, which has no Redis; never from the environment.
@@ -146,6 +151,13 @@ const VARIABLES = {
     .string()
     .refine((value) => ollamaEndpointFromHost(value) !== null, 'must be a host, host:port or URL, as Ollama reads it')
     .optional(),
+  // Ollama's own: 0 (its default) lets it choose, 3 per GPU.
+  OLLAMA_MAX_LOADED_MODELS: wholeNumber(0, 1000, { notDigits: 'must be a whole number, as Ollama reads it', outOfRange: 'must be from 0 to 1000' }).optional(),
+  OLLAMA_KEEP_ALIVE: z
+    .string()
+    .refine((value) => parseKeepAlive(value) !== undefined, 'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it')
+    .optional(),
+  MONITOR_GPU_READS: z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto'),
   MONITOR_UNIFIED_MEMORY: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   MONITOR_TIMEOUT_MS: milliseconds(100, 60_000).default(2000),
   MONITOR_POLL_MS: milliseconds(250, 3_600_000).default(5000),
@@ -254,12 +266,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     registryMode: vars.REGISTRY_MODE,
     ollamaEndpoint: ollamaEndpointOf(vars.OLLAMA_ENDPOINT, vars.OLLAMA_HOST),
     unifiedMemory: vars.MONITOR_UNIFIED_MEMORY === 'auto' ? null : vars.MONITOR_UNIFIED_MEMORY === 'on',
+    gpuReads: vars.MONITOR_GPU_READS,
     timeoutMs: vars.MONITOR_TIMEOUT_MS,
     pollMs: vars.MONITOR_POLL_MS,
     dataDir: vars.MONITOR_DATA_DIR ?? null,
     alerts: vars.MONITOR_ALERTS ?? DEFAULT_ALERT_SETTINGS,
     heartbeatTimeoutSeconds: vars.MONITOR_HEARTBEAT_TIMEOUT_S,
     agentProcesses: agentProcessesOf(vars.MONITOR_AGENT_PROCESSES),
+    ollamaScheduler: {
+      maxLoadedModels: vars.OLLAMA_MAX_LOADED_MODELS === undefined || vars.OLLAMA_MAX_LOADED_MODELS === 0 ? null : vars.OLLAMA_MAX_LOADED_MODELS,
+      keepAliveMs: vars.OLLAMA_KEEP_ALIVE === undefined ? DEFAULT_OLLAMA_SCHEDULER.keepAliveMs : (parseKeepAlive(vars.OLLAMA_KEEP_ALIVE) ?? null),
+    },
   };
 }
 

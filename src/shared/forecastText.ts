@@ -1,11 +1,6 @@
 import { formatDuration, formatGb, formatMinutes, joinNames } from './format';
 import type { CategoryForecast } from './forecast';
 
-/** The verdict in words; with free memory or Ollama's models unknown there is no verdict, never a guess. */
-export function fitText(fits: boolean | null): string {
-  return fits === null ? 'unknown' : fits ? 'fits' : 'will not fit';
-}
-
 /** `+39.7 GB`, or `+15.7 GB RAM + 24 GB GPU` where a GPU would take part of it. */
 export function needText(forecast: CategoryForecast): string {
   return forecast.needVramGb > 0 ? `+${formatGb(forecast.needRamGb)} RAM + ${formatGb(forecast.needVramGb)} GPU` : `+${formatGb(forecast.needGb)}`;
@@ -20,13 +15,37 @@ function unloadingText(unloading: readonly string[]): string {
 }
 
 /**
- * `fits in 4m 10s, once qwen2.5:14b unloads, if nothing calls it`: when a
- * category that will not fit now would, or null. Counted from `now`, so a view
- * can tick it down between snapshots.
+ * The verdict in words, `wait` being how a countdown is shown (seconds for a
+ * view that ticks, whole minutes for a menu rebuilt only when its text
+ * changes). With free memory or Ollama's models unknown there is no verdict,
+ * never a guess.
  */
-export function fitsLaterText(forecast: CategoryForecast, now: number): string | null {
-  const later = forecast.fitsLater;
-  return later && `fits in ${formatDuration(secondsUntil(later.at, now))}, once ${unloadingText(later.unloading)}`;
+function verdictWords(forecast: CategoryForecast, wait: (seconds: number) => string, now: number): string {
+  switch (forecast.verdict) {
+    case null:
+      return 'unknown';
+    case 'fits':
+      return 'fits';
+    case 'fits-after-eviction': {
+      const gb = forecast.evicting.reduce((sum, model) => sum + model.gb, 0);
+      return `fits after Ollama evicts idle ${joinNames(forecast.evicting.map((model) => model.model))} (${formatGb(Math.round(gb * 10) / 10)})`;
+    }
+    case 'fits-later': {
+      const later = forecast.fitsLater;
+      return later === null ? 'will not fit' : `fits in ${wait(secondsUntil(later.at, now))}, once ${unloadingText(later.unloading)}`;
+    }
+    case 'only-by-swapping':
+      return 'only by swapping: this Mac is under memory pressure';
+    case 'over-model-limit':
+      return `over Ollama's model limit (${String(forecast.modelLimit ?? '?')} loaded at once): models will swap in and out`;
+    case 'will-not-fit':
+      return 'will not fit';
+  }
+}
+
+/** `fits`, `fits after Ollama evicts idle qwen2.5:14b (8.2 GB)`, `fits in 4m 10s, once …`: counted from `now`, so a view can tick it down. */
+export function verdictText(forecast: CategoryForecast, now: number): string {
+  return verdictWords(forecast, formatDuration, now);
 }
 
 /** `technical: +39.7 GB, 22.1 GB free, will not fit`: one line of the command line's text. */
@@ -34,17 +53,20 @@ export function forecastLine(forecast: CategoryForecast, now: number): string {
   const need = `${forecast.category}: ${needText(forecast)}`;
   if (forecast.freeGb === null) return `${need}, free memory unknown`;
   const gpu = forecast.freeVramGb === null ? '' : ` and ${formatGb(forecast.freeVramGb)} GPU`;
-  const later = fitsLaterText(forecast, now);
-  return `${need}, ${formatGb(forecast.freeGb)}${gpu} free, ${fitText(forecast.fits)}${later === null ? '' : `; ${later}`}`;
+  return `${need}, ${formatGb(forecast.freeGb)}${gpu} free, ${verdictText(forecast, now)}`;
+}
+
+/** Whether the tray warns of a category: only a sure "no", or a "not now". */
+export function trayWarns(forecast: CategoryForecast): boolean {
+  return forecast.verdict === 'will-not-fit' || forecast.verdict === 'fits-later' || forecast.verdict === 'only-by-swapping' || forecast.verdict === 'over-model-limit';
 }
 
 /**
- * `technical would not fit: +39.7 GB, 22 GB free`: the tray's warning, for a category that will not fit.
- * Free memory in whole GB: it moves on every poll, and each change of the text rebuilds the menu.
+ * `technical would not fit: +39.7 GB, 22 GB free`: the tray's warning, for a category that will not fit now.
+ * Free memory in whole GB and waits in whole minutes: they move on every poll, and each change of the text rebuilds the menu.
  */
 export function wouldNotFitLine(forecast: CategoryForecast, now: number): string {
   const free = forecast.freeGb === null ? 'free memory unknown' : `${formatGb(Math.round(forecast.freeGb))} free`;
-  // Whole minutes here too, for the same reason.
-  const later = forecast.fitsLater && `; fits in ${formatMinutes(secondsUntil(forecast.fitsLater.at, now))}, once ${unloadingText(forecast.fitsLater.unloading)}`;
-  return `${forecast.category} would not fit: ${needText(forecast)}, ${free}${later ?? ''}`;
+  const head = `${forecast.category} would not fit: ${needText(forecast)}, ${free}`;
+  return forecast.verdict === 'will-not-fit' ? head : `${head}; ${verdictWords(forecast, formatMinutes, now)}`;
 }

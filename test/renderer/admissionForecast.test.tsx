@@ -54,14 +54,24 @@ describe('the admission forecast', () => {
     expect(within(section).getAllByText('fits').some((verdict) => verdict.classList.contains('status-error'))).toBe(false);
   });
 
-  it('counts down to when a category would fit, as a model it does not use unloads', async () => {
+  it('counts down to when a category would fit, as a model a running agent uses unloads', async () => {
+    // A full GPU, whose cards are not counted: no model limit is claimed. The test lead runs on codellama:13b.
+    const gpu = system({ freeBytes: 16 * GIB, gpu: { totalBytes: 8 * GIB, usedBytes: 8 * GIB } });
+    const ollama = ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('codellama:13b', 7, NOW + 90_000)] });
+    await show(snapshotAt(NOW, { system: gpu, ollama }));
+    const strategic = within(forecastSection()).getAllByRole('row').find((row) => row.dataset.category === 'strategic');
+    if (!strategic) throw new Error('no strategic row');
+    expect(cells(strategic).at(-1)).toBe('fits in 1m 30s, once codellama:13b unloads, if nothing calls it');
+    expect(within(strategic).getByText(/^fits in/).classList.contains('status-error')).toBe(true);
+    await act(() => vi.advanceTimersByTimeAsync(30_000));
+    expect(within(strategic).getByText(/^fits in/).textContent).toBe('fits in 1m 0s, once codellama:13b unloads, if nothing calls it');
+  });
+
+  it('says which idle models Ollama would evict to make room', async () => {
     const ollama = ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('mistral:7b', 7, NOW + 90_000)] });
     await show(snapshotAt(NOW, { ...NOTHING_RUNNING, ollama }));
     const strategic = within(forecastSection()).getAllByRole('row').find((row) => row.dataset.category === 'strategic');
-    if (!strategic) throw new Error('no strategic row');
-    expect(cells(strategic).at(-1)).toBe('will not fitfits in 1m 30s, once mistral:7b unloads, if nothing calls it');
-    await act(() => vi.advanceTimersByTimeAsync(30_000));
-    expect(within(strategic).getByText(/^fits in/).textContent).toBe('fits in 1m 0s, once mistral:7b unloads, if nothing calls it');
+    expect(strategic && cells(strategic).at(-1)).toBe('fits after Ollama evicts idle mistral:7b (7 GB)');
   });
 
   it('says free memory is unknown rather than showing a zero or a verdict', async () => {
@@ -96,8 +106,8 @@ describe('the admission forecast', () => {
 
 describe('forecast selectors', () => {
   it('turns the forecast into rows', () => {
-    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null, fitsLater: null }] });
-    expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, fitText: 'unknown', later: null }]);
+    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null, verdict: null, evicting: [], modelLimit: null, fitsLater: null }] });
+    expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, verdictText: 'unknown', later: null }]);
   });
 
   it('keeps the earlier part while its content is equal', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { forecastAdmissions, knownFreeGb, rememberModelSizes, type ForecastAgent, type ForecastInput } from '../../src/main/core/admissionForecast';
 import { CATEGORY_AGENTS } from '../../src/main/core/echoRoster';
-import { fitsLaterText, forecastLine, wouldNotFitLine } from '../../src/shared/forecastText';
-import type { ModelUnload } from '../../src/main/core/modelUnloads';
+import { forecastLine, trayWarns, wouldNotFitLine } from '../../src/shared/forecastText';
+import type { ResidentForecast } from '../../src/main/core/modelUnloads';
+import { modelLimitOf, parseKeepAlive } from '../../src/main/core/ollamaScheduler';
+import type { CategoryForecast } from '../../src/shared/forecast';
 import { GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
@@ -96,7 +98,7 @@ describe('forecastAdmissions', () => {
     ['free memory unknown: no verdict, never a zero', null, null, 'technical: +39.7 GB, free memory unknown'],
   ])('says whether it fits: %s', (_name, freeGb, fits, line) => {
     const technical = forecastAdmissions({ loadedModels: [], agents: [], freeGb }).categories[1];
-    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, needRamGb: 39.7, needVramGb: 0, freeGb, freeVramGb: null, fits, fitsLater: null });
+    expect(technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 39.7, needRamGb: 39.7, needVramGb: 0, freeGb, freeVramGb: null, fits, verdict: fits === null ? null : fits ? 'fits' : 'will-not-fit', evicting: [], modelLimit: null, fitsLater: null });
     expect(technical && forecastLine(technical, NOW)).toBe(line);
   });
 
@@ -111,41 +113,88 @@ describe('forecastAdmissions', () => {
   });
 });
 
-describe('when a category would fit, as loaded models unload', () => {
-  const unload = (model: string, gb: number, inSeconds: number, vramGb = 0): ModelUnload => ({ model, ramGb: gb - vramGb, vramGb, at: NOW + inSeconds * 1000, from: 'ollama' });
+describe('the verdict follows Ollama’s scheduler', () => {
+  const resident = (model: string, gb: number, options: { inSeconds?: number | null; usedBy?: string[]; vramGb?: number } = {}): ResidentForecast => ({
+    model,
+    ramGb: gb - (options.vramGb ?? 0),
+    vramGb: options.vramGb ?? 0,
+    usedBy: options.usedBy ?? [],
+    unloadAt: options.inSeconds === null || options.inSeconds === undefined ? null : NOW + options.inSeconds * 1000,
+    from: options.inSeconds === null || options.inSeconds === undefined ? null : 'ollama',
+  });
   const technical = (input: Partial<ForecastInput>) => forecastAdmissions({ loadedModels: [], agents: [], freeGb: 22.1, ...input }).categories[1];
 
-  it('is the first unload after which its need fits, naming every model unloaded by then', () => {
-    const entry = technical({ unloads: [unload('llama3.1:8b', 8, 60), unload('qwen2.5:14b', 14, 250), unload('mistral:latest', 4, 400)] });
-    expect(entry?.fitsLater).toEqual({ at: new Date(NOW + 250_000).toISOString(), unloading: ['llama3.1:8b', 'qwen2.5:14b'] });
-    expect(entry && forecastLine(entry, NOW)).toBe('technical: +39.7 GB, 22.1 GB free, will not fit; fits in 4m 10s, once llama3.1:8b and qwen2.5:14b unload, if nothing calls them');
+  it('fits after Ollama evicts idle models, in its order: the shortest keep-alive left first', () => {
+    const entry = technical({ residents: [resident('qwen2.5:14b', 14, { inSeconds: 250 }), resident('llama3.1:8b', 8, { inSeconds: 60 }), resident('mistral:latest', 4, { inSeconds: 400 })] });
+    expect(entry).toMatchObject({ verdict: 'fits-after-eviction', fits: true, evicting: [{ model: 'llama3.1:8b', gb: 8 }, { model: 'qwen2.5:14b', gb: 14 }] });
+    expect(entry && forecastLine(entry, NOW)).toBe('technical: +39.7 GB, 22.1 GB free, fits after Ollama evicts idle llama3.1:8b and qwen2.5:14b (22 GB)');
+    expect(entry && trayWarns(entry)).toBe(false);
+  });
+
+  it('fits later, once models that running agents use unload, if nothing calls them: Ollama evicts only idle ones', () => {
+    const entry = technical({ residents: [resident('llama3.1:8b', 8, { inSeconds: 60, usedBy: ['chro'] }), resident('qwen2.5:14b', 14, { inSeconds: 250, usedBy: ['ceo'] })] });
+    expect(entry).toMatchObject({ verdict: 'fits-later', fits: false, fitsLater: { at: new Date(NOW + 250_000).toISOString(), unloading: ['llama3.1:8b', 'qwen2.5:14b'] } });
+    expect(entry && forecastLine(entry, NOW)).toBe('technical: +39.7 GB, 22.1 GB free, fits in 4m 10s, once llama3.1:8b and qwen2.5:14b unload, if nothing calls them');
     expect(entry && forecastLine(entry, NOW + 200_000)).toContain('fits in 50s');
     expect(entry && wouldNotFitLine(entry, NOW)).toBe('technical would not fit: +39.7 GB, 22 GB free; fits in 4m, once llama3.1:8b and qwen2.5:14b unload, if nothing calls them');
   });
 
-  it('does not count a model the category itself uses: unloading it only moves the need', () => {
-    expect(technical({ unloads: [unload('deepseek-coder:6.7b', 20, 60)] })?.fitsLater).toBeNull();
+  it('counts neither a model the category uses (unloading it only moves the need) nor one kept for good', () => {
+    expect(technical({ residents: [resident('deepseek-coder:6.7b', 20, { inSeconds: 60, usedBy: ['ceo'] })] })?.verdict).toBe('will-not-fit');
+    expect(technical({ residents: [resident('qwen2.5:14b', 30, { inSeconds: null, usedBy: ['ceo'] })] })?.verdict).toBe('will-not-fit');
   });
 
-  it('says nothing when every unload together is still too little, or the category fits now', () => {
-    expect(technical({ unloads: [unload('llama3.1:8b', 8, 60)] })?.fitsLater).toBeNull();
-    expect(technical({ freeGb: 64, unloads: [unload('llama3.1:8b', 8, 60)] })).toMatchObject({ fits: true, fitsLater: null });
+  it('says fits only by swapping where macOS is under memory pressure, and will not fit where nothing frees enough', () => {
+    const quickFix = (pressure: 'normal' | 'warn' | 'critical') => forecastAdmissions({ loadedModels: [], agents: [], freeGb: 22.1, pressure }).categories[6];
+    expect(quickFix('normal')?.verdict).toBe('fits');
+    expect(quickFix('warn')).toMatchObject({ verdict: 'only-by-swapping', fits: false });
+    expect(quickFix('critical') && forecastLine(quickFix('critical') as CategoryForecast, NOW)).toBe('quick_fix: +6.7 GB, 22.1 GB free, only by swapping: this Mac is under memory pressure');
+    expect(technical({ residents: [resident('llama3.1:8b', 8, { inSeconds: 60, usedBy: ['chro'] })] })?.verdict).toBe('will-not-fit');
+  });
+
+  it('is over Ollama’s model limit when the category needs more models than it keeps, or would push out one a running agent uses', () => {
+    // Technical uses two models; with a limit of 1 they swap in and out on every call.
+    expect(technical({ freeGb: 64, modelLimit: 1 })).toMatchObject({ verdict: 'over-model-limit', fits: false, modelLimit: 1 });
+    expect(technical({ freeGb: 64, modelLimit: 3 })?.verdict).toBe('fits');
+    const busy = [resident('llama3.1:8b', 8, { usedBy: ['chro'] }), resident('qwen2.5:14b', 14, { usedBy: ['ceo'] })];
+    const entry = technical({ freeGb: 64, modelLimit: 3, residents: busy });
+    expect(entry?.verdict).toBe('over-model-limit');
+    expect(entry && forecastLine(entry, NOW)).toBe("technical: +39.7 GB, 64 GB free, over Ollama's model limit (3 loaded at once): models will swap in and out");
+    // Idle models are evicted to make room, within the limit.
+    expect(technical({ freeGb: 64, modelLimit: 3, residents: busy.map((model) => ({ ...model, usedBy: [] })) })?.verdict).toBe('fits');
   });
 
   it('makes no claim where free memory or what Ollama holds is unknown', () => {
-    expect(technical({ freeGb: null, unloads: [unload('qwen2.5:14b', 30, 60)] })?.fitsLater).toBeNull();
-    expect(technical({ loadedKnown: false, unloads: [unload('qwen2.5:14b', 30, 60)] })?.fitsLater).toBeNull();
+    expect(technical({ freeGb: null, residents: [resident('qwen2.5:14b', 30)] })).toMatchObject({ verdict: null, fits: null });
+    expect(technical({ loadedKnown: false, residents: [resident('qwen2.5:14b', 30)] })).toMatchObject({ verdict: null, fits: null });
   });
 
   it('counts a model’s GPU share as GPU memory freed, which takes the need’s first part', () => {
     // 39.7 needed; 2 GB of GPU free and 30 GB of RAM: 37.7 GB of RAM needed. The 8 GB model frees 6 GB of GPU and 2 of RAM.
-    const entry = technical({ freeGb: 30, freeVramGb: 2, unloads: [unload('llama3.1:8b', 8, 60, 6)] });
-    expect(entry).toMatchObject({ needRamGb: 37.7, fits: false, fitsLater: { unloading: ['llama3.1:8b'] } });
+    const entry = technical({ freeGb: 30, freeVramGb: 2, residents: [resident('llama3.1:8b', 8, { vramGb: 6 })] });
+    expect(entry).toMatchObject({ needRamGb: 37.7, verdict: 'fits-after-eviction', evicting: [{ model: 'llama3.1:8b', gb: 8 }] });
+  });
+});
+
+describe('Ollama’s scheduler settings', () => {
+  it.each<[string, number | null | undefined]>([
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['2.5h', 9_000_000],
+    ['300', 300_000],
+    ['-1', null],
+    ['-1m', null],
+    ['0', 0],
+    ['soon', undefined],
+    ['5 minutes', undefined],
+  ])('reads OLLAMA_KEEP_ALIVE %s as Ollama does', (text, ms) => {
+    expect(parseKeepAlive(text)).toBe(ms);
   });
 
-  it('names one model in the singular', () => {
-    const entry = technical({ unloads: [unload('qwen2.5:14b', 20, 42)] });
-    expect(entry && fitsLaterText(entry, NOW)).toBe('fits in 42s, once qwen2.5:14b unloads, if nothing calls it');
+  it('takes Ollama’s default model limit only where the GPUs can be counted: 3 on the CPU or unified memory, none claimed with dedicated GPUs', () => {
+    expect(modelLimitOf({ maxLoadedModels: null, keepAliveMs: 300_000 }, false)).toBe(3);
+    expect(modelLimitOf({ maxLoadedModels: null, keepAliveMs: 300_000 }, true)).toBeNull();
+    expect(modelLimitOf({ maxLoadedModels: 2, keepAliveMs: 300_000 }, true)).toBe(2);
   });
 });
 
@@ -176,15 +225,23 @@ describe('the forecast in the snapshot', () => {
     const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5)] }) });
     const forecast = byCategory(snapshot.forecast);
     // The senior developer and the test lead run; Ollama holds the 33b model; 16 GB free.
-    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: 16, freeVramGb: null, fits: true, fitsLater: null });
+    expect(forecast.technical).toEqual({ category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: 16, freeVramGb: null, fits: true, verdict: 'fits', evicting: [], modelLimit: 3, fitsLater: null });
     expect(forecast.strategic).toMatchObject({ needGb: 22, freeGb: 16, fits: false });
     expect(forecast.development).toMatchObject({ needGb: 0, fits: true });
   });
 
-  it('says when a category would fit, from Ollama’s expiry of the models it holds', () => {
+  it('weighs what Ollama holds as its scheduler would: an idle model is evicted to make room', () => {
     const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('mistral:7b', 7, NOW + 90_000)] }) });
-    // Strategic needs 22 GB against 16 free; mistral:7b, which none of its agents uses, frees 7 GB in 90 s.
-    expect(byCategory(snapshot.forecast).strategic).toMatchObject({ needGb: 22, fits: false, fitsLater: { at: new Date(NOW + 90_000).toISOString(), unloading: ['mistral:7b'] } });
+    // Strategic needs 22 GB against 16 free; mistral:7b, which no agent uses, is idle: Ollama evicts it.
+    expect(byCategory(snapshot.forecast).strategic).toMatchObject({ needGb: 22, verdict: 'fits-after-eviction', evicting: [{ model: 'mistral:7b', gb: 7 }] });
+  });
+
+  it('says when a category would fit, from Ollama’s expiry of a model a running agent uses', () => {
+    // A full GPU: its memory is read, the cards are not counted, so no model limit is claimed.
+    const gpu = system({ freeBytes: 16 * GIB, gpu: { totalBytes: 8 * GIB, usedBytes: 8 * GIB } });
+    const snapshot = snapshotAt(NOW, { system: gpu, ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('codellama:13b', 7, NOW + 90_000)] }) });
+    // The test lead runs on codellama:13b: not idle, but it unloads in 90 s if nothing calls it.
+    expect(byCategory(snapshot.forecast).strategic).toMatchObject({ needGb: 22, verdict: 'fits-later', fitsLater: { at: new Date(NOW + 90_000).toISOString(), unloading: ['codellama:13b'] } });
   });
 
   it('forecasts a model Ollama has since unloaded at the size it measured', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelUnloads, OLLAMA_KEEP_ALIVE_MS } from '../../src/main/core/modelUnloads';
+import { forecastResidents, OLLAMA_KEEP_ALIVE_MS } from '../../src/main/core/modelUnloads';
 import type { AgentWorkRecord } from '../../src/main/core/echoWork';
 import type { ResidentModel } from '../../src/shared/model';
 
@@ -24,37 +24,42 @@ function worked(role: string, lastQueryAgoSeconds: number | null): AgentWorkReco
   };
 }
 
-describe('modelUnloads', () => {
-  it('takes Ollama’s own expiry where it gives one, soonest first', () => {
-    const unloads = modelUnloads(
-      [resident('qwen2.5:14b', { expiresAt: new Date(NOW + 240_000).toISOString() }), resident('mistral', { expiresAt: new Date(NOW + 30_000).toISOString(), ramGb: 2, vramGb: 2 })],
+describe('forecastResidents', () => {
+  const at = (residents: ReturnType<typeof forecastResidents>) => residents.map((resident) => [resident.model, resident.unloadAt, resident.from]);
+
+  it('takes Ollama’s own expiry where it gives one, with what each model holds and who uses it', () => {
+    const residents = forecastResidents(
+      [resident('qwen2.5:14b', { expiresAt: new Date(NOW + 240_000).toISOString(), usedBy: ['ceo'] }), resident('mistral', { expiresAt: new Date(NOW + 30_000).toISOString(), ramGb: 2, vramGb: 2 })],
       null,
       NOW,
     );
-    expect(unloads).toEqual([
-      { model: 'mistral:latest', ramGb: 2, vramGb: 2, at: NOW + 30_000, from: 'ollama' },
-      { model: 'qwen2.5:14b', ramGb: 8, vramGb: 0, at: NOW + 240_000, from: 'ollama' },
+    expect(residents).toEqual([
+      { model: 'qwen2.5:14b', ramGb: 8, vramGb: 0, usedBy: ['ceo'], unloadAt: NOW + 240_000, from: 'ollama' },
+      { model: 'mistral:latest', ramGb: 2, vramGb: 2, usedBy: [], unloadAt: NOW + 30_000, from: 'ollama' },
     ]);
   });
 
-  it('falls back on ECHO’s last model call plus the 5-minute keep-alive, the latest of the roles using the model', () => {
-    const unloads = modelUnloads([resident('deepseek-coder:33b', { usedBy: ['cto', 'senior_architect'] })], [worked('cto', 200), worked('senior_architect', 60)], NOW);
-    expect(unloads).toEqual([{ model: 'deepseek-coder:33b', ramGb: 8, vramGb: 0, at: NOW - 60_000 + OLLAMA_KEEP_ALIVE_MS, from: 'echo' }]);
+  it('falls back on ECHO’s last model call plus the keep-alive, the latest of the roles using the model', () => {
+    const models = [resident('deepseek-coder:33b', { usedBy: ['cto', 'senior_architect'] })];
+    const work = [worked('cto', 200), worked('senior_architect', 60)];
+    expect(at(forecastResidents(models, work, NOW))).toEqual([['deepseek-coder:33b', NOW - 60_000 + OLLAMA_KEEP_ALIVE_MS, 'echo']]);
+    // OLLAMA_KEEP_ALIVE=10m where the monitor can see Ollama's setting.
+    expect(at(forecastResidents(models, work, NOW, 600_000))).toEqual([['deepseek-coder:33b', NOW - 60_000 + 600_000, 'echo']]);
+    // Negative: Ollama keeps every model.
+    expect(at(forecastResidents(models, work, NOW, null))).toEqual([['deepseek-coder:33b', null, null]]);
   });
 
-  it('promises nothing for a model one of whose agents has no record, or that nobody is known to use', () => {
-    expect(modelUnloads([resident('deepseek-coder:33b', { usedBy: ['cto', 'senior_architect'] })], [worked('cto', 200), worked('senior_architect', null)], NOW)).toEqual([]);
-    expect(modelUnloads([resident('deepseek-coder:33b', { usedBy: ['cto'] })], [], NOW)).toEqual([]);
-    expect(modelUnloads([resident('deepseek-coder:33b')], [worked('cto', 200)], NOW)).toEqual([]);
-    expect(modelUnloads([resident('deepseek-coder:33b', { usedBy: ['cto'] })], null, NOW)).toEqual([]);
+  it('promises no unload for a model one of whose agents has no record, or that nobody is known to use, but keeps it', () => {
+    expect(at(forecastResidents([resident('deepseek-coder:33b', { usedBy: ['cto', 'senior_architect'] })], [worked('cto', 200), worked('senior_architect', null)], NOW))).toEqual([['deepseek-coder:33b', null, null]]);
+    expect(at(forecastResidents([resident('deepseek-coder:33b', { usedBy: ['cto'] })], [], NOW))).toEqual([['deepseek-coder:33b', null, null]]);
+    expect(at(forecastResidents([resident('deepseek-coder:33b')], [worked('cto', 200)], NOW))).toEqual([['deepseek-coder:33b', null, null]]);
   });
 
   it('never unloads a model kept for good', () => {
-    expect(modelUnloads([resident('llama3', { staysLoaded: true, expiresAt: '2318-01-01T00:00:00.000Z', usedBy: ['cto'] })], [worked('cto', 400)], NOW)).toEqual([]);
+    expect(at(forecastResidents([resident('llama3', { staysLoaded: true, expiresAt: '2318-01-01T00:00:00.000Z', usedBy: ['cto'] })], [worked('cto', 400)], NOW))).toEqual([['llama3:latest', null, null]]);
   });
 
   it('puts an unload already due at now, not in the past', () => {
-    const unloads = modelUnloads([resident('deepseek-coder:33b', { usedBy: ['cto'] })], [worked('cto', 400)], NOW);
-    expect(unloads[0]?.at).toBe(NOW);
+    expect(forecastResidents([resident('deepseek-coder:33b', { usedBy: ['cto'] })], [worked('cto', 400)], NOW)[0]?.unloadAt).toBe(NOW);
   });
 });

@@ -68,6 +68,23 @@ describe('the tray model', () => {
     expect(submenus[1]?.items.at(-1)).toEqual({ kind: 'control', label: 'Unload codellama:13b…', request: { type: 'unload_model', model: 'codellama:13b' } });
   });
 
+  it('offers to unload a model Ollama lists without a size, and says its figure is the estimate', () => {
+    // As an Ollama-compatible server answers: a size of 0, or none at all (Podman AI Lab).
+    const unsized = { name: 'codellama:13b', sizeBytes: null, vramBytes: 0, expiresAt: null };
+    const model = trayModel({ snapshot: snapshotAt(NOW, { ollama: ok({ models: [unsized] }) }), snoozedUntil: null, now: NOW, formatTime: hhmm });
+    const lead = model.menu.find((item) => item.kind === 'submenu' && item.label.startsWith('Test Lead'));
+    expect(lead?.kind === 'submenu' ? lead.label : null).toBe('Test Lead · codellama:13b · ~13 GB · up 5m');
+    expect(lead?.kind === 'submenu' ? labels(lead.items) : null).toEqual([
+      'Show in Dashboard',
+      'Model loaded; Ollama gave no size, ~13 GB estimated',
+      'Seen by registry, sessions',
+      '---',
+      'Stop Test Lead…',
+      'Unload codellama:13b…',
+    ]);
+    expect(summaryLine(snapshotAt(NOW, { ollama: ok({ models: [unsized] }) }))).toBe('2 agents · ~13 GB (estimate)');
+  });
+
   it('offers a Stop for each copy of a role that runs more than once', () => {
     const twice = snapshotAt(NOW, { agentProcesses: ok([agentProcess('test_lead', 5353), agentProcess('test_lead', 4243), agentProcess('senior_developer', 4242)]) });
     const model = trayModel({ snapshot: twice, snoozedUntil: null, now: NOW, formatTime: hhmm });
@@ -108,9 +125,9 @@ describe('the tray model', () => {
       ],
     ],
     [
-      'the big model loaded in Ollama',
+      'the big model loaded in Ollama and idle: evicted to make room for the categories that do not use it',
       snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.5)] }) }),
-      ['strategic would not fit: +22 GB, 16 GB free', 'hr would not fit: +22 GB, 16 GB free', 'product would not fit: +33 GB, 16 GB free'],
+      ['strategic would not fit: +22 GB, 16 GB free'],
     ],
     ['room for every category', snapshotAt(NOW, { system: system({ totalBytes: 128 * GIB, freeBytes: 100 * GIB }) }), []],
     ['free memory unknown: no claim', snapshotAt(NOW, { system: system({ totalBytes: 0, freeBytes: 0 }) }), []],

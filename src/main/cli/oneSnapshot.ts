@@ -43,6 +43,7 @@ export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'no
       registryMode: config.registryMode,
       alerts: { ...config.alerts, pendingPolls: 1 },
       reconcile: reconcileSettingsFor(config.heartbeatTimeoutSeconds),
+      ollamaScheduler: config.ollamaScheduler,
     }).snapshot;
   } finally {
     await open.close();

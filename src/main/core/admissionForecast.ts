@@ -3,8 +3,9 @@ import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
 import { holdsItsModel, normalizeModel } from '../../shared/modelName';
 import { toGb } from './memoryModel';
-import type { ModelUnload } from './modelUnloads';
-import type { OllamaModel, SystemReading } from './readings';
+import { judgeCategory, splitNeed } from './forecastVerdict';
+import type { ResidentForecast } from './modelUnloads';
+import type { MemoryPressure, OllamaModel, SystemReading } from './readings';
 
 /** What the forecast needs to know of an agent the monitor sees. */
 export interface ForecastAgent {
@@ -30,8 +31,11 @@ export interface ForecastInput {
   /** Ollama's own figure per model (normalised name), from this poll or an earlier one. */
   readonly measuredGb?: ReadonlyMap<string, number>;
   readonly overrides?: MemoryOverrides;
-  /** Loaded models that will leave memory on their own, soonest first (see modelUnloads). */
-  readonly unloads?: readonly ModelUnload[];
+  /** The loaded models, with who uses them and when they leave memory by themselves (see forecastResidents). */
+  readonly residents?: readonly ResidentForecast[];
+  /** How many models Ollama keeps loaded at once; null where it cannot be told. */
+  readonly modelLimit?: number | null;
+  readonly pressure?: MemoryPressure | null;
   /** ECHO's seven unless a test says otherwise. */
   readonly categories?: Readonly<Record<string, readonly string[]>>;
 }
@@ -73,7 +77,8 @@ export function knownFreeVramGb(system: SystemReading): number | null {
 export function rememberModelSizes(known: ReadonlyMap<string, number>, models: readonly OllamaModel[]): ReadonlyMap<string, number> {
   let next: Map<string, number> | null = null;
   for (const model of models) {
-    const gb = toGb(model.sizeBytes);
+    // A size Ollama did not give is no size to remember: skipped below as 0 is.
+    const gb = model.sizeBytes === null ? 0 : toGb(model.sizeBytes);
     const key = normalizeModel(model.name);
     if (gb <= 0 || known.get(key) === gb) continue;
     next ??= new Map(known);
@@ -86,30 +91,6 @@ export function rememberModelSizes(known: ReadonlyMap<string, number>, models: r
 function modelKey(role: string, liveModels: ReadonlyMap<string, string>): string {
   const model = modelFor(role, liveModels);
   return model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
-}
-
-/** Ollama puts as much of a model as fits in GPU memory and the rest in RAM. */
-function splitNeed(needGb: number, freeVramGb: number | null): { needRamGb: number; needVramGb: number } {
-  const needVramGb = round1(Math.min(needGb, freeVramGb ?? 0));
-  return { needRamGb: round1(needGb - needVramGb), needVramGb };
-}
-
-/**
- * The first moment the category fits as models it does not use unload one by
- * one (each frees its RAM share, and its GPU share where GPU memory is counted).
- */
-function fitsLaterOf(needGb: number, freeGb: number, freeVramGb: number | null, ownModels: ReadonlySet<string>, unloads: readonly ModelUnload[]): CategoryForecast['fitsLater'] {
-  let ram = freeGb;
-  let vram = freeVramGb;
-  const unloading: string[] = [];
-  for (const unload of unloads) {
-    if (ownModels.has(unload.model)) continue;
-    ram += unload.ramGb;
-    vram = vram === null ? null : vram + unload.vramGb;
-    unloading.push(unload.model);
-    if (splitNeed(needGb, vram).needRamGb <= round1(ram)) return { at: new Date(unload.at).toISOString(), unloading };
-  }
-  return null;
 }
 
 function forecastCategory(category: string, roles: readonly string[], input: ForecastInput, loaded: ReadonlySet<string>, liveModels: ReadonlyMap<string, string>): CategoryForecast {
@@ -125,11 +106,21 @@ function forecastCategory(category: string, roles: readonly string[], input: For
   const freeGb = input.freeGb === null ? null : round1(input.freeGb);
   const freeVramGb = input.freeVramGb == null ? null : round1(input.freeVramGb);
   const { needRamGb, needVramGb } = splitNeed(needGb, freeVramGb);
-  // Compared as shown, so the verdict never contradicts the figures beside it.
-  const fits = freeGb === null ? null : needRamGb <= freeGb ? true : input.loadedKnown === false ? null : false;
   const ownModels = new Set(roles.map((role) => modelKey(role, liveModels)));
-  const fitsLater = fits === false && freeGb !== null ? fitsLaterOf(needGb, freeGb, freeVramGb, ownModels, input.unloads ?? []) : null;
-  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, fits, fitsLater };
+  const modelLimit = input.modelLimit ?? null;
+  // Compared as shown, so the verdict never contradicts the figures beside it.
+  const verdict = judgeCategory({
+    needGb,
+    freeGb,
+    freeVramGb,
+    loadedKnown: input.loadedKnown !== false,
+    ownModels,
+    missingModels: perModel.size,
+    residents: input.residents ?? [],
+    modelLimit,
+    pressure: input.pressure ?? null,
+  });
+  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, modelLimit, ...verdict };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */

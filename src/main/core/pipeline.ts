@@ -13,6 +13,7 @@ import type { OllamaData, PostgresData, Readings, RegistryData } from './reading
 import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileSettings, type ReconcileState } from './reconcile';
 import { sampleOf } from '../../shared/series';
 import { buildSnapshotBase } from './snapshot';
+import type { OllamaScheduler } from './ollamaScheduler';
 import { diffSnapshots } from './snapshotDiff';
 import { advanceTrack, emptyTrack, type SourceTrack } from './sourceHealth';
 
@@ -23,6 +24,7 @@ export interface PipelineSettings {
   readonly alerts: AlertSettings;
   readonly reconcile: ReconcileSettings;
   readonly memoryOverrides?: MemoryOverrides;
+  readonly ollamaScheduler?: OllamaScheduler;
 }
 
 /** Everything carried from one poll to the next. */
@@ -97,6 +99,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     subscribers: readings.subscribers?.ok ? readings.subscribers.value : null,
     heartbeatTimeoutSeconds: settings.reconcile.heartbeatStaleSeconds,
     memoryOverrides: settings.memoryOverrides,
+    ollamaScheduler: settings.ollamaScheduler,
     modelSizesGb,
   };
   const base = buildSnapshotBase(input);

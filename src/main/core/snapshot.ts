@@ -1,6 +1,7 @@
 import { AGENT_LIST_LIMIT, type AgentView, type EchoMachine, type EchoProcessView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
 import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
-import { modelUnloads } from './modelUnloads';
+import { forecastResidents } from './modelUnloads';
+import { DEFAULT_OLLAMA_SCHEDULER, modelLimitOf, type OllamaScheduler } from './ollamaScheduler';
 import type { RegistryMode } from './agentChoice';
 import { heartbeatAgeSeconds, sightAgents, type SightedAgent } from './agentSightings';
 import { cpuLoadOf } from './cpu';
@@ -13,6 +14,7 @@ import {
   modelMemoryNowGb,
   readAgentMemory,
   residentModels,
+  residentModelsGb,
   savingsPct,
   toGb,
 } from './memoryModel';
@@ -41,6 +43,8 @@ export interface SnapshotInput {
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatTimeoutSeconds: number;
   readonly memoryOverrides?: MemoryOverrides;
+  /** Ollama's scheduler settings, where the monitor's environment carries them. */
+  readonly ollamaScheduler?: OllamaScheduler;
   /** Ollama's measured size per model, remembered across polls, for the admission forecast. */
   readonly modelSizesGb?: ReadonlyMap<string, number>;
 }
@@ -131,6 +135,7 @@ function agentsCpuPercent(agents: readonly AgentView[] | null): number | null {
 /** The snapshot without what needs memory of earlier polls: warnings and alerts. */
 export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'warnings'> {
   const { now, system } = input;
+  const scheduler = input.ollamaScheduler ?? DEFAULT_OLLAMA_SCHEDULER;
   const postgres = shownValue(input.postgres);
   const ollama = shownValue(input.ollama);
   const sessions = postgres && { ...postgres, value: postgres.value.activeSessions };
@@ -154,7 +159,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
   const totals = agents && memoryTotals(agents, unified);
   const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
   const machineRamGb = toGb(system.totalBytes);
-  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now, unified);
+  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now, unified, input.memoryOverrides);
   const sources = {
     postgres: healthOf(input.postgres, now),
     registry: healthOf(input.registry, now),
@@ -186,7 +191,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       unifiedMemory: unified,
       gpuTotalGb: system.gpu && !unified ? toGb(system.gpu.totalBytes) : null,
       gpuUsedGb: system.gpu && !unified ? toGb(system.gpu.usedBytes) : null,
-      residentModelsGb: models && ollama && Math.round((models.reduce((sum, model) => sum + model.sizeGb, 0) + toGb(ollama.value.unlistedBytes)) * 10) / 10,
+      residentModelsGb: ollama && residentModelsGb(ollama.value),
       cpuPercent: system.cpuPercent,
       cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
       agentsCpuPercent: agentsCpuPercent(agents),
@@ -205,7 +210,9 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       freeVramGb: knownFreeVramGb(system),
       measuredGb: input.modelSizesGb,
       overrides: input.memoryOverrides,
-      unloads: modelUnloads(models ?? [], postgres?.value.work?.agents ?? null, now),
+      residents: forecastResidents(models ?? [], postgres?.value.work?.agents ?? null, now, scheduler.keepAliveMs),
+      modelLimit: modelLimitOf(scheduler, knownFreeVramGb(system) !== null),
+      pressure: system.pressure ?? null,
     }),
     history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,
     stats: postgres?.value.stats ?? null,

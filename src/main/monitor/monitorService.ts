@@ -225,6 +225,7 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
       alerts: config.alerts,
       reconcile: reconcileSettingsFor(config.heartbeatTimeoutSeconds),
       memoryOverrides: options.memoryOverrides,
+      ollamaScheduler: config.ollamaScheduler,
     },
     pollMs: config.pollMs,
     store:

@@ -2,7 +2,7 @@ import { formatGb, formatMinutes, formatRole, memorySplit, SOURCE_LABELS } from 
 import type { CommandRequest } from '../../../shared/commands';
 import { controlLabel } from '../../../shared/controlPlan';
 import type { FocusTarget } from '../../../shared/focus';
-import { wouldNotFitLine } from '../../../shared/forecastText';
+import { trayWarns, wouldNotFitLine } from '../../../shared/forecastText';
 import type { AgentView, Snapshot } from '../../../shared/model';
 import { sourceNameSchema } from '../../../shared/model';
 
@@ -54,7 +54,7 @@ export function summaryLine(snapshot: Snapshot | null): string {
   return `${count} · ${memory === null ? '? GB' : estimated ? `~${formatGb(memory)} (estimate)` : formatGb(memory)}`;
 }
 
-/** An agent's model memory in a menu line: Ollama's figure, "model not loaded", or an estimate. */
+/** An agent's model memory in a menu line: the size Ollama reports, "model not loaded", or an estimate. */
 function agentMemoryLabel(agent: AgentView): string {
   if (agent.memory.modelLoaded === false) return 'model not loaded';
   return agent.memory.ollamaGb === null ? `~${formatGb(agent.memoryGb)}` : formatGb(agent.memoryGb);
@@ -125,6 +125,8 @@ function agentSignals(agent: AgentView): string[] {
     const silent = beat.ageSeconds >= 60 ? `silent ${formatMinutes(beat.ageSeconds)}` : 'recent';
     lines.push(`Heartbeat ${silent}${beat.status === 'running' ? '' : ` · ${beat.status}`}`);
   }
+  // Loaded, but listed without a size (an Ollama-compatible server): the figure in the label is the estimate.
+  if (agent.memory.modelLoaded === true && agent.memory.ollamaGb === null) lines.push(`Model loaded; Ollama gave no size, ~${formatGb(agent.memory.estimatedGb)} estimated`);
   lines.push(`Seen by ${agent.origins.join(', ')}`);
   return lines;
 }
@@ -146,7 +148,8 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       ...(agent.copies.length > 1
         ? agent.copies.map((copy) => control({ type: 'stop_agent', role: agent.role, pid: copy.pid }))
         : [control({ type: 'stop_agent', role: agent.role })]),
-      ...(agent.memory.ollamaGb === null ? [] : [control({ type: 'unload_model', model: agent.model })]),
+      // Whatever its size, a model Ollama lists can be unloaded.
+      ...(agent.memory.modelLoaded === true ? [control({ type: 'unload_model', model: agent.model })] : []),
     ],
   }));
   const sessions: TrayMenuItem[] = (snapshot?.activeSessions ?? []).slice(0, MENU_LIST_LIMIT).map((session) => ({
@@ -164,7 +167,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
   const wontFit: TrayMenuItem[] = snapshot
     ? snapshot.forecast.categories
-        .filter((forecast) => forecast.fits === false)
+        .filter(trayWarns)
         .map((forecast) => ({ kind: 'info', label: wouldNotFitLine(forecast, Date.parse(snapshot.takenAt)) }))
     : [];
   // A decision waiting for votes waits for the people who cast them: it belongs where they look.

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { CategoryForecast } from '../../../shared/forecast';
-import { fitsLaterText } from '../../../shared/forecastText';
+import { verdictText } from '../../../shared/forecastText';
 import { useMonitor } from '../hooks/monitorContext';
 import { useNow } from '../hooks/useNow';
 import { countRender } from '../renderCount';
@@ -13,17 +13,12 @@ function FitsLater({ entry }: { readonly entry: CategoryForecast }) {
   const now = useNow();
   const clock = useMonitor((state) => state.clock);
   if (clock === null) return null;
-  return <span className="fits-later muted">{fitsLaterText(entry, serverNow(clock.takenAt, clock.receivedAt, now))}</span>;
+  return <>{verdictText(entry, serverNow(clock.takenAt, clock.receivedAt, now))}</>;
 }
 
 function Verdict({ row }: { readonly row: ForecastRow }) {
-  if (row.fits === null) return <span className="muted">{row.fitText}</span>;
-  return (
-    <>
-      <span className={row.fits ? 'status' : 'status status-error'}>{row.fitText}</span>
-      {row.later && <FitsLater entry={row.later} />}
-    </>
-  );
+  if (row.fits === null) return <span className="muted">{row.verdictText}</span>;
+  return <span className={row.fits ? 'status' : 'status status-error'}>{row.later ? <FitsLater entry={row.later} /> : row.verdictText}</span>;
 }
 
 const ForecastLine = memo(

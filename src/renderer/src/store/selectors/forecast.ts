@@ -1,5 +1,5 @@
 import { formatGb, formatRole } from '../../../../shared/format';
-import { fitText, needText } from '../../../../shared/forecastText';
+import { needText, verdictText } from '../../../../shared/forecastText';
 import type { AdmissionForecast, CategoryForecast } from '../../../../shared/forecast';
 import { UNKNOWN } from './unknown';
 
@@ -9,8 +9,9 @@ export interface ForecastRow {
   readonly needText: string;
   readonly freeText: string;
   readonly fits: boolean | null;
-  readonly fitText: string;
-  /** The whole entry, for the countdown to when it would fit; ticked by the view. */
+  /** The verdict in words, as of the snapshot. */
+  readonly verdictText: string;
+  /** The whole entry where the verdict counts down to when it would fit; the view ticks it. */
   readonly later: CategoryForecast | null;
 }
 
@@ -22,7 +23,8 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
     needText: needText(entry),
     freeText: `${entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb)}${entry.freeVramGb === null ? '' : ` + ${formatGb(entry.freeVramGb)} GPU`}`,
     fits: entry.fits,
-    fitText: fitText(entry.fits),
-    later: entry.fitsLater === null ? null : entry,
+    // Only a countdown reads the time, and the view ticks that one itself.
+    verdictText: entry.verdict === 'fits-later' ? '' : verdictText(entry, 0),
+    later: entry.verdict === 'fits-later' ? entry : null,
   }));
 }
