@@ -1,5 +1,6 @@
 import type { AgentView, AgentWork, EchoWork, ResidentModel, Snapshot } from '../../../shared/model';
 import { sourceNameSchema } from '../../../shared/model';
+import { forecastVerdictSchema } from '../../../shared/forecast';
 import { LEVEL_RANK } from '../alerts/level';
 import { ALERT_RULES } from '../alerts/rules';
 import { fromGb } from '../memoryModel';
@@ -150,6 +151,27 @@ function modelFamilies(models: readonly ResidentModel[]): Family[] {
   ];
 }
 
+/**
+ * The admission forecast, as the command line and the dashboard give it: each
+ * category's verdict as a state set (1 for the verdict it has, 0 for the
+ * others), and what it would add. No verdict where no claim can be made.
+ */
+function forecastFamilies(snapshot: Snapshot): Family[] {
+  const categories = snapshot.forecast.categories;
+  return [
+    {
+      name: 'delegator_forecast_verdict',
+      type: 'gauge',
+      help: "Each category's admission forecast, as Ollama's scheduler would handle it: 1 for its verdict, 0 for the others; absent where no claim can be made.",
+      labels: ['category', 'verdict'],
+      samples: categories.flatMap((entry) =>
+        entry.verdict === null ? [] : forecastVerdictSchema.options.map((verdict) => ({ labels: { category: entry.category, verdict }, value: entry.verdict === verdict ? 1 : 0 })),
+      ),
+    },
+    { name: 'delegator_forecast_need_bytes', type: 'gauge', help: "What starting each category would add to memory, given the models loaded now.", labels: ['category'], samples: categories.map((entry) => ({ labels: { category: entry.category }, value: bytes(entry.needGb) })) },
+  ];
+}
+
 function sourceFamilies(snapshot: Snapshot): Family[] {
   const read = sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data');
   const each = (value: (source: (typeof read)[number]) => number | null) => read.map((source) => ({ labels: { source }, value: value(source) }));
@@ -233,6 +255,7 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
       samples: snapshot.historyDate === snapshot.today && snapshot.stats ? Object.entries(snapshot.stats.statusBreakdown).map(([status, count]) => ({ labels: { status }, value: count })) : [],
     },
     ...sourceFamilies(snapshot),
+    ...forecastFamilies(snapshot),
     { name: 'delegator_alert_level', type: 'gauge', help: 'Each alert of the monitor: 0 quiet, 1 warning, 2 critical.', labels: ['alert'], samples: alertIds.map((alert) => ({ labels: { alert }, value: firing.get(alert) ?? 0 })) },
     { name: 'delegator_warnings', type: 'gauge', help: 'Reconciliation warnings now.', labels: [], samples: [{ value: snapshot.warnings.length }] },
     { name: 'delegator_snapshot_timestamp_seconds', type: 'gauge', help: 'When the snapshot was taken, in seconds since the epoch.', labels: [], samples: [{ value: takenAt / 1000 }] },
