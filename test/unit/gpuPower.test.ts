@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { mayReadNvidia, nvidiaPowerStates, pciDisplayDevices, type GpuPowerState } from '../../src/main/sources/gpuPower';
+import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 
@@ -12,26 +13,8 @@ async function publishedSuspended(): Promise<string> {
   return `${lines.at(-1) ?? ''}\n`;
 }
 
-const roots: string[] = [];
-
-/** A sysfs tree with the given PCI devices, each a map of its files (relative path to content), as Linux writes them. */
-async function sysfs(devices: Record<string, Record<string, string>>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'sysfs-'));
-  roots.push(root);
-  await mkdir(join(root, 'bus', 'pci', 'devices'), { recursive: true });
-  for (const [address, files] of Object.entries(devices)) {
-    for (const [file, content] of Object.entries(files)) {
-      const path = join(root, 'bus', 'pci', 'devices', address, file);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, content);
-    }
-  }
-  return root;
-}
-
-afterEach(async () => {
-  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
-});
+/** A sysfs tree with the given PCI devices, removed after each test. */
+const sysfs = useSysfsTrees();
 
 // PCI addresses hold colons, which Windows refuses in a file name; sysfs is Linux's alone.
 describe.skipIf(process.platform === 'win32')('the PCI bus in sysfs', () => {

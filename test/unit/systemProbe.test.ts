@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/gpuMemory';
 import { constrainedBelow, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/systemProbe';
+import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */
@@ -77,25 +77,8 @@ function pending() {
   return { promise, resolve };
 }
 
-const roots: string[] = [];
-
-/** A sysfs tree with the given PCI devices, each a map of its files to their content, as Linux writes them. */
-async function sysfs(devices: Record<string, Record<string, string>>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'sysfs-'));
-  roots.push(root);
-  for (const [address, files] of Object.entries(devices)) {
-    for (const [file, content] of Object.entries(files)) {
-      const path = join(root, 'bus', 'pci', 'devices', address, file);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, content);
-    }
-  }
-  return root;
-}
-
-afterEach(async () => {
-  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
-});
+/** A sysfs tree with the given PCI devices, removed after each test. */
+const sysfs = useSysfsTrees();
 
 describe('SystemProbe on macOS', () => {
   it('reads available memory, pressure and swap from vm_stat and sysctl, not os.freemem()', async () => {

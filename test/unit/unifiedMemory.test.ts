@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { readNvidiaSmi } from '../../src/main/sources/gpuMemory';
 import { isAppleSilicon, looksLikeAmdApu, sysctlValue, unifiedFromNvidia } from '../../src/main/sources/unifiedMemory';
+import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */
@@ -88,25 +88,8 @@ describe("unified memory from nvidia-smi's answer", () => {
   });
 });
 
-const roots: string[] = [];
-
-/** A sysfs tree with the given PCI devices, each a map of its files to their content. */
-async function sysfs(devices: Record<string, Record<string, string>>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'sysfs-'));
-  roots.push(root);
-  for (const [address, files] of Object.entries(devices)) {
-    for (const [file, content] of Object.entries(files)) {
-      const path = join(root, 'bus', 'pci', 'devices', address, file);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, content);
-    }
-  }
-  return root;
-}
-
-afterEach(async () => {
-  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
-});
+/** A sysfs tree with the given PCI devices, removed after each test. */
+const sysfs = useSysfsTrees();
 
 /** An AMD display controller with the memory sizes amdgpu reports, in bytes. */
 const amd = (vramBytes: number, gttBytes: number) => ({
