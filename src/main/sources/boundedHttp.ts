@@ -54,14 +54,27 @@ export interface BoundedAnswer {
  */
 export async function requestBounded(url: URL, request: BoundedRequest): Promise<BoundedAnswer> {
   const limitBytes = request.limitBytes ?? ANSWER_LIMIT_BYTES;
-  // Aborting a fetch closes its connection, so a server streaming without end stops costing anything.
+  // One controller for the deadline and the cap: aborting a fetch closes its connection, so a server streaming without end
+  // stops costing anything. A timer of our own, not AbortSignal.any over AbortSignal.timeout, whose combined signal Node
+  // may collect before it fires, leaving a request to a silent server waiting for ever.
   const stop = new AbortController();
+  const deadline = setTimeout(() => {
+    stop.abort(new DOMException(`no answer within the ${String(request.timeoutMs)} ms timeout`, 'TimeoutError'));
+  }, request.timeoutMs);
+  try {
+    return await exchange(url, request, limitBytes, stop);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+async function exchange(url: URL, request: BoundedRequest, limitBytes: number, stop: AbortController): Promise<BoundedAnswer> {
   const response = await fetch(url, {
     method: request.method ?? 'GET',
     ...(request.headers === undefined ? {} : { headers: request.headers }),
     ...(request.body === undefined ? {} : { body: request.body }),
     redirect: 'manual',
-    signal: AbortSignal.any([AbortSignal.timeout(request.timeoutMs), stop.signal]),
+    signal: stop.signal,
   });
   // Node's fetch gives a manual redirect's real status; a browser's gives an opaque one with status 0.
   if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
