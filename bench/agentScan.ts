@@ -5,7 +5,7 @@ import { startEchoAgentProcess, type StartedProcess } from '../test/support/echo
 import { percentile, progress, round, timed } from './stats';
 
 const run = promisify(execFile);
-/** systeminformation answers a call within 500 ms of its last with that last listing; a monitor lists every 30 s. */
+/** Listings spaced as a monitor spaces them (every 30 s), never back to back. */
 const apart = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 600));
 
 /**
