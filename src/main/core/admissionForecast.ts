@@ -2,7 +2,7 @@ import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast'
 import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
 import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
 import { holdsItsModel, normalizeModel } from '../../shared/modelName';
-import { toGb } from './memoryModel';
+import { round1, toGb } from './memoryModel';
 import { judgeCategory, splitNeed } from './forecastVerdict';
 import type { ResidentForecast } from './modelUnloads';
 import type { MemoryPressure, OllamaModel, SystemReading } from './readings';
@@ -39,8 +39,6 @@ export interface ForecastInput {
   /** ECHO's seven unless a test says otherwise. */
   readonly categories?: Readonly<Record<string, readonly string[]>>;
 }
-
-const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
 /** A live agent of a known model: what it uses is loaded, and adds nothing. */
 function holdsAKnownModel(agent: ForecastAgent): boolean {

@@ -1,8 +1,7 @@
 import type { CategoryForecast, ForecastVerdict } from '../../shared/forecast';
+import { round1 } from './memoryModel';
 import type { ResidentForecast } from './modelUnloads';
 import type { MemoryPressure } from './readings';
-
-const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
 /** Ollama puts as much of a model as fits in GPU memory and the rest in RAM. */
 export function splitNeed(needGb: number, freeVramGb: number | null): { needRamGb: number; needVramGb: number } {

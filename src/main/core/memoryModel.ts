@@ -15,7 +15,8 @@ export function modelMemoryNowGb(memory: AgentMemory): number {
 
 /** Back to bytes, for a reader that wants base units (Prometheus): as exact as the GB it was given. */
 export const fromGb = (gb: number): number => Math.round(gb * BYTES_PER_GB);
-const round1 = (gb: number): number => Math.round(gb * 10) / 10;
+/** To the 0.1 GB every memory figure is shown at. */
+export const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
 export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {
   return new Map(models.map((model) => [normalizeModel(model.name), model]));
