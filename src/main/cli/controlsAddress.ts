@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CONTROL_KEY_PARAMETER } from '../../shared/api';
 import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
+import { writeOwnFile } from '../demo/ownFiles';
 import type { ControlKey } from './controlKey';
 import type { CliIo } from './output';
 
@@ -16,16 +15,13 @@ export const CONTROLS_ADDRESS_FILE = 'control-url';
  * terminal: a service's log (journald, a launchd log file) may be read by
  * others, the key never goes there. Returns the line to print.
  */
-export function keepControlsAddress(dashboard: string, control: ControlKey, io: Pick<CliIo, 'stdout'>): string {
+export async function keepControlsAddress(dashboard: string, control: ControlKey, io: Pick<CliIo, 'stdout'>): Promise<string> {
   const address = `${dashboard}#${CONTROL_KEY_PARAMETER}=${control.key}`;
   const file = join(dirname(control.file), CONTROLS_ADDRESS_FILE);
-  const partial = join(dirname(control.file), `.${CONTROLS_ADDRESS_FILE}.${randomBytes(8).toString('hex')}`);
   try {
-    // A fresh name, created exclusively, then moved over the old: nothing planted there is written through.
-    writeFileSync(partial, `${address}\n`, { flag: 'wx', mode: 0o600 });
-    renameSync(partial, file);
+    // Written as the demo keeps its copy: nothing planted at the file's name is written through.
+    await writeOwnFile(file, Buffer.from(`${address}\n`));
   } catch (error) {
-    rmSync(partial, { force: true });
     return `Controls: the address with the control key could not be kept in ${escapeControls(file)} (${escapeControls(errorText(error))}); the key is in ${escapeControls(control.file)}.`;
   }
   const onTerminal = (io.stdout as { isTTY?: boolean } | undefined)?.isTTY === true;

@@ -69,7 +69,7 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const shown = host.includes(':') ? `[${host}]` : host;
   const dashboard = `http://${shown}:${port}/`;
   io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on ${dashboard}\n`);
-  io.out(`${keepControlsAddress(dashboard, control, io)}\n`);
+  io.out(`${await keepControlsAddress(dashboard, control, io)}\n`);
   if (!isLoopbackName(options.host)) {
     io.err(`Listening on ${host}: other machines must send the access token (Authorization: Bearer) to read; this one needs none.\n`);
     io.err(remoteControls ? 'MONITOR_REMOTE_CONTROLS=on: other machines may use the controls with the access token and the control key.\n' : 'The controls are for this machine only.\n');
