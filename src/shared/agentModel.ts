@@ -37,7 +37,7 @@ export type AgentHeartbeat = z.infer<typeof agentHeartbeatSchema>;
 /** The three readings of an agent's memory, side by side so drift between them shows. */
 export const agentMemorySchema = z.object({
   /** 1 GB per billion parameters of the model, or the user's own figure: what loading it would take. */
-  estimatedGb: z.number().nonnegative(),
+  estimatedBytes: z.number().int().nonnegative(),
   /**
    * Whether Ollama holds the model now: false when it answered without it
    * (ECHO sends no keep_alive, so an idle model unloads after 5 minutes);
@@ -45,11 +45,11 @@ export const agentMemorySchema = z.object({
    */
   modelLoaded: z.boolean().nullable(),
   /** What Ollama reports its model takes, while loaded. */
-  ollamaGb: z.number().nonnegative().nullable(),
+  ollamaBytes: z.number().int().nonnegative().nullable(),
   /** The part of Ollama's figure in GPU memory (`size_vram`); null when Ollama does not hold the model. */
-  vramGb: z.number().nonnegative().nullable(),
+  vramBytes: z.number().int().nonnegative().nullable(),
   /** Resident memory of the agent's own processes (every copy), for live local pids. */
-  processGb: z.number().nonnegative().nullable(),
+  processBytes: z.number().int().nonnegative().nullable(),
 });
 export type AgentMemory = z.infer<typeof agentMemorySchema>;
 
@@ -63,7 +63,7 @@ export const echoProcessViewSchema = z.object({
   root: z.string().nullable(),
   /** `--autonomous`, MCP mode (no flag), or `mix run`. */
   form: launchFormSchema,
-  processGb: z.number().nonnegative().nullable(),
+  processBytes: z.number().int().nonnegative().nullable(),
   cpuPercent: z.number().nonnegative().nullable(),
   uptimeSeconds: z.number().int().nonnegative().nullable(),
   parentPid: z.number().int().positive().nullable(),
@@ -80,7 +80,7 @@ export type EchoProcessView = z.infer<typeof echoProcessViewSchema>;
 
 export const agentViewSchema = agentRecordSchema.extend({
   /** The model's memory now: Ollama's figure while it holds the model, 0 when it answered without it, else the estimate. */
-  memoryGb: z.number().nonnegative(),
+  memoryBytes: z.number().int().nonnegative(),
   memory: agentMemorySchema,
   /** Whether the agent's pid is alive on this machine; null when that cannot be told. */
   processAlive: z.boolean().nullable(),

@@ -1,5 +1,5 @@
 import type { CommandOutcome, CommandRequest } from './commands';
-import { formatGb, formatRole, joinNames } from './format';
+import { formatBytes, formatRole, joinNames, residentSizeText } from './format';
 import { holdsItsModel, normalizeModel, sameModel } from './modelName';
 import type { AgentView, Snapshot } from './model';
 
@@ -16,11 +16,17 @@ export interface ControlPlan {
 }
 
 /** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
-function modelMemoryGb(snapshot: Snapshot | null, model: string): number | null {
+function modelMemoryBytes(snapshot: Snapshot | null, model: string): number | null {
   const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
-  if (resident) return resident.sizeGb;
+  if (resident) return resident.sizeBytes;
   const agent = snapshot?.agents?.find((entry) => sameModel(entry.model, model));
-  return agent ? agent.memoryGb : null;
+  return agent ? agent.memoryBytes : null;
+}
+
+/** The same figure in words, `~` where it is an estimate (Ollama gave no size, or does not hold the model). */
+function modelMemoryText(snapshot: Snapshot | null, model: string, fallbackBytes: number): string {
+  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
+  return resident ? residentSizeText(resident) : `~${formatBytes(modelMemoryBytes(snapshot, model) ?? fallbackBytes)}`;
 }
 
 const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter(holdsItsModel);
@@ -35,9 +41,8 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
   if (!agent) return { ...base, confirm: `Stop ${name}? ${AFTER_STOP_TEXT}.` };
   const copy = agent.copies.find((candidate) => candidate.pid === pidAsked) ?? agent.copies[0];
   const pid = pidAsked === undefined ? (copy?.pid ?? agent.pid) : null;
-  const copyGb = copy?.processGb ?? null;
-  // Figures are kept to a tenth of a GB: a VM of a few tens of MB would read "0 GB".
-  const vm = copyGb === null ? 'its Erlang VM' : `its Erlang VM (${copyGb < 0.1 ? 'under 0.1 GB' : formatGb(copyGb)})`;
+  const copyBytes = copy?.processBytes ?? null;
+  const vm = copyBytes === null ? 'its Erlang VM' : `its Erlang VM (${formatBytes(copyBytes)})`;
   const sharers = holding(snapshot?.agents ?? []).filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
   // Stopping an agent unloads nothing: Ollama keeps a model until it has been idle for its keep-alive.
   const model =
@@ -45,7 +50,7 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
       ? ''
       : sharers.length > 0
         ? `; ${agent.model} stays loaded for ${joinNames(sharers)}`
-        : `; Ollama unloads ${agent.model} (${formatGb(modelMemoryGb(snapshot, agent.model) ?? agent.memoryGb)}) once idle for its keep-alive (5 minutes by default)`;
+        : `; Ollama unloads ${agent.model} (${modelMemoryText(snapshot, agent.model, agent.memoryBytes)}) once idle for its keep-alive (5 minutes by default)`;
   return { ...base, confirm: `Stop ${name}${pid === null ? '' : ` (pid ${pid})`}: frees ${vm}${model}. ${AFTER_STOP_TEXT}.` };
 }
 
@@ -60,16 +65,16 @@ function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPl
   const agents = holding(snapshot?.agents ?? []);
   const staying = new Set(agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)));
   const freedModels = new Set(agents.filter((agent) => leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)).filter((model) => !staying.has(model)));
-  const freedGb = [...freedModels].reduce((sum, model) => sum + (modelMemoryGb(snapshot, model) ?? 0), 0);
+  const freedBytes = [...freedModels].reduce((sum, model) => sum + (modelMemoryBytes(snapshot, model) ?? 0), 0);
   const stops = leaving.length === 0 ? 'its agents stay for other sessions' : `stops ${joinNames(leaving.map(formatRole))}`;
-  const frees = freedGb > 0 ? `frees ~${formatGb(freedGb)}` : 'frees no memory now';
+  const frees = freedBytes > 0 ? `frees ~${formatBytes(freedBytes)}` : 'frees no memory now';
   return { ...base, confirm: `End ${session.category} session ${sessionId}: ${stops}, ${frees}` };
 }
 
 function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
   const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
   const users = resident?.usedBy.map(formatRole) ?? [];
-  const frees = resident ? `frees ~${formatGb(resident.sizeGb)} now` : 'Ollama does not list it as loaded';
+  const frees = resident ? `frees ~${formatBytes(resident.sizeBytes)} now` : 'Ollama does not list it as loaded';
   const reload = users.length > 0 ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request` : '';
   return { verb: 'Unload', name: `Unload ${model}`, confirm: `Unload ${model}: ${frees}${reload}`, pending: `Unloading ${model}…`, done: `${model} unloaded` };
 }

@@ -15,21 +15,21 @@ export type ForecastVerdict = z.infer<typeof forecastVerdictSchema>;
 export const categoryForecastSchema = z.object({
   category: z.string(),
   agents: z.array(z.string()),
-  /** The models not loaded yet, each counted once (GB, one decimal). */
-  needGb: z.number().nonnegative(),
-  /** Of needGb, what would sit in RAM and in free GPU memory, as Ollama fills the GPU first. */
-  needRamGb: z.number().nonnegative(),
-  needVramGb: z.number().nonnegative(),
+  /** The models not loaded yet, each counted once (bytes). */
+  needBytes: z.number().int().nonnegative(),
+  /** Of needBytes, what would sit in RAM and in free GPU memory, as Ollama fills the GPU first. */
+  needRamBytes: z.number().int().nonnegative(),
+  needVramBytes: z.number().int().nonnegative(),
   /** Memory free now; null when the machine's reading failed. */
-  freeGb: z.number().nonnegative().nullable(),
+  freeBytes: z.number().int().nonnegative().nullable(),
   /** GPU memory free now; null where it cannot be read. */
-  freeVramGb: z.number().nonnegative().nullable(),
+  freeVramBytes: z.number().int().nonnegative().nullable(),
   /** Whether it fits now or once Ollama evicts idle models; null when free memory is unknown: no claim either way. */
   fits: z.boolean().nullable(),
   /** Null where no claim can be made (free memory unknown, or Ollama not answering and it looks too big). */
   verdict: forecastVerdictSchema.nullable(),
-  /** For `fits-after-eviction`: the idle models Ollama would evict, in its order, with what each frees (GB). */
-  evicting: z.array(z.object({ model: z.string(), gb: z.number().nonnegative() })),
+  /** For `fits-after-eviction`: the idle models Ollama would evict, in its order, with what each frees (bytes). */
+  evicting: z.array(z.object({ model: z.string(), bytes: z.number().int().nonnegative() })),
   /** How many models Ollama keeps loaded at once (OLLAMA_MAX_LOADED_MODELS, or its default where it can be told). */
   modelLimit: z.number().int().positive().nullable(),
   /**

@@ -1,9 +1,18 @@
-import { formatDuration, formatGb, formatMinutes, joinNames } from './format';
+import { BYTES_PER_GB, formatBytes, formatDuration, formatMinutes, joinNames } from './format';
 import type { CategoryForecast } from './forecast';
 
 /** `+39.7 GB`, or `+15.7 GB RAM + 24 GB GPU` where a GPU would take part of it. */
 export function needText(forecast: CategoryForecast): string {
-  return forecast.needVramGb > 0 ? `+${formatGb(forecast.needRamGb)} RAM + ${formatGb(forecast.needVramGb)} GPU` : `+${formatGb(forecast.needGb)}`;
+  return forecast.needVramBytes > 0 ? `+${formatBytes(forecast.needRamBytes)} RAM + ${formatBytes(forecast.needVramBytes)} GPU` : `+${formatBytes(forecast.needBytes)}`;
+}
+
+/**
+ * ` (12 MB short)`: by how much RAM it misses, as figures rounded for reading
+ * may look equal (`+7.1 GB, 7.1 GB free`) where the exact bytes are not.
+ */
+function shortText(forecast: CategoryForecast): string {
+  const short = forecast.freeBytes === null ? 0 : forecast.needRamBytes - forecast.freeBytes;
+  return short > 0 ? ` (${formatBytes(short)} short)` : '';
 }
 
 function secondsUntil(at: string, now: number): number {
@@ -27,8 +36,8 @@ function verdictWords(forecast: CategoryForecast, wait: (seconds: number) => str
     case 'fits':
       return 'fits';
     case 'fits-after-eviction': {
-      const gb = forecast.evicting.reduce((sum, model) => sum + model.gb, 0);
-      return `fits after Ollama evicts idle ${joinNames(forecast.evicting.map((model) => model.model))} (${formatGb(Math.round(gb * 10) / 10)})`;
+      const bytes = forecast.evicting.reduce((sum, model) => sum + model.bytes, 0);
+      return `fits after Ollama evicts idle ${joinNames(forecast.evicting.map((model) => model.model))} (${formatBytes(bytes)})`;
     }
     case 'fits-later': {
       const later = forecast.fitsLater;
@@ -39,7 +48,7 @@ function verdictWords(forecast: CategoryForecast, wait: (seconds: number) => str
     case 'over-model-limit':
       return `over Ollama's model limit (${String(forecast.modelLimit ?? '?')} loaded at once): models will swap in and out`;
     case 'will-not-fit':
-      return 'will not fit';
+      return `will not fit${shortText(forecast)}`;
   }
 }
 
@@ -51,9 +60,9 @@ export function verdictText(forecast: CategoryForecast, now: number): string {
 /** `technical: +39.7 GB, 22.1 GB free, will not fit`: one line of the command line's text. */
 export function forecastLine(forecast: CategoryForecast, now: number): string {
   const need = `${forecast.category}: ${needText(forecast)}`;
-  if (forecast.freeGb === null) return `${need}, free memory unknown`;
-  const gpu = forecast.freeVramGb === null ? '' : ` and ${formatGb(forecast.freeVramGb)} GPU`;
-  return `${need}, ${formatGb(forecast.freeGb)}${gpu} free, ${verdictText(forecast, now)}`;
+  if (forecast.freeBytes === null) return `${need}, free memory unknown`;
+  const gpu = forecast.freeVramBytes === null ? '' : ` and ${formatBytes(forecast.freeVramBytes)} GPU`;
+  return `${need}, ${formatBytes(forecast.freeBytes)}${gpu} free, ${verdictText(forecast, now)}`;
 }
 
 /** Whether the tray warns of a category: only a sure "no", or a "not now". */
@@ -66,7 +75,7 @@ export function trayWarns(forecast: CategoryForecast): boolean {
  * Free memory in whole GB and waits in whole minutes: they move on every poll, and each change of the text rebuilds the menu.
  */
 export function wouldNotFitLine(forecast: CategoryForecast, now: number): string {
-  const free = forecast.freeGb === null ? 'free memory unknown' : `${formatGb(Math.round(forecast.freeGb))} free`;
+  const free = forecast.freeBytes === null ? 'free memory unknown' : `${formatBytes(Math.round(forecast.freeBytes / BYTES_PER_GB) * BYTES_PER_GB)} free`;
   const head = `${forecast.category} would not fit: ${needText(forecast)}, ${free}`;
   return forecast.verdict === 'will-not-fit' ? head : `${head}; ${verdictWords(forecast, formatMinutes, now)}`;
 }

@@ -28,9 +28,30 @@ export function formatRole(role: string): string {
     .join(' ');
 }
 
-/** Gigabytes with at most one decimal, as the seed shows them: `6.7 GB`, `33 GB`. */
-export function formatGb(gb: number): string {
-  const rounded = Math.round(gb * 10) / 10;
+/**
+ * What "GB" means everywhere the monitor shows one: 2^30 bytes (a GiB), as
+ * Activity Monitor, Task Manager and the seed count; "MB" is 2^20 bytes.
+ */
+export const BYTES_PER_GB = 1024 ** 3;
+const BYTES_PER_MB = 1024 ** 2;
+
+/** A figure given in GB (the estimate rule, the user's own figures) as whole bytes. */
+export const gbToBytes = (gb: number): number => Math.round(gb * BYTES_PER_GB);
+
+/** Bytes in GB for a chart's axis, to a hundredth: rounding happens only where a person reads it. */
+export const bytesToGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 100) / 100;
+
+/**
+ * Bytes as a person reads them, in the unit that fits: `48 MB`, `198 MB`,
+ * `6.7 GB`, `33 GB` (the seed's one decimal from 1 GB up). A figure too small
+ * for a whole MB says so rather than reading 0.
+ */
+export function formatBytes(bytes: number): string {
+  if (bytes <= 0) return '0 GB';
+  if (bytes < BYTES_PER_MB / 2) return 'under 1 MB';
+  const megabytes = Math.round(bytes / BYTES_PER_MB);
+  if (megabytes < 1024) return `${megabytes} MB`;
+  const rounded = Math.round((bytes / BYTES_PER_GB) * 10) / 10;
   return `${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)} GB`;
 }
 
@@ -47,10 +68,34 @@ export function joinNames(names: readonly string[]): string {
  * in a discrete GPU's memory; null when all of it is RAM (no GPU share, or
  * unified memory, where GPU memory is RAM).
  */
-export function memorySplit(summary: { readonly ramGb: number | null; readonly vramGb: number | null; readonly unifiedMemory: boolean }): string | null {
-  if (summary.unifiedMemory || summary.ramGb === null || summary.vramGb === null || summary.vramGb <= 0) return null;
-  return `RAM ${formatGb(summary.ramGb)} + GPU ${formatGb(summary.vramGb)}`;
+export function memorySplit(summary: { readonly ramBytes: number | null; readonly vramBytes: number | null; readonly unifiedMemory: boolean }): string | null {
+  if (summary.unifiedMemory || summary.ramBytes === null || summary.vramBytes === null || summary.vramBytes <= 0) return null;
+  return `RAM ${formatBytes(summary.ramBytes)} + GPU ${formatBytes(summary.vramBytes)}`;
 }
+
+/**
+ * Bytes for a text that must not change on every poll (a menu whose rebuild
+ * closes it on some desktops): below 1 GB to the nearest 10 MB, which a
+ * process's resident memory drifts across only now and then.
+ */
+export function formatBytesSteady(bytes: number): string {
+  if (bytes >= BYTES_PER_GB - BYTES_PER_MB / 2) return formatBytes(bytes);
+  const tens = Math.round(bytes / (10 * BYTES_PER_MB));
+  return tens === 0 ? (bytes > 0 ? 'under 10 MB' : '0 GB') : formatBytes(tens * 10 * BYTES_PER_MB);
+}
+
+/** A loaded model's size: `4.3 GB` as Ollama reports it, `~6.7 GB` where it gave none and the estimate stands in. */
+export function residentSizeText(model: { readonly sizeBytes: number; readonly sizeFrom: 'ollama' | 'estimate' }): string {
+  return model.sizeFrom === 'estimate' ? `~${formatBytes(model.sizeBytes)}` : formatBytes(model.sizeBytes);
+}
+
+/** `swap 2.1 GB in use`: memory past the free figure comes only by swapping more; null when none is used or it is not read. */
+export function swapText(swapUsedBytes: number | null): string | null {
+  return swapUsedBytes === null || swapUsedBytes <= 0 ? null : `swap ${formatBytes(swapUsedBytes)} in use`;
+}
+
+/** Said where the GPU may share this RAM though that could not be told for sure (an AMD APU, NVIDIA reporting no memory). */
+export const UNIFIED_MEMORY_HINT = 'GPU memory may be this RAM: set MONITOR_UNIFIED_MEMORY=on if it is';
 
 /** "200 of 100,008" where a list shows fewer than there are; null where it shows them all. */
 export function shownOfTotal(shown: number, total: number | null): string | null {

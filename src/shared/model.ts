@@ -98,36 +98,40 @@ export const summarySchema = z.object({
   activeSessions: z.number().int().nonnegative().nullable(),
   sessionsToday: z.number().int().nonnegative().nullable(),
   /** The agents' models (each counted once) plus their own processes, wherever the models sit. */
-  memoryGb: z.number().nonnegative().nullable(),
-  /** The part of memoryGb in this machine's RAM: all of it where memory is unified, else all but the models' GPU share. */
-  ramGb: z.number().nonnegative().nullable(),
+  memoryBytes: z.number().int().nonnegative().nullable(),
+  /** The part of memoryBytes in this machine's RAM: all of it where memory is unified, else all but the models' GPU share. */
+  ramBytes: z.number().int().nonnegative().nullable(),
   /** The part of the agents' models in dedicated GPU memory; null when nothing was measured. */
-  vramGb: z.number().nonnegative().nullable(),
-  /** Whether memoryGb comes from Ollama and the processes, from the estimate rule, or from both. */
+  vramBytes: z.number().int().nonnegative().nullable(),
+  /** Whether memoryBytes comes from Ollama and the processes, from the estimate rule, or from both. */
   memorySource: memorySourceSchema.nullable(),
   /** The estimate rule alone, models counted once. */
-  estimatedMemoryGb: z.number().nonnegative().nullable(),
+  estimatedMemoryBytes: z.number().int().nonnegative().nullable(),
   /** The part Ollama and the processes measured; null when nothing was measured. */
-  measuredMemoryGb: z.number().nonnegative().nullable(),
+  measuredMemoryBytes: z.number().int().nonnegative().nullable(),
   /** The measured part in this machine's RAM; null when nothing was measured. Alerts read this, never an estimate. */
-  measuredRamGb: z.number().nonnegative().nullable(),
-  /** What running every ECHO agent at once would take, by the same rule as memoryGb. */
-  allAgentsMemoryGb: z.number().nonnegative(),
+  measuredRamBytes: z.number().int().nonnegative().nullable(),
+  /** What running every ECHO agent at once would take, by the same rule as memoryBytes. */
+  allAgentsMemoryBytes: z.number().int().nonnegative(),
   savingsPct: z.number().int().nullable(),
-  machineRamGb: z.number().nonnegative(),
+  machineRamBytes: z.number().int().nonnegative(),
   /** Memory that can be had now; null when the platform could not say. */
-  freeRamGb: z.number().nonnegative().nullable(),
-  /** measuredRamGb as a share of the machine's RAM; null when nothing was measured. */
+  freeRamBytes: z.number().int().nonnegative().nullable(),
+  /** measuredRamBytes as a share of the machine's RAM; null when nothing was measured. */
   memoryPctOfRam: z.number().nonnegative().nullable(),
   /** macOS's memory pressure; null elsewhere. */
   memoryPressure: z.enum(['normal', 'warn', 'critical']).nullable(),
-  /** GPU memory is this RAM (Apple Silicon, or an integrated GPU by setting). */
+  /** Swap in use, where it is read (macOS, Linux); memory past freeRamBytes comes only by swapping more. */
+  swapUsedBytes: z.number().int().nonnegative().nullable(),
+  /** GPU memory is this RAM (Apple Silicon, NVIDIA's GB10 and Jetson, or an integrated GPU by setting). */
   unifiedMemory: z.boolean(),
+  /** The GPU may share this RAM, though that could not be told for sure: MONITOR_UNIFIED_MEMORY=on may apply. */
+  unifiedMemoryHint: z.boolean(),
   /** Dedicated GPU memory, where it can be read (NVIDIA); null where it cannot. */
-  gpuTotalGb: z.number().nonnegative().nullable(),
-  gpuUsedGb: z.number().nonnegative().nullable(),
+  gpuTotalBytes: z.number().int().nonnegative().nullable(),
+  gpuUsedBytes: z.number().int().nonnegative().nullable(),
   /** Every model Ollama holds in memory, used or not. */
-  residentModelsGb: z.number().nonnegative().nullable(),
+  residentModelsBytes: z.number().int().nonnegative().nullable(),
   cpuPercent: z.number().min(0).max(100).nullable(),
   cpuLoad: cpuLoadSchema.nullable(),
   /** The agents' own processes, summed as shares of one core; null when none was measured. */
@@ -139,10 +143,12 @@ export type Summary = z.infer<typeof summarySchema>;
 
 export const residentModelSchema = z.object({
   name: z.string(),
-  sizeGb: z.number().nonnegative(),
-  vramGb: z.number().nonnegative(),
+  sizeBytes: z.number().int().nonnegative(),
+  /** `ollama`: the size Ollama reports; `estimate`: it gave none (or 0), so the estimate rule stands in. */
+  sizeFrom: z.enum(['ollama', 'estimate']),
+  vramBytes: z.number().int().nonnegative(),
   /** The part in this machine's RAM: size − size_vram, or all of it where memory is unified. */
-  ramGb: z.number().nonnegative(),
+  ramBytes: z.number().int().nonnegative(),
   expiresAt: instantSchema.nullable(),
   /** Seconds until Ollama unloads it, when it says; null when it stays loaded (`keep_alive: -1`). */
   unloadsInSeconds: z.number().int().nonnegative().nullable(),
@@ -190,7 +196,7 @@ export const culpritSchema = z.object({
   /** A role, a session id or a source name. */
   id: z.string(),
   label: z.string(),
-  memoryGb: z.number().nonnegative().optional(),
+  memoryBytes: z.number().int().nonnegative().optional(),
 });
 export type Culprit = z.infer<typeof culpritSchema>;
 

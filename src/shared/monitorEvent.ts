@@ -67,11 +67,11 @@ export function boundedEvent(event: MonitorEvent): MonitorEvent {
 export const resourceSampleSchema = z.object({
   at: instantSchema,
   agents: z.number().int().nonnegative().nullable(),
-  memoryGb: z.number().nonnegative().nullable(),
-  measuredGb: z.number().nonnegative().nullable(),
-  estimatedGb: z.number().nonnegative().nullable(),
-  machineRamGb: z.number().nonnegative(),
-  freeRamGb: z.number().nonnegative().nullable(),
+  memoryBytes: z.number().int().nonnegative().nullable(),
+  measuredBytes: z.number().int().nonnegative().nullable(),
+  estimatedBytes: z.number().int().nonnegative().nullable(),
+  machineRamBytes: z.number().int().nonnegative(),
+  freeRamBytes: z.number().int().nonnegative().nullable(),
   cpuPercent: z.number().min(0).max(100).nullable(),
 });
 export type ResourceSample = z.infer<typeof resourceSampleSchema>;

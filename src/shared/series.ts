@@ -12,11 +12,11 @@ export function sampleOf(snapshot: Pick<Snapshot, 'takenAt' | 'summary'>): Resou
   return {
     at: snapshot.takenAt,
     agents: summary.activeAgents,
-    memoryGb: summary.memoryGb,
-    measuredGb: summary.measuredMemoryGb,
-    estimatedGb: summary.estimatedMemoryGb,
-    machineRamGb: summary.machineRamGb,
-    freeRamGb: summary.freeRamGb,
+    memoryBytes: summary.memoryBytes,
+    measuredBytes: summary.measuredMemoryBytes,
+    estimatedBytes: summary.estimatedMemoryBytes,
+    machineRamBytes: summary.machineRamBytes,
+    freeRamBytes: summary.freeRamBytes,
     cpuPercent: summary.cpuPercent,
   };
 }

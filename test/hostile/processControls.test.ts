@@ -285,8 +285,8 @@ describe.skipIf(!erlangAvailable())("another user's look-alikes raise nothing", 
       [[ours.vmPid, false], ...theirs.filter((one) => one.scriptPath.endsWith('/cto')).map((one) => [one.pid, true])].sort(),
     );
     // Theirs carry no memory into the figures: the role's is its own copy's.
-    expect(cto?.copies.filter((copy) => copy.otherUser).map((copy) => copy.processGb)).toEqual([null, null]);
-    expect(cto?.memory.processGb).toBe(cto?.copies.find((copy) => !copy.otherUser)?.processGb);
+    expect(cto?.copies.filter((copy) => copy.otherUser).map((copy) => copy.processBytes)).toEqual([null, null]);
+    expect(cto?.memory.processBytes).toBe(cto?.copies.find((copy) => !copy.otherUser)?.processBytes);
     expect(seen.warnings.map((warning) => warning.kind)).not.toContain('agent-copies');
     expect(seen.warnings.map((warning) => warning.kind)).not.toContain('agent-hung');
     expect(seen.alerts.map((alert) => alert.rule)).not.toContain('agent-count');

@@ -52,10 +52,10 @@ describe('the demo', () => {
         expect(model.unloadsInSeconds).toBeGreaterThan(240);
         expect(model.unloadsInSeconds).toBeLessThanOrEqual(300);
         // Realistic sizes, not the estimate of 1 GB per billion parameters.
-        const estimate = snapshot?.agents?.find((agent) => agent.model === model.name)?.memory.estimatedGb;
-        expect(model.sizeGb).toBeLessThan(estimate ?? 0);
+        const estimate = snapshot?.agents?.find((agent) => agent.model === model.name)?.memory.estimatedBytes;
+        expect(model.sizeBytes).toBeLessThan(estimate ?? 0);
       }
-      expect(snapshot?.summary.measuredMemoryGb).toBeGreaterThan(0);
+      expect(snapshot?.summary.measuredMemoryBytes).toBeGreaterThan(0);
     } finally {
       await service.close();
       await demo.stop();

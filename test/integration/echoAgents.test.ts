@@ -52,7 +52,7 @@ describe('ECHO as it runs', () => {
       origins: ['heartbeat', 'process', 'sessions'],
       heartbeat: { status: 'running', node: 'nonode@nohost', version: '1.0.0' },
     });
-    expect(developer?.memory.processGb).toBeGreaterThan(0);
+    expect(developer?.memory.processBytes).toBeGreaterThan(0);
     // Started a moment ago, not when the session did: the uptime is the process's own.
     expect(developer?.uptimeSeconds).toBeLessThan(60);
     expect(seen.summary.agentsFrom).toEqual(['heartbeat', 'process']);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
 import { startMonitorService, type MonitorService } from '../../src/main/monitor/monitorService';
 import type { AgentView, Snapshot } from '../../src/shared/model';
+import { GIB } from '../support/bytes';
 import { applyEchoMigrations } from '../support/echoSchema';
 import { erlangAvailable, erlangKeeper, skipReason, startErlangAgent, type ErlangAgent, type ErlangAgentOptions } from '../support/erlangAgents';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
@@ -82,8 +83,9 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     const cto = agentOf(seen, 'cto');
     expect(cto).toMatchObject({ pid: agent.vmPid, processAlive: true, origins: ['heartbeat', 'process'] });
     expect(cto?.copies).toEqual([expect.objectContaining({ pid: agent.vmPid, root: root.path, form: launched, orphaned: false, otherUser: false })]);
-    // Its VM was measured (tens of MB, which the GB figure rounds); its uptime is its own.
-    expect(cto?.memory.processGb).not.toBeNull();
+    // Its VM was measured, to the byte (tens of MB); its uptime is its own.
+    expect(cto?.memory.processBytes).toBeGreaterThan(0);
+    expect(Number.isInteger(cto?.memory.processBytes)).toBe(true);
     expect(cto?.uptimeSeconds).toBeLessThan(60);
     expect(kinds(seen)).not.toContain('agent-process-gone');
   });
@@ -97,11 +99,12 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     expect(agentOf(seen, 'cto')?.model).toBe('deepseek-coder:6.7b');
     expect(agentOf(seen, 'senior_developer')?.model).toBe('qwen2.5-coder:7b');
     // Memory is what is loaded: the VMs, no model, no estimate in the totals.
-    expect(agentOf(seen, 'cto')?.memory).toMatchObject({ modelLoaded: false, ollamaGb: null });
-    expect(agentOf(seen, 'cto')?.memoryGb).toBe(0);
+    expect(agentOf(seen, 'cto')?.memory).toMatchObject({ modelLoaded: false, ollamaBytes: null });
+    expect(agentOf(seen, 'cto')?.memoryBytes).toBe(0);
     expect(seen.summary.memorySource).toBe('measured');
-    expect(seen.summary.memoryGb ?? Infinity).toBeLessThan(1);
-    expect(seen.summary.measuredRamGb).toBe(seen.summary.memoryGb);
+    expect(seen.summary.memoryBytes ?? Infinity).toBeLessThan(GIB);
+    expect(seen.summary.memoryBytes).toBeGreaterThan(0);
+    expect(seen.summary.measuredRamBytes).toBe(seen.summary.memoryBytes);
     expect(seen.alerts.filter((alert) => alert.rule === 'memory-vs-ram')).toEqual([]);
     // No session rows, as ECHO at its current commit writes none: no idleness is read into that.
     expect(seen.sessionsRecorded).toBe(false);
@@ -151,8 +154,9 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     expect(ceo?.copies.map((copy) => copy.pid)).toEqual([orphan.vmPid, second.vmPid]);
     // Its launcher exited, so init took it over: nobody will stop it.
     expect(ceo?.copies.map((copy) => copy.orphaned)).toEqual([true, false]);
-    const perCopy = (ceo?.copies ?? []).reduce((sum, copy) => sum + (copy.processGb ?? 0), 0);
-    expect(ceo?.memory.processGb).toBeCloseTo(perCopy, 0);
+    const perCopy = (ceo?.copies ?? []).reduce((sum, copy) => sum + (copy.processBytes ?? 0), 0);
+    expect(perCopy).toBeGreaterThan(0);
+    expect(ceo?.memory.processBytes).toBe(perCopy);
     expect(seen.warnings.find((warning) => warning.kind === 'agent-copies')?.message).toContain(`CEO runs twice (pids ${orphan.vmPid}, ${second.vmPid})`);
 
     const refused = await service.sendCommand({ type: 'stop_agent', role: 'ceo' });

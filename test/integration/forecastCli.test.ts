@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { categoryForecastSchema } from '../../src/shared/forecast';
+import { gib } from '../support/bytes';
 import { refusingAddress } from '../support/deadServers';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { runCliProcess } from '../support/runCliProcess';
@@ -33,8 +34,8 @@ afterAll(async () => {
   await Promise.all([db.drop(), redis.close(), ollama.close()]);
 });
 
-/** With the developer and the test lead running, what each category still needs (GB). */
-const NEEDS = { strategic: 55, technical: 33, development: 0, hr: 22, operations: 40, product: 33, quick_fix: 0 };
+/** With the developer and the test lead running, what each category still needs, in exact bytes (the roles' GB). */
+const NEEDS = { strategic: gib(55), technical: gib(33), development: 0, hr: gib(22), operations: gib(40), product: gib(33), quick_fix: 0 };
 
 describe('npm run cli -- forecast', () => {
   it('prints {categories} as JSON, one entry per ECHO category, and exits 0', async () => {
@@ -42,14 +43,14 @@ describe('npm run cli -- forecast', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const { categories } = forecastOutput.parse(JSON.parse(run.stdout));
-    expect(Object.fromEntries(categories.map((entry) => [entry.category, entry.needGb]))).toEqual(NEEDS);
+    expect(Object.fromEntries(categories.map((entry) => [entry.category, entry.needBytes]))).toEqual(NEEDS);
     expect(categories.find((entry) => entry.category === 'technical')?.agents).toEqual(['cto', 'senior_architect', 'senior_developer']);
     // Free memory is this machine's: known, and the verdict follows it and Ollama's scheduler.
     for (const entry of categories) {
-      expect(entry.freeGb).toBeGreaterThan(0);
+      expect(entry.freeBytes).toBeGreaterThan(0);
       expect(entry.fits).toBe(entry.verdict === 'fits' || entry.verdict === 'fits-after-eviction');
-      if (entry.verdict === 'fits') expect(entry.needGb).toBeLessThanOrEqual(entry.freeGb ?? -1);
-      if (entry.verdict === 'will-not-fit') expect(entry.needGb).toBeGreaterThan(entry.freeGb ?? Infinity);
+      if (entry.verdict === 'fits') expect(entry.needBytes).toBeLessThanOrEqual(entry.freeBytes ?? -1);
+      if (entry.verdict === 'will-not-fit') expect(entry.needBytes).toBeGreaterThan(entry.freeBytes ?? Infinity);
     }
     // Three models while the developer's and the test lead's are in use: more than the 3 Ollama keeps on the CPU alone.
     const strategic = categories.find((entry) => entry.category === 'strategic');
@@ -61,7 +62,7 @@ describe('npm run cli -- forecast', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
-    expect(lines[1]).toMatch(/^technical: \+33 GB, [\d.]+ GB free, (fits|will not fit)$/);
+    expect(lines[1]).toMatch(/^technical: \+33 GB, [\d.]+ GB free, (fits|will not fit \([\d.]+ [MG]B short\))$/);
     expect(lines[2]).toMatch(/^development: \+0 GB, [\d.]+ GB free, fits$/);
   });
 
@@ -69,7 +70,7 @@ describe('npm run cli -- forecast', () => {
     const run = await runCliProcess(['forecast', '--category', 'hr', '--json'], env);
     expect(run.code).toBe(0);
     const categories = forecastOutput.parse(JSON.parse(run.stdout)).categories;
-    expect(categories).toMatchObject([{ category: 'hr', agents: ['ceo', 'chro'], needGb: 22, needRamGb: 22, needVramGb: 0, freeGb: expect.any(Number), freeVramGb: null, fits: expect.any(Boolean) }]);
+    expect(categories).toMatchObject([{ category: 'hr', agents: ['ceo', 'chro'], needBytes: gib(22), needRamBytes: gib(22), needVramBytes: 0, freeBytes: expect.any(Number), freeVramBytes: null, fits: expect.any(Boolean) }]);
     // Whether it would fit later depends on this machine's free memory, and on when the stand-in's models unload.
     const later = categories[0]?.fitsLater;
     expect(later === null || (later !== undefined && later.unloading.length > 0)).toBe(true);
@@ -89,6 +90,6 @@ describe('npm run cli -- forecast', () => {
     expect(run.stderr).toContain(`Ollama is down: connect ECONNREFUSED ${dead.host}:${dead.port}`);
     // The running agents still hold their models; only what Ollama alone would show is unknown.
     const { categories } = forecastOutput.parse(JSON.parse(run.stdout));
-    expect(Object.fromEntries(categories.map((entry) => [entry.category, entry.needGb]))).toEqual(NEEDS);
+    expect(Object.fromEntries(categories.map((entry) => [entry.category, entry.needBytes]))).toEqual(NEEDS);
   });
 });

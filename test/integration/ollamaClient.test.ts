@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusText } from '../../src/main/cli/statusText';
 import { renderMetrics } from '../../src/main/core/views/metrics';
 import { MODEL_LIMIT, OllamaClient } from '../../src/main/sources/ollamaClient';
+import { gib } from '../support/bytes';
 import { refusingAddress } from '../support/deadServers';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { ok } from '../support/readings';
@@ -146,12 +147,17 @@ describe('models an Ollama-compatible server lists without their size', () => {
     const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
     const snapshot = snapshotAt(Date.parse('2026-11-24T14:28:28Z'), { ollama: ok({ ...value, models: [...value.models] }, [...dropped]) });
 
-    expect(snapshot.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory.modelLoaded, agent.memory.ollamaGb])).toEqual([
-      ['senior_developer', 6.7, true, null],
-      ['test_lead', 13, true, null],
+    expect(snapshot.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory.modelLoaded, agent.memory.ollamaBytes])).toEqual([
+      ['senior_developer', gib(6.7), true, null],
+      ['test_lead', gib(13), true, null],
+    ]);
+    // Listed as loaded at the estimate, and saying it is one.
+    expect(snapshot.residentModels?.map((model) => [model.name, model.sizeBytes, model.sizeFrom])).toEqual([
+      ['codellama:13b', gib(13), 'estimate'],
+      ['deepseek-coder:6.7b', gib(6.7), 'estimate'],
     ]);
     // Nothing was read: the total is the estimate and says so, and no share of RAM is claimed.
-    expect(snapshot.summary).toMatchObject({ memoryGb: 19.7, memorySource: 'estimated', measuredMemoryGb: null, measuredRamGb: null, memoryPctOfRam: null, residentModelsGb: null });
+    expect(snapshot.summary).toMatchObject({ memoryBytes: gib(6.7) + gib(13), memorySource: 'estimated', measuredMemoryBytes: null, measuredRamBytes: null, memoryPctOfRam: null, residentModelsBytes: null });
 
     const metrics = renderMetrics(snapshot, { version: '0.0.0', commit: 'test' });
     expect(metrics).toContain('delegator_agent_memory_bytes{role="test_lead",model="codellama:13b",reading="estimated"} ');

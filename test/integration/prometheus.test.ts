@@ -12,6 +12,8 @@ import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 const PROMETHEUS = '/usr/bin/prometheus';
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', import.meta.url));
 const JOB = 'delegator-monitor';
+/** The step memory figures were once rounded to: 0.1 GB in bytes. */
+const TENTH_OF_A_GB = 107_374_182;
 
 const missing = existsSync(PROMETHEUS) ? null : `${PROMETHEUS} is missing (Debian's prometheus package provides it)`;
 if (missing) console.warn(`Skipping the alerting rules in a real Prometheus scraping serve --demo: ${missing}`);
@@ -153,6 +155,15 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
     expect(models.length).toBeGreaterThan(0);
     expect([...new Set(models.map((sample) => sample.metric.memory))].sort()).toEqual(['ram', 'vram']);
     for (const sample of models) expect(sample.metric).toMatchObject({ instance: `127.0.0.1:${servePort}`, job: JOB, model: expect.any(String) as unknown });
+    // The demo's agents are real processes: what each holds is read to the byte, not to the 0.1 GB (107,374,182 bytes) it was once rounded to.
+    await expect.poll(async () => (await query('delegator_agent_memory_bytes{reading="process"}')).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    const processes = await query('delegator_agent_memory_bytes{reading="process"}');
+    for (const sample of processes) {
+      const bytes = Number(sample.value[1]);
+      expect(Number.isInteger(bytes)).toBe(true);
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes % TENTH_OF_A_GB).not.toBe(0);
+    }
   }, 120_000);
 
   // A rule whose series do not match evaluates as "ok" and never fires: each measure the rules compare must find the scraped figures.

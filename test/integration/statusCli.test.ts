@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema, type Snapshot } from '../../src/shared/model';
+import { gib } from '../support/bytes';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { runCliProcess } from '../support/runCliProcess';
@@ -8,6 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
 const MINUTE = 60_000;
+/** The sizes in Ollama's recorded /api/ps (test/fixtures/ollama-ps.json). */
+const DEEPSEEK_BYTES = 4_569_768_960;
+const CODELLAMA_BYTES = 8_808_038_400;
 const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
 
 const MACHINE_RULES_OFF = { memoryPctOfRam: { enabled: false }, freeRamPct: { enabled: false } };
@@ -64,14 +68,14 @@ describe('npm run cli -- status', () => {
       activeAgents: 2,
       activeSessions: 1,
       sessionsToday: expect.any(Number),
-      // Ollama's recorded sizes: 4.3 GB and 8.2 GB.
-      memoryGb: 12.5,
+      // Ollama's recorded sizes, exactly: 4,569,768,960 and 8,808,038,400 bytes (4.3 GB and 8.2 GB).
+      memoryBytes: DEEPSEEK_BYTES + CODELLAMA_BYTES,
       memorySource: 'measured',
       savingsPct: 79,
       cpuLoad: expect.stringMatching(/^(idle|low|medium|high)$/),
       agentsFrom: ['registry'],
     });
-    expect(snapshot.summary.machineRamGb).toBeGreaterThan(0);
+    expect(snapshot.summary.machineRamBytes).toBeGreaterThan(0);
     expect(snapshot.warnings).toEqual([]);
     expect(snapshot.alerts).toEqual([]);
     expect(snapshot.activeSessions).toEqual([
@@ -84,10 +88,10 @@ describe('npm run cli -- status', () => {
       }),
     ]);
     expect(snapshot.activeSessions?.[0]?.durationSeconds).toBeGreaterThanOrEqual(300);
-    expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryGb, agent.memory])).toEqual([
+    expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryBytes, agent.memory])).toEqual([
       // The recording has the first wholly in GPU memory and the second wholly in RAM.
-      ['senior_developer', 'deepseek-coder:6.7b', 4.3, { estimatedGb: 6.7, modelLoaded: true, ollamaGb: 4.3, vramGb: 4.3, processGb: null }],
-      ['test_lead', 'codellama:13b', 8.2, { estimatedGb: 13, modelLoaded: true, ollamaGb: 8.2, vramGb: 0, processGb: null }],
+      ['senior_developer', 'deepseek-coder:6.7b', DEEPSEEK_BYTES, { estimatedBytes: gib(6.7), modelLoaded: true, ollamaBytes: DEEPSEEK_BYTES, vramBytes: DEEPSEEK_BYTES, processBytes: null }],
+      ['test_lead', 'codellama:13b', CODELLAMA_BYTES, { estimatedBytes: gib(13), modelLoaded: true, ollamaBytes: CODELLAMA_BYTES, vramBytes: 0, processBytes: null }],
     ]);
     expect(snapshot.agents?.[0]?.uptimeSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.[0]?.spawnedAt).toEqual(expect.any(String));
@@ -127,7 +131,8 @@ describe('npm run cli -- status', () => {
     expect(run.stdout).toMatch(/^Ollama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(run.stdout).toMatch(/^Agents {6}2 active \(from registry\) · CPU (idle|low|medium|high) \([\d.]+%\)$/m);
     // In the recording, deepseek-coder sits in GPU memory and codellama in RAM; Ollama's sizes are its own, reported rather than measured.
-    expect(run.stdout).toMatch(/^Memory {6}12\.5 GB reported \(RAM 8\.2 GB \+ GPU 4\.3 GB\) of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents$/m);
+    // Swap this machine has in use, if any, is said at the end.
+    expect(run.stdout).toMatch(/^Memory {6}12\.5 GB reported \(RAM 8\.2 GB \+ GPU 4\.3 GB\) of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m);
     expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
     expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}8\.2 GB \(reported by Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
   });

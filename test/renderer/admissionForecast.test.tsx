@@ -7,6 +7,7 @@ import { selectForecastRows } from '../../src/renderer/src/store/selectors/forec
 import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
+import { gib } from '../support/bytes';
 import { GIB, ok, ollamaModel, postgresData, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
@@ -36,27 +37,27 @@ const cells = (row: HTMLElement): Array<string | null> => [
 
 describe('the admission forecast', () => {
   it('shows each category’s agents, what they need, what is free and whether it fits', async () => {
-    await show(snapshotAt(NOW, { ...NOTHING_RUNNING, system: system({ freeBytes: 22.1 * GIB }) }));
+    await show(snapshotAt(NOW, { ...NOTHING_RUNNING, system: system({ freeBytes: gib(22.1) }) }));
     const section = forecastSection();
     expect(within(section).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(['Category', 'Agents', 'Needs', 'Free', 'Fits']);
     const rows = within(section).getAllByRole('row').slice(1);
     expect(rows.map(cells)).toEqual([
-      ['strategic', 'CEO, CTO, Product Manager', '+55 GB', '22.1 GB', 'will not fit'],
-      ['technical', 'CTO, Senior Architect, Senior Developer', '+39.7 GB', '22.1 GB', 'will not fit'],
+      ['strategic', 'CEO, CTO, Product Manager', '+55 GB', '22.1 GB', 'will not fit (32.9 GB short)'],
+      ['technical', 'CTO, Senior Architect, Senior Developer', '+39.7 GB', '22.1 GB', 'will not fit (17.6 GB short)'],
       ['development', 'Senior Developer, Test Lead', '+19.7 GB', '22.1 GB', 'fits'],
       ['hr', 'CEO, CHRO', '+22 GB', '22.1 GB', 'fits'],
-      ['operations', 'Operations Head, CTO', '+40 GB', '22.1 GB', 'will not fit'],
-      ['product', 'Product Manager, CEO, UI/UX Engineer', '+33 GB', '22.1 GB', 'will not fit'],
+      ['operations', 'Operations Head, CTO', '+40 GB', '22.1 GB', 'will not fit (17.9 GB short)'],
+      ['product', 'Product Manager, CEO, UI/UX Engineer', '+33 GB', '22.1 GB', 'will not fit (10.9 GB short)'],
       ['quick_fix', 'Senior Developer', '+6.7 GB', '22.1 GB', 'fits'],
     ]);
     // "Will not fit" is marked, not only written.
-    expect(within(section).getAllByText('will not fit').every((verdict) => verdict.classList.contains('status-error'))).toBe(true);
+    expect(within(section).getAllByText(/^will not fit/).every((verdict) => verdict.classList.contains('status-error'))).toBe(true);
     expect(within(section).getAllByText('fits').some((verdict) => verdict.classList.contains('status-error'))).toBe(false);
   });
 
   it('counts down to when a category would fit, as a model a running agent uses unloads', async () => {
-    // A full GPU, whose cards are not counted: no model limit is claimed. The test lead runs on codellama:13b.
-    const gpu = system({ freeBytes: 16 * GIB, gpu: { totalBytes: 8 * GIB, usedBytes: 8 * GIB } });
+    // Two full GPUs: Ollama keeps 6 models loaded, so its limit does not decide here. The test lead runs on codellama:13b.
+    const gpu = system({ freeBytes: 16 * GIB, gpu: { totalBytes: 8 * GIB, usedBytes: 8 * GIB, count: 2 } });
     const ollama = ok({ models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('codellama:13b', 7, NOW + 90_000)] });
     await show(snapshotAt(NOW, { system: gpu, ollama }));
     const strategic = within(forecastSection()).getAllByRole('row').find((row) => row.dataset.category === 'strategic');
@@ -106,7 +107,7 @@ describe('the admission forecast', () => {
 
 describe('forecast selectors', () => {
   it('turns the forecast into rows', () => {
-    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needGb: 0, needRamGb: 0, needVramGb: 0, freeGb: null, freeVramGb: null, fits: null, verdict: null, evicting: [], modelLimit: null, fitsLater: null }] });
+    const rows = selectForecastRows({ categories: [{ category: 'quick_fix', agents: ['senior_developer'], needBytes: 0, needRamBytes: 0, needVramBytes: 0, freeBytes: null, freeVramBytes: null, fits: null, verdict: null, evicting: [], modelLimit: null, fitsLater: null }] });
     expect(rows).toEqual([{ category: 'quick_fix', agentsText: 'Senior Developer', needText: '+0 GB', freeText: '—', fits: null, verdictText: 'unknown', later: null }]);
   });
 

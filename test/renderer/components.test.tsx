@@ -6,7 +6,8 @@ import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { sessionRecord } from '../support/fixtures';
-import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
+import { gib, MIB } from '../support/bytes';
+import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -36,6 +37,35 @@ describe('the seed’s Delegator view', () => {
     // Ollama is not asked: the figure is an estimate, and its headline says so.
     expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe('Memory Usage~19.7GB79% savings vs all agents · estimated');
     expect(within(cards).getByText('Active Sessions').parentElement?.textContent).toBe('Active Sessions1Total today: 3');
+  });
+
+  it('shows a total under a GB in MB, with MB as its unit', async () => {
+    // Ollama holds neither model, so the total is the agents' own VMs: 30 MB and 18 MB, measured.
+    await show(
+      snapshotAt(NOW, {
+        registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }), registryAgent('test_lead', 'codellama:13b', { pid: 10 })])),
+        ollama: ok({ models: [] }),
+        processes: new Map([
+          [9, { alive: true, rssBytes: 30 * MIB }],
+          [10, { alive: true, rssBytes: 18 * MIB }],
+        ]),
+      }),
+    );
+    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText('Memory Usage').parentElement;
+    const headline = card?.querySelector('.headline');
+    expect(headline?.firstChild?.textContent).toBe('48');
+    expect(headline?.querySelector('.unit')?.textContent).toBe('MB');
+    expect(card?.textContent).toBe('Memory Usage48MB79% savings vs all agents · reported');
+  });
+
+  it('says where swap is in use, and where the GPU may share this RAM, what to set', async () => {
+    await show(snapshotAt(NOW, { system: system({ swapUsedBytes: gib(2.1), unifiedMemoryHint: true }) }));
+    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText('Memory Usage').parentElement;
+    expect([...(card?.querySelectorAll('.note') ?? [])].map((note) => note.textContent)).toEqual([
+      '79% savings vs all agents · estimated · swap 2.1 GB in use',
+      'GPU memory may be this RAM: set MONITOR_UNIFIED_MEMORY=on if it is',
+    ]);
+    // Without either, the card is the seed's (the first test): one note, no hint.
   });
 
   it('shows active sessions with category, start, a ticking duration, description, id and agents', async () => {

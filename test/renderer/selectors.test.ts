@@ -13,6 +13,7 @@ import { selectStatsView } from '../../src/renderer/src/store/selectors/statisti
 import { sessionRecord } from '../support/fixtures';
 import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
+import { GIB, gib, MIB } from '../support/bytes';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const hhmm = (instant: string): string => instant.slice(11, 16);
@@ -26,6 +27,7 @@ describe('selectKpis', () => {
       // Ollama is not asked: the figure is the estimate, and says so.
       memory: { text: '~19.7 GB', stale: false },
       memoryNote: '79% savings vs all agents · estimated',
+      memoryHint: null,
       activeSessions: { text: '1', stale: false },
       totalToday: { text: '3', stale: false },
     });
@@ -96,7 +98,7 @@ describe('agent rows', () => {
       },
       expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
     ]);
-    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedGb: 13, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null } })).toBeNull();
+    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedBytes: gib(13), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null } })).toBeNull();
   });
 
   it("show a model Ollama does not hold as not loaded, with what it needs, and an estimate where Ollama could not be asked", () => {
@@ -215,6 +217,7 @@ describe('selectStatsView', () => {
 });
 
 describe('downsample', () => {
+  // Chart points are in GB, the axis's unit.
   const point = (second: number, memoryGb: number | null) => ({ at: second * 1000, memoryGb, measuredGb: null, estimatedGb: memoryGb, machineRamGb: 32, agents: 1 });
 
   it('leaves a short series alone', () => {
@@ -239,12 +242,13 @@ describe('downsample', () => {
 });
 
 describe('selectChart', () => {
-  const sample = (at: string, memoryGb: number) => ({ at, agents: 2, memoryGb, measuredGb: null, estimatedGb: memoryGb, machineRamGb: 32, freeRamGb: 10, cpuPercent: 5 });
+  // Samples keep exact bytes; the chart draws them in GB, to a hundredth.
+  const sample = (at: string, memoryBytes: number) => ({ at, agents: 2, memoryBytes, measuredBytes: null, estimatedBytes: memoryBytes, machineRamBytes: gib(32), freeRamBytes: gib(10), cpuPercent: 5 });
   const event = (at: string, type: MonitorEvent['type']): MonitorEvent => ({ id: `${at}${type}`, at, type, origin: 'monitor', message: type });
 
   it('plots the series and marks spawns, stops and sessions inside it', () => {
     const { points, marks } = selectChart(
-      [sample('2026-11-24T14:00:00.000Z', 6.7), sample('2026-11-24T14:00:05.000Z', 19.7)],
+      [sample('2026-11-24T14:00:00.000Z', gib(6.7)), sample('2026-11-24T14:00:05.000Z', 19.7 * GIB + 3 * MIB)],
       [
         event('2026-11-24T13:59:00.000Z', 'agent_spawned'),
         event('2026-11-24T14:00:03.000Z', 'agent_spawned'),

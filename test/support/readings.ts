@@ -5,7 +5,8 @@ import type { PipelineSettings } from '../../src/main/core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
 import { sessionRecord } from './fixtures';
 
-export const GIB = 1024 ** 3;
+import { GIB, gib } from './bytes';
+export { GIB };
 
 export function ok<T>(value: T, dropped: string[] = []): Reading<T> {
   return { ok: true, value, dropped };
@@ -70,7 +71,7 @@ export function registryData(agents: AgentRecord[]): RegistryData {
 }
 
 export function ollamaModel(name: string, gb: number, expiresAt: number | null = null): OllamaModel {
-  return { name, sizeBytes: gb * GIB, vramBytes: 0, expiresAt };
+  return { name, sizeBytes: gib(gb), vramBytes: 0, expiresAt };
 }
 
 /** A 32 GB machine with 16 GB free and a quiet CPU, unless the test says otherwise. */

@@ -28,3 +28,17 @@ export function useSysfsTrees(): (devices: PciDevices) => Promise<string> {
     return root;
   };
 }
+
+/** Makes procfs roots holding the given `meminfo`, for the calling test file, each removed after its test. */
+export function useProcRoots(): (meminfo: string) => Promise<string> {
+  const roots: string[] = [];
+  afterEach(async () => {
+    for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+  });
+  return async (meminfo) => {
+    const root = await mkdtemp(join(tmpdir(), 'procfs-'));
+    roots.push(root);
+    await writeFile(join(root, 'meminfo'), meminfo);
+    return root;
+  };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentSignalWarnings, type AgentSignals } from '../../src/main/core/agentWarnings';
 import type { HeartbeatRecord } from '../../src/main/core/readings';
 import type { AgentView, EchoMachine, EchoProcessView } from '../../src/shared/model';
+import { gib } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
 
 const NOW = Date.parse('2026-11-24T15:00:00Z');
@@ -18,8 +19,8 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
     status: 'running',
     lastHeartbeat: null,
     origins: ['heartbeat'],
-    memoryGb: 18.8,
-    memory: { estimatedGb: 33, modelLoaded: true, ollamaGb: 18.8, vramGb: 0, processGb: null },
+    memoryBytes: gib(18.8),
+    memory: { estimatedBytes: gib(33), modelLoaded: true, ollamaBytes: gib(18.8), vramBytes: 0, processBytes: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 600,
@@ -37,7 +38,7 @@ function copy(role: string, pid: number, overrides: Partial<EchoProcessView> = {
     role,
     root: '/home/ana/echo',
     form: 'autonomous',
-    processGb: 0.3,
+    processBytes: gib(0.3),
     cpuPercent: 1,
     uptimeSeconds: 600,
     parentPid: 1200,
@@ -127,8 +128,8 @@ describe("warnings from ECHO's own signals", () => {
       origins: ['heartbeat', 'process'],
       pid: 4242,
       processAlive: true,
-      memoryGb: 0,
-      memory: { estimatedGb: 33, modelLoaded: false, ollamaGb: null, vramGb: null, processGb: 0.3 },
+      memoryBytes: 0,
+      memory: { estimatedBytes: gib(33), modelLoaded: false, ollamaBytes: null, vramBytes: null, processBytes: gib(0.3) },
     });
     expect(agentSignalWarnings(signals({ agents: [unloaded], activeSessions: [], sessionsRecorded: true }))).toEqual([]);
   });
@@ -149,7 +150,7 @@ describe("warnings from ECHO's own signals", () => {
   });
 
   it("counts only this user's copies: another user's look-alike under the root raises no copies warning", () => {
-    const copies = [copy('cto', 4242), copy('cto', 6464, { otherUser: true, processGb: null, cpuPercent: null })];
+    const copies = [copy('cto', 4242), copy('cto', 6464, { otherUser: true, processBytes: null, cpuPercent: null })];
     const once = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
     expect(said(agentSignalWarnings(signals({ agents: [once], echo: echo({ configuredRoot: '/home/ana/echo' }) })))).toEqual([]);
     // Nor with the channel's two subscribers: one copy of this user's here, the other may be anyone's anywhere.
@@ -160,7 +161,7 @@ describe("warnings from ECHO's own signals", () => {
   });
 
   it("says a role's only process here is another user's when its heartbeat has none of this user's", () => {
-    const theirs = agent('cto', { copies: [copy('cto', 6464, { otherUser: true, processGb: null, cpuPercent: null })], processAlive: true });
+    const theirs = agent('cto', { copies: [copy('cto', 6464, { otherUser: true, processBytes: null, cpuPercent: null })], processAlive: true });
     const warnings = agentSignalWarnings(signals({ agents: [theirs] }));
     expect(said(warnings)).toEqual(['agent-process-gone:cto']);
     expect(warnings[0]?.message).toContain("no process of it runs on this machine as this user (pid 6464 here is another user's).");

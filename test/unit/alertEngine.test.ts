@@ -5,6 +5,7 @@ import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import { advancePipeline, initialPipelineState, type PipelineState } from '../../src/main/core/pipeline';
 import type { Readings } from '../../src/main/core/readings';
 import type { Snapshot } from '../../src/shared/model';
+import { gib } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
 import { failed, GIB, ok, ollamaModel, postgresData, readingsAt, SETTINGS, system } from '../support/readings';
 
@@ -15,7 +16,7 @@ const POLL = 5000;
 const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)], total: 2, unlistedBytes: 0 });
 
 /** 19.7 GB of agents, measured, on a machine of this many GB: 24 → 82 %, 21 → 94 %, 26 → 76 %, 27 → 73 %. */
-const onMachineOf = (gb: number) => ({ system: system({ totalBytes: gb * GIB, freeBytes: 8 * GIB }), ollama: HELD });
+const onMachineOf = (gb: number) => ({ system: system({ totalBytes: gib(gb), freeBytes: 8 * GIB }), ollama: HELD });
 
 /** Feeds readings one poll apart (or at the times given) and records what the user would see and hear. */
 class Run {
@@ -98,7 +99,7 @@ describe('the alert engine', () => {
         severity: 'warning',
         since: '2026-11-24T14:28:38.000Z',
         message: "Agents use 19.7 GB, 82% of this machine's 24 GB RAM.",
-        culprit: { kind: 'agent', id: 'test_lead', label: 'Test Lead (codellama:13b)', memoryGb: 13 },
+        culprit: { kind: 'agent', id: 'test_lead', label: 'Test Lead (codellama:13b)', memoryBytes: 13 * GIB },
         suggestedAction: 'Stop Test Lead: frees ~13 GB',
       },
     ]);
@@ -107,11 +108,11 @@ describe('the alert engine', () => {
   it('never fires on an estimate: with Ollama not asked, or holding none of the models, nothing measured breaches', () => {
     const machine = { system: system({ totalBytes: 24 * GIB, freeBytes: 8 * GIB }) };
     const estimated = new Run().poll({ ...machine, ollama: null }, 5);
-    expect(estimated.last?.summary).toMatchObject({ memoryGb: 19.7, memorySource: 'estimated', memoryPctOfRam: null });
+    expect(estimated.last?.summary).toMatchObject({ memoryBytes: gib(6.7) + 13 * GIB, memorySource: 'estimated', memoryPctOfRam: null });
     expect(estimated.heard).toEqual([]);
     expect(estimated.firing()).toEqual([]);
     const unloaded = new Run().poll({ ...machine, ollama: ok({ models: [], total: 0, unlistedBytes: 0 }) }, 5);
-    expect(unloaded.last?.summary).toMatchObject({ memoryGb: 0, memorySource: 'measured', memoryPctOfRam: 0 });
+    expect(unloaded.last?.summary).toMatchObject({ memoryBytes: 0, memorySource: 'measured', memoryPctOfRam: 0 });
     expect(unloaded.firing()).toEqual([]);
   });
 
@@ -205,7 +206,7 @@ describe('the alert engine', () => {
     const settings = { ...SETTINGS, alerts: { ...SETTINGS.alerts, agentCount: { enabled: true, warning: 2, critical: 5, clearMargin: 1 } } };
     const run = new Run(settings).poll({ registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['cto', 'senior_architect'] })])) }, 3);
     expect(run.last?.alerts[0]).toMatchObject({
-      culprit: { kind: 'agent', id: 'cto', label: 'CTO and Senior Architect (deepseek-coder:33b)', memoryGb: 33 },
+      culprit: { kind: 'agent', id: 'cto', label: 'CTO and Senior Architect (deepseek-coder:33b)', memoryBytes: 33 * GIB },
       suggestedAction: 'Stop CTO and Senior Architect: frees ~33 GB',
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { controlKey, controlPlan, outcomeText } from '../../src/shared/controlPlan';
 import type { CommandRequest } from '../../src/shared/commands';
+import { MIB } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
 import { agentProcess, ok, ollamaModel, postgresData, registryAgent, registryData } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
@@ -68,15 +69,15 @@ describe('controlPlan', () => {
     const local = snapshotAt(NOW, {
       registry: ok(registryData([registryAgent('test_lead', 'codellama:13b')])),
       ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }),
-      agentProcesses: ok([agentProcess('test_lead', 4243), agentProcess('test_lead', 5353, { rssBytes: 400 * 1024 ** 2 })]),
+      agentProcesses: ok([agentProcess('test_lead', 4243, { rssBytes: 48 * MIB }), agentProcess('test_lead', 5353, { rssBytes: 400 * MIB })]),
     });
     expect(controlPlan(local, { type: 'stop_agent', role: 'test_lead' }).confirm).toBe(
-      'Stop Test Lead (pid 4243): frees its Erlang VM (0.3 GB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
+      'Stop Test Lead (pid 4243): frees its Erlang VM (48 MB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
     );
     const copy = controlPlan(local, { type: 'stop_agent', role: 'test_lead', pid: 5353 });
     expect(copy).toMatchObject({ name: 'Stop Test Lead (pid 5353)', pending: 'Stopping Test Lead (pid 5353)…', done: 'Test Lead (pid 5353) stopped' });
     expect(copy.confirm).toBe(
-      'Stop Test Lead (pid 5353): frees its Erlang VM (0.4 GB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
+      'Stop Test Lead (pid 5353): frees its Erlang VM (400 MB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
     );
   });
 

@@ -10,15 +10,15 @@ const MIB = 1024 * 1024;
 
 describe('parseNvidiaSmi', () => {
   it('reads one RTX 4090 in MiB', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-rtx4090.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-rtx4090.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
   });
 
   it('sums over the GPUs, one line each', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-two-gpus.txt'))).toEqual({ totalBytes: (24564 + 24576) * MIB, usedBytes: (13320 + 18431) * MIB });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-two-gpus.txt'))).toEqual({ totalBytes: (24564 + 24576) * MIB, usedBytes: (13320 + 18431) * MIB, count: 2 });
   });
 
   it('leaves out a GPU that says [N/A]', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
   });
 
   it('is unknown when no GPU could be read', () => {
@@ -36,7 +36,7 @@ describe('parseNvidiaSmi', () => {
   });
 
   it('reads the data beside the infoROM warning', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-inforom-exit14.txt'))).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0 });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-inforom-exit14.txt'))).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0, count: 1 });
   });
 });
 
@@ -52,7 +52,7 @@ describe('readNvidiaSmi', () => {
   });
 
   it('counts readable and unreported GPUs apart', () => {
-    expect(readNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ memory: { totalBytes: 24564 * MIB, usedBytes: 13320 * MIB }, known: 1, unreported: 1 });
+    expect(readNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ memory: { totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 }, known: 1, unreported: 1 });
   });
 
   it('counts neither a message nor a header as a GPU', () => {
@@ -99,7 +99,7 @@ const enoent = (): Error => Object.assign(new Error('spawn nvidia-smi ENOENT'), 
 describe('GpuMemoryReader', () => {
   it('runs nvidia-smi with the memory query, killed after a minute', async () => {
     const { reader, calls } = harness(['24564, 13320\n']);
-    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     // A minute: 8-GPU hosts without the persistence daemon take up to 30 s, and nothing waits on the run.
     expect(calls).toEqual([{ file: 'nvidia-smi', args: ['--query-gpu=memory.total,memory.used', '--format=csv,noheader,nounits'], timeoutMs: 60_000 }]);
   });
@@ -142,7 +142,7 @@ describe('GpuMemoryReader', () => {
     await expect(reader.read()).resolves.toBeNull();
     expect(calls).toHaveLength(1);
     advance(30_000);
-    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     expect(calls).toHaveLength(2);
   });
 
@@ -155,7 +155,7 @@ describe('GpuMemoryReader', () => {
     // execFile's rejection for a non-zero exit: the status as `code`, the output as `stdout`.
     const inforom = Object.assign(new Error('Command failed: nvidia-smi'), { code: 14, stdout: fixture('nvidia-smi-inforom-exit14.txt'), stderr: '' });
     const { reader } = harness([inforom]);
-    await expect(reader.read()).resolves.toEqual({ totalBytes: 16280 * MIB, usedBytes: 0 });
+    await expect(reader.read()).resolves.toEqual({ totalBytes: 16280 * MIB, usedBytes: 0, count: 1 });
   });
 
   it('takes no other failing exit as data', async () => {
@@ -198,7 +198,7 @@ describe('GpuMemoryReader', () => {
     const { reader, advance } = harness(['24564, 13320\n', killed]);
     await reader.read();
     advance(30_000);
-    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     advance(91_000);
     await expect(reader.read()).resolves.toBeNull();
   });
@@ -213,7 +213,7 @@ describe('GpuMemoryReader', () => {
     await reader.read();
     expect(calls).toHaveLength(0);
     advance(20_000);
-    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
   });
 
   it('runs nothing when mayRun cannot tell', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_MEMORY_GB, ROLE_MODELS } from '../../src/main/core/echoRoster';
-import { estimateMemoryGb, parameterBillions } from '../../src/main/core/memoryEstimate';
+import { estimateMemoryBytes, estimateMemoryGb, parameterBillions } from '../../src/main/core/memoryEstimate';
 
 describe('parameterBillions', () => {
   it.each([
@@ -35,5 +35,14 @@ describe('estimateMemoryGb', () => {
     const overrides = { byModel: { 'deepseek-coder:33b': 20 }, byRole: { cto: 40, ceo: 9 } };
     expect(estimateMemoryGb('cto', 'deepseek-coder:33b', overrides)).toBe(20);
     expect(estimateMemoryGb('ceo', 'qwen2.5:14b', overrides)).toBe(9);
+  });
+});
+
+describe('estimateMemoryBytes', () => {
+  it('is the rule in whole bytes, a GB being 2^30 bytes', () => {
+    expect(estimateMemoryBytes('', 'deepseek-coder:6.7b')).toBe(Math.round(6.7 * 2 ** 30));
+    expect(estimateMemoryBytes('', 'deepseek-coder:6.7b')).toBe(7_194_070_221);
+    expect(estimateMemoryBytes('cto', 'deepseek-coder:33b')).toBe(33 * 2 ** 30);
+    expect(estimateMemoryBytes('cto', 'deepseek-coder:33b', { byRole: { cto: 20.5 } })).toBe(20.5 * 2 ** 30);
   });
 });

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { forecastResidents, OLLAMA_KEEP_ALIVE_MS } from '../../src/main/core/modelUnloads';
 import type { AgentWorkRecord } from '../../src/main/core/echoWork';
 import type { ResidentModel } from '../../src/shared/model';
+import { GIB } from '../support/bytes';
 
 const NOW = Date.parse('2026-12-07T10:00:00Z');
 
+/** An 8 GB model whose size Ollama reports, all of it in RAM. */
 function resident(name: string, overrides: Partial<ResidentModel> = {}): ResidentModel {
-  return { name, sizeGb: 8, vramGb: 0, ramGb: 8, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [], ...overrides };
+  return { name, sizeBytes: 8 * GIB, sizeFrom: 'ollama', vramBytes: 0, ramBytes: 8 * GIB, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [], ...overrides };
 }
 
 /** An agent's row as ECHO's LLM.Session keeps it: only the last call matters here. */
@@ -29,13 +31,13 @@ describe('forecastResidents', () => {
 
   it('takes Ollama’s own expiry where it gives one, with what each model holds and who uses it', () => {
     const residents = forecastResidents(
-      [resident('qwen2.5:14b', { expiresAt: new Date(NOW + 240_000).toISOString(), usedBy: ['ceo'] }), resident('mistral', { expiresAt: new Date(NOW + 30_000).toISOString(), ramGb: 2, vramGb: 2 })],
+      [resident('qwen2.5:14b', { expiresAt: new Date(NOW + 240_000).toISOString(), usedBy: ['ceo'] }), resident('mistral', { expiresAt: new Date(NOW + 30_000).toISOString(), ramBytes: 2 * GIB, vramBytes: 2 * GIB })],
       null,
       NOW,
     );
     expect(residents).toEqual([
-      { model: 'qwen2.5:14b', ramGb: 8, vramGb: 0, usedBy: ['ceo'], unloadAt: NOW + 240_000, from: 'ollama' },
-      { model: 'mistral:latest', ramGb: 2, vramGb: 2, usedBy: [], unloadAt: NOW + 30_000, from: 'ollama' },
+      { model: 'qwen2.5:14b', ramBytes: 8 * GIB, vramBytes: 0, usedBy: ['ceo'], unloadAt: NOW + 240_000, from: 'ollama' },
+      { model: 'mistral:latest', ramBytes: 2 * GIB, vramBytes: 2 * GIB, usedBy: [], unloadAt: NOW + 30_000, from: 'ollama' },
     ]);
   });
 

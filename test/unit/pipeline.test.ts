@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { advancePipeline, initialPipelineState, type PipelineState } from '../../src/main/core/pipeline';
-import type { Readings } from '../../src/main/core/readings';
+import type { OllamaModel, Readings } from '../../src/main/core/readings';
+import { gib, MIB } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
-import { agentProcess, failed, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
+import { agentProcess, failed, GIB, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const SECOND = 1000;
+
+/** A model Ollama reports holding, its size given in GB and kept as Ollama gives it: whole bytes. */
+const held = (name: string, gb: number, expiresAt: number | null = null): OllamaModel => ({ ...ollamaModel(name, gb, expiresAt), sizeBytes: gib(gb) });
 
 function run(sequence: Readings[], settings = SETTINGS) {
   let state: PipelineState = initialPipelineState();
@@ -20,39 +24,43 @@ describe('one poll', () => {
   it("matches the seed's example: two agents, ~19.7 GB estimated, a session 5m 23s old", () => {
     const [step] = run([readingsAt(NOW)]);
     const snapshot = step?.snapshot;
+    const estimated = gib(6.7) + gib(13);
     expect(snapshot?.takenAt).toBe('2026-11-24T14:28:28.000Z');
     expect(snapshot?.summary).toEqual({
       activeAgents: 2,
       activeSessions: 1,
       sessionsToday: 3,
-      memoryGb: 19.7,
+      memoryBytes: estimated,
       memorySource: 'estimated',
-      estimatedMemoryGb: 19.7,
-      measuredMemoryGb: null,
+      estimatedMemoryBytes: estimated,
+      measuredMemoryBytes: null,
       // Nothing was measured: the share of RAM, and the memory alert, read no estimate.
-      measuredRamGb: null,
+      measuredRamBytes: null,
       // Every ECHO model once: 14 + 33 + 8 + 7 + 11 + 6.7 + 13
-      allAgentsMemoryGb: 92.7,
+      allAgentsMemoryBytes: gib(14) + gib(33) + gib(8) + gib(7) + gib(11) + gib(6.7) + gib(13),
       savingsPct: 79,
-      machineRamGb: 32,
-      freeRamGb: 16,
+      machineRamBytes: 32 * GIB,
+      freeRamBytes: 16 * GIB,
       memoryPctOfRam: null,
-      residentModelsGb: null,
+      residentModelsBytes: null,
       cpuPercent: 5,
       cpuLoad: 'idle',
       agentsCpuPercent: null,
       agentsFrom: ['registry'],
-      ramGb: 19.7,
-      vramGb: null,
+      ramBytes: estimated,
+      vramBytes: null,
       memoryPressure: null,
+      // Not read by the test's probe.
+      swapUsedBytes: null,
       unifiedMemory: false,
-      gpuTotalGb: null,
-      gpuUsedGb: null,
+      unifiedMemoryHint: false,
+      gpuTotalBytes: null,
+      gpuUsedBytes: null,
     });
     expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
-    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory, agent.uptimeSeconds])).toEqual([
-      ['senior_developer', 6.7, { estimatedGb: 6.7, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null }, 323],
-      ['test_lead', 13, { estimatedGb: 13, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null }, 323],
+    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory, agent.uptimeSeconds])).toEqual([
+      ['senior_developer', gib(6.7), { estimatedBytes: gib(6.7), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null }, 323],
+      ['test_lead', 13 * GIB, { estimatedBytes: 13 * GIB, modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null }, 323],
     ]);
     // Processes were not looked at; an active session is on record.
     expect(snapshot?.echo).toBeNull();
@@ -74,8 +82,8 @@ describe('one poll', () => {
   it("uses Ollama's figures when it has them and says the total is measured", () => {
     const [step] = run([
       readingsAt(NOW, {
-        ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 7.4)] }),
-        processes: new Map([[4242, { alive: true, rssBytes: 512 * 1024 ** 2 }]]),
+        ollama: ok({ models: [held('deepseek-coder:6.7b', 3.8), held('codellama:13b', 7.4)] }),
+        processes: new Map([[4242, { alive: true, rssBytes: 512 * MIB }]]),
         registry: ok(
           registryData([
             registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 4242 }),
@@ -85,12 +93,15 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedGb: 6.7, modelLoaded: true, ollamaGb: 3.8, vramGb: 0, processGb: 0.5 });
+    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedBytes: gib(6.7), modelLoaded: true, ollamaBytes: gib(3.8), vramBytes: 0, processBytes: 512 * MIB });
     expect(snapshot?.agents?.[0]?.processAlive).toBe(true);
-    expect(snapshot?.summary).toMatchObject({ memoryGb: 11.7, memorySource: 'measured', residentModelsGb: 11.2, measuredRamGb: 11.7, memoryPctOfRam: 36.6 });
+    const models = gib(3.8) + gib(7.4);
+    const measured = models + 512 * MIB;
+    // 11.7 GB of 32 GB.
+    expect(snapshot?.summary).toMatchObject({ memoryBytes: measured, memorySource: 'measured', residentModelsBytes: models, measuredRamBytes: measured, memoryPctOfRam: 36.6 });
     // The savings compare estimates on both sides.
     expect(snapshot?.summary.savingsPct).toBe(79);
-    expect(step?.sample).toMatchObject({ memoryGb: 11.7, measuredGb: 11.7, estimatedGb: 19.7, agents: 2 });
+    expect(step?.sample).toMatchObject({ memoryBytes: measured, measuredBytes: measured, estimatedBytes: gib(6.7) + gib(13), agents: 2 });
   });
 
   it('counts a model Ollama answered without as 0 and as known: the agents hold only their VMs', () => {
@@ -101,36 +112,37 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryGb, agent.memory.modelLoaded, agent.memory.processGb, agent.pid])).toEqual([
-      ['senior_developer', 0, false, 0.3, 4242],
-      ['test_lead', 0, false, 0.3, 4243],
+    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory.modelLoaded, agent.memory.processBytes, agent.pid])).toEqual([
+      ['senior_developer', 0, false, 300 * MIB, 4242],
+      ['test_lead', 0, false, 300 * MIB, 4243],
     ]);
-    expect(snapshot?.summary).toMatchObject({ memoryGb: 0.6, memorySource: 'measured', estimatedMemoryGb: 19.7, measuredRamGb: 0.6, memoryPctOfRam: 1.9 });
+    // 600 MB of 32 GB: 1.8 %, from the exact bytes (0.6 GB, rounded first, would have made it 1.9 %).
+    expect(snapshot?.summary).toMatchObject({ memoryBytes: 600 * MIB, memorySource: 'measured', estimatedMemoryBytes: gib(6.7) + gib(13), measuredRamBytes: 600 * MIB, memoryPctOfRam: 1.8 });
     expect(snapshot?.agents?.[0]?.copies.map((copy) => copy.pid)).toEqual([4242]);
     expect(snapshot?.echo).toEqual({ roots: ['/home/ana/echo'], configuredRoot: null, delegators: [], otherRoots: 0, otherUsers: 0 });
   });
 
   it("estimates a model while Ollama's last answer is stale, since it may have unloaded it since", () => {
-    const held = ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 7.4)] });
-    const [first, second] = run([readingsAt(NOW, { ollama: held }), readingsAt(NOW + 5 * SECOND, { ollama: failed('connect ECONNREFUSED 127.0.0.1:11434') })]);
-    expect(first?.snapshot.agents?.map((agent) => [agent.memoryGb, agent.memory.modelLoaded])).toEqual([
-      [3.8, true],
-      [7.4, true],
+    const holding = ok({ models: [held('deepseek-coder:6.7b', 3.8), held('codellama:13b', 7.4)] });
+    const [first, second] = run([readingsAt(NOW, { ollama: holding }), readingsAt(NOW + 5 * SECOND, { ollama: failed('connect ECONNREFUSED 127.0.0.1:11434') })]);
+    expect(first?.snapshot.agents?.map((agent) => [agent.memoryBytes, agent.memory.modelLoaded])).toEqual([
+      [gib(3.8), true],
+      [gib(7.4), true],
     ]);
     expect(second?.snapshot.sources.ollama.state).toBe('stale');
-    expect(second?.snapshot.agents?.map((agent) => [agent.memoryGb, agent.memory.modelLoaded])).toEqual([
-      [6.7, null],
-      [13, null],
+    expect(second?.snapshot.agents?.map((agent) => [agent.memoryBytes, agent.memory.modelLoaded])).toEqual([
+      [gib(6.7), null],
+      [13 * GIB, null],
     ]);
-    expect(second?.snapshot.summary).toMatchObject({ memoryGb: 19.7, memorySource: 'estimated', measuredRamGb: null, memoryPctOfRam: null });
+    expect(second?.snapshot.summary).toMatchObject({ memoryBytes: gib(6.7) + gib(13), memorySource: 'estimated', measuredRamBytes: null, memoryPctOfRam: null });
   });
 
   it('shows a model Ollama keeps loaded after its agent stopped, with the time until it unloads', () => {
     const [step] = run([
-      readingsAt(NOW, { ollama: ok({ models: [ollamaModel('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) }),
+      readingsAt(NOW, { ollama: ok({ models: [held('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) }),
     ]);
     expect(step?.snapshot.residentModels).toEqual([
-      { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 0, ramGb: 8.9, expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, staysLoaded: false, usedBy: [] },
+      { name: 'qwen2.5:14b', sizeBytes: gib(8.9), sizeFrom: 'ollama', vramBytes: 0, ramBytes: gib(8.9), expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, staysLoaded: false, usedBy: [] },
     ]);
     expect(step?.snapshot.warnings).toContainEqual({
       kind: 'model-unused',
@@ -145,7 +157,7 @@ describe('sessions ECHO does not record', () => {
     readingsAt(NOW, {
       postgres: ok(postgres),
       registry: ok(registryData([registryAgent('cto', 'deepseek-coder:33b', { sessionId: null })])),
-      ollama: ok({ models: [ollamaModel('deepseek-coder:33b', 18.8)] }),
+      ollama: ok({ models: [held('deepseek-coder:33b', 18.8)] }),
     });
   const idleWarnings = (step: ReturnType<typeof run>[number] | undefined) => step?.snapshot.warnings.filter((warning) => warning.kind === 'agent-idle');
 
@@ -193,7 +205,7 @@ describe('a source that fails', () => {
   it('shows unknown, not zero, when it never answered', () => {
     const [step] = run([readingsAt(NOW, { postgres: failed('timeout'), registry: failed('Redis: connect ECONNREFUSED') })]);
     expect(step?.snapshot.sources.postgres.state).toBe('error');
-    expect(step?.snapshot.summary).toMatchObject({ activeSessions: null, sessionsToday: null, activeAgents: null, memoryGb: null });
+    expect(step?.snapshot.summary).toMatchObject({ activeSessions: null, sessionsToday: null, activeAgents: null, memoryBytes: null });
     expect(step?.snapshot.activeSessions).toBeNull();
   });
 

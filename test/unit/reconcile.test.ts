@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_RECONCILE_STATE, reconcile, type ReconcileInput } from '../../src/main/core/reconcile';
 import type { AgentView } from '../../src/shared/model';
+import { GIB, gib } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
 import { registryAgent } from '../support/readings';
 
@@ -10,8 +11,8 @@ const minutesAgo = (minutes: number): string => new Date(NOW - minutes * 60_000)
 function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
   return {
     ...registryAgent(role, 'm:7b'),
-    memoryGb: 7,
-    memory: { estimatedGb: 7, modelLoaded: null, ollamaGb: null, vramGb: null, processGb: null },
+    memoryBytes: 7 * GIB,
+    memory: { estimatedBytes: 7 * GIB, modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null },
     processAlive: null,
     cpuPercent: null,
     uptimeSeconds: 60,
@@ -84,8 +85,8 @@ describe('reconcile', () => {
     const result = reconcile(
       input({
         residentModels: [
-          { name: 'qwen2.5:14b', sizeGb: 8.9, vramGb: 8.9, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] },
-          { name: 'm:7b', sizeGb: 4, vramGb: 4, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: ['cto'] },
+          { name: 'qwen2.5:14b', sizeBytes: gib(8.9), sizeFrom: 'ollama', vramBytes: gib(8.9), ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] },
+          { name: 'm:7b', sizeBytes: 4 * GIB, sizeFrom: 'ollama', vramBytes: 4 * GIB, ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: ['cto'] },
         ],
       }),
       EMPTY_RECONCILE_STATE,
@@ -95,12 +96,24 @@ describe('reconcile', () => {
     ]);
   });
 
+  it("marks the size of an unused model as approximate where Ollama gave none and the estimate stands in", () => {
+    const result = reconcile(
+      input({
+        residentModels: [
+          { name: 'deepseek-coder:6.7b', sizeBytes: gib(6.7), sizeFrom: 'estimate', vramBytes: 0, ramBytes: gib(6.7), expiresAt: null, unloadsInSeconds: 240, staysLoaded: false, usedBy: [] },
+        ],
+      }),
+      EMPTY_RECONCILE_STATE,
+    );
+    expect(result.warnings.map((warning) => warning.message)).toEqual(['Ollama holds deepseek-coder:6.7b (~6.7 GB) with no agent using it; it unloads in 4m 0s.']);
+  });
+
   it('calls an agent in no session idle only where this ECHO records sessions', () => {
     const held = agent('cto', {
       sessionId: null,
       origins: ['registry'],
-      memoryGb: 4,
-      memory: { estimatedGb: 7, modelLoaded: true, ollamaGb: 4, vramGb: 0, processGb: null },
+      memoryBytes: 4 * GIB,
+      memory: { estimatedBytes: 7 * GIB, modelLoaded: true, ollamaBytes: 4 * GIB, vramBytes: 0, processBytes: null },
     });
     expect(kinds(reconcile(input({ agents: [held] }), EMPTY_RECONCILE_STATE))).toEqual([]);
     expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: false }), EMPTY_RECONCILE_STATE))).toEqual([]);
@@ -112,7 +125,7 @@ describe('reconcile', () => {
       input({
         agents: null,
         activeSessions: [sessionRecord({ agents: [], startedAt: minutesAgo(30) })],
-        residentModels: [{ name: 'x:1b', sizeGb: 1, vramGb: 1, ramGb: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] }],
+        residentModels: [{ name: 'x:1b', sizeBytes: GIB, sizeFrom: 'ollama', vramBytes: GIB, ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] }],
       }),
       EMPTY_RECONCILE_STATE,
     );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/gpuMemory';
 import { constrainedBelow, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/systemProbe';
-import { useSysfsTrees } from '../support/sysfsTree';
+import { useProcRoots, useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */
@@ -58,15 +58,33 @@ const MAC_OUTPUTS = {
 /** What the 32 GB Mac has free: free, file-backed and purgeable pages. */
 const MAC_AVAILABLE = (55012 + 760214 + 30418) * 16384;
 
-/** A probe on an idle 32 GB machine with no container limit and no sysfs unless the options say otherwise. */
+/** Where neither sysfs nor procfs is: the probe reads nothing of this machine's own. */
+const NO_SYSFS = join(tmpdir(), 'no-such-sysfs');
+const NO_PROCFS = join(tmpdir(), 'no-such-procfs');
+
+/** A probe on an idle 32 GB machine with no container limit, no sysfs and no procfs unless the options say otherwise. */
 function probe(options: SystemProbeOptions): SystemProbe {
-  return new SystemProbe({ clock: () => 0, constrainedMemory: () => 0, machine: idleMachine(), sysfsRoot: join(tmpdir(), 'no-such-sysfs'), ...options });
+  return new SystemProbe({ clock: () => 0, constrainedMemory: () => 0, machine: idleMachine(), sysfsRoot: NO_SYSFS, procRoot: NO_PROCFS, ...options });
 }
+
+/** `/proc/meminfo` of a 32 GB Linux desktop with 2.1 GiB of swap in use (2202368 kB). */
+const MEMINFO = readFileSync(new URL('../fixtures/platform/meminfo-linux-swapping.txt', import.meta.url), 'utf8');
+const MEMINFO_SWAP_USED = 2202368 * 1024;
+
 
 /** Lets every callback already due run (no time passes on the injected clock). */
 const settleCallbacks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 /** Time enough for a GPU read's power check (a few sysfs reads) and the nvidia-smi it would start, for tests that none starts. */
 const checkTime = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
+/**
+ * Lets real I/O (the probe's reads of procfs and sysfs) finish until `ready`
+ * holds, while fake timers hold the clock still: `setImmediate` must be left
+ * real (`toFake: ['setTimeout', 'clearTimeout']`).
+ */
+async function untilReady(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A promise the test settles when it chooses: a program that takes as long as the test likes. */
 function pending() {
@@ -79,6 +97,8 @@ function pending() {
 
 /** A sysfs tree with the given PCI devices, removed after each test. */
 const sysfs = useSysfsTrees();
+/** A procfs root with the given meminfo, removed after each test. */
+const procfs = useProcRoots();
 
 describe('SystemProbe on macOS', () => {
   it('reads available memory, pressure and swap from vm_stat and sysctl, not os.freemem()', async () => {
@@ -204,19 +224,25 @@ describe('SystemProbe on Linux and Windows', () => {
   it('waits out the window from the given mark, not from when the probe was made', async () => {
     const { exec } = fakeExec({});
     const cpuFrom = { times: { busy: 0, idle: 0 }, at: 900, ownMs: 0 };
+    // The window closes when the CPU times are read again: the mark was given, so that is the first read.
+    const busy = machine(GIB, { user: 1, nice: 0, sys: 0, idle: 9, irq: 0 });
+    let marks = 0;
+    const counted: MachineInfo = {
+      ...busy,
+      cpus: () => {
+        marks += 1;
+        return busy.cpus();
+      },
+    };
     vi.useFakeTimers();
     try {
-      let done = false;
-      const pending = probe({ platform: 'linux', machine: machine(GIB, { user: 1, nice: 0, sys: 0, idle: 9, irq: 0 }), exec, gpu: null, cpuFrom, clock: () => 1000 })
-        .sample(150)
-        .finally(() => {
-          done = true;
-        });
-      // 900 + 150 - 1000: 50 ms left of the window, not 150.
+      const pending = probe({ platform: 'linux', machine: counted, exec, gpu: null, cpuFrom, clock: () => 1000 }).sample(150);
+      // 900 + 150 - 1000: 50 ms left of the window, not 150. (The sample then waits for its read of
+      // procfs, real I/O that no fake timer moves, so the window is watched where it closes.)
       await vi.advanceTimersByTimeAsync(49);
-      expect(done).toBe(false);
+      expect(marks).toBe(0);
       await vi.advanceTimersByTimeAsync(1);
-      expect(done).toBe(true);
+      expect(marks).toBe(1);
       expect((await pending).cpuPercent).toBe(10);
     } finally {
       vi.useRealTimers();
@@ -224,20 +250,22 @@ describe('SystemProbe on Linux and Windows', () => {
   });
 
   it('reads NVIDIA memory through nvidia-smi, beside the samples', async () => {
-    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
+    const smi = pending();
+    const { exec, ran } = fakeExec({ 'nvidia-smi': smi.promise });
     const system = probe({ platform: 'linux', exec });
     // The first sample starts the read and does not wait for it.
     expect((await system.sample()).gpu).toBeNull();
+    smi.resolve(fixture('nvidia-smi-rtx4090.txt'));
     await vi.waitFor(async () => {
-      expect((await system.sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+      expect((await system.sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     });
     expect(ran).toEqual([NVIDIA_SMI]);
   });
 
   it('uses a GPU reading that lands within the CPU window', async () => {
     const { exec } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    const reading = await new SystemProbe({ platform: 'linux', exec, machine: idleMachine(), constrainedMemory: () => 0, sysfsRoot: join(tmpdir(), 'no-such-sysfs') }).sample(200);
-    expect(reading.gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    const reading = await new SystemProbe({ platform: 'linux', exec, machine: idleMachine(), constrainedMemory: () => 0, sysfsRoot: NO_SYSFS, procRoot: NO_PROCFS }).sample(200);
+    expect(reading.gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
   });
 
   it('pays one failed spawn on a machine without nvidia-smi', async () => {
@@ -284,11 +312,11 @@ describe('GPU reads beside the poll', () => {
       answered = true;
       return reading;
     });
+    // ...and the sample answers without it, with the reading of 30 s ago.
     await vi.waitFor(() => {
       expect(runs).toBe(2);
+      expect(answered).toBe(true);
     });
-    // ...and the sample answers at once, with the reading of 30 s ago.
-    expect(answered).toBe(true);
     expect((await sampled).gpu?.usedBytes).toBe(13320 * MIB);
     now = 120_000;
     expect((await system.sample()).gpu?.usedBytes).toBe(13320 * MIB);
@@ -303,9 +331,9 @@ describe('GPU reads beside the poll', () => {
 
   it('lets a one-shot look wait a while for the GPU, and no longer', async () => {
     const quick = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    expect((await probe({ platform: 'linux', exec: quick.exec, gpuWaitMs: 5000 }).sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB });
+    expect((await probe({ platform: 'linux', exec: quick.exec, gpuWaitMs: 5000 }).sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     const hung = pending();
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       let done = false;
       const sampled = probe({ platform: 'linux', exec: () => hung.promise, gpuWaitMs: 3000 })
@@ -313,6 +341,8 @@ describe('GPU reads beside the poll', () => {
         .finally(() => {
           done = true;
         });
+      // The wait for the GPU starts once the memory reads (procfs: real I/O) are in.
+      await untilReady(() => vi.getTimerCount() === 1);
       await vi.advanceTimersByTimeAsync(2999);
       expect(done).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
@@ -329,7 +359,7 @@ describe('GPU reads beside the poll', () => {
     const system = probe({ platform: 'linux', exec });
     await system.sample();
     await vi.waitFor(async () => {
-      expect((await system.sample()).gpu).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0 });
+      expect((await system.sample()).gpu).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0, count: 1 });
     });
   });
 });
@@ -419,10 +449,13 @@ describe('unified memory', () => {
   });
 
   it("is detected on a DGX Spark or a Jetson, whose nvidia-smi reports no memory on ARM, and nvidia-smi is then left alone", async () => {
-    const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-gb10-na.txt') });
+    const smi = pending();
+    const { exec, ran } = fakeExec({ 'nvidia-smi': smi.promise });
     let now = 0;
     const system = probe({ platform: 'linux', arch: 'arm64', exec, clock: () => now });
+    // Not known until nvidia-smi has answered.
     expect((await system.sample()).unifiedMemory).toBe(false);
+    smi.resolve(fixture('nvidia-smi-gb10-na.txt'));
     await vi.waitFor(async () => {
       expect(await system.sample()).toMatchObject({ unifiedMemory: true, unifiedMemoryHint: false, gpu: null });
     });
@@ -454,6 +487,39 @@ describe('unified memory', () => {
     await off.sample();
     await checkTime();
     expect((await off.sample()).unifiedMemoryHint).toBe(false);
+  });
+});
+
+describe('swap', () => {
+  it('is read on Linux from the meminfo under procRoot, beside os.freemem()', async () => {
+    const { exec } = fakeExec({});
+    const reading = await probe({ platform: 'linux', exec, gpu: null, procRoot: await procfs(MEMINFO) }).sample();
+    expect(reading).toMatchObject({ swapUsedBytes: MEMINFO_SWAP_USED, freeBytes: 8 * GIB, pressure: null });
+  });
+
+  it('is 0 on Linux with no swap, and unknown where meminfo cannot be read', async () => {
+    const { exec } = fakeExec({});
+    const noSwap = MEMINFO.replace(/^SwapCached:.*$/m, 'SwapCached:            0 kB')
+      .replace(/^SwapTotal:.*$/m, 'SwapTotal:             0 kB')
+      .replace(/^SwapFree:.*$/m, 'SwapFree:              0 kB');
+    expect((await probe({ platform: 'linux', exec, gpu: null, procRoot: await procfs(noSwap) }).sample()).swapUsedBytes).toBe(0);
+    const unread = await probe({ platform: 'linux', exec, gpu: null, procRoot: NO_PROCFS }).sample();
+    // Unknown, never 0; and free memory still comes from os.freemem().
+    expect(unread).toMatchObject({ swapUsedBytes: null, freeBytes: 8 * GIB });
+  });
+
+  it('is never read from procfs on macOS, which says it through sysctl', async () => {
+    const procRoot = await procfs(MEMINFO);
+    const mac = await probe({ platform: 'darwin', arch: 'arm64', exec: fakeExec(MAC_OUTPUTS).exec, procRoot }).sample();
+    expect(mac.swapUsedBytes).toBe(1069 * MIB);
+    // Nor when sysctl fails: unknown, not what a meminfo says.
+    const failing = fakeExec({ ...MAC_OUTPUTS, '/usr/sbin/sysctl -n vm.swapusage': new Error('timed out') });
+    expect((await probe({ platform: 'darwin', arch: 'arm64', exec: failing.exec, procRoot }).sample()).swapUsedBytes).toBeNull();
+  });
+
+  it('is not read on Windows', async () => {
+    const { exec } = fakeExec({});
+    expect((await probe({ platform: 'win32', exec, gpu: null, procRoot: await procfs(MEMINFO) }).sample()).swapUsedBytes).toBeNull();
   });
 });
 
@@ -498,6 +564,8 @@ describe('SystemProbe on this machine', () => {
     expect(reading.totalBytes).toBeGreaterThan(0);
     expect(reading.freeBytes === null || reading.freeBytes > 0).toBe(true);
     expect(typeof reading.unifiedMemory).toBe('boolean');
+    const swap = reading.swapUsedBytes ?? null;
+    expect(swap === null || (Number.isInteger(swap) && swap >= 0)).toBe(true);
   });
 });
 

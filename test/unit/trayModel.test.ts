@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLevel, summaryLine, trayModel, type TrayMenuItem } from '../../src/main/core/views/trayModel';
 import type { Snapshot } from '../../src/shared/model';
+import { gib, MIB } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
 import { agentProcess, failed, GIB, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
@@ -116,7 +117,7 @@ describe('the tray model', () => {
   it.each<[string, Snapshot, string[]]>([
     [
       'nothing loaded, 22.1 GB free',
-      snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])), system: system({ freeBytes: 22.1 * GIB }) }),
+      snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])), system: system({ freeBytes: gib(22.1) }) }),
       [
         'strategic would not fit: +55 GB, 22 GB free',
         'technical would not fit: +39.7 GB, 22 GB free',
@@ -195,7 +196,8 @@ describe('the tray model', () => {
 });
 
 describe("the tray's agent lines", () => {
-  it("show the agent's process and heartbeat in words that do not change on every poll", () => {
+  /** The lines under the first agent's name, its process using this much memory and CPU. */
+  function agentLines(processBytes: number, cpuPercent: number): string[] | null {
     const base = snapshotAt(NOW);
     const developer = base.agents?.[0];
     if (!developer) throw new Error('the fixture has agents');
@@ -206,8 +208,8 @@ describe("the tray's agent lines", () => {
           ...developer,
           pid: 4242,
           processAlive: true,
-          cpuPercent: 37.4,
-          memory: { ...developer.memory, processGb: 0.1 },
+          cpuPercent,
+          memory: { ...developer.memory, processBytes },
           heartbeat: { status: 'running', ageSeconds: 95, node: 'nonode@nohost', version: '0.1.0' },
           origins: ['heartbeat' as const, 'process' as const],
         },
@@ -215,10 +217,18 @@ describe("the tray's agent lines", () => {
     };
     const model = trayModel({ snapshot, snoozedUntil: null, now: NOW, formatTime: hhmm });
     const agent = model.menu.find((item) => item.kind === 'submenu');
-    expect(agent?.kind === 'submenu' ? labels(agent.items).slice(1, 4) : null).toEqual([
-      'pid 4242 · process 0.1 GB · CPU ~40%',
-      'Heartbeat silent 1m',
-      'Seen by heartbeat, process',
-    ]);
+    return agent?.kind === 'submenu' ? labels(agent.items).slice(1, 4) : null;
+  }
+
+  it("show the agent's process and heartbeat in words that do not change on every poll", () => {
+    // An idle Erlang VM: 48 MiB resident, to the nearest 10 MB in the menu.
+    expect(agentLines(48 * MIB, 37.4)).toEqual(['pid 4242 · process 50 MB · CPU ~40%', 'Heartbeat silent 1m', 'Seen by heartbeat, process']);
+    // Its memory and CPU drifting from poll to poll leave the menu as it was.
+    expect(agentLines(52 * MIB, 41.2)).toEqual(agentLines(48 * MIB, 37.4));
+    expect(agentLines(45 * MIB, 35)).toEqual(agentLines(48 * MIB, 37.4));
+  });
+
+  it('show a process past a GB in GB', () => {
+    expect(agentLines(gib(1.2), 2)?.[0]).toBe('pid 4242 · process 1.2 GB · CPU ~0%');
   });
 });

@@ -7,9 +7,9 @@ import { snapshotAt } from '../support/snapshots';
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 /** Ollama holds the seed's two models, so the icon reads a measured share of RAM. */
 const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] });
-const model = (now: number, totalGb = 32, freeGb = 16) =>
+const model = (now: number, totalBytes = 32 * GIB, freeBytes = 16 * GIB) =>
   trayModel({
-    snapshot: snapshotAt(now, { ollama: HELD, system: system({ totalBytes: totalGb * GIB, freeBytes: freeGb * GIB }) }),
+    snapshot: snapshotAt(now, { ollama: HELD, system: system({ totalBytes, freeBytes }) }),
     snoozedUntil: null,
     now,
     formatTime: (at) => at.slice(11, 16),
@@ -60,16 +60,16 @@ describe('the tray presenter', () => {
     presenter.render(model(NOW + 60_000));
     expect(calls).toEqual(['menu 21']);
     calls.length = 0;
-    presenter.render(model(NOW + 60_000, 24));
+    presenter.render(model(NOW + 60_000, 24 * GIB));
     expect(calls).toEqual(['image high.png']);
   });
 
   it('redraws the menu when categories stop fitting', () => {
     const { calls, presenter } = fakeTray();
-    presenter.render(model(NOW, 128, 100));
+    presenter.render(model(NOW, 128 * GIB, 100 * GIB));
     calls.length = 0;
     // Five of ECHO's categories need more than 16 GB: a line each, and their separator.
-    presenter.render(model(NOW, 128, 16));
+    presenter.render(model(NOW, 128 * GIB, 16 * GIB));
     expect(calls).toEqual(['menu 21']);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../src/main/core/alerts/engine';
 import { planNotification } from '../../src/main/core/views/notificationPlan';
 import { DEFAULT_BOUNDS, loadWindowBounds, saveWindowBounds } from '../../src/main/desktop/windowState';
+import { GIB } from '../support/bytes';
 
 describe('the dashboard window', () => {
   it('remembers its size and place, and falls back to defaults on a damaged file', async () => {
@@ -31,7 +32,7 @@ describe('planNotification', () => {
     severity: 'critical' as const,
     since: '2026-11-24T14:00:00.000Z',
     message: "Agents use 30 GB, 94% of this machine's 32 GB RAM.",
-    culprit: { kind: 'agent' as const, id: 'cto', label: 'CTO (deepseek-coder:33b)', memoryGb: 33 },
+    culprit: { kind: 'agent' as const, id: 'cto', label: 'CTO (deepseek-coder:33b)', memoryBytes: 33 * GIB },
     suggestedAction: 'Stop CTO: frees ~33 GB',
   };
   const intent = (kind: NotificationIntent['kind']): NotificationIntent => ({ kind, alert, title: 'Critical: CTO (deepseek-coder:33b)', body: 'Agents use 30 GB. Stop CTO: frees ~33 GB.' });

@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole, memorySplit } from '../../shared/format';
+import { formatBytes, formatDuration, formatRole, memorySplit, residentSizeText, swapText, UNIFIED_MEMORY_HINT } from '../../shared/format';
 import type { AgentView, AgentWork, SessionView, Snapshot, SourceHealth, Summary } from '../../shared/model';
 import { escapeControls as shown } from '../../shared/terminalText';
 import { agentWorkParts, echoMessageText } from '../../shared/workText';
@@ -47,22 +47,23 @@ function known(value: number | null, unit: string): string {
 const SOURCE_WORDS: Readonly<Record<NonNullable<Summary['memorySource']>, string>> = { measured: 'reported', estimated: 'estimated', mixed: 'mixed' };
 
 function memoryLine(summary: Summary): string {
-  if (summary.memoryGb === null) return `${label('Memory')}? GB of ${formatGb(summary.machineRamGb)} RAM`;
+  if (summary.memoryBytes === null) return `${label('Memory')}? GB of ${formatBytes(summary.machineRamBytes)} RAM`;
   const share = summary.memoryPctOfRam === null ? '' : ` (${summary.memoryPctOfRam}%)`;
   const savings = summary.savingsPct === null ? '' : ` · ${summary.savingsPct}% savings vs all agents`;
   const split = memorySplit(summary);
-  const free = summary.freeRamGb === null ? ' · free memory unknown' : '';
-  const gpu = summary.gpuTotalGb === null || summary.gpuUsedGb === null ? '' : ` · GPU memory ${formatGb(summary.gpuUsedGb)} of ${formatGb(summary.gpuTotalGb)}`;
+  const free = summary.freeRamBytes === null ? ' · free memory unknown' : '';
+  const gpu = summary.gpuTotalBytes === null || summary.gpuUsedBytes === null ? '' : ` · GPU memory ${formatBytes(summary.gpuUsedBytes)} of ${formatBytes(summary.gpuTotalBytes)}`;
   const estimate = summary.memorySource === 'measured' || summary.memorySource === null ? '' : ' · models Ollama could not be asked about, or gave no size for, are estimates';
-  return `${label('Memory')}${formatGb(summary.memoryGb)} ${summary.memorySource === null ? '' : SOURCE_WORDS[summary.memorySource]}${split === null ? '' : ` (${split})`} of ${formatGb(summary.machineRamGb)} RAM${share}${savings}${free}${gpu}${estimate}`;
+  const machine = [swapText(summary.swapUsedBytes), summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null].filter((part) => part !== null).map((part) => ` · ${part}`).join('');
+  return `${label('Memory')}${formatBytes(summary.memoryBytes)} ${summary.memorySource === null ? '' : SOURCE_WORDS[summary.memorySource]}${split === null ? '' : ` (${split})`} of ${formatBytes(summary.machineRamBytes)} RAM${share}${savings}${free}${gpu}${estimate}${machine}`;
 }
 
 /** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
 function modelMemoryText(agent: AgentView): string {
-  if (agent.memory.ollamaGb !== null) return `${formatGb(agent.memory.ollamaGb)} (reported by Ollama)`;
-  if (agent.memory.modelLoaded === false) return `not loaded (needs ~${formatGb(agent.memory.estimatedGb)} to load)`;
-  if (agent.memory.modelLoaded === true) return `~${formatGb(agent.memory.estimatedGb)} (estimated: loaded, Ollama gave no size)`;
-  return `~${formatGb(agent.memory.estimatedGb)} (estimated)`;
+  if (agent.memory.ollamaBytes !== null) return `${formatBytes(agent.memory.ollamaBytes)} (reported by Ollama)`;
+  if (agent.memory.modelLoaded === false) return `not loaded (needs ~${formatBytes(agent.memory.estimatedBytes)} to load)`;
+  if (agent.memory.modelLoaded === true) return `~${formatBytes(agent.memory.estimatedBytes)} (estimated: loaded, Ollama gave no size)`;
+  return `~${formatBytes(agent.memory.estimatedBytes)} (estimated)`;
 }
 
 /** Each copy beyond the first, and what its parents say: orphaned, or under a wrapper. */
@@ -86,7 +87,7 @@ function echoLines(snapshot: Snapshot): string[] {
   ];
   const delegators = echo.delegators.map(
     (process) =>
-      `  delegator  pid ${process.pid}${process.processGb === null ? '' : `  ${formatGb(process.processGb)}`}${process.uptimeSeconds === null ? '' : `  up ${formatDuration(process.uptimeSeconds)}`}`,
+      `  delegator  pid ${process.pid}${process.processBytes === null ? '' : `  ${formatBytes(process.processBytes)}`}${process.uptimeSeconds === null ? '' : `  up ${formatDuration(process.uptimeSeconds)}`}`,
   );
   return [`${label('ECHO root')}${roots}${left.length > 0 ? ` (${left.join(', ')})` : ''}`, ...delegators];
 }
@@ -136,7 +137,7 @@ const workText = (work: AgentWork | undefined, now: number): string => agentWork
 
 function agentLine(agent: AgentView, work: AgentWork | undefined, now: number): string {
   const uptime = agent.uptimeSeconds === null ? '' : `  up ${formatDuration(agent.uptimeSeconds)}`;
-  const process = agent.memory.processGb === null ? '' : ` + ${agent.copies.length > 1 ? 'processes' : 'process'} ${formatGb(agent.memory.processGb)}`;
+  const process = agent.memory.processBytes === null ? '' : ` + ${agent.copies.length > 1 ? 'processes' : 'process'} ${formatBytes(agent.memory.processBytes)}`;
   const pid = agent.pid === null || agent.processAlive === false ? '' : `  pid ${agent.pid}${agent.cpuPercent === null ? '' : ` ${agent.cpuPercent}% CPU`}`;
   const beat = agent.heartbeat === null ? '' : `  heartbeat ${formatDuration(agent.heartbeat.ageSeconds)} ago${agent.heartbeat.status === 'running' ? '' : ` (${shown(agent.heartbeat.status)})`}`;
   return `  ${shown(formatRole(agent.role))}  ${shown(agent.model)}  ${modelMemoryText(agent)}${process}${uptime}${pid}${copiesText(agent)}${beat}${workText(work, now)}  [${agent.origins.join(', ')}]`;
@@ -166,7 +167,7 @@ export function statusText(snapshot: Snapshot, where: SourceLabels): string {
   for (const model of snapshot.residentModels ?? []) {
     if (model.usedBy.length > 0) continue;
     const unload = model.staysLoaded ? ', stays loaded' : model.unloadsInSeconds === null ? '' : `, unloads in ${formatDuration(model.unloadsInSeconds)}`;
-    lines.push(`  (loaded, no agent) ${shown(model.name)}  ${formatGb(model.sizeGb)}${unload}`);
+    lines.push(`  (loaded, no agent) ${shown(model.name)}  ${residentSizeText(model)}${unload}`);
   }
   const stats = snapshot.stats;
   if (stats) {

@@ -1,8 +1,7 @@
 import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast';
 import { CATEGORY_AGENTS, defaultModelFor, UNKNOWN_MODEL } from './echoRoster';
-import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
+import { estimateMemoryBytes, type MemoryOverrides } from './memoryEstimate';
 import { holdsItsModel, normalizeModel } from '../../shared/modelName';
-import { round1, toGb } from './memoryModel';
 import { judgeCategory, splitNeed } from './forecastVerdict';
 import type { ResidentForecast } from './modelUnloads';
 import type { MemoryPressure, OllamaModel, SystemReading } from './readings';
@@ -25,11 +24,11 @@ export interface ForecastInput {
   readonly loadedKnown?: boolean;
   readonly agents: readonly ForecastAgent[];
   /** Memory free now; null when the machine's reading failed. */
-  readonly freeGb: number | null;
+  readonly freeBytes: number | null;
   /** Dedicated GPU memory free now; null where it cannot be read, or where memory is unified (then it is RAM). */
-  readonly freeVramGb?: number | null;
+  readonly freeVramBytes?: number | null;
   /** Ollama's own figure per model (normalised name), from this poll or an earlier one. */
-  readonly measuredGb?: ReadonlyMap<string, number>;
+  readonly measuredBytes?: ReadonlyMap<string, number>;
   readonly overrides?: MemoryOverrides;
   /** The loaded models, with who uses them and when they leave memory by themselves (see forecastResidents). */
   readonly residents?: readonly ResidentForecast[];
@@ -54,17 +53,17 @@ function modelFor(role: string, liveModels: ReadonlyMap<string, string>): string
 }
 
 /** Free memory as the probe read it, or null when the reading cannot be right (a machine with no memory). */
-export function knownFreeGb(system: SystemReading): number | null {
+export function knownFreeBytes(system: SystemReading): number | null {
   const free = system.freeBytes;
   const plausible = system.totalBytes > 0 && free !== null && Number.isFinite(free) && free >= 0;
-  return plausible ? toGb(free) : null;
+  return plausible ? free : null;
 }
 
 /** Dedicated GPU memory free now, where it is read and is not simply RAM. */
-export function knownFreeVramGb(system: SystemReading): number | null {
+export function knownFreeVramBytes(system: SystemReading): number | null {
   const gpu = system.gpu;
   if (!gpu || system.unifiedMemory === true || gpu.totalBytes <= 0) return null;
-  return toGb(Math.max(0, gpu.totalBytes - gpu.usedBytes));
+  return Math.max(0, gpu.totalBytes - gpu.usedBytes);
 }
 
 /**
@@ -76,11 +75,11 @@ export function rememberModelSizes(known: ReadonlyMap<string, number>, models: r
   let next: Map<string, number> | null = null;
   for (const model of models) {
     // A size Ollama did not give is no size to remember: skipped below as 0 is.
-    const gb = model.sizeBytes === null ? 0 : toGb(model.sizeBytes);
+    const bytes = model.sizeBytes ?? 0;
     const key = normalizeModel(model.name);
-    if (gb <= 0 || known.get(key) === gb) continue;
+    if (bytes <= 0 || known.get(key) === bytes) continue;
     next ??= new Map(known);
-    next.set(key, gb);
+    next.set(key, bytes);
   }
   return next ?? known;
 }
@@ -97,20 +96,20 @@ function forecastCategory(category: string, roles: readonly string[], input: For
     const key = modelKey(role, liveModels);
     if (loaded.has(key)) continue;
     // Ollama's measurement beats the estimate, as it does in the memory totals; take the larger figure if overrides by role disagree.
-    const gb = input.measuredGb?.get(key) ?? estimateMemoryGb(role, modelFor(role, liveModels), input.overrides);
-    perModel.set(key, Math.max(perModel.get(key) ?? 0, gb));
+    const bytes = input.measuredBytes?.get(key) ?? estimateMemoryBytes(role, modelFor(role, liveModels), input.overrides);
+    perModel.set(key, Math.max(perModel.get(key) ?? 0, bytes));
   }
-  const needGb = round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
-  const freeGb = input.freeGb === null ? null : round1(input.freeGb);
-  const freeVramGb = input.freeVramGb == null ? null : round1(input.freeVramGb);
-  const { needRamGb, needVramGb } = splitNeed(needGb, freeVramGb);
+  const needBytes = [...perModel.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const freeBytes = input.freeBytes;
+  const freeVramBytes = input.freeVramBytes ?? null;
+  const { needRamBytes, needVramBytes } = splitNeed(needBytes, freeVramBytes);
   const ownModels = new Set(roles.map((role) => modelKey(role, liveModels)));
   const modelLimit = input.modelLimit ?? null;
-  // Compared as shown, so the verdict never contradicts the figures beside it.
+  // Compared in exact bytes: the views round only what they print.
   const verdict = judgeCategory({
-    needGb,
-    freeGb,
-    freeVramGb,
+    needBytes,
+    freeBytes,
+    freeVramBytes,
     loadedKnown: input.loadedKnown !== false,
     ownModels,
     missingModels: perModel.size,
@@ -118,7 +117,7 @@ function forecastCategory(category: string, roles: readonly string[], input: For
     modelLimit,
     pressure: input.pressure ?? null,
   });
-  return { category, agents: [...roles], needGb, needRamGb, needVramGb, freeGb, freeVramGb, modelLimit, ...verdict };
+  return { category, agents: [...roles], needBytes, needRamBytes, needVramBytes, freeBytes, freeVramBytes, modelLimit, ...verdict };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */

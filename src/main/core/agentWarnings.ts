@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import { formatDuration, formatBytes, formatRole } from '../../shared/format';
 import type { AgentView, EchoMachine, EchoProcessView, SessionRecord, Warning } from '../../shared/model';
 import { holdsItsModel } from '../../shared/modelName';
 import { heartbeatsInUse } from './agentSightings';
@@ -92,7 +92,7 @@ function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null
   return {
     kind: 'agent-idle',
     role: agent.role,
-    message: `${name} runs in no active session and holds ${agent.model} (${formatGb(agent.memoryGb)}): stopping it frees that memory.`,
+    message: `${name} runs in no active session and holds ${agent.model} (${formatBytes(agent.memoryBytes)}): stopping it frees that memory.`,
   };
 }
 

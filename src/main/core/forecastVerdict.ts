@@ -1,19 +1,18 @@
 import type { CategoryForecast, ForecastVerdict } from '../../shared/forecast';
-import { round1 } from './memoryModel';
 import type { ResidentForecast } from './modelUnloads';
 import type { MemoryPressure } from './readings';
 
 /** Ollama puts as much of a model as fits in GPU memory and the rest in RAM. */
-export function splitNeed(needGb: number, freeVramGb: number | null): { needRamGb: number; needVramGb: number } {
-  const needVramGb = round1(Math.min(needGb, freeVramGb ?? 0));
-  return { needRamGb: round1(needGb - needVramGb), needVramGb };
+export function splitNeed(needBytes: number, freeVramBytes: number | null): { needRamBytes: number; needVramBytes: number } {
+  const needVramBytes = Math.min(needBytes, freeVramBytes ?? 0);
+  return { needRamBytes: needBytes - needVramBytes, needVramBytes };
 }
 
 export interface VerdictInput {
-  readonly needGb: number;
+  readonly needBytes: number;
   /** Null when the machine's reading failed: no verdict. */
-  readonly freeGb: number | null;
-  readonly freeVramGb: number | null;
+  readonly freeBytes: number | null;
+  readonly freeVramBytes: number | null;
   /** False when Ollama could not be read just now: what it holds may be counted as needed. */
   readonly loadedKnown: boolean;
   /** Every model the category's agents use (normalised), loaded or not. */
@@ -21,7 +20,7 @@ export interface VerdictInput {
   /** How many of them are not loaded now. */
   readonly missingModels: number;
   readonly residents: readonly ResidentForecast[];
-  /** How many models Ollama keeps loaded at once; null where it cannot be told (several GPUs, uncounted). */
+  /** How many models Ollama keeps loaded at once; null where none is known. */
   readonly modelLimit: number | null;
   readonly pressure: MemoryPressure | null;
 }
@@ -35,13 +34,13 @@ function verdictOf(verdict: ForecastVerdict, rest: Partial<Verdict> = {}): Verdi
 }
 
 /** Whether freeing these models' memory, in order, makes room; and after which of them. */
-function roomAfter(input: VerdictInput, freeGb: number, freeing: readonly ResidentForecast[]): number | null {
-  let ram = freeGb;
-  let vram = input.freeVramGb;
+function roomAfter(input: VerdictInput, freeBytes: number, freeing: readonly ResidentForecast[]): number | null {
+  let ram = freeBytes;
+  let vram = input.freeVramBytes;
   for (const [index, resident] of freeing.entries()) {
-    ram += resident.ramGb;
-    vram = vram === null ? null : vram + resident.vramGb;
-    if (splitNeed(input.needGb, vram).needRamGb <= round1(ram)) return index;
+    ram += resident.ramBytes;
+    vram = vram === null ? null : vram + resident.vramBytes;
+    if (splitNeed(input.needBytes, vram).needRamBytes <= ram) return index;
   }
   return null;
 }
@@ -72,20 +71,20 @@ function overModelLimit(input: VerdictInput): boolean {
  * unknown, or where "will not fit" rests on an Ollama that did not answer.
  */
 export function judgeCategory(input: VerdictInput): Verdict {
-  const { freeGb } = input;
-  if (freeGb === null) return NO_CLAIM;
+  const { freeBytes } = input;
+  if (freeBytes === null) return NO_CLAIM;
   if (overModelLimit(input)) return verdictOf('over-model-limit');
-  const fitsNow = splitNeed(input.needGb, input.freeVramGb).needRamGb <= freeGb;
-  if (fitsNow) return input.needGb > 0 && (input.pressure === 'warn' || input.pressure === 'critical') ? verdictOf('only-by-swapping') : verdictOf('fits');
+  const fitsNow = splitNeed(input.needBytes, input.freeVramBytes).needRamBytes <= freeBytes;
+  if (fitsNow) return input.needBytes > 0 && (input.pressure === 'warn' || input.pressure === 'critical') ? verdictOf('only-by-swapping') : verdictOf('fits');
   if (!input.loadedKnown) return NO_CLAIM;
   const others = input.residents.filter((resident) => !input.ownModels.has(resident.model));
   const idle = others.filter((resident) => resident.usedBy.length === 0).sort(evictionOrder);
-  const evicted = roomAfter(input, freeGb, idle);
+  const evicted = roomAfter(input, freeBytes, idle);
   if (evicted !== null) {
-    return verdictOf('fits-after-eviction', { evicting: idle.slice(0, evicted + 1).map((resident) => ({ model: resident.model, gb: round1(resident.ramGb + resident.vramGb) })) });
+    return verdictOf('fits-after-eviction', { evicting: idle.slice(0, evicted + 1).map((resident) => ({ model: resident.model, bytes: resident.ramBytes + resident.vramBytes })) });
   }
   const unloading = others.filter((resident): resident is ResidentForecast & { unloadAt: number } => resident.unloadAt !== null).sort((a, b) => a.unloadAt - b.unloadAt);
-  const unloaded = roomAfter(input, freeGb, unloading);
+  const unloaded = roomAfter(input, freeBytes, unloading);
   const last = unloaded === null ? undefined : unloading[unloaded];
   if (unloaded !== null && last !== undefined) {
     return verdictOf('fits-later', { fitsLater: { at: new Date(last.unloadAt).toISOString(), unloading: unloading.slice(0, unloaded + 1).map((resident) => resident.model) } });

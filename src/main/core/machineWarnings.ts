@@ -1,6 +1,5 @@
-import { formatGb } from '../../shared/format';
+import { formatBytes } from '../../shared/format';
 import type { Warning } from '../../shared/model';
-import { toGb } from './memoryModel';
 import type { SystemReading } from './readings';
 
 /**
@@ -14,7 +13,7 @@ export function machineWarnings(system: SystemReading): Warning[] {
   return [
     {
       kind: 'memory-constrained',
-      message: `This monitor runs under a memory limit of ${formatGb(toGb(limit))}, below the ${formatGb(toGb(system.totalBytes))} of RAM it reports: in a container, RAM and free memory are the host's.`,
+      message: `This monitor runs under a memory limit of ${formatBytes(limit)}, below the ${formatBytes(system.totalBytes)} of RAM it reports: in a container, RAM and free memory are the host's.`,
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { gbToBytes } from '../../shared/format';
 import { ROLE_MEMORY_GB, UNKNOWN_AGENT_MEMORY_GB } from './echoRoster';
 
 /** The user's own figures (GB), which beat every rule. A model's figure beats a role's. */
@@ -28,4 +29,9 @@ export function estimateMemoryGb(role: string, model: string, overrides: MemoryO
     ROLE_MEMORY_GB[role] ??
     UNKNOWN_AGENT_MEMORY_GB
   );
+}
+
+/** The rule's figure in whole bytes, as every other memory figure is kept. */
+export function estimateMemoryBytes(role: string, model: string, overrides?: MemoryOverrides): number {
+  return gbToBytes(estimateMemoryGb(role, model, overrides));
 }

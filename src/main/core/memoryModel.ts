@@ -1,22 +1,14 @@
 import type { AgentMemory, AgentRecord, MemorySource, ResidentModel } from '../../shared/model';
 import { ROLE_MODELS, UNKNOWN_MODEL } from './echoRoster';
-import { estimateMemoryGb, type MemoryOverrides } from './memoryEstimate';
+import { estimateMemoryBytes, type MemoryOverrides } from './memoryEstimate';
 import { normalizeModel } from '../../shared/modelName';
 import type { OllamaData, OllamaModel, ProcessReading } from './readings';
 
-const BYTES_PER_GB = 1024 ** 3;
-
-export const toGb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 10) / 10;
 /** The model's memory now: what Ollama reports while it holds it, none while it says it does not, else the estimate (Ollama not asked, or no size given). */
-export function modelMemoryNowGb(memory: AgentMemory): number {
-  if (memory.ollamaGb !== null) return memory.ollamaGb;
-  return memory.modelLoaded === false ? 0 : memory.estimatedGb;
+export function modelMemoryNowBytes(memory: AgentMemory): number {
+  if (memory.ollamaBytes !== null) return memory.ollamaBytes;
+  return memory.modelLoaded === false ? 0 : memory.estimatedBytes;
 }
-
-/** Back to bytes, for a reader that wants base units (Prometheus): as exact as the GB it was given. */
-export const fromGb = (gb: number): number => Math.round(gb * BYTES_PER_GB);
-/** To the 0.1 GB every memory figure is shown at. */
-export const round1 = (gb: number): number => Math.round(gb * 10) / 10;
 
 export function indexModels(models: readonly OllamaModel[]): ReadonlyMap<string, OllamaModel> {
   return new Map(models.map((model) => [normalizeModel(model.name), model]));
@@ -31,7 +23,7 @@ export interface AgentMemoryReading {
  * The readings of one agent's memory. `resident` is what Ollama holds, when it
  * answered this poll (null when it could not be asked); `process` is what
  * this machine says of the agent's processes, if anything. A model Ollama
- * lists without a size is loaded (`modelLoaded`) with no figure (`ollamaGb`
+ * lists without a size is loaded (`modelLoaded`) with no figure (`ollamaBytes`
  * null), so it is counted at its estimate, never at 0.
  */
 export function readAgentMemory(
@@ -44,12 +36,12 @@ export function readAgentMemory(
   const sizeBytes = loaded?.sizeBytes ?? null;
   return {
     memory: {
-      estimatedGb: estimateMemoryGb(agent.role, agent.model, overrides),
+      estimatedBytes: estimateMemoryBytes(agent.role, agent.model, overrides),
       modelLoaded: resident === null ? null : loaded !== undefined,
-      ollamaGb: sizeBytes === null ? null : toGb(sizeBytes),
+      ollamaBytes: sizeBytes,
       // Its GPU share is a part of a size nobody gave: unknown with it.
-      vramGb: loaded && sizeBytes !== null ? toGb(loaded.vramBytes) : null,
-      processGb: process?.alive && process.rssBytes !== null ? toGb(process.rssBytes) : null,
+      vramBytes: loaded && sizeBytes !== null ? loaded.vramBytes : null,
+      processBytes: process?.alive && process.rssBytes !== null ? process.rssBytes : null,
     },
     processAlive: process ? process.alive : null,
   };
@@ -57,17 +49,17 @@ export function readAgentMemory(
 
 export interface MemoryTotals {
   /** Models counted once each (what Ollama reports it holds, or the estimate where Ollama could not be asked or gave no size), plus the agents' own processes. */
-  readonly totalGb: number;
-  /** The part of totalGb in RAM: all but the models' GPU share, unless memory is unified. */
-  readonly ramGb: number;
+  readonly totalBytes: number;
+  /** The part of totalBytes in RAM: all but the models' GPU share, unless memory is unified. */
+  readonly ramBytes: number;
   /** The models' GPU share as Ollama reports it; null when Ollama gave no model's size. */
-  readonly vramGb: number | null;
+  readonly vramBytes: number | null;
   /** What was read rather than estimated: the sizes Ollama reports (its own estimates when it loaded each model) and the processes' resident memory. */
-  readonly measuredGb: number;
+  readonly measuredBytes: number;
   /** The part read rather than estimated in RAM: the processes and the RAM share of the models Ollama reports; null when nothing was read. */
-  readonly measuredRamGb: number | null;
+  readonly measuredRamBytes: number | null;
   /** Models counted once each at the estimate rule alone. */
-  readonly estimatedGb: number;
+  readonly estimatedBytes: number;
   readonly source: MemorySource;
 }
 
@@ -75,37 +67,37 @@ export interface MemoryTotals {
 const modelKey = (role: string, model: string): string => (model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model));
 
 /** A model's share of RAM: what Ollama holds less what it put in GPU memory, unless that GPU memory is RAM. */
-export function ramShareGb(sizeGb: number, vramGb: number, unified: boolean): number {
-  return unified ? sizeGb : Math.max(0, sizeGb - vramGb);
+export function ramShareBytes(sizeBytes: number, vramBytes: number, unified: boolean): number {
+  return unified ? sizeBytes : Math.max(0, sizeBytes - vramBytes);
 }
 
 export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>, unified = false): MemoryTotals {
   const perModel = new Map<string, AgentMemory>();
-  let processGb = 0;
+  let processBytes = 0;
   for (const agent of agents) {
     const key = modelKey(agent.role, agent.model);
     const known = perModel.get(key);
-    if (!known || agent.memory.estimatedGb > known.estimatedGb) perModel.set(key, agent.memory);
-    processGb += agent.memory.processGb ?? 0;
+    if (!known || agent.memory.estimatedBytes > known.estimatedBytes) perModel.set(key, agent.memory);
+    processBytes += agent.memory.processBytes ?? 0;
   }
-  let totalGb = processGb;
-  let ramGb = processGb;
-  let vramGb = 0;
-  let measuredGb = processGb;
-  let measuredRamGb = processGb;
-  let estimatedGb = 0;
+  let totalBytes = processBytes;
+  let ramBytes = processBytes;
+  let vramBytes = 0;
+  let measuredBytes = processBytes;
+  let measuredRamBytes = processBytes;
+  let estimatedBytes = 0;
   let knownModels = 0;
   let measuredModels = 0;
   for (const memory of perModel.values()) {
-    estimatedGb += memory.estimatedGb;
-    if (memory.ollamaGb !== null) {
-      const inGpu = memory.vramGb ?? 0;
-      const inRam = ramShareGb(memory.ollamaGb, inGpu, unified);
-      totalGb += memory.ollamaGb;
-      ramGb += inRam;
-      vramGb += inGpu;
-      measuredGb += memory.ollamaGb;
-      measuredRamGb += inRam;
+    estimatedBytes += memory.estimatedBytes;
+    if (memory.ollamaBytes !== null) {
+      const inGpu = memory.vramBytes ?? 0;
+      const inRam = ramShareBytes(memory.ollamaBytes, inGpu, unified);
+      totalBytes += memory.ollamaBytes;
+      ramBytes += inRam;
+      vramBytes += inGpu;
+      measuredBytes += memory.ollamaBytes;
+      measuredRamBytes += inRam;
       knownModels += 1;
       measuredModels += 1;
     } else if (memory.modelLoaded === false) {
@@ -113,38 +105,38 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
       knownModels += 1;
     } else {
       // Ollama could not be asked, or lists the model without its size: the estimate is counted against RAM, the safe side, and says it is one.
-      totalGb += memory.estimatedGb;
-      ramGb += memory.estimatedGb;
+      totalBytes += memory.estimatedBytes;
+      ramBytes += memory.estimatedBytes;
     }
   }
-  const processesMeasured = agents.some((agent) => agent.memory.processGb !== null);
+  const processesMeasured = agents.some((agent) => agent.memory.processBytes !== null);
   // No agent, no model: nothing was estimated, and nothing is the exact figure.
   const source: MemorySource = knownModels === perModel.size ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
   return {
-    totalGb: round1(totalGb),
-    ramGb: round1(ramGb),
-    vramGb: measuredModels === 0 ? null : round1(vramGb),
-    measuredGb: round1(measuredGb),
-    measuredRamGb: agents.length === 0 || knownModels > 0 || processesMeasured ? round1(measuredRamGb) : null,
-    estimatedGb: round1(estimatedGb),
+    totalBytes,
+    ramBytes,
+    vramBytes: measuredModels === 0 ? null : vramBytes,
+    measuredBytes,
+    measuredRamBytes: agents.length === 0 || knownModels > 0 || processesMeasured ? measuredRamBytes : null,
+    estimatedBytes,
     source,
   };
 }
 
 /** What every ECHO agent at once would take, by the estimate rule, each model counted once. */
-export function allAgentsMemoryGb(overrides?: MemoryOverrides): number {
+export function allAgentsMemoryBytes(overrides?: MemoryOverrides): number {
   const perModel = new Map<string, number>();
   for (const [role, model] of Object.entries(ROLE_MODELS)) {
     const key = normalizeModel(model);
-    perModel.set(key, Math.max(perModel.get(key) ?? 0, estimateMemoryGb(role, model, overrides)));
+    perModel.set(key, Math.max(perModel.get(key) ?? 0, estimateMemoryBytes(role, model, overrides)));
   }
-  return round1([...perModel.values()].reduce((sum, gb) => sum + gb, 0));
+  return [...perModel.values()].reduce((sum, bytes) => sum + bytes, 0);
 }
 
 /** The seed's "savings vs all agents", from the same rule on both sides so the comparison is fair. */
-export function savingsPct(estimatedGb: number, allAgentsGb: number): number | null {
-  if (allAgentsGb <= 0) return null;
-  return Math.round(100 * (1 - estimatedGb / allAgentsGb));
+export function savingsPct(estimatedBytes: number, allAgentsBytes: number): number | null {
+  if (allAgentsBytes <= 0) return null;
+  return Math.round(100 * (1 - estimatedBytes / allAgentsBytes));
 }
 
 /**
@@ -162,9 +154,9 @@ export function staysLoaded(expiresAt: number | null, now: number): boolean {
  * estimate among the agents using it, as the totals count it, else the
  * estimate rule by its name alone.
  */
-function loadedEstimateGb(name: string, users: readonly AgentRecord[], overrides: MemoryOverrides | undefined): number {
-  if (users.length === 0) return estimateMemoryGb('', name, overrides);
-  return Math.max(...users.map((agent) => estimateMemoryGb(agent.role, agent.model, overrides)));
+function loadedEstimateBytes(name: string, users: readonly AgentRecord[], overrides: MemoryOverrides | undefined): number {
+  if (users.length === 0) return estimateMemoryBytes('', name, overrides);
+  return Math.max(...users.map((agent) => estimateMemoryBytes(agent.role, agent.model, overrides)));
 }
 
 /**
@@ -183,13 +175,14 @@ export function residentModels(
     const key = normalizeModel(model.name);
     const forever = staysLoaded(model.expiresAt, now);
     const users = agents.filter((agent) => normalizeModel(agent.model) === key);
-    const sizeGb = model.sizeBytes === null ? loadedEstimateGb(model.name, users, overrides) : toGb(model.sizeBytes);
-    const vramGb = model.sizeBytes === null ? 0 : toGb(model.vramBytes);
+    const sizeBytes = model.sizeBytes ?? loadedEstimateBytes(model.name, users, overrides);
+    const vramBytes = model.sizeBytes === null ? 0 : model.vramBytes;
     return {
       name: model.name,
-      sizeGb,
-      vramGb,
-      ramGb: round1(ramShareGb(sizeGb, vramGb, unified)),
+      sizeBytes,
+      sizeFrom: model.sizeBytes === null ? 'estimate' : 'ollama',
+      vramBytes,
+      ramBytes: ramShareBytes(sizeBytes, vramBytes, unified),
       expiresAt: model.expiresAt === null ? null : new Date(model.expiresAt).toISOString(),
       unloadsInSeconds: model.expiresAt === null || forever ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
       staysLoaded: forever,
@@ -203,11 +196,11 @@ export function residentModels(
  * any one no size, since a total missing a part is no total. (Models of
  * unknown size are listed first, so one among the unlisted means one listed.)
  */
-export function residentModelsGb(data: OllamaData): number | null {
-  let gb = toGb(data.unlistedBytes);
+export function residentModelsBytes(data: OllamaData): number | null {
+  let bytes = data.unlistedBytes;
   for (const model of data.models) {
     if (model.sizeBytes === null) return null;
-    gb += toGb(model.sizeBytes);
+    bytes += model.sizeBytes;
   }
-  return round1(gb);
+  return bytes;
 }

@@ -9,8 +9,8 @@ export const OLLAMA_KEEP_ALIVE_MS = 5 * 60 * 1000;
 export interface ResidentForecast {
   /** The normalised name. */
   readonly model: string;
-  readonly ramGb: number;
-  readonly vramGb: number;
+  readonly ramBytes: number;
+  readonly vramBytes: number;
   /** The roles of the agents that use it; an empty list makes it idle, which Ollama evicts first to make room. */
   readonly usedBy: readonly string[];
   /** Epoch ms it unloads if nothing calls it; null when it stays (`keep_alive: -1`) or nobody can say. */
@@ -50,7 +50,7 @@ function echoUnloadAt(usedBy: readonly string[], work: readonly AgentWorkRecord[
  */
 export function forecastResidents(models: readonly ResidentModel[], work: readonly AgentWorkRecord[] | null, now: number, keepAliveMs: number | null = OLLAMA_KEEP_ALIVE_MS): ResidentForecast[] {
   return models.map((model) => {
-    const base = { model: normalizeModel(model.name), ramGb: model.ramGb, vramGb: model.vramGb, usedBy: [...model.usedBy] };
+    const base = { model: normalizeModel(model.name), ramBytes: model.ramBytes, vramBytes: model.vramBytes, usedBy: [...model.usedBy] };
     const ollamaAt = model.staysLoaded || model.expiresAt === null ? null : Date.parse(model.expiresAt);
     if (ollamaAt !== null && Number.isFinite(ollamaAt)) return { ...base, unloadAt: Math.max(ollamaAt, now), from: 'ollama' };
     const echoAt = model.staysLoaded || keepAliveMs === null || !work ? null : echoUnloadAt(model.usedBy, work, keepAliveMs);

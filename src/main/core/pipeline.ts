@@ -36,7 +36,7 @@ export interface PipelineState {
   /** Once one of ECHO's agent processes was found on this machine, a missing one means something. */
   readonly echoSeenHere: boolean;
   /** Ollama's measured size of each model it has reported, for forecasting models it has since unloaded. */
-  readonly modelSizesGb: ReadonlyMap<string, number>;
+  readonly modelSizesBytes: ReadonlyMap<string, number>;
   readonly reconcile: ReconcileState;
   readonly alerts: AlertEngineState;
   readonly previous: Snapshot | null;
@@ -49,7 +49,7 @@ export function initialPipelineState(): PipelineState {
     ollama: emptyTrack(),
     registrySeen: false,
     echoSeenHere: false,
-    modelSizesGb: new Map(),
+    modelSizesBytes: new Map(),
     reconcile: EMPTY_RECONCILE_STATE,
     alerts: INITIAL_ALERT_STATE,
     previous: null,
@@ -82,7 +82,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
   const { now } = readings;
   const registry = advanceTrack(state.registry, readings.registry, now);
   const freshRegistry = readings.registry?.ok ? readings.registry.value : null;
-  const modelSizesGb = rememberModelSizes(state.modelSizesGb, readings.ollama?.ok ? readings.ollama.value.models : []);
+  const modelSizesBytes = rememberModelSizes(state.modelSizesBytes, readings.ollama?.ok ? readings.ollama.value.models : []);
   const input = {
     now,
     timeZone: zoneOf(settings.timeZone),
@@ -100,7 +100,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     heartbeatTimeoutSeconds: settings.reconcile.heartbeatStaleSeconds,
     memoryOverrides: settings.memoryOverrides,
     ollamaScheduler: settings.ollamaScheduler,
-    modelSizesGb,
+    modelSizesBytes,
   };
   const base = buildSnapshotBase(input);
   const scanned = readings.agentProcesses?.ok ? readings.agentProcesses.value.agents : null;
@@ -133,7 +133,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       ollama: input.ollama,
       registrySeen: input.registrySeen,
       echoSeenHere,
-      modelSizesGb,
+      modelSizesBytes,
       reconcile: reconciled.state,
       alerts: evaluated.state,
       previous: snapshot,

@@ -141,6 +141,8 @@ export type MemoryPressure = 'normal' | 'warn' | 'critical';
 export interface GpuMemory {
   readonly totalBytes: number;
   readonly usedBytes: number;
+  /** How many GPUs the figures sum (Ollama keeps 3 models loaded per GPU); 1 where a reader does not say. */
+  readonly count?: number;
 }
 
 export interface SystemReading {
@@ -163,7 +165,7 @@ export interface SystemReading {
   /** Whether GPU memory is this RAM (Apple Silicon, NVIDIA's GB10 and Jetson, or an integrated GPU by setting). */
   readonly unifiedMemory?: boolean;
   /**
-   * Swap in use (macOS's `vm.swapusage`), in bytes: memory past `freeBytes`
+   * Swap in use (macOS's `vm.swapusage`, Linux's `/proc/meminfo`), in bytes: memory past `freeBytes`
    * comes only by compressing or swapping more. Null (or absent) where it is
    * not read or could not be.
    */

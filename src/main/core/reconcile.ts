@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../shared/format';
+import { formatDuration, formatRole, residentSizeText } from '../../shared/format';
 import type { AgentOrigin, AgentView, EchoMachine, ResidentModel, SessionRecord, Warning } from '../../shared/model';
 import { agentSignalWarnings } from './agentWarnings';
 import type { HeartbeatData } from './readings';
@@ -131,7 +131,7 @@ function modelWarnings(input: ReconcileInput): Warning[] {
       kind: 'model-unused' as const,
       model: model.name,
       message:
-        `Ollama holds ${model.name} (${formatGb(model.sizeGb)}) with no agent using it` +
+        `Ollama holds ${model.name} (${residentSizeText(model)}) with no agent using it` +
         (model.staysLoaded ? '; it stays loaded until unloaded.' : model.unloadsInSeconds === null ? '.' : `; it unloads in ${formatDuration(model.unloadsInSeconds)}.`),
     }));
 }

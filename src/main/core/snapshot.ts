@@ -1,5 +1,5 @@
 import { AGENT_LIST_LIMIT, type AgentView, type EchoMachine, type EchoProcessView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
-import { forecastAdmissions, knownFreeGb, knownFreeVramGb } from './admissionForecast';
+import { forecastAdmissions, knownFreeBytes, knownFreeVramBytes } from './admissionForecast';
 import { forecastResidents } from './modelUnloads';
 import { DEFAULT_OLLAMA_SCHEDULER, modelLimitOf, type OllamaScheduler } from './ollamaScheduler';
 import type { RegistryMode } from './agentChoice';
@@ -8,15 +8,14 @@ import { cpuLoadOf } from './cpu';
 import { viewEchoWork } from './echoWorkView';
 import type { MemoryOverrides } from './memoryEstimate';
 import {
-  allAgentsMemoryGb,
+  allAgentsMemoryBytes,
   indexModels,
   memoryTotals,
-  modelMemoryNowGb,
+  modelMemoryNowBytes,
   readAgentMemory,
   residentModels,
-  residentModelsGb,
+  residentModelsBytes,
   savingsPct,
-  toGb,
 } from './memoryModel';
 import type { AgentProcess, EchoProcesses, OllamaData, OllamaModel, PostgresData, ProcessReading, Reading, RegistryData, SystemReading } from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
@@ -46,7 +45,7 @@ export interface SnapshotInput {
   /** Ollama's scheduler settings, where the monitor's environment carries them. */
   readonly ollamaScheduler?: OllamaScheduler;
   /** Ollama's measured size per model, remembered across polls, for the admission forecast. */
-  readonly modelSizesGb?: ReadonlyMap<string, number>;
+  readonly modelSizesBytes?: ReadonlyMap<string, number>;
 }
 
 function secondsBetween(from: string, to: number): number {
@@ -67,7 +66,7 @@ export function viewEchoProcess(process: AgentProcess, now: number): EchoProcess
     role: process.role,
     root: process.root,
     form: process.form,
-    processGb: process.rssBytes === null ? null : toGb(process.rssBytes),
+    processBytes: process.rssBytes,
     cpuPercent: process.cpuPercent,
     uptimeSeconds: secondsSince(process.startedAt, now),
     parentPid: process.parent?.pid ?? null,
@@ -94,7 +93,7 @@ function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaMo
   return {
     ...record,
     ...reading,
-    memoryGb: modelMemoryNowGb(reading.memory),
+    memoryBytes: modelMemoryNowBytes(reading.memory),
     cpuPercent: process?.cpuPercent ?? null,
     uptimeSeconds: secondsSince(startedAt, input.now),
     heartbeat: heartbeat && {
@@ -157,8 +156,8 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
   const records = choice.agents?.map((sighted) => sighted.record) ?? [];
   const unified = system.unifiedMemory === true;
   const totals = agents && memoryTotals(agents, unified);
-  const allAgentsGb = allAgentsMemoryGb(input.memoryOverrides);
-  const machineRamGb = toGb(system.totalBytes);
+  const allAgentsBytes = allAgentsMemoryBytes(input.memoryOverrides);
+  const machineRamBytes = system.totalBytes;
   const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now, unified, input.memoryOverrides);
   const sources = {
     postgres: healthOf(input.postgres, now),
@@ -175,23 +174,25 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       activeAgents: agents?.length ?? null,
       activeSessions: postgres?.value.activeTotal ?? null,
       sessionsToday: postgres?.value.sessionsToday ?? null,
-      memoryGb: totals?.totalGb ?? null,
-      ramGb: totals?.ramGb ?? null,
-      vramGb: totals?.vramGb ?? null,
+      memoryBytes: totals?.totalBytes ?? null,
+      ramBytes: totals?.ramBytes ?? null,
+      vramBytes: totals?.vramBytes ?? null,
       memorySource: totals?.source ?? null,
-      estimatedMemoryGb: totals?.estimatedGb ?? null,
-      measuredMemoryGb: totals && totals.source !== 'estimated' ? totals.measuredGb : null,
-      measuredRamGb: totals?.measuredRamGb ?? null,
-      allAgentsMemoryGb: allAgentsGb,
-      savingsPct: totals && savingsPct(totals.estimatedGb, allAgentsGb),
-      machineRamGb,
-      freeRamGb: knownFreeGb(system),
-      memoryPctOfRam: totals?.measuredRamGb != null && machineRamGb > 0 ? Math.round((totals.measuredRamGb / machineRamGb) * 1000) / 10 : null,
+      estimatedMemoryBytes: totals?.estimatedBytes ?? null,
+      measuredMemoryBytes: totals && totals.source !== 'estimated' ? totals.measuredBytes : null,
+      measuredRamBytes: totals?.measuredRamBytes ?? null,
+      allAgentsMemoryBytes: allAgentsBytes,
+      savingsPct: totals && savingsPct(totals.estimatedBytes, allAgentsBytes),
+      machineRamBytes,
+      freeRamBytes: knownFreeBytes(system),
+      memoryPctOfRam: totals?.measuredRamBytes != null && machineRamBytes > 0 ? Math.round((totals.measuredRamBytes / machineRamBytes) * 1000) / 10 : null,
       memoryPressure: system.pressure ?? null,
+      swapUsedBytes: system.swapUsedBytes ?? null,
       unifiedMemory: unified,
-      gpuTotalGb: system.gpu && !unified ? toGb(system.gpu.totalBytes) : null,
-      gpuUsedGb: system.gpu && !unified ? toGb(system.gpu.usedBytes) : null,
-      residentModelsGb: ollama && residentModelsGb(ollama.value),
+      unifiedMemoryHint: !unified && system.unifiedMemoryHint === true,
+      gpuTotalBytes: system.gpu && !unified ? system.gpu.totalBytes : null,
+      gpuUsedBytes: system.gpu && !unified ? system.gpu.usedBytes : null,
+      residentModelsBytes: ollama && residentModelsBytes(ollama.value),
       cpuPercent: system.cpuPercent,
       cpuLoad: system.cpuPercent === null ? null : cpuLoadOf(system.cpuPercent),
       agentsCpuPercent: agentsCpuPercent(agents),
@@ -206,12 +207,12 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       // With Ollama failing, what it holds now is unknown: the need is only an upper bound.
       loadedKnown: sources.ollama.state === 'ok' || sources.ollama.state === 'no-data',
       agents: agents ?? [],
-      freeGb: knownFreeGb(system),
-      freeVramGb: knownFreeVramGb(system),
-      measuredGb: input.modelSizesGb,
+      freeBytes: knownFreeBytes(system),
+      freeVramBytes: knownFreeVramBytes(system),
+      measuredBytes: input.modelSizesBytes,
       overrides: input.memoryOverrides,
       residents: forecastResidents(models ?? [], postgres?.value.work?.agents ?? null, now, scheduler.keepAliveMs),
-      modelLimit: modelLimitOf(scheduler, knownFreeVramGb(system) !== null),
+      modelLimit: modelLimitOf(scheduler, knownFreeVramBytes(system) === null ? 0 : (system.gpu?.count ?? 1)),
       pressure: system.pressure ?? null,
     }),
     history: postgres?.value.history.map((session) => viewSession(session, now)) ?? null,

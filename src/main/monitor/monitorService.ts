@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
 import { type LocalDate, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
-import { boundedEvent, monitorEventSchema, resourceSampleSchema, type MonitorEvent, type ResourceSample } from '../../shared/monitorEvent';
-import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
+import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
 import { zoneOf, type TimeZoneSource } from '../core/localTime';
@@ -11,12 +9,11 @@ import type { MemoryOverrides } from '../core/memoryEstimate';
 import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
 import { startDemo } from '../demo/demoEnvironment';
-import { EVENT_LOG_FILE, eventsInMemory } from '../export/eventEntries';
+import { eventsInMemory } from '../export/eventEntries';
 import type { ExportSources } from '../export/exportChunks';
 import { openExportSources } from '../export/openExportSources';
 import { CommandBus } from '../sources/commandBus';
 import type { EventHandlers } from '../sources/redisRegistry';
-import { JsonlStore } from '../sources/jsonlStore';
 import { ModelUnloader } from '../sources/modelUnloader';
 import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
@@ -26,6 +23,7 @@ import { StopLimiter } from '../core/stopLimiter';
 import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
+import { openMonitorStores } from './monitorStores';
 import { Unavailable } from './unavailable';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
@@ -228,14 +226,7 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
       ollamaScheduler: config.ollamaScheduler,
     },
     pollMs: config.pollMs,
-    store:
-      dataDir === null
-        ? undefined
-        : {
-            // Bounded in bytes as in entries: a line longer than any this app writes is not its own.
-            series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), resourceSampleSchema, SERIES_LIMIT, 1024),
-            events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema.transform(boundedEvent), EVENT_LOG_LIMIT, 8192),
-          },
+    store: dataDir === null ? undefined : openMonitorStores(dataDir),
     onRegistryEvent: (event) => commands?.notice(event),
     onProblem: problem,
   });

@@ -52,7 +52,7 @@ export function readNvidiaSmi(text: string): NvidiaSmiGpus {
     usedMib += used;
     known += 1;
   }
-  const memory = known === 0 ? null : { totalBytes: Math.round(totalMib * MIB), usedBytes: Math.round(usedMib * MIB) };
+  const memory = known === 0 ? null : { totalBytes: Math.round(totalMib * MIB), usedBytes: Math.round(usedMib * MIB), count: known };
   return { memory, known, unreported };
 }
 

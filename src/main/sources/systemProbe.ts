@@ -7,6 +7,7 @@ import { childEnvironment } from './childEnvironment';
 import { markCpu, type CpuMark } from './cpuMark';
 import { GpuMemoryReader, type GpuReading } from './gpuMemory';
 import { mayReadNvidia, nvidiaPowerStates, type GpuReads } from './gpuPower';
+import { readLinuxSwapUsed } from './linuxSwap';
 import { readMacMemory } from './macMemory';
 import { isAppleSilicon, looksLikeAmdApu, unifiedFromNvidia } from './unifiedMemory';
 
@@ -60,6 +61,8 @@ export interface SystemProbeOptions {
   readonly gpuWaitMs?: number;
   /** Where sysfs is mounted (Linux): the GPUs' power state and AMD's memory sizes; `/sys` by default. */
   readonly sysfsRoot?: string;
+  /** Where procfs is mounted (Linux): swap from its `meminfo`; `/proc` by default. */
+  readonly procRoot?: string;
   /** Where the first CPU window starts; when the probe is made by default. */
   readonly cpuFrom?: CpuMark;
   /**
@@ -120,6 +123,7 @@ export class SystemProbe {
   private readonly unifiedSetting: boolean | null;
   private readonly gpuReads: GpuReads;
   private readonly sysfsRoot: string;
+  private readonly procRoot: string;
   private readonly gpuWaitMs: number;
   private readonly gpu: GpuMemoryReader | null;
   private readonly ownCpu: (() => number) | undefined;
@@ -140,6 +144,7 @@ export class SystemProbe {
     this.unifiedSetting = options.unifiedMemory ?? null;
     this.gpuReads = options.gpuReads ?? 'auto';
     this.sysfsRoot = options.sysfsRoot ?? '/sys';
+    this.procRoot = options.procRoot ?? '/proc';
     this.gpuWaitMs = options.gpuWaitMs ?? 0;
     this.gpu = options.gpu === undefined ? this.defaultGpuReader() : options.gpu;
     this.ownCpu = options.ownCpu;
@@ -266,7 +271,8 @@ export class SystemProbe {
     }
     // libuv answers 0 when it could not read (no /proc/meminfo, say): unknown, not empty.
     const free = this.machine.freemem();
-    return { freeBytes: free > 0 ? free : null, pressure: null, swapUsedBytes: null };
+    const swapUsedBytes = this.platform === 'linux' ? await readLinuxSwapUsed(this.procRoot) : null;
+    return { freeBytes: free > 0 ? free : null, pressure: null, swapUsedBytes };
   }
 
   private constrained(totalBytes: number): number | null {

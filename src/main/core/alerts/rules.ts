@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole, joinNames } from '../../../shared/format';
+import { formatDuration, formatBytes, formatRole, joinNames } from '../../../shared/format';
 import { holdsItsModel, normalizeModel } from '../../../shared/modelName';
 import type { AgentView, Culprit, Severity, SourceName } from '../../../shared/model';
 import { agentsFresh, isFresh } from '../freshness';
@@ -40,15 +40,15 @@ function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action:
   }
   let best: { group: AgentView[]; frees: number } | null = null;
   for (const group of groups.values()) {
-    const frees = (group[0]?.memoryGb ?? 0) + group.reduce((sum, agent) => sum + (agent.memory.processGb ?? 0), 0);
+    const frees = (group[0]?.memoryBytes ?? 0) + group.reduce((sum, agent) => sum + (agent.memory.processBytes ?? 0), 0);
     if (!best || frees > best.frees) best = { group, frees };
   }
   const first = best?.group[0];
   if (!best || !first) return null;
   const who = joinNames(best.group.map((agent) => formatRole(agent.role)));
   return {
-    culprit: { kind: 'agent', id: first.role, label: `${who} (${first.model})`, memoryGb: Math.round(best.frees * 10) / 10 },
-    action: `Stop ${who}: frees ~${formatGb(best.frees)}`,
+    culprit: { kind: 'agent', id: first.role, label: `${who} (${first.model})`, memoryBytes: best.frees },
+    action: `Stop ${who}: frees ~${formatBytes(best.frees)}`,
   };
 }
 
@@ -72,28 +72,28 @@ function thresholdRule(
 
 const memoryRule = thresholdRule('memory-vs-ram', 'memoryPctOfRam', (snapshot) => {
   // Measured figures only: an estimate never raises an alert.
-  const { measuredRamGb: ramGb, vramGb, unifiedMemory, memoryPctOfRam, machineRamGb } = snapshot.summary;
-  if (!agentsFresh(snapshot) || ramGb === null || memoryPctOfRam === null || snapshot.agents === null) return null;
+  const { measuredRamBytes: ramBytes, vramBytes, unifiedMemory, memoryPctOfRam, machineRamBytes } = snapshot.summary;
+  if (!agentsFresh(snapshot) || ramBytes === null || memoryPctOfRam === null || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents);
   // What sits in a discrete GPU's memory is not RAM; it is named apart so the figures add up.
-  const inGpu = !unifiedMemory && vramGb !== null && vramGb > 0 ? ` of RAM (and ${formatGb(vramGb)} of GPU memory)` : '';
+  const inGpu = !unifiedMemory && vramBytes !== null && vramBytes > 0 ? ` of RAM (and ${formatBytes(vramBytes)} of GPU memory)` : '';
   return {
     value: memoryPctOfRam,
-    message: `Agents use ${formatGb(ramGb)}${inGpu}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatGb(machineRamGb)} RAM.`,
+    message: `Agents use ${formatBytes(ramBytes)}${inGpu}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatBytes(machineRamBytes)} RAM.`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };
 });
 
 const freeMemoryByShare = thresholdRule('free-memory', 'freeRamPct', (snapshot) => {
-  const { freeRamGb, machineRamGb } = snapshot.summary;
+  const { freeRamBytes, machineRamBytes } = snapshot.summary;
   // A reading nobody could take is unknown: no alert is raised or cleared on it.
-  if (machineRamGb <= 0 || freeRamGb === null) return null;
-  const pct = (freeRamGb / machineRamGb) * 100;
+  if (machineRamBytes <= 0 || freeRamBytes === null) return null;
+  const pct = (freeRamBytes / machineRamBytes) * 100;
   const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
   return {
     value: pct,
-    message: `Only ${formatGb(freeRamGb)} of ${formatGb(machineRamGb)} RAM is free (${Math.round(pct)}%).`,
+    message: `Only ${formatBytes(freeRamBytes)} of ${formatBytes(machineRamBytes)} RAM is free (${Math.round(pct)}%).`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };
@@ -114,12 +114,12 @@ const freeMemoryRule: AlertRule = {
     if (!settings.freeRamPct.enabled || pressure === null || PRESSURE_LEVEL[pressure] === 'ok') return byShare;
     const level = PRESSURE_LEVEL[pressure];
     if (byShare.kind === 'level' && LEVEL_RANK[byShare.level] >= LEVEL_RANK[level]) return byShare;
-    const free = snapshot.summary.freeRamGb;
+    const free = snapshot.summary.freeRamBytes;
     const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
     return {
       kind: 'level',
       level,
-      message: `macOS reports memory pressure "${pressure}"${free === null ? '' : ` with ${formatGb(free)} available`}.`,
+      message: `macOS reports memory pressure "${pressure}"${free === null ? '' : ` with ${formatBytes(free)} available`}.`,
       culprit: biggest?.culprit ?? null,
       suggestedAction: biggest?.action ?? null,
     };
@@ -127,14 +127,14 @@ const freeMemoryRule: AlertRule = {
 };
 
 const gpuMemoryRule = thresholdRule('gpu-memory', 'gpuMemoryPct', (snapshot) => {
-  const { gpuTotalGb, gpuUsedGb } = snapshot.summary;
+  const { gpuTotalBytes, gpuUsedBytes } = snapshot.summary;
   // Where GPU memory cannot be read (no NVIDIA card) or is RAM (Apple Silicon), the RAM rules speak for it.
-  if (gpuTotalGb === null || gpuUsedGb === null || gpuTotalGb <= 0) return null;
-  const pct = (gpuUsedGb / gpuTotalGb) * 100;
+  if (gpuTotalBytes === null || gpuUsedBytes === null || gpuTotalBytes <= 0) return null;
+  const pct = (gpuUsedBytes / gpuTotalBytes) * 100;
   const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
   return {
     value: pct,
-    message: `GPU memory is ${Math.round(pct)}% full: ${formatGb(gpuUsedGb)} of ${formatGb(gpuTotalGb)}.`,
+    message: `GPU memory is ${Math.round(pct)}% full: ${formatBytes(gpuUsedBytes)} of ${formatBytes(gpuTotalBytes)}.`,
     culprit: biggest?.culprit ?? null,
     suggestedAction: biggest?.action ?? null,
   };

@@ -3,7 +3,6 @@ import { sourceNameSchema } from '../../../shared/model';
 import { forecastVerdictSchema } from '../../../shared/forecast';
 import { LEVEL_RANK } from '../alerts/level';
 import { ALERT_RULES } from '../alerts/rules';
-import { fromGb } from '../memoryModel';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -52,7 +51,6 @@ function render(families: readonly Family[]): string {
 
 const PRESSURE_RANK = { normal: 0, warn: 1, critical: 2 } as const;
 
-const bytes = (gb: number | null): number | null => (gb === null ? null : fromGb(gb));
 const ratio = (percent: number | null): number | null => (percent === null ? null : Math.round(percent * 10) / 1000);
 const seconds = (instant: string | null): number | null => (instant === null ? null : Date.parse(instant) / 1000);
 
@@ -78,7 +76,7 @@ function agentFamilies(agents: readonly AgentView[], takenAt: number): Family[] 
       samples: agents.flatMap((agent) =>
         (['estimated', 'ollama', 'vram', 'process'] as const).map((reading) => ({
           labels: { role: agent.role, model: agent.model, reading },
-          value: bytes({ estimated: agent.memory.estimatedGb, ollama: agent.memory.ollamaGb, vram: agent.memory.vramGb, process: agent.memory.processGb }[reading]),
+          value: { estimated: agent.memory.estimatedBytes, ollama: agent.memory.ollamaBytes, vram: agent.memory.vramBytes, process: agent.memory.processBytes }[reading],
         })),
       ),
     },
@@ -135,9 +133,9 @@ function modelFamilies(models: readonly ResidentModel[]): Family[] {
       help: 'Each model Ollama holds, at the size Ollama reports (the estimate, all in ram, where it gives none), by where it sits: ram (this machine, all of it where memory is unified) and vram (dedicated GPU memory).',
       labels: ['model', 'memory'],
       samples: models.flatMap((model) => [
-        { labels: { model: model.name, memory: 'ram' }, value: fromGb(model.ramGb) },
-        // Where memory is unified the whole model is RAM; each part is rounded apart, so the difference never goes below 0.
-        { labels: { model: model.name, memory: 'vram' }, value: fromGb(Math.max(0, model.sizeGb - model.ramGb)) },
+        { labels: { model: model.name, memory: 'ram' }, value: model.ramBytes },
+        // Where memory is unified the whole model is RAM, and nothing of it is counted again as vram.
+        { labels: { model: model.name, memory: 'vram' }, value: model.sizeBytes - model.ramBytes },
       ]),
     },
     {
@@ -168,7 +166,7 @@ function forecastFamilies(snapshot: Snapshot): Family[] {
         entry.verdict === null ? [] : forecastVerdictSchema.options.map((verdict) => ({ labels: { category: entry.category, verdict }, value: entry.verdict === verdict ? 1 : 0 })),
       ),
     },
-    { name: 'delegator_forecast_need_bytes', type: 'gauge', help: "What starting each category would add to memory, given the models loaded now.", labels: ['category'], samples: categories.map((entry) => ({ labels: { category: entry.category }, value: bytes(entry.needGb) })) },
+    { name: 'delegator_forecast_need_bytes', type: 'gauge', help: "What starting each category would add to memory, given the models loaded now.", labels: ['category'], samples: categories.map((entry) => ({ labels: { category: entry.category }, value: entry.needBytes })) },
   ];
 }
 
@@ -192,7 +190,7 @@ function sourceFamilies(snapshot: Snapshot): Family[] {
 /**
  * The snapshot in Prometheus text exposition format (version 0.0.4), in base
  * units (bytes, seconds, ratios), so `promtool check metrics` has nothing to
- * say. Memory is read to the 0.1 GB the snapshot holds.
+ * say. Memory is in exact bytes, as the snapshot holds it.
  */
 /** `eventTotals`: events of each type the host has seen since it started (ECHO's channel traffic among them). */
 export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals: ReadonlyMap<string, number> = new Map()): string {
@@ -209,14 +207,14 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
       help: "All agents' memory: total (the headline), estimated (the seed rule alone), measured (the models' sizes as Ollama reports them and the processes' resident memory), and the total split into ram and vram.",
       labels: ['kind'],
       samples: [
-        { labels: { kind: 'total' }, value: bytes(summary.memoryGb) },
-        { labels: { kind: 'estimated' }, value: bytes(summary.estimatedMemoryGb) },
-        { labels: { kind: 'measured' }, value: bytes(summary.measuredMemoryGb) },
-        { labels: { kind: 'ram' }, value: bytes(summary.ramGb) },
-        { labels: { kind: 'vram' }, value: bytes(summary.vramGb) },
+        { labels: { kind: 'total' }, value: summary.memoryBytes },
+        { labels: { kind: 'estimated' }, value: summary.estimatedMemoryBytes },
+        { labels: { kind: 'measured' }, value: summary.measuredMemoryBytes },
+        { labels: { kind: 'ram' }, value: summary.ramBytes },
+        { labels: { kind: 'vram' }, value: summary.vramBytes },
       ],
     },
-    { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together, as Ollama reports it; absent when it gives any of them no size.', labels: [], samples: [{ value: bytes(summary.residentModelsGb) }] },
+    { name: 'delegator_models_memory_bytes', type: 'gauge', help: 'What every model Ollama holds takes, together, as Ollama reports it; absent when it gives any of them no size.', labels: [], samples: [{ value: summary.residentModelsBytes }] },
     ...agentFamilies(snapshot.agents ?? [], takenAt),
     ...workFamilies(snapshot.work),
     {
@@ -227,8 +225,9 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
       samples: [...eventTotals].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => ({ labels: { type }, value: count })),
     },
     ...modelFamilies(snapshot.residentModels ?? []),
-    { name: 'delegator_machine_memory_bytes', type: 'gauge', help: "This machine's RAM.", labels: [], samples: [{ value: bytes(summary.machineRamGb) }] },
-    { name: 'delegator_machine_memory_available_bytes', type: 'gauge', help: 'RAM that can be had now on this machine.', labels: [], samples: [{ value: bytes(summary.freeRamGb) }] },
+    { name: 'delegator_machine_memory_bytes', type: 'gauge', help: "This machine's RAM.", labels: [], samples: [{ value: summary.machineRamBytes }] },
+    { name: 'delegator_machine_memory_available_bytes', type: 'gauge', help: 'RAM that can be had now on this machine.', labels: [], samples: [{ value: summary.freeRamBytes }] },
+    { name: 'delegator_machine_swap_used_bytes', type: 'gauge', help: 'Swap in use on this machine (macOS, Linux); absent where it is not read.', labels: [], samples: [{ value: summary.swapUsedBytes }] },
     {
       name: 'delegator_machine_memory_pressure',
       type: 'gauge',
@@ -236,8 +235,8 @@ export function renderMetrics(snapshot: Snapshot, build: BuildInfo, eventTotals:
       labels: [],
       samples: [{ value: summary.memoryPressure === null ? null : PRESSURE_RANK[summary.memoryPressure] }],
     },
-    { name: 'delegator_gpu_memory_total_bytes', type: 'gauge', help: 'Dedicated GPU memory (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuTotalGb) }] },
-    { name: 'delegator_gpu_memory_used_bytes', type: 'gauge', help: 'Dedicated GPU memory in use (NVIDIA), where it can be read.', labels: [], samples: [{ value: bytes(summary.gpuUsedGb) }] },
+    { name: 'delegator_gpu_memory_total_bytes', type: 'gauge', help: 'Dedicated GPU memory (NVIDIA), where it can be read.', labels: [], samples: [{ value: summary.gpuTotalBytes }] },
+    { name: 'delegator_gpu_memory_used_bytes', type: 'gauge', help: 'Dedicated GPU memory in use (NVIDIA), where it can be read.', labels: [], samples: [{ value: summary.gpuUsedBytes }] },
     { name: 'delegator_machine_cpu_ratio', type: 'gauge', help: "This machine's CPU between the last two polls, from 0 (idle) to 1 (every core busy).", labels: [], samples: [{ value: summary.cpuPercent === null ? null : summary.cpuPercent / 100 }] },
     { name: 'delegator_sessions_active', type: 'gauge', help: 'Sessions active now.', labels: [], samples: [{ value: summary.activeSessions }] },
     {

@@ -1,4 +1,4 @@
-import { formatGb, formatMinutes, formatRole, memorySplit, SOURCE_LABELS } from '../../../shared/format';
+import { formatBytes, formatBytesSteady, formatMinutes, formatRole, memorySplit, SOURCE_LABELS } from '../../../shared/format';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlLabel } from '../../../shared/controlPlan';
 import type { FocusTarget } from '../../../shared/focus';
@@ -48,16 +48,16 @@ function control(request: CommandRequest): TrayMenuItem {
 /** `3 agents · 27.7 GB`; what is unknown shows as `?`, never as 0, and an estimate says it is one. */
 export function summaryLine(snapshot: Snapshot | null): string {
   const agents = snapshot?.summary.activeAgents ?? null;
-  const memory = snapshot?.summary.memoryGb ?? null;
+  const memory = snapshot?.summary.memoryBytes ?? null;
   const estimated = snapshot?.summary.memorySource === 'estimated' || snapshot?.summary.memorySource === 'mixed';
   const count = agents === null ? '? agents' : `${agents} agent${agents === 1 ? '' : 's'}`;
-  return `${count} · ${memory === null ? '? GB' : estimated ? `~${formatGb(memory)} (estimate)` : formatGb(memory)}`;
+  return `${count} · ${memory === null ? '? GB' : estimated ? `~${formatBytesSteady(memory)} (estimate)` : formatBytesSteady(memory)}`;
 }
 
 /** An agent's model memory in a menu line: the size Ollama reports, "model not loaded", or an estimate. */
 function agentMemoryLabel(agent: AgentView): string {
   if (agent.memory.modelLoaded === false) return 'model not loaded';
-  return agent.memory.ollamaGb === null ? `~${formatGb(agent.memoryGb)}` : formatGb(agent.memoryGb);
+  return agent.memory.ollamaBytes === null ? `~${formatBytes(agent.memoryBytes)}` : formatBytes(agent.memoryBytes);
 }
 
 /**
@@ -110,13 +110,14 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
 
 /**
  * An agent's process and heartbeat, in words that change only now and then:
- * CPU to the nearest 10% and a silent heartbeat in whole minutes, so a poll
- * every few seconds does not rebuild (and close) an open menu.
+ * memory to the nearest 10 MB, CPU to the nearest 10% and a silent heartbeat
+ * in whole minutes, so a poll every few seconds does not rebuild (and close)
+ * an open menu.
  */
 function agentSignals(agent: AgentView): string[] {
   const lines: string[] = [];
   if (agent.pid !== null && agent.processAlive !== false) {
-    const memory = agent.memory.processGb === null ? '' : ` · process ${formatGb(agent.memory.processGb)}`;
+    const memory = agent.memory.processBytes === null ? '' : ` · process ${formatBytesSteady(agent.memory.processBytes)}`;
     const cpu = agent.cpuPercent === null ? '' : ` · CPU ~${Math.round(agent.cpuPercent / 10) * 10}%`;
     lines.push(`pid ${agent.pid}${memory}${cpu}`);
   }
@@ -126,7 +127,7 @@ function agentSignals(agent: AgentView): string[] {
     lines.push(`Heartbeat ${silent}${beat.status === 'running' ? '' : ` · ${beat.status}`}`);
   }
   // Loaded, but listed without a size (an Ollama-compatible server): the figure in the label is the estimate.
-  if (agent.memory.modelLoaded === true && agent.memory.ollamaGb === null) lines.push(`Model loaded; Ollama gave no size, ~${formatGb(agent.memory.estimatedGb)} estimated`);
+  if (agent.memory.modelLoaded === true && agent.memory.ollamaBytes === null) lines.push(`Model loaded; Ollama gave no size, ~${formatBytes(agent.memory.estimatedBytes)} estimated`);
   lines.push(`Seen by ${agent.origins.join(', ')}`);
   return lines;
 }

@@ -46,7 +46,7 @@ export function AdmissionForecast() {
   countRender('forecast');
   if (forecast === null) return null;
   const rows = selectForecastRows(forecast);
-  const freeUnknown = forecast.categories.some((entry) => entry.freeGb === null);
+  const freeUnknown = forecast.categories.some((entry) => entry.freeBytes === null);
   const loadedUnknown = !freeUnknown && rows.some((row) => row.fits === null);
   return (
     <section className="panel" aria-labelledby="forecast-heading">

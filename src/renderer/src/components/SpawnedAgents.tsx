@@ -7,7 +7,7 @@ import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 import { sameRow } from './sameRow';
-import { formatDuration, formatGb, shownOfTotal } from '../../../shared/format';
+import { formatDuration, formatBytes, shownOfTotal } from '../../../shared/format';
 
 const AgentLine = memo(
   function AgentLine({ row }: { readonly row: AgentRow }) {
@@ -61,7 +61,7 @@ function EchoLine() {
   if (echo === null || (echo.roots.length === 0 && echo.configuredRoot === null)) return null;
   const roots = echo.configuredRoot ?? echo.roots.join(', ');
   const delegators = echo.delegators.map(
-    (process) => `delegator pid ${process.pid}${process.processGb === null ? '' : ` · ${formatGb(process.processGb)}`}${process.uptimeSeconds === null ? '' : ` · up ${formatDuration(process.uptimeSeconds)}`}`,
+    (process) => `delegator pid ${process.pid}${process.processBytes === null ? '' : ` · ${formatBytes(process.processBytes)}`}${process.uptimeSeconds === null ? '' : ` · up ${formatDuration(process.uptimeSeconds)}`}`,
   );
   return <p className="muted">{[`ECHO root${echo.configuredRoot === null && echo.roots.length > 1 ? 's' : ''}: ${roots}`, ...delegators].join(' · ')}</p>;
 }

@@ -1,13 +1,15 @@
 import { useMonitor } from '../hooks/monitorContext';
 import { selectKpis, type Figure } from '../store/selectors/cards';
 
-function Number({ figure, unit }: { readonly figure: Figure; readonly unit?: string }) {
+/** A figure with its unit set smaller, as the seed's cards show `12.5 GB`: the unit is whichever the figure was written in. */
+function Number({ figure, withUnit = false }: { readonly figure: Figure; readonly withUnit?: boolean }) {
+  const parts = withUnit ? /^(.*) (MB|GB)$/.exec(figure.text) : null;
   return (
     <p className={`headline${figure.stale ? ' stale' : ''}`} title={figure.stale ? 'From the last good reading' : undefined}>
-      {unit && figure.text.endsWith(` ${unit}`) ? (
+      {parts ? (
         <>
-          {figure.text.slice(0, -unit.length - 1)}
-          <span className="unit">{unit}</span>
+          {parts[1]}
+          <span className="unit">{parts[2]}</span>
         </>
       ) : (
         figure.text
@@ -32,8 +34,9 @@ export function SummaryCards() {
       </article>
       <article className="card">
         <h3>Memory Usage</h3>
-        <Number figure={kpis.memory} unit="GB" />
+        <Number figure={kpis.memory} withUnit />
         <p className="note">{kpis.memoryNote}</p>
+        {kpis.memoryHint !== null && <p className="note hint">{kpis.memoryHint}</p>}
       </article>
       <article className="card">
         <h3>Active Sessions</h3>

@@ -1,4 +1,4 @@
-import { formatDuration, formatGb, formatRole } from '../../../../shared/format';
+import { formatDuration, formatBytes, formatRole } from '../../../../shared/format';
 import type { AgentView, AgentWork } from '../../../../shared/model';
 import { agentWorkParts } from '../../../../shared/workText';
 
@@ -32,11 +32,11 @@ export interface AgentRow {
 const DRIFT_RATIO = 0.3;
 
 export function driftOf(agent: AgentView): string | null {
-  const { estimatedGb, ollamaGb } = agent.memory;
-  if (ollamaGb === null || estimatedGb <= 0) return null;
-  const ratio = ollamaGb / estimatedGb - 1;
+  const { estimatedBytes, ollamaBytes } = agent.memory;
+  if (ollamaBytes === null || estimatedBytes <= 0) return null;
+  const ratio = ollamaBytes / estimatedBytes - 1;
   if (Math.abs(ratio) < DRIFT_RATIO) return null;
-  return `Ollama reports ${formatGb(ollamaGb)}, ${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the ${formatGb(estimatedGb)} estimate`;
+  return `Ollama reports ${formatBytes(ollamaBytes)}, ${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the ${formatBytes(estimatedBytes)} estimate`;
 }
 
 const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
@@ -69,8 +69,8 @@ function lineageText(agent: AgentView): string | null {
 
 /** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
 function modelMemoryText(agent: AgentView): string {
-  if (agent.memory.ollamaGb !== null) return formatGb(agent.memory.ollamaGb);
-  return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatGb(agent.memoryGb)}`;
+  if (agent.memory.ollamaBytes !== null) return formatBytes(agent.memory.ollamaBytes);
+  return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatBytes(agent.memoryBytes)}`;
 }
 
 function heartbeatText(agent: AgentView): string | null {
@@ -82,11 +82,11 @@ function heartbeatText(agent: AgentView): string | null {
 export function selectAgentRows(agents: readonly AgentView[], work: readonly AgentWork[] = [], takenAt = 0): AgentRow[] {
   const workOf = new Map(work.map((entry) => [entry.role, entry]));
   return agents.map((agent) => {
-    const { estimatedGb, ollamaGb, processGb } = agent.memory;
+    const { estimatedBytes, ollamaBytes, processBytes } = agent.memory;
     const readings = [
-      agent.memory.modelLoaded === false ? `needs ~${formatGb(estimatedGb)} to load` : `estimate ${formatGb(estimatedGb)}`,
-      ollamaGb === null ? (agent.memory.modelLoaded === true ? 'loaded, Ollama gave no size' : null) : `Ollama ${formatGb(ollamaGb)}`,
-      processGb === null ? null : `process ${formatGb(processGb)}`,
+      agent.memory.modelLoaded === false ? `needs ~${formatBytes(estimatedBytes)} to load` : `estimate ${formatBytes(estimatedBytes)}`,
+      ollamaBytes === null ? (agent.memory.modelLoaded === true ? 'loaded, Ollama gave no size' : null) : `Ollama ${formatBytes(ollamaBytes)}`,
+      processBytes === null ? null : `process ${formatBytes(processBytes)}`,
     ].filter((part): part is string => part !== null);
     return {
       role: agent.role,

@@ -1,4 +1,4 @@
-import { formatGb, memorySplit } from '../../../../shared/format';
+import { formatBytes, memorySplit, swapText, UNIFIED_MEMORY_HINT } from '../../../../shared/format';
 import type { CpuLoad, Snapshot } from '../../../../shared/model';
 import { agentsStale, isStale } from './sources';
 import { UNKNOWN } from './unknown';
@@ -21,6 +21,8 @@ interface Kpis {
   readonly agentsCpu: string | null;
   readonly memory: Figure;
   readonly memoryNote: string;
+  /** Where the GPU may share this RAM unseen: what to set so its models count as RAM. */
+  readonly memoryHint: string | null;
   readonly activeSessions: Figure;
   readonly totalToday: Figure;
 }
@@ -43,13 +45,15 @@ export function selectKpis(snapshot: Snapshot): Kpis {
   const postgresStale = isStale(snapshot.sources.postgres);
   const source = summary.memorySource === null ? '' : ` · ${SOURCE_WORDS[summary.memorySource]}`;
   const split = memorySplit(summary);
+  const swap = swapText(summary.swapUsedBytes);
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
     agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
     // A total that holds an estimate says so in its figure, not only in the note below it.
-    memory: figure(summary.memoryGb, agentsStale(snapshot), (gb) => (summary.memorySource === 'measured' ? formatGb(gb) : `~${formatGb(gb)}`)),
-    memoryNote: `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`.replace(/^ · /, ''),
+    memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) => (summary.memorySource === 'measured' ? formatBytes(bytes) : `~${formatBytes(bytes)}`)),
+    memoryNote: `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}${swap === null ? '' : ` · ${swap}`}`.replace(/^ · /, ''),
+    memoryHint: summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null,
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
   };

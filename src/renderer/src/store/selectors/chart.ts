@@ -1,5 +1,9 @@
+import { bytesToGb } from '../../../../shared/format';
 import type { MonitorEvent, ResourceSample } from '../../../../shared/monitorEvent';
 
+const gbOrNull = (bytes: number | null): number | null => (bytes === null ? null : bytesToGb(bytes));
+
+/** One point as the chart draws it: memory in GB, its axis's unit (the samples keep bytes). */
 export interface ChartPoint {
   readonly at: number;
   readonly memoryGb: number | null;
@@ -64,10 +68,10 @@ export function selectChart(series: readonly ResourceSample[], events: readonly 
   const points = downsample(
     series.map((sample) => ({
       at: Date.parse(sample.at),
-      memoryGb: sample.memoryGb,
-      measuredGb: sample.measuredGb,
-      estimatedGb: sample.estimatedGb,
-      machineRamGb: sample.machineRamGb,
+      memoryGb: gbOrNull(sample.memoryBytes),
+      measuredGb: gbOrNull(sample.measuredBytes),
+      estimatedGb: gbOrNull(sample.estimatedBytes),
+      machineRamGb: bytesToGb(sample.machineRamBytes),
       agents: sample.agents,
     })),
     CHART_POINTS,

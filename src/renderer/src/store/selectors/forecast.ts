@@ -1,4 +1,4 @@
-import { formatGb, formatRole } from '../../../../shared/format';
+import { formatBytes, formatRole } from '../../../../shared/format';
 import { needText, verdictText } from '../../../../shared/forecastText';
 import type { AdmissionForecast, CategoryForecast } from '../../../../shared/forecast';
 import { UNKNOWN } from './unknown';
@@ -21,7 +21,7 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
     agentsText: entry.agents.map(formatRole).join(', '),
     // Where a GPU takes part of the need, the RAM and GPU shares are shown apart, as each is weighed against its own free memory.
     needText: needText(entry),
-    freeText: `${entry.freeGb === null ? UNKNOWN : formatGb(entry.freeGb)}${entry.freeVramGb === null ? '' : ` + ${formatGb(entry.freeVramGb)} GPU`}`,
+    freeText: `${entry.freeBytes === null ? UNKNOWN : formatBytes(entry.freeBytes)}${entry.freeVramBytes === null ? '' : ` + ${formatBytes(entry.freeVramBytes)} GPU`}`,
     fits: entry.fits,
     // Only a countdown reads the time, and the view ticks that one itself.
     verdictText: entry.verdict === 'fits-later' ? '' : verdictText(entry, 0),
