@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertSettingsPatchSchema } from './alertSettings';
+import { parseKeepAlive } from './ollamaKeepAlive';
 
 const gb = z.number().positive().max(4096);
 
@@ -16,6 +17,13 @@ export const settingsSchema = z.object({
     /** Empty: Ollama is not asked. */
     ollamaEndpoint: z.string().max(2000).default('http://127.0.0.1:11434'),
   }),
+  /** Ollama's scheduler, as set for Ollama: the forecast follows it. 0 and '' are Ollama's defaults. */
+  ollama: z
+    .object({
+      maxLoadedModels: z.number().int().min(0).max(1000).default(0),
+      keepAlive: z.string().max(40).refine((value) => value === '' || parseKeepAlive(value) !== undefined, 'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it').default(''),
+    })
+    .default({ maxLoadedModels: 0, keepAlive: '' }),
   pollMs: z.number().int().min(250).max(3_600_000).default(5000),
   alerts: alertSettingsPatchSchema.default({}),
   memoryOverrides: z

@@ -12,6 +12,8 @@ export const FIELD_VARIABLES: Readonly<Record<string, readonly string[]>> = {
   'connection.password': ['DATABASE_URL', 'DB_PASSWORD'],
   'connection.redisUrl': ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT'],
   'connection.ollamaEndpoint': ['OLLAMA_ENDPOINT', 'OLLAMA_HOST'],
+  'ollama.maxLoadedModels': ['OLLAMA_MAX_LOADED_MODELS'],
+  'ollama.keepAlive': ['OLLAMA_KEEP_ALIVE'],
   pollMs: ['MONITOR_POLL_MS'],
   alerts: ['MONITOR_ALERTS'],
 };
@@ -32,6 +34,9 @@ export function settingsAsEnv(settings: Settings, password: string | null): Reco
     ...database,
     REDIS_URL: connection.redisUrl,
     OLLAMA_ENDPOINT: connection.ollamaEndpoint === '' ? 'off' : connection.ollamaEndpoint,
+    // Unset stays Ollama's default, as Ollama reads it.
+    ...(settings.ollama.maxLoadedModels > 0 ? { OLLAMA_MAX_LOADED_MODELS: String(settings.ollama.maxLoadedModels) } : {}),
+    ...(settings.ollama.keepAlive === '' ? {} : { OLLAMA_KEEP_ALIVE: settings.ollama.keepAlive }),
     MONITOR_POLL_MS: String(settings.pollMs),
     MONITOR_ALERTS: JSON.stringify(settings.alerts),
   };

@@ -60,6 +60,9 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
   const connection = (field: keyof Connection, value: string | number): void => {
     setDraft({ ...draft, connection: { ...draft.connection, [field]: value } });
   };
+  const ollama = (field: keyof Settings['ollama'], value: string | number): void => {
+    setDraft({ ...draft, ollama: { ...draft.ollama, [field]: value } });
+  };
   const candidate = () => ({
     settings: { ...draft, memoryOverrides: { byRole: parseOverrides(roleText), byModel: parseOverrides(modelText) } },
     ...(password === '' ? {} : { password }),
@@ -118,6 +121,14 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
         <Field label="Ollama endpoint (empty: not asked)" note={overridden('connection.ollamaEndpoint')}>
           <input value={draft.connection.ollamaEndpoint} disabled={overridden('connection.ollamaEndpoint') !== undefined} onChange={(event) => { connection('ollamaEndpoint', event.target.value); }} />
         </Field>
+        <div className="field-row">
+          <Field label="Ollama's OLLAMA_MAX_LOADED_MODELS (0: its default)" note={overridden('ollama.maxLoadedModels')}>
+            <input type="number" min={0} max={1000} value={draft.ollama.maxLoadedModels} disabled={overridden('ollama.maxLoadedModels') !== undefined} onChange={(event) => { ollama('maxLoadedModels', Number(event.target.value)); }} />
+          </Field>
+          <Field label="Ollama's OLLAMA_KEEP_ALIVE (empty: 5m)" note={overridden('ollama.keepAlive')}>
+            <input value={draft.ollama.keepAlive} placeholder="5m" disabled={overridden('ollama.keepAlive') !== undefined} onChange={(event) => { ollama('keepAlive', event.target.value); }} />
+          </Field>
+        </div>
         <button
           type="button"
           onClick={() => {
