@@ -24,6 +24,7 @@ import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
 import { openMonitorStores } from './monitorStores';
+import { sourceTransitions, type SourcesDown } from '../core/sourceTransitions';
 import { Unavailable } from './unavailable';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
@@ -201,13 +202,8 @@ function subscribeAll(parts: readonly (Subscribe | null)[]): Subscribe | undefin
 /** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
 async function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): Promise<ServiceParts> {
   const problem = (message: string): void => options.onProblem?.(`monitor: ${message}`);
-  const open = await openSources(config, {
-    timeZone: options.timeZone,
-    persistent: true,
-    onConnectionError: (source, message) => {
-      problem(`${source}: ${message}`);
-    },
-  });
+  // Each failed try is not told (ioredis retries twice a second): each source's going down and coming back is, below.
+  const open = await openSources(config, { timeZone: options.timeZone, persistent: true });
   const { registry, ollama } = open.sources;
   const { subscriber, channels } = open;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
@@ -229,6 +225,12 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     store: dataDir === null ? undefined : openMonitorStores(dataDir),
     onRegistryEvent: (event) => commands?.notice(event),
     onProblem: problem,
+  });
+  let down: SourcesDown = {};
+  monitor.onSnapshot((snapshot) => {
+    const told = sourceTransitions(down, snapshot.sources, Date.parse(snapshot.takenAt));
+    down = told.down;
+    for (const transition of told.transitions) problem(transition.line);
   });
   // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
   const exports = openExportSources(config, { timeZone: zoneOf(options.timeZone), events: () => eventsInMemory(monitor.events()) });
