@@ -195,4 +195,10 @@ describe('npm run cli -- status --demo --json', () => {
     const critical = snapshot.alerts.some((alert) => alert.severity === 'critical');
     expect(run.code).toBe(critical ? 2 : snapshot.alerts.length > 0 ? 1 : 0);
   }, 30_000);
+
+  it('says, in words, that the demo has no registry, not a setting its user never made', async () => {
+    const run = await runCliProcess(['status', '--demo'], {});
+    expect(run.stdout).toMatch(/^Registry .*none in the demo, which has no Redis/m);
+    expect(run.stdout).not.toContain('REGISTRY_MODE');
+  }, 30_000);
 });

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HAS_NO_EVENT_LOG } from '../../src/main/cli/exportCommand';
 import { refusingAddress } from '../support/deadServers';
 import { runCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
@@ -67,6 +68,13 @@ describe('npm run cli -- export', () => {
       'at,type,origin,message,role,session_id,model,id\r\n2026-03-08T01:45:00-05:00,session_started,registry,Session night-owl started,,night-owl,,e1\r\n',
     );
   });
+
+  it("says why the demo's events export is empty, rather than printing a bare header", async () => {
+    const run = await runCliProcess(['export', '--demo', '--what', 'events', '--from', '2026-03-08', '--to', '2026-03-08'], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('at,type,origin,message,role,session_id,model,id\r\n');
+    expect(run.stderr.trim()).toBe(DEMO_HAS_NO_EVENT_LOG);
+  }, 30_000);
 
   it('exits 2 with one line on stderr when PostgreSQL is unreachable', async () => {
     const dead = await refusingAddress();

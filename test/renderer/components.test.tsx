@@ -250,9 +250,11 @@ describe('beyond the seed', () => {
     const log = screen.getByRole('log', { name: 'Event stream' });
     expect(within(log).getAllByRole('listitem').map((item) => item.textContent.replace(/^\S+ /, ''))).toEqual([
       'Delegator → Senior Developer: Direct task: code_review',
-      'Test Lead stopped after 5m 26s (noticed)',
+      'Test Lead stopped after 5m 26s · seen by the monitor',
       'CTO spawned (deepseek-coder:33b)',
     ]);
+    // What "seen by the monitor" means is a hover away.
+    expect(within(log).getByText(/seen by the monitor/).getAttribute('title')).toMatch(/^Nobody announced this/);
   });
 
   it('greys stale numbers and says since when; never shows zeros for them', async () => {

@@ -21,11 +21,17 @@ export interface ExportOptions {
   readonly demo: boolean;
 }
 
+/** Said beside the demo's empty events export: its events live in `serve --demo`'s memory, and its dashboard exports them. */
+export const DEMO_HAS_NO_EVENT_LOG =
+  'export: the demo keeps no event log on disk, so there are no events to export here; `serve --demo` holds its events while it runs, and its dashboard\'s Export gives them.';
+
 /** Sessions or events of a range of local days, as CSV or JSON. Without a configuration, of the demo. */
 export function exportCommand(config: MonitorConfig | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
   return withConfigOrDemo(config, { dataDir: null }, (effective) => {
     // `serve` keeps its event log here; the demo keeps its own in memory only, so it has none to export.
     const eventLog = config === null ? null : join(effective.dataDir ?? stateDir(io.env), EVENT_LOG_FILE);
+    // An empty file alone would read as "nothing happened".
+    if (eventLog === null && options.query.what === 'events') io.err(`${DEMO_HAS_NO_EVENT_LOG}\n`);
     return exportFrom(effective, eventLog, options, io);
   });
 }

@@ -31,19 +31,25 @@ export async function statusCommand(config: MonitorConfig | null, options: Statu
   phases.mark('loaded');
   const code = await withConfigOrDemo(config, { dataDir: null }, (effective) => {
     if (config === null) phases.mark('demo started');
-    return statusOf(effective, options, io, phases);
+    return statusOf(effective, options, io, phases, config === null);
   });
   if (config === null) phases.mark('demo stopped');
   if (options.timings === true) io.err(`${phases.text()}\n`);
   return code;
 }
 
-async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo, phases: PhaseTimes): Promise<ExitCode> {
+/** The registry line: the demo reads no registry, and nobody set REGISTRY_MODE for it. */
+function registryLine(config: MonitorConfig, demo: boolean): string {
+  if (config.registryMode !== 'sessions') return describeRedis(config.redisUrl);
+  return demo ? 'none in the demo, which has no Redis' : 'not asked: REGISTRY_MODE=sessions';
+}
+
+async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo, phases: PhaseTimes, demo: boolean): Promise<ExitCode> {
   const snapshot = await takeOneSnapshot(config, io, { date: options.date, phases });
   if (options.json) {
     io.out(`${escapeJsonControls(JSON.stringify(snapshot, null, 2))}\n`);
   } else {
-    const registry = config.registryMode === 'sessions' ? 'not asked: REGISTRY_MODE=sessions' : describeRedis(config.redisUrl);
+    const registry = registryLine(config, demo);
     const ollama = config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off';
     io.out(`${statusText(snapshot, { postgres: describeDatabase(config.database), registry, ollama })}\n`);
   }

@@ -14,7 +14,14 @@ const SHOWN = 100;
 const ORIGIN_NOTES: Readonly<Record<MonitorEvent['origin'], string | null>> = {
   registry: null,
   echo: null,
-  monitor: ' (noticed)',
+  monitor: ' · seen by the monitor',
+};
+
+/** The note's meaning, on hover: "seen" alone would leave a reader wondering by whom, and how. */
+const ORIGIN_TITLES: Readonly<Record<MonitorEvent['origin'], string | undefined>> = {
+  registry: undefined,
+  echo: undefined,
+  monitor: 'Nobody announced this: the monitor saw it change between two of its polls, so its time is when it was seen',
 };
 
 /** Events never change once logged, so a line is drawn once. */
@@ -27,7 +34,11 @@ const EventLine = memo(function EventLine({ event }: { readonly event: MonitorEv
         {timeOf(event.at)}
       </time>{' '}
       {event.message}
-      {note !== null && <span className="muted">{note}</span>}
+      {note !== null && (
+        <span className="muted" title={ORIGIN_TITLES[event.origin]}>
+          {note}
+        </span>
+      )}
     </li>
   );
 });

@@ -89,7 +89,7 @@ export function SpawnedAgents() {
       ) : agents.length === 0 ? (
         <div className="empty">
           <p>No agents currently spawned</p>
-          <p className="muted">Start a delegator session in Claude Desktop to spawn agents</p>
+          <p className="muted">An agent shows here once it starts: under Claude Desktop (MCP), from ECHO's scripts, or spawned by a delegator</p>
         </div>
       ) : (
         <div className="table-scroll">
