@@ -185,6 +185,24 @@ describe('AgentProcessScanner', () => {
     expect(pidsOf((await scanner.scan()).value.agents)).toEqual([502]);
   });
 
+  it('lists at once when asked (a heartbeat with no process known), and says when the listing it reports was made', async () => {
+    const machine = new FakeMachine();
+    let now = 1_000;
+    const scanner = scannerOn(machine, { listEvery: 100, now: () => now });
+    expect((await scanner.scan()).value.listedAt).toBe(1_000);
+    now = 5_000;
+    machine.run(503, vm('cto'));
+    scanner.lookNow();
+    // Asked twice before it ends: one listing, not two.
+    scanner.lookNow();
+    expect(machine.listCalls).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    now = 6_000;
+    const next = await scanner.scan();
+    expect(pidsOf(next.value.agents)).toEqual([503]);
+    expect(next.value.listedAt).toBe(5_000);
+  });
+
   it('drops a pid that exited and lists at once, finding the agent that replaced it', async () => {
     const machine = new FakeMachine();
     machine.run(510, vm('senior_developer'));

@@ -132,3 +132,28 @@ describe('reconcile', () => {
     expect(result.warnings).toEqual([]);
   });
 });
+
+describe("a heartbeat with no process known here", () => {
+  const beating = agent('cto', { origins: ['heartbeat'], heartbeat: { status: 'running', ageSeconds: 2, node: 'nonode@nohost', version: '1.0.0' } });
+  const poll = (now: number, listedAt: number, agents: AgentView[] = [beating]) => input({ now, agents, agentsFrom: ['heartbeat'], processesHere: true, processesListedAt: listedAt });
+
+  it('is no finding until a listing made since it began says so: an agent that has just started is not yet listed', () => {
+    // The listing ran 20 s ago, before CTO's first heartbeat: nothing can be said yet.
+    const first = reconcile(poll(NOW, NOW - 20_000), EMPTY_RECONCILE_STATE);
+    expect(kinds(first)).toEqual([]);
+    expect(first.state.processMissingSince.get('cto')).toBe(NOW);
+    // Five seconds on, with a listing that still predates it: still nothing.
+    const second = reconcile(poll(NOW + 5000, NOW - 20_000), first.state);
+    expect(kinds(second)).toEqual([]);
+    // A listing started after CTO was first found missing finds no process: now it is one.
+    const third = reconcile(poll(NOW + 10_000, NOW + 6000), second.state);
+    expect(kinds(third)).toEqual(['agent-process-gone:cto']);
+  });
+
+  it('starts again once the process is found, and stays a finding where no listing time is told', () => {
+    const missing = reconcile(poll(NOW, NOW - 20_000), EMPTY_RECONCILE_STATE);
+    const found = reconcile(poll(NOW + 5000, NOW + 1000, [{ ...beating, origins: ['heartbeat', 'process'] }]), missing.state);
+    expect(found.state.processMissingSince.size).toBe(0);
+    expect(kinds(reconcile(input({ agents: [beating], agentsFrom: ['heartbeat'], processesHere: true }), EMPTY_RECONCILE_STATE))).toEqual(['agent-process-gone:cto']);
+  });
+});

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScannedProcess } from '../../src/main/sources/agentProcesses';
+import type { ScannedProcess } from '../../src/main/sources/scannedProcess';
 import { pidRuns, type ListedProcess } from '../../src/main/sources/processListing';
 import type { ProcessStart } from '../../src/main/sources/processStart';
 import { stopAgentProcess, stopScannedAgent, type ScannedStopTarget, type StopAgentOptions } from '../../src/main/sources/stopAgentProcess';

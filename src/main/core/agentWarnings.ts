@@ -19,6 +19,25 @@ export interface AgentSignals {
   readonly sessionsRecorded: boolean | null;
   /** ECHO's roots and delegators on this machine; null when not looked at. */
   readonly echo: EchoMachine | null;
+  /**
+   * When the listing of this machine's processes started, and since when each
+   * role has beaten with no process known here: a listing older than that
+   * cannot tell a process gone from one started since. Absent: not told.
+   */
+  readonly listing?: { readonly listedAt: number; readonly missingSince: ReadonlyMap<string, number> } | null;
+}
+
+/** A fresh heartbeat, no process of it here, where processes are looked at: a process gone, or not listed yet. */
+export function missingHere(agent: AgentView, signals: Pick<AgentSignals, 'processesHere'>): boolean {
+  const elsewhere = !agent.origins.includes('process') && (agent.subscribers ?? 0) > 0;
+  return agent.origins.includes('heartbeat') && !agent.origins.includes('process') && !elsewhere && signals.processesHere && agent.heartbeat !== null;
+}
+
+/** Whether a listing was made since the role was first found missing: only then is "no process" a finding. */
+function listedSinceMissing(role: string, listing: AgentSignals['listing']): boolean {
+  if (listing == null) return true;
+  const since = listing.missingSince.get(role);
+  return since === undefined || listing.listedAt >= since;
 }
 
 const ageOf = (instant: number, now: number): number => Math.max(0, Math.floor((now - instant) / 1000));
@@ -54,9 +73,8 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
   const name = formatRole(agent.role);
   const heartbeatSeen = agent.origins.includes('heartbeat');
   const processSeen = agent.origins.includes('process');
-  // A subscriber to its channel with no process here: it runs on another host, which is no fault.
-  const elsewhere = !processSeen && (agent.subscribers ?? 0) > 0;
-  if (heartbeatSeen && !processSeen && !elsewhere && signals.processesHere && agent.heartbeat !== null) {
+  // A subscriber to its channel with no process here runs on another host, which is no fault (missingHere).
+  if (missingHere(agent, signals) && agent.heartbeat !== null && listedSinceMissing(agent.role, signals.listing)) {
     const theirs = agent.copies.filter((copy) => copy.otherUser).map((copy) => copy.pid);
     const others = theirs.length === 0 ? '' : ` as this user (pid${theirs.length === 1 ? '' : 's'} ${theirs.join(', ')} here ${theirs.length === 1 ? 'is' : 'are'} another user's)`;
     return {

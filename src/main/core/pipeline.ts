@@ -114,6 +114,7 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
       agentsFrom: base.summary.agentsFrom,
       heartbeats: postgresFresh ? (input.postgres.good?.value.heartbeats ?? null) : null,
       processesHere: scanned !== null && echoSeenHere,
+      processesListedAt: readings.agentProcesses?.ok ? (readings.agentProcesses.value.listedAt ?? null) : null,
       residentModels: isFresh(base.sources.ollama) ? base.residentModels : null,
       sessionsRecorded: base.sessionsRecorded,
       echo: base.echo,

@@ -101,6 +101,8 @@ export interface EchoProcesses {
   readonly otherRoots: number;
   /** Agents and delegators left out: other users', while no root is configured. */
   readonly otherUsers: number;
+  /** When the listing these come from started (ms); a process started since is not in it. Absent where not told. */
+  readonly listedAt?: number | null;
 }
 
 export interface RegistryData {

@@ -1,6 +1,6 @@
 import { formatDuration, formatRole, residentSizeText } from '../../shared/format';
 import type { AgentOrigin, AgentView, EchoMachine, ResidentModel, SessionRecord, Warning } from '../../shared/model';
-import { agentSignalWarnings } from './agentWarnings';
+import { agentSignalWarnings, missingHere } from './agentWarnings';
 import type { HeartbeatData } from './readings';
 
 export interface ReconcileSettings {
@@ -26,9 +26,11 @@ export function reconcileSettingsFor(heartbeatTimeoutSeconds: number): Reconcile
 export interface ReconcileState {
   /** Per active session, when one of its agents was last in the registry. */
   readonly agentsLastSeen: ReadonlyMap<string, number>;
+  /** Per role beating with no process known here, since when: a listing older than that says nothing of it. */
+  readonly processMissingSince: ReadonlyMap<string, number>;
 }
 
-export const EMPTY_RECONCILE_STATE: ReconcileState = { agentsLastSeen: new Map() };
+export const EMPTY_RECONCILE_STATE: ReconcileState = { agentsLastSeen: new Map(), processMissingSince: new Map() };
 
 /** Only fresh data is compared: a stale list would make every agent look gone. */
 export interface ReconcileInput {
@@ -45,6 +47,14 @@ export interface ReconcileInput {
   readonly sessionsRecorded?: boolean | null;
   /** ECHO's processes on this machine beyond the agents; null when not looked at. */
   readonly echo?: EchoMachine | null;
+  /** When the listing of this machine's processes started; null or absent where not told. */
+  readonly processesListedAt?: number | null;
+}
+
+/** Each role missing here now, since when it first was (this poll for one newly missing). */
+function processMissingSince(input: ReconcileInput, previous: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+  const missing = (input.agents ?? []).filter((agent) => missingHere(agent, input));
+  return new Map(missing.map((agent) => [agent.role, previous.get(agent.role) ?? input.now]));
 }
 
 /** The list was observed (registry, heartbeats, processes), not only read off the sessions that name agents. */
@@ -143,6 +153,8 @@ export function reconcile(
   settings: ReconcileSettings = DEFAULT_RECONCILE_SETTINGS,
 ): { warnings: Warning[]; state: ReconcileState } {
   const sessions = sessionWarnings(input, state, settings);
+  const missingSince = input.agents === null ? state.processMissingSince : processMissingSince(input, state.processMissingSince);
+  const listedAt = input.processesListedAt ?? null;
   return {
     warnings: [
       ...sessions.warnings,
@@ -158,9 +170,10 @@ export function reconcile(
             heartbeatStaleSeconds: settings.heartbeatStaleSeconds,
             sessionsRecorded: input.sessionsRecorded ?? null,
             echo: input.echo ?? null,
+            listing: listedAt === null ? null : { listedAt, missingSince },
           })),
       ...modelWarnings(input),
     ],
-    state: input.activeSessions === null ? state : { agentsLastSeen: sessions.agentsLastSeen },
+    state: { agentsLastSeen: input.activeSessions === null ? state.agentsLastSeen : sessions.agentsLastSeen, processMissingSince: missingSince },
   };
 }

@@ -25,6 +25,7 @@ import type { SessionStore } from '../sources/sessionStore';
 import { Monitor } from './monitor';
 import { openMonitorStores } from './monitorStores';
 import { sourceTransitions, type SourcesDown } from '../core/sourceTransitions';
+import { listingWanted } from '../core/listingWanted';
 import { Unavailable } from './unavailable';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
@@ -227,10 +228,12 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     onProblem: problem,
   });
   let down: SourcesDown = {};
+  const scanner = open.sources.agentProcesses instanceof AgentProcessScanner ? open.sources.agentProcesses : null;
   monitor.onSnapshot((snapshot) => {
     const told = sourceTransitions(down, snapshot.sources, Date.parse(snapshot.takenAt));
     down = told.down;
     for (const transition of told.transitions) problem(transition.line);
+    if (scanner !== null && listingWanted(snapshot)) scanner.lookNow();
   });
   // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
   const exports = openExportSources(config, { timeZone: zoneOf(options.timeZone), events: () => eventsInMemory(monitor.events()) });

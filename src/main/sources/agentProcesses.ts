@@ -2,10 +2,11 @@ import { AGENT_LIST_LIMIT } from '../../shared/model';
 import { describeIssues } from '../../shared/zodIssues';
 import { classifyEchoProcess, ERLANG_VM_EXECUTABLES, executableIn, sameRoot, type EchoProcess } from '../core/echoProcess';
 import { ownedBy } from '../core/processOwner';
-import type { AgentProcess, EchoProcesses, ParentProcess } from '../core/readings';
+import type { AgentProcess, EchoProcesses } from '../core/readings';
 import { isOutOfDescriptors } from './procFiles';
 import { lineage } from './processLineage';
 import { anotherStart, type ProcessStart } from './processStart';
+import type { Census, ScannedProcess, Tracked } from './scannedProcess';
 import { measureProcesses, readModelFromEnviron, surviveMeasuringError, type Measurement } from './processMeasure';
 import { listedProcessSchema, listProcesses, type ListedProcess, type ListingOptions } from './processListing';
 import type { Screened } from './screening';
@@ -36,37 +37,6 @@ export interface AgentProcessScannerOptions {
  */
 const TRACKED_LIMIT = AGENT_LIST_LIMIT;
 
-interface Tracked {
-  readonly echo: EchoProcess;
-  readonly uid: number | null;
-  readonly uids: readonly number[] | null;
-  readonly parent: ParentProcess | null;
-  readonly launchedBy: AgentProcess['launchedBy'];
-  readonly orphaned: boolean;
-  model: Promise<string | null>;
-  /** The model could not be read for want of a descriptor: read again at the next listing. */
-  modelAgain: boolean;
-  startedAt: number | null;
-  /** Linux: the exact start, clock ticks after boot. */
-  startTicks: number | null;
-  measured: boolean;
-}
-
-/** What this machine's scan found of one process: enough to tell it from any later process given its pid. */
-export interface ScannedProcess {
-  readonly pid: number;
-  readonly echo: EchoProcess;
-  readonly uid: number | null;
-  readonly uids: readonly number[] | null;
-  readonly start: ProcessStart;
-}
-
-interface Census {
-  readonly roots: readonly string[];
-  readonly otherRoots: number;
-  readonly otherUsers: number;
-}
-
 /**
  * Finds ECHO's agents and delegators among this machine's processes and
  * measures them.
@@ -88,8 +58,12 @@ export class AgentProcessScanner {
   private census: Census = { roots: [], otherRoots: 0, otherUsers: 0 };
   private scansSinceListing = 0;
   private listSoon = true;
-  /** The listing made beside the last scan, waiting to be taken in. */
-  private listedBeside: readonly unknown[] | null = null;
+  /** The listing made beside the last scan, waiting to be taken in, and when it started. */
+  private listedBeside: { readonly entries: readonly unknown[]; readonly at: number } | null = null;
+  private listingBeside = false;
+  /** When the listing the followed processes come from started: a process started after it is not known yet. */
+  private listedAt: number | null = null;
+  private readonly clock: () => number;
   private running: Promise<Screened<EchoProcesses>> | null = null;
 
   constructor(options: AgentProcessScannerOptions = {}) {
@@ -100,6 +74,16 @@ export class AgentProcessScanner {
     this.root = options.root ?? null;
     this.vmExecutables = [...ERLANG_VM_EXECUTABLES, ...(options.extraVmExecutables ?? [])];
     this.uid = options.uid === undefined ? (process.getuid?.() ?? null) : options.uid;
+    this.clock = options.now ?? Date.now;
+  }
+
+  /**
+   * Lists now, beside the polls, rather than at the listing's turn: a
+   * heartbeat or an announcement names an agent with no known process, which
+   * may have just started. The next scan takes the listing in.
+   */
+  lookNow(): void {
+    if (!this.listingBeside) this.listBeside();
   }
 
   /** The executables that may run an agent: a listing reads the arguments of these only. */
@@ -134,13 +118,16 @@ export class AgentProcessScanner {
     // A listing made beside the last poll is taken in now, before anything is measured.
     const listed = this.listedBeside;
     this.listedBeside = null;
-    const fromBeside = listed === null ? [] : this.relist(listed, dropped);
+    if (listed !== null) this.listedAt = listed.at;
+    const fromBeside = listed === null ? [] : this.relist(listed.entries, dropped);
     const lost = await this.measureInto([...this.tracked.keys()], readings, dropped);
     this.scansSinceListing += 1;
     if (lost || this.listSoon) {
       // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
       this.listSoon = true;
+      const started = this.clock();
       const added = this.relist(await this.list(this.listing), dropped);
+      this.listedAt = started;
       this.scansSinceListing = 0;
       // One found and gone at once: look again next time rather than wait for the turn.
       this.listSoon = await this.measureInto(added, readings, dropped);
@@ -158,14 +145,20 @@ export class AgentProcessScanner {
    */
   private listBeside(): void {
     this.scansSinceListing = 0;
-    this.list(this.listing).then(
-      (entries) => {
-        this.listedBeside = entries;
-      },
-      () => {
-        this.listSoon = true;
-      },
-    );
+    this.listingBeside = true;
+    const at = this.clock();
+    this.list(this.listing)
+      .then(
+        (entries) => {
+          this.listedBeside = { entries, at };
+        },
+        () => {
+          this.listSoon = true;
+        },
+      )
+      .finally(() => {
+        this.listingBeside = false;
+      });
   }
 
   /** Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed. */
@@ -291,7 +284,7 @@ export class AgentProcessScanner {
       (echo.kind === 'agent' ? agents : delegators).push(process);
     }
     const order = (a: AgentProcess, b: AgentProcess): number => a.role.localeCompare(b.role) || (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.pid - b.pid;
-    return { agents: agents.sort(order), delegators: delegators.sort(order), configuredRoot: this.root, ...this.census };
+    return { agents: agents.sort(order), delegators: delegators.sort(order), configuredRoot: this.root, listedAt: this.listedAt, ...this.census };
   }
 }
 

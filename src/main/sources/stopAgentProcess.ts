@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { errorText } from '../../shared/errorText';
 import { classifyEchoProcess, ERLANG_VM_EXECUTABLES, sameRoot } from '../core/echoProcess';
 import { ownedBy } from '../core/processOwner';
-import type { ScannedProcess } from './agentProcesses';
+import type { ScannedProcess } from './scannedProcess';
 import { describeProcess, pidRuns, type ListedProcess } from './processListing';
 import { measureWithPidusage } from './processMeasure';
 import { readProcessStart, sameStart, type ProcessStart } from './processStart';

@@ -1,0 +1,14 @@
+import type { Snapshot } from '../../shared/model';
+
+/**
+ * Whether this machine's processes should be listed now rather than at the
+ * listing's turn: an agent beats with no process known here, and no warning
+ * says so yet, because no listing has run since (it may have just started).
+ * Once one has, the agent is found or the warning stands, and this is false.
+ */
+export function listingWanted(snapshot: Snapshot): boolean {
+  const warned = new Set(snapshot.warnings.filter((warning) => warning.kind === 'agent-process-gone').map((warning) => warning.role));
+  return (snapshot.agents ?? []).some(
+    (agent) => agent.origins.includes('heartbeat') && !agent.origins.includes('process') && (agent.subscribers ?? 0) === 0 && !warned.has(agent.role),
+  );
+}
