@@ -62,8 +62,8 @@ describe('the time zone TZ names', () => {
 });
 
 describe('simulate --backfill', () => {
-  it('says its bound in the usage', async () => {
-    expect((await cli(['--help'])).out).toContain('--backfill first writes up to 3650 days of past sessions');
+  it('says its bound in its help', async () => {
+    expect((await cli(['simulate', '--help'])).out).toMatch(/^ {2}--backfill DAYS +With --sessions: first write past sessions, up to 3650 days of them$/m);
   });
 
   it.each([

@@ -77,6 +77,15 @@ describe('the compiled command line', () => {
 
   it('runs a command from its own chunk, loaded when it runs', () => {
     const run = runCli(['status', '--date', '9999-12-31']);
-    expect([run.status, run.stderr.split('\n')[0]]).toEqual([3, '--date "9999-12-31": out of the supported range, 1970-01-01 to 9999-12-30']);
+    expect([run.status, run.stderr]).toEqual([3, "delegator-monitor: --date \"9999-12-31\": out of the supported range, 1970-01-01 to 9999-12-30\nSee 'delegator-monitor status --help'.\n"]);
+  });
+
+  it("answers a command's --help and --version without loading any package or reading the configuration", () => {
+    runCli(['--help']);
+    // A configuration that stops every command that reads it.
+    const env = { DB_PORT: 'fifty', REDIS_PORT: 'none' };
+    for (const args of [['status', '--help'], ['serve', '-h'], ['help', 'export'], ['--version']]) {
+      expect(packagesLoadedBy(args, env)).toEqual([]);
+    }
   });
 });

@@ -31,10 +31,21 @@ export async function runCliInProcess(argv: string[], options: InProcessOptions 
   return { code, out: out.join(''), err: err.join('') };
 }
 
-/** A usage error: exit 3, the reason and the usage on stderr, nothing on stdout. */
-export function expectUsageError(result: CliRun, reason: string): void {
+/**
+ * A usage error, in docker's form: exit 3, nothing on stdout, and exactly two
+ * lines on stderr, the reason after the program's name, then where the help
+ * is (the command's own where the command was known; `helpOf` names it, null
+ * for the program's own help); never the whole usage.
+ */
+export function expectUsageError(result: CliRun, reason: string, helpOf?: string | null): void {
   expect(result.code).toBe(3);
-  expect(result.err).toContain(reason);
-  expect(result.err).toContain('Usage: delegator-monitor');
   expect(result.out).toBe('');
+  const lines = result.err.split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/^delegator-monitor: /);
+  expect(lines[0]).toContain(reason);
+  expect(lines[1]).toMatch(/^See 'delegator-monitor (?:[a-z-]+ )?--help'\.$/);
+  if (helpOf !== undefined) expect(lines[1]).toBe(`See 'delegator-monitor ${helpOf === null ? '' : `${helpOf} `}--help'.`);
+  expect(lines[2]).toBe('');
+  expect(result.err).not.toContain('Usage:');
 }

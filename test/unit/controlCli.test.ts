@@ -5,11 +5,15 @@ import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 const cli = (argv: string[], env: Record<string, string> = {}) => runCliInProcess(argv, { env });
 
 describe('end-session, stop-agent and unload, before they touch any source', () => {
-  it('are listed in the usage', async () => {
-    const { out } = await cli(['--help']);
-    expect(out).toContain('end-session <sessionId> [--timeout SECONDS] [--json]');
-    expect(out).toContain('stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]');
-    expect(out).toContain('unload <model> [--json]');
+  it.each([
+    ['end-session', 'end-session <sessionId> [--timeout SECONDS] [--json]'],
+    ['stop-agent', 'stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]'],
+    ['unload', 'unload <model> [--json]'],
+  ])('%s is in the overview and has its own help', async (command, synopsis) => {
+    expect((await cli(['--help'])).out).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    const { code, out } = await cli([command, '--help']);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe(`Usage: delegator-monitor ${synopsis}`);
   });
 
   it.each([
@@ -28,8 +32,8 @@ describe('end-session, stop-agent and unload, before they touch any source', () 
     [['unload'], 'unload needs a model name'],
     [['unload', 'a', 'b'], 'Unexpected argument "b": unload takes one model name'],
     [['unload', 'a', '--timeout', '5'], "Unknown option '--timeout'"],
-  ])('exits 3 with usage for %j', async (argv, message) => {
-    expectUsageError(await cli(argv), message);
+  ])('exits 3 with one line and a pointer to its help for %j', async (argv, message) => {
+    expectUsageError(await cli(argv), message, argv[0]);
   });
 
   it('exits 3 on a bad configuration, before sending anything', async () => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { runCliInProcess } from '../support/cliInProcess';
+import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 
 const cli = (argv: string[]) => runCliInProcess(argv);
 
 describe('forecast on the command line, before it touches any source', () => {
-  it('is in the usage', async () => {
-    expect((await cli(['--help'])).out).toContain('forecast [--category C] [--json] [--demo]');
+  it('has its own help, naming the categories --category takes', async () => {
+    const { code, out } = await cli(['forecast', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: delegator-monitor forecast [--category C] [--json] [--demo]');
+    expect(out).toMatch(/--category C +Only C: one of strategic, technical, development, hr, operations, product, quick_fix$/m);
   });
 
   it.each([
@@ -13,10 +16,7 @@ describe('forecast on the command line, before it touches any source', () => {
     [['forecast', '--category', 'constructor'], '--category "constructor": not one of'],
     [['forecast', '--category'], "Option '--category <value>' argument missing"],
     [['forecast', 'technical'], 'Unexpected argument'],
-  ])('exits 3 with usage for %j', async (argv, message) => {
-    const result = await cli(argv);
-    expect(result.code).toBe(3);
-    expect(result.err).toContain(message);
-    expect(result.out).toBe('');
+  ])('exits 3 with one line and a pointer to its help for %j', async (argv, message) => {
+    expectUsageError(await cli(argv), message, 'forecast');
   });
 });

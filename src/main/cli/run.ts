@@ -1,14 +1,15 @@
 import { parseArgs } from 'node:util';
 import { exportQuerySchema } from '../../shared/api';
 import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
-import { errorText } from '../../shared/errorText';
-import { escapeControls } from '../../shared/terminalText';
 import { localDateSchema } from '../../shared/model';
 import { checkTimeZoneVariable, ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { readTzVariable } from '../core/localTime';
 import type { DelegatorCommandOptions } from './delegatorCommand';
 import { EXIT, type ExitCode } from './exitCodes';
 import { isEchoCategory, unknownCategoryText } from './forecastCategory';
+import { answerHelpOrVersion, isCommandName, overviewText } from './help';
+import type { CommandName } from './helpText';
+import { DEFAULT_ACK_TIMEOUT_SECONDS, MAX_BACKFILL_DAYS } from './limits';
 import type { ForecastOptions } from './forecastCommand';
 import type { ExportOptions } from './exportCommand';
 import type { CliIo } from './output';
@@ -16,58 +17,9 @@ import type { ServeOptions } from './serveCommand';
 import type { SimulateOptions } from './simulateCommand';
 import type { StatusOptions } from './statusCommand';
 import type { UnloadOptions } from './unloadCommand';
-
-/** Ten years of history: about 36,000 sessions, already more than any look at the monitor needs. */
-const MAX_BACKFILL_DAYS = 3650;
-
-const USAGE = `Usage: delegator-monitor <command> [options]
-
-Commands:
-  status [--json] [--date YYYY-MM-DD] [--demo] [--timings]
-      One snapshot of sessions, agents, memory, warnings and alerts; --timings adds
-      when each phase ended to standard error. Exit code: 0 ok, 1 warning,
-      2 critical or a source down, 3 bad usage.
-  forecast [--category C] [--json] [--demo]
-      For each of ECHO's categories, the memory its agents would add given the models
-      loaded now, and whether that fits in free memory. Exit code: 0, 2 a source down.
-  serve [--port 4000] [--host 127.0.0.1] [--demo]
-      The dashboard for a browser, its HTTP API, server-sent events and /metrics.
-  simulate [--speed 1] [--seed N] [--sessions [--backfill DAYS]]
-      A reference ECHO on this machine. By default ECHO as it runs: agent processes
-      (Erlang VMs where escript is installed) beating in agent_status, and no sessions.
-      --sessions: the guide-integrated ECHO, whose delegator also writes sessions to
-      PostgreSQL and the registry to Redis, and answers commands;
-      --backfill first writes up to ${String(MAX_BACKFILL_DAYS)} days of past sessions.
-  migrate [--standalone]
-      Say whether ECHO's migrations have run and delegator_sessions and agent_status exist;
-      create nothing (ECHO's mix ecto.migrate does). --standalone creates both for a database only
-      the monitor uses, refusing where ECHO's migrations ran. Exit code: 0 ok, 2 refused or a source down.
-  export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]
-      Sessions started (or events logged) on those local days, both included; to standard output without --out.
-      Exit code: 0 ok, 2 a source down, 3 bad usage.
-  end-session <sessionId> [--timeout SECONDS] [--json]
-      Ask a delegator that answers the registry protocol to end a session, and wait for its
-      acknowledgement (10 s by default). ECHO's own delegator offers no way to end one from outside.
-  stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]
-      Stop an agent's Erlang VM on this machine (the copy --pid names, where the role runs more
-      than once) and wait for it to exit (10 s by default); never a wrapper, another user's
-      process or another ECHO root's. ECHO keeps the role registered until its delegator restarts.
-  unload <model> [--json]
-      Ask Ollama to unload a model now, and confirm it left memory.
-      Exit code of these three: 0 done, 1 refused, 2 no answer or a source down, 3 bad usage.
-      Nothing is queued: with Redis or Ollama down, the command fails at once.
-
---demo runs everything on an embedded database with a simulated delegator: no services needed.
-Configuration comes from the environment: see the README.
-`;
+import { quoted, unknownWordText, usageError, usageMessage } from './usageErrors';
 
 class UsageError extends Error {}
-
-/** How long stop-agent and end-session wait for the delegator's acknowledgement. */
-const DEFAULT_ACK_TIMEOUT_SECONDS = 10;
-
-/** An argument as typed, quoted, with any control character shown as an escape: it goes back to the terminal. */
-const quoted = (value: unknown): string => escapeControls(JSON.stringify(value));
 
 /**
  * A number as a person writes it: plain decimal digits, with a fraction where
@@ -215,7 +167,7 @@ function demoable(demo: boolean, run: (config: MonitorConfig | null) => Promise<
 }
 
 /** Each command's modules load only when it runs: `--help` or a usage error never loads a database driver. */
-function runnerFor(command: string, rest: string[], io: CliIo): Runner {
+function runnerFor(command: CommandName, rest: string[], io: CliIo): Runner {
   switch (command) {
     case 'status': {
       const options = parseStatus(rest);
@@ -253,8 +205,6 @@ function runnerFor(command: string, rest: string[], io: CliIo): Runner {
       const { values } = parseArgs({ args: rest, options: { standalone: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
       return { needsConfig: true, run: async (config) => (await import('./migrateCommand')).migrateCommand(config, { standalone: values.standalone }, io) };
     }
-    default:
-      throw new UsageError(`unknown command ${quoted(command)}`);
   }
 }
 
@@ -274,16 +224,19 @@ function withZoneNamedByTz(io: CliIo): CliIo {
 export async function runCli(argv: readonly string[], givenIo: CliIo): Promise<ExitCode> {
   const io = withZoneNamedByTz(givenIo);
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    (command === undefined ? io.err : io.out)(USAGE);
-    return command === undefined ? EXIT.unknown : EXIT.ok;
+  if (command === undefined) {
+    // Nothing asked is a mistake too: the overview goes where errors go, and the exit code says so.
+    io.err(overviewText());
+    return EXIT.unknown;
   }
+  const answered = answerHelpOrVersion(command, rest, io);
+  if (answered !== null) return answered;
+  if (!isCommandName(command)) return usageError(io, unknownWordText(command), null);
   let runner: Runner;
   try {
     runner = runnerFor(command, rest, io);
   } catch (error) {
-    io.err(`${escapeControls(errorText(error))}\n\n${USAGE}`);
-    return EXIT.unknown;
+    return usageError(io, usageMessage(error, command, rest), command);
   }
   try {
     if (runner.needsConfig) return await runner.run(loadConfig(io.env));
