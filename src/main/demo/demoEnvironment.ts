@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig, type MonitorConfig } from '../config';
 import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
 import { openDemoDatabase } from './demoDatabase';
 import { closeWhatALastRunLeft } from './demoRestart';
+import { serveSession, type SessionServer } from './sessionServer';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { AgentProcesses } from '../simulator/agentProcesses';
 import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';
@@ -60,11 +60,10 @@ const DEMO_MODE: SimulatorMode = 'sessions';
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
   if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
   const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'), { onProblem: options.onProblem });
-  // A pool of several connections must not reset each other; the server queues their queries.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   const seed = options.seed ?? DEMO_SEED;
   let ollama: OllamaStandIn | null = null;
   let simulator: Simulator | null = null;
+  let server: SessionServer | null = null;
   try {
     // A kept database from before ECHO's work tables gets them too: the demo's database is its own, never ECHO's.
     await createStandaloneTables(db);
@@ -78,7 +77,9 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const days = options.backfillDays ?? 30;
     const backfilled = await writer.insertSessions(planBackfill(days, seed, now), now);
     const backfilledMessages = await insertMessageBackfill(work.messages, planMessageBackfill(days, seed, now));
-    await server.start();
+    // PGlite is one backend session; the server gives each of the monitor's pooled connections its own exchanges and statements in it (sessionServer.ts).
+    const served = await serveSession(db, { host: '127.0.0.1', onProblem: options.onProblem });
+    server = served;
     const standIn = await startOllamaStandIn({ seed, host: '127.0.0.1', port: 0 });
     ollama = standIn;
     const processes = new AgentProcesses();
@@ -103,7 +104,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     // The first session starts with its agents already up, so the very first look shows work in progress.
     await running.startWarm();
     const config = loadConfig({
-      DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`,
+      DATABASE_URL: `postgres://postgres@${served.address}/postgres`,
       REGISTRY_MODE: 'sessions',
       OLLAMA_ENDPOINT: standIn.endpoint,
       MONITOR_AGENT_PROCESSES: root,
@@ -121,7 +122,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
           await running.stop();
         } finally {
           await standIn.close();
-          await server.stop();
+          await served.stop();
           await db.close();
         }
       },
@@ -130,7 +131,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     // Whatever had started stops again: no agent process, port or database is left behind.
     await simulator?.stop().catch(() => undefined);
     await ollama?.close().catch(() => undefined);
-    await server.stop().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
