@@ -82,7 +82,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
       REDIS_PREFIX: redis.prefix,
       OLLAMA_ENDPOINT: 'off',
       MONITOR_POLL_MS: '1000',
-      MONITOR_DATA_DIR: join(ROOT, 'test-results', `monitor-data-${String(process.pid)}`),
+      MONITOR_DATA_DIR: join(home, 'monitor-data'),
     });
     url = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/))[1] ?? '';
     await serve.waitFor(/^Controls: /m);
@@ -232,7 +232,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
       DATABASE_URL: `postgres://u@${dead.host}:${String(dead.port)}/db`,
       REDIS_URL: `redis://${dead.host}:${String(dead.port)}`,
       OLLAMA_ENDPOINT: 'off',
-      MONITOR_DATA_DIR: join(ROOT, 'test-results', `monitor-data-lonely-${String(process.pid)}`),
+      MONITOR_DATA_DIR: join(home, 'monitor-data-lonely'),
     });
     try {
       const lonelyUrl = (await lonely.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/))[1] ?? '';

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { sseFrame } from './sseFrame';
 
 export interface HttpResponse {
   readonly status: number;
@@ -55,9 +56,8 @@ export function openEventStream(port: number, path: string, onEvent: (event: Sse
         while (end !== -1) {
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event !== undefined && data !== undefined) onEvent({ event, data: JSON.parse(data) as unknown });
+          const fields = sseFrame(frame);
+          if (fields !== null) onEvent({ event: fields.event, data: JSON.parse(fields.data) as unknown });
           end = buffer.indexOf('\n\n');
         }
       });

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { diesWithParent } from './parentDeath';
+import { runEnvironment } from './testRun';
 
 export interface CliRun {
   readonly code: number | null;
@@ -16,13 +18,18 @@ interface Spawned {
   readonly exited: Promise<CliRun>;
 }
 
-/** Starts a command with only the given environment on top of PATH and HOME, collecting what it prints. */
+/**
+ * Starts a command with only the given environment on top of PATH and the
+ * test run's home and XDG folders, collecting what it prints. It ends if the
+ * test's process dies (SIGTERM, on which every command ends cleanly).
+ */
 function spawnCli(command: string, args: readonly string[], env: Record<string, string>): Spawned {
   const started = Date.now();
-  const child = spawn(command, args, {
+  const guarded = diesWithParent(command, args, 'SIGTERM');
+  const child = spawn(guarded.file, guarded.args, {
     cwd: ROOT,
     // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test says so.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MONITOR_AGENT_PROCESSES: 'off', ...env },
+    env: { PATH: process.env.PATH ?? '', ...runEnvironment(), MONITOR_AGENT_PROCESSES: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

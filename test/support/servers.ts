@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from './freePort';
+import { diesWithParent } from './parentDeath';
+import { RUN_VARIABLE, processStart } from './testRun';
 
 /** A throwaway server: where to reach it, and how to stop it and remove its files. */
 export interface TestServer {
@@ -115,6 +117,8 @@ interface ServerSpec {
   readonly user: { uid: number; gid: number } | null;
   readonly url: string;
   readonly stopSignal: NodeJS.Signals;
+  /** Sent by the kernel if the process that started the server dies, and on this process's exit: the quickest clean end. */
+  readonly deathSignal: NodeJS.Signals;
   readonly probe: () => Promise<void>;
   readonly dir: string;
 }
@@ -143,6 +147,32 @@ function processTree(root: number): number[] {
   return tree;
 }
 
+/**
+ * Where a server keeps its files: in the test run's folder, removed with it
+ * whatever happens, else the temporary folder. PostgreSQL's socket is in it,
+ * and a socket's path has at most 107 bytes.
+ */
+function serverFolder(prefix: string): Promise<string> {
+  const run = process.env[RUN_VARIABLE];
+  const base = run !== undefined && join(run, `${prefix}XXXXXX`, '.s.PGSQL.65535.lock').length <= 107 ? run : tmpdir();
+  return mkdtemp(join(base, prefix));
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const running = new Set<ManagedServer>();
+
+/**
+ * A process that exits (a test run interrupted: Vitest exits at once on
+ * SIGINT and SIGTERM, without its teardown) ends its servers first. A process
+ * killed outright cannot: the parent-death signal does it then.
+ */
+function endServersOnExit(): void {
+  for (const server of running) server.endNow();
+}
+
 /** A server process the tests can stop, start again on the same port with the same data, or freeze. */
 class ManagedServer implements TestServer {
   private child: ChildProcess | null = null;
@@ -155,12 +185,30 @@ class ManagedServer implements TestServer {
   }
 
   async launch(): Promise<void> {
-    const child = spawn(this.spec.command, [...this.spec.args], {
+    const { file, args } = diesWithParent(this.spec.command, this.spec.args, this.spec.deathSignal);
+    const child = spawn(file, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(this.spec.user ?? {}),
     });
     this.child = child;
+    if (running.size === 0) process.once('exit', endServersOnExit);
+    running.add(this);
     await until(this.spec.name, child, this.spec.probe, captureOutput(child));
+  }
+
+  /** Synchronously, for an exit handler: thaws and ends the server, waits a little for it to go, and removes its files. */
+  endNow(): void {
+    const pid = this.child?.pid;
+    if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {
+      const start = processStart(pid);
+      this.signalTree(pid, 'SIGCONT');
+      this.child.kill(this.spec.deathSignal);
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline && start !== null && processStart(pid) === start) sleepSync(20);
+    }
+    this.child = null;
+    running.delete(this);
+    rmSync(this.spec.dir, { recursive: true, force: true });
   }
 
   /** Stops the process and keeps its files, as a crash or a restart would. */
@@ -201,6 +249,8 @@ class ManagedServer implements TestServer {
 
   async stop(): Promise<void> {
     await this.halt();
+    running.delete(this);
+    if (running.size === 0) process.off('exit', endServersOnExit);
     await rm(this.spec.dir, { recursive: true, force: true });
   }
 }
@@ -210,7 +260,7 @@ export type ControllableServer = Pick<ManagedServer, 'url' | 'launch' | 'halt' |
 export async function startPostgres(): Promise<ControllableServer> {
   const bin = postgresBinDir();
   const user = unprivilegedUser();
-  const dir = await mkdtemp(join(tmpdir(), 'delegator-monitor-pg-'));
+  const dir = await serverFolder('delegator-monitor-pg-');
   if (user) await chown(dir, user.uid, user.gid);
   const data = join(dir, 'data');
   await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], user);
@@ -230,6 +280,8 @@ export async function startPostgres(): Promise<ControllableServer> {
     url,
     // SIGINT is PostgreSQL's fast shutdown: sessions are cut, as in a real restart.
     stopSignal: 'SIGINT',
+    // SIGQUIT is its immediate shutdown: its backends end too, and its shared memory is removed.
+    deathSignal: 'SIGQUIT',
     dir,
     probe: async () => {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
@@ -247,7 +299,7 @@ export async function startPostgres(): Promise<ControllableServer> {
 }
 
 export async function startRedis(): Promise<ControllableServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'delegator-monitor-redis-'));
+  const dir = await serverFolder('delegator-monitor-redis-');
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const server = new ManagedServer({
@@ -257,6 +309,7 @@ export async function startRedis(): Promise<ControllableServer> {
     user: null,
     url,
     stopSignal: 'SIGTERM',
+    deathSignal: 'SIGKILL',
     dir,
     probe: async () => {
       const redis = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });

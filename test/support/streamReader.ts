@@ -1,4 +1,5 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { sseFrame } from './sseFrame';
 
 /** A server-sent event stream whose response has arrived and that has read nothing of its body yet. */
 export interface HeldStream {
@@ -58,9 +59,8 @@ function readStream(response: IncomingMessage, enough: (reading: StreamReading) 
       for (let end = buffer.indexOf('\n\n', searchFrom); end !== -1; end = buffer.indexOf('\n\n')) {
         const text = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(text)?.[1];
-        const data = /^data: (.*)$/m.exec(text)?.[1];
-        if (event !== undefined && data !== undefined) reading.frames.push({ event, data });
+        const fields = sseFrame(text);
+        if (fields !== null) reading.frames.push(fields);
       }
       searchFrom = Math.max(0, buffer.length - 1);
       if (enough(reading)) resolve(reading);
