@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, Menu, nativeTheme, powerMonitor, safeStorage } from 'electron';
+import { app, Menu, nativeTheme, powerMonitor, safeStorage, shell } from 'electron';
 import type { Settings } from '../shared/settings';
 import { systemTimeZone } from './core/localTime';
 import { errorText } from '../shared/errorText';
@@ -7,6 +7,7 @@ import { escapeControls } from '../shared/terminalText';
 import { createDesktopHost } from './desktop/desktopHost';
 import { desktopTarget } from './desktop/desktopTarget';
 import { localDataDir } from './desktop/localDataDir';
+import { openLogFile } from './desktop/logFile';
 import { setLinuxAutostart, START_HIDDEN_ARGUMENT } from './desktop/launchAtLogin';
 import { electronControlHost } from './desktop/electron/controlDialogs';
 import { dashboardPageUrl, dashboardPort, lockDownSession } from './desktop/electron/dashboardWindow';
@@ -24,9 +25,12 @@ const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
 const demo = process.argv.includes('--demo');
 
-/** A problem for whoever started the app from a terminal; servers' errors quote text from outside. */
+/** Started at login, the app has no terminal: what it would print goes to a log file the tray opens. */
+const logFile = openLogFile(join(localDataDir(app.getPath('userData')), 'logs'));
+/** A problem for the log, and for whoever started the app from a terminal; servers' errors quote text from outside. */
 const logProblem = (message: string): void => {
   console.error(escapeControls(message));
+  logFile.write(message);
 };
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const timeZone = systemTimeZone();
@@ -108,6 +112,9 @@ const host = createDesktopHost({
   quitApp: () => {
     app.quit();
   },
+  openLog: () => {
+    void shell.openPath(logFile.path);
+  },
   now: Date.now,
   formatTime: localTime,
   report: (message) => {
@@ -136,6 +143,7 @@ async function setupSettings(): Promise<void> {
 async function stopBeforeQuit(): Promise<void> {
   const bounded = new Promise<void>((resolve) => setTimeout(resolve, STOP_WITHIN_MS).unref());
   await Promise.race([Promise.all([host.stopForQuit(), dashboard.saveBounds()]), bounded]);
+  await logFile.close();
 }
 
 /** Quits now, the monitor stopped first: for a shutdown or logoff, which emit no before-quit on Windows. */

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from '../support/browser';
 import { agentSubmenus, useDesktopApp } from '../support/desktopHarness';
@@ -88,6 +90,12 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
     await app().until((state) => state.windows.at(-1)?.visible);
     const page = await app().page();
     await page.getByRole('region', { name: 'Settings' }).waitFor({ timeout: 5_000 });
+  });
+
+  it('opens its log file from the tray, kept with its local data', async () => {
+    await app().clickTray('Open Log');
+    const opened = await app().until((state) => state.openedExternally.find((path) => path.endsWith(join('logs', 'monitor.log'))));
+    expect(existsSync(opened)).toBe(true);
   });
 
   it('keeps its notifications through a garbage collection, so their clicks still reach it', async () => {

@@ -57,7 +57,7 @@ describe('the compiled command line', () => {
   it('loads no database driver, demo or web host before a command needs one', () => {
     runCli(['--help']);
     const loaded = [...loadedAtStart(ENTRY)];
-    for (const heavy of ['pg', 'ioredis', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'systeminformation', 'pidusage', 'node:http']) {
+    for (const heavy of ['pg', 'ioredis', '@electric-sql/pglite', 'systeminformation', 'pidusage', 'node:http']) {
       expect(loaded).not.toContain(heavy);
     }
     // The dynamic import of the rest of the command line is followed: run.ts and its schemas are in.

@@ -37,6 +37,7 @@ function setup(startService: DesktopDeps['startService'] = async (_settings, _en
   const trays: TrayModel[] = [];
   const reports: string[] = [];
   const quits: number[] = [];
+  const logsOpened: number[] = [];
   let handlers: Readonly<Record<string, Handler>> = {};
   const host = createDesktopHost({
     startService,
@@ -53,11 +54,12 @@ function setup(startService: DesktopDeps['startService'] = async (_settings, _en
     chooseExportPath: () => Promise.resolve(null),
     setLaunchAtLogin: () => undefined,
     quitApp: () => quits.push(1),
+    openLog: () => logsOpened.push(1),
     now: () => NOW,
     formatTime: (instant) => instant.slice(11, 16),
     report: (message) => reports.push(message),
   });
-  return { host, sent, trays, reports, quits, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
+  return { host, sent, trays, reports, quits, logsOpened, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
 }
 
 const SETTINGS_SAVED = settingsSchema.parse({ connection: {} });
@@ -96,13 +98,15 @@ describe('the desktop host', () => {
     expect(open.size).toBe(0);
   });
 
-  it('snoozes from the tray and shows it there, and quits through the app', async () => {
-    const { host, trays, quits } = setup();
+  it('snoozes from the tray and shows it there, opens the log, and quits through the app', async () => {
+    const { host, trays, quits, logsOpened } = setup();
     await host.applySettings(SETTINGS_SAVED, {});
     host.act('snooze-hour');
     expect(JSON.stringify(trays.at(-1)?.menu)).toContain('15:28');
     host.act('resume');
     expect(JSON.stringify(trays.at(-1)?.menu)).not.toContain('15:28');
+    host.act('log');
+    expect(logsOpened).toEqual([1]);
     host.act('quit');
     expect(quits).toEqual([1]);
     await host.stopForQuit();

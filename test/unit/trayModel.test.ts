@@ -48,6 +48,7 @@ describe('the tray model', () => {
       'Resume notifications',
       '---',
       'Settings…',
+      'Open Log',
       'Quit',
     ]);
     expect(model.menu[2]).toMatchObject({ kind: 'submenu', items: expect.arrayContaining([{ kind: 'info', label: 'Show in Dashboard', focus: { kind: 'agent', id: 'senior_developer' } }]) });

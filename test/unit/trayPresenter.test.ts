@@ -41,7 +41,7 @@ describe('the tray presenter', () => {
   it('creates the tray once and draws everything the first time', () => {
     const { calls, presenter } = fakeTray();
     expect(presenter.render(model(NOW))).toBe(true);
-    expect(calls).toEqual(['create medium.png', 'tooltip Delegator Monitor: 2 agents · 19.7 GB', 'title 2 agents · 19.7 GB', 'menu 21']);
+    expect(calls).toEqual(['create medium.png', 'tooltip Delegator Monitor: 2 agents · 19.7 GB', 'title 2 agents · 19.7 GB', 'menu 22']);
   });
 
   it('does nothing for the same model', () => {
@@ -58,7 +58,7 @@ describe('the tray presenter', () => {
     calls.length = 0;
     // A minute on: the uptimes in the menu change, nothing else.
     presenter.render(model(NOW + 60_000));
-    expect(calls).toEqual(['menu 21']);
+    expect(calls).toEqual(['menu 22']);
     calls.length = 0;
     presenter.render(model(NOW + 60_000, 24 * GIB));
     expect(calls).toEqual(['image high.png']);
@@ -70,6 +70,6 @@ describe('the tray presenter', () => {
     calls.length = 0;
     // Five of ECHO's categories need more than 16 GB: a line each, and their separator.
     presenter.render(model(NOW, 128 * GIB, 16 * GIB));
-    expect(calls).toEqual(['menu 21']);
+    expect(calls).toEqual(['menu 22']);
   });
 });

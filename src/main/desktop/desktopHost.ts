@@ -45,6 +45,8 @@ export interface DesktopDeps {
   readonly chooseExportPath: (suggestedName: string) => Promise<string | null>;
   readonly setLaunchAtLogin: (open: boolean) => void;
   readonly quitApp: () => void;
+  /** Opens the log file in the system's viewer: the app has no terminal to print to. */
+  readonly openLog: () => void;
   readonly now: () => number;
   /** "14:05" in the user's zone, for the tray's snooze line. */
   readonly formatTime: (instant: string) => string;
@@ -142,6 +144,9 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
         break;
       case 'settings':
         void showDashboard({ kind: 'settings', id: 'settings' });
+        break;
+      case 'log':
+        deps.openLog();
         break;
       case 'quit':
         deps.quitApp();

@@ -8,7 +8,7 @@ import { sourceNameSchema } from '../../../shared/model';
 
 export type TrayIconState = 'idle' | 'low' | 'medium' | 'high' | 'stale' | 'error';
 
-export type TrayAction = 'open' | 'snooze-hour' | 'snooze-tomorrow' | 'resume' | 'settings' | 'quit';
+export type TrayAction = 'open' | 'snooze-hour' | 'snooze-tomorrow' | 'resume' | 'settings' | 'log' | 'quit';
 
 export type { FocusTarget };
 
@@ -195,6 +195,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       { kind: 'action', action: 'resume', label: snoozedTill === null ? 'Resume notifications' : `Resume notifications (snoozed until ${formatTime(new Date(snoozedTill).toISOString())})`, enabled: snoozed },
       SEPARATOR,
       { kind: 'action', action: 'settings', label: 'Settings…', enabled: settingsAvailable },
+      { kind: 'action', action: 'log', label: 'Open Log', enabled: true },
       { kind: 'action', action: 'quit', label: 'Quit', enabled: true },
     ],
   };
