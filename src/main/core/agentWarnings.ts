@@ -30,7 +30,7 @@ export interface AgentSignals {
 /** A fresh heartbeat, no process of it here, where processes are looked at: a process gone, or not listed yet. */
 export function missingHere(agent: AgentView, signals: Pick<AgentSignals, 'processesHere'>): boolean {
   const elsewhere = !agent.origins.includes('process') && (agent.subscribers ?? 0) > 0;
-  return agent.origins.includes('heartbeat') && !agent.origins.includes('process') && !elsewhere && signals.processesHere && agent.heartbeat !== null;
+  return agent.origins.includes('heartbeat') && !agent.origins.includes('process') && !elsewhere && signals.processesHere;
 }
 
 /** Whether a listing was made since the role was first found missing: only then is "no process" a finding. */

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../../shared/model';
+import { missingHere } from './agentWarnings';
 
 /**
  * Whether this machine's processes should be listed now rather than at the
@@ -8,7 +9,6 @@ import type { Snapshot } from '../../shared/model';
  */
 export function listingWanted(snapshot: Snapshot): boolean {
   const warned = new Set(snapshot.warnings.filter((warning) => warning.kind === 'agent-process-gone').map((warning) => warning.role));
-  return (snapshot.agents ?? []).some(
-    (agent) => agent.origins.includes('heartbeat') && !agent.origins.includes('process') && (agent.subscribers ?? 0) === 0 && !warned.has(agent.role),
-  );
+  // Asked only where processes are scanned: the scanner that calls this is the proof.
+  return (snapshot.agents ?? []).some((agent) => missingHere(agent, { processesHere: true }) && !warned.has(agent.role));
 }

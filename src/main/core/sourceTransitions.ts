@@ -1,5 +1,6 @@
 import { formatDuration, SOURCE_LABELS } from '../../shared/format';
 import type { SourceHealth, SourceName } from '../../shared/model';
+import { isDown } from './sourceHealth';
 
 /** When each source that is down went down (ms), as the log last told it. */
 export type SourcesDown = Readonly<Partial<Record<SourceName, number>>>;
@@ -11,8 +12,6 @@ export interface SourceTransition {
   readonly line: string;
 }
 
-
-const isDown = (health: SourceHealth): boolean => health.state === 'stale' || health.state === 'error';
 
 /**
  * What changed in the sources' state since the last snapshot: a source going
