@@ -15,18 +15,20 @@ export interface ControlPlan {
   readonly done: string;
 }
 
+const residentOf = (snapshot: Snapshot | null, model: string) => snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
+
 /** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
 function modelMemoryBytes(snapshot: Snapshot | null, model: string): number | null {
-  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
+  const resident = residentOf(snapshot, model);
   if (resident) return resident.sizeBytes;
   const agent = snapshot?.agents?.find((entry) => sameModel(entry.model, model));
   return agent ? agent.memoryBytes : null;
 }
 
-/** The same figure in words, `~` where it is an estimate (Ollama gave no size, or does not hold the model). */
-function modelMemoryText(snapshot: Snapshot | null, model: string, fallbackBytes: number): string {
-  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
-  return resident ? residentSizeText(resident) : `~${formatBytes(modelMemoryBytes(snapshot, model) ?? fallbackBytes)}`;
+/** An agent's model memory in words, `~` where it is an estimate (Ollama gave no size, or does not hold the model). */
+function modelMemoryText(snapshot: Snapshot | null, agent: AgentView): string {
+  const resident = residentOf(snapshot, agent.model);
+  return resident ? residentSizeText(resident) : `~${formatBytes(agent.memoryBytes)}`;
 }
 
 const holding = (agents: readonly AgentView[]): AgentView[] => agents.filter(holdsItsModel);
@@ -50,7 +52,7 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
       ? ''
       : sharers.length > 0
         ? `; ${agent.model} stays loaded for ${joinNames(sharers)}`
-        : `; Ollama unloads ${agent.model} (${modelMemoryText(snapshot, agent.model, agent.memoryBytes)}) once idle for its keep-alive (5 minutes by default)`;
+        : `; Ollama unloads ${agent.model} (${modelMemoryText(snapshot, agent)}) once idle for its keep-alive (5 minutes by default)`;
   return { ...base, confirm: `Stop ${name}${pid === null ? '' : ` (pid ${pid})`}: frees ${vm}${model}. ${AFTER_STOP_TEXT}.` };
 }
 
@@ -72,7 +74,7 @@ function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPl
 }
 
 function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
-  const resident = snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
+  const resident = residentOf(snapshot, model);
   const users = resident?.usedBy.map(formatRole) ?? [];
   const frees = resident ? `frees ~${formatBytes(resident.sizeBytes)} now` : 'Ollama does not list it as loaded';
   const reload = users.length > 0 ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request` : '';
