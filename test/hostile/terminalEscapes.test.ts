@@ -85,8 +85,8 @@ describe('text from the sources reaches the terminal escaped', () => {
     // The newline in the category forges no line of its own.
     expect(run.out).not.toMatch(/^OK: ALL CLEAR/m);
     expect(run.out).toContain('Note: Session session_\\x1b[8mhidden\\x1b[0m (quick_fix) has been active');
-    expect(run.out).toMatch(/^History {5}\d{4}-\d\d-\d\d: \d+ sessions? \(.*1 done\\x1b\[32m.*\)/m);
-    expect(run.out).toContain('(loaded, no agent) evil\\x1b]0;model\\x07:7b  1 GB');
+    expect(run.out).toMatch(/^ {2}History {2}\d{4}-\d\d-\d\d: \d+ sessions? \(.*1 done\\x1b\[32m.*\)/m);
+    expect(run.out).toMatch(/^ {2}evil\\x1b\]0;model\\x07:7b {3,}1 GB {3,}.* {3}no agent$/m);
   });
 
   it('status --json keeps every value, with C1 and bidirectional characters written as \\u escapes', async () => {
@@ -105,7 +105,7 @@ describe('text from the sources reaches the terminal escaped', () => {
     const run = await cli(['status']);
     expectNoRawControls(run.out);
     expect(run.out).toContain(`Review\\u200b the\\ufeff login\\u2028OK: all clear\\u2029 page\\u2060 ${FAMILY}`);
-    expect(run.out).toContain('(loaded, no agent) \\ufeffqwen\\u200b2.5\\u2060:7b\\u2028  2 GB');
+    expect(run.out).toMatch(/^ {2}\\ufeffqwen\\u200b2\.5\\u2060:7b\\u2028 {3,}2 GB {3,}.* {3}no agent$/m);
     // The separator in the description forges no line either.
     expect(run.out).not.toMatch(/^OK: all clear/m);
   });

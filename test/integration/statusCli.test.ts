@@ -1,9 +1,12 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema, type Snapshot } from '../../src/shared/model';
 import { gib } from '../support/bytes';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
-import { runCliProcess } from '../support/runCliProcess';
+import { runCliProcess, startCliProcess } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
@@ -52,6 +55,26 @@ afterAll(async () => {
 
 function parseSnapshot(stdout: string): Snapshot {
   return snapshotSchema.parse(JSON.parse(stdout));
+}
+
+/**
+ * A table's rows read back by its header row: each cell taken from where its
+ * column's name starts. A cell that starts with a space, or runs into the next
+ * column, was not aligned.
+ */
+function tableRows(lines: readonly string[], names: readonly string[], count: number): string[][] {
+  const at = lines.findIndex((line) => line.startsWith(`  ${names[0] ?? ''} `) && names.every((name) => line.includes(name)));
+  const header = lines[at] ?? '';
+  const starts: number[] = [];
+  for (const name of names) starts.push(header.indexOf(name, (starts.at(-1) ?? 0) + 1));
+  return lines.slice(at + 1, at + 1 + count).map((line) =>
+    starts.map((start, index) => {
+      const cell = line.slice(start, starts[index + 1]);
+      expect(cell.startsWith(' ') && cell.trim() !== '').toBe(false);
+      if (index < starts.length - 1) expect(cell.endsWith('   ')).toBe(true);
+      return cell.trim();
+    }),
+  );
 }
 
 describe('npm run cli -- status', () => {
@@ -123,18 +146,35 @@ describe('npm run cli -- status', () => {
     });
   });
 
-  it('prints a short summary for a person', async () => {
+  it('prints a header block, then the sessions, agents and models as aligned tables with header rows', async () => {
     const run = await runCliProcess(['status'], env);
     expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
     expect(run.stdout).toMatch(/^PostgreSQL {2}ok \(postgres@127\.0\.0\.1:\d+\/monitor_test_\w+\)$/m);
     expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(run.stdout).toMatch(/^Ollama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/m);
-    expect(run.stdout).toMatch(/^Agents {6}2 active \(from registry\) · CPU (idle|low|medium|high) \([\d.]+%\)$/m);
-    // In the recording, deepseek-coder sits in GPU memory and codellama in RAM; Ollama's sizes are its own, reported rather than measured.
-    // Swap this machine has in use, if any, is said at the end.
-    expect(run.stdout).toMatch(/^Memory {6}12\.5 GB reported \(RAM 8\.2 GB \+ GPU 4\.3 GB\) of [\d.]+ GB RAM \([\d.]+%\) · 79% savings vs all agents(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m);
-    expect(run.stdout).toMatch(/^ {2}DEVELOPMENT {2}\d\d:\d\d:\d\d {2}5m \d+s {2}Implement password reset feature {2}\[Senior Developer, Test Lead\]$/m);
-    expect(run.stdout).toMatch(/^ {2}Test Lead {2}codellama:13b {2}8\.2 GB \(reported by Ollama\) {2}up 4m \d+s {2}\[registry, sessions\]$/m);
+    // Swap this machine has in use, if any, is said after the CPU.
+    expect(run.stdout).toMatch(/^Machine {5}CPU (idle|low|medium|high) \([\d.]+%\)(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m);
+    // In the recording, deepseek-coder sits in GPU memory and codellama in RAM: only codellama counts against RAM, and its share is of RAM alone.
+    expect(run.stdout).toMatch(/^RAM {9}8\.2 GB used by agents of [\d.]+ GB \([\d.]+% of RAM\) · free [\d.]+ [MG]B$/m);
+    expect(run.stdout).toMatch(/^GPU {9}4\.3 GB used by agents' models (?:· total unknown|of [\d.]+ GB · [\d.]+ [MG]B in use in all)$/m);
+    expect(run.stdout).not.toMatch(/\+ GPU/);
+    expect(run.stdout).toMatch(/^SESSIONS {4}1 active · \d+ today$/m);
+    expect(tableRows(lines, ['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'], 1)).toEqual([
+      ['DEVELOPMENT', expect.stringMatching(/^\d\d:\d\d:\d\d$/), expect.stringMatching(/^5m \d+s$/), 'Senior Developer, Test Lead', 'Implement password reset feature'],
+    ]);
+    // Ollama's sizes are its own, reported rather than measured.
+    expect(run.stdout).toMatch(/^AGENTS {6}2 active \(from registry\) · 12\.5 GB in all, reported · 79% savings vs all agents$/m);
+    // No process of theirs on this machine, and ECHO's work tables empty or absent.
+    expect(tableRows(lines, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2)).toEqual([
+      ['Senior Developer', 'deepseek-coder:6.7b', '4.3 GB', '?', '?', expect.stringMatching(/^5m \d+s$/), '?', 'none', expect.stringMatching(/^[?-]$/)],
+      ['Test Lead', 'codellama:13b', '8.2 GB', '?', '?', expect.stringMatching(/^4m \d+s$/), '?', 'none', expect.stringMatching(/^[?-]$/)],
+    ]);
+    expect(run.stdout).toMatch(/^MODELS {6}2 loaded, 12\.5 GB$/m);
+    expect(tableRows(lines, ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 2)).toEqual([
+      ['codellama:13b', '8.2 GB', '100% CPU', expect.any(String), 'Test Lead'],
+      ['deepseek-coder:6.7b', '4.3 GB', '100% GPU', expect.any(String), 'Senior Developer'],
+    ]);
   });
 
   it('writes when each phase ended to standard error with --timings, output unchanged', async () => {
@@ -190,6 +230,32 @@ describe('npm run cli -- status', () => {
       await silent.close();
     }
   });
+});
+
+describe('npm run cli -- status --watch', () => {
+  it('with --json, writes one snapshot a line from the configured sources, keeps nothing on disk, and ends on SIGTERM with 0', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'status-watch-'));
+    const cli = startCliProcess(['status', '--watch', '1', '--json'], { ...env, MONITOR_DATA_DIR: dataDir });
+    try {
+      await cli.waitFor(/^\{.*\}\n\{.*\}\n\{.*\}\n/, 30_000);
+    } finally {
+      const run = await cli.stop('SIGTERM');
+      expect(run.code).toBe(0);
+      const lines = run.stdout.split('\n');
+      expect(lines.pop()).toBe('');
+      const snapshots = lines.map((line) => snapshotSchema.parse(JSON.parse(line)));
+      expect(snapshots.length).toBeGreaterThanOrEqual(3);
+      for (const snapshot of snapshots) {
+        expect(snapshot.sources.postgres.state).toBe('ok');
+        expect(snapshot.agents?.map((agent) => agent.role)).toEqual(['senior_developer', 'test_lead']);
+      }
+      const taken = snapshots.map((snapshot) => Date.parse(snapshot.takenAt));
+      expect(taken.slice(1).every((at, index) => at - (taken[index] ?? 0) >= 900)).toBe(true);
+      // The series and event log a serve keeps there are not a terminal's to write.
+      expect(await readdir(dataDir)).toEqual([]);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('the exit code follows the alerts', () => {

@@ -100,23 +100,28 @@ describe('ECHO’s work in `status`', () => {
     ];
     const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
     const lines = text.split('\n');
-    const from = lines.findIndex((line) => line.startsWith('  decision'));
-    expect(lines.slice(from, from + 8)).toEqual([
-      '  decision budget_approval by CEO  pending  1 vote  open 20m 0s',
-      '  decision hiring by CHRO  pending  0 votes  open 3m 0s',
-      '  workflow feature_development  failed: step 3 raised',
-      '  flow Elixir.EchoShared.Flows.Hiring  paused (awaiting approval)',
-      '  workflow release  paused (manual gate)',
-      'Latest      14:29:00  Delegator → CEO: Plan the quarter',
-      '            14:28:00  Senior Developer → Test Lead (notification): Ready for tests',
-      '            14:27:00  CEO → all agents (notification): (no subject)',
+    const from = lines.findIndex((line) => line.startsWith('ECHO WORK'));
+    expect(lines.slice(from, from + 13)).toEqual([
+      'ECHO WORK   2 open decisions · 3 workflows',
+      '  KIND       NAME                             BY     VOTES   OPEN     STATUS',
+      '  decision   budget_approval                  CEO    1       20m 0s   pending',
+      '  decision   hiring                           CHRO   0       3m 0s    pending',
+      '  workflow   feature_development                                      failed: step 3 raised',
+      '  flow       Elixir.EchoShared.Flows.Hiring                           paused (awaiting approval)',
+      '  workflow   release                                                  paused (manual gate)',
+      '',
+      'LATEST      messages, newest first',
+      '  TIME       FROM               TO           TYPE           SUBJECT',
+      '  14:29:00   Delegator          CEO          request        Plan the quarter',
+      '  14:28:00   Senior Developer   Test Lead    notification   Ready for tests',
+      '  14:27:00   CEO                all agents   notification   (no subject)',
     ]);
   });
 
   it('escapes what ECHO’s rows carry before it reaches the terminal', () => {
     const latestMessages = [{ id: 15, from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan\u001b[2J the quarter', at: minutesAgo(1) }];
     const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
-    expect(text).toContain('Delegator → CEO: Plan\\x1b[2J the quarter');
+    expect(text).toMatch(/^ {2}14:29:00 {3}Delegator {3}CEO {3}request {3}Plan\\x1b\[2J the quarter$/m);
     expect(text).not.toContain('\u001b');
   });
 });

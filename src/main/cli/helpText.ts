@@ -5,7 +5,7 @@
  * the command accepts.
  */
 import { CATEGORY_AGENTS } from '../core/echoRoster';
-import { DEFAULT_ACK_TIMEOUT_SECONDS, MAX_BACKFILL_DAYS } from './limits';
+import { DEFAULT_ACK_TIMEOUT_SECONDS, DEFAULT_WATCH_SECONDS, MAX_BACKFILL_DAYS, MIN_WATCH_SECONDS } from './limits';
 
 export const PROGRAM = 'delegator-monitor';
 
@@ -41,21 +41,30 @@ const NOTHING_QUEUED = 'Nothing is queued: what cannot be done now fails at once
 export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   status: {
     summary: 'One snapshot of sessions, agents, memory, warnings and alerts',
-    synopsis: ['status [--json] [--date YYYY-MM-DD] [--demo] [--timings]'],
-    about: ["Reads each source once (PostgreSQL, the registry, Ollama, the agents' processes) and prints it.", 'Its exit code follows the Nagios plugin convention, so it serves as a monitoring check as it is.'],
+    synopsis: ['status [--json] [--date YYYY-MM-DD] [--demo] [--timings]', 'status --watch [SECONDS] [--json] [--demo]'],
+    about: [
+      "Reads each source once (PostgreSQL, the registry, Ollama, the agents' processes) and prints it:",
+      'a header, then tables of the sessions, agents, models Ollama holds, ECHO\'s work and latest messages.',
+      'Its exit code follows the Nagios plugin convention, so it serves as a monitoring check as it is.',
+      'With --watch it keeps one monitor running and redraws in place until Ctrl-C or SIGTERM.',
+    ],
     options: [
       ['--json', 'The same snapshot as one JSON object'],
       ['--date YYYY-MM-DD', 'History and figures for another local calendar day (default: today)'],
       DEMO_OPTION,
       ['--timings', 'Also write when each phase ended to standard error'],
+      [
+        '--watch [SECONDS]',
+        `Redraw every SECONDS (default ${String(DEFAULT_WATCH_SECONDS)}, at least ${String(MIN_WATCH_SECONDS)}); with --json, one object a line`,
+      ],
     ],
     exitCodes: [
-      [0, 'every source answered and no alert fires'],
+      [0, 'every source answered and no alert fires; with --watch, stopped by Ctrl-C or SIGTERM'],
       [1, 'a warning alert fires'],
       [2, 'a critical alert fires, or a source is down (the output says which)'],
       BAD_USAGE,
     ],
-    examples: ['delegator-monitor status', 'delegator-monitor status --json --demo | jq .summary', 'delegator-monitor status --date 2026-11-20'],
+    examples: ['delegator-monitor status', 'delegator-monitor status --json --demo | jq .summary', 'delegator-monitor status --date 2026-11-20', 'delegator-monitor status --watch 5'],
   },
   forecast: {
     summary: "For each of ECHO's categories, whether its agents would fit in free memory now",

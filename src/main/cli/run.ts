@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { exportQuerySchema } from '../../shared/api';
 import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
-import { localDateSchema } from '../../shared/model';
 import { checkTimeZoneVariable, ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { readTzVariable } from '../core/localTime';
 import type { DelegatorCommandOptions } from './delegatorCommand';
@@ -15,7 +14,7 @@ import type { ExportOptions } from './exportCommand';
 import type { CliIo } from './output';
 import type { ServeOptions } from './serveCommand';
 import type { SimulateOptions } from './simulateCommand';
-import type { StatusOptions } from './statusCommand';
+import { parseStatus } from './statusArgs';
 import type { UnloadOptions } from './unloadCommand';
 import { quoted, unknownWordText, usageError, usageMessage } from './usageErrors';
 
@@ -31,20 +30,6 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
     throw new UsageError(`${flag} ${quoted(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0, in plain digits`);
   }
   return Number(text);
-}
-
-function parseStatus(args: string[]): StatusOptions & { demo: boolean } {
-  const { values } = parseArgs({
-    args,
-    options: { json: { type: 'boolean', default: false }, date: { type: 'string' }, demo: { type: 'boolean', default: false }, timings: { type: 'boolean', default: false } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.date !== undefined) {
-    const date = localDateSchema.safeParse(values.date);
-    if (!date.success) throw new UsageError(`--date ${quoted(values.date)}: ${date.error.issues[0]?.message}`);
-  }
-  return { json: values.json, date: values.date, demo: values.demo, timings: values.timings };
 }
 
 function parseForecast(args: string[]): ForecastOptions & { demo: boolean } {

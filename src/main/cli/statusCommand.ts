@@ -7,13 +7,15 @@ import { EXIT, type ExitCode } from './exitCodes';
 import { takeOneSnapshot } from './oneSnapshot';
 import { PhaseTimes } from './phaseTimes';
 import type { CliIo } from './output';
-import { statusText } from './statusText';
+import { statusText, type SourceLabels } from './statusText';
 
 export interface StatusOptions {
   readonly json: boolean;
   readonly date?: LocalDate;
   /** Write when each phase ended to standard error (PhaseTimes). */
   readonly timings?: boolean;
+  /** Redraw every this many seconds until stopped, from one monitor kept running. */
+  readonly watchSeconds?: number;
 }
 
 /** Nagios-style: a source down or a critical alert is 2, a warning 1. */
@@ -25,8 +27,17 @@ function statusExitCode(snapshot: Snapshot): ExitCode {
   return EXIT.ok;
 }
 
-/** One snapshot, printed; the exit code follows its alerts and sources. Without a configuration, of the demo. */
+/**
+ * One snapshot, printed; the exit code follows its alerts and sources. With
+ * `watchSeconds`, a snapshot every so often until stopped, and 0. Without a
+ * configuration, of the demo.
+ */
 export async function statusCommand(config: MonitorConfig | null, options: StatusOptions, io: CliIo): Promise<ExitCode> {
+  if (options.watchSeconds !== undefined) {
+    // Loaded only to watch: the monitor service is more than a single look needs.
+    const { watchStatus } = await import('./statusWatch');
+    return watchStatus(config, { everySeconds: options.watchSeconds, json: options.json }, (effective) => sourceLabels(effective, config === null), io);
+  }
   const phases = new PhaseTimes();
   phases.mark('loaded');
   const code = await withConfigOrDemo(config, { dataDir: null }, (effective) => {
@@ -44,14 +55,21 @@ function registryLine(config: MonitorConfig, demo: boolean): string {
   return demo ? 'none in the demo, which has no Redis' : 'not asked: REGISTRY_MODE=sessions';
 }
 
+/** Where each source was read, as the header block names it. */
+function sourceLabels(config: MonitorConfig, demo: boolean): SourceLabels {
+  return {
+    postgres: describeDatabase(config.database),
+    registry: registryLine(config, demo),
+    ollama: config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off',
+  };
+}
+
 async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo, phases: PhaseTimes, demo: boolean): Promise<ExitCode> {
   const snapshot = await takeOneSnapshot(config, io, { date: options.date, phases });
   if (options.json) {
     io.out(`${escapeJsonControls(JSON.stringify(snapshot, null, 2))}\n`);
   } else {
-    const registry = registryLine(config, demo);
-    const ollama = config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off';
-    io.out(`${statusText(snapshot, { postgres: describeDatabase(config.database), registry, ollama })}\n`);
+    io.out(`${statusText(snapshot, sourceLabels(config, demo))}\n`);
   }
   phases.mark('written');
   return statusExitCode(snapshot);
