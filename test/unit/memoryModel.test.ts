@@ -167,9 +167,15 @@ describe('savings vs all agents', () => {
     // Every ECHO model once: 14 + 33 + 8 + 7 + 11 + 6.7 + 13 GB, each in whole bytes.
     const all = gib(14) + gib(33) + gib(8) + gib(7) + gib(11) + gib(6.7) + gib(13);
     expect(allAgentsMemoryBytes()).toBe(all);
-    expect(savingsPct(gib(6.7), all)).toBe(93);
-    expect(savingsPct(all, all)).toBe(0);
+    expect(savingsPct(gib(6.7), all, 1)).toBe(93);
+    expect(savingsPct(all, all, 9)).toBe(0);
     expect(allAgentsMemoryBytes({ byModel: { 'deepseek-coder:33b': 20 } })).toBe(all - gib(33) + gib(20));
+  });
+
+  it('saves nothing with no agent running: there is nothing to compare', () => {
+    // Not "100% savings": Ollama may still hold every model the last session loaded.
+    expect(savingsPct(0, allAgentsMemoryBytes(), 0)).toBeNull();
+    expect(savingsPct(0, 0, 2)).toBeNull();
   });
 });
 

@@ -152,6 +152,17 @@ describe('one poll', () => {
   });
 });
 
+describe('no agent running', () => {
+  it('gives no savings, and keeps what Ollama still holds in view', () => {
+    const [step] = run([
+      readingsAt(NOW, { postgres: ok(postgresData([])), registry: ok(registryData([])), ollama: ok({ models: [held('deepseek-coder:33b', 18.9, NOW + 250 * SECOND), held('qwen2.5:14b', 14.7, NOW + 120 * SECOND)] }) }),
+    ]);
+    // The agents hold nothing, exactly; against running every agent that is no "100% savings".
+    expect(step?.snapshot.summary).toMatchObject({ activeAgents: 0, memoryBytes: 0, memorySource: 'measured', savingsPct: null, residentModelsBytes: gib(18.9) + gib(14.7) });
+    expect(step?.sample).toMatchObject({ agents: 0, memoryBytes: 0, ramBytes: 0, measuredRamBytes: 0 });
+  });
+});
+
 describe('sessions ECHO does not record', () => {
   const idleCto = (postgres: ReturnType<typeof postgresData>) =>
     readingsAt(NOW, {

@@ -133,9 +133,14 @@ export function allAgentsMemoryBytes(overrides?: MemoryOverrides): number {
   return [...perModel.values()].reduce((sum, bytes) => sum + bytes, 0);
 }
 
-/** The seed's "savings vs all agents", from the same rule on both sides so the comparison is fair. */
-export function savingsPct(estimatedBytes: number, allAgentsBytes: number): number | null {
-  if (allAgentsBytes <= 0) return null;
+/**
+ * The seed's "savings vs all agents", from the same rule on both sides so the
+ * comparison is fair. Null with no agent running: nothing runs to save
+ * against, and "100% savings" would say the machine is free while Ollama may
+ * still hold every model.
+ */
+export function savingsPct(estimatedBytes: number, allAgentsBytes: number, activeAgents: number): number | null {
+  if (allAgentsBytes <= 0 || activeAgents <= 0) return null;
   return Math.round(100 * (1 - estimatedBytes / allAgentsBytes));
 }
 

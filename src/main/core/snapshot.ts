@@ -182,7 +182,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       measuredMemoryBytes: totals && totals.source !== 'estimated' ? totals.measuredBytes : null,
       measuredRamBytes: totals?.measuredRamBytes ?? null,
       allAgentsMemoryBytes: allAgentsBytes,
-      savingsPct: totals && savingsPct(totals.estimatedBytes, allAgentsBytes),
+      savingsPct: totals && savingsPct(totals.estimatedBytes, allAgentsBytes, agents.length),
       machineRamBytes,
       freeRamBytes: knownFreeBytes(system),
       memoryPctOfRam: totals?.measuredRamBytes != null && machineRamBytes > 0 ? Math.round((totals.measuredRamBytes / machineRamBytes) * 1000) / 10 : null,

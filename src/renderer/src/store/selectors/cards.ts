@@ -1,5 +1,5 @@
-import { formatBytes, memorySplit, swapText, UNIFIED_MEMORY_HINT } from '../../../../shared/format';
-import type { CpuLoad, Snapshot } from '../../../../shared/model';
+import { formatBytes, formatDuration, memorySplit, swapText, UNIFIED_MEMORY_HINT } from '../../../../shared/format';
+import type { CpuLoad, ResidentModel, Snapshot } from '../../../../shared/model';
 import { agentsStale, isStale } from './sources';
 import { UNKNOWN } from './unknown';
 
@@ -40,19 +40,47 @@ export function savingsText(savingsPct: number | null): string {
  */
 const SOURCE_WORDS: Readonly<Record<NonNullable<Snapshot['summary']['memorySource']>, string>> = { measured: 'reported', estimated: 'estimated', mixed: 'mixed' };
 
+/** When the models Ollama holds leave it, where it says of every one: `unloads in 4m 12s`, `the last unloads in 4m 50s`, `kept loaded`. */
+export function unloadText(models: readonly ResidentModel[], total: number | null): string | null {
+  // Of a list cut short, the models left out could leave later: no time is the honest answer.
+  if (models.length === 0 || total !== models.length) return null;
+  if (models.every((model) => model.staysLoaded)) return 'kept loaded';
+  if (models.some((model) => model.staysLoaded)) return 'some kept loaded';
+  const seconds = models.map((model) => model.unloadsInSeconds);
+  if (seconds.some((each) => each === null)) return null;
+  const last = Math.max(...seconds.map((each) => each ?? 0));
+  if (last === 0) return 'unloading now';
+  return `${models.length === 1 ? 'unloads' : 'the last unloads'} in ${formatDuration(last)}`;
+}
+
+/**
+ * With no agent running, what the machine still bears: the models Ollama
+ * keeps loaded until their keep-alive runs out, and when they go.
+ */
+function idleNote(snapshot: Snapshot): string {
+  const held = snapshot.summary.residentModelsBytes;
+  if (held === null) return 'No agent running';
+  if (held <= 0) return 'No agent running · Ollama holds no model';
+  const when = isStale(snapshot.sources.ollama) ? 'as last read' : unloadText(snapshot.residentModels ?? [], snapshot.residentModelsTotal);
+  return `No agent running · Ollama still holds ${formatBytes(held)}${when === null ? '' : ` (${when})`}`;
+}
+
 export function selectKpis(snapshot: Snapshot): Kpis {
   const { summary } = snapshot;
   const postgresStale = isStale(snapshot.sources.postgres);
-  const source = summary.memorySource === null ? '' : ` · ${SOURCE_WORDS[summary.memorySource]}`;
+  // With no agent, the 0 is exact and nothing was estimated or saved: the note says what Ollama still holds instead.
+  const idle = summary.activeAgents === 0;
+  const source = summary.memorySource === null || idle ? '' : ` · ${SOURCE_WORDS[summary.memorySource]}`;
   const split = memorySplit(summary);
   const swap = swapText(summary.swapUsedBytes);
+  const facts = idle ? idleNote(snapshot) : `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`;
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
     agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
     // A total that holds an estimate says so in its figure, not only in the note below it.
-    memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) => (summary.memorySource === 'measured' ? formatBytes(bytes) : `~${formatBytes(bytes)}`)),
-    memoryNote: `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}${swap === null ? '' : ` · ${swap}`}`.replace(/^ · /, ''),
+    memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) => (summary.memorySource === 'measured' || idle ? formatBytes(bytes) : `~${formatBytes(bytes)}`)),
+    memoryNote: `${facts}${swap === null ? '' : ` · ${swap}`}`.replace(/^ · /, ''),
     memoryHint: summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null,
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
