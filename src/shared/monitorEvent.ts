@@ -63,15 +63,29 @@ export function boundedEvent(event: MonitorEvent): MonitorEvent {
   return bounded;
 }
 
-/** One point of the resource chart. */
+const bytesOrNull = z.number().int().nonnegative().nullable();
+/** A figure samples carry since the chart split RAM from GPU memory: absent from older samples, which read as unknown. */
+const laterBytes = bytesOrNull.optional();
+
+/** One point of the resource chart (the summary's figures of the same names, see Summary). */
 export const resourceSampleSchema = z.object({
   at: instantSchema,
   agents: z.number().int().nonnegative().nullable(),
-  memoryBytes: z.number().int().nonnegative().nullable(),
-  measuredBytes: z.number().int().nonnegative().nullable(),
-  estimatedBytes: z.number().int().nonnegative().nullable(),
+  /** The agents' memory wherever it sits, RAM and GPU together. */
+  memoryBytes: bytesOrNull,
+  measuredBytes: bytesOrNull,
+  estimatedBytes: bytesOrNull,
   machineRamBytes: z.number().int().nonnegative(),
-  freeRamBytes: z.number().int().nonnegative().nullable(),
+  freeRamBytes: bytesOrNull,
   cpuPercent: z.number().min(0).max(100).nullable(),
+  /** The agents' memory in this machine's RAM, estimates included. */
+  ramBytes: laterBytes,
+  /** The part of ramBytes Ollama and the processes reported. */
+  measuredRamBytes: laterBytes,
+  /** The agents' models in dedicated GPU memory; null where GPU memory is this RAM (it is in ramBytes). */
+  vramBytes: laterBytes,
+  /** The GPU's memory in use by anything, and its size, where they can be read (NVIDIA). */
+  gpuUsedBytes: laterBytes,
+  gpuTotalBytes: laterBytes,
 });
 export type ResourceSample = z.infer<typeof resourceSampleSchema>;

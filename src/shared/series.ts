@@ -18,6 +18,12 @@ export function sampleOf(snapshot: Pick<Snapshot, 'takenAt' | 'summary'>): Resou
     machineRamBytes: summary.machineRamBytes,
     freeRamBytes: summary.freeRamBytes,
     cpuPercent: summary.cpuPercent,
+    ramBytes: summary.ramBytes,
+    measuredRamBytes: summary.measuredRamBytes,
+    // Where GPU memory is this RAM, the models' GPU share is already in ramBytes: drawn again it would count twice.
+    vramBytes: summary.unifiedMemory ? null : summary.vramBytes,
+    gpuUsedBytes: summary.gpuUsedBytes,
+    gpuTotalBytes: summary.gpuTotalBytes,
   };
 }
 

@@ -3,7 +3,6 @@ import { agentWorkParts } from '../../src/shared/workText';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { driftOf, selectAgentRows } from '../../src/renderer/src/store/selectors/agents';
 import { savingsText, selectKpis } from '../../src/renderer/src/store/selectors/cards';
-import { CHART_POINTS, downsample, selectChart } from '../../src/renderer/src/store/selectors/chart';
 import { groupEventsByDay } from '../../src/renderer/src/store/selectors/events';
 import { isFirstRun } from '../../src/renderer/src/store/selectors/firstRun';
 import { selectHistoryRows } from '../../src/renderer/src/store/selectors/history';
@@ -13,7 +12,7 @@ import { selectStatsView } from '../../src/renderer/src/store/selectors/statisti
 import { sessionRecord } from '../support/fixtures';
 import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
-import { GIB, gib, MIB } from '../support/bytes';
+import { gib } from '../support/bytes';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const hhmm = (instant: string): string => instant.slice(11, 16);
@@ -85,8 +84,10 @@ describe('agent rows', () => {
         initials: 'SE',
         model: 'deepseek-coder:6.7b',
         memoryText: '3.8 GB',
-        readings: 'estimate 6.7 GB · Ollama 3.8 GB · process 1 GB',
-        drift: 'Ollama reports 3.8 GB, 43% below the 6.7 GB estimate',
+        memoryFrom: 'Ollama',
+        // Ollama's figure is the one above them: the readings add the estimate and the VM.
+        readings: ['estimate 6.7 GB', 'process 1 GB'],
+        drift: '43% below the estimate',
         spawnedAt: '2026-11-24T14:23:05.000Z',
         process: 'pid 9',
         heartbeat: null,
@@ -96,21 +97,21 @@ describe('agent rows', () => {
         lineage: null,
         work: null,
       },
-      expect.objectContaining({ role: 'test_lead', readings: 'estimate 13 GB · Ollama 12 GB', drift: null }),
+      expect.objectContaining({ role: 'test_lead', memoryFrom: 'Ollama', readings: ['estimate 13 GB'], drift: null }),
     ]);
     expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedBytes: gib(13), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null } })).toBeNull();
   });
 
   it("show a model Ollama does not hold as not loaded, with what it needs, and an estimate where Ollama could not be asked", () => {
     const unloaded = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 12)] }) });
-    expect(selectAgentRows(unloaded.agents ?? []).map(({ memoryText, readings, unloadable }) => ({ memoryText, readings, unloadable }))).toEqual([
-      { memoryText: 'model not loaded', readings: 'needs ~6.7 GB to load', unloadable: false },
-      { memoryText: '12 GB', readings: 'estimate 13 GB · Ollama 12 GB', unloadable: true },
+    expect(selectAgentRows(unloaded.agents ?? []).map(({ memoryText, memoryFrom, readings, unloadable }) => ({ memoryText, memoryFrom, readings, unloadable }))).toEqual([
+      { memoryText: 'model not loaded', memoryFrom: null, readings: ['needs ~6.7 GB to load'], unloadable: false },
+      { memoryText: '12 GB', memoryFrom: 'Ollama', readings: ['estimate 13 GB'], unloadable: true },
     ]);
     const unasked = snapshotAt(NOW);
-    expect(selectAgentRows(unasked.agents ?? []).map(({ memoryText, readings }) => [memoryText, readings])).toEqual([
-      ['~6.7 GB', 'estimate 6.7 GB'],
-      ['~13 GB', 'estimate 13 GB'],
+    expect(selectAgentRows(unasked.agents ?? []).map(({ memoryText, memoryFrom, readings }) => [memoryText, memoryFrom, readings])).toEqual([
+      ['~6.7 GB', 'estimate', []],
+      ['~13 GB', 'estimate', []],
     ]);
   });
 
@@ -120,8 +121,8 @@ describe('agent rows', () => {
       ollama: ok({ models: [{ name: 'deepseek-coder:6.7b', sizeBytes: null, vramBytes: 0, expiresAt: null }, ollamaModel('codellama:13b', 12)] }),
     });
     expect(selectAgentRows(unsized.agents ?? []).map(({ memoryText, readings, unloadable }) => ({ memoryText, readings, unloadable }))).toEqual([
-      { memoryText: '~6.7 GB', readings: 'estimate 6.7 GB · loaded, Ollama gave no size', unloadable: true },
-      { memoryText: '12 GB', readings: 'estimate 13 GB · Ollama 12 GB', unloadable: true },
+      { memoryText: '~6.7 GB', readings: ['loaded, Ollama gave no size'], unloadable: true },
+      { memoryText: '12 GB', readings: ['estimate 13 GB'], unloadable: true },
     ]);
     expect(selectKpis(unsized)).toMatchObject({ memory: { text: '~18.7 GB', stale: false }, memoryNote: '79% savings vs all agents · mixed' });
   });
@@ -213,54 +214,6 @@ describe('selectStatsView', () => {
     expect(selectStatsView(stats()).leftOutText).toBeNull();
     expect(selectStatsView(stats({ unreadableSessions: 1 })).leftOutText).toBe('1 unreadable row left out, as from the history');
     expect(selectStatsView(stats({ unreadableSessions: 5008 })).leftOutText).toBe('5,008 unreadable rows left out, as from the history');
-  });
-});
-
-describe('downsample', () => {
-  // Chart points are in GB, the axis's unit.
-  const point = (second: number, memoryGb: number | null) => ({ at: second * 1000, memoryGb, measuredGb: null, estimatedGb: memoryGb, machineRamGb: 32, agents: 1 });
-
-  it('leaves a short series alone', () => {
-    const points = [point(0, 1), point(5, 2)];
-    expect(downsample(points, 10)).toEqual(points);
-  });
-
-  it("thins a day of samples to the limit and keeps each stretch's spike", () => {
-    const day = Array.from({ length: 17_280 }, (_, index) => point(index * 5, index === 9_001 ? 60 : 10));
-    const thinned = downsample(day, CHART_POINTS);
-    expect(thinned.length).toBeLessThanOrEqual(CHART_POINTS);
-    expect(thinned.length).toBeGreaterThan(CHART_POINTS - 2);
-    expect(thinned.filter((each) => each.memoryGb === 60)).toHaveLength(1);
-    expect(thinned.at(-1)?.at).toBe(day.at(-1)?.at);
-    expect(thinned.map((each) => each.at)).toEqual([...thinned.map((each) => each.at)].sort((a, b) => a - b));
-  });
-
-  it('keeps a gap a gap, and a stretch with any reading a reading', () => {
-    const points = [point(0, null), point(1, null), point(2, 5), point(3, null)];
-    expect(downsample(points, 2).map((each) => each.memoryGb)).toEqual([null, 5]);
-  });
-});
-
-describe('selectChart', () => {
-  // Samples keep exact bytes; the chart draws them in GB, to a hundredth.
-  const sample = (at: string, memoryBytes: number) => ({ at, agents: 2, memoryBytes, measuredBytes: null, estimatedBytes: memoryBytes, machineRamBytes: gib(32), freeRamBytes: gib(10), cpuPercent: 5 });
-  const event = (at: string, type: MonitorEvent['type']): MonitorEvent => ({ id: `${at}${type}`, at, type, origin: 'monitor', message: type });
-
-  it('plots the series and marks spawns, stops and sessions inside it', () => {
-    const { points, marks } = selectChart(
-      [sample('2026-11-24T14:00:00.000Z', gib(6.7)), sample('2026-11-24T14:00:05.000Z', 19.7 * GIB + 3 * MIB)],
-      [
-        event('2026-11-24T13:59:00.000Z', 'agent_spawned'),
-        event('2026-11-24T14:00:03.000Z', 'agent_spawned'),
-        event('2026-11-24T14:00:04.000Z', 'source_down'),
-        event('2026-11-24T14:00:05.000Z', 'session_ended'),
-      ],
-    );
-    expect(points.map((point) => [point.at, point.memoryGb, point.machineRamGb])).toEqual([
-      [Date.parse('2026-11-24T14:00:00.000Z'), 6.7, 32],
-      [Date.parse('2026-11-24T14:00:05.000Z'), 19.7, 32],
-    ]);
-    expect(marks.map((mark) => mark.kind)).toEqual(['spawn', 'session']);
   });
 });
 

@@ -41,6 +41,16 @@ describe("the chart's kept samples", () => {
     ]);
   });
 
+  it("keep the agents' RAM and GPU figures of new samples, beside older lines that have none", async () => {
+    const split = { ...BYTES_LINE, at: '2026-12-07T09:00:15.000Z', ramBytes: gib(13.1), measuredRamBytes: gib(13.1), vramBytes: gib(20.7), gpuUsedBytes: gib(21), gpuTotalBytes: gib(24) };
+    await writeFile(join(dir, 'resource-series.jsonl'), `${[GB_LINES[0] ?? '', JSON.stringify(BYTES_LINE), JSON.stringify(split)].join('\n')}\n`);
+    const loaded = await openMonitorStores(dir).series.load();
+    expect(loaded.dropped).toEqual([]);
+    expect(loaded.value[2]).toEqual(split);
+    // The older lines hold no split: read as unknown, never as 0.
+    for (const old of loaded.value.slice(0, 2)) expect([old.ramBytes, old.measuredRamBytes, old.vramBytes, old.gpuTotalBytes]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
   it('still leave out a line that is neither, saying why', async () => {
     await writeFile(join(dir, 'resource-series.jsonl'), `${GB_LINES[0] ?? ''}\n{"at":"2026-12-07T09:00:05.000Z","memoryGb":"lots"}\n`);
     const loaded = await openMonitorStores(dir).series.load();

@@ -38,7 +38,12 @@ const gbSampleSchema = z
     }),
   );
 
-/** A line of `resource-series.jsonl`: a sample in bytes, or one an earlier release wrote in GB. */
+/**
+ * A line of `resource-series.jsonl`: a sample in bytes, or one an earlier
+ * release wrote in GB. Samples from before the chart told RAM from GPU memory
+ * lack ramBytes, measuredRamBytes, vramBytes and the GPU's figures; they read
+ * as unknown, and the chart draws no agents' RAM for them rather than guess.
+ */
 export const storedSampleSchema = z.union([resourceSampleSchema, gbSampleSchema]);
 
 /** The chart's samples and the event log, kept in the data folder across restarts. */

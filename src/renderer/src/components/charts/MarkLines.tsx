@@ -1,7 +1,8 @@
 import { DefaultZIndexes, usePlotArea, useXAxisScale, ZIndexLayer } from 'recharts';
-import type { ChartMark } from '../../store/selectors/chart';
+import type { ChartMark } from '../../store/selectors/chartLines';
 
-const MARK_COLOURS = { spawn: '#34d399', stop: '#f87171', session: '#9ca3af' } as const;
+/** The theme's colours, the same as the marks' key below the charts. */
+const MARK_COLOURS = { spawn: 'var(--mark-spawn)', stop: 'var(--mark-stop)', session: 'var(--mark-session)' } as const;
 
 /**
  * The spawns, stops and sessions as vertical lines across the plot, drawn
@@ -34,7 +35,7 @@ export function MarkLines({ marks }: { readonly marks: readonly ChartMark[] }) {
               y1={area.y}
               y2={area.y + area.height}
               stroke={MARK_COLOURS[mark.kind]}
-              strokeOpacity={0.6}
+              strokeOpacity={0.7}
               strokeWidth={1}
               fill="none"
             />
