@@ -20,10 +20,15 @@ import { createTestRedis, type TestRedis } from '../support/testRedis';
 import { createStandaloneWorkTables } from '../../src/main/sources/migrate';
 import { insertDecision, insertVote, persistWorkflow } from '../support/echoRecords';
 import { startRedis, type ControllableServer } from '../support/servers';
+import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
+import { psHoldingEchoModels } from './ollamaHolding';
+import { layoutProblems } from './layoutChecks';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ARTIFACTS = join(ROOT, 'test-results', 'screenshots');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The resource chart's accessible name. */
+const CHART = 'Memory and agents over time';
 const missing = chromiumMissing();
 if (missing) console.warn(`Skipping the browser end-to-end tests: ${missing}`);
 
@@ -37,6 +42,7 @@ let url: string;
 let controlKey: string;
 let home: string;
 let browser: Browser;
+let ollama: FakeOllama;
 
 async function openDashboard(options: { colorScheme?: 'dark' | 'light'; width?: number; height?: number } = {}): Promise<Page> {
   // bypassCSP only so the test can inject axe-core; the page itself keeps its policy.
@@ -61,7 +67,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
     // A Redis of this file's own: ECHO's channels ignore prefixes, and what is published on them here must reach no other file's monitor.
-    [db, redisServer] = await Promise.all([createTestDatabase(), startRedis()]);
+    [db, redisServer, ollama] = await Promise.all([createTestDatabase(), startRedis(), startFakeOllama({ kind: 'answer', body: psHoldingEchoModels() })]);
     redis = await createTestRedis(redisServer.url);
     await insertSessions(db.pool, [
       { sessionId: 'march-dev', category: 'development', description: 'Add CSV import for contacts', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:12:00Z' },
@@ -80,7 +86,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
-      OLLAMA_ENDPOINT: 'off',
+      OLLAMA_ENDPOINT: ollama.endpoint,
       MONITOR_POLL_MS: '1000',
       MONITOR_DATA_DIR: join(home, 'monitor-data'),
     });
@@ -97,6 +103,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     commandListener.disconnect();
     await Promise.all([db.drop(), redis.close()]);
     await redisServer.stop();
+    await ollama.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -112,8 +119,28 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     const agents = page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row');
     expect(await agents.count()).toBeGreaterThan(1);
     // The resource chart draws its lines once a couple of samples are in.
-    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 5000 });
+    await page.getByRole('figure', { name: CHART }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 5000 });
     await screenshot(page, 'live-dark');
+    await page.context().close();
+  });
+
+  it("names each of the chart's lines once, GPU memory on a chart of its own, with a key to its marks", async () => {
+    const page = await openDashboard();
+    const panel = page.getByRole('region', { name: 'Resource Usage' });
+    await panel.getByRole('figure', { name: CHART }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 5000 });
+    const ram = await panel.getByRole('figure', { name: CHART }).locator('.recharts-legend-item-text').allTextContents();
+    expect(ram).toEqual(expect.arrayContaining(['Machine RAM', "Agents' RAM, reported", 'Agents']));
+    expect(new Set(ram).size).toBe(ram.length);
+    // Ollama puts part of the models in GPU memory: drawn apart, never added to the agents' RAM.
+    const gpu = await panel.getByRole('figure', { name: 'GPU memory over time' }).locator('.recharts-legend-item-text').allTextContents();
+    expect(gpu).toContain("Agents' models in GPU memory");
+    expect(ram.filter((name) => gpu.includes(name))).toEqual([]);
+    const key = panel.getByRole('list', { name: 'Marks on the charts' });
+    expect(await key.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringMatching(/^Agent spawned \(\d+\)$/),
+      expect.stringMatching(/^Agent stopped \(\d+\)$/),
+      expect.stringMatching(/^Session started or ended \(\d+\)$/),
+    ]);
     await page.context().close();
   });
 
@@ -126,7 +153,7 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     expect(await agents.getByText('llama3.1:70b').count()).toBe(1);
     await page.getByRole('log', { name: 'Event stream' }).getByText('Data Scientist spawned (llama3.1:70b)').waitFor({ timeout: 5000 });
     // The spawn is marked on the chart once a sample after it is plotted.
-    await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg .chart-marks line').first().waitFor({ state: 'attached', timeout: 5000 });
+    await page.getByRole('figure', { name: CHART }).locator('svg .chart-marks line').first().waitFor({ state: 'attached', timeout: 5000 });
     await screenshot(page, 'agent-spawned');
     await redis.redis.hdel(`${redis.prefix}agents`, 'data_scientist');
     await page.context().close();
@@ -186,11 +213,21 @@ describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, rea
     await page.context().close();
   });
 
-  it('fits a 900x600 window', async () => {
-    const page = await openDashboard({ width: 900, height: 600 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, 'small-window');
+  it.each([
+    [900, 600],
+    [1280, 900],
+  ])('fits a %ix%i window with a Stop question open: nothing off its panel, every button whole', async (width, height) => {
+    const page = await openDashboard({ width, height });
+    const agents = page.getByRole('region', { name: 'Spawned Agents' });
+    await agents.locator('tr[data-role]').first().waitFor({ timeout: 10_000 });
+    await page.getByRole('figure', { name: CHART }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 5000 });
+    // The question is the widest thing a row can show: it must not widen the table.
+    await agents.getByRole('button', { name: /^Stop / }).first().click();
+    await page.getByRole('alertdialog').waitFor({ timeout: 5000 });
+    expect(await layoutProblems(page)).toEqual([]);
+    await screenshot(page, `window-${String(width)}x${String(height)}`);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
     await page.context().close();
   });
 

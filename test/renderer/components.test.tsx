@@ -100,18 +100,25 @@ describe('the seed’s Delegator view', () => {
     expect(store.getState().snapshot?.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? ''}`)).toContain('session-dated-future:from-2100');
   });
 
-  it('shows the spawned agents with initials, name, model, memory, uptime and spawn time', async () => {
+  it('shows the spawned agents with initials, name and model, memory, uptime and spawn time', async () => {
     await show(snapshotAt(NOW));
-    const rows = within(section('Spawned Agents')).getAllByRole('row').slice(1);
+    const agents = section('Spawned Agents');
+    expect(within(agents).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(['Agent', 'Signals', 'Memory', 'Uptime', 'Actions']);
+    const rows = within(agents).getAllByRole('row').slice(1);
+    // The model sits under the name, "model" said to a screen reader; the spawn time under the uptime.
     expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
-      ['SESenior Developer', 'N/Aseen by registry, session', 'deepseek-coder:6.7b', '~6.7 GBestimate 6.7 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
-      ['TETest Lead', 'N/Aseen by registry, session', 'codellama:13b', '~13 GBestimate 13 GB', '5m 23s', expect.stringMatching(/^\d\d:\d\d:\d\d$/), 'Stop'],
+      ['SESenior Developermodel deepseek-coder:6.7b', 'N/Aseen by registry, session', '~6.7 GB estimate', expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/), 'Stop'],
+      ['TETest Leadmodel codellama:13b', 'N/Aseen by registry, session', '~13 GB estimate', expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/), 'Stop'],
     ]);
+    // A model's name is whole on hover where the cell ends it in an ellipsis.
+    expect(within(agents).getByText('codellama:13b').getAttribute('title')).toBe('codellama:13b');
   });
 
   it('flags memory drift between the estimate and Ollama', async () => {
     await show(snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8)] }) }));
-    expect(within(section('Spawned Agents')).getByRole('note').textContent).toBe('Ollama reports 3.8 GB, 43% below the 6.7 GB estimate');
+    const agents = section('Spawned Agents');
+    expect(within(agents).getByRole('note').textContent).toBe('43% below the estimate');
+    expect(within(agents).getByRole('note').closest('td')?.textContent).toBe('3.8 GB Ollamaestimate 6.7 GB43% below the estimate');
   });
 
   it('says "No agents currently spawned" when none are', async () => {
@@ -323,6 +330,6 @@ describe('re-rendering', () => {
     }
     expect([...counts.keys()]).toEqual(['agent:agent_07']);
     // Ollama's figure, as it holds the model.
-    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.querySelector('td:nth-child(4) .strong')?.textContent).toBe('5 GB');
+    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.querySelector('td.memory .strong')?.textContent).toBe('5 GB');
   });
 });

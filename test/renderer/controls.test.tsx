@@ -75,6 +75,24 @@ describe('controls', () => {
     expect(statuses(agentRow('Test Lead'))).toContain('Test Lead stopped');
   });
 
+  it("ask in a row of their own under the agent's, across the table, so the question never widens a column", () => {
+    const opener = within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' });
+    expect(opener.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(opener);
+    const dialog = screen.getByRole('alertdialog', { name: 'Stop Test Lead' });
+    const cell = dialog.closest('td');
+    expect(cell?.parentElement).not.toBe(agentRow('Test Lead'));
+    expect(cell?.parentElement?.previousElementSibling).toBe(agentRow('Test Lead'));
+    expect(cell?.colSpan).toBe(within(screen.getByRole('region', { name: 'Spawned Agents' })).getAllByRole('columnheader').length);
+    // The control says its question is open, and where.
+    expect(opener.getAttribute('aria-expanded')).toBe('true');
+    expect(opener.getAttribute('aria-controls')).toBe(dialog.id);
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(opener);
+    expect(opener.getAttribute('aria-expanded')).toBe('false');
+  });
+
   it('send nothing when the question is cancelled or dismissed with Escape', () => {
     fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' }));
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Cancel' }));

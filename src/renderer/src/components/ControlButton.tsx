@@ -1,20 +1,27 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlKey, controlPlan } from '../../../shared/controlPlan';
 import { useMonitor, useMonitorStore } from '../hooks/monitorContext';
+import { ControlQuestion, type Ask } from './ControlQuestion';
+
+/** Where a control in a table row asks its question: a row of its own under the row, so the question never widens the table. */
+export interface AskElsewhere {
+  readonly onAsk: (ask: Ask) => void;
+  /** The id of the question's element while this control's question is open there, else null. */
+  readonly openAt: string | null;
+}
 
 /**
  * A button that acts on the delegator or Ollama. It asks first, saying what
  * the action frees as of the latest snapshot, then shows the command pending,
- * done, or why not.
+ * done, or why not. The question takes the button's place, or goes where
+ * `elsewhere` says.
  */
-export function ControlButton({ request }: { readonly request: CommandRequest }) {
+export function ControlButton({ request, elsewhere }: { readonly request: CommandRequest; readonly elsewhere?: AskElsewhere }) {
   const store = useMonitorStore();
   const key = controlKey(request);
   const state = useMonitor((current) => current.controls[key]);
-  const [question, setQuestion] = useState<string | null>(null);
-  const questionId = useId();
-  const confirmButton = useRef<HTMLButtonElement>(null);
+  const [ask, setAsk] = useState<Ask | null>(null);
   const openButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
   // The words come from the latest snapshot when asked, so the row need not redraw on every poll.
@@ -22,48 +29,19 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
   const pending = state?.status === 'pending';
 
   useEffect(() => {
-    if (question !== null) confirmButton.current?.focus();
-    else if (returnFocus.current) openButton.current?.focus();
+    if (ask === null && returnFocus.current) openButton.current?.focus();
     returnFocus.current = false;
-  }, [question]);
+  }, [ask]);
 
-  const close = () => {
-    returnFocus.current = true;
-    setQuestion(null);
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') close();
-  };
-
-  if (question !== null) {
+  if (ask !== null) {
     return (
-      <span
-        className="command-confirm"
-        role="alertdialog"
-        aria-label={plan.name}
-        aria-describedby={questionId}
-        onKeyDown={onKeyDown}
-        onBlur={(event) => {
-          // Left for elsewhere on the page: the question goes, so it is never answered later with words gone stale.
-          if (!event.currentTarget.contains(event.relatedTarget)) setQuestion(null);
+      <ControlQuestion
+        ask={ask}
+        onClose={(back) => {
+          returnFocus.current = back;
+          setAsk(null);
         }}
-      >
-        <span id={questionId}>{question}</span>
-        <button
-          ref={confirmButton}
-          type="button"
-          className="danger"
-          onClick={() => {
-            close();
-            void store.getState().runControl(request);
-          }}
-        >
-          {plan.verb}
-        </button>
-        <button type="button" onClick={close}>
-          Cancel
-        </button>
-      </span>
+      />
     );
   }
   return (
@@ -75,8 +53,13 @@ export function ControlButton({ request }: { readonly request: CommandRequest })
         data-control={key}
         aria-label={pending ? state.text : plan.name}
         aria-disabled={pending}
-        onClick={() => {
-          if (!pending) setQuestion(controlPlan(store.getState().snapshot, request).confirm);
+        aria-expanded={elsewhere && elsewhere.openAt !== null}
+        aria-controls={elsewhere?.openAt ?? undefined}
+        onClick={(event) => {
+          if (pending) return;
+          const asked = { request, question: controlPlan(store.getState().snapshot, request).confirm, opener: event.currentTarget };
+          if (elsewhere) elsewhere.onAsk(asked);
+          else setAsk(asked);
         }}
       >
         {pending ? state.text : plan.verb}

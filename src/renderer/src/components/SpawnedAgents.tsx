@@ -1,59 +1,8 @@
-import { memo } from 'react';
-import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
-import { selectAgentRows, type AgentRow } from '../store/selectors/agents';
+import { selectAgentRows } from '../store/selectors/agents';
 import { agentsStale } from '../store/selectors/sources';
-import { countRender } from '../renderCount';
-import { ControlButton } from './ControlButton';
-import { LiveDuration } from './LiveDuration';
-import { sameRow } from './sameRow';
+import { AGENT_COLUMNS, AgentLine } from './AgentLine';
 import { formatDuration, formatBytes, shownOfTotal } from '../../../shared/format';
-
-const AgentLine = memo(
-  function AgentLine({ row }: { readonly row: AgentRow }) {
-    const { timeOf } = useZonedTime();
-    countRender(`agent:${row.role}`);
-    return (
-      <tr data-role={row.role}>
-        <td>
-          <div className="agent">
-            <span className="initials" aria-hidden="true">
-              {row.initials}
-            </span>
-            <span className="strong">{row.name}</span>
-          </div>
-        </td>
-        <td>
-          <span className="readings">{[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}</span>
-          <span className="readings muted">seen by {row.seenBy}</span>
-          {row.lineage && <span className="readings muted">{row.lineage}</span>}
-          {row.work && <span className="readings">{row.work}</span>}
-        </td>
-        <td className="mono">{row.model}</td>
-        <td>
-          <span className="strong">{row.memoryText}</span>
-          <span className="readings">{row.readings}</span>
-          {row.drift && (
-            <span className="drift" role="note">
-              {row.drift}
-            </span>
-          )}
-        </td>
-        <td>{row.spawnedAt === null ? 'N/A' : <LiveDuration startedAt={row.spawnedAt} />}</td>
-        <td className="mono muted">{row.spawnedAt === null ? 'N/A' : timeOf(row.spawnedAt)}</td>
-        <td className="commands">
-          {row.copies.length > 0 ? (
-            row.copies.map((pid) => <ControlButton key={pid} request={{ type: 'stop_agent', role: row.role, pid }} />)
-          ) : (
-            <ControlButton request={{ type: 'stop_agent', role: row.role }} />
-          )}
-          {row.unloadable && <ControlButton request={{ type: 'unload_model', model: row.model }} />}
-        </td>
-      </tr>
-    );
-  },
-  sameRow,
-);
 
 /** Where ECHO runs from here, and its delegators: the processes the agents' list does not show. */
 function EchoLine() {
@@ -93,16 +42,14 @@ export function SpawnedAgents() {
         </div>
       ) : (
         <div className="table-scroll">
-          <table className={stale ? 'stale' : undefined}>
+          <table className={stale ? 'agents stale' : 'agents'}>
             <thead>
               <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Signals</th>
-                <th scope="col">Model</th>
-                <th scope="col">Memory</th>
-                <th scope="col">Uptime</th>
-                <th scope="col">Spawned At</th>
-                <th scope="col">Actions</th>
+                {AGENT_COLUMNS.map((column) => (
+                  <th key={column} scope="col">
+                    {column}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>

@@ -8,8 +8,11 @@ export interface AgentRow {
   readonly initials: string;
   readonly model: string;
   readonly memoryText: string;
-  readonly readings: string;
-  /** Set when the readings disagree enough to doubt the estimate. */
+  /** Where memoryText comes from, said beside it: `Ollama`, `estimate`; null where it needs no word (not loaded). */
+  readonly memoryFrom: string | null;
+  /** The other readings, each kept whole when the cell wraps: `estimate 6.7 GB`, `process 39 MB`. */
+  readonly readings: readonly string[];
+  /** Set when the readings disagree enough to doubt the estimate: `43% below the estimate`. */
   readonly drift: string | null;
   readonly spawnedAt: string | null;
   /** Its own process, where one was found or the registry gave a live pid: `pid 4242 · 3% CPU`. */
@@ -36,7 +39,8 @@ export function driftOf(agent: AgentView): string | null {
   if (ollamaBytes === null || estimatedBytes <= 0) return null;
   const ratio = ollamaBytes / estimatedBytes - 1;
   if (Math.abs(ratio) < DRIFT_RATIO) return null;
-  return `Ollama reports ${formatBytes(ollamaBytes)}, ${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the ${formatBytes(estimatedBytes)} estimate`;
+  // Both figures stand just above it in the cell: the flag says only how far apart they are.
+  return `${Math.round(Math.abs(ratio) * 100)}% ${ratio > 0 ? 'above' : 'below'} the estimate`;
 }
 
 const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
@@ -73,6 +77,21 @@ function modelMemoryText(agent: AgentView): string {
   return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatBytes(agent.memoryBytes)}`;
 }
 
+function memoryFromText(agent: AgentView): string | null {
+  if (agent.memory.ollamaBytes !== null) return 'Ollama';
+  return agent.memory.modelLoaded === false ? null : 'estimate';
+}
+
+/** What the figure beside them does not already say: the estimate beside Ollama's figure, why an estimate stands, the agent's own VM. */
+function readingsOf(agent: AgentView): string[] {
+  const { estimatedBytes, ollamaBytes, processBytes, modelLoaded } = agent.memory;
+  return [
+    modelLoaded === false ? `needs ~${formatBytes(estimatedBytes)} to load` : ollamaBytes === null ? null : `estimate ${formatBytes(estimatedBytes)}`,
+    ollamaBytes === null && modelLoaded === true ? 'loaded, Ollama gave no size' : null,
+    processBytes === null ? null : `process ${formatBytes(processBytes)}`,
+  ].filter((part): part is string => part !== null);
+}
+
 function heartbeatText(agent: AgentView): string | null {
   const beat = agent.heartbeat;
   if (beat === null) return null;
@@ -81,30 +100,23 @@ function heartbeatText(agent: AgentView): string | null {
 
 export function selectAgentRows(agents: readonly AgentView[], work: readonly AgentWork[] = [], takenAt = 0): AgentRow[] {
   const workOf = new Map(work.map((entry) => [entry.role, entry]));
-  return agents.map((agent) => {
-    const { estimatedBytes, ollamaBytes, processBytes } = agent.memory;
-    const readings = [
-      agent.memory.modelLoaded === false ? `needs ~${formatBytes(estimatedBytes)} to load` : `estimate ${formatBytes(estimatedBytes)}`,
-      ollamaBytes === null ? (agent.memory.modelLoaded === true ? 'loaded, Ollama gave no size' : null) : `Ollama ${formatBytes(ollamaBytes)}`,
-      processBytes === null ? null : `process ${formatBytes(processBytes)}`,
-    ].filter((part): part is string => part !== null);
-    return {
-      role: agent.role,
-      name: formatRole(agent.role),
-      initials: agent.role.slice(0, 2).toUpperCase(),
-      model: agent.model,
-      memoryText: modelMemoryText(agent),
-      readings: readings.join(' · '),
-      drift: driftOf(agent),
-      spawnedAt: agent.spawnedAt,
-      process: processText(agent),
-      heartbeat: heartbeatText(agent),
-      seenBy: agent.origins.map((origin) => ORIGIN_WORDS[origin]).join(', '),
-      // Whatever its size, a model Ollama lists can be unloaded.
-      unloadable: agent.memory.modelLoaded === true,
-      copies: agent.copies.length > 1 ? agent.copies.map((copy) => copy.pid) : [],
-      lineage: lineageText(agent),
-      work: agentWorkParts(workOf.get(agent.role), takenAt).join(' · ') || null,
-    };
-  });
+  return agents.map((agent) => ({
+    role: agent.role,
+    name: formatRole(agent.role),
+    initials: agent.role.slice(0, 2).toUpperCase(),
+    model: agent.model,
+    memoryText: modelMemoryText(agent),
+    memoryFrom: memoryFromText(agent),
+    readings: readingsOf(agent),
+    drift: driftOf(agent),
+    spawnedAt: agent.spawnedAt,
+    process: processText(agent),
+    heartbeat: heartbeatText(agent),
+    seenBy: agent.origins.map((origin) => ORIGIN_WORDS[origin]).join(', '),
+    // Whatever its size, a model Ollama lists can be unloaded.
+    unloadable: agent.memory.modelLoaded === true,
+    copies: agent.copies.length > 1 ? agent.copies.map((copy) => copy.pid) : [],
+    lineage: lineageText(agent),
+    work: agentWorkParts(workOf.get(agent.role), takenAt).join(' · ') || null,
+  }));
 }
