@@ -90,7 +90,7 @@ describe('the alert engine', () => {
     expect(run.kinds()).toEqual(['raised:memory-vs-ram:warning']);
     expect(run.heard[0]).toMatchObject({
       title: 'Warning: Test Lead (codellama:13b)',
-      body: "Agents use 19.7 GB, 82% of this machine's 24 GB RAM. Stop Test Lead: frees ~13 GB.",
+      body: "Agents use 19.7 GB, 82% of this machine's 24 GB RAM. Stop Test Lead: frees ~13 GB of RAM.",
     });
     expect(run.last?.alerts).toEqual([
       {
@@ -100,7 +100,7 @@ describe('the alert engine', () => {
         since: '2026-11-24T14:28:38.000Z',
         message: "Agents use 19.7 GB, 82% of this machine's 24 GB RAM.",
         culprit: { kind: 'agent', id: 'test_lead', label: 'Test Lead (codellama:13b)', memoryBytes: 13 * GIB },
-        suggestedAction: 'Stop Test Lead: frees ~13 GB',
+        suggestedAction: 'Stop Test Lead: frees ~13 GB of RAM',
       },
     ]);
   });
@@ -208,6 +208,27 @@ describe('the alert engine', () => {
     expect(run.last?.alerts[0]).toMatchObject({
       culprit: { kind: 'agent', id: 'cto', label: 'CTO and Senior Architect (deepseek-coder:33b)', memoryBytes: 33 * GIB },
       suggestedAction: 'Stop CTO and Senior Architect: frees ~33 GB',
+    });
+  });
+
+  it('names, for GPU memory, the agent whose model holds the most of it, and only what stopping it frees there', () => {
+    // Ollama split the big model mostly into RAM; the smaller one sits wholly in GPU memory.
+    const models = [
+      { ...ollamaModel('deepseek-coder:33b', 18.9), vramBytes: gib(1.2) },
+      { ...ollamaModel('qwen2.5:14b', 9.5), vramBytes: gib(9.5) },
+    ];
+    const run = new Run().poll(
+      {
+        registry: null,
+        postgres: ok(postgresData([sessionRecord({ agents: ['cto', 'ceo'] })])),
+        ollama: ok({ models, total: 2, unlistedBytes: 0 }),
+        system: system({ gpu: { totalBytes: gib(12), usedBytes: gib(11.4) } }),
+      },
+      3,
+    );
+    expect(run.last?.alerts.find((alert) => alert.id === 'gpu-memory')).toMatchObject({
+      culprit: { kind: 'agent', id: 'ceo', label: 'CEO (qwen2.5:14b)', memoryBytes: gib(9.5) },
+      suggestedAction: 'Stop CEO: frees ~9.5 GB of GPU memory',
     });
   });
 });

@@ -27,11 +27,28 @@ export interface AlertRule {
 
 const FROZEN: Observation = { kind: 'frozen' };
 
+/** Which memory an alert is about, so its suggestion names what stopping frees of that memory. */
+type Freed = 'all' | 'ram' | 'gpu';
+
+const FREED_WORDS: Readonly<Record<Freed, string>> = { all: '', ram: ' of RAM', gpu: ' of GPU memory' };
+
+/** What stopping a group of agents sharing one model frees: the model once, and every copy's process. */
+function freedBy(group: readonly AgentView[], freed: Freed, unified: boolean): number {
+  const model = group[0];
+  if (model === undefined) return 0;
+  // What Ollama put in a discrete GPU's memory is not RAM; where memory is unified, it is.
+  const inGpu = unified ? 0 : (model.memory.vramBytes ?? 0);
+  if (freed === 'gpu') return inGpu;
+  const processes = group.reduce((sum, agent) => sum + (agent.memory.processBytes ?? 0), 0);
+  return (freed === 'ram' ? Math.max(0, model.memoryBytes - inGpu) : model.memoryBytes) + processes;
+}
+
 /**
- * The agents whose stopping frees the most: those sharing one model free it
- * only together, so they are suggested together.
+ * The agents whose stopping frees the most of the memory the alert is about:
+ * those sharing one model free it only together, so they are suggested
+ * together. None when stopping any would free none of it.
  */
-function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action: string } | null {
+function biggestAgent(agents: readonly AgentView[], freed: Freed = 'all', unified = false): { culprit: Culprit; action: string } | null {
   // Grouped as Ollama names models, and only agents that still hold theirs: as the controls judge what stopping frees.
   const groups = new Map<string, AgentView[]>();
   for (const agent of agents.filter(holdsItsModel)) {
@@ -40,15 +57,15 @@ function biggestAgent(agents: readonly AgentView[]): { culprit: Culprit; action:
   }
   let best: { group: AgentView[]; frees: number } | null = null;
   for (const group of groups.values()) {
-    const frees = (group[0]?.memoryBytes ?? 0) + group.reduce((sum, agent) => sum + (agent.memory.processBytes ?? 0), 0);
+    const frees = freedBy(group, freed, unified);
     if (!best || frees > best.frees) best = { group, frees };
   }
   const first = best?.group[0];
-  if (!best || !first) return null;
+  if (!best || !first || best.frees <= 0) return null;
   const who = joinNames(best.group.map((agent) => formatRole(agent.role)));
   return {
     culprit: { kind: 'agent', id: first.role, label: `${who} (${first.model})`, memoryBytes: best.frees },
-    action: `Stop ${who}: frees ~${formatBytes(best.frees)}`,
+    action: `Stop ${who}: frees ~${formatBytes(best.frees)}${FREED_WORDS[freed]}`,
   };
 }
 
@@ -74,7 +91,7 @@ const memoryRule = thresholdRule('memory-vs-ram', 'memoryPctOfRam', (snapshot) =
   // Measured figures only: an estimate never raises an alert.
   const { measuredRamBytes: ramBytes, vramBytes, unifiedMemory, memoryPctOfRam, machineRamBytes } = snapshot.summary;
   if (!agentsFresh(snapshot) || ramBytes === null || memoryPctOfRam === null || snapshot.agents === null) return null;
-  const biggest = biggestAgent(snapshot.agents);
+  const biggest = biggestAgent(snapshot.agents, 'ram', unifiedMemory);
   // What sits in a discrete GPU's memory is not RAM; it is named apart so the figures add up.
   const inGpu = !unifiedMemory && vramBytes !== null && vramBytes > 0 ? ` of RAM (and ${formatBytes(vramBytes)} of GPU memory)` : '';
   return {
@@ -90,7 +107,7 @@ const freeMemoryByShare = thresholdRule('free-memory', 'freeRamPct', (snapshot) 
   // A reading nobody could take is unknown: no alert is raised or cleared on it.
   if (machineRamBytes <= 0 || freeRamBytes === null) return null;
   const pct = (freeRamBytes / machineRamBytes) * 100;
-  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory) : null;
   return {
     value: pct,
     message: `Only ${formatBytes(freeRamBytes)} of ${formatBytes(machineRamBytes)} RAM is free (${Math.round(pct)}%).`,
@@ -115,7 +132,7 @@ const freeMemoryRule: AlertRule = {
     const level = PRESSURE_LEVEL[pressure];
     if (byShare.kind === 'level' && LEVEL_RANK[byShare.level] >= LEVEL_RANK[level]) return byShare;
     const free = snapshot.summary.freeRamBytes;
-    const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+    const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory) : null;
     return {
       kind: 'level',
       level,
@@ -131,7 +148,7 @@ const gpuMemoryRule = thresholdRule('gpu-memory', 'gpuMemoryPct', (snapshot) => 
   // Where GPU memory cannot be read (no NVIDIA card) or is RAM (Apple Silicon), the RAM rules speak for it.
   if (gpuTotalBytes === null || gpuUsedBytes === null || gpuTotalBytes <= 0) return null;
   const pct = (gpuUsedBytes / gpuTotalBytes) * 100;
-  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents) : null;
+  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents, 'gpu') : null;
   return {
     value: pct,
     message: `GPU memory is ${Math.round(pct)}% full: ${formatBytes(gpuUsedBytes)} of ${formatBytes(gpuTotalBytes)}.`,
