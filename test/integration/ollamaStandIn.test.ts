@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoGpu, gpuAvailableBytes, gpuBytesFor } from '../../src/main/simulator/gpuPlacement';
+import { modelFootprint } from '../../src/main/simulator/modelSizes';
 import { startOllamaStandIn, type OllamaStandIn } from '../../src/main/simulator/ollamaStandIn';
 import { ModelUnloader } from '../../src/main/sources/modelUnloader';
 import { OllamaClient } from '../../src/main/sources/ollamaClient';
@@ -33,11 +35,14 @@ describe('the Ollama stand-in', () => {
     standIn.use('deepseek-coder:33b');
     const { value, dropped } = await client.residentModels();
     expect(dropped).toEqual([]);
-    // Biggest first, as the client lists them.
+    // Biggest first, as the client lists them; the first loaded fits the GPU, the second is split by layers in what it left.
+    const splitBytes = gpuBytesFor(modelFootprint('deepseek-coder:33b'), gpuAvailableBytes(demoGpu(20251112), 4_569_768_960));
+    expect(splitBytes).toBeGreaterThan(6e9);
     expect(value.models).toEqual([
-      { name: 'deepseek-coder:33b', sizeBytes: 20_300_000_000, vramBytes: Math.round(20_300_000_000 * 0.59), expiresAt: T0 + 5 * MINUTE },
-      { name: 'deepseek-coder:6.7b', sizeBytes: 4_569_768_960, vramBytes: expect.any(Number), expiresAt: T0 + 5 * MINUTE },
+      { name: 'deepseek-coder:33b', sizeBytes: 20_300_000_000, vramBytes: splitBytes, expiresAt: T0 + 5 * MINUTE },
+      { name: 'deepseek-coder:6.7b', sizeBytes: 4_569_768_960, vramBytes: 4_569_768_960, expiresAt: T0 + 5 * MINUTE },
     ]);
+    expect(standIn.loaded().map((entry) => entry.size_vram)).toEqual([4_569_768_960, splitBytes]);
     const response = await fetch(`${standIn.endpoint}/api/ps`);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const raw = (await response.json()) as { models: Record<string, unknown>[] };
@@ -48,7 +53,7 @@ describe('the Ollama stand-in', () => {
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
       details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '6.7B', quantization_level: 'Q4_0' },
       expires_at: '2026-11-24T14:35:00.000Z',
-      size_vram: expect.any(Number),
+      size_vram: 4_569_768_960,
       context_length: 4096,
     });
   });

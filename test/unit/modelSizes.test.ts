@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_MODELS } from '../../src/main/core/echoRoster';
-import { DEMO_GPU_BYTES, gpuShareOf, planGpuShares } from '../../src/main/simulator/gpuPlacement';
 import { keepAliveMs, LoadedModels } from '../../src/main/simulator/loadedModels';
 import { MODEL_SIZES, modelFootprint } from '../../src/main/simulator/modelSizes';
 
@@ -36,43 +35,18 @@ describe('modelFootprint', () => {
   });
 
   it('sizes a model it does not know by its tag: 0.6 GB per billion parameters plus 0.8 GB', () => {
-    expect(modelFootprint('phi3:14b')).toEqual({ sizeBytes: 9_200_000_000, parameterSize: '14B', quantization: 'Q4_K_M', family: 'phi' });
+    expect(modelFootprint('phi3:14b')).toEqual({ sizeBytes: 9_200_000_000, parameterSize: '14B', quantization: 'Q4_K_M', family: 'phi', layers: 40 });
     expect(modelFootprint('mixtral:8x7b').sizeBytes).toBe(34_400_000_000);
     // A tag that names no size is taken as the common 7B.
     expect(modelFootprint('llava').sizeBytes).toBe(5_000_000_000);
   });
-});
 
-describe('planGpuShares', () => {
-  const models = Object.entries(MODEL_SIZES).map(([name, footprint]) => ({ name, sizeBytes: footprint.sizeBytes }));
-
-  it.each([1, 2, 20251112, 987654])('puts some models wholly in a mid-sized GPU, splits one, and leaves some in RAM (seed %i)', (seed) => {
-    const shares = planGpuShares(models, seed);
-    const values = [...shares.values()];
-    expect(shares.size).toBe(models.length);
-    expect(values.filter((share) => share === 1).length).toBeGreaterThan(0);
-    expect(values.filter((share) => share === 0).length).toBeGreaterThan(0);
-    const split = values.filter((share) => share > 0 && share < 1);
-    expect(split).toHaveLength(1);
-    // The split one is the model too big for the GPU, filling it: about 60%.
-    expect(shares.get('deepseek-coder:33b')).toBeCloseTo(DEMO_GPU_BYTES / 20.3e9, 2);
-    for (const { name, sizeBytes } of models) if (shares.get(name) === 1) expect(sizeBytes).toBeLessThanOrEqual(DEMO_GPU_BYTES);
-  });
-
-  it('is the same for the same seed, whatever order the models come in', () => {
-    expect(planGpuShares(models, 7)).toEqual(planGpuShares([...models].reverse(), 7));
-  });
-
-  it('differs between seeds', () => {
-    const plans = [1, 2, 3, 4, 5].map((seed) => JSON.stringify([...planGpuShares(models, seed)]));
-    expect(new Set(plans).size).toBeGreaterThan(1);
-  });
-
-  it('places a model outside the plan by its size and the seed', () => {
-    expect(gpuShareOf({ name: 'llama3.1:70b', sizeBytes: 42.8e9 }, 1)).toBeCloseTo(0.28, 2);
-    const small = gpuShareOf({ name: 'phi3:mini', sizeBytes: 3e9 }, 1);
-    expect([0, 1]).toContain(small);
-    expect(gpuShareOf({ name: 'phi3:mini', sizeBytes: 3e9 }, 1)).toBe(small);
+  it('gives each model the layers its architecture has, by which Ollama splits it between GPU and RAM', () => {
+    expect(modelFootprint('deepseek-coder:33b').layers).toBe(62);
+    expect(modelFootprint('qwen2.5:14b').layers).toBe(48);
+    expect(modelFootprint('llama3.2:3b').layers).toBe(28);
+    expect(modelFootprint('llama3.1:70b').layers).toBe(80);
+    expect(modelFootprint('llava').layers).toBe(32);
   });
 });
 

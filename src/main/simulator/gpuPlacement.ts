@@ -1,52 +1,57 @@
 import { SeededRandom } from './random';
 
-/** The demo's machine has a mid-sized GPU (Ollama's `size_vram` is counted in powers of ten too). */
-export const DEMO_GPU_BYTES = 12_000_000_000;
-
-export interface SizedModel {
-  readonly name: string;
-  readonly sizeBytes: number;
-}
-
-/** A stable number for a name, so a model's own choice does not depend on what else was asked. */
-function nameHash(name: string): number {
-  let hash = 2166136261;
-  for (const char of name) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619);
-  return hash >>> 0;
-}
-
-const splitShare = (sizeBytes: number, gpuBytes: number): number => Math.round((gpuBytes / sizeBytes) * 100) / 100;
+const MIB = 1024 * 1024;
 
 /**
- * Which share of each model sits in GPU memory (`size_vram / size`), the same
- * for the same seed. Of the models that fit the GPU, half (rounded up, in a
- * seeded order) are wholly in it and the rest wholly in system RAM, as when
- * the GPU was busy when they loaded; the first model too big for it is split,
- * as Ollama splits layers, and any further big one stays in RAM. So the demo
- * shows all three cases.
+ * The demo's machine has a mid-sized GPU, a 12 GB card (an RTX 3060 12 GB,
+ * say): GPU memory comes in binary units, and nvidia-smi lists it as 12288 MiB.
  */
-export function planGpuShares(models: readonly SizedModel[], seed: number, gpuBytes = DEMO_GPU_BYTES): Map<string, number> {
-  const random = new SeededRandom(seed);
-  const order = [...models].sort((a, b) => a.name.localeCompare(b.name));
-  // Fisher-Yates with the seeded generator.
-  for (let index = order.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [order[index], order[other]] = [order[other] as SizedModel, order[index] as SizedModel];
-  }
-  const fitting = order.filter((model) => model.sizeBytes <= gpuBytes);
-  const wholly = new Set(fitting.slice(0, Math.ceil(fitting.length / 2)).map((model) => model.name));
-  const split = order.find((model) => model.sizeBytes > gpuBytes);
-  return new Map(
-    order.map((model) => {
-      if (wholly.has(model.name)) return [model.name, 1];
-      if (model === split) return [model.name, splitShare(model.sizeBytes, gpuBytes)];
-      return [model.name, 0];
-    }),
-  );
+export const DEMO_GPU_BYTES = 12_288 * MIB;
+
+/**
+ * What Ollama leaves free on a CUDA GPU when it places layers (its
+ * `cudaMinimumMemory`): room for the driver's own allocations, so a model never
+ * takes the last byte.
+ */
+export const OLLAMA_GPU_RESERVE_BYTES = 457 * MIB;
+
+/** A GPU as the demo simulates it. */
+export interface DemoGpu {
+  /** Its memory, as nvidia-smi's `memory.total` gives it. */
+  readonly totalBytes: number;
+  /** In use before any model loads: the driver's, the display server's and a browser's, as on a desktop. */
+  readonly baseBytes: number;
 }
 
-/** The share for a model outside the plan: split when it is too big for the GPU, else a seeded coin. */
-export function gpuShareOf(model: SizedModel, seed: number, gpuBytes = DEMO_GPU_BYTES): number {
-  if (model.sizeBytes > gpuBytes) return splitShare(model.sizeBytes, gpuBytes);
-  return new SeededRandom(seed ^ nameHash(model.name)).chance(0.5) ? 1 : 0;
+/** The demo's GPU for a seed: 12 GB, of which the desktop holds 260 to 620 MiB (whole MiB), the same for the same seed. */
+export function demoGpu(seed: number): DemoGpu {
+  // Its own stream, so this draw does not move with the simulator's other choices from the same seed.
+  const random = new SeededRandom((seed ^ 0x5bd1e995) >>> 0);
+  return { totalBytes: DEMO_GPU_BYTES, baseBytes: random.int(260, 620) * MIB };
+}
+
+/**
+ * What Ollama's scheduler sees free for a new model: the GPU's memory less what
+ * is in use (the desktop's and the models' already placed) and its reserve.
+ */
+export function gpuAvailableBytes(gpu: DemoGpu, placedBytes: number): number {
+  return Math.max(0, gpu.totalBytes - gpu.baseBytes - placedBytes - OLLAMA_GPU_RESERVE_BYTES);
+}
+
+export interface LayeredModel {
+  readonly sizeBytes: number;
+  /** Its repeating layers; the output layer makes one more, as Ollama counts them. */
+  readonly layers: number;
+}
+
+/**
+ * The part of a model Ollama puts in GPU memory when it loads (`size_vram`),
+ * given what is free: all of it when it fits; else as many whole layers as
+ * fit, the rest staying in system RAM; none when not even one layer fits.
+ */
+export function gpuBytesFor(model: LayeredModel, availableBytes: number): number {
+  if (model.sizeBytes <= availableBytes) return model.sizeBytes;
+  const layerBytes = model.sizeBytes / (model.layers + 1);
+  const layers = Math.min(model.layers, Math.floor(Math.max(0, availableBytes) / layerBytes));
+  return Math.floor(layers * layerBytes);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normalizeModel } from '../../shared/modelName';
-import { gpuShareOf, planGpuShares } from './gpuPlacement';
-import { MODEL_SIZES, modelFootprint } from './modelSizes';
+import { demoGpu, gpuAvailableBytes, gpuBytesFor, type DemoGpu } from './gpuPlacement';
+import { modelFootprint } from './modelSizes';
 
 /** Ollama's default: a model stays loaded this long after its last request. */
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
@@ -43,44 +43,71 @@ export function keepAliveMs(value: unknown): number | null {
   return amount * (UNIT_MS[match[2] ?? 's'] ?? 1000);
 }
 
+/** A loaded model: until when, and the GPU memory it was given when it loaded. */
+interface Held {
+  expiresAt: number;
+  readonly vramBytes: number;
+}
+
 /**
  * The models an Ollama holds, and until when: using one loads it (at its
- * realistic size, partly in GPU memory as the seed decides) or moves its
- * expiry on; an expired one is gone, as Ollama unloads it. Time is passed in,
- * so this is plain state.
+ * realistic size) or moves its expiry on; an expired one is gone, as Ollama
+ * unloads it. As Ollama's scheduler does, a model is placed when it loads,
+ * in the GPU memory free at that moment (wholly, split by layers, or not at
+ * all), and gives it back when it unloads or expires; so what the listed
+ * models hold in GPU memory never exceeds the GPU. Ollama would first unload
+ * an idle model to make room for one that does not fit; this keeps them, so
+ * the demo shows models split and in RAM. Time is passed in, so this is
+ * plain state: the same seed and the same requests give the same placement.
  */
 export class LoadedModels {
-  private readonly expiries = new Map<string, number>();
-  private readonly gpuShares: ReadonlyMap<string, number>;
+  private readonly held = new Map<string, Held>();
 
-  constructor(private readonly seed: number) {
-    this.gpuShares = planGpuShares(
-      Object.entries(MODEL_SIZES).map(([name, footprint]) => ({ name, sizeBytes: footprint.sizeBytes })),
-      seed,
-    );
-  }
+  constructor(
+    seed: number,
+    /** The GPU the models are placed on; the demo's for the seed by default. */
+    readonly gpu: DemoGpu = demoGpu(seed),
+  ) {}
 
   /** A request for the model: loads it, or refreshes its expiry. */
   use(model: string, now: number, keepMs: number = DEFAULT_KEEP_ALIVE_MS): void {
-    this.expiries.set(normalizeModel(model), now + keepMs);
+    const name = normalizeModel(model);
+    // What expired by now has given its GPU memory back before this one is placed.
+    this.expire(now);
+    const loaded = this.held.get(name);
+    if (loaded) {
+      loaded.expiresAt = now + keepMs;
+      return;
+    }
+    const vramBytes = gpuBytesFor(modelFootprint(name), gpuAvailableBytes(this.gpu, this.vramInUse()));
+    this.held.set(name, { expiresAt: now + keepMs, vramBytes });
   }
 
   /** Returns whether it was loaded. */
   unload(model: string): boolean {
-    return this.expiries.delete(normalizeModel(model));
+    return this.held.delete(normalizeModel(model));
   }
 
   /** What `/api/ps` lists at `now`, the latest expiry first, as Ollama sorts it. */
   list(now: number): PsEntry[] {
-    for (const [name, expiresAt] of this.expiries) if (expiresAt <= now) this.expiries.delete(name);
-    return [...this.expiries]
-      .sort(([, a], [, b]) => b - a)
-      .map(([name, expiresAt]) => this.entry(name, expiresAt));
+    this.expire(now);
+    return [...this.held]
+      .sort(([, a], [, b]) => b.expiresAt - a.expiresAt)
+      .map(([name, held]) => this.entry(name, held));
   }
 
-  private entry(name: string, expiresAt: number): PsEntry {
+  private expire(now: number): void {
+    for (const [name, held] of this.held) if (held.expiresAt <= now) this.held.delete(name);
+  }
+
+  private vramInUse(): number {
+    let bytes = 0;
+    for (const held of this.held.values()) bytes += held.vramBytes;
+    return bytes;
+  }
+
+  private entry(name: string, { expiresAt, vramBytes }: Held): PsEntry {
     const footprint = modelFootprint(name);
-    const share = this.gpuShares.get(name) ?? gpuShareOf({ name, sizeBytes: footprint.sizeBytes }, this.seed);
     return {
       name,
       model: name,
@@ -95,7 +122,7 @@ export class LoadedModels {
         quantization_level: footprint.quantization,
       },
       expires_at: new Date(expiresAt).toISOString(),
-      size_vram: Math.round(footprint.sizeBytes * share),
+      size_vram: vramBytes,
       context_length: 4096,
     };
   }

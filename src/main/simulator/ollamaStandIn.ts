@@ -4,15 +4,18 @@ import { z } from 'zod';
 import { parseJson } from '../../shared/jsonLine';
 import { describeIssues } from '../../shared/zodIssues';
 import { SYSTEM_CLOCK, type Clock } from '../core/time';
-import { DEFAULT_KEEP_ALIVE_MS, keepAliveMs, LoadedModels } from './loadedModels';
+import type { DemoGpu } from './gpuPlacement';
+import { DEFAULT_KEEP_ALIVE_MS, keepAliveMs, LoadedModels, type PsEntry } from './loadedModels';
 
 /** The Ollama release whose answers these are. */
 export const STAND_IN_VERSION = '0.12.3';
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface OllamaStandInOptions {
-  /** Decides which models sit in GPU memory, as the demo's other choices. */
+  /** Decides how much of the GPU the desktop holds, as the demo's other choices. */
   readonly seed: number;
+  /** The GPU its models are placed on; the demo's for the seed by default. */
+  readonly gpu?: DemoGpu;
   readonly host?: string;
   /** 0, the default, takes a free port. */
   readonly port?: number;
@@ -25,6 +28,8 @@ export interface OllamaStandIn {
   readonly endpoint: string;
   /** An agent's request to its model: loads it, or keeps it loaded for another 5 minutes. */
   use(model: string): void;
+  /** What `/api/ps` lists now: what the demo's machine holds in RAM and GPU memory for Ollama. */
+  loaded(): readonly PsEntry[];
   close(): Promise<void>;
 }
 
@@ -91,7 +96,7 @@ function answerGenerate(models: LoadedModels, clock: Clock, text: string, respon
  */
 export async function startOllamaStandIn(options: OllamaStandInOptions): Promise<OllamaStandIn> {
   const clock = options.clock ?? SYSTEM_CLOCK;
-  const models = new LoadedModels(options.seed);
+  const models = new LoadedModels(options.seed, options.gpu);
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://stand-in').pathname;
     const method = request.method ?? 'GET';
@@ -125,6 +130,9 @@ export async function startOllamaStandIn(options: OllamaStandInOptions): Promise
     endpoint: `http://${host}:${String(address.port)}`,
     use(model) {
       models.use(model, clock.now());
+    },
+    loaded() {
+      return models.list(clock.now());
     },
     close() {
       return new Promise<void>((resolve) => {
