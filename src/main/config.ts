@@ -6,6 +6,7 @@ import { ollamaEndpointFromHost } from './core/ollamaHost';
 import { DEFAULT_OLLAMA_SCHEDULER, type OllamaScheduler } from './core/ollamaScheduler';
 import { parseKeepAlive } from '../shared/ollamaKeepAlive';
 import type { ChannelSubscriber } from './core/channelSubscriber';
+import type { MachineStandIn } from './core/machineStandIn';
 import { alertSettingsPatchSchema, applyAlertPatch, DEFAULT_ALERT_SETTINGS, misorderedThresholds, type AlertSettings } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
 import { escapeControls } from '../shared/terminalText';
@@ -47,11 +48,10 @@ export interface MonitorConfig {
   readonly agentProcesses: AgentProcessSettings | null;
   /** Ollama's scheduler settings (OLLAMA_MAX_LOADED_MODELS, OLLAMA_KEEP_ALIVE), where this environment carries Ollama's. */
   readonly ollamaScheduler: OllamaScheduler;
-  /**
-   * ECHO's channels inside this process, heard instead of Redis's. Set only by
-   * the demo, which has no Redis; never from the environment.
-   */
+  /** ECHO's channels inside this process, heard instead of Redis's: the demo's, which has no Redis. Never from the environment. */
   readonly localChannels?: ChannelSubscriber;
+  /** The machine the demo simulates, read in place of this one's RAM, swap and GPU memory. Never from the environment. */
+  readonly machine?: MachineStandIn;
 }
 
 export interface AgentProcessSettings {

@@ -127,6 +127,8 @@ export const summarySchema = z.object({
   unifiedMemory: z.boolean(),
   /** The GPU may share this RAM, though that could not be told for sure: MONITOR_UNIFIED_MEMORY=on may apply. */
   unifiedMemoryHint: z.boolean(),
+  /** Set where the machine's figures are simulated (the demo's), in words: `simulated machine: 64 GB RAM, 12 GB GPU`; null on a real machine. */
+  simulatedMachine: z.string().max(200).nullable(),
   /** Dedicated GPU memory, where it can be read (NVIDIA); null where it cannot. */
   gpuTotalBytes: z.number().int().nonnegative().nullable(),
   gpuUsedBytes: z.number().int().nonnegative().nullable(),

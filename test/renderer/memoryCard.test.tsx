@@ -69,6 +69,14 @@ describe('the Memory card with agents running', () => {
   });
 });
 
+describe("the Memory card on the demo's simulated machine", () => {
+  it('says whose RAM and GPU the figures are', () => {
+    const simulated = snapshotAt(NOW, { system: { totalBytes: gib(64), freeBytes: gib(40), cpuPercent: 5, simulatedMachine: 'simulated machine: 64 GB RAM, 12 GB GPU' } });
+    expect(selectKpis(simulated).memoryHint).toBe('simulated machine: 64 GB RAM, 12 GB GPU');
+    expect(selectKpis(snapshotAt(NOW)).memoryHint).toBeNull();
+  });
+});
+
 describe('unloadText', () => {
   const model = (unloadsInSeconds: number | null, staysLoaded = false): ResidentModel => ({
     name: 'm',

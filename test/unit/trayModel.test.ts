@@ -190,6 +190,12 @@ describe('the tray model', () => {
     expect(snoozed.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB (notifications snoozed)');
   });
 
+  it("says in the tooltip when the machine's figures are the demo's simulated machine", () => {
+    const simulated = trayModel({ snapshot: snapshotAt(NOW, { ollama: HELD, system: system({ simulatedMachine: 'simulated machine: 64 GB RAM, 12 GB GPU' }) }), snoozedUntil: null, now: NOW, formatTime: hhmm });
+    expect(simulated.tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB (simulated machine: 64 GB RAM, 12 GB GPU)');
+    expect(trayModel({ snapshot: snapshotAt(NOW, { ollama: HELD }), snoozedUntil: null, now: NOW, formatTime: hhmm }).tooltip).toBe('Delegator Monitor: 2 agents · 19.7 GB');
+  });
+
   it("reads the seed's agent count when the memory share is unknown", () => {
     const snapshot = snapshotAt(NOW);
     expect(loadLevel({ ...snapshot, summary: { ...snapshot.summary, memoryPctOfRam: null, activeAgents: 6 } })).toBe('high');

@@ -59,6 +59,7 @@ function machineLine(summary: Summary): string {
     swapText(summary.swapUsedBytes),
     summary.unifiedMemory ? "unified memory: the GPU's memory is this RAM" : null,
     summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null,
+    summary.simulatedMachine,
   ];
   return `${label('Machine')}${parts.filter((part) => part !== null).join(' · ')}`;
 }

@@ -179,6 +179,8 @@ export interface SystemReading {
    * true where unified memory is set or detected.
    */
   readonly unifiedMemoryHint?: boolean;
+  /** Set where these figures are a simulated machine's (the demo's), in words for a person: `simulated machine: 64 GB RAM, 12 GB GPU`. */
+  readonly simulatedMachine?: string;
 }
 
 /** What this machine says of a pid the registry gave. */

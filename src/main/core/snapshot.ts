@@ -190,6 +190,7 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       swapUsedBytes: system.swapUsedBytes ?? null,
       unifiedMemory: unified,
       unifiedMemoryHint: !unified && system.unifiedMemoryHint === true,
+      simulatedMachine: system.simulatedMachine ?? null,
       gpuTotalBytes: system.gpu && !unified ? system.gpu.totalBytes : null,
       gpuUsedBytes: system.gpu && !unified ? system.gpu.usedBytes : null,
       residentModelsBytes: ollama && residentModelsBytes(ollama.value),

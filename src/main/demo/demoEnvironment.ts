@@ -7,6 +7,8 @@ import { closeWhatALastRunLeft } from './demoRestart';
 import { serveSession, type SessionServer } from './sessionServer';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
 import { AgentProcesses } from '../simulator/agentProcesses';
+import { demoMachine } from '../simulator/demoMachine';
+import { demoGpu } from '../simulator/gpuPlacement';
 import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';
 import { insertMessageBackfill, planMessageBackfill } from '../simulator/messagePlan';
 import { planBackfill } from '../simulator/sessionPlan';
@@ -28,13 +30,13 @@ export interface DemoOptions {
 }
 
 export interface DemoEnvironment {
-  /** What the monitor should read: the embedded database over the PostgreSQL protocol, the Ollama stand-in and ECHO's channels inside this process; no Redis. */
+  /** What the monitor should read: the embedded database over the PostgreSQL protocol, the Ollama stand-in, ECHO's channels inside this process and the simulated machine; no Redis. */
   readonly config: MonitorConfig;
   /** Sessions the backfill added. */
   readonly backfilled: number;
   /** Messages the backfill added: the delegator's tasks and the agents' exchanges of the month before. */
   readonly backfilledMessages: number;
-  /** What the demo simulates, in one line for a person: the guide-integrated ECHO, and what its agents run as. */
+  /** What the demo simulates, in one line for a person: the guide-integrated ECHO, what its agents run as, and the machine. */
   readonly simulating: string;
   stop(): Promise<void>;
 }
@@ -80,13 +82,16 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     // PGlite is one backend session; the server gives each of the monitor's pooled connections its own exchanges and statements in it (sessionServer.ts).
     const served = await serveSession(db, { host: '127.0.0.1', onProblem: options.onProblem });
     server = served;
-    const standIn = await startOllamaStandIn({ seed, host: '127.0.0.1', port: 0 });
+    const gpu = demoGpu(seed);
+    const standIn = await startOllamaStandIn({ seed, gpu, host: '127.0.0.1', port: 0 });
     ollama = standIn;
     const processes = new AgentProcesses();
+    // The stand-in's models would not add up with this machine's RAM and GPU: the monitor reads a simulated machine that holds them.
+    const machine = demoMachine({ seed, gpu, models: () => standIn.loaded(), agentPids: () => processes.pids() });
     // The demo shows its own agents only, never those of a real ECHO that may run on the same machine.
     const root = await processes.rootDir();
     const runtime = await processes.runtime();
-    const simulating = `${describeMode(DEMO_MODE)}; ${describeRuntime(runtime)}`;
+    const simulating = `${describeMode(DEMO_MODE)}; ${describeRuntime(runtime)}; ${machine.description}`;
     options.onActivity?.(`demo: simulating ${simulating}`);
     const running = new Simulator({
       processes,
@@ -113,7 +118,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
     const agentProcesses = runtime.vm === 'node' ? { root, extraVmExecutables: runtime.executables } : config.agentProcesses;
     return {
-      config: { ...config, agentProcesses, localChannels: channels },
+      config: { ...config, agentProcesses, localChannels: channels, machine },
       backfilled,
       backfilledMessages,
       simulating,

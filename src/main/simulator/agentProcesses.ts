@@ -101,6 +101,11 @@ export class AgentProcesses implements AgentProcessHost {
     return pid;
   }
 
+  /** The pids of the agents running now: the demo's machine counts their memory as used. */
+  pids(): number[] {
+    return [...this.children.values()].flatMap((child) => (child.process.pid === undefined ? [] : [child.process.pid]));
+  }
+
   async stop(role: string): Promise<void> {
     const child = this.children.get(role);
     if (!child) return;

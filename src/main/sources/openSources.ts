@@ -15,6 +15,7 @@ import { PostgresReader, readPostgresOnce } from './postgresReader';
 import { RedisRegistry } from './redisRegistry';
 import { SessionStore } from './sessionStore';
 import { SystemProbe } from './systemProbe';
+import { simulatedMachineOptions } from './simulatedMachine';
 import type { EventSubscriber } from './redisRegistry';
 
 export interface OpenSources {
@@ -99,6 +100,8 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
         // A single look has no earlier reading to fall back on: it waits a little for nvidia-smi's answer.
         ...(options.persistent ? {} : { gpuWaitMs: ONE_LOOK_GPU_WAIT_MS }),
         ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }),
+        // The demo's simulated machine, read in place of this one's memory and GPU, whose figures would not add up with its models.
+        ...(config.machine && simulatedMachineOptions(config.machine)),
       }),
       timeZone: options.timeZone,
       hostName: os.hostname(),

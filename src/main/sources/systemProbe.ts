@@ -63,6 +63,10 @@ export interface SystemProbeOptions {
   readonly sysfsRoot?: string;
   /** Where procfs is mounted (Linux): swap from its `meminfo`; `/proc` by default. */
   readonly procRoot?: string;
+  /** Swap in use, asked in place of the platform's: a simulated machine's (the demo's), which has no procfs. */
+  readonly swapUsed?: () => number;
+  /** Whose figures these are where they are not this machine's, said in every reading (the demo's simulated machine). */
+  readonly simulatedMachine?: string;
   /** Where the first CPU window starts; when the probe is made by default. */
   readonly cpuFrom?: CpuMark;
   /**
@@ -124,6 +128,8 @@ export class SystemProbe {
   private readonly gpuReads: GpuReads;
   private readonly sysfsRoot: string;
   private readonly procRoot: string;
+  private readonly swapUsed: (() => number) | undefined;
+  private readonly simulatedMachine: string | undefined;
   private readonly gpuWaitMs: number;
   private readonly gpu: GpuMemoryReader | null;
   private readonly ownCpu: (() => number) | undefined;
@@ -145,6 +151,8 @@ export class SystemProbe {
     this.gpuReads = options.gpuReads ?? 'auto';
     this.sysfsRoot = options.sysfsRoot ?? '/sys';
     this.procRoot = options.procRoot ?? '/proc';
+    this.swapUsed = options.swapUsed;
+    this.simulatedMachine = options.simulatedMachine;
     this.gpuWaitMs = options.gpuWaitMs ?? 0;
     this.gpu = options.gpu === undefined ? this.defaultGpuReader() : options.gpu;
     this.ownCpu = options.ownCpu;
@@ -198,6 +206,7 @@ export class SystemProbe {
       unifiedMemory,
       swapUsedBytes,
       unifiedMemoryHint: hint,
+      ...(this.simulatedMachine !== undefined && { simulatedMachine: this.simulatedMachine }),
     };
   }
 
@@ -271,7 +280,7 @@ export class SystemProbe {
     }
     // libuv answers 0 when it could not read (no /proc/meminfo, say): unknown, not empty.
     const free = this.machine.freemem();
-    const swapUsedBytes = this.platform === 'linux' ? await readLinuxSwapUsed(this.procRoot) : null;
+    const swapUsedBytes = this.swapUsed ? this.swapUsed() : this.platform === 'linux' ? await readLinuxSwapUsed(this.procRoot) : null;
     return { freeBytes: free > 0 ? free : null, pressure: null, swapUsedBytes };
   }
 

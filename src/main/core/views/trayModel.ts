@@ -182,7 +182,7 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
   const groups = [agents, sessions, voting, trouble, wontFit].filter((group) => group.length > 0);
   return {
     title: summary,
-    tooltip: `Delegator Monitor: ${snapshot === null && startError !== null ? 'could not start' : summary}${split === null ? '' : ` (${split})`}${snoozed ? ' (notifications snoozed)' : ''}`,
+    tooltip: `Delegator Monitor: ${snapshot === null && startError !== null ? 'could not start' : summary}${split === null ? '' : ` (${split})`}${snapshot?.summary.simulatedMachine == null ? '' : ` (${snapshot.summary.simulatedMachine})`}${snoozed ? ' (notifications snoozed)' : ''}`,
     icon: iconState(snapshot),
     menu: [
       { kind: 'info', label: summary },

@@ -81,7 +81,8 @@ export function selectKpis(snapshot: Snapshot): Kpis {
     // A total that holds an estimate says so in its figure, not only in the note below it.
     memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) => (summary.memorySource === 'measured' || idle ? formatBytes(bytes) : `~${formatBytes(bytes)}`)),
     memoryNote: `${facts}${swap === null ? '' : ` · ${swap}`}`.replace(/^ · /, ''),
-    memoryHint: summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null,
+    // The demo's figures are a simulated machine's, not the one the dashboard runs on: said where they are read.
+    memoryHint: [summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null, summary.simulatedMachine].filter((hint) => hint !== null).join(' · ') || null,
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
   };
