@@ -78,6 +78,15 @@ describe('warnings from ECHO’s work', () => {
     ]);
   });
 
+  it("leaves out the delegator's unread messages, which ECHO's delegator never marks read", () => {
+    const [developer] = work().agents;
+    const [task] = developer?.waiting ?? [];
+    if (!developer || !task) throw new Error('fixture');
+    const answered = { ...developer, role: 'delegator', waiting: [{ ...task, id: 40, from: 'cto', to: 'delegator', subject: 'Re: Review', at: minutesAgo(60 * 24 * 29) }] };
+    const warnings = workWarnings(viewEchoWork(work({ agents: [answered] }), NOW));
+    expect(warnings.map((warning) => warning.kind)).not.toContain('agent-backlog');
+  });
+
   it('says nothing when there is nothing to read', () => {
     expect(workWarnings(null)).toEqual([]);
   });

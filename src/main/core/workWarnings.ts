@@ -20,8 +20,16 @@ export const DEFAULT_WORK_WARNING_SETTINGS: WorkWarningSettings = {
 
 const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
 
+/**
+ * ECHO's delegator hears its messages on `messages:delegator` and marks none
+ * of them read, so every answer sent to it stays unread for good: a backlog
+ * there says nothing of whether it runs or keeps up.
+ */
+const NEVER_MARKS_READ = new Set(['delegator']);
+
 function backlogWarnings(work: EchoWork, settings: WorkWarningSettings): Warning[] {
   return work.agents.flatMap((agent) => {
+    if (NEVER_MARKS_READ.has(agent.role)) return [];
     const oldest = agent.waiting[0];
     if (oldest === undefined || oldest.ageSeconds < settings.backlogAfterSeconds) return [];
     return [
