@@ -1,7 +1,9 @@
 /**
  * Renews docs/images/dashboard.png: starts `serve --demo` on a free loopback
  * port, opens the dashboard in headless Chromium, waits until it shows live
- * data and the chart has a few polls in it, and saves the first screen.
+ * data and the chart has a few polls in it, saves the first screen, and
+ * writes what that screen shows as the image's alt text in README.md (a
+ * browser test checks the two stay in step: test/e2e/readmeScreenshot.test.ts).
  *
  *   npm run build                      # once: the dashboard that serve serves
  *   npx tsx scripts/screenshot.ts      # or: npm run screenshot
@@ -9,17 +11,18 @@
  * Uses Debian's Chromium at /usr/bin/chromium; set CHROMIUM_PATH to use another.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { altText, readFirstScreen, SCREENSHOT_VIEWPORT, withAltText } from './firstScreen';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 const OUTPUT = join(ROOT, 'docs', 'images', 'dashboard.png');
+const README = join(ROOT, 'README.md');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const VIEWPORT = { width: 1280, height: 900 };
 /** The monitor polls every 5 s; three polls give the chart a few points past the first. */
 const SETTLE_MS = 15_000;
 const START_TIMEOUT_MS = 60_000;
@@ -75,8 +78,8 @@ async function stopServe(child: ServeProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function capture(url: string, browser: Browser): Promise<void> {
-  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'dark' });
+async function capture(url: string, browser: Browser): Promise<string> {
+  const context = await browser.newContext({ viewport: SCREENSHOT_VIEWPORT, colorScheme: 'dark' });
   const page = await context.newPage();
   await page.goto(url);
   await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: READY_TIMEOUT_MS });
@@ -86,8 +89,10 @@ async function capture(url: string, browser: Browser): Promise<void> {
   await page.waitForTimeout(SETTLE_MS);
   mkdirSync(dirname(OUTPUT), { recursive: true });
   // The first screen only: what a newcomer sees when the app opens, small enough for the README.
+  const alt = altText(await readFirstScreen(page));
   await page.screenshot({ path: OUTPUT });
   await context.close();
+  return alt;
 }
 
 async function main(): Promise<void> {
@@ -98,8 +103,9 @@ async function main(): Promise<void> {
   try {
     const url = await serve.url;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-    await capture(url, browser);
-    console.log('Wrote docs/images/dashboard.png');
+    const alt = await capture(url, browser);
+    writeFileSync(README, withAltText(readFileSync(README, 'utf8'), alt));
+    console.log(`Wrote docs/images/dashboard.png and its alt text in README.md: ${alt}`);
   } finally {
     await browser?.close();
     await stopServe(serve.child);
