@@ -4,6 +4,7 @@ import { processorText } from '../../src/main/cli/statusTables';
 import { alignTable, displayWidth } from '../../src/main/cli/textTable';
 import type { EchoWork, Snapshot } from '../../src/shared/model';
 import { GIB, MIB, gib } from '../support/bytes';
+import { sessionRecord } from '../support/fixtures';
 import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
@@ -228,7 +229,7 @@ describe('status as headed tables', () => {
   it('escapes control characters in every cell, and aligns by what is shown', () => {
     const hostile = 'evil\u001b]0;title\u0007:7b';
     const snapshot = snapshotAt(NOW, {
-      postgres: ok(postgresData([{ ...sessionRecordLike(), category: 'development\nOK: ALL CLEAR', description: 'Deploy \u001b[2J now\u202e' }])),
+      postgres: ok(postgresData([sessionRecord({ category: 'development\nOK: ALL CLEAR', description: 'Deploy \u001b[2J now\u202e' })])),
       registry: ok(registryData([registryAgent('senior_developer', hostile), registryAgent('test\u0007lead', 'codellama:13b')])),
       ollama: ok({ models: [ollamaModel(hostile, 1)] }),
     });
@@ -248,21 +249,6 @@ describe('status as headed tables', () => {
     expect(readTable(section(text, 'MODELS'), ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 1)[1]?.[0]).toBe('evil\\x1b]0;title\\x07:7b');
   });
 });
-
-/** The seed's session, as postgresData's default holds it. */
-function sessionRecordLike() {
-  return {
-    sessionId: 'session_1731355385_a1b2c3d4',
-    category: 'development',
-    description: 'Implement password reset feature',
-    agents: ['senior_developer', 'test_lead'],
-    startedAt: '2026-11-24T14:23:05.000Z',
-    endedAt: null,
-    totalAgentsSpawned: 2,
-    tasksDelegated: 0,
-    status: 'active',
-  };
-}
 
 /** ECHO's records as the views show them: a backlog, failures, a model called a minute ago, two decisions and a failed workflow. */
 function echoWork(): EchoWork {
