@@ -54,6 +54,7 @@ describe('one poll', () => {
       swapUsedBytes: null,
       unifiedMemory: false,
       unifiedMemoryHint: false,
+      simulatedMachine: null,
       gpuTotalBytes: null,
       gpuUsedBytes: null,
     });
