@@ -3,7 +3,6 @@ import { chromiumMissing } from '../support/browser';
 import { useDesktopApp } from '../support/desktopHarness';
 
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the desktop app's alert notification test through the harness: ${missing}`);
 
 describe.skipIf(missing !== null)("an alert's notification, in the demo", () => {
   // One agent is enough to warn, at once: the demo's first poll raises the alert and its notification.

@@ -4,7 +4,6 @@ import { useDesktopApp } from '../support/desktopHarness';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the desktop app's failed start through the harness: ${missing}`);
 
 /** Saved by an earlier run: a URL for another database engine, which no configuration accepts. */
 const SETTINGS = JSON.stringify({ version: 1, settings: { connection: { databaseUrl: 'mysql://localhost/echo_org', ollamaEndpoint: '' } } });

@@ -6,7 +6,6 @@ import { agentSubmenus, useDesktopApp } from '../support/desktopHarness';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the desktop app's tests through the harness: ${missing}`);
 
 /** What the page showed at any moment since its first script ran: the first-run screen's heading, ever? */
 interface Watched {

@@ -3,7 +3,6 @@ import { chromiumMissing } from '../support/browser';
 import { agentSubmenus, useDesktopApp } from '../support/desktopHarness';
 
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the desktop app's settings test through the harness: ${missing}`);
 
 describe.skipIf(missing !== null)('the desktop app when its settings are saved twice at once, in the demo', () => {
   const app = useDesktopApp({ args: ['--demo'] });

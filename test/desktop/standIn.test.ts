@@ -4,7 +4,6 @@ import { chromiumMissing } from '../support/browser';
 import { useDesktopApp, type DesktopApp } from '../support/desktopHarness';
 
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the Electron stand-in's tests: ${missing}`);
 
 const PROBE_MAIN = join(import.meta.dirname, 'fixtures', 'probeMain.ts');
 

@@ -6,7 +6,6 @@ import { agentSubmenus, useDesktopApp } from '../support/desktopHarness';
 import type { DesktopState, MenuItemState } from '../support/desktopProtocol';
 
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the desktop app's tests through the harness: ${missing}`);
 
 const tray = (state: DesktopState) => state.trays.at(-1);
 const topItem = (state: DesktopState, pattern: RegExp): MenuItemState | undefined => tray(state)?.menu?.find((item) => pattern.test(item.label));

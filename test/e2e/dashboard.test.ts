@@ -10,6 +10,7 @@ import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { chromiumMissing, launchChromium } from '../support/browser';
+import { redisServerMissing } from '../support/needs';
 import { controlKeyIn, stateHome } from '../support/controlKey';
 import { CONTROL_KEY_PARAMETER } from '../../src/shared/api';
 import { refusingAddress } from '../support/deadServers';
@@ -30,7 +31,6 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 /** The resource chart's accessible name. */
 const CHART = 'Memory and agents over time';
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the browser end-to-end tests: ${missing}`);
 
 let db: TestDatabase;
 let redisServer: ControllableServer;
@@ -63,7 +63,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-describe.skipIf(missing !== null)('the dashboard in Chromium, against serve, real servers and the simulator', () => {
+describe.skipIf(missing !== null || redisServerMissing() !== null)('the dashboard in Chromium, against serve, real servers and the simulator', () => {
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
     // A Redis of this file's own: ECHO's channels ignore prefixes, and what is published on them here must reach no other file's monitor.

@@ -10,7 +10,6 @@ import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the README screenshot check: ${missing}`);
 
 /** A PNG's width and height, from its IHDR chunk (bytes 16 to 24). */
 function pngSize(file: string): { width: number; height: number } {

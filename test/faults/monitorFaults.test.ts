@@ -10,8 +10,14 @@ import { createStandaloneTables } from '../../src/main/sources/migrate';
 import type { Snapshot } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';
+import { redisServerMissing } from '../support/needs';
 import { startPostgres, startRedis, type ControllableServer } from '../support/servers';
 import { insertSessions } from '../support/sessionRows';
+import { postgresServerMissing } from '../support/testDatabase';
+
+// Servers of this file's own, which it stops and freezes: PostgreSQL's and Redis's processes.
+const noPostgres = postgresServerMissing();
+const noRedis = redisServerMissing();
 
 const POLL_MS = 500;
 const PREFIX = 'delegator:';
@@ -100,7 +106,7 @@ afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
 });
 
-describe('the monitor against servers that fail', () => {
+describe.skipIf(noPostgres !== null || noRedis !== null)('the monitor against servers that fail', () => {
   it('keeps showing sessions while PostgreSQL restarts, then recovers', async () => {
     await postgres.halt();
     const down = await snapshotWhere((snapshot) => state('postgres')(snapshot) === 'stale');

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentProcessScanner } from '../../src/main/sources/agentProcesses';
 import { listProcesses, type ListingOptions } from '../../src/main/sources/processListing';
 import { probeProcesses } from '../../src/main/sources/processProbe';
-import { erlangAvailable, erlangKeeper, skipReason, startLookalikeVm, type LookalikeVm, type LookalikeVmOptions } from '../support/erlangAgents';
+import { erlangAvailable, erlangKeeper, startLookalikeVm, type LookalikeVm, type LookalikeVmOptions } from '../support/erlangAgents';
 
 /**
  * The process scanner when processes come and go by the hundred, and when
@@ -15,7 +15,6 @@ import { erlangAvailable, erlangKeeper, skipReason, startLookalikeVm, type Looka
  */
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
-if (!erlangAvailable()) console.warn(`skipped: the process scanner's fault tests: ${skipReason}`);
 
 const keeper = erlangKeeper();
 const started: LookalikeVm[] = [];

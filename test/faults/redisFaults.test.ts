@@ -9,6 +9,7 @@ import { attempt } from '../../src/main/sources/screening';
 import { errorText } from '../../src/shared/errorText';
 import { startSilentServer } from '../support/deadServers';
 import { freePort } from '../support/freePort';
+import { redisServerMissing } from '../support/needs';
 import { redisServerPath, startRedis, type ControllableServer } from '../support/servers';
 
 const TIMEOUT_MS = 1000;
@@ -16,6 +17,8 @@ const TIMEOUT_MS = 1000;
 const DEADLINE_MS = TIMEOUT_MS + 800;
 const PREFIX = 'faults:';
 const SENIOR_DEVELOPER = JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b' });
+// Servers of this file's own, restarted and frozen: a shared one will not do.
+const noRedis = redisServerMissing();
 
 /** A registry read as a poll makes it, and how long it took. */
 async function timedRead(redis: Redis): Promise<{ error: string | null; elapsedMs: number; agents: number }> {
@@ -58,7 +61,7 @@ async function redisWithDatabases(port: number, databases: number): Promise<{ st
   return { stop };
 }
 
-describe('a Redis database that cannot be selected', () => {
+describe.skipIf(noRedis !== null)('a Redis database that cannot be selected', () => {
   it('is down, with the server\'s reason, at connect and at every reconnect, and back once it can be selected', async () => {
     const port = await freePort();
     let server = await redisWithDatabases(port, 16);
@@ -178,7 +181,7 @@ describe('a Redis that accepts connections and never answers', () => {
   }, 30_000);
 });
 
-describe('a Redis that freezes', () => {
+describe.skipIf(noRedis !== null)('a Redis that freezes', () => {
   let server: ControllableServer;
   beforeAll(async () => {
     // A server of its own: this block freezes it.

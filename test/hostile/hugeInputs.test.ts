@@ -8,6 +8,7 @@ import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+import { redisMissing } from '../support/needs';
 
 /**
  * Valid data, only far too much of it: what a buggy or hostile delegator, or
@@ -34,7 +35,7 @@ afterAll(async () => {
   await Promise.all([db.drop(), redis.close(), ollama.close(), rm(dataDir, { recursive: true, force: true })]);
 });
 
-describe('a monitor fed valid but huge data', () => {
+describe.skipIf(redisMissing() !== null)('a monitor fed valid but huge data', () => {
   it('keeps its snapshot small, and says how much it left unlisted', async () => {
     const config = loadConfig({
       MONITOR_AGENT_PROCESSES: 'off',

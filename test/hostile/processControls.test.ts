@@ -18,7 +18,6 @@ import {
   erlangAvailable,
   erlangKeeper,
   nextPidWillBe,
-  skipReason,
   startErlangAgent,
   startLookalikeVm,
   type ErlangAgentOptions,
@@ -28,6 +27,7 @@ import {
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
+import { redisMissing } from '../support/needs';
 
 /**
  * Stop and the process scanner against processes that pretend: another
@@ -39,7 +39,6 @@ import { createTestRedis, type TestRedis } from '../support/testRedis';
  */
 const asRoot = process.getuid?.() === 0;
 const NOBODY = { uid: 65534, gid: 65534 };
-if (!erlangAvailable()) console.warn(`skipped: the process controls' hostile tests: ${skipReason}`);
 if (erlangAvailable() && !asRoot) console.warn("skipped: the tests with another user's processes need to run as root, to start them");
 
 const keeper = erlangKeeper();
@@ -156,7 +155,7 @@ describe.skipIf(!erlangAvailable())('Stop signals only the process this machineâ
     expect(later.exited()).toBe(false);
   });
 
-  it('signals no pid a registry names, whatever host it gives, only the one the scan found', async () => {
+  it.skipIf(redisMissing() !== null)('signals no pid a registry names, whatever host it gives, only the one the scan found', async () => {
     const redis: TestRedis = await createTestRedis();
     try {
       const root = await keeper.root();

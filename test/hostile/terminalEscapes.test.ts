@@ -6,7 +6,7 @@ import { snapshotSchema } from '../../src/shared/model';
 import { runCliInProcess, type CliRun } from '../support/cliInProcess';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { insertSessions } from '../support/sessionRows';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { createTestDatabase, postgresServerMissing, type TestDatabase } from '../support/testDatabase';
 
 /** What anyone who may write a session row, a registry entry or a model name could put there. */
 const HOSTILE_DESCRIPTION = 'Deploy \x1b]0;pwned-title\x07 now \x1b[2J done \u202eevil\x9b31m\x7f';
@@ -120,7 +120,8 @@ describe('text from the sources reaches the terminal escaped', () => {
     expect(snapshot.residentModels?.map((model) => model.name)).toContain(INVISIBLE_MODEL);
   });
 
-  it("a server's error quoting hostile text is escaped in status and forecast", async () => {
+  // PGlite holds one database and answers any name with it: only a server says a database does not exist.
+  it.skipIf(postgresServerMissing() !== null)("a server's error quoting hostile text is escaped in status and forecast", async () => {
     // PostgreSQL names the missing database in its error: text the operator never typed on this terminal.
     const url = new URL(db.url);
     url.pathname = `/${encodeURIComponent('nodb\x1b[2J\x07\u202e')}`;

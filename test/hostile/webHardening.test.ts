@@ -19,6 +19,7 @@ import { startPostgres, type ControllableServer } from '../support/servers';
 import { insertSessions } from '../support/sessionRows';
 import { snapshotAt } from '../support/snapshots';
 import { openHeldStream, type HeldStream, type StreamReading } from '../support/streamReader';
+import { createTestDatabase, postgresServerMissing, type TestDatabase } from '../support/testDatabase';
 
 const TOKEN = 'test-token-0123456789';
 const MIB = 1024 * 1024;
@@ -317,20 +318,26 @@ describe('the security checks', () => {
 });
 
 describe('serve with its own PostgreSQL', () => {
-  let postgres: ControllableServer;
+  // A server process, which a test stops and starts again; on PGlite, a database of the file's own for the rest.
+  const noServer = postgresServerMissing();
+  let postgres: ControllableServer | null = null;
+  let embedded: TestDatabase | null = null;
   let serve: LongRunningCli;
   let dataDir: string;
   let port: number;
 
   beforeAll(async () => {
-    [postgres, dataDir] = await Promise.all([startPostgres(), mkdtemp(join(tmpdir(), 'monitor-data-'))]);
-    const admin = new pg.Pool({ connectionString: postgres.url, max: 1 });
+    dataDir = await mkdtemp(join(tmpdir(), 'monitor-data-'));
+    if (noServer === null) postgres = await startPostgres();
+    else embedded = await createTestDatabase({ migrated: false });
+    const url = postgres?.url ?? embedded?.url ?? '';
+    const admin = new pg.Pool({ connectionString: url, max: 1 });
     admin.on('error', () => undefined);
     await createStandaloneTables(admin);
     await insertSessions(admin, [{ sessionId: 'earlier-1', category: 'hr', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:05:00Z' }]);
     await admin.end();
     serve = startCliProcess(['serve', '--port', '0'], {
-      DATABASE_URL: postgres.url,
+      DATABASE_URL: url,
       REGISTRY_MODE: 'sessions',
       OLLAMA_ENDPOINT: 'off',
       MONITOR_TIMEOUT_MS: '2000',
@@ -341,7 +348,8 @@ describe('serve with its own PostgreSQL', () => {
 
   afterAll(async () => {
     await serve.stop('SIGTERM');
-    await postgres.stop();
+    await postgres?.stop();
+    await embedded?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -371,10 +379,12 @@ describe('serve with its own PostgreSQL', () => {
     }
   }, 60_000);
 
-  it('answers history, figures and exports with 503 and the reason while PostgreSQL is down, and again once it is back', async () => {
+  it.skipIf(noServer !== null)('answers history, figures and exports with 503 and the reason while PostgreSQL is down, and again once it is back', async () => {
+    const server = postgres;
+    if (server === null) throw new Error('no PostgreSQL server');
     const paths = [`${HTTP_ROUTES.history}?date=2026-03-10`, `${HTTP_ROUTES.stats}?from=2026-03-01&to=2026-03-31`, `${HTTP_ROUTES.export}?from=2026-03-01&to=2026-03-31`];
     for (const path of paths) expect((await http({ port, path })).status).toBe(200);
-    await postgres.halt();
+    await server.halt();
     try {
       for (const path of paths) {
         const response = await http({ port, path });
@@ -383,7 +393,7 @@ describe('serve with its own PostgreSQL', () => {
         expect((JSON.parse(response.body) as { error: string }).error).toMatch(/^PostgreSQL: .*(ECONNREFUSED|terminat|closed)/i);
       }
     } finally {
-      await postgres.launch();
+      await server.launch();
     }
     for (const path of paths) await expect.poll(async () => (await http({ port, path })).status, { timeout: 10_000 }).toBe(200);
     const history = await http({ port, path: paths[0] ?? '' });

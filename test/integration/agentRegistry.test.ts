@@ -4,10 +4,12 @@ import { RedisRegistry } from '../../src/main/sources/redisRegistry';
 import type { RegistryEvent } from '../../src/main/sources/registryEvent';
 import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY } from '../support/fixtures';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
+import { redisMissing } from '../support/needs';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
 
 
+const noRedis = redisMissing();
 let server: TestRedis;
 beforeEach(async () => {
   server = await createTestRedis();
@@ -21,7 +23,7 @@ function registryOn(url: string, prefix: string, timeoutMs = 1000): { registry: 
   return { registry: new RedisRegistry(redis, prefix), close: () => { closeRedis(redis); } };
 }
 
-describe('RedisRegistry', () => {
+describe.skipIf(noRedis !== null)('RedisRegistry', () => {
   it('reads every well-formed agent and drops the rest with reasons', async () => {
     await server.redis.hset(`${server.prefix}agents`, {
       senior_developer: JSON.stringify(SENIOR_DEVELOPER_ENTRY),
@@ -105,7 +107,7 @@ describe('RedisRegistry', () => {
   });
 });
 
-describe('RedisRegistry events', () => {
+describe.skipIf(noRedis !== null)('RedisRegistry events', () => {
   it('delivers each event from the channel and counts the malformed ones', async () => {
     const subscriber = createRedis({ url: server.url, timeoutMs: 1000, persistent: true });
     const registry = new RedisRegistry(server.redis, server.prefix);

@@ -9,7 +9,6 @@ import { describeLeftovers, stopProcessTree } from '../support/testRun';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const missing = chromiumMissing();
-if (missing) console.warn(`Skipping the benchmark's smoke run: ${missing}`);
 
 let bench: ChildProcess | null = null;
 let benchTmp: string | null = null;

@@ -5,12 +5,16 @@ import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { startSilentServer } from '../support/deadServers';
+import { redisMissing, redisServerMissing } from '../support/needs';
 import { runCliProcess } from '../support/runCliProcess';
 import { startRedis } from '../support/servers';
 import { runCliInProcess } from '../support/cliInProcess';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
+// Every control goes through Redis; the last block stops a Redis of its own.
+const noRedis = redisMissing();
+const noRedisServer = redisServerMissing();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let db: TestDatabase;
@@ -56,7 +60,7 @@ afterEach(() => {
   for (const redisClient of openClients.splice(0)) redisClient.disconnect();
 });
 
-describe('end-session and stop-agent against the reference delegator', () => {
+describe.skipIf(noRedis !== null)('end-session and stop-agent against the reference delegator', () => {
   let simulator: Simulator;
   let commandListener: Redis;
 
@@ -138,7 +142,7 @@ describe('end-session and stop-agent against the reference delegator', () => {
 const NO_WAY_IN = '. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
 const explained = (command: string, text: string): string => (command === 'end-session' ? `${text}${NO_WAY_IN}` : text);
 
-describe('end-session and stop-agent when nobody answers', () => {
+describe.skipIf(noRedis !== null)('end-session and stop-agent when nobody answers', () => {
   it.each([
     ['end-session', 'session_x'],
     ['stop-agent', 'cto'],
@@ -178,7 +182,7 @@ describe('end-session and stop-agent when nobody answers', () => {
   });
 });
 
-describe('end-session and stop-agent with Redis down', () => {
+describe.skipIf(noRedis !== null || noRedisServer !== null)('end-session and stop-agent with Redis down', () => {
   it('fail at once without waiting for an answer, and nothing goes out once Redis is back', async () => {
     const server = await startRedis();
     try {

@@ -4,7 +4,7 @@ import { startMonitorService, type MonitorService } from '../../src/main/monitor
 import type { AgentView, Snapshot } from '../../src/shared/model';
 import { GIB } from '../support/bytes';
 import { applyEchoMigrations } from '../support/echoSchema';
-import { erlangAvailable, erlangKeeper, skipReason, startErlangAgent, type ErlangAgent, type ErlangAgentOptions } from '../support/erlangAgents';
+import { erlangAvailable, erlangKeeper, startErlangAgent, type ErlangAgent, type ErlangAgentOptions } from '../support/erlangAgents';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { runCliInProcess } from '../support/cliInProcess';
 import { pidExists } from '../support/echoAgentProcess';
@@ -15,7 +15,6 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
  * ECHO's, in every launch form, against ECHO's own schema (its migrations as
  * SQL), with no registry and no session rows, as ECHO at its current commit.
  */
-if (!erlangAvailable()) console.log(`skipped: ECHO's agents as Erlang VMs: ${skipReason}`);
 
 const keeper = erlangKeeper();
 let db: TestDatabase;

@@ -17,7 +17,6 @@ import {
   erlangAvailable,
   erlangKeeper,
   parentOf,
-  skipReason,
   startErlangAgent,
   statusField,
   vmPidsUnder,
@@ -31,7 +30,6 @@ import {
  * wrapper as /proc shows it, orphans, another user's agent, stdin, SIGTERM,
  * and nothing left running afterwards.
  */
-if (!erlangAvailable()) console.log(`skipped: the Erlang agents harness: ${skipReason}`);
 
 const HARNESS = fileURLToPath(new URL('../support/erlangAgents.ts', import.meta.url));
 const NOBODY = { uid: 65534, gid: 65534 };

@@ -6,10 +6,12 @@ import { loadConfig } from '../../src/main/config';
 import { startMonitorService } from '../../src/main/monitor/monitorService';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
+import { redisMissing } from '../support/needs';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
+const noRedis = redisMissing();
 let db: TestDatabase;
 let redis: TestRedis;
 let ollama: FakeOllama;
@@ -29,7 +31,7 @@ afterAll(async () => {
   await Promise.all([db.drop(), redis.close(), ollama.close(), rm(dataDir, { recursive: true, force: true })]);
 });
 
-describe('startMonitorService', () => {
+describe.skipIf(noRedis !== null)('startMonitorService', () => {
   it('runs against the configured sources, hears announcements at once, and keeps its history on disk', async () => {
     const config = loadConfig({
       // Other test files run ECHO-like agent processes side by side; this one is not about them.

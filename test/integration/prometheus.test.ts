@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freePort } from '../support/freePort';
+import { prometheusMissing } from '../support/needs';
+import { PROMETHEUS } from '../support/packages';
 import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 
-const PROMETHEUS = '/usr/bin/prometheus';
 const RULES = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', import.meta.url));
 const JOB = 'delegator-monitor';
 /** The step memory figures were once rounded to: 0.1 GB in bytes. */
 const TENTH_OF_A_GB = 107_374_182;
 
-const missing = existsSync(PROMETHEUS) ? null : `${PROMETHEUS} is missing (Debian's prometheus package provides it)`;
-if (missing) console.warn(`Skipping the alerting rules in a real Prometheus scraping serve --demo: ${missing}`);
+const missing = prometheusMissing();
 
 const labelsSchema = z.record(z.string(), z.string());
 const vectorSchema = z.object({

@@ -1,25 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
 import { ALERT_RULES } from '../../src/main/core/alerts/rules';
 import { DEFAULT_ALERT_SETTINGS, THRESHOLD_DIRECTION, THRESHOLD_RULE_KEYS, type ThresholdRuleKey } from '../../src/shared/alertSettings';
+import { promtoolMissing } from '../support/needs';
+import { PROMTOOL } from '../support/packages';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RULES = 'deploy/prometheus/alerts.yml';
 const RULE_TESTS = 'deploy/prometheus/alerts.test.yml';
 
-const PROMTOOL = '/usr/bin/promtool';
-const promtoolMissing = existsSync(PROMTOOL) ? null : `${PROMTOOL} is missing (Debian's prometheus package provides it)`;
-if (promtoolMissing) console.warn(`Skipping promtool's check and unit tests of ${RULES}: ${promtoolMissing}`);
+const noPromtool = promtoolMissing();
 
 const promtool = (...args: string[]) => {
   const run = spawnSync(PROMTOOL, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 };
 
-describe.skipIf(promtoolMissing !== null)(`promtool and ${RULES}`, () => {
+describe.skipIf(noPromtool !== null)(`promtool and ${RULES}`, () => {
   it('promtool check rules finds the 15 rules and has nothing else to say', () => {
     expect(promtool('check', 'rules', RULES)).toEqual({ status: 0, stdout: `Checking ${RULES}\n  SUCCESS: 15 rules found\n\n`, stderr: '' });
   });

@@ -8,6 +8,7 @@ import { effectiveEnv, settingsAsEnv } from '../../src/main/desktop/settings/eff
 import { DEFAULT_SETTINGS, PasswordNotStorable, SettingsStore, type Cipher } from '../../src/main/desktop/settings/settingsStore';
 import { settingsSchema, type Settings } from '../../src/shared/settings';
 import { refusingAddress } from '../support/deadServers';
+import { redisMissing } from '../support/needs';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
@@ -87,7 +88,7 @@ describe('settings and the environment', () => {
   });
 });
 
-describe('Test connection', () => {
+describe.skipIf(redisMissing() !== null)('Test connection', () => {
   let db: TestDatabase;
   let redis: TestRedis;
   beforeAll(async () => {

@@ -4,27 +4,32 @@ import { Redis } from 'ioredis';
 import { SessionStore } from '../../src/main/sources/sessionStore';
 import { applyEchoMigrations } from '../support/echoSchema';
 import { expectMessagesAsEchoWritesThem, listenToEcho, messageRows, until } from '../support/echoWork';
+import { redisServerMissing } from '../support/needs';
 import { runCliProcess, startCliProcess } from '../support/runCliProcess';
 import { startRedis, type ControllableServer } from '../support/servers';
 import { alive, erlangMissing, untilExecutable } from '../support/simulatedAgents';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 const missing = await erlangMissing();
-if (missing) console.warn(`Skipping the check that simulate's agents are Erlang VMs: ${missing}`);
+const noRedis = redisServerMissing();
 
 let db: TestDatabase;
 // A Redis of this file's own: simulate publishes on ECHO's unprefixed channels, which a shared server would carry to other files.
 let server: ControllableServer;
 let redis: { readonly url: string; readonly prefix: string; readonly redis: Redis };
 beforeAll(async () => {
-  [db, server] = await Promise.all([createTestDatabase({ migrated: false }), startRedis()]);
+  db = await createTestDatabase({ migrated: false });
+  if (noRedis !== null) return;
+  server = await startRedis();
   const client = new Redis(server.url);
   client.on('error', () => undefined);
   redis = { url: server.url, prefix: `test_${randomBytes(6).toString('hex')}:`, redis: client };
 }, 60_000);
 afterAll(async () => {
+  await db.drop();
+  if (noRedis !== null) return;
   redis.redis.disconnect();
-  await Promise.all([db.drop(), server.stop()]);
+  await server.stop();
 });
 
 async function statusOf(role: string): Promise<string | undefined> {
@@ -38,7 +43,7 @@ async function sessionCount(): Promise<number> {
 }
 
 describe('npm run cli -- simulate', () => {
-  it("runs ECHO as it runs by default: agent processes beating `running`, their work in ECHO's tables and channels, no sessions, and stops them all on SIGINT", async () => {
+  it.skipIf(noRedis !== null)("runs ECHO as it runs by default: agent processes beating `running`, their work in ECHO's tables and channels, no sessions, and stops them all on SIGINT", async () => {
     const listener = await listenToEcho(server.url);
     const cli = startCliProcess(['simulate', '--speed', '60', '--seed', '3'], { DATABASE_URL: db.url, REDIS_URL: server.url });
     let code: number | null;
@@ -76,7 +81,7 @@ describe('npm run cli -- simulate', () => {
     for (const pid of pids) expect(alive(pid)).toBe(false);
   }, 45_000);
 
-  it('with --sessions, creates the table, backfills, simulates the guide-integrated delegator, and ends its session on SIGINT', async () => {
+  it.skipIf(noRedis !== null)('with --sessions, creates the table, backfills, simulates the guide-integrated delegator, and ends its session on SIGINT', async () => {
     // At 60x seed 3's first session lasts 3.5 s, its first agent spawning 0.1 s in: time to look at it running.
     const cli = startCliProcess(['simulate', '--sessions', '--speed', '60', '--seed', '3', '--backfill', '2'], {
       DATABASE_URL: db.url,

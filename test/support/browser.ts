@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_PATH } from './packages';
 
-/** Debian's Chromium: Playwright cannot download its own browsers on these machines. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM_PATH) ? null : `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install chromium\` or set CHROMIUM_PATH`;
-}
+export { CHROMIUM_PATH };
+/** Why Chromium cannot run here (missing, or withheld by TEST_WITHOUT), or null; recorded for the run's summary. */
+export { chromiumMissing } from './needs';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -5,6 +5,7 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { skipFor } from './needs';
 
 /**
  * Real Erlang VMs laid out and started as ECHO's users start its agents, so the
@@ -205,9 +206,9 @@ const reason = findSkipReason();
 /** Why the Erlang agents' tests cannot run here; empty when they can. */
 export const skipReason: string = reason ?? '';
 
-/** Whether real Erlang VMs can be started here (Linux, with escript and erl on PATH). */
+/** Whether real Erlang VMs can be started here (Linux, with escript and erl on PATH); where not, the file's skips are recorded for the run's summary. */
 export function erlangAvailable(): boolean {
-  return reason === null;
+  return skipFor('erlang', reason) === null;
 }
 
 /** A fresh ECHO root: a temporary folder with a space in its name, as some users' are, readable by every user. */

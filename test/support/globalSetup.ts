@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { TestProject } from 'vitest/node';
 import { watchUserFolders } from './realFolders';
-import { startPostgres, startRedis, type TestServer } from './servers';
+import { makeEmbeddedTemplate } from './embeddedPostgres';
+import { lookForRedis, pathWithout, withheldPackages } from './packages';
+import { postgresBinDir, startPostgres, startRedis, type TestServer } from './servers';
 import { createRunFolder, describeLeftovers, nodeChildren, reapDeadRuns, removeRunFolder, RUN_VARIABLE, stopLeftovers } from './testRun';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The run's PostgreSQL server, where each test file makes a database; empty on PGlite. */
     databaseUrl: string;
+    /** On PGlite, each test file starts an instance of its own from `template` (testDatabase.ts); `why` says why there is no server. */
+    postgres: { mode: 'server' | 'embedded'; why: string; template: string };
+    /** The run's Redis; empty where there is none (no redis-server, and no TEST_REDIS_URL). */
     redisUrl: string;
   }
 }
@@ -43,6 +49,26 @@ function removeOldMonitorData(): void {
   }
 }
 
+/**
+ * Where the PostgreSQL tests run: the server TEST_DATABASE_URL names, a
+ * throwaway server, or PGlite where the server binaries are missing (or
+ * TEST_POSTGRES=embedded, or TEST_WITHOUT names postgresql).
+ * TEST_POSTGRES=server insists on a server.
+ */
+function choosePostgres(): { mode: 'given' | 'server' } | { mode: 'embedded'; why: string } {
+  const wanted = process.env.TEST_POSTGRES ?? '';
+  if (!['', 'server', 'embedded'].includes(wanted)) throw new Error(`TEST_POSTGRES is ${JSON.stringify(wanted)}: it may be server or embedded, or unset to use a server where PostgreSQL is installed`);
+  if (process.env.TEST_DATABASE_URL) return { mode: 'given' };
+  if (wanted === 'embedded') return { mode: 'embedded', why: 'TEST_POSTGRES=embedded' };
+  if (wanted === 'server') return { mode: 'server' };
+  try {
+    postgresBinDir();
+    return { mode: 'server' };
+  } catch {
+    return { mode: 'embedded', why: "PostgreSQL's initdb and postgres not found" };
+  }
+}
+
 function report(what: string, stopped: { pid: number; command: string }[]): void {
   if (stopped.length > 0) console.warn(`${what} (${String(stopped.length)} processes, now killed):\n${describeLeftovers(stopped)}`);
 }
@@ -66,12 +92,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   Object.assign(process.env, run.env);
 
   const given = { database: process.env.TEST_DATABASE_URL, redis: process.env.TEST_REDIS_URL };
+  let postgresChoice: ReturnType<typeof choosePostgres>;
+  try {
+    // TEST_WITHOUT: every process of the run looks for the withheld packages' commands on a PATH without them.
+    process.env.PATH = pathWithout(withheldPackages(), process.env.PATH ?? '', join(run.dir, 'path'));
+    postgresChoice = choosePostgres();
+  } catch (error) {
+    watchdog.stdin.end('done\n');
+    removeRunFolder(run.dir);
+    throw error;
+  }
+  // Without redis-server the tests that need Redis skip (needs.ts), unless TEST_REDIS_URL names one.
+  const withRedis = !given.redis && lookForRedis() === null;
   const [postgres, redis] = await Promise.allSettled([
-    given.database ? Promise.resolve(null) : startPostgres(),
-    given.redis ? Promise.resolve(null) : startRedis(),
+    postgresChoice.mode === 'server' ? startPostgres() : postgresChoice.mode === 'embedded' ? makeEmbeddedTemplate(run.dir) : Promise.resolve(null),
+    withRedis ? startRedis() : Promise.resolve(null),
   ]);
   const started: TestServer[] = [];
-  for (const result of [postgres, redis]) if (result.status === 'fulfilled' && result.value) started.push(result.value);
+  for (const result of [postgres, redis]) if (result.status === 'fulfilled' && result.value !== null && typeof result.value !== 'string') started.push(result.value);
 
   // Vitest exits at once on SIGINT and SIGTERM, without the teardown. Registered after the servers' own exit handler
   // (servers.ts), which ends them as PostgreSQL likes best; this ends the rest.
@@ -102,7 +140,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await teardown();
     throw postgres.status === 'rejected' ? postgres.reason : (redis as PromiseRejectedResult).reason;
   }
-  project.provide('databaseUrl', given.database ?? postgres.value?.url ?? '');
+  const server = postgres.value !== null && typeof postgres.value !== 'string' ? postgres.value.url : '';
+  project.provide('databaseUrl', given.database ?? server);
+  project.provide(
+    'postgres',
+    postgresChoice.mode === 'embedded'
+      ? { mode: 'embedded', why: postgresChoice.why, template: typeof postgres.value === 'string' ? postgres.value : '' }
+      : { mode: 'server', why: '', template: '' },
+  );
+  if (postgresChoice.mode === 'embedded') console.log(`PostgreSQL: embedded PGlite, one instance per test file (${postgresChoice.why}; Debian's postgresql runs the tests on a server).`);
   project.provide('redisUrl', given.redis ?? redis.value?.url ?? '');
   return teardown;
 }

@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from './freePort';
+import { onPath, withheld } from './packages';
 import { diesWithParent } from './parentDeath';
 import { RUN_VARIABLE, processStart } from './testRun';
 
@@ -21,20 +22,16 @@ export interface BinarySearch {
   readonly postgresRoot: string;
 }
 
-const THIS_MACHINE: BinarySearch = { path: process.env.PATH ?? '', postgresRoot: '/usr/lib/postgresql' };
-
-function onPath(command: string, path: string): string | null {
-  for (const dir of path.split(delimiter)) {
-    if (dir && existsSync(join(dir, command))) return dir;
-  }
-  return null;
+/** This machine's folders, as they are now: TEST_WITHOUT gives the run a PATH without the withheld packages' commands (packages.ts). */
+function thisMachine(): BinarySearch {
+  return { path: process.env.PATH ?? '', postgresRoot: withheld('postgresql') ? '' : '/usr/lib/postgresql' };
 }
 
-export function postgresBinDir(search: BinarySearch = THIS_MACHINE): string {
+export function postgresBinDir(search: BinarySearch = thisMachine()): string {
   const initdbDir = onPath('initdb', search.path);
   if (initdbDir !== null && onPath('postgres', search.path) === initdbDir) return initdbDir;
   const root = search.postgresRoot;
-  const versions = existsSync(root)
+  const versions = root !== '' && existsSync(root)
     ? readdirSync(root)
         .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
         .sort((a, b) => Number(b) - Number(a))
@@ -49,7 +46,7 @@ export function postgresBinDir(search: BinarySearch = THIS_MACHINE): string {
   return join(root, newest, 'bin');
 }
 
-export function redisServerPath(search: BinarySearch = THIS_MACHINE): string {
+export function redisServerPath(search: BinarySearch = thisMachine()): string {
   const dir = onPath('redis-server', search.path);
   if (dir === null) {
     throw new Error(

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { erlangAvailable } from '../../src/main/simulator/escriptLookup';
+import { skipFor } from './needs';
 
-/** Why the tests that need real Erlang VMs cannot run here, or null when they can. */
+/** Why the tests that need real Erlang VMs cannot run here, or null when they can; recorded for the run's summary. */
 export async function erlangMissing(): Promise<string | null> {
   if (process.platform !== 'linux') return 'the process checks read /proc, which only Linux has';
-  return (await erlangAvailable()) ? null : "escript is not on PATH (Debian's erlang-base gives it)";
+  return skipFor('erlang', (await erlangAvailable()) ? null : "escript is not on PATH (Debian's erlang-base gives it)");
 }
 
 /** Whether a pid is a live process; a zombie nobody reaped yet (its parent was killed) counts as gone. */

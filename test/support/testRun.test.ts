@@ -5,13 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateDir } from '../../src/main/cli/stateDir';
+import { redisServerMissing } from './needs';
 import { psLines } from './psLines';
 import { sseFrame } from './sseFrame';
+import { postgresServerMissing } from './testDatabase';
 import { processStart, RUN_VARIABLE } from './testRun';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const CONFIG = 'test/support/testRunFixture/vitest.config.ts';
+// The nested runs start a PostgreSQL and a Redis of their own, whose server processes they leave for the run to end.
+const noServers = [postgresServerMissing(), redisServerMissing()].some((reason) => reason !== null);
 
 describe('the run’s own folder', () => {
   const run = process.env[RUN_VARIABLE] ?? '';
@@ -137,7 +141,7 @@ function watchdogOf(runner: number): number | undefined {
 
 const userState = (): string => join(scratch, 'user', '.local', 'state', 'delegator-monitor');
 
-describe.skipIf(process.platform !== 'linux')('a test run leaves nothing running and writes nothing of the user’s', () => {
+describe.skipIf(process.platform !== 'linux' || noServers)('a test run leaves nothing running and writes nothing of the user’s', () => {
   it('ends everything a run started when it is interrupted with Ctrl-C', async () => {
     const nested = startNestedRun('interrupted', 'hang');
     const report = await nested.report();
