@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AgentProcessScanner } from '../src/main/sources/agentProcesses';
+import { AgentProcessScanner } from '../src/main/sources/processes/agentProcessScanner';
 import { startEchoAgentProcess, type StartedProcess } from '../test/support/echoAgentProcess';
 import { percentile, progress, round, timed } from './stats';
 

@@ -2,12 +2,12 @@ import pg from 'pg';
 import { loadConfig } from '../src/main/config';
 import { openSources } from '../src/main/sources/openSources';
 import { readSources } from '../src/main/sources/readSources';
-import { createStandaloneTables } from '../src/main/sources/migrate';
+import { createStandaloneTables } from '../src/main/sources/postgres/migrate';
 import { localDateOf } from '../src/main/core/localTime';
-import { EchoWorkStore } from '../src/main/sources/echoWorkStore';
-import { HeartbeatStore } from '../src/main/sources/heartbeatStore';
-import { PostgresReader } from '../src/main/sources/postgresReader';
-import { SessionStore } from '../src/main/sources/sessionStore';
+import { EchoWorkStore } from '../src/main/sources/postgres/echoWorkStore';
+import { HeartbeatStore } from '../src/main/sources/postgres/heartbeatStore';
+import { PostgresReader } from '../src/main/sources/postgres/postgresReader';
+import { SessionStore } from '../src/main/sources/postgres/sessionStore';
 import { applyEchoMigrations } from '../test/support/echoSchema';
 import { percentile, progress, round, timed } from './stats';
 

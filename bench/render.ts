@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/main/config';
 import { startMonitorService } from '../src/main/monitor/monitorService';
-import { createStandaloneTables } from '../src/main/sources/migrate';
+import { createStandaloneTables } from '../src/main/sources/postgres/migrate';
 import { createWebServer } from '../src/main/web/webServer';
 import { launchChromium } from '../test/support/browser';
 import { startFakeOllama } from '../test/support/fakeOllama';

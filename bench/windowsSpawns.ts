@@ -1,10 +1,10 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { ECHO_ROLES } from '../src/main/core/echoRoster';
-import { AgentProcessScanner } from '../src/main/sources/agentProcesses';
-import { listProcesses, type ListingOptions } from '../src/main/sources/processListing';
-import { measureProcesses, type Measurement } from '../src/main/sources/processMeasure';
-import { probeProcesses } from '../src/main/sources/processProbe';
-import { WindowsProcessReader } from '../src/main/sources/windowsProcessTable';
+import { AgentProcessScanner } from '../src/main/sources/processes/agentProcessScanner';
+import { listProcesses, type ListingOptions } from '../src/main/sources/processes/processListing';
+import { measureProcesses, type Measurement } from '../src/main/sources/processes/processMeasure';
+import { probeProcesses } from '../src/main/sources/processes/processProbe';
+import { WindowsProcessReader } from '../src/main/sources/processes/windowsProcessTable';
 import { countingRunner, recordedTableProcesses, tableOutput } from '../test/support/windowsRecorded';
 import { percentile, progress, round } from './stats';
 

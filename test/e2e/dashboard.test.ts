@@ -18,7 +18,7 @@ import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
-import { createStandaloneWorkTables } from '../../src/main/sources/migrate';
+import { createStandaloneWorkTables } from '../../src/main/sources/postgres/migrate';
 import { insertDecision, insertVote, persistWorkflow } from '../support/echoRecords';
 import { startRedis, type ControllableServer } from '../support/servers';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';

@@ -6,7 +6,7 @@ import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
 import { Monitor } from '../../src/main/monitor/monitor';
 import { openSources, type OpenSources } from '../../src/main/sources/openSources';
 import { readSources } from '../../src/main/sources/readSources';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
 import type { Snapshot } from '../../src/shared/model';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AgentProcessScanner } from '../../src/main/sources/agentProcesses';
-import { listProcesses, type ListingOptions } from '../../src/main/sources/processListing';
-import { probeProcesses } from '../../src/main/sources/processProbe';
+import { AgentProcessScanner } from '../../src/main/sources/processes/agentProcessScanner';
+import { listProcesses, type ListingOptions } from '../../src/main/sources/processes/processListing';
+import { probeProcesses } from '../../src/main/sources/processes/processProbe';
 import { erlangAvailable, erlangKeeper, startLookalikeVm, type LookalikeVm, type LookalikeVmOptions } from '../support/erlangAgents';
 
 /**
@@ -98,7 +98,7 @@ describe.skipIf(!erlangAvailable())('with no file descriptor left', () => {
     const [agent] = await lookalikes(1, { root: root.path, role: 'ceo', env: { CEO_MODEL: 'qwen2.5:14b' } });
     const script = `
       ${HOARD}
-      const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/agentProcesses.ts`)});
+      const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/processes/agentProcessScanner.ts`)});
       const { attempt } = await import(${JSON.stringify(`${ROOT}src/main/sources/screening.ts`)});
       const scanner = new AgentProcessScanner({ root: process.argv[1] });
       const describe = (error) => String(error instanceof Error ? error.message : error);
@@ -120,8 +120,8 @@ describe.skipIf(!erlangAvailable())('with no file descriptor left', () => {
     // The descriptors run out right after the agent is read for the last check before the signal.
     const script = `
       ${HOARD}
-      const { stopAgentProcess } = await import(${JSON.stringify(`${ROOT}src/main/sources/stopAgentProcess.ts`)});
-      const { describeProcess } = await import(${JSON.stringify(`${ROOT}src/main/sources/processListing.ts`)});
+      const { stopAgentProcess } = await import(${JSON.stringify(`${ROOT}src/main/sources/processes/stopAgentProcess.ts`)});
+      const { describeProcess } = await import(${JSON.stringify(`${ROOT}src/main/sources/processes/processListing.ts`)});
       const pid = Number(process.argv[2]);
       const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
       const start = { ticks: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]), at: null };

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { closeRedis, createRedis } from '../../src/main/sources/redisConnection';
-import { explainRedisFailure } from '../../src/main/sources/redisFailures';
-import { RedisRegistry } from '../../src/main/sources/redisRegistry';
+import { closeRedis, createRedis } from '../../src/main/sources/redis/redisConnection';
+import { explainRedisFailure } from '../../src/main/sources/redis/redisFailures';
+import { RedisRegistry } from '../../src/main/sources/redis/redisRegistry';
 import { attempt } from '../../src/main/sources/screening';
 import { errorText } from '../../src/shared/errorText';
 import { startSilentServer } from '../support/deadServers';
@@ -160,8 +160,8 @@ describe('a Redis that accepts connections and never answers', () => {
   it('lets a one-shot command exit as soon as it is done', async () => {
     const source = (path: string): string => new URL(`../../src/main/sources/${path}`, import.meta.url).href;
     const script = `
-      const { createRedis, closeRedis } = await import(${JSON.stringify(source('redisConnection.ts'))});
-      const { RedisRegistry } = await import(${JSON.stringify(source('redisRegistry.ts'))});
+      const { createRedis, closeRedis } = await import(${JSON.stringify(source('redis/redisConnection.ts'))});
+      const { RedisRegistry } = await import(${JSON.stringify(source('redis/redisRegistry.ts'))});
       const redis = createRedis({ url: ${JSON.stringify(url)}, timeoutMs: ${String(TIMEOUT_MS)}, persistent: false });
       await new RedisRegistry(redis, 'x:').readAgents().catch(() => undefined);
       closeRedis(redis);

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
-import { createPostgresPool } from '../../src/main/sources/postgresPool';
+import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
+import { createPostgresPool } from '../../src/main/sources/postgres/postgresPool';
 import { startPostgres, type ControllableServer } from '../support/servers';
 import { postgresServerMissing } from '../support/testDatabase';
 

@@ -6,11 +6,11 @@ import { loadConfig } from '../../src/main/config';
 import { classifyEchoProcess } from '../../src/main/core/echoProcess';
 import { StopLimiter } from '../../src/main/core/stopLimiter';
 import { startMonitorService, type MonitorService } from '../../src/main/monitor/monitorService';
-import { GpuMemoryReader } from '../../src/main/sources/gpuMemory';
-import { readMacMemory } from '../../src/main/sources/macMemory';
-import { ARGUMENTS_READ_LIMIT } from '../../src/main/sources/procFiles';
-import { describeProcess, listProcesses } from '../../src/main/sources/processListing';
-import { runCommand } from '../../src/main/sources/systemProbe';
+import { GpuMemoryReader } from '../../src/main/sources/machine/gpuMemory';
+import { readMacMemory } from '../../src/main/sources/machine/macMemory';
+import { ARGUMENTS_READ_LIMIT } from '../../src/main/sources/processes/procFiles';
+import { describeProcess, listProcesses } from '../../src/main/sources/processes/processListing';
+import { runCommand } from '../../src/main/sources/machine/systemProbe';
 import type { AgentView, Snapshot } from '../../src/shared/model';
 import { applyEchoMigrations } from '../support/echoSchema';
 import {

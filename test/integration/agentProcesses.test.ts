@@ -3,11 +3,11 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
-import { measureProcesses, readModelFromEnviron } from '../../src/main/sources/processMeasure';
-import { readProcessStart, type ProcessStart } from '../../src/main/sources/processStart';
-import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processListing';
-import { stopAgentProcess, type StopAgentOptions } from '../../src/main/sources/stopAgentProcess';
+import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/processes/agentProcessScanner';
+import { measureProcesses, readModelFromEnviron } from '../../src/main/sources/processes/processMeasure';
+import { readProcessStart, type ProcessStart } from '../../src/main/sources/processes/processStartTime';
+import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processes/processListing';
+import { stopAgentProcess, type StopAgentOptions } from '../../src/main/sources/processes/stopAgentProcess';
 import {
   pidExists,
   processKeeper,
@@ -223,8 +223,8 @@ describe('AgentProcessScanner on real processes', () => {
   it('leaves nothing running that would keep a process from exiting', async () => {
     // The measurer keeps no timer and no descriptor (pidusage, used off Linux, unrefs its history's interval).
     const script = `
-      const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/agentProcesses.ts`)});
-      const { measureProcesses } = await import(${JSON.stringify(`${ROOT}src/main/sources/processMeasure.ts`)});
+      const { AgentProcessScanner } = await import(${JSON.stringify(`${ROOT}src/main/sources/processes/agentProcessScanner.ts`)});
+      const { measureProcesses } = await import(${JSON.stringify(`${ROOT}src/main/sources/processes/processMeasure.ts`)});
       const scan = await new AgentProcessScanner({ listEvery: 1, extraVmExecutables: ['node'] }).scan();
       const measured = await measureProcesses()([process.pid]);
       console.log(JSON.stringify({ scanned: Array.isArray(scan.value.agents), measured: measured.has(process.pid) }));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeRedis, createRedis } from '../../src/main/sources/redisConnection';
-import { RedisRegistry } from '../../src/main/sources/redisRegistry';
-import type { RegistryEvent } from '../../src/main/sources/registryEvent';
+import { closeRedis, createRedis } from '../../src/main/sources/redis/redisConnection';
+import { RedisRegistry } from '../../src/main/sources/redis/redisRegistry';
+import type { RegistryEvent } from '../../src/main/sources/redis/registryEvent';
 import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY } from '../support/fixtures';
 import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { redisMissing } from '../support/needs';

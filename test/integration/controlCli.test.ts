@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
-import { SessionStore } from '../../src/main/sources/sessionStore';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { startSilentServer } from '../support/deadServers';
 import { redisMissing, redisServerMissing } from '../support/needs';
 import { runCliProcess } from '../support/runCliProcess';

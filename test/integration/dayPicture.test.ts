@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEARTBEAT_COLUMNS, HeartbeatStore } from '../../src/main/sources/heartbeatStore';
-import { PostgresReader } from '../../src/main/sources/postgresReader';
-import { SessionStore, type DayRequest } from '../../src/main/sources/sessionStore';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import { HEARTBEAT_COLUMNS, HeartbeatStore } from '../../src/main/sources/postgres/heartbeatStore';
+import { PostgresReader } from '../../src/main/sources/postgres/postgresReader';
+import { SessionStore, type DayRequest } from '../../src/main/sources/postgres/sessionStore';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 import { BACKENDS, type SqlBackend } from '../support/backends';
 import { createTestDatabase } from '../support/testDatabase';

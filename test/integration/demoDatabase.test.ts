@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openDemoDatabase } from '../../src/main/demo/demoDatabase';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
 
 let cache: string;
 let before: string | undefined;

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EchoChannels } from '../../src/main/sources/echoChannels';
-import { closeRedis, createRedis } from '../../src/main/sources/redisConnection';
-import { SUBSCRIBER_ROLES_LIMIT, subscriberCounts, type SubscriberCountCommands } from '../../src/main/sources/subscriberCounts';
+import { EchoChannels } from '../../src/main/sources/redis/echoChannels';
+import { closeRedis, createRedis } from '../../src/main/sources/redis/redisConnection';
+import { SUBSCRIBER_ROLES_LIMIT, subscriberCounts, type SubscriberCountCommands } from '../../src/main/sources/redis/subscriberCounts';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { refusingAddress } from '../support/deadServers';
 import { redisServerMissing } from '../support/needs';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ITEMS_LIMIT, WORK_LIST_LIMIT, type EchoWorkData } from '../../src/main/core/echoWork';
-import { EchoWorkStore } from '../../src/main/sources/echoWorkStore';
-import { HeartbeatStore } from '../../src/main/sources/heartbeatStore';
-import { PostgresReader, readPostgresOnce } from '../../src/main/sources/postgresReader';
-import { SessionStore, type DayRequest } from '../../src/main/sources/sessionStore';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import { EchoWorkStore } from '../../src/main/sources/postgres/echoWorkStore';
+import { HeartbeatStore } from '../../src/main/sources/postgres/heartbeatStore';
+import { PostgresReader, readPostgresOnce } from '../../src/main/sources/postgres/postgresReader';
+import { SessionStore, type DayRequest } from '../../src/main/sources/postgres/sessionStore';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import { applyEchoMigrations } from '../support/echoSchema';
 import {
   delegateTask,

@@ -8,7 +8,7 @@ import { eventLogEntries, eventsInMemory } from '../../src/main/export/eventEntr
 import { exportChunks, ExportTally, type ExportSources } from '../../src/main/export/exportChunks';
 import { DestinationFailed, SourceDown } from '../../src/main/export/exportErrors';
 import { exportTo } from '../../src/main/export/exportTo';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { BACKENDS, type SqlBackend } from '../support/backends';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeartbeatStore } from '../../src/main/sources/heartbeatStore';
-import { PostgresReader } from '../../src/main/sources/postgresReader';
-import { SessionStore } from '../../src/main/sources/sessionStore';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import { HeartbeatStore } from '../../src/main/sources/postgres/heartbeatStore';
+import { PostgresReader } from '../../src/main/sources/postgres/postgresReader';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 /** ECHO's own DDL for the table (its migration), as it runs beside delegator_sessions. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStandaloneTables, createStandaloneWorkTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../../src/main/sources/postgres/migrate';
 import { refusingAddress } from '../support/deadServers';
 import { applyEchoMigrations, ECHO_MIGRATIONS } from '../support/echoSchema';
 import { runCliProcess } from '../support/runCliProcess';

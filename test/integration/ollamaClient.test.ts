@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusText } from '../../src/main/cli/statusText';
 import { renderMetrics } from '../../src/main/core/views/metrics';
-import { MODEL_LIMIT, OllamaClient } from '../../src/main/sources/ollamaClient';
+import { MODEL_LIMIT, OllamaClient } from '../../src/main/sources/ollama/ollamaClient';
 import { gib } from '../support/bytes';
 import { refusingAddress } from '../support/deadServers';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';

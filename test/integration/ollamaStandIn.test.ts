@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoGpu, gpuAvailableBytes, gpuBytesFor } from '../../src/main/simulator/gpuPlacement';
 import { modelFootprint } from '../../src/main/simulator/modelSizes';
 import { startOllamaStandIn, type OllamaStandIn } from '../../src/main/simulator/ollamaStandIn';
-import { ModelUnloader } from '../../src/main/sources/modelUnloader';
-import { OllamaClient } from '../../src/main/sources/ollamaClient';
+import { ModelUnloader } from '../../src/main/sources/ollama/modelUnloader';
+import { OllamaClient } from '../../src/main/sources/ollama/ollamaClient';
 
 const T0 = Date.parse('2026-11-24T14:30:00Z');
 const MINUTE = 60_000;

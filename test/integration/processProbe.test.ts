@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeProcesses } from '../../src/main/sources/processProbe';
+import { probeProcesses } from '../../src/main/sources/processes/processProbe';
 
 let child: ChildProcess;
 beforeAll(async () => {

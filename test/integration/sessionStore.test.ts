@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSessionRows, SESSION_COLUMNS } from '../../src/main/sources/sessionRow';
-import { SessionStore } from '../../src/main/sources/sessionStore';
-import { HISTORY_LIMIT } from '../../src/main/sources/sessionSql';
+import { readSessionRows, SESSION_COLUMNS } from '../../src/main/sources/postgres/sessionRow';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
+import { HISTORY_LIMIT } from '../../src/main/sources/postgres/sessionSql';
 import { sessionRecord } from '../support/fixtures';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 import { BACKENDS, type SqlBackend } from '../support/backends';

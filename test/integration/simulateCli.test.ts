@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SessionStore } from '../../src/main/sources/sessionStore';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { applyEchoMigrations } from '../support/echoSchema';
 import { expectMessagesAsEchoWritesThem, listenToEcho, messageRows, until } from '../support/echoWork';
 import { redisServerMissing } from '../support/needs';

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AgentProcesses } from '../../src/main/simulator/agentProcesses';
+import { AgentProcesses } from '../../src/main/simulator/agentSpawner';
 import { planStandingCrew, type CrewMember } from '../../src/main/simulator/crewPlan';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { SeededRandom } from '../../src/main/simulator/random';
 import { Simulator, type SimulatorOptions } from '../../src/main/simulator/simulator';
 import { WorkWriter } from '../../src/main/simulator/workWriter';
-import { probeProcesses } from '../../src/main/sources/processProbe';
+import { probeProcesses } from '../../src/main/sources/processes/processProbe';
 import { applyEchoMigrations } from '../support/echoSchema';
 import {
   expectDecisionEvents,

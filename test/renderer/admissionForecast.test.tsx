@@ -3,7 +3,7 @@ import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMonitorStore, type MonitorStore } from '../../src/renderer/src/store/monitorStore';
 import { keepUnchangedParts } from '../../src/renderer/src/store/keepUnchangedParts';
-import { selectForecastRows } from '../../src/renderer/src/store/selectors/forecast';
+import { selectForecastRows } from '../../src/renderer/src/store/selectors/forecastRows';
 import type { Snapshot } from '../../src/shared/model';
 import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';

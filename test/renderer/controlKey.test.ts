@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NO_CONTROL_KEY, storedControlKey, takeControlKeyFromAddress } from '../../src/renderer/src/api/controlKey';
+import { NO_CONTROL_KEY, storedControlKey, takeControlKeyFromAddress } from '../../src/renderer/src/api/storedControlKey';
 import { createHttpMonitorApi } from '../../src/renderer/src/api/httpMonitorApi';
 import { TOKEN_HEADER } from '../../src/shared/api';
 

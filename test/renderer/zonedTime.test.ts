@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn, timeIn } from '../../src/renderer/src/format';
+import { dayIn, timeIn } from '../../src/renderer/src/zonedFormat';
 
 describe("the dashboard's times", () => {
   it("are shown in the monitor's zone, not the browser's, so serve viewed from elsewhere agrees with status", () => {

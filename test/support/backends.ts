@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import { createTestDatabase } from './testDatabase';
 
 /** A database the session store can run on, fresh and migrated. */

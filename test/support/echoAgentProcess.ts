@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelVariableOf } from '../../src/main/core/echoProcess';
-import { pidAlive } from '../../src/main/sources/pidAlive';
+import { pidAlive } from '../../src/main/sources/processes/pidAlive';
 
 /** A real process started for a test; `stop()` ends it by its pid and removes its files. */
 export interface StartedProcess {

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 
 /**
  * Rows of ECHO's own tables, written as ECHO's code writes them (each

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 
 /**
  * ECHO's Ecto migrations at `github:Pranavj17/echo` 1537b49, in the order

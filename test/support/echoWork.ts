@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { Redis } from 'ioredis';
 import type { Publisher } from '../../src/main/simulator/echoMessages';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 
 /** What was heard on ECHO's channels, in order, each payload parsed. */
 export interface Heard {

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/main/config';
 import { Monitor } from '../../src/main/monitor/monitor';
 import { assembleService, type MonitorService } from '../../src/main/monitor/monitorService';
-import { SessionStore } from '../../src/main/sources/sessionStore';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { SETTINGS } from './readings';
 
 /** A monitor service that never polls and asks no database: for web-host tests that hand out their own snapshots. */

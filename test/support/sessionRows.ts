@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SqlClient } from '../../src/main/sources/sqlClient';
+import type { SqlClient } from '../../src/main/sources/postgres/sqlClient';
 import { CATEGORY_AGENTS } from '../../src/main/core/echoRoster';
 
 export interface SessionSeed {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createStandaloneTables } from '../../src/main/sources/migrate';
+import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
 import { startEmbeddedPostgres } from './embeddedPostgres';
 import { skipFor } from './needs';
 

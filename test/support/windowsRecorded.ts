@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandOutput, PowerShellRunner } from '../../src/main/sources/windowsProcessTable';
+import type { CommandOutput, PowerShellRunner } from '../../src/main/sources/processes/windowsProcessTable';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/process-listings');
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { psLines } from '../support/psLines';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/agentProcesses';
-import type { Measurement } from '../../src/main/sources/processMeasure';
-import type { ListedProcess, ListingOptions } from '../../src/main/sources/processListing';
+import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/processes/agentProcessScanner';
+import type { Measurement } from '../../src/main/sources/processes/processMeasure';
+import type { ListedProcess, ListingOptions } from '../../src/main/sources/processes/processListing';
 
 const ROOT = '/home/ana/echo';
 const OTHER_ROOT = '/srv/echo-next';

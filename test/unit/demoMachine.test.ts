@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { baseRamBytes, DEMO_RAM_BYTES, demoMachine } from '../../src/main/simulator/demoMachine';
 import { demoGpu, DEMO_GPU_BYTES } from '../../src/main/simulator/gpuPlacement';
 import { LoadedModels } from '../../src/main/simulator/loadedModels';
-import { simulatedMachineOptions } from '../../src/main/sources/simulatedMachine';
-import { SystemProbe } from '../../src/main/sources/systemProbe';
+import { simulatedMachineOptions } from '../../src/main/sources/machine/simulatedMachine';
+import { SystemProbe } from '../../src/main/sources/machine/systemProbe';
 
 const KIB = 1024;
 const MIB = 1024 * KIB;

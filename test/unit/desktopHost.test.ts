@@ -5,7 +5,7 @@ import { createDesktopHost, type DesktopDeps } from '../../src/main/desktop/desk
 import type { Handler } from '../../src/main/desktop/ipcHandlers';
 import { Monitor } from '../../src/main/monitor/monitor';
 import { assembleService, type MonitorService } from '../../src/main/monitor/monitorService';
-import { SessionStore } from '../../src/main/sources/sessionStore';
+import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { IPC_INVOKE, IPC_PUSH } from '../../src/shared/ipcChannels';
 import { settingsSchema } from '../../src/shared/settings';
 import { readingsAt, SETTINGS } from '../support/readings';

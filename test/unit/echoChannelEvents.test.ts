@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_CHARS_LIMIT, readEchoChannelMessage, type EchoChannelResult } from '../../src/main/sources/echoChannelEvents';
+import { MESSAGE_CHARS_LIMIT, readEchoChannelMessage, type EchoChannelResult } from '../../src/main/sources/redis/echoChannelEvents';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 
 // The shapes below are ECHO's own, from github:Pranavj17/echo at 1537b49.

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GpuMemoryReader, parseNvidiaSmi, readNvidiaSmi, type GpuMemoryReaderOptions } from '../../src/main/sources/gpuMemory';
+import { GpuMemoryReader, parseNvidiaSmi, readNvidiaSmi, type GpuMemoryReaderOptions } from '../../src/main/sources/machine/gpuMemory';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */

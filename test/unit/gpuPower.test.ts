@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mayReadNvidia, nvidiaPowerStates, pciDisplayDevices, type GpuPowerState } from '../../src/main/sources/gpuPower';
+import { mayReadNvidia, nvidiaPowerStates, pciDisplayDevices, type GpuPowerState } from '../../src/main/sources/machine/gpuPower';
 import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');

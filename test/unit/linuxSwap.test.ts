@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSwapUsed, readLinuxSwapUsed } from '../../src/main/sources/linuxSwap';
+import { parseSwapUsed, readLinuxSwapUsed } from '../../src/main/sources/machine/linuxSwap';
 import { swapText } from '../../src/shared/format';
 import { useProcRoots } from '../support/sysfsTree';
 

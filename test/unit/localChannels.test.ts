@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalChannels } from '../../src/main/simulator/localChannels';
-import { EchoChannels } from '../../src/main/sources/echoChannels';
+import { EchoChannels } from '../../src/main/sources/redis/echoChannels';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 
 /** A message as EchoShared.MessageBus.publish_message writes it (apps/echo_shared/lib/echo_shared/message_bus.ex). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { availableFromVmStat, pressureFromSysctl, readMacMemory, swapUsedFromSysctl } from '../../src/main/sources/macMemory';
+import { availableFromVmStat, pressureFromSysctl, readMacMemory, swapUsedFromSysctl } from '../../src/main/sources/machine/macMemory';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */

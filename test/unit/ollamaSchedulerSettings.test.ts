@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/main/config';
 import { modelLimitOf } from '../../src/main/core/ollamaScheduler';
 import { effectiveEnv, settingsAsEnv } from '../../src/main/desktop/settings/effectiveEnv';
 import { DEFAULT_SETTINGS } from '../../src/main/desktop/settings/settingsStore';
-import { readNvidiaSmi } from '../../src/main/sources/gpuMemory';
+import { readNvidiaSmi } from '../../src/main/sources/machine/gpuMemory';
 import { settingsSchema, type Settings } from '../../src/shared/settings';
 
 const withOllama = (ollama: Settings['ollama']): Settings => ({ ...structuredClone(DEFAULT_SETTINGS), ollama });

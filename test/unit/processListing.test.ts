@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLinuxProcess, parseLsofCwd, parseMacPs, pidRuns } from '../../src/main/sources/processListing';
+import { describeLinuxProcess, parseLsofCwd, parseMacPs, pidRuns } from '../../src/main/sources/processes/processListing';
 
 const onLinux = process.platform === 'linux';
 

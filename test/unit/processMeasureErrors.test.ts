@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AgentProcessScanner } from '../../src/main/sources/agentProcesses';
-import type { Measurement } from '../../src/main/sources/processMeasure';
-import type { ListedProcess } from '../../src/main/sources/processListing';
+import { AgentProcessScanner } from '../../src/main/sources/processes/agentProcessScanner';
+import type { Measurement } from '../../src/main/sources/processes/processMeasure';
+import type { ListedProcess } from '../../src/main/sources/processes/processListing';
 import { readRecordedOutput } from '../support/windowsRecorded';
 
 /** Above Linux's PID_MAX_LIMIT (2^22): no process here has these pids, so a check by pid calls them gone, as they are. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureProcesses } from '../../src/main/sources/processMeasure';
-import { parseProcessTable, PROCESS_TABLE_SCRIPT, WindowsProcessReader, type CommandOutput } from '../../src/main/sources/windowsProcessTable';
+import { measureProcesses } from '../../src/main/sources/processes/processMeasure';
+import { parseProcessTable, PROCESS_TABLE_SCRIPT, WindowsProcessReader, type CommandOutput } from '../../src/main/sources/processes/windowsProcessTable';
 import { countingRunner, readRecordedOutput, recordedTableProcesses, tableOutput } from '../support/windowsRecorded';
 
 /** The monitor's own process in windows-process-table.txt: every complete table holds it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SENIOR_DEVELOPER_AGENT, SENIOR_DEVELOPER_ENTRY } from '../support/fixtures';
-import { readRegistryEntry } from '../../src/main/sources/registryEntry';
-import { readRegistryEvent } from '../../src/main/sources/registryEvent';
+import { readRegistryEntry } from '../../src/main/sources/redis/registryEntry';
+import { readRegistryEvent } from '../../src/main/sources/redis/registryEvent';
 
 describe('readRegistryEntry', () => {
   it('reads the full entry the protocol describes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentLaunch, AgentProcessHost, AgentRuntime } from '../../src/main/simulator/agentProcesses';
+import type { AgentLaunch, AgentProcessHost, AgentRuntime } from '../../src/main/simulator/agentSpawner';
 import { planStandingCrew } from '../../src/main/simulator/crewPlan';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { SeededRandom } from '../../src/main/simulator/random';

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ScannedProcess } from '../../src/main/sources/scannedProcess';
-import { pidRuns, type ListedProcess } from '../../src/main/sources/processListing';
-import type { ProcessStart } from '../../src/main/sources/processStart';
-import { stopAgentProcess, stopScannedAgent, type ScannedStopTarget, type StopAgentOptions } from '../../src/main/sources/stopAgentProcess';
+import type { ScannedProcess } from '../../src/main/sources/processes/scannedProcess';
+import { pidRuns, type ListedProcess } from '../../src/main/sources/processes/processListing';
+import type { ProcessStart } from '../../src/main/sources/processes/processStartTime';
+import { stopAgentProcess, stopScannedAgent, type ScannedStopTarget, type StopAgentOptions } from '../../src/main/sources/processes/stopAgentProcess';
 import { pidExists } from '../support/echoAgentProcess';
 
 const ROOT = '/home/ana/echo';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNvidiaSmi } from '../../src/main/sources/gpuMemory';
-import { isAppleSilicon, looksLikeAmdApu, sysctlValue, unifiedFromNvidia } from '../../src/main/sources/unifiedMemory';
+import { readNvidiaSmi } from '../../src/main/sources/machine/gpuMemory';
+import { isAppleSilicon, looksLikeAmdApu, sysctlValue, unifiedFromNvidia } from '../../src/main/sources/machine/unifiedMemory';
 import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');

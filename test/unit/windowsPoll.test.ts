@@ -1,10 +1,10 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { AgentProcessScanner } from '../../src/main/sources/agentProcesses';
-import { describeProcess, listProcesses } from '../../src/main/sources/processListing';
-import { measureProcesses } from '../../src/main/sources/processMeasure';
-import { probeProcesses } from '../../src/main/sources/processProbe';
-import { WindowsProcessReader } from '../../src/main/sources/windowsProcessTable';
+import { AgentProcessScanner } from '../../src/main/sources/processes/agentProcessScanner';
+import { describeProcess, listProcesses } from '../../src/main/sources/processes/processListing';
+import { measureProcesses } from '../../src/main/sources/processes/processMeasure';
+import { probeProcesses } from '../../src/main/sources/processes/processProbe';
+import { WindowsProcessReader } from '../../src/main/sources/processes/windowsProcessTable';
 import { countingRunner, recordedTableProcesses, tableOutput } from '../support/windowsRecorded';
 
 /** The monitor's own process in windows-process-table.txt. */

@@ -3,7 +3,7 @@ import { CONTROL_KEY_PARAMETER } from '../../shared/api';
 import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { writeOwnFile } from '../demo/ownFiles';
-import type { ControlKey } from './controlKey';
+import type { ControlKey } from './controlKeyFile';
 import type { CliIo } from './output';
 
 /** Beside the key: the dashboard's address with the key, for this launch's port. */

@@ -1,8 +1,8 @@
 import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { describeDatabase, type MonitorConfig } from '../config';
-import { echoMigratesHere, migrateStandalone, surveySchema, type MigrationResult, type SchemaSurvey, type StandaloneMigration } from '../sources/migrate';
-import { createPostgresPool } from '../sources/postgresPool';
+import { echoMigratesHere, migrateStandalone, surveySchema, type MigrationResult, type SchemaSurvey, type StandaloneMigration } from '../sources/postgres/migrate';
+import { createPostgresPool } from '../sources/postgres/postgresPool';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 

@@ -6,7 +6,7 @@ import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
 import type { CliIo } from './output';
 import type { PhaseTimes } from './phaseTimes';
-import { CPU_AT_START } from './processStart';
+import { CPU_AT_START } from './startCpuMark';
 
 /** CPU time over less than this says little; a one-shot command waits for it at most this long. */
 export const CPU_WINDOW_MS = 250;

@@ -7,7 +7,7 @@ import { isLoopbackName } from '../web/hostCheck';
 import { packageRoot } from '../web/packageRoot';
 import { createWebServer } from '../web/webServer';
 import { accessTokenFrom } from './accessTokenSetting';
-import { loadControlKey } from './controlKey';
+import { loadControlKey } from './controlKeyFile';
 import { keepControlsAddress } from './controlsAddress';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';

@@ -7,11 +7,11 @@ import { insertMessageBackfill, MESSAGE_BACKFILL_DAYS, planMessageBackfill } fro
 import { planBackfill } from '../simulator/sessionPlan';
 import { describeMode, describeRuntime, Simulator } from '../simulator/simulator';
 import { WorkWriter } from '../simulator/workWriter';
-import { createStandaloneTables, createStandaloneWorkTables, echoMigratesHere, surveySchema, type EchoWorkTable } from '../sources/migrate';
-import type { SqlClient } from '../sources/sqlClient';
-import { createPostgresPool } from '../sources/postgresPool';
-import { closeRedis, createRedis } from '../sources/redisConnection';
-import { explainRedisFailure } from '../sources/redisFailures';
+import { createStandaloneTables, createStandaloneWorkTables, echoMigratesHere, surveySchema, type EchoWorkTable } from '../sources/postgres/migrate';
+import type { SqlClient } from '../sources/postgres/sqlClient';
+import { createPostgresPool } from '../sources/postgres/postgresPool';
+import { closeRedis, createRedis } from '../sources/redis/redisConnection';
+import { explainRedisFailure } from '../sources/redis/redisFailures';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { escapeControls } from '../../shared/terminalText';

@@ -6,7 +6,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
 import { errorText } from '../../shared/errorText';
-import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../sources/postgres/migrate';
 import { BytesBlob } from './bytesBlob';
 import { catalogProblem } from './catalogCheck';
 import { keptCopyProblem } from './keptCopyCheck';

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type MonitorConfig } from '../config';
-import { createStandaloneTables, createStandaloneWorkTables } from '../sources/migrate';
+import { createStandaloneTables, createStandaloneWorkTables } from '../sources/postgres/migrate';
 import { openDemoDatabase } from './demoDatabase';
 import { closeWhatALastRunLeft } from './demoRestart';
 import { serveSession, type SessionServer } from './sessionServer';
 import { DelegatorWriter } from '../simulator/delegatorWriter';
-import { AgentProcesses } from '../simulator/agentProcesses';
+import { AgentProcesses } from '../simulator/agentSpawner';
 import { demoMachine } from '../simulator/demoMachine';
 import { demoGpu } from '../simulator/gpuPlacement';
 import { startOllamaStandIn, type OllamaStandIn } from '../simulator/ollamaStandIn';

@@ -1,6 +1,6 @@
 import { utc } from '../simulator/delegatorWriter';
 import { MESSAGE_BACKFILL_DAYS } from '../simulator/messagePlan';
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 
 const DAY_MS = 86_400_000;
 

@@ -11,7 +11,7 @@ import {
 } from '../core/views/exportRows';
 import { localDateSpan, type InstantRange } from '../core/localTime';
 import type { Screened } from '../sources/screening';
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import type { EventEntry } from './eventEntries';
 import { EXPORT_PAGE_SIZE, sessionPages } from './sessionPages';
 

@@ -1,5 +1,5 @@
 import type { MonitorConfig } from '../config';
-import { createPostgresPool } from '../sources/postgresPool';
+import { createPostgresPool } from '../sources/postgres/postgresPool';
 import type { EventEntry } from './eventEntries';
 import type { ExportSources } from './exportChunks';
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { SessionRecord } from '../../shared/model';
 import type { InstantRange } from '../core/localTime';
 import type { Screened } from '../sources/screening';
-import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from '../sources/sessionRow';
-import { Placeholders } from '../sources/placeholders';
-import type { SqlClient } from '../sources/sqlClient';
+import { readSessionRows, SESSION_COLUMNS, utcTimestamp } from '../sources/postgres/sessionRow';
+import { Placeholders } from '../sources/postgres/placeholders';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import { SourceDown } from './exportErrors';
 
 /** Rows per query: small enough that a page never weighs much, large enough that round trips do not dominate. */

@@ -7,8 +7,8 @@ import { advancePipeline, initialPipelineState, type PipelineSettings, type Pipe
 import type { Readings } from '../core/readings';
 import { appendBounded, EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
 import type { JsonlStore } from '../sources/jsonlStore';
-import type { EventHandlers } from '../sources/redisRegistry';
-import { toMonitorEvent, type RegistryEvent } from '../sources/registryEvent';
+import type { EventHandlers } from '../sources/redis/redisRegistry';
+import { toMonitorEvent, type RegistryEvent } from '../sources/redis/registryEvent';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 import { MalformedEvents } from './malformedEvents';
 

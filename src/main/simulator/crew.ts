@@ -1,6 +1,6 @@
 import { defaultModelFor } from '../core/echoRoster';
 import type { Clock } from '../core/time';
-import type { AgentProcessHost } from './agentProcesses';
+import type { AgentProcessHost } from './agentSpawner';
 import type { DelegatorWriter, RegistryEntry } from './delegatorWriter';
 
 /** What the simulator asks of an Ollama: each request to a model loads it or keeps it loaded. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import type { SessionRow } from './sessionPlan';
 
 /** ECHO stores UTC in `timestamp without time zone`. */

@@ -1,6 +1,6 @@
 import { formatBytes } from '../../shared/format';
 import type { MachineStandIn } from '../core/machineStandIn';
-import { readKernelUnits, readProcStat } from '../sources/procFiles';
+import { readKernelUnits, readProcStat } from '../sources/processes/procFiles';
 import type { DemoGpu } from './gpuPlacement';
 import { SeededRandom } from './random';
 

@@ -1,5 +1,5 @@
 import { errorText } from '../../shared/errorText';
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import { echoTimestamp, utc } from './delegatorWriter';
 
 /** What ECHO's agents publish with: Redis's PUBLISH, nothing else (ECHO sets no keys). ioredis's client is one. */

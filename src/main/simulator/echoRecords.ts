@@ -1,4 +1,4 @@
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import { echoTimestamp, utc } from './delegatorWriter';
 import type { EchoMessages } from './echoMessages';
 

@@ -1,6 +1,6 @@
 import type { DelegatorCommand } from '../../shared/commands';
 import type { Clock, Timers } from '../core/time';
-import type { AgentProcessHost } from './agentProcesses';
+import type { AgentProcessHost } from './agentSpawner';
 import type { ModelHost } from './crew';
 import type { DelegatorWriter } from './delegatorWriter';
 import type { SeededRandom } from './random';

@@ -1,6 +1,6 @@
 import type { DelegatorCommand } from '../../shared/commands';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
-import { AgentProcesses, type AgentProcessHost, type AgentRuntime } from './agentProcesses';
+import { AgentProcesses, type AgentProcessHost, type AgentRuntime } from './agentSpawner';
 import type { ModelHost } from './crew';
 import type { DelegatorWriter } from './delegatorWriter';
 import { GuideDelegator } from './guideDelegator';

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../sources/sqlClient';
+import type { SqlClient } from '../sources/postgres/sqlClient';
 import { EchoMessages, type Publisher } from './echoMessages';
 import { EchoRecords } from './echoRecords';
 

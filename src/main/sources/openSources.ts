@@ -2,21 +2,21 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { MonitorConfig } from '../config';
 import type { TimeZoneSource } from '../core/localTime';
-import { AgentProcessScanner } from './agentProcesses';
+import { AgentProcessScanner } from './processes/agentProcessScanner';
 import type { ChannelSubscriber } from '../core/channelSubscriber';
-import { EchoChannels } from './echoChannels';
-import { EchoWorkStore } from './echoWorkStore';
-import { ownCpuMs, type CpuMark } from './cpuMark';
+import { EchoChannels } from './redis/echoChannels';
+import { EchoWorkStore } from './postgres/echoWorkStore';
+import { ownCpuMs, type CpuMark } from './machine/cpuMark';
 import type { SourceSet } from './readSources';
-import { OllamaClient } from './ollamaClient';
-import { createPostgresPool } from './postgresPool';
-import { HeartbeatStore } from './heartbeatStore';
-import { PostgresReader, readPostgresOnce } from './postgresReader';
-import { RedisRegistry } from './redisRegistry';
-import { SessionStore } from './sessionStore';
-import { SystemProbe } from './systemProbe';
-import { simulatedMachineOptions } from './simulatedMachine';
-import type { EventSubscriber } from './redisRegistry';
+import { OllamaClient } from './ollama/ollamaClient';
+import { createPostgresPool } from './postgres/postgresPool';
+import { HeartbeatStore } from './postgres/heartbeatStore';
+import { PostgresReader, readPostgresOnce } from './postgres/postgresReader';
+import { RedisRegistry } from './redis/redisRegistry';
+import { SessionStore } from './postgres/sessionStore';
+import { SystemProbe } from './machine/systemProbe';
+import { simulatedMachineOptions } from './machine/simulatedMachine';
+import type { EventSubscriber } from './redis/redisRegistry';
 
 export interface OpenSources {
   readonly sources: SourceSet;
@@ -63,7 +63,7 @@ function channelsOf(config: MonitorConfig, options: OpenOptions, connection: Cha
  */
 export async function openSources(config: MonitorConfig, options: OpenOptions): Promise<OpenSources> {
   const report = options.onConnectionError;
-  const redisClient = config.registryMode === 'sessions' ? null : await import('./redisConnection');
+  const redisClient = config.registryMode === 'sessions' ? null : await import('./redis/redisConnection');
   const pool = createPostgresPool({
     database: config.database,
     timeoutMs: config.timeoutMs,

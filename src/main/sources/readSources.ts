@@ -2,14 +2,14 @@ import type { LocalDate } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
 import { localDateOf, zoneOf, type TimeZoneSource } from '../core/localTime';
 import type { EchoProcesses, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
-import type { OllamaClient } from './ollamaClient';
-import type { DayPictureSource } from './postgresReader';
-import { probeProcesses } from './processProbe';
-import type { RedisRegistry } from './redisRegistry';
+import type { OllamaClient } from './ollama/ollamaClient';
+import type { DayPictureSource } from './postgres/postgresReader';
+import { probeProcesses } from './processes/processProbe';
+import type { RedisRegistry } from './redis/redisRegistry';
 import { attempt, type Screened } from './screening';
-import { subscriberCounts, type SubscriberCountCommands } from './subscriberCounts';
+import { subscriberCounts, type SubscriberCountCommands } from './redis/subscriberCounts';
 import { ECHO_ROLES } from '../core/echoRoster';
-import type { SystemProbe } from './systemProbe';
+import type { SystemProbe } from './machine/systemProbe';
 
 /** Finds ECHO's agents and delegators among this machine's processes and measures them. */
 export interface AgentProcessSource {

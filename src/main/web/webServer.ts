@@ -7,7 +7,7 @@ import { bearerMatches, isLoopbackPeer, secretMatches } from './accessToken';
 import { buildInfo } from './buildInfo';
 import type { MonitorService } from '../monitor/monitorService';
 import { describeIssues } from '../../shared/zodIssues';
-import { EventStream, STREAM_LIMITS, type StreamLimits } from './eventStream';
+import { ServerSentEvents, STREAM_LIMITS, type StreamLimits } from './serverSentEvents';
 import { sendExport } from './exportRoute';
 import { isAllowedHost, isSameOrigin, singleHost } from './hostCheck';
 import { HttpError, SECURITY_HEADERS, send, sendFailure, sendJson } from './httpResponses';
@@ -20,7 +20,7 @@ export interface WebHostOptions {
   readonly service: MonitorService;
   /**
    * Required on every POST (the controls): a key only the monitor's own user
-   * can read (cli/controlKey.ts). The page is given it in its address
+   * can read (cli/controlKeyFile.ts). The page is given it in its address
    * (`#key=`), never by the server: any account on this machine can ask the
    * server, and none but that user can read the key.
    */
@@ -79,7 +79,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
  */
 export function createWebServer(options: WebHostOptions): { server: Server; detach(): void } {
   const { service, controlKey } = options;
-  const stream = new EventStream(options.streamLimits ?? STREAM_LIMITS);
+  const stream = new ServerSentEvents(options.streamLimits ?? STREAM_LIMITS);
   // Counted from this host's start, as Prometheus expects of a counter: a restart starts it again at 0.
   const eventTotals = new Map<string, number>();
   const detachers = [

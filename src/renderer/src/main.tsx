@@ -4,7 +4,7 @@ import type { MonitorApi } from '../../shared/api';
 import type { SettingsApi } from '../../shared/settings';
 import { App } from './App';
 import { createHttpMonitorApi } from './api/httpMonitorApi';
-import { takeControlKeyFromAddress } from './api/controlKey';
+import { takeControlKeyFromAddress } from './api/storedControlKey';
 import { apiWithControlsShown } from './api/shownText';
 import { MonitorContext } from './hooks/monitorContext';
 import { createMonitorStore } from './store/monitorStore';

@@ -3,7 +3,7 @@ import { HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type Expor
 import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
 import { sessionStatsSchema, sessionViewSchema, snapshotSchema, type LocalDate, type Snapshot } from '../../../shared/model';
 import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../../shared/monitorEvent';
-import { forgetControlKey, NO_CONTROL_KEY, storedControlKey } from './controlKey';
+import { forgetControlKey, NO_CONTROL_KEY, storedControlKey } from './storedControlKey';
 
 type Listener<T> = (value: T) => void;
 

@@ -4,7 +4,7 @@ import { verdictText } from '../../../shared/forecastText';
 import { useMonitor } from '../hooks/monitorContext';
 import { useNow } from '../hooks/useNow';
 import { countRender } from '../renderCount';
-import { selectForecastRows, type ForecastRow } from '../store/selectors/forecast';
+import { selectForecastRows, type ForecastRow } from '../store/selectors/forecastRows';
 import { serverNow } from '../store/selectors/liveSeconds';
 import { sameRow } from './sameRow';
 

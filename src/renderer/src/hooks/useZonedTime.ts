@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { dayIn, timeIn } from '../format';
+import { dayIn, timeIn } from '../zonedFormat';
 import { useMonitor } from './monitorContext';
 
 /** Formatters in the snapshot's time zone; they change only when the zone does, so memoised rows keep theirs. */
