@@ -18,6 +18,22 @@ export interface FirstScreen {
   readonly panels: readonly string[];
 }
 
+/** The monitor polls every 5 s; three polls give the chart a few points past the first, and an alert its pending period. */
+const SETTLE_MS = 15_000;
+
+/**
+ * Waits until the demo's dashboard shows what the screenshot shows: live
+ * data, the first session's agents, the chart's first line, then a few polls,
+ * so alerts that fire on the first session have fired.
+ */
+export async function waitForDemoScreen(page: Page, timeoutMs: number): Promise<void> {
+  await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: timeoutMs });
+  // The demo's first session starts with its agents up: wait for their rows (a header row plus one or more).
+  await page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row').nth(1).waitFor({ timeout: timeoutMs });
+  await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: timeoutMs });
+  await page.waitForTimeout(SETTLE_MS);
+}
+
 /** Reads the first screen of a dashboard just opened (so scrolled to its top). */
 export async function readFirstScreen(page: Page): Promise<FirstScreen> {
   const panels: string[] = [];

@@ -16,15 +16,13 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { altText, readFirstScreen, SCREENSHOT_VIEWPORT, withAltText } from './firstScreen';
+import { altText, readFirstScreen, SCREENSHOT_VIEWPORT, waitForDemoScreen, withAltText } from './firstScreen';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 const OUTPUT = join(ROOT, 'docs', 'images', 'dashboard.png');
 const README = join(ROOT, 'README.md');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The monitor polls every 5 s; three polls give the chart a few points past the first. */
-const SETTLE_MS = 15_000;
 const START_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 30_000;
 
@@ -82,11 +80,7 @@ async function capture(url: string, browser: Browser): Promise<string> {
   const context = await browser.newContext({ viewport: SCREENSHOT_VIEWPORT, colorScheme: 'dark' });
   const page = await context.newPage();
   await page.goto(url);
-  await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: READY_TIMEOUT_MS });
-  // The demo's first session starts with its agents up: wait for their rows (a header row plus one or more).
-  await page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row').nth(1).waitFor({ timeout: READY_TIMEOUT_MS });
-  await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: READY_TIMEOUT_MS });
-  await page.waitForTimeout(SETTLE_MS);
+  await waitForDemoScreen(page, READY_TIMEOUT_MS);
   mkdirSync(dirname(OUTPUT), { recursive: true });
   // The first screen only: what a newcomer sees when the app opens, small enough for the README.
   const alt = altText(await readFirstScreen(page));

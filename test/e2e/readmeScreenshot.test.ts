@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { altText, readFirstScreen, readmeAltText, SCREENSHOT_VIEWPORT } from '../../scripts/firstScreen';
+import { altText, readFirstScreen, readmeAltText, SCREENSHOT_VIEWPORT, waitForDemoScreen } from '../../scripts/firstScreen';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { stateHome } from '../support/controlKey';
 import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';
@@ -41,10 +41,8 @@ describe.skipIf(missing !== null)("the README's screenshot", () => {
     try {
       const page = await context.newPage();
       await page.goto(url);
-      // What the screenshot script waits for: live data, the first session's agents, the chart's first line.
-      await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: 20_000 });
-      await page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row').nth(1).waitFor({ timeout: 20_000 });
-      await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: 20_000 });
+      // As the screenshot script waits: the same screen, after the same polls.
+      await waitForDemoScreen(page, 20_000);
       const screen = await readFirstScreen(page);
       expect(screen.panels.length).toBeGreaterThan(0);
       // When this fails, the dashboard changed: `npm run build && npm run screenshot` renews the image and its words.
