@@ -182,7 +182,8 @@ describe.skipIf(process.platform !== 'linux' || noServers)('a test run leaves no
     const after = await next.report();
     expect(stillRunning(before)).toEqual([]);
     expect(existsSync(before.run)).toBe(false);
-    expect(stillRunning(after)).toEqual(Object.keys(after.pids));
+    // What the failing test started runs until the teardown; its worker may already have ended with the test.
+    expect(stillRunning(after).filter((name) => name !== 'worker')).toEqual(Object.keys(after.pids).filter((name) => name !== 'worker'));
     expect(await next.exited).toBe(1);
     // The teardown has run before the runner exits: nothing is left, the folder is gone, and it said what it ended.
     expect(stillRunning(after)).toEqual([]);
