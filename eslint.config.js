@@ -94,6 +94,19 @@ export default defineConfig(
     },
   },
   {
+    // The engine loads the demo with import() when asked: PGlite and the simulator stay out of a monitor of a real ECHO.
+    files: ['src/main/monitor/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.' }],
+          patterns: [{ group: ['**/demo/*'], allowTypeImports: true, message: 'Load the demo with import() only when it is asked for.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/main/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -8,7 +8,6 @@ import { zoneOf, type TimeZoneSource } from '../core/localTime';
 import type { MemoryOverrides } from '../core/memoryEstimate';
 import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
-import { startDemo } from '../demo/demoEnvironment';
 import { eventsInMemory } from '../export/eventEntries';
 import type { ExportSources } from '../export/exportChunks';
 import { openExportSources } from '../export/openExportSources';
@@ -291,6 +290,8 @@ async function open(target: MonitorTarget, options: MonitorServiceOptions): Prom
   if (target.kind === 'echo') {
     return { config: target.config, dataDir: target.config.dataDir ?? options.defaultDataDir, stop: () => Promise.resolve() };
   }
+  // Loaded only when asked: the demo brings PGlite and the simulator, which a monitor of a real ECHO never needs.
+  const { startDemo } = await import('../demo/demoEnvironment');
   const demo = await startDemo({ dataDir: target.dataDir, alerts: target.alerts, onProblem: (message) => options.onProblem?.(`demo: ${message}`) });
   return { config: demo.config, dataDir: target.dataDir, stop: () => demo.stop() };
 }
