@@ -11,6 +11,7 @@ import { saveExport } from '../export/saveExport';
 import type { MonitorService } from '../monitor/monitorService';
 import { Unavailable } from '../monitor/unavailable';
 import { runConfirmedControl, type ControlHost } from './confirmedControl';
+import { StartQueue } from './startQueue';
 import { monitorHandlers, type Handler, type HandledQueries } from './ipcHandlers';
 import type { MenuHandlers } from './trayPresenter';
 
@@ -75,6 +76,24 @@ function tomorrowMorning(now: Date): number {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 9).getTime();
 }
 
+/** A monitor connected to the window, the tray and notifications, and the latest snapshot it handed over. */
+interface Attached {
+  readonly service: MonitorService;
+  latest: Snapshot | null;
+  readonly detach: () => void;
+}
+
+/**
+ * Where the desktop's monitor stands, each phase holding exactly what it has:
+ * a monitor is attached before its first poll (so that poll's snapshot is
+ * shown), answers questions only once its start has returned, and a start
+ * that failed keeps only why.
+ */
+type MonitorState =
+  | { readonly phase: 'starting'; readonly attached: Attached | null }
+  | { readonly phase: 'running'; readonly attached: Attached }
+  | { readonly phase: 'failed'; readonly error: string };
+
 /**
  * The desktop app's state and behaviour in one object: the running monitor,
  * the latest snapshot it handed over, and what the tray, the window and
@@ -82,36 +101,26 @@ function tomorrowMorning(now: Date): number {
  * listener to the window and the tray; nothing asks the monitor again.
  */
 export function createDesktopHost(deps: DesktopDeps): DesktopHost {
-  let service: MonitorService | null = null;
-  let latest: Snapshot | null = null;
-  let detach: () => void = () => undefined;
+  let state: MonitorState = { phase: 'starting', attached: null };
   let isQuitting = false;
-  /** Every (re)start in turn: two quick saves never leave two monitors running. */
-  let restarts: Promise<void> = Promise.resolve();
-  /** Settled once the latest (re)start has; the page's first questions wait for it rather than be refused. */
-  let settleFirstStart: () => void = () => undefined;
-  let started = new Promise<void>((resolve) => {
-    settleFirstStart = resolve;
-  });
-  let startError: string | null = null;
+  const starts = new StartQueue();
 
+  const latest = (): Snapshot | null => (state.phase === 'failed' ? null : (state.attached?.latest ?? null));
+  const runningService = (): MonitorService | null => (state.phase === 'running' ? state.attached.service : null);
   const running = (): MonitorService => {
-    if (service !== null) return service;
-    throw new Unavailable(startError === null ? 'the monitor is starting' : startFailure(startError));
+    if (state.phase === 'running') return state.attached.service;
+    throw new Unavailable(state.phase === 'failed' ? startFailure(state.error) : 'the monitor is starting');
   };
   /** Waits for the monitor starting now, then answers from it; a monitor that could not start says why. */
-  const once = async <T>(answer: (running: MonitorService) => T): Promise<T> => {
+  const once = async <T>(answer: (service: MonitorService) => T): Promise<T> => {
     // A save may restart the monitor meanwhile: wait until no newer start is under way.
-    for (let awaited = started; ; awaited = started) {
-      await awaited;
-      if (awaited === started) break;
-    }
+    await starts.settled();
     return answer(running());
   };
 
   const controlHost: ControlHost = {
     ...deps.controls,
-    latestSnapshot: () => latest,
+    latestSnapshot: latest,
     send: (request) => running().sendCommand(request),
   };
   const runControl = (request: CommandRequest): void => {
@@ -123,9 +132,15 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   const showDashboard = (focus?: FocusTarget | null): Promise<void> => deps.dashboard.show(focus);
   const tray = deps.createTray({ onAction: (action) => { act(action); }, onFocus: (target) => void showDashboard(target), onControl: runControl });
   const renderTray = (): void => {
-    const model = trayModel({ snapshot: latest, startError, snoozedUntil: service?.snoozedUntil() ?? null, now: deps.now(), formatTime: deps.formatTime });
+    const model = trayModel({
+      snapshot: latest(),
+      startError: state.phase === 'failed' ? state.error : null,
+      snoozedUntil: runningService()?.snoozedUntil() ?? null,
+      now: deps.now(),
+      formatTime: deps.formatTime,
+    });
     tray.render(model);
-    deps.observe?.tray(model, latest);
+    deps.observe?.tray(model, latest());
   };
 
   function act(action: TrayAction): void {
@@ -134,13 +149,13 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
         void showDashboard();
         break;
       case 'snooze-hour':
-        service?.snooze(new Date(deps.now() + 3_600_000).toISOString());
+        runningService()?.snooze(new Date(deps.now() + 3_600_000).toISOString());
         break;
       case 'snooze-tomorrow':
-        service?.snooze(new Date(tomorrowMorning(new Date(deps.now()))).toISOString());
+        runningService()?.snooze(new Date(tomorrowMorning(new Date(deps.now()))).toISOString());
         break;
       case 'resume':
-        service?.resumeNotifications();
+        runningService()?.resumeNotifications();
         break;
       case 'settings':
         void showDashboard({ kind: 'settings', id: 'settings' });
@@ -161,7 +176,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
 
   // Registered once, for whichever monitor runs: the page's first questions, asked while it loads, wait for the start.
   const queries: HandledQueries = {
-    getSnapshot: () => once(() => latest),
+    getSnapshot: () => once(latest),
     getHistory: (date) => running().getHistory(date),
     getStats: (from, to) => running().getStats(from, to),
     getSeries: () => once((current) => current.getSeries()),
@@ -172,15 +187,23 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   };
   const saveDashboardExport = saveExport({
     choosePath: deps.chooseExportPath,
-    sources: () => service?.exports ?? null,
+    sources: () => runningService()?.exports ?? null,
   });
   deps.serveIpc(monitorHandlers(queries, saveDashboardExport));
 
-  /** Connects a running monitor to the window, the tray and notifications; returns what undoes it. */
-  const attach = (fresh: MonitorService): (() => void) => {
-    const detachers = [
+  /** Connects a monitor to the window, the tray and notifications, before its first poll. */
+  const attach = (fresh: MonitorService): Attached => {
+    const detachers: (() => void)[] = [];
+    const attached: Attached = {
+      service: fresh,
+      latest: null,
+      detach: () => {
+        for (const undo of detachers) undo();
+      },
+    };
+    detachers.push(
       fresh.onSnapshot((snapshot) => {
-        latest = snapshot;
+        attached.latest = snapshot;
         deps.dashboard.send(IPC_PUSH.snapshot, snapshot);
         renderTray();
       }),
@@ -191,36 +214,32 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
         deps.observe?.notification(intent);
         deps.notify(intent, { onFocus: (focus) => void showDashboard(focus), onControl: runControl });
       }),
-    ];
-    return () => {
-      for (const undo of detachers) undo();
-    };
+    );
+    return attached;
   };
 
+  /** Disconnects and closes the monitor; its last snapshot is nobody's, so a restart that fails does not keep showing it. */
   const stop = async (): Promise<void> => {
-    const stopping = service;
-    detach();
-    detach = () => undefined;
-    service = null;
-    // A stopped monitor's last snapshot is nobody's: a restart that fails must not keep showing it.
-    latest = null;
-    await stopping?.close();
+    const stopping = state.phase === 'failed' ? null : state.attached;
+    stopping?.detach();
+    state = { phase: 'starting', attached: null };
+    await stopping?.service.close();
   };
 
   const restart = async (settings: Settings, env: Env): Promise<void> => {
     deps.setLaunchAtLogin(settings.launchAtLogin);
     await stop();
-    startError = null;
     try {
       // Listening before the first poll: its snapshot reaches the window and the tray, and an alert that holds at start is told.
-      service = await deps.startService(settings, env, (fresh) => {
-        detach = attach(fresh);
+      const service = await deps.startService(settings, env, (fresh) => {
+        state = { phase: 'starting', attached: attach(fresh) };
       });
+      const attached = state.phase === 'starting' && state.attached?.service === service ? state.attached : attach(service);
+      state = { phase: 'running', attached };
     } catch (error) {
-      detach();
-      detach = () => undefined;
-      startError = errorText(error);
-      deps.report(`The monitor could not start: ${startError}`);
+      if (state.phase === 'starting') state.attached?.detach();
+      state = { phase: 'failed', error: errorText(error) };
+      deps.report(`The monitor could not start: ${state.error}`);
     }
     renderTray();
   };
@@ -230,13 +249,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     themeChanged: () => {
       tray.redrawIcon();
     },
-    applySettings(settings, env) {
-      const next = restarts.then(() => restart(settings, env));
-      restarts = next;
-      started = next;
-      void next.finally(settleFirstStart);
-      return next;
-    },
+    applySettings: (settings, env) => starts.run(() => restart(settings, env)),
     showDashboard,
     act,
     quitting: () => isQuitting,
