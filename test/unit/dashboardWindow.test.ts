@@ -9,12 +9,14 @@ const made = vi.hoisted(() => ({ windows: [] as Array<{ options: Record<string, 
 vi.mock('electron', () => {
   class BrowserWindow {
     readonly record: (typeof made.windows)[number];
-    readonly webContents: { setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void; on: (name: string, listener: (event: { preventDefault: () => void }) => void) => void };
+    readonly webContents: { id: number; setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void; on: (name: string, listener: (event: { preventDefault: () => void }) => void) => void; send: () => void };
     constructor(options: Record<string, unknown>) {
       const record: (typeof made.windows)[number] = { options, listeners: new Map(), hidden: false };
       this.record = record;
       made.windows.push(record);
       this.webContents = {
+        id: made.windows.length,
+        send: () => undefined,
         setWindowOpenHandler: (handler) => {
           record.openHandler = handler;
         },
@@ -22,6 +24,11 @@ vi.mock('electron', () => {
       };
     }
     once(): void {}
+    show(): void {}
+    focus(): void {}
+    isDestroyed(): boolean {
+      return false;
+    }
     on(name: string, listener: (event: { preventDefault: () => void }) => void): void {
       this.record.listeners.set(name, listener);
     }
@@ -51,7 +58,7 @@ vi.mock('electron', () => {
   };
 });
 
-const { createDashboardWindow, dashboardPageUrl } = await import('../../src/main/desktop/electron/dashboardWindow');
+const { dashboardPageUrl, dashboardPort } = await import('../../src/main/desktop/electron/dashboardWindow');
 
 let dir: string;
 beforeEach(async () => {
@@ -65,7 +72,7 @@ afterEach(async () => {
 
 describe('the dashboard window', () => {
   it("is made to Electron's security checklist", async () => {
-    await createDashboardWindow({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false });
+    await dashboardPort({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false }).show();
     const options = made.windows[0]?.options ?? {};
     expect(options.webPreferences).toEqual({
       preload: '/app/out/preload/index.cjs',
@@ -86,7 +93,7 @@ describe('the dashboard window', () => {
   });
 
   it('denies new windows, opening only https links outside, and prevents navigation', async () => {
-    await createDashboardWindow({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false });
+    await dashboardPort({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false }).show();
     const record = made.windows[0];
     expect(record?.openHandler?.({ url: 'https://ollama.com/library' })).toEqual({ action: 'deny' });
     expect(record?.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
@@ -99,7 +106,7 @@ describe('the dashboard window', () => {
   it('hides to the tray on close, remembering its place, and closes for real when quitting', async () => {
     let quitting = false;
     const statePath = join(dir, 'window.json');
-    await createDashboardWindow({ outDir: '/app/out', statePath, quitting: () => quitting });
+    await dashboardPort({ outDir: '/app/out', statePath, quitting: () => quitting }).show();
     const record = made.windows[0];
     let prevented = false;
     record?.listeners.get('close')?.({ preventDefault: () => (prevented = true) });
@@ -109,9 +116,17 @@ describe('the dashboard window', () => {
     record?.listeners.get('close')?.({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(false);
     await vi.waitFor(async () => {
-      await createDashboardWindow({ outDir: '/app/out', statePath, quitting: () => true });
+      await dashboardPort({ outDir: '/app/out', statePath, quitting: () => true }).show();
       expect(made.windows.at(-1)?.options).toMatchObject({ x: 10, y: 20, width: 1000, height: 700 });
     });
+  });
+
+  it('is made once however many ask to see it at once, and is known by its id from then on', async () => {
+    const port = dashboardPort({ outDir: '/app/out', statePath: join(dir, 'window.json'), quitting: () => false });
+    expect(port.windowId()).toBeNull();
+    await Promise.all([port.show(), port.show(), port.show()]);
+    expect(made.windows).toHaveLength(1);
+    expect(port.windowId()).toBe(made.windows.length);
   });
 
   it('names the page IPC answers', () => {

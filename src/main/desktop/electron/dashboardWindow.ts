@@ -100,12 +100,6 @@ function loadDashboard(window: BrowserWindow, options: DashboardWindowOptions): 
   return window.loadFile(join(options.outDir, 'renderer', 'index.html'));
 }
 
-export async function createDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
-  const window = await makeDashboardWindow(options);
-  await loadDashboard(window, options);
-  return window;
-}
-
 /**
  * The dashboard window as the desktop host sees it: made on first use, then
  * shown, focused and sent to. Its id is known from the moment it is made, as
