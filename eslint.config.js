@@ -16,7 +16,7 @@ const IO_MODULES = ['electron', 'pg', 'ioredis', 'fs', 'node:fs', 'fs/promises',
 const LAYERS = {
   shared: { path: 'src/shared', may: [] },
   core: { path: 'src/main/core', may: ['shared'] },
-  config: { path: 'src/main/config.ts', may: ['shared', 'core'] },
+  config: { paths: ['src/main/config.ts', 'src/main/configVariables.ts'], may: ['shared', 'core'] },
   sources: { path: 'src/main/sources', may: ['shared', 'core', 'config'] },
   simulator: { path: 'src/main/simulator', may: ['shared', 'core', 'config', 'sources'] },
   demo: { path: 'src/main/demo', may: ['shared', 'core', 'config', 'sources', 'simulator'] },
@@ -29,16 +29,19 @@ const LAYERS = {
   renderer: { path: 'src/renderer', may: ['shared'] },
 };
 
+/** A layer is one folder or file (`path`), or files beside others' that together make it (`paths`). */
+const pathsOf = (layer) => layer.paths ?? [layer.path];
+
 const layerZones = Object.entries(LAYERS).map(([name, layer]) => ({
-  target: `./${layer.path}`,
+  target: pathsOf(layer).map((path) => `./${path}`),
   from: [
     ...Object.entries(LAYERS)
       .filter(([other]) => other !== name && !layer.may.includes(other))
-      .map(([, other]) => `./${other.path}`),
+      .flatMap(([, other]) => pathsOf(other).map((path) => `./${path}`)),
     // The composition root imports everything; nothing imports it.
     './src/main/index.ts',
   ],
-  message: `${layer.path} may import only ${layer.may.join(', ') || 'itself'} (docs/architecture.md, "Folders").`,
+  message: `${pathsOf(layer).join(' and ')} may import only ${layer.may.join(', ') || 'itself'} (docs/architecture.md, "Folders").`,
 }));
 
 export default defineConfig(

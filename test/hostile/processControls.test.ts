@@ -10,7 +10,7 @@ import { GpuMemoryReader } from '../../src/main/sources/machine/gpuMemory';
 import { readMacMemory } from '../../src/main/sources/machine/macMemory';
 import { ARGUMENTS_READ_LIMIT } from '../../src/main/sources/processes/procFiles';
 import { describeProcess, listProcesses } from '../../src/main/sources/processes/processListing';
-import { runCommand } from '../../src/main/sources/machine/systemProbe';
+import { runCommand } from '../../src/main/sources/machine/runCommand';
 import type { AgentView, Snapshot } from '../../src/shared/model';
 import { applyEchoMigrations } from '../support/echoSchema';
 import {

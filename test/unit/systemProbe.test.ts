@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/machine/gpuMemory';
-import { constrainedBelow, runCommand, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/machine/systemProbe';
+import { runCommand } from '../../src/main/sources/machine/runCommand';
+import { constrainedBelow, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/machine/systemProbe';
 import { useProcRoots, useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');

@@ -1,33 +1,15 @@
-import { execFile } from 'node:child_process';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import { cpuPercentBetween } from '../../core/cpu';
-import type { GpuMemory, MemoryPressure, SystemReading } from '../../core/readings';
-import { childEnvironment } from '../childEnvironment';
+import type { GpuMemory, SystemReading } from '../../core/readings';
 import { markCpu, type CpuMark } from './cpuMark';
 import { GpuMemoryReader, type GpuReading } from './gpuMemory';
 import { mayReadNvidia, nvidiaPowerStates, type GpuReads } from './gpuPower';
-import { readLinuxSwapUsed } from './linuxSwap';
-import { readMacMemory } from './macMemory';
+import { NOTHING_READ, readPlatformMemory } from './platformMemory';
+import { runCommand, type RunCommand } from './runCommand';
 import { isAppleSilicon, looksLikeAmdApu, unifiedFromNvidia } from './unifiedMemory';
 
 /** What the probe needs of the machine; `node:os` by default. */
 export type MachineInfo = Pick<typeof os, 'cpus' | 'totalmem' | 'freemem'>;
-
-/** Runs a program and resolves with its standard output; rejects when it fails, exits non-zero or times out. */
-export type RunCommand = (file: string, args: readonly string[], options: { readonly timeoutMs: number }) => Promise<string>;
-
-const execFileAsync = promisify(execFile);
-
-/**
- * `execFile` without a shell, killed after the timeout, with no console window
- * flashing up on Windows, and with only PATH and the C locale of the monitor's
- * environment: the rest holds its secrets.
- */
-export const runCommand: RunCommand = async (file, args, { timeoutMs }) => {
-  const { stdout } = await execFileAsync(file, [...args], { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', env: childEnvironment() });
-  return stdout;
-};
 
 export interface SystemProbeOptions {
   readonly machine?: MachineInfo;
@@ -77,13 +59,6 @@ export interface SystemProbeOptions {
   readonly ownCpu?: () => number;
 }
 
-/** What the platform says of memory beside the CPU times. */
-interface PlatformMemory {
-  readonly freeBytes: number | null;
-  readonly pressure: MemoryPressure | null;
-  readonly swapUsedBytes: number | null;
-}
-
 /** A limit on this process's memory below the machine's RAM (a container's cgroup), else null. */
 export function constrainedBelow(limit: number | undefined, totalBytes: number): number | null {
   // Node 20 gives 0 or undefined without a limit, and an unlimited cgroup
@@ -106,8 +81,6 @@ async function waitAtMost(work: Promise<void> | null, ms: number): Promise<void>
     clearTimeout(timer);
   }
 }
-
-const NOTHING_READ: PlatformMemory = { freeBytes: null, pressure: null, swapUsedBytes: null };
 
 /**
  * The machine's memory and CPU utilisation, the latter measured between two
@@ -183,7 +156,7 @@ export class SystemProbe {
     const startedAt = this.clock();
     const gpuRun = this.startGpuRead();
     this.startAmdCheck();
-    const memory = this.readFree().catch(() => NOTHING_READ);
+    const memory = readPlatformMemory({ platform: this.platform, exec: this.exec, freemem: () => this.machine.freemem(), swapUsed: this.swapUsed, procRoot: this.procRoot }).catch(() => NOTHING_READ);
     const unifiedNow = this.unified();
     const wait = this.previous.at + minWindowMs - this.clock();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -271,17 +244,6 @@ export class SystemProbe {
       return this.appleSilicon;
     }
     return this.nvidiaUnified;
-  }
-
-  private async readFree(): Promise<PlatformMemory> {
-    if (this.platform === 'darwin') {
-      const mac = await readMacMemory(this.exec);
-      return { freeBytes: mac.availableBytes, pressure: mac.pressure, swapUsedBytes: mac.swapUsedBytes };
-    }
-    // libuv answers 0 when it could not read (no /proc/meminfo, say): unknown, not empty.
-    const free = this.machine.freemem();
-    const swapUsedBytes = this.swapUsed ? this.swapUsed() : this.platform === 'linux' ? await readLinuxSwapUsed(this.procRoot) : null;
-    return { freeBytes: free > 0 ? free : null, pressure: null, swapUsedBytes };
   }
 
   private constrained(totalBytes: number): number | null {

@@ -1,15 +1,12 @@
-import { AGENT_LIST_LIMIT } from '../../../shared/model';
-import { describeIssues } from '../../../shared/zodIssues';
-import { classifyEchoProcess, ERLANG_VM_EXECUTABLES, executableIn, sameRoot, type EchoProcess } from '../../core/echoProcess';
-import { ownedBy } from '../../core/processOwner';
-import type { AgentProcess, EchoProcesses } from '../../core/readings';
+import { ERLANG_VM_EXECUTABLES, executableIn } from '../../core/echoProcess';
+import type { EchoProcesses } from '../../core/readings';
 import { isOutOfDescriptors } from './procFiles';
-import { lineage } from './processLineage';
-import { anotherStart, type ProcessStart } from './processStartTime';
 import type { Census, ScannedProcess, Tracked } from './scannedProcess';
-import { measureProcesses, readModelFromEnviron, surviveMeasuringError, type Measurement } from './processMeasure';
-import { listedProcessSchema, listProcesses, type ListedProcess, type ListingOptions } from './processListing';
+import { measureProcesses, readModelFromEnviron, type Measurement } from './processMeasure';
+import { listProcesses, type ListingOptions } from './processListing';
 import type { Screened } from '../screening';
+import { classifyListing, followedCandidates } from './echoListing';
+import { measuredProcesses, measureTracked } from './measuredProcesses';
 
 export interface AgentProcessScannerOptions {
   /** Every process of this machine (see ListedProcess); an entry of another shape is dropped with its reason. */
@@ -29,13 +26,6 @@ export interface AgentProcessScannerOptions {
   /** The monitor's clock, which the default measure turns elapsed time into `startedAt` with. */
   readonly now?: () => number;
 }
-
-/**
- * At most this many processes are followed, this user's first: the agents a
- * snapshot lists. Each costs a read per poll; a machine (or a user) running
- * thousands of look-alikes gets the rest left out, and says so.
- */
-const TRACKED_LIMIT = AGENT_LIST_LIMIT;
 
 /**
  * Finds ECHO's agents and delegators among this machine's processes and
@@ -120,7 +110,7 @@ export class AgentProcessScanner {
     this.listedBeside = null;
     if (listed !== null) this.listedAt = listed.at;
     const fromBeside = listed === null ? [] : this.relist(listed.entries, dropped);
-    const lost = await this.measureInto([...this.tracked.keys()], readings, dropped);
+    const lost = await measureTracked(this.measure, this.tracked, [...this.tracked.keys()], readings, dropped);
     this.scansSinceListing += 1;
     if (lost || this.listSoon) {
       // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
@@ -130,11 +120,11 @@ export class AgentProcessScanner {
       this.listedAt = started;
       this.scansSinceListing = 0;
       // One found and gone at once: look again next time rather than wait for the turn.
-      this.listSoon = await this.measureInto(added, readings, dropped);
+      this.listSoon = await measureTracked(this.measure, this.tracked, added, readings, dropped);
     } else if (this.scansSinceListing >= this.listEvery) {
       this.listBeside();
     }
-    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await this.measureInto(fromBeside.filter((pid) => !readings.has(pid)), readings, dropped)) || this.listSoon;
+    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await measureTracked(this.measure, this.tracked, fromBeside.filter((pid) => !readings.has(pid)), readings, dropped)) || this.listSoon;
     return { value: await this.report(readings), dropped };
   }
 
@@ -161,72 +151,11 @@ export class AgentProcessScanner {
       });
   }
 
-  /** Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed. */
-  private async measureInto(pids: readonly number[], readings: Map<number, Measurement>, dropped: string[]): Promise<boolean> {
-    if (pids.length === 0) return false;
-    // Passed on, a measuring error would come back at every poll for the same pids, and no listing would run again.
-    const measured = await this.measure(pids).catch((error: unknown) => surviveMeasuringError(error, pids, this.tracked, readings, dropped));
-    if (measured === null) return true;
-    let lost = false;
-    for (const pid of pids) {
-      const tracked = this.tracked.get(pid);
-      const reading = measured.get(pid);
-      if (!tracked) continue;
-      const restarted = reading !== undefined && anotherStart({ ticks: tracked.startTicks, at: tracked.startedAt }, startOf(reading));
-      if (!reading || restarted) {
-        this.tracked.delete(pid);
-        lost = true;
-        continue;
-      }
-      // The first CPU figure of a pid compares with nothing of ours (on Linux there is none; pidusage's elsewhere is 0 or a lifetime average).
-      readings.set(pid, tracked.measured ? reading : { ...reading, cpuPercent: null });
-      tracked.measured = true;
-      tracked.startedAt ??= reading.startedAt;
-      tracked.startTicks ??= reading.startTicks ?? null;
-    }
-    return lost;
-  }
-
-  /** Whether the process is this user's; one whose owner could not be read is not. */
-  private mine(entry: Pick<ListedProcess, 'uid' | 'uids'>): boolean {
-    return ownedBy(entry, this.uid);
-  }
-
-  /** Whether a process of ECHO's is one the monitor watches: the configured root's (another user's shown as such), or with none configured, this user's. */
-  private watched(echo: EchoProcess, entry: ListedProcess): 'watched' | 'other-root' | 'other-user' {
-    if (this.root !== null) return echo.root !== null && sameRoot(echo.root, this.root) ? 'watched' : 'other-root';
-    return this.mine(entry) ? 'watched' : 'other-user';
-  }
-
   /** Replaces the known processes with the listing's; returns the pids to measure for the first time. */
   private relist(entries: readonly unknown[], dropped: string[]): number[] {
-    const all = new Map<number, ListedProcess>();
-    entries.forEach((entry, index) => {
-      const parsed = listedProcessSchema.safeParse(entry);
-      if (parsed.success) all.set(parsed.data.pid, parsed.data);
-      else dropped.push(`process listing entry ${index + 1}: ${describeIssues(parsed.error)}`);
-    });
-    const echo = new Map<number, EchoProcess>();
-    for (const [pid, entry] of all) {
-      const found = executableIn(entry.executable, this.vmExecutables) ? classifyEchoProcess(entry, this.vmExecutables) : null;
-      if (found) echo.set(pid, found);
-    }
-    const roots = new Set<string>();
-    let otherRoots = 0;
-    let otherUsers = 0;
-    const candidates: { pid: number; facts: Omit<Tracked, 'model' | 'modelAgain' | 'startedAt' | 'startTicks' | 'measured'>; mine: boolean }[] = [];
-    for (const [pid, process] of echo) {
-      const entry = all.get(pid);
-      if (!entry) continue;
-      const mine = this.mine(entry);
-      if (process.root !== null && mine) roots.add(process.root);
-      const verdict = this.watched(process, entry);
-      if (verdict === 'other-root') otherRoots += 1;
-      else if (verdict === 'other-user') otherUsers += 1;
-      else candidates.push({ pid, mine, facts: { echo: process, uid: entry.uid, uids: entry.uids ?? null, ...lineage(entry, all, echo) } });
-    }
-    this.census = { roots: [...roots].sort(), otherRoots, otherUsers };
-    const found = new Map(this.followed(candidates, dropped).map(({ pid, facts }) => [pid, facts]));
+    const { census, candidates } = classifyListing(entries, { vmExecutables: this.vmExecutables, root: this.root, uid: this.uid }, dropped);
+    this.census = census;
+    const found = new Map(followedCandidates(candidates, (pid) => this.tracked.has(pid), dropped).map(({ pid, facts }) => [pid, facts]));
     for (const [pid, tracked] of this.tracked) {
       const now = found.get(pid);
       if (now?.echo.role !== tracked.echo.role) this.tracked.delete(pid);
@@ -246,15 +175,6 @@ export class AgentProcessScanner {
     return added;
   }
 
-  /** The candidates followed: this user's first, then those already followed, then by pid, at most TRACKED_LIMIT; the rest said. */
-  private followed<T extends { pid: number; mine: boolean }>(candidates: T[], dropped: string[]): T[] {
-    if (candidates.length <= TRACKED_LIMIT) return candidates;
-    const rank = (candidate: T): number => (candidate.mine ? 0 : 2) + (this.tracked.has(candidate.pid) ? 0 : 1);
-    const kept = [...candidates].sort((a, b) => rank(a) - rank(b) || a.pid - b.pid).slice(0, TRACKED_LIMIT);
-    dropped.push(`${candidates.length - TRACKED_LIMIT} of ECHO's ${candidates.length} processes here are left out: at most ${TRACKED_LIMIT} are followed`);
-    return kept;
-  }
-
   /** Reads the agent's model once per pid (the environment a process was started with does not change), again only when no descriptor was left. */
   private readModelOf(pid: number): void {
     const tracked = this.tracked.get(pid);
@@ -272,21 +192,7 @@ export class AgentProcessScanner {
   }
 
   private async report(readings: ReadonlyMap<number, Measurement>): Promise<EchoProcesses> {
-    const agents: AgentProcess[] = [];
-    const delegators: AgentProcess[] = [];
-    for (const [pid, tracked] of this.tracked) {
-      const reading = readings.get(pid);
-      if (!reading) continue;
-      const { cpuPercent, rssBytes, startedAt } = reading;
-      const { echo, uid, uids, parent, launchedBy, orphaned } = tracked;
-      const otherUser = !ownedBy({ uid, uids }, this.uid);
-      const process: AgentProcess = { pid, role: echo.role, model: await tracked.model, rssBytes, cpuPercent, startedAt, root: echo.root, form: echo.form, uid, otherUser, parent, launchedBy, orphaned };
-      (echo.kind === 'agent' ? agents : delegators).push(process);
-    }
-    const order = (a: AgentProcess, b: AgentProcess): number => a.role.localeCompare(b.role) || (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.pid - b.pid;
-    return { agents: agents.sort(order), delegators: delegators.sort(order), configuredRoot: this.root, listedAt: this.listedAt, ...this.census };
+    const { agents, delegators } = await measuredProcesses(this.tracked, readings, this.uid);
+    return { agents, delegators, configuredRoot: this.root, listedAt: this.listedAt, ...this.census };
   }
 }
-
-const startOf = (reading: Measurement): ProcessStart => ({ ticks: reading.startTicks ?? null, at: reading.startedAt });
-
