@@ -1,6 +1,8 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { MonitorApi } from '../shared/api';
+// Values only from files without schemas: the sandboxed preload is one script, and would carry their library.
 import { IPC_INVOKE, IPC_PUSH, IPC_SETTINGS, type IpcResult } from '../shared/ipcChannels';
+import { operationMethods } from '../shared/operationMethods';
 import type { SettingsApi } from '../shared/settings';
 
 async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
@@ -21,20 +23,12 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
   };
 }
 
-/** Exactly the MonitorApi, method by method; the page never sees ipcRenderer. */
+/** Exactly the MonitorApi: each operation over its channel, and the pushes. The page never sees ipcRenderer. */
 const monitor: MonitorApi = {
-  getSnapshot: () => invoke(IPC_INVOKE.getSnapshot),
-  getHistory: (date) => invoke(IPC_INVOKE.getHistory, date),
-  getStats: (from, to) => invoke(IPC_INVOKE.getStats, from, to),
-  getSeries: () => invoke(IPC_INVOKE.getSeries),
-  getEvents: () => invoke(IPC_INVOKE.getEvents),
+  ...operationMethods((name) => (...args) => invoke(IPC_INVOKE[name], ...args)),
   onSnapshot: (listener) => subscribe(IPC_PUSH.snapshot, listener),
   onEvent: (listener) => subscribe(IPC_PUSH.event, listener),
   onFocus: (listener) => subscribe(IPC_PUSH.focus, listener),
-  sendCommand: (request) => invoke(IPC_INVOKE.sendCommand, request),
-  snooze: (until) => invoke(IPC_INVOKE.snooze, until),
-  resumeNotifications: () => invoke(IPC_INVOKE.resumeNotifications),
-  exportData: (query) => invoke(IPC_INVOKE.exportData, query),
 };
 
 contextBridge.exposeInMainWorld('monitor', monitor);

@@ -1,6 +1,12 @@
 /**
- * The desktop app's IPC contract. No zod here: the sandboxed preload bundles
- * this file, and main validates every argument on its side.
+ * The desktop app's IPC contract. No schemas here: the sandboxed preload
+ * bundles this file, and main validates every argument on its side.
+ */
+
+/**
+ * Each operation's channel, by the MonitorApi method that calls it: the part
+ * of the operations table (operations.ts) that the preload may bundle; the
+ * table holds everything else about each. Its names are the operations' names.
  */
 export const IPC_INVOKE = {
   getSnapshot: 'monitor:get-snapshot',
@@ -13,6 +19,12 @@ export const IPC_INVOKE = {
   resumeNotifications: 'monitor:resume-notifications',
   exportData: 'monitor:export-data',
 } as const;
+
+/** One of the dashboard's operations, by its MonitorApi method's name. */
+export type OperationName = keyof typeof IPC_INVOKE;
+
+// Object.keys forgets that the keys are these names.
+export const OPERATION_NAMES = Object.keys(IPC_INVOKE) as readonly OperationName[];
 
 /** The settings screen's channels, beside the MonitorApi's. */
 export const IPC_SETTINGS = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportQuery } from '../../src/shared/api';
+import type { ExportQuery } from '../../src/shared/apiSchemas';
 import { eventLogEntries, eventsInMemory } from '../../src/main/export/eventEntries';
 import { exportChunks, ExportTally, type ExportSources } from '../../src/main/export/exportChunks';
 import { DestinationFailed, SourceDown } from '../../src/main/export/exportErrors';

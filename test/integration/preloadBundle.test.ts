@@ -26,6 +26,10 @@ describe('the built preload', () => {
     expect(() => new Script(code, { filename: 'index.cjs' })).not.toThrow();
   });
 
+  it('carries no schema library: main checks every argument, and zod would only make the script bigger', () => {
+    expect(code).not.toMatch(/zod/i);
+  });
+
   it('requires electron and nothing else', () => {
     const required = [...code.matchAll(/\brequire\(\s*(['"])(.*?)\1\s*\)/g)].map((match) => match[2]);
     expect(new Set(required)).toEqual(new Set(['electron']));

@@ -1,14 +1,39 @@
-import type { ExportOutcome, ExportQuery, MonitorApi } from '../../src/shared/api';
+import type { MonitorApi } from '../../src/shared/api';
+import type { ExportOutcome, ExportQuery } from '../../src/shared/apiSchemas';
 import type { CommandOutcome, CommandRequest } from '../../src/shared/commands';
+import { OPERATION_NAMES, type OperationName } from '../../src/shared/ipcChannels';
 import type { LocalDate, SessionStats, SessionView, Snapshot } from '../../src/shared/model';
 import type { MonitorEvent, ResourceSample } from '../../src/shared/monitorEvent';
+import type { OperationMethods } from '../../src/shared/operations';
+
+/**
+ * A class with every operation of the table, each refusing with its name: an
+ * operation added to the table is on the fake at once, and a test that reaches
+ * one nobody scripted says which. The fake below scripts the ones the
+ * dashboard's tests use.
+ */
+function everyOperation(): new () => OperationMethods & { readonly unscripted: OperationName[] } {
+  class Unscripted {
+    /** The operations asked that no test scripted, in the order they were asked. */
+    readonly unscripted: OperationName[] = [];
+  }
+  for (const name of OPERATION_NAMES) {
+    const refuse = function (this: Unscripted): Promise<never> {
+      this.unscripted.push(name);
+      return Promise.reject(new Error(`the fake monitor has no answer for ${name}`));
+    };
+    Object.defineProperty(Unscripted.prototype, name, { value: refuse, writable: true, configurable: true });
+  }
+  // The loop above put every operation on the prototype, which the class's own type cannot say.
+  return Unscripted as new () => OperationMethods & Unscripted;
+}
 
 /**
  * The MonitorApi contract kept in memory, for the dashboard's own tests: the
  * test pushes snapshots and events as the monitor would, and answers questions
  * from what it was given.
  */
-export class FakeMonitorApi implements MonitorApi {
+export class FakeMonitorApi extends everyOperation() implements MonitorApi {
   snapshot: Snapshot | null = null;
   series: ResourceSample[] = [];
   events: MonitorEvent[] = [];
@@ -30,32 +55,33 @@ export class FakeMonitorApi implements MonitorApi {
     for (const listener of this.eventListeners) listener(event);
   }
 
-  getSnapshot(): Promise<Snapshot | null> {
+  // The scripted operations are properties, as the table's methods are, so they take the place of the refusals.
+  override getSnapshot = (): Promise<Snapshot | null> => {
     this.calls.push('getSnapshot');
     return Promise.resolve(this.snapshot);
-  }
+  };
 
-  getHistory(date: LocalDate): Promise<SessionView[]> {
+  override getHistory = (date: LocalDate): Promise<SessionView[]> => {
     this.calls.push(`getHistory ${date}`);
     return Promise.resolve(this.histories.get(date) ?? []);
-  }
+  };
 
-  getStats(from: LocalDate, to: LocalDate): Promise<SessionStats> {
+  override getStats = (from: LocalDate, to: LocalDate): Promise<SessionStats> => {
     this.calls.push(`getStats ${from} ${to}`);
     try {
       return Promise.resolve(this.stats(from, to));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-  }
+  };
 
-  getSeries(): Promise<ResourceSample[]> {
+  override getSeries = (): Promise<ResourceSample[]> => {
     return Promise.resolve([...this.series]);
-  }
+  };
 
-  getEvents(): Promise<MonitorEvent[]> {
+  override getEvents = (): Promise<MonitorEvent[]> => {
     return Promise.resolve([...this.events]);
-  }
+  };
 
   onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
     this.calls.push('onSnapshot');
@@ -78,21 +104,21 @@ export class FakeMonitorApi implements MonitorApi {
 
   readonly exports: ExportQuery[] = [];
 
-  exportData(query: ExportQuery): Promise<ExportOutcome> {
+  override exportData = (query: ExportQuery): Promise<ExportOutcome> => {
     this.exports.push(query);
     return Promise.resolve({ status: 'saved', message: `Wrote 3 ${query.what} to /exports/${query.what}.${query.format}` });
-  }
+  };
 
-  sendCommand(request: CommandRequest): Promise<CommandOutcome> {
+  override sendCommand = (request: CommandRequest): Promise<CommandOutcome> => {
     this.sentCommands.push(request);
     return this.answerCommand(request);
-  }
+  };
 
-  snooze(until: string): Promise<{ snoozedUntil: string | null }> {
+  override snooze = (until: string): Promise<{ snoozedUntil: string | null }> => {
     return Promise.resolve({ snoozedUntil: until });
-  }
+  };
 
-  resumeNotifications(): Promise<{ snoozedUntil: string | null }> {
+  override resumeNotifications = (): Promise<{ snoozedUntil: string | null }> => {
     return Promise.resolve({ snoozedUntil: null });
-  }
+  };
 }

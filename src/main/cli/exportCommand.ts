@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import { escapeControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { withConfigOrDemo } from '../demo/withDemo';

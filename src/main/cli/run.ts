@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { exportQuerySchema } from '../../shared/api';
+import { exportQuerySchema } from '../../shared/apiSchemas';
 import { commandRequestSchema, type CommandRequest } from '../../shared/commands';
 import { checkTimeZoneVariable, ConfigError, loadConfig, type MonitorConfig } from '../config';
 import { readTzVariable } from '../core/localTime';

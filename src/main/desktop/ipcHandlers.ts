@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { exportQuerySchema, statsQuerySchema, type ExportOutcome, type ExportQuery } from '../../shared/api';
-import { commandRequestSchema } from '../../shared/commands';
-import { IPC_INVOKE, type IpcResult } from '../../shared/ipcChannels';
-import { localDateSchema } from '../../shared/model';
+import type { z } from 'zod';
+import type { ExportOutcome, ExportQuery } from '../../shared/apiSchemas';
+import { IPC_INVOKE, OPERATION_NAMES, type IpcResult, type OperationName } from '../../shared/ipcChannels';
+import { OPERATIONS, type Implementations } from '../../shared/operations';
 import { errorText } from '../../shared/errorText';
-import type { MonitorQueries } from '../monitor/monitorService';
 import { describeIssues } from '../../shared/zodIssues';
 
 /** What a handler learns of its caller; Electron's IpcMainInvokeEvent has these. */
@@ -22,49 +20,37 @@ export interface IpcMainLike {
 /** One channel's work: its arguments as they came, checked inside. */
 export type Handler = (args: unknown[]) => unknown;
 
-export function parseArgs<T>(schema: z.ZodType<T>, args: unknown[]): T {
+export function parseArgs<T>(schema: z.ZodType<T>, args: unknown): T {
   const parsed = schema.safeParse(args);
   if (!parsed.success) throw new Error(`bad arguments: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 
-const none = z.tuple([]);
-
 /** The questions as the IPC handlers may answer them: at once, or once the monitor has started. */
-export type HandledQueries = { readonly [K in keyof MonitorQueries]: (...args: Parameters<MonitorQueries[K]>) => ReturnType<MonitorQueries[K]> | Promise<Awaited<ReturnType<MonitorQueries[K]>>> };
+export type HandledQueries = Implementations<Exclude<OperationName, 'exportData'>>;
 
 /** Where the desktop app writes an export: a save dialog and a file, which only the host has. */
 export type SaveExport = (query: ExportQuery) => Promise<ExportOutcome>;
 
-/** The MonitorApi's channels, answered from the monitor. */
-export const monitorHandlers = (queries: HandledQueries, saveExport: SaveExport): Readonly<Record<(typeof IPC_INVOKE)[keyof typeof IPC_INVOKE], Handler>> => ({
-  [IPC_INVOKE.getSnapshot]: (args) => {
-    parseArgs(none, args);
-    return queries.getSnapshot();
-  },
-  [IPC_INVOKE.getHistory]: (args) => queries.getHistory(parseArgs(z.tuple([localDateSchema]), args)[0]),
-  [IPC_INVOKE.getStats]: (args) => {
-    const [from, to] = parseArgs(z.tuple([localDateSchema, localDateSchema]), args);
-    const range = statsQuerySchema.safeParse({ from, to });
-    if (!range.success) throw new Error(`bad arguments: ${describeIssues(range.error)}`);
-    return queries.getStats(from, to);
-  },
-  [IPC_INVOKE.getSeries]: (args) => {
-    parseArgs(none, args);
-    return queries.getSeries();
-  },
-  [IPC_INVOKE.getEvents]: (args) => {
-    parseArgs(none, args);
-    return queries.getEvents();
-  },
-  [IPC_INVOKE.sendCommand]: (args) => queries.sendCommand(parseArgs(z.tuple([commandRequestSchema]), args)[0]),
-  [IPC_INVOKE.snooze]: (args) => queries.snooze(parseArgs(z.tuple([z.iso.datetime({ offset: true })]), args)[0]),
-  [IPC_INVOKE.resumeNotifications]: (args) => {
-    parseArgs(none, args);
-    return queries.resumeNotifications();
-  },
-  [IPC_INVOKE.exportData]: (args) => saveExport(parseArgs(z.tuple([exportQuerySchema]), args)[0]),
-});
+/**
+ * An operation's handler: its arguments checked one by one, then any rule
+ * between them, before it is asked. The type parameter ties the name to its
+ * own arguments, which TypeScript follows through nothing else.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+function operationHandler<Name extends OperationName>(name: Name, implementations: Implementations): Handler {
+  const form = OPERATIONS[name].arguments;
+  return (args) => {
+    const named = parseArgs(form.named, form.toNamed(parseArgs(form.positional, args)));
+    return implementations[name](...form.toPositional(named));
+  };
+}
+
+/** Every operation's channel, answered from the monitor; an export is saved where the host's dialog says. */
+export const monitorHandlers = (queries: HandledQueries, saveExport: SaveExport): Readonly<Record<string, Handler>> => {
+  const implementations: Implementations = { ...queries, exportData: saveExport };
+  return Object.fromEntries(OPERATION_NAMES.map((name) => [IPC_INVOKE[name], operationHandler(name, implementations)]));
+};
 
 /**
  * Serves handlers over IPC. Each call is refused unless it comes from the

@@ -1,4 +1,4 @@
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import {
   csvEncoder,
   EVENT_EXPORT_COLUMNS,

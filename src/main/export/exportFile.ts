@@ -1,4 +1,4 @@
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 
 export const EXPORT_CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',

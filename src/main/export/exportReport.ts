@@ -1,4 +1,4 @@
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import { escapeControls } from '../../shared/terminalText';
 import type { ExportSummary } from './exportTo';
 

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import { DestinationFailed } from './exportErrors';
 import { exportChunks, ExportTally, type ExportSources } from './exportChunks';
 

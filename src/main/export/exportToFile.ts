@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { access, lstat, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import { errorText } from '../../shared/errorText';
 import { isMissingFile } from '../sources/screening';
 import { DestinationFailed, SourceDown } from './exportErrors';

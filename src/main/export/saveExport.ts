@@ -1,4 +1,4 @@
-import type { ExportOutcome, ExportQuery } from '../../shared/api';
+import type { ExportOutcome, ExportQuery } from '../../shared/apiSchemas';
 import type { ExportSources } from './exportChunks';
 import { exportFileName } from './exportFile';
 import { leftOutText, wroteText } from './exportReport';

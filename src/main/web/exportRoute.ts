@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { ExportQuery } from '../../shared/api';
+import type { ExportQuery } from '../../shared/apiSchemas';
 import type { ExportSources } from '../export/exportChunks';
 import { SourceDown } from '../export/exportErrors';
 import { EXPORT_CONTENT_TYPES, exportFileName } from '../export/exportFile';

@@ -1,18 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { exportQuerySchema, historyQuerySchema, HTTP_ROUTES, snoozeRequestSchema, statsQuerySchema, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
-import { commandRequestSchema } from '../../shared/commands';
+import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../shared/api';
+import { OPERATIONS } from '../../shared/operations';
 import { renderMetrics } from '../core/views/metrics';
 import { bearerMatches, isLoopbackPeer, secretMatches } from './accessToken';
 import { buildInfo } from './buildInfo';
 import type { MonitorService } from '../monitor/monitorService';
-import { describeIssues } from '../../shared/zodIssues';
 import { ServerSentEvents, STREAM_LIMITS, type StreamLimits } from './serverSentEvents';
 import { sendExport } from './exportRoute';
 import { isAllowedHost, isSameOrigin, singleHost } from './hostCheck';
 import { HttpError, SECURITY_HEADERS, send, sendFailure, sendJson } from './httpResponses';
-import { isJsonMediaType } from './mediaType';
-import { askPostgres } from './postgresQuery';
+import { argumentsOf, operationRoutes, routeKey, STREAMED_OPERATION, type Route } from './operationRoutes';
 import { readStatic } from './staticFiles';
 
 export interface WebHostOptions {
@@ -43,35 +40,6 @@ export interface WebHostOptions {
   readonly streamLimits?: StreamLimits;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  // Node keeps the first of two Content-Type headers; a request with two is as ambiguous as one with none.
-  const types = request.headersDistinct['content-type'] ?? [];
-  if (types.length !== 1 || !isJsonMediaType(types[0])) {
-    throw new HttpError(415, 'send JSON with Content-Type: application/json');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
-    chunks.push(buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
-}
-
-function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, describeIssues(result.error));
-  return result.data;
-}
-
 /**
  * The monitor for a browser: the built dashboard, the MonitorApi over HTTP and
  * server-sent events, and /metrics. GETs never change anything; POSTs need the
@@ -92,31 +60,15 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     }),
   ];
 
-  const routes: Record<string, ((request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> | void) | undefined> = {
-    [`GET ${HTTP_ROUTES.snapshot}`]: (_request, response) => {
-      const snapshot = service.getSnapshot();
-      if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
-      else sendJson(response, 200, snapshot);
-    },
-    [`GET ${HTTP_ROUTES.history}`]: async (_request, response, url) => {
-      const { date } = parsed(historyQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await askPostgres(() => service.getHistory(date)));
-    },
-    [`GET ${HTTP_ROUTES.stats}`]: async (_request, response, url) => {
-      const { from, to } = parsed(statsQuerySchema, Object.fromEntries(url.searchParams));
-      sendJson(response, 200, await askPostgres(() => service.getStats(from, to)));
-    },
-    [`GET ${HTTP_ROUTES.series}`]: (_request, response) => {
-      sendJson(response, 200, service.getSeries());
-    },
-    [`GET ${HTTP_ROUTES.events}`]: (_request, response) => {
-      sendJson(response, 200, service.getEvents());
-    },
-    [`GET ${HTTP_ROUTES.export}`]: async (request, response, url) => {
+  const exportOperation = OPERATIONS[STREAMED_OPERATION];
+  const routes: Record<string, Route | undefined> = {
+    // The operations of the table, answered as JSON; who may call each is checked in `handle`, before any route.
+    ...operationRoutes(service),
+    [routeKey(exportOperation)]: async (request, response, url) => {
       // A download can be started by any page's link or image; only this page's own (or a typed address, or a script) may start one.
       const site = request.headers['sec-fetch-site'];
       if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'an export may only be started from the dashboard itself');
-      const query = parsed(exportQuerySchema, Object.fromEntries(url.searchParams));
+      const [query] = await argumentsOf(exportOperation, request, url);
       await sendExport(response, query, service.exports, SECURITY_HEADERS);
     },
     [`GET ${HTTP_ROUTES.stream}`]: (_request, response) => {
@@ -127,17 +79,6 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
       const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
       else send(response, 200, renderMetrics(snapshot, buildInfo(), eventTotals), 'text/plain; version=0.0.4; charset=utf-8');
-    },
-    [`POST ${HTTP_ROUTES.commands}`]: async (request, response) => {
-      const command = parsed(commandRequestSchema, await readJsonBody(request));
-      sendJson(response, 200, await service.sendCommand(command));
-    },
-    [`POST ${HTTP_ROUTES.snooze}`]: async (request, response) => {
-      const { until } = parsed(snoozeRequestSchema, await readJsonBody(request));
-      sendJson(response, 200, service.snooze(until));
-    },
-    [`POST ${HTTP_ROUTES.resume}`]: (_request, response) => {
-      sendJson(response, 200, service.resumeNotifications());
     },
   };
 

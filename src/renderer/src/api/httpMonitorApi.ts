@@ -1,8 +1,11 @@
 import type { z } from 'zod';
-import { HTTP_ROUTES, snoozeStateSchema, STREAM_EVENTS, TOKEN_HEADER, type ExportOutcome, type ExportQuery, type MonitorApi } from '../../../shared/api';
-import { commandOutcomeSchema, type CommandOutcome, type CommandRequest } from '../../../shared/commands';
-import { sessionStatsSchema, sessionViewSchema, snapshotSchema, type LocalDate, type Snapshot } from '../../../shared/model';
-import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../../shared/monitorEvent';
+import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER, type MonitorApi } from '../../../shared/api';
+import { type ExportOutcome, type ExportQuery } from '../../../shared/apiSchemas';
+import type { OperationName } from '../../../shared/ipcChannels';
+import { snapshotSchema, type Snapshot } from '../../../shared/model';
+import { monitorEventSchema, type MonitorEvent } from '../../../shared/monitorEvent';
+import { operationMethods } from '../../../shared/operationMethods';
+import { OPERATIONS, type OperationArgs, type OperationResult } from '../../../shared/operations';
 import { forgetControlKey, NO_CONTROL_KEY, storedControlKey } from './storedControlKey';
 
 type Listener<T> = (value: T) => void;
@@ -31,9 +34,7 @@ export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getIte
   const snapshotListeners = new Set<Listener<Snapshot>>();
   const eventListeners = new Set<Listener<MonitorEvent>>();
 
-  const get = <T>(path: string, schema: z.ZodType<T>): Promise<T> => fetch(`${base}${path}`).then((response) => readJson(response, schema));
-
-  const post = async <T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
+  const post = async (path: string, body: unknown): Promise<Response> => {
     // The page's own storage, looked up only when a control is used.
     const storage = keyStore ?? window.localStorage;
     const key = storedControlKey(storage);
@@ -47,8 +48,28 @@ export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getIte
       forgetControlKey(storage);
       throw new Error(NO_CONTROL_KEY);
     }
-    return readJson(response, schema);
+    return response;
   };
+
+  /** An operation's request as the table describes it: a GET with a query string, or a POST with a JSON body. */
+  const request = <Name extends OperationName>(name: Name, args: OperationArgs<Name>): Promise<Response> => {
+    const { arguments: form, http } = OPERATIONS[name];
+    const named = form.toNamed(args);
+    if (http.carries === 'body') return post(http.path, named);
+    // A read's arguments are texts (dates, a format's name): the schemas of a query string's take nothing else.
+    const query = new URLSearchParams(named as Readonly<Record<string, string>>).toString();
+    return fetch(`${base}${http.path}${query === '' ? '' : `?${query}`}`);
+  };
+
+  const call =
+    <Name extends OperationName>(name: Name) =>
+    async (...args: OperationArgs<Name>): Promise<OperationResult<Name>> => {
+      const { http, result } = OPERATIONS[name];
+      const response = await request(name, args);
+      // A null answer comes as 503 with its reason (the monitor has not finished its first poll yet).
+      if (response.status === 503 && http.nullAnswer !== undefined) return result.parse(null);
+      return readJson(response, result);
+    };
 
   const openStream = (): void => {
     if (source !== null) return;
@@ -88,26 +109,14 @@ export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getIte
   };
 
   return {
-    async getSnapshot() {
-      const response = await fetch(`${base}${HTTP_ROUTES.snapshot}`);
-      // 503: the monitor has not finished its first poll yet.
-      if (response.status === 503) return null;
-      return readJson(response, snapshotSchema);
-    },
-    getHistory: (date: LocalDate) => get(`${HTTP_ROUTES.history}?date=${encodeURIComponent(date)}`, sessionViewSchema.array()),
-    getStats: (from: LocalDate, to: LocalDate) =>
-      get(`${HTTP_ROUTES.stats}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, sessionStatsSchema),
-    getSeries: () => get(HTTP_ROUTES.series, resourceSampleSchema.array()),
-    getEvents: () => get(HTTP_ROUTES.events, monitorEventSchema.array()),
+    ...operationMethods(call),
     onSnapshot: (listener) => subscribe(snapshotListeners, listener),
     onEvent: (listener) => subscribe(eventListeners, listener),
     // A browser tab has no host to ask it to show something.
     onFocus: () => () => undefined,
-    sendCommand: (request: CommandRequest): Promise<CommandOutcome> => post(HTTP_ROUTES.commands, request, commandOutcomeSchema),
-    snooze: (until) => post(HTTP_ROUTES.snooze, { until }, snoozeStateSchema),
-    resumeNotifications: () => post(HTTP_ROUTES.resume, {}, snoozeStateSchema),
+    // Not a JSON answer but a download, which the browser saves itself.
     async exportData(query: ExportQuery): Promise<ExportOutcome> {
-      const url = `${base}${HTTP_ROUTES.export}?${new URLSearchParams(query).toString()}`;
+      const url = `${base}${OPERATIONS.exportData.http.path}?${new URLSearchParams(query).toString()}`;
       // Asked once here, so a refusal (PostgreSQL down, a bad range) reaches the panel rather than the downloads list.
       const probe = await fetch(url);
       if (!probe.ok) throw await refusalOf(probe);

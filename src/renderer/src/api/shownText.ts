@@ -1,4 +1,7 @@
 import type { MonitorApi } from '../../../shared/api';
+import type { OperationName } from '../../../shared/ipcChannels';
+import { operationMethods } from '../../../shared/operationMethods';
+import type { OperationArgs, OperationMethods } from '../../../shared/operations';
 import { escapeControls } from '../../../shared/terminalText';
 
 /**
@@ -47,18 +50,15 @@ function shownEntries(record: Readonly<Record<string, unknown>>): Readonly<Recor
 
 /** The API with every answer and push from the monitor shown that way; what the page sends is left as it is. */
 export function apiWithControlsShown(api: MonitorApi): MonitorApi {
-  // Method by method: the API may be a class instance, whose methods a spread would not carry.
+  // Called on `api` each time, never spread: the API may be a class instance, whose methods a spread would not carry.
+  const operations: OperationMethods = api;
+  const shownAnswer =
+    <Name extends OperationName>(name: Name) =>
+    async (...args: OperationArgs<Name>) =>
+      withControlsShown(await operations[name](...args));
   return {
-    getSeries: () => api.getSeries(),
+    ...operationMethods(shownAnswer),
     onFocus: (listener) => api.onFocus(listener),
-    sendCommand: (request) => api.sendCommand(request),
-    exportData: (query) => api.exportData(query),
-    snooze: (until) => api.snooze(until),
-    resumeNotifications: () => api.resumeNotifications(),
-    getSnapshot: async () => withControlsShown(await api.getSnapshot()),
-    getHistory: async (date) => withControlsShown(await api.getHistory(date)),
-    getStats: async (from, to) => withControlsShown(await api.getStats(from, to)),
-    getEvents: async () => withControlsShown(await api.getEvents()),
     onSnapshot: (listener) => api.onSnapshot((snapshot) => { listener(withControlsShown(snapshot)); }),
     onEvent: (listener) => api.onEvent((event) => { listener(withControlsShown(event)); }),
   };

@@ -1,5 +1,5 @@
 import { useState, type SubmitEvent } from 'react';
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportQuery } from '../../../shared/api';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportQuery } from '../../../shared/apiSchemas';
 import { useMonitor } from '../hooks/monitorContext';
 import { addDays } from '../../../shared/localDate';
 import { LOCAL_DATE_RANGE } from '../../../shared/model';

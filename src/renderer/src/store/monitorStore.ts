@@ -1,5 +1,6 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { ExportQuery, MonitorApi } from '../../../shared/api';
+import type { MonitorApi } from '../../../shared/api';
+import type { ExportQuery } from '../../../shared/apiSchemas';
 import type { LocalDate, SessionStats, SessionView, Snapshot } from '../../../shared/model';
 import type { MonitorEvent, ResourceSample } from '../../../shared/monitorEvent';
 import type { CommandRequest } from '../../../shared/commands';
