@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { app, Menu, nativeTheme, powerMonitor, safeStorage, shell } from 'electron';
 import type { Settings } from '../shared/settings';
 import { systemTimeZone } from './core/localTime';
+import { createLogger, logLevelFrom, terminalLine, unknownLevelWarning } from './core/logger';
 import { errorText } from '../shared/errorText';
-import { escapeControls } from '../shared/terminalText';
 import { createDesktopHost } from './desktop/desktopHost';
 import { desktopTarget } from './desktop/desktopTarget';
 import { localDataDir } from './desktop/localDataDir';
@@ -25,13 +25,20 @@ const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
 const demo = process.argv.includes('--demo');
 
+const logLevel = logLevelFrom(process.env.MONITOR_LOG_LEVEL);
 /** Started at login, the app has no terminal: what it would print goes to a log file the tray opens. */
-const logFile = openLogFile(join(localDataDir(app.getPath('userData')), 'logs'));
-/** A problem for the log, and for whoever started the app from a terminal; servers' errors quote text from outside. */
-const logProblem = (message: string): void => {
-  console.error(escapeControls(message));
-  logFile.write(message);
-};
+const logFile = openLogFile(join(localDataDir(app.getPath('userData')), 'logs'), logLevel.level);
+/** The log file, and the terminal of whoever started the app from one. */
+const log = createLogger([
+  logFile.sink,
+  {
+    level: logLevel.level,
+    write: (record) => {
+      console.error(terminalLine(record));
+    },
+  },
+]);
+if (logLevel.unknown !== null) log.warn(unknownLevelWarning(logLevel.unknown));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const timeZone = systemTimeZone();
 const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -58,9 +65,6 @@ const cipher: Cipher = {
   },
 };
 
-/** What the end-to-end tests read from the main process; only set when they run the app. */
-const probe = process.env.DELEGATOR_MONITOR_E2E === '1' ? { tray: null as { title: string; agents: number } | null, notifications: [] as string[] } : null;
-if (probe) (globalThis as unknown as { delegatorMonitorProbe: typeof probe }).delegatorMonitorProbe = probe;
 
 /** The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming profile). */
 function startService(settings: Settings, env: Record<string, string | undefined>, listen: (service: MonitorService) => void) {
@@ -70,9 +74,7 @@ function startService(settings: Settings, env: Record<string, string | undefined
     timeZone: systemTimeZone,
     defaultDataDir: dataDir,
     memoryOverrides: settings.memoryOverrides,
-    onProblem: (message) => {
-      logProblem(message);
-    },
+    log,
     beforeFirstPoll: listen,
   });
 }
@@ -103,7 +105,7 @@ const host = createDesktopHost({
     // Electron's login items are macOS's and Windows'; Linux starts what its XDG autostart folder names.
     if (process.platform === 'linux') {
       setLinuxAutostart(open, process.env.APPIMAGE ?? process.execPath, [], process.env).catch((error: unknown) => {
-        logProblem(`launch at login: ${errorText(error)}`);
+        log.error(`launch at login: ${errorText(error)}`);
       });
     } else {
       app.setLoginItemSettings({ openAtLogin: open, args: [START_HIDDEN_ARGUMENT] });
@@ -117,17 +119,7 @@ const host = createDesktopHost({
   },
   now: Date.now,
   formatTime: localTime,
-  report: (message) => {
-    logProblem(message);
-  },
-  observe: probe
-    ? {
-        tray: (model, snapshot) => {
-          probe.tray = { title: model.title, agents: snapshot?.summary.activeAgents ?? 0 };
-        },
-        notification: (intent) => probe.notifications.push(`${intent.title}: ${intent.body}`),
-      }
-    : undefined,
+  log: log.child('desktop'),
 });
 
 async function setupSettings(): Promise<void> {
@@ -135,7 +127,7 @@ async function setupSettings(): Promise<void> {
   const service = settingsService({ store, cipher, env: process.env, timeZone, apply: (settings, env) => host.applySettings(settings, env) });
   serveToDashboard(settingsHandlers(service));
   const stored = await store.load();
-  if (stored.problem) logProblem(`settings: ${stored.problem}`);
+  if (stored.problem) log.warn(`settings: ${stored.problem}`);
   await host.applySettings(stored.settings, effectiveEnv(stored.settings, stored.password, process.env).env);
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILENT_LOGGER } from '../../src/main/core/logger';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
@@ -78,7 +79,7 @@ describe.skipIf(missing !== null || redisServerMissing() !== null)('the dashboar
     simulator = new Simulator({ writer, mode: 'sessions', seed: 21, speed: 0.5, hostName: 'e2e' });
     commandListener = new Redis(redis.url);
     commandListener.on('error', () => undefined);
-    await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);
+    await serveCommands(commandListener, redis.prefix, simulator, writer, SILENT_LOGGER);
     await simulator.startWarm();
     home = await stateHome();
     serve = startCliProcess(['serve', '--port', '0'], {

@@ -12,6 +12,7 @@ import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { RECORDED_PS, startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { redisServerMissing } from '../support/needs';
 import { startPostgres, startRedis, type ControllableServer } from '../support/servers';
+import { recordingLog } from '../support/recordingLog';
 import { insertSessions } from '../support/sessionRows';
 import { postgresServerMissing } from '../support/testDatabase';
 
@@ -30,7 +31,8 @@ let monitor: Monitor;
 let admin: pg.Pool;
 let redis: Redis;
 const unhandled: unknown[] = [];
-const problems: string[] = [];
+// What the monitor warns of or fails at itself: a source that fails is in its health, never here.
+const { log: monitorLog, lines: problems } = recordingLog('warn');
 const onUnhandled = (reason: unknown): void => {
   unhandled.push(reason);
 };
@@ -86,7 +88,7 @@ beforeAll(async () => {
     subscribe: subscriber && registry ? (handlers) => registry.subscribe(subscriber, handlers) : undefined,
     settings: { timeZone: 'UTC', registryMode: 'auto', alerts: config.alerts, reconcile: DEFAULT_RECONCILE_SETTINGS },
     pollMs: POLL_MS,
-    onProblem: (message) => problems.push(message),
+    log: monitorLog,
   });
   await monitor.start();
   await snapshotWhere((snapshot) => ['postgres', 'registry', 'ollama'].every((name) => snapshot.sources[name as 'postgres'].state === 'ok'));

@@ -6,6 +6,7 @@ import { createStandaloneTables } from '../../src/main/sources/postgres/migrate'
 import { createPostgresPool } from '../../src/main/sources/postgres/postgresPool';
 import { startPostgres, type ControllableServer } from '../support/servers';
 import { postgresServerMissing } from '../support/testDatabase';
+import { recordingLog } from '../support/recordingLog';
 
 // A server process of its own, which it freezes.
 const noPostgres = postgresServerMissing();
@@ -41,9 +42,15 @@ async function until(what: string, test: () => boolean | Promise<boolean>, timeo
 
 describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () => {
   it('says each failed step in one line, tries it again, and carries on by itself once the server is back', async () => {
-    const problems: string[] = [];
+    const { log, lines: problems } = recordingLog('warn');
     // As simulate wires it: the configured timeout bounds every query, and a query that times out fails its step.
-    const pool = createPostgresPool({ database: { kind: 'url', connectionString: postgres.url }, timeoutMs: 500, onError: (error) => problems.push(error.message) });
+    const pool = createPostgresPool({
+      database: { kind: 'url', connectionString: postgres.url },
+      timeoutMs: 500,
+      onError: (error) => {
+        log.warn(error.message);
+      },
+    });
     // 600x: sessions of 2 to 20 minutes last 0.2 to 2 s, so steps are under way whenever the server stops.
     const simulator = new Simulator({
       writer: new DelegatorWriter(pool, null, 'stall:'),
@@ -53,7 +60,7 @@ describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () 
       hostName: 'stall-host',
       processes: null,
       heartbeatMs: 250,
-      onError: (message) => problems.push(message),
+      log,
     });
     simulator.start(0);
     try {
@@ -61,7 +68,9 @@ describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () 
       postgres.pause();
       try {
         // A session step, not only a heartbeat, fails while the server is frozen.
-        await until('a session step fails', () => problems.some((line) => /^(starting session|spawning|ending session|crashing|removing).* failed, trying again in \d+ s: /.test(line)), 20_000);
+        const step = '(starting session|spawning|ending session|crashing|removing)';
+        const sessionStepFailed = new RegExp(`^warn ${step}.* failed, trying again in \\d+ s: `);
+        await until('a session step fails', () => problems.some((line) => sessionStepFailed.test(line)), 20_000);
       } finally {
         postgres.resume();
       }

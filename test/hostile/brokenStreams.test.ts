@@ -98,7 +98,11 @@ describe('a standard output that fails (ENOSPC)', () => {
   it('stops serve as a signal would, and exits 3', async () => {
     // Its first line is the address: that write fails, and serve shuts down instead of serving for nobody.
     const run = await withFullStdout(['serve', '--port', '0']);
-    expect(run.stderr).toBe(NO_SPACE);
+    // Its log says first what it watches (info, the default level); the failure is the last line, nothing after it.
+    const [started, ...rest] = run.stderr.split(/(?<=\n)/);
+    expect(started).toMatch(/^info monitor: starting: PostgreSQL \S+, no registry, Ollama off, /);
+    expect(started).toMatch(/, a poll every \d+ ms, history in \S+\n$/);
+    expect(rest.join('')).toBe(NO_SPACE);
     expect(run.code).toBe(3);
   });
 });

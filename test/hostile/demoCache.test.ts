@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { KEPT_COPY_MAX_BYTES, openDemoDatabase } from '../../src/main/demo/demoDatabase';
 import { keptCopyProblem } from '../../src/main/demo/keptCopyCheck';
 import { readOwnFile } from '../../src/main/demo/ownFiles';
+import { recordingLog } from '../support/recordingLog';
 
 /*
  * The demo's kept database copy, as someone else could leave it where the
@@ -89,8 +90,8 @@ async function expectGoodCopyKept(): Promise<void> {
  * is kept again.
  */
 async function expectMadeAfresh(reason: RegExp): Promise<void> {
-  const problems: string[] = [];
-  const db = await openDemoDatabase(null, { onProblem: (message) => problems.push(message) });
+  const { log, lines: problems } = recordingLog('warn');
+  const db = await openDemoDatabase(null, { log });
   try {
     expect(await tables(db)).toEqual(ECHO_TABLES);
     await db.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
@@ -99,6 +100,7 @@ async function expectMadeAfresh(reason: RegExp): Promise<void> {
     await db.close();
   }
   expect(problems).toEqual([expect.stringMatching(reason)]);
+  expect(problems[0]).toMatch(/^warn the kept database copy .*: it is not used, and a new one is made$/);
   await expectGoodCopyKept();
 }
 
@@ -124,11 +126,11 @@ describe('the kept copy of the demo’s database', () => {
   it('is used again when the demo kept it: a good copy passes every check', async () => {
     expect(good.length).toBeLessThan(KEPT_COPY_MAX_BYTES / 3);
     await writeFile(keptPath, planted, { mode: 0o600 });
-    const problems: string[] = [];
-    const db = await openDemoDatabase(null, { onProblem: (message) => problems.push(message) });
+    const { log, lines } = recordingLog();
+    const db = await openDemoDatabase(null, { log });
     expect(await tables(db)).toEqual([...ECHO_TABLES, 'planted'].sort());
     await db.close();
-    expect(problems).toEqual([]);
+    expect(lines).toEqual([`debug database loaded from the kept copy ${keptPath}`]);
     await writeFile(keptPath, good, { mode: 0o600 });
   }, CASE_MS);
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SILENT_LOGGER } from '../../src/main/core/logger';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
 import { Simulator } from '../../src/main/simulator/simulator';
@@ -70,7 +71,7 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent against the refere
     simulator = new Simulator({ writer, mode: 'sessions', seed: 7, speed: 0.001, hostName: 'test-host' });
     commandListener = client(redis.url);
     await commandListener.connect();
-    await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);
+    await serveCommands(commandListener, redis.prefix, simulator, writer, SILENT_LOGGER);
     await simulator.startWarm();
   });
 

@@ -9,6 +9,7 @@ import { createWebServer } from '../../src/main/web/webServer';
 import { HTTP_ROUTES } from '../../src/shared/api';
 import { sessionStatsSchema, snapshotSchema, type SourceState } from '../../src/shared/model';
 import { http, type HttpResponse } from '../support/http';
+import { recordingLog } from '../support/recordingLog';
 
 const day = (daysAgo: number): string => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
@@ -17,11 +18,12 @@ describe('serve --demo under two tabs at once', () => {
   let server: Server;
   let detach: () => void;
   let port = 0;
-  const problems: string[] = [];
+  const { log, lines: problems } = recordingLog('warn');
 
   beforeAll(async () => {
     // As serve --demo starts it: the demo's monitor, behind the web host.
-    service = await startMonitorService({ kind: 'demo', dataDir: null }, { timeZone: 'UTC', defaultDataDir: null, onProblem: (message) => problems.push(message) });
+    const options = { timeZone: 'UTC', defaultDataDir: null, log };
+    service = await startMonitorService({ kind: 'demo', dataDir: null }, options);
     const web = createWebServer({ service, controlKey: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
     server = web.server;
     detach = web.detach;

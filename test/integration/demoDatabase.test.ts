@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { openDemoDatabase } from '../../src/main/demo/demoDatabase';
 import { createStandaloneTables } from '../../src/main/sources/postgres/migrate';
+import { recordingLog } from '../support/recordingLog';
 
 let cache: string;
 let before: string | undefined;
@@ -104,13 +105,14 @@ describe("the demo's database", () => {
   it('makes afresh a folder other users could enter, as older versions left it, and closes it to them', async () => {
     const dataDir = join(cache, 'user-data', 'demo-pgdata');
     await chmod(dataDir, 0o755);
-    const problems: string[] = [];
-    const db = await openDemoDatabase(dataDir, { onProblem: (message) => problems.push(message) });
+    const { log, lines: problems } = recordingLog('warn');
+    const db = await openDemoDatabase(dataDir, { log });
     // Its history is gone: the demo's own, made again by its backfill.
     expect(await tables(db)).toEqual(ECHO_TABLES);
     expect((await db.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
     await db.close();
-    expect(problems).toEqual([expect.stringMatching(/was open to other users \(mode 755\): it is made afresh/)]);
+    const exposed = /^warn the database folder .* was open to other users \(mode 755\): it is made afresh$/;
+    expect(problems).toEqual([expect.stringMatching(exposed)]);
     expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
   }, 60_000);
 
@@ -123,12 +125,13 @@ describe("the demo's database", () => {
       CREATE TRIGGER planted_mark BEFORE INSERT ON agent_status FOR EACH ROW EXECUTE FUNCTION planted_mark();
     `);
     await planted.close();
-    const problems: string[] = [];
-    const db = await openDemoDatabase(dataDir, { onProblem: (message) => problems.push(message) });
+    const { log, lines: problems } = recordingLog('warn');
+    const db = await openDemoDatabase(dataDir, { log });
     await db.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     expect(await tables(db)).toEqual(ECHO_TABLES);
     await db.close();
-    expect(problems).toEqual([expect.stringMatching(/holds functions of its own, triggers: it is made afresh/)]);
+    const holdsCode = /^warn the database folder .* holds functions of its own, triggers: it is made afresh$/;
+    expect(problems).toEqual([expect.stringMatching(holdsCode)]);
   }, 60_000);
 
   it('refuses a link in place of the folder, and leaves both as they are', async () => {

@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/main/config';
+import { describeDatabase, describeRedis, loadConfig } from '../../src/main/config';
 import { startMonitorService } from '../../src/main/monitor/monitorService';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { redisMissing } from '../support/needs';
+import { recordingLog } from '../support/recordingLog';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
@@ -43,8 +44,9 @@ describe.skipIf(noRedis !== null)('startMonitorService', () => {
       MONITOR_POLL_MS: '60000',
       MONITOR_DATA_DIR: dataDir,
     });
-    const problems: string[] = [];
-    const { monitor, close } = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null, onProblem: (message) => problems.push(message) });
+    const { log, lines } = recordingLog('info');
+    const options = { timeZone: 'UTC', defaultDataDir: null, log };
+    const { monitor, close } = await startMonitorService({ kind: 'echo', config }, options);
     try {
       expect(monitor.current()?.summary).toMatchObject({ activeSessions: 1, activeAgents: 1, agentsFrom: ['sessions'] });
       const announced = new Promise<MonitorEvent>((resolve) => monitor.onEvent(resolve));
@@ -69,7 +71,13 @@ describe.skipIf(noRedis !== null)('startMonitorService', () => {
     } finally {
       await close();
     }
-    expect(problems).toEqual([]);
+    // What it watched and when it stopped, for a log read months later; no warning, no error.
+    const registry = `registry ${describeRedis(redis.url)} (${config.registryMode})`;
+    const watched = `PostgreSQL ${describeDatabase(config.database)}, ${registry}`;
+    expect(lines).toEqual([
+      `info monitor: starting: ${watched}, Ollama ${ollama.endpoint}, a poll every 60000 ms, history in ${dataDir}`,
+      'info monitor: stopped',
+    ]);
     const events = await readFile(join(dataDir, 'event-log.jsonl'), 'utf8');
     expect(events).toContain('"type":"agent_spawned"');
     expect((await readFile(join(dataDir, 'resource-series.jsonl'), 'utf8')).trim().split('\n').length).toBeGreaterThanOrEqual(2);

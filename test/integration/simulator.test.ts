@@ -16,6 +16,7 @@ import { readRegistryEntry } from '../../src/main/sources/redis/registryEntry';
 import type { RegistryEvent } from '../../src/main/sources/redis/registryEvent';
 import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { redisMissing, redisServerMissing } from '../support/needs';
+import { recordingLog } from '../support/recordingLog';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 import { alive, plainArguments, procFacts, untilExecutable } from '../support/simulatedAgents';
@@ -33,7 +34,8 @@ let commandListener: Redis;
 let simulator: Simulator;
 const events: RegistryEvent[] = [];
 const malformed: string[] = [];
-const problems: string[] = [];
+// The simulator's warnings and errors: a run that goes as it should has none.
+const { log: problemLog, lines: problems } = recordingLog('warn');
 let bus: CommandBus;
 
 function eventually<T>(read: () => T | undefined, timeoutMs = 8000): Promise<T> {
@@ -76,8 +78,8 @@ beforeEach(async () => {
   });
   const writer = new DelegatorWriter(db.pool, redis.redis, redis.prefix);
   // 300x: sessions of 2 to 20 minutes last under 4 s, agents spawn tens of milliseconds apart.
-  simulator = new Simulator({ writer, mode: 'sessions', seed: 11, speed: 300, hostName: 'test-host', onError: (message) => problems.push(message) });
-  await serveCommands(commandListener, redis.prefix, simulator, writer, (message) => problems.push(message));
+  simulator = new Simulator({ writer, mode: 'sessions', seed: 11, speed: 300, hostName: 'test-host', log: problemLog });
+  await serveCommands(commandListener, redis.prefix, simulator, writer, problemLog);
 });
 
 afterEach(async () => {
@@ -203,7 +205,7 @@ describe.skipIf(noRedisServer !== null)("the guide-integrated ECHO's agents' wor
     publisher.on('error', () => undefined);
     const listener = await listenToEcho(server.url);
     const order = orderLog(workDb.pool, publisher);
-    const work = await WorkWriter.open(order.sql, order.publisher, (message) => problems.push(message));
+    const work = await WorkWriter.open(order.sql, order.publisher, problemLog);
     const sessions = new Simulator({
       writer: new DelegatorWriter(workDb.pool, null, 'unused:'),
       work,
@@ -212,7 +214,7 @@ describe.skipIf(noRedisServer !== null)("the guide-integrated ECHO's agents' wor
       speed: 600,
       hostName: 'test-host',
       processes: null,
-      onError: (message) => problems.push(message),
+      log: problemLog,
     });
     const count = async (where: string): Promise<number> =>
       Number((await workDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE ${where}`)).rows[0]?.n ?? 0);
@@ -327,7 +329,7 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
       hostName: 'test-host',
       heartbeatMs: 250,
       models: { use: (model) => used.push(model) },
-      onError: (message) => problems.push(message),
+      log: problemLog,
     });
     await live.startWarm();
   });

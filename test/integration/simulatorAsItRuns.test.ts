@@ -26,6 +26,7 @@ import {
   until,
 } from '../support/echoWork';
 import { redisMissing, redisServerMissing } from '../support/needs';
+import { recordingLog } from '../support/recordingLog';
 import { startRedis, type ControllableServer } from '../support/servers';
 import { alive, erlangMissing, plainArguments, procFacts, processesMentioning, untilExecutable } from '../support/simulatedAgents';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
@@ -44,7 +45,8 @@ const CREW = planStandingCrew(new SeededRandom(SEED));
 
 let db: TestDatabase;
 let redis: TestRedis;
-const problems: string[] = [];
+// The simulator's warnings and errors: a run that goes as it should has none.
+const { log: problemLog, lines: problems } = recordingLog('warn');
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -71,7 +73,7 @@ async function startEcho(extra: Partial<SimulatorOptions> = {}): Promise<Started
     hostName: 'test-host',
     heartbeatMs: 250,
     onActivity: (line) => activity.push(line),
-    onError: (message) => problems.push(message),
+    log: problemLog,
     ...extra,
   });
   await simulator.startWarm();
@@ -186,7 +188,7 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
     publisher.on('error', () => undefined);
     const listener = await listenToEcho(server.url);
     const order = orderLog(echoDb.pool, publisher);
-    const work = await WorkWriter.open(order.sql, order.publisher, (message) => problems.push(message));
+    const work = await WorkWriter.open(order.sql, order.publisher, problemLog);
     expect(work.tables).toEqual({ messages: true, acknowledgements: true, decisions: true, llmSessions: true, workflows: true, flows: true });
     // Sixteen simulated hours in under half a minute; no processes, so nothing but the work takes time.
     const simulator = new Simulator({
@@ -196,7 +198,7 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
       speed: 3000,
       hostName: 'test-host',
       processes: null,
-      onError: (message) => problems.push(message),
+      log: problemLog,
     });
     try {
       await simulator.startWarm();
@@ -256,7 +258,7 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
       speed: 600,
       hostName: 'test-host',
       processes: null,
-      onError: (message) => problems.push(message),
+      log: problemLog,
     });
     const readOf = async (id: string): Promise<boolean> =>
       (await echoDb.pool.query<{ read: boolean }>('SELECT read FROM messages WHERE id = $1', [id])).rows[0]?.read ?? false;

@@ -33,6 +33,11 @@ describe("serve's log of its sources", () => {
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const { stderr } = await serve.stop('SIGTERM');
     const registryLines = stderr.split('\n').filter((line) => line.includes('Registry') || line.includes('ECONNREFUSED'));
-    expect(registryLines).toEqual([`monitor: Registry down: Redis: connect ECONNREFUSED ${redis.host}:${String(redis.port)}`]);
+    const refused = `Redis: connect ECONNREFUSED ${redis.host}:${String(redis.port)}`;
+    expect(registryLines).toEqual([`warn monitor: Registry down: ${refused}`]);
+    // What it watched, and that it stopped: at info, the default level.
+    expect(stderr).toMatch(/^info monitor: starting: PostgreSQL \S+, registry redis:\/\/\S+ \(redis\), Ollama off, /m);
+    expect(stderr).toMatch(/^info monitor: starting: .*, a poll every 250 ms, history in \S+$/m);
+    expect(stderr).toMatch(/\ninfo monitor: stopped\n$/);
   });
 });

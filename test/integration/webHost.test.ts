@@ -11,6 +11,7 @@ import { HTTP_ROUTES, STREAM_EVENTS, TOKEN_HEADER } from '../../src/shared/api';
 import { sessionStatsSchema, sessionViewSchema, snapshotSchema, type Snapshot } from '../../src/shared/model';
 import { monitorEventSchema, resourceSampleSchema } from '../../src/shared/monitorEvent';
 import { loadConfig } from '../../src/main/config';
+import { SILENT_LOGGER } from '../../src/main/core/logger';
 import { startMonitorService, type MonitorService } from '../../src/main/monitor/monitorService';
 import { serveCommands } from '../../src/main/simulator/commandChannel';
 import { DelegatorWriter } from '../../src/main/simulator/delegatorWriter';
@@ -54,7 +55,7 @@ beforeAll(async () => {
   simulator = new Simulator({ writer, mode: 'sessions', seed: 5, speed: 0.001, hostName: 'test' });
   commandListener = new Redis(redis.url);
   commandListener.on('error', () => undefined);
-  await serveCommands(commandListener, redis.prefix, simulator, writer, () => undefined);
+  await serveCommands(commandListener, redis.prefix, simulator, writer, SILENT_LOGGER);
   await simulator.startWarm();
   const config = loadConfig({
     // Other test files run ECHO-like agent processes side by side; this one is not about them.

@@ -5,6 +5,7 @@
 // that started it ends.
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { createLogger, terminalLine } from '../../src/main/core/logger';
 import { BytesBlob } from '../../src/main/demo/bytesBlob';
 import { serveSession } from '../../src/main/demo/sessionServer';
 import { EMBEDDED_SETTINGS } from './embeddedPostgres';
@@ -12,7 +13,8 @@ import { EMBEDDED_SETTINGS } from './embeddedPostgres';
 const template = process.argv[2];
 if (template === undefined) throw new Error('usage: embeddedPostgresServer.ts <template.tar>');
 const db = await PGlite.create({ ...EMBEDDED_SETTINGS, loadDataDir: new BytesBlob(new Uint8Array(await readFile(template))) });
-const server = await serveSession(db, { host: '127.0.0.1', onProblem: (message) => process.stderr.write(`${message}\n`) });
+const log = createLogger([{ level: 'warn', write: (record) => process.stderr.write(`${terminalLine(record)}\n`) }]);
+const server = await serveSession(db, { host: '127.0.0.1', log });
 
 let stopping: Promise<void> | null = null;
 const stop = (): Promise<void> =>

@@ -9,6 +9,7 @@ import { SessionStore } from '../../src/main/sources/postgres/sessionStore';
 import { IPC_INVOKE, IPC_PUSH } from '../../src/shared/ipcChannels';
 import { settingsSchema } from '../../src/shared/settings';
 import { readingsAt, SETTINGS } from '../support/readings';
+import { recordingLog } from '../support/recordingLog';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 
@@ -35,7 +36,7 @@ function setup(startService: DesktopDeps['startService'] = async (_settings, _en
 }) {
   const sent: string[] = [];
   const trays: TrayModel[] = [];
-  const reports: string[] = [];
+  const { log, lines } = recordingLog();
   const quits: number[] = [];
   const logsOpened: number[] = [];
   let handlers: Readonly<Record<string, Handler>> = {};
@@ -57,9 +58,9 @@ function setup(startService: DesktopDeps['startService'] = async (_settings, _en
     openLog: () => logsOpened.push(1),
     now: () => NOW,
     formatTime: (instant) => instant.slice(11, 16),
-    report: (message) => reports.push(message),
+    log,
   });
-  return { host, sent, trays, reports, quits, logsOpened, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
+  return { host, sent, trays, lines, quits, logsOpened, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
 }
 
 const SETTINGS_SAVED = settingsSchema.parse({ connection: {} });
@@ -72,6 +73,18 @@ describe('the desktop host', () => {
     const [snapshot, series, events] = (await asked) as [unknown, unknown[], unknown[]];
     expect(snapshot).not.toBeNull();
     expect(Array.isArray(series) && Array.isArray(events)).toBe(true);
+    await host.stopForQuit();
+  });
+
+  it("logs the tray's title each time it changes, and only then", async () => {
+    const { host, lines, trays } = setup();
+    host.showTray();
+    host.showTray();
+    await host.applySettings(SETTINGS_SAVED, {});
+    host.showTray();
+    const titles = [...new Set(trays.map((tray) => tray.title))];
+    expect(titles.length).toBeGreaterThan(1);
+    expect(lines.filter((line) => line.startsWith('debug tray: '))).toEqual(titles.map((title) => `debug tray: ${title}`));
     await host.stopForQuit();
   });
 
@@ -114,9 +127,9 @@ describe('the desktop host', () => {
   });
 
   it('stays up and says why when the monitor cannot start', async () => {
-    const { host, reports, trays } = setup(() => Promise.reject(new Error('DB_PORT: expected a port')));
+    const { host, lines, trays } = setup(() => Promise.reject(new Error('DB_PORT: expected a port')));
     await host.applySettings(SETTINGS_SAVED, {});
-    expect(reports).toEqual(['The monitor could not start: DB_PORT: expected a port']);
+    expect(lines.filter((line) => line.startsWith('error'))).toEqual(['error The monitor could not start: DB_PORT: expected a port']);
     expect(trays.length).toBeGreaterThan(0);
   });
 

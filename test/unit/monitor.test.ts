@@ -10,6 +10,7 @@ import { readRegistryEvent } from '../../src/main/sources/redis/registryEvent';
 import { type Snapshot } from '../../src/shared/model';
 import { monitorEventSchema, resourceSampleSchema, type MonitorEvent } from '../../src/shared/monitorEvent';
 import { ok, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
+import { recordingLog } from '../support/recordingLog';
 
 const POLL = 5000;
 
@@ -100,8 +101,8 @@ describe('the poll loop', () => {
 
   it('hands every subscriber the same frozen snapshot, and survives a listener that throws', async () => {
     const { read } = slowReader();
-    const problems: string[] = [];
-    const monitor = monitorWith({ read, onProblem: (message) => problems.push(message) });
+    const { log, lines } = recordingLog();
+    const monitor = monitorWith({ read, log });
     const seen: Snapshot[][] = [[], []];
     monitor.onSnapshot(() => {
       throw new Error('renderer gone');
@@ -115,7 +116,7 @@ describe('the poll loop', () => {
     expect(seen[1]).toHaveLength(1);
     expect(seen[0]?.[0]).toBe(seen[1]?.[0]);
     expect(Object.isFrozen(seen[0]?.[0])).toBe(true);
-    expect(problems).toEqual(['a listener failed: renderer gone', 'a listener failed: renderer gone']);
+    expect(lines).toEqual(['error a listener failed: renderer gone', 'error a listener failed: renderer gone']);
     expect(monitor.current()).toBe(seen[0]?.[1]);
     await monitor.stop();
   });
@@ -211,13 +212,16 @@ describe('kept across restarts', () => {
     await vi.advanceTimersByTimeAsync(4 * POLL);
     await first.stop();
     expect(first.series()).toHaveLength(3);
-    const problems: string[] = [];
+    const { log, lines } = recordingLog();
     await writeFile(join(dir, 'events.jsonl'), `${await readFile(join(dir, 'events.jsonl'), 'utf8')}{"broken":\n`);
-    const second = monitorWith({ read: slowReader().read, store: storeIn(), seriesLimit: 3, onProblem: (message) => problems.push(message) });
+    const second = monitorWith({ read: slowReader().read, store: storeIn(), seriesLimit: 3, log });
     await second.start();
     expect(second.series().slice(0, 2)).toEqual(first.series().slice(1));
     expect(second.events().map((event) => event.type)).toEqual(['agent_stopped']);
-    expect(problems).toEqual([expect.stringMatching(/^left out .*events\.jsonl line \d+: not JSON$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^warn left out .*events\.jsonl line \d+: not JSON$/),
+      'debug kept history read (samples: 3, events: 1)',
+    ]);
     await second.stop();
   });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Steps } from '../../src/main/simulator/steps';
 import { ManualTimers } from '../support/manualTimers';
+import { recordingLog } from '../support/recordingLog';
 
 
 function stepsWith(timers: ManualTimers, running = { value: true }) {
-  const said: string[] = [];
-  const steps = new Steps({ timers, onError: (message) => said.push(message), isRunning: () => running.value });
+  const { log, lines: said } = recordingLog();
+  const steps = new Steps({ timers, log, isRunning: () => running.value });
   return { steps, said, running };
 }
 
@@ -46,8 +47,8 @@ describe('the simulator\'s steps', () => {
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
     expect(said).toHaveLength(7);
-    expect(said[0]).toBe('ending session s1 failed, trying again in 1 s: Query read timeout');
-    expect(said[6]).toBe('ending session s1 failed, trying again in 30 s: Query read timeout');
+    expect(said[0]).toBe('warn ending session s1 failed, trying again in 1 s: Query read timeout');
+    expect(said[6]).toBe('warn ending session s1 failed, trying again in 30 s: Query read timeout');
     for (const line of said) expect(line).not.toContain('\n');
     // Done: nothing more is waiting.
     expect(timers.waiting()).toEqual([]);
@@ -73,6 +74,7 @@ describe('the simulator\'s steps', () => {
     await steps.persist('stopping cto', () => Promise.reject(new Error('down'))).catch(() => undefined);
     await new Promise((resolve) => setImmediate(resolve));
     expect(timers.waiting()).toEqual([]);
-    expect(said.at(-1)).toBe('stopping cto failed: down');
+    // Not tried again: what it would have written is lost.
+    expect(said.at(-1)).toBe('error stopping cto failed: down');
   });
 });

@@ -37,6 +37,8 @@ const CONTROL_EXIT_CODES = [
   BAD_USAGE,
 ] as const;
 const NOTHING_QUEUED = 'Nothing is queued: what cannot be done now fails at once.';
+/** The commands that keep running log to standard error; their help is where a user looks for how much. */
+const LOG_LEVEL_LINE = 'It logs to standard error at MONITOR_LOG_LEVEL: debug, info (the default), warn or error.';
 
 export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   status: {
@@ -85,7 +87,11 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   serve: {
     summary: 'The dashboard for a browser, its HTTP API, server-sent events and /metrics',
     synopsis: ['serve [--port 4000] [--host 127.0.0.1] [--demo]'],
-    about: ["Runs the monitor until Ctrl-C or SIGTERM, then stops cleanly. It prints the dashboard's address", "and the file holding the controls' address; the dashboard served is the one `npm run build` made."],
+    about: [
+      "Runs the monitor until Ctrl-C or SIGTERM, then stops cleanly. It prints the dashboard's address",
+      "and the file holding the controls' address; the dashboard served is the one `npm run build` made.",
+      LOG_LEVEL_LINE,
+    ],
     options: [
       ['--port N', 'The port to listen on (default 4000; 0 takes any free one)'],
       ['--host ADDRESS', 'Address to listen on (default 127.0.0.1); other machines need the access token'],
@@ -104,6 +110,7 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       'By default ECHO as it runs: agent processes (Erlang VMs where escript is installed) beating in',
       "agent_status, their work in ECHO's own tables and channels, and no sessions. Stops its agents on",
       'Ctrl-C or SIGTERM.',
+      LOG_LEVEL_LINE,
     ],
     options: [
       ['--speed N', 'How many times faster than life it runs (default 1; a fraction runs slower)'],

@@ -12,6 +12,7 @@ import { keepControlsAddress } from './controlsAddress';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { stateDir } from './stateDir';
+import { commandLog } from './stderrLog';
 
 export interface ServeOptions {
   readonly port: number;
@@ -39,8 +40,7 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config }, {
     timeZone: io.liveTimeZone ?? io.timeZone,
     defaultDataDir: stateDir(io.env),
-    // Problems quote servers' errors and the reasons events or lines were left out: text from outside.
-    onProblem: (message) => { io.err(`${escapeControls(message)}\n`); },
+    log: commandLog(io),
   });
   const web = createWebServer({
     service,

@@ -14,6 +14,7 @@ import { closeRedis, createRedis } from '../sources/redis/redisConnection';
 import { explainRedisFailure } from '../sources/redis/redisFailures';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
+import { commandLog } from './stderrLog';
 import { escapeControls } from '../../shared/terminalText';
 
 export interface SimulateOptions {
@@ -44,15 +45,26 @@ async function workTablesWhereEchoDoesNot(sql: SqlClient): Promise<EchoWorkTable
  * it publishes on ECHO's channels what it stores.
  */
 export async function simulateCommand(config: MonitorConfig, options: SimulateOptions, io: CliIo): Promise<ExitCode> {
-  // Servers' errors and commands' fields are text from outside.
-  const problem = (message: string): void => {
-    io.err(`simulate: ${escapeControls(message)}\n`);
-  };
+  const log = commandLog(io).child('simulate');
   // Connection trouble while it runs is said, not swallowed: a simulator that quietly stops writing misleads.
-  const pool = createPostgresPool({ database: config.database, timeoutMs: config.timeoutMs, onError: (error) => { problem(error.message); } });
+  const pool = createPostgresPool({
+    database: config.database,
+    timeoutMs: config.timeoutMs,
+    onError: (error) => {
+      log.child('postgres').warn(error.message);
+    },
+  });
   // ECHO publishes its messages in either mode; only the guide-integrated delegator has our registry and takes commands.
   const useRedis = config.registryMode !== 'sessions';
-  const redisOptions = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: true, onError: problem };
+  const redisLog = log.child('redis');
+  const redisOptions = {
+    url: config.redisUrl,
+    timeoutMs: config.timeoutMs,
+    persistent: true,
+    onError: (message: string) => {
+      redisLog.warn(message);
+    },
+  };
   const redis = useRedis ? createRedis(redisOptions) : null;
   const subscriber = useRedis && options.sessions ? createRedis(redisOptions) : null;
   const closeAll = async (): Promise<void> => {
@@ -76,7 +88,7 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
   try {
     if (created.length > 0) io.out(`Created ECHO's ${created.join(', ')} in ${describeDatabase(config.database)}: ECHO's migrations have not run there.\n`);
     const writer = new DelegatorWriter(pool, options.sessions ? redis : null, config.redisPrefix);
-    const work = await WorkWriter.open(pool, redis, problem);
+    const work = await WorkWriter.open(pool, redis, log);
     if (options.backfillDays > 0) {
       const added = await writer.insertSessions(planBackfill(options.backfillDays, options.seed, io.now()), io.now());
       io.out(`Backfilled ${added} sessions over ${options.backfillDays} days.\n`);
@@ -94,9 +106,9 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
       hostName: os.hostname(),
       work,
       onActivity: (line) => { io.out(`${new Date(io.now()).toISOString()} ${line}\n`); },
-      onError: problem,
+      log,
     });
-    if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, problem);
+    if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, log);
     const runtime = await simulator.agentRuntime();
     simulator.start();
     const registry = redis
@@ -113,7 +125,7 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     await simulator.stop();
   } catch (error) {
     // A step that fails while it runs is tried again; what fails here (the backfill, the command channel, the last end) is not.
-    problem(errorText(error));
+    log.error(errorText(error));
     return EXIT.critical;
   } finally {
     await closeAll();

@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
 import type { Snapshot } from '../../shared/model';
-import { escapeControls, escapeJsonControls } from '../../shared/terminalText';
+import { escapeJsonControls } from '../../shared/terminalText';
 import type { MonitorConfig } from '../config';
 import { startMonitorService } from '../monitor/monitorService';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 import { statusText, type SourceLabels } from './statusText';
+import { commandLog } from './stderrLog';
 
 /** Home, then erase the screen: each frame replaces the last, as `watch` draws. */
 export const CLEAR_SCREEN = '\x1b[H\x1b[2J';
@@ -95,10 +96,8 @@ export async function watchStatus(
   const service = await startMonitorService(config === null ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config: { ...config, dataDir: null } }, {
     timeZone: io.liveTimeZone ?? io.timeZone,
     defaultDataDir: null,
-    // Problems quote servers' errors: text from outside. They go to stderr, apart from the frames.
-    onProblem: (message) => {
-      io.err(`${escapeControls(message)}\n`);
-    },
+    // On standard error, apart from the frames.
+    log: commandLog(io),
   });
   return runWatch(
     { current: () => service.getSnapshot(), pollNow: () => service.monitor.pollNow(), close: () => service.close() },

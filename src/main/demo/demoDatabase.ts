@@ -6,6 +6,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import { z } from 'zod';
 import { errorText } from '../../shared/errorText';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { createStandaloneTables, createStandaloneWorkTables } from '../sources/postgres/migrate';
 import { BytesBlob } from './bytesBlob';
 import { catalogProblem } from './catalogCheck';
@@ -49,8 +50,8 @@ const partialName = /^demo-database-(\d+-)?pglite-[\w.+-]+\.tar\.\w+\.part$/;
 const PARTIAL_STALE_MS = 60 * 60 * 1000;
 
 export interface DemoDatabaseOptions {
-  /** Told, in one line, when a kept copy or a database folder is not used and why. */
-  readonly onProblem?: (message: string) => void;
+  /** Warned, in one line, when a kept copy or a database folder is not used and why; at debug, which was opened. */
+  readonly log?: Logger;
 }
 
 /**
@@ -59,7 +60,7 @@ export interface DemoDatabaseOptions {
  * version so an upgrade makes a new one. The folder is made this user's
  * alone (0700); one that cannot be (another user's, a link) keeps nothing.
  */
-async function keptCopyPath(say: (message: string) => void): Promise<string | null> {
+async function keptCopyPath(log: Logger): Promise<string | null> {
   let folder: string;
   let version: string;
   try {
@@ -74,7 +75,7 @@ async function keptCopyPath(say: (message: string) => void): Promise<string | nu
   }
   const problem = await ownFolder(folder).catch((error: unknown) => `cannot be made (${errorText(error)})`);
   if (problem !== null) {
-    say(`the cache folder ${folder} ${problem}: no database copy is kept there`);
+    log.warn(`the cache folder ${folder} ${problem}: no database copy is kept there`);
     return null;
   }
   return join(folder, `demo-database-${String(KEPT_LAYOUT)}-pglite-${version}.tar`);
@@ -105,9 +106,9 @@ const newFolder = (dataDir: string): Promise<void> => mkdir(dataDir, { mode: 0o7
  * folder of PostgreSQL's, or holds code, is removed, so that a good one is
  * kept in its place. A folder it left half-written is removed too.
  */
-async function fromKeptCopy(path: string, dataDir: string | null, say: (message: string) => void): Promise<PGlite | null> {
+async function fromKeptCopy(path: string, dataDir: string | null, log: Logger): Promise<PGlite | null> {
   const discard = async (reason: string): Promise<null> => {
-    say(`the kept database copy ${path} ${reason}: it is not used, and a new one is made`);
+    log.warn(`the kept database copy ${path} ${reason}: it is not used, and a new one is made`);
     // A folder planted at its name stays, and no copy is kept there.
     await rm(path, { force: true }).catch(() => undefined);
     return null;
@@ -126,6 +127,7 @@ async function fromKeptCopy(path: string, dataDir: string | null, say: (message:
     const code = await catalogProblem(db);
     if (code !== null) throw new Error(code);
     await createDemoTables(db);
+    log.debug(`database loaded from the kept copy ${path}`);
     return db;
   } catch (error) {
     // A copy from a run that was cut short, another version's, or one that holds code: made afresh by the caller.
@@ -142,14 +144,14 @@ async function fromKeptCopy(path: string, dataDir: string | null, say: (message:
  * or holding code). A folder that is not this user's is refused, and left
  * as it is.
  */
-async function fromFolder(dataDir: string, say: (message: string) => void): Promise<PGlite | null> {
+async function fromFolder(dataDir: string, log: Logger): Promise<PGlite | null> {
   const state = await databaseFolderState(dataDir, FOLDER_MAX_ENTRIES);
   if (state.kind === 'absent') return null;
   if (state.kind === 'foreign') {
     throw new Error(`The demo's database folder ${dataDir} ${state.reason}: the demo neither opens nor removes it. Remove it, and the demo makes a new one.`);
   }
   if (state.kind === 'exposed') {
-    say(`the database folder ${dataDir} ${state.reason}: it is made afresh`);
+    log.warn(`the database folder ${dataDir} ${state.reason}: it is made afresh`);
     await removeFolder(dataDir);
     return null;
   }
@@ -160,9 +162,12 @@ async function fromFolder(dataDir: string, say: (message: string) => void): Prom
   }
   const db = await PGlite.create({ ...demoSettings, dataDir });
   const code = await catalogProblem(db).catch((error: unknown) => `cannot be checked (${errorText(error)})`);
-  if (code === null) return db;
+  if (code === null) {
+    log.debug(`database opened in ${dataDir}`);
+    return db;
+  }
   await db.close().catch(() => undefined);
-  say(`the database folder ${dataDir} ${code}: it is made afresh`);
+  log.warn(`the database folder ${dataDir} ${code}: it is made afresh`);
   await removeFolder(dataDir);
   return null;
 }
@@ -196,13 +201,13 @@ async function sweep(path: string): Promise<void> {
 }
 
 /** Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is simply not kept. */
-async function keepCopy(db: PGlite, path: string, say: (message: string) => void): Promise<void> {
+async function keepCopy(db: PGlite, path: string, log: Logger): Promise<void> {
   try {
     const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
     // A copy the next run would refuse is not worth writing.
     const problem = keptCopyProblem(dump);
     if (problem !== null) {
-      say(`a new database copy ${problem}: it is not kept`);
+      log.warn(`a new database copy ${problem}: it is not kept`);
       return;
     }
     await writeOwnFile(path, dump);
@@ -226,23 +231,24 @@ async function keepCopy(db: PGlite, path: string, say: (message: string) => void
  * keptCopyCheck.ts, catalogCheck.ts).
  */
 export async function openDemoDatabase(dataDir: string | null = null, options: DemoDatabaseOptions = {}): Promise<PGlite> {
-  const say = options.onProblem ?? (() => undefined);
+  const log = options.log ?? SILENT_LOGGER;
   if (dataDir !== null) {
     // The folders above the database's own, which is made below.
     await mkdir(dirname(dataDir), { recursive: true });
-    const existing = await fromFolder(dataDir, say);
+    const existing = await fromFolder(dataDir, log);
     if (existing) return existing;
   }
-  const path = await keptCopyPath(say);
-  const kept = path === null ? null : await fromKeptCopy(path, dataDir, say);
+  const path = await keptCopyPath(log);
+  const kept = path === null ? null : await fromKeptCopy(path, dataDir, log);
   if (kept) return kept;
   // Made here rather than by PGlite, whose folder would be open to every user of the machine.
   if (dataDir !== null) await newFolder(dataDir);
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
   await createDemoTables(db);
+  log.debug(`database made afresh ${dataDir === null ? 'in memory' : `in ${dataDir}`}`);
   if (path !== null) {
     await trimForKeeping(db);
-    await keepCopy(db, path, say);
+    await keepCopy(db, path, log);
   }
   return db;
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig, type MonitorConfig } from '../config';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { createStandaloneTables, createStandaloneWorkTables } from '../sources/postgres/migrate';
 import { openDemoDatabase } from './demoDatabase';
 import { closeWhatALastRunLeft } from './demoRestart';
@@ -23,10 +24,10 @@ export interface DemoOptions {
   /** Sessions come and go this much faster, so something happens while you watch; heartbeats and keep-alives keep real time. */
   readonly speed?: number;
   readonly backfillDays?: number;
-  readonly onActivity?: (line: string) => void;
   /** `MONITOR_ALERTS` as the user set it: the demo's alerts follow the same rules as a real run's. */
   readonly alerts?: string;
-  readonly onProblem?: (message: string) => void;
+  /** What the demo does (the simulated ECHO's sessions and agents, at debug) and what went wrong; none by default. */
+  readonly log?: Logger;
 }
 
 export interface DemoEnvironment {
@@ -60,8 +61,9 @@ const DEMO_MODE: SimulatorMode = 'sessions';
  * real servers.
  */
 export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> {
+  const log = options.log ?? SILENT_LOGGER;
   if (options.dataDir !== null) await mkdir(options.dataDir, { recursive: true });
-  const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'), { onProblem: options.onProblem });
+  const db = await openDemoDatabase(options.dataDir === null ? null : join(options.dataDir, 'demo-pgdata'), { log });
   const seed = options.seed ?? DEMO_SEED;
   let ollama: OllamaStandIn | null = null;
   let simulator: Simulator | null = null;
@@ -75,12 +77,12 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const writer = new DelegatorWriter(db, null, 'delegator:');
     // No Redis: ECHO's messages are stored, then published on channels inside this process, which the monitor hears as it hears Redis's.
     const channels = new LocalChannels();
-    const work = await WorkWriter.open(db, channels, options.onProblem);
+    const work = await WorkWriter.open(db, channels, log);
     const days = options.backfillDays ?? 30;
     const backfilled = await writer.insertSessions(planBackfill(days, seed, now), now);
     const backfilledMessages = await insertMessageBackfill(work.messages, planMessageBackfill(days, seed, now));
     // PGlite is one backend session; the server gives each of the monitor's pooled connections its own exchanges and statements in it (sessionServer.ts).
-    const served = await serveSession(db, { host: '127.0.0.1', onProblem: options.onProblem });
+    const served = await serveSession(db, { host: '127.0.0.1', log });
     server = served;
     const gpu = demoGpu(seed);
     const standIn = await startOllamaStandIn({ seed, gpu, host: '127.0.0.1', port: 0 });
@@ -92,7 +94,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const root = await processes.rootDir();
     const runtime = await processes.runtime();
     const simulating = `${describeMode(DEMO_MODE)}; ${describeRuntime(runtime)}; ${machine.description}`;
-    options.onActivity?.(`demo: simulating ${simulating}`);
+    log.info(`simulating ${simulating}`);
     const running = new Simulator({
       processes,
       writer,
@@ -102,8 +104,10 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       hostName: 'demo',
       models: standIn,
       work,
-      onActivity: options.onActivity,
-      onError: options.onProblem,
+      onActivity: (line) => {
+        log.debug(line);
+      },
+      log,
     });
     simulator = running;
     // The first session starts with its agents already up, so the very first look shows work in progress.
@@ -129,6 +133,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
           await standIn.close();
           await served.stop();
           await db.close();
+          log.info('stopped');
         }
       },
     };

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { BackendTracker, closeStatement, fatal, FrameReader, simpleQuery, StatementNames, SYNC, type Frame } from './sessionFrames';
 
 export interface SessionServerOptions {
@@ -15,7 +16,8 @@ export interface SessionServerOptions {
    * client cannot stop the demo.
    */
   readonly idleHoldMs?: number;
-  readonly onProblem?: (message: string) => void;
+  /** Where a connection's failure, or the server's, is told; none by default. */
+  readonly log?: Logger;
 }
 
 export interface SessionServer {
@@ -67,7 +69,7 @@ class Connection {
     private readonly socket: Socket,
     private readonly db: PGlite,
     private readonly id: number,
-    private readonly options: { readonly idleHoldMs: number; readonly onProblem?: (message: string) => void },
+    private readonly options: { readonly idleHoldMs: number; readonly log: Logger },
   ) {
     this.names = new StatementNames(`c${id}_`);
     socket.setNoDelay(true);
@@ -109,7 +111,9 @@ class Connection {
   /** One step at a time, in the order the client sent them; a step that fails closes the connection. */
   private enqueue(step: () => Promise<void>): void {
     this.work = this.work.then(step).catch((error: unknown) => {
-      this.options.onProblem?.(`connection ${this.id} to the demo database: ${error instanceof Error ? error.message : String(error)}`);
+      // The one client loses its connection; the demo and every other client go on.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.log.warn(`connection ${this.id} to the demo database: ${reason}`);
       void this.close();
     });
   }
@@ -200,7 +204,8 @@ class Connection {
 export async function serveSession(db: PGlite, options: SessionServerOptions): Promise<SessionServer> {
   const connections = new Set<Connection>();
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  const settings = { idleHoldMs: options.idleHoldMs ?? DEFAULT_IDLE_HOLD_MS, onProblem: options.onProblem };
+  const log = options.log ?? SILENT_LOGGER;
+  const settings = { idleHoldMs: options.idleHoldMs ?? DEFAULT_IDLE_HOLD_MS, log };
   let nextId = 1;
   const server = createServer((socket) => {
     if (connections.size >= maxConnections) {
@@ -220,7 +225,9 @@ export async function serveSession(db: PGlite, options: SessionServerOptions): P
     });
   });
   // A listening server's errors (a failed accept) would otherwise end the process.
-  server.on('error', (error) => options.onProblem?.(`the demo database's server: ${error.message}`));
+  server.on('error', (error) => {
+    log.error(`the demo database's server: ${error.message}`);
+  });
   const bound = server.address();
   if (bound === null || typeof bound === 'string') {
     server.close();

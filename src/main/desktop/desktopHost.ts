@@ -6,6 +6,7 @@ import { IPC_PUSH } from '../../shared/ipcChannels';
 import type { Snapshot } from '../../shared/model';
 import type { Settings } from '../../shared/settings';
 import type { NotificationIntent } from '../core/alerts/engine';
+import type { Logger } from '../core/logger';
 import { trayModel, type TrayAction, type TrayModel } from '../core/views/trayModel';
 import { saveExport } from '../export/saveExport';
 import type { MonitorService } from '../monitor/monitorService';
@@ -51,9 +52,8 @@ export interface DesktopDeps {
   readonly now: () => number;
   /** "14:05" in the user's zone, for the tray's snooze line. */
   readonly formatTime: (instant: string) => string;
-  readonly report: (message: string) => void;
-  /** Sees each tray model and notification shown; only the end-to-end tests set it. */
-  readonly observe?: { tray(model: TrayModel, snapshot: Snapshot | null): void; notification(intent: NotificationIntent): void };
+  /** The desktop's log: what went wrong, each notification shown, and (at debug) the tray's title as it changes. */
+  readonly log: Logger;
 }
 
 export interface DesktopHost {
@@ -103,6 +103,7 @@ type MonitorState =
 export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   let state: MonitorState = { phase: 'starting', attached: null };
   let isQuitting = false;
+  let shownTitle: string | null = null;
   const starts = new StartQueue();
 
   const latest = (): Snapshot | null => (state.phase === 'failed' ? null : (state.attached?.latest ?? null));
@@ -125,7 +126,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   };
   const runControl = (request: CommandRequest): void => {
     runConfirmedControl(controlHost, request).catch((error: unknown) => {
-      deps.report(`A control could not be run: ${errorText(error)}`);
+      deps.log.error(`A control could not be run: ${errorText(error)}`);
     });
   };
 
@@ -140,7 +141,9 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
       formatTime: deps.formatTime,
     });
     tray.render(model);
-    deps.observe?.tray(model, latest());
+    // Kept for whoever reads the log later, and how the end-to-end tests see the tray Electron draws.
+    if (model.title !== shownTitle) deps.log.debug(`tray: ${model.title}`);
+    shownTitle = model.title;
   };
 
   function act(action: TrayAction): void {
@@ -211,7 +214,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
         deps.dashboard.send(IPC_PUSH.event, event);
       }),
       fresh.onNotification((intent) => {
-        deps.observe?.notification(intent);
+        deps.log.info(`notified: ${intent.title}: ${intent.body}`);
         deps.notify(intent, { onFocus: (focus) => void showDashboard(focus), onControl: runControl });
       }),
     );
@@ -239,7 +242,7 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     } catch (error) {
       if (state.phase === 'starting') state.attached?.detach();
       state = { phase: 'failed', error: errorText(error) };
-      deps.report(`The monitor could not start: ${state.error}`);
+      deps.log.error(`The monitor could not start: ${state.error}`);
     }
     renderTray();
   };

@@ -3,6 +3,7 @@ import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { NotificationIntent } from '../core/alerts/engine';
 import { errorText } from '../../shared/errorText';
 import { appendEvents } from '../core/eventLog';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { advancePipeline, initialPipelineState, type PipelineSettings, type PipelineState } from '../core/pipeline';
 import type { Readings } from '../core/readings';
 import { appendBounded, EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
@@ -27,8 +28,8 @@ export interface MonitorOptions {
   readonly store?: { readonly series: JsonlStore<ResourceSample>; readonly events: JsonlStore<MonitorEvent> };
   /** Every announcement as it came, for whoever needs more than the event stream keeps (command acks). */
   readonly onRegistryEvent?: (event: RegistryEvent) => void;
-  /** Problems of the monitor itself (persistence, a throwing listener); sources report through their health. */
-  readonly onProblem?: (message: string) => void;
+  /** What went wrong in the monitor itself (persistence, a throwing listener); sources report through their health. */
+  readonly log?: Logger;
 }
 
 type Listener<T> = (value: T) => void;
@@ -58,6 +59,7 @@ export class Monitor {
   private readonly malformedEvents = new MalformedEvents();
   private readonly clock: Clock;
   private readonly timers: Timers;
+  private readonly logger: Logger;
   private readonly snapshotListeners = new Set<Listener<Snapshot>>();
   private readonly eventListeners = new Set<Listener<MonitorEvent>>();
   private readonly notificationListeners = new Set<Listener<NotificationIntent>>();
@@ -67,6 +69,7 @@ export class Monitor {
   constructor(private readonly options: MonitorOptions) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.timers = options.timers ?? GLOBAL_TIMERS;
+    this.logger = options.log ?? SILENT_LOGGER;
   }
 
   /** Loads the kept series and events, subscribes, polls once and starts the beat. */
@@ -89,7 +92,7 @@ export class Monitor {
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = null;
     await unsubscribe?.().catch((error: unknown) => {
-      this.problem(`unsubscribing from events: ${errorText(error)}`);
+      this.logger.warn(`unsubscribing from events: ${errorText(error)}`);
     });
   }
 
@@ -178,7 +181,7 @@ export class Monitor {
 
   private pollInBackground(): void {
     void this.pollNow().catch((error: unknown) => {
-      this.problem(`poll: ${errorText(error)}`);
+      this.logger.error(`poll: ${errorText(error)}`);
     });
   }
 
@@ -260,22 +263,23 @@ export class Monitor {
     if (!store) return;
     const [series, events] = await Promise.all([
       store.series.load().catch((error: unknown) => {
-        this.problem(`reading the resource series: ${errorText(error)}`);
+        this.logger.error(`reading the resource series: ${errorText(error)}`);
         return { value: [], dropped: [] };
       }),
       store.events.load().catch((error: unknown) => {
-        this.problem(`reading the event log: ${errorText(error)}`);
+        this.logger.error(`reading the event log: ${errorText(error)}`);
         return { value: [], dropped: [] };
       }),
     ]);
-    for (const reason of [...series.dropped, ...events.dropped]) this.problem(`left out ${reason}`);
+    for (const reason of [...series.dropped, ...events.dropped]) this.logger.warn(`left out ${reason}`);
     this.samples = series.value.slice(-(this.options.seriesLimit ?? SERIES_LIMIT));
     this.log = events.value.slice(-(this.options.eventLimit ?? EVENT_LOG_LIMIT));
+    this.logger.debug(`kept history read (samples: ${this.samples.length}, events: ${this.log.length})`);
   }
 
   private persist<T>(target: JsonlStore<T> | undefined, added: readonly T[], all: readonly T[]): void {
     target?.append(added, all).catch((error: unknown) => {
-      this.problem(`saving: ${errorText(error)}`);
+      this.logger.error(`saving: ${errorText(error)}`);
     });
   }
 
@@ -289,12 +293,8 @@ export class Monitor {
       try {
         listener(value);
       } catch (error) {
-        this.problem(`a listener failed: ${errorText(error)}`);
+        this.logger.error(`a listener failed: ${errorText(error)}`);
       }
     }
-  }
-
-  private problem(message: string): void {
-    this.options.onProblem?.(message);
   }
 }

@@ -5,6 +5,7 @@ import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
 import { zoneOf, type TimeZoneSource } from '../core/localTime';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import type { MemoryOverrides } from '../core/memoryEstimate';
 import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
@@ -23,8 +24,8 @@ import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/postgres/sessionStore';
 import { Monitor } from './monitor';
 import { openMonitorStores } from './monitorStores';
-import { sourceTransitions, type SourcesDown } from '../core/sourceTransitions';
 import { listingWanted } from '../core/listingWanted';
+import { describeWatched, sourceTransitionLog } from './serviceLog';
 import { Unavailable } from './unavailable';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
@@ -39,8 +40,8 @@ export interface MonitorServiceOptions {
   /** Where ECHO's series and event log are kept when the configuration names no MONITOR_DATA_DIR; null keeps them in memory. */
   readonly defaultDataDir: string | null;
   readonly memoryOverrides?: MemoryOverrides;
-  /** Problems of the monitor, its connections or the demo, each line saying which (`monitor: postgres: …`, `demo: …`). */
-  readonly onProblem?: (message: string) => void;
+  /** Where the monitor (`monitor`) and the demo (`demo`) say what they do and what went wrong; none by default. */
+  readonly log?: Logger;
   /**
    * Called with the service before its first poll, for a host to listen: an
    * alert that holds at start is raised by that poll, and its notification
@@ -201,7 +202,8 @@ function subscribeAll(parts: readonly (Subscribe | null)[]): Subscribe | undefin
 
 /** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
 async function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): Promise<ServiceParts> {
-  const problem = (message: string): void => options.onProblem?.(`monitor: ${message}`);
+  const log = (options.log ?? SILENT_LOGGER).child('monitor');
+  log.info(`starting: ${describeWatched(config, dataDir)}`);
   // Each failed try is not told (ioredis retries twice a second): each source's going down and coming back is, below.
   const open = await openSources(config, { timeZone: options.timeZone, persistent: true });
   const { registry, ollama } = open.sources;
@@ -224,14 +226,12 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     pollMs: config.pollMs,
     store: dataDir === null ? undefined : openMonitorStores(dataDir),
     onRegistryEvent: (event) => commands?.notice(event),
-    onProblem: problem,
+    log,
   });
-  let down: SourcesDown = {};
+  const logTransitions = sourceTransitionLog(log);
   const scanner = open.sources.agentProcesses instanceof AgentProcessScanner ? open.sources.agentProcesses : null;
   monitor.onSnapshot((snapshot) => {
-    const told = sourceTransitions(down, snapshot.sources, Date.parse(snapshot.takenAt));
-    down = told.down;
-    for (const transition of told.transitions) problem(transition.line);
+    logTransitions(snapshot);
     if (scanner !== null && listingWanted(snapshot)) scanner.lookNow();
   });
   // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
@@ -253,6 +253,7 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     async close() {
       await monitor.stop();
       await Promise.all([open.close(), exports.close()]);
+      log.info('stopped');
     },
   };
 }
@@ -292,6 +293,7 @@ async function open(target: MonitorTarget, options: MonitorServiceOptions): Prom
   }
   // Loaded only when asked: the demo brings PGlite and the simulator, which a monitor of a real ECHO never needs.
   const { startDemo } = await import('../demo/demoEnvironment');
-  const demo = await startDemo({ dataDir: target.dataDir, alerts: target.alerts, onProblem: (message) => options.onProblem?.(`demo: ${message}`) });
+  const log = (options.log ?? SILENT_LOGGER).child('demo');
+  const demo = await startDemo({ dataDir: target.dataDir, alerts: target.alerts, log });
   return { config: demo.config, dataDir: target.dataDir, stop: () => demo.stop() };
 }

@@ -1,4 +1,5 @@
 import { errorText } from '../../shared/errorText';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import type { SqlClient } from '../sources/postgres/sqlClient';
 import { echoTimestamp, utc } from './delegatorWriter';
 
@@ -65,7 +66,7 @@ export class EchoMessages {
   constructor(
     private readonly sql: SqlClient,
     private readonly publisher: Publisher | null,
-    private readonly onError?: (message: string) => void,
+    private readonly log: Logger = SILENT_LOGGER,
   ) {}
 
   /**
@@ -175,7 +176,9 @@ export class EchoMessages {
       await this.publisher.publish(channel, JSON.stringify(payload));
       this.publishFailing = false;
     } catch (error) {
-      if (!this.publishFailing) this.onError?.(`publishing on ECHO's channels failed (messages stay stored): ${errorText(error)}`);
+      if (!this.publishFailing) {
+        this.log.warn(`publishing on ECHO's channels failed (messages stay stored): ${errorText(error)}`);
+      }
       this.publishFailing = true;
     }
   }

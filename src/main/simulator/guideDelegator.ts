@@ -40,13 +40,13 @@ export class GuideDelegator implements SimulatedEcho {
   private running = false;
 
   constructor(private readonly context: EchoContext) {
-    this.steps = new Steps({ timers: context.timers, onError: context.onError, isRunning: () => this.running });
+    this.steps = new Steps({ timers: context.timers, log: context.log, isRunning: () => this.running });
     this.heartbeats = new HeartbeatLoop({
       timers: context.timers,
       steps: this.steps,
       intervalMs: context.heartbeatMs,
       beat: async () => this.session?.crew.beat(),
-      onError: context.onError,
+      log: context.log,
     });
     this.work = agentWorkFor(context, this.steps, () => this.workingRoles(), () => this.running);
   }

@@ -1,4 +1,5 @@
 import { errorText } from '../../shared/errorText';
+import type { Logger } from '../core/logger';
 import type { Timers } from '../core/time';
 import type { Steps } from './steps';
 
@@ -11,7 +12,7 @@ export interface HeartbeatLoopOptions {
   readonly intervalMs: number;
   /** Writes one round of heartbeats. */
   readonly beat: () => Promise<void>;
-  readonly onError?: (message: string) => void;
+  readonly log: Logger;
 }
 
 /**
@@ -54,7 +55,7 @@ export class HeartbeatLoop {
           this.failing = false;
         },
         (error: unknown) => {
-          if (!this.failing) this.options.onError?.(`heartbeats failed, tried again at each beat: ${errorText(error)}`);
+          if (!this.failing) this.options.log.warn(`heartbeats failed, tried again at each beat: ${errorText(error)}`);
           this.failing = true;
         },
       )

@@ -33,14 +33,14 @@ export class RunningAgents implements SimulatedEcho {
   private running = false;
 
   constructor(private readonly context: EchoContext) {
-    this.steps = new Steps({ timers: context.timers, onError: context.onError, isRunning: () => this.running });
+    this.steps = new Steps({ timers: context.timers, log: context.log, isRunning: () => this.running });
     this.crew = planStandingCrew(context.random).map((member) => ({ ...member, up: false, pid: undefined }));
     this.heartbeats = new HeartbeatLoop({
       timers: context.timers,
       steps: this.steps,
       intervalMs: context.heartbeatMs,
       beat: () => this.beat(),
-      onError: context.onError,
+      log: context.log,
     });
     this.work = agentWorkFor(context, this.steps, () => this.crew.filter((member) => member.up).map((member) => member.role), () => this.running);
   }

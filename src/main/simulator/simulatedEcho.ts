@@ -1,4 +1,5 @@
 import type { DelegatorCommand } from '../../shared/commands';
+import type { Logger } from '../core/logger';
 import type { Clock, Timers } from '../core/time';
 import type { AgentProcessHost } from './agentSpawner';
 import type { ModelHost } from './crew';
@@ -40,7 +41,7 @@ export interface EchoContext {
   readonly hostName: string;
   readonly heartbeatMs: number;
   readonly onActivity?: ((line: string) => void) | undefined;
-  readonly onError?: ((message: string) => void) | undefined;
+  readonly log: Logger;
 }
 
 const SECOND = 1000;

@@ -1,4 +1,5 @@
 import type { DelegatorCommand } from '../../shared/commands';
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { GLOBAL_TIMERS, SYSTEM_CLOCK, type Clock, type Timers } from '../core/time';
 import { AgentProcesses, type AgentProcessHost, type AgentRuntime } from './agentSpawner';
 import type { ModelHost } from './crew';
@@ -49,7 +50,8 @@ export interface SimulatorOptions {
   readonly timers?: Timers;
   /** What the simulated ECHO does, one line each, for a person watching. */
   readonly onActivity?: (line: string) => void;
-  readonly onError?: (message: string) => void;
+  /** Where failed writes are told (a warning while tried again); none by default. */
+  readonly log?: Logger;
   /**
    * The agents' OS processes. By default each agent is a real process: an
    * Erlang VM running an escript where Erlang is installed, else a Node
@@ -102,7 +104,7 @@ export class Simulator {
       hostName: options.hostName,
       heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
       onActivity: options.onActivity,
-      onError: options.onError,
+      log: options.log ?? SILENT_LOGGER,
     };
     this.echo = this.mode === 'sessions' ? new GuideDelegator(context) : new RunningAgents(context);
   }

@@ -1,4 +1,5 @@
 import { errorText } from '../../shared/errorText';
+import type { Logger } from '../core/logger';
 import type { Timers } from '../core/time';
 
 const FIRST_RETRY_MS = 1000;
@@ -6,7 +7,8 @@ const LAST_RETRY_MS = 30_000;
 
 export interface StepsOptions {
   readonly timers: Timers;
-  readonly onError?: (message: string) => void;
+  /** Where each failure is told: a warning while it is tried again, an error once it no longer is. */
+  readonly log: Logger;
   /** Retries go on only while this holds. */
   readonly isRunning: () => boolean;
 }
@@ -42,10 +44,10 @@ export class Steps {
     const result = this.run(action);
     result.catch((error: unknown) => {
       if (!this.options.isRunning()) {
-        this.options.onError?.(`${what} failed: ${errorText(error)}`);
+        this.options.log.error(`${what} failed: ${errorText(error)}`);
         return;
       }
-      this.options.onError?.(`${what} failed, trying again in ${String(retryInMs / 1000)} s: ${errorText(error)}`);
+      this.options.log.warn(`${what} failed, trying again in ${String(retryInMs / 1000)} s: ${errorText(error)}`);
       const handle = this.options.timers.setTimeout(() => {
         this.retries.delete(handle);
         this.persist(what, action, Math.min(retryInMs * 2, LAST_RETRY_MS)).catch(() => undefined);

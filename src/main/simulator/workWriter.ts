@@ -1,3 +1,4 @@
+import { SILENT_LOGGER, type Logger } from '../core/logger';
 import type { SqlClient } from '../sources/postgres/sqlClient';
 import { EchoMessages, type Publisher } from './echoMessages';
 import { EchoRecords } from './echoRecords';
@@ -51,14 +52,14 @@ export class WorkWriter {
     sql: SqlClient,
     publisher: Publisher | null,
     readonly tables: WorkTables,
-    onError?: (message: string) => void,
+    log: Logger = SILENT_LOGGER,
   ) {
-    this.messages = new EchoMessages(sql, publisher, onError);
+    this.messages = new EchoMessages(sql, publisher, log);
     this.records = new EchoRecords(sql, this.messages);
   }
 
   /** A writer for the tables the database has now. */
-  static async open(sql: SqlClient, publisher: Publisher | null, onError?: (message: string) => void): Promise<WorkWriter> {
-    return new WorkWriter(sql, publisher, await readWorkTables(sql), onError);
+  static async open(sql: SqlClient, publisher: Publisher | null, log: Logger = SILENT_LOGGER): Promise<WorkWriter> {
+    return new WorkWriter(sql, publisher, await readWorkTables(sql), log);
   }
 }
