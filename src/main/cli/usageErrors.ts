@@ -9,6 +9,9 @@ import { EXIT, type ExitCode } from './exitCodes';
 import { COMMAND_HELP, COMMAND_NAMES, PROGRAM, type CommandName } from './helpText';
 import type { CliIo } from './output';
 
+/** An argument that cannot be used: said in one line, with a pointer to the command's help. */
+export class UsageError extends Error {}
+
 /** An argument as typed, quoted, with any control character shown as an escape: it goes back to the terminal. */
 export const quoted = (value: unknown): string => escapeControls(JSON.stringify(value));
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CommandOutcome, CommandRequest } from '../../shared/commands';
 import { type LocalDate, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
 import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
@@ -19,13 +18,13 @@ import { openSources } from '../sources/openSources';
 import { readSources } from '../sources/readSources';
 import { AgentProcessScanner } from '../sources/processes/agentProcessScanner';
 import { stopScannedAgent, type StopAgentResult, type StopTarget } from '../sources/processes/stopAgentProcess';
-import { StopLimiter } from '../core/stopLimiter';
-import { chooseStopTarget } from '../core/stopTarget';
 import type { SessionStore } from '../sources/postgres/sessionStore';
 import { Monitor } from './monitor';
 import { openMonitorStores } from './monitorStores';
 import { listingWanted } from '../core/listingWanted';
 import { describeWatched, sourceTransitionLog } from './serviceLog';
+import { agentStopper } from './agentStopper';
+import { subscribeAll } from './eventSubscriptions';
 import { Unavailable } from './unavailable';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
@@ -98,38 +97,7 @@ export interface ServiceParts {
 /** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
 export function assembleService(parts: ServiceParts): MonitorService {
   const { monitor, store, commands, unloader, stopProcess = null, clock = Date.now } = parts;
-  // One Stop of a role at a time, and at most ten in any ten seconds: a page or a script asking in a loop is refused at once.
-  const stopLimiter = new StopLimiter(clock);
-  /**
-   * ECHO's delegator hears no commands and never learns that an agent exited.
-   * So Stop signals the agent's own Erlang VM on this machine; only where no
-   * process of it runs here does a delegator that answers our registry get it.
-   */
-  const stopAgent = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
-    const slot = stopLimiter.begin(request.role);
-    if (!slot.ok) return { ok: false, id: randomUUID(), failure: 'not_sent', error: slot.reason };
-    try {
-      return await stopChosen(request);
-    } finally {
-      slot.end();
-    }
-  };
-  const stopChosen = async (request: Extract<CommandRequest, { type: 'stop_agent' }>): Promise<CommandOutcome> => {
-    const choice = chooseStopTarget(monitor.current(), request);
-    const id = randomUUID();
-    if (choice.kind === 'refused') return { ok: false, id, failure: 'not_sent', error: choice.reason };
-    if (choice.kind === 'none' || stopProcess === null) {
-      if (commands !== null) return commands.send(request);
-      const reason = choice.kind === 'none' ? choice.reason : 'this monitor does not look at processes (MONITOR_AGENT_PROCESSES=off)';
-      throw new Unavailable(`stopping ${request.role} needs its process on this machine: ${reason}`);
-    }
-    const stopped = await stopProcess({ pid: choice.pid, role: request.role, root: choice.root });
-    if (!stopped.ok) return { ok: false, id, failure: stopped.failure, error: stopped.error };
-    // ECHO never writes `stopped`: its fresh heartbeat is the stopped agent's last, not a sign of life.
-    monitor.noteStopped(request.role);
-    await monitor.pollNow().catch(() => undefined);
-    return { ok: true, id };
-  };
+  const stopAgent = agentStopper({ monitor, commands, stopProcess, clock });
   const snoozeState = (): { snoozedUntil: string | null } => {
     const until = monitor.snoozedUntil();
     return { snoozedUntil: until === null ? null : new Date(until).toISOString() };
@@ -172,31 +140,6 @@ export function assembleService(parts: ServiceParts): MonitorService {
       monitor.resumeNotifications();
       return snoozeState();
     },
-  };
-}
-
-type Subscribe = (handlers: EventHandlers) => Promise<() => Promise<void>>;
-
-/**
- * Every event subscription as one: the registry's and ECHO's channels, each on
- * its own connection. If one cannot be made, those made are ended, and the
- * monitor tries all again on its next tick.
- */
-function subscribeAll(parts: readonly (Subscribe | null)[]): Subscribe | undefined {
-  const present = parts.filter((part): part is Subscribe => part !== null);
-  if (present.length === 0) return undefined;
-  return async (handlers) => {
-    const settled = await Promise.allSettled(present.map((subscribe) => subscribe(handlers)));
-    const ends = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const endAll = async (): Promise<void> => {
-      await Promise.all(ends.map((end) => end().catch(() => undefined)));
-    };
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) {
-      await endAll();
-      throw failed.reason;
-    }
-    return endAll;
   };
 }
 

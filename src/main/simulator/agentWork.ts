@@ -1,15 +1,15 @@
 import type { EchoContext } from './simulatedEcho';
 import type { Clock, Timers } from '../core/time';
 import { echoTimestamp } from './delegatorWriter';
+import { planChatter, planDelegation } from './delegatorMessages';
 import type { MessageDraft, PlannedMessage, UnreadMessage } from './echoMessages';
 import { LLM_IDLE_MS, LlmConversations } from './llmConversations';
-import { CATEGORY_WEIGHTS, TASKS } from './catalog';
 import type { SeededRandom } from './random';
 import { MINUTE, scaled } from './simulatedEcho';
 import { SimulatedDecisions } from './simulatedDecisions';
 import { SimulatedExecutions } from './simulatedExecutions';
 import type { Steps } from './steps';
-import { AGENT_ROLES, chatter, PARTICIPATION, PRIORITIES, processingError, TASK_TYPES } from './workCatalog';
+import { AGENT_ROLES, PARTICIPATION, processingError } from './workCatalog';
 import type { Action, WorkHost } from './workHost';
 import type { WorkWriter } from './workWriter';
 
@@ -81,8 +81,8 @@ export class AgentWork implements WorkHost {
   }
 
   start(): void {
-    this.every(2, 10, 'delegating a task', () => this.planDelegation());
-    this.every(4, 15, 'an agent messaging another', () => this.planChatter());
+    this.every(2, 10, 'delegating a task', () => planDelegation(this));
+    this.every(4, 15, 'an agent messaging another', () => planChatter(this));
     // ECHO's own cleanup of idle sessions, every 15 minutes.
     this.every(15, 15, 'forgetting idle llm sessions', () =>
       this.writer.tables.llmSessions ? () => this.writer.records.forgetIdleLlmSessions(this.clock.now() - LLM_IDLE_MS) : null,
@@ -94,7 +94,7 @@ export class AgentWork implements WorkHost {
 
   /** Work under way at once, for a first look that shows it: a task delegated, a decision open, a workflow and a flow running. */
   async warm(): Promise<void> {
-    const plans = [this.planDelegation(), this.decisions.planOpen(), this.executions.planWorkflow(), this.executions.planFlow()];
+    const plans = [planDelegation(this), this.decisions.planOpen(), this.executions.planWorkflow(), this.executions.planFlow()];
     for (const action of plans) if (action) await this.options.steps.persist('starting work', action);
   }
 
@@ -159,56 +159,6 @@ export class AgentWork implements WorkHost {
       this.every(min, max, what, plan);
       return plan();
     });
-  }
-
-  /**
-   * `delegate_task`: to the CEO alone when it runs (`Task delegation: <type>`),
-   * else to every running agent (`Direct task: <type>`), one request id for
-   * all; now and then `send_to_agent`, one agent's `Direct task from delegator`.
-   */
-  private planDelegation(): Action | null {
-    const up = this.upRoles();
-    if (!this.writer.tables.messages || up.length === 0) return null;
-    const { random } = this;
-    const category = random.weighted(CATEGORY_WEIGHTS);
-    const type = random.pick(TASK_TYPES[category] ?? ['general']);
-    const description = random.pick(TASKS[category] ?? ['Routine work']);
-    const context = { priority: random.weighted(PRIORITIES) };
-    const at = this.clock.now();
-    const requestId = `req_${String(at)}_${random.hex(8)}`;
-    const task = { type, description, context };
-    let messages: PlannedMessage[];
-    if (random.chance(0.15)) {
-      const role = random.pick(up);
-      messages = [this.plan({ from: 'delegator', to: role, type: 'request', subject: 'Direct task from delegator', content: { message: description, context } })];
-    } else {
-      const hierarchical = up.includes('ceo');
-      messages = (hierarchical ? ['ceo'] : up).map((role) =>
-        this.plan({
-          from: 'delegator',
-          to: role,
-          type: 'request',
-          subject: `${hierarchical ? 'Task delegation' : 'Direct task'}: ${type}`,
-          content: { request_id: requestId, task, delegation_mode: hierarchical ? 'hierarchical' : 'direct', timestamp: echoTimestamp(at) },
-        }),
-      );
-    }
-    return async () => {
-      for (const message of messages) await this.send(message);
-      this.activity(`delegator sent ${type} to ${messages.map((message) => message.to).join(', ')}: ${description}`);
-    };
-  }
-
-  private planChatter(): Action | null {
-    const up = this.upRoles();
-    if (!this.writer.tables.messages || up.length === 0) return null;
-    const from = this.random.pick(up);
-    const { to, type, subject } = chatter(this.random, from);
-    if (to === from) return null;
-    const message = this.plan({ from, to, type, subject, content: { content: subject, from_role: from } });
-    return async () => {
-      await this.send(message);
-    };
   }
 
   /** An agent's message, and a broadcast, is read a while after it is sent; one nobody ECHO runs reads (the delegator's) stays unread. */
