@@ -17,7 +17,8 @@ const checkContentSecurityPolicy = (): Plugin => ({
   name: 'check-content-security-policy',
   apply: 'build',
   transformIndexHtml: (html) => {
-    if (!html.includes(`content="${META_POLICY}"`)) throw new Error('src/renderer/index.html must carry CONTENT_SECURITY_POLICY in its meta tag');
+    if (!html.includes(`content="${META_POLICY}"`))
+      throw new Error('src/renderer/index.html must carry CONTENT_SECURITY_POLICY in its meta tag');
     return html;
   },
 });

@@ -1,12 +1,27 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import prettierOff from 'eslint-config-prettier/flat';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const IO_MODULES = ['electron', 'pg', 'ioredis', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'];
+const IO_MODULES = [
+  'electron',
+  'pg',
+  'ioredis',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'child_process',
+  'node:child_process',
+];
 
 /**
  * The layers, lowest first, and what each may import: the "may import" column
@@ -24,7 +39,10 @@ const LAYERS = {
   monitor: { path: 'src/main/monitor', may: ['shared', 'core', 'config', 'sources', 'demo', 'export'] },
   web: { path: 'src/main/web', may: ['shared', 'core', 'monitor', 'export'] },
   desktop: { path: 'src/main/desktop', may: ['shared', 'core', 'config', 'sources', 'export', 'monitor'] },
-  cli: { path: 'src/main/cli', may: ['shared', 'core', 'config', 'sources', 'simulator', 'demo', 'export', 'monitor', 'web'] },
+  cli: {
+    path: 'src/main/cli',
+    may: ['shared', 'core', 'config', 'sources', 'simulator', 'demo', 'export', 'monitor', 'web'],
+  },
   preload: { path: 'src/preload', may: ['shared'] },
   renderer: { path: 'src/renderer', may: ['shared'] },
 };
@@ -67,7 +85,12 @@ export default defineConfig(
     settings: {
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver': undefined,
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.node.json', 'tsconfig.web.json'], noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.node.json', 'tsconfig.web.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       'import-x/no-restricted-paths': [
@@ -76,8 +99,16 @@ export default defineConfig(
           zones: [
             ...layerZones,
             // The desktop host's logic never touches Electron's edge, which sits above it.
-            { target: './src/main/desktop/!(electron)/**', from: './src/main/desktop/electron', message: 'Only src/main/index.ts wires the Electron edge to the desktop host.' },
-            { target: './src/main/desktop/*.ts', from: './src/main/desktop/electron', message: 'Only src/main/index.ts wires the Electron edge to the desktop host.' },
+            {
+              target: './src/main/desktop/!(electron)/**',
+              from: './src/main/desktop/electron',
+              message: 'Only src/main/index.ts wires the Electron edge to the desktop host.',
+            },
+            {
+              target: './src/main/desktop/*.ts',
+              from: './src/main/desktop/electron',
+              message: 'Only src/main/index.ts wires the Electron edge to the desktop host.',
+            },
           ],
         },
       ],
@@ -92,7 +123,14 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.' }] },
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -103,8 +141,19 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.' }],
-          patterns: [{ group: ['**/demo/*'], allowTypeImports: true, message: 'Load the demo with import() only when it is asked for.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/desktop/electron, src/main/index.ts and the preload import electron.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/demo/*'],
+              allowTypeImports: true,
+              message: 'Load the demo with import() only when it is asked for.',
+            },
+          ],
         },
       ],
     },
@@ -115,7 +164,10 @@ export default defineConfig(
       'no-restricted-imports': [
         'error',
         {
-          paths: IO_MODULES.map((name) => ({ name, message: 'src/main/core is pure: do I/O in src/main/sources or src/main/desktop/electron.' })),
+          paths: IO_MODULES.map((name) => ({
+            name,
+            message: 'src/main/core is pure: do I/O in src/main/sources or src/main/desktop/electron.',
+          })),
         },
       ],
     },
@@ -134,4 +186,6 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
     rules: reactHooks.configs.recommended.rules,
   },
+  // Last, so Prettier alone decides how code is laid out.
+  prettierOff,
 );

@@ -12,7 +12,11 @@ import packageJson from './package.json' with { type: 'json' };
  * it is one chunk with what the commands use of it.
  */
 const COMPILED_IN = ['zod'];
-const external = [...builtinModules, ...builtinModules.map((name) => `node:${name}`), ...Object.keys(packageJson.dependencies).filter((name) => !COMPILED_IN.includes(name))];
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((name) => `node:${name}`),
+  ...Object.keys(packageJson.dependencies).filter((name) => !COMPILED_IN.includes(name)),
+];
 
 export default defineConfig({
   ssr: { noExternal: COMPILED_IN },

@@ -19,7 +19,8 @@ export async function measureAgentScan(agents: number, scans: number) {
   progress(`agent scan: starting ${String(agents)} ECHO-like agent processes`);
   const started: StartedProcess[] = [];
   try {
-    for (let index = 0; index < agents; index += 1) started.push(await startEchoAgentProcess({ role: `bench_agent_${String(index)}` }));
+    for (let index = 0; index < agents; index += 1)
+      started.push(await startEchoAgentProcess({ role: `bench_agent_${String(index)}` }));
     const measuring: number[] = [];
     const listing: number[] = [];
     const floor: number[] = [];
@@ -30,10 +31,12 @@ export async function measureAgentScan(agents: number, scans: number) {
       const scanner = new AgentProcessScanner({ listEvery: 1_000_000, extraVmExecutables: ['node'] });
       await apart();
       listing.push(await timed(() => scanner.scan()));
-      measuring.push(await timed(async () => {
-        const { value } = await scanner.scan();
-        found = value.agents.filter((agent) => agent.role.startsWith('bench_agent_')).length;
-      }));
+      measuring.push(
+        await timed(async () => {
+          const { value } = await scanner.scan();
+          found = value.agents.filter((agent) => agent.role.startsWith('bench_agent_')).length;
+        }),
+      );
       floor.push(await timed(() => run('ps', ['-A', '-o', 'pid=,args='], { maxBuffer: 16 * 1024 * 1024 })));
     }
     return {

@@ -28,7 +28,8 @@ async function launch(): Promise<{ firstSnapshotMs: number; demo: LongRunningCli
  * processes are the simulated agents', not the app's).
  */
 export async function measureDemo(restSeconds: number, launches: number) {
-  if (!Number.isInteger(launches) || launches < 1) throw new RangeError(`launches must be a whole number, at least 1: ${String(launches)}`);
+  if (!Number.isInteger(launches) || launches < 1)
+    throw new RangeError(`launches must be a whole number, at least 1: ${String(launches)}`);
   const times: number[] = [];
   const launchAs = async (run: number): Promise<LongRunningCli> => {
     progress(`demo: starting serve --demo (${String(run)} of ${String(launches)})`);
@@ -41,7 +42,12 @@ export async function measureDemo(restSeconds: number, launches: number) {
   const demo = await launchAs(launches);
   try {
     const rest = await measureAtRest(demo.pid(), restSeconds);
-    return { firstSnapshotMs: round(percentile(times, 50), 0), firstSnapshotSpreadMs: [round(Math.min(...times), 0), round(Math.max(...times), 0)], rssMb: rest.rssMb, cpuPct: rest.cpuPct };
+    return {
+      firstSnapshotMs: round(percentile(times, 50), 0),
+      firstSnapshotSpreadMs: [round(Math.min(...times), 0), round(Math.max(...times), 0)],
+      rssMb: rest.rssMb,
+      cpuPct: rest.cpuPct,
+    };
   } finally {
     await demo.stop('SIGTERM');
   }

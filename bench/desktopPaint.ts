@@ -56,10 +56,19 @@ async function launchOnce(): Promise<DesktopPaintLaunch> {
   try {
     const page = await app.page(30_000);
     // The demo opens its database before the first snapshot; made from nothing on a slow machine, that alone takes seconds.
-    await page.waitForFunction(() => (window as unknown as { __firstSnapshotPainted?: Painted }).__firstSnapshotPainted !== undefined, undefined, { timeout: 60_000 });
-    const painted = await page.evaluate(() => (window as unknown as { __firstSnapshotPainted: Painted }).__firstSnapshotPainted);
+    await page.waitForFunction(
+      () => (window as unknown as { __firstSnapshotPainted?: Painted }).__firstSnapshotPainted !== undefined,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const painted = await page.evaluate(
+      () => (window as unknown as { __firstSnapshotPainted: Painted }).__firstSnapshotPainted,
+    );
     const exit = await app.quit(10_000);
-    if (exit.code !== 0) throw new Error(`the desktop app quit with ${JSON.stringify(exit)}; ${app.output().trim() || '(it printed nothing)'}`);
+    if (exit.code !== 0)
+      throw new Error(
+        `the desktop app quit with ${JSON.stringify(exit)}; ${app.output().trim() || '(it printed nothing)'}`,
+      );
     return {
       navigationToPaintMs: round(painted.ms),
       launchToPaintMs: round(painted.wallMs - launchedAt),
@@ -99,7 +108,8 @@ async function launchOnce(): Promise<DesktopPaintLaunch> {
  * Chromium is missing; throws if a launch fails or does not quit cleanly.
  */
 export async function measureDesktopFirstPaint(runs: number): Promise<DesktopPaint> {
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a whole number of launches, at least 1: ${String(runs)}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new RangeError(`runs must be a whole number of launches, at least 1: ${String(runs)}`);
   const missing = builtAppMissing() ?? chromiumMissing();
   if (missing !== null) return { skipped: missing };
   const launches: DesktopPaintLaunch[] = [];

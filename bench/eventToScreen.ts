@@ -8,7 +8,10 @@ import { percentile, progress, round } from './stats';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves when a snapshot satisfying `test` arrives on the stream. */
-function snapshotWaiter(): { next(test: (snapshot: Snapshot) => boolean, timeoutMs: number): Promise<number>; feed(snapshot: Snapshot): void } {
+function snapshotWaiter(): {
+  next(test: (snapshot: Snapshot) => boolean, timeoutMs: number): Promise<number>;
+  feed(snapshot: Snapshot): void;
+} {
   let waiting: { test: (snapshot: Snapshot) => boolean; resolve: (at: number) => void } | null = null;
   return {
     next(test, timeoutMs) {
@@ -37,14 +40,21 @@ function snapshotWaiter(): { next(test: (snapshot: Snapshot) => boolean, timeout
   };
 }
 
-const hasModel = (model: string) => (snapshot: Snapshot) => (snapshot.agents ?? []).some((agent) => agent.role === 'bench_agent' && agent.model === model);
+const hasModel = (model: string) => (snapshot: Snapshot) =>
+  (snapshot.agents ?? []).some((agent) => agent.role === 'bench_agent' && agent.model === model);
 
 /**
  * A registry change with its announcement, timed to the snapshot that shows it
  * arriving over server-sent events from `serve`; and the same change with no
  * announcement, which only the next poll finds, as the seed's dashboard works.
  */
-export async function measureEventToScreen(serve: { url: string; cli: LongRunningCli }, redisUrl: string, prefix: string, events: number, pollOnlySamples: number) {
+export async function measureEventToScreen(
+  serve: { url: string; cli: LongRunningCli },
+  redisUrl: string,
+  prefix: string,
+  events: number,
+  pollOnlySamples: number,
+) {
   const port = Number(new URL(serve.url).port);
   const waiter = snapshotWaiter();
   const close = await openEventStream(port, HTTP_ROUTES.stream, (event) => {
@@ -55,8 +65,17 @@ export async function measureEventToScreen(serve: { url: string; cli: LongRunnin
   for (const client of [redis, subscriber]) client.on('error', () => undefined);
   const agents = `${prefix}agents`;
   const channel = `${prefix}events`;
-  const change = (model: string) => redis.hset(agents, 'bench_agent', JSON.stringify({ role: 'bench_agent', model, spawned_at: new Date().toISOString() }));
-  const announce = () => redis.publish(channel, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'bench_agent' }));
+  const change = (model: string) =>
+    redis.hset(
+      agents,
+      'bench_agent',
+      JSON.stringify({ role: 'bench_agent', model, spawned_at: new Date().toISOString() }),
+    );
+  const announce = () =>
+    redis.publish(
+      channel,
+      JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'bench_agent' }),
+    );
   try {
     await change('warmup:1b');
     await announce();
@@ -78,7 +97,11 @@ export async function measureEventToScreen(serve: { url: string; cli: LongRunnin
     await subscriber.subscribe(`${prefix}bench-floor`);
     for (let index = 0; index < events; index += 1) {
       const started = performance.now();
-      const received = new Promise<void>((resolve) => subscriber.once('message', () => { resolve(); }));
+      const received = new Promise<void>((resolve) =>
+        subscriber.once('message', () => {
+          resolve();
+        }),
+      );
       await redis.publish(`${prefix}bench-floor`, 'x');
       await received;
       await redis.hgetall(agents);
@@ -102,7 +125,11 @@ export async function measureEventToScreen(serve: { url: string; cli: LongRunnin
         floorP99Ms: round(percentile(floor, 99), 3),
         samples: latencies.length,
       },
-      pollOnlyToSnapshot: { p50Ms: round(percentile(pollOnly, 50)), p99Ms: round(percentile(pollOnly, 99)), samples: pollOnly.length },
+      pollOnlyToSnapshot: {
+        p50Ms: round(percentile(pollOnly, 50)),
+        p99Ms: round(percentile(pollOnly, 99)),
+        samples: pollOnly.length,
+      },
     };
   } finally {
     close();

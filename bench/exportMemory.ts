@@ -52,7 +52,11 @@ export async function measureExport(serverUrl: string, sizes: readonly number[])
     const today = new Date().toISOString().slice(0, 10);
     const yearAgo = new Date(Date.now() - 367 * 86_400_000).toISOString().slice(0, 10);
     const started = performance.now();
-    const summary = await exportTo(sink, { from: yearAgo, to: today, format: 'csv', what: 'sessions' }, { sql: pool, events: () => [], timeZone: 'UTC' });
+    const summary = await exportTo(
+      sink,
+      { from: yearAgo, to: today, format: 'csv', what: 'sessions' },
+      { sql: pool, events: () => [], timeZone: 'UTC' },
+    );
     const seconds = (performance.now() - started) / 1000;
     await pool.end();
     if (summary.written !== rows) throw new Error(`export wrote ${String(summary.written)} of ${String(rows)} rows`);

@@ -23,14 +23,26 @@ export async function measureAtRest(pid: number, seconds: number): Promise<{ cpu
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsed = (performance.now() - started) / 1000;
-  return { cpuPct: round(((cpuTicks(pid) - startTicks) / TICKS_PER_SECOND / elapsed) * 100, 3), rssMb: round(rssMb(pid), 1) };
+  return {
+    cpuPct: round(((cpuTicks(pid) - startTicks) / TICKS_PER_SECOND / elapsed) * 100, 3),
+    rssMb: round(rssMb(pid), 1),
+  };
 }
 
 /** 10,000 polls on a fake clock: memory must stay flat once the bounded series and log are full. */
-export async function measureManyPolls(polls: number): Promise<{ polls: number; rssGrowthMb: number; heapGrowthMb: number }> {
+export async function measureManyPolls(
+  polls: number,
+): Promise<{ polls: number; rssGrowthMb: number; heapGrowthMb: number }> {
   let now = Date.parse('2026-11-24T14:28:28Z');
   // Bounds as small as the default would be after a day, so the run reaches them.
-  const monitor = new Monitor({ read: (at) => Promise.resolve(readingsAt(at)), settings: SETTINGS, pollMs: 5000, clock: { now: () => now }, seriesLimit: 1000, eventLimit: 1000 });
+  const monitor = new Monitor({
+    read: (at) => Promise.resolve(readingsAt(at)),
+    settings: SETTINGS,
+    pollMs: 5000,
+    clock: { now: () => now },
+    seriesLimit: 1000,
+    eventLimit: 1000,
+  });
   const gc = (globalThis as { gc?: () => void }).gc;
   const measure = () => {
     gc?.();

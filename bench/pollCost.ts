@@ -29,7 +29,13 @@ const CATEGORIES = `ARRAY['quick_fix','development','technical','product','strat
  * constant 100 a day (so the days on screen always hold the same number). The
  * three newest are active, as in life: history grows, the running work does not.
  */
-async function seed(admin: pg.Pool, database: string, serverUrl: string, rows: number, density: PollSize['density']): Promise<string> {
+async function seed(
+  admin: pg.Pool,
+  database: string,
+  serverUrl: string,
+  rows: number,
+  density: PollSize['density'],
+): Promise<string> {
   await admin.query(`DROP DATABASE IF EXISTS ${database}`);
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(serverUrl);
@@ -61,7 +67,11 @@ async function seed(admin: pg.Pool, database: string, serverUrl: string, rows: n
 }
 
 /** One poll of PostgreSQL, with and without a change since the last, against tables of growing size, beside `SELECT 1`. */
-export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ rows: number; density: PollSize['density'] }>, polls: number) {
+export async function measurePollCost(
+  serverUrl: string,
+  sizes: ReadonlyArray<{ rows: number; density: PollSize['density'] }>,
+  polls: number,
+) {
   const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
   admin.on('error', () => undefined);
   const results: PollSize[] = [];
@@ -70,7 +80,15 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
     progress(`poll: generating ${size.rows.toLocaleString('en')} sessions (${size.density})`);
     const url = await seed(admin, `bench_${size.density}_${String(size.rows)}`, serverUrl, size.rows, size.density);
     // PostgreSQL alone: the agents' processes are timed by their own measurement.
-    const open = await openSources(loadConfig({ DATABASE_URL: url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off' }), { timeZone: 'UTC', persistent: true });
+    const open = await openSources(
+      loadConfig({
+        DATABASE_URL: url,
+        REGISTRY_MODE: 'sessions',
+        OLLAMA_ENDPOINT: 'off',
+        MONITOR_AGENT_PROCESSES: 'off',
+      }),
+      { timeZone: 'UTC', persistent: true },
+    );
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
     progress(`poll: ${String(polls)} polls after a change and ${String(polls)} with none`);
@@ -80,7 +98,9 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
     const changed: number[] = [];
     for (let poll = 0; poll < polls; poll += 1) {
       // What an agent spawning does to its session, outside the timing.
-      await pool.query("UPDATE delegator_sessions SET tasks_delegated = tasks_delegated + 1 WHERE session_id = 'bench_1'");
+      await pool.query(
+        "UPDATE delegator_sessions SET tasks_delegated = tasks_delegated + 1 WHERE session_id = 'bench_1'",
+      );
       changed.push(await timed(() => readSources(open.sources, Date.now())));
       unchanged.push(await timed(() => readSources(open.sources, Date.now())));
       // The floor in the same loop, so it meets the same caches, scheduler and neighbours as the polls.
@@ -112,7 +132,17 @@ export async function measurePollCost(serverUrl: string, sizes: ReadonlyArray<{ 
   };
 }
 
-const ROLES = ['ceo', 'cto', 'chro', 'operations_head', 'product_manager', 'senior_architect', 'uiux_engineer', 'senior_developer', 'test_lead'];
+const ROLES = [
+  'ceo',
+  'cto',
+  'chro',
+  'operations_head',
+  'product_manager',
+  'senior_architect',
+  'uiux_engineer',
+  'senior_developer',
+  'test_lead',
+];
 
 /**
  * ECHO's full schema with a month of its work: `days` × 9 roles × `perRoleDay`
@@ -157,10 +187,13 @@ export async function seedEchoWork(pool: pg.Pool, days: number, perRoleDay: numb
   );
   // As autovacuum leaves tables that have lived a while: statistics current, the visibility map set.
   // An autovacuum worker analysing the fresh rows holds back what VACUUM may mark all-visible: ask until it is done.
-  const tables = 'messages, decisions, decision_votes, workflow_executions, flow_executions, llm_sessions, agent_status';
+  const tables =
+    'messages, decisions, decision_votes, workflow_executions, flow_executions, llm_sessions, agent_status';
   await pool.query(`VACUUM ANALYZE ${tables}`);
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const { rows } = await pool.query<{ visible: boolean }>("SELECT relallvisible >= relpages AS visible FROM pg_class WHERE relname = 'messages'");
+    const { rows } = await pool.query<{ visible: boolean }>(
+      "SELECT relallvisible >= relpages AS visible FROM pg_class WHERE relname = 'messages'",
+    );
     if (rows[0]?.visible === true) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
     await pool.query(`VACUUM ${tables}`);
@@ -185,7 +218,9 @@ export async function measureEchoWorkPoll(serverUrl: string, polls: number, days
   const messages = days * ROLES.length * perRoleDay;
   progress(`poll: ECHO's full schema with ${messages.toLocaleString('en')} messages`);
   await seedEchoWork(pool, days, perRoleDay);
-  const reader = new PostgresReader(new SessionStore(pool, 'UTC'), new HeartbeatStore(pool), { work: new EchoWorkStore(pool, 'UTC') });
+  const reader = new PostgresReader(new SessionStore(pool, 'UTC'), new HeartbeatStore(pool), {
+    work: new EchoWorkStore(pool, 'UTC'),
+  });
   const bare = new PostgresReader(new SessionStore(pool, 'UTC'), new HeartbeatStore(pool));
   const request = () => {
     const now = Date.now();
@@ -209,7 +244,10 @@ export async function measureEchoWorkPoll(serverUrl: string, polls: number, days
   }
   await pool.end();
   await admin.end();
-  const figures = (values: number[]) => ({ p50Ms: round(percentile(values, 50)), p99Ms: round(percentile(values, 99)) });
+  const figures = (values: number[]) => ({
+    p50Ms: round(percentile(values, 50)),
+    p99Ms: round(percentile(values, 99)),
+  });
   return {
     messages,
     quiet: figures(quiet),

@@ -14,7 +14,14 @@ const ROLES = Array.from({ length: 20 }, (_, index) => `agent_${String(index).pa
 const GIB = 1024 ** 3;
 
 function psBody(changedGb: number): string {
-  return JSON.stringify({ models: ROLES.map((role, index) => ({ name: `${role}:7b`, model: `${role}:7b`, size: Math.round((index === 7 ? changedGb : 4) * GIB), size_vram: 0 })) });
+  return JSON.stringify({
+    models: ROLES.map((role, index) => ({
+      name: `${role}:7b`,
+      model: `${role}:7b`,
+      size: Math.round((index === 7 ? changedGb : 4) * GIB),
+      size_vram: 0,
+    })),
+  });
 }
 
 /**
@@ -69,15 +76,37 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   db.on('error', () => undefined);
   await createStandaloneTables(db);
   const started = Date.now() - 600_000;
-  await insertSessions(db, Array.from({ length: 50 }, (_, index) => ({ sessionId: `render_${String(index)}`, agents: [], startedAt: new Date(started + index * 1000).toISOString() })));
+  await insertSessions(
+    db,
+    Array.from({ length: 50 }, (_, index) => ({
+      sessionId: `render_${String(index)}`,
+      agents: [],
+      startedAt: new Date(started + index * 1000).toISOString(),
+    })),
+  );
   const redis = new Redis(redisUrl);
   redis.on('error', () => undefined);
   const prefix = 'bench_render:';
-  await redis.hset(`${prefix}agents`, Object.fromEntries(ROLES.map((role) => [role, JSON.stringify({ role, model: `${role}:7b` })])));
+  await redis.hset(
+    `${prefix}agents`,
+    Object.fromEntries(ROLES.map((role) => [role, JSON.stringify({ role, model: `${role}:7b` })])),
+  );
   const ollama = await startFakeOllama({ kind: 'answer', body: psBody(4) });
-  const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
+  const config = loadConfig({
+    MONITOR_AGENT_PROCESSES: 'off',
+    DATABASE_URL: url.toString(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    OLLAMA_ENDPOINT: ollama.endpoint,
+    MONITOR_POLL_MS: '600000',
+  });
   const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
-  const web = createWebServer({ service: running, controlKey: 'bench-control-key-0123', boundHost: '127.0.0.1', rendererDir });
+  const web = createWebServer({
+    service: running,
+    controlKey: 'bench-control-key-0123',
+    boundHost: '127.0.0.1',
+    rendererDir,
+  });
   const server: Server = web.server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -88,16 +117,38 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
     await page.addInitScript(INSTRUMENT);
     await page.goto(`http://127.0.0.1:${String(port)}/`);
     await page.getByRole('region', { name: 'Spawned Agents' }).waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => (window as unknown as { __firstSnapshotPaintedMs?: number }).__firstSnapshotPaintedMs !== undefined, undefined, { timeout: 10_000 });
-    const firstPaintMs = await page.evaluate(() => (window as unknown as { __firstSnapshotPaintedMs: number }).__firstSnapshotPaintedMs);
+    await page.waitForFunction(
+      () => (window as unknown as { __firstSnapshotPaintedMs?: number }).__firstSnapshotPaintedMs !== undefined,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const firstPaintMs = await page.evaluate(
+      () => (window as unknown as { __firstSnapshotPaintedMs: number }).__firstSnapshotPaintedMs,
+    );
     progress(`render: ${String(updates)} updates of one agent's memory`);
     for (let update = 0; update < updates; update += 1) {
-      const before = await page.evaluate(() => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length);
+      const before = await page.evaluate(
+        () => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length,
+      );
       ollama.behave({ kind: 'answer', body: psBody(update % 2 === 0 ? 5 : 4) });
-      await redis.publish(`${prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: ROLES[7] }));
-      await page.waitForFunction((count) => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length > count, before, { timeout: 10_000 });
+      await redis.publish(
+        `${prefix}events`,
+        JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: ROLES[7] }),
+      );
+      await page.waitForFunction(
+        (count) => (window as unknown as { __benchUpdates: unknown[] }).__benchUpdates.length > count,
+        before,
+        { timeout: 10_000 },
+      );
     }
-    const measured = await page.evaluate(() => (window as unknown as { __benchUpdates: Array<{ ms: number; handledMs: number; frameMs: number; rendered: string[] }> }).__benchUpdates);
+    const measured = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __benchUpdates: Array<{ ms: number; handledMs: number; frameMs: number; rendered: string[] }>;
+          }
+        ).__benchUpdates,
+    );
     // The first updates settle the page; the rest are the steady state.
     const steady = measured.slice(-updates);
     // Rows are named `agent:<role>` or `session:<id>`; a whole section (the forecast) is counted apart, since its own data can change too.
@@ -108,13 +159,38 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
     return {
       /** From navigation to the frame that first shows a snapshot, in Chromium, from serve. */
       firstSnapshotPaintedMs: round(firstPaintMs),
-      commitP50Ms: round(percentile(steady.map((entry) => entry.ms), 50)),
-      commitP95Ms: round(percentile(steady.map((entry) => entry.ms), 95)),
+      commitP50Ms: round(
+        percentile(
+          steady.map((entry) => entry.ms),
+          50,
+        ),
+      ),
+      commitP95Ms: round(
+        percentile(
+          steady.map((entry) => entry.ms),
+          95,
+        ),
+      ),
       /** To the end of the frame that shows the update: the commit, the wait for the next frame, and its style, layout and paint. */
-      framePaintedP50Ms: round(percentile(steady.map((entry) => entry.frameMs), 50)),
-      framePaintedP95Ms: round(percentile(steady.map((entry) => entry.frameMs), 95)),
+      framePaintedP50Ms: round(
+        percentile(
+          steady.map((entry) => entry.frameMs),
+          50,
+        ),
+      ),
+      framePaintedP95Ms: round(
+        percentile(
+          steady.map((entry) => entry.frameMs),
+          95,
+        ),
+      ),
       /** The part spent in the stream's listener itself: JSON, zod and the store. */
-      listenerP50Ms: round(percentile(steady.map((entry) => entry.handledMs), 50)),
+      listenerP50Ms: round(
+        percentile(
+          steady.map((entry) => entry.handledMs),
+          50,
+        ),
+      ),
       componentsRerendered: Math.max(...rendered),
       rowsRerenderedEach: [...new Set(steady.flatMap((entry) => entry.rendered.filter(isRow)))].sort(),
       sectionsRerendered: [...new Set(steady.flatMap((entry) => entry.rendered.filter((name) => !isRow(name))))].sort(),
@@ -123,7 +199,11 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
   } finally {
     await browser.close();
     web.detach();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     await running.close();
     await ollama.close();
     await redis.del(`${prefix}agents`);
@@ -131,4 +211,3 @@ export async function measureRender(databaseUrl: string, redisUrl: string, rende
     await db.end();
   }
 }
-

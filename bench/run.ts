@@ -28,9 +28,54 @@ const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.inc
 const json = process.argv.includes('--json');
 
 const PLAN = {
-  full: { sizes: [10_000, 100_000, 1_000_000], polls: 200, events: 300, pollOnly: 30, restSeconds: 60, manyPolls: 10_000, renders: 100, renderRuns: 3, agents: 9, scans: 20, starts: 10, desktopLaunches: 5, demoLaunches: 5, windowsPolls: 120 },
-  quick: { sizes: [10_000, 100_000], polls: 100, events: 200, pollOnly: 10, restSeconds: 20, manyPolls: 10_000, renders: 40, renderRuns: 3, agents: 9, scans: 10, starts: 5, desktopLaunches: 3, demoLaunches: 3, windowsPolls: 60 },
-  smoke: { sizes: [10_000], polls: 10, events: 10, pollOnly: 1, restSeconds: 2, manyPolls: 2500, renders: 3, renderRuns: 1, agents: 2, scans: 3, starts: 1, desktopLaunches: 1, demoLaunches: 1, windowsPolls: 12 },
+  full: {
+    sizes: [10_000, 100_000, 1_000_000],
+    polls: 200,
+    events: 300,
+    pollOnly: 30,
+    restSeconds: 60,
+    manyPolls: 10_000,
+    renders: 100,
+    renderRuns: 3,
+    agents: 9,
+    scans: 20,
+    starts: 10,
+    desktopLaunches: 5,
+    demoLaunches: 5,
+    windowsPolls: 120,
+  },
+  quick: {
+    sizes: [10_000, 100_000],
+    polls: 100,
+    events: 200,
+    pollOnly: 10,
+    restSeconds: 20,
+    manyPolls: 10_000,
+    renders: 40,
+    renderRuns: 3,
+    agents: 9,
+    scans: 10,
+    starts: 5,
+    desktopLaunches: 3,
+    demoLaunches: 3,
+    windowsPolls: 60,
+  },
+  smoke: {
+    sizes: [10_000],
+    polls: 10,
+    events: 10,
+    pollOnly: 1,
+    restSeconds: 2,
+    manyPolls: 2500,
+    renders: 3,
+    renderRuns: 1,
+    agents: 2,
+    scans: 3,
+    starts: 1,
+    desktopLaunches: 1,
+    demoLaunches: 1,
+    windowsPolls: 12,
+  },
 }[mode];
 
 const ROOT = join(import.meta.dirname, '..');
@@ -56,11 +101,15 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), '--help'], { cwd: ROOT, stdio: 'ignore' });
     const admin = new pg.Pool({ connectionString: postgres.url, max: 1 });
     admin.on('error', () => undefined);
-    const postgresVersion = await versionOf(async () => String((await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version));
+    const postgresVersion = await versionOf(async () =>
+      String((await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version),
+    );
     await admin.end();
     const probe = new Redis(redisServer.url);
     probe.on('error', () => undefined);
-    const redisVersion = await versionOf(async () => /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? 'unknown');
+    const redisVersion = await versionOf(
+      async () => /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? 'unknown',
+    );
     probe.disconnect();
 
     const poll = await measurePollCost(
@@ -91,7 +140,13 @@ async function main(): Promise<void> {
     progress('starting serve at the default 5 s poll');
     const serve = serveAt('5000');
     const servedUrl = (await serve.waitFor(/on (http:\/\/127\.0\.0\.1:\d+\/)/, 60_000))[1] ?? '';
-    const events = await measureEventToScreen({ url: servedUrl, cli: serve }, redisServer.url, 'bench:', PLAN.events, PLAN.pollOnly);
+    const events = await measureEventToScreen(
+      { url: servedUrl, cli: serve },
+      redisServer.url,
+      'bench:',
+      PLAN.events,
+      PLAN.pollOnly,
+    );
     progress(`at rest: ${String(PLAN.restSeconds)} s of serve at the 5 s poll`);
     const rest5 = await measureAtRest(serve.pid(), PLAN.restSeconds);
     await serve.stop('SIGTERM');
@@ -105,7 +160,8 @@ async function main(): Promise<void> {
     const many = await measureManyPolls(PLAN.manyPolls);
     // The tail of one run moves with the machine: p95 is taken in each of several runs, and their median quoted with the spread.
     const renderRuns = [];
-    for (let run = 0; run < PLAN.renderRuns; run += 1) renderRuns.push(await measureRender(postgres.url, redisServer.url, RENDERER_DIR, PLAN.renders));
+    for (let run = 0; run < PLAN.renderRuns; run += 1)
+      renderRuns.push(await measureRender(postgres.url, redisServer.url, RENDERER_DIR, PLAN.renders));
     const render = medianRender(renderRuns);
     const startup = measureStartup(servedDb.toString(), RENDERER_DIR, PLAN.starts);
     const agentScan = await measureAgentScan(PLAN.agents, PLAN.scans);
@@ -118,12 +174,26 @@ async function main(): Promise<void> {
       quick: mode !== 'full',
       mode,
       seconds: Math.round((Date.now() - started) / 1000),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, postgres: postgresVersion, redis: redisVersion },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGb: round(os.totalmem() / 2 ** 30, 1),
+        node: process.version,
+        postgres: postgresVersion,
+        redis: redisVersion,
+      },
       eventToSnapshot: events.eventToSnapshot,
       pollOnlyToSnapshot: events.pollOnlyToSnapshot,
       poll,
       export: exports,
-      idle: { cpuPctAt5s: rest5.cpuPct, cpuPctAt1s: rest1.cpuPct, rssMb: rest5.rssMb, rssGrowthMb: many.rssGrowthMb, heapGrowthMb: many.heapGrowthMb, polls: many.polls },
+      idle: {
+        cpuPctAt5s: rest5.cpuPct,
+        cpuPctAt1s: rest1.cpuPct,
+        rssMb: rest5.rssMb,
+        rssGrowthMb: many.rssGrowthMb,
+        heapGrowthMb: many.heapGrowthMb,
+        polls: many.polls,
+      },
       render,
       startup,
       agentScan,
@@ -165,7 +235,14 @@ interface BenchResult {
   readonly pollOnlyToSnapshot: Awaited<ReturnType<typeof measureEventToScreen>>['pollOnlyToSnapshot'];
   readonly poll: Awaited<ReturnType<typeof measurePollCost>>;
   readonly export: Awaited<ReturnType<typeof measureExport>>;
-  readonly idle: { cpuPctAt5s: number; cpuPctAt1s: number; rssMb: number; rssGrowthMb: number; heapGrowthMb: number; polls: number };
+  readonly idle: {
+    cpuPctAt5s: number;
+    cpuPctAt1s: number;
+    rssMb: number;
+    rssGrowthMb: number;
+    heapGrowthMb: number;
+    polls: number;
+  };
   readonly render: ReturnType<typeof medianRender>;
   readonly startup: ReturnType<typeof measureStartup>;
   readonly agentScan: Awaited<ReturnType<typeof measureAgentScan>>;
@@ -185,19 +262,86 @@ interface Row {
 }
 
 function table(result: BenchResult, largestP50: number): string {
-  const { eventToSnapshot: event, pollOnlyToSnapshot: pollOnly, poll, idle, render, startup, export: exports, agentScan: scan, windowsSpawns: windows, demo } = result;
+  const {
+    eventToSnapshot: event,
+    pollOnlyToSnapshot: pollOnly,
+    poll,
+    idle,
+    render,
+    startup,
+    export: exports,
+    agentScan: scan,
+    windowsSpawns: windows,
+    demo,
+  } = result;
   const phases = startup.statusPhases;
   const desktop = result.desktop;
   const rows: Row[] = [
-    { metric: 'event to screen (ms)', p50: String(event.p50Ms), p99: String(event.p99Ms), floor: `${String(event.floorP50Ms)} / ${String(event.floorP99Ms)}`, ratio: String(round(event.p99Ms / event.floorP99Ms, 1)), target: 'p99 < 50', met: event.p99Ms < 50 ? 'yes' : 'NO' },
-    { metric: 'change to screen, poll only (ms)', p50: String(pollOnly.p50Ms), p99: String(pollOnly.p99Ms), floor: '', ratio: '', target: '(the seed)', met: '' },
+    {
+      metric: 'event to screen (ms)',
+      p50: String(event.p50Ms),
+      p99: String(event.p99Ms),
+      floor: `${String(event.floorP50Ms)} / ${String(event.floorP99Ms)}`,
+      ratio: String(round(event.p99Ms / event.floorP99Ms, 1)),
+      target: 'p99 < 50',
+      met: event.p99Ms < 50 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'change to screen, poll only (ms)',
+      p50: String(pollOnly.p50Ms),
+      p99: String(pollOnly.p99Ms),
+      floor: '',
+      ratio: '',
+      target: '(the seed)',
+      met: '',
+    },
     ...poll.sizes.flatMap((size) => [
-      { metric: `poll, ${size.rows.toLocaleString('en')} rows, ${size.density}, no change (ms)`, p50: String(size.p50Ms), p99: String(size.p99Ms), floor: String(poll.floorP50Ms), ratio: String(round(size.p50Ms / poll.floorP50Ms, 1)), target: '', met: '' },
-      { metric: `poll, ${size.rows.toLocaleString('en')} rows, ${size.density}, after a change (ms)`, p50: String(size.changedP50Ms), p99: String(size.changedP99Ms), floor: String(poll.floorP50Ms), ratio: String(round(size.changedP50Ms / poll.floorP50Ms, 1)), target: '', met: '' },
+      {
+        metric: `poll, ${size.rows.toLocaleString('en')} rows, ${size.density}, no change (ms)`,
+        p50: String(size.p50Ms),
+        p99: String(size.p99Ms),
+        floor: String(poll.floorP50Ms),
+        ratio: String(round(size.p50Ms / poll.floorP50Ms, 1)),
+        target: '',
+        met: '',
+      },
+      {
+        metric: `poll, ${size.rows.toLocaleString('en')} rows, ${size.density}, after a change (ms)`,
+        p50: String(size.changedP50Ms),
+        p99: String(size.changedP99Ms),
+        floor: String(poll.floorP50Ms),
+        ratio: String(round(size.changedP50Ms / poll.floorP50Ms, 1)),
+        target: '',
+        met: '',
+      },
     ]),
-    { metric: 'poll at the largest size, no change, vs SELECT 1', p50: String(largestP50), p99: '', floor: String(poll.floorP50Ms), ratio: String(round(largestP50 / poll.floorP50Ms, 1)), target: 'p50 <= 10x floor', met: largestP50 <= 10 * poll.floorP50Ms ? 'yes' : 'NO' },
-    { metric: 'poll, largest / 10k, constant density', p50: '', p99: '', floor: '', ratio: String(poll.ratioLargestTo10k), target: '<= 1.5', met: (poll.ratioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO' },
-    { metric: 'poll after a change, largest / 10k, constant density', p50: '', p99: '', floor: '', ratio: String(poll.changedRatioLargestTo10k), target: '<= 1.5', met: (poll.changedRatioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO' },
+    {
+      metric: 'poll at the largest size, no change, vs SELECT 1',
+      p50: String(largestP50),
+      p99: '',
+      floor: String(poll.floorP50Ms),
+      ratio: String(round(largestP50 / poll.floorP50Ms, 1)),
+      target: 'p50 <= 10x floor',
+      met: largestP50 <= 10 * poll.floorP50Ms ? 'yes' : 'NO',
+    },
+    {
+      metric: 'poll, largest / 10k, constant density',
+      p50: '',
+      p99: '',
+      floor: '',
+      ratio: String(poll.ratioLargestTo10k),
+      target: '<= 1.5',
+      met: (poll.ratioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'poll after a change, largest / 10k, constant density',
+      p50: '',
+      p99: '',
+      floor: '',
+      ratio: String(poll.changedRatioLargestTo10k),
+      target: '<= 1.5',
+      met: (poll.changedRatioLargestTo10k ?? Infinity) <= 1.5 ? 'yes' : 'NO',
+    },
     ...exports.map((size) => ({
       metric: `export, ${size.rows.toLocaleString('en')} rows as CSV (heap growth MB, live / peak)`,
       p50: String(size.liveHeapGrowthMb),
@@ -207,12 +351,52 @@ function table(result: BenchResult, largestP50: number): string {
       target: 'flat',
       met: '',
     })),
-    { metric: 'serve at rest, 5 s poll (% of a core)', p50: String(idle.cpuPctAt5s), p99: '', floor: '', ratio: '', target: '< 0.5', met: idle.cpuPctAt5s < 0.5 ? 'yes' : 'NO' },
-    { metric: 'serve at rest, 1 s poll (% of a core)', p50: String(idle.cpuPctAt1s), p99: '', floor: '', ratio: '', target: '', met: '' },
+    {
+      metric: 'serve at rest, 5 s poll (% of a core)',
+      p50: String(idle.cpuPctAt5s),
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '< 0.5',
+      met: idle.cpuPctAt5s < 0.5 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'serve at rest, 1 s poll (% of a core)',
+      p50: String(idle.cpuPctAt1s),
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '',
+      met: '',
+    },
     { metric: 'serve RSS at rest (MB)', p50: String(idle.rssMb), p99: '', floor: '', ratio: '', target: '', met: '' },
-    { metric: `heap growth over ${String(idle.polls)} polls (MB)`, p50: String(idle.heapGrowthMb), p99: '', floor: '', ratio: `RSS ${String(idle.rssGrowthMb)}`, target: 'flat (< 1 MB)', met: idle.heapGrowthMb < 1 ? 'yes' : 'NO' },
-    { metric: `agent scan, measuring ${String(scan.agents)} agents (ms)`, p50: String(scan.measuringP50Ms), p99: String(scan.measuringP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.measuringP50Ms / scan.floorListingP50Ms, 2)), target: 'p50 < a ps listing', met: scan.measuringP50Ms < scan.floorListingP50Ms ? 'yes' : 'NO' },
-    { metric: `agent scan, listing and measuring (ms), ${String(scan.found)} found`, p50: String(scan.listingP50Ms), p99: String(scan.listingP99Ms), floor: String(scan.floorListingP50Ms), ratio: String(round(scan.listingP50Ms / scan.floorListingP50Ms, 2)), target: `found ${String(scan.agents)}`, met: scan.found === scan.agents ? 'yes' : 'NO' },
+    {
+      metric: `heap growth over ${String(idle.polls)} polls (MB)`,
+      p50: String(idle.heapGrowthMb),
+      p99: '',
+      floor: '',
+      ratio: `RSS ${String(idle.rssGrowthMb)}`,
+      target: 'flat (< 1 MB)',
+      met: idle.heapGrowthMb < 1 ? 'yes' : 'NO',
+    },
+    {
+      metric: `agent scan, measuring ${String(scan.agents)} agents (ms)`,
+      p50: String(scan.measuringP50Ms),
+      p99: String(scan.measuringP99Ms),
+      floor: String(scan.floorListingP50Ms),
+      ratio: String(round(scan.measuringP50Ms / scan.floorListingP50Ms, 2)),
+      target: 'p50 < a ps listing',
+      met: scan.measuringP50Ms < scan.floorListingP50Ms ? 'yes' : 'NO',
+    },
+    {
+      metric: `agent scan, listing and measuring (ms), ${String(scan.found)} found`,
+      p50: String(scan.listingP50Ms),
+      p99: String(scan.listingP99Ms),
+      floor: String(scan.floorListingP50Ms),
+      ratio: String(round(scan.listingP50Ms / scan.floorListingP50Ms, 2)),
+      target: `found ${String(scan.agents)}`,
+      met: scan.found === scan.agents ? 'yes' : 'NO',
+    },
     {
       metric: `Windows path, replayed: spawns per poll, ${String(windows.agents)} agents and their registry pids, ${String(windows.polls)} polls (mean, max)`,
       p50: String(windows.after.spawnsPerPoll),
@@ -222,25 +406,147 @@ function table(result: BenchResult, largestP50: number): string {
       target: '1 a poll',
       met: windows.after.maxPerPoll <= 1 ? 'yes' : 'NO',
     },
-    { metric: 'serve --demo: launch to first snapshot (ms), median (spread)', p50: `${String(demo.firstSnapshotMs)} (${demo.firstSnapshotSpreadMs.join('–')})`, p99: '', floor: '', ratio: '', target: '<= 3000', met: demo.firstSnapshotMs <= 3000 ? 'yes' : 'NO' },
-    { metric: 'serve --demo: resident memory (MB), CPU at rest (%)', p50: String(demo.rssMb), p99: '', floor: '', ratio: `${String(demo.cpuPct)} %`, target: '', met: '' },
-    { metric: `render, one agent changes (ms), median of ${String(render.runs)} runs`, p50: String(render.commitP50Ms), p99: `p95 ${String(render.commitP95Ms)} (${render.commitP95SpreadMs.join('–')})`, floor: '', ratio: '', target: 'p95 < 16', met: render.commitP95Ms < 16 ? 'yes' : 'NO' },
-    { metric: `render, one agent changes: to its frame painted (ms), median of ${String(render.runs)} runs`, p50: String(render.framePaintedP50Ms), p99: `p95 ${String(render.framePaintedP95Ms)}`, floor: '', ratio: '', target: '', met: '' },
-    { metric: 'dashboard from serve: navigation to first snapshot painted (ms)', p50: String(render.firstSnapshotPaintedMs), p99: '', floor: '', ratio: '', target: '', met: '' },
+    {
+      metric: 'serve --demo: launch to first snapshot (ms), median (spread)',
+      p50: `${String(demo.firstSnapshotMs)} (${demo.firstSnapshotSpreadMs.join('–')})`,
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '<= 3000',
+      met: demo.firstSnapshotMs <= 3000 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'serve --demo: resident memory (MB), CPU at rest (%)',
+      p50: String(demo.rssMb),
+      p99: '',
+      floor: '',
+      ratio: `${String(demo.cpuPct)} %`,
+      target: '',
+      met: '',
+    },
+    {
+      metric: `render, one agent changes (ms), median of ${String(render.runs)} runs`,
+      p50: String(render.commitP50Ms),
+      p99: `p95 ${String(render.commitP95Ms)} (${render.commitP95SpreadMs.join('–')})`,
+      floor: '',
+      ratio: '',
+      target: 'p95 < 16',
+      met: render.commitP95Ms < 16 ? 'yes' : 'NO',
+    },
+    {
+      metric: `render, one agent changes: to its frame painted (ms), median of ${String(render.runs)} runs`,
+      p50: String(render.framePaintedP50Ms),
+      p99: `p95 ${String(render.framePaintedP95Ms)}`,
+      floor: '',
+      ratio: '',
+      target: '',
+      met: '',
+    },
+    {
+      metric: 'dashboard from serve: navigation to first snapshot painted (ms)',
+      p50: String(render.firstSnapshotPaintedMs),
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '',
+      met: '',
+    },
     'skipped' in desktop
-      ? { metric: `desktop window (harness): not measured, ${desktop.skipped}`, p50: '', p99: '', floor: '', ratio: '', target: '', met: '' }
-      : { metric: `desktop window (harness), --demo, new user data: launch to first snapshot painted (ms), median of ${String(desktop.runs)}`, p50: String(desktop.launchToPaintMs), p99: '', floor: '', ratio: `navigation to paint ${String(desktop.navigationToPaintMs)}`, target: '', met: '' },
-    { metric: 'dashboard bundle: first script, all scripts (kB, gzip)', p50: `${String(startup.bundle.firstKb)} (${String(startup.bundle.firstGzipKb)})`, p99: `${String(startup.bundle.allKb)} (${String(startup.bundle.allGzipKb)})`, floor: '', ratio: '', target: 'minified, charts apart', met: '' },
-    { metric: 'compiled cli --help, whole process (ms)', p50: String(startup.compiledHelpMs), p99: '', floor: `node -e 0: ${String(startup.nodeMs)}`, ratio: String(round(startup.compiledHelpMs / startup.nodeMs, 1)), target: '<= 3x', met: startup.compiledHelpMs <= 3 * startup.nodeMs ? 'yes' : 'NO' },
-    { metric: 'compiled cli status against PostgreSQL (ms)', p50: String(startup.compiledStatusMs), p99: '', floor: `node -e 0 + ${String(startup.cpuWindowMs)} ms CPU window: ${String(round(startup.nodeMs + startup.cpuWindowMs))}`, ratio: `${String(round(startup.compiledStatusMs / startup.nodeMs, 1))}x node`, target: '', met: '' },
-    { metric: 'status phases (ms): start-up, connecting, reading, closing, exiting, teardown', p50: [phases.startUpMs, phases.connectingMs, phases.readingMs, phases.closingMs, phases.exitingMs, phases.teardownMs].map(String).join(', '), p99: '', floor: `psql: ${String(startup.psqlMs)}; a bare Node's teardown: ${String(phases.bareTeardownMs)}`, ratio: '', target: 'closing, exiting < 10', met: phases.closingMs < 10 && phases.exitingMs < 10 ? 'yes' : 'NO' },
-    { metric: 'npm run cli -- status against PostgreSQL (ms)', p50: String(startup.npmStatusMs), p99: '', floor: `node -e 0: ${String(startup.nodeMs)}; npm run cli -- --help: ${String(startup.npmHelpMs)}`, ratio: String(round(startup.npmStatusMs / startup.nodeMs, 1)), target: '<= 6x', met: startup.npmStatusMs <= 6 * startup.nodeMs ? 'yes' : 'NO' },
-    { metric: 'status --demo, whole process (ms)', p50: String(startup.demoStatusMs), p99: '', floor: '', ratio: '', target: '<= 2000', met: startup.demoStatusMs <= 2000 ? 'yes' : 'NO' },
-    { metric: 'render, rows redrawn per update', p50: String(render.componentsRerendered), p99: '', floor: '', ratio: '', target: '1 (the changed row)', met: render.componentsRerendered <= 1 ? 'yes' : 'NO' },
+      ? {
+          metric: `desktop window (harness): not measured, ${desktop.skipped}`,
+          p50: '',
+          p99: '',
+          floor: '',
+          ratio: '',
+          target: '',
+          met: '',
+        }
+      : {
+          metric: `desktop window (harness), --demo, new user data: launch to first snapshot painted (ms), median of ${String(desktop.runs)}`,
+          p50: String(desktop.launchToPaintMs),
+          p99: '',
+          floor: '',
+          ratio: `navigation to paint ${String(desktop.navigationToPaintMs)}`,
+          target: '',
+          met: '',
+        },
+    {
+      metric: 'dashboard bundle: first script, all scripts (kB, gzip)',
+      p50: `${String(startup.bundle.firstKb)} (${String(startup.bundle.firstGzipKb)})`,
+      p99: `${String(startup.bundle.allKb)} (${String(startup.bundle.allGzipKb)})`,
+      floor: '',
+      ratio: '',
+      target: 'minified, charts apart',
+      met: '',
+    },
+    {
+      metric: 'compiled cli --help, whole process (ms)',
+      p50: String(startup.compiledHelpMs),
+      p99: '',
+      floor: `node -e 0: ${String(startup.nodeMs)}`,
+      ratio: String(round(startup.compiledHelpMs / startup.nodeMs, 1)),
+      target: '<= 3x',
+      met: startup.compiledHelpMs <= 3 * startup.nodeMs ? 'yes' : 'NO',
+    },
+    {
+      metric: 'compiled cli status against PostgreSQL (ms)',
+      p50: String(startup.compiledStatusMs),
+      p99: '',
+      floor: `node -e 0 + ${String(startup.cpuWindowMs)} ms CPU window: ${String(round(startup.nodeMs + startup.cpuWindowMs))}`,
+      ratio: `${String(round(startup.compiledStatusMs / startup.nodeMs, 1))}x node`,
+      target: '',
+      met: '',
+    },
+    {
+      metric: 'status phases (ms): start-up, connecting, reading, closing, exiting, teardown',
+      p50: [
+        phases.startUpMs,
+        phases.connectingMs,
+        phases.readingMs,
+        phases.closingMs,
+        phases.exitingMs,
+        phases.teardownMs,
+      ]
+        .map(String)
+        .join(', '),
+      p99: '',
+      floor: `psql: ${String(startup.psqlMs)}; a bare Node's teardown: ${String(phases.bareTeardownMs)}`,
+      ratio: '',
+      target: 'closing, exiting < 10',
+      met: phases.closingMs < 10 && phases.exitingMs < 10 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'npm run cli -- status against PostgreSQL (ms)',
+      p50: String(startup.npmStatusMs),
+      p99: '',
+      floor: `node -e 0: ${String(startup.nodeMs)}; npm run cli -- --help: ${String(startup.npmHelpMs)}`,
+      ratio: String(round(startup.npmStatusMs / startup.nodeMs, 1)),
+      target: '<= 6x',
+      met: startup.npmStatusMs <= 6 * startup.nodeMs ? 'yes' : 'NO',
+    },
+    {
+      metric: 'status --demo, whole process (ms)',
+      p50: String(startup.demoStatusMs),
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '<= 2000',
+      met: startup.demoStatusMs <= 2000 ? 'yes' : 'NO',
+    },
+    {
+      metric: 'render, rows redrawn per update',
+      p50: String(render.componentsRerendered),
+      p99: '',
+      floor: '',
+      ratio: '',
+      target: '1 (the changed row)',
+      met: render.componentsRerendered <= 1 ? 'yes' : 'NO',
+    },
   ];
   const columns: ReadonlyArray<keyof Row> = ['metric', 'p50', 'p99', 'floor', 'ratio', 'target', 'met'];
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(' | ')} |`;
   const machine = result.machine;
   return [
     `Delegator Monitor benchmark (${result.mode}, ${String(result.seconds)} s) on ${String(machine.cpus)} x ${machine.cpuModel}, ${String(machine.memoryGb)} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}`,

@@ -16,13 +16,24 @@ interface TimedRun {
 }
 
 /** `runs` runs of a command after one not counted; an exit other than status's 0, 1 or 2 stops the bench. */
-function timedRuns(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): TimedRun[] {
+function timedRuns(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  runs: number,
+): TimedRun[] {
   const measured: TimedRun[] = [];
   for (let run = 0; run <= runs; run += 1) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0 && result.status !== 1 && result.status !== 2) throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr}`);
+    if (result.status !== 0 && result.status !== 1 && result.status !== 2)
+      throw new Error(`${command} ${args.join(' ')} exited ${String(result.status)}: ${result.stderr}`);
     if (run > 0) measured.push({ wallMs, stderr: result.stderr });
   }
   return measured;
@@ -30,7 +41,12 @@ function timedRuns(command: string, args: readonly string[], env: Readonly<Recor
 
 /** The median wall time of a whole process, start to exit. */
 function wallMs(command: string, args: readonly string[], env: Readonly<Record<string, string>>, runs: number): number {
-  return round(percentile(timedRuns(command, args, env, runs).map((run) => run.wallMs), 50));
+  return round(
+    percentile(
+      timedRuns(command, args, env, runs).map((run) => run.wallMs),
+      50,
+    ),
+  );
 }
 
 /** The marks `status --timings` writes, each in ms since the process started, and the whole run's wall time. */
@@ -51,17 +67,21 @@ function exitedAt(stderr: string): number {
 
 /** What the system takes beyond the process's own clock, for a bare Node: starting it before that clock starts, and tearing it down after its exit event. */
 function bareTeardownMs(runs: number): number {
-  const gaps = timedRuns(process.execPath, ['--import', EXIT_MARK, '-e', '0'], {}, runs).map((run) => run.wallMs - exitedAt(run.stderr));
+  const gaps = timedRuns(process.execPath, ['--import', EXIT_MARK, '-e', '0'], {}, runs).map(
+    (run) => run.wallMs - exitedAt(run.stderr),
+  );
   return round(percentile(gaps, 50), 1);
 }
 
 function parseTimings(stderr: string): Map<string, number> {
   const line = /^timings \(ms since the process started\): (.*)$/m.exec(stderr)?.[1];
   if (line === undefined) throw new Error(`status --timings wrote no timings: ${stderr}`);
-  return new Map(line.split(' · ').map((part) => {
-    const at = part.lastIndexOf(' ');
-    return [part.slice(0, at), Number(part.slice(at + 1))] as const;
-  }));
+  return new Map(
+    line.split(' · ').map((part) => {
+      const at = part.lastIndexOf(' ');
+      return [part.slice(0, at), Number(part.slice(at + 1))] as const;
+    }),
+  );
 }
 
 /**
@@ -75,7 +95,12 @@ function parseTimings(stderr: string): Map<string, number> {
  * grows with the memory it used), beside a bare Node's.
  */
 function statusPhases(env: Readonly<Record<string, string>>, runs: number) {
-  const measured: StatusRun[] = timedRuns(process.execPath, ['--import', EXIT_MARK, CLI, 'status', '--timings'], env, runs).map((run) => ({
+  const measured: StatusRun[] = timedRuns(
+    process.execPath,
+    ['--import', EXIT_MARK, CLI, 'status', '--timings'],
+    env,
+    runs,
+  ).map((run) => ({
     marks: parseTimings(run.stderr),
     exitedMs: exitedAt(run.stderr),
     wallMs: run.wallMs,
@@ -98,15 +123,23 @@ function statusPhases(env: Readonly<Record<string, string>>, runs: number) {
 function bundleSizes(rendererDir: string): { firstKb: number; firstGzipKb: number; allKb: number; allGzipKb: number } {
   const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
   const first = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(html)?.[1];
-  const scripts = readdirSync(join(rendererDir, 'assets')).filter((name) => name.endsWith('.js')).map((name) => join(rendererDir, 'assets', name));
+  const scripts = readdirSync(join(rendererDir, 'assets'))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => join(rendererDir, 'assets', name));
   const size = (path: string) => statSync(path).size / 1024;
   const gzip = (path: string) => gzipSync(readFileSync(path)).length / 1024;
   const firstPath = first === undefined ? null : join(rendererDir, first);
   return {
     firstKb: firstPath === null ? Number.NaN : round(size(firstPath), 0),
     firstGzipKb: firstPath === null ? Number.NaN : round(gzip(firstPath), 0),
-    allKb: round(scripts.reduce((sum, path) => sum + size(path), 0), 0),
-    allGzipKb: round(scripts.reduce((sum, path) => sum + gzip(path), 0), 0),
+    allKb: round(
+      scripts.reduce((sum, path) => sum + size(path), 0),
+      0,
+    ),
+    allGzipKb: round(
+      scripts.reduce((sum, path) => sum + gzip(path), 0),
+      0,
+    ),
   };
 }
 

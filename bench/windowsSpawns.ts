@@ -73,9 +73,18 @@ async function spawnsBefore(polls: number, agents: number): Promise<Spawns> {
     const known = (pid: number): boolean => (history.get(pid) ?? -Infinity) >= now() - PIDUSAGE_HISTORY_MS;
     if (found.some((entry) => !known(Number(entry.pid)))) spawns += 1;
     for (const entry of found) history.set(Number(entry.pid), now());
-    return new Map(found.map((entry) => [Number(entry.pid), { cpuPercent: 0, rssBytes: Number(entry.workingSet), startedAt: Number(entry.startedMs) }]));
+    return new Map(
+      found.map((entry) => [
+        Number(entry.pid),
+        { cpuPercent: 0, rssBytes: Number(entry.workingSet), startedAt: Number(entry.startedMs) },
+      ]),
+    );
   };
-  const listing = new WindowsProcessReader({ run: () => Promise.resolve(tableOutput(table())), selfPid: MONITOR_PID, reuseMs: -1 });
+  const listing = new WindowsProcessReader({
+    run: () => Promise.resolve(tableOutput(table())),
+    selfPid: MONITOR_PID,
+    reuseMs: -1,
+  });
   const scanner = new AgentProcessScanner({
     list: (options: ListingOptions) => {
       spawns += 1;
@@ -124,10 +133,17 @@ async function spawnsAfter(polls: number, agents: number): Promise<Spawns & { re
     // As readSources does: the registry's pids are probed beside the scan, once the registry has answered.
     const [scan] = await Promise.all([
       scanner.scan(),
-      turn().then(() => probeProcesses(registryPids(poll, polls, agents), { platform: 'win32', measure: measureProcesses(Date.now, 'win32', reader), alive: (pid) => alive.has(pid) })),
+      turn().then(() =>
+        probeProcesses(registryPids(poll, polls, agents), {
+          platform: 'win32',
+          measure: measureProcesses(Date.now, 'win32', reader),
+          alive: (pid) => alive.has(pid),
+        }),
+      ),
     ]);
     pollMs.push(performance.now() - started);
-    if (scan.value.agents.length < agents - 1) throw new Error(`the Windows path found ${String(scan.value.agents.length)} of ${String(agents)} agents`);
+    if (scan.value.agents.length < agents - 1)
+      throw new Error(`the Windows path found ${String(scan.value.agents.length)} of ${String(agents)} agents`);
     await turn();
     perPoll.push(runner.runs() - before);
   }

@@ -44,10 +44,14 @@ function build() {
   try {
     if (!stale()) return;
     // The build's own words go to stderr: standard output belongs to the command.
-    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.cli.config.ts'], {
-      cwd: ROOT,
-      stdio: ['ignore', process.stderr, process.stderr],
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'vite.cli.config.ts'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', process.stderr, process.stderr],
+      },
+    );
     if (result.status !== 0) {
       process.stderr.write('delegator-monitor: building the command line failed (npm run build:cli)\n');
       process.exit(3);

@@ -37,7 +37,12 @@ function png(size: number, pixels: Uint8Array): Buffer {
   header.set([8, 6, 0, 0, 0], 8);
   const rows = Buffer.alloc(size * (size * 4 + 1));
   for (let y = 0; y < size; y += 1) rows.set(pixels.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 type Rgb = readonly [number, number, number];
@@ -64,7 +69,14 @@ function draw(size: number, shade: (x: number, y: number) => { rgb: Rgb; alpha: 
   return pixels;
 }
 
-const FILL: Readonly<Record<TrayIconState, number>> = { idle: 0, low: 1 / 3, medium: 2 / 3, high: 1, stale: 0, error: 0 };
+const FILL: Readonly<Record<TrayIconState, number>> = {
+  idle: 0,
+  low: 1 / 3,
+  medium: 2 / 3,
+  high: 1,
+  stale: 0,
+  error: 0,
+};
 
 /** A ring, filled from the bottom as far as the load goes; stale is faint with a dot, error is struck through. */
 function trayGlyph(state: TrayIconState, glyph: Rgb, size: number): Uint8Array {
@@ -120,7 +132,10 @@ for (const state of STATES) {
     writeFileSync(join(ROOT, 'tray', `${state}-${theme}@2x.png`), png(32, trayGlyph(state, rgb, 32)));
   }
   const sizes = [16, 24, 32, 48];
-  writeFileSync(join(ROOT, 'tray', `${state}-dark.ico`), ico(sizes.map((size) => ({ size, data: png(size, trayGlyph(state, [255, 255, 255], size)) }))));
+  writeFileSync(
+    join(ROOT, 'tray', `${state}-dark.ico`),
+    ico(sizes.map((size) => ({ size, data: png(size, trayGlyph(state, [255, 255, 255], size)) }))),
+  );
 }
 const APP_SIZE = 512;
 const appIcon = draw(APP_SIZE, (x, y) => {
@@ -136,4 +151,6 @@ function trayGlyphAt(x: number, y: number): boolean {
   return (distance <= 0.32 && distance >= 0.25) || (distance < 0.25 && y >= 0.5);
 }
 writeFileSync(join(ROOT, 'icon.png'), png(APP_SIZE, appIcon));
-console.log(`Drew ${STATES.length * THEMES.length * 2} tray icons, ${STATES.length} Windows .ico files and the app icon into ${ROOT}`);
+console.log(
+  `Drew ${STATES.length * THEMES.length * 2} tray icons, ${STATES.length} Windows .ico files and the app icon into ${ROOT}`,
+);

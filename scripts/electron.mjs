@@ -47,7 +47,8 @@ function installedBinary() {
     return existsSync(binary) ? binary : null;
   }
   try {
-    if (readFileSync(join(ELECTRON, 'dist', 'version'), 'utf8').replace(/^v/, '') !== packageJson(ELECTRON).version) return null;
+    if (readFileSync(join(ELECTRON, 'dist', 'version'), 'utf8').replace(/^v/, '') !== packageJson(ELECTRON).version)
+      return null;
     if (readFileSync(join(ELECTRON, 'path.txt'), 'utf8') !== platformPath()) return null;
   } catch {
     return null;
@@ -59,7 +60,10 @@ function installedBinary() {
 /** What Electron's launcher does on a first start: its install.js downloads the binary. Its output is kept; its reason for failing is returned. */
 function download() {
   const slow = setTimeout(() => process.stderr.write("Downloading Electron's binary for its first start...\n"), 2000);
-  const result = spawnSync(process.execPath, [join(ELECTRON, 'install.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, [join(ELECTRON, 'install.js')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   clearTimeout(slow);
   if (result.status === 0) return null;
   // install.js prints the error's stack: its first line is the reason.
@@ -84,7 +88,10 @@ if (binary === null) {
 if (build) {
   const packageDir = dirname(require.resolve('electron-vite/package.json'));
   const bin = packageJson(packageDir).bin;
-  const script = typeof bin === 'object' && bin !== null && 'electron-vite' in bin && typeof bin['electron-vite'] === 'string' ? bin['electron-vite'] : 'bin/electron-vite.js';
+  const script =
+    typeof bin === 'object' && bin !== null && 'electron-vite' in bin && typeof bin['electron-vite'] === 'string'
+      ? bin['electron-vite']
+      : 'bin/electron-vite.js';
   const built = spawnSync(process.execPath, [join(packageDir, script), 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

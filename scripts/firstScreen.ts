@@ -30,7 +30,11 @@ export async function waitForDemoScreen(page: Page, timeoutMs: number): Promise<
   await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: timeoutMs });
   // The demo's first session starts with its agents up: wait for their rows (a header row plus one or more).
   await page.getByRole('region', { name: 'Spawned Agents' }).getByRole('row').nth(1).waitFor({ timeout: timeoutMs });
-  await page.getByRole('figure', { name: 'Memory and agents over time' }).locator('svg path.recharts-curve').first().waitFor({ state: 'attached', timeout: timeoutMs });
+  await page
+    .getByRole('figure', { name: 'Memory and agents over time' })
+    .locator('svg path.recharts-curve')
+    .first()
+    .waitFor({ state: 'attached', timeout: timeoutMs });
   await page.waitForTimeout(SETTLE_MS);
 }
 

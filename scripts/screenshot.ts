@@ -31,11 +31,15 @@ type ServeProcess = ChildProcessByStdio<null, Readable, Readable>;
 /** Starts the demo's web host on a free loopback port; resolves with its URL once it listens. */
 function startServe(): { child: ServeProcess; url: Promise<string> } {
   // The compiled command line in this process (scripts/cli.mjs imports it), so a signal reaches serve itself.
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'scripts', 'cli.mjs'), 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -67,7 +71,11 @@ function startServe(): { child: ServeProcess; url: Promise<string> } {
 async function stopServe(child: ServeProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const pid = child.pid;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   process.kill(pid, 'SIGTERM');
   const timer = setTimeout(() => {
     if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
@@ -91,12 +99,19 @@ async function capture(url: string, browser: Browser): Promise<string> {
 
 async function main(): Promise<void> {
   if (!existsSync(RENDERER_INDEX)) throw new Error('out/renderer/index.html is missing: run `npm run build` first');
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (\`apt-get install chromium\`) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}: install it (\`apt-get install chromium\`) or set CHROMIUM_PATH`,
+    );
   const serve = startServe();
   let browser: Browser | null = null;
   try {
     const url = await serve.url;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     const alt = await capture(url, browser);
     writeFileSync(README, withAltText(readFileSync(README, 'utf8'), alt));
     console.log(`Wrote docs/images/dashboard.png and its alt text in README.md: ${alt}`);

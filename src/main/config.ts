@@ -147,8 +147,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     heartbeatTimeoutSeconds: vars.MONITOR_HEARTBEAT_TIMEOUT_S,
     agentProcesses: agentProcessesOf(vars.MONITOR_AGENT_PROCESSES),
     ollamaScheduler: {
-      maxLoadedModels: vars.OLLAMA_MAX_LOADED_MODELS === undefined || vars.OLLAMA_MAX_LOADED_MODELS === 0 ? null : vars.OLLAMA_MAX_LOADED_MODELS,
-      keepAliveMs: vars.OLLAMA_KEEP_ALIVE === undefined ? DEFAULT_OLLAMA_SCHEDULER.keepAliveMs : (parseKeepAlive(vars.OLLAMA_KEEP_ALIVE) ?? null),
+      maxLoadedModels:
+        vars.OLLAMA_MAX_LOADED_MODELS === undefined || vars.OLLAMA_MAX_LOADED_MODELS === 0
+          ? null
+          : vars.OLLAMA_MAX_LOADED_MODELS,
+      keepAliveMs:
+        vars.OLLAMA_KEEP_ALIVE === undefined
+          ? DEFAULT_OLLAMA_SCHEDULER.keepAliveMs
+          : (parseKeepAlive(vars.OLLAMA_KEEP_ALIVE) ?? null),
     },
   };
 }

@@ -23,7 +23,10 @@ function wholeNumber(min: number, max: number, messages: { readonly notDigits: s
     .pipe(z.number().min(min, messages.outOfRange).max(max, messages.outOfRange));
 }
 
-const port = wholeNumber(1, 65535, { notDigits: 'must be a port number', outOfRange: 'must be a port number from 1 to 65535' });
+const port = wholeNumber(1, 65535, {
+  notDigits: 'must be a port number',
+  outOfRange: 'must be a port number from 1 to 65535',
+});
 
 const milliseconds = (min: number, max: number) =>
   wholeNumber(min, max, {
@@ -33,14 +36,17 @@ const milliseconds = (min: number, max: number) =>
 
 function urlWith(protocols: readonly string[]) {
   const expected = protocols.map((protocol) => `${protocol}//`).join(' or ');
-  return z.string().refine((value) => {
-    try {
-      const url = new URL(value);
-      return protocols.includes(url.protocol) && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, { message: `must be a ${expected} URL`, abort: true });
+  return z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return protocols.includes(url.protocol) && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a ${expected} URL`, abort: true },
+  );
 }
 
 export function bracketed(host: string): string {
@@ -48,7 +54,10 @@ export function bracketed(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-const hostName = text.refine((host) => URL.canParse(`redis://${bracketed(host)}:1`), 'must be a host name or IP address');
+const hostName = text.refine(
+  (host) => URL.canParse(`redis://${bracketed(host)}:1`),
+  'must be a host name or IP address',
+);
 
 /** Far above any server's `databases` setting; a number past the server's own is refused by it, at connect. */
 const REDIS_DATABASE_MAX = 65535;
@@ -86,16 +95,24 @@ export const VARIABLES = {
   REDIS_PREFIX: text.default('delegator:'),
   REGISTRY_MODE: z.enum(REGISTRY_MODES, { message: `must be one of ${REGISTRY_MODES.join(', ')}` }).default('auto'),
   // No default here: unset, it follows OLLAMA_HOST as Ollama does, then Ollama's own 127.0.0.1:11434.
-  OLLAMA_ENDPOINT: z.union([z.literal('off'), urlWith(['http:', 'https:'])], { message: 'must be a http:// or https:// URL, or off' }).optional(),
+  OLLAMA_ENDPOINT: z
+    .union([z.literal('off'), urlWith(['http:', 'https:'])], { message: 'must be a http:// or https:// URL, or off' })
+    .optional(),
   OLLAMA_HOST: z
     .string()
     .refine((value) => ollamaEndpointFromHost(value) !== null, 'must be a host, host:port or URL, as Ollama reads it')
     .optional(),
   // Ollama's own: 0 (its default) lets it choose, 3 per GPU.
-  OLLAMA_MAX_LOADED_MODELS: wholeNumber(0, 1000, { notDigits: 'must be a whole number, as Ollama reads it', outOfRange: 'must be from 0 to 1000' }).optional(),
+  OLLAMA_MAX_LOADED_MODELS: wholeNumber(0, 1000, {
+    notDigits: 'must be a whole number, as Ollama reads it',
+    outOfRange: 'must be from 0 to 1000',
+  }).optional(),
   OLLAMA_KEEP_ALIVE: z
     .string()
-    .refine((value) => parseKeepAlive(value) !== undefined, 'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it')
+    .refine(
+      (value) => parseKeepAlive(value) !== undefined,
+      'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it',
+    )
     .optional(),
   MONITOR_GPU_READS: z.enum(['auto', 'always', 'never'], { message: 'must be auto, always or never' }).default('auto'),
   MONITOR_UNIFIED_MEMORY: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
@@ -108,7 +125,10 @@ export const VARIABLES = {
   }).default(30),
   MONITOR_AGENT_PROCESSES: z
     .string()
-    .refine((value) => value === 'on' || value === 'off' || isAbsolute(value), 'must be on, off, or the absolute path of an ECHO root')
+    .refine(
+      (value) => value === 'on' || value === 'off' || isAbsolute(value),
+      'must be on, off, or the absolute path of an ECHO root',
+    )
     .default('on'),
   MONITOR_ALERTS: z
     .string()
@@ -116,19 +136,28 @@ export const VARIABLES = {
       const json = parseJson(value);
       const patch = json.ok ? alertSettingsPatchSchema.safeParse(json.value) : null;
       if (!patch?.success) {
-        context.addIssue({ code: 'custom', message: `must be JSON alert settings (${patch ? describeIssues(patch.error) : 'not JSON'})` });
+        context.addIssue({
+          code: 'custom',
+          message: `must be JSON alert settings (${patch ? describeIssues(patch.error) : 'not JSON'})`,
+        });
         return z.NEVER;
       }
       const alerts = applyAlertPatch(patch.data);
       const misordered = misorderedThresholds(alerts);
       if (misordered.length === 0) return alerts;
-      context.addIssue({ code: 'custom', message: `must set each warning short of its critical (${misordered.join('; ')})` });
+      context.addIssue({
+        code: 'custom',
+        message: `must set each warning short of its critical (${misordered.join('; ')})`,
+      });
       return z.NEVER;
     })
     .optional(),
   // Read here only to be checked: each command is given the zone itself (runCli, systemTimeZone).
   TZ: z
     .string()
-    .refine((value) => readTzVariable(value).valid, 'must be a time zone such as Europe/Paris, a POSIX rule such as UTC0, or a zoneinfo file')
+    .refine(
+      (value) => readTzVariable(value).valid,
+      'must be a time zone such as Europe/Paris, a POSIX rule such as UTC0, or a zoneinfo file',
+    )
     .optional(),
 } as const;

@@ -41,13 +41,16 @@ const log = createLogger([
 if (logLevel.unknown !== null) log.warn(unknownLevelWarning(logLevel.unknown));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const timeZone = systemTimeZone();
-const localTime = (instant: string): string => new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const localTime = (instant: string): string =>
+  new Date(instant).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const pageUrl = dashboardPageUrl({ outDir, devServerUrl });
 
 /** The installer's appId (electron-builder.yml): Windows shows toasts only for an app that has one. */
 const APP_ID = 'org.echo.delegator-monitor';
 /** Started at login: the app goes to the tray without popping its window up. */
-const startHidden = process.argv.includes(START_HIDDEN_ARGUMENT) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
+const startHidden =
+  process.argv.includes(START_HIDDEN_ARGUMENT) ||
+  (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
 /** Quit never hangs on a source that does not answer: past this, the app exits anyway. */
 const STOP_WITHIN_MS = 5000;
 
@@ -57,7 +60,9 @@ const STOP_WITHIN_MS = 5000;
  * (`basic_text`): that is no keychain, and a password is refused as without one.
  */
 const cipher: Cipher = {
-  available: async () => (await safeStorage.isAsyncEncryptionAvailable()) && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'),
+  available: async () =>
+    (await safeStorage.isAsyncEncryptionAvailable()) &&
+    !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text'),
   encrypt: async (text) => (await safeStorage.encryptStringAsync(text)).toString('base64'),
   decrypt: async (encoded) => {
     const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(encoded, 'base64'));
@@ -65,9 +70,12 @@ const cipher: Cipher = {
   },
 };
 
-
 /** The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming profile). */
-function startService(settings: Settings, env: Record<string, string | undefined>, listen: (service: MonitorService) => void) {
+function startService(
+  settings: Settings,
+  env: Record<string, string | undefined>,
+  listen: (service: MonitorService) => void,
+) {
   const dataDir = localDataDir(app.getPath('userData'));
   return startMonitorService(desktopTarget(demo, dataDir, env), {
     // Read at each poll: a laptop that travels gets the right "today" without a restart.
@@ -93,7 +101,13 @@ const serveToDashboard = (handlers: Parameters<typeof serveIpc>[0]): void => {
 const host = createDesktopHost({
   startService,
   dashboard,
-  createTray: (handlers) => new TrayPresenter(electronTrayBindings(resourcesDir, () => { handlers.onAction('open'); }), handlers),
+  createTray: (handlers) =>
+    new TrayPresenter(
+      electronTrayBindings(resourcesDir, () => {
+        handlers.onAction('open');
+      }),
+      handlers,
+    ),
   notify: (intent, handlers) => {
     showNotification(intent, handlers, join(resourcesDir, 'icon.png'));
   },
@@ -124,7 +138,13 @@ const host = createDesktopHost({
 
 async function setupSettings(): Promise<void> {
   const store = new SettingsStore(join(app.getPath('userData'), 'settings.json'), cipher);
-  const service = settingsService({ store, cipher, env: process.env, timeZone, apply: (settings, env) => host.applySettings(settings, env) });
+  const service = settingsService({
+    store,
+    cipher,
+    env: process.env,
+    timeZone,
+    apply: (settings, env) => host.applySettings(settings, env),
+  });
   serveToDashboard(settingsHandlers(service));
   const stored = await store.load();
   if (stored.problem) log.warn(`settings: ${stored.problem}`);

@@ -25,14 +25,17 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 
 /** Exactly the MonitorApi: each operation over its channel, and the pushes. The page never sees ipcRenderer. */
 const monitor: MonitorApi = {
-  ...operationMethods((name) => (...args) => invoke(IPC_INVOKE[name], ...args)),
+  ...operationMethods(
+    (name) =>
+      (...args) =>
+        invoke(IPC_INVOKE[name], ...args),
+  ),
   onSnapshot: (listener) => subscribe(IPC_PUSH.snapshot, listener),
   onEvent: (listener) => subscribe(IPC_PUSH.event, listener),
   onFocus: (listener) => subscribe(IPC_PUSH.focus, listener),
 };
 
 contextBridge.exposeInMainWorld('monitor', monitor);
-
 
 /** The settings screen's calls; only the desktop app has them. */
 const monitorSettings: SettingsApi = {

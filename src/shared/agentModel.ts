@@ -96,4 +96,3 @@ export const agentViewSchema = agentRecordSchema.extend({
   subscribers: z.number().int().nonnegative().nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
-

@@ -37,7 +37,13 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
 };
 
 /** The settings that hold a rule's thresholds. */
-export const THRESHOLD_RULE_KEYS = ['memoryPctOfRam', 'freeRamPct', 'gpuMemoryPct', 'agentCount', 'sessionHours'] as const;
+export const THRESHOLD_RULE_KEYS = [
+  'memoryPctOfRam',
+  'freeRamPct',
+  'gpuMemoryPct',
+  'agentCount',
+  'sessionHours',
+] as const;
 export type ThresholdRuleKey = (typeof THRESHOLD_RULE_KEYS)[number];
 
 /** Which way each rule's value gets worse: free memory fires as it falls, the rest as they rise. */
@@ -89,7 +95,10 @@ export const alertSettingsPatchSchema = z
   .strict();
 export type AlertSettingsPatch = z.infer<typeof alertSettingsPatchSchema>;
 
-export function applyAlertPatch(patch: AlertSettingsPatch, base: AlertSettings = DEFAULT_ALERT_SETTINGS): AlertSettings {
+export function applyAlertPatch(
+  patch: AlertSettingsPatch,
+  base: AlertSettings = DEFAULT_ALERT_SETTINGS,
+): AlertSettings {
   return {
     pendingPolls: patch.pendingPolls ?? base.pendingPolls,
     repeatIntervalMs: patch.repeatIntervalMs ?? base.repeatIntervalMs,

@@ -13,7 +13,13 @@ export type DelegatorCommand = z.infer<typeof delegatorCommandSchema>;
 const delegatorRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('end_session'), sessionId: z.string().min(1).max(255) }).strict(),
   /** `pid` picks one copy where the role runs more than once on this machine. */
-  z.object({ type: z.literal('stop_agent'), role: z.string().min(1).max(255), pid: z.number().int().positive().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('stop_agent'),
+      role: z.string().min(1).max(255),
+      pid: z.number().int().positive().optional(),
+    })
+    .strict(),
 ]);
 /** A request the delegator answers, over Redis. */
 export type DelegatorRequest = z.infer<typeof delegatorRequestSchema>;

@@ -7,7 +7,7 @@ export const CONTENT_SECURITY_POLICY =
  * fast refresh, and Vite's client talks over a WebSocket. The built app, the
  * packaged one and the web host keep the strict policy above.
  */
-export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-  "connect-src 'self'",
-  "connect-src 'self' ws://localhost:* ws://127.0.0.1:*",
-);
+export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+).replace("connect-src 'self'", "connect-src 'self' ws://localhost:* ws://127.0.0.1:*");

@@ -15,7 +15,8 @@ export interface ControlPlan {
   readonly done: string;
 }
 
-const residentOf = (snapshot: Snapshot | null, model: string) => snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
+const residentOf = (snapshot: Snapshot | null, model: string) =>
+  snapshot?.residentModels?.find((entry) => sameModel(entry.name, model));
 
 /** Each model's memory: Ollama's size where it holds the model, else what its agents are reckoned to take. */
 function modelMemoryBytes(snapshot: Snapshot | null, model: string): number | null {
@@ -45,7 +46,9 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
   const pid = pidAsked === undefined ? (copy?.pid ?? agent.pid) : null;
   const copyBytes = copy?.processBytes ?? null;
   const vm = copyBytes === null ? 'its Erlang VM' : `its Erlang VM (${formatBytes(copyBytes)})`;
-  const sharers = holding(snapshot?.agents ?? []).filter((entry) => entry.role !== role && sameModel(entry.model, agent.model)).map((entry) => formatRole(entry.role));
+  const sharers = holding(snapshot?.agents ?? [])
+    .filter((entry) => entry.role !== role && sameModel(entry.model, agent.model))
+    .map((entry) => formatRole(entry.role));
   // Stopping an agent unloads nothing: Ollama keeps a model until it has been idle for its keep-alive.
   const model =
     agent.memory.modelLoaded !== true
@@ -53,7 +56,10 @@ function stopAgentPlan(snapshot: Snapshot | null, role: string, pidAsked?: numbe
       : sharers.length > 0
         ? `; ${agent.model} stays loaded for ${joinNames(sharers)}`
         : `; Ollama unloads ${agent.model} (${modelMemoryText(snapshot, agent)}) once idle for its keep-alive (5 minutes by default)`;
-  return { ...base, confirm: `Stop ${name}${pid === null ? '' : ` (pid ${pid})`}: frees ${vm}${model}. ${AFTER_STOP_TEXT}.` };
+  return {
+    ...base,
+    confirm: `Stop ${name}${pid === null ? '' : ` (pid ${pid})`}: frees ${vm}${model}. ${AFTER_STOP_TEXT}.`,
+  };
 }
 
 function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPlan {
@@ -65,10 +71,18 @@ function endSessionPlan(snapshot: Snapshot | null, sessionId: string): ControlPl
   const elsewhere = new Set(sessions.filter((entry) => entry !== session).flatMap((entry) => entry.agents));
   const leaving = session.agents.filter((role) => !elsewhere.has(role));
   const agents = holding(snapshot?.agents ?? []);
-  const staying = new Set(agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)));
-  const freedModels = new Set(agents.filter((agent) => leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)).filter((model) => !staying.has(model)));
+  const staying = new Set(
+    agents.filter((agent) => !leaving.includes(agent.role)).map((agent) => normalizeModel(agent.model)),
+  );
+  const freedModels = new Set(
+    agents
+      .filter((agent) => leaving.includes(agent.role))
+      .map((agent) => normalizeModel(agent.model))
+      .filter((model) => !staying.has(model)),
+  );
   const freedBytes = [...freedModels].reduce((sum, model) => sum + (modelMemoryBytes(snapshot, model) ?? 0), 0);
-  const stops = leaving.length === 0 ? 'its agents stay for other sessions' : `stops ${joinNames(leaving.map(formatRole))}`;
+  const stops =
+    leaving.length === 0 ? 'its agents stay for other sessions' : `stops ${joinNames(leaving.map(formatRole))}`;
   const frees = freedBytes > 0 ? `frees ~${formatBytes(freedBytes)}` : 'frees no memory now';
   return { ...base, confirm: `End ${session.category} session ${sessionId}: ${stops}, ${frees}` };
 }
@@ -77,8 +91,17 @@ function unloadPlan(snapshot: Snapshot | null, model: string): ControlPlan {
   const resident = residentOf(snapshot, model);
   const users = resident?.usedBy.map(formatRole) ?? [];
   const frees = resident ? `frees ~${formatBytes(resident.sizeBytes)} now` : 'Ollama does not list it as loaded';
-  const reload = users.length > 0 ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request` : '';
-  return { verb: 'Unload', name: `Unload ${model}`, confirm: `Unload ${model}: ${frees}${reload}`, pending: `Unloading ${model}…`, done: `${model} unloaded` };
+  const reload =
+    users.length > 0
+      ? `; ${joinNames(users)} will load it again on ${users.length === 1 ? 'its' : 'their'} next request`
+      : '';
+  return {
+    verb: 'Unload',
+    name: `Unload ${model}`,
+    confirm: `Unload ${model}: ${frees}${reload}`,
+    pending: `Unloading ${model}…`,
+    done: `${model} unloaded`,
+  };
 }
 
 /** The words for a control, from the snapshot it acts on. */

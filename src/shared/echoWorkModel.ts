@@ -68,7 +68,13 @@ export const workflowViewSchema = z.object({
 export type WorkflowView = z.infer<typeof workflowViewSchema>;
 
 export const echoWorkSchema = z.object({
-  tables: z.object({ messages: z.boolean(), decisions: z.boolean(), llmSessions: z.boolean(), workflows: z.boolean(), flows: z.boolean() }),
+  tables: z.object({
+    messages: z.boolean(),
+    decisions: z.boolean(),
+    llmSessions: z.boolean(),
+    workflows: z.boolean(),
+    flows: z.boolean(),
+  }),
   agents: z.array(agentWorkSchema),
   openDecisions: z.array(decisionViewSchema),
   openDecisionsTotal: z.number().int().nonnegative(),

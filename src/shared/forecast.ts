@@ -8,7 +8,14 @@ import { instantSchema } from './instant';
  * by swapping (macOS under memory pressure); more models than Ollama keeps
  * loaded at once, so they swap in and out; or no room.
  */
-export const forecastVerdictSchema = z.enum(['fits', 'fits-after-eviction', 'fits-later', 'only-by-swapping', 'over-model-limit', 'will-not-fit']);
+export const forecastVerdictSchema = z.enum([
+  'fits',
+  'fits-after-eviction',
+  'fits-later',
+  'only-by-swapping',
+  'over-model-limit',
+  'will-not-fit',
+]);
 export type ForecastVerdict = z.infer<typeof forecastVerdictSchema>;
 
 /** What starting one of ECHO's categories would add to memory, given what is loaded now. */

@@ -3,7 +3,9 @@ import type { CategoryForecast } from './forecast';
 
 /** `+39.7 GB`, or `+15.7 GB RAM + 24 GB GPU` where a GPU would take part of it. */
 export function needText(forecast: CategoryForecast): string {
-  return forecast.needVramBytes > 0 ? `+${formatBytes(forecast.needRamBytes)} RAM + ${formatBytes(forecast.needVramBytes)} GPU` : `+${formatBytes(forecast.needBytes)}`;
+  return forecast.needVramBytes > 0
+    ? `+${formatBytes(forecast.needRamBytes)} RAM + ${formatBytes(forecast.needVramBytes)} GPU`
+    : `+${formatBytes(forecast.needBytes)}`;
 }
 
 /**
@@ -20,7 +22,9 @@ function secondsUntil(at: string, now: number): number {
 }
 
 function unloadingText(unloading: readonly string[]): string {
-  return unloading.length === 1 ? `${unloading[0] ?? ''} unloads, if nothing calls it` : `${joinNames(unloading)} unload, if nothing calls them`;
+  return unloading.length === 1
+    ? `${unloading[0] ?? ''} unloads, if nothing calls it`
+    : `${joinNames(unloading)} unload, if nothing calls them`;
 }
 
 /**
@@ -41,7 +45,9 @@ function verdictWords(forecast: CategoryForecast, wait: (seconds: number) => str
     }
     case 'fits-later': {
       const later = forecast.fitsLater;
-      return later === null ? 'will not fit' : `fits in ${wait(secondsUntil(later.at, now))}, once ${unloadingText(later.unloading)}`;
+      return later === null
+        ? 'will not fit'
+        : `fits in ${wait(secondsUntil(later.at, now))}, once ${unloadingText(later.unloading)}`;
     }
     case 'only-by-swapping':
       return 'only by swapping: this Mac is under memory pressure';
@@ -67,7 +73,12 @@ export function forecastLine(forecast: CategoryForecast, now: number): string {
 
 /** Whether the tray warns of a category: only a sure "no", or a "not now". */
 export function trayWarns(forecast: CategoryForecast): boolean {
-  return forecast.verdict === 'will-not-fit' || forecast.verdict === 'fits-later' || forecast.verdict === 'only-by-swapping' || forecast.verdict === 'over-model-limit';
+  return (
+    forecast.verdict === 'will-not-fit' ||
+    forecast.verdict === 'fits-later' ||
+    forecast.verdict === 'only-by-swapping' ||
+    forecast.verdict === 'over-model-limit'
+  );
 }
 
 /**
@@ -75,7 +86,10 @@ export function trayWarns(forecast: CategoryForecast): boolean {
  * Free memory in whole GB and waits in whole minutes: they move on every poll, and each change of the text rebuilds the menu.
  */
 export function wouldNotFitLine(forecast: CategoryForecast, now: number): string {
-  const free = forecast.freeBytes === null ? 'free memory unknown' : `${formatBytes(Math.round(forecast.freeBytes / BYTES_PER_GB) * BYTES_PER_GB)} free`;
+  const free =
+    forecast.freeBytes === null
+      ? 'free memory unknown'
+      : `${formatBytes(Math.round(forecast.freeBytes / BYTES_PER_GB) * BYTES_PER_GB)} free`;
   const head = `${forecast.category} would not fit: ${needText(forecast)}, ${free}`;
   return forecast.verdict === 'will-not-fit' ? head : `${head}; ${verdictWords(forecast, formatMinutes, now)}`;
 }

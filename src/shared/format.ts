@@ -68,8 +68,13 @@ export function joinNames(names: readonly string[]): string {
  * in a discrete GPU's memory; null when all of it is RAM (no GPU share, or
  * unified memory, where GPU memory is RAM).
  */
-export function memorySplit(summary: { readonly ramBytes: number | null; readonly vramBytes: number | null; readonly unifiedMemory: boolean }): string | null {
-  if (summary.unifiedMemory || summary.ramBytes === null || summary.vramBytes === null || summary.vramBytes <= 0) return null;
+export function memorySplit(summary: {
+  readonly ramBytes: number | null;
+  readonly vramBytes: number | null;
+  readonly unifiedMemory: boolean;
+}): string | null {
+  if (summary.unifiedMemory || summary.ramBytes === null || summary.vramBytes === null || summary.vramBytes <= 0)
+    return null;
   return `RAM ${formatBytes(summary.ramBytes)} + GPU ${formatBytes(summary.vramBytes)}`;
 }
 
@@ -85,7 +90,10 @@ export function formatBytesSteady(bytes: number): string {
 }
 
 /** A loaded model's size: `4.3 GB` as Ollama reports it, `~6.7 GB` where it gave none and the estimate stands in. */
-export function residentSizeText(model: { readonly sizeBytes: number; readonly sizeFrom: 'ollama' | 'estimate' }): string {
+export function residentSizeText(model: {
+  readonly sizeBytes: number;
+  readonly sizeFrom: 'ollama' | 'estimate';
+}): string {
   return model.sizeFrom === 'estimate' ? `~${formatBytes(model.sizeBytes)}` : formatBytes(model.sizeBytes);
 }
 

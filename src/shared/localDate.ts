@@ -13,7 +13,10 @@ export const localDateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
   .superRefine((text, context) => {
     if (text < LOCAL_DATE_RANGE.min || text > LOCAL_DATE_RANGE.max) {
-      context.addIssue({ code: 'custom', message: `out of the supported range, ${LOCAL_DATE_RANGE.min} to ${LOCAL_DATE_RANGE.max}` });
+      context.addIssue({
+        code: 'custom',
+        message: `out of the supported range, ${LOCAL_DATE_RANGE.min} to ${LOCAL_DATE_RANGE.max}`,
+      });
       return;
     }
     const [year, month, day] = text.split('-').map(Number) as [number, number, number];
@@ -23,7 +26,6 @@ export const localDateSchema = z
     }
   });
 export type LocalDate = z.infer<typeof localDateSchema>;
-
 
 /** A `YYYY-MM-DD` calendar date's parts; the date says nothing of a time zone. */
 export function parseLocalDate(date: LocalDate): { year: number; month: number; day: number } {

@@ -160,7 +160,6 @@ export const residentModelSchema = z.object({
 });
 export type ResidentModel = z.infer<typeof residentModelSchema>;
 
-
 export const warningKindSchema = z.enum([
   'session-without-agents',
   'agent-process-gone',

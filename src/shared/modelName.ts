@@ -13,6 +13,9 @@ export function sameModel(a: string, b: string): boolean {
  * process is known to be gone, may have let it go, and counting it would
  * promise memory (or room) that is not there.
  */
-export function holdsItsModel(agent: { readonly status: string | null; readonly processAlive: boolean | null }): boolean {
+export function holdsItsModel(agent: {
+  readonly status: string | null;
+  readonly processAlive: boolean | null;
+}): boolean {
   return agent.status !== 'error' && agent.processAlive !== false;
 }

@@ -55,7 +55,11 @@ export type MonitorEvent = z.infer<typeof monitorEventSchema>;
  * delegator published.
  */
 export function boundedEvent(event: MonitorEvent): MonitorEvent {
-  const bounded: MonitorEvent = { ...event, id: clipText(event.id, TEXT_LIMITS.label), message: clipText(event.message, TEXT_LIMITS.message) };
+  const bounded: MonitorEvent = {
+    ...event,
+    id: clipText(event.id, TEXT_LIMITS.label),
+    message: clipText(event.message, TEXT_LIMITS.message),
+  };
   for (const key of ['role', 'sessionId', 'model'] as const) {
     const value = clipOptional(event[key], TEXT_LIMITS.label);
     if (value !== undefined) bounded[key] = value;

@@ -21,13 +21,23 @@ export const settingsSchema = z.object({
   ollama: z
     .object({
       maxLoadedModels: z.number().int().min(0).max(1000).default(0),
-      keepAlive: z.string().max(40).refine((value) => value === '' || parseKeepAlive(value) !== undefined, 'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it').default(''),
+      keepAlive: z
+        .string()
+        .max(40)
+        .refine(
+          (value) => value === '' || parseKeepAlive(value) !== undefined,
+          'must be a duration (5m, 1h30m) or a number of seconds, as Ollama reads it',
+        )
+        .default(''),
     })
     .default({ maxLoadedModels: 0, keepAlive: '' }),
   pollMs: z.number().int().min(250).max(3_600_000).default(5000),
   alerts: alertSettingsPatchSchema.default({}),
   memoryOverrides: z
-    .object({ byRole: z.record(z.string().min(1), gb).default({}), byModel: z.record(z.string().min(1), gb).default({}) })
+    .object({
+      byRole: z.record(z.string().min(1), gb).default({}),
+      byModel: z.record(z.string().min(1), gb).default({}),
+    })
     .default({ byRole: {}, byModel: {} }),
   launchAtLogin: z.boolean().default(false),
 });

@@ -73,7 +73,8 @@ const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 const hex = (code: number, digits: number): string => code.toString(16).padStart(digits, '0');
 
 /** Only these few may be kept: the test in context runs for them alone, not for every control. */
-const MAYBE_KEPT = /^[\u200c-\u200d\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}\u{E007F}\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110BD}\u{110CD}]$/u;
+const MAYBE_KEPT =
+  /^[\u200c-\u200d\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}\u{E007F}\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110BD}\u{110CD}]$/u;
 
 function kept(char: string, at: number, text: string): boolean {
   if (!MAYBE_KEPT.test(char)) return false;
@@ -85,7 +86,10 @@ function kept(char: string, at: number, text: string): boolean {
 function escapeOne(char: string, at: number, text: string): string {
   if (kept(char, at, text)) return char;
   const code = char.codePointAt(0) ?? 0;
-  return SHORT[char] ?? (code <= 0xff ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${code.toString(16)}}`);
+  return (
+    SHORT[char] ??
+    (code <= 0xff ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${code.toString(16)}}`)
+  );
 }
 
 /**
@@ -111,6 +115,8 @@ export function escapeControls(text: string): string {
  */
 export function escapeJsonControls(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (char, at: number) =>
-    kept(char, at, json) ? char : Array.from({ length: char.length }, (_, half) => `\\u${hex(char.charCodeAt(half), 4)}`).join(''),
+    kept(char, at, json)
+      ? char
+      : Array.from({ length: char.length }, (_, half) => `\\u${hex(char.charCodeAt(half), 4)}`).join(''),
   );
 }

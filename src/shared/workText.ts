@@ -32,8 +32,12 @@ export function agentWorkParts(work: AgentWork | undefined, now: number): string
     work.backlog === 0 ? null : `${work.backlog} waiting, oldest ${formatDuration(work.waiting[0]?.ageSeconds ?? 0)}`,
     work.failuresTotal === 0 ? null : `${work.failuresTotal} failed`,
     work.lastSent === null ? null : `last sent ${formatDuration(work.lastSent.ageSeconds)} ago`,
-    work.llm === null ? null : `model called ${formatDuration(Math.max(0, Math.floor((now - Date.parse(work.llm.lastQueryAt)) / 1000)))} ago`,
+    work.llm === null
+      ? null
+      : `model called ${formatDuration(Math.max(0, Math.floor((now - Date.parse(work.llm.lastQueryAt)) / 1000)))} ago`,
     // ECHO sends no keep-alive: a quiet agent's model leaves Ollama 5 minutes after its last call.
-    work.llm === null || work.llm.quietUnloadInSeconds === 0 ? null : `its model unloads in ${formatDuration(work.llm.quietUnloadInSeconds)} if it stays quiet`,
+    work.llm === null || work.llm.quietUnloadInSeconds === 0
+      ? null
+      : `its model unloads in ${formatDuration(work.llm.quietUnloadInSeconds)} if it stays quiet`,
   ].filter((part): part is string => part !== null);
 }

@@ -6,10 +6,16 @@ const missing = chromiumMissing();
 
 describe.skipIf(missing !== null)("an alert's notification, in the demo", () => {
   // One agent is enough to warn, at once: the demo's first poll raises the alert and its notification.
-  const app = useDesktopApp({ args: ['--demo'], env: { MONITOR_ALERTS: JSON.stringify({ pendingPolls: 1, agentCount: { warning: 1, critical: 50 } }) } });
+  const app = useDesktopApp({
+    args: ['--demo'],
+    env: { MONITOR_ALERTS: JSON.stringify({ pendingPolls: 1, agentCount: { warning: 1, critical: 50 } }) },
+  });
 
   it('opens the dashboard on its culprit, with the keyboard on its control, when clicked', async () => {
-    const raised = await app().until((state) => state.notifications.find((notification) => /agents? (is|are) running/.test(notification.body)), 30_000);
+    const raised = await app().until(
+      (state) => state.notifications.find((notification) => /agents? (is|are) running/.test(notification.body)),
+      30_000,
+    );
     expect(raised.title).toMatch(/^Warning/);
     await app().closeWindow();
     await app().clickNotification({ title: raised.title });

@@ -6,14 +6,24 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 const missing = chromiumMissing();
 
 /** Saved by an earlier run: a URL for another database engine, which no configuration accepts. */
-const SETTINGS = JSON.stringify({ version: 1, settings: { connection: { databaseUrl: 'mysql://localhost/echo_org', ollamaEndpoint: '' } } });
+const SETTINGS = JSON.stringify({
+  version: 1,
+  settings: { connection: { databaseUrl: 'mysql://localhost/echo_org', ollamaEndpoint: '' } },
+});
 
 describe.skipIf(missing !== null)('the desktop app when its monitor cannot start', () => {
   const app = useDesktopApp({
     args: [],
     userDataFiles: { 'settings.json': SETTINGS },
     // Nothing in the environment decides the database; no registry, no Ollama, no scan of this machine's processes.
-    env: { DATABASE_URL: '', DB_HOST: '', DB_PORT: '', REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off' },
+    env: {
+      DATABASE_URL: '',
+      DB_HOST: '',
+      DB_PORT: '',
+      REGISTRY_MODE: 'sessions',
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_AGENT_PROCESSES: 'off',
+    },
   });
   let db: TestDatabase;
   beforeAll(async () => {
@@ -32,7 +42,9 @@ describe.skipIf(missing !== null)('the desktop app when its monitor cannot start
     const tray = await app().until((state) => state.trays.at(-1));
     expect([tray.title, tray.tooltip]).toEqual(['? agents · ? GB', 'Delegator Monitor: could not start']);
     expect(tray.image?.split('/').at(-1)).toMatch(/^error-\w+\.png$/);
-    expect(tray.menu?.map((item) => item.label)).toContain('Could not start: Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(tray.menu?.map((item) => item.label)).toContain(
+      'Could not start: Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL',
+    );
     expect((await app().state()).windows.at(-1)?.errors).toEqual([]);
     expect(app().output()).toContain('The monitor could not start: Invalid configuration: DATABASE_URL');
   }, 60_000);
@@ -47,7 +59,10 @@ describe.skipIf(missing !== null)('the desktop app when its monitor cannot start
     await settings.getByText('Saved. The monitor restarted with these settings.').waitFor({ timeout: 30_000 });
     await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('region', { name: 'The monitor could not start' }).count()).toBe(0);
-    const tray = await app().until((state) => state.trays.find((candidate) => candidate.title === '0 agents · 0 GB'), 30_000);
+    const tray = await app().until(
+      (state) => state.trays.find((candidate) => candidate.title === '0 agents · 0 GB'),
+      30_000,
+    );
     expect(tray.tooltip).toMatch(/^Delegator Monitor: 0 agents · 0 GB/);
     expect(tray.menu?.some((item) => item.label.startsWith('Could not start'))).toBe(false);
   }, 90_000);

@@ -39,9 +39,11 @@ describe.skipIf(missing !== null)('the desktop app on its first launch, in the d
     expect(window?.errors).toEqual([]);
   }, 60_000);
 
-  it("shows in the tray what the snapshots say: title, tooltip, icon and a menu per agent", async () => {
+  it('shows in the tray what the snapshots say: title, tooltip, icon and a menu per agent', async () => {
     // GB once the demo's models load; before, the agents' own processes, in MB.
-    const tray = await app().until((state) => state.trays.find((candidate) => /^\d+ agents? · [\d.]+ [MG]B$/.test(candidate.title)));
+    const tray = await app().until((state) =>
+      state.trays.find((candidate) => /^\d+ agents? · [\d.]+ [MG]B$/.test(candidate.title)),
+    );
     expect(tray.tooltip).toMatch(/^Delegator Monitor: \d+ agents? · [\d.]+ [MG]B/);
     expect(tray.image).not.toBeNull();
     expect(dirname(tray.image ?? '')).toBe(join(ROOT, 'resources', 'tray'));

@@ -12,7 +12,14 @@ describe.skipIf(missing !== null)('the desktop app when its settings are saved t
     await page.getByRole('region', { name: 'Resource summary' }).waitFor({ timeout: 30_000 });
     // Two saves in quick succession, as two quick clicks on an older Save button would send them.
     const outcomes = await page.evaluate(async () => {
-      const api = (globalThis as unknown as { monitorSettings: { getSettings(): Promise<{ settings: unknown }>; saveSettings(save: { settings: unknown }): Promise<unknown> } }).monitorSettings;
+      const api = (
+        globalThis as unknown as {
+          monitorSettings: {
+            getSettings(): Promise<{ settings: unknown }>;
+            saveSettings(save: { settings: unknown }): Promise<unknown>;
+          };
+        }
+      ).monitorSettings;
       const { settings } = await api.getSettings();
       const results = await Promise.allSettled([api.saveSettings({ settings }), api.saveSettings({ settings })]);
       return results.map((result) => result.status);

@@ -17,7 +17,10 @@ function probes(app: DesktopApp): Probe[] {
   return [...app.output().matchAll(/^PROBE (.*)$/gm)].map((match) => JSON.parse(match[1] ?? '') as Probe);
 }
 
-const found = (app: DesktopApp, name: string): unknown[] => probes(app).filter((probe) => probe.name === name).map((probe) => probe.value);
+const found = (app: DesktopApp, name: string): unknown[] =>
+  probes(app)
+    .filter((probe) => probe.name === name)
+    .map((probe) => probe.value);
 
 describe.skipIf(missing !== null)('the Electron stand-in, where what Electron documents matters', () => {
   const app = useDesktopApp({ main: PROBE_MAIN, args: [] });
@@ -37,7 +40,10 @@ describe.skipIf(missing !== null)('the Electron stand-in, where what Electron do
     expect(found(app(), 'hello before loadFile resolved')).toEqual([true]);
     const page = await app().page();
     const answer = await page.evaluate(() => (globalThis as unknown as { answer: Promise<unknown> }).answer);
-    expect(answer).toEqual({ sender: found(app(), 'webContents id')[0], url: expect.stringMatching(/^file:\/\/.*\/index\.html$/) });
+    expect(answer).toEqual({
+      sender: found(app(), 'webContents id')[0],
+      url: expect.stringMatching(/^file:\/\/.*\/index\.html$/),
+    });
   });
 
   it('rejects an invoke nobody handles, as Electron does', async () => {

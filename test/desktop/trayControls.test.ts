@@ -8,7 +8,8 @@ import type { DesktopState, MenuItemState } from '../support/desktopProtocol';
 const missing = chromiumMissing();
 
 const tray = (state: DesktopState) => state.trays.at(-1);
-const topItem = (state: DesktopState, pattern: RegExp): MenuItemState | undefined => tray(state)?.menu?.find((item) => pattern.test(item.label));
+const topItem = (state: DesktopState, pattern: RegExp): MenuItemState | undefined =>
+  tray(state)?.menu?.find((item) => pattern.test(item.label));
 
 describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', () => {
   const app = useDesktopApp({ args: ['--demo'] });
@@ -28,26 +29,37 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
     await app().clickTray(agent.matcher, `Stop ${agent.name}…`);
     const dialog = await app().until((state) => state.dialogs.at(-1));
     expect(dialog.kind).toBe('messageBox');
-    expect(dialog.options).toMatchObject({ type: 'warning', message: `Stop ${agent.name}`, buttons: ['Stop', 'Cancel'], cancelId: 1 });
+    expect(dialog.options).toMatchObject({
+      type: 'warning',
+      message: `Stop ${agent.name}`,
+      buttons: ['Stop', 'Cancel'],
+      cancelId: 1,
+    });
     // The plan names the copy it stops and what goes now: its VM; the model waits for Ollama's keep-alive.
     const name = agent.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    expect(dialog.options.detail).toMatch(new RegExp(`^Stop ${name} \\(pid ${String(agent.pid)}\\): frees its Erlang VM\\b`));
+    expect(dialog.options.detail).toMatch(
+      new RegExp(`^Stop ${name} \\(pid ${String(agent.pid)}\\): frees its Erlang VM\\b`),
+    );
     expect(dialog.options.detail).toMatch(/ECHO keeps the role registered until its delegator restarts\.$/);
     const notificationsBefore = (await app().state()).notifications.length;
     await app().answerNextDialog(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const state = await app().state();
-    expect(state.notifications.slice(notificationsBefore).map((notification) => notification.title)).not.toContainEqual(expect.stringContaining(agent.name));
+    expect(state.notifications.slice(notificationsBefore).map((notification) => notification.title)).not.toContainEqual(
+      expect.stringContaining(agent.name),
+    );
     expect(agentSubmenus(tray(state)?.menu ?? null).map((shown) => shown.name)).toContain(agent.name);
   });
 
-  it("stops the agent on a yes, ending its process, and says so in a notification", async () => {
+  it('stops the agent on a yes, ending its process, and says so in a notification', async () => {
     const agent = await firstAgent();
     expect(await app().agentProcesses()).toContain(agent.pid);
     // Answered before it opens, as a user quick on the keyboard.
     await app().answerNextDialog(0);
     await app().clickTray(agent.matcher, `Stop ${agent.name}…`);
-    const told = await app().until((state) => state.notifications.find((notification) => notification.title.includes(agent.name)));
+    const told = await app().until((state) =>
+      state.notifications.find((notification) => notification.title.includes(agent.name)),
+    );
     expect(told).toMatchObject({ title: `${agent.name} stopped`, silent: true });
     await expect.poll(() => app().agentProcesses(), { timeout: 5_000 }).not.toContain(agent.pid);
   });
@@ -69,7 +81,10 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
     expect(after.image).toMatch(/\/resources\/tray\/\w+-\w+\.png$/);
     const page = await app().page();
     // Compiled without the DOM's types: the page's matchMedia, typed here.
-    const prefersDark = () => (globalThis as unknown as { matchMedia(query: string): { matches: boolean } }).matchMedia('(prefers-color-scheme: dark)').matches;
+    const prefersDark = () =>
+      (globalThis as unknown as { matchMedia(query: string): { matches: boolean } }).matchMedia(
+        '(prefers-color-scheme: dark)',
+      ).matches;
     await expect.poll(() => page.evaluate(prefersDark)).toBe(true);
   });
 
@@ -93,7 +108,9 @@ describe.skipIf(missing !== null)('the desktop app from its tray, in the demo', 
 
   it('opens its log file from the tray, kept with its local data', async () => {
     await app().clickTray('Open Log');
-    const opened = await app().until((state) => state.openedExternally.find((path) => path.endsWith(join('logs', 'monitor.log'))));
+    const opened = await app().until((state) =>
+      state.openedExternally.find((path) => path.endsWith(join('logs', 'monitor.log'))),
+    );
     expect(existsSync(opened)).toBe(true);
   });
 

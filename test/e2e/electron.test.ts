@@ -23,7 +23,8 @@ describe.skipIf('missing' in binary)('the desktop app in demo mode', () => {
   let userData: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'out', 'main', 'index.js'))) throw new Error('run `npm run build` first: the app launches from out/');
+    if (!existsSync(join(ROOT, 'out', 'main', 'index.js')))
+      throw new Error('run `npm run build` first: the app launches from out/');
     userData = mkdtempSync(join(tmpdir(), 'delegator-monitor-e2e-'));
     app = await electron.launch({
       executablePath: 'path' in binary ? binary.path : '',
@@ -51,11 +52,18 @@ describe.skipIf('missing' in binary)('the desktop app in demo mode', () => {
 
   it('sends a control over IPC, after asking, and says why the demo cannot carry it: it has no registry', async () => {
     const page = await app.firstWindow();
-    const stop = page.getByRole('region', { name: 'Spawned Agents' }).getByRole('button', { name: /^Stop / }).first();
+    const stop = page
+      .getByRole('region', { name: 'Spawned Agents' })
+      .getByRole('button', { name: /^Stop / })
+      .first();
     const name = (await stop.getAttribute('aria-label')) ?? '';
     await stop.click();
     await page.getByRole('alertdialog', { name }).getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('status').filter({ hasText: 'Commands need the Redis registry, which is not configured' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Commands need the Redis registry, which is not configured' })
+      .first()
+      .waitFor({ timeout: 10_000 });
   });
 
   it('brings the tray model to one agent or more, and turns a forced threshold into a notification', async () => {
@@ -63,6 +71,8 @@ describe.skipIf('missing' in binary)('the desktop app in demo mode', () => {
     await expect.poll(agentsInTray, { timeout: 20_000 }).toBeGreaterThan(0);
     // GB once the demo's models load; before, the agents' own processes, in MB.
     expect(shown(userData).trayTitles.at(-1)).toMatch(/^\d+ agents? · [\d.]+ [MG]B$/);
-    await expect.poll(() => shown(userData).notifications, { timeout: 20_000 }).toContainEqual(expect.stringMatching(/\d+ agents? (is|are) running\./));
+    await expect
+      .poll(() => shown(userData).notifications, { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/\d+ agents? (is|are) running\./));
   });
 });

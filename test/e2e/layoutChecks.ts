@@ -12,7 +12,10 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     const problems: string[] = [];
     const SLACK = 1;
     const describe = (element: Element): string => {
-      const classes = typeof element.className === 'string' && element.className !== '' ? `.${element.className.trim().split(/\s+/).join('.')}` : '';
+      const classes =
+        typeof element.className === 'string' && element.className !== ''
+          ? `.${element.className.trim().split(/\s+/).join('.')}`
+          : '';
       const text = element.textContent.replace(/\s+/g, ' ').trim().slice(0, 50);
       return `<${element.tagName.toLowerCase()}${classes}> "${text}"`;
     };
@@ -29,7 +32,12 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     };
     const nameOf = (panel: Element): string => {
       const label = panel.getAttribute('aria-labelledby');
-      return (label === null ? null : document.getElementById(label)?.textContent) ?? panel.getAttribute('aria-label') ?? panel.querySelector('h2, h3')?.textContent ?? describe(panel);
+      return (
+        (label === null ? null : document.getElementById(label)?.textContent) ??
+        panel.getAttribute('aria-label') ??
+        panel.querySelector('h2, h3')?.textContent ??
+        describe(panel)
+      );
     };
 
     // Nothing drawn off its card or panel: sideways at all, downwards unless it is a list that scrolls.
@@ -41,12 +49,15 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         if (!shown(element)) continue;
         const box = element.getBoundingClientRect();
         const sideways = box.left < frame.left - SLACK || box.right > frame.right + SLACK;
-        const below = !scrollsDown(element, panel) && (box.top < frame.top - SLACK || box.bottom > frame.bottom + SLACK);
+        const below =
+          !scrollsDown(element, panel) && (box.top < frame.top - SLACK || box.bottom > frame.bottom + SLACK);
         if (!sideways && !below) continue;
         outside.add(element);
         // The outermost one says where; what it holds goes with it.
         if (element.parentElement === null || !outside.has(element.parentElement)) {
-          problems.push(`${describe(element)} spans x ${Math.round(box.left)}–${Math.round(box.right)}, y ${Math.round(box.top)}–${Math.round(box.bottom)}, outside "${nameOf(panel)}" (x ${Math.round(frame.left)}–${Math.round(frame.right)}, y ${Math.round(frame.top)}–${Math.round(frame.bottom)})`);
+          problems.push(
+            `${describe(element)} spans x ${Math.round(box.left)}–${Math.round(box.right)}, y ${Math.round(box.top)}–${Math.round(box.bottom)}, outside "${nameOf(panel)}" (x ${Math.round(frame.left)}–${Math.round(frame.right)}, y ${Math.round(frame.top)}–${Math.round(frame.bottom)})`,
+          );
         }
       }
     }
@@ -57,14 +68,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     // Every button whole: inside whatever clips it, and its words inside it.
     for (const button of document.querySelectorAll('button')) {
       if (!shown(button)) continue;
-      if (button.scrollWidth > button.clientWidth) problems.push(`${describe(button)} clips its text (${button.scrollWidth} px in ${button.clientWidth} px)`);
+      if (button.scrollWidth > button.clientWidth)
+        problems.push(`${describe(button)} clips its text (${button.scrollWidth} px in ${button.clientWidth} px)`);
       const box = button.getBoundingClientRect();
       for (let at = button.parentElement; at !== null; at = at.parentElement) {
         const style = getComputedStyle(at);
         if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
         const frame = at.getBoundingClientRect();
         const insideX = box.left >= frame.left - SLACK && box.right <= frame.right + SLACK;
-        const insideY = style.overflowY === 'visible' || (box.top >= frame.top - SLACK && box.bottom <= frame.bottom + SLACK);
+        const insideY =
+          style.overflowY === 'visible' || (box.top >= frame.top - SLACK && box.bottom <= frame.bottom + SLACK);
         if (!insideX || (!insideY && !['auto', 'scroll'].includes(style.overflowY))) {
           problems.push(`${describe(button)} is cut off by ${describe(at)}`);
           break;
@@ -75,7 +88,9 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     // An agent's memory: its figure, its readings, a flag at most; not a column of words.
     const agents = document.querySelector('[aria-labelledby="agents-heading"] table');
     if (agents !== null) {
-      const column = [...agents.querySelectorAll('thead th')].findIndex((header) => header.textContent.trim().toLowerCase() === 'memory');
+      const column = [...agents.querySelectorAll('thead th')].findIndex(
+        (header) => header.textContent.trim().toLowerCase() === 'memory',
+      );
       if (column < 0) problems.push('the agents table has no Memory column');
       for (const row of agents.querySelectorAll('tbody tr[data-role]')) {
         const cell = row.children[column];
@@ -87,7 +102,10 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         const contents = document.createRange();
         contents.selectNodeContents(cell);
         const height = contents.getBoundingClientRect().height;
-        if (height > line * 3.5) problems.push(`the memory cell of ${row.getAttribute('data-role') ?? '?'} is ${Math.round(height / line)} lines tall: ${describe(cell)}`);
+        if (height > line * 3.5)
+          problems.push(
+            `the memory cell of ${row.getAttribute('data-role') ?? '?'} is ${Math.round(height / line)} lines tall: ${describe(cell)}`,
+          );
       }
     }
     return problems;

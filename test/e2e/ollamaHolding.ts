@@ -15,6 +15,13 @@ export function psHoldingEchoModels(): string {
     ['codellama:13b', 7.4, 0],
   ] as const;
   return JSON.stringify({
-    models: models.map(([name, size, vram]) => ({ name, model: name, size: Math.round(size * gb), size_vram: Math.round(vram * gb), expires_at: expires, digest: 'e2e' })),
+    models: models.map(([name, size, vram]) => ({
+      name,
+      model: name,
+      size: Math.round(size * gb),
+      size_vram: Math.round(vram * gb),
+      expires_at: expires,
+      digest: 'e2e',
+    })),
   });
 }

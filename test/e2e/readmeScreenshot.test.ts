@@ -3,7 +3,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { altText, readFirstScreen, readmeAltText, SCREENSHOT_VIEWPORT, waitForDemoScreen } from '../../scripts/firstScreen';
+import {
+  altText,
+  readFirstScreen,
+  readmeAltText,
+  SCREENSHOT_VIEWPORT,
+  waitForDemoScreen,
+} from '../../scripts/firstScreen';
 import { chromiumMissing, launchChromium } from '../support/browser';
 import { stateHome } from '../support/controlKey';
 import { startCliProcess, type LongRunningCli } from '../support/runCliProcess';

@@ -44,7 +44,11 @@ function snapshotWhere(test: (snapshot: Snapshot) => boolean, timeoutMs = 8000):
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      reject(new Error(`no such snapshot within ${timeoutMs} ms; last sources: ${JSON.stringify(monitor.current()?.sources)}`));
+      reject(
+        new Error(
+          `no such snapshot within ${timeoutMs} ms; last sources: ${JSON.stringify(monitor.current()?.sources)}`,
+        ),
+      );
     }, timeoutMs);
     const stop = monitor.onSnapshot((snapshot) => {
       if (!test(snapshot)) return;
@@ -69,7 +73,12 @@ beforeAll(async () => {
   redis = new Redis(redisServer.url, { retryStrategy: () => 200 });
   redis.on('error', () => undefined);
   await redis.hset(`${PREFIX}agents`, {
-    senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', session_id: 'live', spawned_at: startedAt }),
+    senior_developer: JSON.stringify({
+      role: 'senior_developer',
+      model: 'deepseek-coder:6.7b',
+      session_id: 'live',
+      spawned_at: startedAt,
+    }),
     test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', session_id: 'live', spawned_at: startedAt }),
   });
   const config = loadConfig({
@@ -91,7 +100,9 @@ beforeAll(async () => {
     log: monitorLog,
   });
   await monitor.start();
-  await snapshotWhere((snapshot) => ['postgres', 'registry', 'ollama'].every((name) => snapshot.sources[name as 'postgres'].state === 'ok'));
+  await snapshotWhere((snapshot) =>
+    ['postgres', 'registry', 'ollama'].every((name) => snapshot.sources[name as 'postgres'].state === 'ok'),
+  );
 }, 60_000);
 
 afterEach(() => {
@@ -176,7 +187,10 @@ describe.skipIf(noPostgres !== null || noRedis !== null)('the monitor against se
     });
     const publish = async (): Promise<void> => {
       await redis.hset(`${PREFIX}agents`, 'cto', JSON.stringify({ role: 'cto', model: 'deepseek-coder:33b' }));
-      await redis.publish(`${PREFIX}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'cto' }));
+      await redis.publish(
+        `${PREFIX}events`,
+        JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'cto' }),
+      );
     };
     // The subscription comes back on a tick after Redis does; publish until it hears.
     const interval = setInterval(() => void publish().catch(() => undefined), 300);
@@ -191,13 +205,20 @@ describe.skipIf(noPostgres !== null || noRedis !== null)('the monitor against se
   it('drops garbage rows and registry entries, counts them, and goes on', async () => {
     await insertSessions(admin, [{ sessionId: 'garbage', startedAt: 'infinity' }]);
     await redis.hset(`${PREFIX}agents`, 'ceo', '{"role":');
-    const noisy = await snapshotWhere((snapshot) => snapshot.sources.postgres.dropped > 0 && snapshot.sources.registry.dropped > 0);
-    expect(noisy.sources.postgres).toMatchObject({ state: 'ok', droppedReasons: [expect.stringMatching(/^session garbage:/)] });
+    const noisy = await snapshotWhere(
+      (snapshot) => snapshot.sources.postgres.dropped > 0 && snapshot.sources.registry.dropped > 0,
+    );
+    expect(noisy.sources.postgres).toMatchObject({
+      state: 'ok',
+      droppedReasons: [expect.stringMatching(/^session garbage:/)],
+    });
     expect(noisy.sources.registry).toMatchObject({ state: 'ok', droppedReasons: ['agent ceo: not JSON'] });
     expect(noisy.activeSessions?.map((session) => session.sessionId)).toEqual(['live']);
     await admin.query("DELETE FROM delegator_sessions WHERE session_id = 'garbage'");
     await redis.hdel(`${PREFIX}agents`, 'ceo');
-    const clean = await snapshotWhere((snapshot) => snapshot.sources.postgres.dropped === 0 && snapshot.sources.registry.dropped === 0);
+    const clean = await snapshotWhere(
+      (snapshot) => snapshot.sources.postgres.dropped === 0 && snapshot.sources.registry.dropped === 0,
+    );
     expect(clean.sources.postgres.droppedTotal).toBe(1);
   }, 30_000);
 

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AgentProcessScanner } from '../../src/main/sources/processes/agentProcessScanner';
 import { listProcesses, type ListingOptions } from '../../src/main/sources/processes/processListing';
 import { probeProcesses } from '../../src/main/sources/processes/processProbe';
-import { erlangAvailable, erlangKeeper, startLookalikeVm, type LookalikeVm, type LookalikeVmOptions } from '../support/erlangAgents';
+import {
+  erlangAvailable,
+  erlangKeeper,
+  startLookalikeVm,
+  type LookalikeVm,
+  type LookalikeVmOptions,
+} from '../support/erlangAgents';
 
 /**
  * The process scanner when processes come and go by the hundred, and when
@@ -27,7 +33,9 @@ async function lookalikes(count: number, options: LookalikeVmOptions): Promise<L
   const made: LookalikeVm[] = [];
   // A few at a time: a two-core machine starts them no faster all at once.
   for (let next = 0; next < count; next += 10) {
-    const batch = await Promise.all(Array.from({ length: Math.min(10, count - next) }, () => startLookalikeVm(options)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(10, count - next) }, () => startLookalikeVm(options)),
+    );
     started.push(...batch);
     made.push(...batch);
   }
@@ -50,7 +58,9 @@ describe.skipIf(!erlangAvailable())('the scanner as pids come and go', () => {
       const batch = await lookalikes(60, { root: root.path, role: 'cto' });
       for (const one of batch) ours.add(one.pid);
       // New processes are seen by the listing made beside a scan, taken in by the next.
-      await expect.poll(async () => (await scanner.scan()).value.agents.length, { interval: 50, timeout: 10_000 }).toBe(60);
+      await expect
+        .poll(async () => (await scanner.scan()).value.agents.length, { interval: 50, timeout: 10_000 })
+        .toBe(60);
       await scanner.scan();
       // The registry's pids are probed on this machine too.
       await probeProcesses(batch.map((one) => one.pid));
@@ -77,10 +87,20 @@ describe.skipIf(!erlangAvailable())('the scanner as pids come and go', () => {
 
 /** Runs a script in a Node of its own with at most `limit` descriptors, and gives what it printed last as JSON. */
 async function withFewDescriptors<T>(limit: number, script: string, args: readonly string[]): Promise<T> {
-  const { stdout } = await run('bash', ['-c', `ulimit -n ${limit} && exec "$0" --import tsx --input-type=module -e "$1" "\${@:2}"`, process.execPath, script, ...args], {
-    cwd: ROOT,
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    'bash',
+    [
+      '-c',
+      `ulimit -n ${limit} && exec "$0" --import tsx --input-type=module -e "$1" "\${@:2}"`,
+      process.execPath,
+      script,
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      timeout: 60_000,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null') as T;
 }
 
@@ -108,7 +128,11 @@ describe.skipIf(!erlangAvailable())('with no file descriptor left', () => {
       const after = await attempt(() => scanner.scan(), describe, 10_000);
       console.log(JSON.stringify({ hoarded, during, after: after.ok ? after.value.agents.map((one) => [one.pid, one.model]) : after.error }));
     `;
-    const seen = await withFewDescriptors<{ hoarded: string; during: { ok: boolean; error?: string }; after: unknown }>(256, script, [root.path]);
+    const seen = await withFewDescriptors<{ hoarded: string; during: { ok: boolean; error?: string }; after: unknown }>(
+      256,
+      script,
+      [root.path],
+    );
     expect(seen.hoarded).toBe('EMFILE');
     expect(seen.during).toMatchObject({ ok: false, error: expect.stringContaining('EMFILE') });
     expect(seen.after).toEqual([[agent?.pid, 'qwen2.5:14b']]);
@@ -130,7 +154,10 @@ describe.skipIf(!erlangAvailable())('with no file descriptor left', () => {
       free();
       console.log(JSON.stringify(outcome));
     `;
-    const outcome = await withFewDescriptors<{ ok: boolean; failure?: string }>(256, script, [root.path, String(agent?.pid)]);
+    const outcome = await withFewDescriptors<{ ok: boolean; failure?: string }>(256, script, [
+      root.path,
+      String(agent?.pid),
+    ]);
     expect(outcome.ok).toBe(false);
     expect(agent?.exited()).toBe(false);
   });

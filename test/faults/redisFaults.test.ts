@@ -24,7 +24,11 @@ const noRedis = redisServerMissing();
 async function timedRead(redis: Redis): Promise<{ error: string | null; elapsedMs: number; agents: number }> {
   const started = Date.now();
   const reading = await attempt(() => new RedisRegistry(redis, PREFIX).readAgents(), errorText, DEADLINE_MS);
-  return { error: reading.ok ? null : reading.error, elapsedMs: Date.now() - started, agents: reading.ok ? reading.value.agents.length : 0 };
+  return {
+    error: reading.ok ? null : reading.error,
+    elapsedMs: Date.now() - started,
+    agents: reading.ok ? reading.value.agents.length : 0,
+  };
 }
 
 async function until(what: string, test: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -39,7 +43,18 @@ async function until(what: string, test: () => Promise<boolean>, timeoutMs = 15_
 async function redisWithDatabases(port: number, databases: number): Promise<{ stop(): Promise<void> }> {
   const child: ChildProcess = spawn(
     redisServerPath(),
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', String(databases)],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--databases',
+      String(databases),
+    ],
     { stdio: 'ignore' },
   );
   const stop = async (): Promise<void> => {
@@ -48,7 +63,11 @@ async function redisWithDatabases(port: number, databases: number): Promise<{ st
     child.kill('SIGTERM');
     await exited;
   };
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 200, maxRetriesPerRequest: null });
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    retryStrategy: () => 200,
+    maxRetriesPerRequest: null,
+  });
   probe.on('error', () => undefined);
   try {
     await until('Redis starts', async () => (await probe.ping().catch(() => null)) === 'PONG');
@@ -62,13 +81,18 @@ async function redisWithDatabases(port: number, databases: number): Promise<{ st
 }
 
 describe.skipIf(noRedis !== null)('a Redis database that cannot be selected', () => {
-  it('is down, with the server\'s reason, at connect and at every reconnect, and back once it can be selected', async () => {
+  it("is down, with the server's reason, at connect and at every reconnect, and back once it can be selected", async () => {
     const port = await freePort();
     let server = await redisWithDatabases(port, 16);
     const seeder = new Redis(port, '127.0.0.1', { db: 10 });
     seeder.on('error', () => undefined);
     const said: string[] = [];
-    const redis = createRedis({ url: `redis://127.0.0.1:${String(port)}/10`, timeoutMs: TIMEOUT_MS, persistent: true, onError: (message) => said.push(message) });
+    const redis = createRedis({
+      url: `redis://127.0.0.1:${String(port)}/10`,
+      timeoutMs: TIMEOUT_MS,
+      persistent: true,
+      onError: (message) => said.push(message),
+    });
     try {
       await seeder.hset(`${PREFIX}agents`, 'senior_developer', SENIOR_DEVELOPER);
       // Database 10, not 0: the agent written there is read.
@@ -129,18 +153,23 @@ describe('a Redis that accepts connections and never answers', () => {
     await silent.close();
   });
 
-  it.each([false, true])('fails the whole read within the timeout and a little (persistent: %s)', async (persistent) => {
-    const redis = createRedis({ url, timeoutMs: TIMEOUT_MS, persistent });
-    try {
-      for (const attemptNumber of [1, 2]) {
-        const read = await timedRead(redis);
-        expect(read.error, `read ${String(attemptNumber)}`).toMatch(/^Redis: (Command timed out|no answer within 1000 ms)$/);
-        expect(read.elapsedMs, `read ${String(attemptNumber)}`).toBeLessThan(TIMEOUT_MS * 1.5);
+  it.each([false, true])(
+    'fails the whole read within the timeout and a little (persistent: %s)',
+    async (persistent) => {
+      const redis = createRedis({ url, timeoutMs: TIMEOUT_MS, persistent });
+      try {
+        for (const attemptNumber of [1, 2]) {
+          const read = await timedRead(redis);
+          expect(read.error, `read ${String(attemptNumber)}`).toMatch(
+            /^Redis: (Command timed out|no answer within 1000 ms)$/,
+          );
+          expect(read.elapsedMs, `read ${String(attemptNumber)}`).toBeLessThan(TIMEOUT_MS * 1.5);
+        }
+      } finally {
+        closeRedis(redis);
       }
-    } finally {
-      closeRedis(redis);
-    }
-  });
+    },
+  );
 
   it('fails a connect within the timeout, not one per handshake command', async () => {
     const redis = createRedis({ url, timeoutMs: TIMEOUT_MS, persistent: false, offlineQueue: false });
@@ -210,7 +239,7 @@ describe.skipIf(noRedis !== null)('a Redis that freezes', () => {
     }
   }, 30_000);
 
-  it('fails a new connection\'s read and connect within the timeout and a little', async () => {
+  it("fails a new connection's read and connect within the timeout and a little", async () => {
     const reader = createRedis({ url: server.url, timeoutMs: TIMEOUT_MS, persistent: false });
     const controller = createRedis({ url: server.url, timeoutMs: TIMEOUT_MS, persistent: false, offlineQueue: false });
     server.pause();

@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 async function count(where: string, values: unknown[] = []): Promise<number> {
-  const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM delegator_sessions WHERE ${where}`, values);
+  const { rows } = await admin.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM delegator_sessions WHERE ${where}`,
+    values,
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -79,7 +82,11 @@ describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () 
       const endedAtResume = await count("status <> 'active'");
       // Sessions start and end again with nobody's help: the loop outlived the stall.
       await until('sessions end again', async () => (await count("status <> 'active'")) >= endedAtResume + 3, 60_000);
-      await until('a session starts after the stall', async () => (await count('started_at > $1::timestamp', [resumedAt])) > 0, 30_000);
+      await until(
+        'a session starts after the stall',
+        async () => (await count('started_at > $1::timestamp', [resumedAt])) > 0,
+        30_000,
+      );
       for (const line of problems) expect(line).not.toContain('\n');
     } finally {
       await simulator.stop();
@@ -87,7 +94,9 @@ describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () 
     }
     // Every session it started was ended, the one whose writes were cut by the stall too, and no agent was counted twice.
     expect(await count("status = 'active'")).toBe(0);
-    expect(await count('cardinality(active_agents) <> (SELECT count(DISTINCT role) FROM unnest(active_agents) AS role)')).toBe(0);
+    expect(
+      await count('cardinality(active_agents) <> (SELECT count(DISTINCT role) FROM unnest(active_agents) AS role)'),
+    ).toBe(0);
     expect(await count('cardinality(active_agents) <> total_agents_spawned')).toBe(0);
   }, 150_000);
 });

@@ -17,7 +17,9 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   [db, dir] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'broken-streams-'))]);
-  await insertSessions(db.pool, [{ sessionId: 'only', startedAt: '2026-03-09T12:00:00Z', endedAt: '2026-03-09T12:10:00Z' }]);
+  await insertSessions(db.pool, [
+    { sessionId: 'only', startedAt: '2026-03-09T12:00:00Z', endedAt: '2026-03-09T12:10:00Z' },
+  ]);
   env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -55,9 +57,16 @@ function collect(stream: Readable | null): () => string {
  * it and the streams), with stdout and stderr each a pipe, a file descriptor
  * such as /dev/full's, or a pipe whose reading end is closed before it writes.
  */
-function runWith(args: readonly string[], streams: { stdout: 'pipe' | 'closed' | number; stderr: 'pipe' | number }): Promise<Ended> {
+function runWith(
+  args: readonly string[],
+  streams: { stdout: 'pipe' | 'closed' | number; stderr: 'pipe' | number },
+): Promise<Ended> {
   const stdio: StdioOptions = ['ignore', streams.stdout === 'closed' ? 'pipe' : streams.stdout, streams.stderr];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], { cwd: ROOT, env, stdio });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', ...args], {
+    cwd: ROOT,
+    env,
+    stdio,
+  });
   // Closed before the command has even started: its first write finds no reader (EPIPE).
   if (streams.stdout === 'closed') child.stdout?.destroy();
   const stdout = streams.stdout === 'pipe' ? collect(child.stdout) : () => '';
@@ -113,7 +122,10 @@ describe('a standard error that fails', () => {
     const full = openSync('/dev/full', 'w');
     try {
       // Only the report ("Wrote 1 session to …") goes to stderr: the export itself is done.
-      const run = await runWith(['export', '--from', '2026-03-09', '--to', '2026-03-09', '--out', out], { stdout: 'pipe', stderr: full });
+      const run = await runWith(['export', '--from', '2026-03-09', '--to', '2026-03-09', '--out', out], {
+        stdout: 'pipe',
+        stderr: full,
+      });
       expect(run.signal).toBeNull();
       expect(run.stdout).toBe('');
       expect(run.code).toBe(3);
@@ -125,14 +137,13 @@ describe('a standard error that fails', () => {
 });
 
 describe('a standard output whose reader is gone (EPIPE)', () => {
-  it.each([
-    [['status', '--json']],
-    [['status']],
-    [['export', '--from', '2026-03-09', '--to', '2026-03-09']],
-  ])('%j ends quietly with its own exit code', async (args) => {
-    const run = await runWith(args, { stdout: 'closed', stderr: 'pipe' });
-    expect(run.signal).toBeNull();
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-  });
+  it.each([[['status', '--json']], [['status']], [['export', '--from', '2026-03-09', '--to', '2026-03-09']]])(
+    '%j ends quietly with its own exit code',
+    async (args) => {
+      const run = await runWith(args, { stdout: 'closed', stderr: 'pipe' });
+      expect(run.signal).toBeNull();
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+    },
+  );
 });

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +22,8 @@ import { runCliInProcess, type CliRun } from '../support/cliInProcess';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
-const HEADER = 'session_id,task_category,task_description,status,active_agents,total_agents_spawned,tasks_delegated,started_at,ended_at,duration_seconds\r\n';
+const HEADER =
+  'session_id,task_category,task_description,status,active_agents,total_agents_spawned,tasks_delegated,started_at,ended_at,duration_seconds\r\n';
 const EARLIER = 'an earlier export\n';
 
 let db: TestDatabase;
@@ -18,7 +31,9 @@ let dir: string;
 
 beforeAll(async () => {
   [db, dir] = await Promise.all([createTestDatabase(), mkdtemp(join(tmpdir(), 'export-targets-'))]);
-  await insertSessions(db.pool, [{ sessionId: 'only', startedAt: '2026-03-09T12:00:00Z', endedAt: '2026-03-09T12:10:00Z' }]);
+  await insertSessions(db.pool, [
+    { sessionId: 'only', startedAt: '2026-03-09T12:00:00Z', endedAt: '2026-03-09T12:10:00Z' },
+  ]);
 });
 
 afterAll(async () => {
@@ -38,7 +53,13 @@ async function folder(name: string): Promise<string> {
 }
 
 /** Refused as the documentation says: exit 3, one line naming the target and why, nothing on stdout, no partial file left. */
-async function expectRefused(run: CliRun, target: string, why: string, folderPath: string, left: string[]): Promise<void> {
+async function expectRefused(
+  run: CliRun,
+  target: string,
+  why: string,
+  folderPath: string,
+  left: string[],
+): Promise<void> {
   expect(run.code).toBe(3);
   expect(run.out).toBe('');
   expect(run.err).toBe(`export: cannot write ${target}: ${why}\n`);
@@ -60,7 +81,10 @@ describe('export --out refuses what is not a regular file', () => {
     const target = join(here, 'link.csv');
     await writeFile(real, EARLIER);
     await symlink(real, target);
-    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, ['link.csv', 'real.csv']);
+    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, [
+      'link.csv',
+      'real.csv',
+    ]);
     expect(await readlink(target)).toBe(real);
     expect(await readFile(real, 'utf8')).toBe(EARLIER);
   });
@@ -69,7 +93,9 @@ describe('export --out refuses what is not a regular file', () => {
     const here = await folder('dangling');
     const target = join(here, 'link.csv');
     await symlink(join(here, 'nowhere.csv'), target);
-    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, ['link.csv']);
+    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, [
+      'link.csv',
+    ]);
     expect(await readlink(target)).toBe(join(here, 'nowhere.csv'));
   });
 
@@ -78,7 +104,10 @@ describe('export --out refuses what is not a regular file', () => {
     await mkdir(join(here, 'sub'));
     const target = join(here, 'link');
     await symlink(join(here, 'sub'), target);
-    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, ['link', 'sub']);
+    await expectRefused(await exportTo(target), target, 'it is a symbolic link; name the file itself', here, [
+      'link',
+      'sub',
+    ]);
     expect(await readdir(join(here, 'sub'))).toEqual([]);
   });
 
@@ -100,7 +129,8 @@ describe('export --out refuses what is not a regular file', () => {
   });
 
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) console.warn('Skipping the read-only export target: running as root, who may write any file, as in a shell');
+  if (asRoot)
+    console.warn('Skipping the read-only export target: running as root, who may write any file, as in a shell');
   it.skipIf(asRoot)('a regular file it may not write (as for a shell, root may)', async () => {
     const here = await folder('read-only');
     const target = join(here, 'kept.csv');

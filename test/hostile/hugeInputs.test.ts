@@ -23,11 +23,27 @@ let dataDir: string;
 const MEGABYTE = 1_048_576;
 
 beforeAll(async () => {
-  [db, redis, ollama, dataDir] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeOllama(), mkdtemp(join(tmpdir(), 'huge-inputs-'))]);
-  await insertSessions(db.pool, [{ sessionId: 'huge', description: 'd'.repeat(MEGABYTE), startedAt: new Date(Date.now() - 60_000).toISOString() }]);
-  const models = Array.from({ length: 100_008 }, (_, index) => ({ name: `model-${String(index)}:1b`, size: 1_000_000 + index, size_vram: 0 }));
+  [db, redis, ollama, dataDir] = await Promise.all([
+    createTestDatabase(),
+    createTestRedis(),
+    startFakeOllama(),
+    mkdtemp(join(tmpdir(), 'huge-inputs-')),
+  ]);
+  await insertSessions(db.pool, [
+    { sessionId: 'huge', description: 'd'.repeat(MEGABYTE), startedAt: new Date(Date.now() - 60_000).toISOString() },
+  ]);
+  const models = Array.from({ length: 100_008 }, (_, index) => ({
+    name: `model-${String(index)}:1b`,
+    size: 1_000_000 + index,
+    size_vram: 0,
+  }));
   ollama.behave({ kind: 'answer', body: JSON.stringify({ models }) });
-  const agents = Object.fromEntries(Array.from({ length: 300 }, (_, index) => [`role_${String(index)}`, JSON.stringify({ role: `role_${String(index)}`, host: 'h'.repeat(100_000) })]));
+  const agents = Object.fromEntries(
+    Array.from({ length: 300 }, (_, index) => [
+      `role_${String(index)}`,
+      JSON.stringify({ role: `role_${String(index)}`, host: 'h'.repeat(100_000) }),
+    ]),
+  );
   await redis.redis.hset(`${redis.prefix}agents`, agents);
 });
 
@@ -47,7 +63,10 @@ describe.skipIf(redisMissing() !== null)('a monitor fed valid but huge data', ()
       MONITOR_TIMEOUT_MS: '10000',
       MONITOR_DATA_DIR: dataDir,
     });
-    const { monitor, close } = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
+    const { monitor, close } = await startMonitorService(
+      { kind: 'echo', config },
+      { timeZone: 'UTC', defaultDataDir: null },
+    );
     try {
       const snapshot = monitor.current();
       if (snapshot === null) throw new Error('no first snapshot');
@@ -67,7 +86,15 @@ describe.skipIf(redisMissing() !== null)('a monitor fed valid but huge data', ()
         });
       });
       for (let index = 0; index < 50; index += 1) {
-        await redis.redis.publish(`${redis.prefix}events`, JSON.stringify({ type: 'agent_crashed', at: new Date().toISOString(), role: 'role_1', error: 'e'.repeat(MEGABYTE) }));
+        await redis.redis.publish(
+          `${redis.prefix}events`,
+          JSON.stringify({
+            type: 'agent_crashed',
+            at: new Date().toISOString(),
+            role: 'role_1',
+            error: 'e'.repeat(MEGABYTE),
+          }),
+        );
       }
       await logged;
       expect(monitor.events().every((event) => event.message.length < 600)).toBe(true);

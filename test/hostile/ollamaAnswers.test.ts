@@ -56,9 +56,11 @@ async function startHostile(): Promise<Hostile> {
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => {
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }
@@ -94,7 +96,9 @@ function streamHuge(status: number, stream: Stream, headers: Readonly<Record<str
 }
 
 /** Runs `work`, sampling this process's resident memory, and says how far it rose above where it began. */
-async function rssGrowth<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; growthBytes: number; ms: number }> {
+async function rssGrowth<T>(
+  work: () => Promise<T>,
+): Promise<{ result: PromiseSettledResult<T>; growthBytes: number; ms: number }> {
   const before = process.memoryUsage.rss();
   let peak = before;
   const sampler = setInterval(() => {
@@ -114,7 +118,8 @@ async function until(condition: () => boolean, withinMs: number): Promise<boolea
   return condition();
 }
 
-const rejection = (result: PromiseSettledResult<unknown>): string => (result.status === 'rejected' ? (result.reason as Error).message : 'it was read');
+const rejection = (result: PromiseSettledResult<unknown>): string =>
+  result.status === 'rejected' ? (result.reason as Error).message : 'it was read';
 
 let hostile: Hostile;
 let elsewhere: FakeOllama;
@@ -128,38 +133,53 @@ afterAll(async () => {
 });
 
 describe('an Ollama answer without end', () => {
-  it('is cut off at 8 MB: the source reads as down, the connection is closed, and memory stays put', { timeout: 30_000 }, async () => {
-    expect(ANSWER_LIMIT_BYTES).toBe(8 * MEGABYTE);
-    const stream: Stream = { sent: 0, closed: false };
-    hostile.answer(streamHuge(200, stream));
-    // A timeout generous enough for 1.2 GB on a busy machine: what stops the read must be the cap.
-    const { result, growthBytes, ms } = await rssGrowth(() => new OllamaClient(hostile.endpoint, 15_000).residentModels());
-    expect(rejection(result)).toBe('Ollama: answer over 8 MB, not read');
-    expect(ms).toBeLessThan(10_000);
-    expect(growthBytes).toBeLessThan(100 * MEGABYTE);
-    // The monitor hung up: the server stops sending long before its 1.2 GB.
-    expect(await until(() => stream.closed, 2000)).toBe(true);
-    expect(stream.sent).toBeLessThan(64 * MEGABYTE);
-  });
+  it(
+    'is cut off at 8 MB: the source reads as down, the connection is closed, and memory stays put',
+    { timeout: 30_000 },
+    async () => {
+      expect(ANSWER_LIMIT_BYTES).toBe(8 * MEGABYTE);
+      const stream: Stream = { sent: 0, closed: false };
+      hostile.answer(streamHuge(200, stream));
+      // A timeout generous enough for 1.2 GB on a busy machine: what stops the read must be the cap.
+      const { result, growthBytes, ms } = await rssGrowth(() =>
+        new OllamaClient(hostile.endpoint, 15_000).residentModels(),
+      );
+      expect(rejection(result)).toBe('Ollama: answer over 8 MB, not read');
+      expect(ms).toBeLessThan(10_000);
+      expect(growthBytes).toBeLessThan(100 * MEGABYTE);
+      // The monitor hung up: the server stops sending long before its 1.2 GB.
+      expect(await until(() => stream.closed, 2000)).toBe(true);
+      expect(stream.sent).toBeLessThan(64 * MEGABYTE);
+    },
+  );
 
   it('is not read at all when it says beforehand that it is over 8 MB', async () => {
     const stream: Stream = { sent: 0, closed: false };
     hostile.answer(streamHuge(200, stream, { 'content-length': String(1200 * MEGABYTE + 13) }));
-    await expect(new OllamaClient(hostile.endpoint, 15_000).residentModels()).rejects.toThrow(/^Ollama: answer over 8 MB, not read$/);
+    await expect(new OllamaClient(hostile.endpoint, 15_000).residentModels()).rejects.toThrow(
+      /^Ollama: answer over 8 MB, not read$/,
+    );
     expect(await until(() => stream.closed, 2000)).toBe(true);
     expect(stream.sent).toBeLessThan(64 * MEGABYTE);
   });
 
-  it('is cut off in an answer to an unload too, which then says what Ollama answered', { timeout: 30_000 }, async () => {
-    const stream: Stream = { sent: 0, closed: false };
-    hostile.answer(streamHuge(500, stream));
-    const ollama = new OllamaClient(hostile.endpoint, 15_000);
-    const { result, growthBytes } = await rssGrowth(() => new ModelUnloader(ollama, TIMING).unload('codellama:13b'));
-    expect(result).toMatchObject({ status: 'fulfilled', value: { ok: false, failure: 'refused', error: 'Ollama refused: HTTP 500 (answer over 8 MB, not read)' } });
-    expect(growthBytes).toBeLessThan(100 * MEGABYTE);
-    expect(await until(() => stream.closed, 2000)).toBe(true);
-    expect(stream.sent).toBeLessThan(64 * MEGABYTE);
-  });
+  it(
+    'is cut off in an answer to an unload too, which then says what Ollama answered',
+    { timeout: 30_000 },
+    async () => {
+      const stream: Stream = { sent: 0, closed: false };
+      hostile.answer(streamHuge(500, stream));
+      const ollama = new OllamaClient(hostile.endpoint, 15_000);
+      const { result, growthBytes } = await rssGrowth(() => new ModelUnloader(ollama, TIMING).unload('codellama:13b'));
+      expect(result).toMatchObject({
+        status: 'fulfilled',
+        value: { ok: false, failure: 'refused', error: 'Ollama refused: HTTP 500 (answer over 8 MB, not read)' },
+      });
+      expect(growthBytes).toBeLessThan(100 * MEGABYTE);
+      expect(await until(() => stream.closed, 2000)).toBe(true);
+      expect(stream.sent).toBeLessThan(64 * MEGABYTE);
+    },
+  );
 });
 
 describe('a redirect from Ollama', () => {
@@ -170,19 +190,31 @@ describe('a redirect from Ollama', () => {
       response.writeHead(status, { location: `${elsewhere.endpoint}${request.url ?? '/'}` }).end();
     };
 
-  it.each([301, 302, 307, 308])('to another server is refused for /api/ps (HTTP %i), and nothing reaches that server', async (status) => {
-    hostile.answer(redirect(status));
-    await expect(new OllamaClient(hostile.endpoint, 2000).residentModels()).rejects.toThrow(`Ollama answered with a redirect (HTTP ${String(status)}), not followed`);
-    expect(elsewhere.requests).toEqual([]);
-  });
+  it.each([301, 302, 307, 308])(
+    'to another server is refused for /api/ps (HTTP %i), and nothing reaches that server',
+    async (status) => {
+      hostile.answer(redirect(status));
+      await expect(new OllamaClient(hostile.endpoint, 2000).residentModels()).rejects.toThrow(
+        `Ollama answered with a redirect (HTTP ${String(status)}), not followed`,
+      );
+      expect(elsewhere.requests).toEqual([]);
+    },
+  );
 
-  it.each([307, 308, 301])('to another server is refused for an unload (HTTP %i): the unload request is never sent there', async (status) => {
-    hostile.answer(redirect(status));
-    const outcome = await new ModelUnloader(new OllamaClient(hostile.endpoint, 2000), TIMING).unload('codellama:13b');
-    expect(outcome).toMatchObject({ ok: false, failure: 'refused', error: `Ollama answered with a redirect (HTTP ${String(status)}), not followed` });
-    expect([elsewhere.requests, elsewhere.received]).toEqual([[], []]);
-    expect(hostile.requests.at(-1)).toBe('POST /api/generate');
-  });
+  it.each([307, 308, 301])(
+    'to another server is refused for an unload (HTTP %i): the unload request is never sent there',
+    async (status) => {
+      hostile.answer(redirect(status));
+      const outcome = await new ModelUnloader(new OllamaClient(hostile.endpoint, 2000), TIMING).unload('codellama:13b');
+      expect(outcome).toMatchObject({
+        ok: false,
+        failure: 'refused',
+        error: `Ollama answered with a redirect (HTTP ${String(status)}), not followed`,
+      });
+      expect([elsewhere.requests, elsewhere.received]).toEqual([[], []]);
+      expect(hostile.requests.at(-1)).toBe('POST /api/generate');
+    },
+  );
 });
 
 describe("Ollama's error text of 100 kB", () => {
@@ -191,7 +223,9 @@ describe("Ollama's error text of 100 kB", () => {
 
   it('is cut in the reason /api/ps could not be read', async () => {
     hostile.answer((_, response) => response.writeHead(500, { 'content-type': 'application/json' }).end(longError));
-    await expect(new OllamaClient(hostile.endpoint, 2000).residentModels()).rejects.toThrow(new RegExp(`^Ollama answered HTTP 500: ${cut.replace(/[()]/g, '\\$&')}$`));
+    await expect(new OllamaClient(hostile.endpoint, 2000).residentModels()).rejects.toThrow(
+      new RegExp(`^Ollama answered HTTP 500: ${cut.replace(/[()]/g, '\\$&')}$`),
+    );
   });
 
   it("is cut in an unload's outcome", async () => {
@@ -218,7 +252,14 @@ const seriesOf = (metrics: string): string[] =>
 describe('a model Ollama lists twice', () => {
   const [deepseek, codellama] = recorded;
   const listing = JSON.stringify({
-    models: [codellama, deepseek, { ...codellama, size: 1000, size_vram: 0 }, { ...deepseek, name: 'deepseek-coder:6.7b' }, { name: 'qwen', size: 10 }, { name: 'qwen:latest', size: 20 }],
+    models: [
+      codellama,
+      deepseek,
+      { ...codellama, size: 1000, size_vram: 0 },
+      { ...deepseek, name: 'deepseek-coder:6.7b' },
+      { name: 'qwen', size: 10 },
+      { name: 'qwen:latest', size: 20 },
+    ],
   });
 
   it('is kept once, the first time, and each copy is dropped with its reason', async () => {
@@ -236,7 +277,10 @@ describe('a model Ollama lists twice', () => {
       'ollama model #6: qwen:latest listed again; the first kept',
     ]);
 
-    const metrics = renderMetrics(snapshotAt(NOW, { ollama: ok({ ...value, models: [...value.models] }, [...dropped]) }), { version: '0.0.0', commit: 'test' });
+    const metrics = renderMetrics(
+      snapshotAt(NOW, { ollama: ok({ ...value, models: [...value.models] }, [...dropped]) }),
+      { version: '0.0.0', commit: 'test' },
+    );
     const series = seriesOf(metrics);
     expect(series.filter((line, index) => series.indexOf(line) !== index)).toEqual([]);
     expect(series.filter((line) => line.startsWith('delegator_model_agents{'))).toEqual([
@@ -253,7 +297,9 @@ describe('a model Ollama lists twice', () => {
   });
 
   it('never gives a /metrics series twice, even from a reading that holds it twice', () => {
-    const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 8), ollamaModel('codellama:13b', 7)] }) });
+    const snapshot = snapshotAt(NOW, {
+      ollama: ok({ models: [ollamaModel('codellama:13b', 8), ollamaModel('codellama:13b', 7)] }),
+    });
     const metrics = renderMetrics(snapshot, { version: '0.0.0', commit: 'test' });
     const series = seriesOf(metrics);
     expect(series.filter((line, index) => series.indexOf(line) !== index)).toEqual([]);
@@ -273,7 +319,9 @@ describe('sizes no machine has', () => {
       { name: 'huge:1b', size: 2 ** 51, size_vram: 0 },
       { name: 'vram-huge:1b', size: 1000, size_vram: 2 ** 51 },
     ];
-    hostile.answer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models })));
+    hostile.answer((_, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ models })),
+    );
     const { value, dropped } = await new OllamaClient(hostile.endpoint, 2000).residentModels();
     expect(value.models.map((model) => model.name)).toEqual(['deepseek-coder:6.7b']);
     expect(value.total).toBe(1);

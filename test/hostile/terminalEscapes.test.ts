@@ -24,7 +24,8 @@ const FAMILY = '👨‍👩‍👧';
 const RAW = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const MINUTE = 60_000;
-const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
+const ago = (minutes: number): string =>
+  new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
 
 const FINISHED_AT = ago(30);
 /** The finished session's day in UTC, the command's zone here: shortly after midnight it is yesterday, not today. */
@@ -36,7 +37,11 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  [db, ollama, dir] = await Promise.all([createTestDatabase(), startFakeOllama(), mkdtemp(join(tmpdir(), 'terminal-escapes-'))]);
+  [db, ollama, dir] = await Promise.all([
+    createTestDatabase(),
+    startFakeOllama(),
+    mkdtemp(join(tmpdir(), 'terminal-escapes-')),
+  ]);
   ollama.behave({
     kind: 'answer',
     body: JSON.stringify({
@@ -47,8 +52,20 @@ beforeAll(async () => {
     }),
   });
   await insertSessions(db.pool, [
-    { sessionId: 'live-dev', category: HOSTILE_CATEGORY, description: HOSTILE_DESCRIPTION, agents: ['senior_developer'], startedAt: ago(5) },
-    { sessionId: 'live-review', category: 'code_review', description: INVISIBLE_DESCRIPTION, agents: ['code_reviewer'], startedAt: ago(4) },
+    {
+      sessionId: 'live-dev',
+      category: HOSTILE_CATEGORY,
+      description: HOSTILE_DESCRIPTION,
+      agents: ['senior_developer'],
+      startedAt: ago(5),
+    },
+    {
+      sessionId: 'live-review',
+      category: 'code_review',
+      description: INVISIBLE_DESCRIPTION,
+      agents: ['code_reviewer'],
+      startedAt: ago(4),
+    },
     // Active for minutes with no agents: a warning that names it.
     { sessionId: HOSTILE_SESSION, category: 'quick_fix', description: 'Nothing', agents: [], startedAt: ago(6) },
     { sessionId: 'finished', category: 'quick_fix', startedAt: FINISHED_AT, endedAt: ago(25), status: HOSTILE_STATUS },
@@ -69,7 +86,8 @@ afterAll(async () => {
   await Promise.all([db.drop(), ollama.close(), rm(dir, { recursive: true, force: true })]);
 });
 
-const cli = (argv: string[], extra: Record<string, string> = {}): Promise<CliRun> => runCliInProcess(argv, { env: { ...env, ...extra }, now: () => Date.now() });
+const cli = (argv: string[], extra: Record<string, string> = {}): Promise<CliRun> =>
+  runCliInProcess(argv, { env: { ...env, ...extra }, now: () => Date.now() });
 
 /** Nothing a terminal would act on or hide, in any line: the command's own newlines end lines, an emoji keeps its joiners, and nothing else is raw. */
 function expectNoRawControls(text: string): void {
@@ -97,7 +115,9 @@ describe('text from the sources reaches the terminal escaped', () => {
     const live = snapshot.activeSessions?.find((session) => session.sessionId === 'live-dev');
     expect(live?.description).toBe(HOSTILE_DESCRIPTION);
     expect(live?.category).toBe(HOSTILE_CATEGORY);
-    expect(snapshot.residentModels?.map((model) => model.name)).toEqual(expect.arrayContaining([HOSTILE_MODEL, INVISIBLE_MODEL]));
+    expect(snapshot.residentModels?.map((model) => model.name)).toEqual(
+      expect.arrayContaining([HOSTILE_MODEL, INVISIBLE_MODEL]),
+    );
     expect(snapshot.warnings.map((warning) => warning.sessionId)).toContain(HOSTILE_SESSION);
   });
 
@@ -116,43 +136,50 @@ describe('text from the sources reaches the terminal escaped', () => {
     expect(run.out).toContain(`"Review\\u200b the\\ufeff login\\u2028OK: all clear\\u2029 page\\u2060 ${FAMILY}"`);
     expect(run.out).toContain('"\\ufeffqwen\\u200b2.5\\u2060:7b\\u2028"');
     const snapshot = snapshotSchema.parse(JSON.parse(run.out));
-    expect(snapshot.activeSessions?.find((session) => session.sessionId === 'live-review')?.description).toBe(INVISIBLE_DESCRIPTION);
+    expect(snapshot.activeSessions?.find((session) => session.sessionId === 'live-review')?.description).toBe(
+      INVISIBLE_DESCRIPTION,
+    );
     expect(snapshot.residentModels?.map((model) => model.name)).toContain(INVISIBLE_MODEL);
   });
 
   // PGlite holds one database and answers any name with it: only a server says a database does not exist.
-  it.skipIf(postgresServerMissing() !== null)("a server's error quoting hostile text is escaped in status and forecast", async () => {
-    // PostgreSQL names the missing database in its error: text the operator never typed on this terminal.
-    const url = new URL(db.url);
-    url.pathname = `/${encodeURIComponent('nodb\x1b[2J\x07\u202e')}`;
-    const status = await cli(['status'], { DATABASE_URL: url.toString() });
-    expect(status.code).toBe(2);
-    expectNoRawControls(status.out);
-    expect(status.out).toMatch(/^PostgreSQL {2}DOWN: .*nodb\\x1b\[2J\\x07\\u202e/m);
-    const forecast = await cli(['forecast'], { DATABASE_URL: url.toString() });
-    expect(forecast.code).toBe(2);
-    expectNoRawControls(forecast.err);
-    expect(forecast.err).toMatch(/^PostgreSQL is down: .*nodb\\x1b\[2J\\x07\\u202e/m);
-    const migrate = await cli(['migrate'], { DATABASE_URL: url.toString() });
-    expect(migrate.code).toBe(2);
-    expectNoRawControls(migrate.err);
-    expect(migrate.err).toMatch(/^migrate: cannot reach or read .*nodb\\x1b\[2J\\x07\\u202e/m);
-    const standalone = await cli(['migrate', '--standalone'], { DATABASE_URL: url.toString() });
-    expect(standalone.code).toBe(2);
-    expectNoRawControls(standalone.err);
-    expect(standalone.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
-    const simulate = await cli(['simulate'], { DATABASE_URL: url.toString(), REGISTRY_MODE: 'sessions' });
-    expect(simulate.code).toBe(2);
-    expectNoRawControls(simulate.err);
-    expect(simulate.err).toMatch(/^simulate: cannot reach .*nodb\\x1b\[2J\\x07\\u202e/m);
-  });
+  it.skipIf(postgresServerMissing() !== null)(
+    "a server's error quoting hostile text is escaped in status and forecast",
+    async () => {
+      // PostgreSQL names the missing database in its error: text the operator never typed on this terminal.
+      const url = new URL(db.url);
+      url.pathname = `/${encodeURIComponent('nodb\x1b[2J\x07\u202e')}`;
+      const status = await cli(['status'], { DATABASE_URL: url.toString() });
+      expect(status.code).toBe(2);
+      expectNoRawControls(status.out);
+      expect(status.out).toMatch(/^PostgreSQL {2}DOWN: .*nodb\\x1b\[2J\\x07\\u202e/m);
+      const forecast = await cli(['forecast'], { DATABASE_URL: url.toString() });
+      expect(forecast.code).toBe(2);
+      expectNoRawControls(forecast.err);
+      expect(forecast.err).toMatch(/^PostgreSQL is down: .*nodb\\x1b\[2J\\x07\\u202e/m);
+      const migrate = await cli(['migrate'], { DATABASE_URL: url.toString() });
+      expect(migrate.code).toBe(2);
+      expectNoRawControls(migrate.err);
+      expect(migrate.err).toMatch(/^migrate: cannot reach or read .*nodb\\x1b\[2J\\x07\\u202e/m);
+      const standalone = await cli(['migrate', '--standalone'], { DATABASE_URL: url.toString() });
+      expect(standalone.code).toBe(2);
+      expectNoRawControls(standalone.err);
+      expect(standalone.err).toMatch(/^migrate: cannot reach or change .*nodb\\x1b\[2J\\x07\\u202e/m);
+      const simulate = await cli(['simulate'], { DATABASE_URL: url.toString(), REGISTRY_MODE: 'sessions' });
+      expect(simulate.code).toBe(2);
+      expectNoRawControls(simulate.err);
+      expect(simulate.err).toMatch(/^simulate: cannot reach .*nodb\\x1b\[2J\\x07\\u202e/m);
+    },
+  );
 
   it("export's report escapes the reasons rows were left out and the file it wrote", async () => {
     const out = join(dir, 'sessions\x1b[2J.csv');
     const run = await cli(['export', '--from', '2026-03-09', '--to', '2026-03-09', '--out', out], { TZ: 'UTC' });
     expect(run.code).toBe(0);
     expectNoRawControls(run.err);
-    expect(run.err).toBe(`1 row left out: session broken\\x1b[2J: ended_at: ended before it started\nWrote 1 session to ${join(dir, 'sessions\\x1b[2J.csv')}.\n`);
+    expect(run.err).toBe(
+      `1 row left out: session broken\\x1b[2J: ended_at: ended before it started\nWrote 1 session to ${join(dir, 'sessions\\x1b[2J.csv')}.\n`,
+    );
   });
 
   it("unload shows Ollama's refusal escaped, in words and in --json", async () => {

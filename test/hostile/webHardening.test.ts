@@ -33,13 +33,23 @@ class SnapshotFeed {
 
   /** Snapshot number `n`, padded to about `bytes`; its number is in its one warning, so a reader can tell which it got. */
   publish(n: number, bytes: number): void {
-    this.latest = { ...this.base, warnings: [{ kind: 'session-without-agents', message: `push ${String(n)} ${'x'.repeat(bytes)}` }] };
+    this.latest = {
+      ...this.base,
+      warnings: [{ kind: 'session-without-agents', message: `push ${String(n)} ${'x'.repeat(bytes)}` }],
+    };
     for (const listener of this.listeners) listener(this.latest);
   }
 
   /** Monitor event number `n`. */
   announce(n: number): void {
-    const event: MonitorEvent = { id: `event-${String(n)}`, at: '2026-03-10T12:00:00.000Z', type: 'agent_spawned', origin: 'registry', message: 'CTO started', role: 'cto' };
+    const event: MonitorEvent = {
+      id: `event-${String(n)}`,
+      at: '2026-03-10T12:00:00.000Z',
+      type: 'agent_spawned',
+      origin: 'registry',
+      message: 'CTO started',
+      role: 'cto',
+    };
     for (const listener of this.eventListeners) listener(event);
   }
 
@@ -72,7 +82,10 @@ const servers: Server[] = [];
 const detachers: (() => void)[] = [];
 
 /** A web host over a monitor that never polls, fed by `feed`. */
-async function startHost(feed: SnapshotFeed, options: { streamLimits?: StreamLimits; rendererDir?: string | null } = {}): Promise<{ port: number; server: Server }> {
+async function startHost(
+  feed: SnapshotFeed,
+  options: { streamLimits?: StreamLimits; rendererDir?: string | null } = {},
+): Promise<{ port: number; server: Server }> {
   const service = idleService();
   const web = createWebServer({
     service: feed.wrap(service),
@@ -147,9 +160,11 @@ describe('a server-sent event stream whose reader stops reading', () => {
       expect(reading.bytes).toBeLessThan((PUSHES / 2) * MIB);
       expect(reading.closedByServer).toBe(false);
       // A reader that keeps up is not held back by the one that does not.
-      await expect.poll(() => live.filter((event) => event.event === STREAM_EVENTS.snapshot).at(-1)?.data).toMatchObject({
-        warnings: [{ message: expect.stringMatching(new RegExp(`^push ${String(newest)} `)) }],
-      });
+      await expect
+        .poll(() => live.filter((event) => event.event === STREAM_EVENTS.snapshot).at(-1)?.data)
+        .toMatchObject({
+          warnings: [{ message: expect.stringMatching(new RegExp(`^push ${String(newest)} `)) }],
+        });
     } finally {
       stalled.close();
       closeLive();
@@ -188,14 +203,14 @@ describe('a server-sent event stream whose reader stops reading', () => {
     try {
       await publishMany(feed, PUSHES);
       for (let n = 0; n < 5; n += 1) feed.announce(n);
-      const kept = await patient.read((soFar) => soFar.frames.filter((frame) => frame.event === STREAM_EVENTS.event).length === 5);
-      expect(kept.frames.filter((frame) => frame.event === STREAM_EVENTS.event).map((frame) => (JSON.parse(frame.data) as MonitorEvent).id)).toEqual([
-        'event-0',
-        'event-1',
-        'event-2',
-        'event-3',
-        'event-4',
-      ]);
+      const kept = await patient.read(
+        (soFar) => soFar.frames.filter((frame) => frame.event === STREAM_EVENTS.event).length === 5,
+      );
+      expect(
+        kept.frames
+          .filter((frame) => frame.event === STREAM_EVENTS.event)
+          .map((frame) => (JSON.parse(frame.data) as MonitorEvent).id),
+      ).toEqual(['event-0', 'event-1', 'event-2', 'event-3', 'event-4']);
       expect(kept.closedByServer).toBe(false);
     } finally {
       patient.close();
@@ -205,7 +220,9 @@ describe('a server-sent event stream whose reader stops reading', () => {
       await publishMany(feed, PUSHES);
       // One more than it may hold: the stream is closed, and the browser reconnects to the current picture.
       for (let n = 0; n < 6; n += 1) feed.announce(n);
-      const reading = await stalled.read((soFar) => soFar.frames.filter((frame) => frame.event === STREAM_EVENTS.event).length === 6);
+      const reading = await stalled.read(
+        (soFar) => soFar.frames.filter((frame) => frame.event === STREAM_EVENTS.event).length === 6,
+      );
       expect(reading.closedByServer).toBe(true);
       expect(reading.frames.filter((frame) => frame.event === STREAM_EVENTS.event)).toEqual([]);
     } finally {
@@ -234,7 +251,10 @@ describe('the security checks', () => {
   let outside: string;
 
   beforeAll(async () => {
-    [rendererDir, outside] = await Promise.all([mkdtemp(join(tmpdir(), 'renderer-')), mkdtemp(join(tmpdir(), 'outside-'))]);
+    [rendererDir, outside] = await Promise.all([
+      mkdtemp(join(tmpdir(), 'renderer-')),
+      mkdtemp(join(tmpdir(), 'outside-')),
+    ]);
     await mkdir(join(rendererDir, 'assets'));
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Delegator Monitor</title>');
     await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
@@ -247,28 +267,45 @@ describe('the security checks', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([rm(rendererDir, { recursive: true, force: true }), rm(outside, { recursive: true, force: true })]);
+    await Promise.all([
+      rm(rendererDir, { recursive: true, force: true }),
+      rm(outside, { recursive: true, force: true }),
+    ]);
   });
 
   const post = (path: string, headers: Record<string, string>, body = '{}') =>
-    http({ port, path, method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: TOKEN, ...headers }, body });
+    http({
+      port,
+      path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: TOKEN, ...headers },
+      body,
+    });
   const until = '2099-01-01T00:00:00.000Z';
   const snooze = (type: string) => post(HTTP_ROUTES.snooze, { 'content-type': type }, JSON.stringify({ until }));
 
-  it.each(['[::1]evil.com', '[::1]:80evil.com', '127.0.0.1:54000@evil.com', 'localhost:4000:80', '127.0.0.1:99999', '[::1', '[evil.com]', 'localhost evil.com'])(
-    'refuses the malformed Host %j with 403',
-    async (host) => {
-      const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host } });
-      expect(response.status).toBe(403);
-      expect(JSON.parse(response.body)).toEqual({ error: 'unknown Host' });
-    },
-  );
+  it.each([
+    '[::1]evil.com',
+    '[::1]:80evil.com',
+    '127.0.0.1:54000@evil.com',
+    'localhost:4000:80',
+    '127.0.0.1:99999',
+    '[::1',
+    '[evil.com]',
+    'localhost evil.com',
+  ])('refuses the malformed Host %j with 403', async (host) => {
+    const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host } });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toEqual({ error: 'unknown Host' });
+  });
 
   it('refuses a request that carries two Host headers, even two loopback ones', async () => {
     for (const second of ['evil.example', `127.0.0.1:${String(port)}`]) {
       const reply = await new Promise<string>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => {
-          socket.end(`GET ${HTTP_ROUTES.snapshot} HTTP/1.1\r\nHost: 127.0.0.1:${String(port)}\r\nHost: ${second}\r\nConnection: close\r\n\r\n`);
+          socket.end(
+            `GET ${HTTP_ROUTES.snapshot} HTTP/1.1\r\nHost: 127.0.0.1:${String(port)}\r\nHost: ${second}\r\nConnection: close\r\n\r\n`,
+          );
         });
         let text = '';
         socket.on('data', (chunk) => (text += chunk.toString()));
@@ -287,19 +324,29 @@ describe('the security checks', () => {
     expect((await resume({ origin: `http://127.0.0.1:${String(port + 1)}` })).status).toBe(403);
     expect((await resume({ origin: 'null' })).status).toBe(403);
     expect((await resume({ origin: `http://127.0.0.1:${String(port)}` })).status).toBe(200);
-    expect((await resume({ origin: `http://localhost:${String(port)}`, host: `localhost:${String(port)}` })).status).toBe(200);
+    expect(
+      (await resume({ origin: `http://localhost:${String(port)}`, host: `localhost:${String(port)}` })).status,
+    ).toBe(200);
   });
 
-  it.each(['application/jsonp', 'application/json-seq', 'application/jsonx; charset=utf-8', 'text/plain; application/json', ''])(
-    'refuses the Content-Type %j with 415',
-    async (type) => {
-      const response = await snooze(type);
-      expect(response.status).toBe(415);
-      expect(JSON.parse(response.body)).toEqual({ error: 'send JSON with Content-Type: application/json' });
-    },
-  );
+  it.each([
+    'application/jsonp',
+    'application/json-seq',
+    'application/jsonx; charset=utf-8',
+    'text/plain; application/json',
+    '',
+  ])('refuses the Content-Type %j with 415', async (type) => {
+    const response = await snooze(type);
+    expect(response.status).toBe(415);
+    expect(JSON.parse(response.body)).toEqual({ error: 'send JSON with Content-Type: application/json' });
+  });
 
-  it.each(['application/json', 'APPLICATION/JSON', 'application/json; charset=utf-8', ' Application/Json ;charset=UTF-8'])('accepts the Content-Type %j', async (type) => {
+  it.each([
+    'application/json',
+    'APPLICATION/JSON',
+    'application/json; charset=utf-8',
+    ' Application/Json ;charset=UTF-8',
+  ])('accepts the Content-Type %j', async (type) => {
     const response = await snooze(type);
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ snoozedUntil: until });
@@ -334,7 +381,9 @@ describe('serve with its own PostgreSQL', () => {
     const admin = new pg.Pool({ connectionString: url, max: 1 });
     admin.on('error', () => undefined);
     await createStandaloneTables(admin);
-    await insertSessions(admin, [{ sessionId: 'earlier-1', category: 'hr', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:05:00Z' }]);
+    await insertSessions(admin, [
+      { sessionId: 'earlier-1', category: 'hr', startedAt: '2026-03-10T10:00:00Z', endedAt: '2026-03-10T10:05:00Z' },
+    ]);
     await admin.end();
     serve = startCliProcess(['serve', '--port', '0'], {
       DATABASE_URL: url,
@@ -354,15 +403,23 @@ describe('serve with its own PostgreSQL', () => {
   });
 
   it(`serves ${String(STREAM_LIMITS.maxStreams)} streams that never read, refuses more with 503 and Retry-After, and keeps answering`, async () => {
-    const streams: HeldStream[] = await Promise.all(Array.from({ length: 50 }, () => openHeldStream(port, HTTP_ROUTES.stream)));
+    const streams: HeldStream[] = await Promise.all(
+      Array.from({ length: 50 }, () => openHeldStream(port, HTTP_ROUTES.stream)),
+    );
     try {
       const statuses = streams.map((stream) => stream.status);
       expect(statuses.filter((status) => status === 200)).toHaveLength(STREAM_LIMITS.maxStreams);
       expect(statuses.filter((status) => status === 503)).toHaveLength(50 - STREAM_LIMITS.maxStreams);
       const refused = await http({ port, path: HTTP_ROUTES.stream });
       expect(refused.status).toBe(503);
-      expect(refused.headers).toMatchObject({ 'retry-after': String(STREAM_RETRY_AFTER_S), 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' });
-      expect((JSON.parse(refused.body) as { error: string }).error).toMatch(/^too many live update streams are open \(at most 32\)/);
+      expect(refused.headers).toMatchObject({
+        'retry-after': String(STREAM_RETRY_AFTER_S),
+        'content-type': 'application/json; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+      });
+      expect((JSON.parse(refused.body) as { error: string }).error).toMatch(
+        /^too many live update streams are open \(at most 32\)/,
+      );
       // Everything else still answers while they hang.
       expect((await http({ port, path: HTTP_ROUTES.snapshot })).status).toBe(200);
       // A tab closed frees its place for another.
@@ -379,24 +436,37 @@ describe('serve with its own PostgreSQL', () => {
     }
   }, 60_000);
 
-  it.skipIf(noServer !== null)('answers history, figures and exports with 503 and the reason while PostgreSQL is down, and again once it is back', async () => {
-    const server = postgres;
-    if (server === null) throw new Error('no PostgreSQL server');
-    const paths = [`${HTTP_ROUTES.history}?date=2026-03-10`, `${HTTP_ROUTES.stats}?from=2026-03-01&to=2026-03-31`, `${HTTP_ROUTES.export}?from=2026-03-01&to=2026-03-31`];
-    for (const path of paths) expect((await http({ port, path })).status).toBe(200);
-    await server.halt();
-    try {
-      for (const path of paths) {
-        const response = await http({ port, path });
-        expect(response.status).toBe(503);
-        expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-        expect((JSON.parse(response.body) as { error: string }).error).toMatch(/^PostgreSQL: .*(ECONNREFUSED|terminat|closed)/i);
+  it.skipIf(noServer !== null)(
+    'answers history, figures and exports with 503 and the reason while PostgreSQL is down, and again once it is back',
+    async () => {
+      const server = postgres;
+      if (server === null) throw new Error('no PostgreSQL server');
+      const paths = [
+        `${HTTP_ROUTES.history}?date=2026-03-10`,
+        `${HTTP_ROUTES.stats}?from=2026-03-01&to=2026-03-31`,
+        `${HTTP_ROUTES.export}?from=2026-03-01&to=2026-03-31`,
+      ];
+      for (const path of paths) expect((await http({ port, path })).status).toBe(200);
+      await server.halt();
+      try {
+        for (const path of paths) {
+          const response = await http({ port, path });
+          expect(response.status).toBe(503);
+          expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+          expect((JSON.parse(response.body) as { error: string }).error).toMatch(
+            /^PostgreSQL: .*(ECONNREFUSED|terminat|closed)/i,
+          );
+        }
+      } finally {
+        await server.launch();
       }
-    } finally {
-      await server.launch();
-    }
-    for (const path of paths) await expect.poll(async () => (await http({ port, path })).status, { timeout: 10_000 }).toBe(200);
-    const history = await http({ port, path: paths[0] ?? '' });
-    expect((JSON.parse(history.body) as { sessionId: string }[]).map((session) => session.sessionId)).toEqual(['earlier-1']);
-  }, 60_000);
+      for (const path of paths)
+        await expect.poll(async () => (await http({ port, path })).status, { timeout: 10_000 }).toBe(200);
+      const history = await http({ port, path: paths[0] ?? '' });
+      expect((JSON.parse(history.body) as { sessionId: string }[]).map((session) => session.sessionId)).toEqual([
+        'earlier-1',
+      ]);
+    },
+    60_000,
+  );
 });

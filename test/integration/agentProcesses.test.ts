@@ -3,7 +3,10 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/processes/agentProcessScanner';
+import {
+  AgentProcessScanner,
+  type AgentProcessScannerOptions,
+} from '../../src/main/sources/processes/agentProcessScanner';
 import { measureProcesses, readModelFromEnviron } from '../../src/main/sources/processes/processMeasure';
 import { readProcessStart, type ProcessStart } from '../../src/main/sources/processes/processStartTime';
 import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processes/processListing';
@@ -25,19 +28,25 @@ const onLinux = process.platform === 'linux';
 const keeper = processKeeper();
 afterEach(() => keeper.stopAll());
 
-const find = (agents: readonly AgentProcess[], pid: number): AgentProcess | undefined => agents.find((agent) => agent.pid === pid);
+const find = (agents: readonly AgentProcess[], pid: number): AgentProcess | undefined =>
+  agents.find((agent) => agent.pid === pid);
 
 /** The stand-ins are Node programs run as ECHO's escripts are run: node is their VM. */
 const STAND_INS = { extraVmExecutables: ['node'] } as const;
-const scannerOf = (options: AgentProcessScannerOptions = {}): AgentProcessScanner => new AgentProcessScanner({ ...STAND_INS, ...options });
-const agentsOf = async (scanner: AgentProcessScanner): Promise<readonly AgentProcess[]> => (await scanner.scan()).value.agents;
+const scannerOf = (options: AgentProcessScannerOptions = {}): AgentProcessScanner =>
+  new AgentProcessScanner({ ...STAND_INS, ...options });
+const agentsOf = async (scanner: AgentProcessScanner): Promise<readonly AgentProcess[]> =>
+  (await scanner.scan()).value.agents;
 
 /** When the pid's process started, as the scan measured it; an unknown start where none runs. */
 const startOf = (pid: number): ProcessStart => readProcessStart(pid) ?? { ticks: null, at: null };
 
 /** Stops a stand-in as the monitor stops an agent: its pid, role, root and start, checked right before the signal. */
 const stopStandIn = (started: StartedProcess, role: string, options: StopAgentOptions = {}) =>
-  stopAgentProcess({ pid: started.pid, role, root: started.root, start: startOf(started.pid) }, { ...STAND_INS, ...options });
+  stopAgentProcess(
+    { pid: started.pid, role, root: started.root, start: startOf(started.pid) },
+    { ...STAND_INS, ...options },
+  );
 
 const NEXT_PID = '/proc/sys/kernel/ns_last_pid';
 
@@ -69,7 +78,10 @@ async function startAgentAtPid(pid: number, options: EchoAgentOptions): Promise<
  * (the simulator's) start agent processes of their own on this machine, and one
  * of theirs exiting would make this scanner list once more than the test counts.
  */
-function countingList(...ours: StartedProcess[]): { list: (options: ListingOptions) => ReturnType<typeof listProcesses>; calls: () => number } {
+function countingList(...ours: StartedProcess[]): {
+  list: (options: ListingOptions) => ReturnType<typeof listProcesses>;
+  calls: () => number;
+} {
   let calls = 0;
   const pids = new Set(ours.map((started) => started.pid));
   return {
@@ -138,10 +150,13 @@ describe('AgentProcessScanner on real processes', () => {
     const scanner = scannerOf({ listEvery: 100 });
     await scanner.scan();
     await expect
-      .poll(async () => {
-        const agents = await agentsOf(scanner);
-        return [find(agents, busy.pid)?.cpuPercent ?? 0, find(agents, idle.pid)?.cpuPercent ?? 100];
-      }, { interval: 200, timeout: 10_000 })
+      .poll(
+        async () => {
+          const agents = await agentsOf(scanner);
+          return [find(agents, busy.pid)?.cpuPercent ?? 0, find(agents, idle.pid)?.cpuPercent ?? 100];
+        },
+        { interval: 200, timeout: 10_000 },
+      )
       .toSatisfy(([busyCpu = 0, idleCpu = 100]: number[]) => busyCpu > 30 && idleCpu < 10);
   });
 
@@ -155,21 +170,29 @@ describe('AgentProcessScanner on real processes', () => {
     expect(counting.calls()).toBe(2);
   });
 
-  it.runIf(canChoosePids())('follows a pid from an agent that exited to the agent that was given its number', async ({ skip }) => {
-    const first = await keeper.add(startEchoAgentProcess({ role: 'ceo', model: 'qwen2.5:14b' }));
-    const scanner = scannerOf({ listEvery: 100 });
-    await scanner.scan();
-    // The scanner now knows the ceo's start, which tells it from the next process given its pid.
-    expect(find(await agentsOf(scanner), first.pid)?.role).toBe('ceo');
-    await first.stop();
-    const second = await startAgentAtPid(first.pid, { role: 'cto', model: 'deepseek-coder:33b' });
-    if (!second) {
-      skip('other processes took the pid on every attempt');
-      return;
-    }
-    expect(find(await agentsOf(scanner), first.pid)).toMatchObject({ role: 'cto', model: 'deepseek-coder:33b', cpuPercent: null, root: second.root });
-    expect(find(await agentsOf(scanner), first.pid)?.cpuPercent).toEqual(expect.any(Number));
-  });
+  it.runIf(canChoosePids())(
+    'follows a pid from an agent that exited to the agent that was given its number',
+    async ({ skip }) => {
+      const first = await keeper.add(startEchoAgentProcess({ role: 'ceo', model: 'qwen2.5:14b' }));
+      const scanner = scannerOf({ listEvery: 100 });
+      await scanner.scan();
+      // The scanner now knows the ceo's start, which tells it from the next process given its pid.
+      expect(find(await agentsOf(scanner), first.pid)?.role).toBe('ceo');
+      await first.stop();
+      const second = await startAgentAtPid(first.pid, { role: 'cto', model: 'deepseek-coder:33b' });
+      if (!second) {
+        skip('other processes took the pid on every attempt');
+        return;
+      }
+      expect(find(await agentsOf(scanner), first.pid)).toMatchObject({
+        role: 'cto',
+        model: 'deepseek-coder:33b',
+        cpuPercent: null,
+        root: second.root,
+      });
+      expect(find(await agentsOf(scanner), first.pid)?.cpuPercent).toEqual(expect.any(Number));
+    },
+  );
 
   it('takes another role’s file for nothing, and the ceo without its exact flag for the ceo in MCP form', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'ceo', model: 'qwen2.5:14b' }));
@@ -229,7 +252,10 @@ describe('AgentProcessScanner on real processes', () => {
       const measured = await measureProcesses()([process.pid]);
       console.log(JSON.stringify({ scanned: Array.isArray(scan.value.agents), measured: measured.has(process.pid) }));
     `;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 20_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      timeout: 20_000,
+    });
     expect(JSON.parse(stdout)).toEqual({ scanned: true, measured: true });
   });
 });
@@ -245,11 +271,23 @@ describe('stopAgentProcess', () => {
 
   it('reads the pid through ps and lsof where there is no /proc, as it does through /proc', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
-    const [fromPs, fromProc] = await Promise.all([describeProcess(agent.pid, 'darwin'), describeProcess(agent.pid, 'linux')]);
-    expect(fromPs).toMatchObject({ pid: agent.pid, ppid: process.pid, uid: fromProc?.uid, executable: fromProc?.executable, argv: null, commandLine: fromProc?.commandLine });
+    const [fromPs, fromProc] = await Promise.all([
+      describeProcess(agent.pid, 'darwin'),
+      describeProcess(agent.pid, 'linux'),
+    ]);
+    expect(fromPs).toMatchObject({
+      pid: agent.pid,
+      ppid: process.pid,
+      uid: fromProc?.uid,
+      executable: fromProc?.executable,
+      argv: null,
+      commandLine: fromProc?.commandLine,
+    });
     // lsof gives the cwd where it is installed.
     expect([fromProc?.cwd, null]).toContain(fromPs?.cwd);
-    expect(await stopStandIn(agent, 'cto', { describe: (pid) => describeProcess(pid, 'darwin') })).toEqual({ ok: true });
+    expect(await stopStandIn(agent, 'cto', { describe: (pid) => describeProcess(pid, 'darwin') })).toEqual({
+      ok: true,
+    });
     await expect.poll(() => agent.exited(), { timeout: 2_000 }).toBe(true);
     expect(pidExists(agent.pid)).toBe(false);
   });
@@ -257,22 +295,45 @@ describe('stopAgentProcess', () => {
   it('never signals a pid that runs something else, another root’s agent, or a VM it was not told of', async () => {
     const other = await keeper.add(startLookalikeProcess('other-role-file'));
     const cto = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
-    expect(await stopStandIn(other, 'ceo')).toEqual({ ok: false, failure: 'not_sent', error: `pid ${other.pid} is not ceo's Erlang VM; nothing was signalled` });
-    expect(await stopStandIn(cto, 'ceo')).toEqual({ ok: false, failure: 'not_sent', error: `pid ${cto.pid} is not ceo's Erlang VM; nothing was signalled` });
-    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: other.root, start: startOf(cto.pid) }, STAND_INS)).toEqual({
+    expect(await stopStandIn(other, 'ceo')).toEqual({
+      ok: false,
+      failure: 'not_sent',
+      error: `pid ${other.pid} is not ceo's Erlang VM; nothing was signalled`,
+    });
+    expect(await stopStandIn(cto, 'ceo')).toEqual({
+      ok: false,
+      failure: 'not_sent',
+      error: `pid ${cto.pid} is not ceo's Erlang VM; nothing was signalled`,
+    });
+    expect(
+      await stopAgentProcess({ pid: cto.pid, role: 'cto', root: other.root, start: startOf(cto.pid) }, STAND_INS),
+    ).toEqual({
       ok: false,
       failure: 'not_sent',
       error: `pid ${cto.pid} runs cto from ${cto.root}, not from ${other.root}; nothing was signalled`,
     });
     // Without node among the VM's executables the stand-in is no agent at all.
-    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: cto.root, start: startOf(cto.pid) })).toEqual({ ok: false, failure: 'not_sent', error: `pid ${cto.pid} is not cto's Erlang VM; nothing was signalled` });
-    expect([pidExists(other.pid), other.exited(), pidExists(cto.pid), cto.exited()]).toEqual([true, false, true, false]);
+    expect(await stopAgentProcess({ pid: cto.pid, role: 'cto', root: cto.root, start: startOf(cto.pid) })).toEqual({
+      ok: false,
+      failure: 'not_sent',
+      error: `pid ${cto.pid} is not cto's Erlang VM; nothing was signalled`,
+    });
+    expect([pidExists(other.pid), other.exited(), pidExists(cto.pid), cto.exited()]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('refuses a pid whose agent has already exited', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'chro' }));
     await agent.stop();
-    expect(await stopStandIn(agent, 'chro')).toEqual({ ok: false, failure: 'not_sent', error: `pid ${agent.pid} no longer runs; nothing was signalled` });
+    expect(await stopStandIn(agent, 'chro')).toEqual({
+      ok: false,
+      failure: 'not_sent',
+      error: `pid ${agent.pid} no longer runs; nothing was signalled`,
+    });
   });
 
   it('says so when the agent has not exited in time', async () => {

@@ -7,8 +7,6 @@ import { refusingAddress, startSilentServer } from '../support/deadServers';
 import { redisMissing } from '../support/needs';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
-
-
 const noRedis = redisMissing();
 let server: TestRedis;
 beforeEach(async () => {
@@ -20,7 +18,12 @@ afterEach(async () => {
 
 function registryOn(url: string, prefix: string, timeoutMs = 1000): { registry: RedisRegistry; close(): void } {
   const redis = createRedis({ url, timeoutMs, persistent: false });
-  return { registry: new RedisRegistry(redis, prefix), close: () => { closeRedis(redis); } };
+  return {
+    registry: new RedisRegistry(redis, prefix),
+    close: () => {
+      closeRedis(redis);
+    },
+  };
 }
 
 describe.skipIf(noRedis !== null)('RedisRegistry', () => {
@@ -88,7 +91,9 @@ describe.skipIf(noRedis !== null)('RedisRegistry', () => {
     for (const persistent of [false, true]) {
       const redis = createRedis({ url: beyond.toString(), timeoutMs: 1000, persistent });
       try {
-        await expect(new RedisRegistry(redis, server.prefix).readAgents()).rejects.toThrow('Redis: cannot select database 65535: ERR DB index is out of range');
+        await expect(new RedisRegistry(redis, server.prefix).readAgents()).rejects.toThrow(
+          'Redis: cannot select database 65535: ERR DB index is out of range',
+        );
       } finally {
         closeRedis(redis);
       }
@@ -123,10 +128,16 @@ describe.skipIf(noRedis !== null)('RedisRegistry events', () => {
       onMalformed: (reason) => malformed.push(reason),
     });
     try {
-      await server.redis.publish(`${server.prefix}events`, '{"type":"agent_spawned","at":"2026-11-24T14:23:05Z","role":"cto"}');
+      await server.redis.publish(
+        `${server.prefix}events`,
+        '{"type":"agent_spawned","at":"2026-11-24T14:23:05Z","role":"cto"}',
+      );
       await server.redis.publish(`${server.prefix}events`, 'not json');
       await server.redis.publish(`${server.prefix}other`, '{"type":"agent_spawned","at":"2026-11-24T14:23:05Z"}');
-      await server.redis.publish(`${server.prefix}events`, '{"type":"session_ended","at":"2026-11-24T14:30:00Z","session_id":"s1"}');
+      await server.redis.publish(
+        `${server.prefix}events`,
+        '{"type":"session_ended","at":"2026-11-24T14:30:00Z","session_id":"s1"}',
+      );
       await done;
       expect(events.map((event) => [event.type, event.role ?? event.session_id])).toEqual([
         ['agent_spawned', 'cto'],
@@ -143,9 +154,15 @@ describe.skipIf(noRedis !== null)('RedisRegistry events', () => {
     const subscriber = createRedis({ url: server.url, timeoutMs: 1000, persistent: true });
     const registry = new RedisRegistry(server.redis, server.prefix);
     const events: RegistryEvent[] = [];
-    const unsubscribe = await registry.subscribe(subscriber, { onEvent: (event) => events.push(event), onMalformed: () => undefined });
+    const unsubscribe = await registry.subscribe(subscriber, {
+      onEvent: (event) => events.push(event),
+      onMalformed: () => undefined,
+    });
     await unsubscribe();
-    const receivers = await server.redis.publish(`${server.prefix}events`, '{"type":"agent_stopped","at":"2026-11-24T14:23:05Z"}');
+    const receivers = await server.redis.publish(
+      `${server.prefix}events`,
+      '{"type":"agent_stopped","at":"2026-11-24T14:23:05Z"}',
+    );
     expect(receivers).toBe(0);
     expect(events).toEqual([]);
     subscriber.disconnect();

@@ -37,7 +37,9 @@ describe('the installed command, as the docs run it', () => {
   it('npx delegator-monitor --version prints the version and nothing of npm', () => {
     const result = run('npx', ['--no-install', 'delegator-monitor', '--version']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^delegator-monitor ${PACKAGE_VERSION.replaceAll('.', '\\.')}\\nNode\\.js v\\d+\\.\\d+\\.\\d+\\n$`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^delegator-monitor ${PACKAGE_VERSION.replaceAll('.', '\\.')}\\nNode\\.js v\\d+\\.\\d+\\.\\d+\\n$`),
+    );
   });
 
   it('npx delegator-monitor status --json --demo | a JSON parser: standard output is the JSON alone', () => {
@@ -47,7 +49,7 @@ describe('the installed command, as the docs run it', () => {
     expect(result.stdout).toMatch(/^parsed \d+\n$/);
   }, 120_000);
 
-  it('npm run -s cli -- --version | anything: -s keeps npm\'s banner out of the pipe', () => {
+  it("npm run -s cli -- --version | anything: -s keeps npm's banner out of the pipe", () => {
     const silent = shell('npm run -s cli -- --version | head -1');
     expect(silent.stdout).toBe(`delegator-monitor ${PACKAGE_VERSION}\n`);
     // Why the docs say -s: without it, npm's banner is the first thing the pipe reads.
@@ -57,18 +59,35 @@ describe('the installed command, as the docs run it', () => {
 });
 
 describe('the built command line', () => {
-  it.each(COMMAND_NAMES)('%s --help: its own help on stdout, nothing on stderr, exit 0, however the configuration stands', (command) => {
-    const result = run(process.execPath, [BIN, command, '--help'], { DB_PORT: 'fifty' });
-    expect(result).toEqual({ status: 0, stdout: expect.stringMatching(new RegExp(`^Usage: delegator-monitor ${command} `)) as unknown, stderr: '' });
-  });
+  it.each(COMMAND_NAMES)(
+    '%s --help: its own help on stdout, nothing on stderr, exit 0, however the configuration stands',
+    (command) => {
+      const result = run(process.execPath, [BIN, command, '--help'], { DB_PORT: 'fifty' });
+      expect(result).toEqual({
+        status: 0,
+        stdout: expect.stringMatching(new RegExp(`^Usage: delegator-monitor ${command} `)) as unknown,
+        stderr: '',
+      });
+    },
+  );
 
   it('answers a bad option with two lines on stderr and exit 3', () => {
     const result = run(process.execPath, [BIN, 'status', '--jsn']);
-    expect(result).toEqual({ status: 3, stdout: '', stderr: "delegator-monitor: Unknown option '--jsn'. Did you mean '--json'?\nSee 'delegator-monitor status --help'.\n" });
+    expect(result).toEqual({
+      status: 3,
+      stdout: '',
+      stderr:
+        "delegator-monitor: Unknown option '--jsn'. Did you mean '--json'?\nSee 'delegator-monitor status --help'.\n",
+    });
   });
 
   it('answers an unknown command with the nearest one', () => {
     const result = run(process.execPath, [BIN, 'stauts']);
-    expect(result).toEqual({ status: 3, stdout: '', stderr: "delegator-monitor: unknown command \"stauts\". Did you mean 'status'?\nSee 'delegator-monitor --help'.\n" });
+    expect(result).toEqual({
+      status: 3,
+      stdout: '',
+      stderr:
+        "delegator-monitor: unknown command \"stauts\". Did you mean 'status'?\nSee 'delegator-monitor --help'.\n",
+    });
   });
 });

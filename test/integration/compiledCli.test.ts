@@ -8,7 +8,11 @@ const ENTRY = join(ROOT, 'out', 'cli', 'index.js');
 
 /** Runs the command line as `npm run cli` does, building it first where it is missing or older than its sources. */
 function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -21,7 +25,9 @@ function loadedAtStart(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, 'utf8');
-  for (const [, specifier] of text.matchAll(/^(?:import\s+(?:[^'";]+\s+from\s+)?|await import\()["']([^"']+)["']\)?;?$/gm)) {
+  for (const [, specifier] of text.matchAll(
+    /^(?:import\s+(?:[^'";]+\s+from\s+)?|await import\()["']([^"']+)["']\)?;?$/gm,
+  )) {
     if (specifier === undefined) continue;
     if (specifier.startsWith('.')) loadedAtStart(resolve(dirname(file), specifier), seen);
     else seen.add(specifier);
@@ -40,7 +46,12 @@ const REPORT_PACKAGES = `data:text/javascript,${encodeURIComponent(`
 `)}`;
 
 function packagesLoadedBy(args: readonly string[], env: Readonly<Record<string, string>>): string[] {
-  const result = spawnSync(process.execPath, ['--import', REPORT_PACKAGES, ENTRY, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', REPORT_PACKAGES, ENTRY, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   const line = /^packages: (.*)$/m.exec(result.stderr)?.[1];
   if (line === undefined) throw new Error(`no package report: ${result.stderr}`);
   return JSON.parse(line) as string[];
@@ -50,7 +61,10 @@ describe('the compiled command line', () => {
   it('answers --help through npm run cli and the package bin, without tsx', () => {
     const help = runCli(['--help']);
     expect([help.status, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: delegator-monitor <command> [options]']);
-    const bin = spawnSync(process.execPath, [join(ROOT, 'bin', 'delegator-monitor.js'), '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const bin = spawnSync(process.execPath, [join(ROOT, 'bin', 'delegator-monitor.js'), '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect([bin.status, bin.stdout]).toEqual([0, help.stdout]);
   });
 
@@ -68,7 +82,12 @@ describe('the compiled command line', () => {
   it('loads the Redis client only where a registry is read', () => {
     runCli(['--help']);
     // Nothing listens on port 1: the read fails quickly, and what matters is what was loaded for it.
-    const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: 'off', REDIS_URL: 'redis://127.0.0.1:1' };
+    const env = {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_AGENT_PROCESSES: 'off',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    };
     const sessionsOnly = packagesLoadedBy(['status'], { ...env, REGISTRY_MODE: 'sessions' });
     expect(sessionsOnly).toContain('pg');
     expect(sessionsOnly).not.toContain('ioredis');
@@ -77,7 +96,10 @@ describe('the compiled command line', () => {
 
   it('runs a command from its own chunk, loaded when it runs', () => {
     const run = runCli(['status', '--date', '9999-12-31']);
-    expect([run.status, run.stderr]).toEqual([3, "delegator-monitor: --date \"9999-12-31\": out of the supported range, 1970-01-01 to 9999-12-30\nSee 'delegator-monitor status --help'.\n"]);
+    expect([run.status, run.stderr]).toEqual([
+      3,
+      'delegator-monitor: --date "9999-12-31": out of the supported range, 1970-01-01 to 9999-12-30\nSee \'delegator-monitor status --help\'.\n',
+    ]);
   });
 
   it("answers a command's --help and --version without loading any package or reading the configuration", () => {

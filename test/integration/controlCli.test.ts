@@ -120,14 +120,16 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent against the refere
     expect(printed).toEqual({ ok: true, id: expect.stringMatching(UUID) });
   });
 
-  it('end-session: exits 1 with the delegator\'s reason when it refuses', async () => {
+  it("end-session: exits 1 with the delegator's reason when it refuses", async () => {
     const run = await runCliProcess(['end-session', 'session_nope'], env);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('Could not end session session_nope: the delegator refused: no active session session_nope\n');
+    expect(run.stderr).toBe(
+      'Could not end session session_nope: the delegator refused: no active session session_nope\n',
+    );
   });
 
-  it('stop-agent: exits 1 with the delegator\'s reason when it refuses, and --json carries it', async () => {
+  it("stop-agent: exits 1 with the delegator's reason when it refuses, and --json carries it", async () => {
     const text = await runCliProcess(['stop-agent', 'janitor'], env);
     expect(text.code).toBe(1);
     expect(text.stderr).toBe('Could not stop janitor: the delegator refused: no running agent janitor\n');
@@ -140,7 +142,8 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent against the refere
 });
 
 /** What end-session adds to any failure but a refusal: ECHO's own delegator has no way in. */
-const NO_WAY_IN = '. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
+const NO_WAY_IN =
+  '. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
 const explained = (command: string, text: string): string => (command === 'end-session' ? `${text}${NO_WAY_IN}` : text);
 
 describe.skipIf(noRedis !== null)('end-session and stop-agent when nobody answers', () => {
@@ -154,7 +157,9 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent when nobody answer
     expect(run.code).toBe(2);
     expect(run.stderr.endsWith(`: ${explained(command, 'no answer from the delegator within 1 s')}\n`)).toBe(true);
     // The command did go out: it was the answer that never came.
-    expect(heard.map((message) => JSON.parse(message) as unknown)).toEqual([expect.objectContaining({ id: expect.stringMatching(UUID) })]);
+    expect(heard.map((message) => JSON.parse(message) as unknown)).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(UUID) }),
+    ]);
   });
 
   it.each([
@@ -164,7 +169,11 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent when nobody answer
     const prefix = `${redis.prefix}nobody:`;
     const run = await cliHere([command, target, '--timeout', '30', '--json'], { ...env, REDIS_PREFIX: prefix });
     expect(run.code).toBe(2);
-    expect(JSON.parse(run.stdout)).toEqual({ ok: false, id: expect.stringMatching(UUID), error: explained(command, `no delegator is listening on ${prefix}commands`) });
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      id: expect.stringMatching(UUID),
+      error: explained(command, `no delegator is listening on ${prefix}commands`),
+    });
   });
 
   it('exits 2 with a connect timeout when Redis accepts and never answers', async () => {
@@ -176,7 +185,9 @@ describe.skipIf(noRedis !== null)('end-session and stop-agent when nobody answer
         MONITOR_TIMEOUT_MS: '300',
       });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^Could not stop cto: Redis at redis:\/\/127\.0\.0\.1:\d+ could not be reached \(.+\), so the command was not sent\n$/);
+      expect(run.stderr).toMatch(
+        /^Could not stop cto: Redis at redis:\/\/127\.0\.0\.1:\d+ could not be reached \(.+\), so the command was not sent\n$/,
+      );
     } finally {
       await silent.close();
     }
@@ -203,7 +214,9 @@ describe.skipIf(noRedis !== null || noRedisServer !== null)('end-session and sto
       expect(JSON.parse(runs[1]?.stdout ?? '')).toEqual({
         ok: false,
         id: expect.stringMatching(UUID),
-        error: expect.stringMatching(/could not be reached \(connect ECONNREFUSED [\d.:]+\), so the command was not sent$/),
+        error: expect.stringMatching(
+          /could not be reached \(connect ECONNREFUSED [\d.:]+\), so the command was not sent$/,
+        ),
       });
       expect(Date.now() - started).toBeLessThan(15_000);
 

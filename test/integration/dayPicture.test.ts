@@ -14,9 +14,25 @@ const TODAY: DayRequest = { now: NOW, today: '2026-11-24', historyDate: '2026-11
 const ROWS: SessionSeed[] = [
   { sessionId: 'running-now', category: 'development', startedAt: '2026-11-24T14:23:05Z' },
   { sessionId: 'running-since-last-week', category: 'technical', startedAt: '2026-11-17T09:00:00Z' },
-  { sessionId: 'done-this-morning', category: 'strategic', startedAt: '2026-11-24T09:00:00Z', endedAt: '2026-11-24T09:30:00Z' },
-  { sessionId: 'failed-last-night', category: 'hr', startedAt: '2026-11-23T22:00:00Z', endedAt: '2026-11-23T22:10:00Z', status: 'error' },
-  { sessionId: 'done-last-month', category: 'operations', startedAt: '2026-10-20T10:00:00Z', endedAt: '2026-10-20T12:00:00Z' },
+  {
+    sessionId: 'done-this-morning',
+    category: 'strategic',
+    startedAt: '2026-11-24T09:00:00Z',
+    endedAt: '2026-11-24T09:30:00Z',
+  },
+  {
+    sessionId: 'failed-last-night',
+    category: 'hr',
+    startedAt: '2026-11-23T22:00:00Z',
+    endedAt: '2026-11-23T22:10:00Z',
+    status: 'error',
+  },
+  {
+    sessionId: 'done-last-month',
+    category: 'operations',
+    startedAt: '2026-10-20T10:00:00Z',
+    endedAt: '2026-10-20T12:00:00Z',
+  },
   { sessionId: 'forever', startedAt: 'infinity' },
   { sessionId: 'time-travel', startedAt: '2026-11-24T07:00:00Z', endedAt: '2026-11-24T06:00:00Z' },
 ];
@@ -76,9 +92,15 @@ describe.each(BACKENDS)('on $name', (backend) => {
 
     it('drops the rows it cannot read, each named once', async () => {
       const { value, dropped } = await new SessionStore(db.sql, 'UTC').dayPicture(TODAY);
-      expect(value.activeSessions.map((session) => session.sessionId)).toEqual(['running-now', 'running-since-last-week']);
+      expect(value.activeSessions.map((session) => session.sessionId)).toEqual([
+        'running-now',
+        'running-since-last-week',
+      ]);
       expect(value.activeTotal).toBe(2);
-      expect(dropped).toEqual([expect.stringMatching(/^session forever: /), expect.stringMatching(/^session time-travel: ended_at/)]);
+      expect(dropped).toEqual([
+        expect.stringMatching(/^session forever: /),
+        expect.stringMatching(/^session time-travel: ended_at/),
+      ]);
     });
 
     it("counts only the rows its lists can show, and says how many of the day's it left out", async () => {
@@ -86,12 +108,21 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const { value } = await store.dayPicture(TODAY);
       // Today holds one unreadable row (it ends before it starts) beside the readable ones.
       expect(value.history.map((session) => session.sessionId)).not.toContain('time-travel');
-      expect([value.stats.totalSessions, value.stats.unreadableSessions, value.sessionsToday]).toEqual([value.history.length, 1, value.history.length]);
+      expect([value.stats.totalSessions, value.stats.unreadableSessions, value.sessionsToday]).toEqual([
+        value.history.length,
+        1,
+        value.history.length,
+      ]);
       // The last 24 hours: running-now, done-this-morning and failed-last-night; not time-travel.
       expect(value.timeline.reduce((sum, hour) => sum + hour.count, 0)).toBe(3);
-      expect(Object.values(value.stats.categoryBreakdown).reduce((sum, count) => sum + count, 0)).toBe(value.history.length);
+      expect(Object.values(value.stats.categoryBreakdown).reduce((sum, count) => sum + count, 0)).toBe(
+        value.history.length,
+      );
       const week = await store.stats('2026-11-18', '2026-11-24');
-      expect([week.totalSessions, week.unreadableSessions]).toEqual([week.sessionsPerDay.reduce((sum, day) => sum + day.count, 0), 1]);
+      expect([week.totalSessions, week.unreadableSessions]).toEqual([
+        week.sessionsPerDay.reduce((sum, day) => sum + day.count, 0),
+        1,
+      ]);
       // Looking at another day, "today" is still counted the same way.
       const other = await store.dayPicture({ ...TODAY, historyDate: '2026-11-23' });
       expect(other.value.sessionsToday).toBe(value.history.length);
@@ -99,7 +130,8 @@ describe.each(BACKENDS)('on $name', (backend) => {
   });
 
   describe('SessionStore.changeToken', () => {
-    const token = (request: DayRequest = TODAY): Promise<string> => new SessionStore(db.sql, 'UTC').changeToken(request);
+    const token = (request: DayRequest = TODAY): Promise<string> =>
+      new SessionStore(db.sql, 'UTC').changeToken(request);
 
     it('stays put while nothing changes, and moves when the hour does', async () => {
       const first = await token();
@@ -109,11 +141,23 @@ describe.each(BACKENDS)('on $name', (backend) => {
     });
 
     it.each([
-      ['a session starts', "INSERT INTO delegator_sessions (session_id, task_category, started_at, inserted_at, updated_at) VALUES ('new', 'quick_fix', '2026-11-24 14:29:00', now(), now())"],
+      [
+        'a session starts',
+        "INSERT INTO delegator_sessions (session_id, task_category, started_at, inserted_at, updated_at) VALUES ('new', 'quick_fix', '2026-11-24 14:29:00', now(), now())",
+      ],
       // Same second, same counts: only the row version tells.
-      ['a session from last week gains an agent', "UPDATE delegator_sessions SET total_agents_spawned = total_agents_spawned + 1 WHERE session_id = 'running-since-last-week'"],
-      ['a session from last week ends', "UPDATE delegator_sessions SET status = 'completed', ended_at = '2026-11-24 14:29:00' WHERE session_id = 'running-since-last-week'"],
-      ['a session is recorded already finished', "INSERT INTO delegator_sessions (session_id, task_category, started_at, ended_at, status, inserted_at, updated_at) VALUES ('quick', 'quick_fix', '2026-11-24 14:29:10', '2026-11-24 14:29:40', 'completed', now(), now())"],
+      [
+        'a session from last week gains an agent',
+        "UPDATE delegator_sessions SET total_agents_spawned = total_agents_spawned + 1 WHERE session_id = 'running-since-last-week'",
+      ],
+      [
+        'a session from last week ends',
+        "UPDATE delegator_sessions SET status = 'completed', ended_at = '2026-11-24 14:29:00' WHERE session_id = 'running-since-last-week'",
+      ],
+      [
+        'a session is recorded already finished',
+        "INSERT INTO delegator_sessions (session_id, task_category, started_at, ended_at, status, inserted_at, updated_at) VALUES ('quick', 'quick_fix', '2026-11-24 14:29:10', '2026-11-24 14:29:40', 'completed', now(), now())",
+      ],
     ])('moves when %s', async (_, statement) => {
       const before = await token();
       await db.sql.query(statement);
@@ -121,7 +165,10 @@ describe.each(BACKENDS)('on $name', (backend) => {
     });
 
     it.each([
-      ['a finished row is edited', "UPDATE delegator_sessions SET task_description = 'Retold' WHERE session_id = 'done-this-morning'"],
+      [
+        'a finished row is edited',
+        "UPDATE delegator_sessions SET task_description = 'Retold' WHERE session_id = 'done-this-morning'",
+      ],
       ['a finished row is deleted', "DELETE FROM delegator_sessions WHERE session_id = 'failed-last-night'"],
       [
         'a row is written with a start in the past',
@@ -161,11 +208,17 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const client = counted(db.sql);
       const reader = new PostgresReader(new SessionStore(client.sql, 'UTC'), new HeartbeatStore(db.sql), 60_000);
       await reader.read(TODAY);
-      await db.sql.query("UPDATE delegator_sessions SET task_description = 'Told once more' WHERE session_id = 'done-this-morning'");
+      await db.sql.query(
+        "UPDATE delegator_sessions SET task_description = 'Told once more' WHERE session_id = 'done-this-morning'",
+      );
       const soon = await reader.read({ ...TODAY, now: NOW + 59_000 });
-      expect(soon.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).not.toBe('Told once more');
+      expect(soon.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).not.toBe(
+        'Told once more',
+      );
       const later = await reader.read({ ...TODAY, now: NOW + 60_000 });
-      expect(later.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).toBe('Told once more');
+      expect(later.value.history.find((session) => session.sessionId === 'done-this-morning')?.description).toBe(
+        'Told once more',
+      );
       expect(client.statements()).toBe(5);
     });
   });
@@ -178,7 +231,8 @@ describe('the change token on a PostgreSQL server', () => {
     await client.connect();
     try {
       const store = new SessionStore(client, 'UTC');
-      const prepared = async () => (await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows;
+      const prepared = async () =>
+        (await client.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements')).rows;
       const first = await store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS);
       expect((await store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS)).token).toBe(first.token);
       expect(await prepared()).toEqual([{ statement: expect.stringContaining('agent_status') as unknown }]);
@@ -188,7 +242,9 @@ describe('the change token on a PostgreSQL server', () => {
       // The prepared statement follows the table away: ECHO's older schema answers "not present".
       await client.query('DROP TABLE agent_status');
       await expect(store.changeTokenWith(TODAY, HEARTBEAT_COLUMNS)).rejects.toMatchObject({ code: '42P01' });
-      expect((await store.changeTokenWith(TODAY, { present: HEARTBEAT_COLUMNS.present })).alongside).toEqual({ present: false });
+      expect((await store.changeTokenWith(TODAY, { present: HEARTBEAT_COLUMNS.present })).alongside).toEqual({
+        present: false,
+      });
     } finally {
       await client.end();
       await db.drop();

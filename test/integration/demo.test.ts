@@ -17,7 +17,10 @@ describe('the demo', () => {
   it('gives the monitor live sessions and a month of history within 10 s, with no services', async () => {
     const started = Date.now();
     const demo = await startDemo({ dataDir: null });
-    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
+    const service = await startMonitorService(
+      { kind: 'echo', config: demo.config },
+      { timeZone: 'UTC', defaultDataDir: null },
+    );
     try {
       const snapshot = service.getSnapshot();
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -40,7 +43,10 @@ describe('the demo', () => {
 
   it("gives the monitor measured memory from its Ollama stand-in: the running agents' models, loaded, counting down", async () => {
     const demo = await startDemo({ dataDir: null });
-    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
+    const service = await startMonitorService(
+      { kind: 'echo', config: demo.config },
+      { timeZone: 'UTC', defaultDataDir: null },
+    );
     try {
       expect(demo.config.ollamaEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const snapshot = service.getSnapshot();
@@ -64,27 +70,39 @@ describe('the demo', () => {
 
   it("has ECHO's work tables and writes them as ECHO does, with no Redis: a month of tasks, and from its first look an open decision, a workflow and a flow", async () => {
     const demo = await startDemo({ dataDir: null });
-    const client = new pg.Client({ connectionString: demo.config.database.kind === 'url' ? demo.config.database.connectionString : '' });
+    const client = new pg.Client({
+      connectionString: demo.config.database.kind === 'url' ? demo.config.database.connectionString : '',
+    });
     await client.connect();
     try {
       const { rows: tables } = await client.query<{ name: string }>(
         `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename IN
            ('messages', 'decisions', 'decision_votes', 'llm_sessions', 'workflow_executions', 'flow_executions') ORDER BY 1`,
       );
-      expect(tables.map((row) => row.name)).toEqual(['decision_votes', 'decisions', 'flow_executions', 'llm_sessions', 'messages', 'workflow_executions']);
+      expect(tables.map((row) => row.name)).toEqual([
+        'decision_votes',
+        'decisions',
+        'flow_executions',
+        'llm_sessions',
+        'messages',
+        'workflow_executions',
+      ]);
       expect(demo.backfilledMessages).toBeGreaterThan(1000);
       // "Tasks per day" has a month of history: the delegator's tasks on every working day.
       const { rows: days } = await client.query<{ days: string }>(
         `SELECT count(DISTINCT inserted_at::date) AS days FROM messages WHERE from_role = 'delegator' AND inserted_at < now() - interval '1 day'`,
       );
       expect(Number(days[0]?.days)).toBeGreaterThanOrEqual(20);
-      const count = async (sql: string): Promise<number> => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`)).rows[0]?.n);
+      const count = async (sql: string): Promise<number> =>
+        Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`)).rows[0]?.n);
       expect(await count(`decisions WHERE status = 'pending'`)).toBeGreaterThan(0);
       expect(await count(`workflow_executions WHERE status = 'running'`)).toBeGreaterThan(0);
       expect(await count('flow_executions')).toBeGreaterThan(0);
       expect(await count(`messages WHERE processing_error IS NOT NULL AND read`)).toBeGreaterThan(0);
       // Today's tasks to the session's agents, unread until they read them.
-      expect(await count(`messages WHERE from_role = 'delegator' AND inserted_at > now() - interval '1 minute'`)).toBeGreaterThan(0);
+      expect(
+        await count(`messages WHERE from_role = 'delegator' AND inserted_at > now() - interval '1 minute'`),
+      ).toBeGreaterThan(0);
     } finally {
       await client.end();
       await demo.stop();
@@ -93,7 +111,10 @@ describe('the demo', () => {
 
   it("publishes ECHO's messages on channels inside its process, as ECHO does on Redis: the live stream carries them", async () => {
     const demo = await startDemo({ dataDir: null });
-    const service = await startMonitorService({ kind: 'echo', config: demo.config }, { timeZone: 'UTC', defaultDataDir: null });
+    const service = await startMonitorService(
+      { kind: 'echo', config: demo.config },
+      { timeZone: 'UTC', defaultDataDir: null },
+    );
     try {
       const heard = await new Promise<MonitorEvent>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -106,7 +127,9 @@ describe('the demo', () => {
           resolve(event);
         });
       });
-      expect(['task_delegated', 'agent_message', 'decision_new', 'decision_completed', 'decision_escalated']).toContain(heard.type);
+      expect(['task_delegated', 'agent_message', 'decision_new', 'decision_completed', 'decision_escalated']).toContain(
+        heard.type,
+      );
       // The same events, kept in the log the dashboard opens with; the demo has no Redis all the same.
       expect(service.getEvents().some((event) => event.id === heard.id)).toBe(true);
       expect(demo.config.registryMode).toBe('sessions');
@@ -124,9 +147,15 @@ describe('the demo', () => {
       await first.stop();
       // What a killed demo leaves behind: a session still marked active.
       const killed = await PGlite.create(join(dataDir, 'demo-pgdata'));
-      await insertSessions(killed, [{ sessionId: 'left-open', startedAt: new Date(Date.now() - 60_000).toISOString() }]);
-      await killed.query(`INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('janitor', 'running', now())`);
-      await killed.query(`INSERT INTO workflow_executions (id, workflow_name, inserted_at, updated_at) VALUES ('wf_left_running', 'hiring_engineer', now(), now())`);
+      await insertSessions(killed, [
+        { sessionId: 'left-open', startedAt: new Date(Date.now() - 60_000).toISOString() },
+      ]);
+      await killed.query(
+        `INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('janitor', 'running', now())`,
+      );
+      await killed.query(
+        `INSERT INTO workflow_executions (id, workflow_name, inserted_at, updated_at) VALUES ('wf_left_running', 'hiring_engineer', now(), now())`,
+      );
       await killed.query(
         `INSERT INTO decisions (id, decision_type, initiator_role, participants, mode, context, inserted_at, updated_at)
          VALUES ('00000000-0000-4000-8000-000000000001', 'budget_allocation', 'ceo', '{cto,chro}', 'collaborative', '{}', now(), now())`,
@@ -136,12 +165,22 @@ describe('the demo', () => {
       try {
         expect(second.backfilled).toBe(0);
         expect(second.backfilledMessages).toBe(0);
-        const client = new pg.Client({ connectionString: second.config.database.kind === 'url' ? second.config.database.connectionString : '' });
+        const client = new pg.Client({
+          connectionString: second.config.database.kind === 'url' ? second.config.database.connectionString : '',
+        });
         await client.connect();
-        const { rows } = await client.query<{ status: string }>("SELECT status FROM delegator_sessions WHERE session_id = 'left-open'");
-        const { rows: agents } = await client.query<{ status: string }>("SELECT status FROM agent_status WHERE role = 'janitor'");
-        const { rows: workflows } = await client.query<{ status: string }>("SELECT status FROM workflow_executions WHERE id = 'wf_left_running'");
-        const { rows: decisions } = await client.query<{ status: string }>("SELECT status FROM decisions WHERE id = '00000000-0000-4000-8000-000000000001'");
+        const { rows } = await client.query<{ status: string }>(
+          "SELECT status FROM delegator_sessions WHERE session_id = 'left-open'",
+        );
+        const { rows: agents } = await client.query<{ status: string }>(
+          "SELECT status FROM agent_status WHERE role = 'janitor'",
+        );
+        const { rows: workflows } = await client.query<{ status: string }>(
+          "SELECT status FROM workflow_executions WHERE id = 'wf_left_running'",
+        );
+        const { rows: decisions } = await client.query<{ status: string }>(
+          "SELECT status FROM decisions WHERE id = '00000000-0000-4000-8000-000000000001'",
+        );
         await client.end();
         expect(rows).toEqual([{ status: 'error' }]);
         expect(agents).toEqual([{ status: 'stopped' }]);

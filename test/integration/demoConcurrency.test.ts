@@ -24,7 +24,12 @@ describe('serve --demo under two tabs at once', () => {
     // As serve --demo starts it: the demo's monitor, behind the web host.
     const options = { timeZone: 'UTC', defaultDataDir: null, log };
     service = await startMonitorService({ kind: 'demo', dataDir: null }, options);
-    const web = createWebServer({ service, controlKey: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
+    const web = createWebServer({
+      service,
+      controlKey: 'test-token-0123456789',
+      boundHost: '127.0.0.1',
+      rendererDir: null,
+    });
     server = web.server;
     detach = web.detach;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,7 +39,11 @@ describe('serve --demo under two tabs at once', () => {
 
   afterAll(async () => {
     detach();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     await service.close();
   }, 30_000);
 
@@ -60,9 +69,13 @@ describe('serve --demo under two tabs at once', () => {
         const poll = service.monitor.pollNow();
         const answers = await Promise.all([...tab(), ...tab()]);
         await poll;
-        expect(answers.map((answer) => [answer.status, answer.status === 200 ? '' : answer.body])).toEqual(answers.map(() => [200, '']));
+        expect(answers.map((answer) => [answer.status, answer.status === 200 ? '' : answer.body])).toEqual(
+          answers.map(() => [200, '']),
+        );
         const [month, week] = answers.map((answer) => answer.body);
-        expect(sessionStatsSchema.parse(JSON.parse(month ?? '')).totalSessions).toBeGreaterThanOrEqual(sessionStatsSchema.parse(JSON.parse(week ?? '')).totalSessions);
+        expect(sessionStatsSchema.parse(JSON.parse(month ?? '')).totalSessions).toBeGreaterThanOrEqual(
+          sessionStatsSchema.parse(JSON.parse(week ?? '')).totalSessions,
+        );
         expect(answers[3]?.body.split('\n').length).toBeGreaterThan(100);
         rounds += 1;
       }
@@ -91,7 +104,8 @@ describe("the demo's database server", () => {
     open.push(client);
     return client;
   };
-  const count = async (): Promise<number> => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]?.n);
+  const count = async (): Promise<number> =>
+    Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM t')).rows[0]?.n);
 
   beforeAll(async () => {
     db = await PGlite.create();
@@ -108,14 +122,22 @@ describe("the demo's database server", () => {
   it("gives each connection its own prepared statements, and drops a closed connection's", async () => {
     const [a, b] = await Promise.all([connect(), connect()]);
     // One name, two texts, as two pooled connections each preparing the same name would have it.
-    const asked = [a, b, a, b].map((client, index) => client.query<{ v: number }>({ name: 'same-name', text: `SELECT $1::int + ${client === a ? 0 : 1000} AS v`, values: [index] }));
+    const asked = [a, b, a, b].map((client, index) =>
+      client.query<{ v: number }>({
+        name: 'same-name',
+        text: `SELECT $1::int + ${client === a ? 0 : 1000} AS v`,
+        values: [index],
+      }),
+    );
     expect((await Promise.all(asked)).map((result) => result.rows[0]?.v)).toEqual([0, 1001, 2, 1003]);
     await a.end();
     const c = await connect();
     expect((await c.query<{ v: number }>({ name: 'same-name', text: 'SELECT 7 AS v' })).rows).toEqual([{ v: 7 }]);
     await b.end();
     await c.end();
-    await expect.poll(async () => (await db.query('SELECT name FROM pg_prepared_statements')).rows, { timeout: 2000 }).toEqual([]);
+    await expect
+      .poll(async () => (await db.query('SELECT name FROM pg_prepared_statements')).rows, { timeout: 2000 })
+      .toEqual([]);
   });
 
   it("runs one connection's transaction whole: another's queries and the demo's own writes wait for it, and survive its rollback", async () => {
@@ -157,13 +179,16 @@ describe("the demo's database server, reading PGlite's answers", () => {
   // CommandComplete "SELECT 1", then ReadyForQuery in a transaction block ('T').
   const answer = Buffer.from([0x43, 0, 0, 0, 13, ...Buffer.from('SELECT 1\0'), 0x5a, 0, 0, 0, 5, 0x54]);
 
-  it.each([...Array(answer.length).keys()].slice(1))('tells where an exchange ends however the answer is cut (at byte %i)', (cut) => {
-    const tracker = new BackendTracker();
-    tracker.feed(answer.subarray(0, cut));
-    expect(tracker.ready()).toBeNull();
-    tracker.feed(answer.subarray(cut));
-    expect(tracker.ready()).toBe('T');
-    tracker.feed(Buffer.from([0x31, 0, 0, 0, 4]));
-    expect(tracker.ready()).toBeNull();
-  });
+  it.each([...Array(answer.length).keys()].slice(1))(
+    'tells where an exchange ends however the answer is cut (at byte %i)',
+    (cut) => {
+      const tracker = new BackendTracker();
+      tracker.feed(answer.subarray(0, cut));
+      expect(tracker.ready()).toBeNull();
+      tracker.feed(answer.subarray(cut));
+      expect(tracker.ready()).toBe('T');
+      tracker.feed(Buffer.from([0x31, 0, 0, 0, 4]));
+      expect(tracker.ready()).toBeNull();
+    },
+  );
 });

@@ -12,7 +12,10 @@ let cache: string;
 let before: string | undefined;
 
 const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('demoDatabase.test.ts: not run as root, so the database folder owned by another user (chown to uid 65534) is skipped');
+if (!isRoot)
+  console.warn(
+    'demoDatabase.test.ts: not run as root, so the database folder owned by another user (chown to uid 65534) is skipped',
+  );
 
 beforeAll(async () => {
   cache = await mkdtemp(join(tmpdir(), 'demo-cache-'));
@@ -26,10 +29,21 @@ afterAll(async () => {
 });
 
 /** ECHO's tables in the demo's database: the two the sessions views read, and the work tables. */
-const ECHO_TABLES = ['agent_status', 'decision_votes', 'decisions', 'delegator_sessions', 'flow_executions', 'llm_sessions', 'messages', 'workflow_executions'];
+const ECHO_TABLES = [
+  'agent_status',
+  'decision_votes',
+  'decisions',
+  'delegator_sessions',
+  'flow_executions',
+  'llm_sessions',
+  'messages',
+  'workflow_executions',
+];
 
 const tables = async (db: Awaited<ReturnType<typeof openDemoDatabase>>): Promise<string[]> =>
-  (await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((row) => row.name);
+  (
+    await db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+  ).rows.map((row) => row.name);
 
 describe("the demo's database", () => {
   it('is kept in this user’s cache after the first run, and the next run starts from it with ECHO’s tables', async () => {
@@ -51,8 +65,12 @@ describe("the demo's database", () => {
     const second = await openDemoDatabase();
     // Made from the copy taken before anything was written: each demo starts empty.
     expect(await tables(second)).toEqual(ECHO_TABLES);
-    expect((await second.query<{ name: string }>('SELECT datname AS name FROM pg_database')).rows).toEqual([{ name: 'postgres' }]);
-    expect((await second.query<{ size: string }>("SELECT current_setting('shared_buffers') AS size")).rows).toEqual([{ size: '16MB' }]);
+    expect((await second.query<{ name: string }>('SELECT datname AS name FROM pg_database')).rows).toEqual([
+      { name: 'postgres' },
+    ]);
+    expect((await second.query<{ size: string }>("SELECT current_setting('shared_buffers') AS size")).rows).toEqual([
+      { size: '16MB' },
+    ]);
     expect((await second.query('SELECT count(*)::int AS n FROM agent_status')).rows).toEqual([{ n: 0 }]);
     await second.close();
   }, 60_000);
@@ -139,17 +157,25 @@ describe("the demo's database", () => {
     const dataDir = join(cache, 'user-data-3', 'demo-pgdata');
     await mkdir(join(cache, 'user-data-3'));
     await symlink(elsewhere, dataDir);
-    await expect(openDemoDatabase(dataDir)).rejects.toThrow(/demo-pgdata is a symbolic link: the demo neither opens nor removes it\. Remove it/);
+    await expect(openDemoDatabase(dataDir)).rejects.toThrow(
+      /demo-pgdata is a symbolic link: the demo neither opens nor removes it\. Remove it/,
+    );
     expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
     expect(await readdir(elsewhere)).toEqual([]);
   }, 60_000);
 
-  it.skipIf(!isRoot)('refuses a folder of another user’s, and leaves it as it is', async () => {
-    const dataDir = join(cache, 'user-data-4', 'demo-pgdata');
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
-    await chown(dataDir, 65534, 65534);
-    await expect(openDemoDatabase(dataDir)).rejects.toThrow(/belongs to another user \(uid 65534\): the demo neither opens nor removes it/);
-    expect(await readdir(dataDir)).toEqual(['PG_VERSION']);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'refuses a folder of another user’s, and leaves it as it is',
+    async () => {
+      const dataDir = join(cache, 'user-data-4', 'demo-pgdata');
+      await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      await writeFile(join(dataDir, 'PG_VERSION'), '18\n');
+      await chown(dataDir, 65534, 65534);
+      await expect(openDemoDatabase(dataDir)).rejects.toThrow(
+        /belongs to another user \(uid 65534\): the demo neither opens nor removes it/,
+      );
+      expect(await readdir(dataDir)).toEqual(['PG_VERSION']);
+    },
+    60_000,
+  );
 });

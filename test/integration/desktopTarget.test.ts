@@ -10,14 +10,19 @@ describe("the desktop app's monitor", () => {
   it('runs the demo from a folder of its own inside the app data', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'app-data-'));
     try {
-      const service = await startMonitorService(desktopTarget(true, dataDir, {}), { timeZone: 'UTC', defaultDataDir: dataDir });
+      const service = await startMonitorService(desktopTarget(true, dataDir, {}), {
+        timeZone: 'UTC',
+        defaultDataDir: dataDir,
+      });
       try {
         expect(service.getSnapshot()?.summary.activeSessions).toBe(1);
       } finally {
         await service.close();
       }
       expect(await readdir(dataDir)).toEqual(['demo']);
-      expect(await readdir(join(dataDir, 'demo'))).toEqual(expect.arrayContaining(['demo-pgdata', 'resource-series.jsonl']));
+      expect(await readdir(join(dataDir, 'demo'))).toEqual(
+        expect.arrayContaining(['demo-pgdata', 'resource-series.jsonl']),
+      );
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -25,7 +25,13 @@ afterAll(async () => {
 
 /** ECHO as it is: no Redis registry, its agents' heartbeats in PostgreSQL, their processes on this machine. */
 async function watch(root: string): Promise<MonitorService> {
-  const loaded = loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '600000', MONITOR_AGENT_PROCESSES: root });
+  const loaded = loadConfig({
+    DATABASE_URL: db.url,
+    REGISTRY_MODE: 'sessions',
+    OLLAMA_ENDPOINT: 'off',
+    MONITOR_POLL_MS: '600000',
+    MONITOR_AGENT_PROCESSES: root,
+  });
   // These agents are Node stand-ins, named as the demo names its own where Erlang is missing.
   const config = { ...loaded, agentProcesses: { root, extraVmExecutables: [basename(process.execPath)] } };
   const service = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
@@ -34,9 +40,16 @@ async function watch(root: string): Promise<MonitorService> {
 }
 
 describe('ECHO as it runs', () => {
-  it("shows an agent from its heartbeat and its own process: pid, memory, CPU, real uptime, and which session it serves; Stop ends that process", async () => {
+  it('shows an agent from its heartbeat and its own process: pid, memory, CPU, real uptime, and which session it serves; Stop ends that process', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'senior_developer', model: 'deepseek-coder:6.7b' }));
-    await insertSessions(db.pool, [{ sessionId: 'live', category: 'quick_fix', agents: ['senior_developer'], startedAt: new Date(Date.now() - 120_000).toISOString() }]);
+    await insertSessions(db.pool, [
+      {
+        sessionId: 'live',
+        category: 'quick_fix',
+        agents: ['senior_developer'],
+        startedAt: new Date(Date.now() - 120_000).toISOString(),
+      },
+    ]);
     await db.pool.query(
       `INSERT INTO agent_status (role, status, last_heartbeat, metadata) VALUES ('senior_developer', 'running', (now() AT TIME ZONE 'UTC')::timestamp(0), '{"node": "nonode@nohost", "version": "1.0.0"}')
        ON CONFLICT (role) DO UPDATE SET last_heartbeat = EXCLUDED.last_heartbeat, status = 'running'`,
@@ -71,7 +84,9 @@ describe('ECHO as it runs', () => {
   it('answers Stop with the reason where no delegator listens and the agent runs elsewhere', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
     const service = await watch(`${agent.root}-elsewhere`);
-    await expect(service.sendCommand({ type: 'stop_agent', role: 'cto' })).rejects.toThrow('no process of CTO runs on this machine');
+    await expect(service.sendCommand({ type: 'stop_agent', role: 'cto' })).rejects.toThrow(
+      'no process of CTO runs on this machine',
+    );
     expect(pidExists(agent.pid)).toBe(true);
   });
 });

@@ -4,7 +4,13 @@ import { startMonitorService, type MonitorService } from '../../src/main/monitor
 import type { AgentView, Snapshot } from '../../src/shared/model';
 import { GIB } from '../support/bytes';
 import { applyEchoMigrations } from '../support/echoSchema';
-import { erlangAvailable, erlangKeeper, startErlangAgent, type ErlangAgent, type ErlangAgentOptions } from '../support/erlangAgents';
+import {
+  erlangAvailable,
+  erlangKeeper,
+  startErlangAgent,
+  type ErlangAgent,
+  type ErlangAgentOptions,
+} from '../support/erlangAgents';
 import { startFakeOllama, type FakeOllama } from '../support/fakeOllama';
 import { runCliInProcess } from '../support/cliInProcess';
 import { pidExists } from '../support/echoAgentProcess';
@@ -64,7 +70,8 @@ async function watch(agentProcesses: string): Promise<MonitorService> {
 }
 
 const start = (options: ErlangAgentOptions): Promise<ErlangAgent> => keeper.add(startErlangAgent(options));
-const agentOf = (snapshot: Snapshot, role: string): AgentView | undefined => snapshot.agents?.find((agent) => agent.role === role);
+const agentOf = (snapshot: Snapshot, role: string): AgentView | undefined =>
+  snapshot.agents?.find((agent) => agent.role === role);
 const kinds = (snapshot: Snapshot): string[] => snapshot.warnings.map((warning) => warning.kind);
 
 describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as agents', () => {
@@ -81,7 +88,9 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     const seen = await (await watch(root.path)).monitor.pollNow();
     const cto = agentOf(seen, 'cto');
     expect(cto).toMatchObject({ pid: agent.vmPid, processAlive: true, origins: ['heartbeat', 'process'] });
-    expect(cto?.copies).toEqual([expect.objectContaining({ pid: agent.vmPid, root: root.path, form: launched, orphaned: false, otherUser: false })]);
+    expect(cto?.copies).toEqual([
+      expect.objectContaining({ pid: agent.vmPid, root: root.path, form: launched, orphaned: false, otherUser: false }),
+    ]);
     // Its VM was measured, to the byte (tens of MB); its uptime is its own.
     expect(cto?.memory.processBytes).toBeGreaterThan(0);
     expect(Number.isInteger(cto?.memory.processBytes)).toBe(true);
@@ -92,7 +101,12 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
   it("takes the model from <ROLE>_MODEL, else from ECHO's LLM.Config defaults, and shows it not loaded while Ollama holds nothing", async () => {
     const root = await keeper.root();
     await start({ root: root.path, role: 'cto', form: 'autonomous-absolute' });
-    await start({ root: root.path, role: 'senior_developer', form: 'autonomous-absolute', env: { SENIOR_DEVELOPER_MODEL: 'qwen2.5-coder:7b' } });
+    await start({
+      root: root.path,
+      role: 'senior_developer',
+      form: 'autonomous-absolute',
+      env: { SENIOR_DEVELOPER_MODEL: 'qwen2.5-coder:7b' },
+    });
     await beat('cto', 'senior_developer');
     const seen = await (await watch(root.path)).monitor.pollNow();
     expect(agentOf(seen, 'cto')?.model).toBe('deepseek-coder:6.7b');
@@ -113,19 +127,32 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
 
   it('measures and stops the VM under a wrapper, never the wrapper', async () => {
     const root = await keeper.root();
-    const underTimeout = await start({ root: root.path, role: 'test_lead', form: 'autonomous-absolute', wrapper: 'timeout' });
+    const underTimeout = await start({
+      root: root.path,
+      role: 'test_lead',
+      form: 'autonomous-absolute',
+      wrapper: 'timeout',
+    });
     const inLoop = await start({ root: root.path, role: 'ceo', form: 'autonomous-absolute', wrapper: 'restart-loop' });
     await beat('test_lead', 'ceo');
     const service = await watch(root.path);
     const seen = await service.monitor.pollNow();
-    expect(agentOf(seen, 'test_lead')?.copies.map((copy) => [copy.pid, copy.parentName])).toEqual([[underTimeout.vmPid, 'timeout']]);
+    expect(agentOf(seen, 'test_lead')?.copies.map((copy) => [copy.pid, copy.parentName])).toEqual([
+      [underTimeout.vmPid, 'timeout'],
+    ]);
     expect(agentOf(seen, 'ceo')?.copies.map((copy) => copy.pid)).toEqual([inLoop.vmPid]);
 
-    expect(await service.sendCommand({ type: 'stop_agent', role: 'ceo' })).toEqual({ ok: true, id: expect.any(String) });
+    expect(await service.sendCommand({ type: 'stop_agent', role: 'ceo' })).toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
     expect(pidExists(inLoop.vmPid)).toBe(false);
     // The loop was not signalled: it lives, and starts the agent again, as such a loop does.
     expect(inLoop.wrapperPid === null ? false : pidExists(inLoop.wrapperPid)).toBe(true);
-    expect(await service.sendCommand({ type: 'stop_agent', role: 'test_lead' })).toEqual({ ok: true, id: expect.any(String) });
+    expect(await service.sendCommand({ type: 'stop_agent', role: 'test_lead' })).toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
     expect(pidExists(underTimeout.vmPid)).toBe(false);
   });
 
@@ -135,7 +162,10 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     await beat('product_manager');
     const service = await watch(root.path);
     await service.monitor.pollNow();
-    expect(await service.sendCommand({ type: 'stop_agent', role: 'product_manager' })).toEqual({ ok: true, id: expect.any(String) });
+    expect(await service.sendCommand({ type: 'stop_agent', role: 'product_manager' })).toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
     expect(pidExists(agent.vmPid)).toBe(false);
     const after = await service.monitor.pollNow();
     expect(agentOf(after, 'product_manager')).toBeUndefined();
@@ -156,18 +186,27 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     const perCopy = (ceo?.copies ?? []).reduce((sum, copy) => sum + (copy.processBytes ?? 0), 0);
     expect(perCopy).toBeGreaterThan(0);
     expect(ceo?.memory.processBytes).toBe(perCopy);
-    expect(seen.warnings.find((warning) => warning.kind === 'agent-copies')?.message).toContain(`CEO runs twice (pids ${orphan.vmPid}, ${second.vmPid})`);
+    expect(seen.warnings.find((warning) => warning.kind === 'agent-copies')?.message).toContain(
+      `CEO runs twice (pids ${orphan.vmPid}, ${second.vmPid})`,
+    );
 
     const refused = await service.sendCommand({ type: 'stop_agent', role: 'ceo' });
-    expect(refused).toMatchObject({ ok: false, failure: 'not_sent', error: expect.stringContaining('name the one to stop') });
-    expect(await service.sendCommand({ type: 'stop_agent', role: 'ceo', pid: orphan.vmPid })).toEqual({ ok: true, id: expect.any(String) });
+    expect(refused).toMatchObject({
+      ok: false,
+      failure: 'not_sent',
+      error: expect.stringContaining('name the one to stop'),
+    });
+    expect(await service.sendCommand({ type: 'stop_agent', role: 'ceo', pid: orphan.vmPid })).toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
     // Init may leave it a zombie for a while: it has exited all the same.
     expect(orphan.exited()).toBe(true);
     expect(second.exited()).toBe(false);
     expect(agentOf(await service.monitor.pollNow(), 'ceo')?.copies.map((copy) => copy.pid)).toEqual([second.vmPid]);
   });
 
-  it("shows the delegator apart, and never takes it for an agent", async () => {
+  it('shows the delegator apart, and never takes it for an agent', async () => {
     const root = await keeper.root();
     const delegator = await start({ root: root.path, role: 'delegator', form: 'delegator' });
     const seen = await (await watch(root.path)).monitor.pollNow();
@@ -184,12 +223,20 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     const service = await watch('on');
     const seen = await service.monitor.pollNow();
     expect(seen.echo?.roots).toEqual(expect.arrayContaining([ours.path, theirs.path]));
-    expect(agentOf(seen, 'chro')?.copies.map((copy) => copy.root)).toEqual(expect.arrayContaining([ours.path, theirs.path]));
-    expect(seen.warnings.find((warning) => warning.kind === 'echo-roots')?.message).toContain('MONITOR_AGENT_PROCESSES');
+    expect(agentOf(seen, 'chro')?.copies.map((copy) => copy.root)).toEqual(
+      expect.arrayContaining([ours.path, theirs.path]),
+    );
+    expect(seen.warnings.find((warning) => warning.kind === 'echo-roots')?.message).toContain(
+      'MONITOR_AGENT_PROCESSES',
+    );
     // Two roots' copies are not one ECHO's copies.
     expect(kinds(seen)).not.toContain('agent-copies');
     const outcome = await service.sendCommand({ type: 'stop_agent', role: 'chro', pid: one.vmPid });
-    expect(outcome).toMatchObject({ ok: false, failure: 'not_sent', error: expect.stringContaining('set MONITOR_AGENT_PROCESSES') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: 'not_sent',
+      error: expect.stringContaining('set MONITOR_AGENT_PROCESSES'),
+    });
     expect([pidExists(one.vmPid), pidExists(other.vmPid)]).toEqual([true, true]);
   });
 
@@ -207,31 +254,55 @@ describe.skipIf(!erlangAvailable())('ECHO as it runs, with real Erlang VMs as ag
     const elsewhere = await service.sendCommand({ type: 'stop_agent', role: 'operations_head', pid: other.vmPid });
     expect(elsewhere).toMatchObject({ ok: false, failure: 'not_sent' });
     expect(pidExists(other.vmPid)).toBe(true);
-    expect(await service.sendCommand({ type: 'stop_agent', role: 'operations_head' })).toEqual({ ok: true, id: expect.any(String) });
+    expect(await service.sendCommand({ type: 'stop_agent', role: 'operations_head' })).toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
     expect([pidExists(mine.vmPid), pidExists(other.vmPid)]).toEqual([false, true]);
   });
 
   it('stop-agent on the command line stops the VM as Stop does, and says what ECHO does next', async () => {
     const root = await keeper.root();
-    const agent = await start({ root: root.path, role: 'senior_architect', form: 'autonomous-absolute', wrapper: 'timeout' });
-    const env = { DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off', MONITOR_AGENT_PROCESSES: root.path };
+    const agent = await start({
+      root: root.path,
+      role: 'senior_architect',
+      form: 'autonomous-absolute',
+      wrapper: 'timeout',
+    });
+    const env = {
+      DATABASE_URL: db.url,
+      REGISTRY_MODE: 'sessions',
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_AGENT_PROCESSES: root.path,
+    };
     const run = await runCliInProcess(['stop-agent', 'senior_architect'], { env, now: () => Date.now() });
     expect(run).toMatchObject({ code: 0, err: '' });
-    expect(run.out).toBe(`Stopped senior_architect (pid ${agent.vmPid}). ECHO keeps the role registered until its delegator restarts.\n`);
+    expect(run.out).toBe(
+      `Stopped senior_architect (pid ${agent.vmPid}). ECHO keeps the role registered until its delegator restarts.\n`,
+    );
     expect(agent.exited()).toBe(true);
     // Nothing of it runs here now: with no registry there is no other way, and it says so.
     const again = await runCliInProcess(['stop-agent', 'senior_architect'], { env, now: () => Date.now() });
     expect(again.code).toBe(2);
-    expect(again.err).toBe('Could not stop senior_architect: no process of Senior Architect runs on this machine, and ECHO offers no other way to stop it\n');
+    expect(again.err).toBe(
+      'Could not stop senior_architect: no process of Senior Architect runs on this machine, and ECHO offers no other way to stop it\n',
+    );
   });
 
   it("shows another user's agent under the chosen root and never signals it", async () => {
     const root = await keeper.root();
-    const nobody = await start({ root: root.path, role: 'uiux_engineer', form: 'autonomous-absolute', user: { uid: 65534, gid: 65534 } });
+    const nobody = await start({
+      root: root.path,
+      role: 'uiux_engineer',
+      form: 'autonomous-absolute',
+      user: { uid: 65534, gid: 65534 },
+    });
     await beat('uiux_engineer');
     const service = await watch(root.path);
     const seen = await service.monitor.pollNow();
-    expect(agentOf(seen, 'uiux_engineer')?.copies).toEqual([expect.objectContaining({ pid: nobody.vmPid, otherUser: true })]);
+    expect(agentOf(seen, 'uiux_engineer')?.copies).toEqual([
+      expect.objectContaining({ pid: nobody.vmPid, otherUser: true }),
+    ]);
     const outcome = await service.sendCommand({ type: 'stop_agent', role: 'uiux_engineer' });
     expect(outcome).toMatchObject({ ok: false, failure: 'not_sent' });
     expect(pidExists(nobody.vmPid)).toBe(true);

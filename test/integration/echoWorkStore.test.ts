@@ -38,11 +38,35 @@ async function seedEcho(sql: TestDatabase['pool']): Promise<void> {
   ids.lastLocalSecond = await delegateTask(sql, 'cto', 'code_review', '2026-11-24T07:59:59Z');
   await markProcessed(sql, ids.lastLocalSecond, '2026-11-24T08:00:04Z');
   // product_manager's message waits longest (apps/echo_shared/scripts/add_test_data.exs sends it so).
-  ids.roadmap = await storeMessage(sql, { from: 'product_manager', to: 'cto', type: 'notification', subject: 'Q4 Roadmap Ready', at: '2026-11-20T16:00:00Z' });
+  ids.roadmap = await storeMessage(sql, {
+    from: 'product_manager',
+    to: 'cto',
+    type: 'notification',
+    subject: 'Q4 Roadmap Ready',
+    at: '2026-11-20T16:00:00Z',
+  });
   ids.midnight = await delegateTask(sql, 'cto', 'architecture', '2026-11-24T08:00:00Z');
-  ids.review = await storeMessage(sql, { from: 'ceo', to: 'cto', type: 'request', subject: 'Technical Review Needed', at: '2026-11-24T09:00:00Z' });
-  ids.answer = await storeMessage(sql, { from: 'cto', to: 'delegator', type: 'response', subject: 'Re: Direct task: code_review', at: '2026-11-24T10:00:00Z' });
-  ids.broadcast = await storeMessage(sql, { from: 'ceo', to: 'all', type: 'notification', subject: 'Company update', at: '2026-11-24T11:00:00Z' });
+  ids.review = await storeMessage(sql, {
+    from: 'ceo',
+    to: 'cto',
+    type: 'request',
+    subject: 'Technical Review Needed',
+    at: '2026-11-24T09:00:00Z',
+  });
+  ids.answer = await storeMessage(sql, {
+    from: 'cto',
+    to: 'delegator',
+    type: 'response',
+    subject: 'Re: Direct task: code_review',
+    at: '2026-11-24T10:00:00Z',
+  });
+  ids.broadcast = await storeMessage(sql, {
+    from: 'ceo',
+    to: 'all',
+    type: 'notification',
+    subject: 'Company update',
+    at: '2026-11-24T11:00:00Z',
+  });
   ids.bug = await delegateTask(sql, 'senior_developer', 'bug_fix', '2026-11-24T13:00:00Z');
   // CTO.MessageHandler and its peers: a handler that raised, recorded by mark_message_failed as inspect(error).
   await markFailed(sql, ids.bug, '%RuntimeError{message: "LLM unavailable"}', '2026-11-24T13:00:30Z');
@@ -53,27 +77,111 @@ async function seedEcho(sql: TestDatabase['pool']): Promise<void> {
   ids.beforeFirstDay = await delegateTask(sql, 'senior_developer', 'docs', '2026-10-26T06:59:59Z');
   await markProcessed(sql, ids.beforeFirstDay, '2026-10-26T07:00:10Z');
 
-  await llmSession(sql, { role: 'cto', createdAt: '2026-11-24T09:30:00Z', lastQueryAt: '2026-11-24T14:20:00Z', turns: 3, tokens: 2400 });
+  await llmSession(sql, {
+    role: 'cto',
+    createdAt: '2026-11-24T09:30:00Z',
+    lastQueryAt: '2026-11-24T14:20:00Z',
+    turns: 3,
+    tokens: 2400,
+  });
   // Last queried a minute before local midnight: not today's.
-  await llmSession(sql, { role: 'cto', createdAt: '2026-11-24T07:00:00Z', lastQueryAt: '2026-11-24T07:59:00Z', turns: 5, tokens: 4000 });
+  await llmSession(sql, {
+    role: 'cto',
+    createdAt: '2026-11-24T07:00:00Z',
+    lastQueryAt: '2026-11-24T07:59:00Z',
+    turns: 5,
+    tokens: 4000,
+  });
   // A session just created: the startup context's tokens, no turn yet.
-  await llmSession(sql, { role: 'test_lead', createdAt: '2026-11-24T14:00:00Z', lastQueryAt: '2026-11-24T14:00:00Z', turns: 0, tokens: 1200 });
+  await llmSession(sql, {
+    role: 'test_lead',
+    createdAt: '2026-11-24T14:00:00Z',
+    lastQueryAt: '2026-11-24T14:00:00Z',
+    turns: 0,
+    tokens: 1200,
+  });
 
   const pending = '7d3c2b1a-0000-4000-8000-000000000001';
-  await insertDecision(sql, { id: pending, type: 'strategic_initiative', initiator: 'ceo', mode: 'collaborative', status: 'pending', participants: ['cto', 'chro'], at: '2026-11-24T10:00:00Z' });
+  await insertDecision(sql, {
+    id: pending,
+    type: 'strategic_initiative',
+    initiator: 'ceo',
+    mode: 'collaborative',
+    status: 'pending',
+    participants: ['cto', 'chro'],
+    at: '2026-11-24T10:00:00Z',
+  });
   await insertVote(sql, pending, 'cto', 'approve', '2026-11-24T10:05:00Z');
   await insertVote(sql, pending, 'chro', 'abstain', '2026-11-24T10:07:00Z');
-  await insertDecision(sql, { id: '7d3c2b1a-0000-4000-8000-000000000002', type: 'infrastructure_change', initiator: 'cto', mode: 'autonomous', status: 'escalated', at: '2026-11-22T09:00:00Z' });
-  await insertDecision(sql, { id: '7d3c2b1a-0000-4000-8000-000000000003', type: 'technical_proposal', initiator: 'cto', mode: 'autonomous', status: 'approved', at: '2026-11-24T11:00:00Z', completedAt: '2026-11-24T11:00:00Z' });
-  await insertDecision(sql, { id: '7d3c2b1a-0000-4000-8000-000000000004', type: 'technical_proposal', initiator: 'cto', mode: 'autonomous', status: 'rejected', at: '2026-11-21T11:00:00Z', completedAt: '2026-11-21T11:00:00Z' });
+  await insertDecision(sql, {
+    id: '7d3c2b1a-0000-4000-8000-000000000002',
+    type: 'infrastructure_change',
+    initiator: 'cto',
+    mode: 'autonomous',
+    status: 'escalated',
+    at: '2026-11-22T09:00:00Z',
+  });
+  await insertDecision(sql, {
+    id: '7d3c2b1a-0000-4000-8000-000000000003',
+    type: 'technical_proposal',
+    initiator: 'cto',
+    mode: 'autonomous',
+    status: 'approved',
+    at: '2026-11-24T11:00:00Z',
+    completedAt: '2026-11-24T11:00:00Z',
+  });
+  await insertDecision(sql, {
+    id: '7d3c2b1a-0000-4000-8000-000000000004',
+    type: 'technical_proposal',
+    initiator: 'cto',
+    mode: 'autonomous',
+    status: 'rejected',
+    at: '2026-11-21T11:00:00Z',
+    completedAt: '2026-11-21T11:00:00Z',
+  });
 
-  await persistWorkflow(sql, { id: 'wf_0a1b2c3d4e5f6071', name: 'feature_development', status: 'running', at: '2026-11-24T12:00:00Z', updatedAt: '2026-11-24T12:05:00Z' });
-  await persistWorkflow(sql, { id: 'wf_1a1b2c3d4e5f6071', name: 'budget_approval', status: 'paused', pauseReason: 'Awaiting CEO approval for $2M budget', at: '2026-11-24T09:00:00Z' });
-  await persistWorkflow(sql, { id: 'wf_2a1b2c3d4e5f6071', name: 'hiring_pipeline', status: 'failed', at: '2026-11-23T15:00:00Z', updatedAt: '2026-11-23T15:02:00Z' });
-  await persistWorkflow(sql, { id: 'wf_3a1b2c3d4e5f6071', name: 'feature_development', status: 'completed', at: '2026-11-24T08:30:00Z' });
+  await persistWorkflow(sql, {
+    id: 'wf_0a1b2c3d4e5f6071',
+    name: 'feature_development',
+    status: 'running',
+    at: '2026-11-24T12:00:00Z',
+    updatedAt: '2026-11-24T12:05:00Z',
+  });
+  await persistWorkflow(sql, {
+    id: 'wf_1a1b2c3d4e5f6071',
+    name: 'budget_approval',
+    status: 'paused',
+    pauseReason: 'Awaiting CEO approval for $2M budget',
+    at: '2026-11-24T09:00:00Z',
+  });
+  await persistWorkflow(sql, {
+    id: 'wf_2a1b2c3d4e5f6071',
+    name: 'hiring_pipeline',
+    status: 'failed',
+    at: '2026-11-23T15:00:00Z',
+    updatedAt: '2026-11-23T15:02:00Z',
+  });
+  await persistWorkflow(sql, {
+    id: 'wf_3a1b2c3d4e5f6071',
+    name: 'feature_development',
+    status: 'completed',
+    at: '2026-11-24T08:30:00Z',
+  });
   const flow = 'EchoShared.Workflow.Examples.FeatureApprovalFlow';
-  await insertFlow(sql, { id: 'flow_0a1b2c3d4e5f6071', name: flow, status: 'waiting_agent', at: '2026-11-24T13:00:00Z' });
-  await insertFlow(sql, { id: 'flow_1a1b2c3d4e5f6071', name: flow, status: 'failed', error: 'Router error: %KeyError{key: :approved, term: %{}}', at: '2026-11-24T11:00:00Z', updatedAt: '2026-11-24T11:00:02Z' });
+  await insertFlow(sql, {
+    id: 'flow_0a1b2c3d4e5f6071',
+    name: flow,
+    status: 'waiting_agent',
+    at: '2026-11-24T13:00:00Z',
+  });
+  await insertFlow(sql, {
+    id: 'flow_1a1b2c3d4e5f6071',
+    name: flow,
+    status: 'failed',
+    error: 'Router error: %KeyError{key: :approved, term: %{}}',
+    at: '2026-11-24T11:00:00Z',
+    updatedAt: '2026-11-24T11:00:02Z',
+  });
   await insertFlow(sql, { id: 'flow_2a1b2c3d4e5f6071', name: flow, status: 'pending', at: '2026-11-24T14:29:59Z' });
   await insertFlow(sql, { id: 'flow_3a1b2c3d4e5f6071', name: flow, status: 'completed', at: '2026-11-24T10:00:00Z' });
 }
@@ -85,9 +193,15 @@ async function seedOdd(sql: TestDatabase['pool']): Promise<void> {
      SELECT 'delegator', 'qa', 'request', 'Direct task: check ' || n, '{}', false, timestamp '2026-11-24 09:00:00' + n * interval '1 minute'
        FROM generate_series(1, 30) AS n`,
   );
-  await sql.query(`UPDATE messages SET read = true, processed_at = inserted_at, processing_error = ':timeout ' || repeat('x', 600 + id::int) WHERE id % 3 = 0`);
-  await sql.query(`INSERT INTO messages (from_role, to_role, type, subject, content, inserted_at) VALUES ('delegator', 'qa', 'request', 'From before time', '{}', '-infinity')`);
-  await sql.query(`INSERT INTO messages (from_role, to_role, type, subject, content, inserted_at) VALUES ('ceo', '', 'request', 'To nobody', '{}', '2026-11-24 10:00:00')`);
+  await sql.query(
+    `UPDATE messages SET read = true, processed_at = inserted_at, processing_error = ':timeout ' || repeat('x', 600 + id::int) WHERE id % 3 = 0`,
+  );
+  await sql.query(
+    `INSERT INTO messages (from_role, to_role, type, subject, content, inserted_at) VALUES ('delegator', 'qa', 'request', 'From before time', '{}', '-infinity')`,
+  );
+  await sql.query(
+    `INSERT INTO messages (from_role, to_role, type, subject, content, inserted_at) VALUES ('ceo', '', 'request', 'To nobody', '{}', '2026-11-24 10:00:00')`,
+  );
   await sql.query(
     `INSERT INTO decisions (id, decision_type, initiator_role, participants, mode, context, status, inserted_at, updated_at)
      SELECT gen_random_uuid(), 'budget_' || n, 'ceo', ARRAY['cto', NULL, ''], 'collaborative', '{}', 'pending',
@@ -103,8 +217,16 @@ async function seedOdd(sql: TestDatabase['pool']): Promise<void> {
     `INSERT INTO flow_executions (id, flow_module, status, pause_reason, inserted_at, updated_at)
      SELECT 'flow_' || n, 'EchoShared.Workflow.Flow', 'paused', 'Needs a human', timestamp '2026-11-23 00:00:00' + n * interval '1 minute', now() FROM generate_series(1, 10) AS n`,
   );
-  await llmSession(sql, { role: 'qa', createdAt: '2026-11-24T12:00:00Z', lastQueryAt: '2026-11-24T12:30:00Z', turns: 2, tokens: 900 });
-  await sql.query(`INSERT INTO llm_sessions (session_id, agent_role, turn_count, total_tokens, created_at, last_query_at) VALUES ('qa_odd', 'qa', 1, -5, '2026-11-24 12:00:00', '2026-11-24 12:10:00')`);
+  await llmSession(sql, {
+    role: 'qa',
+    createdAt: '2026-11-24T12:00:00Z',
+    lastQueryAt: '2026-11-24T12:30:00Z',
+    turns: 2,
+    tokens: 900,
+  });
+  await sql.query(
+    `INSERT INTO llm_sessions (session_id, agent_role, turn_count, total_tokens, created_at, last_query_at) VALUES ('qa_odd', 'qa', 1, -5, '2026-11-24 12:00:00', '2026-11-24 12:10:00')`,
+  );
 }
 
 beforeAll(async () => {
@@ -114,7 +236,11 @@ beforeAll(async () => {
     createTestDatabase({ migrated: false }),
     createTestDatabase({ migrated: false }),
   ]);
-  await Promise.all([applyEchoMigrations(echo.pool), applyEchoMigrations(odd.pool), applyEchoMigrations(older.pool, { upTo: '20251102211000' })]);
+  await Promise.all([
+    applyEchoMigrations(echo.pool),
+    applyEchoMigrations(odd.pool),
+    applyEchoMigrations(older.pool, { upTo: '20251102211000' }),
+  ]);
   await Promise.all([seedEcho(echo.pool), seedOdd(odd.pool)]);
 });
 
@@ -130,21 +256,63 @@ describe("ECHO's own records", () => {
     expect(dropped).toEqual([]);
     expect(work.tables).toEqual({ messages: true, decisions: true, llmSessions: true, workflows: true, flows: true });
     // Broadcasts (`to_role = 'all'`) are no agent; the delegator is, and test_lead has only an LLM session.
-    expect(work.agents.map((each) => each.role)).toEqual(['ceo', 'cto', 'delegator', 'product_manager', 'senior_developer', 'test_lead']);
+    expect(work.agents.map((each) => each.role)).toEqual([
+      'ceo',
+      'cto',
+      'delegator',
+      'product_manager',
+      'senior_developer',
+      'test_lead',
+    ]);
     expect(agent(work, 'cto')).toEqual({
       role: 'cto',
       tasksToday: 2,
       tasksLastHour: 1,
       backlog: 4,
       waiting: [
-        { id: ids.roadmap, from: 'product_manager', to: 'cto', type: 'notification', subject: 'Q4 Roadmap Ready', at: at('2026-11-20T16:00:00Z') },
-        { id: ids.midnight, from: 'delegator', to: 'cto', type: 'request', subject: 'Direct task: architecture', at: at('2026-11-24T08:00:00Z') },
-        { id: ids.review, from: 'ceo', to: 'cto', type: 'request', subject: 'Technical Review Needed', at: at('2026-11-24T09:00:00Z') },
-        { id: ids.refactor, from: 'delegator', to: 'cto', type: 'request', subject: 'Direct task: refactor', at: at('2026-11-24T14:10:00Z') },
+        {
+          id: ids.roadmap,
+          from: 'product_manager',
+          to: 'cto',
+          type: 'notification',
+          subject: 'Q4 Roadmap Ready',
+          at: at('2026-11-20T16:00:00Z'),
+        },
+        {
+          id: ids.midnight,
+          from: 'delegator',
+          to: 'cto',
+          type: 'request',
+          subject: 'Direct task: architecture',
+          at: at('2026-11-24T08:00:00Z'),
+        },
+        {
+          id: ids.review,
+          from: 'ceo',
+          to: 'cto',
+          type: 'request',
+          subject: 'Technical Review Needed',
+          at: at('2026-11-24T09:00:00Z'),
+        },
+        {
+          id: ids.refactor,
+          from: 'delegator',
+          to: 'cto',
+          type: 'request',
+          subject: 'Direct task: refactor',
+          at: at('2026-11-24T14:10:00Z'),
+        },
       ],
       failures: [],
       failuresTotal: 0,
-      lastSent: { id: ids.answer, from: 'cto', to: 'delegator', type: 'response', subject: 'Re: Direct task: code_review', at: at('2026-11-24T10:00:00Z') },
+      lastSent: {
+        id: ids.answer,
+        from: 'cto',
+        to: 'delegator',
+        type: 'response',
+        subject: 'Re: Direct task: code_review',
+        at: at('2026-11-24T10:00:00Z'),
+      },
       llm: { lastQueryAt: at('2026-11-24T14:20:00Z'), turnsToday: 3, tokensToday: 2400 },
     });
     expect(agent(work, 'senior_developer')).toMatchObject({
@@ -152,19 +320,49 @@ describe("ECHO's own records", () => {
       tasksLastHour: 0,
       backlog: 0,
       waiting: [],
-      failures: [{ id: ids.bug, subject: 'Direct task: bug_fix', error: '%RuntimeError{message: "LLM unavailable"}', at: at('2026-11-24T13:00:00Z') }],
+      failures: [
+        {
+          id: ids.bug,
+          subject: 'Direct task: bug_fix',
+          error: '%RuntimeError{message: "LLM unavailable"}',
+          at: at('2026-11-24T13:00:00Z'),
+        },
+      ],
       failuresTotal: 1,
       lastSent: null,
       llm: null,
     });
     expect(agent(work, 'delegator')).toMatchObject({ tasksToday: 0, backlog: 1, lastSent: { id: ids.refactor } });
     expect(agent(work, 'ceo')?.lastSent?.id).toBe(ids.broadcast);
-    expect(agent(work, 'test_lead')).toMatchObject({ tasksToday: 0, backlog: 0, lastSent: null, llm: { lastQueryAt: at('2026-11-24T14:00:00Z'), turnsToday: 0, tokensToday: 1200 } });
+    expect(agent(work, 'test_lead')).toMatchObject({
+      tasksToday: 0,
+      backlog: 0,
+      lastSent: null,
+      llm: { lastQueryAt: at('2026-11-24T14:00:00Z'), turnsToday: 0, tokensToday: 1200 },
+    });
 
     // Open: pending and escalated, oldest first; approved and rejected are outcomes.
     expect(work.openDecisions).toEqual([
-      { id: '7d3c2b1a-0000-4000-8000-000000000002', type: 'infrastructure_change', initiator: 'cto', participants: [], mode: 'autonomous', status: 'escalated', votes: 0, insertedAt: at('2026-11-22T09:00:00Z') },
-      { id: '7d3c2b1a-0000-4000-8000-000000000001', type: 'strategic_initiative', initiator: 'ceo', participants: ['cto', 'chro'], mode: 'collaborative', status: 'pending', votes: 2, insertedAt: at('2026-11-24T10:00:00Z') },
+      {
+        id: '7d3c2b1a-0000-4000-8000-000000000002',
+        type: 'infrastructure_change',
+        initiator: 'cto',
+        participants: [],
+        mode: 'autonomous',
+        status: 'escalated',
+        votes: 0,
+        insertedAt: at('2026-11-22T09:00:00Z'),
+      },
+      {
+        id: '7d3c2b1a-0000-4000-8000-000000000001',
+        type: 'strategic_initiative',
+        initiator: 'ceo',
+        participants: ['cto', 'chro'],
+        mode: 'collaborative',
+        status: 'pending',
+        votes: 2,
+        insertedAt: at('2026-11-24T10:00:00Z'),
+      },
     ]);
     expect(work.openDecisionsTotal).toBe(2);
 
@@ -176,14 +374,38 @@ describe("ECHO's own records", () => {
       ['workflow', 'wf_0a1b2c3d4e5f6071', 'running'],
       ['flow', 'flow_0a1b2c3d4e5f6071', 'waiting_agent'],
     ]);
-    expect(work.workflows[1]).toMatchObject({ name: 'EchoShared.Workflow.Examples.FeatureApprovalFlow', error: 'Router error: %KeyError{key: :approved, term: %{}}', pauseReason: null });
-    expect(work.workflows[2]).toMatchObject({ name: 'budget_approval', pauseReason: 'Awaiting CEO approval for $2M budget', error: null });
-    expect(work.workflows[3]).toMatchObject({ insertedAt: at('2026-11-24T12:00:00Z'), updatedAt: at('2026-11-24T12:05:00Z') });
+    expect(work.workflows[1]).toMatchObject({
+      name: 'EchoShared.Workflow.Examples.FeatureApprovalFlow',
+      error: 'Router error: %KeyError{key: :approved, term: %{}}',
+      pauseReason: null,
+    });
+    expect(work.workflows[2]).toMatchObject({
+      name: 'budget_approval',
+      pauseReason: 'Awaiting CEO approval for $2M budget',
+      error: null,
+    });
+    expect(work.workflows[3]).toMatchObject({
+      insertedAt: at('2026-11-24T12:00:00Z'),
+      updatedAt: at('2026-11-24T12:05:00Z'),
+    });
     expect(work.workflowsTotal).toBe(5);
 
     // The latest are those stored last, as ECHO numbers its messages when it stores them (here two backdated ones were stored last).
-    expect(work.latestMessages.map((message) => message.id)).toEqual([ids.beforeFirstDay, ids.firstDay, ids.refactor, ids.bug, ids.broadcast]);
-    expect(work.latestMessages[2]).toEqual({ id: ids.refactor, from: 'delegator', to: 'cto', type: 'request', subject: 'Direct task: refactor', at: at('2026-11-24T14:10:00Z') });
+    expect(work.latestMessages.map((message) => message.id)).toEqual([
+      ids.beforeFirstDay,
+      ids.firstDay,
+      ids.refactor,
+      ids.bug,
+      ids.broadcast,
+    ]);
+    expect(work.latestMessages[2]).toEqual({
+      id: ids.refactor,
+      from: 'delegator',
+      to: 'cto',
+      type: 'request',
+      subject: 'Direct task: refactor',
+      at: at('2026-11-24T14:10:00Z'),
+    });
 
     expect(work.tasksPerDay).toHaveLength(30);
     expect(work.tasksPerDay[0]).toEqual({ date: '2026-10-26', count: 1 });
@@ -206,10 +428,21 @@ describe("ECHO's own records", () => {
     // 31 to qa: 10 failed (read), 20 unread, and one from before time.
     expect(qa?.backlog).toBe(21);
     expect(qa?.waiting).toHaveLength(AGENT_ITEMS_LIMIT - 1);
-    expect(qa?.waiting.map((message) => message.subject)).toEqual(['Direct task: check 1', 'Direct task: check 2', 'Direct task: check 4', 'Direct task: check 5']);
+    expect(qa?.waiting.map((message) => message.subject)).toEqual([
+      'Direct task: check 1',
+      'Direct task: check 2',
+      'Direct task: check 4',
+      'Direct task: check 5',
+    ]);
     expect(qa?.failuresTotal).toBe(10);
     expect(qa?.failures).toHaveLength(AGENT_ITEMS_LIMIT);
-    expect(qa?.failures.map((message) => message.subject)).toEqual(['Direct task: check 30', 'Direct task: check 27', 'Direct task: check 24', 'Direct task: check 21', 'Direct task: check 18']);
+    expect(qa?.failures.map((message) => message.subject)).toEqual([
+      'Direct task: check 30',
+      'Direct task: check 27',
+      'Direct task: check 24',
+      'Direct task: check 21',
+      'Direct task: check 18',
+    ]);
     expect(qa?.failures[0]?.error).toMatch(/^:timeout x+… \(cut from 639 characters\)$/);
     // The session with negative tokens is left out of today's sums.
     expect(qa?.llm).toEqual({ lastQueryAt: at('2026-11-24T12:30:00Z'), turnsToday: 2, tokensToday: 900 });
@@ -220,7 +453,9 @@ describe("ECHO's own records", () => {
     expect(work.openDecisions[0]).toMatchObject({ type: 'budget_1', participants: ['cto'] });
     expect(work.workflows).toHaveLength(WORK_LIST_LIMIT);
     expect(work.workflowsTotal).toBe(25);
-    expect(work.workflows.slice(0, 10).every((run) => run.kind === 'flow' && run.pauseReason === 'Needs a human')).toBe(true);
+    expect(work.workflows.slice(0, 10).every((run) => run.kind === 'flow' && run.pauseReason === 'Needs a human')).toBe(
+      true,
+    );
 
     // Each named once: the message to nobody is ceo's last sent, and its role is no agent's.
     expect(dropped).toEqual([
@@ -236,20 +471,51 @@ describe("ECHO's own records", () => {
   });
 
   it("reads an older ECHO's tables as absent, never as an error", async () => {
-    const id = await storeMessage(older.pool, { from: 'delegator', to: 'cto', type: 'request', subject: 'Direct task: feature', at: '2026-11-24T14:00:00Z' });
+    const id = await storeMessage(older.pool, {
+      from: 'delegator',
+      to: 'cto',
+      type: 'request',
+      subject: 'Direct task: feature',
+      at: '2026-11-24T14:00:00Z',
+    });
     const { value: work, dropped } = await new EchoWorkStore(older.pool, 'UTC').read(TODAY);
     expect(dropped).toEqual([]);
     // Only the first migration: messages without processing_error, decisions; no LLM sessions, no executions.
-    expect(work.tables).toEqual({ messages: true, decisions: true, llmSessions: false, workflows: false, flows: false });
+    expect(work.tables).toEqual({
+      messages: true,
+      decisions: true,
+      llmSessions: false,
+      workflows: false,
+      flows: false,
+    });
     expect(work.agents).toEqual([
-      { role: 'cto', tasksToday: 1, tasksLastHour: 1, backlog: 1, waiting: [expect.objectContaining({ id })], failures: [], failuresTotal: 0, lastSent: null, llm: null },
+      {
+        role: 'cto',
+        tasksToday: 1,
+        tasksLastHour: 1,
+        backlog: 1,
+        waiting: [expect.objectContaining({ id })],
+        failures: [],
+        failuresTotal: 0,
+        lastSent: null,
+        llm: null,
+      },
       expect.objectContaining({ role: 'delegator', lastSent: expect.objectContaining({ id }) as unknown }),
     ]);
     expect([work.workflows, work.workflowsTotal]).toEqual([[], 0]);
 
     const none = await new EchoWorkStore(bare.pool, 'UTC').read(TODAY);
     expect(none).toEqual({
-      value: { tables: { messages: false, decisions: false, llmSessions: false, workflows: false, flows: false }, agents: [], openDecisions: [], openDecisionsTotal: 0, workflows: [], workflowsTotal: 0, latestMessages: [], tasksPerDay: [] },
+      value: {
+        tables: { messages: false, decisions: false, llmSessions: false, workflows: false, flows: false },
+        agents: [],
+        openDecisions: [],
+        openDecisionsTotal: 0,
+        workflows: [],
+        workflowsTotal: 0,
+        latestMessages: [],
+        tasksPerDay: [],
+      },
       dropped: [],
     });
   });
@@ -264,11 +530,13 @@ describe("ECHO's own records", () => {
   });
 
   it('fails as the database does when it cannot be reached', async () => {
-    const unreachable = { query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })) };
+    const unreachable = {
+      query: () =>
+        Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })),
+    };
     await expect(new EchoWorkStore(unreachable, 'UTC').read(TODAY)).rejects.toThrow('ECONNREFUSED');
   });
 });
-
 
 describe('a poll of ECHO with its work', () => {
   let db: TestDatabase;
@@ -288,10 +556,13 @@ describe('a poll of ECHO with its work', () => {
   }
 
   const readerOn = (sql: SqlClient, maxAgeMs = 60_000) =>
-    new PostgresReader(new SessionStore(sql, ZONE), new HeartbeatStore(sql), { maxAgeMs, work: new EchoWorkStore(sql, ZONE) });
+    new PostgresReader(new SessionStore(sql, ZONE), new HeartbeatStore(sql), {
+      maxAgeMs,
+      work: new EchoWorkStore(sql, ZONE),
+    });
   const later = (ms: number): DayRequest => ({ ...TODAY, now: NOW + ms });
 
-  it('carries the work token in the change token\'s statement: a quiet poll is one round trip, a new message reads the work again', async () => {
+  it("carries the work token in the change token's statement: a quiet poll is one round trip, a new message reads the work again", async () => {
     const client = counted(db.pool);
     const reader = readerOn(client.sql);
     const first = await reader.read(TODAY);
@@ -309,7 +580,11 @@ describe('a poll of ECHO with its work', () => {
     const changed = await reader.read(later(15_000));
     // The token, then the work alone: the sessions' picture stands.
     expect(client.statements).toHaveLength(8);
-    expect(changed.value.work?.agents.find((each) => each.role === 'cto')).toMatchObject({ tasksToday: 3, tasksLastHour: 2, backlog: 5 });
+    expect(changed.value.work?.agents.find((each) => each.role === 'cto')).toMatchObject({
+      tasksToday: 3,
+      tasksLastHour: 2,
+      backlog: 5,
+    });
     expect(changed.value.activeSessions).toBe(first.value.activeSessions);
 
     // The agent handles it: mark_message_processed sets `read`, and the unread count moves the token.
@@ -365,10 +640,16 @@ describe('a poll of ECHO with its work', () => {
 
   it('reads the work in a single look, and gives null with the reason where it cannot be read', async () => {
     const sessions = new SessionStore(db.pool, ZONE);
-    const once = await readPostgresOnce(sessions, new HeartbeatStore(db.pool), new EchoWorkStore(db.pool, ZONE)).read(TODAY);
+    const once = await readPostgresOnce(sessions, new HeartbeatStore(db.pool), new EchoWorkStore(db.pool, ZONE)).read(
+      TODAY,
+    );
     expect(once.value.work?.openDecisionsTotal).toBeGreaterThan(0);
-    const refused = { query: () => Promise.reject(Object.assign(new Error('permission denied for table messages'), { code: '42501' })) };
-    const reader = new PostgresReader(sessions, new HeartbeatStore(db.pool), { work: new EchoWorkStore(refused, ZONE) });
+    const refused = {
+      query: () => Promise.reject(Object.assign(new Error('permission denied for table messages'), { code: '42501' })),
+    };
+    const reader = new PostgresReader(sessions, new HeartbeatStore(db.pool), {
+      work: new EchoWorkStore(refused, ZONE),
+    });
     const read = await reader.read(TODAY);
     expect(read.value.work).toBeNull();
     // The sessions and heartbeats stand without it.

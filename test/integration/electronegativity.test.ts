@@ -30,12 +30,23 @@ type Run = (options: Record<string, unknown>) => Promise<{ issues: Finding[]; er
  * internet on every run. Its HTTP client is replaced by one that fails at once,
  * so the scan stays on this machine; the release check is left out.
  */
-function offlineElectronegativity(): { run: Run; levels: { severity: Record<string, { value: number }>; confidence: Record<string, { value: number }> } } {
+function offlineElectronegativity(): {
+  run: Run;
+  levels: { severity: Record<string, { value: number }>; confidence: Record<string, { value: number }> };
+} {
   const runner = require.resolve('@doyensec/electronegativity/dist/runner.js');
   const fromRunner = createRequire(runner);
   const got = fromRunner.resolve('got');
-  require.cache[got] = { id: got, filename: got, loaded: true, exports: () => Promise.reject(new Error('offline')) } as unknown as NodeJS.Module;
-  const levels = fromRunner('./finder/attributes.js') as { severity: Record<string, { value: number }>; confidence: Record<string, { value: number }> };
+  require.cache[got] = {
+    id: got,
+    filename: got,
+    loaded: true,
+    exports: () => Promise.reject(new Error('offline')),
+  } as unknown as NodeJS.Module;
+  const levels = fromRunner('./finder/attributes.js') as {
+    severity: Record<string, { value: number }>;
+    confidence: Record<string, { value: number }>;
+  };
   return { run: fromRunner(runner) as Run, levels };
 }
 
@@ -65,23 +76,34 @@ describe('electronegativity', () => {
   it.each([
     ['src', join(ROOT, 'src')],
     ['the build', ''],
-  ])('finds nothing of MEDIUM or higher severity with FIRM or higher confidence in %s', async (_name, path) => {
-    const { run, levels } = offlineElectronegativity();
-    const { issues, errors } = await run({
-      input: path || outDir,
-      electronVersionOverride: ELECTRON_VERSION,
-      isRelative: true,
-      customScan: [],
-      excludeFromScan: ['availablesecurityfixesglobalcheck'],
-    });
-    const serious = issues
-      .filter((issue) => issue.severity.value >= (levels.severity.MEDIUM?.value ?? 0) && issue.confidence.value >= (levels.confidence.FIRM?.value ?? 0))
-      .filter((issue) => !(issue.id in REVIEWED))
-      .map((issue) => `${issue.id} ${issue.severity.name}/${issue.confidence.name} ${issue.file}:${String(issue.location.line)}`);
-    // A file the scan cannot parse is skipped without a finding, and its handlers then count as missing: every file must be read.
-    expect(errors.filter((error) => !error.tolerable).map((error) => `${error.file}: ${error.message}`)).toEqual([]);
-    expect(serious).toEqual([]);
-    // The scan read the code: it would find the window's options, and the global checks ran.
-    expect(issues.length).toBeGreaterThan(0);
-  }, 120_000);
+  ])(
+    'finds nothing of MEDIUM or higher severity with FIRM or higher confidence in %s',
+    async (_name, path) => {
+      const { run, levels } = offlineElectronegativity();
+      const { issues, errors } = await run({
+        input: path || outDir,
+        electronVersionOverride: ELECTRON_VERSION,
+        isRelative: true,
+        customScan: [],
+        excludeFromScan: ['availablesecurityfixesglobalcheck'],
+      });
+      const serious = issues
+        .filter(
+          (issue) =>
+            issue.severity.value >= (levels.severity.MEDIUM?.value ?? 0) &&
+            issue.confidence.value >= (levels.confidence.FIRM?.value ?? 0),
+        )
+        .filter((issue) => !(issue.id in REVIEWED))
+        .map(
+          (issue) =>
+            `${issue.id} ${issue.severity.name}/${issue.confidence.name} ${issue.file}:${String(issue.location.line)}`,
+        );
+      // A file the scan cannot parse is skipped without a finding, and its handlers then count as missing: every file must be read.
+      expect(errors.filter((error) => !error.tolerable).map((error) => `${error.file}: ${error.message}`)).toEqual([]);
+      expect(serious).toEqual([]);
+      // The scan read the code: it would find the window's options, and the global checks ran.
+      expect(issues.length).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -94,7 +94,14 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
     expect(commOf(agent.vmPid)).toBe('beam.smp');
     expect(argvOf(agent.vmPid)).toEqual(escriptArgv('./cto', 'cto', ['--autonomous']));
     expect(cwdOf(agent.vmPid)).toBe(join(root, 'apps', 'cto'));
-    expect(agent).toMatchObject({ wrapperPid: null, parentPid: process.pid, scriptPath: join(root, 'apps', 'cto', 'cto'), role: 'cto', form: 'autonomous-relative', cwd: join(root, 'apps', 'cto') });
+    expect(agent).toMatchObject({
+      wrapperPid: null,
+      parentPid: process.pid,
+      scriptPath: join(root, 'apps', 'cto', 'cto'),
+      role: 'cto',
+      form: 'autonomous-relative',
+      cwd: join(root, 'apps', 'cto'),
+    });
     // The escript execs the VM: the process started is the VM.
     expect(agent.launcherPid).toBe(agent.vmPid);
     expect(rssKb(agent.vmPid)).toBeGreaterThan(40 * 1024);
@@ -137,7 +144,12 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
     expect(commOf(agent.vmPid)).toBe('beam.smp');
     expect(argvOf(agent.vmPid)).toEqual(escriptArgv(script, 'product_manager', []));
     expect(cwdOf(agent.vmPid)).toBe('/');
-    expect(environOf(agent.vmPid)).toMatchObject({ DB_PORT: '5432', DB_NAME: 'echo_org_dev', DB_USER: 'postgres', REDIS_PORT: '6379' });
+    expect(environOf(agent.vmPid)).toMatchObject({
+      DB_PORT: '5432',
+      DB_NAME: 'echo_org_dev',
+      DB_USER: 'postgres',
+      REDIS_PORT: '6379',
+    });
     expect(environOf(agent.vmPid)).toMatchObject(CLAUDE_DESKTOP_ENV);
     expect(vmPidsUnder(root)).toEqual([agent.vmPid]);
   });
@@ -194,7 +206,9 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
 
     process.kill(agent.vmPid, 'SIGKILL');
     await expect.poll(() => agent.exited()).toBe(true);
-    await expect.poll(() => vmPidsUnder(root).filter((pid) => pid !== agent.vmPid), { timeout: 10_000 }).toHaveLength(1);
+    await expect
+      .poll(() => vmPidsUnder(root).filter((pid) => pid !== agent.vmPid), { timeout: 10_000 })
+      .toHaveLength(1);
     const again = vmPidsUnder(root)[0] ?? 0;
     expect(parentOf(again)).toBe(wrapper);
 
@@ -209,13 +223,19 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
     const root = await freshRoot();
     const agent = await start({ root, role: 'operations_head', form: 'autonomous-relative', wrapper: 'nohup-pipe' });
     expect(argvOf(agent.vmPid)).toEqual(escriptArgv('./operations_head', 'operations_head', ['--autonomous']));
-    expect(argvOf(agent.wrapperPid ?? 0)).toEqual(['sh', '-c', 'tail -f /dev/null | nohup ./operations_head --autonomous']);
+    expect(argvOf(agent.wrapperPid ?? 0)).toEqual([
+      'sh',
+      '-c',
+      'tail -f /dev/null | nohup ./operations_head --autonomous',
+    ]);
     expect(commOf(agent.feederPid ?? 0)).toBe('tail');
   });
 
   it('refuses the mcp form under another wrapper', async () => {
     const root = await freshRoot();
-    await expect(startErlangAgent({ root, role: 'ceo', form: 'mcp', wrapper: 'timeout' })).rejects.toThrow("runs under 'nohup-pipe'");
+    await expect(startErlangAgent({ root, role: 'ceo', form: 'mcp', wrapper: 'timeout' })).rejects.toThrow(
+      "runs under 'nohup-pipe'",
+    );
   });
 
   it("an orphan: its launcher has exited, and its parent is init's (or a subreaper's), not the launcher's", async () => {
@@ -243,7 +263,7 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
     expect(cwdOf(agent.vmPid)).toBe(join(root, 'apps', 'cto'));
   });
 
-  it("an orphaned MCP pipeline: tail and the VM both taken over, the VM still fed by tail and ending with it", async () => {
+  it('an orphaned MCP pipeline: tail and the VM both taken over, the VM still fed by tail and ending with it', async () => {
     const root = await freshRoot();
     const agent = await start({ root, role: 'cto', form: 'mcp', orphan: true });
     expect(agent.wrapperPid).toBeNull();
@@ -254,7 +274,7 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
     await expect.poll(() => agent.exited(), { timeout: 5_000 }).toBe(true);
   });
 
-  it('an orphaned Claude Desktop agent still reads the harness\'s pipe, and exits when it closes', async () => {
+  it("an orphaned Claude Desktop agent still reads the harness's pipe, and exits when it closes", async () => {
     const root = await freshRoot();
     const agent = await start({ root, role: 'ceo', form: 'claude-desktop', orphan: true });
     expect(agent.parentPid).not.toBe(process.pid);
@@ -339,7 +359,9 @@ describe.skipIf(!erlangAvailable())('real Erlang VMs started as ECHO agents', { 
       start({ root, role: 'uiux_engineer', form: 'claude-desktop', wrapper: 'nohup-pipe', user: NOBODY }),
     ]);
     expect(vmPidsUnder(root)).toEqual(agents.map((agent) => agent.vmPid).sort((a, b) => a - b));
-    const pids = agents.flatMap((agent) => [agent.vmPid, agent.wrapperPid, agent.feederPid, agent.launcherPid]).filter((pid): pid is number => pid !== null);
+    const pids = agents
+      .flatMap((agent) => [agent.vmPid, agent.wrapperPid, agent.feederPid, agent.launcherPid])
+      .filter((pid): pid is number => pid !== null);
     process.kill(agents[0].vmPid, 'SIGKILL');
     await Promise.all(agents.map((agent) => agent.stop()));
     await Promise.all(agents.map((agent) => agent.stop()));

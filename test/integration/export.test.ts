@@ -13,7 +13,13 @@ import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { BACKENDS, type SqlBackend } from '../support/backends';
 import { insertSessions, type SessionSeed } from '../support/sessionRows';
 
-const query = (overrides: Partial<ExportQuery>): ExportQuery => ({ from: '2026-03-07', to: '2026-03-09', format: 'csv', what: 'sessions', ...overrides });
+const query = (overrides: Partial<ExportQuery>): ExportQuery => ({
+  from: '2026-03-07',
+  to: '2026-03-09',
+  format: 'csv',
+  what: 'sessions',
+  ...overrides,
+});
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {
   let text = '';
@@ -24,7 +30,10 @@ async function collect(chunks: AsyncIterable<string>): Promise<string> {
 /** The rows of a CSV whose fields hold no quotes, commas or line breaks, as these fixtures' do. */
 function csvRows(text: string): string[][] {
   expect(text.endsWith('\r\n')).toBe(true);
-  return text.slice(0, -2).split('\r\n').map((line) => line.split(','));
+  return text
+    .slice(0, -2)
+    .split('\r\n')
+    .map((line) => line.split(','));
 }
 
 type SessionJson = Record<string, unknown> & { session_id: string };
@@ -46,7 +55,12 @@ const AROUND_DST: SessionSeed[] = [
 
 describe.each(BACKENDS)('exports on $name', (backend) => {
   let db: SqlBackend;
-  const sources = (overrides: Partial<ExportSources> = {}): ExportSources => ({ sql: db.sql, events: () => [], timeZone: 'America/New_York', ...overrides });
+  const sources = (overrides: Partial<ExportSources> = {}): ExportSources => ({
+    sql: db.sql,
+    events: () => [],
+    timeZone: 'America/New_York',
+    ...overrides,
+  });
 
   beforeAll(async () => {
     db = await backend.open();
@@ -59,8 +73,16 @@ describe.each(BACKENDS)('exports on $name', (backend) => {
   it("includes exactly the sessions started on the user's local days across a DST change, with the offsets of their instants", async () => {
     const rows = csvRows(await collect(exportChunks(query({}), sources())));
     expect(rows[0]).toEqual([
-      'session_id', 'task_category', 'task_description', 'status', 'active_agents',
-      'total_agents_spawned', 'tasks_delegated', 'started_at', 'ended_at', 'duration_seconds',
+      'session_id',
+      'task_category',
+      'task_description',
+      'status',
+      'active_agents',
+      'total_agents_spawned',
+      'tasks_delegated',
+      'started_at',
+      'ended_at',
+      'duration_seconds',
     ]);
     expect(rows.slice(1).map((row) => [row[0], row[3], row[7], row[8], row[9]])).toEqual([
       ['first-second', 'completed', '2026-03-07T00:00:00-05:00', '2026-03-07T00:10:00-05:00', '600'],
@@ -68,18 +90,34 @@ describe.each(BACKENDS)('exports on $name', (backend) => {
       ['after-the-jump', 'active', '2026-03-08T03:00:00-04:00', '', ''],
       ['last-second', 'active', '2026-03-09T23:59:59-04:00', '', ''],
     ]);
-    expect(rows[1]?.slice(1, 7)).toEqual(['development', 'Work on development', 'completed', 'senior_developer;test_lead', '2', '0']);
+    expect(rows[1]?.slice(1, 7)).toEqual([
+      'development',
+      'Work on development',
+      'completed',
+      'senior_developer;test_lead',
+      '2',
+      '0',
+    ]);
   });
 
   it('takes the short day alone from its first to its last instant', async () => {
     const text = await collect(exportChunks(query({ from: '2026-03-08', to: '2026-03-08' }), sources()));
-    expect(csvRows(text).slice(1).map((row) => row[0])).toEqual(['across-the-jump', 'after-the-jump']);
+    expect(
+      csvRows(text)
+        .slice(1)
+        .map((row) => row[0]),
+    ).toEqual(['across-the-jump', 'after-the-jump']);
   });
 
   it('writes the same sessions as one JSON array', async () => {
     const text = await collect(exportChunks(query({ format: 'json' }), sources({ pageSize: 2 })));
     const sessions = JSON.parse(text) as SessionJson[];
-    expect(sessions.map((session) => session.session_id)).toEqual(['first-second', 'across-the-jump', 'after-the-jump', 'last-second']);
+    expect(sessions.map((session) => session.session_id)).toEqual([
+      'first-second',
+      'across-the-jump',
+      'after-the-jump',
+      'last-second',
+    ]);
     expect(sessions[1]).toEqual({
       session_id: 'across-the-jump',
       task_category: 'development',
@@ -98,7 +136,11 @@ describe.each(BACKENDS)('exports on $name', (backend) => {
     expect(await collect(exportChunks(query({ from: '2026-01-01', to: '2026-01-31' }), sources()))).toBe(
       'session_id,task_category,task_description,status,active_agents,total_agents_spawned,tasks_delegated,started_at,ended_at,duration_seconds\r\n',
     );
-    expect(JSON.parse(await collect(exportChunks(query({ from: '2026-01-01', to: '2026-01-31', format: 'json' }), sources())))).toEqual([]);
+    expect(
+      JSON.parse(
+        await collect(exportChunks(query({ from: '2026-01-01', to: '2026-01-31', format: 'json' }), sources())),
+      ),
+    ).toEqual([]);
   });
 
   describe('keyset pagination', () => {
@@ -118,7 +160,11 @@ describe.each(BACKENDS)('exports on $name', (backend) => {
     it.each([1, 7, 10, 27, 1000])('gives every session once when %i rows make a page', async (pageSize) => {
       const tally = new ExportTally();
       const chunks: string[] = [];
-      for await (const chunk of exportChunks(query({ from: '2026-05-01', to: '2026-05-01', format: 'json' }), sources({ timeZone: 'UTC', pageSize }), tally)) {
+      for await (const chunk of exportChunks(
+        query({ from: '2026-05-01', to: '2026-05-01', format: 'json' }),
+        sources({ timeZone: 'UTC', pageSize }),
+        tally,
+      )) {
         chunks.push(chunk);
       }
       const ids = (JSON.parse(chunks.join('')) as SessionJson[]).map((session) => session.session_id);
@@ -144,8 +190,14 @@ describe.each(BACKENDS)('exports on $name', (backend) => {
 
     it('are left out and counted with their reasons, and the rest is written', async () => {
       const tally = new ExportTally();
-      const text = await collect(exportChunks(query({ from: '2026-06-01', to: '2026-06-01' }), sources({ timeZone: 'UTC', pageSize: 1 }), tally));
-      expect(csvRows(text).slice(1).map((row) => row[0])).toEqual(['good-1', 'good-2']);
+      const text = await collect(
+        exportChunks(query({ from: '2026-06-01', to: '2026-06-01' }), sources({ timeZone: 'UTC', pageSize: 1 }), tally),
+      );
+      expect(
+        csvRows(text)
+          .slice(1)
+          .map((row) => row[0]),
+      ).toEqual(['good-1', 'good-2']);
       expect(tally.written).toBe(2);
       expect(tally.leftOut).toBe(2);
       expect(tally.reasons).toEqual([
@@ -217,7 +269,12 @@ describe('exporting into a writable', () => {
     };
     const { sink } = slowSink();
     const closeSoon = setTimeout(() => sink.destroy(), 5);
-    const exported = exportTo(sink, query({ from: '2026-07-01', to: '2026-07-01' }), { sql: counting, events: () => [], timeZone: 'UTC', pageSize: 100 });
+    const exported = exportTo(sink, query({ from: '2026-07-01', to: '2026-07-01' }), {
+      sql: counting,
+      events: () => [],
+      timeZone: 'UTC',
+      pageSize: 100,
+    });
     await expect(exported).rejects.toBeInstanceOf(DestinationFailed);
     clearTimeout(closeSoon);
     expect(queries).toBeLessThan(30);
@@ -227,7 +284,12 @@ describe('exporting into a writable', () => {
     const failing: SqlClient = { query: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) };
     const { sink, text } = slowSink();
     let started = false;
-    const exported = exportTo(sink, query({}), { sql: failing, events: () => [], timeZone: 'UTC' }, { beforeFirstChunk: () => (started = true) });
+    const exported = exportTo(
+      sink,
+      query({}),
+      { sql: failing, events: () => [], timeZone: 'UTC' },
+      { beforeFirstChunk: () => (started = true) },
+    );
     await expect(exported).rejects.toThrow(new SourceDown('PostgreSQL', new Error('connect ECONNREFUSED 127.0.0.1:1')));
     expect(started).toBe(false);
     expect(text()).toBe('');
@@ -245,8 +307,16 @@ describe('exporting the event log', () => {
   });
   const EVENTS = [
     event('too-early', '2026-03-07T04:59:59.999Z'),
-    event('first', '2026-03-07T05:00:00.000Z', { role: 'senior_developer', sessionId: 's1', model: 'deepseek-coder:6.7b' }),
-    event('formula', '2026-03-08T07:15:00.500Z', { type: 'session_ended', origin: 'monitor', message: '=HYPERLINK("x"), said "hi"' }),
+    event('first', '2026-03-07T05:00:00.000Z', {
+      role: 'senior_developer',
+      sessionId: 's1',
+      model: 'deepseek-coder:6.7b',
+    }),
+    event('formula', '2026-03-08T07:15:00.500Z', {
+      type: 'session_ended',
+      origin: 'monitor',
+      message: '=HYPERLINK("x"), said "hi"',
+    }),
     event('too-late', '2026-03-10T04:00:00.000Z'),
   ];
   let dir: string;
@@ -266,7 +336,11 @@ describe('exporting the event log', () => {
     await writeFile(path, `${lines.join('\n')}\n`);
     const tally = new ExportTally();
     const text = await collect(
-      exportChunks(query({ what: 'events' }), { sql: noSql, events: () => eventLogEntries(path), timeZone: 'America/New_York' }, tally),
+      exportChunks(
+        query({ what: 'events' }),
+        { sql: noSql, events: () => eventLogEntries(path), timeZone: 'America/New_York' },
+        tally,
+      ),
     );
     expect(text).toBe(
       'at,type,origin,message,role,session_id,model,id\r\n' +
@@ -279,13 +353,23 @@ describe('exporting the event log', () => {
 
   it('has no events where no log was written yet', async () => {
     const text = await collect(
-      exportChunks(query({ what: 'events', format: 'json' }), { sql: noSql, events: () => eventLogEntries(join(dir, 'missing.jsonl')), timeZone: 'UTC' }),
+      exportChunks(query({ what: 'events', format: 'json' }), {
+        sql: noSql,
+        events: () => eventLogEntries(join(dir, 'missing.jsonl')),
+        timeZone: 'UTC',
+      }),
     );
     expect(JSON.parse(text)).toEqual([]);
   });
 
   it('writes the events a running monitor holds as JSON', async () => {
-    const text = await collect(exportChunks(query({ what: 'events', format: 'json' }), { sql: noSql, events: () => eventsInMemory(EVENTS), timeZone: 'America/New_York' }));
+    const text = await collect(
+      exportChunks(query({ what: 'events', format: 'json' }), {
+        sql: noSql,
+        events: () => eventsInMemory(EVENTS),
+        timeZone: 'America/New_York',
+      }),
+    );
     expect((JSON.parse(text) as { id: string }[]).map((entry) => entry.id)).toEqual(['first', 'formula']);
   });
 });

@@ -16,7 +16,14 @@ import { SETTINGS } from '../support/readings';
 import { insertSessions } from '../support/sessionRows';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
-const EVENT: MonitorEvent = { id: 'e1', at: '2026-11-24T14:23:05.000Z', type: 'agent_spawned', origin: 'registry', message: 'Senior Developer started', role: 'senior_developer' };
+const EVENT: MonitorEvent = {
+  id: 'e1',
+  at: '2026-11-24T14:23:05.000Z',
+  type: 'agent_spawned',
+  origin: 'registry',
+  message: 'Senior Developer started',
+  role: 'senior_developer',
+};
 
 let db: TestDatabase;
 let databaseDown = false;
@@ -24,7 +31,11 @@ const servers: Server[] = [];
 
 /** A web host over a monitor that never polls: the export route needs only its sources. */
 async function startHost(exports: ExportSources | null): Promise<number> {
-  const monitor = new Monitor({ read: () => Promise.reject(new Error('not polled in this test')), settings: SETTINGS, pollMs: 60_000 });
+  const monitor = new Monitor({
+    read: () => Promise.reject(new Error('not polled in this test')),
+    settings: SETTINGS,
+    pollMs: 60_000,
+  });
   const service = assembleService({
     monitor,
     config: loadConfig({ DATABASE_URL: db.url }),
@@ -34,7 +45,12 @@ async function startHost(exports: ExportSources | null): Promise<number> {
     exports,
     close: () => monitor.stop(),
   });
-  const web = createWebServer({ service, controlKey: 'test-token-0123456789', boundHost: '127.0.0.1', rendererDir: null });
+  const web = createWebServer({
+    service,
+    controlKey: 'test-token-0123456789',
+    boundHost: '127.0.0.1',
+    rendererDir: null,
+  });
   servers.push(web.server);
   await new Promise<void>((resolve) => web.server.listen(0, '127.0.0.1', resolve));
   const address = web.server.address();
@@ -47,13 +63,22 @@ let bareHostPort: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertSessions(db.pool, [
-    { sessionId: 'a-dev', category: 'development', description: 'Größe, "quoted"', startedAt: '2026-11-24T14:23:05Z', endedAt: '2026-11-24T14:43:05Z' },
+    {
+      sessionId: 'a-dev',
+      category: 'development',
+      description: 'Größe, "quoted"',
+      startedAt: '2026-11-24T14:23:05Z',
+      endedAt: '2026-11-24T14:43:05Z',
+    },
     { sessionId: 'b-fix', category: 'quick_fix', startedAt: '2026-11-01T00:30:00Z', endedAt: null, status: 'active' },
     { sessionId: 'broken', startedAt: '2026-11-02T00:30:00Z', endedAt: '2026-11-01T00:30:00Z' },
     { sessionId: 'c-later', startedAt: '2026-11-25T00:00:00Z' },
   ]);
   // The database can be made to fail, to see what a download does with PostgreSQL down.
-  const sql: SqlClient = { query: (text, values) => (databaseDown ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5433')) : db.pool.query(text, values)) };
+  const sql: SqlClient = {
+    query: (text, values) =>
+      databaseDown ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5433')) : db.pool.query(text, values),
+  };
   port = await startHost({ sql, events: () => eventsInMemory([EVENT]), timeZone: 'Europe/Berlin', pageSize: 1 });
   bareHostPort = await startHost(null);
 });
@@ -64,7 +89,9 @@ afterAll(async () => {
 });
 
 /** A GET that also reads the trailers sent after the body. */
-function download(path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; trailers: NodeJS.Dict<string> }> {
+function download(
+  path: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; trailers: NodeJS.Dict<string> }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({ host: '127.0.0.1', port, path }, (response) => {
       let body = '';
@@ -106,11 +133,19 @@ describe(`GET ${HTTP_ROUTES.export}`, () => {
   it('streams JSON and the event log when asked', async () => {
     const sessions = await download(`${HTTP_ROUTES.export}?from=2026-11-24&to=2026-11-24&format=json`);
     expect(sessions.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(sessions.headers['content-disposition']).toBe('attachment; filename="delegator-sessions-2026-11-24-to-2026-11-24.json"');
-    expect((JSON.parse(sessions.body) as { session_id: string }[]).map((session) => session.session_id)).toEqual(['a-dev']);
+    expect(sessions.headers['content-disposition']).toBe(
+      'attachment; filename="delegator-sessions-2026-11-24-to-2026-11-24.json"',
+    );
+    expect((JSON.parse(sessions.body) as { session_id: string }[]).map((session) => session.session_id)).toEqual([
+      'a-dev',
+    ]);
     const events = await download(`${HTTP_ROUTES.export}?from=2026-11-24&to=2026-11-24&what=events`);
-    expect(events.headers['content-disposition']).toBe('attachment; filename="delegator-events-2026-11-24-to-2026-11-24.csv"');
-    expect(events.body).toBe('at,type,origin,message,role,session_id,model,id\r\n2026-11-24T15:23:05+01:00,agent_spawned,registry,Senior Developer started,senior_developer,,,e1\r\n');
+    expect(events.headers['content-disposition']).toBe(
+      'attachment; filename="delegator-events-2026-11-24-to-2026-11-24.csv"',
+    );
+    expect(events.body).toBe(
+      'at,type,origin,message,role,session_id,model,id\r\n2026-11-24T15:23:05+01:00,agent_spawned,registry,Senior Developer started,senior_developer,,,e1\r\n',
+    );
   });
 
   it.each([
@@ -130,13 +165,21 @@ describe(`GET ${HTTP_ROUTES.export}`, () => {
   });
 
   it.each(['cross-site', 'same-site'])('refuses a download another site started (Sec-Fetch-Site: %s)', async (site) => {
-    const response = await http({ port, path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`, headers: { 'sec-fetch-site': site } });
+    const response = await http({
+      port,
+      path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`,
+      headers: { 'sec-fetch-site': site },
+    });
     expect(response.status).toBe(403);
     expect(response.body).not.toContain('a-dev');
   });
 
   it('answers a foreign Host with 403 and no data (DNS rebinding)', async () => {
-    const response = await http({ port, path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`, headers: { host: `attacker.example:${port}` } });
+    const response = await http({
+      port,
+      path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`,
+      headers: { host: `attacker.example:${port}` },
+    });
     expect(response.status).toBe(403);
     expect(response.body).not.toContain('a-dev');
   });
@@ -159,7 +202,12 @@ describe(`GET ${HTTP_ROUTES.export}`, () => {
   });
 
   it('refuses other methods', async () => {
-    const response = await http({ port, path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`, method: 'POST', headers: { 'x-monitor-token': 'test-token-0123456789' } });
+    const response = await http({
+      port,
+      path: `${HTTP_ROUTES.export}?from=2026-11-01&to=2026-11-24`,
+      method: 'POST',
+      headers: { 'x-monitor-token': 'test-token-0123456789' },
+    });
     expect(response.status).toBe(405);
   });
 });

@@ -10,7 +10,8 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 import { redisMissing } from '../support/needs';
 
-const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * 60_000) / 1000) * 1000).toISOString();
+const ago = (minutes: number): string =>
+  new Date(Math.floor((Date.now() - minutes * 60_000) / 1000) * 1000).toISOString();
 
 /** Exactly what `--json` promises, and nothing more. */
 const forecastOutput = z.strictObject({ categories: z.array(categoryForecastSchema.strict()) });
@@ -22,13 +23,38 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   [db, redis, ollama] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeOllama()]);
-  await insertSessions(db.pool, [{ sessionId: 'live-dev', category: 'development', description: 'Implement password reset feature', startedAt: ago(5) }]);
+  await insertSessions(db.pool, [
+    {
+      sessionId: 'live-dev',
+      category: 'development',
+      description: 'Implement password reset feature',
+      startedAt: ago(5),
+    },
+  ]);
   await redis.redis.hset(`${redis.prefix}agents`, {
-    senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawned_at: ago(5), session_id: 'live-dev', status: 'running' }),
-    test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', spawned_at: ago(4), session_id: 'live-dev', status: 'running' }),
+    senior_developer: JSON.stringify({
+      role: 'senior_developer',
+      model: 'deepseek-coder:6.7b',
+      spawned_at: ago(5),
+      session_id: 'live-dev',
+      status: 'running',
+    }),
+    test_lead: JSON.stringify({
+      role: 'test_lead',
+      model: 'codellama:13b',
+      spawned_at: ago(4),
+      session_id: 'live-dev',
+      status: 'running',
+    }),
   });
   // Ollama answers with its recorded /api/ps: deepseek-coder:6.7b and codellama:13b loaded.
-  env = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, OLLAMA_ENDPOINT: ollama.endpoint, TZ: 'UTC' };
+  env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    OLLAMA_ENDPOINT: ollama.endpoint,
+    TZ: 'UTC',
+  };
 });
 
 afterAll(async () => {
@@ -36,7 +62,15 @@ afterAll(async () => {
 });
 
 /** With the developer and the test lead running, what each category still needs, in exact bytes (the roles' GB). */
-const NEEDS = { strategic: gib(55), technical: gib(33), development: 0, hr: gib(22), operations: gib(40), product: gib(33), quick_fix: 0 };
+const NEEDS = {
+  strategic: gib(55),
+  technical: gib(33),
+  development: 0,
+  hr: gib(22),
+  operations: gib(40),
+  product: gib(33),
+  quick_fix: 0,
+};
 
 // The running agents come from the registry, in Redis.
 describe.skipIf(redisMissing() !== null)('npm run cli -- forecast', () => {
@@ -46,7 +80,11 @@ describe.skipIf(redisMissing() !== null)('npm run cli -- forecast', () => {
     expect(run.code).toBe(0);
     const { categories } = forecastOutput.parse(JSON.parse(run.stdout));
     expect(Object.fromEntries(categories.map((entry) => [entry.category, entry.needBytes]))).toEqual(NEEDS);
-    expect(categories.find((entry) => entry.category === 'technical')?.agents).toEqual(['cto', 'senior_architect', 'senior_developer']);
+    expect(categories.find((entry) => entry.category === 'technical')?.agents).toEqual([
+      'cto',
+      'senior_architect',
+      'senior_developer',
+    ]);
     // Free memory is this machine's: known, and the verdict follows it and Ollama's scheduler.
     for (const entry of categories) {
       expect(entry.freeBytes).toBeGreaterThan(0);
@@ -72,7 +110,18 @@ describe.skipIf(redisMissing() !== null)('npm run cli -- forecast', () => {
     const run = await runCliProcess(['forecast', '--category', 'hr', '--json'], env);
     expect(run.code).toBe(0);
     const categories = forecastOutput.parse(JSON.parse(run.stdout)).categories;
-    expect(categories).toMatchObject([{ category: 'hr', agents: ['ceo', 'chro'], needBytes: gib(22), needRamBytes: gib(22), needVramBytes: 0, freeBytes: expect.any(Number), freeVramBytes: null, fits: expect.any(Boolean) }]);
+    expect(categories).toMatchObject([
+      {
+        category: 'hr',
+        agents: ['ceo', 'chro'],
+        needBytes: gib(22),
+        needRamBytes: gib(22),
+        needVramBytes: 0,
+        freeBytes: expect.any(Number),
+        freeVramBytes: null,
+        fits: expect.any(Boolean),
+      },
+    ]);
     // Whether it would fit later depends on this machine's free memory, and on when the stand-in's models unload.
     const later = categories[0]?.fitsLater;
     expect(later === null || (later !== undefined && later.unloading.length > 0)).toBe(true);
@@ -82,12 +131,17 @@ describe.skipIf(redisMissing() !== null)('npm run cli -- forecast', () => {
     const run = await runCliProcess(['forecast', '--category', 'marketing'], env);
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('--category "marketing": not one of ECHO\'s categories: strategic, technical, development, hr, operations, product, quick_fix');
+    expect(run.stderr).toContain(
+      '--category "marketing": not one of ECHO\'s categories: strategic, technical, development, hr, operations, product, quick_fix',
+    );
   });
 
   it('exits 2 with a clear message when a source is down, still printing what it could tell', async () => {
     const dead = await refusingAddress();
-    const run = await runCliProcess(['forecast', '--json'], { ...env, OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}` });
+    const run = await runCliProcess(['forecast', '--json'], {
+      ...env,
+      OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}`,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`Ollama is down: connect ECONNREFUSED ${dead.host}:${dead.port}`);
     // The running agents still hold their models; only what Ollama alone would show is unknown.

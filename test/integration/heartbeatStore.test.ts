@@ -41,12 +41,36 @@ describe("ECHO's agent_status", () => {
     const { value, dropped } = await new HeartbeatStore(withTable.pool).read();
     expect(value.present).toBe(true);
     expect(value.rows).toEqual([
-      { role: 'ceo', status: 'stopped', lastHeartbeatAt: Date.parse('2026-11-24T14:59:00Z'), node: null, version: '0.1.0' },
+      {
+        role: 'ceo',
+        status: 'stopped',
+        lastHeartbeatAt: Date.parse('2026-11-24T14:59:00Z'),
+        node: null,
+        version: '0.1.0',
+      },
       // ECHO's agents put their version in the metadata.
-      { role: 'cto', status: 'running', lastHeartbeatAt: Date.parse('2026-11-24T14:58:00Z'), node: 'cto@gpu-box', version: '1.0.0' },
-      { role: 'senior_developer', status: 'running', lastHeartbeatAt: Date.parse('2026-11-24T14:59:57Z'), node: 'nonode@nohost', version: '0.1.0' },
+      {
+        role: 'cto',
+        status: 'running',
+        lastHeartbeatAt: Date.parse('2026-11-24T14:58:00Z'),
+        node: 'cto@gpu-box',
+        version: '1.0.0',
+      },
+      {
+        role: 'senior_developer',
+        status: 'running',
+        lastHeartbeatAt: Date.parse('2026-11-24T14:59:57Z'),
+        node: 'nonode@nohost',
+        version: '0.1.0',
+      },
       // Metadata that is not an object has no node, but the heartbeat itself is good.
-      { role: 'test_lead', status: 'error', lastHeartbeatAt: Date.parse('2026-11-24T14:59:58Z'), node: null, version: '0.1.0' },
+      {
+        role: 'test_lead',
+        status: 'error',
+        lastHeartbeatAt: Date.parse('2026-11-24T14:59:58Z'),
+        node: null,
+        version: '0.1.0',
+      },
     ]);
     expect(dropped).toHaveLength(2);
     expect(dropped.find((reason) => reason.startsWith('agent_status chro:'))).toContain('last_heartbeat');
@@ -54,11 +78,17 @@ describe("ECHO's agent_status", () => {
   });
 
   it('is not present, and no error, where the table is missing (an older ECHO)', async () => {
-    expect(await new HeartbeatStore(withoutTable.pool).read()).toEqual({ value: { present: false, rows: [] }, dropped: [] });
+    expect(await new HeartbeatStore(withoutTable.pool).read()).toEqual({
+      value: { present: false, rows: [] },
+      dropped: [],
+    });
   });
 
   it('fails as the database does when it cannot be reached', async () => {
-    const unreachable = { query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })) };
+    const unreachable = {
+      query: () =>
+        Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })),
+    };
     await expect(new HeartbeatStore(unreachable).read()).rejects.toThrow('ECONNREFUSED');
   });
 });
@@ -71,7 +101,7 @@ describe('a poll of ECHO with heartbeats', () => {
     return { sql: { query: (text, values) => (statements.push(text), sql.query(text, values)) }, statements };
   }
 
-  it('carries the heartbeats in the change token\'s statement, so a quiet poll is one round trip', async () => {
+  it("carries the heartbeats in the change token's statement, so a quiet poll is one round trip", async () => {
     const client = counted(withTable.pool);
     const reader = new PostgresReader(new SessionStore(client.sql, 'UTC'), new HeartbeatStore(client.sql));
     const first = await reader.read(request);
@@ -84,11 +114,16 @@ describe('a poll of ECHO with heartbeats', () => {
   });
 
   it('reads no heartbeats, and fails no poll, where the table is missing or goes away', async () => {
-    const reader = new PostgresReader(new SessionStore(withoutTable.pool, 'UTC'), new HeartbeatStore(withoutTable.pool));
+    const reader = new PostgresReader(
+      new SessionStore(withoutTable.pool, 'UTC'),
+      new HeartbeatStore(withoutTable.pool),
+    );
     expect((await reader.read(request)).value.heartbeats).toEqual({ present: false, rows: [] });
     for (const statement of ECHO_AGENT_STATUS) await withoutTable.pool.query(statement);
     await reader.read(request);
-    await withoutTable.pool.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', '2026-11-24 14:59:59')");
+    await withoutTable.pool.query(
+      "INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', '2026-11-24 14:59:59')",
+    );
     expect((await reader.read(request)).value.heartbeats.rows.map((row) => row.role)).toEqual(['ceo']);
     await withoutTable.pool.query('DROP TABLE agent_status');
     expect((await reader.read(request)).value.heartbeats).toEqual({ present: false, rows: [] });

@@ -17,7 +17,10 @@ async function relations(db: TestDatabase): Promise<string[]> {
 }
 
 async function indexNames(db: TestDatabase, table: string): Promise<string[]> {
-  const { rows } = await db.pool.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [table]);
+  const { rows } = await db.pool.query<{ indexname: string }>(
+    'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',
+    [table],
+  );
   return rows.map((row) => row.indexname);
 }
 
@@ -31,7 +34,8 @@ async function withDatabase(test: (db: TestDatabase) => Promise<void>): Promise<
   }
 }
 
-const migrate = (db: TestDatabase, ...flags: string[]) => runCliProcess(['migrate', ...flags], { DATABASE_URL: db.url });
+const migrate = (db: TestDatabase, ...flags: string[]) =>
+  runCliProcess(['migrate', ...flags], { DATABASE_URL: db.url });
 
 describe('npm run cli -- migrate', () => {
   it("creates nothing in an empty database, and ECHO's migrations then run, its first one first", async () => {
@@ -42,7 +46,9 @@ describe('npm run cli -- migrate', () => {
       expect(run.stdout).toMatch(/^ECHO's migrations in .+: not run \(no schema_migrations table\)\.$/m);
       expect(run.stdout).toMatch(/^delegator_sessions: missing\.$/m);
       expect(run.stdout).toMatch(/^agent_status: missing\.$/m);
-      expect(run.stdout).toMatch(/^Created nothing: ECHO's own `mix ecto\.migrate` creates them\. .*`migrate --standalone` creates them\.$/m);
+      expect(run.stdout).toMatch(
+        /^Created nothing: ECHO's own `mix ecto\.migrate` creates them\. .*`migrate --standalone` creates them\.$/m,
+      );
       expect(await relations(db)).toEqual([]);
       // The migration that failed with `relation "agent_status" already exists` after the old migrate.
       expect(await applyEchoMigrations(db.pool, { upTo: FIRST })).toEqual([FIRST]);
@@ -57,7 +63,9 @@ describe('npm run cli -- migrate', () => {
       const run = await migrate(db);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(
-        new RegExp(`^ECHO's migrations in .+: run, the latest ${LATEST}\\.\ndelegator_sessions: exists\\.\nagent_status: exists\\.\nCreated nothing: both tables are in place\\.\n$`),
+        new RegExp(
+          `^ECHO's migrations in .+: run, the latest ${LATEST}\\.\ndelegator_sessions: exists\\.\nagent_status: exists\\.\nCreated nothing: both tables are in place\\.\n$`,
+        ),
       );
       expect(await relations(db)).toEqual(before);
     });
@@ -68,7 +76,9 @@ describe('npm run cli -- migrate', () => {
       await applyEchoMigrations(db.pool, { upTo: FIRST });
       const run = await migrate(db);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`: run, the latest ${FIRST}.\ndelegator_sessions: missing.\nagent_status: exists.\n`);
+      expect(run.stdout).toContain(
+        `: run, the latest ${FIRST}.\ndelegator_sessions: missing.\nagent_status: exists.\n`,
+      );
       expect(run.stdout).toMatch(/^Created nothing: ECHO's own `mix ecto\.migrate` creates them\.$/m);
       expect(run.stdout).not.toContain('--standalone');
       expect(await applyEchoMigrations(db.pool)).toEqual(ECHO_MIGRATIONS.slice(1));
@@ -79,7 +89,9 @@ describe('npm run cli -- migrate', () => {
     await withDatabase(async (db) => {
       const first = await migrate(db, '--standalone');
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/^Created delegator_sessions and its indexes in .+\.\nCreated agent_status and its index in .+\.\n$/);
+      expect(first.stdout).toMatch(
+        /^Created delegator_sessions and its indexes in .+\.\nCreated agent_status and its index in .+\.\n$/,
+      );
       expect(await indexNames(db, 'delegator_sessions')).toEqual([
         'delegator_sessions_pkey',
         'delegator_sessions_session_id_index',
@@ -90,7 +102,9 @@ describe('npm run cli -- migrate', () => {
       expect(await indexNames(db, 'agent_status')).toEqual(['agent_status_last_heartbeat_index', 'agent_status_pkey']);
       const second = await migrate(db, '--standalone');
       expect(second.code).toBe(0);
-      expect(second.stdout).toMatch(/^delegator_sessions already exists in .+; left unchanged\.\nagent_status already exists in .+; left unchanged\.\n$/);
+      expect(second.stdout).toMatch(
+        /^delegator_sessions already exists in .+; left unchanged\.\nagent_status already exists in .+; left unchanged\.\n$/,
+      );
       // Without the flag, the same database is reported as it is.
       const report = await migrate(db);
       expect(report.stdout).toMatch(/^Created nothing: both tables are in place\.$/m);
@@ -102,7 +116,9 @@ describe('npm run cli -- migrate', () => {
       await db.pool.query('CREATE TABLE delegator_sessions (session_id text, extra int)');
       const run = await migrate(db, '--standalone');
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^delegator_sessions already exists in .+; left unchanged\.\nCreated agent_status and its index in /);
+      expect(run.stdout).toMatch(
+        /^delegator_sessions already exists in .+; left unchanged\.\nCreated agent_status and its index in /,
+      );
       const { rows } = await db.pool.query<{ column_name: string }>(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'delegator_sessions' ORDER BY column_name",
       );
@@ -111,16 +127,28 @@ describe('npm run cli -- migrate', () => {
   });
 
   it.each([
-    ["all of ECHO's migrations ran", (db: TestDatabase) => applyEchoMigrations(db.pool), `ECHO's migrations have run there (schema_migrations, latest ${LATEST})`],
-    ["ECHO's first migration ran", (db: TestDatabase) => applyEchoMigrations(db.pool, { upTo: FIRST }), `ECHO's migrations have run there (schema_migrations, latest ${FIRST})`],
+    [
+      "all of ECHO's migrations ran",
+      (db: TestDatabase) => applyEchoMigrations(db.pool),
+      `ECHO's migrations have run there (schema_migrations, latest ${LATEST})`,
+    ],
+    [
+      "ECHO's first migration ran",
+      (db: TestDatabase) => applyEchoMigrations(db.pool, { upTo: FIRST }),
+      `ECHO's migrations have run there (schema_migrations, latest ${FIRST})`,
+    ],
     [
       "Ecto's schema_migrations exists, empty",
-      (db: TestDatabase) => db.pool.query('CREATE TABLE schema_migrations (version bigint PRIMARY KEY, inserted_at timestamp(0))'),
+      (db: TestDatabase) =>
+        db.pool.query('CREATE TABLE schema_migrations (version bigint PRIMARY KEY, inserted_at timestamp(0))'),
       "Ecto's schema_migrations exists there",
     ],
     [
       "tables of ECHO's first migration exist without schema_migrations",
-      (db: TestDatabase) => db.pool.query('CREATE TABLE messages (id bigserial PRIMARY KEY); CREATE TABLE decision_votes (id bigserial PRIMARY KEY)'),
+      (db: TestDatabase) =>
+        db.pool.query(
+          'CREATE TABLE messages (id bigserial PRIMARY KEY); CREATE TABLE decision_votes (id bigserial PRIMARY KEY)',
+        ),
       "ECHO's tables messages, decision_votes exist there",
     ],
   ])('--standalone refuses and creates nothing where %s', async (_where, prepare, reason) => {
@@ -139,7 +167,9 @@ describe('npm run cli -- migrate', () => {
   it('exits 2 with the reason when PostgreSQL cannot be reached, with and without --standalone', async () => {
     const dead = await refusingAddress();
     for (const flags of [[], ['--standalone']]) {
-      const run = await runCliProcess(['migrate', ...flags], { DATABASE_URL: `postgres://u@${dead.host}:${dead.port}/db` });
+      const run = await runCliProcess(['migrate', ...flags], {
+        DATABASE_URL: `postgres://u@${dead.host}:${dead.port}/db`,
+      });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^migrate: cannot reach or (read|change) /);
       expect(run.stderr).toContain(`ECONNREFUSED ${dead.host}:${dead.port}`);
@@ -159,50 +189,75 @@ interface ColumnShape {
 }
 
 /** A table as the catalog describes it: its columns, indexes and constraints. */
-async function tableShape(db: TestDatabase, table: string): Promise<{ columns: ColumnShape[]; indexes: string[]; constraints: string[] }> {
+async function tableShape(
+  db: TestDatabase,
+  table: string,
+): Promise<{ columns: ColumnShape[]; indexes: string[]; constraints: string[] }> {
   const columns = await db.pool.query<ColumnShape>(
     `SELECT column_name, ordinal_position, data_type, udt_name, character_maximum_length, datetime_precision, column_default, is_nullable
        FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
     [table],
   );
-  const indexes = await db.pool.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname', [table]);
+  const indexes = await db.pool.query<{ indexdef: string }>(
+    'SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',
+    [table],
+  );
   const constraints = await db.pool.query<{ constraint: string }>(
     `SELECT constraint_name || ' ' || constraint_type AS constraint FROM information_schema.table_constraints
       WHERE table_schema = current_schema() AND table_name = $1 AND constraint_type <> 'CHECK' ORDER BY constraint_name`,
     [table],
   );
-  return { columns: columns.rows, indexes: indexes.rows.map((row) => row.indexdef), constraints: constraints.rows.map((row) => row.constraint) };
+  return {
+    columns: columns.rows,
+    indexes: indexes.rows.map((row) => row.indexdef),
+    constraints: constraints.rows.map((row) => row.constraint),
+  };
 }
 
 describe("ECHO's schema as transcribed in test/fixtures/echo", () => {
-  it.each(['delegator_sessions', 'agent_status'])('creates %s exactly as createStandaloneTables does', async (table) => {
-    await withDatabase(async (echo) => {
-      await withDatabase(async (standalone) => {
-        await applyEchoMigrations(echo.pool);
-        await createStandaloneTables(standalone.pool);
-        const expected = await tableShape(echo, table);
-        expect(expected.columns.length).toBeGreaterThan(5);
-        expect(expected.indexes.length).toBeGreaterThan(1);
-        expect(await tableShape(standalone, table)).toEqual(expected);
+  it.each(['delegator_sessions', 'agent_status'])(
+    'creates %s exactly as createStandaloneTables does',
+    async (table) => {
+      await withDatabase(async (echo) => {
+        await withDatabase(async (standalone) => {
+          await applyEchoMigrations(echo.pool);
+          await createStandaloneTables(standalone.pool);
+          const expected = await tableShape(echo, table);
+          expect(expected.columns.length).toBeGreaterThan(5);
+          expect(expected.indexes.length).toBeGreaterThan(1);
+          expect(await tableShape(standalone, table)).toEqual(expected);
+        });
       });
-    });
-  });
+    },
+  );
 
   it("creates ECHO's work tables exactly as its migrations leave them, each where it is missing", async () => {
     await withDatabase(async (echo) => {
       await withDatabase(async (standalone) => {
         await applyEchoMigrations(echo.pool);
-        const tables = ['messages', 'decisions', 'decision_votes', 'llm_sessions', 'workflow_executions', 'flow_executions'] as const;
-        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(Object.fromEntries(tables.map((table) => [table, 'created'])));
+        const tables = [
+          'messages',
+          'decisions',
+          'decision_votes',
+          'llm_sessions',
+          'workflow_executions',
+          'flow_executions',
+        ] as const;
+        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(
+          Object.fromEntries(tables.map((table) => [table, 'created'])),
+        );
         for (const table of tables) {
           const expected = await tableShape(echo, table);
           expect(expected.columns.length, table).toBeGreaterThan(5);
           expect(await tableShape(standalone, table), table).toEqual(expected);
         }
         // Their sequences too: a bigserial's default names its own.
-        const sequences = "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname IN ('messages_id_seq', 'decision_votes_id_seq') ORDER BY 1";
+        const sequences =
+          "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname IN ('messages_id_seq', 'decision_votes_id_seq') ORDER BY 1";
         expect((await standalone.pool.query(sequences)).rows).toEqual((await echo.pool.query(sequences)).rows);
-        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(Object.fromEntries(tables.map((table) => [table, 'exists'])));
+        expect(await createStandaloneWorkTables(standalone.pool)).toEqual(
+          Object.fromEntries(tables.map((table) => [table, 'exists'])),
+        );
       });
     });
   });
@@ -219,7 +274,9 @@ describe("ECHO's schema as transcribed in test/fixtures/echo", () => {
   it("records each migration's version in schema_migrations, as Ecto does", async () => {
     await withDatabase(async (db) => {
       await applyEchoMigrations(db.pool);
-      const { rows } = await db.pool.query<{ version: string }>('SELECT version::text AS version FROM schema_migrations ORDER BY version');
+      const { rows } = await db.pool.query<{ version: string }>(
+        'SELECT version::text AS version FROM schema_migrations ORDER BY version',
+      );
       expect(rows.map((row) => row.version)).toEqual([...ECHO_MIGRATIONS]);
       expect(await applyEchoMigrations(db.pool)).toEqual([]);
     });

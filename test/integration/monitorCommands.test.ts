@@ -59,7 +59,11 @@ describe.skipIf(noRedis !== null)("the monitor's command bus", () => {
         onMalformed: () => undefined,
       });
       const outcome = await bus.send({ type: 'end_session', sessionId: 'session_x' });
-      expect(outcome).toMatchObject({ ok: false, failure: 'no_answer', error: 'no answer from the delegator within 1 s' });
+      expect(outcome).toMatchObject({
+        ok: false,
+        failure: 'no_answer',
+        error: 'no answer from the delegator within 1 s',
+      });
       expect(heard).toHaveLength(1);
     } finally {
       listener.disconnect();
@@ -70,24 +74,42 @@ describe.skipIf(noRedis !== null)("the monitor's command bus", () => {
   it('with Redis down, fails at once and sends nothing once Redis is back', async () => {
     const server = await startRedis();
     const prefix = 'delegator:';
-    const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: db.url, REDIS_URL: server.url, REDIS_PREFIX: prefix, OLLAMA_ENDPOINT: 'off', MONITOR_POLL_MS: '60000' });
+    const config = loadConfig({
+      MONITOR_AGENT_PROCESSES: 'off',
+      DATABASE_URL: db.url,
+      REDIS_URL: server.url,
+      REDIS_PREFIX: prefix,
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_POLL_MS: '60000',
+    });
     const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     const listener = connection(server.url);
     try {
       // Connected: with nobody listening, the command goes out and is counted by nobody.
-      expect(await running.sendCommand({ type: 'stop_agent', role: 'cto' })).toMatchObject({ failure: 'not_sent', error: `no delegator is listening on ${prefix}commands` });
+      expect(await running.sendCommand({ type: 'stop_agent', role: 'cto' })).toMatchObject({
+        failure: 'not_sent',
+        error: `no delegator is listening on ${prefix}commands`,
+      });
 
       await server.halt();
       await expect
         .poll(() => running.sendCommand({ type: 'stop_agent', role: 'cto' }))
-        .toMatchObject({ ok: false, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' });
-      expect(await running.sendCommand({ type: 'end_session', sessionId: 'session_x' })).toMatchObject({ failure: 'not_sent' });
+        .toMatchObject({
+          ok: false,
+          failure: 'not_sent',
+          error: 'Redis is not connected, so the command was not sent',
+        });
+      expect(await running.sendCommand({ type: 'end_session', sessionId: 'session_x' })).toMatchObject({
+        failure: 'not_sent',
+      });
 
       await server.launch();
       await listener.connect();
       const heard = await listenOn(listener, `${prefix}commands`);
       // The monitor's own connection comes back within its one-second backoff.
-      await expect.poll(async () => (await running.monitor.pollNow()).sources.registry.state, { timeout: 8000 }).toBe('ok');
+      await expect
+        .poll(async () => (await running.monitor.pollNow()).sources.registry.state, { timeout: 8000 })
+        .toBe('ok');
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(heard).toEqual([]);
     } finally {
@@ -102,15 +124,25 @@ describe("the monitor's unload", () => {
   it('unloads through Ollama, confirms it, and polls at once so every view shows the memory freed', async () => {
     const ollama = await startFakeOllama();
     ollama.unloads({ kind: 'drop' });
-    const config = loadConfig({ MONITOR_AGENT_PROCESSES: 'off', DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: ollama.endpoint, MONITOR_POLL_MS: '600000' });
+    const config = loadConfig({
+      MONITOR_AGENT_PROCESSES: 'off',
+      DATABASE_URL: db.url,
+      REGISTRY_MODE: 'sessions',
+      OLLAMA_ENDPOINT: ollama.endpoint,
+      MONITOR_POLL_MS: '600000',
+    });
     const running = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
     try {
       const model = running.monitor.current()?.residentModels?.[0]?.name ?? '';
       expect(model).not.toBe('');
       const outcome = await running.sendCommand({ type: 'unload_model', model });
       expect(outcome).toEqual({ ok: true, id: expect.any(String) });
-      expect(ollama.received.filter((request) => request.method === 'POST')).toEqual([{ method: 'POST', path: '/api/generate', body: { model, keep_alive: 0 } }]);
-      await expect.poll(() => running.monitor.current()?.residentModels?.map((resident) => resident.name), { timeout: 5000 }).not.toContain(model);
+      expect(ollama.received.filter((request) => request.method === 'POST')).toEqual([
+        { method: 'POST', path: '/api/generate', body: { model, keep_alive: 0 } },
+      ]);
+      await expect
+        .poll(() => running.monitor.current()?.residentModels?.map((resident) => resident.name), { timeout: 5000 })
+        .not.toContain(model);
     } finally {
       await running.close();
       await ollama.close();

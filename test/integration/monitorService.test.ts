@@ -25,7 +25,9 @@ beforeAll(async () => {
     startFakeOllama(),
     mkdtemp(join(tmpdir(), 'monitor-data-')),
   ]);
-  await insertSessions(db.pool, [{ sessionId: 'live', category: 'quick_fix', startedAt: new Date(Date.now() - 60_000).toISOString() }]);
+  await insertSessions(db.pool, [
+    { sessionId: 'live', category: 'quick_fix', startedAt: new Date(Date.now() - 60_000).toISOString() },
+  ]);
 });
 
 afterAll(async () => {
@@ -48,7 +50,11 @@ describe.skipIf(noRedis !== null)('startMonitorService', () => {
     const options = { timeZone: 'UTC', defaultDataDir: null, log };
     const { monitor, close } = await startMonitorService({ kind: 'echo', config }, options);
     try {
-      expect(monitor.current()?.summary).toMatchObject({ activeSessions: 1, activeAgents: 1, agentsFrom: ['sessions'] });
+      expect(monitor.current()?.summary).toMatchObject({
+        activeSessions: 1,
+        activeAgents: 1,
+        agentsFrom: ['sessions'],
+      });
       const announced = new Promise<MonitorEvent>((resolve) => monitor.onEvent(resolve));
       const polled = new Promise<void>((resolve) => {
         const stop = monitor.onSnapshot((snapshot) => {
@@ -58,9 +64,16 @@ describe.skipIf(noRedis !== null)('startMonitorService', () => {
         });
       });
       // The poll interval is a minute: only the announcement can bring the registry in this quickly.
-      await redis.redis.hset(`${redis.prefix}agents`, 'senior_developer', JSON.stringify({ role: 'senior_developer', session_id: 'live' }));
+      await redis.redis.hset(
+        `${redis.prefix}agents`,
+        'senior_developer',
+        JSON.stringify({ role: 'senior_developer', session_id: 'live' }),
+      );
       const publish = setInterval(() => {
-        void redis.redis.publish(`${redis.prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'senior_developer' }));
+        void redis.redis.publish(
+          `${redis.prefix}events`,
+          JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'senior_developer' }),
+        );
       }, 100);
       try {
         expect((await announced).message).toBe('Senior Developer spawned');
@@ -80,6 +93,8 @@ describe.skipIf(noRedis !== null)('startMonitorService', () => {
     ]);
     const events = await readFile(join(dataDir, 'event-log.jsonl'), 'utf8');
     expect(events).toContain('"type":"agent_spawned"');
-    expect((await readFile(join(dataDir, 'resource-series.jsonl'), 'utf8')).trim().split('\n').length).toBeGreaterThanOrEqual(2);
+    expect(
+      (await readFile(join(dataDir, 'resource-series.jsonl'), 'utf8')).trim().split('\n').length,
+    ).toBeGreaterThanOrEqual(2);
   });
 });

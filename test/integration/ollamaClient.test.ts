@@ -28,17 +28,30 @@ describe('OllamaClient', () => {
     // Biggest first.
     expect(value.models).toEqual([
       { name: 'codellama:13b', sizeBytes: 8808038400, vramBytes: 0, expiresAt: Date.parse('2026-11-24T14:34:10.002Z') },
-      { name: 'deepseek-coder:6.7b', sizeBytes: 4569768960, vramBytes: 4569768960, expiresAt: Date.parse('2026-11-24T14:33:05.318Z') },
+      {
+        name: 'deepseek-coder:6.7b',
+        sizeBytes: 4569768960,
+        vramBytes: 4569768960,
+        expiresAt: Date.parse('2026-11-24T14:33:05.318Z'),
+      },
     ]);
     expect([value.total, value.unlistedBytes]).toEqual([2, 0]);
     expect(ollama.requests.at(-1)).toBe('GET /api/ps');
   });
 
   it('lists the biggest 200 of 100,008 models, and counts the rest and what they hold', async () => {
-    const models = Array.from({ length: 100_008 }, (_, index) => ({ name: `model-${String(index)}:1b`, size: 1_000_000 + index, size_vram: 0 }));
+    const models = Array.from({ length: 100_008 }, (_, index) => ({
+      name: `model-${String(index)}:1b`,
+      size: 1_000_000 + index,
+      size_vram: 0,
+    }));
     ollama.behave({ kind: 'answer', body: JSON.stringify({ models }) });
     const { value } = await new OllamaClient(ollama.endpoint, 10_000).residentModels();
-    expect([value.models.length, value.total, value.models[0]?.name]).toEqual([MODEL_LIMIT, 100_008, 'model-100007:1b']);
+    expect([value.models.length, value.total, value.models[0]?.name]).toEqual([
+      MODEL_LIMIT,
+      100_008,
+      'model-100007:1b',
+    ]);
     const listed = value.models.reduce((sum, model) => sum + (model.sizeBytes ?? 0), 0);
     expect(listed + value.unlistedBytes).toBe(models.reduce((sum, model) => sum + model.size, 0));
   });
@@ -56,13 +69,19 @@ describe('OllamaClient', () => {
 
   it('drops entries it cannot read and keeps the rest', async () => {
     const good = (JSON.parse(RECORDED_PS) as { models: unknown[] }).models[0];
-    ollama.behave({ kind: 'answer', body: JSON.stringify({ models: [good, { name: 'broken', size: 'big' }, 'nonsense'] }) });
+    ollama.behave({
+      kind: 'answer',
+      body: JSON.stringify({ models: [good, { name: 'broken', size: 'big' }, 'nonsense'] }),
+    });
     const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
     expect(value.models.map((model) => model.name)).toEqual(['deepseek-coder:6.7b']);
-    expect(dropped).toEqual([expect.stringMatching(/^ollama model #2: size:/), expect.stringMatching(/^ollama model #3: value:/)]);
+    expect(dropped).toEqual([
+      expect.stringMatching(/^ollama model #2: size:/),
+      expect.stringMatching(/^ollama model #3: value:/),
+    ]);
   });
 
-  it("reads a model Podman AI Lab lists without a size as loaded, of unknown size rather than 0 GB", async () => {
+  it('reads a model Podman AI Lab lists without a size as loaded, of unknown size rather than 0 GB', async () => {
     ollama.behave({ kind: 'answer', body: fixture('ollama-ps-podman-ai-lab.json') });
     const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
     expect(dropped).toEqual([]);
@@ -90,34 +109,56 @@ describe('OllamaClient', () => {
   });
 
   it('never leaves a model of unknown size out of the list, so the totals can tell they are unknown', async () => {
-    const known = Array.from({ length: MODEL_LIMIT }, (_, index) => ({ name: `model-${String(index)}:1b`, size: 2_000_000 + index }));
-    ollama.behave({ kind: 'answer', body: JSON.stringify({ models: [...known, { name: 'tiny:1b', size: 1_000_000 }, { name: 'unsized:1b', size: 0 }] }) });
+    const known = Array.from({ length: MODEL_LIMIT }, (_, index) => ({
+      name: `model-${String(index)}:1b`,
+      size: 2_000_000 + index,
+    }));
+    ollama.behave({
+      kind: 'answer',
+      body: JSON.stringify({
+        models: [...known, { name: 'tiny:1b', size: 1_000_000 }, { name: 'unsized:1b', size: 0 }],
+      }),
+    });
     const { value } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
-    expect([value.models.length, value.total, value.models[0]?.name]).toEqual([MODEL_LIMIT, MODEL_LIMIT + 2, 'unsized:1b']);
+    expect([value.models.length, value.total, value.models[0]?.name]).toEqual([
+      MODEL_LIMIT,
+      MODEL_LIMIT + 2,
+      'unsized:1b',
+    ]);
     expect(value.models.map((model) => model.name)).not.toContain('tiny:1b');
     // Two of the smallest known sizes are unlisted now, the 1 MB one and the smallest of the rest.
     expect(value.unlistedBytes).toBe(1_000_000 + 2_000_000);
   });
 
-  it("reads Ollama 0.1.38 to 0.1.41 leaving size_vram out as a model wholly in RAM", async () => {
+  it('reads Ollama 0.1.38 to 0.1.41 leaving size_vram out as a model wholly in RAM', async () => {
     ollama.behave({ kind: 'answer', body: fixture('ollama-ps-0.1.38-cpu.json') });
     const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
     expect(dropped).toEqual([]);
-    expect(value.models).toEqual([{ name: 'codellama:13b', sizeBytes: 8808038400, vramBytes: 0, expiresAt: Date.parse('2024-05-20T14:34:10.002Z') }]);
+    expect(value.models).toEqual([
+      { name: 'codellama:13b', sizeBytes: 8808038400, vramBytes: 0, expiresAt: Date.parse('2024-05-20T14:34:10.002Z') },
+    ]);
   });
 
   it('names the version that brought /api/ps when it is not found, as on an Ollama older than 0.1.38', async () => {
     // What such a server answers for a route it lacks: gin's plain "404 page not found" (ollama/ollama#867, #1467, #4490).
     ollama.behave({ kind: 'answer', body: '404 page not found', status: 404 });
-    const failure = await new OllamaClient(ollama.endpoint, 1000).residentModels().then(() => null, (error: unknown) => (error instanceof Error ? error.message : String(error)));
-    expect(failure).toBe('Ollama answered 404 to /api/ps: Ollama 0.1.38 or later is needed to see loaded models (this server may be older, or not Ollama)');
+    const failure = await new OllamaClient(ollama.endpoint, 1000).residentModels().then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    expect(failure).toBe(
+      'Ollama answered 404 to /api/ps: Ollama 0.1.38 or later is needed to see loaded models (this server may be older, or not Ollama)',
+    );
   });
 
   it.each([
     [{ kind: 'answer' as const, body: '<html>gateway</html>' }, 'Ollama: the answer to /api/ps is not JSON'],
     [{ kind: 'answer' as const, body: '{"error":"nope"}' }, 'Ollama: unexpected answer to /api/ps (models:'],
     [{ kind: 'answer' as const, body: 'oops', status: 500 }, 'Ollama answered HTTP 500'],
-    [{ kind: 'answer' as const, body: '{"error":"llama runner process has terminated"}', status: 500 }, 'Ollama answered HTTP 500: llama runner process has terminated'],
+    [
+      { kind: 'answer' as const, body: '{"error":"llama runner process has terminated"}', status: 500 },
+      'Ollama answered HTTP 500: llama runner process has terminated',
+    ],
   ])('rejects a garbage answer with a clear reason: %j', async (behaviour, reason) => {
     ollama.behave(behaviour);
     await expect(new OllamaClient(ollama.endpoint, 1000).residentModels()).rejects.toThrow(reason);
@@ -145,9 +186,18 @@ describe('models an Ollama-compatible server lists without their size', () => {
     ];
     ollama.behave({ kind: 'answer', body: JSON.stringify({ models }) });
     const { value, dropped } = await new OllamaClient(ollama.endpoint, 1000).residentModels();
-    const snapshot = snapshotAt(Date.parse('2026-11-24T14:28:28Z'), { ollama: ok({ ...value, models: [...value.models] }, [...dropped]) });
+    const snapshot = snapshotAt(Date.parse('2026-11-24T14:28:28Z'), {
+      ollama: ok({ ...value, models: [...value.models] }, [...dropped]),
+    });
 
-    expect(snapshot.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory.modelLoaded, agent.memory.ollamaBytes])).toEqual([
+    expect(
+      snapshot.agents?.map((agent) => [
+        agent.role,
+        agent.memoryBytes,
+        agent.memory.modelLoaded,
+        agent.memory.ollamaBytes,
+      ]),
+    ).toEqual([
       ['senior_developer', gib(6.7), true, null],
       ['test_lead', gib(13), true, null],
     ]);
@@ -157,10 +207,19 @@ describe('models an Ollama-compatible server lists without their size', () => {
       ['deepseek-coder:6.7b', gib(6.7), 'estimate'],
     ]);
     // Nothing was read: the total is the estimate and says so, and no share of RAM is claimed.
-    expect(snapshot.summary).toMatchObject({ memoryBytes: gib(6.7) + gib(13), memorySource: 'estimated', measuredMemoryBytes: null, measuredRamBytes: null, memoryPctOfRam: null, residentModelsBytes: null });
+    expect(snapshot.summary).toMatchObject({
+      memoryBytes: gib(6.7) + gib(13),
+      memorySource: 'estimated',
+      measuredMemoryBytes: null,
+      measuredRamBytes: null,
+      memoryPctOfRam: null,
+      residentModelsBytes: null,
+    });
 
     const metrics = renderMetrics(snapshot, { version: '0.0.0', commit: 'test' });
-    expect(metrics).toContain('delegator_agent_memory_bytes{role="test_lead",model="codellama:13b",reading="estimated"} ');
+    expect(metrics).toContain(
+      'delegator_agent_memory_bytes{role="test_lead",model="codellama:13b",reading="estimated"} ',
+    );
     expect(metrics).not.toContain('reading="ollama"');
     expect(metrics).not.toContain('reading="vram"');
     expect(metrics).not.toContain('delegator_models_memory_bytes');

@@ -22,7 +22,11 @@ afterEach(async () => {
 });
 
 const generate = (body: unknown): Promise<Response> =>
-  fetch(`${standIn.endpoint}/api/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${standIn.endpoint}/api/generate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('the Ollama stand-in', () => {
   it('listens on loopback only', () => {
@@ -36,7 +40,10 @@ describe('the Ollama stand-in', () => {
     const { value, dropped } = await client.residentModels();
     expect(dropped).toEqual([]);
     // Biggest first, as the client lists them; the first loaded fits the GPU, the second is split by layers in what it left.
-    const splitBytes = gpuBytesFor(modelFootprint('deepseek-coder:33b'), gpuAvailableBytes(demoGpu(20251112), 4_569_768_960));
+    const splitBytes = gpuBytesFor(
+      modelFootprint('deepseek-coder:33b'),
+      gpuAvailableBytes(demoGpu(20251112), 4_569_768_960),
+    );
     expect(splitBytes).toBeGreaterThan(6e9);
     expect(value.models).toEqual([
       { name: 'deepseek-coder:33b', sizeBytes: 20_300_000_000, vramBytes: splitBytes, expiresAt: T0 + 5 * MINUTE },
@@ -51,7 +58,14 @@ describe('the Ollama stand-in', () => {
       model: 'deepseek-coder:6.7b',
       size: 4_569_768_960,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
-      details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '6.7B', quantization_level: 'Q4_0' },
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: 'llama',
+        families: ['llama'],
+        parameter_size: '6.7B',
+        quantization_level: 'Q4_0',
+      },
       expires_at: '2026-11-24T14:35:00.000Z',
       size_vram: 4_569_768_960,
       context_length: 4096,
@@ -64,7 +78,7 @@ describe('the Ollama stand-in', () => {
     expect(await response.json()).toEqual({ version: '0.12.3' });
   });
 
-  it('moves a model\'s expiry on with each use, and lets it go 5 minutes after the last', async () => {
+  it("moves a model's expiry on with each use, and lets it go 5 minutes after the last", async () => {
     standIn.use('codellama:13b');
     now = T0 + 3 * MINUTE;
     standIn.use('codellama:13b');
@@ -79,7 +93,13 @@ describe('the Ollama stand-in', () => {
     standIn.use('mistral:7b');
     const response = await generate({ model: 'llama3.1:8b', keep_alive: 0 });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ model: 'llama3.1:8b', created_at: new Date(T0).toISOString(), response: '', done: true, done_reason: 'unload' });
+    expect(await response.json()).toEqual({
+      model: 'llama3.1:8b',
+      created_at: new Date(T0).toISOString(),
+      response: '',
+      done: true,
+      done_reason: 'unload',
+    });
     expect((await client.residentModels()).value.models.map((model) => model.name)).toEqual(['mistral:7b']);
   });
 
@@ -93,7 +113,9 @@ describe('the Ollama stand-in', () => {
   it('loads a model on a generate request without a prompt, for as long as it asks', async () => {
     const response = await generate({ model: 'mistral:7b', keep_alive: '10m' });
     expect(await response.json()).toMatchObject({ model: 'mistral:7b', done: true, done_reason: 'load' });
-    expect((await client.residentModels()).value.models).toEqual([expect.objectContaining({ name: 'mistral:7b', expiresAt: T0 + 10 * MINUTE })]);
+    expect((await client.residentModels()).value.models).toEqual([
+      expect.objectContaining({ name: 'mistral:7b', expiresAt: T0 + 10 * MINUTE }),
+    ]);
   });
 
   it('refuses what Ollama refuses', async () => {

@@ -15,7 +15,9 @@ describe('the built preload', () => {
   let code: string;
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'delegator-monitor-build-'));
-    await promisify(execFile)('npx', ['electron-vite', 'build', '--outDir', outDir, '--logLevel', 'error'], { cwd: ROOT });
+    await promisify(execFile)('npx', ['electron-vite', 'build', '--outDir', outDir, '--logLevel', 'error'], {
+      cwd: ROOT,
+    });
     code = await readFile(join(outDir, 'preload', 'index.cjs'), 'utf8');
   }, 120_000);
   afterAll(async () => {

@@ -5,7 +5,11 @@ import { probeProcesses } from '../../src/main/sources/processes/processProbe';
 let child: ChildProcess;
 beforeAll(async () => {
   // A real process holding some memory, standing in for an agent.
-  child = spawn(process.execPath, ['-e', 'const hold = Buffer.alloc(64 * 1024 * 1024, 1); setInterval(() => hold[0], 1000);'], { stdio: 'ignore' });
+  child = spawn(
+    process.execPath,
+    ['-e', 'const hold = Buffer.alloc(64 * 1024 * 1024, 1); setInterval(() => hold[0], 1000);'],
+    { stdio: 'ignore' },
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
 });
 afterAll(() => {

@@ -28,7 +28,11 @@ const vectorSchema = z.object({
 });
 const targetsSchema = z.object({
   status: z.literal('success'),
-  data: z.object({ activeTargets: z.array(z.object({ labels: labelsSchema, scrapeUrl: z.string(), health: z.string(), lastError: z.string() })) }),
+  data: z.object({
+    activeTargets: z.array(
+      z.object({ labels: labelsSchema, scrapeUrl: z.string(), health: z.string(), lastError: z.string() }),
+    ),
+  }),
 });
 const rulesSchema = z.object({
   status: z.literal('success'),
@@ -66,7 +70,8 @@ async function api<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   return schema.parse(await response.json());
 }
 
-const query = async (expression: string) => (await api(`/api/v1/query?query=${encodeURIComponent(expression)}`, vectorSchema)).data.result;
+const query = async (expression: string) =>
+  (await api(`/api/v1/query?query=${encodeURIComponent(expression)}`, vectorSchema)).data.result;
 
 /** Resolves once Prometheus answers as ready; fails at once, with what it said, if it exits. */
 async function untilReady(child: ChildProcess): Promise<void> {
@@ -120,10 +125,16 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
     const child = prometheus;
     if (child !== null && child.exitCode === null && child.pid !== undefined) {
       const pid = child.pid;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+      const exited = new Promise<void>((resolve) =>
+        child.once('exit', () => {
+          resolve();
+        }),
+      );
       process.kill(pid, 'SIGTERM');
       // Prometheus closes its storage on SIGTERM; one that hangs there is killed.
-      const hung = setTimeout(() => { process.kill(pid, 'SIGKILL'); }, 30_000);
+      const hung = setTimeout(() => {
+        process.kill(pid, 'SIGKILL');
+      }, 30_000);
       await exited;
       clearTimeout(hung);
     }
@@ -135,18 +146,34 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
 
   it('scrapes serve on loopback: the target is up', async () => {
     await expect
-      .poll(async () => (await api('/api/v1/targets', targetsSchema)).data.activeTargets.map((target) => [target.scrapeUrl, target.health, target.lastError]), {
-        timeout: 60_000,
-        interval: 500,
-      })
+      .poll(
+        async () =>
+          (await api('/api/v1/targets', targetsSchema)).data.activeTargets.map((target) => [
+            target.scrapeUrl,
+            target.health,
+            target.lastError,
+          ]),
+        {
+          timeout: 60_000,
+          interval: 500,
+        },
+      )
       .toEqual([[`http://127.0.0.1:${servePort}/metrics`, 'up', '']]);
     await expect
-      .poll(async () => (await query(`up{job="${JOB}"}`)).map((sample) => [sample.metric, sample.value[1]]), { timeout: 30_000, interval: 500 })
+      .poll(async () => (await query(`up{job="${JOB}"}`)).map((sample) => [sample.metric, sample.value[1]]), {
+        timeout: 30_000,
+        interval: 500,
+      })
       .toEqual([[{ __name__: 'up', instance: `127.0.0.1:${servePort}`, job: JOB }, '1']]);
   }, 120_000);
 
   it("stores the demo's memory in bytes, each model by where it sits", async () => {
-    await expect.poll(async () => (await query('delegator_agents_memory_bytes{kind="total"} > 0')).length, { timeout: 60_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(async () => (await query('delegator_agents_memory_bytes{kind="total"} > 0')).length, {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBe(1);
     const [total] = await query('delegator_agents_memory_bytes{kind="total"}');
     // The demo's agents take gigabytes: a figure in bytes is past 2^30, and whole.
     expect(Number(total?.value[1])).toBeGreaterThan(2 ** 30);
@@ -154,9 +181,19 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
     const models = await query('delegator_model_memory_bytes');
     expect(models.length).toBeGreaterThan(0);
     expect([...new Set(models.map((sample) => sample.metric.memory))].sort()).toEqual(['ram', 'vram']);
-    for (const sample of models) expect(sample.metric).toMatchObject({ instance: `127.0.0.1:${servePort}`, job: JOB, model: expect.any(String) as unknown });
+    for (const sample of models)
+      expect(sample.metric).toMatchObject({
+        instance: `127.0.0.1:${servePort}`,
+        job: JOB,
+        model: expect.any(String) as unknown,
+      });
     // The demo's agents are real processes: what each holds is read to the byte, not to the 0.1 GB (107,374,182 bytes) it was once rounded to.
-    await expect.poll(async () => (await query('delegator_agent_memory_bytes{reading="process"}')).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await query('delegator_agent_memory_bytes{reading="process"}')).length, {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(0);
     const processes = await query('delegator_agent_memory_bytes{reading="process"}');
     for (const sample of processes) {
       const bytes = Number(sample.value[1]);
@@ -168,18 +205,25 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
 
   // A rule whose series do not match evaluates as "ok" and never fires: each measure the rules compare must find the scraped figures.
   it.each([
-    ['memory-vs-ram', 'round(delegator_agents_memory_bytes{kind="ram"} / ignoring(kind) (delegator_machine_memory_bytes > 0) * 100, 0.1)'],
+    [
+      'memory-vs-ram',
+      'round(delegator_agents_memory_bytes{kind="ram"} / ignoring(kind) (delegator_machine_memory_bytes > 0) * 100, 0.1)',
+    ],
     ['free-memory', 'delegator_machine_memory_available_bytes / (delegator_machine_memory_bytes > 0) * 100'],
     ['agent-count', 'delegator_agents'],
     ['long-session', '(time() - delegator_sessions_active_oldest_start_time_seconds) / 3600'],
     ['source-unavailable', 'delegator_source_up{source="postgres"}'],
-  ])('the %s rule finds the scraped figures it compares', async (_rule, measure) => {
-    expect(readFileSync(RULES, 'utf8')).toContain(measure);
-    await expect.poll(async () => (await query(measure)).length, { timeout: 60_000, interval: 500 }).toBe(1);
-    const [sample] = await query(measure);
-    expect(sample?.metric).toMatchObject({ instance: `127.0.0.1:${servePort}`, job: JOB });
-    expect(Number(sample?.value[1])).toBeGreaterThanOrEqual(0);
-  }, 120_000);
+  ])(
+    'the %s rule finds the scraped figures it compares',
+    async (_rule, measure) => {
+      expect(readFileSync(RULES, 'utf8')).toContain(measure);
+      await expect.poll(async () => (await query(measure)).length, { timeout: 60_000, interval: 500 }).toBe(1);
+      const [sample] = await query(measure);
+      expect(sample?.metric).toMatchObject({ instance: `127.0.0.1:${servePort}`, job: JOB });
+      expect(Number(sample?.value[1])).toBeGreaterThanOrEqual(0);
+    },
+    120_000,
+  );
 
   it('evaluates every shipped rule on the scraped series without an error', async () => {
     // Every rule has been evaluated since the series arrived.
@@ -211,6 +255,7 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
       'DelegatorSourceUnavailable warning',
       'DelegatorMonitorDown critical',
     ]);
-    for (const rule of rules) expect([rule.name, rule.type, rule.health, rule.lastError ?? '']).toEqual([rule.name, 'alerting', 'ok', '']);
+    for (const rule of rules)
+      expect([rule.name, rule.type, rule.health, rule.lastError ?? '']).toEqual([rule.name, 'alerting', 'ok', '']);
   }, 120_000);
 });

@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
 import { ALERT_RULES } from '../../src/main/core/alerts/rules';
-import { DEFAULT_ALERT_SETTINGS, THRESHOLD_DIRECTION, THRESHOLD_RULE_KEYS, type ThresholdRuleKey } from '../../src/shared/alertSettings';
+import {
+  DEFAULT_ALERT_SETTINGS,
+  THRESHOLD_DIRECTION,
+  THRESHOLD_RULE_KEYS,
+  type ThresholdRuleKey,
+} from '../../src/shared/alertSettings';
 import { promtoolMissing } from '../support/needs';
 import { PROMTOOL } from '../support/packages';
 
@@ -21,11 +26,19 @@ const promtool = (...args: string[]) => {
 
 describe.skipIf(noPromtool !== null)(`promtool and ${RULES}`, () => {
   it('promtool check rules finds the 15 rules and has nothing else to say', () => {
-    expect(promtool('check', 'rules', RULES)).toEqual({ status: 0, stdout: `Checking ${RULES}\n  SUCCESS: 15 rules found\n\n`, stderr: '' });
+    expect(promtool('check', 'rules', RULES)).toEqual({
+      status: 0,
+      stdout: `Checking ${RULES}\n  SUCCESS: 15 rules found\n\n`,
+      stderr: '',
+    });
   });
 
   it("promtool test rules passes every case of the rules' unit tests", () => {
-    expect(promtool('test', 'rules', RULE_TESTS)).toEqual({ status: 0, stdout: `Unit Testing:  ${RULE_TESTS}\n  SUCCESS\n\n`, stderr: '' });
+    expect(promtool('test', 'rules', RULE_TESTS)).toEqual({
+      status: 0,
+      stdout: `Unit Testing:  ${RULE_TESTS}\n  SUCCESS\n\n`,
+      stderr: '',
+    });
   });
 });
 
@@ -53,7 +66,9 @@ function shippedRules(): ShippedRule[] {
         alertId: field('alert_id'),
         severity: field('severity'),
         for: field('for'),
-        comparisons: [...expr.matchAll(/ (>=|<=|==|>|<) (-?[\d.]+)$/gm)].map((match) => [match[1] ?? '', Number(match[2])] as const),
+        comparisons: [...expr.matchAll(/ (>=|<=|==|>|<) (-?[\d.]+)$/gm)].map(
+          (match) => [match[1] ?? '', Number(match[2])] as const,
+        ),
       };
     });
 }
@@ -72,7 +87,9 @@ describe(`${RULES} against the monitor's own alert rules`, () => {
   it("waits the monitor's pending period: pendingPolls at the default poll interval", () => {
     const pendingSeconds = (DEFAULT_ALERT_SETTINGS.pendingPolls * loadConfig({}).pollMs) / 1000;
     expect(pendingSeconds).toBe(15);
-    expect(rules.map((rule) => `${rule.alert} ${rule.severity} for ${rule.for}`)).toEqual(rules.map((rule) => `${rule.alert} ${rule.severity} for ${pendingSeconds}s`));
+    expect(rules.map((rule) => `${rule.alert} ${rule.severity} for ${rule.for}`)).toEqual(
+      rules.map((rule) => `${rule.alert} ${rule.severity} for ${pendingSeconds}s`),
+    );
   });
 
   it('has an alert for each of the monitor rules, and one for the monitor itself', () => {
@@ -81,17 +98,29 @@ describe(`${RULES} against the monitor's own alert rules`, () => {
     expect(shipped).toEqual([...monitorRules, 'monitor-down'].sort());
   });
 
-  it.each(THRESHOLD_RULE_KEYS.flatMap((key) => (['warning', 'critical'] as const).map((severity) => [RULE_IDS[key], severity, key] as const)))(
+  it.each(
+    THRESHOLD_RULE_KEYS.flatMap((key) =>
+      (['warning', 'critical'] as const).map((severity) => [RULE_IDS[key], severity, key] as const),
+    ),
+  )(
     '%s %s fires at the default threshold and holds within the clear margin, compared as the monitor compares',
     (alertId, severity, key) => {
       const thresholds = DEFAULT_ALERT_SETTINGS[key];
       const threshold = thresholds[severity];
       const expected: Array<readonly [string, number]> =
         THRESHOLD_DIRECTION[key] === 'above'
-          ? [['>=', threshold], ['>', threshold - thresholds.clearMargin]]
-          : [['<=', threshold], ['<', threshold + thresholds.clearMargin]];
+          ? [
+              ['>=', threshold],
+              ['>', threshold - thresholds.clearMargin],
+            ]
+          : [
+              ['<=', threshold],
+              ['<', threshold + thresholds.clearMargin],
+            ];
       // The share of free memory is one of free-memory's alerts; macOS's pressure is the other.
-      const shipped = rules.filter((rule) => rule.alertId === alertId && rule.severity === severity && rule.alert !== 'DelegatorMemoryPressure');
+      const shipped = rules.filter(
+        (rule) => rule.alertId === alertId && rule.severity === severity && rule.alert !== 'DelegatorMemoryPressure',
+      );
       expect(shipped.map((rule) => rule.comparisons)).toEqual([expected]);
     },
   );

@@ -79,7 +79,10 @@ describe("the desktop app's export", () => {
 
   it('fails with the reason and leaves no file when PostgreSQL is down', async () => {
     const path = join(dir, 'never.csv');
-    const save = saveExport({ choosePath: () => Promise.resolve(path), sources: sourcesFor('postgres://nobody@127.0.0.1:1/none') });
+    const save = saveExport({
+      choosePath: () => Promise.resolve(path),
+      sources: sourcesFor('postgres://nobody@127.0.0.1:1/none'),
+    });
     await expect(save(QUERY)).rejects.toThrow(/PostgreSQL|ECONNREFUSED|connect/i);
     expect((await readdir(dir)).filter((name) => name.includes('never'))).toEqual([]);
   });

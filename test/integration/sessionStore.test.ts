@@ -10,15 +10,38 @@ const NOW = Date.parse('2026-11-24T14:30:00Z');
 
 /** A realistic day around 2026-11-24, with sessions near midnight in several zones. */
 const DAY: SessionSeed[] = [
-  { sessionId: 'a-dev', category: 'development', description: 'Implement password reset feature', startedAt: '2026-11-24T14:23:05Z' },
+  {
+    sessionId: 'a-dev',
+    category: 'development',
+    description: 'Implement password reset feature',
+    startedAt: '2026-11-24T14:23:05Z',
+  },
   { sessionId: 'b-fix', category: 'quick_fix', startedAt: '2026-11-24T13:00:00Z' },
-  { sessionId: 'c-strategy', category: 'strategic', startedAt: '2026-11-24T09:00:00Z', endedAt: '2026-11-24T09:30:00Z' },
+  {
+    sessionId: 'c-strategy',
+    category: 'strategic',
+    startedAt: '2026-11-24T09:00:00Z',
+    endedAt: '2026-11-24T09:30:00Z',
+  },
   // 18:00 on the 23rd in Los Angeles, 07:30 on the 24th in Kolkata.
-  { sessionId: 'd-hr', category: 'hr', startedAt: '2026-11-24T02:00:00Z', endedAt: '2026-11-24T02:10:00Z', status: 'error' },
+  {
+    sessionId: 'd-hr',
+    category: 'hr',
+    startedAt: '2026-11-24T02:00:00Z',
+    endedAt: '2026-11-24T02:10:00Z',
+    status: 'error',
+  },
   // 01:30 on the 24th in Kolkata, the 23rd everywhere west of it.
   { sessionId: 'e-tech', category: 'technical', startedAt: '2026-11-23T20:00:00Z', endedAt: '2026-11-23T21:00:00Z' },
   // A category and a status this app has never heard of pass through as they are.
-  { sessionId: 'f-research', category: 'research', agents: ['analyst'], startedAt: '2026-11-24T10:00:00Z', endedAt: '2026-11-24T10:05:00Z', status: 'cancelled' },
+  {
+    sessionId: 'f-research',
+    category: 'research',
+    agents: ['analyst'],
+    startedAt: '2026-11-24T10:00:00Z',
+    endedAt: '2026-11-24T10:05:00Z',
+    status: 'cancelled',
+  },
   { sessionId: 'g-ops', category: 'operations', startedAt: '2026-11-22T10:00:00Z', endedAt: '2026-11-22T12:00:00Z' },
 ];
 
@@ -41,7 +64,11 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(value.total).toBe(2);
       expect(value.sessions).toEqual([
         sessionRecord({ sessionId: 'a-dev' }),
-        expect.objectContaining({ sessionId: 'b-fix', agents: ['senior_developer'], startedAt: '2026-11-24T13:00:00.000Z' }),
+        expect.objectContaining({
+          sessionId: 'b-fix',
+          agents: ['senior_developer'],
+          startedAt: '2026-11-24T13:00:00.000Z',
+        }),
       ]);
     });
 
@@ -82,7 +109,15 @@ describe.each(BACKENDS)('on $name', (backend) => {
         // 2 + 1 + 3 + 2 + 3 + 1 + 2 agents over 7 sessions
         avgAgentsPerSession: 2,
         totalAgentsSpawned: 14,
-        categoryBreakdown: { development: 1, quick_fix: 1, strategic: 1, hr: 1, technical: 1, research: 1, operations: 1 },
+        categoryBreakdown: {
+          development: 1,
+          quick_fix: 1,
+          strategic: 1,
+          hr: 1,
+          technical: 1,
+          research: 1,
+          operations: 1,
+        },
         statusBreakdown: { active: 2, completed: 3, error: 1, cancelled: 1 },
         // 1800 + 600 + 3600 + 300 + 7200 seconds over 5 ended sessions
         avgDurationSeconds: 2700,
@@ -123,7 +158,9 @@ describe.each(BACKENDS)('on $name', (backend) => {
       expect(timeline).toHaveLength(24);
       expect(timeline[0]?.hourStart).toBe('2026-11-23T15:00:00.000Z');
       expect(timeline[23]?.hourStart).toBe('2026-11-24T14:00:00.000Z');
-      const busy = Object.fromEntries(timeline.filter((hour) => hour.count > 0).map((hour) => [hour.hourStart, hour.count]));
+      const busy = Object.fromEntries(
+        timeline.filter((hour) => hour.count > 0).map((hour) => [hour.hourStart, hour.count]),
+      );
       expect(busy).toEqual({
         '2026-11-23T20:00:00.000Z': 1,
         '2026-11-24T02:00:00.000Z': 1,
@@ -164,7 +201,9 @@ describe.each(BACKENDS)('on $name', (backend) => {
     let db: SqlBackend;
     beforeAll(async () => {
       db = await backend.open();
-      await insertSessions(db.sql, [{ sessionId: 'huge', description: `${'x'.repeat(1_048_575)}!`, startedAt: '2026-11-24T08:00:00Z' }]);
+      await insertSessions(db.sql, [
+        { sessionId: 'huge', description: `${'x'.repeat(1_048_575)}!`, startedAt: '2026-11-24T08:00:00Z' },
+      ]);
     });
     afterAll(async () => {
       await db.close();
@@ -175,8 +214,15 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const shown = `${'x'.repeat(1000)}… (cut from 1,048,576 characters)`;
       expect((await store.history('2026-11-24')).value[0]?.description).toBe(shown);
       expect((await store.activeSessions()).value.sessions[0]?.description).toBe(shown);
-      const picture = await store.dayPicture({ now: Date.parse('2026-11-24T09:00:00Z'), today: '2026-11-24', historyDate: '2026-11-24' });
-      expect([picture.value.history[0]?.description, picture.value.activeSessions[0]?.description]).toEqual([shown, shown]);
+      const picture = await store.dayPicture({
+        now: Date.parse('2026-11-24T09:00:00Z'),
+        today: '2026-11-24',
+        historyDate: '2026-11-24',
+      });
+      expect([picture.value.history[0]?.description, picture.value.activeSessions[0]?.description]).toEqual([
+        shown,
+        shown,
+      ]);
       const { rows } = await db.sql.query(`SELECT ${SESSION_COLUMNS} FROM delegator_sessions`);
       expect(readSessionRows(rows).value[0]?.description).toHaveLength(1_048_576);
     });
@@ -191,7 +237,14 @@ describe.each(BACKENDS)('on $name', (backend) => {
         { sessionId: 'forever', startedAt: 'infinity' },
         { sessionId: 'time-travel', startedAt: '2026-11-24T07:00:00Z', endedAt: '2026-11-24T06:00:00Z' },
         { sessionId: 'negative', startedAt: '2026-11-24T06:00:00Z', totalAgentsSpawned: -3 },
-        { sessionId: 'holes', startedAt: '2026-11-24T05:00:00Z', agents: [null, 'cto', ''], totalAgentsSpawned: null, status: null, description: null },
+        {
+          sessionId: 'holes',
+          startedAt: '2026-11-24T05:00:00Z',
+          agents: [null, 'cto', ''],
+          totalAgentsSpawned: null,
+          status: null,
+          description: null,
+        },
       ]);
     });
     afterAll(async () => {

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/config';
 import { testConnection } from '../../src/main/desktop/settings/connectionTest';
 import { effectiveEnv, settingsAsEnv } from '../../src/main/desktop/settings/effectiveEnv';
-import { DEFAULT_SETTINGS, PasswordNotStorable, SettingsStore, type Cipher } from '../../src/main/desktop/settings/settingsStore';
+import {
+  DEFAULT_SETTINGS,
+  PasswordNotStorable,
+  SettingsStore,
+  type Cipher,
+} from '../../src/main/desktop/settings/settingsStore';
 import { settingsSchema, type Settings } from '../../src/shared/settings';
 import { refusingAddress } from '../support/deadServers';
 import { redisMissing } from '../support/needs';
@@ -20,7 +25,8 @@ const cipher: Cipher = {
   decrypt: (encoded) => Promise.resolve({ text: flip(Buffer.from(encoded, 'base64')).toString(), reEncrypt: false }),
 };
 
-const settings = (change: (value: Settings) => Settings = (value) => value): Settings => change(structuredClone(DEFAULT_SETTINGS));
+const settings = (change: (value: Settings) => Settings = (value) => value): Settings =>
+  change(structuredClone(DEFAULT_SETTINGS));
 
 let dir: string;
 beforeAll(async () => {
@@ -34,7 +40,11 @@ describe('the settings file', () => {
   it('keeps the settings, and the password only encrypted', async () => {
     const store = new SettingsStore(join(dir, 'a.json'), cipher);
     expect(await store.load()).toEqual({ settings: DEFAULT_SETTINGS, password: null, problem: null });
-    const chosen = settings((value) => ({ ...value, pollMs: 2000, connection: { ...value.connection, host: 'db.internal' } }));
+    const chosen = settings((value) => ({
+      ...value,
+      pollMs: 2000,
+      connection: { ...value.connection, host: 'db.internal' },
+    }));
     await store.save({ settings: chosen, password: 'hunter2' });
     expect(await readFile(join(dir, 'a.json'), 'utf8')).not.toContain('hunter2');
     expect(await store.load()).toEqual({ settings: chosen, password: 'hunter2', problem: null });
@@ -59,10 +69,20 @@ describe('the settings file', () => {
 
 describe('settings and the environment', () => {
   it('turn into the configuration, the environment winning and saying which field it decides', () => {
-    const chosen = settings((value) => ({ ...value, connection: { ...value.connection, host: 'db.internal', ollamaEndpoint: '' } }));
+    const chosen = settings((value) => ({
+      ...value,
+      connection: { ...value.connection, host: 'db.internal', ollamaEndpoint: '' },
+    }));
     const { env, overriddenBy } = effectiveEnv(chosen, 'secret', { DB_PORT: '6000', REDIS_URL: 'redis://cache:1' });
     const config = loadConfig(env);
-    expect(config.database).toEqual({ kind: 'fields', host: 'db.internal', port: 6000, database: 'echo_org', user: 'echo_org', password: 'secret' });
+    expect(config.database).toEqual({
+      kind: 'fields',
+      host: 'db.internal',
+      port: 6000,
+      database: 'echo_org',
+      user: 'echo_org',
+      password: 'secret',
+    });
     expect(config.redisUrl).toBe('redis://cache:1');
     expect(config.ollamaEndpoint).toBeNull();
     expect(overriddenBy).toEqual({ 'connection.port': 'DB_PORT', 'connection.redisUrl': 'REDIS_URL' });
@@ -101,11 +121,22 @@ describe.skipIf(redisMissing() !== null)('Test connection', () => {
   it('says how each source answered', async () => {
     const dead = await refusingAddress();
     const report = await testConnection(
-      loadConfig({ DATABASE_URL: db.url, REDIS_URL: redis.url, OLLAMA_ENDPOINT: `http://${dead.host}:${String(dead.port)}` }),
+      loadConfig({
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        OLLAMA_ENDPOINT: `http://${dead.host}:${String(dead.port)}`,
+      }),
       'UTC',
     );
-    expect(report).toEqual({ postgres: 'ok', registry: 'ok', ollama: `Ollama: connect ECONNREFUSED ${dead.host}:${String(dead.port)}` });
-    const off = await testConnection(loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }), 'UTC');
+    expect(report).toEqual({
+      postgres: 'ok',
+      registry: 'ok',
+      ollama: `Ollama: connect ECONNREFUSED ${dead.host}:${String(dead.port)}`,
+    });
+    const off = await testConnection(
+      loadConfig({ DATABASE_URL: db.url, REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }),
+      'UTC',
+    );
     expect(off).toEqual({ postgres: 'ok', registry: 'not used', ollama: 'not used' });
   });
 });

@@ -21,7 +21,14 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 import { alive, plainArguments, procFacts, untilExecutable } from '../support/simulatedAgents';
 import type { DelegatorCommand } from '../../src/shared/commands';
-import { expectMessagesAsEchoWritesThem, expectPublishedAsStored, listenToEcho, messageRows, orderLog, until } from '../support/echoWork';
+import {
+  expectMessagesAsEchoWritesThem,
+  expectPublishedAsStored,
+  listenToEcho,
+  messageRows,
+  orderLog,
+  until,
+} from '../support/echoWork';
 import { startRedis, type ControllableServer } from '../support/servers';
 
 // The reference delegator's registry and command bus are in Redis, and ECHO's channels in one of their own; the backfills and tables need PostgreSQL alone.
@@ -114,14 +121,20 @@ describe.skipIf(noRedis !== null)('the guide-integrated reference delegator', ()
     for (const [field, text] of Object.entries(raw)) expect(readRegistryEntry(field, text).ok).toBe(true);
     expect(events.filter((event) => event.type === 'agent_spawned').map((event) => event.role)).toEqual(roles);
 
-    const ended = await eventually(() => events.find((event) => event.type === 'session_ended' && event.session_id === sessionId));
+    const ended = await eventually(() =>
+      events.find((event) => event.type === 'session_ended' && event.session_id === sessionId),
+    );
     expect(['completed', 'error']).toContain(ended.status);
-    const history = (await store.history(new Date().toISOString().slice(0, 10))).value.find((session) => session.sessionId === sessionId);
+    const history = (await store.history(new Date().toISOString().slice(0, 10))).value.find(
+      (session) => session.sessionId === sessionId,
+    );
     expect(history?.endedAt).not.toBeNull();
     expect(history?.agents).toEqual(roles);
     expect(await redis.redis.exists(`${redis.prefix}agents`)).toBe(0);
     // Every agent that spawned was announced as stopped.
-    const stopped = events.filter((event) => event.type === 'agent_stopped' && event.session_id === sessionId).map((event) => event.role);
+    const stopped = events
+      .filter((event) => event.type === 'agent_stopped' && event.session_id === sessionId)
+      .map((event) => event.role);
     expect([...stopped].sort()).toEqual([...(roles ?? [])].sort());
     // ... and the next session follows on its own.
     await eventually(() => events.find((event) => event.type === 'session_started' && event.session_id !== sessionId));
@@ -149,7 +162,10 @@ describe.skipIf(noRedis !== null)('the guide-integrated reference delegator', ()
   });
 
   it('answers a malformed command that carries an id with a refusal', async () => {
-    await redis.redis.publish(`${redis.prefix}commands`, JSON.stringify({ id: 'bad-1', type: 'reboot', at: new Date().toISOString() }));
+    await redis.redis.publish(
+      `${redis.prefix}commands`,
+      JSON.stringify({ id: 'bad-1', type: 'reboot', at: new Date().toISOString() }),
+    );
     const ack = await eventually(() => events.find((event) => event.type === 'command_ack' && event.id === 'bad-1'));
     expect(ack).toMatchObject({ ok: false, error: expect.stringMatching(/^malformed command: type:/) });
   });
@@ -217,7 +233,9 @@ describe.skipIf(noRedisServer !== null)("the guide-integrated ECHO's agents' wor
       log: problemLog,
     });
     const count = async (where: string): Promise<number> =>
-      Number((await workDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE ${where}`)).rows[0]?.n ?? 0);
+      Number(
+        (await workDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE ${where}`)).rows[0]?.n ?? 0,
+      );
     try {
       await sessions.startWarm();
       await until('tasks read, failed and answered', async () => {
@@ -238,14 +256,30 @@ describe.skipIf(noRedisServer !== null)("the guide-integrated ECHO's agents' wor
     expectMessagesAsEchoWritesThem(rows);
     expect(expectPublishedAsStored(listener.heard, rows, order.log)).toBe(rows.length);
     // The delegator hands work only to agents of its sessions.
-    const { rows: spawned } = await workDb.pool.query<{ role: string }>('SELECT DISTINCT unnest(active_agents) AS role FROM delegator_sessions');
+    const { rows: spawned } = await workDb.pool.query<{ role: string }>(
+      'SELECT DISTINCT unnest(active_agents) AS role FROM delegator_sessions',
+    );
     const tasked = new Set(rows.filter((row) => row.from_role === 'delegator').map((row) => row.to_role));
     expect(spawned.map((row) => row.role)).toEqual(expect.arrayContaining([...tasked]));
   }, 90_000);
 
   it('finds which of the work tables a database has, and writes only to those', async () => {
-    expect(await readWorkTables(db.pool)).toEqual({ messages: false, acknowledgements: false, decisions: false, llmSessions: false, workflows: false, flows: false });
-    expect(await readWorkTables(workDb.pool)).toEqual({ messages: true, acknowledgements: true, decisions: true, llmSessions: true, workflows: true, flows: true });
+    expect(await readWorkTables(db.pool)).toEqual({
+      messages: false,
+      acknowledgements: false,
+      decisions: false,
+      llmSessions: false,
+      workflows: false,
+      flows: false,
+    });
+    expect(await readWorkTables(workDb.pool)).toEqual({
+      messages: true,
+      acknowledgements: true,
+      decisions: true,
+      llmSessions: true,
+      workflows: true,
+      flows: true,
+    });
   });
 });
 
@@ -270,7 +304,9 @@ describe("backfill of ECHO's messages", () => {
     // A longer backfill adds only the days before: each day has its own stream, so the same days plan the same rows.
     const fortnight = planMessageBackfill(14, 99, now);
     expect(fortnight.slice(7)).toEqual(week);
-    expect(await insertMessageBackfill(messages, fortnight)).toBe(fortnight.slice(0, 7).reduce((sum, day) => sum + day.length, 0));
+    expect(await insertMessageBackfill(messages, fortnight)).toBe(
+      fortnight.slice(0, 7).reduce((sum, day) => sum + day.length, 0),
+    );
     const rows = await messageRows(workDb.pool);
     expectMessagesAsEchoWritesThem(rows);
     expect(rows.every((row) => row.inserted_at < now)).toBe(true);
@@ -284,7 +320,11 @@ describe("backfill of ECHO's messages", () => {
     expect(rows.some((row) => row.processing_error !== null && row.from_role === 'delegator')).toBe(true);
     expect(rows.some((row) => row.to_role === 'delegator' && row.type === 'response')).toBe(true);
     // A task not yet due to be read by `now` is unread.
-    expect(rows.filter((row) => !row.read && row.to_role !== 'delegator').every((row) => row.inserted_at > now - 25 * 60_000)).toBe(true);
+    expect(
+      rows
+        .filter((row) => !row.read && row.to_role !== 'delegator')
+        .every((row) => row.inserted_at > now - 25 * 60_000),
+    ).toBe(true);
   });
 });
 
@@ -304,11 +344,18 @@ async function statusRows(): Promise<Map<string, StatusRow>> {
 }
 
 async function registryPids(): Promise<Map<string, number>> {
-  const entries = Object.values(await redis.redis.hgetall(`${redis.prefix}agents`)).map((text) => JSON.parse(text) as { role: string; pid?: number });
+  const entries = Object.values(await redis.redis.hgetall(`${redis.prefix}agents`)).map(
+    (text) => JSON.parse(text) as { role: string; pid?: number },
+  );
   return new Map(entries.map((entry) => [entry.role, entry.pid ?? 0]));
 }
 
-const stopCommand = (role: string): DelegatorCommand => ({ id: `stop-${role}`, type: 'stop_agent', role, at: new Date().toISOString() });
+const stopCommand = (role: string): DelegatorCommand => ({
+  id: `stop-${role}`,
+  type: 'stop_agent',
+  role,
+  at: new Date().toISOString(),
+});
 
 describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
   // Seed 6 starts a development session: senior_developer and test_lead.
@@ -344,7 +391,9 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
     expect([...pids.keys()].sort()).toEqual(ROLES);
     for (const [role, pid] of pids) {
       expect(alive(pid), role).toBe(true);
-      await expect.poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0).toBeGreaterThan(30 * 1024 * 1024);
+      await expect
+        .poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0)
+        .toBeGreaterThan(30 * 1024 * 1024);
       if (process.platform !== 'linux') continue;
       // The VM itself when Erlang is here (escript execs it), else Node running the stand-in.
       await untilExecutable(pid, runtime?.executables[0] ?? '');
@@ -353,7 +402,9 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
       expect(script).toMatch(new RegExp(`^/.+/apps/${role}/${role}$`));
       expect(args).toEqual(['--autonomous']);
       expect(facts.cwd).toBe(process.cwd());
-      expect(facts.environ).toEqual(expect.arrayContaining([`${role.toUpperCase()}_MODEL=${defaultModelFor(role)}`, 'AGENT_AUTONOMOUS=true']));
+      expect(facts.environ).toEqual(
+        expect.arrayContaining([`${role.toUpperCase()}_MODEL=${defaultModelFor(role)}`, 'AGENT_AUTONOMOUS=true']),
+      );
     }
   });
 
@@ -362,14 +413,20 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
     expect([...first.keys()].sort()).toEqual(ROLES);
     for (const row of first.values()) {
       expect(row).toMatchObject({ status: 'running', version: null, capabilities: null });
-      expect(row.metadata).toEqual({ version: '1.0.0', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), node: 'nonode@nohost' });
+      expect(row.metadata).toEqual({
+        version: '1.0.0',
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+        node: 'nonode@nohost',
+      });
       expect(Math.abs(row.heartbeatAt - Date.now())).toBeLessThan(5000);
       // Whole seconds, as ECHO truncates them.
       expect(row.heartbeatAt % 1000).toBe(0);
     }
     expect([...used].sort()).toEqual(ROLES.map(defaultModelFor).sort());
     for (const role of ROLES) {
-      await expect.poll(async () => (await statusRows()).get(role)?.heartbeatAt ?? 0, { timeout: 5000 }).toBeGreaterThan(first.get(role)?.heartbeatAt ?? 0);
+      await expect
+        .poll(async () => (await statusRows()).get(role)?.heartbeatAt ?? 0, { timeout: 5000 })
+        .toBeGreaterThan(first.get(role)?.heartbeatAt ?? 0);
     }
     // Each heartbeat is a request to the model, which keeps it loaded.
     expect(used.length).toBeGreaterThan(ROLES.length);
@@ -393,7 +450,9 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
     expect(alive(pid)).toBe(false);
     const atCrash = await statusRows();
     expect(atCrash.get('test_lead')?.status).toBe('running');
-    const entry = JSON.parse((await redis.redis.hget(`${redis.prefix}agents`, 'test_lead')) ?? '{}') as { status?: string };
+    const entry = JSON.parse((await redis.redis.hget(`${redis.prefix}agents`, 'test_lead')) ?? '{}') as {
+      status?: string;
+    };
     expect(entry.status).toBe('error');
     // The other agent's heartbeat moves on; the crashed one's stays where it was.
     await expect
@@ -403,10 +462,12 @@ describe.skipIf(noRedis !== null)("the guide-integrated ECHO's agents", () => {
     expect(await live.crash('test_lead')).toBe(false);
   });
 
-  it("takes an agent whose process ends by itself for crashed, as this delegator notices", async () => {
+  it('takes an agent whose process ends by itself for crashed, as this delegator notices', async () => {
     const pid = (await registryPids()).get('senior_developer') ?? 0;
     process.kill(pid, 'SIGKILL');
-    await expect.poll(() => events.some((event) => event.type === 'agent_crashed' && event.role === 'senior_developer')).toBe(true);
+    await expect
+      .poll(() => events.some((event) => event.type === 'agent_crashed' && event.role === 'senior_developer'))
+      .toBe(true);
     expect((await statusRows()).get('senior_developer')?.status).toBe('running');
   });
 
@@ -435,9 +496,21 @@ describe('createStandaloneTables', () => {
   it("creates ECHO's agent_status where it is missing, with its index", async () => {
     const fresh = await createTestDatabase({ migrated: false });
     try {
-      expect(await createStandaloneTables(fresh.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'created' });
-      expect(await columns(fresh, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
-      const { rows } = await fresh.pool.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'agent_status' ORDER BY indexname");
+      expect(await createStandaloneTables(fresh.pool)).toEqual({
+        delegatorSessions: 'created',
+        agentStatus: 'created',
+      });
+      expect(await columns(fresh, 'agent_status')).toEqual([
+        'role',
+        'status',
+        'last_heartbeat',
+        'version',
+        'capabilities',
+        'metadata',
+      ]);
+      const { rows } = await fresh.pool.query<{ indexname: string }>(
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'agent_status' ORDER BY indexname",
+      );
       expect(rows.map((row) => row.indexname)).toEqual(['agent_status_last_heartbeat_index', 'agent_status_pkey']);
       expect(await createStandaloneTables(fresh.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'exists' });
     } finally {
@@ -451,7 +524,14 @@ describe('createStandaloneTables', () => {
       await older.pool.query('CREATE TABLE delegator_sessions (session_id text, extra int)');
       expect(await createStandaloneTables(older.pool)).toEqual({ delegatorSessions: 'exists', agentStatus: 'created' });
       expect(await columns(older, 'delegator_sessions')).toEqual(['session_id', 'extra']);
-      expect(await columns(older, 'agent_status')).toEqual(['role', 'status', 'last_heartbeat', 'version', 'capabilities', 'metadata']);
+      expect(await columns(older, 'agent_status')).toEqual([
+        'role',
+        'status',
+        'last_heartbeat',
+        'version',
+        'capabilities',
+        'metadata',
+      ]);
     } finally {
       await older.drop();
     }
@@ -461,7 +541,10 @@ describe('createStandaloneTables', () => {
     const custom = await createTestDatabase({ migrated: false });
     try {
       await custom.pool.query('CREATE TABLE agent_status (role text, mood text)');
-      expect(await createStandaloneTables(custom.pool)).toEqual({ delegatorSessions: 'created', agentStatus: 'exists' });
+      expect(await createStandaloneTables(custom.pool)).toEqual({
+        delegatorSessions: 'created',
+        agentStatus: 'exists',
+      });
       expect(await columns(custom, 'agent_status')).toEqual(['role', 'mood']);
     } finally {
       await custom.drop();

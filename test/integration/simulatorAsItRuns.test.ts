@@ -28,7 +28,14 @@ import {
 import { redisMissing, redisServerMissing } from '../support/needs';
 import { recordingLog } from '../support/recordingLog';
 import { startRedis, type ControllableServer } from '../support/servers';
-import { alive, erlangMissing, plainArguments, procFacts, processesMentioning, untilExecutable } from '../support/simulatedAgents';
+import {
+  alive,
+  erlangMissing,
+  plainArguments,
+  procFacts,
+  processesMentioning,
+  untilExecutable,
+} from '../support/simulatedAgents';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { createTestRedis, type TestRedis } from '../support/testRedis';
 
@@ -67,7 +74,11 @@ async function startEcho(extra: Partial<SimulatorOptions> = {}): Promise<Started
   const activity: string[] = [];
   const simulator = new Simulator({
     // A Redis is at hand where there is one, so that writing nothing to it is the mode's doing.
-    writer: new DelegatorWriter(db.pool, noRedis === null ? redis.redis : null, noRedis === null ? redis.prefix : 'delegator:'),
+    writer: new DelegatorWriter(
+      db.pool,
+      noRedis === null ? redis.redis : null,
+      noRedis === null ? redis.prefix : 'delegator:',
+    ),
     seed: SEED,
     speed: 0.001,
     hostName: 'test-host',
@@ -90,8 +101,17 @@ function startedPids(activity: readonly string[]): Map<string, number> {
   return pids;
 }
 
-async function heartbeats(): Promise<Map<string, { status: string; at: number; version: string | null; capabilities: unknown; metadata: unknown }>> {
-  const { rows } = await db.pool.query<{ role: string; status: string; at: number; version: string | null; capabilities: unknown; metadata: unknown }>(
+async function heartbeats(): Promise<
+  Map<string, { status: string; at: number; version: string | null; capabilities: unknown; metadata: unknown }>
+> {
+  const { rows } = await db.pool.query<{
+    role: string;
+    status: string;
+    at: number;
+    version: string | null;
+    capabilities: unknown;
+    metadata: unknown;
+  }>(
     `SELECT role, status, (extract(epoch FROM last_heartbeat) * 1000)::float8 AS at, version, capabilities, metadata FROM agent_status`,
   );
   return new Map(rows.map(({ role, ...row }) => [role, row]));
@@ -128,26 +148,35 @@ describe('ECHO as it runs (the default mode)', () => {
     started = null;
   });
 
-  it.skipIf(noRedis !== null)("writes only `running` heartbeats, in ECHO's form, for each agent of its crew; no sessions and no registry", async () => {
-    started = await startEcho();
-    expect(started.simulator.mode).toBe('as-it-runs');
-    const first = await heartbeats();
-    expect([...first.keys()].sort()).toEqual(CREW.map((member) => member.role).sort());
-    for (const row of first.values()) {
-      expect(row).toMatchObject({ status: 'running', version: null, capabilities: null });
-      expect(row.metadata).toEqual({ version: '1.0.0', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), node: 'nonode@nohost' });
-      expect(row.at % 1000).toBe(0);
-    }
-    // Beats move on, every 5 s in life (250 ms here), and say nothing else.
-    const [role] = first.keys();
-    await expect.poll(async () => (await heartbeats()).get(role ?? '')?.at ?? 0, { timeout: 5000 }).toBeGreaterThan(first.get(role ?? '')?.at ?? 0);
-    expect(new Set([...(await heartbeats()).values()].map((row) => row.status))).toEqual(new Set(['running']));
-    const { rows } = await db.pool.query<{ count: string }>('SELECT count(*) FROM delegator_sessions');
-    expect(rows[0]?.count).toBe('0');
-    expect(await redis.redis.keys(`${redis.prefix}*`)).toEqual([]);
-  });
+  it.skipIf(noRedis !== null)(
+    "writes only `running` heartbeats, in ECHO's form, for each agent of its crew; no sessions and no registry",
+    async () => {
+      started = await startEcho();
+      expect(started.simulator.mode).toBe('as-it-runs');
+      const first = await heartbeats();
+      expect([...first.keys()].sort()).toEqual(CREW.map((member) => member.role).sort());
+      for (const row of first.values()) {
+        expect(row).toMatchObject({ status: 'running', version: null, capabilities: null });
+        expect(row.metadata).toEqual({
+          version: '1.0.0',
+          timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
+          node: 'nonode@nohost',
+        });
+        expect(row.at % 1000).toBe(0);
+      }
+      // Beats move on, every 5 s in life (250 ms here), and say nothing else.
+      const [role] = first.keys();
+      await expect
+        .poll(async () => (await heartbeats()).get(role ?? '')?.at ?? 0, { timeout: 5000 })
+        .toBeGreaterThan(first.get(role ?? '')?.at ?? 0);
+      expect(new Set([...(await heartbeats()).values()].map((row) => row.status))).toEqual(new Set(['running']));
+      const { rows } = await db.pool.query<{ count: string }>('SELECT count(*) FROM delegator_sessions');
+      expect(rows[0]?.count).toBe('0');
+      expect(await redis.redis.keys(`${redis.prefix}*`)).toEqual([]);
+    },
+  );
 
-  it('leaves a crashed agent\'s row `running` to go stale, and starts the agent again with a new pid', async () => {
+  it("leaves a crashed agent's row `running` to go stale, and starts the agent again with a new pid", async () => {
     // Fast enough that the restart (30 s to 2 min in life) comes within seconds.
     started = await startEcho({ speed: 60 });
     const [member] = CREW;
@@ -161,13 +190,17 @@ describe('ECHO as it runs (the default mode)', () => {
     await expect.poll(() => startedPids(activity).get(role), { timeout: 10_000 }).not.toBe(before);
     const after = startedPids(activity).get(role) ?? 0;
     expect(alive(after)).toBe(true);
-    await expect.poll(async () => (await heartbeats()).get(role)?.at ?? 0, { timeout: 5000 }).toBeGreaterThan(atCrash?.at ?? 0);
+    await expect
+      .poll(async () => (await heartbeats()).get(role)?.at ?? 0, { timeout: 5000 })
+      .toBeGreaterThan(atCrash?.at ?? 0);
     expect((await heartbeats()).get(role)?.status).toBe('running');
   });
 
   it('refuses commands from our registry, which no ECHO listens to', async () => {
     started = await startEcho({ processes: null });
-    expect(await started.simulator.handle({ id: 'c1', type: 'end_session', session_id: 'x', at: new Date().toISOString() })).toMatchObject({ ok: false });
+    expect(
+      await started.simulator.handle({ id: 'c1', type: 'end_session', session_id: 'x', at: new Date().toISOString() }),
+    ).toMatchObject({ ok: false });
   });
 });
 
@@ -189,7 +222,14 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
     const listener = await listenToEcho(server.url);
     const order = orderLog(echoDb.pool, publisher);
     const work = await WorkWriter.open(order.sql, order.publisher, problemLog);
-    expect(work.tables).toEqual({ messages: true, acknowledgements: true, decisions: true, llmSessions: true, workflows: true, flows: true });
+    expect(work.tables).toEqual({
+      messages: true,
+      acknowledgements: true,
+      decisions: true,
+      llmSessions: true,
+      workflows: true,
+      flows: true,
+    });
     // Sixteen simulated hours in under half a minute; no processes, so nothing but the work takes time.
     const simulator = new Simulator({
       writer: new DelegatorWriter(echoDb.pool, null, 'unused:'),
@@ -203,7 +243,9 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
     try {
       await simulator.startWarm();
       const count = async (where: string, table = 'messages'): Promise<number> =>
-        Number(((await echoDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0])?.n ?? 0);
+        Number(
+          (await echoDb.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0]?.n ?? 0,
+        );
       await until('every kind of work', async () => {
         const seen = [
           await count(`from_role = 'delegator' AND read AND processing_error IS NULL`),
@@ -230,7 +272,12 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
     const rows = await messageRows(echoDb.pool);
     expectMessagesAsEchoWritesThem(rows);
     expect(expectPublishedAsStored(listener.heard, rows, order.log)).toBe(rows.length);
-    expect(expectDecisionEvents(listener.heard)).toEqual(['decisions:completed', 'decisions:escalated', 'decisions:new', 'decisions:vote_required']);
+    expect(expectDecisionEvents(listener.heard)).toEqual([
+      'decisions:completed',
+      'decisions:escalated',
+      'decisions:new',
+      'decisions:vote_required',
+    ]);
     const decisions = await expectDecisionsAsEchoWritesThem(echoDb.pool);
     expect(Object.keys(decisions)).toEqual(expect.arrayContaining(['approved']));
     const executions = await expectExecutionsAsEchoWritesThem(echoDb.pool);
@@ -241,9 +288,17 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
 
   it('has an agent read, as it starts, what waited for it, and leaves unread what waits for an agent that never runs', async () => {
     await echoDb.pool.query('DELETE FROM messages');
-    const idle = ['ceo', 'cto', 'chro', 'operations_head', 'product_manager', 'senior_architect', 'uiux_engineer', 'senior_developer', 'test_lead'].find(
-      (role) => !CREW.some((member) => member.role === role),
-    );
+    const idle = [
+      'ceo',
+      'cto',
+      'chro',
+      'operations_head',
+      'product_manager',
+      'senior_architect',
+      'uiux_engineer',
+      'senior_developer',
+      'test_lead',
+    ].find((role) => !CREW.some((member) => member.role === role));
     const waiting = [CREW[0]?.role ?? '', idle ?? ''];
     const { rows } = await echoDb.pool.query<{ id: string; to_role: string }>(
       `INSERT INTO messages (from_role, to_role, type, subject, content, metadata, read, inserted_at)
@@ -261,7 +316,8 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
       log: problemLog,
     });
     const readOf = async (id: string): Promise<boolean> =>
-      (await echoDb.pool.query<{ read: boolean }>('SELECT read FROM messages WHERE id = $1', [id])).rows[0]?.read ?? false;
+      (await echoDb.pool.query<{ read: boolean }>('SELECT read FROM messages WHERE id = $1', [id])).rows[0]?.read ??
+      false;
     try {
       await simulator.startWarm();
       const [mine, nobodys] = rows;
@@ -307,7 +363,9 @@ describe.skipIf(missing !== null)("the default mode's agents as Erlang VMs", () 
     for (const member of CREW) {
       const pid = pids.get(member.role) ?? 0;
       expectForm(member, pid, root, 'beam.smp');
-      await expect.poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0).toBeGreaterThan(30 * 1024 * 1024);
+      await expect
+        .poll(async () => (await probeProcesses([pid])).get(pid)?.rssBytes ?? 0)
+        .toBeGreaterThan(30 * 1024 * 1024);
     }
   });
 
@@ -331,7 +389,9 @@ describe.skipIf(missing !== null)("the default mode's agents as Erlang VMs", () 
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(alive(keeps.pid ?? 0)).toBe(true);
     } finally {
-      for (const child of [keeps, ends]) if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      for (const child of [keeps, ends])
+        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+          process.kill(child.pid, 'SIGKILL');
       await Promise.all([keepsExit, endsExit]);
     }
   });
@@ -401,7 +461,9 @@ describe('a simulator killed outright', () => {
       child.kill('SIGKILL');
       // SIGTERM from the reaper, SIGKILL 3 s later for any that ignore it.
       await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
-      await expect.poll(() => readdirSync(temporary).filter((name) => name.startsWith('echo-simulator-')), { timeout: 10_000 }).toEqual([]);
+      await expect
+        .poll(() => readdirSync(temporary).filter((name) => name.startsWith('echo-simulator-')), { timeout: 10_000 })
+        .toEqual([]);
       expect(processesMentioning(temporary)).toEqual([]);
     } finally {
       child.kill('SIGKILL');

@@ -32,7 +32,9 @@ describe("serve's log of its sources", () => {
     // Sixteen polls, and ioredis's retries between them.
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const { stderr } = await serve.stop('SIGTERM');
-    const registryLines = stderr.split('\n').filter((line) => line.includes('Registry') || line.includes('ECONNREFUSED'));
+    const registryLines = stderr
+      .split('\n')
+      .filter((line) => line.includes('Registry') || line.includes('ECONNREFUSED'));
     const refused = `Redis: connect ECONNREFUSED ${redis.host}:${String(redis.port)}`;
     expect(registryLines).toEqual([`warn monitor: Registry down: ${refused}`]);
     // What it watched, and that it stopped: at info, the default level.

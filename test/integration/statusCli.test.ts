@@ -16,7 +16,8 @@ const MINUTE = 60_000;
 /** The sizes in Ollama's recorded /api/ps (test/fixtures/ollama-ps.json). */
 const DEEPSEEK_BYTES = 4_569_768_960;
 const CODELLAMA_BYTES = 8_808_038_400;
-const ago = (minutes: number): string => new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
+const ago = (minutes: number): string =>
+  new Date(Math.floor((Date.now() - minutes * MINUTE) / 1000) * 1000).toISOString();
 
 const MACHINE_RULES_OFF = { memoryPctOfRam: { enabled: false }, freeRamPct: { enabled: false } };
 const alertsWith = (rules: object): string => JSON.stringify({ ...MACHINE_RULES_OFF, ...rules });
@@ -30,14 +31,42 @@ beforeAll(async () => {
   [db, redis, ollama] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeOllama()]);
   // Sessions at fixed UTC days in the past for --date, and live ones relative to now.
   await insertSessions(db.pool, [
-    { sessionId: 'live-dev', category: 'development', description: 'Implement password reset feature', startedAt: ago(5) },
+    {
+      sessionId: 'live-dev',
+      category: 'development',
+      description: 'Implement password reset feature',
+      startedAt: ago(5),
+    },
     { sessionId: 'done-fix', category: 'quick_fix', startedAt: ago(40), endedAt: ago(35) },
-    { sessionId: 'old-strategy', category: 'strategic', startedAt: '2026-03-10T12:00:00Z', endedAt: '2026-03-10T12:20:00Z' },
-    { sessionId: 'old-hr', category: 'hr', startedAt: '2026-03-10T15:00:00Z', endedAt: '2026-03-10T15:02:00Z', status: 'error' },
+    {
+      sessionId: 'old-strategy',
+      category: 'strategic',
+      startedAt: '2026-03-10T12:00:00Z',
+      endedAt: '2026-03-10T12:20:00Z',
+    },
+    {
+      sessionId: 'old-hr',
+      category: 'hr',
+      startedAt: '2026-03-10T15:00:00Z',
+      endedAt: '2026-03-10T15:02:00Z',
+      status: 'error',
+    },
   ]);
   await redis.redis.hset(`${redis.prefix}agents`, {
-    senior_developer: JSON.stringify({ role: 'senior_developer', model: 'deepseek-coder:6.7b', spawned_at: ago(5), session_id: 'live-dev', status: 'running' }),
-    test_lead: JSON.stringify({ role: 'test_lead', model: 'codellama:13b', spawned_at: ago(4), session_id: 'live-dev', status: 'running' }),
+    senior_developer: JSON.stringify({
+      role: 'senior_developer',
+      model: 'deepseek-coder:6.7b',
+      spawned_at: ago(5),
+      session_id: 'live-dev',
+      status: 'running',
+    }),
+    test_lead: JSON.stringify({
+      role: 'test_lead',
+      model: 'codellama:13b',
+      spawned_at: ago(4),
+      session_id: 'live-dev',
+      status: 'running',
+    }),
   });
   env = {
     DATABASE_URL: db.url,
@@ -64,7 +93,9 @@ function parseSnapshot(stdout: string): Snapshot {
  * column, was not aligned.
  */
 function tableRows(lines: readonly string[], names: readonly string[], count: number): string[][] {
-  const at = lines.findIndex((line) => line.startsWith(`  ${names[0] ?? ''} `) && names.every((name) => line.includes(name)));
+  const at = lines.findIndex(
+    (line) => line.startsWith(`  ${names[0] ?? ''} `) && names.every((name) => line.includes(name)),
+  );
   const header = lines[at] ?? '';
   const starts: number[] = [];
   for (const name of names) starts.push(header.indexOf(name, (starts.at(-1) ?? 0) + 1));
@@ -77,7 +108,6 @@ function tableRows(lines: readonly string[], names: readonly string[], count: nu
     }),
   );
 }
-
 
 const noRedis = redisMissing();
 describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
@@ -116,8 +146,24 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
     expect(snapshot.activeSessions?.[0]?.durationSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.map((agent) => [agent.role, agent.model, agent.memoryBytes, agent.memory])).toEqual([
       // The recording has the first wholly in GPU memory and the second wholly in RAM.
-      ['senior_developer', 'deepseek-coder:6.7b', DEEPSEEK_BYTES, { estimatedBytes: gib(6.7), modelLoaded: true, ollamaBytes: DEEPSEEK_BYTES, vramBytes: DEEPSEEK_BYTES, processBytes: null }],
-      ['test_lead', 'codellama:13b', CODELLAMA_BYTES, { estimatedBytes: gib(13), modelLoaded: true, ollamaBytes: CODELLAMA_BYTES, vramBytes: 0, processBytes: null }],
+      [
+        'senior_developer',
+        'deepseek-coder:6.7b',
+        DEEPSEEK_BYTES,
+        {
+          estimatedBytes: gib(6.7),
+          modelLoaded: true,
+          ollamaBytes: DEEPSEEK_BYTES,
+          vramBytes: DEEPSEEK_BYTES,
+          processBytes: null,
+        },
+      ],
+      [
+        'test_lead',
+        'codellama:13b',
+        CODELLAMA_BYTES,
+        { estimatedBytes: gib(13), modelLoaded: true, ollamaBytes: CODELLAMA_BYTES, vramBytes: 0, processBytes: null },
+      ],
     ]);
     expect(snapshot.agents?.[0]?.uptimeSeconds).toBeGreaterThanOrEqual(300);
     expect(snapshot.agents?.[0]?.spawnedAt).toEqual(expect.any(String));
@@ -157,21 +203,55 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
     expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(run.stdout).toMatch(/^Ollama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/m);
     // Swap this machine has in use, if any, is said after the CPU.
-    expect(run.stdout).toMatch(/^Machine {5}CPU (idle|low|medium|high) \([\d.]+%\)(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m);
+    expect(run.stdout).toMatch(
+      /^Machine {5}CPU (idle|low|medium|high) \([\d.]+%\)(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m,
+    );
     // In the recording, deepseek-coder sits in GPU memory and codellama in RAM: only codellama counts against RAM, and its share is of RAM alone.
     expect(run.stdout).toMatch(/^RAM {9}8\.2 GB used by agents of [\d.]+ GB \([\d.]+% of RAM\) · free [\d.]+ [MG]B$/m);
-    expect(run.stdout).toMatch(/^GPU {9}4\.3 GB used by agents' models (?:· total unknown|of [\d.]+ GB · [\d.]+ [MG]B in use in all)$/m);
+    expect(run.stdout).toMatch(
+      /^GPU {9}4\.3 GB used by agents' models (?:· total unknown|of [\d.]+ GB · [\d.]+ [MG]B in use in all)$/m,
+    );
     expect(run.stdout).not.toMatch(/\+ GPU/);
     expect(run.stdout).toMatch(/^SESSIONS {4}1 active · \d+ today$/m);
     expect(tableRows(lines, ['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'], 1)).toEqual([
-      ['DEVELOPMENT', expect.stringMatching(/^\d\d:\d\d:\d\d$/), expect.stringMatching(/^5m \d+s$/), 'Senior Developer, Test Lead', 'Implement password reset feature'],
+      [
+        'DEVELOPMENT',
+        expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+        expect.stringMatching(/^5m \d+s$/),
+        'Senior Developer, Test Lead',
+        'Implement password reset feature',
+      ],
     ]);
     // Ollama's sizes are its own, reported rather than measured.
-    expect(run.stdout).toMatch(/^AGENTS {6}2 active \(from registry\) · 12\.5 GB in all, reported · 79% savings vs all agents$/m);
+    expect(run.stdout).toMatch(
+      /^AGENTS {6}2 active \(from registry\) · 12\.5 GB in all, reported · 79% savings vs all agents$/m,
+    );
     // No process of theirs on this machine, and ECHO's work tables empty or absent.
-    expect(tableRows(lines, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2)).toEqual([
-      ['Senior Developer', 'deepseek-coder:6.7b', '4.3 GB', '?', '?', expect.stringMatching(/^5m \d+s$/), '?', 'none', expect.stringMatching(/^[?-]$/)],
-      ['Test Lead', 'codellama:13b', '8.2 GB', '?', '?', expect.stringMatching(/^4m \d+s$/), '?', 'none', expect.stringMatching(/^[?-]$/)],
+    expect(
+      tableRows(lines, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2),
+    ).toEqual([
+      [
+        'Senior Developer',
+        'deepseek-coder:6.7b',
+        '4.3 GB',
+        '?',
+        '?',
+        expect.stringMatching(/^5m \d+s$/),
+        '?',
+        'none',
+        expect.stringMatching(/^[?-]$/),
+      ],
+      [
+        'Test Lead',
+        'codellama:13b',
+        '8.2 GB',
+        '?',
+        '?',
+        expect.stringMatching(/^4m \d+s$/),
+        '?',
+        'none',
+        expect.stringMatching(/^[?-]$/),
+      ],
     ]);
     expect(run.stdout).toMatch(/^MODELS {6}2 loaded, 12\.5 GB$/m);
     expect(tableRows(lines, ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 2)).toEqual([
@@ -193,10 +273,16 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
 
   it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {
     const dead = await refusingAddress();
-    const run = await runCliProcess(['status', '--json'], { ...env, DATABASE_URL: `postgres://echo_org@${dead.host}:${dead.port}/echo_org` });
+    const run = await runCliProcess(['status', '--json'], {
+      ...env,
+      DATABASE_URL: `postgres://echo_org@${dead.host}:${dead.port}/echo_org`,
+    });
     expect(run.code).toBe(2);
     const snapshot = parseSnapshot(run.stdout);
-    expect(snapshot.sources.postgres).toMatchObject({ state: 'error', error: `connect ECONNREFUSED ${dead.host}:${dead.port}` });
+    expect(snapshot.sources.postgres).toMatchObject({
+      state: 'error',
+      error: `connect ECONNREFUSED ${dead.host}:${dead.port}`,
+    });
     expect(snapshot.activeSessions).toBeNull();
     expect(snapshot.summary.activeSessions).toBeNull();
     expect(snapshot.summary.activeAgents).toBe(2);
@@ -263,7 +349,10 @@ describe.skipIf(noRedis !== null)('npm run cli -- status --watch', () => {
 
 describe.skipIf(noRedis !== null)('the exit code follows the alerts', () => {
   it('exits 1 on a warning, naming it', async () => {
-    const run = await runCliProcess(['status', '--json'], { ...env, MONITOR_ALERTS: alertsWith({ agentCount: { warning: 2, critical: 5 } }) });
+    const run = await runCliProcess(['status', '--json'], {
+      ...env,
+      MONITOR_ALERTS: alertsWith({ agentCount: { warning: 2, critical: 5 } }),
+    });
     expect(run.code).toBe(1);
     expect(parseSnapshot(run.stdout).alerts).toEqual([
       expect.objectContaining({ id: 'agent-count', severity: 'warning', message: '2 agents are running.' }),
@@ -271,14 +360,20 @@ describe.skipIf(noRedis !== null)('the exit code follows the alerts', () => {
   });
 
   it('exits 2 on a critical alert', async () => {
-    const run = await runCliProcess(['status'], { ...env, MONITOR_ALERTS: alertsWith({ agentCount: { warning: 1, critical: 2 } }) });
+    const run = await runCliProcess(['status'], {
+      ...env,
+      MONITOR_ALERTS: alertsWith({ agentCount: { warning: 1, critical: 2 } }),
+    });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^CRITICAL: 2 agents are running\. Stop Test Lead: frees ~8\.2 GB\.$/m);
   });
 
   it('exits 2 when Ollama is down', async () => {
     const dead = await refusingAddress();
-    const run = await runCliProcess(['status', '--json'], { ...env, OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}` });
+    const run = await runCliProcess(['status', '--json'], {
+      ...env,
+      OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}`,
+    });
     expect(run.code).toBe(2);
     const snapshot = parseSnapshot(run.stdout);
     expect(snapshot.sources.ollama.state).toBe('error');
@@ -291,4 +386,3 @@ describe.skipIf(noRedis !== null)('the exit code follows the alerts', () => {
     expect(parseSnapshot(run.stdout).sources.ollama.state).toBe('no-data');
   });
 });
-

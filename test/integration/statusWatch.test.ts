@@ -51,12 +51,20 @@ describe('npm run cli -- status --demo, as tables', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^Machine {5}CPU /));
     expect(lines).toContainEqual(expect.stringMatching(/^RAM {9}.* used by agents of [\d.]+ GB .*· free /));
     expect(lines).toContainEqual(expect.stringMatching(/^SESSIONS {4}1 active · \d+ today$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}CATEGORY {3,}STARTED {3,}DURATION {3,}AGENTS {3,}DESCRIPTION$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}CATEGORY {3,}STARTED {3,}DURATION {3,}AGENTS {3,}DESCRIPTION$/),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^AGENTS {6}\d+ active /));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}ROLE {3,}MODEL {3,}MODEL MEMORY {3,}PROCESS {3,}CPU {3,}UP {3,}PID {3,}HEARTBEAT {3,}WORK$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}ROLE {3,}MODEL {3,}MODEL MEMORY {3,}PROCESS {3,}CPU {3,}UP {3,}PID {3,}HEARTBEAT {3,}WORK$/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^MODELS {6}\d+ loaded/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}NAME {3,}SIZE {3,}PROCESSOR {3,}UNTIL {3,}USED BY$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\S+ {3,}[\d.]+ [MG]B {3,}(100% GPU|100% CPU|\d+%\/\d+% CPU\/GPU) {3,}in \d/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}\S+ {3,}[\d.]+ [MG]B {3,}(100% GPU|100% CPU|\d+%\/\d+% CPU\/GPU) {3,}in \d/),
+    );
     // No agent among the sessions: the first line after the sessions' header row is a session.
     const sessionRow = lines[lines.findIndex((line) => line.startsWith('  CATEGORY')) + 1];
     expect(sessionRow).toMatch(/^ {2}[A-Z_]+ {3,}\d\d:\d\d:\d\d /);
@@ -69,7 +77,10 @@ describe('npm run cli -- status --demo --watch 1', () => {
     let run: CliRun | undefined;
     let children: number[];
     try {
-      await cli.waitFor(/^Delegator Monitor .* every 1s$[\s\S]*\n\nDelegator Monitor .* every 1s$[\s\S]*\n\nDelegator Monitor /m, 60_000);
+      await cli.waitFor(
+        /^Delegator Monitor .* every 1s$[\s\S]*\n\nDelegator Monitor .* every 1s$[\s\S]*\n\nDelegator Monitor /m,
+        60_000,
+      );
       children = descendantsOf(cli.pid());
     } finally {
       run = await cli.stop('SIGINT');
@@ -83,7 +94,12 @@ describe('npm run cli -- status --demo --watch 1', () => {
     const gaps = times.slice(1).map((time, index) => (time - (times[index] ?? 0) + 86_400_000) % 86_400_000);
     expect(gaps.every((gap) => gap >= 1000 && gap <= 10_000)).toBe(true);
     // One demo and one monitor for the whole run: every frame read the same database and Ollama, on the ports they took at the start.
-    const sources = frames.map((frame) => frame.split('\n').filter((line) => /^(PostgreSQL|Ollama) /.test(line)).join('\n'));
+    const sources = frames.map((frame) =>
+      frame
+        .split('\n')
+        .filter((line) => /^(PostgreSQL|Ollama) /.test(line))
+        .join('\n'),
+    );
     expect(sources[0]).toMatch(/^PostgreSQL {2}ok \(.*:\d+\/.*\)\nOllama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/);
     expect(new Set(sources).size).toBe(1);
     // The demo's simulated agents run as processes of its own, and end with it.
@@ -96,6 +112,8 @@ describe('npm run cli -- status --demo --watch 1', () => {
     const run = await runCliProcess(['status', '--watch', value], {});
     expect(run.code).toBe(3);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`delegator-monitor: --watch "${value}": expected whole seconds from 1 to 86400\nSee 'delegator-monitor status --help'.\n`);
+    expect(run.stderr).toBe(
+      `delegator-monitor: --watch "${value}": expected whole seconds from 1 to 86400\nSee 'delegator-monitor status --help'.\n`,
+    );
   });
 });

@@ -54,7 +54,10 @@ describe(`${UNIT}'s sandbox`, () => {
   });
 
   it('allows a service’s usual system calls and the memory protection keys Node.js asks for, less the privileged ones, failing the rest with EPERM', () => {
-    expect(service.get('SystemCallFilter')).toEqual(['@system-service pkey_alloc pkey_free pkey_mprotect', '~@privileged @resources']);
+    expect(service.get('SystemCallFilter')).toEqual([
+      '@system-service pkey_alloc pkey_free pkey_mprotect',
+      '~@privileged @resources',
+    ]);
     expect(only('SystemCallErrorNumber')).toBe('EPERM');
     expect(only('SystemCallArchitectures')).toBe('native');
   });
@@ -99,7 +102,14 @@ describe(`${UNIT}'s sandbox`, () => {
 
   it('leaves out what would blind the monitor or break Node.js, and says why', () => {
     // ECHO's processes (ProtectProc, PrivateUsers), /proc/meminfo and /proc/stat (ProcSubset), the NVIDIA devices (PrivateDevices), its sources (PrivateNetwork), the JIT compiler (MemoryDenyWriteExecute).
-    for (const key of ['ProtectProc', 'ProcSubset', 'PrivateUsers', 'PrivateDevices', 'PrivateNetwork', 'MemoryDenyWriteExecute']) {
+    for (const key of [
+      'ProtectProc',
+      'ProcSubset',
+      'PrivateUsers',
+      'PrivateDevices',
+      'PrivateNetwork',
+      'MemoryDenyWriteExecute',
+    ]) {
       expect(service.has(key), key).toBe(false);
       expect(text, key).toMatch(new RegExp(`^# .*${key}=`, 'm'));
     }
@@ -126,11 +136,24 @@ describe.skipIf(analyzeMissing !== null)(`systemd-analyze and ${UNIT}`, () => {
     const version = /^systemd (\d+)/.exec(analyze('--version').stdout)?.[1];
     if (version !== '252') return;
     expect(text).toContain(`scores its\n# exposure ${String(score)} with systemd 252`);
-    expect(readFileSync(`${ROOT}/${FLEET}`, 'utf8')).toContain(`\`systemd-analyze security delegator-monitor\` scores its exposure ${String(score)}`);
+    expect(readFileSync(`${ROOT}/${FLEET}`, 'utf8')).toContain(
+      `\`systemd-analyze security delegator-monitor\` scores its exposure ${String(score)}`,
+    );
     // What is left of the score is the settings the unit leaves out on purpose, and nothing else.
     const exposed = [...run.stdout.matchAll(/^✗ (\S+?)=/gmu)].map((match) => match[1]);
     expect(new Set(exposed)).toEqual(
-      new Set(['RootDirectory', 'PrivateDevices', 'MemoryDenyWriteExecute', 'RestrictAddressFamilies', 'ProtectProc', 'ProcSubset', 'PrivateNetwork', 'PrivateUsers', 'DeviceAllow', 'IPAddressDeny']),
+      new Set([
+        'RootDirectory',
+        'PrivateDevices',
+        'MemoryDenyWriteExecute',
+        'RestrictAddressFamilies',
+        'ProtectProc',
+        'ProcSubset',
+        'PrivateNetwork',
+        'PrivateUsers',
+        'DeviceAllow',
+        'IPAddressDeny',
+      ]),
     );
   });
 });

@@ -14,7 +14,11 @@ beforeAll(async () => {
   ollama = await startFakeOllama();
   // Unloading touches neither PostgreSQL nor Redis: addresses where nothing listens prove it.
   const dead = await refusingAddress();
-  env = { DATABASE_URL: `postgres://u@${dead.host}:${dead.port}/db`, REDIS_URL: `redis://${dead.host}:${dead.port}`, OLLAMA_ENDPOINT: ollama.endpoint };
+  env = {
+    DATABASE_URL: `postgres://u@${dead.host}:${dead.port}/db`,
+    REDIS_URL: `redis://${dead.host}:${dead.port}`,
+    OLLAMA_ENDPOINT: ollama.endpoint,
+  };
 });
 
 afterAll(async () => {
@@ -28,7 +32,8 @@ beforeEach(() => {
 });
 
 const unloadRequests = (): ReceivedRequest[] => ollama.received.filter((request) => request.path === '/api/generate');
-const psListing = (...names: string[]): string => JSON.stringify({ models: names.map((name) => ({ name, model: name, size: 1024 ** 3 })) });
+const psListing = (...names: string[]): string =>
+  JSON.stringify({ models: names.map((name) => ({ name, model: name, size: 1024 ** 3 })) });
 
 /** In this process, with a confirmation window short enough for a test. */
 async function unloadHere(model: string, json = false) {
@@ -37,7 +42,14 @@ async function unloadHere(model: string, json = false) {
   const code = await unloadCommand(
     loadConfig(env),
     { model, json },
-    { env, out: (text) => out.push(text), err: (text) => err.push(text), now: () => Date.now(), timeZone: 'UTC', untilStopped: () => new Promise(() => undefined) },
+    {
+      env,
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      now: () => Date.now(),
+      timeZone: 'UTC',
+      untilStopped: () => new Promise(() => undefined),
+    },
     { confirmWithinMs: 400, checkEveryMs: 50 },
   );
   return { code, stdout: out.join(''), stderr: err.join('') };
@@ -51,9 +63,13 @@ describe('npm run cli -- unload', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Unloaded deepseek-coder:6.7b.\n');
-    expect(unloadRequests()).toEqual([{ method: 'POST', path: '/api/generate', body: { model: 'deepseek-coder:6.7b', keep_alive: 0 } }]);
+    expect(unloadRequests()).toEqual([
+      { method: 'POST', path: '/api/generate', body: { model: 'deepseek-coder:6.7b', keep_alive: 0 } },
+    ]);
     const generateAt = ollama.received.findIndex((request) => request.path === '/api/generate');
-    expect(ollama.received.slice(generateAt + 1).filter((request) => request.path === '/api/ps').length).toBeGreaterThan(1);
+    expect(
+      ollama.received.slice(generateAt + 1).filter((request) => request.path === '/api/ps').length,
+    ).toBeGreaterThan(1);
   });
 
   it('--json prints exactly ok and id', async () => {
@@ -72,14 +88,20 @@ describe('npm run cli -- unload', () => {
     expect(run.stderr).toBe('Could not unload mistral:7b: Ollama refused: model "mistral:7b" not found\n');
     const json = await runCliProcess(['unload', 'mistral:7b', '--json'], env);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, id: expect.stringMatching(UUID), error: 'Ollama refused: model "mistral:7b" not found' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      id: expect.stringMatching(UUID),
+      error: 'Ollama refused: model "mistral:7b" not found',
+    });
   });
 
   it('exits 2 when Ollama agrees but keeps the model loaded', async () => {
     ollama.unloads({ kind: 'keep' });
     const run = await unloadHere('codellama:13b');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^Could not unload codellama:13b: Ollama still holds codellama:13b \d+ s after agreeing to unload it\n$/);
+    expect(run.stderr).toMatch(
+      /^Could not unload codellama:13b: Ollama still holds codellama:13b \d+ s after agreeing to unload it\n$/,
+    );
     expect(unloadRequests()).toHaveLength(1);
   });
 
@@ -96,17 +118,28 @@ describe('npm run cli -- unload', () => {
 
   it('exits 2 at once when Ollama cannot be reached', async () => {
     const dead = await refusingAddress();
-    const run = await runCliProcess(['unload', 'codellama:13b'], { ...env, OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}` });
+    const run = await runCliProcess(['unload', 'codellama:13b'], {
+      ...env,
+      OLLAMA_ENDPOINT: `http://${dead.host}:${dead.port}`,
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`Could not unload codellama:13b: Ollama could not be reached: connect ECONNREFUSED ${dead.host}:${dead.port}\n`);
+    expect(run.stderr).toBe(
+      `Could not unload codellama:13b: Ollama could not be reached: connect ECONNREFUSED ${dead.host}:${dead.port}\n`,
+    );
   });
 
   it('exits 2 saying the unload may still happen when Ollama takes the request and never answers', async () => {
     const silent = await startFakeOllama({ kind: 'hang' });
     try {
-      const run = await runCliProcess(['unload', 'codellama:13b'], { ...env, OLLAMA_ENDPOINT: silent.endpoint, MONITOR_TIMEOUT_MS: '300' });
+      const run = await runCliProcess(['unload', 'codellama:13b'], {
+        ...env,
+        OLLAMA_ENDPOINT: silent.endpoint,
+        MONITOR_TIMEOUT_MS: '300',
+      });
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe('Could not unload codellama:13b: no answer from Ollama within 300 ms: the model may still be unloaded\n');
+      expect(run.stderr).toBe(
+        'Could not unload codellama:13b: no answer from Ollama within 300 ms: the model may still be unloaded\n',
+      );
     } finally {
       await silent.close();
     }

@@ -40,10 +40,20 @@ let commandListener: Redis;
 
 const json = { 'content-type': 'application/json' };
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  http({ port, path, method: 'POST', headers: { ...json, [TOKEN_HEADER]: TOKEN, ...headers }, body: JSON.stringify(body) });
+  http({
+    port,
+    path,
+    method: 'POST',
+    headers: { ...json, [TOKEN_HEADER]: TOKEN, ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
-  [db, redis, rendererDir] = await Promise.all([createTestDatabase(), createTestRedis(), mkdtemp(join(tmpdir(), 'renderer-'))]);
+  [db, redis, rendererDir] = await Promise.all([
+    createTestDatabase(),
+    createTestRedis(),
+    mkdtemp(join(tmpdir(), 'renderer-')),
+  ]);
   await mkdir(join(rendererDir, 'assets'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Delegator Monitor</title>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
@@ -107,11 +117,17 @@ describe.skipIf(noRedis !== null)('the HTTP API', () => {
   it("serves any day's history and a range's figures", async () => {
     const history = await http({ port, path: `${HTTP_ROUTES.history}?date=2026-03-10` });
     expect(history.status).toBe(200);
-    expect(sessionViewSchema.array().parse(JSON.parse(history.body)).map((session) => [session.sessionId, session.durationSeconds])).toEqual([
-      ['yesterday-1', 300],
-    ]);
+    expect(
+      sessionViewSchema
+        .array()
+        .parse(JSON.parse(history.body))
+        .map((session) => [session.sessionId, session.durationSeconds]),
+    ).toEqual([['yesterday-1', 300]]);
     const stats = await http({ port, path: `${HTTP_ROUTES.stats}?from=2026-03-01&to=2026-03-31` });
-    expect(sessionStatsSchema.parse(JSON.parse(stats.body))).toMatchObject({ totalSessions: 1, categoryBreakdown: { hr: 1 } });
+    expect(sessionStatsSchema.parse(JSON.parse(stats.body))).toMatchObject({
+      totalSessions: 1,
+      categoryBreakdown: { hr: 1 },
+    });
   });
 
   it.each([
@@ -140,18 +156,27 @@ describe.skipIf(noRedis !== null)('the HTTP API', () => {
       expect(received[0]?.event).toBe(STREAM_EVENTS.snapshot);
       const changedAt = Date.now();
       await redis.redis.hset(`${redis.prefix}agents`, 'chro', JSON.stringify({ role: 'chro', model: 'llama3.1:8b' }));
-      await redis.redis.publish(`${redis.prefix}events`, JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'chro' }));
+      await redis.redis.publish(
+        `${redis.prefix}events`,
+        JSON.stringify({ type: 'agent_spawned', at: new Date().toISOString(), role: 'chro' }),
+      );
       await expect
         .poll(
           () =>
             received.some(
-              (event) => event.event === STREAM_EVENTS.snapshot && ((event.data as Snapshot).agents ?? []).some((agent) => agent.role === 'chro'),
+              (event) =>
+                event.event === STREAM_EVENTS.snapshot &&
+                ((event.data as Snapshot).agents ?? []).some((agent) => agent.role === 'chro'),
             ),
           { timeout: 1000, interval: 10 },
         )
         .toBe(true);
       expect(Date.now() - changedAt).toBeLessThan(1000);
-      expect(received.some((event) => event.event === STREAM_EVENTS.event && (event.data as { role?: string }).role === 'chro')).toBe(true);
+      expect(
+        received.some(
+          (event) => event.event === STREAM_EVENTS.event && (event.data as { role?: string }).role === 'chro',
+        ),
+      ).toBe(true);
     } finally {
       close();
       await redis.redis.hdel(`${redis.prefix}agents`, 'chro');
@@ -181,7 +206,11 @@ describe.skipIf(noRedis !== null)('the HTTP API', () => {
 
   it('serves the built dashboard, and nothing outside it', async () => {
     const page = await http({ port, path: '/' });
-    expect([page.status, page.headers['content-type'], page.body]).toEqual([200, 'text/html; charset=utf-8', '<!doctype html><title>Delegator Monitor</title>']);
+    expect([page.status, page.headers['content-type'], page.body]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      '<!doctype html><title>Delegator Monitor</title>',
+    ]);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     const script = await http({ port, path: '/assets/app.js' });
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
@@ -193,10 +222,13 @@ describe.skipIf(noRedis !== null)('the HTTP API', () => {
 });
 
 describe.skipIf(noRedis !== null)('the security rules', () => {
-  it.each(['evil.example', 'evil.example:80', 'localhost.evil.example', '10.0.0.5'])('refuses Host %j with 403', async (host) => {
-    const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host } });
-    expect(response.status).toBe(403);
-  });
+  it.each(['evil.example', 'evil.example:80', 'localhost.evil.example', '10.0.0.5'])(
+    'refuses Host %j with 403',
+    async (host) => {
+      const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host } });
+      expect(response.status).toBe(403);
+    },
+  );
 
   it('refuses a request with no Host at all', async () => {
     const reply = await new Promise<string>((resolve, reject) => {
@@ -213,10 +245,13 @@ describe.skipIf(noRedis !== null)('the security rules', () => {
     expect(reply).toMatch(/^HTTP\/1\.[01] 403 /);
   });
 
-  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'dashboard.localhost'])('answers loopback Host %s', async (name) => {
-    const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host: `${name}:${port}` } });
-    expect(response.status).toBe(200);
-  });
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'dashboard.localhost'])(
+    'answers loopback Host %s',
+    async (name) => {
+      const response = await http({ port, path: HTTP_ROUTES.snapshot, headers: { host: `${name}:${port}` } });
+      expect(response.status).toBe(200);
+    },
+  );
 
   it('refuses a POST without the token, or with a wrong one', async () => {
     const without = await http({ port, path: HTTP_ROUTES.resume, method: 'POST', headers: json, body: '{}' });
@@ -235,15 +270,26 @@ describe.skipIf(noRedis !== null)('the security rules', () => {
   it('changes nothing on GET, and never sends CORS headers', async () => {
     const get = await http({ port, path: HTTP_ROUTES.snooze });
     expect(get.status).toBe(405);
-    const preflight = await http({ port, path: HTTP_ROUTES.commands, method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+    const preflight = await http({
+      port,
+      path: HTTP_ROUTES.commands,
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example' },
+    });
     expect(preflight.status).not.toBe(200);
-    for (const response of [get, preflight, await http({ port, path: HTTP_ROUTES.snapshot, headers: { origin: 'http://evil.example' } })]) {
+    for (const response of [
+      get,
+      preflight,
+      await http({ port, path: HTTP_ROUTES.snapshot, headers: { origin: 'http://evil.example' } }),
+    ]) {
       expect(Object.keys(response.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
     }
   });
 
   it('wants JSON, and not too much of it', async () => {
-    expect((await post(HTTP_ROUTES.snooze, { until: new Date().toISOString() }, { 'content-type': 'text/plain' })).status).toBe(415);
+    expect(
+      (await post(HTTP_ROUTES.snooze, { until: new Date().toISOString() }, { 'content-type': 'text/plain' })).status,
+    ).toBe(415);
     const huge = await http({
       port,
       path: HTTP_ROUTES.snooze,
@@ -254,7 +300,7 @@ describe.skipIf(noRedis !== null)('the security rules', () => {
     expect(huge.status).toBe(413);
   });
 
-  it('hands nobody the control key: the page gets it from its address, which only the monitor\'s user can read', async () => {
+  it("hands nobody the control key: the page gets it from its address, which only the monitor's user can read", async () => {
     const response = await http({ port, path: '/api/bootstrap' });
     expect(response.status).toBe(404);
     expect(response.body).not.toContain(TOKEN);
@@ -268,7 +314,9 @@ describe.skipIf(noRedis !== null)('/metrics', () => {
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     const lines = response.body.trimEnd().split('\n');
     for (const line of lines) {
-      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{([a-z_]+="([^"\\\n]|\\["\\n])*",?)+\})? -?[0-9.e+-]+)$/);
+      expect(line).toMatch(
+        /^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{([a-z_]+="([^"\\\n]|\\["\\n])*",?)+\})? -?[0-9.e+-]+)$/,
+      );
     }
     const families = parsePrometheusTextFormat(response.body);
     const byName = new Map(families.map((family) => [family.name, family]));
@@ -276,20 +324,31 @@ describe.skipIf(noRedis !== null)('/metrics', () => {
     // Base units: whole bytes, and the same label set on every sample of a family.
     const memory = byName.get('delegator_agents_memory_bytes')?.metrics ?? [];
     expect(memory.map((metric) => metric.labels?.kind)).toContain('estimated');
-    for (const metric of memory) expect([Object.keys(metric.labels ?? {}), /^\d+$/.test(metric.value ?? '')]).toEqual([['kind'], true]);
+    for (const metric of memory)
+      expect([Object.keys(metric.labels ?? {}), /^\d+$/.test(metric.value ?? '')]).toEqual([['kind'], true]);
     expect(byName.get('delegator_sessions_active')?.metrics[0]?.value).toBe('1');
     expect(byName.get('delegator_source_up')?.metrics).toEqual([
       { labels: { source: 'postgres' }, value: '1' },
       { labels: { source: 'registry' }, value: '1' },
     ]);
-    expect(byName.get('delegator_alert_level')?.metrics.map((metric) => metric.labels?.alert)).toContain('memory-vs-ram');
-    expect(byName.get('delegator_build_info')?.metrics).toEqual([{ labels: { version: '0.1.0', commit: expect.stringMatching(/^([0-9a-f]{7,40}|unknown)$/) as unknown }, value: '1' }]);
+    expect(byName.get('delegator_alert_level')?.metrics.map((metric) => metric.labels?.alert)).toContain(
+      'memory-vs-ram',
+    );
+    expect(byName.get('delegator_build_info')?.metrics).toEqual([
+      {
+        labels: { version: '0.1.0', commit: expect.stringMatching(/^([0-9a-f]{7,40}|unknown)$/) as unknown },
+        value: '1',
+      },
+    ]);
     for (const family of families) expect(family.type).toBe(family.name.endsWith('_total') ? 'COUNTER' : 'GAUGE');
   });
 
-  it.skipIf(noPromtool !== null)("passes Prometheus' own linter, promtool check metrics, with nothing to say", async () => {
-    const response = await http({ port, path: HTTP_ROUTES.metrics });
-    const checked = spawnSync(PROMTOOL, ['check', 'metrics'], { input: response.body, encoding: 'utf8' });
-    expect([checked.status, checked.stdout + checked.stderr]).toEqual([0, '']);
-  });
+  it.skipIf(noPromtool !== null)(
+    "passes Prometheus' own linter, promtool check metrics, with nothing to say",
+    async () => {
+      const response = await http({ port, path: HTTP_ROUTES.metrics });
+      const checked = spawnSync(PROMTOOL, ['check', 'metrics'], { input: response.body, encoding: 'utf8' });
+      expect([checked.status, checked.stdout + checked.stderr]).toEqual([0, '']);
+    },
+  );
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { CHART_LINES, CHART_POINTS, downsample, MARK_KINDS, pointOf, selectChart, usualStepMs, withGaps, type ChartPoint } from '../../src/renderer/src/store/selectors/chart';
+import {
+  CHART_LINES,
+  CHART_POINTS,
+  downsample,
+  MARK_KINDS,
+  pointOf,
+  selectChart,
+  usualStepMs,
+  withGaps,
+  type ChartPoint,
+} from '../../src/renderer/src/store/selectors/chart';
 import type { MonitorEvent, ResourceSample } from '../../src/shared/monitorEvent';
 import { sampleOf } from '../../src/shared/series';
 import { gib, GIB, MIB } from '../support/bytes';
@@ -29,7 +39,13 @@ function sample(second: number, overrides: Partial<ResourceSample> = {}): Resour
   };
 }
 
-const event = (second: number, type: MonitorEvent['type']): MonitorEvent => ({ id: `${String(second)}${type}`, at: iso(second), type, origin: 'monitor', message: type });
+const event = (second: number, type: MonitorEvent['type']): MonitorEvent => ({
+  id: `${String(second)}${type}`,
+  at: iso(second),
+  type,
+  origin: 'monitor',
+  message: type,
+});
 const point = (second: number, agentsRamGb: number | null): ChartPoint => ({ ...pointOf(sample(second)), agentsRamGb });
 
 describe('the RAM chart', () => {
@@ -67,7 +83,10 @@ describe('the RAM chart', () => {
   });
 
   it('names each drawn line once in the legend, and none it does not draw', () => {
-    const { ramLines, gpuLines } = selectChart([sample(0, { vramBytes: 0, gpuUsedBytes: null, gpuTotalBytes: null })], []);
+    const { ramLines, gpuLines } = selectChart(
+      [sample(0, { vramBytes: 0, gpuUsedBytes: null, gpuTotalBytes: null })],
+      [],
+    );
     const names = [...ramLines, ...gpuLines].map((line) => line.name);
     expect(new Set(names).size).toBe(names.length);
     // No GPU read and none of the agents' models in one: no GPU chart at all.
@@ -77,21 +96,50 @@ describe('the RAM chart', () => {
   });
 
   it("reads a sample from before RAM and GPU were told apart as unknown agents' RAM, not as their total", () => {
-    const old: ResourceSample = { at: iso(0), agents: 2, memoryBytes: gib(33.8), measuredBytes: gib(33.8), estimatedBytes: gib(47), machineRamBytes: gib(23.5), freeRamBytes: null, cpuPercent: 5 };
-    expect(pointOf(old)).toMatchObject({ machineRamGb: 23.5, ramInUseGb: null, agentsRamGb: null, agentsRamEstimatedGb: null, agentsGpuGb: null, agents: 2 });
+    const old: ResourceSample = {
+      at: iso(0),
+      agents: 2,
+      memoryBytes: gib(33.8),
+      measuredBytes: gib(33.8),
+      estimatedBytes: gib(47),
+      machineRamBytes: gib(23.5),
+      freeRamBytes: null,
+      cpuPercent: 5,
+    };
+    expect(pointOf(old)).toMatchObject({
+      machineRamGb: 23.5,
+      ramInUseGb: null,
+      agentsRamGb: null,
+      agentsRamEstimatedGb: null,
+      agentsGpuGb: null,
+      agents: 2,
+    });
   });
 });
 
 describe('gaps', () => {
-  it("takes the usual step as the median, so a burst or one pause does not set it", () => {
+  it('takes the usual step as the median, so a burst or one pause does not set it', () => {
     expect(usualStepMs([0, 5000, 10_000, 10_200, 15_000, 600_000].map((at) => ({ at })))).toBe(5000);
     expect(usualStepMs([{ at: 0 }])).toBeNull();
   });
 
   it('breaks every line where the monitor was not running, rather than drawing a ramp', () => {
-    const samples = [sample(0), sample(5), sample(10), sample(3600, { ramBytes: gib(2), measuredRamBytes: gib(2) }), sample(3605)];
+    const samples = [
+      sample(0),
+      sample(5),
+      sample(10),
+      sample(3600, { ramBytes: gib(2), measuredRamBytes: gib(2) }),
+      sample(3605),
+    ];
     const { points } = selectChart(samples, []);
-    expect(points.map((each) => each.at)).toEqual([START, START + 5000, START + 10_000, START + (10_000 + 3_600_000) / 2, START + 3_600_000, START + 3_605_000]);
+    expect(points.map((each) => each.at)).toEqual([
+      START,
+      START + 5000,
+      START + 10_000,
+      START + (10_000 + 3_600_000) / 2,
+      START + 3_600_000,
+      START + 3_605_000,
+    ]);
     const gap = points[3];
     expect(gap?.gap).toBe(true);
     for (const line of CHART_LINES) expect(gap?.[line.key]).toBeNull();
@@ -141,7 +189,13 @@ describe('marks', () => {
   it('marks spawns, stops and sessions inside the plotted time, and the key names each kind', () => {
     const { marks } = selectChart(
       [sample(0), sample(5)],
-      [event(-60, 'agent_spawned'), event(3, 'agent_spawned'), event(4, 'source_down'), event(4, 'agent_crashed'), event(5, 'session_ended')],
+      [
+        event(-60, 'agent_spawned'),
+        event(3, 'agent_spawned'),
+        event(4, 'source_down'),
+        event(4, 'agent_crashed'),
+        event(5, 'session_ended'),
+      ],
     );
     expect(marks.map((mark) => mark.kind)).toEqual(['spawn', 'stop', 'session']);
     expect(MARK_KINDS.map((kind) => kind.kind)).toEqual(['spawn', 'stop', 'session']);

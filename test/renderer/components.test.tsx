@@ -7,7 +7,17 @@ import { showDashboard } from '../support/dashboard';
 import { FakeMonitorApi } from '../support/fakeMonitorApi';
 import { sessionRecord } from '../support/fixtures';
 import { gib, MIB } from '../support/bytes';
-import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats, system } from '../support/readings';
+import {
+  agentProcess,
+  failed,
+  ok,
+  ollamaModel,
+  postgresData,
+  registryAgent,
+  registryData,
+  stats,
+  system,
+} from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
@@ -35,15 +45,24 @@ describe('the seed’s Delegator view', () => {
     const cards = screen.getByRole('region', { name: 'Resource summary' });
     expect(within(cards).getByText('Active Agents').parentElement?.textContent).toBe('Active Agents2CPU: idle');
     // Ollama is not asked: the figure is an estimate, and its headline says so.
-    expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe('Memory Usage~19.7GB79% savings vs all agents · estimated');
-    expect(within(cards).getByText('Active Sessions').parentElement?.textContent).toBe('Active Sessions1Total today: 3');
+    expect(within(cards).getByText('Memory Usage').parentElement?.textContent).toBe(
+      'Memory Usage~19.7GB79% savings vs all agents · estimated',
+    );
+    expect(within(cards).getByText('Active Sessions').parentElement?.textContent).toBe(
+      'Active Sessions1Total today: 3',
+    );
   });
 
   it('shows a total under a GB in MB, with MB as its unit', async () => {
     // Ollama holds neither model, so the total is the agents' own VMs: 30 MB and 18 MB, measured.
     await show(
       snapshotAt(NOW, {
-        registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }), registryAgent('test_lead', 'codellama:13b', { pid: 10 })])),
+        registry: ok(
+          registryData([
+            registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }),
+            registryAgent('test_lead', 'codellama:13b', { pid: 10 }),
+          ]),
+        ),
         ollama: ok({ models: [] }),
         processes: new Map([
           [9, { alive: true, rssBytes: 30 * MIB }],
@@ -51,7 +70,9 @@ describe('the seed’s Delegator view', () => {
         ]),
       }),
     );
-    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText('Memory Usage').parentElement;
+    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText(
+      'Memory Usage',
+    ).parentElement;
     const headline = card?.querySelector('.headline');
     expect(headline?.firstChild?.textContent).toBe('48');
     expect(headline?.querySelector('.unit')?.textContent).toBe('MB');
@@ -60,7 +81,9 @@ describe('the seed’s Delegator view', () => {
 
   it('says where swap is in use, and where the GPU may share this RAM, what to set', async () => {
     await show(snapshotAt(NOW, { system: system({ swapUsedBytes: gib(2.1), unifiedMemoryHint: true }) }));
-    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText('Memory Usage').parentElement;
+    const card = within(screen.getByRole('region', { name: 'Resource summary' })).getByText(
+      'Memory Usage',
+    ).parentElement;
     expect([...(card?.querySelectorAll('.note') ?? [])].map((note) => note.textContent)).toEqual([
       '79% savings vs all agents · estimated · swap 2.1 GB in use',
       'GPU memory may be this RAM: set MONITOR_UNIFIED_MEMORY=on if it is',
@@ -74,7 +97,11 @@ describe('the seed’s Delegator view', () => {
     expect(within(active).getByText('development')).toBeTruthy();
     expect(within(active).getByText('Implement password reset feature')).toBeTruthy();
     expect(within(active).getByText('session_1731355385_a1b2c3d4')).toBeTruthy();
-    expect(within(active).getAllByRole('listitem').map((item) => item.textContent)).toContain('Senior Developer');
+    expect(
+      within(active)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toContain('Senior Developer');
     expect(within(active).getByText(/Duration:/).textContent).toBe('Duration: 5m 23s');
     await act(async () => {
       await vi.advanceTimersByTimeAsync(2000);
@@ -83,12 +110,18 @@ describe('the seed’s Delegator view', () => {
   });
 
   it('says how many agents there are where it lists fewer, and nothing where it lists them all', async () => {
-    const many = Array.from({ length: 300 }, (_, index) => registryAgent(`role_${String(index).padStart(3, '0')}`, 'deepseek-coder:6.7b'));
+    const many = Array.from({ length: 300 }, (_, index) =>
+      registryAgent(`role_${String(index).padStart(3, '0')}`, 'deepseek-coder:6.7b'),
+    );
     await show(snapshotAt(NOW, { registry: ok(registryData(many)) }));
     const agents = section('Spawned Agents');
-    expect(agents.querySelector('.panel-header p')?.textContent).toBe('Agents currently running in memory · listing 200 of 300');
+    expect(agents.querySelector('.panel-header p')?.textContent).toBe(
+      'Agents currently running in memory · listing 200 of 300',
+    );
     expect(within(agents).getAllByRole('row')).toHaveLength(201);
-    expect(section('Active Sessions').querySelector('.panel-header p')?.textContent).toBe('Currently running delegator sessions');
+    expect(section('Active Sessions').querySelector('.panel-header p')?.textContent).toBe(
+      'Currently running delegator sessions',
+    );
   });
 
   it('says a session dated in the future is so, rather than a duration of 0s, and warns of it', async () => {
@@ -96,19 +129,45 @@ describe('the seed’s Delegator view', () => {
     await show(snapshotAt(NOW, { postgres: ok(postgresData([future, sessionRecord()])) }));
     const card = section('Active Sessions').querySelector('[data-session-id="from-2100"]');
     expect(card?.textContent).toContain('Duration: dated in the future');
-    expect(section('Active Sessions').querySelector(`[data-session-id="${sessionRecord().sessionId}"]`)?.textContent).toContain('Duration: 5m 23s');
-    expect(store.getState().snapshot?.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? ''}`)).toContain('session-dated-future:from-2100');
+    expect(
+      section('Active Sessions').querySelector(`[data-session-id="${sessionRecord().sessionId}"]`)?.textContent,
+    ).toContain('Duration: 5m 23s');
+    expect(
+      store.getState().snapshot?.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? ''}`),
+    ).toContain('session-dated-future:from-2100');
   });
 
   it('shows the spawned agents with initials, name and model, memory, uptime and spawn time', async () => {
     await show(snapshotAt(NOW));
     const agents = section('Spawned Agents');
-    expect(within(agents).getAllByRole('columnheader').map((header) => header.textContent)).toEqual(['Agent', 'Signals', 'Memory', 'Uptime', 'Actions']);
+    expect(
+      within(agents)
+        .getAllByRole('columnheader')
+        .map((header) => header.textContent),
+    ).toEqual(['Agent', 'Signals', 'Memory', 'Uptime', 'Actions']);
     const rows = within(agents).getAllByRole('row').slice(1);
     // The model sits under the name, "model" said to a screen reader; the spawn time under the uptime.
-    expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
-      ['SESenior Developermodel deepseek-coder:6.7b', 'N/Aseen by registry, session', '~6.7 GB estimate', expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/), 'Stop'],
-      ['TETest Leadmodel codellama:13b', 'N/Aseen by registry, session', '~13 GB estimate', expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/), 'Stop'],
+    expect(
+      rows.map((row) =>
+        within(row)
+          .getAllByRole('cell')
+          .map((cell) => cell.textContent),
+      ),
+    ).toEqual([
+      [
+        'SESenior Developermodel deepseek-coder:6.7b',
+        'N/Aseen by registry, session',
+        '~6.7 GB estimate',
+        expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/),
+        'Stop',
+      ],
+      [
+        'TETest Leadmodel codellama:13b',
+        'N/Aseen by registry, session',
+        '~13 GB estimate',
+        expect.stringMatching(/^5m 23ssince \d\d:\d\d:\d\d$/),
+        'Stop',
+      ],
     ]);
     // A model's name is whole on hover where the cell ends it in an ellipsis.
     expect(within(agents).getByText('codellama:13b').getAttribute('title')).toBe('codellama:13b');
@@ -118,7 +177,9 @@ describe('the seed’s Delegator view', () => {
     await show(snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8)] }) }));
     const agents = section('Spawned Agents');
     expect(within(agents).getByRole('note').textContent).toBe('43% below the estimate');
-    expect(within(agents).getByRole('note').closest('td')?.textContent).toBe('3.8 GB Ollamaestimate 6.7 GB43% below the estimate');
+    expect(within(agents).getByRole('note').closest('td')?.textContent).toBe(
+      '3.8 GB Ollamaestimate 6.7 GB43% below the estimate',
+    );
   });
 
   it('says "No agents currently spawned" when none are', async () => {
@@ -130,7 +191,16 @@ describe('the seed’s Delegator view', () => {
   it('shows the history for a chosen date, with "Active" for a running session and the empty state', async () => {
     const snapshot = snapshotAt(NOW);
     api.histories.set('2026-11-20', [
-      { ...sessionRecord({ sessionId: 'old', category: 'hr', endedAt: '2026-11-20T10:05:00.000Z', startedAt: '2026-11-20T10:00:00.000Z', status: 'error' }), durationSeconds: 300 },
+      {
+        ...sessionRecord({
+          sessionId: 'old',
+          category: 'hr',
+          endedAt: '2026-11-20T10:05:00.000Z',
+          startedAt: '2026-11-20T10:00:00.000Z',
+          status: 'error',
+        }),
+        durationSeconds: 300,
+      },
     ]);
     await show(snapshot);
     const history = section('Session History');
@@ -141,7 +211,11 @@ describe('the seed’s Delegator view', () => {
       await Promise.resolve();
     });
     const row = within(section('Session History')).getAllByRole('row')[1];
-    expect(within(row as HTMLElement).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
+    expect(
+      within(row as HTMLElement)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual([
       'hr',
       'Implement password reset feature',
       '2',
@@ -178,7 +252,13 @@ describe('beyond the seed', () => {
     // Ollama holds the agents' models, so the memory alert has a measured figure to read, and a model no agent uses.
     const tight = {
       system: { totalBytes: 21 * 1024 ** 3, freeBytes: 8 * 1024 ** 3, cpuPercent: 5 },
-      ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13), ollamaModel('qwen2.5:14b', 8.9)] }),
+      ollama: ok({
+        models: [
+          ollamaModel('deepseek-coder:6.7b', 6.7),
+          ollamaModel('codellama:13b', 13),
+          ollamaModel('qwen2.5:14b', 8.9),
+        ],
+      }),
     };
     maker.next(NOW, tight);
     maker.next(NOW + 5000, tight);
@@ -198,16 +278,40 @@ describe('beyond the seed', () => {
           tasksToday: 2,
           tasksLastHour: 1,
           backlog: 2,
-          waiting: [{ id: 3, from: 'delegator', to: 'senior_developer', type: 'request', subject: 'Fix login', at: at(12) }],
+          waiting: [
+            { id: 3, from: 'delegator', to: 'senior_developer', type: 'request', subject: 'Fix login', at: at(12) },
+          ],
           failures: [],
           failuresTotal: 0,
           lastSent: null,
           llm: null,
         },
       ],
-      openDecisions: [{ id: 'd-1', type: 'budget_approval', initiator: 'ceo', participants: ['cto', 'chro'], mode: 'collaborative', status: 'pending', votes: 1, insertedAt: at(20) }],
+      openDecisions: [
+        {
+          id: 'd-1',
+          type: 'budget_approval',
+          initiator: 'ceo',
+          participants: ['cto', 'chro'],
+          mode: 'collaborative',
+          status: 'pending',
+          votes: 1,
+          insertedAt: at(20),
+        },
+      ],
       openDecisionsTotal: 1,
-      workflows: [{ kind: 'flow' as const, id: 'f-1', name: 'Hiring', status: 'paused', pauseReason: 'awaiting approval', error: null, insertedAt: at(60), updatedAt: at(40) }],
+      workflows: [
+        {
+          kind: 'flow' as const,
+          id: 'f-1',
+          name: 'Hiring',
+          status: 'paused',
+          pauseReason: 'awaiting approval',
+          error: null,
+          insertedAt: at(60),
+          updatedAt: at(40),
+        },
+      ],
       workflowsTotal: 1,
       latestMessages: [],
       tasksPerDay: [{ date: '2026-11-24', count: 2 }],
@@ -218,7 +322,9 @@ describe('beyond the seed', () => {
     expect(within(decision).getByText('budget_approval')).toBeTruthy();
     expect(within(decision).getByText('1 of 2')).toBeTruthy();
     expect(within(decision).getByText('20m 0s')).toBeTruthy();
-    expect(within(panel).getByRole('list', { name: 'Workflows' }).textContent).toContain('Flow Hiring (awaiting approval)');
+    expect(within(panel).getByRole('list', { name: 'Workflows' }).textContent).toContain(
+      'Flow Hiring (awaiting approval)',
+    );
     expect(section('Spawned Agents').textContent).toContain('2 waiting, oldest 12m 0s');
     expect(section('Needs Attention').textContent).toContain('Senior Developer has 2 tasks waiting, oldest 12m 0s');
   });
@@ -235,7 +341,15 @@ describe('beyond the seed', () => {
   });
 
   it("offers a Stop for each copy of a role that runs more than once, and names ECHO's root", async () => {
-    await show(snapshotAt(NOW, { agentProcesses: ok([agentProcess('test_lead', 5353, { orphaned: true }), agentProcess('test_lead', 4243), agentProcess('senior_developer', 4242)]) }));
+    await show(
+      snapshotAt(NOW, {
+        agentProcesses: ok([
+          agentProcess('test_lead', 5353, { orphaned: true }),
+          agentProcess('test_lead', 4243),
+          agentProcess('senior_developer', 4242),
+        ]),
+      }),
+    );
     const agents = section('Spawned Agents');
     const lead = within(agents).getByText('Test Lead').closest('tr');
     if (!lead) throw new Error('no row for Test Lead');
@@ -250,18 +364,45 @@ describe('beyond the seed', () => {
   it('shows the live event stream, newest first', async () => {
     await show(snapshotAt(NOW));
     act(() => {
-      api.emit({ id: 'a', at: '2026-11-24T14:28:30.000Z', type: 'agent_spawned', origin: 'registry', message: 'CTO spawned (deepseek-coder:33b)' });
-      api.emit({ id: 'b', at: '2026-11-24T14:28:31.000Z', type: 'agent_stopped', origin: 'monitor', message: 'Test Lead stopped after 5m 26s' });
-      api.emit({ id: 'c', at: '2026-11-24T14:28:32.000Z', type: 'task_delegated', origin: 'echo', message: 'Delegator → Senior Developer: Direct task: code_review', role: 'senior_developer' });
+      api.emit({
+        id: 'a',
+        at: '2026-11-24T14:28:30.000Z',
+        type: 'agent_spawned',
+        origin: 'registry',
+        message: 'CTO spawned (deepseek-coder:33b)',
+      });
+      api.emit({
+        id: 'b',
+        at: '2026-11-24T14:28:31.000Z',
+        type: 'agent_stopped',
+        origin: 'monitor',
+        message: 'Test Lead stopped after 5m 26s',
+      });
+      api.emit({
+        id: 'c',
+        at: '2026-11-24T14:28:32.000Z',
+        type: 'task_delegated',
+        origin: 'echo',
+        message: 'Delegator → Senior Developer: Direct task: code_review',
+        role: 'senior_developer',
+      });
     });
     const log = screen.getByRole('log', { name: 'Event stream' });
-    expect(within(log).getAllByRole('listitem').map((item) => item.textContent.replace(/^\S+ /, ''))).toEqual([
+    expect(
+      within(log)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent.replace(/^\S+ /, '')),
+    ).toEqual([
       'Delegator → Senior Developer: Direct task: code_review',
       'Test Lead stopped after 5m 26s · seen by the monitor',
       'CTO spawned (deepseek-coder:33b)',
     ]);
     // What "seen by the monitor" means is a hover away.
-    expect(within(log).getByText(/seen by the monitor/).getAttribute('title')).toMatch(/^Nobody announced this/);
+    expect(
+      within(log)
+        .getByText(/seen by the monitor/)
+        .getAttribute('title'),
+    ).toMatch(/^Nobody announced this/);
   });
 
   it('greys stale numbers and says since when; never shows zeros for them', async () => {
@@ -269,7 +410,9 @@ describe('beyond the seed', () => {
     maker.next(NOW);
     await show(maker.next(NOW + 30_000, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433') }));
     const sources = screen.getByRole('list', { name: 'Sources' });
-    expect(within(sources).getByText(/stale since/).textContent).toMatch(/^PostgreSQL stale since \d\d:\d\d:\d\d: connect ECONNREFUSED 127\.0\.0\.1:5433$/);
+    expect(within(sources).getByText(/stale since/).textContent).toMatch(
+      /^PostgreSQL stale since \d\d:\d\d:\d\d: connect ECONNREFUSED 127\.0\.0\.1:5433$/,
+    );
     const sessionsCard = screen.getByText('Active Sessions', { selector: 'h3' }).parentElement;
     const number = sessionsCard?.querySelector('.headline');
     expect([number?.textContent, number?.classList.contains('stale')]).toEqual(['1', true]);
@@ -278,11 +421,18 @@ describe('beyond the seed', () => {
   it('says what is unknown when PostgreSQL never answered but the registry did', async () => {
     await show(snapshotAt(NOW, { postgres: failed('password authentication failed') }));
     expect(screen.getByText('Sessions are unknown until PostgreSQL answers.')).toBeTruthy();
-    expect(screen.getByText('Active Sessions', { selector: 'h3' }).parentElement?.querySelector('.headline')?.textContent).toBe('—');
+    expect(
+      screen.getByText('Active Sessions', { selector: 'h3' }).parentElement?.querySelector('.headline')?.textContent,
+    ).toBe('—');
   });
 
   it('shows the first-run screen when nothing can be read, pointing to the variables and the demo', async () => {
-    await show(snapshotAt(NOW, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433'), registry: failed('Redis: connect ECONNREFUSED') }));
+    await show(
+      snapshotAt(NOW, {
+        postgres: failed('connect ECONNREFUSED 127.0.0.1:5433'),
+        registry: failed('Redis: connect ECONNREFUSED'),
+      }),
+    );
     const firstRun = section('Nothing to monitor yet');
     expect(firstRun.textContent).toContain('connect ECONNREFUSED 127.0.0.1:5433');
     // A web host has no settings screen: it is configured where it runs.
@@ -294,7 +444,12 @@ describe('beyond the seed', () => {
   it('says the monitor could not start, and why, when the desktop app answers so', async () => {
     await show(null);
     await act(async () => {
-      store.setState({ connection: { status: 'lost', error: 'the monitor could not start: Invalid configuration: DB_PORT must be a port number (got "x")' } });
+      store.setState({
+        connection: {
+          status: 'lost',
+          error: 'the monitor could not start: Invalid configuration: DB_PORT must be a port number (got "x")',
+        },
+      });
       await Promise.resolve();
     });
     const firstRun = section('The monitor could not start');
@@ -311,7 +466,9 @@ describe('beyond the seed', () => {
 describe('re-rendering', () => {
   it('redraws only the row that changed when 50 sessions and 20 agents update', async () => {
     const roles = Array.from({ length: 20 }, (_, index) => `agent_${String(index).padStart(2, '0')}`);
-    const sessions = Array.from({ length: 50 }, (_, index) => sessionRecord({ sessionId: `s${String(index)}`, agents: [] }));
+    const sessions = Array.from({ length: 50 }, (_, index) =>
+      sessionRecord({ sessionId: `s${String(index)}`, agents: [] }),
+    );
     const readings = (gb: number) => ({
       postgres: ok(postgresData(sessions)),
       registry: ok(registryData(roles.map((role) => registryAgent(role, `${role}:7b`)))),
@@ -330,6 +487,8 @@ describe('re-rendering', () => {
     }
     expect([...counts.keys()]).toEqual(['agent:agent_07']);
     // Ollama's figure, as it holds the model.
-    expect(within(section('Spawned Agents')).getAllByRole('row')[8]?.querySelector('td.memory .strong')?.textContent).toBe('5 GB');
+    expect(
+      within(section('Spawned Agents')).getAllByRole('row')[8]?.querySelector('td.memory .strong')?.textContent,
+    ).toBe('5 GB');
   });
 });

@@ -40,12 +40,17 @@ function heldAnswer(): { answer: (outcome: CommandOutcome) => Promise<void> } {
 }
 
 const agentRow = (name: string): HTMLElement => {
-  const row = within(screen.getByRole('region', { name: 'Spawned Agents' })).getByText(name).closest('tr');
+  const row = within(screen.getByRole('region', { name: 'Spawned Agents' }))
+    .getByText(name)
+    .closest('tr');
   if (!row) throw new Error(`no row for ${name}`);
   return row;
 };
 
-const statuses = (row: HTMLElement): string[] => within(row).getAllByRole('status').map((status) => status.textContent);
+const statuses = (row: HTMLElement): string[] =>
+  within(row)
+    .getAllByRole('status')
+    .map((status) => status.textContent);
 
 describe('controls', () => {
   it('ask first, saying what they free, then show the command pending and done', async () => {
@@ -83,7 +88,9 @@ describe('controls', () => {
     const cell = dialog.closest('td');
     expect(cell?.parentElement).not.toBe(agentRow('Test Lead'));
     expect(cell?.parentElement?.previousElementSibling).toBe(agentRow('Test Lead'));
-    expect(cell?.colSpan).toBe(within(screen.getByRole('region', { name: 'Spawned Agents' })).getAllByRole('columnheader').length);
+    expect(cell?.colSpan).toBe(
+      within(screen.getByRole('region', { name: 'Spawned Agents' })).getAllByRole('columnheader').length,
+    );
     // The control says its question is open, and where.
     expect(opener.getAttribute('aria-expanded')).toBe('true');
     expect(opener.getAttribute('aria-controls')).toBe(dialog.id);
@@ -105,17 +112,33 @@ describe('controls', () => {
   it('withdraw the question when the keyboard leaves it for elsewhere on the page', () => {
     fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Stop Test Lead' }));
     const dialog = screen.getByRole('alertdialog');
-    fireEvent.blur(within(dialog).getByRole('button', { name: 'Stop' }), { relatedTarget: within(dialog).getByRole('button', { name: 'Cancel' }) });
+    fireEvent.blur(within(dialog).getByRole('button', { name: 'Stop' }), {
+      relatedTarget: within(dialog).getByRole('button', { name: 'Cancel' }),
+    });
     expect(screen.getByRole('alertdialog')).toBe(dialog);
-    fireEvent.blur(within(dialog).getByRole('button', { name: 'Cancel' }), { relatedTarget: within(agentRow('Senior Developer')).getByRole('button', { name: 'Stop Senior Developer' }) });
+    fireEvent.blur(within(dialog).getByRole('button', { name: 'Cancel' }), {
+      relatedTarget: within(agentRow('Senior Developer')).getByRole('button', { name: 'Stop Senior Developer' }),
+    });
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(api.sentCommands).toEqual([]);
   });
 
   it.each<[string, CommandOutcome, string]>([
-    ['a refusal in its own words', { ok: false, id: 'c', failure: 'refused', error: 'no such agent' }, 'Refused: no such agent'],
-    ['no answer', { ok: false, id: 'c', failure: 'no_answer', error: 'no answer from the delegator within 10 s' }, 'No answer from the delegator within 10 s'],
-    ['a command that could not be sent', { ok: false, id: 'c', failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' }, 'Redis is not connected, so the command was not sent'],
+    [
+      'a refusal in its own words',
+      { ok: false, id: 'c', failure: 'refused', error: 'no such agent' },
+      'Refused: no such agent',
+    ],
+    [
+      'no answer',
+      { ok: false, id: 'c', failure: 'no_answer', error: 'no answer from the delegator within 10 s' },
+      'No answer from the delegator within 10 s',
+    ],
+    [
+      'a command that could not be sent',
+      { ok: false, id: 'c', failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' },
+      'Redis is not connected, so the command was not sent',
+    ],
   ])('show %s', async (_name, outcome, text) => {
     const held = heldAnswer();
     const row = agentRow('Senior Developer');
@@ -128,14 +151,20 @@ describe('controls', () => {
   it('offer to unload only a model Ollama holds, and end a session from its card', async () => {
     expect(within(agentRow('Senior Developer')).queryByRole('button', { name: /^Unload/ })).toBeNull();
     fireEvent.click(within(agentRow('Test Lead')).getByRole('button', { name: 'Unload codellama:13b' }));
-    expect(screen.getByRole('alertdialog').textContent).toContain('Unload codellama:13b: frees ~7.4 GB now; Test Lead will load it again on its next request');
+    expect(screen.getByRole('alertdialog').textContent).toContain(
+      'Unload codellama:13b: frees ~7.4 GB now; Test Lead will load it again on its next request',
+    );
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Unload' }));
 
-    const card = within(screen.getByRole('region', { name: 'Active Sessions' })).getByText('session_1731355385_a1b2c3d4').closest('li');
+    const card = within(screen.getByRole('region', { name: 'Active Sessions' }))
+      .getByText('session_1731355385_a1b2c3d4')
+      .closest('li');
     if (!card) throw new Error('no session card');
     fireEvent.click(within(card).getByRole('button', { name: 'End session session_1731355385_a1b2c3d4' }));
     // Ollama holds codellama:13b alone: Senior Developer's model is not loaded, so ending the session frees no more of it.
-    expect(screen.getByRole('alertdialog').textContent).toContain('End development session session_1731355385_a1b2c3d4: stops Senior Developer and Test Lead, frees ~7.4 GB');
+    expect(screen.getByRole('alertdialog').textContent).toContain(
+      'End development session session_1731355385_a1b2c3d4: stops Senior Developer and Test Lead, frees ~7.4 GB',
+    );
     await act(async () => {
       fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'End session' }));
       await Promise.resolve();

@@ -10,7 +10,16 @@ import { liveSeconds } from '../../src/renderer/src/store/selectors/liveSeconds'
 import { selectSourceBadges } from '../../src/renderer/src/store/selectors/sources';
 import { selectStatsView } from '../../src/renderer/src/store/selectors/statistics';
 import { sessionRecord } from '../support/fixtures';
-import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, stats } from '../support/readings';
+import {
+  agentProcess,
+  failed,
+  ok,
+  ollamaModel,
+  postgresData,
+  registryAgent,
+  registryData,
+  stats,
+} from '../support/readings';
 import { SnapshotMaker, snapshotAt } from '../support/snapshots';
 import { gib } from '../support/bytes';
 
@@ -33,8 +42,13 @@ describe('selectKpis', () => {
   });
 
   it("shows Ollama's reported figure plainly, called reported rather than measured, and an exact 0 where nothing runs", () => {
-    const held = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] }) });
-    expect(selectKpis(held)).toMatchObject({ memory: { text: '19.7 GB', stale: false }, memoryNote: '79% savings vs all agents · reported' });
+    const held = snapshotAt(NOW, {
+      ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)] }),
+    });
+    expect(selectKpis(held)).toMatchObject({
+      memory: { text: '19.7 GB', stale: false },
+      memoryNote: '79% savings vs all agents · reported',
+    });
     const unloaded = snapshotAt(NOW, { ollama: ok({ models: [] }) });
     expect(selectKpis(unloaded).memory).toEqual({ text: '0 GB', stale: false });
     const none = snapshotAt(NOW, { registry: ok(registryData([])), postgres: ok(postgresData([])) });
@@ -73,7 +87,12 @@ describe('liveSeconds', () => {
 describe('agent rows', () => {
   it('show the readings side by side, and flag drift', () => {
     const snapshot = snapshotAt(NOW, {
-      registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }), registryAgent('test_lead', 'codellama:13b')])),
+      registry: ok(
+        registryData([
+          registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 9 }),
+          registryAgent('test_lead', 'codellama:13b'),
+        ]),
+      ),
       ollama: ok({ models: [ollamaModel('deepseek-coder:6.7b', 3.8), ollamaModel('codellama:13b', 12)] }),
       processes: new Map([[9, { alive: true, rssBytes: 1024 ** 3 }]]),
     });
@@ -99,17 +118,35 @@ describe('agent rows', () => {
       },
       expect.objectContaining({ role: 'test_lead', memoryFrom: 'Ollama', readings: ['estimate 13 GB'], drift: null }),
     ]);
-    expect(driftOf({ ...(snapshot.agents?.[1] ?? ({} as never)), memory: { estimatedBytes: gib(13), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null } })).toBeNull();
+    expect(
+      driftOf({
+        ...(snapshot.agents?.[1] ?? ({} as never)),
+        memory: { estimatedBytes: gib(13), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null },
+      }),
+    ).toBeNull();
   });
 
-  it("show a model Ollama does not hold as not loaded, with what it needs, and an estimate where Ollama could not be asked", () => {
+  it('show a model Ollama does not hold as not loaded, with what it needs, and an estimate where Ollama could not be asked', () => {
     const unloaded = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('codellama:13b', 12)] }) });
-    expect(selectAgentRows(unloaded.agents ?? []).map(({ memoryText, memoryFrom, readings, unloadable }) => ({ memoryText, memoryFrom, readings, unloadable }))).toEqual([
+    expect(
+      selectAgentRows(unloaded.agents ?? []).map(({ memoryText, memoryFrom, readings, unloadable }) => ({
+        memoryText,
+        memoryFrom,
+        readings,
+        unloadable,
+      })),
+    ).toEqual([
       { memoryText: 'model not loaded', memoryFrom: null, readings: ['needs ~6.7 GB to load'], unloadable: false },
       { memoryText: '12 GB', memoryFrom: 'Ollama', readings: ['estimate 13 GB'], unloadable: true },
     ]);
     const unasked = snapshotAt(NOW);
-    expect(selectAgentRows(unasked.agents ?? []).map(({ memoryText, memoryFrom, readings }) => [memoryText, memoryFrom, readings])).toEqual([
+    expect(
+      selectAgentRows(unasked.agents ?? []).map(({ memoryText, memoryFrom, readings }) => [
+        memoryText,
+        memoryFrom,
+        readings,
+      ]),
+    ).toEqual([
       ['~6.7 GB', 'estimate', []],
       ['~13 GB', 'estimate', []],
     ]);
@@ -118,13 +155,27 @@ describe('agent rows', () => {
   it('show a model Ollama lists without a size as loaded, at its estimate, and offer to unload it', () => {
     // As an Ollama-compatible server answers: a size of 0, or none at all (Podman AI Lab).
     const unsized = snapshotAt(NOW, {
-      ollama: ok({ models: [{ name: 'deepseek-coder:6.7b', sizeBytes: null, vramBytes: 0, expiresAt: null }, ollamaModel('codellama:13b', 12)] }),
+      ollama: ok({
+        models: [
+          { name: 'deepseek-coder:6.7b', sizeBytes: null, vramBytes: 0, expiresAt: null },
+          ollamaModel('codellama:13b', 12),
+        ],
+      }),
     });
-    expect(selectAgentRows(unsized.agents ?? []).map(({ memoryText, readings, unloadable }) => ({ memoryText, readings, unloadable }))).toEqual([
+    expect(
+      selectAgentRows(unsized.agents ?? []).map(({ memoryText, readings, unloadable }) => ({
+        memoryText,
+        readings,
+        unloadable,
+      })),
+    ).toEqual([
       { memoryText: '~6.7 GB', readings: ['loaded, Ollama gave no size'], unloadable: true },
       { memoryText: '12 GB', readings: ['estimate 13 GB'], unloadable: true },
     ]);
-    expect(selectKpis(unsized)).toMatchObject({ memory: { text: '~18.7 GB', stale: false }, memoryNote: '79% savings vs all agents · mixed' });
+    expect(selectKpis(unsized)).toMatchObject({
+      memory: { text: '~18.7 GB', stale: false },
+      memoryNote: '79% savings vs all agents · mixed',
+    });
   });
 
   it('list every copy of a role, oldest first, and what its parents say', () => {
@@ -135,9 +186,21 @@ describe('agent rows', () => {
         agentProcess('senior_developer', 4242, { launchedBy: 'claude-desktop', parent: { pid: 900, name: 'claude' } }),
       ]),
     });
-    expect(selectAgentRows(snapshot.agents ?? []).map(({ role, process, copies, lineage }) => ({ role, process, copies, lineage }))).toEqual([
+    expect(
+      selectAgentRows(snapshot.agents ?? []).map(({ role, process, copies, lineage }) => ({
+        role,
+        process,
+        copies,
+        lineage,
+      })),
+    ).toEqual([
       { role: 'senior_developer', process: 'pid 4242 · 1% CPU', copies: [], lineage: 'from Claude Desktop' },
-      { role: 'test_lead', process: '2 copies: pids 4243, 5353', copies: [4243, 5353], lineage: 'pid 4243 under timeout · pid 5353 orphaned' },
+      {
+        role: 'test_lead',
+        process: '2 copies: pids 4243, 5353',
+        copies: [4243, 5353],
+        lineage: 'pid 4243 under timeout · pid 5353 orphaned',
+      },
     ]);
   });
 });
@@ -149,10 +212,28 @@ describe('agent work', () => {
       tasksToday: 4,
       tasksLastHour: 1,
       backlog: 3,
-      waiting: [{ id: 7, from: 'delegator', to: 'cto', type: 'request', subject: 'Review', at: '2026-11-24T14:18:28.000Z', ageSeconds: 720 }],
+      waiting: [
+        {
+          id: 7,
+          from: 'delegator',
+          to: 'cto',
+          type: 'request',
+          subject: 'Review',
+          at: '2026-11-24T14:18:28.000Z',
+          ageSeconds: 720,
+        },
+      ],
       failures: [],
       failuresTotal: 1,
-      lastSent: { id: 9, from: 'cto', to: 'ceo', type: 'response', subject: 'Done', at: '2026-11-24T14:26:28.000Z', ageSeconds: 120 },
+      lastSent: {
+        id: 9,
+        from: 'cto',
+        to: 'ceo',
+        type: 'response',
+        subject: 'Done',
+        at: '2026-11-24T14:26:28.000Z',
+        ageSeconds: 120,
+      },
       llm: { lastQueryAt: '2026-11-24T14:29:28.000Z', turnsToday: 3, tokensToday: 900, quietUnloadInSeconds: 240 },
     };
     expect(agentWorkParts(work, Date.parse('2026-11-24T14:30:28.000Z'))).toEqual([
@@ -170,7 +251,15 @@ describe('history rows', () => {
   it('show "Active" for a session still running and a fixed duration for an ended one', () => {
     const rows = selectHistoryRows([
       { ...sessionRecord(), durationSeconds: 100 },
-      { ...sessionRecord({ sessionId: 'done', endedAt: '2026-11-24T14:33:05.000Z', status: 'completed', description: null }), durationSeconds: 600 },
+      {
+        ...sessionRecord({
+          sessionId: 'done',
+          endedAt: '2026-11-24T14:33:05.000Z',
+          status: 'completed',
+          description: null,
+        }),
+        durationSeconds: 600,
+      },
     ]);
     expect(rows.map((row) => [row.sessionId, row.durationText, row.description, row.agents])).toEqual([
       ['session_1731355385_a1b2c3d4', null, 'Implement password reset feature', '2'],
@@ -179,7 +268,9 @@ describe('history rows', () => {
   });
 
   it('show a dash for a count the row does not hold, and "unknown" for a status it does not', () => {
-    const [row] = selectHistoryRows([{ ...sessionRecord({ totalAgentsSpawned: null, status: null }), durationSeconds: 100 }]);
+    const [row] = selectHistoryRows([
+      { ...sessionRecord({ totalAgentsSpawned: null, status: null }), durationSeconds: 100 },
+    ]);
     expect([row?.agents, row?.status]).toEqual(['—', 'unknown']);
   });
 });
@@ -187,7 +278,13 @@ describe('history rows', () => {
 describe('selectStatsView', () => {
   it('gives the figures, the error rate and the categories, biggest first', () => {
     const view = selectStatsView(
-      stats({ totalSessions: 8, avgAgentsPerSession: 2.25, avgDurationSeconds: 754, categoryBreakdown: { hr: 1, development: 5, quick_fix: 2 }, statusBreakdown: { completed: 6, error: 2 } }),
+      stats({
+        totalSessions: 8,
+        avgAgentsPerSession: 2.25,
+        avgDurationSeconds: 754,
+        categoryBreakdown: { hr: 1, development: 5, quick_fix: 2 },
+        statusBreakdown: { completed: 6, error: 2 },
+      }),
     );
     expect(view).toMatchObject({
       totalSessions: 8,
@@ -203,7 +300,11 @@ describe('selectStatsView', () => {
   });
 
   it('shows dashes, not zeros, for an empty period', () => {
-    expect(selectStatsView(stats({ totalSessions: 0, avgAgentsPerSession: 0, avgDurationSeconds: null, statusBreakdown: {} }))).toMatchObject({
+    expect(
+      selectStatsView(
+        stats({ totalSessions: 0, avgAgentsPerSession: 0, avgDurationSeconds: null, statusBreakdown: {} }),
+      ),
+    ).toMatchObject({
       avgAgentsText: '—',
       avgDurationText: '—',
       errorRateText: '—',
@@ -212,8 +313,12 @@ describe('selectStatsView', () => {
 
   it('says how many unreadable rows the figures leave out, and nothing when none', () => {
     expect(selectStatsView(stats()).leftOutText).toBeNull();
-    expect(selectStatsView(stats({ unreadableSessions: 1 })).leftOutText).toBe('1 unreadable row left out, as from the history');
-    expect(selectStatsView(stats({ unreadableSessions: 5008 })).leftOutText).toBe('5,008 unreadable rows left out, as from the history');
+    expect(selectStatsView(stats({ unreadableSessions: 1 })).leftOutText).toBe(
+      '1 unreadable row left out, as from the history',
+    );
+    expect(selectStatsView(stats({ unreadableSessions: 5008 })).leftOutText).toBe(
+      '5,008 unreadable rows left out, as from the history',
+    );
   });
 });
 
@@ -221,7 +326,10 @@ describe('selectSourceBadges', () => {
   it('says ok, stale since when, error, or not used', () => {
     const maker = new SnapshotMaker();
     maker.next(NOW, { ollama: ok({ models: [] }) });
-    const snapshot = maker.next(NOW + 5000, { postgres: failed('connect ECONNREFUSED'), ollama: failed('Ollama: timeout') });
+    const snapshot = maker.next(NOW + 5000, {
+      postgres: failed('connect ECONNREFUSED'),
+      ollama: failed('Ollama: timeout'),
+    });
     expect(selectSourceBadges(snapshot, hhmm).map((badge) => [badge.source, badge.state, badge.text])).toEqual([
       ['postgres', 'stale', 'stale since 14:28: connect ECONNREFUSED'],
       ['registry', 'ok', 'ok'],
@@ -234,7 +342,11 @@ describe('selectSourceBadges', () => {
 
 describe('groupEventsByDay', () => {
   it('lists newest first, one group per local day', () => {
-    const events: MonitorEvent[] = ['2026-11-23T23:00:00.000Z', '2026-11-24T09:00:00.000Z', '2026-11-24T10:00:00.000Z'].map((at) => ({
+    const events: MonitorEvent[] = [
+      '2026-11-23T23:00:00.000Z',
+      '2026-11-24T09:00:00.000Z',
+      '2026-11-24T10:00:00.000Z',
+    ].map((at) => ({
       id: at,
       at,
       type: 'agent_spawned',
@@ -257,18 +369,33 @@ describe('isFirstRun', () => {
     expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused') }), false)).toBe(true);
     expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused') }), false)).toBe(false);
     // A machine without ECHO: its processes were looked at and none is an agent; that is still nothing to monitor.
-    expect(isFirstRun(snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused'), agentProcesses: ok([]) }), false)).toBe(true);
+    expect(
+      isFirstRun(
+        snapshotAt(NOW, { postgres: failed('refused'), registry: failed('refused'), agentProcesses: ok([]) }),
+        false,
+      ),
+    ).toBe(true);
   });
 });
-
 
 describe("an agent's signals", () => {
   it("show its process with CPU, its heartbeat's age and status, and every source that saw it", () => {
     const base = snapshotAt(NOW).agents?.[0];
     if (!base) throw new Error('the fixture has agents');
     const [row] = selectAgentRows([
-      { ...base, pid: 4242, processAlive: true, cpuPercent: 3.5, origins: ['heartbeat', 'process'], heartbeat: { status: 'error', ageSeconds: 75, node: null, version: null } },
+      {
+        ...base,
+        pid: 4242,
+        processAlive: true,
+        cpuPercent: 3.5,
+        origins: ['heartbeat', 'process'],
+        heartbeat: { status: 'error', ageSeconds: 75, node: null, version: null },
+      },
     ]);
-    expect(row).toMatchObject({ process: 'pid 4242 · 3.5% CPU', heartbeat: 'heartbeat 1m 15s ago · error', seenBy: 'heartbeat, process' });
+    expect(row).toMatchObject({
+      process: 'pid 4242 · 3.5% CPU',
+      heartbeat: 'heartbeat 1m 15s ago · error',
+      seenBy: 'heartbeat, process',
+    });
   });
 });

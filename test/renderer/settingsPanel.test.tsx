@@ -24,7 +24,11 @@ function fakeApi() {
     },
     testConnection: (save) => {
       tested.push(save);
-      return Promise.resolve({ postgres: 'ok', registry: 'Redis: connect ECONNREFUSED 127.0.0.1:6383', ollama: 'not used' });
+      return Promise.resolve({
+        postgres: 'ok',
+        registry: 'Redis: connect ECONNREFUSED 127.0.0.1:6383',
+        ollama: 'not used',
+      });
     },
   };
   return { api, saved, tested };
@@ -57,11 +61,11 @@ describe('the settings panel', () => {
       await Promise.resolve();
     });
     expect(tested[0]?.settings.connection.redisUrl).toBe('redis://cache:6379');
-    expect(within(screen.getByRole('list', { name: 'Connection test' })).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
-      'PostgreSQL: ok',
-      'Redis registry: Redis: connect ECONNREFUSED 127.0.0.1:6383',
-      'Ollama: not used',
-    ]);
+    expect(
+      within(screen.getByRole('list', { name: 'Connection test' }))
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['PostgreSQL: ok', 'Redis registry: Redis: connect ECONNREFUSED 127.0.0.1:6383', 'Ollama: not used']);
   });
 
   it('saves thresholds, overrides and a new password, and says it did', async () => {
@@ -72,7 +76,9 @@ describe('the settings panel', () => {
       fireEvent.change(screen.getByLabelText('Agents critical'), { target: { value: '7' } });
       // Emptied again: back to the default, not zero.
       fireEvent.change(screen.getByLabelText('Agents critical'), { target: { value: '' } });
-      fireEvent.change(screen.getByLabelText(/^Memory per model/), { target: { value: 'deepseek-coder:33b = 18.5\nnonsense' } });
+      fireEvent.change(screen.getByLabelText(/^Memory per model/), {
+        target: { value: 'deepseek-coder:33b = 18.5\nnonsense' },
+      });
       fireEvent.change(screen.getByLabelText(/^Password/), { target: { value: 'hunter2' } });
       fireEvent.click(screen.getByLabelText('Launch at login'));
       fireEvent.click(screen.getByRole('button', { name: 'Save' }));

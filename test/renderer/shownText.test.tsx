@@ -17,12 +17,17 @@ afterEach(() => {
 
 describe('texts from sources on the dashboard', () => {
   it('shows a right-to-left override and terminal escapes as the command line does', async () => {
-    const hostile = sessionRecord({ description: 'Pay \u202Egnp.exe\u202C now \u001b]0;pwned\u0007', category: 'dev\nops' });
+    const hostile = sessionRecord({
+      description: 'Pay \u202Egnp.exe\u202C now \u001b]0;pwned\u0007',
+      category: 'dev\nops',
+    });
     const api = new FakeMonitorApi();
     const store = createMonitorStore(apiWithControlsShown(api));
     await showDashboard(api, store, snapshotAt(NOW, { postgres: ok(postgresData([hostile])) }));
     const card = within(screen.getByRole('region', { name: 'Active Sessions' }));
-    expect(card.getByRole('heading', { level: 3 }).textContent).toBe('Pay \\u202egnp.exe\\u202c now \\x1b]0;pwned\\x07');
+    expect(card.getByRole('heading', { level: 3 }).textContent).toBe(
+      'Pay \\u202egnp.exe\\u202c now \\x1b]0;pwned\\x07',
+    );
     expect(card.getByText('dev\\nops')).toBeTruthy();
     const text = document.body.textContent;
     for (const raw of ['\u001b', '\u0007', '\n', '\u202c', '\u202e']) expect(text.includes(raw)).toBe(false);

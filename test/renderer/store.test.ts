@@ -47,7 +47,13 @@ describe('the dashboard store', () => {
     await store.getState().start();
     api.push(snapshotAt(NOW));
     api.push(snapshotAt(NOW + 5000));
-    const event = { id: 'e1', at: '2026-11-24T14:28:30.000Z', type: 'agent_spawned' as const, origin: 'registry' as const, message: 'CTO spawned' };
+    const event = {
+      id: 'e1',
+      at: '2026-11-24T14:28:30.000Z',
+      type: 'agent_spawned' as const,
+      origin: 'registry' as const,
+      message: 'CTO spawned',
+    };
     api.emit(event);
     store.getState().receiveEvent(event);
     expect(store.getState().series).toHaveLength(2);
@@ -57,7 +63,9 @@ describe('the dashboard store', () => {
   it("shows today's history live and asks for another day's", async () => {
     const api = new FakeMonitorApi();
     api.snapshot = snapshotAt(NOW);
-    api.histories.set('2026-11-20', [{ ...api.snapshot.history?.[0], sessionId: 'past', durationSeconds: 60 } as never]);
+    api.histories.set('2026-11-20', [
+      { ...api.snapshot.history?.[0], sessionId: 'past', durationSeconds: 60 } as never,
+    ]);
     const store = createMonitorStore(api);
     await store.getState().start();
     await store.getState().selectHistoryDate('2026-11-20');
@@ -75,7 +83,11 @@ describe('the dashboard store', () => {
     const store = createMonitorStore(api);
     await store.getState().start();
     await store.getState().selectStatsRange('7d');
-    expect(store.getState().rangeStats.value).toMatchObject({ from: '2026-11-18', to: '2026-11-24', totalSessions: 40 });
+    expect(store.getState().rangeStats.value).toMatchObject({
+      from: '2026-11-18',
+      to: '2026-11-24',
+      totalSessions: 40,
+    });
     await store.getState().selectStatsRange('30d');
     expect(api.calls.at(-1)).toBe('getStats 2026-10-26 2026-11-24');
     api.stats = () => {

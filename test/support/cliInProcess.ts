@@ -45,7 +45,8 @@ export function expectUsageError(result: CliRun, reason: string, helpOf?: string
   expect(lines[0]).toMatch(/^delegator-monitor: /);
   expect(lines[0]).toContain(reason);
   expect(lines[1]).toMatch(/^See 'delegator-monitor (?:[a-z-]+ )?--help'\.$/);
-  if (helpOf !== undefined) expect(lines[1]).toBe(`See 'delegator-monitor ${helpOf === null ? '' : `${helpOf} `}--help'.`);
+  if (helpOf !== undefined)
+    expect(lines[1]).toBe(`See 'delegator-monitor ${helpOf === null ? '' : `${helpOf} `}--help'.`);
   expect(lines[2]).toBe('');
   expect(result.err).not.toContain('Usage:');
 }

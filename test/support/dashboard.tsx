@@ -6,7 +6,11 @@ import type { Snapshot } from '../../src/shared/model';
 import type { FakeMonitorApi } from './fakeMonitorApi';
 
 /** The whole dashboard over a store that has pulled `snapshot` from the fake API, as the page starts. */
-export async function showDashboard(api: FakeMonitorApi, store: MonitorStore, snapshot: Snapshot | null): Promise<void> {
+export async function showDashboard(
+  api: FakeMonitorApi,
+  store: MonitorStore,
+  snapshot: Snapshot | null,
+): Promise<void> {
   api.snapshot = snapshot;
   await store.getState().start();
   render(

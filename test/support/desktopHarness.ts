@@ -10,13 +10,31 @@
  * answer the page's calls.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_PATH } from './browser';
-import type { DesktopCommand, DesktopMessage, DesktopReplies, DesktopState, EmitTarget, Matcher, MenuItemState, StandInOptions } from './desktopProtocol';
+import type {
+  DesktopCommand,
+  DesktopMessage,
+  DesktopReplies,
+  DesktopState,
+  EmitTarget,
+  Matcher,
+  MenuItemState,
+  StandInOptions,
+} from './desktopProtocol';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
@@ -26,7 +44,9 @@ const OUTPUT_KEPT = 64_000;
 /** Why the built app cannot run, or null: the harness runs what `npm run build` made, never a stale guess. */
 export function builtAppMissing(): string | null {
   const missing = BUILT.filter((path) => !existsSync(join(ROOT, path)));
-  return missing.length === 0 ? null : `run \`npm run build\` first: the desktop harness runs the built app, and ${missing.join(', ')} is missing`;
+  return missing.length === 0
+    ? null
+    : `run \`npm run build\` first: the desktop harness runs the built app, and ${missing.join(', ')} is missing`;
 }
 
 export interface DesktopAppOptions {
@@ -39,7 +59,9 @@ export interface DesktopAppOptions {
   readonly userDataFiles?: Readonly<Record<string, string>>;
   /** Run in every window's page before its own scripts (see StandInOptions.pageScripts). */
   readonly pageScripts?: readonly string[];
-  readonly standIn?: Partial<Pick<StandInOptions, 'singleInstanceLock' | 'darkTheme' | 'storageBackend' | 'encryptionAvailable'>>;
+  readonly standIn?: Partial<
+    Pick<StandInOptions, 'singleInstanceLock' | 'darkTheme' | 'storageBackend' | 'encryptionAvailable'>
+  >;
 }
 
 export interface Exit {
@@ -58,7 +80,10 @@ export interface DesktopApp {
   /** Polls the state until `pick` returns something (not null, undefined or false), and returns that. */
   until<T>(pick: (state: DesktopState) => T | null | undefined | false, timeoutMs?: number): Promise<T>;
   clickTray(...path: Matcher[]): Promise<void>;
-  clickNotification(which?: { readonly title?: Matcher; readonly action?: number }): Promise<DesktopReplies['clickNotification']>;
+  clickNotification(which?: {
+    readonly title?: Matcher;
+    readonly action?: number;
+  }): Promise<DesktopReplies['clickNotification']>;
   /** Answers the open message box, or the next to open, with the button at `response`. */
   answerNextDialog(response: number, checkboxChecked?: boolean): Promise<void>;
   /** Answers the open save dialog, or the next to open; null cancels. */
@@ -120,7 +145,14 @@ async function launchChromium(profile: string): Promise<{ context: BrowserContex
     viewport: null,
     colorScheme: null,
     args: [
-      ...['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      ...[
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       // Electron's file: scheme serves module scripts and crossorigin stylesheets to a file: page; Chromium's needs telling.
       '--allow-file-access-from-files',
       '--remote-debugging-address=127.0.0.1',
@@ -218,7 +250,8 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_KEPT);
   };
-  const tail = (): string => (output.trim() === '' ? '(the app printed nothing)' : `the app printed:\n${output.trim()}`);
+  const tail = (): string =>
+    output.trim() === '' ? '(the app printed nothing)' : `the app printed:\n${output.trim()}`;
 
   const close = async (): Promise<void> => {
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -243,8 +276,14 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
   // The demo's ECHO roots: echo-simulator-* folders in the app's TMPDIR, which no other run shares.
   const demoRoot = `${tmp}/echo-simulator-`;
   const agentScript = /\/echo-simulator-[^/]+\/(?:apps|agents)\/([a-z0-9_]+)\/\1$/;
-  const ofDemo = (seen: ProcessSeen): boolean => seen.argv.some((arg) => arg.includes(demoRoot)) || seen.cwd.startsWith(demoRoot);
-  const demoProcesses = (): Promise<number[]> => Promise.resolve(processesSeen().filter(ofDemo).map((seen) => seen.pid));
+  const ofDemo = (seen: ProcessSeen): boolean =>
+    seen.argv.some((arg) => arg.includes(demoRoot)) || seen.cwd.startsWith(demoRoot);
+  const demoProcesses = (): Promise<number[]> =>
+    Promise.resolve(
+      processesSeen()
+        .filter(ofDemo)
+        .map((seen) => seen.pid),
+    );
   const agentProcesses = (): Promise<number[]> =>
     Promise.resolve(
       processesSeen()
@@ -269,12 +308,26 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       encryptionAvailable: true,
       ...options.standIn,
     };
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, TMPDIR: tmp, ELECTRON_STAND_IN: JSON.stringify(standIn) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.env,
+      TMPDIR: tmp,
+      ELECTRON_STAND_IN: JSON.stringify(standIn),
+    };
     // The test runner's loader flags are not the app's.
     delete env.NODE_OPTIONS;
     const started = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', '--import', REGISTER, main, ...(options.args ?? ['--demo']), `--user-data-dir=${userDataDir}`],
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        '--import',
+        REGISTER,
+        main,
+        ...(options.args ?? ['--demo']),
+        `--user-data-dir=${userDataDir}`,
+      ],
       { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' },
     );
     child = started;
@@ -305,12 +358,14 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       else waiting?.reject(new Error(message.error));
     });
     void exited.then((exit) => {
-      for (const waiting of pending.values()) waiting.reject(new Error(`the app exited (${JSON.stringify(exit)}) before answering; ${tail()}`));
+      for (const waiting of pending.values())
+        waiting.reject(new Error(`the app exited (${JSON.stringify(exit)}) before answering; ${tail()}`));
       pending.clear();
     });
 
     const request = <C extends DesktopCommand>(command: C): Promise<DesktopReplies[C['type']]> => {
-      if (started.exitCode !== null || started.signalCode !== null || !started.connected) return Promise.reject(new Error(`the app is not running; ${tail()}`));
+      if (started.exitCode !== null || started.signalCode !== null || !started.connected)
+        return Promise.reject(new Error(`the app is not running; ${tail()}`));
       const id = ++lastId;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -318,7 +373,16 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       });
     };
 
-    await timeout(Promise.race([ready, exited.then((exit) => Promise.reject(new Error(`the app exited (${JSON.stringify(exit)}) before it was ready; ${tail()}`)))]), 30_000, () => `the app was not ready within 30 s; ${tail()}`);
+    await timeout(
+      Promise.race([
+        ready,
+        exited.then((exit) =>
+          Promise.reject(new Error(`the app exited (${JSON.stringify(exit)}) before it was ready; ${tail()}`)),
+        ),
+      ]),
+      30_000,
+      () => `the app was not ready within 30 s; ${tail()}`,
+    );
 
     const pages = new Map<string, Page>();
     const browserContext = context;
@@ -334,7 +398,8 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       }
       return null;
     };
-    const newestWindow = async () => (await request({ type: 'state' })).windows.filter((window) => !window.destroyed).at(-1);
+    const newestWindow = async () =>
+      (await request({ type: 'state' })).windows.filter((window) => !window.destroyed).at(-1);
 
     const app: DesktopApp = {
       root,
@@ -358,7 +423,10 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
           const state = await request({ type: 'state' });
           const picked = pick(state);
           if (picked !== null && picked !== undefined && picked !== false) return picked;
-          if (Date.now() > deadline) throw new Error(`the app's state did not come to ${pick.toString()} within ${timeoutMs} ms; it is ${JSON.stringify(state).slice(0, 2000)}`);
+          if (Date.now() > deadline)
+            throw new Error(
+              `the app's state did not come to ${pick.toString()} within ${timeoutMs} ms; it is ${JSON.stringify(state).slice(0, 2000)}`,
+            );
           await delay(100);
         }
       },
@@ -367,7 +435,10 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       },
       clickNotification: (which = {}) => request({ type: 'clickNotification', ...which }),
       async answerNextDialog(response, checkboxChecked) {
-        await request({ type: 'answerDialog', answer: { kind: 'messageBox', response, ...(checkboxChecked === undefined ? {} : { checkboxChecked }) } });
+        await request({
+          type: 'answerDialog',
+          answer: { kind: 'messageBox', response, ...(checkboxChecked === undefined ? {} : { checkboxChecked }) },
+        });
       },
       async answerNextSaveDialog(filePath) {
         await request({ type: 'answerDialog', answer: { kind: 'save', filePath } });
@@ -378,7 +449,12 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       },
       async activate() {
         const { windows } = await request({ type: 'state' });
-        await request({ type: 'emit', target: 'app', event: 'activate', args: [windows.some((window) => window.visible)] });
+        await request({
+          type: 'emit',
+          target: 'app',
+          event: 'activate',
+          args: [windows.some((window) => window.visible)],
+        });
       },
       async setTheme(dark) {
         await request({ type: 'setTheme', dark });
@@ -391,7 +467,8 @@ export async function startDesktopApp(options: DesktopAppOptions = {}): Promise<
       async gc() {
         await request({ type: 'gc' });
       },
-      waitForExit: (timeoutMs = 10_000) => timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms; ${tail()}`),
+      waitForExit: (timeoutMs = 10_000) =>
+        timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms; ${tail()}`),
       async quit(timeoutMs = 10_000) {
         await request({ type: 'quit' });
         return timeout(exited, timeoutMs, () => `the app did not exit within ${timeoutMs} ms of quitting; ${tail()}`);
@@ -430,14 +507,24 @@ export function useDesktopApp(options: DesktopAppOptions = {}): () => DesktopApp
  * The tray menu's agents: the submenus with a Stop control (a session's has End session instead), with the
  * name they use and a matcher for the submenu that survives its label's changing memory and uptime.
  */
-export function agentSubmenus(
-  menu: readonly MenuItemState[] | null,
-): { readonly label: string; readonly name: string; readonly matcher: RegExp; readonly items: readonly MenuItemState[] }[] {
+export function agentSubmenus(menu: readonly MenuItemState[] | null): {
+  readonly label: string;
+  readonly name: string;
+  readonly matcher: RegExp;
+  readonly items: readonly MenuItemState[];
+}[] {
   return (menu ?? []).flatMap((item) => {
     const stop = item.submenu?.find((inner) => /^Stop .+…$/.test(inner.label));
     if (!item.submenu || !stop) return [];
     // A role running twice has a Stop per copy, `Stop CTO (pid 4242)…`; the submenu is the role's.
     const name = stop.label.slice('Stop '.length, -1).replace(/ \(pid \d+\)$/, '');
-    return [{ label: item.label, name, matcher: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `), items: item.submenu }];
+    return [
+      {
+        label: item.label,
+        name,
+        matcher: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `),
+        items: item.submenu,
+      },
+    ];
   });
 }

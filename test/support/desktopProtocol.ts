@@ -169,5 +169,9 @@ export interface DesktopState {
   readonly appUserModelId: string | null;
   readonly openedExternally: readonly string[];
   readonly theme: { readonly shouldUseDarkColors: boolean; readonly themeSource: string };
-  readonly session: { readonly permissionRequestHandler: boolean; readonly permissionCheckHandler: boolean; readonly headersReceived: boolean };
+  readonly session: {
+    readonly permissionRequestHandler: boolean;
+    readonly permissionCheckHandler: boolean;
+    readonly headersReceived: boolean;
+  };
 }

@@ -130,7 +130,13 @@ export function startEchoAgentProcess(options: EchoAgentOptions): Promise<Starte
   if (options.model !== undefined) env[modelVariableOf(options.role)] = options.model;
   if (options.ignoreSigterm) env.ECHO_TEST_IGNORE_SIGTERM = '1';
   if (options.busy) env.ECHO_TEST_BUSY = '1';
-  return startScript({ folder: options.role, file: options.role, args: ['--autonomous'], env, beforeSpawn: options.beforeSpawn });
+  return startScript({
+    folder: options.role,
+    file: options.role,
+    args: ['--autonomous'],
+    env,
+    beforeSpawn: options.beforeSpawn,
+  });
 }
 
 /** Command lines that resemble an agent's and are not one. */
@@ -151,7 +157,10 @@ export function startLookalikeProcess(kind: Lookalike): Promise<StartedProcess> 
 export const pidExists = pidAlive;
 
 /** Starts processes for one test file and stops every one of them, whatever happened. */
-export function processKeeper(): { add: (started: Promise<StartedProcess>) => Promise<StartedProcess>; stopAll: () => Promise<void> } {
+export function processKeeper(): {
+  add: (started: Promise<StartedProcess>) => Promise<StartedProcess>;
+  stopAll: () => Promise<void>;
+} {
   const started: StartedProcess[] = [];
   return {
     add: async (starting) => {

@@ -33,7 +33,15 @@ export function storeMessage(sql: SqlClient, message: MessageSeed): Promise<numb
     sql,
     `INSERT INTO messages (from_role, to_role, type, subject, content, metadata, read, inserted_at)
      VALUES ($1, $2, $3, $4, $5, $6, false, $7) RETURNING id`,
-    [message.from, message.to, message.type, message.subject, JSON.stringify(message.content ?? {}), JSON.stringify({ timestamp: message.at.replace('Z', '.000000Z') }), utc(message.at)],
+    [
+      message.from,
+      message.to,
+      message.type,
+      message.subject,
+      JSON.stringify(message.content ?? {}),
+      JSON.stringify({ timestamp: message.at.replace('Z', '.000000Z') }),
+      utc(message.at),
+    ],
   );
 }
 
@@ -56,7 +64,11 @@ export async function markProcessed(sql: SqlClient, id: number, at: string): Pro
 
 /** Message.mark_failed (schemas/message.ex), by MessageBus.mark_message_failed: read too, with the error as `inspect(error)`. */
 export async function markFailed(sql: SqlClient, id: number, error: string, at: string): Promise<void> {
-  await sql.query('UPDATE messages SET read = true, processed_at = $1, processing_error = $2 WHERE id = $3', [utc(at), error, id]);
+  await sql.query('UPDATE messages SET read = true, processed_at = $1, processing_error = $2 WHERE id = $3', [
+    utc(at),
+    error,
+    id,
+  ]);
 }
 
 export interface LlmSessionSeed {
@@ -75,11 +87,24 @@ export interface LlmSessionSeed {
  */
 export async function llmSession(sql: SqlClient, session: LlmSessionSeed): Promise<string> {
   const id = `${session.role}_${String(Date.parse(session.createdAt) / 1000)}_${String(100_000 + session.turns)}`;
-  const history = Array.from({ length: Math.min(session.turns, 10) }, (_, turn) => ({ question: `Question ${String(turn + 1)}`, response: 'Answer', timestamp: session.lastQueryAt }));
+  const history = Array.from({ length: Math.min(session.turns, 10) }, (_, turn) => ({
+    question: `Question ${String(turn + 1)}`,
+    response: 'Answer',
+    timestamp: session.lastQueryAt,
+  }));
   await sql.query(
     `INSERT INTO llm_sessions (session_id, agent_role, startup_context, conversation_history, turn_count, total_tokens, created_at, last_query_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, session.role, `## Role\nYou are the ${session.role}.`, JSON.stringify(history), session.turns, session.tokens, utc(session.createdAt), utc(session.lastQueryAt)],
+    [
+      id,
+      session.role,
+      `## Role\nYou are the ${session.role}.`,
+      JSON.stringify(history),
+      session.turns,
+      session.tokens,
+      utc(session.createdAt),
+      utc(session.lastQueryAt),
+    ],
   );
   return id;
 }
@@ -124,7 +149,13 @@ export async function insertDecision(sql: SqlClient, decision: DecisionSeed): Pr
  * approve/reject/abstain, confidence in [0, 1], one per role. ECHO at 1537b49
  * declares the schema but no code of it inserts a vote yet.
  */
-export async function insertVote(sql: SqlClient, decisionId: string, voter: string, vote: 'approve' | 'reject' | 'abstain', at: string): Promise<void> {
+export async function insertVote(
+  sql: SqlClient,
+  decisionId: string,
+  voter: string,
+  vote: 'approve' | 'reject' | 'abstain',
+  at: string,
+): Promise<void> {
   await sql.query(
     `INSERT INTO decision_votes (decision_id, voter_role, vote, rationale, confidence, voted_at) VALUES ($1, $2, $3, $4, 0.8, $5)`,
     [decisionId, voter, vote, `${voter} has its reasons`, utc(at)],
@@ -150,7 +181,16 @@ export async function persistWorkflow(sql: SqlClient, run: ExecutionSeed): Promi
   await sql.query(
     `INSERT INTO workflow_executions (id, workflow_name, status, context, current_step, total_steps, error, pause_reason, inserted_at, updated_at, completed_at)
      VALUES ($1, $2, $3, '{}', 1, 4, $4, $5, $6, $7, $8)`,
-    [run.id, run.name, run.status, run.error ?? null, run.pauseReason ?? null, utc(run.at), utc(run.updatedAt ?? run.at), done ? utc(run.updatedAt ?? run.at) : null],
+    [
+      run.id,
+      run.name,
+      run.status,
+      run.error ?? null,
+      run.pauseReason ?? null,
+      utc(run.at),
+      utc(run.updatedAt ?? run.at),
+      done ? utc(run.updatedAt ?? run.at) : null,
+    ],
   );
 }
 
@@ -165,6 +205,15 @@ export async function insertFlow(sql: SqlClient, run: ExecutionSeed): Promise<vo
   await sql.query(
     `INSERT INTO flow_executions (id, flow_module, status, state, current_step, error, pause_reason, inserted_at, updated_at, completed_at, version)
      VALUES ($1, $2, $3, '{}', 'request_approval', $4, $5, $6, $7, $8, 2)`,
-    [run.id, run.name, run.status, run.error ?? null, run.pauseReason ?? null, utc(run.at), utc(run.updatedAt ?? run.at), done ? utc(run.updatedAt ?? run.at) : null],
+    [
+      run.id,
+      run.name,
+      run.status,
+      run.error ?? null,
+      run.pauseReason ?? null,
+      utc(run.at),
+      utc(run.updatedAt ?? run.at),
+      done ? utc(run.updatedAt ?? run.at) : null,
+    ],
   );
 }

@@ -42,7 +42,10 @@ async function appliedVersions(sql: SqlClient): Promise<Set<string>> {
  * node-postgres client or pool (PGlite's `query` takes one statement).
  * Returns the versions it ran.
  */
-export async function applyEchoMigrations(sql: SqlClient, options: { upTo?: EchoMigration } = {}): Promise<EchoMigration[]> {
+export async function applyEchoMigrations(
+  sql: SqlClient,
+  options: { upTo?: EchoMigration } = {},
+): Promise<EchoMigration[]> {
   const { upTo } = options;
   if (upTo !== undefined && !ECHO_MIGRATIONS.includes(upTo)) throw new Error(`no ECHO migration ${upTo}`);
   const applied = await appliedVersions(sql);

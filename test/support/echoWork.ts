@@ -36,7 +36,10 @@ export async function listenToEcho(url: string): Promise<{ heard: Heard[]; close
  * a message is handed to Redis. A message stored before it is published has
  * its `stored` entry first.
  */
-export function orderLog(sql: SqlClient, publisher: Publisher): { log: string[]; sql: SqlClient; publisher: Publisher } {
+export function orderLog(
+  sql: SqlClient,
+  publisher: Publisher,
+): { log: string[]; sql: SqlClient; publisher: Publisher } {
   const log: string[] = [];
   return {
     log,
@@ -60,7 +63,11 @@ export function orderLog(sql: SqlClient, publisher: Publisher): { log: string[];
 }
 
 /** Polls until `check` gives something, or fails after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -71,7 +78,17 @@ export async function until<T>(what: string, check: () => Promise<T | null | und
 }
 
 const MICROS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-const AGENT_ROLES = ['ceo', 'cto', 'chro', 'operations_head', 'product_manager', 'senior_architect', 'uiux_engineer', 'senior_developer', 'test_lead'];
+const AGENT_ROLES = [
+  'ceo',
+  'cto',
+  'chro',
+  'operations_head',
+  'product_manager',
+  'senior_architect',
+  'uiux_engineer',
+  'senior_developer',
+  'test_lead',
+];
 const LEADERSHIP = ['ceo', 'cto', 'chro', 'operations_head'];
 
 export interface MessageRecord {
@@ -113,7 +130,8 @@ export function expectMessagesAsEchoWritesThem(rows: readonly MessageRecord[]): 
     const timestamp = String(row.metadata.timestamp);
     expect(timestamp).toMatch(MICROS);
     expect(Math.floor(Date.parse(timestamp) / 1000) * 1000).toBe(row.inserted_at);
-    if (!row.read) expect({ processed: row.processed_at, error: row.processing_error }).toEqual({ processed: null, error: null });
+    if (!row.read)
+      expect({ processed: row.processed_at, error: row.processing_error }).toEqual({ processed: null, error: null });
     if (row.processing_error !== null) expect(row.read).toBe(true);
     if (row.read) expect(row.processed_at ?? 0).toBeGreaterThanOrEqual(row.inserted_at);
     if (row.from_role === 'delegator') {
@@ -125,7 +143,11 @@ export function expectMessagesAsEchoWritesThem(rows: readonly MessageRecord[]): 
         expect(row.subject).toMatch(row.to_role === 'ceo' ? /^Task delegation: [a-z_]+$/ : /^Direct task: [a-z_]+$/);
         expect(row.content).toMatchObject({
           request_id: expect.stringMatching(/^req_\d{13}_[0-9a-f]{8}$/),
-          task: { type: row.subject.replace(/^.*: /, ''), description: expect.any(String), context: { priority: expect.any(String) } },
+          task: {
+            type: row.subject.replace(/^.*: /, ''),
+            description: expect.any(String),
+            context: { priority: expect.any(String) },
+          },
           delegation_mode: row.to_role === 'ceo' ? 'hierarchical' : 'direct',
           timestamp: expect.stringMatching(MICROS),
         });
@@ -141,16 +163,35 @@ export function expectMessagesAsEchoWritesThem(rows: readonly MessageRecord[]): 
  * row's id as `db_id`, a publish id of its own, the row's fields, and the
  * row's timestamp in the metadata; every message published was stored first.
  */
-export function expectPublishedAsStored(heard: readonly Heard[], rows: readonly MessageRecord[], log: readonly string[]): number {
+export function expectPublishedAsStored(
+  heard: readonly Heard[],
+  rows: readonly MessageRecord[],
+  log: readonly string[],
+): number {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const published = heard.filter((each) => each.channel.startsWith('messages:'));
   for (const { channel, payload } of published) {
-    expect(Object.keys(payload).sort()).toEqual(['content', 'db_id', 'from', 'id', 'metadata', 'subject', 'to', 'type']);
+    expect(Object.keys(payload).sort()).toEqual([
+      'content',
+      'db_id',
+      'from',
+      'id',
+      'metadata',
+      'subject',
+      'to',
+      'type',
+    ]);
     expect(payload.id).toMatch(/^msg_[0-9a-f]{16}$/);
     const row = byId.get(Number(payload.db_id));
     expect(row, `row ${String(payload.db_id)}`).toBeDefined();
     expect(channel).toBe(`messages:${row?.to_role ?? ''}`);
-    expect(payload).toMatchObject({ from: row?.from_role, to: row?.to_role, type: row?.type, subject: row?.subject, content: row?.content });
+    expect(payload).toMatchObject({
+      from: row?.from_role,
+      to: row?.to_role,
+      type: row?.type,
+      subject: row?.subject,
+      content: row?.content,
+    });
     expect(payload.metadata).toEqual(row?.metadata);
     const stored = log.indexOf(`stored ${String(payload.db_id)}`);
     expect(stored).toBeGreaterThanOrEqual(0);
@@ -183,7 +224,16 @@ export async function expectDecisionsAsEchoWritesThem(sql: SqlClient): Promise<R
     `SELECT id::text AS id, decision_type, initiator_role, participants, mode, status, consensus_score, outcome, ${epoch('inserted_at')}, ${epoch('completed_at')} FROM decisions`,
   );
   const statuses: Record<string, number> = {};
-  for (const row of decisions as Array<{ id: string; initiator_role: string; participants: string[]; mode: string; status: string; outcome: unknown; inserted_at: number; completed_at: number | null }>) {
+  for (const row of decisions as Array<{
+    id: string;
+    initiator_role: string;
+    participants: string[];
+    mode: string;
+    status: string;
+    outcome: unknown;
+    inserted_at: number;
+    completed_at: number | null;
+  }>) {
     statuses[row.status] = (statuses[row.status] ?? 0) + 1;
     expect(LEADERSHIP).toContain(row.initiator_role);
     expect(row.mode).toBe('collaborative');
@@ -193,8 +243,17 @@ export async function expectDecisionsAsEchoWritesThem(sql: SqlClient): Promise<R
     // ECHO sets completed_at when it approves or rejects, never when it escalates.
     expect(row.completed_at === null).toBe(row.status === 'pending' || row.status === 'escalated');
     expect(row.outcome === null).toBe(row.status === 'pending');
-    const { rows: votes } = await sql.query(`SELECT voter_role, vote, rationale, confidence, ${epoch('voted_at')} FROM decision_votes WHERE decision_id = $1::uuid`, [row.id]);
-    for (const vote of votes as Array<{ voter_role: string; vote: string; rationale: string; confidence: number; voted_at: number }>) {
+    const { rows: votes } = await sql.query(
+      `SELECT voter_role, vote, rationale, confidence, ${epoch('voted_at')} FROM decision_votes WHERE decision_id = $1::uuid`,
+      [row.id],
+    );
+    for (const vote of votes as Array<{
+      voter_role: string;
+      vote: string;
+      rationale: string;
+      confidence: number;
+      voted_at: number;
+    }>) {
       expect(row.participants).toContain(vote.voter_role);
       expect(['approve', 'reject', 'abstain']).toContain(vote.vote);
       expect(vote.confidence).toBeGreaterThanOrEqual(0);
@@ -207,12 +266,23 @@ export async function expectDecisionsAsEchoWritesThem(sql: SqlClient): Promise<R
 }
 
 /** Model sessions, workflow and flow executions as ECHO's code leaves them. */
-export async function expectExecutionsAsEchoWritesThem(sql: SqlClient): Promise<{ workflows: string[]; flows: string[]; paused: number; turns: number }> {
+export async function expectExecutionsAsEchoWritesThem(
+  sql: SqlClient,
+): Promise<{ workflows: string[]; flows: string[]; paused: number; turns: number }> {
   const { rows: sessions } = await sql.query(
     `SELECT session_id, agent_role, turn_count, total_tokens, conversation_history, startup_context, ${epoch('created_at')}, ${epoch('last_query_at')} FROM llm_sessions`,
   );
   let turns = 0;
-  for (const row of sessions as Array<{ session_id: string; agent_role: string; turn_count: number; total_tokens: number; conversation_history: unknown[]; startup_context: string; created_at: number; last_query_at: number }>) {
+  for (const row of sessions as Array<{
+    session_id: string;
+    agent_role: string;
+    turn_count: number;
+    total_tokens: number;
+    conversation_history: unknown[];
+    startup_context: string;
+    created_at: number;
+    last_query_at: number;
+  }>) {
     expect(row.session_id).toMatch(new RegExp(`^${row.agent_role}_\\d{10}_\\d{1,6}$`));
     expect(AGENT_ROLES).toContain(row.agent_role);
     expect(row.turn_count).toBeGreaterThanOrEqual(1);
@@ -222,9 +292,18 @@ export async function expectExecutionsAsEchoWritesThem(sql: SqlClient): Promise<
     expect(row.last_query_at).toBeGreaterThanOrEqual(row.created_at);
     turns = Math.max(turns, row.turn_count);
   }
-  const { rows: workflows } = await sql.query(`SELECT id, status, total_steps, error, pause_reason, ${epoch('completed_at')} FROM workflow_executions`);
+  const { rows: workflows } = await sql.query(
+    `SELECT id, status, total_steps, error, pause_reason, ${epoch('completed_at')} FROM workflow_executions`,
+  );
   let paused = 0;
-  for (const row of workflows as Array<{ id: string; status: string; total_steps: number | null; error: string | null; pause_reason: string | null; completed_at: number | null }>) {
+  for (const row of workflows as Array<{
+    id: string;
+    status: string;
+    total_steps: number | null;
+    error: string | null;
+    pause_reason: string | null;
+    completed_at: number | null;
+  }>) {
     expect(row.id).toMatch(/^wf_[0-9a-f]{16}$/);
     // `persist_execution` never writes it.
     expect(row.total_steps).toBeNull();
@@ -232,14 +311,25 @@ export async function expectExecutionsAsEchoWritesThem(sql: SqlClient): Promise<
     expect(row.error === null).toBe(row.status !== 'failed');
     if (row.pause_reason !== null) paused += 1;
   }
-  const { rows: flows } = await sql.query(`SELECT id, flow_module, status, version, error, route_taken, ${epoch('completed_at')} FROM flow_executions`);
-  for (const row of flows as Array<{ id: string; flow_module: string; status: string; version: number; error: string | null; route_taken: string[]; completed_at: number | null }>) {
+  const { rows: flows } = await sql.query(
+    `SELECT id, flow_module, status, version, error, route_taken, ${epoch('completed_at')} FROM flow_executions`,
+  );
+  for (const row of flows as Array<{
+    id: string;
+    flow_module: string;
+    status: string;
+    version: number;
+    error: string | null;
+    route_taken: string[];
+    completed_at: number | null;
+  }>) {
     expect(row.id).toMatch(/^flow_[0-9a-f]{16}$/);
     expect(row.flow_module).toBe('EchoShared.Workflow.Examples.FeatureApprovalFlow');
     expect(row.version).toBeGreaterThanOrEqual(1);
     expect(row.completed_at === null).toBe(!['completed', 'failed'].includes(row.status));
     expect(row.error === null).toBe(row.status !== 'failed');
   }
-  const statuses = (rows: unknown[]): string[] => [...new Set((rows as Array<{ status: string }>).map((row) => row.status))].sort();
+  const statuses = (rows: unknown[]): string[] =>
+    [...new Set((rows as Array<{ status: string }>).map((row) => row.status))].sort();
   return { workflows: statuses(workflows), flows: statuses(flows), paused, turns };
 }

@@ -9,7 +9,10 @@ const PACKAGE = new URL('../../node_modules/electron/', import.meta.url).pathnam
  */
 export function electronBinary(): { path: string } | { missing: string } {
   const pathFile = join(PACKAGE, 'path.txt');
-  if (!existsSync(pathFile)) return { missing: 'the Electron binary is not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD, or never launched)' };
+  if (!existsSync(pathFile))
+    return {
+      missing: 'the Electron binary is not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD, or never launched)',
+    };
   const binary = join(PACKAGE, 'dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? { path: binary } : { missing: `the Electron binary is not at ${binary}` };
 }

@@ -16,15 +16,31 @@ describe.skipIf(installed)('npm run demo without Electron’s binary', () => {
     const cache = await mkdtemp(join(tmpdir(), 'electron-cache-'));
     try {
       // The download Electron tries on a first start, from a mirror that refuses at once, into a cache of the test's.
-      const env = { ...process.env, ELECTRON_MIRROR: `http://${dead.host}:${String(dead.port)}/`, electron_config_cache: cache };
-      for (const [args, serve] of [[['.', '--demo'], 'serve --demo'], [['.'], 'serve']] as const) {
-        const run = spawnSync(process.execPath, ['scripts/electron.mjs', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+      const env = {
+        ...process.env,
+        ELECTRON_MIRROR: `http://${dead.host}:${String(dead.port)}/`,
+        electron_config_cache: cache,
+      };
+      for (const [args, serve] of [
+        [['.', '--demo'], 'serve --demo'],
+        [['.'], 'serve'],
+      ] as const) {
+        const run = spawnSync(process.execPath, ['scripts/electron.mjs', ...args], {
+          cwd: ROOT,
+          env,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
         expect(run.status, run.stderr).toBe(1);
         expect(run.stdout).toBe('');
         const lines = run.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Downloading'));
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(/^Electron's binary is not installed here \(node_modules\/electron\/dist\) and could not be downloaded \(.+\), so the desktop app cannot start: /);
-        expect(lines[0]).toContain(`\`npx delegator-monitor ${serve}\` (in a checkout, \`npm run cli -- ${serve}\`) shows the same dashboard in a browser.`);
+        expect(lines[0]).toMatch(
+          /^Electron's binary is not installed here \(node_modules\/electron\/dist\) and could not be downloaded \(.+\), so the desktop app cannot start: /,
+        );
+        expect(lines[0]).toContain(
+          `\`npx delegator-monitor ${serve}\` (in a checkout, \`npm run cli -- ${serve}\`) shows the same dashboard in a browser.`,
+        );
         expect(run.stderr).not.toMatch(/^\s+at /m);
       }
     } finally {

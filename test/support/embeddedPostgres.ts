@@ -16,7 +16,9 @@ import { diesWithParent } from './parentDeath';
  * depend on it. A small shared_buffers, as the demo's: the default 128 MB is
  * memory PGlite touches at every start.
  */
-export const EMBEDDED_SETTINGS: PGliteOptions = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'TimeZone=Pacific/Chatham'] };
+export const EMBEDDED_SETTINGS: PGliteOptions = {
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'TimeZone=Pacific/Chatham'],
+};
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SERVER = new URL('./embeddedPostgresServer.ts', import.meta.url).pathname;
@@ -61,7 +63,11 @@ export function startEmbeddedPostgres(template: string): Promise<EmbeddedPostgre
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stdin.on('error', () => undefined);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.stdin.end();
@@ -78,9 +84,15 @@ export function startEmbeddedPostgres(template: string): Promise<EmbeddedPostgre
       child.kill('SIGKILL');
       reject(new Error(`The embedded PostgreSQL ${why}: ${output.trim()}`));
     };
-    const timer = setTimeout(() => { fail(`did not start within ${String(START_MS / 1000)} s`); }, START_MS);
-    child.once('error', (error) => { fail(`could not be started (${error.message})`); });
-    child.once('exit', (code, signal) => { fail(`exited with ${String(code ?? signal)}`); });
+    const timer = setTimeout(() => {
+      fail(`did not start within ${String(START_MS / 1000)} s`);
+    }, START_MS);
+    child.once('error', (error) => {
+      fail(`could not be started (${error.message})`);
+    });
+    child.once('exit', (code, signal) => {
+      fail(`exited with ${String(code ?? signal)}`);
+    });
     child.stdout.on('data', () => {
       const address = /^listening on (\S+)$/m.exec(output)?.[1];
       if (address === undefined || settled) return;

@@ -12,7 +12,10 @@ import { EMBEDDED_SETTINGS } from './embeddedPostgres';
 
 const template = process.argv[2];
 if (template === undefined) throw new Error('usage: embeddedPostgresServer.ts <template.tar>');
-const db = await PGlite.create({ ...EMBEDDED_SETTINGS, loadDataDir: new BytesBlob(new Uint8Array(await readFile(template))) });
+const db = await PGlite.create({
+  ...EMBEDDED_SETTINGS,
+  loadDataDir: new BytesBlob(new Uint8Array(await readFile(template))),
+});
 const log = createLogger([{ level: 'warn', write: (record) => process.stderr.write(`${terminalLine(record)}\n`) }]);
 const server = await serveSession(db, { host: '127.0.0.1', log });
 

@@ -14,7 +14,8 @@ import { skipFor } from './needs';
  * users' agents. Linux only: everything is read from /proc.
  */
 
-export type ErlangAgentForm = 'autonomous-relative' | 'autonomous-absolute' | 'mcp' | 'claude-desktop' | 'mix' | 'delegator';
+export type ErlangAgentForm =
+  'autonomous-relative' | 'autonomous-absolute' | 'mcp' | 'claude-desktop' | 'mix' | 'delegator';
 export type ErlangAgentWrapper = 'none' | 'timeout' | 'restart-loop' | 'nohup-pipe';
 
 export interface ErlangAgentOptions {
@@ -197,7 +198,8 @@ const onPath = (name: string): string | null => {
 function findSkipReason(): string | null {
   if (process.platform !== 'linux') return `the Erlang agents harness reads /proc, and this is ${process.platform}`;
   const missing = ['escript', 'erl', 'timeout', 'bash', 'sh', 'tail', 'nohup'].filter((name) => onPath(name) === null);
-  if (missing.length > 0) return `${missing.join(', ')} not found on PATH (Debian's erlang-base and coreutils provide them)`;
+  if (missing.length > 0)
+    return `${missing.join(', ')} not found on PATH (Debian's erlang-base and coreutils provide them)`;
   return null;
 }
 
@@ -333,7 +335,10 @@ export function vmPidsUnder(root: string): number[] {
     .filter((stat) => stat.comm === 'beam.smp' && stat.state !== 'Z')
     .filter((stat) => {
       const cwd = cwdOf(stat.pid);
-      return (cwd !== null && inside(cwd)) || argvOf(stat.pid).some((argument) => argument === root || argument.includes(`${root}/`));
+      return (
+        (cwd !== null && inside(cwd)) ||
+        argvOf(stat.pid).some((argument) => argument === root || argument.includes(`${root}/`))
+      );
     })
     .map((stat) => stat.pid)
     .sort((a, b) => a - b);
@@ -364,7 +369,11 @@ function findVm(ancestors: ReadonlySet<number>): ProcStat | null {
   const byPid = new Map(stats.map((stat) => [stat.pid, stat]));
   for (const stat of stats) {
     if (stat.comm !== 'beam.smp' || stat.state === 'Z') continue;
-    for (let step: ProcStat | undefined = stat, hops = 0; step !== undefined && hops < 64; step = byPid.get(step.ppid), hops += 1) {
+    for (
+      let step: ProcStat | undefined = stat, hops = 0;
+      step !== undefined && hops < 64;
+      step = byPid.get(step.ppid), hops += 1
+    ) {
       if (ancestors.has(step.pid)) return stat;
       if (step.pid <= 1) break;
     }
@@ -429,18 +438,43 @@ function layoutOf(options: ErlangAgentOptions): Layout {
   if (!/^[a-z][a-z0-9_]*$/.test(role)) throw new Error(`not a role ECHO could have: ${JSON.stringify(role)}`);
   const appScript = join(root, 'apps', role, role);
   const wrapper = options.wrapper ?? (form === 'mcp' ? 'nohup-pipe' : 'none');
-  if (form === 'mcp' && wrapper !== 'nohup-pipe') throw new Error(`the 'mcp' form runs under 'nohup-pipe', not '${wrapper}'`);
+  if (form === 'mcp' && wrapper !== 'nohup-pipe')
+    throw new Error(`the 'mcp' form runs under 'nohup-pipe', not '${wrapper}'`);
   switch (form) {
     case 'autonomous-relative':
-      return { role, scriptPath: appScript, command: [`./${role}`, '--autonomous'], cwd: join(root, 'apps', role), env: {}, stdinPipe: true, wrapper };
+      return {
+        role,
+        scriptPath: appScript,
+        command: [`./${role}`, '--autonomous'],
+        cwd: join(root, 'apps', role),
+        env: {},
+        stdinPipe: true,
+        wrapper,
+      };
     case 'autonomous-absolute':
-      return { role, scriptPath: appScript, command: [appScript, '--autonomous'], cwd: '/', env: {}, stdinPipe: true, wrapper };
+      return {
+        role,
+        scriptPath: appScript,
+        command: [appScript, '--autonomous'],
+        cwd: '/',
+        env: {},
+        stdinPipe: true,
+        wrapper,
+      };
     case 'mcp':
       // scripts/setup/run_autonomous_agents.sh, run from the root (it also sends the output to logs/autonomous/, which no scanner sees).
       return { role, scriptPath: appScript, command: [appScript], cwd: root, env: {}, stdinPipe: false, wrapper };
     case 'claude-desktop': {
       const desktopScript = join(root, 'agents', role, role);
-      return { role, scriptPath: desktopScript, command: [desktopScript], cwd: '/', env: CLAUDE_DESKTOP_ENV, stdinPipe: true, wrapper };
+      return {
+        role,
+        scriptPath: desktopScript,
+        command: [desktopScript],
+        cwd: '/',
+        env: CLAUDE_DESKTOP_ENV,
+        stdinPipe: true,
+        wrapper,
+      };
     }
     case 'mix':
       return {
@@ -454,7 +488,15 @@ function layoutOf(options: ErlangAgentOptions): Layout {
       };
     case 'delegator':
       // Under Claude Desktop, as the delegator runs: MCP mode, stdin the transport, cwd `/`.
-      return { role, scriptPath: appScript, command: [appScript], cwd: '/', env: CLAUDE_DESKTOP_ENV, stdinPipe: true, wrapper };
+      return {
+        role,
+        scriptPath: appScript,
+        command: [appScript],
+        cwd: '/',
+        env: CLAUDE_DESKTOP_ENV,
+        stdinPipe: true,
+        wrapper,
+      };
   }
 }
 
@@ -520,7 +562,8 @@ async function placeScript(root: string, scriptPath: string, role: string): Prom
   const folder = scriptPath.slice(0, scriptPath.lastIndexOf('/'));
   await mkdir(folder, { recursive: true });
   // Every folder from the root down, readable by another user's agent whatever the umask.
-  for (let path = folder; path.startsWith(root) && path !== root; path = path.slice(0, path.lastIndexOf('/'))) await chmod(path, 0o755);
+  for (let path = folder; path.startsWith(root) && path !== root; path = path.slice(0, path.lastIndexOf('/')))
+    await chmod(path, 0o755);
   await writeIfChanged(scriptPath, escriptFor(role));
 }
 
@@ -626,7 +669,8 @@ export async function startErlangAgent(options: ErlangAgentOptions): Promise<Erl
       const inner = live([vmStat, feeder]);
       const wrappers = live(tracked).filter((stat) => !inner.some((one) => one.pid === stat.pid));
       // A restart loop is frozen first, so it cannot start a VM between the listing and the kills.
-      const frozen = layout.wrapper === 'restart-loop' ? wrappers.filter((stat) => readStat(stat.pid)?.comm === 'bash') : [];
+      const frozen =
+        layout.wrapper === 'restart-loop' ? wrappers.filter((stat) => readStat(stat.pid)?.comm === 'bash') : [];
       for (const loop of frozen) signal(loop, 'SIGSTOP');
       const ownPids = new Set([...inner, ...wrappers].map((stat) => stat.pid));
       // The VM's erl_child_setup, a restart loop's newer VM and its sleep: deepest first.
@@ -662,7 +706,8 @@ export async function startErlangAgent(options: ErlangAgentOptions): Promise<Erl
       const stdout = child.stdout;
       if (!stdout) throw new Error('the launcher has no stdout');
       const backgroundPid = Number(await firstLine(stdout));
-      if (!Number.isInteger(backgroundPid) || backgroundPid <= 1) throw new Error(`the launcher printed no pid: ${String(backgroundPid)}`);
+      if (!Number.isInteger(backgroundPid) || backgroundPid <= 1)
+        throw new Error(`the launcher printed no pid: ${String(backgroundPid)}`);
       const background = readStat(backgroundPid);
       if (background) tracked.push(background);
       ancestors.add(backgroundPid);
@@ -713,7 +758,9 @@ export async function startErlangAgent(options: ErlangAgentOptions): Promise<Erl
   } catch (error) {
     await stop();
     const said = stderr();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${said ? `; it said: ${said}` : ''}`, { cause: error });
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${said ? `; it said: ${said}` : ''}`, {
+      cause: error,
+    });
   }
 }
 
@@ -731,7 +778,9 @@ async function poll<T>(find: () => T | null | Promise<T | null>, deadlineMs: num
 async function settle(stats: readonly ProcStat[], until: 'reaped' | 'dead', withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (;;) {
-    const left = stats.filter((stat) => (until === 'reaped' ? present(stat.pid, stat.startTime) : runs(stat.pid, stat.startTime)));
+    const left = stats.filter((stat) =>
+      until === 'reaped' ? present(stat.pid, stat.startTime) : runs(stat.pid, stat.startTime),
+    );
     if (left.length === 0) return true;
     if (Date.now() > deadline) return false;
     await sleep(POLL_MS);
@@ -742,7 +791,8 @@ async function settle(stats: readonly ProcStat[], until: 'reaped' | 'dead', with
 async function waitGone(stats: readonly ProcStat[], until: 'reaped' | 'dead'): Promise<void> {
   if (await settle(stats, until, GONE_DEADLINE_MS)) return;
   const running = stats.filter((stat) => runs(stat.pid, stat.startTime));
-  if (running.length > 0) throw new Error(`still running after SIGKILL: ${running.map((stat) => `${stat.pid} (${stat.comm})`).join(', ')}`);
+  if (running.length > 0)
+    throw new Error(`still running after SIGKILL: ${running.map((stat) => `${stat.pid} (${stat.comm})`).join(', ')}`);
 }
 
 /** Starts Erlang agents (and roots) for one test file and ends every one of them, whatever happened. */
@@ -852,7 +902,18 @@ export async function startLookalikeVm(options: LookalikeVmOptions): Promise<Loo
   options.beforeSpawn?.();
   // `--norc`: its stdin is a socket, which bash takes for a remote shell's and would read ~/.bashrc for.
   // `-p`: bash would otherwise set its effective ids back to its real ones.
-  const command = [...privileges, 'bash', '--norc', ...(options.effectiveUser ? ['-p'] : []), '-c', line, 'lookalike', binary, scriptPath, String(fillers)];
+  const command = [
+    ...privileges,
+    'bash',
+    '--norc',
+    ...(options.effectiveUser ? ['-p'] : []),
+    '-c',
+    line,
+    'lookalike',
+    binary,
+    scriptPath,
+    String(fillers),
+  ];
   const [file = 'bash', ...args] = command;
   const child = spawn(file, args, {
     cwd: '/',

@@ -106,7 +106,10 @@ export class FakeMonitorApi extends everyOperation() implements MonitorApi {
 
   override exportData = (query: ExportQuery): Promise<ExportOutcome> => {
     this.exports.push(query);
-    return Promise.resolve({ status: 'saved', message: `Wrote 3 ${query.what} to /exports/${query.what}.${query.format}` });
+    return Promise.resolve({
+      status: 'saved',
+      message: `Wrote 3 ${query.what} to /exports/${query.what}.${query.format}`,
+    });
   };
 
   override sendCommand = (request: CommandRequest): Promise<CommandOutcome> => {

@@ -47,7 +47,9 @@ function jsonOrText(text: string): unknown {
 }
 
 /** A real HTTP server on loopback standing in for Ollama, answering as told. */
-export async function startFakeOllama(initial: OllamaBehaviour = { kind: 'answer', body: RECORDED_PS }): Promise<FakeOllama> {
+export async function startFakeOllama(
+  initial: OllamaBehaviour = { kind: 'answer', body: RECORDED_PS },
+): Promise<FakeOllama> {
   let behaviour = initial;
   let unload: UnloadBehaviour = { kind: 'drop' };
   const requests: string[] = [];
@@ -60,7 +62,8 @@ export async function startFakeOllama(initial: OllamaBehaviour = { kind: 'answer
     behaviour = { ...behaviour, body: JSON.stringify({ ...ps, models }) };
   };
   const answerGenerate = (body: unknown, response: ServerResponse): void => {
-    const model = typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' ? body.model : '';
+    const model =
+      typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' ? body.model : '';
     if (unload.kind === 'refuse') {
       response.writeHead(unload.status, { 'content-type': 'application/json; charset=utf-8' }).end(unload.body);
       return;
@@ -68,9 +71,10 @@ export async function startFakeOllama(initial: OllamaBehaviour = { kind: 'answer
     if (unload.kind === 'drop') {
       const { afterMs = 0 } = unload;
       if (afterMs === 0) dropFromPs(model);
-      else setTimeout(() => {
-        dropFromPs(model);
-      }, afterMs);
+      else
+        setTimeout(() => {
+          dropFromPs(model);
+        }, afterMs);
     }
     const answer = { model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'unload' };
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer));
@@ -93,7 +97,9 @@ export async function startFakeOllama(initial: OllamaBehaviour = { kind: 'answer
       response.writeHead(404).end('404 page not found');
       return;
     }
-    response.writeHead(answering.status ?? 200, { 'content-type': 'application/json; charset=utf-8' }).end(answering.body);
+    response
+      .writeHead(answering.status ?? 200, { 'content-type': 'application/json; charset=utf-8' })
+      .end(answering.body);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -113,9 +119,11 @@ export async function startFakeOllama(initial: OllamaBehaviour = { kind: 'answer
     received,
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => {
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

@@ -8,7 +8,15 @@ import { watchUserFolders } from './realFolders';
 import { makeEmbeddedTemplate } from './embeddedPostgres';
 import { lookForRedis, pathWithout, withheldPackages } from './packages';
 import { postgresBinDir, startPostgres, startRedis, type TestServer } from './servers';
-import { createRunFolder, describeLeftovers, nodeChildren, reapDeadRuns, removeRunFolder, RUN_VARIABLE, stopLeftovers } from './testRun';
+import {
+  createRunFolder,
+  describeLeftovers,
+  nodeChildren,
+  reapDeadRuns,
+  removeRunFolder,
+  RUN_VARIABLE,
+  stopLeftovers,
+} from './testRun';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +33,8 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const WATCHDOG = new URL('./testRunWatchdog.mjs', import.meta.url).pathname;
 
 /** The monitor's own settings (src/main/config.ts): a shell may export them for a real ECHO, which no test may reach by accident. */
-const MONITOR_VARIABLES = /^(?:DATABASE_URL|DB_(?:HOST|PORT|NAME|USER|PASSWORD)|REDIS_(?:URL|HOST|PORT|PREFIX)|REGISTRY_MODE|OLLAMA_(?:ENDPOINT|HOST|MAX_LOADED_MODELS|KEEP_ALIVE)|MONITOR_\w+)$/;
+const MONITOR_VARIABLES =
+  /^(?:DATABASE_URL|DB_(?:HOST|PORT|NAME|USER|PASSWORD)|REDIS_(?:URL|HOST|PORT|PREFIX)|REGISTRY_MODE|OLLAMA_(?:ENDPOINT|HOST|MAX_LOADED_MODELS|KEEP_ALIVE)|MONITOR_\w+)$/;
 
 /** A process outside the run (neither marked nor under its folder) that ends the run's processes if the runner goes without its teardown. */
 function startWatchdog(dir: string): ChildProcessByStdio<Writable, null, null> {
@@ -57,7 +66,10 @@ function removeOldMonitorData(): void {
  */
 function choosePostgres(): { mode: 'given' | 'server' } | { mode: 'embedded'; why: string } {
   const wanted = process.env.TEST_POSTGRES ?? '';
-  if (!['', 'server', 'embedded'].includes(wanted)) throw new Error(`TEST_POSTGRES is ${JSON.stringify(wanted)}: it may be server or embedded, or unset to use a server where PostgreSQL is installed`);
+  if (!['', 'server', 'embedded'].includes(wanted))
+    throw new Error(
+      `TEST_POSTGRES is ${JSON.stringify(wanted)}: it may be server or embedded, or unset to use a server where PostgreSQL is installed`,
+    );
   if (process.env.TEST_DATABASE_URL) return { mode: 'given' };
   if (wanted === 'embedded') return { mode: 'embedded', why: 'TEST_POSTGRES=embedded' };
   if (wanted === 'server') return { mode: 'server' };
@@ -70,7 +82,8 @@ function choosePostgres(): { mode: 'given' | 'server' } | { mode: 'embedded'; wh
 }
 
 function report(what: string, stopped: { pid: number; command: string }[]): void {
-  if (stopped.length > 0) console.warn(`${what} (${String(stopped.length)} processes, now killed):\n${describeLeftovers(stopped)}`);
+  if (stopped.length > 0)
+    console.warn(`${what} (${String(stopped.length)} processes, now killed):\n${describeLeftovers(stopped)}`);
 }
 
 /**
@@ -81,13 +94,15 @@ function report(what: string, stopped: { pid: number; command: string }[]): void
  * interrupted runner's exit, or through the watchdog if the runner is killed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  for (const earlier of reapDeadRuns()) report(`A test run that ended without its teardown left processes running (${earlier.dir})`, earlier.stopped);
+  for (const earlier of reapDeadRuns())
+    report(`A test run that ended without its teardown left processes running (${earlier.dir})`, earlier.stopped);
   removeOldMonitorData();
   // Before the environment changes: these are the user's own folders.
   const userFolders = watchUserFolders();
   const run = createRunFolder();
   const watchdog = startWatchdog(run.dir);
-  for (const name of Object.keys(process.env)) if (MONITOR_VARIABLES.test(name)) Reflect.deleteProperty(process.env, name);
+  for (const name of Object.keys(process.env))
+    if (MONITOR_VARIABLES.test(name)) Reflect.deleteProperty(process.env, name);
   // Vitest starts its workers with this process's environment, so they and what they start get it too.
   Object.assign(process.env, run.env);
 
@@ -105,11 +120,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Without redis-server the tests that need Redis skip (needs.ts), unless TEST_REDIS_URL names one.
   const withRedis = !given.redis && lookForRedis() === null;
   const [postgres, redis] = await Promise.allSettled([
-    postgresChoice.mode === 'server' ? startPostgres() : postgresChoice.mode === 'embedded' ? makeEmbeddedTemplate(run.dir) : Promise.resolve(null),
+    postgresChoice.mode === 'server'
+      ? startPostgres()
+      : postgresChoice.mode === 'embedded'
+        ? makeEmbeddedTemplate(run.dir)
+        : Promise.resolve(null),
     withRedis ? startRedis() : Promise.resolve(null),
   ]);
   const started: TestServer[] = [];
-  for (const result of [postgres, redis]) if (result.status === 'fulfilled' && result.value !== null && typeof result.value !== 'string') started.push(result.value);
+  for (const result of [postgres, redis])
+    if (result.status === 'fulfilled' && result.value !== null && typeof result.value !== 'string')
+      started.push(result.value);
 
   // Vitest exits at once on SIGINT and SIGTERM, without the teardown. Registered after the servers' own exit handler
   // (servers.ts), which ends them as PostgreSQL likes best; this ends the rest.
@@ -145,10 +166,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide(
     'postgres',
     postgresChoice.mode === 'embedded'
-      ? { mode: 'embedded', why: postgresChoice.why, template: typeof postgres.value === 'string' ? postgres.value : '' }
+      ? {
+          mode: 'embedded',
+          why: postgresChoice.why,
+          template: typeof postgres.value === 'string' ? postgres.value : '',
+        }
       : { mode: 'server', why: '', template: '' },
   );
-  if (postgresChoice.mode === 'embedded') console.log(`PostgreSQL: embedded PGlite, one instance per test file (${postgresChoice.why}; Debian's postgresql runs the tests on a server).`);
+  if (postgresChoice.mode === 'embedded')
+    console.log(
+      `PostgreSQL: embedded PGlite, one instance per test file (${postgresChoice.why}; Debian's postgresql runs the tests on a server).`,
+    );
   project.provide('redisUrl', given.redis ?? redis.value?.url ?? '');
   return teardown;
 }

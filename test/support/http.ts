@@ -20,7 +20,13 @@ export interface HttpCall {
 export function http(call: HttpCall): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: '127.0.0.1', port: call.port, path: call.path, method: call.method ?? 'GET', headers: { host: `127.0.0.1:${call.port}`, ...call.headers } },
+      {
+        host: '127.0.0.1',
+        port: call.port,
+        path: call.path,
+        method: call.method ?? 'GET',
+        headers: { host: `127.0.0.1:${call.port}`, ...call.headers },
+      },
       (response) => {
         let body = '';
         response.setEncoding('utf8');
@@ -43,28 +49,31 @@ export interface SseEvent {
 /** Reads a server-sent event stream, handing each event to `onEvent`; returns a function that closes it. */
 export function openEventStream(port: number, path: string, onEvent: (event: SseEvent) => void): Promise<() => void> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } }, (response) => {
-      if (response.statusCode !== 200) {
-        reject(new Error(`stream answered ${response.statusCode ?? 0}`));
-        return;
-      }
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const fields = sseFrame(frame);
-          if (fields !== null) onEvent({ event: fields.event, data: JSON.parse(fields.data) as unknown });
-          end = buffer.indexOf('\n\n');
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`stream answered ${response.statusCode ?? 0}`));
+          return;
         }
-      });
-      resolve(() => {
-        request.destroy();
-      });
-    });
+        let buffer = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end = buffer.indexOf('\n\n');
+          while (end !== -1) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const fields = sseFrame(frame);
+            if (fields !== null) onEvent({ event: fields.event, data: JSON.parse(fields.data) as unknown });
+            end = buffer.indexOf('\n\n');
+          }
+        });
+        resolve(() => {
+          request.destroy();
+        });
+      },
+    );
     request.on('error', reject);
     request.end();
   });

@@ -6,7 +6,11 @@ import { SETTINGS } from './readings';
 
 /** A monitor service that never polls and asks no database: for web-host tests that hand out their own snapshots. */
 export function idleService(): MonitorService {
-  const monitor = new Monitor({ read: () => Promise.reject(new Error('not polled in this test')), settings: SETTINGS, pollMs: 60_000 });
+  const monitor = new Monitor({
+    read: () => Promise.reject(new Error('not polled in this test')),
+    settings: SETTINGS,
+    pollMs: 60_000,
+  });
   return assembleService({
     monitor,
     config: loadConfig({ REGISTRY_MODE: 'sessions', OLLAMA_ENDPOINT: 'off' }),

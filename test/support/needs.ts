@@ -3,7 +3,15 @@
 // `it.skipIf` at collection. A reason is recorded for the run's summary,
 // which names each package once (packages.ts), so a file prints nothing itself.
 import { expect, inject } from 'vitest';
-import { lookForChromium, lookForPrometheus, lookForRedis, PROMETHEUS, PROMTOOL, recordWant, type PackageName } from './packages';
+import {
+  lookForChromium,
+  lookForPrometheus,
+  lookForRedis,
+  PROMETHEUS,
+  PROMTOOL,
+  recordWant,
+  type PackageName,
+} from './packages';
 import { RUN_VARIABLE } from './testRun';
 
 /** Records the reason, if there is one, against the package and the test file being collected; returns it. */

@@ -1,7 +1,16 @@
 // The packages some tests need beyond Node and npm: where the tests look for
 // each, TEST_WITHOUT to look as a machine without it would, and the record of
 // what skipped for want of one, which the run's summary names in one line.
-import { accessSync, appendFileSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 
 /**
@@ -9,11 +18,19 @@ import { delimiter, join, relative } from 'node:path';
  * the tests that need it need, and the commands it puts on PATH.
  */
 export const PACKAGES = {
-  postgresql: { debian: 'postgresql', needed: 'a PostgreSQL server process; the others ran on PGlite', commands: ['initdb', 'postgres', 'pg_ctl'] },
+  postgresql: {
+    debian: 'postgresql',
+    needed: 'a PostgreSQL server process; the others ran on PGlite',
+    commands: ['initdb', 'postgres', 'pg_ctl'],
+  },
   redis: { debian: 'redis-server', needed: 'Redis', commands: ['redis-server'] },
   chromium: { debian: 'chromium', needed: 'a browser', commands: ['chromium'] },
   prometheus: { debian: 'prometheus', needed: 'promtool or Prometheus', commands: ['prometheus', 'promtool'] },
-  erlang: { debian: 'erlang-base', needed: 'real Erlang VMs', commands: ['erl', 'escript', 'erlc', 'epmd', 'erl_call', 'run_erl', 'to_erl', 'start_embedded'] },
+  erlang: {
+    debian: 'erlang-base',
+    needed: 'real Erlang VMs',
+    commands: ['erl', 'escript', 'erlc', 'epmd', 'erl_call', 'run_erl', 'to_erl', 'start_embedded'],
+  },
 } as const;
 
 export type PackageName = keyof typeof PACKAGES;
@@ -25,7 +42,8 @@ export function withheldPackages(value: string | undefined = process.env.TEST_WI
   const withheld = new Set<PackageName>();
   for (const word of (value ?? '').split(/[\s,]+/).filter((each) => each.length > 0)) {
     const name = NAMES.find((each) => each === word || PACKAGES[each].debian === word);
-    if (name === undefined) throw new Error(`TEST_WITHOUT names ${JSON.stringify(word)}, which is none of ${NAMES.join(', ')}`);
+    if (name === undefined)
+      throw new Error(`TEST_WITHOUT names ${JSON.stringify(word)}, which is none of ${NAMES.join(', ')}`);
     withheld.add(name);
   }
   return withheld;
@@ -52,7 +70,8 @@ export function pathWithout(names: ReadonlySet<PackageName>, path: string, dir: 
       if (!folder || ![...hidden].some((command) => existsSync(join(folder, command)))) return folder;
       const shadow = join(dir, String(index));
       mkdirSync(shadow);
-      for (const entry of readdirSync(folder)) if (!hidden.has(entry)) symlinkSync(join(folder, entry), join(shadow, entry));
+      for (const entry of readdirSync(folder))
+        if (!hidden.has(entry)) symlinkSync(join(folder, entry), join(shadow, entry));
       return shadow;
     })
     .join(delimiter);
@@ -84,7 +103,9 @@ export const PROMETHEUS = '/usr/bin/prometheus';
 
 /** Why Chromium cannot be started here, or null. */
 export function lookForChromium(): string | null {
-  return installed('chromium', CHROMIUM_PATH) ? null : `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install chromium\` or set CHROMIUM_PATH`;
+  return installed('chromium', CHROMIUM_PATH)
+    ? null
+    : `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install chromium\` or set CHROMIUM_PATH`;
 }
 
 /** Why `file` (one of the prometheus package's) cannot be run here, or null. */
@@ -94,7 +115,9 @@ export function lookForPrometheus(file: typeof PROMTOOL | typeof PROMETHEUS): st
 
 /** Why redis-server cannot be started here, or null. */
 export function lookForRedis(): string | null {
-  return onPath('redis-server', process.env.PATH ?? '') === null ? "redis-server not found on PATH (Debian's redis-server package provides it)" : null;
+  return onPath('redis-server', process.env.PATH ?? '') === null
+    ? "redis-server not found on PATH (Debian's redis-server package provides it)"
+    : null;
 }
 
 /** Where a test file records a package it skipped tests for want of: the run's folder, read by the run's summary. */
@@ -107,7 +130,10 @@ const WANTS_FILE = 'skipped-for-want-of.tsv';
 export function recordWant(runDir: string | undefined, name: PackageName, reason: string, file: string): void {
   if (runDir === undefined || !existsSync(runDir)) return;
   try {
-    appendFileSync(join(runDir, WANTS_FILE), `${name}\t${relative(process.cwd(), file)}\t${reason.replace(/\s+/g, ' ')}\n`);
+    appendFileSync(
+      join(runDir, WANTS_FILE),
+      `${name}\t${relative(process.cwd(), file)}\t${reason.replace(/\s+/g, ' ')}\n`,
+    );
   } catch {
     // The summary only misses a line.
   }

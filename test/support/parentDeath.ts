@@ -11,7 +11,14 @@ let setprivWorks: boolean | undefined;
  * process killed or crashed then takes its servers and commands with it, not
  * leaving them to init. Elsewhere, or without setpriv, the command as given.
  */
-export function diesWithParent(file: string, args: readonly string[], signal: NodeJS.Signals): { file: string; args: string[] } {
-  if (process.platform === 'linux') setprivWorks ??= existsSync(SETPRIV) && spawnSync(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', 'true']).status === 0;
-  return setprivWorks === true ? { file: SETPRIV, args: ['--pdeathsig', signal, '--', file, ...args] } : { file, args: [...args] };
+export function diesWithParent(
+  file: string,
+  args: readonly string[],
+  signal: NodeJS.Signals,
+): { file: string; args: string[] } {
+  if (process.platform === 'linux')
+    setprivWorks ??= existsSync(SETPRIV) && spawnSync(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', 'true']).status === 0;
+  return setprivWorks === true
+    ? { file: SETPRIV, args: ['--pdeathsig', signal, '--', file, ...args] }
+    : { file, args: [...args] };
 }

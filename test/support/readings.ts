@@ -1,5 +1,15 @@
 import type { AgentRecord, SessionRecord, SessionStats } from '../../src/shared/model';
-import type { AgentProcess, EchoProcesses, OllamaModel, PostgresData, ProcessReading, Readings, Reading, RegistryData, SystemReading } from '../../src/main/core/readings';
+import type {
+  AgentProcess,
+  EchoProcesses,
+  OllamaModel,
+  PostgresData,
+  ProcessReading,
+  Readings,
+  Reading,
+  RegistryData,
+  SystemReading,
+} from '../../src/main/core/readings';
 import { DEFAULT_ALERT_SETTINGS } from '../../src/shared/alertSettings';
 import type { PipelineSettings } from '../../src/main/core/pipeline';
 import { DEFAULT_RECONCILE_SETTINGS } from '../../src/main/core/reconcile';
@@ -33,7 +43,10 @@ export function stats(overrides: Partial<SessionStats> = {}): SessionStats {
   };
 }
 
-export function postgresData(activeSessions: SessionRecord[] = [sessionRecord()], overrides: Partial<PostgresData> = {}): PostgresData {
+export function postgresData(
+  activeSessions: SessionRecord[] = [sessionRecord()],
+  overrides: Partial<PostgresData> = {},
+): PostgresData {
   return {
     historyDate: '2026-11-24',
     activeSessions,
@@ -97,7 +110,9 @@ export function agentProcess(role: string, pid: number, overrides: Partial<Agent
 
 /** A scan's result: these agents, no delegator, their roots (of this user's copies), nothing left out. */
 export function echoProcesses(agents: readonly AgentProcess[], overrides: Partial<EchoProcesses> = {}): EchoProcesses {
-  const roots = [...new Set(agents.flatMap((agent) => (agent.root === null || agent.otherUser ? [] : [agent.root])))].sort();
+  const roots = [
+    ...new Set(agents.flatMap((agent) => (agent.root === null || agent.otherUser ? [] : [agent.root]))),
+  ].sort();
   return { agents, delegators: [], roots, configuredRoot: null, otherRoots: 0, otherUsers: 0, ...overrides };
 }
 
@@ -124,12 +139,20 @@ export function readingsAt(now: number, overrides: ReadingsOverrides = {}): Read
     postgres: overrides.postgres ?? ok(postgresData()),
     registry:
       overrides.registry === undefined
-        ? ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b'), registryAgent('test_lead', 'codellama:13b')]))
+        ? ok(
+            registryData([
+              registryAgent('senior_developer', 'deepseek-coder:6.7b'),
+              registryAgent('test_lead', 'codellama:13b'),
+            ]),
+          )
         : overrides.registry,
     ollama:
       overrides.ollama == null || !overrides.ollama.ok
         ? (overrides.ollama ?? null)
-        : { ...overrides.ollama, value: { total: overrides.ollama.value.models.length, unlistedBytes: 0, ...overrides.ollama.value } },
+        : {
+            ...overrides.ollama,
+            value: { total: overrides.ollama.value.models.length, unlistedBytes: 0, ...overrides.ollama.value },
+          },
     system: overrides.system ?? system(),
     processes: overrides.processes ?? new Map(),
     agentProcesses: agentProcessesReading(overrides.agentProcesses),
@@ -143,7 +166,8 @@ function agentProcessesReading(reading: ReadingsOverrides['agentProcesses']): Re
   return { ...reading, value: isAgentList(value) ? echoProcesses(value) : value };
 }
 
-const isAgentList = (value: EchoProcesses | readonly AgentProcess[]): value is readonly AgentProcess[] => Array.isArray(value);
+const isAgentList = (value: EchoProcesses | readonly AgentProcess[]): value is readonly AgentProcess[] =>
+  Array.isArray(value);
 
 export const SETTINGS: PipelineSettings = {
   timeZone: 'UTC',

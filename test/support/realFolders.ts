@@ -10,9 +10,14 @@ import { RUN_VARIABLE } from './testRun';
  * demo's cache, the desktop app's data and settings, and the autostart entry.
  */
 export function userFolders(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string[] {
-  const or = (value: string | undefined, fallback: string): string => (value === undefined || value === '' ? fallback : value);
+  const or = (value: string | undefined, fallback: string): string =>
+    value === undefined || value === '' ? fallback : value;
   if (process.platform === 'darwin') {
-    return ['Application Support/delegator-monitor', 'Application Support/Delegator Monitor', 'Caches/delegator-monitor'].map((folder) => join(home, 'Library', folder));
+    return [
+      'Application Support/delegator-monitor',
+      'Application Support/Delegator Monitor',
+      'Caches/delegator-monitor',
+    ].map((folder) => join(home, 'Library', folder));
   }
   const state = or(env.XDG_STATE_HOME, join(home, '.local', 'state'));
   const cache = or(env.XDG_CACHE_HOME, join(home, '.cache'));
@@ -46,7 +51,8 @@ function fingerprint(path: string, into: Map<string, string>, depth = 0): void {
 }
 
 /** How a monitor runs: `serve` (from a checkout, built, or installed), the desktop app from a checkout, or packaged. */
-const MONITOR_COMMAND = /(?:scripts\/cli\.mjs|out\/cli\/index\.js|delegator-monitor(?:\.js)?) serve\b|electron(?:\/dist\/electron)? \.(?: |$)|(?:^|\/)delegator-monitor(?: |$)|Delegator Monitor/;
+const MONITOR_COMMAND =
+  /(?:scripts\/cli\.mjs|out\/cli\/index\.js|delegator-monitor(?:\.js)?) serve\b|electron(?:\/dist\/electron)? \.(?: |$)|(?:^|\/)delegator-monitor(?: |$)|Delegator Monitor/;
 
 /**
  * A monitor of the user's own (not one a test run started) running now: it
@@ -97,10 +103,14 @@ export function watchUserFolders(folders: readonly string[] = userFolders()): Fo
   return {
     changes() {
       const after = take();
-      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
+      const changed = [...new Set([...before.keys(), ...after.keys()])]
+        .filter((path) => before.get(path) !== after.get(path))
+        .sort();
       if (changed.length === 0) return null;
       const monitor = monitorBefore ?? ownMonitorRunning();
-      const list = changed.map((path) => `  ${path}: ${before.has(path) ? (after.has(path) ? 'changed' : 'removed') : 'created'}`).join('\n');
+      const list = changed
+        .map((path) => `  ${path}: ${before.has(path) ? (after.has(path) ? 'changed' : 'removed') : 'created'}`)
+        .join('\n');
       const cause =
         monitor === null
           ? 'No monitor of your own was running, so a test did it: every process of a test run must get HOME and the XDG folders of the run (test/support/testRun.ts, runEnvironment()).'

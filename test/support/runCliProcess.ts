@@ -72,7 +72,12 @@ export function startCliProcess(args: readonly string[], env: Record<string, str
           const match = pattern.exec(output.stdout);
           if (match) resolve(match);
           else if (child.exitCode !== null) reject(new Error(`exited with ${child.exitCode}: ${output.stderr}`));
-          else if (Date.now() > deadline) reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms; stdout: ${output.stdout}; stderr: ${output.stderr}`));
+          else if (Date.now() > deadline)
+            reject(
+              new Error(
+                `no ${String(pattern)} within ${timeoutMs} ms; stdout: ${output.stdout}; stderr: ${output.stderr}`,
+              ),
+            );
           else setTimeout(check, 50);
         };
         check();

@@ -31,11 +31,12 @@ export function postgresBinDir(search: BinarySearch = thisMachine()): string {
   const initdbDir = onPath('initdb', search.path);
   if (initdbDir !== null && onPath('postgres', search.path) === initdbDir) return initdbDir;
   const root = search.postgresRoot;
-  const versions = root !== '' && existsSync(root)
-    ? readdirSync(root)
-        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
+  const versions =
+    root !== '' && existsSync(root)
+      ? readdirSync(root)
+          .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+          .sort((a, b) => Number(b) - Number(a))
+      : [];
   const newest = versions[0];
   if (newest === undefined) {
     throw new Error(
@@ -260,18 +261,34 @@ export async function startPostgres(): Promise<ControllableServer> {
   const dir = await serverFolder('delegator-monitor-pg-');
   if (user) await chown(dir, user.uid, user.gid);
   const data = join(dir, 'data');
-  await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], user);
+  await run(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+    user,
+  );
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const server = new ManagedServer({
     name: 'PostgreSQL',
     command: join(bin, 'postgres'),
     args: [
-      '-D', data, '-p', String(port), '-k', dir,
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
       // An unusual server time zone proves the queries never depend on it.
-      '-c', 'TimeZone=Pacific/Chatham',
+      '-c',
+      'TimeZone=Pacific/Chatham',
     ],
     user,
     url,

@@ -79,7 +79,8 @@ export async function untilExecutable(pid: number, executable: string, timeoutMs
   for (;;) {
     const comm = procFacts(pid).comm;
     if (comm === wanted) return;
-    if (Date.now() > deadline) throw new Error(`pid ${String(pid)} runs ${comm}, not ${wanted}, after ${String(timeoutMs)} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`pid ${String(pid)} runs ${comm}, not ${wanted}, after ${String(timeoutMs)} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

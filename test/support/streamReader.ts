@@ -28,19 +28,22 @@ export interface StreamReading {
  */
 export function openHeldStream(port: number, path: string): Promise<HeldStream> {
   return new Promise((resolve, reject) => {
-    const request: ClientRequest = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } }, (response: IncomingMessage) => {
-      response.pause();
-      // A stream the server cuts ends with an error here ("aborted"), which is what the test looks for, not a failure.
-      response.on('error', () => undefined);
-      resolve({
-        status: response.statusCode ?? 0,
-        headers: response.headers,
-        read: (enough = () => false) => readStream(response, enough),
-        close: () => {
-          request.destroy();
-        },
-      });
-    });
+    const request: ClientRequest = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } },
+      (response: IncomingMessage) => {
+        response.pause();
+        // A stream the server cuts ends with an error here ("aborted"), which is what the test looks for, not a failure.
+        response.on('error', () => undefined);
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          read: (enough = () => false) => readStream(response, enough),
+          close: () => {
+            request.destroy();
+          },
+        });
+      },
+    );
     request.on('error', reject);
     request.end();
   });

@@ -17,9 +17,15 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped += 1;
       }
       // A file that fails to load, or whose hook fails, has no failed test to count, but the run has failed all the same.
-      if (module.state() === 'failed' && ![...module.children.allTests()].some((test) => test.result().state === 'failed')) counts.failed += 1;
+      if (
+        module.state() === 'failed' &&
+        ![...module.children.allTests()].some((test) => test.result().state === 'failed')
+      )
+        counts.failed += 1;
     }
     const wants = describeWants(process.env[RUN_VARIABLE]);
-    process.stdout.write(`${wants === null ? '' : `\n${wants}`}\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `${wants === null ? '' : `\n${wants}`}\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }

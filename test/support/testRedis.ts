@@ -16,7 +16,10 @@ export interface TestRedis {
 /** On the shared server, unless a file needs one of its own (ECHO's channels ignore prefixes). */
 export async function createTestRedis(url: string = inject('redisUrl')): Promise<TestRedis> {
   // Rather than a client retrying a Redis that is not there: such a file skips with needs.ts's redisMissing().
-  if (url === '') throw new Error(`This run has no Redis (${lookForRedis() ?? 'none was started'}): a test that needs one skips where redisMissing() says why`);
+  if (url === '')
+    throw new Error(
+      `This run has no Redis (${lookForRedis() ?? 'none was started'}): a test that needs one skips where redisMissing() says why`,
+    );
   const prefix = `test_${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(url);
   redis.on('error', () => undefined);

@@ -8,7 +8,17 @@
 // environment, by a working directory in the run's folder) and by being a
 // descendant of such a process: never by a name, so another user's or another
 // run's processes are never touched.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,7 +91,10 @@ export function createRunFolder(): TestRunFolder {
     XDG_DATA_HOME: join(home, '.local', 'share'),
   };
   for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: processStart(process.pid), namespace: pidNamespace() }));
+  writeFileSync(
+    join(dir, OWNER_FILE),
+    JSON.stringify({ pid: process.pid, start: processStart(process.pid), namespace: pidNamespace() }),
+  );
   return {
     dir,
     home,
@@ -96,7 +109,15 @@ export function createRunFolder(): TestRunFolder {
 }
 
 /** The variables createRunFolder sets, which a process started with an environment of its own is given too. */
-const RUN_ENVIRONMENT = ['HOME', 'XDG_STATE_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'npm_config_update_notifier', RUN_VARIABLE];
+const RUN_ENVIRONMENT = [
+  'HOME',
+  'XDG_STATE_HOME',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME',
+  'npm_config_update_notifier',
+  RUN_VARIABLE,
+];
 
 /** This process's home, XDG folders and mark, to start a process with an environment of its own that still writes nothing outside the run. */
 export function runEnvironment(): Record<string, string> {
@@ -155,7 +176,11 @@ function belongsToRun(pid: number, dir: string): boolean {
 
 function commandLine(pid: number): string {
   try {
-    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 200);
+    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .join(' ')
+      .slice(0, 200);
   } catch {
     return '?';
   }
@@ -179,7 +204,8 @@ export function nodeChildren(): Set<number> {
 function selfAndAncestors(): Set<number> {
   const table = new Map(processes().map((entry) => [entry.pid, entry.ppid]));
   const chain = new Set([process.pid]);
-  for (let pid = table.get(process.pid); pid !== undefined && pid > 0 && !chain.has(pid); pid = table.get(pid)) chain.add(pid);
+  for (let pid = table.get(process.pid); pid !== undefined && pid > 0 && !chain.has(pid); pid = table.get(pid))
+    chain.add(pid);
   return chain;
 }
 
@@ -201,14 +227,18 @@ export function leftoversOf(dir: string, options: SweepOptions = {}): Leftover[]
   const all = processes();
   const children = childrenOf(all);
   const untouchable = selfAndAncestors();
-  const queue = all.filter((entry) => !untouchable.has(entry.pid) && belongsToRun(entry.pid, dir)).map((entry) => entry.pid);
+  const queue = all
+    .filter((entry) => !untouchable.has(entry.pid) && belongsToRun(entry.pid, dir))
+    .map((entry) => entry.pid);
   const found = new Set<number>();
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     if (found.has(pid) || untouchable.has(pid)) continue;
     found.add(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  return [...found].filter((pid) => !(options.spare?.(pid) ?? false)).map((pid) => ({ pid, command: commandLine(pid) }));
+  return [...found]
+    .filter((pid) => !(options.spare?.(pid) ?? false))
+    .map((pid) => ({ pid, command: commandLine(pid) }));
 }
 
 function sleepSync(ms: number): void {
@@ -229,7 +259,11 @@ function kill(found: readonly Leftover[]): void {
   for (const { pid } of found) signal(pid, 'SIGSTOP');
   for (const { pid } of found) signal(pid, 'SIGKILL');
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && found.some(({ pid }) => starts.get(pid) !== null && processStart(pid) === starts.get(pid))) sleepSync(20);
+  while (
+    Date.now() < deadline &&
+    found.some(({ pid }) => starts.get(pid) !== null && processStart(pid) === starts.get(pid))
+  )
+    sleepSync(20);
 }
 
 /**

@@ -10,7 +10,9 @@ removeRunFolder(dir);
 if (stopped.length > 0) {
   process.stderr.on('error', () => undefined);
   try {
-    process.stderr.write(`The test run ended without its teardown; killed what it left running (${String(stopped.length)} processes):\n${describeLeftovers(stopped)}\n`);
+    process.stderr.write(
+      `The test run ended without its teardown; killed what it left running (${String(stopped.length)} processes):\n${describeLeftovers(stopped)}\n`,
+    );
   } catch {
     // Nobody is reading.
   }

@@ -26,7 +26,11 @@ function end() {
   ended = true;
   if (!said.split('\n').includes('done')) {
     // Its report goes to the runner's standard error, which may have closed with the runner.
-    spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testRunSweep.ts'), /** @type {string} */ (dir)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'testRunSweep.ts'), /** @type {string} */ (dir)],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
   rmSync(/** @type {string} */ (dir), { recursive: true, force: true, maxRetries: 3 });
   process.exit(0);

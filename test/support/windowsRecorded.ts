@@ -16,8 +16,11 @@ export interface RecordedOutput extends CommandOutput {
  */
 export function readRecordedOutput(name: string): RecordedOutput {
   const lines = readFileSync(join(FIXTURES, name), 'utf8').split('\n');
-  const header = lines.filter((line, index) => line.startsWith('#') && lines.slice(0, index).every((before) => before.startsWith('#')));
-  if (!header.some((line) => /Source: https:\/\/|Reconstructed/.test(line))) throw new Error(`${name}: its header names no source and does not say it is reconstructed`);
+  const header = lines.filter(
+    (line, index) => line.startsWith('#') && lines.slice(0, index).every((before) => before.startsWith('#')),
+  );
+  if (!header.some((line) => /Source: https:\/\/|Reconstructed/.test(line)))
+    throw new Error(`${name}: its header names no source and does not say it is reconstructed`);
   const sections = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const line of lines.slice(header.length)) {
@@ -27,12 +30,19 @@ export function readRecordedOutput(name: string): RecordedOutput {
   }
   const text = (section: string): string => (sections.get(section) ?? []).join('\n').replace(/\n+$/, '');
   const exit = text('exit').trim();
-  return { header, stdout: text('stdout'), stderr: text('stderr'), code: exit === '' || exit === 'not recorded' ? null : Number(exit) };
+  return {
+    header,
+    stdout: text('stdout'),
+    stderr: text('stderr'),
+    code: exit === '' || exit === 'not recorded' ? null : Number(exit),
+  };
 }
 
 /** The reconstructed table's processes, to derive later tables from (agents gone, CPU spent). */
 export function recordedTableProcesses(): Record<string, unknown>[] {
-  const { processes } = JSON.parse(readRecordedOutput('windows-process-table.txt').stdout) as { processes: Record<string, unknown>[] };
+  const { processes } = JSON.parse(readRecordedOutput('windows-process-table.txt').stdout) as {
+    processes: Record<string, unknown>[];
+  };
   return processes;
 }
 
@@ -42,7 +52,9 @@ export function tableOutput(processes: readonly Record<string, unknown>[]): Comm
 }
 
 /** A PowerShell runner that answers from `answer` (whose argument is the run's number, from 1), and counts its runs: each is one program started on Windows. */
-export function countingRunner(answer: (run: number) => CommandOutput | Promise<CommandOutput>): PowerShellRunner & { runs: () => number } {
+export function countingRunner(
+  answer: (run: number) => CommandOutput | Promise<CommandOutput>,
+): PowerShellRunner & { runs: () => number } {
   let runs = 0;
   const runner = async (): Promise<CommandOutput> => {
     runs += 1;

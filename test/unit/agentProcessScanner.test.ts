@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { psLines } from '../support/psLines';
 import type { AgentProcess } from '../../src/main/core/readings';
-import { AgentProcessScanner, type AgentProcessScannerOptions } from '../../src/main/sources/processes/agentProcessScanner';
+import {
+  AgentProcessScanner,
+  type AgentProcessScannerOptions,
+} from '../../src/main/sources/processes/agentProcessScanner';
 import type { Measurement } from '../../src/main/sources/processes/processMeasure';
 import type { ListedProcess, ListingOptions } from '../../src/main/sources/processes/processListing';
 
@@ -14,8 +17,27 @@ const UID = 1000;
 
 /** What the VM is given between an escript's path and the script's own arguments (Debian 12, OTP 25, recorded). */
 const ESCRIPT_VM_ARGUMENTS = [
-  '-B', '--', '-root', '/usr/lib/erlang', '-bindir', '/usr/lib/erlang/erts-13.1.5/bin', '-progname', 'erl', '--', '-home', '/home/ana', '--',
-  '-boot', 'no_dot_erlang', '-noshell', '-noshell', '-noinput', '-run', 'escript', 'start', '-extra',
+  '-B',
+  '--',
+  '-root',
+  '/usr/lib/erlang',
+  '-bindir',
+  '/usr/lib/erlang/erts-13.1.5/bin',
+  '-progname',
+  'erl',
+  '--',
+  '-home',
+  '/home/ana',
+  '--',
+  '-boot',
+  'no_dot_erlang',
+  '-noshell',
+  '-noshell',
+  '-noinput',
+  '-run',
+  'escript',
+  'start',
+  '-extra',
 ];
 
 /** A process of the fake machine: what a listing with details says of it, but its pid. */
@@ -67,7 +89,9 @@ class FakeMachine {
     return Promise.resolve(
       [...this.processes].map(([pid, { shape }]): ListedProcess => {
         const entry = { ...shape, pid, commandLine: shape.commandLine ?? shape.argv?.join(' ') ?? '' };
-        return options.details(shape.executable) ? entry : { ...entry, uid: null, argv: null, commandLine: '', cwd: null };
+        return options.details(shape.executable)
+          ? entry
+          : { ...entry, uid: null, argv: null, commandLine: '', cwd: null };
       }),
     );
   };
@@ -75,10 +99,14 @@ class FakeMachine {
   measure = (pids: readonly number[]): Promise<Map<number, Measurement>> => {
     this.measureCalls.push([...pids]);
     return Promise.resolve(
-      new Map(pids.flatMap((pid) => {
-        const found = this.processes.get(pid);
-        return found ? [[pid, { cpuPercent: found.cpuPercent, rssBytes: found.rssBytes, startedAt: found.startedAt }] as const] : [];
-      })),
+      new Map(
+        pids.flatMap((pid) => {
+          const found = this.processes.get(pid);
+          return found
+            ? [[pid, { cpuPercent: found.cpuPercent, rssBytes: found.rssBytes, startedAt: found.startedAt }] as const]
+            : [];
+        }),
+      ),
     );
   };
 }
@@ -96,23 +124,37 @@ function scannerOn(machine: FakeMachine, options: ScannerOptions = {}): AgentPro
 }
 
 const pidsOf = (agents: readonly { pid: number }[]): number[] => agents.map((agent) => agent.pid);
-const lineageOf = (process: AgentProcess | undefined) => process && { parent: process.parent, launchedBy: process.launchedBy, orphaned: process.orphaned };
+const lineageOf = (process: AgentProcess | undefined) =>
+  process && { parent: process.parent, launchedBy: process.launchedBy, orphaned: process.orphaned };
 
 describe('AgentProcessScanner over a recorded listing', () => {
   /** linux-ps.txt as a listing that gives the printed line only: OTP 25's VM prints the script's path first, its comm is beam.smp. */
   function linuxPs(): ListedProcess[] {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/process-listings/linux-ps.txt'), 'utf8');
     return psLines(text).map(({ pid, commandLine }) => {
-      const executable = / -- -root \S+ .* -progname erl -- /.test(commandLine) ? 'beam.smp' : (commandLine.replace(/^\[|\]$/g, '').split(' ')[0]?.split('/').at(-1) ?? null);
+      const executable = / -- -root \S+ .* -progname erl -- /.test(commandLine)
+        ? 'beam.smp'
+        : (commandLine
+            .replace(/^\[|\]$/g, '')
+            .split(' ')[0]
+            ?.split('/')
+            .at(-1) ?? null);
       return { pid, ppid: null, uid: null, executable, argv: null, commandLine, cwd: null };
     });
   }
 
   it('reports every copy of each role, both roots, and no lookalike', async () => {
     const measure = (pids: readonly number[]): Promise<Map<number, Measurement>> =>
-      Promise.resolve(new Map(pids.map((pid) => [pid, { cpuPercent: 3, rssBytes: 50_000_000, startedAt: 1_700_000_000_000 + pid }])));
+      Promise.resolve(
+        new Map(pids.map((pid) => [pid, { cpuPercent: 3, rssBytes: 50_000_000, startedAt: 1_700_000_000_000 + pid }])),
+      );
     // The recording names no owners: read as on a machine without user ids.
-    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(linuxPs()), measure, readModel: (pid) => Promise.resolve(`model-${pid}`), uid: null });
+    const scanner = new AgentProcessScanner({
+      list: () => Promise.resolve(linuxPs()),
+      measure,
+      readModel: (pid) => Promise.resolve(`model-${pid}`),
+      uid: null,
+    });
 
     const first = await scanner.scan();
     expect(first.dropped).toEqual([]);
@@ -124,7 +166,13 @@ describe('AgentProcessScanner over a recorded listing', () => {
       [22235, 'senior_developer', 'autonomous'],
       [22530, 'senior_developer', 'autonomous'],
     ]);
-    expect(first.value).toMatchObject({ delegators: [], roots: ['/tmp/rec/home/ana/echo', '/tmp/rec/home/ana/my echo'], configuredRoot: null, otherRoots: 0, otherUsers: 0 });
+    expect(first.value).toMatchObject({
+      delegators: [],
+      roots: ['/tmp/rec/home/ana/echo', '/tmp/rec/home/ana/my echo'],
+      configuredRoot: null,
+      otherRoots: 0,
+      otherUsers: 0,
+    });
     const ceo = first.value.agents[0];
     expect(ceo).toEqual({
       pid: 22236,
@@ -141,7 +189,9 @@ describe('AgentProcessScanner over a recorded listing', () => {
       launchedBy: null,
       orphaned: false,
     });
-    expect((await scanner.scan()).value.agents.map((agent) => agent.cpuPercent)).toEqual(first.value.agents.map(() => 3));
+    expect((await scanner.scan()).value.agents.map((agent) => agent.cpuPercent)).toEqual(
+      first.value.agents.map(() => 3),
+    );
   });
 });
 
@@ -169,7 +219,9 @@ describe('AgentProcessScanner', () => {
     await scannerOn(machine, { extraVmExecutables: ['node'] }).scan();
     const [plain, withNode] = machine.listings;
     const asked = (listing: ListingOptions | undefined): boolean[] =>
-      ['beam.smp', 'beam', 'erl.exe', 'werl.exe', 'ERL.EXE', 'timeout', 'bash', 'escript', 'node', null].map((name) => listing?.details(name) ?? false);
+      ['beam.smp', 'beam', 'erl.exe', 'werl.exe', 'ERL.EXE', 'timeout', 'bash', 'escript', 'node', null].map(
+        (name) => listing?.details(name) ?? false,
+      );
     expect(asked(plain)).toEqual([true, true, true, true, true, false, false, false, false, false]);
     expect(asked(withNode)).toEqual([true, true, true, true, true, false, false, false, true, false]);
   });
@@ -223,7 +275,10 @@ describe('AgentProcessScanner', () => {
     const machine = new FakeMachine();
     machine.run(520, vm('ceo'), 1_000);
     const models: number[] = [];
-    const scanner = scannerOn(machine, { listEvery: 100, readModel: (pid, role) => (models.push(pid), Promise.resolve(`${role}-model`)) });
+    const scanner = scannerOn(machine, {
+      listEvery: 100,
+      readModel: (pid, role) => (models.push(pid), Promise.resolve(`${role}-model`)),
+    });
     await scanner.scan();
     await scanner.scan();
     // The ceo exited and pid 520 went to a new cto agent.
@@ -311,7 +366,12 @@ describe('AgentProcessScanner', () => {
     ];
     const measure = (pids: readonly number[]): Promise<Map<number, Measurement>> =>
       Promise.resolve(new Map(pids.map((pid) => [pid, { cpuPercent: 0, rssBytes: 1, startedAt: 1 }])));
-    const scanner = new AgentProcessScanner({ list: () => Promise.resolve(entries), measure, readModel: () => Promise.resolve(null), uid: UID });
+    const scanner = new AgentProcessScanner({
+      list: () => Promise.resolve(entries),
+      measure,
+      readModel: () => Promise.resolve(null),
+      uid: UID,
+    });
     const { value, dropped } = await scanner.scan();
     expect(pidsOf(value.agents)).toEqual([4245]);
     expect(dropped).toHaveLength(8);
@@ -328,8 +388,15 @@ describe('AgentProcessScanner', () => {
     machine.run(570, vm('ceo'));
     machine.run(571, vm('cto'));
     let fail = false;
-    const list = (options: ListingOptions): Promise<ListedProcess[]> => (fail ? Promise.reject(new Error('powershell timed out')) : machine.list(options));
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null), listEvery: 100, uid: UID });
+    const list = (options: ListingOptions): Promise<ListedProcess[]> =>
+      fail ? Promise.reject(new Error('powershell timed out')) : machine.list(options);
+    const scanner = new AgentProcessScanner({
+      list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      listEvery: 100,
+      uid: UID,
+    });
     expect(pidsOf((await scanner.scan()).value.agents)).toEqual([570, 571]);
     machine.processes.delete(570);
     machine.run(572, vm('ceo'));
@@ -348,7 +415,12 @@ describe('AgentProcessScanner', () => {
       await gate;
       return machine.list(options);
     };
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: UID });
+    const scanner = new AgentProcessScanner({
+      list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      uid: UID,
+    });
     const first = scanner.scan();
     const second = scanner.scan();
     release();
@@ -361,8 +433,14 @@ describe('AgentProcessScanner', () => {
     const machine = new FakeMachine();
     machine.run(560, vm('ceo'));
     let fail = true;
-    const list = (options: ListingOptions): Promise<ListedProcess[]> => (fail ? Promise.reject(new Error('ps: command not found')) : machine.list(options));
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: UID });
+    const list = (options: ListingOptions): Promise<ListedProcess[]> =>
+      fail ? Promise.reject(new Error('ps: command not found')) : machine.list(options);
+    const scanner = new AgentProcessScanner({
+      list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      uid: UID,
+    });
     await expect(scanner.scan()).rejects.toThrow('ps: command not found');
     fail = false;
     expect(pidsOf((await scanner.scan()).value.agents)).toEqual([560]);
@@ -418,7 +496,21 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     machine.run(631, vm('ceo', { folder: 'agents', args: [] }));
     machine.run(632, {
       executable: 'beam.smp',
-      argv: ['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-root', '/usr/lib/erlang', '--', '-noshell', '-s', 'elixir', 'start_cli', '-extra', '/usr/bin/mix', 'run', '--no-halt'],
+      argv: [
+        '/usr/lib/erlang/erts-13.1.5/bin/beam.smp',
+        '--',
+        '-root',
+        '/usr/lib/erlang',
+        '--',
+        '-noshell',
+        '-s',
+        'elixir',
+        'start_cli',
+        '-extra',
+        '/usr/bin/mix',
+        'run',
+        '--no-halt',
+      ],
       cwd: `${ROOT}/apps/chro`,
       ppid: 1400,
       uid: UID,
@@ -437,7 +529,11 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     machine.run(641, vm('ceo', { root: OTHER_ROOT }));
     machine.run(642, vm('delegator', { root: OTHER_ROOT, args: [] }));
     // A relative path with no cwd to resolve it (another user's, say, on macOS): its root cannot be told.
-    machine.run(643, { ...vm('cto'), argv: ['./apps/cto/cto', ...ESCRIPT_VM_ARGUMENTS, './apps/cto/cto', '--autonomous'], cwd: null });
+    machine.run(643, {
+      ...vm('cto'),
+      argv: ['./apps/cto/cto', ...ESCRIPT_VM_ARGUMENTS, './apps/cto/cto', '--autonomous'],
+      cwd: null,
+    });
     const { value } = await scannerOn(machine).scan();
     expect(value.agents.map((agent) => [agent.pid, agent.root])).toEqual([
       [640, ROOT],
@@ -445,7 +541,12 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
       [643, null],
     ]);
     expect(value.delegators.map((agent) => [agent.pid, agent.root])).toEqual([[642, OTHER_ROOT]]);
-    expect(value).toMatchObject({ roots: [ROOT, OTHER_ROOT].sort(), configuredRoot: null, otherRoots: 0, otherUsers: 0 });
+    expect(value).toMatchObject({
+      roots: [ROOT, OTHER_ROOT].sort(),
+      configuredRoot: null,
+      otherRoots: 0,
+      otherUsers: 0,
+    });
   });
 
   it('keeps only the configured root’s processes, whoever runs them, and counts the others', async () => {
@@ -455,7 +556,11 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     machine.run(652, vm('cto', { uid: 1001 }));
     machine.run(653, vm('ceo', { root: OTHER_ROOT }));
     machine.run(654, vm('delegator', { root: OTHER_ROOT, args: [] }));
-    machine.run(655, { ...vm('cto'), argv: ['./apps/cto/cto', ...ESCRIPT_VM_ARGUMENTS, './apps/cto/cto', '--autonomous'], cwd: null });
+    machine.run(655, {
+      ...vm('cto'),
+      argv: ['./apps/cto/cto', ...ESCRIPT_VM_ARGUMENTS, './apps/cto/cto', '--autonomous'],
+      cwd: null,
+    });
     const { value } = await scannerOn(machine, { root: `${ROOT}/` }).scan();
     expect(value.agents.map((agent) => [agent.pid, agent.role, agent.uid, agent.otherUser])).toEqual([
       [650, 'ceo', UID, false],
@@ -463,7 +568,12 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     ]);
     expect(pidsOf(value.delegators)).toEqual([651]);
     // The roots are this user's, watched or not.
-    expect(value).toMatchObject({ roots: [ROOT, OTHER_ROOT].sort(), configuredRoot: `${ROOT}/`, otherRoots: 3, otherUsers: 0 });
+    expect(value).toMatchObject({
+      roots: [ROOT, OTHER_ROOT].sort(),
+      configuredRoot: `${ROOT}/`,
+      otherRoots: 3,
+      otherUsers: 0,
+    });
   });
 
   it('with no root configured leaves another user’s processes out and counts them', async () => {
@@ -499,7 +609,10 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     machine.run(1400, other('bash', ['-bash'], 1390));
     machine.run(700, other('timeout', ['timeout', '60', script, '--autonomous'], 1400));
     machine.run(701, vm('test_lead', { ppid: 700 }));
-    machine.run(702, other('bash', ['bash', '-c', `while true; do "${ROOT}/apps/cto/cto" --autonomous; sleep 5; done`], 1400));
+    machine.run(
+      702,
+      other('bash', ['bash', '-c', `while true; do "${ROOT}/apps/cto/cto" --autonomous; sleep 5; done`], 1400),
+    );
     machine.run(703, vm('cto', { ppid: 702 }));
     machine.run(704, other('sh', ['sh', '-c', `tail -f /dev/null | nohup "${ROOT}/apps/ceo/ceo"`], 1400));
     machine.run(705, other('tail', ['tail', '-f', '/dev/null'], 704));
@@ -522,7 +635,13 @@ describe('AgentProcessScanner: ECHO’s processes as they run', () => {
     const machine = new FakeMachine();
     machine.run(750, other('node', ['/usr/bin/node', `${ROOT}/apps/cto/cto`, '--autonomous'], 1400));
     expect((await scannerOn(machine).scan()).value.agents).toEqual([]);
-    expect((await scannerOn(machine, { extraVmExecutables: ['node'] }).scan()).value.agents.map((agent) => [agent.pid, agent.role, agent.root])).toEqual([[750, 'cto', ROOT]]);
+    expect(
+      (await scannerOn(machine, { extraVmExecutables: ['node'] }).scan()).value.agents.map((agent) => [
+        agent.pid,
+        agent.role,
+        agent.root,
+      ]),
+    ).toEqual([[750, 'cto', ROOT]]);
   });
 });
 
@@ -536,13 +655,21 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     const machine = new FakeMachine();
     machine.run(1, other('systemd', ['/sbin/init'], 0, 0));
     machine.run(710, vm('ceo', { ppid: 1 }));
-    expect((await lineages(machine)).get(710)).toEqual({ parent: { pid: 1, name: 'systemd' }, launchedBy: null, orphaned: true });
+    expect((await lineages(machine)).get(710)).toEqual({
+      parent: { pid: 1, name: 'systemd' },
+      launchedBy: null,
+      orphaned: true,
+    });
   });
 
   it('calls an agent orphaned under pid 1 even where the listing does not show pid 1', async () => {
     const machine = new FakeMachine();
     machine.run(711, vm('ceo', { ppid: 1 }));
-    expect((await lineages(machine)).get(711)).toEqual({ parent: { pid: 1, name: null }, launchedBy: null, orphaned: true });
+    expect((await lineages(machine)).get(711)).toEqual({
+      parent: { pid: 1, name: null },
+      launchedBy: null,
+      orphaned: true,
+    });
   });
 
   it('calls an agent orphaned under a session’s subreaper (systemd --user, launchd)', async () => {
@@ -562,7 +689,11 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     // OTP starts a port's program through erl_child_setup, the VM's child.
     machine.run(625, other('erl_child_setup', ['erl_child_setup', '1024'], 620));
     machine.run(720, vm('cto', { ppid: 625, cwd: '/' }));
-    expect((await lineages(machine)).get(720)).toEqual({ parent: { pid: 625, name: 'erl_child_setup' }, launchedBy: 'delegator', orphaned: false });
+    expect((await lineages(machine)).get(720)).toEqual({
+      parent: { pid: 625, name: 'erl_child_setup' },
+      launchedBy: 'delegator',
+      orphaned: false,
+    });
   });
 
   it('says an agent whose parent chain reaches an executable named Claude was launched by Claude Desktop', async () => {
@@ -573,7 +704,11 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     machine.run(722, vm('cto', { folder: 'agents', args: [], ppid: 800 }));
     const found = await lineages(machine);
     expect(found.get(721)).toEqual({ parent: { pid: 801, name: 'sh' }, launchedBy: 'claude-desktop', orphaned: false });
-    expect(found.get(722)).toEqual({ parent: { pid: 800, name: 'Claude' }, launchedBy: 'claude-desktop', orphaned: false });
+    expect(found.get(722)).toEqual({
+      parent: { pid: 800, name: 'Claude' },
+      launchedBy: 'claude-desktop',
+      orphaned: false,
+    });
   });
 
   it('names a `timeout` parent and does not call its agent orphaned', async () => {
@@ -581,7 +716,11 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     machine.run(1400, other('bash', ['-bash'], 1390));
     machine.run(730, other('timeout', ['timeout', '60', `${ROOT}/apps/test_lead/test_lead`, '--autonomous'], 1400));
     machine.run(731, vm('test_lead', { ppid: 730 }));
-    expect((await lineages(machine)).get(731)).toEqual({ parent: { pid: 730, name: 'timeout' }, launchedBy: null, orphaned: false });
+    expect((await lineages(machine)).get(731)).toEqual({
+      parent: { pid: 730, name: 'timeout' },
+      launchedBy: null,
+      orphaned: false,
+    });
   });
 
   it('has no parent for a process whose parent pid is 0 or unknown', async () => {
@@ -598,7 +737,11 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     machine.run(745, other('sh', ['sh'], 746));
     machine.run(746, other('sh', ['sh'], 745));
     machine.run(747, vm('ceo', { ppid: 745 }));
-    expect((await lineages(machine)).get(747)).toEqual({ parent: { pid: 745, name: 'sh' }, launchedBy: null, orphaned: false });
+    expect((await lineages(machine)).get(747)).toEqual({
+      parent: { pid: 745, name: 'sh' },
+      launchedBy: null,
+      orphaned: false,
+    });
   });
 
   it('takes the lineage of each listing: an agent whose delegator died is orphaned from the next one', async () => {
@@ -606,8 +749,13 @@ describe('AgentProcessScanner: each process’s parent, launcher and orphaning',
     machine.run(620, vm('delegator', { args: [], ppid: 1400, cwd: '/' }));
     machine.run(760, vm('cto', { ppid: 620, cwd: '/' }));
     const scanner = scannerOn(machine, { listEvery: 1 });
-    const lineageAt = async (): Promise<ReturnType<typeof lineageOf>> => lineageOf((await scanner.scan()).value.agents.find((agent) => agent.pid === 760));
-    expect(await lineageAt()).toEqual({ parent: { pid: 620, name: 'beam.smp' }, launchedBy: 'delegator', orphaned: false });
+    const lineageAt = async (): Promise<ReturnType<typeof lineageOf>> =>
+      lineageOf((await scanner.scan()).value.agents.find((agent) => agent.pid === 760));
+    expect(await lineageAt()).toEqual({
+      parent: { pid: 620, name: 'beam.smp' },
+      launchedBy: 'delegator',
+      orphaned: false,
+    });
     machine.processes.delete(620);
     machine.run(760, vm('cto', { ppid: 1, cwd: '/' }));
     // The delegator's pid is gone: the scanner lists again at once.

@@ -31,15 +31,23 @@ function input(overrides: Partial<SightingsInput>): SightingsInput {
   };
 }
 
-const listed = (list: ReturnType<typeof sightAgents>) => list.agents?.map(({ record }) => `${record.role}:${record.origins.join('+')}`);
+const listed = (list: ReturnType<typeof sightAgents>) =>
+  list.agents?.map(({ record }) => `${record.role}:${record.origins.join('+')}`);
 
 describe('sightAgents', () => {
   it("shows another user's process beside a role this user's sources list, and never makes an agent, an origin or a figure of it", () => {
-    const theirs = (role: string, pid: number) => process(role, pid, { uid: 65534, otherUser: true, rssBytes: 900 * 1024 ** 2, cpuPercent: 90 });
+    const theirs = (role: string, pid: number) =>
+      process(role, pid, { uid: 65534, otherUser: true, rssBytes: 900 * 1024 ** 2, cpuPercent: 90 });
     const list = sightAgents(
       input({
         heartbeats: shown({ present: true, rows: [beat('cto', 3)] }),
-        processes: [process('ceo', 4100), theirs('ceo', 4101), theirs('cto', 4102), theirs('chro', 4103), theirs('product_manager', 4104)],
+        processes: [
+          process('ceo', 4100),
+          theirs('ceo', 4101),
+          theirs('cto', 4102),
+          theirs('chro', 4103),
+          theirs('product_manager', 4104),
+        ],
       }),
     );
     // The chro and the product manager run only as another user's processes: no agent of this user's.
@@ -65,33 +73,58 @@ describe('sightAgents', () => {
     expect(listed(list)).toEqual(['senior_developer:heartbeat+process+sessions', 'test_lead:process+sessions']);
     expect(list.from).toEqual(['heartbeat', 'process']);
     const developer = list.agents?.[0];
-    expect(developer?.record).toMatchObject({ pid: 4242, model: 'deepseek-coder:6.7b', sessionId: 's1', status: 'running' });
+    expect(developer?.record).toMatchObject({
+      pid: 4242,
+      model: 'deepseek-coder:6.7b',
+      sessionId: 's1',
+      status: 'running',
+    });
     expect(developer?.record.spawnedAt).toBe(new Date(secondsAgo(120)).toISOString());
     expect(developer?.heartbeat?.role).toBe('senior_developer');
   });
 
   it('leaves out an agent whose row says it stopped, or whose heartbeat is older than ECHO allows, when no process lives', () => {
-    const list = sightAgents(input({ heartbeats: shown({ present: true, rows: [beat('senior_developer', 2, 'stopped'), beat('test_lead', 31)] }) }));
+    const list = sightAgents(
+      input({
+        heartbeats: shown({ present: true, rows: [beat('senior_developer', 2, 'stopped'), beat('test_lead', 31)] }),
+      }),
+    );
     expect(listed(list)).toEqual([]);
   });
 
   it("lists an agent running in no session, from its heartbeat alone, with EchoShared.LLM.Config's model", () => {
     const list = sightAgents(input({ heartbeats: shown({ present: true, rows: [beat('cto', 3)] }) }));
     expect(listed(list)).toEqual(['cto:heartbeat']);
-    expect(list.agents?.[0]?.record).toMatchObject({ sessionId: null, model: 'deepseek-coder:6.7b', status: 'running' });
+    expect(list.agents?.[0]?.record).toMatchObject({
+      sessionId: null,
+      model: 'deepseek-coder:6.7b',
+      status: 'running',
+    });
   });
 
   it("names an agent's model from the registry, then its process's <ROLE>_MODEL, then its session (the delegator's table), then LLM.Config", () => {
-    const heartbeats = shown({ present: true, rows: [beat('ceo', 2), beat('cto', 2), beat('test_lead', 2), beat('uiux_engineer', 2)] });
+    const heartbeats = shown({
+      present: true,
+      rows: [beat('ceo', 2), beat('cto', 2), beat('test_lead', 2), beat('uiux_engineer', 2)],
+    });
     const list = sightAgents(
       input({
         registry: shown(registryData([registryAgent('ceo', 'qwen2.5:32b', { sessionId: null })])),
         heartbeats,
-        processes: [process('ceo', 4240, { model: 'mistral:7b' }), process('cto', 4241, { model: 'deepseek-coder:33b' }), process('test_lead', 4242)],
+        processes: [
+          process('ceo', 4240, { model: 'mistral:7b' }),
+          process('cto', 4241, { model: 'deepseek-coder:33b' }),
+          process('test_lead', 4242),
+        ],
       }),
     );
     const models = Object.fromEntries((list.agents ?? []).map(({ record }) => [record.role, record.model]));
-    expect(models).toEqual({ ceo: 'qwen2.5:32b', cto: 'deepseek-coder:33b', test_lead: 'codellama:13b', uiux_engineer: 'llama3.1:8b' });
+    expect(models).toEqual({
+      ceo: 'qwen2.5:32b',
+      cto: 'deepseek-coder:33b',
+      test_lead: 'codellama:13b',
+      uiux_engineer: 'llama3.1:8b',
+    });
   });
 
   it("gives this machine's process's pid before the registry's", () => {
@@ -109,7 +142,11 @@ describe('sightAgents', () => {
     const list = sightAgents(
       input({
         heartbeats: shown({ present: true, rows: [beat('cto', 2)] }),
-        processes: [process('cto', 5353, { startedAt: secondsAgo(60) }), process('cto', 4242, { startedAt: secondsAgo(600) }), process('cto', 6464, { startedAt: null })],
+        processes: [
+          process('cto', 5353, { startedAt: secondsAgo(60) }),
+          process('cto', 4242, { startedAt: secondsAgo(600) }),
+          process('cto', 6464, { startedAt: null }),
+        ],
       }),
     );
     const cto = list.agents?.[0];
@@ -151,12 +188,18 @@ describe('sightAgents', () => {
   it('judges the last heartbeats read as of when they were read while PostgreSQL is down, so agents do not vanish with it', () => {
     const at = secondsAgo(300);
     const rows = [{ ...beat('senior_developer', 0), lastHeartbeatAt: at - 2000 }];
-    const list = sightAgents(input({ heartbeats: shown({ present: true, rows }, true, at), sessions: shown([], true, at), processes: null }));
+    const list = sightAgents(
+      input({ heartbeats: shown({ present: true, rows }, true, at), sessions: shown([], true, at), processes: null }),
+    );
     expect(listed(list)).toEqual(['senior_developer:heartbeat']);
     expect(list.stale).toBe(true);
   });
 
   it('knows nothing when no source that names agents could be read', () => {
-    expect(sightAgents(input({ sessions: null, heartbeats: null, processes: null }))).toEqual({ agents: null, from: null, stale: false });
+    expect(sightAgents(input({ sessions: null, heartbeats: null, processes: null }))).toEqual({
+      agents: null,
+      from: null,
+      stale: false,
+    });
   });
 });

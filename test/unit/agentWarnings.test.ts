@@ -51,7 +51,14 @@ function copy(role: string, pid: number, overrides: Partial<EchoProcessView> = {
 }
 
 function echo(overrides: Partial<EchoMachine> = {}): EchoMachine {
-  return { roots: ['/home/ana/echo'], configuredRoot: null, delegators: [], otherRoots: 0, otherUsers: 0, ...overrides };
+  return {
+    roots: ['/home/ana/echo'],
+    configuredRoot: null,
+    delegators: [],
+    otherRoots: 0,
+    otherUsers: 0,
+    ...overrides,
+  };
 }
 
 function row(role: string, ageSeconds: number, status = 'running'): HeartbeatRecord {
@@ -73,18 +80,23 @@ function signals(overrides: Partial<AgentSignals>): AgentSignals {
   };
 }
 
-const said = (warnings: ReturnType<typeof agentSignalWarnings>) => warnings.map((warning) => `${warning.kind}:${warning.role ?? ''}`);
+const said = (warnings: ReturnType<typeof agentSignalWarnings>) =>
+  warnings.map((warning) => `${warning.kind}:${warning.role ?? ''}`);
 
 describe("warnings from ECHO's own signals", () => {
   it("names a session's agent that has sent no heartbeat for longer than ECHO allows, with its age", () => {
     const warnings = agentSignalWarnings(signals({ heartbeats: { present: true, rows: [row('cto', 130)] } }));
     expect(said(warnings)).toEqual(['agent-heartbeat-stale:cto']);
-    expect(warnings[0]?.message).toBe('CTO (session s1) has sent no heartbeat for 2m 10s. ECHO counts it down: end the session, or start the agent again.');
+    expect(warnings[0]?.message).toBe(
+      'CTO (session s1) has sent no heartbeat for 2m 10s. ECHO counts it down: end the session, or start the agent again.',
+    );
   });
 
   it("gives a new session's agents time for their first heartbeat", () => {
     const fresh = sessionRecord({ sessionId: 's1', agents: ['cto'], startedAt: new Date(NOW - 10_000).toISOString() });
-    expect(agentSignalWarnings(signals({ activeSessions: [fresh], heartbeats: { present: true, rows: [row('ceo', 600)] } }))).toEqual([]);
+    expect(
+      agentSignalWarnings(signals({ activeSessions: [fresh], heartbeats: { present: true, rows: [row('ceo', 600)] } })),
+    ).toEqual([]);
   });
 
   it('flags a fresh heartbeat whose process is gone from this machine', () => {
@@ -100,8 +112,15 @@ describe("warnings from ECHO's own signals", () => {
   });
 
   it('flags a process alive with no heartbeat for over 30 s as hung', () => {
-    const hung = agent('cto', { origins: ['process', 'sessions'], pid: 4242, processAlive: true, heartbeat: { status: 'running', ageSeconds: 95, node: null, version: null } });
-    const warnings = agentSignalWarnings(signals({ agents: [hung], heartbeats: { present: true, rows: [row('cto', 95)] } }));
+    const hung = agent('cto', {
+      origins: ['process', 'sessions'],
+      pid: 4242,
+      processAlive: true,
+      heartbeat: { status: 'running', ageSeconds: 95, node: null, version: null },
+    });
+    const warnings = agentSignalWarnings(
+      signals({ agents: [hung], heartbeats: { present: true, rows: [row('cto', 95)] } }),
+    );
     expect(said(warnings)).toEqual(['agent-hung:cto']);
     expect(warnings[0]?.message).toBe(
       "CTO's process 4242 runs but has sent no heartbeat for 1m 35s: it may be hung, or cannot reach PostgreSQL (ECHO's agents keep quiet about database errors). Look at its log; stop it and start it again.",
@@ -113,7 +132,9 @@ describe("warnings from ECHO's own signals", () => {
     // No session is active now, but one was recorded within the day.
     const warnings = agentSignalWarnings(signals({ agents: [idle], activeSessions: [], sessionsRecorded: true }));
     expect(said(warnings)).toEqual(['agent-idle:cto']);
-    expect(warnings[0]?.message).toBe('CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.');
+    expect(warnings[0]?.message).toBe(
+      'CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.',
+    );
   });
 
   it('calls no agent idle where this ECHO records no sessions, or where that cannot be told', () => {
@@ -129,13 +150,27 @@ describe("warnings from ECHO's own signals", () => {
       pid: 4242,
       processAlive: true,
       memoryBytes: 0,
-      memory: { estimatedBytes: gib(33), modelLoaded: false, ollamaBytes: null, vramBytes: null, processBytes: gib(0.3) },
+      memory: {
+        estimatedBytes: gib(33),
+        modelLoaded: false,
+        ollamaBytes: null,
+        vramBytes: null,
+        processBytes: gib(0.3),
+      },
     });
-    expect(agentSignalWarnings(signals({ agents: [unloaded], activeSessions: [], sessionsRecorded: true }))).toEqual([]);
+    expect(agentSignalWarnings(signals({ agents: [unloaded], activeSessions: [], sessionsRecorded: true }))).toEqual(
+      [],
+    );
   });
 
   it('flags an agent whose status is error', () => {
-    const failing = agent('cto', { status: 'error', origins: ['heartbeat', 'process'], pid: 7, processAlive: true, heartbeat: { status: 'error', ageSeconds: 2, node: null, version: null } });
+    const failing = agent('cto', {
+      status: 'error',
+      origins: ['heartbeat', 'process'],
+      pid: 7,
+      processAlive: true,
+      heartbeat: { status: 'error', ageSeconds: 2, node: null, version: null },
+    });
     expect(said(agentSignalWarnings(signals({ agents: [failing] })))).toEqual(['agent-error:cto']);
   });
 
@@ -152,34 +187,58 @@ describe("warnings from ECHO's own signals", () => {
   it("counts only this user's copies: another user's look-alike under the root raises no copies warning", () => {
     const copies = [copy('cto', 4242), copy('cto', 6464, { otherUser: true, processBytes: null, cpuPercent: null })];
     const once = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
-    expect(said(agentSignalWarnings(signals({ agents: [once], echo: echo({ configuredRoot: '/home/ana/echo' }) })))).toEqual([]);
+    expect(
+      said(agentSignalWarnings(signals({ agents: [once], echo: echo({ configuredRoot: '/home/ana/echo' }) }))),
+    ).toEqual([]);
     // Nor with the channel's two subscribers: one copy of this user's here, the other may be anyone's anywhere.
-    const subscribed = agent('cto', { origins: ['heartbeat', 'process', 'subscription'], pid: 4242, processAlive: true, copies, subscribers: 2 });
+    const subscribed = agent('cto', {
+      origins: ['heartbeat', 'process', 'subscription'],
+      pid: 4242,
+      processAlive: true,
+      copies,
+      subscribers: 2,
+    });
     expect(agentSignalWarnings(signals({ agents: [subscribed] }))[0]?.message).toBe(
       'CTO runs twice (2 subscribers to messages:cto, pids 4242 here): ECHO handles each of its messages twice; stop all but one.',
     );
   });
 
   it("says a role's only process here is another user's when its heartbeat has none of this user's", () => {
-    const theirs = agent('cto', { copies: [copy('cto', 6464, { otherUser: true, processBytes: null, cpuPercent: null })], processAlive: true });
+    const theirs = agent('cto', {
+      copies: [copy('cto', 6464, { otherUser: true, processBytes: null, cpuPercent: null })],
+      processAlive: true,
+    });
     const warnings = agentSignalWarnings(signals({ agents: [theirs] }));
     expect(said(warnings)).toEqual(['agent-process-gone:cto']);
-    expect(warnings[0]?.message).toContain("no process of it runs on this machine as this user (pid 6464 here is another user's).");
+    expect(warnings[0]?.message).toContain(
+      "no process of it runs on this machine as this user (pid 6464 here is another user's).",
+    );
   });
 
   it('counts copies of one role from different roots apart', () => {
     const copies = [copy('cto', 4242), copy('cto', 5353, { root: '/srv/echo' })];
     const apart = agent('cto', { origins: ['heartbeat', 'process'], pid: 4242, processAlive: true, copies });
-    expect(said(agentSignalWarnings(signals({ agents: [apart], echo: echo({ configuredRoot: '/home/ana/echo' }) })))).toEqual([]);
+    expect(
+      said(agentSignalWarnings(signals({ agents: [apart], echo: echo({ configuredRoot: '/home/ana/echo' }) }))),
+    ).toEqual([]);
   });
 
   it('asks for a root where ECHO runs here from several and none is configured', () => {
-    const warnings = agentSignalWarnings(signals({ activeSessions: [], echo: echo({ roots: ['/home/ana/echo', '/srv/echo'] }) }));
+    const warnings = agentSignalWarnings(
+      signals({ activeSessions: [], echo: echo({ roots: ['/home/ana/echo', '/srv/echo'] }) }),
+    );
     expect(said(warnings)).toEqual(['echo-roots:']);
     expect(warnings[0]?.message).toBe(
       'ECHO runs here from 2 checkouts (/home/ana/echo, /srv/echo); their agents are shown together. Set MONITOR_AGENT_PROCESSES to the root to watch; until then Stop acts on none of them.',
     );
-    expect(agentSignalWarnings(signals({ activeSessions: [], echo: echo({ roots: ['/home/ana/echo', '/srv/echo'], configuredRoot: '/srv/echo' }) }))).toEqual([]);
+    expect(
+      agentSignalWarnings(
+        signals({
+          activeSessions: [],
+          echo: echo({ roots: ['/home/ana/echo', '/srv/echo'], configuredRoot: '/srv/echo' }),
+        }),
+      ),
+    ).toEqual([]);
     expect(agentSignalWarnings(signals({ activeSessions: [], echo: echo() }))).toEqual([]);
   });
 });

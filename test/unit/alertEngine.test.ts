@@ -13,7 +13,11 @@ const START = Date.parse('2026-11-24T14:28:28Z');
 const POLL = 5000;
 
 /** Ollama holds the seed's two models at their estimates: the memory alert reads measured figures only. */
-const HELD = ok({ models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)], total: 2, unlistedBytes: 0 });
+const HELD = ok({
+  models: [ollamaModel('deepseek-coder:6.7b', 6.7), ollamaModel('codellama:13b', 13)],
+  total: 2,
+  unlistedBytes: 0,
+});
 
 /** 19.7 GB of agents, measured, on a machine of this many GB: 24 → 82 %, 21 → 94 %, 26 → 76 %, 27 → 73 %. */
 const onMachineOf = (gb: number) => ({ system: system({ totalBytes: gib(gb), freeBytes: 8 * GIB }), ollama: HELD });
@@ -108,7 +112,11 @@ describe('the alert engine', () => {
   it('never fires on an estimate: with Ollama not asked, or holding none of the models, nothing measured breaches', () => {
     const machine = { system: system({ totalBytes: 24 * GIB, freeBytes: 8 * GIB }) };
     const estimated = new Run().poll({ ...machine, ollama: null }, 5);
-    expect(estimated.last?.summary).toMatchObject({ memoryBytes: gib(6.7) + 13 * GIB, memorySource: 'estimated', memoryPctOfRam: null });
+    expect(estimated.last?.summary).toMatchObject({
+      memoryBytes: gib(6.7) + 13 * GIB,
+      memorySource: 'estimated',
+      memoryPctOfRam: null,
+    });
     expect(estimated.heard).toEqual([]);
     expect(estimated.firing()).toEqual([]);
     const unloaded = new Run().poll({ ...machine, ollama: ok({ models: [], total: 0, unlistedBytes: 0 }) }, 5);
@@ -143,7 +151,11 @@ describe('the alert engine', () => {
     const polls = (2 * 60 * 60 * 1000) / POLL;
     const run = new Run().poll(onMachineOf(24), 3 + polls);
     // Over two hours the session itself turns long; only the memory alert is followed here.
-    expect(run.kinds().filter((kind) => kind.includes('memory'))).toEqual(['raised:memory-vs-ram:warning', 'repeat:memory-vs-ram:warning', 'repeat:memory-vs-ram:warning']);
+    expect(run.kinds().filter((kind) => kind.includes('memory'))).toEqual([
+      'raised:memory-vs-ram:warning',
+      'repeat:memory-vs-ram:warning',
+      'repeat:memory-vs-ram:warning',
+    ]);
   });
 
   it('tells nothing while snoozed, and tells an alert still firing when the snooze ends', () => {
@@ -166,12 +178,16 @@ describe('the alert engine', () => {
     expect(run.firing()).toEqual(['memory-vs-ram:warning', 'source-unavailable:registry:warning']);
     expect(run.kinds()).toEqual(['raised:memory-vs-ram:warning', 'raised:source-unavailable:registry:warning']);
     expect(run.last?.alerts[1]).toMatchObject({
-      message: 'The agent registry (Redis) is unavailable: Redis: connect ECONNREFUSED 127.0.0.1:6383. Showing what it said 15s ago.',
+      message:
+        'The agent registry (Redis) is unavailable: Redis: connect ECONNREFUSED 127.0.0.1:6383. Showing what it said 15s ago.',
       culprit: { kind: 'source', id: 'registry' },
       suggestedAction: 'Check that Redis is running and reachable',
     });
     run.poll(onMachineOf(64));
-    expect(run.kinds().slice(2)).toEqual(['resolved:memory-vs-ram:warning', 'resolved:source-unavailable:registry:warning']);
+    expect(run.kinds().slice(2)).toEqual([
+      'resolved:memory-vs-ram:warning',
+      'resolved:source-unavailable:registry:warning',
+    ]);
   });
 
   it('raises PostgreSQL being down as critical', () => {
@@ -197,16 +213,30 @@ describe('the alert engine', () => {
   });
 
   it('counts agents', () => {
-    const settings = { ...SETTINGS, alerts: { ...SETTINGS.alerts, agentCount: { enabled: true, warning: 2, critical: 5, clearMargin: 1 } } };
+    const settings = {
+      ...SETTINGS,
+      alerts: { ...SETTINGS.alerts, agentCount: { enabled: true, warning: 2, critical: 5, clearMargin: 1 } },
+    };
     const run = new Run(settings).poll({}, 3);
     expect(run.firing()).toEqual(['agent-count:warning']);
   });
 
   it('suggests stopping together the agents that share the biggest model', () => {
-    const settings = { ...SETTINGS, alerts: { ...SETTINGS.alerts, agentCount: { enabled: true, warning: 2, critical: 5, clearMargin: 1 } } };
-    const run = new Run(settings).poll({ registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['cto', 'senior_architect'] })])) }, 3);
+    const settings = {
+      ...SETTINGS,
+      alerts: { ...SETTINGS.alerts, agentCount: { enabled: true, warning: 2, critical: 5, clearMargin: 1 } },
+    };
+    const run = new Run(settings).poll(
+      { registry: null, postgres: ok(postgresData([sessionRecord({ agents: ['cto', 'senior_architect'] })])) },
+      3,
+    );
     expect(run.last?.alerts[0]).toMatchObject({
-      culprit: { kind: 'agent', id: 'cto', label: 'CTO and Senior Architect (deepseek-coder:33b)', memoryBytes: 33 * GIB },
+      culprit: {
+        kind: 'agent',
+        id: 'cto',
+        label: 'CTO and Senior Architect (deepseek-coder:33b)',
+        memoryBytes: 33 * GIB,
+      },
       suggestedAction: 'Stop CTO and Senior Architect: frees ~33 GB',
     });
   });

@@ -12,7 +12,9 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
 
 describe('attempt', () => {
   it('passes a good read through with what it left out', async () => {
-    await expect(attempt(() => Promise.resolve({ value: 7, dropped: ['row x: bad'] }), describeError, 1000)).resolves.toEqual({
+    await expect(
+      attempt(() => Promise.resolve({ value: 7, dropped: ['row x: bad'] }), describeError, 1000),
+    ).resolves.toEqual({
       ok: true,
       value: 7,
       dropped: ['row x: bad'],
@@ -20,7 +22,10 @@ describe('attempt', () => {
   });
 
   it('turns a failure into a reading that says why', async () => {
-    await expect(attempt(() => Promise.reject(new Error('refused')), describeError, 1000)).resolves.toEqual({ ok: false, error: 'refused' });
+    await expect(attempt(() => Promise.reject(new Error('refused')), describeError, 1000)).resolves.toEqual({
+      ok: false,
+      error: 'refused',
+    });
   });
 
   it('gives up on a read that never settles', async () => {

@@ -8,7 +8,9 @@ import { expectUsageError, runCliInProcess } from '../support/cliInProcess';
 const BROKEN_CONFIGURATION = { DB_PORT: 'fifty', REDIS_PORT: 'none', MONITOR_POLL_MS: '1e3' };
 const cli = (argv: string[], env: Record<string, string> = BROKEN_CONFIGURATION) => runCliInProcess(argv, { env });
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 describe.each(COMMAND_NAMES)('%s --help', (command) => {
   const help = COMMAND_HELP[command];
@@ -19,10 +21,14 @@ describe.each(COMMAND_NAMES)('%s --help', (command) => {
     expect(result.code).toBe(0);
     const lines = result.out.split('\n');
     // The synopsis, wrapped where it is long, as one line again.
-    expect(result.out.split('\n\n')[0]?.replace(/\s+/g, ' ')).toBe(`Usage: ${help.synopsis.map((form) => `delegator-monitor ${form}`).join(' ')}`);
+    expect(result.out.split('\n\n')[0]?.replace(/\s+/g, ' ')).toBe(
+      `Usage: ${help.synopsis.map((form) => `delegator-monitor ${form}`).join(' ')}`,
+    );
     expect(result.out).toContain(`\n${help.summary}.\n`);
     for (const [flag, meaning] of [...help.options, ['-h, --help', 'Show this help'] as const]) {
-      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}${escapeRegExp(flag)} {2,}${escapeRegExp(meaning)}$`)));
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^ {2}${escapeRegExp(flag)} {2,}${escapeRegExp(meaning)}$`)),
+      );
     }
     expect(result.out).toMatch(/\nExit codes:\n {2}0 {2}\S/);
     expect(result.out).toMatch(/\n {2}3 {2}bad usage/);
@@ -33,7 +39,12 @@ describe.each(COMMAND_NAMES)('%s --help', (command) => {
 
   it('is the same with -h, wherever it stands, and as help <command>', async () => {
     const { out } = await cli([command, '--help']);
-    for (const argv of [[command, '-h'], ['help', command], [command, '--json', '-h'], [command, '--no-such-option', '--help']]) {
+    for (const argv of [
+      [command, '-h'],
+      ['help', command],
+      [command, '--json', '-h'],
+      [command, '--no-such-option', '--help'],
+    ]) {
       expect(await cli(argv)).toEqual({ code: 0, out, err: '' });
     }
   });
@@ -49,32 +60,46 @@ describe.each(COMMAND_NAMES)('%s --help', (command) => {
   });
 
   // Held against what the command accepts: an option its help lists but its parser refuses would be a lie.
-  it.each(help.options.map(([flag]) => flag.split(' ')[0] ?? flag))('accepts %s, which its help lists', async (option) => {
-    // The unknown option after it stops the command before it runs, whatever the listed option needs.
-    const result = await cli([command, option, '--zzz-not-an-option']);
-    expect(result.code).toBe(3);
-    expect(result.err).not.toContain(`Unknown option '${option}'`);
-  });
+  it.each(help.options.map(([flag]) => flag.split(' ')[0] ?? flag))(
+    'accepts %s, which its help lists',
+    async (option) => {
+      // The unknown option after it stops the command before it runs, whatever the listed option needs.
+      const result = await cli([command, option, '--zzz-not-an-option']);
+      expect(result.code).toBe(3);
+      expect(result.err).not.toContain(`Unknown option '${option}'`);
+    },
+  );
 });
 
 describe('the overview', () => {
   it('lists every command on one line, and help and version', async () => {
     const { out } = await cli(['--help']);
-    for (const command of COMMAND_NAMES) expect(out).toContain(`\n  ${command.padEnd(13)}${COMMAND_HELP[command].summary}\n`);
+    for (const command of COMMAND_NAMES)
+      expect(out).toContain(`\n  ${command.padEnd(13)}${COMMAND_HELP[command].summary}\n`);
     expect(out).toMatch(/^ {2}help {2,}\S/m);
     expect(out).toMatch(/^ {2}version {2,}\S/m);
     expect(out).toMatch(/^ {2}-v, --version {2,}\S/m);
   });
 
-  it.each([[['help', '--help']], [['help', 'help']], [['help', '--version']], [['version', '--help']]])('%j prints it too', async (argv) => {
-    expect(await cli(argv)).toEqual({ code: 0, out: (await cli(['--help'])).out, err: '' });
-  });
+  it.each([[['help', '--help']], [['help', 'help']], [['help', '--version']], [['version', '--help']]])(
+    '%j prints it too',
+    async (argv) => {
+      expect(await cli(argv)).toEqual({ code: 0, out: (await cli(['--help'])).out, err: '' });
+    },
+  );
 });
 
 describe('--version', () => {
-  it.each([[['--version']], [['-v']], [['version']]])("%j prints package.json's version and Node's, and exits 0", async (argv) => {
-    expect(await cli(argv)).toEqual({ code: 0, out: `delegator-monitor ${PACKAGE_VERSION}\nNode.js ${process.version}\n`, err: '' });
-  });
+  it.each([[['--version']], [['-v']], [['version']]])(
+    "%j prints package.json's version and Node's, and exits 0",
+    async (argv) => {
+      expect(await cli(argv)).toEqual({
+        code: 0,
+        out: `delegator-monitor ${PACKAGE_VERSION}\nNode.js ${process.version}\n`,
+        err: '',
+      });
+    },
+  );
 
   it('takes no argument', async () => {
     expectUsageError(await cli(['version', 'now']), 'Unexpected argument "now": version takes none', null);
@@ -127,7 +152,11 @@ describe('an option that is no option of the command', () => {
 
   it("keeps parseArgs's three-line explanation of an ambiguous value to one line", async () => {
     const result = await cli(['export', '--from', '2026-11-01', '--to', '2026-11-02', '--out', '--demo']);
-    expectUsageError(result, "Option '--out' argument is ambiguous. Did you forget to specify the option argument for '--out'? To specify an option argument starting with a dash use '--out=-XYZ'.", 'export');
+    expectUsageError(
+      result,
+      "Option '--out' argument is ambiguous. Did you forget to specify the option argument for '--out'? To specify an option argument starting with a dash use '--out=-XYZ'.",
+      'export',
+    );
   });
 });
 

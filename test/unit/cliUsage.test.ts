@@ -30,9 +30,21 @@ describe('the command line, before it touches any source', () => {
     [['status', '--date', '24/11/2026'], '--date "24/11/2026": expected a date as YYYY-MM-DD', 'status'],
     [['status', '--date', '2026-02-30'], '--date "2026-02-30": no such calendar date', 'status'],
     // Not a false outage: a day the monitor cannot ask about is the caller's mistake.
-    [['status', '--date', '9999-12-31'], '--date "9999-12-31": out of the supported range, 1970-01-01 to 9999-12-30', 'status'],
-    [['status', '--date', '0050-01-01'], '--date "0050-01-01": out of the supported range, 1970-01-01 to 9999-12-30', 'status'],
-    [['export', '--from', '2026-11-01', '--to', '9999-12-31'], '--to "9999-12-31": out of the supported range', 'export'],
+    [
+      ['status', '--date', '9999-12-31'],
+      '--date "9999-12-31": out of the supported range, 1970-01-01 to 9999-12-30',
+      'status',
+    ],
+    [
+      ['status', '--date', '0050-01-01'],
+      '--date "0050-01-01": out of the supported range, 1970-01-01 to 9999-12-30',
+      'status',
+    ],
+    [
+      ['export', '--from', '2026-11-01', '--to', '9999-12-31'],
+      '--to "9999-12-31": out of the supported range',
+      'export',
+    ],
     [['migrate', '--force'], "Unknown option '--force'", 'migrate'],
     [['migrate', '--standalone', 'now'], 'Unexpected argument', 'migrate'],
     // What was typed goes back to the terminal, its controls escaped.

@@ -3,7 +3,9 @@ import { clipOptional, clipText, markCut, TEXT_LIMITS } from '../../src/shared/c
 
 describe('clipText', () => {
   it('leaves a text within the limit as it is', () => {
-    expect(clipText('Implement password reset feature', TEXT_LIMITS.description)).toBe('Implement password reset feature');
+    expect(clipText('Implement password reset feature', TEXT_LIMITS.description)).toBe(
+      'Implement password reset feature',
+    );
     expect(clipText('x'.repeat(500), 500)).toBe('x'.repeat(500));
   });
 

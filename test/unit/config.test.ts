@@ -30,8 +30,21 @@ describe('loadConfig', () => {
   });
 
   it("reads ECHO's separate fields", () => {
-    const config = loadConfig({ DB_HOST: 'db.internal', DB_PORT: '6543', DB_NAME: 'org', DB_USER: 'me', DB_PASSWORD: '' });
-    expect(config.database).toEqual({ kind: 'fields', host: 'db.internal', port: 6543, database: 'org', user: 'me', password: '' });
+    const config = loadConfig({
+      DB_HOST: 'db.internal',
+      DB_PORT: '6543',
+      DB_NAME: 'org',
+      DB_USER: 'me',
+      DB_PASSWORD: '',
+    });
+    expect(config.database).toEqual({
+      kind: 'fields',
+      host: 'db.internal',
+      port: 6543,
+      database: 'org',
+      user: 'me',
+      password: '',
+    });
     expect(loadConfig({ REDIS_HOST: '::1', REDIS_PORT: '7000' }).redisUrl).toBe('redis://[::1]:7000');
   });
 
@@ -82,51 +95,79 @@ describe('numbers', () => {
   const NUMERIC = ['DB_PORT', 'REDIS_PORT', 'MONITOR_TIMEOUT_MS', 'MONITOR_POLL_MS', 'MONITOR_HEARTBEAT_TIMEOUT_S'];
 
   // Number() reads every one of these as a number; none is how a person writes one.
-  it.each(NUMERIC.flatMap((name) => ['0x7d0', '1e3', ' 2000 ', '2000.0', '+2000', '-30', '2_000', '٢٠٠٠'].map((value) => [name, value])))(
-    'refuses %s=%j, naming it, on one line',
-    (name, value) => {
-      const text = errorOf({ [name]: value });
-      expect(text).toMatch(new RegExp(`^Invalid configuration: ${name} must be `));
-      expect(text).toContain(`(got ${JSON.stringify(value)})`);
-      expect(text).not.toContain('\n');
-    },
-  );
+  it.each(
+    NUMERIC.flatMap((name) =>
+      ['0x7d0', '1e3', ' 2000 ', '2000.0', '+2000', '-30', '2_000', '٢٠٠٠'].map((value) => [name, value]),
+    ),
+  )('refuses %s=%j, naming it, on one line', (name, value) => {
+    const text = errorOf({ [name]: value });
+    expect(text).toMatch(new RegExp(`^Invalid configuration: ${name} must be `));
+    expect(text).toContain(`(got ${JSON.stringify(value)})`);
+    expect(text).not.toContain('\n');
+  });
 
   it('takes plain digits, leading zeros included', () => {
-    const config = loadConfig({ DB_PORT: '05432', REDIS_PORT: '6379', MONITOR_TIMEOUT_MS: '1500', MONITOR_POLL_MS: '250', MONITOR_HEARTBEAT_TIMEOUT_S: '3600' });
+    const config = loadConfig({
+      DB_PORT: '05432',
+      REDIS_PORT: '6379',
+      MONITOR_TIMEOUT_MS: '1500',
+      MONITOR_POLL_MS: '250',
+      MONITOR_HEARTBEAT_TIMEOUT_S: '3600',
+    });
     expect(config.database).toMatchObject({ port: 5432 });
     expect(config.redisUrl).toBe('redis://localhost:6379');
     expect([config.timeoutMs, config.pollMs, config.heartbeatTimeoutSeconds]).toEqual([1500, 250, 3600]);
   });
 
   it('says what a number written some other way should be', () => {
-    expect(errorOf({ MONITOR_TIMEOUT_MS: '1e3' })).toBe('Invalid configuration: MONITOR_TIMEOUT_MS must be a whole number of milliseconds, in plain digits (got "1e3")');
-    expect(errorOf({ MONITOR_HEARTBEAT_TIMEOUT_S: '60s' })).toBe('Invalid configuration: MONITOR_HEARTBEAT_TIMEOUT_S must be a whole number of seconds, in plain digits (got "60s")');
+    expect(errorOf({ MONITOR_TIMEOUT_MS: '1e3' })).toBe(
+      'Invalid configuration: MONITOR_TIMEOUT_MS must be a whole number of milliseconds, in plain digits (got "1e3")',
+    );
+    expect(errorOf({ MONITOR_HEARTBEAT_TIMEOUT_S: '60s' })).toBe(
+      'Invalid configuration: MONITOR_HEARTBEAT_TIMEOUT_S must be a whole number of seconds, in plain digits (got "60s")',
+    );
   });
 });
 
 describe("REDIS_URL's database", () => {
-  it.each(['redis://:pw@cache:6379', 'redis://:pw@cache:6379/', 'redis://:pw@cache:6379/0', 'redis://:pw@cache:6379/15', 'redis://:pw@cache:6379/65535', 'redis://:pw@cache:6379?db=3'])(
-    'takes %s',
-    (url) => {
-      expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
-    },
-  );
+  it.each([
+    'redis://:pw@cache:6379',
+    'redis://:pw@cache:6379/',
+    'redis://:pw@cache:6379/0',
+    'redis://:pw@cache:6379/15',
+    'redis://:pw@cache:6379/65535',
+    'redis://:pw@cache:6379?db=3',
+  ])('takes %s', (url) => {
+    expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
 
   // ioredis would read each as NaN or as something else than written, and select NaN fails outside any handler.
-  it.each(['/abc', '/1/2', '/-1', '/1.5', '/1e3', '/65536', '/%31', '?db=abc', '?db=1&db=2'])('refuses %s without repeating the URL', (tail) => {
-    const text = errorOf({ REDIS_URL: `redis://:hunter2@cache:6379${tail}` });
-    expect(text).toBe('Invalid configuration: REDIS_URL must name its database, if any, as a whole number from 0 to 65535 (redis://host:port/2)');
-  });
+  it.each(['/abc', '/1/2', '/-1', '/1.5', '/1e3', '/65536', '/%31', '?db=abc', '?db=1&db=2'])(
+    'refuses %s without repeating the URL',
+    (tail) => {
+      const text = errorOf({ REDIS_URL: `redis://:hunter2@cache:6379${tail}` });
+      expect(text).toBe(
+        'Invalid configuration: REDIS_URL must name its database, if any, as a whole number from 0 to 65535 (redis://host:port/2)',
+      );
+    },
+  );
 });
 
 describe('TZ', () => {
-  it.each(['Europe/Paris', 'utc', 'UTC0', 'JST-9', 'EST5EDT', 'CET-1CEST,M3.5.0,M10.5.0/3', '<+0530>-5:30', ':Europe/Paris', ':/etc/localtime', '/usr/share/zoneinfo/Asia/Tokyo'])(
-    'takes %s, as the C library would',
-    (tz) => {
-      expect(() => loadConfig({ TZ: tz })).not.toThrow();
-    },
-  );
+  it.each([
+    'Europe/Paris',
+    'utc',
+    'UTC0',
+    'JST-9',
+    'EST5EDT',
+    'CET-1CEST,M3.5.0,M10.5.0/3',
+    '<+0530>-5:30',
+    ':Europe/Paris',
+    ':/etc/localtime',
+    '/usr/share/zoneinfo/Asia/Tokyo',
+  ])('takes %s, as the C library would', (tz) => {
+    expect(() => loadConfig({ TZ: tz })).not.toThrow();
+  });
 
   it.each(['Mars/Phobos', 'Europe/Pariss', 'Foo', 'Etc/GMT+13', ':Mars/Phobos'])('refuses %s, naming TZ', (tz) => {
     expect(errorOf({ TZ: tz })).toBe(
@@ -166,11 +207,19 @@ describe('MONITOR_ALERTS', () => {
 
   it('names every rule at fault', () => {
     const text = errorOf(alerts({ memoryPctOfRam: { warning: 95 }, freeRamPct: { warning: 1 } }));
-    expect(text).toContain('(memoryPctOfRam warning 95 is above its critical 90; freeRamPct warning 1 is below its critical 5)');
+    expect(text).toContain(
+      '(memoryPctOfRam warning 95 is above its critical 90; freeRamPct warning 1 is below its critical 5)',
+    );
   });
 
   it('takes thresholds in order, or equal, on each side of the defaults', () => {
-    const config = loadConfig(alerts({ memoryPctOfRam: { warning: 90 }, freeRamPct: { warning: 20, critical: 15 }, agentCount: { critical: 20 } }));
+    const config = loadConfig(
+      alerts({
+        memoryPctOfRam: { warning: 90 },
+        freeRamPct: { warning: 20, critical: 15 },
+        agentCount: { critical: 20 },
+      }),
+    );
     expect(config.alerts.memoryPctOfRam).toMatchObject({ warning: 90, critical: 90 });
     expect(config.alerts.freeRamPct).toMatchObject({ warning: 20, critical: 15 });
     expect(config.alerts.agentCount).toMatchObject({ warning: 6, critical: 20 });
@@ -179,16 +228,20 @@ describe('MONITOR_ALERTS', () => {
 
 describe('descriptions for people', () => {
   it('leave passwords out', () => {
-    expect(describeDatabase({ kind: 'url', connectionString: 'postgres://u:secret@db:5432/echo' })).toBe('u@db:5432/echo');
+    expect(describeDatabase({ kind: 'url', connectionString: 'postgres://u:secret@db:5432/echo' })).toBe(
+      'u@db:5432/echo',
+    );
     expect(describeDatabase(loadConfig({}).database)).toBe('echo_org@localhost:5433/echo_org');
     expect(describeRedis('redis://:pw@cache:6379/2')).toBe('redis://cache:6379/2');
   });
 });
 
 describe("Ollama's address", () => {
-  it('follows OLLAMA_HOST by Ollama\'s rules when OLLAMA_ENDPOINT is unset, and OLLAMA_ENDPOINT when it is set', () => {
+  it("follows OLLAMA_HOST by Ollama's rules when OLLAMA_ENDPOINT is unset, and OLLAMA_ENDPOINT when it is set", () => {
     expect(loadConfig({ OLLAMA_HOST: '0.0.0.0:11500' }).ollamaEndpoint).toBe('http://127.0.0.1:11500');
-    expect(loadConfig({ OLLAMA_HOST: 'gpu-box', OLLAMA_ENDPOINT: 'http://other:1' }).ollamaEndpoint).toBe('http://other:1');
+    expect(loadConfig({ OLLAMA_HOST: 'gpu-box', OLLAMA_ENDPOINT: 'http://other:1' }).ollamaEndpoint).toBe(
+      'http://other:1',
+    );
     expect(loadConfig({ OLLAMA_HOST: 'gpu-box', OLLAMA_ENDPOINT: 'off' }).ollamaEndpoint).toBeNull();
   });
 });

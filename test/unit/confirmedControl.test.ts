@@ -48,11 +48,15 @@ describe('a control chosen from the tray or a notification', () => {
   });
 
   it('says why not, whether refused, unanswered or unsendable', async () => {
-    const refused = recordingHost(true, () => Promise.resolve({ ok: false, id: 'c2', failure: 'refused', error: 'agent is busy' }));
+    const refused = recordingHost(true, () =>
+      Promise.resolve({ ok: false, id: 'c2', failure: 'refused', error: 'agent is busy' }),
+    );
     await runConfirmedControl(refused.host, STOP);
     expect(refused.told).toEqual(['Stop Test Lead: not done|Refused: agent is busy']);
 
-    const broken = recordingHost(true, () => Promise.reject(new Error('commands need the Redis registry, which is not configured')));
+    const broken = recordingHost(true, () =>
+      Promise.reject(new Error('commands need the Redis registry, which is not configured')),
+    );
     expect(await runConfirmedControl(broken.host, STOP)).toMatchObject({ ok: false, failure: 'not_sent' });
     expect(broken.told).toEqual(['Stop Test Lead: not done|Commands need the Redis registry, which is not configured']);
   });

@@ -45,13 +45,17 @@ describe('end-session, stop-agent and unload, before they touch any source', () 
   it('exits 2 without a registry to send through (REGISTRY_MODE=sessions)', async () => {
     const result = await cli(['end-session', 's1'], { REGISTRY_MODE: 'sessions' });
     expect(result.code).toBe(2);
-    expect(result.err).toBe("Could not end session s1: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n");
+    expect(result.err).toBe(
+      "Could not end session s1: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n",
+    );
   });
 
   it('exits 2 with Ollama switched off', async () => {
     const result = await cli(['unload', 'codellama:13b'], { OLLAMA_ENDPOINT: 'off' });
     expect(result.code).toBe(2);
-    expect(result.err).toBe('Could not unload codellama:13b: Ollama is switched off (OLLAMA_ENDPOINT=off), so no model can be unloaded\n');
+    expect(result.err).toBe(
+      'Could not unload codellama:13b: Ollama is switched off (OLLAMA_ENDPOINT=off), so no model can be unloaded\n',
+    );
   });
 });
 
@@ -72,14 +76,30 @@ describe('what a control prints, when what it names came from outside', () => {
   const printed = (json: boolean) => {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { env: {}, out: (text: string) => out.push(text), err: (text: string) => err.push(text), now: () => 0, timeZone: 'UTC', untilStopped: () => new Promise<string>(() => undefined) };
-    const outcome = { ok: false, id: 'a', failure: 'refused' as const, error: 'busy\x1b]0;title\x07\nOK: done \u202eevil\x9b' };
+    const io = {
+      env: {},
+      out: (text: string) => out.push(text),
+      err: (text: string) => err.push(text),
+      now: () => 0,
+      timeZone: 'UTC',
+      untilStopped: () => new Promise<string>(() => undefined),
+    };
+    const outcome = {
+      ok: false,
+      id: 'a',
+      failure: 'refused' as const,
+      error: 'busy\x1b]0;title\x07\nOK: done \u202eevil\x9b',
+    };
     const code = reportOutcome(outcome, { done: 'done', attempt: 'stop cto', refuser: 'the delegator' }, { json }, io);
     return { code, out: out.join(''), err: err.join('') };
   };
 
   it('shows the reason escaped, on one line', () => {
-    expect(printed(false)).toEqual({ code: 1, out: '', err: 'Could not stop cto: the delegator refused: busy\\x1b]0;title\\x07\\nOK: done \\u202eevil\\x9b\n' });
+    expect(printed(false)).toEqual({
+      code: 1,
+      out: '',
+      err: 'Could not stop cto: the delegator refused: busy\\x1b]0;title\\x07\\nOK: done \\u202eevil\\x9b\n',
+    });
   });
 
   it('--json keeps the reason as it was, with no raw C1 or bidirectional character', () => {
@@ -91,6 +111,8 @@ describe('what a control prints, when what it names came from outside', () => {
   it('names a hostile session id escaped', async () => {
     const result = await cli(['end-session', 's1\x1b[2J\u202e'], { REGISTRY_MODE: 'sessions' });
     expect(result.code).toBe(2);
-    expect(result.err).toBe("Could not end session s1\\x1b[2J\\u202e: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n");
+    expect(result.err).toBe(
+      "Could not end session s1\\x1b[2J\\u202e: commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off. ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can\n",
+    );
   });
 });

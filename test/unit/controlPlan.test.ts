@@ -22,7 +22,11 @@ const busy = snapshotAt(NOW, {
   postgres: ok(
     postgresData([
       sessionRecord({ sessionId: 'dev', agents: ['senior_developer', 'test_lead'] }),
-      sessionRecord({ sessionId: 'tech', category: 'technical', agents: ['cto', 'senior_architect', 'senior_developer'] }),
+      sessionRecord({
+        sessionId: 'tech',
+        category: 'technical',
+        agents: ['cto', 'senior_architect', 'senior_developer'],
+      }),
     ]),
   ),
 });
@@ -44,12 +48,32 @@ describe('controlPlan', () => {
       { type: 'stop_agent', role: 'senior_developer' },
       'Stop Senior Developer: frees its Erlang VM. ECHO keeps the role registered until its delegator restarts.',
     ],
-    ['an agent nobody runs', { type: 'stop_agent', role: 'chro' }, 'Stop CHRO? ECHO keeps the role registered until its delegator restarts.'],
-    ['a session whose agents are its own, but for one', { type: 'end_session', sessionId: 'dev' }, 'End development session dev: stops Test Lead, frees ~7.4 GB'],
-    ['a session whose agents share a model', { type: 'end_session', sessionId: 'tech' }, 'End technical session tech: stops CTO and Senior Architect, frees ~19 GB'],
+    [
+      'an agent nobody runs',
+      { type: 'stop_agent', role: 'chro' },
+      'Stop CHRO? ECHO keeps the role registered until its delegator restarts.',
+    ],
+    [
+      'a session whose agents are its own, but for one',
+      { type: 'end_session', sessionId: 'dev' },
+      'End development session dev: stops Test Lead, frees ~7.4 GB',
+    ],
+    [
+      'a session whose agents share a model',
+      { type: 'end_session', sessionId: 'tech' },
+      'End technical session tech: stops CTO and Senior Architect, frees ~19 GB',
+    ],
     ['a session not running', { type: 'end_session', sessionId: 'gone' }, 'End session gone?'],
-    ['a model two agents use', { type: 'unload_model', model: 'deepseek-coder:33b' }, 'Unload deepseek-coder:33b: frees ~19 GB now; CTO and Senior Architect will load it again on their next request'],
-    ['a model Ollama does not hold', { type: 'unload_model', model: 'mistral:7b' }, 'Unload mistral:7b: Ollama does not list it as loaded'],
+    [
+      'a model two agents use',
+      { type: 'unload_model', model: 'deepseek-coder:33b' },
+      'Unload deepseek-coder:33b: frees ~19 GB now; CTO and Senior Architect will load it again on their next request',
+    ],
+    [
+      'a model Ollama does not hold',
+      { type: 'unload_model', model: 'mistral:7b' },
+      'Unload mistral:7b: Ollama does not list it as loaded',
+    ],
   ])('says what it frees: %s', (_name, request, confirm) => {
     expect(controlPlan(busy, request).confirm).toBe(confirm);
   });
@@ -62,28 +86,41 @@ describe('controlPlan', () => {
     expect(controlPlan(bare, { type: 'stop_agent', role: 'operations_head' }).confirm).toBe(
       'Stop Operations Head: frees its Erlang VM; Ollama unloads mistral (4.1 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
     );
-    expect(controlPlan(bare, { type: 'unload_model', model: 'mistral' }).confirm).toBe('Unload mistral: frees ~4.1 GB now; Operations Head will load it again on its next request');
+    expect(controlPlan(bare, { type: 'unload_model', model: 'mistral' }).confirm).toBe(
+      'Unload mistral: frees ~4.1 GB now; Operations Head will load it again on its next request',
+    );
   });
 
   it("names the VM it stops, with its pid and size, where the agent's process runs here", () => {
     const local = snapshotAt(NOW, {
       registry: ok(registryData([registryAgent('test_lead', 'codellama:13b')])),
       ollama: ok({ models: [ollamaModel('codellama:13b', 7.4)] }),
-      agentProcesses: ok([agentProcess('test_lead', 4243, { rssBytes: 48 * MIB }), agentProcess('test_lead', 5353, { rssBytes: 400 * MIB })]),
+      agentProcesses: ok([
+        agentProcess('test_lead', 4243, { rssBytes: 48 * MIB }),
+        agentProcess('test_lead', 5353, { rssBytes: 400 * MIB }),
+      ]),
     });
     expect(controlPlan(local, { type: 'stop_agent', role: 'test_lead' }).confirm).toBe(
       'Stop Test Lead (pid 4243): frees its Erlang VM (48 MB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
     );
     const copy = controlPlan(local, { type: 'stop_agent', role: 'test_lead', pid: 5353 });
-    expect(copy).toMatchObject({ name: 'Stop Test Lead (pid 5353)', pending: 'Stopping Test Lead (pid 5353)…', done: 'Test Lead (pid 5353) stopped' });
+    expect(copy).toMatchObject({
+      name: 'Stop Test Lead (pid 5353)',
+      pending: 'Stopping Test Lead (pid 5353)…',
+      done: 'Test Lead (pid 5353) stopped',
+    });
     expect(copy.confirm).toBe(
       'Stop Test Lead (pid 5353): frees its Erlang VM (400 MB); Ollama unloads codellama:13b (7.4 GB) once idle for its keep-alive (5 minutes by default). ECHO keeps the role registered until its delegator restarts.',
     );
   });
 
   it('asks plainly when there is no snapshot to judge by', () => {
-    expect(controlPlan(null, { type: 'stop_agent', role: 'cto' }).confirm).toBe('Stop CTO? ECHO keeps the role registered until its delegator restarts.');
-    expect(controlPlan(null, { type: 'unload_model', model: 'x:1b' }).confirm).toBe('Unload x:1b: Ollama does not list it as loaded');
+    expect(controlPlan(null, { type: 'stop_agent', role: 'cto' }).confirm).toBe(
+      'Stop CTO? ECHO keeps the role registered until its delegator restarts.',
+    );
+    expect(controlPlan(null, { type: 'unload_model', model: 'x:1b' }).confirm).toBe(
+      'Unload x:1b: Ollama does not list it as loaded',
+    );
   });
 
   it('keys each control by what it acts on', () => {
@@ -96,7 +133,10 @@ describe('controlPlan', () => {
   it.each([
     [{ ok: true, id: 'a' }, 'Done'],
     [{ ok: false, id: 'a', failure: 'refused' as const, error: 'no such session' }, 'Refused: no such session'],
-    [{ ok: false, id: 'a', failure: 'no_answer' as const, error: 'no answer from the delegator within 10 s' }, 'No answer from the delegator within 10 s'],
+    [
+      { ok: false, id: 'a', failure: 'no_answer' as const, error: 'no answer from the delegator within 10 s' },
+      'No answer from the delegator within 10 s',
+    ],
     [{ ok: false, id: 'a', failure: 'not_sent' as const, error: 'Redis is not connected' }, 'Redis is not connected'],
   ])('words the outcome %#', (outcome, text) => {
     expect(outcomeText(outcome)).toBe(text);

@@ -16,7 +16,7 @@ describe('CPU utilisation', () => {
     expect(sumCpuTimes(cores, 'darwin')).toEqual({ busy: 200, idle: 800 });
   });
 
-  it('leaves interrupt time out on Windows, where libuv\'s sys already holds it', () => {
+  it("leaves interrupt time out on Windows, where libuv's sys already holds it", () => {
     const cores = [{ times: { user: 100, nice: 0, sys: 90, idle: 800, irq: 40 } }];
     expect(sumCpuTimes(cores, 'win32')).toEqual({ busy: 190, idle: 800 });
     // Counted twice, a Windows machine busy with interrupts would read busier than it is.

@@ -4,12 +4,25 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** Electron itself cannot start here; this stands in for the two classes the window code uses, recording what it is given. */
-const made = vi.hoisted(() => ({ windows: [] as Array<{ options: Record<string, unknown>; listeners: Map<string, (event: { preventDefault: () => void }) => void>; hidden: boolean; openHandler?: (details: { url: string }) => { action: string } }>, opened: [] as string[] }));
+const made = vi.hoisted(() => ({
+  windows: [] as Array<{
+    options: Record<string, unknown>;
+    listeners: Map<string, (event: { preventDefault: () => void }) => void>;
+    hidden: boolean;
+    openHandler?: (details: { url: string }) => { action: string };
+  }>,
+  opened: [] as string[],
+}));
 
 vi.mock('electron', () => {
   class BrowserWindow {
     readonly record: (typeof made.windows)[number];
-    readonly webContents: { id: number; setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void; on: (name: string, listener: (event: { preventDefault: () => void }) => void) => void; send: () => void };
+    readonly webContents: {
+      id: number;
+      setWindowOpenHandler: (handler: (details: { url: string }) => { action: string }) => void;
+      on: (name: string, listener: (event: { preventDefault: () => void }) => void) => void;
+      send: () => void;
+    };
     constructor(options: Record<string, unknown>) {
       const record: (typeof made.windows)[number] = { options, listeners: new Map(), hidden: false };
       this.record = record;
@@ -131,7 +144,9 @@ describe('the dashboard window', () => {
 
   it('names the page IPC answers', () => {
     expect(dashboardPageUrl({ outDir: '/app/out' })).toBe('file:///app/out/renderer/index.html');
-    expect(dashboardPageUrl({ outDir: '/app/out', devServerUrl: 'http://localhost:5173/' })).toBe('http://localhost:5173/');
+    expect(dashboardPageUrl({ outDir: '/app/out', devServerUrl: 'http://localhost:5173/' })).toBe(
+      'http://localhost:5173/',
+    );
   });
 });
 
@@ -139,9 +154,16 @@ describe("the window's place", () => {
   it('is restored only onto a display that exists now, and the page URL keeps a # or % in the install path', async () => {
     const { onSomeDisplay } = await import('../../src/main/desktop/windowState');
     const display = [{ x: 0, y: 0, width: 1920, height: 1080 }];
-    expect(onSomeDisplay({ x: 100, y: 50, width: 1200, height: 800 }, display)).toEqual({ x: 100, y: 50, width: 1200, height: 800 });
+    expect(onSomeDisplay({ x: 100, y: 50, width: 1200, height: 800 }, display)).toEqual({
+      x: 100,
+      y: 50,
+      width: 1200,
+      height: 800,
+    });
     // Last seen on a second monitor, unplugged since.
     expect(onSomeDisplay({ x: 2500, y: 50, width: 1200, height: 800 }, display)).toEqual({ width: 1200, height: 800 });
-    expect(dashboardPageUrl({ outDir: '/opt/C# tools/100%/out' })).toBe('file:///opt/C%23%20tools/100%25/out/renderer/index.html');
+    expect(dashboardPageUrl({ outDir: '/opt/C# tools/100%/out' })).toBe(
+      'file:///opt/C%23%20tools/100%25/out/renderer/index.html',
+    );
   });
 });

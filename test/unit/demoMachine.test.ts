@@ -49,7 +49,8 @@ describe('the demo machine', () => {
       expect(base).toBeGreaterThan(3 * GIB - 160 * MIB);
       expect(base).toBeLessThan(4.5 * GIB + 160 * MIB);
     }
-    for (let index = 1; index < bases.length; index += 1) expect(Math.abs((bases[index] ?? 0) - (bases[index - 1] ?? 0))).toBeLessThan(110 * MIB);
+    for (let index = 1; index < bases.length; index += 1)
+      expect(Math.abs((bases[index] ?? 0) - (bases[index - 1] ?? 0))).toBeLessThan(110 * MIB);
     expect(new Set(bases).size).toBeGreaterThan(1);
     expect(baseRamBytes(SEED, T0)).toBe(baseRamBytes(SEED, T0));
     expect(new Set([1, 2, 3, 4].map((seed) => baseRamBytes(seed, T0))).size).toBeGreaterThan(1);
@@ -89,7 +90,13 @@ describe('the demo machine', () => {
   it.runIf(process.platform === 'linux')("reads the agents' resident memory from procfs by default", () => {
     const gpu = demoGpu(SEED);
     const without = demoMachine({ seed: SEED, gpu, models: () => [], clock: () => T0 });
-    const withThis = demoMachine({ seed: SEED, gpu, models: () => [], clock: () => T0, agentPids: () => [process.pid, 2 ** 30] });
+    const withThis = demoMachine({
+      seed: SEED,
+      gpu,
+      models: () => [],
+      clock: () => T0,
+      agentPids: () => [process.pid, 2 ** 30],
+    });
     const rss = without.freeBytes() - withThis.freeBytes();
     expect(rss).toBeGreaterThan(10 * MIB);
     expect(rss).toBeLessThan(4 * GIB);
@@ -97,7 +104,7 @@ describe('the demo machine', () => {
 });
 
 describe('the system probe on the simulated machine', () => {
-  it('reads its RAM, free memory, swap and GPU in place of this machine\'s, the GPU as of the sample', async () => {
+  it("reads its RAM, free memory, swap and GPU in place of this machine's, the GPU as of the sample", async () => {
     const { machine, models, gpu, now } = setUp({ 7: 30 * MIB });
     const probe = new SystemProbe(simulatedMachineOptions(machine, now));
     models.use('qwen2.5:14b', now());

@@ -15,7 +15,12 @@ const NOW = Date.parse('2026-11-24T14:28:28Z');
 
 /** A service over a monitor that reads canned readings; it never touches a database. */
 function fakeService(): MonitorService {
-  const monitor = new Monitor({ read: (now) => Promise.resolve(readingsAt(now)), settings: SETTINGS, pollMs: 600_000, clock: { now: () => NOW } });
+  const monitor = new Monitor({
+    read: (now) => Promise.resolve(readingsAt(now)),
+    settings: SETTINGS,
+    pollMs: 600_000,
+    clock: { now: () => NOW },
+  });
   const unusedSql = { query: () => Promise.reject(new Error('not in this test')) };
   return assembleService({
     monitor,
@@ -28,12 +33,14 @@ function fakeService(): MonitorService {
   });
 }
 
-function setup(startService: DesktopDeps['startService'] = async (_settings, _env, listen) => {
-  const service = fakeService();
-  listen(service);
-  await service.monitor.start();
-  return service;
-}) {
+function setup(
+  startService: DesktopDeps['startService'] = async (_settings, _env, listen) => {
+    const service = fakeService();
+    listen(service);
+    await service.monitor.start();
+    return service;
+  },
+) {
   const sent: string[] = [];
   const trays: TrayModel[] = [];
   const { log, lines } = recordingLog();
@@ -60,7 +67,15 @@ function setup(startService: DesktopDeps['startService'] = async (_settings, _en
     formatTime: (instant) => instant.slice(11, 16),
     log,
   });
-  return { host, sent, trays, lines, quits, logsOpened, call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args) };
+  return {
+    host,
+    sent,
+    trays,
+    lines,
+    quits,
+    logsOpened,
+    call: (channel: string, ...args: unknown[]) => handlers[channel]?.(args),
+  };
 }
 
 const SETTINGS_SAVED = settingsSchema.parse({ connection: {} });
@@ -84,7 +99,9 @@ describe('the desktop host', () => {
     host.showTray();
     const titles = [...new Set(trays.map((tray) => tray.title))];
     expect(titles.length).toBeGreaterThan(1);
-    expect(lines.filter((line) => line.startsWith('debug tray: '))).toEqual(titles.map((title) => `debug tray: ${title}`));
+    expect(lines.filter((line) => line.startsWith('debug tray: '))).toEqual(
+      titles.map((title) => `debug tray: ${title}`),
+    );
     await host.stopForQuit();
   });
 
@@ -129,7 +146,9 @@ describe('the desktop host', () => {
   it('stays up and says why when the monitor cannot start', async () => {
     const { host, lines, trays } = setup(() => Promise.reject(new Error('DB_PORT: expected a port')));
     await host.applySettings(SETTINGS_SAVED, {});
-    expect(lines.filter((line) => line.startsWith('error'))).toEqual(['error The monitor could not start: DB_PORT: expected a port']);
+    expect(lines.filter((line) => line.startsWith('error'))).toEqual([
+      'error The monitor could not start: DB_PORT: expected a port',
+    ]);
     expect(trays.length).toBeGreaterThan(0);
   });
 

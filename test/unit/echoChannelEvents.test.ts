@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_CHARS_LIMIT, readEchoChannelMessage, type EchoChannelResult } from '../../src/main/sources/redis/echoChannelEvents';
+import {
+  MESSAGE_CHARS_LIMIT,
+  readEchoChannelMessage,
+  type EchoChannelResult,
+} from '../../src/main/sources/redis/echoChannelEvents';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 
 // The shapes below are ECHO's own, from github:Pranavj17/echo at 1537b49.
@@ -82,14 +86,30 @@ describe("ECHO's messages as events", () => {
 
   it('names a broadcast and a leadership message as such, linked to the agent that wrote', () => {
     // broadcast_message publishes to: "all" on messages:all (CTO's notify_technical_decision).
-    const broadcast = echoMessage({ from: 'cto', to: 'all', type: 'notification', subject: 'Technical Proposal Approved' });
-    expect(eventOf('messages:all', broadcast)).toMatchObject({ message: 'CTO → all agents (notification): Technical Proposal Approved', role: 'cto' });
+    const broadcast = echoMessage({
+      from: 'cto',
+      to: 'all',
+      type: 'notification',
+      subject: 'Technical Proposal Approved',
+    });
+    expect(eventOf('messages:all', broadcast)).toMatchObject({
+      message: 'CTO → all agents (notification): Technical Proposal Approved',
+      role: 'cto',
+    });
     const leadership = echoMessage({ to: 'leadership' });
-    expect(eventOf('messages:leadership', leadership)).toMatchObject({ message: 'CEO → leadership (request): Q3 Strategy Review', role: 'ceo' });
+    expect(eventOf('messages:leadership', leadership)).toMatchObject({
+      message: 'CEO → leadership (request): Q3 Strategy Review',
+      role: 'ceo',
+    });
   });
 
   it("links an agent's answer to the delegator to the agent", () => {
-    const answer = echoMessage({ from: 'senior_developer', to: 'delegator', type: 'response', subject: 'Re: Direct task: code_review' });
+    const answer = echoMessage({
+      from: 'senior_developer',
+      to: 'delegator',
+      type: 'response',
+      subject: 'Re: Direct task: code_review',
+    });
     expect(eventOf('messages:delegator', answer)).toMatchObject({ type: 'agent_message', role: 'senior_developer' });
   });
 
@@ -101,7 +121,10 @@ describe("ECHO's messages as events", () => {
   });
 
   it('takes fields ECHO may add, and an empty subject', () => {
-    const event = eventOf('messages:cto', echoMessage({ subject: ' ', read: false, metadata: { timestamp: TIMESTAMP, priority: 'high' } }));
+    const event = eventOf(
+      'messages:cto',
+      echoMessage({ subject: ' ', read: false, metadata: { timestamp: TIMESTAMP, priority: 'high' } }),
+    );
     expect(event.message).toBe('CEO → CTO (request): (no subject)');
   });
 
@@ -109,7 +132,10 @@ describe("ECHO's messages as events", () => {
     const event = eventOf('messages:cto', echoMessage({ subject: 's'.repeat(100_000) }));
     expect(event.message).toBe(`CEO → CTO (request): ${'s'.repeat(255)}… (cut from 100,000 characters)`);
     // Every field huge at once: each is cut, then the whole text to the log's limit, still marked.
-    const everything = eventOf('messages:cto', echoMessage({ subject: 's'.repeat(100_000), type: 't'.repeat(1000), from: 'f'.repeat(1000) }));
+    const everything = eventOf(
+      'messages:cto',
+      echoMessage({ subject: 's'.repeat(100_000), type: 't'.repeat(1000), from: 'f'.repeat(1000) }),
+    );
     expect(everything.message).toMatch(/… \(cut from \d+ characters\)$/);
     expect(everything.message.length).toBeLessThanOrEqual(550);
     const longRole = eventOf('messages:x', echoMessage({ to: 'r'.repeat(300) }));
@@ -119,15 +145,21 @@ describe("ECHO's messages as events", () => {
 
   it('drops what is not JSON or not the shape, with the reason', () => {
     expect(reasonOf('messages:cto', 'PING')).toBe('echo messages:cto: not JSON');
-    expect(reasonOf('messages:cto', echoMessage({ subject: undefined }))).toBe('echo messages:cto: subject: Invalid input: expected string, received undefined');
-    expect(reasonOf('messages:cto', echoMessage({ metadata: {} }))).toMatch(/^echo messages:cto: metadata\.timestamp: /);
+    expect(reasonOf('messages:cto', echoMessage({ subject: undefined }))).toBe(
+      'echo messages:cto: subject: Invalid input: expected string, received undefined',
+    );
+    expect(reasonOf('messages:cto', echoMessage({ metadata: {} }))).toMatch(
+      /^echo messages:cto: metadata\.timestamp: /,
+    );
     expect(reasonOf('messages:cto', echoMessage({ db_id: 'forty-one' }))).toMatch(/^echo messages:cto: db_id: /);
     expect(reasonOf('messages:cto', echoMessage({ id: 'm'.repeat(101) }))).toMatch(/^echo messages:cto: id: /);
     expect(reasonOf('messages:cto', [1, 2])).toMatch(/^echo messages:cto: value: /);
   });
 
   it('never parses a message past its bound, nor a channel name no ECHO role gives', () => {
-    expect(reasonOf('messages:cto', 'x'.repeat(MESSAGE_CHARS_LIMIT + 1))).toBe('echo messages:cto: 1,000,001 characters, over the 1,000,000 read');
+    expect(reasonOf('messages:cto', 'x'.repeat(MESSAGE_CHARS_LIMIT + 1))).toBe(
+      'echo messages:cto: 1,000,001 characters, over the 1,000,000 read',
+    );
     expect(reasonOf(`messages:${'c'.repeat(200)}`, echoMessage())).toBe('echo: a channel name of 209 characters');
     expect(reasonOf('agents:heartbeat', { role: 'ceo' })).toBe("echo agents:heartbeat: not one of ECHO's channels");
   });
@@ -145,10 +177,13 @@ describe("ECHO's decisions as events", () => {
     });
   });
 
-  it('says a completion from either of ECHO\'s two senders', () => {
+  it("says a completion from either of ECHO's two senders", () => {
     // apps/cto/lib/cto.ex notify_technical_decision: decision_id and type.
     const byCto = { decision_id: 'd-1', type: 'technical_proposal', event: 'completed', timestamp: TIMESTAMP };
-    expect(eventOf('decisions:completed', byCto)).toMatchObject({ type: 'decision_completed', message: 'Decision technical_proposal completed, id d-1' });
+    expect(eventOf('decisions:completed', byCto)).toMatchObject({
+      type: 'decision_completed',
+      message: 'Decision technical_proposal completed, id d-1',
+    });
     // apps/ceo/lib/ceo.ex notify_decision_approved: decision_id and status.
     const byCeo = { decision_id: 'd-2', status: 'approved', event: 'completed', timestamp: TIMESTAMP };
     const event = eventOf('decisions:completed', byCeo);
@@ -167,7 +202,7 @@ describe("ECHO's decisions as events", () => {
     });
   });
 
-  it('keeps one id per decision event, and tells a decision\'s steps apart', () => {
+  it("keeps one id per decision event, and tells a decision's steps apart", () => {
     const opened = eventOf('decisions:new', echoDecision());
     expect(eventOf('decisions:new', echoDecision()).id).toBe(opened.id);
     expect(eventOf('decisions:completed', echoDecision({ event: 'completed' })).id).not.toBe(opened.id);
@@ -175,10 +210,16 @@ describe("ECHO's decisions as events", () => {
   });
 
   it('drops a decision without its id or event, or on a channel ECHO would not use', () => {
-    expect(reasonOf('decisions:new', echoDecision({ decision_id: undefined }))).toMatch(/^echo decisions:new: decision_id: /);
+    expect(reasonOf('decisions:new', echoDecision({ decision_id: undefined }))).toMatch(
+      /^echo decisions:new: decision_id: /,
+    );
     expect(reasonOf('decisions:new', echoDecision({ event: 'reopened' }))).toMatch(/^echo decisions:new: event: /);
-    expect(reasonOf('decisions:new', echoDecision({ timestamp: 'yesterday' }))).toMatch(/^echo decisions:new: timestamp: /);
-    expect(reasonOf('decisions:completed', echoDecision())).toBe('echo decisions:completed: a "new" event on another channel');
+    expect(reasonOf('decisions:new', echoDecision({ timestamp: 'yesterday' }))).toMatch(
+      /^echo decisions:new: timestamp: /,
+    );
+    expect(reasonOf('decisions:completed', echoDecision())).toBe(
+      'echo decisions:completed: a "new" event on another channel',
+    );
     expect(reasonOf('decisions:new', '{')).toBe('echo decisions:new: not JSON');
   });
 });

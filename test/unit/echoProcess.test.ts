@@ -21,17 +21,57 @@ const SPACED = '/home/ana/my echo';
 
 /** What the VM is given between an escript's path and the script's own arguments, as recorded on Debian 12 (OTP 25). */
 const ESCRIPT_VM_ARGUMENTS = [
-  '-B', '--', '-root', '/usr/lib/erlang', '-bindir', '/usr/lib/erlang/erts-13.1.5/bin', '-progname', 'erl', '--', '-home', '/root', '--',
-  '-boot', 'no_dot_erlang', '-noshell', '-noshell', '-noinput', '-run', 'escript', 'start', '-extra',
+  '-B',
+  '--',
+  '-root',
+  '/usr/lib/erlang',
+  '-bindir',
+  '/usr/lib/erlang/erts-13.1.5/bin',
+  '-progname',
+  'erl',
+  '--',
+  '-home',
+  '/root',
+  '--',
+  '-boot',
+  'no_dot_erlang',
+  '-noshell',
+  '-noshell',
+  '-noinput',
+  '-run',
+  'escript',
+  'start',
+  '-extra',
 ];
 
 /** The VM running an escript: argv[0] is the script as launched, then the VM's arguments, the script again and its own arguments. */
-const escriptArgv = (script: string, args: readonly string[] = []): string[] => [script, ...ESCRIPT_VM_ARGUMENTS, script, ...args];
+const escriptArgv = (script: string, args: readonly string[] = []): string[] => [
+  script,
+  ...ESCRIPT_VM_ARGUMENTS,
+  script,
+  ...args,
+];
 
 /** `mix run --no-halt` as recorded: the emulator's own path first, what `mix` was given after `-extra`. */
 const mixArgv = (task: readonly string[] = ['run', '--no-halt']): string[] => [
-  '/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-root', '/usr/lib/erlang', '-bindir', '/usr/lib/erlang/erts-13.1.5/bin', '-progname', 'erl', '--',
-  '-home', '/root', '--', '-noshell', '-eval', 'timer:sleep(infinity)', '-extra', '/usr/bin/mix', ...task,
+  '/usr/lib/erlang/erts-13.1.5/bin/beam.smp',
+  '--',
+  '-root',
+  '/usr/lib/erlang',
+  '-bindir',
+  '/usr/lib/erlang/erts-13.1.5/bin',
+  '-progname',
+  'erl',
+  '--',
+  '-home',
+  '/root',
+  '--',
+  '-noshell',
+  '-eval',
+  'timer:sleep(infinity)',
+  '-extra',
+  '/usr/bin/mix',
+  ...task,
 ];
 
 /** A process as Linux gives it: its comm, its exact arguments and its working directory. */
@@ -49,33 +89,107 @@ const asPrinted = (facts: ProcessFacts): ProcessFacts => ({ ...facts, argv: null
 
 const beam = (argv: readonly string[], cwd: string | null = null): ProcessFacts => linux('beam.smp', argv, cwd);
 
-const agent = (role: string, root: string | null, form: LaunchForm = 'autonomous'): EchoProcess => ({ kind: 'agent', role, root, form });
-const delegator = (root: string | null, form: LaunchForm = 'mcp'): EchoProcess => ({ kind: 'delegator', role: 'delegator', root, form });
+const agent = (role: string, root: string | null, form: LaunchForm = 'autonomous'): EchoProcess => ({
+  kind: 'agent',
+  role,
+  root,
+  form,
+});
+const delegator = (root: string | null, form: LaunchForm = 'mcp'): EchoProcess => ({
+  kind: 'delegator',
+  role: 'delegator',
+  root,
+  form,
+});
 
 type Row = readonly [what: string, facts: ProcessFacts, expected: EchoProcess | null];
 
 /** The forms recorded on Debian 12 with OTP 25, and ECHO's other launch forms built the same way. */
 const RECORDED_FORMS: readonly Row[] = [
-  ['`cd apps/cto && ./cto --autonomous`', beam(escriptArgv('./cto', ['--autonomous']), `${ROOT}/apps/cto`), agent('cto', ROOT)],
-  ['`tail -f /dev/null | nohup <root>/agents/ceo/ceo` (MCP form, no flag)', beam(escriptArgv(`${ROOT}/agents/ceo/ceo`), ROOT), agent('ceo', ROOT, 'mcp')],
-  ['the VM under `timeout 60 <root>/apps/test_lead/test_lead --autonomous`', beam(escriptArgv(`${ROOT}/apps/test_lead/test_lead`, ['--autonomous']), ROOT), agent('test_lead', ROOT)],
+  [
+    '`cd apps/cto && ./cto --autonomous`',
+    beam(escriptArgv('./cto', ['--autonomous']), `${ROOT}/apps/cto`),
+    agent('cto', ROOT),
+  ],
+  [
+    '`tail -f /dev/null | nohup <root>/agents/ceo/ceo` (MCP form, no flag)',
+    beam(escriptArgv(`${ROOT}/agents/ceo/ceo`), ROOT),
+    agent('ceo', ROOT, 'mcp'),
+  ],
+  [
+    'the VM under `timeout 60 <root>/apps/test_lead/test_lead --autonomous`',
+    beam(escriptArgv(`${ROOT}/apps/test_lead/test_lead`, ['--autonomous']), ROOT),
+    agent('test_lead', ROOT),
+  ],
   ['`mix run --no-halt` in <root>/apps/cto', beam(mixArgv(), `${ROOT}/apps/cto`), agent('cto', ROOT, 'mix')],
-  ['`mix run --no-halt` in <root>/apps/cto/, with a trailing slash', beam(mixArgv(), `${ROOT}/apps/cto/`), agent('cto', ROOT, 'mix')],
-  ['the delegator under Claude Desktop (cwd /)', beam(escriptArgv(`${ROOT}/apps/delegator/delegator`), '/'), delegator(ROOT)],
-  ['the delegator by `mix run` in <root>/apps/delegator', beam(mixArgv(), `${ROOT}/apps/delegator`), delegator(ROOT, 'mix')],
-  ['an agent the delegator would spawn (absolute path, cwd /)', beam(escriptArgv(`${ROOT}/apps/senior_developer/senior_developer`, ['--autonomous']), '/'), agent('senior_developer', ROOT)],
-  ['`./cto --autonomous` under a root with a space', beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`), agent('cto', SPACED)],
-  ['the MCP form under a root with a space', beam(escriptArgv(`${SPACED}/agents/ceo/ceo`), SPACED), agent('ceo', SPACED, 'mcp')],
-  ['the VM under `timeout` under a root with a space', beam(escriptArgv(`${SPACED}/apps/test_lead/test_lead`, ['--autonomous']), '/tmp'), agent('test_lead', SPACED)],
+  [
+    '`mix run --no-halt` in <root>/apps/cto/, with a trailing slash',
+    beam(mixArgv(), `${ROOT}/apps/cto/`),
+    agent('cto', ROOT, 'mix'),
+  ],
+  [
+    'the delegator under Claude Desktop (cwd /)',
+    beam(escriptArgv(`${ROOT}/apps/delegator/delegator`), '/'),
+    delegator(ROOT),
+  ],
+  [
+    'the delegator by `mix run` in <root>/apps/delegator',
+    beam(mixArgv(), `${ROOT}/apps/delegator`),
+    delegator(ROOT, 'mix'),
+  ],
+  [
+    'an agent the delegator would spawn (absolute path, cwd /)',
+    beam(escriptArgv(`${ROOT}/apps/senior_developer/senior_developer`, ['--autonomous']), '/'),
+    agent('senior_developer', ROOT),
+  ],
+  [
+    '`./cto --autonomous` under a root with a space',
+    beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`),
+    agent('cto', SPACED),
+  ],
+  [
+    'the MCP form under a root with a space',
+    beam(escriptArgv(`${SPACED}/agents/ceo/ceo`), SPACED),
+    agent('ceo', SPACED, 'mcp'),
+  ],
+  [
+    'the VM under `timeout` under a root with a space',
+    beam(escriptArgv(`${SPACED}/apps/test_lead/test_lead`, ['--autonomous']), '/tmp'),
+    agent('test_lead', SPACED),
+  ],
   ['`mix run` under a root with a space', beam(mixArgv(), `${SPACED}/apps/chro`), agent('chro', SPACED, 'mix')],
-  ['a path with `..` relative to the cwd', beam(escriptArgv('../cto/cto', ['--autonomous']), `${ROOT}/apps/ceo`), agent('cto', ROOT)],
-  ['an absolute path with `..`', beam(escriptArgv(`${ROOT}/bin/../apps/cto/cto`, ['--autonomous']), '/'), agent('cto', ROOT)],
-  ['`apps/ceo/ceo` relative to the root', beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT), agent('ceo', ROOT)],
+  [
+    'a path with `..` relative to the cwd',
+    beam(escriptArgv('../cto/cto', ['--autonomous']), `${ROOT}/apps/ceo`),
+    agent('cto', ROOT),
+  ],
+  [
+    'an absolute path with `..`',
+    beam(escriptArgv(`${ROOT}/bin/../apps/cto/cto`, ['--autonomous']), '/'),
+    agent('cto', ROOT),
+  ],
+  [
+    '`apps/ceo/ceo` relative to the root',
+    beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT),
+    agent('ceo', ROOT),
+  ],
   ['a root at /', beam(escriptArgv('/apps/cto/cto', ['--autonomous']), '/'), agent('cto', '/')],
-  ['a role ECHO may add', beam(escriptArgv(`${ROOT}/apps/qa_lead2/qa_lead2`, ['--autonomous']), ROOT), agent('qa_lead2', ROOT)],
-  ['arguments after the flag', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--autonomous', '--verbose']), ROOT), agent('ceo', ROOT)],
+  [
+    'a role ECHO may add',
+    beam(escriptArgv(`${ROOT}/apps/qa_lead2/qa_lead2`, ['--autonomous']), ROOT),
+    agent('qa_lead2', ROOT),
+  ],
+  [
+    'arguments after the flag',
+    beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--autonomous', '--verbose']), ROOT),
+    agent('ceo', ROOT),
+  ],
   // ECHO's CLI matches ["--autonomous" | _]: a flag after another argument leaves the agent in MCP mode.
-  ['the flag after another argument', beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--verbose', '--autonomous']), ROOT), agent('ceo', ROOT, 'mcp')],
+  [
+    'the flag after another argument',
+    beam(escriptArgv(`${ROOT}/apps/ceo/ceo`, ['--verbose', '--autonomous']), ROOT),
+    agent('ceo', ROOT, 'mcp'),
+  ],
 ];
 
 describe('classifyEchoProcess', () => {
@@ -93,12 +207,18 @@ describe('classifyEchoProcess', () => {
     it.each([
       [
         'an installer’s VM, its emulator path first',
-        printed('beam.smp', `/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -bindir /usr/local/lib/erlang/erts-14.2/bin -progname erl -- -home /Users/ana -- -noshell -noinput -escript main ceo -run escript start -extra /Users/ana/echo/apps/ceo/ceo --autonomous`),
+        printed(
+          'beam.smp',
+          `/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -bindir /usr/local/lib/erlang/erts-14.2/bin -progname erl -- -home /Users/ana -- -noshell -noinput -escript main ceo -run escript start -extra /Users/ana/echo/apps/ceo/ceo --autonomous`,
+        ),
         agent('ceo', '/Users/ana/echo'),
       ],
       [
         'a root with spaces, printed unquoted',
-        printed('beam.smp', '/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -extra /Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo/apps/uiux_engineer/uiux_engineer --autonomous'),
+        printed(
+          'beam.smp',
+          '/usr/local/lib/erlang/erts-14.2/bin/beam.smp -- -root /usr/local/lib/erlang -extra /Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo/apps/uiux_engineer/uiux_engineer --autonomous',
+        ),
         agent('uiux_engineer', '/Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo'),
       ],
       [
@@ -106,7 +226,11 @@ describe('classifyEchoProcess', () => {
         printed('beam.smp', `${SPACED}/agents/cto/cto -B -- -root /usr/lib/erlang -extra ${SPACED}/agents/cto/cto`),
         agent('cto', SPACED, 'mcp'),
       ],
-      ['separators that are not single spaces', printed('beam.smp', `beam.smp -- -extra   ${ROOT}/apps/ceo/ceo    --autonomous  `), agent('ceo', ROOT)],
+      [
+        'separators that are not single spaces',
+        printed('beam.smp', `beam.smp -- -extra   ${ROOT}/apps/ceo/ceo    --autonomous  `),
+        agent('ceo', ROOT),
+      ],
     ])('%s', (_what, facts, expected) => {
       expect(classifyEchoProcess(facts)).toEqual(expected);
     });
@@ -115,12 +239,32 @@ describe('classifyEchoProcess', () => {
   describe('relative paths', () => {
     it.each([
       ['`./cto` with its cwd', beam(escriptArgv('./cto', ['--autonomous']), `${ROOT}/apps/cto`), agent('cto', ROOT)],
-      ['`./cto` without a cwd: the path alone says nothing of ECHO', beam(escriptArgv('./cto', ['--autonomous'])), null],
-      ['`./apps/ceo/ceo` without a cwd: an agent whose root cannot be told', beam(escriptArgv('./apps/ceo/ceo', ['--autonomous'])), agent('ceo', null)],
+      [
+        '`./cto` without a cwd: the path alone says nothing of ECHO',
+        beam(escriptArgv('./cto', ['--autonomous'])),
+        null,
+      ],
+      [
+        '`./apps/ceo/ceo` without a cwd: an agent whose root cannot be told',
+        beam(escriptArgv('./apps/ceo/ceo', ['--autonomous'])),
+        agent('ceo', null),
+      ],
       ['`../echo/apps/ceo/ceo` without a cwd', beam(escriptArgv('../echo/apps/ceo/ceo')), agent('ceo', null, 'mcp')],
-      ['`apps/ceo/ceo` with the root as cwd', beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT), agent('ceo', ROOT)],
-      ['`./cto` in a cwd with a space', beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`), agent('cto', SPACED)],
-      ['`./cto` in a folder that is no app of ECHO', beam(escriptArgv('./cto', ['--autonomous']), '/home/ana/bin'), null],
+      [
+        '`apps/ceo/ceo` with the root as cwd',
+        beam(escriptArgv('apps/ceo/ceo', ['--autonomous']), ROOT),
+        agent('ceo', ROOT),
+      ],
+      [
+        '`./cto` in a cwd with a space',
+        beam(escriptArgv('./cto', ['--autonomous']), `${SPACED}/apps/cto`),
+        agent('cto', SPACED),
+      ],
+      [
+        '`./cto` in a folder that is no app of ECHO',
+        beam(escriptArgv('./cto', ['--autonomous']), '/home/ana/bin'),
+        null,
+      ],
     ])('%s', (_what, facts, expected) => {
       expect(classifyEchoProcess(facts)).toEqual(expected);
       expect(classifyEchoProcess(asPrinted(facts))).toEqual(expected);
@@ -139,36 +283,108 @@ describe('classifyEchoProcess', () => {
     it.each([
       [
         'a quoted root with spaces',
-        printed('erl.exe', `${ERL} -escript main test_lead -run escript start -extra "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous`),
+        printed(
+          'erl.exe',
+          `${ERL} -escript main test_lead -run escript start -extra "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous`,
+        ),
         agent('test_lead', 'C:\\Users\\Ana Lima\\echo'),
       ],
-      ['backslashes', printed('erl.exe', `${ERL} -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous`), agent('senior_developer', 'C:\\Users\\ana\\echo')],
-      ['forward slashes', printed('erl.exe', `${ERL} -extra C:/Users/ana/echo/apps/operations_head/operations_head --autonomous`), agent('operations_head', 'C:\\Users\\ana\\echo')],
-      ['mixed separators', printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro/chro --autonomous'), agent('chro', 'C:\\echo')],
-      ['the MCP form of Claude Desktop’s config', printed('erl.exe', `${ERL} -extra "C:\\Users\\Ana Lima\\echo\\agents\\ceo\\ceo"`), agent('ceo', 'C:\\Users\\Ana Lima\\echo', 'mcp')],
-      ['`werl.exe`', printed('werl.exe', '"C:\\Program Files\\Erlang OTP\\bin\\werl.exe" -extra C:\\echo\\apps\\cto\\cto --autonomous'), agent('cto', 'C:\\echo')],
-      ['the Name in capitals', printed('ERL.EXE', 'ERL.EXE -extra C:\\echo\\apps\\cto\\cto --autonomous'), agent('cto', 'C:\\echo')],
-      ['the delegator', printed('erl.exe', `${ERL} -extra C:\\echo\\apps\\delegator\\delegator`), delegator('C:\\echo')],
-      ['`.\\apps\\chro\\chro` relative, with no cwd to resolve it', printed('erl.exe', 'erl.exe -extra .\\apps\\chro\\chro --autonomous'), agent('chro', null)],
-      ['`mix run` without the cwd Windows does not give', printed('erl.exe', `${ERL} -s elixir start_cli -extra "C:\\Program Files\\Elixir\\bin\\mix" run --no-halt`), null],
-      ['`mix.bat run` in an app, were its cwd known', printed('erl.exe', `${ERL} -extra "C:\\Program Files\\Elixir\\bin\\mix.bat" run --no-halt`, 'C:\\echo\\apps\\cto'), agent('cto', 'C:\\echo', 'mix')],
+      [
+        'backslashes',
+        printed('erl.exe', `${ERL} -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous`),
+        agent('senior_developer', 'C:\\Users\\ana\\echo'),
+      ],
+      [
+        'forward slashes',
+        printed('erl.exe', `${ERL} -extra C:/Users/ana/echo/apps/operations_head/operations_head --autonomous`),
+        agent('operations_head', 'C:\\Users\\ana\\echo'),
+      ],
+      [
+        'mixed separators',
+        printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro/chro --autonomous'),
+        agent('chro', 'C:\\echo'),
+      ],
+      [
+        'the MCP form of Claude Desktop’s config',
+        printed('erl.exe', `${ERL} -extra "C:\\Users\\Ana Lima\\echo\\agents\\ceo\\ceo"`),
+        agent('ceo', 'C:\\Users\\Ana Lima\\echo', 'mcp'),
+      ],
+      [
+        '`werl.exe`',
+        printed(
+          'werl.exe',
+          '"C:\\Program Files\\Erlang OTP\\bin\\werl.exe" -extra C:\\echo\\apps\\cto\\cto --autonomous',
+        ),
+        agent('cto', 'C:\\echo'),
+      ],
+      [
+        'the Name in capitals',
+        printed('ERL.EXE', 'ERL.EXE -extra C:\\echo\\apps\\cto\\cto --autonomous'),
+        agent('cto', 'C:\\echo'),
+      ],
+      [
+        'the delegator',
+        printed('erl.exe', `${ERL} -extra C:\\echo\\apps\\delegator\\delegator`),
+        delegator('C:\\echo'),
+      ],
+      [
+        '`.\\apps\\chro\\chro` relative, with no cwd to resolve it',
+        printed('erl.exe', 'erl.exe -extra .\\apps\\chro\\chro --autonomous'),
+        agent('chro', null),
+      ],
+      [
+        '`mix run` without the cwd Windows does not give',
+        printed('erl.exe', `${ERL} -s elixir start_cli -extra "C:\\Program Files\\Elixir\\bin\\mix" run --no-halt`),
+        null,
+      ],
+      [
+        '`mix.bat run` in an app, were its cwd known',
+        printed(
+          'erl.exe',
+          `${ERL} -extra "C:\\Program Files\\Elixir\\bin\\mix.bat" run --no-halt`,
+          'C:\\echo\\apps\\cto',
+        ),
+        agent('cto', 'C:\\echo', 'mix'),
+      ],
       // OTP's escript.c starts erl.exe and waits for it: the launcher holds no agent.
-      ['the `escript.exe` launcher', printed('escript.exe', '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" C:\\echo\\apps\\ceo\\ceo --autonomous'), null],
-      ['the `escript.exe` launcher of a quoted path', printed('escript.exe', '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous'), null],
-      ['Notepad with the script open', printed('notepad.exe', '"C:\\WINDOWS\\system32\\notepad.exe" C:\\echo\\apps\\ceo\\ceo'), null],
+      [
+        'the `escript.exe` launcher',
+        printed(
+          'escript.exe',
+          '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" C:\\echo\\apps\\ceo\\ceo --autonomous',
+        ),
+        null,
+      ],
+      [
+        'the `escript.exe` launcher of a quoted path',
+        printed(
+          'escript.exe',
+          '"C:\\Program Files\\Erlang OTP\\bin\\escript.exe" "C:\\Users\\Ana Lima\\echo\\apps\\test_lead\\test_lead" --autonomous',
+        ),
+        null,
+      ],
+      [
+        'Notepad with the script open',
+        printed('notepad.exe', '"C:\\WINDOWS\\system32\\notepad.exe" C:\\echo\\apps\\ceo\\ceo'),
+        null,
+      ],
     ])('%s', (_what, facts, expected) => {
       expect(classifyEchoProcess(facts)).toEqual(expected);
     });
 
     it('keeps the two leading backslashes of a root on a network share, so it is the root configured', () => {
-      const found = classifyEchoProcess(printed('erl.exe', 'erl.exe -extra "\\\\nas\\team share\\echo\\apps\\cto\\cto" --autonomous'));
+      const found = classifyEchoProcess(
+        printed('erl.exe', 'erl.exe -extra "\\\\nas\\team share\\echo\\apps\\cto\\cto" --autonomous'),
+      );
       expect(found).toEqual(agent('cto', '\\\\nas\\team share\\echo'));
       expect(found?.root != null && sameRoot(found.root, '\\\\nas\\team share\\echo')).toBe(true);
     });
 
     // Windows passes `"--autonomous"` to the program as `--autonomous`; launchers quote bare words (the recorded RabbitMQ line does).
     it('reads a quoted `"--autonomous"` as the flag, as Windows hands it to the program', () => {
-      expect(classifyEchoProcess(printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro\\chro "--autonomous"'))).toEqual(agent('chro', 'C:\\echo'));
+      expect(
+        classifyEchoProcess(printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro\\chro "--autonomous"')),
+      ).toEqual(agent('chro', 'C:\\echo'));
     });
   });
 
@@ -181,7 +397,20 @@ describe('classifyEchoProcess', () => {
       ['a path below the script', beam(escriptArgv('/x/apps/ceo/ceo/priv', ['--autonomous'])), null],
       ['an upper-case role', beam(escriptArgv('/x/apps/CEO/CEO', ['--autonomous'])), null],
       ['a role with a hyphen', beam(escriptArgv('/x/apps/senior-developer/senior-developer', ['--autonomous'])), null],
-      ['a VM with no -extra', beam(['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-root', '/usr/lib/erlang', '--', '-noshell', '-s', 'observer']), null],
+      [
+        'a VM with no -extra',
+        beam([
+          '/usr/lib/erlang/erts-13.1.5/bin/beam.smp',
+          '--',
+          '-root',
+          '/usr/lib/erlang',
+          '--',
+          '-noshell',
+          '-s',
+          'observer',
+        ]),
+        null,
+      ],
       ['a VM with nothing after -extra', beam([...mixArgv([]).slice(0, -1)]), null],
       ['a VM that gives nothing at all', linux('beam.smp', []), null],
       // The role is an agent in MCP form: only an exact `--autonomous` argument makes it autonomous.
@@ -189,7 +418,11 @@ describe('classifyEchoProcess', () => {
       ['a flag with a value', beam(escriptArgv('/x/apps/ceo/ceo', ['--autonomous=true'])), agent('ceo', '/x', 'mcp')],
       ['a flag glued to something', beam(escriptArgv('/x/apps/ceo/ceo', ['x--autonomous'])), agent('ceo', '/x', 'mcp')],
       ['no flag', beam(escriptArgv('/x/apps/ceo/ceo')), agent('ceo', '/x', 'mcp')],
-      ['`mix test` in an app', beam(mixArgv(['test', 'apps/product_manager/test', '--autonomous']), `${ROOT}/apps/product_manager`), null],
+      [
+        '`mix test` in an app',
+        beam(mixArgv(['test', 'apps/product_manager/test', '--autonomous']), `${ROOT}/apps/product_manager`),
+        null,
+      ],
     ];
 
     it.each(LOOKALIKES)('%s, with the exact arguments', (_what, facts, expected) => {
@@ -202,13 +435,36 @@ describe('classifyEchoProcess', () => {
 
     it('does not take a VM whose first plain argument is a flag, with the exact arguments', () => {
       expect(classifyEchoProcess(beam(escriptArgv('--autonomous', [`${ROOT}/apps/ceo/ceo`])))).toBeNull();
-      expect(classifyEchoProcess(beam(['/usr/lib/erlang/erts-13.1.5/bin/beam.smp', '--', '-noshell', '-s', 'elixir', 'start_cli', '-extra', '-e', 'IO.puts(1)', `${ROOT}/apps/ceo/ceo`]))).toBeNull();
+      expect(
+        classifyEchoProcess(
+          beam([
+            '/usr/lib/erlang/erts-13.1.5/bin/beam.smp',
+            '--',
+            '-noshell',
+            '-s',
+            'elixir',
+            'start_cli',
+            '-extra',
+            '-e',
+            'IO.puts(1)',
+            `${ROOT}/apps/ceo/ceo`,
+          ]),
+        ),
+      ).toBeNull();
     });
 
     // The script is the first plain argument; an agent's path further on is an argument of another program.
     it('does not take a VM whose first plain argument is a flag, as text only', () => {
-      expect(classifyEchoProcess(printed('beam.smp', `beam.smp -- -root /usr/lib/erlang -extra --autonomous ${ROOT}/apps/ceo/ceo`))).toBeNull();
-      expect(classifyEchoProcess(printed('beam.smp', `beam.smp -- -noshell -s elixir start_cli -extra -e IO.puts(1) ${ROOT}/apps/ceo/ceo`))).toBeNull();
+      expect(
+        classifyEchoProcess(
+          printed('beam.smp', `beam.smp -- -root /usr/lib/erlang -extra --autonomous ${ROOT}/apps/ceo/ceo`),
+        ),
+      ).toBeNull();
+      expect(
+        classifyEchoProcess(
+          printed('beam.smp', `beam.smp -- -noshell -s elixir start_cli -extra -e IO.puts(1) ${ROOT}/apps/ceo/ceo`),
+        ),
+      ).toBeNull();
     });
   });
 
@@ -229,15 +485,32 @@ describe('classifyEchoProcess', () => {
     const script = `${ROOT}/apps/test_lead/test_lead`;
     it.each([
       ['timeout', linux('timeout', ['timeout', '60', script, '--autonomous'], ROOT)],
-      ['a restart loop in bash', linux('bash', ['bash', '-c', `while true; do "${ROOT}/apps/cto/cto" --autonomous; sleep 5; done`], ROOT)],
+      [
+        'a restart loop in bash',
+        linux('bash', ['bash', '-c', `while true; do "${ROOT}/apps/cto/cto" --autonomous; sleep 5; done`], ROOT),
+      ],
       ['tail feeding the MCP form', linux('tail', ['tail', '-f', '/dev/null'], ROOT)],
       ['tail of the script itself', linux('tail', ['tail', '-f', `${ROOT}/apps/ceo/ceo`], ROOT)],
-      ['the shell that runs nohup', linux('sh', ['sh', '-c', `tail -f /dev/null | nohup "${ROOT}/apps/ceo/ceo"`], ROOT)],
+      [
+        'the shell that runs nohup',
+        linux('sh', ['sh', '-c', `tail -f /dev/null | nohup "${ROOT}/apps/ceo/ceo"`], ROOT),
+      ],
       ['nohup before it runs the script', linux('nohup', ['nohup', `${ROOT}/apps/ceo/ceo`], ROOT)],
       ['escript before it becomes the VM', linux('escript', ['/usr/bin/escript', script, '--autonomous'], ROOT)],
-      ['a shell holding the VM’s whole line', linux('bash', ['bash', '-c', escriptArgv(script, ['--autonomous']).join(' ')], ROOT)],
+      [
+        'a shell holding the VM’s whole line',
+        linux('bash', ['bash', '-c', escriptArgv(script, ['--autonomous']).join(' ')], ROOT),
+      ],
       ['grep with the flag before the path', linux('grep', ['grep', '--autonomous', `${ROOT}/apps/ceo/ceo`], ROOT)],
-      ['an unknown executable', { executable: null, argv: escriptArgv(script, ['--autonomous']), commandLine: escriptArgv(script, ['--autonomous']).join(' '), cwd: ROOT }],
+      [
+        'an unknown executable',
+        {
+          executable: null,
+          argv: escriptArgv(script, ['--autonomous']),
+          commandLine: escriptArgv(script, ['--autonomous']).join(' '),
+          cwd: ROOT,
+        },
+      ],
     ])('is nothing: %s', (_what, facts) => {
       expect(classifyEchoProcess(facts)).toBeNull();
       expect(classifyEchoProcess(asPrinted(facts))).toBeNull();
@@ -255,19 +528,37 @@ describe('classifyEchoProcess', () => {
     });
 
     it('reads the stand-in’s script from its printed line under a root with a space', () => {
-      expect(classifyEchoProcess(printed('node', '/usr/bin/node /tmp/echo root-x1/apps/cto/cto --autonomous'), WITH_NODE)).toEqual(agent('cto', '/tmp/echo root-x1'));
-      expect(classifyEchoProcess(printed('node', '"C:\\Program Files\\nodejs\\node.exe" "C:\\Temp\\echo root-x1\\apps\\cto\\cto" --autonomous'), [...WITH_NODE, 'node.exe'])).toEqual(
-        agent('cto', 'C:\\Temp\\echo root-x1'),
-      );
+      expect(
+        classifyEchoProcess(printed('node', '/usr/bin/node /tmp/echo root-x1/apps/cto/cto --autonomous'), WITH_NODE),
+      ).toEqual(agent('cto', '/tmp/echo root-x1'));
+      expect(
+        classifyEchoProcess(
+          printed(
+            'node',
+            '"C:\\Program Files\\nodejs\\node.exe" "C:\\Temp\\echo root-x1\\apps\\cto\\cto" --autonomous',
+          ),
+          [...WITH_NODE, 'node.exe'],
+        ),
+      ).toEqual(agent('cto', 'C:\\Temp\\echo root-x1'));
     });
 
     it('does not take a stand-in whose first argument is no script', () => {
-      expect(classifyEchoProcess(linux('node', ['node', '-e', 'setTimeout(() => {}, 600000)', '--', `${ROOT}/apps/ceo/ceo`]), WITH_NODE)).toBeNull();
+      expect(
+        classifyEchoProcess(
+          linux('node', ['node', '-e', 'setTimeout(() => {}, 600000)', '--', `${ROOT}/apps/ceo/ceo`]),
+          WITH_NODE,
+        ),
+      ).toBeNull();
     });
 
     // Recorded in linux-ps.txt (pid 22253): `node -e … -- <script>`, printed as macOS would print it.
     it('does not take a printed stand-in whose first argument is no script', () => {
-      expect(classifyEchoProcess(printed('node', 'node -e setTimeout(() => {}, 600000) -- /tmp/rec/home/ana/echo/apps/ceo/ceo'), WITH_NODE)).toBeNull();
+      expect(
+        classifyEchoProcess(
+          printed('node', 'node -e setTimeout(() => {}, 600000) -- /tmp/rec/home/ana/echo/apps/ceo/ceo'),
+          WITH_NODE,
+        ),
+      ).toBeNull();
     });
 
     it('tells a stand-in by a name Linux cut to 15 characters', () => {
@@ -294,10 +585,15 @@ describe('classifyEchoProcess', () => {
         .filter((row) => row.trim() !== '')
         .map((row) => (row.split('\t')[3] ?? '').trim());
       expect(rows).toHaveLength(13);
-      const facts = rows.map((commandLine) => printed(commandLine.split(' ')[0]?.split('/').at(-1) ?? null, commandLine));
+      const facts = rows.map((commandLine) =>
+        printed(commandLine.split(' ')[0]?.split('/').at(-1) ?? null, commandLine),
+      );
       // The recording's one VM: it must be looked at, and found no agent.
-      expect(facts.filter((entry) => executableIn(entry.executable, ERLANG_VM_EXECUTABLES)).map((entry) => entry.executable)).toEqual(['beam.smp']);
-      for (const entry of facts) expect([entry.commandLine, classifyEchoProcess(entry)]).toEqual([entry.commandLine, null]);
+      expect(
+        facts.filter((entry) => executableIn(entry.executable, ERLANG_VM_EXECUTABLES)).map((entry) => entry.executable),
+      ).toEqual(['beam.smp']);
+      for (const entry of facts)
+        expect([entry.commandLine, classifyEchoProcess(entry)]).toEqual([entry.commandLine, null]);
     });
 
     it('the erl.exe ElixirLS leaves running on Windows, a quoted script after -extra', () => {
@@ -308,7 +604,8 @@ describe('classifyEchoProcess', () => {
 
     it('the RabbitMQ service’s erl.exe and the cmd.exe it started, from Sysmon', () => {
       const event = fixture('windows-recorded-sysmon-erl-parent.txt');
-      const field = (name: string): string => new RegExp(`\\| ${name}=(.*?)(?: \\||$)`, 'm').exec(event)?.[1]?.trim() ?? '';
+      const field = (name: string): string =>
+        new RegExp(`\\| ${name}=(.*?)(?: \\||$)`, 'm').exec(event)?.[1]?.trim() ?? '';
       const parentImage = field('ParentImage');
       expect(parentImage).toBe('C:\\Program Files\\erl-23.2\\erts-11.1.4\\bin\\erl.exe');
       const erl = printed(parentImage.split('\\').at(-1) ?? null, field('OriginalParentCommandLine'));
@@ -327,18 +624,31 @@ describe('classifyEchoProcess', () => {
 
   describe('the project’s own listings', () => {
     const found = (entries: readonly { pid: number; facts: ProcessFacts }[]): Record<number, EchoProcess> =>
-      Object.fromEntries(entries.flatMap(({ pid, facts }) => {
-        const echo = classifyEchoProcess(facts);
-        return echo === null ? [] : [[pid, echo]];
-      }));
+      Object.fromEntries(
+        entries.flatMap(({ pid, facts }) => {
+          const echo = classifyEchoProcess(facts);
+          return echo === null ? [] : [[pid, echo]];
+        }),
+      );
 
     it('finds the agents of linux-ps.txt (Debian 12, OTP 25): every copy, in both forms, and no lookalike', () => {
       // OTP 25's VM shows the script's path as argv[0]; its comm stays beam.smp (recorded). The VM is the line with erlexec's `-- -root … -progname`.
       const entries = psLines(fixture('linux-ps.txt')).map(({ pid, commandLine }) => ({
         pid,
-        facts: printed(/ -- -root \S+ .* -progname erl -- /.test(commandLine) ? 'beam.smp' : (commandLine.replace(/^\[|\]$/g, '').split(' ')[0]?.split('/').at(-1) ?? null), commandLine),
+        facts: printed(
+          / -- -root \S+ .* -progname erl -- /.test(commandLine)
+            ? 'beam.smp'
+            : (commandLine
+                .replace(/^\[|\]$/g, '')
+                .split(' ')[0]
+                ?.split('/')
+                .at(-1) ?? null),
+          commandLine,
+        ),
       }));
-      expect(entries.filter(({ facts }) => facts.executable === 'beam.smp').map(({ pid }) => pid)).toEqual([22235, 22236, 22237, 22240, 22241, 22245, 22530]);
+      expect(entries.filter(({ facts }) => facts.executable === 'beam.smp').map(({ pid }) => pid)).toEqual([
+        22235, 22236, 22237, 22240, 22241, 22245, 22530,
+      ]);
       const echo = '/tmp/rec/home/ana/echo';
       expect(found(entries)).toEqual({
         22235: agent('senior_developer', echo),
@@ -354,7 +664,10 @@ describe('classifyEchoProcess', () => {
       // ucomm is the executable's name: beam.smp for the lines that start with its path; the others run no VM.
       const entries = psLines(fixture('macos-ps.txt')).map(({ pid, commandLine }) => ({
         pid,
-        facts: printed(/^\S*\/beam\.smp /.test(commandLine) ? 'beam.smp' : (commandLine.split(' ')[0]?.split('/').at(-1) ?? null), commandLine),
+        facts: printed(
+          /^\S*\/beam\.smp /.test(commandLine) ? 'beam.smp' : (commandLine.split(' ')[0]?.split('/').at(-1) ?? null),
+          commandLine,
+        ),
       }));
       const code = '/Users/ana/Code/echo';
       expect(found(entries)).toEqual({
@@ -368,11 +681,15 @@ describe('classifyEchoProcess', () => {
       });
       // The delegator's `mix run` (pid 901) is told once lsof gives its cwd.
       const mixRun = entries.find(({ pid }) => pid === 901)?.facts;
-      expect(mixRun && classifyEchoProcess({ ...mixRun, cwd: `${code}/apps/delegator` })).toEqual(delegator(code, 'mix'));
+      expect(mixRun && classifyEchoProcess({ ...mixRun, cwd: `${code}/apps/delegator` })).toEqual(
+        delegator(code, 'mix'),
+      );
     });
 
     it('finds the agents of windows-cim.csv (composed): erl.exe, never the escript.exe launchers, and no lookalike', () => {
-      const [header, ...rows] = fixture('windows-cim.csv').split('\r\n').filter((line) => line !== '');
+      const [header, ...rows] = fixture('windows-cim.csv')
+        .split('\r\n')
+        .filter((line) => line !== '');
       expect(header).toBe('"ProcessId","CommandLine"');
       const entries = rows.map((row) => {
         const match = /^"(\d+)",(?:"(.*)")?$/.exec(row);
@@ -380,9 +697,14 @@ describe('classifyEchoProcess', () => {
         const commandLine = (match[2] ?? '').replaceAll('""', '"');
         // Windows' Name is the image's file name: here the first token of the line.
         const image = commandLine.startsWith('"') ? commandLine.slice(1).split('"')[0] : commandLine.split(' ')[0];
-        return { pid: Number(match[1]), facts: printed(image ? (image.split('\\').at(-1) ?? null) : null, commandLine) };
+        return {
+          pid: Number(match[1]),
+          facts: printed(image ? (image.split('\\').at(-1) ?? null) : null, commandLine),
+        };
       });
-      expect(entries.filter(({ facts }) => facts.executable === 'escript.exe').map(({ pid }) => pid)).toEqual([7140, 7208]);
+      expect(entries.filter(({ facts }) => facts.executable === 'escript.exe').map(({ pid }) => pid)).toEqual([
+        7140, 7208,
+      ]);
       expect(found(entries)).toEqual({
         7152: agent('senior_developer', 'C:\\Users\\ana\\echo'),
         7216: agent('test_lead', 'C:\\Users\\Ana Lima\\Documents\\echo'),

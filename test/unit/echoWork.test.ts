@@ -19,25 +19,105 @@ function work(overrides: Partial<EchoWorkData> = {}): EchoWorkData {
         tasksToday: 5,
         tasksLastHour: 2,
         backlog: 3,
-        waiting: [{ id: 11, from: 'delegator', to: 'senior_developer', type: 'request', subject: 'Implement password reset', at: minutesAgo(12) }],
-        failures: [{ id: 9, from: 'cto', to: 'senior_developer', type: 'request', subject: 'Refactor auth', at: minutesAgo(40), error: 'timeout calling ollama' }],
+        waiting: [
+          {
+            id: 11,
+            from: 'delegator',
+            to: 'senior_developer',
+            type: 'request',
+            subject: 'Implement password reset',
+            at: minutesAgo(12),
+          },
+        ],
+        failures: [
+          {
+            id: 9,
+            from: 'cto',
+            to: 'senior_developer',
+            type: 'request',
+            subject: 'Refactor auth',
+            at: minutesAgo(40),
+            error: 'timeout calling ollama',
+          },
+        ],
         failuresTotal: 1,
-        lastSent: { id: 14, from: 'senior_developer', to: 'test_lead', type: 'notification', subject: 'Ready for tests', at: minutesAgo(2) },
+        lastSent: {
+          id: 14,
+          from: 'senior_developer',
+          to: 'test_lead',
+          type: 'notification',
+          subject: 'Ready for tests',
+          at: minutesAgo(2),
+        },
         llm: { lastQueryAt: minutesAgo(1), turnsToday: 4, tokensToday: 1800 },
       },
     ],
     openDecisions: [
-      { id: 'd-1', type: 'budget_approval', initiator: 'ceo', participants: ['cto', 'chro', 'operations_head'], mode: 'collaborative', status: 'pending', votes: 1, insertedAt: minutesAgo(20) },
-      { id: 'd-2', type: 'hiring', initiator: 'chro', participants: [], mode: 'autonomous', status: 'pending', votes: 0, insertedAt: minutesAgo(3) },
+      {
+        id: 'd-1',
+        type: 'budget_approval',
+        initiator: 'ceo',
+        participants: ['cto', 'chro', 'operations_head'],
+        mode: 'collaborative',
+        status: 'pending',
+        votes: 1,
+        insertedAt: minutesAgo(20),
+      },
+      {
+        id: 'd-2',
+        type: 'hiring',
+        initiator: 'chro',
+        participants: [],
+        mode: 'autonomous',
+        status: 'pending',
+        votes: 0,
+        insertedAt: minutesAgo(3),
+      },
     ],
     openDecisionsTotal: 2,
     workflows: [
-      { kind: 'workflow', id: 'w-1', name: 'feature_development', status: 'failed', pauseReason: null, error: 'step 3 raised', insertedAt: minutesAgo(90), updatedAt: minutesAgo(60) },
-      { kind: 'flow', id: 'f-1', name: 'Elixir.EchoShared.Flows.Hiring', status: 'paused', pauseReason: 'awaiting approval', error: null, insertedAt: minutesAgo(70), updatedAt: minutesAgo(45) },
-      { kind: 'workflow', id: 'w-2', name: 'release', status: 'paused', pauseReason: 'manual gate', error: null, insertedAt: minutesAgo(10), updatedAt: minutesAgo(5) },
+      {
+        kind: 'workflow',
+        id: 'w-1',
+        name: 'feature_development',
+        status: 'failed',
+        pauseReason: null,
+        error: 'step 3 raised',
+        insertedAt: minutesAgo(90),
+        updatedAt: minutesAgo(60),
+      },
+      {
+        kind: 'flow',
+        id: 'f-1',
+        name: 'Elixir.EchoShared.Flows.Hiring',
+        status: 'paused',
+        pauseReason: 'awaiting approval',
+        error: null,
+        insertedAt: minutesAgo(70),
+        updatedAt: minutesAgo(45),
+      },
+      {
+        kind: 'workflow',
+        id: 'w-2',
+        name: 'release',
+        status: 'paused',
+        pauseReason: 'manual gate',
+        error: null,
+        insertedAt: minutesAgo(10),
+        updatedAt: minutesAgo(5),
+      },
     ],
     workflowsTotal: 3,
-    latestMessages: [{ id: 14, from: 'senior_developer', to: 'test_lead', type: 'notification', subject: 'Ready for tests', at: minutesAgo(2) }],
+    latestMessages: [
+      {
+        id: 14,
+        from: 'senior_developer',
+        to: 'test_lead',
+        type: 'notification',
+        subject: 'Ready for tests',
+        at: minutesAgo(2),
+      },
+    ],
     tasksPerDay: [{ date: '2026-11-24', count: 5 }],
     ...overrides,
   };
@@ -62,7 +142,10 @@ describe("ECHO's work as the views show it", () => {
     const quiet = work();
     const agent = quiet.agents[0];
     if (!agent?.llm) throw new Error('fixture');
-    const view = viewEchoWork({ ...quiet, agents: [{ ...agent, llm: { ...agent.llm, lastQueryAt: minutesAgo(30) } }] }, NOW);
+    const view = viewEchoWork(
+      { ...quiet, agents: [{ ...agent, llm: { ...agent.llm, lastQueryAt: minutesAgo(30) } }] },
+      NOW,
+    );
     expect(view.agents[0]?.llm?.quietUnloadInSeconds).toBe(0);
   });
 });
@@ -71,8 +154,14 @@ describe('warnings from ECHO’s work', () => {
   it('names a backlog, a decision kept waiting, a failed workflow and one paused long, and nothing younger', () => {
     const warnings = workWarnings(viewEchoWork(work(), NOW));
     expect(warnings.map((warning) => [warning.kind, warning.message])).toEqual([
-      ['agent-backlog', 'Senior Developer has 3 tasks waiting, oldest 12m 0s ("Implement password reset" from Delegator): it may not be running, or not keeping up.'],
-      ['decision-waiting', 'Decision budget_approval (d-1) opened by CEO is pending after 20m 0s, with 1 vote of 3 participants.'],
+      [
+        'agent-backlog',
+        'Senior Developer has 3 tasks waiting, oldest 12m 0s ("Implement password reset" from Delegator): it may not be running, or not keeping up.',
+      ],
+      [
+        'decision-waiting',
+        'Decision budget_approval (d-1) opened by CEO is pending after 20m 0s, with 1 vote of 3 participants.',
+      ],
       ['workflow-failed', 'Workflow feature_development (w-1) failed: step 3 raised'],
       ['workflow-paused', 'Flow Elixir.EchoShared.Flows.Hiring (f-1) has been paused for 45m 0s: awaiting approval'],
     ]);
@@ -82,7 +171,11 @@ describe('warnings from ECHO’s work', () => {
     const [developer] = work().agents;
     const [task] = developer?.waiting ?? [];
     if (!developer || !task) throw new Error('fixture');
-    const answered = { ...developer, role: 'delegator', waiting: [{ ...task, id: 40, from: 'cto', to: 'delegator', subject: 'Re: Review', at: minutesAgo(60 * 24 * 29) }] };
+    const answered = {
+      ...developer,
+      role: 'delegator',
+      waiting: [{ ...task, id: 40, from: 'cto', to: 'delegator', subject: 'Re: Review', at: minutesAgo(60 * 24 * 29) }],
+    };
     const warnings = workWarnings(viewEchoWork(work({ agents: [answered] }), NOW));
     expect(warnings.map((warning) => warning.kind)).not.toContain('agent-backlog');
   });
@@ -104,10 +197,20 @@ describe('ECHO’s work in `status`', () => {
   it('prints the open decisions, the workflows and the latest messages, newest first, in local time', () => {
     const latestMessages = [
       { id: 15, from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan the quarter', at: minutesAgo(1) },
-      { id: 14, from: 'senior_developer', to: 'test_lead', type: 'notification', subject: 'Ready for tests', at: minutesAgo(2) },
+      {
+        id: 14,
+        from: 'senior_developer',
+        to: 'test_lead',
+        type: 'notification',
+        subject: 'Ready for tests',
+        at: minutesAgo(2),
+      },
       { id: 13, from: 'ceo', to: 'all', type: 'notification', subject: '  ', at: minutesAgo(3) },
     ];
-    const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
+    const text = statusText(
+      snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }),
+      where,
+    );
     const lines = text.split('\n');
     const from = lines.findIndex((line) => line.startsWith('ECHO WORK'));
     expect(lines.slice(from, from + 13)).toEqual([
@@ -128,8 +231,20 @@ describe('ECHO’s work in `status`', () => {
   });
 
   it('escapes what ECHO’s rows carry before it reaches the terminal', () => {
-    const latestMessages = [{ id: 15, from: 'delegator', to: 'ceo', type: 'request', subject: 'Plan\u001b[2J the quarter', at: minutesAgo(1) }];
-    const text = statusText(snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }), where);
+    const latestMessages = [
+      {
+        id: 15,
+        from: 'delegator',
+        to: 'ceo',
+        type: 'request',
+        subject: 'Plan\u001b[2J the quarter',
+        at: minutesAgo(1),
+      },
+    ];
+    const text = statusText(
+      snapshotAt(NOW, { postgres: ok(postgresData(undefined, { work: work({ latestMessages }) })) }),
+      where,
+    );
     expect(text).toMatch(/^ {2}14:29:00 {3}Delegator {3}CEO {3}request {3}Plan\\x1b\[2J the quarter$/m);
     expect(text).not.toContain('\u001b');
   });
@@ -139,7 +254,12 @@ describe('agents from their channel subscriptions', () => {
   it('lists a subscribed agent as running elsewhere, with no warning for its missing process', () => {
     const snapshot = snapshotAt(NOW, {
       registry: ok(registryData([])),
-      subscribers: ok(new Map([['cto', 1], ['ceo', 0]])),
+      subscribers: ok(
+        new Map([
+          ['cto', 1],
+          ['ceo', 0],
+        ]),
+      ),
     });
     const cto = snapshot.agents?.find((agent) => agent.role === 'cto');
     expect(cto).toMatchObject({ origins: ['subscription'], subscribers: 1, copies: [] });

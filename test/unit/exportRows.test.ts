@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { csvEncoder, eventExportRow, jsonEncoder, SESSION_EXPORT_COLUMNS, sessionExportRow } from '../../src/main/core/views/exportRows';
+import {
+  csvEncoder,
+  eventExportRow,
+  jsonEncoder,
+  SESSION_EXPORT_COLUMNS,
+  sessionExportRow,
+} from '../../src/main/core/views/exportRows';
 import { localIsoString } from '../../src/main/core/localTime';
 import type { MonitorEvent } from '../../src/shared/monitorEvent';
 import { sessionRecord } from '../support/fixtures';
@@ -36,7 +42,11 @@ describe('local ISO 8601 times', () => {
 describe('export rows', () => {
   it('writes a session with its local times, agents and duration', () => {
     const row = sessionExportRow(
-      sessionRecord({ startedAt: '2026-11-24T14:23:05.000Z', endedAt: '2026-11-24T14:43:05.000Z', status: 'completed' }),
+      sessionRecord({
+        startedAt: '2026-11-24T14:23:05.000Z',
+        endedAt: '2026-11-24T14:43:05.000Z',
+        status: 'completed',
+      }),
       'America/New_York',
     );
     expect(Object.keys(row)).toEqual([...SESSION_EXPORT_COLUMNS]);
@@ -49,19 +59,36 @@ describe('export rows', () => {
   });
 
   it('gives a running session no end and no duration', () => {
-    expect(sessionExportRow(sessionRecord({ endedAt: null }), 'UTC')).toMatchObject({ ended_at: null, duration_seconds: null });
+    expect(sessionExportRow(sessionRecord({ endedAt: null }), 'UTC')).toMatchObject({
+      ended_at: null,
+      duration_seconds: null,
+    });
   });
 
   it("writes what the row holds: NULL counts and status stay empty, not 0 or 'unknown'", () => {
-    const row = sessionExportRow(sessionRecord({ totalAgentsSpawned: null, tasksDelegated: null, status: null }), 'UTC');
+    const row = sessionExportRow(
+      sessionRecord({ totalAgentsSpawned: null, tasksDelegated: null, status: null }),
+      'UTC',
+    );
     expect(row).toMatchObject({ total_agents_spawned: null, tasks_delegated: null, status: null });
     const line = csvEncoder(SESSION_EXPORT_COLUMNS).encode([row]);
     const cells = line.trimEnd().split(',');
-    expect(['status', 'total_agents_spawned', 'tasks_delegated'].map((column) => cells[SESSION_EXPORT_COLUMNS.indexOf(column as never)])).toEqual(['', '', '']);
+    expect(
+      ['status', 'total_agents_spawned', 'tasks_delegated'].map(
+        (column) => cells[SESSION_EXPORT_COLUMNS.indexOf(column as never)],
+      ),
+    ).toEqual(['', '', '']);
   });
 
   it('writes every field an event has, and null for those it lacks', () => {
-    const event: MonitorEvent = { id: 'e1', at: '2026-11-24T14:23:05.000Z', type: 'agent_spawned', origin: 'registry', message: 'Senior Developer started', role: 'senior_developer' };
+    const event: MonitorEvent = {
+      id: 'e1',
+      at: '2026-11-24T14:23:05.000Z',
+      type: 'agent_spawned',
+      origin: 'registry',
+      message: 'Senior Developer started',
+      role: 'senior_developer',
+    };
     expect(eventExportRow(event, 'UTC')).toEqual({
       at: '2026-11-24T14:23:05+00:00',
       type: 'agent_spawned',
@@ -84,12 +111,19 @@ describe('encoders', () => {
 
   it('writes CSV with a header, CRLF line ends and lists joined by ";"', () => {
     const encoder = csvEncoder(columns);
-    expect(encoder.head + encoder.encode(rows) + encoder.tail()).toBe('name,agents,count\r\n"a,b",ceo;cto,2\r\n,"",0\r\n');
+    expect(encoder.head + encoder.encode(rows) + encoder.tail()).toBe(
+      'name,agents,count\r\n"a,b",ceo;cto,2\r\n,"",0\r\n',
+    );
   });
 
   it('writes one JSON array across any number of batches, valid as a whole', () => {
     const encoder = jsonEncoder(columns);
-    const text = encoder.head + encoder.encode(rows.slice(0, 1)) + encoder.encode([]) + encoder.encode(rows.slice(1)) + encoder.tail();
+    const text =
+      encoder.head +
+      encoder.encode(rows.slice(0, 1)) +
+      encoder.encode([]) +
+      encoder.encode(rows.slice(1)) +
+      encoder.tail();
     expect(JSON.parse(text)).toEqual([
       { name: 'a,b', agents: ['ceo', 'cto'], count: 2 },
       { name: null, agents: [], count: 0 },

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_GB, bytesToGb, formatBytes, formatBytesSteady, formatDuration, formatRole, gbToBytes, residentSizeText, swapText } from '../../src/shared/format';
+import {
+  BYTES_PER_GB,
+  bytesToGb,
+  formatBytes,
+  formatBytesSteady,
+  formatDuration,
+  formatRole,
+  gbToBytes,
+  residentSizeText,
+  swapText,
+} from '../../src/shared/format';
 import { GIB, MIB, gib } from '../support/bytes';
 
 describe('formatDuration', () => {

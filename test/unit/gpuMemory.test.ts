@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GpuMemoryReader, parseNvidiaSmi, readNvidiaSmi, type GpuMemoryReaderOptions } from '../../src/main/sources/machine/gpuMemory';
+import {
+  GpuMemoryReader,
+  parseNvidiaSmi,
+  readNvidiaSmi,
+  type GpuMemoryReaderOptions,
+} from '../../src/main/sources/machine/gpuMemory';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */
@@ -10,15 +15,27 @@ const MIB = 1024 * 1024;
 
 describe('parseNvidiaSmi', () => {
   it('reads one RTX 4090 in MiB', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-rtx4090.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-rtx4090.txt'))).toEqual({
+      totalBytes: 24564 * MIB,
+      usedBytes: 13320 * MIB,
+      count: 1,
+    });
   });
 
   it('sums over the GPUs, one line each', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-two-gpus.txt'))).toEqual({ totalBytes: (24564 + 24576) * MIB, usedBytes: (13320 + 18431) * MIB, count: 2 });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-two-gpus.txt'))).toEqual({
+      totalBytes: (24564 + 24576) * MIB,
+      usedBytes: (13320 + 18431) * MIB,
+      count: 2,
+    });
   });
 
   it('leaves out a GPU that says [N/A]', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({
+      totalBytes: 24564 * MIB,
+      usedBytes: 13320 * MIB,
+      count: 1,
+    });
   });
 
   it('is unknown when no GPU could be read', () => {
@@ -27,16 +44,23 @@ describe('parseNvidiaSmi', () => {
     expect(parseNvidiaSmi('')).toBeNull();
   });
 
-  it.each(['24564', '24564, 13320, 7', 'abc, 13320', '0, 0', '1000, 2000', '-1, 5'])('%j is a GPU it cannot read', (line) => {
-    expect(parseNvidiaSmi(line)).toBeNull();
-  });
+  it.each(['24564', '24564, 13320, 7', 'abc, 13320', '0, 0', '1000, 2000', '-1, 5'])(
+    '%j is a GPU it cannot read',
+    (line) => {
+      expect(parseNvidiaSmi(line)).toBeNull();
+    },
+  );
 
   it('takes Windows line endings', () => {
     expect(parseNvidiaSmi('24564, 13320\r\n24576, 18431\r\n')?.totalBytes).toBe((24564 + 24576) * MIB);
   });
 
   it('reads the data beside the infoROM warning', () => {
-    expect(parseNvidiaSmi(fixture('nvidia-smi-inforom-exit14.txt'))).toEqual({ totalBytes: 16280 * MIB, usedBytes: 0, count: 1 });
+    expect(parseNvidiaSmi(fixture('nvidia-smi-inforom-exit14.txt'))).toEqual({
+      totalBytes: 16280 * MIB,
+      usedBytes: 0,
+      count: 1,
+    });
   });
 });
 
@@ -52,7 +76,11 @@ describe('readNvidiaSmi', () => {
   });
 
   it('counts readable and unreported GPUs apart', () => {
-    expect(readNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({ memory: { totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 }, known: 1, unreported: 1 });
+    expect(readNvidiaSmi(fixture('nvidia-smi-one-na.txt'))).toEqual({
+      memory: { totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 },
+      known: 1,
+      unreported: 1,
+    });
   });
 
   it('counts neither a message nor a header as a GPU', () => {
@@ -101,7 +129,13 @@ describe('GpuMemoryReader', () => {
     const { reader, calls } = harness(['24564, 13320\n']);
     await expect(reader.read()).resolves.toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
     // A minute: 8-GPU hosts without the persistence daemon take up to 30 s, and nothing waits on the run.
-    expect(calls).toEqual([{ file: 'nvidia-smi', args: ['--query-gpu=memory.total,memory.used', '--format=csv,noheader,nounits'], timeoutMs: 60_000 }]);
+    expect(calls).toEqual([
+      {
+        file: 'nvidia-smi',
+        args: ['--query-gpu=memory.total,memory.used', '--format=csv,noheader,nounits'],
+        timeoutMs: 60_000,
+      },
+    ]);
   });
 
   it('runs at most every 30 s and answers with the last reading in between', async () => {
@@ -153,7 +187,11 @@ describe('GpuMemoryReader', () => {
 
   it('takes the data nvidia-smi prints when it exits 14, a corrupted infoROM, which is only a warning', async () => {
     // execFile's rejection for a non-zero exit: the status as `code`, the output as `stdout`.
-    const inforom = Object.assign(new Error('Command failed: nvidia-smi'), { code: 14, stdout: fixture('nvidia-smi-inforom-exit14.txt'), stderr: '' });
+    const inforom = Object.assign(new Error('Command failed: nvidia-smi'), {
+      code: 14,
+      stdout: fixture('nvidia-smi-inforom-exit14.txt'),
+      stderr: '',
+    });
     const { reader } = harness([inforom]);
     await expect(reader.read()).resolves.toEqual({ totalBytes: 16280 * MIB, usedBytes: 0, count: 1 });
   });
@@ -194,7 +232,11 @@ describe('GpuMemoryReader', () => {
   });
 
   it('lets the last reading age when a run is killed at its timeout', async () => {
-    const killed = Object.assign(new Error('Command failed: nvidia-smi'), { killed: true, signal: 'SIGTERM', code: null });
+    const killed = Object.assign(new Error('Command failed: nvidia-smi'), {
+      killed: true,
+      signal: 'SIGTERM',
+      code: null,
+    });
     const { reader, advance } = harness(['24564, 13320\n', killed]);
     await reader.read();
     advance(30_000);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_GPU_BYTES, demoGpu, gpuAvailableBytes, gpuBytesFor, OLLAMA_GPU_RESERVE_BYTES } from '../../src/main/simulator/gpuPlacement';
+import {
+  DEMO_GPU_BYTES,
+  demoGpu,
+  gpuAvailableBytes,
+  gpuBytesFor,
+  OLLAMA_GPU_RESERVE_BYTES,
+} from '../../src/main/simulator/gpuPlacement';
 import { LoadedModels, type PsEntry } from '../../src/main/simulator/loadedModels';
 import { MODEL_SIZES, modelFootprint } from '../../src/main/simulator/modelSizes';
 import { SeededRandom } from '../../src/main/simulator/random';
@@ -9,7 +15,8 @@ const MINUTE = 60_000;
 const T0 = Date.parse('2026-11-24T14:30:00Z');
 const SEED = 20251112;
 
-const vramOf = (entries: readonly PsEntry[], name: string): number | undefined => entries.find((entry) => entry.name === name)?.size_vram;
+const vramOf = (entries: readonly PsEntry[], name: string): number | undefined =>
+  entries.find((entry) => entry.name === name)?.size_vram;
 const vramSum = (entries: readonly PsEntry[]): number => entries.reduce((sum, entry) => sum + entry.size_vram, 0);
 
 describe('demoGpu', () => {
@@ -29,7 +36,7 @@ describe('demoGpu', () => {
     expect(new Set([1, 2, 3, 4, 5].map((seed) => demoGpu(seed).baseBytes)).size).toBeGreaterThan(1);
   });
 
-  it("leaves Ollama what is free less its reserve, never below 0", () => {
+  it('leaves Ollama what is free less its reserve, never below 0', () => {
     const gpu = { totalBytes: 12_288 * MIB, baseBytes: 400 * MIB };
     expect(gpuAvailableBytes(gpu, 0)).toBe((12_288 - 400) * MIB - OLLAMA_GPU_RESERVE_BYTES);
     expect(gpuAvailableBytes(gpu, 11_500 * MIB)).toBe(0);
@@ -78,13 +85,18 @@ describe("LoadedModels' placement", () => {
     expect(split).toBe(gpuBytesFor(modelFootprint('deepseek-coder:33b'), room - 10_200_000_000));
     expect(split).toBeGreaterThan(0);
     expect(split).toBeLessThan(20_300_000_000);
-    expect(vramOf(listed, 'llama3.1:8b')).toBe(gpuBytesFor(modelFootprint('llama3.1:8b'), room - 10_200_000_000 - split));
+    expect(vramOf(listed, 'llama3.1:8b')).toBe(
+      gpuBytesFor(modelFootprint('llama3.1:8b'), room - 10_200_000_000 - split),
+    );
     expect(vramSum(listed)).toBeLessThanOrEqual(room);
   });
 
   it('places none once the GPU is full', () => {
     // A GPU that one model fills to Ollama's reserve.
-    const models = new LoadedModels(SEED, { totalBytes: 10_200_000_000 + 300 * MIB + OLLAMA_GPU_RESERVE_BYTES, baseBytes: 300 * MIB });
+    const models = new LoadedModels(SEED, {
+      totalBytes: 10_200_000_000 + 300 * MIB + OLLAMA_GPU_RESERVE_BYTES,
+      baseBytes: 300 * MIB,
+    });
     models.use('qwen2.5:14b', T0);
     models.use('mistral:7b', T0);
     const listed = models.list(T0);
@@ -120,7 +132,9 @@ describe("LoadedModels' placement", () => {
     models.use('deepseek-coder:33b', T0 + 6 * MINUTE);
     const alone = new LoadedModels(SEED);
     alone.use('deepseek-coder:33b', T0);
-    expect(models.list(T0 + 6 * MINUTE).map((entry) => [entry.name, entry.size_vram])).toEqual(alone.list(T0).map((entry) => [entry.name, entry.size_vram]));
+    expect(models.list(T0 + 6 * MINUTE).map((entry) => [entry.name, entry.size_vram])).toEqual(
+      alone.list(T0).map((entry) => [entry.name, entry.size_vram]),
+    );
   });
 
   it('is the same for the same seed and the same requests', () => {

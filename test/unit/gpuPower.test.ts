@@ -2,14 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mayReadNvidia, nvidiaPowerStates, pciDisplayDevices, type GpuPowerState } from '../../src/main/sources/machine/gpuPower';
+import {
+  mayReadNvidia,
+  nvidiaPowerStates,
+  pciDisplayDevices,
+  type GpuPowerState,
+} from '../../src/main/sources/machine/gpuPower';
 import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 
 /** The published runtime_status of a sleeping NVIDIA GPU: the capture's last line. */
 async function publishedSuspended(): Promise<string> {
-  const lines = (await readFile(join(FIXTURES, 'sysfs-nvidia-runtime_status-suspended.txt'), 'utf8')).trimEnd().split('\n');
+  const lines = (await readFile(join(FIXTURES, 'sysfs-nvidia-runtime_status-suspended.txt'), 'utf8'))
+    .trimEnd()
+    .split('\n');
   return `${lines.at(-1) ?? ''}\n`;
 }
 
@@ -41,7 +48,12 @@ describe.skipIf(process.platform === 'win32')('the PCI bus in sysfs', () => {
 
   it("reads each NVIDIA GPU's runtime power state", async () => {
     const root = await sysfs({
-      '0000:01:00.0': { vendor: '0x10de\n', class: '0x030200\n', 'power/runtime_status': await publishedSuspended(), 'power/control': 'auto\n' },
+      '0000:01:00.0': {
+        vendor: '0x10de\n',
+        class: '0x030200\n',
+        'power/runtime_status': await publishedSuspended(),
+        'power/control': 'auto\n',
+      },
       '0000:02:00.0': { vendor: '0x10de\n', class: '0x030000\n' },
     });
     const states = await nvidiaPowerStates(root);
@@ -52,7 +64,11 @@ describe.skipIf(process.platform === 'win32')('the PCI bus in sysfs', () => {
   });
 });
 
-const gpu = (runtimeStatus: string | null, control: string | null = 'auto'): GpuPowerState => ({ address: '0000:01:00.0', runtimeStatus, control });
+const gpu = (runtimeStatus: string | null, control: string | null = 'auto'): GpuPowerState => ({
+  address: '0000:01:00.0',
+  runtimeStatus,
+  control,
+});
 
 describe('whether nvidia-smi may run', () => {
   it('never wakes a sleeping GPU under auto, whatever Ollama says', () => {

@@ -21,7 +21,12 @@ const GRAFANA_VARIABLES = new Set(['__rate_interval', '__interval', '__range']);
 
 const datasourceRefSchema = z.object({ type: z.string(), uid: z.string() });
 const targetSchema = z.object({ refId: z.string(), expr: z.string().min(1), datasource: datasourceRefSchema });
-const gridPosSchema = z.object({ h: z.number().int().positive(), w: z.number().int().positive(), x: z.number().int().nonnegative(), y: z.number().int().nonnegative() });
+const gridPosSchema = z.object({
+  h: z.number().int().positive(),
+  w: z.number().int().positive(),
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+});
 const overrideSchema = z.object({
   matcher: z.object({ id: z.string(), options: z.unknown() }),
   properties: z.array(z.object({ id: z.string(), value: z.unknown() })),
@@ -36,7 +41,12 @@ interface Panel {
   readonly datasource?: z.infer<typeof datasourceRefSchema> | null | undefined;
   readonly targets?: ReadonlyArray<z.infer<typeof targetSchema>> | undefined;
   readonly panels?: readonly Panel[] | undefined;
-  readonly fieldConfig?: { readonly defaults: { readonly unit?: string | undefined }; readonly overrides: ReadonlyArray<z.infer<typeof overrideSchema>> } | undefined;
+  readonly fieldConfig?:
+    | {
+        readonly defaults: { readonly unit?: string | undefined };
+        readonly overrides: ReadonlyArray<z.infer<typeof overrideSchema>>;
+      }
+    | undefined;
   readonly transformations?: ReadonlyArray<z.infer<typeof transformationSchema>> | undefined;
 }
 
@@ -49,7 +59,9 @@ const panelSchema: z.ZodType<Panel> = z.lazy(() =>
     datasource: datasourceRefSchema.nullish(),
     targets: z.array(targetSchema).optional(),
     panels: z.array(panelSchema).optional(),
-    fieldConfig: z.object({ defaults: z.object({ unit: z.string().optional() }), overrides: z.array(overrideSchema) }).optional(),
+    fieldConfig: z
+      .object({ defaults: z.object({ unit: z.string().optional() }), overrides: z.array(overrideSchema) })
+      .optional(),
     transformations: z.array(transformationSchema).optional(),
   }),
 );
@@ -80,7 +92,9 @@ function allPanels(panels: readonly Panel[]): Panel[] {
 }
 const panels = allPanels(dashboard.panels);
 const queryPanels = panels.filter((panel) => panel.type !== 'row');
-const queries = queryPanels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, refId: target.refId, expr: target.expr })));
+const queries = queryPanels.flatMap((panel) =>
+  (panel.targets ?? []).map((target) => ({ panel: panel.title, refId: target.refId, expr: target.expr })),
+);
 
 /** The metric names in the first column of the table under "## The metrics" in docs/metrics.md. */
 function documentedMetrics(markdown: string): Set<string> {
@@ -90,7 +104,8 @@ function documentedMetrics(markdown: string): Set<string> {
   for (const line of section.split('\n')) {
     if (!line.startsWith('|')) continue;
     const firstCell = line.split('|')[1] ?? '';
-    for (const match of firstCell.matchAll(/`([a-zA-Z_:][a-zA-Z0-9_:]*)`/g)) if (match[1] !== undefined) names.add(match[1]);
+    for (const match of firstCell.matchAll(/`([a-zA-Z_:][a-zA-Z0-9_:]*)`/g))
+      if (match[1] !== undefined) names.add(match[1]);
   }
   return names;
 }
@@ -101,9 +116,27 @@ function blank(text: string, pattern: RegExp): string {
   return text.replace(pattern, (found) => found.replace(/[^\n]/g, ' '));
 }
 /** String literals blanked (their quotes kept), so nothing in a label value reads as a name. */
-const withoutStrings = (expr: string): string => expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, (found) => `${found[0] ?? ''}${' '.repeat(found.length - 2)}${found[0] ?? ''}`);
+const withoutStrings = (expr: string): string =>
+  expr.replace(
+    /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g,
+    (found) => `${found[0] ?? ''}${' '.repeat(found.length - 2)}${found[0] ?? ''}`,
+  );
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names a PromQL expression selects, each with where it stands:
@@ -164,7 +197,12 @@ describe('the Grafana dashboard', () => {
 
   it('chooses machines through an instance variable: every monitor, several at once, or all', () => {
     const variable = dashboard.templating.list.find((entry) => entry.name === 'instance');
-    expect(variable).toMatchObject({ type: 'query', multi: true, includeAll: true, datasource: { type: 'prometheus', uid: DATASOURCE } });
+    expect(variable).toMatchObject({
+      type: 'query',
+      multi: true,
+      includeAll: true,
+      datasource: { type: 'prometheus', uid: DATASOURCE },
+    });
     const query = typeof variable?.query === 'object' ? variable.query.query : variable?.query;
     expect(query).toBe('label_values(delegator_build_info, instance)');
   });
@@ -174,23 +212,31 @@ describe('the Grafana dashboard', () => {
     for (const panel of queryPanels) {
       expect(panel.datasource, panel.title).toEqual({ type: 'prometheus', uid: DATASOURCE });
       expect(panel.targets?.length ?? 0, `${panel.title} has no query`).toBeGreaterThan(0);
-      for (const target of panel.targets ?? []) expect(target.datasource, `${panel.title} ${target.refId}`).toEqual({ type: 'prometheus', uid: DATASOURCE });
+      for (const target of panel.targets ?? [])
+        expect(target.datasource, `${panel.title} ${target.refId}`).toEqual({ type: 'prometheus', uid: DATASOURCE });
     }
   });
 
   it('reads the metric names from the table in docs/metrics.md', () => {
     expect(documented.size).toBeGreaterThan(20);
-    for (const name of ['delegator_build_info', 'delegator_gpu_memory_total_bytes', 'delegator_gpu_memory_used_bytes', 'delegator_source_entries_dropped_total']) expect(documented).toContain(name);
+    for (const name of [
+      'delegator_build_info',
+      'delegator_gpu_memory_total_bytes',
+      'delegator_gpu_memory_used_bytes',
+      'delegator_source_entries_dropped_total',
+    ])
+      expect(documented).toContain(name);
   });
 
-  it('names only metrics /metrics exposes, and Prometheus\' own up', () => {
+  it("names only metrics /metrics exposes, and Prometheus' own up", () => {
     const allowed = new Set([...documented, ...PROMETHEUS_OWN]);
     for (const { panel, refId, expr } of queries) {
       const names = metricSelectors(expr).map((selector) => selector.name);
       expect(names.length, `${panel} ${refId} selects no metric: ${expr}`).toBeGreaterThan(0);
       for (const name of names) expect(allowed, `${panel} ${refId}: ${name}`).toContain(name);
       // Every delegator_ name is caught by the parse above, however it is written.
-      for (const match of withoutStrings(expr).matchAll(/delegator_[a-z0-9_]+/g)) expect(documented, `${panel} ${refId}: ${match[0]}`).toContain(match[0]);
+      for (const match of withoutStrings(expr).matchAll(/delegator_[a-z0-9_]+/g))
+        expect(documented, `${panel} ${refId}: ${match[0]}`).toContain(match[0]);
       expect(expr, `${panel} ${refId} selects by __name__`).not.toContain('__name__');
     }
   });
@@ -205,7 +251,7 @@ describe('the Grafana dashboard', () => {
     }
   });
 
-  it('uses no variable but its own and Grafana\'s', () => {
+  it("uses no variable but its own and Grafana's", () => {
     const own = new Set(dashboard.templating.list.map((entry) => entry.name));
     for (const { panel, refId, expr } of queries) {
       for (const match of expr.matchAll(/\$\{?(\w+)/g)) {
@@ -233,9 +279,15 @@ describe('the Grafana dashboard', () => {
         const expected = unitOf(target.expr);
         if (expected === null) continue;
         // A table's column takes its override where one names it, else the panel's unit.
-        const column = panel.type === 'table' ? renamed[(panel.targets?.length ?? 0) > 1 ? `Value #${target.refId}` : 'Value'] : undefined;
-        const override = panel.fieldConfig?.overrides.find((entry) => entry.matcher.id === 'byName' && entry.matcher.options === column);
-        const unit = override?.properties.find((property) => property.id === 'unit')?.value ?? panel.fieldConfig?.defaults.unit;
+        const column =
+          panel.type === 'table'
+            ? renamed[(panel.targets?.length ?? 0) > 1 ? `Value #${target.refId}` : 'Value']
+            : undefined;
+        const override = panel.fieldConfig?.overrides.find(
+          (entry) => entry.matcher.id === 'byName' && entry.matcher.options === column,
+        );
+        const unit =
+          override?.properties.find((property) => property.id === 'unit')?.value ?? panel.fieldConfig?.defaults.unit;
         expect(unit, `${panel.title} ${target.refId}: ${target.expr}`).toBe(expected);
         checked += 1;
       }
@@ -249,7 +301,11 @@ describe('the Grafana dashboard', () => {
     for (const panel of panels) expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
     for (const [index, a] of panels.entries()) {
       for (const b of panels.slice(index + 1)) {
-        const apart = a.gridPos.x + a.gridPos.w <= b.gridPos.x || b.gridPos.x + b.gridPos.w <= a.gridPos.x || a.gridPos.y + a.gridPos.h <= b.gridPos.y || b.gridPos.y + b.gridPos.h <= a.gridPos.y;
+        const apart =
+          a.gridPos.x + a.gridPos.w <= b.gridPos.x ||
+          b.gridPos.x + b.gridPos.w <= a.gridPos.x ||
+          a.gridPos.y + a.gridPos.h <= b.gridPos.y ||
+          b.gridPos.y + b.gridPos.h <= a.gridPos.y;
         expect(apart, `${a.title} overlaps ${b.title}`).toBe(true);
       }
     }

@@ -28,7 +28,9 @@ describe('JsonlStore, bounded in bytes as in entries', () => {
     const store = new JsonlStore(path, entrySchema, 10, 1024);
     const loaded = await store.load();
     expect(loaded.value.map((entry) => entry.n)).toEqual([1001, 1002, 1003]);
-    expect(loaded.dropped[0]).toBe(`${path}: read from its end only, as it holds more than its newest entries can fill`);
+    expect(loaded.dropped[0]).toBe(
+      `${path}: read from its end only, as it holds more than its newest entries can fill`,
+    );
     expect(loaded.dropped.slice(1).every((reason) => reason.endsWith('longer than 1024 bytes'))).toBe(true);
     const kept = [...loaded.value, { n: 1004, text: 'ok' }];
     await store.append([{ n: 1004, text: 'ok' }], kept);

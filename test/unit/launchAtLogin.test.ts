@@ -21,6 +21,8 @@ describe('launch at login on Linux', () => {
   });
 
   it('escapes what the Exec key treats as special', () => {
-    expect(autostartEntry('/home/a$b/"x"/app', ['--demo'])).toContain('Exec="/home/a\\$b/\\"x\\"/app" "--demo" "--hidden"');
+    expect(autostartEntry('/home/a$b/"x"/app', ['--demo'])).toContain(
+      'Exec="/home/a\\$b/\\"x\\"/app" "--demo" "--hidden"',
+    );
   });
 });

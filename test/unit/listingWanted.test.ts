@@ -15,8 +15,16 @@ describe('listingWanted', () => {
   });
 
   it('asks nothing once its process is found, once the warning stands, or for one that runs on another host', () => {
-    expect(listingWanted({ ...base, agents: [{ ...beating, origins: ['heartbeat', 'process'] }], warnings: [] })).toBe(false);
-    expect(listingWanted({ ...base, agents: [beating], warnings: [{ kind: 'agent-process-gone', role: 'cto', message: '…' }] })).toBe(false);
+    expect(listingWanted({ ...base, agents: [{ ...beating, origins: ['heartbeat', 'process'] }], warnings: [] })).toBe(
+      false,
+    );
+    expect(
+      listingWanted({
+        ...base,
+        agents: [beating],
+        warnings: [{ kind: 'agent-process-gone', role: 'cto', message: '…' }],
+      }),
+    ).toBe(false);
     expect(listingWanted({ ...base, agents: [{ ...beating, subscribers: 1 }], warnings: [] })).toBe(false);
     expect(listingWanted({ ...base, agents: null, warnings: [] })).toBe(false);
   });

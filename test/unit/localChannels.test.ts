@@ -37,11 +37,16 @@ describe('LocalChannels', () => {
     const channels = new LocalChannels();
     const events: MonitorEvent[] = [];
     const malformed: string[] = [];
-    const end = await new EchoChannels(channels).subscribe({ onEvent: (event) => events.push(event), onMalformed: (reason) => malformed.push(reason) });
+    const end = await new EchoChannels(channels).subscribe({
+      onEvent: (event) => events.push(event),
+      onMalformed: (reason) => malformed.push(reason),
+    });
     await channels.publish('messages:ceo', TASK);
     await channels.publish('decisions:new', '{not json');
     await nextTurn();
-    expect(events.map((event) => [event.type, event.message])).toEqual([['task_delegated', 'Delegator → CEO: Plan the quarter']]);
+    expect(events.map((event) => [event.type, event.message])).toEqual([
+      ['task_delegated', 'Delegator → CEO: Plan the quarter'],
+    ]);
     expect(malformed).toEqual(['echo decisions:new: not JSON']);
     await end();
     await channels.publish('messages:ceo', TASK);

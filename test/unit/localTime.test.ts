@@ -66,6 +66,9 @@ describe('recent hour buckets', () => {
 
   it('aligns to the local hour in zones offset by half an hour', () => {
     const buckets = recentHourBuckets(Date.parse('2026-11-24T10:10:00Z'), 'Asia/Kolkata', 2);
-    expect(buckets.map((bucket) => iso(bucket.start))).toEqual(['2026-11-24T08:30:00.000Z', '2026-11-24T09:30:00.000Z']);
+    expect(buckets.map((bucket) => iso(bucket.start))).toEqual([
+      '2026-11-24T08:30:00.000Z',
+      '2026-11-24T09:30:00.000Z',
+    ]);
   });
 });

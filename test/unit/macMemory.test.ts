@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { availableFromVmStat, pressureFromSysctl, readMacMemory, swapUsedFromSysctl } from '../../src/main/sources/machine/macMemory';
+import {
+  availableFromVmStat,
+  pressureFromSysctl,
+  readMacMemory,
+  swapUsedFromSysctl,
+} from '../../src/main/sources/machine/macMemory';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
 /** A fixture's text without its `#` header (its source and machine). */
@@ -16,7 +21,8 @@ const SWAPPING = fixture('vm_stat-apple-silicon-16gb-swapping.txt');
 const NOT_SWAPPING = fixture('vm_stat-mac-4k-noswap.txt');
 
 /** One count from a vm_stat output, by its label. */
-const count = (text: string, label: string): number => Number(new RegExp(`^${label}:\\s+(\\d+)\\.`, 'm').exec(text)?.[1]);
+const count = (text: string, label: string): number =>
+  Number(new RegExp(`^${label}:\\s+(\\d+)\\.`, 'm').exec(text)?.[1]);
 
 interface Call {
   readonly file: string;
@@ -50,7 +56,9 @@ describe('available memory from vm_stat', () => {
 
   it('counts speculative pages once: file-backed and anonymous pages are the active, inactive and speculative ones', () => {
     for (const text of [SWAPPING, NOT_SWAPPING]) {
-      expect(count(text, 'File-backed pages') + count(text, 'Anonymous pages')).toBe(count(text, 'Pages active') + count(text, 'Pages inactive') + count(text, 'Pages speculative'));
+      expect(count(text, 'File-backed pages') + count(text, 'Anonymous pages')).toBe(
+        count(text, 'Pages active') + count(text, 'Pages inactive') + count(text, 'Pages speculative'),
+      );
     }
     expect(availableFromVmStat(NOT_SWAPPING)).toBe((6127229 + 1080348 + 11820) * 4096);
   });
@@ -82,7 +90,8 @@ describe('available memory from vm_stat', () => {
 
   it('is not misled by lines that merely start alike', () => {
     // "Pages purged" and "Pages reactivated" are counters, not queues.
-    const text = 'Mach Virtual Memory Statistics: (page size of 4096 bytes)\nPages free: 1.\nPages purged: 1000.\nPages purgeable: 3.\nFile-backed pages: 4.\n';
+    const text =
+      'Mach Virtual Memory Statistics: (page size of 4096 bytes)\nPages free: 1.\nPages purged: 1000.\nPages purgeable: 3.\nFile-backed pages: 4.\n';
     expect(availableFromVmStat(text)).toBe(8 * 4096);
   });
 });
@@ -119,13 +128,23 @@ describe('memory pressure from sysctl', () => {
 describe('readMacMemory', () => {
   it('runs vm_stat and the two sysctls, each bounded by a timeout', async () => {
     const run = (file: string, args: readonly string[]): Promise<string> =>
-      Promise.resolve(file === '/usr/bin/vm_stat' ? SWAPPING : args.includes('vm.swapusage') ? 'total = 3072.00M  used = 2890.50M  free = 181.50M  (encrypted)\n' : '2\n');
+      Promise.resolve(
+        file === '/usr/bin/vm_stat'
+          ? SWAPPING
+          : args.includes('vm.swapusage')
+            ? 'total = 3072.00M  used = 2890.50M  free = 181.50M  (encrypted)\n'
+            : '2\n',
+      );
     const calls: Call[] = [];
     const recorded = (file: string, args: readonly string[], { timeoutMs }: { timeoutMs: number }): Promise<string> => {
       calls.push({ file, args, timeoutMs });
       return run(file, args);
     };
-    await expect(readMacMemory(recorded)).resolves.toEqual({ availableBytes: (4229 + 133056 + 24) * 16384, pressure: 'warn', swapUsedBytes: 2890.5 * MIB });
+    await expect(readMacMemory(recorded)).resolves.toEqual({
+      availableBytes: (4229 + 133056 + 24) * 16384,
+      pressure: 'warn',
+      swapUsedBytes: 2890.5 * MIB,
+    });
     expect(calls).toEqual([
       { file: '/usr/bin/vm_stat', args: [], timeoutMs: 2000 },
       { file: '/usr/sbin/sysctl', args: ['-n', 'kern.memorystatus_vm_pressure_level'], timeoutMs: 2000 },

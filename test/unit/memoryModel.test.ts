@@ -15,7 +15,10 @@ import { gib, MIB } from '../support/bytes';
 import { GIB, ollamaModel, registryAgent } from '../support/readings';
 
 /** A model Ollama reports holding, its size given in GB and kept as Ollama gives it: whole bytes. */
-const held = (name: string, gb: number, expiresAt: number | null = null): OllamaModel => ({ ...ollamaModel(name, gb, expiresAt), sizeBytes: gib(gb) });
+const held = (name: string, gb: number, expiresAt: number | null = null): OllamaModel => ({
+  ...ollamaModel(name, gb, expiresAt),
+  sizeBytes: gib(gb),
+});
 
 /** An agent's memory, in bytes; whether Ollama holds the model defaults to "could not be asked" unless Ollama gave a figure. */
 const memory = (
@@ -26,7 +29,8 @@ const memory = (
   modelLoaded: boolean | null = ollamaBytes === null ? null : true,
 ) => ({ estimatedBytes, modelLoaded, ollamaBytes, vramBytes, processBytes });
 /** A model Ollama answered this poll without: it holds none of it. */
-const notLoaded = (estimatedBytes: number, processBytes: number | null = null) => memory(estimatedBytes, null, processBytes, null, false);
+const notLoaded = (estimatedBytes: number, processBytes: number | null = null) =>
+  memory(estimatedBytes, null, processBytes, null, false);
 
 describe('readAgentMemory', () => {
   it('puts the estimate, Ollama and the process side by side', () => {
@@ -40,25 +44,36 @@ describe('readAgentMemory', () => {
 
   it('says the model is not loaded when Ollama answered without it, and unknown when Ollama could not be asked', () => {
     const agent = registryAgent('cto', 'deepseek-coder:6.7b');
-    expect(readAgentMemory(agent, indexModels([held('llama3.1:8b', 5.6)]), undefined).memory).toEqual(notLoaded(gib(6.7)));
+    expect(readAgentMemory(agent, indexModels([held('llama3.1:8b', 5.6)]), undefined).memory).toEqual(
+      notLoaded(gib(6.7)),
+    );
     expect(readAgentMemory(agent, indexModels([]), undefined).memory.modelLoaded).toBe(false);
     expect(readAgentMemory(agent, null, undefined).memory.modelLoaded).toBeNull();
   });
 
   it('matches a bare model name to its :latest tag', () => {
-    const reading = readAgentMemory(registryAgent('ceo', 'mistral'), indexModels([held('mistral:latest', 4.1)]), undefined);
+    const reading = readAgentMemory(
+      registryAgent('ceo', 'mistral'),
+      indexModels([held('mistral:latest', 4.1)]),
+      undefined,
+    );
     expect(reading.memory.ollamaBytes).toBe(gib(4.1));
     expect(normalizeModel('library/mistral')).toBe('library/mistral:latest');
     expect(normalizeModel('host:5000/team/mistral')).toBe('host:5000/team/mistral:latest');
   });
 
   it('reports a dead process as dead, with no memory', () => {
-    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b', { pid: 77 }), null, { alive: false, rssBytes: null });
+    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b', { pid: 77 }), null, {
+      alive: false,
+      rssBytes: null,
+    });
     expect(reading).toEqual({ memory: memory(gib(33)), processAlive: false });
   });
 
   it('applies user overrides to the estimate', () => {
-    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), null, undefined, { byRole: { cto: 20 } });
+    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), null, undefined, {
+      byRole: { cto: 20 },
+    });
     expect(reading.memory.estimatedBytes).toBe(20 * GIB);
   });
 });
@@ -71,7 +86,15 @@ describe('memoryTotals', () => {
       { role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: memory(gib(6.7)) },
     ]);
     const once = gib(33) + gib(6.7);
-    expect(totals).toEqual({ totalBytes: once, ramBytes: once, vramBytes: null, measuredBytes: 0, measuredRamBytes: null, estimatedBytes: once, source: 'estimated' });
+    expect(totals).toEqual({
+      totalBytes: once,
+      ramBytes: once,
+      vramBytes: null,
+      measuredBytes: 0,
+      measuredRamBytes: null,
+      estimatedBytes: once,
+      source: 'estimated',
+    });
   });
 
   it('never merges agents whose model is unknown', () => {
@@ -98,7 +121,15 @@ describe('memoryTotals', () => {
       { role: 'ceo', model: 'b:2b', memory: memory(gib(2)) },
     ]);
     const measuredAndEstimated = gib(0.8) + gib(2);
-    expect(mixed).toEqual({ totalBytes: measuredAndEstimated, ramBytes: measuredAndEstimated, vramBytes: 0, measuredBytes: gib(0.8), measuredRamBytes: gib(0.8), estimatedBytes: gib(1) + gib(2), source: 'mixed' });
+    expect(mixed).toEqual({
+      totalBytes: measuredAndEstimated,
+      ramBytes: measuredAndEstimated,
+      vramBytes: 0,
+      measuredBytes: gib(0.8),
+      measuredRamBytes: gib(0.8),
+      estimatedBytes: gib(1) + gib(2),
+      source: 'mixed',
+    });
   });
 
   it('counts a model Ollama does not hold as 0, and as known', () => {
@@ -107,7 +138,15 @@ describe('memoryTotals', () => {
       { role: 'ceo', model: 'llama3.1:8b', memory: notLoaded(gib(8), 300 * MIB) },
     ]);
     const processes = 2 * 300 * MIB;
-    expect(idle).toEqual({ totalBytes: processes, ramBytes: processes, vramBytes: null, measuredBytes: processes, measuredRamBytes: processes, estimatedBytes: gib(6.7) + gib(8), source: 'measured' });
+    expect(idle).toEqual({
+      totalBytes: processes,
+      ramBytes: processes,
+      vramBytes: null,
+      measuredBytes: processes,
+      measuredRamBytes: processes,
+      estimatedBytes: gib(6.7) + gib(8),
+      source: 'measured',
+    });
     const oneLoaded = memoryTotals([
       { role: 'cto', model: 'deepseek-coder:6.7b', memory: memory(gib(6.7), gib(4.6)) },
       { role: 'ceo', model: 'llama3.1:8b', memory: notLoaded(gib(8)) },
@@ -116,9 +155,19 @@ describe('memoryTotals', () => {
   });
 
   it('estimates only the models Ollama could not be asked about, and never counts the estimate as measured', () => {
-    const withProcesses = memoryTotals([{ role: 'cto', model: 'deepseek-coder:6.7b', memory: memory(gib(6.7), null, 300 * MIB) }]);
+    const withProcesses = memoryTotals([
+      { role: 'cto', model: 'deepseek-coder:6.7b', memory: memory(gib(6.7), null, 300 * MIB) },
+    ]);
     const estimateAndProcess = gib(6.7) + 300 * MIB;
-    expect(withProcesses).toEqual({ totalBytes: estimateAndProcess, ramBytes: estimateAndProcess, vramBytes: null, measuredBytes: 300 * MIB, measuredRamBytes: 300 * MIB, estimatedBytes: gib(6.7), source: 'mixed' });
+    expect(withProcesses).toEqual({
+      totalBytes: estimateAndProcess,
+      ramBytes: estimateAndProcess,
+      vramBytes: null,
+      measuredBytes: 300 * MIB,
+      measuredRamBytes: 300 * MIB,
+      estimatedBytes: gib(6.7),
+      source: 'mixed',
+    });
     const mixed = memoryTotals([
       { role: 'cto', model: 'deepseek-coder:6.7b', memory: notLoaded(gib(6.7)) },
       { role: 'ceo', model: 'llama3.1:8b', memory: memory(gib(8)) },
@@ -127,10 +176,14 @@ describe('memoryTotals', () => {
   });
 
   it('carries a small process to the byte, where 0.1 GB steps would have made it 0', () => {
-    const reading = readAgentMemory(registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 4242 }), indexModels([held('deepseek-coder:6.7b', 3.8)]), {
-      alive: true,
-      rssBytes: 48 * MIB,
-    });
+    const reading = readAgentMemory(
+      registryAgent('senior_developer', 'deepseek-coder:6.7b', { pid: 4242 }),
+      indexModels([held('deepseek-coder:6.7b', 3.8)]),
+      {
+        alive: true,
+        rssBytes: 48 * MIB,
+      },
+    );
     expect(reading.memory.processBytes).toBe(50_331_648);
     const totals = memoryTotals([{ role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: reading.memory }]);
     expect(totals).toEqual({
@@ -143,14 +196,24 @@ describe('memoryTotals', () => {
       source: 'measured',
     });
     // A process alone, its model not loaded: the total is the process, not 0.
-    expect(memoryTotals([{ role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: notLoaded(gib(6.7), 48 * MIB) }])).toMatchObject({
+    expect(
+      memoryTotals([{ role: 'senior_developer', model: 'deepseek-coder:6.7b', memory: notLoaded(gib(6.7), 48 * MIB) }]),
+    ).toMatchObject({
       totalBytes: 50_331_648,
       measuredRamBytes: 50_331_648,
     });
   });
 
   it('is an exact zero for no agents', () => {
-    expect(memoryTotals([])).toEqual({ totalBytes: 0, ramBytes: 0, vramBytes: null, measuredBytes: 0, measuredRamBytes: 0, estimatedBytes: 0, source: 'measured' });
+    expect(memoryTotals([])).toEqual({
+      totalBytes: 0,
+      ramBytes: 0,
+      vramBytes: null,
+      measuredBytes: 0,
+      measuredRamBytes: 0,
+      estimatedBytes: 0,
+      source: 'measured',
+    });
   });
 });
 
@@ -201,7 +264,14 @@ describe('RAM and GPU memory', () => {
     const now = Date.parse('2026-11-24T15:00:00Z');
     const forever = { ...held('qwen2.5:14b', 10), vramBytes: 10 * GIB, expiresAt: Date.parse('2318-03-02T00:00:00Z') };
     const soon = held('mistral:7b', 4.9, now + 300_000);
-    expect(residentModels([forever, soon], [], now).map(({ name, ramBytes, unloadsInSeconds, staysLoaded }) => ({ name, ramBytes, unloadsInSeconds, staysLoaded }))).toEqual([
+    expect(
+      residentModels([forever, soon], [], now).map(({ name, ramBytes, unloadsInSeconds, staysLoaded }) => ({
+        name,
+        ramBytes,
+        unloadsInSeconds,
+        staysLoaded,
+      })),
+    ).toEqual([
       { name: 'qwen2.5:14b', ramBytes: 0, unloadsInSeconds: null, staysLoaded: true },
       { name: 'mistral:7b', ramBytes: gib(4.9), unloadsInSeconds: 300, staysLoaded: false },
     ]);
@@ -216,14 +286,21 @@ describe('a loaded model of unknown size', () => {
   const unsized = (name: string, vramBytes = 0) => ({ name, sizeBytes: null, vramBytes, expiresAt: null });
 
   it('is loaded, with no figure from Ollama, GPU share included: never 0 GB', () => {
-    const reading = readAgentMemory(registryAgent('cto', 'deepseek-coder:33b'), indexModels([unsized('deepseek-coder:33b', 4 * GIB)]), undefined);
+    const reading = readAgentMemory(
+      registryAgent('cto', 'deepseek-coder:33b'),
+      indexModels([unsized('deepseek-coder:33b', 4 * GIB)]),
+      undefined,
+    );
     expect(reading.memory).toEqual(memory(gib(33), null, null, null, true));
     expect(modelMemoryNowBytes(reading.memory)).toBe(gib(33));
   });
 
   it('is counted at its estimate, in RAM, and makes the total an estimate in part', () => {
     const resident = indexModels([unsized('deepseek-coder:33b'), held('deepseek-coder:6.7b', 4.6)]);
-    const agents = [registryAgent('cto', 'deepseek-coder:33b'), registryAgent('senior_developer', 'deepseek-coder:6.7b')].map((agent) => ({
+    const agents = [
+      registryAgent('cto', 'deepseek-coder:33b'),
+      registryAgent('senior_developer', 'deepseek-coder:6.7b'),
+    ].map((agent) => ({
       ...agent,
       memory: readAgentMemory(agent, resident, undefined).memory,
     }));
@@ -238,19 +315,39 @@ describe('a loaded model of unknown size', () => {
       source: 'mixed',
     });
     // Only such models: nothing was read, so no share of RAM is claimed.
-    expect(memoryTotals(agents.slice(0, 1))).toMatchObject({ totalBytes: gib(33), vramBytes: null, measuredBytes: 0, measuredRamBytes: null, source: 'estimated' });
+    expect(memoryTotals(agents.slice(0, 1))).toMatchObject({
+      totalBytes: gib(33),
+      vramBytes: null,
+      measuredBytes: 0,
+      measuredRamBytes: null,
+      source: 'estimated',
+    });
   });
 
-  it('is listed at its agents\' estimate, else the estimate by its name, all of it in RAM', () => {
+  it("is listed at its agents' estimate, else the estimate by its name, all of it in RAM", () => {
     const now = Date.parse('2026-11-24T15:00:00Z');
-    const listed = residentModels([unsized('deepseek-coder:33b', 4 * GIB), unsized('qwen2.5:14b'), unsized('granite')], [registryAgent('cto', 'deepseek-coder:33b')], now);
-    expect(listed.map(({ name, sizeBytes, vramBytes, ramBytes, usedBy }) => ({ name, sizeBytes, vramBytes, ramBytes, usedBy }))).toEqual([
+    const listed = residentModels(
+      [unsized('deepseek-coder:33b', 4 * GIB), unsized('qwen2.5:14b'), unsized('granite')],
+      [registryAgent('cto', 'deepseek-coder:33b')],
+      now,
+    );
+    expect(
+      listed.map(({ name, sizeBytes, vramBytes, ramBytes, usedBy }) => ({
+        name,
+        sizeBytes,
+        vramBytes,
+        ramBytes,
+        usedBy,
+      })),
+    ).toEqual([
       { name: 'deepseek-coder:33b', sizeBytes: 33 * GIB, vramBytes: 0, ramBytes: 33 * GIB, usedBy: ['cto'] },
       { name: 'qwen2.5:14b', sizeBytes: 14 * GIB, vramBytes: 0, ramBytes: 14 * GIB, usedBy: [] },
       // No size in its tag, no agent: the rule's 5 GB for an unknown model.
       { name: 'granite', sizeBytes: 5 * GIB, vramBytes: 0, ramBytes: 5 * GIB, usedBy: [] },
     ]);
-    expect(residentModels([unsized('qwen2.5:14b')], [], now, false, { byModel: { 'qwen2.5:14b': 9 } })[0]?.sizeBytes).toBe(9 * GIB);
+    expect(
+      residentModels([unsized('qwen2.5:14b')], [], now, false, { byModel: { 'qwen2.5:14b': 9 } })[0]?.sizeBytes,
+    ).toBe(9 * GIB);
     expect(residentModels([unsized('deepseek-coder:6.7b')], [], now)[0]?.sizeBytes).toBe(gib(6.7));
   });
 

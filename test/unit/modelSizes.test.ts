@@ -35,7 +35,13 @@ describe('modelFootprint', () => {
   });
 
   it('sizes a model it does not know by its tag: 0.6 GB per billion parameters plus 0.8 GB', () => {
-    expect(modelFootprint('phi3:14b')).toEqual({ sizeBytes: 9_200_000_000, parameterSize: '14B', quantization: 'Q4_K_M', family: 'phi', layers: 40 });
+    expect(modelFootprint('phi3:14b')).toEqual({
+      sizeBytes: 9_200_000_000,
+      parameterSize: '14B',
+      quantization: 'Q4_K_M',
+      family: 'phi',
+      layers: 40,
+    });
     expect(modelFootprint('mixtral:8x7b').sizeBytes).toBe(34_400_000_000);
     // A tag that names no size is taken as the common 7B.
     expect(modelFootprint('llava').sizeBytes).toBe(5_000_000_000);
@@ -72,7 +78,14 @@ describe('LoadedModels', () => {
       model: 'deepseek-coder:6.7b',
       size: 4_569_768_960,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
-      details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '6.7B', quantization_level: 'Q4_0' },
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: 'llama',
+        families: ['llama'],
+        parameter_size: '6.7B',
+        quantization_level: 'Q4_0',
+      },
       context_length: 4096,
     });
     expect(second?.name).toBe('codellama:13b');

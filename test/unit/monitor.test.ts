@@ -148,15 +148,23 @@ describe("the delegator's events", () => {
     const streamed: MonitorEvent[] = [];
     monitor.onEvent((event) => streamed.push(event));
     await monitor.start();
-    const parsed = readRegistryEvent('{"type":"agent_spawned","at":"2026-11-24T14:28:30Z","role":"cto","model":"deepseek-coder:33b"}');
+    const parsed = readRegistryEvent(
+      '{"type":"agent_spawned","at":"2026-11-24T14:28:30Z","role":"cto","model":"deepseek-coder:33b"}',
+    );
     const { handlers } = subscription;
     if (!parsed.ok || !handlers) throw new Error('the monitor did not subscribe');
     handlers.onEvent(parsed.event);
     handlers.onMalformed('event: not JSON');
-    expect(streamed.map((event) => [event.type, event.origin, event.message])).toEqual([['agent_spawned', 'registry', 'CTO spawned (deepseek-coder:33b)']]);
+    expect(streamed.map((event) => [event.type, event.origin, event.message])).toEqual([
+      ['agent_spawned', 'registry', 'CTO spawned (deepseek-coder:33b)'],
+    ]);
     await vi.advanceTimersByTimeAsync(100);
     expect(stats.reads).toBe(2);
-    expect(monitor.current()?.sources.registry).toMatchObject({ dropped: 1, droppedReasons: ['event: not JSON (message 1)'], droppedTotal: 1 });
+    expect(monitor.current()?.sources.registry).toMatchObject({
+      dropped: 1,
+      droppedReasons: ['event: not JSON (message 1)'],
+      droppedTotal: 1,
+    });
     // Ten more with the same fault, then a flood: each message is an entry of its own, counted past the reasons kept.
     for (let message = 0; message < 10; message += 1) handlers.onMalformed('event: not JSON');
     await vi.advanceTimersByTimeAsync(5_000);
@@ -173,7 +181,9 @@ describe("the delegator's events", () => {
     let attempts = 0;
     const subscribe = () => {
       attempts += 1;
-      return attempts === 1 ? Promise.reject(new Error('Connection is closed.')) : Promise.resolve(() => Promise.resolve());
+      return attempts === 1
+        ? Promise.reject(new Error('Connection is closed.'))
+        : Promise.resolve(() => Promise.resolve());
     };
     const monitor = monitorWith({ read, subscribe });
     await monitor.start();
@@ -204,7 +214,9 @@ describe('kept across restarts', () => {
     const read = (now: number): Promise<Readings> => {
       reads += 1;
       return Promise.resolve(
-        reads === 1 ? readingsAt(now) : readingsAt(now, { registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b')])) }),
+        reads === 1
+          ? readingsAt(now)
+          : readingsAt(now, { registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b')])) }),
       );
     };
     const first = monitorWith({ read, store: storeIn(), seriesLimit: 3 });

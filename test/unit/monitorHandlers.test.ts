@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { monitorHandlers, registerHandlers, trustedSender, type InvokeEvent, type IpcMainLike, type SaveExport } from '../../src/main/desktop/ipcHandlers';
+import {
+  monitorHandlers,
+  registerHandlers,
+  trustedSender,
+  type InvokeEvent,
+  type IpcMainLike,
+  type SaveExport,
+} from '../../src/main/desktop/ipcHandlers';
 import type { MonitorQueries } from '../../src/main/monitor/monitorService';
 import { Unavailable } from '../../src/main/monitor/unavailable';
 import { IPC_INVOKE } from '../../src/shared/ipcChannels';
@@ -52,7 +59,14 @@ function setup() {
     calls.push(`export ${query.what} ${query.from}..${query.to} ${query.format}`);
     return Promise.resolve({ status: 'cancelled', message: 'Export cancelled' });
   };
-  const unregister = registerHandlers(ipc, trustedSender(() => 7, () => PAGE), monitorHandlers(queries(calls), saveExport));
+  const unregister = registerHandlers(
+    ipc,
+    trustedSender(
+      () => 7,
+      () => PAGE,
+    ),
+    monitorHandlers(queries(calls), saveExport),
+  );
   return { ipc, calls, unregister };
 }
 
@@ -60,8 +74,14 @@ describe('the IPC handlers', () => {
   it('answer our window with {ok, value}', async () => {
     const { ipc } = setup();
     expect(await ipc.call(IPC_INVOKE.getSnapshot, WINDOW)).toEqual({ ok: true, value: snapshot });
-    expect(await ipc.call(IPC_INVOKE.getStats, WINDOW, '2026-11-01', '2026-11-24')).toMatchObject({ ok: true, value: { from: '2026-11-01', to: '2026-11-24' } });
-    expect(await ipc.call(IPC_INVOKE.snooze, WINDOW, '2026-11-24T16:00:00+01:00')).toEqual({ ok: true, value: { snoozedUntil: '2026-11-24T15:00:00.000Z' } });
+    expect(await ipc.call(IPC_INVOKE.getStats, WINDOW, '2026-11-01', '2026-11-24')).toMatchObject({
+      ok: true,
+      value: { from: '2026-11-01', to: '2026-11-24' },
+    });
+    expect(await ipc.call(IPC_INVOKE.snooze, WINDOW, '2026-11-24T16:00:00+01:00')).toEqual({
+      ok: true,
+      value: { snoozedUntil: '2026-11-24T15:00:00.000Z' },
+    });
   });
 
   it.each([
@@ -85,8 +105,16 @@ describe('the IPC handlers', () => {
     [IPC_INVOKE.sendCommand, [{ type: 'format_disk' }], /^bad arguments/],
     [IPC_INVOKE.getSnapshot, ['extra'], /^bad arguments/],
     [IPC_INVOKE.snooze, ['soon'], /^bad arguments/],
-    [IPC_INVOKE.exportData, [{ from: '2026-11-24', to: '2026-11-01', format: 'csv', what: 'sessions' }], /from must not be after to/],
-    [IPC_INVOKE.exportData, [{ from: '2026-11-01', to: '2026-11-24', format: 'xlsx', what: 'sessions' }], /^bad arguments/],
+    [
+      IPC_INVOKE.exportData,
+      [{ from: '2026-11-24', to: '2026-11-01', format: 'csv', what: 'sessions' }],
+      /from must not be after to/,
+    ],
+    [
+      IPC_INVOKE.exportData,
+      [{ from: '2026-11-01', to: '2026-11-24', format: 'xlsx', what: 'sessions' }],
+      /^bad arguments/,
+    ],
   ])('check the arguments of %s %j', async (channel, args, error) => {
     const { ipc, calls } = setup();
     const result = (await ipc.call(channel, WINDOW, ...args)) as { ok: boolean; error: string };
@@ -98,7 +126,10 @@ describe('the IPC handlers', () => {
   it('hand a valid export to the host, which chooses where it goes', async () => {
     const { ipc, calls } = setup();
     const query = { from: '2026-11-01', to: '2026-11-24', format: 'json', what: 'events' };
-    expect(await ipc.call(IPC_INVOKE.exportData, WINDOW, query)).toEqual({ ok: true, value: { status: 'cancelled', message: 'Export cancelled' } });
+    expect(await ipc.call(IPC_INVOKE.exportData, WINDOW, query)).toEqual({
+      ok: true,
+      value: { status: 'cancelled', message: 'Export cancelled' },
+    });
     expect(calls).toEqual(['export events 2026-11-01..2026-11-24 json']);
   });
 

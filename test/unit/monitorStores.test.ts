@@ -35,24 +35,62 @@ describe("the chart's kept samples", () => {
     const loaded = await openMonitorStores(dir).series.load();
     expect(loaded.dropped).toEqual([]);
     expect(loaded.value).toEqual([
-      { at: '2026-12-07T09:00:00.000Z', agents: 2, memoryBytes: gib(12.5), measuredBytes: gib(12.5), estimatedBytes: gib(19.7), machineRamBytes: gib(32), freeRamBytes: gib(14.2), cpuPercent: 23.5 },
-      { at: '2026-12-07T09:00:05.000Z', agents: null, memoryBytes: null, measuredBytes: null, estimatedBytes: null, machineRamBytes: gib(32), freeRamBytes: null, cpuPercent: null },
+      {
+        at: '2026-12-07T09:00:00.000Z',
+        agents: 2,
+        memoryBytes: gib(12.5),
+        measuredBytes: gib(12.5),
+        estimatedBytes: gib(19.7),
+        machineRamBytes: gib(32),
+        freeRamBytes: gib(14.2),
+        cpuPercent: 23.5,
+      },
+      {
+        at: '2026-12-07T09:00:05.000Z',
+        agents: null,
+        memoryBytes: null,
+        measuredBytes: null,
+        estimatedBytes: null,
+        machineRamBytes: gib(32),
+        freeRamBytes: null,
+        cpuPercent: null,
+      },
       BYTES_LINE,
     ]);
   });
 
   it("keep the agents' RAM and GPU figures of new samples, beside older lines that have none", async () => {
-    const split = { ...BYTES_LINE, at: '2026-12-07T09:00:15.000Z', ramBytes: gib(13.1), measuredRamBytes: gib(13.1), vramBytes: gib(20.7), gpuUsedBytes: gib(21), gpuTotalBytes: gib(24) };
-    await writeFile(join(dir, 'resource-series.jsonl'), `${[GB_LINES[0] ?? '', JSON.stringify(BYTES_LINE), JSON.stringify(split)].join('\n')}\n`);
+    const split = {
+      ...BYTES_LINE,
+      at: '2026-12-07T09:00:15.000Z',
+      ramBytes: gib(13.1),
+      measuredRamBytes: gib(13.1),
+      vramBytes: gib(20.7),
+      gpuUsedBytes: gib(21),
+      gpuTotalBytes: gib(24),
+    };
+    await writeFile(
+      join(dir, 'resource-series.jsonl'),
+      `${[GB_LINES[0] ?? '', JSON.stringify(BYTES_LINE), JSON.stringify(split)].join('\n')}\n`,
+    );
     const loaded = await openMonitorStores(dir).series.load();
     expect(loaded.dropped).toEqual([]);
     expect(loaded.value[2]).toEqual(split);
     // The older lines hold no split: read as unknown, never as 0.
-    for (const old of loaded.value.slice(0, 2)) expect([old.ramBytes, old.measuredRamBytes, old.vramBytes, old.gpuTotalBytes]).toEqual([undefined, undefined, undefined, undefined]);
+    for (const old of loaded.value.slice(0, 2))
+      expect([old.ramBytes, old.measuredRamBytes, old.vramBytes, old.gpuTotalBytes]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
   });
 
   it('still leave out a line that is neither, saying why', async () => {
-    await writeFile(join(dir, 'resource-series.jsonl'), `${GB_LINES[0] ?? ''}\n{"at":"2026-12-07T09:00:05.000Z","memoryGb":"lots"}\n`);
+    await writeFile(
+      join(dir, 'resource-series.jsonl'),
+      `${GB_LINES[0] ?? ''}\n{"at":"2026-12-07T09:00:05.000Z","memoryGb":"lots"}\n`,
+    );
     const loaded = await openMonitorStores(dir).series.load();
     expect(loaded.value).toHaveLength(1);
     expect(loaded.dropped).toHaveLength(1);

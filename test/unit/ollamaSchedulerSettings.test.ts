@@ -21,19 +21,32 @@ describe("Ollama's scheduler in the desktop settings", () => {
   it('reach the configuration the forecast reads, as Ollama reads them', () => {
     const config = loadConfig(settingsAsEnv(withOllama({ maxLoadedModels: 2, keepAlive: '1h30m' }), null));
     expect(config.ollamaScheduler).toEqual({ maxLoadedModels: 2, keepAliveMs: 5_400_000 });
-    expect(loadConfig(settingsAsEnv(withOllama({ maxLoadedModels: 0, keepAlive: '-1' }), null)).ollamaScheduler.keepAliveMs).toBeNull();
+    expect(
+      loadConfig(settingsAsEnv(withOllama({ maxLoadedModels: 0, keepAlive: '-1' }), null)).ollamaScheduler.keepAliveMs,
+    ).toBeNull();
   });
 
   it('give way to the variables set in the environment, and say so on the screen', () => {
-    const { env, overriddenBy } = effectiveEnv(withOllama({ maxLoadedModels: 2, keepAlive: '10m' }), null, { OLLAMA_MAX_LOADED_MODELS: '6', OLLAMA_KEEP_ALIVE: '30s' });
+    const { env, overriddenBy } = effectiveEnv(withOllama({ maxLoadedModels: 2, keepAlive: '10m' }), null, {
+      OLLAMA_MAX_LOADED_MODELS: '6',
+      OLLAMA_KEEP_ALIVE: '30s',
+    });
     expect(loadConfig(env).ollamaScheduler).toEqual({ maxLoadedModels: 6, keepAliveMs: 30_000 });
-    expect(overriddenBy).toMatchObject({ 'ollama.maxLoadedModels': 'OLLAMA_MAX_LOADED_MODELS', 'ollama.keepAlive': 'OLLAMA_KEEP_ALIVE' });
+    expect(overriddenBy).toMatchObject({
+      'ollama.maxLoadedModels': 'OLLAMA_MAX_LOADED_MODELS',
+      'ollama.keepAlive': 'OLLAMA_KEEP_ALIVE',
+    });
   });
 
   it('refuse a keep-alive Ollama would not read, rather than stop the monitor at its next start', () => {
-    const result = settingsSchema.safeParse({ connection: {}, ollama: { maxLoadedModels: 0, keepAlive: 'five minutes' } });
+    const result = settingsSchema.safeParse({
+      connection: {},
+      ollama: { maxLoadedModels: 0, keepAlive: 'five minutes' },
+    });
     expect(result.success).toBe(false);
-    expect(settingsSchema.safeParse({ connection: {}, ollama: { maxLoadedModels: 1001, keepAlive: '' } }).success).toBe(false);
+    expect(settingsSchema.safeParse({ connection: {}, ollama: { maxLoadedModels: 1001, keepAlive: '' } }).success).toBe(
+      false,
+    );
   });
 });
 

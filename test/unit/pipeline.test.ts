@@ -3,13 +3,27 @@ import { advancePipeline, initialPipelineState, type PipelineState } from '../..
 import type { OllamaModel, Readings } from '../../src/main/core/readings';
 import { gib, MIB } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
-import { agentProcess, failed, GIB, ok, ollamaModel, postgresData, readingsAt, registryAgent, registryData, SETTINGS } from '../support/readings';
+import {
+  agentProcess,
+  failed,
+  GIB,
+  ok,
+  ollamaModel,
+  postgresData,
+  readingsAt,
+  registryAgent,
+  registryData,
+  SETTINGS,
+} from '../support/readings';
 
 const NOW = Date.parse('2026-11-24T14:28:28Z');
 const SECOND = 1000;
 
 /** A model Ollama reports holding, its size given in GB and kept as Ollama gives it: whole bytes. */
-const held = (name: string, gb: number, expiresAt: number | null = null): OllamaModel => ({ ...ollamaModel(name, gb, expiresAt), sizeBytes: gib(gb) });
+const held = (name: string, gb: number, expiresAt: number | null = null): OllamaModel => ({
+  ...ollamaModel(name, gb, expiresAt),
+  sizeBytes: gib(gb),
+});
 
 function run(sequence: Readings[], settings = SETTINGS) {
   let state: PipelineState = initialPipelineState();
@@ -59,9 +73,21 @@ describe('one poll', () => {
       gpuUsedBytes: null,
     });
     expect(snapshot?.activeSessions?.[0]?.durationSeconds).toBe(323);
-    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory, agent.uptimeSeconds])).toEqual([
-      ['senior_developer', gib(6.7), { estimatedBytes: gib(6.7), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null }, 323],
-      ['test_lead', 13 * GIB, { estimatedBytes: 13 * GIB, modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null }, 323],
+    expect(
+      snapshot?.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory, agent.uptimeSeconds]),
+    ).toEqual([
+      [
+        'senior_developer',
+        gib(6.7),
+        { estimatedBytes: gib(6.7), modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null },
+        323,
+      ],
+      [
+        'test_lead',
+        13 * GIB,
+        { estimatedBytes: 13 * GIB, modelLoaded: null, ollamaBytes: null, vramBytes: null, processBytes: null },
+        323,
+      ],
     ]);
     // Processes were not looked at; an active session is on record.
     expect(snapshot?.echo).toBeNull();
@@ -94,15 +120,32 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.[0]?.memory).toEqual({ estimatedBytes: gib(6.7), modelLoaded: true, ollamaBytes: gib(3.8), vramBytes: 0, processBytes: 512 * MIB });
+    expect(snapshot?.agents?.[0]?.memory).toEqual({
+      estimatedBytes: gib(6.7),
+      modelLoaded: true,
+      ollamaBytes: gib(3.8),
+      vramBytes: 0,
+      processBytes: 512 * MIB,
+    });
     expect(snapshot?.agents?.[0]?.processAlive).toBe(true);
     const models = gib(3.8) + gib(7.4);
     const measured = models + 512 * MIB;
     // 11.7 GB of 32 GB.
-    expect(snapshot?.summary).toMatchObject({ memoryBytes: measured, memorySource: 'measured', residentModelsBytes: models, measuredRamBytes: measured, memoryPctOfRam: 36.6 });
+    expect(snapshot?.summary).toMatchObject({
+      memoryBytes: measured,
+      memorySource: 'measured',
+      residentModelsBytes: models,
+      measuredRamBytes: measured,
+      memoryPctOfRam: 36.6,
+    });
     // The savings compare estimates on both sides.
     expect(snapshot?.summary.savingsPct).toBe(79);
-    expect(step?.sample).toMatchObject({ memoryBytes: measured, measuredBytes: measured, estimatedBytes: gib(6.7) + gib(13), agents: 2 });
+    expect(step?.sample).toMatchObject({
+      memoryBytes: measured,
+      measuredBytes: measured,
+      estimatedBytes: gib(6.7) + gib(13),
+      agents: 2,
+    });
   });
 
   it('counts a model Ollama answered without as 0 and as known: the agents hold only their VMs', () => {
@@ -113,19 +156,42 @@ describe('one poll', () => {
       }),
     ]);
     const snapshot = step?.snapshot;
-    expect(snapshot?.agents?.map((agent) => [agent.role, agent.memoryBytes, agent.memory.modelLoaded, agent.memory.processBytes, agent.pid])).toEqual([
+    expect(
+      snapshot?.agents?.map((agent) => [
+        agent.role,
+        agent.memoryBytes,
+        agent.memory.modelLoaded,
+        agent.memory.processBytes,
+        agent.pid,
+      ]),
+    ).toEqual([
       ['senior_developer', 0, false, 300 * MIB, 4242],
       ['test_lead', 0, false, 300 * MIB, 4243],
     ]);
     // 600 MB of 32 GB: 1.8 %, from the exact bytes (0.6 GB, rounded first, would have made it 1.9 %).
-    expect(snapshot?.summary).toMatchObject({ memoryBytes: 600 * MIB, memorySource: 'measured', estimatedMemoryBytes: gib(6.7) + gib(13), measuredRamBytes: 600 * MIB, memoryPctOfRam: 1.8 });
+    expect(snapshot?.summary).toMatchObject({
+      memoryBytes: 600 * MIB,
+      memorySource: 'measured',
+      estimatedMemoryBytes: gib(6.7) + gib(13),
+      measuredRamBytes: 600 * MIB,
+      memoryPctOfRam: 1.8,
+    });
     expect(snapshot?.agents?.[0]?.copies.map((copy) => copy.pid)).toEqual([4242]);
-    expect(snapshot?.echo).toEqual({ roots: ['/home/ana/echo'], configuredRoot: null, delegators: [], otherRoots: 0, otherUsers: 0 });
+    expect(snapshot?.echo).toEqual({
+      roots: ['/home/ana/echo'],
+      configuredRoot: null,
+      delegators: [],
+      otherRoots: 0,
+      otherUsers: 0,
+    });
   });
 
   it("estimates a model while Ollama's last answer is stale, since it may have unloaded it since", () => {
     const holding = ok({ models: [held('deepseek-coder:6.7b', 3.8), held('codellama:13b', 7.4)] });
-    const [first, second] = run([readingsAt(NOW, { ollama: holding }), readingsAt(NOW + 5 * SECOND, { ollama: failed('connect ECONNREFUSED 127.0.0.1:11434') })]);
+    const [first, second] = run([
+      readingsAt(NOW, { ollama: holding }),
+      readingsAt(NOW + 5 * SECOND, { ollama: failed('connect ECONNREFUSED 127.0.0.1:11434') }),
+    ]);
     expect(first?.snapshot.agents?.map((agent) => [agent.memoryBytes, agent.memory.modelLoaded])).toEqual([
       [gib(3.8), true],
       [gib(7.4), true],
@@ -135,15 +201,28 @@ describe('one poll', () => {
       [gib(6.7), null],
       [13 * GIB, null],
     ]);
-    expect(second?.snapshot.summary).toMatchObject({ memoryBytes: gib(6.7) + gib(13), memorySource: 'estimated', measuredRamBytes: null, memoryPctOfRam: null });
+    expect(second?.snapshot.summary).toMatchObject({
+      memoryBytes: gib(6.7) + gib(13),
+      memorySource: 'estimated',
+      measuredRamBytes: null,
+      memoryPctOfRam: null,
+    });
   });
 
   it('shows a model Ollama keeps loaded after its agent stopped, with the time until it unloads', () => {
-    const [step] = run([
-      readingsAt(NOW, { ollama: ok({ models: [held('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) }),
-    ]);
+    const [step] = run([readingsAt(NOW, { ollama: ok({ models: [held('qwen2.5:14b', 8.9, NOW + 200 * SECOND)] }) })]);
     expect(step?.snapshot.residentModels).toEqual([
-      { name: 'qwen2.5:14b', sizeBytes: gib(8.9), sizeFrom: 'ollama', vramBytes: 0, ramBytes: gib(8.9), expiresAt: '2026-11-24T14:31:48.000Z', unloadsInSeconds: 200, staysLoaded: false, usedBy: [] },
+      {
+        name: 'qwen2.5:14b',
+        sizeBytes: gib(8.9),
+        sizeFrom: 'ollama',
+        vramBytes: 0,
+        ramBytes: gib(8.9),
+        expiresAt: '2026-11-24T14:31:48.000Z',
+        unloadsInSeconds: 200,
+        staysLoaded: false,
+        usedBy: [],
+      },
     ]);
     expect(step?.snapshot.warnings).toContainEqual({
       kind: 'model-unused',
@@ -156,10 +235,22 @@ describe('one poll', () => {
 describe('no agent running', () => {
   it('gives no savings, and keeps what Ollama still holds in view', () => {
     const [step] = run([
-      readingsAt(NOW, { postgres: ok(postgresData([])), registry: ok(registryData([])), ollama: ok({ models: [held('deepseek-coder:33b', 18.9, NOW + 250 * SECOND), held('qwen2.5:14b', 14.7, NOW + 120 * SECOND)] }) }),
+      readingsAt(NOW, {
+        postgres: ok(postgresData([])),
+        registry: ok(registryData([])),
+        ollama: ok({
+          models: [held('deepseek-coder:33b', 18.9, NOW + 250 * SECOND), held('qwen2.5:14b', 14.7, NOW + 120 * SECOND)],
+        }),
+      }),
     ]);
     // The agents hold nothing, exactly; against running every agent that is no "100% savings".
-    expect(step?.snapshot.summary).toMatchObject({ activeAgents: 0, memoryBytes: 0, memorySource: 'measured', savingsPct: null, residentModelsBytes: gib(18.9) + gib(14.7) });
+    expect(step?.snapshot.summary).toMatchObject({
+      activeAgents: 0,
+      memoryBytes: 0,
+      memorySource: 'measured',
+      savingsPct: null,
+      residentModelsBytes: gib(18.9) + gib(14.7),
+    });
     expect(step?.sample).toMatchObject({ agents: 0, memoryBytes: 0, ramBytes: 0, measuredRamBytes: 0 });
   });
 });
@@ -171,7 +262,8 @@ describe('sessions ECHO does not record', () => {
       registry: ok(registryData([registryAgent('cto', 'deepseek-coder:33b', { sessionId: null })])),
       ollama: ok({ models: [held('deepseek-coder:33b', 18.8)] }),
     });
-  const idleWarnings = (step: ReturnType<typeof run>[number] | undefined) => step?.snapshot.warnings.filter((warning) => warning.kind === 'agent-idle');
+  const idleWarnings = (step: ReturnType<typeof run>[number] | undefined) =>
+    step?.snapshot.warnings.filter((warning) => warning.kind === 'agent-idle');
 
   it('says sessions are not recorded when agents run and none was written in the last day, and calls no agent idle', () => {
     const [none] = run([idleCto(postgresData([], { newestSessionAt: null }))]);
@@ -186,7 +278,11 @@ describe('sessions ECHO does not record', () => {
     const [step] = run([idleCto(postgresData([], { newestSessionAt: NOW - 3600 * SECOND }))]);
     expect(step?.snapshot.sessionsRecorded).toBe(true);
     expect(idleWarnings(step)).toEqual([
-      { kind: 'agent-idle', role: 'cto', message: 'CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.' },
+      {
+        kind: 'agent-idle',
+        role: 'cto',
+        message: 'CTO runs in no active session and holds deepseek-coder:33b (18.8 GB): stopping it frees that memory.',
+      },
     ]);
   });
 
@@ -198,7 +294,10 @@ describe('sessions ECHO does not record', () => {
 
 describe('a source that fails', () => {
   it('keeps the last good values, marked stale with their age, and never zeros', () => {
-    const [, second] = run([readingsAt(NOW), readingsAt(NOW + 30 * SECOND, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433') })]);
+    const [, second] = run([
+      readingsAt(NOW),
+      readingsAt(NOW + 30 * SECOND, { postgres: failed('connect ECONNREFUSED 127.0.0.1:5433') }),
+    ]);
     const snapshot = second?.snapshot;
     expect(snapshot?.sources.postgres).toMatchObject({
       state: 'stale',
@@ -215,9 +314,16 @@ describe('a source that fails', () => {
   });
 
   it('shows unknown, not zero, when it never answered', () => {
-    const [step] = run([readingsAt(NOW, { postgres: failed('timeout'), registry: failed('Redis: connect ECONNREFUSED') })]);
+    const [step] = run([
+      readingsAt(NOW, { postgres: failed('timeout'), registry: failed('Redis: connect ECONNREFUSED') }),
+    ]);
     expect(step?.snapshot.sources.postgres.state).toBe('error');
-    expect(step?.snapshot.summary).toMatchObject({ activeSessions: null, sessionsToday: null, activeAgents: null, memoryBytes: null });
+    expect(step?.snapshot.summary).toMatchObject({
+      activeSessions: null,
+      sessionsToday: null,
+      activeAgents: null,
+      memoryBytes: null,
+    });
     expect(step?.snapshot.activeSessions).toBeNull();
   });
 
@@ -228,7 +334,10 @@ describe('a source that fails', () => {
       readingsAt(NOW + 10 * SECOND),
     ]);
     expect(steps.map((step) => step.snapshot.sources.registry.state)).toEqual(['ok', 'stale', 'ok']);
-    expect(steps[2]?.snapshot.sources.registry).toMatchObject({ lastError: 'Redis: connect ECONNREFUSED', ageSeconds: null });
+    expect(steps[2]?.snapshot.sources.registry).toMatchObject({
+      lastError: 'Redis: connect ECONNREFUSED',
+      ageSeconds: null,
+    });
     expect(steps.flatMap((step) => step.events.map((event) => event.type))).toEqual(['source_down', 'source_up']);
   });
 
@@ -243,8 +352,18 @@ describe('a source that fails', () => {
 describe('changes between polls', () => {
   it('become events even when the delegator announces nothing', () => {
     const later = readingsAt(NOW + 5 * SECOND, {
-      registry: ok(registryData([registryAgent('senior_developer', 'deepseek-coder:6.7b'), registryAgent('cto', 'deepseek-coder:33b')])),
-      postgres: ok(postgresData([sessionRecord(), sessionRecord({ sessionId: 'session_2', category: 'technical', description: 'Plan the API' })])),
+      registry: ok(
+        registryData([
+          registryAgent('senior_developer', 'deepseek-coder:6.7b'),
+          registryAgent('cto', 'deepseek-coder:33b'),
+        ]),
+      ),
+      postgres: ok(
+        postgresData([
+          sessionRecord(),
+          sessionRecord({ sessionId: 'session_2', category: 'technical', description: 'Plan the API' }),
+        ]),
+      ),
     });
     const [, second] = run([readingsAt(NOW), later]);
     expect(second?.events.map((event) => [event.type, event.role ?? event.sessionId, event.message])).toEqual([
@@ -256,7 +375,10 @@ describe('changes between polls', () => {
   });
 
   it('are not invented when a source goes down', () => {
-    const [, second] = run([readingsAt(NOW), readingsAt(NOW + 5 * SECOND, { registry: failed('down'), postgres: failed('down') })]);
+    const [, second] = run([
+      readingsAt(NOW),
+      readingsAt(NOW + 5 * SECOND, { registry: failed('down'), postgres: failed('down') }),
+    ]);
     expect(second?.events.map((event) => event.type)).toEqual(['source_down', 'source_down']);
   });
 });

@@ -30,15 +30,33 @@ const onDiscreteGpu = {
 
 describe('memory on every desktop', () => {
   it("counts a model wholly in a discrete GPU's memory against GPU memory, not RAM, and names both", () => {
-    const snapshot = settled({ ...onDiscreteGpu, system: system({ totalBytes: 16 * GIB, freeBytes: 9 * GIB, gpu: { totalBytes: 24 * GIB, usedBytes: 14 * GIB } }) });
-    expect(snapshot.summary).toMatchObject({ memoryBytes: gib(13.3), ramBytes: 0, vramBytes: gib(13.3), memoryPctOfRam: 0, gpuTotalBytes: 24 * GIB, gpuUsedBytes: 14 * GIB });
+    const snapshot = settled({
+      ...onDiscreteGpu,
+      system: system({ totalBytes: 16 * GIB, freeBytes: 9 * GIB, gpu: { totalBytes: 24 * GIB, usedBytes: 14 * GIB } }),
+    });
+    expect(snapshot.summary).toMatchObject({
+      memoryBytes: gib(13.3),
+      ramBytes: 0,
+      vramBytes: gib(13.3),
+      memoryPctOfRam: 0,
+      gpuTotalBytes: 24 * GIB,
+      gpuUsedBytes: 14 * GIB,
+    });
     expect(firing(snapshot)).toEqual([]);
     expect(snapshot.agents?.[0]?.memory).toMatchObject({ ollamaBytes: gib(13.3), vramBytes: gib(13.3) });
   });
 
   it('counts all of it against RAM where memory is unified (Apple Silicon)', () => {
-    const snapshot = settled({ ...onDiscreteGpu, system: system({ totalBytes: 16 * GIB, freeBytes: 3 * GIB, unifiedMemory: true }) });
-    expect(snapshot.summary).toMatchObject({ ramBytes: gib(13.3), memoryPctOfRam: 83.1, unifiedMemory: true, gpuTotalBytes: null });
+    const snapshot = settled({
+      ...onDiscreteGpu,
+      system: system({ totalBytes: 16 * GIB, freeBytes: 3 * GIB, unifiedMemory: true }),
+    });
+    expect(snapshot.summary).toMatchObject({
+      ramBytes: gib(13.3),
+      memoryPctOfRam: 83.1,
+      unifiedMemory: true,
+      gpuTotalBytes: null,
+    });
     expect(firing(snapshot)).toContain('memory-vs-ram:warning');
   });
 
@@ -64,10 +82,19 @@ describe('memory on every desktop', () => {
   });
 
   it('forecasts RAM and GPU memory apart, filling free GPU memory first as Ollama does', () => {
-    const snapshot = settled({ system: system({ totalBytes: 16 * GIB, freeBytes: 10 * GIB, gpu: { totalBytes: 24 * GIB, usedBytes: 4 * GIB } }) });
+    const snapshot = settled({
+      system: system({ totalBytes: 16 * GIB, freeBytes: 10 * GIB, gpu: { totalBytes: 24 * GIB, usedBytes: 4 * GIB } }),
+    });
     const technical = snapshot.forecast.categories.find((category) => category.category === 'technical');
     // cto and senior_architect share deepseek-coder:33b (33 GB estimated); the running senior developer's model is loaded already.
-    expect(technical).toMatchObject({ needBytes: 33 * GIB, needVramBytes: 20 * GIB, needRamBytes: 13 * GIB, freeBytes: 10 * GIB, freeVramBytes: 20 * GIB, fits: false });
+    expect(technical).toMatchObject({
+      needBytes: 33 * GIB,
+      needVramBytes: 20 * GIB,
+      needRamBytes: 13 * GIB,
+      freeBytes: 10 * GIB,
+      freeVramBytes: 20 * GIB,
+      fits: false,
+    });
     const quickFix = snapshot.forecast.categories.find((category) => category.category === 'quick_fix');
     expect(quickFix).toMatchObject({ needBytes: 0, fits: true });
   });

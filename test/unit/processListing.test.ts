@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeLinuxProcess, parseLsofCwd, parseMacPs, pidRuns } from '../../src/main/sources/processes/processListing';
+import {
+  describeLinuxProcess,
+  parseLsofCwd,
+  parseMacPs,
+  pidRuns,
+} from '../../src/main/sources/processes/processListing';
 
 const onLinux = process.platform === 'linux';
 
@@ -25,7 +30,8 @@ describe('parseMacPs', () => {
   });
 
   it('drops trailing spaces and carriage returns, and lines that are not three numbers and a name', () => {
-    const text = '  702     1   501 redis-server   \r\n  PID  PPID   UID UCOMM\nps: illegal option\n\n  x 1 2 name\n  715     1   501 ollama\n';
+    const text =
+      '  702     1   501 redis-server   \r\n  PID  PPID   UID UCOMM\nps: illegal option\n\n  x 1 2 name\n  715     1   501 ollama\n';
     expect(parseMacPs(text).map((entry) => [entry.pid, entry.ppid, entry.uid, entry.executable])).toEqual([
       [702, 1, 501, 'redis-server'],
       [715, 1, 501, 'ollama'],
@@ -39,7 +45,15 @@ describe('parseMacPs', () => {
 
 describe('parseLsofCwd', () => {
   it('maps each pid to the path of its cwd, spaces and all', () => {
-    const text = ['p1204', 'fcwd', 'n/Users/ana/Code/echo/apps/cto', 'p1302', 'fcwd', 'n/Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo/apps/uiux_engineer', ''].join('\n');
+    const text = [
+      'p1204',
+      'fcwd',
+      'n/Users/ana/Code/echo/apps/cto',
+      'p1302',
+      'fcwd',
+      'n/Users/ana/Library/Mobile Documents/com~apple~CloudDocs/echo/apps/uiux_engineer',
+      '',
+    ].join('\n');
     expect(parseLsofCwd(text)).toEqual(
       new Map([
         [1204, '/Users/ana/Code/echo/apps/cto'],
@@ -53,7 +67,9 @@ describe('parseLsofCwd', () => {
   });
 
   it('leaves out a pid that has no name line, and a name before any pid', () => {
-    expect(parseLsofCwd('n/orphan/name\np901\nfcwd\np905\nfcwd\nn/Users/ana/Code/echo/apps/delegator\n')).toEqual(new Map([[905, '/Users/ana/Code/echo/apps/delegator']]));
+    expect(parseLsofCwd('n/orphan/name\np901\nfcwd\np905\nfcwd\nn/Users/ana/Code/echo/apps/delegator\n')).toEqual(
+      new Map([[905, '/Users/ana/Code/echo/apps/delegator']]),
+    );
   });
 
   it('gives nothing for an empty answer (lsof found none of the pids)', () => {
@@ -73,7 +89,17 @@ describe.runIf(onLinux)('describeLinuxProcess', () => {
   it('reads only the parent and the executable of a process not asked about', () => {
     const asked: (string | null)[] = [];
     const self = describeLinuxProcess(process.pid, (executable) => (asked.push(executable), false));
-    expect(self).toEqual({ pid: process.pid, ppid: process.ppid, executable: asked[0], startTicks: expect.any(Number), uid: null, uids: null, argv: null, commandLine: '', cwd: null });
+    expect(self).toEqual({
+      pid: process.pid,
+      ppid: process.ppid,
+      executable: asked[0],
+      startTicks: expect.any(Number),
+      uid: null,
+      uids: null,
+      argv: null,
+      commandLine: '',
+      cwd: null,
+    });
   });
 
   it('gives null for a pid that does not run', () => {

@@ -41,32 +41,44 @@ class WindowsMachine {
     if (this.failing) return Promise.reject(this.failing);
     const found = pids.filter((pid) => this.running.has(pid));
     if (found.length === 0) return Promise.reject(new Error(this.noneFound));
-    return Promise.resolve(new Map(found.map((pid) => [pid, { cpuPercent: 1, rssBytes: 100_000_000 + pid, startedAt: 1_000 + pid }])));
+    return Promise.resolve(
+      new Map(found.map((pid) => [pid, { cpuPercent: 1, rssBytes: 100_000_000 + pid, startedAt: 1_000 + pid }])),
+    );
   };
 }
 
-const rolesOf = (scan: Awaited<ReturnType<AgentProcessScanner['scan']>>): string[] => scan.value.agents.map((agent) => agent.role);
+const rolesOf = (scan: Awaited<ReturnType<AgentProcessScanner['scan']>>): string[] =>
+  scan.value.agents.map((agent) => agent.role);
 
 describe('the scanner when measuring fails', () => {
   it.each([
     ['Spanish', 'windows-recorded-wmic-no-instances-es.txt'],
     ['Japanese', 'windows-recorded-wmic-no-instances-ja.txt'],
-  ])('sees the agents started after every followed one exited, though measuring then fails with wmic’s %s "none found"', async (_language, file) => {
-    const machine = new WindowsMachine(readRecordedOutput(file).stderr);
-    const scanner = new AgentProcessScanner({ list: machine.list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: null, listEvery: 2 });
-    machine.running.set(NEVER_RUN, erl(NEVER_RUN, 'ceo'));
-    machine.running.set(NEVER_RUN + 1, erl(NEVER_RUN + 1, 'cto'));
-    expect(rolesOf(await scanner.scan())).toEqual(['ceo', 'cto']);
+  ])(
+    'sees the agents started after every followed one exited, though measuring then fails with wmic’s %s "none found"',
+    async (_language, file) => {
+      const machine = new WindowsMachine(readRecordedOutput(file).stderr);
+      const scanner = new AgentProcessScanner({
+        list: machine.list,
+        measure: machine.measure,
+        readModel: () => Promise.resolve(null),
+        uid: null,
+        listEvery: 2,
+      });
+      machine.running.set(NEVER_RUN, erl(NEVER_RUN, 'ceo'));
+      machine.running.set(NEVER_RUN + 1, erl(NEVER_RUN + 1, 'cto'));
+      expect(rolesOf(await scanner.scan())).toEqual(['ceo', 'cto']);
 
-    // Both exit; a delegator starts two others later.
-    machine.running.clear();
-    expect(rolesOf(await scanner.scan())).toEqual([]);
-    machine.running.set(NEVER_RUN + 2, erl(NEVER_RUN + 2, 'chro'));
-    machine.running.set(NEVER_RUN + 3, erl(NEVER_RUN + 3, 'test_lead'));
-    const seen: string[][] = [];
-    for (let scan = 0; scan < 4; scan += 1) seen.push(rolesOf(await scanner.scan()));
-    expect(seen.at(-1)).toEqual(['chro', 'test_lead']);
-  });
+      // Both exit; a delegator starts two others later.
+      machine.running.clear();
+      expect(rolesOf(await scanner.scan())).toEqual([]);
+      machine.running.set(NEVER_RUN + 2, erl(NEVER_RUN + 2, 'chro'));
+      machine.running.set(NEVER_RUN + 3, erl(NEVER_RUN + 3, 'test_lead'));
+      const seen: string[][] = [];
+      for (let scan = 0; scan < 4; scan += 1) seen.push(rolesOf(await scanner.scan()));
+      expect(seen.at(-1)).toEqual(['chro', 'test_lead']);
+    },
+  );
 
   it('reports the agents it cannot measure while they run, says why, and lists in every scan whose measuring fails', async () => {
     const machine = new WindowsMachine('unused');
@@ -78,7 +90,13 @@ describe('the scanner when measuring fails', () => {
       lists += 1;
       return machine.list();
     };
-    const scanner = new AgentProcessScanner({ list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: null, listEvery: 1_000 });
+    const scanner = new AgentProcessScanner({
+      list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      uid: null,
+      listEvery: 1_000,
+    });
     machine.failing = new Error('PowerShell gave no process table within 10 s');
 
     const first = await scanner.scan();
@@ -86,7 +104,9 @@ describe('the scanner when measuring fails', () => {
       ['ceo', null, null],
       ['cto', null, null],
     ]);
-    expect(first.dropped).toEqual(["ECHO's processes could not be measured (PowerShell gave no process table within 10 s); those running are shown without memory or CPU"]);
+    expect(first.dropped).toEqual([
+      "ECHO's processes could not be measured (PowerShell gave no process table within 10 s); those running are shown without memory or CPU",
+    ]);
     // Never measured, so Stop has no start to check against: it signals nothing.
     expect(scanner.found(process.pid)).toBeNull();
 
@@ -97,14 +117,22 @@ describe('the scanner when measuring fails', () => {
     machine.failing = null;
     const working = await scanner.scan();
     expect(working.dropped).toEqual([]);
-    expect(working.value.agents.map((agent) => agent.rssBytes)).toEqual([100_000_000 + process.pid, 100_000_000 + process.ppid]);
+    expect(working.value.agents.map((agent) => agent.rssBytes)).toEqual([
+      100_000_000 + process.pid,
+      100_000_000 + process.ppid,
+    ]);
     expect(lists).toBe(2);
   });
 
   it('keeps the start it measured for an agent it can no longer measure', async () => {
     const machine = new WindowsMachine('unused');
     machine.running.set(process.pid, erl(process.pid, 'ceo'));
-    const scanner = new AgentProcessScanner({ list: machine.list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: null });
+    const scanner = new AgentProcessScanner({
+      list: machine.list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      uid: null,
+    });
     await scanner.scan();
     await scanner.scan();
     machine.failing = new Error('wmic failed');
@@ -115,7 +143,12 @@ describe('the scanner when measuring fails', () => {
   it('still fails the scan when no descriptor is left: the agents are unknown, not gone, and the next scan reads them', async () => {
     const machine = new WindowsMachine('unused');
     machine.running.set(NEVER_RUN, erl(NEVER_RUN, 'ceo'));
-    const scanner = new AgentProcessScanner({ list: machine.list, measure: machine.measure, readModel: () => Promise.resolve(null), uid: null });
+    const scanner = new AgentProcessScanner({
+      list: machine.list,
+      measure: machine.measure,
+      readModel: () => Promise.resolve(null),
+      uid: null,
+    });
     await scanner.scan();
     machine.failing = Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
     await expect(scanner.scan()).rejects.toThrow('EMFILE');

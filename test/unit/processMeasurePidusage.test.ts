@@ -17,7 +17,8 @@ vi.mock('pidusage', () => ({
     if (output === null) return Promise.reject(new Error('no wmic output to replay'));
     if (output.stderr !== '') {
       const error = new Error(output.stderr);
-      if (error.message.includes('No Instance(s) Available.')) return Promise.reject(Object.assign(new Error('No matching pid found'), { code: 'ENOENT' }));
+      if (error.message.includes('No Instance(s) Available.'))
+        return Promise.reject(Object.assign(new Error('No matching pid found'), { code: 'ENOENT' }));
       return Promise.reject(error);
     }
     return Promise.reject(new Error(`pidusage wmic command exited with code ${String(output.code)}`));
@@ -38,6 +39,8 @@ describe('pidusage on Windows, with wmic’s "none found" as recorded', () => {
 
   it('still fails while a pid it asked about runs: the error says nothing of that one', async () => {
     wmic.output = { ...readRecordedOutput('windows-recorded-wmic-no-instances-es.txt'), code: 0 };
-    await expect(measureWithPidusage(() => 1_000, 'win32')([process.pid, ...GONE])).rejects.toThrow('No hay instancias disponibles.');
+    await expect(measureWithPidusage(() => 1_000, 'win32')([process.pid, ...GONE])).rejects.toThrow(
+      'No hay instancias disponibles.',
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { measureProcesses } from '../../src/main/sources/processes/processMeasure';
-import { parseProcessTable, PROCESS_TABLE_SCRIPT, WindowsProcessReader, type CommandOutput } from '../../src/main/sources/processes/windowsProcessTable';
+import {
+  parseProcessTable,
+  PROCESS_TABLE_SCRIPT,
+  WindowsProcessReader,
+  type CommandOutput,
+} from '../../src/main/sources/processes/windowsProcessTable';
 import { countingRunner, readRecordedOutput, recordedTableProcesses, tableOutput } from '../support/windowsRecorded';
 
 /** The monitor's own process in windows-process-table.txt: every complete table holds it. */
@@ -23,7 +28,9 @@ describe('the Windows process table', () => {
       pid: 7152,
       ppid: 7140,
       name: 'erl.exe',
-      commandLine: expect.stringContaining('-escript main senior_developer -run escript start -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous') as unknown,
+      commandLine: expect.stringContaining(
+        '-escript main senior_developer -run escript start -extra C:\\Users\\ana\\echo\\apps\\senior_developer\\senior_developer --autonomous',
+      ) as unknown,
       workingSetBytes: 121_085_952,
       cpuTime100ns: 98_437_500,
       startedMs: 1_767_254_412_400,
@@ -40,13 +47,20 @@ describe('the Windows process table', () => {
   it.each([
     ['Spanish', 'windows-recorded-wmic-no-instances-es.txt'],
     ['Japanese', 'windows-recorded-wmic-no-instances-ja.txt'],
-  ])('takes words on standard error and nothing on standard output (%s) for a failure, shown as said, never for "none running"', (_language, file) => {
-    const words = readRecordedOutput(file);
-    expect(() => parseProcessTable({ ...words, code: 0 }, MONITOR_PID, 0)).toThrow(`PowerShell's process table did not come (exit 0): ${words.stderr}`);
-  });
+  ])(
+    'takes words on standard error and nothing on standard output (%s) for a failure, shown as said, never for "none running"',
+    (_language, file) => {
+      const words = readRecordedOutput(file);
+      expect(() => parseProcessTable({ ...words, code: 0 }, MONITOR_PID, 0)).toThrow(
+        `PowerShell's process table did not come (exit 0): ${words.stderr}`,
+      );
+    },
+  );
 
   it('takes a table without this very process for a failure: a query that half ran says nothing of the others', () => {
-    expect(() => parseProcessTable(tableOutput([]), MONITOR_PID, 0)).toThrow("PowerShell's process table is incomplete (0 processes, this one not among them)");
+    expect(() => parseProcessTable(tableOutput([]), MONITOR_PID, 0)).toThrow(
+      "PowerShell's process table is incomplete (0 processes, this one not among them)",
+    );
     const garbled = { stdout: '{"processes": [{"pid": "7152"}]', stderr: '', code: 1 };
     expect(() => parseProcessTable(garbled, MONITOR_PID, 0)).toThrow('did not come (exit 1)');
   });
@@ -76,9 +90,15 @@ describe('the Windows process table', () => {
 
   it('a pid given to another process starts its CPU afresh', async () => {
     let clock = 0;
-    const reborn = recordedTableProcesses().map((entry) => (entry.pid === 7152 ? { ...entry, startedMs: Number(entry.startedMs) + 60_000, cpu100ns: 1 } : entry));
+    const reborn = recordedTableProcesses().map((entry) =>
+      entry.pid === 7152 ? { ...entry, startedMs: Number(entry.startedMs) + 60_000, cpu100ns: 1 } : entry,
+    );
     const runner = countingRunner((run) => (run === 1 ? recorded : tableOutput(reborn)));
-    const measure = measureProcesses(Date.now, 'win32', new WindowsProcessReader({ run: runner, selfPid: MONITOR_PID, clock: () => clock }));
+    const measure = measureProcesses(
+      Date.now,
+      'win32',
+      new WindowsProcessReader({ run: runner, selfPid: MONITOR_PID, clock: () => clock }),
+    );
     await measure([7152]);
     clock += 5000;
     expect((await measure([7152])).get(7152)?.cpuPercent).toBeNull();
@@ -91,7 +111,9 @@ describe('WindowsProcessReader', () => {
   it('answers every read while one PowerShell runs, and for a second after, with it; a fresh read starts its own', async () => {
     let clock = 0;
     let release: (output: CommandOutput) => void = () => undefined;
-    const runner = countingRunner((run) => (run === 1 ? new Promise<CommandOutput>((resolve) => (release = resolve)) : recorded));
+    const runner = countingRunner((run) =>
+      run === 1 ? new Promise<CommandOutput>((resolve) => (release = resolve)) : recorded,
+    );
     const reader = new WindowsProcessReader({ run: runner, selfPid: MONITOR_PID, clock: () => clock });
     const reads = [reader.read(), reader.read(), reader.read()];
     await Promise.resolve();
@@ -110,9 +132,13 @@ describe('WindowsProcessReader', () => {
   });
 
   it('keeps no failed run: the next read tries again', async () => {
-    const runner = countingRunner((run) => (run === 1 ? { stdout: '', stderr: 'Get-CimInstance : …', code: 1 } : recorded));
+    const runner = countingRunner((run) =>
+      run === 1 ? { stdout: '', stderr: 'Get-CimInstance : …', code: 1 } : recorded,
+    );
     const reader = new WindowsProcessReader({ run: runner, selfPid: MONITOR_PID, clock: () => 0 });
-    await expect(reader.read()).rejects.toThrow("PowerShell's process table did not come (exit 1): Get-CimInstance : …");
+    await expect(reader.read()).rejects.toThrow(
+      "PowerShell's process table did not come (exit 1): Get-CimInstance : …",
+    );
     expect((await reader.read()).rows.size).toBe(23);
     expect(runner.runs()).toBe(2);
   });

@@ -24,10 +24,20 @@ function agent(role: string, overrides: Partial<AgentView> = {}): AgentView {
 }
 
 function input(overrides: Partial<ReconcileInput>): ReconcileInput {
-  return { now: NOW, activeSessions: [], agents: [], agentsFrom: ['registry'], heartbeats: null, processesHere: false, residentModels: [], ...overrides };
+  return {
+    now: NOW,
+    activeSessions: [],
+    agents: [],
+    agentsFrom: ['registry'],
+    heartbeats: null,
+    processesHere: false,
+    residentModels: [],
+    ...overrides,
+  };
 }
 
-const kinds = (result: ReturnType<typeof reconcile>) => result.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? warning.role ?? warning.model ?? ''}`);
+const kinds = (result: ReturnType<typeof reconcile>) =>
+  result.warnings.map((warning) => `${warning.kind}:${warning.sessionId ?? warning.role ?? warning.model ?? ''}`);
 
 describe('reconcile', () => {
   it('flags an active session with no agents once agents have had time to spawn', () => {
@@ -43,7 +53,9 @@ describe('reconcile', () => {
     const future = sessionRecord({ sessionId: 'future', agents: [], startedAt: '2100-01-01T00:00:00.000Z' });
     const result = reconcile(input({ activeSessions: [drifted, future] }), EMPTY_RECONCILE_STATE);
     expect(kinds(result)).toEqual(['session-dated-future:future']);
-    expect(result.warnings[0]?.message).toBe('Session future is dated in the future (it starts 2100-01-01T00:00:00.000Z): the clock of the machine that wrote it, or the row, is wrong.');
+    expect(result.warnings[0]?.message).toBe(
+      'Session future is dated in the future (it starts 2100-01-01T00:00:00.000Z): the clock of the machine that wrote it, or the row, is wrong.',
+    );
   });
 
   it('flags a registry agent whose process is gone or whose heartbeat stopped', () => {
@@ -67,7 +79,14 @@ describe('reconcile', () => {
 
   it('flags a session still active long after its agents are gone', () => {
     const session = sessionRecord({ sessionId: 'crashed', startedAt: minutesAgo(60) });
-    const running = reconcile(input({ now: NOW - 11 * 60_000, activeSessions: [session], agents: [agent('senior_developer', { sessionId: 'crashed' })] }), EMPTY_RECONCILE_STATE);
+    const running = reconcile(
+      input({
+        now: NOW - 11 * 60_000,
+        activeSessions: [session],
+        agents: [agent('senior_developer', { sessionId: 'crashed' })],
+      }),
+      EMPTY_RECONCILE_STATE,
+    );
     expect(kinds(running)).toEqual([]);
     const soon = reconcile(input({ now: NOW - 5 * 60_000, activeSessions: [session], agents: [] }), running.state);
     expect(kinds(soon)).toEqual([]);
@@ -78,34 +97,74 @@ describe('reconcile', () => {
 
   it('leaves orphan checks alone when agents come from the sessions themselves', () => {
     const session = sessionRecord({ sessionId: 'crashed', startedAt: minutesAgo(60) });
-    expect(kinds(reconcile(input({ activeSessions: [session], agents: [], agentsFrom: ['sessions'] }), EMPTY_RECONCILE_STATE))).toEqual([]);
+    expect(
+      kinds(
+        reconcile(input({ activeSessions: [session], agents: [], agentsFrom: ['sessions'] }), EMPTY_RECONCILE_STATE),
+      ),
+    ).toEqual([]);
   });
 
   it('flags a model Ollama holds with no agent using it', () => {
     const result = reconcile(
       input({
         residentModels: [
-          { name: 'qwen2.5:14b', sizeBytes: gib(8.9), sizeFrom: 'ollama', vramBytes: gib(8.9), ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] },
-          { name: 'm:7b', sizeBytes: 4 * GIB, sizeFrom: 'ollama', vramBytes: 4 * GIB, ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: ['cto'] },
+          {
+            name: 'qwen2.5:14b',
+            sizeBytes: gib(8.9),
+            sizeFrom: 'ollama',
+            vramBytes: gib(8.9),
+            ramBytes: 0,
+            expiresAt: null,
+            unloadsInSeconds: null,
+            staysLoaded: false,
+            usedBy: [],
+          },
+          {
+            name: 'm:7b',
+            sizeBytes: 4 * GIB,
+            sizeFrom: 'ollama',
+            vramBytes: 4 * GIB,
+            ramBytes: 0,
+            expiresAt: null,
+            unloadsInSeconds: null,
+            staysLoaded: false,
+            usedBy: ['cto'],
+          },
         ],
       }),
       EMPTY_RECONCILE_STATE,
     );
     expect(result.warnings).toEqual([
-      { kind: 'model-unused', model: 'qwen2.5:14b', message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it.' },
+      {
+        kind: 'model-unused',
+        model: 'qwen2.5:14b',
+        message: 'Ollama holds qwen2.5:14b (8.9 GB) with no agent using it.',
+      },
     ]);
   });
 
-  it("marks the size of an unused model as approximate where Ollama gave none and the estimate stands in", () => {
+  it('marks the size of an unused model as approximate where Ollama gave none and the estimate stands in', () => {
     const result = reconcile(
       input({
         residentModels: [
-          { name: 'deepseek-coder:6.7b', sizeBytes: gib(6.7), sizeFrom: 'estimate', vramBytes: 0, ramBytes: gib(6.7), expiresAt: null, unloadsInSeconds: 240, staysLoaded: false, usedBy: [] },
+          {
+            name: 'deepseek-coder:6.7b',
+            sizeBytes: gib(6.7),
+            sizeFrom: 'estimate',
+            vramBytes: 0,
+            ramBytes: gib(6.7),
+            expiresAt: null,
+            unloadsInSeconds: 240,
+            staysLoaded: false,
+            usedBy: [],
+          },
         ],
       }),
       EMPTY_RECONCILE_STATE,
     );
-    expect(result.warnings.map((warning) => warning.message)).toEqual(['Ollama holds deepseek-coder:6.7b (~6.7 GB) with no agent using it; it unloads in 4m 0s.']);
+    expect(result.warnings.map((warning) => warning.message)).toEqual([
+      'Ollama holds deepseek-coder:6.7b (~6.7 GB) with no agent using it; it unloads in 4m 0s.',
+    ]);
   });
 
   it('calls an agent in no session idle only where this ECHO records sessions', () => {
@@ -117,7 +176,9 @@ describe('reconcile', () => {
     });
     expect(kinds(reconcile(input({ agents: [held] }), EMPTY_RECONCILE_STATE))).toEqual([]);
     expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: false }), EMPTY_RECONCILE_STATE))).toEqual([]);
-    expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: true }), EMPTY_RECONCILE_STATE))).toEqual(['agent-idle:cto']);
+    expect(kinds(reconcile(input({ agents: [held], sessionsRecorded: true }), EMPTY_RECONCILE_STATE))).toEqual([
+      'agent-idle:cto',
+    ]);
   });
 
   it('says nothing when it cannot know the agents', () => {
@@ -125,7 +186,19 @@ describe('reconcile', () => {
       input({
         agents: null,
         activeSessions: [sessionRecord({ agents: [], startedAt: minutesAgo(30) })],
-        residentModels: [{ name: 'x:1b', sizeBytes: GIB, sizeFrom: 'ollama', vramBytes: GIB, ramBytes: 0, expiresAt: null, unloadsInSeconds: null, staysLoaded: false, usedBy: [] }],
+        residentModels: [
+          {
+            name: 'x:1b',
+            sizeBytes: GIB,
+            sizeFrom: 'ollama',
+            vramBytes: GIB,
+            ramBytes: 0,
+            expiresAt: null,
+            unloadsInSeconds: null,
+            staysLoaded: false,
+            usedBy: [],
+          },
+        ],
       }),
       EMPTY_RECONCILE_STATE,
     );
@@ -133,9 +206,13 @@ describe('reconcile', () => {
   });
 });
 
-describe("a heartbeat with no process known here", () => {
-  const beating = agent('cto', { origins: ['heartbeat'], heartbeat: { status: 'running', ageSeconds: 2, node: 'nonode@nohost', version: '1.0.0' } });
-  const poll = (now: number, listedAt: number, agents: AgentView[] = [beating]) => input({ now, agents, agentsFrom: ['heartbeat'], processesHere: true, processesListedAt: listedAt });
+describe('a heartbeat with no process known here', () => {
+  const beating = agent('cto', {
+    origins: ['heartbeat'],
+    heartbeat: { status: 'running', ageSeconds: 2, node: 'nonode@nohost', version: '1.0.0' },
+  });
+  const poll = (now: number, listedAt: number, agents: AgentView[] = [beating]) =>
+    input({ now, agents, agentsFrom: ['heartbeat'], processesHere: true, processesListedAt: listedAt });
 
   it('is no finding until a listing made since it began says so: an agent that has just started is not yet listed', () => {
     // The listing ran 20 s ago, before CTO's first heartbeat: nothing can be said yet.
@@ -152,8 +229,15 @@ describe("a heartbeat with no process known here", () => {
 
   it('starts again once the process is found, and stays a finding where no listing time is told', () => {
     const missing = reconcile(poll(NOW, NOW - 20_000), EMPTY_RECONCILE_STATE);
-    const found = reconcile(poll(NOW + 5000, NOW + 1000, [{ ...beating, origins: ['heartbeat', 'process'] }]), missing.state);
+    const found = reconcile(
+      poll(NOW + 5000, NOW + 1000, [{ ...beating, origins: ['heartbeat', 'process'] }]),
+      missing.state,
+    );
     expect(found.state.processMissingSince.size).toBe(0);
-    expect(kinds(reconcile(input({ agents: [beating], agentsFrom: ['heartbeat'], processesHere: true }), EMPTY_RECONCILE_STATE))).toEqual(['agent-process-gone:cto']);
+    expect(
+      kinds(
+        reconcile(input({ agents: [beating], agentsFrom: ['heartbeat'], processesHere: true }), EMPTY_RECONCILE_STATE),
+      ),
+    ).toEqual(['agent-process-gone:cto']);
   });
 });

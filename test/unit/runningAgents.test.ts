@@ -7,8 +7,6 @@ import { NO_REGISTRY } from '../../src/main/simulator/runningAgents';
 import { Simulator } from '../../src/main/simulator/simulator';
 import { ManualTimers, settle } from '../support/manualTimers';
 
-
-
 /** Agents as records: what was launched, killed and stopped, and a way to end one from outside. */
 class RecordedAgents implements AgentProcessHost {
   readonly launched: Array<AgentLaunch & { pid: number }> = [];
@@ -50,7 +48,10 @@ class RecordedAgents implements AgentProcessHost {
 }
 
 /** Every statement the writer sends, with its values. */
-function recordingSql(): { sql: { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> }; statements: Array<{ text: string; values: unknown[] }> } {
+function recordingSql(): {
+  sql: { query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+  statements: Array<{ text: string; values: unknown[] }>;
+} {
   const statements: Array<{ text: string; values: unknown[] }> = [];
   return {
     statements,
@@ -95,14 +96,20 @@ describe('ECHO as it runs (the default mode)', () => {
     await timers.advance(5000);
     expect(statements).toHaveLength(crew.length * 2);
     for (const { text, values } of statements) {
-      expect(text).toMatch(/^INSERT INTO agent_status \(role, status, last_heartbeat, metadata\)\s+VALUES \(\$1, 'running'/);
-      expect(JSON.parse(String(values[2]))).toEqual({ version: '1.0.0', timestamp: expect.stringMatching(/\.\d{6}Z$/), node: 'nonode@nohost' });
+      expect(text).toMatch(
+        /^INSERT INTO agent_status \(role, status, last_heartbeat, metadata\)\s+VALUES \(\$1, 'running'/,
+      );
+      expect(JSON.parse(String(values[2]))).toEqual({
+        version: '1.0.0',
+        timestamp: expect.stringMatching(/\.\d{6}Z$/),
+        node: 'nonode@nohost',
+      });
     }
     await simulator.stop();
     expect(agents.closed).toBe(true);
   });
 
-  it("stops beating for a crashed agent, so its row goes stale, and starts it again a while later with a new pid", async () => {
+  it('stops beating for a crashed agent, so its row goes stale, and starts it again a while later with a new pid', async () => {
     const { timers, agents, simulator, beatsOf, statements, activity } = setUp();
     await simulator.startWarm();
     const [first] = agents.launched;
@@ -113,7 +120,9 @@ describe('ECHO as it runs (the default mode)', () => {
     statements.length = 0;
     await timers.advance(25_000);
     expect(beatsOf()).not.toContain(role);
-    expect(activity).toContain(`${role} crashed (pid ${String(first?.pid)}): its agent_status row stays running and goes stale`);
+    expect(activity).toContain(
+      `${role} crashed (pid ${String(first?.pid)}): its agent_status row stays running and goes stale`,
+    );
     // Started again within two minutes, in the same form, and beating.
     await timers.advance(120_000);
     const again = agents.launched.filter((agent) => agent.role === role);
@@ -141,6 +150,8 @@ describe('ECHO as it runs (the default mode)', () => {
 
   it('refuses commands: no ECHO listens on our registry', async () => {
     const { simulator } = setUp();
-    expect(await simulator.handle({ id: 'c1', type: 'stop_agent', role: 'cto', at: new Date().toISOString() })).toEqual({ ok: false, error: NO_REGISTRY });
+    expect(await simulator.handle({ id: 'c1', type: 'stop_agent', role: 'cto', at: new Date().toISOString() })).toEqual(
+      { ok: false, error: NO_REGISTRY },
+    );
   });
 });

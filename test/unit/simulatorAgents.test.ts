@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_MODELS } from '../../src/main/core/echoRoster';
-import { heldMegabytes, launchPlan, runtimeOf, scriptPathOf, type LaunchContext } from '../../src/main/simulator/agentLaunch';
+import {
+  heldMegabytes,
+  launchPlan,
+  runtimeOf,
+  scriptPathOf,
+  type LaunchContext,
+} from '../../src/main/simulator/agentLaunch';
 import { standInProgram } from '../../src/main/simulator/agentProgram';
 import { describeForm, planStandingCrew } from '../../src/main/simulator/crewPlan';
 import { echoTimestamp, heartbeatMetadata } from '../../src/main/simulator/delegatorWriter';
@@ -27,7 +33,7 @@ describe("an agent's launch plan", () => {
     });
   });
 
-  it("starts an MCP escript as Claude Desktop does: agents/<role>/<role>, no flag, from /, stdin a pipe", () => {
+  it('starts an MCP escript as Claude Desktop does: agents/<role>/<role>, no flag, from /, stdin a pipe', () => {
     expect(launchPlan({ role: 'ceo', form: 'mcp' }, erlang)).toEqual({
       script: '/home/ana/echo/agents/ceo/ceo',
       command: '/home/ana/echo/agents/ceo/ceo',
@@ -56,7 +62,11 @@ describe("an agent's launch plan", () => {
       cwd: '/home/ana/echo/apps/cto',
       env: { ELECTRON_RUN_AS_NODE: '1' },
     });
-    expect(launchPlan({ role: 'ceo', form: 'mcp' }, node)).toMatchObject({ command: '/usr/bin/node', args: ['/home/ana/echo/agents/ceo/ceo'], stdin: 'pipe' });
+    expect(launchPlan({ role: 'ceo', form: 'mcp' }, node)).toMatchObject({
+      command: '/usr/bin/node',
+      args: ['/home/ana/echo/agents/ceo/ceo'],
+      stdin: 'pipe',
+    });
   });
 
   it('keeps the MCP form under agents/ and the others under apps/', () => {
@@ -65,10 +75,13 @@ describe("an agent's launch plan", () => {
   });
 });
 
-describe("what runs the agents", () => {
+describe('what runs the agents', () => {
   it('names the Erlang VM, or the Node executable a stand-in runs under', () => {
     expect(runtimeOf('erlang', '/usr/bin/node')).toEqual({ vm: 'erlang', executables: ['beam.smp'] });
-    expect(runtimeOf('node', '/opt/Delegator Monitor/delegator-monitor')).toEqual({ vm: 'node', executables: ['delegator-monitor'] });
+    expect(runtimeOf('node', '/opt/Delegator Monitor/delegator-monitor')).toEqual({
+      vm: 'node',
+      executables: ['delegator-monitor'],
+    });
   });
 
   it("reads PATH's folders, leaving out empty entries", () => {
@@ -106,7 +119,9 @@ describe('the crew an ECHO user keeps running', () => {
       expect(crew.length).toBeGreaterThanOrEqual(3);
       expect(crew.length).toBeLessThanOrEqual(5);
       expect(new Set(crew.map((member) => member.role)).size).toBe(crew.length);
-      expect(crew.map((member) => member.form)).toEqual(crew.map((_, index) => (index % 2 === 0 ? 'mcp' : 'autonomous')));
+      expect(crew.map((member) => member.form)).toEqual(
+        crew.map((_, index) => (index % 2 === 0 ? 'mcp' : 'autonomous')),
+      );
       for (const member of crew) expect(Object.keys(ROLE_MODELS)).toContain(member.role);
     }
   });
@@ -120,17 +135,23 @@ describe('the crew an ECHO user keeps running', () => {
 describe("an agent's heartbeat metadata", () => {
   it("is ECHO's exactly: version 1.0.0, a microsecond UTC timestamp, nonode@nohost, nothing more", () => {
     const at = Date.parse('2026-11-24T14:25:00.123Z');
-    expect(heartbeatMetadata(at)).toEqual({ version: '1.0.0', timestamp: '2026-11-24T14:25:00.123000Z', node: 'nonode@nohost' });
+    expect(heartbeatMetadata(at)).toEqual({
+      version: '1.0.0',
+      timestamp: '2026-11-24T14:25:00.123000Z',
+      node: 'nonode@nohost',
+    });
     expect(echoTimestamp(at + 0.456)).toBe('2026-11-24T14:25:00.123456Z');
     expect(echoTimestamp(at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 });
 
 describe("an agent's model sessions (`llm_sessions`)", () => {
-  it("count each call as a turn, keep the last five, and estimate tokens as ECHO does: what the latest query sent, over four", () => {
+  it('count each call as a turn, keep the last five, and estimate tokens as ECHO does: what the latest query sent, over four', () => {
     const conversations = new LlmConversations(new SeededRandom(4));
     const at = Date.parse('2026-11-24T14:00:00Z');
-    const rows = Array.from({ length: 8 }, (_, index) => conversations.call('cto', `Question ${String(index)}?`, `Answer ${String(index)}.`, at + index * 1000));
+    const rows = Array.from({ length: 8 }, (_, index) =>
+      conversations.call('cto', `Question ${String(index)}?`, `Answer ${String(index)}.`, at + index * 1000),
+    );
     const [first] = rows;
     const session = rows.filter((row) => row.sessionId === first?.sessionId);
     expect(first?.sessionId).toMatch(/^cto_1795528800_\d{1,6}$/);
@@ -143,7 +164,11 @@ describe("an agent's model sessions (`llm_sessions`)", () => {
       expect(row.createdAt).toBe(at);
     }
     expect(first?.totalTokens).toBeGreaterThan(Math.floor((first?.startupContext.length ?? 0) / 4));
-    expect(first?.history[0]).toEqual({ question: 'Question 0?', response: 'Answer 0.', timestamp: '2026-11-24T14:00:00.000000Z' });
+    expect(first?.history[0]).toEqual({
+      question: 'Question 0?',
+      response: 'Answer 0.',
+      timestamp: '2026-11-24T14:00:00.000000Z',
+    });
   });
 
   it('start a new session after an hour without a query, as ECHO has deleted the old one by then', () => {
@@ -171,6 +196,7 @@ describe('the backfill of messages', () => {
 describe('a decision id', () => {
   it('is a version 4 uuid, as Ecto makes them', () => {
     const random = new SeededRandom(1);
-    for (let index = 0; index < 20; index += 1) expect(seededUuid(random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (let index = 0; index < 20; index += 1)
+      expect(seededUuid(random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -3,14 +3,13 @@ import { Steps } from '../../src/main/simulator/steps';
 import { ManualTimers } from '../support/manualTimers';
 import { recordingLog } from '../support/recordingLog';
 
-
 function stepsWith(timers: ManualTimers, running = { value: true }) {
   const { log, lines: said } = recordingLog();
   const steps = new Steps({ timers, log, isRunning: () => running.value });
   return { steps, said, running };
 }
 
-describe('the simulator\'s steps', () => {
+describe("the simulator's steps", () => {
   it('run one after another, never interleaved', async () => {
     const { steps } = stepsWith(new ManualTimers());
     const order: string[] = [];

@@ -14,7 +14,12 @@ describe('source health', () => {
   it('goes ok → stale → ok, keeping the last good value and its age', () => {
     let track = advanceTrack(emptyTrack<number>(), ok(42), T0);
     track = advanceTrack(track, failed('timeout'), T0 + 12_000);
-    expect(healthOf(track, T0 + 12_000)).toMatchObject({ state: 'stale', ageSeconds: 12, error: 'timeout', lastOkAt: '2026-11-24T14:00:00.000Z' });
+    expect(healthOf(track, T0 + 12_000)).toMatchObject({
+      state: 'stale',
+      ageSeconds: 12,
+      error: 'timeout',
+      lastOkAt: '2026-11-24T14:00:00.000Z',
+    });
     expect(shownValue(track)).toEqual({ value: 42, stale: true, at: T0 });
     track = advanceTrack(track, ok(43), T0 + 15_000);
     expect(healthOf(track, T0 + 15_000)).toMatchObject({ state: 'ok', ageSeconds: null, lastError: 'timeout' });
@@ -31,7 +36,11 @@ describe('source health', () => {
     let track = emptyTrack<number>();
     for (let poll = 0; poll < 5; poll += 1) track = advanceTrack(track, ok(1, ['row a: bad']), T0 + poll);
     track = advanceTrack(track, ok(1, ['row a: bad', 'row b: bad']), T0 + 10);
-    expect(healthOf(track, T0 + 10)).toMatchObject({ dropped: 2, droppedTotal: 2, droppedReasons: ['row a: bad', 'row b: bad'] });
+    expect(healthOf(track, T0 + 10)).toMatchObject({
+      dropped: 2,
+      droppedTotal: 2,
+      droppedReasons: ['row a: bad', 'row b: bad'],
+    });
   });
 
   it('counts every entry left out, past any number, listing the first reasons only', () => {

@@ -35,7 +35,10 @@ function linesOver(polls: number, stateAt: (poll: number) => Partial<Record<Sour
 describe('sourceTransitions', () => {
   it('tells a source going down once, with its reason, and coming back, with how long, however many polls fail between', () => {
     const refused = health('error', 'connect ECONNREFUSED 127.0.0.1:6383');
-    const lines = linesOver(720, (poll) => ({ registry: poll < 25 ? refused : health('ok'), postgres: health('no-data') }));
+    const lines = linesOver(720, (poll) => ({
+      registry: poll < 25 ? refused : health('ok'),
+      postgres: health('no-data'),
+    }));
     expect(lines).toEqual(['Registry down: connect ECONNREFUSED 127.0.0.1:6383', 'Registry back after 2m 5s']);
   });
 
@@ -44,7 +47,11 @@ describe('sourceTransitions', () => {
       postgres: poll === 1 ? health('stale', 'Connection terminated unexpectedly') : health('ok'),
       ollama: poll >= 2 ? health('error', 'fetch failed') : health('ok'),
     }));
-    expect(lines).toEqual(['PostgreSQL down: Connection terminated unexpectedly', 'PostgreSQL back after 5s', 'Ollama down: fetch failed']);
+    expect(lines).toEqual([
+      'PostgreSQL down: Connection terminated unexpectedly',
+      'PostgreSQL back after 5s',
+      'Ollama down: fetch failed',
+    ]);
   });
 
   it('keeps the same record while nothing changes, so a quiet poll costs nothing', () => {

@@ -25,7 +25,7 @@ describe('stateDir', () => {
     expect(stateDir({ XDG_STATE_HOME: '' }, 'linux', '/home/me')).toBe('/home/me/.local/state/delegator-monitor');
   });
 
-  it('follows the given environment, not the process\'s', () => {
+  it("follows the given environment, not the process's", () => {
     vi.stubEnv('XDG_STATE_HOME', '/from/process');
     expect(stateDir({ XDG_STATE_HOME: '/given' }, 'linux')).toBe('/given/delegator-monitor');
     expect(stateDir({}, 'linux', '/home/me')).toBe('/home/me/.local/state/delegator-monitor');
@@ -36,16 +36,22 @@ describe('stateDir', () => {
   });
 
   it('is Application Support on macOS', () => {
-    expect(stateDir({ XDG_STATE_HOME: '/xdg/state' }, 'darwin', '/Users/me')).toBe('/Users/me/Library/Application Support/delegator-monitor');
+    expect(stateDir({ XDG_STATE_HOME: '/xdg/state' }, 'darwin', '/Users/me')).toBe(
+      '/Users/me/Library/Application Support/delegator-monitor',
+    );
   });
 
   it('is the machine-local %LOCALAPPDATA% on Windows', () => {
-    expect(stateDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32', 'C:\\Users\\me')).toBe('C:\\Users\\me\\AppData\\Local\\delegator-monitor');
+    expect(stateDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32', 'C:\\Users\\me')).toBe(
+      'C:\\Users\\me\\AppData\\Local\\delegator-monitor',
+    );
     expect(stateDir({}, 'win32', 'C:\\Users\\me')).toBe('C:\\Users\\me\\AppData\\Local\\delegator-monitor');
-    expect(stateDir({ LOCALAPPDATA: '', APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32', 'C:\\Users\\me')).toBe('C:\\Users\\me\\AppData\\Local\\delegator-monitor');
+    expect(stateDir({ LOCALAPPDATA: '', APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32', 'C:\\Users\\me')).toBe(
+      'C:\\Users\\me\\AppData\\Local\\delegator-monitor',
+    );
   });
 
-  it('is the running platform\'s folder by default', () => {
+  it("is the running platform's folder by default", () => {
     expect(stateDir({}, process.platform, homedir())).toBe(stateDir({}));
   });
 
@@ -55,7 +61,7 @@ describe('stateDir', () => {
     expect(stateDir({})).toBe(path.join(homedir(), 'Library', 'Application Support', 'delegator-monitor'));
   });
 
-  describe('agrees with env-paths\' rules', () => {
+  describe("agrees with env-paths' rules", () => {
     const home = homedir();
     const paths = () => envPaths('delegator-monitor', { suffix: '' });
 
@@ -77,7 +83,9 @@ describe('stateDir', () => {
       // On this host env-paths joins with `/`; Windows takes either separator.
       const asWindows = (value: string): string => value.replaceAll('/', '\\');
       vi.stubEnv('LOCALAPPDATA', 'C:\\Users\\me\\AppData\\Local');
-      expect(stateDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32', home)).toBe(path.win32.dirname(asWindows(paths().data)));
+      expect(stateDir({ LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' }, 'win32', home)).toBe(
+        path.win32.dirname(asWindows(paths().data)),
+      );
       vi.stubEnv('LOCALAPPDATA', '');
       expect(asWindows(stateDir({}, 'win32', home))).toBe(path.win32.dirname(asWindows(paths().data)));
     });
@@ -88,15 +96,26 @@ describe('localDataDir', () => {
   const roaming = 'C:\\Users\\me\\AppData\\Roaming\\Delegator Monitor';
 
   it('moves the series and logs out of the roaming profile on Windows', () => {
-    expect(localDataDir(roaming, 'win32', { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' })).toBe('C:\\Users\\me\\AppData\\Local\\Delegator Monitor');
+    expect(localDataDir(roaming, 'win32', { LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' })).toBe(
+      'C:\\Users\\me\\AppData\\Local\\Delegator Monitor',
+    );
   });
 
   it('falls back to ~\\AppData\\Local without LOCALAPPDATA, as env-paths does', () => {
-    expect(localDataDir(roaming, 'win32', {}, 'C:\\Users\\me')).toBe('C:\\Users\\me\\AppData\\Local\\Delegator Monitor');
-    expect(localDataDir(roaming, 'win32', { LOCALAPPDATA: '' }, 'C:\\Users\\me')).toBe('C:\\Users\\me\\AppData\\Local\\Delegator Monitor');
+    expect(localDataDir(roaming, 'win32', {}, 'C:\\Users\\me')).toBe(
+      'C:\\Users\\me\\AppData\\Local\\Delegator Monitor',
+    );
+    expect(localDataDir(roaming, 'win32', { LOCALAPPDATA: '' }, 'C:\\Users\\me')).toBe(
+      'C:\\Users\\me\\AppData\\Local\\Delegator Monitor',
+    );
   });
 
-  it.each(['darwin', 'linux'] as const)('is the user data folder itself on %s, which has no roaming profile', (platform) => {
-    expect(localDataDir('/Users/me/Library/Application Support/Delegator Monitor', platform, { LOCALAPPDATA: 'C:\\x' })).toBe('/Users/me/Library/Application Support/Delegator Monitor');
-  });
+  it.each(['darwin', 'linux'] as const)(
+    'is the user data folder itself on %s, which has no roaming profile',
+    (platform) => {
+      expect(
+        localDataDir('/Users/me/Library/Application Support/Delegator Monitor', platform, { LOCALAPPDATA: 'C:\\x' }),
+      ).toBe('/Users/me/Library/Application Support/Delegator Monitor');
+    },
+  );
 });

@@ -5,7 +5,16 @@ import { alignTable, displayWidth } from '../../src/main/cli/textTable';
 import type { EchoWork, Snapshot } from '../../src/shared/model';
 import { GIB, MIB, gib } from '../support/bytes';
 import { sessionRecord } from '../support/fixtures';
-import { agentProcess, failed, ok, ollamaModel, postgresData, registryAgent, registryData, system } from '../support/readings';
+import {
+  agentProcess,
+  failed,
+  ok,
+  ollamaModel,
+  postgresData,
+  registryAgent,
+  registryData,
+  system,
+} from '../support/readings';
 import { snapshotAt } from '../support/snapshots';
 
 const NOW = Date.parse('2026-11-24T14:30:00Z');
@@ -38,7 +47,8 @@ function section(text: string, name: string): string[] {
 }
 
 /** Columns a terminal gives a string, counted by hand for the characters these tests use: CJK ideographs take two. */
-const columnsOf = (text: string): number => Array.from(text).reduce((width, char) => width + (/[\u4e00-\u9fff]/.test(char) ? 2 : 1), 0);
+const columnsOf = (text: string): number =>
+  Array.from(text).reduce((width, char) => width + (/[\u4e00-\u9fff]/.test(char) ? 2 : 1), 0);
 
 /**
  * A table read back by its header: each column starts where its name does in
@@ -84,7 +94,9 @@ describe('status as headed tables', () => {
       "GPU         4.3 GB used by agents' models · total unknown",
     ]);
     expect(section(text, 'SESSIONS')[1]).toMatch(/^ {2}CATEGORY {3,}STARTED {3,}DURATION {3,}AGENTS {3,}DESCRIPTION$/);
-    expect(section(text, 'AGENTS')[1]).toMatch(/^ {2}ROLE {3,}MODEL {3,}MODEL MEMORY {3,}PROCESS {3,}CPU {3,}UP {3,}PID {3,}HEARTBEAT {3,}WORK$/);
+    expect(section(text, 'AGENTS')[1]).toMatch(
+      /^ {2}ROLE {3,}MODEL {3,}MODEL MEMORY {3,}PROCESS {3,}CPU {3,}UP {3,}PID {3,}HEARTBEAT {3,}WORK$/,
+    );
     expect(section(text, 'MODELS')[1]).toMatch(/^ {2}NAME {3,}SIZE {3,}PROCESSOR {3,}UNTIL {3,}USED BY$/);
   });
 
@@ -102,8 +114,12 @@ describe('status as headed tables', () => {
 
   it('aligns the agents: every cell starts where its header does, unknowns as ?', () => {
     const agents = section(statusText(seedSnapshot(), WHERE), 'AGENTS');
-    expect(agents[0]).toBe('AGENTS      2 active (from registry, process) · 12.5 GB in all, reported · 1% CPU · 79% savings vs all agents');
-    expect(readTable(agents, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2)).toEqual([
+    expect(agents[0]).toBe(
+      'AGENTS      2 active (from registry, process) · 12.5 GB in all, reported · 1% CPU · 79% savings vs all agents',
+    );
+    expect(
+      readTable(agents, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2),
+    ).toEqual([
       ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'],
       // The process's 32 MB in MB, never "0 GB"; ECHO's records were not read, so the work is unknown.
       ['Senior Developer', 'deepseek-coder:6.7b', '4.3 GB', '32 MB', '1%', '29m 55s', '4242', 'none', '?'],
@@ -156,7 +172,12 @@ describe('status as headed tables', () => {
 
   it('keeps RAM and GPU apart: the share is of RAM and names what was read, never RAM plus GPU against RAM', () => {
     const withGpu = snapshotAt(NOW, {
-      ollama: ok({ models: [{ ...ollamaModel('deepseek-coder:6.7b', 4.3), vramBytes: gib(4.3) }, ollamaModel('codellama:13b', 8.2)] }),
+      ollama: ok({
+        models: [
+          { ...ollamaModel('deepseek-coder:6.7b', 4.3), vramBytes: gib(4.3) },
+          ollamaModel('codellama:13b', 8.2),
+        ],
+      }),
       system: system({ gpu: { totalBytes: 24 * GIB, usedBytes: 6 * GIB } }),
     });
     const header = section(statusText(withGpu, WHERE), 'Delegator');
@@ -165,10 +186,17 @@ describe('status as headed tables', () => {
     expect(header.join('\n')).not.toMatch(/\+ GPU/);
     // The test lead's model is loaded with no size: its estimate is in the RAM figure, but not in the share.
     const estimated = snapshotAt(NOW, {
-      ollama: ok({ models: [{ ...ollamaModel('deepseek-coder:6.7b', 4.3), vramBytes: gib(4.3) }, { name: 'codellama:13b', sizeBytes: null, vramBytes: 0, expiresAt: null }] }),
+      ollama: ok({
+        models: [
+          { ...ollamaModel('deepseek-coder:6.7b', 4.3), vramBytes: gib(4.3) },
+          { name: 'codellama:13b', sizeBytes: null, vramBytes: 0, expiresAt: null },
+        ],
+      }),
       agentProcesses: ok([agentProcess('senior_developer', 4242, { rssBytes: 32 * MIB })]),
     });
-    expect(section(statusText(estimated, WHERE), 'Delegator')).toContain('RAM         ~13 GB used by agents of 32 GB, 32 MB of it read (0.1% of RAM) · free 16 GB');
+    expect(section(statusText(estimated, WHERE), 'Delegator')).toContain(
+      'RAM         ~13 GB used by agents of 32 GB, 32 MB of it read (0.1% of RAM) · free 16 GB',
+    );
   });
 
   it('says ? or unknown for what nobody could read, never 0', () => {
@@ -179,11 +207,21 @@ describe('status as headed tables', () => {
     });
     const text = statusText(snapshot, WHERE);
     expect(section(text, 'Delegator')).toEqual(
-      expect.arrayContaining(['Machine     CPU ?', 'RAM         ~19.7 GB used by agents, estimated, of 32 GB · free unknown', 'Ollama      DOWN: connect ECONNREFUSED 127.0.0.1:11434 (ollama)']),
+      expect.arrayContaining([
+        'Machine     CPU ?',
+        'RAM         ~19.7 GB used by agents, estimated, of 32 GB · free unknown',
+        'Ollama      DOWN: connect ECONNREFUSED 127.0.0.1:11434 (ollama)',
+      ]),
     );
     expect(section(text, 'SESSIONS')).toEqual(['SESSIONS    ? active · ? today']);
     expect(section(text, 'MODELS')).toEqual(['MODELS      unknown: Ollama could not be asked']);
-    expect(readTable(section(text, 'AGENTS'), ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2).slice(1)).toEqual([
+    expect(
+      readTable(
+        section(text, 'AGENTS'),
+        ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'],
+        2,
+      ).slice(1),
+    ).toEqual([
       ['Senior Developer', 'deepseek-coder:6.7b', '~6.7 GB', '?', '?', '6m 55s', '?', 'none', '?'],
       ['Test Lead', 'codellama:13b', '~13 GB', '?', '?', '6m 55s', '?', 'none', '?'],
     ]);
@@ -191,23 +229,39 @@ describe('status as headed tables', () => {
   });
 
   it('says none in a line where a source answered with nothing, and leaves out a section nobody asked for', () => {
-    const snapshot = snapshotAt(NOW, { postgres: ok(postgresData([])), registry: ok(registryData([])), ollama: ok({ models: [] }) });
+    const snapshot = snapshotAt(NOW, {
+      postgres: ok(postgresData([])),
+      registry: ok(registryData([])),
+      ollama: ok({ models: [] }),
+    });
     const text = statusText(snapshot, WHERE);
     expect(section(text, 'SESSIONS')[0]).toBe('SESSIONS    0 active · 3 today');
     expect(text).not.toContain('CATEGORY');
     expect(section(text, 'AGENTS')).toEqual(['AGENTS      0 active (from sessions)']);
     expect(section(text, 'MODELS')).toEqual(['MODELS      0 loaded']);
-    expect(sections(statusText(snapshotAt(NOW, { ollama: null }), { ...WHERE, ollama: 'off' })).has('MODELS')).toBe(false);
+    expect(sections(statusText(snapshotAt(NOW, { ollama: null }), { ...WHERE, ollama: 'off' })).has('MODELS')).toBe(
+      false,
+    );
   });
 
   it('keeps the columns in line past a long model name', () => {
     const long = 'hf.co/bartowski/Qwen2.5-Coder-32B-Instruct-GGUF:Q4_K_M';
     const snapshot = snapshotAt(NOW, {
-      registry: ok(registryData([registryAgent('senior_developer', long), registryAgent('test_lead', 'codellama:13b')])),
+      registry: ok(
+        registryData([registryAgent('senior_developer', long), registryAgent('test_lead', 'codellama:13b')]),
+      ),
       ollama: ok({ models: [{ ...ollamaModel(long, 19.9), vramBytes: gib(19.9) }, ollamaModel('codellama:13b', 8.2)] }),
     });
     const text = statusText(snapshot, WHERE);
-    expect(readTable(section(text, 'AGENTS'), ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 2).slice(1).map((row) => row.slice(0, 3))).toEqual([
+    expect(
+      readTable(
+        section(text, 'AGENTS'),
+        ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'],
+        2,
+      )
+        .slice(1)
+        .map((row) => row.slice(0, 3)),
+    ).toEqual([
       ['Senior Developer', long, '19.9 GB'],
       ['Test Lead', 'codellama:13b', '8.2 GB'],
     ]);
@@ -218,9 +272,23 @@ describe('status as headed tables', () => {
   });
 
   it('gives a wide character two columns, so a CJK name keeps the next column in line', () => {
-    expect([displayWidth('abc'), displayWidth('模型:7b'), displayWidth('👩‍💻'), displayWidth('e\u0301'), displayWidth('🏳️‍🌈')]).toEqual([3, 7, 2, 1, 2]);
-    const snapshot = snapshotAt(NOW, { ollama: ok({ models: [ollamaModel('模型:7b', 7), ollamaModel('codellama:13b', 8.2)] }) });
-    expect(readTable(section(statusText(snapshot, WHERE), 'MODELS'), ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 2).slice(1)).toEqual([
+    expect([
+      displayWidth('abc'),
+      displayWidth('模型:7b'),
+      displayWidth('👩‍💻'),
+      displayWidth('e\u0301'),
+      displayWidth('🏳️‍🌈'),
+    ]).toEqual([3, 7, 2, 1, 2]);
+    const snapshot = snapshotAt(NOW, {
+      ollama: ok({ models: [ollamaModel('模型:7b', 7), ollamaModel('codellama:13b', 8.2)] }),
+    });
+    expect(
+      readTable(
+        section(statusText(snapshot, WHERE), 'MODELS'),
+        ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'],
+        2,
+      ).slice(1),
+    ).toEqual([
       ['模型:7b', '7 GB', '100% CPU', '?', 'no agent'],
       ['codellama:13b', '8.2 GB', '100% CPU', '?', 'Test Lead'],
     ]);
@@ -229,30 +297,52 @@ describe('status as headed tables', () => {
   it('escapes control characters in every cell, and aligns by what is shown', () => {
     const hostile = 'evil\u001b]0;title\u0007:7b';
     const snapshot = snapshotAt(NOW, {
-      postgres: ok(postgresData([sessionRecord({ category: 'development\nOK: ALL CLEAR', description: 'Deploy \u001b[2J now\u202e' })])),
-      registry: ok(registryData([registryAgent('senior_developer', hostile), registryAgent('test\u0007lead', 'codellama:13b')])),
+      postgres: ok(
+        postgresData([
+          sessionRecord({ category: 'development\nOK: ALL CLEAR', description: 'Deploy \u001b[2J now\u202e' }),
+        ]),
+      ),
+      registry: ok(
+        registryData([registryAgent('senior_developer', hostile), registryAgent('test\u0007lead', 'codellama:13b')]),
+      ),
       ollama: ok({ models: [ollamaModel(hostile, 1)] }),
     });
     const text = statusText(snapshot, WHERE);
     for (const line of text.split('\n')) expect(line).not.toMatch(/[\p{Cc}\u2028\u2029\u202e]/u);
-    expect(readTable(section(text, 'SESSIONS'), ['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'], 1)[1]).toEqual([
+    expect(
+      readTable(section(text, 'SESSIONS'), ['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'], 1)[1],
+    ).toEqual([
       'DEVELOPMENT\\nOK: ALL CLEAR',
       '14:23:05',
       '6m 55s',
       'Senior Developer, Test Lead',
       'Deploy \\x1b[2J now\\u202e',
     ]);
-    expect(readTable(section(text, 'AGENTS'), ['ROLE', 'MODEL', 'MODEL MEMORY'], 2).slice(1).map((row) => row.slice(0, 2))).toEqual([
+    expect(
+      readTable(section(text, 'AGENTS'), ['ROLE', 'MODEL', 'MODEL MEMORY'], 2)
+        .slice(1)
+        .map((row) => row.slice(0, 2)),
+    ).toEqual([
       ['Senior Developer', 'evil\\x1b]0;title\\x07:7b'],
       ['Test\\x07lead', 'codellama:13b'],
     ]);
-    expect(readTable(section(text, 'MODELS'), ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 1)[1]?.[0]).toBe('evil\\x1b]0;title\\x07:7b');
+    expect(readTable(section(text, 'MODELS'), ['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], 1)[1]?.[0]).toBe(
+      'evil\\x1b]0;title\\x07:7b',
+    );
   });
 });
 
 /** ECHO's records as the views show them: a backlog, failures, a model called a minute ago, two decisions and a failed workflow. */
 function echoWork(): EchoWork {
-  const message = (id: number, from: string, to: string, type: string, subject: string, minutes: number) => ({ id, from, to, type, subject, at: minutesAgo(minutes), ageSeconds: minutes * 60 });
+  const message = (id: number, from: string, to: string, type: string, subject: string, minutes: number) => ({
+    id,
+    from,
+    to,
+    type,
+    subject,
+    at: minutesAgo(minutes),
+    ageSeconds: minutes * 60,
+  });
   return {
     tables: { messages: true, decisions: true, llmSessions: true, workflows: true, flows: true },
     agents: [
@@ -269,12 +359,36 @@ function echoWork(): EchoWork {
       },
     ],
     openDecisions: [
-      { id: 'd-1', type: 'budget_approval', initiator: 'ceo', participants: ['cto'], mode: 'collaborative', status: 'pending', votes: 1, insertedAt: minutesAgo(20), ageSeconds: 1200 },
+      {
+        id: 'd-1',
+        type: 'budget_approval',
+        initiator: 'ceo',
+        participants: ['cto'],
+        mode: 'collaborative',
+        status: 'pending',
+        votes: 1,
+        insertedAt: minutesAgo(20),
+        ageSeconds: 1200,
+      },
     ],
     openDecisionsTotal: 3,
-    workflows: [{ kind: 'workflow', id: 'w-1', name: 'feature_development', status: 'failed', pauseReason: null, error: 'step 3 raised', insertedAt: minutesAgo(90), idleSeconds: 3600 }],
+    workflows: [
+      {
+        kind: 'workflow',
+        id: 'w-1',
+        name: 'feature_development',
+        status: 'failed',
+        pauseReason: null,
+        error: 'step 3 raised',
+        insertedAt: minutesAgo(90),
+        idleSeconds: 3600,
+      },
+    ],
     workflowsTotal: 1,
-    latestMessages: [message(15, 'delegator', 'ceo', 'request', 'Plan the quarter', 1), message(13, 'ceo', 'all', 'notification', '  ', 3)],
+    latestMessages: [
+      message(15, 'delegator', 'ceo', 'request', 'Plan the quarter', 1),
+      message(13, 'ceo', 'all', 'notification', '  ', 3),
+    ],
     tasksPerDay: [{ date: '2026-11-24', count: 5 }],
   };
 }
@@ -282,11 +396,20 @@ function echoWork(): EchoWork {
 describe("an agent's work, copies and ECHO's records", () => {
   it('keeps every fact the one-line form gave: counts in WORK, the rest beneath the table', () => {
     const base = snapshotAt(NOW, {
-      agentProcesses: ok([agentProcess('senior_developer', 4242, { rssBytes: 32 * MIB }), agentProcess('senior_developer', 4343, { rssBytes: 40 * MIB, orphaned: true })]),
+      agentProcesses: ok([
+        agentProcess('senior_developer', 4242, { rssBytes: 32 * MIB }),
+        agentProcess('senior_developer', 4343, { rssBytes: 40 * MIB, orphaned: true }),
+      ]),
     });
     const text = statusText({ ...base, work: echoWork() }, WHERE);
     const agents = section(text, 'AGENTS');
-    expect(readTable(agents, ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'], 1)[1]?.slice(3)).toEqual(['72 MB', '1%', '29m 55s', '4242', 'none', '3 waiting, 1 failed']);
+    expect(
+      readTable(
+        agents,
+        ['ROLE', 'MODEL', 'MODEL MEMORY', 'PROCESS', 'CPU', 'UP', 'PID', 'HEARTBEAT', 'WORK'],
+        1,
+      )[1]?.slice(3),
+    ).toEqual(['72 MB', '1%', '29m 55s', '4242', 'none', '3 waiting, 1 failed']);
     expect(agents).toContainEqual(
       '  Senior Developer:   seen by registry, process, sessions · 2 copies, PROCESS sums them: pids 4242, 4343 · pid 4343 orphaned · oldest waiting 12m 0s · last sent 2m 0s ago · model called 1m 0s ago · its model unloads in 4m 0s if it stays quiet',
     );
@@ -307,10 +430,14 @@ describe("an agent's work, copies and ECHO's records", () => {
 
 describe('alignTable', () => {
   it('pads every column but the last to its widest cell, with no space at the end of a line', () => {
-    expect(alignTable(['A', 'LONG HEADER', 'C'], [['wide cell', 'x', ''], ['y', '', 'last']])).toEqual([
-      '  A           LONG HEADER   C',
-      '  wide cell   x',
-      '  y                         last',
-    ]);
+    expect(
+      alignTable(
+        ['A', 'LONG HEADER', 'C'],
+        [
+          ['wide cell', 'x', ''],
+          ['y', '', 'last'],
+        ],
+      ),
+    ).toEqual(['  A           LONG HEADER   C', '  wide cell   x', '  y                         last']);
   });
 });

@@ -32,11 +32,15 @@ async function watchFor(seconds: number, options: { json?: boolean; tty?: boolea
   const out: string[] = [];
   let stop: (signal: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const run = runWatch(monitor, { everySeconds: options.everySeconds ?? 2, json: options.json ?? false, labels: WHERE, tty: options.tty ?? false }, {
-    out: (text) => out.push(text),
-    now: () => Date.now(),
-    untilStopped: () => stopped,
-  });
+  const run = runWatch(
+    monitor,
+    { everySeconds: options.everySeconds ?? 2, json: options.json ?? false, labels: WHERE, tty: options.tty ?? false },
+    {
+      out: (text) => out.push(text),
+      now: () => Date.now(),
+      untilStopped: () => stopped,
+    },
+  );
   await vi.advanceTimersByTimeAsync(seconds * 1000);
   stop('SIGINT');
   const code = await run;
@@ -59,7 +63,9 @@ describe('status --watch', () => {
     expect(out).toHaveLength(4);
     expect(monitor.polls).toBe(3);
     expect(monitor.closes).toBe(1);
-    expect(out.map((frame) => /^\n?Delegator Monitor {2}2026-11-24 (\d\d:\d\d:\d\d) \(UTC\) {2}every 2s\n/.exec(frame)?.[1])).toEqual(['14:30:00', '14:30:02', '14:30:04', '14:30:06']);
+    expect(
+      out.map((frame) => /^\n?Delegator Monitor {2}2026-11-24 (\d\d:\d\d:\d\d) \(UTC\) {2}every 2s\n/.exec(frame)?.[1]),
+    ).toEqual(['14:30:00', '14:30:02', '14:30:04', '14:30:06']);
   });
 
   it('separates frames by one blank line when the output is no terminal, with no escape codes', async () => {
@@ -87,7 +93,11 @@ describe('status --watch', () => {
     const lines = out.join('').split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(3);
-    expect(lines.map((line) => snapshotSchema.parse(JSON.parse(line)).takenAt)).toEqual(['2026-11-24T14:30:00.000Z', '2026-11-24T14:30:02.000Z', '2026-11-24T14:30:04.000Z']);
+    expect(lines.map((line) => snapshotSchema.parse(JSON.parse(line)).takenAt)).toEqual([
+      '2026-11-24T14:30:00.000Z',
+      '2026-11-24T14:30:02.000Z',
+      '2026-11-24T14:30:04.000Z',
+    ]);
   });
 
   it('stops at once on the signal, mid-interval, without waiting out the interval', async () => {

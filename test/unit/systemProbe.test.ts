@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { GpuMemoryReader } from '../../src/main/sources/machine/gpuMemory';
 import { runCommand } from '../../src/main/sources/machine/runCommand';
-import { constrainedBelow, SystemProbe, type MachineInfo, type SystemProbeOptions } from '../../src/main/sources/machine/systemProbe';
+import {
+  constrainedBelow,
+  SystemProbe,
+  type MachineInfo,
+  type SystemProbeOptions,
+} from '../../src/main/sources/machine/systemProbe';
 import { useProcRoots, useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
@@ -26,7 +31,8 @@ function machine(freemem: number | (() => number), ...samples: Times[]): Machine
   return { cpus, totalmem: () => 32 * GIB, freemem: typeof freemem === 'number' ? () => freemem : freemem };
 }
 
-const idleMachine = (freemem: number | (() => number) = 8 * GIB): MachineInfo => machine(freemem, { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 });
+const idleMachine = (freemem: number | (() => number) = 8 * GIB): MachineInfo =>
+  machine(freemem, { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 });
 
 type Output = string | Error | Promise<string>;
 
@@ -39,14 +45,16 @@ function fakeExec(outputs: Record<string, Output>) {
   const exec = (file: string, args: readonly string[] = []): Promise<string> => {
     const call = [file, ...args].join(' ');
     ran.push(call);
-    const output = outputs[call] ?? outputs[file] ?? Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
+    const output =
+      outputs[call] ?? outputs[file] ?? Object.assign(new Error(`spawn ${file} ENOENT`), { code: 'ENOENT' });
     return output instanceof Error ? Promise.reject(output) : Promise.resolve(output);
   };
   return { exec, ran };
 }
 
 const NVIDIA_SMI = 'nvidia-smi --query-gpu=memory.total,memory.used --format=csv,noheader,nounits';
-const unknownOid = (name: string): Error => Object.assign(new Error(`Command failed\nsysctl: unknown oid '${name}'`), { code: 1, stdout: '' });
+const unknownOid = (name: string): Error =>
+  Object.assign(new Error(`Command failed\nsysctl: unknown oid '${name}'`), { code: 1, stdout: '' });
 
 /** An Apple Silicon Mac under some pressure, with some swap in use. */
 const MAC_OUTPUTS = {
@@ -65,13 +73,19 @@ const NO_PROCFS = join(tmpdir(), 'no-such-procfs');
 
 /** A probe on an idle 32 GB machine with no container limit, no sysfs and no procfs unless the options say otherwise. */
 function probe(options: SystemProbeOptions): SystemProbe {
-  return new SystemProbe({ clock: () => 0, constrainedMemory: () => 0, machine: idleMachine(), sysfsRoot: NO_SYSFS, procRoot: NO_PROCFS, ...options });
+  return new SystemProbe({
+    clock: () => 0,
+    constrainedMemory: () => 0,
+    machine: idleMachine(),
+    sysfsRoot: NO_SYSFS,
+    procRoot: NO_PROCFS,
+    ...options,
+  });
 }
 
 /** `/proc/meminfo` of a 32 GB Linux desktop with 2.1 GiB of swap in use (2202368 kB). */
 const MEMINFO = readFileSync(new URL('../fixtures/platform/meminfo-linux-swapping.txt', import.meta.url), 'utf8');
 const MEMINFO_SWAP_USED = 2202368 * 1024;
-
 
 /** Lets every callback already due run (no time passes on the injected clock). */
 const settleCallbacks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -113,18 +127,35 @@ describe('SystemProbe on macOS', () => {
     expect(reading.unifiedMemoryHint).toBe(false);
     expect(reading.gpu).toBeNull();
     // No GPU reader on a Mac: nvidia-smi is never tried; an arm64 process needs no question about its Mac.
-    expect(ran.sort()).toEqual(['/usr/bin/vm_stat', '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level', '/usr/sbin/sysctl -n vm.swapusage']);
+    expect(ran.sort()).toEqual([
+      '/usr/bin/vm_stat',
+      '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level',
+      '/usr/sbin/sysctl -n vm.swapusage',
+    ]);
   });
 
   it('does not count the anonymous inactive pages of a swapping Mac as available (published capture)', async () => {
-    const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': fixture('vm_stat-apple-silicon-16gb-swapping.txt'), '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n' });
-    const reading = await probe({ platform: 'darwin', arch: 'arm64', machine: { ...idleMachine(), totalmem: () => 16 * GIB }, exec }).sample();
+    const { exec } = fakeExec({
+      ...MAC_OUTPUTS,
+      '/usr/bin/vm_stat': fixture('vm_stat-apple-silicon-16gb-swapping.txt'),
+      '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n',
+    });
+    const reading = await probe({
+      platform: 'darwin',
+      arch: 'arm64',
+      machine: { ...idleMachine(), totalmem: () => 16 * GIB },
+      exec,
+    }).sample();
     expect(reading.freeBytes).toBe((4229 + 133056 + 24) * 16384);
     expect(reading).toMatchObject({ pressure: 'critical', swapUsedBytes: 1069 * MIB });
   });
 
   it('is unknown, not os.freemem(), when vm_stat fails', async () => {
-    const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': new Error('timed out'), '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n' });
+    const { exec } = fakeExec({
+      ...MAC_OUTPUTS,
+      '/usr/bin/vm_stat': new Error('timed out'),
+      '/usr/sbin/sysctl -n kern.memorystatus_vm_pressure_level': '4\n',
+    });
     const reading = await probe({ platform: 'darwin', arch: 'arm64', machine: idleMachine(0.9e9), exec }).sample();
     expect(reading.freeBytes).toBeNull();
     expect(reading.pressure).toBe('critical');
@@ -156,7 +187,8 @@ describe('SystemProbe on macOS', () => {
   });
 
   it('never says more is available than the machine has', async () => {
-    const huge = 'Mach Virtual Memory Statistics: (page size of 16384 bytes)\nPages free: 9999999.\nFile-backed pages: 1.\nPages purgeable: 1.\n';
+    const huge =
+      'Mach Virtual Memory Statistics: (page size of 16384 bytes)\nPages free: 9999999.\nFile-backed pages: 1.\nPages purgeable: 1.\n';
     const { exec } = fakeExec({ ...MAC_OUTPUTS, '/usr/bin/vm_stat': huge });
     expect((await probe({ platform: 'darwin', exec }).sample()).freeBytes).toBe(32 * GIB);
   });
@@ -173,7 +205,13 @@ describe('SystemProbe on macOS', () => {
       await gate;
       return answer(file, args);
     };
-    const pending = new SystemProbe({ platform: 'darwin', arch: 'arm64', machine: idleMachine(), exec, constrainedMemory: () => 0 }).sample(30);
+    const pending = new SystemProbe({
+      platform: 'darwin',
+      arch: 'arm64',
+      machine: idleMachine(),
+      exec,
+      constrainedMemory: () => 0,
+    }).sample(30);
     expect(started).toHaveLength(3);
     release();
     expect((await pending).freeBytes).toBe(MAC_AVAILABLE);
@@ -187,10 +225,13 @@ describe('SystemProbe on Linux and Windows', () => {
     expect(reading).toMatchObject({ totalBytes: 32 * GIB, freeBytes: 8 * GIB, pressure: null, unifiedMemory: false });
   });
 
-  it.each(['linux', 'win32'] as const)('reads os.freemem() of 0 on %s as unknown, never as none free', async (platform) => {
-    const { exec } = fakeExec({});
-    expect((await probe({ platform, machine: idleMachine(0), exec }).sample()).freeBytes).toBeNull();
-  });
+  it.each(['linux', 'win32'] as const)(
+    'reads os.freemem() of 0 on %s as unknown, never as none free',
+    async (platform) => {
+      const { exec } = fakeExec({});
+      expect((await probe({ platform, machine: idleMachine(0), exec }).sample()).freeBytes).toBeNull();
+    },
+  );
 
   it('is unknown when os.freemem() throws', async () => {
     const broken = idleMachine(() => {
@@ -237,7 +278,14 @@ describe('SystemProbe on Linux and Windows', () => {
     };
     vi.useFakeTimers();
     try {
-      const pending = probe({ platform: 'linux', machine: counted, exec, gpu: null, cpuFrom, clock: () => 1000 }).sample(150);
+      const pending = probe({
+        platform: 'linux',
+        machine: counted,
+        exec,
+        gpu: null,
+        cpuFrom,
+        clock: () => 1000,
+      }).sample(150);
       // 900 + 150 - 1000: 50 ms left of the window, not 150. (The sample then waits for its read of
       // procfs, real I/O that no fake timer moves, so the window is watched where it closes.)
       await vi.advanceTimersByTimeAsync(49);
@@ -265,7 +313,14 @@ describe('SystemProbe on Linux and Windows', () => {
 
   it('uses a GPU reading that lands within the CPU window', async () => {
     const { exec } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    const reading = await new SystemProbe({ platform: 'linux', exec, machine: idleMachine(), constrainedMemory: () => 0, sysfsRoot: NO_SYSFS, procRoot: NO_PROCFS }).sample(200);
+    const reading = await new SystemProbe({
+      platform: 'linux',
+      exec,
+      machine: idleMachine(),
+      constrainedMemory: () => 0,
+      sysfsRoot: NO_SYSFS,
+      procRoot: NO_PROCFS,
+    }).sample(200);
     expect(reading.gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
   });
 
@@ -285,7 +340,10 @@ describe('SystemProbe on Linux and Windows', () => {
   });
 
   it('is unknown GPU memory, not a failed sample, when the reader rejects', async () => {
-    const failing = { refresh: () => Promise.reject(new Error('boom')), latest: () => null } as unknown as GpuMemoryReader;
+    const failing = {
+      refresh: () => Promise.reject(new Error('boom')),
+      latest: () => null,
+    } as unknown as GpuMemoryReader;
     const { exec } = fakeExec({});
     expect((await probe({ platform: 'linux', exec, gpu: failing }).sample()).gpu).toBeNull();
   });
@@ -332,7 +390,11 @@ describe('GPU reads beside the poll', () => {
 
   it('lets a one-shot look wait a while for the GPU, and no longer', async () => {
     const quick = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    expect((await probe({ platform: 'linux', exec: quick.exec, gpuWaitMs: 5000 }).sample()).gpu).toEqual({ totalBytes: 24564 * MIB, usedBytes: 13320 * MIB, count: 1 });
+    expect((await probe({ platform: 'linux', exec: quick.exec, gpuWaitMs: 5000 }).sample()).gpu).toEqual({
+      totalBytes: 24564 * MIB,
+      usedBytes: 13320 * MIB,
+      count: 1,
+    });
     const hung = pending();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
@@ -355,7 +417,11 @@ describe('GPU reads beside the poll', () => {
   });
 
   it('takes what nvidia-smi prints when it exits 14 (a corrupted infoROM)', async () => {
-    const inforom = Object.assign(new Error('Command failed: nvidia-smi'), { code: 14, stdout: fixture('nvidia-smi-inforom-exit14.txt'), stderr: '' });
+    const inforom = Object.assign(new Error('Command failed: nvidia-smi'), {
+      code: 14,
+      stdout: fixture('nvidia-smi-inforom-exit14.txt'),
+      stderr: '',
+    });
     const { exec } = fakeExec({ 'nvidia-smi': inforom });
     const system = probe({ platform: 'linux', exec });
     await system.sample();
@@ -367,12 +433,19 @@ describe('GPU reads beside the poll', () => {
 
 /** A laptop's discrete NVIDIA GPU (a 3D controller) in the given runtime power state, the kernel free to power it down. */
 const laptopGpu = (runtimeStatus: string) => ({
-  '0000:01:00.0': { vendor: '0x10de\n', class: '0x030200\n', 'power/runtime_status': `${runtimeStatus}\n`, 'power/control': 'auto\n' },
+  '0000:01:00.0': {
+    vendor: '0x10de\n',
+    class: '0x030200\n',
+    'power/runtime_status': `${runtimeStatus}\n`,
+    'power/control': 'auto\n',
+  },
 });
 
 describe.skipIf(process.platform === 'win32')("a laptop's sleeping GPU", () => {
   it('is never woken by nvidia-smi under auto', async () => {
-    const suspended = readFileSync(join(FIXTURES, 'sysfs-nvidia-runtime_status-suspended.txt'), 'utf8').trimEnd().split('\n').at(-1) ?? '';
+    const suspended =
+      readFileSync(join(FIXTURES, 'sysfs-nvidia-runtime_status-suspended.txt'), 'utf8').trimEnd().split('\n').at(-1) ??
+      '';
     const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
     let now = 0;
     const system = probe({ platform: 'linux', exec, clock: () => now, sysfsRoot: await sysfs(laptopGpu(suspended)) });
@@ -386,7 +459,12 @@ describe.skipIf(process.platform === 'win32')("a laptop's sleeping GPU", () => {
 
   it('is read when the setting says always', async () => {
     const { exec, ran } = fakeExec({ 'nvidia-smi': fixture('nvidia-smi-rtx4090.txt') });
-    const system = probe({ platform: 'linux', exec, gpuReads: 'always', sysfsRoot: await sysfs(laptopGpu('suspended')) });
+    const system = probe({
+      platform: 'linux',
+      exec,
+      gpuReads: 'always',
+      sysfsRoot: await sysfs(laptopGpu('suspended')),
+    });
     await system.sample();
     await vi.waitFor(() => {
       expect(ran).toEqual([NVIDIA_SMI]);
@@ -429,12 +507,22 @@ describe('unified memory', () => {
     expect(integrated.unifiedMemory).toBe(true);
     expect(integrated.gpu).toBeNull();
     expect(ran).toEqual([]);
-    const overridden = await probe({ platform: 'darwin', arch: 'arm64', unifiedMemory: false, exec: fakeExec(MAC_OUTPUTS).exec }).sample();
+    const overridden = await probe({
+      platform: 'darwin',
+      arch: 'arm64',
+      unifiedMemory: false,
+      exec: fakeExec(MAC_OUTPUTS).exec,
+    }).sample();
     expect(overridden.unifiedMemory).toBe(false);
   });
 
   it('is detected on Apple Silicon when the setting is null', async () => {
-    const reading = await probe({ platform: 'darwin', arch: 'arm64', unifiedMemory: null, exec: fakeExec(MAC_OUTPUTS).exec }).sample();
+    const reading = await probe({
+      platform: 'darwin',
+      arch: 'arm64',
+      unifiedMemory: null,
+      exec: fakeExec(MAC_OUTPUTS).exec,
+    }).sample();
     expect(reading.unifiedMemory).toBe(true);
   });
 
@@ -444,12 +532,16 @@ describe('unified memory', () => {
       const system = probe({ platform: 'linux', arch, exec });
       await system.sample();
       await vi.waitFor(async () => {
-        expect(await system.sample()).toMatchObject({ unifiedMemory: false, unifiedMemoryHint: false, gpu: { totalBytes: 24564 * MIB } });
+        expect(await system.sample()).toMatchObject({
+          unifiedMemory: false,
+          unifiedMemoryHint: false,
+          gpu: { totalBytes: 24564 * MIB },
+        });
       });
     }
   });
 
-  it("is detected on a DGX Spark or a Jetson, whose nvidia-smi reports no memory on ARM, and nvidia-smi is then left alone", async () => {
+  it('is detected on a DGX Spark or a Jetson, whose nvidia-smi reports no memory on ARM, and nvidia-smi is then left alone', async () => {
     const smi = pending();
     const { exec, ran } = fakeExec({ 'nvidia-smi': smi.promise });
     let now = 0;
@@ -475,20 +567,36 @@ describe('unified memory', () => {
     });
   });
 
-  it.skipIf(process.platform === 'win32')("is hinted on an AMD APU, unless the setting says so either way", async () => {
-    const apu = { '0000:c5:00.0': { vendor: '0x1002\n', class: '0x030000\n', mem_info_vram_total: `${512 * MIB}\n`, mem_info_gtt_total: `${62 * GIB}\n` } };
-    const root = await sysfs(apu);
-    const system = probe({ platform: 'linux', arch: 'x64', exec: fakeExec({}).exec, sysfsRoot: root });
-    await system.sample();
-    await vi.waitFor(async () => {
-      expect((await system.sample()).unifiedMemoryHint).toBe(true);
-    });
-    expect((await system.sample()).unifiedMemory).toBe(false);
-    const off = probe({ platform: 'linux', arch: 'x64', exec: fakeExec({}).exec, sysfsRoot: root, unifiedMemory: false });
-    await off.sample();
-    await checkTime();
-    expect((await off.sample()).unifiedMemoryHint).toBe(false);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'is hinted on an AMD APU, unless the setting says so either way',
+    async () => {
+      const apu = {
+        '0000:c5:00.0': {
+          vendor: '0x1002\n',
+          class: '0x030000\n',
+          mem_info_vram_total: `${512 * MIB}\n`,
+          mem_info_gtt_total: `${62 * GIB}\n`,
+        },
+      };
+      const root = await sysfs(apu);
+      const system = probe({ platform: 'linux', arch: 'x64', exec: fakeExec({}).exec, sysfsRoot: root });
+      await system.sample();
+      await vi.waitFor(async () => {
+        expect((await system.sample()).unifiedMemoryHint).toBe(true);
+      });
+      expect((await system.sample()).unifiedMemory).toBe(false);
+      const off = probe({
+        platform: 'linux',
+        arch: 'x64',
+        exec: fakeExec({}).exec,
+        sysfsRoot: root,
+        unifiedMemory: false,
+      });
+      await off.sample();
+      await checkTime();
+      expect((await off.sample()).unifiedMemoryHint).toBe(false);
+    },
+  );
 });
 
 describe('swap', () => {
@@ -503,7 +611,9 @@ describe('swap', () => {
     const noSwap = MEMINFO.replace(/^SwapCached:.*$/m, 'SwapCached:            0 kB')
       .replace(/^SwapTotal:.*$/m, 'SwapTotal:             0 kB')
       .replace(/^SwapFree:.*$/m, 'SwapFree:              0 kB');
-    expect((await probe({ platform: 'linux', exec, gpu: null, procRoot: await procfs(noSwap) }).sample()).swapUsedBytes).toBe(0);
+    expect(
+      (await probe({ platform: 'linux', exec, gpu: null, procRoot: await procfs(noSwap) }).sample()).swapUsedBytes,
+    ).toBe(0);
     const unread = await probe({ platform: 'linux', exec, gpu: null, procRoot: NO_PROCFS }).sample();
     // Unknown, never 0; and free memory still comes from os.freemem().
     expect(unread).toMatchObject({ swapUsedBytes: null, freeBytes: 8 * GIB });
@@ -515,12 +625,16 @@ describe('swap', () => {
     expect(mac.swapUsedBytes).toBe(1069 * MIB);
     // Nor when sysctl fails: unknown, not what a meminfo says.
     const failing = fakeExec({ ...MAC_OUTPUTS, '/usr/sbin/sysctl -n vm.swapusage': new Error('timed out') });
-    expect((await probe({ platform: 'darwin', arch: 'arm64', exec: failing.exec, procRoot }).sample()).swapUsedBytes).toBeNull();
+    expect(
+      (await probe({ platform: 'darwin', arch: 'arm64', exec: failing.exec, procRoot }).sample()).swapUsedBytes,
+    ).toBeNull();
   });
 
   it('is not read on Windows', async () => {
     const { exec } = fakeExec({});
-    expect((await probe({ platform: 'win32', exec, gpu: null, procRoot: await procfs(MEMINFO) }).sample()).swapUsedBytes).toBeNull();
+    expect(
+      (await probe({ platform: 'win32', exec, gpu: null, procRoot: await procfs(MEMINFO) }).sample()).swapUsedBytes,
+    ).toBeNull();
   });
 });
 
@@ -572,15 +686,21 @@ describe('SystemProbe on this machine', () => {
 
 describe('runCommand', () => {
   it('resolves with standard output', async () => {
-    await expect(runCommand(process.execPath, ['-e', 'process.stdout.write("24564, 13320")'], { timeoutMs: 10_000 })).resolves.toBe('24564, 13320');
+    await expect(
+      runCommand(process.execPath, ['-e', 'process.stdout.write("24564, 13320")'], { timeoutMs: 10_000 }),
+    ).resolves.toBe('24564, 13320');
   });
 
   it('rejects with ENOENT for a missing program, which the GPU reader remembers', async () => {
-    await expect(runCommand('delegator-monitor-no-such-program', [], { timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(runCommand('delegator-monitor-no-such-program', [], { timeoutMs: 2000 })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   it('rejects once the timeout has passed', async () => {
-    await expect(runCommand(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { timeoutMs: 200 })).rejects.toMatchObject({ killed: true });
+    await expect(
+      runCommand(process.execPath, ['-e', 'setTimeout(() => {}, 10_000)'], { timeoutMs: 200 }),
+    ).rejects.toMatchObject({ killed: true });
   });
 });
 

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresBinDir, redisServerPath } from '../support/servers';
 
-const nowhere = { path: mkdtempSync(join(tmpdir(), 'empty-path-')), postgresRoot: join(tmpdir(), 'no-such-postgres-root') };
+const nowhere = {
+  path: mkdtempSync(join(tmpdir(), 'empty-path-')),
+  postgresRoot: join(tmpdir(), 'no-such-postgres-root'),
+};
 
 describe('the test harness on a machine without the servers', () => {
   it('names the PostgreSQL package to install', () => {

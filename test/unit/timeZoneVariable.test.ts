@@ -29,13 +29,19 @@ describe('TZ as the C library reads it', () => {
   });
 
   // Forms Intl has no name for: the system's zone stands, as Node's own Date would use it.
-  it.each([':/etc/localtime', '/etc/localtime', 'CET-1CEST,M3.5.0,M10.5.0/3', '<+0530>-5:30', '', undefined])('accepts %j without a name', (tz) => {
-    expect(readTzVariable(tz)).toEqual({ valid: true, zone: null });
-  });
+  it.each([':/etc/localtime', '/etc/localtime', 'CET-1CEST,M3.5.0,M10.5.0/3', '<+0530>-5:30', '', undefined])(
+    'accepts %j without a name',
+    (tz) => {
+      expect(readTzVariable(tz)).toEqual({ valid: true, zone: null });
+    },
+  );
 
-  it.each(['Mars/Phobos', 'Europe/Pariss', 'Foo', 'Etc/GMT+13', ':Mars/Phobos', '+01:00'])('refuses %s, which names nothing', (tz) => {
-    expect(readTzVariable(tz)).toEqual({ valid: false });
-  });
+  it.each(['Mars/Phobos', 'Europe/Pariss', 'Foo', 'Etc/GMT+13', ':Mars/Phobos', '+01:00'])(
+    'refuses %s, which names nothing',
+    (tz) => {
+      expect(readTzVariable(tz)).toEqual({ valid: false });
+    },
+  );
 
   it("gives this machine's zone as one Intl knows, never undefined", () => {
     const zone = systemTimeZone();

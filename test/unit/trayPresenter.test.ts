@@ -41,7 +41,12 @@ describe('the tray presenter', () => {
   it('creates the tray once and draws everything the first time', () => {
     const { calls, presenter } = fakeTray();
     expect(presenter.render(model(NOW))).toBe(true);
-    expect(calls).toEqual(['create medium.png', 'tooltip Delegator Monitor: 2 agents · 19.7 GB', 'title 2 agents · 19.7 GB', 'menu 22']);
+    expect(calls).toEqual([
+      'create medium.png',
+      'tooltip Delegator Monitor: 2 agents · 19.7 GB',
+      'title 2 agents · 19.7 GB',
+      'menu 22',
+    ]);
   });
 
   it('does nothing for the same model', () => {

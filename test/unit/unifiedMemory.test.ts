@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNvidiaSmi } from '../../src/main/sources/machine/gpuMemory';
-import { isAppleSilicon, looksLikeAmdApu, sysctlValue, unifiedFromNvidia } from '../../src/main/sources/machine/unifiedMemory';
+import {
+  isAppleSilicon,
+  looksLikeAmdApu,
+  sysctlValue,
+  unifiedFromNvidia,
+} from '../../src/main/sources/machine/unifiedMemory';
 import { useSysfsTrees } from '../support/sysfsTree';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/platform');
@@ -12,7 +17,11 @@ const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'ut
 const MIB = 1024 ** 2;
 const GIB = 1024 ** 3;
 
-const unknownOid = (name: string): Error => Object.assign(new Error(`Command failed: /usr/sbin/sysctl -n ${name}\nsysctl: unknown oid '${name}'`), { code: 1, stdout: '' });
+const unknownOid = (name: string): Error =>
+  Object.assign(new Error(`Command failed: /usr/sbin/sysctl -n ${name}\nsysctl: unknown oid '${name}'`), {
+    code: 1,
+    stdout: '',
+  });
 
 /** sysctl by name: a text answers, an Error fails as execFile would; records what was asked. */
 function fakeSysctl(answers: Record<string, string | Error>) {
@@ -49,7 +58,10 @@ describe('sysctl values', () => {
 
 describe('Apple Silicon', () => {
   it('is found under Rosetta, where the process says x64', async () => {
-    const { run } = fakeSysctl({ 'hw.optional.arm64': fixture('sysctl-hw.optional-m1.txt'), 'sysctl.proc_translated': fixture('sysctl-proc_translated-rosetta.txt') });
+    const { run } = fakeSysctl({
+      'hw.optional.arm64': fixture('sysctl-hw.optional-m1.txt'),
+      'sysctl.proc_translated': fixture('sysctl-proc_translated-rosetta.txt'),
+    });
     await expect(isAppleSilicon(run, 'x64')).resolves.toBe(true);
   });
 
@@ -61,7 +73,10 @@ describe('Apple Silicon', () => {
   it('is not an Intel Mac, which knows neither name', async () => {
     const { run, asked } = fakeSysctl({});
     await expect(isAppleSilicon(run, 'x64')).resolves.toBe(false);
-    expect(asked.sort()).toEqual(['/usr/sbin/sysctl -n hw.optional.arm64', '/usr/sbin/sysctl -n sysctl.proc_translated']);
+    expect(asked.sort()).toEqual([
+      '/usr/sbin/sysctl -n hw.optional.arm64',
+      '/usr/sbin/sysctl -n sysctl.proc_translated',
+    ]);
   });
 
   it('needs no question for an arm64 process', async () => {
@@ -72,9 +87,12 @@ describe('Apple Silicon', () => {
 });
 
 describe("unified memory from nvidia-smi's answer", () => {
-  it.each(['nvidia-smi-gb10-na.txt', 'nvidia-smi-gb10-known-issue.txt', 'nvidia-smi-jetson-orin-na.txt'])('is unified on ARM for %s (published)', (name) => {
-    expect(unifiedFromNvidia(readNvidiaSmi(fixture(name)), 'arm64')).toBe('unified');
-  });
+  it.each(['nvidia-smi-gb10-na.txt', 'nvidia-smi-gb10-known-issue.txt', 'nvidia-smi-jetson-orin-na.txt'])(
+    'is unified on ARM for %s (published)',
+    (name) => {
+      expect(unifiedFromNvidia(readNvidiaSmi(fixture(name)), 'arm64')).toBe('unified');
+    },
+  );
 
   it('is only a hint where no GPU reports memory on x86', () => {
     expect(unifiedFromNvidia(readNvidiaSmi(fixture('nvidia-smi-na.txt')), 'x64')).toBe('maybe');
@@ -109,12 +127,17 @@ describe.skipIf(process.platform === 'win32')('an AMD APU', () => {
   });
 
   it('is no hint beside an NVIDIA GPU, which Ollama would use', async () => {
-    const root = await sysfs({ '0000:c5:00.0': amd(512 * MIB, 62 * GIB), '0000:01:00.0': { vendor: '0x10de\n', class: '0x030200\n' } });
+    const root = await sysfs({
+      '0000:c5:00.0': amd(512 * MIB, 62 * GIB),
+      '0000:01:00.0': { vendor: '0x10de\n', class: '0x030200\n' },
+    });
     expect(await looksLikeAmdApu(root)).toBe(false);
   });
 
   it('is no hint where sysfs cannot be read, or the sizes are missing', async () => {
     expect(await looksLikeAmdApu(join(tmpdir(), 'no-such-sysfs'))).toBe(false);
-    expect(await looksLikeAmdApu(await sysfs({ '0000:c5:00.0': { vendor: '0x1002\n', class: '0x030000\n' } }))).toBe(false);
+    expect(await looksLikeAmdApu(await sysfs({ '0000:c5:00.0': { vendor: '0x1002\n', class: '0x030000\n' } }))).toBe(
+      false,
+    );
   });
 });

@@ -35,7 +35,12 @@ describe('planNotification', () => {
     culprit: { kind: 'agent' as const, id: 'cto', label: 'CTO (deepseek-coder:33b)', memoryBytes: 33 * GIB },
     suggestedAction: 'Stop CTO: frees ~33 GB',
   };
-  const intent = (kind: NotificationIntent['kind']): NotificationIntent => ({ kind, alert, title: 'Critical: CTO (deepseek-coder:33b)', body: 'Agents use 30 GB. Stop CTO: frees ~33 GB.' });
+  const intent = (kind: NotificationIntent['kind']): NotificationIntent => ({
+    kind,
+    alert,
+    title: 'Critical: CTO (deepseek-coder:33b)',
+    body: 'Agents use 30 GB. Stop CTO: frees ~33 GB.',
+  });
 
   it('opens the dashboard on the culprit with its control focused, and offers the suggested action as a button', () => {
     expect(planNotification(intent('raised'))).toEqual({
@@ -48,10 +53,22 @@ describe('planNotification', () => {
   });
 
   it('offers ending a long session, and nothing for a recovery or a source', () => {
-    const session = { ...alert, rule: 'session-duration', culprit: { kind: 'session' as const, id: 'session_1', label: 'session_1' }, suggestedAction: 'End session session_1 if its work is done' };
-    expect(planNotification({ kind: 'raised', alert: session, title: 't', body: 'b' }).action).toEqual({ label: 'End session session_1…', request: { type: 'end_session', sessionId: 'session_1' } });
+    const session = {
+      ...alert,
+      rule: 'session-duration',
+      culprit: { kind: 'session' as const, id: 'session_1', label: 'session_1' },
+      suggestedAction: 'End session session_1 if its work is done',
+    };
+    expect(planNotification({ kind: 'raised', alert: session, title: 't', body: 'b' }).action).toEqual({
+      label: 'End session session_1…',
+      request: { type: 'end_session', sessionId: 'session_1' },
+    });
     expect(planNotification(intent('resolved'))).toMatchObject({ action: null, focus: { kind: 'agent', id: 'cto' } });
-    const source = { ...alert, culprit: { kind: 'source' as const, id: 'registry', label: 'Registry' }, suggestedAction: 'Check that Redis is running and reachable' };
+    const source = {
+      ...alert,
+      culprit: { kind: 'source' as const, id: 'registry', label: 'Registry' },
+      suggestedAction: 'Check that Redis is running and reachable',
+    };
     expect(planNotification({ kind: 'raised', alert: source, title: 't', body: 'b' }).action).toBeNull();
   });
 

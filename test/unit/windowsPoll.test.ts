@@ -40,7 +40,13 @@ function windowsMachine() {
     poll: async () => {
       const [scan, probed] = await Promise.all([
         scanner.scan(),
-        turn().then(() => probeProcesses(registryPids, { platform: 'win32', measure: measureProcesses(Date.now, 'win32', reader), alive: runs })),
+        turn().then(() =>
+          probeProcesses(registryPids, {
+            platform: 'win32',
+            measure: measureProcesses(Date.now, 'win32', reader),
+            alive: runs,
+          }),
+        ),
       ]);
       clock += 5000;
       return { scan, probed };
@@ -54,7 +60,10 @@ describe('a poll on Windows', () => {
     const { scan, probed } = await machine.poll();
     expect(scan.dropped).toEqual([]);
     expect(scan.value.agents.map((agent) => [agent.role, agent.pid])).toEqual(Object.entries(AGENTS));
-    expect(scan.value.agents.find((agent) => agent.pid === AGENTS.senior_developer)).toMatchObject({ rssBytes: 121_085_952, parent: { pid: 7140, name: 'escript.exe' } });
+    expect(scan.value.agents.find((agent) => agent.pid === AGENTS.senior_developer)).toMatchObject({
+      rssBytes: 121_085_952,
+      parent: { pid: 7140, name: 'escript.exe' },
+    });
     expect(probed.get(AGENTS.senior_developer)).toEqual({ alive: true, rssBytes: 121_085_952 });
     expect(machine.runs()).toBe(1);
   });

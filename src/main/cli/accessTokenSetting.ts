@@ -24,7 +24,9 @@ export function accessTokenFrom(env: Readonly<Record<string, string | undefined>
       token = readSecretFile(file).trim();
     } catch (error) {
       if (!(error instanceof SecretFileError)) throw error;
-      throw new ConfigError(`Invalid configuration: MONITOR_API_TOKEN_FILE ${escapeControls(error.message)}`, { cause: error });
+      throw new ConfigError(`Invalid configuration: MONITOR_API_TOKEN_FILE ${escapeControls(error.message)}`, {
+        cause: error,
+      });
     }
   } else if (env.MONITOR_API_TOKEN !== undefined && env.MONITOR_API_TOKEN !== '') {
     name = 'MONITOR_API_TOKEN';

@@ -28,11 +28,23 @@ function readKey(file: string): string | null {
   try {
     text = readSecretFile(file);
   } catch (error) {
-    if (error instanceof SecretFileError && error.cause instanceof Error && 'code' in error.cause && error.cause.code === 'ENOENT') return null;
-    throw new ConfigError(`Invalid configuration: the control key file ${escapeControls(file)} ${escapeControls(error instanceof Error ? error.message : String(error))}`, { cause: error });
+    if (
+      error instanceof SecretFileError &&
+      error.cause instanceof Error &&
+      'code' in error.cause &&
+      error.cause.code === 'ENOENT'
+    )
+      return null;
+    throw new ConfigError(
+      `Invalid configuration: the control key file ${escapeControls(file)} ${escapeControls(error instanceof Error ? error.message : String(error))}`,
+      { cause: error },
+    );
   }
   const key = text.trim();
-  if (!KEY_PATTERN.test(key)) throw new ConfigError(`Invalid configuration: the control key file ${escapeControls(file)} must hold 16 to 1024 printable characters, without spaces`);
+  if (!KEY_PATTERN.test(key))
+    throw new ConfigError(
+      `Invalid configuration: the control key file ${escapeControls(file)} must hold 16 to 1024 printable characters, without spaces`,
+    );
   return key;
 }
 
@@ -61,7 +73,10 @@ export function loadControlKey(env: CliIo['env']): ControlKey {
       const theirs = readKey(file);
       if (theirs !== null) return { key: theirs, file };
     }
-    throw new ConfigError(`Invalid configuration: the control key cannot be kept in ${escapeControls(file)} (${escapeControls(errorText(error))})`, { cause: error });
+    throw new ConfigError(
+      `Invalid configuration: the control key cannot be kept in ${escapeControls(file)} (${escapeControls(errorText(error))})`,
+      { cause: error },
+    );
   } finally {
     rmSync(partial, { force: true });
   }

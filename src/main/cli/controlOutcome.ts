@@ -21,7 +21,11 @@ export interface ControlWording {
 
 /** Exactly the keys scripts rely on: `failure` stays inside, the exit code carries it. */
 function publicOutcome(outcome: CommandOutcome): Pick<CommandOutcome, 'ok' | 'id' | 'error'> {
-  return { ok: outcome.ok, id: outcome.id, ...(outcome.ok || outcome.error === undefined ? {} : { error: outcome.error }) };
+  return {
+    ok: outcome.ok,
+    id: outcome.id,
+    ...(outcome.ok || outcome.error === undefined ? {} : { error: outcome.error }),
+  };
 }
 
 export function controlExitCode(outcome: CommandOutcome): ExitCode {
@@ -30,7 +34,12 @@ export function controlExitCode(outcome: CommandOutcome): ExitCode {
 }
 
 /** Prints one line (or the JSON outcome) and returns the exit code. */
-export function reportOutcome(outcome: CommandOutcome, wording: ControlWording, options: ControlOptions, io: CliIo): ExitCode {
+export function reportOutcome(
+  outcome: CommandOutcome,
+  wording: ControlWording,
+  options: ControlOptions,
+  io: CliIo,
+): ExitCode {
   if (options.json) {
     io.out(`${escapeJsonControls(JSON.stringify(publicOutcome(outcome)))}\n`);
   } else if (outcome.ok) {
@@ -38,7 +47,8 @@ export function reportOutcome(outcome: CommandOutcome, wording: ControlWording, 
   } else {
     // The delegator's or Ollama's own words, or a server's error: text from outside.
     const reason = escapeControls(outcome.error ?? 'no reason given');
-    const said = outcome.failure === 'refused' && wording.refuser !== undefined ? `${wording.refuser} refused: ${reason}` : reason;
+    const said =
+      outcome.failure === 'refused' && wording.refuser !== undefined ? `${wording.refuser} refused: ${reason}` : reason;
     io.err(`Could not ${wording.attempt}: ${said}\n`);
   }
   return controlExitCode(outcome);

@@ -15,7 +15,11 @@ export const CONTROLS_ADDRESS_FILE = 'control-url';
  * terminal: a service's log (journald, a launchd log file) may be read by
  * others, the key never goes there. Returns the line to print.
  */
-export async function keepControlsAddress(dashboard: string, control: ControlKey, io: Pick<CliIo, 'stdout'>): Promise<string> {
+export async function keepControlsAddress(
+  dashboard: string,
+  control: ControlKey,
+  io: Pick<CliIo, 'stdout'>,
+): Promise<string> {
   const address = `${dashboard}#${CONTROL_KEY_PARAMETER}=${control.key}`;
   const file = join(dirname(control.file), CONTROLS_ADDRESS_FILE);
   try {

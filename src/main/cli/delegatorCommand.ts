@@ -10,7 +10,6 @@ import { reportOutcome, type ControlOptions, type ControlWording } from './contr
 import type { ExitCode } from './exitCodes';
 import type { CliIo } from './output';
 
-
 export interface DelegatorCommandOptions extends ControlOptions {
   readonly request: DelegatorRequest;
   /** How long to wait for the delegator's `command_ack`. */
@@ -21,7 +20,11 @@ export interface DelegatorCommandOptions extends ControlOptions {
 function wordingFor(request: DelegatorRequest): ControlWording {
   if (request.type === 'end_session') {
     const session = escapeControls(request.sessionId);
-    return { done: `Session ${session} ended (acknowledged by the delegator).`, attempt: `end session ${session}`, refuser: 'the delegator' };
+    return {
+      done: `Session ${session} ended (acknowledged by the delegator).`,
+      attempt: `end session ${session}`,
+      refuser: 'the delegator',
+    };
   }
   const role = escapeControls(request.role);
   return { done: `Stopped ${role}.`, attempt: `stop ${role}`, refuser: 'the delegator' };
@@ -36,13 +39,19 @@ export const notSent = (error: string): CommandOutcome => ({ ok: false, id: rand
  * pub/sub on a subscribed connection). Neither reconnects nor queues, so a
  * command that cannot go now never goes at all.
  */
-export async function sendToDelegator(config: MonitorConfig, request: DelegatorRequest, ackTimeoutMs: number): Promise<CommandOutcome> {
+export async function sendToDelegator(
+  config: MonitorConfig,
+  request: DelegatorRequest,
+  ackTimeoutMs: number,
+): Promise<CommandOutcome> {
   const options = { url: config.redisUrl, timeoutMs: config.timeoutMs, persistent: false, offlineQueue: false };
   const publisher = createRedis(options);
   const subscriber = createRedis(options);
   const unreachable = (error: unknown): CommandOutcome => {
     const failed = publisher.status === 'ready' ? subscriber : publisher;
-    return notSent(`Redis at ${describeRedis(config.redisUrl)} could not be reached (${explainRedisFailure(failed, error)}), so the command was not sent`);
+    return notSent(
+      `Redis at ${describeRedis(config.redisUrl)} could not be reached (${explainRedisFailure(failed, error)}), so the command was not sent`,
+    );
   };
   try {
     const bus = new CommandBus(publisher, config.redisPrefix, ackTimeoutMs);
@@ -67,14 +76,22 @@ export async function sendToDelegator(config: MonitorConfig, request: DelegatorR
 }
 
 /** ECHO's own delegator keeps its sessions in memory and takes no command from outside. */
-const NO_WAY_IN = 'ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
+const NO_WAY_IN =
+  'ECHO offers no way to end a session from outside; only a delegator that answers the registry protocol (docs/controls.md) can';
 
 /** end-session: exit 0 acknowledged, 1 refused, 2 no answer or not sent. */
-export async function delegatorCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
+export async function delegatorCommand(
+  config: MonitorConfig,
+  options: DelegatorCommandOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const outcome =
     config.registryMode === 'sessions'
       ? notSent("commands travel through the delegator's Redis, which REGISTRY_MODE=sessions turns off")
       : await sendToDelegator(config, options.request, options.timeoutSeconds * 1000);
-  const explained = outcome.ok || outcome.failure === 'refused' || options.request.type !== 'end_session' ? outcome : { ...outcome, error: `${outcome.error ?? 'no answer'}. ${NO_WAY_IN}` };
+  const explained =
+    outcome.ok || outcome.failure === 'refused' || options.request.type !== 'end_session'
+      ? outcome
+      : { ...outcome, error: `${outcome.error ?? 'no answer'}. ${NO_WAY_IN}` };
   return reportOutcome(explained, wordingFor(options.request), options, io);
 }

@@ -23,7 +23,7 @@ export interface ExportOptions {
 
 /** Said beside the demo's empty events export: its events live in `serve --demo`'s memory, and its dashboard exports them. */
 export const DEMO_HAS_NO_EVENT_LOG =
-  'export: the demo keeps no event log on disk, so there are no events to export here; `serve --demo` holds its events while it runs, and its dashboard\'s Export gives them.';
+  "export: the demo keeps no event log on disk, so there are no events to export here; `serve --demo` holds its events while it runs, and its dashboard's Export gives them.";
 
 /** Sessions or events of a range of local days, as CSV or JSON. Without a configuration, of the demo. */
 export function exportCommand(config: MonitorConfig | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
@@ -36,7 +36,12 @@ export function exportCommand(config: MonitorConfig | null, options: ExportOptio
   });
 }
 
-async function exportFrom(config: MonitorConfig, eventLog: string | null, options: ExportOptions, io: CliIo): Promise<ExitCode> {
+async function exportFrom(
+  config: MonitorConfig,
+  eventLog: string | null,
+  options: ExportOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   // `-` is standard output, as for most tools; a file of that name is `./-`.
   const out = options.out === '-' ? null : options.out;
   const opened = openExportSources(config, {
@@ -44,7 +49,10 @@ async function exportFrom(config: MonitorConfig, eventLog: string | null, option
     events: () => (eventLog === null ? [] : eventLogEntries(eventLog)),
   });
   try {
-    const summary = out === null ? await exportTo(standardOutput(io), options.query, opened.sources) : await exportToFile(out, options.query, opened.sources);
+    const summary =
+      out === null
+        ? await exportTo(standardOutput(io), options.query, opened.sources)
+        : await exportToFile(out, options.query, opened.sources);
     const leftOut = leftOutText(summary);
     if (leftOut !== null) io.err(`${leftOut}\n`);
     if (out !== null) io.err(`${wroteText(summary, options.query.what, out)}.\n`);
@@ -58,7 +66,9 @@ async function exportFrom(config: MonitorConfig, eventLog: string | null, option
     if (error instanceof DestinationFailed) {
       // `export ... | head` closing the pipe got what it asked for; that is no failure.
       if (out === null && isBrokenPipe(error.cause)) return EXIT.ok;
-      io.err(`export: cannot write ${out === null ? 'to standard output' : escapeControls(out)}: ${escapeControls(error.message)}\n`);
+      io.err(
+        `export: cannot write ${out === null ? 'to standard output' : escapeControls(out)}: ${escapeControls(error.message)}\n`,
+      );
       return EXIT.unknown;
     }
     throw error;

@@ -39,13 +39,22 @@ async function forecastOf(config: MonitorConfig, options: ForecastOptions, io: C
   // One snapshot, as `status` takes it: the forecast is the one the dashboard and the tray show.
   const snapshot = await takeOneSnapshot(config, io);
   const forecast: AdmissionForecast = {
-    categories: snapshot.forecast.categories.filter((entry) => options.category === undefined || entry.category === options.category),
+    categories: snapshot.forecast.categories.filter(
+      (entry) => options.category === undefined || entry.category === options.category,
+    ),
   };
-  io.out(options.json ? `${escapeJsonControls(JSON.stringify(forecast, null, 2))}\n` : `${forecast.categories.map((entry) => shownLine(entry, Date.parse(snapshot.takenAt))).join('\n')}\n`);
+  io.out(
+    options.json
+      ? `${escapeJsonControls(JSON.stringify(forecast, null, 2))}\n`
+      : `${forecast.categories.map((entry) => shownLine(entry, Date.parse(snapshot.takenAt))).join('\n')}\n`,
+  );
   const down = sourceNameSchema.options.filter((source) => isDown(snapshot.sources[source]));
   if (down.length === 0) return EXIT.ok;
-  for (const source of down) io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);
+  for (const source of down)
+    io.err(`${SOURCE_LABELS[source]} is down: ${reasonOf(source, snapshot.sources[source].error)}\n`);
   // A model loaded where nobody could look is counted as needed: the figures are an upper bound.
-  io.err('The forecast counts only what could be read: what a source that is down would show loaded is counted as needed.\n');
+  io.err(
+    'The forecast counts only what could be read: what a source that is down would show loaded is counted as needed.\n',
+  );
   return EXIT.critical;
 }

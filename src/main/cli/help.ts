@@ -109,9 +109,11 @@ export function answerHelpOrVersion(first: string, rest: readonly string[], io: 
   if (first === '--help' || first === '-h') return show(overviewText());
   if (first === 'help') {
     const [topic, ...extra] = rest;
-    if (extra.length > 0) return usageError(io, `Unexpected argument ${quoted(extra[0])}: help takes one command`, null);
+    if (extra.length > 0)
+      return usageError(io, `Unexpected argument ${quoted(extra[0])}: help takes one command`, null);
     if (topic !== undefined && isCommandName(topic)) return show(commandHelpText(topic));
-    if (topic === undefined || ['--help', '-h', '--version', '-v', ...TOP_LEVEL_WORDS].includes(topic)) return show(overviewText());
+    if (topic === undefined || ['--help', '-h', '--version', '-v', ...TOP_LEVEL_WORDS].includes(topic))
+      return show(overviewText());
     return usageError(io, unknownWordText(topic), null);
   }
   if (first === '--version' || first === '-v' || first === 'version') {

@@ -9,7 +9,17 @@ import { DEFAULT_ACK_TIMEOUT_SECONDS, DEFAULT_WATCH_SECONDS, MAX_BACKFILL_DAYS, 
 
 export const PROGRAM = 'delegator-monitor';
 
-export const COMMAND_NAMES = ['status', 'forecast', 'serve', 'simulate', 'migrate', 'export', 'end-session', 'stop-agent', 'unload'] as const;
+export const COMMAND_NAMES = [
+  'status',
+  'forecast',
+  'serve',
+  'simulate',
+  'migrate',
+  'export',
+  'end-session',
+  'stop-agent',
+  'unload',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface CommandHelp {
@@ -43,10 +53,13 @@ const LOG_LEVEL_LINE = 'It logs to standard error at MONITOR_LOG_LEVEL: debug, i
 export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   status: {
     summary: 'One snapshot of sessions, agents, memory, warnings and alerts',
-    synopsis: ['status [--json] [--date YYYY-MM-DD] [--demo] [--timings]', 'status --watch [SECONDS] [--json] [--demo]'],
+    synopsis: [
+      'status [--json] [--date YYYY-MM-DD] [--demo] [--timings]',
+      'status --watch [SECONDS] [--json] [--demo]',
+    ],
     about: [
       "Reads each source once (PostgreSQL, the registry, Ollama, the agents' processes) and prints it:",
-      'a header, then tables of the sessions, agents, models Ollama holds, ECHO\'s work and latest messages.',
+      "a header, then tables of the sessions, agents, models Ollama holds, ECHO's work and latest messages.",
       'Its exit code follows the Nagios plugin convention, so it serves as a monitoring check as it is.',
       'With --watch it keeps one monitor running and redraws in place until Ctrl-C or SIGTERM.',
     ],
@@ -66,12 +79,20 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       [2, 'a critical alert fires, or a source is down (the output says which)'],
       BAD_USAGE,
     ],
-    examples: ['delegator-monitor status', 'delegator-monitor status --json --demo | jq .summary', 'delegator-monitor status --date 2026-11-20', 'delegator-monitor status --watch 5'],
+    examples: [
+      'delegator-monitor status',
+      'delegator-monitor status --json --demo | jq .summary',
+      'delegator-monitor status --date 2026-11-20',
+      'delegator-monitor status --watch 5',
+    ],
   },
   forecast: {
     summary: "For each of ECHO's categories, whether its agents would fit in free memory now",
     synopsis: ['forecast [--category C] [--json] [--demo]'],
-    about: ['The memory its agents would add given the models loaded now, against free memory: whether it fits', 'now, once Ollama evicts or unloads idle models, or not at all.'],
+    about: [
+      'The memory its agents would add given the models loaded now, against free memory: whether it fits',
+      'now, once Ollama evicts or unloads idle models, or not at all.',
+    ],
     options: [
       ['--category C', `Only C: one of ${Object.keys(CATEGORY_AGENTS).join(', ')}`],
       ['--json', 'The forecast as one JSON object: {"categories": [...]}'],
@@ -116,7 +137,10 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       ['--speed N', 'How many times faster than life it runs (default 1; a fraction runs slower)'],
       ['--seed N', 'The seed of its random choices, to repeat a run (default: a random one)'],
       ['--sessions', 'Guide-integrated ECHO: also sessions, the registry and events; answers commands'],
-      ['--backfill DAYS', `With --sessions: first write past sessions, up to ${String(MAX_BACKFILL_DAYS)} days of them`],
+      [
+        '--backfill DAYS',
+        `With --sessions: first write past sessions, up to ${String(MAX_BACKFILL_DAYS)} days of them`,
+      ],
     ],
     exitCodes: [
       [0, 'stopped by Ctrl-C or SIGTERM'],
@@ -133,17 +157,21 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       "and creates nothing: ECHO's own `mix ecto.migrate` creates them.",
     ],
     options: [['--standalone', 'Create both, for a database only the monitor uses; refused where ECHO migrated']],
-    exitCodes: [
-      [0, 'said, or created'],
-      [2, 'refused, or PostgreSQL could not be reached or read'],
-      BAD_USAGE,
+    exitCodes: [[0, 'said, or created'], [2, 'refused, or PostgreSQL could not be reached or read'], BAD_USAGE],
+    examples: [
+      'delegator-monitor migrate',
+      'DATABASE_URL=postgres://monitor@localhost/monitor delegator-monitor migrate --standalone',
     ],
-    examples: ['delegator-monitor migrate', 'DATABASE_URL=postgres://monitor@localhost/monitor delegator-monitor migrate --standalone'],
   },
   export: {
     summary: 'Sessions or events of a range of local days, as CSV or JSON',
-    synopsis: ['export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]'],
-    about: ['Sessions started (or events logged) on those local days, both included, written as they are read,', 'to standard output or a regular file. A report of what was written goes to standard error.'],
+    synopsis: [
+      'export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--what sessions|events] [--out FILE] [--demo]',
+    ],
+    about: [
+      'Sessions started (or events logged) on those local days, both included, written as they are read,',
+      'to standard output or a regular file. A report of what was written goes to standard error.',
+    ],
     options: [
       ['--from YYYY-MM-DD', 'The first local day, included (required)'],
       ['--to YYYY-MM-DD', 'The last local day, included (required)'],
@@ -157,7 +185,10 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       [2, 'a source down: nothing written'],
       [3, 'bad usage or configuration, an --out that cannot be written, or standard output failing'],
     ],
-    examples: ['delegator-monitor export --from 2026-11-01 --to 2026-11-24 --out sessions.csv', 'delegator-monitor export --from 2026-11-01 --to 2026-11-24 --format json | jq length'],
+    examples: [
+      'delegator-monitor export --from 2026-11-01 --to 2026-11-24 --out sessions.csv',
+      'delegator-monitor export --from 2026-11-01 --to 2026-11-24 --format json | jq length',
+    ],
   },
   'end-session': {
     summary: 'Ask a delegator that answers the registry protocol to end a session',
@@ -176,18 +207,29 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
     synopsis: ['stop-agent <role> [--pid PID] [--timeout SECONDS] [--json]'],
     about: [
       "Never a wrapper, another user's process or another ECHO root's. Where no process of the role",
-      "runs here, it asks a delegator that answers the registry protocol. ECHO keeps the role registered",
+      'runs here, it asks a delegator that answers the registry protocol. ECHO keeps the role registered',
       'until its delegator restarts.',
       NOTHING_QUEUED,
     ],
-    options: [['--pid PID', 'The copy to stop, where the role runs more than once here'], ['--timeout SECONDS', ACK_TIMEOUT], CONTROL_JSON],
+    options: [
+      ['--pid PID', 'The copy to stop, where the role runs more than once here'],
+      ['--timeout SECONDS', ACK_TIMEOUT],
+      CONTROL_JSON,
+    ],
     exitCodes: CONTROL_EXIT_CODES,
-    examples: ['delegator-monitor stop-agent cto', 'delegator-monitor stop-agent senior_developer --pid 4242 --timeout 5'],
+    examples: [
+      'delegator-monitor stop-agent cto',
+      'delegator-monitor stop-agent senior_developer --pid 4242 --timeout 5',
+    ],
   },
   unload: {
     summary: 'Ask Ollama to unload a model now, and confirm it left memory',
     synopsis: ['unload <model> [--json]'],
-    about: ["Asks the Ollama OLLAMA_ENDPOINT names, then waits up to 3 s for the model to leave memory.", 'A bare name means its :latest tag.', NOTHING_QUEUED],
+    about: [
+      'Asks the Ollama OLLAMA_ENDPOINT names, then waits up to 3 s for the model to leave memory.',
+      'A bare name means its :latest tag.',
+      NOTHING_QUEUED,
+    ],
     options: [CONTROL_JSON],
     exitCodes: CONTROL_EXIT_CODES,
     examples: ['delegator-monitor unload deepseek-coder:33b', 'delegator-monitor unload llama3.1:8b --json'],

@@ -1,7 +1,14 @@
 import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { describeDatabase, type MonitorConfig } from '../config';
-import { echoMigratesHere, migrateStandalone, surveySchema, type MigrationResult, type SchemaSurvey, type StandaloneMigration } from '../sources/postgres/migrate';
+import {
+  echoMigratesHere,
+  migrateStandalone,
+  surveySchema,
+  type MigrationResult,
+  type SchemaSurvey,
+  type StandaloneMigration,
+} from '../sources/postgres/migrate';
 import { createPostgresPool } from '../sources/postgres/postgresPool';
 import { EXIT, type ExitCode } from './exitCodes';
 import type { CliIo } from './output';
@@ -15,7 +22,9 @@ export interface MigrateOptions {
 function echoMigrationsText(survey: SchemaSurvey): string {
   const tables = survey.echoTables.map(escapeControls).join(', ');
   if (survey.echoMigrations === null) {
-    return tables === '' ? 'not run (no schema_migrations table)' : `no schema_migrations table, but ECHO's tables ${tables} exist`;
+    return tables === ''
+      ? 'not run (no schema_migrations table)'
+      : `no schema_migrations table, but ECHO's tables ${tables} exist`;
   }
   const { latest } = survey.echoMigrations;
   return latest === null ? 'schema_migrations exists and is empty' : `run, the latest ${escapeControls(latest)}`;
@@ -23,9 +32,12 @@ function echoMigrationsText(survey: SchemaSurvey): string {
 
 /** Why `--standalone` creates nothing here: what shows that ECHO migrates this database. */
 function refusalText(survey: SchemaSurvey): string {
-  if (survey.echoMigrations === null) return `ECHO's tables ${survey.echoTables.map(escapeControls).join(', ')} exist there`;
+  if (survey.echoMigrations === null)
+    return `ECHO's tables ${survey.echoTables.map(escapeControls).join(', ')} exist there`;
   const { latest } = survey.echoMigrations;
-  return latest === null ? "Ecto's schema_migrations exists there" : `ECHO's migrations have run there (schema_migrations, latest ${escapeControls(latest)})`;
+  return latest === null
+    ? "Ecto's schema_migrations exists there"
+    : `ECHO's migrations have run there (schema_migrations, latest ${escapeControls(latest)})`;
 }
 
 /** The report `migrate` gives without --standalone: what is there, and who creates what is missing. */
@@ -85,11 +97,18 @@ export async function migrateCommand(config: MonitorConfig, options: MigrateOpti
       return EXIT.critical;
     }
     const said = (table: string, indexes: string, result: MigrationResult): string =>
-      result === 'created' ? `Created ${table} and ${indexes} in ${where}.\n` : `${table} already exists in ${where}; left unchanged.\n`;
-    io.out(said('delegator_sessions', 'its indexes', outcome.tables.delegatorSessions) + said('agent_status', 'its index', outcome.tables.agentStatus));
+      result === 'created'
+        ? `Created ${table} and ${indexes} in ${where}.\n`
+        : `${table} already exists in ${where}; left unchanged.\n`;
+    io.out(
+      said('delegator_sessions', 'its indexes', outcome.tables.delegatorSessions) +
+        said('agent_status', 'its index', outcome.tables.agentStatus),
+    );
     return EXIT.ok;
   } catch (error) {
-    io.err(`migrate: cannot reach or ${options.standalone ? 'change' : 'read'} ${where}: ${escapeControls(errorText(error))}\n`);
+    io.err(
+      `migrate: cannot reach or ${options.standalone ? 'change' : 'read'} ${where}: ${escapeControls(errorText(error))}\n`,
+    );
     return EXIT.critical;
   } finally {
     await pool.end();

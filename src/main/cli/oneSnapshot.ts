@@ -25,7 +25,11 @@ export interface OneSnapshotOptions {
  * from the process's start, less this process's own CPU time: loading and
  * connecting overlap it rather than come before it.
  */
-export async function takeOneSnapshot(config: MonitorConfig, io: Pick<CliIo, 'now' | 'timeZone'>, options: OneSnapshotOptions = {}): Promise<Snapshot> {
+export async function takeOneSnapshot(
+  config: MonitorConfig,
+  io: Pick<CliIo, 'now' | 'timeZone'>,
+  options: OneSnapshotOptions = {},
+): Promise<Snapshot> {
   const { phases } = options;
   const open = await openSources(config, {
     timeZone: io.timeZone,

@@ -51,7 +51,11 @@ function isBrokenPipe(error: unknown): boolean {
  * `setExitCode` is called at once, since a stream's error arrives
  * asynchronously and may come after the command has returned its code.
  */
-export function guardStandardStreams(stdout: Writable, stderr: Writable, setExitCode: (code: ExitCode) => void): StandardStreams {
+export function guardStandardStreams(
+  stdout: Writable,
+  stderr: Writable,
+  setExitCode: (code: ExitCode) => void,
+): StandardStreams {
   let outOpen = true;
   let errOpen = true;
   let failed = false;
@@ -69,7 +73,8 @@ export function guardStandardStreams(stdout: Writable, stderr: Writable, setExit
     stop('standard output closed');
     if (isBrokenPipe(error)) return;
     fail();
-    if (errOpen) stderr.write(`delegator-monitor: cannot write to standard output: ${escapeControls(errorText(error))}\n`);
+    if (errOpen)
+      stderr.write(`delegator-monitor: cannot write to standard output: ${escapeControls(errorText(error))}\n`);
     errOpen = false;
   });
   let errFailed = false;

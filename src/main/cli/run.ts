@@ -23,7 +23,9 @@ import { quoted, unknownWordText, usageError, UsageError, usageMessage } from '.
 function positiveNumber(flag: string, text: string | undefined, fallback: number, whole: boolean): number {
   if (text === undefined) return fallback;
   if (!(whole ? /^\d+$/ : /^\d+(?:\.\d+)?$/).test(text)) {
-    throw new UsageError(`${flag} ${quoted(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0, in plain digits`);
+    throw new UsageError(
+      `${flag} ${quoted(text)}: expected ${whole ? 'a whole number' : 'a number'} of at least 0, in plain digits`,
+    );
   }
   return Number(text);
 }
@@ -31,11 +33,16 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
 function parseForecast(args: string[]): ForecastOptions & { demo: boolean } {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, category: { type: 'string' }, demo: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      category: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: false,
   });
-  if (values.category !== undefined && !isEchoCategory(values.category)) throw new UsageError(unknownCategoryText(values.category));
+  if (values.category !== undefined && !isEchoCategory(values.category))
+    throw new UsageError(unknownCategoryText(values.category));
   return { json: values.json, category: values.category, demo: values.demo };
 }
 
@@ -54,7 +61,12 @@ function parseServe(args: string[]): ServeOptions {
 function parseSimulate(args: string[]): SimulateOptions {
   const { values } = parseArgs({
     args,
-    options: { speed: { type: 'string' }, seed: { type: 'string' }, backfill: { type: 'string' }, sessions: { type: 'boolean', default: false } },
+    options: {
+      speed: { type: 'string' },
+      seed: { type: 'string' },
+      backfill: { type: 'string' },
+      sessions: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -62,9 +74,11 @@ function parseSimulate(args: string[]): SimulateOptions {
   if (speed === 0) throw new UsageError('--speed 0: time must move');
   const backfillDays = positiveNumber('--backfill', values.backfill, 0, true);
   // Each day is held in memory and written before the simulation starts: a mistyped count must not fill the disk.
-  if (backfillDays > MAX_BACKFILL_DAYS) throw new UsageError(`--backfill ${String(backfillDays)}: expected at most ${String(MAX_BACKFILL_DAYS)} days`);
+  if (backfillDays > MAX_BACKFILL_DAYS)
+    throw new UsageError(`--backfill ${String(backfillDays)}: expected at most ${String(MAX_BACKFILL_DAYS)} days`);
   // ECHO as it runs writes no sessions, so there are none to backfill.
-  if (backfillDays > 0 && !values.sessions) throw new UsageError('--backfill writes past sessions: it needs --sessions');
+  if (backfillDays > 0 && !values.sessions)
+    throw new UsageError('--backfill writes past sessions: it needs --sessions');
   return {
     speed,
     seed: positiveNumber('--seed', values.seed, Math.floor(Math.random() * 2 ** 31), true),
@@ -87,7 +101,8 @@ function parseExport(args: string[]): ExportOptions {
     strict: true,
     allowPositionals: false,
   });
-  if (values.from === undefined || values.to === undefined) throw new UsageError('export needs --from and --to, each a date as YYYY-MM-DD');
+  if (values.from === undefined || values.to === undefined)
+    throw new UsageError('export needs --from and --to, each a date as YYYY-MM-DD');
   if (values.out === '') throw new UsageError('--out needs a file name');
   const { demo, out, ...fields } = values;
   const query = exportQuerySchema.safeParse(fields);
@@ -102,7 +117,9 @@ function parseExport(args: string[]): ExportOptions {
 }
 
 /** Commands that never read the configuration: the demo brings its own. */
-type Runner = { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> } | { needsConfig: false; run: () => Promise<ExitCode> };
+type Runner =
+  | { needsConfig: true; run: (config: MonitorConfig) => Promise<ExitCode> }
+  | { needsConfig: false; run: () => Promise<ExitCode> };
 
 /** A command that takes `--demo`: on the demo it runs without a configuration (`null`), else on the configured one. */
 function demoable(demo: boolean, run: (config: MonitorConfig | null) => Promise<ExitCode>): Runner {
@@ -114,39 +131,68 @@ function runnerFor(command: CommandName, rest: string[], io: CliIo): Runner {
   switch (command) {
     case 'status': {
       const options = parseStatus(rest);
-      return demoable(options.demo, async (config) => (await import('./statusCommand')).statusCommand(config, options, io));
+      return demoable(options.demo, async (config) =>
+        (await import('./statusCommand')).statusCommand(config, options, io),
+      );
     }
     case 'forecast': {
       const options = parseForecast(rest);
-      return demoable(options.demo, async (config) => (await import('./forecastCommand')).forecastCommand(config, options, io));
+      return demoable(options.demo, async (config) =>
+        (await import('./forecastCommand')).forecastCommand(config, options, io),
+      );
     }
     case 'serve': {
       const options = parseServe(rest);
-      return demoable(options.demo, async (config) => (await import('./serveCommand')).serveCommand(config, options, io));
+      return demoable(options.demo, async (config) =>
+        (await import('./serveCommand')).serveCommand(config, options, io),
+      );
     }
     case 'simulate': {
       const options = parseSimulate(rest);
-      return { needsConfig: true, run: async (config) => (await import('./simulateCommand')).simulateCommand(config, options, io) };
+      return {
+        needsConfig: true,
+        run: async (config) => (await import('./simulateCommand')).simulateCommand(config, options, io),
+      };
     }
     case 'export': {
       const options = parseExport(rest);
-      return demoable(options.demo, async (config) => (await import('./exportCommand')).exportCommand(config, options, io));
+      return demoable(options.demo, async (config) =>
+        (await import('./exportCommand')).exportCommand(config, options, io),
+      );
     }
     case 'end-session': {
       const options = parseDelegatorControl(command, rest);
-      return { needsConfig: true, run: async (config) => (await import('./delegatorCommand')).delegatorCommand(config, options, io) };
+      return {
+        needsConfig: true,
+        run: async (config) => (await import('./delegatorCommand')).delegatorCommand(config, options, io),
+      };
     }
     case 'stop-agent': {
       const options = parseDelegatorControl(command, rest);
-      return { needsConfig: true, run: async (config) => (await import('./stopAgentCommand')).stopAgentCommand(config, options, io) };
+      return {
+        needsConfig: true,
+        run: async (config) => (await import('./stopAgentCommand')).stopAgentCommand(config, options, io),
+      };
     }
     case 'unload': {
       const options = parseUnload(rest);
-      return { needsConfig: true, run: async (config) => (await import('./unloadCommand')).unloadCommand(config, options, io) };
+      return {
+        needsConfig: true,
+        run: async (config) => (await import('./unloadCommand')).unloadCommand(config, options, io),
+      };
     }
     case 'migrate': {
-      const { values } = parseArgs({ args: rest, options: { standalone: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
-      return { needsConfig: true, run: async (config) => (await import('./migrateCommand')).migrateCommand(config, { standalone: values.standalone }, io) };
+      const { values } = parseArgs({
+        args: rest,
+        options: { standalone: { type: 'boolean', default: false } },
+        strict: true,
+        allowPositionals: false,
+      });
+      return {
+        needsConfig: true,
+        run: async (config) =>
+          (await import('./migrateCommand')).migrateCommand(config, { standalone: values.standalone }, io),
+      };
     }
   }
 }

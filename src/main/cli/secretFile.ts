@@ -17,11 +17,13 @@ const { O_NONBLOCK = 0 } = constants as { O_NONBLOCK?: number };
  */
 export function unfitSecretFile(stats: Stats, uid: number | null): string | null {
   if (!stats.isFile()) return 'is not a regular file';
-  if (stats.size > SECRET_FILE_MAX_BYTES) return `holds ${stats.size.toLocaleString('en')} bytes, more than a token (${SECRET_FILE_MAX_BYTES.toLocaleString('en')} at most)`;
+  if (stats.size > SECRET_FILE_MAX_BYTES)
+    return `holds ${stats.size.toLocaleString('en')} bytes, more than a token (${SECRET_FILE_MAX_BYTES.toLocaleString('en')} at most)`;
   if (uid === null) return null;
   if (stats.uid !== uid && stats.uid !== 0) return `belongs to another user (uid ${String(stats.uid)})`;
   const others = stats.mode & 0o077;
-  if (others !== 0) return `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}): chmod 600 it`;
+  if (others !== 0)
+    return `can be read or written by others (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}): chmod 600 it`;
   return null;
 }
 
@@ -50,7 +52,8 @@ export function readSecretFile(path: string): string {
       if (read === 0) break;
       length += read;
     }
-    if (length > SECRET_FILE_MAX_BYTES) throw new SecretFileError(`grew past ${SECRET_FILE_MAX_BYTES.toLocaleString('en')} bytes while read`);
+    if (length > SECRET_FILE_MAX_BYTES)
+      throw new SecretFileError(`grew past ${SECRET_FILE_MAX_BYTES.toLocaleString('en')} bytes while read`);
     return buffer.toString('utf8', 0, length);
   } finally {
     closeSync(fd);

@@ -37,11 +37,14 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
     );
   }
   // The demo's database and history would only mislead a real run later: they are kept in memory.
-  const service = await startMonitorService(isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config }, {
-    timeZone: io.liveTimeZone ?? io.timeZone,
-    defaultDataDir: stateDir(io.env),
-    log: commandLog(io),
-  });
+  const service = await startMonitorService(
+    isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config },
+    {
+      timeZone: io.liveTimeZone ?? io.timeZone,
+      defaultDataDir: stateDir(io.env),
+      log: commandLog(io),
+    },
+  );
   const web = createWebServer({
     service,
     controlKey: control.key,
@@ -71,8 +74,14 @@ export async function serveCommand(config: MonitorConfig | null, options: ServeO
   io.out(`Delegator Monitor${isDemo ? ' (demo)' : ''} on ${dashboard}\n`);
   io.out(`${await keepControlsAddress(dashboard, control, io)}\n`);
   if (!isLoopbackName(options.host)) {
-    io.err(`Listening on ${host}: other machines must send the access token (Authorization: Bearer) to read; this one needs none.\n`);
-    io.err(remoteControls ? 'MONITOR_REMOTE_CONTROLS=on: other machines may use the controls with the access token and the control key.\n' : 'The controls are for this machine only.\n');
+    io.err(
+      `Listening on ${host}: other machines must send the access token (Authorization: Bearer) to read; this one needs none.\n`,
+    );
+    io.err(
+      remoteControls
+        ? 'MONITOR_REMOTE_CONTROLS=on: other machines may use the controls with the access token and the control key.\n'
+        : 'The controls are for this machine only.\n',
+    );
   }
   const signal = await io.untilStopped();
   io.out(`${signal}: shutting down.\n`);

@@ -7,7 +7,13 @@ import { insertMessageBackfill, MESSAGE_BACKFILL_DAYS, planMessageBackfill } fro
 import { planBackfill } from '../simulator/sessionPlan';
 import { describeMode, describeRuntime, Simulator } from '../simulator/simulator';
 import { WorkWriter } from '../simulator/workWriter';
-import { createStandaloneTables, createStandaloneWorkTables, echoMigratesHere, surveySchema, type EchoWorkTable } from '../sources/postgres/migrate';
+import {
+  createStandaloneTables,
+  createStandaloneWorkTables,
+  echoMigratesHere,
+  surveySchema,
+  type EchoWorkTable,
+} from '../sources/postgres/migrate';
 import type { SqlClient } from '../sources/postgres/sqlClient';
 import { createPostgresPool } from '../sources/postgres/postgresPool';
 import { closeRedis, createRedis } from '../sources/redis/redisConnection';
@@ -80,20 +86,28 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     // ioredis says only "Connection is closed."; the connection remembers why (a refused database, a timeout).
     const failedRedis = [redis, subscriber].find((client) => client !== null && client.status !== 'ready');
     const reason = failedRedis ? explainRedisFailure(failedRedis, error) : errorText(error);
-    io.err(`simulate: cannot reach ${escapeControls(describeDatabase(config.database))}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${escapeControls(reason)}\n`);
+    io.err(
+      `simulate: cannot reach ${escapeControls(describeDatabase(config.database))}${redis ? ` or ${describeRedis(config.redisUrl)}` : ''}: ${escapeControls(reason)}\n`,
+    );
     await closeAll();
     return EXIT.critical;
   }
   // Whatever fails from here on, the persistent connections close, so the process can end.
   try {
-    if (created.length > 0) io.out(`Created ECHO's ${created.join(', ')} in ${describeDatabase(config.database)}: ECHO's migrations have not run there.\n`);
+    if (created.length > 0)
+      io.out(
+        `Created ECHO's ${created.join(', ')} in ${describeDatabase(config.database)}: ECHO's migrations have not run there.\n`,
+      );
     const writer = new DelegatorWriter(pool, options.sessions ? redis : null, config.redisPrefix);
     const work = await WorkWriter.open(pool, redis, log);
     if (options.backfillDays > 0) {
       const added = await writer.insertSessions(planBackfill(options.backfillDays, options.seed, io.now()), io.now());
       io.out(`Backfilled ${added} sessions over ${options.backfillDays} days.\n`);
       if (work.tables.messages && work.tables.acknowledgements) {
-        const messages = await insertMessageBackfill(work.messages, planMessageBackfill(options.backfillDays, options.seed, io.now()));
+        const messages = await insertMessageBackfill(
+          work.messages,
+          planMessageBackfill(options.backfillDays, options.seed, io.now()),
+        );
         io.out(`Backfilled ${messages} messages over ${Math.min(options.backfillDays, MESSAGE_BACKFILL_DAYS)} days.\n`);
       }
     }
@@ -105,7 +119,9 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
       speed: options.speed,
       hostName: os.hostname(),
       work,
-      onActivity: (line) => { io.out(`${new Date(io.now()).toISOString()} ${line}\n`); },
+      onActivity: (line) => {
+        io.out(`${new Date(io.now()).toISOString()} ${line}\n`);
+      },
       log,
     });
     if (subscriber) await serveCommands(subscriber, config.redisPrefix, simulator, writer, log);

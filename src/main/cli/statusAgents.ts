@@ -39,7 +39,10 @@ function heartbeatCell(agent: AgentView): string {
 /** Its backlog and failures, the two counts worth a column; `?` where ECHO's records were not read. */
 function workCell(work: AgentWork | undefined, read: boolean): string {
   if (!read) return '?';
-  const parts = [work !== undefined && work.backlog > 0 ? `${work.backlog} waiting` : null, work !== undefined && work.failuresTotal > 0 ? `${work.failuresTotal} failed` : null];
+  const parts = [
+    work !== undefined && work.backlog > 0 ? `${work.backlog} waiting` : null,
+    work !== undefined && work.failuresTotal > 0 ? `${work.failuresTotal} failed` : null,
+  ];
   const said = parts.filter((part) => part !== null);
   return said.length === 0 ? '-' : said.join(', ');
 }
@@ -60,18 +63,30 @@ function agentRow(agent: AgentView, work: AgentWork | undefined, workRead: boole
 
 /** What does not fit a column: its other copies, its last activity from ECHO's records, and who saw it where not every agent was seen alike. */
 function agentNotes(agent: AgentView, work: AgentWork | undefined, now: number, sayOrigins: boolean): string[] {
-  const copies = agent.copies.length > 1 ? [`${agent.copies.length} copies, PROCESS sums them: pids ${agent.copies.map((copy) => copy.pid).join(', ')}`] : [];
-  const flags = agent.copies.flatMap((copy) => [...(copy.orphaned ? [`pid ${copy.pid} orphaned`] : []), ...(copy.otherUser ? [`pid ${copy.pid} another user's`] : [])]);
+  const copies =
+    agent.copies.length > 1
+      ? [`${agent.copies.length} copies, PROCESS sums them: pids ${agent.copies.map((copy) => copy.pid).join(', ')}`]
+      : [];
+  const flags = agent.copies.flatMap((copy) => [
+    ...(copy.orphaned ? [`pid ${copy.pid} orphaned`] : []),
+    ...(copy.otherUser ? [`pid ${copy.pid} another user's`] : []),
+  ]);
   const llm = work?.llm ?? null;
   return [
     ...(sayOrigins ? [`seen by ${agent.origins.join(', ')}`] : []),
     ...copies,
     ...flags,
-    ...(work !== undefined && work.backlog > 0 ? [`oldest waiting ${formatDuration(work.waiting[0]?.ageSeconds ?? 0)}`] : []),
+    ...(work !== undefined && work.backlog > 0
+      ? [`oldest waiting ${formatDuration(work.waiting[0]?.ageSeconds ?? 0)}`]
+      : []),
     ...(work?.lastSent ? [`last sent ${formatDuration(work.lastSent.ageSeconds)} ago`] : []),
-    ...(llm === null ? [] : [`model called ${formatDuration(Math.max(0, Math.floor((now - Date.parse(llm.lastQueryAt)) / 1000)))} ago`]),
+    ...(llm === null
+      ? []
+      : [`model called ${formatDuration(Math.max(0, Math.floor((now - Date.parse(llm.lastQueryAt)) / 1000)))} ago`]),
     // ECHO sends no keep-alive: a quiet agent's model leaves Ollama 5 minutes after its last call.
-    ...(llm === null || llm.quietUnloadInSeconds === 0 ? [] : [`its model unloads in ${formatDuration(llm.quietUnloadInSeconds)} if it stays quiet`]),
+    ...(llm === null || llm.quietUnloadInSeconds === 0
+      ? []
+      : [`its model unloads in ${formatDuration(llm.quietUnloadInSeconds)} if it stays quiet`]),
   ];
 }
 
@@ -86,7 +101,10 @@ function agentsTitle(snapshot: Snapshot): string {
       : ` · ${summary.memorySource === 'estimated' ? '~' : ''}${formatBytes(summary.memoryBytes)} in all, ${SOURCE_WORDS[summary.memorySource]}`;
   const cpu = summary.agentsCpuPercent === null ? '' : ` · ${summary.agentsCpuPercent}% CPU`;
   const savings = none || summary.savingsPct === null ? '' : ` · ${summary.savingsPct}% savings vs all agents`;
-  return sectionTitle('AGENTS', `${summary.activeAgents === null ? '?' : summary.activeAgents} active${from}${total}${cpu}${savings}`);
+  return sectionTitle(
+    'AGENTS',
+    `${summary.activeAgents === null ? '?' : summary.activeAgents} active${from}${total}${cpu}${savings}`,
+  );
 }
 
 /**

@@ -17,7 +17,8 @@ function withWatchValue(args: readonly string[]): string[] {
     const arg = args[index] ?? '';
     const next = args[index + 1];
     if (arg !== '--watch' || (end !== -1 && index > end)) given.push(arg);
-    else if (next === undefined || next === '--' || (next.startsWith('-') && !/^-\d/.test(next))) given.push(`--watch=${DEFAULT_WATCH_SECONDS}`);
+    else if (next === undefined || next === '--' || (next.startsWith('-') && !/^-\d/.test(next)))
+      given.push(`--watch=${DEFAULT_WATCH_SECONDS}`);
     else {
       // Joined, so parseArgs takes a negative number as the value rather than as an option of its own.
       given.push(`--watch=${next}`);
@@ -30,7 +31,9 @@ function withWatchValue(args: readonly string[]): string[] {
 function watchSeconds(text: string): number {
   const seconds = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
   if (!(seconds >= MIN_WATCH_SECONDS && seconds <= MAX_WATCH_SECONDS)) {
-    throw new Error(`--watch ${quoted(text)}: expected whole seconds from ${MIN_WATCH_SECONDS} to ${MAX_WATCH_SECONDS}`);
+    throw new Error(
+      `--watch ${quoted(text)}: expected whole seconds from ${MIN_WATCH_SECONDS} to ${MAX_WATCH_SECONDS}`,
+    );
   }
   return seconds;
 }
@@ -55,7 +58,15 @@ export function parseStatus(args: readonly string[]): StatusOptions & { demo: bo
   }
   const watch = values.watch === undefined ? undefined : watchSeconds(values.watch);
   // Each would say something false of a run that goes on: the phases of one look, the history of a day other than today.
-  if (watch !== undefined && values.timings) throw new Error('--timings times a single look: it does not go with --watch');
-  if (watch !== undefined && values.date !== undefined) throw new Error('--date does not go with --watch, which follows today');
-  return { json: values.json, date: values.date, demo: values.demo, timings: values.timings, ...(watch !== undefined && { watchSeconds: watch }) };
+  if (watch !== undefined && values.timings)
+    throw new Error('--timings times a single look: it does not go with --watch');
+  if (watch !== undefined && values.date !== undefined)
+    throw new Error('--date does not go with --watch, which follows today');
+  return {
+    json: values.json,
+    date: values.date,
+    demo: values.demo,
+    timings: values.timings,
+    ...(watch !== undefined && { watchSeconds: watch }),
+  };
 }

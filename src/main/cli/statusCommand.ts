@@ -32,11 +32,20 @@ function statusExitCode(snapshot: Snapshot): ExitCode {
  * `watchSeconds`, a snapshot every so often until stopped, and 0. Without a
  * configuration, of the demo.
  */
-export async function statusCommand(config: MonitorConfig | null, options: StatusOptions, io: CliIo): Promise<ExitCode> {
+export async function statusCommand(
+  config: MonitorConfig | null,
+  options: StatusOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   if (options.watchSeconds !== undefined) {
     // Loaded only to watch: the monitor service is more than a single look needs.
     const { watchStatus } = await import('./statusWatch');
-    return watchStatus(config, { everySeconds: options.watchSeconds, json: options.json }, (effective) => sourceLabels(effective, config === null), io);
+    return watchStatus(
+      config,
+      { everySeconds: options.watchSeconds, json: options.json },
+      (effective) => sourceLabels(effective, config === null),
+      io,
+    );
   }
   const phases = new PhaseTimes();
   phases.mark('loaded');
@@ -64,7 +73,13 @@ function sourceLabels(config: MonitorConfig, demo: boolean): SourceLabels {
   };
 }
 
-async function statusOf(config: MonitorConfig, options: StatusOptions, io: CliIo, phases: PhaseTimes, demo: boolean): Promise<ExitCode> {
+async function statusOf(
+  config: MonitorConfig,
+  options: StatusOptions,
+  io: CliIo,
+  phases: PhaseTimes,
+  demo: boolean,
+): Promise<ExitCode> {
   const snapshot = await takeOneSnapshot(config, io, { date: options.date, phases });
   if (options.json) {
     io.out(`${escapeJsonControls(JSON.stringify(snapshot, null, 2))}\n`);

@@ -8,7 +8,13 @@ import { alignTable } from './textTable';
 export const sectionTitle = (name: string, rest: string): string => `${name.padEnd(12)}${rest}`.trimEnd();
 
 export function localTime(instant: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(instant));
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(instant));
 }
 
 const known = (value: number | null, unit: string): string => (value === null ? `? ${unit}` : `${value} ${unit}`);
@@ -26,16 +32,29 @@ function sessionRow(session: SessionView, timeZone: string): string[] {
 
 function sessionsTitle(snapshot: Snapshot): string {
   const { summary } = snapshot;
-  if (snapshot.sessionsRecorded !== false) return sectionTitle('SESSIONS', `${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`);
+  if (snapshot.sessionsRecorded !== false)
+    return sectionTitle(
+      'SESSIONS',
+      `${known(summary.activeSessions, 'active')} · ${known(summary.sessionsToday, 'today')}`,
+    );
   const today = snapshot.work?.tasksPerDay.at(-1);
   const tasks = today === undefined ? '' : ` · ${today.count} ${today.count === 1 ? 'task' : 'tasks'} delegated today`;
-  return sectionTitle('SESSIONS', `not recorded by this ECHO: none in the last day while agents run (the seed guide's Part 2 persists them)${tasks}`);
+  return sectionTitle(
+    'SESSIONS',
+    `not recorded by this ECHO: none in the last day while agents run (the seed guide's Part 2 persists them)${tasks}`,
+  );
 }
 
 /** The active sessions, then the history day's figures. */
 export function sessionsSection(snapshot: Snapshot): string[] {
   const active = snapshot.activeSessions ?? [];
-  const table = active.length === 0 ? [] : alignTable(['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'], active.map((session) => sessionRow(session, snapshot.timeZone)));
+  const table =
+    active.length === 0
+      ? []
+      : alignTable(
+          ['CATEGORY', 'STARTED', 'DURATION', 'AGENTS', 'DESCRIPTION'],
+          active.map((session) => sessionRow(session, snapshot.timeZone)),
+        );
   const stats = snapshot.stats;
   if (!stats) return [sessionsTitle(snapshot), ...table];
   const statuses = Object.entries(stats.statusBreakdown)
@@ -69,10 +88,16 @@ function untilText(model: ResidentModel): string {
  */
 export function modelsSection(snapshot: Snapshot): string[] {
   const models = snapshot.residentModels;
-  if (models === null) return snapshot.sources.ollama.state === 'no-data' ? [] : [sectionTitle('MODELS', 'unknown: Ollama could not be asked')];
+  if (models === null)
+    return snapshot.sources.ollama.state === 'no-data'
+      ? []
+      : [sectionTitle('MODELS', 'unknown: Ollama could not be asked')];
   const total = snapshot.residentModelsTotal ?? models.length;
   const bytes = snapshot.summary.residentModelsBytes;
-  const title = sectionTitle('MODELS', `${total} loaded${total === 0 ? '' : `, ${bytes === null ? '? (a size is unknown)' : formatBytes(bytes)}`}`);
+  const title = sectionTitle(
+    'MODELS',
+    `${total} loaded${total === 0 ? '' : `, ${bytes === null ? '? (a size is unknown)' : formatBytes(bytes)}`}`,
+  );
   if (models.length === 0) return [title];
   const rows = models.map((model) => [
     shown(model.name),
@@ -82,7 +107,9 @@ export function modelsSection(snapshot: Snapshot): string[] {
     model.usedBy.length === 0 ? 'no agent' : model.usedBy.map((role) => shown(formatRole(role))).join(', '),
   ]);
   const more = total > models.length ? [`  … and ${total - models.length} more`] : [];
-  const estimated = models.some((model) => model.sizeFrom === 'estimate') ? ['  SIZE as Ollama reports it; ~ where it gave none, an estimate.'] : [];
+  const estimated = models.some((model) => model.sizeFrom === 'estimate')
+    ? ['  SIZE as Ollama reports it; ~ where it gave none, an estimate.']
+    : [];
   return [title, ...alignTable(['NAME', 'SIZE', 'PROCESSOR', 'UNTIL', 'USED BY'], rows), ...more, ...estimated];
 }
 
@@ -106,7 +133,8 @@ export function workSection(snapshot: Snapshot): string[] {
     '',
     `${shown(workflow.status)}${workflow.pauseReason === null ? '' : ` (${shown(workflow.pauseReason)})`}${workflow.error === null ? '' : `: ${shown(workflow.error)}`}`,
   ]);
-  const more = (listed: number, total: number, what: string): string[] => (total > listed ? [`  … and ${total - listed} more ${what}`] : []);
+  const more = (listed: number, total: number, what: string): string[] =>
+    total > listed ? [`  … and ${total - listed} more ${what}`] : [];
   const counts = `${work.openDecisionsTotal} open ${work.openDecisionsTotal === 1 ? 'decision' : 'decisions'} · ${work.workflowsTotal} ${work.workflowsTotal === 1 ? 'workflow' : 'workflows'}`;
   return [
     sectionTitle('ECHO WORK', counts),
@@ -125,7 +153,16 @@ export function latestSection(snapshot: Snapshot): string[] {
   if (latest.length === 0) return [];
   const rows = latest.map((message) => {
     const subject = message.subject.trim();
-    return [localTime(message.at, snapshot.timeZone), shown(partyName(message.from)), shown(partyName(message.to)), shown(message.type), subject === '' ? '(no subject)' : shown(subject)];
+    return [
+      localTime(message.at, snapshot.timeZone),
+      shown(partyName(message.from)),
+      shown(partyName(message.to)),
+      shown(message.type),
+      subject === '' ? '(no subject)' : shown(subject),
+    ];
   });
-  return [sectionTitle('LATEST', 'messages, newest first'), ...alignTable(['TIME', 'FROM', 'TO', 'TYPE', 'SUBJECT'], rows)];
+  return [
+    sectionTitle('LATEST', 'messages, newest first'),
+    ...alignTable(['TIME', 'FROM', 'TO', 'TYPE', 'SUBJECT'], rows),
+  ];
 }

@@ -39,7 +39,12 @@ function sourceLine(name: string, health: SourceHealth, where: string): string {
 function echoLines(snapshot: Snapshot): string[] {
   const echo = snapshot.echo;
   if (echo === null) return [];
-  const roots = echo.configuredRoot !== null ? `${shown(echo.configuredRoot)} (configured)` : echo.roots.length === 0 ? 'no agent runs here' : echo.roots.map(shown).join(', ');
+  const roots =
+    echo.configuredRoot !== null
+      ? `${shown(echo.configuredRoot)} (configured)`
+      : echo.roots.length === 0
+        ? 'no agent runs here'
+        : echo.roots.map(shown).join(', ');
   const left = [
     ...(echo.otherRoots > 0 ? [`${echo.otherRoots} of other roots left out`] : []),
     ...(echo.otherUsers > 0 ? [`${echo.otherUsers} of other users left out`] : []),
@@ -77,9 +82,11 @@ function ramLine(summary: Summary): string {
   const { ramBytes, measuredRamBytes } = summary;
   let used: string;
   if (ramBytes === null) used = `? used by agents of ${machine}`;
-  else if (measuredRamBytes === ramBytes) used = `${formatBytes(ramBytes)} used by agents of ${machine} (${share} of RAM)`;
+  else if (measuredRamBytes === ramBytes)
+    used = `${formatBytes(ramBytes)} used by agents of ${machine} (${share} of RAM)`;
   else if (measuredRamBytes === null) used = `~${formatBytes(ramBytes)} used by agents, estimated, of ${machine}`;
-  else used = `~${formatBytes(ramBytes)} used by agents of ${machine}, ${formatBytes(measuredRamBytes)} of it read (${share} of RAM)`;
+  else
+    used = `~${formatBytes(ramBytes)} used by agents of ${machine}, ${formatBytes(measuredRamBytes)} of it read (${share} of RAM)`;
   return `${label('RAM')}${used} · ${free}`;
 }
 
@@ -108,9 +115,18 @@ export function statusText(snapshot: Snapshot, where: SourceLabels, options: Sta
     ramLine(summary),
     ...gpuLines(summary),
   ];
-  const sections = [sessionsSection(snapshot), agentsSection(snapshot), modelsSection(snapshot), workSection(snapshot), latestSection(snapshot)].filter((lines) => lines.length > 0);
+  const sections = [
+    sessionsSection(snapshot),
+    agentsSection(snapshot),
+    modelsSection(snapshot),
+    workSection(snapshot),
+    latestSection(snapshot),
+  ].filter((lines) => lines.length > 0);
   const said = [
-    ...snapshot.alerts.map((alert) => `${alert.severity.toUpperCase()}: ${shown(alert.message)}${alert.suggestedAction ? ` ${shown(alert.suggestedAction)}.` : ''}`),
+    ...snapshot.alerts.map(
+      (alert) =>
+        `${alert.severity.toUpperCase()}: ${shown(alert.message)}${alert.suggestedAction ? ` ${shown(alert.suggestedAction)}.` : ''}`,
+    ),
     ...snapshot.warnings.map((warning) => `Note: ${shown(warning.message)}`),
   ];
   return [header, ...sections, ...(said.length > 0 ? [said] : [])].map((lines) => lines.join('\n')).join('\n\n');

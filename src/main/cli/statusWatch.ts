@@ -37,7 +37,11 @@ export function isTerminal(stream: Writable | undefined): boolean {
  * gone); then closes the monitor. A frame's time runs from the start of the
  * last, so a slow poll does not stretch the interval.
  */
-export async function runWatch(monitor: WatchedMonitor, options: WatchOptions, io: Pick<CliIo, 'out' | 'now' | 'untilStopped'>): Promise<ExitCode> {
+export async function runWatch(
+  monitor: WatchedMonitor,
+  options: WatchOptions,
+  io: Pick<CliIo, 'out' | 'now' | 'untilStopped'>,
+): Promise<ExitCode> {
   let stopped = false;
   // Read through a call: the signal sets it while this function awaits, which flow analysis cannot see.
   const isStopped = (): boolean => stopped;
@@ -93,12 +97,17 @@ export async function watchStatus(
   labelsFor: (config: MonitorConfig) => SourceLabels,
   io: CliIo,
 ): Promise<ExitCode> {
-  const service = await startMonitorService(config === null ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config: { ...config, dataDir: null } }, {
-    timeZone: io.liveTimeZone ?? io.timeZone,
-    defaultDataDir: null,
-    // On standard error, apart from the frames.
-    log: commandLog(io),
-  });
+  const service = await startMonitorService(
+    config === null
+      ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS }
+      : { kind: 'echo', config: { ...config, dataDir: null } },
+    {
+      timeZone: io.liveTimeZone ?? io.timeZone,
+      defaultDataDir: null,
+      // On standard error, apart from the frames.
+      log: commandLog(io),
+    },
+  );
   return runWatch(
     { current: () => service.getSnapshot(), pollNow: () => service.monitor.pollNow(), close: () => service.close() },
     { ...options, labels: labelsFor(service.config), tty: isTerminal(io.stdout) },

@@ -20,7 +20,11 @@ import type { CliIo } from './output';
  * delegator that answers the registry get the command.
  * Exit 0 stopped, 1 refused, 2 not stopped or not sent.
  */
-export async function stopAgentCommand(config: MonitorConfig, options: DelegatorCommandOptions, io: CliIo): Promise<ExitCode> {
+export async function stopAgentCommand(
+  config: MonitorConfig,
+  options: DelegatorCommandOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const request = options.request as Extract<DelegatorRequest, { type: 'stop_agent' }>;
   const role = escapeControls(request.role);
   const wording = (done: string): ControlWording => ({ done, attempt: `stop ${role}`, refuser: 'the delegator' });
@@ -37,8 +41,14 @@ export async function stopAgentCommand(config: MonitorConfig, options: Delegator
         : await sendToDelegator(config, { type: 'stop_agent', role: request.role }, options.timeoutSeconds * 1000);
     return reportOutcome(outcome, wording(`Stopped ${role}.`), options, io);
   }
-  const stopped = await stopScanned(config, { pid: choice.pid, role: request.role, root: choice.root }, options.timeoutSeconds * 1000);
-  const outcome: CommandOutcome = stopped.ok ? { ok: true, id: randomUUID() } : { ok: false, id: randomUUID(), failure: stopped.failure, error: stopped.error };
+  const stopped = await stopScanned(
+    config,
+    { pid: choice.pid, role: request.role, root: choice.root },
+    options.timeoutSeconds * 1000,
+  );
+  const outcome: CommandOutcome = stopped.ok
+    ? { ok: true, id: randomUUID() }
+    : { ok: false, id: randomUUID(), failure: stopped.failure, error: stopped.error };
   return reportOutcome(outcome, wording(`Stopped ${role} (pid ${choice.pid}). ${AFTER_STOP_TEXT}.`), options, io);
 }
 
@@ -47,9 +57,14 @@ export async function stopAgentCommand(config: MonitorConfig, options: Delegator
  * start the scan measured: the one-shot snapshot's own scanner is gone with
  * it, so the command scans once more (a listing of /proc: some milliseconds).
  */
-async function stopScanned(config: MonitorConfig, target: { pid: number; role: string; root: string }, timeoutMs: number): Promise<StopAgentResult> {
+async function stopScanned(
+  config: MonitorConfig,
+  target: { pid: number; role: string; root: string },
+  timeoutMs: number,
+): Promise<StopAgentResult> {
   const settings = config.agentProcesses;
-  if (settings === null) return { ok: false, failure: 'not_sent', error: 'this monitor looks at no process (MONITOR_AGENT_PROCESSES=off)' };
+  if (settings === null)
+    return { ok: false, failure: 'not_sent', error: 'this monitor looks at no process (MONITOR_AGENT_PROCESSES=off)' };
   const scanner = new AgentProcessScanner(settings);
   try {
     await scanner.scan();

@@ -27,7 +27,9 @@ export function displayWidth(text: string): number {
 export function alignTable(header: readonly string[], rows: readonly (readonly string[])[], indent = '  '): string[] {
   const all = [header, ...rows];
   const columns = Math.max(...all.map((row) => row.length));
-  const widths = Array.from({ length: columns }, (_, column) => Math.max(...all.map((row) => displayWidth(row[column] ?? ''))));
+  const widths = Array.from({ length: columns }, (_, column) =>
+    Math.max(...all.map((row) => displayWidth(row[column] ?? ''))),
+  );
   return all.map((row) => {
     const cells = Array.from({ length: columns }, (_, column) => {
       const cell = row[column] ?? '';

@@ -23,7 +23,12 @@ const OLLAMA_OFF: Omit<CommandOutcome, 'id'> = {
  * 1 refused, 2 still loaded or Ollama unreachable. `timing` lets tests shorten
  * the wait for the confirmation.
  */
-export async function unloadCommand(config: MonitorConfig, options: UnloadOptions, io: CliIo, timing?: UnloadTiming): Promise<ExitCode> {
+export async function unloadCommand(
+  config: MonitorConfig,
+  options: UnloadOptions,
+  io: CliIo,
+  timing?: UnloadTiming,
+): Promise<ExitCode> {
   const endpoint = config.ollamaEndpoint;
   const outcome =
     endpoint === null

@@ -20,7 +20,9 @@ export const TOP_LEVEL_WORDS: readonly string[] = [...COMMAND_NAMES, 'help', 've
 
 /** Edit distance with a swap of two neighbours counting as one edit: `stauts` is one typo from `status`. */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number): number => rows[i]?.[j] ?? Infinity;
   for (let i = 1; i <= a.length; i += 1) {
     const row = rows[i] ?? [];
@@ -44,13 +46,15 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
   let best: { name: string; distance: number } | null = null;
   for (const name of candidates) {
     const distance = editDistance(lowered, name);
-    if (distance <= 2 && distance < lowered.length && (best === null || distance < best.distance)) best = { name, distance };
+    if (distance <= 2 && distance < lowered.length && (best === null || distance < best.distance))
+      best = { name, distance };
   }
   return best?.name ?? null;
 }
 
 /** Follows a sentence that ends without its full stop. */
-const didYouMean = (suggestion: string | null): string => (suggestion === null ? '' : `. Did you mean '${suggestion}'?`);
+const didYouMean = (suggestion: string | null): string =>
+  suggestion === null ? '' : `. Did you mean '${suggestion}'?`;
 
 /** A command's long options as its help lists them: what a typo of one is held against. */
 export function longOptionsOf(command: CommandName): string[] {
@@ -68,8 +72,16 @@ export function unknownWordText(word: string): string {
 function withOptionMeant(message: string, command: CommandName, args: readonly string[]): string {
   const known = longOptionsOf(command);
   const end = args.indexOf('--');
-  const typed = (end === -1 ? args : args.slice(0, end)).map((arg) => arg.split('=')[0] ?? arg).find((name) => name.startsWith('--') && !known.includes(name));
-  const meant = typed === undefined ? null : nearest(typed.slice(2), known.map((option) => option.slice(2)));
+  const typed = (end === -1 ? args : args.slice(0, end))
+    .map((arg) => arg.split('=')[0] ?? arg)
+    .find((name) => name.startsWith('--') && !known.includes(name));
+  const meant =
+    typed === undefined
+      ? null
+      : nearest(
+          typed.slice(2),
+          known.map((option) => option.slice(2)),
+        );
   if (typed === undefined || meant === null) return message;
   const head = `Unknown option '${typed}'`;
   if (!message.startsWith(head)) return `${message.replace(/\.$/, '')}${didYouMean(`--${meant}`)}`;

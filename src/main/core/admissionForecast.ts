@@ -71,7 +71,10 @@ export function knownFreeVramBytes(system: SystemReading): number | null {
  * unloaded is forecast at its real size rather than the estimate. Returns the
  * same map when nothing changed, so state stays cheap to compare.
  */
-export function rememberModelSizes(known: ReadonlyMap<string, number>, models: readonly OllamaModel[]): ReadonlyMap<string, number> {
+export function rememberModelSizes(
+  known: ReadonlyMap<string, number>,
+  models: readonly OllamaModel[],
+): ReadonlyMap<string, number> {
   let next: Map<string, number> | null = null;
   for (const model of models) {
     // A size Ollama did not give is no size to remember: skipped below as 0 is.
@@ -90,13 +93,20 @@ function modelKey(role: string, liveModels: ReadonlyMap<string, string>): string
   return model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
 }
 
-function forecastCategory(category: string, roles: readonly string[], input: ForecastInput, loaded: ReadonlySet<string>, liveModels: ReadonlyMap<string, string>): CategoryForecast {
+function forecastCategory(
+  category: string,
+  roles: readonly string[],
+  input: ForecastInput,
+  loaded: ReadonlySet<string>,
+  liveModels: ReadonlyMap<string, string>,
+): CategoryForecast {
   const perModel = new Map<string, number>();
   for (const role of roles) {
     const key = modelKey(role, liveModels);
     if (loaded.has(key)) continue;
     // Ollama's measurement beats the estimate, as it does in the memory totals; take the larger figure if overrides by role disagree.
-    const bytes = input.measuredBytes?.get(key) ?? estimateMemoryBytes(role, modelFor(role, liveModels), input.overrides);
+    const bytes =
+      input.measuredBytes?.get(key) ?? estimateMemoryBytes(role, modelFor(role, liveModels), input.overrides);
     perModel.set(key, Math.max(perModel.get(key) ?? 0, bytes));
   }
   const needBytes = [...perModel.values()].reduce((sum, bytes) => sum + bytes, 0);
@@ -117,7 +127,17 @@ function forecastCategory(category: string, roles: readonly string[], input: For
     modelLimit,
     pressure: input.pressure ?? null,
   });
-  return { category, agents: [...roles], needBytes, needRamBytes, needVramBytes, freeBytes, freeVramBytes, modelLimit, ...verdict };
+  return {
+    category,
+    agents: [...roles],
+    needBytes,
+    needRamBytes,
+    needVramBytes,
+    freeBytes,
+    freeVramBytes,
+    modelLimit,
+    ...verdict,
+  };
 }
 
 /** For each category, the memory its agents would add on top of what is loaded now, against what is free. */
@@ -127,6 +147,8 @@ export function forecastAdmissions(input: ForecastInput): AdmissionForecast {
   const liveModels = new Map(holding.map((agent) => [agent.role, agent.model]));
   const categories = input.categories ?? CATEGORY_AGENTS;
   return {
-    categories: Object.entries(categories).map(([category, roles]) => forecastCategory(category, roles, input, loaded, liveModels)),
+    categories: Object.entries(categories).map(([category, roles]) =>
+      forecastCategory(category, roles, input, loaded, liveModels),
+    ),
   };
 }

@@ -146,7 +146,8 @@ export function sightAgents(input: SightingsInput): AgentList {
     // While PostgreSQL cannot be read, the last rows are judged as of when they were read, so agents do not vanish with the database.
     const asOf = input.heartbeats.stale ? input.heartbeats.at : input.now;
     for (const row of input.heartbeats.value.rows) {
-      if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds) && !beatBeforeStop(row, input.stopped)) heartbeatRuns.add(row.role);
+      if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds) && !beatBeforeStop(row, input.stopped))
+        heartbeatRuns.add(row.role);
     }
   }
   const othersProcesses: AgentProcess[] = [];
@@ -160,7 +161,8 @@ export function sightAgents(input: SightingsInput): AgentList {
       const seen = seenOf(byRole, process.role);
       seen.processes.push(process);
       // Several copies of one role: the oldest is the one started first; the others are shown as its copies.
-      if (!seen.process || (process.startedAt ?? Infinity) < (seen.process.startedAt ?? Infinity)) seen.process = process;
+      if (!seen.process || (process.startedAt ?? Infinity) < (seen.process.startedAt ?? Infinity))
+        seen.process = process;
     }
   }
   for (const role of heartbeatRuns) seenOf(byRole, role);
@@ -184,7 +186,8 @@ export function sightAgents(input: SightingsInput): AgentList {
   // Another user's processes (a configured root's, which any user may run, or mimic): shown beside the copies of a
   // role this user's sources list, marked as theirs, and never counted: they make no agent, no process origin, and
   // carry no memory or CPU into the figures the alerts read.
-  for (const process of othersProcesses) byRole.get(process.role)?.processes.push({ ...process, rssBytes: null, cpuPercent: null });
+  for (const process of othersProcesses)
+    byRole.get(process.role)?.processes.push({ ...process, rssBytes: null, cpuPercent: null });
 
   if (from.size === 0) return { agents: null, from: null, stale: false };
   const agents = [...byRole.entries()]
@@ -192,11 +195,14 @@ export function sightAgents(input: SightingsInput): AgentList {
     .map(([role, seen]) => ({
       record: merge(role, seen, heartbeatRuns.has(role)),
       process: seen.process ?? null,
-      processes: [...seen.processes].sort((a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.pid - b.pid),
+      processes: [...seen.processes].sort(
+        (a, b) => (a.startedAt ?? Infinity) - (b.startedAt ?? Infinity) || a.pid - b.pid,
+      ),
       heartbeat: seen.heartbeat ?? null,
       subscribers: input.subscribers ? (input.subscribers.get(role) ?? 0) : null,
     }));
-  const postgresStale = (from.has('heartbeat') || from.has('sessions')) && (input.heartbeats?.stale ?? input.sessions?.stale ?? false);
+  const postgresStale =
+    (from.has('heartbeat') || from.has('sessions')) && (input.heartbeats?.stale ?? input.sessions?.stale ?? false);
   return {
     agents,
     from: ORIGIN_ORDER.filter((origin) => from.has(origin)),

@@ -30,7 +30,9 @@ export interface AgentSignals {
 /** A fresh heartbeat, no process of it here, where processes are looked at: a process gone, or not listed yet. */
 export function missingHere(agent: AgentView, signals: Pick<AgentSignals, 'processesHere'>): boolean {
   const elsewhere = !agent.origins.includes('process') && (agent.subscribers ?? 0) > 0;
-  return agent.origins.includes('heartbeat') && !agent.origins.includes('process') && !elsewhere && signals.processesHere;
+  return (
+    agent.origins.includes('heartbeat') && !agent.origins.includes('process') && !elsewhere && signals.processesHere
+  );
 }
 
 /** Whether a listing was made since the role was first found missing: only then is "no process" a finding. */
@@ -57,7 +59,9 @@ function silentSessionAgents(signals: AgentSignals): Warning[] {
       const row = rows.get(role);
       // A beat younger than ECHO's rule is not silence: the agent was just stopped, here or by ECHO.
       if (row && ageOf(row.lastHeartbeatAt, now) <= stale) continue;
-      const silence = row ? `has sent no heartbeat for ${formatDuration(ageOf(row.lastHeartbeatAt, now))}` : 'has never sent a heartbeat';
+      const silence = row
+        ? `has sent no heartbeat for ${formatDuration(ageOf(row.lastHeartbeatAt, now))}`
+        : 'has never sent a heartbeat';
       warnings.push({
         kind: 'agent-heartbeat-stale',
         role,
@@ -76,7 +80,10 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
   // A subscriber to its channel with no process here runs on another host, which is no fault (missingHere).
   if (missingHere(agent, signals) && agent.heartbeat !== null && listedSinceMissing(agent.role, signals.listing)) {
     const theirs = agent.copies.filter((copy) => copy.otherUser).map((copy) => copy.pid);
-    const others = theirs.length === 0 ? '' : ` as this user (pid${theirs.length === 1 ? '' : 's'} ${theirs.join(', ')} here ${theirs.length === 1 ? 'is' : 'are'} another user's)`;
+    const others =
+      theirs.length === 0
+        ? ''
+        : ` as this user (pid${theirs.length === 1 ? '' : 's'} ${theirs.join(', ')} here ${theirs.length === 1 ? 'is' : 'are'} another user's)`;
     return {
       kind: 'agent-process-gone',
       role: agent.role,
@@ -85,7 +92,10 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
   }
   const hung = heartbeatsInUse(signals.heartbeats) && processSeen && !heartbeatSeen;
   if (hung && (agent.uptimeSeconds ?? 0) > signals.heartbeatStaleSeconds) {
-    const silence = agent.heartbeat === null ? 'has never sent a heartbeat' : `has sent no heartbeat for ${formatDuration(agent.heartbeat.ageSeconds)}`;
+    const silence =
+      agent.heartbeat === null
+        ? 'has never sent a heartbeat'
+        : `has sent no heartbeat for ${formatDuration(agent.heartbeat.ageSeconds)}`;
     return {
       kind: 'agent-hung',
       role: agent.role,
@@ -99,13 +109,25 @@ function agentWarning(agent: AgentView, signals: AgentSignals): Warning | null {
 function statusWarnings(agent: AgentView, signals: AgentSignals): Warning | null {
   const name = formatRole(agent.role);
   if (agent.status === 'error' || agent.heartbeat?.status === 'error') {
-    return { kind: 'agent-error', role: agent.role, message: `${name} reports an error. Look at its log, then stop it to free its memory.` };
+    return {
+      kind: 'agent-error',
+      role: agent.role,
+      message: `${name} reports an error. Look at its log, then stop it to free its memory.`,
+    };
   }
   const sessions = signals.activeSessions;
   // Where ECHO keeps its sessions in memory only, no agent is in a recorded one: that says nothing of idleness.
   // Only a model Ollama is seen holding is memory that stopping frees: an estimate is no ground for the advice.
-  if (sessions === null || signals.sessionsRecorded !== true || !holdsItsModel(agent) || agent.memory.modelLoaded !== true) return null;
-  const serving = sessions.some((session) => session.sessionId === agent.sessionId || session.agents.includes(agent.role));
+  if (
+    sessions === null ||
+    signals.sessionsRecorded !== true ||
+    !holdsItsModel(agent) ||
+    agent.memory.modelLoaded !== true
+  )
+    return null;
+  const serving = sessions.some(
+    (session) => session.sessionId === agent.sessionId || session.agents.includes(agent.role),
+  );
   if (serving) return null;
   return {
     kind: 'agent-idle',
@@ -129,7 +151,8 @@ function copiesWarnings(agent: AgentView): Warning[] {
   const subscribers = agent.subscribers ?? 0;
   // Copies on other hosts (or ones this machine cannot see) show only as subscribers to the role's channel.
   if (subscribers > 1 && [...byRoot.values()].every((copies) => copies.length < subscribers)) {
-    const here = mine.length === 0 ? 'none of them on this machine' : `pids ${mine.map((copy) => copy.pid).join(', ')} here`;
+    const here =
+      mine.length === 0 ? 'none of them on this machine' : `pids ${mine.map((copy) => copy.pid).join(', ')} here`;
     return [
       {
         kind: 'agent-copies',
@@ -143,7 +166,10 @@ function copiesWarnings(agent: AgentView): Warning[] {
     .map((copies) => {
       const oldest = copies[0];
       const orphans = copies.filter((copy) => copy.orphaned).map((copy) => copy.pid);
-      const orphaned = orphans.length > 0 ? ` ${orphans.length === 1 ? `Pid ${orphans[0]} is` : `Pids ${orphans.join(', ')} are`} orphaned: a delegator that died left ${orphans.length === 1 ? 'it' : 'them'} running.` : '';
+      const orphaned =
+        orphans.length > 0
+          ? ` ${orphans.length === 1 ? `Pid ${orphans[0]} is` : `Pids ${orphans.join(', ')} are`} orphaned: a delegator that died left ${orphans.length === 1 ? 'it' : 'them'} running.`
+          : '';
       return {
         kind: 'agent-copies' as const,
         role: agent.role,
@@ -165,6 +191,10 @@ function rootsWarning(echo: EchoMachine | null): Warning[] {
 
 /** Where ECHO's own signals (heartbeats, processes, statuses) disagree with each other or with the sessions. */
 export function agentSignalWarnings(signals: AgentSignals): Warning[] {
-  const perAgent = signals.agents.flatMap((agent) => [agentWarning(agent, signals), statusWarnings(agent, signals), ...copiesWarnings(agent)].filter((warning) => warning !== null));
+  const perAgent = signals.agents.flatMap((agent) =>
+    [agentWarning(agent, signals), statusWarnings(agent, signals), ...copiesWarnings(agent)].filter(
+      (warning) => warning !== null,
+    ),
+  );
   return [...rootsWarning(signals.echo), ...silentSessionAgents(signals), ...perAgent];
 }

@@ -8,7 +8,13 @@ export interface CpuTimes {
 
 /** One core's cumulative times as `os.cpus()` gives them. */
 export interface CoreTimes {
-  readonly times: { readonly user: number; readonly nice: number; readonly sys: number; readonly idle: number; readonly irq: number };
+  readonly times: {
+    readonly user: number;
+    readonly nice: number;
+    readonly sys: number;
+    readonly idle: number;
+    readonly irq: number;
+  };
 }
 
 /**

@@ -65,7 +65,12 @@ function bounded(facts: ProcessFacts): ProcessFacts {
     if (kept < argv.length) argv = argv.slice(0, kept);
   }
   const cut = (text: string): string => (text.length > ARGUMENTS_LIMIT ? text.slice(0, ARGUMENTS_LIMIT) : text);
-  return { executable: facts.executable, argv, commandLine: cut(facts.commandLine), cwd: facts.cwd === null ? null : cut(facts.cwd) };
+  return {
+    executable: facts.executable,
+    argv,
+    commandLine: cut(facts.commandLine),
+    cwd: facts.cwd === null ? null : cut(facts.cwd),
+  };
 }
 
 /** Whether the executable is one of these, allowing for Linux's cut names and Windows' case. */
@@ -78,8 +83,10 @@ export function executableIn(executable: string | null, names: readonly string[]
   });
 }
 
-const isWindowsPath = (path: string): boolean => /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\') || path.includes('\\');
-const isAbsolutePath = (path: string): boolean => path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\');
+const isWindowsPath = (path: string): boolean =>
+  /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\') || path.includes('\\');
+const isAbsolutePath = (path: string): boolean =>
+  path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\');
 
 /** `.` and `..` taken out, in the path's own separator (this module reads other machines' paths too, so not node:path's). */
 function normalized(path: string): string {
@@ -184,7 +191,8 @@ function shapedScript(tail: string): { script: string; rest: string } | null {
   for (let word = words.exec(tail); word !== null; word = words.exec(tail)) {
     const start = word.index;
     // Words hold no whitespace, so a line can only end in the gap before this one.
-    if (start > 0 && (word[0].startsWith('-') || /[\n\r\u2028\u2029]/.test(tail.slice(previousEnd, start)))) return null;
+    if (start > 0 && (word[0].startsWith('-') || /[\n\r\u2028\u2029]/.test(tail.slice(previousEnd, start))))
+      return null;
     const end = start + word[0].length;
     previousEnd = end;
     if (echoShapeAtEnd(word[0], start === 0) !== null) {
@@ -231,12 +239,20 @@ const splitWords = (text: string): string[] =>
  * What this process is to ECHO: one of its agents, its delegator, or nothing
  * (null). `vmExecutables` are the executables that may run an agent's script.
  */
-export function classifyEchoProcess(given: ProcessFacts, vmExecutables: readonly string[] = ERLANG_VM_EXECUTABLES): EchoProcess | null {
+export function classifyEchoProcess(
+  given: ProcessFacts,
+  vmExecutables: readonly string[] = ERLANG_VM_EXECUTABLES,
+): EchoProcess | null {
   if (!executableIn(given.executable, vmExecutables)) return null;
   const facts = bounded(given);
   const erlang = executableIn(facts.executable, ERLANG_VM_EXECUTABLES);
   const plain = plainArguments(facts, erlang);
-  const parsed = plain === null ? textArguments(facts.commandLine, erlang) : plain[0] === undefined ? null : { script: plain[0], rest: plain.slice(1) };
+  const parsed =
+    plain === null
+      ? textArguments(facts.commandLine, erlang)
+      : plain[0] === undefined
+        ? null
+        : { script: plain[0], rest: plain.slice(1) };
   if (parsed === null) return null;
   const rest = typeof parsed.rest === 'string' ? splitWords(parsed.rest) : parsed.rest;
 
@@ -250,7 +266,12 @@ export function classifyEchoProcess(given: ProcessFacts, vmExecutables: readonly
   if (parts === null) return null;
   // ECHO's CLI takes `["--autonomous" | _]`: the flag anywhere else leaves the agent in MCP mode.
   const form: LaunchForm = rest[0] === '--autonomous' ? 'autonomous' : 'mcp';
-  return { kind: parts.role === 'delegator' ? 'delegator' : 'agent', role: parts.role, root: resolved === null || parts.root === '' ? null : parts.root, form };
+  return {
+    kind: parts.role === 'delegator' ? 'delegator' : 'agent',
+    role: parts.role,
+    root: resolved === null || parts.root === '' ? null : parts.root,
+    form,
+  };
 }
 
 /** `/`-separated, without a trailing separator, so Windows and Unix paths compare alike. */

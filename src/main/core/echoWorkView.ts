@@ -6,7 +6,15 @@ const iso = (at: number): string => new Date(at).toISOString();
 const ageOf = (at: number, now: number): number => Math.max(0, Math.floor((now - at) / 1000));
 
 function viewMessage(message: MessageRecord, now: number): MessageView {
-  return { id: message.id, from: message.from, to: message.to, type: message.type, subject: message.subject, at: iso(message.at), ageSeconds: ageOf(message.at, now) };
+  return {
+    id: message.id,
+    from: message.from,
+    to: message.to,
+    type: message.type,
+    subject: message.subject,
+    at: iso(message.at),
+    ageSeconds: ageOf(message.at, now),
+  };
 }
 
 /** ECHO's work as the views show it: instants as UTC text, ages from the snapshot's time. */

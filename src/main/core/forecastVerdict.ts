@@ -3,7 +3,10 @@ import type { ResidentForecast } from './modelUnloads';
 import type { MemoryPressure } from './readings';
 
 /** Ollama puts as much of a model as fits in GPU memory and the rest in RAM. */
-export function splitNeed(needBytes: number, freeVramBytes: number | null): { needRamBytes: number; needVramBytes: number } {
+export function splitNeed(
+  needBytes: number,
+  freeVramBytes: number | null,
+): { needRamBytes: number; needVramBytes: number } {
   const needVramBytes = Math.min(needBytes, freeVramBytes ?? 0);
   return { needRamBytes: needBytes - needVramBytes, needVramBytes };
 }
@@ -30,7 +33,13 @@ export type Verdict = Pick<CategoryForecast, 'verdict' | 'fits' | 'evicting' | '
 const NO_CLAIM: Verdict = { verdict: null, fits: null, evicting: [], fitsLater: null };
 
 function verdictOf(verdict: ForecastVerdict, rest: Partial<Verdict> = {}): Verdict {
-  return { verdict, fits: verdict === 'fits' || verdict === 'fits-after-eviction', evicting: [], fitsLater: null, ...rest };
+  return {
+    verdict,
+    fits: verdict === 'fits' || verdict === 'fits-after-eviction',
+    evicting: [],
+    fitsLater: null,
+    ...rest,
+  };
 }
 
 /** Whether freeing these models' memory, in order, makes room; and after which of them. */
@@ -58,7 +67,9 @@ function evictionOrder(a: ResidentForecast, b: ResidentForecast): number {
 function overModelLimit(input: VerdictInput): boolean {
   if (input.modelLimit === null) return false;
   if (input.ownModels.size > input.modelLimit) return true;
-  const busyOthers = input.residents.filter((resident) => !input.ownModels.has(resident.model) && resident.usedBy.length > 0).length;
+  const busyOthers = input.residents.filter(
+    (resident) => !input.ownModels.has(resident.model) && resident.usedBy.length > 0,
+  ).length;
   return input.missingModels > 0 && input.ownModels.size + busyOthers > input.modelLimit;
 }
 
@@ -75,19 +86,33 @@ export function judgeCategory(input: VerdictInput): Verdict {
   if (freeBytes === null) return NO_CLAIM;
   if (overModelLimit(input)) return verdictOf('over-model-limit');
   const fitsNow = splitNeed(input.needBytes, input.freeVramBytes).needRamBytes <= freeBytes;
-  if (fitsNow) return input.needBytes > 0 && (input.pressure === 'warn' || input.pressure === 'critical') ? verdictOf('only-by-swapping') : verdictOf('fits');
+  if (fitsNow)
+    return input.needBytes > 0 && (input.pressure === 'warn' || input.pressure === 'critical')
+      ? verdictOf('only-by-swapping')
+      : verdictOf('fits');
   if (!input.loadedKnown) return NO_CLAIM;
   const others = input.residents.filter((resident) => !input.ownModels.has(resident.model));
   const idle = others.filter((resident) => resident.usedBy.length === 0).sort(evictionOrder);
   const evicted = roomAfter(input, freeBytes, idle);
   if (evicted !== null) {
-    return verdictOf('fits-after-eviction', { evicting: idle.slice(0, evicted + 1).map((resident) => ({ model: resident.model, bytes: resident.ramBytes + resident.vramBytes })) });
+    return verdictOf('fits-after-eviction', {
+      evicting: idle
+        .slice(0, evicted + 1)
+        .map((resident) => ({ model: resident.model, bytes: resident.ramBytes + resident.vramBytes })),
+    });
   }
-  const unloading = others.filter((resident): resident is ResidentForecast & { unloadAt: number } => resident.unloadAt !== null).sort((a, b) => a.unloadAt - b.unloadAt);
+  const unloading = others
+    .filter((resident): resident is ResidentForecast & { unloadAt: number } => resident.unloadAt !== null)
+    .sort((a, b) => a.unloadAt - b.unloadAt);
   const unloaded = roomAfter(input, freeBytes, unloading);
   const last = unloaded === null ? undefined : unloading[unloaded];
   if (unloaded !== null && last !== undefined) {
-    return verdictOf('fits-later', { fitsLater: { at: new Date(last.unloadAt).toISOString(), unloading: unloading.slice(0, unloaded + 1).map((resident) => resident.model) } });
+    return verdictOf('fits-later', {
+      fitsLater: {
+        at: new Date(last.unloadAt).toISOString(),
+        unloading: unloading.slice(0, unloaded + 1).map((resident) => resident.model),
+      },
+    });
   }
   return verdictOf('will-not-fit');
 }

@@ -8,5 +8,8 @@ export function agentsFresh(snapshot: Pick<SnapshotBase, 'agents' | 'sources' | 
   const from = snapshot.summary.agentsFrom;
   if (from === null || snapshot.agents === null) return false;
   // Processes are read on this machine every poll: only the registry and PostgreSQL can fall behind.
-  return from.every((origin) => origin === 'process' || isFresh(origin === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres));
+  return from.every(
+    (origin) =>
+      origin === 'process' || isFresh(origin === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres),
+  );
 }

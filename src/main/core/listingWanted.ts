@@ -8,7 +8,11 @@ import { missingHere } from './agentWarnings';
  * Once one has, the agent is found or the warning stands, and this is false.
  */
 export function listingWanted(snapshot: Snapshot): boolean {
-  const warned = new Set(snapshot.warnings.filter((warning) => warning.kind === 'agent-process-gone').map((warning) => warning.role));
+  const warned = new Set(
+    snapshot.warnings.filter((warning) => warning.kind === 'agent-process-gone').map((warning) => warning.role),
+  );
   // Asked only where processes are scanned: the scanner that calls this is the proof.
-  return (snapshot.agents ?? []).some((agent) => missingHere(agent, { processesHere: true }) && !warned.has(agent.role));
+  return (snapshot.agents ?? []).some(
+    (agent) => missingHere(agent, { processesHere: true }) && !warned.has(agent.role),
+  );
 }

@@ -228,6 +228,7 @@ export function localIsoString(instant: number, timeZone: string): string {
   const offset = offsetAt(instant, timeZone);
   const localYear = new Date(wholeSecond + offset).getUTCFullYear();
   // ISO 8601's plain form has four-digit years; a local time past them is written in UTC, as is an offset of odd seconds.
-  if (offset % 60_000 !== 0 || localYear < 1 || localYear > 9999) return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
+  if (offset % 60_000 !== 0 || localYear < 1 || localYear > 9999)
+    return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
   return `${new Date(wholeSecond + offset).toISOString().slice(0, 19)}${fraction}${offsetText(offset)}`;
 }

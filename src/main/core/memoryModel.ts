@@ -64,14 +64,18 @@ export interface MemoryTotals {
 }
 
 /** Agents whose model is unknown cannot be shown to share one. */
-const modelKey = (role: string, model: string): string => (model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model));
+const modelKey = (role: string, model: string): string =>
+  model === UNKNOWN_MODEL ? `role:${role}` : normalizeModel(model);
 
 /** A model's share of RAM: what Ollama holds less what it put in GPU memory, unless that GPU memory is RAM. */
 export function ramShareBytes(sizeBytes: number, vramBytes: number, unified: boolean): number {
   return unified ? sizeBytes : Math.max(0, sizeBytes - vramBytes);
 }
 
-export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>, unified = false): MemoryTotals {
+export function memoryTotals(
+  agents: ReadonlyArray<{ role: string; model: string; memory: AgentMemory }>,
+  unified = false,
+): MemoryTotals {
   const perModel = new Map<string, AgentMemory>();
   let processBytes = 0;
   for (const agent of agents) {
@@ -111,7 +115,8 @@ export function memoryTotals(agents: ReadonlyArray<{ role: string; model: string
   }
   const processesMeasured = agents.some((agent) => agent.memory.processBytes !== null);
   // No agent, no model: nothing was estimated, and nothing is the exact figure.
-  const source: MemorySource = knownModels === perModel.size ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
+  const source: MemorySource =
+    knownModels === perModel.size ? 'measured' : knownModels === 0 && !processesMeasured ? 'estimated' : 'mixed';
   return {
     totalBytes,
     ramBytes,
@@ -159,7 +164,11 @@ export function staysLoaded(expiresAt: number | null, now: number): boolean {
  * estimate among the agents using it, as the totals count it, else the
  * estimate rule by its name alone.
  */
-function loadedEstimateBytes(name: string, users: readonly AgentRecord[], overrides: MemoryOverrides | undefined): number {
+function loadedEstimateBytes(
+  name: string,
+  users: readonly AgentRecord[],
+  overrides: MemoryOverrides | undefined,
+): number {
   if (users.length === 0) return estimateMemoryBytes('', name, overrides);
   return Math.max(...users.map((agent) => estimateMemoryBytes(agent.role, agent.model, overrides)));
 }
@@ -189,7 +198,8 @@ export function residentModels(
       vramBytes,
       ramBytes: ramShareBytes(sizeBytes, vramBytes, unified),
       expiresAt: model.expiresAt === null ? null : new Date(model.expiresAt).toISOString(),
-      unloadsInSeconds: model.expiresAt === null || forever ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
+      unloadsInSeconds:
+        model.expiresAt === null || forever ? null : Math.max(0, Math.floor((model.expiresAt - now) / 1000)),
       staysLoaded: forever,
       usedBy: users.map((agent) => agent.role),
     };

@@ -20,7 +20,10 @@ export interface ResidentForecast {
 }
 
 /** When an agent's model unloads if it stays quiet: its last model call plus Ollama's keep-alive. */
-export function quietUnloadAt(llm: { readonly lastQueryAt: number }, keepAliveMs: number = OLLAMA_KEEP_ALIVE_MS): number {
+export function quietUnloadAt(
+  llm: { readonly lastQueryAt: number },
+  keepAliveMs: number = OLLAMA_KEEP_ALIVE_MS,
+): number {
   return llm.lastQueryAt + keepAliveMs;
 }
 
@@ -48,12 +51,26 @@ function echoUnloadAt(usedBy: readonly string[], work: readonly AgentWorkRecord[
  * keep-alive of null means Ollama is set to keep every model (OLLAMA_KEEP_ALIVE
  * negative).
  */
-export function forecastResidents(models: readonly ResidentModel[], work: readonly AgentWorkRecord[] | null, now: number, keepAliveMs: number | null = OLLAMA_KEEP_ALIVE_MS): ResidentForecast[] {
+export function forecastResidents(
+  models: readonly ResidentModel[],
+  work: readonly AgentWorkRecord[] | null,
+  now: number,
+  keepAliveMs: number | null = OLLAMA_KEEP_ALIVE_MS,
+): ResidentForecast[] {
   return models.map((model) => {
-    const base = { model: normalizeModel(model.name), ramBytes: model.ramBytes, vramBytes: model.vramBytes, usedBy: [...model.usedBy] };
+    const base = {
+      model: normalizeModel(model.name),
+      ramBytes: model.ramBytes,
+      vramBytes: model.vramBytes,
+      usedBy: [...model.usedBy],
+    };
     const ollamaAt = model.staysLoaded || model.expiresAt === null ? null : Date.parse(model.expiresAt);
-    if (ollamaAt !== null && Number.isFinite(ollamaAt)) return { ...base, unloadAt: Math.max(ollamaAt, now), from: 'ollama' };
-    const echoAt = model.staysLoaded || keepAliveMs === null || !work ? null : echoUnloadAt(model.usedBy, work, keepAliveMs);
-    return echoAt === null ? { ...base, unloadAt: null, from: null } : { ...base, unloadAt: Math.max(echoAt, now), from: 'echo' };
+    if (ollamaAt !== null && Number.isFinite(ollamaAt))
+      return { ...base, unloadAt: Math.max(ollamaAt, now), from: 'ollama' };
+    const echoAt =
+      model.staysLoaded || keepAliveMs === null || !work ? null : echoUnloadAt(model.usedBy, work, keepAliveMs);
+    return echoAt === null
+      ? { ...base, unloadAt: null, from: null }
+      : { ...base, unloadAt: Math.max(echoAt, now), from: 'echo' };
   });
 }

@@ -82,7 +82,10 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
   const { now } = readings;
   const registry = advanceTrack(state.registry, readings.registry, now);
   const freshRegistry = readings.registry?.ok ? readings.registry.value : null;
-  const modelSizesBytes = rememberModelSizes(state.modelSizesBytes, readings.ollama?.ok ? readings.ollama.value.models : []);
+  const modelSizesBytes = rememberModelSizes(
+    state.modelSizesBytes,
+    readings.ollama?.ok ? readings.ollama.value.models : [],
+  );
   const input = {
     now,
     timeZone: zoneOf(settings.timeZone),
@@ -124,7 +127,10 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
   );
   // ECHO's records are judged only when read this poll: a stale backlog's age keeps growing while nothing is known.
   const work = postgresFresh ? base.work : null;
-  const withWarnings = { ...base, warnings: [...reconciled.warnings, ...workWarnings(work), ...machineWarnings(readings.system)] };
+  const withWarnings = {
+    ...base,
+    warnings: [...reconciled.warnings, ...workWarnings(work), ...machineWarnings(readings.system)],
+  };
   const evaluated = evaluateAlerts(state.alerts, withWarnings, settings.alerts, now);
   const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts });
   return {

@@ -52,7 +52,10 @@ export interface ReconcileInput {
 }
 
 /** Each role missing here now, since when it first was (this poll for one newly missing). */
-function processMissingSince(input: ReconcileInput, previous: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+function processMissingSince(
+  input: ReconcileInput,
+  previous: ReadonlyMap<string, number>,
+): ReadonlyMap<string, number> {
   const missing = (input.agents ?? []).filter((agent) => missingHere(agent, input));
   return new Map(missing.map((agent) => [agent.role, previous.get(agent.role) ?? input.now]));
 }
@@ -85,7 +88,12 @@ function sessionWarnings(input: ReconcileInput, state: ReconcileState, settings:
       continue;
     }
     const running = agents?.filter((agent) => belongsTo(agent, session)) ?? [];
-    if (session.agents.length === 0 && agents !== null && running.length === 0 && age >= settings.sessionWithoutAgentsAfterSeconds) {
+    if (
+      session.agents.length === 0 &&
+      agents !== null &&
+      running.length === 0 &&
+      age >= settings.sessionWithoutAgentsAfterSeconds
+    ) {
       warnings.push({
         kind: 'session-without-agents',
         sessionId: session.sessionId,
@@ -93,7 +101,8 @@ function sessionWarnings(input: ReconcileInput, state: ReconcileState, settings:
       });
     }
     if (!observed(input) || agents === null) continue;
-    const lastSeen = running.length > 0 ? now : (state.agentsLastSeen.get(session.sessionId) ?? Date.parse(session.startedAt));
+    const lastSeen =
+      running.length > 0 ? now : (state.agentsLastSeen.get(session.sessionId) ?? Date.parse(session.startedAt));
     agentsLastSeen.set(session.sessionId, lastSeen);
     const goneFor = Math.floor((now - lastSeen) / 1000);
     if (session.agents.length > 0 && running.length === 0 && goneFor >= settings.orphanedAfterSeconds) {
@@ -142,7 +151,11 @@ function modelWarnings(input: ReconcileInput): Warning[] {
       model: model.name,
       message:
         `Ollama holds ${model.name} (${residentSizeText(model)}) with no agent using it` +
-        (model.staysLoaded ? '; it stays loaded until unloaded.' : model.unloadsInSeconds === null ? '.' : `; it unloads in ${formatDuration(model.unloadsInSeconds)}.`),
+        (model.staysLoaded
+          ? '; it stays loaded until unloaded.'
+          : model.unloadsInSeconds === null
+            ? '.'
+            : `; it unloads in ${formatDuration(model.unloadsInSeconds)}.`),
     }));
 }
 
@@ -153,7 +166,8 @@ export function reconcile(
   settings: ReconcileSettings = DEFAULT_RECONCILE_SETTINGS,
 ): { warnings: Warning[]; state: ReconcileState } {
   const sessions = sessionWarnings(input, state, settings);
-  const missingSince = input.agents === null ? state.processMissingSince : processMissingSince(input, state.processMissingSince);
+  const missingSince =
+    input.agents === null ? state.processMissingSince : processMissingSince(input, state.processMissingSince);
   const listedAt = input.processesListedAt ?? null;
   return {
     warnings: [
@@ -174,6 +188,9 @@ export function reconcile(
           })),
       ...modelWarnings(input),
     ],
-    state: { agentsLastSeen: input.activeSessions === null ? state.agentsLastSeen : sessions.agentsLastSeen, processMissingSince: missingSince },
+    state: {
+      agentsLastSeen: input.activeSessions === null ? state.agentsLastSeen : sessions.agentsLastSeen,
+      processMissingSince: missingSince,
+    },
   };
 }

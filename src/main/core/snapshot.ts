@@ -1,4 +1,14 @@
-import { AGENT_LIST_LIMIT, type AgentView, type EchoMachine, type EchoProcessView, type LocalDate, type ResidentModel, type SessionRecord, type SessionView, type Snapshot } from '../../shared/model';
+import {
+  AGENT_LIST_LIMIT,
+  type AgentView,
+  type EchoMachine,
+  type EchoProcessView,
+  type LocalDate,
+  type ResidentModel,
+  type SessionRecord,
+  type SessionView,
+  type Snapshot,
+} from '../../shared/model';
 import { forecastAdmissions, knownFreeBytes, knownFreeVramBytes } from './admissionForecast';
 import { forecastResidents } from './modelUnloads';
 import { DEFAULT_OLLAMA_SCHEDULER, modelLimitOf, type OllamaScheduler } from './ollamaScheduler';
@@ -17,7 +27,17 @@ import {
   residentModelsBytes,
   savingsPct,
 } from './memoryModel';
-import type { AgentProcess, EchoProcesses, OllamaData, OllamaModel, PostgresData, ProcessReading, Reading, RegistryData, SystemReading } from './readings';
+import type {
+  AgentProcess,
+  EchoProcesses,
+  OllamaData,
+  OllamaModel,
+  PostgresData,
+  ProcessReading,
+  Reading,
+  RegistryData,
+  SystemReading,
+} from './readings';
 import { healthOf, shownValue, type SourceTrack } from './sourceHealth';
 
 /** A snapshot before the alert engine has looked at it: what rules, freshness and diffs read. */
@@ -57,7 +77,8 @@ export function viewSession(session: SessionRecord, now: number): SessionView {
   return { ...session, durationSeconds: secondsBetween(session.startedAt, end) };
 }
 
-const secondsSince = (instant: number | null, now: number): number | null => (instant === null ? null : Math.max(0, Math.floor((now - instant) / 1000)));
+const secondsSince = (instant: number | null, now: number): number | null =>
+  instant === null ? null : Math.max(0, Math.floor((now - instant) / 1000));
 
 /** One of ECHO's processes as the views show it. */
 export function viewEchoProcess(process: AgentProcess, now: number): EchoProcessView {
@@ -84,10 +105,18 @@ function copiesRssBytes(processes: readonly AgentProcess[]): number | null {
 }
 
 /** One agent as the views show it: its sightings, its memory, its processes and its heartbeat. */
-function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaModel> | null, input: SnapshotInput): AgentView {
+function viewAgent(
+  sighted: SightedAgent,
+  resident: ReadonlyMap<string, OllamaModel> | null,
+  input: SnapshotInput,
+): AgentView {
   const { record, process, processes, heartbeat } = sighted;
   const probe: ProcessReading | undefined =
-    processes.length > 0 ? { alive: true, rssBytes: copiesRssBytes(processes) } : record.pid === null ? undefined : input.processes.get(record.pid);
+    processes.length > 0
+      ? { alive: true, rssBytes: copiesRssBytes(processes) }
+      : record.pid === null
+        ? undefined
+        : input.processes.get(record.pid);
   const reading = readAgentMemory(record, resident, probe, input.memoryOverrides);
   const startedAt = process?.startedAt ?? (record.spawnedAt === null ? null : Date.parse(record.spawnedAt));
   return {
@@ -111,14 +140,24 @@ function viewAgent(sighted: SightedAgent, resident: ReadonlyMap<string, OllamaMo
 function echoMachine(scan: Reading<EchoProcesses> | null, now: number): EchoMachine | null {
   if (!scan?.ok) return null;
   const { roots, configuredRoot, delegators, otherRoots, otherUsers } = scan.value;
-  return { roots: [...roots], configuredRoot, delegators: delegators.map((process) => viewEchoProcess(process, now)), otherRoots, otherUsers };
+  return {
+    roots: [...roots],
+    configuredRoot,
+    delegators: delegators.map((process) => viewEchoProcess(process, now)),
+    otherRoots,
+    otherUsers,
+  };
 }
 
 /** A day with no session while agents run is no day's rest: ECHO at its current commit records none. */
 const SESSIONS_RECORDED_WITHIN_MS = 24 * 3600 * 1000;
 
 /** Whether sessions are recorded here (see Snapshot.sessionsRecorded). */
-export function sessionsRecordedOf(postgres: PostgresData | null, agentsRunning: number | null, now: number): boolean | null {
+export function sessionsRecordedOf(
+  postgres: PostgresData | null,
+  agentsRunning: number | null,
+  now: number,
+): boolean | null {
   if (postgres === null) return null;
   if (postgres.activeSessions.length > 0) return true;
   if (postgres.newestSessionAt !== null && now - postgres.newestSessionAt < SESSIONS_RECORDED_WITHIN_MS) return true;
@@ -158,7 +197,8 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
   const totals = agents && memoryTotals(agents, unified);
   const allAgentsBytes = allAgentsMemoryBytes(input.memoryOverrides);
   const machineRamBytes = system.totalBytes;
-  const models: ResidentModel[] | null = ollama && residentModels(ollama.value.models, records, now, unified, input.memoryOverrides);
+  const models: ResidentModel[] | null =
+    ollama && residentModels(ollama.value.models, records, now, unified, input.memoryOverrides);
   const sources = {
     postgres: healthOf(input.postgres, now),
     registry: healthOf(input.registry, now),
@@ -185,7 +225,10 @@ export function buildSnapshotBase(input: SnapshotInput): Omit<SnapshotBase, 'war
       savingsPct: totals && savingsPct(totals.estimatedBytes, allAgentsBytes, agents.length),
       machineRamBytes,
       freeRamBytes: knownFreeBytes(system),
-      memoryPctOfRam: totals?.measuredRamBytes != null && machineRamBytes > 0 ? Math.round((totals.measuredRamBytes / machineRamBytes) * 1000) / 10 : null,
+      memoryPctOfRam:
+        totals?.measuredRamBytes != null && machineRamBytes > 0
+          ? Math.round((totals.measuredRamBytes / machineRamBytes) * 1000) / 10
+          : null,
       memoryPressure: system.pressure ?? null,
       swapUsedBytes: system.swapUsedBytes ?? null,
       unifiedMemory: unified,

@@ -8,8 +8,13 @@ import { sourceNameSchema } from '../../shared/model';
 
 type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;
 
-
-function event(at: string, type: MonitorEventType, subject: string, message: string, extra: Partial<MonitorEvent> = {}): MonitorEvent {
+function event(
+  at: string,
+  type: MonitorEventType,
+  subject: string,
+  message: string,
+  extra: Partial<MonitorEvent> = {},
+): MonitorEvent {
   return { id: `${at}:${type}:${subject}`, at, type, origin: 'monitor', message, ...extra };
 }
 
@@ -21,7 +26,9 @@ function agentEvents(before: readonly AgentView[], after: readonly AgentView[], 
     const was = previous.get(agent.role);
     const details = { role: agent.role, model: agent.model };
     if (!was) {
-      events.push(event(at, 'agent_spawned', agent.role, `${formatRole(agent.role)} spawned (${agent.model})`, details));
+      events.push(
+        event(at, 'agent_spawned', agent.role, `${formatRole(agent.role)} spawned (${agent.model})`, details),
+      );
     } else if (agent.status === 'error' && was.status !== 'error') {
       events.push(event(at, 'agent_crashed', agent.role, `${formatRole(agent.role)} reports an error`, details));
     }
@@ -29,7 +36,12 @@ function agentEvents(before: readonly AgentView[], after: readonly AgentView[], 
   for (const agent of before) {
     if (current.has(agent.role)) continue;
     const uptime = agent.uptimeSeconds === null ? '' : ` after ${formatDuration(agent.uptimeSeconds)}`;
-    events.push(event(at, 'agent_stopped', agent.role, `${formatRole(agent.role)} stopped${uptime}`, { role: agent.role, model: agent.model }));
+    events.push(
+      event(at, 'agent_stopped', agent.role, `${formatRole(agent.role)} stopped${uptime}`, {
+        role: agent.role,
+        model: agent.model,
+      }),
+    );
   }
   return events;
 }
@@ -41,20 +53,31 @@ function sessionEvents(before: readonly SessionView[], after: readonly SessionVi
     ...after
       .filter((session) => !previous.has(session.sessionId))
       .map((session) =>
-        event(at, 'session_started', session.sessionId, `Session started: ${session.category}, ${session.description ?? 'no description'}`, {
-          sessionId: session.sessionId,
-        }),
+        event(
+          at,
+          'session_started',
+          session.sessionId,
+          `Session started: ${session.category}, ${session.description ?? 'no description'}`,
+          {
+            sessionId: session.sessionId,
+          },
+        ),
       ),
     ...before
       .filter((session) => !current.has(session.sessionId))
       .map((session) =>
-        event(at, 'session_ended', session.sessionId, `Session ended: ${session.category} after ${formatDuration(session.durationSeconds)}`, {
-          sessionId: session.sessionId,
-        }),
+        event(
+          at,
+          'session_ended',
+          session.sessionId,
+          `Session ended: ${session.category} after ${formatDuration(session.durationSeconds)}`,
+          {
+            sessionId: session.sessionId,
+          },
+        ),
       ),
   ];
 }
-
 
 function sourceEvents(before: Comparable | null, after: Comparable): MonitorEvent[] {
   const events: MonitorEvent[] = [];

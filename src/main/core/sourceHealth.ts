@@ -21,7 +21,16 @@ export interface SourceTrack<T> {
 const REASONS_SHOWN = 20;
 
 export function emptyTrack<T>(): SourceTrack<T> {
-  return { used: false, failing: false, good: null, lastError: null, dropped: [], droppedUnlisted: 0, droppedBefore: new Set(), droppedTotal: 0 };
+  return {
+    used: false,
+    failing: false,
+    good: null,
+    lastError: null,
+    dropped: [],
+    droppedUnlisted: 0,
+    droppedBefore: new Set(),
+    droppedTotal: 0,
+  };
 }
 
 /** The source's memory after one more reading; `null` means the source was not asked. */

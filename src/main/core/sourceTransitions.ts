@@ -12,7 +12,6 @@ export interface SourceTransition {
   readonly line: string;
 }
 
-
 /**
  * What changed in the sources' state since the last snapshot: a source going
  * down, with its reason, and coming back, with how long it was down. A source
@@ -32,9 +31,17 @@ export function sourceTransitions(
     const since = down[source];
     if (isDown(health) && since === undefined) {
       next[source] = now;
-      transitions.push({ source, kind: 'down', line: `${SOURCE_LABELS[source]} down: ${health.error ?? health.lastError ?? 'no answer'}` });
+      transitions.push({
+        source,
+        kind: 'down',
+        line: `${SOURCE_LABELS[source]} down: ${health.error ?? health.lastError ?? 'no answer'}`,
+      });
     } else if (health.state === 'ok' && since !== undefined) {
-      transitions.push({ source, kind: 'back', line: `${SOURCE_LABELS[source]} back after ${formatDuration((now - since) / 1000)}` });
+      transitions.push({
+        source,
+        kind: 'back',
+        line: `${SOURCE_LABELS[source]} back after ${formatDuration((now - since) / 1000)}`,
+      });
     } else if (since !== undefined) {
       next[source] = since;
     }

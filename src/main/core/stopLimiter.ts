@@ -27,11 +27,15 @@ export class StopLimiter {
   begin(role: string): StopSlot {
     const now = this.clock();
     this.begun = this.begun.filter((at) => now - at < this.rate.windowMs);
-    if (this.running.has(role)) return { ok: false, reason: `a Stop of ${formatRole(role)} is already under way; this one was not sent` };
+    if (this.running.has(role))
+      return { ok: false, reason: `a Stop of ${formatRole(role)} is already under way; this one was not sent` };
     const oldest = this.begun[0];
     if (this.begun.length >= this.rate.count && oldest !== undefined) {
       const wait = Math.max(1, Math.ceil((oldest + this.rate.windowMs - now) / 1000));
-      return { ok: false, reason: `too many Stops: at most ${this.rate.count} in ${this.rate.windowMs / 1000} s; this one was not sent, try again in ${wait} s` };
+      return {
+        ok: false,
+        reason: `too many Stops: at most ${this.rate.count} in ${this.rate.windowMs / 1000} s; this one was not sent, try again in ${wait} s`,
+      };
     }
     this.begun.push(now);
     this.running.add(role);

@@ -25,7 +25,10 @@ const pids = (copies: readonly EchoProcessView[]): string => copies.map((copy) =
  * stopped, of this user; the pid the user named where the role runs more than
  * once. The process is checked again right before the signal.
  */
-export function chooseStopTarget(snapshot: Snapshot | null, request: Extract<CommandRequest, { type: 'stop_agent' }>): StopChoice {
+export function chooseStopTarget(
+  snapshot: Snapshot | null,
+  request: Extract<CommandRequest, { type: 'stop_agent' }>,
+): StopChoice {
   const name = formatRole(request.role);
   const copies = snapshot?.agents?.find((agent) => agent.role === request.role)?.copies ?? [];
   if (copies.length === 0) return { kind: 'none', reason: `no process of ${name} runs on this machine` };
@@ -43,12 +46,27 @@ export function chooseStopTarget(snapshot: Snapshot | null, request: Extract<Com
   const mine = copies.filter((copy) => !copy.otherUser && copy.root !== null && sameRoot(copy.root, root));
   if (request.pid !== undefined) {
     const named = copies.find((copy) => copy.pid === request.pid);
-    if (named === undefined) return { kind: 'refused', reason: `pid ${request.pid} is not one of ${name}'s processes (${pids(copies)})` };
-    if (!mine.includes(named)) return { kind: 'refused', reason: named.otherUser ? `pid ${named.pid} belongs to another user` : `pid ${named.pid} runs from ${named.root ?? 'an unknown checkout'}, not from ${root}` };
+    if (named === undefined)
+      return { kind: 'refused', reason: `pid ${request.pid} is not one of ${name}'s processes (${pids(copies)})` };
+    if (!mine.includes(named))
+      return {
+        kind: 'refused',
+        reason: named.otherUser
+          ? `pid ${named.pid} belongs to another user`
+          : `pid ${named.pid} runs from ${named.root ?? 'an unknown checkout'}, not from ${root}`,
+      };
     return { kind: 'process', pid: named.pid, root };
   }
   const [only, ...more] = mine;
-  if (only === undefined) return { kind: 'refused', reason: `${name} runs here only as another user's or another checkout's process (${pids(copies)})` };
-  if (more.length > 0) return { kind: 'refused', reason: `${name} runs ${mine.length} times here (pids ${pids(mine)}); name the one to stop` };
+  if (only === undefined)
+    return {
+      kind: 'refused',
+      reason: `${name} runs here only as another user's or another checkout's process (${pids(copies)})`,
+    };
+  if (more.length > 0)
+    return {
+      kind: 'refused',
+      reason: `${name} runs ${mine.length} times here (pids ${pids(mine)}); name the one to stop`,
+    };
   return { kind: 'process', pid: only.pid, root };
 }

@@ -56,17 +56,27 @@ function workflowWarnings(work: EchoWork, settings: WorkWarningSettings): Warnin
   return work.workflows.flatMap((workflow): Warning[] => {
     const what = `${workflow.kind === 'flow' ? 'Flow' : 'Workflow'} ${workflow.name} (${workflow.id})`;
     if (workflow.status === 'failed') {
-      return [{ kind: 'workflow-failed', message: `${what} failed${workflow.error === null ? '.' : `: ${workflow.error}`}` }];
+      return [
+        { kind: 'workflow-failed', message: `${what} failed${workflow.error === null ? '.' : `: ${workflow.error}`}` },
+      ];
     }
     if (workflow.status === 'paused' && workflow.idleSeconds >= settings.pausedAfterSeconds) {
-      return [{ kind: 'workflow-paused', message: `${what} has been paused for ${formatDuration(workflow.idleSeconds)}${workflow.pauseReason === null ? '.' : `: ${workflow.pauseReason}`}` }];
+      return [
+        {
+          kind: 'workflow-paused',
+          message: `${what} has been paused for ${formatDuration(workflow.idleSeconds)}${workflow.pauseReason === null ? '.' : `: ${workflow.pauseReason}`}`,
+        },
+      ];
     }
     return [];
   });
 }
 
 /** What in ECHO's own records waits too long or failed, in words a person can act on. */
-export function workWarnings(work: EchoWork | null, settings: WorkWarningSettings = DEFAULT_WORK_WARNING_SETTINGS): Warning[] {
+export function workWarnings(
+  work: EchoWork | null,
+  settings: WorkWarningSettings = DEFAULT_WORK_WARNING_SETTINGS,
+): Warning[] {
   if (work === null) return [];
   return [...backlogWarnings(work, settings), ...decisionWarnings(work, settings), ...workflowWarnings(work, settings)];
 }

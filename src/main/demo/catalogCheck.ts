@@ -19,11 +19,17 @@ const DEFAULT_NODES = ['CONST', 'FUNCEXPR', 'ARRAYEXPR', 'ARRAYCOERCEEXPR', 'CAS
 const CHECKS: readonly (readonly [string, string])[] = [
   ['functions of its own', 'SELECT 1 FROM pg_proc WHERE oid >= 16384'],
   // Every library PostgreSQL itself loads is named $libdir/<name>; a path names a file of anyone's.
-  ['a function in a library outside PostgreSQL’s own', "SELECT 1 FROM pg_proc WHERE probin IS NOT NULL AND probin !~ '^\\$libdir/[a-z0-9_]+$'"],
+  [
+    'a function in a library outside PostgreSQL’s own',
+    "SELECT 1 FROM pg_proc WHERE probin IS NOT NULL AND probin !~ '^\\$libdir/[a-z0-9_]+$'",
+  ],
   ['languages of its own', 'SELECT 1 FROM pg_language WHERE oid >= 16384'],
   ['extensions of its own', 'SELECT 1 FROM pg_extension WHERE oid >= 16384'],
   // The foreign key's own triggers are internal and call PostgreSQL's RI_FKey_ functions.
-  ['triggers', "SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal OR NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = t.tgfoid AND p.proname LIKE 'RI\\_FKey\\_%')"],
+  [
+    'triggers',
+    "SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal OR NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = t.tgfoid AND p.proname LIKE 'RI\\_FKey\\_%')",
+  ],
   ['event triggers', 'SELECT 1 FROM pg_event_trigger'],
   ['rules or views of its own', 'SELECT 1 FROM pg_rewrite WHERE oid >= 16384'],
   ['row security policies', 'SELECT 1 FROM pg_policy'],

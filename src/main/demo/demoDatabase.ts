@@ -66,7 +66,8 @@ async function keptCopyPath(log: Logger): Promise<string | null> {
   try {
     // PGlite's package.json is not among its exports: found beside its entry point instead.
     let packageFolder = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-    while (!existsSync(join(packageFolder, 'package.json')) && dirname(packageFolder) !== packageFolder) packageFolder = dirname(packageFolder);
+    while (!existsSync(join(packageFolder, 'package.json')) && dirname(packageFolder) !== packageFolder)
+      packageFolder = dirname(packageFolder);
     ({ version } = versionSchema.parse(JSON.parse(readFileSync(join(packageFolder, 'package.json'), 'utf8'))));
     folder = envPaths('delegator-monitor', { suffix: '' }).cache;
   } catch {
@@ -92,7 +93,10 @@ async function removeFolder(dataDir: string): Promise<void> {
   try {
     await rm(dataDir, { recursive: true, force: true });
   } catch (error) {
-    throw new Error(`The demo's database folder ${dataDir} cannot be removed to be made afresh (${errorText(error)}): remove it, and the demo makes a new one.`, { cause: error });
+    throw new Error(
+      `The demo's database folder ${dataDir} cannot be removed to be made afresh (${errorText(error)}): remove it, and the demo makes a new one.`,
+      { cause: error },
+    );
   }
 }
 
@@ -148,7 +152,9 @@ async function fromFolder(dataDir: string, log: Logger): Promise<PGlite | null> 
   const state = await databaseFolderState(dataDir, FOLDER_MAX_ENTRIES);
   if (state.kind === 'absent') return null;
   if (state.kind === 'foreign') {
-    throw new Error(`The demo's database folder ${dataDir} ${state.reason}: the demo neither opens nor removes it. Remove it, and the demo makes a new one.`);
+    throw new Error(
+      `The demo's database folder ${dataDir} ${state.reason}: the demo neither opens nor removes it. Remove it, and the demo makes a new one.`,
+    );
   }
   if (state.kind === 'exposed') {
     log.warn(`the database folder ${dataDir} ${state.reason}: it is made afresh`);
@@ -195,7 +201,8 @@ async function sweep(path: string): Promise<void> {
     if (keptCopyName.test(name)) await rm(join(folder, name), { force: true }).catch(() => undefined);
     else if (partialName.test(name)) {
       const stats = await lstat(join(folder, name)).catch(() => null);
-      if (stats && Date.now() - stats.mtimeMs > PARTIAL_STALE_MS) await rm(join(folder, name), { force: true }).catch(() => undefined);
+      if (stats && Date.now() - stats.mtimeMs > PARTIAL_STALE_MS)
+        await rm(join(folder, name), { force: true }).catch(() => undefined);
     }
   }
 }
@@ -230,7 +237,10 @@ async function keepCopy(db: PGlite, path: string, log: Logger): Promise<void> {
  * could have written it, and neither when it holds code (ownFiles.ts,
  * keptCopyCheck.ts, catalogCheck.ts).
  */
-export async function openDemoDatabase(dataDir: string | null = null, options: DemoDatabaseOptions = {}): Promise<PGlite> {
+export async function openDemoDatabase(
+  dataDir: string | null = null,
+  options: DemoDatabaseOptions = {},
+): Promise<PGlite> {
   const log = options.log ?? SILENT_LOGGER;
   if (dataDir !== null) {
     // The folders above the database's own, which is made below.

@@ -120,7 +120,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
       MONITOR_ALERTS: options.alerts,
     });
     // Node stand-ins are agents only by the demo's say-so: named here, never from the environment.
-    const agentProcesses = runtime.vm === 'node' ? { root, extraVmExecutables: runtime.executables } : config.agentProcesses;
+    const agentProcesses =
+      runtime.vm === 'node' ? { root, extraVmExecutables: runtime.executables } : config.agentProcesses;
     return {
       config: { ...config, agentProcesses, localChannels: channels, machine },
       backfilled,

@@ -15,7 +15,9 @@ const DAY_MS = 86_400_000;
  */
 export async function closeWhatALastRunLeft(sql: SqlClient, now: number): Promise<void> {
   const at = utc(now);
-  await sql.query(`UPDATE delegator_sessions SET status = 'error', ended_at = $1::timestamp WHERE status = 'active'`, [at]);
+  await sql.query(`UPDATE delegator_sessions SET status = 'error', ended_at = $1::timestamp WHERE status = 'active'`, [
+    at,
+  ]);
   await sql.query(`UPDATE agent_status SET status = 'stopped' WHERE status = 'running'`);
   await sql.query(
     `UPDATE decisions SET status = 'rejected', completed_at = $1::timestamp, updated_at = $1::timestamp,

@@ -120,7 +120,8 @@ function configurationProblem(name: string, data: Uint8Array): string | null {
   for (const line of lines) {
     if (COMMENT_LINE.test(line)) continue;
     const setting = name === 'postgresql.conf' ? SETTING_LINE.exec(line) : null;
-    if (setting?.[1] === undefined || !SETTINGS.has(setting[1].toLowerCase())) return `${name} sets more than initdb's settings`;
+    if (setting?.[1] === undefined || !SETTINGS.has(setting[1].toLowerCase()))
+      return `${name} sets more than initdb's settings`;
   }
   return null;
 }
@@ -136,9 +137,11 @@ function readHeader(header: Uint8Array): Header | string {
   if (latin1(header.subarray(257, 265)) !== USTAR) return 'is not a tar archive PGlite wrote';
   if (octalField(header, 148, 8) !== checksum(header)) return 'has a damaged member header';
   const type = header[156];
-  if (type !== 0x30 && type !== 0x35) return 'holds a member that is neither a folder nor a regular file (a link, a device, a FIFO or an extension header)';
+  if (type !== 0x30 && type !== 0x35)
+    return 'holds a member that is neither a folder nor a regular file (a link, a device, a FIFO or an extension header)';
   // The link name, and tinytar's prefix field, which it never joins to the name as other readers would.
-  if (!isZero(header.subarray(157, 257)) || !isZero(header.subarray(345, 476))) return 'holds a link or a name split across fields';
+  if (!isZero(header.subarray(157, 257)) || !isZero(header.subarray(345, 476)))
+    return 'holds a link or a name split across fields';
   const name = textField(header, 0, 100);
   const size = octalField(header, 124, 12);
   if (name === null || size === null) return 'has a damaged member header';
@@ -157,10 +160,16 @@ function relativeName(name: string): string | null {
 
 /** Why a member is not a data file or folder of PostgreSQL's, or null. */
 function memberProblem(member: Header, relative: string, data: Uint8Array): string | null {
-  if (member.folder) return FOLDERS.has(relative) || DATABASE_FOLDER.test(relative) ? null : `holds ${relative}/, which is no folder of PostgreSQL's`;
-  if (!FILES.some((pattern) => pattern.test(relative))) return `holds ${relative}, which is no data file of PostgreSQL's`;
-  if (WASM_MAGIC.every((byte, index) => data[index] === byte)) return `holds ${relative}, which is a WebAssembly module`;
-  if (relative === 'postgresql.conf' || relative === 'postgresql.auto.conf') return configurationProblem(relative, data);
+  if (member.folder)
+    return FOLDERS.has(relative) || DATABASE_FOLDER.test(relative)
+      ? null
+      : `holds ${relative}/, which is no folder of PostgreSQL's`;
+  if (!FILES.some((pattern) => pattern.test(relative)))
+    return `holds ${relative}, which is no data file of PostgreSQL's`;
+  if (WASM_MAGIC.every((byte, index) => data[index] === byte))
+    return `holds ${relative}, which is a WebAssembly module`;
+  if (relative === 'postgresql.conf' || relative === 'postgresql.auto.conf')
+    return configurationProblem(relative, data);
   return null;
 }
 

@@ -21,7 +21,8 @@ const { O_NOFOLLOW = 0, O_NONBLOCK = 0, O_DIRECTORY = 0 } = constants as Partial
 const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 const FOLDER_FLAGS = constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 
-const errorCode = (error: unknown): string => (error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unknown');
+const errorCode = (error: unknown): string =>
+  error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unknown';
 
 /** Why someone other than this user could have written what these stats describe, or null. */
 function othersCouldWrite(stats: Stats): string | null {
@@ -31,7 +32,10 @@ function othersCouldWrite(stats: Stats): string | null {
   return null;
 }
 
-export type OwnFile = { readonly kind: 'read'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly kind: 'missing' } | { readonly kind: 'refused'; readonly reason: string };
+export type OwnFile =
+  | { readonly kind: 'read'; readonly bytes: Uint8Array<ArrayBuffer> }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'refused'; readonly reason: string };
 
 /**
  * A file's bytes, if it is a regular file of this user's that no one else
@@ -55,7 +59,11 @@ export async function readOwnFile(path: string, maxBytes: number): Promise<OwnFi
     const foreign = othersCouldWrite(stats);
     if (foreign !== null) return { kind: 'refused', reason: foreign };
     if (uid !== null && stats.nlink !== 1) return { kind: 'refused', reason: 'has more than one name (a hard link)' };
-    if (stats.size > maxBytes) return { kind: 'refused', reason: `holds ${String(stats.size)} bytes, more than the ${String(maxBytes)} a copy may` };
+    if (stats.size > maxBytes)
+      return {
+        kind: 'refused',
+        reason: `holds ${String(stats.size)} bytes, more than the ${String(maxBytes)} a copy may`,
+      };
     const bytes = new Uint8Array(stats.size);
     let filled = 0;
     while (filled < bytes.length) {
@@ -153,12 +161,14 @@ export async function databaseFolderState(folder: string, maxEntries: number): P
     if (errorCode(error) === 'ENOENT') return { kind: 'absent' };
     throw error;
   }
-  if (!stats.isDirectory()) return { kind: 'foreign', reason: stats.isSymbolicLink() ? 'is a symbolic link' : 'is not a folder' };
+  if (!stats.isDirectory())
+    return { kind: 'foreign', reason: stats.isSymbolicLink() ? 'is a symbolic link' : 'is not a folder' };
   if (uid !== null) {
     const handle = await open(folder, FOLDER_FLAGS);
     try {
       const opened = await handle.stat();
-      if (!opened.isDirectory() || opened.ino !== stats.ino) return { kind: 'foreign', reason: 'changed while it was checked' };
+      if (!opened.isDirectory() || opened.ino !== stats.ino)
+        return { kind: 'foreign', reason: 'changed while it was checked' };
       if (opened.uid !== uid) return { kind: 'foreign', reason: `belongs to another user (uid ${String(opened.uid)})` };
       if ((opened.mode & 0o077) !== 0) {
         await handle.chmod(0o700);
@@ -168,6 +178,8 @@ export async function databaseFolderState(folder: string, maxEntries: number): P
       await handle.close();
     }
   }
-  const strange = await strangeEntry(folder, maxEntries).catch((error: unknown) => `cannot be read through (${errorCode(error)})`);
+  const strange = await strangeEntry(folder, maxEntries).catch(
+    (error: unknown) => `cannot be read through (${errorCode(error)})`,
+  );
   return strange === null ? { kind: 'own' } : { kind: 'exposed', reason: strange };
 }

@@ -98,7 +98,11 @@ export class StatementNames {
     const name = cString(bytes, at);
     // A malformed message goes through as it is: PGlite refuses it as PostgreSQL would.
     if (name === null || name.text === '') return bytes;
-    const body = Buffer.concat([bytes.subarray(5, at), zeroTerminated(this.sessionName(name.text)), bytes.subarray(name.end)]);
+    const body = Buffer.concat([
+      bytes.subarray(5, at),
+      zeroTerminated(this.sessionName(name.text)),
+      bytes.subarray(name.end),
+    ]);
     return typed(String.fromCharCode(bytes[0] ?? 0), body);
   }
 
@@ -171,7 +175,8 @@ export const SYNC = typed('S', Buffer.alloc(0));
 
 export const simpleQuery = (sql: string): Buffer => typed('Q', zeroTerminated(sql));
 
-export const closeStatement = (name: string): Buffer => typed('C', Buffer.concat([Buffer.from('S', 'latin1'), zeroTerminated(name)]));
+export const closeStatement = (name: string): Buffer =>
+  typed('C', Buffer.concat([Buffer.from('S', 'latin1'), zeroTerminated(name)]));
 
 /** A FATAL ErrorResponse, as PostgreSQL sends before it closes a connection itself. */
 export function fatal(code: string, message: string): Buffer {

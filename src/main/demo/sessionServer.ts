@@ -1,7 +1,16 @@
 import { createServer, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { SILENT_LOGGER, type Logger } from '../core/logger';
-import { BackendTracker, closeStatement, fatal, FrameReader, simpleQuery, StatementNames, SYNC, type Frame } from './sessionFrames';
+import {
+  BackendTracker,
+  closeStatement,
+  fatal,
+  FrameReader,
+  simpleQuery,
+  StatementNames,
+  SYNC,
+  type Frame,
+} from './sessionFrames';
 
 export interface SessionServerOptions {
   readonly host: string;
@@ -42,7 +51,14 @@ const GOODBYE_MS = 1000;
  */
 function holdSession(db: PGlite): Promise<Release> {
   return new Promise((resolve, reject) => {
-    db._runExclusiveTransaction(() => db.runExclusive(() => new Promise<void>((release) => { resolve(release); }))).catch(reject);
+    db._runExclusiveTransaction(() =>
+      db.runExclusive(
+        () =>
+          new Promise<void>((release) => {
+            resolve(release);
+          }),
+      ),
+    ).catch(reject);
   });
 }
 
@@ -178,7 +194,9 @@ class Connection {
   private startIdleTimer(): void {
     const seconds = this.options.idleHoldMs / 1000;
     this.idleTimer = setTimeout(() => {
-      void this.close(fatal('25P03', `terminating connection: it kept the demo's database to itself, idle, for ${seconds} s`));
+      void this.close(
+        fatal('25P03', `terminating connection: it kept the demo's database to itself, idle, for ${seconds} s`),
+      );
     }, this.options.idleHoldMs);
     this.idleTimer.unref();
   }
@@ -236,7 +254,11 @@ export async function serveSession(db: PGlite, options: SessionServerOptions): P
   return {
     address: `${options.host}:${bound.port}`,
     async stop() {
-      const stopped = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      const stopped = new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
       await Promise.all([...connections].map((connection) => connection.close()));
       await stopped;
     },

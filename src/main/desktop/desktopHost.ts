@@ -35,7 +35,11 @@ export interface NotificationHandlers {
 /** Everything the desktop host needs from Electron and the machine, injected so the host itself has none. */
 export interface DesktopDeps {
   /** Starts the monitor these settings describe (ECHO as configured, or the demo), handing it to `listen` before its first poll. */
-  readonly startService: (settings: Settings, env: Env, listen: (service: MonitorService) => void) => Promise<MonitorService>;
+  readonly startService: (
+    settings: Settings,
+    env: Env,
+    listen: (service: MonitorService) => void,
+  ) => Promise<MonitorService>;
   readonly dashboard: DashboardPort;
   /** Makes the tray, whose menu calls these handlers. */
   readonly createTray: (handlers: MenuHandlers) => { render(model: TrayModel): void; redrawIcon(): void };
@@ -131,7 +135,13 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
   };
 
   const showDashboard = (focus?: FocusTarget | null): Promise<void> => deps.dashboard.show(focus);
-  const tray = deps.createTray({ onAction: (action) => { act(action); }, onFocus: (target) => void showDashboard(target), onControl: runControl });
+  const tray = deps.createTray({
+    onAction: (action) => {
+      act(action);
+    },
+    onFocus: (target) => void showDashboard(target),
+    onControl: runControl,
+  });
   const renderTray = (): void => {
     const model = trayModel({
       snapshot: latest(),
@@ -237,7 +247,8 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
       const service = await deps.startService(settings, env, (fresh) => {
         state = { phase: 'starting', attached: attach(fresh) };
       });
-      const attached = state.phase === 'starting' && state.attached?.service === service ? state.attached : attach(service);
+      const attached =
+        state.phase === 'starting' && state.attached?.service === service ? state.attached : attach(service);
       state = { phase: 'running', attached };
     } catch (error) {
       if (state.phase === 'starting') state.attached?.detach();

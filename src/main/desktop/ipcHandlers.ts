@@ -57,7 +57,11 @@ export const monitorHandlers = (queries: HandledQueries, saveExport: SaveExport)
  * dashboard window, its arguments are checked with zod, and the answer is
  * `{ok, value}` or `{ok: false, error}`. Returns a function that unregisters.
  */
-export function registerHandlers(ipc: IpcMainLike, isTrusted: (event: InvokeEvent) => boolean, handlers: Readonly<Record<string, Handler>>): () => void {
+export function registerHandlers(
+  ipc: IpcMainLike,
+  isTrusted: (event: InvokeEvent) => boolean,
+  handlers: Readonly<Record<string, Handler>>,
+): () => void {
   for (const [channel, handler] of Object.entries(handlers)) {
     ipc.handle(channel, async (event, ...args): Promise<IpcResult<unknown>> => {
       if (!isTrusted(event)) return { ok: false, error: 'refused: the request did not come from the dashboard window' };

@@ -30,7 +30,12 @@ export function autostartEntry(execPath: string, args: readonly string[]): strin
  * Launch at login on Linux, where Electron's `setLoginItemSettings` does
  * nothing (it is macOS and Windows only): the entry is written, or removed.
  */
-export async function setLinuxAutostart(enabled: boolean, execPath: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<void> {
+export async function setLinuxAutostart(
+  enabled: boolean,
+  execPath: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   const path = autostartPath(env);
   if (!enabled) {
     await rm(path, { force: true });

@@ -40,7 +40,9 @@ export function onSomeDisplay(bounds: WindowBounds, displays: readonly DisplayAr
   if (bounds.x === undefined || bounds.y === undefined) return bounds;
   const { x, y, width } = bounds;
   // The title bar's first 100 px must be reachable to move the window.
-  const reachable = displays.some((area) => x + Math.min(width, 100) > area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height);
+  const reachable = displays.some(
+    (area) => x + Math.min(width, 100) > area.x && x < area.x + area.width && y >= area.y && y < area.y + area.height,
+  );
   return reachable ? bounds : { width: bounds.width, height: bounds.height };
 }
 

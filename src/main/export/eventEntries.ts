@@ -6,7 +6,8 @@ import { readJsonLine } from '../../shared/jsonLine';
 import { SourceDown } from './exportErrors';
 
 /** One entry of the event log: an event, or why a line could not be read as one. */
-export type EventEntry = { readonly ok: true; readonly event: MonitorEvent } | { readonly ok: false; readonly reason: string };
+export type EventEntry =
+  { readonly ok: true; readonly event: MonitorEvent } | { readonly ok: false; readonly reason: string };
 
 /** The event log's file name in a monitor's data directory: createMonitor writes it, exports read it. */
 export const EVENT_LOG_FILE = 'event-log.jsonl';

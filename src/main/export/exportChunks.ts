@@ -49,7 +49,11 @@ function encoderFor(query: ExportQuery): ExportEncoder {
 type Row = Readonly<Record<string, ExportValue>>;
 
 /** Sessions or events in the span, a page of rows at a time. */
-async function* rowPages(query: ExportQuery, sources: ExportSources, span: InstantRange): AsyncGenerator<Screened<Row[]>> {
+async function* rowPages(
+  query: ExportQuery,
+  sources: ExportSources,
+  span: InstantRange,
+): AsyncGenerator<Screened<Row[]>> {
   const pageSize = sources.pageSize ?? EXPORT_PAGE_SIZE;
   if (query.what === 'sessions') {
     for await (const page of sessionPages(sources.sql, span, pageSize)) {
@@ -83,7 +87,11 @@ async function* rowPages(query: ExportQuery, sources: ExportSources, span: Insta
  * source has answered: a writer that waits for it can still report a source
  * down instead of starting a file it cannot finish.
  */
-export async function* exportChunks(query: ExportQuery, sources: ExportSources, tally: ExportTally = new ExportTally()): AsyncGenerator<string> {
+export async function* exportChunks(
+  query: ExportQuery,
+  sources: ExportSources,
+  tally: ExportTally = new ExportTally(),
+): AsyncGenerator<string> {
   const span = localDateSpan(query.from, query.to, sources.timeZone);
   const encoder = encoderFor(query);
   let pending = encoder.head;

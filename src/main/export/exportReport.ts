@@ -20,6 +20,8 @@ export function wroteText(summary: ExportSummary, what: ExportQuery['what'], pat
 export function leftOutText(summary: ExportSummary): string | null {
   if (summary.leftOut === 0) return null;
   const more = summary.leftOut - summary.reasons.length;
-  const reasons = [...summary.reasons.map(escapeControls), ...(more > 0 ? [`and ${String(more)} more`] : [])].join('; ');
+  const reasons = [...summary.reasons.map(escapeControls), ...(more > 0 ? [`and ${String(more)} more`] : [])].join(
+    '; ',
+  );
   return `${countOf(summary.leftOut, 'rows')} left out: ${reasons}`;
 }

@@ -56,7 +56,12 @@ function drained(writable: Writable): Promise<void> {
  * Throws `SourceDown` when a source fails and `DestinationFailed` when the
  * writable does; either way the reads stop.
  */
-export async function exportTo(writable: Writable, query: ExportQuery, sources: ExportSources, options: ExportToOptions = {}): Promise<ExportSummary> {
+export async function exportTo(
+  writable: Writable,
+  query: ExportQuery,
+  sources: ExportSources,
+  options: ExportToOptions = {},
+): Promise<ExportSummary> {
   const tally = new ExportTally();
   // An error between two writes would otherwise have no listener and end the process.
   let failure: unknown = null;
@@ -70,7 +75,8 @@ export async function exportTo(writable: Writable, query: ExportQuery, sources: 
       if (first) options.beforeFirstChunk?.();
       first = false;
       if (failure !== null) throw new DestinationFailed(errorOf(failure).message, { cause: failure });
-      if (writable.destroyed || writable.writableEnded) throw new DestinationFailed('the destination closed before the export finished');
+      if (writable.destroyed || writable.writableEnded)
+        throw new DestinationFailed('the destination closed before the export finished');
       if (!writable.write(chunk)) await drained(writable);
     }
     if (failure !== null) throw new DestinationFailed(errorOf(failure).message, { cause: failure });

@@ -58,7 +58,11 @@ async function checkTarget(path: string): Promise<void> {
  * it takes someone who may write the target's folder, who could replace the
  * file afterwards all the same.
  */
-export async function exportToFile(path: string, query: ExportQuery, sources: Parameters<typeof exportTo>[2]): Promise<ExportSummary> {
+export async function exportToFile(
+  path: string,
+  query: ExportQuery,
+  sources: Parameters<typeof exportTo>[2],
+): Promise<ExportSummary> {
   await checkTarget(path);
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   // `wx` creates it or fails, and never follows a link left under its name.

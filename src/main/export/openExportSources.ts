@@ -15,7 +15,11 @@ export interface OpenedExportSources {
  */
 export function openExportSources(
   config: MonitorConfig,
-  options: { readonly timeZone: string; readonly events: () => AsyncIterable<EventEntry> | Iterable<EventEntry>; readonly onError?: (message: string) => void },
+  options: {
+    readonly timeZone: string;
+    readonly events: () => AsyncIterable<EventEntry> | Iterable<EventEntry>;
+    readonly onError?: (message: string) => void;
+  },
 ): OpenedExportSources {
   const pool = createPostgresPool({
     database: config.database,

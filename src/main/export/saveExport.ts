@@ -20,6 +20,9 @@ export function saveExport(host: SaveExportHost): (query: ExportQuery) => Promis
     if (sources === null) throw new Error('nothing to export from: the monitor is not running');
     const summary = await exportToFile(path, query, sources);
     const leftOut = leftOutText(summary);
-    return { status: 'saved', message: `${wroteText(summary, query.what, path)}${leftOut === null ? '' : ` (${leftOut})`}` };
+    return {
+      status: 'saved',
+      message: `${wroteText(summary, query.what, path)}${leftOut === null ? '' : ` (${leftOut})`}`,
+    };
   };
 }

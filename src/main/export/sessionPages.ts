@@ -54,7 +54,13 @@ export async function* sessionPages(
   }
 }
 
-async function readPage(sql: SqlClient, start: string, end: string, after: PageKey | null, pageSize: number): Promise<unknown[]> {
+async function readPage(
+  sql: SqlClient,
+  start: string,
+  end: string,
+  after: PageKey | null,
+  pageSize: number,
+): Promise<unknown[]> {
   const params = new Placeholders();
   // After the first page the lower bound is the last row's start, so the index range narrows as the pages go.
   const from = params.add(after?.startedAt ?? start, 'timestamp');

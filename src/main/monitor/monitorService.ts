@@ -122,7 +122,8 @@ export function assembleService(parts: ServiceParts): MonitorService {
     getEvents: () => monitor.events(),
     async sendCommand(request) {
       if (request.type === 'unload_model') {
-        if (unloader === null) throw new Unavailable('unloading a model needs Ollama, which is off (OLLAMA_ENDPOINT=off)');
+        if (unloader === null)
+          throw new Unavailable('unloading a model needs Ollama, which is off (OLLAMA_ENDPOINT=off)');
         const outcome = await unloader.unload(request.model);
         // No event announces an unload: poll now, so every view shows the memory freed.
         if (outcome.ok) void monitor.pollNow().catch(() => undefined);
@@ -144,7 +145,11 @@ export function assembleService(parts: ServiceParts): MonitorService {
 }
 
 /** The monitor's parts, connected to one configuration's sources and keeping its history in `dataDir`. */
-async function connect(config: MonitorConfig, dataDir: string | null, options: MonitorServiceOptions): Promise<ServiceParts> {
+async function connect(
+  config: MonitorConfig,
+  dataDir: string | null,
+  options: MonitorServiceOptions,
+): Promise<ServiceParts> {
   const log = (options.log ?? SILENT_LOGGER).child('monitor');
   log.info(`starting: ${describeWatched(config, dataDir)}`);
   // Each failed try is not told (ioredis retries twice a second): each source's going down and coming back is, below.
@@ -156,7 +161,9 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     read: (now) => readSources(open.sources, now),
     subscribe: subscribeAll([
       registry && subscriber && ((handlers: EventHandlers) => registry.subscribe(subscriber, handlers)),
-      channels && ((handlers: EventHandlers) => channels.subscribe({ onEvent: (event) => handlers.onEchoEvent?.(event), onMalformed: handlers.onMalformed })),
+      channels &&
+        ((handlers: EventHandlers) =>
+          channels.subscribe({ onEvent: (event) => handlers.onEchoEvent?.(event), onMalformed: handlers.onMalformed })),
     ]),
     settings: {
       timeZone: options.timeZone,
@@ -178,7 +185,10 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
     if (scanner !== null && listingWanted(snapshot)) scanner.lookNow();
   });
   // Downloads offer the events the dashboard shows: the monitor's log as it holds it now.
-  const exports = openExportSources(config, { timeZone: zoneOf(options.timeZone), events: () => eventsInMemory(monitor.events()) });
+  const exports = openExportSources(config, {
+    timeZone: zoneOf(options.timeZone),
+    events: () => eventsInMemory(monitor.events()),
+  });
   return {
     monitor,
     config,
@@ -190,7 +200,9 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
       config.agentProcesses &&
       ((target) => {
         const scanner = open.sources.agentProcesses;
-        return stopScannedAgent(target, scanner instanceof AgentProcessScanner ? scanner : null, { extraVmExecutables: config.agentProcesses?.extraVmExecutables });
+        return stopScannedAgent(target, scanner instanceof AgentProcessScanner ? scanner : null, {
+          extraVmExecutables: config.agentProcesses?.extraVmExecutables,
+        });
       }),
     exports: exports.sources,
     async close() {
@@ -206,7 +218,10 @@ async function connect(config: MonitorConfig, dataDir: string | null, options: M
  * and returns it after its first poll. A failure to start leaves nothing
  * running.
  */
-export async function startMonitorService(target: MonitorTarget, options: MonitorServiceOptions): Promise<MonitorService> {
+export async function startMonitorService(
+  target: MonitorTarget,
+  options: MonitorServiceOptions,
+): Promise<MonitorService> {
   const watched = await open(target, options);
   const parts = await connect(watched.config, watched.dataDir, options).catch(async (error: unknown) => {
     await watched.stop();
@@ -230,9 +245,16 @@ export async function startMonitorService(target: MonitorTarget, options: Monito
 }
 
 /** The configuration to read and where its history goes: ECHO's as configured, or a demo started for it. */
-async function open(target: MonitorTarget, options: MonitorServiceOptions): Promise<{ config: MonitorConfig; dataDir: string | null; stop(): Promise<void> }> {
+async function open(
+  target: MonitorTarget,
+  options: MonitorServiceOptions,
+): Promise<{ config: MonitorConfig; dataDir: string | null; stop(): Promise<void> }> {
   if (target.kind === 'echo') {
-    return { config: target.config, dataDir: target.config.dataDir ?? options.defaultDataDir, stop: () => Promise.resolve() };
+    return {
+      config: target.config,
+      dataDir: target.config.dataDir ?? options.defaultDataDir,
+      stop: () => Promise.resolve(),
+    };
   }
   // Loaded only when asked: the demo brings PGlite and the simulator, which a monitor of a real ECHO never needs.
   const { startDemo } = await import('../demo/demoEnvironment');

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { gbToBytes } from '../../shared/format';
 import { instantSchema } from '../../shared/instant';
-import { boundedEvent, monitorEventSchema, resourceSampleSchema, type MonitorEvent, type ResourceSample } from '../../shared/monitorEvent';
+import {
+  boundedEvent,
+  monitorEventSchema,
+  resourceSampleSchema,
+  type MonitorEvent,
+  type ResourceSample,
+} from '../../shared/monitorEvent';
 import { EVENT_LOG_LIMIT, SERIES_LIMIT } from '../../shared/series';
 import { EVENT_LOG_FILE } from '../export/eventEntries';
 import { JsonlStore } from '../sources/jsonlStore';
@@ -25,18 +31,16 @@ const gbSampleSchema = z
     freeRamGb: gbOrNull,
     cpuPercent: z.number().min(0).max(100).nullable(),
   })
-  .transform(
-    (old): ResourceSample => ({
-      at: old.at,
-      agents: old.agents,
-      memoryBytes: bytesOrNull(old.memoryGb),
-      measuredBytes: bytesOrNull(old.measuredGb),
-      estimatedBytes: bytesOrNull(old.estimatedGb),
-      machineRamBytes: gbToBytes(old.machineRamGb),
-      freeRamBytes: bytesOrNull(old.freeRamGb),
-      cpuPercent: old.cpuPercent,
-    }),
-  );
+  .transform((old): ResourceSample => ({
+    at: old.at,
+    agents: old.agents,
+    memoryBytes: bytesOrNull(old.memoryGb),
+    measuredBytes: bytesOrNull(old.measuredGb),
+    estimatedBytes: bytesOrNull(old.estimatedGb),
+    machineRamBytes: gbToBytes(old.machineRamGb),
+    freeRamBytes: bytesOrNull(old.freeRamGb),
+    cpuPercent: old.cpuPercent,
+  }));
 
 /**
  * A line of `resource-series.jsonl`: a sample in bytes, or one an earlier
@@ -47,10 +51,18 @@ const gbSampleSchema = z
 export const storedSampleSchema = z.union([resourceSampleSchema, gbSampleSchema]);
 
 /** The chart's samples and the event log, kept in the data folder across restarts. */
-export function openMonitorStores(dataDir: string): { readonly series: JsonlStore<ResourceSample>; readonly events: JsonlStore<MonitorEvent> } {
+export function openMonitorStores(dataDir: string): {
+  readonly series: JsonlStore<ResourceSample>;
+  readonly events: JsonlStore<MonitorEvent>;
+} {
   return {
     // Bounded in bytes as in entries: a line longer than any this app writes is not its own.
     series: new JsonlStore(join(dataDir, 'resource-series.jsonl'), storedSampleSchema, SERIES_LIMIT, 1024),
-    events: new JsonlStore(join(dataDir, EVENT_LOG_FILE), monitorEventSchema.transform(boundedEvent), EVENT_LOG_LIMIT, 8192),
+    events: new JsonlStore(
+      join(dataDir, EVENT_LOG_FILE),
+      monitorEventSchema.transform(boundedEvent),
+      EVENT_LOG_LIMIT,
+      8192,
+    ),
   };
 }

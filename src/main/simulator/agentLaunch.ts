@@ -86,7 +86,13 @@ export function launchPlan(agent: AgentLaunch, context: LaunchContext): LaunchPl
       // Claude Desktop starts its servers from the file system's root.
       return { script, ...program(script, []), cwd: parse(script).root, env: vmEnv, stdin: 'pipe' };
     case 'autonomous':
-      return { script, ...program(`./${agent.role}`, ['--autonomous']), cwd: join(context.root, 'apps', agent.role), env: vmEnv, stdin: 'ignore' };
+      return {
+        script,
+        ...program(`./${agent.role}`, ['--autonomous']),
+        cwd: join(context.root, 'apps', agent.role),
+        env: vmEnv,
+        stdin: 'ignore',
+      };
     case 'spawned': {
       const env: Record<string, string> = { ...vmEnv, AGENT_AUTONOMOUS: 'true' };
       if (agent.model !== undefined) env[modelVariable(agent.role)] = agent.model;

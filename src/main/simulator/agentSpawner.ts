@@ -4,7 +4,16 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { heldMegabytes, isSafeRole, launchPlan, runtimeOf, type AgentLaunch, type AgentRuntime, type AgentVm, type LaunchForm } from './agentLaunch';
+import {
+  heldMegabytes,
+  isSafeRole,
+  launchPlan,
+  runtimeOf,
+  type AgentLaunch,
+  type AgentRuntime,
+  type AgentVm,
+  type LaunchForm,
+} from './agentLaunch';
 import { standInProgram } from './agentProgram';
 import { AgentReaper, GRACE_MS } from './agentReaper';
 import { awaitExit, childEnvironment, exitOf, signal } from './childExit';
@@ -68,7 +77,10 @@ export class AgentProcesses implements AgentProcessHost {
     const vm = await this.vm();
     const root = await this.rootDir();
     const plan = launchPlan(agent, { vm, root, nodePath: process.execPath, launcherCwd: process.cwd() });
-    await writeProgram(plan.script, vm === 'erlang' ? escriptProgram(role, heldMegabytes(role)) : standInProgram(heldMegabytes(role)));
+    await writeProgram(
+      plan.script,
+      vm === 'erlang' ? escriptProgram(role, heldMegabytes(role)) : standInProgram(heldMegabytes(role)),
+    );
     const reaper = await this.reaperFor(root);
     const child = spawn(plan.command, [...plan.args], {
       cwd: plan.cwd,
@@ -149,7 +161,8 @@ export class AgentProcesses implements AgentProcessHost {
 
   private vm(): Promise<AgentVm> {
     const chosen = this.options.vm ?? 'auto';
-    this.vmChoice ??= chosen === 'auto' ? erlangAvailable().then((erlang) => (erlang ? 'erlang' : 'node')) : Promise.resolve(chosen);
+    this.vmChoice ??=
+      chosen === 'auto' ? erlangAvailable().then((erlang) => (erlang ? 'erlang' : 'node')) : Promise.resolve(chosen);
     return this.vmChoice;
   }
 

@@ -44,7 +44,12 @@ const AGENTS = new Set(AGENT_ROLES);
  * its backlog when it starts. Rates are in simulated time.
  */
 /** The work of a simulated ECHO's agents, where its context writes any; `upRoles` and `isRunning` are the mode's own. */
-export function agentWorkFor(context: EchoContext, steps: Steps, upRoles: () => readonly string[], isRunning: () => boolean): AgentWork | null {
+export function agentWorkFor(
+  context: EchoContext,
+  steps: Steps,
+  upRoles: () => readonly string[],
+  isRunning: () => boolean,
+): AgentWork | null {
   if (!context.work) return null;
   return new AgentWork({
     writer: context.work,
@@ -85,7 +90,9 @@ export class AgentWork implements WorkHost {
     this.every(4, 15, 'an agent messaging another', () => planChatter(this));
     // ECHO's own cleanup of idle sessions, every 15 minutes.
     this.every(15, 15, 'forgetting idle llm sessions', () =>
-      this.writer.tables.llmSessions ? () => this.writer.records.forgetIdleLlmSessions(this.clock.now() - LLM_IDLE_MS) : null,
+      this.writer.tables.llmSessions
+        ? () => this.writer.records.forgetIdleLlmSessions(this.clock.now() - LLM_IDLE_MS)
+        : null,
     );
     this.decisions.start();
     this.executions.start();
@@ -94,7 +101,12 @@ export class AgentWork implements WorkHost {
 
   /** Work under way at once, for a first look that shows it: a task delegated, a decision open, a workflow and a flow running. */
   async warm(): Promise<void> {
-    const plans = [planDelegation(this), this.decisions.planOpen(), this.executions.planWorkflow(), this.executions.planFlow()];
+    const plans = [
+      planDelegation(this),
+      this.decisions.planOpen(),
+      this.executions.planWorkflow(),
+      this.executions.planFlow(),
+    ];
     for (const action of plans) if (action) await this.options.steps.persist('starting work', action);
   }
 
@@ -126,7 +138,12 @@ export class AgentWork implements WorkHost {
   plan(draft: MessageDraft): PlannedMessage {
     // Each message's microseconds its own: ECHO's stored timestamp is what finds a row sent twice.
     this.lastMicros = Math.max(Math.floor(this.clock.now() * 1000), this.lastMicros + 1);
-    return { ...draft, subject: draft.subject.slice(0, 255), at: this.lastMicros / 1000, publishId: `msg_${this.random.hex(16)}` };
+    return {
+      ...draft,
+      subject: draft.subject.slice(0, 255),
+      at: this.lastMicros / 1000,
+      publishId: `msg_${this.random.hex(16)}`,
+    };
   }
 
   async send(message: PlannedMessage): Promise<number> {
@@ -179,7 +196,8 @@ export class AgentWork implements WorkHost {
       at += this.minutes(0.05, 0.5);
       this.later(at, `${role} catching up on message ${String(message.id)}`, () => this.planReading(message));
     }
-    if (unread.length === CATCH_UP_LIMIT) this.later(at + this.minutes(0.5, 1), `${role} catching up on its messages`, () => () => this.catchUp(role));
+    if (unread.length === CATCH_UP_LIMIT)
+      this.later(at + this.minutes(0.5, 1), `${role} catching up on its messages`, () => () => this.catchUp(role));
   }
 
   /**
@@ -202,7 +220,13 @@ export class AgentWork implements WorkHost {
     const call = asked ? this.planModelCall(reader, message.subject, words) : null;
     const answer =
       asked && random.chance(ANSWER_CHANCE)
-        ? this.plan({ from: reader, to: message.from, type: 'response', subject: `Re: ${message.subject}`, content: { content: words, participation_type: participation, timestamp: echoTimestamp(at) } })
+        ? this.plan({
+            from: reader,
+            to: message.from,
+            type: 'response',
+            subject: `Re: ${message.subject}`,
+            content: { content: words, participation_type: participation, timestamp: echoTimestamp(at) },
+          })
         : null;
     return async () => {
       if (!writer.tables.acknowledgements) await writer.messages.markRead(message.id);
@@ -211,7 +235,8 @@ export class AgentWork implements WorkHost {
       await call?.();
       if (answer) await this.send(answer);
       this.reading.delete(message.id);
-      if (error !== null) this.activity(`${reader} failed message ${String(message.id)} (${message.subject}): ${error}`);
+      if (error !== null)
+        this.activity(`${reader} failed message ${String(message.id)} (${message.subject}): ${error}`);
     };
   }
 }

@@ -28,13 +28,22 @@ export async function serveCommands(
     const json = parseJson(message);
     const parsed = json.ok ? delegatorCommandSchema.safeParse(json.value) : null;
     const ack = (id: string, ok: boolean, error?: string) =>
-      writer.announce({ type: 'command_ack', at: new Date().toISOString(), id, ok, ...(error === undefined ? {} : { error }) });
+      writer.announce({
+        type: 'command_ack',
+        at: new Date().toISOString(),
+        id,
+        ok,
+        ...(error === undefined ? {} : { error }),
+      });
     if (parsed?.success) {
       const outcome = await handler.handle(parsed.data);
       await ack(parsed.data.id, outcome.ok, outcome.error);
       return;
     }
-    const id = json.ok && typeof json.value === 'object' && json.value !== null && 'id' in json.value ? json.value.id : undefined;
+    const id =
+      json.ok && typeof json.value === 'object' && json.value !== null && 'id' in json.value
+        ? json.value.id
+        : undefined;
     const reason = parsed ? `malformed command: ${describeIssues(parsed.error)}` : 'malformed command: not JSON';
     if (typeof id === 'string' && id.length > 0) await ack(id, false, reason);
     else log.warn(reason);

@@ -72,8 +72,16 @@ export class Crew {
     await writer.heartbeat(role, now);
     await writer.registerAgent(entry);
     await writer.addAgent(sessionId, role, now);
-    await writer.announce({ type: 'agent_spawned', at: entry.spawned_at, role, model: entry.model, session_id: sessionId });
-    this.options.onActivity?.(`${role} spawned (${entry.model}${entry.pid === undefined ? '' : `, pid ${String(entry.pid)}`})`);
+    await writer.announce({
+      type: 'agent_spawned',
+      at: entry.spawned_at,
+      role,
+      model: entry.model,
+      session_id: sessionId,
+    });
+    this.options.onActivity?.(
+      `${role} spawned (${entry.model}${entry.pid === undefined ? '' : `, pid ${String(entry.pid)}`})`,
+    );
   }
 
   /**
@@ -90,7 +98,12 @@ export class Crew {
     const crashed: RegistryEntry = { ...agent, status: 'error' };
     await this.options.processes?.kill(role);
     await this.options.writer.registerAgent(crashed);
-    await this.options.writer.announce({ type: 'agent_crashed', at: this.iso(), role, error: 'model runner exited unexpectedly' });
+    await this.options.writer.announce({
+      type: 'agent_crashed',
+      at: this.iso(),
+      role,
+      error: 'model runner exited unexpectedly',
+    });
     this.agents.set(role, crashed);
     this.options.onActivity?.(`${role} crashed`);
     return crashed;

@@ -15,7 +15,10 @@ export interface CrewMember {
  * Claude Desktop's MCP form, the common one, the rest autonomous from their
  * app's folder. So both forms are always there.
  */
-export function planStandingCrew(random: SeededRandom, roster: readonly string[] = Object.keys(ROLE_MODELS)): CrewMember[] {
+export function planStandingCrew(
+  random: SeededRandom,
+  roster: readonly string[] = Object.keys(ROLE_MODELS),
+): CrewMember[] {
   const order = [...roster];
   // Fisher-Yates with the seeded generator.
   for (let index = order.length - 1; index > 0; index -= 1) {

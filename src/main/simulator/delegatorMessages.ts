@@ -23,7 +23,15 @@ export function planDelegation(host: WorkHost): Action | null {
   let messages: PlannedMessage[];
   if (random.chance(0.15)) {
     const role = random.pick(up);
-    messages = [host.plan({ from: 'delegator', to: role, type: 'request', subject: 'Direct task from delegator', content: { message: description, context } })];
+    messages = [
+      host.plan({
+        from: 'delegator',
+        to: role,
+        type: 'request',
+        subject: 'Direct task from delegator',
+        content: { message: description, context },
+      }),
+    ];
   } else {
     const hierarchical = up.includes('ceo');
     messages = (hierarchical ? ['ceo'] : up).map((role) =>
@@ -32,7 +40,12 @@ export function planDelegation(host: WorkHost): Action | null {
         to: role,
         type: 'request',
         subject: `${hierarchical ? 'Task delegation' : 'Direct task'}: ${type}`,
-        content: { request_id: requestId, task, delegation_mode: hierarchical ? 'hierarchical' : 'direct', timestamp: echoTimestamp(at) },
+        content: {
+          request_id: requestId,
+          task,
+          delegation_mode: hierarchical ? 'hierarchical' : 'direct',
+          timestamp: echoTimestamp(at),
+        },
       }),
     );
   }

@@ -33,7 +33,11 @@ export function echoTimestamp(instant: number): string {
 }
 
 /** An agent's heartbeat metadata, exactly as ECHO's agents write it: no host, no pid, no model. */
-export function heartbeatMetadata(instant: number): { readonly version: string; readonly timestamp: string; readonly node: string } {
+export function heartbeatMetadata(instant: number): {
+  readonly version: string;
+  readonly timestamp: string;
+  readonly node: string;
+} {
   return { version: AGENT_VERSION, timestamp: echoTimestamp(instant), node: AGENT_NODE };
 }
 

@@ -78,7 +78,8 @@ function procResidentBytes(): (pid: number) => number | null {
 export function demoMachine(options: DemoMachineOptions): MachineStandIn {
   const clock = options.clock ?? Date.now;
   const residentBytes = options.residentBytes ?? procResidentBytes();
-  const agentsBytes = (): number => (options.agentPids?.() ?? []).reduce((sum, pid) => sum + (residentBytes(pid) ?? 0), 0);
+  const agentsBytes = (): number =>
+    (options.agentPids?.() ?? []).reduce((sum, pid) => sum + (residentBytes(pid) ?? 0), 0);
   return {
     description: `simulated machine: ${formatBytes(DEMO_RAM_BYTES)} RAM, ${formatBytes(options.gpu.totalBytes)} GPU`,
     totalBytes: DEMO_RAM_BYTES,

@@ -86,7 +86,15 @@ export class EchoMessages {
          RETURNING id
        )
        SELECT id::text AS id FROM added UNION ALL SELECT id::text AS id FROM found`,
-      [message.from, message.to, message.type, message.subject, JSON.stringify(message.content), utc(message.at), timestamp],
+      [
+        message.from,
+        message.to,
+        message.type,
+        message.subject,
+        JSON.stringify(message.content),
+        utc(message.at),
+        timestamp,
+      ],
     );
     const id = rowId(rows);
     await this.publish(`messages:${message.to}`, {
@@ -114,7 +122,10 @@ export class EchoMessages {
 
   /** `mark_message_failed`: read too, with the second and the error as Elixir's `inspect` writes it. */
   async markFailed(id: number, error: string, at: number): Promise<void> {
-    await this.sql.query('UPDATE messages SET read = true, processed_at = $2::timestamp, processing_error = $3 WHERE id = $1', [id, utc(at), error]);
+    await this.sql.query(
+      'UPDATE messages SET read = true, processed_at = $2::timestamp, processing_error = $3 WHERE id = $1',
+      [id, utc(at), error],
+    );
   }
 
   /** `fetch_unread_messages` and `fetch_unread_broadcasts`: what an agent starting up finds waiting, oldest first. */
@@ -124,13 +135,15 @@ export class EchoMessages {
         WHERE to_role IN ($1, 'all') AND read = false ORDER BY inserted_at, id LIMIT $2`,
       [role, limit],
     );
-    return (rows as Array<{ id: string; from_role: string; to_role: string; type: string; subject: string }>).map((row) => ({
-      id: Number(row.id),
-      from: row.from_role,
-      to: row.to_role,
-      type: row.type,
-      subject: row.subject,
-    }));
+    return (rows as Array<{ id: string; from_role: string; to_role: string; type: string; subject: string }>).map(
+      (row) => ({
+        id: Number(row.id),
+        from: row.from_role,
+        to: row.to_role,
+        type: row.type,
+        subject: row.subject,
+      }),
+    );
   }
 
   /**

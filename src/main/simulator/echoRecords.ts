@@ -121,7 +121,13 @@ export class EchoRecords {
   }
 
   /** Approved or rejected, with the outcome and `completed_at`, as `approve_decision` writes it; a null consensus leaves the score as it is. */
-  async completeDecision(id: string, status: 'approved' | 'rejected', consensus: number | null, outcome: Readonly<Record<string, unknown>>, at: number): Promise<void> {
+  async completeDecision(
+    id: string,
+    status: 'approved' | 'rejected',
+    consensus: number | null,
+    outcome: Readonly<Record<string, unknown>>,
+    at: number,
+  ): Promise<void> {
     await this.sql.query(
       `UPDATE decisions SET status = $2, consensus_score = coalesce($3::float, consensus_score), outcome = $4::jsonb, completed_at = $5::timestamp, updated_at = $5::timestamp
         WHERE id = $1::uuid`,
@@ -131,11 +137,10 @@ export class EchoRecords {
 
   /** `escalated`, with the outcome saying why and no `completed_at`, as `escalate_decision` writes it. */
   async escalateDecision(id: string, outcome: Readonly<Record<string, unknown>>, at: number): Promise<void> {
-    await this.sql.query(`UPDATE decisions SET status = 'escalated', outcome = $2::jsonb, updated_at = $3::timestamp WHERE id = $1::uuid`, [
-      id,
-      json(outcome),
-      utc(at),
-    ]);
+    await this.sql.query(
+      `UPDATE decisions SET status = 'escalated', outcome = $2::jsonb, updated_at = $3::timestamp WHERE id = $1::uuid`,
+      [id, json(outcome), utc(at)],
+    );
   }
 
   /**
@@ -150,7 +155,16 @@ export class EchoRecords {
          SET conversation_history = EXCLUDED.conversation_history, turn_count = EXCLUDED.turn_count,
              total_tokens = EXCLUDED.total_tokens, last_query_at = EXCLUDED.last_query_at
          WHERE llm_sessions.turn_count < EXCLUDED.turn_count`,
-      [row.sessionId, row.role, row.startupContext, json(row.history), row.turns, row.totalTokens, utc(row.createdAt), utc(row.lastQueryAt)],
+      [
+        row.sessionId,
+        row.role,
+        row.startupContext,
+        json(row.history),
+        row.turns,
+        row.totalTokens,
+        utc(row.createdAt),
+        utc(row.lastQueryAt),
+      ],
     );
   }
 
@@ -171,7 +185,18 @@ export class EchoRecords {
          SET workflow_name = EXCLUDED.workflow_name, status = EXCLUDED.status, context = EXCLUDED.context,
              current_step = EXCLUDED.current_step, error = EXCLUDED.error, pause_reason = EXCLUDED.pause_reason,
              updated_at = EXCLUDED.updated_at, completed_at = EXCLUDED.completed_at`,
-      [row.id, row.name, row.status, json(row.context), row.currentStep, row.error, row.pauseReason, utc(row.startedAt), utc(row.at), utcOrNull(row.completedAt)],
+      [
+        row.id,
+        row.name,
+        row.status,
+        json(row.context),
+        row.currentStep,
+        row.error,
+        row.pauseReason,
+        utc(row.startedAt),
+        utc(row.at),
+        utcOrNull(row.completedAt),
+      ],
     );
   }
 

@@ -48,7 +48,12 @@ export class GuideDelegator implements SimulatedEcho {
       beat: async () => this.session?.crew.beat(),
       log: context.log,
     });
-    this.work = agentWorkFor(context, this.steps, () => this.workingRoles(), () => this.running);
+    this.work = agentWorkFor(
+      context,
+      this.steps,
+      () => this.workingRoles(),
+      () => this.running,
+    );
   }
 
   /** The running session's agents that run: they are the ones the delegator hands work. */
@@ -116,7 +121,8 @@ export class GuideDelegator implements SimulatedEcho {
   private decide(command: DelegatorCommand): Decision {
     const session = this.session;
     if (command.type === 'end_session') {
-      if (!session || session.row.sessionId !== command.session_id) return { refusal: `no active session ${command.session_id ?? '(none given)'}` };
+      if (!session || session.row.sessionId !== command.session_id)
+        return { refusal: `no active session ${command.session_id ?? '(none given)'}` };
       return { what: `ending session ${session.row.sessionId}`, act: () => this.endSession(session, 'completed') };
     }
     const agent = command.role === undefined ? undefined : session?.crew.get(command.role);
@@ -142,7 +148,9 @@ export class GuideDelegator implements SimulatedEcho {
       if (!this.running) return;
       // Drawn once, so a start tried again writes the same session rather than leave a first one open.
       const session = this.planSession();
-      this.steps.persist(`starting session ${session.row.sessionId}`, () => this.openSession(session)).catch(() => undefined);
+      this.steps
+        .persist(`starting session ${session.row.sessionId}`, () => this.openSession(session))
+        .catch(() => undefined);
     }, delayMs);
   }
 
@@ -181,7 +189,12 @@ export class GuideDelegator implements SimulatedEcho {
     const { row } = session;
     const { writer, random } = this.context;
     await writer.startSession(row, row.startedAt);
-    await writer.announce({ type: 'session_started', at: this.iso(), session_id: row.sessionId, category: row.category });
+    await writer.announce({
+      type: 'session_started',
+      at: this.iso(),
+      session_id: row.sessionId,
+      category: row.category,
+    });
     this.context.onActivity?.(`session ${row.sessionId} started: ${row.category}, ${row.description}`);
     this.session = session;
     const lasts = this.scaled(random.between(2, 20) * MINUTE);
@@ -230,7 +243,12 @@ export class GuideDelegator implements SimulatedEcho {
     for (const handle of session.timers) this.context.timers.clearTimeout(handle);
     for (const role of session.crew.roles()) await session.crew.stop(role);
     await this.context.writer.endSession(session.row.sessionId, status, this.context.clock.now());
-    await this.context.writer.announce({ type: 'session_ended', at: this.iso(), session_id: session.row.sessionId, status });
+    await this.context.writer.announce({
+      type: 'session_ended',
+      at: this.iso(),
+      session_id: session.row.sessionId,
+      status,
+    });
     this.session = null;
     this.context.onActivity?.(`session ${session.row.sessionId} ended: ${status}`);
     this.scheduleSession(this.scaled(this.context.random.between(0.5, 3) * MINUTE));

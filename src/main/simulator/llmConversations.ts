@@ -19,7 +19,6 @@ interface Conversation {
   readonly lasts: number;
 }
 
-
 /** The system prompt of `Config.get_system_prompt`, in our words: its size is what matters to the estimate. */
 function systemPrompt(role: string): string {
   return (
@@ -31,7 +30,10 @@ function systemPrompt(role: string): string {
 
 /** What `ContextBuilder.build_startup_context` gives a role: its standing, the organisation, recent work. */
 function startupContext(role: string, random: SeededRandom): string {
-  const recent = Array.from({ length: random.int(4, 12) }, (_, index) => `- ${String(index + 1)}. ${random.pick(RECENT)}`);
+  const recent = Array.from(
+    { length: random.int(4, 12) },
+    (_, index) => `- ${String(index + 1)}. ${random.pick(RECENT)}`,
+  );
   return [
     `# Startup context for ${formatRole(role)}`,
     '## Organisation',
@@ -72,7 +74,11 @@ export class LlmConversations {
   /** The row after the role's next model call, asked `question` and answering `response`, at `at`. */
   call(role: string, question: string, response: string, at: number): LlmSessionRow {
     let conversation = this.conversations.get(role);
-    if (conversation === undefined || conversation.turns >= conversation.lasts || at - conversation.lastQueryAt >= LLM_IDLE_MS) {
+    if (
+      conversation === undefined ||
+      conversation.turns >= conversation.lasts ||
+      at - conversation.lastQueryAt >= LLM_IDLE_MS
+    ) {
       conversation = {
         sessionId: `${role}_${String(Math.floor(at / 1000))}_${String(this.random.int(1, 999_999))}`,
         createdAt: at,
@@ -85,7 +91,12 @@ export class LlmConversations {
       this.conversations.set(role, conversation);
     }
     const prompt = systemPrompt(role);
-    const sent = [prompt, conversation.startupContext, ...conversation.history.flatMap((turn) => [turn.question, turn.response]), question];
+    const sent = [
+      prompt,
+      conversation.startupContext,
+      ...conversation.history.flatMap((turn) => [turn.question, turn.response]),
+      question,
+    ];
     conversation.history.unshift({ question, response, timestamp: echoTimestamp(at) });
     conversation.history.splice(KEPT_TURNS);
     conversation.turns += 1;

@@ -19,7 +19,12 @@ function momentOf(day: SeededRandom, dayStart: number): number {
 }
 
 /** A message read `afterMinutes` later, failed now and then, as ECHO's agents leave them. */
-function read(day: SeededRandom, draft: Omit<MessageRow, 'processedAt' | 'error'>, afterMinutes: number, failure: number): MessageRow {
+function read(
+  day: SeededRandom,
+  draft: Omit<MessageRow, 'processedAt' | 'error'>,
+  afterMinutes: number,
+  failure: number,
+): MessageRow {
   const processedAt = draft.at + afterMinutes * MINUTE_MS;
   const reader = draft.to === 'all' ? day.pick(AGENT_ROLES) : draft.to;
   return { ...draft, processedAt, error: day.chance(failure) ? processingError(day, reader) : null };
@@ -38,7 +43,9 @@ function answer(day: SeededRandom, request: MessageRow): MessageRow | null {
     content: { content: words, participation_type: participation, timestamp: echoTimestamp(at) },
     at,
   };
-  return request.from === 'delegator' ? { ...draft, processedAt: null, error: null } : read(day, draft, day.between(0.1, 10), 0.03);
+  return request.from === 'delegator'
+    ? { ...draft, processedAt: null, error: null }
+    : read(day, draft, day.between(0.1, 10), 0.03);
 }
 
 /** One day's tasks from the delegator, each to the CEO or to its category's agents, and their answers. */
@@ -48,7 +55,11 @@ function delegations(day: SeededRandom, dayStart: number, count: number): Messag
     const at = momentOf(day, dayStart);
     const category = day.weighted(CATEGORY_WEIGHTS);
     const type = day.pick(TASK_TYPES[category] ?? ['general']);
-    const task = { type, description: day.pick(TASKS[category] ?? ['Routine work']), context: { priority: day.weighted(PRIORITIES) } };
+    const task = {
+      type,
+      description: day.pick(TASKS[category] ?? ['Routine work']),
+      context: { priority: day.weighted(PRIORITIES) },
+    };
     const agents = CATEGORY_AGENTS[category] ?? ['ceo'];
     const hierarchical = agents.includes('ceo');
     const requestId = `req_${String(Math.floor(at))}_${day.hex(8)}`;
@@ -61,7 +72,12 @@ function delegations(day: SeededRandom, dayStart: number, count: number): Messag
           to,
           type: 'request',
           subject: `${hierarchical ? 'Task delegation' : 'Direct task'}: ${type}`,
-          content: { request_id: requestId, task, delegation_mode: hierarchical ? 'hierarchical' : 'direct', timestamp: echoTimestamp(sent) },
+          content: {
+            request_id: requestId,
+            task,
+            delegation_mode: hierarchical ? 'hierarchical' : 'direct',
+            timestamp: echoTimestamp(sent),
+          },
           at: sent,
         },
         day.between(0.2, 8),
@@ -82,7 +98,12 @@ function conversations(day: SeededRandom, dayStart: number, count: number): Mess
     const from = day.pick(AGENT_ROLES);
     const { to, type, subject } = chatter(day, from);
     if (to === from) continue;
-    const message = read(day, { from, to, type, subject, content: { content: subject, from_role: from }, at: momentOf(day, dayStart) }, day.between(0.1, 20), 0.05);
+    const message = read(
+      day,
+      { from, to, type, subject, content: { content: subject, from_role: from }, at: momentOf(day, dayStart) },
+      day.between(0.1, 20),
+      0.05,
+    );
     rows.push(message);
     const reply = type === 'request' ? answer(day, message) : null;
     if (reply) rows.push(reply);
@@ -112,7 +133,9 @@ export function planMessageBackfill(days: number, seed: number, now: number): Me
     planned.push(
       rows
         .filter((row) => row.at < now)
-        .map((row) => (row.processedAt !== null && row.processedAt > now ? { ...row, processedAt: null, error: null } : row))
+        .map((row) =>
+          row.processedAt !== null && row.processedAt > now ? { ...row, processedAt: null, error: null } : row,
+        )
         .sort((a, b) => a.at - b.at),
     );
   }

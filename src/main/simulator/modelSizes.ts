@@ -24,19 +24,55 @@ export interface ModelFootprint {
  */
 export const MODEL_SIZES: Readonly<Record<string, ModelFootprint>> = {
   // 3.8 GB file.
-  'deepseek-coder:6.7b': { sizeBytes: 4_569_768_960, parameterSize: '6.7B', quantization: 'Q4_0', family: 'llama', layers: 32 },
+  'deepseek-coder:6.7b': {
+    sizeBytes: 4_569_768_960,
+    parameterSize: '6.7B',
+    quantization: 'Q4_0',
+    family: 'llama',
+    layers: 32,
+  },
   // 4.1 GB file.
   'mistral:7b': { sizeBytes: 4_900_000_000, parameterSize: '7.2B', quantization: 'Q4_0', family: 'llama', layers: 32 },
   // 4.9 GB file.
-  'llama3.1:8b': { sizeBytes: 5_600_000_000, parameterSize: '8.0B', quantization: 'Q4_K_M', family: 'llama', layers: 32 },
+  'llama3.1:8b': {
+    sizeBytes: 5_600_000_000,
+    parameterSize: '8.0B',
+    quantization: 'Q4_K_M',
+    family: 'llama',
+    layers: 32,
+  },
   // 7.4 GB file.
-  'codellama:13b': { sizeBytes: 8_808_038_400, parameterSize: '13B', quantization: 'Q4_0', family: 'llama', layers: 40 },
+  'codellama:13b': {
+    sizeBytes: 8_808_038_400,
+    parameterSize: '13B',
+    quantization: 'Q4_0',
+    family: 'llama',
+    layers: 40,
+  },
   // 7.9 GB with its vision projector.
-  'llama3.2-vision:11b': { sizeBytes: 9_300_000_000, parameterSize: '10.7B', quantization: 'Q4_K_M', family: 'mllama', layers: 40 },
+  'llama3.2-vision:11b': {
+    sizeBytes: 9_300_000_000,
+    parameterSize: '10.7B',
+    quantization: 'Q4_K_M',
+    family: 'mllama',
+    layers: 40,
+  },
   // 9.0 GB file.
-  'qwen2.5:14b': { sizeBytes: 10_200_000_000, parameterSize: '14.8B', quantization: 'Q4_K_M', family: 'qwen2', layers: 48 },
+  'qwen2.5:14b': {
+    sizeBytes: 10_200_000_000,
+    parameterSize: '14.8B',
+    quantization: 'Q4_K_M',
+    family: 'qwen2',
+    layers: 48,
+  },
   // 18.8 GB file.
-  'deepseek-coder:33b': { sizeBytes: 20_300_000_000, parameterSize: '33B', quantization: 'Q4_0', family: 'llama', layers: 62 },
+  'deepseek-coder:33b': {
+    sizeBytes: 20_300_000_000,
+    parameterSize: '33B',
+    quantization: 'Q4_0',
+    family: 'llama',
+    layers: 62,
+  },
 };
 
 /** A Q4 GGUF holds about 0.6 GB per billion parameters; the context adds about 0.8 GB more. */

@@ -33,7 +33,10 @@ export interface OllamaStandIn {
   close(): Promise<void>;
 }
 
-const generateSchema = z.object({ model: z.string().min(1, 'model is required'), keep_alive: z.union([z.number(), z.string()]).optional() });
+const generateSchema = z.object({
+  model: z.string().min(1, 'model is required'),
+  keep_alive: z.union([z.number(), z.string()]).optional(),
+});
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -108,7 +111,8 @@ export async function startOllamaStandIn(options: OllamaStandInOptions): Promise
       const text = await readBody(request);
       if (text === null) send(response, 413, { error: 'request body too large' });
       else answerGenerate(models, clock, text, response);
-    } else if (['/', '/api/version', '/api/ps', '/api/generate'].includes(path)) send(response, 405, '405 method not allowed');
+    } else if (['/', '/api/version', '/api/ps', '/api/generate'].includes(path))
+      send(response, 405, '405 method not allowed');
     else send(response, 404, '404 page not found');
   };
   const server = createServer((request, response) => {

@@ -13,7 +13,8 @@ interface Member extends CrewMember {
 const SECOND = 1000;
 
 /** What this mode answers a command from our registry's channel, which no ECHO listens on. */
-export const NO_REGISTRY = 'ECHO as it runs has no delegator registry and takes no commands; simulate with sessions for them';
+export const NO_REGISTRY =
+  'ECHO as it runs has no delegator registry and takes no commands; simulate with sessions for them';
 
 /**
  * ECHO as it runs (ECHO.md): a crew of agents a user started, in the forms
@@ -42,7 +43,12 @@ export class RunningAgents implements SimulatedEcho {
       beat: () => this.beat(),
       log: context.log,
     });
-    this.work = agentWorkFor(context, this.steps, () => this.crew.filter((member) => member.up).map((member) => member.role), () => this.running);
+    this.work = agentWorkFor(
+      context,
+      this.steps,
+      () => this.crew.filter((member) => member.up).map((member) => member.role),
+      () => this.running,
+    );
   }
 
   /** Its agents, each started a second or few after the one before. */
@@ -127,7 +133,9 @@ export class RunningAgents implements SimulatedEcho {
       });
       member.up = true;
       member.pid = pid;
-      this.context.onActivity?.(`${member.role} started (${describeForm(member)}${pid === undefined ? '' : `, pid ${String(pid)}`})`);
+      this.context.onActivity?.(
+        `${member.role} started (${describeForm(member)}${pid === undefined ? '' : `, pid ${String(pid)}`})`,
+      );
     }
     await this.context.writer.heartbeat(member.role, this.context.clock.now());
     // It reads what waited for it while it was down (a catch-up plans no message twice).
@@ -157,8 +165,12 @@ export class RunningAgents implements SimulatedEcho {
     const pid = member.pid;
     member.up = false;
     member.pid = undefined;
-    this.context.onActivity?.(`${member.role} ${how}${pid === undefined ? '' : ` (pid ${String(pid)})`}: its agent_status row stays running and goes stale`);
-    this.later(this.scaled(this.context.random.between(0.5, 2) * MINUTE), `restarting ${member.role}`, () => this.launch(member));
+    this.context.onActivity?.(
+      `${member.role} ${how}${pid === undefined ? '' : ` (pid ${String(pid)})`}: its agent_status row stays running and goes stale`,
+    );
+    this.later(this.scaled(this.context.random.between(0.5, 2) * MINUTE), `restarting ${member.role}`, () =>
+      this.launch(member),
+    );
   }
 
   /** Every 5 to 20 minutes (simulated), one running agent crashes. */

@@ -21,7 +21,11 @@ export function sessionIdFor(startedAt: number, random: SeededRandom): string {
 
 export function pickTask(random: SeededRandom): { category: string; description: string; agents: readonly string[] } {
   const category = random.weighted(CATEGORY_WEIGHTS);
-  return { category, description: random.pick(TASKS[category] ?? ['Routine work']), agents: CATEGORY_AGENTS[category] ?? [] };
+  return {
+    category,
+    description: random.pick(TASKS[category] ?? ['Routine work']),
+    agents: CATEGORY_AGENTS[category] ?? [],
+  };
 }
 
 const DAY_MS = 86_400_000;

@@ -73,18 +73,28 @@ export class SimulatedDecisions {
         content: { decision_id: row.id, type, context: row.context },
       }),
     );
-    const analysis = host.planModelCall(initiator, `Analyse this ${type}: ${feature.description}. What are the risks?`, 'Moderate risk; worth a collaborative vote.');
+    const analysis = host.planModelCall(
+      initiator,
+      `Analyse this ${type}: ${feature.description}. What are the risks?`,
+      'Moderate risk; worth a collaborative vote.',
+    );
     this.open += 1;
     return async () => {
       const { records } = host.writer;
       await records.openDecision(row);
       await records.decisionEvent('new', { decision_id: row.id, type, mode: row.mode, initiator }, row.at);
       for (const ask of asks) await host.send(ask);
-      await records.decisionEvent('vote_required', { decision_id: row.id, type, participants: row.participants }, row.at);
+      await records.decisionEvent(
+        'vote_required',
+        { decision_id: row.id, type, participants: row.participants },
+        row.at,
+      );
       await analysis?.();
       host.activity(`${initiator} opened decision ${type} (${row.id}) with ${row.participants.join(', ')}`);
       for (const participant of row.participants) {
-        host.later(host.minutes(1, 15), `${participant} voting on ${row.id}`, () => this.planVote(decision, participant));
+        host.later(host.minutes(1, 15), `${participant} voting on ${row.id}`, () =>
+          this.planVote(decision, participant),
+        );
       }
       host.later(host.minutes(20, 40), `closing decision ${row.id}`, () => this.planClose(decision));
     };
@@ -122,7 +132,11 @@ export class SimulatedDecisions {
       at: host.clock.now(),
     };
     decision.votes.set(voter, vote);
-    const call = host.planModelCall(voter, `Vote on ${decision.row.type}: ${String(decision.row.context.summary)}`, `${vote}: ${row.rationale}`);
+    const call = host.planModelCall(
+      voter,
+      `Vote on ${decision.row.type}: ${String(decision.row.context.summary)}`,
+      `${vote}: ${row.rationale}`,
+    );
     return async () => {
       await host.writer.records.vote(row);
       await call?.();
@@ -139,16 +153,36 @@ export class SimulatedDecisions {
     const enough = votes.length * 2 >= row.participants.length;
     const at = host.clock.now();
     if (!enough || approve === reject || random.chance(ESCALATION_CHANCE)) {
-      const reason = !enough ? 'Participants did not respond in time' : approve === reject ? 'No consensus among participants' : random.pick(ESCALATION_REASONS);
+      const reason = !enough
+        ? 'Participants did not respond in time'
+        : approve === reject
+          ? 'No consensus among participants'
+          : random.pick(ESCALATION_REASONS);
       const urgency = random.pick(['medium', 'high']);
       // The CEO asks a human, to all; another leader escalates to the CEO.
       const notice = host.plan(
         row.initiator === 'ceo'
-          ? { from: 'ceo', to: 'all', type: 'escalation', subject: `Human Judgment Required: ${row.id}`, content: { decision_id: row.id, reason, urgency } }
-          : { from: row.initiator, to: 'ceo', type: 'escalation', subject: `Technical Decision Escalation: ${row.id}`, content: { decision_id: row.id, reason, urgency } },
+          ? {
+              from: 'ceo',
+              to: 'all',
+              type: 'escalation',
+              subject: `Human Judgment Required: ${row.id}`,
+              content: { decision_id: row.id, reason, urgency },
+            }
+          : {
+              from: row.initiator,
+              to: 'ceo',
+              type: 'escalation',
+              subject: `Technical Decision Escalation: ${row.id}`,
+              content: { decision_id: row.id, reason, urgency },
+            },
       );
       return async () => {
-        await host.writer.records.escalateDecision(row.id, { escalated_by: row.initiator, reason, urgency, escalated_at: echoTimestamp(at) }, at);
+        await host.writer.records.escalateDecision(
+          row.id,
+          { escalated_by: row.initiator, reason, urgency, escalated_at: echoTimestamp(at) },
+          at,
+        );
         await host.writer.records.decisionEvent('escalated', { decision_id: row.id, reason, urgency }, at);
         await host.send(notice);
         host.activity(`decision ${row.type} (${row.id}) escalated: ${reason}`);
@@ -156,16 +190,32 @@ export class SimulatedDecisions {
       };
     }
     const status = approve > reject ? 'approved' : 'rejected';
-    const outcome = { decided_by: row.initiator, votes: { approve, reject, abstain: votes.length - approve - reject }, decided_at: echoTimestamp(at) };
+    const outcome = {
+      decided_by: row.initiator,
+      votes: { approve, reject, abstain: votes.length - approve - reject },
+      decided_at: echoTimestamp(at),
+    };
     const notices =
       status === 'approved'
         ? row.participants.map((participant) =>
-            host.plan({ from: row.initiator, to: participant, type: 'notification', subject: `Decision Approved: ${row.type}`, content: { decision_id: row.id, outcome } }),
+            host.plan({
+              from: row.initiator,
+              to: participant,
+              type: 'notification',
+              subject: `Decision Approved: ${row.type}`,
+              content: { decision_id: row.id, outcome },
+            }),
           )
         : [];
     this.open -= 1;
     return async () => {
-      await host.writer.records.completeDecision(row.id, status, Math.round((Math.max(approve, reject) / votes.length) * 100) / 100, outcome, at);
+      await host.writer.records.completeDecision(
+        row.id,
+        status,
+        Math.round((Math.max(approve, reject) / votes.length) * 100) / 100,
+        outcome,
+        at,
+      );
       await host.writer.records.decisionEvent('completed', { decision_id: row.id, status }, at);
       for (const notice of notices) await host.send(notice);
       host.activity(`decision ${row.type} (${row.id}) ${status}, ${String(approve)} for and ${String(reject)} against`);
@@ -177,7 +227,12 @@ export class SimulatedDecisions {
     const { host } = this;
     const { row } = decision;
     const at = host.clock.now();
-    const outcome = { approved_by: 'ceo', rationale: 'Approved after human review', conditions: [], approved_at: echoTimestamp(at) };
+    const outcome = {
+      approved_by: 'ceo',
+      rationale: 'Approved after human review',
+      conditions: [],
+      approved_at: echoTimestamp(at),
+    };
     this.open -= 1;
     return async () => {
       await host.writer.records.completeDecision(row.id, 'approved', null, outcome, at);

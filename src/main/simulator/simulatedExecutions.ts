@@ -101,7 +101,13 @@ export class SimulatedExecutions {
       };
     }
     if (step.kind === 'request' && host.random.chance(STEP_FAILURE_CHANCE)) {
-      const failed: WorkflowRow = { ...running.row, status: 'failed', error: workflowError(host.random, step.role), completedAt: at, at };
+      const failed: WorkflowRow = {
+        ...running.row,
+        status: 'failed',
+        error: workflowError(host.random, step.role),
+        completedAt: at,
+        at,
+      };
       this.workflows -= 1;
       return async () => {
         await records.saveWorkflow(failed);
@@ -110,8 +116,20 @@ export class SimulatedExecutions {
     }
     const message = host.plan(
       step.kind === 'request'
-        ? { from: 'workflow_engine', to: step.role, type: 'request', subject: step.name, content: { execution_id: running.row.id, ...running.row.context } }
-        : { from: 'workflow_engine', to: step.role, type: 'notification', subject: step.text, content: { execution_id: running.row.id } },
+        ? {
+            from: 'workflow_engine',
+            to: step.role,
+            type: 'request',
+            subject: step.name,
+            content: { execution_id: running.row.id, ...running.row.context },
+          }
+        : {
+            from: 'workflow_engine',
+            to: step.role,
+            type: 'notification',
+            subject: step.text,
+            content: { execution_id: running.row.id },
+          },
     );
     const next: WorkflowRow = { ...running.row, currentStep: running.row.currentStep + 1, at };
     running.row = next;
@@ -146,7 +164,12 @@ export class SimulatedExecutions {
     if (!host.writer.tables.flows || this.flows >= 1) return null;
     const feature = random.pick(FEATURES);
     const at = host.clock.now();
-    const state = { feature_name: feature.name, description: feature.description, estimated_cost: random.int(1, 30) * 100_000, complexity: random.int(2, 10) };
+    const state = {
+      feature_name: feature.name,
+      description: feature.description,
+      estimated_cost: random.int(1, 30) * 100_000,
+      complexity: random.int(2, 10),
+    };
     const pending: FlowRow = {
       id: `flow_${random.hex(16)}`,
       module: FLOW_MODULE,
@@ -167,8 +190,12 @@ export class SimulatedExecutions {
     this.flows += 1;
     // Its start, its first step, and its router, a moment apart as the engine runs them.
     const running = this.next(pending, { status: 'running', currentStep: 'analyze_feature_request' });
-    const analysed = this.next(running, { state: { ...state, analyzed: true }, completedSteps: ['analyze_feature_request'] });
-    const label = state.estimated_cost > 1_000_000 ? 'ceo_approval' : state.complexity > 8 ? 'cto_approval' : 'auto_approve';
+    const analysed = this.next(running, {
+      state: { ...state, analyzed: true },
+      completedSteps: ['analyze_feature_request'],
+    });
+    const label =
+      state.estimated_cost > 1_000_000 ? 'ceo_approval' : state.complexity > 8 ? 'cto_approval' : 'auto_approve';
     const routed = this.next(analysed, { routeTaken: [label], currentTrigger: label });
     return async () => {
       for (const row of [pending, running, analysed, routed]) await host.writer.records.saveFlow(row);
@@ -186,7 +213,10 @@ export class SimulatedExecutions {
     const { host } = this;
     const { records } = host.writer;
     if (label === 'auto_approve') {
-      const approved = this.next(routed, { state: { ...routed.state, approved: true }, completedSteps: ['auto_approve_feature', ...routed.completedSteps] });
+      const approved = this.next(routed, {
+        state: { ...routed.state, approved: true },
+        completedSteps: ['auto_approve_feature', ...routed.completedSteps],
+      });
       return this.finish(this.next(approved, { status: 'completed', completedAt: host.clock.now() }), [approved]);
     }
     const agent = label === 'ceo_approval' ? 'ceo' : 'cto';
@@ -217,17 +247,29 @@ export class SimulatedExecutions {
     const { host } = this;
     const at = host.clock.now();
     if (!host.isUp(agent)) {
-      return this.finish(this.next(waiting, { status: 'failed', error: `Timeout waiting for ${agent} response`, completedAt: at }), []);
+      return this.finish(
+        this.next(waiting, { status: 'failed', error: `Timeout waiting for ${agent} response`, completedAt: at }),
+        [],
+      );
     }
     if (host.random.chance(0.15)) {
-      const paused = this.next(waiting, { status: 'paused', pauseReason: 'Awaiting human review: estimated cost over budget' });
+      const paused = this.next(waiting, {
+        status: 'paused',
+        pauseReason: 'Awaiting human review: estimated cost over budget',
+      });
       return async () => {
         await host.writer.records.saveFlow(paused);
         host.activity(`flow ${paused.id} paused: ${paused.pauseReason ?? ''}`);
-        host.later(host.minutes(5, 20), `resuming ${paused.id}`, () => this.finish(this.next(paused, { status: 'completed', completedAt: host.clock.now() }), []));
+        host.later(host.minutes(5, 20), `resuming ${paused.id}`, () =>
+          this.finish(this.next(paused, { status: 'completed', completedAt: host.clock.now() }), []),
+        );
       };
     }
-    const resumed = this.next(waiting, { status: 'running', awaitedResponse: null, state: { ...waiting.state, agent_response: { approved: true, by: agent } } });
+    const resumed = this.next(waiting, {
+      status: 'running',
+      awaitedResponse: null,
+      state: { ...waiting.state, agent_response: { approved: true, by: agent } },
+    });
     return this.finish(this.next(resumed, { status: 'completed', completedAt: at }), [resumed]);
   }
 

@@ -49,25 +49,46 @@ export const PARTICIPATION: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Messages agents send one another unprompted: sender, recipient (`all` for a broadcast), type, subject. */
-export function chatter(random: SeededRandom, from: string): { readonly to: string; readonly type: MessageType; readonly subject: string } {
+export function chatter(
+  random: SeededRandom,
+  from: string,
+): { readonly to: string; readonly type: MessageType; readonly subject: string } {
   const amount = (): string => `$${(random.int(5, 120) * 5000).toLocaleString('en-US')}`;
   const feature = (): string => random.pick(FEATURES).name;
   // Each sender's own, drawn only for the sender.
   const bySender: Readonly<Record<string, () => Array<{ to: string; type: MessageType; subject: string }>>> = {
     ceo: () => [
-      { to: random.pick(AGENT_ROLES.filter((role) => role !== 'ceo')), type: 'notification', subject: `Budget Allocated: ${amount()}` },
+      {
+        to: random.pick(AGENT_ROLES.filter((role) => role !== 'ceo')),
+        type: 'notification',
+        subject: `Budget Allocated: ${amount()}`,
+      },
       { to: 'cto', type: 'request', subject: `Strategy review: ${feature()}` },
     ],
     cto: () => [
-      { to: 'all', type: 'notification', subject: `Technical Proposal ${random.chance(0.8) ? 'Approved' : 'Rejected'}` },
-      { to: 'operations_head', type: 'notification', subject: `Infrastructure Change ${random.chance(0.8) ? 'Approved' : 'Rejected'}` },
+      {
+        to: 'all',
+        type: 'notification',
+        subject: `Technical Proposal ${random.chance(0.8) ? 'Approved' : 'Rejected'}`,
+      },
+      {
+        to: 'operations_head',
+        type: 'notification',
+        subject: `Infrastructure Change ${random.chance(0.8) ? 'Approved' : 'Rejected'}`,
+      },
       { to: 'senior_architect', type: 'request', subject: `Architecture review: ${feature()}` },
     ],
     chro: () => [
       { to: 'ceo', type: 'notification', subject: 'Performance Review Completed' },
       { to: 'ceo', type: 'escalation', subject: `HR Issue Escalation: hr_${String(random.int(100, 999))}` },
     ],
-    operations_head: () => [{ to: 'cto', type: 'request', subject: `Capacity review: ${random.pick(['search cluster', 'build runners', 'database replicas'])}` }],
+    operations_head: () => [
+      {
+        to: 'cto',
+        type: 'request',
+        subject: `Capacity review: ${random.pick(['search cluster', 'build runners', 'database replicas'])}`,
+      },
+    ],
     product_manager: () => [
       { to: 'senior_architect', type: 'request', subject: `Review technical feasibility: ${feature()}` },
       { to: 'uiux_engineer', type: 'request', subject: `Design request: ${feature()}` },
@@ -105,8 +126,16 @@ export const DECISION_TYPES: readonly string[] = [
 ];
 
 export const VOTE_RATIONALES: Readonly<Record<'approve' | 'reject' | 'abstain', readonly string[]>> = {
-  approve: ['Aligned with this quarter’s priorities and within budget.', 'Low risk; the team has capacity.', 'The expected return justifies the cost.'],
-  reject: ['Too risky before the next release.', 'Costs more than it returns this quarter.', 'Needs a clearer plan for rollback.'],
+  approve: [
+    'Aligned with this quarter’s priorities and within budget.',
+    'Low risk; the team has capacity.',
+    'The expected return justifies the cost.',
+  ],
+  reject: [
+    'Too risky before the next release.',
+    'Costs more than it returns this quarter.',
+    'Needs a clearer plan for rollback.',
+  ],
   abstain: ['Outside my area; deferring to the others.', 'Not enough information to vote either way.'],
 };
 

@@ -5,7 +5,10 @@
  * holds its secrets (the web host's access token, database passwords), which
  * a child would otherwise inherit and show in its own /proc/<pid>/environ.
  */
-export function childEnvironment(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function childEnvironment(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   // process.env reads its keys without case on Windows, where the variable is usually `Path`.
   const path = env.PATH ?? env.Path;
   const kept: NodeJS.ProcessEnv = { LANG: 'C', LC_ALL: 'C' };

@@ -52,11 +52,15 @@ export class JsonlStore<T> {
       if (isMissingFile(error)) return { value: [], dropped: [] };
       throw error;
     }
-    const lines = tail.text.split('\n').flatMap((line, index) => (line.trim() === '' ? [] : [{ line, number: index + 1 }]));
+    const lines = tail.text
+      .split('\n')
+      .flatMap((line, index) => (line.trim() === '' ? [] : [{ line, number: index + 1 }]));
     // Counted as the whole file's, so the next append rewrites a file that was read only in part.
     this.lines = tail.cut ? 2 * this.limit : lines.length;
     const entries: T[] = [];
-    const dropped: string[] = tail.cut ? [`${this.path}: read from its end only, as it holds more than its newest entries can fill`] : [];
+    const dropped: string[] = tail.cut
+      ? [`${this.path}: read from its end only, as it holds more than its newest entries can fill`]
+      : [];
     for (const { line, number } of lines.slice(-this.limit)) {
       const place = tail.cut ? `its last part, line` : 'line';
       if (Buffer.byteLength(line) > this.maxLineBytes) {

@@ -50,7 +50,11 @@ export interface OpenOptions {
 const ONE_LOOK_GPU_WAIT_MS = 2000;
 
 /** ECHO's channels for a long-lived monitor: the demo's inside the process, else Redis's on their own connection. */
-function channelsOf(config: MonitorConfig, options: OpenOptions, connection: ChannelSubscriber | null): EchoChannels | null {
+function channelsOf(
+  config: MonitorConfig,
+  options: OpenOptions,
+  connection: ChannelSubscriber | null,
+): EchoChannels | null {
   if (!options.persistent) return null;
   const subscriber = config.localChannels ?? connection;
   return subscriber && new EchoChannels(subscriber);
@@ -88,7 +92,9 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
     store,
     sources: {
       // A single look has no earlier picture to keep: it reads the picture straight away, one round trip.
-      postgres: options.persistent ? new PostgresReader(store, heartbeats, { work }) : readPostgresOnce(store, heartbeats, work),
+      postgres: options.persistent
+        ? new PostgresReader(store, heartbeats, { work })
+        : readPostgresOnce(store, heartbeats, work),
       // The scanner keeps its pids between polls, so a long-lived monitor lists every process only now and then.
       agentProcesses: config.agentProcesses && new AgentProcessScanner(config.agentProcesses),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
@@ -113,7 +119,8 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
     publisher: redis,
     channels: channelsOf(config, options, channelConnection),
     async close() {
-      for (const connection of [redis, subscriber, channelConnection]) if (connection) redisClient?.closeRedis(connection);
+      for (const connection of [redis, subscriber, channelConnection])
+        if (connection) redisClient?.closeRedis(connection);
       await pool.end();
     },
   };

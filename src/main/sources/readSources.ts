@@ -36,9 +36,14 @@ export interface SourceSet {
   readonly deadlineMs: number;
 }
 
-async function processesOf(registry: Reading<RegistryData> | null, hostName: string): Promise<ReadonlyMap<number, ProcessReading>> {
+async function processesOf(
+  registry: Reading<RegistryData> | null,
+  hostName: string,
+): Promise<ReadonlyMap<number, ProcessReading>> {
   if (!registry?.ok) return new Map();
-  const local = registry.value.agents.filter((agent) => agent.pid !== null && (agent.host === null || agent.host === hostName));
+  const local = registry.value.agents.filter(
+    (agent) => agent.pid !== null && (agent.host === null || agent.host === hostName),
+  );
   return probeProcesses(local.map((agent) => agent.pid ?? 0));
 }
 
@@ -48,7 +53,9 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
   const registryRead = sources.registry;
   const ollamaRead = sources.ollama;
   const { deadlineMs } = sources;
-  const registryReading = registryRead ? attempt(() => registryRead.readAgents(), errorText, deadlineMs) : Promise.resolve(null);
+  const registryReading = registryRead
+    ? attempt(() => registryRead.readAgents(), errorText, deadlineMs)
+    : Promise.resolve(null);
   const scanner = sources.agentProcesses;
   const counting = sources.subscribers ?? null;
   const [postgres, registry, ollama, system, processes, agentProcesses, subscribers] = await Promise.all([
@@ -58,9 +65,17 @@ export async function readSources(sources: SourceSet, now: number, historyDate?:
     sources.system.sample(sources.cpuWindowMs),
     registryReading.then((reading) => processesOf(reading, sources.hostName)),
     scanner ? attempt(() => scanner.scan(), errorText, deadlineMs) : null,
-    counting ? attempt(async () => ({ value: await subscriberCounts(counting, ECHO_ROLES), dropped: [] }), errorText, deadlineMs) : null,
+    counting
+      ? attempt(
+          async () => ({ value: await subscriberCounts(counting, ECHO_ROLES), dropped: [] }),
+          errorText,
+          deadlineMs,
+        )
+      : null,
   ]);
   // A laptop's discrete GPU sleeps while no model is on it: the next poll reads it only while Ollama puts one there.
-  sources.system.setGpuInUse(ollama?.ok ? ollama.value.models.some((model) => model.vramBytes > 0) || ollama.value.unlistedBytes > 0 : null);
+  sources.system.setGpuInUse(
+    ollama?.ok ? ollama.value.models.some((model) => model.vramBytes > 0) || ollama.value.unlistedBytes > 0 : null,
+  );
   return { now, postgres, registry, ollama, system, processes, agentProcesses, subscribers };
 }

@@ -8,7 +8,8 @@ import { isIP } from 'node:net';
  * two ports) is refused rather than guessed at, since a lenient reading is
  * what lets another name pass for a loopback one.
  */
-const HOST_PATTERN = /^(?:\[(?<ipv6>[0-9a-f:.]+)\]|(?<name>[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?))(?::(?<port>[0-9]{1,5}))?$/;
+const HOST_PATTERN =
+  /^(?:\[(?<ipv6>[0-9a-f:.]+)\]|(?<name>[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?))(?::(?<port>[0-9]{1,5}))?$/;
 
 /** The host part of a well-formed Host header, lower-cased and without brackets (`[::1]:4000` → `::1`), or null. */
 function hostName(header: string): string | null {

@@ -24,12 +24,23 @@ export class HttpError extends Error {
   }
 }
 
-export function send(response: ServerResponse, status: number, body: string, type: string, headers: OutgoingHttpHeaders = {}): void {
+export function send(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  type: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   response.writeHead(status, { ...headers, ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-store' });
   response.end(body);
 }
 
-export function sendJson(response: ServerResponse, status: number, value: unknown, headers: OutgoingHttpHeaders = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: OutgoingHttpHeaders = {},
+): void {
   send(response, status, JSON.stringify(value), 'application/json; charset=utf-8', headers);
 }
 

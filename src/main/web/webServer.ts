@@ -67,7 +67,8 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     [routeKey(exportOperation)]: async (request, response, url) => {
       // A download can be started by any page's link or image; only this page's own (or a typed address, or a script) may start one.
       const site = request.headers['sec-fetch-site'];
-      if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'an export may only be started from the dashboard itself');
+      if (site === 'cross-site' || site === 'same-site')
+        throw new HttpError(403, 'an export may only be started from the dashboard itself');
       const [query] = await argumentsOf(exportOperation, request, url);
       await sendExport(response, query, service.exports, SECURITY_HEADERS);
     },
@@ -78,7 +79,13 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     [`GET ${HTTP_ROUTES.metrics}`]: (_request, response) => {
       const snapshot = service.getSnapshot();
       if (snapshot === null) sendJson(response, 503, { error: 'the first poll has not finished yet' });
-      else send(response, 200, renderMetrics(snapshot, buildInfo(), eventTotals), 'text/plain; version=0.0.4; charset=utf-8');
+      else
+        send(
+          response,
+          200,
+          renderMetrics(snapshot, buildInfo(), eventTotals),
+          'text/plain; version=0.0.4; charset=utf-8',
+        );
     },
   };
 
@@ -89,7 +96,8 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     const accessToken = options.accessToken ?? null;
     const authorized = accessToken !== null && bearer.length === 1 && bearerMatches(bearer[0], accessToken);
     if (!authorized) {
-      if (!isLoopbackPeer(request.socket.remoteAddress)) throw new HttpError(401, 'send Authorization: Bearer with the access token', { 'www-authenticate': 'Bearer' });
+      if (!isLoopbackPeer(request.socket.remoteAddress))
+        throw new HttpError(401, 'send Authorization: Bearer with the access token', { 'www-authenticate': 'Bearer' });
       // DNS-rebinding defence, for a browser on this machine.
       if (host === undefined || !isAllowedHost(host, options.boundHost)) throw new HttpError(403, 'unknown Host');
     }
@@ -97,20 +105,26 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     if (method === 'POST') {
       // The access token lets another machine read; the controls stay this machine's unless the owner says otherwise.
       if (!isLoopbackPeer(request.socket.remoteAddress) && options.remoteControls !== true) {
-        throw new HttpError(403, 'the controls are for this machine only (MONITOR_REMOTE_CONTROLS=on allows them from others)');
+        throw new HttpError(
+          403,
+          'the controls are for this machine only (MONITOR_REMOTE_CONTROLS=on allows them from others)',
+        );
       }
       // A cross-origin page may send a simple POST; only this origin may change anything.
       const origin = request.headers.origin;
-      if (origin !== undefined && (host === undefined || !isSameOrigin(origin, host))) throw new HttpError(403, 'cross-origin request');
+      if (origin !== undefined && (host === undefined || !isSameOrigin(origin, host)))
+        throw new HttpError(403, 'cross-origin request');
       const given = request.headersDistinct[TOKEN_HEADER] ?? [];
-      if (given.length !== 1 || !secretMatches(given[0], controlKey)) throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}: the controls need the monitor's control key`);
+      if (given.length !== 1 || !secretMatches(given[0], controlKey))
+        throw new HttpError(401, `missing or wrong ${TOKEN_HEADER}: the controls need the monitor's control key`);
     }
     const route = routes[`${method} ${url.pathname}`];
     if (route) {
       await route(request, response, url);
       return;
     }
-    if (Object.keys(routes).some((key) => key.endsWith(` ${url.pathname}`))) throw new HttpError(405, 'method not allowed');
+    if (Object.keys(routes).some((key) => key.endsWith(` ${url.pathname}`)))
+      throw new HttpError(405, 'method not allowed');
     if (method !== 'GET' || url.pathname.startsWith('/api/')) throw new HttpError(404, 'not found');
     await serveRenderer(url.pathname, response);
   };
@@ -139,7 +153,6 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     },
   };
 }
-
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Delegator Monitor</title>
 <p>The dashboard has not been built. Run <code>npm run build</code>, then reload. The API is up meanwhile: <a href="${HTTP_ROUTES.snapshot}">${HTTP_ROUTES.snapshot}</a>, <a href="${HTTP_ROUTES.metrics}">${HTTP_ROUTES.metrics}</a>.</p>`;

@@ -17,7 +17,9 @@ import { useMonitor } from './hooks/monitorContext';
 import { isFirstRun } from './store/selectors/firstRun';
 
 /** The settings screen loads when first opened: most users never open it. */
-const SettingsPanel = lazy(() => import('./components/SettingsPanel').then((module) => ({ default: module.SettingsPanel })));
+const SettingsPanel = lazy(() =>
+  import('./components/SettingsPanel').then((module) => ({ default: module.SettingsPanel })),
+);
 
 export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi | null }) {
   // Only what decides the layout: a new snapshot must not redraw every section from the top.
@@ -40,7 +42,15 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
         <h1>Delegator</h1>
         <SourceStatus />
         {settingsApi && (
-          <button type="button" className="header-button" aria-expanded={showSettings} aria-controls="settings" onClick={() => { setShowSettings(!showSettings); }}>
+          <button
+            type="button"
+            className="header-button"
+            aria-expanded={showSettings}
+            aria-controls="settings"
+            onClick={() => {
+              setShowSettings(!showSettings);
+            }}
+          >
             Settings
           </button>
         )}

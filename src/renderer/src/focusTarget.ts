@@ -16,5 +16,7 @@ export function showTarget(target: FocusTarget): void {
   // The alert suggested acting on it: the first control (Stop, End session) takes the keyboard; it still asks before acting.
   if (target.control === true) element.querySelector<HTMLElement>('[data-control]')?.focus({ preventScroll: true });
   element.classList.add('focused');
-  setTimeout(() => { element.classList.remove('focused'); }, 3000);
+  setTimeout(() => {
+    element.classList.remove('focused');
+  }, 3000);
 }

@@ -32,7 +32,9 @@ function resolveApi(): MonitorApi {
 /** Only the desktop app can change its own settings. */
 function resolveSettingsApi(): SettingsApi | null {
   const provided: unknown = (window as { monitorSettings?: unknown }).monitorSettings;
-  return typeof provided === 'object' && provided !== null && 'getSettings' in provided ? (provided as SettingsApi) : null;
+  return typeof provided === 'object' && provided !== null && 'getSettings' in provided
+    ? (provided as SettingsApi)
+    : null;
 }
 
 const root = document.getElementById('root');

@@ -12,7 +12,13 @@ function formattersFor(timeZone: string | null): { time: Intl.DateTimeFormat; da
   if (!found) {
     const zone = timeZone !== null && isKnownZone(timeZone) ? timeZone : undefined;
     found = {
-      time: new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: zone }),
+      time: new Intl.DateTimeFormat([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+        timeZone: zone,
+      }),
       day: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone }),
     };
     formatters.set(key, found);
@@ -30,7 +36,13 @@ function isKnownZone(timeZone: string): boolean {
 }
 
 /** `14:23:05` in the zone; null: this browser's own, before any snapshot says. */
-export const timeIn = (timeZone: string | null) => (instant: string | number): string => formattersFor(timeZone).time.format(new Date(instant));
+export const timeIn =
+  (timeZone: string | null) =>
+  (instant: string | number): string =>
+    formattersFor(timeZone).time.format(new Date(instant));
 
 /** `2026-11-24` in the zone. */
-export const dayIn = (timeZone: string | null) => (instant: string): string => formattersFor(timeZone).day.format(new Date(instant));
+export const dayIn =
+  (timeZone: string | null) =>
+  (instant: string): string =>
+    formattersFor(timeZone).day.format(new Date(instant));

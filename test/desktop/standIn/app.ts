@@ -14,12 +14,19 @@ import { StandInWindow, whenAllWindowsClosed } from './window';
 
 type PathName = Parameters<Electron.App['getPath']>[0];
 
-const pkg = JSON.parse(readFileSync(join(options.appPath, 'package.json'), 'utf8')) as { name?: string; productName?: string; version?: string };
+const pkg = JSON.parse(readFileSync(join(options.appPath, 'package.json'), 'utf8')) as {
+  name?: string;
+  productName?: string;
+  version?: string;
+};
 
 /** `--user-data-dir=...` as Electron honours it, else where Electron would put it under the (temporary) home. */
 function userDataDir(): string {
   const flag = process.argv.find((arg) => arg.startsWith('--user-data-dir='));
-  return flag?.slice('--user-data-dir='.length) ?? join(options.homeDir, '.config', pkg.productName ?? pkg.name ?? 'Electron');
+  return (
+    flag?.slice('--user-data-dir='.length) ??
+    join(options.homeDir, '.config', pkg.productName ?? pkg.name ?? 'Electron')
+  );
 }
 
 const DEFAULT_LOGIN_ITEM: Electron.LoginItemSettings = {
@@ -30,7 +37,10 @@ const DEFAULT_LOGIN_ITEM: Electron.LoginItemSettings = {
   launchItems: [],
 };
 
-class StandInCommandLine implements Pick<Electron.CommandLine, 'appendSwitch' | 'appendArgument' | 'hasSwitch' | 'getSwitchValue' | 'removeSwitch'> {
+class StandInCommandLine implements Pick<
+  Electron.CommandLine,
+  'appendSwitch' | 'appendArgument' | 'hasSwitch' | 'getSwitchValue' | 'removeSwitch'
+> {
   private readonly switches = new Map<string, string>();
   appendSwitch(name: string, value = ''): void {
     this.switches.set(name, value);
@@ -178,7 +188,12 @@ class StandInApp extends EventEmitter implements Pick<Electron.App, AppMethods> 
   getLoginItemSettings(query?: Electron.LoginItemSettingsOptions): Electron.LoginItemSettings {
     this.loginItemQueries.push(query);
     const last = this.loginItemSettings.at(-1);
-    return { ...DEFAULT_LOGIN_ITEM, ...(last?.openAtLogin === undefined ? {} : { openAtLogin: last.openAtLogin, status: last.openAtLogin ? 'enabled' : 'not-registered' }) };
+    return {
+      ...DEFAULT_LOGIN_ITEM,
+      ...(last?.openAtLogin === undefined
+        ? {}
+        : { openAtLogin: last.openAtLogin, status: last.openAtLogin ? 'enabled' : 'not-registered' }),
+    };
   }
   setAppUserModelId(id: string): void {
     this.appUserModelId = id;

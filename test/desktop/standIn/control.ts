@@ -4,9 +4,23 @@
  * process does that a Node one would not: it stays up until it quits, and it
  * ends if its parent (the test) is gone.
  */
-import type { DesktopCommand, DesktopMessage, DesktopReplies, DesktopRequest, DesktopState } from '../../support/desktopProtocol';
+import type {
+  DesktopCommand,
+  DesktopMessage,
+  DesktopReplies,
+  DesktopRequest,
+  DesktopState,
+} from '../../support/desktopProtocol';
 import { app } from './app';
-import { answerDialog, applicationMenuState, clickNotification, clickTray, dialogStates, notificationStates, trayStates } from './nativeUi';
+import {
+  answerDialog,
+  applicationMenuState,
+  clickNotification,
+  clickTray,
+  dialogStates,
+  notificationStates,
+  trayStates,
+} from './nativeUi';
 import { electronEvent, isReady } from './runtime';
 import { ipcMain, nativeTheme, openedExternally, powerMonitor, screen, sessionRecord } from './system';
 import { StandInWindow, windowStates } from './window';
@@ -46,7 +60,11 @@ const nextTurn = (): Promise<void> =>
     setImmediate(resolve);
   });
 
-type Handlers = { readonly [K in DesktopCommand['type']]: (command: Extract<DesktopCommand, { type: K }>) => DesktopReplies[K] | Promise<DesktopReplies[K]> };
+type Handlers = {
+  readonly [K in DesktopCommand['type']]: (
+    command: Extract<DesktopCommand, { type: K }>,
+  ) => DesktopReplies[K] | Promise<DesktopReplies[K]>;
+};
 
 const handlers: Handlers = {
   state,

@@ -12,8 +12,26 @@ import { dialog, nativeImage, StandInMenu, StandInMenuItem, StandInNotification,
 import { ipcMain, nativeTheme, powerMonitor, safeStorage, screen, session, shell } from './system';
 import { StandInWindow, webContents } from './window';
 
-export { app, dialog, ipcMain, nativeImage, nativeTheme, powerMonitor, safeStorage, screen, session, shell, webContents };
-export { StandInWindow as BrowserWindow, StandInMenu as Menu, StandInMenuItem as MenuItem, StandInNotification as Notification, StandInTray as Tray };
+export {
+  app,
+  dialog,
+  ipcMain,
+  nativeImage,
+  nativeTheme,
+  powerMonitor,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  webContents,
+};
+export {
+  StandInWindow as BrowserWindow,
+  StandInMenu as Menu,
+  StandInMenuItem as MenuItem,
+  StandInNotification as Notification,
+  StandInTray as Tray,
+};
 
 /** A module or class the stand-in lacks: any use of it throws with its name. */
 function missing(name: string): unknown {

@@ -8,12 +8,22 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { DialogAnswer, DialogState, Matcher, MenuItemState, NotificationState, TrayState } from '../../support/desktopProtocol';
+import type {
+  DialogAnswer,
+  DialogState,
+  Matcher,
+  MenuItemState,
+  NotificationState,
+  TrayState,
+} from '../../support/desktopProtocol';
 import { assertReady, electronEvent, strict } from './runtime';
 import { StandInWindow } from './window';
 
 /** An image as far as the test cares: the file it came from, and its size when that is a PNG. */
-export class StandInImage implements Pick<Electron.NativeImage, 'isEmpty' | 'getSize' | 'isTemplateImage' | 'setTemplateImage'> {
+export class StandInImage implements Pick<
+  Electron.NativeImage,
+  'isEmpty' | 'getSize' | 'isTemplateImage' | 'setTemplateImage'
+> {
   private template = false;
   private readonly size: Electron.Size;
 
@@ -23,7 +33,8 @@ export class StandInImage implements Pick<Electron.NativeImage, 'isEmpty' | 'get
     try {
       const bytes = readFileSync(path);
       // A PNG's IHDR chunk: width and height right after the signature and chunk header.
-      if (bytes.length >= 24 && bytes.toString('latin1', 1, 4) === 'PNG') this.size = { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+      if (bytes.length >= 24 && bytes.toString('latin1', 1, 4) === 'PNG')
+        this.size = { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
     } catch {
       // Electron gives an empty image for a file it cannot read.
     }
@@ -48,7 +59,8 @@ export const nativeImage = strict('nativeImage', {
   createEmpty: () => new StandInImage(null),
 });
 
-const imageOf = (image: unknown): StandInImage => (image instanceof StandInImage ? image : new StandInImage(typeof image === 'string' ? image : null));
+const imageOf = (image: unknown): StandInImage =>
+  image instanceof StandInImage ? image : new StandInImage(typeof image === 'string' ? image : null);
 
 type ClickListener = NonNullable<Electron.MenuItemConstructorOptions['click']>;
 
@@ -68,9 +80,15 @@ export class StandInMenuItem {
 
   constructor(options: Electron.MenuItemConstructorOptions) {
     // Electron's checks and words.
-    if (!options.label && !options.role && !options.type) throw new Error('Invalid template for MenuItem: must have at least one of label, role or type');
+    if (!options.label && !options.role && !options.type)
+      throw new Error('Invalid template for MenuItem: must have at least one of label, role or type');
     const submenu = options.submenu;
-    this.submenu = submenu === undefined ? undefined : submenu instanceof StandInMenu ? submenu : StandInMenu.buildFromTemplate(submenu as Electron.MenuItemConstructorOptions[]);
+    this.submenu =
+      submenu === undefined
+        ? undefined
+        : submenu instanceof StandInMenu
+          ? submenu
+          : StandInMenu.buildFromTemplate(submenu as Electron.MenuItemConstructorOptions[]);
     this.type = options.type ?? (this.submenu ? 'submenu' : 'normal');
     if (this.type === 'submenu' && !this.submenu) throw new Error('Invalid submenu');
     this.label = options.label ?? '';
@@ -85,17 +103,31 @@ export class StandInMenuItem {
   }
 
   /** What Electron's menu calls on a click: checkboxes toggle, then the template's `click` runs. */
-  readonly click = (event: Electron.KeyboardEvent = {}, window: StandInWindow | null = StandInWindow.getFocusedWindow()): void => {
+  readonly click = (
+    event: Electron.KeyboardEvent = {},
+    window: StandInWindow | null = StandInWindow.getFocusedWindow(),
+  ): void => {
     if (this.type === 'checkbox') this.checked = !this.checked;
     if (this.type === 'radio') {
       for (const sibling of this.menu?.items ?? []) if (sibling.type === 'radio') sibling.checked = sibling === this;
     }
     // The app's listener is typed for Electron's own objects, which these stand in for.
-    this.listener?.(this as unknown as Electron.MenuItem, (window ?? undefined) as unknown as Electron.BaseWindow | undefined, event);
+    this.listener?.(
+      this as unknown as Electron.MenuItem,
+      (window ?? undefined) as unknown as Electron.BaseWindow | undefined,
+      event,
+    );
   };
 
   state(): MenuItemState {
-    return { label: this.label, type: this.type, enabled: this.enabled, visible: this.visible, checked: this.checked, submenu: this.submenu?.state() ?? null };
+    return {
+      label: this.label,
+      type: this.type,
+      enabled: this.enabled,
+      visible: this.visible,
+      checked: this.checked,
+      submenu: this.submenu?.state() ?? null,
+    };
   }
 }
 
@@ -107,7 +139,10 @@ function ours<T>(value: unknown, kind: abstract new (...args: never[]) => T, wha
   return value;
 }
 
-export class StandInMenu extends EventEmitter implements Pick<Electron.Menu, 'append' | 'insert' | 'popup' | 'closePopup'> {
+export class StandInMenu
+  extends EventEmitter
+  implements Pick<Electron.Menu, 'append' | 'insert' | 'popup' | 'closePopup'>
+{
   readonly items: StandInMenuItem[] = [];
 
   static buildFromTemplate(template: readonly (Electron.MenuItemConstructorOptions | StandInMenuItem)[]): StandInMenu {
@@ -159,7 +194,8 @@ export class StandInMenu extends EventEmitter implements Pick<Electron.Menu, 'ap
   }
 }
 
-const matches = (matcher: Matcher, label: string): boolean => (typeof matcher === 'string' ? label === matcher : matcher.test(label));
+const matches = (matcher: Matcher, label: string): boolean =>
+  typeof matcher === 'string' ? label === matcher : matcher.test(label);
 
 /** Clicks the item these labels lead to, as a user can: only visible, enabled items that are not submenus. */
 export function clickMenuItem(menu: StandInMenu, path: readonly Matcher[]): void {
@@ -167,7 +203,10 @@ export function clickMenuItem(menu: StandInMenu, path: readonly Matcher[]): void
   path.forEach((matcher, index) => {
     const visible = items.filter((item) => item.visible && item.type !== 'separator');
     const item = visible.find((candidate) => matches(matcher, candidate.label));
-    if (!item) throw new Error(`no menu item ${String(matcher)} among ${JSON.stringify(visible.map((candidate) => candidate.label))}`);
+    if (!item)
+      throw new Error(
+        `no menu item ${String(matcher)} among ${JSON.stringify(visible.map((candidate) => candidate.label))}`,
+      );
     const last = index === path.length - 1;
     if (!last) {
       if (!item.submenu) throw new Error(`menu item "${item.label}" has no submenu`);
@@ -196,7 +235,23 @@ const trays: TrayRecord[] = [];
 
 export class StandInTray
   extends EventEmitter
-  implements Pick<Electron.Tray, 'setImage' | 'setToolTip' | 'setTitle' | 'getTitle' | 'setContextMenu' | 'destroy' | 'isDestroyed' | 'setIgnoreDoubleClickEvents' | 'getIgnoreDoubleClickEvents' | 'popUpContextMenu' | 'closeContextMenu' | 'getBounds' | 'focus'>
+  implements
+    Pick<
+      Electron.Tray,
+      | 'setImage'
+      | 'setToolTip'
+      | 'setTitle'
+      | 'getTitle'
+      | 'setContextMenu'
+      | 'destroy'
+      | 'isDestroyed'
+      | 'setIgnoreDoubleClickEvents'
+      | 'getIgnoreDoubleClickEvents'
+      | 'popUpContextMenu'
+      | 'closeContextMenu'
+      | 'getBounds'
+      | 'focus'
+    >
 {
   /** Held by the tray, as Electron's is: the menu goes with it. */
   menu: StandInMenu | null = null;
@@ -258,7 +313,11 @@ function liveTray(): StandInTray {
     const tray = record.tray.deref();
     if (tray && !record.destroyed) return tray;
   }
-  throw new Error(trays.length === 0 ? 'the app made no tray' : 'the tray is gone: destroyed, or garbage-collected because nothing held it');
+  throw new Error(
+    trays.length === 0
+      ? 'the app made no tray'
+      : 'the tray is gone: destroyed, or garbage-collected because nothing held it',
+  );
 }
 
 export function clickTray(path: readonly Matcher[]): void {
@@ -292,7 +351,24 @@ const notifications: NotificationRecord[] = [];
 
 export class StandInNotification
   extends EventEmitter
-  implements Pick<Electron.Notification, 'show' | 'close' | 'title' | 'subtitle' | 'body' | 'silent' | 'urgency' | 'actions' | 'hasReply' | 'replyPlaceholder' | 'sound' | 'timeoutType' | 'closeButtonText' | 'toastXml'>
+  implements
+    Pick<
+      Electron.Notification,
+      | 'show'
+      | 'close'
+      | 'title'
+      | 'subtitle'
+      | 'body'
+      | 'silent'
+      | 'urgency'
+      | 'actions'
+      | 'hasReply'
+      | 'replyPlaceholder'
+      | 'sound'
+      | 'timeoutType'
+      | 'closeButtonText'
+      | 'toastXml'
+    >
 {
   static isSupported(): boolean {
     return true;
@@ -334,7 +410,13 @@ export class StandInNotification
     notifications.push({
       // Only weakly: the app must hold a notification for its click to come, as in Electron.
       notification: new WeakRef(this),
-      state: { title: this.title, body: this.body, urgency: this.urgencyGiven, silent: this.silent, actions: this.actions.map((action) => action.text ?? '') },
+      state: {
+        title: this.title,
+        body: this.body,
+        urgency: this.urgencyGiven,
+        silent: this.silent,
+        actions: this.actions.map((action) => action.text ?? ''),
+      },
       clicks: 0,
     });
     this.emit('show', electronEvent({}));
@@ -346,12 +428,27 @@ export class StandInNotification
 }
 
 /** Clicks the newest notification (with a matching title), or its action button `action`. */
-export function clickNotification(title: Matcher | undefined, action: number | undefined): { delivered: true } | { delivered: false; reason: string } {
-  const record = [...notifications].reverse().find((candidate) => title === undefined || matches(title, candidate.state.title));
-  if (!record) throw new Error(`no notification ${title === undefined ? '' : `titled ${String(title)} `}was shown; shown: ${JSON.stringify(notifications.map((candidate) => candidate.state.title))}`);
-  if (action !== undefined && !(action in record.state.actions)) throw new Error(`notification "${record.state.title}" has no action ${action}: it has ${JSON.stringify(record.state.actions)}`);
+export function clickNotification(
+  title: Matcher | undefined,
+  action: number | undefined,
+): { delivered: true } | { delivered: false; reason: string } {
+  const record = [...notifications]
+    .reverse()
+    .find((candidate) => title === undefined || matches(title, candidate.state.title));
+  if (!record)
+    throw new Error(
+      `no notification ${title === undefined ? '' : `titled ${String(title)} `}was shown; shown: ${JSON.stringify(notifications.map((candidate) => candidate.state.title))}`,
+    );
+  if (action !== undefined && !(action in record.state.actions))
+    throw new Error(
+      `notification "${record.state.title}" has no action ${action}: it has ${JSON.stringify(record.state.actions)}`,
+    );
   const notification = record.notification.deref();
-  if (!notification) return { delivered: false, reason: `notification "${record.state.title}" was garbage-collected: nothing in the app held it, so its click is lost` };
+  if (!notification)
+    return {
+      delivered: false,
+      reason: `notification "${record.state.title}" was garbage-collected: nothing in the app held it, so its click is lost`,
+    };
   record.clicks += 1;
   if (action === undefined) notification.emit('click', electronEvent({}));
   else notification.emit('action', electronEvent({ actionIndex: action, selectionIndex: -1 }), action, -1);
@@ -359,11 +456,20 @@ export function clickNotification(title: Matcher | undefined, action: number | u
 }
 
 export function notificationStates(): NotificationState[] {
-  return notifications.map((record) => ({ ...record.state, clicks: record.clicks, collected: record.notification.deref() === undefined }));
+  return notifications.map((record) => ({
+    ...record.state,
+    clicks: record.clicks,
+    collected: record.notification.deref() === undefined,
+  }));
 }
 
 interface DialogRecord {
-  readonly state: { kind: DialogState['kind']; window: number | null; options: Record<string, unknown>; answer: DialogAnswer | null };
+  readonly state: {
+    kind: DialogState['kind'];
+    window: number | null;
+    options: Record<string, unknown>;
+    answer: DialogAnswer | null;
+  };
   readonly settle: ((answer: DialogAnswer) => void) | null;
 }
 
@@ -372,23 +478,35 @@ const dialogs: DialogRecord[] = [];
 const queuedAnswers: DialogAnswer[] = [];
 
 /** What the dialog showed, without functions or signals: only what can be told to the test. */
-const plain = (options: object): Record<string, unknown> => JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
+const plain = (options: object): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
 
 function checkAnswer(record: DialogRecord, answer: DialogAnswer): void {
   if (answer.kind !== 'messageBox') return;
   const buttons = Array.isArray(record.state.options.buttons) ? record.state.options.buttons.length : 0;
   // With no buttons the box shows one, "OK".
   if (!Number.isInteger(answer.response) || answer.response < 0 || answer.response >= Math.max(1, buttons)) {
-    throw new Error(`response ${answer.response} is not one of the dialog's buttons: ${JSON.stringify(record.state.options.buttons ?? ['OK'])}`);
+    throw new Error(
+      `response ${answer.response} is not one of the dialog's buttons: ${JSON.stringify(record.state.options.buttons ?? ['OK'])}`,
+    );
   }
 }
 
-function openDialog(kind: 'messageBox' | 'save' | 'open', windowOrOptions: unknown, maybeOptions: object | undefined): Promise<DialogAnswer> {
+function openDialog(
+  kind: 'messageBox' | 'save' | 'open',
+  windowOrOptions: unknown,
+  maybeOptions: object | undefined,
+): Promise<DialogAnswer> {
   const window = maybeOptions === undefined ? null : windowOrOptions;
   const options = (maybeOptions ?? windowOrOptions) as object;
   return new Promise((resolve) => {
     const record: DialogRecord = {
-      state: { kind, window: window instanceof StandInWindow ? window.id : null, options: plain(options), answer: null },
+      state: {
+        kind,
+        window: window instanceof StandInWindow ? window.id : null,
+        options: plain(options),
+        answer: null,
+      },
       settle: (answer) => {
         record.state.answer = answer;
         resolve(answer);
@@ -408,7 +526,9 @@ function answerRecord(record: DialogRecord, answer: DialogAnswer | undefined): v
 
 /** The user answers the oldest open dialog of this kind, or, when none is open, the next one to open. */
 export function answerDialog(answer: DialogAnswer): void {
-  const open = dialogs.find((record) => record.state.answer === null && record.state.kind === answer.kind && record.settle !== null);
+  const open = dialogs.find(
+    (record) => record.state.answer === null && record.state.kind === answer.kind && record.settle !== null,
+  );
   if (open) answerRecord(open, answer);
   else queuedAnswers.push(answer);
 }
@@ -417,15 +537,20 @@ export function dialogStates(): DialogState[] {
   return dialogs.map((record) => structuredClone(record.state));
 }
 
-type MessageBoxArgs = [options: Electron.MessageBoxOptions] | [window: Electron.BaseWindow, options: Electron.MessageBoxOptions];
-type SaveDialogArgs = [options: Electron.SaveDialogOptions] | [window: Electron.BaseWindow, options: Electron.SaveDialogOptions];
-type OpenDialogArgs = [options: Electron.OpenDialogOptions] | [window: Electron.BaseWindow, options: Electron.OpenDialogOptions];
+type MessageBoxArgs =
+  [options: Electron.MessageBoxOptions] | [window: Electron.BaseWindow, options: Electron.MessageBoxOptions];
+type SaveDialogArgs =
+  [options: Electron.SaveDialogOptions] | [window: Electron.BaseWindow, options: Electron.SaveDialogOptions];
+type OpenDialogArgs =
+  [options: Electron.OpenDialogOptions] | [window: Electron.BaseWindow, options: Electron.OpenDialogOptions];
 
 export const dialog = strict('dialog', {
   async showMessageBox(...args: MessageBoxArgs): Promise<Electron.MessageBoxReturnValue> {
     const answer = await openDialog('messageBox', args[0], args[1]);
     const options = args.length === 2 ? args[1] : args[0];
-    return answer.kind === 'messageBox' ? { response: answer.response, checkboxChecked: answer.checkboxChecked ?? options.checkboxChecked ?? false } : { response: 0, checkboxChecked: false };
+    return answer.kind === 'messageBox'
+      ? { response: answer.response, checkboxChecked: answer.checkboxChecked ?? options.checkboxChecked ?? false }
+      : { response: 0, checkboxChecked: false };
   },
   async showSaveDialog(...args: SaveDialogArgs): Promise<Electron.SaveDialogReturnValue> {
     const answer = await openDialog('save', args[0], args[1]);

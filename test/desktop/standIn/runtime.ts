@@ -8,7 +8,10 @@ import type { StandInOptions } from '../../support/desktopProtocol';
 
 function readOptions(): StandInOptions {
   const text = process.env.ELECTRON_STAND_IN;
-  if (!text) throw new Error('The electron stand-in runs only under test/support/desktopHarness.ts, which sets ELECTRON_STAND_IN.');
+  if (!text)
+    throw new Error(
+      'The electron stand-in runs only under test/support/desktopHarness.ts, which sets ELECTRON_STAND_IN.',
+    );
   return JSON.parse(text) as StandInOptions;
 }
 
@@ -55,7 +58,8 @@ export function electronEvent<Params extends object>(params: Params): Electron.E
 export function strict<T extends object>(name: string, target: T): T {
   return new Proxy(target, {
     get(object, key, receiver) {
-      if (typeof key === 'symbol' || key in object || key === 'then' || key === 'toJSON') return Reflect.get(object, key, receiver) as unknown;
+      if (typeof key === 'symbol' || key in object || key === 'then' || key === 'toJSON')
+        return Reflect.get(object, key, receiver) as unknown;
       throw new Error(`The electron stand-in has no ${name}.${key}: add it in test/desktop/standIn/`);
     },
   });

@@ -10,7 +10,8 @@ import { assertReady, electronEvent, isReady, options, strict, summarize } from 
 type InvokeListener = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
 /** What a page's `ipcRenderer.invoke` gets back: the handler's value, or the error text Electron sends instead. */
-export type InvokeOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type InvokeOutcome =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
 const IPC_CALLS_KEPT = 200;
 
@@ -64,7 +65,18 @@ type ThemeSource = Electron.NativeTheme['themeSource'];
 
 class StandInNativeTheme
   extends EventEmitter
-  implements Pick<Electron.NativeTheme, 'shouldUseDarkColors' | 'themeSource' | 'shouldUseHighContrastColors' | 'shouldUseInvertedColorScheme' | 'inForcedColorsMode' | 'prefersReducedTransparency' | 'shouldUseDarkColorsForSystemIntegratedUI' | 'shouldDifferentiateWithoutColor'>
+  implements
+    Pick<
+      Electron.NativeTheme,
+      | 'shouldUseDarkColors'
+      | 'themeSource'
+      | 'shouldUseHighContrastColors'
+      | 'shouldUseInvertedColorScheme'
+      | 'inForcedColorsMode'
+      | 'prefersReducedTransparency'
+      | 'shouldUseDarkColorsForSystemIntegratedUI'
+      | 'shouldDifferentiateWithoutColor'
+    >
 {
   private systemDark = options.darkTheme;
   private source: ThemeSource = 'system';
@@ -118,7 +130,11 @@ export const nativeTheme = strict('nativeTheme', new StandInNativeTheme());
 
 class StandInPowerMonitor
   extends EventEmitter
-  implements Pick<Electron.PowerMonitor, 'getSystemIdleState' | 'getSystemIdleTime' | 'getCurrentThermalState' | 'isOnBatteryPower' | 'onBatteryPower'>
+  implements
+    Pick<
+      Electron.PowerMonitor,
+      'getSystemIdleState' | 'getSystemIdleTime' | 'getCurrentThermalState' | 'isOnBatteryPower' | 'onBatteryPower'
+    >
 {
   readonly onBatteryPower = false;
   getSystemIdleState(): 'active' {
@@ -168,7 +184,11 @@ const screenReady = (): void => {
 
 class StandInScreen
   extends EventEmitter
-  implements Pick<Electron.Screen, 'getAllDisplays' | 'getPrimaryDisplay' | 'getDisplayMatching' | 'getDisplayNearestPoint' | 'getCursorScreenPoint'>
+  implements
+    Pick<
+      Electron.Screen,
+      'getAllDisplays' | 'getPrimaryDisplay' | 'getDisplayMatching' | 'getDisplayNearestPoint' | 'getCursorScreenPoint'
+    >
 {
   getAllDisplays(): Electron.Display[] {
     screenReady();
@@ -200,13 +220,20 @@ const scramble = (bytes: Buffer): Buffer => Buffer.from(bytes.map((byte) => byte
 const available = (): boolean => isReady() && options.encryptionAvailable;
 
 function encrypt(text: string): Buffer {
-  if (!available()) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+  if (!available())
+    throw new Error(
+      'Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.',
+    );
   return Buffer.concat([PREFIX, scramble(Buffer.from(text, 'utf8'))]);
 }
 
 function decrypt(encrypted: Buffer): string {
-  if (!available()) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.');
-  if (!encrypted.subarray(0, PREFIX.length).equals(PREFIX)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+  if (!available())
+    throw new Error(
+      'Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.',
+    );
+  if (!encrypted.subarray(0, PREFIX.length).equals(PREFIX))
+    throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
   return scramble(encrypted.subarray(PREFIX.length)).toString('utf8');
 }
 
@@ -220,7 +247,8 @@ export const safeStorage = strict('safeStorage', {
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   decryptString: decrypt,
   encryptStringAsync: (text: string) => Promise.resolve().then(() => encrypt(text)),
-  decryptStringAsync: (encrypted: Buffer) => Promise.resolve().then(() => ({ shouldReEncrypt: false, result: decrypt(encrypted) })),
+  decryptStringAsync: (encrypted: Buffer) =>
+    Promise.resolve().then(() => ({ shouldReEncrypt: false, result: decrypt(encrypted) })),
   getSelectedStorageBackend: () => (isReady() ? options.storageBackend : 'unknown'),
   setUsePlainTextEncryption: () => undefined,
 } satisfies Pick<
@@ -247,7 +275,8 @@ export const sessionRecord = {
 const webRequest = strict('session.defaultSession.webRequest', {
   // Recorded only: the page is a file, which Chromium serves without headers to rewrite.
   onHeadersReceived(filterOrListener: Electron.WebRequestFilter | HeadersListener, listener?: HeadersListener) {
-    sessionRecord.headersReceived = typeof filterOrListener === 'function' || filterOrListener === null ? filterOrListener : (listener ?? null);
+    sessionRecord.headersReceived =
+      typeof filterOrListener === 'function' || filterOrListener === null ? filterOrListener : (listener ?? null);
   },
 } satisfies Pick<Electron.WebRequest, 'onHeadersReceived'>);
 
@@ -259,7 +288,10 @@ const permissions = {
     sessionRecord.permissionCheck = handler;
   },
   setSpellCheckerEnabled: () => undefined,
-} satisfies Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setSpellCheckerEnabled'>;
+} satisfies Pick<
+  Electron.Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setSpellCheckerEnabled'
+>;
 
 const defaultSession = strict('session.defaultSession', { ...permissions, webRequest });
 

@@ -48,12 +48,28 @@ const colorScheme = (): 'dark' | 'light' => (nativeTheme.shouldUseDarkColors ? '
 
 // Electron's pages follow the native theme's `prefers-color-scheme`.
 nativeTheme.watch(() => {
-  for (const window of windows) void window.page.then((page) => page.emulateMedia({ colorScheme: colorScheme() })).catch(() => undefined);
+  for (const window of windows)
+    void window.page.then((page) => page.emulateMedia({ colorScheme: colorScheme() })).catch(() => undefined);
 });
 
 class StandInWebContents
   extends EventEmitter
-  implements Pick<Electron.WebContents, 'id' | 'send' | 'setWindowOpenHandler' | 'getURL' | 'getTitle' | 'isDestroyed' | 'isLoading' | 'reload' | 'focus' | 'openDevTools' | 'closeDevTools' | 'isDevToolsOpened'>
+  implements
+    Pick<
+      Electron.WebContents,
+      | 'id'
+      | 'send'
+      | 'setWindowOpenHandler'
+      | 'getURL'
+      | 'getTitle'
+      | 'isDestroyed'
+      | 'isLoading'
+      | 'reload'
+      | 'focus'
+      | 'openDevTools'
+      | 'closeDevTools'
+      | 'isDevToolsOpened'
+    >
 {
   readonly id = ++lastContentsId;
   readonly pushes: Record<string, { delivered: number; lost: number }> = {};
@@ -78,7 +94,9 @@ class StandInWebContents
         const delivered = await page.evaluate(
           ([name, sent, values]) => {
             const deliver = (globalThis as Record<string, unknown>)[name];
-            return typeof deliver === 'function' && (deliver as (channel: string, args: unknown[]) => boolean)(sent, values);
+            return (
+              typeof deliver === 'function' && (deliver as (channel: string, args: unknown[]) => boolean)(sent, values)
+            );
           },
           [PAGE_NAMES.deliver, channel, args] as const,
         );
@@ -96,7 +114,13 @@ class StandInWebContents
   /** A page's window.open: Chromium has opened it already, so a denied one is closed at once. */
   async popupOpened(popup: Page): Promise<void> {
     const url = popup.url();
-    const response = this.openHandler?.({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: this.url, policy: 'strict-origin-when-cross-origin' } }) ?? { action: 'allow' };
+    const response = this.openHandler?.({
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'new-window',
+      referrer: { url: this.url, policy: 'strict-origin-when-cross-origin' },
+    }) ?? { action: 'allow' };
     this.opened.push({ url, action: response.action });
     if (response.action === 'deny') await popup.close();
   }
@@ -198,7 +222,12 @@ export class StandInWindow extends EventEmitter implements Pick<Electron.Browser
     const width = windowOptions.width ?? 800;
     const height = windowOptions.height ?? 600;
     // Centred on the one 1920x1080 display unless placed.
-    this.bounds = { x: windowOptions.x ?? Math.round((1920 - width) / 2), y: windowOptions.y ?? Math.round((1080 - height) / 2), width, height };
+    this.bounds = {
+      x: windowOptions.x ?? Math.round((1920 - width) / 2),
+      y: windowOptions.y ?? Math.round((1080 - height) / 2),
+      width,
+      height,
+    };
     this.title = windowOptions.title ?? 'Electron';
     this.webPreferences = windowOptions.webPreferences ?? {};
     this.visible = false;
@@ -227,7 +256,9 @@ export class StandInWindow extends EventEmitter implements Pick<Electron.Browser
     page.on('console', (message) => {
       if (message.type() === 'error') this.errors.push(message.text());
     });
-    page.on('crash', () => this.webContents.emit('render-process-gone', electronEvent({}), { reason: 'crashed', exitCode: 0 }));
+    page.on('crash', () =>
+      this.webContents.emit('render-process-gone', electronEvent({}), { reason: 'crashed', exitCode: 0 }),
+    );
     page.on('popup', (popup) => void this.webContents.popupOpened(popup));
     page.on('domcontentloaded', () => this.webContents.emit('dom-ready', electronEvent({})));
     return page;
@@ -247,8 +278,19 @@ export class StandInWindow extends EventEmitter implements Pick<Electron.Browser
 
   /** A page's invoke, with the event Electron gives its handler: who sent it, from which frame. */
   private invoke(frame: Frame, channel: string, args: unknown[]): Promise<InvokeOutcome> {
-    const senderFrame = strict('senderFrame', { url: frame.url(), name: frame.name(), origin: new URL(frame.url()).origin });
-    const event = { ...electronEvent({}), sender: this.webContents, senderFrame, frameId: 1, processId: 1, type: 'frame' as const };
+    const senderFrame = strict('senderFrame', {
+      url: frame.url(),
+      name: frame.name(),
+      origin: new URL(frame.url()).origin,
+    });
+    const event = {
+      ...electronEvent({}),
+      sender: this.webContents,
+      senderFrame,
+      frameId: 1,
+      processId: 1,
+      type: 'frame' as const,
+    };
     // Only the parts above exist; `strict` makes any other part of WebFrameMain throw with its name.
     return ipcMain.invoke(event as unknown as Electron.IpcMainInvokeEvent, channel, args);
   }
@@ -405,7 +447,9 @@ export class StandInWindow extends EventEmitter implements Pick<Electron.Browser
       destroyed: this.destroyed,
       shows: this.shows,
       bounds: { ...this.bounds },
-      webPreferences: Object.fromEntries(Object.entries(this.webPreferences).filter(([, value]) => typeof value !== 'function')),
+      webPreferences: Object.fromEntries(
+        Object.entries(this.webPreferences).filter(([, value]) => typeof value !== 'function'),
+      ),
       pushes: structuredClone(this.webContents.pushes),
       opened: [...this.webContents.opened],
       errors: [...this.errors],

@@ -111,7 +111,10 @@ export function evaluateAlerts(
     const alert = toAlert(rule, next);
     if (alert) alerts.push(alert);
     if (snoozed) {
-      rules.set(rule.id, { ...next, owed: alert !== null && (next.owed || (notify !== null && notify !== 'resolved')) });
+      rules.set(rule.id, {
+        ...next,
+        owed: alert !== null && (next.owed || (notify !== null && notify !== 'resolved')),
+      });
       continue;
     }
     const kind = notify ?? (alert && next.owed ? 'raised' : null);

@@ -48,7 +48,11 @@ function freedBy(group: readonly AgentView[], freed: Freed, unified: boolean): n
  * those sharing one model free it only together, so they are suggested
  * together. None when stopping any would free none of it.
  */
-function biggestAgent(agents: readonly AgentView[], freed: Freed = 'all', unified = false): { culprit: Culprit; action: string } | null {
+function biggestAgent(
+  agents: readonly AgentView[],
+  freed: Freed = 'all',
+  unified = false,
+): { culprit: Culprit; action: string } | null {
   // Grouped as Ollama names models, and only agents that still hold theirs: as the controls judge what stopping frees.
   const groups = new Map<string, AgentView[]>();
   for (const agent of agents.filter(holdsItsModel)) {
@@ -73,7 +77,9 @@ function biggestAgent(agents: readonly AgentView[], freed: Freed = 'all', unifie
 function thresholdRule(
   id: string,
   key: ThresholdRuleKey,
-  measure: (snapshot: SnapshotBase) => { value: number; message: string; culprit: Culprit | null; suggestedAction: string | null } | null,
+  measure: (
+    snapshot: SnapshotBase,
+  ) => { value: number; message: string; culprit: Culprit | null; suggestedAction: string | null } | null,
 ): AlertRule {
   return {
     id,
@@ -82,7 +88,11 @@ function thresholdRule(
       if (!thresholds.enabled) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
       const measured = measure(snapshot);
       if (measured === null) return FROZEN;
-      return { kind: 'level', level: levelOf(measured.value, firing, thresholds, THRESHOLD_DIRECTION[key]), ...measured };
+      return {
+        kind: 'level',
+        level: levelOf(measured.value, firing, thresholds, THRESHOLD_DIRECTION[key]),
+        ...measured,
+      };
     },
   };
 }
@@ -93,7 +103,10 @@ const memoryRule = thresholdRule('memory-vs-ram', 'memoryPctOfRam', (snapshot) =
   if (!agentsFresh(snapshot) || ramBytes === null || memoryPctOfRam === null || snapshot.agents === null) return null;
   const biggest = biggestAgent(snapshot.agents, 'ram', unifiedMemory);
   // What sits in a discrete GPU's memory is not RAM; it is named apart so the figures add up.
-  const inGpu = !unifiedMemory && vramBytes !== null && vramBytes > 0 ? ` of RAM (and ${formatBytes(vramBytes)} of GPU memory)` : '';
+  const inGpu =
+    !unifiedMemory && vramBytes !== null && vramBytes > 0
+      ? ` of RAM (and ${formatBytes(vramBytes)} of GPU memory)`
+      : '';
   return {
     value: memoryPctOfRam,
     message: `Agents use ${formatBytes(ramBytes)}${inGpu}, ${Math.round(memoryPctOfRam)}% of this machine's ${formatBytes(machineRamBytes)} RAM.`,
@@ -107,7 +120,10 @@ const freeMemoryByShare = thresholdRule('free-memory', 'freeRamPct', (snapshot) 
   // A reading nobody could take is unknown: no alert is raised or cleared on it.
   if (machineRamBytes <= 0 || freeRamBytes === null) return null;
   const pct = (freeRamBytes / machineRamBytes) * 100;
-  const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory) : null;
+  const biggest =
+    agentsFresh(snapshot) && snapshot.agents
+      ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory)
+      : null;
   return {
     value: pct,
     message: `Only ${formatBytes(freeRamBytes)} of ${formatBytes(machineRamBytes)} RAM is free (${Math.round(pct)}%).`,
@@ -132,7 +148,10 @@ const freeMemoryRule: AlertRule = {
     const level = PRESSURE_LEVEL[pressure];
     if (byShare.kind === 'level' && LEVEL_RANK[byShare.level] >= LEVEL_RANK[level]) return byShare;
     const free = snapshot.summary.freeRamBytes;
-    const biggest = agentsFresh(snapshot) && snapshot.agents ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory) : null;
+    const biggest =
+      agentsFresh(snapshot) && snapshot.agents
+        ? biggestAgent(snapshot.agents, 'ram', snapshot.summary.unifiedMemory)
+        : null;
     return {
       kind: 'level',
       level,
@@ -184,9 +203,17 @@ const longSessionRule = thresholdRule('long-session', 'sessionHours', (snapshot)
 });
 
 // Longer than the badges' labels: these open a sentence.
-const SOURCE_IN_A_SENTENCE: Readonly<Record<SourceName, string>> = { postgres: 'PostgreSQL', registry: 'The agent registry (Redis)', ollama: 'Ollama' };
+const SOURCE_IN_A_SENTENCE: Readonly<Record<SourceName, string>> = {
+  postgres: 'PostgreSQL',
+  registry: 'The agent registry (Redis)',
+  ollama: 'Ollama',
+};
 /** Without PostgreSQL the monitor knows nothing of sessions; the others it can partly do without. */
-const SOURCE_SEVERITY: Readonly<Record<SourceName, Severity>> = { postgres: 'critical', registry: 'warning', ollama: 'warning' };
+const SOURCE_SEVERITY: Readonly<Record<SourceName, Severity>> = {
+  postgres: 'critical',
+  registry: 'warning',
+  ollama: 'warning',
+};
 
 function sourceRule(source: SourceName): AlertRule {
   return {
@@ -195,7 +222,10 @@ function sourceRule(source: SourceName): AlertRule {
       const health = snapshot.sources[source];
       const down = settings.sourceUnavailable.enabled && isDown(health);
       if (!down) return { kind: 'level', level: 'ok', message: '', culprit: null, suggestedAction: null };
-      const kept = health.state === 'stale' && health.ageSeconds !== null ? ` Showing what it said ${formatDuration(health.ageSeconds)} ago.` : '';
+      const kept =
+        health.state === 'stale' && health.ageSeconds !== null
+          ? ` Showing what it said ${formatDuration(health.ageSeconds)} ago.`
+          : '';
       return {
         kind: 'level',
         level: SOURCE_SEVERITY[source],

@@ -12,7 +12,8 @@ function startSeconds(agent: AgentView, takenAt: number): number | null {
 }
 
 export function agentFamilies(agents: readonly AgentView[], takenAt: number): Family[] {
-  const each = (value: (agent: AgentView) => number | null) => agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
+  const each = (value: (agent: AgentView) => number | null) =>
+    agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
   return [
     {
       name: 'delegator_agent_memory_bytes',
@@ -22,27 +23,53 @@ export function agentFamilies(agents: readonly AgentView[], takenAt: number): Fa
       samples: agents.flatMap((agent) =>
         (['estimated', 'ollama', 'vram', 'process'] as const).map((reading) => ({
           labels: { role: agent.role, model: agent.model, reading },
-          value: { estimated: agent.memory.estimatedBytes, ollama: agent.memory.ollamaBytes, vram: agent.memory.vramBytes, process: agent.memory.processBytes }[reading],
+          value: {
+            estimated: agent.memory.estimatedBytes,
+            ollama: agent.memory.ollamaBytes,
+            vram: agent.memory.vramBytes,
+            process: agent.memory.processBytes,
+          }[reading],
         })),
       ),
     },
-    { name: 'delegator_agent_cpu_ratio', type: 'gauge', help: "Each agent's own process: CPU between the last two polls, in cores (1 is one core busy).", labels: ['role'], samples: each((agent) => ratio(agent.cpuPercent)) },
+    {
+      name: 'delegator_agent_cpu_ratio',
+      type: 'gauge',
+      help: "Each agent's own process: CPU between the last two polls, in cores (1 is one core busy).",
+      labels: ['role'],
+      samples: each((agent) => ratio(agent.cpuPercent)),
+    },
     {
       name: 'delegator_agent_last_heartbeat_timestamp_seconds',
       type: 'gauge',
       help: "When each agent last wrote its heartbeat to ECHO's agent_status, in seconds since the epoch.",
       labels: ['role'],
-      samples: each((agent) => (agent.heartbeat === null ? null : Math.round(takenAt / 1000 - agent.heartbeat.ageSeconds))),
+      samples: each((agent) =>
+        agent.heartbeat === null ? null : Math.round(takenAt / 1000 - agent.heartbeat.ageSeconds),
+      ),
     },
-    { name: 'delegator_agent_start_time_seconds', type: 'gauge', help: 'When each agent started, in seconds since the epoch.', labels: ['role'], samples: each((agent) => startSeconds(agent, takenAt)) },
-    { name: 'delegator_agent_processes', type: 'gauge', help: "How many of each role's Erlang VMs run on this machine: more than one handles each message more than once.", labels: ['role'], samples: each((agent) => agent.copies.length) },
+    {
+      name: 'delegator_agent_start_time_seconds',
+      type: 'gauge',
+      help: 'When each agent started, in seconds since the epoch.',
+      labels: ['role'],
+      samples: each((agent) => startSeconds(agent, takenAt)),
+    },
+    {
+      name: 'delegator_agent_processes',
+      type: 'gauge',
+      help: "How many of each role's Erlang VMs run on this machine: more than one handles each message more than once.",
+      labels: ['role'],
+      samples: each((agent) => agent.copies.length),
+    },
   ];
 }
 
 /** What ECHO records of its own work; absent where its tables could not be read. */
 export function workFamilies(work: EchoWork | null): Family[] {
   if (work === null) return [];
-  const each = (value: (agent: AgentWork) => number) => work.agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
+  const each = (value: (agent: AgentWork) => number) =>
+    work.agents.map((agent) => ({ labels: { role: agent.role }, value: value(agent) }));
   const byStatus = new Map<string, number>();
   for (const decision of work.openDecisions) byStatus.set(decision.status, (byStatus.get(decision.status) ?? 0) + 1);
   const workflows = new Map<string, { kind: string; status: string; count: number }>();
@@ -51,9 +78,27 @@ export function workFamilies(work: EchoWork | null): Family[] {
     workflows.set(key, { kind: workflow.kind, status: workflow.status, count: (workflows.get(key)?.count ?? 0) + 1 });
   }
   return [
-    { name: 'delegator_agent_backlog_messages', type: 'gauge', help: "Messages to each agent still unread in ECHO's messages table.", labels: ['role'], samples: each((agent) => agent.backlog) },
-    { name: 'delegator_agent_failed_messages', type: 'gauge', help: 'Messages to each agent whose processing failed (processing_error set).', labels: ['role'], samples: each((agent) => agent.failuresTotal) },
-    { name: 'delegator_agent_tasks_today', type: 'gauge', help: 'Tasks the delegator sent each agent since the local day began.', labels: ['role'], samples: each((agent) => agent.tasksToday) },
+    {
+      name: 'delegator_agent_backlog_messages',
+      type: 'gauge',
+      help: "Messages to each agent still unread in ECHO's messages table.",
+      labels: ['role'],
+      samples: each((agent) => agent.backlog),
+    },
+    {
+      name: 'delegator_agent_failed_messages',
+      type: 'gauge',
+      help: 'Messages to each agent whose processing failed (processing_error set).',
+      labels: ['role'],
+      samples: each((agent) => agent.failuresTotal),
+    },
+    {
+      name: 'delegator_agent_tasks_today',
+      type: 'gauge',
+      help: 'Tasks the delegator sent each agent since the local day began.',
+      labels: ['role'],
+      samples: each((agent) => agent.tasksToday),
+    },
     {
       name: 'delegator_decisions_open',
       type: 'gauge',
@@ -89,9 +134,18 @@ export function modelFamilies(models: readonly ResidentModel[]): Family[] {
       type: 'gauge',
       help: 'When Ollama will unload each model unless it is used again (its keep-alive), in seconds since the epoch; absent for a model kept loaded for good.',
       labels: ['model'],
-      samples: models.map((model) => ({ labels: { model: model.name }, value: model.staysLoaded ? null : seconds(model.expiresAt) })),
+      samples: models.map((model) => ({
+        labels: { model: model.name },
+        value: model.staysLoaded ? null : seconds(model.expiresAt),
+      })),
     },
-    { name: 'delegator_model_agents', type: 'gauge', help: 'How many running agents use each model Ollama holds; 0 is a model held for nobody.', labels: ['model'], samples: models.map((model) => ({ labels: { model: model.name }, value: model.usedBy.length })) },
+    {
+      name: 'delegator_model_agents',
+      type: 'gauge',
+      help: 'How many running agents use each model Ollama holds; 0 is a model held for nobody.',
+      labels: ['model'],
+      samples: models.map((model) => ({ labels: { model: model.name }, value: model.usedBy.length })),
+    },
   ];
 }
 
@@ -109,18 +163,36 @@ export function forecastFamilies(snapshot: Snapshot): Family[] {
       help: "Each category's admission forecast, as Ollama's scheduler would handle it: 1 for its verdict, 0 for the others; absent where no claim can be made.",
       labels: ['category', 'verdict'],
       samples: categories.flatMap((entry) =>
-        entry.verdict === null ? [] : forecastVerdictSchema.options.map((verdict) => ({ labels: { category: entry.category, verdict }, value: entry.verdict === verdict ? 1 : 0 })),
+        entry.verdict === null
+          ? []
+          : forecastVerdictSchema.options.map((verdict) => ({
+              labels: { category: entry.category, verdict },
+              value: entry.verdict === verdict ? 1 : 0,
+            })),
       ),
     },
-    { name: 'delegator_forecast_need_bytes', type: 'gauge', help: "What starting each category would add to memory, given the models loaded now.", labels: ['category'], samples: categories.map((entry) => ({ labels: { category: entry.category }, value: entry.needBytes })) },
+    {
+      name: 'delegator_forecast_need_bytes',
+      type: 'gauge',
+      help: 'What starting each category would add to memory, given the models loaded now.',
+      labels: ['category'],
+      samples: categories.map((entry) => ({ labels: { category: entry.category }, value: entry.needBytes })),
+    },
   ];
 }
 
 export function sourceFamilies(snapshot: Snapshot): Family[] {
   const read = sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data');
-  const each = (value: (source: (typeof read)[number]) => number | null) => read.map((source) => ({ labels: { source }, value: value(source) }));
+  const each = (value: (source: (typeof read)[number]) => number | null) =>
+    read.map((source) => ({ labels: { source }, value: value(source) }));
   return [
-    { name: 'delegator_source_up', type: 'gauge', help: '1 when the latest read of the source worked, 0 when it failed.', labels: ['source'], samples: each((source) => (snapshot.sources[source].state === 'ok' ? 1 : 0)) },
+    {
+      name: 'delegator_source_up',
+      type: 'gauge',
+      help: '1 when the latest read of the source worked, 0 when it failed.',
+      labels: ['source'],
+      samples: each((source) => (snapshot.sources[source].state === 'ok' ? 1 : 0)),
+    },
     {
       name: 'delegator_source_last_success_timestamp_seconds',
       type: 'gauge',
@@ -128,7 +200,19 @@ export function sourceFamilies(snapshot: Snapshot): Family[] {
       labels: ['source'],
       samples: each((source) => seconds(snapshot.sources[source].lastOkAt)),
     },
-    { name: 'delegator_source_entries_dropped', type: 'gauge', help: 'Rows and entries the latest read could not understand and left out.', labels: ['source'], samples: each((source) => snapshot.sources[source].dropped) },
-    { name: 'delegator_source_entries_dropped_total', type: 'counter', help: 'Rows and entries left out since the monitor started, each counted once.', labels: ['source'], samples: each((source) => snapshot.sources[source].droppedTotal) },
+    {
+      name: 'delegator_source_entries_dropped',
+      type: 'gauge',
+      help: 'Rows and entries the latest read could not understand and left out.',
+      labels: ['source'],
+      samples: each((source) => snapshot.sources[source].dropped),
+    },
+    {
+      name: 'delegator_source_entries_dropped_total',
+      type: 'counter',
+      help: 'Rows and entries left out since the monitor started, each counted once.',
+      labels: ['source'],
+      samples: each((source) => snapshot.sources[source].droppedTotal),
+    },
   ];
 }

@@ -26,12 +26,14 @@ export function planNotification(intent: NotificationIntent): NotificationPlan {
   const { alert } = intent;
   const culprit = alert.culprit;
   // A recovery needs no action; an alert with none suggested gets no button.
-  const request = culprit !== null && intent.kind !== 'resolved' && alert.suggestedAction !== null ? requestFor(culprit) : null;
+  const request =
+    culprit !== null && intent.kind !== 'resolved' && alert.suggestedAction !== null ? requestFor(culprit) : null;
   return {
     title: intent.kind === 'repeat' ? `${intent.title} (still)` : intent.title,
     body: intent.body,
     urgency: intent.kind === 'resolved' ? 'low' : alert.severity === 'critical' ? 'critical' : 'normal',
-    focus: culprit === null ? null : { kind: culprit.kind, id: culprit.id, ...(request === null ? {} : { control: true }) },
+    focus:
+      culprit === null ? null : { kind: culprit.kind, id: culprit.id, ...(request === null ? {} : { control: true }) },
     action: request === null ? null : { label: controlLabel(request), request },
   };
 }

@@ -16,7 +16,9 @@ function escapeLabel(value: string): string {
 }
 
 function renderLabels(names: readonly string[], labels: Labels | undefined): string {
-  return names.length === 0 ? '' : `{${names.map((name) => `${name}="${escapeLabel(labels?.[name] ?? '')}"`).join(',')}}`;
+  return names.length === 0
+    ? ''
+    : `{${names.map((name) => `${name}="${escapeLabel(labels?.[name] ?? '')}"`).join(',')}}`;
 }
 
 /** The families as exposition text; a family with no known value is left out whole. */

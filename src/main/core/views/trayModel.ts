@@ -1,4 +1,11 @@
-import { formatBytes, formatBytesSteady, formatMinutes, formatRole, memorySplit, SOURCE_LABELS } from '../../../shared/format';
+import {
+  formatBytes,
+  formatBytesSteady,
+  formatMinutes,
+  formatRole,
+  memorySplit,
+  SOURCE_LABELS,
+} from '../../../shared/format';
 import type { CommandRequest } from '../../../shared/commands';
 import { controlLabel } from '../../../shared/controlPlan';
 import type { FocusTarget } from '../../../shared/focus';
@@ -86,7 +93,14 @@ const MENU_LIST_LIMIT = 20;
 /** "and 180 more agents", opening the dashboard, where a list was cut. */
 function moreLine(total: number | null, shown: number, what: string): TrayMenuItem[] {
   if (total === null || total <= shown) return [];
-  return [{ kind: 'action', action: 'open', label: `and ${(total - shown).toLocaleString('en')} more ${what} in the dashboard…`, enabled: true }];
+  return [
+    {
+      kind: 'action',
+      action: 'open',
+      label: `and ${(total - shown).toLocaleString('en')} more ${what} in the dashboard…`,
+      enabled: true,
+    },
+  ];
 }
 
 /** A menu line is one line of a screen's width; the whole reason is on the dashboard. */
@@ -103,7 +117,8 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
   return sourceNameSchema.options.flatMap((source): TrayMenuItem[] => {
     const health = snapshot.sources[source];
     if (health.state !== 'stale' && health.state !== 'error') return [];
-    const since = health.state === 'stale' && health.lastOkAt !== null ? `stale since ${formatTime(health.lastOkAt)}` : 'down';
+    const since =
+      health.state === 'stale' && health.lastOkAt !== null ? `stale since ${formatTime(health.lastOkAt)}` : 'down';
     return [{ kind: 'info', label: `${SOURCE_LABELS[source]}: ${since}`, focus: { kind: 'source', id: source } }];
   });
 }
@@ -117,7 +132,8 @@ function problems(snapshot: Snapshot, formatTime: (instant: string) => string): 
 function agentSignals(agent: AgentView): string[] {
   const lines: string[] = [];
   if (agent.pid !== null && agent.processAlive !== false) {
-    const memory = agent.memory.processBytes === null ? '' : ` · process ${formatBytesSteady(agent.memory.processBytes)}`;
+    const memory =
+      agent.memory.processBytes === null ? '' : ` · process ${formatBytesSteady(agent.memory.processBytes)}`;
     const cpu = agent.cpuPercent === null ? '' : ` · CPU ~${Math.round(agent.cpuPercent / 10) * 10}%`;
     lines.push(`pid ${agent.pid}${memory}${cpu}`);
   }
@@ -127,13 +143,21 @@ function agentSignals(agent: AgentView): string[] {
     lines.push(`Heartbeat ${silent}${beat.status === 'running' ? '' : ` · ${beat.status}`}`);
   }
   // Loaded, but listed without a size (an Ollama-compatible server): the figure in the label is the estimate.
-  if (agent.memory.modelLoaded === true && agent.memory.ollamaBytes === null) lines.push(`Model loaded; Ollama gave no size, ~${formatBytes(agent.memory.estimatedBytes)} estimated`);
+  if (agent.memory.modelLoaded === true && agent.memory.ollamaBytes === null)
+    lines.push(`Model loaded; Ollama gave no size, ~${formatBytes(agent.memory.estimatedBytes)} estimated`);
   lines.push(`Seen by ${agent.origins.join(', ')}`);
   return lines;
 }
 
 /** Everything the tray shows, as plain data: a pure function of the snapshot, so it can be compared and tested. */
-export function trayModel({ snapshot, startError = null, snoozedUntil, now, formatTime, settingsAvailable = true }: TrayInput): TrayModel {
+export function trayModel({
+  snapshot,
+  startError = null,
+  snoozedUntil,
+  now,
+  formatTime,
+  settingsAvailable = true,
+}: TrayInput): TrayModel {
   const summary = summaryLine(snapshot);
   const split = snapshot && memorySplit(snapshot.summary);
   const snoozedTill = snoozedUntil !== null && snoozedUntil > now ? snoozedUntil : null;
@@ -192,7 +216,15 @@ export function trayModel({ snapshot, startError = null, snoozedUntil, now, form
       SEPARATOR,
       { kind: 'action', action: 'snooze-hour', label: 'Snooze notifications for 1 hour', enabled: true },
       { kind: 'action', action: 'snooze-tomorrow', label: 'Snooze notifications until tomorrow', enabled: true },
-      { kind: 'action', action: 'resume', label: snoozedTill === null ? 'Resume notifications' : `Resume notifications (snoozed until ${formatTime(new Date(snoozedTill).toISOString())})`, enabled: snoozed },
+      {
+        kind: 'action',
+        action: 'resume',
+        label:
+          snoozedTill === null
+            ? 'Resume notifications'
+            : `Resume notifications (snoozed until ${formatTime(new Date(snoozedTill).toISOString())})`,
+        enabled: snoozed,
+      },
       SEPARATOR,
       { kind: 'action', action: 'settings', label: 'Settings…', enabled: settingsAvailable },
       { kind: 'action', action: 'log', label: 'Open Log', enabled: true },

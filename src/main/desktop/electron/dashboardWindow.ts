@@ -38,7 +38,10 @@ export function lockDownSession(devServerUrl: string | undefined): void {
 
 /** Makes the window; it exists, with its webContents id, before its page starts loading. */
 async function makeDashboardWindow(options: DashboardWindowOptions): Promise<BrowserWindow> {
-  const remembered = onSomeDisplay(await loadWindowBounds(options.statePath), screen.getAllDisplays().map((display) => display.workArea));
+  const remembered = onSomeDisplay(
+    await loadWindowBounds(options.statePath),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
   // Electron's security checklist, written out where the window is made so scanners can read it.
   const window = new BrowserWindow({
     ...remembered,
@@ -134,7 +137,8 @@ export function dashboardPort(options: DashboardWindowOptions): DashboardPort & 
     windowId: () => window?.webContents.id ?? null,
     window: () => window,
     saveBounds: async () => {
-      if (window && !window.isDestroyed()) await saveWindowBounds(options.statePath, window.getNormalBounds()).catch(() => undefined);
+      if (window && !window.isDestroyed())
+        await saveWindowBounds(options.statePath, window.getNormalBounds()).catch(() => undefined);
     },
   };
 }

@@ -2,6 +2,14 @@ import { ipcMain } from 'electron';
 import { registerHandlers, trustedSender, type Handler } from '../ipcHandlers';
 
 /** Serves the dashboard window, and only it, these channels. */
-export function serveIpc(handlers: Readonly<Record<string, Handler>>, windowId: () => number | null, pageUrl: string): () => void {
-  return registerHandlers(ipcMain, trustedSender(windowId, () => pageUrl), handlers);
+export function serveIpc(
+  handlers: Readonly<Record<string, Handler>>,
+  windowId: () => number | null,
+  pageUrl: string,
+): () => void {
+  return registerHandlers(
+    ipcMain,
+    trustedSender(windowId, () => pageUrl),
+    handlers,
+  );
 }

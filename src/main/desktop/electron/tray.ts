@@ -9,14 +9,32 @@ function template(items: readonly TrayMenuItem[], handlers: MenuHandlers): MenuI
     if (item.kind === 'submenu') return { label: item.label, submenu: template(item.items, handlers) };
     if (item.kind === 'control') {
       const request = item.request;
-      return { label: item.label, click: () => { handlers.onControl(request); } };
+      return {
+        label: item.label,
+        click: () => {
+          handlers.onControl(request);
+        },
+      };
     }
     if (item.kind === 'info') {
       const focus = item.focus;
       // Linux ignores clicks on the tray icon itself, so every line that can open the dashboard does so from the menu.
-      return focus ? { label: item.label, click: () => { handlers.onFocus(focus); } } : { label: item.label, enabled: false };
+      return focus
+        ? {
+            label: item.label,
+            click: () => {
+              handlers.onFocus(focus);
+            },
+          }
+        : { label: item.label, enabled: false };
     }
-    return { label: item.label, enabled: item.enabled, click: () => { handlers.onAction(item.action); } };
+    return {
+      label: item.label,
+      enabled: item.enabled,
+      click: () => {
+        handlers.onAction(item.action);
+      },
+    };
   });
 }
 
@@ -26,10 +44,18 @@ function template(items: readonly TrayMenuItem[], handlers: MenuHandlers): MenuI
  * `nativeTheme` follows the app's theme, not the taskbar's (electron#19729),
  * and Windows' taskbar and most Linux panels are dark.
  */
-export function electronTrayBindings(resourcesDir: string, onClick: () => void): TrayBindings<NativeImage, Electron.Menu> {
+export function electronTrayBindings(
+  resourcesDir: string,
+  onClick: () => void,
+): TrayBindings<NativeImage, Electron.Menu> {
   const iconFor = (state: TrayIconState): NativeImage => {
     // Windows takes the size its display scaling needs from an .ico; elsewhere the PNG and its @2x.
-    const file = process.platform === 'darwin' ? `${state}-Template.png` : process.platform === 'win32' ? `${state}-dark.ico` : `${state}-dark.png`;
+    const file =
+      process.platform === 'darwin'
+        ? `${state}-Template.png`
+        : process.platform === 'win32'
+          ? `${state}-dark.ico`
+          : `${state}-dark.png`;
     return nativeImage.createFromPath(join(resourcesDir, 'tray', file));
   };
   return {

@@ -14,7 +14,11 @@ export async function testConnection(config: MonitorConfig, timeZone: string): P
   const open = await openSources(config, { timeZone, persistent: false });
   try {
     const readings = await readSources(open.sources, Date.now());
-    return { postgres: verdict(readings.postgres), registry: verdict(readings.registry), ollama: verdict(readings.ollama) };
+    return {
+      postgres: verdict(readings.postgres),
+      registry: verdict(readings.registry),
+      ollama: verdict(readings.ollama),
+    };
   } finally {
     await open.close();
   }

@@ -35,7 +35,9 @@ export function settingsAsEnv(settings: Settings, password: string | null): Reco
     REDIS_URL: connection.redisUrl,
     OLLAMA_ENDPOINT: connection.ollamaEndpoint === '' ? 'off' : connection.ollamaEndpoint,
     // Unset stays Ollama's default, as Ollama reads it.
-    ...(settings.ollama.maxLoadedModels > 0 ? { OLLAMA_MAX_LOADED_MODELS: String(settings.ollama.maxLoadedModels) } : {}),
+    ...(settings.ollama.maxLoadedModels > 0
+      ? { OLLAMA_MAX_LOADED_MODELS: String(settings.ollama.maxLoadedModels) }
+      : {}),
     ...(settings.ollama.keepAlive === '' ? {} : { OLLAMA_KEEP_ALIVE: settings.ollama.keepAlive }),
     MONITOR_POLL_MS: String(settings.pollMs),
     MONITOR_ALERTS: JSON.stringify(settings.alerts),
@@ -48,7 +50,11 @@ const isSet = (env: Env, name: string): boolean => env[name] !== undefined && en
  * The configuration's input: the file's settings, with every variable set in
  * the environment winning, and the fields it decides named for the screen.
  */
-export function effectiveEnv(settings: Settings, password: string | null, env: Env): { env: Record<string, string | undefined>; overriddenBy: Record<string, string> } {
+export function effectiveEnv(
+  settings: Settings,
+  password: string | null,
+  env: Env,
+): { env: Record<string, string | undefined>; overriddenBy: Record<string, string> } {
   const fromFile = settingsAsEnv(settings, password);
   const overriddenBy: Record<string, string> = {};
   for (const [field, names] of Object.entries(FIELD_VARIABLES)) {
@@ -56,8 +62,15 @@ export function effectiveEnv(settings: Settings, password: string | null, env: E
     if (winner !== undefined) overriddenBy[field] = winner;
   }
   // The database is one choice: a URL or fields. Whichever the environment names wins whole.
-  const envNamesDatabase = isSet(env, 'DATABASE_URL') || Object.keys(env).some((name) => name.startsWith('DB_') && isSet(env, name));
-  const file = envNamesDatabase ? Object.fromEntries(Object.entries(fromFile).filter(([name]) => name !== 'DATABASE_URL' && !(isSet(env, 'DATABASE_URL') && name.startsWith('DB_')))) : fromFile;
+  const envNamesDatabase =
+    isSet(env, 'DATABASE_URL') || Object.keys(env).some((name) => name.startsWith('DB_') && isSet(env, name));
+  const file = envNamesDatabase
+    ? Object.fromEntries(
+        Object.entries(fromFile).filter(
+          ([name]) => name !== 'DATABASE_URL' && !(isSet(env, 'DATABASE_URL') && name.startsWith('DB_')),
+        ),
+      )
+    : fromFile;
   const merged: Record<string, string | undefined> = { ...file };
   // People set OLLAMA_HOST for Ollama and expect every tool to follow it: it beats the file's endpoint.
   if (isSet(env, 'OLLAMA_HOST')) delete merged.OLLAMA_ENDPOINT;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { IPC_SETTINGS } from '../../../shared/ipcChannels';
-import { settingsSaveSchema, type ConnectionReport, type Settings, type SettingsSave, type SettingsView } from '../../../shared/settings';
+import {
+  settingsSaveSchema,
+  type ConnectionReport,
+  type Settings,
+  type SettingsSave,
+  type SettingsView,
+} from '../../../shared/settings';
 import { ConfigError, loadConfig } from '../../config';
 import { parseArgs, type Handler } from '../ipcHandlers';
 import { testConnection } from './connectionTest';

@@ -48,7 +48,8 @@ export class SettingsStore {
     }
     const json = parseJson(text);
     const parsed = json.ok ? fileSchema.safeParse(json.value) : null;
-    if (!parsed?.success) return { settings: DEFAULT_SETTINGS, password: null, problem: `${this.path} is damaged; using the defaults` };
+    if (!parsed?.success)
+      return { settings: DEFAULT_SETTINGS, password: null, problem: `${this.path} is damaged; using the defaults` };
     const { settings, encryptedPassword } = parsed.data;
     if (encryptedPassword === undefined) return { settings, password: null, problem: null };
     try {
@@ -56,16 +57,23 @@ export class SettingsStore {
       if (reEncrypt) await this.save({ settings, password: text }).catch(() => undefined);
       return { settings, password: text, problem: null };
     } catch {
-      return { settings, password: null, problem: 'the stored password could not be decrypted on this machine; enter it again' };
+      return {
+        settings,
+        password: null,
+        problem: 'the stored password could not be decrypted on this machine; enter it again',
+      };
     }
   }
 
   /** `password` undefined keeps the stored one, '' removes it. */
   async save(save: SettingsSave): Promise<void> {
     // Read the stored password only when it is kept: loading may itself save (to re-encrypt), with a password given.
-    const password = save.password === undefined ? (await this.load()).password : save.password === '' ? null : save.password;
+    const password =
+      save.password === undefined ? (await this.load()).password : save.password === '' ? null : save.password;
     if (password !== null && !(await this.cipher.available())) {
-      throw new PasswordNotStorable('this machine offers no encrypted storage for the password; set DB_PASSWORD in the environment instead');
+      throw new PasswordNotStorable(
+        'this machine offers no encrypted storage for the password; set DB_PASSWORD in the environment instead',
+      );
     }
     const file = {
       version: 1 as const,

@@ -52,7 +52,8 @@ export function readNvidiaSmi(text: string): NvidiaSmiGpus {
     usedMib += used;
     known += 1;
   }
-  const memory = known === 0 ? null : { totalBytes: Math.round(totalMib * MIB), usedBytes: Math.round(usedMib * MIB), count: known };
+  const memory =
+    known === 0 ? null : { totalBytes: Math.round(totalMib * MIB), usedBytes: Math.round(usedMib * MIB), count: known };
   return { memory, known, unreported };
 }
 
@@ -95,7 +96,8 @@ const MAX_AGE_MS = 120_000;
 // valid data (NVIDIA's troubleshooting names it return code 14).
 const EXIT_INFOROM_CORRUPTED = 14;
 
-const fieldOf = (error: unknown, field: string): unknown => (error instanceof Error && field in error ? (error as unknown as Record<string, unknown>)[field] : undefined);
+const fieldOf = (error: unknown, field: string): unknown =>
+  error instanceof Error && field in error ? (error as unknown as Record<string, unknown>)[field] : undefined;
 
 /**
  * NVIDIA GPU memory through nvidia-smi, read beside the polls rather than in
@@ -171,7 +173,9 @@ export class GpuMemoryReader {
     this.reading = answer.kind === 'printed' ? { at: this.clock(), ...readNvidiaSmi(answer.text) } : null;
   }
 
-  private async answer(): Promise<{ readonly kind: 'printed'; readonly text: string } | { readonly kind: 'failed' | 'timed-out' }> {
+  private async answer(): Promise<
+    { readonly kind: 'printed'; readonly text: string } | { readonly kind: 'failed' | 'timed-out' }
+  > {
     try {
       return { kind: 'printed', text: await this.exec(NVIDIA_SMI, QUERY, { timeoutMs: this.timeoutMs }) };
     } catch (error) {

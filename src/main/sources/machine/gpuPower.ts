@@ -37,7 +37,10 @@ export async function sysfsAttribute(path: string): Promise<string | null> {
  * and `class` are the kernel's copies of the device's IDs, read without
  * touching the device, so listing never wakes a sleeping GPU.
  */
-export async function pciDisplayDevices(sysfsRoot: string, vendors: readonly string[]): Promise<readonly PciDisplayDevice[] | null> {
+export async function pciDisplayDevices(
+  sysfsRoot: string,
+  vendors: readonly string[],
+): Promise<readonly PciDisplayDevice[] | null> {
   const folder = join(sysfsRoot, 'bus', 'pci', 'devices');
   let addresses: string[];
   try {
@@ -79,7 +82,8 @@ export async function nvidiaPowerStates(sysfsRoot: string): Promise<readonly Gpu
   );
 }
 
-const asleep = (state: GpuPowerState): boolean => state.runtimeStatus === 'suspended' || state.runtimeStatus === 'suspending';
+const asleep = (state: GpuPowerState): boolean =>
+  state.runtimeStatus === 'suspended' || state.runtimeStatus === 'suspending';
 
 /**
  * Whether nvidia-smi may run now. nvidia-smi opens every GPU, and that wakes
@@ -93,7 +97,11 @@ const asleep = (state: GpuPowerState): boolean => state.runtimeStatus === 'suspe
  * sysfs cannot tell (Windows, no PCI device listed: a Jetson, WSL) only the
  * caller's word counts. `inUse` null (unknown, or never said) reads.
  */
-export function mayReadNvidia(reads: GpuReads, devices: readonly GpuPowerState[] | null, inUse: boolean | null): boolean {
+export function mayReadNvidia(
+  reads: GpuReads,
+  devices: readonly GpuPowerState[] | null,
+  inUse: boolean | null,
+): boolean {
   if (reads !== 'auto') return reads === 'always';
   if (devices?.some(asleep)) return false;
   if (inUse !== false) return true;

@@ -22,7 +22,13 @@ export interface PlatformMemorySources {
 }
 
 /** Memory that can be had, macOS's pressure and swap in use, as this platform tells them. */
-export async function readPlatformMemory({ platform, exec, freemem, swapUsed, procRoot }: PlatformMemorySources): Promise<PlatformMemory> {
+export async function readPlatformMemory({
+  platform,
+  exec,
+  freemem,
+  swapUsed,
+  procRoot,
+}: PlatformMemorySources): Promise<PlatformMemory> {
   if (platform === 'darwin') {
     const mac = await readMacMemory(exec);
     return { freeBytes: mac.availableBytes, pressure: mac.pressure, swapUsedBytes: mac.swapUsedBytes };

@@ -3,7 +3,11 @@ import { promisify } from 'node:util';
 import { childEnvironment } from '../childEnvironment';
 
 /** Runs a program and resolves with its standard output; rejects when it fails, exits non-zero or times out. */
-export type RunCommand = (file: string, args: readonly string[], options: { readonly timeoutMs: number }) => Promise<string>;
+export type RunCommand = (
+  file: string,
+  args: readonly string[],
+  options: { readonly timeoutMs: number },
+) => Promise<string>;
 
 const execFileAsync = promisify(execFile);
 
@@ -13,6 +17,11 @@ const execFileAsync = promisify(execFile);
  * environment: the rest holds its secrets.
  */
 export const runCommand: RunCommand = async (file, args, { timeoutMs }) => {
-  const { stdout } = await execFileAsync(file, [...args], { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', env: childEnvironment() });
+  const { stdout } = await execFileAsync(file, [...args], {
+    timeout: timeoutMs,
+    windowsHide: true,
+    encoding: 'utf8',
+    env: childEnvironment(),
+  });
   return stdout;
 };

@@ -143,7 +143,12 @@ export class SystemProbe {
   }
 
   private markCpu(): CpuMark {
-    return markCpu({ machine: this.machine, platform: this.platform, clock: this.clock, ownCpu: this.ownCpu ?? (() => 0) });
+    return markCpu({
+      machine: this.machine,
+      platform: this.platform,
+      clock: this.clock,
+      ownCpu: this.ownCpu ?? (() => 0),
+    });
   }
 
   /**
@@ -156,12 +161,22 @@ export class SystemProbe {
     const startedAt = this.clock();
     const gpuRun = this.startGpuRead();
     this.startAmdCheck();
-    const memory = readPlatformMemory({ platform: this.platform, exec: this.exec, freemem: () => this.machine.freemem(), swapUsed: this.swapUsed, procRoot: this.procRoot }).catch(() => NOTHING_READ);
+    const memory = readPlatformMemory({
+      platform: this.platform,
+      exec: this.exec,
+      freemem: () => this.machine.freemem(),
+      swapUsed: this.swapUsed,
+      procRoot: this.procRoot,
+    }).catch(() => NOTHING_READ);
     const unifiedNow = this.unified();
     const wait = this.previous.at + minWindowMs - this.clock();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const mark = this.markCpu();
-    const cpuPercent = cpuPercentBetween(this.previous.times, mark.times, this.ownCpu ? mark.ownMs - this.previous.ownMs : 0);
+    const cpuPercent = cpuPercentBetween(
+      this.previous.times,
+      mark.times,
+      this.ownCpu ? mark.ownMs - this.previous.ownMs : 0,
+    );
     this.previous = mark;
     const totalBytes = this.machine.totalmem();
     const [{ freeBytes, pressure, swapUsedBytes }, unified] = await Promise.all([memory, unifiedNow]);
@@ -191,7 +206,8 @@ export class SystemProbe {
   }
 
   private async mayReadGpu(): Promise<boolean> {
-    const devices = this.platform === 'linux' && this.gpuReads === 'auto' ? await nvidiaPowerStates(this.sysfsRoot) : null;
+    const devices =
+      this.platform === 'linux' && this.gpuReads === 'auto' ? await nvidiaPowerStates(this.sysfsRoot) : null;
     return mayReadNvidia(this.gpuReads, devices, this.gpuInUse);
   }
 
@@ -233,7 +249,10 @@ export class SystemProbe {
       this.nvidiaUnified = true;
       return { gpu: null, hint: false };
     }
-    return { gpu: reading?.memory ?? null, hint: this.unifiedSetting === null && (verdict === 'maybe' || this.amdApu === true) };
+    return {
+      gpu: reading?.memory ?? null,
+      hint: this.unifiedSetting === null && (verdict === 'maybe' || this.amdApu === true),
+    };
   }
 
   /** Whether memory is unified: the setting, else Apple Silicon (asked once), else what nvidia-smi showed. */

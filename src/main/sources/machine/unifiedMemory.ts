@@ -40,7 +40,10 @@ async function sysctl(run: RunCommand, name: string): Promise<string | null> {
  */
 export async function isAppleSilicon(run: RunCommand, arch: string): Promise<boolean> {
   if (arch === 'arm64') return true;
-  const [arm64, translated] = await Promise.all([sysctl(run, 'hw.optional.arm64'), sysctl(run, 'sysctl.proc_translated')]);
+  const [arm64, translated] = await Promise.all([
+    sysctl(run, 'hw.optional.arm64'),
+    sysctl(run, 'sysctl.proc_translated'),
+  ]);
   return arm64 === '1' || translated === '1';
 }
 

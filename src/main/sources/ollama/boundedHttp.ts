@@ -68,7 +68,12 @@ export async function requestBounded(url: URL, request: BoundedRequest): Promise
   }
 }
 
-async function exchange(url: URL, request: BoundedRequest, limitBytes: number, stop: AbortController): Promise<BoundedAnswer> {
+async function exchange(
+  url: URL,
+  request: BoundedRequest,
+  limitBytes: number,
+  stop: AbortController,
+): Promise<BoundedAnswer> {
   const response = await fetch(url, {
     method: request.method ?? 'GET',
     ...(request.headers === undefined ? {} : { headers: request.headers }),

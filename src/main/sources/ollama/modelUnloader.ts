@@ -42,21 +42,37 @@ export class ModelUnloader {
     } catch (error) {
       // A request that timed out reached Ollama, which may still unload; one refused never left.
       if (error instanceof Error && error.name === 'TimeoutError') {
-        return { ok: false, id, failure: 'no_answer', error: `no answer from Ollama within ${String(this.ollama.timeoutMs)} ms: the model may still be unloaded` };
+        return {
+          ok: false,
+          id,
+          failure: 'no_answer',
+          error: `no answer from Ollama within ${String(this.ollama.timeoutMs)} ms: the model may still be unloaded`,
+        };
       }
       // A redirect leads elsewhere, and the unload request is never sent there: whatever answered did not unload.
-      if (error instanceof RedirectRefused) return { ok: false, id, failure: 'refused', error: requestFailureText(error) };
+      if (error instanceof RedirectRefused)
+        return { ok: false, id, failure: 'refused', error: requestFailureText(error) };
       if (error instanceof AnswerTooLarge) {
         // Its status was read before the body ran over: a 2xx agreed, and /api/ps says whether the model went.
         if (error.status >= 200 && error.status < 300) return this.confirmGone(id, model);
-        return { ok: false, id, failure: 'refused', error: `Ollama refused: HTTP ${String(error.status)} (${error.message})` };
+        return {
+          ok: false,
+          id,
+          failure: 'refused',
+          error: `Ollama refused: HTTP ${String(error.status)} (${error.message})`,
+        };
       }
       const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       return { ok: false, id, failure: 'not_sent', error: `Ollama could not be reached: ${errorText(cause)}` };
     }
     if (!answer.ok) {
       // Ollama's reason is kept, but never whole: a 100 kB one would ride in every answer and log line.
-      return { ok: false, id, failure: 'refused', error: `Ollama refused: ${ollamaErrorOf(answer.text) ?? `HTTP ${String(answer.status)}`}` };
+      return {
+        ok: false,
+        id,
+        failure: 'refused',
+        error: `Ollama refused: ${ollamaErrorOf(answer.text) ?? `HTTP ${String(answer.status)}`}`,
+      };
     }
     return this.confirmGone(id, model);
   }

@@ -28,7 +28,10 @@ const sizeOf = (size: number | undefined): number | null => (size === undefined 
 const modelSchema = z
   .object({
     // A name a control unloads: cutting it would name another model, so a longer one is left out.
-    name: z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
+    name: z
+      .string()
+      .min(1)
+      .max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`),
     model: z.string().optional(),
     size: byteCount.optional(),
     // Ollama 0.1.38 to 0.1.41 left size_vram out when it was 0 (a model wholly in RAM), so absent reads as 0.
@@ -36,7 +39,11 @@ const modelSchema = z
     expires_at: z.string().optional(),
   })
   // The part in GPU memory is part of the model; more of it than the whole would count memory that is not there.
-  .refine((entry) => entry.size_vram === undefined || entry.size === undefined || entry.size === 0 || entry.size_vram <= entry.size, { message: 'more than size', path: ['size_vram'] });
+  .refine(
+    (entry) =>
+      entry.size_vram === undefined || entry.size === undefined || entry.size === 0 || entry.size_vram <= entry.size,
+    { message: 'more than size', path: ['size_vram'] },
+  );
 
 /** Biggest first; a model of unknown size before any, since it may be the biggest, so the list never leaves it out. */
 function bySize(a: OllamaModel, b: OllamaModel): number {
@@ -76,7 +83,8 @@ function expiryOf(text: string | undefined): number | null {
  * `/api/ps` came with Ollama 0.1.38 (ollama/ollama#4327); an older Ollama
  * answers 404 (gin's "404 page not found"), as does a server that is not Ollama.
  */
-const NOT_FOUND_TEXT = 'Ollama answered 404 to /api/ps: Ollama 0.1.38 or later is needed to see loaded models (this server may be older, or not Ollama)';
+const NOT_FOUND_TEXT =
+  'Ollama answered 404 to /api/ps: Ollama 0.1.38 or later is needed to see loaded models (this server may be older, or not Ollama)';
 
 export class OllamaUnavailable extends Error {
   override readonly name = 'OllamaUnavailable';
@@ -98,7 +106,9 @@ export class OllamaClient {
       text = answer.text;
       if (!answer.ok) {
         const said = ollamaErrorOf(text);
-        throw new OllamaUnavailable(`${answer.status === 404 ? NOT_FOUND_TEXT : `Ollama answered HTTP ${String(answer.status)}`}${said === null ? '' : `: ${said}`}`);
+        throw new OllamaUnavailable(
+          `${answer.status === 404 ? NOT_FOUND_TEXT : `Ollama answered HTTP ${String(answer.status)}`}${said === null ? '' : `: ${said}`}`,
+        );
       }
     } catch (error) {
       if (error instanceof OllamaUnavailable) throw error;
@@ -107,7 +117,8 @@ export class OllamaClient {
     const json = parseJson(text);
     if (!json.ok) throw new OllamaUnavailable('Ollama: the answer to /api/ps is not JSON');
     const envelope = envelopeSchema.safeParse(json.value);
-    if (!envelope.success) throw new OllamaUnavailable(`Ollama: unexpected answer to /api/ps (${describeIssues(envelope.error)})`);
+    if (!envelope.success)
+      throw new OllamaUnavailable(`Ollama: unexpected answer to /api/ps (${describeIssues(envelope.error)})`);
     const models: OllamaModel[] = [];
     const dropped: string[] = [];
     // Names as Ollama means them (a bare name is `:latest`), so one model is never counted, shown or exported twice.

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { epochMs } from './sessionRow';
-import type { AgentWorkRecord, DecisionRecord, FailedMessage, MessageRecord, WorkflowRecord } from '../../core/echoWork';
+import type {
+  AgentWorkRecord,
+  DecisionRecord,
+  FailedMessage,
+  MessageRecord,
+  WorkflowRecord,
+} from '../../core/echoWork';
 import { clipText, markCut, TEXT_LIMITS } from '../../../shared/clipText';
 import { describeIssues } from '../../../shared/zodIssues';
 
@@ -130,7 +136,9 @@ export function readAgent(screen: Screen, row: unknown): AgentWorkRecord | null 
   const lastSent = agent.last_sent == null ? null : screen.read(messageSchema, agent.last_sent, messageLabel);
   const llm = agent.llm == null ? null : screen.read(llmSchema, agent.llm, () => `llm_sessions of ${agent.role}`);
   if (llm !== null && llm.unreadable_today > 0) {
-    screen.note(`llm_sessions of ${agent.role}: ${String(llm.unreadable_today)} of today's left out (negative turn_count or total_tokens)`);
+    screen.note(
+      `llm_sessions of ${agent.role}: ${String(llm.unreadable_today)} of today's left out (negative turn_count or total_tokens)`,
+    );
   }
   return {
     role: clipText(agent.role, TEXT_LIMITS.label),
@@ -158,7 +166,9 @@ export function readDecision(screen: Screen, row: unknown): DecisionRecord | nul
     id: decision.id,
     type: clipText(decision.decision_type, TEXT_LIMITS.label),
     initiator: clipText(decision.initiator_role, TEXT_LIMITS.label),
-    participants: (decision.participants ?? []).filter((role): role is string => role !== null && role.length > 0).map((role) => clipText(role, TEXT_LIMITS.label)),
+    participants: (decision.participants ?? [])
+      .filter((role): role is string => role !== null && role.length > 0)
+      .map((role) => clipText(role, TEXT_LIMITS.label)),
     mode: clipText(decision.mode, TEXT_LIMITS.label),
     status: clipText(decision.status, TEXT_LIMITS.label),
     votes: decision.votes,
@@ -167,7 +177,8 @@ export function readDecision(screen: Screen, row: unknown): DecisionRecord | nul
 }
 
 export function readWorkflow(screen: Screen, row: unknown): WorkflowRecord | null {
-  const label = (each: unknown) => `${field(each, 'kind') === 'flow' ? 'flow_executions' : 'workflow_executions'} ${field(each, 'id')}`;
+  const label = (each: unknown) =>
+    `${field(each, 'kind') === 'flow' ? 'flow_executions' : 'workflow_executions'} ${field(each, 'id')}`;
   const execution = screen.read(workflowSchema, row, label);
   if (execution === null) return null;
   return {

@@ -78,24 +78,36 @@ export function workTokenSql(tables: EchoTables): string {
   // Every write of ECHO's (LLM.Session) sets last_query_at to now, so it lands within a day of the newest: one index range,
   // measured from the data rather than this clock or the server's. 'infinity' is no newest.
   if (tables.llmSessions) {
-    parts.push(versionsSql('llm_sessions', `last_query_at >= (SELECT max(last_query_at) FROM llm_sessions WHERE last_query_at < 'infinity') - interval '1 day'`));
+    parts.push(
+      versionsSql(
+        'llm_sessions',
+        `last_query_at >= (SELECT max(last_query_at) FROM llm_sessions WHERE last_query_at < 'infinity') - interval '1 day'`,
+      ),
+    );
   }
   if (tables.workflows) parts.push(versionsSql('workflow_executions', `status IN ${list(SHOWN_WORKFLOW_STATUSES)}`));
   if (tables.flows) parts.push(versionsSql('flow_executions', `status IN ${list(SHOWN_FLOW_STATUSES)}`));
-  return parts.length === 0 ? `''` : `concat_ws('/', ${parts.map((part) => `coalesce(${part}::text, '-')`).join(', ')})`;
+  return parts.length === 0
+    ? `''`
+    : `concat_ws('/', ${parts.map((part) => `coalesce(${part}::text, '-')`).join(', ')})`;
 }
 
 /** A message's columns, its instant as UTC epoch ms; a long subject is cut in SQL, with its length to say so. */
-const messageColumns = (extra = ''): string => `m.id, m.from_role, m.to_role, m.type, left(m.subject, ${String(TEXT_LIMITS.label)}) AS subject,
+const messageColumns = (
+  extra = '',
+): string => `m.id, m.from_role, m.to_role, m.type, left(m.subject, ${String(TEXT_LIMITS.label)}) AS subject,
        length(m.subject) AS subject_length, (extract(epoch FROM m.inserted_at) * 1000)::float8 AS at_ms${extra}`;
 
 const ERROR_COLUMNS = `, left(m.processing_error, ${String(TEXT_LIMITS.message)}) AS error, length(m.processing_error) AS error_length`;
 
-const jsonList = (rows: string, order: string): string => `(SELECT coalesce(json_agg(x ORDER BY ${order}), '[]') FROM (${rows}) AS x)`;
+const jsonList = (rows: string, order: string): string =>
+  `(SELECT coalesce(json_agg(x ORDER BY ${order}), '[]') FROM (${rows}) AS x)`;
 
 function rolesSql(tables: EchoTables): string[] {
   const sources = [
-    ...(tables.messages ? [distinctSql('to_roles', 'messages', 'to_role'), distinctSql('from_roles', 'messages', 'from_role')] : []),
+    ...(tables.messages
+      ? [distinctSql('to_roles', 'messages', 'to_role'), distinctSql('from_roles', 'messages', 'from_role')]
+      : []),
     ...(tables.llmSessions ? [distinctSql('llm_roles', 'llm_sessions', 'agent_role')] : []),
   ];
   const names = [...(tables.messages ? ['to_roles', 'from_roles'] : []), ...(tables.llmSessions ? ['llm_roles'] : [])];
@@ -109,7 +121,8 @@ function rolesSql(tables: EchoTables): string[] {
 
 /** Per role, the messages part: delegated tasks, backlog, failures, the last sent. */
 function messageColumnsOf(params: Placeholders, tables: EchoTables, window: WorkWindow): string {
-  if (!tables.messages) return `0 AS tasks_today, 0 AS tasks_last_hour, 0 AS backlog, '[]'::json AS waiting, 0 AS failures_total, '[]'::json AS failures, NULL::json AS last_sent`;
+  if (!tables.messages)
+    return `0 AS tasks_today, 0 AS tasks_last_hour, 0 AS backlog, '[]'::json AS waiting, 0 AS failures_total, '[]'::json AS failures, NULL::json AS last_sent`;
   const failures = tables.messageErrors
     ? `coalesce((SELECT f.total FROM failed f WHERE f.to_role = r.role AND f.n = 1), 0) AS failures_total,
        ${jsonList(
@@ -178,8 +191,24 @@ function executionsSql(kind: 'workflow' | 'flow', table: string, name: string, s
 
 function workflowsSql(tables: EchoTables): string {
   const parts = [
-    ...(tables.workflows ? [['workflow_executions', executionsSql('workflow', 'workflow_executions', 'workflow_name', SHOWN_WORKFLOW_STATUSES), SHOWN_WORKFLOW_STATUSES] as const] : []),
-    ...(tables.flows ? [['flow_executions', executionsSql('flow', 'flow_executions', 'flow_module', SHOWN_FLOW_STATUSES), SHOWN_FLOW_STATUSES] as const] : []),
+    ...(tables.workflows
+      ? [
+          [
+            'workflow_executions',
+            executionsSql('workflow', 'workflow_executions', 'workflow_name', SHOWN_WORKFLOW_STATUSES),
+            SHOWN_WORKFLOW_STATUSES,
+          ] as const,
+        ]
+      : []),
+    ...(tables.flows
+      ? [
+          [
+            'flow_executions',
+            executionsSql('flow', 'flow_executions', 'flow_module', SHOWN_FLOW_STATUSES),
+            SHOWN_FLOW_STATUSES,
+          ] as const,
+        ]
+      : []),
   ];
   if (parts.length === 0) return `'[]'::json AS workflows, 0 AS workflows_total`;
   const order = 'x.failed DESC, x.inserted_at_ms, x.kind, x.id';
@@ -211,7 +240,10 @@ export function workSql(params: Placeholders, tables: EchoTables, window: WorkWi
     // No index of ECHO's covers processing_error, and ECHO never deletes a message: the failures are those of the chart's
     // days, each role's read through `(to_role, inserted_at)`, so their cost follows the month's traffic, not the table's
     // age. One pass numbers them newest first and counts them, for every role at once.
-    const since = withinSql(params, 'm.inserted_at', { start: window.days[0]?.start ?? window.today.start, end: window.before });
+    const since = withinSql(params, 'm.inserted_at', {
+      start: window.days[0]?.start ?? window.today.start,
+      end: window.before,
+    });
     ctes.push(`failed AS (
       SELECT m.id, m.to_role, row_number() OVER (PARTITION BY m.to_role ORDER BY m.inserted_at DESC, m.id DESC) AS n,
              count(*) OVER (PARTITION BY m.to_role) AS total

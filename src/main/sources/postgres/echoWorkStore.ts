@@ -96,7 +96,13 @@ export class EchoWorkStore {
     const workflows: WorkflowRecord[] = kept(row.workflows.map((each) => readWorkflow(screen, each)));
     const perDay = new Map(row.tasks_per_day.map(({ bucket, count }) => [bucket, count]));
     const work: EchoWorkData = {
-      tables: { messages: tables.messages, decisions: tables.decisions, llmSessions: tables.llmSessions, workflows: tables.workflows, flows: tables.flows },
+      tables: {
+        messages: tables.messages,
+        decisions: tables.decisions,
+        llmSessions: tables.llmSessions,
+        workflows: tables.workflows,
+        flows: tables.flows,
+      },
       agents,
       openDecisions,
       openDecisionsTotal: row.decisions_total,

@@ -56,7 +56,11 @@ const tablesSchema = z.object({
 export function parseWorkTables(value: unknown): EchoTables {
   const tables = tablesSchema.parse(value);
   // A column of a missing table is missing too; so are the votes of missing decisions.
-  return { ...tables, messageErrors: tables.messages && tables.messageErrors, decisionVotes: tables.decisions && tables.decisionVotes };
+  return {
+    ...tables,
+    messageErrors: tables.messages && tables.messageErrors,
+    decisionVotes: tables.decisions && tables.decisionVotes,
+  };
 }
 
 export const tablesKey = (tables: EchoTables): string =>

@@ -72,7 +72,8 @@ export class HeartbeatStore {
       const state = sqlState(error);
       if (state === UNDEFINED_TABLE) return { value: { present: false, rows: [] }, dropped: [] };
       // Another error of the statement (a column changed, no permission): the table is there but cannot be read.
-      if (state?.startsWith('42')) return { value: { present: false, rows: [] }, dropped: [`agent_status: ${(error as Error).message}`] };
+      if (state?.startsWith('42'))
+        return { value: { present: false, rows: [] }, dropped: [`agent_status: ${(error as Error).message}`] };
       throw error;
     }
     return screenHeartbeats(rows);

@@ -74,7 +74,9 @@ async function tableExists(sql: SqlClient, table: string): Promise<boolean> {
 async function latestMigration(sql: SqlClient): Promise<string | null> {
   const { rows } = await sql.query('SELECT max(version)::text AS latest FROM schema_migrations');
   const first = rows[0];
-  return typeof first === 'object' && first !== null && 'latest' in first && typeof first.latest === 'string' ? first.latest : null;
+  return typeof first === 'object' && first !== null && 'latest' in first && typeof first.latest === 'string'
+    ? first.latest
+    : null;
 }
 
 /** Reads, and changes nothing: whether ECHO's migrations have run here, and which of the monitor's tables exist. */
@@ -256,7 +258,8 @@ const LLM_SESSIONS = [
   'CREATE INDEX IF NOT EXISTS llm_sessions_created_at_index ON llm_sessions (created_at)',
 ];
 
-export type EchoWorkTable = 'decisions' | 'messages' | 'decision_votes' | 'workflow_executions' | 'flow_executions' | 'llm_sessions';
+export type EchoWorkTable =
+  'decisions' | 'messages' | 'decision_votes' | 'workflow_executions' | 'flow_executions' | 'llm_sessions';
 
 /**
  * Creates ECHO's work tables (`messages`, `decisions`, `decision_votes`,

@@ -25,21 +25,42 @@ async function workOrNull(reading: Promise<WorkReading>): Promise<{ work: Work; 
     const read = await reading;
     return { work: read.work, reading: read };
   } catch (error) {
-    return { work: { value: null, dropped: [`ECHO's work records: ${error instanceof Error ? error.message : String(error)}`] }, reading: null };
+    return {
+      work: {
+        value: null,
+        dropped: [`ECHO's work records: ${error instanceof Error ? error.message : String(error)}`],
+      },
+      reading: null,
+    };
   }
 }
 
 /** The sessions' picture, the agents' heartbeats and ECHO's work, read side by side on pooled connections, as one reading. */
-async function combined(picture: Promise<Screened<DayPicture>>, heartbeats: Promise<Screened<HeartbeatData>>, work: Promise<Work>): Promise<Screened<PostgresData>> {
+async function combined(
+  picture: Promise<Screened<DayPicture>>,
+  heartbeats: Promise<Screened<HeartbeatData>>,
+  work: Promise<Work>,
+): Promise<Screened<PostgresData>> {
   const [day, beats, records] = await Promise.all([picture, heartbeats, work]);
-  return { value: { ...day.value, heartbeats: beats.value, work: records.value }, dropped: [...day.dropped, ...beats.dropped, ...records.dropped] };
+  return {
+    value: { ...day.value, heartbeats: beats.value, work: records.value },
+    dropped: [...day.dropped, ...beats.dropped, ...records.dropped],
+  };
 }
 
 /** A single look (`status`, `forecast`, Test connection): no earlier picture to keep, so each part is read straight away. */
-export function readPostgresOnce(store: SessionStore, heartbeats: HeartbeatStore, work: EchoWorkStore | null = null): DayPictureSource {
+export function readPostgresOnce(
+  store: SessionStore,
+  heartbeats: HeartbeatStore,
+  work: EchoWorkStore | null = null,
+): DayPictureSource {
   return {
     read: (request) =>
-      combined(store.dayPicture(request), heartbeats.read(), work === null ? Promise.resolve(NO_WORK) : workOrNull(work.readWithToken(request)).then((read) => read.work)),
+      combined(
+        store.dayPicture(request),
+        heartbeats.read(),
+        work === null ? Promise.resolve(NO_WORK) : workOrNull(work.readWithToken(request)).then((read) => read.work),
+      ),
   };
 }
 

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { DailyCount, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../../shared/model';
 import type { DayPicture } from '../../core/readings';
-import { datesBetween, localDateSpan, localDayRange, recentHourBuckets, zoneOf, type InstantRange, type TimeZoneSource } from '../../core/localTime';
+import {
+  datesBetween,
+  localDateSpan,
+  localDayRange,
+  recentHourBuckets,
+  zoneOf,
+  type InstantRange,
+  type TimeZoneSource,
+} from '../../core/localTime';
 import { Placeholders } from './placeholders';
 import type { Screened } from '../screening';
 import { readSessionRows, READABLE_ROW_SQL, utcTimestamp } from './sessionRow';
@@ -77,7 +85,10 @@ function countsByBucket(rows: readonly z.infer<typeof countRowSchema>[], size: n
 }
 
 function timelineOf(buckets: readonly InstantRange[], counts: readonly number[]): HourlyCount[] {
-  return buckets.map((bucket, index) => ({ hourStart: new Date(bucket.start).toISOString(), count: counts[index] ?? 0 }));
+  return buckets.map((bucket, index) => ({
+    hourStart: new Date(bucket.start).toISOString(),
+    count: counts[index] ?? 0,
+  }));
 }
 
 /** The figures of a single day: its count is its total, so no per-day query is needed. */
@@ -94,7 +105,10 @@ export class SessionStore {
   /** The zone is read at each question: a travelling laptop's "today" moves with it. */
   private readonly timeZone: () => string;
 
-  constructor(private readonly sql: SqlClient, zone: TimeZoneSource) {
+  constructor(
+    private readonly sql: SqlClient,
+    zone: TimeZoneSource,
+  ) {
     this.timeZone = () => zoneOf(zone);
   }
 
@@ -109,7 +123,9 @@ export class SessionStore {
     const params = new Placeholders();
     // Another day on screen still needs today's count, and only that.
     const todayCount =
-      historyDate === today ? 'NULL' : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone()))} AND ${READABLE_ROW_SQL})`;
+      historyDate === today
+        ? 'NULL'
+        : `(SELECT count(*) FROM delegator_sessions WHERE ${startedWithinSql(params, localDayRange(today, this.timeZone()))} AND ${READABLE_ROW_SQL})`;
     const { rows } = await this.sql.query(
       `SELECT (SELECT coalesce(json_agg(a), '[]') FROM (${activeRowsSql()}) AS a) AS active,
               (SELECT count(*) FROM delegator_sessions WHERE status = 'active') AS active_total,
@@ -160,13 +176,20 @@ export class SessionStore {
     return (await this.changeTokenWith(request, {})).token;
   }
 
-  async changeTokenWith(request: DayRequest, alongside: Readonly<Record<string, string>>): Promise<{ token: string; alongside: Readonly<Record<string, unknown>> }> {
+  async changeTokenWith(
+    request: DayRequest,
+    alongside: Readonly<Record<string, string>>,
+  ): Promise<{ token: string; alongside: Readonly<Record<string, unknown>> }> {
     const hours = recentHourBuckets(request.now, this.timeZone(), TIMELINE_HOURS);
     const params = new Placeholders();
-    const extra = Object.entries(alongside).map(([name, sql]) => `,\n              ${sql} AS extra_${name}`).join('');
+    const extra = Object.entries(alongside)
+      .map(([name, sql]) => `,\n              ${sql} AS extra_${name}`)
+      .join('');
     // Bounded above, so a row dated in the far future (or 'infinity') cannot hide every new one.
     // Prepared once per connection: planning is most of what this small statement costs.
-    const { rows } = await queryPlanned(this.sql, `SELECT (SELECT max(started_at)::text FROM delegator_sessions
+    const { rows } = await queryPlanned(
+      this.sql,
+      `SELECT (SELECT max(started_at)::text FROM delegator_sessions
                 WHERE started_at < ${params.add(utcTimestamp(request.now + 86_400_000), 'timestamp')}) AS newest_start,
               count(*) AS active_count,
               coalesce(sum(xmin::text::bigint), 0) AS active_versions${extra}
@@ -176,12 +199,19 @@ export class SessionStore {
     );
     const row = changeTokenRowSchema.parse(rows[0]);
     const first = (rows[0] ?? {}) as Record<string, unknown>;
-    const token = [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join('/');
-    return { token, alongside: Object.fromEntries(Object.keys(alongside).map((name) => [name, first[`extra_${name}`]])) };
+    const token = [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join(
+      '/',
+    );
+    return {
+      token,
+      alongside: Object.fromEntries(Object.keys(alongside).map((name) => [name, first[`extra_${name}`]])),
+    };
   }
 
   async activeSessions(): Promise<Screened<ActiveSessions>> {
-    const { rows } = await this.sql.query(`SELECT a.*, count(*) OVER () AS total_active FROM (${activeRowsSql()}) AS a`);
+    const { rows } = await this.sql.query(
+      `SELECT a.*, count(*) OVER () AS total_active FROM (${activeRowsSql()}) AS a`,
+    );
     const screened = readSessionRows(rows);
     const first = rows[0];
     const total =

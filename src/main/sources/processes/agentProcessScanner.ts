@@ -99,7 +99,13 @@ export class AgentProcessScanner {
   found(pid: number): ScannedProcess | null {
     const tracked = this.tracked.get(pid);
     if (!tracked?.measured) return null;
-    return { pid, echo: tracked.echo, uid: tracked.uid, uids: tracked.uids, start: { ticks: tracked.startTicks, at: tracked.startedAt } };
+    return {
+      pid,
+      echo: tracked.echo,
+      uid: tracked.uid,
+      uids: tracked.uids,
+      start: { ticks: tracked.startTicks, at: tracked.startedAt },
+    };
   }
 
   private async scanOnce(): Promise<Screened<EchoProcesses>> {
@@ -124,7 +130,15 @@ export class AgentProcessScanner {
     } else if (this.scansSinceListing >= this.listEvery) {
       this.listBeside();
     }
-    if (fromBeside.length > 0 && !this.listSoon) this.listSoon = (await measureTracked(this.measure, this.tracked, fromBeside.filter((pid) => !readings.has(pid)), readings, dropped)) || this.listSoon;
+    if (fromBeside.length > 0 && !this.listSoon)
+      this.listSoon =
+        (await measureTracked(
+          this.measure,
+          this.tracked,
+          fromBeside.filter((pid) => !readings.has(pid)),
+          readings,
+          dropped,
+        )) || this.listSoon;
     return { value: await this.report(readings), dropped };
   }
 
@@ -153,9 +167,15 @@ export class AgentProcessScanner {
 
   /** Replaces the known processes with the listing's; returns the pids to measure for the first time. */
   private relist(entries: readonly unknown[], dropped: string[]): number[] {
-    const { census, candidates } = classifyListing(entries, { vmExecutables: this.vmExecutables, root: this.root, uid: this.uid }, dropped);
+    const { census, candidates } = classifyListing(
+      entries,
+      { vmExecutables: this.vmExecutables, root: this.root, uid: this.uid },
+      dropped,
+    );
     this.census = census;
-    const found = new Map(followedCandidates(candidates, (pid) => this.tracked.has(pid), dropped).map(({ pid, facts }) => [pid, facts]));
+    const found = new Map(
+      followedCandidates(candidates, (pid) => this.tracked.has(pid), dropped).map(({ pid, facts }) => [pid, facts]),
+    );
     for (const [pid, tracked] of this.tracked) {
       const now = found.get(pid);
       if (now?.echo.role !== tracked.echo.role) this.tracked.delete(pid);
@@ -168,7 +188,14 @@ export class AgentProcessScanner {
     const added: number[] = [];
     for (const [pid, facts] of found) {
       if (this.tracked.has(pid)) continue;
-      this.tracked.set(pid, { ...facts, model: Promise.resolve(null), modelAgain: false, startedAt: null, startTicks: null, measured: false });
+      this.tracked.set(pid, {
+        ...facts,
+        model: Promise.resolve(null),
+        modelAgain: false,
+        startedAt: null,
+        startTicks: null,
+        measured: false,
+      });
       this.readModelOf(pid);
       added.push(pid);
     }

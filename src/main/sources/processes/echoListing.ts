@@ -33,13 +33,21 @@ function mine(entry: Pick<ListedProcess, 'uid' | 'uids'>, uid: number | null): b
 }
 
 /** Whether a process of ECHO's is one the monitor watches: the configured root's (another user's shown as such), or with none configured, this user's. */
-function watched(echo: EchoProcess, entry: ListedProcess, scope: ListingScope): 'watched' | 'other-root' | 'other-user' {
+function watched(
+  echo: EchoProcess,
+  entry: ListedProcess,
+  scope: ListingScope,
+): 'watched' | 'other-root' | 'other-user' {
   if (scope.root !== null) return echo.root !== null && sameRoot(echo.root, scope.root) ? 'watched' : 'other-root';
   return mine(entry, scope.uid) ? 'watched' : 'other-user';
 }
 
 /** The listing's entries sorted out: ECHO's processes the monitor watches, and the census of the rest; an entry of another shape is dropped with its reason. */
-export function classifyListing(entries: readonly unknown[], scope: ListingScope, dropped: string[]): { readonly census: Census; readonly candidates: ListingCandidate[] } {
+export function classifyListing(
+  entries: readonly unknown[],
+  scope: ListingScope,
+  dropped: string[],
+): { readonly census: Census; readonly candidates: ListingCandidate[] } {
   const all = new Map<number, ListedProcess>();
   entries.forEach((entry, index) => {
     const parsed = listedProcessSchema.safeParse(entry);
@@ -48,7 +56,9 @@ export function classifyListing(entries: readonly unknown[], scope: ListingScope
   });
   const echo = new Map<number, EchoProcess>();
   for (const [pid, entry] of all) {
-    const found = executableIn(entry.executable, scope.vmExecutables) ? classifyEchoProcess(entry, scope.vmExecutables) : null;
+    const found = executableIn(entry.executable, scope.vmExecutables)
+      ? classifyEchoProcess(entry, scope.vmExecutables)
+      : null;
     if (found) echo.set(pid, found);
   }
   const roots = new Set<string>();
@@ -63,16 +73,27 @@ export function classifyListing(entries: readonly unknown[], scope: ListingScope
     const verdict = watched(process, entry, scope);
     if (verdict === 'other-root') otherRoots += 1;
     else if (verdict === 'other-user') otherUsers += 1;
-    else candidates.push({ pid, mine: isMine, facts: { echo: process, uid: entry.uid, uids: entry.uids ?? null, ...lineage(entry, all, echo) } });
+    else
+      candidates.push({
+        pid,
+        mine: isMine,
+        facts: { echo: process, uid: entry.uid, uids: entry.uids ?? null, ...lineage(entry, all, echo) },
+      });
   }
   return { census: { roots: [...roots].sort(), otherRoots, otherUsers }, candidates };
 }
 
 /** The candidates followed: this user's first, then those already followed, then by pid, at most TRACKED_LIMIT; the rest said. */
-export function followedCandidates<T extends { pid: number; mine: boolean }>(candidates: T[], isTracked: (pid: number) => boolean, dropped: string[]): T[] {
+export function followedCandidates<T extends { pid: number; mine: boolean }>(
+  candidates: T[],
+  isTracked: (pid: number) => boolean,
+  dropped: string[],
+): T[] {
   if (candidates.length <= TRACKED_LIMIT) return candidates;
   const rank = (candidate: T): number => (candidate.mine ? 0 : 2) + (isTracked(candidate.pid) ? 0 : 1);
   const kept = [...candidates].sort((a, b) => rank(a) - rank(b) || a.pid - b.pid).slice(0, TRACKED_LIMIT);
-  dropped.push(`${candidates.length - TRACKED_LIMIT} of ECHO's ${candidates.length} processes here are left out: at most ${TRACKED_LIMIT} are followed`);
+  dropped.push(
+    `${candidates.length - TRACKED_LIMIT} of ECHO's ${candidates.length} processes here are left out: at most ${TRACKED_LIMIT} are followed`,
+  );
   return kept;
 }

@@ -5,17 +5,26 @@ import type { Tracked } from './scannedProcess';
 import { surviveMeasuringError, type Measurement } from './processMeasure';
 
 /** Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed. */
-export async function measureTracked(measure: (pids: readonly number[]) => Promise<ReadonlyMap<number, Measurement>>, followed: Map<number, Tracked>, pids: readonly number[], readings: Map<number, Measurement>, dropped: string[]): Promise<boolean> {
+export async function measureTracked(
+  measure: (pids: readonly number[]) => Promise<ReadonlyMap<number, Measurement>>,
+  followed: Map<number, Tracked>,
+  pids: readonly number[],
+  readings: Map<number, Measurement>,
+  dropped: string[],
+): Promise<boolean> {
   if (pids.length === 0) return false;
   // Passed on, a measuring error would come back at every poll for the same pids, and no listing would run again.
-  const measured = await measure(pids).catch((error: unknown) => surviveMeasuringError(error, pids, followed, readings, dropped));
+  const measured = await measure(pids).catch((error: unknown) =>
+    surviveMeasuringError(error, pids, followed, readings, dropped),
+  );
   if (measured === null) return true;
   let lost = false;
   for (const pid of pids) {
     const tracked = followed.get(pid);
     const reading = measured.get(pid);
     if (!tracked) continue;
-    const restarted = reading !== undefined && anotherStart({ ticks: tracked.startTicks, at: tracked.startedAt }, startOf(reading));
+    const restarted =
+      reading !== undefined && anotherStart({ ticks: tracked.startTicks, at: tracked.startedAt }, startOf(reading));
     if (!reading || restarted) {
       followed.delete(pid);
       lost = true;
@@ -31,7 +40,11 @@ export async function measureTracked(measure: (pids: readonly number[]) => Promi
 }
 
 /** The followed processes measured this scan, agents apart from delegators, each by role, start and pid. */
-export async function measuredProcesses(followed: ReadonlyMap<number, Tracked>, readings: ReadonlyMap<number, Measurement>, ownUid: number | null): Promise<{ readonly agents: AgentProcess[]; readonly delegators: AgentProcess[] }> {
+export async function measuredProcesses(
+  followed: ReadonlyMap<number, Tracked>,
+  readings: ReadonlyMap<number, Measurement>,
+  ownUid: number | null,
+): Promise<{ readonly agents: AgentProcess[]; readonly delegators: AgentProcess[] }> {
   const agents: AgentProcess[] = [];
   const delegators: AgentProcess[] = [];
   for (const [pid, tracked] of followed) {
@@ -40,10 +53,25 @@ export async function measuredProcesses(followed: ReadonlyMap<number, Tracked>, 
     const { cpuPercent, rssBytes, startedAt } = reading;
     const { echo, uid, uids, parent, launchedBy, orphaned } = tracked;
     const otherUser = !ownedBy({ uid, uids }, ownUid);
-    const process: AgentProcess = { pid, role: echo.role, model: await tracked.model, rssBytes, cpuPercent, startedAt, root: echo.root, form: echo.form, uid, otherUser, parent, launchedBy, orphaned };
+    const process: AgentProcess = {
+      pid,
+      role: echo.role,
+      model: await tracked.model,
+      rssBytes,
+      cpuPercent,
+      startedAt,
+      root: echo.root,
+      form: echo.form,
+      uid,
+      otherUser,
+      parent,
+      launchedBy,
+      orphaned,
+    };
     (echo.kind === 'agent' ? agents : delegators).push(process);
   }
-  const order = (a: AgentProcess, b: AgentProcess): number => a.role.localeCompare(b.role) || (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.pid - b.pid;
+  const order = (a: AgentProcess, b: AgentProcess): number =>
+    a.role.localeCompare(b.role) || (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.pid - b.pid;
   return { agents: agents.sort(order), delegators: delegators.sort(order) };
 }
 

@@ -190,7 +190,11 @@ export function readKernelUnits(): KernelUnits {
     const length = readSync(fd, buffer, 0, buffer.length, null);
     const little = os.endianness() === 'LE';
     const at = (offset: number): number =>
-      word === 8 ? Number(little ? buffer.readBigUInt64LE(offset) : buffer.readBigUInt64BE(offset)) : little ? buffer.readUInt32LE(offset) : buffer.readUInt32BE(offset);
+      word === 8
+        ? Number(little ? buffer.readBigUInt64LE(offset) : buffer.readBigUInt64BE(offset))
+        : little
+          ? buffer.readUInt32LE(offset)
+          : buffer.readUInt32BE(offset);
     let ticks = fallback.ticksPerSecond;
     let page = fallback.pageBytes;
     for (let offset = 0; offset + 2 * word <= length; offset += 2 * word) {

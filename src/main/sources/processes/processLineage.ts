@@ -16,9 +16,14 @@ export interface Lineage {
 }
 
 /** The process's parent, whether that parent chain still reaches a delegator or Claude Desktop, and whether it was orphaned. */
-export function lineage(entry: ListedProcess, all: ReadonlyMap<number, ListedProcess>, echo: ReadonlyMap<number, EchoProcess>): Lineage {
+export function lineage(
+  entry: ListedProcess,
+  all: ReadonlyMap<number, ListedProcess>,
+  echo: ReadonlyMap<number, EchoProcess>,
+): Lineage {
   const parentEntry = entry.ppid === null ? undefined : all.get(entry.ppid);
-  const parent = entry.ppid === null || entry.ppid === 0 ? null : { pid: entry.ppid, name: parentEntry?.executable ?? null };
+  const parent =
+    entry.ppid === null || entry.ppid === 0 ? null : { pid: entry.ppid, name: parentEntry?.executable ?? null };
   const orphaned = entry.ppid === 1 || executableIn(parentEntry?.executable ?? null, REAPERS);
   let launchedBy: AgentProcess['launchedBy'] = null;
   let at = parentEntry;

@@ -64,7 +64,14 @@ export function describeLinuxProcess(pid: number, details: ListingOptions['detai
   const read = readProcArgv(pid);
   if (read === null) return null;
   const uids = readProcUids(pid);
-  return { ...base, uid: uids?.[0] ?? null, uids, argv: read.argv, commandLine: read.argv.join(' '), cwd: readProcCwd(pid) };
+  return {
+    ...base,
+    uid: uids?.[0] ?? null,
+    uids,
+    argv: read.argv,
+    commandLine: read.argv.join(' '),
+    cwd: readProcCwd(pid),
+  };
 }
 
 function listLinux(details: ListingOptions['details']): ListedProcess[] {
@@ -78,7 +85,11 @@ function listLinux(details: ListingOptions['details']): ListedProcess[] {
  * working directories.
  */
 async function listMac(details: ListingOptions['details']): Promise<ListedProcess[]> {
-  const { stdout } = await run('ps', ['-axo', 'pid=,ppid=,uid=,ucomm='], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: childEnvironment() });
+  const { stdout } = await run('ps', ['-axo', 'pid=,ppid=,uid=,ucomm='], {
+    timeout: LISTING_TIMEOUT_MS,
+    maxBuffer: 16 * 1024 * 1024,
+    env: childEnvironment(),
+  });
   const listed = parseMacPs(stdout);
   const wanted = listed.filter((entry) => details(entry.executable)).map((entry) => entry.pid);
   if (wanted.length === 0) return listed;
@@ -97,13 +108,27 @@ export function parseMacPs(text: string): ListedProcess[] {
   return text.split('\n').flatMap((line) => {
     const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.*?)\s*$/.exec(line);
     if (!match?.[1] || !match[2] || !match[3] || match[4] === undefined) return [];
-    return [{ pid: Number(match[1]), ppid: Number(match[2]), uid: Number(match[3]), executable: match[4], argv: null, commandLine: '', cwd: null }];
+    return [
+      {
+        pid: Number(match[1]),
+        ppid: Number(match[2]),
+        uid: Number(match[3]),
+        executable: match[4],
+        argv: null,
+        commandLine: '',
+        cwd: null,
+      },
+    ];
   });
 }
 
 async function macArguments(pids: readonly number[]): Promise<Map<number, string>> {
   // A process chooses its own arguments, a megabyte of them if it likes: each line is kept to the cap Linux reads.
-  const { stdout } = await run('ps', ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: childEnvironment() }).catch(() => ({
+  const { stdout } = await run('ps', ['-ww', '-o', 'pid=,args=', '-p', pids.join(',')], {
+    timeout: LISTING_TIMEOUT_MS,
+    maxBuffer: 64 * 1024 * 1024,
+    env: childEnvironment(),
+  }).catch(() => ({
     stdout: '',
   }));
   const found = new Map<number, string>();
@@ -121,16 +146,26 @@ export function parseLsofCwd(text: string): Map<number, string> {
   for (const line of text.split('\n')) {
     if (line.startsWith('p')) pid = Number(line.slice(1));
     // lsof prints what it could not read in place of the path (`/proc/1/cwd (readlink: Permission denied)`): only a bare path is one.
-    else if (line.startsWith('n') && pid !== null && Number.isInteger(pid) && !/ \((?:readlink|stat|lstat|open): [^)]*\)$/.test(line)) found.set(pid, line.slice(1));
+    else if (
+      line.startsWith('n') &&
+      pid !== null &&
+      Number.isInteger(pid) &&
+      !/ \((?:readlink|stat|lstat|open): [^)]*\)$/.test(line)
+    )
+      found.set(pid, line.slice(1));
   }
   return found;
 }
 
 async function macWorkingDirectories(pids: readonly number[]): Promise<Map<number, string>> {
   // lsof exits 1 when one of the pids has gone; what it printed for the others still holds.
-  const output = await run('lsof', ['-a', '-d', 'cwd', '-Fn', '-p', pids.join(',')], { timeout: LISTING_TIMEOUT_MS, env: childEnvironment() }).then(
+  const output = await run('lsof', ['-a', '-d', 'cwd', '-Fn', '-p', pids.join(',')], {
+    timeout: LISTING_TIMEOUT_MS,
+    env: childEnvironment(),
+  }).then(
     (done) => done.stdout,
-    (error: unknown) => (error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : ''),
+    (error: unknown) =>
+      error instanceof Error && 'stdout' in error && typeof error.stdout === 'string' ? error.stdout : '',
   );
   return parseLsofCwd(output);
 }
@@ -147,7 +182,19 @@ async function listWindows(reader: WindowsProcessReader, fresh: boolean): Promis
   const { rows } = await reader.read({ fresh });
   return [...rows.values()].flatMap((row) =>
     // pid 0 is the System Idle Process, which has no command line and is never an agent.
-    row.pid === 0 ? [] : [{ pid: row.pid, ppid: row.ppid, uid: null, executable: row.name, argv: null, commandLine: row.commandLine ?? '', cwd: null }],
+    row.pid === 0
+      ? []
+      : [
+          {
+            pid: row.pid,
+            ppid: row.ppid,
+            uid: null,
+            executable: row.name,
+            argv: null,
+            commandLine: row.commandLine ?? '',
+            cwd: null,
+          },
+        ],
   );
 }
 
@@ -172,7 +219,11 @@ export function pidRuns(pid: number, platform: NodeJS.Platform = process.platfor
 }
 
 /** One process as a listing would show it, with its details; null when it does not run. */
-export async function describeProcess(pid: number, platform: NodeJS.Platform = process.platform, windows?: WindowsProcessReader): Promise<ListedProcess | null> {
+export async function describeProcess(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+  windows?: WindowsProcessReader,
+): Promise<ListedProcess | null> {
   if (platform === 'linux' || platform === 'android') return describeLinuxProcess(pid, () => true);
   // What Stop checks right before its signal: on Windows a table begun now, not the poll's.
   const listed = await listProcesses({ details: () => false, platform, windows, fresh: true });

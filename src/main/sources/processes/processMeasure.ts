@@ -2,7 +2,14 @@ import { clipText, TEXT_LIMITS } from '../../../shared/clipText';
 import { errorText } from '../../../shared/errorText';
 import { modelVariableOf } from '../../core/echoProcess';
 import { pidRuns } from './processListing';
-import { isOutOfDescriptors, readKernelUnits, readProcEnvironValue, readProcStat, readUptimeMs, type KernelUnits } from './procFiles';
+import {
+  isOutOfDescriptors,
+  readKernelUnits,
+  readProcEnvironValue,
+  readProcStat,
+  readUptimeMs,
+  type KernelUnits,
+} from './procFiles';
 import { measureFromWindowsTable } from './windowsMeasure';
 import { sharedWindowsReader, type WindowsProcessReader } from './windowsProcessTable';
 
@@ -57,7 +64,12 @@ export function measureFromProc(now: () => number = Date.now, units: KernelUnits
       // Only the same process's last sample is a baseline: a pid given to another starts afresh.
       const baseline = previous?.startTicks === stat.startTicks ? previous : undefined;
       const elapsedMs = baseline === undefined ? 0 : atMs - baseline.atMs;
-      const cpuPercent = baseline === undefined ? null : elapsedMs > 0 ? Math.max(0, (((stat.cpuTicks - baseline.cpuTicks) / units.ticksPerSecond) * 1000 * 100) / elapsedMs) : 0;
+      const cpuPercent =
+        baseline === undefined
+          ? null
+          : elapsedMs > 0
+            ? Math.max(0, (((stat.cpuTicks - baseline.cpuTicks) / units.ticksPerSecond) * 1000 * 100) / elapsedMs)
+            : 0;
       samples.delete(pid);
       samples.set(pid, { startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, atMs });
       const startMs = (stat.startTicks / units.ticksPerSecond) * 1000;
@@ -103,7 +115,10 @@ const finite = (value: unknown): number | null => (typeof value === 'number' && 
  * (`pidRuns`, a signal 0), and when none runs, none is measured; while one
  * still runs, the error stands, as nothing says what it measures now.
  */
-export function measureWithPidusage(now: () => number = Date.now, platform: NodeJS.Platform = process.platform): Measure {
+export function measureWithPidusage(
+  now: () => number = Date.now,
+  platform: NodeJS.Platform = process.platform,
+): Measure {
   return async (pids) => {
     const measured = new Map<number, Measurement>();
     if (pids.length === 0) return measured;
@@ -122,7 +137,11 @@ export function measureWithPidusage(now: () => number = Date.now, platform: Node
       const stat = stats[String(pid)];
       if (!stat || !pidRuns(pid, platform)) continue;
       const elapsed = finite(stat.elapsed);
-      measured.set(pid, { cpuPercent: finite(stat.cpu), rssBytes: finite(stat.memory), startedAt: elapsed === null ? null : at - elapsed });
+      measured.set(pid, {
+        cpuPercent: finite(stat.cpu),
+        rssBytes: finite(stat.memory),
+        startedAt: elapsed === null ? null : at - elapsed,
+      });
     }
     return measured;
   };
@@ -180,7 +199,11 @@ export function surviveMeasuringError(
  * (one PowerShell a poll for the whole monitor, through `windows` or the
  * shared reader), pidusage on macOS.
  */
-export function measureProcesses(now: () => number = Date.now, platform: NodeJS.Platform = process.platform, windows?: WindowsProcessReader): Measure {
+export function measureProcesses(
+  now: () => number = Date.now,
+  platform: NodeJS.Platform = process.platform,
+  windows?: WindowsProcessReader,
+): Measure {
   if (platform === 'linux' || platform === 'android') return measureFromProc(now);
   if (platform === 'win32') return measureFromWindowsTable(windows ?? sharedWindowsReader(), now);
   return measureWithPidusage(now, platform);
@@ -193,7 +216,11 @@ export function measureProcesses(now: () => number = Date.now, platform: NodeJS.
  * snapshot); null elsewhere, or when it is not ours to read. Throws when no
  * descriptor is left, so the scanner reads it again later.
  */
-export function readModelFromEnviron(pid: number, role: string, platform: NodeJS.Platform = process.platform): Promise<string | null> {
+export function readModelFromEnviron(
+  pid: number,
+  role: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | null> {
   if (platform !== 'linux') return Promise.resolve(null);
   try {
     const value = readProcEnvironValue(pid, modelVariableOf(role));

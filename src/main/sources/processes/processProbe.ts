@@ -13,7 +13,8 @@ export interface ProbeOptions {
   readonly alive?: (pid: number) => boolean;
 }
 
-const usable = (bytes: number | null | undefined): number | null => (typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0 ? bytes : null);
+const usable = (bytes: number | null | undefined): number | null =>
+  typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0 ? bytes : null;
 
 /** Linux: from /proc/<pid>/stat, read and closed at once (pidusage would keep a descriptor per pid for a minute). */
 function residentFromProc(pid: number): number | null {
@@ -33,7 +34,10 @@ function residentFromProc(pid: number): number | null {
  * of their own; on macOS one `ps` for all. Null for a pid that cannot be
  * read, or for all when the call fails: a probe never fails the poll.
  */
-async function residentBytes(pids: readonly number[], options: ProbeOptions): Promise<ReadonlyMap<number, number | null>> {
+async function residentBytes(
+  pids: readonly number[],
+  options: ProbeOptions,
+): Promise<ReadonlyMap<number, number | null>> {
   const platform = options.platform ?? process.platform;
   if (platform === 'linux' || platform === 'android') return new Map(pids.map((pid) => [pid, residentFromProc(pid)]));
   if (pids.length === 0) return new Map();
@@ -46,10 +50,19 @@ async function residentBytes(pids: readonly number[], options: ProbeOptions): Pr
 }
 
 /** Whether each pid the registry gave lives on this machine, and how much memory it holds. */
-export async function probeProcesses(pids: readonly number[], options: ProbeOptions = {}): Promise<Map<number, ProcessReading>> {
+export async function probeProcesses(
+  pids: readonly number[],
+  options: ProbeOptions = {},
+): Promise<Map<number, ProcessReading>> {
   const alive = options.alive ?? pidAlive;
   const unique = [...new Set(pids)];
   const running = unique.filter((pid) => alive(pid));
   const resident = await residentBytes(running, options);
-  return new Map(unique.map((pid): [number, ProcessReading] => (running.includes(pid) ? [pid, { alive: true, rssBytes: resident.get(pid) ?? null }] : [pid, { alive: false, rssBytes: null }])));
+  return new Map(
+    unique.map((pid): [number, ProcessReading] =>
+      running.includes(pid)
+        ? [pid, { alive: true, rssBytes: resident.get(pid) ?? null }]
+        : [pid, { alive: false, rssBytes: null }],
+    ),
+  );
 }

@@ -26,7 +26,10 @@ export function anotherStart(a: ProcessStart, b: ProcessStart): boolean {
  * has exited and waits to be reaped), undefined where the platform cannot say
  * without starting a program. Throws when no descriptor is left.
  */
-export function readProcessStart(pid: number, platform: NodeJS.Platform = process.platform): ProcessStart | null | undefined {
+export function readProcessStart(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): ProcessStart | null | undefined {
   if (platform !== 'linux' && platform !== 'android') return undefined;
   const stat = readProcStat(pid);
   return stat === null || stat.state === 'Z' || stat.state === 'X' ? null : { ticks: stat.startTicks, at: null };

@@ -8,7 +8,8 @@ import { measureWithPidusage } from './processMeasure';
 import { readProcessStart, sameStart, type ProcessStart } from './processStartTime';
 
 /** `not_sent`: nothing was signalled; `no_answer`: signalled, and it has not exited in time. */
-export type StopAgentResult = { readonly ok: true } | { readonly ok: false; readonly failure: 'not_sent' | 'no_answer'; readonly error: string };
+export type StopAgentResult =
+  { readonly ok: true } | { readonly ok: false; readonly failure: 'not_sent' | 'no_answer'; readonly error: string };
 
 /** The process Stop chose from the snapshot the user acted on. */
 export interface StopTarget {
@@ -66,18 +67,27 @@ async function startNow(pid: number): Promise<ProcessStart | null> {
 }
 
 /** Why this process must not be signalled as the target, or null when it may. */
-function refusal(process: ListedProcess | null, start: ProcessStart | null, target: ScannedStopTarget, vmExecutables: readonly string[], uid: number | null): string | null {
+function refusal(
+  process: ListedProcess | null,
+  start: ProcessStart | null,
+  target: ScannedStopTarget,
+  vmExecutables: readonly string[],
+  uid: number | null,
+): string | null {
   const { pid, role } = target;
   if (process === null || start === null) return `pid ${pid} no longer runs; nothing was signalled`;
   const echo = classifyEchoProcess(process, vmExecutables);
   // By its executable: a wrapper (timeout, nohup's shell, a restart loop) carries the same path and is never the agent.
-  if (echo?.kind !== 'agent' || echo.role !== role) return `pid ${pid} is not ${role}'s Erlang VM; nothing was signalled`;
+  if (echo?.kind !== 'agent' || echo.role !== role)
+    return `pid ${pid} is not ${role}'s Erlang VM; nothing was signalled`;
   if (echo.root === null || !sameRoot(echo.root, target.root)) {
     return `pid ${pid} runs ${role} from ${echo.root ?? 'a checkout this machine cannot tell'}, not from ${target.root}; nothing was signalled`;
   }
-  if (!ownedBy(process, uid)) return `pid ${pid} belongs to another user (uid ${process.uid ?? 'unknown'}); nothing was signalled`;
+  if (!ownedBy(process, uid))
+    return `pid ${pid} belongs to another user (uid ${process.uid ?? 'unknown'}); nothing was signalled`;
   // Pids are reused: the number may now be a later process that looks the same.
-  if (!sameStart(start, target.start)) return `pid ${pid} is no longer the process the scan found (it started at another time); nothing was signalled`;
+  if (!sameStart(start, target.start))
+    return `pid ${pid} is no longer the process the scan found (it started at another time); nothing was signalled`;
   return null;
 }
 
@@ -92,7 +102,10 @@ function refusal(process: ListedProcess | null, start: ProcessStart | null, targ
  * reused in the microseconds between that last read and the signal is the
  * one chance left.
  */
-export async function stopAgentProcess(target: ScannedStopTarget, options: StopAgentOptions = {}): Promise<StopAgentResult> {
+export async function stopAgentProcess(
+  target: ScannedStopTarget,
+  options: StopAgentOptions = {},
+): Promise<StopAgentResult> {
   const { pid, role } = target;
   const timeoutMs = options.timeoutMs ?? 5000;
   const pollMs = Math.max(1, options.pollMs ?? 50);
@@ -105,7 +118,8 @@ export async function stopAgentProcess(target: ScannedStopTarget, options: StopA
   // 0 and negative pids name process groups, or every process: never signal those.
   if (!Number.isSafeInteger(pid) || pid <= 0) return notSent(`${pid} is not a process id`);
 
-  const why = async (): Promise<string | null> => refusal(await describe(pid), await startOf(pid), target, vmExecutables, uid);
+  const why = async (): Promise<string | null> =>
+    refusal(await describe(pid), await startOf(pid), target, vmExecutables, uid);
   try {
     const refused = await why();
     if (refused !== null) return notSent(refused);
@@ -117,7 +131,10 @@ export async function stopAgentProcess(target: ScannedStopTarget, options: StopA
     const last = lastLook(pid);
     // It exited since it was read: nothing is left to stop.
     if (last === null) return { ok: true };
-    if (last !== undefined && !sameStart(last, target.start)) return notSent(`pid ${pid} is no longer the process the scan found (it started at another time); nothing was signalled`);
+    if (last !== undefined && !sameStart(last, target.start))
+      return notSent(
+        `pid ${pid} is no longer the process the scan found (it started at another time); nothing was signalled`,
+      );
     process.kill(pid, 'SIGTERM');
   } catch (error) {
     if (hasCode(error, 'ESRCH')) return { ok: true };
@@ -129,8 +146,13 @@ export async function stopAgentProcess(target: ScannedStopTarget, options: StopA
     const left = deadline - performance.now();
     if (left <= 0) {
       // It may have exited and its pid gone to another process in the meantime.
-      const stillThere = await why().then((refused) => refused === null, () => true);
-      return stillThere ? { ok: false, failure: 'no_answer', error: `${who} has not exited within ${seconds(timeoutMs)}` } : { ok: true };
+      const stillThere = await why().then(
+        (refused) => refused === null,
+        () => true,
+      );
+      return stillThere
+        ? { ok: false, failure: 'no_answer', error: `${who} has not exited within ${seconds(timeoutMs)}` }
+        : { ok: true };
     }
     await delay(Math.min(pollMs, left));
   }
@@ -138,7 +160,11 @@ export async function stopAgentProcess(target: ScannedStopTarget, options: StopA
 }
 
 /** Whether that very process still runs (a zombie has exited; a later process given its pid is another); true while that cannot be told. */
-function stillRuns(pid: number, start: ProcessStart, lastLook: (pid: number) => ProcessStart | null | undefined): boolean {
+function stillRuns(
+  pid: number,
+  start: ProcessStart,
+  lastLook: (pid: number) => ProcessStart | null | undefined,
+): boolean {
   try {
     const now = lastLook(pid);
     if (now === undefined) return pidRuns(pid);
@@ -156,13 +182,23 @@ function stillRuns(pid: number, start: ProcessStart, lastLook: (pid: number) => 
  * one never scanned is never signalled. The start the scan measured goes
  * with it, so a later process given the same pid is refused.
  */
-export async function stopScannedAgent(target: StopTarget, scanned: ScannedProcesses | null, options: StopAgentOptions = {}): Promise<StopAgentResult> {
+export async function stopScannedAgent(
+  target: StopTarget,
+  scanned: ScannedProcesses | null,
+  options: StopAgentOptions = {},
+): Promise<StopAgentResult> {
   const { pid, role } = target;
   const found = scanned?.found(pid) ?? null;
-  if (found === null) return notSent(`pid ${pid} is not a process this machine's scan found running ${role}; nothing was signalled`);
-  if (found.echo.kind !== 'agent' || found.echo.role !== role) return notSent(`pid ${pid} is not ${role}'s Erlang VM; nothing was signalled`);
-  if (found.echo.root === null || !sameRoot(found.echo.root, target.root)) return notSent(`pid ${pid} runs ${role} from ${found.echo.root ?? 'a checkout this machine cannot tell'}, not from ${target.root}; nothing was signalled`);
+  if (found === null)
+    return notSent(`pid ${pid} is not a process this machine's scan found running ${role}; nothing was signalled`);
+  if (found.echo.kind !== 'agent' || found.echo.role !== role)
+    return notSent(`pid ${pid} is not ${role}'s Erlang VM; nothing was signalled`);
+  if (found.echo.root === null || !sameRoot(found.echo.root, target.root))
+    return notSent(
+      `pid ${pid} runs ${role} from ${found.echo.root ?? 'a checkout this machine cannot tell'}, not from ${target.root}; nothing was signalled`,
+    );
   const uid = options.uid === undefined ? (process.getuid?.() ?? null) : options.uid;
-  if (!ownedBy(found, uid)) return notSent(`pid ${pid} belongs to another user (uid ${found.uid ?? 'unknown'}); nothing was signalled`);
+  if (!ownedBy(found, uid))
+    return notSent(`pid ${pid} belongs to another user (uid ${found.uid ?? 'unknown'}); nothing was signalled`);
   return stopAgentProcess({ ...target, start: found.start }, options);
 }

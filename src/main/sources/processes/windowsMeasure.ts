@@ -51,7 +51,10 @@ export function measureFromWindowsTable(
       let cpuPercent: number | null = null;
       if (same && previous.atMs === table.atMs) cpuPercent = previous.cpuPercent;
       else if (same && row.cpuTime100ns !== null && table.atMs > previous.atMs) {
-        cpuPercent = Math.max(0, ((row.cpuTime100ns - previous.cpuTime100ns) / 10_000 / (table.atMs - previous.atMs)) * 100);
+        cpuPercent = Math.max(
+          0,
+          ((row.cpuTime100ns - previous.cpuTime100ns) / 10_000 / (table.atMs - previous.atMs)) * 100,
+        );
       }
       // A table older than the last sample (a fresh read overtook it) leaves the sample as it is.
       if (row.cpuTime100ns !== null && (previous === undefined || !same || table.atMs >= previous.atMs)) {

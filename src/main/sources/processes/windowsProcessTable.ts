@@ -77,7 +77,9 @@ const envelopeSchema = z.object({ processes: z.unknown() });
 /** Why a failed run failed, in one bounded line: its own words, shown, never interpreted. */
 function failure(output: CommandOutput, what: string): Error {
   const said = `${output.stderr}\n${output.stdout}`.replace(/\s+/g, ' ').trim();
-  return new Error(`PowerShell's process table ${what} (exit ${output.code === null ? 'by a signal' : String(output.code)})${said ? `: ${clipText(said, TEXT_LIMITS.message)}` : ''}`);
+  return new Error(
+    `PowerShell's process table ${what} (exit ${output.code === null ? 'by a signal' : String(output.code)})${said ? `: ${clipText(said, TEXT_LIMITS.message)}` : ''}`,
+  );
 }
 
 /**
@@ -102,7 +104,11 @@ export function parseProcessTable(output: CommandOutput, selfPid: number, atMs: 
   if (!envelope.success) throw failure(output, 'did not come');
   const listed = envelope.data.processes;
   // PowerShell may give a one-element array as the element alone.
-  const entries: readonly unknown[] = Array.isArray(listed) ? listed : listed === null || listed === undefined ? [] : [listed];
+  const entries: readonly unknown[] = Array.isArray(listed)
+    ? listed
+    : listed === null || listed === undefined
+      ? []
+      : [listed];
   const rows = new Map<number, WindowsProcessRow>();
   for (const entry of entries) {
     const row = rowSchema.safeParse(entry);
@@ -118,7 +124,10 @@ export function parseProcessTable(output: CommandOutput, selfPid: number, atMs: 
       startedMs: startedMs ?? null,
     });
   }
-  if (!rows.has(selfPid)) throw new Error(`PowerShell's process table is incomplete (${String(rows.size)} processes, this one not among them)`);
+  if (!rows.has(selfPid))
+    throw new Error(
+      `PowerShell's process table is incomplete (${String(rows.size)} processes, this one not among them)`,
+    );
   return { rows, atMs };
 }
 
@@ -138,12 +147,23 @@ export function runPowerShell(script: string, env: NodeJS.ProcessEnv = process.e
     execFile(
       program,
       ['-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand', encoded],
-      { timeout: POWERSHELL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, windowsHide: true, encoding: 'utf8', env: childEnvironment('win32', env) },
+      {
+        timeout: POWERSHELL_TIMEOUT_MS,
+        maxBuffer: 64 * 1024 * 1024,
+        windowsHide: true,
+        encoding: 'utf8',
+        env: childEnvironment('win32', env),
+      },
       (error, stdout, stderr) => {
         if (error === null) resolve({ stdout, stderr, code: 0 });
         // It ran and exited with a code: what it printed tells the rest.
         else if (typeof error.code === 'number') resolve({ stdout, stderr, code: error.code });
-        else reject(error.killed ? new Error(`PowerShell gave no process table within ${String(POWERSHELL_TIMEOUT_MS / 1000)} s`) : error);
+        else
+          reject(
+            error.killed
+              ? new Error(`PowerShell gave no process table within ${String(POWERSHELL_TIMEOUT_MS / 1000)} s`)
+              : error,
+          );
       },
     );
   });

@@ -28,7 +28,8 @@ export class CommandBus {
 
   async send(request: DelegatorRequest): Promise<CommandOutcome> {
     const id = randomUUID();
-    if (this.publisher.status !== 'ready') return { ok: false, id, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' };
+    if (this.publisher.status !== 'ready')
+      return { ok: false, id, failure: 'not_sent', error: 'Redis is not connected, so the command was not sent' };
     const command: DelegatorCommand = {
       id,
       type: request.type,
@@ -38,16 +39,32 @@ export class CommandBus {
     const answered = new Promise<CommandOutcome>((resolve) => {
       const timer = this.timers.setTimeout(() => {
         this.waiting.delete(id);
-        resolve({ ok: false, id, failure: 'no_answer', error: `no answer from the delegator within ${Math.round(this.timeoutMs / 1000)} s` });
+        resolve({
+          ok: false,
+          id,
+          failure: 'no_answer',
+          error: `no answer from the delegator within ${Math.round(this.timeoutMs / 1000)} s`,
+        });
       }, this.timeoutMs);
       this.waiting.set(id, { resolve, timer });
     });
     try {
       const listeners = await this.publisher.publish(`${this.prefix}commands`, JSON.stringify(command));
-      if (listeners === 0) this.settle(id, { ok: false, id, failure: 'not_sent', error: `no delegator is listening on ${this.prefix}commands` });
+      if (listeners === 0)
+        this.settle(id, {
+          ok: false,
+          id,
+          failure: 'not_sent',
+          error: `no delegator is listening on ${this.prefix}commands`,
+        });
     } catch (error) {
       // The connection was ready, so the command went onto the socket: Redis may still carry it out.
-      this.settle(id, { ok: false, id, failure: 'no_answer', error: `no answer from Redis (${errorText(error)}): the command may still reach the delegator` });
+      this.settle(id, {
+        ok: false,
+        id,
+        failure: 'no_answer',
+        error: `no answer from Redis (${errorText(error)}): the command may still reach the delegator`,
+      });
     }
     return answered;
   }
@@ -55,7 +72,11 @@ export class CommandBus {
   /** Feeds every event from the events channel; acks settle their command. */
   notice(event: RegistryEvent): void {
     if (event.type !== 'command_ack' || event.id === undefined) return;
-    this.settle(event.id, { ok: event.ok === true, id: event.id, ...(event.ok === true ? {} : { failure: 'refused', error: event.error ?? 'refused' }) });
+    this.settle(event.id, {
+      ok: event.ok === true,
+      id: event.id,
+      ...(event.ok === true ? {} : { failure: 'refused', error: event.error ?? 'refused' }),
+    });
   }
 
   private settle(id: string, outcome: CommandOutcome): void {

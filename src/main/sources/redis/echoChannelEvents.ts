@@ -77,7 +77,10 @@ function party(role: string): string {
  * agent; a longer one cut would name another agent, so it is left off instead.
  */
 function agentRole(...candidates: ReadonlyArray<string | null | undefined>): string | undefined {
-  return candidates.find((role): role is string => typeof role === 'string' && role.length > 0 && role.length <= TEXT_LIMITS.label && !NOT_AN_AGENT.has(role));
+  return candidates.find(
+    (role): role is string =>
+      typeof role === 'string' && role.length > 0 && role.length <= TEXT_LIMITS.label && !NOT_AN_AGENT.has(role),
+  );
 }
 
 /** A message between ECHO's agents, or a task the delegator handed one. */
@@ -136,13 +139,18 @@ export function decisionEvent(channel: string, decision: EchoDecision): MonitorE
  * it was left out. Never throws: whatever is published there is untrusted.
  */
 export function readEchoChannelMessage(channel: string, text: string): EchoChannelResult {
-  if (channel.length > CHANNEL_LIMIT) return { ok: false, reason: `echo: a channel name of ${channel.length.toLocaleString('en')} characters` };
+  if (channel.length > CHANNEL_LIMIT)
+    return { ok: false, reason: `echo: a channel name of ${channel.length.toLocaleString('en')} characters` };
   const where = `echo ${channel}`;
   if (text.length > MESSAGE_CHARS_LIMIT) {
-    return { ok: false, reason: `${where}: ${text.length.toLocaleString('en')} characters, over the ${MESSAGE_CHARS_LIMIT.toLocaleString('en')} read` };
+    return {
+      ok: false,
+      reason: `${where}: ${text.length.toLocaleString('en')} characters, over the ${MESSAGE_CHARS_LIMIT.toLocaleString('en')} read`,
+    };
   }
   const isMessage = channel.startsWith('messages:');
-  if (!isMessage && !channel.startsWith('decisions:')) return { ok: false, reason: `${where}: not one of ECHO's channels` };
+  if (!isMessage && !channel.startsWith('decisions:'))
+    return { ok: false, reason: `${where}: not one of ECHO's channels` };
   const json = parseJson(text);
   if (!json.ok) return { ok: false, reason: `${where}: not JSON` };
   if (isMessage) {
@@ -153,6 +161,7 @@ export function readEchoChannelMessage(channel: string, text: string): EchoChann
   const parsed = echoDecisionSchema.safeParse(json.value);
   if (!parsed.success) return { ok: false, reason: `${where}: ${describeIssues(parsed.error)}` };
   // ECHO publishes each event on its own channel; anything else was not ECHO.
-  if (channel !== `decisions:${parsed.data.event}`) return { ok: false, reason: `${where}: a "${parsed.data.event}" event on another channel` };
+  if (channel !== `decisions:${parsed.data.event}`)
+    return { ok: false, reason: `${where}: a "${parsed.data.event}" event on another channel` };
   return { ok: true, event: decisionEvent(channel, parsed.data) };
 }

@@ -12,7 +12,6 @@ export type RegistryCommands = Pick<Redis, 'hgetall'>;
 /** A connection given over to pub/sub: Redis allows nothing else on it once subscribed. */
 export type EventSubscriber = Pick<Redis, 'subscribe' | 'unsubscribe' | 'on' | 'off'>;
 
-
 export interface EventHandlers {
   readonly onEvent: (event: RegistryEvent) => void;
   readonly onMalformed: (reason: string) => void;

@@ -8,7 +8,10 @@ import { clipText, TEXT_LIMITS } from '../../../shared/clipText';
 const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text).toISOString());
 
 /** A name a control acts on: cutting it would name something else, so a longer one is refused. */
-const identifier = z.string().min(1).max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`);
+const identifier = z
+  .string()
+  .min(1)
+  .max(TEXT_LIMITS.label, `longer than ${String(TEXT_LIMITS.label)} characters`);
 /** A label only shown: cut, and marked, where it enters. */
 const label = z
   .string()

@@ -27,8 +27,13 @@ const numsubReplySchema = z
  * 255 characters (a channel name is never cut, or it would count another
  * role). A role left out is absent, which is unknown, not 0.
  */
-export async function subscriberCounts(redis: SubscriberCountCommands, roles: readonly string[]): Promise<Map<string, number>> {
-  const asked = [...new Set(roles)].filter((role) => role.length > 0 && role.length <= TEXT_LIMITS.label).slice(0, SUBSCRIBER_ROLES_LIMIT);
+export async function subscriberCounts(
+  redis: SubscriberCountCommands,
+  roles: readonly string[],
+): Promise<Map<string, number>> {
+  const asked = [...new Set(roles)]
+    .filter((role) => role.length > 0 && role.length <= TEXT_LIMITS.label)
+    .slice(0, SUBSCRIBER_ROLES_LIMIT);
   const counts = new Map<string, number>();
   if (asked.length === 0) return counts;
   let reply: unknown;

@@ -16,7 +16,10 @@ const STREAM_REFUSED_RETRY_MS = 10_000;
 /** The server's own reason for a refusal, which it words for people; the status code is for programs. */
 async function refusalOf(response: Response): Promise<Error> {
   const body: unknown = await response.json().catch(() => null);
-  const reason = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : `${String(response.status)} ${response.statusText}`;
+  const reason =
+    typeof body === 'object' && body !== null && 'error' in body
+      ? String(body.error)
+      : `${String(response.status)} ${response.statusText}`;
   return new Error(reason);
 }
 
@@ -29,7 +32,10 @@ async function readJson<T>(response: Response, schema: z.ZodType<T>): Promise<T>
  * MonitorApi for a browser, over the web host's HTTP API and one shared
  * server-sent event stream. Everything the server sends is checked with zod.
  */
-export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): MonitorApi {
+export function createHttpMonitorApi(
+  base = '',
+  keyStore?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+): MonitorApi {
   let source: EventSource | null = null;
   const snapshotListeners = new Set<Listener<Snapshot>>();
   const eventListeners = new Set<Listener<MonitorEvent>>();
@@ -126,7 +132,10 @@ export function createHttpMonitorApi(base = '', keyStore?: Pick<Storage, 'getIte
       link.href = url;
       link.download = '';
       link.click();
-      return { status: 'downloading', message: `Downloading ${query.what} from ${query.from} to ${query.to} as ${query.format.toUpperCase()}` };
+      return {
+        status: 'downloading',
+        message: `Downloading ${query.what} from ${query.from} to ${query.to} as ${query.format.toUpperCase()}`,
+      };
     },
   };
 }

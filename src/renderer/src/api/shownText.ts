@@ -42,7 +42,8 @@ function shownEntries(record: Readonly<Record<string, unknown>>): Readonly<Recor
     const item = record[key];
     const shownKey = escapeControls(key);
     const shownItem = shown(item);
-    if (entries === null && (shownKey !== key || shownItem !== item)) entries = keys.slice(0, index).map((earlier) => [earlier, record[earlier]] as const);
+    if (entries === null && (shownKey !== key || shownItem !== item))
+      entries = keys.slice(0, index).map((earlier) => [earlier, record[earlier]] as const);
     entries?.push([shownKey, shownItem]);
   }
   return entries === null ? record : Object.fromEntries(entries);
@@ -59,7 +60,13 @@ export function apiWithControlsShown(api: MonitorApi): MonitorApi {
   return {
     ...operationMethods(shownAnswer),
     onFocus: (listener) => api.onFocus(listener),
-    onSnapshot: (listener) => api.onSnapshot((snapshot) => { listener(withControlsShown(snapshot)); }),
-    onEvent: (listener) => api.onEvent((event) => { listener(withControlsShown(event)); }),
+    onSnapshot: (listener) =>
+      api.onSnapshot((snapshot) => {
+        listener(withControlsShown(snapshot));
+      }),
+    onEvent: (listener) =>
+      api.onEvent((event) => {
+        listener(withControlsShown(event));
+      }),
   };
 }

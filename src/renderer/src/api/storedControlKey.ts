@@ -14,7 +14,11 @@ type KeyStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
  * address, so it is in no bookmark, history entry or screen share. The part
  * after `#` never reaches a server.
  */
-export function takeControlKeyFromAddress(location: Pick<Location, 'hash' | 'pathname' | 'search'>, history: Pick<History, 'replaceState'>, storage: KeyStore): void {
+export function takeControlKeyFromAddress(
+  location: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  history: Pick<History, 'replaceState'>,
+  storage: KeyStore,
+): void {
   const key = new URLSearchParams(location.hash.replace(/^#/, '')).get(CONTROL_KEY_PARAMETER);
   if (key === null || key === '') return;
   storage.setItem(STORAGE_NAME, key);

@@ -7,10 +7,18 @@ import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
 
-type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & { readonly agents: string };
+type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & {
+  readonly agents: string;
+};
 
 /** Re-renders only when what it shows changes; the duration ticks inside on its own. */
-const SessionCard = memo(function SessionCard({ sessionId, category, description, startedAt, agents }: SessionCardProps) {
+const SessionCard = memo(function SessionCard({
+  sessionId,
+  category,
+  description,
+  startedAt,
+  agents,
+}: SessionCardProps) {
   const { timeOf } = useZonedTime();
   countRender(`session:${sessionId}`);
   return (
@@ -65,8 +73,9 @@ export function ActiveSessions() {
           <h2 id="active-heading">Active Sessions</h2>
         </header>
         <p className="empty" role="note">
-          Sessions are not recorded by this ECHO: its delegator keeps them in memory, and no session was written in the last day while agents ran. The
-          seed guide&apos;s Part 2 persists them to <span className="mono">delegator_sessions</span>.
+          Sessions are not recorded by this ECHO: its delegator keeps them in memory, and no session was written in the
+          last day while agents ran. The seed guide&apos;s Part 2 persists them to{' '}
+          <span className="mono">delegator_sessions</span>.
         </p>
       </section>
     );

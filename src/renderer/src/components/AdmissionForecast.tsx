@@ -18,27 +18,28 @@ function FitsLater({ entry }: { readonly entry: CategoryForecast }) {
 
 function Verdict({ row }: { readonly row: ForecastRow }) {
   if (row.fits === null) return <span className="muted">{row.verdictText}</span>;
-  return <span className={row.fits ? 'status' : 'status status-error'}>{row.later ? <FitsLater entry={row.later} /> : row.verdictText}</span>;
+  return (
+    <span className={row.fits ? 'status' : 'status status-error'}>
+      {row.later ? <FitsLater entry={row.later} /> : row.verdictText}
+    </span>
+  );
 }
 
-const ForecastLine = memo(
-  function ForecastLine({ row }: { readonly row: ForecastRow }) {
-    return (
-      <tr data-category={row.category}>
-        <th scope="row">
-          <span className="category-badge subtle">{row.category}</span>
-        </th>
-        <td>{row.agentsText}</td>
-        <td className="strong">{row.needText}</td>
-        <td>{row.freeText}</td>
-        <td>
-          <Verdict row={row} />
-        </td>
-      </tr>
-    );
-  },
-  sameRow,
-);
+const ForecastLine = memo(function ForecastLine({ row }: { readonly row: ForecastRow }) {
+  return (
+    <tr data-category={row.category}>
+      <th scope="row">
+        <span className="category-badge subtle">{row.category}</span>
+      </th>
+      <td>{row.agentsText}</td>
+      <td className="strong">{row.needText}</td>
+      <td>{row.freeText}</td>
+      <td>
+        <Verdict row={row} />
+      </td>
+    </tr>
+  );
+}, sameRow);
 
 export function AdmissionForecast() {
   // The store keeps the same forecast object while its figures (to 0.1 GB) stand, so most snapshots redraw nothing here.
@@ -61,7 +62,8 @@ export function AdmissionForecast() {
       )}
       {loadedUnknown && (
         <p className="empty" role="note">
-          Ollama is not answering: a model it holds may be counted as needed, so a category that looks too big may still fit.
+          Ollama is not answering: a model it holds may be counted as needed, so a category that looks too big may still
+          fit.
         </p>
       )}
       <div className="table-scroll">

@@ -37,8 +37,17 @@ function MemoryCell({ row }: { readonly row: AgentRow }) {
   );
 }
 
-function Requests({ row, elsewhere }: { readonly row: AgentRow; readonly elsewhere: (request: CommandRequest) => AskElsewhere }) {
-  const stops: CommandRequest[] = row.copies.length > 0 ? row.copies.map((pid) => ({ type: 'stop_agent', role: row.role, pid })) : [{ type: 'stop_agent', role: row.role }];
+function Requests({
+  row,
+  elsewhere,
+}: {
+  readonly row: AgentRow;
+  readonly elsewhere: (request: CommandRequest) => AskElsewhere;
+}) {
+  const stops: CommandRequest[] =
+    row.copies.length > 0
+      ? row.copies.map((pid) => ({ type: 'stop_agent', role: row.role, pid }))
+      : [{ type: 'stop_agent', role: row.role }];
   const requests = row.unloadable ? [...stops, { type: 'unload_model', model: row.model } as const] : stops;
   return (
     <div className="commands">
@@ -60,7 +69,10 @@ export const AgentLine = memo(function AgentLine({ row }: { readonly row: AgentR
   const questionId = useId();
   countRender(`agent:${row.role}`);
   const asking = ask && controlKey(ask.request);
-  const elsewhere = (request: CommandRequest): AskElsewhere => ({ onAsk: setAsk, openAt: asking === controlKey(request) ? questionId : null });
+  const elsewhere = (request: CommandRequest): AskElsewhere => ({
+    onAsk: setAsk,
+    openAt: asking === controlKey(request) ? questionId : null,
+  });
   return (
     <>
       <tr data-role={row.role}>
@@ -80,7 +92,9 @@ export const AgentLine = memo(function AgentLine({ row }: { readonly row: AgentR
           </div>
         </td>
         <td>
-          <span className="readings">{[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}</span>
+          <span className="readings">
+            {[row.process, row.heartbeat].filter((part) => part !== null).join(' · ') || 'N/A'}
+          </span>
           <span className="readings muted">seen by {row.seenBy}</span>
           {row.lineage && <span className="readings muted">{row.lineage}</span>}
           {row.work && <span className="readings">{row.work}</span>}

@@ -17,7 +17,13 @@ export interface AskElsewhere {
  * done, or why not. The question takes the button's place, or goes where
  * `elsewhere` says.
  */
-export function ControlButton({ request, elsewhere }: { readonly request: CommandRequest; readonly elsewhere?: AskElsewhere }) {
+export function ControlButton({
+  request,
+  elsewhere,
+}: {
+  readonly request: CommandRequest;
+  readonly elsewhere?: AskElsewhere;
+}) {
   const store = useMonitorStore();
   const key = controlKey(request);
   const state = useMonitor((current) => current.controls[key]);
@@ -57,7 +63,11 @@ export function ControlButton({ request, elsewhere }: { readonly request: Comman
         aria-controls={elsewhere?.openAt ?? undefined}
         onClick={(event) => {
           if (pending) return;
-          const asked = { request, question: controlPlan(store.getState().snapshot, request).confirm, opener: event.currentTarget };
+          const asked = {
+            request,
+            question: controlPlan(store.getState().snapshot, request).confirm,
+            opener: event.currentTarget,
+          };
           if (elsewhere) elsewhere.onAsk(asked);
           else setAsk(asked);
         }}

@@ -16,7 +16,15 @@ export interface Ask {
  * keyboard lands on the action when it opens; Escape or Cancel dismiss it;
  * `onClose(true)` asks for the keyboard to go back to the control that asked.
  */
-export function ControlQuestion({ ask, onClose, id }: { readonly ask: Ask; readonly onClose: (returnFocus: boolean) => void; readonly id?: string }) {
+export function ControlQuestion({
+  ask,
+  onClose,
+  id,
+}: {
+  readonly ask: Ask;
+  readonly onClose: (returnFocus: boolean) => void;
+  readonly id?: string;
+}) {
   const store = useMonitorStore();
   const questionId = useId();
   const confirmButton = useRef<HTMLButtonElement>(null);

@@ -10,7 +10,8 @@ export function EchoWork() {
       <header className="panel-header">
         <h2 id="work-heading">Decisions and Workflows</h2>
         <p className="muted">
-          {work.openDecisionsTotal} open {work.openDecisionsTotal === 1 ? 'decision' : 'decisions'} · {work.workflowsTotal} running, paused or failed
+          {work.openDecisionsTotal} open {work.openDecisionsTotal === 1 ? 'decision' : 'decisions'} ·{' '}
+          {work.workflowsTotal} running, paused or failed
         </p>
       </header>
       {work.openDecisions.length > 0 && (
@@ -37,7 +38,11 @@ export function EchoWork() {
                   </td>
                   <td>{formatRole(decision.initiator)}</td>
                   <td>{decision.status}</td>
-                  <td>{decision.participants.length > 0 ? `${decision.votes} of ${decision.participants.length}` : decision.votes}</td>
+                  <td>
+                    {decision.participants.length > 0
+                      ? `${decision.votes} of ${decision.participants.length}`
+                      : decision.votes}
+                  </td>
                   <td>{formatDuration(decision.ageSeconds)}</td>
                 </tr>
               ))}
@@ -48,8 +53,12 @@ export function EchoWork() {
       {work.workflows.length > 0 && (
         <ul className="attention" aria-label="Workflows">
           {work.workflows.map((workflow) => (
-            <li key={`${workflow.kind}:${workflow.id}`} className={workflow.status === 'failed' ? 'alert alert-warning' : 'warning'}>
-              <span className="badge">{workflow.status}</span> {workflow.kind === 'flow' ? 'Flow' : 'Workflow'} {workflow.name}
+            <li
+              key={`${workflow.kind}:${workflow.id}`}
+              className={workflow.status === 'failed' ? 'alert alert-warning' : 'warning'}
+            >
+              <span className="badge">{workflow.status}</span> {workflow.kind === 'flow' ? 'Flow' : 'Workflow'}{' '}
+              {workflow.name}
               {workflow.pauseReason !== null && ` (${workflow.pauseReason})`}
               {workflow.error !== null && `: ${workflow.error}`}
               <span className="since"> Last change {formatDuration(workflow.idleSeconds)} ago.</span>

@@ -51,7 +51,9 @@ export function EventStream() {
     <section className="panel" aria-labelledby="events-heading">
       <header className="panel-header">
         <h2 id="events-heading">Live Events</h2>
-        <p className="muted">Spawns, stops, sessions, ECHO&apos;s messages and decisions, sources and alerts, newest first</p>
+        <p className="muted">
+          Spawns, stops, sessions, ECHO&apos;s messages and decisions, sources and alerts, newest first
+        </p>
       </header>
       {groups.length === 0 ? (
         <p className="empty">No events yet</p>

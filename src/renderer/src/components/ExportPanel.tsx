@@ -30,15 +30,38 @@ export function ExportPanel() {
       <form className="export-form" onSubmit={submit}>
         <label className="control">
           From
-          <input type="date" required value={shownFrom} min={LOCAL_DATE_RANGE.min} max={today} onChange={(event) => { setFrom(event.target.value); }} />
+          <input
+            type="date"
+            required
+            value={shownFrom}
+            min={LOCAL_DATE_RANGE.min}
+            max={today}
+            onChange={(event) => {
+              setFrom(event.target.value);
+            }}
+          />
         </label>
         <label className="control">
           To
-          <input type="date" required value={shownTo} min={LOCAL_DATE_RANGE.min} max={today} onChange={(event) => { setTo(event.target.value); }} />
+          <input
+            type="date"
+            required
+            value={shownTo}
+            min={LOCAL_DATE_RANGE.min}
+            max={today}
+            onChange={(event) => {
+              setTo(event.target.value);
+            }}
+          />
         </label>
         <label className="control">
           What
-          <select value={what} onChange={(event) => { setWhat(event.target.value as ExportQuery['what']); }}>
+          <select
+            value={what}
+            onChange={(event) => {
+              setWhat(event.target.value as ExportQuery['what']);
+            }}
+          >
             {EXPORT_KINDS.map((kind) => (
               <option key={kind} value={kind}>
                 {kind === 'sessions' ? 'Sessions' : 'Events'}
@@ -48,7 +71,12 @@ export function ExportPanel() {
         </label>
         <label className="control">
           Format
-          <select value={format} onChange={(event) => { setFormat(event.target.value as ExportQuery['format']); }}>
+          <select
+            value={format}
+            onChange={(event) => {
+              setFormat(event.target.value as ExportQuery['format']);
+            }}
+          >
             {EXPORT_FORMATS.map((kind) => (
               <option key={kind} value={kind}>
                 {kind.toUpperCase()}

@@ -21,19 +21,30 @@ export function FirstRun({ canOpenSettings }: { readonly canOpenSettings: boolea
       <ol>
         {canOpenSettings ? (
           <li>
-            Point it at ECHO in Settings (a variable set in the environment wins over them, and is named there). Saving restarts the monitor.{' '}
+            Point it at ECHO in Settings (a variable set in the environment wins over them, and is named there). Saving
+            restarts the monitor.{' '}
             <button type="button" onClick={openSettings}>
               Open Settings
             </button>
           </li>
         ) : (
           <li>
-            Point it at ECHO: set <code>DATABASE_URL</code> (or <code>DB_HOST</code>, <code>DB_PORT</code>, <code>DB_NAME</code>,{' '}
-            <code>DB_USER</code>, <code>DB_PASSWORD</code>) and <code>REDIS_URL</code> where it runs, then restart it.
+            Point it at ECHO: set <code>DATABASE_URL</code> (or <code>DB_HOST</code>, <code>DB_PORT</code>,{' '}
+            <code>DB_NAME</code>, <code>DB_USER</code>, <code>DB_PASSWORD</code>) and <code>REDIS_URL</code> where it
+            runs, then restart it.
           </li>
         )}
         <li>
-          Or try the demo, which needs nothing running: {canOpenSettings ? <>start the app with <code>--demo</code> (from a checkout, <code>npm run demo</code>).</> : <><code>npm run cli -- serve --demo</code>, or <code>npm run demo</code> for the desktop app.</>}
+          Or try the demo, which needs nothing running:{' '}
+          {canOpenSettings ? (
+            <>
+              start the app with <code>--demo</code> (from a checkout, <code>npm run demo</code>).
+            </>
+          ) : (
+            <>
+              <code>npm run cli -- serve --demo</code>, or <code>npm run demo</code> for the desktop app.
+            </>
+          )}
         </li>
       </ol>
     </section>

@@ -14,7 +14,9 @@ const ResourceLines = lazy(() => import('./charts/ResourceLines'));
 
 function Chart(props: ResourceLinesProps) {
   return (
-    <Suspense fallback={<figure className="chart" aria-label={props.label} aria-busy="true" style={{ height: props.height }} />}>
+    <Suspense
+      fallback={<figure className="chart" aria-label={props.label} aria-busy="true" style={{ height: props.height }} />}
+    >
       <ResourceLines {...props} />
     </Suspense>
   );
@@ -51,7 +53,9 @@ export function ResourceChart() {
     () => (
       <>
         <Chart {...RAM_CHART} points={view.points} marks={view.marks} lines={view.ramLines} />
-        {view.gpuLines.length > 0 && <Chart {...GPU_CHART} points={view.points} marks={view.marks} lines={view.gpuLines} />}
+        {view.gpuLines.length > 0 && (
+          <Chart {...GPU_CHART} points={view.points} marks={view.marks} lines={view.gpuLines} />
+        )}
         <MarksKey marks={view.marks} />
       </>
     ),
@@ -63,7 +67,8 @@ export function ResourceChart() {
       <header className="panel-header">
         <h2 id="chart-heading">Resource Usage</h2>
         <p className="muted">
-          The agents&apos; RAM against this machine&apos;s{view.gpuLines.length > 0 ? ', GPU memory apart' : ''}, with spawns, stops and sessions marked; a break in a line is time the monitor was not running
+          The agents&apos; RAM against this machine&apos;s{view.gpuLines.length > 0 ? ', GPU memory apart' : ''}, with
+          spawns, stops and sessions marked; a break in a line is time the monitor was not running
         </p>
       </header>
       {charts}

@@ -6,26 +6,23 @@ import { sameRow } from './sameRow';
 import { LOCAL_DATE_RANGE } from '../../../shared/model';
 import { shownOfTotal } from '../../../shared/format';
 
-const HistoryLine = memo(
-  function HistoryLine({ row }: { readonly row: HistoryRow }) {
-    const { timeOf } = useZonedTime();
-    return (
-      <tr data-session-id={row.sessionId}>
-        <td>
-          <span className="category-badge subtle">{row.category}</span>
-        </td>
-        <td className="description">{row.description}</td>
-        <td className="strong">{row.agents}</td>
-        <td>{row.durationText ?? 'Active'}</td>
-        <td>
-          <span className={`status status-${row.status}`}>{row.status}</span>
-        </td>
-        <td className="mono muted">{timeOf(row.startedAt)}</td>
-      </tr>
-    );
-  },
-  sameRow,
-);
+const HistoryLine = memo(function HistoryLine({ row }: { readonly row: HistoryRow }) {
+  const { timeOf } = useZonedTime();
+  return (
+    <tr data-session-id={row.sessionId}>
+      <td>
+        <span className="category-badge subtle">{row.category}</span>
+      </td>
+      <td className="description">{row.description}</td>
+      <td className="strong">{row.agents}</td>
+      <td>{row.durationText ?? 'Active'}</td>
+      <td>
+        <span className={`status status-${row.status}`}>{row.status}</span>
+      </td>
+      <td className="mono muted">{timeOf(row.startedAt)}</td>
+    </tr>
+  );
+}, sameRow);
 
 export function SessionHistory() {
   const today = useMonitor((state) => state.snapshot?.today ?? null);
@@ -53,7 +50,8 @@ export function SessionHistory() {
           <input
             type="date"
             value={historyDate ?? today}
-            min={LOCAL_DATE_RANGE.min} max={today}
+            min={LOCAL_DATE_RANGE.min}
+            max={today}
             onChange={(event) => {
               if (event.target.value) void selectHistoryDate(event.target.value);
             }}

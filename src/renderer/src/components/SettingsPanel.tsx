@@ -30,12 +30,17 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    void api.getSettings().then((loaded) => {
-      setView(loaded);
-      setDraft(loaded.settings);
-      setRoleText(overridesText(loaded.settings.memoryOverrides.byRole));
-      setModelText(overridesText(loaded.settings.memoryOverrides.byModel));
-    }, (error: unknown) => { setStatus(`Could not read the settings: ${String(error)}`); });
+    void api.getSettings().then(
+      (loaded) => {
+        setView(loaded);
+        setDraft(loaded.settings);
+        setRoleText(overridesText(loaded.settings.memoryOverrides.byRole));
+        setModelText(overridesText(loaded.settings.memoryOverrides.byModel));
+      },
+      (error: unknown) => {
+        setStatus(`Could not read the settings: ${String(error)}`);
+      },
+    );
   }, [api]);
 
   if (view === null || draft === null) return <p className="empty">{status ?? 'Loading settings…'}</p>;
@@ -56,7 +61,9 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
         setReport(result);
         setStatus(null);
       },
-      (error: unknown) => { setStatus(`Test failed: ${String(error)}`); },
+      (error: unknown) => {
+        setStatus(`Test failed: ${String(error)}`);
+      },
     );
   };
 
@@ -77,15 +84,34 @@ export function SettingsPanel({ api }: { readonly api: SettingsApi }) {
               setPassword('');
               setStatus('Saved. The monitor restarted with these settings.');
             },
-            (error: unknown) => { setStatus(`Not saved: ${errorText(error)}`); },
+            (error: unknown) => {
+              setStatus(`Not saved: ${errorText(error)}`);
+            },
           )
           .finally(() => {
             setSaving(false);
           });
       }}
     >
-      <ConnectionSettings view={view} draft={draft} password={password} report={report} overridden={overridden} setDraft={setDraft} setPassword={setPassword} onTest={testConnection} />
-      <MonitoringSettings draft={draft} roleText={roleText} modelText={modelText} overridden={overridden} setDraft={setDraft} setRoleText={setRoleText} setModelText={setModelText} />
+      <ConnectionSettings
+        view={view}
+        draft={draft}
+        password={password}
+        report={report}
+        overridden={overridden}
+        setDraft={setDraft}
+        setPassword={setPassword}
+        onTest={testConnection}
+      />
+      <MonitoringSettings
+        draft={draft}
+        roleText={roleText}
+        modelText={modelText}
+        overridden={overridden}
+        setDraft={setDraft}
+        setRoleText={setRoleText}
+        setModelText={setModelText}
+      />
       <div className="form-actions">
         <button type="submit" disabled={saving}>
           Save

@@ -9,7 +9,9 @@ export function SourceStatus() {
   if (snapshot === null) return null;
   return (
     <ul className="sources" aria-label="Sources">
-      {connection.status === 'lost' && <li className="source source-error">Monitor: connection lost: {connection.error}</li>}
+      {connection.status === 'lost' && (
+        <li className="source source-error">Monitor: connection lost: {connection.error}</li>
+      )}
       {selectSourceBadges(snapshot, timeOf).map((badge) => (
         <li key={badge.source} className={`source source-${badge.state}`}>
           <strong>{badge.label}</strong> {badge.text}

@@ -10,9 +10,16 @@ function EchoLine() {
   if (echo === null || (echo.roots.length === 0 && echo.configuredRoot === null)) return null;
   const roots = echo.configuredRoot ?? echo.roots.join(', ');
   const delegators = echo.delegators.map(
-    (process) => `delegator pid ${process.pid}${process.processBytes === null ? '' : ` · ${formatBytes(process.processBytes)}`}${process.uptimeSeconds === null ? '' : ` · up ${formatDuration(process.uptimeSeconds)}`}`,
+    (process) =>
+      `delegator pid ${process.pid}${process.processBytes === null ? '' : ` · ${formatBytes(process.processBytes)}`}${process.uptimeSeconds === null ? '' : ` · up ${formatDuration(process.uptimeSeconds)}`}`,
   );
-  return <p className="muted">{[`ECHO root${echo.configuredRoot === null && echo.roots.length > 1 ? 's' : ''}: ${roots}`, ...delegators].join(' · ')}</p>;
+  return (
+    <p className="muted">
+      {[`ECHO root${echo.configuredRoot === null && echo.roots.length > 1 ? 's' : ''}: ${roots}`, ...delegators].join(
+        ' · ',
+      )}
+    </p>
+  );
 }
 
 export function SpawnedAgents() {
@@ -38,7 +45,10 @@ export function SpawnedAgents() {
       ) : agents.length === 0 ? (
         <div className="empty">
           <p>No agents currently spawned</p>
-          <p className="muted">An agent shows here once it starts: under Claude Desktop (MCP), from ECHO's scripts, or spawned by a delegator</p>
+          <p className="muted">
+            An agent shows here once it starts: under Claude Desktop (MCP), from ECHO's scripts, or spawned by a
+            delegator
+          </p>
         </div>
       ) : (
         <div className="table-scroll">

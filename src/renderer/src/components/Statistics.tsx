@@ -34,7 +34,11 @@ function Figures({ view }: { readonly view: StatsView }) {
         </div>
       </dl>
       {view.leftOutText && <p className="note">{view.leftOutText}</p>}
-      <Suspense fallback={<figure className="chart-small" aria-label="Sessions per day" aria-busy="true" style={{ height: 140 }} />}>
+      <Suspense
+        fallback={
+          <figure className="chart-small" aria-label="Sessions per day" aria-busy="true" style={{ height: 140 }} />
+        }
+      >
         <SessionsPerDayBars days={view.sessionsPerDay} />
       </Suspense>
       <table className="categories" aria-label="Sessions by category">
@@ -60,8 +64,21 @@ function TasksPerDay() {
   if (days === null || !days.some((day) => day.count > 0)) return null;
   return (
     <div className="stats">
-      {recorded === false && <p className="note">This ECHO records no sessions; its delegated tasks, from its messages, stand in for them.</p>}
-      <Suspense fallback={<figure className="chart-small" aria-label="Tasks delegated per day" aria-busy="true" style={{ height: 140 }} />}>
+      {recorded === false && (
+        <p className="note">
+          This ECHO records no sessions; its delegated tasks, from its messages, stand in for them.
+        </p>
+      )}
+      <Suspense
+        fallback={
+          <figure
+            className="chart-small"
+            aria-label="Tasks delegated per day"
+            aria-busy="true"
+            style={{ height: 140 }}
+          />
+        }
+      >
         <SessionsPerDayBars days={days} label="Tasks delegated" />
       </Suspense>
     </div>
@@ -70,7 +87,9 @@ function TasksPerDay() {
 
 export function Statistics() {
   const range = useMonitor((state) => state.statsRange);
-  const todayStats = useMonitor((state) => (state.snapshot?.historyDate === state.snapshot?.today ? state.snapshot?.stats : null));
+  const todayStats = useMonitor((state) =>
+    state.snapshot?.historyDate === state.snapshot?.today ? state.snapshot?.stats : null,
+  );
   const rangeStats = useMonitor((state) => state.rangeStats);
   const selectStatsRange = useMonitor((state) => state.selectStatsRange);
   // Today's figures keep their object while unchanged (the store shares unchanged parts), so the chart redraws only on a change; and at low priority.
@@ -84,7 +103,12 @@ export function Statistics() {
         <h2 id="stats-heading">Statistics</h2>
         <div className="segmented" role="group" aria-label="Period">
           {RANGES.map(([value, label]) => (
-            <button key={value} type="button" aria-pressed={range === value} onClick={() => void selectStatsRange(value)}>
+            <button
+              key={value}
+              type="button"
+              aria-pressed={range === value}
+              onClick={() => void selectStatsRange(value)}
+            >
               {label}
             </button>
           ))}

@@ -5,7 +5,10 @@ import { selectKpis, type Figure } from '../store/selectors/cards';
 function Number({ figure, withUnit = false }: { readonly figure: Figure; readonly withUnit?: boolean }) {
   const parts = withUnit ? /^(.*) (MB|GB)$/.exec(figure.text) : null;
   return (
-    <p className={`headline${figure.stale ? ' stale' : ''}`} title={figure.stale ? 'From the last good reading' : undefined}>
+    <p
+      className={`headline${figure.stale ? ' stale' : ''}`}
+      title={figure.stale ? 'From the last good reading' : undefined}
+    >
       {parts ? (
         <>
           {parts[1]}

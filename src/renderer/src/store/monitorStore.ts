@@ -45,13 +45,21 @@ interface StreamSlice {
 interface HistorySlice {
   /** null: today's, live from each snapshot. */
   readonly historyDate: LocalDate | null;
-  readonly pastHistory: { readonly sessions: readonly SessionView[]; readonly loading: boolean; readonly error: string | null };
+  readonly pastHistory: {
+    readonly sessions: readonly SessionView[];
+    readonly loading: boolean;
+    readonly error: string | null;
+  };
   selectHistoryDate: (date: LocalDate | null) => Promise<void>;
 }
 
 interface StatsSlice {
   readonly statsRange: StatsRange;
-  readonly rangeStats: { readonly value: SessionStats | null; readonly loading: boolean; readonly error: string | null };
+  readonly rangeStats: {
+    readonly value: SessionStats | null;
+    readonly loading: boolean;
+    readonly error: string | null;
+  };
   selectStatsRange: (range: StatsRange) => Promise<void>;
 }
 
@@ -73,10 +81,16 @@ interface ExportSlice {
   runExport: (query: ExportQuery) => Promise<void>;
 }
 
-export type MonitorState = ConnectionSlice & SnapshotSlice & StreamSlice & HistorySlice & StatsSlice & ControlsSlice & ExportSlice & {
-  /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
-  start: () => Promise<() => void>;
-};
+export type MonitorState = ConnectionSlice &
+  SnapshotSlice &
+  StreamSlice &
+  HistorySlice &
+  StatsSlice &
+  ControlsSlice &
+  ExportSlice & {
+    /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
+    start: () => Promise<() => void>;
+  };
 
 export type MonitorStore = StoreApi<MonitorState>;
 
@@ -95,7 +109,10 @@ const createSnapshotSlice =
       const sampled = (series.at(-1)?.at ?? '') >= snapshot.takenAt;
       const receivedAt = now();
       const anchor = get().clock;
-      const drift = anchor === null ? Infinity : Date.parse(snapshot.takenAt) - receivedAt - (Date.parse(anchor.takenAt) - anchor.receivedAt);
+      const drift =
+        anchor === null
+          ? Infinity
+          : Date.parse(snapshot.takenAt) - receivedAt - (Date.parse(anchor.takenAt) - anchor.receivedAt);
       const connection = get().connection;
       set({
         snapshot: keepUnchangedParts(current, snapshot),
@@ -129,7 +146,8 @@ const createHistorySlice =
         const sessions = await api.getHistory(effective);
         if (get().historyDate === effective) set({ pastHistory: { sessions, loading: false, error: null } });
       } catch (error) {
-        if (get().historyDate === effective) set({ pastHistory: { sessions: [], loading: false, error: errorText(error) } });
+        if (get().historyDate === effective)
+          set({ pastHistory: { sessions: [], loading: false, error: errorText(error) } });
       }
     },
   });
@@ -176,10 +194,15 @@ const createControlsSlice =
       settle({ status: 'pending', text: plan.pending });
       try {
         const outcome = await api.sendCommand(request);
-        settleFinally(outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) });
+        settleFinally(
+          outcome.ok ? { status: 'done', text: plan.done } : { status: 'failed', text: outcomeText(outcome) },
+        );
       } catch (error) {
         // Thrown, not answered: the command never left (no registry configured, the host unreachable).
-        settleFinally({ status: 'failed', text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: errorText(error) }) });
+        settleFinally({
+          status: 'failed',
+          text: outcomeText({ ok: false, id: '', failure: 'not_sent', error: errorText(error) }),
+        });
       }
     },
   });

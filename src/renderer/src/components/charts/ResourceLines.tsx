@@ -1,4 +1,14 @@
-import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, type DotItemDotProps } from 'recharts';
+import {
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type DotItemDotProps,
+} from 'recharts';
 import { useZonedTime } from '../../hooks/useZonedTime';
 import type { ChartLine, ChartMark, ChartPoint } from '../../store/selectors/chart';
 import type { LineKey } from '../../store/selectors/chartLines';
@@ -49,12 +59,31 @@ export default function ResourceLines({ label, height, points, marks, lines }: R
     <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={height}>
         {/* Without the agents' axis, the same room on the right, so both charts' times line up. */}
-        <ComposedChart data={points} margin={{ top: 5, left: 5, bottom: 5, right: withAgents ? 5 : 5 + AGENTS_AXIS_WIDTH }}>
+        <ComposedChart
+          data={points}
+          margin={{ top: 5, left: 5, bottom: 5, right: withAgents ? 5 : 5 + AGENTS_AXIS_WIDTH }}
+        >
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
           {/* A little room at either end, so a lone reading there shows whole. */}
-          <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} scale="time" padding={{ left: 4, right: 4 }} tickFormatter={timeOf} tick={{ fontSize: 11 }} />
+          <XAxis
+            dataKey="at"
+            type="number"
+            domain={['dataMin', 'dataMax']}
+            scale="time"
+            padding={{ left: 4, right: 4 }}
+            tickFormatter={timeOf}
+            tick={{ fontSize: 11 }}
+          />
           <YAxis yAxisId="gb" unit=" GB" width={64} allowDecimals={false} tick={{ fontSize: 11 }} />
-          {withAgents && <YAxis yAxisId="agents" orientation="right" allowDecimals={false} width={AGENTS_AXIS_WIDTH} tick={{ fontSize: 11 }} />}
+          {withAgents && (
+            <YAxis
+              yAxisId="agents"
+              orientation="right"
+              allowDecimals={false}
+              width={AGENTS_AXIS_WIDTH}
+              tick={{ fontSize: 11 }}
+            />
+          )}
           <Tooltip labelFormatter={(at) => timeOf(Number(at))} />
           {/* In the lines' own order (limit, context, the agents' share), not sorted by name. */}
           <Legend formatter={legendText} itemSorter={null} />
@@ -81,7 +110,11 @@ export default function ResourceLines({ label, height, points, marks, lines }: R
         </ComposedChart>
       </ResponsiveContainer>
       <figcaption className="sr-only">
-        {lines.map((line) => line.name).join(', ')}. {marks.length} events marked: {marks.slice(-5).map((mark) => mark.label).join('; ')}
+        {lines.map((line) => line.name).join(', ')}. {marks.length} events marked:{' '}
+        {marks
+          .slice(-5)
+          .map((mark) => mark.label)
+          .join('; ')}
       </figcaption>
     </figure>
   );

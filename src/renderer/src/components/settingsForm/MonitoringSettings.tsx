@@ -28,7 +28,16 @@ export function MonitoringSettings({
     <fieldset>
       <legend>Monitoring</legend>
       <Field label="Poll every (seconds)" note={overridden('pollMs')}>
-        <input type="number" min={0.25} step={0.25} value={draft.pollMs / 1000} disabled={overridden('pollMs') !== undefined} onChange={(event) => { setDraft({ ...draft, pollMs: Math.round(Number(event.target.value) * 1000) }); }} />
+        <input
+          type="number"
+          min={0.25}
+          step={0.25}
+          value={draft.pollMs / 1000}
+          disabled={overridden('pollMs') !== undefined}
+          onChange={(event) => {
+            setDraft({ ...draft, pollMs: Math.round(Number(event.target.value) * 1000) });
+          }}
+        />
       </Field>
       <div className="field-row">
         {(
@@ -40,22 +49,71 @@ export function MonitoringSettings({
         ).map(([rule, label]) => (
           <Field key={rule} label={`${label}: warning / critical`} note={overridden('alerts')}>
             <span className="pair">
-              <input aria-label={`${label} warning`} type="number" value={thresholds[rule]?.warning ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], warning: thresholdOf(event.target.value) } } }); }} />
-              <input aria-label={`${label} critical`} type="number" value={thresholds[rule]?.critical ?? ''} placeholder="default" onChange={(event) => { setDraft({ ...draft, alerts: { ...thresholds, [rule]: { ...thresholds[rule], critical: thresholdOf(event.target.value) } } }); }} />
+              <input
+                aria-label={`${label} warning`}
+                type="number"
+                value={thresholds[rule]?.warning ?? ''}
+                placeholder="default"
+                onChange={(event) => {
+                  setDraft({
+                    ...draft,
+                    alerts: {
+                      ...thresholds,
+                      [rule]: { ...thresholds[rule], warning: thresholdOf(event.target.value) },
+                    },
+                  });
+                }}
+              />
+              <input
+                aria-label={`${label} critical`}
+                type="number"
+                value={thresholds[rule]?.critical ?? ''}
+                placeholder="default"
+                onChange={(event) => {
+                  setDraft({
+                    ...draft,
+                    alerts: {
+                      ...thresholds,
+                      [rule]: { ...thresholds[rule], critical: thresholdOf(event.target.value) },
+                    },
+                  });
+                }}
+              />
             </span>
           </Field>
         ))}
       </div>
       <div className="field-row">
         <Field label="Memory per role (role = GB, one a line)">
-          <textarea rows={3} value={roleText} onChange={(event) => { setRoleText(event.target.value); }} placeholder="cto = 20" />
+          <textarea
+            rows={3}
+            value={roleText}
+            onChange={(event) => {
+              setRoleText(event.target.value);
+            }}
+            placeholder="cto = 20"
+          />
         </Field>
         <Field label="Memory per model (model = GB, one a line)">
-          <textarea rows={3} value={modelText} onChange={(event) => { setModelText(event.target.value); }} placeholder="deepseek-coder:33b = 18.5" />
+          <textarea
+            rows={3}
+            value={modelText}
+            onChange={(event) => {
+              setModelText(event.target.value);
+            }}
+            placeholder="deepseek-coder:33b = 18.5"
+          />
         </Field>
       </div>
       <label className="check">
-        <input type="checkbox" checked={draft.launchAtLogin} onChange={(event) => { setDraft({ ...draft, launchAtLogin: event.target.checked }); }} /> Launch at login
+        <input
+          type="checkbox"
+          checked={draft.launchAtLogin}
+          onChange={(event) => {
+            setDraft({ ...draft, launchAtLogin: event.target.checked });
+          }}
+        />{' '}
+        Launch at login
       </label>
     </fieldset>
   );

@@ -52,12 +52,16 @@ const ORIGIN_WORDS: Readonly<Record<AgentView['origins'][number], string>> = {
 };
 
 function processText(agent: AgentView): string | null {
-  if (agent.copies.length > 1) return `${agent.copies.length} copies: pids ${agent.copies.map((copy) => copy.pid).join(', ')}`;
+  if (agent.copies.length > 1)
+    return `${agent.copies.length} copies: pids ${agent.copies.map((copy) => copy.pid).join(', ')}`;
   if (agent.pid === null || agent.processAlive === false) return null;
   return agent.cpuPercent === null ? `pid ${agent.pid}` : `pid ${agent.pid} · ${agent.cpuPercent}% CPU`;
 }
 
-const LAUNCHERS: Readonly<Record<'delegator' | 'claude-desktop', string>> = { delegator: 'from a delegator', 'claude-desktop': 'from Claude Desktop' };
+const LAUNCHERS: Readonly<Record<'delegator' | 'claude-desktop', string>> = {
+  delegator: 'from a delegator',
+  'claude-desktop': 'from Claude Desktop',
+};
 
 /** The copies' parents, in a few words: orphaned, under a wrapper, or who launched them. */
 function lineageText(agent: AgentView): string | null {
@@ -86,7 +90,11 @@ function memoryFromText(agent: AgentView): string | null {
 function readingsOf(agent: AgentView): string[] {
   const { estimatedBytes, ollamaBytes, processBytes, modelLoaded } = agent.memory;
   return [
-    modelLoaded === false ? `needs ~${formatBytes(estimatedBytes)} to load` : ollamaBytes === null ? null : `estimate ${formatBytes(estimatedBytes)}`,
+    modelLoaded === false
+      ? `needs ~${formatBytes(estimatedBytes)} to load`
+      : ollamaBytes === null
+        ? null
+        : `estimate ${formatBytes(estimatedBytes)}`,
     ollamaBytes === null && modelLoaded === true ? 'loaded, Ollama gave no size' : null,
     processBytes === null ? null : `process ${formatBytes(processBytes)}`,
   ].filter((part): part is string => part !== null);
@@ -98,7 +106,11 @@ function heartbeatText(agent: AgentView): string | null {
   return `heartbeat ${formatDuration(beat.ageSeconds)} ago${beat.status === 'running' ? '' : ` · ${beat.status}`}`;
 }
 
-export function selectAgentRows(agents: readonly AgentView[], work: readonly AgentWork[] = [], takenAt = 0): AgentRow[] {
+export function selectAgentRows(
+  agents: readonly AgentView[],
+  work: readonly AgentWork[] = [],
+  takenAt = 0,
+): AgentRow[] {
   const workOf = new Map(work.map((entry) => [entry.role, entry]));
   return agents.map((agent) => ({
     role: agent.role,

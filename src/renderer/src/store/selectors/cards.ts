@@ -38,7 +38,11 @@ export function savingsText(savingsPct: number | null): string {
  * estimates, so a total read from them is "reported", not "measured" (the
  * snapshot keeps `measured` for compatibility).
  */
-const SOURCE_WORDS: Readonly<Record<NonNullable<Snapshot['summary']['memorySource']>, string>> = { measured: 'reported', estimated: 'estimated', mixed: 'mixed' };
+const SOURCE_WORDS: Readonly<Record<NonNullable<Snapshot['summary']['memorySource']>, string>> = {
+  measured: 'reported',
+  estimated: 'estimated',
+  mixed: 'mixed',
+};
 
 /** When the models Ollama holds leave it, where it says of every one: `unloads in 4m 12s`, `the last unloads in 4m 50s`, `kept loaded`. */
 export function unloadText(models: readonly ResidentModel[], total: number | null): string | null {
@@ -61,7 +65,9 @@ function idleNote(snapshot: Snapshot): string {
   const held = snapshot.summary.residentModelsBytes;
   if (held === null) return 'No agent running';
   if (held <= 0) return 'No agent running · Ollama holds no model';
-  const when = isStale(snapshot.sources.ollama) ? 'as last read' : unloadText(snapshot.residentModels ?? [], snapshot.residentModelsTotal);
+  const when = isStale(snapshot.sources.ollama)
+    ? 'as last read'
+    : unloadText(snapshot.residentModels ?? [], snapshot.residentModelsTotal);
   return `No agent running · Ollama still holds ${formatBytes(held)}${when === null ? '' : ` (${when})`}`;
 }
 
@@ -73,16 +79,23 @@ export function selectKpis(snapshot: Snapshot): Kpis {
   const source = summary.memorySource === null || idle ? '' : ` · ${SOURCE_WORDS[summary.memorySource]}`;
   const split = memorySplit(summary);
   const swap = swapText(summary.swapUsedBytes);
-  const facts = idle ? idleNote(snapshot) : `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`;
+  const facts = idle
+    ? idleNote(snapshot)
+    : `${savingsText(summary.savingsPct)}${source}${split === null ? '' : ` · ${split}`}`;
   return {
     activeAgents: figure(summary.activeAgents, agentsStale(snapshot)),
     cpuLoad: summary.cpuLoad,
     agentsCpu: summary.agentsCpuPercent === null ? null : `agents ${summary.agentsCpuPercent}%`,
     // A total that holds an estimate says so in its figure, not only in the note below it.
-    memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) => (summary.memorySource === 'measured' || idle ? formatBytes(bytes) : `~${formatBytes(bytes)}`)),
+    memory: figure(summary.memoryBytes, agentsStale(snapshot), (bytes) =>
+      summary.memorySource === 'measured' || idle ? formatBytes(bytes) : `~${formatBytes(bytes)}`,
+    ),
     memoryNote: `${facts}${swap === null ? '' : ` · ${swap}`}`.replace(/^ · /, ''),
     // The demo's figures are a simulated machine's, not the one the dashboard runs on: said where they are read.
-    memoryHint: [summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null, summary.simulatedMachine].filter((hint) => hint !== null).join(' · ') || null,
+    memoryHint:
+      [summary.unifiedMemoryHint ? UNIFIED_MEMORY_HINT : null, summary.simulatedMachine]
+        .filter((hint) => hint !== null)
+        .join(' · ') || null,
     activeSessions: figure(summary.activeSessions, postgresStale),
     totalToday: figure(summary.sessionsToday, postgresStale),
   };

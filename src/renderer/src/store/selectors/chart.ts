@@ -12,7 +12,8 @@ export const CHART_POINTS = 480;
 
 const LINE_KEYS: readonly LineKey[] = CHART_LINES.map((line) => line.key);
 
-const gbOrNull = (bytes: number | null | undefined): number | null => (bytes === null || bytes === undefined ? null : bytesToGb(bytes));
+const gbOrNull = (bytes: number | null | undefined): number | null =>
+  bytes === null || bytes === undefined ? null : bytesToGb(bytes);
 
 /** What the charts draw of one sample. A sample from before RAM and GPU were told apart has no agents' RAM to draw: unknown, not guessed. */
 export function pointOf(sample: ResourceSample): ChartPoint {
@@ -55,7 +56,9 @@ export function withGaps(points: readonly ChartPoint[]): ChartPoint[] {
   if (step === null) return [...points];
   return points.flatMap((point, index) => {
     const before = points[index - 1];
-    return before !== undefined && point.at - before.at > GAP_FACTOR * step ? [gapAt((before.at + point.at) / 2), point] : [point];
+    return before !== undefined && point.at - before.at > GAP_FACTOR * step
+      ? [gapAt((before.at + point.at) / 2), point]
+      : [point];
   });
 }
 
@@ -65,7 +68,9 @@ const highest = (values: ReadonlyArray<number | null>): number | null =>
 function merged(bucket: readonly ChartPoint[]): ChartPoint {
   const end = bucket.at(-1);
   if (end === undefined) throw new Error('an empty bucket');
-  const values = Object.fromEntries(LINE_KEYS.map((key) => [key, highest(bucket.map((point) => point[key]))])) as { [key in LineKey]: number | null };
+  const values = Object.fromEntries(LINE_KEYS.map((key) => [key, highest(bucket.map((point) => point[key]))])) as {
+    [key in LineKey]: number | null;
+  };
   return { at: end.at, ...values };
 }
 

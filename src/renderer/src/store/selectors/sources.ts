@@ -8,7 +8,10 @@ export const isStale = (health: SourceHealth): boolean => health.state === 'stal
 /** Whether the agent list leans on a failing source's last reading. */
 export function agentsStale(snapshot: Snapshot): boolean {
   const from = snapshot.summary.agentsFrom ?? [];
-  return from.some((origin) => origin !== 'process' && isStale(origin === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres));
+  return from.some(
+    (origin) =>
+      origin !== 'process' && isStale(origin === 'registry' ? snapshot.sources.registry : snapshot.sources.postgres),
+  );
 }
 
 export interface SourceBadge {
