@@ -1,7 +1,6 @@
-import { echoTimestamp } from './delegatorWriter';
 import type { PlannedMessage } from './echoMessages';
 import { CATEGORY_WEIGHTS, TASKS } from './catalog';
-import { chatter, PRIORITIES, TASK_TYPES } from './workCatalog';
+import { chatter, delegationRequest, PRIORITIES, TASK_TYPES } from './workCatalog';
 import type { Action, WorkHost } from './workHost';
 
 /**
@@ -35,18 +34,7 @@ export function planDelegation(host: WorkHost): Action | null {
   } else {
     const hierarchical = up.includes('ceo');
     messages = (hierarchical ? ['ceo'] : up).map((role) =>
-      host.plan({
-        from: 'delegator',
-        to: role,
-        type: 'request',
-        subject: `${hierarchical ? 'Task delegation' : 'Direct task'}: ${type}`,
-        content: {
-          request_id: requestId,
-          task,
-          delegation_mode: hierarchical ? 'hierarchical' : 'direct',
-          timestamp: echoTimestamp(at),
-        },
-      }),
+      host.plan(delegationRequest(role, task, { id: requestId, hierarchical, at })),
     );
   }
   return async () => {

@@ -3,7 +3,15 @@ import { CATEGORY_WEIGHTS, TASKS } from './catalog';
 import { echoTimestamp } from './delegatorWriter';
 import type { EchoMessages, MessageRow } from './echoMessages';
 import { SeededRandom } from './random';
-import { AGENT_ROLES, chatter, PARTICIPATION, PRIORITIES, processingError, TASK_TYPES } from './workCatalog';
+import {
+  AGENT_ROLES,
+  chatter,
+  delegationRequest,
+  PARTICIPATION,
+  PRIORITIES,
+  processingError,
+  TASK_TYPES,
+} from './workCatalog';
 
 /** Past messages go back at most this far, whatever the sessions' backfill: the monitor charts a month of them. */
 export const MESSAGE_BACKFILL_DAYS = 90;
@@ -67,19 +75,7 @@ function delegations(day: SeededRandom, dayStart: number, count: number): Messag
       const sent = at + offset * 0.004;
       const request = read(
         day,
-        {
-          from: 'delegator',
-          to,
-          type: 'request',
-          subject: `${hierarchical ? 'Task delegation' : 'Direct task'}: ${type}`,
-          content: {
-            request_id: requestId,
-            task,
-            delegation_mode: hierarchical ? 'hierarchical' : 'direct',
-            timestamp: echoTimestamp(sent),
-          },
-          at: sent,
-        },
+        { ...delegationRequest(to, task, { id: requestId, hierarchical, at: sent }), at: sent },
         day.between(0.2, 8),
         0.06,
       );

@@ -1,9 +1,41 @@
 import { defaultModelFor, ROLE_MODELS } from '../core/echoRoster';
-import type { MessageType } from './echoMessages';
+import { echoTimestamp } from './delegatorWriter';
+import type { MessageDraft, MessageType } from './echoMessages';
 import type { SeededRandom } from './random';
 
 /** ECHO's nine agent roles. */
 export const AGENT_ROLES: readonly string[] = Object.keys(ROLE_MODELS);
+
+/** A task as the delegator's `delegate_task` hands it on. */
+export interface DelegatedTask {
+  readonly type: string;
+  readonly description: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * `delegate_task`'s request to one agent, as ECHO's delegator writes it: to
+ * the CEO alone where it runs (`hierarchical`, `Task delegation: <type>`),
+ * else to each agent (`Direct task: <type>`), one request id for all.
+ */
+export function delegationRequest(
+  to: string,
+  task: DelegatedTask,
+  request: { readonly id: string; readonly hierarchical: boolean; readonly at: number },
+): MessageDraft {
+  return {
+    from: 'delegator',
+    to,
+    type: 'request',
+    subject: `${request.hierarchical ? 'Task delegation' : 'Direct task'}: ${task.type}`,
+    content: {
+      request_id: request.id,
+      task,
+      delegation_mode: request.hierarchical ? 'hierarchical' : 'direct',
+      timestamp: echoTimestamp(request.at),
+    },
+  };
+}
 
 /** Who may open a decision: `messages:leadership`'s roles. */
 export const LEADERSHIP: readonly string[] = ['ceo', 'cto', 'chro', 'operations_head'];
