@@ -49,36 +49,24 @@ export function MonitoringSettings({
         ).map(([rule, label]) => (
           <Field key={rule} label={`${label}: warning / critical`} note={overridden('alerts')}>
             <span className="pair">
-              <input
-                aria-label={`${label} warning`}
-                type="number"
-                value={thresholds[rule]?.warning ?? ''}
-                placeholder="default"
-                onChange={(event) => {
-                  setDraft({
-                    ...draft,
-                    alerts: {
-                      ...thresholds,
-                      [rule]: { ...thresholds[rule], warning: thresholdOf(event.target.value) },
-                    },
-                  });
-                }}
-              />
-              <input
-                aria-label={`${label} critical`}
-                type="number"
-                value={thresholds[rule]?.critical ?? ''}
-                placeholder="default"
-                onChange={(event) => {
-                  setDraft({
-                    ...draft,
-                    alerts: {
-                      ...thresholds,
-                      [rule]: { ...thresholds[rule], critical: thresholdOf(event.target.value) },
-                    },
-                  });
-                }}
-              />
+              {(['warning', 'critical'] as const).map((level) => (
+                <input
+                  key={level}
+                  aria-label={`${label} ${level}`}
+                  type="number"
+                  value={thresholds[rule]?.[level] ?? ''}
+                  placeholder="default"
+                  onChange={(event) => {
+                    setDraft({
+                      ...draft,
+                      alerts: {
+                        ...thresholds,
+                        [rule]: { ...thresholds[rule], [level]: thresholdOf(event.target.value) },
+                      },
+                    });
+                  }}
+                />
+              ))}
             </span>
           </Field>
         ))}
