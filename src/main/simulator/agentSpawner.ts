@@ -22,6 +22,9 @@ import { escriptProgram } from './escriptProgram';
 
 export type { AgentLaunch, AgentRuntime, LaunchForm } from './agentLaunch';
 
+/** How often SIGTERM is sent again to an agent that has not ended yet. */
+const SIGTERM_AGAIN_MS = 200;
+
 /** What the simulator needs of its agents' OS processes; tests may bring their own. */
 export interface AgentProcessHost {
   /**
@@ -123,9 +126,20 @@ export class AgentProcesses implements AgentProcessHost {
     if (!child) return;
     child.expected = true;
     // An MCP agent ends when its stdin ends; the others ignore stdin, as ECHO's do, and the VM ends on SIGTERM.
-    if (child.form === 'mcp' && child.process.stdin) child.process.stdin.end();
-    else signal(child.process.pid, 'SIGTERM');
-    await awaitExit(child.process, child.exited, GRACE_MS);
+    if (child.form === 'mcp' && child.process.stdin) {
+      child.process.stdin.end();
+      await awaitExit(child.process, child.exited, GRACE_MS);
+      return;
+    }
+    signal(child.process.pid, 'SIGTERM');
+    // A VM still setting itself up drops SIGTERM (from about 80 ms after its start to 250 ms, longer on a busy
+    // machine), which left a Stop soon after a spawn to wait out the grace period; asking again is harmless.
+    const again = setInterval(() => signal(child.process.pid, 'SIGTERM'), SIGTERM_AGAIN_MS);
+    try {
+      await awaitExit(child.process, child.exited, GRACE_MS);
+    } finally {
+      clearInterval(again);
+    }
   }
 
   async kill(role: string): Promise<void> {
