@@ -7,7 +7,9 @@ import type { ChannelSubscriber } from './core/channelSubscriber';
 import type { MachineStandIn } from './core/machineStandIn';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../shared/alertSettings';
 import { escapeControls } from '../shared/terminalText';
-import { bracketed, VARIABLES } from './configVariables';
+import { bracketed, VARIABLES, type ReceiverSettings } from './configVariables';
+
+export type { ReceiverSettings, SecretSetting } from './configVariables';
 
 /** Where the sessions live: a connection string, or ECHO's separate fields. */
 export type DatabaseConfig =
@@ -39,6 +41,8 @@ export interface MonitorConfig {
   /** Where the resource series and the event log are kept; null keeps them in memory only. */
   readonly dataDir: string | null;
   readonly alerts: AlertSettings;
+  /** Where each alert's firing, reminder and recovery is sent by a long-running monitor; none when absent. */
+  readonly receivers?: readonly ReceiverSettings[];
   /** ECHO counts an agent down after this long without a heartbeat (its own rule is 30 s). */
   readonly heartbeatTimeoutSeconds: number;
   /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
@@ -69,7 +73,7 @@ export class ConfigError extends Error {
 const CONFIG_VARIABLES = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
 
 // Values that may hold a password are never echoed back in an error.
-const SECRET = new Set<string>(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL']);
+const SECRET = new Set<string>(['DATABASE_URL', 'DB_PASSWORD', 'REDIS_URL', 'MONITOR_ALERT_RECEIVERS']);
 
 const envSchema = z.object(VARIABLES);
 
@@ -144,6 +148,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     pollMs: vars.MONITOR_POLL_MS,
     dataDir: vars.MONITOR_DATA_DIR ?? null,
     alerts: vars.MONITOR_ALERTS ?? DEFAULT_ALERT_SETTINGS,
+    receivers: vars.MONITOR_ALERT_RECEIVERS ?? [],
     heartbeatTimeoutSeconds: vars.MONITOR_HEARTBEAT_TIMEOUT_S,
     agentProcesses: agentProcessesOf(vars.MONITOR_AGENT_PROCESSES),
     ollamaScheduler: {

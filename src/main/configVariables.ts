@@ -4,6 +4,7 @@ import { REGISTRY_MODES } from './core/agentChoice';
 import { readTzVariable } from './core/localTime';
 import { ollamaEndpointFromHost } from './core/ollamaHost';
 import { parseKeepAlive } from '../shared/ollamaKeepAlive';
+import { receiverKindSchema, severitySchema, type ReceiverKind, type Severity } from '../shared/model';
 import { alertSettingsPatchSchema, applyAlertPatch, misorderedThresholds } from '../shared/alertSettings';
 import { parseJson } from '../shared/jsonLine';
 import { describeIssues } from '../shared/zodIssues';
@@ -81,6 +82,104 @@ const redisUrl = urlWith(['redis:', 'rediss:']).refine(
   `must name its database, if any, as a whole number from 0 to ${String(REDIS_DATABASE_MAX)} (redis://host:port/2)`,
 );
 
+/** A secret given in the variable itself, or the file holding it (read when the monitor starts, checked as the access token's file is). */
+export type SecretSetting =
+  { readonly from: 'value'; readonly value: string } | { readonly from: 'file'; readonly path: string };
+
+/** One place alerts are sent (`MONITOR_ALERT_RECEIVERS`). */
+export interface ReceiverSettings {
+  /** What logs and health call it: never its URL, which may be a secret (a Slack webhook's is). */
+  readonly name: string;
+  readonly kind: ReceiverKind;
+  readonly minLevel: Severity;
+  readonly url: SecretSetting;
+  /** Sent as `Authorization: Bearer`; never to Slack, whose URL is its secret. */
+  readonly token: SecretSetting | null;
+  /** The bound on each request, its answer included. */
+  readonly timeoutMs: number;
+}
+
+const RECEIVERS_MAX = 10;
+
+const secretPath = z.string().refine(isAbsolute, 'must be an absolute path');
+
+/** One receiver as written, checked whole; named once its siblings are known (parseReceivers). */
+const receiverEntrySchema = z
+  .object({
+    kind: receiverKindSchema,
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][\w.-]{0,39}$/, 'must be 1 to 40 letters, digits, dots, dashes or underscores')
+      .optional(),
+    url: urlWith(['http:', 'https:']).optional(),
+    urlFile: secretPath.optional(),
+    token: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,1024}$/, 'must be 1 to 1024 printable characters, without spaces')
+      .optional(),
+    tokenFile: secretPath.optional(),
+    minLevel: severitySchema.default('warning'),
+    timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  })
+  .strict()
+  .transform((entry, context) => {
+    const url = secretOf(entry.url, entry.urlFile);
+    const token = secretOf(entry.token, entry.tokenFile);
+    const problem =
+      url === null || (entry.url !== undefined && entry.urlFile !== undefined)
+        ? 'needs url or urlFile, one of them'
+        : entry.token !== undefined && entry.tokenFile !== undefined
+          ? 'takes token or tokenFile, not both'
+          : entry.kind === 'slack' && token !== null
+            ? 'slack takes no token: its URL is its secret (urlFile)'
+            : null;
+    if (problem !== null || url === null) {
+      context.addIssue({ code: 'custom', message: problem ?? 'needs url or urlFile' });
+      return z.NEVER;
+    }
+    const { kind, minLevel, timeoutMs } = entry;
+    return { name: entry.name ?? null, kind, minLevel, url, token, timeoutMs };
+  });
+
+function secretOf(value: string | undefined, path: string | undefined): SecretSetting | null {
+  if (value !== undefined) return { from: 'value', value };
+  return path === undefined ? null : { from: 'file', path };
+}
+
+const receiversSchema = z
+  .array(receiverEntrySchema)
+  .max(RECEIVERS_MAX, `holds at most ${String(RECEIVERS_MAX)} receivers`);
+
+function parseReceivers(value: string, context: z.RefinementCtx): readonly ReceiverSettings[] {
+  const json = parseJson(value);
+  const parsed = json.ok ? receiversSchema.safeParse(json.value) : null;
+  if (!parsed?.success) {
+    context.addIssue({
+      code: 'custom',
+      message: `must be a JSON array of alert receivers (${parsed ? describeIssues(parsed.error) : 'not JSON'})`,
+    });
+    return z.NEVER;
+  }
+  // Named by its kind where it is the only one of that kind; several of one kind must be named.
+  const only = (kind: ReceiverKind): boolean => parsed.data.filter((other) => other.kind === kind).length === 1;
+  const receivers = parsed.data.map((entry) => ({
+    ...entry,
+    name: entry.name ?? (only(entry.kind) ? entry.kind : ''),
+  }));
+  const names = receivers.map((receiver) => receiver.name);
+  const unnamed = names.flatMap((name, index) => (name === '' ? [String(index)] : []));
+  const repeated = [...new Set(names.filter((name, index) => name !== '' && names.indexOf(name) !== index))];
+  const problem =
+    unnamed.length > 0
+      ? `must name each of several receivers of one kind (${unnamed.join(', ')}: no name)`
+      : repeated.length > 0
+        ? `must name each receiver once (${repeated.join(', ')} twice)`
+        : null;
+  if (problem === null) return receivers;
+  context.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+}
+
 /** Each variable ECHO and this app read, with ECHO's default where it has one. */
 export const VARIABLES = {
   DATABASE_URL: urlWith(['postgres:', 'postgresql:']).optional(),
@@ -152,6 +251,7 @@ export const VARIABLES = {
       return z.NEVER;
     })
     .optional(),
+  MONITOR_ALERT_RECEIVERS: z.string().transform(parseReceivers).optional(),
   // Read here only to be checked: each command is given the zone itself (runCli, systemTimeZone).
   TZ: z
     .string()

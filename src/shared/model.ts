@@ -213,6 +213,29 @@ export const alertSchema = z.object({
 });
 export type Alert = z.infer<typeof alertSchema>;
 
+export const receiverKindSchema = z.enum(['webhook', 'ntfy', 'slack']);
+export type ReceiverKind = z.infer<typeof receiverKindSchema>;
+
+/** One configured alert receiver as the monitor last found it: whether its notices get through, and what waits. */
+export const receiverHealthSchema = z.object({
+  /** Its configured name (never its URL, which may be a secret). */
+  name: z.string(),
+  kind: receiverKindSchema,
+  /** The least severity it is sent; recoveries follow the firings it got. */
+  minLevel: severitySchema,
+  /** `ok` until a send fails for good or for a retry; `failing` until one gets through again. */
+  state: z.enum(['ok', 'failing']),
+  failingSince: instantSchema.nullable(),
+  lastError: z.string().nullable(),
+  lastOkAt: instantSchema.nullable(),
+  /** Notices waiting to be sent, the one being tried included. */
+  queued: z.number().int().nonnegative(),
+  /** Since the monitor started: notices it took, and notices given up (out of tries, or pushed out of a full queue). */
+  delivered: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+});
+export type ReceiverHealth = z.infer<typeof receiverHealthSchema>;
+
 /** What this machine's processes say of ECHO beyond its agents. */
 export const echoMachineSchema = z.object({
   /** Every ECHO checkout with an agent or delegator of this user's running here. */
@@ -264,5 +287,7 @@ export const snapshotSchema = z.object({
   work: echoWorkSchema.nullable(),
   warnings: z.array(warningSchema),
   alerts: z.array(alertSchema),
+  /** The alert receivers' health, where any is configured (`MONITOR_ALERT_RECEIVERS`) and the monitor sends to them. */
+  receivers: z.array(receiverHealthSchema).optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

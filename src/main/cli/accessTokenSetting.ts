@@ -1,6 +1,6 @@
 import { escapeControls } from '../../shared/terminalText';
 import { ConfigError } from '../config';
-import { readSecretFile, SecretFileError } from './secretFile';
+import { readSecretFile, SecretFileError } from '../sources/secretFile';
 
 /** Long enough that guessing it over a network is hopeless: `openssl rand -hex 32` gives 64. */
 const MIN_TOKEN_LENGTH = 16;

@@ -5,7 +5,7 @@ import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { ConfigError } from '../config';
 import type { CliIo } from './output';
-import { readSecretFile, SecretFileError } from './secretFile';
+import { readSecretFile, SecretFileError } from '../sources/secretFile';
 import { stateDir } from './stateDir';
 
 /** What a control key looks like: the base64url of 32 random bytes, as made here, or a token of the user's own. */

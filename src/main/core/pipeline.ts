@@ -132,7 +132,9 @@ export function advancePipeline(state: PipelineState, readings: Readings, settin
     warnings: [...reconciled.warnings, ...workWarnings(work), ...machineWarnings(readings.system)],
   };
   const evaluated = evaluateAlerts(state.alerts, withWarnings, settings.alerts, now);
-  const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts });
+  // Read from the sender like a source, and only where one sends: a snapshot without receivers stays as it was.
+  const receivers = readings.receivers ? { receivers: [...readings.receivers] } : {};
+  const snapshot: Snapshot = Object.freeze({ ...withWarnings, alerts: evaluated.alerts, ...receivers });
   return {
     state: {
       postgres: input.postgres,

@@ -1,6 +1,13 @@
 import type { EchoWorkData } from './echoWork';
 import type { LaunchForm } from './echoProcess';
-import type { AgentRecord, HourlyCount, LocalDate, SessionRecord, SessionStats } from '../../shared/model';
+import type {
+  AgentRecord,
+  HourlyCount,
+  LocalDate,
+  ReceiverHealth,
+  SessionRecord,
+  SessionStats,
+} from '../../shared/model';
 
 /** One attempt to read a source: what it gave and what it left out, or why it gave nothing. */
 export type Reading<T> =
@@ -204,4 +211,6 @@ export interface Readings {
   readonly stopped?: ReadonlyMap<string, number>;
   /** Subscribers to each of ECHO's `messages:<role>` channels; null where ECHO's Redis is not asked. */
   readonly subscribers?: Reading<ReadonlyMap<string, number>> | null;
+  /** The alert receivers' health as their sender holds it now; null (or absent) where none is configured or nothing sends. */
+  readonly receivers?: readonly ReceiverHealth[] | null;
 }

@@ -3,6 +3,7 @@ import { type LocalDate, type SessionStats, type SessionView, type Snapshot } fr
 import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { MonitorConfig } from '../config';
 import type { NotificationIntent } from '../core/alerts/engine';
+import type { RetryPolicy } from '../core/alerts/sendQueue';
 import { zoneOf, type TimeZoneSource } from '../core/localTime';
 import { SILENT_LOGGER, type Logger } from '../core/logger';
 import type { MemoryOverrides } from '../core/memoryEstimate';
@@ -15,6 +16,8 @@ import { CommandBus } from '../sources/redis/commandBus';
 import type { EventHandlers } from '../sources/redis/redisRegistry';
 import { ModelUnloader } from '../sources/ollama/modelUnloader';
 import { openSources } from '../sources/openSources';
+import { openAlertDelivery } from '../sources/receivers/alertDelivery';
+import { resolveReceivers } from '../sources/receivers/receiverTargets';
 import { readSources } from '../sources/readSources';
 import { AgentProcessScanner } from '../sources/processes/agentProcessScanner';
 import { stopScannedAgent, type StopAgentResult, type StopTarget } from '../sources/processes/stopAgentProcess';
@@ -47,6 +50,8 @@ export interface MonitorServiceOptions {
    * would reach nobody who subscribed after it.
    */
   readonly beforeFirstPoll?: (service: MonitorService) => void;
+  /** How the alert receivers retry, and how long closing lets queued notices go out; tests shorten both. */
+  readonly receiverTiming?: { readonly retry?: RetryPolicy; readonly closeGraceMs?: number };
 }
 
 /** What a host asks of a running monitor: the MonitorApi's questions and commands, served alike over HTTP and IPC. */
@@ -152,13 +157,25 @@ async function connect(
 ): Promise<ServiceParts> {
   const log = (options.log ?? SILENT_LOGGER).child('monitor');
   log.info(`starting: ${describeWatched(config, dataDir)}`);
+  // Secrets first: a file unfit to hold one stops the start before anything is opened.
+  const receivers = resolveReceivers(config.receivers ?? []);
+  const delivery =
+    receivers.length === 0
+      ? null
+      : await openAlertDelivery(receivers, {
+          dataDir,
+          repeatIntervalMs: config.alerts.repeatIntervalMs,
+          log,
+          ...options.receiverTiming,
+        });
   // Each failed try is not told (ioredis retries twice a second): each source's going down and coming back is, below.
   const open = await openSources(config, { timeZone: options.timeZone, persistent: true });
   const { registry, ollama } = open.sources;
   const { subscriber, channels } = open;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
   const monitor = new Monitor({
-    read: (now) => readSources(open.sources, now),
+    // The receivers' health is read with the sources, so each snapshot shows whether alerts get out.
+    read: async (now) => ({ ...(await readSources(open.sources, now)), receivers: delivery?.health() ?? null }),
     subscribe: subscribeAll([
       registry && subscriber && ((handlers: EventHandlers) => registry.subscribe(subscriber, handlers)),
       channels &&
@@ -178,6 +195,11 @@ async function connect(
     onRegistryEvent: (event) => commands?.notice(event),
     log,
   });
+  // Exactly what the desktop notifies of, after the engine's pending polls, hysteresis, reminders and snooze; never awaited.
+  if (delivery !== null)
+    monitor.onNotification((intent) => {
+      delivery.offer(intent);
+    });
   const logTransitions = sourceTransitionLog(log);
   const scanner = open.sources.agentProcesses instanceof AgentProcessScanner ? open.sources.agentProcesses : null;
   monitor.onSnapshot((snapshot) => {
@@ -207,7 +229,7 @@ async function connect(
     exports: exports.sources,
     async close() {
       await monitor.stop();
-      await Promise.all([open.close(), exports.close()]);
+      await Promise.all([open.close(), exports.close(), delivery?.close()]);
       log.info('stopped');
     },
   };

@@ -1,4 +1,4 @@
-import type { AgentView, AgentWork, EchoWork, ResidentModel, Snapshot } from '../../../shared/model';
+import type { AgentView, AgentWork, EchoWork, ReceiverHealth, ResidentModel, Snapshot } from '../../../shared/model';
 import { sourceNameSchema } from '../../../shared/model';
 import { forecastVerdictSchema } from '../../../shared/forecast';
 import type { Family } from './prometheusText';
@@ -181,6 +181,43 @@ export function forecastFamilies(snapshot: Snapshot): Family[] {
   ];
 }
 
+/** The alert receivers, where any is configured: whether notices get out, and what waits. */
+function receiverFamilies(receivers: readonly ReceiverHealth[]): Family[] {
+  const each = (value: (receiver: ReceiverHealth) => number) =>
+    receivers.map((receiver) => ({ labels: { receiver: receiver.name, kind: receiver.kind }, value: value(receiver) }));
+  return [
+    {
+      name: 'delegator_alert_receiver_up',
+      type: 'gauge',
+      help: "1 while the alert receiver takes the monitor's notices (or none was sent yet), 0 from a failed send until one gets through.",
+      labels: ['receiver', 'kind'],
+      samples: each((receiver) => (receiver.state === 'ok' ? 1 : 0)),
+    },
+    {
+      name: 'delegator_alert_receiver_queued',
+      type: 'gauge',
+      help: 'Notices waiting to be sent to the alert receiver, the one being tried included.',
+      labels: ['receiver', 'kind'],
+      samples: each((receiver) => receiver.queued),
+    },
+    {
+      name: 'delegator_alert_receiver_delivered_total',
+      type: 'counter',
+      help: 'Notices the alert receiver took since the monitor started.',
+      labels: ['receiver', 'kind'],
+      samples: each((receiver) => receiver.delivered),
+    },
+    {
+      name: 'delegator_alert_receiver_dropped_total',
+      type: 'counter',
+      help: 'Notices given up since the monitor started: out of tries, refused for good, or pushed out of a full queue.',
+      labels: ['receiver', 'kind'],
+      samples: each((receiver) => receiver.dropped),
+    },
+  ];
+}
+
+/** The sources' health, and beside it the alert receivers' (absent where none is configured). */
 export function sourceFamilies(snapshot: Snapshot): Family[] {
   const read = sourceNameSchema.options.filter((source) => snapshot.sources[source].state !== 'no-data');
   const each = (value: (source: (typeof read)[number]) => number | null) =>
@@ -214,5 +251,6 @@ export function sourceFamilies(snapshot: Snapshot): Family[] {
       labels: ['source'],
       samples: each((source) => snapshot.sources[source].droppedTotal),
     },
+    ...(snapshot.receivers && snapshot.receivers.length > 0 ? receiverFamilies(snapshot.receivers) : []),
   ];
 }
