@@ -25,6 +25,9 @@ export const ECHO_EVENT_TYPES = [
 export const monitorEventTypeSchema = z.enum([
   ...REGISTRY_EVENT_TYPES,
   ...ECHO_EVENT_TYPES,
+  // Seen by the monitor between two polls of Ollama: nothing announces them.
+  'model_loaded',
+  'model_unloaded',
   'source_down',
   'source_up',
   'alert_raised',

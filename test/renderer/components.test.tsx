@@ -222,6 +222,7 @@ describe('the seed’s Delegator view', () => {
       '5m 0s',
       'error',
       expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+      'Timeline',
     ]);
     await act(async () => {
       fireEvent.change(picker, { target: { value: '2026-11-19' } });

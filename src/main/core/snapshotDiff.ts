@@ -1,12 +1,15 @@
-import { formatDuration, formatRole } from '../../shared/format';
-import type { AgentView, SessionView } from '../../shared/model';
+import { formatBytes, formatDuration, formatRole } from '../../shared/format';
+import type { AgentView, ResidentModel, SessionView } from '../../shared/model';
 import type { MonitorEvent, MonitorEventType } from '../../shared/monitorEvent';
 import { agentsFresh, isFresh } from './freshness';
 import { isDown } from './sourceHealth';
 import type { SnapshotBase } from './snapshot';
 import { sourceNameSchema } from '../../shared/model';
 
-type Comparable = Pick<SnapshotBase, 'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions'>;
+type Comparable = Pick<
+  SnapshotBase,
+  'takenAt' | 'sources' | 'summary' | 'agents' | 'activeSessions' | 'residentModels' | 'residentModelsTotal'
+>;
 
 function event(
   at: string,
@@ -79,6 +82,39 @@ function sessionEvents(before: readonly SessionView[], after: readonly SessionVi
   ];
 }
 
+/** Ollama's whole list, or null: a list cut to the biggest models drops a small one that is still loaded. */
+function wholeModelList(snapshot: Comparable): readonly ResidentModel[] | null {
+  const models = snapshot.residentModels;
+  return models !== null && models.length === snapshot.residentModelsTotal ? models : null;
+}
+
+/**
+ * Models Ollama loaded or unloaded since the last list it gave. A stale
+ * snapshot still holds that last good list, so the first answer after Ollama
+ * was down is compared with it; a list that is not fresh now is never read as
+ * models unloading.
+ */
+function modelEvents(before: Comparable, after: Comparable): MonitorEvent[] {
+  const was = wholeModelList(before);
+  const now = wholeModelList(after);
+  if (was === null || now === null || !isFresh(after.sources.ollama)) return [];
+  const previous = new Set(was.map((model) => model.name));
+  const current = new Set(now.map((model) => model.name));
+  const at = after.takenAt;
+  return [
+    ...now
+      .filter((model) => !previous.has(model.name))
+      .map((model) => {
+        // Ollama gave no size: the figure is the estimate rule's, marked as the dashboard marks estimates.
+        const size = `${model.sizeFrom === 'estimate' ? '~' : ''}${formatBytes(model.sizeBytes)}`;
+        return event(at, 'model_loaded', model.name, `Ollama loaded ${model.name} (${size})`, { model: model.name });
+      }),
+    ...was
+      .filter((model) => !current.has(model.name))
+      .map((model) => event(at, 'model_unloaded', model.name, `Ollama unloaded ${model.name}`, { model: model.name })),
+  ];
+}
+
 function sourceEvents(before: Comparable | null, after: Comparable): MonitorEvent[] {
   const events: MonitorEvent[] = [];
   for (const name of sourceNameSchema.options) {
@@ -110,5 +146,6 @@ export function diffSnapshots(before: Comparable | null, after: Comparable): Mon
   if (isFresh(before.sources.postgres) && isFresh(after.sources.postgres)) {
     events.push(...sessionEvents(before.activeSessions ?? [], after.activeSessions ?? [], after.takenAt));
   }
+  events.push(...modelEvents(before, after));
   return events;
 }

@@ -7,6 +7,7 @@ import { ExportPanel } from './components/ExportPanel';
 import { FirstRun } from './components/FirstRun';
 import { ResourceChart } from './components/ResourceChart';
 import { SessionHistory } from './components/SessionHistory';
+import { SessionTimeline } from './components/SessionTimeline';
 import { SourceStatus } from './components/SourceStatus';
 import { SpawnedAgents } from './components/SpawnedAgents';
 import { Statistics } from './components/Statistics';
@@ -86,6 +87,7 @@ export function App({ settingsApi = null }: { readonly settingsApi?: SettingsApi
               <EventStream />
             </div>
             <SessionHistory />
+            <SessionTimeline />
             <ExportPanel />
           </>
         )}

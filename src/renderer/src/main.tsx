@@ -18,6 +18,7 @@ import './styles/tables.css';
 import './styles/health.css';
 import './styles/forms.css';
 import './styles/sections.css';
+import './styles/timeline.css';
 import './styles/settings.css';
 import './styles/actions.css';
 

@@ -6,6 +6,7 @@ import { useMonitor } from '../hooks/monitorContext';
 import { countRender } from '../renderCount';
 import { ControlButton } from './ControlButton';
 import { LiveDuration } from './LiveDuration';
+import { TimelineButton } from './TimelineButton';
 
 type SessionCardProps = Pick<SessionView, 'sessionId' | 'category' | 'description' | 'startedAt'> & {
   readonly agents: string;
@@ -35,6 +36,7 @@ const SessionCard = memo(function SessionCard({
       <h3>{description ?? 'No description'}</h3>
       <p className="muted session-id">
         Session ID: <span className="mono strong">{sessionId}</span>
+        <TimelineButton session={{ sessionId, category, description, startedAt, endedAt: null }} />
         <ControlButton request={{ type: 'end_session', sessionId }} />
       </p>
       {agents && (

@@ -52,13 +52,15 @@ export function EventStream() {
       <header className="panel-header">
         <h2 id="events-heading">Live Events</h2>
         <p className="muted">
-          Spawns, stops, sessions, ECHO&apos;s messages and decisions, sources and alerts, newest first
+          Spawns, stops, sessions, models loaded and unloaded, ECHO&apos;s messages and decisions, sources and alerts,
+          newest first
         </p>
       </header>
       {groups.length === 0 ? (
         <p className="empty">No events yet</p>
       ) : (
-        <div className="events" role="log" aria-live="polite" aria-label="Event stream">
+        // A list that scrolls must take the keyboard, or its older lines cannot be reached without a mouse.
+        <div className="events" role="log" aria-live="polite" aria-label="Event stream" tabIndex={0}>
           {groups.map((group) => (
             <section key={group.day} aria-label={group.day}>
               <h3 className="event-day">{group.day}</h3>

@@ -3,6 +3,7 @@ import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectHistoryRows, type HistoryRow } from '../store/selectors/history';
 import { sameRow } from './sameRow';
+import { TimelineButton } from './TimelineButton';
 import { LOCAL_DATE_RANGE } from '../../../shared/model';
 import { shownOfTotal } from '../../../shared/format';
 
@@ -20,6 +21,9 @@ const HistoryLine = memo(function HistoryLine({ row }: { readonly row: HistoryRo
         <span className={`status status-${row.status}`}>{row.status}</span>
       </td>
       <td className="mono muted">{timeOf(row.startedAt)}</td>
+      <td>
+        <TimelineButton session={row.timeline} />
+      </td>
     </tr>
   );
 }, sameRow);
@@ -81,6 +85,9 @@ export function SessionHistory() {
                 <th scope="col">Duration</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
+                <th scope="col">
+                  <span className="sr-only">Timeline</span>
+                </th>
               </tr>
             </thead>
             <tbody>

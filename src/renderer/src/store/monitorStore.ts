@@ -9,6 +9,7 @@ import { appendBounded, EVENT_LOG_LIMIT, sampleOf, SERIES_LIMIT } from '../../..
 import { errorText } from '../../../shared/errorText';
 import { addDays } from '../../../shared/localDate';
 import { keepUnchangedParts } from './keepUnchangedParts';
+import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 
 export type StatsRange = 'today' | '7d' | '30d';
 
@@ -87,7 +88,8 @@ export type MonitorState = ConnectionSlice &
   HistorySlice &
   StatsSlice &
   ControlsSlice &
-  ExportSlice & {
+  ExportSlice &
+  TimelineSlice & {
     /** Subscribes, then pulls what is there, so no update falls between the two. Returns a function that stops. */
     start: () => Promise<() => void>;
   };
@@ -233,6 +235,7 @@ export function createMonitorStore(api: MonitorApi, now: () => number = Date.now
     ...createStatsSlice(api)(set, get, store),
     ...createControlsSlice(api)(set, get, store),
     ...createExportSlice(api)(set, get, store),
+    ...createTimelineSlice(set, get),
     async start() {
       const stops = [
         api.onSnapshot((snapshot) => {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../../../../shared/format';
 import { UNKNOWN } from './unknown';
 import type { SessionView } from '../../../../shared/model';
+import type { TimelineSession } from './timelineRange';
 
 export interface HistoryRow {
   readonly sessionId: string;
@@ -12,6 +13,8 @@ export interface HistoryRow {
   readonly durationText: string | null;
   readonly status: string;
   readonly startedAt: string;
+  /** What the row's Timeline button opens. */
+  readonly timeline: TimelineSession;
 }
 
 export function selectHistoryRows(sessions: readonly SessionView[]): HistoryRow[] {
@@ -24,5 +27,12 @@ export function selectHistoryRows(sessions: readonly SessionView[]): HistoryRow[
     // The column defaults to 'active'; a NULL says nothing, so it is shown as such.
     status: session.status ?? 'unknown',
     startedAt: session.startedAt,
+    timeline: {
+      sessionId: session.sessionId,
+      category: session.category,
+      description: session.description,
+      startedAt: session.startedAt,
+      endedAt: session.endedAt,
+    },
   }));
 }
