@@ -419,6 +419,46 @@ describe('beyond the seed', () => {
     expect([number?.textContent, number?.classList.contains('stale')]).toEqual(['1', true]);
   });
 
+  it('shows each alert receiver beside the sources, one that fails as failing, never as fine', async () => {
+    const failingSince = new Date(NOW - 120_000).toISOString();
+    await show({
+      ...snapshotAt(NOW),
+      receivers: [
+        {
+          name: 'ops',
+          kind: 'webhook',
+          minLevel: 'warning',
+          state: 'ok',
+          failingSince: null,
+          lastError: null,
+          lastOkAt: null,
+          queued: 0,
+          delivered: 3,
+          dropped: 0,
+        },
+        {
+          name: 'phone',
+          kind: 'ntfy',
+          minLevel: 'critical',
+          state: 'failing',
+          failingSince,
+          lastError: 'answered HTTP 503',
+          lastOkAt: null,
+          queued: 2,
+          delivered: 0,
+          dropped: 1,
+        },
+      ],
+    });
+    const sources = screen.getByRole('list', { name: 'Sources' });
+    expect(within(sources).getByText('Alerts to ops').parentElement?.textContent).toBe('Alerts to ops ok');
+    const phone = within(sources).getByText('Alerts to phone').parentElement;
+    expect(phone?.textContent).toMatch(
+      /^Alerts to phone failing since \d\d:\d\d(:\d\d)?: answered HTTP 503, 2 queued$/,
+    );
+    expect(phone?.classList.contains('source-error')).toBe(true);
+  });
+
   it('says what is unknown when PostgreSQL never answered but the registry did', async () => {
     await show(snapshotAt(NOW, { postgres: failed('password authentication failed') }));
     expect(screen.getByText('Sessions are unknown until PostgreSQL answers.')).toBeTruthy();
