@@ -39,9 +39,10 @@ const LAYERS = {
   monitor: { path: 'src/main/monitor', may: ['shared', 'core', 'config', 'sources', 'demo', 'export'] },
   web: { path: 'src/main/web', may: ['shared', 'core', 'monitor', 'export'] },
   desktop: { path: 'src/main/desktop', may: ['shared', 'core', 'config', 'sources', 'export', 'monitor'] },
+  mcp: { path: 'src/main/mcp', may: ['shared', 'core', 'config', 'monitor', 'export'] },
   cli: {
     path: 'src/main/cli',
-    may: ['shared', 'core', 'config', 'sources', 'simulator', 'demo', 'export', 'monitor', 'web'],
+    may: ['shared', 'core', 'config', 'sources', 'simulator', 'demo', 'export', 'monitor', 'web', 'mcp'],
   },
   preload: { path: 'src/preload', may: ['shared'] },
   renderer: { path: 'src/renderer', may: ['shared'] },

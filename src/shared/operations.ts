@@ -178,7 +178,7 @@ export type OperationMethods = {
 };
 
 /** An answer as a host may hold it: a list the host keeps to itself may be read-only. */
-type Held<Result> = Result extends readonly (infer Item)[] ? readonly Item[] : Result;
+export type Held<Result> = Result extends readonly (infer Item)[] ? readonly Item[] : Result;
 
 /** What serves operation `Name`: at once or later, its answer possibly read-only. */
 export type Implementation<Name extends OperationName> = (

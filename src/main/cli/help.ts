@@ -58,7 +58,7 @@ export function overviewText(): string {
       ['-v, --version', 'Show the version'],
     ]),
     '',
-    '--demo (on status, forecast, export and serve) runs on an embedded database with a simulated',
+    '--demo (on status, forecast, export, serve and mcp) runs on an embedded database with a simulated',
     'delegator: no services needed. Configuration comes from the environment: see the README.',
     '',
     `Run '${PROGRAM} <command> --help' for a command's options, exit codes and examples.`,

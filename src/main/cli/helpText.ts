@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'status',
   'forecast',
   'serve',
+  'mcp',
   'simulate',
   'migrate',
   'export',
@@ -123,6 +124,25 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
       [3, 'bad usage or configuration, the address cannot be taken, or the output could not be written'],
     ],
     examples: ['delegator-monitor serve', 'delegator-monitor serve --demo --port 0'],
+  },
+  mcp: {
+    summary: 'An MCP server on standard input and output, for Claude Desktop and other MCP clients',
+    synopsis: ['mcp [--demo] [--allow-controls]'],
+    about: [
+      'Answers tools (summary, agents, sessions, echo_work, forecast, history, stats, events) and the',
+      'snapshot as a resource, from one monitor, until the client closes standard input, Ctrl-C or SIGTERM.',
+      'Standard output carries the protocol alone. See docs/mcp.md for the client configuration.',
+      LOG_LEVEL_LINE,
+    ],
+    options: [
+      DEMO_OPTION,
+      ['--allow-controls', 'Also offer stop_agent, unload_model and end_session, which change what runs'],
+    ],
+    exitCodes: [
+      [0, 'stopped: the client closed standard input, or Ctrl-C or SIGTERM'],
+      [3, 'bad usage or configuration, or the monitor could not start'],
+    ],
+    examples: ['delegator-monitor mcp', 'delegator-monitor mcp --demo', 'delegator-monitor mcp --allow-controls'],
   },
   simulate: {
     summary: 'A reference ECHO on this machine, writing to the configured PostgreSQL and Redis',

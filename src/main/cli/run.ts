@@ -10,6 +10,7 @@ import type { CommandName } from './helpText';
 import { MAX_BACKFILL_DAYS } from './limits';
 import type { ForecastOptions } from './forecastCommand';
 import type { ExportOptions } from './exportCommand';
+import type { McpOptions } from './mcpCommand';
 import type { CliIo } from './output';
 import type { ServeOptions } from './serveCommand';
 import type { SimulateOptions } from './simulateCommand';
@@ -56,6 +57,16 @@ function parseServe(args: string[]): ServeOptions {
   const port = positiveNumber('--port', values.port, 4000, true);
   if (port > 65535) throw new UsageError(`--port ${port}: expected a port number up to 65535`);
   return { port, host: values.host ?? '127.0.0.1', demo: values.demo };
+}
+
+function parseMcp(args: string[]): McpOptions {
+  const { values } = parseArgs({
+    args,
+    options: { demo: { type: 'boolean', default: false }, 'allow-controls': { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  return { demo: values.demo, allowControls: values['allow-controls'] };
 }
 
 function parseSimulate(args: string[]): SimulateOptions {
@@ -146,6 +157,10 @@ function runnerFor(command: CommandName, rest: string[], io: CliIo): Runner {
       return demoable(options.demo, async (config) =>
         (await import('./serveCommand')).serveCommand(config, options, io),
       );
+    }
+    case 'mcp': {
+      const options = parseMcp(rest);
+      return demoable(options.demo, async (config) => (await import('./mcpCommand')).mcpCommand(config, options, io));
     }
     case 'simulate': {
       const options = parseSimulate(rest);

@@ -1,13 +1,14 @@
 import type { LocalDate, Snapshot } from '../../shared/model';
 import { escapeJsonControls } from '../../shared/terminalText';
-import { describeDatabase, describeRedis, type MonitorConfig } from '../config';
+import type { MonitorConfig } from '../config';
 import { isDown } from '../core/sourceHealth';
 import { withConfigOrDemo } from '../demo/withDemo';
 import { EXIT, type ExitCode } from './exitCodes';
 import { takeOneSnapshot } from './oneSnapshot';
 import { PhaseTimes } from './phaseTimes';
 import type { CliIo } from './output';
-import { statusText, type SourceLabels } from './statusText';
+import { sourceLabels } from './sourceLabels';
+import { statusText } from './statusText';
 
 export interface StatusOptions {
   readonly json: boolean;
@@ -56,21 +57,6 @@ export async function statusCommand(
   if (config === null) phases.mark('demo stopped');
   if (options.timings === true) io.err(`${phases.text()}\n`);
   return code;
-}
-
-/** The registry line: the demo reads no registry, and nobody set REGISTRY_MODE for it. */
-function registryLine(config: MonitorConfig, demo: boolean): string {
-  if (config.registryMode !== 'sessions') return describeRedis(config.redisUrl);
-  return demo ? 'none in the demo, which has no Redis' : 'not asked: REGISTRY_MODE=sessions';
-}
-
-/** Where each source was read, as the header block names it. */
-function sourceLabels(config: MonitorConfig, demo: boolean): SourceLabels {
-  return {
-    postgres: describeDatabase(config.database),
-    registry: registryLine(config, demo),
-    ollama: config.ollamaEndpoint ?? 'not asked: OLLAMA_ENDPOINT=off',
-  };
 }
 
 async function statusOf(
