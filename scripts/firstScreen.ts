@@ -18,7 +18,9 @@ export interface FirstScreen {
   readonly panels: readonly string[];
 }
 
-/** The monitor polls every 5 s; three polls give the chart a few points past the first, and an alert its pending period. */
+/**
+ * The monitor polls every 5 s; three polls give the chart a few points past the first, and an alert its pending period.
+ */
 const SETTLE_MS = 15_000;
 
 /**

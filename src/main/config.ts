@@ -45,13 +45,22 @@ export interface MonitorConfig {
   readonly receivers?: readonly ReceiverSettings[];
   /** ECHO counts an agent down after this long without a heartbeat (its own rule is 30 s). */
   readonly heartbeatTimeoutSeconds: number;
-  /** Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's. */
+  /**
+   * Whether to look for ECHO's agent processes on this machine: off (null), any ECHO's (root null), or one ECHO root's.
+   */
   readonly agentProcesses: AgentProcessSettings | null;
-  /** Ollama's scheduler settings (OLLAMA_MAX_LOADED_MODELS, OLLAMA_KEEP_ALIVE), where this environment carries Ollama's. */
+  /**
+   * Ollama's scheduler settings (OLLAMA_MAX_LOADED_MODELS, OLLAMA_KEEP_ALIVE), where this environment carries Ollama's.
+   */
   readonly ollamaScheduler: OllamaScheduler;
-  /** ECHO's channels inside this process, heard instead of Redis's: the demo's, which has no Redis. Never from the environment. */
+  /**
+   * ECHO's channels inside this process, heard instead of Redis's: the demo's, which has no Redis. Never from the
+   * environment.
+   */
   readonly localChannels?: ChannelSubscriber;
-  /** The machine the demo simulates, read in place of this one's RAM, swap and GPU memory. Never from the environment. */
+  /**
+   * The machine the demo simulates, read in place of this one's RAM, swap and GPU memory. Never from the environment.
+   */
   readonly machine?: MachineStandIn;
 }
 
@@ -102,7 +111,9 @@ function redisUrlFrom(host: string, redisPort: number): string {
   return new URL(`redis://${bracketed(host)}:${redisPort}`).toString();
 }
 
-/** The variables as the schema reads them; a bad value throws a ConfigError whose one line names each variable at fault. */
+/**
+ * The variables as the schema reads them; a bad value throws a ConfigError whose one line names each variable at fault.
+ */
 function parseVariables<T>(schema: z.ZodType<T>, env: Readonly<Record<string, string | undefined>>): T {
   const picked = blankAsUnset(env);
   const parsed = schema.safeParse(picked);

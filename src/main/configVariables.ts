@@ -82,7 +82,10 @@ const redisUrl = urlWith(['redis:', 'rediss:']).refine(
   `must name its database, if any, as a whole number from 0 to ${String(REDIS_DATABASE_MAX)} (redis://host:port/2)`,
 );
 
-/** A secret given in the variable itself, or the file holding it (read when the monitor starts, checked as the access token's file is). */
+/**
+ * A secret given in the variable itself, or the file holding it (read when the monitor starts, checked as the access
+ * token's file is).
+ */
 export type SecretSetting =
   { readonly from: 'value'; readonly value: string } | { readonly from: 'file'; readonly path: string };
 

@@ -70,7 +70,10 @@ const cipher: Cipher = {
   },
 };
 
-/** The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming profile). */
+/**
+ * The monitor for these settings, keeping its series and logs where this machine keeps local data (never a roaming
+ * profile).
+ */
 function startService(
   settings: Settings,
   env: Record<string, string | undefined>,

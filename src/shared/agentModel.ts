@@ -79,7 +79,9 @@ export const echoProcessViewSchema = z.object({
 export type EchoProcessView = z.infer<typeof echoProcessViewSchema>;
 
 export const agentViewSchema = agentRecordSchema.extend({
-  /** The model's memory now: Ollama's figure while it holds the model, 0 when it answered without it, else the estimate. */
+  /**
+   * The model's memory now: Ollama's figure while it holds the model, 0 when it answered without it, else the estimate.
+   */
   memoryBytes: z.number().int().nonnegative(),
   memory: agentMemorySchema,
   /** Whether the agent's pid is alive on this machine; null when that cannot be told. */
@@ -90,9 +92,15 @@ export const agentViewSchema = agentRecordSchema.extend({
   uptimeSeconds: z.number().int().nonnegative().nullable(),
   /** Its row of `agent_status`; null where ECHO keeps none. */
   heartbeat: agentHeartbeatSchema.nullable(),
-  /** Every process of this role on this machine, oldest first: more than one means ECHO handles each message more than once. */
+  /**
+   * Every process of this role on this machine, oldest first: more than one means ECHO handles each message more than
+   * once.
+   */
   copies: z.array(echoProcessViewSchema),
-  /** Subscribers to its ECHO channel `messages:<role>`, on any host: its live copies; null where ECHO's Redis was not asked. */
+  /**
+   * Subscribers to its ECHO channel `messages:<role>`, on any host: its live copies; null where ECHO's Redis was not
+   * asked.
+   */
   subscribers: z.number().int().nonnegative().nullable(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;

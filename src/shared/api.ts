@@ -38,7 +38,9 @@ export const HTTP_ROUTES = {
 /** The header that carries the control key on every POST. */
 export const TOKEN_HEADER = 'x-monitor-token';
 
-/** The dashboard's address hands the page the control key as `#key=…`: after the `#`, so no server or log ever sees it. */
+/**
+ * The dashboard's address hands the page the control key as `#key=…`: after the `#`, so no server or log ever sees it.
+ */
 export const CONTROL_KEY_PARAMETER = 'key';
 
 /** Server-sent event names on the stream. */

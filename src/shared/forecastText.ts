@@ -58,7 +58,10 @@ function verdictWords(forecast: CategoryForecast, wait: (seconds: number) => str
   }
 }
 
-/** `fits`, `fits after Ollama evicts idle qwen2.5:14b (8.2 GB)`, `fits in 4m 10s, once …`: counted from `now`, so a view can tick it down. */
+/**
+ * `fits`, `fits after Ollama evicts idle qwen2.5:14b (8.2 GB)`, `fits in 4m 10s, once …`: counted from `now`, so a view
+ * can tick it down.
+ */
 export function verdictText(forecast: CategoryForecast, now: number): string {
   return verdictWords(forecast, formatDuration, now);
 }
@@ -82,8 +85,9 @@ export function trayWarns(forecast: CategoryForecast): boolean {
 }
 
 /**
- * `technical would not fit: +39.7 GB, 22 GB free`: the tray's warning, for a category that will not fit now.
- * Free memory in whole GB and waits in whole minutes: they move on every poll, and each change of the text rebuilds the menu.
+ * `technical would not fit: +39.7 GB, 22 GB free`: the tray's warning, for a category that will not fit now. Free
+ * memory in whole GB and waits in whole minutes: they move on every poll, and each change of the text rebuilds the
+ * menu.
  */
 export function wouldNotFitLine(forecast: CategoryForecast, now: number): string {
   const free =

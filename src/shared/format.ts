@@ -97,12 +97,18 @@ export function residentSizeText(model: {
   return model.sizeFrom === 'estimate' ? `~${formatBytes(model.sizeBytes)}` : formatBytes(model.sizeBytes);
 }
 
-/** `swap 2.1 GB in use`: memory past the free figure comes only by swapping more; null when none is used or it is not read. */
+/**
+ * `swap 2.1 GB in use`: memory past the free figure comes only by swapping more; null when none is used or it is not
+ * read.
+ */
 export function swapText(swapUsedBytes: number | null): string | null {
   return swapUsedBytes === null || swapUsedBytes <= 0 ? null : `swap ${formatBytes(swapUsedBytes)} in use`;
 }
 
-/** Said where the GPU may share this RAM though that could not be told for sure (an AMD APU, NVIDIA reporting no memory). */
+/**
+ * Said where the GPU may share this RAM though that could not be told for sure (an AMD APU, NVIDIA reporting no
+ * memory).
+ */
 export const UNIFIED_MEMORY_HINT = 'GPU memory may be this RAM: set MONITOR_UNIFIED_MEMORY=on if it is';
 
 /** "200 of 100,008" where a list shows fewer than there are; null where it shows them all. */

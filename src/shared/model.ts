@@ -99,7 +99,10 @@ export const summarySchema = z.object({
   sessionsToday: z.number().int().nonnegative().nullable(),
   /** The agents' models (each counted once) plus their own processes, wherever the models sit. */
   memoryBytes: z.number().int().nonnegative().nullable(),
-  /** The part of memoryBytes in this machine's RAM: all of it where memory is unified, else all but the models' GPU share. */
+  /**
+   * The part of memoryBytes in this machine's RAM: all of it where memory is unified, else all but the models' GPU
+   * share.
+   */
   ramBytes: z.number().int().nonnegative().nullable(),
   /** The part of the agents' models in dedicated GPU memory; null when nothing was measured. */
   vramBytes: z.number().int().nonnegative().nullable(),
@@ -127,7 +130,10 @@ export const summarySchema = z.object({
   unifiedMemory: z.boolean(),
   /** The GPU may share this RAM, though that could not be told for sure: MONITOR_UNIFIED_MEMORY=on may apply. */
   unifiedMemoryHint: z.boolean(),
-  /** Set where the machine's figures are simulated (the demo's), in words: `simulated machine: 64 GB RAM, 12 GB GPU`; null on a real machine. */
+  /**
+   * Set where the machine's figures are simulated (the demo's), in words: `simulated machine: 64 GB RAM, 12 GB GPU`;
+   * null on a real machine.
+   */
   simulatedMachine: z.string().max(200).nullable(),
   /** Dedicated GPU memory, where it can be read (NVIDIA); null where it cannot. */
   gpuTotalBytes: z.number().int().nonnegative().nullable(),

@@ -35,7 +35,9 @@ export const monitorEventTypeSchema = z.enum([
 ]);
 export type MonitorEventType = z.infer<typeof monitorEventTypeSchema>;
 
-/** An entry of the event stream: announced by the delegator, heard on ECHO's channels, or seen by the monitor itself. */
+/**
+ * An entry of the event stream: announced by the delegator, heard on ECHO's channels, or seen by the monitor itself.
+ */
 export const monitorEventSchema = z.object({
   id: z.string(),
   at: instantSchema,
@@ -71,7 +73,9 @@ export function boundedEvent(event: MonitorEvent): MonitorEvent {
 }
 
 const bytesOrNull = z.number().int().nonnegative().nullable();
-/** A figure samples carry since the chart split RAM from GPU memory: absent from older samples, which read as unknown. */
+/**
+ * A figure samples carry since the chart split RAM from GPU memory: absent from older samples, which read as unknown.
+ */
 const laterBytes = bytesOrNull.optional();
 
 /** One point of the resource chart (the summary's figures of the same names, see Summary). */

@@ -61,7 +61,10 @@ const KEPT = new RegExp(
   'uy',
 );
 
-/** Holds none of the characters above; nearly every text is this, and testing for it costs about half the Unicode-aware replace. */
+/**
+ * Holds none of the characters above; nearly every text is this, and testing for it costs about half the Unicode-aware
+ * replace.
+ */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** The same set less C0, which JSON.stringify already writes as `\u001b`. */
@@ -82,7 +85,9 @@ function kept(char: string, at: number, text: string): boolean {
   return KEPT.test(text);
 }
 
-/** `\u{e0067}` for a character beyond U+FFFF: `\uHHHH` holds four digits, and its two halves would name neither half. */
+/**
+ * `\u{e0067}` for a character beyond U+FFFF: `\uHHHH` holds four digits, and its two halves would name neither half.
+ */
 function escapeOne(char: string, at: number, text: string): string {
   if (kept(char, at, text)) return char;
   const code = char.codePointAt(0) ?? 0;

@@ -25,7 +25,10 @@ export function echoMessageText(
   return message.from === 'delegator' ? `${route}: ${subject}` : `${route} (${fit(message.type)}): ${subject}`;
 }
 
-/** An agent's backlog and last activity from ECHO's records, as short phrases: `3 waiting, oldest 12m 0s`, `last sent 2m 0s ago`. */
+/**
+ * An agent's backlog and last activity from ECHO's records, as short phrases: `3 waiting, oldest 12m 0s`, `last sent 2m
+ * 0s ago`.
+ */
 export function agentWorkParts(work: AgentWork | undefined, now: number): string[] {
   if (work === undefined) return [];
   return [

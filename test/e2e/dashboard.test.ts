@@ -72,7 +72,8 @@ describe.skipIf(missing !== null || redisServerMissing() !== null)(
     beforeAll(async () => {
       if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')))
         execFileSync('npx', ['electron-vite', 'build', '--logLevel', 'error'], { cwd: ROOT });
-      // A Redis of this file's own: ECHO's channels ignore prefixes, and what is published on them here must reach no other file's monitor.
+      // A Redis of this file's own: ECHO's channels ignore prefixes, and what is published on them here must reach no
+      // other file's monitor.
       [db, redisServer, ollama] = await Promise.all([
         createTestDatabase(),
         startRedis(),

@@ -42,7 +42,9 @@ async function lookalikes(count: number, options: LookalikeVmOptions): Promise<L
   return made;
 }
 
-/** The real listing, narrowed to these pids: other test files start ECHO-like processes of their own on this machine. */
+/**
+ * The real listing, narrowed to these pids: other test files start ECHO-like processes of their own on this machine.
+ */
 function listingOf(pids: ReadonlySet<number>): (options: ListingOptions) => ReturnType<typeof listProcesses> {
   return async (options) => (await listProcesses(options)).filter((entry) => pids.has(entry.pid));
 }

@@ -92,7 +92,8 @@ describe.skipIf(noPostgres !== null)('the simulator when PostgreSQL stalls', () 
       await simulator.stop();
       await pool.end();
     }
-    // Every session it started was ended, the one whose writes were cut by the stall too, and no agent was counted twice.
+    // Every session it started was ended, the one whose writes were cut by the stall too, and no agent was counted
+    // twice.
     expect(await count("status = 'active'")).toBe(0);
     expect(
       await count('cardinality(active_agents) <> (SELECT count(DISTINCT role) FROM unnest(active_agents) AS role)'),

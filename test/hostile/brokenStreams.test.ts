@@ -30,7 +30,8 @@ beforeAll(async () => {
     // This machine's own RAM must not decide the exit codes tested here.
     MONITOR_ALERTS: JSON.stringify({ memoryPctOfRam: { enabled: false }, freeRamPct: { enabled: false } }),
     TZ: 'UTC',
-    // serve's series and event log in a folder of this run's: what an earlier version left in this user's state folder says nothing here.
+    // serve's series and event log in a folder of this run's: what an earlier version left in this user's state folder
+    // says nothing here.
     MONITOR_DATA_DIR: join(dir, 'data'),
   };
 });

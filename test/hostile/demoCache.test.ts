@@ -72,7 +72,10 @@ async function copyWith(sql: string): Promise<Uint8Array> {
   }
 }
 
-/** One tar member in PGlite's format: type '0' a file, '2' a symbolic link, '3' a character device, '5' a folder, '6' a FIFO. */
+/**
+ * One tar member in PGlite's format: type '0' a file, '2' a symbolic link, '3' a character device, '5' a folder, '6' a
+ * FIFO.
+ */
 function tarMember(
   name: string,
   type: '0' | '2' | '3' | '5' | '6',
@@ -324,7 +327,8 @@ describe('the kept copy of the demo’s database', () => {
       `),
         { mode: 0o600 },
       );
-      // expectMadeAfresh inserts into agent_status: the trigger would hold it at full CPU, then leave its row in `planted`.
+      // expectMadeAfresh inserts into agent_status: the trigger would hold it at full CPU, then leave its row in
+      // `planted`.
       await expectMadeAfresh(/holds functions of its own, triggers/);
     },
     CASE_MS,

@@ -52,7 +52,10 @@ async function folder(name: string): Promise<string> {
   return path;
 }
 
-/** Refused as the documentation says: exit 3, one line naming the target and why, nothing on stdout, no partial file left. */
+/**
+ * Refused as the documentation says: exit 3, one line naming the target and why, nothing on stdout, no partial file
+ * left.
+ */
 async function expectRefused(
   run: CliRun,
   target: string,

@@ -248,7 +248,8 @@ describe.skipIf(!erlangAvailable())('two megabytes of arguments', () => {
       expect(described && classifyEchoProcess(described)).toMatchObject({ role: 'cto', form: 'autonomous' });
 
       const service = await watch(root.path);
-      // A hang test, not a speed test: bounds a slow two-core machine meets with ease, where reading it all took minutes.
+      // A hang test, not a speed test: bounds a slow two-core machine meets with ease, where reading it all took
+      // minutes.
       const polled = performance.now();
       const seen = await service.monitor.pollNow();
       expect(performance.now() - polled).toBeLessThan(2000);

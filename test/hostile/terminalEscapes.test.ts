@@ -14,13 +14,18 @@ const HOSTILE_CATEGORY = 'development\nOK: all clear';
 const HOSTILE_SESSION = 'session_\x1b[8mhidden\x1b[0m';
 const HOSTILE_STATUS = 'done\x1b[32m';
 const HOSTILE_MODEL = 'evil\x1b]0;model\x07:7b';
-/** Characters a terminal does not show, or shows as a line break: the name and the text look like others they are not. */
+/**
+ * Characters a terminal does not show, or shows as a line break: the name and the text look like others they are not.
+ */
 const INVISIBLE_DESCRIPTION = 'Review\u200b the\ufeff login\u2028OK: all clear\u2029 page\u2060 👨‍👩‍👧';
 const INVISIBLE_MODEL = '\ufeffqwen\u200b2.5\u2060:7b\u2028';
 /** An emoji's own joiners, which stay: the family is one picture, not three. */
 const FAMILY = '👨‍👩‍👧';
 
-/** Any character a terminal would obey, that would reorder what it shows, that it would not show, or that would break its line. */
+/**
+ * Any character a terminal would obey, that would reorder what it shows, that it would not show, or that would break
+ * its line.
+ */
 const RAW = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const MINUTE = 60_000;
@@ -89,7 +94,10 @@ afterAll(async () => {
 const cli = (argv: string[], extra: Record<string, string> = {}): Promise<CliRun> =>
   runCliInProcess(argv, { env: { ...env, ...extra }, now: () => Date.now() });
 
-/** Nothing a terminal would act on or hide, in any line: the command's own newlines end lines, an emoji keeps its joiners, and nothing else is raw. */
+/**
+ * Nothing a terminal would act on or hide, in any line: the command's own newlines end lines, an emoji keeps its
+ * joiners, and nothing else is raw.
+ */
 function expectNoRawControls(text: string): void {
   for (const line of text.split('\n')) expect(line.replaceAll(FAMILY, '')).not.toMatch(RAW);
 }

@@ -31,7 +31,9 @@ class SnapshotFeed {
   private latest: Snapshot | null = null;
   private readonly base = snapshotAt(Date.parse('2026-03-10T12:00:00Z'));
 
-  /** Snapshot number `n`, padded to about `bytes`; its number is in its one warning, so a reader can tell which it got. */
+  /**
+   * Snapshot number `n`, padded to about `bytes`; its number is in its one warning, so a reader can tell which it got.
+   */
   publish(n: number, bytes: number): void {
     this.latest = {
       ...this.base,
@@ -153,7 +155,8 @@ describe('a server-sent event stream whose reader stops reading', () => {
       const newest = PUSHES - 1;
       const reading = await stalled.read((soFar) => snapshotsIn(soFar).includes(newest));
       const received = snapshotsIn(reading);
-      // It gets the newest state at the end, in order, and not every megabyte it missed: the server dropped what was superseded.
+      // It gets the newest state at the end, in order, and not every megabyte it missed: the server dropped what was
+      // superseded.
       expect(received.at(-1)).toBe(newest);
       expect(received).toEqual([...received].sort((a, b) => a - b));
       expect(received.length).toBeLessThan(PUSHES / 2);

@@ -28,7 +28,8 @@ const shell = (pipeline: string): Run => run('sh', ['-c', pipeline]);
 const PARSE_JSON = `node -e "const value = JSON.parse(require('fs').readFileSync(0, 'utf8')); console.log('parsed', Object.keys(value).length)"`;
 
 beforeAll(() => {
-  // npx runs the package's bin, which runs what was last built: build it where the sources are newer, as `npm run cli` does.
+  // npx runs the package's bin, which runs what was last built: build it where the sources are newer, as `npm run cli`
+  // does.
   const built = run(process.execPath, [join(ROOT, 'scripts', 'cli.mjs'), '--version']);
   expect(built.status, built.stderr).toBe(0);
 }, 180_000);

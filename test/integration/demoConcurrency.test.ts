@@ -48,7 +48,10 @@ describe('serve --demo under two tabs at once', () => {
   }, 30_000);
 
   const get = (path: string): Promise<HttpResponse> => http({ port, path });
-  /** What one tab asks for on a few clicks: Statistics over 30 days, then 7, a past day's history, an export, the snapshot. */
+  /**
+   * What one tab asks for on a few clicks: Statistics over 30 days, then 7, a past day's history, an export, the
+   * snapshot.
+   */
   const tab = (): Promise<HttpResponse>[] => [
     get(`${HTTP_ROUTES.stats}?from=${day(29)}&to=${day(0)}`),
     get(`${HTTP_ROUTES.stats}?from=${day(6)}&to=${day(0)}`),
@@ -64,7 +67,8 @@ describe('serve --demo under two tabs at once', () => {
     const started = Date.now();
     let rounds = 0;
     try {
-      // Long enough for the monitor's own timer (every 5 s) to poll twice among the clicks, besides the polls asked for.
+      // Long enough for the monitor's own timer (every 5 s) to poll twice among the clicks, besides the polls asked
+      // for.
       while (rounds < 4 || Date.now() - started < 11_000) {
         const poll = service.monitor.pollNow();
         const answers = await Promise.all([...tab(), ...tab()]);

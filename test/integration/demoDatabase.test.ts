@@ -101,7 +101,8 @@ describe("the demo's database", () => {
     await first.query("INSERT INTO agent_status (role, status, last_heartbeat) VALUES ('ceo', 'running', now())");
     await first.close();
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
-    // Made by the demo rather than by PGlite, whose folder every user of the machine could enter, and whose files anyone could write.
+    // Made by the demo rather than by PGlite, whose folder every user of the machine could enter, and whose files
+    // anyone could write.
     expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
     // The desktop app's demo keeps its history between launches.
     const again = await openDemoDatabase(dataDir);

@@ -75,7 +75,8 @@ describe('ECHO as it runs', () => {
     expect(outcome).toEqual({ ok: true, id: expect.any(String) });
     // Stop saw it exit; this test's process, its parent, reaps it a moment later.
     await expect.poll(() => pidExists(agent.pid), { timeout: 2000 }).toBe(false);
-    // Its last heartbeat is still fresh for a while, but it is the stopped agent's: the next poll shows it gone, with no warning of our own making.
+    // Its last heartbeat is still fresh for a while, but it is the stopped agent's: the next poll shows it gone, with
+    // no warning of our own making.
     const after = await service.monitor.pollNow();
     expect(after.agents?.find((candidate) => candidate.role === 'senior_developer')).toBeUndefined();
     expect(after.warnings.map((warning) => warning.kind)).toEqual([]);

@@ -19,7 +19,8 @@ import {
 } from '../support/echoRecords';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
-// 06:30 in Los Angeles (PST, UTC-8): the local day began at 08:00 UTC, and the chart's first day (26 October) in PDT, at 07:00 UTC.
+// 06:30 in Los Angeles (PST, UTC-8): the local day began at 08:00 UTC, and the chart's first day (26 October) in PDT,
+// at 07:00 UTC.
 const ZONE = 'America/Los_Angeles';
 const NOW = Date.parse('2026-11-24T14:30:00Z');
 const TODAY: DayRequest = { now: NOW, today: '2026-11-24', historyDate: '2026-11-24' };
@@ -390,7 +391,8 @@ describe("ECHO's own records", () => {
     });
     expect(work.workflowsTotal).toBe(5);
 
-    // The latest are those stored last, as ECHO numbers its messages when it stores them (here two backdated ones were stored last).
+    // The latest are those stored last, as ECHO numbers its messages when it stores them (here two backdated ones were
+    // stored last).
     expect(work.latestMessages.map((message) => message.id)).toEqual([
       ids.beforeFirstDay,
       ids.firstDay,

@@ -98,7 +98,8 @@ describe('electronegativity', () => {
           (issue) =>
             `${issue.id} ${issue.severity.name}/${issue.confidence.name} ${issue.file}:${String(issue.location.line)}`,
         );
-      // A file the scan cannot parse is skipped without a finding, and its handlers then count as missing: every file must be read.
+      // A file the scan cannot parse is skipped without a finding, and its handlers then count as missing: every file
+      // must be read.
       expect(errors.filter((error) => !error.tolerable).map((error) => `${error.file}: ${error.message}`)).toEqual([]);
       expect(serious).toEqual([]);
       // The scan read the code: it would find the window's options, and the global checks ran.

@@ -50,7 +50,10 @@ async function freshRoot(name?: string): Promise<string> {
 
 const start = (options: ErlangAgentOptions): Promise<ErlangAgent> => keeper.add(startErlangAgent(options));
 
-/** A Mix escript's VM as OTP 25's escript starts it: the path as launched, the emulator's flags, then the path again and the arguments. */
+/**
+ * A Mix escript's VM as OTP 25's escript starts it: the path as launched, the emulator's flags, then the path again and
+ * the arguments.
+ */
 const escriptArgv = (launchedAs: string, role: string, args: readonly string[]): unknown[] => [
   launchedAs,
   '-B',

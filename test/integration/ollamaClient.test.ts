@@ -140,7 +140,8 @@ describe('OllamaClient', () => {
   });
 
   it('names the version that brought /api/ps when it is not found, as on an Ollama older than 0.1.38', async () => {
-    // What such a server answers for a route it lacks: gin's plain "404 page not found" (ollama/ollama#867, #1467, #4490).
+    // What such a server answers for a route it lacks: gin's plain "404 page not found" (ollama/ollama#867, #1467,
+    // #4490).
     ollama.behave({ kind: 'answer', body: '404 page not found', status: 404 });
     const failure = await new OllamaClient(ollama.endpoint, 1000).residentModels().then(
       () => null,

@@ -39,7 +39,8 @@ describe('the Ollama stand-in', () => {
     standIn.use('deepseek-coder:33b');
     const { value, dropped } = await client.residentModels();
     expect(dropped).toEqual([]);
-    // Biggest first, as the client lists them; the first loaded fits the GPU, the second is split by layers in what it left.
+    // Biggest first, as the client lists them; the first loaded fits the GPU, the second is split by layers in what it
+    // left.
     const splitBytes = gpuBytesFor(
       modelFootprint('deepseek-coder:33b'),
       gpuAvailableBytes(demoGpu(20251112), 4_569_768_960),

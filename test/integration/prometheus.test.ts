@@ -187,7 +187,8 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
         job: JOB,
         model: expect.any(String) as unknown,
       });
-    // The demo's agents are real processes: what each holds is read to the byte, not to the 0.1 GB (107,374,182 bytes) it was once rounded to.
+    // The demo's agents are real processes: what each holds is read to the byte, not to the 0.1 GB (107,374,182 bytes)
+    // it was once rounded to.
     await expect
       .poll(async () => (await query('delegator_agent_memory_bytes{reading="process"}')).length, {
         timeout: 60_000,
@@ -203,7 +204,8 @@ describe.skipIf(missing !== null)('deploy/prometheus/alerts.yml in a real Promet
     }
   }, 120_000);
 
-  // A rule whose series do not match evaluates as "ok" and never fires: each measure the rules compare must find the scraped figures.
+  // A rule whose series do not match evaluates as "ok" and never fires: each measure the rules compare must find the
+  // scraped figures.
   it.each([
     [
       'memory-vs-ram',

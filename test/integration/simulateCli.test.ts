@@ -14,7 +14,8 @@ const missing = await erlangMissing();
 const noRedis = redisServerMissing();
 
 let db: TestDatabase;
-// A Redis of this file's own: simulate publishes on ECHO's unprefixed channels, which a shared server would carry to other files.
+// A Redis of this file's own: simulate publishes on ECHO's unprefixed channels, which a shared server would carry to
+// other files.
 let server: ControllableServer;
 let redis: { readonly url: string; readonly prefix: string; readonly redis: Redis };
 beforeAll(async () => {

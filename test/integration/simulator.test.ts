@@ -31,7 +31,8 @@ import {
 } from '../support/echoWork';
 import { startRedis, type ControllableServer } from '../support/servers';
 
-// The reference delegator's registry and command bus are in Redis, and ECHO's channels in one of their own; the backfills and tables need PostgreSQL alone.
+// The reference delegator's registry and command bus are in Redis, and ECHO's channels in one of their own; the
+// backfills and tables need PostgreSQL alone.
 const noRedis = redisMissing();
 const noRedisServer = redisServerMissing();
 let db: TestDatabase;
@@ -205,7 +206,8 @@ describe('backfill', () => {
 });
 
 describe.skipIf(noRedisServer !== null)("the guide-integrated ECHO's agents' work", () => {
-  // A database of its own with our transcription of ECHO's work tables, and a Redis of its own: ECHO's channels are unprefixed.
+  // A database of its own with our transcription of ECHO's work tables, and a Redis of its own: ECHO's channels are
+  // unprefixed.
   let workDb: TestDatabase;
   let server: ControllableServer;
   beforeAll(async () => {

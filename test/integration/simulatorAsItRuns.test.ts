@@ -329,7 +329,10 @@ describe.skipIf(noRedisServer !== null)("ECHO as it runs: its agents' work", () 
   }, 30_000);
 });
 
-/** Checks an agent's process is started in its form, as the monitor reads it: executable, plain arguments, folder, stdin. */
+/**
+ * Checks an agent's process is started in its form, as the monitor reads it: executable, plain arguments, folder,
+ * stdin.
+ */
 function expectForm(member: CrewMember, pid: number, root: string, executable: string): void {
   const facts = procFacts(pid);
   expect(facts.comm, member.role).toBe(executable.slice(0, 15));

@@ -206,7 +206,8 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
     expect(run.stdout).toMatch(
       /^Machine {5}CPU (idle|low|medium|high) \([\d.]+%\)(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m,
     );
-    // In the recording, deepseek-coder sits in GPU memory and codellama in RAM: only codellama counts against RAM, and its share is of RAM alone.
+    // In the recording, deepseek-coder sits in GPU memory and codellama in RAM: only codellama counts against RAM, and
+    // its share is of RAM alone.
     expect(run.stdout).toMatch(/^RAM {9}8\.2 GB used by agents of [\d.]+ GB \([\d.]+% of RAM\) · free [\d.]+ [MG]B$/m);
     expect(run.stdout).toMatch(
       /^GPU {9}4\.3 GB used by agents' models (?:· total unknown|of [\d.]+ GB · [\d.]+ [MG]B in use in all)$/m,

@@ -93,7 +93,8 @@ describe('npm run cli -- status --demo --watch 1', () => {
     const times = frames.map((frame) => Date.parse(`1970-01-01T${/ (\d\d:\d\d:\d\d) /.exec(frame)?.[1] ?? ''}Z`));
     const gaps = times.slice(1).map((time, index) => (time - (times[index] ?? 0) + 86_400_000) % 86_400_000);
     expect(gaps.every((gap) => gap >= 1000 && gap <= 10_000)).toBe(true);
-    // One demo and one monitor for the whole run: every frame read the same database and Ollama, on the ports they took at the start.
+    // One demo and one monitor for the whole run: every frame read the same database and Ollama, on the ports they took
+    // at the start.
     const sources = frames.map((frame) =>
       frame
         .split('\n')

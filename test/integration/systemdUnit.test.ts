@@ -18,7 +18,10 @@ if (analyzeMissing) console.warn(`Skipping systemd-analyze's checks of ${UNIT}: 
 
 const text = readFileSync(`${ROOT}/${UNIT}`, 'utf8');
 
-/** Each directive of [Service] with every value it is given, in order: systemd adds up some (SystemCallFilter=) and lets others' last value win. */
+/**
+ * Each directive of [Service] with every value it is given, in order: systemd adds up some (SystemCallFilter=) and lets
+ * others' last value win.
+ */
 function serviceDirectives(unit: string): ReadonlyMap<string, readonly string[]> {
   const found = new Map<string, string[]>();
   let section = '';
@@ -101,7 +104,8 @@ describe(`${UNIT}'s sandbox`, () => {
   });
 
   it('leaves out what would blind the monitor or break Node.js, and says why', () => {
-    // ECHO's processes (ProtectProc, PrivateUsers), /proc/meminfo and /proc/stat (ProcSubset), the NVIDIA devices (PrivateDevices), its sources (PrivateNetwork), the JIT compiler (MemoryDenyWriteExecute).
+    // ECHO's processes (ProtectProc, PrivateUsers), /proc/meminfo and /proc/stat (ProcSubset), the NVIDIA devices
+    // (PrivateDevices), its sources (PrivateNetwork), the JIT compiler (MemoryDenyWriteExecute).
     for (const key of [
       'ProtectProc',
       'ProcSubset',

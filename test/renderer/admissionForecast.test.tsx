@@ -72,7 +72,8 @@ describe('the admission forecast', () => {
   });
 
   it('counts down to when a category would fit, as a model a running agent uses unloads', async () => {
-    // Two full GPUs: Ollama keeps 6 models loaded, so its limit does not decide here. The test lead runs on codellama:13b.
+    // Two full GPUs: Ollama keeps 6 models loaded, so its limit does not decide here. The test lead runs on
+    // codellama:13b.
     const gpu = system({ freeBytes: 16 * GIB, gpu: { totalBytes: 8 * GIB, usedBytes: 8 * GIB, count: 2 } });
     const ollama = ok({
       models: [ollamaModel('deepseek-coder:33b', 18.5), ollamaModel('codellama:13b', 7, NOW + 90_000)],

@@ -161,7 +161,8 @@ describe('controls', () => {
       .closest('li');
     if (!card) throw new Error('no session card');
     fireEvent.click(within(card).getByRole('button', { name: 'End session session_1731355385_a1b2c3d4' }));
-    // Ollama holds codellama:13b alone: Senior Developer's model is not loaded, so ending the session frees no more of it.
+    // Ollama holds codellama:13b alone: Senior Developer's model is not loaded, so ending the session frees no more of
+    // it.
     expect(screen.getByRole('alertdialog').textContent).toContain(
       'End development session session_1731355385_a1b2c3d4: stops Senior Developer and Test Lead, frees ~7.4 GB',
     );

@@ -20,7 +20,8 @@ export async function runCliInProcess(argv: string[], options: InProcessOptions 
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, {
-    // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test says so.
+    // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test
+    // says so.
     env: { MONITOR_AGENT_PROCESSES: 'off', ...options.env },
     out: (text) => out.push(text),
     err: (text) => err.push(text),

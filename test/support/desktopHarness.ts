@@ -110,11 +110,17 @@ export interface DesktopApp {
    * `<root>/agents/<role>/<role>`.
    */
   agentProcesses(): Promise<number[]>;
-  /** Pids of everything of this run's demo still running: its agents, at any stage of their start, and the reaper that ends them. */
+  /**
+   * Pids of everything of this run's demo still running: its agents, at any stage of their start, and the reaper that
+   * ends them.
+   */
   demoProcesses(): Promise<number[]>;
   /** The app's stdout and stderr so far (the end of it), for failure messages. */
   output(): string;
-  /** Ends the app (SIGKILL), whatever of its demo is left (agents, reaper) and Chromium, and removes the temporary folder. */
+  /**
+   * Ends the app (SIGKILL), whatever of its demo is left (agents, reaper) and Chromium, and removes the temporary
+   * folder.
+   */
   close(): Promise<void>;
 }
 
@@ -153,7 +159,8 @@ async function launchChromium(profile: string): Promise<{ context: BrowserContex
         '--disable-sync',
         '--no-first-run',
       ],
-      // Electron's file: scheme serves module scripts and crossorigin stylesheets to a file: page; Chromium's needs telling.
+      // Electron's file: scheme serves module scripts and crossorigin stylesheets to a file: page; Chromium's needs
+      // telling.
       '--allow-file-access-from-files',
       '--remote-debugging-address=127.0.0.1',
       '--remote-debugging-port=0',

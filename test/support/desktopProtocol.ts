@@ -27,7 +27,9 @@ export type DesktopCommand =
   | { readonly type: 'clickNotification'; readonly title?: Matcher; readonly action?: number }
   /** Answers the oldest open dialog of its kind, or the next one to open. */
   | { readonly type: 'answerDialog'; readonly answer: DialogAnswer }
-  /** Emits an event with a fresh Electron `Event` (with `preventDefault`) before `args`, as Electron's own events come. */
+  /**
+   * Emits an event with a fresh Electron `Event` (with `preventDefault`) before `args`, as Electron's own events come.
+   */
   | { readonly type: 'emit'; readonly target: EmitTarget; readonly event: string; readonly args: readonly unknown[] }
   /** The system's light or dark setting changes. */
   | { readonly type: 'setTheme'; readonly dark: boolean }

@@ -45,7 +45,10 @@ export function storeMessage(sql: SqlClient, message: MessageSeed): Promise<numb
   );
 }
 
-/** Delegator.MessageRouter (apps/delegator/lib/delegator/message_router.ex): a task published `from: "delegator"` as a request. */
+/**
+ * Delegator.MessageRouter (apps/delegator/lib/delegator/message_router.ex): a task published `from: "delegator"` as a
+ * request.
+ */
 export function delegateTask(sql: SqlClient, to: string, taskType: string, at: string): Promise<number> {
   return storeMessage(sql, {
     from: 'delegator',
@@ -62,7 +65,10 @@ export async function markProcessed(sql: SqlClient, id: number, at: string): Pro
   await sql.query('UPDATE messages SET read = true, processed_at = $1 WHERE id = $2', [utc(at), id]);
 }
 
-/** Message.mark_failed (schemas/message.ex), by MessageBus.mark_message_failed: read too, with the error as `inspect(error)`. */
+/**
+ * Message.mark_failed (schemas/message.ex), by MessageBus.mark_message_failed: read too, with the error as
+ * `inspect(error)`.
+ */
 export async function markFailed(sql: SqlClient, id: number, error: string, at: string): Promise<void> {
   await sql.query('UPDATE messages SET read = true, processed_at = $1, processing_error = $2 WHERE id = $3', [
     utc(at),

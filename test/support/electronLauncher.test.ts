@@ -9,7 +9,10 @@ import { electronBinary } from './electronBinary';
 const ROOT = new URL('../..', import.meta.url).pathname;
 const installed = 'path' in electronBinary();
 
-/** scripts/electron.mjs, which `npm start` and `npm run demo` run, where Electron's binary is missing and its download fails. */
+/**
+ * scripts/electron.mjs, which `npm start` and `npm run demo` run, where Electron's binary is missing and its download
+ * fails.
+ */
 describe.skipIf(installed)('npm run demo without Electron’s binary', () => {
   it('says in one line what is missing and what works instead, with no stack trace, and exits 1', async () => {
     const dead = await refusingAddress();

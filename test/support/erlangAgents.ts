@@ -39,7 +39,10 @@ export interface ErlangAgentOptions {
 export interface ErlangAgent {
   /** The Erlang VM: the agent as the OS shows it. */
   readonly vmPid: number;
-  /** The VM's parent when it is a process the harness started (timeout, the restart loop, the pipeline's sh); null when there is none. */
+  /**
+   * The VM's parent when it is a process the harness started (timeout, the restart loop, the pipeline's sh); null when
+   * there is none.
+   */
   readonly wrapperPid: number | null;
   /** The VM's parent once started (after the intermediate sh of an orphan has exited). */
   readonly parentPid: number;
@@ -59,7 +62,10 @@ export interface ErlangAgent {
   exited(): boolean;
   /** Ends the VM's stdin: closes the pipe the harness holds, or kills the `tail` that feeds it. */
   endStdin(): Promise<void>;
-  /** SIGKILLs the wrapper, the VM and everything under them by pid, waits until they are gone; harmless when they already are. */
+  /**
+   * SIGKILLs the wrapper, the VM and everything under them by pid, waits until they are gone; harmless when they
+   * already are.
+   */
   stop(): Promise<void>;
 }
 
@@ -71,7 +77,9 @@ export interface EchoRoot {
 /** The variable the stand-in reads to ignore SIGTERM. */
 export const IGNORE_SIGTERM_VARIABLE = 'ECHO_TEST_IGNORE_SIGTERM';
 
-/** What ECHO's claude_desktop_config.template.json sets for each agent (unlike the runtime defaults 5433/echo_org/6383). */
+/**
+ * What ECHO's claude_desktop_config.template.json sets for each agent (unlike the runtime defaults 5433/echo_org/6383).
+ */
 export const CLAUDE_DESKTOP_ENV: Readonly<Record<string, string>> = {
   DB_HOST: 'localhost',
   DB_PORT: '5432',
@@ -82,7 +90,10 @@ export const CLAUDE_DESKTOP_ENV: Readonly<Record<string, string>> = {
   REDIS_PORT: '6379',
 };
 
-/** `mix run --no-halt` needs Elixir, which is not installed; the VM this starts has the same shape: beam.smp's own path first, then `-extra <mix> run --no-halt`. */
+/**
+ * `mix run --no-halt` needs Elixir, which is not installed; the VM this starts has the same shape: beam.smp's own path
+ * first, then `-extra <mix> run --no-halt`.
+ */
 export const MIX_EXTRA = ['/usr/bin/mix', 'run', '--no-halt'] as const;
 
 const LIFELINE_VARIABLE = 'ECHO_TEST_LIFELINE';
@@ -208,7 +219,10 @@ const reason = findSkipReason();
 /** Why the Erlang agents' tests cannot run here; empty when they can. */
 export const skipReason: string = reason ?? '';
 
-/** Whether real Erlang VMs can be started here (Linux, with escript and erl on PATH); where not, the file's skips are recorded for the run's summary. */
+/**
+ * Whether real Erlang VMs can be started here (Linux, with escript and erl on PATH); where not, the file's skips are
+ * recorded for the run's summary.
+ */
 export function erlangAvailable(): boolean {
   return skipFor('erlang', reason) === null;
 }
@@ -462,7 +476,8 @@ function layoutOf(options: ErlangAgentOptions): Layout {
         wrapper,
       };
     case 'mcp':
-      // scripts/setup/run_autonomous_agents.sh, run from the root (it also sends the output to logs/autonomous/, which no scanner sees).
+      // scripts/setup/run_autonomous_agents.sh, run from the root (it also sends the output to logs/autonomous/, which
+      // no scanner sees).
       return { role, scriptPath: appScript, command: [appScript], cwd: root, env: {}, stdinPipe: false, wrapper };
     case 'claude-desktop': {
       const desktopScript = join(root, 'agents', role, role);
@@ -530,8 +545,8 @@ function invocationOf(layout: Layout, orphan: boolean): { file: string; args: st
   }
   if (!orphan) return direct;
   if (layout.wrapper === 'nohup-pipe') return { file: 'sh', args: ['-c', `${line} & echo $!`] };
-  // sh gives a background job /dev/null for stdin unless told otherwise; the harness's pipe comes on fd ${ORPHAN_STDIN_FD},
-  // since Node closes a child's stdin once that child (here the sh) exits.
+  // sh gives a background job /dev/null for stdin unless told otherwise; the harness's pipe comes on fd
+  // ${ORPHAN_STDIN_FD}, since Node closes a child's stdin once that child (here the sh) exits.
   return { file: 'sh', args: ['-c', `${line} <&${ORPHAN_STDIN_FD} ${ORPHAN_STDIN_FD}<&- & echo $!`] };
 }
 
@@ -623,8 +638,8 @@ export async function startErlangAgent(options: ErlangAgentOptions): Promise<Erl
   const child: ChildProcess = spawn(file, args, {
     cwd: layout.cwd,
     env,
-    // stdin: the pipe the harness holds (fd 4 for an orphan's launcher); stdout: the orphan's launcher prints one line on it,
-    // an MCP agent's reader drains it; fd 3: the lifeline, a socket whose other end only this process holds.
+    // stdin: the pipe the harness holds (fd 4 for an orphan's launcher); stdout: the orphan's launcher prints one line
+    // on it, an MCP agent's reader drains it; fd 3: the lifeline, a socket whose other end only this process holds.
     stdio: [
       orphan ? 'ignore' : 'pipe',
       orphan || options.form === 'claude-desktop' || options.form === 'delegator' ? 'pipe' : 'ignore',
@@ -681,8 +696,8 @@ export async function startErlangAgent(options: ErlangAgentOptions): Promise<Erl
       // A running wrapper reaps its VM at once (and timeout, or the pipeline's sh, then exits): give it that moment.
       if (frozen.length === 0) await settle(inner, 'reaped', 1_000);
       for (const stat of wrappers) signal(stat, 'SIGKILL');
-      // A killed process re-parented to init stays a zombie until init reaps it, a second or so later: dead is enough for
-      // helpers, but a VM (the agent, or the one a restart loop started since) must be gone.
+      // A killed process re-parented to init stays a zombie until init reaps it, a second or so later: dead is enough
+      // for helpers, but a VM (the agent, or the one a restart loop started since) must be gone.
       const vms = helpers.filter((stat) => stat.comm === 'beam.smp');
       await Promise.all([waitGone([...inner, ...wrappers, ...vms], 'reaped'), waitGone(helpers, 'dead')]);
       if (launcherPid !== undefined) await exit;
@@ -774,7 +789,10 @@ async function poll<T>(find: () => T | null | Promise<T | null>, deadlineMs: num
   }
 }
 
-/** Waits until these processes have left /proc ('reaped') or at least stopped running ('dead'); whether they did within the time. */
+/**
+ * Waits until these processes have left /proc ('reaped') or at least stopped running ('dead'); whether they did within
+ * the time.
+ */
 async function settle(stats: readonly ProcStat[], until: 'reaped' | 'dead', withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   for (;;) {
@@ -787,7 +805,9 @@ async function settle(stats: readonly ProcStat[], until: 'reaped' | 'dead', with
   }
 }
 
-/** As settle, failing only when one still runs at the deadline: a zombie whose new parent has not reaped it yet is dead. */
+/**
+ * As settle, failing only when one still runs at the deadline: a zombie whose new parent has not reaped it yet is dead.
+ */
 async function waitGone(stats: readonly ProcStat[], until: 'reaped' | 'dead'): Promise<void> {
   if (await settle(stats, until, GONE_DEADLINE_MS)) return;
   const running = stats.filter((stat) => runs(stat.pid, stat.startTime));
@@ -887,7 +907,8 @@ export async function startLookalikeVm(options: LookalikeVmOptions): Promise<Loo
   const binary = await lookalikeBinary(options.root);
   const scriptPath = join(options.root, 'apps', options.role, options.role);
   const fillers = Math.ceil((options.fillerBytes ?? 0) / 1000);
-  // The arguments are made by bash itself, with a larger stack: a megabyte or two of them cannot pass through a spawn (E2BIG).
+  // The arguments are made by bash itself, with a larger stack: a megabyte or two of them cannot pass through a spawn
+  // (E2BIG).
   const line = [
     ...(options.ignoreSigterm ? ["trap '' TERM"] : []),
     'ulimit -s 65536',
@@ -926,7 +947,8 @@ export async function startLookalikeVm(options: LookalikeVmOptions): Promise<Loo
   const exit = once(child, 'exit').catch(() => undefined);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start a look-alike of ${scriptPath}`);
-  // Wait until bash has become the look-alike (its comm is then beam.smp), so its start is that of the process tests see.
+  // Wait until bash has become the look-alike (its comm is then beam.smp), so its start is that of the process tests
+  // see.
   const stat = await poll(() => {
     const now = readStat(pid);
     return now?.comm === 'beam.smp' ? now : null;
@@ -952,7 +974,9 @@ export async function startLookalikeVm(options: LookalikeVmOptions): Promise<Loo
   };
 }
 
-/** Whether this test process may choose the next pid (Linux, as root): the one way to make a pid be reused on purpose. */
+/**
+ * Whether this test process may choose the next pid (Linux, as root): the one way to make a pid be reused on purpose.
+ */
 export function canChoosePids(): boolean {
   try {
     accessSync('/proc/sys/kernel/ns_last_pid', constants.W_OK);

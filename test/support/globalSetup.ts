@@ -22,7 +22,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The run's PostgreSQL server, where each test file makes a database; empty on PGlite. */
     databaseUrl: string;
-    /** On PGlite, each test file starts an instance of its own from `template` (testDatabase.ts); `why` says why there is no server. */
+    /**
+     * On PGlite, each test file starts an instance of its own from `template` (testDatabase.ts); `why` says why there
+     * is no server.
+     */
     postgres: { mode: 'server' | 'embedded'; why: string; template: string };
     /** The run's Redis; empty where there is none (no redis-server, and no TEST_REDIS_URL). */
     redisUrl: string;
@@ -32,11 +35,17 @@ declare module 'vitest' {
 const ROOT = new URL('../..', import.meta.url).pathname;
 const WATCHDOG = new URL('./testRunWatchdog.mjs', import.meta.url).pathname;
 
-/** The monitor's own settings (src/main/config.ts): a shell may export them for a real ECHO, which no test may reach by accident. */
+/**
+ * The monitor's own settings (src/main/config.ts): a shell may export them for a real ECHO, which no test may reach by
+ * accident.
+ */
 const MONITOR_VARIABLES =
   /^(?:DATABASE_URL|DB_(?:HOST|PORT|NAME|USER|PASSWORD)|REDIS_(?:URL|HOST|PORT|PREFIX)|REGISTRY_MODE|OLLAMA_(?:ENDPOINT|HOST|MAX_LOADED_MODELS|KEEP_ALIVE)|MONITOR_\w+)$/;
 
-/** A process outside the run (neither marked nor under its folder) that ends the run's processes if the runner goes without its teardown. */
+/**
+ * A process outside the run (neither marked nor under its folder) that ends the run's processes if the runner goes
+ * without its teardown.
+ */
 function startWatchdog(dir: string): ChildProcessByStdio<Writable, null, null> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== RUN_VARIABLE));
   const watchdog = spawn(process.execPath, [WATCHDOG, dir], { cwd: '/', env, stdio: ['pipe', 'ignore', 'inherit'] });
@@ -48,7 +57,10 @@ function startWatchdog(dir: string): ChildProcessByStdio<Writable, null, null> {
   return watchdog;
 }
 
-/** Folders an earlier version of the browser tests left in test-results/, one per test process, removed once that process is gone. */
+/**
+ * Folders an earlier version of the browser tests left in test-results/, one per test process, removed once that
+ * process is gone.
+ */
 function removeOldMonitorData(): void {
   const results = join(ROOT, 'test-results');
   if (!existsSync(results)) return;

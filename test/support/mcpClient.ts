@@ -9,13 +9,18 @@ import { runEnvironment } from './testRun';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** `delegator-monitor mcp ARGS` as an MCP client starts it: the compiled command line, built first where it is stale. */
+/**
+ * `delegator-monitor mcp ARGS` as an MCP client starts it: the compiled command line, built first where it is stale.
+ */
 function serverCommand(args: readonly string[]): { file: string; args: string[] } {
   // It ends if the test's process dies (SIGTERM, on which the server closes cleanly).
   return diesWithParent(process.execPath, ['scripts/cli.mjs', 'mcp', ...args], 'SIGTERM');
 }
 
-/** Only the given environment on top of PATH and the test run's home and XDG folders, with no agent processes looked for. */
+/**
+ * Only the given environment on top of PATH and the test run's home and XDG folders, with no agent processes looked
+ * for.
+ */
 function serverEnvironment(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', ...runEnvironment(), MONITOR_AGENT_PROCESSES: 'off', ...env };
 }

@@ -29,7 +29,9 @@ function testFile(): string {
   }
 }
 
-/** The run's shared Redis (globalSetup.ts), which there is none of without redis-server unless TEST_REDIS_URL names one. */
+/**
+ * The run's shared Redis (globalSetup.ts), which there is none of without redis-server unless TEST_REDIS_URL names one.
+ */
 export function redisMissing(): string | null {
   return skipFor('redis', inject('redisUrl') === '' ? (lookForRedis() ?? 'no Redis for the run') : null);
 }

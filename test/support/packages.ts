@@ -37,7 +37,10 @@ export type PackageName = keyof typeof PACKAGES;
 
 const NAMES = Object.keys(PACKAGES) as PackageName[];
 
-/** The packages TEST_WITHOUT names (by the names above or their Debian ones), comma- or space-separated; any other name is an error. */
+/**
+ * The packages TEST_WITHOUT names (by the names above or their Debian ones), comma- or space-separated; any other name
+ * is an error.
+ */
 export function withheldPackages(value: string | undefined = process.env.TEST_WITHOUT): ReadonlySet<PackageName> {
   const withheld = new Set<PackageName>();
   for (const word of (value ?? '').split(/[\s,]+/).filter((each) => each.length > 0)) {

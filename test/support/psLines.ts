@@ -1,4 +1,6 @@
-/** `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line; a line ends at \n only. */
+/**
+ * `ps -eo pid=,args=` and `ps -axww -o pid=,command=`: the pid, one space, the command line; a line ends at \n only.
+ */
 export function psLines(text: string): { pid: number; commandLine: string }[] {
   return text
     .split('\n')

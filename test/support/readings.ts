@@ -88,7 +88,9 @@ export function ollamaModel(name: string, gb: number, expiresAt: number | null =
 }
 
 /** A 32 GB machine with 16 GB free and a quiet CPU, unless the test says otherwise. */
-/** One of ECHO's VMs as the scanner reports it: an autonomous copy under `/home/ana/echo`, this user's, started by hand. */
+/**
+ * One of ECHO's VMs as the scanner reports it: an autonomous copy under `/home/ana/echo`, this user's, started by hand.
+ */
 export function agentProcess(role: string, pid: number, overrides: Partial<AgentProcess> = {}): AgentProcess {
   return {
     pid,

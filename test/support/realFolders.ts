@@ -31,7 +31,10 @@ export function userFolders(env: NodeJS.ProcessEnv = process.env, home: string =
   ];
 }
 
-/** Each path under `path` with its kind, size and modification time; a folder's own time changes when an entry is added or removed. */
+/**
+ * Each path under `path` with its kind, size and modification time; a folder's own time changes when an entry is added
+ * or removed.
+ */
 function fingerprint(path: string, into: Map<string, string>, depth = 0): void {
   let stat;
   try {
@@ -91,7 +94,9 @@ export interface FolderWatch {
   changes(): FolderChanges | null;
 }
 
-/** Notes what the user's own folders hold now, to tell at the end of the run whether anything of the run wrote there. */
+/**
+ * Notes what the user's own folders hold now, to tell at the end of the run whether anything of the run wrote there.
+ */
 export function watchUserFolders(folders: readonly string[] = userFolders()): FolderWatch {
   const take = (): Map<string, string> => {
     const found = new Map<string, string>();

@@ -28,7 +28,8 @@ function spawnCli(command: string, args: readonly string[], env: Record<string, 
   const guarded = diesWithParent(command, args, 'SIGTERM');
   const child = spawn(guarded.file, guarded.args, {
     cwd: ROOT,
-    // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test says so.
+    // Test files run side by side, some with ECHO-like agent processes: a command looks for them only when its test
+    // says so.
     env: { PATH: process.env.PATH ?? '', ...runEnvironment(), MONITOR_AGENT_PROCESSES: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

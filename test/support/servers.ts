@@ -22,7 +22,10 @@ export interface BinarySearch {
   readonly postgresRoot: string;
 }
 
-/** This machine's folders, as they are now: TEST_WITHOUT gives the run a PATH without the withheld packages' commands (packages.ts). */
+/**
+ * This machine's folders, as they are now: TEST_WITHOUT gives the run a PATH without the withheld packages' commands
+ * (packages.ts).
+ */
 function thisMachine(): BinarySearch {
   return { path: process.env.PATH ?? '', postgresRoot: withheld('postgresql') ? '' : '/usr/lib/postgresql' };
 }
@@ -115,7 +118,9 @@ interface ServerSpec {
   readonly user: { uid: number; gid: number } | null;
   readonly url: string;
   readonly stopSignal: NodeJS.Signals;
-  /** Sent by the kernel if the process that started the server dies, and on this process's exit: the quickest clean end. */
+  /**
+   * Sent by the kernel if the process that started the server dies, and on this process's exit: the quickest clean end.
+   */
   readonly deathSignal: NodeJS.Signals;
   readonly probe: () => Promise<void>;
   readonly dir: string;
@@ -194,7 +199,9 @@ class ManagedServer implements TestServer {
     await until(this.spec.name, child, this.spec.probe, captureOutput(child));
   }
 
-  /** Synchronously, for an exit handler: thaws and ends the server, waits a little for it to go, and removes its files. */
+  /**
+   * Synchronously, for an exit handler: thaws and ends the server, waits a little for it to go, and removes its files.
+   */
   endNow(): void {
     const pid = this.child?.pid;
     if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {

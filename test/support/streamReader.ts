@@ -32,7 +32,8 @@ export function openHeldStream(port: number, path: string): Promise<HeldStream> 
       { host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } },
       (response: IncomingMessage) => {
         response.pause();
-        // A stream the server cuts ends with an error here ("aborted"), which is what the test looks for, not a failure.
+        // A stream the server cuts ends with an error here ("aborted"), which is what the test looks for, not a
+        // failure.
         response.on('error', () => undefined);
         resolve({
           status: response.statusCode ?? 0,

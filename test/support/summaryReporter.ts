@@ -16,7 +16,8 @@ export default class SummaryReporter implements Reporter {
         if (state === 'passed' || state === 'failed') counts[state] += 1;
         else counts.skipped += 1;
       }
-      // A file that fails to load, or whose hook fails, has no failed test to count, but the run has failed all the same.
+      // A file that fails to load, or whose hook fails, has no failed test to count, but the run has failed all the
+      // same.
       if (
         module.state() === 'failed' &&
         ![...module.children.allTests()].some((test) => test.result().state === 'failed')

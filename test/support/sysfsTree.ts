@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 
-/** PCI devices by address, each a map of its files (`vendor`, `class`, `power/runtime_status`, …) to their content, as Linux writes them. */
+/**
+ * PCI devices by address, each a map of its files (`vendor`, `class`, `power/runtime_status`, …) to their content, as
+ * Linux writes them.
+ */
 export type PciDevices = Record<string, Record<string, string>>;
 
 /**

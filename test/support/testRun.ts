@@ -119,7 +119,10 @@ const RUN_ENVIRONMENT = [
   RUN_VARIABLE,
 ];
 
-/** This process's home, XDG folders and mark, to start a process with an environment of its own that still writes nothing outside the run. */
+/**
+ * This process's home, XDG folders and mark, to start a process with an environment of its own that still writes
+ * nothing outside the run.
+ */
 export function runEnvironment(): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of RUN_ENVIRONMENT) {
@@ -281,7 +284,10 @@ export function stopLeftovers(dir: string, options: SweepOptions = {}): Leftover
   return stopped;
 }
 
-/** Kills a process and everything below it: for a test whose command outlived it (it failed or timed out). Returns what was still running. */
+/**
+ * Kills a process and everything below it: for a test whose command outlived it (it failed or timed out). Returns what
+ * was still running.
+ */
 export function stopProcessTree(root: number): Leftover[] {
   const all = processes();
   if (!all.some((entry) => entry.pid === root)) return [];

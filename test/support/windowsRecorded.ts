@@ -51,7 +51,10 @@ export function tableOutput(processes: readonly Record<string, unknown>[]): Comm
   return { stdout: `${JSON.stringify({ processes })}\r\n`, stderr: '', code: 0 };
 }
 
-/** A PowerShell runner that answers from `answer` (whose argument is the run's number, from 1), and counts its runs: each is one program started on Windows. */
+/**
+ * A PowerShell runner that answers from `answer` (whose argument is the run's number, from 1), and counts its runs:
+ * each is one program started on Windows.
+ */
 export function countingRunner(
   answer: (run: number) => CommandOutput | Promise<CommandOutput>,
 ): PowerShellRunner & { runs: () => number } {

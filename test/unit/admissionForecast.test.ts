@@ -370,7 +370,8 @@ describe('the verdict follows Ollama’s scheduler', () => {
   });
 
   it('counts a model’s GPU share as GPU memory freed, which takes the need’s first part', () => {
-    // 39.7 needed; 2 GB of GPU free and 30 GB of RAM: 37.7 GB of RAM needed. The 8 GB model frees 6 GB of GPU and 2 of RAM.
+    // 39.7 needed; 2 GB of GPU free and 30 GB of RAM: 37.7 GB of RAM needed. The 8 GB model frees 6 GB of GPU and 2 of
+    // RAM.
     const entry = technical({
       freeBytes: 30 * GIB,
       freeVramBytes: 2 * GIB,

@@ -128,7 +128,10 @@ const lineageOf = (process: AgentProcess | undefined) =>
   process && { parent: process.parent, launchedBy: process.launchedBy, orphaned: process.orphaned };
 
 describe('AgentProcessScanner over a recorded listing', () => {
-  /** linux-ps.txt as a listing that gives the printed line only: OTP 25's VM prints the script's path first, its comm is beam.smp. */
+  /**
+   * linux-ps.txt as a listing that gives the printed line only: OTP 25's VM prints the script's path first, its comm is
+   * beam.smp.
+   */
   function linuxPs(): ListedProcess[] {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/process-listings/linux-ps.txt'), 'utf8');
     return psLines(text).map(({ pid, commandLine }) => {

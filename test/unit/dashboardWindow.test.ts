@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-/** Electron itself cannot start here; this stands in for the two classes the window code uses, recording what it is given. */
+/**
+ * Electron itself cannot start here; this stands in for the two classes the window code uses, recording what it is
+ * given.
+ */
 const made = vi.hoisted(() => ({
   windows: [] as Array<{
     options: Record<string, unknown>;

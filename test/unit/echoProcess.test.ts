@@ -44,7 +44,10 @@ const ESCRIPT_VM_ARGUMENTS = [
   '-extra',
 ];
 
-/** The VM running an escript: argv[0] is the script as launched, then the VM's arguments, the script again and its own arguments. */
+/**
+ * The VM running an escript: argv[0] is the script as launched, then the VM's arguments, the script again and its own
+ * arguments.
+ */
 const escriptArgv = (script: string, args: readonly string[] = []): string[] => [
   script,
   ...ESCRIPT_VM_ARGUMENTS,
@@ -380,7 +383,8 @@ describe('classifyEchoProcess', () => {
       expect(found?.root != null && sameRoot(found.root, '\\\\nas\\team share\\echo')).toBe(true);
     });
 
-    // Windows passes `"--autonomous"` to the program as `--autonomous`; launchers quote bare words (the recorded RabbitMQ line does).
+    // Windows passes `"--autonomous"` to the program as `--autonomous`; launchers quote bare words (the recorded
+    // RabbitMQ line does).
     it('reads a quoted `"--autonomous"` as the flag, as Windows hands it to the program', () => {
       expect(
         classifyEchoProcess(printed('erl.exe', 'erl.exe -extra C:\\echo\\apps\\chro\\chro "--autonomous"')),
@@ -632,7 +636,8 @@ describe('classifyEchoProcess', () => {
       );
 
     it('finds the agents of linux-ps.txt (Debian 12, OTP 25): every copy, in both forms, and no lookalike', () => {
-      // OTP 25's VM shows the script's path as argv[0]; its comm stays beam.smp (recorded). The VM is the line with erlexec's `-- -root … -progname`.
+      // OTP 25's VM shows the script's path as argv[0]; its comm stays beam.smp (recorded). The VM is the line with
+      // erlexec's `-- -root … -progname`.
       const entries = psLines(fixture('linux-ps.txt')).map(({ pid, commandLine }) => ({
         pid,
         facts: printed(

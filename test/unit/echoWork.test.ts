@@ -9,7 +9,9 @@ import { snapshotAt } from '../support/snapshots';
 const NOW = Date.parse('2026-11-24T14:30:00Z');
 const minutesAgo = (minutes: number): number => NOW - minutes * 60_000;
 
-/** Shaped as ECHO writes its rows: MessageBus.publish_message (message_bus.ex), Decision and LLM.Session (echo_shared). */
+/**
+ * Shaped as ECHO writes its rows: MessageBus.publish_message (message_bus.ex), Decision and LLM.Session (echo_shared).
+ */
 function work(overrides: Partial<EchoWorkData> = {}): EchoWorkData {
   return {
     tables: { messages: true, decisions: true, llmSessions: true, workflows: true, flows: true },

@@ -111,7 +111,10 @@ function documentedMetrics(markdown: string): Set<string> {
 }
 const documented = documentedMetrics(readFileSync(METRICS_DOC_PATH, 'utf8'));
 
-/** The text with what sits between the given delimiters blanked, length kept, so positions still point into the original. */
+/**
+ * The text with what sits between the given delimiters blanked, length kept, so positions still point into the
+ * original.
+ */
 function blank(text: string, pattern: RegExp): string {
   return text.replace(pattern, (found) => found.replace(/[^\n]/g, ' '));
 }

@@ -20,7 +20,10 @@ const held = (name: string, gb: number, expiresAt: number | null = null): Ollama
   sizeBytes: gib(gb),
 });
 
-/** An agent's memory, in bytes; whether Ollama holds the model defaults to "could not be asked" unless Ollama gave a figure. */
+/**
+ * An agent's memory, in bytes; whether Ollama holds the model defaults to "could not be asked" unless Ollama gave a
+ * figure.
+ */
 const memory = (
   estimatedBytes: number,
   ollamaBytes: number | null = null,

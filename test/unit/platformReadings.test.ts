@@ -86,7 +86,8 @@ describe('memory on every desktop', () => {
       system: system({ totalBytes: 16 * GIB, freeBytes: 10 * GIB, gpu: { totalBytes: 24 * GIB, usedBytes: 4 * GIB } }),
     });
     const technical = snapshot.forecast.categories.find((category) => category.category === 'technical');
-    // cto and senior_architect share deepseek-coder:33b (33 GB estimated); the running senior developer's model is loaded already.
+    // cto and senior_architect share deepseek-coder:33b (33 GB estimated); the running senior developer's model is
+    // loaded already.
     expect(technical).toMatchObject({
       needBytes: 33 * GIB,
       needVramBytes: 20 * GIB,

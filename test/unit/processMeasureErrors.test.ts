@@ -4,7 +4,9 @@ import type { Measurement } from '../../src/main/sources/processes/processMeasur
 import type { ListedProcess } from '../../src/main/sources/processes/processListing';
 import { readRecordedOutput } from '../support/windowsRecorded';
 
-/** Above Linux's PID_MAX_LIMIT (2^22): no process here has these pids, so a check by pid calls them gone, as they are. */
+/**
+ * Above Linux's PID_MAX_LIMIT (2^22): no process here has these pids, so a check by pid calls them gone, as they are.
+ */
 const NEVER_RUN = 4_194_305;
 
 /** An agent's Erlang VM as Windows lists it: erl.exe, the escript's path after -extra, no working directory. */

@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { measureWithPidusage } from '../../src/main/sources/processes/processMeasure';
 import { readRecordedOutput } from '../support/windowsRecorded';
 
-/** Above Linux's PID_MAX_LIMIT (2^22): no process here ever has these pids, so the check by pid calls them gone, as they are. */
+/**
+ * Above Linux's PID_MAX_LIMIT (2^22): no process here ever has these pids, so the check by pid calls them gone, as they
+ * are.
+ */
 const GONE = [4_194_305, 4_194_306];
 
 /**

@@ -20,7 +20,10 @@ const sources = (states: Partial<Record<SourceName, SourceHealth>>): Record<Sour
   ...states,
 });
 
-/** The lines an hour of polls every 5 s would log, with Redis down for its first 2 minutes 5 seconds and PostgreSQL switched off. */
+/**
+ * The lines an hour of polls every 5 s would log, with Redis down for its first 2 minutes 5 seconds and PostgreSQL
+ * switched off.
+ */
 function linesOver(polls: number, stateAt: (poll: number) => Partial<Record<SourceName, SourceHealth>>): string[] {
   let down: SourcesDown = {};
   const lines: string[] = [];

@@ -21,7 +21,10 @@ const NOW = Date.parse('2026-11-24T14:30:00Z');
 const WHERE = { postgres: 'db', registry: 'redis', ollama: 'ollama' };
 const minutesAgo = (minutes: number): string => new Date(NOW - minutes * 60_000).toISOString();
 
-/** The seed's moment: the senior developer's model wholly in GPU memory, the test lead's wholly in RAM, and a third model split, used by nobody. */
+/**
+ * The seed's moment: the senior developer's model wholly in GPU memory, the test lead's wholly in RAM, and a third
+ * model split, used by nobody.
+ */
 function seedSnapshot(): Snapshot {
   return snapshotAt(NOW, {
     ollama: ok({
@@ -332,7 +335,10 @@ describe('status as headed tables', () => {
   });
 });
 
-/** ECHO's records as the views show them: a backlog, failures, a model called a minute ago, two decisions and a failed workflow. */
+/**
+ * ECHO's records as the views show them: a backlog, failures, a model called a minute ago, two decisions and a failed
+ * workflow.
+ */
 function echoWork(): EchoWork {
   const message = (id: number, from: string, to: string, type: string, subject: string, minutes: number) => ({
     id,

@@ -71,7 +71,9 @@ const MAC_AVAILABLE = (55012 + 760214 + 30418) * 16384;
 const NO_SYSFS = join(tmpdir(), 'no-such-sysfs');
 const NO_PROCFS = join(tmpdir(), 'no-such-procfs');
 
-/** A probe on an idle 32 GB machine with no container limit, no sysfs and no procfs unless the options say otherwise. */
+/**
+ * A probe on an idle 32 GB machine with no container limit, no sysfs and no procfs unless the options say otherwise.
+ */
 function probe(options: SystemProbeOptions): SystemProbe {
   return new SystemProbe({
     clock: () => 0,
@@ -89,7 +91,10 @@ const MEMINFO_SWAP_USED = 2202368 * 1024;
 
 /** Lets every callback already due run (no time passes on the injected clock). */
 const settleCallbacks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** Time enough for a GPU read's power check (a few sysfs reads) and the nvidia-smi it would start, for tests that none starts. */
+/**
+ * Time enough for a GPU read's power check (a few sysfs reads) and the nvidia-smi it would start, for tests that none
+ * starts.
+ */
 const checkTime = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
@@ -253,7 +258,8 @@ describe('SystemProbe on Linux and Windows', () => {
 
   it('measures from a given mark, leaving its own CPU time out when asked', async () => {
     const { exec } = fakeExec({});
-    // The process started at 0 having used 20 ms; by the sample the machine was busy 400 of 1000 ms, 220 of them this process's own.
+    // The process started at 0 having used 20 ms; by the sample the machine was busy 400 of 1000 ms, 220 of them this
+    // process's own.
     const cpuFrom = { times: { busy: 0, idle: 0 }, at: 0, ownMs: 20 };
     const later = { user: 400, nice: 0, sys: 0, idle: 600, irq: 0 };
     const own = probe({ platform: 'linux', machine: machine(GIB, later), exec, gpu: null, cpuFrom, ownCpu: () => 220 });
@@ -431,7 +437,9 @@ describe('GPU reads beside the poll', () => {
   });
 });
 
-/** A laptop's discrete NVIDIA GPU (a 3D controller) in the given runtime power state, the kernel free to power it down. */
+/**
+ * A laptop's discrete NVIDIA GPU (a 3D controller) in the given runtime power state, the kernel free to power it down.
+ */
 const laptopGpu = (runtimeStatus: string) => ({
   '0000:01:00.0': {
     vendor: '0x10de\n',

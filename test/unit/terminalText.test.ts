@@ -3,7 +3,10 @@ import { escapeControls, escapeJsonControls } from '../../src/shared/terminalTex
 
 const codes = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
-/** Every character that must never reach a terminal as it is, written out rather than by property, so the property's reach is checked too. */
+/**
+ * Every character that must never reach a terminal as it is, written out rather than by property, so the property's
+ * reach is checked too.
+ */
 const UNSAFE = [
   ...codes(0x00, 0x1f),
   0x7f,
@@ -24,7 +27,10 @@ const UNSAFE = [
   ...codes(0xe0020, 0xe007f),
 ];
 
-/** Any character a terminal would obey, that would reorder what it shows, that it would not show, or that would break its line. */
+/**
+ * Any character a terminal would obey, that would reorder what it shows, that it would not show, or that would break
+ * its line.
+ */
 const RAW = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** Tag characters spelling `text`: how a hidden sentence rides after a flag, or after anything. */

@@ -21,7 +21,10 @@ export interface ExportOptions {
   readonly demo: boolean;
 }
 
-/** Said beside the demo's empty events export: its events live in `serve --demo`'s memory, and its dashboard exports them. */
+/**
+ * Said beside the demo's empty events export: its events live in `serve --demo`'s memory, and its dashboard exports
+ * them.
+ */
 export const DEMO_HAS_NO_EVENT_LOG =
   "export: the demo keeps no event log on disk, so there are no events to export here; `serve --demo` holds its events while it runs, and its dashboard's Export gives them.";
 
@@ -77,7 +80,9 @@ async function exportFrom(
   }
 }
 
-/** The process's stdout where there is one, so a slow reader holds the export back; else `io.out`, for tests in-process. */
+/**
+ * The process's stdout where there is one, so a slow reader holds the export back; else `io.out`, for tests in-process.
+ */
 function standardOutput(io: CliIo): Writable {
   if (io.stdout) return io.stdout;
   return new Writable({

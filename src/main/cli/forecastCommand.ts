@@ -24,7 +24,10 @@ function reasonOf(source: SourceName, error: string | undefined): string {
   return escapeControls(error.startsWith(prefix) ? error.slice(prefix.length) : error);
 }
 
-/** One category's line; the category is ECHO's own today, but it and Ollama's model names reach the terminal all the same. */
+/**
+ * One category's line; the category is ECHO's own today, but it and Ollama's model names reach the terminal all the
+ * same.
+ */
 function shownLine(entry: CategoryForecast, now: number): string {
   const fitsLater = entry.fitsLater && { ...entry.fitsLater, unloading: entry.fitsLater.unloading.map(escapeControls) };
   return forecastLine({ ...entry, category: escapeControls(entry.category), fitsLater }, now);

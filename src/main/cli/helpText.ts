@@ -30,7 +30,9 @@ export interface CommandHelp {
   readonly synopsis: readonly string[];
   /** A few lines on what it does, beyond the summary. */
   readonly about: readonly string[];
-  /** Each flag as typed (with its value's placeholder) and its meaning in one line; --help is added to every command. */
+  /**
+   * Each flag as typed (with its value's placeholder) and its meaning in one line; --help is added to every command.
+   */
   readonly options: readonly (readonly [flag: string, meaning: string])[];
   readonly exitCodes: readonly (readonly [code: number, meaning: string])[];
   readonly examples: readonly string[];

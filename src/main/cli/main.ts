@@ -1,4 +1,7 @@
-/** The command line, once the CPU mark is taken (index.ts): standard streams guarded, the command run, its exit code set. */
+/**
+ * The command line, once the CPU mark is taken (index.ts): standard streams guarded, the command run, its exit code
+ * set.
+ */
 import { errorText } from '../../shared/errorText';
 import { escapeControls } from '../../shared/terminalText';
 import { systemTimeZone } from '../core/localTime';

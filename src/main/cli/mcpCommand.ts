@@ -45,7 +45,8 @@ export async function mcpCommand(
   const log = commandLog(io);
   // Listened for before the monitor starts, so a signal while it starts stops the server as soon as it could begin.
   const stopped = io.untilStopped();
-  // History in memory, as `status --watch` keeps it: `serve` may be writing the state folder's event log at the same time.
+  // History in memory, as `status --watch` keeps it: `serve` may be writing the state folder's event log at the same
+  // time.
   const service = await startMonitorService(
     isDemo ? { kind: 'demo', dataDir: null, alerts: io.env.MONITOR_ALERTS } : { kind: 'echo', config },
     { timeZone: io.liveTimeZone ?? io.timeZone, defaultDataDir: null, log },

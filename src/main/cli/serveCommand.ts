@@ -27,7 +27,8 @@ export const RENDERER_DIR = join(packageRoot()?.root ?? process.cwd(), 'out', 'r
 export async function serveCommand(config: MonitorConfig | null, options: ServeOptions, io: CliIo): Promise<ExitCode> {
   const isDemo = config === null;
   const accessToken = accessTokenFrom(io.env);
-  // Read once; the programs the monitor runs (pidusage's ps and wmic among them, which take the whole environment) never see it.
+  // Read once; the programs the monitor runs (pidusage's ps and wmic among them, which take the whole environment)
+  // never see it.
   delete process.env.MONITOR_API_TOKEN;
   const control = loadControlKey(io.env);
   const remoteControls = io.env.MONITOR_REMOTE_CONTROLS === 'on';

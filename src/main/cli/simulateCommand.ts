@@ -60,7 +60,8 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
       log.child('postgres').warn(error.message);
     },
   });
-  // ECHO publishes its messages in either mode; only the guide-integrated delegator has our registry and takes commands.
+  // ECHO publishes its messages in either mode; only the guide-integrated delegator has our registry and takes
+  // commands.
   const useRedis = config.registryMode !== 'sessions';
   const redisLog = log.child('redis');
   const redisOptions = {
@@ -140,7 +141,8 @@ export async function simulateCommand(config: MonitorConfig, options: SimulateOp
     io.out(options.sessions ? `${signal}: ending the running session.\n` : `${signal}: stopping the agents.\n`);
     await simulator.stop();
   } catch (error) {
-    // A step that fails while it runs is tried again; what fails here (the backfill, the command channel, the last end) is not.
+    // A step that fails while it runs is tried again; what fails here (the backfill, the command channel, the last end)
+    // is not.
     log.error(errorText(error));
     return EXIT.critical;
   } finally {

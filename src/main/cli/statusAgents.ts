@@ -16,7 +16,10 @@ const SOURCE_WORDS: Readonly<Record<NonNullable<Summary['memorySource']>, string
   mixed: 'partly estimated: models Ollama could not be asked about, or gave no size for',
 };
 
-/** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
+/**
+ * The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or
+ * gave no size.
+ */
 function modelMemoryCell(agent: AgentView): string {
   const estimate = `~${formatBytes(agent.memory.estimatedBytes)}`;
   if (agent.memory.ollamaBytes !== null) return formatBytes(agent.memory.ollamaBytes);
@@ -61,7 +64,10 @@ function agentRow(agent: AgentView, work: AgentWork | undefined, workRead: boole
   ];
 }
 
-/** What does not fit a column: its other copies, its last activity from ECHO's records, and who saw it where not every agent was seen alike. */
+/**
+ * What does not fit a column: its other copies, its last activity from ECHO's records, and who saw it where not every
+ * agent was seen alike.
+ */
 function agentNotes(agent: AgentView, work: AgentWork | undefined, now: number, sayOrigins: boolean): string[] {
   const copies =
     agent.copies.length > 1

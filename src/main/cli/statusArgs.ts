@@ -57,7 +57,8 @@ export function parseStatus(args: readonly string[]): StatusOptions & { demo: bo
     if (!date.success) throw new Error(`--date ${quoted(values.date)}: ${date.error.issues[0]?.message}`);
   }
   const watch = values.watch === undefined ? undefined : watchSeconds(values.watch);
-  // Each would say something false of a run that goes on: the phases of one look, the history of a day other than today.
+  // Each would say something false of a run that goes on: the phases of one look, the history of a day other than
+  // today.
   if (watch !== undefined && values.timings)
     throw new Error('--timings times a single look: it does not go with --watch');
   if (watch !== undefined && values.date !== undefined)

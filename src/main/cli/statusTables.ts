@@ -65,7 +65,9 @@ export function sessionsSection(snapshot: Snapshot): string[] {
   return [sessionsTitle(snapshot), ...table, history];
 }
 
-/** Where a model sits, in `ollama ps`'s words and by its rule (cmd/cmd.go): the CPU's share rounded, the GPU's the rest. */
+/**
+ * Where a model sits, in `ollama ps`'s words and by its rule (cmd/cmd.go): the CPU's share rounded, the GPU's the rest.
+ */
 export function processorText(model: Pick<ResidentModel, 'sizeBytes' | 'vramBytes' | 'sizeFrom'>): string {
   // Without a size from Ollama there is no share to take.
   if (model.sizeFrom === 'estimate') return '?';

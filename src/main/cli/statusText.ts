@@ -90,7 +90,10 @@ function ramLine(summary: Summary): string {
   return `${label('RAM')}${used} · ${free}`;
 }
 
-/** A discrete GPU's memory, apart from RAM: the agents' models' share as Ollama reports it, and NVIDIA's own figures where nvidia-smi answers. */
+/**
+ * A discrete GPU's memory, apart from RAM: the agents' models' share as Ollama reports it, and NVIDIA's own figures
+ * where nvidia-smi answers.
+ */
 function gpuLines(summary: Summary): string[] {
   if (summary.unifiedMemory) return [];
   const agents = summary.vramBytes === null ? null : summary.vramBytes;
@@ -101,7 +104,9 @@ function gpuLines(summary: Summary): string[] {
   return [`${label('GPU')}${models} of ${formatBytes(summary.gpuTotalBytes)} · ${inUse} in use in all`];
 }
 
-/** What `status` prints for a person: a header block, then a table for each part that has rows, then alerts and notes. */
+/**
+ * What `status` prints for a person: a header block, then a table for each part that has rows, then alerts and notes.
+ */
 export function statusText(snapshot: Snapshot, where: SourceLabels, options: StatusTextOptions = {}): string {
   const { summary, timeZone } = snapshot;
   const every = options.everySeconds === undefined ? '' : `  every ${options.everySeconds}s`;

@@ -93,13 +93,17 @@ function withOptionMeant(message: string, command: CommandName, args: readonly s
 export function usageMessage(error: unknown, command: CommandName, args: readonly string[]): string {
   if (!(error instanceof Error)) return errorText(error);
   const code = 'code' in error ? error.code : undefined;
-  // parseArgs explains an ambiguous value over three lines, naming only the command's own options: joined, it stays one line.
+  // parseArgs explains an ambiguous value over three lines, naming only the command's own options: joined, it stays one
+  // line.
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return error.message.replaceAll('\n', ' ');
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return withOptionMeant(error.message, command, args);
   return error.message.trim() === '' ? errorText(error) : error.message;
 }
 
-/** Says what is wrong and where the help is, and gives bad usage's exit code. `command`: null for the program's own help. */
+/**
+ * Says what is wrong and where the help is, and gives bad usage's exit code. `command`: null for the program's own
+ * help.
+ */
 export function usageError(io: CliIo, message: string, command: CommandName | null): ExitCode {
   // Whatever was typed goes back to the terminal: escaped, so it can neither forge a line nor drive the terminal.
   io.err(`${PROGRAM}: ${escapeControls(message)}\nSee '${PROGRAM}${command === null ? '' : ` ${command}`} --help'.\n`);

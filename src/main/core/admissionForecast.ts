@@ -104,7 +104,8 @@ function forecastCategory(
   for (const role of roles) {
     const key = modelKey(role, liveModels);
     if (loaded.has(key)) continue;
-    // Ollama's measurement beats the estimate, as it does in the memory totals; take the larger figure if overrides by role disagree.
+    // Ollama's measurement beats the estimate, as it does in the memory totals; take the larger figure if overrides by
+    // role disagree.
     const bytes =
       input.measuredBytes?.get(key) ?? estimateMemoryBytes(role, modelFor(role, liveModels), input.overrides);
     perModel.set(key, Math.max(perModel.get(key) ?? 0, bytes));

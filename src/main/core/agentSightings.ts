@@ -68,7 +68,9 @@ export function heartbeatsInUse(heartbeats: HeartbeatData | null): boolean {
 /** ECHO writes whole seconds: a beat stamped within a second of the stop may still be the stopped agent's. */
 const STOP_SLACK_MS = 1000;
 
-/** Whether this row's last beat came before this monitor stopped that role: the stopped agent's, not a running one's. */
+/**
+ * Whether this row's last beat came before this monitor stopped that role: the stopped agent's, not a running one's.
+ */
 function beatBeforeStop(row: HeartbeatRecord, stopped: ReadonlyMap<string, number> | undefined): boolean {
   const at = stopped?.get(row.role);
   return at !== undefined && row.lastHeartbeatAt <= at + STOP_SLACK_MS;
@@ -143,7 +145,8 @@ export function sightAgents(input: SightingsInput): AgentList {
   const heartbeatRuns = new Set<string>();
   if (heartbeatsPresent && input.heartbeats) {
     from.add('heartbeat');
-    // While PostgreSQL cannot be read, the last rows are judged as of when they were read, so agents do not vanish with the database.
+    // While PostgreSQL cannot be read, the last rows are judged as of when they were read, so agents do not vanish with
+    // the database.
     const asOf = input.heartbeats.stale ? input.heartbeats.at : input.now;
     for (const row of input.heartbeats.value.rows) {
       if (heartbeatRunning(row, asOf, input.heartbeatTimeoutSeconds) && !beatBeforeStop(row, input.stopped))

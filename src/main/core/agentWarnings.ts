@@ -11,7 +11,9 @@ export interface AgentSignals {
   readonly activeSessions: readonly SessionRecord[] | null;
   /** ECHO's heartbeats as read this poll; null when PostgreSQL failed or ECHO keeps none. */
   readonly heartbeats: HeartbeatData | null;
-  /** True when this machine's processes were looked at and ECHO's agents run here, so a missing process means something. */
+  /**
+   * True when this machine's processes were looked at and ECHO's agents run here, so a missing process means something.
+   */
   readonly processesHere: boolean;
   /** ECHO counts an agent down after this long without a heartbeat. */
   readonly heartbeatStaleSeconds: number;
@@ -178,7 +180,9 @@ function copiesWarnings(agent: AgentView): Warning[] {
     });
 }
 
-/** Several ECHO checkouts run here and none is chosen: every root's agents are shown apart, and Stop waits for a choice. */
+/**
+ * Several ECHO checkouts run here and none is chosen: every root's agents are shown apart, and Stop waits for a choice.
+ */
 function rootsWarning(echo: EchoMachine | null): Warning[] {
   if (echo === null || echo.configuredRoot !== null || echo.roots.length < 2) return [];
   return [

@@ -1,14 +1,12 @@
 /**
  * Telling ECHO's processes among a machine's, by what the OS says of each.
  *
- * Each ECHO agent is a Mix escript at `<root>/apps/<role>/<role>` (Claude
- * Desktop's configuration runs `<root>/agents/<role>/<role>`). The OS lists the
- * Erlang VM that runs it: `beam.smp` on Linux and macOS, `erl.exe` on Windows,
- * whose arguments end with `-extra <script as launched> [its arguments]`, as
- * recorded on Debian's OTP 25:
- *   comm `beam.smp`, argv `./cto -B -- -root /usr/lib/erlang … -run escript start -extra ./cto --autonomous`, cwd `<root>/apps/cto`
- * In development an agent runs as `mix run --no-halt` in `<root>/apps/<role>`:
- * the VM's plain arguments are then `<elixir's mix> run --no-halt`.
+ * Each ECHO agent is a Mix escript at `<root>/apps/<role>/<role>` (Claude Desktop's configuration runs
+ * `<root>/agents/<role>/<role>`). The OS lists the Erlang VM that runs it: `beam.smp` on Linux and macOS, `erl.exe` on
+ * Windows, whose arguments end with `-extra <script as launched> [its arguments]`, as recorded on Debian's OTP 25: comm
+ * `beam.smp`, argv `./cto -B -- -root /usr/lib/erlang … -run escript start -extra ./cto --autonomous`, cwd
+ * `<root>/apps/cto` In development an agent runs as `mix run --no-halt` in `<root>/apps/<role>`: the VM's plain
+ * arguments are then `<elixir's mix> run --no-halt`.
  *
  * So a process is ECHO's when its executable is a VM (never by its text alone:
  * `timeout`, a shell loop or `tail` may carry the same path in their arguments)
@@ -88,7 +86,10 @@ const isWindowsPath = (path: string): boolean =>
 const isAbsolutePath = (path: string): boolean =>
   path.startsWith('/') || /^[a-z]:[\\/]/i.test(path) || path.startsWith('\\\\');
 
-/** `.` and `..` taken out, in the path's own separator (this module reads other machines' paths too, so not node:path's). */
+/**
+ * `.` and `..` taken out, in the path's own separator (this module reads other machines' paths too, so not
+ * node:path's).
+ */
 function normalized(path: string): string {
   const separator = isWindowsPath(path) ? '\\' : '/';
   // A network share (`\\server\share`) keeps both of its leading separators.
@@ -164,7 +165,10 @@ function plainArguments(facts: ProcessFacts, erlang: boolean): readonly string[]
   return null;
 }
 
-/** Where the standalone word `-extra` (whitespace or an end on each side) first appears, and where the text after it starts; null when it does not. */
+/**
+ * Where the standalone word `-extra` (whitespace or an end on each side) first appears, and where the text after it
+ * starts; null when it does not.
+ */
 function extraAt(line: string): { start: number; end: number } | null {
   for (let at = line.indexOf('-extra'); at >= 0; at = line.indexOf('-extra', at + 1)) {
     const after = at + '-extra'.length;
@@ -228,7 +232,9 @@ function textArguments(line: string, erlang: boolean): { script: string; rest: s
   return word?.[1] === undefined ? null : { script: word[1], rest: tail.slice(word[0].length) };
 }
 
-/** The arguments after the script, as the program gets them: a launcher may quote even a bare word (`"--autonomous"`). */
+/**
+ * The arguments after the script, as the program gets them: a launcher may quote even a bare word (`"--autonomous"`).
+ */
 const splitWords = (text: string): string[] =>
   text
     .split(/\s+/)

@@ -1,6 +1,9 @@
 /** ECHO's defaults, so that an ECHO user needs no configuration. */
 
-/** The delegator's table: the model it sets as `<ROLE>_MODEL` for an agent it spawns (and the seed's memory figures follow). */
+/**
+ * The delegator's table: the model it sets as `<ROLE>_MODEL` for an agent it spawns (and the seed's memory figures
+ * follow).
+ */
 export const ROLE_MODELS: Readonly<Record<string, string>> = {
   ceo: 'qwen2.5:14b',
   cto: 'deepseek-coder:33b',

@@ -87,7 +87,9 @@ export interface EchoWorkData {
   /** Decisions not yet completed (`pending`, `escalated`, …), oldest first; at most WORK_LIST_LIMIT. */
   readonly openDecisions: readonly DecisionRecord[];
   readonly openDecisionsTotal: number;
-  /** Workflow and flow executions that are running, paused or failed, failed first then oldest; at most WORK_LIST_LIMIT. */
+  /**
+   * Workflow and flow executions that are running, paused or failed, failed first then oldest; at most WORK_LIST_LIMIT.
+   */
   readonly workflows: readonly WorkflowRecord[];
   readonly workflowsTotal: number;
   /**

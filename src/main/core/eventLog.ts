@@ -18,7 +18,10 @@ function announced(log: readonly MonitorEvent[], noticed: MonitorEvent): boolean
   return false;
 }
 
-/** Appends events (each text cut to its limit), dropping what the delegator already announced, and keeps the newest `limit`. */
+/**
+ * Appends events (each text cut to its limit), dropping what the delegator already announced, and keeps the newest
+ * `limit`.
+ */
 export function appendEvents(
   log: readonly MonitorEvent[],
   events: readonly MonitorEvent[],

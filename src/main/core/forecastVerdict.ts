@@ -54,7 +54,9 @@ function roomAfter(input: VerdictInput, freeBytes: number, freeing: readonly Res
   return null;
 }
 
-/** Ollama's order for eviction (server/sched.go, findRunnerToUnload): the shortest keep-alive left first, then by name. */
+/**
+ * Ollama's order for eviction (server/sched.go, findRunnerToUnload): the shortest keep-alive left first, then by name.
+ */
 function evictionOrder(a: ResidentForecast, b: ResidentForecast): number {
   return (a.unloadAt ?? Infinity) - (b.unloadAt ?? Infinity) || a.model.localeCompare(b.model);
 }

@@ -71,7 +71,10 @@ function posixZone(match: RegExpExecArray): string | null {
   return offset === 0 ? 'UTC' : intlZone(`Etc/GMT${sign === '-' ? '-' : '+'}${String(offset)}`);
 }
 
-/** What TZ names, as far as Intl can follow it; `zone` is null where Intl has no name for it, and Node's own reading stands. */
+/**
+ * What TZ names, as far as Intl can follow it; `zone` is null where Intl has no name for it, and Node's own reading
+ * stands.
+ */
 export type TzVariable = { readonly valid: true; readonly zone: string | null } | { readonly valid: false };
 
 /**
@@ -227,7 +230,8 @@ export function localIsoString(instant: number, timeZone: string): string {
   const fraction = millis === 0 ? '' : `.${pad(millis, 3)}`;
   const offset = offsetAt(instant, timeZone);
   const localYear = new Date(wholeSecond + offset).getUTCFullYear();
-  // ISO 8601's plain form has four-digit years; a local time past them is written in UTC, as is an offset of odd seconds.
+  // ISO 8601's plain form has four-digit years; a local time past them is written in UTC, as is an offset of odd
+  // seconds.
   if (offset % 60_000 !== 0 || localYear < 1 || localYear > 9999)
     return `${new Date(wholeSecond).toISOString().slice(0, 19)}${fraction}Z`;
   return `${new Date(wholeSecond + offset).toISOString().slice(0, 19)}${fraction}${offsetText(offset)}`;

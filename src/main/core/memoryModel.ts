@@ -4,7 +4,10 @@ import { estimateMemoryBytes, type MemoryOverrides } from './memoryEstimate';
 import { normalizeModel } from '../../shared/modelName';
 import type { OllamaData, OllamaModel, ProcessReading } from './readings';
 
-/** The model's memory now: what Ollama reports while it holds it, none while it says it does not, else the estimate (Ollama not asked, or no size given). */
+/**
+ * The model's memory now: what Ollama reports while it holds it, none while it says it does not, else the estimate
+ * (Ollama not asked, or no size given).
+ */
 export function modelMemoryNowBytes(memory: AgentMemory): number {
   if (memory.ollamaBytes !== null) return memory.ollamaBytes;
   return memory.modelLoaded === false ? 0 : memory.estimatedBytes;
@@ -48,15 +51,24 @@ export function readAgentMemory(
 }
 
 export interface MemoryTotals {
-  /** Models counted once each (what Ollama reports it holds, or the estimate where Ollama could not be asked or gave no size), plus the agents' own processes. */
+  /**
+   * Models counted once each (what Ollama reports it holds, or the estimate where Ollama could not be asked or gave no
+   * size), plus the agents' own processes.
+   */
   readonly totalBytes: number;
   /** The part of totalBytes in RAM: all but the models' GPU share, unless memory is unified. */
   readonly ramBytes: number;
   /** The models' GPU share as Ollama reports it; null when Ollama gave no model's size. */
   readonly vramBytes: number | null;
-  /** What was read rather than estimated: the sizes Ollama reports (its own estimates when it loaded each model) and the processes' resident memory. */
+  /**
+   * What was read rather than estimated: the sizes Ollama reports (its own estimates when it loaded each model) and the
+   * processes' resident memory.
+   */
   readonly measuredBytes: number;
-  /** The part read rather than estimated in RAM: the processes and the RAM share of the models Ollama reports; null when nothing was read. */
+  /**
+   * The part read rather than estimated in RAM: the processes and the RAM share of the models Ollama reports; null when
+   * nothing was read.
+   */
   readonly measuredRamBytes: number | null;
   /** Models counted once each at the estimate rule alone. */
   readonly estimatedBytes: number;
@@ -108,7 +120,8 @@ export function memoryTotals(
       // Ollama answered without it: it holds nothing until the agent's next request loads it.
       knownModels += 1;
     } else {
-      // Ollama could not be asked, or lists the model without its size: the estimate is counted against RAM, the safe side, and says it is one.
+      // Ollama could not be asked, or lists the model without its size: the estimate is counted against RAM, the safe
+      // side, and says it is one.
       totalBytes += memory.estimatedBytes;
       ramBytes += memory.estimatedBytes;
     }

@@ -22,7 +22,10 @@ export function ollamaEndpointFromHost(value: string): string | null {
   return URL.canParse(url) ? url : null;
 }
 
-/** `host:port`, `[v6]:port`, a bare host or a bare IPv6 address; an unusable port falls back to the default, as Ollama's does. */
+/**
+ * `host:port`, `[v6]:port`, a bare host or a bare IPv6 address; an unusable port falls back to the default, as Ollama's
+ * does.
+ */
 function splitHostPort(hostPort: string, defaultPort: string): { host: string; port: string } {
   const bracketed = /^\[([^\]]+)\](?::(\d*))?$/.exec(hostPort);
   if (bracketed) return { host: bracketed[1] ?? '', port: validPort(bracketed[2], defaultPort) };

@@ -38,7 +38,9 @@ export interface PostgresData {
   readonly newestSessionAt: number | null;
   /** ECHO's agent_status, read on every poll. */
   readonly heartbeats: HeartbeatData;
-  /** ECHO's own records of its work (messages, decisions, LLM sessions, executions); null where they could not be read. */
+  /**
+   * ECHO's own records of its work (messages, decisions, LLM sessions, executions); null where they could not be read.
+   */
   readonly work: EchoWorkData | null;
 }
 
@@ -63,7 +65,10 @@ export interface HeartbeatData {
   readonly rows: readonly HeartbeatRecord[];
 }
 
-/** One of ECHO's Erlang VMs on this machine (an agent's or its delegator's), found by its executable and script, and measured. */
+/**
+ * One of ECHO's Erlang VMs on this machine (an agent's or its delegator's), found by its executable and script, and
+ * measured.
+ */
 export interface AgentProcess {
   readonly pid: number;
   readonly role: string;
@@ -186,7 +191,10 @@ export interface SystemReading {
    * true where unified memory is set or detected.
    */
   readonly unifiedMemoryHint?: boolean;
-  /** Set where these figures are a simulated machine's (the demo's), in words for a person: `simulated machine: 64 GB RAM, 12 GB GPU`. */
+  /**
+   * Set where these figures are a simulated machine's (the demo's), in words for a person: `simulated machine: 64 GB
+   * RAM, 12 GB GPU`.
+   */
   readonly simulatedMachine?: string;
 }
 
@@ -211,6 +219,9 @@ export interface Readings {
   readonly stopped?: ReadonlyMap<string, number>;
   /** Subscribers to each of ECHO's `messages:<role>` channels; null where ECHO's Redis is not asked. */
   readonly subscribers?: Reading<ReadonlyMap<string, number>> | null;
-  /** The alert receivers' health as their sender holds it now; null (or absent) where none is configured or nothing sends. */
+  /**
+   * The alert receivers' health as their sender holds it now; null (or absent) where none is configured or nothing
+   * sends.
+   */
   readonly receivers?: readonly ReceiverHealth[] | null;
 }

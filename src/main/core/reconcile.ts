@@ -43,7 +43,10 @@ export interface ReconcileInput {
   /** True when this machine's processes were looked at and ECHO's agents run here. */
   readonly processesHere: boolean;
   readonly residentModels: readonly ResidentModel[] | null;
-  /** Whether this ECHO records sessions (Snapshot.sessionsRecorded): only then does an agent outside every session mean something. */
+  /**
+   * Whether this ECHO records sessions (Snapshot.sessionsRecorded): only then does an agent outside every session mean
+   * something.
+   */
   readonly sessionsRecorded?: boolean | null;
   /** ECHO's processes on this machine beyond the agents; null when not looked at. */
   readonly echo?: EchoMachine | null;

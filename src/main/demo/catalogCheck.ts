@@ -11,7 +11,10 @@ import type { PGlite } from '@electric-sql/pglite';
  * (PostgreSQL's FirstNormalObjectId); anything made later has one above.
  */
 
-/** The functions the demo's column defaults call: gen_random_uuid(), nextval() for serial ids, and varchar's length coercion of ARRAY[]::varchar[]. */
+/**
+ * The functions the demo's column defaults call: gen_random_uuid(), nextval() for serial ids, and varchar's length
+ * coercion of ARRAY[]::varchar[].
+ */
 const DEFAULT_FUNCTIONS = ['gen_random_uuid', 'nextval', 'varchar'];
 /** The expression nodes those defaults are made of, as PostgreSQL stores them (pg_node_tree). */
 const DEFAULT_NODES = ['CONST', 'FUNCEXPR', 'ARRAYEXPR', 'ARRAYCOERCEEXPR', 'CASETESTEXPR'];

@@ -31,7 +31,9 @@ const FOLDER_MAX_ENTRIES = 50_000;
  */
 const demoSettings: PGliteOptions = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
 
-/** A new database writes its WAL in 1 MB segments rather than 16: a copy of it carries a few megabytes of WAL, not 16. */
+/**
+ * A new database writes its WAL in 1 MB segments rather than 16: a copy of it carries a few megabytes of WAL, not 16.
+ */
 const newDatabaseSettings: PGliteOptions = { ...demoSettings, initDbStartParams: ['--wal-segsize=1'] };
 
 /** The folder a database lives in, as PGlite's options say it; none keeps it in memory. */
@@ -207,7 +209,10 @@ async function sweep(path: string): Promise<void> {
   }
 }
 
-/** Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is simply not kept. */
+/**
+ * Keeps a copy of a fresh, migrated database for the next run, in place of older ones; one that cannot be written is
+ * simply not kept.
+ */
 async function keepCopy(db: PGlite, path: string, log: Logger): Promise<void> {
   try {
     const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());

@@ -21,7 +21,10 @@ export interface DemoOptions {
   /** Keeps the database on disk here; null keeps it in memory for this run only. */
   readonly dataDir: string | null;
   readonly seed?: number;
-  /** Sessions come and go this much faster, so something happens while you watch; heartbeats and keep-alives keep real time. */
+  /**
+   * Sessions come and go this much faster, so something happens while you watch; heartbeats and keep-alives keep real
+   * time.
+   */
   readonly speed?: number;
   readonly backfillDays?: number;
   /** `MONITOR_ALERTS` as the user set it: the demo's alerts follow the same rules as a real run's. */
@@ -31,13 +34,19 @@ export interface DemoOptions {
 }
 
 export interface DemoEnvironment {
-  /** What the monitor should read: the embedded database over the PostgreSQL protocol, the Ollama stand-in, ECHO's channels inside this process and the simulated machine; no Redis. */
+  /**
+   * What the monitor should read: the embedded database over the PostgreSQL protocol, the Ollama stand-in, ECHO's
+   * channels inside this process and the simulated machine; no Redis.
+   */
   readonly config: MonitorConfig;
   /** Sessions the backfill added. */
   readonly backfilled: number;
   /** Messages the backfill added: the delegator's tasks and the agents' exchanges of the month before. */
   readonly backfilledMessages: number;
-  /** What the demo simulates, in one line for a person: the guide-integrated ECHO, what its agents run as, and the machine. */
+  /**
+   * What the demo simulates, in one line for a person: the guide-integrated ECHO, what its agents run as, and the
+   * machine.
+   */
   readonly simulating: string;
   stop(): Promise<void>;
 }
@@ -75,20 +84,23 @@ export async function startDemo(options: DemoOptions): Promise<DemoEnvironment> 
     const now = Date.now();
     await closeWhatALastRunLeft(db, now);
     const writer = new DelegatorWriter(db, null, 'delegator:');
-    // No Redis: ECHO's messages are stored, then published on channels inside this process, which the monitor hears as it hears Redis's.
+    // No Redis: ECHO's messages are stored, then published on channels inside this process, which the monitor hears as
+    // it hears Redis's.
     const channels = new LocalChannels();
     const work = await WorkWriter.open(db, channels, log);
     const days = options.backfillDays ?? 30;
     const backfilled = await writer.insertSessions(planBackfill(days, seed, now), now);
     const backfilledMessages = await insertMessageBackfill(work.messages, planMessageBackfill(days, seed, now));
-    // PGlite is one backend session; the server gives each of the monitor's pooled connections its own exchanges and statements in it (sessionServer.ts).
+    // PGlite is one backend session; the server gives each of the monitor's pooled connections its own exchanges and
+    // statements in it (sessionServer.ts).
     const served = await serveSession(db, { host: '127.0.0.1', log });
     server = served;
     const gpu = demoGpu(seed);
     const standIn = await startOllamaStandIn({ seed, gpu, host: '127.0.0.1', port: 0 });
     ollama = standIn;
     const processes = new AgentProcesses();
-    // The stand-in's models would not add up with this machine's RAM and GPU: the monitor reads a simulated machine that holds them.
+    // The stand-in's models would not add up with this machine's RAM and GPU: the monitor reads a simulated machine
+    // that holds them.
     const machine = demoMachine({ seed, gpu, models: () => standIn.loaded(), agentPids: () => processes.pids() });
     // The demo shows its own agents only, never those of a real ECHO that may run on the same machine.
     const root = await processes.rootDir();

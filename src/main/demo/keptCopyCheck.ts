@@ -86,7 +86,10 @@ const SETTINGS = new Set([
 const SETTING_LINE = /^\s*([a-z_]+)\s*=?\s*('[\w .,:/+-]*'|[\w.:/+-]+)\s*(#.*)?$/;
 const COMMENT_LINE = /^\s*(#.*)?$/;
 
-/** A WebAssembly module starts so: the one thing PGlite can load as code (a side module, by dlopen) from its file system. */
+/**
+ * A WebAssembly module starts so: the one thing PGlite can load as code (a side module, by dlopen) from its file
+ * system.
+ */
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
 const latin1 = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
@@ -99,7 +102,10 @@ function textField(header: Uint8Array, offset: number, length: number): string |
   return latin1(field.subarray(0, end));
 }
 
-/** A header number as PGlite's writer formats it (octal digits, then NULs or spaces); null for anything else, base-256 included. */
+/**
+ * A header number as PGlite's writer formats it (octal digits, then NULs or spaces); null for anything else, base-256
+ * included.
+ */
 function octalField(header: Uint8Array, offset: number, length: number): number | null {
   const match = /^([0-7]{1,11})[\0 ]*$/.exec(latin1(header.subarray(offset, offset + length)));
   return match?.[1] === undefined ? null : parseInt(match[1], 8);
@@ -150,7 +156,10 @@ function readHeader(header: Uint8Array): Header | string {
   return { name, folder, size };
 }
 
-/** Where a member lands in the data folder, relative to it, if its name is PGlite's form (`/base/5/1259`) of a path inside it; else null. */
+/**
+ * Where a member lands in the data folder, relative to it, if its name is PGlite's form (`/base/5/1259`) of a path
+ * inside it; else null.
+ */
 function relativeName(name: string): string | null {
   if (!name.startsWith('/')) return null;
   const relative = name.slice(1);
@@ -197,7 +206,8 @@ export function keptCopyProblem(archive: Uint8Array): string | null {
     const problem = memberProblem(member, relative, archive.subarray(offset, offset + member.size));
     if (problem !== null) return problem;
     offset += Math.ceil(member.size / BLOCK) * BLOCK;
-    // tinytar stops at the first two zero blocks (or fewer, at the very end): so does this, and all after must be zeros.
+    // tinytar stops at the first two zero blocks (or fewer, at the very end): so does this, and all after must be
+    // zeros.
     if (isZero(archive.subarray(offset, offset + 2 * BLOCK))) break;
   }
   if (!isZero(archive.subarray(offset))) return 'holds data after its end';

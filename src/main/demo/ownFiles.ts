@@ -123,14 +123,23 @@ export async function ownFolder(folder: string): Promise<string | null> {
 /** What an existing database folder is to the demo. */
 export type FolderState =
   | { readonly kind: 'absent' }
-  /** This user's alone, as the demo makes it (0700), holding only this user's folders and regular files: opened as it is. */
+  /**
+   * This user's alone, as the demo makes it (0700), holding only this user's folders and regular files: opened as it
+   * is.
+   */
   | { readonly kind: 'own' }
-  /** This user's folder, but others could have written inside it (an older version made it 0755, its files 0666): made afresh. */
+  /**
+   * This user's folder, but others could have written inside it (an older version made it 0755, its files 0666): made
+   * afresh.
+   */
   | { readonly kind: 'exposed'; readonly reason: string }
   /** Not this user's folder (another user's, a link, a file): left alone, and refused. */
   | { readonly kind: 'foreign'; readonly reason: string };
 
-/** Walks a folder without following links: null when it holds only folders and regular files of this user's, at most `maxEntries`. */
+/**
+ * Walks a folder without following links: null when it holds only folders and regular files of this user's, at most
+ * `maxEntries`.
+ */
 async function strangeEntry(folder: string, maxEntries: number): Promise<string | null> {
   const pending = [folder];
   let seen = 0;

@@ -83,7 +83,8 @@ export class StatementNames {
       const portal = cString(bytes, 5);
       return portal === null ? bytes : this.renameAt(bytes, portal.end);
     }
-    // Describe and Close name a statement ('S') or a portal ('P'); portals last a transaction at most, which runs whole.
+    // Describe and Close name a statement ('S') or a portal ('P'); portals last a transaction at most, which runs
+    // whole.
     if ((type === 'D' || type === 'C') && bytes[5] === 'S'.charCodeAt(0)) return this.renameAt(bytes, 6);
     return bytes;
   }
@@ -149,7 +150,8 @@ export class BackendTracker {
       at += piece.length;
       const header = this.header.length === 0 ? piece : Buffer.concat([this.header, piece]);
       if (header.length < 5) {
-        // A header split between two answers waits for the rest; copied, since PGlite reuses the memory it answers from.
+        // A header split between two answers waits for the rest; copied, since PGlite reuses the memory it answers
+        // from.
         this.header = Buffer.from(header);
         return;
       }

@@ -173,7 +173,8 @@ class Connection {
       this.release ??= await holdSession(this.db);
       const discard = (): void => undefined;
       const run = (message: Buffer): Promise<void> => this.db.execProtocolRawStream(message, { onRawData: discard });
-      // Ends an exchange cut short (after an error PostgreSQL skips everything up to a Sync); between exchanges it does nothing.
+      // Ends an exchange cut short (after an error PostgreSQL skips everything up to a Sync); between exchanges it does
+      // nothing.
       await run(SYNC);
       if (this.db.isInTransaction()) await run(simpleQuery('ROLLBACK'));
       // Closing a statement that is not there is no error.

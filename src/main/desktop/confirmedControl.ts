@@ -3,7 +3,10 @@ import { controlPlan, outcomeText, type ControlPlan } from '../../shared/control
 import type { Snapshot } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
 
-/** What the desktop host lends a control chosen outside the dashboard: a native question, the command path, and a notice. */
+/**
+ * What the desktop host lends a control chosen outside the dashboard: a native question, the command path, and a
+ * notice.
+ */
 export interface ControlHost {
   readonly latestSnapshot: () => Snapshot | null;
   /** True when the user confirms. */

@@ -34,7 +34,10 @@ export interface NotificationHandlers {
 
 /** Everything the desktop host needs from Electron and the machine, injected so the host itself has none. */
 export interface DesktopDeps {
-  /** Starts the monitor these settings describe (ECHO as configured, or the demo), handing it to `listen` before its first poll. */
+  /**
+   * Starts the monitor these settings describe (ECHO as configured, or the demo), handing it to `listen` before its
+   * first poll.
+   */
   readonly startService: (
     settings: Settings,
     env: Env,
@@ -231,7 +234,10 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     return attached;
   };
 
-  /** Disconnects and closes the monitor; its last snapshot is nobody's, so a restart that fails does not keep showing it. */
+  /**
+   * Disconnects and closes the monitor; its last snapshot is nobody's, so a restart that fails does not keep showing
+   * it.
+   */
   const stop = async (): Promise<void> => {
     const stopping = state.phase === 'failed' ? null : state.attached;
     stopping?.detach();
@@ -243,7 +249,8 @@ export function createDesktopHost(deps: DesktopDeps): DesktopHost {
     deps.setLaunchAtLogin(settings.launchAtLogin);
     await stop();
     try {
-      // Listening before the first poll: its snapshot reaches the window and the tray, and an alert that holds at start is told.
+      // Listening before the first poll: its snapshot reaches the window and the tray, and an alert that holds at start
+      // is told.
       const service = await deps.startService(settings, env, (fresh) => {
         state = { phase: 'starting', attached: attach(fresh) };
       });

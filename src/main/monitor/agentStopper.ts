@@ -21,7 +21,8 @@ export interface AgentStopperParts {
 /** The service's Stop: which process, whether it may be signalled now, and what the monitor shows after. */
 export function agentStopper(parts: AgentStopperParts): (request: StopRequest) => Promise<CommandOutcome> {
   const { monitor, commands, stopProcess, clock } = parts;
-  // One Stop of a role at a time, and at most ten in any ten seconds: a page or a script asking in a loop is refused at once.
+  // One Stop of a role at a time, and at most ten in any ten seconds: a page or a script asking in a loop is refused at
+  // once.
   const stopLimiter = new StopLimiter(clock);
   /**
    * ECHO's delegator hears no commands and never learns that an agent exited.

@@ -33,13 +33,19 @@ import { Unavailable } from './unavailable';
 /** What a host watches: the configured ECHO, or the embedded demo. */
 export type MonitorTarget =
   | { readonly kind: 'echo'; readonly config: MonitorConfig }
-  /** The demo's database and history live in `dataDir`, apart from a real ECHO's; null keeps both in memory. `alerts`: MONITOR_ALERTS. */
+  /**
+   * The demo's database and history live in `dataDir`, apart from a real ECHO's; null keeps both in memory. `alerts`:
+   * MONITOR_ALERTS.
+   */
   | { readonly kind: 'demo'; readonly dataDir: string | null; readonly alerts?: string };
 
 export interface MonitorServiceOptions {
   /** The user's zone, or where to read it (the system's, at each poll). */
   readonly timeZone: TimeZoneSource;
-  /** Where ECHO's series and event log are kept when the configuration names no MONITOR_DATA_DIR; null keeps them in memory. */
+  /**
+   * Where ECHO's series and event log are kept when the configuration names no MONITOR_DATA_DIR; null keeps them in
+   * memory.
+   */
   readonly defaultDataDir: string | null;
   readonly memoryOverrides?: MemoryOverrides;
   /** Where the monitor (`monitor`) and the demo (`demo`) say what they do and what went wrong; none by default. */
@@ -66,7 +72,9 @@ export interface MonitorQueries {
   resumeNotifications(): { snoozedUntil: string | null };
 }
 
-/** The one object every host takes: the running monitor, its queries and commands, its exports, and what stops it all. */
+/**
+ * The one object every host takes: the running monitor, its queries and commands, its exports, and what stops it all.
+ */
 export interface MonitorService extends MonitorQueries {
   readonly monitor: Monitor;
   /** What it reads: the configured ECHO's, or the demo's. */
@@ -93,13 +101,18 @@ export interface ServiceParts {
   /** Null when Ollama is off: models are unloaded through it. */
   readonly unloader: ModelUnloader | null;
   readonly exports: ExportSources | null;
-  /** Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes are not looked at. */
+  /**
+   * Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes
+   * are not looked at.
+   */
   readonly stopProcess?: ((target: StopTarget) => Promise<StopAgentResult>) | null;
   readonly clock?: () => number;
   close(): Promise<void>;
 }
 
-/** A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama. */
+/**
+ * A service over its parts: the queries answer from the monitor and the store, commands go to the delegator or Ollama.
+ */
 export function assembleService(parts: ServiceParts): MonitorService {
   const { monitor, store, commands, unloader, stopProcess = null, clock = Date.now } = parts;
   const stopAgent = agentStopper({ monitor, commands, stopProcess, clock });
@@ -195,7 +208,8 @@ async function connect(
     onRegistryEvent: (event) => commands?.notice(event),
     log,
   });
-  // Exactly what the desktop notifies of, after the engine's pending polls, hysteresis, reminders and snooze; never awaited.
+  // Exactly what the desktop notifies of, after the engine's pending polls, hysteresis, reminders and snooze; never
+  // awaited.
   if (delivery !== null)
     monitor.onNotification((intent) => {
       delivery.offer(intent);

@@ -43,7 +43,9 @@ const AGENTS = new Set(AGENT_ROLES);
  * until done; an agent that is not running reads nothing, and catches up on
  * its backlog when it starts. Rates are in simulated time.
  */
-/** The work of a simulated ECHO's agents, where its context writes any; `upRoles` and `isRunning` are the mode's own. */
+/**
+ * The work of a simulated ECHO's agents, where its context writes any; `upRoles` and `isRunning` are the mode's own.
+ */
 export function agentWorkFor(
   context: EchoContext,
   steps: Steps,
@@ -99,7 +101,10 @@ export class AgentWork implements WorkHost {
     this.executions.startFlows();
   }
 
-  /** Work under way at once, for a first look that shows it: a task delegated, a decision open, a workflow and a flow running. */
+  /**
+   * Work under way at once, for a first look that shows it: a task delegated, a decision open, a workflow and a flow
+   * running.
+   */
   async warm(): Promise<void> {
     const plans = [
       planDelegation(this),
@@ -178,7 +183,10 @@ export class AgentWork implements WorkHost {
     });
   }
 
-  /** An agent's message, and a broadcast, is read a while after it is sent; one nobody ECHO runs reads (the delegator's) stays unread. */
+  /**
+   * An agent's message, and a broadcast, is read a while after it is sent; one nobody ECHO runs reads (the delegator's)
+   * stays unread.
+   */
   private expectReading(message: UnreadMessage): void {
     if ((!AGENTS.has(message.to) && message.to !== 'all') || this.reading.has(message.id)) return;
     this.reading.add(message.id);

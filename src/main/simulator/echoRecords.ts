@@ -120,7 +120,10 @@ export class EchoRecords {
     );
   }
 
-  /** Approved or rejected, with the outcome and `completed_at`, as `approve_decision` writes it; a null consensus leaves the score as it is. */
+  /**
+   * Approved or rejected, with the outcome and `completed_at`, as `approve_decision` writes it; a null consensus leaves
+   * the score as it is.
+   */
   async completeDecision(
     id: string,
     status: 'approved' | 'rejected',

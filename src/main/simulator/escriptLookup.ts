@@ -2,7 +2,9 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 
-/** The folders of a PATH value, in order, empty entries left out (they mean the working folder, which is no install). */
+/**
+ * The folders of a PATH value, in order, empty entries left out (they mean the working folder, which is no install).
+ */
 export function pathFolders(pathValue: string | undefined, separator = delimiter): string[] {
   return (pathValue ?? '').split(separator).filter((folder) => folder.length > 0);
 }

@@ -23,7 +23,9 @@ export interface DemoGpu {
   readonly baseBytes: number;
 }
 
-/** The demo's GPU for a seed: 12 GB, of which the desktop holds 260 to 620 MiB (whole MiB), the same for the same seed. */
+/**
+ * The demo's GPU for a seed: 12 GB, of which the desktop holds 260 to 620 MiB (whole MiB), the same for the same seed.
+ */
 export function demoGpu(seed: number): DemoGpu {
   // Its own stream, so this draw does not move with the simulator's other choices from the same seed.
   const random = new SeededRandom((seed ^ 0x5bd1e995) >>> 0);

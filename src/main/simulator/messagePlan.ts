@@ -138,7 +138,9 @@ export function planMessageBackfill(days: number, seed: number, now: number): Me
   return planned;
 }
 
-/** Writes the planned days, each whole or not at all, and never one already there; returns how many messages were added. */
+/**
+ * Writes the planned days, each whole or not at all, and never one already there; returns how many messages were added.
+ */
 export async function insertMessageBackfill(messages: EchoMessages, days: readonly MessageRow[][]): Promise<number> {
   let added = 0;
   for (const rows of days) added += await messages.insertDay(rows);

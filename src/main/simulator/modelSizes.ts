@@ -10,7 +10,9 @@ export interface ModelFootprint {
   /** `details.quantization_level`, such as `Q4_0`. */
   readonly quantization: string;
   readonly family: string;
-  /** The GGUF's `block_count`: Ollama offloads a model to the GPU a layer at a time, so a split falls between layers. */
+  /**
+   * The GGUF's `block_count`: Ollama offloads a model to the GPU a layer at a time, so a split falls between layers.
+   */
   readonly layers: number;
 }
 

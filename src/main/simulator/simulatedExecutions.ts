@@ -242,7 +242,10 @@ export class SimulatedExecutions {
     };
   }
 
-  /** The approver answers (the flow resumes and completes), never does (the coordinator's timeout fails it), or a person must look first. */
+  /**
+   * The approver answers (the flow resumes and completes), never does (the coordinator's timeout fails it), or a person
+   * must look first.
+   */
   private planAnswer(waiting: FlowRow, agent: string): Action {
     const { host } = this;
     const at = host.clock.now();

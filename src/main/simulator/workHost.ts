@@ -25,9 +25,14 @@ export interface WorkHost {
   later(ms: number, what: string, plan: () => Action | null): void;
   /** A message with its stamp and publish id drawn now, to send in an action. */
   plan(draft: MessageDraft): PlannedMessage;
-  /** Stores and publishes a planned message, and has its recipient read it in a while if it is an agent; the row's id. */
+  /**
+   * Stores and publishes a planned message, and has its recipient read it in a while if it is an agent; the row's id.
+   */
   send(message: PlannedMessage): Promise<number>;
-  /** One model call by the role, planned now: the action upserts its `llm_sessions` row (null where there is no such table). */
+  /**
+   * One model call by the role, planned now: the action upserts its `llm_sessions` row (null where there is no such
+   * table).
+   */
   planModelCall(role: string, question: string, response: string): Action | null;
   /** The roles whose agent runs now. */
   upRoles(): readonly string[];

@@ -18,7 +18,10 @@ export class JsonlStore<T> {
     private readonly path: string,
     private readonly schema: z.ZodType<T>,
     private readonly limit: number,
-    /** The longest line kept: a file that holds longer ones (or is huge) is read no further back than the newest lines can reach. */
+    /**
+     * The longest line kept: a file that holds longer ones (or is huge) is read no further back than the newest lines
+     * can reach.
+     */
     private readonly maxLineBytes = 16_384,
   ) {}
 

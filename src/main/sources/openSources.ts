@@ -26,7 +26,9 @@ export interface OpenSources {
   readonly subscriber: EventSubscriber | null;
   /** The registry's command connection, which may also publish; null without a registry. */
   readonly publisher: Redis | null;
-  /** ECHO's own channels, on a connection of their own, for a long-lived monitor; null in one-shot use or without Redis. */
+  /**
+   * ECHO's own channels, on a connection of their own, for a long-lived monitor; null in one-shot use or without Redis.
+   */
   readonly channels: EchoChannels | null;
   close(): Promise<void>;
 }
@@ -82,7 +84,8 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
   const redis = redisClient && redisClient.createRedis(redisOptions);
   // Redis allows nothing but pub/sub on a subscribed connection, so events get their own.
   const subscriber = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
-  // ECHO's channels are a pattern subscription, kept apart from the registry's so neither's unsubscribe touches the other.
+  // ECHO's channels are a pattern subscription, kept apart from the registry's so neither's unsubscribe touches the
+  // other.
   const channelConnection = redisClient && options.persistent ? redisClient.createRedis(redisOptions) : null;
   if (options.onPostgresConnect) pool.on('connect', options.onPostgresConnect);
   const store = new SessionStore(pool, options.timeZone);
@@ -106,13 +109,15 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
         // A single look has no earlier reading to fall back on: it waits a little for nvidia-smi's answer.
         ...(options.persistent ? {} : { gpuWaitMs: ONE_LOOK_GPU_WAIT_MS }),
         ...(options.cpuFrom && { cpuFrom: options.cpuFrom, ownCpu: ownCpuMs }),
-        // The demo's simulated machine, read in place of this one's memory and GPU, whose figures would not add up with its models.
+        // The demo's simulated machine, read in place of this one's memory and GPU, whose figures would not add up with
+        // its models.
         ...(config.machine && simulatedMachineOptions(config.machine)),
       }),
       timeZone: options.timeZone,
       hostName: os.hostname(),
       cpuWindowMs: options.cpuWindowMs,
-      // Just past the drivers' own timeouts, which fire first; at the 2 s default a dead server fails a poll within 3 s.
+      // Just past the drivers' own timeouts, which fire first; at the 2 s default a dead server fails a poll within 3
+      // s.
       deadlineMs: config.timeoutMs + 800,
     },
     subscriber,

@@ -26,15 +26,20 @@ export interface StreamLimits {
 export const STREAM_LIMITS: StreamLimits = {
   // One stream per dashboard tab: far more than anyone watches, and it caps the memory all streams together can hold.
   maxStreams: 32,
-  // Two keep-alives' time: a stream this far behind shows an old picture. Closed, the browser reconnects (`retry`) and gets a fresh snapshot first.
+  // Two keep-alives' time: a stream this far behind shows an old picture. Closed, the browser reconnects (`retry`) and
+  // gets a fresh snapshot first.
   maxStallMs: 30_000,
-  // Events are not superseded. Rather than drop some from a stream that goes on as if whole, it is closed, which its client sees (`/api/events` keeps the log).
+  // Events are not superseded. Rather than drop some from a stream that goes on as if whole, it is closed, which its
+  // client sees (`/api/events` keeps the log).
   maxHeldEvents: 100,
   // Proxies close a connection that has been quiet for a while.
   keepAliveMs: 15_000,
 };
 
-/** When a client refused for too many streams may try again: places free as tabs close, and a stalled stream's within `maxStallMs`. */
+/**
+ * When a client refused for too many streams may try again: places free as tabs close, and a stalled stream's within
+ * `maxStallMs`.
+ */
 export const STREAM_RETRY_AFTER_S = 10;
 
 /** How a frame relates to the ones before it. */
@@ -50,7 +55,10 @@ interface HeldFrame {
   readonly delivery: Delivery;
 }
 
-/** One open stream: writes while its socket drains, holds a bounded few frames while it does not, closes when that is not enough. */
+/**
+ * One open stream: writes while its socket drains, holds a bounded few frames while it does not, closes when that is
+ * not enough.
+ */
 class StreamClient {
   private held: HeldFrame[] = [];
   /** Running while the socket is not draining; closes the stream when it fires. */
@@ -94,7 +102,10 @@ class StreamClient {
     else this.response.end();
   }
 
-  /** Closes the socket at once, dropping whatever is queued for it; the browser reconnects and starts from a fresh snapshot. */
+  /**
+   * Closes the socket at once, dropping whatever is queued for it; the browser reconnects and starts from a fresh
+   * snapshot.
+   */
   close(): void {
     this.forget();
     this.response.destroy();

@@ -43,7 +43,8 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(path)]);
     if (!isInside(realRoot, realFile)) return null;
-    // Read by the real path just checked. Only someone who can already write into the renderer directory could swap a link in between.
+    // Read by the real path just checked. Only someone who can already write into the renderer directory could swap a
+    // link in between.
     return { body: await readFile(realFile), type: TYPES[extname(path)] ?? 'application/octet-stream' };
   } catch {
     return null;

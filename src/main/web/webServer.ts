@@ -22,7 +22,10 @@ export interface WebHostOptions {
    * server, and none but that user can read the key.
    */
   readonly controlKey: string;
-  /** Whether a peer other than this machine may use the controls (with the access token and the control key); off by default. */
+  /**
+   * Whether a peer other than this machine may use the controls (with the access token and the control key); off by
+   * default.
+   */
   readonly remoteControls?: boolean;
   /** The address the server listens on; loopback names are always answered. */
   readonly boundHost: string;
@@ -36,7 +39,10 @@ export interface WebHostOptions {
   readonly accessToken?: string | null;
   /** The built renderer, or null when it has not been built. */
   readonly rendererDir: string | null;
-  /** What each server-sent event stream may hold, and how many may be open; `STREAM_LIMITS` unless a test needs them smaller. */
+  /**
+   * What each server-sent event stream may hold, and how many may be open; `STREAM_LIMITS` unless a test needs them
+   * smaller.
+   */
   readonly streamLimits?: StreamLimits;
 }
 
@@ -65,7 +71,8 @@ export function createWebServer(options: WebHostOptions): { server: Server; deta
     // The operations of the table, answered as JSON; who may call each is checked in `handle`, before any route.
     ...operationRoutes(service),
     [routeKey(exportOperation)]: async (request, response, url) => {
-      // A download can be started by any page's link or image; only this page's own (or a typed address, or a script) may start one.
+      // A download can be started by any page's link or image; only this page's own (or a typed address, or a script)
+      // may start one.
       const site = request.headers['sec-fetch-site'];
       if (site === 'cross-site' || site === 'same-site')
         throw new HttpError(403, 'an export may only be started from the dashboard itself');

@@ -13,7 +13,8 @@ export function showTarget(target: FocusTarget): void {
   const element = document.querySelector<HTMLElement>(SELECTORS[target.kind](target.id));
   if (!element) return;
   element.scrollIntoView({ behavior: 'smooth', block: 'center' });
-  // The alert suggested acting on it: the first control (Stop, End session) takes the keyboard; it still asks before acting.
+  // The alert suggested acting on it: the first control (Stop, End session) takes the keyboard; it still asks before
+  // acting.
   if (target.control === true) element.querySelector<HTMLElement>('[data-control]')?.focus({ preventScroll: true });
   element.classList.add('focused');
   setTimeout(() => {

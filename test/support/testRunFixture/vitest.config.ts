@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** A test run of one file that leaves everything running, for test/support/testRun.test.ts to interrupt, kill or let fail. */
+/**
+ * A test run of one file that leaves everything running, for test/support/testRun.test.ts to interrupt, kill or let
+ * fail.
+ */
 export default defineConfig({
   root: new URL('../../..', import.meta.url).pathname,
   test: {

@@ -9,7 +9,10 @@ export interface RetryPolicy {
   readonly queueLimit: number;
 }
 
-/** Eight tries over about four minutes: a receiver restarting or a network hiccup loses nothing, one down for good holds nothing long. */
+/**
+ * Eight tries over about four minutes: a receiver restarting or a network hiccup loses nothing, one down for good holds
+ * nothing long.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxTries: 8,
   firstRetryMs: 2000,

@@ -21,7 +21,10 @@ function requestFor(culprit: Culprit): CommandRequest | null {
   return null;
 }
 
-/** An alert intent from the engine as the notification a host shows; the engine already held back spikes, repeats and snoozed ones. */
+/**
+ * An alert intent from the engine as the notification a host shows; the engine already held back spikes, repeats and
+ * snoozed ones.
+ */
 export function planNotification(intent: NotificationIntent): NotificationPlan {
   const { alert } = intent;
   const culprit = alert.culprit;

@@ -29,7 +29,8 @@ export function render(families: readonly Family[]): string {
     const known = family.samples.filter((sample) => sample.value !== null && Number.isFinite(sample.value));
     if (known.length === 0) continue;
     lines.push(`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} ${family.type}`);
-    // Two samples with the same labels are one series given twice, which Prometheus refuses as a duplicate: the first is kept.
+    // Two samples with the same labels are one series given twice, which Prometheus refuses as a duplicate: the first
+    // is kept.
     const rendered = new Set<string>();
     for (const sample of known) {
       const series = `${family.name}${renderLabels(family.labels, sample.labels)}`;

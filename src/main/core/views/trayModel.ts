@@ -87,7 +87,10 @@ function iconState(snapshot: Snapshot | null): TrayIconState {
   return loadLevel(snapshot);
 }
 
-/** A menu taller than a screen scrolls on some desktops and is cut on others: past this many, the dashboard lists the rest. */
+/**
+ * A menu taller than a screen scrolls on some desktops and is cut on others: past this many, the dashboard lists the
+ * rest.
+ */
 const MENU_LIST_LIMIT = 20;
 
 /** "and 180 more agents", opening the dashboard, where a list was cut. */
@@ -189,7 +192,8 @@ export function trayModel({
   agents.push(...moreLine(snapshot?.summary.activeAgents ?? null, agents.length, 'agents'));
   sessions.push(...moreLine(snapshot?.summary.activeSessions ?? null, sessions.length, 'sessions'));
   const trouble = snapshot === null ? [notYet(startError)] : problems(snapshot, formatTime);
-  // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does the tray.
+  // Only a sure "no": where free memory or what Ollama holds is unknown the forecast makes no claim, so neither does
+  // the tray.
   const wontFit: TrayMenuItem[] = snapshot
     ? snapshot.forecast.categories
         .filter(trayWarns)

@@ -19,7 +19,10 @@ export interface DashboardWindowOptions {
   readonly onSessionEnd?: () => void;
 }
 
-/** The URL of the page the window loads; IPC answers only that page. `pathToFileURL`, so a `#` or `%` in the install path stays a path. */
+/**
+ * The URL of the page the window loads; IPC answers only that page. `pathToFileURL`, so a `#` or `%` in the install
+ * path stays a path.
+ */
 export function dashboardPageUrl(options: Pick<DashboardWindowOptions, 'devServerUrl' | 'outDir'>): string {
   return options.devServerUrl ?? pathToFileURL(join(options.outDir, 'renderer', 'index.html')).toString();
 }

@@ -23,7 +23,9 @@ export interface CpuMarkSource {
   readonly ownCpu?: () => number;
 }
 
-/** Reads the machine's cumulative CPU times now: the start of a CPU window. Cheap enough to take before anything loads. */
+/**
+ * Reads the machine's cumulative CPU times now: the start of a CPU window. Cheap enough to take before anything loads.
+ */
 export function markCpu(source: CpuMarkSource = {}): CpuMark {
   const machine = source.machine ?? os;
   return {

@@ -25,7 +25,10 @@ class StandInGpu extends GpuMemoryReader {
   }
 }
 
-/** The machine's CPU times, with Windows' interrupt time left in the kernel's, where the probe's Linux sum expects it apart. */
+/**
+ * The machine's CPU times, with Windows' interrupt time left in the kernel's, where the probe's Linux sum expects it
+ * apart.
+ */
 function cpusOf(platform: NodeJS.Platform): () => os.CpuInfo[] {
   if (platform !== 'win32') return () => os.cpus();
   return () => os.cpus().map((cpu) => ({ ...cpu, times: { ...cpu.times, irq: 0 } }));

@@ -47,7 +47,9 @@ export interface SystemProbeOptions {
   readonly procRoot?: string;
   /** Swap in use, asked in place of the platform's: a simulated machine's (the demo's), which has no procfs. */
   readonly swapUsed?: () => number;
-  /** Whose figures these are where they are not this machine's, said in every reading (the demo's simulated machine). */
+  /**
+   * Whose figures these are where they are not this machine's, said in every reading (the demo's simulated machine).
+   */
   readonly simulatedMachine?: string;
   /** Where the first CPU window starts; when the probe is made by default. */
   readonly cpuFrom?: CpuMark;
@@ -68,7 +70,9 @@ export function constrainedBelow(limit: number | undefined, totalBytes: number):
   return limit;
 }
 
-/** Waits for the work until it is done or `ms` have passed, whichever comes first; at once when `ms` is not positive. */
+/**
+ * Waits for the work until it is done or `ms` have passed, whichever comes first; at once when `ms` is not positive.
+ */
 async function waitAtMost(work: Promise<void> | null, ms: number): Promise<void> {
   if (work === null || ms <= 0) return;
   let timer: NodeJS.Timeout | undefined;

@@ -54,9 +54,9 @@ export interface BoundedAnswer {
  */
 export async function requestBounded(url: URL, request: BoundedRequest): Promise<BoundedAnswer> {
   const limitBytes = request.limitBytes ?? ANSWER_LIMIT_BYTES;
-  // One controller for the deadline and the cap: aborting a fetch closes its connection, so a server streaming without end
-  // stops costing anything. A timer of our own, not AbortSignal.any over AbortSignal.timeout, whose combined signal Node
-  // may collect before it fires, leaving a request to a silent server waiting for ever.
+  // One controller for the deadline and the cap: aborting a fetch closes its connection, so a server streaming without
+  // end stops costing anything. A timer of our own, not AbortSignal.any over AbortSignal.timeout, whose combined signal
+  // Node may collect before it fires, leaving a request to a silent server waiting for ever.
   const stop = new AbortController();
   const deadline = setTimeout(() => {
     stop.abort(new DOMException(`no answer within the ${String(request.timeoutMs)} ms timeout`, 'TimeoutError'));

@@ -64,7 +64,10 @@ export function ollamaErrorOf(text: string): string | null {
   return said?.success ? clipText(said.data.error, TEXT_LIMITS.message) : null;
 }
 
-/** Why asking Ollama failed, as one line: a redirect refused, an answer too big, or "fetch failed" replaced by its cause (ECONNREFUSED, ...). */
+/**
+ * Why asking Ollama failed, as one line: a redirect refused, an answer too big, or "fetch failed" replaced by its cause
+ * (ECONNREFUSED, ...).
+ */
 export function requestFailureText(error: unknown): string {
   if (error instanceof RedirectRefused) return `Ollama ${error.message}`;
   if (error instanceof AnswerTooLarge) return `Ollama: ${error.message}`;
@@ -138,7 +141,8 @@ export class OllamaClient {
       models.push({ name, sizeBytes: sizeOf(size), vramBytes: size_vram ?? 0, expiresAt: expiryOf(expires_at) });
     });
     models.sort(bySize);
-    // Models of unknown size come first, so one left unlisted is of known size (unless hundreds are unknown, and then the listed ones say so).
+    // Models of unknown size come first, so one left unlisted is of known size (unless hundreds are unknown, and then
+    // the listed ones say so).
     const unlistedBytes = models.slice(MODEL_LIMIT).reduce((sum, model) => sum + (model.sizeBytes ?? 0), 0);
     return { value: { models: models.slice(0, MODEL_LIMIT), total: models.length, unlistedBytes }, dropped };
   }

@@ -22,7 +22,10 @@ export const countSchema = z.coerce.number().int().nonnegative();
 const length = z.number().int().nonnegative().nullable().optional();
 const name = (what: string) => z.string().min(1, `${what} is empty`);
 
-/** A text as SQL cut it (left(…) with its whole length), marked as cut, and never longer than the limit whatever the column held. */
+/**
+ * A text as SQL cut it (left(…) with its whole length), marked as cut, and never longer than the limit whatever the
+ * column held.
+ */
 function shown(text: string, fullLength: number | null | undefined, limit: number): string {
   return fullLength != null && fullLength > text.length ? markCut(text, fullLength) : clipText(text, limit);
 }

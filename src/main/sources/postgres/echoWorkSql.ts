@@ -40,7 +40,10 @@ export interface WorkWindow {
   readonly before: number;
 }
 
-/** How many rows, and the sum of their row versions (`xmin`, renewed by every insert and update): moves when any of them changes. */
+/**
+ * How many rows, and the sum of their row versions (`xmin`, renewed by every insert and update): moves when any of them
+ * changes.
+ */
 const versionsSql = (table: string, where: string): string =>
   `(SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM ${table} WHERE ${where})`;
 
@@ -75,8 +78,8 @@ export function workTokenSql(tables: EchoTables): string {
   if (tables.messages) parts.push('(SELECT max(id) FROM messages)', UNREAD_SQL);
   if (tables.decisions) parts.push(versionsSql('decisions', `status IN ${list(OPEN_DECISION_STATUSES)}`));
   if (tables.decisionVotes) parts.push('(SELECT max(id) FROM decision_votes)');
-  // Every write of ECHO's (LLM.Session) sets last_query_at to now, so it lands within a day of the newest: one index range,
-  // measured from the data rather than this clock or the server's. 'infinity' is no newest.
+  // Every write of ECHO's (LLM.Session) sets last_query_at to now, so it lands within a day of the newest: one index
+  // range, measured from the data rather than this clock or the server's. 'infinity' is no newest.
   if (tables.llmSessions) {
     parts.push(
       versionsSql(
@@ -227,7 +230,8 @@ export function workSql(params: Placeholders, tables: EchoTables, window: WorkWi
   if (tables.messages) {
     const lo = Math.min(window.today.start, window.lastHour.start);
     const hi = Math.max(window.today.end, window.lastHour.end);
-    // ECHO's delegator writes its tasks `from: "delegator"` (Delegator.MessageRouter); one index range covers today and the last hour.
+    // ECHO's delegator writes its tasks `from: "delegator"` (Delegator.MessageRouter); one index range covers today and
+    // the last hour.
     ctes.push(`delegated AS (
       SELECT to_role AS role,
              count(*) FILTER (WHERE ${withinSql(params, 'inserted_at', window.today)}) AS today,
@@ -237,9 +241,9 @@ export function workSql(params: Placeholders, tables: EchoTables, window: WorkWi
        GROUP BY to_role)`);
   }
   if (tables.messageErrors) {
-    // No index of ECHO's covers processing_error, and ECHO never deletes a message: the failures are those of the chart's
-    // days, each role's read through `(to_role, inserted_at)`, so their cost follows the month's traffic, not the table's
-    // age. One pass numbers them newest first and counts them, for every role at once.
+    // No index of ECHO's covers processing_error, and ECHO never deletes a message: the failures are those of the
+    // chart's days, each role's read through `(to_role, inserted_at)`, so their cost follows the month's traffic, not
+    // the table's age. One pass numbers them newest first and counts them, for every role at once.
     const since = withinSql(params, 'm.inserted_at', {
       start: window.days[0]?.start ?? window.today.start,
       end: window.before,

@@ -12,7 +12,10 @@ import type { SqlClient } from './sqlClient';
 /** The chart of delegated tasks: this many local days, today the last. */
 export const TASK_DAYS = 30;
 const HOUR_MS = 3_600_000;
-/** ECHO's clock and this one may differ by a little: a message stamped up to this far ahead still counts as "in the last hour". */
+/**
+ * ECHO's clock and this one may differ by a little: a message stamped up to this far ahead still counts as "in the last
+ * hour".
+ */
 const CLOCK_SLACK_MS = 60_000;
 
 const workRowSchema = z.object({

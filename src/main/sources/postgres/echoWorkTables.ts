@@ -69,7 +69,9 @@ export const tablesKey = (tables: EchoTables): string =>
 /** PostgreSQL's SQLSTATEs for a table, or a column, that does not exist. */
 const UNDEFINED = new Set(['42P01', '42703']);
 
-/** A statement that names a table or column the schema lacks: it went away (or never was) since the tables were read. */
+/**
+ * A statement that names a table or column the schema lacks: it went away (or never was) since the tables were read.
+ */
 export function isMissingTableOrColumn(error: unknown): boolean {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && UNDEFINED.has(error.code);
 }

@@ -92,7 +92,10 @@ export async function surveySchema(sql: SqlClient): Promise<SchemaSurvey> {
   };
 }
 
-/** Whether ECHO's migrations have run, or started, in the surveyed database: then ECHO creates its tables, never the monitor. */
+/**
+ * Whether ECHO's migrations have run, or started, in the surveyed database: then ECHO creates its tables, never the
+ * monitor.
+ */
 export function echoMigratesHere(survey: SchemaSurvey): boolean {
   return survey.echoMigrations !== null || survey.echoTables.length > 0;
 }

@@ -35,7 +35,10 @@ async function workOrNull(reading: Promise<WorkReading>): Promise<{ work: Work; 
   }
 }
 
-/** The sessions' picture, the agents' heartbeats and ECHO's work, read side by side on pooled connections, as one reading. */
+/**
+ * The sessions' picture, the agents' heartbeats and ECHO's work, read side by side on pooled connections, as one
+ * reading.
+ */
 async function combined(
   picture: Promise<Screened<DayPicture>>,
   heartbeats: Promise<Screened<HeartbeatData>>,
@@ -48,7 +51,10 @@ async function combined(
   };
 }
 
-/** A single look (`status`, `forecast`, Test connection): no earlier picture to keep, so each part is read straight away. */
+/**
+ * A single look (`status`, `forecast`, Test connection): no earlier picture to keep, so each part is read straight
+ * away.
+ */
 export function readPostgresOnce(
   store: SessionStore,
   heartbeats: HeartbeatStore,
@@ -71,7 +77,9 @@ export interface PostgresReaderOptions {
   readonly work?: EchoWorkStore | null;
 }
 
-/** What the change token's statement said of ECHO's work: its tables, and its token where it was asked of those tables. */
+/**
+ * What the change token's statement said of ECHO's work: its tables, and its token where it was asked of those tables.
+ */
 interface WorkSeen {
   readonly tables: EchoTables;
   readonly token: string | null;
@@ -131,7 +139,9 @@ export class PostgresReader implements DayPictureSource {
     return kept?.key === key && age >= 0 && age < this.maxAgeMs;
   }
 
-  /** The work as last read where its token and today are unchanged; else read again, with the token of what was read. */
+  /**
+   * The work as last read where its token and today are unchanged; else read again, with the token of what was read.
+   */
   private async workFor(request: DayRequest, seen: WorkSeen | null): Promise<Work> {
     if (this.work === null || seen === null) return NO_WORK;
     const workKey = (token: string, tables: EchoTables) => [request.today, tablesKey(tables), token].join(' ');
@@ -144,7 +154,9 @@ export class PostgresReader implements DayPictureSource {
     return work;
   }
 
-  /** The columns the change token's statement carries: the heartbeats' and the work's, as far as their tables are known. */
+  /**
+   * The columns the change token's statement carries: the heartbeats' and the work's, as far as their tables are known.
+   */
   private alongside(withTables: boolean): Record<string, string> {
     const columns: Record<string, string> = { present: HEARTBEAT_COLUMNS.present };
     if (withTables && this.heartbeatsPresent) columns.rows = HEARTBEAT_COLUMNS.rows;

@@ -68,7 +68,10 @@ export function statsTotalsSql(params: Placeholders, span: InstantRange): string
                (SELECT json_object_agg(name, n) FROM statuses) AS status_breakdown`;
 }
 
-/** The rows a count reads: a table, the timestamp column the ranges bound (an indexed one), and what else a row must meet. */
+/**
+ * The rows a count reads: a table, the timestamp column the ranges bound (an indexed one), and what else a row must
+ * meet.
+ */
 export interface CountedRows {
   readonly table: string;
   readonly column: string;

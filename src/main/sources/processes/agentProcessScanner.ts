@@ -202,7 +202,10 @@ export class AgentProcessScanner {
     return added;
   }
 
-  /** Reads the agent's model once per pid (the environment a process was started with does not change), again only when no descriptor was left. */
+  /**
+   * Reads the agent's model once per pid (the environment a process was started with does not change), again only when
+   * no descriptor was left.
+   */
   private readModelOf(pid: number): void {
     const tracked = this.tracked.get(pid);
     if (!tracked) return;

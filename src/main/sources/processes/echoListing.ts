@@ -32,7 +32,10 @@ function mine(entry: Pick<ListedProcess, 'uid' | 'uids'>, uid: number | null): b
   return ownedBy(entry, uid);
 }
 
-/** Whether a process of ECHO's is one the monitor watches: the configured root's (another user's shown as such), or with none configured, this user's. */
+/**
+ * Whether a process of ECHO's is one the monitor watches: the configured root's (another user's shown as such), or with
+ * none configured, this user's.
+ */
 function watched(
   echo: EchoProcess,
   entry: ListedProcess,
@@ -42,7 +45,10 @@ function watched(
   return mine(entry, scope.uid) ? 'watched' : 'other-user';
 }
 
-/** The listing's entries sorted out: ECHO's processes the monitor watches, and the census of the rest; an entry of another shape is dropped with its reason. */
+/**
+ * The listing's entries sorted out: ECHO's processes the monitor watches, and the census of the rest; an entry of
+ * another shape is dropped with its reason.
+ */
 export function classifyListing(
   entries: readonly unknown[],
   scope: ListingScope,
@@ -83,7 +89,10 @@ export function classifyListing(
   return { census: { roots: [...roots].sort(), otherRoots, otherUsers }, candidates };
 }
 
-/** The candidates followed: this user's first, then those already followed, then by pid, at most TRACKED_LIMIT; the rest said. */
+/**
+ * The candidates followed: this user's first, then those already followed, then by pid, at most TRACKED_LIMIT; the rest
+ * said.
+ */
 export function followedCandidates<T extends { pid: number; mine: boolean }>(
   candidates: T[],
   isTracked: (pid: number) => boolean,

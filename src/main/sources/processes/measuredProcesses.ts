@@ -4,7 +4,9 @@ import { anotherStart, type ProcessStart } from './processStartTime';
 import type { Tracked } from './scannedProcess';
 import { surviveMeasuringError, type Measurement } from './processMeasure';
 
-/** Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed. */
+/**
+ * Measures these pids into `readings`; true when one of them is gone, or is another process now, or measuring failed.
+ */
 export async function measureTracked(
   measure: (pids: readonly number[]) => Promise<ReadonlyMap<number, Measurement>>,
   followed: Map<number, Tracked>,
@@ -30,7 +32,8 @@ export async function measureTracked(
       lost = true;
       continue;
     }
-    // The first CPU figure of a pid compares with nothing of ours (on Linux there is none; pidusage's elsewhere is 0 or a lifetime average).
+    // The first CPU figure of a pid compares with nothing of ours (on Linux there is none; pidusage's elsewhere is 0 or
+    // a lifetime average).
     readings.set(pid, tracked.measured ? reading : { ...reading, cpuPercent: null });
     tracked.measured = true;
     tracked.startedAt ??= reading.startedAt;

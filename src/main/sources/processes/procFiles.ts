@@ -11,7 +11,10 @@ import { ARGUMENTS_LIMIT } from '../../core/echoProcess';
  * at any moment, however many processes are read.
  */
 
-/** The most of a process's arguments read: what the classification looks at (an Erlang VM's hold its script's path twice and a few hundred bytes). */
+/**
+ * The most of a process's arguments read: what the classification looks at (an Erlang VM's hold its script's path twice
+ * and a few hundred bytes).
+ */
 export const ARGUMENTS_READ_LIMIT = ARGUMENTS_LIMIT;
 /** The most of a process's environment read, looking for `<ROLE>_MODEL`. */
 export const ENVIRONMENT_READ_LIMIT = 256 * 1024;
@@ -31,7 +34,10 @@ export class DescriptorsExhausted extends Error {
 
 const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
 
-/** Whether an error says this process has no descriptor left, or the system none: a reason to report a source down, never a process gone. */
+/**
+ * Whether an error says this process has no descriptor left, or the system none: a reason to report a source down,
+ * never a process gone.
+ */
 export function isOutOfDescriptors(error: unknown): boolean {
   const code = codeOf(error);
   return code === 'EMFILE' || code === 'ENFILE';
@@ -82,7 +88,10 @@ export interface ProcStat {
   readonly ppid: number;
   /** CPU time in user and kernel mode, clock ticks. */
   readonly cpuTicks: number;
-  /** Field 22: when it started, in clock ticks after boot. With the pid it names one process, whatever later takes the number. */
+  /**
+   * Field 22: when it started, in clock ticks after boot. With the pid it names one process, whatever later takes the
+   * number.
+   */
   readonly startTicks: number;
   readonly rssPages: number;
 }
@@ -110,7 +119,10 @@ export function readProcStat(pid: number): ProcStat | null {
   return Number.isInteger(stat.ppid) && Number.isInteger(stat.startTicks) ? stat : null;
 }
 
-/** The arguments, argv[0] first, at most ARGUMENTS_READ_LIMIT bytes of them; a last argument the cap cut in two is left out. */
+/**
+ * The arguments, argv[0] first, at most ARGUMENTS_READ_LIMIT bytes of them; a last argument the cap cut in two is left
+ * out.
+ */
 export function readProcArgv(pid: number): { readonly argv: string[]; readonly cut: boolean } | null {
   const read = readBounded(`/proc/${pid}/cmdline`, ARGUMENTS_READ_LIMIT);
   // Empty: a kernel thread, or a process that has exited.
@@ -131,7 +143,10 @@ export function readProcUids(pid: number): readonly number[] | null {
   return uids.length > 0 && uids.every((uid) => Number.isInteger(uid) && uid >= 0) ? uids : null;
 }
 
-/** A variable of the process's environment, from its first ENVIRONMENT_READ_LIMIT bytes; null when absent or not ours to read. */
+/**
+ * A variable of the process's environment, from its first ENVIRONMENT_READ_LIMIT bytes; null when absent or not ours to
+ * read.
+ */
 export function readProcEnvironValue(pid: number, name: string): string | null {
   const read = readBounded(`/proc/${pid}/environ`, ENVIRONMENT_READ_LIMIT);
   if (read === null) return null;
@@ -140,7 +155,10 @@ export function readProcEnvironValue(pid: number, name: string): string | null {
   return null;
 }
 
-/** The working directory; null when gone, or another user's while this process is not root. A readlink takes no descriptor. */
+/**
+ * The working directory; null when gone, or another user's while this process is not root. A readlink takes no
+ * descriptor.
+ */
 export function readProcCwd(pid: number): string | null {
   try {
     return readlinkSync(`/proc/${pid}/cwd`);

@@ -15,7 +15,10 @@ export interface Lineage {
   readonly orphaned: boolean;
 }
 
-/** The process's parent, whether that parent chain still reaches a delegator or Claude Desktop, and whether it was orphaned. */
+/**
+ * The process's parent, whether that parent chain still reaches a delegator or Claude Desktop, and whether it was
+ * orphaned.
+ */
 export function lineage(
   entry: ListedProcess,
   all: ReadonlyMap<number, ListedProcess>,

@@ -14,7 +14,10 @@ export interface ListedProcess extends ProcessFacts {
   readonly ppid: number | null;
   /** The owner's user id; null on Windows, which has none. */
   readonly uid: number | null;
-  /** Linux: the real, effective, saved and filesystem user ids, all of which must be one user's for the process to be that user's. */
+  /**
+   * Linux: the real, effective, saved and filesystem user ids, all of which must be one user's for the process to be
+   * that user's.
+   */
   readonly uids?: readonly number[] | null;
   /** Linux: when it started, clock ticks after boot (stat's field 22); with the pid it names one process. */
   readonly startTicks?: number | null;
@@ -145,7 +148,8 @@ export function parseLsofCwd(text: string): Map<number, string> {
   let pid: number | null = null;
   for (const line of text.split('\n')) {
     if (line.startsWith('p')) pid = Number(line.slice(1));
-    // lsof prints what it could not read in place of the path (`/proc/1/cwd (readlink: Permission denied)`): only a bare path is one.
+    // lsof prints what it could not read in place of the path (`/proc/1/cwd (readlink: Permission denied)`): only a
+    // bare path is one.
     else if (
       line.startsWith('n') &&
       pid !== null &&

@@ -33,7 +33,9 @@ interface Sample {
   readonly atMs: number;
 }
 
-/** Samples kept at most this long unasked, and at most this many: no more than a few polls' worth of ECHO's processes. */
+/**
+ * Samples kept at most this long unasked, and at most this many: no more than a few polls' worth of ECHO's processes.
+ */
 const SAMPLE_MAX_AGE_MS = 5 * 60_000;
 const SAMPLE_LIMIT = 1000;
 

@@ -159,7 +159,10 @@ export async function stopAgentProcess(
   return { ok: true };
 }
 
-/** Whether that very process still runs (a zombie has exited; a later process given its pid is another); true while that cannot be told. */
+/**
+ * Whether that very process still runs (a zombie has exited; a later process given its pid is another); true while that
+ * cannot be told.
+ */
 function stillRuns(
   pid: number,
   start: ProcessStart,

@@ -88,7 +88,8 @@ function failure(output: CommandOutput, what: string): Error {
  * that no process is ever called gone on the word of a query that did not run.
  */
 export function parseProcessTable(output: CommandOutput, selfPid: number, atMs: number): WindowsProcessTable {
-  // The JSON is one line, the last that starts with a brace; a byte order mark or a stray line before it is not part of it.
+  // The JSON is one line, the last that starts with a brace; a byte order mark or a stray line before it is not part of
+  // it.
   const line = output.stdout
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
@@ -210,7 +211,10 @@ export class WindowsProcessReader {
     this.reuseMs = options.reuseMs ?? TABLE_REUSE_MS;
   }
 
-  /** The table: the running read's or a recent one's, unless `fresh` asks for one begun now (Stop's look before its signal). */
+  /**
+   * The table: the running read's or a recent one's, unless `fresh` asks for one begun now (Stop's look before its
+   * signal).
+   */
   read(options: { readonly fresh?: boolean } = {}): Promise<WindowsProcessTable> {
     if (options.fresh !== true) {
       if (this.running !== null) return this.running;
@@ -238,7 +242,10 @@ export class WindowsProcessReader {
 
 let shared: WindowsProcessReader | null = null;
 
-/** The monitor's one reader on Windows, which the scanner's listing and measuring and the registry's probe all go through. */
+/**
+ * The monitor's one reader on Windows, which the scanner's listing and measuring and the registry's probe all go
+ * through.
+ */
 export function sharedWindowsReader(): WindowsProcessReader {
   shared ??= new WindowsProcessReader();
   return shared;

@@ -1,7 +1,10 @@
 import type { NotificationIntent } from '../../core/alerts/engine';
 import type { NoticeContext, OutgoingMessage } from './outgoingMessage';
 
-/** ntfy's priorities: a critical alert is `urgent` (5, may break through do-not-disturb), a warning `high` (4), a recovery `default` (3). */
+/**
+ * ntfy's priorities: a critical alert is `urgent` (5, may break through do-not-disturb), a warning `high` (4), a
+ * recovery `default` (3).
+ */
 function priorityOf(intent: NotificationIntent): string {
   if (intent.kind === 'resolved') return '3';
   return intent.alert.severity === 'critical' ? '5' : '4';

@@ -9,7 +9,9 @@ import type { ReceiverTarget } from './receiverTargets';
 const ANSWER_LIMIT_BYTES = 16 * 1024;
 const ANSWER_SHOWN = 200;
 
-/** A server busy or restarting, or one that asks to be tried later, may take the notice later; any other refusal stands. */
+/**
+ * A server busy or restarting, or one that asks to be tried later, may take the notice later; any other refusal stands.
+ */
 function worthRetrying(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
@@ -47,11 +49,13 @@ export async function postNotice(target: ReceiverTarget, message: OutgoingMessag
     if (error instanceof Error && error.name === 'TimeoutError') {
       return { ok: false, error: `no answer within ${String(target.timeoutMs)} ms`, retry: true };
     }
-    // A request fetch would not make (a header it refuses) is said without its message, which may quote the header: the token.
+    // A request fetch would not make (a header it refuses) is said without its message, which may quote the header: the
+    // token.
     if (error instanceof TypeError && error.cause === undefined) {
       return { ok: false, error: 'the request could not be made (a header or the address was refused)', retry: false };
     }
-    // fetch's own "fetch failed" says nothing; its cause says what (refused, reset, a name not found), with the host, never the path.
+    // fetch's own "fetch failed" says nothing; its cause says what (refused, reset, a name not found), with the host,
+    // never the path.
     const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
     return { ok: false, error: clipText(errorText(cause), ANSWER_SHOWN), retry: true };
   }

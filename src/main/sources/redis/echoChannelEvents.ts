@@ -39,7 +39,9 @@ const idSchema = z.string().min(1).max(ID_LIMIT);
 /** Jason writes nil as null; an optional text that is null says nothing. */
 const optionalText = z.string().nullish();
 
-/** `publish_message` and `broadcast_message`: `{db_id, id, from, to, type, subject, content, metadata: {timestamp, …}}`. */
+/**
+ * `publish_message` and `broadcast_message`: `{db_id, id, from, to, type, subject, content, metadata: {timestamp, …}}`.
+ */
 const echoMessageSchema = z.looseObject({
   db_id: z.number().int().nonnegative(),
   id: idSchema,
@@ -51,7 +53,10 @@ const echoMessageSchema = z.looseObject({
 });
 export type EchoMessage = z.infer<typeof echoMessageSchema>;
 
-/** `publish_decision_event`: the caller's data (decision_id, and type, mode, initiator or status) with `{event, timestamp}`. */
+/**
+ * `publish_decision_event`: the caller's data (decision_id, and type, mode, initiator or status) with `{event,
+ * timestamp}`.
+ */
 const echoDecisionSchema = z.looseObject({
   event: z.enum(DECISION_EVENTS),
   timestamp: timestampSchema,

@@ -23,7 +23,9 @@ export class EchoChannels {
   /** `redis` is a dedicated subscriber connection, with its `error` listener; one EchoChannels per connection. */
   constructor(private readonly redis: ChannelSubscriber) {}
 
-  /** Resolves once Redis confirms the subscription, to a function that ends it and leaves the connection to be closed. */
+  /**
+   * Resolves once Redis confirms the subscription, to a function that ends it and leaves the connection to be closed.
+   */
   async subscribe(handlers: EchoChannelHandlers): Promise<() => Promise<void>> {
     const listener: PatternListener = (pattern, channel, message) => {
       // The connection may carry other pattern subscriptions; theirs are not ECHO's.

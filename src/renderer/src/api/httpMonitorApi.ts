@@ -82,7 +82,8 @@ export function createHttpMonitorApi(
     const opened = new EventSource(`${base}${HTTP_ROUTES.stream}`);
     source = opened;
     opened.addEventListener('error', () => {
-      // A browser retries a dropped stream by itself, but never one refused (503: too many streams open): try again later.
+      // A browser retries a dropped stream by itself, but never one refused (503: too many streams open): try again
+      // later.
       if (opened.readyState !== EventSource.CLOSED || source !== opened) return;
       source = null;
       setTimeout(() => {

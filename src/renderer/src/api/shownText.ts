@@ -23,7 +23,8 @@ function shown(value: unknown): unknown {
   return value;
 }
 
-// A copy is made only from the first part that changes: a snapshot with nothing to escape, as almost every one is, allocates nothing here.
+// A copy is made only from the first part that changes: a snapshot with nothing to escape, as almost every one is,
+// allocates nothing here.
 function shownItems(items: readonly unknown[]): readonly unknown[] {
   let copy: unknown[] | null = null;
   for (const [index, item] of items.entries()) {

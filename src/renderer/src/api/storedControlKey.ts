@@ -1,6 +1,9 @@
 import { CONTROL_KEY_PARAMETER } from '../../../shared/api';
 
-/** Kept in this origin's storage: a browser keeps it apart per scheme, host and port, so no other server on this machine sees it. */
+/**
+ * Kept in this origin's storage: a browser keeps it apart per scheme, host and port, so no other server on this machine
+ * sees it.
+ */
 const STORAGE_NAME = 'delegator-monitor.control-key';
 
 /** Why a control could not be sent without the key, in words for the person who clicked. */
@@ -29,7 +32,10 @@ export function storedControlKey(storage: KeyStore): string | null {
   return storage.getItem(STORAGE_NAME);
 }
 
-/** A key the monitor refused (made anew, or another monitor's on this port) is dropped, so the page says the key is needed. */
+/**
+ * A key the monitor refused (made anew, or another monitor's on this port) is dropped, so the page says the key is
+ * needed.
+ */
 export function forgetControlKey(storage: KeyStore): void {
   storage.removeItem(STORAGE_NAME);
 }

@@ -42,7 +42,8 @@ const ForecastLine = memo(function ForecastLine({ row }: { readonly row: Forecas
 }, sameRow);
 
 export function AdmissionForecast() {
-  // The store keeps the same forecast object while its figures (to 0.1 GB) stand, so most snapshots redraw nothing here.
+  // The store keeps the same forecast object while its figures (to 0.1 GB) stand, so most snapshots redraw nothing
+  // here.
   const forecast = useMonitor((state) => state.snapshot?.forecast ?? null);
   countRender('forecast');
   if (forecast === null) return null;

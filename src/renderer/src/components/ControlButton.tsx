@@ -4,7 +4,10 @@ import { controlKey, controlPlan } from '../../../shared/controlPlan';
 import { useMonitor, useMonitorStore } from '../hooks/monitorContext';
 import { ControlQuestion, type Ask } from './ControlQuestion';
 
-/** Where a control in a table row asks its question: a row of its own under the row, so the question never widens the table. */
+/**
+ * Where a control in a table row asks its question: a row of its own under the row, so the question never widens the
+ * table.
+ */
 export interface AskElsewhere {
   readonly onAsk: (ask: Ask) => void;
   /** The id of the question's element while this control's question is open there, else null. */

@@ -4,7 +4,9 @@ import { useMonitor } from '../hooks/monitorContext';
 import { addDays } from '../../../shared/localDate';
 import { LOCAL_DATE_RANGE } from '../../../shared/model';
 
-/** Sessions or the event log of a range of local days, as CSV or JSON: saved on the desktop, downloaded in a browser. */
+/**
+ * Sessions or the event log of a range of local days, as CSV or JSON: saved on the desktop, downloaded in a browser.
+ */
 export function ExportPanel() {
   const today = useMonitor((state) => state.snapshot?.today ?? null);
   const exportState = useMonitor((state) => state.exportState);

@@ -4,7 +4,9 @@ import { useThrottled } from '../hooks/useThrottled';
 import { MARK_KINDS, selectChart, type ChartMark } from '../store/selectors/chart';
 import type { ResourceLinesProps } from './charts/ResourceLines';
 
-/** A burst of spawns redraws the chart once a second, not once a snapshot: one point in a day's chart is not worth more. */
+/**
+ * A burst of spawns redraws the chart once a second, not once a snapshot: one point in a day's chart is not worth more.
+ */
 const CHART_INTERVAL_MS = 1000;
 const RAM_CHART = { label: 'Memory and agents over time', height: 260 } as const;
 const GPU_CHART = { label: 'GPU memory over time', height: 160 } as const;

@@ -3,7 +3,10 @@ import { useZonedTime } from '../hooks/useZonedTime';
 import { useMonitor } from '../hooks/monitorContext';
 import { selectSourceBadges } from '../store/selectors/sources';
 
-/** `failing since 14:02: answered HTTP 503, 3 queued`: a receiver as a source is shown, so one down is seen where sources are. */
+/**
+ * `failing since 14:02: answered HTTP 503, 3 queued`: a receiver as a source is shown, so one down is seen where
+ * sources are.
+ */
 function receiverText(receiver: ReceiverHealth, timeOf: (instant: string) => string): string {
   const queued = receiver.queued > 0 ? `, ${String(receiver.queued)} queued` : '';
   if (receiver.state === 'ok') return `ok${queued}`;

@@ -92,7 +92,8 @@ export function Statistics() {
   );
   const rangeStats = useMonitor((state) => state.rangeStats);
   const selectStatsRange = useMonitor((state) => state.selectStatsRange);
-  // Today's figures keep their object while unchanged (the store shares unchanged parts), so the chart redraws only on a change; and at low priority.
+  // Today's figures keep their object while unchanged (the store shares unchanged parts), so the chart redraws only on
+  // a change; and at low priority.
   const stats = useDeferredValue(range === 'today' ? (todayStats ?? null) : rangeStats.value);
   const view = useMemo(() => stats && selectStatsView(stats), [stats]);
   // The same element while the deferred figures stand, so an urgent update skips the chart.

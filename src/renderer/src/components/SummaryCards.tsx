@@ -1,7 +1,10 @@
 import { useMonitor } from '../hooks/monitorContext';
 import { selectKpis, type Figure } from '../store/selectors/cards';
 
-/** A figure with its unit set smaller, as the seed's cards show `12.5 GB`: the unit is whichever the figure was written in. */
+/**
+ * A figure with its unit set smaller, as the seed's cards show `12.5 GB`: the unit is whichever the figure was written
+ * in.
+ */
 function Number({ figure, withUnit = false }: { readonly figure: Figure; readonly withUnit?: boolean }) {
   const parts = withUnit ? /^(.*) (MB|GB)$/.exec(figure.text) : null;
   return (

@@ -1,6 +1,9 @@
 import { Bar, BarChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-/** Counts per day as bars (sessions, or tasks delegated); a module of its own so that recharts loads with the first chart, not with the page. */
+/**
+ * Counts per day as bars (sessions, or tasks delegated); a module of its own so that recharts loads with the first
+ * chart, not with the page.
+ */
 export default function SessionsPerDayBars({
   days,
   label = 'Sessions',

@@ -75,7 +75,10 @@ function lineageText(agent: AgentView): string | null {
   return shown.length === 0 ? null : shown.join(' · ');
 }
 
-/** The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or gave no size. */
+/**
+ * The model's memory as it stands: as Ollama reports it, not loaded, or an estimate where Ollama could not be asked or
+ * gave no size.
+ */
 function modelMemoryText(agent: AgentView): string {
   if (agent.memory.ollamaBytes !== null) return formatBytes(agent.memory.ollamaBytes);
   return agent.memory.modelLoaded === false ? 'model not loaded' : `~${formatBytes(agent.memoryBytes)}`;
@@ -86,7 +89,10 @@ function memoryFromText(agent: AgentView): string | null {
   return agent.memory.modelLoaded === false ? null : 'estimate';
 }
 
-/** What the figure beside them does not already say: the estimate beside Ollama's figure, why an estimate stands, the agent's own VM. */
+/**
+ * What the figure beside them does not already say: the estimate beside Ollama's figure, why an estimate stands, the
+ * agent's own VM.
+ */
 function readingsOf(agent: AgentView): string[] {
   const { estimatedBytes, ollamaBytes, processBytes, modelLoaded } = agent.memory;
   return [

@@ -44,7 +44,10 @@ const SOURCE_WORDS: Readonly<Record<NonNullable<Snapshot['summary']['memorySourc
   mixed: 'mixed',
 };
 
-/** When the models Ollama holds leave it, where it says of every one: `unloads in 4m 12s`, `the last unloads in 4m 50s`, `kept loaded`. */
+/**
+ * When the models Ollama holds leave it, where it says of every one: `unloads in 4m 12s`, `the last unloads in 4m 50s`,
+ * `kept loaded`.
+ */
 export function unloadText(models: readonly ResidentModel[], total: number | null): string | null {
   // Of a list cut short, the models left out could leave later: no time is the honest answer.
   if (models.length === 0 || total !== models.length) return null;

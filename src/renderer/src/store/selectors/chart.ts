@@ -15,7 +15,10 @@ const LINE_KEYS: readonly LineKey[] = CHART_LINES.map((line) => line.key);
 const gbOrNull = (bytes: number | null | undefined): number | null =>
   bytes === null || bytes === undefined ? null : bytesToGb(bytes);
 
-/** What the charts draw of one sample. A sample from before RAM and GPU were told apart has no agents' RAM to draw: unknown, not guessed. */
+/**
+ * What the charts draw of one sample. A sample from before RAM and GPU were told apart has no agents' RAM to draw:
+ * unknown, not guessed.
+ */
 export function pointOf(sample: ResourceSample): ChartPoint {
   const { ramBytes, measuredRamBytes, freeRamBytes, machineRamBytes } = sample;
   // Drawn only where it differs from the reported figure: where the two agree, one line says it.
@@ -126,7 +129,10 @@ export interface ChartView {
 
 const drawn = (points: readonly ChartPoint[], key: LineKey): boolean => points.some((point) => point[key] !== null);
 
-/** The resource charts: their points with gaps where nothing was sampled, the lines worth drawing, and the marks inside them. */
+/**
+ * The resource charts: their points with gaps where nothing was sampled, the lines worth drawing, and the marks inside
+ * them.
+ */
 export function selectChart(series: readonly ResourceSample[], events: readonly MonitorEvent[]): ChartView {
   const points = downsample(withGaps(series.map(pointOf)), CHART_POINTS);
   const first = points[0]?.at ?? Infinity;

@@ -19,7 +19,8 @@ export function selectForecastRows(forecast: AdmissionForecast): ForecastRow[] {
   return forecast.categories.map((entry) => ({
     category: entry.category,
     agentsText: entry.agents.map(formatRole).join(', '),
-    // Where a GPU takes part of the need, the RAM and GPU shares are shown apart, as each is weighed against its own free memory.
+    // Where a GPU takes part of the need, the RAM and GPU shares are shown apart, as each is weighed against its own
+    // free memory.
     needText: needText(entry),
     freeText: `${entry.freeBytes === null ? UNKNOWN : formatBytes(entry.freeBytes)}${entry.freeVramBytes === null ? '' : ` + ${formatBytes(entry.freeVramBytes)} GPU`}`,
     fits: entry.fits,

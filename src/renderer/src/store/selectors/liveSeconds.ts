@@ -17,7 +17,9 @@ function signedLiveSeconds(startedAt: string, takenAt: string, receivedAt: numbe
   return Math.floor((serverNow(takenAt, receivedAt, now) - Date.parse(startedAt)) / 1000);
 }
 
-/** As the monitor's warning has it: a start further ahead than a clock's drift is a wrong date, not a short duration. */
+/**
+ * As the monitor's warning has it: a start further ahead than a clock's drift is a wrong date, not a short duration.
+ */
 const FUTURE_TOLERANCE_SECONDS = 60;
 
 export function datedInFuture(startedAt: string, takenAt: string, receivedAt: number, now: number): boolean {

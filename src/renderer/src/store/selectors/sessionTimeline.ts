@@ -7,7 +7,10 @@ import { logKnownFrom, unwatchedIn, watchedStretches, watchKnowledge, type TimeS
 export type { SpanEnd, TimelineSpan } from './timelineSpans';
 export type { TimeStretch } from './timelineWatch';
 
-/** `task`: the delegator handed an agent a task; `decision`: one of ECHO's decisions moved; `error`: an agent reported an error. */
+/**
+ * `task`: the delegator handed an agent a task; `decision`: one of ECHO's decisions moved; `error`: an agent reported
+ * an error.
+ */
 export type TimelineMarkKind = 'task' | 'decision' | 'error';
 
 export interface TimelineMark {
@@ -50,7 +53,10 @@ export interface TimelineView {
   readonly peakMemory: { readonly bytes: number; readonly at: number } | null;
 }
 
-/** What the latest snapshot says is on: each agent's role and each model, with when it began where known; null where that list was not read. */
+/**
+ * What the latest snapshot says is on: each agent's role and each model, with when it began where known; null where
+ * that list was not read.
+ */
 export interface RunningNow {
   readonly at: number;
   readonly agents: ReadonlyMap<string, number | null> | null;
