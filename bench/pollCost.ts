@@ -3,7 +3,7 @@ import { loadConfig } from '../src/main/config';
 import { openSources } from '../src/main/sources/openSources';
 import { readSources } from '../src/main/sources/readSources';
 import { createStandaloneTables } from '../src/main/sources/postgres/migrate';
-import { localDateOf } from '../src/main/core/localTime';
+import { localDateOf } from '../src/shared/zonedDay';
 import { EchoWorkStore } from '../src/main/sources/postgres/echoWorkStore';
 import { HeartbeatStore } from '../src/main/sources/postgres/heartbeatStore';
 import { PostgresReader } from '../src/main/sources/postgres/postgresReader';

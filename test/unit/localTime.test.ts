@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  datesBetween,
-  localDateOf,
-  localDayRange,
-  recentHourBuckets,
-  startOfLocalDay,
-} from '../../src/main/core/localTime';
+import { addDays, datesBetween, localDayRange, recentHourBuckets } from '../../src/main/core/localTime';
+import { localDateOf, startOfLocalDay } from '../../src/shared/zonedDay';
 
 const iso = (instant: number): string => new Date(instant).toISOString();
 

@@ -1,6 +1,7 @@
 import type { LocalDate } from '../../shared/model';
 import { errorText } from '../../shared/errorText';
-import { localDateOf, zoneOf, type TimeZoneSource } from '../core/localTime';
+import { localDateOf } from '../../shared/zonedDay';
+import { zoneOf, type TimeZoneSource } from '../core/localTime';
 import type { EchoProcesses, ProcessReading, Readings, Reading, RegistryData } from '../core/readings';
 import type { OllamaClient } from './ollama/ollamaClient';
 import type { DayPictureSource } from './postgres/postgresReader';

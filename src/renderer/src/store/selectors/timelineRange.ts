@@ -1,4 +1,5 @@
 import type { SessionView } from '../../../../shared/model';
+import { localDateOf, startOfLocalDay } from '../../../../shared/zonedDay';
 import type { TimeStretch } from './timelineWatch';
 
 /** The part of a session the timeline needs: its times, and words to name it. */
@@ -10,23 +11,6 @@ export type TimelineChoice =
   | { readonly kind: 'range'; readonly range: 'hour' | 'today' };
 
 const HOUR_MS = 3_600_000;
-
-/** The zone's wall clock at `at`, read as if it were UTC: its difference from `at` is the zone's offset then. */
-function wallClockMs(at: number, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((entry) => entry.type === type)?.value ?? 0);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-}
 
 function knownZone(timeZone: string | null): string | undefined {
   if (timeZone === null) return undefined;
@@ -45,11 +29,8 @@ function knownZone(timeZone: string | null): string | undefined {
  * time starts at its own midnight.
  */
 export function startOfZonedDay(at: number, timeZone: string | null): number {
-  const zone = knownZone(timeZone);
-  const wall = wallClockMs(at, zone);
-  const midnightWall = wall - (((wall % 86_400_000) + 86_400_000) % 86_400_000);
-  const guess = midnightWall - (wall - Math.floor(at / 1000) * 1000);
-  return midnightWall - (wallClockMs(guess, zone) - guess);
+  const zone = knownZone(timeZone) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return startOfLocalDay(localDateOf(at, zone), zone);
 }
 
 /** The stretch a choice covers, up to `now` (the latest snapshot's time) for what still runs. */
