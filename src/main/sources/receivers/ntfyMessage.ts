@@ -1,5 +1,5 @@
 import type { NotificationIntent } from '../../core/alerts/engine';
-import type { NoticeContext, OutgoingMessage } from './outgoingMessage';
+import { noticeEmoji, type NoticeContext, type OutgoingMessage } from './outgoingMessage';
 
 /**
  * ntfy's priorities: a critical alert is `urgent` (5, may break through do-not-disturb), a warning `high` (4), a
@@ -12,12 +12,7 @@ function priorityOf(intent: NotificationIntent): string {
 
 /** The first tag is one ntfy shows as an emoji; the rest read as words under the message. */
 function tagsOf(intent: NotificationIntent, context: NoticeContext): string {
-  const emoji =
-    intent.kind === 'resolved'
-      ? 'white_check_mark'
-      : intent.alert.severity === 'critical'
-        ? 'rotating_light'
-        : 'warning';
+  const emoji = noticeEmoji(intent);
   return [emoji, intent.alert.rule, context.host].map((tag) => tag.replace(/,/g, ' ')).join(',');
 }
 

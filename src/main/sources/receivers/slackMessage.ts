@@ -1,5 +1,5 @@
 import type { NotificationIntent } from '../../core/alerts/engine';
-import type { NoticeContext, OutgoingMessage } from './outgoingMessage';
+import { noticeEmoji, type NoticeContext, type OutgoingMessage } from './outgoingMessage';
 
 /** Slack reads `&`, `<` and `>` as markup (links, mentions): text from outside is escaped as Slack asks. */
 function escaped(text: string): string {
@@ -16,12 +16,7 @@ const SECTION_LIMIT = 3000;
  * and the host under it.
  */
 export function slackMessage(intent: NotificationIntent, context: NoticeContext): OutgoingMessage {
-  const emoji =
-    intent.kind === 'resolved'
-      ? ':white_check_mark:'
-      : intent.alert.severity === 'critical'
-        ? ':rotating_light:'
-        : ':warning:';
+  const emoji = `:${noticeEmoji(intent)}:`;
   const text = `${emoji} *${escaped(intent.title)}*\n${escaped(intent.body)}`.slice(0, SECTION_LIMIT);
   const about = escaped(`${intent.alert.rule} · since ${intent.alert.since} · ${context.host}`);
   const body = {
