@@ -58,6 +58,12 @@ export function formatBytes(bytes: number): string {
 /** Each source's short name, as the tray and the dashboard show it. */
 export const SOURCE_LABELS = { postgres: 'PostgreSQL', registry: 'Registry', ollama: 'Ollama' } as const;
 
+/** Some adapters name themselves in their errors (`Ollama: connect ECONNREFUSED`); a line that names the source says it once. */
+export function reasonWithoutSource(source: keyof typeof SOURCE_LABELS, error: string): string {
+  const prefix = `${SOURCE_LABELS[source]}: `;
+  return error.startsWith(prefix) ? error.slice(prefix.length) : error;
+}
+
 /** `CTO`, `CTO and Senior Architect`, `CEO, CTO and Product Manager`. */
 export function joinNames(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;

@@ -1,4 +1,4 @@
-import { SOURCE_LABELS } from '../../shared/format';
+import { reasonWithoutSource, SOURCE_LABELS } from '../../shared/format';
 import { forecastLine } from '../../shared/forecastText';
 import type { SourceName } from '../../shared/model';
 import type { AdmissionForecast, CategoryForecast } from '../../shared/forecast';
@@ -19,9 +19,7 @@ export interface ForecastOptions {
 
 /** Some adapters name themselves in their errors (`Ollama: connect ECONNREFUSED`); the line names the source once. */
 function reasonOf(source: SourceName, error: string | undefined): string {
-  const prefix = `${SOURCE_LABELS[source]}: `;
-  if (error === undefined) return 'no answer';
-  return escapeControls(error.startsWith(prefix) ? error.slice(prefix.length) : error);
+  return error === undefined ? 'no answer' : escapeControls(reasonWithoutSource(source, error));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { formatDuration, SOURCE_LABELS } from '../../shared/format';
+import { formatDuration, reasonWithoutSource, SOURCE_LABELS } from '../../shared/format';
 import { sourceNameSchema, type Snapshot, type SourceName } from '../../shared/model';
 import { escapeControls } from '../../shared/terminalText';
 import { isDown } from '../core/sourceHealth';
@@ -22,12 +22,6 @@ export type DownSource = z.infer<typeof downSourceSchema>;
 /** The field every read tool's structured answer has. */
 export const sourcesDownField = { sourcesDown: z.array(downSourceSchema) };
 
-/** Some adapters name themselves in their errors (`Ollama: connect ECONNREFUSED`); the line names the source once. */
-function reasonOf(source: SourceName, error: string): string {
-  const prefix = `${SOURCE_LABELS[source]}: `;
-  return error.startsWith(prefix) ? error.slice(prefix.length) : error;
-}
-
 /** The sources among `among` that the snapshot's poll could not read. */
 export function downSources(snapshot: Snapshot, among: readonly SourceName[] = sourceNameSchema.options): DownSource[] {
   return among.flatMap((source) => {
@@ -37,7 +31,7 @@ export function downSources(snapshot: Snapshot, among: readonly SourceName[] = s
       {
         source,
         state: health.state === 'stale' ? 'stale' : 'error',
-        error: reasonOf(source, health.error ?? 'no answer'),
+        error: reasonWithoutSource(source, health.error ?? 'no answer'),
         ageSeconds: health.ageSeconds,
       },
     ];
@@ -46,7 +40,7 @@ export function downSources(snapshot: Snapshot, among: readonly SourceName[] = s
 
 /** A source that failed while a tool asked it, outside the poll. */
 export function failedSource(source: SourceName, error: string): DownSource {
-  return { source, state: 'error', error: reasonOf(source, error), ageSeconds: null };
+  return { source, state: 'error', error: reasonWithoutSource(source, error), ageSeconds: null };
 }
 
 /** `Ollama is DOWN, showing what it said 2m 5s ago: connect ECONNREFUSED …`. */
