@@ -9,7 +9,7 @@ import { agentsSection } from './statusAgents';
 import { latestSection, sessionsSection, workSection } from './statusTables';
 import type { MonitorConfig } from '../config';
 import { sourceLabels } from './sourceLabels';
-import { statusText, type SourceLabels } from './statusText';
+import { statusHeader, type SourceLabels } from './statusText';
 import { commandLog } from './stderrLog';
 
 export interface McpOptions {
@@ -21,8 +21,7 @@ export interface McpOptions {
 /** `status`'s own text, part by part, for the tools to quote. */
 export function statusTexts(labels: SourceLabels): SnapshotTexts {
   return {
-    // statusText parts its blocks with a blank line, and the header block is the first.
-    header: (snapshot) => statusText(snapshot, labels).split('\n\n')[0] ?? '',
+    header: (snapshot) => statusHeader(snapshot, labels).join('\n'),
     agents: agentsSection,
     sessions: sessionsSection,
     work: (snapshot) => [...workSection(snapshot), ...latestSection(snapshot)],

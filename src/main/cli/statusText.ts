@@ -104,13 +104,11 @@ function gpuLines(summary: Summary): string[] {
   return [`${label('GPU')}${models} of ${formatBytes(summary.gpuTotalBytes)} · ${inUse} in use in all`];
 }
 
-/**
- * What `status` prints for a person: a header block, then a table for each part that has rows, then alerts and notes.
- */
-export function statusText(snapshot: Snapshot, where: SourceLabels, options: StatusTextOptions = {}): string {
+/** The header block: when, each source and where it was read, ECHO, this machine's CPU, RAM and GPU. */
+export function statusHeader(snapshot: Snapshot, where: SourceLabels, options: StatusTextOptions = {}): string[] {
   const { summary, timeZone } = snapshot;
   const every = options.everySeconds === undefined ? '' : `  every ${options.everySeconds}s`;
-  const header = [
+  return [
     `Delegator Monitor  ${snapshot.today} ${localTime(snapshot.takenAt, timeZone)} (${shown(timeZone)})${every}`,
     sourceLine('PostgreSQL', snapshot.sources.postgres, where.postgres),
     sourceLine('Registry', snapshot.sources.registry, where.registry),
@@ -120,6 +118,13 @@ export function statusText(snapshot: Snapshot, where: SourceLabels, options: Sta
     ramLine(summary),
     ...gpuLines(summary),
   ];
+}
+
+/**
+ * What `status` prints for a person: a header block, then a table for each part that has rows, then alerts and notes.
+ */
+export function statusText(snapshot: Snapshot, where: SourceLabels, options: StatusTextOptions = {}): string {
+  const header = statusHeader(snapshot, where, options);
   const sections = [
     sessionsSection(snapshot),
     agentsSection(snapshot),
