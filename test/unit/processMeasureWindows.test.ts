@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { measureProcesses } from '../../src/main/sources/processes/processMeasure';
 import {
   parseProcessTable,
-  PROCESS_TABLE_SCRIPT,
   WindowsProcessReader,
   type CommandOutput,
 } from '../../src/main/sources/processes/windowsProcessTable';
+import { PROCESS_TABLE_SCRIPT } from '../../src/main/sources/processes/windowsTableScripts';
 import { countingRunner, readRecordedOutput, recordedTableProcesses, tableOutput } from '../support/windowsRecorded';
 
 /** The monitor's own process in windows-process-table.txt: every complete table holds it. */
@@ -56,6 +56,13 @@ describe('the Windows process table', () => {
       );
     },
   );
+
+  it('shows the words of a query that failed in the long-lived PowerShell, with no exit code, as it has not exited', () => {
+    const answer = { stdout: 'failed: Access denied. ', stderr: '' };
+    expect(() => parseProcessTable(answer, MONITOR_PID, 0)).toThrow(
+      "PowerShell's process table did not come: failed: Access denied.",
+    );
+  });
 
   it('takes a table without this very process for a failure: a query that half ran says nothing of the others', () => {
     expect(() => parseProcessTable(tableOutput([]), MONITOR_PID, 0)).toThrow(

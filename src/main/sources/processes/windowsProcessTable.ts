@@ -1,14 +1,21 @@
-import { execFile } from 'node:child_process';
 import { z } from 'zod';
 import { clipText, TEXT_LIMITS } from '../../../shared/clipText';
-import { childEnvironment } from '../childEnvironment';
-import { ARGUMENTS_READ_LIMIT } from './procFiles';
+import { powerShellProgram } from './powerShellLaunch';
+import { PowerShellSession } from './powerShellSession';
+import { PROCESS_TABLE_SCRIPT, TABLE_LOOP_SCRIPT } from './windowsTableScripts';
 
 /** What a program printed and how it exited; `code` null when it was ended by a signal. */
 export interface CommandOutput {
   readonly stdout: string;
   readonly stderr: string;
   readonly code: number | null;
+}
+
+/** What a table is read from: a program's output, or an answer from one that goes on running (no `code`). */
+export interface TableOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code?: number | null;
 }
 
 /** Runs one PowerShell script and gives what it printed; rejects only when it could not run or did not finish. */
@@ -36,32 +43,6 @@ export interface WindowsProcessTable {
   readonly atMs: number;
 }
 
-/**
- * The one query: every process with what both the listing and the measuring
- * need, so one PowerShell per poll answers both. It prints JSON, whose
- * numbers and keys are the same in every Windows language; nothing it writes
- * in words (an error, a warning, "no instances") is ever read for its
- * meaning. The envelope `{"processes": [...]}` is the answer; anything else
- * is a failure, never "none running". Output is UTF-8, as a command line may
- * hold any character and the console's code page would garble it. A command
- * line is cut at the length Linux's listing reads.
- */
-export const PROCESS_TABLE_SCRIPT = [
-  "$ProgressPreference = 'SilentlyContinue'",
-  "$ErrorActionPreference = 'Stop'",
-  '[Console]::OutputEncoding = [System.Text.Encoding]::UTF8',
-  '$rows = @(Get-CimInstance -ClassName Win32_Process -Property ProcessId,ParentProcessId,Name,CommandLine,WorkingSetSize,UserModeTime,KernelModeTime,CreationDate | ForEach-Object {',
-  '  $c = $_.CommandLine',
-  `  if ($c -and $c.Length -gt ${String(ARGUMENTS_READ_LIMIT)}) { $c = $c.Substring(0, ${String(ARGUMENTS_READ_LIMIT)}) }`,
-  '  [pscustomobject]@{',
-  '    pid = $_.ProcessId; ppid = $_.ParentProcessId; name = $_.Name; commandLine = $c; workingSet = $_.WorkingSetSize',
-  '    cpu100ns = $_.UserModeTime + $_.KernelModeTime',
-  '    startedMs = if ($_.CreationDate) { ([DateTimeOffset]$_.CreationDate).ToUnixTimeMilliseconds() } else { $null }',
-  '  }',
-  '})',
-  'ConvertTo-Json -InputObject @{ processes = $rows } -Depth 3 -Compress',
-].join('\n');
-
 const count = z.number().nonnegative().nullable().optional();
 const rowSchema = z.object({
   pid: z.number().int().nonnegative(),
@@ -75,10 +56,11 @@ const rowSchema = z.object({
 const envelopeSchema = z.object({ processes: z.unknown() });
 
 /** Why a failed run failed, in one bounded line: its own words, shown, never interpreted. */
-function failure(output: CommandOutput, what: string): Error {
+function failure(output: TableOutput, what: string): Error {
   const said = `${output.stderr}\n${output.stdout}`.replace(/\s+/g, ' ').trim();
+  const exit = output.code === undefined ? '' : ` (exit ${output.code === null ? 'by a signal' : String(output.code)})`;
   return new Error(
-    `PowerShell's process table ${what} (exit ${output.code === null ? 'by a signal' : String(output.code)})${said ? `: ${clipText(said, TEXT_LIMITS.message)}` : ''}`,
+    `PowerShell's process table ${what}${exit}${said ? `: ${clipText(said, TEXT_LIMITS.message)}` : ''}`,
   );
 }
 
@@ -87,7 +69,7 @@ function failure(output: CommandOutput, what: string): Error {
  * there and lists this process: an empty or partial answer is a failure, so
  * that no process is ever called gone on the word of a query that did not run.
  */
-export function parseProcessTable(output: CommandOutput, selfPid: number, atMs: number): WindowsProcessTable {
+export function parseProcessTable(output: TableOutput, selfPid: number, atMs: number): WindowsProcessTable {
   // The JSON is one line, the last that starts with a brace; a byte order mark or a stray line before it is not part of
   // it.
   const line = output.stdout
@@ -132,47 +114,20 @@ export function parseProcessTable(output: CommandOutput, selfPid: number, atMs: 
   return { rows, atMs };
 }
 
-const POWERSHELL_TIMEOUT_MS = 10_000;
-
-/**
- * Windows PowerShell, from the system folder when the environment names it
- * (a PATH entry could put another program first), with no profile, its
- * script given encoded so that no quoting of Windows' command line applies,
- * and only the environment the monitor's other programs get.
- */
-export function runPowerShell(script: string, env: NodeJS.ProcessEnv = process.env): Promise<CommandOutput> {
-  const root = env.SystemRoot ?? env.windir;
-  const program = root === undefined ? 'powershell.exe' : `${root}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
-  const encoded = Buffer.from(script, 'utf16le').toString('base64');
-  return new Promise((resolve, reject) => {
-    execFile(
-      program,
-      ['-NoLogo', '-NoProfile', '-NonInteractive', '-EncodedCommand', encoded],
-      {
-        timeout: POWERSHELL_TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-        windowsHide: true,
-        encoding: 'utf8',
-        env: childEnvironment('win32', env),
-      },
-      (error, stdout, stderr) => {
-        if (error === null) resolve({ stdout, stderr, code: 0 });
-        // It ran and exited with a code: what it printed tells the rest.
-        else if (typeof error.code === 'number') resolve({ stdout, stderr, code: error.code });
-        else
-          reject(
-            error.killed
-              ? new Error(`PowerShell gave no process table within ${String(POWERSHELL_TIMEOUT_MS / 1000)} s`)
-              : error,
-          );
-      },
-    );
-  });
+/** Where the tables come from: one long-lived program asked again and again. */
+export interface TableSession {
+  request(): Promise<{ readonly stdout: string; readonly stderr: string }>;
+  close(): Promise<void>;
 }
 
 export interface WindowsProcessReaderOptions {
-  /** Runs the script (default: Windows PowerShell); tests and the bench hand it recorded outputs. */
+  /**
+   * Runs the one-shot script, a program per table (tests and the bench hand it recorded outputs); without it the
+   * tables come from `session`.
+   */
   readonly run?: PowerShellRunner;
+  /** The long-lived program that answers (default: one Windows PowerShell running the table loop). */
+  readonly session?: TableSession;
   /** The pid every complete table lists (default: this process's). */
   readonly selfPid?: number;
   /** Monotonic milliseconds (default: performance.now). */
@@ -184,20 +139,23 @@ export interface WindowsProcessReaderOptions {
 /**
  * A table younger than this answers: a poll's measuring, its listing and the
  * registry's pids all take the one the poll started, and a poll that comes
- * faster than PowerShell answers waits on the running one rather than start
- * another.
+ * faster than PowerShell answers waits on the running one rather than ask
+ * again.
  */
 export const TABLE_REUSE_MS = 1000;
 
 /**
- * The process table, read for the whole monitor through one reader: at most
- * one PowerShell runs at a time for it, every read while it runs gets its
- * answer, and a table under TABLE_REUSE_MS old answers without running one.
- * Starting PowerShell costs seconds of CPU on some machines, so a poll runs
- * it once, whoever asks. A failed run is never kept: the next read tries again.
+ * The process table, read for the whole monitor through one reader: one
+ * Windows PowerShell, started on the first read and kept, answers every
+ * table (starting PowerShell costs seconds of CPU on some machines; its
+ * query, far less). At most one query runs at a time for the reader's
+ * polls, every read while it runs gets its answer, and a table under
+ * TABLE_REUSE_MS old answers without asking. A failed query is never kept:
+ * the next read asks again. `close()` ends the PowerShell.
  */
 export class WindowsProcessReader {
-  private readonly run: PowerShellRunner;
+  private readonly ask: () => Promise<TableOutput>;
+  private readonly session: TableSession | null;
   private readonly selfPid: number;
   private readonly clock: () => number;
   private readonly reuseMs: number;
@@ -205,7 +163,15 @@ export class WindowsProcessReader {
   private last: WindowsProcessTable | null = null;
 
   constructor(options: WindowsProcessReaderOptions = {}) {
-    this.run = options.run ?? ((script) => runPowerShell(script));
+    const run = options.run;
+    if (run === undefined) {
+      const session = options.session ?? new PowerShellSession({ program: powerShellProgram(TABLE_LOOP_SCRIPT) });
+      this.session = session;
+      this.ask = () => session.request();
+    } else {
+      this.session = null;
+      this.ask = () => run(PROCESS_TABLE_SCRIPT);
+    }
     this.selfPid = options.selfPid ?? process.pid;
     this.clock = options.clock ?? (() => performance.now());
     this.reuseMs = options.reuseMs ?? TABLE_REUSE_MS;
@@ -232,8 +198,13 @@ export class WindowsProcessReader {
     return query;
   }
 
+  /** Ends the long-lived PowerShell, once it has exited. */
+  close(): Promise<void> {
+    return this.session?.close() ?? Promise.resolve();
+  }
+
   private async query(): Promise<WindowsProcessTable> {
-    const output = await this.run(PROCESS_TABLE_SCRIPT);
+    const output = await this.ask();
     const table = parseProcessTable(output, this.selfPid, this.clock());
     if (this.last === null || table.atMs >= this.last.atMs) this.last = table;
     return table;
@@ -249,4 +220,14 @@ let shared: WindowsProcessReader | null = null;
 export function sharedWindowsReader(): WindowsProcessReader {
   shared ??= new WindowsProcessReader();
   return shared;
+}
+
+/**
+ * Ends the shared reader's PowerShell, for the monitor's close; a later read starts another. Without it the
+ * PowerShell still ends when this process does, as its input closes then.
+ */
+export async function closeSharedWindowsReader(): Promise<void> {
+  const reader = shared;
+  shared = null;
+  await reader?.close();
 }
