@@ -9,7 +9,15 @@ import {
 } from '../../src/main/sources/processes/agentProcessScanner';
 import { measureProcesses, readModelFromEnviron } from '../../src/main/sources/processes/processMeasure';
 import { readProcessStart, type ProcessStart } from '../../src/main/sources/processes/processStartTime';
-import { describeProcess, listProcesses, type ListingOptions } from '../../src/main/sources/processes/processListing';
+import { MacListingMemory } from '../../src/main/sources/processes/macProcessListing';
+import { procReader, type ProcReader } from '../../src/main/sources/processes/procReader';
+import { ProcTable, READ_CHUNK } from '../../src/main/sources/processes/procTable';
+import {
+  describeProcess,
+  listProcesses,
+  rememberingLister,
+  type ListingOptions,
+} from '../../src/main/sources/processes/processListing';
 import { stopAgentProcess, type StopAgentOptions } from '../../src/main/sources/processes/stopAgentProcess';
 import {
   pidExists,
@@ -258,6 +266,122 @@ describe('AgentProcessScanner on real processes', () => {
     });
     expect(JSON.parse(stdout)).toEqual({ scanned: true, measured: true });
   });
+});
+
+/** The real /proc, counting the pids whose files are read. */
+function countingProc(): { reader: ProcReader; read: Set<number> } {
+  const read = new Set<number>();
+  const counted =
+    <T>(inner: (pid: number) => T) =>
+    (pid: number): T => {
+      read.add(pid);
+      return inner(pid);
+    };
+  return {
+    read,
+    reader: {
+      pids: () => procReader.pids(),
+      stat: counted((pid) => procReader.stat(pid)),
+      argv: counted((pid) => procReader.argv(pid)),
+      uids: counted((pid) => procReader.uids(pid)),
+      cwd: counted((pid) => procReader.cwd(pid)),
+      uptimeMs: () => procReader.uptimeMs(),
+      ticksPerSecond: procReader.ticksPerSecond,
+    },
+  };
+}
+
+/** What the scanner's `onListed` calls, and a wait for that call that fails, rather than hangs, when none comes. */
+function signal(): { readonly called: () => Promise<void>; readonly resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  const called = (): Promise<void> =>
+    Promise.race([
+      promise,
+      new Promise<void>((_, reject) => {
+        setTimeout(() => {
+          reject(new Error('onListed was not called'));
+        }, 5_000);
+      }),
+    ]);
+  return { called, resolve };
+}
+
+/** A listing that remembers, taking every process for settled (as one started long before would be). */
+const settledLister = () => rememberingLister({ linux: new ProcTable({ settleMs: 0 }), mac: new MacListingMemory() });
+
+describe.runIf(onLinux)('the remembered listing on real processes', () => {
+  it('reads no file of a known agent at the next listing, and reads the agent started since', async () => {
+    const first = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
+    const proc = countingProc();
+    const table = new ProcTable({ reader: proc.reader, settleMs: 0 });
+    const details = (executable: string | null): boolean => executable === 'node';
+    expect((await table.list(details)).find((entry) => entry.pid === first.pid)?.commandLine).toContain(
+      first.scriptPath,
+    );
+    expect(proc.read.has(first.pid)).toBe(true);
+    const second = await keeper.add(startEchoAgentProcess({ role: 'ceo' }));
+    proc.read.clear();
+    const listed = await table.list(details);
+    expect(listed.find((entry) => entry.pid === first.pid)?.commandLine).toContain(first.scriptPath);
+    expect(listed.find((entry) => entry.pid === second.pid)?.commandLine).toContain(second.scriptPath);
+    expect([proc.read.has(first.pid), proc.read.has(second.pid)]).toEqual([false, true]);
+  });
+
+  it('lets the event loop turn while it reads every process the first time', async () => {
+    const pids = procReader.pids().length;
+    expect(pids).toBeGreaterThan(READ_CHUNK);
+    let turned = false;
+    const listing = new ProcTable().list(() => true);
+    setImmediate(() => {
+      turned = true;
+    });
+    // Set before the listing ended: the callback ran between two chunks of reads.
+    expect(await listing.then(() => turned)).toBe(true);
+  });
+
+  it('finds a new agent at the turn’s listing, and says so with onListed before the next poll', async () => {
+    const listed = signal();
+    const scanner = scannerOf({
+      listEvery: 1,
+      onListed: () => {
+        listed.resolve();
+      },
+    });
+    await scanner.scan();
+    const agent = await keeper.add(startEchoAgentProcess({ role: 'chro' }));
+    // The turn's listing runs beside this scan.
+    expect(find(await agentsOf(scanner), agent.pid)).toBeUndefined();
+    await listed.called();
+    expect(find(await agentsOf(scanner), agent.pid)?.role).toBe('chro');
+  });
+
+  it.runIf(canChoosePids())(
+    'finds an agent under a pid it knew as another process when asked to look again',
+    async ({ skip }) => {
+      const lookalike = await keeper.add(startLookalikeProcess('other-role-file'));
+      const listed = signal();
+      const scanner = scannerOf({
+        list: settledLister(),
+        listEvery: 100,
+        onListed: () => {
+          listed.resolve();
+        },
+      });
+      expect(find(await agentsOf(scanner), lookalike.pid)).toBeUndefined();
+      await lookalike.stop();
+      const agent = await startAgentAtPid(lookalike.pid, { role: 'cto' });
+      if (!agent) {
+        skip('other processes took the pid on every attempt');
+        return;
+      }
+      expect(find(await agentsOf(scanner), agent.pid)).toBeUndefined();
+      // A heartbeat names an agent with no known process: every process is read again.
+      scanner.lookNow();
+      await listed.called();
+      expect(find(await agentsOf(scanner), agent.pid)).toMatchObject({ role: 'cto', root: agent.root });
+    },
+  );
 });
 
 describe('stopAgentProcess', () => {

@@ -258,6 +258,41 @@ describe('AgentProcessScanner', () => {
     expect(next.value.listedAt).toBe(5_000);
   });
 
+  it('calls onListed once a listing beside the polls has found an agent not followed, and not for one with none', async () => {
+    const machine = new FakeMachine();
+    machine.run(504, vm('ceo'));
+    let calls = 0;
+    const scanner = scannerOn(machine, { listEvery: 1, onListed: () => (calls += 1) });
+    await scanner.scan();
+    // The turn's listing finds only the ceo, followed already.
+    await scanner.scan();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([machine.listCalls, calls]).toEqual([2, 0]);
+    machine.run(505, vm('cto'));
+    scanner.lookNow();
+    // Called when the listing ends, before any scan: the owner polls at once and the agent is there.
+    expect(calls).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBe(1);
+    expect(machine.listings.at(-1)?.reread).toBe(true);
+    expect(pidsOf((await scanner.scan()).value.agents)).toEqual([504, 505]);
+  });
+
+  it('keeps a listing whose onListed throws for the next scan', async () => {
+    const machine = new FakeMachine();
+    const scanner = scannerOn(machine, {
+      listEvery: 100,
+      onListed: () => {
+        throw new Error('the owner failed');
+      },
+    });
+    await scanner.scan();
+    machine.run(506, vm('chro'));
+    scanner.lookNow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pidsOf((await scanner.scan()).value.agents)).toEqual([506]);
+  });
+
   it('drops a pid that exited and lists at once, finding the agent that replaced it', async () => {
     const machine = new FakeMachine();
     machine.run(510, vm('senior_developer'));
@@ -306,6 +341,8 @@ describe('AgentProcessScanner', () => {
     ]);
     expect(models).toEqual([520, 520]);
     expect(machine.listCalls).toBe(2);
+    // A listing that remembers what it read is told to read that pid again.
+    expect(machine.listings.at(-1)?.recheck).toEqual([520]);
   });
 
   it('stops reporting a known pid that a listing no longer shows as an agent', async () => {

@@ -25,6 +25,8 @@ export interface ListingCandidate {
   pid: number;
   facts: Omit<Tracked, 'model' | 'modelAgain' | 'startedAt' | 'startTicks' | 'measured'>;
   mine: boolean;
+  /** Linux: its start as the listing read it, which its first measurement must match to be the process listed. */
+  startTicks: number | null;
 }
 
 /** Whether the process is this user's; one whose owner could not be read is not. */
@@ -83,6 +85,7 @@ export function classifyListing(
       candidates.push({
         pid,
         mine: isMine,
+        startTicks: entry.startTicks ?? null,
         facts: { echo: process, uid: entry.uid, uids: entry.uids ?? null, ...lineage(entry, all, echo) },
       });
   }
