@@ -82,6 +82,31 @@ describe('ECHO as it runs', () => {
     expect(after.warnings.map((warning) => warning.kind)).toEqual([]);
   });
 
+  it('shows an agent started after a poll as soon as its heartbeat has it looked for, not at the next poll', async () => {
+    const loaded = loadConfig({
+      DATABASE_URL: db.url,
+      REGISTRY_MODE: 'sessions',
+      OLLAMA_ENDPOINT: 'off',
+      MONITOR_POLL_MS: '600000',
+      MONITOR_AGENT_PROCESSES: 'on',
+    });
+    const config = { ...loaded, agentProcesses: { root: null, extraVmExecutables: [basename(process.execPath)] } };
+    const service = await startMonitorService({ kind: 'echo', config }, { timeZone: 'UTC', defaultDataDir: null });
+    services.push(service);
+    await service.monitor.pollNow();
+    const agent = await keeper.add(startEchoAgentProcess({ role: 'uiux_engineer' }));
+    await db.pool.query(
+      `INSERT INTO agent_status (role, status, last_heartbeat, metadata) VALUES ('uiux_engineer', 'running', (now() AT TIME ZONE 'UTC')::timestamp(0), '{}')
+       ON CONFLICT (role) DO UPDATE SET last_heartbeat = EXCLUDED.last_heartbeat, status = 'running'`,
+    );
+    // This poll sees the heartbeat with no process known: the listing it asks for runs beside it, and its end polls
+    // again. The next tick is ten minutes away.
+    await service.monitor.pollNow();
+    await expect
+      .poll(() => (service.getSnapshot()?.agents ?? []).some((shown) => shown.pid === agent.pid), { timeout: 5000 })
+      .toBe(true);
+  });
+
   it('answers Stop with the reason where no delegator listens and the agent runs elsewhere', async () => {
     const agent = await keeper.add(startEchoAgentProcess({ role: 'cto' }));
     const service = await watch(`${agent.root}-elsewhere`);

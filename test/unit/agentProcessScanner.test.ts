@@ -309,6 +309,24 @@ describe('AgentProcessScanner', () => {
     expect(machine.listCalls).toBe(2);
   });
 
+  it('with an owner to wake, drops a pid that exited without listing in the scan, and wakes it once listed', async () => {
+    const machine = new FakeMachine();
+    machine.run(513, vm('senior_developer'));
+    machine.run(514, vm('test_lead'));
+    let calls = 0;
+    const scanner = scannerOn(machine, { listEvery: 100, onListed: () => (calls += 1) });
+    await scanner.scan();
+    machine.processes.delete(513);
+    machine.run(515, vm('senior_developer'), 9_000);
+    // The scan a stop's event wakes answers from the measuring alone: the lost pid is gone, nothing waits on a listing.
+    const next = await scanner.scan();
+    expect(pidsOf(next.value.agents)).toEqual([514]);
+    // The listing runs beside it; once it ends the owner is told.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([machine.listCalls, calls]).toEqual([2, 1]);
+    expect(pidsOf((await scanner.scan()).value.agents)).toEqual([515, 514]);
+  });
+
   it('treats a pid now carrying another start time as another process', async () => {
     const machine = new FakeMachine();
     machine.run(520, vm('ceo'), 1_000);

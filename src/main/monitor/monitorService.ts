@@ -1,8 +1,4 @@
-import type { CommandOutcome, CommandRequest } from '../../shared/commands';
-import { type LocalDate, type SessionStats, type SessionView, type Snapshot } from '../../shared/model';
-import type { MonitorEvent, ResourceSample } from '../../shared/monitorEvent';
 import type { MonitorConfig } from '../config';
-import type { NotificationIntent } from '../core/alerts/engine';
 import type { RetryPolicy } from '../core/alerts/sendQueue';
 import { zoneOf, type TimeZoneSource } from '../core/localTime';
 import { SILENT_LOGGER, type Logger } from '../core/logger';
@@ -10,7 +6,6 @@ import type { MemoryOverrides } from '../core/memoryEstimate';
 import { reconcileSettingsFor } from '../core/reconcile';
 import { viewSession } from '../core/snapshot';
 import { eventsInMemory } from '../export/eventEntries';
-import type { ExportSources } from '../export/exportChunks';
 import { openExportSources } from '../export/openExportSources';
 import { CommandBus } from '../sources/redis/commandBus';
 import type { EventHandlers } from '../sources/redis/redisRegistry';
@@ -20,8 +15,7 @@ import { openAlertDelivery } from '../sources/receivers/alertDelivery';
 import { resolveReceivers } from '../sources/receivers/receiverTargets';
 import { readSources } from '../sources/readSources';
 import { AgentProcessScanner } from '../sources/processes/agentProcessScanner';
-import { stopScannedAgent, type StopAgentResult, type StopTarget } from '../sources/processes/stopAgentProcess';
-import type { SessionStore } from '../sources/postgres/sessionStore';
+import { stopScannedAgent } from '../sources/processes/stopAgentProcess';
 import { Monitor } from './monitor';
 import { openMonitorStores } from './monitorStores';
 import { listingWanted } from '../core/listingWanted';
@@ -29,6 +23,9 @@ import { describeWatched, sourceTransitionLog } from './serviceLog';
 import { agentStopper } from './agentStopper';
 import { subscribeAll } from './eventSubscriptions';
 import { Unavailable } from './unavailable';
+import type { MonitorService, ServiceParts } from './serviceShape';
+
+export type { MonitorQueries, MonitorService, ServiceParts } from './serviceShape';
 
 /** What a host watches: the configured ECHO, or the embedded demo. */
 export type MonitorTarget =
@@ -58,56 +55,6 @@ export interface MonitorServiceOptions {
   readonly beforeFirstPoll?: (service: MonitorService) => void;
   /** How the alert receivers retry, and how long closing lets queued notices go out; tests shorten both. */
   readonly receiverTiming?: { readonly retry?: RetryPolicy; readonly closeGraceMs?: number };
-}
-
-/** What a host asks of a running monitor: the MonitorApi's questions and commands, served alike over HTTP and IPC. */
-export interface MonitorQueries {
-  getSnapshot(): Snapshot | null;
-  getHistory(date: LocalDate): Promise<SessionView[]>;
-  getStats(from: LocalDate, to: LocalDate): Promise<SessionStats>;
-  getSeries(): readonly ResourceSample[];
-  getEvents(): readonly MonitorEvent[];
-  sendCommand(request: CommandRequest): Promise<CommandOutcome>;
-  snooze(until: string): { snoozedUntil: string | null };
-  resumeNotifications(): { snoozedUntil: string | null };
-}
-
-/**
- * The one object every host takes: the running monitor, its queries and commands, its exports, and what stops it all.
- */
-export interface MonitorService extends MonitorQueries {
-  readonly monitor: Monitor;
-  /** What it reads: the configured ECHO's, or the demo's. */
-  readonly config: MonitorConfig;
-  /** What an export reads, from a pool of its own; null where the host offers no exports. */
-  readonly exports: ExportSources | null;
-  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
-  onEvent(listener: (event: MonitorEvent) => void): () => void;
-  onNotification(listener: (intent: NotificationIntent) => void): () => void;
-  /** When notifications resume, as an instant, or null when they are not snoozed. */
-  snoozedUntil(): number | null;
-  /** Stops polling, finishes writing, and closes every connection (and the demo). */
-  close(): Promise<void>;
-}
-
-/** The parts a service is made of; tests assemble one from parts of their own. */
-export interface ServiceParts {
-  readonly monitor: Monitor;
-  readonly config: MonitorConfig;
-  /** For questions beyond the live snapshot: another day's history, a range's figures. */
-  readonly store: SessionStore;
-  /** Null without a registry: commands travel through Redis. */
-  readonly commands: CommandBus | null;
-  /** Null when Ollama is off: models are unloaded through it. */
-  readonly unloader: ModelUnloader | null;
-  readonly exports: ExportSources | null;
-  /**
-   * Ends an agent's own process on this machine (after checking the pid still runs that agent); null where processes
-   * are not looked at.
-   */
-  readonly stopProcess?: ((target: StopTarget) => Promise<StopAgentResult>) | null;
-  readonly clock?: () => number;
-  close(): Promise<void>;
 }
 
 /**
@@ -182,7 +129,15 @@ async function connect(
           ...options.receiverTiming,
         });
   // Each failed try is not told (ioredis retries twice a second): each source's going down and coming back is, below.
-  const open = await openSources(config, { timeZone: options.timeZone, persistent: true });
+  // The monitor is made once the sources are open: a listing that ends before then has no poll to ask for.
+  let pollSoon = (): void => undefined;
+  const open = await openSources(config, {
+    timeZone: options.timeZone,
+    persistent: true,
+    onAgentProcessesListed: () => {
+      pollSoon();
+    },
+  });
   const { registry, ollama } = open.sources;
   const { subscriber, channels } = open;
   const commands = open.publisher && new CommandBus(open.publisher, config.redisPrefix);
@@ -208,6 +163,9 @@ async function connect(
     onRegistryEvent: (event) => commands?.notice(event),
     log,
   });
+  pollSoon = () => {
+    monitor.wake();
+  };
   // Exactly what the desktop notifies of, after the engine's pending polls, hysteresis, reminders and snooze; never
   // awaited.
   if (delivery !== null)

@@ -43,6 +43,11 @@ export interface OpenOptions {
    * leaves out this process's own CPU time, so loading the command overlaps the window.
    */
   readonly cpuFrom?: CpuMark;
+  /**
+   * A long-lived monitor's poll, asked for when a listing beside the polls has found an agent's process to take in
+   * (or one lost looked for again): the screen shows it now rather than a poll later.
+   */
+  readonly onAgentProcessesListed?: () => void;
   /** Each new connection to PostgreSQL, once it is made. */
   readonly onPostgresConnect?: () => void;
   readonly onConnectionError?: (source: 'postgres' | 'registry', message: string) => void;
@@ -99,7 +104,9 @@ export async function openSources(config: MonitorConfig, options: OpenOptions): 
         ? new PostgresReader(store, heartbeats, { work })
         : readPostgresOnce(store, heartbeats, work),
       // The scanner keeps its pids between polls, so a long-lived monitor lists every process only now and then.
-      agentProcesses: config.agentProcesses && new AgentProcessScanner(config.agentProcesses),
+      agentProcesses:
+        config.agentProcesses &&
+        new AgentProcessScanner({ ...config.agentProcesses, onListed: options.onAgentProcessesListed }),
       registry: redis && new RedisRegistry(redis, config.redisPrefix),
       subscribers: redis,
       ollama: config.ollamaEndpoint === null ? null : new OllamaClient(config.ollamaEndpoint, config.timeoutMs),

@@ -160,7 +160,11 @@ export class AgentProcessScanner {
     const fromBeside = listed === null ? [] : this.relist(listed.found, dropped);
     const lost = await measure([...this.tracked.keys()]);
     this.scansSinceListing += 1;
-    if (lost || this.listSoon) {
+    if (this.onListed !== null && this.listedAt !== null && (lost || this.listSoon)) {
+      // A pid gone, with an owner to wake: the list without it is true now, and a process that took its place is
+      // found beside the poll, whose owner polls again at once. An event (a stop) never waits for a listing.
+      if (!this.listingBeside) this.listBeside(false, true);
+    } else if (lost || this.listSoon) {
       // A pid gone, or no listing yet: list now, as the agent list is wrong until then.
       this.listSoon = true;
       const started = this.clock();
@@ -195,10 +199,11 @@ export class AgentProcessScanner {
 
   /**
    * The turn's listing runs beside the poll, and the next scan takes its
-   * result: a poll woken by an announcement never waits for it, while a new
-   * agent is seen one poll later.
+   * result: a poll woken by an announcement never waits for it. `onListed`
+   * is called when it finds a process not followed yet, or whenever it was
+   * `wanted` (a pid lost), so the owner's next poll takes it in at once.
    */
-  private listBeside(reread = false): void {
+  private listBeside(reread = false, wanted = false): void {
     this.scansSinceListing = 0;
     this.listingBeside = true;
     const at = this.clock();
@@ -206,7 +211,8 @@ export class AgentProcessScanner {
       .then(
         (sorted) => {
           this.listedBeside = { ...sorted, at };
-          if (this.onListed !== null && this.findsNew(sorted.found.candidates)) {
+          this.listSoon = false;
+          if (this.onListed !== null && (wanted || this.findsNew(sorted.found.candidates))) {
             try {
               this.onListed();
             } catch {
