@@ -17,9 +17,18 @@ export interface PollSize {
   /** A poll in which nothing changed: the change token alone. */
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** A poll after one session changed: the token, then the whole picture in one statement. */
+  /** A poll after a running session gained a task: the token, then the running rows. */
   readonly changedP50Ms: number;
   readonly changedP99Ms: number;
+  /** A poll after a session started (the newest start moved): the token, then the whole day. */
+  readonly startedP50Ms: number;
+  readonly startedP99Ms: number;
+  /** A poll after a running session ended: the token, then the running rows and the one that left them. */
+  readonly endedP50Ms: number;
+  readonly endedP99Ms: number;
+  /** `SELECT 1` at this size, timed in the same loop. */
+  readonly floorP50Ms: number;
+  readonly floorP99Ms: number;
 }
 
 const CATEGORIES = `ARRAY['quick_fix','development','technical','product','strategic','operations','hr']`;
@@ -91,11 +100,14 @@ export async function measurePollCost(
     );
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
-    progress(`poll: ${String(polls)} polls after a change and ${String(polls)} with none`);
+    progress(`poll: ${String(polls)} polls after each kind of change and ${String(polls)} with none`);
     // Warm the caches as a running monitor's would be.
     for (let warm = 0; warm < 5; warm += 1) await readSources(open.sources, Date.now());
     const unchanged: number[] = [];
     const changed: number[] = [];
+    const started: number[] = [];
+    const ended: number[] = [];
+    const sizeFloor: number[] = [];
     for (let poll = 0; poll < polls; poll += 1) {
       // What an agent spawning does to its session, outside the timing.
       await pool.query(
@@ -103,15 +115,37 @@ export async function measurePollCost(
       );
       changed.push(await timed(() => readSources(open.sources, Date.now())));
       unchanged.push(await timed(() => readSources(open.sources, Date.now())));
+      // A session starting, then ending, as the delegator records them: each start a second after the last.
+      const id = `bench_started_${String(poll)}`;
+      await pool.query(
+        `INSERT INTO delegator_sessions (session_id, task_category, active_agents, started_at, total_agents_spawned,
+                                         tasks_delegated, status, inserted_at, updated_at)
+         SELECT $1, 'development', ARRAY['senior_developer']::varchar[], at, 1, 0, 'active', at, at
+           FROM (SELECT date_trunc('second', now() AT TIME ZONE 'UTC') + make_interval(secs => $2) AS at) AS t`,
+        [id, poll],
+      );
+      started.push(await timed(() => readSources(open.sources, Date.now())));
+      await pool.query(
+        "UPDATE delegator_sessions SET status = 'completed', ended_at = started_at + interval '1 minute' WHERE session_id = $1",
+        [id],
+      );
+      ended.push(await timed(() => readSources(open.sources, Date.now())));
       // The floor in the same loop, so it meets the same caches, scheduler and neighbours as the polls.
-      floor.push(await timed(() => pool.query('SELECT 1')));
+      sizeFloor.push(await timed(() => pool.query('SELECT 1')));
     }
+    floor.push(...sizeFloor);
     results.push({
       ...size,
       p50Ms: round(percentile(unchanged, 50)),
       p99Ms: round(percentile(unchanged, 99)),
       changedP50Ms: round(percentile(changed, 50)),
       changedP99Ms: round(percentile(changed, 99)),
+      startedP50Ms: round(percentile(started, 50)),
+      startedP99Ms: round(percentile(started, 99)),
+      endedP50Ms: round(percentile(ended, 50)),
+      endedP99Ms: round(percentile(ended, 99)),
+      floorP50Ms: round(percentile(sizeFloor, 50), 3),
+      floorP99Ms: round(percentile(sizeFloor, 99), 3),
     });
     await open.close();
     await pool.end();

@@ -51,6 +51,16 @@ function counted(sql: SqlClient): { sql: SqlClient; statements: () => number } {
   };
 }
 
+/** Records the text of every statement a client is sent. */
+function recording(sql: SqlClient, texts: string[]): SqlClient {
+  return {
+    query: (text, values) => {
+      texts.push(text);
+      return sql.query(text, values);
+    },
+  };
+}
+
 describe.each(BACKENDS)('on $name', (backend) => {
   let db: SqlBackend;
   beforeAll(async () => {
@@ -202,6 +212,26 @@ describe.each(BACKENDS)('on $name', (backend) => {
       const otherDay = await reader.read({ ...TODAY, historyDate: '2026-11-23' });
       expect(client.statements()).toBe(7);
       expect(otherDay.value.historyDate).toBe('2026-11-23');
+    });
+
+    it('after a running session gains an agent, reads the running rows again, not the day or its hours', async () => {
+      const texts: string[] = [];
+      const reader = new PostgresReader(new SessionStore(recording(db.sql, texts), 'UTC'), new HeartbeatStore(db.sql));
+      await reader.read(TODAY);
+      texts.length = 0;
+      await db.sql.query(
+        "UPDATE delegator_sessions SET total_agents_spawned = total_agents_spawned + 1 WHERE session_id = 'running-now'",
+      );
+      const changed = await reader.read(TODAY);
+      // The token's statement, then the running rows': no aggregate over the day, no count per hour.
+      expect(texts).toHaveLength(2);
+      expect(texts.filter((text) => /json_object_agg|width_bucket|unnest\(/.test(text))).toEqual([]);
+      const { heartbeats, work, ...picture } = changed.value;
+      expect([heartbeats.present, work]).toEqual([true, null]);
+      expect(picture).toEqual((await new SessionStore(db.sql, 'UTC').dayPicture(TODAY)).value);
+      expect(picture.activeSessions.find((session) => session.sessionId === 'running-now')?.totalAgentsSpawned).toBe(
+        picture.history.find((session) => session.sessionId === 'running-now')?.totalAgentsSpawned,
+      );
     });
 
     it('reads the picture again after a minute, for an edit to a finished session the token cannot see', async () => {

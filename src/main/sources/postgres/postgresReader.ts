@@ -5,7 +5,8 @@ import type { EchoWorkStore, WorkReading } from './echoWorkStore';
 import { isMissingTableOrColumn, parseWorkTables, tablesKey, WORK_TABLES_SQL, type EchoTables } from './echoWorkTables';
 import { HEARTBEAT_COLUMNS, screenHeartbeats, type HeartbeatStore } from './heartbeatStore';
 import type { Screened } from '../screening';
-import type { DayRequest, SessionStore } from './sessionStore';
+import type { ChangeToken, DayRequest, SessionStore } from './sessionStore';
+import { DayPictureKeeper } from './dayPictureKeeper';
 
 /** What a poll asks of PostgreSQL. */
 export interface DayPictureSource {
@@ -95,7 +96,9 @@ interface Kept<T> {
  * Reads what a poll shows of PostgreSQL, and reads each part again only when
  * it can have changed: a poll first asks for the change token (one small
  * statement, mostly over indexes), and when a part's token and the request
- * are as last time, and that part is under a minute old, it stands. Durations
+ * are as last time, and that part is under a minute old, it stands. The
+ * sessions' picture is kept in parts (dayPictureKeeper.ts): a change among
+ * the running sessions reads those again, not the day. Durations
  * keep ticking in the clients from the snapshot's time, so an unchanged
  * picture is still a true one. The heartbeats change every few seconds by
  * design: they ride in the token's statement once the table is known to
@@ -104,7 +107,7 @@ interface Kept<T> {
  * one round trip.
  */
 export class PostgresReader implements DayPictureSource {
-  private latest: Kept<Screened<DayPicture>> | null = null;
+  private readonly day: DayPictureKeeper;
   private latestWork: Kept<WorkReading> | null = null;
   /** Whether agent_status existed at the last poll; its rows are asked for only then. */
   private heartbeatsPresent = false;
@@ -121,16 +124,12 @@ export class PostgresReader implements DayPictureSource {
     const { maxAgeMs = 60_000, work = null } = typeof options === 'number' ? { maxAgeMs: options } : options;
     this.maxAgeMs = maxAgeMs;
     this.work = work;
+    this.day = new DayPictureKeeper(store, maxAgeMs);
   }
 
   async read(request: DayRequest): Promise<Screened<PostgresData>> {
     const { token, beats, work } = await this.tokenAndHeartbeats(request);
-    const key = [request.today, request.historyDate, token].join(' ');
-    const stands = this.stands(this.latest, key, request.now);
-    const picture = stands && this.latest ? Promise.resolve(this.latest.value) : this.store.dayPicture(request);
-    const result = await combined(picture, beats, this.workFor(request, work));
-    if (!stands) this.latest = { key, readAt: request.now, value: await picture };
-    return result;
+    return combined(this.day.picture(request, token), beats, this.workFor(request, work));
   }
 
   /** A clock set back reads again too: its age would otherwise look young for as long as it was set back. */
@@ -170,7 +169,7 @@ export class PostgresReader implements DayPictureSource {
   /** The token and, in the same statement where the tables exist, the heartbeats and the work's token. */
   private async tokenAndHeartbeats(
     request: DayRequest,
-  ): Promise<{ token: string; beats: Promise<Screened<HeartbeatData>>; work: WorkSeen | null }> {
+  ): Promise<{ token: ChangeToken; beats: Promise<Screened<HeartbeatData>>; work: WorkSeen | null }> {
     const columns = this.alongside(true);
     let read;
     try {
@@ -189,7 +188,7 @@ export class PostgresReader implements DayPictureSource {
         ? Promise.resolve(screenHeartbeats(rows))
         : // Just appeared: read once on its own, beside the picture; from the next poll it rides in the token.
           this.heartbeats.read();
-    return { token: read.token, beats, work: this.workSeen(read.alongside) };
+    return { token: read.parts, beats, work: this.workSeen(read.alongside) };
   }
 
   /** The tables found now, and the work's token where it was asked of exactly those tables. */

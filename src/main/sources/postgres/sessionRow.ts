@@ -93,7 +93,7 @@ function shownDescription(text: string | null, fullLength: number | null | undef
   return text !== null && fullLength != null && fullLength > text.length ? markCut(text, fullLength) : text;
 }
 
-function readSessionRow(row: unknown): SessionRowResult {
+export function readSessionRow(row: unknown): SessionRowResult {
   const parsed = sessionRowSchema.safeParse(row);
   if (!parsed.success) {
     return { ok: false, reason: `${describeRow(row)}: ${describeIssues(parsed.error)}` };

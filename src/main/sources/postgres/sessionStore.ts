@@ -15,6 +15,8 @@ import type { Screened } from '../screening';
 import { readSessionRows, READABLE_ROW_SQL, utcTimestamp } from './sessionRow';
 import { activeRowsSql, countsSql, historyRowsSql, startedWithinSql, statsTotalsSql } from './sessionSql';
 import { queryPlanned, type SqlClient } from './sqlClient';
+import { readDayParts, readRunningChange, type DayParts, type RunningChange } from './dayParts';
+import { singleDayStats, timelineOf, type DayWindow, type StatsTotals } from './sessionShares';
 
 const TIMELINE_HOURS = 24;
 
@@ -23,6 +25,16 @@ export interface DayRequest {
   readonly now: number;
   readonly today: LocalDate;
   readonly historyDate: LocalDate;
+}
+
+/**
+ * What moved, in the change token's parts: the hour (the timeline's last bucket), the newest start (a session
+ * started), and the running sessions (how many, and their row versions).
+ */
+export interface ChangeToken {
+  readonly hour: number;
+  readonly newest: string;
+  readonly active: string;
 }
 
 export interface ActiveSessions {
@@ -35,8 +47,6 @@ const countRowSchema = z.object({ bucket: z.coerce.number().int(), count: z.coer
 const countRowsSchema = z.array(countRowSchema);
 
 const breakdownSchema = z.record(z.string(), z.coerce.number().int().nonnegative()).nullable();
-
-type StatsTotals = Omit<SessionStats, 'from' | 'to' | 'sessionsPerDay'>;
 
 const statsRowSchema = z.object({
   total_sessions: z.coerce.number().int().nonnegative(),
@@ -84,18 +94,6 @@ function countsByBucket(rows: readonly z.infer<typeof countRowSchema>[], size: n
   return counts;
 }
 
-function timelineOf(buckets: readonly InstantRange[], counts: readonly number[]): HourlyCount[] {
-  return buckets.map((bucket, index) => ({
-    hourStart: new Date(bucket.start).toISOString(),
-    count: counts[index] ?? 0,
-  }));
-}
-
-/** The figures of a single day: its count is its total, so no per-day query is needed. */
-function singleDayStats(date: LocalDate, totals: StatsTotals): SessionStats {
-  return { from: date, to: date, ...totals, sessionsPerDay: [{ date, count: totals.totalSessions }] };
-}
-
 /**
  * Reads ECHO's `delegator_sessions` as it is. Local days are turned into UTC
  * instants here, so every query compares plain timestamps and uses the index
@@ -114,7 +112,8 @@ export class SessionStore {
 
   /**
    * Everything one poll shows, in one statement: a single round trip, and one
-   * pooled connection rather than four.
+   * pooled connection rather than four. A single look reads this; a running
+   * monitor keeps the same picture in parts (dayParts.ts), which must equal it.
    */
   async dayPicture(request: DayRequest): Promise<Screened<DayPicture>> {
     const { historyDate, today } = request;
@@ -179,7 +178,7 @@ export class SessionStore {
   async changeTokenWith(
     request: DayRequest,
     alongside: Readonly<Record<string, string>>,
-  ): Promise<{ token: string; alongside: Readonly<Record<string, unknown>> }> {
+  ): Promise<{ token: string; parts: ChangeToken; alongside: Readonly<Record<string, unknown>> }> {
     const hours = recentHourBuckets(request.now, this.timeZone(), TIMELINE_HOURS);
     const params = new Placeholders();
     const extra = Object.entries(alongside)
@@ -199,13 +198,37 @@ export class SessionStore {
     );
     const row = changeTokenRowSchema.parse(rows[0]);
     const first = (rows[0] ?? {}) as Record<string, unknown>;
-    const token = [hours.at(-1)?.start ?? 0, row.newest_start ?? 'none', row.active_count, row.active_versions].join(
-      '/',
-    );
+    const parts: ChangeToken = {
+      hour: hours.at(-1)?.start ?? 0,
+      newest: row.newest_start ?? 'none',
+      active: `${String(row.active_count)}:${row.active_versions}`,
+    };
     return {
-      token,
+      token: [parts.hour, parts.newest, parts.active].join('/'),
+      parts,
       alongside: Object.fromEntries(Object.keys(alongside).map((name) => [name, first[`extra_${name}`]])),
     };
+  }
+
+  /** The instants one poll covers: the day on screen, today, and the timeline's hours. */
+  dayWindow(request: DayRequest): DayWindow {
+    const zone = this.timeZone();
+    return {
+      historyDate: request.historyDate,
+      day: localDayRange(request.historyDate, zone),
+      today: localDayRange(request.today, zone),
+      hours: recentHourBuckets(request.now, zone, TIMELINE_HOURS),
+    };
+  }
+
+  /** The day in parts, one statement: see dayParts.ts. */
+  dayParts(request: DayRequest, window = this.dayWindow(request)): Promise<DayParts> {
+    return readDayParts(this.sql, window, request.now);
+  }
+
+  /** The running rows, and those of `known` (ids once running) that run no more. */
+  runningChange(known: readonly string[]): Promise<RunningChange> {
+    return readRunningChange(this.sql, known);
   }
 
   async activeSessions(): Promise<Screened<ActiveSessions>> {
