@@ -109,6 +109,19 @@ function tableRows(lines: readonly string[], names: readonly string[], count: nu
   );
 }
 
+/** The Machine line of status's text. */
+const machineLine = (stdout: string): string => stdout.split('\n').find((line) => line.startsWith('Machine')) ?? '';
+
+/** What `status --timings` says of the CPU window: its length, the wait in it, and the shortest this machine needs. */
+function cpuWindowOf(stderr: string): { ms: number; waitedMs: number; neededMs: number } {
+  const line =
+    /^cpu window: (\d+) ms from the command's start to its CPU sample · waited (\d+) ms · (\d+) ms needed on \d+ cores?$/m.exec(
+      stderr,
+    );
+  if (line === null) throw new Error(`no cpu window line in: ${stderr}`);
+  return { ms: Number(line[1]), waitedMs: Number(line[2]), neededMs: Number(line[3]) };
+}
+
 const noRedis = redisMissing();
 describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
   it('prints one JSON snapshot with every documented key and exits 0', async () => {
@@ -128,9 +141,11 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
       memoryBytes: DEEPSEEK_BYTES + CODELLAMA_BYTES,
       memorySource: 'measured',
       savingsPct: 79,
-      cpuLoad: expect.stringMatching(/^(idle|low|medium|high)$/),
       agentsFrom: ['registry'],
     });
+    // Unknown, never 0, when the command ran too short a time for the CPU counters to tell.
+    expect([null, 'idle', 'low', 'medium', 'high']).toContain(snapshot.summary.cpuLoad);
+    expect(snapshot.summary.cpuLoad === null).toBe(snapshot.summary.cpuPercent === null);
     expect(snapshot.summary.machineRamBytes).toBeGreaterThan(0);
     expect(snapshot.warnings).toEqual([]);
     expect(snapshot.alerts).toEqual([]);
@@ -202,9 +217,9 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
     expect(run.stdout).toMatch(/^PostgreSQL {2}ok \(postgres@127\.0\.0\.1:\d+\/monitor_test_\w+\)$/m);
     expect(run.stdout).toMatch(/^Registry {4}ok \(redis:\/\/127\.0\.0\.1:\d+\)$/m);
     expect(run.stdout).toMatch(/^Ollama {6}ok \(http:\/\/127\.0\.0\.1:\d+\)$/m);
-    // Swap this machine has in use, if any, is said after the CPU.
+    // The CPU over the time the command ran, or why there is none; swap this machine has in use, if any, after it.
     expect(run.stdout).toMatch(
-      /^Machine {5}CPU (idle|low|medium|high) \([\d.]+%\)(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m,
+      /^Machine {5}CPU (?:(?:idle|low|medium|high) \([\d.]+%, over the \d\.\d\d s this command ran\)|\? \(the command ran \d\.\d\d s: too short to tell; --cpu-window waits for a figure\))(?: · swap (?:under 1 MB|[\d.]+ [MG]B) in use)?$/m,
     );
     // In the recording, deepseek-coder sits in GPU memory and codellama in RAM: only codellama counts against RAM, and
     // its share is of RAM alone.
@@ -270,6 +285,34 @@ describe.skipIf(noRedis !== null)('npm run cli -- status', () => {
     expect(marks.map(([phase]) => phase)).toEqual(['loaded', 'opened', 'connected', 'read', 'closed', 'written']);
     const times = marks.map(([, ms]) => Number(ms));
     expect(times.every((ms, index) => ms > 0 && ms >= (times[index - 1] ?? 0))).toBe(true);
+  });
+
+  it('never waits for a CPU window: its figure covers the time it ran, or says why it has none', async () => {
+    const run = await runCliProcess(['status', '--timings'], env);
+    expect(run.code).toBe(0);
+    const window = cpuWindowOf(run.stderr);
+    expect(window.waitedMs).toBe(0);
+    const seconds = (Math.floor(window.ms / 10) / 100).toFixed(2);
+    expect(machineLine(run.stdout)).toMatch(
+      window.ms >= window.neededMs
+        ? new RegExp(`^Machine {5}CPU (idle|low|medium|high) \\([\\d.]+%, over the ${seconds} s this command ran\\)`)
+        : new RegExp(`^Machine {5}CPU \\? \\(the command ran ${seconds} s: too short to tell; --cpu-window waits`),
+    );
+  });
+
+  it('waits with --cpu-window until the CPU has been measured over that long, and reports it', async () => {
+    const run = await runCliProcess(['status', '--cpu-window', '600', '--timings'], env);
+    expect(run.code).toBe(0);
+    const window = cpuWindowOf(run.stderr);
+    expect(window.ms).toBeGreaterThanOrEqual(600);
+    expect(window.neededMs).toBeLessThanOrEqual(600);
+    const over = /^Machine {5}CPU (?:idle|low|medium|high) \([\d.]+%, over the (\d\.\d\d) s this command ran\)/m.exec(
+      run.stdout,
+    );
+    expect(Number(over?.[1])).toBeGreaterThanOrEqual(0.6);
+    const json = await runCliProcess(['status', '--json', '--cpu-window'], env);
+    expect(json.code).toBe(0);
+    expect(parseSnapshot(json.stdout).summary.cpuPercent).toEqual(expect.any(Number));
   });
 
   it('exits 2 and shows PostgreSQL down, keeping what the registry knows', async () => {

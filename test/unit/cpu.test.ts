@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuLoadOf, cpuPercentBetween, sumCpuTimes } from '../../src/main/core/cpu';
+import { cpuLoadOf, cpuPercentBetween, cpuTickMs, shortestCpuWindowMs, sumCpuTimes } from '../../src/main/core/cpu';
 
 const core = (user: number, idle: number) => ({ times: { user, nice: 0, sys: 0, idle, irq: 0 } });
 
@@ -48,5 +48,38 @@ describe('CPU utilisation', () => {
     [100, 'high'],
   ] as const)('%d%% is %s', (percent, load) => {
     expect(cpuLoadOf(percent)).toBe(load);
+  });
+});
+
+describe('the shortest CPU window that says something', () => {
+  it("counts in the platform's ticks: 10 ms on Linux and macOS, 15.625 ms on Windows", () => {
+    expect(cpuTickMs('linux')).toBe(10);
+    expect(cpuTickMs('darwin')).toBe(10);
+    expect(cpuTickMs('win32')).toBe(15.625);
+  });
+
+  it.each([
+    [1, 10, 200],
+    [2, 10, 100],
+    [4, 10, 50],
+    [8, 10, 25],
+    [10, 10, 20],
+    [64, 10, 20],
+    [2, 15.625, 157],
+  ] as const)('on %d cores with %d ms ticks is %d ms', (cores, tickMs, shortest) => {
+    expect(shortestCpuWindowMs(cores, tickMs)).toBe(shortest);
+  });
+
+  it('holds 20 ticks in all, so one tick moves the share by at most 5 points, and two on each core', () => {
+    for (const cores of [1, 2, 3, 4, 6, 8, 12, 16, 32]) {
+      const ms = shortestCpuWindowMs(cores, 10);
+      // One tick over the window's whole core time: 10/(W·n)·100 points.
+      expect((10 / (ms * cores)) * 100).toBeLessThanOrEqual(5);
+      expect(ms / 10).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('is never reached where the platform lists no cores', () => {
+    expect(shortestCpuWindowMs(0, 10)).toBe(Number.POSITIVE_INFINITY);
   });
 });

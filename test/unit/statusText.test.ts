@@ -434,6 +434,31 @@ describe("an agent's work, copies and ECHO's records", () => {
   });
 });
 
+describe("status's CPU and the window it covers", () => {
+  const note = (windowMs: number, enough: boolean) => ({ windowMs, waitedMs: 0, shortestMs: 100, cores: 2, enough });
+  const machineLine = (snapshot: Snapshot, cpuWindow?: ReturnType<typeof note>): string | undefined =>
+    section(statusText(snapshot, WHERE, { cpuWindow }), 'Delegator').find((line) => line.startsWith('Machine'));
+
+  it("names the time the command ran as the figure's window", () => {
+    const snapshot = snapshotAt(NOW, { system: system({ cpuPercent: 12 }) });
+    expect(machineLine(snapshot, note(143, true))).toBe('Machine     CPU low (12%, over the 0.14 s this command ran)');
+  });
+
+  it('says why the CPU is unknown when the command ran too short a time to tell, never 0', () => {
+    const snapshot = snapshotAt(NOW, { system: system({ cpuPercent: null }) });
+    expect(machineLine(snapshot, note(43, false))).toBe(
+      'Machine     CPU ? (the command ran 0.04 s: too short to tell; --cpu-window waits for a figure)',
+    );
+  });
+
+  it('says no window where none was given: a watch, or a figure unknown for another reason', () => {
+    expect(machineLine(snapshotAt(NOW, { system: system({ cpuPercent: 12 }) }))).toBe('Machine     CPU low (12%)');
+    expect(machineLine(snapshotAt(NOW, { system: system({ cpuPercent: null }) }), note(300, true))).toBe(
+      'Machine     CPU ?',
+    );
+  });
+});
+
 describe('alignTable', () => {
   it('pads every column but the last to its widest cell, with no space at the end of a line', () => {
     expect(

@@ -17,10 +17,29 @@ export function isCommandName(name: string): name is CommandName {
 /** Help fits a terminal of 100 columns without the terminal's own wrapping breaking a word. */
 const WIDTH = 100;
 
+/**
+ * A synopsis's words: the command, then each option or argument, split before each; a bracketed option stays whole,
+ * with what it brackets: `[--format csv|json]`, `[--cpu-window [MS]]`.
+ */
+function synopsisParts(form: string): string[] {
+  const parts: string[] = [];
+  let part = '';
+  let depth = 0;
+  for (let index = 0; index < form.length; index += 1) {
+    const char = form.charAt(index);
+    if (char === ' ' && depth === 0 && /[[<-]/.test(form.charAt(index + 1))) {
+      parts.push(part);
+      part = '';
+    } else part += char;
+    if (char === '[') depth += 1;
+    else if (char === ']') depth -= 1;
+  }
+  return [...parts, part];
+}
+
 /** A synopsis too long for one line, wrapped between options and aligned under the first of them. */
 function synopsisLines(lead: string, form: string): string[] {
-  // Split before each option or argument; a bracketed option stays whole: `[--format csv|json]`.
-  const [command = '', ...parts] = form.split(/ (?=[[<-])/);
+  const [command = '', ...parts] = synopsisParts(form);
   const first = `${lead} ${PROGRAM} ${command}`;
   const lines = [first];
   for (const part of parts) {

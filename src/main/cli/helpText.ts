@@ -5,6 +5,7 @@
  * the command accepts.
  */
 import { CATEGORY_AGENTS } from '../core/echoRoster';
+import { DEFAULT_CPU_WINDOW_MS, MAX_CPU_WINDOW_MS, MIN_CPU_WINDOW_MS } from './cpuWindow';
 import { DEFAULT_ACK_TIMEOUT_SECONDS, DEFAULT_WATCH_SECONDS, MAX_BACKFILL_DAYS, MIN_WATCH_SECONDS } from './limits';
 
 export const PROGRAM = 'delegator-monitor';
@@ -57,20 +58,26 @@ export const COMMAND_HELP: Readonly<Record<CommandName, CommandHelp>> = {
   status: {
     summary: 'One snapshot of sessions, agents, memory, warnings and alerts',
     synopsis: [
-      'status [--json] [--date YYYY-MM-DD] [--demo] [--timings]',
+      'status [--json] [--date YYYY-MM-DD] [--demo] [--timings] [--cpu-window [MS]]',
       'status --watch [SECONDS] [--json] [--demo]',
     ],
     about: [
       "Reads each source once (PostgreSQL, the registry, Ollama, the agents' processes) and prints it:",
       "a header, then tables of the sessions, agents, models Ollama holds, ECHO's work and latest messages.",
       'Its exit code follows the Nagios plugin convention, so it serves as a monitoring check as it is.',
+      "The machine's CPU is measured over the time the command ran, with no wait for it, and is shown as",
+      'unknown (CPU ?) where that was too short for the CPU counters to tell; --cpu-window waits for one.',
       'With --watch it keeps one monitor running and redraws in place until Ctrl-C or SIGTERM.',
     ],
     options: [
       ['--json', 'The same snapshot as one JSON object'],
       ['--date YYYY-MM-DD', 'History and figures for another local calendar day (default: today)'],
       DEMO_OPTION,
-      ['--timings', 'Also write when each phase ended to standard error'],
+      ['--timings', 'Also write when each phase ended, and the CPU window, to standard error'],
+      [
+        '--cpu-window [MS]',
+        `Wait until the CPU is measured over MS ms (default ${String(DEFAULT_CPU_WINDOW_MS)}, ${String(MIN_CPU_WINDOW_MS)} to ${String(MAX_CPU_WINDOW_MS)})`,
+      ],
       [
         '--watch [SECONDS]',
         `Redraw every SECONDS (default ${String(DEFAULT_WATCH_SECONDS)}, at least ${String(MIN_WATCH_SECONDS)}); with --json, one object a line`,

@@ -1,6 +1,7 @@
 import { formatBytes, formatDuration, swapText, UNIFIED_MEMORY_HINT } from '../../shared/format';
 import type { Snapshot, SourceHealth, Summary } from '../../shared/model';
 import { escapeControls as shown } from '../../shared/terminalText';
+import { windowSeconds, type CpuWindowNote } from './cpuWindow';
 import { agentsSection } from './statusAgents';
 import { latestSection, localTime, modelsSection, sessionsSection, workSection } from './statusTables';
 
@@ -13,6 +14,8 @@ export interface SourceLabels {
 export interface StatusTextOptions {
   /** Set while `--watch` redraws: the title says how often. */
   readonly everySeconds?: number;
+  /** What a single look's CPU figure covers (the time the command ran); absent where the figure is a poll's. */
+  readonly cpuWindow?: CpuWindowNote | null;
 }
 
 const label = (name: string): string => name.padEnd(12);
@@ -56,8 +59,19 @@ function echoLines(snapshot: Snapshot): string[] {
   return [`${label('ECHO root')}${roots}${left.length > 0 ? ` (${left.join(', ')})` : ''}`, ...delegators];
 }
 
-function machineLine(summary: Summary): string {
-  const cpu = summary.cpuPercent === null ? 'CPU ?' : `CPU ${summary.cpuLoad ?? '?'} (${summary.cpuPercent}%)`;
+/** The machine's CPU, with the window a single look measured it over, or why that window said nothing. */
+function cpuText(summary: Summary, window: CpuWindowNote | null): string {
+  if (summary.cpuPercent === null) {
+    if (window === null || window.enough) return 'CPU ?';
+    const ran = windowSeconds(window.windowMs);
+    return `CPU ? (the command ran ${ran} s: too short to tell; --cpu-window waits for a figure)`;
+  }
+  const over = window === null ? '' : `, over the ${windowSeconds(window.windowMs)} s this command ran`;
+  return `CPU ${summary.cpuLoad ?? '?'} (${summary.cpuPercent}%${over})`;
+}
+
+function machineLine(summary: Summary, window: CpuWindowNote | null): string {
+  const cpu = cpuText(summary, window);
   const parts = [
     cpu,
     summary.memoryPressure === null ? null : `memory pressure ${summary.memoryPressure}`,
@@ -114,7 +128,7 @@ export function statusHeader(snapshot: Snapshot, where: SourceLabels, options: S
     sourceLine('Registry', snapshot.sources.registry, where.registry),
     sourceLine('Ollama', snapshot.sources.ollama, where.ollama),
     ...echoLines(snapshot),
-    machineLine(summary),
+    machineLine(summary, options.cpuWindow ?? null),
     ramLine(summary),
     ...gpuLines(summary),
   ];

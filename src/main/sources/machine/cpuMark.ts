@@ -8,6 +8,8 @@ export interface CpuMark {
   readonly at: number;
   /** This process's CPU time so far, user and system (ms). */
   readonly ownMs: number;
+  /** The cores counted; absent where a mark was made by hand. */
+  readonly cores?: number;
 }
 
 /** This process's CPU time so far, user and system, in milliseconds. */
@@ -27,10 +29,11 @@ export interface CpuMarkSource {
  * Reads the machine's cumulative CPU times now: the start of a CPU window. Cheap enough to take before anything loads.
  */
 export function markCpu(source: CpuMarkSource = {}): CpuMark {
-  const machine = source.machine ?? os;
+  const cores = (source.machine ?? os).cpus();
   return {
-    times: sumCpuTimes(machine.cpus(), source.platform ?? process.platform),
+    times: sumCpuTimes(cores, source.platform ?? process.platform),
     at: (source.clock ?? Date.now)(),
     ownMs: (source.ownCpu ?? ownCpuMs)(),
+    cores: cores.length,
   };
 }

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { cpuPercentBetween } from '../../core/cpu';
+import { cpuPercentBetween, type CpuWindow } from '../../core/cpu';
 import type { GpuMemory, SystemReading } from '../../core/readings';
 import { markCpu, type CpuMark } from './cpuMark';
 import { GpuMemoryReader, type GpuReading } from './gpuMemory';
@@ -111,6 +111,7 @@ export class SystemProbe {
   private readonly gpu: GpuMemoryReader | null;
   private readonly ownCpu: (() => number) | undefined;
   private previous: CpuMark;
+  private lastWindow: CpuWindow | null = null;
   private appleSilicon: Promise<boolean> | null = null;
   /** Set once nvidia-smi shows a GB10 or a Jetson: the hardware does not change. */
   private nvidiaUnified = false;
@@ -144,6 +145,11 @@ export class SystemProbe {
    */
   setGpuInUse(inUse: boolean | null): void {
     this.gpuInUse = inUse;
+  }
+
+  /** The window the last sample's CPU figure covers, and how long it waited for it; null before the first sample. */
+  cpuWindow(): CpuWindow | null {
+    return this.lastWindow;
   }
 
   private markCpu(): CpuMark {
@@ -181,6 +187,7 @@ export class SystemProbe {
       mark.times,
       this.ownCpu ? mark.ownMs - this.previous.ownMs : 0,
     );
+    this.lastWindow = { ms: mark.at - this.previous.at, waitedMs: Math.max(0, wait), cores: mark.cores ?? 0 };
     this.previous = mark;
     const totalBytes = this.machine.totalmem();
     const [{ freeBytes, pressure, swapUsedBytes }, unified] = await Promise.all([memory, unifiedNow]);
