@@ -49,10 +49,15 @@ export interface DesktopPaintFigures {
 /** Why nothing was measured (the built app or Chromium is missing), or the figures. */
 export type DesktopPaint = { readonly skipped: string } | DesktopPaintFigures;
 
+export interface DesktopPaintOptions {
+  /** The main script to launch: the built app's (`out/main/index.js`) by default; another build's, to set two side by side. */
+  readonly main?: string;
+}
+
 /** One launch: started, timed, quit as the system quits it, and always cleaned up. */
-async function launchOnce(): Promise<DesktopPaintLaunch> {
+async function launchOnce(options: DesktopPaintOptions): Promise<DesktopPaintLaunch> {
   const launchedAt = Date.now();
-  const app = await startDesktopApp({ args: ['--demo'], pageScripts: [INSTRUMENT] });
+  const app = await startDesktopApp({ args: ['--demo'], pageScripts: [INSTRUMENT], ...options });
   try {
     const page = await app.page(30_000);
     // The demo opens its database before the first snapshot; made from nothing on a slow machine, that alone takes seconds.
@@ -81,8 +86,8 @@ async function launchOnce(): Promise<DesktopPaintLaunch> {
 
 /**
  * The desktop app's dashboard window through the desktop harness
- * (test/support/desktopHarness.ts): `runs` launches of the built app with
- * `--demo`, one after another, each with fresh user data, each quit as the
+ * (test/support/desktopHarness.ts): `runs` launches of the built app (or of
+ * `options.main`) with `--demo`, one after another, each with fresh user data, each quit as the
  * system quits it, and the time to the first snapshot painted in each: from
  * the page's navigation start (the figure render.ts gives for the page from
  * serve) and from the launch.
@@ -93,29 +98,30 @@ async function launchOnce(): Promise<DesktopPaintLaunch> {
  * where no copy is kept yet, from PostgreSQL's initdb inside PGlite, 3–5 s on
  * two cores, which keeps a copy for the next launch.
  *
- * PGlite runs on the main process's thread, so loading or making the
- * database stalls it, and the stand-in drives the window's page from that same thread:
- * whether the page begins to load before the stall or only after it is a
- * race, usually lost. Electron starts the navigation in its browser process
- * and would always load the page first, to wait for its first snapshot. So
- * the split between launchToNavigationMs and navigationToPaintMs is the
- * harness's, and varies from a few hundred milliseconds after navigation to
- * seconds; launchToPaintMs is the figure that holds. The launch includes what
- * Electron does itself (its Chromium's start) and what it does not (the
- * harness's TypeScript loader, the stand-in's connecting over CDP).
+ * PGlite runs on a thread of its own (demoDatabaseWorker.ts), started as
+ * soon as the app holds its single-instance lock, so the main process's
+ * thread, from which the stand-in drives the window's page, stays free while
+ * the database loads: the page loads meanwhile, and waits for its first
+ * snapshot. Until that thread existed, loading the database stalled the main
+ * thread, and whether the page began to load before the stall or after it
+ * was a race, so the split between launchToNavigationMs and
+ * navigationToPaintMs varied by seconds; launchToPaintMs is the figure that
+ * holds either way. The launch includes what Electron does itself (its
+ * Chromium's start) and what it does not (the harness's TypeScript loader,
+ * the stand-in's connecting over CDP).
  *
  * Returns `{ skipped }`, saying why, where the built app (`npm run build`) or
  * Chromium is missing; throws if a launch fails or does not quit cleanly.
  */
-export async function measureDesktopFirstPaint(runs: number): Promise<DesktopPaint> {
+export async function measureDesktopFirstPaint(runs: number, options: DesktopPaintOptions = {}): Promise<DesktopPaint> {
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`runs must be a whole number of launches, at least 1: ${String(runs)}`);
-  const missing = builtAppMissing() ?? chromiumMissing();
+  const missing = (options.main === undefined ? builtAppMissing() : null) ?? chromiumMissing();
   if (missing !== null) return { skipped: missing };
   const launches: DesktopPaintLaunch[] = [];
   for (let run = 0; run < runs; run += 1) {
     progress(`desktop: launch ${String(run + 1)} of ${String(runs)} to the window's first snapshot`);
-    launches.push(await launchOnce());
+    launches.push(await launchOnce(options));
   }
   const median = (pick: (launch: DesktopPaintLaunch) => number): number => round(percentile(launches.map(pick), 50));
   return {

@@ -20,6 +20,7 @@ import { settingsHandlers, settingsService } from './desktop/settings/settingsSe
 import { SettingsStore, type Cipher } from './desktop/settings/settingsStore';
 import { TrayPresenter } from './desktop/trayPresenter';
 import { startMonitorService, type MonitorService } from './monitor/monitorService';
+import { startDatabaseEarly } from './demo/earlyDatabase';
 
 const outDir = join(import.meta.dirname, '..');
 const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
@@ -88,6 +89,13 @@ function startService(
     log,
     beforeFirstPoll: listen,
   });
+}
+
+/** With `--demo`, starts the demo's database for the monitor that will start on it (earlyDatabase.ts). */
+function startDemoDatabaseEarly(): void {
+  if (!demo) return;
+  const target = desktopTarget(demo, localDataDir(app.getPath('userData')), process.env);
+  if (target.kind === 'demo' && target.dataDir !== null) startDatabaseEarly(target.dataDir, log.child('demo'));
 }
 
 const dashboard = dashboardPort({
@@ -184,6 +192,9 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // The demo's database loads on its own thread from now on, while Electron starts and the window opens; only the one
+  // instance that holds the lock may open its folder.
+  startDemoDatabaseEarly();
   app.on('second-instance', () => void host.showDashboard());
   // macOS: a Dock click or a relaunch from Finder while the window is hidden.
   app.on('activate', () => void host.showDashboard());

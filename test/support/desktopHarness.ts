@@ -37,7 +37,13 @@ import type {
 } from './desktopProtocol';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+// The demo's database thread runs an entry of its own, built beside the main one.
+const BUILT = [
+  'out/main/index.js',
+  'out/main/demoDatabaseWorker.js',
+  'out/preload/index.cjs',
+  'out/renderer/index.html',
+];
 const REGISTER = join(ROOT, 'test', 'desktop', 'standIn', 'register.ts');
 const OUTPUT_KEPT = 64_000;
 

@@ -10,8 +10,9 @@ import { SILENT_LOGGER, type Logger } from '../core/logger';
 import { createStandaloneTables, createStandaloneWorkTables } from '../sources/postgres/migrate';
 import { BytesBlob } from './bytesBlob';
 import { catalogProblem } from './catalogCheck';
-import { keptCopyProblem } from './keptCopyCheck';
+import { keptCopyProblem, readKeptCopy } from './keptCopyCheck';
 import { databaseFolderState, ownFolder, readOwnFile, writeOwnFile } from './ownFiles';
+import { unpackKeptCopy } from './unpackKeptCopy';
 
 const versionSchema = z.object({ version: z.string().regex(/^[\w.+-]+$/) });
 
@@ -122,13 +123,18 @@ async function fromKeptCopy(path: string, dataDir: string | null, log: Logger): 
   const file = await readOwnFile(path, KEPT_COPY_MAX_BYTES);
   if (file.kind === 'missing') return null;
   if (file.kind === 'refused') return discard(file.reason);
-  const problem = keptCopyProblem(file.bytes);
-  if (problem !== null) return discard(problem);
+  const read = readKeptCopy(file.bytes);
+  if ('problem' in read) return discard(read.problem);
   if (dataDir !== null) await newFolder(dataDir);
   let db: PGlite | null = null;
   try {
-    // The bytes checked, not the file read again: what PGlite unpacks is what was checked.
-    db = await PGlite.create({ ...demoSettings, ...inFolder(dataDir), loadDataDir: new BytesBlob(file.bytes) });
+    // The bytes checked, not the file read again: what is unpacked is what was checked. A folder is unpacked here,
+    // far faster than PGlite would (unpackKeptCopy.ts); a database in memory is PGlite's to unpack.
+    if (dataDir === null) db = await PGlite.create({ ...demoSettings, loadDataDir: new BytesBlob(file.bytes) });
+    else {
+      await unpackKeptCopy(read.members, dataDir);
+      db = await PGlite.create({ ...demoSettings, dataDir });
+    }
     // Before anything else runs on it: a demo database holds no code.
     const code = await catalogProblem(db);
     if (code !== null) throw new Error(code);
@@ -171,6 +177,11 @@ async function fromFolder(dataDir: string, log: Logger): Promise<PGlite | null> 
   const db = await PGlite.create({ ...demoSettings, dataDir });
   const code = await catalogProblem(db).catch((error: unknown) => `cannot be checked (${errorText(error)})`);
   if (code === null) {
+    // A folder kept from before ECHO's work tables gets them too.
+    await createDemoTables(db).catch(async (error: unknown) => {
+      await db.close().catch(() => undefined);
+      throw error;
+    });
     log.debug(`database opened in ${dataDir}`);
     return db;
   }
@@ -232,8 +243,8 @@ async function keepCopy(db: PGlite, path: string, log: Logger): Promise<void> {
 /**
  * The demo's database with ECHO's tables (the two the monitor's sessions
  * views read, and the work tables): in memory (`dataDir` null), or in
- * that folder, where a database already there is opened as it is (the
- * caller migrates it) if the folder is this user's alone. Making one from
+ * that folder, where a database already there is opened as it is (and
+ * given any of those tables it lacks) if the folder is this user's alone. Making one from
  * nothing runs PostgreSQL's initdb inside PGlite, 2.5 to 5 s on two cores,
  * on the thread that asked; loading the trimmed copy the first run kept
  * takes under a second. So the desktop app's first demo, whose user data is
@@ -246,16 +257,30 @@ export async function openDemoDatabase(
   dataDir: string | null = null,
   options: DemoDatabaseOptions = {},
 ): Promise<PGlite> {
+  return (await openDemoDatabaseFrom(dataDir, options)).db;
+}
+
+/**
+ * Where an opened demo database came from: a folder an earlier run used (which may hold what a killed run left
+ * open), or, new to this run, the kept copy or PostgreSQL's initdb.
+ */
+export type DatabaseOrigin = 'folder' | 'kept copy' | 'initdb';
+
+/** openDemoDatabase, saying where the database came from. */
+export async function openDemoDatabaseFrom(
+  dataDir: string | null,
+  options: DemoDatabaseOptions = {},
+): Promise<{ readonly db: PGlite; readonly origin: DatabaseOrigin }> {
   const log = options.log ?? SILENT_LOGGER;
   if (dataDir !== null) {
     // The folders above the database's own, which is made below.
     await mkdir(dirname(dataDir), { recursive: true });
     const existing = await fromFolder(dataDir, log);
-    if (existing) return existing;
+    if (existing) return { db: existing, origin: 'folder' };
   }
   const path = await keptCopyPath(log);
   const kept = path === null ? null : await fromKeptCopy(path, dataDir, log);
-  if (kept) return kept;
+  if (kept) return { db: kept, origin: 'kept copy' };
   // Made here rather than by PGlite, whose folder would be open to every user of the machine.
   if (dataDir !== null) await newFolder(dataDir);
   const db = await PGlite.create({ ...newDatabaseSettings, ...inFolder(dataDir) });
@@ -265,5 +290,5 @@ export async function openDemoDatabase(
     await trimForKeeping(db);
     await keepCopy(db, path, log);
   }
-  return db;
+  return { db, origin: 'initdb' };
 }

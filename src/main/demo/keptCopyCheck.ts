@@ -8,7 +8,9 @@
  * block by block as tinytar reads it, and refused unless every member is a
  * folder or a regular file of PostgreSQL's own layout, written as PGlite
  * writes it; that is what keeps a shared object, a link, a device or a path
- * outside the folder from ever reaching PGlite.
+ * outside the folder from ever reaching PGlite. The members that pass are
+ * what the demo unpacks into a new database folder itself
+ * (unpackKeptCopy.ts); a database in memory gets the checked bytes.
  */
 
 const BLOCK = 512;
@@ -182,35 +184,57 @@ function memberProblem(member: Header, relative: string, data: Uint8Array): stri
   return null;
 }
 
+/** One member of a kept copy that passed every check: where it goes in the data folder, and what it holds. */
+export interface KeptMember {
+  /** Relative to the data folder, `base/5/1259`: plain names only, none `.` or `..`. */
+  readonly relative: string;
+  readonly folder: boolean;
+  /** A file's bytes, a view into the archive; empty for a folder. */
+  readonly data: Uint8Array;
+}
+
 /**
- * Why `archive` is not a kept copy the demo may hand to PGlite, or null when
- * it is one. Members are read as tinytar reads them (a header, its data
- * rounded up to 512 bytes, until two zero blocks), so both see the same
- * members; whatever PGlite's writer never writes is refused, and the archive
- * must end in zeros.
+ * The members of `archive` in order, when it is a kept copy the demo may
+ * hand to PGlite or unpack itself; else why it is not. Members are read as
+ * tinytar reads them (a header, its data rounded up to 512 bytes, until two
+ * zero blocks), so both see the same members; whatever PGlite's writer never
+ * writes is refused, and the archive must end in zeros.
  */
-export function keptCopyProblem(archive: Uint8Array): string | null {
-  if (archive.length % BLOCK !== 0 || archive.length < 3 * BLOCK) return 'is not a tar archive PGlite wrote';
+export function readKeptCopy(
+  archive: Uint8Array,
+): { readonly members: readonly KeptMember[] } | { readonly problem: string } {
+  const refused = (problem: string) => ({ problem });
+  if (archive.length % BLOCK !== 0 || archive.length < 3 * BLOCK) return refused('is not a tar archive PGlite wrote');
+  const members: KeptMember[] = [];
   const names = new Set<string>();
   let offset = 0;
   while (archive.length - offset >= BLOCK) {
     const member = readHeader(archive.subarray(offset, offset + BLOCK));
-    if (typeof member === 'string') return member;
+    if (typeof member === 'string') return refused(member);
     offset += BLOCK;
-    if (offset + member.size > archive.length) return 'ends inside a member';
+    if (offset + member.size > archive.length) return refused('ends inside a member');
     const relative = relativeName(member.name);
-    if (relative === null) return `holds ${JSON.stringify(member.name)}, a path that is not inside the data folder`;
-    if (names.has(relative)) return `holds ${relative} twice`;
+    if (relative === null)
+      return refused(`holds ${JSON.stringify(member.name)}, a path that is not inside the data folder`);
+    if (names.has(relative)) return refused(`holds ${relative} twice`);
     names.add(relative);
-    if (names.size > MAX_MEMBERS) return `holds more than ${String(MAX_MEMBERS)} members`;
-    const problem = memberProblem(member, relative, archive.subarray(offset, offset + member.size));
-    if (problem !== null) return problem;
+    if (names.size > MAX_MEMBERS) return refused(`holds more than ${String(MAX_MEMBERS)} members`);
+    const data = archive.subarray(offset, offset + member.size);
+    const problem = memberProblem(member, relative, data);
+    if (problem !== null) return refused(problem);
+    members.push({ relative, folder: member.folder, data });
     offset += Math.ceil(member.size / BLOCK) * BLOCK;
     // tinytar stops at the first two zero blocks (or fewer, at the very end): so does this, and all after must be
     // zeros.
     if (isZero(archive.subarray(offset, offset + 2 * BLOCK))) break;
   }
-  if (!isZero(archive.subarray(offset))) return 'holds data after its end';
-  if (!names.has('PG_VERSION') || !names.has('global/pg_control')) return 'is not a PostgreSQL data folder';
-  return null;
+  if (!isZero(archive.subarray(offset))) return refused('holds data after its end');
+  if (!names.has('PG_VERSION') || !names.has('global/pg_control')) return refused('is not a PostgreSQL data folder');
+  return { members };
+}
+
+/** Why `archive` is not a kept copy the demo may use (readKeptCopy), or null when it is one. */
+export function keptCopyProblem(archive: Uint8Array): string | null {
+  const read = readKeptCopy(archive);
+  return 'problem' in read ? read.problem : null;
 }
