@@ -9,36 +9,12 @@ import {
 } from '../../src/main/sources/processes/agentProcessScanner';
 import type { Measurement } from '../../src/main/sources/processes/processMeasure';
 import type { ListedProcess, ListingOptions } from '../../src/main/sources/processes/processListing';
+import { ESCRIPT_VM_ARGUMENTS } from '../support/escriptVmArguments';
 
 const ROOT = '/home/ana/echo';
 const OTHER_ROOT = '/srv/echo-next';
 /** The monitor's user. */
 const UID = 1000;
-
-/** What the VM is given between an escript's path and the script's own arguments (Debian 12, OTP 25, recorded). */
-const ESCRIPT_VM_ARGUMENTS = [
-  '-B',
-  '--',
-  '-root',
-  '/usr/lib/erlang',
-  '-bindir',
-  '/usr/lib/erlang/erts-13.1.5/bin',
-  '-progname',
-  'erl',
-  '--',
-  '-home',
-  '/home/ana',
-  '--',
-  '-boot',
-  'no_dot_erlang',
-  '-noshell',
-  '-noshell',
-  '-noinput',
-  '-run',
-  'escript',
-  'start',
-  '-extra',
-];
 
 /** A process of the fake machine: what a listing with details says of it, but its pid. */
 type Shape = Omit<ListedProcess, 'pid' | 'commandLine'> & { readonly commandLine?: string };

@@ -3,6 +3,7 @@ import { AgentProcessScanner } from '../../src/main/sources/processes/agentProce
 import { DescriptorsExhausted, type ProcStat } from '../../src/main/sources/processes/procFiles';
 import type { ProcReader } from '../../src/main/sources/processes/procReader';
 import { ProcTable, READ_CHUNK, REREAD_EVERY } from '../../src/main/sources/processes/procTable';
+import { ESCRIPT_VM_ARGUMENTS } from '../support/escriptVmArguments';
 
 const TICKS = 100;
 /** The fake machine's clock: ten minutes after boot, so every process started at tick 1000 is old. */
@@ -243,30 +244,6 @@ describe('ProcTable', () => {
     expect(pidsOf(await table.list(vmOnly))).toEqual([1, 400, 401]);
   });
 });
-
-/** What the VM is given between an escript's path and the script's own arguments (Debian 12, OTP 25, recorded). */
-const ESCRIPT_VM_ARGUMENTS = [
-  '-B',
-  '--',
-  '-root',
-  '/usr/lib/erlang',
-  '-bindir',
-  '/usr/lib/erlang/erts-13.1.5/bin',
-  '-progname',
-  'erl',
-  '--',
-  '-home',
-  '/home/ana',
-  '--',
-  '-boot',
-  'no_dot_erlang',
-  '-noshell',
-  '-noinput',
-  '-run',
-  'escript',
-  'start',
-  '-extra',
-];
 
 const agentArgv = (role: string): string[] => {
   const script = `/home/ana/echo/apps/${role}/${role}`;
