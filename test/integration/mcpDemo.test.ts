@@ -112,14 +112,7 @@ describe('the server process', () => {
   it('answers on standard output alone, and exits 0 once the client closes standard input', async () => {
     const server = startRawMcp(['--demo'], {});
     try {
-      server.child.stdin.write(
-        `${JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-        })}\n`,
-      );
+      server.initialize();
       const answer = await server.answer(1);
       expect(answer).toMatchObject({ jsonrpc: '2.0', result: { serverInfo: { name: 'delegator-monitor' } } });
       server.child.stdin.end();

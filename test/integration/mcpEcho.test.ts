@@ -188,14 +188,7 @@ describe('the server process on ECHO', () => {
     async (signal) => {
       const server = startRawMcp([], env);
       try {
-        server.child.stdin.write(
-          `${JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method: 'initialize',
-            params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-          })}\n`,
-        );
+        server.initialize();
         await server.answer(1);
         server.child.kill(signal);
         const exit = await server.exited;

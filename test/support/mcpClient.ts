@@ -69,6 +69,8 @@ export interface RawMcpServer {
   readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   /** Resolves with the first line of standard output that answers request `id`. */
   answer(id: number, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Writes the client's `initialize` request, id 1, as one line on standard input. */
+  initialize(): void;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   /** Everything written to standard output so far. */
   stdout(): string;
@@ -90,6 +92,16 @@ export function startRawMcp(args: readonly string[], env: Record<string, string>
     child,
     exited,
     stdout: () => stdout,
+    initialize() {
+      child.stdin.write(
+        `${JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+        })}\n`,
+      );
+    },
     answer(id, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const deadline = Date.now() + timeoutMs;
